@@ -1,0 +1,68 @@
+# learnpath - learner-journey analysis for SQLite.
+# `make` builds dist/learnpath.<so|dylib|dll>; `make test` runs every test;
+# `make demo` runs the saved reports on generated demo data.
+
+VERSION := 0.1.0
+CC      ?= cc
+SQLITE3 ?= sqlite3
+
+UNAME_S := $(shell uname -s 2>/dev/null || echo unknown)
+ifeq ($(OS),Windows_NT)
+  SOEXT := dll
+  SOFLAGS := -shared
+else ifeq ($(UNAME_S),Darwin)
+  SOEXT := dylib
+  SOFLAGS := -dynamiclib -undefined dynamic_lookup
+else
+  SOEXT := so
+  SOFLAGS := -shared -Wl,-z,now -Wl,-z,relro
+endif
+
+EXT      := dist/learnpath.$(SOEXT)
+SRCS     := $(sort $(wildcard ext/*.c))
+HDRS     := $(wildcard ext/*.h)
+WARN     := -Wall -Wextra -Werror -Wsign-compare -Wshadow
+CFLAGS   ?= -O2
+EXTFLAGS := $(CFLAGS) $(WARN) -std=c99 -fPIC -fvisibility=hidden -DLEARNPATH_VERSION='"$(VERSION)"'
+
+PKGS        := sqlite3 check
+TEST_CFLAGS  = $(shell pkg-config --cflags $(PKGS))
+TEST_LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
+UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
+RUNNER      := build/check_learnpath
+
+DEMO_DB  := demo/learnpath-demo.db
+DEMO_CSV := demo/enrollments.csv
+REPORTS  := $(sort $(wildcard sql/*.sql))
+
+.PHONY: all deps test test-unit test-sql demo clean
+
+all: $(EXT)
+
+deps:
+	@tools/ensure-deps.sh
+
+$(EXT): $(SRCS) $(HDRS) | deps
+	@mkdir -p dist
+	$(CC) $(EXTFLAGS) $(SOFLAGS) -o $@ $(SRCS) -lm
+
+# The unit-test runner compiles the extension in (-DSQLITE_CORE) and links
+# the system libsqlite3 and Check.
+$(RUNNER): $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
+	@mkdir -p build
+	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -DSQLITE_CORE -Iext $(TEST_CFLAGS) \
+	    -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
+
+test: test-unit test-sql
+
+test-unit: $(RUNNER)
+	$(RUNNER)
+
+test-sql: $(EXT)
+	@sh tests/sql/run.sh
+
+demo: $(EXT)
+	@sh tools/demo.sh
+
+clean:
+	rm -rf dist build demo/*.db demo/*.csv

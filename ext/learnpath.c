@@ -1,0 +1,92 @@
+/*
+** learnpath.c - entry point of the learnpath SQLite extension.
+**
+**   .load dist/learnpath
+**   SELECT learnpath_version();
+**   SELECT * FROM first_program('enrollments');
+**
+** This file only registers what the other files provide:
+**   lp_journeys.c  first_program, program_journeys, program_steps,
+**                  program_transitions (table-valued functions over a
+**                  table or view the user names)
+**   lp_sample.c    sample_enrollments (deterministic demo data)
+**   lp_time.c      reading and writing time values
+** The behaviour rules are numbered in lp_journeys.c and README.md.
+*/
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "learnpath_int.h"
+
+/* See learnpath_int.h. */
+int learnpath_vtab_error(sqlite3_vtab *pVtab, const char *zFmt, ...) {
+    va_list ap;
+    char *z;
+    va_start(ap, zFmt);
+    z = sqlite3_vmprintf(zFmt, ap);
+    va_end(ap);
+    sqlite3_free(pVtab->zErrMsg);
+    pVtab->zErrMsg = z;
+    return z ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* learnpath_version(): the version string of this build. */
+static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    (void)argv;
+    sqlite3_result_text(ctx, LEARNPATH_VERSION, -1, SQLITE_STATIC);
+}
+
+static void connFree(void *p) {
+    sqlite3_free(p);
+}
+
+#ifdef _WIN32
+__declspec(dllexport)
+#else
+__attribute__((visibility("default")))
+#endif
+int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg,
+                           const sqlite3_api_routines *pApi) {
+    int rc;
+    lp_conn *pConn;
+    SQLITE_EXTENSION_INIT2(pApi);
+
+    if (sqlite3_libversion_number() < LEARNPATH_MIN_SQLITE) {
+        if (pzErrMsg) {
+            *pzErrMsg = sqlite3_mprintf(
+                "learnpath needs SQLite 3.31.0 or newer; this host runs %s",
+                sqlite3_libversion());
+        }
+        return SQLITE_ERROR;
+    }
+    rc = sqlite3_create_function(db, "learnpath_version", 0,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                 0, versionFunc, 0, 0);
+    if (rc != SQLITE_OK) goto fail;
+
+    /* The connection state is owned by the journeys module: its destructor
+    ** frees it when the connection closes (or at once if registration
+    ** fails, as sqlite3_create_module_v2 promises). */
+    pConn = sqlite3_malloc64(sizeof(*pConn));
+    if (!pConn) {
+        rc = SQLITE_NOMEM;
+        goto fail;
+    }
+    memset(pConn, 0, sizeof(*pConn));
+    rc = learnpath_register_journeys(db, pConn, connFree);
+    if (rc != SQLITE_OK) goto fail;
+    rc = learnpath_register_sample(db);
+    if (rc != SQLITE_OK) goto fail;
+    return SQLITE_OK;
+
+fail:
+    if (pzErrMsg) {
+        *pzErrMsg = sqlite3_mprintf("learnpath: registration failed: %s",
+                                    sqlite3_errstr(rc));
+    }
+    return rc;
+}

@@ -1,0 +1,16 @@
+/* check_main.c - runs every Check suite of learnpath; exit 1 on failure. */
+#include <stdlib.h>
+
+#include "lp_test.h"
+
+int main(void) {
+    SRunner *sr = srunner_create(make_time_suite());
+    srunner_add_suite(sr, make_journeys_suite());
+    srunner_add_suite(sr, make_transitions_suite());
+    srunner_add_suite(sr, make_args_suite());
+    srunner_add_suite(sr, make_sample_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int nFailed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nFailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,52 @@
+/* lp_test.c - see lp_test.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lp_test.h"
+
+sqlite3 *lpt_open(void) {
+    sqlite3 *db = NULL;
+    char *zErr = NULL;
+    int rc = sqlite3_open(":memory:", &db);
+    ck_assert_int_eq(rc, SQLITE_OK);
+    rc = sqlite3_learnpath_init(db, &zErr, NULL);
+    ck_assert_msg(rc == SQLITE_OK, "init failed: %s", zErr ? zErr : "?");
+    return db;
+}
+
+void lpt_exec(sqlite3 *db, const char *zSql) {
+    char *zErr = NULL;
+    int rc = sqlite3_exec(db, zSql, 0, 0, &zErr);
+    ck_assert_msg(rc == SQLITE_OK, "exec failed: %s\nSQL: %s", zErr ? zErr : "?", zSql);
+}
+
+char *lpt_query(sqlite3 *db, const char *zSql) {
+    sqlite3_stmt *pStmt = NULL;
+    sqlite3_str *pOut = sqlite3_str_new(db);
+    int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+    if (rc == SQLITE_OK) {
+        int nCol = sqlite3_column_count(pStmt);
+        while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+            for (int i = 0; i < nCol; i++) {
+                if (i) sqlite3_str_appendchar(pOut, 1, '|');
+                switch (sqlite3_column_type(pStmt, i)) {
+                    case SQLITE_NULL:
+                        sqlite3_str_appendall(pOut, "NULL");
+                        break;
+                    case SQLITE_FLOAT:
+                        sqlite3_str_appendf(pOut, "%.10g", sqlite3_column_double(pStmt, i));
+                        break;
+                    default:
+                        sqlite3_str_appendall(pOut, (const char *)sqlite3_column_text(pStmt, i));
+                }
+            }
+            sqlite3_str_appendchar(pOut, 1, '\n');
+        }
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+        sqlite3_str_reset(pOut);
+        sqlite3_str_appendf(pOut, "ERROR: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(pStmt);
+    return sqlite3_str_finish(pOut);
+}

@@ -1,0 +1,47 @@
+/*
+** lp_test.h - helpers shared by the Check suites of learnpath.
+**
+** Each suite file defines Suite *make_<area>_suite(void) and is listed in
+** check_main.c. The helpers open a :memory: database with learnpath
+** registered (the extension is compiled into the runner with -DSQLITE_CORE)
+** and turn query results into text that tests compare verbatim.
+*/
+#ifndef LP_TEST_H
+#define LP_TEST_H
+
+#include <check.h>
+#include <sqlite3.h>
+
+int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const void *pApi);
+
+/* Open :memory: with learnpath registered; fails the test on error. */
+sqlite3 *lpt_open(void);
+
+/* Run SQL that must succeed (several statements allowed). */
+void lpt_exec(sqlite3 *db, const char *zSql);
+
+/*
+** Run one query and return its rows as text: columns joined by '|', rows
+** ended by '\n', NULL shown as "NULL", REAL printed with %.10g. On error
+** the result is "ERROR: <message>". The caller frees with sqlite3_free.
+*/
+char *lpt_query(sqlite3 *db, const char *zSql);
+
+/* Assert that lpt_query(db, zSql) equals zExpect exactly. */
+#define lpt_assert_rows(db, zSql, zExpect)                                  \
+    do {                                                                    \
+        char *zGot_ = lpt_query((db), (zSql));                              \
+        ck_assert_msg(zGot_ != NULL, "out of memory");                      \
+        ck_assert_msg(strcmp(zGot_, (zExpect)) == 0,                        \
+                      "query: %s\nexpected:\n%s\ngot:\n%s", (zSql),          \
+                      (zExpect), zGot_);                                    \
+        sqlite3_free(zGot_);                                                \
+    } while (0)
+
+Suite *make_time_suite(void);
+Suite *make_journeys_suite(void);
+Suite *make_transitions_suite(void);
+Suite *make_args_suite(void);
+Suite *make_sample_suite(void);
+
+#endif
