@@ -55,8 +55,9 @@ typedef enum {
 int learnpath_parse_time_value(sqlite3_value *pVal, lp_time_status *pStatus,
                                int64_t *pMs);
 
-/* The same for a NUL-terminated text (no numeric storage class). */
-lp_time_status learnpath_parse_time_text(const char *z, int64_t *pMs);
+/* The same for column iCol of a statement that has a row. */
+int learnpath_parse_time_column(sqlite3_stmt *pStmt, int iCol, lp_time_status *pStatus,
+                                int64_t *pMs);
 
 /* The same for a number stored as INTEGER or REAL. */
 lp_time_status learnpath_parse_time_number(double r, int64_t *pMs);
@@ -67,6 +68,105 @@ lp_time_status learnpath_parse_time_number(double r, int64_t *pMs);
 */
 #define LP_TIME_BUFSZ 32
 void learnpath_format_time(int64_t ms, char *zOut);
+
+/* -------------------------------------------------------------- engine */
+
+#define LP_NONE 0xffffffffu /* "no label" (no segment, no next program) */
+
+/* Interned byte strings: programs, tie-group labels, segments. */
+typedef struct lp_strtab {
+    char *aByte;       /* all strings, each followed by a NUL */
+    int64_t nByte, nByteAlloc;
+    int64_t *aOff;     /* aOff[i] = start of string i in aByte */
+    int *aLen;         /* aLen[i] = its length in bytes */
+    uint32_t *aHash;   /* aHash[i] = its hash */
+    uint32_t n, nAlloc;
+    uint32_t *aSlot;   /* open-addressing table of index+1, 0 = empty */
+    uint32_t nSlot;    /* a power of two, at least 2*n */
+} lp_strtab;
+
+/* String i of a table, NUL-terminated; valid until the table changes. */
+#define LP_STR(pTab, i) ((pTab)->aByte + (pTab)->aOff[i])
+#define LP_STRLEN(pTab, i) ((pTab)->aLen[i])
+
+/* How enrollments at the same instant are treated (rule 4). */
+typedef enum { LP_TIES_GROUP = 0, LP_TIES_NAME = 1 } lp_ties;
+/* How a program taken again is treated (rule 5). */
+typedef enum { LP_REPEATS_COLLAPSE = 0, LP_REPEATS_KEEP = 1, LP_REPEATS_FIRST_ONLY = 2 } lp_repeats;
+
+/* What a journey function reads and how it shapes journeys. */
+typedef struct lp_params {
+    const char *zFunc;       /* SQL name of the calling function, for messages */
+    const char *zSource;     /* table or view, optionally schema-qualified */
+    const char *zUserCol;
+    const char *zProgramCol;
+    const char *zTimeCol;
+    const char *zSegmentCol; /* NULL: no segment */
+    int hasSince, hasUntil, hasWithin;
+    int64_t since, until;    /* instants in ms (see lp_time.c) */
+    double withinDays;
+    lp_ties ties;
+    lp_repeats repeats;
+} lp_params;
+
+/* A user's identity: the SQL value (rule 3). */
+typedef struct lp_key {
+    int eType;       /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB */
+    int isIntegral;  /* FLOAT holding an integer value: compares as iVal */
+    int64_t iVal;    /* INTEGER, or integral FLOAT */
+    double rVal;     /* FLOAT */
+    int64_t iOff;    /* TEXT/BLOB: offset of the bytes in lp_journeys.aKeyByte */
+    const char *z;   /* TEXT/BLOB: the bytes, once reading is over */
+    int n;           /* TEXT/BLOB: length in bytes */
+} lp_key;
+
+/* One step of a journey: a program (or tie group) and when it started. */
+typedef struct lp_step {
+    uint32_t label;  /* index in lp_journeys.labels */
+    int64_t t;       /* start, ms */
+} lp_step;
+
+typedef struct lp_user {
+    lp_key key;
+    uint32_t segment;   /* index in lp_journeys.segments, or LP_NONE */
+    uint32_t iStep;     /* first step in lp_journeys.aStep */
+    uint32_t nStep;     /* steps in the journey (>= 1) */
+    uint32_t nProgram;  /* distinct programs among the steps */
+    int tied;           /* first instant holds more than one program */
+} lp_user;
+
+/* The journeys of every user of a source, in user_id order. */
+typedef struct lp_journeys {
+    lp_strtab labels;     /* programs and tie-group labels */
+    lp_strtab segments;
+    char *aKeyByte;       /* text/blob user ids */
+    int64_t nKeyByte, nKeyByteAlloc;
+    lp_user *aUser;
+    uint32_t nUser;
+    lp_step *aStep;
+    int64_t nStep;
+    /* what reading found (for messages and future profiling) */
+    int64_t nRowRead;
+    int64_t nRowSkipped;  /* rule 1 */
+} lp_journeys;
+
+/*
+** Read the source named by p and build every user's journey into *pOut
+** (which the caller zeroed; free it with learnpath_journeys_free, also on
+** error). On error returns an SQLite code and sets *pzErr to a message
+** from sqlite3_mprintf that names the function (caller frees).
+*/
+int learnpath_journeys_build(sqlite3 *db, const lp_params *p, lp_journeys *pOut,
+                             char **pzErr);
+void learnpath_journeys_free(lp_journeys *pJ);
+
+/* Compare two user keys in SQL (BINARY) order: numbers, then text, then blob. */
+int learnpath_key_cmp(const lp_key *a, const lp_key *b);
+
+/* Helpers shared with the function layer. */
+int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
+void learnpath_strtab_free(lp_strtab *pTab);
+int learnpath_bytes_cmp(const char *a, int na, const char *b, int nb);
 
 /* --------------------------------------------------------- registration */
 

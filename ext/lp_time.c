@@ -1,0 +1,334 @@
+/*
+** lp_time.c - reading and writing the time values of enrollments.
+**
+** Rule 2 of learnpath: a time value is accepted exactly when SQLite's
+** julianday(value, 'auto') accepts it, with the same meaning. This file
+** implements that reading in C, without calling SQLite's date functions
+** (the 'auto' modifier needs SQLite 3.38 and learnpath runs on 3.31+; and a
+** C reader is many times faster than a nested SQL call per row).
+**
+** HOW IT WORKS
+**   Instants are integer milliseconds since the Julian-day epoch, the unit
+**   SQLite uses internally, so julianday(v) == ms / 86400000.0 exactly.
+**
+**   Numbers (INTEGER or REAL storage, or text that is wholly a number):
+**     0 <= r < 5373484.5                    a Julian day number
+**     -210866760000 <= r <= 253402300799    otherwise, Unix seconds
+**     anything else (and NaN)               unreadable
+**   Text:
+**     [-]YYYY-MM-DD  then any run of spaces or 'T', then optionally a time
+**     HH:MM[:SS[.fff...]]  (hours 00-24, minutes and seconds 00-59), then
+**     optional spaces and a zone: Z, z or [+-]HH:MM (hours 00-14), then
+**     optional spaces. Days 01-31 are accepted in every month and roll over
+**     as in SQLite (2021-02-31 is 2021-03-03). Years -4713..9999.
+**     A time alone (HH:MM...) is on 2000-01-01, as in SQLite.
+**   The text 'now' is the one value julianday() takes that learnpath
+**   refuses: it is a clock reading, not a recorded time.
+**
+**   The calendar arithmetic is the proleptic-Gregorian day count of
+**   Meeus (Astronomical Algorithms, ch. 7), evaluated with the same integer
+**   truncation SQLite uses, so negative years agree with SQLite too.
+**   Formatting inverts it with floor division (Fliegel-Van Flandern style).
+**
+** The property test in tests/unit/check_time.c compares this reader with
+** julianday(v, 'auto') of the SQLite the tests run on, over many values.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "learnpath_int.h"
+
+/* Julian day 5373484.5 in ms: the first instant after 9999-12-31. */
+#define TIME_JD_LIMIT 5373484.5
+/* Unix seconds range SQLite's 'auto' accepts. */
+#define TIME_UNIX_MIN (-210866760000.0)
+#define TIME_UNIX_MAX (253402300799.0)
+
+static int timeIsSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static int timeIsDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+/*
+** Read exactly nDigit digits at z into *pVal; they must lie in [lo, hi].
+** Returns 1 on success.
+*/
+static int timeDigits(const char *z, int nDigit, int lo, int hi, int *pVal) {
+    int v = 0;
+    for (int i = 0; i < nDigit; i++) {
+        if (!timeIsDigit(z[i])) return 0;
+        v = v * 10 + (z[i] - '0');
+    }
+    if (v < lo || v > hi) return 0;
+    *pVal = v;
+    return 1;
+}
+
+/* The pieces of a text time, before they are turned into an instant. */
+typedef struct time_parts {
+    int hasDate;
+    int Y, M, D;
+    int hasTime;
+    int h, m;
+    double s;      /* seconds with fraction */
+    int tzMinutes; /* offset east of UTC */
+} time_parts;
+
+/*
+** Parse "HH:MM[:SS[.fff]]" then an optional zone and trailing spaces.
+** Returns 1 when the whole rest of the text was consumed.
+*/
+static int timeParseClock(const char *z, time_parts *p) {
+    int h, m, sec = 0;
+    double frac = 0.0;
+    if (!timeDigits(z, 2, 0, 24, &h) || z[2] != ':' || !timeDigits(z + 3, 2, 0, 59, &m)) {
+        return 0;
+    }
+    z += 5;
+    if (*z == ':') {
+        if (!timeDigits(z + 1, 2, 0, 59, &sec)) return 0;
+        z += 3;
+        if (*z == '.' && timeIsDigit(z[1])) {
+            double scale = 1.0;
+            z++;
+            while (timeIsDigit(*z)) {
+                frac = frac * 10.0 + (*z - '0');
+                scale *= 10.0;
+                z++;
+            }
+            frac /= scale;
+        }
+    }
+    p->hasTime = 1;
+    p->h = h;
+    p->m = m;
+    p->s = sec + frac;
+    p->tzMinutes = 0;
+
+    while (timeIsSpace(*z)) z++;
+    if (*z == 'Z' || *z == 'z') {
+        z++;
+    } else if (*z == '+' || *z == '-') {
+        int sign = (*z == '-') ? -1 : 1;
+        int th, tm;
+        if (!timeDigits(z + 1, 2, 0, 14, &th) || z[3] != ':' ||
+            !timeDigits(z + 4, 2, 0, 59, &tm)) {
+            return 0;
+        }
+        p->tzMinutes = sign * (th * 60 + tm);
+        z += 6;
+    } else {
+        return *z == 0;
+    }
+    while (timeIsSpace(*z)) z++;
+    return *z == 0;
+}
+
+/* Parse "[-]YYYY-MM-DD[sep][clock]". Returns 1 on success. */
+static int timeParseDate(const char *z, time_parts *p) {
+    int neg = 0;
+    if (*z == '-') {
+        neg = 1;
+        z++;
+    }
+    if (!timeDigits(z, 4, 0, 9999, &p->Y) || z[4] != '-' ||
+        !timeDigits(z + 5, 2, 1, 12, &p->M) || z[7] != '-' ||
+        !timeDigits(z + 8, 2, 1, 31, &p->D)) {
+        return 0;
+    }
+    if (neg) p->Y = -p->Y;
+    p->hasDate = 1;
+    z += 10;
+    while (timeIsSpace(*z) || *z == 'T') z++;
+    if (*z == 0) return 1;
+    return timeParseClock(z, p);
+}
+
+/*
+** Day number (Julian day at midnight, times 2, to stay integral: the .5 of
+** the Meeus formula) -> instant in ms. Truncating integer division, as in
+** SQLite, so the results agree for negative years as well.
+*/
+static int timePartsToMs(const time_parts *p, int64_t *pMs) {
+    int Y = 2000, M = 1, D = 1;
+    if (p->hasDate) {
+        Y = p->Y;
+        M = p->M;
+        D = p->D;
+    }
+    if (Y < -4713 || Y > 9999) return 0;
+    if (M <= 2) {
+        Y--;
+        M += 12;
+    }
+    int A = Y / 100;
+    int B = 2 - A + A / 4;
+    int X1 = 36525 * (Y + 4716) / 100;
+    int X2 = 306001 * (M + 1) / 10000;
+    /* Julian day of midnight = X1 + X2 + D + B - 1524.5 */
+    int64_t ms = ((int64_t)(X1 + X2 + D + B - 1525) * 86400000) + 43200000;
+    if (p->hasTime) {
+        ms += (int64_t)p->h * 3600000 + (int64_t)p->m * 60000 + (int64_t)(p->s * 1000.0 + 0.5);
+        ms -= (int64_t)p->tzMinutes * 60000;
+    }
+    *pMs = ms;
+    return 1;
+}
+
+/*
+** Is z wholly a decimal number as SQLite reads one: optional spaces, sign,
+** digits with an optional point (at least one digit), optional exponent
+** with at least one digit, optional spaces?
+*/
+static int timeIsNumber(const char *z) {
+    int nDigit = 0;
+    while (timeIsSpace(*z)) z++;
+    if (*z == '+' || *z == '-') z++;
+    while (timeIsDigit(*z)) {
+        z++;
+        nDigit++;
+    }
+    if (*z == '.') {
+        z++;
+        while (timeIsDigit(*z)) {
+            z++;
+            nDigit++;
+        }
+    }
+    if (nDigit == 0) return 0;
+    if (*z == 'e' || *z == 'E') {
+        z++;
+        if (*z == '+' || *z == '-') z++;
+        if (!timeIsDigit(*z)) return 0;
+        while (timeIsDigit(*z)) z++;
+    }
+    while (timeIsSpace(*z)) z++;
+    return *z == 0;
+}
+
+lp_time_status learnpath_parse_time_number(double r, int64_t *pMs) {
+    if (r >= 0.0 && r < TIME_JD_LIMIT) {
+        *pMs = (int64_t)(r * 86400000.0 + 0.5);
+        return LP_TIME_OK;
+    }
+    if (r >= TIME_UNIX_MIN && r <= TIME_UNIX_MAX) {
+        *pMs = (int64_t)(r * 1000.0 + 210866760000000.0 + 0.5);
+        return LP_TIME_OK;
+    }
+    return LP_TIME_BAD; /* out of both ranges, or NaN */
+}
+
+/*
+** Read a text that is not a number (date, date and time, or time alone).
+*/
+static lp_time_status timeParseNonNumeric(const char *z, int64_t *pMs) {
+    time_parts parts;
+    memset(&parts, 0, sizeof(parts));
+    if (!timeParseDate(z, &parts)) {
+        memset(&parts, 0, sizeof(parts));
+        if (!timeParseClock(z, &parts)) return LP_TIME_BAD;
+    }
+    return timePartsToMs(&parts, pMs) ? LP_TIME_OK : LP_TIME_BAD;
+}
+
+/*
+** Rule 2 for a value of storage class eType whose text is z (TEXT or BLOB)
+** or whose number is got by xNum(pArg) (numbers, and text that is wholly a
+** number: SQLite's own text-to-double conversion is used for those).
+*/
+static int timeParseTyped(int eType, const char *z, int nByte, double (*xNum)(void *, int),
+                          void *pArg, int iArg, lp_time_status *pStatus, int64_t *pMs) {
+    switch (eType) {
+        case SQLITE_NULL:
+            *pStatus = LP_TIME_EMPTY;
+            return SQLITE_OK;
+        case SQLITE_INTEGER:
+        case SQLITE_FLOAT:
+            *pStatus = learnpath_parse_time_number(xNum(pArg, iArg), pMs);
+            return SQLITE_OK;
+        default:
+            break;
+    }
+    if (z == NULL) {
+        if (nByte > 0) return SQLITE_NOMEM;
+        *pStatus = LP_TIME_EMPTY;
+    } else if (z[0] == 0) {
+        /* empty text, or a text or blob whose first byte is NUL */
+        *pStatus = nByte == 0 ? LP_TIME_EMPTY : LP_TIME_BAD;
+    } else if (timeParseNonNumeric(z, pMs) == LP_TIME_OK) {
+        *pStatus = LP_TIME_OK;
+    } else if (timeIsNumber(z)) {
+        *pStatus = learnpath_parse_time_number(xNum(pArg, iArg), pMs);
+    } else {
+        *pStatus = LP_TIME_BAD;
+    }
+    return SQLITE_OK;
+}
+
+static double timeValueNum(void *pArg, int iArg) {
+    (void)iArg;
+    return sqlite3_value_double((sqlite3_value *)pArg);
+}
+
+static double timeColumnNum(void *pArg, int iArg) {
+    return sqlite3_column_double((sqlite3_stmt *)pArg, iArg);
+}
+
+int learnpath_parse_time_value(sqlite3_value *pVal, lp_time_status *pStatus, int64_t *pMs) {
+    int eType = sqlite3_value_type(pVal);
+    const char *z = NULL;
+    int n = 0;
+    if (eType == SQLITE_TEXT || eType == SQLITE_BLOB) {
+        z = (const char *)sqlite3_value_text(pVal);
+        n = sqlite3_value_bytes(pVal);
+    }
+    return timeParseTyped(eType, z, n, timeValueNum, pVal, 0, pStatus, pMs);
+}
+
+int learnpath_parse_time_column(sqlite3_stmt *pStmt, int iCol, lp_time_status *pStatus,
+                                int64_t *pMs) {
+    int eType = sqlite3_column_type(pStmt, iCol);
+    const char *z = NULL;
+    int n = 0;
+    if (eType == SQLITE_TEXT || eType == SQLITE_BLOB) {
+        z = (const char *)sqlite3_column_text(pStmt, iCol);
+        n = sqlite3_column_bytes(pStmt, iCol);
+    }
+    return timeParseTyped(eType, z, n, timeColumnNum, pStmt, iCol, pStatus, pMs);
+}
+
+/* Floor division for the calendar inversion (b > 0). */
+static int64_t timeFloorDiv(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    if ((a % b) != 0 && a < 0) q--;
+    return q;
+}
+
+void learnpath_format_time(int64_t ms, char *zOut) {
+    /* Days since the epoch of Julian day 0 at midnight (JD -0.5). */
+    int64_t msFromMidnight0 = ms + 43200000;
+    int64_t jdn = timeFloorDiv(msFromMidnight0, 86400000); /* Julian day number */
+    int64_t msOfDay = msFromMidnight0 - jdn * 86400000;
+    int64_t secOfDay = msOfDay / 1000; /* seconds truncated, as datetime() */
+    /* Proleptic Gregorian date of Julian day number jdn. */
+    int64_t a = jdn + 32044;
+    int64_t b = timeFloorDiv(4 * a + 3, 146097);
+    int64_t c = a - timeFloorDiv(146097 * b, 4);
+    int64_t d = timeFloorDiv(4 * c + 3, 1461);
+    int64_t e = c - timeFloorDiv(1461 * d, 4);
+    int64_t m = timeFloorDiv(5 * e + 2, 153);
+    int day = (int)(e - timeFloorDiv(153 * m + 2, 5) + 1);
+    int month = (int)(m + 3 - 12 * timeFloorDiv(m, 10));
+    int64_t year = 100 * b + d - 4800 + timeFloorDiv(m, 10);
+    int hh = (int)(secOfDay / 3600), mi = (int)(secOfDay / 60 % 60), ss = (int)(secOfDay % 60);
+    if (year < 0) {
+        sqlite3_snprintf(LP_TIME_BUFSZ, zOut, "-%04lld-%02d-%02d %02d:%02d:%02d",
+                         (long long)-year, month, day, hh, mi, ss);
+    } else {
+        sqlite3_snprintf(LP_TIME_BUFSZ, zOut, "%04lld-%02d-%02d %02d:%02d:%02d",
+                         (long long)year, month, day, hh, mi, ss);
+    }
+}
