@@ -409,8 +409,7 @@ static int buildIsNoSuchTable(const char *zMsg, const char *zName) {
     static const char zPrefix[] = "no such table: ";
     size_t n = sizeof(zPrefix) - 1;
     if (strncmp(zMsg, zPrefix, n) != 0) return 0;
-    if (zName == NULL) return 1;
-    return strcmp(zMsg + n, zName) == 0 || strncmp(zMsg + n, "main.", 5) == 0;
+    return strcmp(zMsg + n, zName) == 0;
 }
 
 /*
@@ -470,7 +469,7 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     sqlite3_free(zFrom);
     if (rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
-    if (buildIsNoSuchTable(zMsg, NULL) || strncmp(zMsg, "unknown database ", 17) == 0) {
+    if (buildIsNoSuchTable(zMsg, zSrc) || strncmp(zMsg, "unknown database ", 17) == 0) {
         return buildError(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
     }
     return buildError(s, rc, "cannot read '%s': %s", zSrc, zMsg);

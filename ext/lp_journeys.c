@@ -502,11 +502,12 @@ static int trnBuild(jrn_cursor *pCur) {
     lp_journeys *pJ = &pCur->J;
     uint32_t *aSlot = NULL, *aStepRow = NULL, *aLabelRank = NULL, *aSegRank = NULL;
     int64_t *aDay = NULL, *aFill = NULL;
-    uint32_t nSlot = 1024;
+    uint64_t nSlot = 1024;
     int64_t nRowAlloc = 0;
     int rc = SQLITE_NOMEM;
 
     while (nSlot < 2 * (uint64_t)pJ->nStep + 2) nSlot *= 2;
+    if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
     aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
     aStepRow = sqlite3_malloc64((sqlite3_uint64)(pJ->nStep ? pJ->nStep : 1) * sizeof(uint32_t));
     if (!aSlot || !aStepRow) goto done;
