@@ -225,9 +225,11 @@ typedef struct build_state {
     int64_t nKey, nKeyAlloc, nKeyHashAlloc;
     uint32_t *aKeySlot;
     uint32_t nKeySlot;
+    uint32_t iLastUser; /* user of the previous row, or LP_NONE */
     /* enrollments */
     build_event *aEv;
     int64_t nEv, nEvAlloc;
+    int isGrouped;      /* every user's rows so far are consecutive */
     /* members of tie-group labels: label L >= nProgram has members
     ** aMember[aMemberOff[L - nProgram] .. aMemberOff[L - nProgram + 1]) */
     uint32_t nProgram;
@@ -334,6 +336,17 @@ static int buildUserId(build_state *s, sqlite3_stmt *pStmt, uint32_t *piUser) {
             break;
     }
 
+    /* Exports usually list a user's rows together: try the previous user. */
+    if (s->iLastUser != LP_NONE && s->aKeyHash[s->iLastUser] == h) {
+        const lp_key *o = &s->aKey[s->iLastUser];
+        if (z ? (o->eType == k.eType && o->n == k.n &&
+                 memcmp(s->pJ->aKeyByte + o->iOff, z, (size_t)k.n) == 0)
+              : keyNumEq(o, &k)) {
+            *piUser = s->iLastUser;
+            return SQLITE_OK;
+        }
+    }
+
     /* Look it up. Text and blob keys are compared against the new bytes. */
     if (s->nKeySlot) {
         uint32_t j = h & (s->nKeySlot - 1);
@@ -344,11 +357,11 @@ static int buildUserId(build_state *s, sqlite3_stmt *pStmt, uint32_t *piUser) {
                 if (z) {
                     if (o->eType == k.eType && o->n == k.n &&
                         memcmp(s->pJ->aKeyByte + o->iOff, z, (size_t)k.n) == 0) {
-                        *piUser = i;
+                        *piUser = s->iLastUser = i;
                         return SQLITE_OK;
                     }
                 } else if (keyNumEq(o, &k)) {
-                    *piUser = i;
+                    *piUser = s->iLastUser = i;
                     return SQLITE_OK;
                 }
             }
@@ -380,7 +393,7 @@ static int buildUserId(build_state *s, sqlite3_stmt *pStmt, uint32_t *piUser) {
     uint32_t j = h & (s->nKeySlot - 1);
     while (s->aKeySlot[j]) j = (j + 1) & (s->nKeySlot - 1);
     s->aKeySlot[j] = i + 1;
-    *piUser = i;
+    *piUser = s->iLastUser = i;
     return SQLITE_OK;
 }
 
@@ -606,6 +619,9 @@ static int buildRead(build_state *s) {
         ev.rank = 0;
         rc = buildGrow((void **)&s->aEv, &s->nEvAlloc, s->nEv + 1, sizeof(build_event));
         if (rc) break;
+        /* user ids are handed out in order of first appearance, so rows
+        ** grouped by user give a non-decreasing sequence of ids */
+        if (s->nEv > 0 && ev.user < s->aEv[s->nEv - 1].user) s->isGrouped = 0;
         s->aEv[s->nEv++] = ev;
     }
     if (rc == SQLITE_DONE) {
@@ -863,11 +879,11 @@ static int buildShape(build_state *s) {
     m.aSeen = sqlite3_malloc64((sqlite3_uint64)s->nProgram * sizeof(uint32_t));
     m.aCounted = sqlite3_malloc64((sqlite3_uint64)s->nProgram * sizeof(uint32_t));
     aStart = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(int64_t));
-    aSorted = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(build_event));
+    if (!s->isGrouped) aSorted = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(build_event));
     pJ->aStep = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(lp_step));
     pJ->aUser = sqlite3_malloc64((sqlite3_uint64)nUser * sizeof(lp_user));
-    if (!aRank || !aNamed || !m.aSeen || !m.aCounted || !aStart || !aSorted || !pJ->aStep ||
-        !pJ->aUser) {
+    if (!aRank || !aNamed || !m.aSeen || !m.aCounted || !aStart || (!aSorted && !s->isGrouped) ||
+        !pJ->aStep || !pJ->aUser) {
         goto done;
     }
     memset(m.aSeen, 0, (size_t)s->nProgram * sizeof(uint32_t));
@@ -882,18 +898,24 @@ static int buildShape(build_state *s) {
     qsort(aNamed, s->nProgram, sizeof(build_named), buildNamedCmp);
     for (uint32_t i = 0; i < s->nProgram; i++) aRank[aNamed[i].idx] = i;
 
-    /* counting sort by user */
+    /* counting sort by user (rows grouped by user are in order already) */
     memset(aStart, 0, (size_t)(nUser + 1) * sizeof(int64_t));
     for (int64_t i = 0; i < nEv; i++) aStart[s->aEv[i].user + 1]++;
     for (int64_t u = 0; u < nUser; u++) aStart[u + 1] += aStart[u];
-    for (int64_t i = 0; i < nEv; i++) {
-        build_event ev = s->aEv[i];
-        ev.rank = aRank[ev.prog];
-        aSorted[aStart[ev.user]++] = ev;
+    if (s->isGrouped) {
+        for (int64_t i = 0; i < nEv; i++) s->aEv[i].rank = aRank[s->aEv[i].prog];
+        for (int64_t u = 0; u < nUser; u++) aStart[u] = aStart[u + 1];
+        aSorted = s->aEv;
+    } else {
+        for (int64_t i = 0; i < nEv; i++) {
+            build_event ev = s->aEv[i];
+            ev.rank = aRank[ev.prog];
+            aSorted[aStart[ev.user]++] = ev;
+        }
+        sqlite3_free(s->aEv);
     }
-    /* aStart[u] is now the end of user u, i.e. the start of user u+1 */
-    sqlite3_free(s->aEv);
     s->aEv = NULL;
+    /* aStart[u] is now the end of user u, i.e. the start of user u+1 */
 
     rc = SQLITE_OK;
     for (int64_t u = 0; u < nUser && rc == SQLITE_OK; u++) {
@@ -909,7 +931,12 @@ static int buildShape(build_state *s) {
             pJ->nUser++;
         }
     }
-    if (rc == SQLITE_OK) qsort(pJ->aUser, pJ->nUser, sizeof(lp_user), buildUserCmp);
+    if (rc == SQLITE_OK) {
+        /* users arrive in order of first appearance, often already sorted */
+        uint32_t i = 1;
+        while (i < pJ->nUser && learnpath_key_cmp(&pJ->aUser[i - 1].key, &pJ->aUser[i].key) < 0) i++;
+        if (i < pJ->nUser) qsort(pJ->aUser, pJ->nUser, sizeof(lp_user), buildUserCmp);
+    }
 
 done:
     sqlite3_free(aRank);
@@ -929,6 +956,8 @@ int learnpath_journeys_build(sqlite3 *db, const lp_params *p, lp_journeys *pOut,
     s.p = p;
     s.pJ = pOut;
     s.pzErr = pzErr;
+    s.iLastUser = LP_NONE;
+    s.isGrouped = 1;
     *pzErr = NULL;
     rc = buildRead(&s);
     if (rc == SQLITE_OK) rc = buildShape(&s);
