@@ -35,9 +35,15 @@ DEMO_DB  := demo/learnpath-demo.db
 DEMO_CSV := demo/enrollments.csv
 REPORTS  := $(sort $(wildcard sql/*.sql))
 
+# Parts of the build live in mk/*.mk (one file per area); each may add
+# its own test targets to TEST_TARGETS, which `make test` runs in order.
+TEST_TARGETS := test-unit test-sql
+
 .PHONY: all deps test test-unit test-sql demo clean
 
 all: $(EXT)
+
+-include $(sort $(wildcard mk/*.mk))
 
 deps:
 	@tools/ensure-deps.sh
@@ -53,7 +59,7 @@ $(RUNNER): $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -DSQLITE_CORE -Iext $(TEST_CFLAGS) \
 	    -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
-test: test-unit test-sql
+test: $(TEST_TARGETS)
 
 test-unit: $(RUNNER)
 	$(RUNNER)
