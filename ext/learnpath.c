@@ -9,6 +9,9 @@
 **   lp_journeys.c  first_program, program_journeys, program_steps,
 **                  program_transitions (table-valued functions over a
 **                  table or view the user names)
+**   lp_build.c     reading a source once (rules 1-3)
+**   lp_shape.c     turning a user's enrollments into a journey (rules 4-8)
+**   lp_cache.c     reusing what a source held across queries
 **   lp_sample.c    sample_enrollments (deterministic demo data)
 **   lp_time.c      reading and writing time values
 ** The behaviour rules are numbered in lp_journeys.c and README.md.
@@ -40,7 +43,9 @@ static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_result_text(ctx, LEARNPATH_VERSION, -1, SQLITE_STATIC);
 }
 
+/* Runs when the connection closes: the cache goes with it. */
 static void connFree(void *p) {
+    learnpath_cache_clear((lp_conn *)p);
     sqlite3_free(p);
 }
 
@@ -79,7 +84,11 @@ int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg,
     memset(pConn, 0, sizeof(*pConn));
     rc = learnpath_register_journeys(db, pConn, connFree);
     if (rc != SQLITE_OK) goto fail;
+    rc = learnpath_register_cache(db, pConn);
+    if (rc != SQLITE_OK) goto fail;
     rc = learnpath_register_sample(db);
+    if (rc != SQLITE_OK) goto fail;
+    rc = learnpath_register_svg(db);
     if (rc != SQLITE_OK) goto fail;
     return SQLITE_OK;
 

@@ -79,7 +79,6 @@ typedef struct lp_strtab {
     int64_t nByte, nByteAlloc;
     int64_t *aOff;     /* aOff[i] = start of string i in aByte */
     int *aLen;         /* aLen[i] = its length in bytes */
-    uint32_t *aHash;   /* aHash[i] = its hash */
     uint32_t n, nAlloc;
     uint32_t *aSlot;   /* open-addressing table of index+1, 0 = empty */
     uint32_t nSlot;    /* a power of two, at least 2*n */
@@ -89,92 +88,160 @@ typedef struct lp_strtab {
 #define LP_STR(pTab, i) ((pTab)->aByte + (pTab)->aOff[i])
 #define LP_STRLEN(pTab, i) ((pTab)->aLen[i])
 
+int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
+void learnpath_strtab_free(lp_strtab *pTab);
+int learnpath_bytes_cmp(const char *a, int na, const char *b, int nb);
+
 /* How enrollments at the same instant are treated (rule 4). */
 typedef enum { LP_TIES_GROUP = 0, LP_TIES_NAME = 1 } lp_ties;
 /* How a program taken again is treated (rule 5). */
 typedef enum { LP_REPEATS_COLLAPSE = 0, LP_REPEATS_KEEP = 1, LP_REPEATS_FIRST_ONLY = 2 } lp_repeats;
 
-/* What a journey function reads and how it shapes journeys. */
-typedef struct lp_params {
+/* What a journey function reads (the source part of its arguments). */
+typedef struct lp_source_spec {
     const char *zFunc;       /* SQL name of the calling function, for messages */
     const char *zSource;     /* table or view, optionally schema-qualified */
     const char *zUserCol;
     const char *zProgramCol;
     const char *zTimeCol;
     const char *zSegmentCol; /* NULL: no segment */
+    int skipBadTimes;        /* bad_times = 'skip' */
+} lp_source_spec;
+
+/* How journeys are shaped from the enrollments (rules 4-8). */
+typedef struct lp_shape_spec {
     int hasSince, hasUntil, hasWithin;
     int64_t since, until;    /* instants in ms (see lp_time.c) */
     double withinDays;
     lp_ties ties;
     lp_repeats repeats;
-} lp_params;
+} lp_shape_spec;
 
-/* A user's identity: the SQL value (rule 3). */
+/* A user's identity: the SQL value (rule 3). 16 bytes. */
 typedef struct lp_key {
-    int eType;       /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB */
-    int isIntegral;  /* FLOAT holding an integer value: compares as iVal */
-    int64_t iVal;    /* INTEGER, or integral FLOAT */
-    double rVal;     /* FLOAT */
-    int64_t iOff;    /* TEXT/BLOB: offset of the bytes in lp_journeys.aKeyByte */
-    const char *z;   /* TEXT/BLOB: the bytes, once reading is over */
-    int n;           /* TEXT/BLOB: length in bytes */
+    union {
+        int64_t i;           /* INTEGER, or FLOAT holding an integral value */
+        double r;            /* FLOAT */
+        int64_t off;         /* TEXT/BLOB: offset of the bytes in lp_data.aKeyByte */
+    } v;
+    int n;                   /* TEXT/BLOB: length in bytes */
+    unsigned char eType;     /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB */
+    unsigned char isIntegral;/* FLOAT whose value is v.i (compares as an integer) */
 } lp_key;
 
-/* One step of a journey: a program (or tie group) and when it started. */
-typedef struct lp_step {
-    uint32_t label;  /* index in lp_journeys.labels */
-    int64_t t;       /* start, ms */
-} lp_step;
-
-typedef struct lp_user {
-    lp_key key;
-    uint32_t segment;   /* index in lp_journeys.segments, or LP_NONE */
-    uint32_t iStep;     /* first step in lp_journeys.aStep */
-    uint32_t nStep;     /* steps in the journey (>= 1) */
-    uint32_t nProgram;  /* distinct programs among the steps */
-    int tied;           /* first instant holds more than one program */
-} lp_user;
-
-/* The journeys of every user of a source, in user_id order. */
-typedef struct lp_journeys {
-    lp_strtab labels;     /* programs and tie-group labels */
-    lp_strtab segments;
-    char *aKeyByte;       /* text/blob user ids */
-    int64_t nKeyByte, nKeyByteAlloc;
-    lp_user *aUser;
-    uint32_t nUser;
-    lp_step *aStep;
-    int64_t nStep;
-    /* what reading found (for messages and future profiling) */
-    int64_t nRowRead;
-    int64_t nRowSkipped;  /* rule 1 */
-} lp_journeys;
+/* The first few unreadable time values met (for enrollment_profile). */
+#define LP_BAD_SAMPLES 5
 
 /*
-** Read the source named by p and build every user's journey into *pOut
-** (which the caller zeroed; free it with learnpath_journeys_free, also on
-** error). On error returns an SQLite code and sets *pzErr to a message
-** from sqlite3_mprintf that names the function (caller frees).
+** Everything read from one source, independent of how journeys are shaped:
+** each user's enrollments lie together, sorted by time and program name.
+** Immutable once built; shared (reference-counted) by cursors and the
+** per-connection cache.
 */
-int learnpath_journeys_build(sqlite3 *db, const lp_params *p, lp_journeys *pOut,
-                             char **pzErr);
-void learnpath_journeys_free(lp_journeys *pJ);
+typedef struct lp_data {
+    int nRef;
+    lp_strtab programs;
+    lp_strtab segments;
+    char *aKeyByte;          /* bytes of text and blob user ids */
+    int64_t nKeyByte, nKeyByteAlloc;
+    lp_key *aKey;            /* per user, in order of first appearance */
+    uint32_t nUser, nUserAlloc;
+    uint32_t *aFirst;        /* user u's enrollments: [aFirst[u], aFirst[u+1]) */
+    int64_t *aT;             /* per enrollment: time in ms */
+    uint32_t *aProg;         /* per enrollment: program */
+    uint32_t *aSeg;          /* per enrollment: segment or LP_NONE; NULL if none */
+    uint32_t nEv, nEvAlloc;
+    uint32_t *aOrder;        /* users in user_id order; NULL = creation order */
+    uint32_t *aRank;         /* program -> place in name order */
+    /* what reading found (rule 1 and rule 2 counts, for enrollment_profile) */
+    int64_t nRowRead;
+    int64_t nSkipUser, nSkipProgram, nSkipTime, nBadTime;
+    int nBadSample;
+    char *azBadSample[LP_BAD_SAMPLES];      /* the values, quoted for display */
+    int64_t aBadRowid[LP_BAD_SAMPLES];     /* their rowids, or -1 */
+    int hasRowid;
+    int isCacheable;         /* reads no virtual table (lp_cache.c) */
+    int64_t nByteUsed;       /* approximate heap held */
+} lp_data;
 
-/* Compare two user keys in SQL (BINARY) order: numbers, then text, then blob. */
-int learnpath_key_cmp(const lp_key *a, const lp_key *b);
+/* The user at position i of user_id order. */
+#define LP_USER_AT(pData, i) ((pData)->aOrder ? (pData)->aOrder[i] : (uint32_t)(i))
 
-/* Helpers shared with the function layer. */
-int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
-void learnpath_strtab_free(lp_strtab *pTab);
-int learnpath_bytes_cmp(const char *a, int na, const char *b, int nb);
+/*
+** Read the source once and build *ppData (nRef = 1). On error returns an
+** SQLite code and sets *pzErr to a message from sqlite3_mprintf that names
+** the function (the caller frees it).
+*/
+int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, char **pzErr);
+void learnpath_data_unref(lp_data *pData);
+
+/* Compare two user keys of pData in SQL (BINARY) order. */
+int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b);
+
+/* One step of a journey: a program or tie group, and when it started. */
+typedef struct lp_step {
+    int64_t t;
+    uint32_t label;          /* < nProgram: a program; else a tie group */
+} lp_step;
+
+/*
+** Turns a user's enrollments into a journey by rules 4-8. Tie-group labels
+** are interned here (label = nProgram + group number), so the labels of one
+** shaper are stable across the users it shapes.
+*/
+typedef struct lp_shaper {
+    const lp_data *pData;
+    const lp_shape_spec *pSpec;
+    lp_strtab groups;        /* tie-group labels */
+    uint32_t *aMemberOff;    /* group g's members: aMember[aMemberOff[g]..[g+1]) */
+    uint32_t *aMember;
+    uint32_t nMember, nMemberAlloc, nMemberOffAlloc;
+    uint32_t *aSeen;         /* per program: stamp of the user who took it */
+    uint32_t *aCounted;      /* per program: stamp, for distinct counts */
+    uint32_t stamp;
+    char *zLabel;            /* scratch for a tie-group label */
+    int64_t nLabelAlloc;
+    uint32_t *aScratch;      /* scratch: enrollment indexes of one user */
+    uint32_t nScratchAlloc;
+    /* the journey of the last user shaped */
+    lp_step *aStep;
+    uint32_t nStep, nStepAlloc;
+    uint32_t segment;        /* rule 6; LP_NONE if none */
+    int tied;                /* rule 4 */
+    uint32_t nProgram;       /* distinct programs, tie groups counting members */
+} lp_shaper;
+
+int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec);
+void learnpath_shaper_free(lp_shaper *pSh);
+/* Shape user u. *pKeep = 0 when rule 7 leaves the user out. */
+int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep);
+/* Text of a label. */
+const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte);
 
 /* --------------------------------------------------------- registration */
 
+/* Default most bytes the per-connection cache keeps (learnpath_cache_limit). */
+#define LP_CACHE_DEFAULT_LIMIT ((int64_t)512 * 1024 * 1024)
+
 /* Per-connection state shared by the table-valued functions. */
+typedef struct lp_cache_entry lp_cache_entry;
 typedef struct lp_conn lp_conn;
 struct lp_conn {
-    int nDepth; /* nesting of source reads in progress (recursion guard) */
+    int nDepth;              /* nesting of source reads in progress (recursion guard) */
+    lp_cache_entry *pCache;  /* most recently used first (lp_cache.c) */
+    int64_t nCacheByte;      /* heap held by cached entries */
+    int64_t nCacheLimit;     /* most heap the cache may hold */
 };
+
+/*
+** The per-connection cache of source data (lp_cache.c). learnpath_cache_get
+** returns a new reference to valid cached data for the spec, or reads the
+** source and caches the result when that is safe.
+*/
+int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
+                        char **pzErr);
+void learnpath_cache_clear(lp_conn *pConn);
+int learnpath_register_cache(sqlite3 *db, lp_conn *pConn);
 
 int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn,
                                 void (*xFree)(void *));

@@ -1,8 +1,10 @@
 /*
-** lp_build.c - read a source table once and build every user's journey.
+** lp_build.c - read a source table once into an lp_data.
 **
-** This is the only code that reads the user's tables. It is called by the
-** journey functions (lp_journeys.c) with the parameters of one query.
+** This is the only code that reads the user's tables. It is called (through
+** the cache, lp_cache.c) by the journey functions with the source part of
+** their arguments; lp_shape.c then turns each user's enrollments into a
+** journey, and lp_journeys.c lays out the rows.
 **
 ** HOW IT WORKS
 **   1. Resolve the source: the name as one identifier, or else as
@@ -14,10 +16,12 @@
 **      users and programs are interned into hash tables, times read by
 **      lp_time.c, and each enrollment appended to one array. No query per
 **      user, no ORDER BY over the table, no allocation per row.
-**   3. A counting sort groups the enrollments by user (linear); each user's
-**      few enrollments are then sorted by time and program name.
-**   4. Each user's enrollments become steps by the rules below; users are
-**      returned in user_id order (SQL's order: numbers, text, blobs).
+**      Rows grouped by user (the usual export) are detected as they stream
+**      by and need no user number per row; otherwise a counting sort groups
+**      the enrollments by user at the end (linear).
+**   3. Each user's few enrollments are sorted by time and program name,
+**      and users are put in user_id order (SQL's order: numbers, text,
+**      blobs) unless they came in that order.
 **
 ** RULES (numbered as in README.md; tests cite them)
 **   1. Rows whose user, program or time is NULL or empty text are left out.
@@ -26,20 +30,7 @@
 **      function, the source, the column and the value.
 **   3. A user is the SQL value, as in GROUP BY: 42 and '42' are two users;
 **      42 and 42.0 are one. Programs are compared by their text.
-**   4. Enrollments are ordered by time. ties='group' makes enrollments at one
-**      instant one step named by their distinct programs, sorted by name
-**      and joined by ' + '; ties='name' orders them by program name and
-**      keeps each. `tied` = 1 when the first instant holds more than one
-**      distinct program, under either policy.
-**   5. repeats='collapse' merges consecutive steps with the same program
-**      into the first; 'keep' keeps each; 'first_only' drops every
-**      enrollment in a program the user already had (before steps form).
-**   6. A user's segment is the first non-empty segment value in time order.
-**   7. since/until keep users whose first step starts in [since, until);
-**      their whole journeys are used.
-**   8. within_days = N ends a journey at the first gap between step starts
-**      longer than N days (after rule 5).
-**   (Rules 9 and 10 concern output: lp_journeys.c.)
+**   (Rules 4-8 shape journeys: lp_shape.c. Rules 9-10: lp_journeys.c.)
 */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -97,7 +88,8 @@ static int strtabRehash(lp_strtab *pTab, uint32_t nSlot) {
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
     for (uint32_t i = 0; i < pTab->n; i++) {
-        uint32_t j = pTab->aHash[i] & (nSlot - 1);
+        uint32_t j = buildHashBytes(pTab->aByte + pTab->aOff[i], pTab->aLen[i], 2166136261u) &
+                     (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
         aSlot[j] = i + 1;
     }
@@ -114,7 +106,7 @@ int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piO
         uint32_t j = h & (pTab->nSlot - 1);
         while (pTab->aSlot[j]) {
             uint32_t i = pTab->aSlot[j] - 1;
-            if (pTab->aHash[i] == h && pTab->aLen[i] == n &&
+            if (pTab->aLen[i] == n &&
                 memcmp(pTab->aByte + pTab->aOff[i], z, (size_t)n) == 0) {
                 *piOut = i;
                 return SQLITE_OK;
@@ -131,9 +123,6 @@ int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piO
         int *aLen = sqlite3_realloc64(pTab->aLen, (sqlite3_uint64)nNew * sizeof(int));
         if (!aLen) return SQLITE_NOMEM;
         pTab->aLen = aLen;
-        uint32_t *aHash = sqlite3_realloc64(pTab->aHash, (sqlite3_uint64)nNew * sizeof(uint32_t));
-        if (!aHash) return SQLITE_NOMEM;
-        pTab->aHash = aHash;
         pTab->nAlloc = nNew;
     }
     rc = buildGrow((void **)&pTab->aByte, &pTab->nByteAlloc, pTab->nByte + n + 1, 1);
@@ -145,7 +134,6 @@ int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piO
     uint32_t i = pTab->n++;
     pTab->aOff[i] = pTab->nByte;
     pTab->aLen[i] = n;
-    pTab->aHash[i] = h;
     if (n) memcpy(pTab->aByte + pTab->nByte, z, (size_t)n);
     pTab->aByte[pTab->nByte + n] = 0;
     pTab->nByte += n + 1;
@@ -160,7 +148,6 @@ void learnpath_strtab_free(lp_strtab *pTab) {
     sqlite3_free(pTab->aByte);
     sqlite3_free(pTab->aOff);
     sqlite3_free(pTab->aLen);
-    sqlite3_free(pTab->aHash);
     sqlite3_free(pTab->aSlot);
     memset(pTab, 0, sizeof(*pTab));
 }
@@ -180,6 +167,10 @@ static int keyClass(const lp_key *k) {
     }
 }
 
+static int keyIsInt(const lp_key *k) {
+    return k->eType == SQLITE_INTEGER || k->isIntegral;
+}
+
 /* Compare an integer with a non-integral double, exactly. */
 static int keyCmpIntReal(int64_t i, double r) {
     if (r < -9007199254740992.0 || r > 9007199254740992.0) return r < 0 ? 1 : -1;
@@ -189,71 +180,43 @@ static int keyCmpIntReal(int64_t i, double r) {
     return (d > r) - (d < r);
 }
 
-int learnpath_key_cmp(const lp_key *a, const lp_key *b) {
+int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b) {
     int ca = keyClass(a), cb = keyClass(b);
     if (ca != cb) return ca - cb;
     if (ca == 1) {
-        int ai = a->eType == SQLITE_INTEGER || a->isIntegral;
-        int bi = b->eType == SQLITE_INTEGER || b->isIntegral;
-        if (ai && bi) return (a->iVal > b->iVal) - (a->iVal < b->iVal);
-        if (!ai && !bi) return (a->rVal > b->rVal) - (a->rVal < b->rVal);
-        if (ai) return keyCmpIntReal(a->iVal, b->rVal);
-        return -keyCmpIntReal(b->iVal, a->rVal);
+        int ai = keyIsInt(a), bi = keyIsInt(b);
+        if (ai && bi) return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+        if (!ai && !bi) return (a->v.r > b->v.r) - (a->v.r < b->v.r);
+        if (ai) return keyCmpIntReal(a->v.i, b->v.r);
+        return -keyCmpIntReal(b->v.i, a->v.r);
     }
-    return learnpath_bytes_cmp(a->z, a->n, b->z, b->n);
+    return learnpath_bytes_cmp(pData->aKeyByte + a->v.off, a->n, pData->aKeyByte + b->v.off, b->n);
 }
 
-/* ------------------------------------------------------------- builder */
+static uint32_t keyHash(const lp_data *pData, const lp_key *k) {
+    if (keyClass(k) == 1) {
+        uint64_t bits;
+        if (keyIsInt(k)) return buildHashInt((uint64_t)k->v.i);
+        memcpy(&bits, &k->v.r, sizeof(bits));
+        return buildHashInt(bits ^ 0x5bd1e995u);
+    }
+    return buildHashBytes(pData->aKeyByte + k->v.off, k->n,
+                          k->eType == SQLITE_TEXT ? 2166136261u : 0x811c9dc6u);
+}
 
-/* One enrollment as read. rank = the program's place in name order. */
-typedef struct build_event {
-    int64_t t;
-    uint32_t user;
-    uint32_t prog;
-    uint32_t seg;
-    uint32_t rank;
-} build_event;
+/* ------------------------------------------------------------- reading */
 
 typedef struct build_state {
     sqlite3 *db;
-    const lp_params *p;
-    lp_journeys *pJ;
+    const lp_source_spec *p;
+    lp_data *pD;
     char **pzErr;
-    /* users as first seen */
-    lp_key *aKey;
-    uint32_t *aKeyHash;
-    int64_t nKey, nKeyAlloc, nKeyHashAlloc;
-    uint32_t *aKeySlot;
-    uint32_t nKeySlot;
-    uint32_t iLastUser; /* user of the previous row, or LP_NONE */
-    /* enrollments */
-    build_event *aEv;
-    int64_t nEv, nEvAlloc;
-    int isGrouped;      /* every user's rows so far are consecutive */
-    /* members of tie-group labels: label L >= nProgram has members
-    ** aMember[aMemberOff[L - nProgram] .. aMemberOff[L - nProgram + 1]) */
-    uint32_t nProgram;
-    uint32_t *aMember;
-    int64_t nMember, nMemberAlloc;
-    int64_t *aMemberOff;
-    int64_t nMemberOffAlloc;
-    /* scratch */
-    char *zLabel;
-    int64_t nLabelAlloc;
-    lp_step *aScratch;
-    int64_t nScratchAlloc;
+    uint32_t *aSlot;     /* user hash table: user number + 1, 0 = empty */
+    uint32_t nSlot;
+    uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
+    int isGrouped;       /* every user's rows so far came together */
+    uint32_t *aUserOf;   /* per enrollment: its user; only once !isGrouped */
 } build_state;
-
-static void buildStateFree(build_state *s) {
-    sqlite3_free(s->aKey);
-    sqlite3_free(s->aKeyHash);
-    sqlite3_free(s->aKeySlot);
-    sqlite3_free(s->aEv);
-    sqlite3_free(s->aMember);
-    sqlite3_free(s->aMemberOff);
-    sqlite3_free(s->zLabel);
-    sqlite3_free(s->aScratch);
-}
 
 /* Set *pzErr to "func(): message" and return rc. */
 static int buildError(build_state *s, int rc, const char *zFmt, ...) {
@@ -269,130 +232,136 @@ static int buildError(build_state *s, int rc, const char *zFmt, ...) {
     return rc;
 }
 
-static int keyRehash(build_state *s, uint32_t nSlot) {
+static int buildRehashUsers(build_state *s, uint32_t nSlot) {
+    lp_data *pD = s->pD;
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
-    for (int64_t i = 0; i < s->nKey; i++) {
-        uint32_t j = s->aKeyHash[i] & (nSlot - 1);
+    for (uint32_t i = 0; i < pD->nUser; i++) {
+        uint32_t j = keyHash(pD, &pD->aKey[i]) & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
-        aSlot[j] = (uint32_t)i + 1;
+        aSlot[j] = i + 1;
     }
-    sqlite3_free(s->aKeySlot);
-    s->aKeySlot = aSlot;
-    s->nKeySlot = nSlot;
+    sqlite3_free(s->aSlot);
+    s->aSlot = aSlot;
+    s->nSlot = nSlot;
     return SQLITE_OK;
 }
 
-/* Equality of two numeric keys under rule 3. */
-static int keyNumEq(const lp_key *a, const lp_key *b) {
-    return keyClass(a) == 1 && keyClass(b) == 1 && learnpath_key_cmp(a, b) == 0;
-}
-
 /*
-** Intern the user value in column 0 of pStmt. Sets *piUser, or *piUser =
-** LP_NONE when the value is NULL or empty (rule 1).
+** Read the user value in column 0 into *pKey (text and blob bytes are
+** appended to aKeyByte provisionally). *pEmpty = 1 for NULL or empty
+** (rule 1).
 */
-static int buildUserId(build_state *s, sqlite3_stmt *pStmt, uint32_t *piUser) {
-    lp_key k;
-    uint32_t h;
-    const char *z = NULL;
-    memset(&k, 0, sizeof(k));
-    k.eType = sqlite3_column_type(pStmt, 0);
-    switch (k.eType) {
+static int buildReadKey(build_state *s, sqlite3_stmt *pStmt, lp_key *pKey, int *pEmpty) {
+    lp_data *pD = s->pD;
+    memset(pKey, 0, sizeof(*pKey));
+    *pEmpty = 0;
+    pKey->eType = (unsigned char)sqlite3_column_type(pStmt, 0);
+    switch (pKey->eType) {
         case SQLITE_NULL:
-            *piUser = LP_NONE;
+            *pEmpty = 1;
             return SQLITE_OK;
         case SQLITE_INTEGER:
-            k.iVal = sqlite3_column_int64(pStmt, 0);
-            h = buildHashInt((uint64_t)k.iVal);
-            break;
-        case SQLITE_FLOAT:
-            k.rVal = sqlite3_column_double(pStmt, 0);
-            if (k.rVal >= -9223372036854775808.0 && k.rVal < 9223372036854775808.0 &&
-                (double)(int64_t)k.rVal == k.rVal) {
-                k.isIntegral = 1;
-                k.iVal = (int64_t)k.rVal;
-                h = buildHashInt((uint64_t)k.iVal);
+            pKey->v.i = sqlite3_column_int64(pStmt, 0);
+            return SQLITE_OK;
+        case SQLITE_FLOAT: {
+            double r = sqlite3_column_double(pStmt, 0);
+            if (r >= -9223372036854775808.0 && r < 9223372036854775808.0 &&
+                (double)(int64_t)r == r) {
+                pKey->isIntegral = 1;
+                pKey->v.i = (int64_t)r;
             } else {
-                uint64_t bits;
-                memcpy(&bits, &k.rVal, sizeof(bits));
-                h = buildHashInt(bits ^ 0x5bd1e995u);
+                pKey->v.r = r;
             }
-            break;
-        default:
-            if (k.eType == SQLITE_TEXT) {
-                z = (const char *)sqlite3_column_text(pStmt, 0);
-            } else {
-                z = sqlite3_column_blob(pStmt, 0);
-            }
-            k.n = sqlite3_column_bytes(pStmt, 0);
-            if (k.n == 0) {
-                *piUser = LP_NONE;
+            return SQLITE_OK;
+        }
+        default: {
+            const void *z = pKey->eType == SQLITE_TEXT
+                                ? (const void *)sqlite3_column_text(pStmt, 0)
+                                : sqlite3_column_blob(pStmt, 0);
+            int n = sqlite3_column_bytes(pStmt, 0);
+            int rc;
+            if (n == 0) {
+                *pEmpty = 1;
                 return SQLITE_OK;
             }
             if (z == NULL) return SQLITE_NOMEM;
-            h = buildHashBytes(z, k.n, k.eType == SQLITE_TEXT ? 2166136261u : 0x811c9dc6u);
-            break;
+            rc = buildGrow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + n, 1);
+            if (rc) return rc;
+            memcpy(pD->aKeyByte + pD->nKeyByte, z, (size_t)n);
+            pKey->v.off = pD->nKeyByte;
+            pKey->n = n;
+            return SQLITE_OK;
+        }
     }
+}
 
-    /* Exports usually list a user's rows together: try the previous user. */
-    if (s->iLastUser != LP_NONE && s->aKeyHash[s->iLastUser] == h) {
-        const lp_key *o = &s->aKey[s->iLastUser];
-        if (z ? (o->eType == k.eType && o->n == k.n &&
-                 memcmp(s->pJ->aKeyByte + o->iOff, z, (size_t)k.n) == 0)
-              : keyNumEq(o, &k)) {
+static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
+    if (keyClass(a) != keyClass(b)) return 0;
+    if (keyClass(a) != 1 && (a->eType != b->eType || a->n != b->n)) return 0;
+    return learnpath_key_cmp(pD, a, b) == 0;
+}
+
+/* The user number of *pKey, creating the user if new. */
+static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
+    lp_data *pD = s->pD;
+    uint32_t h, j;
+    int rc;
+
+    /* Exports usually list a user's rows together: try the previous user
+    ** (same storage class compared directly, the rest by SQL's rules). */
+    if (s->iLastUser != LP_NONE) {
+        const lp_key *o = &pD->aKey[s->iLastUser];
+        int same;
+        if (o->eType == pKey->eType && o->isIntegral == pKey->isIntegral) {
+            if (keyClass(o) == 1) {
+                same = o->isIntegral || o->eType == SQLITE_INTEGER ? o->v.i == pKey->v.i
+                                                                   : o->v.r == pKey->v.r;
+            } else {
+                same = o->n == pKey->n && memcmp(pD->aKeyByte + o->v.off,
+                                                 pD->aKeyByte + pKey->v.off, (size_t)o->n) == 0;
+            }
+        } else {
+            same = buildKeyEq(pD, o, pKey);
+        }
+        if (same) {
             *piUser = s->iLastUser;
             return SQLITE_OK;
         }
     }
-
-    /* Look it up. Text and blob keys are compared against the new bytes. */
-    if (s->nKeySlot) {
-        uint32_t j = h & (s->nKeySlot - 1);
-        while (s->aKeySlot[j]) {
-            uint32_t i = s->aKeySlot[j] - 1;
-            if (s->aKeyHash[i] == h) {
-                const lp_key *o = &s->aKey[i];
-                if (z) {
-                    if (o->eType == k.eType && o->n == k.n &&
-                        memcmp(s->pJ->aKeyByte + o->iOff, z, (size_t)k.n) == 0) {
-                        *piUser = s->iLastUser = i;
-                        return SQLITE_OK;
-                    }
-                } else if (keyNumEq(o, &k)) {
-                    *piUser = s->iLastUser = i;
-                    return SQLITE_OK;
-                }
+    h = keyHash(pD, pKey);
+    if (s->nSlot) {
+        for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+            uint32_t i = s->aSlot[j] - 1;
+            if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
+                *piUser = s->iLastUser = i;
+                return SQLITE_OK;
             }
-            j = (j + 1) & (s->nKeySlot - 1);
         }
     }
-
-    /* New user. */
-    if (s->nKey >= 0x7ffffff0) return SQLITE_TOOBIG;
-    int rc = buildGrow((void **)&s->aKey, &s->nKeyAlloc, s->nKey + 1, sizeof(lp_key));
-    if (rc) return rc;
-    rc = buildGrow((void **)&s->aKeyHash, &s->nKeyHashAlloc, s->nKey + 1, sizeof(uint32_t));
-    if (rc) return rc;
-    if (z) {
-        lp_journeys *pJ = s->pJ;
-        rc = buildGrow((void **)&pJ->aKeyByte, &pJ->nKeyByteAlloc, pJ->nKeyByte + k.n, 1);
-        if (rc) return rc;
-        memcpy(pJ->aKeyByte + pJ->nKeyByte, z, (size_t)k.n);
-        k.iOff = pJ->nKeyByte;
-        pJ->nKeyByte += k.n;
+    if (pD->nUser >= 0x7ffffff0u) return SQLITE_TOOBIG;
+    if (pD->nUser + 2 > pD->nUserAlloc) {
+        uint32_t nNew = pD->nUserAlloc ? pD->nUserAlloc * 2 : 1024;
+        lp_key *aKey = sqlite3_realloc64(pD->aKey, (sqlite3_uint64)nNew * sizeof(lp_key));
+        if (!aKey) return SQLITE_NOMEM;
+        pD->aKey = aKey;
+        uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, (sqlite3_uint64)nNew * sizeof(uint32_t));
+        if (!aFirst) return SQLITE_NOMEM;
+        pD->aFirst = aFirst;
+        pD->nUserAlloc = nNew;
     }
-    if (2 * (uint64_t)(s->nKey + 1) > s->nKeySlot) {
-        rc = keyRehash(s, s->nKeySlot ? s->nKeySlot * 2 : 1024);
+    if (2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
+        rc = buildRehashUsers(s, s->nSlot ? s->nSlot * 2 : 2048);
         if (rc) return rc;
     }
-    uint32_t i = (uint32_t)s->nKey++;
-    s->aKey[i] = k;
-    s->aKeyHash[i] = h;
-    uint32_t j = h & (s->nKeySlot - 1);
-    while (s->aKeySlot[j]) j = (j + 1) & (s->nKeySlot - 1);
-    s->aKeySlot[j] = i + 1;
+    uint32_t i = pD->nUser++;
+    pD->aKey[i] = *pKey;
+    pD->aFirst[i] = pD->nEv;
+    if (keyClass(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
+    for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+    }
+    s->aSlot[j] = i + 1;
     *piUser = s->iLastUser = i;
     return SQLITE_OK;
 }
@@ -401,18 +370,53 @@ static int buildUserId(build_state *s, sqlite3_stmt *pStmt, uint32_t *piUser) {
 static int buildTextId(sqlite3_stmt *pStmt, int iCol, lp_strtab *pTab, uint32_t *piOut) {
     const char *z;
     int n;
-    if (sqlite3_column_type(pStmt, iCol) == SQLITE_NULL) {
-        *piOut = LP_NONE;
-        return SQLITE_OK;
-    }
+    *piOut = LP_NONE;
+    if (sqlite3_column_type(pStmt, iCol) == SQLITE_NULL) return SQLITE_OK;
     z = (const char *)sqlite3_column_text(pStmt, iCol);
     n = sqlite3_column_bytes(pStmt, iCol);
-    if (z == NULL) return n ? SQLITE_NOMEM : (*piOut = LP_NONE, SQLITE_OK);
-    if (n == 0) {
-        *piOut = LP_NONE;
-        return SQLITE_OK;
-    }
+    if (z == NULL) return n ? SQLITE_NOMEM : SQLITE_OK;
+    if (n == 0) return SQLITE_OK;
     return learnpath_strtab_intern(pTab, z, n, piOut);
+}
+
+/* Make room for one more enrollment in every per-enrollment array. */
+static int buildGrowEvents(build_state *s) {
+    lp_data *pD = s->pD;
+    if (pD->nEv < pD->nEvAlloc) return SQLITE_OK;
+    if (pD->nEv >= 0xfffffff0u) return SQLITE_TOOBIG;
+    uint64_t nNew = pD->nEvAlloc ? (uint64_t)pD->nEvAlloc * 2 : 4096;
+    if (nNew > 0xfffffff0u) nNew = 0xfffffff0u;
+    int64_t *aT = sqlite3_realloc64(pD->aT, nNew * sizeof(int64_t));
+    if (!aT) return SQLITE_NOMEM;
+    pD->aT = aT;
+    uint32_t *aProg = sqlite3_realloc64(pD->aProg, nNew * sizeof(uint32_t));
+    if (!aProg) return SQLITE_NOMEM;
+    pD->aProg = aProg;
+    if (s->p->zSegmentCol) {
+        uint32_t *aSeg = sqlite3_realloc64(pD->aSeg, nNew * sizeof(uint32_t));
+        if (!aSeg) return SQLITE_NOMEM;
+        pD->aSeg = aSeg;
+    }
+    if (!s->isGrouped) {
+        uint32_t *aUserOf = sqlite3_realloc64(s->aUserOf, nNew * sizeof(uint32_t));
+        if (!aUserOf) return SQLITE_NOMEM;
+        s->aUserOf = aUserOf;
+    }
+    pD->nEvAlloc = (uint32_t)nNew;
+    return SQLITE_OK;
+}
+
+/* The rows stopped coming grouped by user: record each enrollment's user. */
+static int buildUngroup(build_state *s) {
+    lp_data *pD = s->pD;
+    s->aUserOf = sqlite3_malloc64((sqlite3_uint64)(pD->nEvAlloc ? pD->nEvAlloc : 1) * sizeof(uint32_t));
+    if (!s->aUserOf) return SQLITE_NOMEM;
+    for (uint32_t u = 0; u < pD->nUser; u++) {
+        uint32_t iEnd = u + 1 < pD->nUser ? pD->aFirst[u + 1] : pD->nEv;
+        for (uint32_t e = pD->aFirst[u]; e < iEnd; e++) s->aUserOf[e] = u;
+    }
+    s->isGrouped = 0;
+    return SQLITE_OK;
 }
 
 /* ------------------------------------------------------ source reading */
@@ -421,8 +425,7 @@ static int buildTextId(sqlite3_stmt *pStmt, int iCol, lp_strtab *pTab, uint32_t 
 static int buildIsNoSuchTable(const char *zMsg, const char *zName) {
     static const char zPrefix[] = "no such table: ";
     size_t n = sizeof(zPrefix) - 1;
-    if (strncmp(zMsg, zPrefix, n) != 0) return 0;
-    return strcmp(zMsg + n, zName) == 0;
+    return strncmp(zMsg, zPrefix, n) == 0 && strcmp(zMsg + n, zName) == 0;
 }
 
 /*
@@ -433,14 +436,14 @@ static int buildIsNoSuchTable(const char *zMsg, const char *zName) {
 static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFrom) {
     const char *zSrc = s->p->zSource;
     const char *zDot;
-    char *zFrom;
+    char *zFrom, *zSql;
     int rc;
 
     *ppStmt = NULL;
     *pzFrom = NULL;
     zFrom = sqlite3_mprintf("\"%w\"", zSrc);
     if (!zFrom) return SQLITE_NOMEM;
-    char *zSql = sqlite3_mprintf("SELECT * FROM %s", zFrom);
+    zSql = sqlite3_mprintf("SELECT * FROM %s", zFrom);
     if (!zSql) {
         sqlite3_free(zFrom);
         return SQLITE_NOMEM;
@@ -501,17 +504,49 @@ static int buildNoColumn(build_state *s, sqlite3_stmt *pAll, const char *zArg,
         }
         sqlite3_str_appendf(pList, "%s%s", i ? ", " : "", zName);
     }
+    if (sqlite3_str_errcode(pList)) {
+        sqlite3_free(sqlite3_str_finish(pList));
+        return SQLITE_NOMEM;
+    }
     char *zList = sqlite3_str_finish(pList);
-    if (zList == NULL && nCol > 0) return SQLITE_NOMEM;
     int rc = buildError(s, SQLITE_ERROR, "%s: no column '%s' in '%s' (its columns: %s)", zArg,
                         zCol, s->p->zSource, zList ? zList : "none");
     sqlite3_free(zList);
     return rc;
 }
 
-/* Prepare the SELECT of the needed columns. */
+/*
+** May what this query reads be cached (lp_cache.c)? Not when its plan opens
+** a virtual table, directly or through a view: a virtual table's contents
+** can change without SQLite noticing.
+*/
+static int buildCheckCacheable(build_state *s, const char *zSql) {
+    sqlite3_stmt *pExplain = NULL;
+    char *zExplain = sqlite3_mprintf("EXPLAIN %s", zSql);
+    int rc;
+    s->pD->isCacheable = 0;
+    if (!zExplain) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(s->db, zExplain, -1, &pExplain, NULL);
+    sqlite3_free(zExplain);
+    if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK; /* just not cached */
+    s->pD->isCacheable = 1;
+    while ((rc = sqlite3_step(pExplain)) == SQLITE_ROW) {
+        const char *zOp = (const char *)sqlite3_column_text(pExplain, 1);
+        if (zOp == NULL || strcmp(zOp, "VOpen") == 0 || strcmp(zOp, "VFilter") == 0) {
+            s->pD->isCacheable = 0;
+            break;
+        }
+    }
+    sqlite3_finalize(pExplain);
+    return SQLITE_OK;
+}
+
+/*
+** Prepare the SELECT of the needed columns, with the rowid last when the
+** source has one (for the profile's samples of unreadable times).
+*/
 static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
-    const lp_params *p = s->p;
+    const lp_source_spec *p = s->p;
     const char *azArg[4] = {"user_col", "program_col", "time_col", "segment_col"};
     const char *azCol[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
     int nNeed = p->zSegmentCol ? 4 : 3;
@@ -547,82 +582,128 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
         if (rc == SQLITE_OK && !found) rc = buildNoColumn(s, pAll, azArg[i], azCol[i]);
     }
     sqlite3_finalize(pAll);
-    if (rc == SQLITE_OK) {
-        char *zSql;
-        if (p->zSegmentCol) {
-            zSql = sqlite3_mprintf("SELECT \"%w\", \"%w\", \"%w\", \"%w\" FROM %s", p->zUserCol,
-                                   p->zProgramCol, p->zTimeCol, p->zSegmentCol, zFrom);
-        } else {
-            zSql = sqlite3_mprintf("SELECT \"%w\", \"%w\", \"%w\" FROM %s", p->zUserCol,
-                                   p->zProgramCol, p->zTimeCol, zFrom);
-        }
+    for (int withRowid = 1; rc == SQLITE_OK && withRowid >= 0; withRowid--) {
+        char *zSql = sqlite3_mprintf("SELECT \"%w\", \"%w\", \"%w\"%s%w%s%s FROM %s", p->zUserCol,
+                                     p->zProgramCol, p->zTimeCol, p->zSegmentCol ? ", \"" : "",
+                                     p->zSegmentCol ? p->zSegmentCol : "",
+                                     p->zSegmentCol ? "\"" : "", withRowid ? ", _rowid_" : "",
+                                     zFrom);
         if (!zSql) {
             rc = SQLITE_NOMEM;
-        } else {
-            rc = sqlite3_prepare_v2(s->db, zSql, -1, ppStmt, NULL);
-            if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
-                rc = buildError(s, rc, "cannot read '%s': %s", p->zSource,
-                                sqlite3_errmsg(s->db));
-            }
+            break;
+        }
+        rc = sqlite3_prepare_v2(s->db, zSql, -1, ppStmt, NULL);
+        if (rc == SQLITE_OK) {
+            s->pD->hasRowid = withRowid;
+            rc = buildCheckCacheable(s, zSql);
             sqlite3_free(zSql);
+            break;
+        }
+        sqlite3_free(zSql);
+        if (rc == SQLITE_NOMEM) break;
+        if (!withRowid) {
+            rc = buildError(s, rc, "cannot read '%s': %s", p->zSource, sqlite3_errmsg(s->db));
+        } else {
+            rc = SQLITE_OK; /* no rowid (a view, WITHOUT ROWID): try without */
         }
     }
     sqlite3_free(zFrom);
     return rc;
 }
 
-/* The error of rule 2, quoting at most BUILD_MAX_QUOTE bytes of the value. */
-static int buildBadTime(build_state *s, sqlite3_stmt *pStmt) {
+/* Quote at most BUILD_MAX_QUOTE bytes of a value for a message. */
+static char *buildQuote(const char *z, int n) {
+    if (n > BUILD_MAX_QUOTE) return sqlite3_mprintf("'%.*q...'", BUILD_MAX_QUOTE, z);
+    return sqlite3_mprintf("'%q'", z);
+}
+
+/* Rule 2: an unreadable time is an error, or with bad_times='skip' counted. */
+static int buildBadTime(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
+    lp_data *pD = s->pD;
     const char *z = (const char *)sqlite3_column_text(pStmt, 2);
     int n = sqlite3_column_bytes(pStmt, 2);
+    char *zQuoted;
     if (z == NULL) return SQLITE_NOMEM;
-    if (n > BUILD_MAX_QUOTE) {
-        return buildError(s, SQLITE_ERROR, "unreadable time '%.*q...' in column '%s' of '%s'",
-                          BUILD_MAX_QUOTE, z, s->p->zTimeCol, s->p->zSource);
+    zQuoted = buildQuote(z, n);
+    if (zQuoted == NULL) return SQLITE_NOMEM;
+    if (!s->p->skipBadTimes) {
+        int rc = buildError(s, SQLITE_ERROR, "unreadable time %s in column '%s' of '%s'", zQuoted,
+                            s->p->zTimeCol, s->p->zSource);
+        sqlite3_free(zQuoted);
+        return rc;
     }
-    return buildError(s, SQLITE_ERROR, "unreadable time '%q' in column '%s' of '%s'", z,
-                      s->p->zTimeCol, s->p->zSource);
+    pD->nBadTime++;
+    if (pD->nBadSample < LP_BAD_SAMPLES) {
+        pD->aBadRowid[pD->nBadSample] =
+            iRowidCol >= 0 && sqlite3_column_type(pStmt, iRowidCol) == SQLITE_INTEGER
+                ? sqlite3_column_int64(pStmt, iRowidCol)
+                : -1;
+        pD->azBadSample[pD->nBadSample++] = zQuoted;
+    } else {
+        sqlite3_free(zQuoted);
+    }
+    return SQLITE_OK;
+}
+
+/* One row: rules 1-3. */
+static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
+    lp_data *pD = s->pD;
+    lp_key key;
+    int isEmpty, rc;
+    uint32_t prog, seg = LP_NONE, u;
+    lp_time_status eTime;
+    int64_t t;
+
+    pD->nRowRead++;
+    rc = buildReadKey(s, pStmt, &key, &isEmpty);
+    if (rc) return rc;
+    if (isEmpty) {
+        pD->nSkipUser++;
+        return SQLITE_OK;
+    }
+    rc = buildTextId(pStmt, 1, &pD->programs, &prog);
+    if (rc) return rc;
+    if (prog == LP_NONE) {
+        pD->nSkipProgram++;
+        return SQLITE_OK;
+    }
+    rc = learnpath_parse_time_column(pStmt, 2, &eTime, &t);
+    if (rc) return rc;
+    if (eTime == LP_TIME_EMPTY) {
+        pD->nSkipTime++;
+        return SQLITE_OK;
+    }
+    if (eTime == LP_TIME_BAD) return buildBadTime(s, pStmt, iRowidCol);
+    if (s->p->zSegmentCol) {
+        rc = buildTextId(pStmt, 3, &pD->segments, &seg);
+        if (rc) return rc;
+    }
+    rc = buildUserOf(s, &key, &u);
+    if (rc) return rc;
+    if (s->isGrouped && u + 1 != pD->nUser) {
+        /* an earlier user's row after another user's: not grouped */
+        rc = buildUngroup(s);
+        if (rc) return rc;
+    }
+    rc = buildGrowEvents(s);
+    if (rc) return rc;
+    pD->aT[pD->nEv] = t;
+    pD->aProg[pD->nEv] = prog;
+    if (pD->aSeg) pD->aSeg[pD->nEv] = seg;
+    if (!s->isGrouped) s->aUserOf[pD->nEv] = u;
+    pD->nEv++;
+    return SQLITE_OK;
 }
 
 /* Step 2: one pass over the rows. */
 static int buildRead(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
-    lp_journeys *pJ = s->pJ;
-    int hasSeg = s->p->zSegmentCol != NULL;
     int rc = buildPrepare(s, &pStmt);
     if (rc) return rc;
-
+    int iRowidCol = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
     while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-        build_event ev;
-        lp_time_status eTime;
-        pJ->nRowRead++;
-
-        rc = buildUserId(s, pStmt, &ev.user);
+        rc = buildRow(s, pStmt, iRowidCol);
         if (rc) break;
-        rc = buildTextId(pStmt, 1, &pJ->labels, &ev.prog);
-        if (rc) break;
-        rc = learnpath_parse_time_column(pStmt, 2, &eTime, &ev.t);
-        if (rc) break;
-        if (eTime == LP_TIME_BAD) {
-            rc = buildBadTime(s, pStmt);
-            break;
-        }
-        if (ev.user == LP_NONE || ev.prog == LP_NONE || eTime == LP_TIME_EMPTY) {
-            pJ->nRowSkipped++;
-            continue;
-        }
-        ev.seg = LP_NONE;
-        if (hasSeg) {
-            rc = buildTextId(pStmt, 3, &pJ->segments, &ev.seg);
-            if (rc) break;
-        }
-        ev.rank = 0;
-        rc = buildGrow((void **)&s->aEv, &s->nEvAlloc, s->nEv + 1, sizeof(build_event));
-        if (rc) break;
-        /* user ids are handed out in order of first appearance, so rows
-        ** grouped by user give a non-decreasing sequence of ids */
-        if (s->nEv > 0 && ev.user < s->aEv[s->nEv - 1].user) s->isGrouped = 0;
-        s->aEv[s->nEv++] = ev;
     }
     if (rc == SQLITE_DONE) {
         rc = SQLITE_OK;
@@ -635,36 +716,124 @@ static int buildRead(build_state *s) {
     return rc;
 }
 
-/* ------------------------------------------------------ journey shaping */
+/* ------------------------------------------------------------ finishing */
 
-/* Sort order of enrollments within a user: time, then program name. */
-static int buildEventCmp(const void *pa, const void *pb) {
-    const build_event *a = pa, *b = pb;
+/* One enrollment while a user's enrollments are sorted. */
+typedef struct build_ev {
+    int64_t t;
+    uint32_t rank;
+    uint32_t prog;
+    uint32_t seg;
+} build_ev;
+
+static int buildEvCmp(const void *pa, const void *pb) {
+    const build_ev *a = pa, *b = pb;
     if (a->t != b->t) return a->t < b->t ? -1 : 1;
     return (a->rank > b->rank) - (a->rank < b->rank);
 }
 
-static void buildSortEvents(build_event *a, int64_t n) {
-    int64_t i;
-    for (i = 1; i < n && buildEventCmp(&a[i - 1], &a[i]) <= 0; i++) {
-    }
-    if (i >= n) return; /* already in order: the common case */
-    if (n > 32) {
-        qsort(a, (size_t)n, sizeof(*a), buildEventCmp);
-        return;
-    }
-    for (i = 1; i < n; i++) {
-        build_event x = a[i];
-        int64_t j = i;
-        while (j > 0 && buildEventCmp(&a[j - 1], &x) > 0) {
-            a[j] = a[j - 1];
-            j--;
+/* Sort enrollments [i0, i1) by time, then program name (rule 4). */
+static int buildSortUser(lp_data *pD, uint32_t i0, uint32_t i1, build_ev **paTmp,
+                         uint32_t *pnTmp) {
+    uint32_t i;
+    for (i = i0 + 1; i < i1; i++) {
+        if (pD->aT[i - 1] > pD->aT[i] ||
+            (pD->aT[i - 1] == pD->aT[i] && pD->aRank[pD->aProg[i - 1]] > pD->aRank[pD->aProg[i]])) {
+            break;
         }
-        a[j] = x;
     }
+    if (i >= i1) return SQLITE_OK; /* in order already: the common case */
+    uint32_t n = i1 - i0;
+    if (n > *pnTmp) {
+        build_ev *aNew = sqlite3_realloc64(*paTmp, (sqlite3_uint64)n * sizeof(build_ev));
+        if (!aNew) return SQLITE_NOMEM;
+        *paTmp = aNew;
+        *pnTmp = n;
+    }
+    build_ev *a = *paTmp;
+    for (i = 0; i < n; i++) {
+        a[i].t = pD->aT[i0 + i];
+        a[i].prog = pD->aProg[i0 + i];
+        a[i].rank = pD->aRank[a[i].prog];
+        a[i].seg = pD->aSeg ? pD->aSeg[i0 + i] : LP_NONE;
+    }
+    qsort(a, n, sizeof(build_ev), buildEvCmp);
+    for (i = 0; i < n; i++) {
+        pD->aT[i0 + i] = a[i].t;
+        pD->aProg[i0 + i] = a[i].prog;
+        if (pD->aSeg) pD->aSeg[i0 + i] = a[i].seg;
+    }
+    return SQLITE_OK;
 }
 
-/* A program and its name, for ranking programs in name order. */
+/* Counting sort of the enrollments by user (when rows were not grouped). */
+static int buildGroupByUser(build_state *s) {
+    lp_data *pD = s->pD;
+    uint32_t nUser = pD->nUser, nEv = pD->nEv;
+    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
+    if (!aPos) return SQLITE_NOMEM;
+    memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) pD->aFirst[s->aUserOf[e] + 1]++;
+    for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
+
+    /* one array at a time, so only one extra copy is alive */
+    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(int64_t));
+    if (!aT) goto nomem;
+    memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) aT[aPos[s->aUserOf[e]]++] = pD->aT[e];
+    sqlite3_free(pD->aT);
+    pD->aT = aT;
+    for (int k = 0; k < 2; k++) {
+        uint32_t **paArr = k == 0 ? &pD->aProg : &pD->aSeg;
+        if (*paArr == NULL) continue;
+        uint32_t *aNew = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+        if (!aNew) goto nomem;
+        memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
+        for (uint32_t e = 0; e < nEv; e++) aNew[aPos[s->aUserOf[e]]++] = (*paArr)[e];
+        sqlite3_free(*paArr);
+        *paArr = aNew;
+    }
+    pD->nEvAlloc = nEv;
+    sqlite3_free(aPos);
+    return SQLITE_OK;
+nomem:
+    sqlite3_free(aPos);
+    return SQLITE_NOMEM;
+}
+
+/* Bottom-up merge sort of user numbers by key, into pD->aOrder. */
+static int buildOrderUsers(lp_data *pD) {
+    uint32_t n = pD->nUser;
+    uint32_t *a = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    uint32_t *b = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    if (!a || !b) {
+        sqlite3_free(a);
+        sqlite3_free(b);
+        return SQLITE_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) a[i] = i;
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = mid + width < n ? mid + width : n;
+            uint32_t x = lo, y = mid, k = lo;
+            while (x < mid && y < hi) {
+                b[k++] = learnpath_key_cmp(pD, &pD->aKey[a[x]], &pD->aKey[a[y]]) <= 0 ? a[x++]
+                                                                                       : a[y++];
+            }
+            while (x < mid) b[k++] = a[x++];
+            while (y < hi) b[k++] = a[y++];
+        }
+        uint32_t *t = a;
+        a = b;
+        b = t;
+    }
+    sqlite3_free(b);
+    pD->aOrder = a;
+    return SQLITE_OK;
+}
+
+/* Rank programs by name (byte order): pD->aRank[program] = place. */
 typedef struct build_named {
     const char *z;
     int n;
@@ -676,300 +845,107 @@ static int buildNamedCmp(const void *pa, const void *pb) {
     return learnpath_bytes_cmp(a->z, a->n, b->z, b->n);
 }
 
-/*
-** Intern the label of a tie group (distinct programs aProg[0..n), already
-** in name order) and remember its members. n >= 2.
-*/
-static int buildGroupLabel(build_state *s, const uint32_t *aProg, int64_t n, uint32_t *piLabel) {
-    lp_strtab *pTab = &s->pJ->labels;
-    int64_t nLen = 0;
+static int buildRankPrograms(lp_data *pD) {
+    uint32_t n = pD->programs.n;
+    build_named *aNamed = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(build_named));
+    pD->aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aNamed || !pD->aRank) {
+        sqlite3_free(aNamed);
+        return SQLITE_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        aNamed[i].z = LP_STR(&pD->programs, i);
+        aNamed[i].n = LP_STRLEN(&pD->programs, i);
+        aNamed[i].idx = i;
+    }
+    qsort(aNamed, n, sizeof(build_named), buildNamedCmp);
+    for (uint32_t i = 0; i < n; i++) pD->aRank[aNamed[i].idx] = i;
+    sqlite3_free(aNamed);
+    return SQLITE_OK;
+}
+
+/* Step 3: group by user, sort each user's enrollments, order the users. */
+static int buildFinish(build_state *s) {
+    lp_data *pD = s->pD;
+    build_ev *aTmp = NULL;
+    uint32_t nTmp = 0;
     int rc;
-    for (int64_t i = 0; i < n; i++) nLen += LP_STRLEN(pTab, aProg[i]) + 3;
-    if (nLen > 0x7fffff00) return SQLITE_TOOBIG;
-    rc = buildGrow((void **)&s->zLabel, &s->nLabelAlloc, nLen + 1, 1);
-    if (rc) return rc;
-    int64_t k = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (i) {
-            memcpy(s->zLabel + k, " + ", 3);
-            k += 3;
-        }
-        memcpy(s->zLabel + k, LP_STR(pTab, aProg[i]), (size_t)LP_STRLEN(pTab, aProg[i]));
-        k += LP_STRLEN(pTab, aProg[i]);
+
+    sqlite3_free(s->aSlot);
+    s->aSlot = NULL;
+    if (pD->aFirst == NULL) {
+        pD->aFirst = sqlite3_malloc64(sizeof(uint32_t));
+        if (!pD->aFirst) return SQLITE_NOMEM;
     }
-    uint32_t nBefore = pTab->n;
-    rc = learnpath_strtab_intern(pTab, s->zLabel, (int)k, piLabel);
-    if (rc) return rc;
-    if (pTab->n > nBefore) {
-        /* A new group: record its members. */
-        uint32_t iGroup = *piLabel - s->nProgram;
-        rc = buildGrow((void **)&s->aMember, &s->nMemberAlloc, s->nMember + n, sizeof(uint32_t));
+    if (s->isGrouped) {
+        pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
+    } else {
+        rc = buildGroupByUser(s);
         if (rc) return rc;
-        rc = buildGrow((void **)&s->aMemberOff, &s->nMemberOffAlloc, (int64_t)iGroup + 2,
-                       sizeof(int64_t));
-        if (rc) return rc;
-        if (iGroup == 0) s->aMemberOff[0] = 0;
-        memcpy(s->aMember + s->nMember, aProg, (size_t)n * sizeof(uint32_t));
-        s->nMember += n;
-        s->aMemberOff[iGroup + 1] = s->nMember;
     }
-    return SQLITE_OK;
-}
-
-/* Append a step to the scratch list, applying rule 5's 'collapse'. */
-static int buildPushStep(build_state *s, int64_t *pn, uint32_t label, int64_t t) {
-    if (s->p->repeats == LP_REPEATS_COLLAPSE && *pn > 0 && s->aScratch[*pn - 1].label == label) {
-        return SQLITE_OK;
+    sqlite3_free(s->aUserOf);
+    s->aUserOf = NULL;
+    rc = buildRankPrograms(pD);
+    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
+        rc = buildSortUser(pD, pD->aFirst[u], pD->aFirst[u + 1], &aTmp, &nTmp);
     }
-    int rc = buildGrow((void **)&s->aScratch, &s->nScratchAlloc, *pn + 1, sizeof(lp_step));
+    sqlite3_free(aTmp);
     if (rc) return rc;
-    s->aScratch[*pn].label = label;
-    s->aScratch[*pn].t = t;
-    (*pn)++;
-    return SQLITE_OK;
-}
-
-/* Per-program marks, stamped with a user number so they need no clearing. */
-typedef struct build_marks {
-    uint32_t *aSeen;    /* first_only: program already taken by this user */
-    uint32_t *aCounted; /* distinct-program count */
-} build_marks;
-
-/*
-** Rules 4-8 for one user whose enrollments are a[0..n), sorted. Appends the
-** user's steps to pJ->aStep and fills *pUser, or leaves *pKeep = 0 when the
-** user is outside since/until.
-*/
-static int buildUser(build_state *s, build_marks *m, uint32_t stamp, build_event *a, int64_t n,
-                     lp_user *pUser, int *pKeep) {
-    const lp_params *p = s->p;
-    lp_journeys *pJ = s->pJ;
-    int64_t nStep = 0;
-    int rc = SQLITE_OK;
-
-    *pKeep = 0;
-    /* rule 4: tied; rule 6: segment */
-    pUser->tied = 0;
-    for (int64_t i = 1; i < n && a[i].t == a[0].t; i++) {
-        if (a[i].prog != a[0].prog) pUser->tied = 1;
-    }
-    pUser->segment = LP_NONE;
-    for (int64_t i = 0; i < n; i++) {
-        if (a[i].seg != LP_NONE) {
-            pUser->segment = a[i].seg;
+    for (uint32_t u = 1; u < pD->nUser; u++) {
+        if (learnpath_key_cmp(pD, &pD->aKey[u - 1], &pD->aKey[u]) >= 0) {
+            rc = buildOrderUsers(pD);
             break;
         }
     }
-
-    /* rule 5: first_only drops programs already taken (compacting a[]) */
-    if (p->repeats == LP_REPEATS_FIRST_ONLY) {
-        int64_t k = 0;
-        for (int64_t i = 0; i < n; i++) {
-            if (m->aSeen[a[i].prog] == stamp) continue;
-            m->aSeen[a[i].prog] = stamp;
-            a[k++] = a[i];
-        }
-        n = k;
-    }
-
-    /* rule 4: steps */
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t j = i + 1;
-        if (p->ties == LP_TIES_NAME) {
-            rc = buildPushStep(s, &nStep, a[i].prog, a[i].t);
-            i = j;
-            continue;
-        }
-        while (j < n && a[j].t == a[i].t) j++;
-        /* distinct programs of the instant, in name order: reuse .user as
-        ** scratch for the program list (a[] is this user's alone) */
-        int64_t nDistinct = 0;
-        for (int64_t k = i; k < j; k++) {
-            if (nDistinct == 0 || a[i + nDistinct - 1].user != a[k].prog) {
-                a[i + nDistinct].user = a[k].prog;
-                nDistinct++;
-            }
-        }
-        uint32_t label = a[i].user;
-        if (nDistinct > 1) {
-            uint32_t aProgBuf[64];
-            uint32_t *aProg = aProgBuf;
-            if (nDistinct > 64) {
-                aProg = sqlite3_malloc64((sqlite3_uint64)nDistinct * sizeof(uint32_t));
-                if (!aProg) return SQLITE_NOMEM;
-            }
-            for (int64_t k = 0; k < nDistinct; k++) aProg[k] = a[i + k].user;
-            rc = buildGroupLabel(s, aProg, nDistinct, &label);
-            if (aProg != aProgBuf) sqlite3_free(aProg);
-        }
-        if (rc == SQLITE_OK) rc = buildPushStep(s, &nStep, label, a[i].t);
-        i = j;
-    }
-    if (rc) return rc;
-    if (nStep == 0) return SQLITE_OK;
-
-    /* rule 8: within_days */
-    if (p->hasWithin) {
-        double limit = p->withinDays * LP_MS_PER_DAY;
-        for (int64_t i = 1; i < nStep; i++) {
-            if ((double)(s->aScratch[i].t - s->aScratch[i - 1].t) > limit) {
-                nStep = i;
-                break;
-            }
-        }
-    }
-    /* rule 7: since/until on the first step */
-    if (p->hasSince && s->aScratch[0].t < p->since) return SQLITE_OK;
-    if (p->hasUntil && s->aScratch[0].t >= p->until) return SQLITE_OK;
-    if (nStep > 0x7fffffff || pJ->nStep + nStep > 0x7fffffffLL) return SQLITE_TOOBIG;
-
-    /* distinct programs, a tie group counting each member */
-    uint32_t nProgram = 0;
-    for (int64_t i = 0; i < nStep; i++) {
-        uint32_t L = s->aScratch[i].label;
-        const uint32_t *aMem = &L;
-        int64_t nMem = 1;
-        if (L >= s->nProgram) {
-            aMem = s->aMember + s->aMemberOff[L - s->nProgram];
-            nMem = s->aMemberOff[L - s->nProgram + 1] - s->aMemberOff[L - s->nProgram];
-        }
-        for (int64_t k = 0; k < nMem; k++) {
-            if (m->aCounted[aMem[k]] != stamp) {
-                m->aCounted[aMem[k]] = stamp;
-                nProgram++;
-            }
-        }
-    }
-
-    pUser->iStep = (uint32_t)pJ->nStep;
-    pUser->nStep = (uint32_t)nStep;
-    pUser->nProgram = nProgram;
-    memcpy(pJ->aStep + pJ->nStep, s->aScratch, (size_t)nStep * sizeof(lp_step));
-    pJ->nStep += nStep;
-    *pKeep = 1;
-    return SQLITE_OK;
-}
-
-static int buildUserCmp(const void *pa, const void *pb) {
-    return learnpath_key_cmp(&((const lp_user *)pa)->key, &((const lp_user *)pb)->key);
-}
-
-/* Steps 3 and 4: group enrollments by user, shape journeys, order users. */
-static int buildShape(build_state *s) {
-    lp_journeys *pJ = s->pJ;
-    int64_t nUser = s->nKey, nEv = s->nEv;
-    int64_t *aStart = NULL;
-    build_event *aSorted = NULL;
-    uint32_t *aRank = NULL;
-    build_named *aNamed = NULL;
-    build_marks m = {NULL, NULL};
-    int rc = SQLITE_NOMEM;
-
-    /* Text keys may point into aKeyByte now that it no longer moves. */
-    for (int64_t i = 0; i < nUser; i++) {
-        if (s->aKey[i].eType == SQLITE_TEXT || s->aKey[i].eType == SQLITE_BLOB) {
-            s->aKey[i].z = pJ->aKeyByte + s->aKey[i].iOff;
-        }
-    }
-    if (nEv == 0) return SQLITE_OK;
-
-    s->nProgram = pJ->labels.n;
-    aRank = sqlite3_malloc64((sqlite3_uint64)s->nProgram * sizeof(uint32_t));
-    aNamed = sqlite3_malloc64((sqlite3_uint64)s->nProgram * sizeof(build_named));
-    m.aSeen = sqlite3_malloc64((sqlite3_uint64)s->nProgram * sizeof(uint32_t));
-    m.aCounted = sqlite3_malloc64((sqlite3_uint64)s->nProgram * sizeof(uint32_t));
-    aStart = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(int64_t));
-    if (!s->isGrouped) aSorted = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(build_event));
-    pJ->aStep = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(lp_step));
-    pJ->aUser = sqlite3_malloc64((sqlite3_uint64)nUser * sizeof(lp_user));
-    if (!aRank || !aNamed || !m.aSeen || !m.aCounted || !aStart || (!aSorted && !s->isGrouped) ||
-        !pJ->aStep || !pJ->aUser) {
-        goto done;
-    }
-    memset(m.aSeen, 0, (size_t)s->nProgram * sizeof(uint32_t));
-    memset(m.aCounted, 0, (size_t)s->nProgram * sizeof(uint32_t));
-
-    /* programs in name order */
-    for (uint32_t i = 0; i < s->nProgram; i++) {
-        aNamed[i].z = LP_STR(&pJ->labels, i);
-        aNamed[i].n = LP_STRLEN(&pJ->labels, i);
-        aNamed[i].idx = i;
-    }
-    qsort(aNamed, s->nProgram, sizeof(build_named), buildNamedCmp);
-    for (uint32_t i = 0; i < s->nProgram; i++) aRank[aNamed[i].idx] = i;
-
-    /* counting sort by user (rows grouped by user are in order already) */
-    memset(aStart, 0, (size_t)(nUser + 1) * sizeof(int64_t));
-    for (int64_t i = 0; i < nEv; i++) aStart[s->aEv[i].user + 1]++;
-    for (int64_t u = 0; u < nUser; u++) aStart[u + 1] += aStart[u];
-    if (s->isGrouped) {
-        for (int64_t i = 0; i < nEv; i++) s->aEv[i].rank = aRank[s->aEv[i].prog];
-        for (int64_t u = 0; u < nUser; u++) aStart[u] = aStart[u + 1];
-        aSorted = s->aEv;
-    } else {
-        for (int64_t i = 0; i < nEv; i++) {
-            build_event ev = s->aEv[i];
-            ev.rank = aRank[ev.prog];
-            aSorted[aStart[ev.user]++] = ev;
-        }
-        sqlite3_free(s->aEv);
-    }
-    s->aEv = NULL;
-    /* aStart[u] is now the end of user u, i.e. the start of user u+1 */
-
-    rc = SQLITE_OK;
-    for (int64_t u = 0; u < nUser && rc == SQLITE_OK; u++) {
-        int64_t iFirst = u ? aStart[u - 1] : 0;
-        int64_t n = aStart[u] - iFirst;
-        int keep = 0;
-        lp_user *pUser = &pJ->aUser[pJ->nUser];
-        if (n == 0) continue;
-        buildSortEvents(aSorted + iFirst, n);
-        rc = buildUser(s, &m, (uint32_t)u + 1, aSorted + iFirst, n, pUser, &keep);
-        if (rc == SQLITE_OK && keep) {
-            pUser->key = s->aKey[u];
-            pJ->nUser++;
-        }
-    }
-    if (rc == SQLITE_OK) {
-        /* users arrive in order of first appearance, often already sorted */
-        uint32_t i = 1;
-        while (i < pJ->nUser && learnpath_key_cmp(&pJ->aUser[i - 1].key, &pJ->aUser[i].key) < 0) i++;
-        if (i < pJ->nUser) qsort(pJ->aUser, pJ->nUser, sizeof(lp_user), buildUserCmp);
-    }
-
-done:
-    sqlite3_free(aRank);
-    sqlite3_free(aNamed);
-    sqlite3_free(m.aSeen);
-    sqlite3_free(m.aCounted);
-    sqlite3_free(aStart);
-    sqlite3_free(aSorted);
+    pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
+                    (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
+                    (pD->aOrder ? (int64_t)pD->nUser * 4 : 0) + pD->nKeyByteAlloc +
+                    pD->programs.nByteAlloc + pD->segments.nByteAlloc +
+                    (int64_t)(pD->programs.nAlloc + pD->segments.nAlloc) * 16;
     return rc;
 }
 
-int learnpath_journeys_build(sqlite3 *db, const lp_params *p, lp_journeys *pOut, char **pzErr) {
+int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, char **pzErr) {
     build_state s;
+    lp_data *pD;
     int rc;
+    *ppData = NULL;
+    *pzErr = NULL;
+    pD = sqlite3_malloc64(sizeof(*pD));
+    if (!pD) return SQLITE_NOMEM;
+    memset(pD, 0, sizeof(*pD));
+    pD->nRef = 1;
     memset(&s, 0, sizeof(s));
     s.db = db;
     s.p = p;
-    s.pJ = pOut;
+    s.pD = pD;
     s.pzErr = pzErr;
     s.iLastUser = LP_NONE;
     s.isGrouped = 1;
-    *pzErr = NULL;
     rc = buildRead(&s);
-    if (rc == SQLITE_OK) rc = buildShape(&s);
-    buildStateFree(&s);
-    return rc;
+    if (rc == SQLITE_OK) rc = buildFinish(&s);
+    sqlite3_free(s.aSlot);
+    sqlite3_free(s.aUserOf);
+    if (rc != SQLITE_OK) {
+        learnpath_data_unref(pD);
+        return rc;
+    }
+    *ppData = pD;
+    return SQLITE_OK;
 }
 
-void learnpath_journeys_free(lp_journeys *pJ) {
-    learnpath_strtab_free(&pJ->labels);
-    learnpath_strtab_free(&pJ->segments);
-    sqlite3_free(pJ->aKeyByte);
-    sqlite3_free(pJ->aUser);
-    sqlite3_free(pJ->aStep);
-    memset(pJ, 0, sizeof(*pJ));
+void learnpath_data_unref(lp_data *pD) {
+    if (pD == NULL || --pD->nRef > 0) return;
+    learnpath_strtab_free(&pD->programs);
+    learnpath_strtab_free(&pD->segments);
+    sqlite3_free(pD->aKeyByte);
+    sqlite3_free(pD->aKey);
+    sqlite3_free(pD->aFirst);
+    sqlite3_free(pD->aT);
+    sqlite3_free(pD->aProg);
+    sqlite3_free(pD->aSeg);
+    sqlite3_free(pD->aOrder);
+    sqlite3_free(pD->aRank);
+    for (int i = 0; i < pD->nBadSample; i++) sqlite3_free(pD->azBadSample[i]);
+    sqlite3_free(pD);
 }

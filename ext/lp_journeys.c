@@ -20,6 +20,7 @@
 **   within_days    number >= 0 (rule 8); NULL = no limit
 **   ties           'group' (default) or 'name' (rule 4)
 **   repeats        'collapse' (default), 'keep' or 'first_only' (rule 5)
+**   bad_times      'error' (default) or 'skip' (rule 2)
 ** Each hidden column reads back the value in effect.
 **
 ** HOW IT WORKS
@@ -27,7 +28,8 @@
 **   first one of each), gives them argvIndex 1..n in column order and sets
 **   bit i of idxNum for hidden column i:
 **       idxNum bit 0 source, 1 user_col, 2 program_col, 3 time_col,
-**       4 segment_col, 5 since, 6 until, 7 within_days, 8 ties, 9 repeats
+**       4 segment_col, 5 since, 6 until, 7 within_days, 8 ties, 9 repeats,
+**       10 bad_times
 **   No constraint at all on source is an error that names the function; a
 **   source (or any argument) constraint that is not usable in this plan
 **   answers SQLITE_CONSTRAINT so SQLite tries another join order.
@@ -101,16 +103,17 @@ enum {
     ARG_WITHIN_DAYS,
     ARG_TIES,
     ARG_REPEATS,
+    ARG_BAD_TIMES,
     JRN_NARG
 };
 
 static const char *const azArgName[JRN_NARG] = {
     "source", "user_col", "program_col", "time_col", "segment_col",
-    "since",  "until",    "within_days", "ties",     "repeats"};
+    "since",  "until",    "within_days", "ties",     "repeats", "bad_times"};
 
 /* Value read back from a hidden column when the argument is absent. */
 static const char *const azArgDefault[JRN_NARG] = {
-    NULL, "user_id", "program", "enrolled_at", NULL, NULL, NULL, NULL, "group", "collapse"};
+    NULL, "user_id", "program", "enrolled_at", NULL, NULL, NULL, NULL, "group", "collapse", "error"};
 
 /* ------------------------------------------------------------- structs */
 
@@ -138,11 +141,15 @@ typedef struct trn_row {
 typedef struct jrn_cursor {
     sqlite3_vtab_cursor base;
     sqlite3_value *apArg[JRN_NARG]; /* copies of the arguments given */
-    lp_journeys J;
+    lp_source_spec src;             /* parsed arguments (texts point into apArg) */
+    lp_shape_spec shape;
+    lp_data *pData;                 /* the source's enrollments (a reference) */
+    lp_shaper sh;                   /* the current user's journey */
+    int hasShaper;
     trn_row *aRow;                  /* program_transitions */
     int64_t nRow;
-    int64_t iUser;                  /* per-user kinds: current user */
-    int64_t iStep;                  /* program_steps: step within the user */
+    uint32_t iPos;                  /* per-user kinds: position in user_id order */
+    uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
     sqlite3_int64 iRowid;
 } jrn_cursor;
@@ -161,7 +168,7 @@ static int jrnConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv
     zSql = sqlite3_mprintf(
         "CREATE TABLE x(%s,source HIDDEN,user_col HIDDEN,program_col HIDDEN,time_col HIDDEN,"
         "segment_col HIDDEN,since HIDDEN,until HIDDEN,within_days HIDDEN,ties HIDDEN,"
-        "repeats HIDDEN)",
+        "repeats HIDDEN,bad_times HIDDEN)",
         pKind->zColumns);
     if (!zSql) return SQLITE_NOMEM;
     rc = sqlite3_declare_vtab(db, zSql);
@@ -243,17 +250,21 @@ static int jrnOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor) {
     return SQLITE_OK;
 }
 
-/* Release everything a previous xFilter left (rule of reentrancy 2). */
+/* Release everything a previous xFilter left (reentrancy rule 2). */
 static void jrnCursorReset(jrn_cursor *pCur) {
     for (int j = 0; j < JRN_NARG; j++) {
         sqlite3_value_free(pCur->apArg[j]);
         pCur->apArg[j] = NULL;
     }
-    learnpath_journeys_free(&pCur->J);
+    if (pCur->hasShaper) learnpath_shaper_free(&pCur->sh);
+    pCur->hasShaper = 0;
+    learnpath_data_unref(pCur->pData);
+    pCur->pData = NULL;
     sqlite3_free(pCur->aRow);
     pCur->aRow = NULL;
     pCur->nRow = 0;
-    pCur->iUser = pCur->iStep = pCur->iRow = 0;
+    pCur->iPos = pCur->iStep = 0;
+    pCur->iRow = 0;
     pCur->iRowid = 0;
 }
 
@@ -314,14 +325,17 @@ static int jrnTimeArg(jrn_vtab *pTab, sqlite3_value *pVal, int j, int *pHas, int
     return SQLITE_OK;
 }
 
-/* Check every argument and fill *p. */
-static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur, lp_params *p) {
+/* Check every argument and fill pCur->src and pCur->shape. */
+static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     const char *zFunc = pTab->pKind->zName;
-    const char *zTies, *zRepeats;
+    const char *zTies, *zRepeats, *zBad;
+    lp_source_spec *p = &pCur->src;
+    lp_shape_spec *q = &pCur->shape;
     sqlite3_value *pVal;
     int rc;
 
     memset(p, 0, sizeof(*p));
+    memset(q, 0, sizeof(*q));
     p->zFunc = zFunc;
     if (pCur->apArg[ARG_SOURCE] == NULL) {
         return learnpath_vtab_error(&pTab->base, "%s(): missing required argument 'source'", zFunc);
@@ -331,9 +345,9 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur, lp_params *p) {
     if ((rc = jrnNameArg(pTab, pCur, ARG_PROGRAM_COL, &p->zProgramCol)) != 0) return rc;
     if ((rc = jrnNameArg(pTab, pCur, ARG_TIME_COL, &p->zTimeCol)) != 0) return rc;
     if ((rc = jrnNameArg(pTab, pCur, ARG_SEGMENT_COL, &p->zSegmentCol)) != 0) return rc;
-    rc = jrnTimeArg(pTab, pCur->apArg[ARG_SINCE], ARG_SINCE, &p->hasSince, &p->since);
+    rc = jrnTimeArg(pTab, pCur->apArg[ARG_SINCE], ARG_SINCE, &q->hasSince, &q->since);
     if (rc) return rc;
-    rc = jrnTimeArg(pTab, pCur->apArg[ARG_UNTIL], ARG_UNTIL, &p->hasUntil, &p->until);
+    rc = jrnTimeArg(pTab, pCur->apArg[ARG_UNTIL], ARG_UNTIL, &q->hasUntil, &q->until);
     if (rc) return rc;
 
     pVal = pCur->apArg[ARG_WITHIN_DAYS];
@@ -347,8 +361,8 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur, lp_params *p) {
                                         "%s(): within_days must be a number of days >= 0, not '%.80q'",
                                         zFunc, z);
         }
-        p->hasWithin = 1;
-        p->withinDays = r;
+        q->hasWithin = 1;
+        q->withinDays = r;
     }
 
     zTies = azArgDefault[ARG_TIES];
@@ -358,9 +372,9 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur, lp_params *p) {
         if (!zTies && sqlite3_value_type(pVal) != SQLITE_NULL) return SQLITE_NOMEM;
     }
     if (zTies && sqlite3_stricmp(zTies, "group") == 0) {
-        p->ties = LP_TIES_GROUP;
+        q->ties = LP_TIES_GROUP;
     } else if (zTies && sqlite3_stricmp(zTies, "name") == 0) {
-        p->ties = LP_TIES_NAME;
+        q->ties = LP_TIES_NAME;
     } else {
         return learnpath_vtab_error(&pTab->base, "%s(): ties must be 'group' or 'name', not %s%.80q%s",
                                     zFunc, zTies ? "'" : "", zTies ? zTies : "NULL", zTies ? "'" : "");
@@ -373,59 +387,84 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur, lp_params *p) {
         if (!zRepeats && sqlite3_value_type(pVal) != SQLITE_NULL) return SQLITE_NOMEM;
     }
     if (zRepeats && sqlite3_stricmp(zRepeats, "collapse") == 0) {
-        p->repeats = LP_REPEATS_COLLAPSE;
+        q->repeats = LP_REPEATS_COLLAPSE;
     } else if (zRepeats && sqlite3_stricmp(zRepeats, "keep") == 0) {
-        p->repeats = LP_REPEATS_KEEP;
+        q->repeats = LP_REPEATS_KEEP;
     } else if (zRepeats && sqlite3_stricmp(zRepeats, "first_only") == 0) {
-        p->repeats = LP_REPEATS_FIRST_ONLY;
+        q->repeats = LP_REPEATS_FIRST_ONLY;
     } else {
         return learnpath_vtab_error(
             &pTab->base, "%s(): repeats must be 'collapse', 'keep' or 'first_only', not %s%.80q%s",
             zFunc, zRepeats ? "'" : "", zRepeats ? zRepeats : "NULL", zRepeats ? "'" : "");
+    }
+
+    zBad = azArgDefault[ARG_BAD_TIMES];
+    pVal = pCur->apArg[ARG_BAD_TIMES];
+    if (pVal) {
+        zBad = (const char *)sqlite3_value_text(pVal);
+        if (!zBad && sqlite3_value_type(pVal) != SQLITE_NULL) return SQLITE_NOMEM;
+    }
+    if (zBad && sqlite3_stricmp(zBad, "error") == 0) {
+        p->skipBadTimes = 0;
+    } else if (zBad && sqlite3_stricmp(zBad, "skip") == 0) {
+        p->skipBadTimes = 1;
+    } else {
+        return learnpath_vtab_error(&pTab->base,
+                                    "%s(): bad_times must be 'error' or 'skip', not %s%.80q%s", zFunc,
+                                    zBad ? "'" : "", zBad ? zBad : "NULL", zBad ? "'" : "");
     }
     return SQLITE_OK;
 }
 
 /* ------------------------------------------------- program_transitions */
 
-/* Names of labels and segments in name order, for sorting rows. */
-static int trnRanks(const lp_strtab *pTab, uint32_t **paRank) {
-    uint32_t n = pTab->n;
-    uint32_t *aIdx, *aRank;
+/* Text of label i of kind k: 0 = a shaper's labels, 1 = segments. */
+typedef struct trn_names {
+    const lp_shaper *pSh;
+    const lp_strtab *pTab;
+} trn_names;
+
+static const char *trnName(const trn_names *pN, uint32_t i, int *pn) {
+    if (pN->pTab) {
+        *pn = LP_STRLEN(pN->pTab, i);
+        return LP_STR(pN->pTab, i);
+    }
+    return learnpath_label(pN->pSh, i, pn);
+}
+
+/* aRank[i] = place of name i among the n names, in byte order. */
+static int trnRanks(const trn_names *pN, uint32_t n, uint32_t **paRank) {
+    uint32_t *a, *b;
     *paRank = NULL;
-    aIdx = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    if (!aIdx || !aRank) {
-        sqlite3_free(aIdx);
-        sqlite3_free(aRank);
+    a = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    b = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!a || !b) {
+        sqlite3_free(a);
+        sqlite3_free(b);
         return SQLITE_NOMEM;
     }
     /* bottom-up merge sort of the indexes by name */
-    for (uint32_t i = 0; i < n; i++) aIdx[i] = i;
+    for (uint32_t i = 0; i < n; i++) a[i] = i;
     for (uint32_t width = 1; width < n; width *= 2) {
         for (uint32_t lo = 0; lo < n; lo += 2 * width) {
             uint32_t mid = lo + width < n ? lo + width : n;
-            uint32_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            uint32_t a = lo, b = mid, k = lo;
-            while (a < mid || b < hi) {
-                int takeA;
-                if (a >= mid) {
-                    takeA = 0;
-                } else if (b >= hi) {
-                    takeA = 1;
-                } else {
-                    takeA = learnpath_bytes_cmp(LP_STR(pTab, aIdx[a]), LP_STRLEN(pTab, aIdx[a]),
-                                                LP_STR(pTab, aIdx[b]),
-                                                LP_STRLEN(pTab, aIdx[b])) <= 0;
-                }
-                aRank[k++] = takeA ? aIdx[a++] : aIdx[b++];
+            uint32_t hi = mid + width < n ? mid + width : n;
+            uint32_t x = lo, y = mid, k = lo;
+            while (x < mid && y < hi) {
+                int nx, ny;
+                const char *zx = trnName(pN, a[x], &nx), *zy = trnName(pN, a[y], &ny);
+                b[k++] = learnpath_bytes_cmp(zx, nx, zy, ny) <= 0 ? a[x++] : a[y++];
             }
+            while (x < mid) b[k++] = a[x++];
+            while (y < hi) b[k++] = a[y++];
         }
-        memcpy(aIdx, aRank, (size_t)n * sizeof(uint32_t));
+        uint32_t *t = a;
+        a = b;
+        b = t;
     }
-    for (uint32_t i = 0; i < n; i++) aRank[aIdx[i]] = i;
-    sqlite3_free(aIdx);
-    *paRank = aRank;
+    for (uint32_t i = 0; i < n; i++) b[a[i]] = i;
+    sqlite3_free(a);
+    *paRank = b;
     return SQLITE_OK;
 }
 
@@ -497,124 +536,196 @@ static double trnMedian(int64_t *a, int64_t n) {
     return ((double)lo + (double)hi) / 2.0;
 }
 
-/* Aggregate the journeys into transition rows (rule 9). */
-static int trnBuild(jrn_cursor *pCur) {
-    lp_journeys *pJ = &pCur->J;
-    uint32_t *aSlot = NULL, *aStepRow = NULL, *aLabelRank = NULL, *aSegRank = NULL;
-    int64_t *aDay = NULL, *aFill = NULL;
-    uint64_t nSlot = 1024;
-    int64_t nRowAlloc = 0;
-    int rc = SQLITE_NOMEM;
+/* Growable table of transition rows with a hash index. */
+typedef struct trn_table {
+    trn_row *aRow;
+    int64_t nRow, nRowAlloc;
+    uint32_t *aSlot; /* row + 1, 0 = empty */
+    uint64_t nSlot;
+} trn_table;
 
-    while (nSlot < 2 * (uint64_t)pJ->nStep + 2) nSlot *= 2;
+static int trnRehash(trn_table *pT, uint64_t nSlot) {
     if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
-    aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
-    aStepRow = sqlite3_malloc64((sqlite3_uint64)(pJ->nStep ? pJ->nStep : 1) * sizeof(uint32_t));
-    if (!aSlot || !aStepRow) goto done;
+    uint32_t *aSlot = sqlite3_malloc64(nSlot * sizeof(uint32_t));
+    if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
-    if (trnRanks(&pJ->labels, &aLabelRank) || trnRanks(&pJ->segments, &aSegRank)) goto done;
+    for (int64_t r = 0; r < pT->nRow; r++) {
+        const trn_row *pR = &pT->aRow[r];
+        uint64_t j = trnHash(pR->segment, pR->step, pR->from, pR->to) & (nSlot - 1);
+        while (aSlot[j]) j = (j + 1) & (nSlot - 1);
+        aSlot[j] = (uint32_t)r + 1;
+    }
+    sqlite3_free(pT->aSlot);
+    pT->aSlot = aSlot;
+    pT->nSlot = nSlot;
+    return SQLITE_OK;
+}
 
-    /* pass 1: one row per (segment, step, from, to); count users and days */
-    for (uint32_t u = 0; u < pJ->nUser; u++) {
-        const lp_user *pU = &pJ->aUser[u];
-        for (uint32_t k = 0; k < pU->nStep; k++) {
-            const lp_step *pS = &pJ->aStep[pU->iStep + k];
-            uint32_t to = k + 1 < pU->nStep ? pS[1].label : LP_NONE;
-            uint32_t h = trnHash(pU->segment, k, pS->label, to);
-            uint32_t j = h & (nSlot - 1);
-            trn_row *pRow = NULL;
-            while (aSlot[j]) {
-                trn_row *pR = &pCur->aRow[aSlot[j] - 1];
-                if (pR->segment == pU->segment && pR->step == k + 1 && pR->from == pS->label &&
-                    pR->to == to) {
-                    pRow = pR;
+/* The row for (segment, step, from, to), created if new. */
+static int trnRowFor(trn_table *pT, uint32_t seg, int64_t step, uint32_t from, uint32_t to,
+                     int64_t *piRow) {
+    int rc;
+    if (2 * (uint64_t)(pT->nRow + 1) > pT->nSlot) {
+        rc = trnRehash(pT, pT->nSlot ? pT->nSlot * 2 : 256);
+        if (rc) return rc;
+    }
+    uint64_t j = trnHash(seg, step, from, to) & (pT->nSlot - 1);
+    for (; pT->aSlot[j]; j = (j + 1) & (pT->nSlot - 1)) {
+        const trn_row *pR = &pT->aRow[pT->aSlot[j] - 1];
+        if (pR->segment == seg && pR->step == step && pR->from == from && pR->to == to) {
+            *piRow = pT->aSlot[j] - 1;
+            return SQLITE_OK;
+        }
+    }
+    if (pT->nRow >= pT->nRowAlloc) {
+        int64_t nNew = pT->nRowAlloc ? pT->nRowAlloc * 2 : 64;
+        trn_row *aNew = sqlite3_realloc64(pT->aRow, (sqlite3_uint64)nNew * sizeof(trn_row));
+        if (!aNew) return SQLITE_NOMEM;
+        pT->aRow = aNew;
+        pT->nRowAlloc = nNew;
+    }
+    trn_row *pR = &pT->aRow[pT->nRow];
+    memset(pR, 0, sizeof(*pR));
+    pR->segment = seg;
+    pR->step = step;
+    pR->from = from;
+    pR->to = to;
+    pT->aSlot[j] = (uint32_t)pT->nRow + 1;
+    *piRow = pT->nRow++;
+    return SQLITE_OK;
+}
+
+/*
+** Aggregate every user's journey into transition rows (rule 9), in one
+** pass over the users. The gaps of transitions that have a next step are
+** kept as (row, gap) pairs for the medians, then grouped by row.
+*/
+static int trnBuild(jrn_cursor *pCur) {
+    const lp_data *pD = pCur->pData;
+    lp_shaper *pSh = &pCur->sh;
+    trn_table T;
+    uint32_t *aPairRow = NULL, *aLabelRank = NULL, *aSegRank = NULL;
+    int64_t *aPairGap = NULL, *aDay = NULL;
+    uint32_t nPair = 0, nPairAlloc = 0;
+    int rc = SQLITE_OK;
+
+    memset(&T, 0, sizeof(T));
+    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
+        int keep;
+        rc = learnpath_shape_user(pSh, u, &keep);
+        if (rc || !keep) continue;
+        for (uint32_t k = 0; k < pSh->nStep && rc == SQLITE_OK; k++) {
+            const lp_step *pS = &pSh->aStep[k];
+            uint32_t to = k + 1 < pSh->nStep ? pS[1].label : LP_NONE;
+            int64_t iRow;
+            rc = trnRowFor(&T, pSh->segment, (int64_t)k + 1, pS->label, to, &iRow);
+            if (rc) break;
+            T.aRow[iRow].users++;
+            if (to == LP_NONE) continue;
+            T.aRow[iRow].nDays++;
+            T.aRow[iRow].sumDays += (double)(pS[1].t - pS->t) / LP_MS_PER_DAY;
+            if (nPair >= nPairAlloc) {
+                uint32_t nNew = nPairAlloc ? nPairAlloc * 2 : 1024;
+                uint32_t *aR = sqlite3_realloc64(aPairRow, (sqlite3_uint64)nNew * sizeof(uint32_t));
+                if (!aR) {
+                    rc = SQLITE_NOMEM;
                     break;
                 }
-                j = (j + 1) & (nSlot - 1);
-            }
-            if (pRow == NULL) {
-                if (pCur->nRow >= nRowAlloc) {
-                    int64_t nNew = nRowAlloc ? nRowAlloc * 2 : 64;
-                    trn_row *aNew = sqlite3_realloc64(pCur->aRow, (sqlite3_uint64)nNew * sizeof(trn_row));
-                    if (!aNew) goto done;
-                    pCur->aRow = aNew;
-                    nRowAlloc = nNew;
+                aPairRow = aR;
+                int64_t *aG = sqlite3_realloc64(aPairGap, (sqlite3_uint64)nNew * sizeof(int64_t));
+                if (!aG) {
+                    rc = SQLITE_NOMEM;
+                    break;
                 }
-                pRow = &pCur->aRow[pCur->nRow++];
-                memset(pRow, 0, sizeof(*pRow));
-                pRow->segment = pU->segment;
-                pRow->step = k + 1;
-                pRow->from = pS->label;
-                pRow->to = to;
-                pRow->segRank = pU->segment == LP_NONE ? 0 : aSegRank[pU->segment] + 1;
-                pRow->fromRank = aLabelRank[pS->label];
-                pRow->toRank = to == LP_NONE ? 0 : aLabelRank[to] + 1;
-                aSlot[j] = (uint32_t)pCur->nRow;
+                aPairGap = aG;
+                nPairAlloc = nNew;
             }
-            pRow->users++;
-            if (to != LP_NONE) {
-                pRow->nDays++;
-                pRow->sumDays += (double)(pS[1].t - pS->t) / LP_MS_PER_DAY;
-            }
-            aStepRow[pU->iStep + k] = (uint32_t)(pRow - pCur->aRow);
+            aPairRow[nPair] = (uint32_t)iRow;
+            aPairGap[nPair++] = pS[1].t - pS->t;
         }
     }
+    if (rc) goto done;
 
-    /* pass 2: gather each row's gaps and take their median */
+    /* medians: gather each row's gaps together, then select */
     int64_t nDay = 0;
-    for (int64_t r = 0; r < pCur->nRow; r++) {
-        pCur->aRow[r].iDay = nDay;
-        nDay += pCur->aRow[r].nDays;
+    for (int64_t r = 0; r < T.nRow; r++) {
+        T.aRow[r].iDay = nDay;
+        nDay += T.aRow[r].nDays;
     }
     aDay = sqlite3_malloc64((sqlite3_uint64)(nDay ? nDay : 1) * sizeof(int64_t));
-    aFill = sqlite3_malloc64((sqlite3_uint64)(pCur->nRow ? pCur->nRow : 1) * sizeof(int64_t));
-    if (!aDay || !aFill) goto done;
-    for (int64_t r = 0; r < pCur->nRow; r++) aFill[r] = pCur->aRow[r].iDay;
-    for (uint32_t u = 0; u < pJ->nUser; u++) {
-        const lp_user *pU = &pJ->aUser[u];
-        for (uint32_t k = 0; k + 1 < pU->nStep; k++) {
-            const lp_step *pS = &pJ->aStep[pU->iStep + k];
-            aDay[aFill[aStepRow[pU->iStep + k]]++] = pS[1].t - pS->t;
-        }
+    if (!aDay) {
+        rc = SQLITE_NOMEM;
+        goto done;
     }
-    for (int64_t r = 0; r < pCur->nRow; r++) {
-        trn_row *pR = &pCur->aRow[r];
+    for (uint32_t i = 0; i < nPair; i++) {
+        trn_row *pR = &T.aRow[aPairRow[i]];
+        aDay[pR->iDay + pR->groupUsers++] = aPairGap[i]; /* groupUsers: fill count for now */
+    }
+    for (int64_t r = 0; r < T.nRow; r++) {
+        trn_row *pR = &T.aRow[r];
         if (pR->nDays) pR->medianDays = trnMedian(aDay + pR->iDay, pR->nDays) / LP_MS_PER_DAY;
+        pR->groupUsers = 0;
     }
 
-    /* group totals for share, then the output order */
-    qsort(pCur->aRow, (size_t)pCur->nRow, sizeof(trn_row), trnGroupCmp);
-    for (int64_t r = 0; r < pCur->nRow;) {
+    /* names in order, for sorting */
+    trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
+    rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, &aLabelRank);
+    if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, &aSegRank);
+    if (rc) goto done;
+    for (int64_t r = 0; r < T.nRow; r++) {
+        trn_row *pR = &T.aRow[r];
+        pR->segRank = pR->segment == LP_NONE ? 0 : aSegRank[pR->segment] + 1;
+        pR->fromRank = aLabelRank[pR->from];
+        pR->toRank = pR->to == LP_NONE ? 0 : aLabelRank[pR->to] + 1;
+    }
+
+    /* share: users of the row / users at (segment, step, from) */
+    qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnGroupCmp);
+    for (int64_t r = 0; r < T.nRow;) {
         int64_t e = r, total = 0;
-        while (e < pCur->nRow && pCur->aRow[e].segRank == pCur->aRow[r].segRank &&
-               pCur->aRow[e].step == pCur->aRow[r].step &&
-               pCur->aRow[e].fromRank == pCur->aRow[r].fromRank) {
-            total += pCur->aRow[e].users;
+        while (e < T.nRow && T.aRow[e].segRank == T.aRow[r].segRank &&
+               T.aRow[e].step == T.aRow[r].step && T.aRow[e].fromRank == T.aRow[r].fromRank) {
+            total += T.aRow[e].users;
             e++;
         }
-        for (int64_t i = r; i < e; i++) pCur->aRow[i].groupUsers = total;
+        for (int64_t i = r; i < e; i++) T.aRow[i].groupUsers = total;
         r = e;
     }
-    qsort(pCur->aRow, (size_t)pCur->nRow, sizeof(trn_row), trnRowCmp);
-    rc = SQLITE_OK;
+    qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnRowCmp);
+    pCur->aRow = T.aRow;
+    pCur->nRow = T.nRow;
+    T.aRow = NULL;
 
 done:
-    sqlite3_free(aSlot);
-    sqlite3_free(aStepRow);
+    sqlite3_free(T.aRow);
+    sqlite3_free(T.aSlot);
+    sqlite3_free(aPairRow);
+    sqlite3_free(aPairGap);
+    sqlite3_free(aDay);
     sqlite3_free(aLabelRank);
     sqlite3_free(aSegRank);
-    sqlite3_free(aDay);
-    sqlite3_free(aFill);
     return rc;
 }
 
 /* ---------------------------------------------------------- filter/scan */
 
+/* Per-user kinds: shape users from position iPos on until one is kept. */
+static int jrnSeekUser(jrn_cursor *pCur) {
+    const lp_data *pD = pCur->pData;
+    while (pCur->iPos < pD->nUser) {
+        int keep;
+        int rc = learnpath_shape_user(&pCur->sh, LP_USER_AT(pD, pCur->iPos), &keep);
+        if (rc) return rc;
+        if (keep) break;
+        pCur->iPos++;
+    }
+    return SQLITE_OK;
+}
+
 static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxStr, int argc,
                      sqlite3_value **argv) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
-    lp_params params;
     char *zErr = NULL;
     int rc, k = 0;
     (void)idxStr;
@@ -625,28 +736,31 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
         pCur->apArg[j] = sqlite3_value_dup(argv[k++]);
         if (!pCur->apArg[j]) return SQLITE_NOMEM;
     }
-    rc = jrnParams(pTab, pCur, &params);
+    rc = jrnParams(pTab, pCur);
     if (rc) return rc;
 
     if (pTab->pConn->nDepth >= JRN_MAX_DEPTH) {
         return learnpath_vtab_error(&pTab->base,
                                     "%s(): source '%s' nests learnpath functions more than %d "
                                     "deep (does a view read itself?)",
-                                    params.zFunc, params.zSource, JRN_MAX_DEPTH);
+                                    pCur->src.zFunc, pCur->src.zSource, JRN_MAX_DEPTH);
     }
     pTab->pConn->nDepth++;
-    rc = learnpath_journeys_build(pTab->db, &params, &pCur->J, &zErr);
+    rc = learnpath_cache_get(pTab->db, pTab->pConn, &pCur->src, &pCur->pData, &zErr);
     pTab->pConn->nDepth--;
-    if (rc == SQLITE_OK && pTab->eKind == JRN_TRANSITIONS) rc = trnBuild(pCur);
+    if (rc == SQLITE_OK) {
+        rc = learnpath_shaper_init(&pCur->sh, pCur->pData, &pCur->shape);
+        pCur->hasShaper = 1;
+    }
+    if (rc == SQLITE_OK) {
+        rc = pTab->eKind == JRN_TRANSITIONS ? trnBuild(pCur) : jrnSeekUser(pCur);
+    }
     if (rc != SQLITE_OK) {
         if (zErr) {
             sqlite3_free(pTab->base.zErrMsg);
             pTab->base.zErrMsg = zErr;
         }
-        learnpath_journeys_free(&pCur->J);
-        sqlite3_free(pCur->aRow);
-        pCur->aRow = NULL;
-        pCur->nRow = 0;
+        jrnCursorReset(pCur);
         return rc;
     }
     return SQLITE_OK;
@@ -656,7 +770,7 @@ static int jrnEof(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
     if (pTab->eKind == JRN_TRANSITIONS) return pCur->iRow >= pCur->nRow;
-    return pCur->iUser >= pCur->J.nUser;
+    return pCur->pData == NULL || pCur->iPos >= pCur->pData->nUser;
 }
 
 static int jrnNext(sqlite3_vtab_cursor *pCursor) {
@@ -665,15 +779,12 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     pCur->iRowid++;
     if (pTab->eKind == JRN_TRANSITIONS) {
         pCur->iRow++;
-    } else if (pTab->eKind == JRN_STEPS) {
-        if (++pCur->iStep >= pCur->J.aUser[pCur->iUser].nStep) {
-            pCur->iStep = 0;
-            pCur->iUser++;
-        }
-    } else {
-        pCur->iUser++;
+        return SQLITE_OK;
     }
-    return SQLITE_OK;
+    if (pTab->eKind == JRN_STEPS && ++pCur->iStep < pCur->sh.nStep) return SQLITE_OK;
+    pCur->iStep = 0;
+    pCur->iPos++;
+    return jrnSeekUser(pCur);
 }
 
 static int jrnRowid(sqlite3_vtab_cursor *pCursor, sqlite3_int64 *pRowid) {
@@ -683,29 +794,35 @@ static int jrnRowid(sqlite3_vtab_cursor *pCursor, sqlite3_int64 *pRowid) {
 
 /* ------------------------------------------------------------- columns */
 
-static void jrnResultKey(sqlite3_context *ctx, const lp_key *k) {
+static void jrnResultKey(sqlite3_context *ctx, const lp_data *pD, const lp_key *k) {
     switch (k->eType) {
         case SQLITE_INTEGER:
-            sqlite3_result_int64(ctx, k->iVal);
+            sqlite3_result_int64(ctx, k->v.i);
             break;
         case SQLITE_FLOAT:
-            sqlite3_result_double(ctx, k->rVal);
+            sqlite3_result_double(ctx, k->isIntegral ? (double)k->v.i : k->v.r);
             break;
         case SQLITE_TEXT:
-            sqlite3_result_text(ctx, k->z, k->n, SQLITE_TRANSIENT);
+            sqlite3_result_text(ctx, pD->aKeyByte + k->v.off, k->n, SQLITE_TRANSIENT);
             break;
         default:
-            sqlite3_result_blob(ctx, k->z, k->n, SQLITE_TRANSIENT);
+            sqlite3_result_blob(ctx, pD->aKeyByte + k->v.off, k->n, SQLITE_TRANSIENT);
             break;
     }
 }
 
-static void jrnResultLabel(sqlite3_context *ctx, const lp_strtab *pTab, uint32_t i) {
-    if (i == LP_NONE) {
-        sqlite3_result_null(ctx);
-    } else {
-        sqlite3_result_text(ctx, LP_STR(pTab, i), LP_STRLEN(pTab, i), SQLITE_TRANSIENT);
-    }
+static void jrnResultLabel(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label) {
+    int n;
+    const char *z;
+    if (label == LP_NONE) return; /* NULL */
+    z = learnpath_label(pSh, label, &n);
+    sqlite3_result_text(ctx, z, n, SQLITE_TRANSIENT);
+}
+
+static void jrnResultSegment(sqlite3_context *ctx, const lp_data *pD, uint32_t seg) {
+    if (seg == LP_NONE) return; /* NULL */
+    sqlite3_result_text(ctx, LP_STR(&pD->segments, seg), LP_STRLEN(&pD->segments, seg),
+                        SQLITE_TRANSIENT);
 }
 
 static void jrnResultTime(sqlite3_context *ctx, int64_t ms) {
@@ -719,78 +836,75 @@ static void jrnResultDays(sqlite3_context *ctx, int64_t msFrom, int64_t msTo) {
 }
 
 /* program_journeys.path: programs joined by ' > '. */
-static void jrnResultPath(sqlite3_context *ctx, const lp_journeys *pJ, const lp_user *pU) {
+static void jrnResultPath(sqlite3_context *ctx, const lp_shaper *pSh) {
     sqlite3_str *pStr = sqlite3_str_new(sqlite3_context_db_handle(ctx));
     char *z;
-    int n;
-    for (uint32_t k = 0; k < pU->nStep; k++) {
-        uint32_t L = pJ->aStep[pU->iStep + k].label;
+    int n, rc;
+    for (uint32_t k = 0; k < pSh->nStep; k++) {
+        int nLabel;
+        const char *zLabel = learnpath_label(pSh, pSh->aStep[k].label, &nLabel);
         if (k) sqlite3_str_append(pStr, " > ", 3);
-        sqlite3_str_append(pStr, LP_STR(&pJ->labels, L), LP_STRLEN(&pJ->labels, L));
+        sqlite3_str_append(pStr, zLabel, nLabel);
     }
     n = sqlite3_str_length(pStr);
-    if (sqlite3_str_errcode(pStr)) {
-        int rc = sqlite3_str_errcode(pStr);
-        sqlite3_free(sqlite3_str_finish(pStr));
-        if (rc == SQLITE_NOMEM) {
-            sqlite3_result_error_nomem(ctx);
-        } else {
-            sqlite3_result_error_toobig(ctx);
-        }
-        return;
-    }
+    rc = sqlite3_str_errcode(pStr);
     z = sqlite3_str_finish(pStr);
-    sqlite3_result_text(ctx, z ? z : "", n, z ? sqlite3_free : SQLITE_STATIC);
+    if (rc == SQLITE_NOMEM || (z == NULL && n > 0)) {
+        sqlite3_free(z);
+        sqlite3_result_error_nomem(ctx);
+    } else if (rc) {
+        sqlite3_free(z);
+        sqlite3_result_error_toobig(ctx);
+    } else {
+        sqlite3_result_text(ctx, z ? z : "", n, z ? sqlite3_free : SQLITE_STATIC);
+    }
 }
 
 static void jrnColumnUser(jrn_cursor *pCur, jrn_kind_id eKind, sqlite3_context *ctx, int i) {
-    const lp_journeys *pJ = &pCur->J;
-    const lp_user *pU = &pJ->aUser[pCur->iUser];
-    const lp_step *aS = &pJ->aStep[pU->iStep];
+    const lp_data *pD = pCur->pData;
+    const lp_shaper *pSh = &pCur->sh;
+    const lp_step *aS = pSh->aStep;
+    uint32_t n = pSh->nStep;
     if (i == 0) {
-        jrnResultKey(ctx, &pU->key);
+        jrnResultKey(ctx, pD, &pD->aKey[LP_USER_AT(pD, pCur->iPos)]);
         return;
     }
     if (i == 1) {
-        jrnResultLabel(ctx, &pJ->segments, pU->segment);
+        jrnResultSegment(ctx, pD, pSh->segment);
         return;
     }
     switch (eKind) {
         case JRN_FIRST:
             switch (i) {
-                case 2: jrnResultLabel(ctx, &pJ->labels, aS[0].label); break;
+                case 2: jrnResultLabel(ctx, pSh, aS[0].label); break;
                 case 3: jrnResultTime(ctx, aS[0].t); break;
-                case 4: sqlite3_result_int(ctx, pU->tied); break;
-                case 5:
-                    jrnResultLabel(ctx, &pJ->labels, pU->nStep > 1 ? aS[1].label : LP_NONE);
-                    break;
+                case 4: sqlite3_result_int(ctx, pSh->tied); break;
+                case 5: jrnResultLabel(ctx, pSh, n > 1 ? aS[1].label : LP_NONE); break;
                 case 6:
-                    if (pU->nStep > 1) jrnResultDays(ctx, aS[0].t, aS[1].t);
+                    if (n > 1) jrnResultDays(ctx, aS[0].t, aS[1].t);
                     break;
-                case 7: sqlite3_result_int64(ctx, pU->nStep); break;
-                default: sqlite3_result_int64(ctx, pU->nProgram); break;
+                case 7: sqlite3_result_int64(ctx, n); break;
+                default: sqlite3_result_int64(ctx, pSh->nProgram); break;
             }
             break;
         case JRN_JOURNEYS:
             switch (i) {
-                case 2: sqlite3_result_int64(ctx, pU->nStep); break;
-                case 3: sqlite3_result_int64(ctx, pU->nProgram); break;
-                case 4: jrnResultPath(ctx, pJ, pU); break;
-                case 5: jrnResultLabel(ctx, &pJ->labels, aS[0].label); break;
+                case 2: sqlite3_result_int64(ctx, n); break;
+                case 3: sqlite3_result_int64(ctx, pSh->nProgram); break;
+                case 4: jrnResultPath(ctx, pSh); break;
+                case 5: jrnResultLabel(ctx, pSh, aS[0].label); break;
                 case 6: jrnResultTime(ctx, aS[0].t); break;
-                case 7: jrnResultLabel(ctx, &pJ->labels, aS[pU->nStep - 1].label); break;
-                default: jrnResultTime(ctx, aS[pU->nStep - 1].t); break;
+                case 7: jrnResultLabel(ctx, pSh, aS[n - 1].label); break;
+                default: jrnResultTime(ctx, aS[n - 1].t); break;
             }
             break;
         default: /* JRN_STEPS */
             switch (i) {
-                case 2: sqlite3_result_int64(ctx, pCur->iStep + 1); break;
-                case 3: jrnResultLabel(ctx, &pJ->labels, aS[pCur->iStep].label); break;
+                case 2: sqlite3_result_int64(ctx, (int64_t)pCur->iStep + 1); break;
+                case 3: jrnResultLabel(ctx, pSh, aS[pCur->iStep].label); break;
                 case 4: jrnResultTime(ctx, aS[pCur->iStep].t); break;
                 default:
-                    if (pCur->iStep > 0) {
-                        jrnResultDays(ctx, aS[pCur->iStep - 1].t, aS[pCur->iStep].t);
-                    }
+                    if (pCur->iStep > 0) jrnResultDays(ctx, aS[pCur->iStep - 1].t, aS[pCur->iStep].t);
                     break;
             }
             break;
@@ -800,10 +914,10 @@ static void jrnColumnUser(jrn_cursor *pCur, jrn_kind_id eKind, sqlite3_context *
 static void jrnColumnTransition(jrn_cursor *pCur, sqlite3_context *ctx, int i) {
     const trn_row *pR = &pCur->aRow[pCur->iRow];
     switch (i) {
-        case 0: jrnResultLabel(ctx, &pCur->J.segments, pR->segment); break;
+        case 0: jrnResultSegment(ctx, pCur->pData, pR->segment); break;
         case 1: sqlite3_result_int64(ctx, pR->step); break;
-        case 2: jrnResultLabel(ctx, &pCur->J.labels, pR->from); break;
-        case 3: jrnResultLabel(ctx, &pCur->J.labels, pR->to); break;
+        case 2: jrnResultLabel(ctx, &pCur->sh, pR->from); break;
+        case 3: jrnResultLabel(ctx, &pCur->sh, pR->to); break;
         case 4: sqlite3_result_int64(ctx, pR->users); break;
         case 5: sqlite3_result_double(ctx, (double)pR->users / (double)pR->groupUsers); break;
         case 6:

@@ -1,0 +1,246 @@
+/*
+** lp_cache.c - reuse what a source held across queries on one connection.
+**
+**   SELECT learnpath_cache_clear();        -- release it now; returns entries freed
+**   SELECT learnpath_cache_limit(100e6);   -- most bytes kept (0 = no caching);
+**                                          -- returns the previous limit
+**
+** Reading a source is the expensive part of every journey function, and
+** the enrollments read (lp_data) do not depend on how journeys are shaped.
+** So the data read for (source, user_col, program_col, time_col,
+** segment_col, bad_times) is kept on the connection and reused by later
+** queries, whatever their ties/repeats/since/until/within_days, while
+** nothing that could change it has happened.
+**
+** HOW VALIDITY IS KNOWN
+**   Before each use the cache computes a token:
+**     - sqlite3_total_changes(): rows written by this connection;
+**     - for every database in PRAGMA database_list (main, temp, attached):
+**       its name, PRAGMA data_version (commits by other connections and
+**       processes) and PRAGMA schema_version (DDL: tables dropped and
+**       recreated, views redefined, ...).
+**   An entry is used only when its token equals the current one; any other
+**   entry is freed at once. Attaching or detaching a database changes the
+**   list, hence the token.
+**   Entries are neither made nor used inside an explicit transaction
+**   (BEGIN ... COMMIT/ROLLBACK): a rollback would undo changes the token
+**   has already counted. Sources that read a virtual table (directly or
+**   through a view) are never cached: their contents can change without
+**   SQLite knowing (lp_build.c finds these from the source's query plan).
+**
+** MEMORY
+**   At most LP_CACHE_DEFAULT_LIMIT bytes (see learnpath_cache_limit) and
+**   CACHE_MAX_ENTRIES entries; the least recently used go first. Everything
+**   is released when the connection closes. A cursor holds its own
+**   reference, so an entry dropped while a query reads it lives until the
+**   query ends.
+*/
+#include <string.h>
+
+#include "learnpath_int.h"
+
+#define CACHE_MAX_ENTRIES 8
+
+struct lp_cache_entry {
+    lp_cache_entry *pNext;
+    char *zKey;
+    char *zToken;
+    lp_data *pData;
+};
+
+static void cacheEntryFree(lp_conn *pConn, lp_cache_entry *p) {
+    pConn->nCacheByte -= p->pData->nByteUsed;
+    learnpath_data_unref(p->pData);
+    sqlite3_free(p->zKey);
+    sqlite3_free(p->zToken);
+    sqlite3_free(p);
+}
+
+void learnpath_cache_clear(lp_conn *pConn) {
+    while (pConn->pCache) {
+        lp_cache_entry *p = pConn->pCache;
+        pConn->pCache = p->pNext;
+        cacheEntryFree(pConn, p);
+    }
+}
+
+/* Key of a source spec: every argument that changes what is read. */
+static char *cacheKey(const lp_source_spec *p) {
+    return sqlite3_mprintf("%d|%d:%s|%d:%s|%d:%s|%d:%s|%s", p->skipBadTimes,
+                           (int)strlen(p->zSource), p->zSource, (int)strlen(p->zUserCol),
+                           p->zUserCol, (int)strlen(p->zProgramCol), p->zProgramCol,
+                           (int)strlen(p->zTimeCol), p->zTimeCol,
+                           p->zSegmentCol ? p->zSegmentCol : "\x01(none)");
+}
+
+/* Run a one-value PRAGMA on schema zDb and append its value to pOut. */
+static int cachePragma(sqlite3 *db, const char *zDb, const char *zPragma, sqlite3_str *pOut) {
+    sqlite3_stmt *pStmt = NULL;
+    char *zSql = sqlite3_mprintf("PRAGMA \"%w\".%s", zDb, zPragma);
+    int rc;
+    if (!zSql) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+    sqlite3_free(zSql);
+    if (rc) return rc;
+    rc = sqlite3_step(pStmt);
+    if (rc == SQLITE_ROW) {
+        sqlite3_str_appendf(pOut, ":%lld", sqlite3_column_int64(pStmt, 0));
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(pStmt);
+    return rc;
+}
+
+/* The current validity token (see the header comment). */
+static int cacheToken(sqlite3 *db, char **pzToken) {
+    sqlite3_str *pOut = sqlite3_str_new(db);
+    sqlite3_stmt *pList = NULL;
+    int rc;
+    *pzToken = NULL;
+    sqlite3_str_appendf(pOut, "%d", sqlite3_total_changes(db));
+    rc = sqlite3_prepare_v2(db, "PRAGMA database_list", -1, &pList, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(pList)) == SQLITE_ROW) {
+        const char *zDb = (const char *)sqlite3_column_text(pList, 1);
+        if (!zDb) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        sqlite3_str_appendf(pOut, ";%d:%s", (int)strlen(zDb), zDb);
+        rc = cachePragma(db, zDb, "data_version", pOut);
+        if (rc == SQLITE_OK) rc = cachePragma(db, zDb, "schema_version", pOut);
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    sqlite3_finalize(pList);
+    if (rc == SQLITE_OK) rc = sqlite3_str_errcode(pOut);
+    if (rc) {
+        sqlite3_free(sqlite3_str_finish(pOut));
+        return rc;
+    }
+    *pzToken = sqlite3_str_finish(pOut);
+    return *pzToken ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
+                        char **pzErr) {
+    char *zKey = NULL, *zToken = NULL;
+    lp_cache_entry **pp, *pEntry;
+    int nEntry = 0;
+    int rc;
+
+    *ppData = NULL;
+    *pzErr = NULL;
+    if (pConn->nCacheLimit <= 0 || !sqlite3_get_autocommit(db)) {
+        return learnpath_data_read(db, p, ppData, pzErr);
+    }
+    zKey = cacheKey(p);
+    if (!zKey) return SQLITE_NOMEM;
+    rc = cacheToken(db, &zToken);
+    if (rc) {
+        /* The token could not be had (e.g. locked, interrupted): read as if
+        ** there were no cache; a real problem surfaces from the read. */
+        sqlite3_free(zKey);
+        if (rc == SQLITE_NOMEM) return rc;
+        return learnpath_data_read(db, p, ppData, pzErr);
+    }
+
+    /* drop stale entries; find ours and move it to the front */
+    for (pp = &pConn->pCache; (pEntry = *pp) != NULL;) {
+        if (strcmp(pEntry->zToken, zToken) != 0) {
+            *pp = pEntry->pNext;
+            cacheEntryFree(pConn, pEntry);
+            continue;
+        }
+        if (strcmp(pEntry->zKey, zKey) == 0) {
+            *pp = pEntry->pNext;
+            pEntry->pNext = pConn->pCache;
+            pConn->pCache = pEntry;
+            pEntry->pData->nRef++;
+            *ppData = pEntry->pData;
+            sqlite3_free(zKey);
+            sqlite3_free(zToken);
+            return SQLITE_OK;
+        }
+        pp = &pEntry->pNext;
+    }
+
+    rc = learnpath_data_read(db, p, ppData, pzErr);
+    if (rc != SQLITE_OK || !(*ppData)->isCacheable || (*ppData)->nByteUsed > pConn->nCacheLimit) {
+        sqlite3_free(zKey);
+        sqlite3_free(zToken);
+        return rc;
+    }
+    pEntry = sqlite3_malloc64(sizeof(*pEntry));
+    if (!pEntry) {
+        /* not caching is always correct */
+        sqlite3_free(zKey);
+        sqlite3_free(zToken);
+        return SQLITE_OK;
+    }
+    pEntry->zKey = zKey;
+    pEntry->zToken = zToken;
+    pEntry->pData = *ppData;
+    (*ppData)->nRef++;
+    pEntry->pNext = pConn->pCache;
+    pConn->pCache = pEntry;
+    pConn->nCacheByte += (*ppData)->nByteUsed;
+
+    /* evict the least recently used beyond the limits */
+    for (pp = &pConn->pCache; *pp; pp = &(*pp)->pNext) nEntry++;
+    while (nEntry > CACHE_MAX_ENTRIES || pConn->nCacheByte > pConn->nCacheLimit) {
+        for (pp = &pConn->pCache; (*pp)->pNext; pp = &(*pp)->pNext) {
+        }
+        cacheEntryFree(pConn, *pp);
+        *pp = NULL;
+        nEntry--;
+    }
+    return SQLITE_OK;
+}
+
+/* learnpath_cache_clear(): release every entry; returns how many. */
+static void cacheClearFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    lp_conn *pConn = sqlite3_user_data(ctx);
+    int n = 0;
+    (void)argc;
+    (void)argv;
+    for (lp_cache_entry *p = pConn->pCache; p; p = p->pNext) n++;
+    learnpath_cache_clear(pConn);
+    sqlite3_result_int(ctx, n);
+}
+
+/* learnpath_cache_limit(bytes): set the limit; returns the previous one. */
+static void cacheLimitFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    lp_conn *pConn = sqlite3_user_data(ctx);
+    int64_t nOld = pConn->nCacheLimit;
+    (void)argc;
+    int eNum = sqlite3_value_numeric_type(argv[0]);
+    double r = sqlite3_value_double(argv[0]);
+    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
+        sqlite3_result_error(ctx, "learnpath_cache_limit(): the limit must be a number of bytes >= 0",
+                             -1);
+        return;
+    }
+    pConn->nCacheLimit = (int64_t)r;
+    if (pConn->nCacheLimit == 0) learnpath_cache_clear(pConn);
+    while (pConn->pCache && pConn->nCacheByte > pConn->nCacheLimit) {
+        lp_cache_entry **pp;
+        for (pp = &pConn->pCache; (*pp)->pNext; pp = &(*pp)->pNext) {
+        }
+        cacheEntryFree(pConn, *pp);
+        *pp = NULL;
+    }
+    sqlite3_result_int64(ctx, nOld);
+}
+
+int learnpath_register_cache(sqlite3 *db, lp_conn *pConn) {
+    int rc;
+    pConn->nCacheLimit = LP_CACHE_DEFAULT_LIMIT;
+    rc = sqlite3_create_function(db, "learnpath_cache_clear", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                 pConn, cacheClearFunc, 0, 0);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_create_function(db, "learnpath_cache_limit", 1,
+                                     SQLITE_UTF8 | SQLITE_DIRECTONLY, pConn, cacheLimitFunc, 0, 0);
+    }
+    return rc;
+}

@@ -1,0 +1,248 @@
+/*
+** lp_shape.c - turn one user's enrollments into a journey (rules 4-8).
+**
+** lp_build.c leaves each user's enrollments together, sorted by time and
+** program name. A shaper walks one user's enrollments and produces the
+** steps of the journey into its own scratch buffer, so journeys cost no
+** memory beyond the user being shaped; the functions in lp_journeys.c
+** shape users one after another as they produce rows.
+**
+** RULES (numbered as in README.md; tests cite them)
+**   4. Enrollments are ordered by time. ties='group' makes enrollments at one
+**      instant one step named by their distinct programs, sorted by name
+**      and joined by ' + '; ties='name' orders them by program name and
+**      keeps each. `tied` = 1 when the first instant holds more than one
+**      distinct program, under either policy.
+**   5. repeats='collapse' merges consecutive steps with the same program
+**      into the first; 'keep' keeps each; 'first_only' drops every
+**      enrollment in a program the user already had, before steps form.
+**   6. A user's segment is the first non-empty segment value in time order.
+**   7. since/until keep users whose first step starts in [since, until);
+**      their whole journeys are used.
+**   8. within_days = N ends a journey at the first gap between step starts
+**      longer than N days (after rule 5).
+**
+** Tie-group labels ("A + B") are interned in the shaper: label numbers
+** below the number of programs are programs, the rest are groups. The
+** member programs of each group are kept, so `programs` can count them.
+*/
+#include <string.h>
+
+#include "learnpath_int.h"
+
+static int shapeGrow(void **pa, uint32_t *pnAlloc, uint64_t nNeed, size_t sz) {
+    if (nNeed <= *pnAlloc) return SQLITE_OK;
+    uint64_t nNew = *pnAlloc ? (uint64_t)*pnAlloc * 2 : 16;
+    while (nNew < nNeed) nNew *= 2;
+    if (nNew > 0xffffffffu) return SQLITE_TOOBIG;
+    void *aNew = sqlite3_realloc64(*pa, nNew * sz);
+    if (!aNew) return SQLITE_NOMEM;
+    *pa = aNew;
+    *pnAlloc = (uint32_t)nNew;
+    return SQLITE_OK;
+}
+
+int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec) {
+    uint32_t n = pData->programs.n ? pData->programs.n : 1;
+    memset(pSh, 0, sizeof(*pSh));
+    pSh->pData = pData;
+    pSh->pSpec = pSpec;
+    pSh->aSeen = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    pSh->aCounted = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    pSh->aMemberOff = sqlite3_malloc64(16 * sizeof(uint32_t));
+    if (!pSh->aSeen || !pSh->aCounted || !pSh->aMemberOff) return SQLITE_NOMEM;
+    memset(pSh->aSeen, 0, (size_t)n * sizeof(uint32_t));
+    memset(pSh->aCounted, 0, (size_t)n * sizeof(uint32_t));
+    pSh->aMemberOff[0] = 0;
+    pSh->nMemberOffAlloc = 16;
+    return SQLITE_OK;
+}
+
+void learnpath_shaper_free(lp_shaper *pSh) {
+    learnpath_strtab_free(&pSh->groups);
+    sqlite3_free(pSh->aMemberOff);
+    sqlite3_free(pSh->aMember);
+    sqlite3_free(pSh->aSeen);
+    sqlite3_free(pSh->aCounted);
+    sqlite3_free(pSh->zLabel);
+    sqlite3_free(pSh->aScratch);
+    sqlite3_free(pSh->aStep);
+    memset(pSh, 0, sizeof(*pSh));
+}
+
+const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte) {
+    const lp_strtab *pTab = &pSh->pData->programs;
+    if (label >= pTab->n) {
+        label -= pTab->n;
+        pTab = &pSh->groups;
+    }
+    *pnByte = LP_STRLEN(pTab, label);
+    return LP_STR(pTab, label);
+}
+
+/*
+** The label of a tie group whose distinct programs, in name order, are
+** aProg[0..n) (n >= 2).
+*/
+static int shapeGroupLabel(lp_shaper *pSh, const uint32_t *aProg, uint32_t n, uint32_t *pLabel) {
+    const lp_strtab *pProg = &pSh->pData->programs;
+    int64_t nLen = 0, k = 0;
+    uint32_t iGroup, nBefore = pSh->groups.n;
+    int rc;
+    for (uint32_t i = 0; i < n; i++) nLen += LP_STRLEN(pProg, aProg[i]) + 3;
+    if (nLen > 0x7fffff00) return SQLITE_TOOBIG;
+    if (nLen + 1 > pSh->nLabelAlloc) {
+        char *z = sqlite3_realloc64(pSh->zLabel, (sqlite3_uint64)nLen + 1);
+        if (!z) return SQLITE_NOMEM;
+        pSh->zLabel = z;
+        pSh->nLabelAlloc = nLen + 1;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) {
+            memcpy(pSh->zLabel + k, " + ", 3);
+            k += 3;
+        }
+        memcpy(pSh->zLabel + k, LP_STR(pProg, aProg[i]), (size_t)LP_STRLEN(pProg, aProg[i]));
+        k += LP_STRLEN(pProg, aProg[i]);
+    }
+    rc = learnpath_strtab_intern(&pSh->groups, pSh->zLabel, (int)k, &iGroup);
+    if (rc) return rc;
+    if (pSh->groups.n > nBefore) {
+        /* a new group: remember its members */
+        rc = shapeGrow((void **)&pSh->aMember, &pSh->nMemberAlloc, (uint64_t)pSh->nMember + n,
+                       sizeof(uint32_t));
+        if (rc) return rc;
+        rc = shapeGrow((void **)&pSh->aMemberOff, &pSh->nMemberOffAlloc, (uint64_t)iGroup + 2,
+                       sizeof(uint32_t));
+        if (rc) return rc;
+        memcpy(pSh->aMember + pSh->nMember, aProg, (size_t)n * sizeof(uint32_t));
+        pSh->nMember += n;
+        pSh->aMemberOff[iGroup + 1] = pSh->nMember;
+    }
+    *pLabel = pProg->n + iGroup;
+    return SQLITE_OK;
+}
+
+/* Append a step, applying rule 5's 'collapse'. */
+static int shapePush(lp_shaper *pSh, uint32_t label, int64_t t) {
+    if (pSh->pSpec->repeats == LP_REPEATS_COLLAPSE && pSh->nStep > 0 &&
+        pSh->aStep[pSh->nStep - 1].label == label) {
+        return SQLITE_OK;
+    }
+    int rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, (uint64_t)pSh->nStep + 1,
+                       sizeof(lp_step));
+    if (rc) return rc;
+    pSh->aStep[pSh->nStep].label = label;
+    pSh->aStep[pSh->nStep].t = t;
+    pSh->nStep++;
+    return SQLITE_OK;
+}
+
+/* Count a program once per user (stamped marks need no clearing). */
+static void shapeCount(lp_shaper *pSh, uint32_t prog) {
+    if (pSh->aCounted[prog] != pSh->stamp) {
+        pSh->aCounted[prog] = pSh->stamp;
+        pSh->nProgram++;
+    }
+}
+
+int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
+    const lp_data *pD = pSh->pData;
+    const lp_shape_spec *pSpec = pSh->pSpec;
+    uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1], nKept = 0;
+    uint32_t *aKept, *aTmp;
+    int rc;
+
+    *pKeep = 0;
+    pSh->nStep = 0;
+    pSh->nProgram = 0;
+    if (++pSh->stamp == 0) {
+        /* after 2^32 users the stamps wrap: clear the marks once */
+        memset(pSh->aSeen, 0, (size_t)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
+        memset(pSh->aCounted, 0, (size_t)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
+        pSh->stamp = 1;
+    }
+    if (i0 >= i1) return SQLITE_OK;
+
+    /* rule 4: tied; rule 6: segment */
+    pSh->tied = 0;
+    for (uint32_t i = i0 + 1; i < i1 && pD->aT[i] == pD->aT[i0]; i++) {
+        if (pD->aProg[i] != pD->aProg[i0]) pSh->tied = 1;
+    }
+    pSh->segment = LP_NONE;
+    for (uint32_t i = i0; pD->aSeg && i < i1; i++) {
+        if (pD->aSeg[i] != LP_NONE) {
+            pSh->segment = pD->aSeg[i];
+            break;
+        }
+    }
+
+    /* the enrollments kept (rule 5: first_only drops programs taken before);
+    ** the second half of the scratch holds one instant's programs */
+    rc = shapeGrow((void **)&pSh->aScratch, &pSh->nScratchAlloc, 2 * (uint64_t)(i1 - i0),
+                   sizeof(uint32_t));
+    if (rc) return rc;
+    aKept = pSh->aScratch;
+    aTmp = pSh->aScratch + (i1 - i0);
+    for (uint32_t i = i0; i < i1; i++) {
+        if (pSpec->repeats == LP_REPEATS_FIRST_ONLY) {
+            if (pSh->aSeen[pD->aProg[i]] == pSh->stamp) continue;
+            pSh->aSeen[pD->aProg[i]] = pSh->stamp;
+        }
+        aKept[nKept++] = i;
+    }
+
+    /* rule 4: steps */
+    for (uint32_t k = 0; k < nKept;) {
+        uint32_t e = aKept[k], j = k + 1, nDistinct = 1;
+        if (pSpec->ties == LP_TIES_NAME) {
+            rc = shapePush(pSh, pD->aProg[e], pD->aT[e]);
+            if (rc) return rc;
+            k++;
+            continue;
+        }
+        aTmp[0] = pD->aProg[e];
+        for (; j < nKept && pD->aT[aKept[j]] == pD->aT[e]; j++) {
+            /* same program twice at one instant counts once */
+            if (pD->aProg[aKept[j]] != aTmp[nDistinct - 1]) aTmp[nDistinct++] = pD->aProg[aKept[j]];
+        }
+        uint32_t label = aTmp[0];
+        if (nDistinct > 1) {
+            rc = shapeGroupLabel(pSh, aTmp, nDistinct, &label);
+            if (rc) return rc;
+        }
+        rc = shapePush(pSh, label, pD->aT[e]);
+        if (rc) return rc;
+        k = j;
+    }
+    if (pSh->nStep == 0) return SQLITE_OK;
+
+    /* rule 8: within_days */
+    if (pSpec->hasWithin) {
+        double limit = pSpec->withinDays * LP_MS_PER_DAY;
+        for (uint32_t i = 1; i < pSh->nStep; i++) {
+            if ((double)(pSh->aStep[i].t - pSh->aStep[i - 1].t) > limit) {
+                pSh->nStep = i;
+                break;
+            }
+        }
+    }
+    /* rule 7: since/until on the first step */
+    if (pSpec->hasSince && pSh->aStep[0].t < pSpec->since) return SQLITE_OK;
+    if (pSpec->hasUntil && pSh->aStep[0].t >= pSpec->until) return SQLITE_OK;
+
+    /* distinct programs, a tie group counting each member */
+    for (uint32_t i = 0; i < pSh->nStep; i++) {
+        uint32_t L = pSh->aStep[i].label;
+        if (L < pD->programs.n) {
+            shapeCount(pSh, L);
+        } else {
+            uint32_t g = L - pD->programs.n;
+            for (uint32_t k = pSh->aMemberOff[g]; k < pSh->aMemberOff[g + 1]; k++) {
+                shapeCount(pSh, pSh->aMember[k]);
+            }
+        }
+    }
+    *pKeep = 1;
+    return SQLITE_OK;
+}
