@@ -64,7 +64,7 @@
 
 /* ------------------------------------------------------------ the kinds */
 
-typedef enum { JRN_FIRST, JRN_JOURNEYS, JRN_STEPS, JRN_TRANSITIONS } jrn_kind_id;
+typedef enum { JRN_FIRST, JRN_JOURNEYS, JRN_STEPS, JRN_TRANSITIONS, JRN_PROFILE } jrn_kind_id;
 
 typedef struct jrn_kind {
     const char *zName;
@@ -89,6 +89,7 @@ static const jrn_kind aJrnKind[] = {
      "segment TEXT,step INTEGER,from_program TEXT,to_program TEXT,users INTEGER,"
      "share REAL,avg_days REAL,median_days REAL",
      8},
+    {"enrollment_profile", "finding TEXT,value,detail TEXT", 3},
 };
 
 /* Hidden argument columns, in call order. */
@@ -138,6 +139,14 @@ typedef struct trn_row {
     int64_t iDay;       /* first of this row's gaps in the gap array */
 } trn_row;
 
+/* One row of enrollment_profile. */
+typedef struct prof_row {
+    const char *zFinding;
+    int64_t iValue;  /* the value, unless zValue is set */
+    char *zValue;    /* a text value (times), or NULL */
+    char *zDetail;   /* or NULL */
+} prof_row;
+
 typedef struct jrn_cursor {
     sqlite3_vtab_cursor base;
     sqlite3_value *apArg[JRN_NARG]; /* copies of the arguments given */
@@ -148,6 +157,7 @@ typedef struct jrn_cursor {
     int hasShaper;
     trn_row *aRow;                  /* program_transitions */
     int64_t nRow;
+    struct prof_row *aProf;         /* enrollment_profile */
     uint32_t iPos;                  /* per-user kinds: position in user_id order */
     uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
@@ -194,6 +204,7 @@ JRN_CONNECT(jrnConnectFirst, JRN_FIRST)
 JRN_CONNECT(jrnConnectJourneys, JRN_JOURNEYS)
 JRN_CONNECT(jrnConnectSteps, JRN_STEPS)
 JRN_CONNECT(jrnConnectTransitions, JRN_TRANSITIONS)
+JRN_CONNECT(jrnConnectProfile, JRN_PROFILE)
 
 static int jrnDisconnect(sqlite3_vtab *pVtab) {
     sqlite3_free(pVtab);
@@ -262,6 +273,14 @@ static void jrnCursorReset(jrn_cursor *pCur) {
     pCur->pData = NULL;
     sqlite3_free(pCur->aRow);
     pCur->aRow = NULL;
+    if (pCur->aProf) {
+        for (int64_t i = 0; i < pCur->nRow; i++) {
+            sqlite3_free(pCur->aProf[i].zValue);
+            sqlite3_free(pCur->aProf[i].zDetail);
+        }
+        sqlite3_free(pCur->aProf);
+        pCur->aProf = NULL;
+    }
     pCur->nRow = 0;
     pCur->iPos = pCur->iStep = 0;
     pCur->iRow = 0;
@@ -707,6 +726,149 @@ done:
     return rc;
 }
 
+/* ----------------------------------------------------- enrollment_profile */
+
+/* Program or segment names in name order, joined, at most 12 of them. */
+static char *profNames(const lp_strtab *pTab) {
+    trn_names names = {NULL, pTab};
+    uint32_t *aRank = NULL, *aAt;
+    sqlite3_str *pOut;
+    uint32_t n = pTab->n, nShow = n < 12 ? n : 12;
+    if (n == 0) return NULL;
+    if (trnRanks(&names, n, &aRank)) return NULL;
+    aAt = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    if (!aAt) {
+        sqlite3_free(aRank);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++) aAt[aRank[i]] = i;
+    pOut = sqlite3_str_new(NULL);
+    for (uint32_t i = 0; i < nShow; i++) {
+        sqlite3_str_appendf(pOut, "%s%s", i ? ", " : "", LP_STR(pTab, aAt[i]));
+    }
+    if (n > nShow) sqlite3_str_appendf(pOut, ", ... (%u more)", n - nShow);
+    sqlite3_free(aRank);
+    sqlite3_free(aAt);
+    return sqlite3_str_finish(pOut);
+}
+
+/*
+** The findings about a source, from what reading it found (rule 1, rule 2
+** with bad_times='skip') and its users' enrollments.
+*/
+static int profBuild(jrn_cursor *pCur) {
+    const lp_data *pD = pCur->pData;
+    int64_t nDup = 0, nTied = 0, nRepeat = 0, tMin = 0, tMax = 0;
+    uint32_t *aMark = NULL;
+    prof_row *a;
+    int n = 0, rc = SQLITE_OK;
+    char zTime[LP_TIME_BUFSZ];
+
+    aMark = sqlite3_malloc64((sqlite3_uint64)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
+    a = sqlite3_malloc64(16 * sizeof(prof_row));
+    if (!aMark || !a) {
+        sqlite3_free(aMark);
+        sqlite3_free(a);
+        return SQLITE_NOMEM;
+    }
+    memset(aMark, 0, (size_t)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
+    memset(a, 0, 16 * sizeof(prof_row));
+    pCur->aProf = a;
+
+    for (uint32_t u = 0; u < pD->nUser; u++) {
+        uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1];
+        int tied = 0, repeat = 0;
+        for (uint32_t i = i0; i < i1; i++) {
+            if (u == 0 && i == i0) tMin = tMax = pD->aT[i];
+            if (pD->aT[i] < tMin) tMin = pD->aT[i];
+            if (pD->aT[i] > tMax) tMax = pD->aT[i];
+            if (i > i0 && pD->aT[i] == pD->aT[i - 1] && pD->aProg[i] == pD->aProg[i - 1] &&
+                (!pD->aSeg || pD->aSeg[i] == pD->aSeg[i - 1])) {
+                nDup++;
+            }
+            if (i > i0 && pD->aT[i] == pD->aT[i0] && pD->aProg[i] != pD->aProg[i0]) tied = 1;
+            if (aMark[pD->aProg[i]] == u + 1) {
+                repeat = 1;
+            } else {
+                aMark[pD->aProg[i]] = u + 1;
+            }
+        }
+        nTied += tied;
+        nRepeat += repeat;
+    }
+    sqlite3_free(aMark);
+
+    a[n].zFinding = "rows_read";
+    a[n++].iValue = pD->nRowRead;
+    a[n].zFinding = "enrollments_used";
+    a[n++].iValue = pD->nEv;
+    a[n].zFinding = "users";
+    a[n++].iValue = pD->nUser;
+    a[n].zFinding = "programs";
+    a[n].iValue = pD->programs.n;
+    a[n++].zDetail = profNames(&pD->programs);
+    a[n].zFinding = "segments";
+    a[n].iValue = pD->segments.n;
+    a[n++].zDetail = profNames(&pD->segments);
+    a[n].zFinding = "first_time";
+    if (pD->nEv) {
+        learnpath_format_time(tMin, zTime);
+        a[n].zValue = sqlite3_mprintf("%s", zTime);
+        if (!a[n].zValue) rc = SQLITE_NOMEM;
+    }
+    n++;
+    a[n].zFinding = "last_time";
+    if (pD->nEv) {
+        learnpath_format_time(tMax, zTime);
+        a[n].zValue = sqlite3_mprintf("%s", zTime);
+        if (!a[n].zValue) rc = SQLITE_NOMEM;
+    }
+    n++;
+    a[n].zFinding = "rows_without_user";
+    a[n++].iValue = pD->nSkipUser;
+    a[n].zFinding = "rows_without_program";
+    a[n++].iValue = pD->nSkipProgram;
+    a[n].zFinding = "rows_without_time";
+    a[n++].iValue = pD->nSkipTime;
+    a[n].zFinding = "unreadable_times";
+    a[n].iValue = pD->nBadTime;
+    if (pD->nBadSample) {
+        sqlite3_str *pOut = sqlite3_str_new(NULL);
+        for (int i = 0; i < pD->nBadSample; i++) {
+            if (pD->aBadRowid[i] >= 0) {
+                sqlite3_str_appendf(pOut, "%srowid %lld: %s", i ? "; " : "",
+                                    (long long)pD->aBadRowid[i], pD->azBadSample[i]);
+            } else {
+                sqlite3_str_appendf(pOut, "%s%s", i ? "; " : "", pD->azBadSample[i]);
+            }
+        }
+        if (pD->nBadTime > pD->nBadSample) {
+            sqlite3_str_appendf(pOut, "; ... (%lld more)", (long long)(pD->nBadTime - pD->nBadSample));
+        }
+        a[n].zDetail = sqlite3_str_finish(pOut);
+        if (!a[n].zDetail) rc = SQLITE_NOMEM;
+    }
+    n++;
+    a[n].zFinding = "duplicate_rows";
+    a[n].iValue = nDup;
+    a[n++].zDetail = sqlite3_mprintf("rows repeating another row's user, program and time%s",
+                                     pD->aSeg ? " and segment" : "");
+    a[n].zFinding = "tied_users";
+    a[n].iValue = nTied;
+    a[n++].zDetail = sqlite3_mprintf("users whose first instant holds several programs");
+    a[n].zFinding = "users_with_repeats";
+    a[n].iValue = nRepeat;
+    a[n++].zDetail = sqlite3_mprintf("users who enrolled in a program more than once");
+    for (int i = 0; i < n; i++) {
+        if ((i == 3 && pD->programs.n && !a[i].zDetail) || (i == 4 && pD->segments.n && !a[i].zDetail) ||
+            (i >= 11 && !a[i].zDetail)) {
+            rc = SQLITE_NOMEM;
+        }
+    }
+    pCur->nRow = n;
+    return rc;
+}
+
 /* ---------------------------------------------------------- filter/scan */
 
 /* Per-user kinds: shape users from position iPos on until one is kept. */
@@ -745,6 +907,7 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
                                     "deep (does a view read itself?)",
                                     pCur->src.zFunc, pCur->src.zSource, JRN_MAX_DEPTH);
     }
+    if (pTab->eKind == JRN_PROFILE) pCur->src.skipBadTimes = 1; /* count, never fail */
     pTab->pConn->nDepth++;
     rc = learnpath_cache_get(pTab->db, pTab->pConn, &pCur->src, &pCur->pData, &zErr);
     pTab->pConn->nDepth--;
@@ -753,7 +916,13 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
         pCur->hasShaper = 1;
     }
     if (rc == SQLITE_OK) {
-        rc = pTab->eKind == JRN_TRANSITIONS ? trnBuild(pCur) : jrnSeekUser(pCur);
+        if (pTab->eKind == JRN_TRANSITIONS) {
+            rc = trnBuild(pCur);
+        } else if (pTab->eKind == JRN_PROFILE) {
+            rc = profBuild(pCur);
+        } else {
+            rc = jrnSeekUser(pCur);
+        }
     }
     if (rc != SQLITE_OK) {
         if (zErr) {
@@ -769,7 +938,7 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
 static int jrnEof(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
-    if (pTab->eKind == JRN_TRANSITIONS) return pCur->iRow >= pCur->nRow;
+    if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_PROFILE) return pCur->iRow >= pCur->nRow;
     return pCur->pData == NULL || pCur->iPos >= pCur->pData->nUser;
 }
 
@@ -777,7 +946,7 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
     pCur->iRowid++;
-    if (pTab->eKind == JRN_TRANSITIONS) {
+    if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_PROFILE) {
         pCur->iRow++;
         return SQLITE_OK;
     }
@@ -944,6 +1113,19 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
     }
     if (pTab->eKind == JRN_TRANSITIONS) {
         jrnColumnTransition(pCur, ctx, i);
+    } else if (pTab->eKind == JRN_PROFILE) {
+        const prof_row *pR = &pCur->aProf[pCur->iRow];
+        if (i == 0) {
+            sqlite3_result_text(ctx, pR->zFinding, -1, SQLITE_STATIC);
+        } else if (i == 1) {
+            if (pR->zValue) {
+                sqlite3_result_text(ctx, pR->zValue, -1, SQLITE_TRANSIENT);
+            } else if (strcmp(pR->zFinding, "first_time") && strcmp(pR->zFinding, "last_time")) {
+                sqlite3_result_int64(ctx, pR->iValue);
+            }
+        } else if (pR->zDetail) {
+            sqlite3_result_text(ctx, pR->zDetail, -1, SQLITE_TRANSIENT);
+        }
     } else {
         jrnColumnUser(pCur, pTab->eKind, ctx, i);
     }
@@ -972,6 +1154,7 @@ JRN_MODULE(jrnFirstModule, jrnConnectFirst)
 JRN_MODULE(jrnJourneysModule, jrnConnectJourneys)
 JRN_MODULE(jrnStepsModule, jrnConnectSteps)
 JRN_MODULE(jrnTransitionsModule, jrnConnectTransitions)
+JRN_MODULE(jrnProfileModule, jrnConnectProfile)
 
 int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn, void (*xFree)(void *)) {
     static const struct {
@@ -982,6 +1165,7 @@ int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn, void (*xFree)(void 
         {"program_journeys", &jrnJourneysModule},
         {"program_steps", &jrnStepsModule},
         {"program_transitions", &jrnTransitionsModule},
+        {"enrollment_profile", &jrnProfileModule},
     };
     /* The first module owns pConn: SQLite frees it with that module (at
     ** once if its registration fails), so no module ever outlives it. */
