@@ -72,6 +72,7 @@ void learnpath_format_time(int64_t ms, char *zOut);
 /* -------------------------------------------------------------- engine */
 
 #define LP_NONE 0xffffffffu /* "no label" (no segment, no next program) */
+#define LP_GROUP_BIT 0x80000000u /* a step label with this bit is a tie group */
 
 /* Interned byte strings: programs, tie-group labels, segments. */
 typedef struct lp_strtab {
@@ -106,6 +107,7 @@ typedef struct lp_source_spec {
     const char *zTimeCol;
     const char *zSegmentCol; /* NULL: no segment */
     int skipBadTimes;        /* bad_times = 'skip' */
+    int64_t nBudget;         /* most bytes to hold in memory; 0 = no limit */
 } lp_source_spec;
 
 /* How journeys are shaped from the enrollments (rules 4-8). */
@@ -167,8 +169,12 @@ typedef struct lp_data {
 /* The user at position i of user_id order. */
 #define LP_USER_AT(pData, i) ((pData)->aOrder ? (pData)->aOrder[i] : (uint32_t)(i))
 
+/* learnpath_data_read's answer when the source needs more than nBudget. */
+#define LP_OVER_BUDGET 0x7f01
+
 /*
-** Read the source once and build *ppData (nRef = 1). On error returns an
+** Read the source once and build *ppData (nRef = 1). Returns LP_OVER_BUDGET
+** (and no data) if holding it would pass p->nBudget. On error returns an
 ** SQLite code and sets *pzErr to a message from sqlite3_mprintf that names
 ** the function (the caller frees it).
 */
@@ -181,13 +187,14 @@ int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b);
 /* One step of a journey: a program or tie group, and when it started. */
 typedef struct lp_step {
     int64_t t;
-    uint32_t label;          /* < nProgram: a program; else a tie group */
+    uint32_t label;          /* a program, or LP_GROUP_BIT | tie group */
 } lp_step;
 
 /*
 ** Turns a user's enrollments into a journey by rules 4-8. Tie-group labels
-** are interned here (label = nProgram + group number), so the labels of one
-** shaper are stable across the users it shapes.
+** are interned here (label = LP_GROUP_BIT | group number), so the labels of
+** one shaper are stable across the users it shapes, even while the source's
+** program table grows (streaming).
 */
 typedef struct lp_shaper {
     const lp_data *pData;
@@ -198,6 +205,7 @@ typedef struct lp_shaper {
     uint32_t nMember, nMemberAlloc, nMemberOffAlloc;
     uint32_t *aSeen;         /* per program: stamp of the user who took it */
     uint32_t *aCounted;      /* per program: stamp, for distinct counts */
+    uint32_t nMark;          /* entries of aSeen and aCounted */
     uint32_t stamp;
     char *zLabel;            /* scratch for a tie-group label */
     int64_t nLabelAlloc;
@@ -218,6 +226,29 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep);
 /* Text of a label. */
 const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte);
 
+/*
+** The users of a source in user_id order, one at a time. In memory, pData
+** holds every user (shared through the cache); when the source needs more
+** than the memory budget, the rows stream from SQLite's sorter
+** (ORDER BY user) and pData holds the current user only. Either way the
+** current user is pData's user u.
+*/
+typedef struct lp_stream lp_stream;
+typedef struct lp_users {
+    lp_data *pData;
+    lp_stream *pStream;      /* NULL in memory */
+    uint32_t iPos;           /* in memory: position in user_id order */
+    uint32_t u;              /* the current user in pData */
+    int eof;
+} lp_users;
+
+typedef struct lp_conn lp_conn;
+/* Open at the first user. On error sets *pzErr (the caller frees it). */
+int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                         char **pzErr);
+int learnpath_users_next(lp_users *pIt, char **pzErr);
+void learnpath_users_close(lp_users *pIt);
+
 /* --------------------------------------------------------- registration */
 
 /* Default most bytes the per-connection cache keeps (learnpath_cache_limit). */
@@ -225,12 +256,12 @@ const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte);
 
 /* Per-connection state shared by the table-valued functions. */
 typedef struct lp_cache_entry lp_cache_entry;
-typedef struct lp_conn lp_conn;
 struct lp_conn {
     int nDepth;              /* nesting of source reads in progress (recursion guard) */
     lp_cache_entry *pCache;  /* most recently used first (lp_cache.c) */
     int64_t nCacheByte;      /* heap held by cached entries */
     int64_t nCacheLimit;     /* most heap the cache may hold */
+    int64_t nMemoryBudget;   /* most heap one source may take; 0 = no limit */
 };
 
 /*
@@ -241,6 +272,10 @@ struct lp_conn {
 int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
                         char **pzErr);
 void learnpath_cache_clear(lp_conn *pConn);
+/* The streaming reader behind learnpath_users_open (lp_build.c). */
+int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr);
+int learnpath_stream_next(lp_users *pIt, char **pzErr);
+void learnpath_stream_close(lp_users *pIt);
 int learnpath_register_cache(sqlite3 *db, lp_conn *pConn);
 
 int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn,

@@ -216,7 +216,10 @@ typedef struct build_state {
     uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
     int isGrouped;       /* every user's rows so far came together */
     uint32_t *aUserOf;   /* per enrollment: its user; only once !isGrouped */
+    int isStream;        /* rows come ordered by user; pD holds one user */
 } build_state;
+
+static int buildCheckBudget(const build_state *s);
 
 /* Set *pzErr to "func(): message" and return rc. */
 static int buildError(build_state *s, int rc, const char *zFmt, ...) {
@@ -350,6 +353,8 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
         if (!aFirst) return SQLITE_NOMEM;
         pD->aFirst = aFirst;
         pD->nUserAlloc = nNew;
+        rc = buildCheckBudget(s);
+        if (rc) return rc;
     }
     if (2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
         rc = buildRehashUsers(s, s->nSlot ? s->nSlot * 2 : 2048);
@@ -403,6 +408,21 @@ static int buildGrowEvents(build_state *s) {
         s->aUserOf = aUserOf;
     }
     pD->nEvAlloc = (uint32_t)nNew;
+    return buildCheckBudget(s);
+}
+
+/* Heap the data being read holds now (approximately, from capacities). */
+static int64_t buildBytes(const build_state *s) {
+    const lp_data *pD = s->pD;
+    int64_t nPerEv = sizeof(int64_t) + sizeof(uint32_t) * (1 + (pD->aSeg != NULL) + (s->aUserOf != NULL));
+    return (int64_t)pD->nEvAlloc * nPerEv + (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
+           (int64_t)s->nSlot * sizeof(uint32_t) + pD->nKeyByteAlloc + pD->programs.nByteAlloc +
+           pD->segments.nByteAlloc + (int64_t)(pD->programs.nAlloc + pD->segments.nAlloc) * 16;
+}
+
+/* LP_OVER_BUDGET once the data would pass the memory budget. */
+static int buildCheckBudget(const build_state *s) {
+    if (s->p->nBudget > 0 && !s->isStream && buildBytes(s) > s->p->nBudget) return LP_OVER_BUDGET;
     return SQLITE_OK;
 }
 
@@ -546,6 +566,7 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 ** source has one (for the profile's samples of unreadable times).
 */
 static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
+    char *zOrder = NULL;
     const lp_source_spec *p = s->p;
     const char *azArg[4] = {"user_col", "program_col", "time_col", "segment_col"};
     const char *azCol[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
@@ -583,11 +604,19 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
     }
     sqlite3_finalize(pAll);
     for (int withRowid = 1; rc == SQLITE_OK && withRowid >= 0; withRowid--) {
-        char *zSql = sqlite3_mprintf("SELECT \"%w\", \"%w\", \"%w\"%s%w%s%s FROM %s", p->zUserCol,
+        if (s->isStream && zOrder == NULL) {
+            /* users in SQL order, one after another, from SQLite's sorter */
+            zOrder = sqlite3_mprintf(" ORDER BY \"%w\" COLLATE BINARY", p->zUserCol);
+            if (!zOrder) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+        }
+        char *zSql = sqlite3_mprintf("SELECT \"%w\", \"%w\", \"%w\"%s%w%s%s FROM %s%s", p->zUserCol,
                                      p->zProgramCol, p->zTimeCol, p->zSegmentCol ? ", \"" : "",
                                      p->zSegmentCol ? p->zSegmentCol : "",
                                      p->zSegmentCol ? "\"" : "", withRowid ? ", _rowid_" : "",
-                                     zFrom);
+                                     zFrom, zOrder ? zOrder : "");
         if (!zSql) {
             rc = SQLITE_NOMEM;
             break;
@@ -608,6 +637,7 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
         }
     }
     sqlite3_free(zFrom);
+    sqlite3_free(zOrder);
     return rc;
 }
 
@@ -645,8 +675,11 @@ static int buildBadTime(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
     return SQLITE_OK;
 }
 
-/* One row: rules 1-3. */
-static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
+/*
+** One row: rules 1-3. Streaming, a row of the next user is left alone and
+** *pPending set, so the next window starts with it.
+*/
+static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPending) {
     lp_data *pD = s->pD;
     lp_key key;
     int isEmpty, rc;
@@ -654,9 +687,13 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
     lp_time_status eTime;
     int64_t t;
 
-    pD->nRowRead++;
     rc = buildReadKey(s, pStmt, &key, &isEmpty);
     if (rc) return rc;
+    if (s->isStream && !isEmpty && pD->nUser == 1 && !buildKeyEq(pD, &pD->aKey[0], &key)) {
+        *pPending = 1;
+        return SQLITE_OK;
+    }
+    pD->nRowRead++;
     if (isEmpty) {
         pD->nSkipUser++;
         return SQLITE_OK;
@@ -678,12 +715,29 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
         rc = buildTextId(pStmt, 3, &pD->segments, &seg);
         if (rc) return rc;
     }
-    rc = buildUserOf(s, &key, &u);
-    if (rc) return rc;
-    if (s->isGrouped && u + 1 != pD->nUser) {
-        /* an earlier user's row after another user's: not grouped */
-        rc = buildUngroup(s);
+    if (s->isStream) {
+        /* the window's one user */
+        if (pD->nUser == 0) {
+            if (pD->nUserAlloc < 2) {
+                pD->aKey = sqlite3_malloc64(2 * sizeof(lp_key));
+                pD->aFirst = sqlite3_malloc64(2 * sizeof(uint32_t));
+                if (!pD->aKey || !pD->aFirst) return SQLITE_NOMEM;
+                pD->nUserAlloc = 2;
+            }
+            pD->aKey[0] = key;
+            pD->aFirst[0] = 0;
+            if (keyClass(&key) != 1) pD->nKeyByte += key.n;
+            pD->nUser = 1;
+        }
+        u = 0;
+    } else {
+        rc = buildUserOf(s, &key, &u);
         if (rc) return rc;
+        if (s->isGrouped && u + 1 != pD->nUser) {
+            /* an earlier user's row after another user's: not grouped */
+            rc = buildUngroup(s);
+            if (rc) return rc;
+        }
     }
     rc = buildGrowEvents(s);
     if (rc) return rc;
@@ -695,22 +749,28 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
     return SQLITE_OK;
 }
 
+/* A failed step (locked, interrupted, corrupt...) is an error, never the
+** end of the data. */
+static int buildStepError(build_state *s, int rc) {
+    if (rc == SQLITE_NOMEM || rc == LP_OVER_BUDGET || *s->pzErr) return rc;
+    return buildError(s, rc, "reading '%s': %s", s->p->zSource, sqlite3_errmsg(s->db));
+}
+
 /* Step 2: one pass over the rows. */
 static int buildRead(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
+    int pending = 0;
     int rc = buildPrepare(s, &pStmt);
     if (rc) return rc;
     int iRowidCol = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
     while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-        rc = buildRow(s, pStmt, iRowidCol);
+        rc = buildRow(s, pStmt, iRowidCol, &pending);
         if (rc) break;
     }
     if (rc == SQLITE_DONE) {
         rc = SQLITE_OK;
-    } else if (rc != SQLITE_OK && rc != SQLITE_NOMEM && *s->pzErr == NULL) {
-        /* A failed step (locked, interrupted, corrupt...) is an error, never
-        ** the end of the data. */
-        rc = buildError(s, rc, "reading '%s': %s", s->p->zSource, sqlite3_errmsg(s->db));
+    } else if (rc != SQLITE_OK) {
+        rc = buildStepError(s, rc);
     }
     sqlite3_finalize(pStmt);
     return rc;
@@ -948,4 +1008,217 @@ void learnpath_data_unref(lp_data *pD) {
     sqlite3_free(pD->aRank);
     for (int i = 0; i < pD->nBadSample; i++) sqlite3_free(pD->azBadSample[i]);
     sqlite3_free(pD);
+}
+
+/* ------------------------------------------------------------ streaming */
+
+/*
+** The bigger-than-memory path: rows come from
+**   SELECT ... FROM source ORDER BY user COLLATE BINARY
+** (SQLite's sorter spills to temporary files as needed), and the window
+** lp_data holds one user at a time; its program and segment tables and its
+** reading counts grow over the whole stream.
+*/
+struct lp_stream {
+    lp_source_spec spec; /* a copy: the caller's may not outlive the stream */
+    build_state s;
+    sqlite3_stmt *pStmt;
+    int iRowidCol;
+    int hasPending;      /* the statement stands on the next user's first row */
+    int isDone;
+    uint32_t *aLocal;    /* per program: its place among the user's programs */
+    uint32_t nLocal;
+    build_named *aNamed; /* scratch: the user's distinct programs */
+    uint32_t nNamed;
+    build_ev *aTmp;
+    uint32_t nTmp;
+};
+
+static int streamNameCmp(const lp_data *pD, uint32_t a, uint32_t b) {
+    return learnpath_bytes_cmp(LP_STR(&pD->programs, a), LP_STRLEN(&pD->programs, a),
+                               LP_STR(&pD->programs, b), LP_STRLEN(&pD->programs, b));
+}
+
+/* Sort the window's enrollments by time, then program name (rule 4). */
+static int streamSortUser(lp_stream *st) {
+    lp_data *pD = st->s.pD;
+    uint32_t n = pD->nEv, i, nNamed = 0;
+    for (i = 1; i < n; i++) {
+        if (pD->aT[i - 1] > pD->aT[i] ||
+            (pD->aT[i - 1] == pD->aT[i] && streamNameCmp(pD, pD->aProg[i - 1], pD->aProg[i]) > 0)) {
+            break;
+        }
+    }
+    if (i >= n) return SQLITE_OK;
+
+    /* rank the user's programs by name, then sort as lp_build does */
+    if (pD->programs.n > st->nLocal) {
+        uint32_t nNew = pD->programs.n * 2;
+        uint32_t *a = sqlite3_realloc64(st->aLocal, (sqlite3_uint64)nNew * sizeof(uint32_t));
+        if (!a) return SQLITE_NOMEM;
+        memset(a + st->nLocal, 0xff, (size_t)(nNew - st->nLocal) * sizeof(uint32_t));
+        st->aLocal = a;
+        st->nLocal = nNew;
+    }
+    if (n > st->nNamed) {
+        build_named *a = sqlite3_realloc64(st->aNamed, (sqlite3_uint64)n * sizeof(build_named));
+        if (!a) return SQLITE_NOMEM;
+        st->aNamed = a;
+        st->nNamed = n;
+    }
+    if (n > st->nTmp) {
+        build_ev *a = sqlite3_realloc64(st->aTmp, (sqlite3_uint64)n * sizeof(build_ev));
+        if (!a) return SQLITE_NOMEM;
+        st->aTmp = a;
+        st->nTmp = n;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t prog = pD->aProg[i];
+        if (st->aLocal[prog] != LP_NONE) continue;
+        st->aLocal[prog] = 0;
+        st->aNamed[nNamed].z = LP_STR(&pD->programs, prog);
+        st->aNamed[nNamed].n = LP_STRLEN(&pD->programs, prog);
+        st->aNamed[nNamed++].idx = prog;
+    }
+    qsort(st->aNamed, nNamed, sizeof(build_named), buildNamedCmp);
+    for (i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = i;
+    for (i = 0; i < n; i++) {
+        st->aTmp[i].t = pD->aT[i];
+        st->aTmp[i].prog = pD->aProg[i];
+        st->aTmp[i].rank = st->aLocal[pD->aProg[i]];
+        st->aTmp[i].seg = pD->aSeg ? pD->aSeg[i] : LP_NONE;
+    }
+    for (i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = LP_NONE;
+    qsort(st->aTmp, n, sizeof(build_ev), buildEvCmp);
+    for (i = 0; i < n; i++) {
+        pD->aT[i] = st->aTmp[i].t;
+        pD->aProg[i] = st->aTmp[i].prog;
+        if (pD->aSeg) pD->aSeg[i] = st->aTmp[i].seg;
+    }
+    return SQLITE_OK;
+}
+
+/*
+** One plain pass (no sorting) that reads every time the stream will use, so
+** an unreadable one is an error before the first row is returned. Rule 1
+** comes first, as in buildRow: a row without user or program is not read.
+*/
+static int streamCheckTimes(build_state *s) {
+    sqlite3_stmt *pStmt = NULL;
+    int rc = buildPrepare(s, &pStmt);
+    if (rc) return rc;
+    int iRowidCol = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        lp_time_status eTime;
+        int64_t t;
+        int eUser = sqlite3_column_type(pStmt, 0), eProg = sqlite3_column_type(pStmt, 1);
+        if (eUser == SQLITE_NULL || eProg == SQLITE_NULL) continue;
+        if ((eUser == SQLITE_TEXT || eUser == SQLITE_BLOB) && sqlite3_column_bytes(pStmt, 0) == 0) {
+            continue;
+        }
+        if (sqlite3_column_text(pStmt, 1) == NULL) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        if (sqlite3_column_bytes(pStmt, 1) == 0) continue;
+        rc = learnpath_parse_time_column(pStmt, 2, &eTime, &t);
+        if (rc) break;
+        if (eTime == LP_TIME_BAD) {
+            rc = buildBadTime(s, pStmt, iRowidCol);
+            break;
+        }
+    }
+    if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    } else if (rc != SQLITE_OK) {
+        rc = buildStepError(s, rc);
+    }
+    sqlite3_finalize(pStmt);
+    return rc;
+}
+
+int learnpath_stream_next(lp_users *pIt, char **pzErr) {
+    lp_stream *st = pIt->pStream;
+    lp_data *pD = pIt->pData;
+    int rc = SQLITE_OK;
+    st->s.pzErr = pzErr;
+    pD->nUser = 0;
+    pD->nEv = 0;
+    pD->nKeyByte = 0;
+    while (!st->isDone) {
+        int pending = 0;
+        if (!st->hasPending) {
+            rc = sqlite3_step(st->pStmt);
+            if (rc == SQLITE_DONE) {
+                st->isDone = 1;
+                rc = SQLITE_OK;
+                break;
+            }
+            if (rc != SQLITE_ROW) return buildStepError(&st->s, rc);
+        }
+        st->hasPending = 0;
+        rc = buildRow(&st->s, st->pStmt, st->iRowidCol, &pending);
+        if (rc) return rc;
+        if (pending) {
+            st->hasPending = 1;
+            break;
+        }
+    }
+    if (pD->nUser == 0) {
+        pIt->eof = 1;
+        return SQLITE_OK;
+    }
+    pD->aFirst[1] = pD->nEv;
+    pIt->u = 0;
+    return streamSortUser(st);
+}
+
+int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr) {
+    lp_stream *st;
+    lp_data *pD;
+    int rc;
+    *pzErr = NULL;
+    memset(pIt, 0, sizeof(*pIt));
+    st = sqlite3_malloc64(sizeof(*st));
+    pD = sqlite3_malloc64(sizeof(*pD));
+    if (!st || !pD) {
+        sqlite3_free(st);
+        sqlite3_free(pD);
+        return SQLITE_NOMEM;
+    }
+    memset(st, 0, sizeof(*st));
+    memset(pD, 0, sizeof(*pD));
+    pD->nRef = 1;
+    pIt->pStream = st;
+    pIt->pData = pD;
+    st->spec = *p;
+    st->s.db = db;
+    st->s.p = &st->spec;
+    st->s.pD = pD;
+    st->s.pzErr = pzErr;
+    st->s.iLastUser = LP_NONE;
+    st->s.isGrouped = 1;
+    if (!p->skipBadTimes) {
+        /* rule 2 before any row is returned: no partial result */
+        rc = streamCheckTimes(&st->s);
+        if (rc) return rc;
+    }
+    st->s.isStream = 1;
+    rc = buildPrepare(&st->s, &st->pStmt);
+    if (rc) return rc;
+    st->iRowidCol = pD->hasRowid ? (p->zSegmentCol ? 4 : 3) : -1;
+    return learnpath_stream_next(pIt, pzErr);
+}
+
+void learnpath_stream_close(lp_users *pIt) {
+    lp_stream *st = pIt->pStream;
+    if (st) {
+        sqlite3_finalize(st->pStmt);
+        sqlite3_free(st->aLocal);
+        sqlite3_free(st->aNamed);
+        sqlite3_free(st->aTmp);
+        sqlite3_free(st);
+    }
+    learnpath_data_unref(pIt->pData);
+    memset(pIt, 0, sizeof(*pIt));
 }

@@ -4,6 +4,14 @@
 **   SELECT learnpath_cache_clear();        -- release it now; returns entries freed
 **   SELECT learnpath_cache_limit(100e6);   -- most bytes kept (0 = no caching);
 **                                          -- returns the previous limit
+**   SELECT learnpath_memory_budget(200e6); -- most bytes one source may take in
+**                                          -- memory (0 = no limit, the default);
+**                                          -- returns the previous budget
+**
+** It also decides how a function reads its source (learnpath_users_open):
+** in memory, through the cache, unless holding the source would pass the
+** memory budget; then the rows stream in user order from SQLite's sorter
+** (lp_build.c), slower but in little memory, with the same answers.
 **
 ** Reading a source is the expensive part of every journey function, and
 ** the enrollments read (lp_data) do not depend on how journeys are shaped.
@@ -233,6 +241,64 @@ static void cacheLimitFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int64(ctx, nOld);
 }
 
+/* learnpath_memory_budget(bytes): set the budget; returns the previous one. */
+static void memoryBudgetFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    lp_conn *pConn = sqlite3_user_data(ctx);
+    int64_t nOld = pConn->nMemoryBudget;
+    (void)argc;
+    int eNum = sqlite3_value_numeric_type(argv[0]);
+    double r = sqlite3_value_double(argv[0]);
+    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
+        sqlite3_result_error(
+            ctx, "learnpath_memory_budget(): the budget must be a number of bytes >= 0", -1);
+        return;
+    }
+    pConn->nMemoryBudget = (int64_t)r;
+    sqlite3_result_int64(ctx, nOld);
+}
+
+/* ------------------------------------------------------ users iterator */
+
+int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                         char **pzErr) {
+    lp_source_spec spec = *p;
+    int rc;
+    memset(pIt, 0, sizeof(*pIt));
+    spec.nBudget = pConn->nMemoryBudget;
+    rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
+    if (rc == LP_OVER_BUDGET) {
+        spec.nBudget = 0;
+        return learnpath_stream_open(db, &spec, pIt, pzErr);
+    }
+    if (rc) return rc;
+    if (pIt->pData->nUser == 0) {
+        pIt->eof = 1;
+    } else {
+        pIt->u = LP_USER_AT(pIt->pData, 0);
+    }
+    return SQLITE_OK;
+}
+
+int learnpath_users_next(lp_users *pIt, char **pzErr) {
+    if (pIt->eof) return SQLITE_OK;
+    if (pIt->pStream) return learnpath_stream_next(pIt, pzErr);
+    if (++pIt->iPos >= pIt->pData->nUser) {
+        pIt->eof = 1;
+    } else {
+        pIt->u = LP_USER_AT(pIt->pData, pIt->iPos);
+    }
+    return SQLITE_OK;
+}
+
+void learnpath_users_close(lp_users *pIt) {
+    if (pIt->pStream) {
+        learnpath_stream_close(pIt);
+    } else {
+        learnpath_data_unref(pIt->pData);
+        memset(pIt, 0, sizeof(*pIt));
+    }
+}
+
 int learnpath_register_cache(sqlite3 *db, lp_conn *pConn) {
     int rc;
     pConn->nCacheLimit = LP_CACHE_DEFAULT_LIMIT;
@@ -241,6 +307,10 @@ int learnpath_register_cache(sqlite3 *db, lp_conn *pConn) {
     if (rc == SQLITE_OK) {
         rc = sqlite3_create_function(db, "learnpath_cache_limit", 1,
                                      SQLITE_UTF8 | SQLITE_DIRECTONLY, pConn, cacheLimitFunc, 0, 0);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_create_function(db, "learnpath_memory_budget", 1,
+                                     SQLITE_UTF8 | SQLITE_DIRECTONLY, pConn, memoryBudgetFunc, 0, 0);
     }
     return rc;
 }

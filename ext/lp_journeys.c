@@ -152,13 +152,12 @@ typedef struct jrn_cursor {
     sqlite3_value *apArg[JRN_NARG]; /* copies of the arguments given */
     lp_source_spec src;             /* parsed arguments (texts point into apArg) */
     lp_shape_spec shape;
-    lp_data *pData;                 /* the source's enrollments (a reference) */
+    lp_users it;                    /* the source's users, in user_id order */
     lp_shaper sh;                   /* the current user's journey */
     int hasShaper;
     trn_row *aRow;                  /* program_transitions */
     int64_t nRow;
     struct prof_row *aProf;         /* enrollment_profile */
-    uint32_t iPos;                  /* per-user kinds: position in user_id order */
     uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
     sqlite3_int64 iRowid;
@@ -269,8 +268,7 @@ static void jrnCursorReset(jrn_cursor *pCur) {
     }
     if (pCur->hasShaper) learnpath_shaper_free(&pCur->sh);
     pCur->hasShaper = 0;
-    learnpath_data_unref(pCur->pData);
-    pCur->pData = NULL;
+    learnpath_users_close(&pCur->it);
     sqlite3_free(pCur->aRow);
     pCur->aRow = NULL;
     if (pCur->aProf) {
@@ -282,7 +280,7 @@ static void jrnCursorReset(jrn_cursor *pCur) {
         pCur->aProf = NULL;
     }
     pCur->nRow = 0;
-    pCur->iPos = pCur->iStep = 0;
+    pCur->iStep = 0;
     pCur->iRow = 0;
     pCur->iRowid = 0;
 }
@@ -443,12 +441,18 @@ typedef struct trn_names {
     const lp_strtab *pTab;
 } trn_names;
 
+/* Labels as consecutive numbers: programs, then tie groups. */
+static uint32_t trnLabelIndex(const lp_data *pD, uint32_t label) {
+    return label & LP_GROUP_BIT ? pD->programs.n + (label & ~LP_GROUP_BIT) : label;
+}
+
 static const char *trnName(const trn_names *pN, uint32_t i, int *pn) {
     if (pN->pTab) {
         *pn = LP_STRLEN(pN->pTab, i);
         return LP_STR(pN->pTab, i);
     }
-    return learnpath_label(pN->pSh, i, pn);
+    uint32_t nProgram = pN->pSh->pData->programs.n;
+    return learnpath_label(pN->pSh, i < nProgram ? i : LP_GROUP_BIT | (i - nProgram), pn);
 }
 
 /* aRank[i] = place of name i among the n names, in byte order. */
@@ -619,8 +623,8 @@ static int trnRowFor(trn_table *pT, uint32_t seg, int64_t step, uint32_t from, u
 ** pass over the users. The gaps of transitions that have a next step are
 ** kept as (row, gap) pairs for the medians, then grouped by row.
 */
-static int trnBuild(jrn_cursor *pCur) {
-    const lp_data *pD = pCur->pData;
+static int trnBuild(jrn_cursor *pCur, char **pzErr) {
+    lp_users *pIt = &pCur->it;
     lp_shaper *pSh = &pCur->sh;
     trn_table T;
     uint32_t *aPairRow = NULL, *aLabelRank = NULL, *aSegRank = NULL;
@@ -629,9 +633,9 @@ static int trnBuild(jrn_cursor *pCur) {
     int rc = SQLITE_OK;
 
     memset(&T, 0, sizeof(T));
-    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
+    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
         int keep;
-        rc = learnpath_shape_user(pSh, u, &keep);
+        rc = learnpath_shape_user(pSh, pIt->u, &keep);
         if (rc || !keep) continue;
         for (uint32_t k = 0; k < pSh->nStep && rc == SQLITE_OK; k++) {
             const lp_step *pS = &pSh->aStep[k];
@@ -686,7 +690,8 @@ static int trnBuild(jrn_cursor *pCur) {
         pR->groupUsers = 0;
     }
 
-    /* names in order, for sorting */
+    /* names in order, for sorting (labels numbered programs first, then groups) */
+    const lp_data *pD = pIt->pData;
     trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
     rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, &aLabelRank);
     if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, &aSegRank);
@@ -694,8 +699,8 @@ static int trnBuild(jrn_cursor *pCur) {
     for (int64_t r = 0; r < T.nRow; r++) {
         trn_row *pR = &T.aRow[r];
         pR->segRank = pR->segment == LP_NONE ? 0 : aSegRank[pR->segment] + 1;
-        pR->fromRank = aLabelRank[pR->from];
-        pR->toRank = pR->to == LP_NONE ? 0 : aLabelRank[pR->to] + 1;
+        pR->fromRank = aLabelRank[trnLabelIndex(pD, pR->from)];
+        pR->toRank = pR->to == LP_NONE ? 0 : aLabelRank[trnLabelIndex(pD, pR->to)] + 1;
     }
 
     /* share: users of the row / users at (segment, step, from) */
@@ -756,30 +761,40 @@ static char *profNames(const lp_strtab *pTab) {
 ** The findings about a source, from what reading it found (rule 1, rule 2
 ** with bad_times='skip') and its users' enrollments.
 */
-static int profBuild(jrn_cursor *pCur) {
-    const lp_data *pD = pCur->pData;
-    int64_t nDup = 0, nTied = 0, nRepeat = 0, tMin = 0, tMax = 0;
-    uint32_t *aMark = NULL;
+static int profBuild(jrn_cursor *pCur, char **pzErr) {
+    lp_users *pIt = &pCur->it;
+    const lp_data *pD = pIt->pData;
+    int64_t nDup = 0, nTied = 0, nRepeat = 0, tMin = 0, tMax = 0, nUser = 0, nEv = 0;
+    uint32_t *aMark = NULL, nMark = 0, stamp = 0;
     prof_row *a;
     int n = 0, rc = SQLITE_OK;
     char zTime[LP_TIME_BUFSZ];
 
-    aMark = sqlite3_malloc64((sqlite3_uint64)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
     a = sqlite3_malloc64(16 * sizeof(prof_row));
-    if (!aMark || !a) {
-        sqlite3_free(aMark);
-        sqlite3_free(a);
-        return SQLITE_NOMEM;
-    }
-    memset(aMark, 0, (size_t)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
+    if (!a) return SQLITE_NOMEM;
     memset(a, 0, 16 * sizeof(prof_row));
     pCur->aProf = a;
 
-    for (uint32_t u = 0; u < pD->nUser; u++) {
-        uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1];
+    for (; !pIt->eof && rc == SQLITE_OK; rc = learnpath_users_next(pIt, pzErr)) {
+        uint32_t u = pIt->u, i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1];
         int tied = 0, repeat = 0;
+        if (pD->programs.n > nMark) {
+            /* streaming: the program table grew */
+            uint32_t nNew = pD->programs.n * 2;
+            uint32_t *aNew = sqlite3_realloc64(aMark, (sqlite3_uint64)nNew * sizeof(uint32_t));
+            if (!aNew) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            memset(aNew + nMark, 0, (size_t)(nNew - nMark) * sizeof(uint32_t));
+            aMark = aNew;
+            nMark = nNew;
+        }
+        stamp++;
+        nUser++;
+        nEv += i1 - i0;
         for (uint32_t i = i0; i < i1; i++) {
-            if (u == 0 && i == i0) tMin = tMax = pD->aT[i];
+            if (nUser == 1 && i == i0) tMin = tMax = pD->aT[i];
             if (pD->aT[i] < tMin) tMin = pD->aT[i];
             if (pD->aT[i] > tMax) tMax = pD->aT[i];
             if (i > i0 && pD->aT[i] == pD->aT[i - 1] && pD->aProg[i] == pD->aProg[i - 1] &&
@@ -787,23 +802,24 @@ static int profBuild(jrn_cursor *pCur) {
                 nDup++;
             }
             if (i > i0 && pD->aT[i] == pD->aT[i0] && pD->aProg[i] != pD->aProg[i0]) tied = 1;
-            if (aMark[pD->aProg[i]] == u + 1) {
+            if (aMark[pD->aProg[i]] == stamp) {
                 repeat = 1;
             } else {
-                aMark[pD->aProg[i]] = u + 1;
+                aMark[pD->aProg[i]] = stamp;
             }
         }
         nTied += tied;
         nRepeat += repeat;
     }
     sqlite3_free(aMark);
+    if (rc) return rc;
 
     a[n].zFinding = "rows_read";
     a[n++].iValue = pD->nRowRead;
     a[n].zFinding = "enrollments_used";
-    a[n++].iValue = pD->nEv;
+    a[n++].iValue = nEv;
     a[n].zFinding = "users";
-    a[n++].iValue = pD->nUser;
+    a[n++].iValue = nUser;
     a[n].zFinding = "programs";
     a[n].iValue = pD->programs.n;
     a[n++].zDetail = profNames(&pD->programs);
@@ -811,14 +827,14 @@ static int profBuild(jrn_cursor *pCur) {
     a[n].iValue = pD->segments.n;
     a[n++].zDetail = profNames(&pD->segments);
     a[n].zFinding = "first_time";
-    if (pD->nEv) {
+    if (nEv) {
         learnpath_format_time(tMin, zTime);
         a[n].zValue = sqlite3_mprintf("%s", zTime);
         if (!a[n].zValue) rc = SQLITE_NOMEM;
     }
     n++;
     a[n].zFinding = "last_time";
-    if (pD->nEv) {
+    if (nEv) {
         learnpath_format_time(tMax, zTime);
         a[n].zValue = sqlite3_mprintf("%s", zTime);
         if (!a[n].zValue) rc = SQLITE_NOMEM;
@@ -871,15 +887,14 @@ static int profBuild(jrn_cursor *pCur) {
 
 /* ---------------------------------------------------------- filter/scan */
 
-/* Per-user kinds: shape users from position iPos on until one is kept. */
-static int jrnSeekUser(jrn_cursor *pCur) {
-    const lp_data *pD = pCur->pData;
-    while (pCur->iPos < pD->nUser) {
+/* Per-user kinds: from the current user on, shape users until one is kept. */
+static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
+    while (!pCur->it.eof) {
         int keep;
-        int rc = learnpath_shape_user(&pCur->sh, LP_USER_AT(pD, pCur->iPos), &keep);
+        int rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
+        if (rc || keep) return rc;
+        rc = learnpath_users_next(&pCur->it, pzErr);
         if (rc) return rc;
-        if (keep) break;
-        pCur->iPos++;
     }
     return SQLITE_OK;
 }
@@ -909,21 +924,21 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     }
     if (pTab->eKind == JRN_PROFILE) pCur->src.skipBadTimes = 1; /* count, never fail */
     pTab->pConn->nDepth++;
-    rc = learnpath_cache_get(pTab->db, pTab->pConn, &pCur->src, &pCur->pData, &zErr);
-    pTab->pConn->nDepth--;
+    rc = learnpath_users_open(pTab->db, pTab->pConn, &pCur->src, &pCur->it, &zErr);
     if (rc == SQLITE_OK) {
-        rc = learnpath_shaper_init(&pCur->sh, pCur->pData, &pCur->shape);
+        rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pCur->shape);
         pCur->hasShaper = 1;
     }
     if (rc == SQLITE_OK) {
         if (pTab->eKind == JRN_TRANSITIONS) {
-            rc = trnBuild(pCur);
+            rc = trnBuild(pCur, &zErr);
         } else if (pTab->eKind == JRN_PROFILE) {
-            rc = profBuild(pCur);
+            rc = profBuild(pCur, &zErr);
         } else {
-            rc = jrnSeekUser(pCur);
+            rc = jrnSeekUser(pCur, &zErr);
         }
     }
+    pTab->pConn->nDepth--;
     if (rc != SQLITE_OK) {
         if (zErr) {
             sqlite3_free(pTab->base.zErrMsg);
@@ -939,7 +954,7 @@ static int jrnEof(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
     if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_PROFILE) return pCur->iRow >= pCur->nRow;
-    return pCur->pData == NULL || pCur->iPos >= pCur->pData->nUser;
+    return pCur->it.pData == NULL || pCur->it.eof;
 }
 
 static int jrnNext(sqlite3_vtab_cursor *pCursor) {
@@ -952,8 +967,16 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     }
     if (pTab->eKind == JRN_STEPS && ++pCur->iStep < pCur->sh.nStep) return SQLITE_OK;
     pCur->iStep = 0;
-    pCur->iPos++;
-    return jrnSeekUser(pCur);
+    char *zErr = NULL;
+    pTab->pConn->nDepth++;
+    int rc = learnpath_users_next(&pCur->it, &zErr);
+    if (rc == SQLITE_OK) rc = jrnSeekUser(pCur, &zErr);
+    pTab->pConn->nDepth--;
+    if (zErr) {
+        sqlite3_free(pTab->base.zErrMsg);
+        pTab->base.zErrMsg = zErr;
+    }
+    return rc;
 }
 
 static int jrnRowid(sqlite3_vtab_cursor *pCursor, sqlite3_int64 *pRowid) {
@@ -1030,12 +1053,12 @@ static void jrnResultPath(sqlite3_context *ctx, const lp_shaper *pSh) {
 }
 
 static void jrnColumnUser(jrn_cursor *pCur, jrn_kind_id eKind, sqlite3_context *ctx, int i) {
-    const lp_data *pD = pCur->pData;
+    const lp_data *pD = pCur->it.pData;
     const lp_shaper *pSh = &pCur->sh;
     const lp_step *aS = pSh->aStep;
     uint32_t n = pSh->nStep;
     if (i == 0) {
-        jrnResultKey(ctx, pD, &pD->aKey[LP_USER_AT(pD, pCur->iPos)]);
+        jrnResultKey(ctx, pD, &pD->aKey[pCur->it.u]);
         return;
     }
     if (i == 1) {
@@ -1083,7 +1106,7 @@ static void jrnColumnUser(jrn_cursor *pCur, jrn_kind_id eKind, sqlite3_context *
 static void jrnColumnTransition(jrn_cursor *pCur, sqlite3_context *ctx, int i) {
     const trn_row *pR = &pCur->aRow[pCur->iRow];
     switch (i) {
-        case 0: jrnResultSegment(ctx, pCur->pData, pR->segment); break;
+        case 0: jrnResultSegment(ctx, pCur->it.pData, pR->segment); break;
         case 1: sqlite3_result_int64(ctx, pR->step); break;
         case 2: jrnResultLabel(ctx, &pCur->sh, pR->from); break;
         case 3: jrnResultLabel(ctx, &pCur->sh, pR->to); break;

@@ -22,9 +22,9 @@
 **   8. within_days = N ends a journey at the first gap between step starts
 **      longer than N days (after rule 5).
 **
-** Tie-group labels ("A + B") are interned in the shaper: label numbers
-** below the number of programs are programs, the rest are groups. The
-** member programs of each group are kept, so `programs` can count them.
+** Tie-group labels ("A + B") are interned in the shaper: a label with
+** LP_GROUP_BIT set is a group, any other a program. The member programs of
+** each group are kept, so `programs` can count them.
 */
 #include <string.h>
 
@@ -49,6 +49,7 @@ int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_s
     pSh->pSpec = pSpec;
     pSh->aSeen = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
     pSh->aCounted = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    pSh->nMark = n;
     pSh->aMemberOff = sqlite3_malloc64(16 * sizeof(uint32_t));
     if (!pSh->aSeen || !pSh->aCounted || !pSh->aMemberOff) return SQLITE_NOMEM;
     memset(pSh->aSeen, 0, (size_t)n * sizeof(uint32_t));
@@ -72,8 +73,8 @@ void learnpath_shaper_free(lp_shaper *pSh) {
 
 const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte) {
     const lp_strtab *pTab = &pSh->pData->programs;
-    if (label >= pTab->n) {
-        label -= pTab->n;
+    if (label & LP_GROUP_BIT) {
+        label &= ~LP_GROUP_BIT;
         pTab = &pSh->groups;
     }
     *pnByte = LP_STRLEN(pTab, label);
@@ -119,7 +120,8 @@ static int shapeGroupLabel(lp_shaper *pSh, const uint32_t *aProg, uint32_t n, ui
         pSh->nMember += n;
         pSh->aMemberOff[iGroup + 1] = pSh->nMember;
     }
-    *pLabel = pProg->n + iGroup;
+    if (iGroup >= LP_GROUP_BIT) return SQLITE_TOOBIG;
+    *pLabel = LP_GROUP_BIT | iGroup;
     return SQLITE_OK;
 }
 
@@ -156,10 +158,23 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     *pKeep = 0;
     pSh->nStep = 0;
     pSh->nProgram = 0;
+    if (pD->programs.n > pSh->nMark) {
+        /* streaming: the program table grew since the last user */
+        uint32_t nNew = pD->programs.n * 2, nOld = pSh->nMark;
+        uint32_t *aSeen = sqlite3_realloc64(pSh->aSeen, (sqlite3_uint64)nNew * sizeof(uint32_t));
+        if (!aSeen) return SQLITE_NOMEM;
+        pSh->aSeen = aSeen;
+        uint32_t *aCounted = sqlite3_realloc64(pSh->aCounted, (sqlite3_uint64)nNew * sizeof(uint32_t));
+        if (!aCounted) return SQLITE_NOMEM;
+        pSh->aCounted = aCounted;
+        memset(pSh->aSeen + nOld, 0, (size_t)(nNew - nOld) * sizeof(uint32_t));
+        memset(pSh->aCounted + nOld, 0, (size_t)(nNew - nOld) * sizeof(uint32_t));
+        pSh->nMark = nNew;
+    }
     if (++pSh->stamp == 0) {
         /* after 2^32 users the stamps wrap: clear the marks once */
-        memset(pSh->aSeen, 0, (size_t)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
-        memset(pSh->aCounted, 0, (size_t)(pD->programs.n ? pD->programs.n : 1) * sizeof(uint32_t));
+        memset(pSh->aSeen, 0, (size_t)pSh->nMark * sizeof(uint32_t));
+        memset(pSh->aCounted, 0, (size_t)pSh->nMark * sizeof(uint32_t));
         pSh->stamp = 1;
     }
     if (i0 >= i1) return SQLITE_OK;
@@ -234,10 +249,10 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     /* distinct programs, a tie group counting each member */
     for (uint32_t i = 0; i < pSh->nStep; i++) {
         uint32_t L = pSh->aStep[i].label;
-        if (L < pD->programs.n) {
+        if (!(L & LP_GROUP_BIT)) {
             shapeCount(pSh, L);
         } else {
-            uint32_t g = L - pD->programs.n;
+            uint32_t g = L & ~LP_GROUP_BIT;
             for (uint32_t k = pSh->aMemberOff[g]; k < pSh->aMemberOff[g + 1]; k++) {
                 shapeCount(pSh, pSh->aMember[k]);
             }
