@@ -638,6 +638,11 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
     }
     sqlite3_free(zFrom);
     sqlite3_free(zOrder);
+    if (rc != SQLITE_OK) {
+        /* e.g. out of memory checking the plan: no statement to the caller */
+        sqlite3_finalize(*ppStmt);
+        *ppStmt = NULL;
+    }
     return rc;
 }
 

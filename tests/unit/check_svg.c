@@ -1,0 +1,629 @@
+/*
+** check_svg.c - tests of the chart aggregates sankey_svg and bar_svg
+** (ext/lp_svg.c).
+**
+** "svg rule N" refers to the rules in the header comment of lp_svg.c. The
+** tests check what a user would: the document is a well-formed standalone
+** SVG, user text cannot inject markup, the same rows give the same bytes
+** in any order, and the numbers, labels and order on the chart are right.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_test.h"
+
+/* Run a query returning one TEXT value; return a copy (sqlite3_free it). */
+static char *sv_svg(sqlite3 *db, const char *zSql) {
+    sqlite3_stmt *pStmt = NULL;
+    const char *z;
+    char *zCopy;
+    int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+    ck_assert_msg(rc == SQLITE_OK, "prepare failed: %s\nSQL: %s", sqlite3_errmsg(db), zSql);
+    rc = sqlite3_step(pStmt);
+    ck_assert_msg(rc == SQLITE_ROW, "no row: %s\nSQL: %s", sqlite3_errmsg(db), zSql);
+    ck_assert_msg(sqlite3_column_type(pStmt, 0) == SQLITE_TEXT, "not TEXT\nSQL: %s", zSql);
+    z = (const char *)sqlite3_column_text(pStmt, 0);
+    ck_assert_ptr_nonnull(z);
+    /* no NUL inside the document */
+    ck_assert_int_eq((int)strlen(z), sqlite3_column_bytes(pStmt, 0));
+    zCopy = sqlite3_mprintf("%s", z);
+    ck_assert_ptr_nonnull(zCopy);
+    sqlite3_finalize(pStmt);
+    return zCopy;
+}
+
+/* Occurrences of zNeedle in z. */
+static int sv_count(const char *z, const char *zNeedle) {
+    int n = 0;
+    size_t len = strlen(zNeedle);
+    while ((z = strstr(z, zNeedle)) != NULL) {
+        n++;
+        z += len;
+    }
+    return n;
+}
+
+/* Whether z is valid UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
+static int sv_utf8_ok(const unsigned char *z) {
+    while (*z) {
+        unsigned c = *z, lo = 0x80, hi = 0xBF;
+        int need;
+        if (c < 0x80) {
+            z++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            return 0;
+        }
+        for (int k = 1; k <= need; k++) {
+            if (z[k] < lo || z[k] > hi) return 0;
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        z += need + 1;
+    }
+    return 1;
+}
+
+/*
+** What every document must be: one <svg> root in the SVG namespace with
+** role="img" and a <title>, balanced elements, its own background, no
+** script or link, only XML 1.0 characters (no control bytes but newline),
+** valid UTF-8, and no bare '&' (every '&' starts an entity).
+*/
+static void sv_assert_wellformed(const char *z) {
+    const char *zPre = "<svg xmlns=\"http://www.w3.org/2000/svg\" ";
+    size_t n = strlen(z);
+    ck_assert_msg(strncmp(z, zPre, strlen(zPre)) == 0, "bad start: %.80s", z);
+    ck_assert_msg(n > 6 && strcmp(z + n - 6, "</svg>") == 0, "bad end: %s", z + (n > 40 ? n - 40 : 0));
+    ck_assert_int_eq(sv_count(z, "<svg"), 1);
+    ck_assert_int_eq(sv_count(z, "</svg>"), 1);
+    ck_assert_int_eq(sv_count(z, "<g"), sv_count(z, "</g>"));
+    ck_assert_int_eq(sv_count(z, "<text"), sv_count(z, "</text>"));
+    ck_assert_int_eq(sv_count(z, "<title>"), sv_count(z, "</title>"));
+    ck_assert_int_eq(sv_count(z, "<tspan"), sv_count(z, "</tspan>"));
+    ck_assert_int_eq(sv_count(z, "<path"), sv_count(z, "</path>"));
+    ck_assert_int_eq(sv_count(z, "<"), 2 * sv_count(z, "</") + sv_count(z, "/>"));
+    ck_assert_ptr_nonnull(strstr(z, "role=\"img\""));
+    ck_assert_ptr_nonnull(strstr(z, "aria-label=\""));
+    ck_assert_ptr_nonnull(strstr(z, "fill=\"#ffffff\""));
+    ck_assert_ptr_nonnull(strstr(z, "sans-serif"));
+    ck_assert_ptr_null(strstr(z, "<script"));
+    ck_assert_ptr_null(strstr(z, "href"));
+    ck_assert_ptr_null(strstr(z, "url("));
+    for (const char *p = z; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        ck_assert_msg(c >= 0x20 || c == '\n', "control byte 0x%02x at %d", c, (int)(p - z));
+        if (c == '&') {
+            ck_assert_msg(strncmp(p, "&amp;", 5) == 0 || strncmp(p, "&lt;", 4) == 0 ||
+                              strncmp(p, "&gt;", 4) == 0 || strncmp(p, "&quot;", 6) == 0 ||
+                              strncmp(p, "&apos;", 6) == 0,
+                          "bare &: %.20s", p);
+        }
+    }
+    ck_assert_msg(sv_utf8_ok((const unsigned char *)z), "invalid UTF-8");
+    ck_assert_ptr_null(strstr(z, "\xEF\xBF\xBE")); /* U+FFFE */
+}
+
+/* The y attribute of the <text> element whose text starts with zLabel. */
+static double sv_label_y(const char *zSvg, const char *zLabel) {
+    char *zFind = sqlite3_mprintf(">%s<tspan", zLabel);
+    const char *p, *q;
+    ck_assert_ptr_nonnull(zFind);
+    p = strstr(zSvg, zFind);
+    ck_assert_msg(p != NULL, "no label %s", zLabel);
+    sqlite3_free(zFind);
+    while (p > zSvg && strncmp(p, "<text", 5) != 0) p--;
+    q = strstr(p, " y=\"");
+    ck_assert_ptr_nonnull(q);
+    return atof(q + 4);
+}
+
+/* The number in attribute zAttr="..." of the root element. */
+static double sv_root_attr(const char *zSvg, const char *zAttr) {
+    char *zFind = sqlite3_mprintf(" %s=\"", zAttr);
+    const char *p;
+    ck_assert_ptr_nonnull(zFind);
+    p = strstr(zSvg, zFind);
+    ck_assert_ptr_nonnull(p);
+    p += strlen(zFind);
+    sqlite3_free(zFind);
+    return atof(p);
+}
+
+/* The flows of the tests: 'Program A' is the largest source. */
+static sqlite3 *sv_open_flows(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE flows(src, dst, w);"
+        "INSERT INTO flows VALUES"
+        " ('Program A', 'Flagship', 1000), ('Program A', 'Flagship', 500),"
+        " ('Program A', NULL, 200), ('Flagship', 'Program A', 300),"
+        " ('Flagship', NULL, 100), ('Program B', 'Flagship', 40),"
+        /* ignored (svg rule 1) */
+        " ('Program B', 'Flagship', 0), ('Program B', 'Flagship', -5),"
+        " ('Program B', 'Flagship', NULL), ('Program B', 'Flagship', 'abc'),"
+        " ('Program B', 'Flagship', x'01'), (NULL, 'Flagship', 999);");
+    return db;
+}
+
+/* --------------------------------------------------------- well-formed */
+
+START_TEST(test_wellformed) {
+    sqlite3 *db = sv_open_flows();
+    char *z = sv_svg(db, "SELECT sankey_svg(src, dst, w, 'Flows') FROM flows");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, "aria-label=\"Flows\""));
+    ck_assert_ptr_nonnull(strstr(z, "<title>Flows</title>"));
+    /* one band per (from, to) pair, cubic Beziers, semi-transparent */
+    ck_assert_int_eq(sv_count(z, "<path"), 5);
+    ck_assert_int_eq(sv_count(z, "<path class=\"b\" fill=\"#"), 5);
+    ck_assert_int_eq(sv_count(z, "Z\"><title>"), 5);
+    ck_assert_ptr_nonnull(strstr(z, "fill-opacity=\"0.45\""));
+    sqlite3_free(z);
+
+    z = sv_svg(db, "SELECT bar_svg(src, dst, w, 'Bars') FROM flows");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, "<title>Bars</title>"));
+    sqlite3_free(z);
+    z = sv_svg(db, "SELECT bar_svg(src, dst, w, 'Bars', 'stacked') FROM flows");
+    sv_assert_wellformed(z);
+    sqlite3_free(z);
+
+    /* without a title: a generic accessible name */
+    z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, "aria-label=\"Sankey diagram\""));
+    sqlite3_free(z);
+    z = sv_svg(db, "SELECT bar_svg(src, dst, w) FROM flows");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, "aria-label=\"Bar chart\""));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ escaping */
+
+START_TEST(test_escaping) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    lpt_exec(db,
+        "CREATE TABLE t(a, b, w);"
+        "INSERT INTO t VALUES ('<script>alert(1)</script>', 'Tom & Jerry''s \"show\"', 10),"
+        " ('x', '<script>alert(1)</script>', 5);");
+    z = sv_svg(db, "SELECT sankey_svg(a, b, w, '<script>alert(2)</script> & co') FROM t");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_null(strstr(z, "<script"));
+    ck_assert_ptr_nonnull(strstr(z, ">&lt;script&gt;alert(1)&lt;/script&gt;<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, "Tom &amp; Jerry&apos;s &quot;show&quot;"));
+    ck_assert_ptr_nonnull(strstr(z, "aria-label=\"&lt;script&gt;alert(2)&lt;/script&gt; &amp; co\""));
+    sqlite3_free(z);
+
+    z = sv_svg(db, "SELECT bar_svg(a, b, w, '<b>') FROM t");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_null(strstr(z, "<script"));
+    ck_assert_ptr_null(strstr(z, "<b>"));
+    ck_assert_ptr_nonnull(strstr(z, "&lt;script&gt;alert(1)&lt;/script&gt;</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>&lt;b&gt;</title>"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Control characters and invalid UTF-8 never reach the document (rule 4). */
+START_TEST(test_bad_text) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    lpt_exec(db,
+        "CREATE TABLE t(a, b, w);"
+        "INSERT INTO t VALUES"
+        " ('Ctl' || char(1) || char(27) || char(127) || 'end', 'Tab' || char(9) || 'new' || char(10) || 'line', 3),"
+        " (CAST(x'41FF42C3' AS TEXT), CAST(x'C080EDA080F4908080' AS TEXT), 4),"
+        " (CAST(x'4E00554C' AS TEXT), CAST(x'EFBFBE' AS TEXT), 5),"
+        " (CAST(x'E282' AS TEXT), 'ok', 6);");
+    z = sv_svg(db, "SELECT sankey_svg(a, b, w, 'bad' || char(2) || CAST(x'FE' AS TEXT)) FROM t");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">Ctl\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "end<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">Tab new line<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">A\xEF\xBF\xBD" "B\xEF\xBF\xBD<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">N\xEF\xBF\xBDUL<tspan")); /* NUL inside text */
+    ck_assert_ptr_nonnull(strstr(z, "<title>bad\xEF\xBF\xBD\xEF\xBF\xBD</title>"));
+    sqlite3_free(z);
+    z = sv_svg(db, "SELECT bar_svg(a, b, w, 'x', 'stacked') FROM t");
+    sv_assert_wellformed(z);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* --------------------------------------------------------- determinism */
+
+START_TEST(test_determinism) {
+    sqlite3 *db = lpt_open();
+    char *zA, *zB;
+    /* the same rows in three orders; non-integer values whose floating-point
+    ** sum depends on the order in which they are added */
+    lpt_exec(db,
+        "CREATE TABLE t1(a, b, w, title);"
+        "INSERT INTO t1 VALUES"
+        " ('Program A', 'Flagship', 0.1, 'T2'), ('Program A', 'Flagship', 0.2, 'T1'),"
+        " ('Program A', 'Flagship', 0.3, 'T3'), ('Program A', 'Flagship', 1e16, NULL),"
+        " ('Program A', 'Flagship', 1.5, 'T2'), ('Program A', 'Flagship', 2.75, 'T2'),"
+        " ('Program A', NULL, 7, 'T2'), ('Program B', 'Flagship', 7, 'T2'),"
+        " ('Program B', 'Program A', 3.3, 'T2'), ('Program C', 'Program A', 7, 'T2'),"
+        " ('Flagship', 'Program C', 7, 'T2'), ('Flagship', NULL, 9223372036854775807, 'T2'),"
+        " ('Flagship', NULL, 9223372036854775807, 'T2'), ('Program D', NULL, 7, 'T2');"
+        "CREATE TABLE t2 AS SELECT * FROM t1 ORDER BY rowid DESC;"
+        "CREATE TABLE t3 AS SELECT * FROM t1 ORDER BY (rowid * 7) % 11;");
+    lpt_assert_rows(db,
+        "SELECT (SELECT group_concat(w) FROM t1) <> (SELECT group_concat(w) FROM t2),"
+        " (SELECT group_concat(w) FROM t1) <> (SELECT group_concat(w) FROM t3)",
+        "1|1\n");
+    lpt_assert_rows(db,
+        "SELECT (SELECT sankey_svg(a, b, w, title) FROM t1) = (SELECT sankey_svg(a, b, w, title) FROM t2),"
+        " (SELECT sankey_svg(a, b, w, title) FROM t1) = (SELECT sankey_svg(a, b, w, title) FROM t3)",
+        "1|1\n");
+    lpt_assert_rows(db,
+        "SELECT (SELECT bar_svg(a, b, w, title) FROM t1) = (SELECT bar_svg(a, b, w, title) FROM t2),"
+        " (SELECT bar_svg(a, b, w, title) FROM t1) = (SELECT bar_svg(a, b, w, title) FROM t3),"
+        " (SELECT bar_svg(a, b, w, title, 'stacked') FROM t1) ="
+        " (SELECT bar_svg(a, b, w, title, 'stacked') FROM t3)",
+        "1|1|1\n");
+    /* the title is the smallest one given (rule 6) */
+    zA = sv_svg(db, "SELECT sankey_svg(a, b, w, title) FROM t3");
+    ck_assert_ptr_nonnull(strstr(zA, "<title>T1</title>"));
+    sqlite3_free(zA);
+    /* the same bytes from two connections */
+    zA = sv_svg(db, "SELECT bar_svg(a, b, w) FROM t1");
+    sqlite3_close(db);
+    db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(a, b, w);"
+        "INSERT INTO t VALUES ('Program D', NULL, 7), ('Flagship', NULL, 9223372036854775807),"
+        " ('Flagship', NULL, 9223372036854775807), ('Flagship', 'Program C', 7),"
+        " ('Program C', 'Program A', 7), ('Program B', 'Program A', 3.3),"
+        " ('Program B', 'Flagship', 7), ('Program A', NULL, 7), ('Program A', 'Flagship', 2.75),"
+        " ('Program A', 'Flagship', 1.5), ('Program A', 'Flagship', 1e16),"
+        " ('Program A', 'Flagship', 0.3), ('Program A', 'Flagship', 0.2), ('Program A', 'Flagship', 0.1);");
+    zB = sv_svg(db, "SELECT bar_svg(a, b, w) FROM t");
+    ck_assert_str_eq(zA, zB);
+    sqlite3_free(zA);
+    sqlite3_free(zB);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------- no data */
+
+START_TEST(test_no_data) {
+    sqlite3 *db = sv_open_flows();
+    char *z;
+    /* no rows at all: xFinal without xStep */
+    z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows WHERE 0");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
+    sqlite3_free(z);
+    z = sv_svg(db, "SELECT bar_svg(src, dst, w, 'Empty', 'stacked') FROM flows WHERE 0");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
+    sqlite3_free(z);
+    /* every row ignored: the title is still shown */
+    z = sv_svg(db, "SELECT sankey_svg(src, dst, w, 'Nothing <here>') FROM flows"
+                   " WHERE src IS NULL OR NOT w > 0 OR typeof(w) NOT IN ('integer', 'real')");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">Nothing &lt;here&gt;</text>"));
+    sqlite3_free(z);
+    z = sv_svg(db, "SELECT bar_svg(NULL, dst, w) FROM flows");
+    ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
+    sqlite3_free(z);
+    /* GROUP BY over an empty table returns no row, as for count() */
+    lpt_assert_rows(db, "SELECT count(*) FROM (SELECT bar_svg(src, dst, w) FROM flows WHERE 0 GROUP BY src)",
+                    "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* -------------------------------------------------------------- sankey */
+
+START_TEST(test_sankey_totals) {
+    sqlite3 *db = sv_open_flows();
+    char *z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows");
+    /* weights add; bad rows are ignored (svg rule 1) */
+    ck_assert_ptr_nonnull(strstr(z, ">Program A<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">1,700</tspan>"));
+    ck_assert_ptr_nonnull(strstr(z, ">Flagship<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">1,540</tspan>"));
+    ck_assert_ptr_nonnull(strstr(z, ">Program B<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">40</tspan>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>Program A \xE2\x86\x92 Flagship: 1,500 (88.2%)</title>"));
+    ck_assert_ptr_nonnull(strstr(z, ">Total 2,140</text>"));
+    /* NULL to: a grey "did not continue" node, placed last */
+    ck_assert_ptr_nonnull(strstr(z, "font-style=\"italic\">did not continue<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">300</tspan>"));
+    ck_assert_ptr_nonnull(strstr(z, "fill=\"#a3a3a3\"><title>did not continue: 300</title>"));
+    ck_assert(sv_label_y(z, "did not continue") > sv_label_y(z, "Program A"));
+    ck_assert_ptr_null(strstr(strstr(z, ">did not continue<"), "<text"));
+    /* 'Program A' on both sides has one colour */
+    ck_assert_int_eq(sv_count(z, "fill=\"#0072B2\"><title>Program A: "), 2);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Nodes by total descending, then name; not by input order (rule 2). */
+START_TEST(test_sankey_order) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    double yA, yF;
+    lpt_exec(db,
+        "CREATE TABLE t(a, b, w);"
+        "INSERT INTO t VALUES ('Flagship', 'Zeta', 300), ('Program A', 'Alpha', 200),"
+        " ('Program A', 'Zeta', 500), ('Beta', 'Alpha', 300), ('Gamma', 'Alpha', 300);");
+    z = sv_svg(db, "SELECT sankey_svg(a, b, w) FROM t");
+    yA = sv_label_y(z, "Program A");
+    yF = sv_label_y(z, "Flagship");
+    ck_assert_msg(yA < yF, "Program A at %g, Flagship at %g", yA, yF);
+    /* equal totals: by name */
+    ck_assert(sv_label_y(z, "Beta") < sv_label_y(z, "Flagship"));
+    ck_assert(sv_label_y(z, "Flagship") < sv_label_y(z, "Gamma"));
+    /* right column: Alpha and Zeta both 800: by name */
+    ck_assert(sv_label_y(z, "Alpha") < sv_label_y(z, "Zeta"));
+    sqlite3_free(z);
+    lpt_exec(db, "UPDATE t SET w = 900 WHERE a = 'Flagship'");
+    z = sv_svg(db, "SELECT sankey_svg(a, b, w) FROM t");
+    ck_assert(sv_label_y(z, "Flagship") < sv_label_y(z, "Program A"));
+    ck_assert(sv_label_y(z, "Zeta") < sv_label_y(z, "Alpha"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- bar */
+
+START_TEST(test_bar_values) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    lpt_exec(db,
+        "CREATE TABLE t(c, s, v);"
+        "INSERT INTO t VALUES ('Flagship', 'student', 10), ('Flagship', 'student', 2),"
+        " ('Flagship', 'professional', 2500), ('Program A', 'student', 3.14159),"
+        " ('Program A', NULL, 1234567), ('Program B', 'student', -1234.5),"
+        " (NULL, 'student', 99), ('Program B', 'student', NULL), ('Program B', 'student', 'n/a'),"
+        " ('Program C', 'student', '40');");
+    z = sv_svg(db, "SELECT bar_svg(c, s, v, 'Popularity') FROM t");
+    sv_assert_wellformed(z);
+    /* every value is a label; duplicates add; up to 2 decimals */
+    ck_assert_ptr_nonnull(strstr(z, ">12</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">2,500</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">3.14</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">1,234,567</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">-1,234.5</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">40</text>"));  /* numeric text counts */
+    ck_assert_ptr_null(strstr(z, ">99</text>"));     /* NULL category ignored */
+    /* hover text of a bar */
+    ck_assert_ptr_nonnull(strstr(z, "<title>Flagship \xC2\xB7 student: 12</title>"));
+    /* legend: series by name, the NULL series "(none)" last and grey */
+    ck_assert_ptr_nonnull(strstr(z, ">professional</text>"));
+    ck_assert(strstr(z, ">professional</text>") < strstr(z, ">student</text>"));
+    ck_assert(strstr(z, ">student</text>") < strstr(z, ">(none)</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "fill=\"#a3a3a3\"><title>Program A \xC2\xB7 (none): 1,234,567</title>"));
+    /* categories by name */
+    ck_assert(strstr(z, ">Flagship</text>") < strstr(z, ">Program A</text>"));
+    ck_assert(strstr(z, ">Program A</text>") < strstr(z, ">Program B</text>"));
+    /* y axis with round ticks: 1/2/5 x 10^k */
+    ck_assert_ptr_nonnull(strstr(z, ">500,000</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">1,500,000</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">-500,000</text>"));
+    sqlite3_free(z);
+
+    /* a small range of counts: whole-number ticks */
+    z = sv_svg(db, "SELECT bar_svg(c, s, v) FROM (SELECT 'a' AS c, 'x' AS s, 3 AS v)");
+    ck_assert_ptr_nonnull(strstr(z, "dy=\"0.35em\">3</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "dy=\"0.35em\">1</text>"));
+    ck_assert_ptr_null(strstr(z, ">0.5</text>"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_bar_stacked) {
+    sqlite3 *db = lpt_open();
+    char *zG, *zS;
+    lpt_exec(db,
+        "CREATE TABLE t(c, s, v);"
+        "INSERT INTO t VALUES ('Flagship', 'student', 400), ('Flagship', 'professional', 600),"
+        " ('Program A', 'student', 700), ('Program A', 'professional', 300);");
+    zG = sv_svg(db, "SELECT bar_svg(c, s, v, 'P') FROM t");
+    zS = sv_svg(db, "SELECT bar_svg(c, s, v, 'P', 'stacked') FROM t");
+    sv_assert_wellformed(zS);
+    ck_assert_str_ne(zG, zS);
+    /* the explicit default is the same as none; modes ignore case */
+    lpt_assert_rows(db,
+        "SELECT bar_svg(c, s, v, 'P') = bar_svg(c, s, v, 'P', 'grouped'),"
+        " bar_svg(c, s, v, 'P', 'STACKED') = bar_svg(c, s, v, 'P', 'stacked') FROM t",
+        "1|1\n");
+    /* stacked: a total above each stack, segment values inside */
+    ck_assert_ptr_nonnull(strstr(zS, "font-weight=\"700\">1,000</text>"));
+    ck_assert_ptr_null(strstr(zG, ">1,000</text>"));
+    ck_assert_ptr_nonnull(strstr(zS, ">600</text>"));
+    ck_assert_ptr_nonnull(strstr(zS, ">700</text>"));
+    /* the same bars and legend swatches, placed differently */
+    ck_assert_int_eq(sv_count(zG, "<rect x="), sv_count(zS, "<rect x="));
+    sqlite3_free(zG);
+    sqlite3_free(zS);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* -------------------------------------------------------------- errors */
+
+START_TEST(test_errors) {
+    sqlite3 *db = sv_open_flows();
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'x') FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'x'");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', NULL) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not NULL");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'it''s') FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'it''s'");
+    lpt_assert_rows(db,
+        "SELECT bar_svg(src, dst, w, 'T', CASE WHEN rowid = 3 THEN 'stacked' ELSE 'grouped' END) FROM flows",
+        "ERROR: bar_svg(): mode must be the same on every row");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 42) FROM flows",
+                    "ERROR: bar_svg(): title must be text");
+    lpt_assert_rows(db, "SELECT sankey_svg(src, dst, w, x'41') FROM flows",
+                    "ERROR: sankey_svg(): title must be text");
+    /* the mode is checked even when there is no data */
+    lpt_assert_rows(db, "SELECT bar_svg(NULL, NULL, NULL, NULL, 'pie')",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'pie'");
+    lpt_assert_rows(db, "SELECT sankey_svg(src, dst) FROM flows",
+                    "ERROR: wrong number of arguments to function sankey_svg()");
+    lpt_assert_rows(db, "SELECT sankey_svg(src, dst, w, 'T', 'stacked') FROM flows",
+                    "ERROR: wrong number of arguments to function sankey_svg()");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* -------------------------------------------------------- long labels */
+
+START_TEST(test_long_label) {
+    sqlite3 *db = lpt_open();
+    char zLong[201];
+    char *zSql, *z, *zFind;
+    double w;
+    for (int i = 0; i < 200; i++) zLong[i] = (char)('a' + i % 26);
+    zLong[200] = 0;
+    zSql = sqlite3_mprintf(
+        "CREATE TABLE t(a, b, w); INSERT INTO t VALUES ('%s', 'Flagship', 300), ('Program A', '%s', 20);",
+        zLong, zLong);
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+
+    z = sv_svg(db, "SELECT sankey_svg(a, b, w, 'Long') FROM t");
+    sv_assert_wellformed(z);
+    /* shown: 59 characters and an ellipsis; the full text in a <title> */
+    zFind = sqlite3_mprintf(">%.59s\xE2\x80\xA6<tspan", zLong);
+    ck_assert_int_eq(sv_count(z, zFind), 2);
+    sqlite3_free(zFind);
+    zFind = sqlite3_mprintf("<title>%s</title>", zLong);
+    ck_assert_int_eq(sv_count(z, zFind), 2);
+    sqlite3_free(zFind);
+    /* the canvas holds both cut labels (about 7.5 px a character) and the
+    ** bands, but is not sized for 200 characters */
+    w = sv_root_attr(z, "width");
+    ck_assert_msg(w >= 2 * 60 * 7.5 + 300 && w < 2 * 200 * 7.5, "width %g", w);
+    ck_assert(sv_root_attr(z, "height") >= 400);
+    sqlite3_free(z);
+
+    z = sv_svg(db, "SELECT bar_svg(a, b, w) FROM t");
+    sv_assert_wellformed(z);
+    zFind = sqlite3_mprintf(">%.59s\xE2\x80\xA6</text>", zLong);
+    ck_assert_int_eq(sv_count(z, zFind), 1);
+    sqlite3_free(zFind);
+    /* the full text: in the category label and the legend entry */
+    zFind = sqlite3_mprintf("<title>%s</title>", zLong);
+    ck_assert_int_eq(sv_count(z, zFind), 2);
+    sqlite3_free(zFind);
+    /* legend entries are cut at 40 characters */
+    zFind = sqlite3_mprintf(">%.39s\xE2\x80\xA6</text>", zLong);
+    ck_assert_int_eq(sv_count(z, zFind), 1);
+    sqlite3_free(zFind);
+    /* the slanted category label needs room below the plot */
+    ck_assert(sv_root_attr(z, "height") > 300 + 60 * 7.5 * 0.6);
+    ck_assert_ptr_nonnull(strstr(z, "rotate(-40 "));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* -------------------------------------------------------------- scale */
+
+/* 100,000 distinct categories: hashing and sorting, no quadratic step. */
+START_TEST(test_many_categories) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    lpt_exec(db,
+        "CREATE TABLE t AS WITH RECURSIVE n(i) AS"
+        " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n;");
+    z = sv_svg(db, "SELECT bar_svg('Category ' || i, 'users', i) FROM t");
+    /* the last category by name, with its value */
+    ck_assert_ptr_nonnull(strstr(z, ">Category 99999</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">99,999</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">100,000</text>"));
+    ck_assert_int_eq(sv_count(z, "<text"), sv_count(z, "</text>"));
+    sqlite3_free(z);
+    z = sv_svg(db, "SELECT sankey_svg('From ' || i, 'To ' || (i % 1000), i) FROM t");
+    ck_assert_ptr_nonnull(strstr(z, ">From 1<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">From 100000<tspan"));
+    ck_assert_int_eq(sv_count(z, "<path"), 100000);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ security */
+
+/* Innocuous: usable in a view even with trusted_schema OFF. */
+START_TEST(test_innocuous) {
+    sqlite3 *db = sv_open_flows();
+    lpt_exec(db,
+        "PRAGMA trusted_schema = OFF;"
+        "CREATE VIEW charts AS SELECT sankey_svg(src, dst, w) AS s, bar_svg(src, dst, w) AS b FROM flows;");
+    lpt_assert_rows(db, "SELECT substr(s, 1, 4), substr(b, -6) FROM charts", "<svg|</svg>\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The demo data set as the manual charts it. */
+START_TEST(test_demo_charts) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    lpt_exec(db, "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(2000, 42);");
+    z = sv_svg(db,
+        "SELECT sankey_svg(from_program, to_program, users, 'Students: first \xE2\x86\x92 next program')"
+        " FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE step = 1 AND segment = 'student'");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, "font-style=\"italic\">did not continue<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">Program A<tspan"));
+    sqlite3_free(z);
+    z = sv_svg(db,
+        "SELECT bar_svg(program, user_type, n, 'Program popularity') FROM"
+        " (SELECT program, user_type, count(DISTINCT user_id) AS n FROM enrollments GROUP BY 1, 2)");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">Flagship</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">professional</text>"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_svg_suite(void) {
+    Suite *s = suite_create("svg");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_wellformed);
+    tcase_add_test(tc, test_escaping);
+    tcase_add_test(tc, test_bad_text);
+    tcase_add_test(tc, test_determinism);
+    tcase_add_test(tc, test_no_data);
+    tcase_add_test(tc, test_sankey_totals);
+    tcase_add_test(tc, test_sankey_order);
+    tcase_add_test(tc, test_bar_values);
+    tcase_add_test(tc, test_bar_stacked);
+    tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_long_label);
+    tcase_add_test(tc, test_many_categories);
+    tcase_add_test(tc, test_innocuous);
+    tcase_add_test(tc, test_demo_charts);
+    suite_add_tcase(s, tc);
+    return s;
+}
