@@ -20,7 +20,8 @@
 **     HH:MM[:SS[.fff...]]  (hours 00-24, minutes and seconds 00-59), then
 **     optional spaces and a zone: Z, z or [+-]HH:MM (hours 00-14), then
 **     optional spaces. Days 01-31 are accepted in every month and roll over
-**     as in SQLite (2021-02-31 is 2021-03-03). Years -4713..9999.
+**     as in SQLite (2021-02-31 is 2021-03-03). The instant must lie from
+**     -4713-11-24 12:00:00 to 9999-12-31 23:59:59.999, as SQLite requires.
 **     A time alone (HH:MM...) is on 2000-01-01, as in SQLite.
 **   The text 'now' is the one value julianday() takes that learnpath
 **   refuses: it is a clock reading, not a recorded time.
@@ -40,6 +41,9 @@
 
 /* Julian day 5373484.5 in ms: the first instant after 9999-12-31. */
 #define TIME_JD_LIMIT 5373484.5
+/* Instants SQLite calls valid: -4713-11-24 12:00:00 to 9999-12-31 23:59:59.999. */
+#define TIME_MS_MAX 464269060799999LL
+#define TIME_VALID(ms) ((ms) >= 0 && (ms) <= TIME_MS_MAX)
 /* Unix seconds range SQLite's 'auto' accepts. */
 #define TIME_UNIX_MIN (-210866760000.0)
 #define TIME_UNIX_MAX (253402300799.0)
@@ -174,6 +178,9 @@ static int timePartsToMs(const time_parts *p, int64_t *pMs) {
         ms += (int64_t)p->h * 3600000 + (int64_t)p->m * 60000 + (int64_t)(p->s * 1000.0 + 0.5);
         ms -= (int64_t)p->tzMinutes * 60000;
     }
+    /* as SQLite: instants before Julian day 0 or after 9999 are not valid
+    ** (-4713-01-31, or 9999-12-31 23:00-05:00) */
+    if (!TIME_VALID(ms)) return 0;
     *pMs = ms;
     return 1;
 }
@@ -210,15 +217,18 @@ static int timeIsNumber(const char *z) {
 }
 
 lp_time_status learnpath_parse_time_number(double r, int64_t *pMs) {
+    int64_t ms;
     if (r >= 0.0 && r < TIME_JD_LIMIT) {
-        *pMs = (int64_t)(r * 86400000.0 + 0.5);
-        return LP_TIME_OK;
+        ms = (int64_t)(r * 86400000.0 + 0.5);
+    } else if (r >= TIME_UNIX_MIN && r <= TIME_UNIX_MAX) {
+        ms = (int64_t)(r * 1000.0 + 210866760000000.0 + 0.5);
+    } else {
+        return LP_TIME_BAD; /* out of both ranges, or NaN */
     }
-    if (r >= TIME_UNIX_MIN && r <= TIME_UNIX_MAX) {
-        *pMs = (int64_t)(r * 1000.0 + 210866760000000.0 + 0.5);
-        return LP_TIME_OK;
-    }
-    return LP_TIME_BAD; /* out of both ranges, or NaN */
+    /* rounding can carry a value just past the last valid instant */
+    if (!TIME_VALID(ms)) return LP_TIME_BAD;
+    *pMs = ms;
+    return LP_TIME_OK;
 }
 
 /*
