@@ -1,0 +1,57 @@
+-- 02_initial_next_program.sql - Where do users go after their first program?
+--
+-- Question: for each user type and initial (first) program, which program
+--   did users take next - or did they not continue at all?
+-- Expects: table enrollments(user_id, program, enrolled_at, user_type, ...),
+--   one row per enrollment. To use other names, edit the arguments of
+--   program_transitions() (table, user, program, time, user-type column)
+--   and the table in the `programs` CTE.
+-- Run (from the repository root, after `make`):
+--   sqlite3 DB < sql/02_initial_next_program.sql
+-- How to read it:
+--   One row per user type, initial program and next program. starters =
+--   users of that type who started with that program; users = how many of
+--   them took next_program as their second program; pct_of_starters =
+--   users / starters, so each (user_type, initial_program) block adds up to
+--   100. '(did not continue)' = no second program (yet). pct_of_continuers
+--   = users / the starters who did continue: where those who went on went.
+--   learnpath names a step of several programs started at the same instant
+--   'A + B' (rule 4); such steps are folded into '(several at once)'.
+--   Consecutive repeats of one program count once (rule 5, 'collapse').
+.load dist/learnpath
+.headers on
+.mode box
+
+WITH programs AS (
+    -- real program names; anything else in the output is a same-instant group
+    SELECT DISTINCT program FROM enrollments
+),
+step1 AS (
+    SELECT coalesce(segment, '(no user type)') AS user_type,
+           CASE WHEN from_program IN (SELECT program FROM programs) THEN from_program
+                ELSE '(several at once)' END AS initial_program,
+           CASE WHEN to_program IS NULL THEN '(did not continue)'
+                WHEN to_program IN (SELECT program FROM programs) THEN to_program
+                ELSE '(several at once)' END AS next_program,
+           users
+    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE step = 1
+),
+folded AS (
+    SELECT user_type, initial_program, next_program, sum(users) AS users
+    FROM step1
+    GROUP BY user_type, initial_program, next_program
+)
+SELECT user_type,
+       initial_program,
+       sum(users) OVER (PARTITION BY user_type, initial_program) AS starters,
+       next_program,
+       users,
+       round(100.0 * users / sum(users) OVER (PARTITION BY user_type, initial_program), 1)
+           AS pct_of_starters,
+       CASE WHEN next_program <> '(did not continue)' THEN
+           round(100.0 * users / sum(CASE WHEN next_program <> '(did not continue)' THEN users END)
+                                 OVER (PARTITION BY user_type, initial_program), 1)
+       END AS pct_of_continuers
+FROM folded
+ORDER BY user_type, starters DESC, initial_program, users DESC, next_program;

@@ -1,0 +1,7 @@
+-- sql/01 on the hand-made fixture (tests/sql/fixtures/enrollments.sql).
+-- Hand check: students 1-8: A first 1,2,3,4,6 (5 = 62.5%), Flagship 5
+-- (12.5%), B 8 (12.5%), Flagship+B at once 7 (12.5%); ancillary = A + B =
+-- 6 (75.0%). Professionals 9-15: Flagship 9,10,11,13,15 (5 = 71.4%), A 12
+-- and D 14 (1 each = 14.3%); ancillary 2 (28.6%).
+.read tests/sql/fixtures/enrollments.sql
+.read sql/01_first_program_share.sql
