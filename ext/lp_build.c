@@ -754,11 +754,30 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPe
     return SQLITE_OK;
 }
 
+/* Does the message come from a learnpath function ("name(): ...")? */
+static int buildIsOwnError(const char *zMsg) {
+    static const char *const azFunc[] = {"first_program(): ", "program_journeys(): ",
+                                         "program_steps(): ", "program_transitions(): ",
+                                         "enrollment_profile(): "};
+    for (size_t i = 0; i < sizeof(azFunc) / sizeof(azFunc[0]); i++) {
+        if (strncmp(zMsg, azFunc[i], strlen(azFunc[i])) == 0) return 1;
+    }
+    return 0;
+}
+
 /* A failed step (locked, interrupted, corrupt...) is an error, never the
 ** end of the data. */
 static int buildStepError(build_state *s, int rc) {
+    const char *zMsg;
     if (rc == SQLITE_NOMEM || rc == LP_OVER_BUDGET || *s->pzErr) return rc;
-    return buildError(s, rc, "reading '%s': %s", s->p->zSource, sqlite3_errmsg(s->db));
+    zMsg = sqlite3_errmsg(s->db);
+    if (buildIsOwnError(zMsg)) {
+        /* a learnpath function inside the source (a view) failed: its
+        ** message already says which and why */
+        *s->pzErr = sqlite3_mprintf("%s", zMsg);
+        return *s->pzErr ? rc : SQLITE_NOMEM;
+    }
+    return buildError(s, rc, "reading '%s': %s", s->p->zSource, zMsg);
 }
 
 /* Step 2: one pass over the rows. */
