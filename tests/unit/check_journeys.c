@@ -1,0 +1,1032 @@
+/*
+** check_journeys.c - tests of first_program, program_journeys and
+** program_steps (ext/lp_journeys.c, ext/lp_build.c).
+**
+** Every expected row below was worked out by hand from the numbered rules
+** (lp_build.c rules 1-8, lp_journeys.c rules 9-10). Days are measured
+** between step starts and printed by lpt_query with %.10g.
+*/
+#include <string.h>
+
+#include "lp_test.h"
+
+/* A :memory: database with enrollments(user_id, program, enrolled_at, seg). */
+static sqlite3 *cj_open(const char *zInsertValues) {
+    sqlite3 *db = lpt_open();
+    char *zSql;
+    lpt_exec(db, "CREATE TABLE enrollments(user_id, program, enrolled_at, seg)");
+    if (zInsertValues) {
+        zSql = sqlite3_mprintf("INSERT INTO enrollments VALUES %s", zInsertValues);
+        ck_assert_ptr_nonnull(zSql);
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+    }
+    return db;
+}
+
+/*
+** Assert that zSql runs without error and yields no row. (lpt_query gives
+** NULL for an empty result, so lpt_assert_rows cannot expect "".)
+*/
+static void cj_assert_no_rows(sqlite3 *db, const char *zSql) {
+    sqlite3_stmt *pStmt = NULL;
+    int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+    ck_assert_msg(rc == SQLITE_OK, "prepare: %s\nSQL: %s", sqlite3_errmsg(db), zSql);
+    rc = sqlite3_step(pStmt);
+    ck_assert_msg(rc == SQLITE_DONE, "expected no row, got rc %d (%s)\nSQL: %s", rc,
+                  sqlite3_errmsg(db), zSql);
+    sqlite3_finalize(pStmt);
+}
+
+/* ------------------------------------------------------ output columns */
+
+/* Three users: plain, tied at the first instant, single step. */
+static const char *const zColumnsData =
+    "(1, 'Data Science', '2020-01-01 09:00:00', 'pro'),"
+    "(1, 'Python', '2020-01-03 21:00:00', 'pro'),"
+    "(1, 'SQL', '2020-01-10', 'pro'),"
+    "(2, 'SQL', '2020-02-01 08:00', 'stu'),"
+    "(2, 'Python', '2020-02-01 08:00', 'stu'),"
+    "(2, 'Stats', '2020-02-02 14:00', 'stu'),"
+    "(3, 'Python', '2020-03-01', NULL)";
+
+/* rules 4, 6, 10: every column of first_program. */
+START_TEST(test_first_program_columns) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_assert_rows(db,
+        "SELECT * FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
+        "1|pro|Data Science|2020-01-01 09:00:00|0|Python|2.5|3|3\n"
+        "2|stu|Python + SQL|2020-02-01 08:00:00|1|Stats|1.25|2|3\n"
+        "3|NULL|Python|2020-03-01 00:00:00|0|NULL|NULL|1|1\n");
+    /* rule 10: days are REAL even when whole; counts and tied are INTEGER */
+    lpt_assert_rows(db,
+        "SELECT typeof(user_id), typeof(segment), typeof(program), typeof(started_at),"
+        " typeof(tied), typeof(next_program), typeof(days_to_next), typeof(steps),"
+        " typeof(programs) FROM first_program('enrollments', 'user_id', 'program',"
+        " 'enrolled_at', 'seg') WHERE user_id <> 3",
+        "integer|text|text|text|integer|text|real|integer|integer\n"
+        "integer|text|text|text|integer|text|real|integer|integer\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 4, 6, 10: every column of program_journeys. */
+START_TEST(test_program_journeys_columns) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_assert_rows(db,
+        "SELECT * FROM program_journeys('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
+        "1|pro|3|3|Data Science > Python > SQL|Data Science|2020-01-01 09:00:00|SQL|"
+        "2020-01-10 00:00:00\n"
+        "2|stu|2|3|Python + SQL > Stats|Python + SQL|2020-02-01 08:00:00|Stats|"
+        "2020-02-02 14:00:00\n"
+        "3|NULL|1|1|Python|Python|2020-03-01 00:00:00|Python|2020-03-01 00:00:00\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 4, 6, 10: every column of program_steps, steps in order. */
+START_TEST(test_program_steps_columns) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_assert_rows(db,
+        "SELECT * FROM program_steps('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
+        "1|pro|1|Data Science|2020-01-01 09:00:00|NULL\n"
+        "1|pro|2|Python|2020-01-03 21:00:00|2.5\n"
+        "1|pro|3|SQL|2020-01-10 00:00:00|6.125\n"
+        "2|stu|1|Python + SQL|2020-02-01 08:00:00|NULL\n"
+        "2|stu|2|Stats|2020-02-02 14:00:00|1.25\n"
+        "3|NULL|1|Python|2020-03-01 00:00:00|NULL\n");
+    lpt_assert_rows(db,
+        "SELECT DISTINCT typeof(step), typeof(days_since_prev) FROM program_steps('enrollments')"
+        " WHERE step > 1",
+        "integer|real\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 1 */
+
+/* rule 1: NULL/empty user, program or time rows are left out. */
+START_TEST(test_rule1_rows_left_out) {
+    sqlite3 *db = cj_open(
+        "(1, 'A', '2020-01-01', NULL), (1, NULL, '2020-01-02', NULL),"
+        "(1, '', '2020-01-03', NULL), (1, 'B', NULL, NULL), (1, 'C', '', NULL),"
+        "(1, 'D', '2020-01-05', NULL),"
+        "(NULL, 'A', '2020-01-01', NULL), ('', 'A', '2020-01-01', NULL),"
+        /* user 2: every row left out, so no user 2 at all */
+        "(2, NULL, '2020-01-01', NULL), (2, 'X', NULL, NULL), (2, '', '', NULL),"
+        "(3, 'E', '2020-01-04', NULL)");
+    lpt_assert_rows(db,
+        "SELECT user_id, program, started_at, next_program, days_to_next, steps, programs"
+        " FROM first_program('enrollments')",
+        "1|A|2020-01-01 00:00:00|D|4|2|2\n"
+        "3|E|2020-01-04 00:00:00|NULL|NULL|1|1\n");
+    lpt_assert_rows(db, "SELECT user_id, path FROM program_journeys('enrollments')",
+                    "1|A > D\n3|E\n");
+    lpt_assert_rows(db, "SELECT user_id, step, program FROM program_steps('enrollments')",
+                    "1|1|A\n1|2|D\n3|1|E\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 1: a table whose every row is left out gives no rows. */
+START_TEST(test_rule1_all_rows_left_out) {
+    sqlite3 *db = cj_open("(NULL, 'A', '2020-01-01', 's'), (1, NULL, '2020-01-01', 's'),"
+                          "(1, 'A', NULL, 's'), ('', '', '', '')");
+    cj_assert_no_rows(db, "SELECT * FROM first_program('enrollments')");
+    cj_assert_no_rows(db, "SELECT * FROM program_journeys('enrollments')");
+    cj_assert_no_rows(db, "SELECT * FROM program_steps('enrollments')");
+    cj_assert_no_rows(db, "SELECT * FROM program_transitions('enrollments')");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 2 */
+
+static const char *const azFunc[] = {"first_program", "program_journeys", "program_steps",
+                                     "program_transitions"};
+
+/* rule 2: an unreadable time is an error naming function, source, column, value. */
+START_TEST(test_rule2_unreadable_time_error) {
+    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (2, 'B', 'garbage', NULL)");
+    char *zSql = sqlite3_mprintf("SELECT * FROM %s('enrollments')", azFunc[_i]);
+    char *zWant = sqlite3_mprintf(
+        "ERROR: %s(): unreadable time 'garbage' in column 'enrolled_at' of 'enrollments'",
+        azFunc[_i]);
+    lpt_assert_rows(db, zSql, zWant);
+    sqlite3_free(zSql);
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 2: the quoted value is cut at 80 bytes with '...'. */
+START_TEST(test_rule2_long_value_cut) {
+    sqlite3 *db = cj_open(NULL);
+    char *zWant;
+    /* exactly 80 bytes: quoted whole */
+    lpt_exec(db, "INSERT INTO enrollments VALUES (1, 'A', printf('%.80c', 'x'), NULL)");
+    zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%.80c' in column "
+                            "'enrolled_at' of 'enrollments'", 'x');
+    lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
+    sqlite3_free(zWant);
+    /* 81 and 200 bytes: the first 80, then '...' */
+    lpt_exec(db, "UPDATE enrollments SET enrolled_at = printf('%.81c', 'y')");
+    zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%.80c...' in column "
+                            "'enrolled_at' of 'enrollments'", 'y');
+    lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
+    sqlite3_free(zWant);
+    lpt_exec(db, "UPDATE enrollments SET enrolled_at = printf('%.200c', 'z')");
+    zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%.80c...' in column "
+                            "'enrolled_at' of 'enrollments'", 'z');
+    lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 2: the message names the columns and source as given. */
+START_TEST(test_rule2_error_names_source_and_column) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE \"my src\"(u, p, \"When\");"
+                 "INSERT INTO \"my src\" VALUES (1, 'A', 'soon');");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('my src', 'u', 'p', 'When')",
+                    "ERROR: program_steps(): unreadable time 'soon' in column 'When' of "
+                    "'my src'");
+    /* whitespace only is not empty (rule 1) but unreadable (rule 2) */
+    lpt_exec(db, "UPDATE \"my src\" SET \"When\" = ' '");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('my src', 'u', 'p', 'When')",
+                    "ERROR: program_steps(): unreadable time ' ' in column 'When' of 'my src'");
+    /* a number out of both ranges */
+    lpt_exec(db, "UPDATE \"my src\" SET \"When\" = 253402300800");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('my src', 'u', 'p', 'When')",
+                    "ERROR: program_steps(): unreadable time '253402300800' in column 'When' of "
+                    "'my src'");
+    /* 'now' is refused */
+    lpt_exec(db, "UPDATE \"my src\" SET \"When\" = 'now'");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('my src', 'u', 'p', 'When')",
+                    "ERROR: program_steps(): unreadable time 'now' in column 'When' of 'my src'");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 2, 10: every form julianday(v, 'auto') reads, written back in UTC. */
+START_TEST(test_rule2_time_forms) {
+    sqlite3 *db = cj_open(
+        "(1, 'A', '1577836800', NULL),"               /* Unix seconds as text */
+        "(2, 'A', 1577836800, NULL),"                 /* ...as INTEGER */
+        "(3, 'A', 2458849.5, NULL),"                  /* Julian day as REAL */
+        "(4, 'A', '2458849.5', NULL),"                /* ...as text */
+        "(5, 'A', '2020-01-01T01:00:00+01:00', NULL),"/* zone */
+        "(6, 'A', x'323032302d30312d3031', NULL),"    /* blob holding a date */
+        "(7, 'A', '12:30', NULL),"                    /* time alone: 2000-01-01 */
+        "(8, 'A', '2021-02-31', NULL),"               /* rolls over to March 3 */
+        "(9, 'A', ' 12 ', NULL),"                     /* Julian day 12 */
+        "(10, 'A', '2020-01-01 10:00:00.999', NULL)," /* seconds truncated */
+        "(11, 'A', '2020-01-01 24:00', NULL)");
+    lpt_assert_rows(db, "SELECT user_id, started_at FROM first_program('enrollments')",
+                    "1|2020-01-01 00:00:00\n"
+                    "2|2020-01-01 00:00:00\n"
+                    "3|2020-01-01 00:00:00\n"
+                    "4|2020-01-01 00:00:00\n"
+                    "5|2020-01-01 00:00:00\n"
+                    "6|2020-01-01 00:00:00\n"
+                    "7|2000-01-01 12:30:00\n"
+                    "8|2021-03-03 00:00:00\n"
+                    "9|-4713-12-06 12:00:00\n"
+                    "10|2020-01-01 10:00:00\n"
+                    "11|2020-01-02 00:00:00\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 2, 4: different spellings of one instant are one instant (a tie). */
+START_TEST(test_rule2_same_instant_any_form) {
+    sqlite3 *db = cj_open("(1, 'X', '2020-01-01', NULL), (1, 'Y', 1577836800, NULL),"
+                          "(1, 'Z', 2458849.5, NULL), (1, 'W', '2020-01-01 05:30+05:30', NULL),"
+                          "(1, 'V', '2020-01-01 00:00:00.0001', NULL)");
+    lpt_assert_rows(db,
+        "SELECT program, started_at, tied, steps, programs FROM first_program('enrollments')",
+        "V + W + X + Y + Z|2020-01-01 00:00:00|1|1|5\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 3 */
+
+/* rule 3: a user is the SQL value; rows in SQL order (numbers, text, blobs). */
+START_TEST(test_rule3_user_identity_and_order) {
+    sqlite3 *db = cj_open(
+        "(42, 'A', '2020-01-01', NULL), ('42', 'B', '2020-01-01', NULL),"
+        "(42.0, 'C', '2020-01-02', NULL), (x'3432', 'D', '2020-01-01', NULL),"
+        "(2.5, 'E', '2020-01-01', NULL), (-3, 'F', '2020-01-01', NULL),"
+        "('abc', 'G', '2020-01-01', NULL), ('B', 'H', '2020-01-01', NULL),"
+        "(x'01', 'I', '2020-01-01', NULL), (x'0102', 'J', '2020-01-01', NULL),"
+        "(x'0102', 'K', '2020-01-02', NULL), (10, 'L', '2020-01-01', NULL)");
+    /* numbers print as REAL so 42 and 42.0 look alike; the class is shown */
+    lpt_assert_rows(db,
+        "SELECT CASE WHEN typeof(user_id) IN ('integer', 'real') THEN 'num'"
+        " ELSE typeof(user_id) END,"
+        " CASE WHEN typeof(user_id) IN ('integer', 'real') THEN user_id + 0.0"
+        " ELSE quote(user_id) END, path FROM program_journeys('enrollments')",
+        "num|-3|F\n"
+        "num|2.5|E\n"
+        "num|10|L\n"
+        "num|42|A > C\n"
+        "text|'42'|B\n"
+        "text|'B'|H\n"
+        "text|'abc'|G\n"
+        "blob|X'01'|I\n"
+        "blob|X'0102'|J > K\n"
+        "blob|X'3432'|D\n");
+    /* user_id keeps its storage class for text and blobs */
+    lpt_assert_rows(db,
+        "SELECT quote(user_id) FROM first_program('enrollments')"
+        " WHERE typeof(user_id) IN ('text', 'blob')",
+        "'42'\n'B'\n'abc'\nX'01'\nX'0102'\nX'3432'\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 3: integers and reals compare exactly, as GROUP BY does. */
+START_TEST(test_rule3_numeric_keys_exact) {
+    sqlite3 *db = cj_open(
+        "(9007199254740993, 'L', '2020-01-01', NULL),"
+        "(9007199254740992.0, 'M', '2020-01-01', NULL),"
+        "(0, 'N', '2020-01-01', NULL), (-0.0, 'O', '2020-01-02', NULL),"
+        "(7.5, 'P', '2020-01-01', NULL), (7, 'Q', '2020-01-01', NULL), (8, 'R', '2020-01-01', NULL)");
+    lpt_assert_rows(db,
+        "SELECT typeof(user_id) = 'real', printf('%d', user_id), path"
+        " FROM program_journeys('enrollments') WHERE user_id > 1",
+        "0|7|Q\n"
+        "1|7|P\n"
+        "0|8|R\n"
+        "1|9007199254740992|M\n"
+        "0|9007199254740993|L\n");
+    /* 0 and -0.0 are one user */
+    lpt_assert_rows(db,
+        "SELECT user_id = 0, path, steps FROM program_journeys('enrollments') WHERE user_id < 1",
+        "1|N > O|2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 3: programs are compared by their text (5 and '5' are one program). */
+START_TEST(test_rule3_programs_by_text) {
+    sqlite3 *db = cj_open("(1, 5, '2020-01-01', NULL), (1, '5', '2020-01-02', NULL),"
+                          "(1, 5.5, '2020-01-03', NULL)");
+    lpt_assert_rows(db, "SELECT steps, programs, path FROM program_journeys('enrollments')",
+                    "2|2|5 > 5.5\n");
+    lpt_assert_rows(db,
+        "SELECT steps, programs, path FROM program_journeys('enrollments')"
+        " WHERE repeats = 'keep'",
+        "3|2|5 > 5 > 5.5\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 4 */
+
+static const char *const zTiesData =
+    "(1, 'B', '2020-01-01 10:00', NULL), (1, 'A', '2020-01-01 10:00', NULL),"
+    "(1, 'C', '2020-01-02 10:00', NULL),"
+    /* the same program twice at one instant is not a tie */
+    "(2, 'A', '2020-01-01', NULL), (2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-03', NULL),"
+    /* a tie at the second instant only; names sort bytewise */
+    "(3, 'A', '2020-01-01', NULL), (3, 'C', '2020-01-02', NULL), (3, 'b', '2020-01-02', NULL),"
+    "(3, 'B', '2020-01-02', NULL)";
+
+/* rule 4: ties='group' (the default) makes one step 'A + B'. */
+START_TEST(test_rule4_ties_group) {
+    sqlite3 *db = cj_open(zTiesData);
+    lpt_assert_rows(db,
+        "SELECT user_id, program, tied, next_program, days_to_next, steps, programs"
+        " FROM first_program('enrollments')",
+        "1|A + B|1|C|1|2|3\n"
+        "2|A|0|B|2|2|2\n"
+        "3|A|0|B + C + b|1|2|4\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, step, program, started_at FROM program_steps('enrollments')",
+        "1|1|A + B|2020-01-01 10:00:00\n"
+        "1|2|C|2020-01-02 10:00:00\n"
+        "2|1|A|2020-01-01 00:00:00\n"
+        "2|2|B|2020-01-03 00:00:00\n"
+        "3|1|A|2020-01-01 00:00:00\n"
+        "3|2|B + C + b|2020-01-02 00:00:00\n");
+    /* 'group' in any case is the same policy */
+    lpt_assert_rows(db,
+        "SELECT user_id, program, tied FROM first_program WHERE source = 'enrollments'"
+        " AND ties = 'GROUP'",
+        "1|A + B|1\n2|A|0\n3|A|0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 4: ties='name' keeps each enrollment, same-instant ones by name. */
+START_TEST(test_rule4_ties_name) {
+    sqlite3 *db = cj_open(zTiesData);
+    lpt_assert_rows(db,
+        "SELECT user_id, program, tied, next_program, days_to_next, steps, programs"
+        " FROM first_program WHERE source = 'enrollments' AND ties = 'name'",
+        "1|A|1|B|0|3|3\n"
+        "2|A|0|B|2|2|2\n"
+        "3|A|0|B|1|4|4\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, step, program, started_at, days_since_prev FROM program_steps"
+        " WHERE source = 'enrollments' AND ties = 'name'",
+        "1|1|A|2020-01-01 10:00:00|NULL\n"
+        "1|2|B|2020-01-01 10:00:00|0\n"
+        "1|3|C|2020-01-02 10:00:00|1\n"
+        "2|1|A|2020-01-01 00:00:00|NULL\n"
+        "2|2|B|2020-01-03 00:00:00|2\n"
+        "3|1|A|2020-01-01 00:00:00|NULL\n"
+        "3|2|B|2020-01-02 00:00:00|1\n"
+        "3|3|C|2020-01-02 00:00:00|0\n"
+        "3|4|b|2020-01-02 00:00:00|0\n");
+    /* with repeats='keep' user 2's two A at one instant are two steps */
+    lpt_assert_rows(db,
+        "SELECT path FROM program_journeys WHERE source = 'enrollments' AND ties = 'name'"
+        " AND repeats = 'keep' AND user_id = 2",
+        "A > A > B\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 4, 5: programs counts each member of a tie group. */
+START_TEST(test_rule4_group_members_counted) {
+    sqlite3 *db = cj_open(
+        "(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL), (1, 'A', '2020-01-02', NULL),"
+        "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-01', NULL),"
+        "(2, 'B', '2020-01-03', NULL), (2, 'A', '2020-01-03', NULL)");
+    lpt_assert_rows(db,
+        "SELECT j.user_id, f.tied, j.steps, j.programs, j.path"
+        " FROM program_journeys('enrollments') j JOIN first_program('enrollments') f"
+        " ON f.user_id = j.user_id ORDER BY j.user_id",
+        "1|1|2|2|A + B > A\n"
+        "2|1|1|2|A + B\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, steps, programs, path FROM program_journeys WHERE"
+        " source = 'enrollments' AND repeats = 'keep'",
+        "1|2|2|A + B > A\n"
+        "2|2|2|A + B > A + B\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** rule 4: a tie group's programs are counted even when another user has a
+** program whose name is the group's label.
+*/
+START_TEST(test_rule4_group_label_named_like_program) {
+    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
+                          "(2, 'A + B', '2020-01-05', NULL)");
+    lpt_assert_rows(db,
+        "SELECT user_id, program, tied, steps, programs FROM first_program('enrollments')",
+        "1|A + B|1|1|2\n"
+        "2|A + B|0|1|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 5 */
+
+static const char *const zRepeatsData =
+    "(1, 'A', '2020-01-01', NULL), (1, 'A', '2020-01-02', NULL), (1, 'B', '2020-01-04', NULL),"
+    "(1, 'F', '2020-01-07', NULL), (1, 'A', '2020-01-11', NULL),"
+    "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-02', NULL), (2, 'A', '2020-01-03', NULL),"
+    "(3, 'X', '2020-01-01', NULL), (3, 'X', '2020-01-03', NULL)";
+
+static const struct {
+    const char *zRepeats; /* NULL: argument not given (default) */
+    const char *zJourneys;
+    const char *zFirst;
+    const char *zStepCount;
+} aRepeatsCase[] = {
+    {NULL,
+     "1|4|3|A > B > F > A|2020-01-01 00:00:00|A|2020-01-11 00:00:00\n"
+     "2|3|2|A > B > A|2020-01-01 00:00:00|A|2020-01-03 00:00:00\n"
+     "3|1|1|X|2020-01-01 00:00:00|X|2020-01-01 00:00:00\n",
+     "1|A|B|3|4|3\n2|A|B|1|3|2\n3|X|NULL|NULL|1|1\n", "8\n"},
+    {"collapse",
+     "1|4|3|A > B > F > A|2020-01-01 00:00:00|A|2020-01-11 00:00:00\n"
+     "2|3|2|A > B > A|2020-01-01 00:00:00|A|2020-01-03 00:00:00\n"
+     "3|1|1|X|2020-01-01 00:00:00|X|2020-01-01 00:00:00\n",
+     "1|A|B|3|4|3\n2|A|B|1|3|2\n3|X|NULL|NULL|1|1\n", "8\n"},
+    {"keep",
+     "1|5|3|A > A > B > F > A|2020-01-01 00:00:00|A|2020-01-11 00:00:00\n"
+     "2|3|2|A > B > A|2020-01-01 00:00:00|A|2020-01-03 00:00:00\n"
+     "3|2|1|X > X|2020-01-01 00:00:00|X|2020-01-03 00:00:00\n",
+     "1|A|A|1|5|3\n2|A|B|1|3|2\n3|X|X|2|2|1\n", "10\n"},
+    {"first_only",
+     "1|3|3|A > B > F|2020-01-01 00:00:00|F|2020-01-07 00:00:00\n"
+     "2|2|2|A > B|2020-01-01 00:00:00|B|2020-01-02 00:00:00\n"
+     "3|1|1|X|2020-01-01 00:00:00|X|2020-01-01 00:00:00\n",
+     "1|A|B|3|3|3\n2|A|B|1|2|2\n3|X|NULL|NULL|1|1\n", "6\n"},
+};
+
+/*
+** rule 5: collapse merges consecutive repeats into the first (A > F > A
+** keeps the second A); keep keeps each; first_only drops any program taken
+** before, consecutive or not. Counts follow.
+*/
+START_TEST(test_rule5_repeats) {
+    sqlite3 *db = cj_open(zRepeatsData);
+    char *zWhere = aRepeatsCase[_i].zRepeats
+                       ? sqlite3_mprintf("source = 'enrollments' AND repeats = %Q",
+                                         aRepeatsCase[_i].zRepeats)
+                       : sqlite3_mprintf("source = 'enrollments'");
+    char *zSql = sqlite3_mprintf(
+        "SELECT user_id, steps, programs, path, first_at, last_program, last_at"
+        " FROM program_journeys WHERE %s", zWhere);
+    lpt_assert_rows(db, zSql, aRepeatsCase[_i].zJourneys);
+    sqlite3_free(zSql);
+    zSql = sqlite3_mprintf(
+        "SELECT user_id, program, next_program, days_to_next, steps, programs"
+        " FROM first_program WHERE %s", zWhere);
+    lpt_assert_rows(db, zSql, aRepeatsCase[_i].zFirst);
+    sqlite3_free(zSql);
+    zSql = sqlite3_mprintf("SELECT count(*) FROM program_steps WHERE %s", zWhere);
+    lpt_assert_rows(db, zSql, aRepeatsCase[_i].zStepCount);
+    sqlite3_free(zSql);
+    sqlite3_free(zWhere);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 5: first_only also drops a program already met inside a tie group. */
+START_TEST(test_rule5_first_only_with_ties) {
+    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
+                          "(1, 'B', '2020-01-02', NULL), (1, 'C', '2020-01-02', NULL),"
+                          "(1, 'A', '2020-01-03', NULL)");
+    lpt_assert_rows(db,
+        "SELECT steps, programs, path FROM program_journeys WHERE source = 'enrollments'"
+        " AND repeats = 'first_only'",
+        "2|3|A + B > C\n");
+    lpt_assert_rows(db, "SELECT steps, programs, path FROM program_journeys('enrollments')",
+                    "3|3|A + B > B + C > A\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 6 */
+
+/* rule 6: segment = first non-empty segment value in time order. */
+START_TEST(test_rule6_segment) {
+    sqlite3 *db = cj_open(
+        "(1, 'A', '2020-01-03', 'late'), (1, 'B', '2020-01-01', NULL), (1, 'C', '2020-01-02', 'mid'),"
+        "(2, 'A', '2020-01-01', ''), (2, 'B', '2020-01-02', 'x'),"
+        "(3, 'A', '2020-01-01', NULL), (3, 'B', '2020-01-02', ''),"
+        /* a row left out by rule 1 gives no segment */
+        "(4, NULL, '2019-12-31', 'ghost'), (4, 'A', '2020-01-01', NULL), (4, 'B', '2020-01-02', 'real'),"
+        "(5, 'A', '2020-01-01', 7)");
+    lpt_assert_rows(db,
+        "SELECT user_id, segment, typeof(segment) FROM first_program('enrollments', 'user_id',"
+        " 'program', 'enrolled_at', 'seg')",
+        "1|mid|text\n2|x|text\n3|NULL|null\n4|real|text\n5|7|text\n");
+    /* the user's segment is on each of its steps */
+    lpt_assert_rows(db,
+        "SELECT step, segment FROM program_steps('enrollments', 'user_id', 'program',"
+        " 'enrolled_at', 'seg') WHERE user_id = 1",
+        "1|mid\n2|mid\n3|mid\n");
+    /* no segment_col: NULL for every user, even though the table has one */
+    lpt_assert_rows(db,
+        "SELECT count(*), count(segment) FROM program_journeys('enrollments')", "5|0\n");
+    lpt_assert_rows(db,
+        "SELECT count(*), count(segment) FROM program_journeys('enrollments', 'user_id',"
+        " 'program', 'enrolled_at', NULL)",
+        "5|0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 7 */
+
+static const char *const zSinceData =
+    "(1, 'A', '2020-01-05', NULL), (1, 'B', '2020-03-01', NULL),"
+    "(2, 'A', '2019-12-31 23:59:59', NULL), (2, 'B', '2020-01-10', NULL),"
+    "(3, 'A', '2020-02-01 00:00:00', NULL),"
+    "(4, 'A', '2020-01-01 00:00:00', NULL), (4, 'C', '2020-01-15', NULL),"
+    "(5, 'A', '2020-01-31 23:59:59', NULL)";
+
+/*
+** rule 7: users whose first step is in [since, until) are kept, with their
+** whole journeys; a user starting before since is out even if later steps
+** are inside.
+*/
+START_TEST(test_rule7_since_until) {
+    sqlite3 *db = cj_open(zSinceData);
+    lpt_assert_rows(db,
+        "SELECT user_id, path, first_at, last_at FROM program_journeys"
+        " WHERE source = 'enrollments' AND since = '2020-01-01' AND until = '2020-02-01'",
+        "1|A > B|2020-01-05 00:00:00|2020-03-01 00:00:00\n"
+        "4|A > C|2020-01-01 00:00:00|2020-01-15 00:00:00\n"
+        "5|A|2020-01-31 23:59:59|2020-01-31 23:59:59\n");
+    lpt_assert_rows(db,
+        "SELECT user_id FROM first_program WHERE source = 'enrollments' AND since = '2020-01-01'",
+        "1\n3\n4\n5\n");
+    lpt_assert_rows(db,
+        "SELECT user_id FROM first_program WHERE source = 'enrollments' AND until = '2020-02-01'",
+        "1\n2\n4\n5\n");
+    /* bounds read by rule 2: Unix seconds, Julian day, a zone */
+    lpt_assert_rows(db,
+        "SELECT user_id FROM first_program WHERE source = 'enrollments'"
+        " AND since = 1577836800 AND until = 2458880.5",
+        "1\n4\n5\n");
+    lpt_assert_rows(db,
+        "SELECT user_id FROM first_program WHERE source = 'enrollments'"
+        " AND since = '2020-01-01 01:00+01:00' AND until = '2020-01-31T23:59:59Z'",
+        "1\n4\n");
+    /* whole journeys: steps after until stay */
+    lpt_assert_rows(db,
+        "SELECT user_id, step, program FROM program_steps WHERE source = 'enrollments'"
+        " AND since = '2020-01-02' AND until = '2020-01-06'",
+        "1|1|A\n1|2|B\n");
+    /* NULL bounds (positional arguments 6 and 7) are no bounds */
+    lpt_assert_rows(db,
+        "SELECT count(*) FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at',"
+        " NULL, NULL, NULL)",
+        "5\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ rule 8 */
+
+static const char *const zWithinData =
+    "(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-04', NULL), (1, 'C', '2020-01-07', NULL),"
+    "(1, 'D', '2020-01-10 12:00', NULL), (1, 'E', '2020-01-11', NULL),"
+    "(2, 'A', '2020-01-01', NULL), (2, 'A', '2020-01-03', NULL), (2, 'B', '2020-01-05', NULL),"
+    "(3, 'A', '2020-01-01 00:00', NULL), (3, 'B', '2020-01-01 12:00', NULL),"
+    "(3, 'C', '2020-01-02 00:00:01', NULL)";
+
+/*
+** rule 8: the journey ends at the first gap longer than N days; a gap of
+** exactly N is kept; the gaps are those left after rule 5.
+*/
+START_TEST(test_rule8_within_days) {
+    sqlite3 *db = cj_open(zWithinData);
+    lpt_assert_rows(db,
+        "SELECT user_id, steps, programs, path, last_at FROM program_journeys"
+        " WHERE source = 'enrollments' AND within_days = 3",
+        "1|3|3|A > B > C|2020-01-07 00:00:00\n"
+        "2|1|1|A|2020-01-01 00:00:00\n"
+        "3|3|3|A > B > C|2020-01-02 00:00:01\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, steps, path FROM program_journeys"
+        " WHERE source = 'enrollments' AND within_days = 3 AND repeats = 'keep'",
+        "1|3|A > B > C\n"
+        "2|3|A > A > B\n"
+        "3|3|A > B > C\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, steps, path FROM program_journeys"
+        " WHERE source = 'enrollments' AND within_days = 0.5",
+        "1|1|A\n2|1|A\n3|2|A > B\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, next_program, days_to_next, steps, programs FROM first_program"
+        " WHERE source = 'enrollments' AND within_days = 3",
+        "1|B|3|3|3\n2|NULL|NULL|1|1\n3|B|0.5|3|3\n");
+    /* NULL (positional argument 8) is no limit */
+    lpt_assert_rows(db,
+        "SELECT user_id, steps FROM program_journeys('enrollments', 'user_id', 'program',"
+        " 'enrolled_at', NULL, NULL, NULL, NULL)",
+        "1|5\n2|2\n3|3\n");
+    /* with ties='name' a gap of 0 is within 0 days */
+    lpt_exec(db, "INSERT INTO enrollments VALUES (4, 'B', '2020-01-01', NULL),"
+                 " (4, 'A', '2020-01-01', NULL), (4, 'C', '2020-01-01 00:00:01', NULL)");
+    lpt_assert_rows(db,
+        "SELECT path FROM program_journeys WHERE source = 'enrollments' AND within_days = 0"
+        " AND ties = 'name' AND user_id = 4",
+        "A > B\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ----------------------------------------------------------- rule 10 */
+
+/* rule 10: UTC text, seconds truncated; days as REAL with fractions. */
+START_TEST(test_rule10_times_and_days) {
+    sqlite3 *db = cj_open(
+        "(1, 'A', '2020-01-01 10:00:00.750', NULL), (1, 'B', '2020-01-02 02:00:00.750', NULL),"
+        "(2, 'A', '2020-06-30 23:30-02:00', NULL), (2, 'B', '2020-07-01 09:30:00Z', NULL),"
+        "(3, 'A', '-0001-03-01', NULL), (3, 'B', '0000-03-01', NULL),"
+        "(4, 'A', 1577836800, NULL), (4, 'B', '2020-01-01 00:00:00.001', NULL),"
+        "(5, 'A', '2020-01-01', NULL), (5, 'B', '2020-01-03', NULL)");
+    lpt_assert_rows(db,
+        "SELECT user_id, started_at, days_to_next, typeof(days_to_next)"
+        " FROM first_program('enrollments')",
+        "1|2020-01-01 10:00:00|0.6666666667|real\n"
+        "2|2020-07-01 01:30:00|0.3333333333|real\n"
+        "3|-0001-03-01 00:00:00|366|real\n"
+        "4|2020-01-01 00:00:00|1.157407407e-08|real\n"
+        "5|2020-01-01 00:00:00|2|real\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, started_at, days_since_prev FROM program_steps('enrollments')"
+        " WHERE step = 2",
+        "1|2020-01-02 02:00:00|0.6666666667\n"
+        "2|2020-07-01 09:30:00|0.3333333333\n"
+        "3|0000-03-01 00:00:00|366\n"
+        "4|2020-01-01 00:00:00|1.157407407e-08\n"
+        "5|2020-01-03 00:00:00|2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ sources */
+
+/* rules 4, 10: rows in any order give the same journeys. */
+START_TEST(test_out_of_order_rows) {
+    sqlite3 *db = cj_open(
+        "(3, 'C', '2020-01-03', NULL), (1, 'B', '2020-01-02', NULL), (2, 'A', '2020-01-05', NULL),"
+        "(1, 'A', '2020-01-01', NULL), (3, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-04', NULL),"
+        "(1, 'C', '2020-01-03', NULL), (3, 'B', '2020-01-02', NULL)");
+    /* user 4: 40 enrollments inserted newest first */
+    lpt_exec(db,
+        "WITH RECURSIVE n(i) AS (SELECT 39 UNION ALL SELECT i - 1 FROM n WHERE i > 0)"
+        " INSERT INTO enrollments SELECT 4, printf('P%02d', i),"
+        " date('2020-01-01', '+' || i || ' days'), NULL FROM n");
+    lpt_assert_rows(db,
+        "SELECT user_id, step, program, started_at FROM program_steps('enrollments')"
+        " WHERE user_id < 4",
+        "1|1|A|2020-01-01 00:00:00\n"
+        "1|2|B|2020-01-02 00:00:00\n"
+        "1|3|C|2020-01-03 00:00:00\n"
+        "2|1|B|2020-01-04 00:00:00\n"
+        "2|2|A|2020-01-05 00:00:00\n"
+        "3|1|A|2020-01-01 00:00:00\n"
+        "3|2|B|2020-01-02 00:00:00\n"
+        "3|3|C|2020-01-03 00:00:00\n");
+    lpt_assert_rows(db,
+        "SELECT steps, programs, first_program, first_at, last_program, last_at"
+        " FROM program_journeys('enrollments') WHERE user_id = 4",
+        "40|40|P00|2020-01-01 00:00:00|P39|2020-02-09 00:00:00\n");
+    lpt_assert_rows(db,
+        "SELECT count(*) FROM program_steps('enrollments') WHERE user_id = 4"
+        " AND program <> printf('P%02d', step - 1)",
+        "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 1, 9: an empty table has no users, so no rows from any function. */
+START_TEST(test_empty_table) {
+    sqlite3 *db = cj_open(NULL);
+    for (size_t i = 0; i < sizeof(azFunc) / sizeof(azFunc[0]); i++) {
+        char *zSql = sqlite3_mprintf("SELECT * FROM %s('enrollments')", azFunc[i]);
+        cj_assert_no_rows(db, zSql);
+        sqlite3_free(zSql);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 1, 4: a view is a source like a table. */
+START_TEST(test_view_source) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE raw(uid, prog, ts, kind);"
+        "INSERT INTO raw VALUES (1, 'a', '2020-01-01', 'real'), (1, 'b', '2020-01-02', 'test'),"
+        " (1, 'c', '2020-01-04', 'real'), (2, 'a', '2020-01-01', 'test');"
+        "CREATE VIEW v AS SELECT uid AS user_id, upper(prog) AS program, ts AS enrolled_at"
+        " FROM raw WHERE kind = 'real';");
+    lpt_assert_rows(db, "SELECT user_id, path, steps FROM program_journeys('v')", "1|A > C|2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** No numbered rule (README 'Your own column names'): quoted, odd names;
+** names matched case-insensitively. Output per rules 4, 10.
+*/
+START_TEST(test_odd_names_and_case) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE \"my table\"(\"Learner ID\", \"Program Name\", \"Enrolled On\");"
+        "INSERT INTO \"my table\" VALUES ('L1', 'Intro', '2020-01-01'),"
+        " ('L1', 'Advanced', '2020-02-01');");
+    lpt_assert_rows(db,
+        "SELECT user_id, program, next_program, days_to_next FROM"
+        " first_program('my table', 'Learner ID', 'Program Name', 'Enrolled On')",
+        "L1|Intro|Advanced|31\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, path FROM"
+        " program_journeys('MY TABLE', 'learner id', 'PROGRAM NAME', 'enrolled on')",
+        "L1|Intro > Advanced\n");
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_assert_rows(db,
+        "SELECT user_id, program FROM first_program('T', 'USER_ID', 'Program', 'Enrolled_At')",
+        "1|A\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** No numbered rule (argument conventions: "schema.table" allowed):
+** aux.t of an attached database, main.t; a literal name comes first.
+*/
+START_TEST(test_schema_qualified) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program, enrolled_at);"
+        "INSERT INTO t VALUES (1, 'Main', '2020-01-01');"
+        "ATTACH ':memory:' AS aux;"
+        "CREATE TABLE aux.t(user_id, program, enrolled_at);"
+        "INSERT INTO aux.t VALUES (9, 'Aux', '2022-01-01');");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('aux.t')", "9|Aux\n");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('main.t')", "1|Main\n");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|Main\n");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('AUX.T')", "9|Aux\n");
+    /* the name as one identifier comes first */
+    lpt_exec(db, "CREATE TABLE \"aux.t\"(user_id, program, enrolled_at);"
+                 "INSERT INTO \"aux.t\" VALUES (5, 'Dotted', '2021-01-01');");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('aux.t')", "5|Dotted\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Every call reads the source as it is now (rules 1-3 are about the rows
+** the source holds): inserts, rolled-back transactions, a table dropped and
+** made again, a temp table shadowing it, a view whose filter changes, and
+** writes by another connection are all seen.
+*/
+START_TEST(test_changes_are_seen) {
+    sqlite3 *db = lpt_open();
+    sqlite3 *db2 = NULL, *db3 = NULL;
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|A\n");
+    lpt_exec(db, "INSERT INTO t VALUES (2, 'B', '2020-01-02')");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|A\n2|B\n");
+    lpt_exec(db, "BEGIN; INSERT INTO t VALUES (3, 'C', '2020-01-03');");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "3\n");
+    lpt_exec(db, "ROLLBACK");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "2\n");
+    lpt_exec(db, "DROP TABLE t; CREATE TABLE t(user_id, program, enrolled_at);"
+                 "INSERT INTO t VALUES (9, 'Z', '2021-01-01'), (8, 'Y', '2021-01-01');");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "8|Y\n9|Z\n");
+    lpt_exec(db, "CREATE TABLE cfg(x); INSERT INTO cfg VALUES ('Y');"
+                 "CREATE VIEW v AS SELECT * FROM main.t WHERE program = (SELECT x FROM cfg);");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", "8|Y\n");
+    lpt_exec(db, "UPDATE cfg SET x = 'Z'");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", "9|Z\n");
+    lpt_exec(db, "CREATE TEMP TABLE t(user_id, program, enrolled_at);"
+                 "INSERT INTO temp.t VALUES (5, 'T', '2021-01-01');");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "5|T\n");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('main.t')", "8|Y\n9|Z\n");
+    sqlite3_close(db);
+
+    /* two connections to one shared in-memory database */
+    ck_assert_int_eq(sqlite3_open_v2("file:cj_changes?mode=memory&cache=shared", &db2,
+                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+                                     NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_open_v2("file:cj_changes?mode=memory&cache=shared", &db3,
+                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+                                     NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_learnpath_init(db3, NULL, NULL), SQLITE_OK);
+    lpt_exec(db2, "CREATE TABLE t(user_id, program, enrolled_at);"
+                  "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|A\n");
+    lpt_exec(db2, "INSERT INTO t VALUES (2, 'B', '2020-01-02')");
+    lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|A\n2|B\n");
+    lpt_exec(db2, "UPDATE t SET program = 'C' WHERE user_id = 1");
+    lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|C\n2|B\n");
+    sqlite3_close(db3);
+    sqlite3_close(db2);
+}
+END_TEST
+
+/* ------------------------------------------------------------ SQL use */
+
+static sqlite3 *cj_open_two_sources(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t1(user_id, program, enrolled_at);"
+        "INSERT INTO t1 VALUES (1, 'A', '2020-01-01'), (2, 'B', '2020-01-02'),"
+        " (2, 'C', '2020-01-03');"
+        "CREATE TABLE t2(user_id, program, enrolled_at);"
+        "INSERT INTO t2 VALUES (7, 'Z', '2021-01-01');"
+        "CREATE TABLE srcs(name);"
+        "INSERT INTO srcs VALUES ('t1'), ('t2');");
+    return db;
+}
+
+/* No numbered rule (argument conventions): the source taken from a join. */
+START_TEST(test_join_source_from_table) {
+    sqlite3 *db = cj_open_two_sources();
+    lpt_assert_rows(db,
+        "SELECT srcs.name, f.user_id, f.program, f.steps FROM srcs, first_program(srcs.name) f"
+        " ORDER BY srcs.name, f.user_id",
+        "t1|1|A|1\nt1|2|B|2\nt2|7|Z|1\n");
+    lpt_assert_rows(db,
+        "SELECT srcs.name, f.user_id FROM srcs JOIN first_program f ON f.source = srcs.name"
+        " ORDER BY 1, 2",
+        "t1|1\nt1|2\nt2|7\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* No numbered rule (argument conventions): output-column WHERE terms filter rows. */
+START_TEST(test_output_where) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('enrollments') WHERE program = 'Python'",
+                    "3\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, program FROM first_program('enrollments') WHERE user_id = 2",
+        "2|Python + SQL\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, program FROM program_steps('enrollments') WHERE step = 2"
+        " ORDER BY user_id DESC",
+        "2|Stats\n1|Python\n");
+    lpt_assert_rows(db,
+        "SELECT user_id FROM program_journeys('enrollments') WHERE steps > 1 AND programs = 3",
+        "1\n2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* No numbered rule (argument conventions): hidden columns read back values. */
+START_TEST(test_hidden_columns_read_back) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at, seg);"
+                 "INSERT INTO t VALUES (1, 'A', '2020-01-01', 's');");
+    lpt_assert_rows(db,
+        "SELECT source, user_col, program_col, time_col, segment_col, ties, repeats"
+        " FROM first_program('t') LIMIT 1",
+        "t|user_id|program|enrolled_at|NULL|group|collapse\n");
+    lpt_assert_rows(db,
+        "SELECT since, until, within_days, bad_times FROM first_program('t')",
+        "NULL|NULL|NULL|error\n");
+    lpt_assert_rows(db,
+        "SELECT source, user_col, program_col, time_col, segment_col, since, until,"
+        " within_days, ties, repeats FROM program_steps WHERE source = 't'"
+        " AND user_col = 'user_id' AND program_col = 'program' AND time_col = 'enrolled_at'"
+        " AND segment_col = 'seg' AND since = '2020-01-01' AND until = '2021-01-01'"
+        " AND within_days = 30 AND ties = 'name' AND repeats = 'keep'",
+        "t|user_id|program|enrolled_at|seg|2020-01-01|2021-01-01|30|name|keep\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The hidden columns (the arguments, in call order, as the header of
+** lp_journeys.c lists them) are listed by PRAGMA table_xinfo.
+*/
+START_TEST(test_table_xinfo) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT cid, name, type, hidden FROM pragma_table_xinfo('first_program')",
+                    "0|user_id||0\n"
+                    "1|segment|TEXT|0\n"
+                    "2|program|TEXT|0\n"
+                    "3|started_at|TEXT|0\n"
+                    "4|tied|INTEGER|0\n"
+                    "5|next_program|TEXT|0\n"
+                    "6|days_to_next|REAL|0\n"
+                    "7|steps|INTEGER|0\n"
+                    "8|programs|INTEGER|0\n"
+                    "9|source||1\n"
+                    "10|user_col||1\n"
+                    "11|program_col||1\n"
+                    "12|time_col||1\n"
+                    "13|segment_col||1\n"
+                    "14|since||1\n"
+                    "15|until||1\n"
+                    "16|within_days||1\n"
+                    "17|ties||1\n"
+                    "18|repeats||1\n"
+                    "19|bad_times||1\n");
+    lpt_assert_rows(db,
+        "SELECT group_concat(name, ',') FROM pragma_table_xinfo('program_steps')"
+        " WHERE hidden = 0",
+        "user_id,segment,step,program,started_at,days_since_prev\n");
+    lpt_assert_rows(db,
+        "SELECT group_concat(name, ',') FROM pragma_table_xinfo('program_journeys')"
+        " WHERE hidden = 0",
+        "user_id,segment,steps,programs,path,first_program,first_at,last_program,last_at\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* No numbered rule (SQL use): a cursor filtered again in correlated subqueries. */
+START_TEST(test_correlated_subquery) {
+    sqlite3 *db = cj_open_two_sources();
+    lpt_assert_rows(db,
+        "SELECT u.id, (SELECT program FROM first_program('t1') f WHERE f.user_id = u.id)"
+        " FROM (SELECT 2 AS id UNION ALL SELECT 1 UNION ALL SELECT 3 UNION ALL SELECT 2) u",
+        "2|B\n1|A\n3|NULL\n2|B\n");
+    lpt_assert_rows(db,
+        "SELECT s.name, (SELECT count(*) || ':' || min(program) || ':' || max(steps)"
+        " FROM first_program(s.name)) FROM srcs s ORDER BY s.rowid",
+        "t1|2:A:2\nt2|1:Z:1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 10 (REAL days survive a copy): INSERT ... SELECT * copies the output columns. */
+START_TEST(test_insert_select) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_exec(db,
+        "CREATE TABLE t2(user_id, segment, program, started_at, tied, next_program,"
+        " days_to_next, steps, programs);"
+        "INSERT INTO t2 SELECT * FROM first_program('enrollments');");
+    lpt_assert_rows(db, "SELECT * FROM t2 ORDER BY user_id",
+                    "1|NULL|Data Science|2020-01-01 09:00:00|0|Python|2.5|3|3\n"
+                    "2|NULL|Python + SQL|2020-02-01 08:00:00|1|Stats|1.25|2|3\n"
+                    "3|NULL|Python|2020-03-01 00:00:00|0|NULL|NULL|1|1\n");
+    lpt_exec(db, "CREATE TABLE t3 AS SELECT * FROM program_steps('enrollments');");
+    lpt_assert_rows(db, "SELECT count(*), sum(days_since_prev) FROM t3", "6|9.875\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_journeys_suite(void) {
+    Suite *s = suite_create("journeys");
+    TCase *tc = tcase_create("Core");
+    tcase_add_test(tc, test_first_program_columns);
+    tcase_add_test(tc, test_program_journeys_columns);
+    tcase_add_test(tc, test_program_steps_columns);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Rules");
+    tcase_add_test(tc, test_rule1_rows_left_out);
+    tcase_add_test(tc, test_rule1_all_rows_left_out);
+    tcase_add_loop_test(tc, test_rule2_unreadable_time_error, 0,
+                        (int)(sizeof(azFunc) / sizeof(azFunc[0])));
+    tcase_add_test(tc, test_rule2_long_value_cut);
+    tcase_add_test(tc, test_rule2_error_names_source_and_column);
+    tcase_add_test(tc, test_rule2_time_forms);
+    tcase_add_test(tc, test_rule2_same_instant_any_form);
+    tcase_add_test(tc, test_rule3_user_identity_and_order);
+    tcase_add_test(tc, test_rule3_numeric_keys_exact);
+    tcase_add_test(tc, test_rule3_programs_by_text);
+    tcase_add_test(tc, test_rule4_ties_group);
+    tcase_add_test(tc, test_rule4_ties_name);
+    tcase_add_test(tc, test_rule4_group_members_counted);
+    tcase_add_test(tc, test_rule4_group_label_named_like_program);
+    tcase_add_loop_test(tc, test_rule5_repeats, 0,
+                        (int)(sizeof(aRepeatsCase) / sizeof(aRepeatsCase[0])));
+    tcase_add_test(tc, test_rule5_first_only_with_ties);
+    tcase_add_test(tc, test_rule6_segment);
+    tcase_add_test(tc, test_rule7_since_until);
+    tcase_add_test(tc, test_rule8_within_days);
+    tcase_add_test(tc, test_rule10_times_and_days);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Sources");
+    tcase_add_test(tc, test_out_of_order_rows);
+    tcase_add_test(tc, test_empty_table);
+    tcase_add_test(tc, test_view_source);
+    tcase_add_test(tc, test_odd_names_and_case);
+    tcase_add_test(tc, test_schema_qualified);
+    tcase_add_test(tc, test_changes_are_seen);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("SQL");
+    tcase_add_test(tc, test_join_source_from_table);
+    tcase_add_test(tc, test_output_where);
+    tcase_add_test(tc, test_hidden_columns_read_back);
+    tcase_add_test(tc, test_table_xinfo);
+    tcase_add_test(tc, test_correlated_subquery);
+    tcase_add_test(tc, test_insert_select);
+    suite_add_tcase(s, tc);
+    return s;
+}

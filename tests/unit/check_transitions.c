@@ -1,0 +1,227 @@
+/*
+** check_transitions.c - tests of program_transitions (rule 9 of
+** ext/lp_journeys.c, over journeys shaped by rules 1-8).
+**
+** Rule 9: step k's transition goes from step k to step k+1, or to NULL.
+** share = users of the row / users at step k with that from_program in that
+** segment. Days between step starts; median of an even count = mean of the
+** two middle values; avg/median NULL when to_program is NULL. Rows ordered
+** by segment, step, users DESC, from_program, to_program (NULLs first).
+*/
+#include <string.h>
+
+#include "lp_test.h"
+
+/*
+** Two segments and users without one. Days are counted from 2020-01-01.
+**   pro: 1 A(0) B(2) C(5)   2 A(0) B(4)   3 A(0) C(1)   4 A(0) B(9)   5 B(0)
+**   stu: 6 A(0) B(1)   7 A(0)   10 A(0) B(2)   11 A(0) B(6)   12 A(0) B(10)
+**   none: 8 C(0) A(10)   9 {A,B}(0) C(1.5)   13 C(0)
+*/
+static sqlite3 *ctr_open(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE enrollments(user_id, program, enrolled_at, seg);"
+        "INSERT INTO enrollments VALUES"
+        " (1, 'A', '2020-01-01', 'pro'), (1, 'B', '2020-01-03', 'pro'),"
+        " (1, 'C', '2020-01-06', 'pro'),"
+        " (2, 'A', '2020-01-01', 'pro'), (2, 'B', '2020-01-05', 'pro'),"
+        " (3, 'A', '2020-01-01', 'pro'), (3, 'C', '2020-01-02', 'pro'),"
+        " (4, 'A', '2020-01-01', 'pro'), (4, 'B', '2020-01-10', 'pro'),"
+        " (5, 'B', '2020-01-01', 'pro'),"
+        " (6, 'A', '2020-01-01', 'stu'), (6, 'B', '2020-01-02', 'stu'),"
+        " (7, 'A', '2020-01-01', 'stu'),"
+        " (10, 'A', '2020-01-01', 'stu'), (10, 'B', '2020-01-03', 'stu'),"
+        " (11, 'A', '2020-01-01', 'stu'), (11, 'B', '2020-01-07', 'stu'),"
+        " (12, 'A', '2020-01-01', 'stu'), (12, 'B', '2020-01-11', 'stu'),"
+        " (8, 'C', '2020-01-01', NULL), (8, 'A', '2020-01-11', NULL),"
+        " (9, 'A', '2020-01-01', NULL), (9, 'B', '2020-01-01', NULL),"
+        " (9, 'C', '2020-01-02 12:00', NULL),"
+        " (13, 'C', '2020-01-01', NULL);");
+    return db;
+}
+
+#define CTR_CALL "program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
+
+/*
+** rule 9: every row and column, in the documented order. NULL segment
+** first; within a step users descending, then from, then to (NULL first);
+** A > B in pro has 3 users with gaps 2, 4, 9 (mean 5, median 4); A > B in
+** stu has 4 users with gaps 1, 2, 6, 10 (mean 4.75, median (2+6)/2 = 4).
+*/
+START_TEST(test_all_rows) {
+    sqlite3 *db = ctr_open();
+    lpt_assert_rows(db, "SELECT * FROM " CTR_CALL,
+                    "NULL|1|A + B|C|1|1|1.5|1.5\n"
+                    "NULL|1|C|NULL|1|0.5|NULL|NULL\n"
+                    "NULL|1|C|A|1|0.5|10|10\n"
+                    "NULL|2|A|NULL|1|1|NULL|NULL\n"
+                    "NULL|2|C|NULL|1|1|NULL|NULL\n"
+                    "pro|1|A|B|3|0.75|5|4\n"
+                    "pro|1|A|C|1|0.25|1|1\n"
+                    "pro|1|B|NULL|1|1|NULL|NULL\n"
+                    "pro|2|B|NULL|2|0.6666666667|NULL|NULL\n"
+                    "pro|2|B|C|1|0.3333333333|3|3\n"
+                    "pro|2|C|NULL|1|1|NULL|NULL\n"
+                    "pro|3|C|NULL|1|1|NULL|NULL\n"
+                    "stu|1|A|B|4|0.8|4.75|4\n"
+                    "stu|1|A|NULL|1|0.2|NULL|NULL\n"
+                    "stu|2|B|NULL|4|1|NULL|NULL\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 9: column types (share and days REAL, even when whole). */
+START_TEST(test_column_types) {
+    sqlite3 *db = ctr_open();
+    lpt_assert_rows(db,
+        "SELECT DISTINCT typeof(segment), typeof(step), typeof(from_program),"
+        " typeof(to_program), typeof(users), typeof(share), typeof(avg_days),"
+        " typeof(median_days) FROM " CTR_CALL " WHERE segment = 'pro' AND to_program = 'C'"
+        " AND step = 2",
+        "text|integer|text|text|integer|real|real|real\n");
+    lpt_assert_rows(db,
+        "SELECT DISTINCT typeof(avg_days), typeof(median_days) FROM " CTR_CALL
+        " WHERE to_program IS NULL",
+        "null|null\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 9: each (segment, step, from) group's shares sum to 1. */
+START_TEST(test_shares_sum_to_one) {
+    sqlite3 *db = ctr_open();
+    lpt_assert_rows(db,
+        "SELECT count(*), sum(abs(s - 1.0) < 1e-12) FROM (SELECT sum(share) AS s FROM " CTR_CALL
+        " GROUP BY segment, step, from_program)",
+        "11|11\n");
+    /* users at step 1 of a segment = users of that segment */
+    lpt_assert_rows(db,
+        "SELECT segment, sum(users) FROM " CTR_CALL " WHERE step = 1 GROUP BY segment"
+        " ORDER BY segment",
+        "NULL|3\npro|5\nstu|5\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 9: a three-step journey gives rows for steps 1, 2 and 3. */
+START_TEST(test_three_steps) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 "INSERT INTO t VALUES (1, 'Intro', '2020-01-01 00:00'),"
+                 " (1, 'Core', '2020-01-01 06:00'), (1, 'Expert', '2020-01-03 06:00');");
+    lpt_assert_rows(db, "SELECT * FROM program_transitions('t')",
+                    "NULL|1|Intro|Core|1|1|0.25|0.25\n"
+                    "NULL|2|Core|Expert|1|1|2|2\n"
+                    "NULL|3|Expert|NULL|1|1|NULL|NULL\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** rule 9: medians of odd and even counts over gaps inserted in no order:
+** X > Y gaps 5, 1, 4, 2, 6, 3 -> sorted 1 2 3 4 5 6, median 3.5, mean 3.5;
+** X > Z gaps 10, 1, 4, 2, 6, 3 -> 1 2 3 4 6 10, median 3.5, mean 26/6;
+** X > W gaps 0.5, 1 -> median 0.75; X > V gaps 7, 1, 2 -> median 2, mean 10/3.
+*/
+START_TEST(test_medians) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program, enrolled_at);"
+        "WITH g(u, p, d) AS (VALUES (1, 'Y', 5), (2, 'Y', 1), (3, 'Y', 4), (4, 'Y', 2),"
+        "  (5, 'Y', 6), (6, 'Y', 3), (11, 'Z', 10), (12, 'Z', 1), (13, 'Z', 4), (14, 'Z', 2),"
+        "  (15, 'Z', 6), (16, 'Z', 3), (21, 'W', 0.5), (22, 'W', 1), (31, 'V', 7), (32, 'V', 1),"
+        "  (33, 'V', 2))"
+        " INSERT INTO t SELECT u, 'X', '2020-01-01' FROM g"
+        " UNION ALL SELECT u, p, datetime('2020-01-01', '+' || (d * 24) || ' hours') FROM g;");
+    lpt_assert_rows(db,
+        "SELECT to_program, users, share, avg_days, median_days FROM program_transitions('t')"
+        " WHERE step = 1",
+        "Y|6|0.3529411765|3.5|3.5\n"
+        "Z|6|0.3529411765|4.333333333|3.5\n"
+        "V|3|0.1764705882|3.333333333|2\n"
+        "W|2|0.1176470588|0.75|0.75\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 4, 9: tie-group labels appear as from and to programs. */
+START_TEST(test_tie_group_labels) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program, enrolled_at);"
+        "INSERT INTO t VALUES (1, 'X', '2020-01-01'), (1, 'Z', '2020-01-02'),"
+        " (1, 'Y', '2020-01-02'), (2, 'X', '2020-01-01'), (2, 'Y', '2020-01-03'),"
+        " (2, 'Z', '2020-01-03'), (2, 'Q', '2020-01-04');");
+    lpt_assert_rows(db, "SELECT * FROM program_transitions('t')",
+                    "NULL|1|X|Y + Z|2|1|1.5|1.5\n"
+                    "NULL|2|Y + Z|NULL|1|0.5|NULL|NULL\n"
+                    "NULL|2|Y + Z|Q|1|0.5|1|1\n"
+                    "NULL|3|Q|NULL|1|1|NULL|NULL\n");
+    /* ties='name': X > Y > Z with a 0-day step */
+    lpt_assert_rows(db,
+        "SELECT step, from_program, to_program, users, avg_days FROM program_transitions"
+        " WHERE source = 't' AND ties = 'name' AND step <= 2",
+        "1|X|Y|2|1.5\n"
+        "2|Y|Z|2|0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rules 8, 9: journeys are shaped (cut by within_days) before they are counted. */
+START_TEST(test_shaped_journeys) {
+    sqlite3 *db = ctr_open();
+    /* within 3 days: the B of pro 2 (day 4), pro 4 (day 9), stu 11 (day 6)
+    ** and stu 12 (day 10) are cut off; pro 1's gap of exactly 3 stays */
+    lpt_assert_rows(db,
+        "SELECT segment, step, from_program, to_program, users, share FROM program_transitions"
+        " WHERE source = 'enrollments' AND segment_col = 'seg' AND within_days = 3"
+        " AND segment IS NOT NULL",
+        "pro|1|A|NULL|2|0.5\n"
+        "pro|1|A|B|1|0.25\n"
+        "pro|1|A|C|1|0.25\n"
+        "pro|1|B|NULL|1|1\n"
+        "pro|2|B|C|1|1\n"
+        "pro|2|C|NULL|1|1\n"
+        "pro|3|C|NULL|1|1\n"
+        "stu|1|A|NULL|3|0.6\n"
+        "stu|1|A|B|2|0.4\n"
+        "stu|2|B|NULL|2|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* rule 9: without a segment column every row has a NULL segment. */
+START_TEST(test_no_segment) {
+    sqlite3 *db = ctr_open();
+    lpt_assert_rows(db,
+        "SELECT segment, step, from_program, to_program, users, share, avg_days, median_days"
+        " FROM program_transitions('enrollments') WHERE step = 1",
+        "NULL|1|A|B|7|0.7777777778|4.857142857|4\n"
+        "NULL|1|A|NULL|1|0.1111111111|NULL|NULL\n"
+        "NULL|1|A|C|1|0.1111111111|1|1\n"
+        "NULL|1|A + B|C|1|1|1.5|1.5\n"
+        "NULL|1|B|NULL|1|1|NULL|NULL\n"
+        "NULL|1|C|NULL|1|0.5|NULL|NULL\n"
+        "NULL|1|C|A|1|0.5|10|10\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_transitions_suite(void) {
+    Suite *s = suite_create("transitions");
+    TCase *tc = tcase_create("Core");
+    tcase_add_test(tc, test_all_rows);
+    tcase_add_test(tc, test_column_types);
+    tcase_add_test(tc, test_shares_sum_to_one);
+    tcase_add_test(tc, test_three_steps);
+    tcase_add_test(tc, test_medians);
+    tcase_add_test(tc, test_tie_group_labels);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Shaping");
+    tcase_add_test(tc, test_shaped_journeys);
+    tcase_add_test(tc, test_no_segment);
+    suite_add_tcase(s, tc);
+    return s;
+}
