@@ -36,6 +36,17 @@ int learnpath_vtab_error(sqlite3_vtab *pVtab, const char *zFmt, ...) {
     return z ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
+/* See learnpath_int.h. */
+char *learnpath_quote(const char *z) {
+    size_t n;
+    if (z == NULL) return sqlite3_mprintf("NULL");
+    n = strlen(z);
+    if (n <= LP_QUOTE_MAX) return sqlite3_mprintf("'%q'", z);
+    n = LP_QUOTE_MAX;
+    while (n > 0 && ((unsigned char)z[n] & 0xC0) == 0x80) n--; /* not inside a character */
+    return sqlite3_mprintf("'%.*q...'", (int)n, z);
+}
+
 /* learnpath_version(): the version string of this build. */
 static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;

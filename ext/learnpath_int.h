@@ -292,4 +292,13 @@ int learnpath_register_svg(sqlite3 *db); /* lp_svg.c: chart aggregates */
 */
 int learnpath_vtab_error(sqlite3_vtab *pVtab, const char *zFmt, ...);
 
+/*
+** A value as error messages show it: in single quotes (quotes inside
+** doubled), cut after LP_QUOTE_MAX bytes at a character boundary and
+** marked '...'; NULL shows as NULL. From sqlite3_mprintf (caller frees);
+** NULL when out of memory.
+*/
+#define LP_QUOTE_MAX 80
+char *learnpath_quote(const char *z);
+
 #endif /* LEARNPATH_INT_H */

@@ -24,7 +24,8 @@
 **      blobs) unless they came in that order.
 **
 ** RULES (numbered as in README.md; tests cite them)
-**   1. Rows whose user, program or time is NULL or empty text are left out.
+**   1. Rows whose user, program or time is NULL, empty text or an empty blob
+**      are left out.
 **   2. A time is read as julianday(value, 'auto') reads it (lp_time.c);
 **      a non-empty value that cannot be read is an error naming the
 **      function, the source, the column and the value.
@@ -40,8 +41,6 @@
 
 /* Identifiers longer than this are refused (argument length cap). */
 #define BUILD_MAX_NAME 2000
-/* Longest value quoted in an error message. */
-#define BUILD_MAX_QUOTE 80
 
 /* --------------------------------------------------------------- hashing */
 
@@ -646,20 +645,13 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
     return rc;
 }
 
-/* Quote at most BUILD_MAX_QUOTE bytes of a value for a message. */
-static char *buildQuote(const char *z, int n) {
-    if (n > BUILD_MAX_QUOTE) return sqlite3_mprintf("'%.*q...'", BUILD_MAX_QUOTE, z);
-    return sqlite3_mprintf("'%q'", z);
-}
-
 /* Rule 2: an unreadable time is an error, or with bad_times='skip' counted. */
 static int buildBadTime(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
     lp_data *pD = s->pD;
     const char *z = (const char *)sqlite3_column_text(pStmt, 2);
-    int n = sqlite3_column_bytes(pStmt, 2);
     char *zQuoted;
     if (z == NULL) return SQLITE_NOMEM;
-    zQuoted = buildQuote(z, n);
+    zQuoted = learnpath_quote(z);
     if (zQuoted == NULL) return SQLITE_NOMEM;
     if (!s->p->skipBadTimes) {
         int rc = buildError(s, SQLITE_ERROR, "unreadable time %s in column '%s' of '%s'", zQuoted,

@@ -324,6 +324,27 @@ static int jrnNameArg(jrn_vtab *pTab, jrn_cursor *pCur, int j, const char **pz) 
     return SQLITE_OK;
 }
 
+/*
+** "func(): [arg: ]<what> 'value'": an error about an argument's value,
+** quoted by learnpath_quote (NULL when the argument is NULL).
+*/
+static int jrnValueError(jrn_vtab *pTab, sqlite3_value *pVal, const char *zArg,
+                         const char *zWhat) {
+    const char *z = NULL;
+    char *zQuoted;
+    int rc;
+    if (pVal && sqlite3_value_type(pVal) != SQLITE_NULL) {
+        z = (const char *)sqlite3_value_text(pVal);
+        if (!z) return SQLITE_NOMEM;
+    }
+    zQuoted = learnpath_quote(z);
+    if (!zQuoted) return SQLITE_NOMEM;
+    rc = learnpath_vtab_error(&pTab->base, "%s(): %s%s%s %s", pTab->pKind->zName, zArg ? zArg : "",
+                              zArg ? ": " : "", zWhat, zQuoted);
+    sqlite3_free(zQuoted);
+    return rc;
+}
+
 /* Read since/until (rule 7). */
 static int jrnTimeArg(jrn_vtab *pTab, sqlite3_value *pVal, int j, int *pHas, int64_t *pMs) {
     lp_time_status eStatus;
@@ -333,10 +354,7 @@ static int jrnTimeArg(jrn_vtab *pTab, sqlite3_value *pVal, int j, int *pHas, int
     rc = learnpath_parse_time_value(pVal, &eStatus, pMs);
     if (rc) return rc;
     if (eStatus != LP_TIME_OK) {
-        const char *z = (const char *)sqlite3_value_text(pVal);
-        if (!z) return SQLITE_NOMEM;
-        return learnpath_vtab_error(&pTab->base, "%s(): %s: unreadable time '%.80q'",
-                                    pTab->pKind->zName, azArgName[j], z);
+        return jrnValueError(pTab, pVal, azArgName[j], "unreadable time");
     }
     *pHas = 1;
     return SQLITE_OK;
@@ -372,11 +390,7 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
         int eNum = sqlite3_value_numeric_type(pVal);
         double r = sqlite3_value_double(pVal);
         if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 1e9) {
-            const char *z = (const char *)sqlite3_value_text(pVal);
-            if (!z) return SQLITE_NOMEM;
-            return learnpath_vtab_error(&pTab->base,
-                                        "%s(): within_days must be a number of days >= 0, not '%.80q'",
-                                        zFunc, z);
+            return jrnValueError(pTab, pVal, NULL, "within_days must be a number of days >= 0, not");
         }
         q->hasWithin = 1;
         q->withinDays = r;
@@ -393,8 +407,7 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     } else if (zTies && sqlite3_stricmp(zTies, "name") == 0) {
         q->ties = LP_TIES_NAME;
     } else {
-        return learnpath_vtab_error(&pTab->base, "%s(): ties must be 'group' or 'name', not %s%.80q%s",
-                                    zFunc, zTies ? "'" : "", zTies ? zTies : "NULL", zTies ? "'" : "");
+        return jrnValueError(pTab, pVal, NULL, "ties must be 'group' or 'name', not");
     }
 
     zRepeats = azArgDefault[ARG_REPEATS];
@@ -410,9 +423,7 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     } else if (zRepeats && sqlite3_stricmp(zRepeats, "first_only") == 0) {
         q->repeats = LP_REPEATS_FIRST_ONLY;
     } else {
-        return learnpath_vtab_error(
-            &pTab->base, "%s(): repeats must be 'collapse', 'keep' or 'first_only', not %s%.80q%s",
-            zFunc, zRepeats ? "'" : "", zRepeats ? zRepeats : "NULL", zRepeats ? "'" : "");
+        return jrnValueError(pTab, pVal, NULL, "repeats must be 'collapse', 'keep' or 'first_only', not");
     }
 
     zBad = azArgDefault[ARG_BAD_TIMES];
@@ -426,9 +437,7 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     } else if (zBad && sqlite3_stricmp(zBad, "skip") == 0) {
         p->skipBadTimes = 1;
     } else {
-        return learnpath_vtab_error(&pTab->base,
-                                    "%s(): bad_times must be 'error' or 'skip', not %s%.80q%s", zFunc,
-                                    zBad ? "'" : "", zBad ? zBad : "NULL", zBad ? "'" : "");
+        return jrnValueError(pTab, pVal, NULL, "bad_times must be 'error' or 'skip', not");
     }
     return SQLITE_OK;
 }

@@ -180,6 +180,23 @@ START_TEST(test_rule2_long_value_cut) {
                             "'enrolled_at' of 'enrollments'", 'z');
     lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
     sqlite3_free(zWant);
+    /* the cut never splits a character: 'a' + 50 two-byte 'é' (101 bytes)
+    ** keeps 'a' and 39 'é' (79 bytes), not half of the 40th */
+    lpt_exec(db, "UPDATE enrollments SET enrolled_at = 'a' || replace(printf('%.50c', 'x'), 'x', 'é')");
+    {
+        char zE[200];
+        int k = 0;
+        zE[k++] = 'a';
+        for (int i = 0; i < 39; i++) {
+            zE[k++] = (char)0xC3;
+            zE[k++] = (char)0xA9;
+        }
+        zE[k] = 0;
+        zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%s...' in column "
+                                "'enrolled_at' of 'enrollments'", zE);
+    }
+    lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
+    sqlite3_free(zWant);
     sqlite3_close(db);
 }
 END_TEST

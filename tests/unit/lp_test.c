@@ -48,5 +48,10 @@ char *lpt_query(sqlite3 *db, const char *zSql) {
         sqlite3_str_appendf(pOut, "ERROR: %s", sqlite3_errmsg(db));
     }
     sqlite3_finalize(pStmt);
-    return sqlite3_str_finish(pOut);
+    {
+        /* no rows is "", not NULL (sqlite3_str_finish gives NULL for "") */
+        int isEmpty = sqlite3_str_length(pOut) == 0 && sqlite3_str_errcode(pOut) == SQLITE_OK;
+        char *z = sqlite3_str_finish(pOut);
+        return z == NULL && isEmpty ? sqlite3_mprintf("%s", "") : z;
+    }
 }
