@@ -9,6 +9,7 @@ int main(void) {
     srunner_add_suite(sr, make_transitions_suite());
     srunner_add_suite(sr, make_args_suite());
     srunner_add_suite(sr, make_sample_suite());
+    srunner_add_suite(sr, make_trust_suite());
     srunner_add_suite(sr, make_svg_suite());
     srunner_run_all(sr, CK_NORMAL);
     int nFailed = srunner_ntests_failed(sr);

@@ -43,6 +43,7 @@ Suite *make_journeys_suite(void);
 Suite *make_transitions_suite(void);
 Suite *make_args_suite(void);
 Suite *make_sample_suite(void);
+Suite *make_trust_suite(void);
 Suite *make_svg_suite(void);
 
 #endif

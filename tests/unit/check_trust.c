@@ -1,0 +1,379 @@
+/*
+** check_trust.c - use in views and triggers, reentrancy, hostile inputs.
+**
+** Issue 3 ("trust like SQLite"): the functions are not innocuous, so a view
+** or trigger stored in a database may use them only while trusted_schema is
+** ON; TEMP views and CTEs always may. The reentrancy rules of
+** shared/TRUST.md each have a test here (R1..R8), and so does each kind of
+** bad table content and argument the issue lists. Rule numbers are
+** README.md's.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_test.h"
+
+/* A small enrollments table in :memory:. */
+static sqlite3 *ct_open(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at, user_type);"
+             "INSERT INTO e VALUES (1,'A','2020-01-01','s'),(1,'F','2020-02-01','s'),"
+             "(2,'F','2020-01-05','p'),(3,'A','2020-03-01','s');");
+    return db;
+}
+
+/* ------------------------------------------------------ views, triggers */
+
+/* A view stored in the database works while trusted_schema is ON (the
+** default) and is refused while it is OFF; TEMP views and CTEs always work. */
+START_TEST(test_stored_view_trusted_schema) {
+    sqlite3 *db = ct_open();
+    lpt_exec(db, "CREATE VIEW firsts AS SELECT user_id, program FROM first_program('e')");
+    lpt_assert_rows(db, "SELECT * FROM firsts", "1|A\n2|F\n3|A\n");
+    lpt_exec(db, "PRAGMA trusted_schema = OFF");
+    lpt_assert_rows(db, "SELECT * FROM firsts",
+                    "ERROR: unsafe use of virtual table \"first_program\"");
+    lpt_exec(db, "CREATE TEMP VIEW tfirsts AS SELECT user_id, program FROM first_program('e')");
+    lpt_assert_rows(db, "SELECT * FROM tfirsts", "1|A\n2|F\n3|A\n");
+    lpt_assert_rows(db,
+                    "WITH c AS (SELECT program FROM first_program('e')) "
+                    "SELECT program, count(*) FROM c GROUP BY 1",
+                    "A|2\nF|1\n");
+    lpt_exec(db, "PRAGMA trusted_schema = ON");
+    lpt_assert_rows(db, "SELECT * FROM firsts", "1|A\n2|F\n3|A\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The same for a trigger stored in the database. */
+START_TEST(test_stored_trigger_trusted_schema) {
+    sqlite3 *db = ct_open();
+    lpt_exec(db,
+             "CREATE TABLE go(x); CREATE TABLE got(u, p);"
+             "CREATE TRIGGER t_go AFTER INSERT ON go BEGIN "
+             "  INSERT INTO got SELECT user_id, program FROM first_program('e'); END;");
+    lpt_exec(db, "INSERT INTO go VALUES (1)");
+    lpt_assert_rows(db, "SELECT * FROM got", "1|A\n2|F\n3|A\n");
+    lpt_exec(db, "PRAGMA trusted_schema = OFF");
+    lpt_assert_rows(db, "INSERT INTO go VALUES (2) RETURNING x",
+                    "ERROR: unsafe use of virtual table \"first_program\"");
+    lpt_assert_rows(db, "SELECT count(*) FROM got", "3\n"); /* nothing half done */
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A view that feeds itself to a function through another view: a clear
+** error beyond a small depth, not a stack overflow. */
+START_TEST(test_view_cycle_through_views) {
+    sqlite3 *db = ct_open();
+    lpt_exec(db,
+             "CREATE VIEW v1 AS SELECT user_id, program, started_at AS enrolled_at "
+             "  FROM first_program('v2');"
+             "CREATE VIEW v2 AS SELECT user_id, program, started_at AS enrolled_at "
+             "  FROM program_steps('v1');");
+    /* calls nest transitions(v1) > first(v2) > steps(v1) > ...; the 9th is refused */
+    lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('v1')",
+                    "ERROR: program_steps(): source 'v1' nests learnpath functions more than 8 "
+                    "deep (does a view read itself?)");
+    /* nesting that ends is fine: a function over a view over a function */
+    lpt_exec(db,
+             "CREATE VIEW firsts AS SELECT user_id, program, started_at AS enrolled_at "
+             "  FROM first_program('e')");
+    lpt_assert_rows(db, "SELECT from_program, users FROM program_transitions('firsts')",
+                    "A|2\nF|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ reentrancy */
+
+/* R1: text handed to SQLite outlives the cursor's next step (a self-join
+** compares values of two rows at once). */
+START_TEST(test_r1_text_outlives_step) {
+    sqlite3 *db = ct_open();
+    lpt_assert_rows(db,
+                    "SELECT a.user_id, b.user_id FROM first_program('e') a "
+                    "JOIN first_program('e') b ON a.program = b.program AND a.user_id < b.user_id",
+                    "1|3\n");
+    lpt_assert_rows(db,
+                    "SELECT group_concat(program || '@' || started_at, ';') "
+                    "FROM program_steps('e')",
+                    "A@2020-01-01 00:00:00;F@2020-02-01 00:00:00;F@2020-01-05 00:00:00;"
+                    "A@2020-03-01 00:00:00\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* R2: xFilter runs again on the same cursor (correlated subquery, OR of
+** sources via IN-list of a joined table). */
+START_TEST(test_r2_refilter) {
+    sqlite3 *db = ct_open();
+    lpt_exec(db,
+             "CREATE TABLE e2(user_id, program, enrolled_at);"
+             "INSERT INTO e2 VALUES (7,'X','2021-01-01'),(7,'Y','2021-01-02');"
+             "CREATE TABLE srcs(name); INSERT INTO srcs VALUES ('e'),('e2'),('e');");
+    lpt_assert_rows(db,
+                    "SELECT s.name, (SELECT count(*) FROM program_steps WHERE source = s.name) "
+                    "FROM srcs s",
+                    "e|4\ne2|2\ne|4\n");
+    lpt_assert_rows(db,
+                    "SELECT s.name, f.user_id, f.program FROM srcs s, first_program(s.name) f "
+                    "WHERE s.rowid <= 2 ORDER BY 1, 2",
+                    "e|1|A\ne|2|F\ne|3|A\ne2|7|X\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* R3: every nested statement is finalized: sqlite3_close() returns
+** SQLITE_OK after use, also after a query stopped early and after a
+** streamed (memory budget) query stopped early. */
+START_TEST(test_r3_close_ok) {
+    sqlite3 *db = ct_open();
+    sqlite3_stmt *pStmt = NULL;
+    lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('e')", "4\n");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM program_steps('e')", -1, &pStmt, 0),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
+    sqlite3_finalize(pStmt);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1)", "0\n");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM program_steps('e')", -1, &pStmt, 0),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW); /* the stream is open now */
+    sqlite3_finalize(pStmt);
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+END_TEST
+
+/* R4: INSERT INTO t SELECT ... FROM f('t') ends and matches a
+** materialised run (the function reads t once, before the insert writes). */
+START_TEST(test_r4_insert_into_source) {
+    sqlite3 *db = ct_open();
+    lpt_exec(db, "CREATE TEMP TABLE before AS SELECT user_id, program, started_at FROM first_program('e')");
+    lpt_exec(db, "INSERT INTO e(user_id, program, enrolled_at) "
+                 "SELECT user_id + 100, program, started_at FROM first_program('e')");
+    lpt_assert_rows(db, "SELECT count(*) FROM e", "7\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM (SELECT user_id - 100, program, enrolled_at FROM e "
+                    "WHERE user_id > 100 EXCEPT SELECT * FROM before)",
+                    "0\n");
+    /* and the cache saw the write */
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "6\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* R5/R6: a nested error's text is the function's own, and arguments
+** absent or NULL say so (not a planner error). */
+START_TEST(test_r5_r6_messages) {
+    sqlite3 *db = ct_open();
+    lpt_assert_rows(db, "SELECT * FROM first_program(NULL)",
+                    "ERROR: first_program(): source is NULL; name a table or view");
+    lpt_assert_rows(db, "SELECT * FROM program_steps",
+                    "ERROR: program_steps(): missing required argument 'source'");
+    lpt_exec(db, "CREATE VIEW broken AS SELECT * FROM e; DROP TABLE e;");
+    lpt_assert_rows(db, "SELECT * FROM first_program('broken')",
+                    "ERROR: first_program(): cannot read 'broken': no such table: main.e");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* R7: idxStr is never used; the plan shows the idxNum bit layout
+** (bit 0 source, 1 user_col, ...) - here source and ties: 1 + 256. */
+START_TEST(test_r7_plan) {
+    sqlite3 *db = ct_open();
+    char *z = lpt_query(db,
+                        "EXPLAIN QUERY PLAN SELECT * FROM first_program "
+                        "WHERE source = 'e' AND ties = 'name'");
+    ck_assert_ptr_nonnull(z);
+    ck_assert_msg(strstr(z, "SCAN first_program VIRTUAL TABLE INDEX 257:") != NULL, "plan: %s", z);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* R8: the chart aggregates finish without any row and without a context. */
+START_TEST(test_r8_aggregate_no_rows) {
+    sqlite3 *db = ct_open();
+    lpt_assert_rows(db,
+                    "SELECT sankey_svg(from_program, to_program, users) LIKE '<svg%no data%</svg>' "
+                    "FROM program_transitions('e') WHERE step = 99",
+                    "1\n");
+    lpt_assert_rows(db, "SELECT bar_svg(1, 2, 3) LIKE '<svg%</svg>' FROM e WHERE 0", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------- hostile tables */
+
+/* Blobs and reals as user ids and programs (rule 3: as GROUP BY). */
+START_TEST(test_blob_and_real_values) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id, program, enrolled_at);"
+             "INSERT INTO t VALUES (x'01', x'4142', '2020-01-01'), (x'01', 2.5, '2020-01-02'),"
+             "(1.5, 'P', '2020-01-01'), (9e999, 'Q', '2020-01-01'), (-9e999, 'R', '2020-01-01');");
+    lpt_assert_rows(db, "SELECT typeof(user_id), user_id, path FROM program_journeys('t')",
+                    "real|-Inf|R\nreal|1.5|P\nreal|Inf|Q\nblob|\x01|AB > 2.5\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A 1 MB program name comes back whole. */
+START_TEST(test_huge_program_name) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id, program, enrolled_at);"
+             "INSERT INTO t VALUES (1, printf('%.1000000c', 'p'), '2020-01-01'),"
+             "(1, 'B', '2020-01-02');");
+    lpt_assert_rows(db,
+                    "SELECT length(from_program), to_program FROM program_transitions('t') "
+                    "WHERE step = 1",
+                    "1000000|B\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* 100,000 distinct programs; every row at one instant (one tie group of
+** 1,000 programs); no quadratic blow-up (these finish in well under a
+** second; a quadratic path would take minutes). */
+START_TEST(test_many_programs_and_one_instant) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id, program, enrolled_at);"
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+             "INSERT INTO t SELECT i, 'P' || i, '2020-01-01' FROM n;");
+    lpt_assert_rows(db, "SELECT count(DISTINCT program), count(*) FROM first_program('t')",
+                    "100000|100000\n");
+    lpt_exec(db,
+             "CREATE TABLE u(user_id, program, enrolled_at);"
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+             "INSERT INTO u SELECT 1, printf('P%04d', 1001 - i), '2020-01-01 10:00' FROM n;");
+    lpt_assert_rows(db,
+                    "SELECT tied, steps, programs, length(program), substr(program, 1, 15) "
+                    "FROM first_program('u')",
+                    "1|1|1000|7997|P0001 + P0002 +\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* One user with 1,000,000 enrollments in shuffled time order. */
+START_TEST(test_one_user_million_rows) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id, program, enrolled_at);"
+             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999) "
+             "INSERT INTO t SELECT 42, 'P' || (i % 2), 2451545.0 + ((i * 7919) % 1000000) / 1000.0 "
+             "FROM n;");
+    /* steps alternate P0/P1 by time order: (k*7919) mod 10^6 is a permutation,
+    ** so times are all distinct; collapse keeps runs of equal programs */
+    lpt_assert_rows(db,
+                    "SELECT count(*), min(step), max(days_since_prev) < 1 FROM program_steps "
+                    "WHERE source = 't' AND repeats = 'keep'",
+                    "1000000|1|1\n");
+    lpt_assert_rows(db, "SELECT steps <= 1000000, programs FROM first_program('t')", "1|2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Dates before year 0 are read as SQLite reads them; after 9999, NaN and
+** infinite times are unreadable (rule 2); NaN stored is NULL (rule 1). */
+START_TEST(test_extreme_times) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id, program, enrolled_at);"
+             "INSERT INTO t VALUES (1, 'Old', '-0044-03-15 12:00'), (1, 'New', '9999-12-31 23:59:59'),"
+             "(2, 'N', 0.0/0.0);");
+    lpt_assert_rows(db, "SELECT user_id, step, program, started_at FROM program_steps('t')",
+                    "1|1|Old|-0044-03-15 12:00:00\n1|2|New|9999-12-31 23:59:59\n");
+    lpt_exec(db, "INSERT INTO t VALUES (3, 'X', '10000-01-01')");
+    lpt_assert_rows(db, "SELECT * FROM first_program('t')",
+                    "ERROR: first_program(): unreadable time '10000-01-01' in column 'enrolled_at' "
+                    "of 't'");
+    lpt_exec(db, "UPDATE t SET enrolled_at = 9e999 WHERE user_id = 3");
+    lpt_assert_rows(db, "SELECT * FROM first_program('t')",
+                    "ERROR: first_program(): unreadable time 'Inf' in column 'enrolled_at' of 't'");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Invalid UTF-8 in names passes through byte for byte. */
+START_TEST(test_invalid_utf8) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id, program, enrolled_at);"
+             "INSERT INTO t VALUES (CAST(x'fffe' AS TEXT), CAST(x'c32841' AS TEXT), '2020-01-01');");
+    lpt_assert_rows(db, "SELECT hex(user_id), hex(program) FROM first_program('t')", "FFFE|C32841\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* --------------------------------------------------------- hostile args */
+
+START_TEST(test_hostile_arguments) {
+    sqlite3 *db = ct_open();
+    sqlite3_stmt *pStmt = NULL;
+    char *zBig;
+    /* a number where a name belongs */
+    lpt_assert_rows(db, "SELECT * FROM first_program(42)",
+                    "ERROR: first_program(): no such table or view '42'");
+    /* unicode, quotes and semicolons in names are identifiers, not SQL */
+    lpt_exec(db,
+             "CREATE TABLE \"Einschreibungen ü; '\"\"\"(\"Lernende\", \"Kurs\", \"Datum\");"
+             "INSERT INTO \"Einschreibungen ü; '\"\"\" VALUES ('ä', 'Kurs 1', '2020-01-01');");
+    lpt_assert_rows(db,
+                    "SELECT user_id, program FROM first_program('Einschreibungen ü; ''\"', "
+                    "'Lernende', 'Kurs', 'Datum')",
+                    "ä|Kurs 1\n");
+    /* a 10 MB source name, bound as a value */
+    zBig = malloc(10 * 1024 * 1024 + 1);
+    ck_assert_ptr_nonnull(zBig);
+    memset(zBig, 'n', 10 * 1024 * 1024);
+    zBig[10 * 1024 * 1024] = 0;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM first_program(?1)", -1, &pStmt, 0),
+                     SQLITE_OK);
+    sqlite3_bind_text(pStmt, 1, zBig, -1, SQLITE_TRANSIENT);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ERROR);
+    ck_assert_str_eq(sqlite3_errmsg(db),
+                     "first_program(): source name is too long (2000 bytes at most)");
+    sqlite3_finalize(pStmt);
+    free(zBig);
+    /* unknown parameter values */
+    lpt_assert_rows(db, "SELECT * FROM first_program WHERE source = 'e' AND repeats = 'all'",
+                    "ERROR: first_program(): repeats must be 'collapse', 'keep' or 'first_only', "
+                    "not 'all'");
+    lpt_assert_rows(db, "SELECT * FROM first_program WHERE source = 'e' AND ties = NULL",
+                    "ERROR: first_program(): ties must be 'group' or 'name', not NULL");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_trust_suite(void) {
+    Suite *s = suite_create("trust");
+    TCase *tc = tcase_create("Views");
+    tcase_add_test(tc, test_stored_view_trusted_schema);
+    tcase_add_test(tc, test_stored_trigger_trusted_schema);
+    tcase_add_test(tc, test_view_cycle_through_views);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("Reentrancy");
+    tcase_add_test(tc, test_r1_text_outlives_step);
+    tcase_add_test(tc, test_r2_refilter);
+    tcase_add_test(tc, test_r3_close_ok);
+    tcase_add_test(tc, test_r4_insert_into_source);
+    tcase_add_test(tc, test_r5_r6_messages);
+    tcase_add_test(tc, test_r7_plan);
+    tcase_add_test(tc, test_r8_aggregate_no_rows);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("Hostile");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_blob_and_real_values);
+    tcase_add_test(tc, test_huge_program_name);
+    tcase_add_test(tc, test_many_programs_and_one_instant);
+    tcase_add_test(tc, test_one_user_million_rows);
+    tcase_add_test(tc, test_extreme_times);
+    tcase_add_test(tc, test_invalid_utf8);
+    tcase_add_test(tc, test_hostile_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}
