@@ -213,12 +213,16 @@ typedef struct build_state {
     uint32_t *aSlot;     /* user hash table: user number + 1, 0 = empty */
     uint32_t nSlot;
     uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
+    int isSorted;        /* user keys so far came in increasing order: no hash yet */
     int isGrouped;       /* every user's rows so far came together */
     uint32_t *aUserOf;   /* per enrollment: its user; only once !isGrouped */
     int isStream;        /* rows come ordered by user; pD holds one user */
+    uint32_t iLastProg;  /* program and segment of the previous row */
+    uint32_t iLastSeg;
 } build_state;
 
 static int buildCheckBudget(const build_state *s);
+static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t *piUser);
 
 /* Set *pzErr to "func(): message" and return rc. */
 static int buildError(build_state *s, int rc, const char *zFmt, ...) {
@@ -332,6 +336,19 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
             return SQLITE_OK;
         }
     }
+    if (s->isSorted) {
+        /* Keys arriving in increasing order (an export sorted by user) are
+        ** all new: no lookup needed. The first key out of order builds the
+        ** hash table of the users so far. */
+        if (pD->nUser == 0 || learnpath_key_cmp(pD, &pD->aKey[pD->nUser - 1], pKey) < 0) {
+            return buildNewUser(s, pKey, 0, piUser);
+        }
+        s->isSorted = 0;
+        uint32_t nSlot = 2048;
+        while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
+        rc = buildRehashUsers(s, nSlot);
+        if (rc) return rc;
+    }
     h = keyHash(pD, pKey);
     if (s->nSlot) {
         for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
@@ -342,6 +359,14 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
             }
         }
     }
+    return buildNewUser(s, pKey, h, piUser);
+}
+
+/* Add a user; with a hash table (not sorted mode) also index it by h. */
+static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t *piUser) {
+    lp_data *pD = s->pD;
+    uint32_t j;
+    int rc;
     if (pD->nUser >= 0x7ffffff0u) return SQLITE_TOOBIG;
     if (pD->nUser + 2 > pD->nUserAlloc) {
         uint32_t nNew = pD->nUserAlloc ? pD->nUserAlloc * 2 : 1024;
@@ -355,7 +380,7 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
         rc = buildCheckBudget(s);
         if (rc) return rc;
     }
-    if (2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
+    if (!s->isSorted && 2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
         rc = buildRehashUsers(s, s->nSlot ? s->nSlot * 2 : 2048);
         if (rc) return rc;
     }
@@ -363,24 +388,40 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
     pD->aKey[i] = *pKey;
     pD->aFirst[i] = pD->nEv;
     if (keyClass(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
-    for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+    if (!s->isSorted) {
+        for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+        }
+        s->aSlot[j] = i + 1;
     }
-    s->aSlot[j] = i + 1;
     *piUser = s->iLastUser = i;
     return SQLITE_OK;
 }
 
-/* Read text column iCol; LP_NONE when NULL or empty, else interned. */
-static int buildTextId(sqlite3_stmt *pStmt, int iCol, lp_strtab *pTab, uint32_t *piOut) {
-    const char *z;
-    int n;
+/*
+** Read text column iCol; LP_NONE when NULL or empty, else interned.
+** *piLast is the column's value on the previous row (LP_NONE at first):
+** segments, and often programs, repeat from row to row, and comparing
+** with it is cheaper than hashing.
+*/
+static int buildTextId(sqlite3_stmt *pStmt, int iCol, lp_strtab *pTab, uint32_t *piLast,
+                       uint32_t *piOut) {
+    const char *z = (const char *)sqlite3_column_text(pStmt, iCol);
+    int n, rc;
     *piOut = LP_NONE;
-    if (sqlite3_column_type(pStmt, iCol) == SQLITE_NULL) return SQLITE_OK;
-    z = (const char *)sqlite3_column_text(pStmt, iCol);
+    if (z == NULL) {
+        /* NULL, or out of memory converting a value to text */
+        return sqlite3_column_type(pStmt, iCol) == SQLITE_NULL ? SQLITE_OK : SQLITE_NOMEM;
+    }
     n = sqlite3_column_bytes(pStmt, iCol);
-    if (z == NULL) return n ? SQLITE_NOMEM : SQLITE_OK;
     if (n == 0) return SQLITE_OK;
-    return learnpath_strtab_intern(pTab, z, n, piOut);
+    if (*piLast != LP_NONE && LP_STRLEN(pTab, *piLast) == n &&
+        memcmp(LP_STR(pTab, *piLast), z, (size_t)n) == 0) {
+        *piOut = *piLast;
+        return SQLITE_OK;
+    }
+    rc = learnpath_strtab_intern(pTab, z, n, piOut);
+    *piLast = *piOut;
+    return rc;
 }
 
 /* Make room for one more enrollment in every per-enrollment array. */
@@ -695,7 +736,7 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPe
         pD->nSkipUser++;
         return SQLITE_OK;
     }
-    rc = buildTextId(pStmt, 1, &pD->programs, &prog);
+    rc = buildTextId(pStmt, 1, &pD->programs, &s->iLastProg, &prog);
     if (rc) return rc;
     if (prog == LP_NONE) {
         pD->nSkipProgram++;
@@ -709,7 +750,7 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPe
     }
     if (eTime == LP_TIME_BAD) return buildBadTime(s, pStmt, iRowidCol);
     if (s->p->zSegmentCol) {
-        rc = buildTextId(pStmt, 3, &pD->segments, &seg);
+        rc = buildTextId(pStmt, 3, &pD->segments, &s->iLastSeg, &seg);
         if (rc) return rc;
     }
     if (s->isStream) {
@@ -967,7 +1008,7 @@ static int buildFinish(build_state *s) {
     }
     sqlite3_free(aTmp);
     if (rc) return rc;
-    for (uint32_t u = 1; u < pD->nUser; u++) {
+    for (uint32_t u = 1; u < pD->nUser && !s->isSorted; u++) {
         if (learnpath_key_cmp(pD, &pD->aKey[u - 1], &pD->aKey[u]) >= 0) {
             rc = buildOrderUsers(pD);
             break;
@@ -997,7 +1038,9 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.pD = pD;
     s.pzErr = pzErr;
     s.iLastUser = LP_NONE;
+    s.iLastProg = s.iLastSeg = LP_NONE;
     s.isGrouped = 1;
+    s.isSorted = 1;
     rc = buildRead(&s);
     if (rc == SQLITE_OK) rc = buildFinish(&s);
     sqlite3_free(s.aSlot);
@@ -1213,6 +1256,7 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
     st->s.pD = pD;
     st->s.pzErr = pzErr;
     st->s.iLastUser = LP_NONE;
+    st->s.iLastProg = st->s.iLastSeg = LP_NONE;
     st->s.isGrouped = 1;
     if (!p->skipBadTimes) {
         /* rule 2 before any row is returned: no partial result */
