@@ -1,0 +1,22 @@
+-- 01_first_program_share.sql - chart for sql/01: first program, by user type.
+--
+-- Draws: one stacked bar per user type, a segment per first program (the
+--   users who started with it), the type's total above the bar. Same
+--   grouping as sql/01 table 2: a first step of several programs at the
+--   same instant (learnpath rule 4) is '(several at once)'.
+-- Run (from the repository root, after `make`); prints one SVG document:
+--   sqlite3 DB < sql/charts/01_first_program_share.sql > first_program.svg
+-- `make report` embeds it in the HTML report under sql/01's section.
+.load dist/learnpath
+.headers off
+.mode list
+
+WITH firsts AS (
+    SELECT coalesce(segment, '(no user type)') AS user_type,
+           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
+    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+)
+SELECT bar_svg(user_type, first_program, users, 'First program, by user type', 'stacked')
+FROM (SELECT user_type, first_program, count(*) AS users
+      FROM firsts
+      GROUP BY user_type, first_program);

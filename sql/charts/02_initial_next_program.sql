@@ -1,0 +1,34 @@
+-- 02_initial_next_program.sql - charts for sql/02: initial -> next program.
+--
+-- Draws: one Sankey diagram per user type (largest type first): initial
+--   program on the left, next program on the right, band width = users;
+--   users with no second program flow to "did not continue". As in sql/02,
+--   same-instant steps (learnpath rule 4) are folded into
+--   '(several at once)'.
+-- Run (from the repository root, after `make`); prints one SVG document
+--   per user type, one after the other:
+--   sqlite3 DB < sql/charts/02_initial_next_program.sql
+-- `make report` embeds them in the HTML report under sql/02's section.
+.load dist/learnpath
+.headers off
+.mode list
+
+WITH programs AS (
+    SELECT DISTINCT program FROM enrollments
+),
+step1 AS (
+    SELECT coalesce(segment, '(no user type)') AS user_type,
+           CASE WHEN from_program IN (SELECT program FROM programs) THEN from_program
+                ELSE '(several at once)' END AS initial_program,
+           CASE WHEN to_program IS NULL THEN NULL
+                WHEN to_program IN (SELECT program FROM programs) THEN to_program
+                ELSE '(several at once)' END AS next_program,
+           users
+    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE step = 1
+)
+SELECT sankey_svg(initial_program, next_program, users,
+                  'Initial → next program: ' || user_type)
+FROM step1
+GROUP BY user_type
+ORDER BY sum(users) DESC, user_type;

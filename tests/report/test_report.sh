@@ -1,0 +1,338 @@
+#!/bin/sh
+# test_report.sh - tests of the HTML report (`make report`, tools/report.sh).
+#
+# Run from the repository root after `make` (or as `make test-report`):
+#   sh tests/report/test_report.sh
+# What it does, in a temporary directory:
+#   1. builds a database from tests/sql/fixtures/enrollments.sql and writes
+#      the report from it with a fixed REPORT_DATE;
+#   2. checks the page's structure: one section per sql/*.sql, in order,
+#      each with its heading, "what it answers" (from the report's header),
+#      its tables (one per captioned result; as many rows as the report
+#      prints) and its charts (the number of <svg> each sql/charts/ query
+#      prints; bars drawn as <rect>, Sankey bands as <path>, none "no data");
+#      the key findings hold the fixture's hand-checked figures; the date is
+#      in one place; a second run gives the same bytes;
+#   3. checks that the page is static and self-contained: no <script>, no
+#      event handlers, no <link>/<img>/<iframe>/<object>/<embed>, no url(),
+#      no @import, no http:// or https:// except the SVG namespace, only
+#      #anchors as links;
+#   4. writes the report of a copy of the fixture with hostile names
+#      (a program '<script>alert(1)</script>', a user type and an account
+#      with &, <, >, quotes) and checks that they arrive escaped everywhere
+#      and that the key findings follow the data;
+#   5. draws the page in headless Chromium (tools/report/screenshot.sh) at
+#      1200x3000, light and dark, and checks with ImageMagick that the
+#      screenshots are not blank (standard deviation, distinct colours) and
+#      that dark is dark; then draws each chart of the page alone in a grid
+#      cell and checks that every cell holds coloured marks (so each chart
+#      is drawn, not just present). Without Chromium or ImageMagick these
+#      checks print SKIP and count as skipped, never as passed.
+# The last line is "N passed, M failed" (", K skipped" when some were); the
+# exit status is 0 only when nothing failed. Environment: SQLITE3 (default
+# sqlite3), CHROMIUM (see tools/report/screenshot.sh), KEEP=1 keeps the
+# temporary directory and prints its name.
+set -u
+
+SQLITE3=${SQLITE3:-sqlite3}
+
+if [ ! -f tests/report/test_report.sh ] || [ ! -f tools/report.sh ]; then
+    echo "tests/report: run me from the repository root: sh tests/report/test_report.sh" >&2
+    exit 2
+fi
+if [ ! -f dist/learnpath.so ] && [ ! -f dist/learnpath.dylib ] && [ ! -f dist/learnpath.dll ]; then
+    echo "tests/report: dist/learnpath.so is missing; build it first with: make" >&2
+    exit 2
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report-test.XXXXXX") || exit 2
+if [ "${KEEP:-}" = 1 ]; then
+    echo "tests/report: keeping $T"
+else
+    trap 'rm -rf "$T"' EXIT
+fi
+trap 'exit 130' INT TERM
+
+pass=0
+fail=0
+skip=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+nok() { fail=$((fail + 1)); echo "FAIL $*"; }
+skipped() { skip=$((skip + 1)); echo "SKIP $*"; }
+# check DESCRIPTION COMMAND...: pass when the command succeeds.
+check() {
+    desc=$1
+    shift
+    if "$@"; then ok "$desc"; else nok "$desc"; fi
+}
+finish() {
+    if [ "$skip" -gt 0 ]; then
+        echo "$pass passed, $fail failed, $skip skipped"
+    else
+        echo "$pass passed, $fail failed"
+    fi
+    [ "$fail" -eq 0 ]
+    exit $?
+}
+
+# count PATTERN FILE: occurrences (not lines) of an extended regex.
+count() {
+    grep -o -E -e "$1" "$2" | wc -l | tr -d ' '
+}
+# has PATTERN FILE / hasnt PATTERN FILE: fixed string, case-sensitive.
+has() { grep -q -F -e "$1" "$2"; }
+hasnt() { ! grep -q -i -F -e "$1" "$2"; }
+eq() { [ "$1" = "$2" ] || { echo "    expected '$2', got '$1'"; return 1; }; }
+ge() { [ "$1" -ge "$2" ] || { echo "    expected at least $2, got $1"; return 1; }; }
+gt_real() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b + 0) }' || { echo "    $1 is not above $2"; return 1; }; }
+lt_real() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }' || { echo "    $1 is not below $2"; return 1; }; }
+# section ID FILE > OUT: the lines of <section ... id="ID"> up to </section>.
+section() {
+    awk -v open="<section class=\"report\" id=\"$1\">" '
+        $0 == open { on = 1 }
+        on { print }
+        on && $0 == "</section>" { exit }' "$2"
+}
+# html_esc TEXT: as tools/report.sh escapes it.
+html_esc() {
+    printf '%s\n' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
+        -e 's/"/\&quot;/g' -e "s/'/\&#39;/g"
+}
+
+# ------------------------------------------------------- 1. the fixture report
+
+FIX=$T/fixture.db
+if ! "$SQLITE3" "$FIX" < tests/sql/fixtures/enrollments.sql > "$T/fixture.log" 2>&1; then
+    nok "fixture database builds from tests/sql/fixtures/enrollments.sql"
+    sed 's/^/    /' "$T/fixture.log"
+    finish
+fi
+DATE=2001-02-03
+HTML=$T/report.html
+if REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$FIX" "$HTML" > "$T/run1.log" 2>&1 &&
+    [ -s "$HTML" ]; then
+    ok "tools/report.sh writes the report of the fixture"
+else
+    nok "tools/report.sh writes the report of the fixture"
+    sed 's/^/    /' "$T/run1.log"
+    finish
+fi
+
+# ------------------------------------------------------------- 2. structure
+
+check "starts with <!DOCTYPE html> and ends with </html>" \
+    eq "$(head -n 1 "$HTML")|$(tail -n 1 "$HTML")" "<!DOCTYPE html>|</html>"
+check "declares UTF-8" has '<meta charset="utf-8">' "$HTML"
+check "has a title, an intro and a key findings box" \
+    eq "$(count '<title>Learner journeys|<h1>|<p class="lede">|<section class="findings"' "$HTML")" 4
+tr '\n' ' ' < "$HTML" > "$T/flat.html"
+check "the intro names the data: 27 enrollments of 15 users in 5 programs, 3 rows left out" \
+    has '<strong>27</strong> enrollments of <strong>15</strong> users in <strong>5</strong> programs, 2021-01-05 to 2021-08-15. 3 rows with an empty user, program or time are left out' "$T/flat.html"
+check "the date is in one place: <time> only" \
+    eq "$(count "$DATE" "$HTML")|$(count "<time datetime=\"$DATE\">$DATE</time>" "$HTML")" "2|1"
+
+REPORTS=$(ls sql/*.sql)
+n_reports=$(printf '%s\n' "$REPORTS" | wc -l | tr -d ' ')
+check "one section per saved report ($n_reports)" \
+    eq "$(count '<section class="report" id=' "$HTML")" "$n_reports"
+check "sections in the order of sql/*.sql" \
+    eq "$(grep -o -E '<section class="report" id="r[0-9]+"' "$HTML" | sed 's/.*id="r//;s/"//' | tr '\n' ' ')" \
+       "$(printf '%s\n' "$REPORTS" | sed 's,^sql/,,;s,_.*,,' | tr '\n' ' ')"
+
+total_svg=0
+for report in $REPORTS; do
+    name=$(basename "$report" .sql)
+    num=${name%%_*}
+    section "r$num" "$HTML" > "$T/s.html"
+    title=$(sed -n '1{s/^-- *//;s/^[^ ]*\.sql - //;p;}' "$report")
+    question=$(sed -n 's/^-- Question: *//p' "$report" | head -n 1)
+    errors=""
+    has "<h2>$(html_esc "$title")</h2>" "$T/s.html" || errors="$errors heading;"
+    has "<h3>What it answers</h3>" "$T/s.html" || errors="$errors what-it-answers;"
+    # the first words of the Question: paragraph, capitalised as shown
+    words=$(html_esc "$question" | cut -c2-40)
+    has "$words" "$T/s.html" || errors="$errors question text;"
+    has "<code>$report</code>" "$T/s.html" || errors="$errors file name;"
+    if [ -z "$errors" ]; then ok "$name: heading, what it answers"; else nok "$name: missing$errors"; fi
+
+    # tables: one per non-empty .print caption (at least one); rows as printed
+    captions=$(grep -c -E "^\.print +'[^']" "$report")
+    want_tables=$(( captions > 0 ? captions : 1 ))
+    want_rows=$(awk '/^\.(mode|headers)/ { next } /^\.print/ { next } { print }' "$report" |
+        { printf '.headers off\n.mode html\n'; cat; } |
+        "$SQLITE3" -readonly "$FIX" 2>/dev/null | grep -c '^<TR>')
+    got_rows=$(count '<tr( class="[^"]*")?><td' "$T/s.html")
+    check "$name: $want_tables table(s), $want_rows rows, $captions caption(s)" \
+        eq "$(count '<table>' "$T/s.html")|$got_rows|$(count '<h3 class="caption">' "$T/s.html")" \
+           "$want_tables|$want_rows|$captions"
+    check "$name: numbers are right-aligned (td class=num)" ge "$(count '<td class="num">' "$T/s.html")" 1
+
+    # charts: as many SVGs as the chart query prints, with their marks
+    chart=sql/charts/$name.sql
+    if [ ! -f "$chart" ]; then
+        nok "$name: no chart query $chart"
+        continue
+    fi
+    want_svg=$("$SQLITE3" -readonly "$FIX" < "$chart" 2>/dev/null | grep -c '^<svg ')
+    got_svg=$(count '<svg ' "$T/s.html")
+    total_svg=$((total_svg + got_svg))
+    check "$name: $want_svg chart(s) embedded" eq "$got_svg|$(count '</svg>' "$T/s.html")" "$want_svg|$want_svg"
+    check "$name: at least one chart" ge "$got_svg" 1
+    if grep -q -E "sankey_svg\(" "$chart"; then
+        check "$name: Sankey bands drawn (<path>)" ge "$(count '<path ' "$T/s.html")" $((got_svg * 3))
+        check "$name: Sankey has its 'did not continue' node" \
+            ge "$(count '>did not continue<' "$T/s.html")" "$got_svg"
+    else
+        # one background <rect> per chart, then bars / segments and legend keys
+        check "$name: bars drawn (<rect>)" ge "$(count '<rect ' "$T/s.html")" $((got_svg * 4))
+    fi
+    check "$name: no 'no data' chart" hasnt '>no data</text>' "$T/s.html"
+done
+check "7 charts in all (1 + 2 Sankeys + 1 + 1 + 1 + 1)" eq "$total_svg" 7
+check "every chart is framed in a <figure class=chart>" \
+    eq "$(count '<figure class="chart( wide)?">' "$HTML")" "$total_svg"
+
+# key findings: the fixture's figures (see the fixture's header comment)
+sed -n '/<section class="findings"/,/<\/section>/p' "$HTML" > "$T/findings.html"
+for f in \
+    '62.5%</span> <span class="txt">of students start with Program A' \
+    '71.4%</span> <span class="txt">of professionals start with Flagship' \
+    '66.7%</span> <span class="txt">of those who continued after Flagship took Program A next' \
+    '46.7%</span> <span class="txt">of all users never went on to a second program' \
+    '16 days</span> <span class="txt">median time from the first program to the second' \
+    '66.7%</span> <span class="txt">of all users took Flagship, the most popular program' \
+    '5</span> <span class="txt">users in Corp X, the largest corporate account (33.3% of all users)' \
+    '4</span> <span class="txt">users started in 2021-01, the busiest month'; do
+    check "key finding: $(echo "$f" | sed 's/<[^>]*>//g')" has "$f" "$T/findings.html"
+done
+check "each key finding links to its section" \
+    eq "$(count '<li><a href="#r0[1-6]">' "$T/findings.html")" 8
+
+if REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$FIX" "$T/report2.html" > /dev/null 2>&1 &&
+    cmp -s "$HTML" "$T/report2.html"; then
+    ok "deterministic: a second run gives the same bytes"
+else
+    nok "deterministic: a second run gives the same bytes"
+fi
+
+# ------------------------------------------------------ 3. static, self-contained
+
+check "no <script>" hasnt '<script' "$HTML"
+check "no event handler attributes" eq "$(count ' on[a-zA-Z]+=' "$HTML")" 0
+check "no <link>, <img>, <iframe>, <object>, <embed>, <base>" \
+    eq "$(grep -o -i -E '<(link|img|iframe|object|embed|base)[ >/]' "$HTML" | wc -l | tr -d ' ')" 0
+check "no url(...) and no @import" eq "$(grep -o -i -E 'url\(|@import' "$HTML" | wc -l | tr -d ' ')" 0
+check "no http:// or https:// but the SVG namespace" \
+    eq "$(grep -o -i -E 'https?://[^"<> ]*' "$HTML" | grep -v -x 'http://www.w3.org/2000/svg' | wc -l | tr -d ' ')" 0
+check "links are #anchors to sections that exist" \
+    eq "$(grep -o -E 'href="[^"]*"' "$HTML" | sort -u | while read -r h; do
+            id=$(echo "$h" | sed -n 's/^href="#\(.*\)"$/\1/p')
+            [ -n "$id" ] && grep -q "id=\"$id\"" "$HTML" || echo "$h"
+          done | wc -l | tr -d ' ')" 0
+
+# ------------------------------------------------------------ 4. escaping
+
+EVIL=$T/evil.db
+cp "$FIX" "$EVIL"
+"$SQLITE3" "$EVIL" <<'EOF' > "$T/evil.log" 2>&1
+INSERT INTO enrollments (user_id, program, enrolled_at, user_type, account) VALUES
+    ('e1', '<script>alert(1)</script>', '2021-05-01 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">'),
+    ('e2', '<script>alert(1)</script>', '2021-05-02 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">'),
+    ('e3', '<script>alert(1)</script>', '2021-05-03 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">'),
+    ('e4', '<script>alert(1)</script>', '2021-05-04 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">'),
+    ('e5', '<script>alert(1)</script>', '2021-05-05 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">'),
+    ('e6', '<script>alert(1)</script>', '2021-05-06 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">'),
+    ('e6', 'Flagship & <i>co</i>',       '2021-05-09 10:00:00', '<b>pro</b> & "co" ''x''', '<Corp & "Z">');
+EOF
+if REPORT_DATE='<b>"&' SQLITE3=$SQLITE3 sh tools/report.sh "$EVIL" "$T/evil.html" > "$T/evil.log" 2>&1; then
+    ok "the report of hostile names is written"
+    check "hostile names: no <script>, <b>, <i> or raw <Corp in the page" \
+        eq "$(grep -o -i -E '<script|<b>|<i>|<Corp' "$T/evil.html" | wc -l | tr -d ' ')" 0
+    check "hostile names: the program is shown escaped in tables and charts" \
+        ge "$(count '&lt;script&gt;alert\(1\)&lt;/script&gt;' "$T/evil.html")" 6
+    check "hostile names: escaped in the key findings (user type, program, account)" \
+        eq "$(sed -n '/<section class="findings"/,/<\/section>/p' "$T/evil.html" |
+              grep -c -F -e '100.0%</span> <span class="txt">of &lt;b&gt;pro&lt;/b&gt; &amp; &quot;co&quot; &#39;x&#39;s start with &lt;script&gt;alert(1)&lt;/script&gt;' \
+                         -e '6</span> <span class="txt">users in &lt;Corp &amp; &quot;Z&quot;&gt;, the largest corporate account')" 2
+    check "hostile REPORT_DATE is escaped" has '<time datetime="&lt;b&gt;&quot;&amp;">' "$T/evil.html"
+    check "the key findings follow the data: largest account and busiest month changed" \
+        eq "$(grep -c -F -e 'users in Corp X' -e 'users started in 2021-05, the busiest month' "$T/evil.html")" 1
+else
+    nok "the report of hostile names is written"
+    sed 's/^/    /' "$T/evil.log"
+fi
+
+# ------------------------------------------------------- 5. drawn by Chromium
+
+have_magick=0
+if convert -version 2>/dev/null | grep -q ImageMagick; then have_magick=1; fi
+shoot() { # PAGE PNG SIZE [dark]
+    sh tools/report/screenshot.sh "$@" > "$T/shot.log" 2>&1
+}
+shoot "$HTML" "$T/light.png" 1200,3000
+status=$?
+if [ "$status" -eq 3 ]; then
+    skipped "Chromium: not installed (Debian: apt-get install chromium; or tools/ensure-deps.sh chromium as root)"
+    finish
+fi
+if [ "$status" -ne 0 ]; then
+    nok "Chromium draws the report"
+    sed 's/^/    /' "$T/shot.log"
+    finish
+fi
+ok "Chromium draws the report (1200x3000 screenshot)"
+if [ "$have_magick" -eq 0 ]; then
+    skipped "screenshot checks: no ImageMagick (apt-get install imagemagick)"
+    finish
+fi
+
+stats() { # PNG -> "std_dev colours mean_brightness mean_saturation" (0s on error)
+    a=$(convert "$1" -format '%[fx:standard_deviation] %k %[fx:mean] ' -write info: \
+        -colorspace HSL -channel G -separate -format '%[fx:mean]' info: 2>/dev/null) || a="0 0 0 0"
+    set -- $a
+    echo "${1:-0} ${2:-0} ${3:-0} ${4:-0}"
+}
+set -- $(stats "$T/light.png")
+check "light screenshot is not blank (std dev $1 > 0.1, $2 colours > 200)" \
+    eq "$(gt_real "$1" 0.1 && [ "${2:-0}" -gt 200 ] && echo yes)" yes
+check "light screenshot is light (mean brightness $3 > 0.6)" gt_real "$3" 0.6
+if shoot "$HTML" "$T/dark.png" 1200,3000 dark; then
+    set -- $(stats "$T/dark.png")
+    check "dark screenshot is not blank (std dev $1 > 0.1, $2 colours > 200)" \
+        eq "$(gt_real "$1" 0.1 && [ "${2:-0}" -gt 200 ] && echo yes)" yes
+    check "dark screenshot is dark: prefers-color-scheme works (mean brightness $3 < 0.5)" lt_real "$3" 0.5
+else
+    nok "Chromium draws the report in dark mode"
+    sed 's/^/    /' "$T/shot.log"
+fi
+
+# Each chart of the page alone in a 580x700 cell of a 2-column grid; every
+# cell must hold coloured marks (bars, bands), not only text.
+cells=$(count '<svg ' "$HTML")
+{
+    printf '<!DOCTYPE html><html><head><meta charset="utf-8"><style>\n'
+    printf 'body{margin:0;background:#fff}.c{position:absolute;width:580px;height:700px;overflow:hidden}\n'
+    printf '.c svg{width:100%%;height:100%%}</style></head><body>\n'
+    awk '/^<svg / { k = n++; printf "<div class=\"c\" style=\"left:%dpx;top:%dpx\">\n", (k % 2) * 600, int(k / 2) * 720; on = 1 }
+         on { print }
+         on && /<\/svg>$/ { print "</div>"; on = 0 }' "$HTML"
+    printf '</body></html>\n'
+} > "$T/charts.html"
+rows=$(( (cells + 1) / 2 ))
+if shoot "$T/charts.html" "$T/charts.png" "1200,$((rows * 720))"; then
+    k=0
+    while [ "$k" -lt "$cells" ]; do
+        x=$(( (k % 2) * 600 ))
+        y=$(( (k / 2) * 720 ))
+        convert "$T/charts.png" -crop "580x700+$x+$y" +repage "$T/cell$k.png" 2>/dev/null
+        set -- $(stats "$T/cell$k.png")
+        check "chart $((k + 1)) of $cells is drawn (std dev $1 > 0.05, saturation $4 > 0.02)" \
+            eq "$(gt_real "$1" 0.05 && gt_real "$4" 0.02 && echo yes)" yes
+        k=$((k + 1))
+    done
+else
+    nok "Chromium draws the charts one by one"
+    sed 's/^/    /' "$T/shot.log"
+fi
+
+finish

@@ -1,0 +1,306 @@
+#!/bin/sh
+# report.sh - the saved reports as one static HTML page (`make report`).
+#
+# Run from anywhere, after `make` (or as `make report DB=... OUT=...`):
+#   sh tools/report.sh [DB [OUT]]
+#     DB   a database with a table enrollments (default demo/learnpath-demo.db)
+#     OUT  the HTML file to write (default demo/report.html)
+# Relative paths are taken from the current directory.
+# Environment:
+#   REPORT_DATE  the date printed as "generated" (default: today, UTC, as
+#                YYYY-MM-DD); set it to get byte-identical output
+#   SQLITE3      the sqlite3 shell (default sqlite3; 3.31 or newer)
+#
+# What it writes: one self-contained HTML file (no JavaScript, no external
+# resources, nothing fetched) with a title and intro (what data, generated
+# when), a "key findings" box computed by tools/report/findings.sql, and
+# one section per saved report sql/NN_*.sql, in name order:
+#   - its heading (the report's first comment line) and "what it answers"
+#     (the Question: paragraph of its header comment), with "how to read
+#     it" (the How to read it: paragraph) folded under the tables;
+#   - its chart(s): the SVG documents printed by sql/charts/NN_*.sql (the
+#     sankey_svg / bar_svg aggregates), embedded inline;
+#   - its result tables: the report itself, run with the sqlite3 shell in
+#     `.mode html` (which HTML-escapes every cell). The report's own output
+#     settings (.mode, .headers, ...) are dropped; each `.print 'text'`
+#     becomes the caption of the table that follows (tools/report/tables.awk).
+# The database is opened read-only (the reports' TEMP views still work).
+# Every piece of text taken from the data or from the sql/ files is
+# HTML-escaped. The output depends only on the database, the sql/ files and
+# REPORT_DATE; it is written to OUT only when every report ran.
+set -eu
+
+SQLITE3=${SQLITE3:-sqlite3}
+DB=${1:-demo/learnpath-demo.db}
+OUT=${2:-demo/report.html}
+
+die() {
+    echo "report: $*" >&2
+    exit 1
+}
+
+case $DB in /*) ;; *) DB=$(pwd)/$DB ;; esac
+case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+[ -f tools/report/tables.awk ] || die "tools/report/ is missing next to $0"
+command -v "$SQLITE3" >/dev/null 2>&1 || die "no sqlite3 shell ('$SQLITE3'); install it or set SQLITE3"
+if [ ! -f dist/learnpath.so ] && [ ! -f dist/learnpath.dylib ] && [ ! -f dist/learnpath.dll ]; then
+    die "dist/learnpath.so is missing; build it first with: make"
+fi
+[ -f "$DB" ] || die "no database '$DB' (make report builds the demo one: make report)"
+if ! "$SQLITE3" -readonly "$DB" "SELECT 1 FROM enrollments LIMIT 0" >/dev/null 2>&1; then
+    die "'$DB' has no table enrollments (see sql/README.md for its columns)"
+fi
+
+REPORT_DATE=${REPORT_DATE:-$(date -u +%Y-%m-%d)}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# HTML-escape standard input / the argument.
+esc_in() {
+    sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
+        -e 's/"/\&quot;/g' -e "s/'/\&#39;/g"
+}
+esc() {
+    printf '%s\n' "$1" | esc_in
+}
+
+# 20000 -> 20,000 (anything but a plain integer is returned as is).
+commas() {
+    awk -v n="$1" 'BEGIN {
+        if (n !~ /^-?[0-9]+$/) { print n; exit }
+        sign = ""; if (n ~ /^-/) { sign = "-"; n = substr(n, 2) }
+        s = ""
+        while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
+        print sign n s
+    }'
+}
+
+# Run SQL from standard input on the database; $1 names it in errors.
+run_sql() {
+    if ! "$SQLITE3" -bail -readonly "$DB" > "$TMP/out" 2> "$TMP/err"; then
+        echo "report: $1 failed on $DB:" >&2
+        sed 's/^/    /' "$TMP/err" >&2
+        exit 1
+    fi
+    cat "$TMP/out"
+}
+
+# The text of paragraph "$1:" of a report's header comment ($2): the key's
+# line and the indented lines after it, joined. A line starting "Table N:"
+# starts a new output line (one per <p>).
+header_field() {
+    awk -v key="$1" '
+        !/^--/ { exit }
+        {
+            line = $0
+            sub(/^-- ?/, "", line)
+            if (inside) {
+                if (line !~ /^  /) exit
+                sub(/^ +/, "", line)
+                if (line ~ /^Table [0-9]+:/) { print text; text = line }
+                else text = text " " line
+                next
+            }
+            if (index(line, key ":") == 1) {
+                inside = 1
+                text = substr(line, length(key) + 2)
+                sub(/^ +/, "", text)
+            }
+        }
+        END { if (text != "") print text }' "$2"
+}
+
+# ---------------------------------------------------------------- the data
+
+# enrollment_profile(): what the table holds (rule 1 decides what is used).
+run_sql "the data profile" > "$TMP/profile" <<'EOF'
+.load dist/learnpath
+.mode list
+.separator |
+SELECT max(CASE WHEN finding = 'rows_read' THEN value END),
+       max(CASE WHEN finding = 'enrollments_used' THEN value END),
+       max(CASE WHEN finding = 'users' THEN value END),
+       max(CASE WHEN finding = 'programs' THEN value END),
+       substr(max(CASE WHEN finding = 'first_time' THEN value END), 1, 10),
+       substr(max(CASE WHEN finding = 'last_time' THEN value END), 1, 10),
+       learnpath_version()
+FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type');
+EOF
+IFS='|' read -r rows_read used users programs first_day last_day version < "$TMP/profile" || true
+
+# Key findings: figure | text | report number, as HTML-escaped cells.
+{ printf '.headers off\n.mode html\n'; cat tools/report/findings.sql; } |
+    run_sql "tools/report/findings.sql" > "$TMP/findings.raw"
+awk '
+    function commas(n,    s, sign) {
+        if (n !~ /^-?[0-9]+$/) return n
+        sign = ""; if (n ~ /^-/) { sign = "-"; n = substr(n, 2) }
+        s = ""
+        while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
+        return sign n s
+    }
+    { buf = (buf == "" ? $0 : buf "\n" $0) }
+    /<\/TR>$/ {
+        s = buf; buf = ""
+        sub(/^<TR><TD>/, "", s); sub(/<\/TD>\n<\/TR>$/, "", s)
+        n = split(s, cell, /<\/TD>\n<TD>/)
+        if (n < 3 || cell[3] !~ /^[0-9A-Za-z_-]+$/) next
+        printf "<li><a href=\"#r%s\"><span class=\"fig\">%s</span> <span class=\"txt\">%s</span></a></li>\n",
+            cell[3], commas(cell[1]), cell[2]
+        count++
+    }
+    END { if (!count) print "<li class=\"none\">No findings: the table has no usable enrollments.</li>" }
+' "$TMP/findings.raw" > "$TMP/findings.html"
+
+# ------------------------------------------------------------ the sections
+
+: > "$TMP/toc.html"
+: > "$TMP/sections.html"
+i=0
+for report in sql/*.sql; do
+    [ -f "$report" ] || continue
+    i=$((i + 1))
+    name=$(basename "$report" .sql)
+    num=$(expr "x$name" : 'x\([0-9][0-9]*\)' || true)
+    if [ -n "$num" ]; then id=r$num; label="Report $num"; else id=s$i; label="Report"; fi
+    title=$(sed -n '1{s/^-- *//;s/^[^ ]*\.sql - //;p;}' "$report")
+    question=$(header_field Question "$report" | awk 'NR == 1 { $0 = toupper(substr($0, 1, 1)) substr($0, 2) } { print }')
+    howto=$(header_field "How to read it" "$report")
+
+    printf '<li><a href="#%s"><span class="n">%s</span> %s</a></li>\n' \
+        "$id" "$(esc "${num:-$i}")" "$(esc "$title")" >> "$TMP/toc.html"
+
+    # The result tables: the report with its output settings replaced.
+    awk '
+        BEGIN { print ".headers on"; print ".mode html"; print ".nullvalue \"\"" }
+        /^\.[a-z]/ {
+            cmd = $1
+            if (cmd == ".print") { sub(/^\.print/, ".print LPCAPTION:"); print; next }
+            if (cmd ~ /^\.(mode|headers?|width|once|output|separator|nullvalue|timer|echo|changes|bail|show)$/) next
+        }
+        { print }' "$report" | run_sql "$report" > "$TMP/tables.raw"
+    awk -f tools/report/tables.awk "$TMP/tables.raw" > "$TMP/tables.html"
+
+    # The chart(s): every SVG document the chart query prints.
+    chart=sql/charts/$name.sql
+    if [ -f "$chart" ]; then
+        { printf '.headers off\n.mode list\n'; cat "$chart"; } | run_sql "$chart" > "$TMP/charts.raw"
+        awk '
+            /^<svg[ >]/ {
+                wide = 0
+                if (match($0, / width="[0-9.]+"/)) wide = (substr($0, RSTART + 8, RLENGTH - 9) + 0 > 1000)
+                printf "<figure class=\"chart%s\">\n", (wide ? " wide" : "")
+                if (wide) print "<div class=\"scroll\">"
+                inside = 1
+            }
+            inside { print }
+            inside && /<\/svg>$/ {
+                if (wide) print "</div>\n<figcaption>A wide chart: scroll sideways to see all of it.</figcaption>"
+                print "</figure>"
+                inside = 0
+                n++
+            }
+            END { if (!n) print "<p class=\"empty\">The chart query printed no chart.</p>" }
+        ' "$TMP/charts.raw" > "$TMP/charts.html"
+    else
+        printf '<p class="empty">No chart for this report (add %s).</p>\n' "$(esc "$chart")" > "$TMP/charts.html"
+    fi
+
+    {
+        printf '<section class="report" id="%s">\n' "$id"
+        printf '<header>\n<p class="eyebrow">%s <span class="sep">&#183;</span> <code>%s</code></p>\n' \
+            "$(esc "$label")" "$(esc "$report")"
+        printf '<h2>%s</h2>\n</header>\n' "$(esc "$title")"
+        if [ -n "$question" ]; then
+            printf '<div class="answers"><h3>What it answers</h3>\n<p>%s</p></div>\n' "$(esc "$question")"
+        fi
+        printf '<div class="body">\n<div class="charts">\n'
+        cat "$TMP/charts.html"
+        printf '</div>\n<div class="tables">\n'
+        cat "$TMP/tables.html"
+        printf '</div>\n</div>\n'
+        if [ -n "$howto" ]; then
+            printf '<details class="howto"><summary>How to read the tables</summary>\n'
+            printf '%s\n' "$howto" | esc_in | sed 's/.*/<p>&<\/p>/'
+            printf '</details>\n'
+        fi
+        printf '</section>\n'
+    } >> "$TMP/sections.html"
+done
+[ "$i" -gt 0 ] || die "no saved reports in sql/"
+
+# ---------------------------------------------------------------- the page
+
+left_out=$(( ${rows_read:-0} - ${used:-0} ))
+{
+    cat <<EOF
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Learner journeys - learnpath report</title>
+<style>
+EOF
+    cat tools/report/report.css
+    cat <<EOF
+</style>
+</head>
+<body>
+<header class="page">
+<p class="brand">learnpath <span class="sep">&#183;</span> report</p>
+<h1>Learner journeys</h1>
+<p class="lede">Which program learners start with, where they go next, who continues, and how
+students and professionals differ: the $(esc "$i") saved reports in <code>sql/</code>, each with
+its chart and its result tables.</p>
+<p class="meta">Data: table <code>enrollments</code> in <code>$(esc "$(basename "$DB")")</code>,
+<strong>$(esc "$(commas "${used:-0}")")</strong> enrollments of
+<strong>$(esc "$(commas "${users:-0}")")</strong> users in
+<strong>$(esc "$(commas "${programs:-0}")")</strong> programs,
+$(esc "${first_day:-?}") to $(esc "${last_day:-?}").
+EOF
+    if [ "$left_out" -gt 0 ]; then
+        printf '%s rows with an empty user, program or time are left out (learnpath rule 1).\n' \
+            "$(esc "$(commas "$left_out")")"
+    fi
+    cat <<EOF
+<br>Generated <time datetime="$(esc "$REPORT_DATE")">$(esc "$REPORT_DATE")</time> by
+<code>make report</code> with learnpath $(esc "${version:-?}").</p>
+</header>
+<main>
+<section class="findings" aria-labelledby="findings-h">
+<h2 id="findings-h">Key findings</h2>
+<ul>
+EOF
+    cat "$TMP/findings.html"
+    cat <<EOF
+</ul>
+</section>
+<nav class="toc" aria-label="Reports">
+<h2>Reports</h2>
+<ol>
+EOF
+    cat "$TMP/toc.html"
+    printf '</ol>\n</nav>\n'
+    cat "$TMP/sections.html"
+    cat <<EOF
+</main>
+<footer class="page">Made with <code>make report</code> (tools/report.sh): the tables are
+sql/*.sql run in the sqlite3 shell, the charts sql/charts/*.sql (sankey_svg and bar_svg),
+the key findings tools/report/findings.sql. A static page: no scripts, nothing loaded from
+elsewhere.</footer>
+</body>
+</html>
+EOF
+} > "$TMP/report.html"
+
+mkdir -p "$(dirname "$OUT")"
+cp "$TMP/report.html" "$OUT.tmp.$$"
+mv "$OUT.tmp.$$" "$OUT"
+echo "report: wrote $OUT ($i reports, $(commas "${used:-0}") enrollments of $(commas "${users:-0}") users)"
