@@ -64,7 +64,17 @@
 
 /* ------------------------------------------------------------ the kinds */
 
-typedef enum { JRN_FIRST, JRN_JOURNEYS, JRN_STEPS, JRN_TRANSITIONS, JRN_PROFILE } jrn_kind_id;
+typedef enum {
+    JRN_FIRST,
+    JRN_JOURNEYS,
+    JRN_STEPS,
+    JRN_TRANSITIONS,
+    JRN_PROFILE,
+    JRN_STATS
+} jrn_kind_id;
+
+/* Kinds whose rows are computed in full by xFilter (aggregates). */
+#define JRN_IS_AGGREGATE(k) ((k) == JRN_TRANSITIONS || (k) == JRN_PROFILE || (k) == JRN_STATS)
 
 typedef struct jrn_kind {
     const char *zName;
@@ -90,6 +100,10 @@ static const jrn_kind aJrnKind[] = {
      "share REAL,avg_days REAL,median_days REAL",
      8},
     {"enrollment_profile", "finding TEXT,value,detail TEXT", 3},
+    {"first_program_stats",
+     "segment TEXT,program TEXT,users INTEGER,share REAL,continued INTEGER,"
+     "continue_rate REAL,avg_days_to_next REAL,median_days_to_next REAL",
+     8},
 };
 
 /* Hidden argument columns, in call order. */
@@ -204,6 +218,7 @@ JRN_CONNECT(jrnConnectJourneys, JRN_JOURNEYS)
 JRN_CONNECT(jrnConnectSteps, JRN_STEPS)
 JRN_CONNECT(jrnConnectTransitions, JRN_TRANSITIONS)
 JRN_CONNECT(jrnConnectProfile, JRN_PROFILE)
+JRN_CONNECT(jrnConnectStats, JRN_STATS)
 
 static int jrnDisconnect(sqlite3_vtab *pVtab) {
     sqlite3_free(pVtab);
@@ -519,6 +534,15 @@ static int trnRowCmp(const void *pa, const void *pb) {
     return (a->toRank > b->toRank) - (a->toRank < b->toRank);
 }
 
+/* first_program_stats order: segment, total row last, users desc, program. */
+static int trnStatsCmp(const void *pa, const void *pb) {
+    const trn_row *a = pa, *b = pb;
+    if (a->segRank != b->segRank) return a->segRank < b->segRank ? -1 : 1;
+    if (a->toRank != b->toRank) return a->toRank < b->toRank ? -1 : 1;
+    if (a->users != b->users) return a->users > b->users ? -1 : 1;
+    return (a->fromRank > b->fromRank) - (a->fromRank < b->fromRank);
+}
+
 static uint32_t trnHash(uint32_t seg, int64_t step, uint32_t from, uint32_t to) {
     uint64_t x = ((uint64_t)seg * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)step * 0xc2b2ae3d27d4eb4fULL) ^
                  ((uint64_t)from * 0x165667b19e3779f9ULL) ^ ((uint64_t)to * 0x27d4eb2f165667c5ULL);
@@ -632,7 +656,7 @@ static int trnRowFor(trn_table *pT, uint32_t seg, int64_t step, uint32_t from, u
 ** pass over the users. The gaps of transitions that have a next step are
 ** kept as (row, gap) pairs for the medians, then grouped by row.
 */
-static int trnBuild(jrn_cursor *pCur, char **pzErr) {
+static int trnBuild(jrn_cursor *pCur, int isStats, char **pzErr) {
     lp_users *pIt = &pCur->it;
     lp_shaper *pSh = &pCur->sh;
     trn_table T;
@@ -646,11 +670,17 @@ static int trnBuild(jrn_cursor *pCur, char **pzErr) {
         int keep;
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
         if (rc || !keep) continue;
-        for (uint32_t k = 0; k < pSh->nStep && rc == SQLITE_OK; k++) {
-            const lp_step *pS = &pSh->aStep[k];
-            uint32_t to = k + 1 < pSh->nStep ? pS[1].label : LP_NONE;
+        /* transitions: a row per (segment, step, from, to); stats: a row per
+        ** (segment, first program) and one per segment (from = LP_NONE),
+        ** counting step 1's transition to anything (to = LP_NONE) */
+        uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
+        for (uint32_t k = 0; k < nRowKeys && rc == SQLITE_OK; k++) {
+            const lp_step *pS = &pSh->aStep[isStats ? 0 : k];
+            uint32_t kStep = isStats ? 0 : k;
+            uint32_t to = kStep + 1 < pSh->nStep ? pS[1].label : LP_NONE;
+            uint32_t from = isStats && k == 1 ? LP_NONE : pS->label;
             int64_t iRow;
-            rc = trnRowFor(&T, pSh->segment, (int64_t)k + 1, pS->label, to, &iRow);
+            rc = trnRowFor(&T, pSh->segment, (int64_t)kStep + 1, from, isStats ? LP_NONE : to, &iRow);
             if (rc) break;
             T.aRow[iRow].users++;
             if (to == LP_NONE) continue;
@@ -708,8 +738,29 @@ static int trnBuild(jrn_cursor *pCur, char **pzErr) {
     for (int64_t r = 0; r < T.nRow; r++) {
         trn_row *pR = &T.aRow[r];
         pR->segRank = pR->segment == LP_NONE ? 0 : aSegRank[pR->segment] + 1;
-        pR->fromRank = aLabelRank[trnLabelIndex(pD, pR->from)];
+        /* stats: the segment's total row (from = LP_NONE) comes last */
+        pR->fromRank = pR->from == LP_NONE ? 0xffffffffu : aLabelRank[trnLabelIndex(pD, pR->from)];
         pR->toRank = pR->to == LP_NONE ? 0 : aLabelRank[trnLabelIndex(pD, pR->to)] + 1;
+    }
+
+    if (isStats) {
+        /* share: users of the row / users of its segment; the order:
+        ** segment, the total row last, users descending, program */
+        for (int64_t r = 0; r < T.nRow; r++) {
+            trn_row *pR = &T.aRow[r];
+            pR->toRank = pR->from == LP_NONE ? 1 : 0;
+        }
+        qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnStatsCmp);
+        for (int64_t r = 0; r < T.nRow;) {
+            int64_t e = r;
+            while (e < T.nRow && T.aRow[e].segRank == T.aRow[r].segRank) e++;
+            for (int64_t i = r; i < e; i++) T.aRow[i].groupUsers = T.aRow[e - 1].users;
+            r = e;
+        }
+        pCur->aRow = T.aRow;
+        pCur->nRow = T.nRow;
+        T.aRow = NULL;
+        goto done;
     }
 
     /* share: users of the row / users at (segment, step, from) */
@@ -939,8 +990,8 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
         pCur->hasShaper = 1;
     }
     if (rc == SQLITE_OK) {
-        if (pTab->eKind == JRN_TRANSITIONS) {
-            rc = trnBuild(pCur, &zErr);
+        if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_STATS) {
+            rc = trnBuild(pCur, pTab->eKind == JRN_STATS, &zErr);
         } else if (pTab->eKind == JRN_PROFILE) {
             rc = profBuild(pCur, &zErr);
         } else {
@@ -962,7 +1013,7 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
 static int jrnEof(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
-    if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_PROFILE) return pCur->iRow >= pCur->nRow;
+    if (JRN_IS_AGGREGATE(pTab->eKind)) return pCur->iRow >= pCur->nRow;
     return pCur->it.pData == NULL || pCur->it.eof;
 }
 
@@ -970,7 +1021,7 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
     pCur->iRowid++;
-    if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_PROFILE) {
+    if (JRN_IS_AGGREGATE(pTab->eKind)) {
         pCur->iRow++;
         return SQLITE_OK;
     }
@@ -1145,6 +1196,22 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
     }
     if (pTab->eKind == JRN_TRANSITIONS) {
         jrnColumnTransition(pCur, ctx, i);
+    } else if (pTab->eKind == JRN_STATS) {
+        const trn_row *pR = &pCur->aRow[pCur->iRow];
+        switch (i) {
+            case 0: jrnResultSegment(ctx, pCur->it.pData, pR->segment); break;
+            case 1: jrnResultLabel(ctx, &pCur->sh, pR->from); break;
+            case 2: sqlite3_result_int64(ctx, pR->users); break;
+            case 3: sqlite3_result_double(ctx, (double)pR->users / (double)pR->groupUsers); break;
+            case 4: sqlite3_result_int64(ctx, pR->nDays); break;
+            case 5: sqlite3_result_double(ctx, (double)pR->nDays / (double)pR->users); break;
+            case 6:
+                if (pR->nDays) sqlite3_result_double(ctx, pR->sumDays / (double)pR->nDays);
+                break;
+            default:
+                if (pR->nDays) sqlite3_result_double(ctx, pR->medianDays);
+                break;
+        }
     } else if (pTab->eKind == JRN_PROFILE) {
         const prof_row *pR = &pCur->aProf[pCur->iRow];
         if (i == 0) {
@@ -1187,6 +1254,7 @@ JRN_MODULE(jrnJourneysModule, jrnConnectJourneys)
 JRN_MODULE(jrnStepsModule, jrnConnectSteps)
 JRN_MODULE(jrnTransitionsModule, jrnConnectTransitions)
 JRN_MODULE(jrnProfileModule, jrnConnectProfile)
+JRN_MODULE(jrnStatsModule, jrnConnectStats)
 
 int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn, void (*xFree)(void *)) {
     static const struct {
@@ -1198,6 +1266,7 @@ int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn, void (*xFree)(void 
         {"program_steps", &jrnStepsModule},
         {"program_transitions", &jrnTransitionsModule},
         {"enrollment_profile", &jrnProfileModule},
+        {"first_program_stats", &jrnStatsModule},
     };
     /* The first module owns pConn: SQLite frees it with that module (at
     ** once if its registration fails), so no module ever outlives it. */

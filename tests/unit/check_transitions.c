@@ -208,6 +208,35 @@ START_TEST(test_no_segment) {
 }
 END_TEST
 
+/* first_program_stats (rule 9's counting, per segment and first program):
+** users, share of the segment, continued, rate, mean and median days to
+** step 2; a total row per segment (program NULL) comes last in it. */
+START_TEST(test_first_program_stats) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at, kind);"
+             "INSERT INTO e VALUES"
+             " (1,'A','2020-01-01','s'),(1,'B','2020-01-11','s'),"
+             " (2,'A','2020-01-01','s'),(2,'C','2020-01-21','s'),"
+             " (3,'A','2020-01-01','s'),(6,'B','2020-01-01','s'),(6,'A','2020-01-02 12:00','s'),"
+             " (4,'F','2020-01-01','p'),(4,'A','2020-01-05','p'),"
+             " (5,'F','2020-01-01','p');");
+    /* s: A has users 1,2,3 (gaps 10, 20 days), B has user 6 (1.5 days);
+    **    segment total: 4 users, 3 continued, gaps 10, 20, 1.5: mean 10.5, median 10
+    ** p: F has users 4 (4 days) and 5 */
+    lpt_assert_rows(db, "SELECT * FROM first_program_stats('e', 'user_id', 'program', 'enrolled_at', 'kind')",
+                    "p|F|2|1|1|0.5|4|4\n"
+                    "p|NULL|2|1|1|0.5|4|4\n"
+                    "s|A|3|0.75|2|0.6666666667|15|15\n"
+                    "s|B|1|0.25|1|1|1.5|1.5\n"
+                    "s|NULL|4|1|3|0.75|10.5|10\n");
+    /* without a segment: one group */
+    lpt_assert_rows(db, "SELECT segment, program, users, continued FROM first_program_stats('e')",
+                    "NULL|A|3|2\nNULL|F|2|1\nNULL|B|1|1\nNULL|NULL|6|4\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_transitions_suite(void) {
     Suite *s = suite_create("transitions");
     TCase *tc = tcase_create("Core");
@@ -217,6 +246,7 @@ Suite *make_transitions_suite(void) {
     tcase_add_test(tc, test_three_steps);
     tcase_add_test(tc, test_medians);
     tcase_add_test(tc, test_tie_group_labels);
+    tcase_add_test(tc, test_first_program_stats);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Shaping");
