@@ -199,6 +199,7 @@ typedef struct lp_step {
 typedef struct lp_shaper {
     const lp_data *pData;
     const lp_shape_spec *pSpec;
+    int ignoreSegments;      /* the data has segments the query did not ask for */
     lp_strtab groups;        /* tie-group labels */
     uint32_t *aMemberOff;    /* group g's members: aMember[aMemberOff[g]..[g+1]) */
     uint32_t *aMember;

@@ -18,7 +18,8 @@
 ** So the data read for (source, user_col, program_col, time_col,
 ** segment_col, bad_times) is kept on the connection and reused by later
 ** queries, whatever their ties/repeats/since/until/within_days, while
-** nothing that could change it has happened.
+** nothing that could change it has happened. Data read with a segment
+** column also serves the same query without one.
 **
 ** HOW VALIDITY IS KNOWN
 **   Before each use the cache computes a token:
@@ -51,7 +52,8 @@
 
 struct lp_cache_entry {
     lp_cache_entry *pNext;
-    char *zKey;
+    char *zKey;       /* source, columns and bad_times, without segment_col */
+    char *zSegment;   /* segment_col read, or NULL */
     char *zToken;
     lp_data *pData;
 };
@@ -60,6 +62,7 @@ static void cacheEntryFree(lp_conn *pConn, lp_cache_entry *p) {
     pConn->nCacheByte -= p->pData->nByteUsed;
     learnpath_data_unref(p->pData);
     sqlite3_free(p->zKey);
+    sqlite3_free(p->zSegment);
     sqlite3_free(p->zToken);
     sqlite3_free(p);
 }
@@ -72,13 +75,22 @@ void learnpath_cache_clear(lp_conn *pConn) {
     }
 }
 
-/* Key of a source spec: every argument that changes what is read. */
+/*
+** Key of a source spec: every argument that changes what is read, but the
+** segment column: data read with a segment serves a query without one too
+** (its functions then ignore the segments, see lp_shaper.ignoreSegments).
+*/
 static char *cacheKey(const lp_source_spec *p) {
-    return sqlite3_mprintf("%d|%d:%s|%d:%s|%d:%s|%d:%s|%s", p->skipBadTimes,
-                           (int)strlen(p->zSource), p->zSource, (int)strlen(p->zUserCol),
-                           p->zUserCol, (int)strlen(p->zProgramCol), p->zProgramCol,
-                           (int)strlen(p->zTimeCol), p->zTimeCol,
-                           p->zSegmentCol ? p->zSegmentCol : "\x01(none)");
+    return sqlite3_mprintf("%d|%d:%s|%d:%s|%d:%s|%d:%s", p->skipBadTimes, (int)strlen(p->zSource),
+                           p->zSource, (int)strlen(p->zUserCol), p->zUserCol,
+                           (int)strlen(p->zProgramCol), p->zProgramCol, (int)strlen(p->zTimeCol),
+                           p->zTimeCol);
+}
+
+/* Can an entry read with segment column zHave serve a query for zWant? */
+static int cacheSegmentServes(const char *zHave, const char *zWant) {
+    if (zWant == NULL) return 1;
+    return zHave != NULL && strcmp(zHave, zWant) == 0;
 }
 
 /* Run a one-value PRAGMA on schema zDb and append its value to pOut. */
@@ -160,7 +172,7 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
             cacheEntryFree(pConn, pEntry);
             continue;
         }
-        if (strcmp(pEntry->zKey, zKey) == 0) {
+        if (strcmp(pEntry->zKey, zKey) == 0 && cacheSegmentServes(pEntry->zSegment, p->zSegmentCol)) {
             *pp = pEntry->pNext;
             pEntry->pNext = pConn->pCache;
             pConn->pCache = pEntry;
@@ -185,6 +197,13 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
         sqlite3_free(zKey);
         sqlite3_free(zToken);
         return SQLITE_OK;
+    }
+    pEntry->zSegment = NULL;
+    if (p->zSegmentCol && (pEntry->zSegment = sqlite3_mprintf("%s", p->zSegmentCol)) == NULL) {
+        sqlite3_free(pEntry);
+        sqlite3_free(zKey);
+        sqlite3_free(zToken);
+        return SQLITE_OK; /* not caching is always correct */
     }
     pEntry->zKey = zKey;
     pEntry->zToken = zToken;

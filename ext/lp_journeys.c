@@ -825,6 +825,7 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
     lp_users *pIt = &pCur->it;
     const lp_data *pD = pIt->pData;
     int64_t nDup = 0, nTied = 0, nRepeat = 0, tMin = 0, tMax = 0, nUser = 0, nEv = 0;
+    int hasSeg = pD->aSeg != NULL && pCur->src.zSegmentCol != NULL;
     uint32_t *aMark = NULL, nMark = 0, stamp = 0;
     prof_row *a;
     int n = 0, rc = SQLITE_OK;
@@ -858,7 +859,7 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
             if (pD->aT[i] < tMin) tMin = pD->aT[i];
             if (pD->aT[i] > tMax) tMax = pD->aT[i];
             if (i > i0 && pD->aT[i] == pD->aT[i - 1] && pD->aProg[i] == pD->aProg[i - 1] &&
-                (!pD->aSeg || pD->aSeg[i] == pD->aSeg[i - 1])) {
+                (!hasSeg || pD->aSeg[i] == pD->aSeg[i - 1])) {
                 nDup++;
             }
             if (i > i0 && pD->aT[i] == pD->aT[i0] && pD->aProg[i] != pD->aProg[i0]) tied = 1;
@@ -884,8 +885,8 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
     a[n].iValue = pD->programs.n;
     a[n++].zDetail = profNames(&pD->programs);
     a[n].zFinding = "segments";
-    a[n].iValue = pD->segments.n;
-    a[n++].zDetail = profNames(&pD->segments);
+    a[n].iValue = hasSeg ? pD->segments.n : 0;
+    a[n++].zDetail = hasSeg ? profNames(&pD->segments) : NULL;
     a[n].zFinding = "first_time";
     if (nEv) {
         learnpath_format_time(tMin, zTime);
@@ -928,7 +929,7 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
     a[n].zFinding = "duplicate_rows";
     a[n].iValue = nDup;
     a[n++].zDetail = sqlite3_mprintf("rows repeating another row's user, program and time%s",
-                                     pD->aSeg ? " and segment" : "");
+                                     hasSeg ? " and segment" : "");
     a[n].zFinding = "tied_users";
     a[n].iValue = nTied;
     a[n++].zDetail = sqlite3_mprintf("users whose first instant holds several programs");
@@ -936,7 +937,7 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
     a[n].iValue = nRepeat;
     a[n++].zDetail = sqlite3_mprintf("users who enrolled in a program more than once");
     for (int i = 0; i < n; i++) {
-        if ((i == 3 && pD->programs.n && !a[i].zDetail) || (i == 4 && pD->segments.n && !a[i].zDetail) ||
+        if ((i == 3 && pD->programs.n && !a[i].zDetail) || (i == 4 && hasSeg && pD->segments.n && !a[i].zDetail) ||
             (i >= 11 && !a[i].zDetail)) {
             rc = SQLITE_NOMEM;
         }
@@ -988,6 +989,8 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     if (rc == SQLITE_OK) {
         rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pCur->shape);
         pCur->hasShaper = 1;
+        /* cached data read with a segment column serves a query without */
+        pCur->sh.ignoreSegments = pCur->src.zSegmentCol == NULL;
     }
     if (rc == SQLITE_OK) {
         if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_STATS) {

@@ -185,7 +185,7 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         if (pD->aProg[i] != pD->aProg[i0]) pSh->tied = 1;
     }
     pSh->segment = LP_NONE;
-    for (uint32_t i = i0; pD->aSeg && i < i1; i++) {
+    for (uint32_t i = i0; pD->aSeg && !pSh->ignoreSegments && i < i1; i++) {
         if (pD->aSeg[i] != LP_NONE) {
             pSh->segment = pD->aSeg[i];
             break;

@@ -349,6 +349,22 @@ START_TEST(test_hostile_arguments) {
 }
 END_TEST
 
+/* The cache: data read with a segment column serves a query without one,
+** which then shows no segments (README "Cache and memory settings"). */
+START_TEST(test_cache_segment_superset) {
+    sqlite3 *db = ct_open();
+    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e', 'user_id', "
+                        "'program', 'enrolled_at', 'user_type')",
+                    "p|F|1\np|NULL|1\ns|A|2\ns|NULL|2\n");
+    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e')",
+                    "NULL|A|2\nNULL|F|1\nNULL|NULL|3\n");
+    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'segments'",
+                    "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one entry served all */
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_trust_suite(void) {
     Suite *s = suite_create("trust");
     TCase *tc = tcase_create("Views");
@@ -364,6 +380,7 @@ Suite *make_trust_suite(void) {
     tcase_add_test(tc, test_r5_r6_messages);
     tcase_add_test(tc, test_r7_plan);
     tcase_add_test(tc, test_r8_aggregate_no_rows);
+    tcase_add_test(tc, test_cache_segment_superset);
     suite_add_tcase(s, tc);
     tc = tcase_create("Hostile");
     tcase_set_timeout(tc, 60);
