@@ -358,9 +358,12 @@ START_TEST(test_cache_segment_superset) {
                     "p|F|1\np|NULL|1\ns|A|2\ns|NULL|2\n");
     lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e')",
                     "NULL|A|2\nNULL|F|1\nNULL|NULL|3\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one entry served both */
+    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e', 'user_id', 'program', "
+                        "'enrolled_at', 'user_type') WHERE finding = 'segments'",
+                    "2\n");
     lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'segments'",
                     "0\n");
-    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one entry served all */
     sqlite3_close(db);
 }
 END_TEST
