@@ -25,9 +25,13 @@
 **   Before each use the cache computes a token:
 **     - sqlite3_total_changes(): rows written by this connection;
 **     - for every database in PRAGMA database_list (main, temp, attached):
-**       its name, PRAGMA data_version (commits by other connections and
-**       processes) and PRAGMA schema_version (DDL: tables dropped and
-**       recreated, views redefined, ...).
+**       its name and file, PRAGMA data_version (commits by other
+**       connections and processes) and PRAGMA schema_version (DDL: tables
+**       dropped and recreated, views redefined, ...).
+**   Nothing is cached (and every entry is dropped) while an in-memory
+**   database is attached or any database was loaded by sqlite3_deserialize:
+**   their contents can be replaced with no counter moving. A main database
+**   in memory is fine: only this connection can change it.
 **   An entry is used only when its token equals the current one; any other
 **   entry is freed at once. Attaching or detaching a database changes the
 **   list, hence the token.
@@ -113,28 +117,50 @@ static int cachePragma(sqlite3 *db, const char *zDb, const char *zPragma, sqlite
     return rc;
 }
 
-/* The current validity token (see the header comment). */
+/*
+** Can this database's contents change without the token noticing? An
+** attached in-memory database can be swapped for another with the same
+** name and counters (DETACH, ATTACH ':memory:'), and sqlite3_deserialize()
+** replaces a database's contents wholesale (it runs on the memdb VFS).
+*/
+static int cacheUntracked(sqlite3 *db, const char *zDb, const char *zFile) {
+    sqlite3_vfs *pVfs = NULL;
+    if (zFile[0] == 0 && strcmp(zDb, "main") != 0 && strcmp(zDb, "temp") != 0) return 1;
+    if (sqlite3_file_control(db, zDb, SQLITE_FCNTL_VFS_POINTER, &pVfs) == SQLITE_OK && pVfs &&
+        pVfs->zName && strcmp(pVfs->zName, "memdb") == 0) {
+        return 1;
+    }
+    return 0;
+}
+
+/*
+** The current validity token (see the header comment); *pzToken stays NULL
+** when some database's changes cannot be tracked (then nothing is cached).
+*/
 static int cacheToken(sqlite3 *db, char **pzToken) {
     sqlite3_str *pOut = sqlite3_str_new(db);
     sqlite3_stmt *pList = NULL;
-    int rc;
+    int rc, isUntracked = 0;
     *pzToken = NULL;
     sqlite3_str_appendf(pOut, "%d", sqlite3_total_changes(db));
     rc = sqlite3_prepare_v2(db, "PRAGMA database_list", -1, &pList, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(pList)) == SQLITE_ROW) {
         const char *zDb = (const char *)sqlite3_column_text(pList, 1);
-        if (!zDb) {
+        const char *zFile = (const char *)sqlite3_column_text(pList, 2);
+        if (!zDb || !zFile) {
             rc = SQLITE_NOMEM;
             break;
         }
-        sqlite3_str_appendf(pOut, ";%d:%s", (int)strlen(zDb), zDb);
+        if (cacheUntracked(db, zDb, zFile)) isUntracked = 1;
+        /* the file too: another file attached under the same name */
+        sqlite3_str_appendf(pOut, ";%d:%s:%d:%s", (int)strlen(zDb), zDb, (int)strlen(zFile), zFile);
         rc = cachePragma(db, zDb, "data_version", pOut);
         if (rc == SQLITE_OK) rc = cachePragma(db, zDb, "schema_version", pOut);
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
     sqlite3_finalize(pList);
     if (rc == SQLITE_OK) rc = sqlite3_str_errcode(pOut);
-    if (rc) {
+    if (rc || isUntracked) {
         sqlite3_free(sqlite3_str_finish(pOut));
         return rc;
     }
@@ -157,6 +183,12 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
     zKey = cacheKey(p);
     if (!zKey) return SQLITE_NOMEM;
     rc = cacheToken(db, &zToken);
+    if (rc == SQLITE_OK && zToken == NULL) {
+        /* untracked databases attached: no entry can be trusted now */
+        sqlite3_free(zKey);
+        learnpath_cache_clear(pConn);
+        return learnpath_data_read(db, p, ppData, pzErr);
+    }
     if (rc) {
         /* The token could not be had (e.g. locked, interrupted): read as if
         ** there were no cache; a real problem surfaces from the read. */
