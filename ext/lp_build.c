@@ -283,10 +283,11 @@ static int buildReadKey(build_state *s, sqlite3_stmt *pStmt, lp_key *pKey, int *
             return SQLITE_OK;
         }
         default: {
+            /* the length first: after a failed conversion the value is NULL */
+            int n = sqlite3_column_bytes(pStmt, 0);
             const void *z = pKey->eType == SQLITE_TEXT
                                 ? (const void *)sqlite3_column_text(pStmt, 0)
                                 : sqlite3_column_blob(pStmt, 0);
-            int n = sqlite3_column_bytes(pStmt, 0);
             int rc;
             if (n == 0) {
                 *pEmpty = 1;
@@ -405,14 +406,14 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t
 */
 static int buildTextId(sqlite3_stmt *pStmt, int iCol, lp_strtab *pTab, uint32_t *piLast,
                        uint32_t *piOut) {
-    const char *z = (const char *)sqlite3_column_text(pStmt, iCol);
+    const char *z;
     int n, rc;
     *piOut = LP_NONE;
-    if (z == NULL) {
-        /* NULL, or out of memory converting a value to text */
-        return sqlite3_column_type(pStmt, iCol) == SQLITE_NULL ? SQLITE_OK : SQLITE_NOMEM;
-    }
+    /* the type first: a value whose conversion to text fails reads as NULL */
+    if (sqlite3_column_type(pStmt, iCol) == SQLITE_NULL) return SQLITE_OK;
+    z = (const char *)sqlite3_column_text(pStmt, iCol);
     n = sqlite3_column_bytes(pStmt, iCol);
+    if (z == NULL) return n ? SQLITE_NOMEM : SQLITE_OK; /* an empty blob may give NULL */
     if (n == 0) return SQLITE_OK;
     if (*piLast != LP_NONE && LP_STRLEN(pTab, *piLast) == n &&
         memcmp(LP_STR(pTab, *piLast), z, (size_t)n) == 0) {

@@ -414,8 +414,10 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     zTies = azArgDefault[ARG_TIES];
     pVal = pCur->apArg[ARG_TIES];
     if (pVal) {
-        zTies = (const char *)sqlite3_value_text(pVal);
-        if (!zTies && sqlite3_value_type(pVal) != SQLITE_NULL) return SQLITE_NOMEM;
+        /* the type first: a failed conversion to text leaves a NULL */
+        int isNull = sqlite3_value_type(pVal) == SQLITE_NULL;
+        zTies = isNull ? NULL : (const char *)sqlite3_value_text(pVal);
+        if (!zTies && !isNull) return SQLITE_NOMEM;
     }
     if (zTies && sqlite3_stricmp(zTies, "group") == 0) {
         q->ties = LP_TIES_GROUP;
@@ -428,8 +430,10 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     zRepeats = azArgDefault[ARG_REPEATS];
     pVal = pCur->apArg[ARG_REPEATS];
     if (pVal) {
-        zRepeats = (const char *)sqlite3_value_text(pVal);
-        if (!zRepeats && sqlite3_value_type(pVal) != SQLITE_NULL) return SQLITE_NOMEM;
+        /* the type first: a failed conversion to text leaves a NULL */
+        int isNull = sqlite3_value_type(pVal) == SQLITE_NULL;
+        zRepeats = isNull ? NULL : (const char *)sqlite3_value_text(pVal);
+        if (!zRepeats && !isNull) return SQLITE_NOMEM;
     }
     if (zRepeats && sqlite3_stricmp(zRepeats, "collapse") == 0) {
         q->repeats = LP_REPEATS_COLLAPSE;
@@ -444,8 +448,10 @@ static int jrnParams(jrn_vtab *pTab, jrn_cursor *pCur) {
     zBad = azArgDefault[ARG_BAD_TIMES];
     pVal = pCur->apArg[ARG_BAD_TIMES];
     if (pVal) {
-        zBad = (const char *)sqlite3_value_text(pVal);
-        if (!zBad && sqlite3_value_type(pVal) != SQLITE_NULL) return SQLITE_NOMEM;
+        /* the type first: a failed conversion to text leaves a NULL */
+        int isNull = sqlite3_value_type(pVal) == SQLITE_NULL;
+        zBad = isNull ? NULL : (const char *)sqlite3_value_text(pVal);
+        if (!zBad && !isNull) return SQLITE_NOMEM;
     }
     if (zBad && sqlite3_stricmp(zBad, "error") == 0) {
         p->skipBadTimes = 0;

@@ -330,8 +330,9 @@ int learnpath_parse_time_value(sqlite3_value *pVal, lp_time_status *pStatus, int
     const char *z = NULL;
     int n = 0;
     if (eType == SQLITE_TEXT || eType == SQLITE_BLOB) {
-        z = (const char *)sqlite3_value_text(pVal);
+        /* the length first: a failed conversion would make the value NULL */
         n = sqlite3_value_bytes(pVal);
+        z = (const char *)sqlite3_value_text(pVal);
     }
     return timeParseTyped(eType, z, n, timeValueNum, pVal, 0, pStatus, pMs);
 }
@@ -342,9 +343,10 @@ int learnpath_parse_time_column(sqlite3_stmt *pStmt, int iCol, lp_time_status *p
     const char *z = NULL;
     int n = 0;
     if (eType == SQLITE_TEXT || eType == SQLITE_BLOB) {
+        /* the length first (no conversion for text and blobs): after a failed
+        ** conversion the value would read as NULL */
+        n = sqlite3_column_bytes(pStmt, iCol);
         z = (const char *)sqlite3_column_text(pStmt, iCol);
-        /* the length matters only for a text that starts with NUL (or none) */
-        n = z && z[0] ? 1 : sqlite3_column_bytes(pStmt, iCol);
     }
     return timeParseTyped(eType, z, n, timeColumnNum, pStmt, iCol, pStatus, pMs);
 }
