@@ -101,9 +101,9 @@ static const jrn_kind aJrnKind[] = {
      8},
     {"enrollment_profile", "finding TEXT,value,detail TEXT", 3},
     {"first_program_stats",
-     "segment TEXT,program TEXT,users INTEGER,share REAL,continued INTEGER,"
+     "segment TEXT,program TEXT,tied INTEGER,users INTEGER,share REAL,continued INTEGER,"
      "continue_rate REAL,avg_days_to_next REAL,median_days_to_next REAL",
-     8},
+     9},
 };
 
 /* Hidden argument columns, in call order. */
@@ -1210,11 +1210,15 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
         switch (i) {
             case 0: jrnResultSegment(ctx, pCur->it.pData, pR->segment); break;
             case 1: jrnResultLabel(ctx, &pCur->sh, pR->from); break;
-            case 2: sqlite3_result_int64(ctx, pR->users); break;
-            case 3: sqlite3_result_double(ctx, (double)pR->users / (double)pR->groupUsers); break;
-            case 4: sqlite3_result_int64(ctx, pR->nDays); break;
-            case 5: sqlite3_result_double(ctx, (double)pR->nDays / (double)pR->users); break;
-            case 6:
+            case 2:
+                /* a tie group (rule 4); NULL on the segment's total row */
+                if (pR->from != LP_NONE) sqlite3_result_int(ctx, (pR->from & LP_GROUP_BIT) != 0);
+                break;
+            case 3: sqlite3_result_int64(ctx, pR->users); break;
+            case 4: sqlite3_result_double(ctx, (double)pR->users / (double)pR->groupUsers); break;
+            case 5: sqlite3_result_int64(ctx, pR->nDays); break;
+            case 6: sqlite3_result_double(ctx, (double)pR->nDays / (double)pR->users); break;
+            case 7:
                 if (pR->nDays) sqlite3_result_double(ctx, pR->sumDays / (double)pR->nDays);
                 break;
             default:

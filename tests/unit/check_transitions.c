@@ -225,11 +225,16 @@ START_TEST(test_first_program_stats) {
     **    segment total: 4 users, 3 continued, gaps 10, 20, 1.5: mean 10.5, median 10
     ** p: F has users 4 (4 days) and 5 */
     lpt_assert_rows(db, "SELECT * FROM first_program_stats('e', 'user_id', 'program', 'enrolled_at', 'kind')",
-                    "p|F|2|1|1|0.5|4|4\n"
-                    "p|NULL|2|1|1|0.5|4|4\n"
-                    "s|A|3|0.75|2|0.6666666667|15|15\n"
-                    "s|B|1|0.25|1|1|1.5|1.5\n"
-                    "s|NULL|4|1|3|0.75|10.5|10\n");
+                    "p|F|0|2|1|1|0.5|4|4\n"
+                    "p|NULL|NULL|2|1|1|0.5|4|4\n"
+                    "s|A|0|3|0.75|2|0.6666666667|15|15\n"
+                    "s|B|0|1|0.25|1|1|1.5|1.5\n"
+                    "s|NULL|NULL|4|1|3|0.75|10.5|10\n");
+    /* a tie group is marked */
+    lpt_exec(db, "INSERT INTO e VALUES (7,'A','2020-06-01','p'),(7,'F','2020-06-01','p')");
+    lpt_assert_rows(db, "SELECT program, tied, users FROM first_program_stats('e', 'user_id', "
+                        "'program', 'enrolled_at', 'kind') WHERE segment = 'p'",
+                    "F|0|2\nA + F|1|1\nNULL|NULL|3\n");
     /* without a segment: one group */
     lpt_assert_rows(db, "SELECT segment, program, users, continued FROM first_program_stats('e')",
                     "NULL|A|3|2\nNULL|F|2|1\nNULL|B|1|1\nNULL|NULL|6|4\n");
