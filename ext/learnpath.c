@@ -60,6 +60,24 @@ static void connFree(void *p) {
     sqlite3_free(p);
 }
 
+/*
+** Is this same version of learnpath registered on db already? Loading it
+** again (each saved report starts with .load) must keep the connection's
+** state: registering the modules anew would drop the cache with the old
+** modules. A different version is registered over the old one.
+*/
+static int learnpathLoaded(sqlite3 *db) {
+    sqlite3_stmt *pStmt = NULL;
+    int isSame = 0;
+    if (sqlite3_prepare_v2(db, "SELECT learnpath_version()", -1, &pStmt, NULL) == SQLITE_OK &&
+        sqlite3_step(pStmt) == SQLITE_ROW) {
+        const char *z = (const char *)sqlite3_column_text(pStmt, 0);
+        isSame = z && strcmp(z, LEARNPATH_VERSION) == 0;
+    }
+    sqlite3_finalize(pStmt);
+    return isSame;
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #else
@@ -79,6 +97,7 @@ int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg,
         }
         return SQLITE_ERROR;
     }
+    if (learnpathLoaded(db)) return SQLITE_OK;
     rc = sqlite3_create_function(db, "learnpath_version", 0,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                  0, versionFunc, 0, 0);

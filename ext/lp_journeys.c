@@ -97,8 +97,8 @@ static const jrn_kind aJrnKind[] = {
      6},
     {"program_transitions",
      "segment TEXT,step INTEGER,from_program TEXT,to_program TEXT,users INTEGER,"
-     "share REAL,avg_days REAL,median_days REAL",
-     8},
+     "share REAL,avg_days REAL,median_days REAL,from_tied INTEGER,to_tied INTEGER",
+     10},
     {"enrollment_profile", "finding TEXT,value,detail TEXT", 3},
     {"first_program_stats",
      "segment TEXT,program TEXT,tied INTEGER,users INTEGER,share REAL,continued INTEGER,"
@@ -1184,8 +1184,12 @@ static void jrnColumnTransition(jrn_cursor *pCur, sqlite3_context *ctx, int i) {
         case 6:
             if (pR->nDays) sqlite3_result_double(ctx, pR->sumDays / (double)pR->nDays);
             break;
-        default:
+        case 7:
             if (pR->nDays) sqlite3_result_double(ctx, pR->medianDays);
+            break;
+        case 8: sqlite3_result_int(ctx, (pR->from & LP_GROUP_BIT) != 0); break;
+        default: /* to_tied: NULL when the users did not continue */
+            if (pR->to != LP_NONE) sqlite3_result_int(ctx, (pR->to & LP_GROUP_BIT) != 0);
             break;
     }
 }

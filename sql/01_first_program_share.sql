@@ -24,42 +24,46 @@
 .mode box
 
 .print 'Flagship vs ancillary first program, by user type'
-WITH firsts AS (
-    SELECT coalesce(segment, '(no user type)') AS user_type,
-           program AS first_program,
-           tied
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+-- first_program_stats() counts users per user type and first program in C
+-- (program NULL is its per-type total row, not needed here).
+WITH stats AS (
+    SELECT coalesce(segment, '(no user type)') AS user_type, program, tied, users
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE program IS NOT NULL
 ),
 kinds AS (
     SELECT user_type,
-           CASE WHEN tied THEN 3 WHEN first_program = 'Flagship' THEN 1 ELSE 2 END AS kind_order,
+           CASE WHEN tied THEN 3 WHEN program = 'Flagship' THEN 1 ELSE 2 END AS kind_order,
            CASE WHEN tied THEN 'Several at once'
-                WHEN first_program = 'Flagship' THEN 'Flagship'
-                ELSE 'Ancillary program' END AS starts_with
-    FROM firsts
+                WHEN program = 'Flagship' THEN 'Flagship'
+                ELSE 'Ancillary program' END AS starts_with,
+           users
+    FROM stats
 )
 SELECT user_type,
        starts_with,
-       count(*) AS users,
-       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY user_type), 1) AS pct_of_type
+       sum(users) AS users,
+       round(100.0 * sum(users) / sum(sum(users)) OVER (PARTITION BY user_type), 1) AS pct_of_type
 FROM kinds
 GROUP BY user_type, kind_order, starts_with
 ORDER BY user_type, kind_order;
 
 .print ''
 .print 'First program, by user type'
-WITH firsts AS (
+WITH stats AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
+           users
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE program IS NOT NULL
 )
 SELECT user_type,
        first_program,
        CASE WHEN first_program = 'Flagship' THEN 'flagship'
             WHEN first_program = '(several at once)' THEN 'several at once'
             ELSE 'ancillary' END AS kind,
-       count(*) AS users,
-       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY user_type), 1) AS pct_of_type
-FROM firsts
+       sum(users) AS users,
+       round(100.0 * sum(users) / sum(sum(users)) OVER (PARTITION BY user_type), 1) AS pct_of_type
+FROM stats
 GROUP BY user_type, first_program
 ORDER BY user_type, users DESC, first_program;

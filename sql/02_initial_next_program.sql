@@ -22,17 +22,13 @@
 .headers on
 .mode box
 
-WITH programs AS (
-    -- real program names; anything else in the output is a same-instant group
-    SELECT DISTINCT program FROM enrollments
-),
-step1 AS (
+WITH step1 AS (
+    -- from_tied/to_tied mark same-instant groups ('A + B', learnpath rule 4)
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN from_program IN (SELECT program FROM programs) THEN from_program
-                ELSE '(several at once)' END AS initial_program,
+           CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
            CASE WHEN to_program IS NULL THEN '(did not continue)'
-                WHEN to_program IN (SELECT program FROM programs) THEN to_program
-                ELSE '(several at once)' END AS next_program,
+                WHEN to_tied THEN '(several at once)'
+                ELSE to_program END AS next_program,
            users
     FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
     WHERE step = 1

@@ -15,55 +15,44 @@
 --   users who continued (empty when none did). '(all first programs)' rows
 --   total each user type; the '(all user types)' row totals everyone.
 --   '(several at once)' = users whose first step was two or more programs
---   at the same instant (learnpath rule 4). Consecutive repeats of one
+--   at the same instant (learnpath rule 4); when it folds more than one
+--   such combination its median is left empty (medians do not add up). Consecutive repeats of one
 --   program are not a continuation (rule 5, 'collapse').
 .load dist/learnpath
 .headers on
 .mode box
 
-WITH firsts AS (
+-- first_program_stats() aggregates in C: one row per user type and first
+-- program, and a total row per user type (program NULL); without a user
+-- type column it gives the grand total. Tie groups ('A + B') fold into
+-- '(several at once)'.
+WITH stats AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
-           next_program,
-           days_to_next
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
-),
--- every user three times: in their own group, their type's total, the grand total
-grouped AS (
-    SELECT user_type, first_program, next_program, days_to_next FROM firsts
+           CASE WHEN program IS NULL THEN '(all first programs)'
+                WHEN tied THEN '(several at once)'
+                ELSE program END AS first_program,
+           program IS NULL AS is_total,
+           users, continued, median_days_to_next
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
     UNION ALL
-    SELECT user_type, '(all first programs)', next_program, days_to_next FROM firsts
-    UNION ALL
-    SELECT '(all user types)', '(all first programs)', next_program, days_to_next FROM firsts
+    SELECT '(all user types)', '(all first programs)', 1,
+           users, continued, median_days_to_next
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE program IS NULL
 ),
-totals AS (
-    SELECT user_type, first_program,
-           count(*) AS users,
-           count(next_program) AS continued
-    FROM grouped
-    GROUP BY user_type, first_program
-),
--- median: the middle value, or the mean of the two middle values
-ranked AS (
-    SELECT user_type, first_program, days_to_next,
-           row_number() OVER (PARTITION BY user_type, first_program ORDER BY days_to_next) AS k,
-           count(*) OVER (PARTITION BY user_type, first_program) AS n
-    FROM grouped
-    WHERE days_to_next IS NOT NULL
-),
-medians AS (
-    SELECT user_type, first_program, avg(days_to_next) AS median_days
-    FROM ranked
-    WHERE k IN ((n + 1) / 2, (n + 2) / 2)
+folded AS (
+    SELECT user_type, first_program, max(is_total) AS is_total,
+           sum(users) AS users, sum(continued) AS continued,
+           -- a median is known for one group; several folded tie groups have none
+           CASE WHEN count(*) = 1 THEN max(median_days_to_next) END AS median_days_to_next
+    FROM stats
     GROUP BY user_type, first_program
 )
-SELECT t.user_type,
-       t.first_program,
-       t.users,
-       t.continued,
-       round(100.0 * t.continued / t.users, 1) AS pct_continued,
-       round(m.median_days, 1) AS median_days_to_next
-FROM totals AS t
-LEFT JOIN medians AS m USING (user_type, first_program)
-ORDER BY t.user_type = '(all user types)', t.user_type,
-         t.first_program = '(all first programs)', t.users DESC, t.first_program;
+SELECT user_type,
+       first_program,
+       users,
+       continued,
+       round(100.0 * continued / users, 1) AS pct_continued,
+       round(median_days_to_next, 1) AS median_days_to_next
+FROM folded
+ORDER BY user_type = '(all user types)', user_type, is_total, users DESC, first_program;

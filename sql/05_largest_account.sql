@@ -78,16 +78,11 @@ ORDER BY user_type, users DESC, first_program;
 
 .print ''
 .print 'Largest account: initial -> next program, by user type'
-WITH programs AS (
-    SELECT DISTINCT program FROM largest_account_enrollments
-),
-step1 AS (
+WITH step1 AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN from_program IN (SELECT program FROM programs) THEN from_program
-                ELSE '(several at once)' END AS initial_program,
+           CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
            CASE WHEN to_program IS NULL THEN '(did not continue)'
-                WHEN to_program IN (SELECT program FROM programs) THEN to_program
-                ELSE '(several at once)' END AS next_program,
+                WHEN to_tied THEN '(several at once)' ELSE to_program END AS next_program,
            users
     FROM program_transitions('largest_account_enrollments',
                              'user_id', 'program', 'enrolled_at', 'user_type')

@@ -27,15 +27,10 @@ WHERE account = (
     LIMIT 1
 );
 
-WITH programs AS (
-    SELECT DISTINCT program FROM largest_account_enrollments
-),
-step1 AS (
-    SELECT CASE WHEN from_program IN (SELECT program FROM programs) THEN from_program
-                ELSE '(several at once)' END AS initial_program,
+WITH step1 AS (
+    SELECT CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
            CASE WHEN to_program IS NULL THEN NULL
-                WHEN to_program IN (SELECT program FROM programs) THEN to_program
-                ELSE '(several at once)' END AS next_program,
+                WHEN to_tied THEN '(several at once)' ELSE to_program END AS next_program,
            users
     FROM program_transitions('largest_account_enrollments',
                              'user_id', 'program', 'enrolled_at')

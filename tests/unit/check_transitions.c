@@ -52,21 +52,21 @@ static sqlite3 *ctr_open(void) {
 START_TEST(test_all_rows) {
     sqlite3 *db = ctr_open();
     lpt_assert_rows(db, "SELECT * FROM " CTR_CALL,
-                    "NULL|1|A + B|C|1|1|1.5|1.5\n"
-                    "NULL|1|C|NULL|1|0.5|NULL|NULL\n"
-                    "NULL|1|C|A|1|0.5|10|10\n"
-                    "NULL|2|A|NULL|1|1|NULL|NULL\n"
-                    "NULL|2|C|NULL|1|1|NULL|NULL\n"
-                    "pro|1|A|B|3|0.75|5|4\n"
-                    "pro|1|A|C|1|0.25|1|1\n"
-                    "pro|1|B|NULL|1|1|NULL|NULL\n"
-                    "pro|2|B|NULL|2|0.6666666667|NULL|NULL\n"
-                    "pro|2|B|C|1|0.3333333333|3|3\n"
-                    "pro|2|C|NULL|1|1|NULL|NULL\n"
-                    "pro|3|C|NULL|1|1|NULL|NULL\n"
-                    "stu|1|A|B|4|0.8|4.75|4\n"
-                    "stu|1|A|NULL|1|0.2|NULL|NULL\n"
-                    "stu|2|B|NULL|4|1|NULL|NULL\n");
+                    "NULL|1|A + B|C|1|1|1.5|1.5|1|0\n"
+                    "NULL|1|C|NULL|1|0.5|NULL|NULL|0|NULL\n"
+                    "NULL|1|C|A|1|0.5|10|10|0|0\n"
+                    "NULL|2|A|NULL|1|1|NULL|NULL|0|NULL\n"
+                    "NULL|2|C|NULL|1|1|NULL|NULL|0|NULL\n"
+                    "pro|1|A|B|3|0.75|5|4|0|0\n"
+                    "pro|1|A|C|1|0.25|1|1|0|0\n"
+                    "pro|1|B|NULL|1|1|NULL|NULL|0|NULL\n"
+                    "pro|2|B|NULL|2|0.6666666667|NULL|NULL|0|NULL\n"
+                    "pro|2|B|C|1|0.3333333333|3|3|0|0\n"
+                    "pro|2|C|NULL|1|1|NULL|NULL|0|NULL\n"
+                    "pro|3|C|NULL|1|1|NULL|NULL|0|NULL\n"
+                    "stu|1|A|B|4|0.8|4.75|4|0|0\n"
+                    "stu|1|A|NULL|1|0.2|NULL|NULL|0|NULL\n"
+                    "stu|2|B|NULL|4|1|NULL|NULL|0|NULL\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -111,9 +111,9 @@ START_TEST(test_three_steps) {
                  "INSERT INTO t VALUES (1, 'Intro', '2020-01-01 00:00'),"
                  " (1, 'Core', '2020-01-01 06:00'), (1, 'Expert', '2020-01-03 06:00');");
     lpt_assert_rows(db, "SELECT * FROM program_transitions('t')",
-                    "NULL|1|Intro|Core|1|1|0.25|0.25\n"
-                    "NULL|2|Core|Expert|1|1|2|2\n"
-                    "NULL|3|Expert|NULL|1|1|NULL|NULL\n");
+                    "NULL|1|Intro|Core|1|1|0.25|0.25|0|0\n"
+                    "NULL|2|Core|Expert|1|1|2|2|0|0\n"
+                    "NULL|3|Expert|NULL|1|1|NULL|NULL|0|NULL\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -154,10 +154,10 @@ START_TEST(test_tie_group_labels) {
         " (1, 'Y', '2020-01-02'), (2, 'X', '2020-01-01'), (2, 'Y', '2020-01-03'),"
         " (2, 'Z', '2020-01-03'), (2, 'Q', '2020-01-04');");
     lpt_assert_rows(db, "SELECT * FROM program_transitions('t')",
-                    "NULL|1|X|Y + Z|2|1|1.5|1.5\n"
-                    "NULL|2|Y + Z|NULL|1|0.5|NULL|NULL\n"
-                    "NULL|2|Y + Z|Q|1|0.5|1|1\n"
-                    "NULL|3|Q|NULL|1|1|NULL|NULL\n");
+                    "NULL|1|X|Y + Z|2|1|1.5|1.5|0|1\n"
+                    "NULL|2|Y + Z|NULL|1|0.5|NULL|NULL|1|NULL\n"
+                    "NULL|2|Y + Z|Q|1|0.5|1|1|1|0\n"
+                    "NULL|3|Q|NULL|1|1|NULL|NULL|0|NULL\n");
     /* ties='name': X > Y > Z with a 0-day step */
     lpt_assert_rows(db,
         "SELECT step, from_program, to_program, users, avg_days FROM program_transitions"
@@ -230,14 +230,14 @@ START_TEST(test_first_program_stats) {
                     "s|A|0|3|0.75|2|0.6666666667|15|15\n"
                     "s|B|0|1|0.25|1|1|1.5|1.5\n"
                     "s|NULL|NULL|4|1|3|0.75|10.5|10\n");
-    /* a tie group is marked */
+
+    /* without a segment: one group */
+    lpt_assert_rows(db, "SELECT segment, program, users, continued FROM first_program_stats('e')",
+                    "NULL|A|3|2\nNULL|F|2|1\nNULL|B|1|1\nNULL|NULL|6|4\n");    /* a tie group is marked */
     lpt_exec(db, "INSERT INTO e VALUES (7,'A','2020-06-01','p'),(7,'F','2020-06-01','p')");
     lpt_assert_rows(db, "SELECT program, tied, users FROM first_program_stats('e', 'user_id', "
                         "'program', 'enrolled_at', 'kind') WHERE segment = 'p'",
                     "F|0|2\nA + F|1|1\nNULL|NULL|3\n");
-    /* without a segment: one group */
-    lpt_assert_rows(db, "SELECT segment, program, users, continued FROM first_program_stats('e')",
-                    "NULL|A|3|2\nNULL|F|2|1\nNULL|B|1|1\nNULL|NULL|6|4\n");
     sqlite3_close(db);
 }
 END_TEST
