@@ -75,6 +75,12 @@ static int learnpathLoaded(sqlite3 *db) {
         isSame = z && strcmp(z, LEARNPATH_VERSION) == 0;
     }
     sqlite3_finalize(pStmt);
+    if (!isSame) {
+        /* The failed check left "no such function" as the connection's last
+        ** error, and sqlite3_open() fails when an auto-extension leaves an
+        ** error behind: a statement that succeeds clears it. */
+        sqlite3_exec(db, "SELECT 1", 0, 0, 0);
+    }
     return isSame;
 }
 

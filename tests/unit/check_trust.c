@@ -368,6 +368,20 @@ START_TEST(test_cache_segment_superset) {
 }
 END_TEST
 
+/* Loading learnpath again on a connection (each saved report starts with
+** .load) keeps its state: the cache survives, and the connection stays
+** usable with no error left behind. */
+START_TEST(test_load_twice_keeps_cache) {
+    sqlite3 *db = ct_open();
+    char *zErr = NULL;
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "3\n");
+    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_errcode(db), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_trust_suite(void) {
     Suite *s = suite_create("trust");
     TCase *tc = tcase_create("Views");
@@ -384,6 +398,7 @@ Suite *make_trust_suite(void) {
     tcase_add_test(tc, test_r7_plan);
     tcase_add_test(tc, test_r8_aggregate_no_rows);
     tcase_add_test(tc, test_cache_segment_superset);
+    tcase_add_test(tc, test_load_twice_keeps_cache);
     suite_add_tcase(s, tc);
     tc = tcase_create("Hostile");
     tcase_set_timeout(tc, 60);
