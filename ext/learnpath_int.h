@@ -163,6 +163,8 @@ typedef struct lp_data {
     int64_t aBadRowid[LP_BAD_SAMPLES];     /* their rowids, or -1 */
     int hasRowid;
     int isCacheable;         /* reads no virtual table (lp_cache.c) */
+    void *pMemo;             /* results computed from this data (lp_journeys.c) */
+    void (*xMemoFree)(void *); /* frees pMemo with the data */
     int64_t nByteUsed;       /* approximate heap held */
 } lp_data;
 

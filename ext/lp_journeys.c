@@ -153,6 +153,48 @@ typedef struct trn_row {
     int64_t iDay;       /* first of this row's gaps in the gap array */
 } trn_row;
 
+/*
+** A finished aggregate (program_transitions, first_program_stats) kept with
+** the source data it was computed from, so the same query again on unchanged
+** data costs almost nothing. The data is immutable and dropped by the cache
+** when anything changes, and its memos with it. The shaper owns the
+** tie-group labels the rows refer to.
+*/
+typedef struct jrn_memo {
+    struct jrn_memo *pNext;
+    int nRef;
+    jrn_kind_id eKind;
+    int ignoreSegments;
+    lp_shape_spec shape;
+    lp_shaper sh;
+    trn_row *aRow;
+    int64_t nRow;
+} jrn_memo;
+
+static void jrnMemoUnref(jrn_memo *p) {
+    if (p == NULL || --p->nRef > 0) return;
+    learnpath_shaper_free(&p->sh);
+    sqlite3_free(p->aRow);
+    sqlite3_free(p);
+}
+
+/* lp_data.xMemoFree: drop the data's reference to each of its memos. */
+static void jrnMemoListFree(void *pList) {
+    jrn_memo *p = pList;
+    while (p) {
+        jrn_memo *pNext = p->pNext;
+        jrnMemoUnref(p);
+        p = pNext;
+    }
+}
+
+static int jrnShapeSpecEq(const lp_shape_spec *a, const lp_shape_spec *b) {
+    return a->hasSince == b->hasSince && (!a->hasSince || a->since == b->since) &&
+           a->hasUntil == b->hasUntil && (!a->hasUntil || a->until == b->until) &&
+           a->hasWithin == b->hasWithin && (!a->hasWithin || a->withinDays == b->withinDays) &&
+           a->ties == b->ties && a->repeats == b->repeats;
+}
+
 /* One row of enrollment_profile. */
 typedef struct prof_row {
     const char *zFinding;
@@ -169,8 +211,10 @@ typedef struct jrn_cursor {
     lp_users it;                    /* the source's users, in user_id order */
     lp_shaper sh;                   /* the current user's journey */
     int hasShaper;
-    trn_row *aRow;                  /* program_transitions */
-    int64_t nRow;
+    trn_row *aRow;                  /* program_transitions, first_program_stats: */
+    int64_t nRow;                   /*   the rows of pMemo */
+    jrn_memo *pMemo;
+    const lp_shaper *pLabels;       /* whose labels the rows use */
     struct prof_row *aProf;         /* enrollment_profile */
     uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
@@ -284,8 +328,14 @@ static void jrnCursorReset(jrn_cursor *pCur) {
     if (pCur->hasShaper) learnpath_shaper_free(&pCur->sh);
     pCur->hasShaper = 0;
     learnpath_users_close(&pCur->it);
-    sqlite3_free(pCur->aRow);
+    if (pCur->pMemo) {
+        jrnMemoUnref(pCur->pMemo);
+        pCur->pMemo = NULL;
+    } else {
+        sqlite3_free(pCur->aRow);
+    }
     pCur->aRow = NULL;
+    pCur->pLabels = NULL;
     if (pCur->aProf) {
         for (int64_t i = 0; i < pCur->nRow; i++) {
             sqlite3_free(pCur->aProf[i].zValue);
@@ -966,6 +1016,55 @@ static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
     return SQLITE_OK;
 }
 
+/*
+** program_transitions and first_program_stats: the memo of the same query
+** on the same data if there is one, else compute the rows and keep them as
+** a memo with the data (not when streaming: that data is one user's).
+*/
+static int jrnAggregate(jrn_cursor *pCur, jrn_kind_id eKind, char **pzErr) {
+    lp_data *pD = pCur->it.pData;
+    int isStream = pCur->it.pStream != NULL;
+    jrn_memo *pMemo;
+    int rc;
+    for (pMemo = isStream ? NULL : pD->pMemo; pMemo; pMemo = pMemo->pNext) {
+        if (pMemo->eKind == eKind && pMemo->ignoreSegments == pCur->sh.ignoreSegments &&
+            jrnShapeSpecEq(&pMemo->shape, &pCur->shape)) {
+            break;
+        }
+    }
+    if (pMemo == NULL) {
+        rc = trnBuild(pCur, eKind == JRN_STATS, pzErr);
+        if (rc) return rc;
+        pMemo = sqlite3_malloc64(sizeof(*pMemo));
+        if (!pMemo) return SQLITE_NOMEM;
+        memset(pMemo, 0, sizeof(*pMemo));
+        pMemo->eKind = eKind;
+        pMemo->ignoreSegments = pCur->sh.ignoreSegments;
+        pMemo->shape = pCur->shape;
+        pMemo->sh = pCur->sh; /* the memo takes the shaper and the rows */
+        pMemo->sh.pSpec = &pMemo->shape;
+        memset(&pCur->sh, 0, sizeof(pCur->sh));
+        pCur->hasShaper = 0;
+        pMemo->aRow = pCur->aRow;
+        pMemo->nRow = pCur->nRow;
+        pMemo->nRef = 1;
+        if (!isStream) {
+            /* the data keeps a reference too */
+            pMemo->nRef++;
+            pMemo->pNext = pD->pMemo;
+            pD->pMemo = pMemo;
+            pD->xMemoFree = jrnMemoListFree;
+        }
+    } else {
+        pMemo->nRef++;
+    }
+    pCur->pMemo = pMemo;
+    pCur->aRow = pMemo->aRow;
+    pCur->nRow = pMemo->nRow;
+    pCur->pLabels = &pMemo->sh;
+    return SQLITE_OK;
+}
+
 static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxStr, int argc,
                      sqlite3_value **argv) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
@@ -1000,7 +1099,7 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     }
     if (rc == SQLITE_OK) {
         if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_STATS) {
-            rc = trnBuild(pCur, pTab->eKind == JRN_STATS, &zErr);
+            rc = jrnAggregate(pCur, pTab->eKind, &zErr);
         } else if (pTab->eKind == JRN_PROFILE) {
             rc = profBuild(pCur, &zErr);
         } else {
@@ -1177,8 +1276,8 @@ static void jrnColumnTransition(jrn_cursor *pCur, sqlite3_context *ctx, int i) {
     switch (i) {
         case 0: jrnResultSegment(ctx, pCur->it.pData, pR->segment); break;
         case 1: sqlite3_result_int64(ctx, pR->step); break;
-        case 2: jrnResultLabel(ctx, &pCur->sh, pR->from); break;
-        case 3: jrnResultLabel(ctx, &pCur->sh, pR->to); break;
+        case 2: jrnResultLabel(ctx, pCur->pLabels, pR->from); break;
+        case 3: jrnResultLabel(ctx, pCur->pLabels, pR->to); break;
         case 4: sqlite3_result_int64(ctx, pR->users); break;
         case 5: sqlite3_result_double(ctx, (double)pR->users / (double)pR->groupUsers); break;
         case 6:
@@ -1213,7 +1312,7 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
         const trn_row *pR = &pCur->aRow[pCur->iRow];
         switch (i) {
             case 0: jrnResultSegment(ctx, pCur->it.pData, pR->segment); break;
-            case 1: jrnResultLabel(ctx, &pCur->sh, pR->from); break;
+            case 1: jrnResultLabel(ctx, pCur->pLabels, pR->from); break;
             case 2:
                 /* a tie group (rule 4); NULL on the segment's total row */
                 if (pR->from != LP_NONE) sqlite3_result_int(ctx, (pR->from & LP_GROUP_BIT) != 0);
