@@ -25,9 +25,11 @@
 **   Before each use the cache computes a token:
 **     - sqlite3_total_changes(): rows written by this connection;
 **     - for every database in PRAGMA database_list (main, temp, attached):
-**       its name and file, PRAGMA data_version (commits by other
-**       connections and processes) and PRAGMA schema_version (DDL: tables
-**       dropped and recreated, views redefined, ...).
+**       its name and file (with the file's device, inode, size and
+**       modification time, where the system has stat()), PRAGMA
+**       data_version (commits by other connections and processes) and
+**       PRAGMA schema_version (DDL: tables dropped and recreated, views
+**       redefined, ...).
 **   Nothing is cached (and every entry is dropped) while an in-memory
 **   database is attached or any database was loaded by sqlite3_deserialize:
 **   their contents can be replaced with no counter moving. A main database
@@ -48,7 +50,13 @@
 **   reference, so an entry dropped while a query reads it lives until the
 **   query ends.
 */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* struct stat's st_mtim */
+#endif
 #include <string.h>
+#ifndef _WIN32
+#include <sys/stat.h>
+#endif
 
 #include "learnpath_int.h"
 
@@ -134,6 +142,25 @@ static int cacheUntracked(sqlite3 *db, const char *zDb, const char *zFile) {
 }
 
 /*
+** The identity of a database file: another file put at the same path while
+** it was detached (and attached again) differs in inode, size or time even
+** when SQLite's counters happen to match.
+*/
+static void cacheFileIdentity(const char *zFile, sqlite3_str *pOut) {
+#ifndef _WIN32
+    struct stat st;
+    if (zFile[0] && stat(zFile, &st) == 0) {
+        sqlite3_str_appendf(pOut, ":%llu.%llu.%lld.%lld.%ld", (unsigned long long)st.st_dev,
+                            (unsigned long long)st.st_ino, (long long)st.st_size,
+                            (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    }
+#else
+    (void)zFile;
+    (void)pOut;
+#endif
+}
+
+/*
 ** The current validity token (see the header comment); *pzToken stays NULL
 ** when some database's changes cannot be tracked (then nothing is cached).
 */
@@ -154,6 +181,7 @@ static int cacheToken(sqlite3 *db, char **pzToken) {
         if (cacheUntracked(db, zDb, zFile)) isUntracked = 1;
         /* the file too: another file attached under the same name */
         sqlite3_str_appendf(pOut, ";%d:%s:%d:%s", (int)strlen(zDb), zDb, (int)strlen(zFile), zFile);
+        cacheFileIdentity(zFile, pOut);
         rc = cachePragma(db, zDb, "data_version", pOut);
         if (rc == SQLITE_OK) rc = cachePragma(db, zDb, "schema_version", pOut);
     }
