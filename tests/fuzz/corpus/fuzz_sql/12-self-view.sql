@@ -1,0 +1,2 @@
+SELECT * FROM selfv;
+SELECT * FROM first_program('selfv');

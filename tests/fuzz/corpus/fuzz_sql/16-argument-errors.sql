@@ -1,0 +1,11 @@
+SELECT * FROM first_program;
+SELECT * FROM first_program(NULL);
+SELECT * FROM first_program('');
+SELECT * FROM first_program(42);
+SELECT * FROM first_program(x'00');
+SELECT * FROM first_program('e', NULL);
+SELECT * FROM first_program('e', '');
+SELECT * FROM first_program('e', 'nosuch');
+SELECT * FROM program_steps('e') WHERE ties = 'maybe';
+SELECT * FROM program_steps('e') WHERE ties = NULL;
+SELECT * FROM program_steps('e') WHERE repeats = 7;

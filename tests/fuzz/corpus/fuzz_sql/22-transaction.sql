@@ -1,0 +1,12 @@
+BEGIN;
+SELECT count(*) FROM first_program('e');
+INSERT INTO e VALUES (99, 'Flagship', '2021-01-01', NULL, NULL);
+SELECT count(*) FROM first_program('e');
+ROLLBACK;
+SELECT count(*) FROM first_program('e');
+SAVEPOINT a;
+DELETE FROM e;
+SELECT count(*) FROM first_program('e');
+ROLLBACK TO a;
+RELEASE a;
+SELECT count(*) FROM first_program('e');

@@ -1,0 +1,10 @@
+SELECT count(*), count(DISTINCT user_id), min(enrolled_at), max(enrolled_at) FROM sample_enrollments(300, 9);
+SELECT * FROM sample_enrollments(3);
+SELECT * FROM sample_enrollments(0);
+SELECT * FROM sample_enrollments(-1);
+SELECT * FROM sample_enrollments(10000001);
+SELECT * FROM sample_enrollments('many');
+SELECT * FROM sample_enrollments(2.5);
+SELECT * FROM sample_enrollments(5, -9223372036854775808);
+SELECT * FROM sample_enrollments WHERE users = 2 AND seed = 'x';
+SELECT * FROM sample_enrollments;

@@ -1,0 +1,930 @@
+/*
+** oom.c - out-of-memory loop over every learnpath function.
+**
+**   build/oom/oom [-v] [-j1] [-k NAME,...] [-d SQLDIR]
+**   (-k: run only the scenarios whose name contains one of the items; an
+**   item "=name" must match the whole name; -v prints each reference;
+**   -j1: run the two modes one after the other, not in two processes)
+**   (`make test-oom` builds it with the extension compiled in and runs it
+**   from the repository root.)
+**
+** HOW IT WORKS
+**   Before sqlite3_initialize() the program fetches SQLite's allocator with
+**   SQLITE_CONFIG_GETMALLOC, wraps xMalloc and xRealloc with a countdown and
+**   installs the wrapper with SQLITE_CONFIG_MALLOC; lookaside is switched
+**   off (SQLITE_CONFIG_LOOKASIDE 0, 0) and memory statistics on, so every
+**   allocation of SQLite and of the extension passes through the wrapper
+**   and is counted in SQLITE_STATUS_MEMORY_USED.
+**
+**   For each scenario (a fixture and a query), a reference run without
+**   faults gives the expected text. Then for N = 1, 2, 3, ...:
+**     1. open a fresh :memory: connection, register learnpath (calling
+**        sqlite3_learnpath_init directly) and build the fixture, with the
+**        wrapper disarmed;
+**     2. arm it: allocation N fails (mode "once"), or every allocation from
+**        N on fails (mode "persist");
+**     3. run the query, collecting every row as text (with the C library's
+**        malloc, so the harness itself never draws on SQLite's allocator);
+**     4. disarm, close (sqlite3_close must return SQLITE_OK) and check that
+**        SQLITE_STATUS_MEMORY_USED is back to its value before the run
+**        (zero: nothing is left when no connection is open).
+**   A run passes when it produced exactly the reference text, or stopped
+**   with SQLITE_NOMEM ("out of memory") while a fault had fired. Anything
+**   else is a failure: a different text (a silent short or altered result),
+**   another error while a fault fired, any error or difference when no
+**   fault fired, a close that is not SQLITE_OK, or memory left over. The
+**   loop ends at the first N whose run completes without any fault firing:
+**   N - 1 allocation points were exercised.
+**
+**   A scenario's query may hold several statements. A statement that fails
+**   with an ordinary error (the reference expects some: bad arguments, bad
+**   data) is recorded as "ERROR: <message>" and the next one runs; the
+**   first statement that fails with SQLITE_NOMEM ends the run.
+**
+**   One allowance: SQLite marks a few of its own allocations "benign" and
+**   absorbs their failure; one of them copies a failed statement's message
+**   into the connection, so the error code survives and the message becomes
+**   the code's generic text ("SQL logic error"). When every fault that fired
+**   was benign (SQLITE_TESTCTRL_BENIGN_MALLOC_HOOKS tells), an expected
+**   error line may come back ending in such a generic text instead.
+**
+**   Scenarios whose function is not registered in this build print SKIP.
+**   The saved reports (every .sql file of sql/, dot-commands dropped) run
+**   on a table of sample_enrollments(20, 7).
+**
+**   With more than one CPU, the "persist" loop of a scenario runs in a child
+**   process (fork, between runs: no connection is open) while the "once"
+**   loop runs here; the times printed are wall-clock.
+**
+**   The last line is "N passed, M failed" (N counts scenario x mode); the
+**   exit status is 0 only when nothing failed.
+*/
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+
+/* ------------------------------------------------------ failing allocator */
+
+static sqlite3_mem_methods oomOrig; /* SQLite's own allocator */
+
+static struct {
+    int armed;          /* count and fail allocations */
+    int persist;        /* fail every allocation from iFail on */
+    long long iFail;    /* 1-based number of the allocation to fail */
+    long long nCall;    /* allocations seen while armed */
+    long long nFired;   /* faults injected */
+    long long nBenign;  /* of which inside a benign-malloc region */
+    int benignDepth;    /* SQLite's sqlite3BeginBenignMalloc() nesting */
+} oom;
+
+static int oomShouldFail(void) {
+    if (!oom.armed) return 0;
+    oom.nCall++;
+    if (oom.nCall == oom.iFail || (oom.persist && oom.nCall > oom.iFail)) {
+        oom.nFired++;
+        if (oom.benignDepth > 0) oom.nBenign++;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+** SQLite marks some allocations "benign": their failure is absorbed where
+** they happen. One of them copies a statement's error message into the
+** connection (sqlite3VdbeTransferError); when it fails, the statement's
+** error code survives but sqlite3_errmsg() falls back to the code's
+** generic text. The hooks (SQLITE_TESTCTRL_BENIGN_MALLOC_HOOKS) tell the
+** harness whether a fault fell inside such a region.
+*/
+static void oomBenignBegin(void) {
+    oom.benignDepth++;
+}
+
+static void oomBenignEnd(void) {
+    oom.benignDepth--;
+}
+
+static void *oomMalloc(int n) {
+    if (oomShouldFail()) return NULL;
+    return oomOrig.xMalloc(n);
+}
+
+static void *oomRealloc(void *p, int n) {
+    if (oomShouldFail()) return NULL;
+    return oomOrig.xRealloc(p, n);
+}
+
+static void oomArm(long long iFail, int persist) {
+    oom.iFail = iFail;
+    oom.persist = persist;
+    oom.nCall = 0;
+    oom.nFired = 0;
+    oom.nBenign = 0;
+    oom.armed = 1;
+}
+
+static void oomDisarm(void) {
+    oom.armed = 0;
+}
+
+static int oomInstall(void) {
+    static sqlite3_mem_methods wrap;
+    if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &oomOrig) != SQLITE_OK) return 0;
+    wrap = oomOrig;
+    wrap.xMalloc = oomMalloc;
+    wrap.xRealloc = oomRealloc;
+    if (sqlite3_config(SQLITE_CONFIG_MALLOC, &wrap) != SQLITE_OK) return 0;
+    if (sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) != SQLITE_OK) return 0;
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1) != SQLITE_OK) return 0;
+    if (sqlite3_initialize() != SQLITE_OK) return 0;
+    sqlite3_test_control(SQLITE_TESTCTRL_BENIGN_MALLOC_HOOKS, oomBenignBegin, oomBenignEnd);
+    return 1;
+}
+
+static sqlite3_int64 memUsed(void) {
+    sqlite3_int64 cur = 0, hi = 0;
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &cur, &hi, 0);
+    return cur;
+}
+
+/* ------------------------------------------------- text buffer (libc) */
+
+typedef struct buf {
+    char *z;
+    size_t n, nAlloc;
+} buf;
+
+static void bufAppend(buf *b, const char *z, size_t n) {
+    if (b->n + n + 1 > b->nAlloc) {
+        size_t nNew = b->nAlloc ? b->nAlloc * 2 : 256;
+        while (nNew < b->n + n + 1) nNew *= 2;
+        char *zNew = realloc(b->z, nNew);
+        if (!zNew) {
+            fprintf(stderr, "oom: the harness itself ran out of memory\n");
+            exit(2);
+        }
+        b->z = zNew;
+        b->nAlloc = nNew;
+    }
+    memcpy(b->z + b->n, z, n);
+    b->n += n;
+    b->z[b->n] = 0;
+}
+
+static void bufPrintf(buf *b, const char *zFmt, ...) {
+    char zSmall[256];
+    va_list ap;
+    int n;
+    va_start(ap, zFmt);
+    n = vsnprintf(zSmall, sizeof(zSmall), zFmt, ap);
+    va_end(ap);
+    if (n < (int)sizeof(zSmall)) {
+        bufAppend(b, zSmall, (size_t)n);
+        return;
+    }
+    char *zBig = malloc((size_t)n + 1);
+    if (!zBig) exit(2);
+    va_start(ap, zFmt);
+    vsnprintf(zBig, (size_t)n + 1, zFmt, ap);
+    va_end(ap);
+    bufAppend(b, zBig, (size_t)n);
+    free(zBig);
+}
+
+static void bufFree(buf *b) {
+    free(b->z);
+    memset(b, 0, sizeof(*b));
+}
+
+static const char *bufText(const buf *b) {
+    return b->z ? b->z : "";
+}
+
+/* ------------------------------------------------------------ running */
+
+/* What running some SQL gave. */
+typedef struct outcome {
+    buf text;     /* rows, and "ERROR: msg" lines of ordinary errors */
+    int nomem;    /* stopped by SQLITE_NOMEM (or "out of memory") */
+    char zNomem[200]; /* where and how, for messages */
+} outcome;
+
+static int isNomem(sqlite3 *db, int rc) {
+    const char *zMsg = sqlite3_errmsg(db);
+    return (rc & 0xff) == SQLITE_NOMEM || (zMsg && strstr(zMsg, "out of memory") != NULL);
+}
+
+static void noteNomem(outcome *o, sqlite3 *db, int rc, const char *zWhere) {
+    o->nomem = 1;
+    snprintf(o->zNomem, sizeof(o->zNomem), "%s: rc=%d (%s) %s", zWhere, rc, sqlite3_errstr(rc),
+             sqlite3_errmsg(db));
+}
+
+/*
+** Append one row of pStmt. Returns 0, or 1 if a value could not be had
+** (sqlite3_column_* returned NULL for a non-NULL value: out of memory).
+*/
+static int appendRow(buf *b, sqlite3_stmt *pStmt) {
+    int nCol = sqlite3_column_count(pStmt);
+    for (int i = 0; i < nCol; i++) {
+        if (i) bufAppend(b, "|", 1);
+        switch (sqlite3_column_type(pStmt, i)) {
+            case SQLITE_NULL:
+                bufAppend(b, "NULL", 4);
+                break;
+            case SQLITE_INTEGER:
+                bufPrintf(b, "%lld", (long long)sqlite3_column_int64(pStmt, i));
+                break;
+            case SQLITE_FLOAT:
+                bufPrintf(b, "%.17g", sqlite3_column_double(pStmt, i));
+                break;
+            case SQLITE_TEXT: {
+                const unsigned char *z = sqlite3_column_text(pStmt, i);
+                int n = sqlite3_column_bytes(pStmt, i);
+                if (!z) return 1;
+                bufAppend(b, (const char *)z, (size_t)n);
+                break;
+            }
+            default: {
+                const unsigned char *p = sqlite3_column_blob(pStmt, i);
+                int n = sqlite3_column_bytes(pStmt, i);
+                if (!p && n > 0) return 1;
+                bufAppend(b, "x'", 2);
+                for (int k = 0; k < n; k++) bufPrintf(b, "%02x", p[k]);
+                bufAppend(b, "'", 1);
+                break;
+            }
+        }
+    }
+    bufAppend(b, "\n", 1);
+    return 0;
+}
+
+/*
+** Run every statement of zSql. Ordinary errors are recorded and the next
+** statement runs; SQLITE_NOMEM ends the run with o->nomem set.
+*/
+static void runSql(sqlite3 *db, const char *zSql, outcome *o) {
+    const char *zTail = zSql;
+    while (zTail && *zTail) {
+        sqlite3_stmt *pStmt = NULL;
+        const char *zNext = NULL;
+        int rc = sqlite3_prepare_v2(db, zTail, -1, &pStmt, &zNext);
+        if (rc != SQLITE_OK) {
+            if (isNomem(db, rc)) {
+                noteNomem(o, db, rc, "prepare");
+                return;
+            }
+            bufPrintf(&o->text, "ERROR: %s\n", sqlite3_errmsg(db));
+            /* a statement that does not parse: nothing after it can be
+            ** split off reliably, so stop as the shell would */
+            return;
+        }
+        zTail = zNext;
+        if (pStmt == NULL) continue; /* comment or white space */
+        while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+            if (appendRow(&o->text, pStmt)) {
+                rc = sqlite3_errcode(db);
+                noteNomem(o, db, rc ? rc : SQLITE_NOMEM, "column value");
+                if (!isNomem(db, rc)) {
+                    /* record it anyway: the caller checks that a fault fired */
+                    snprintf(o->zNomem, sizeof(o->zNomem),
+                             "column value NULL without SQLITE_NOMEM (rc=%d %s)", rc,
+                             sqlite3_errmsg(db));
+                }
+                sqlite3_finalize(pStmt);
+                return;
+            }
+        }
+        if (rc != SQLITE_DONE) {
+            if (isNomem(db, rc)) {
+                noteNomem(o, db, rc, "step");
+                sqlite3_finalize(pStmt);
+                return;
+            }
+            bufPrintf(&o->text, "ERROR: %s\n", sqlite3_errmsg(db));
+        }
+        sqlite3_finalize(pStmt);
+    }
+}
+
+/* ---------------------------------------------------------- scenarios */
+
+typedef struct scenario {
+    const char *zName;
+    const char *zFixture; /* run disarmed, after registration */
+    const char *zSql;     /* run armed */
+    int armInit;          /* register learnpath while armed, too */
+    const char *zNeeds;   /* function that must exist, else SKIP (or NULL) */
+} scenario;
+
+/*
+** The journey fixture: integer, real, text and blob user ids (42, 42.0 and
+** '42'), ties at the first instant and later, consecutive and later
+** repeats, segments (with NULL and empty values), times as text, Julian day
+** numbers and Unix seconds, rows rule 1 leaves out; a view, an attached
+** schema and a name holding a dot and a quote.
+*/
+#define FIX_JOURNEYS                                                                          \
+    "CREATE TABLE t(user_id, program TEXT, enrolled_at, seg TEXT);"                             \
+    "INSERT INTO t VALUES"                                                                      \
+    " (1, 'Flagship', '2021-01-01 10:00:00', 'student'),"                                       \
+    " (1, 'Program A', '2021-01-05 09:00:00', NULL),"                                           \
+    " (1, 'Program A', '2021-01-09 09:00:00', NULL),"                                           \
+    " (1, 'Flagship', '2021-03-01', 'professional'),"                                           \
+    " (2, 'Program C', '2021-02-01T08:00:00', ''),"                                             \
+    " (2, 'Program B', '2021-02-01 08:00', 'professional'),"                                    \
+    " (2, 'Flagship', '2021-06-01 08:00:00+02:00', NULL),"                                      \
+    " (2, 'Program D', '2021-06-01 06:00:00Z', NULL),"                                          \
+    " (2, 'Program E', '2021-06-01 06:00:00', NULL),"                                           \
+    " ('u3', 'Program A', 2459300.5, 'student'),"                                               \
+    " ('u3', 'Flagship', 1617279000, 'student'),"                                               \
+    " ('u3', 'Program A', '2021-09-30 23:59:59.999', NULL),"                                    \
+    " (42, 'Program B', '2020-12-31 23:00:00', 'student'),"                                     \
+    " (42.0, 'Program C', '2021-02-15 12:00:00', NULL),"                                        \
+    " ('42', 'Program B', '2021-01-20 12:00:00', 'professional'),"                              \
+    " (4.5, 'Program E', '2021-05-05', NULL),"                                                  \
+    " (x'0102', 'Flagship', '2021-07-07 07:07:07', 'student'),"                                 \
+    " (x'0102', 'Program B', '2021-11-07 07:07:07', 'student'),"                                \
+    " (NULL, 'Flagship', '2021-01-01', 'student'),"                                             \
+    " ('', 'Flagship', '2021-01-01', 'student'),"                                               \
+    " (5, NULL, '2021-01-01', 'student'),"                                                      \
+    " (5, '', '2021-01-01', 'student'),"                                                        \
+    " (5, 'Flagship', NULL, 'student'),"                                                        \
+    " (5, 'Flagship', '', 'student'),"                                                          \
+    " (6, 'Program A', '2022-01-01 00:00:00', NULL),"                                           \
+    " (6, 'Flagship', '2022-01-01 00:00:00', NULL),"                                            \
+    " (6, 'Program A', '2022-01-01 00:00:00', NULL),"                                           \
+    " (6, 'Program B', '2022-03-01 00:00:00', NULL),"                                           \
+    " (6, 'Program A', '2022-09-01 00:00:00', NULL);"                                           \
+    "CREATE VIEW v AS SELECT user_id AS uid, program AS prog, enrolled_at AS at, seg"           \
+    " FROM t WHERE program <> 'Program E';"                                                     \
+    "ATTACH ':memory:' AS aux;"                                                                 \
+    "CREATE TABLE aux.t2 AS SELECT * FROM main.t;"                                              \
+    "CREATE TABLE \"we\"\"ird.name\"(\"user id\", \"pro\"\"gram\", \"at\", \"seg\");"           \
+    "INSERT INTO \"we\"\"ird.name\" SELECT user_id, program, enrolled_at, seg FROM t;"          \
+    "CREATE TABLE t_bad(user_id, program, enrolled_at);"                                        \
+    "INSERT INTO t_bad VALUES (1, 'Flagship', '2021-01-01'), (2, 'Flagship', 'yesterday-ish');" \
+    "CREATE VIEW selfv AS SELECT user_id, program, started_at AS enrolled_at"                   \
+    " FROM program_steps('selfv');"
+
+/* The saved reports' table. */
+#define FIX_ENROLLMENTS "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(20, 7);"
+
+static const scenario aScenario[] = {
+    {"learnpath_version", "", "SELECT learnpath_version();", 0, NULL},
+    {"register", FIX_JOURNEYS,
+     "SELECT learnpath_version(); SELECT * FROM first_program('t');", 1, NULL},
+    {"first_program", FIX_JOURNEYS, "SELECT * FROM first_program('t');", 0, NULL},
+    {"program_journeys", FIX_JOURNEYS,
+     "SELECT * FROM program_journeys('t', 'user_id', 'program', 'enrolled_at', 'seg');", 0, NULL},
+    {"program_steps", FIX_JOURNEYS, "SELECT * FROM program_steps('t');", 0, NULL},
+    {"program_transitions", FIX_JOURNEYS,
+     "SELECT * FROM program_transitions('t', 'user_id', 'program', 'enrolled_at', 'seg');", 0,
+     NULL},
+    {"first_program ties=name repeats=keep", FIX_JOURNEYS,
+     "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE ties = 'name' AND repeats = 'keep';",
+     0, NULL},
+    {"program_journeys repeats=first_only within_days", FIX_JOURNEYS,
+     "SELECT * FROM program_journeys('t') WHERE repeats = 'first_only' AND within_days = 45;"
+     "SELECT user_id, path, repeats, within_days FROM program_journeys('t')"
+     " WHERE ties = 'name' AND within_days = 0.5;",
+     0, NULL},
+    {"program_steps since/until repeats=keep", FIX_JOURNEYS,
+     "SELECT * FROM program_steps('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE since = '2021-01-01' AND until = 2459500.5 AND repeats = 'keep';"
+     "SELECT * FROM program_steps('t') WHERE since = 1609459200 AND until = NULL;",
+     0, NULL},
+    {"program_transitions ties=name first_only within_days", FIX_JOURNEYS,
+     "SELECT * FROM program_transitions('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE ties = 'name' AND repeats = 'first_only' AND within_days = 100"
+     " AND since = '2020-06-01' AND until = '2022-06-01';",
+     0, NULL},
+    {"view as source", FIX_JOURNEYS,
+     "SELECT * FROM program_journeys('v', 'uid', 'prog', 'at', 'seg');"
+     "SELECT * FROM program_transitions('v', 'uid', 'prog', 'at');",
+     0, NULL},
+    {"schema-qualified source", FIX_JOURNEYS,
+     "SELECT * FROM first_program('aux.t2', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT count(*), sum(step) FROM program_steps('main.t');"
+     "SELECT * FROM program_transitions('temp.t') ;",
+     0, NULL},
+    {"quoted names", FIX_JOURNEYS,
+     "SELECT * FROM program_journeys('we\"ird.name', 'user id', 'pro\"gram', 'at', 'seg');", 0,
+     NULL},
+    {"xFilter again (join, correlated)", FIX_JOURNEYS,
+     "SELECT f.user_id, f.program, j.path FROM first_program('t') AS f"
+     " JOIN program_journeys('t') AS j ON j.user_id = f.user_id;"
+     "SELECT u.x, (SELECT group_concat(program, ',') FROM program_steps('t') AS s"
+     " WHERE s.user_id = u.x) FROM (SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 'u3') AS u;",
+     0, NULL},
+    {"insert from own source", FIX_JOURNEYS,
+     "INSERT INTO t(user_id, program, enrolled_at)"
+     " SELECT user_id, program || ' again', started_at FROM program_steps('t');"
+     "SELECT count(*), count(DISTINCT program) FROM t;",
+     0, NULL},
+    {"argument errors", FIX_JOURNEYS,
+     "SELECT * FROM first_program('t', 'nosuch');"
+     "SELECT * FROM program_steps('t_bad');"
+     "SELECT * FROM program_journeys('t') WHERE ties = 'maybe';"
+     "SELECT * FROM program_journeys('t') WHERE repeats = 7;"
+     "SELECT * FROM program_journeys('t') WHERE ties = 1.5;"
+     "SELECT * FROM program_transitions('t') WHERE within_days = -1;"
+     "SELECT * FROM program_steps('t') WHERE since = 'last week';"
+     "SELECT * FROM first_program('nosuch.t');"
+     "SELECT * FROM first_program(NULL);"
+     "SELECT * FROM first_program('');"
+     "SELECT * FROM program_steps;"
+     "SELECT * FROM first_program('t', 'user_id', NULL);",
+     0, NULL},
+    {"view reading itself", FIX_JOURNEYS, "SELECT * FROM selfv;", 0, NULL},
+    {"sample_enrollments", "",
+     "SELECT * FROM sample_enrollments(20, 7);"
+     "SELECT count(*) FROM sample_enrollments(3);"
+     "SELECT * FROM sample_enrollments('many');"
+     "SELECT * FROM sample_enrollments;",
+     0, NULL},
+    {"bad_times=skip", FIX_JOURNEYS,
+     "SELECT * FROM program_steps('t_bad') WHERE bad_times = 'skip';"
+     "SELECT * FROM first_program('t_bad') WHERE bad_times = 'maybe';",
+     0, NULL},
+    {"enrollment_profile", FIX_JOURNEYS,
+     "SELECT * FROM enrollment_profile('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM enrollment_profile('t_bad') WHERE bad_times = 'skip';",
+     0, "enrollment_profile"},
+    {"first_program_stats", FIX_JOURNEYS,
+     "SELECT * FROM first_program_stats('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM first_program_stats('t') WHERE ties = 'name' AND repeats = 'first_only';"
+     "SELECT * FROM first_program_stats('t');", /* again: memoized with the cached data */
+     0, "first_program_stats"},
+    {"streaming (memory budget)", FIX_JOURNEYS,
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM program_steps('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE ties = 'name' AND repeats = 'keep';"
+     "SELECT * FROM program_transitions('v', 'uid', 'prog', 'at') WHERE within_days = 40;"
+     "SELECT * FROM first_program('t_bad');"
+     "SELECT * FROM first_program('t_bad') WHERE bad_times = 'skip';",
+     0, "learnpath_memory_budget"},
+    {"cache reuse and invalidation", FIX_JOURNEYS,
+     "SELECT count(*) FROM first_program('t');"
+     "SELECT * FROM program_steps('t') WHERE ties = 'name';"
+     "SELECT * FROM program_journeys('t') WHERE repeats = 'keep';"
+     "INSERT INTO t VALUES (7, 'Flagship', '2021-08-01', 'student');"
+     "SELECT * FROM first_program('t');"
+     "SELECT learnpath_cache_limit(0) > 0;"
+     "SELECT count(*) FROM program_transitions('t');"
+     "SELECT learnpath_cache_limit(1000000);"
+     "SELECT count(*) FROM program_transitions('t');"
+     "SELECT learnpath_cache_clear() >= 0;", /* the count: 0 when an entry could not be made */
+     0, "learnpath_cache_clear"},
+    {"sankey_svg", FIX_JOURNEYS,
+     "SELECT sankey_svg(from_program, to_program, users, 'Journeys <&>')"
+     " FROM program_transitions('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT sankey_svg(from_program, to_program, users) FROM program_transitions('t') WHERE 0;"
+     "SELECT sankey_svg(program, seg, 1, 42) FROM t;",
+     0, "sankey_svg"},
+    {"bar_svg", FIX_JOURNEYS,
+     "SELECT bar_svg(program, segment, n, 'Programs') FROM"
+     " (SELECT program, segment, count(*) AS n FROM first_program('t', 'user_id', 'program',"
+     " 'enrolled_at', 'seg') GROUP BY 1, 2);"
+     "SELECT bar_svg(program, seg, user_id, NULL, 'stacked') FROM t;"
+     "SELECT bar_svg(program, NULL, 1) FROM t WHERE 0;"
+     "SELECT bar_svg(program, seg, 1, 't', 'sideways') FROM t;",
+     0, "bar_svg"},
+};
+
+/* -------------------------------------------------------------- a run */
+
+/*
+** Memory in use when no connection is open: 0 at the start. After a run
+** that leaked (already reported) it is moved up, so that one leak is not
+** reported again by every later run.
+*/
+static sqlite3_int64 gBase = 0;
+
+typedef struct run_result {
+    outcome out;
+    int initRc;         /* sqlite3_learnpath_init when armed, else 0 */
+    int closeRc;
+    sqlite3_int64 leaked;
+    long long nCall;    /* allocations while armed */
+    long long nFired;
+    long long nBenign;  /* faults fired inside benign-malloc regions */
+    char zSetupErr[300];
+    char zOpenStmt[600]; /* statements left unfinalized at close */
+} run_result;
+
+static void runResultFree(run_result *r) {
+    bufFree(&r->out.text);
+}
+
+/*
+** One run: fresh connection, fixture disarmed, query armed (iFail 0 = never
+** fail). Fills *r.
+*/
+static void runOnce(const scenario *s, long long iFail, int persist,
+                    run_result *r) {
+    sqlite3 *db = NULL;
+    char *zErr = NULL;
+    int rc;
+    memset(r, 0, sizeof(*r));
+    oomDisarm();
+    rc = sqlite3_open(":memory:", &db);
+    if (rc != SQLITE_OK) {
+        snprintf(r->zSetupErr, sizeof(r->zSetupErr), "open: %s", sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return;
+    }
+    if (!s->armInit) {
+        rc = sqlite3_learnpath_init(db, &zErr, NULL);
+        if (rc != SQLITE_OK) {
+            snprintf(r->zSetupErr, sizeof(r->zSetupErr), "init: %s", zErr ? zErr : "?");
+            sqlite3_free(zErr);
+            sqlite3_close(db);
+            return;
+        }
+    }
+    rc = sqlite3_exec(db, s->zFixture, 0, 0, &zErr);
+    if (rc != SQLITE_OK) {
+        snprintf(r->zSetupErr, sizeof(r->zSetupErr), "fixture: %s", zErr ? zErr : "?");
+        sqlite3_free(zErr);
+        sqlite3_close(db);
+        return;
+    }
+
+    if (iFail > 0) oomArm(iFail, persist);
+    else oomArm(0x7fffffffffffffffLL, 0);
+    if (s->armInit) {
+        zErr = NULL;
+        r->initRc = sqlite3_learnpath_init(db, &zErr, NULL);
+        if (r->initRc != SQLITE_OK) {
+            r->out.nomem = (r->initRc & 0xff) == SQLITE_NOMEM;
+            snprintf(r->out.zNomem, sizeof(r->out.zNomem), "init: rc=%d %s", r->initRc,
+                     zErr ? zErr : "(no message)");
+            if (!r->out.nomem) {
+                bufPrintf(&r->out.text, "ERROR: init: %s\n", zErr ? zErr : "?");
+            }
+        }
+        sqlite3_free(zErr);
+    }
+    if (r->initRc == SQLITE_OK) runSql(db, s->zSql, &r->out);
+    r->nCall = oom.nCall;
+    r->nFired = oom.nFired;
+    r->nBenign = oom.nBenign;
+    oomDisarm();
+
+    r->closeRc = sqlite3_close(db);
+    if (r->closeRc != SQLITE_OK) {
+        /* name the statements left open, then finalize them so that the
+        ** connection can close and later runs start clean */
+        sqlite3_stmt *pStmt;
+        size_t n = 0;
+        while ((pStmt = sqlite3_next_stmt(db, NULL)) != NULL) {
+            const char *zSql = sqlite3_sql(pStmt);
+            if (n < sizeof(r->zOpenStmt) - 1) {
+                n += (size_t)snprintf(r->zOpenStmt + n, sizeof(r->zOpenStmt) - n, "[%s] ",
+                                      zSql ? zSql : "?");
+            }
+            sqlite3_finalize(pStmt);
+        }
+        sqlite3_close(db);
+    }
+    r->leaked = memUsed() - gBase;
+}
+
+/* -------------------------------------------------------------- driver */
+
+static int gVerbose = 0;
+static int gParallel = 0; /* run the two modes of a scenario in two processes */
+static int gPassed = 0, gFailed = 0;
+
+/*
+** Does the reference say the function under test is not registered (or
+** has another signature than this scenario guesses)? Then SKIP.
+*/
+static int isMissingFunction(const char *zText, const char *zNeeds) {
+    if (!zNeeds) return 0;
+    return strstr(zText, "no such function") || strstr(zText, "wrong number of arguments") ||
+           strstr(zText, "no such table");
+}
+
+/* Is z (the rest of an "ERROR: " line) the generic text of some error code? */
+static int isGenericErrorText(const char *z, size_t n) {
+    for (int rc = 1; rc <= SQLITE_DONE; rc++) {
+        const char *zGeneric = sqlite3_errstr(rc);
+        if (zGeneric && strlen(zGeneric) == n && memcmp(zGeneric, z, n) == 0) return 1;
+    }
+    return 0;
+}
+
+/*
+** Does zGot match zRef? Exactly, except that when every fault that fired
+** was benign (see oomBenignBegin) an error line of the reference may come
+** back as another error line that ends with the generic text of an error
+** code ("ERROR: SQL logic error", "ERROR: f(): reading 'v': SQL logic
+** error"): SQLite lost a statement's message, learnpath reported what it got.
+*/
+static int sameResult(const char *zRef, const char *zGot, int lostMessageOk) {
+    if (strcmp(zRef, zGot) == 0) return 1;
+    if (!lostMessageOk) return 0;
+    while (*zRef && *zGot) {
+        const char *zRefEnd = strchr(zRef, '\n'), *zGotEnd = strchr(zGot, '\n');
+        size_t nRef = zRefEnd ? (size_t)(zRefEnd - zRef) : strlen(zRef);
+        size_t nGot = zGotEnd ? (size_t)(zGotEnd - zGot) : strlen(zGot);
+        int same = nRef == nGot && memcmp(zRef, zGot, nRef) == 0;
+        if (!same) {
+            /* the lost message may be a nested statement's, quoted at the
+            ** end of learnpath's own message ("...: reading 'v': SQL logic
+            ** error"): the line must end with the generic text */
+            size_t k = nGot;
+            if (nRef < 7 || strncmp(zRef, "ERROR: ", 7) != 0) return 0;
+            if (nGot < 7 || strncmp(zGot, "ERROR: ", 7) != 0) return 0;
+            while (k > 7 && !(zGot[k - 1] == ' ' && (k == 7 || zGot[k - 2] == ':'))) k--;
+            if (!isGenericErrorText(zGot + k, nGot - k)) return 0;
+        }
+        zRef += nRef + (zRefEnd ? 1 : 0);
+        zGot += nGot + (zGotEnd ? 1 : 0);
+    }
+    return *zRef == 0 && *zGot == 0;
+}
+
+/* Print the first line where zGot departs from zRef. */
+static void printFirstDifference(const char *zRef, const char *zGot) {
+    int iLine = 1;
+    while (*zRef && *zRef == *zGot) {
+        if (*zRef == '\n') iLine++;
+        zRef++;
+        zGot++;
+    }
+    while (iLine > 1 && zRef[-1] != '\n') {
+        zRef--;
+        zGot--;
+    }
+    const char *zRefEnd = strchr(zRef, '\n'), *zGotEnd = strchr(zGot, '\n');
+    printf("     first difference, line %d:\n       expected: %.*s\n       got:      %.*s\n", iLine,
+           zRefEnd ? (int)(zRefEnd - zRef) : (int)strlen(zRef), zRef,
+           zGotEnd ? (int)(zGotEnd - zGot) : (int)strlen(zGot), zGot);
+}
+
+static void reportRun(const char *zName, const char *zMode, long long n, const run_result *r,
+                      const char *zWhy, const char *zRef) {
+    printf("FAIL %s [%s] at allocation %lld: %s\n", zName, zMode, n, zWhy);
+    printf("     allocations seen %lld, faults fired %lld (%lld benign), close rc %d, "
+           "leaked %lld bytes\n",
+           r->nCall, r->nFired, r->nBenign, r->closeRc, (long long)r->leaked);
+    if (r->out.nomem) printf("     stopped by: %s\n", r->out.zNomem);
+    if (r->zOpenStmt[0]) printf("     left unfinalized: %s\n", r->zOpenStmt);
+    if (zRef) {
+        printFirstDifference(zRef, bufText(&r->out.text));
+        if (gVerbose) {
+            printf("     --- expected ---\n%s     --- got ---\n%s     ---\n", zRef,
+                   bufText(&r->out.text));
+        }
+    }
+}
+
+/* Run the loop of one scenario in one mode. Returns allocation points, -1 on failure. */
+static long long runLoop(const scenario *s, int persist, const char *zRef) {
+    const char *zMode = persist ? "persist" : "once";
+    for (long long n = 1;; n++) {
+        run_result r;
+        const char *zWhy = NULL;
+        int showRef = 0;
+        runOnce(s, n, persist, &r);
+        if (r.zSetupErr[0]) {
+            zWhy = r.zSetupErr;
+        } else if (r.closeRc != SQLITE_OK) {
+            zWhy = "sqlite3_close() did not return SQLITE_OK (a statement left unfinalized?)";
+        } else if (r.leaked != 0) {
+            zWhy = "memory still in use after close (leak on an error path)";
+        } else if (r.out.nomem) {
+            if (r.nFired == 0) zWhy = "SQLITE_NOMEM although no fault fired";
+            else if (strstr(r.out.zNomem, "without SQLITE_NOMEM")) zWhy = r.out.zNomem;
+        } else if (!sameResult(zRef, bufText(&r.out.text), r.nFired > 0 && r.nBenign == r.nFired)) {
+            zWhy = r.nFired ? "a fault fired and the result differs (not SQLITE_NOMEM)"
+                            : "result differs although no fault fired";
+            showRef = 1;
+        }
+        if (zWhy) {
+            reportRun(s->zName, zMode, n, &r, zWhy, showRef ? zRef : NULL);
+            runResultFree(&r);
+            gBase = memUsed();
+            return -1;
+        }
+        if (gVerbose > 1) {
+            printf("  %s [%s] n=%lld fired=%lld %s\n", s->zName, zMode, n, r.nFired,
+                   r.out.nomem ? r.out.zNomem : "same result");
+        }
+        if (r.nFired == 0) {
+            runResultFree(&r);
+            return n - 1;
+        }
+        runResultFree(&r);
+    }
+}
+
+/*
+** Is scenario zName selected by -k? zOnly is a comma-separated list of
+** substrings; an item starting with '=' must match the whole name.
+*/
+static int selected(const char *zName, const char *zOnly) {
+    const char *z = zOnly;
+    if (!zOnly) return 1;
+    while (*z) {
+        const char *zEnd = strchr(z, ',');
+        size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
+        if (n > 0 && z[0] == '=') {
+            if (strlen(zName) == n - 1 && memcmp(zName, z + 1, n - 1) == 0) return 1;
+        } else if (n > 0) {
+            for (const char *p = zName; *p; p++) {
+                if (strncmp(p, z, n) == 0) return 1;
+            }
+        }
+        z += n + (zEnd ? 1 : 0);
+    }
+    return 0;
+}
+
+static void runScenario(const scenario *s, const char *zOnly) {
+    run_result ref;
+    if (!selected(s->zName, zOnly)) return;
+    runOnce(s, 0, 0, &ref);
+    if (ref.zSetupErr[0] || ref.out.nomem || ref.closeRc != SQLITE_OK || ref.leaked) {
+        if (ref.zSetupErr[0] && s->zNeeds && isMissingFunction(ref.zSetupErr, s->zNeeds)) {
+            printf("SKIP %s: %s\n", s->zName, ref.zSetupErr);
+        } else {
+            printf("FAIL %s: reference run: %s%s close rc %d, leaked %lld\n", s->zName,
+                   ref.zSetupErr, ref.out.nomem ? ref.out.zNomem : "", ref.closeRc,
+                   (long long)ref.leaked);
+            gFailed += 2;
+        }
+        runResultFree(&ref);
+        gBase = memUsed();
+        return;
+    }
+    if (isMissingFunction(bufText(&ref.out.text), s->zNeeds)) {
+        const char *z = bufText(&ref.out.text);
+        const char *zNl = strchr(z, '\n');
+        printf("SKIP %s: %.*s\n", s->zName, zNl ? (int)(zNl - z) : (int)strlen(z), z);
+        runResultFree(&ref);
+        return;
+    }
+    if (gVerbose) printf("--- %s: reference (%lld allocations)\n%s", s->zName, ref.nCall,
+                         bufText(&ref.out.text));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long long nOnce, nPersist;
+    if (gParallel) {
+        /* the persist loop in a child process, the once loop here */
+        FILE *pOut = tmpfile();
+        pid_t pid;
+        fflush(stdout);
+        pid = pOut ? fork() : -1;
+        if (pid == 0) {
+            dup2(fileno(pOut), 1);
+            long long n = runLoop(s, 1, bufText(&ref.out.text));
+            printf("@@persist %lld\n", n);
+            fflush(stdout);
+            runResultFree(&ref);
+            exit(0);
+        }
+        nOnce = runLoop(s, 0, bufText(&ref.out.text));
+        nPersist = -1;
+        if (pid < 0) {
+            nPersist = runLoop(s, 1, bufText(&ref.out.text));
+        } else {
+            int status = 0;
+            char zLine[4096];
+            waitpid(pid, &status, 0);
+            fflush(stdout);
+            fseek(pOut, 0, SEEK_SET);
+            while (fgets(zLine, sizeof(zLine), pOut)) {
+                if (strncmp(zLine, "@@persist ", 10) == 0) nPersist = atoll(zLine + 10);
+                else fputs(zLine, stdout);
+            }
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                printf("FAIL %s [persist]: the child process died (status %d)\n", s->zName, status);
+                nPersist = -1;
+            }
+        }
+        if (pOut) fclose(pOut);
+    } else {
+        nOnce = runLoop(s, 0, bufText(&ref.out.text));
+        nPersist = runLoop(s, 1, bufText(&ref.out.text));
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (nOnce >= 0) gPassed++; else gFailed++;
+    if (nPersist >= 0) gPassed++; else gFailed++;
+    printf("%-4s %-50s %6lld allocation points (once %s, persist %s) %.2fs\n",
+           nOnce >= 0 && nPersist >= 0 ? "ok" : "FAIL", s->zName,
+           nOnce >= 0 ? nOnce : nPersist, nOnce >= 0 ? "ok" : "FAIL",
+           nPersist >= 0 ? "ok" : "FAIL", secs);
+    fflush(stdout);
+    runResultFree(&ref);
+}
+
+/* Read a saved report, dropping the shell's dot-commands. */
+static char *readReport(const char *zPath) {
+    FILE *f = fopen(zPath, "rb");
+    buf b = {0, 0, 0};
+    char zLine[4096];
+    if (!f) return NULL;
+    while (fgets(zLine, sizeof(zLine), f)) {
+        const char *z = zLine;
+        while (*z == ' ' || *z == '\t') z++;
+        if (*z == '.') continue;
+        bufAppend(&b, zLine, strlen(zLine));
+    }
+    fclose(f);
+    if (!b.z) bufAppend(&b, "", 0);
+    return b.z;
+}
+
+static int cmpStr(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void runReports(const char *zDir, const char *zOnly) {
+    DIR *d = opendir(zDir);
+    struct dirent *e;
+    char **azName = NULL;
+    size_t nName = 0;
+    if (!d) {
+        printf("SKIP saved reports: no directory %s\n", zDir);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".sql") != 0) continue;
+        azName = realloc(azName, (nName + 1) * sizeof(char *));
+        if (!azName) exit(2);
+        azName[nName++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(azName, nName, sizeof(char *), cmpStr);
+    for (size_t i = 0; i < nName; i++) {
+        char zPath[4096], zTitle[300];
+        snprintf(zPath, sizeof(zPath), "%s/%s", zDir, azName[i]);
+        snprintf(zTitle, sizeof(zTitle), "report %s", azName[i]);
+        char *zSql = readReport(zPath);
+        if (zSql) {
+            scenario s = {zTitle, FIX_ENROLLMENTS, zSql, 0, NULL};
+            runScenario(&s, zOnly);
+        } else {
+            printf("FAIL %s: cannot read\n", zPath);
+            gFailed += 2;
+        }
+        free(zSql);
+        free(azName[i]);
+    }
+    free(azName);
+}
+
+int main(int argc, char **argv) {
+    const char *zOnly = NULL, *zDir = "sql";
+    int jobs = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-v") == 0) {
+            gVerbose++;
+        } else if (strcmp(argv[i], "-k") == 0 && i + 1 < argc) {
+            zOnly = argv[++i];
+        } else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+            zDir = argv[++i];
+        } else if (strcmp(argv[i], "-j1") == 0) {
+            jobs = 1;
+        } else {
+            fprintf(stderr, "usage: %s [-v] [-j1] [-k NAME,...] [-d SQLDIR]\n", argv[0]);
+            return 2;
+        }
+    }
+    gParallel = jobs != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+    if (!oomInstall()) {
+        fprintf(stderr, "oom: cannot install the failing allocator\n");
+        return 2;
+    }
+    gBase = memUsed();
+    printf("oom: SQLite %s, memory in use with no connection: %lld bytes\n", sqlite3_libversion(),
+           (long long)gBase);
+    if (gBase != 0) {
+        printf("FAIL memory in use before any connection is opened\n");
+        gFailed++;
+    }
+    for (size_t i = 0; i < sizeof(aScenario) / sizeof(aScenario[0]); i++) {
+        runScenario(&aScenario[i], zOnly);
+    }
+    runReports(zDir, zOnly);
+    printf("%d passed, %d failed\n", gPassed, gFailed);
+    return gFailed ? 1 : 0;
+}
