@@ -26,7 +26,7 @@ TRUST_CFLAGS   := -O2 -g $(WARN) -std=c99 -DSQLITE_CORE -Iext
 TRUST_LIBS      = $(shell pkg-config --libs sqlite3) -lm
 SAN_FLAGS      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer -g -O1
-SAN_ENV        := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+SAN_ENV        := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
                   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 VALGRIND       := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
                   --error-exitcode=9
