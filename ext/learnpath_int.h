@@ -90,6 +90,13 @@ typedef struct lp_strtab {
 #define LP_STRLEN(pTab, i) ((pTab)->aLen[i])
 
 int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
+
+/*
+** Sort the numbers 0..n-1 by xCmp(pCtx, a, b) (stable bottom-up merge sort,
+** n log n) into *paOut (caller frees with sqlite3_free).
+*/
+int learnpath_sort_index(uint32_t n, int (*xCmp)(void *, uint32_t, uint32_t), void *pCtx,
+                         uint32_t **paOut);
 void learnpath_strtab_free(lp_strtab *pTab);
 int learnpath_bytes_cmp(const char *a, int na, const char *b, int nb);
 

@@ -490,19 +490,13 @@ static int buildIsNoSuchTable(const char *zMsg, const char *zName) {
 }
 
 /*
-** Prepare "SELECT * FROM <source>" to learn the source's columns, trying
-** the name as one identifier first and then as schema.table. On success
-** *pzFrom is the quoted FROM clause to use (caller frees).
+** Prepare "SELECT * FROM zFrom" (zFrom from sqlite3_mprintf, owned here).
+** On success *pzFrom takes zFrom; otherwise it is freed and the prepare's
+** code returned (its message stays in sqlite3_errmsg).
 */
-static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFrom) {
-    const char *zSrc = s->p->zSource;
-    const char *zDot;
-    char *zFrom, *zSql;
+static int buildTryFrom(build_state *s, char *zFrom, sqlite3_stmt **ppStmt, char **pzFrom) {
+    char *zSql;
     int rc;
-
-    *ppStmt = NULL;
-    *pzFrom = NULL;
-    zFrom = sqlite3_mprintf("\"%w\"", zSrc);
     if (!zFrom) return SQLITE_NOMEM;
     zSql = sqlite3_mprintf("SELECT * FROM %s", zFrom);
     if (!zSql) {
@@ -513,13 +507,28 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     sqlite3_free(zSql);
     if (rc == SQLITE_OK) {
         *pzFrom = zFrom;
-        return SQLITE_OK;
+    } else {
+        sqlite3_free(zFrom);
     }
-    sqlite3_free(zFrom);
-    if (rc == SQLITE_NOMEM) return rc;
+    return rc;
+}
 
-    const char *zMsg = sqlite3_errmsg(s->db);
-    zDot = strchr(zSrc, '.');
+/*
+** Prepare "SELECT * FROM <source>" to learn the source's columns, trying
+** the name as one identifier first and then as schema.table. On success
+** *pzFrom is the quoted FROM clause to use (caller frees).
+*/
+static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFrom) {
+    const char *zSrc = s->p->zSource;
+    const char *zDot = strchr(zSrc, '.');
+    const char *zMsg;
+    int rc;
+
+    *ppStmt = NULL;
+    *pzFrom = NULL;
+    rc = buildTryFrom(s, sqlite3_mprintf("\"%w\"", zSrc), ppStmt, pzFrom);
+    if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
+    zMsg = sqlite3_errmsg(s->db);
     if (!buildIsNoSuchTable(zMsg, zSrc)) {
         return buildError(s, rc, "cannot read '%s': %s", zSrc, zMsg);
     }
@@ -529,22 +538,9 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
 
     char *zSchema = sqlite3_mprintf("%.*s", (int)(zDot - zSrc), zSrc);
     if (!zSchema) return SQLITE_NOMEM;
-    zFrom = sqlite3_mprintf("\"%w\".\"%w\"", zSchema, zDot + 1);
+    rc = buildTryFrom(s, sqlite3_mprintf("\"%w\".\"%w\"", zSchema, zDot + 1), ppStmt, pzFrom);
     sqlite3_free(zSchema);
-    if (!zFrom) return SQLITE_NOMEM;
-    zSql = sqlite3_mprintf("SELECT * FROM %s", zFrom);
-    if (!zSql) {
-        sqlite3_free(zFrom);
-        return SQLITE_NOMEM;
-    }
-    rc = sqlite3_prepare_v2(s->db, zSql, -1, ppStmt, NULL);
-    sqlite3_free(zSql);
-    if (rc == SQLITE_OK) {
-        *pzFrom = zFrom;
-        return SQLITE_OK;
-    }
-    sqlite3_free(zFrom);
-    if (rc == SQLITE_NOMEM) return rc;
+    if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
     if (buildIsNoSuchTable(zMsg, zSrc) || strncmp(zMsg, "unknown database ", 17) == 0) {
         return buildError(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
@@ -919,11 +915,11 @@ nomem:
     return SQLITE_NOMEM;
 }
 
-/* Bottom-up merge sort of user numbers by key, into pD->aOrder. */
-static int buildOrderUsers(lp_data *pD) {
-    uint32_t n = pD->nUser;
-    uint32_t *a = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
-    uint32_t *b = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+int learnpath_sort_index(uint32_t n, int (*xCmp)(void *, uint32_t, uint32_t), void *pCtx,
+                         uint32_t **paOut) {
+    uint32_t *a = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    uint32_t *b = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    *paOut = NULL;
     if (!a || !b) {
         sqlite3_free(a);
         sqlite3_free(b);
@@ -935,10 +931,7 @@ static int buildOrderUsers(lp_data *pD) {
             uint32_t mid = lo + width < n ? lo + width : n;
             uint32_t hi = mid + width < n ? mid + width : n;
             uint32_t x = lo, y = mid, k = lo;
-            while (x < mid && y < hi) {
-                b[k++] = learnpath_key_cmp(pD, &pD->aKey[a[x]], &pD->aKey[a[y]]) <= 0 ? a[x++]
-                                                                                       : a[y++];
-            }
+            while (x < mid && y < hi) b[k++] = xCmp(pCtx, a[x], a[y]) <= 0 ? a[x++] : a[y++];
             while (x < mid) b[k++] = a[x++];
             while (y < hi) b[k++] = a[y++];
         }
@@ -947,8 +940,18 @@ static int buildOrderUsers(lp_data *pD) {
         b = t;
     }
     sqlite3_free(b);
-    pD->aOrder = a;
+    *paOut = a;
     return SQLITE_OK;
+}
+
+static int buildUserKeyCmp(void *pCtx, uint32_t a, uint32_t b) {
+    const lp_data *pD = pCtx;
+    return learnpath_key_cmp(pD, &pD->aKey[a], &pD->aKey[b]);
+}
+
+/* Users in user_id order, into pD->aOrder. */
+static int buildOrderUsers(lp_data *pD) {
+    return learnpath_sort_index(pD->nUser, buildUserKeyCmp, pD, &pD->aOrder);
 }
 
 /* Rank programs by name (byte order): pD->aRank[program] = place. */

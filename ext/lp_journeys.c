@@ -535,39 +535,26 @@ static const char *trnName(const trn_names *pN, uint32_t i, int *pn) {
     return learnpath_label(pN->pSh, i < nProgram ? i : LP_GROUP_BIT | (i - nProgram), pn);
 }
 
+static int trnNameCmp(void *pCtx, uint32_t a, uint32_t b) {
+    int na, nb;
+    const char *za = trnName(pCtx, a, &na), *zb = trnName(pCtx, b, &nb);
+    return learnpath_bytes_cmp(za, na, zb, nb);
+}
+
 /* aRank[i] = place of name i among the n names, in byte order. */
 static int trnRanks(const trn_names *pN, uint32_t n, uint32_t **paRank) {
-    uint32_t *a, *b;
+    uint32_t *aAt, *aRank;
+    int rc = learnpath_sort_index(n, trnNameCmp, (void *)pN, &aAt);
     *paRank = NULL;
-    a = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    b = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    if (!a || !b) {
-        sqlite3_free(a);
-        sqlite3_free(b);
+    if (rc) return rc;
+    aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aRank) {
+        sqlite3_free(aAt);
         return SQLITE_NOMEM;
     }
-    /* bottom-up merge sort of the indexes by name */
-    for (uint32_t i = 0; i < n; i++) a[i] = i;
-    for (uint32_t width = 1; width < n; width *= 2) {
-        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
-            uint32_t mid = lo + width < n ? lo + width : n;
-            uint32_t hi = mid + width < n ? mid + width : n;
-            uint32_t x = lo, y = mid, k = lo;
-            while (x < mid && y < hi) {
-                int nx, ny;
-                const char *zx = trnName(pN, a[x], &nx), *zy = trnName(pN, a[y], &ny);
-                b[k++] = learnpath_bytes_cmp(zx, nx, zy, ny) <= 0 ? a[x++] : a[y++];
-            }
-            while (x < mid) b[k++] = a[x++];
-            while (y < hi) b[k++] = a[y++];
-        }
-        uint32_t *t = a;
-        a = b;
-        b = t;
-    }
-    for (uint32_t i = 0; i < n; i++) b[a[i]] = i;
-    sqlite3_free(a);
-    *paRank = b;
+    for (uint32_t i = 0; i < n; i++) aRank[aAt[i]] = i;
+    sqlite3_free(aAt);
+    *paRank = aRank;
     return SQLITE_OK;
 }
 
