@@ -793,7 +793,7 @@ static int trnBuild(jrn_cursor *pCur, int isStats, char **pzErr) {
             trn_row *pR = &T.aRow[r];
             pR->toRank = pR->from == LP_NONE ? 1 : 0;
         }
-        qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnStatsCmp);
+        if (T.nRow > 1) qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnStatsCmp); /* no NULL to qsort */
         for (int64_t r = 0; r < T.nRow;) {
             int64_t e = r;
             while (e < T.nRow && T.aRow[e].segRank == T.aRow[r].segRank) e++;
@@ -807,7 +807,7 @@ static int trnBuild(jrn_cursor *pCur, int isStats, char **pzErr) {
     }
 
     /* share: users of the row / users at (segment, step, from) */
-    qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnGroupCmp);
+    if (T.nRow > 1) qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnGroupCmp); /* no NULL to qsort */
     for (int64_t r = 0; r < T.nRow;) {
         int64_t e = r, total = 0;
         while (e < T.nRow && T.aRow[e].segRank == T.aRow[r].segRank &&
@@ -818,7 +818,7 @@ static int trnBuild(jrn_cursor *pCur, int isStats, char **pzErr) {
         for (int64_t i = r; i < e; i++) T.aRow[i].groupUsers = total;
         r = e;
     }
-    qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnRowCmp);
+    if (T.nRow > 1) qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnRowCmp); /* no NULL to qsort */
     pCur->aRow = T.aRow;
     pCur->nRow = T.nRow;
     T.aRow = NULL;
