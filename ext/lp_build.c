@@ -586,16 +586,15 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
     rc = sqlite3_prepare_v2(s->db, zExplain, -1, &pExplain, NULL);
     sqlite3_free(zExplain);
     if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK; /* just not cached */
-    s->pD->isCacheable = 1;
-    while ((rc = sqlite3_step(pExplain)) == SQLITE_ROW) {
+    /* cacheable only if the whole plan was read and opens no virtual table */
+    int isVirtual = 0;
+    while (!isVirtual && (rc = sqlite3_step(pExplain)) == SQLITE_ROW) {
         const char *zOp = (const char *)sqlite3_column_text(pExplain, 1);
-        if (zOp == NULL || strcmp(zOp, "VOpen") == 0 || strcmp(zOp, "VFilter") == 0) {
-            s->pD->isCacheable = 0;
-            break;
-        }
+        isVirtual = zOp == NULL || strcmp(zOp, "VOpen") == 0 || strcmp(zOp, "VFilter") == 0;
     }
     sqlite3_finalize(pExplain);
-    return SQLITE_OK;
+    s->pD->isCacheable = !isVirtual && rc == SQLITE_DONE;
+    return !isVirtual && rc == SQLITE_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
 }
 
 /*
