@@ -1081,7 +1081,13 @@ done:
     return rc;
 }
 
-static void svgSankeyFinal(sqlite3_context *ctx) {
+/*
+** xFinal of both charts: the "no data" chart for no rows (xFinal may run
+** without any xStep), else xRender's drawing; an error already reported by
+** xStep (p->failed) stays the result.
+*/
+static void svgFinal(sqlite3_context *ctx, const char *zKind,
+                     int (*xRender)(svg_acc *, sqlite3_str *)) {
     svg_acc *p = sqlite3_aggregate_context(ctx, 0);
     sqlite3_str *pOut;
     int rc = SQLITE_OK;
@@ -1091,12 +1097,16 @@ static void svgSankeyFinal(sqlite3_context *ctx) {
     }
     pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
     if (!p || p->nCell == 0) {
-        svgNoData(pOut, p, "Sankey diagram");
+        svgNoData(pOut, p, zKind);
     } else {
-        rc = snkRender(p, pOut);
+        rc = xRender(p, pOut);
     }
     svgAccFree(p);
     svgResult(ctx, pOut, rc);
+}
+
+static void svgSankeyFinal(sqlite3_context *ctx) {
+    svgFinal(ctx, "Sankey diagram", snkRender);
 }
 
 /* ------------------------------------------------------------- bar_svg */
@@ -1455,21 +1465,7 @@ done:
 }
 
 static void svgBarFinal(sqlite3_context *ctx) {
-    svg_acc *p = sqlite3_aggregate_context(ctx, 0);
-    sqlite3_str *pOut;
-    int rc = SQLITE_OK;
-    if (p && p->failed) {
-        svgAccFree(p);
-        return;
-    }
-    pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
-    if (!p || p->nCell == 0) {
-        svgNoData(pOut, p, "Bar chart");
-    } else {
-        rc = barRender(p, pOut);
-    }
-    svgAccFree(p);
-    svgResult(ctx, pOut, rc);
+    svgFinal(ctx, "Bar chart", barRender);
 }
 
 /* --------------------------------------------------------- registration */
