@@ -122,6 +122,8 @@ int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg,
     if (rc != SQLITE_OK) goto fail;
     rc = learnpath_register_cache(db, pConn);
     if (rc != SQLITE_OK) goto fail;
+    rc = learnpath_register_build(db);
+    if (rc != SQLITE_OK) goto fail;
     rc = learnpath_register_sample(db);
     if (rc != SQLITE_OK) goto fail;
     rc = learnpath_register_svg(db);

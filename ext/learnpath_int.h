@@ -287,6 +287,7 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
 int learnpath_stream_next(lp_users *pIt, char **pzErr);
 void learnpath_stream_close(lp_users *pIt);
 int learnpath_register_cache(sqlite3 *db, lp_conn *pConn);
+int learnpath_register_build(sqlite3 *db); /* lp_build.c: the reader function */
 
 int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn,
                                 void (*xFree)(void *));

@@ -42,15 +42,38 @@
 /* Identifiers longer than this are refused (argument length cap). */
 #define BUILD_MAX_NAME 2000
 
+/* The reader function (buildRead) and the type of the pointer it takes. */
+#define BUILD_READER "learnpath_internal_read"
+#define BUILD_POINTER_TYPE "learnpath_build_state"
+/* Columns a read statement selects: user, program, time, segment, rowid. */
+#define BUILD_MAX_COLS 5
+
 /* --------------------------------------------------------------- hashing */
 
-static uint32_t buildHashBytes(const void *pData, int n, uint32_t h) {
+/*
+** Hash n bytes, eight at a time (names are hashed once per row read, so
+** a byte-at-a-time hash would cost as much as the rest of the row).
+*/
+static uint32_t buildHashBytes(const void *pData, int n, uint32_t seed) {
     const unsigned char *p = pData;
-    for (int i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 16777619u;
+    uint64_t h = seed ^ ((uint64_t)(uint32_t)n * 0x9e3779b97f4a7c15ULL);
+    uint64_t w;
+    while (n >= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
     }
-    return h;
+    if (n > 0) {
+        w = 0;
+        memcpy(&w, p, (size_t)n);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    }
+    h ^= h >> 32;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return (uint32_t)h;
 }
 
 static uint32_t buildHashInt(uint64_t x) {
@@ -219,6 +242,7 @@ typedef struct build_state {
     int isStream;        /* rows come ordered by user; pD holds one user */
     uint32_t iLastProg;  /* program and segment of the previous row */
     uint32_t iLastSeg;
+    int rcRow;           /* what stopped the reader function (buildRead) */
 } build_state;
 
 static int buildCheckBudget(const build_state *s);
@@ -259,20 +283,20 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot) {
 ** appended to aKeyByte provisionally). *pEmpty = 1 for NULL or empty
 ** (rule 1).
 */
-static int buildReadKey(build_state *s, sqlite3_stmt *pStmt, lp_key *pKey, int *pEmpty) {
+static int buildReadKey(build_state *s, sqlite3_value *pVal, lp_key *pKey, int *pEmpty) {
     lp_data *pD = s->pD;
     memset(pKey, 0, sizeof(*pKey));
     *pEmpty = 0;
-    pKey->eType = (unsigned char)sqlite3_column_type(pStmt, 0);
+    pKey->eType = (unsigned char)sqlite3_value_type(pVal);
     switch (pKey->eType) {
         case SQLITE_NULL:
             *pEmpty = 1;
             return SQLITE_OK;
         case SQLITE_INTEGER:
-            pKey->v.i = sqlite3_column_int64(pStmt, 0);
+            pKey->v.i = sqlite3_value_int64(pVal);
             return SQLITE_OK;
         case SQLITE_FLOAT: {
-            double r = sqlite3_column_double(pStmt, 0);
+            double r = sqlite3_value_double(pVal);
             if (r >= -9223372036854775808.0 && r < 9223372036854775808.0 &&
                 (double)(int64_t)r == r) {
                 pKey->isIntegral = 1;
@@ -284,10 +308,9 @@ static int buildReadKey(build_state *s, sqlite3_stmt *pStmt, lp_key *pKey, int *
         }
         default: {
             /* the length first: after a failed conversion the value is NULL */
-            int n = sqlite3_column_bytes(pStmt, 0);
-            const void *z = pKey->eType == SQLITE_TEXT
-                                ? (const void *)sqlite3_column_text(pStmt, 0)
-                                : sqlite3_column_blob(pStmt, 0);
+            int n = sqlite3_value_bytes(pVal);
+            const void *z = pKey->eType == SQLITE_TEXT ? (const void *)sqlite3_value_text(pVal)
+                                                       : sqlite3_value_blob(pVal);
             int rc;
             if (n == 0) {
                 *pEmpty = 1;
@@ -399,20 +422,20 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t
 }
 
 /*
-** Read text column iCol; LP_NONE when NULL or empty, else interned.
+** Read a text value; LP_NONE when NULL or empty, else interned.
 ** *piLast is the column's value on the previous row (LP_NONE at first):
 ** segments, and often programs, repeat from row to row, and comparing
 ** with it is cheaper than hashing.
 */
-static int buildTextId(sqlite3_stmt *pStmt, int iCol, lp_strtab *pTab, uint32_t *piLast,
+static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, uint32_t *piLast,
                        uint32_t *piOut) {
     const char *z;
     int n, rc;
     *piOut = LP_NONE;
     /* the type first: a value whose conversion to text fails reads as NULL */
-    if (sqlite3_column_type(pStmt, iCol) == SQLITE_NULL) return SQLITE_OK;
-    z = (const char *)sqlite3_column_text(pStmt, iCol);
-    n = sqlite3_column_bytes(pStmt, iCol);
+    if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK;
+    z = (const char *)sqlite3_value_text(pVal);
+    n = sqlite3_value_bytes(pVal);
     if (z == NULL) return n ? SQLITE_NOMEM : SQLITE_OK; /* an empty blob may give NULL */
     if (n == 0) return SQLITE_OK;
     if (*piLast != LP_NONE && LP_STRLEN(pTab, *piLast) == n &&
@@ -599,9 +622,11 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 
 /*
 ** Prepare the SELECT of the needed columns, with the rowid last when the
-** source has one (for the profile's samples of unreadable times).
+** source has one (for the profile's samples of unreadable times). With
+** asReader, the columns are the arguments of the reader function (after
+** its parameter ?1, the build state) and the statement gives one row.
 */
-static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
+static int buildPrepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
     char *zOrder = NULL;
     const lp_source_spec *p = s->p;
     const char *azArg[4] = {"user_col", "program_col", "time_col", "segment_col"};
@@ -648,11 +673,12 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
                 break;
             }
         }
-        char *zSql = sqlite3_mprintf("SELECT \"%w\", \"%w\", \"%w\"%s%w%s%s FROM %s%s", p->zUserCol,
-                                     p->zProgramCol, p->zTimeCol, p->zSegmentCol ? ", \"" : "",
-                                     p->zSegmentCol ? p->zSegmentCol : "",
-                                     p->zSegmentCol ? "\"" : "", withRowid ? ", _rowid_" : "",
-                                     zFrom, zOrder ? zOrder : "");
+        char *zSql = sqlite3_mprintf(
+            "SELECT %s\"%w\", \"%w\", \"%w\"%s%w%s%s%s FROM %s%s",
+            asReader ? BUILD_READER "(?1, " : "", p->zUserCol, p->zProgramCol, p->zTimeCol,
+            p->zSegmentCol ? ", \"" : "", p->zSegmentCol ? p->zSegmentCol : "",
+            p->zSegmentCol ? "\"" : "", withRowid ? ", _rowid_" : "", asReader ? ")" : "", zFrom,
+            zOrder ? zOrder : "");
         if (!zSql) {
             rc = SQLITE_NOMEM;
             break;
@@ -683,9 +709,9 @@ static int buildPrepare(build_state *s, sqlite3_stmt **ppStmt) {
 }
 
 /* Rule 2: an unreadable time is an error, or with bad_times='skip' counted. */
-static int buildBadTime(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
+static int buildBadTime(build_state *s, sqlite3_value *pTime, sqlite3_value *pRowid) {
     lp_data *pD = s->pD;
-    const char *z = (const char *)sqlite3_column_text(pStmt, 2);
+    const char *z = (const char *)sqlite3_value_text(pTime);
     char *zQuoted;
     if (z == NULL) return SQLITE_NOMEM;
     zQuoted = learnpath_quote(z);
@@ -699,9 +725,7 @@ static int buildBadTime(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
     pD->nBadTime++;
     if (pD->nBadSample < LP_BAD_SAMPLES) {
         pD->aBadRowid[pD->nBadSample] =
-            iRowidCol >= 0 && sqlite3_column_type(pStmt, iRowidCol) == SQLITE_INTEGER
-                ? sqlite3_column_int64(pStmt, iRowidCol)
-                : -1;
+            pRowid && sqlite3_value_type(pRowid) == SQLITE_INTEGER ? sqlite3_value_int64(pRowid) : -1;
         pD->azBadSample[pD->nBadSample++] = zQuoted;
     } else {
         sqlite3_free(zQuoted);
@@ -710,10 +734,12 @@ static int buildBadTime(build_state *s, sqlite3_stmt *pStmt, int iRowidCol) {
 }
 
 /*
-** One row: rules 1-3. Streaming, a row of the next user is left alone and
-** *pPending set, so the next window starts with it.
+** One row: rules 1-3. ap holds the user, program and time values, then the
+** segment when there is a segment column, then the rowid when the source
+** has one. Streaming, a row of the next user is left alone and *pPending
+** set, so the next window starts with it.
 */
-static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPending) {
+static int buildRow(build_state *s, sqlite3_value **ap, int *pPending) {
     lp_data *pD = s->pD;
     lp_key key;
     int isEmpty, rc;
@@ -721,7 +747,7 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPe
     lp_time_status eTime;
     int64_t t;
 
-    rc = buildReadKey(s, pStmt, &key, &isEmpty);
+    rc = buildReadKey(s, ap[0], &key, &isEmpty);
     if (rc) return rc;
     if (s->isStream && !isEmpty && pD->nUser == 1 && !buildKeyEq(pD, &pD->aKey[0], &key)) {
         *pPending = 1;
@@ -732,21 +758,23 @@ static int buildRow(build_state *s, sqlite3_stmt *pStmt, int iRowidCol, int *pPe
         pD->nSkipUser++;
         return SQLITE_OK;
     }
-    rc = buildTextId(pStmt, 1, &pD->programs, &s->iLastProg, &prog);
+    rc = buildTextId(ap[1], &pD->programs, &s->iLastProg, &prog);
     if (rc) return rc;
     if (prog == LP_NONE) {
         pD->nSkipProgram++;
         return SQLITE_OK;
     }
-    rc = learnpath_parse_time_column(pStmt, 2, &eTime, &t);
+    rc = learnpath_parse_time_value(ap[2], &eTime, &t);
     if (rc) return rc;
     if (eTime == LP_TIME_EMPTY) {
         pD->nSkipTime++;
         return SQLITE_OK;
     }
-    if (eTime == LP_TIME_BAD) return buildBadTime(s, pStmt, iRowidCol);
+    if (eTime == LP_TIME_BAD) {
+        return buildBadTime(s, ap[2], pD->hasRowid ? ap[s->p->zSegmentCol ? 4 : 3] : NULL);
+    }
     if (s->p->zSegmentCol) {
-        rc = buildTextId(pStmt, 3, &pD->segments, &s->iLastSeg, &seg);
+        rc = buildTextId(ap[3], &pD->segments, &s->iLastSeg, &seg);
         if (rc) return rc;
     }
     if (s->isStream) {
@@ -809,21 +837,61 @@ static int buildStepError(build_state *s, int rc) {
     return buildError(s, rc, "reading '%s': %s", s->p->zSource, zMsg);
 }
 
-/* Step 2: one pass over the rows. */
+/* The values of the statement's current row, in buildRow's order. */
+static void buildRowValues(sqlite3_stmt *pStmt, sqlite3_value **ap) {
+    int n = sqlite3_column_count(pStmt);
+    for (int i = 0; i < n && i < BUILD_MAX_COLS; i++) ap[i] = sqlite3_column_value(pStmt, i);
+}
+
+/*
+** The reader function: an aggregate whose steps are the rows. Reading the
+** rows this way (all of them in one sqlite3_step) costs SQLite's scan and
+** little more; fetching each row's values through sqlite3_step() and the
+** sqlite3_column_*() calls cost about as much again. Its first argument is
+** the build state, bound by buildRead as a pointer of a private type, so
+** SQL cannot call it with anything else; it is SQLITE_DIRECTONLY as well.
+*/
+static void buildReaderStep(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    build_state *s = argc > 0 ? sqlite3_value_pointer(argv[0], BUILD_POINTER_TYPE) : NULL;
+    int pending = 0, rc;
+    if (s == NULL) {
+        sqlite3_result_error(ctx, BUILD_READER "(): for learnpath's own use only", -1);
+        return;
+    }
+    rc = buildRow(s, argv + 1, &pending);
+    if (rc == SQLITE_OK) return;
+    s->rcRow = rc;
+    if (rc == SQLITE_NOMEM) {
+        sqlite3_result_error_nomem(ctx);
+    } else {
+        sqlite3_result_error(ctx, *s->pzErr ? *s->pzErr : sqlite3_errstr(rc), -1);
+        sqlite3_result_error_code(ctx, rc == LP_OVER_BUDGET ? SQLITE_ERROR : rc);
+    }
+}
+
+static void buildReaderFinal(sqlite3_context *ctx) {
+    (void)ctx; /* the answer is in the build state; the result is NULL */
+}
+
+int learnpath_register_build(sqlite3 *db) {
+    return sqlite3_create_function(db, BUILD_READER, -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, 0,
+                                   buildReaderStep, buildReaderFinal);
+}
+
+/* Step 2: one pass over the rows, inside one sqlite3_step(). */
 static int buildRead(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
-    int pending = 0;
-    int rc = buildPrepare(s, &pStmt);
+    int rc = buildPrepare(s, 1, &pStmt);
     if (rc) return rc;
-    int iRowidCol = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
-    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-        rc = buildRow(s, pStmt, iRowidCol, &pending);
-        if (rc) break;
-    }
-    if (rc == SQLITE_DONE) {
-        rc = SQLITE_OK;
-    } else if (rc != SQLITE_OK) {
-        rc = buildStepError(s, rc);
+    rc = sqlite3_bind_pointer(pStmt, 1, s, BUILD_POINTER_TYPE, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(pStmt);
+        if (rc == SQLITE_ROW) {
+            rc = SQLITE_OK;
+        } else {
+            if (s->rcRow) rc = s->rcRow;
+            rc = buildStepError(s, rc);
+        }
     }
     sqlite3_finalize(pStmt);
     return rc;
@@ -1086,7 +1154,6 @@ struct lp_stream {
     lp_source_spec spec; /* a copy: the caller's may not outlive the stream */
     build_state s;
     sqlite3_stmt *pStmt;
-    int iRowidCol;
     int hasPending;      /* the statement stands on the next user's first row */
     int isDone;
     uint32_t *aLocal;    /* per program: its place among the user's programs */
@@ -1168,26 +1235,28 @@ static int streamSortUser(lp_stream *st) {
 */
 static int streamCheckTimes(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
-    int rc = buildPrepare(s, &pStmt);
+    int rc = buildPrepare(s, 0, &pStmt);
     if (rc) return rc;
-    int iRowidCol = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
+    int iRowid = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
     while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
         lp_time_status eTime;
         int64_t t;
-        int eUser = sqlite3_column_type(pStmt, 0), eProg = sqlite3_column_type(pStmt, 1);
+        sqlite3_value *ap[BUILD_MAX_COLS];
+        buildRowValues(pStmt, ap);
+        int eUser = sqlite3_value_type(ap[0]), eProg = sqlite3_value_type(ap[1]);
         if (eUser == SQLITE_NULL || eProg == SQLITE_NULL) continue;
-        if ((eUser == SQLITE_TEXT || eUser == SQLITE_BLOB) && sqlite3_column_bytes(pStmt, 0) == 0) {
+        if ((eUser == SQLITE_TEXT || eUser == SQLITE_BLOB) && sqlite3_value_bytes(ap[0]) == 0) {
             continue;
         }
-        if (sqlite3_column_text(pStmt, 1) == NULL) {
+        if (sqlite3_value_text(ap[1]) == NULL) {
             rc = SQLITE_NOMEM;
             break;
         }
-        if (sqlite3_column_bytes(pStmt, 1) == 0) continue;
-        rc = learnpath_parse_time_column(pStmt, 2, &eTime, &t);
+        if (sqlite3_value_bytes(ap[1]) == 0) continue;
+        rc = learnpath_parse_time_value(ap[2], &eTime, &t);
         if (rc) break;
         if (eTime == LP_TIME_BAD) {
-            rc = buildBadTime(s, pStmt, iRowidCol);
+            rc = buildBadTime(s, ap[2], iRowid >= 0 ? ap[iRowid] : NULL);
             break;
         }
     }
@@ -1220,7 +1289,9 @@ int learnpath_stream_next(lp_users *pIt, char **pzErr) {
             if (rc != SQLITE_ROW) return buildStepError(&st->s, rc);
         }
         st->hasPending = 0;
-        rc = buildRow(&st->s, st->pStmt, st->iRowidCol, &pending);
+        sqlite3_value *ap[BUILD_MAX_COLS];
+        buildRowValues(st->pStmt, ap);
+        rc = buildRow(&st->s, ap, &pending);
         if (rc) return rc;
         if (pending) {
             st->hasPending = 1;
@@ -1268,9 +1339,8 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
         if (rc) return rc;
     }
     st->s.isStream = 1;
-    rc = buildPrepare(&st->s, &st->pStmt);
+    rc = buildPrepare(&st->s, 0, &st->pStmt);
     if (rc) return rc;
-    st->iRowidCol = pD->hasRowid ? (p->zSegmentCol ? 4 : 3) : -1;
     return learnpath_stream_next(pIt, pzErr);
 }
 
