@@ -228,6 +228,19 @@ static uint32_t keyHash(const lp_data *pData, const lp_key *k) {
 
 /* ------------------------------------------------------------- reading */
 
+/*
+** A name met lately: its length, its first and last 8 bytes (zero-padded
+** when shorter) and its number. n = 0: an empty slot (empty names are never
+** looked up).
+*/
+typedef struct build_name {
+    uint64_t w0, w1;
+    int n;
+    uint32_t id;
+} build_name;
+#define BUILD_NAME_BITS 8
+#define BUILD_NAME_CACHE (1 << BUILD_NAME_BITS) /* slots per column */
+
 typedef struct build_state {
     sqlite3 *db;
     const lp_source_spec *p;
@@ -240,8 +253,8 @@ typedef struct build_state {
     int isGrouped;       /* every user's rows so far came together */
     uint32_t *aUserOf;   /* per enrollment: its user; only once !isGrouped */
     int isStream;        /* rows come ordered by user; pD holds one user */
-    uint32_t iLastProg;  /* program and segment of the previous row */
-    uint32_t iLastSeg;
+    build_name aProgSeen[BUILD_NAME_CACHE]; /* programs met lately (buildTextId) */
+    build_name aSegSeen[BUILD_NAME_CACHE];  /* segments met lately */
     int rcRow;           /* what stopped the reader function (buildRead) */
 } build_state;
 
@@ -422,15 +435,18 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t
 }
 
 /*
-** Read a text value; LP_NONE when NULL or empty, else interned.
-** *piLast is the column's value on the previous row (LP_NONE at first):
-** segments, and often programs, repeat from row to row, and comparing
-** with it is cheaper than hashing.
+** Read a text value; LP_NONE when NULL or empty, else interned. Programs
+** and segments are few and repeat on every row: a small table of the names
+** met lately, indexed by their length and end bytes, finds most of them
+** without hashing the whole name. A name of at most 16 bytes is wholly
+** covered by its first and last 8; a longer one is compared in full.
+** A miss costs one more probe than the string table alone, never more.
 */
-static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, uint32_t *piLast,
-                       uint32_t *piOut) {
+static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, build_name *aSeen, uint32_t *piOut) {
     const char *z;
     int n, rc;
+    uint64_t w0 = 0, w1 = 0, h;
+    build_name *pSlot;
     *piOut = LP_NONE;
     /* the type first: a value whose conversion to text fails reads as NULL */
     if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK;
@@ -438,13 +454,27 @@ static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, uint32_t *piLast,
     n = sqlite3_value_bytes(pVal);
     if (z == NULL) return n ? SQLITE_NOMEM : SQLITE_OK; /* an empty blob may give NULL */
     if (n == 0) return SQLITE_OK;
-    if (*piLast != LP_NONE && LP_STRLEN(pTab, *piLast) == n &&
-        memcmp(LP_STR(pTab, *piLast), z, (size_t)n) == 0) {
-        *piOut = *piLast;
+    if (n >= 8) {
+        memcpy(&w0, z, 8);
+        memcpy(&w1, z + n - 8, 8);
+    } else {
+        for (int i = 0; i < n; i++) w0 |= (uint64_t)(unsigned char)z[i] << (8 * i);
+    }
+    /* the top bits of a product depend on every bit of what is multiplied */
+    h = (w0 ^ ((w1 << 32) | (w1 >> 32)) ^ (uint64_t)n) * 0x9e3779b97f4a7c15ULL;
+    pSlot = &aSeen[h >> (64 - BUILD_NAME_BITS)];
+    if (pSlot->n == n && pSlot->w0 == w0 && pSlot->w1 == w1 &&
+        (n <= 16 || memcmp(LP_STR(pTab, pSlot->id), z, (size_t)n) == 0)) {
+        *piOut = pSlot->id;
         return SQLITE_OK;
     }
     rc = learnpath_strtab_intern(pTab, z, n, piOut);
-    *piLast = *piOut;
+    if (rc == SQLITE_OK) {
+        pSlot->w0 = w0;
+        pSlot->w1 = w1;
+        pSlot->n = n;
+        pSlot->id = *piOut;
+    }
     return rc;
 }
 
@@ -758,7 +788,7 @@ static int buildRow(build_state *s, sqlite3_value **ap, int *pPending) {
         pD->nSkipUser++;
         return SQLITE_OK;
     }
-    rc = buildTextId(ap[1], &pD->programs, &s->iLastProg, &prog);
+    rc = buildTextId(ap[1], &pD->programs, s->aProgSeen, &prog);
     if (rc) return rc;
     if (prog == LP_NONE) {
         pD->nSkipProgram++;
@@ -774,7 +804,7 @@ static int buildRow(build_state *s, sqlite3_value **ap, int *pPending) {
         return buildBadTime(s, ap[2], pD->hasRowid ? ap[s->p->zSegmentCol ? 4 : 3] : NULL);
     }
     if (s->p->zSegmentCol) {
-        rc = buildTextId(ap[3], &pD->segments, &s->iLastSeg, &seg);
+        rc = buildTextId(ap[3], &pD->segments, s->aSegSeen, &seg);
         if (rc) return rc;
     }
     if (s->isStream) {
@@ -1109,7 +1139,6 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.pD = pD;
     s.pzErr = pzErr;
     s.iLastUser = LP_NONE;
-    s.iLastProg = s.iLastSeg = LP_NONE;
     s.isGrouped = 1;
     s.isSorted = 1;
     rc = buildRead(&s);
@@ -1331,7 +1360,6 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
     st->s.pD = pD;
     st->s.pzErr = pzErr;
     st->s.iLastUser = LP_NONE;
-    st->s.iLastProg = st->s.iLastSeg = LP_NONE;
     st->s.isGrouped = 1;
     if (!p->skipBadTimes) {
         /* rule 2 before any row is returned: no partial result */
