@@ -448,11 +448,14 @@ static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, build_name *aSeen, 
     uint64_t w0 = 0, w1 = 0, h;
     build_name *pSlot;
     *piOut = LP_NONE;
-    /* the type first: a value whose conversion to text fails reads as NULL */
-    if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK;
     z = (const char *)sqlite3_value_text(pVal);
     n = sqlite3_value_bytes(pVal);
-    if (z == NULL) return n ? SQLITE_NOMEM : SQLITE_OK; /* an empty blob may give NULL */
+    if (z == NULL) {
+        /* NULL, or an empty blob: left out. Any other value without text
+        ** is one whose conversion to text ran out of memory. */
+        int eType = sqlite3_value_type(pVal);
+        return eType == SQLITE_NULL || (eType == SQLITE_BLOB && n == 0) ? SQLITE_OK : SQLITE_NOMEM;
+    }
     if (n == 0) return SQLITE_OK;
     if (n >= 8) {
         memcpy(&w0, z, 8);
@@ -882,8 +885,16 @@ static void buildRowValues(sqlite3_stmt *pStmt, sqlite3_value **ap) {
 ** SQL cannot call it with anything else; it is SQLITE_DIRECTONLY as well.
 */
 static void buildReaderStep(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    build_state *s = argc > 0 ? sqlite3_value_pointer(argv[0], BUILD_POINTER_TYPE) : NULL;
+    /* the state, found once and kept in the aggregate's context */
+    build_state **ps = sqlite3_aggregate_context(ctx, sizeof(build_state *));
+    build_state *s;
     int pending = 0, rc;
+    if (ps == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (*ps == NULL && argc > 0) *ps = sqlite3_value_pointer(argv[0], BUILD_POINTER_TYPE);
+    s = *ps;
     if (s == NULL) {
         sqlite3_result_error(ctx, BUILD_READER "(): for learnpath's own use only", -1);
         return;
