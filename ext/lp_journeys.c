@@ -148,7 +148,8 @@ typedef struct trn_row {
     int64_t users;
     int64_t groupUsers; /* users at this step with this from, in this segment */
     int64_t nDays;      /* transitions with a next step (= users unless to NULL) */
-    double sumDays;
+    uint64_t sumMsLo;   /* the gaps' sum in ms, exactly (128 bits: the */
+    uint64_t sumMsHi;   /*   mean does not depend on the order of adding) */
     double medianDays;
     int64_t iDay;       /* first of this row's gaps in the gap array */
 } trn_row;
@@ -163,18 +164,17 @@ typedef struct trn_row {
 typedef struct jrn_memo {
     struct jrn_memo *pNext;
     int nRef;
-    jrn_kind_id eKind;
-    int ignoreSegments;
     lp_shape_spec shape;
     lp_shaper sh;
-    trn_row *aRow;
-    int64_t nRow;
+    trn_row *aaRow[4];  /* by TRN_AGG(isStats, noSegment); NULL when not computed */
+    int64_t anRow[4];
+    unsigned mask;      /* the aggregates computed */
 } jrn_memo;
 
 static void jrnMemoUnref(jrn_memo *p) {
     if (p == NULL || --p->nRef > 0) return;
     learnpath_shaper_free(&p->sh);
-    sqlite3_free(p->aRow);
+    for (int i = 0; i < 4; i++) sqlite3_free(p->aaRow[i]);
     sqlite3_free(p);
 }
 
@@ -695,91 +695,163 @@ static int trnRowFor(trn_table *pT, uint32_t seg, int64_t step, uint32_t from, u
 }
 
 /*
-** Aggregate every user's journey into transition rows (rule 9), in one
-** pass over the users. The gaps of transitions that have a next step are
-** kept as (row, gap) pairs for the medians, then grouped by row.
+** The aggregates one pass over the users computes: program_transitions and
+** first_program_stats, each per segment and over all users (a query without
+** segment_col on data read with one). TRN_AGG(isStats, noSegment) numbers
+** them.
 */
-static int trnBuild(jrn_cursor *pCur, int isStats, char **pzErr) {
-    lp_users *pIt = &pCur->it;
-    lp_shaper *pSh = &pCur->sh;
+#define TRN_NAGG 4
+#define TRN_AGG(isStats, noSeg) (((isStats) ? 2 : 0) | ((noSeg) ? 1 : 0))
+
+/* Add hi * 2^64 + lo to a row's sum of gaps. */
+static void trnAddSum(trn_row *pR, uint64_t hi, uint64_t lo) {
+    pR->sumMsLo += lo;
+    pR->sumMsHi += hi + (pR->sumMsLo < lo);
+}
+
+/* A row's mean gap in days. */
+static double trnMeanDays(const trn_row *pR) {
+    double sum = (double)pR->sumMsHi * 18446744073709551616.0 + (double)pR->sumMsLo;
+    return sum / (double)pR->nDays / LP_MS_PER_DAY;
+}
+
+/* One aggregate being computed: its rows, and the gaps for the medians. */
+typedef struct trn_acc {
     trn_table T;
-    uint32_t *aPairRow = NULL, *aLabelRank = NULL, *aSegRank = NULL;
-    int64_t *aPairGap = NULL, *aDay = NULL;
-    uint32_t nPair = 0, nPairAlloc = 0;
-    int rc = SQLITE_OK;
+    uint32_t *aPairRow; /* per transition that has a next step: its row */
+    int64_t *aPairGap;  /*   and its gap in ms */
+    uint32_t nPair, nPairAlloc;
+    int64_t *aDay;      /* the gaps grouped by row (trn_row.iDay) */
+} trn_acc;
 
-    memset(&T, 0, sizeof(T));
-    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
-        int keep;
-        rc = learnpath_shape_user(pSh, pIt->u, &keep);
-        if (rc || !keep) continue;
-        /* transitions: a row per (segment, step, from, to); stats: a row per
-        ** (segment, first program) and one per segment (from = LP_NONE),
-        ** counting step 1's transition to anything (to = LP_NONE) */
-        uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
-        for (uint32_t k = 0; k < nRowKeys && rc == SQLITE_OK; k++) {
-            const lp_step *pS = &pSh->aStep[isStats ? 0 : k];
-            uint32_t kStep = isStats ? 0 : k;
-            uint32_t to = kStep + 1 < pSh->nStep ? pS[1].label : LP_NONE;
-            uint32_t from = isStats && k == 1 ? LP_NONE : pS->label;
-            int64_t iRow;
-            rc = trnRowFor(&T, pSh->segment, (int64_t)kStep + 1, from, isStats ? LP_NONE : to, &iRow);
-            if (rc) break;
-            T.aRow[iRow].users++;
-            if (to == LP_NONE) continue;
-            T.aRow[iRow].nDays++;
-            T.aRow[iRow].sumDays += (double)(pS[1].t - pS->t) / LP_MS_PER_DAY;
-            if (nPair >= nPairAlloc) {
-                uint32_t nNew = nPairAlloc ? nPairAlloc * 2 : 1024;
-                uint32_t *aR = sqlite3_realloc64(aPairRow, (sqlite3_uint64)nNew * sizeof(uint32_t));
-                if (!aR) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                aPairRow = aR;
-                int64_t *aG = sqlite3_realloc64(aPairGap, (sqlite3_uint64)nNew * sizeof(int64_t));
-                if (!aG) {
-                    rc = SQLITE_NOMEM;
-                    break;
-                }
-                aPairGap = aG;
-                nPairAlloc = nNew;
-            }
-            aPairRow[nPair] = (uint32_t)iRow;
-            aPairGap[nPair++] = pS[1].t - pS->t;
+static void trnAccFree(trn_acc *pA) {
+    sqlite3_free(pA->T.aRow);
+    sqlite3_free(pA->T.aSlot);
+    sqlite3_free(pA->aPairRow);
+    sqlite3_free(pA->aPairGap);
+    sqlite3_free(pA->aDay);
+    memset(pA, 0, sizeof(*pA));
+}
+
+/*
+** Add one shaped user, in segment seg, to an aggregate. Transitions: a row
+** per (segment, step, from, to); stats: a row per (segment, first program)
+** and one per segment (from = LP_NONE), counting step 1's transition to
+** anything (to = LP_NONE).
+*/
+static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStats) {
+    uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
+    for (uint32_t k = 0; k < nRowKeys; k++) {
+        const lp_step *pS = &pSh->aStep[isStats ? 0 : k];
+        uint32_t kStep = isStats ? 0 : k;
+        uint32_t to = kStep + 1 < pSh->nStep ? pS[1].label : LP_NONE;
+        uint32_t from = isStats && k == 1 ? LP_NONE : pS->label;
+        int64_t iRow;
+        int rc = trnRowFor(&pA->T, seg, (int64_t)kStep + 1, from, isStats ? LP_NONE : to, &iRow);
+        if (rc) return rc;
+        trn_row *pR = &pA->T.aRow[iRow];
+        pR->users++;
+        if (to == LP_NONE) continue;
+        pR->nDays++;
+        trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
+        if (pA->nPair >= pA->nPairAlloc) {
+            uint32_t nNew = pA->nPairAlloc ? pA->nPairAlloc * 2 : 1024;
+            uint32_t *aR = sqlite3_realloc64(pA->aPairRow, (sqlite3_uint64)nNew * sizeof(uint32_t));
+            if (!aR) return SQLITE_NOMEM;
+            pA->aPairRow = aR;
+            int64_t *aG = sqlite3_realloc64(pA->aPairGap, (sqlite3_uint64)nNew * sizeof(int64_t));
+            if (!aG) return SQLITE_NOMEM;
+            pA->aPairGap = aG;
+            pA->nPairAlloc = nNew;
         }
+        pA->aPairRow[pA->nPair] = (uint32_t)iRow;
+        pA->aPairGap[pA->nPair++] = pS[1].t - pS->t;
     }
-    if (rc) goto done;
+    return SQLITE_OK;
+}
 
-    /* medians: gather each row's gaps together, then select */
+/* Give each row its place in aDay (the rows' nDays gaps one after another). */
+static int trnAccPlaceDays(trn_acc *pA) {
     int64_t nDay = 0;
-    for (int64_t r = 0; r < T.nRow; r++) {
-        T.aRow[r].iDay = nDay;
-        nDay += T.aRow[r].nDays;
+    for (int64_t r = 0; r < pA->T.nRow; r++) {
+        pA->T.aRow[r].iDay = nDay;
+        pA->T.aRow[r].groupUsers = 0; /* the fill count, until trnAccFinish */
+        nDay += pA->T.aRow[r].nDays;
     }
-    aDay = sqlite3_malloc64((sqlite3_uint64)(nDay ? nDay : 1) * sizeof(int64_t));
-    if (!aDay) {
-        rc = SQLITE_NOMEM;
-        goto done;
+    pA->aDay = sqlite3_malloc64((sqlite3_uint64)(nDay ? nDay : 1) * sizeof(int64_t));
+    return pA->aDay ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* The gaps of the (row, gap) pairs grouped by row; the pairs are freed. */
+static int trnAccGroupDays(trn_acc *pA) {
+    int rc = trnAccPlaceDays(pA);
+    if (rc) return rc;
+    for (uint32_t i = 0; i < pA->nPair; i++) {
+        trn_row *pR = &pA->T.aRow[pA->aPairRow[i]];
+        pA->aDay[pR->iDay + pR->groupUsers++] = pA->aPairGap[i];
     }
-    for (uint32_t i = 0; i < nPair; i++) {
-        trn_row *pR = &T.aRow[aPairRow[i]];
-        aDay[pR->iDay + pR->groupUsers++] = aPairGap[i]; /* groupUsers: fill count for now */
+    sqlite3_free(pA->aPairRow);
+    sqlite3_free(pA->aPairGap);
+    pA->aPairRow = NULL;
+    pA->aPairGap = NULL;
+    pA->nPair = pA->nPairAlloc = 0;
+    return SQLITE_OK;
+}
+
+/*
+** The aggregate over all users from the one per segment (whose gaps are
+** grouped, trnAccGroupDays): its rows summed over segments, each row's
+** gaps the union of theirs, so the medians are exact.
+*/
+static int trnAccMerge(trn_acc *pAll, const trn_acc *pSeg) {
+    int rc = SQLITE_OK;
+    int64_t r, iRow;
+    for (r = 0; r < pSeg->T.nRow && rc == SQLITE_OK; r++) {
+        const trn_row *pS = &pSeg->T.aRow[r];
+        rc = trnRowFor(&pAll->T, LP_NONE, pS->step, pS->from, pS->to, &iRow);
+        if (rc) break;
+        trn_row *pR = &pAll->T.aRow[iRow];
+        pR->users += pS->users;
+        pR->nDays += pS->nDays;
+        trnAddSum(pR, pS->sumMsHi, pS->sumMsLo);
     }
-    for (int64_t r = 0; r < T.nRow; r++) {
-        trn_row *pR = &T.aRow[r];
-        if (pR->nDays) pR->medianDays = trnMedian(aDay + pR->iDay, pR->nDays) / LP_MS_PER_DAY;
+    if (rc == SQLITE_OK) rc = trnAccPlaceDays(pAll);
+    for (r = 0; r < pSeg->T.nRow && rc == SQLITE_OK; r++) {
+        const trn_row *pS = &pSeg->T.aRow[r];
+        rc = trnRowFor(&pAll->T, LP_NONE, pS->step, pS->from, pS->to, &iRow);
+        if (rc || pS->nDays == 0) continue;
+        trn_row *pR = &pAll->T.aRow[iRow];
+        memcpy(pAll->aDay + pR->iDay + pR->groupUsers, pSeg->aDay + pS->iDay,
+               (size_t)pS->nDays * sizeof(int64_t));
+        pR->groupUsers += pS->nDays;
+    }
+    return rc;
+}
+
+/*
+** Finish an aggregate whose gaps are grouped: medians, shares and the order
+** of the rows, which go to *paRow (the caller frees them).
+*/
+static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, int isStats,
+                        trn_row **paRow, int64_t *pnRow) {
+    trn_table *pT = &pA->T;
+    uint32_t *aLabelRank = NULL, *aSegRank = NULL;
+    int rc;
+
+    /* medians: select within each row's gaps */
+    for (int64_t r = 0; r < pT->nRow; r++) {
+        trn_row *pR = &pT->aRow[r];
+        if (pR->nDays) pR->medianDays = trnMedian(pA->aDay + pR->iDay, pR->nDays) / LP_MS_PER_DAY;
         pR->groupUsers = 0;
     }
 
     /* names in order, for sorting (labels numbered programs first, then groups) */
-    const lp_data *pD = pIt->pData;
     trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
     rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, &aLabelRank);
     if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, &aSegRank);
     if (rc) goto done;
-    for (int64_t r = 0; r < T.nRow; r++) {
-        trn_row *pR = &T.aRow[r];
+    for (int64_t r = 0; r < pT->nRow; r++) {
+        trn_row *pR = &pT->aRow[r];
         pR->segRank = pR->segment == LP_NONE ? 0 : aSegRank[pR->segment] + 1;
         /* stats: the segment's total row (from = LP_NONE) comes last */
         pR->fromRank = pR->from == LP_NONE ? 0xffffffffu : aLabelRank[trnLabelIndex(pD, pR->from)];
@@ -789,48 +861,86 @@ static int trnBuild(jrn_cursor *pCur, int isStats, char **pzErr) {
     if (isStats) {
         /* share: users of the row / users of its segment; the order:
         ** segment, the total row last, users descending, program */
-        for (int64_t r = 0; r < T.nRow; r++) {
-            trn_row *pR = &T.aRow[r];
+        for (int64_t r = 0; r < pT->nRow; r++) {
+            trn_row *pR = &pT->aRow[r];
             pR->toRank = pR->from == LP_NONE ? 1 : 0;
         }
-        if (T.nRow > 1) qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnStatsCmp); /* no NULL to qsort */
-        for (int64_t r = 0; r < T.nRow;) {
+        if (pT->nRow > 1) qsort(pT->aRow, (size_t)pT->nRow, sizeof(trn_row), trnStatsCmp); /* no NULL to qsort */
+        for (int64_t r = 0; r < pT->nRow;) {
             int64_t e = r;
-            while (e < T.nRow && T.aRow[e].segRank == T.aRow[r].segRank) e++;
-            for (int64_t i = r; i < e; i++) T.aRow[i].groupUsers = T.aRow[e - 1].users;
+            while (e < pT->nRow && pT->aRow[e].segRank == pT->aRow[r].segRank) e++;
+            for (int64_t i = r; i < e; i++) pT->aRow[i].groupUsers = pT->aRow[e - 1].users;
             r = e;
         }
-        pCur->aRow = T.aRow;
-        pCur->nRow = T.nRow;
-        T.aRow = NULL;
-        goto done;
-    }
-
-    /* share: users of the row / users at (segment, step, from) */
-    if (T.nRow > 1) qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnGroupCmp); /* no NULL to qsort */
-    for (int64_t r = 0; r < T.nRow;) {
-        int64_t e = r, total = 0;
-        while (e < T.nRow && T.aRow[e].segRank == T.aRow[r].segRank &&
-               T.aRow[e].step == T.aRow[r].step && T.aRow[e].fromRank == T.aRow[r].fromRank) {
-            total += T.aRow[e].users;
-            e++;
+    } else {
+        /* share: users of the row / users at (segment, step, from) */
+        if (pT->nRow > 1) qsort(pT->aRow, (size_t)pT->nRow, sizeof(trn_row), trnGroupCmp); /* no NULL to qsort */
+        for (int64_t r = 0; r < pT->nRow;) {
+            int64_t e = r, total = 0;
+            while (e < pT->nRow && pT->aRow[e].segRank == pT->aRow[r].segRank &&
+                   pT->aRow[e].step == pT->aRow[r].step && pT->aRow[e].fromRank == pT->aRow[r].fromRank) {
+                total += pT->aRow[e].users;
+                e++;
+            }
+            for (int64_t i = r; i < e; i++) pT->aRow[i].groupUsers = total;
+            r = e;
         }
-        for (int64_t i = r; i < e; i++) T.aRow[i].groupUsers = total;
-        r = e;
+        if (pT->nRow > 1) qsort(pT->aRow, (size_t)pT->nRow, sizeof(trn_row), trnRowCmp); /* no NULL to qsort */
     }
-    if (T.nRow > 1) qsort(T.aRow, (size_t)T.nRow, sizeof(trn_row), trnRowCmp); /* no NULL to qsort */
-    pCur->aRow = T.aRow;
-    pCur->nRow = T.nRow;
-    T.aRow = NULL;
+    *paRow = pT->aRow;
+    *pnRow = pT->nRow;
+    pT->aRow = NULL;
+    pT->nRow = pT->nRowAlloc = 0;
 
 done:
-    sqlite3_free(T.aRow);
-    sqlite3_free(T.aSlot);
-    sqlite3_free(aPairRow);
-    sqlite3_free(aPairGap);
-    sqlite3_free(aDay);
     sqlite3_free(aLabelRank);
     sqlite3_free(aSegRank);
+    return rc;
+}
+
+/*
+** Aggregate every user's journey (rule 9) in one pass over the users, into
+** each aggregate whose bit TRN_AGG(...) is set in mask; its rows go to
+** aaRow[] and anRow[] (the caller frees them). Each user is shaped once,
+** with segments; an aggregate over all users is summed from the one per
+** segment when that is computed too. The gaps of transitions that have a
+** next step are kept as (row, gap) pairs, then grouped by row, for the
+** medians.
+*/
+static int trnBuild(jrn_cursor *pCur, unsigned mask, trn_row **aaRow, int64_t *anRow,
+                    char **pzErr) {
+    lp_users *pIt = &pCur->it;
+    lp_shaper *pSh = &pCur->sh;
+    trn_acc aAcc[TRN_NAGG];
+    int rc = SQLITE_OK, i;
+    unsigned mAdd = mask; /* the aggregates fed user by user */
+
+    memset(aAcc, 0, sizeof(aAcc));
+    for (i = 0; i < TRN_NAGG; i += 2) {
+        /* all users from the per-segment rows: i + 1 is (isStats, noSeg) */
+        if ((mask & (1u << i)) && (mask & (1u << (i + 1)))) mAdd &= ~(1u << (i + 1));
+    }
+    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
+        int keep;
+        rc = learnpath_shape_user(pSh, pIt->u, &keep);
+        if (rc || !keep) continue;
+        for (i = 0; i < TRN_NAGG && rc == SQLITE_OK; i++) {
+            if (!(mAdd & (1u << i))) continue;
+            rc = trnAccAdd(&aAcc[i], pSh, (i & 1) ? LP_NONE : pSh->segment, i >= 2);
+        }
+    }
+    for (i = 0; i < TRN_NAGG && rc == SQLITE_OK; i++) {
+        if (mAdd & (1u << i)) {
+            rc = trnAccGroupDays(&aAcc[i]);
+        } else if (mask & (1u << i)) {
+            rc = trnAccMerge(&aAcc[i], &aAcc[i - 1]);
+        }
+    }
+    for (i = 0; i < TRN_NAGG && rc == SQLITE_OK; i++) {
+        if (!(mask & (1u << i))) continue;
+        rc = trnAccFinish(&aAcc[i], pIt->pData, pSh, i >= 2, &aaRow[i], &anRow[i]);
+    }
+    for (i = 0; i < TRN_NAGG; i++) trnAccFree(&aAcc[i]);
     return rc;
 }
 
@@ -1004,36 +1114,42 @@ static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
 }
 
 /*
-** program_transitions and first_program_stats: the memo of the same query
+** program_transitions and first_program_stats: the memo of the same shaping
 ** on the same data if there is one, else compute the rows and keep them as
-** a memo with the data (not when streaming: that data is one user's).
+** a memo with the data (not when streaming: that data is one user's). One
+** pass computes both functions, per segment and over all users, so the
+** other queries of a report on the same source find theirs ready.
 */
 static int jrnAggregate(jrn_cursor *pCur, jrn_kind_id eKind, char **pzErr) {
     lp_data *pD = pCur->it.pData;
     int isStream = pCur->it.pStream != NULL;
+    int iAgg = TRN_AGG(eKind == JRN_STATS, pCur->sh.ignoreSegments || pD->aSeg == NULL);
     jrn_memo *pMemo;
     int rc;
     for (pMemo = isStream ? NULL : pD->pMemo; pMemo; pMemo = pMemo->pNext) {
-        if (pMemo->eKind == eKind && pMemo->ignoreSegments == pCur->sh.ignoreSegments &&
-            jrnShapeSpecEq(&pMemo->shape, &pCur->shape)) {
-            break;
-        }
+        if (jrnShapeSpecEq(&pMemo->shape, &pCur->shape)) break;
     }
     if (pMemo == NULL) {
-        rc = trnBuild(pCur, eKind == JRN_STATS, pzErr);
-        if (rc) return rc;
         pMemo = sqlite3_malloc64(sizeof(*pMemo));
         if (!pMemo) return SQLITE_NOMEM;
         memset(pMemo, 0, sizeof(*pMemo));
-        pMemo->eKind = eKind;
-        pMemo->ignoreSegments = pCur->sh.ignoreSegments;
+        if (isStream) {
+            pMemo->mask = 1u << iAgg;
+        } else {
+            pMemo->mask = pD->aSeg ? 0xfu : (1u << TRN_AGG(0, 1)) | (1u << TRN_AGG(1, 1));
+        }
+        pCur->sh.ignoreSegments = 0; /* the aggregates over all users ignore them */
+        rc = trnBuild(pCur, pMemo->mask, pMemo->aaRow, pMemo->anRow, pzErr);
+        if (rc) {
+            pMemo->nRef = 1;
+            jrnMemoUnref(pMemo); /* the shaper stays with the cursor */
+            return rc;
+        }
         pMemo->shape = pCur->shape;
         pMemo->sh = pCur->sh; /* the memo takes the shaper and the rows */
         pMemo->sh.pSpec = &pMemo->shape;
         memset(&pCur->sh, 0, sizeof(pCur->sh));
         pCur->hasShaper = 0;
-        pMemo->aRow = pCur->aRow;
-        pMemo->nRow = pCur->nRow;
         pMemo->nRef = 1;
         if (!isStream) {
             /* the data keeps a reference too */
@@ -1046,8 +1162,8 @@ static int jrnAggregate(jrn_cursor *pCur, jrn_kind_id eKind, char **pzErr) {
         pMemo->nRef++;
     }
     pCur->pMemo = pMemo;
-    pCur->aRow = pMemo->aRow;
-    pCur->nRow = pMemo->nRow;
+    pCur->aRow = pMemo->aaRow[iAgg];
+    pCur->nRow = pMemo->anRow[iAgg];
     pCur->pLabels = &pMemo->sh;
     return SQLITE_OK;
 }
@@ -1268,7 +1384,7 @@ static void jrnColumnTransition(jrn_cursor *pCur, sqlite3_context *ctx, int i) {
         case 4: sqlite3_result_int64(ctx, pR->users); break;
         case 5: sqlite3_result_double(ctx, (double)pR->users / (double)pR->groupUsers); break;
         case 6:
-            if (pR->nDays) sqlite3_result_double(ctx, pR->sumDays / (double)pR->nDays);
+            if (pR->nDays) sqlite3_result_double(ctx, trnMeanDays(pR));
             break;
         case 7:
             if (pR->nDays) sqlite3_result_double(ctx, pR->medianDays);
@@ -1309,7 +1425,7 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
             case 5: sqlite3_result_int64(ctx, pR->nDays); break;
             case 6: sqlite3_result_double(ctx, (double)pR->nDays / (double)pR->users); break;
             case 7:
-                if (pR->nDays) sqlite3_result_double(ctx, pR->sumDays / (double)pR->nDays);
+                if (pR->nDays) sqlite3_result_double(ctx, trnMeanDays(pR));
                 break;
             default:
                 if (pR->nDays) sqlite3_result_double(ctx, pR->medianDays);
