@@ -799,31 +799,38 @@ static int trnAccGroupDays(trn_acc *pA) {
 }
 
 /*
-** The aggregate over all users from the one per segment (whose gaps are
-** grouped, trnAccGroupDays): its rows summed over segments, each row's
-** gaps the union of theirs, so the medians are exact.
+** Derive an aggregate from the transitions pSrc (whose gaps are grouped,
+** trnAccGroupDays) instead of shaping every user again: transitions over
+** all users sum the per-segment rows; first_program_stats are the rows of
+** step 1, summed by first program and in all. Each derived row's gaps are
+** the union of its source rows' gaps, so its median is exact.
 */
-static int trnAccMerge(trn_acc *pAll, const trn_acc *pSeg) {
+static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noSeg) {
     int rc = SQLITE_OK;
-    int64_t r, iRow;
-    for (r = 0; r < pSeg->T.nRow && rc == SQLITE_OK; r++) {
-        const trn_row *pS = &pSeg->T.aRow[r];
-        rc = trnRowFor(&pAll->T, LP_NONE, pS->step, pS->from, pS->to, &iRow);
-        if (rc) break;
-        trn_row *pR = &pAll->T.aRow[iRow];
-        pR->users += pS->users;
-        pR->nDays += pS->nDays;
-        trnAddSum(pR, pS->sumMsHi, pS->sumMsLo);
-    }
-    if (rc == SQLITE_OK) rc = trnAccPlaceDays(pAll);
-    for (r = 0; r < pSeg->T.nRow && rc == SQLITE_OK; r++) {
-        const trn_row *pS = &pSeg->T.aRow[r];
-        rc = trnRowFor(&pAll->T, LP_NONE, pS->step, pS->from, pS->to, &iRow);
-        if (rc || pS->nDays == 0) continue;
-        trn_row *pR = &pAll->T.aRow[iRow];
-        memcpy(pAll->aDay + pR->iDay + pR->groupUsers, pSeg->aDay + pS->iDay,
-               (size_t)pS->nDays * sizeof(int64_t));
-        pR->groupUsers += pS->nDays;
+    for (int pass = 0; pass < 2 && rc == SQLITE_OK; pass++) {
+        /* pass 0 sums the counts; pass 1 copies the gaps into place */
+        if (pass == 1) rc = trnAccPlaceDays(pDst);
+        for (int64_t r = 0; r < pSrc->T.nRow && rc == SQLITE_OK; r++) {
+            const trn_row *pS = &pSrc->T.aRow[r];
+            uint32_t seg = noSeg ? LP_NONE : pS->segment;
+            if (isStats && pS->step != 1) continue;
+            for (int k = 0; k < (isStats ? 2 : 1) && rc == SQLITE_OK; k++) {
+                int64_t iRow;
+                uint32_t from = isStats && k == 1 ? LP_NONE : pS->from;
+                rc = trnRowFor(&pDst->T, seg, pS->step, from, isStats ? LP_NONE : pS->to, &iRow);
+                if (rc) break;
+                trn_row *pR = &pDst->T.aRow[iRow];
+                if (pass == 0) {
+                    pR->users += pS->users;
+                    pR->nDays += pS->nDays;
+                    trnAddSum(pR, pS->sumMsHi, pS->sumMsLo);
+                } else if (pS->nDays) {
+                    memcpy(pDst->aDay + pR->iDay + pR->groupUsers, pSrc->aDay + pS->iDay,
+                           (size_t)pS->nDays * sizeof(int64_t));
+                    pR->groupUsers += pS->nDays;
+                }
+            }
+        }
     }
     return rc;
 }
@@ -901,42 +908,32 @@ done:
 /*
 ** Aggregate every user's journey (rule 9) in one pass over the users, into
 ** each aggregate whose bit TRN_AGG(...) is set in mask; its rows go to
-** aaRow[] and anRow[] (the caller frees them). Each user is shaped once,
-** with segments; an aggregate over all users is summed from the one per
-** segment when that is computed too. The gaps of transitions that have a
-** next step are kept as (row, gap) pairs, then grouped by row, for the
-** medians.
+** aaRow[] and anRow[] (the caller frees them). Only the first aggregate of
+** the mask is fed user by user; when there are more, it is a transitions
+** one and the others are derived from it (trnAccDerive), so computing them
+** all costs little more than one. The gaps of transitions that have a next
+** step are kept as (row, gap) pairs, then grouped by row, for the medians.
 */
 static int trnBuild(jrn_cursor *pCur, unsigned mask, trn_row **aaRow, int64_t *anRow,
                     char **pzErr) {
     lp_users *pIt = &pCur->it;
     lp_shaper *pSh = &pCur->sh;
     trn_acc aAcc[TRN_NAGG];
-    int rc = SQLITE_OK, i;
-    unsigned mAdd = mask; /* the aggregates fed user by user */
+    int rc = SQLITE_OK, i, iBase = 0;
 
     memset(aAcc, 0, sizeof(aAcc));
-    for (i = 0; i < TRN_NAGG; i += 2) {
-        /* all users from the per-segment rows: i + 1 is (isStats, noSeg) */
-        if ((mask & (1u << i)) && (mask & (1u << (i + 1)))) mAdd &= ~(1u << (i + 1));
-    }
+    while (!(mask & (1u << iBase))) iBase++;
     for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
         int keep;
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
         if (rc || !keep) continue;
-        for (i = 0; i < TRN_NAGG && rc == SQLITE_OK; i++) {
-            if (!(mAdd & (1u << i))) continue;
-            rc = trnAccAdd(&aAcc[i], pSh, (i & 1) ? LP_NONE : pSh->segment, i >= 2);
-        }
+        rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
     }
-    for (i = 0; i < TRN_NAGG && rc == SQLITE_OK; i++) {
-        if (mAdd & (1u << i)) {
-            rc = trnAccGroupDays(&aAcc[i]);
-        } else if (mask & (1u << i)) {
-            rc = trnAccMerge(&aAcc[i], &aAcc[i - 1]);
-        }
+    if (rc == SQLITE_OK) rc = trnAccGroupDays(&aAcc[iBase]);
+    for (i = iBase + 1; i < TRN_NAGG && rc == SQLITE_OK; i++) {
+        if (mask & (1u << i)) rc = trnAccDerive(&aAcc[i], &aAcc[iBase], i >= 2, i & 1);
     }
-    for (i = 0; i < TRN_NAGG && rc == SQLITE_OK; i++) {
+    for (i = iBase; i < TRN_NAGG && rc == SQLITE_OK; i++) {
         if (!(mask & (1u << i))) continue;
         rc = trnAccFinish(&aAcc[i], pIt->pData, pSh, i >= 2, &aaRow[i], &anRow[i]);
     }
