@@ -211,6 +211,8 @@ typedef struct jrn_cursor {
     lp_users it;                    /* the source's users, in user_id order */
     lp_shaper sh;                   /* the current user's journey */
     int hasShaper;
+    int isLazy;                     /* first_program, program_journeys without */
+    int isShaped;                   /*   since/until: shape at the first column */
     trn_row *aRow;                  /* program_transitions, first_program_stats: */
     int64_t nRow;                   /*   the rows of pMemo */
     jrn_memo *pMemo;
@@ -1098,8 +1100,16 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
 
 /* ---------------------------------------------------------- filter/scan */
 
-/* Per-user kinds: from the current user on, shape users until one is kept. */
+/*
+** Per-user kinds: from the current user on, shape users until one is kept.
+** Without since/until every user is kept (a user exists only with an
+** enrollment, and rules 5 and 8 never leave a journey without a step), so
+** first_program and program_journeys shape a user only when a column of it
+** is read: COUNT(*), and OFFSET in a paging host, skip users unshaped.
+*/
 static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
+    pCur->isShaped = 0;
+    if (pCur->isLazy) return SQLITE_OK;
     while (!pCur->it.eof) {
         int keep;
         int rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
@@ -1198,6 +1208,8 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
         pCur->sh.ignoreSegments = pCur->src.zSegmentCol == NULL;
     }
     if (rc == SQLITE_OK) {
+        pCur->isLazy = (pTab->eKind == JRN_FIRST || pTab->eKind == JRN_JOURNEYS) &&
+                       !pCur->shape.hasSince && !pCur->shape.hasUntil;
         if (pTab->eKind == JRN_TRANSITIONS || pTab->eKind == JRN_STATS) {
             rc = jrnAggregate(pCur, pTab->eKind, &zErr);
         } else if (pTab->eKind == JRN_PROFILE) {
@@ -1442,6 +1454,11 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
             sqlite3_result_text(ctx, pR->zDetail, -1, SQLITE_TRANSIENT);
         }
     } else {
+        if (pCur->isLazy && !pCur->isShaped) {
+            int keep, rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
+            if (rc) return rc;
+            pCur->isShaped = 1;
+        }
         jrnColumnUser(pCur, pTab->eKind, ctx, i);
     }
     return SQLITE_OK;

@@ -103,6 +103,51 @@ START_TEST(test_program_steps_columns) {
 }
 END_TEST
 
+/*
+** A paging host (DB Browser: COUNT(*) over the query, then LIMIT/OFFSET
+** pages) sees the same users as one full read, in the same order; rows
+** skipped by COUNT(*) or OFFSET, never read, do not shift the ones read.
+*/
+START_TEST(test_paging_count_and_offset) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('enrollments')", "3\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM program_journeys('enrollments')", "3\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, program, steps FROM first_program('enrollments') LIMIT 1 OFFSET 1",
+        "2|Python + SQL|2\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, path FROM program_journeys('enrollments') LIMIT 2 OFFSET 1",
+        "2|Python + SQL > Stats\n3|Python\n");
+    /* rule 7: since/until leave users out, and COUNT(*) counts the kept */
+    lpt_assert_rows(db,
+        "SELECT count(*) FROM first_program('enrollments') WHERE since = '2020-02-01'", "2\n");
+    lpt_assert_rows(db,
+        "SELECT user_id FROM first_program('enrollments') WHERE since = '2020-02-01'"
+        " LIMIT 1 OFFSET 1",
+        "3\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The reader function lp_build.c prepares its one statement with takes its
+** state as a pointer only C can bind: SQL that calls it gets an error, and
+** a view may not call it at all (SQLITE_DIRECTONLY).
+*/
+START_TEST(test_internal_reader_refused) {
+    sqlite3 *db = cj_open(zColumnsData);
+    lpt_assert_rows(db, "SELECT learnpath_internal_read(1, 2, 3, 4)",
+                    "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    lpt_assert_rows(db,
+        "SELECT learnpath_internal_read(NULL, user_id, program, enrolled_at) FROM enrollments",
+        "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    lpt_exec(db, "CREATE VIEW v AS SELECT learnpath_internal_read(NULL, 1, 2, 3) AS x");
+    lpt_assert_rows(db, "SELECT * FROM v",
+                    "ERROR: unsafe use of learnpath_internal_read()");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------ rule 1 */
 
 /* rule 1: NULL/empty user, program or time rows are left out. */
@@ -1001,6 +1046,8 @@ Suite *make_journeys_suite(void) {
     tcase_add_test(tc, test_first_program_columns);
     tcase_add_test(tc, test_program_journeys_columns);
     tcase_add_test(tc, test_program_steps_columns);
+    tcase_add_test(tc, test_paging_count_and_offset);
+    tcase_add_test(tc, test_internal_reader_refused);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Rules");
