@@ -724,6 +724,7 @@ typedef struct trn_acc {
     int64_t *aPairGap;  /*   and its gap in ms */
     uint32_t nPair, nPairAlloc;
     int64_t *aDay;      /* the gaps grouped by row (trn_row.iDay) */
+    int hasMedians;     /* derived: the rows' medians are set already */
 } trn_acc;
 
 static void trnAccFree(trn_acc *pA) {
@@ -804,36 +805,81 @@ static int trnAccGroupDays(trn_acc *pA) {
 ** Derive an aggregate from the transitions pSrc (whose gaps are grouped,
 ** trnAccGroupDays) instead of shaping every user again: transitions over
 ** all users sum the per-segment rows; first_program_stats are the rows of
-** step 1, summed by first program and in all. Each derived row's gaps are
-** the union of its source rows' gaps, so its median is exact.
+** step 1, summed by first program and in all. A derived row's gaps are the
+** union of its source rows' gaps, so its median is exact; they are gathered
+** one derived row at a time (source rows bucketed by derived row, linear),
+** so deriving needs memory for the largest row's gaps only.
 */
 static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noSeg) {
+    int nMap = isStats ? 2 : 1; /* stats: a program's row and the segment's total row */
+    int64_t nSrc = pSrc->T.nRow, nMax = 0, r;
+    int64_t *aDst = NULL, *aStart = NULL, *aNext = NULL, *aGap = NULL;
     int rc = SQLITE_OK;
-    for (int pass = 0; pass < 2 && rc == SQLITE_OK; pass++) {
-        /* pass 0 sums the counts; pass 1 copies the gaps into place */
-        if (pass == 1) rc = trnAccPlaceDays(pDst);
-        for (int64_t r = 0; r < pSrc->T.nRow && rc == SQLITE_OK; r++) {
-            const trn_row *pS = &pSrc->T.aRow[r];
-            uint32_t seg = noSeg ? LP_NONE : pS->segment;
-            if (isStats && pS->step != 1) continue;
-            for (int k = 0; k < (isStats ? 2 : 1) && rc == SQLITE_OK; k++) {
-                int64_t iRow;
-                uint32_t from = isStats && k == 1 ? LP_NONE : pS->from;
-                rc = trnRowFor(&pDst->T, seg, pS->step, from, isStats ? LP_NONE : pS->to, &iRow);
+
+    /* each source row's derived rows (-1: none), with their counts */
+    aDst = sqlite3_malloc64((sqlite3_uint64)(nSrc * nMap + 1) * sizeof(int64_t));
+    if (!aDst) return SQLITE_NOMEM;
+    for (r = 0; r < nSrc && rc == SQLITE_OK; r++) {
+        const trn_row *pS = &pSrc->T.aRow[r];
+        for (int k = 0; k < nMap && rc == SQLITE_OK; k++) {
+            int64_t iRow = -1;
+            if (!isStats || pS->step == 1) {
+                uint32_t from = k == 1 ? LP_NONE : pS->from;
+                rc = trnRowFor(&pDst->T, noSeg ? LP_NONE : pS->segment, pS->step, from,
+                               isStats ? LP_NONE : pS->to, &iRow);
                 if (rc) break;
                 trn_row *pR = &pDst->T.aRow[iRow];
-                if (pass == 0) {
-                    pR->users += pS->users;
-                    pR->nDays += pS->nDays;
-                    trnAddSum(pR, pS->sumMsHi, pS->sumMsLo);
-                } else if (pS->nDays) {
-                    memcpy(pDst->aDay + pR->iDay + pR->groupUsers, pSrc->aDay + pS->iDay,
-                           (size_t)pS->nDays * sizeof(int64_t));
-                    pR->groupUsers += pS->nDays;
-                }
+                pR->users += pS->users;
+                pR->nDays += pS->nDays;
+                trnAddSum(pR, pS->sumMsHi, pS->sumMsLo);
             }
+            aDst[r * nMap + k] = iRow;
         }
     }
+    if (rc) goto done;
+
+    /* bucket the (source row, k) entries by derived row */
+    int64_t nDst = pDst->T.nRow, nEntry = nSrc * nMap;
+    aStart = sqlite3_malloc64((sqlite3_uint64)(nDst + 1) * sizeof(int64_t));
+    aNext = sqlite3_malloc64((sqlite3_uint64)(nEntry + 1) * sizeof(int64_t));
+    if (!aStart || !aNext) {
+        rc = SQLITE_NOMEM;
+        goto done;
+    }
+    for (r = 0; r < nDst; r++) {
+        aStart[r] = -1;
+        if (pDst->T.aRow[r].nDays > nMax) nMax = pDst->T.aRow[r].nDays;
+    }
+    for (r = nEntry - 1; r >= 0; r--) {
+        if (aDst[r] < 0) continue;
+        aNext[r] = aStart[aDst[r]];
+        aStart[aDst[r]] = r;
+    }
+
+    /* each derived row's gaps together, and its median */
+    aGap = sqlite3_malloc64((sqlite3_uint64)(nMax ? nMax : 1) * sizeof(int64_t));
+    if (!aGap) {
+        rc = SQLITE_NOMEM;
+        goto done;
+    }
+    for (r = 0; r < nDst; r++) {
+        trn_row *pR = &pDst->T.aRow[r];
+        int64_t n = 0;
+        if (pR->nDays == 0) continue;
+        for (int64_t e = aStart[r]; e >= 0; e = aNext[e]) {
+            const trn_row *pS = &pSrc->T.aRow[e / nMap];
+            memcpy(aGap + n, pSrc->aDay + pS->iDay, (size_t)pS->nDays * sizeof(int64_t));
+            n += pS->nDays;
+        }
+        pR->medianDays = trnMedian(aGap, n) / LP_MS_PER_DAY;
+    }
+    pDst->hasMedians = 1;
+
+done:
+    sqlite3_free(aDst);
+    sqlite3_free(aStart);
+    sqlite3_free(aNext);
+    sqlite3_free(aGap);
     return rc;
 }
 
@@ -850,7 +896,9 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
     /* medians: select within each row's gaps */
     for (int64_t r = 0; r < pT->nRow; r++) {
         trn_row *pR = &pT->aRow[r];
-        if (pR->nDays) pR->medianDays = trnMedian(pA->aDay + pR->iDay, pR->nDays) / LP_MS_PER_DAY;
+        if (pR->nDays && !pA->hasMedians) {
+            pR->medianDays = trnMedian(pA->aDay + pR->iDay, pR->nDays) / LP_MS_PER_DAY;
+        }
         pR->groupUsers = 0;
     }
 

@@ -179,6 +179,23 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     }
     if (i0 >= i1) return SQLITE_OK;
 
+    if (i1 - i0 == 1) {
+        /* one enrollment, one step: most users never take a second program.
+        ** The rules below give just this, without their bookkeeping. */
+        rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 1, sizeof(lp_step));
+        if (rc) return rc;
+        pSh->tied = 0;
+        pSh->segment = pD->aSeg && !pSh->ignoreSegments ? pD->aSeg[i0] : LP_NONE;
+        pSh->aStep[0].label = pD->aProg[i0];
+        pSh->aStep[0].t = pD->aT[i0];
+        pSh->nStep = 1;
+        if (pSpec->hasSince && pD->aT[i0] < pSpec->since) return SQLITE_OK;
+        if (pSpec->hasUntil && pD->aT[i0] >= pSpec->until) return SQLITE_OK;
+        pSh->nProgram = 1;
+        *pKeep = 1;
+        return SQLITE_OK;
+    }
+
     /* rule 4: tied; rule 6: segment */
     pSh->tied = 0;
     for (uint32_t i = i0 + 1; i < i1 && pD->aT[i] == pD->aT[i0]; i++) {
