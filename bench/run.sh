@@ -52,7 +52,12 @@
 #        exactly the second query and nothing else, which is more robust
 #        than subtracting the medians of a one-query and a two-query process
 #        (two noisy numbers of the size of the scan, whose difference is much
-#        smaller than either).
+#        smaller than either). first_program is timed with count(*) and a
+#        sum (every row computed) and with count(*) alone (what a paging
+#        host such as DB Browser asks first).
+#      - the floor of those: SQLite's own generate_series over as many rows
+#        as there are users, with the same aggregates, timed the same way.
+#        No table-valued function hands out one row per user faster.
 #      - pandas (optional): bench/peer_pandas.py with /usr/bin/python3 when
 #        it can import pandas (Debian: apt-get install -y python3-pandas).
 #        It loads the table into a DataFrame first, then times only the
@@ -228,6 +233,17 @@ for f in fp:first_program:steps pt:program_transitions:users; do
     printf '.load %s\n.timer on\n%s\n%s\n' "$LIB" "$q" "$q" > "$W/sql/${id}_again.sql"
     addrow "${id}_again" again "$fn again, same process (2nd run)"
 done
+# first_program again as a paging host asks it first (DB Browser: COUNT(*))
+q="SELECT count(*) FROM first_program($ARGS);"
+printf '.load %s\n.timer on\n%s\n%s\n' "$LIB" "$q" "$q" > "$W/sql/fpc_again.sql"
+addrow fpc_again again "first_program again, count(*) only (2nd run)"
+# The floor for any function that hands out one row per user: SQLite's own
+# generate_series (built into the shell) over as many rows, same aggregates.
+for f in gs_again:'count(*), sum(value)' gsc_again:'count(*)'; do
+    q="SELECT $(echo "${f#*:}") FROM generate_series(1, $USERS);"
+    printf '.timer on\n%s\n%s\n' "$q" "$q" > "$W/sql/${f%%:*}.sql"
+    addrow "${f%%:*}" again "floor: generate_series(1, users), ${f#*:} (2nd run)"
+done
 
 # ------------------------------------------------------------- measuring
 # run_one ID RUN: one fresh process; appends "seconds peak_kb cpu_seconds"
@@ -323,6 +339,11 @@ done
 CHECKS=$((CHECKS + 1))
 [ "$(cut -d'|' -f1 "$W/out/fp_count")" = "$NUSERS" ] ||
     FAILS="$FAILS|first_program gives $(cat "$W/out/fp_count") users, the table has $NUSERS"
+for id in fpc_again gsc_again; do
+    CHECKS=$((CHECKS + 1))
+    [ "$(sort -u "$W/out/$id")" = "$NUSERS" ] ||
+        FAILS="$FAILS|$(cat "$W/t/$id.label"): $(tr '\n' ' ' < "$W/out/$id")instead of $NUSERS twice"
+done
 
 # ---------------------------------------------------------------- pandas
 PANDAS_NOTE=""
@@ -437,13 +458,17 @@ stats() {
     done
     set -- $(stats seed)
     target "whole seed report" "$(printf '%.2f' "$2")" 2 x
-    for id in fp_again pt_again; do
+    for id in fp_again fpc_again pt_again; do
         set -- $(stats "$id")
         target "$(cat "$W/t/$id.label")" "$(printf '%.3f' "$2")" 0.1 x
     done
+    for id in gs_again gsc_again; do
+        set -- $(stats "$id")
+        printf '    (%s: %sx)\n' "$(cat "$W/t/$id.label")" "$(printf '%.3f' "$2")"
+    done
     worst="" worst_b=-1e9 worst_mb=0
     for id in $ROW_IDS; do
-        case $id in *_count | *_sum | *_again) ;; *) continue ;; esac
+        case $id in gs*_again) continue ;; *_count | *_sum | *_again) ;; *) continue ;; esac
         set -- $(stats "$id")
         if awk -v a="$4" -v b="$worst_b" 'BEGIN { exit !(a > b) }'; then worst=$id worst_b=$4; fi
         if awk -v a="$3" -v b="$worst_mb" 'BEGIN { exit !(a > b) }'; then worst_mb=$3; fi
