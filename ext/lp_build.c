@@ -655,7 +655,7 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 
 /*
 ** Prepare the SELECT of the needed columns, with the rowid last when the
-** source has one (for the profile's samples of unreadable times). With
+** source has one and bad_times='skip' (for the samples of unreadable times). With
 ** asReader, the columns are the arguments of the reader function (after
 ** its parameter ?1, the build state) and the statement gives one row.
 */
@@ -697,7 +697,9 @@ static int buildPrepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
         if (rc == SQLITE_OK && !found) rc = buildNoColumn(s, pAll, azArg[i], azCol[i]);
     }
     sqlite3_finalize(pAll);
-    for (int withRowid = 1; rc == SQLITE_OK && withRowid >= 0; withRowid--) {
+    /* the rowid only serves the samples of unreadable times bad_times='skip'
+    ** keeps; with 'error' the first one stops the read */
+    for (int withRowid = p->skipBadTimes; rc == SQLITE_OK && withRowid >= 0; withRowid--) {
         if (s->isStream && zOrder == NULL) {
             /* users in SQL order, one after another, from SQLite's sorter */
             zOrder = sqlite3_mprintf(" ORDER BY \"%w\" COLLATE BINARY", p->zUserCol);
