@@ -262,7 +262,7 @@ void learnpath_users_close(lp_users *pIt);
 /* --------------------------------------------------------- registration */
 
 /* Default most bytes the per-connection cache keeps (learnpath_cache_limit). */
-#define LP_CACHE_DEFAULT_LIMIT ((int64_t)512 * 1024 * 1024)
+#define LP_CACHE_DEFAULT_LIMIT ((int64_t)2048 * 1024 * 1024)
 
 /* Per-connection state shared by the table-valued functions. */
 typedef struct lp_cache_entry lp_cache_entry;
