@@ -73,7 +73,7 @@
 #
 # Environment: BENCH_ROWS (3000000), BENCH_RUNS (5), BENCH_PEER_RUNS (runs of
 # the slow peers - window SQL, learnpath's peer form, pandas - at most
-# BENCH_RUNS; default 3: the window SQL peer alone takes ~35 s a run at 3M
+# BENCH_RUNS, 0 = none; default 3: the window SQL peer alone takes ~35 s a run at 3M
 # rows, and its median of 3 is plenty at 60x the scan), BENCH_PANDAS (auto|0|1),
 # BENCH_EXT (extension file), BENCH_RESULTS, BENCH_STRICT (1 = exit 1 when a
 # target fails), SQLITE3 (sqlite3), BENCH_CMD (how the bench was started, for
@@ -101,9 +101,12 @@ for v in "BENCH_ROWS=$ROWS" "BENCH_RUNS=$RUNS" "BENCH_PEER_RUNS=$PEER_RUNS" \
     case ${v#*=} in
         '' | *[!0-9]*) die "${v%%=*} must be a positive integer, not '${v#*=}'" ;;
     esac
-    [ "${v#*=}" -gt 0 ] || die "${v%%=*} must be a positive integer, not '${v#*=}'"
+    [ "${v#*=}" -gt 0 ] || [ "${v%%=*}" = BENCH_PEER_RUNS ] ||
+        die "${v%%=*} must be a positive integer, not '${v#*=}'"
 done
 [ "$PEER_RUNS" -le "$RUNS" ] || PEER_RUNS=$RUNS
+# BENCH_PEER_RUNS=0: no peer reports (and so no pandas, which is checked against them)
+[ "$PEER_RUNS" -gt 0 ] || PANDAS=0
 case $PANDAS in auto | 0 | 1) ;; *) die "BENCH_PANDAS must be auto, 0 or 1" ;; esac
 
 if [ -z "${BENCH_EXT:-}" ]; then
@@ -188,11 +191,13 @@ lp_sql() { printf '.load %s\n%s\n' "$LIB" "$2" > "$W/sql/$1.sql"; }
 echo "SELECT count(*), max(user_id), max(program), max(enrolled_at) FROM enrollments;" > "$W/sql/scan.sql"
 addrow scan sql "scan: count(*), max() of the 3 columns, no extension"
 
-cp bench/peer_window.sql "$W/sql/peer.sql"
-addrow peer peer "window SQL peer (bench/peer_window.sql)"
+if [ "$PEER_RUNS" -gt 0 ]; then
+    cp bench/peer_window.sql "$W/sql/peer.sql"
+    addrow peer peer "window SQL peer (bench/peer_window.sql)"
 
-sed "s#^\.load .*#.load $LIB#" bench/learnpath_peer_form.sql > "$W/sql/lpform.sql"
-addrow lpform peer "learnpath, same report, ties=name repeats=keep"
+    sed "s#^\.load .*#.load $LIB#" bench/learnpath_peer_form.sql > "$W/sql/lpform.sql"
+    addrow lpform peer "learnpath, same report, ties=name repeats=keep"
+fi
 
 for f in first_program:steps program_journeys:length\(path\) program_steps:step program_transitions:users; do
     fn=${f%%:*} col=${f#*:}
@@ -320,8 +325,10 @@ NUSERS=$(cut -d'|' -f2 "$W/out/scan")
 
 # ---------------------------------------------------------------- checks
 CHECKS=$((CHECKS + 1))  # every query ran without an error (else we exited)
-CHECKS=$((CHECKS + 1))
-if cmp -s "$W/out/peer" "$W/out/lpform"; then
+[ "$PEER_RUNS" -eq 0 ] || CHECKS=$((CHECKS + 1))
+if [ "$PEER_RUNS" -eq 0 ]; then
+    PEER_SAME=skip
+elif cmp -s "$W/out/peer" "$W/out/lpform"; then
     PEER_SAME=1
     PEER_LINES=$(wc -l < "$W/out/peer" | tr -d ' ')
 else
@@ -481,7 +488,9 @@ stats() {
     [ "$ROWS" -ge 30000000 ] || na="the issue sets it at 31M enrollments"
     target "peak memory, worst function-alone/again row (MB)" "$(printf '%.0f' "$worst_mb")" 1536 "" "$na"
     echo
-    if [ "$PEER_SAME" = 1 ]; then
+    if [ "$PEER_SAME" = skip ]; then
+        echo "window SQL peer: not run (BENCH_PEER_RUNS=0)"
+    elif [ "$PEER_SAME" = 1 ]; then
         echo "window SQL peer = learnpath (ties=name, repeats=keep): same numbers ($PEER_LINES lines)"
     else
         echo "window SQL peer = learnpath (ties=name, repeats=keep): MISMATCH"
