@@ -342,7 +342,8 @@ static int buildReadKey(build_state *s, sqlite3_value *pVal, lp_key *pKey, int *
 
 static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
     if (keyClass(a) != keyClass(b)) return 0;
-    if (keyClass(a) != 1 && (a->eType != b->eType || a->n != b->n)) return 0;
+    /* same class: both TEXT or both BLOB, unless numbers */
+    if (keyClass(a) != 1 && a->n != b->n) return 0;
     return learnpath_key_cmp(pD, a, b) == 0;
 }
 
@@ -380,20 +381,18 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
         if (pD->nUser == 0 || learnpath_key_cmp(pD, &pD->aKey[pD->nUser - 1], pKey) < 0) {
             return buildNewUser(s, pKey, 0, piUser);
         }
-        s->isSorted = 0;
         uint32_t nSlot = 2048;
         while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
         rc = buildRehashUsers(s, nSlot);
         if (rc) return rc;
+        s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
     }
     h = keyHash(pD, pKey);
-    if (s->nSlot) {
-        for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
-            uint32_t i = s->aSlot[j] - 1;
-            if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
-                *piUser = s->iLastUser = i;
-                return SQLITE_OK;
-            }
+    for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+        uint32_t i = s->aSlot[j] - 1;
+        if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
+            *piUser = s->iLastUser = i;
+            return SQLITE_OK;
         }
     }
     return buildNewUser(s, pKey, h, piUser);
@@ -418,7 +417,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t
         if (rc) return rc;
     }
     if (!s->isSorted && 2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
-        rc = buildRehashUsers(s, s->nSlot ? s->nSlot * 2 : 2048);
+        rc = buildRehashUsers(s, s->nSlot * 2);
         if (rc) return rc;
     }
     uint32_t i = pD->nUser++;
@@ -523,10 +522,11 @@ static int buildCheckBudget(const build_state *s) {
     return SQLITE_OK;
 }
 
-/* The rows stopped coming grouped by user: record each enrollment's user. */
+/* The rows stopped coming grouped by user: record each enrollment's user.
+** (Two users' rows are in, so nEvAlloc > 0.) */
 static int buildUngroup(build_state *s) {
     lp_data *pD = s->pD;
-    s->aUserOf = sqlite3_malloc64((sqlite3_uint64)(pD->nEvAlloc ? pD->nEvAlloc : 1) * sizeof(uint32_t));
+    s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEvAlloc * sizeof(uint32_t));
     if (!s->aUserOf) return SQLITE_NOMEM;
     for (uint32_t u = 0; u < pD->nUser; u++) {
         uint32_t iEnd = u + 1 < pD->nUser ? pD->aFirst[u + 1] : pD->nEv;
@@ -990,7 +990,8 @@ static int buildSortUser(lp_data *pD, uint32_t i0, uint32_t i1, build_ev **paTmp
     return SQLITE_OK;
 }
 
-/* Counting sort of the enrollments by user (when rows were not grouped). */
+/* Counting sort of the enrollments by user (when rows were not grouped:
+** there are two enrollments at least). */
 static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
     uint32_t nUser = pD->nUser, nEv = pD->nEv;
@@ -1001,7 +1002,7 @@ static int buildGroupByUser(build_state *s) {
     for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
 
     /* one array at a time, so only one extra copy is alive */
-    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(int64_t));
+    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
     if (!aT) goto nomem;
     memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
     for (uint32_t e = 0; e < nEv; e++) aT[aPos[s->aUserOf[e]]++] = pD->aT[e];
@@ -1010,7 +1011,7 @@ static int buildGroupByUser(build_state *s) {
     for (int k = 0; k < 2; k++) {
         uint32_t **paArr = k == 0 ? &pD->aProg : &pD->aSeg;
         if (*paArr == NULL) continue;
-        uint32_t *aNew = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+        uint32_t *aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
         if (!aNew) goto nomem;
         memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
         for (uint32_t e = 0; e < nEv; e++) aNew[aPos[s->aUserOf[e]]++] = (*paArr)[e];
@@ -1168,7 +1169,7 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
 
 void learnpath_data_unref(lp_data *pD) {
     if (pD == NULL || --pD->nRef > 0) return;
-    if (pD->pMemo && pD->xMemoFree) pD->xMemoFree(pD->pMemo);
+    if (pD->pMemo) pD->xMemoFree(pD->pMemo); /* set together (lp_journeys.c) */
     learnpath_strtab_free(&pD->programs);
     learnpath_strtab_free(&pD->segments);
     sqlite3_free(pD->aKeyByte);
@@ -1385,15 +1386,14 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
     return learnpath_stream_next(pIt, pzErr);
 }
 
+/* Called by learnpath_users_close for a stream only (pIt->pStream set). */
 void learnpath_stream_close(lp_users *pIt) {
     lp_stream *st = pIt->pStream;
-    if (st) {
-        sqlite3_finalize(st->pStmt);
-        sqlite3_free(st->aLocal);
-        sqlite3_free(st->aNamed);
-        sqlite3_free(st->aTmp);
-        sqlite3_free(st);
-    }
+    sqlite3_finalize(st->pStmt);
+    sqlite3_free(st->aLocal);
+    sqlite3_free(st->aNamed);
+    sqlite3_free(st->aTmp);
+    sqlite3_free(st);
     learnpath_data_unref(pIt->pData);
     memset(pIt, 0, sizeof(*pIt));
 }

@@ -358,8 +358,8 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     return SQLITE_OK;
 }
 
+/* Callers step only while !pIt->eof. */
 int learnpath_users_next(lp_users *pIt, char **pzErr) {
-    if (pIt->eof) return SQLITE_OK;
     if (pIt->pStream) return learnpath_stream_next(pIt, pzErr);
     if (++pIt->iPos >= pIt->pData->nUser) {
         pIt->eof = 1;

@@ -172,7 +172,7 @@ typedef struct jrn_memo {
 } jrn_memo;
 
 static void jrnMemoUnref(jrn_memo *p) {
-    if (p == NULL || --p->nRef > 0) return;
+    if (--p->nRef > 0) return;
     learnpath_shaper_free(&p->sh);
     for (int i = 0; i < 4; i++) sqlite3_free(p->aaRow[i]);
     sqlite3_free(p);
@@ -821,7 +821,7 @@ static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noS
     if (!aDst) return SQLITE_NOMEM;
     for (r = 0; r < nSrc && rc == SQLITE_OK; r++) {
         const trn_row *pS = &pSrc->T.aRow[r];
-        for (int k = 0; k < nMap && rc == SQLITE_OK; k++) {
+        for (int k = 0; k < nMap; k++) {
             int64_t iRow = -1;
             if (!isStats || pS->step == 1) {
                 uint32_t from = k == 1 ? LP_NONE : pS->from;

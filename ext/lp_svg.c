@@ -624,11 +624,10 @@ typedef struct svg_name {
     uint32_t i;
 } svg_name;
 
+/* The names of a string table are distinct: never 0. */
 static int svgNameCmp(const void *pA, const void *pB) {
     const svg_name *a = pA, *b = pB;
-    int c = learnpath_bytes_cmp(a->z, a->n, b->z, b->n);
-    if (c) return c;
-    return (a->i > b->i) - (a->i < b->i);
+    return learnpath_bytes_cmp(a->z, a->n, b->z, b->n);
 }
 
 typedef struct svg_ord {

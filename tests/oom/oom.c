@@ -378,6 +378,56 @@ typedef struct scenario {
     "CREATE VIEW selfv AS SELECT user_id, program, started_at AS enrolled_at"                   \
     " FROM program_steps('selfv');"
 
+/*
+** A UTF-16 database: every text a function reads (names, arguments, user
+** ids, programs, segments, times, titles, modes) is converted to UTF-8 on
+** the way, and each conversion allocates.
+*/
+#define FIX_UTF16                                                                             \
+    "PRAGMA encoding = 'UTF-16le';"                                                             \
+    "CREATE TABLE u(user_id, program, enrolled_at, seg);"                                       \
+    "INSERT INTO u VALUES ('a1', 'Program A', '2021-01-01', 'student'),"                        \
+    " ('a1', 'Flagship', '2021-02-01 10:00:00', 'student'), ('b2', 'Flagship', '2021-03-01', 'pro'),"\
+    " ('b2', 'Program B', '2021-03-01', 'pro'), ('c3', 'Program B', '2021-04-01', NULL);"
+
+/*
+** Values that need converting in a UTF-8 database: numbers as programs and
+** segments, blobs as times and user ids (zeroblob(n) of a column is
+** expanded when read); an empty source; a table named by a number.
+*/
+#define FIX_CONVERSIONS                                                                       \
+    "CREATE TABLE n(user_id, program, enrolled_at, seg);"                                       \
+    "INSERT INTO n VALUES (1, 10, '2021-01-01', 7), (1, 20.5, '2021-01-02', 7),"                \
+    " (2, 10, '2021-01-03', 8);"                                                                \
+    "CREATE TABLE bt(user_id, program, enrolled_at);"                                           \
+    "INSERT INTO bt VALUES (1, 'A', x'323032312d30312d3031'), (1, 'B', x'323032312d30322d3031'),"\
+    " (2, 'A', x'32303231');"                                                                    \
+    "CREATE TABLE zn(n, program, enrolled_at);"                                                 \
+    "INSERT INTO zn VALUES (2, 'A', '2021-01-01'), (3, 'B', '2021-01-02');"                     \
+    "CREATE VIEW zb AS SELECT zeroblob(n) AS user_id, program, enrolled_at FROM zn;"            \
+    "CREATE TABLE z(user_id, program, enrolled_at, seg);"                                       \
+    "CREATE TABLE \"7\"(user_id, program, enrolled_at);"                                        \
+    "INSERT INTO \"7\" VALUES (1, 'A', '2021-01-01');"
+
+/*
+** More users out of order than the first user index holds (d), rows not
+** grouped by user and more of them than the first allocation holds (g), 20 distinct tie groups (tg), and a
+** new program at every user (w) so that streaming allocates user by user.
+*/
+#define FIX_MANY                                                                              \
+    "CREATE TABLE d(user_id, program, enrolled_at);"                                            \
+    "INSERT INTO d WITH RECURSIVE c(i) AS (SELECT 1100 UNION ALL SELECT i - 1 FROM c WHERE i > 1)"\
+    " SELECT i, 'P' || (i % 3), '2020-01-01' FROM c;"                                           \
+    "CREATE TABLE g(user_id, program, enrolled_at);"                                            \
+    "INSERT INTO g WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 4199)"\
+    " SELECT i % 2100, 'P' || (i / 2100), '2020-01-0' || (1 + i / 2100) FROM c;"                \
+    "CREATE TABLE tg(user_id, program, enrolled_at);"                                           \
+    "INSERT INTO tg WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20)"\
+    " SELECT i, 'P' || i, '2020-01-01' FROM c UNION ALL SELECT i, 'Q' || i, '2020-01-01' FROM c;"\
+    "CREATE TABLE w(user_id, program, enrolled_at);"                                            \
+    "INSERT INTO w WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 40)"\
+    " SELECT i, 'W' || i, date('2020-01-01', '+' || i || ' days') FROM c;"
+
 /* The saved reports' table. */
 #define FIX_ENROLLMENTS "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(20, 7);"
 
@@ -502,6 +552,39 @@ static const scenario aScenario[] = {
      "SELECT bar_svg(program, NULL, 1) FROM t WHERE 0;"
      "SELECT bar_svg(program, seg, 1, 't', 'sideways') FROM t;",
      0, "bar_svg"},
+    {"UTF-16 database", FIX_UTF16,
+     "SELECT * FROM program_journeys('u', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE since = '2021-01-01' AND ties = 'name' AND repeats = 'keep' AND bad_times = 'error';"
+     "SELECT * FROM enrollment_profile('u', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT bar_svg(program, seg, 1, 'Programs', 'stacked') FROM u;"
+     "SELECT * FROM sample_enrollments('many');"
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT learnpath_cache_clear() >= 0;"
+     "SELECT * FROM program_steps('u', 'user_id', 'program', 'enrolled_at', 'seg');",
+     0, "enrollment_profile"},
+    {"conversions and empty sources", FIX_CONVERSIONS,
+     "SELECT * FROM first_program('n', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM program_steps('bt');"
+     "SELECT * FROM first_program('zb');"
+     "SELECT * FROM program_transitions('z');"
+     "SELECT * FROM first_program(7);"
+     "SELECT bar_svg(program, seg, 1, NULL, 7) FROM n;"
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT learnpath_cache_clear() >= 0;"
+     "SELECT * FROM program_steps('n');"
+     "SELECT * FROM program_steps('bt');",
+     0, "learnpath_memory_budget"},
+    {"many users, ungrouped rows, many tie groups", FIX_MANY,
+     "SELECT count(*), min(user_id), max(user_id) FROM first_program('d');"
+     "SELECT count(*) FROM program_journeys('g');"
+     "SELECT user_id, path FROM program_journeys('g') WHERE user_id = 2099;"
+     "SELECT count(*), max(programs), max(program) FROM first_program('tg');",
+     0, NULL},
+    {"streaming user by user", FIX_MANY,
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM enrollment_profile('w');"
+     "SELECT * FROM program_steps('w') WHERE since = '2020-01-30';",
+     0, "enrollment_profile"},
 };
 
 /* -------------------------------------------------------------- a run */

@@ -45,5 +45,6 @@ Suite *make_args_suite(void);
 Suite *make_sample_suite(void);
 Suite *make_trust_suite(void);
 Suite *make_svg_suite(void);
+Suite *make_coverage_suite(void);
 
 #endif
