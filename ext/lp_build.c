@@ -1280,7 +1280,6 @@ static int streamCheckTimes(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
     int rc = buildPrepare(s, 0, &pStmt);
     if (rc) return rc;
-    int iRowid = s->pD->hasRowid ? (s->p->zSegmentCol ? 4 : 3) : -1;
     while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
         lp_time_status eTime;
         int64_t t;
@@ -1299,7 +1298,8 @@ static int streamCheckTimes(build_state *s) {
         rc = learnpath_parse_time_value(ap[2], &eTime, &t);
         if (rc) break;
         if (eTime == LP_TIME_BAD) {
-            rc = buildBadTime(s, ap[2], iRowid >= 0 ? ap[iRowid] : NULL);
+            /* no rowid: this check runs for bad_times='error', which stops here */
+            rc = buildBadTime(s, ap[2], NULL);
             break;
         }
     }
