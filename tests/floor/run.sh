@@ -43,17 +43,8 @@ if [ ! -f tests/floor/run.sh ] || [ ! -d sql ]; then
     echo "tests/floor: run me from the repository root: sh tests/floor/run.sh" >&2
     exit 2
 fi
-LP_EXT=""
-for f in dist/learnpath.so dist/learnpath.dylib dist/learnpath.dll; do
-    [ -f "$f" ] && { LP_EXT=$f; break; }
-done
-if [ -z "$LP_EXT" ]; then
-    echo "tests/floor: dist/learnpath.so is missing; build it first with: make" >&2
-    exit 2
-fi
-if [ -z "${LP_VERSION:-}" ]; then
-    LP_VERSION=$(sed -n 's/^VERSION *:*= *//p' Makefile | head -n 1)
-fi
+. tests/lp_env.sh
+lp_env tests/floor
 CC=${CC:-cc}
 SQLITE3=${SQLITE3:-sqlite3}
 CACHE=${LEARNPATH_FLOOR_CACHE:-build/floor/cache}

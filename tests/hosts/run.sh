@@ -27,17 +27,8 @@ if [ ! -f tests/hosts/run.sh ] || [ ! -d sql ]; then
     echo "tests/hosts: run me from the repository root: sh tests/hosts/run.sh" >&2
     exit 2
 fi
-LP_EXT=""
-for f in dist/learnpath.so dist/learnpath.dylib dist/learnpath.dll; do
-    [ -f "$f" ] && { LP_EXT=$f; break; }
-done
-if [ -z "$LP_EXT" ]; then
-    echo "tests/hosts: dist/learnpath.so is missing; build it first with: make" >&2
-    exit 2
-fi
-if [ -z "${LP_VERSION:-}" ]; then
-    LP_VERSION=$(sed -n 's/^VERSION *:*= *//p' Makefile | head -n 1)
-fi
+. tests/lp_env.sh
+lp_env tests/hosts
 SQLITE3=${SQLITE3:-sqlite3}
 export LP_EXT LP_VERSION SQLITE3
 
