@@ -36,21 +36,11 @@ TOP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-hosts.XXXXXX") || exit 2
 trap 'rm -rf "$TOP"' EXIT
 trap 'exit 130' INT TERM
 
-selected() {
-    [ $# -le 1 ] && return 0
-    name=$1
-    shift
-    for f in "$@"; do
-        case $name in *"$f"*) return 0 ;; esac
-    done
-    return 1
-}
-
 pass=0
 fail=0
 skipped=0
 for t in shell python sqlite_utils dbbrowser; do
-    selected "$t" "$@" || continue
+    lp_selected "$t" "$@" || continue
     echo "# $t"
     TMP=$TOP/$t
     mkdir -p "$TMP"

@@ -27,10 +27,8 @@ if [ ! -d "$CASES" ] || [ ! -f tests/sql/run.sh ]; then
     echo "tests/sql: run me from the repository root: sh tests/sql/run.sh" >&2
     exit 2
 fi
-if [ ! -f dist/learnpath.so ] && [ ! -f dist/learnpath.dylib ] && [ ! -f dist/learnpath.dll ]; then
-    echo "tests/sql: dist/learnpath.so is missing; build it first with: make" >&2
-    exit 2
-fi
+. tests/lp_env.sh
+lp_env tests/sql
 if ! command -v "$SQLITE3" >/dev/null 2>&1; then
     echo "tests/sql: no sqlite3 shell ('$SQLITE3'); install it or set SQLITE3" >&2
     exit 2
@@ -50,23 +48,12 @@ normalise() {
          END { if (held) print prev }'
 }
 
-# Does case name $1 match the filters given on the command line?
-selected() {
-    [ $# -le 1 ] && return 0
-    name=$1
-    shift
-    for f in "$@"; do
-        case $name in *"$f"*) return 0 ;; esac
-    done
-    return 1
-}
-
 pass=0
 fail=0
 for sql in "$CASES"/*.sql; do
     [ -f "$sql" ] || continue
     name=$(basename "$sql" .sql)
-    selected "$name" "$@" || continue
+    lp_selected "$name" "$@" || continue
     expected=$CASES/$name.expected
     actual=$TMP/$name.out
     # Exit status 1 only means an SQL error, which error cases expect; more
