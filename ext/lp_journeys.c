@@ -168,7 +168,6 @@ typedef struct jrn_memo {
     lp_shaper sh;
     trn_row *aaRow[4];  /* by TRN_AGG(isStats, noSegment); NULL when not computed */
     int64_t anRow[4];
-    unsigned mask;      /* the aggregates computed */
 } jrn_memo;
 
 static void jrnMemoUnref(jrn_memo *p) {
@@ -1188,13 +1187,13 @@ static int jrnAggregate(jrn_cursor *pCur, jrn_kind_id eKind, char **pzErr) {
         pMemo = sqlite3_malloc64(sizeof(*pMemo));
         if (!pMemo) return SQLITE_NOMEM;
         memset(pMemo, 0, sizeof(*pMemo));
-        if (isStream) {
-            pMemo->mask = 1u << iAgg;
-        } else {
-            pMemo->mask = pD->aSeg ? 0xfu : (1u << TRN_AGG(0, 1)) | (1u << TRN_AGG(1, 1));
-        }
+        /* the aggregates to compute: the one asked for, or (kept with the
+        ** data) every one this data has */
+        unsigned mask = isStream ? 1u << iAgg
+                        : pD->aSeg ? 0xfu
+                                   : (1u << TRN_AGG(0, 1)) | (1u << TRN_AGG(1, 1));
         pCur->sh.ignoreSegments = 0; /* the aggregates over all users ignore them */
-        rc = trnBuild(pCur, pMemo->mask, pMemo->aaRow, pMemo->anRow, pzErr);
+        rc = trnBuild(pCur, mask, pMemo->aaRow, pMemo->anRow, pzErr);
         if (rc) {
             pMemo->nRef = 1;
             jrnMemoUnref(pMemo); /* the shaper stays with the cursor */
