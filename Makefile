@@ -23,7 +23,7 @@ SRCS     := $(sort $(wildcard ext/*.c))
 HDRS     := $(wildcard ext/*.h)
 WARN     := -Wall -Wextra -Werror -Wsign-compare -Wshadow
 CFLAGS   ?= -O2
-EXTFLAGS := $(CFLAGS) $(WARN) -std=c99 -fPIC -fvisibility=hidden -DLEARNPATH_VERSION='"$(VERSION)"'
+EXTFLAGS := $(CFLAGS) $(WARN) -std=c99 -pthread -fPIC -fvisibility=hidden -DLEARNPATH_VERSION='"$(VERSION)"'
 
 PKGS        := sqlite3 check
 TEST_CFLAGS  = $(shell pkg-config --cflags $(PKGS))
@@ -56,7 +56,7 @@ $(EXT): $(SRCS) $(HDRS) | deps
 # the system libsqlite3 and Check.
 $(RUNNER): $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p build
-	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -DSQLITE_CORE -Iext $(TEST_CFLAGS) \
+	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -pthread -DSQLITE_CORE -Iext $(TEST_CFLAGS) \
 	    -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
 test: $(TEST_TARGETS)

@@ -61,6 +61,8 @@ int learnpath_parse_time_column(sqlite3_stmt *pStmt, int iCol, lp_time_status *p
 
 /* The same for a number stored as INTEGER or REAL. */
 lp_time_status learnpath_parse_time_number(double r, int64_t *pMs);
+/* A TEXT with '-' at offsets 4 and 7 (never a number): no SQLite call. */
+lp_time_status learnpath_parse_time_text(const char *z, int n, int64_t *pMs);
 
 /*
 ** Write the instant as "YYYY-MM-DD HH:MM:SS" (UTC, rule 10) into zOut, which
@@ -90,6 +92,10 @@ typedef struct lp_strtab {
 #define LP_STRLEN(pTab, i) ((pTab)->aLen[i])
 
 int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
+/* Can a name of n bytes be added without allocating? */
+int learnpath_strtab_has_room(const lp_strtab *pTab, int n);
+/* Make room for nName more names of nByte bytes in all. */
+int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte);
 
 /*
 ** Sort the numbers 0..n-1 by xCmp(pCtx, a, b) (stable bottom-up merge sort,
@@ -115,6 +121,7 @@ typedef struct lp_source_spec {
     const char *zSegmentCol; /* NULL: no segment */
     int skipBadTimes;        /* bad_times = 'skip' */
     int64_t nBudget;         /* most bytes to hold in memory; 0 = no limit */
+    int nThreads;            /* threads the read may use (learnpath_threads) */
 } lp_source_spec;
 
 /* How journeys are shaped from the enrollments (rules 4-8). */
@@ -188,6 +195,12 @@ typedef struct lp_data {
 ** the function (the caller frees it).
 */
 int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, char **pzErr);
+/*
+** Tune the read's helper thread (tests): rows read before it starts, and a
+** batch's most rows and text bytes; an argument out of range restores its
+** default. Process-wide; not for use while a read is in progress.
+*/
+void learnpath_build_tune(int nAfter, int nRows, int nBytes);
 void learnpath_data_unref(lp_data *pData);
 
 /* Compare two user keys of pData in SQL (BINARY) order. */
@@ -261,6 +274,9 @@ void learnpath_users_close(lp_users *pIt);
 
 /* --------------------------------------------------------- registration */
 
+/* Threads a source's read uses unless learnpath_threads() says otherwise. */
+#define LP_THREADS_DEFAULT 2
+
 /* Default most bytes the per-connection cache keeps (learnpath_cache_limit). */
 #define LP_CACHE_DEFAULT_LIMIT ((int64_t)2048 * 1024 * 1024)
 
@@ -272,6 +288,7 @@ struct lp_conn {
     int64_t nCacheByte;      /* heap held by cached entries */
     int64_t nCacheLimit;     /* most heap the cache may hold */
     int64_t nMemoryBudget;   /* most heap one source may take; 0 = no limit */
+    int nThreads;            /* threads a read may use: 1 or 2 (learnpath_threads) */
 };
 
 /*

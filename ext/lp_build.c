@@ -15,7 +15,12 @@
 **   2. One pass over the rows, in whatever order the source yields them:
 **      users and programs are interned into hash tables, times read by
 **      lp_time.c, and each enrollment appended to one array. No query per
-**      user, no ORDER BY over the table, no allocation per row.
+**      user, no ORDER BY over the table, no allocation per row. The rows
+**      are the steps of a private aggregate (all of them in one
+**      sqlite3_step). Past the first 65536 rows, a helper thread keeps the
+**      rows (interns users, reads times, appends) while the reading thread
+**      goes on with SQLite's scan and hands it batches of decoded rows;
+**      see "the helper thread" below.
 **      Rows grouped by user (the usual export) are detected as they stream
 **      by and need no user number per row; otherwise a counting sort groups
 **      the enrollments by user at the end (linear).
@@ -32,12 +37,21 @@
 **   3. A user is the SQL value, as in GROUP BY: 42 and '42' are two users;
 **      42 and 42.0 are one. Programs are compared by their text.
 **   (Rules 4-8 shape journeys: lp_shape.c. Rules 9-10: lp_journeys.c.)
+**  11. Reading with the helper thread gives exactly what one thread gives:
+**      the same data, the same errors and messages, the same samples.
 */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "learnpath_int.h"
+
+#if !defined(_WIN32) && !defined(LEARNPATH_NO_THREADS)
+#include <pthread.h>
+#define BUILD_THREADS 1
+#else
+#define BUILD_THREADS 0
+#endif
 
 /* Identifiers longer than this are refused (argument length cap). */
 #define BUILD_MAX_NAME 2000
@@ -166,6 +180,37 @@ int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piO
     return SQLITE_OK;
 }
 
+int learnpath_strtab_has_room(const lp_strtab *pTab, int n) {
+    return pTab->n < pTab->nAlloc && pTab->n < 0x7ffffff0u && pTab->nByte + n + 1 <= pTab->nByteAlloc &&
+           2 * ((uint64_t)pTab->n + 1) <= pTab->nSlot;
+}
+
+int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
+    uint64_t nNeed = (uint64_t)pTab->n + nName;
+    int rc;
+    if (nName == 0) return SQLITE_OK;
+    if (nNeed > 0x7ffffff0u) nNeed = 0x7ffffff0u;
+    if (nNeed > pTab->nAlloc) {
+        uint64_t nNew = pTab->nAlloc ? (uint64_t)pTab->nAlloc * 2 : 16;
+        while (nNew < nNeed) nNew *= 2;
+        int64_t *aOff = sqlite3_realloc64(pTab->aOff, nNew * sizeof(int64_t));
+        if (!aOff) return SQLITE_NOMEM;
+        pTab->aOff = aOff;
+        int *aLen = sqlite3_realloc64(pTab->aLen, nNew * sizeof(int));
+        if (!aLen) return SQLITE_NOMEM;
+        pTab->aLen = aLen;
+        pTab->nAlloc = (uint32_t)nNew;
+    }
+    rc = buildGrow((void **)&pTab->aByte, &pTab->nByteAlloc, pTab->nByte + nByte + nName, 1);
+    if (rc) return rc;
+    if (2 * nNeed > pTab->nSlot) {
+        uint64_t nSlot = pTab->nSlot ? pTab->nSlot : 64;
+        while (nSlot < 2 * nNeed) nSlot *= 2;
+        rc = strtabRehash(pTab, (uint32_t)nSlot);
+    }
+    return rc;
+}
+
 void learnpath_strtab_free(lp_strtab *pTab) {
     sqlite3_free(pTab->aByte);
     sqlite3_free(pTab->aOff);
@@ -256,10 +301,48 @@ typedef struct build_state {
     build_name aProgSeen[BUILD_NAME_CACHE]; /* programs met lately (buildTextId) */
     build_name aSegSeen[BUILD_NAME_CACHE];  /* segments met lately */
     int rcRow;           /* what stopped the reader function (buildRead) */
+    struct build_worker *pW; /* the helper thread, once started (buildStartWorker) */
+    int noWorker;        /* never start one (streaming, one thread, or it failed) */
 } build_state;
 
+/*
+** buildRow's answer on the helper thread for a row it must leave to the
+** reading thread: one that needs memory allocated, an error message, or a
+** sample of an unreadable time. Nothing of the row has been kept yet.
+*/
+#define BUILD_NEED_MAIN 0x7f02
+
+/* How a row's time came out of buildDecode. */
+#define BUILD_T_TEXT 0  /* aTime is still to read (learnpath_parse_time_text) */
+#define BUILD_T_OK 1    /* t holds the instant */
+#define BUILD_T_EMPTY 2 /* rule 1: left out */
+#define BUILD_T_BAD 3   /* rule 2: zBad is the value as text */
+
+/*
+** One row decoded by the reading thread (buildDecode): the program is
+** already interned; the user's bytes, the segment and an unreadable time
+** are pointed to (in SQLite's values while the row is read, or in a batch
+** once copied there for the helper thread); a time of the usual ISO shape
+** is carried as its text, to be read by buildRow.
+*/
+typedef struct build_rec {
+    lp_key key;          /* the user; TEXT and BLOB bytes are at zKey */
+    const char *zKey;
+    const char *zSeg;    /* NULL: no segment */
+    const char *zBad;    /* BUILD_T_BAD */
+    int64_t t;           /* BUILD_T_OK */
+    int64_t iRowid;      /* for the samples of unreadable times; -1: none */
+    uint32_t prog;       /* LP_NONE: no program (rule 1) */
+    int nSeg;
+    char aTime[20];      /* BUILD_T_TEXT: nTime bytes and a NUL */
+    unsigned char nTime;
+    unsigned char eTime;
+    unsigned char isEmptyUser; /* NULL or empty (rule 1) */
+} build_rec;
+
 static int buildCheckBudget(const build_state *s);
-static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t *piUser);
+static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
+                        uint32_t *piUser);
 
 /* Set *pzErr to "func(): message" and return rc. */
 static int buildError(build_state *s, int rc, const char *zFmt, ...) {
@@ -291,55 +374,6 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot) {
     return SQLITE_OK;
 }
 
-/*
-** Read the user value in column 0 into *pKey (text and blob bytes are
-** appended to aKeyByte provisionally). *pEmpty = 1 for NULL or empty
-** (rule 1).
-*/
-static int buildReadKey(build_state *s, sqlite3_value *pVal, lp_key *pKey, int *pEmpty) {
-    lp_data *pD = s->pD;
-    memset(pKey, 0, sizeof(*pKey));
-    *pEmpty = 0;
-    pKey->eType = (unsigned char)sqlite3_value_type(pVal);
-    switch (pKey->eType) {
-        case SQLITE_NULL:
-            *pEmpty = 1;
-            return SQLITE_OK;
-        case SQLITE_INTEGER:
-            pKey->v.i = sqlite3_value_int64(pVal);
-            return SQLITE_OK;
-        case SQLITE_FLOAT: {
-            double r = sqlite3_value_double(pVal);
-            if (r >= -9223372036854775808.0 && r < 9223372036854775808.0 &&
-                (double)(int64_t)r == r) {
-                pKey->isIntegral = 1;
-                pKey->v.i = (int64_t)r;
-            } else {
-                pKey->v.r = r;
-            }
-            return SQLITE_OK;
-        }
-        default: {
-            /* the length first: after a failed conversion the value is NULL */
-            int n = sqlite3_value_bytes(pVal);
-            const void *z = pKey->eType == SQLITE_TEXT ? (const void *)sqlite3_value_text(pVal)
-                                                       : sqlite3_value_blob(pVal);
-            int rc;
-            if (n == 0) {
-                *pEmpty = 1;
-                return SQLITE_OK;
-            }
-            if (z == NULL) return SQLITE_NOMEM;
-            rc = buildGrow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + n, 1);
-            if (rc) return rc;
-            memcpy(pD->aKeyByte + pD->nKeyByte, z, (size_t)n);
-            pKey->v.off = pD->nKeyByte;
-            pKey->n = n;
-            return SQLITE_OK;
-        }
-    }
-}
-
 static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
     if (keyClass(a) != keyClass(b)) return 0;
     /* same class: both TEXT or both BLOB, unless numbers */
@@ -348,7 +382,7 @@ static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
 }
 
 /* The user number of *pKey, creating the user if new. */
-static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
+static int buildUserOf(build_state *s, const lp_key *pKey, int isWorker, uint32_t *piUser) {
     lp_data *pD = s->pD;
     uint32_t h, j;
     int rc;
@@ -379,8 +413,9 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
         ** all new: no lookup needed. The first key out of order builds the
         ** hash table of the users so far. */
         if (pD->nUser == 0 || learnpath_key_cmp(pD, &pD->aKey[pD->nUser - 1], pKey) < 0) {
-            return buildNewUser(s, pKey, 0, piUser);
+            return buildNewUser(s, pKey, 0, isWorker, piUser);
         }
+        if (isWorker) return BUILD_NEED_MAIN;
         uint32_t nSlot = 2048;
         while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
         rc = buildRehashUsers(s, nSlot);
@@ -395,29 +430,50 @@ static int buildUserOf(build_state *s, const lp_key *pKey, uint32_t *piUser) {
             return SQLITE_OK;
         }
     }
-    return buildNewUser(s, pKey, h, piUser);
+    return buildNewUser(s, pKey, h, isWorker, piUser);
+}
+
+/* Room for nNeed users (and the end mark of aFirst). */
+static int buildGrowUsers(build_state *s, uint64_t nNeed) {
+    lp_data *pD = s->pD;
+    if (nNeed <= pD->nUserAlloc) return SQLITE_OK;
+    if (nNeed > 0x7ffffff2u) return SQLITE_TOOBIG;
+    uint64_t nNew = pD->nUserAlloc ? (uint64_t)pD->nUserAlloc * 2 : 1024;
+    while (nNew < nNeed) nNew *= 2;
+    lp_key *aKey = sqlite3_realloc64(pD->aKey, nNew * sizeof(lp_key));
+    if (!aKey) return SQLITE_NOMEM;
+    pD->aKey = aKey;
+    uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, nNew * sizeof(uint32_t));
+    if (!aFirst) return SQLITE_NOMEM;
+    pD->aFirst = aFirst;
+    pD->nUserAlloc = (uint32_t)nNew;
+    return buildCheckBudget(s);
+}
+
+/* A user hash table of at least 2 * nUser slots (not in sorted mode). */
+static int buildGrowSlots(build_state *s, uint64_t nUser) {
+    uint64_t nSlot = s->nSlot;
+    if (2 * nUser <= nSlot) return SQLITE_OK;
+    while (nSlot < 2 * nUser) nSlot *= 2;
+    if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
+    return buildRehashUsers(s, (uint32_t)nSlot);
 }
 
 /* Add a user; with a hash table (not sorted mode) also index it by h. */
-static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t *piUser) {
+static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
+                        uint32_t *piUser) {
     lp_data *pD = s->pD;
     uint32_t j;
     int rc;
     if (pD->nUser >= 0x7ffffff0u) return SQLITE_TOOBIG;
     if (pD->nUser + 2 > pD->nUserAlloc) {
-        uint32_t nNew = pD->nUserAlloc ? pD->nUserAlloc * 2 : 1024;
-        lp_key *aKey = sqlite3_realloc64(pD->aKey, (sqlite3_uint64)nNew * sizeof(lp_key));
-        if (!aKey) return SQLITE_NOMEM;
-        pD->aKey = aKey;
-        uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, (sqlite3_uint64)nNew * sizeof(uint32_t));
-        if (!aFirst) return SQLITE_NOMEM;
-        pD->aFirst = aFirst;
-        pD->nUserAlloc = nNew;
-        rc = buildCheckBudget(s);
+        if (isWorker) return BUILD_NEED_MAIN;
+        rc = buildGrowUsers(s, (uint64_t)pD->nUser + 2);
         if (rc) return rc;
     }
     if (!s->isSorted && 2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
-        rc = buildRehashUsers(s, s->nSlot * 2);
+        if (isWorker) return BUILD_NEED_MAIN;
+        rc = buildGrowSlots(s, (uint64_t)pD->nUser + 1);
         if (rc) return rc;
     }
     uint32_t i = pD->nUser++;
@@ -434,28 +490,19 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, uint32_t
 }
 
 /*
-** Read a text value; LP_NONE when NULL or empty, else interned. Programs
-** and segments are few and repeat on every row: a small table of the names
-** met lately, indexed by their length and end bytes, finds most of them
-** without hashing the whole name. A name of at most 16 bytes is wholly
-** covered by its first and last 8; a longer one is compared in full.
-** A miss costs one more probe than the string table alone, never more.
+** Intern the name z of n > 0 bytes. Programs and segments are few and
+** repeat on every row: a small table of the names met lately, indexed by
+** their length and end bytes, finds most of them without hashing the whole
+** name. A name of at most 16 bytes is wholly covered by its first and last
+** 8; a longer one is compared in full. A miss costs one more probe than the
+** string table alone, never more. On the helper thread a name the table
+** has no room for is left to the reading thread.
 */
-static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, build_name *aSeen, uint32_t *piOut) {
-    const char *z;
-    int n, rc;
+static int buildTextId(const char *z, int n, lp_strtab *pTab, build_name *aSeen, int isWorker,
+                       uint32_t *piOut) {
+    int rc;
     uint64_t w0 = 0, w1 = 0, h;
     build_name *pSlot;
-    *piOut = LP_NONE;
-    z = (const char *)sqlite3_value_text(pVal);
-    n = sqlite3_value_bytes(pVal);
-    if (z == NULL) {
-        /* NULL, or an empty blob: left out. Any other value without text
-        ** is one whose conversion to text ran out of memory. */
-        int eType = sqlite3_value_type(pVal);
-        return eType == SQLITE_NULL || (eType == SQLITE_BLOB && n == 0) ? SQLITE_OK : SQLITE_NOMEM;
-    }
-    if (n == 0) return SQLITE_OK;
     if (n >= 8) {
         memcpy(&w0, z, 8);
         memcpy(&w1, z + n - 8, 8);
@@ -470,6 +517,7 @@ static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, build_name *aSeen, 
         *piOut = pSlot->id;
         return SQLITE_OK;
     }
+    if (isWorker && !learnpath_strtab_has_room(pTab, n)) return BUILD_NEED_MAIN;
     rc = learnpath_strtab_intern(pTab, z, n, piOut);
     if (rc == SQLITE_OK) {
         pSlot->w0 = w0;
@@ -480,12 +528,13 @@ static int buildTextId(sqlite3_value *pVal, lp_strtab *pTab, build_name *aSeen, 
     return rc;
 }
 
-/* Make room for one more enrollment in every per-enrollment array. */
-static int buildGrowEvents(build_state *s) {
+/* Room for nNeed enrollments in every per-enrollment array. */
+static int buildGrowEvents(build_state *s, uint64_t nNeed) {
     lp_data *pD = s->pD;
-    if (pD->nEv < pD->nEvAlloc) return SQLITE_OK;
-    if (pD->nEv >= 0xfffffff0u) return SQLITE_TOOBIG;
+    if (nNeed <= pD->nEvAlloc) return SQLITE_OK;
+    if (nNeed > 0xfffffff0u) return SQLITE_TOOBIG;
     uint64_t nNew = pD->nEvAlloc ? (uint64_t)pD->nEvAlloc * 2 : 4096;
+    while (nNew < nNeed) nNew *= 2;
     if (nNew > 0xfffffff0u) nNew = 0xfffffff0u;
     int64_t *aT = sqlite3_realloc64(pD->aT, nNew * sizeof(int64_t));
     if (!aT) return SQLITE_NOMEM;
@@ -743,13 +792,19 @@ static int buildPrepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
     return rc;
 }
 
-/* Rule 2: an unreadable time is an error, or with bad_times='skip' counted. */
-static int buildBadTime(build_state *s, sqlite3_value *pTime, sqlite3_value *pRowid) {
+/*
+** Rule 2: an unreadable time is an error, or with bad_times='skip' counted
+** (the first few kept as samples, with their rowids). zTime is the value as
+** text (NUL-terminated); iRowid is -1 when there is none.
+*/
+static int buildBadTime(build_state *s, const char *zTime, int64_t iRowid) {
     lp_data *pD = s->pD;
-    const char *z = (const char *)sqlite3_value_text(pTime);
     char *zQuoted;
-    if (z == NULL) return SQLITE_NOMEM;
-    zQuoted = learnpath_quote(z);
+    if (s->p->skipBadTimes && pD->nBadSample >= LP_BAD_SAMPLES) {
+        pD->nBadTime++;
+        return SQLITE_OK;
+    }
+    zQuoted = learnpath_quote(zTime);
     if (zQuoted == NULL) return SQLITE_NOMEM;
     if (!s->p->skipBadTimes) {
         int rc = buildError(s, SQLITE_ERROR, "unreadable time %s in column '%s' of '%s'", zQuoted,
@@ -758,58 +813,183 @@ static int buildBadTime(build_state *s, sqlite3_value *pTime, sqlite3_value *pRo
         return rc;
     }
     pD->nBadTime++;
-    if (pD->nBadSample < LP_BAD_SAMPLES) {
-        pD->aBadRowid[pD->nBadSample] =
-            pRowid && sqlite3_value_type(pRowid) == SQLITE_INTEGER ? sqlite3_value_int64(pRowid) : -1;
-        pD->azBadSample[pD->nBadSample++] = zQuoted;
-    } else {
-        sqlite3_free(zQuoted);
+    pD->aBadRowid[pD->nBadSample] = iRowid;
+    pD->azBadSample[pD->nBadSample++] = zQuoted;
+    return SQLITE_OK;
+}
+
+/* A program or segment value: *pz = NULL when NULL or empty (rule 1). */
+static int buildDecodeName(sqlite3_value *pVal, const char **pz, int *pn) {
+    const char *z = (const char *)sqlite3_value_text(pVal);
+    int n = sqlite3_value_bytes(pVal);
+    *pz = NULL;
+    *pn = 0;
+    if (z == NULL) {
+        /* NULL, or an empty blob: left out. Any other value without text
+        ** is one whose conversion to text ran out of memory. */
+        int eType = sqlite3_value_type(pVal);
+        return eType == SQLITE_NULL || (eType == SQLITE_BLOB && n == 0) ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    if (n > 0) {
+        *pz = z;
+        *pn = n;
     }
     return SQLITE_OK;
 }
 
 /*
-** One row: rules 1-3. ap holds the user, program and time values, then the
-** segment when there is a segment column, then the rowid when the source
-** has one. Streaming, a row of the next user is left alone and *pPending
-** set, so the next window starts with it.
+** Decode one row on the reading thread: ap holds the user, program and
+** time values, then the segment when there is a segment column, then the
+** rowid when the read selects it. This makes every SQLite call a row
+** costs, and interns the program; buildRow does the rest without any. A
+** row left out by rule 1 is decoded no further than what leaves it out. A
+** time of the usual ISO shape is carried as text for buildRow (on the
+** helper thread, when there is one); any other is read here, where SQLite
+** can convert it.
 */
-static int buildRow(build_state *s, sqlite3_value **ap, int *pPending) {
-    lp_data *pD = s->pD;
-    lp_key key;
-    int isEmpty, rc;
-    uint32_t prog, seg = LP_NONE, u;
-    lp_time_status eTime;
-    int64_t t;
-
-    rc = buildReadKey(s, ap[0], &key, &isEmpty);
-    if (rc) return rc;
-    if (s->isStream && !isEmpty && pD->nUser == 1 && !buildKeyEq(pD, &pD->aKey[0], &key)) {
-        *pPending = 1;
-        return SQLITE_OK;
+static int buildDecode(build_state *s, sqlite3_value **ap, build_rec *r) {
+    const char *z;
+    int n, rc;
+    r->isEmptyUser = 0;
+    r->prog = LP_NONE;
+    r->zKey = NULL;
+    r->zSeg = NULL;
+    r->zBad = NULL;
+    r->iRowid = -1;
+    r->key.n = 0;
+    r->key.isIntegral = 0;
+    r->key.eType = (unsigned char)sqlite3_value_type(ap[0]);
+    switch (r->key.eType) {
+        case SQLITE_NULL:
+            r->isEmptyUser = 1;
+            return SQLITE_OK;
+        case SQLITE_INTEGER:
+            r->key.v.i = sqlite3_value_int64(ap[0]);
+            break;
+        case SQLITE_FLOAT: {
+            double x = sqlite3_value_double(ap[0]);
+            if (x >= -9223372036854775808.0 && x < 9223372036854775808.0 &&
+                (double)(int64_t)x == x) {
+                r->key.isIntegral = 1;
+                r->key.v.i = (int64_t)x;
+            } else {
+                r->key.v.r = x;
+            }
+            break;
+        }
+        default:
+            /* the length first: after a failed conversion the value is NULL */
+            n = sqlite3_value_bytes(ap[0]);
+            z = r->key.eType == SQLITE_TEXT ? (const char *)sqlite3_value_text(ap[0])
+                                            : (const char *)sqlite3_value_blob(ap[0]);
+            if (n == 0) {
+                r->isEmptyUser = 1;
+                return SQLITE_OK;
+            }
+            if (z == NULL) return SQLITE_NOMEM;
+            r->key.v.i = 0;
+            r->zKey = z;
+            r->key.n = n;
+            break;
     }
-    pD->nRowRead++;
-    if (isEmpty) {
+    rc = buildDecodeName(ap[1], &z, &n);
+    if (rc || z == NULL) return rc;
+    rc = buildTextId(z, n, &s->pD->programs, s->aProgSeen, 0, &r->prog);
+    if (rc) return rc;
+
+    int eType = sqlite3_value_type(ap[2]);
+    z = NULL;
+    n = 0;
+    if (eType == SQLITE_TEXT) {
+        n = sqlite3_value_bytes(ap[2]);
+        z = (const char *)sqlite3_value_text(ap[2]);
+        if (z == NULL && n > 0) return SQLITE_NOMEM;
+    }
+    if (z && (n == 19 || n == 10) && z[4] == '-' && z[7] == '-') {
+        /* fixed-size copies (overlapping), and the NUL */
+        memcpy(r->aTime, z, 8);
+        memcpy(r->aTime + n - 8, z + n - 8, 8);
+        if (n == 19) memcpy(r->aTime + 8, z + 8, 4);
+        r->aTime[n] = 0;
+        r->nTime = (unsigned char)n;
+        r->eTime = BUILD_T_TEXT;
+    } else {
+        lp_time_status eTime;
+        rc = learnpath_parse_time_value(ap[2], &eTime, &r->t);
+        if (rc) return rc;
+        r->eTime = eTime == LP_TIME_OK ? BUILD_T_OK : eTime == LP_TIME_EMPTY ? BUILD_T_EMPTY
+                                                                            : BUILD_T_BAD;
+        if (r->eTime == BUILD_T_BAD) {
+            /* the value as text, for the message or the sample */
+            r->zBad = z ? z : (const char *)sqlite3_value_text(ap[2]);
+            if (r->zBad == NULL) return SQLITE_NOMEM;
+        }
+    }
+    if (s->p->zSegmentCol) {
+        rc = buildDecodeName(ap[3], &r->zSeg, &r->nSeg);
+        if (rc) return rc;
+    }
+    if (s->pD->hasRowid) {
+        sqlite3_value *pRowid = ap[s->p->zSegmentCol ? 4 : 3];
+        if (sqlite3_value_type(pRowid) == SQLITE_INTEGER) r->iRowid = sqlite3_value_int64(pRowid);
+    }
+    return SQLITE_OK;
+}
+
+/*
+** One decoded row: rules 1-3. Streaming, a row of the next user is left
+** alone and *pPending set, so the next window starts with it. The caller
+** counts the row read when this returns SQLITE_OK without *pPending.
+**
+** With isWorker (the helper thread) nothing here calls SQLite or
+** allocates: a row that would need either returns BUILD_NEED_MAIN before
+** anything of it is kept (what was done by then - a name interned, the
+** previous user looked up - gives the same answer when the row is done
+** again), and the reading thread does it.
+*/
+static int buildRow(build_state *s, const build_rec *r, int isWorker, int *pPending) {
+    lp_data *pD = s->pD;
+    lp_key key = r->key;
+    uint32_t prog = r->prog, seg = LP_NONE, u;
+    int64_t t;
+    int rc;
+
+    if (r->isEmptyUser) {
         pD->nSkipUser++;
         return SQLITE_OK;
     }
-    rc = buildTextId(ap[1], &pD->programs, s->aProgSeen, &prog);
-    if (rc) return rc;
-    if (prog == LP_NONE) {
+    if (keyClass(&key) != 1) {
+        /* the bytes go after the users' bytes, kept only for a new user */
+        if (pD->nKeyByte + key.n > pD->nKeyByteAlloc) {
+            if (isWorker) return BUILD_NEED_MAIN;
+            rc = buildGrow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + key.n, 1);
+            if (rc) return rc;
+        }
+        memcpy(pD->aKeyByte + pD->nKeyByte, r->zKey, (size_t)key.n);
+        key.v.off = pD->nKeyByte;
+    }
+    if (s->isStream && pD->nUser == 1 && !buildKeyEq(pD, &pD->aKey[0], &key)) {
+        *pPending = 1;
+        return SQLITE_OK;
+    }
+    if (r->prog == LP_NONE) {
         pD->nSkipProgram++;
         return SQLITE_OK;
     }
-    rc = learnpath_parse_time_value(ap[2], &eTime, &t);
-    if (rc) return rc;
-    if (eTime == LP_TIME_EMPTY) {
+    if (r->eTime == BUILD_T_EMPTY) {
         pD->nSkipTime++;
         return SQLITE_OK;
     }
-    if (eTime == LP_TIME_BAD) {
-        return buildBadTime(s, ap[2], pD->hasRowid ? ap[s->p->zSegmentCol ? 4 : 3] : NULL);
+    t = r->t;
+    if (r->eTime == BUILD_T_BAD ||
+        (r->eTime == BUILD_T_TEXT && learnpath_parse_time_text(r->aTime, r->nTime, &t) != LP_TIME_OK)) {
+        if (isWorker && (!s->p->skipBadTimes || pD->nBadSample < LP_BAD_SAMPLES)) {
+            return BUILD_NEED_MAIN; /* a message or a sample to allocate */
+        }
+        return buildBadTime(s, r->eTime == BUILD_T_BAD ? r->zBad : r->aTime, r->iRowid);
     }
-    if (s->p->zSegmentCol) {
-        rc = buildTextId(ap[3], &pD->segments, s->aSegSeen, &seg);
+    if (r->zSeg) {
+        rc = buildTextId(r->zSeg, r->nSeg, &pD->segments, s->aSegSeen, isWorker, &seg);
         if (rc) return rc;
     }
     if (s->isStream) {
@@ -828,22 +1008,35 @@ static int buildRow(build_state *s, sqlite3_value **ap, int *pPending) {
         }
         u = 0;
     } else {
-        rc = buildUserOf(s, &key, &u);
+        rc = buildUserOf(s, &key, isWorker, &u);
         if (rc) return rc;
         if (s->isGrouped && u + 1 != pD->nUser) {
             /* an earlier user's row after another user's: not grouped */
+            if (isWorker) return BUILD_NEED_MAIN;
             rc = buildUngroup(s);
             if (rc) return rc;
         }
     }
-    rc = buildGrowEvents(s);
-    if (rc) return rc;
+    if (pD->nEv >= pD->nEvAlloc) {
+        if (isWorker) return BUILD_NEED_MAIN;
+        rc = buildGrowEvents(s, (uint64_t)pD->nEv + 1);
+        if (rc) return rc;
+    }
     pD->aT[pD->nEv] = t;
     pD->aProg[pD->nEv] = prog;
     if (pD->aSeg) pD->aSeg[pD->nEv] = seg;
     if (!s->isGrouped) s->aUserOf[pD->nEv] = u;
     pD->nEv++;
     return SQLITE_OK;
+}
+
+/* Decode and keep one row on the reading thread (no helper thread). */
+static int buildRowNow(build_state *s, sqlite3_value **ap, int *pPending) {
+    build_rec r;
+    int rc = buildDecode(s, ap, &r);
+    if (rc == SQLITE_OK) rc = buildRow(s, &r, 0, pPending);
+    if (rc == SQLITE_OK && !*pPending) s->pD->nRowRead++;
+    return rc;
 }
 
 /* Does the message come from a learnpath function ("name(): ...")? */
@@ -878,6 +1071,303 @@ static void buildRowValues(sqlite3_stmt *pStmt, sqlite3_value **ap) {
     for (int i = 0; i < n && i < BUILD_MAX_COLS; i++) ap[i] = sqlite3_column_value(pStmt, i);
 }
 
+/* ---------------------------------------------------- the helper thread */
+
+/*
+** Reading a large source, each row is decoded by the reading thread (every
+** SQLite call a row needs) and copied into a batch, which a helper thread
+** keeps (buildRow with isWorker) while the reading thread goes on with
+** SQLite's scan: the scan and learnpath's own work on the rows overlap on
+** two cores. The helper calls no SQLite function and allocates nothing, so
+** it works the same whatever SQLite's threading mode: before it takes a
+** batch, the reading thread makes room in every array for all the batch's
+** rows (buildReserve), and a row that needs more (an error message, a
+** sample of an unreadable time, the first row out of user order) stops it
+** there; the reading thread does that row and the rest of the batch itself.
+** One thread at a time keeps rows, in the order they were read, so the
+** answer is the same as without the helper, byte for byte.
+*/
+
+/* Rows read before a helper starts; a batch's most rows and text bytes. */
+static int buildThreadAfter = 65536;
+static int buildBatchRows = 4096;
+static int buildBatchBytes = 256 * 1024;
+
+void learnpath_build_tune(int nAfter, int nRows, int nBytes) {
+    buildThreadAfter = nAfter >= 0 ? nAfter : 65536;
+    buildBatchRows = nRows > 0 ? nRows : 4096;
+    buildBatchBytes = nBytes > 0 ? nBytes : 256 * 1024;
+}
+
+typedef struct build_batch {
+    build_rec *aRec;
+    int nRec;
+    int iStop;           /* the helper stopped before this row (nRec: did all) */
+    char *aByte;         /* the rows' text, each value followed by a NUL */
+    int64_t nByte;
+    int64_t nKeyByte;    /* bytes of text and blob users */
+    uint32_t nSeg;       /* rows with a segment */
+    int64_t nSegByte;
+} build_batch;
+
+#if BUILD_THREADS
+typedef struct build_worker {
+    build_state *s;
+    pthread_t thread;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond; /* broadcast on every change of isBusy or isQuit */
+    build_batch aBatch[2];
+    int iFill;           /* the batch the reading thread fills */
+    int iWork;           /* the batch handed over last (-1: its rows are all kept) */
+    int isBusy;          /* the helper is keeping aBatch[iWork] */
+    int isQuit;
+} build_worker;
+
+static void *buildWorkerMain(void *pArg) {
+    build_worker *w = pArg;
+    pthread_mutex_lock(&w->mutex);
+    for (;;) {
+        while (!w->isBusy && !w->isQuit) pthread_cond_wait(&w->cond, &w->mutex);
+        if (!w->isBusy) break; /* isQuit */
+        build_batch *b = &w->aBatch[w->iWork];
+        pthread_mutex_unlock(&w->mutex);
+        int i;
+        for (i = 0; i < b->nRec; i++) {
+            int pending = 0;
+            if (buildRow(w->s, &b->aRec[i], 1, &pending) != SQLITE_OK) break;
+            w->s->pD->nRowRead++;
+        }
+        b->iStop = i;
+        pthread_mutex_lock(&w->mutex);
+        w->isBusy = 0;
+        pthread_cond_broadcast(&w->cond);
+    }
+    pthread_mutex_unlock(&w->mutex);
+    return NULL;
+}
+
+static void buildFreeBatches(build_worker *w) {
+    for (int k = 0; k < 2; k++) {
+        sqlite3_free(w->aBatch[k].aRec);
+        sqlite3_free(w->aBatch[k].aByte);
+    }
+}
+
+/* Start the helper; without one (no memory, no thread) reading goes on
+** on this thread alone. */
+static void buildStartWorker(build_state *s) {
+    build_worker *w;
+    s->noWorker = 1; /* one try */
+    w = sqlite3_malloc64(sizeof(*w));
+    if (!w) return;
+    memset(w, 0, sizeof(*w));
+    w->s = s;
+    w->iWork = -1;
+    for (int k = 0; k < 2; k++) {
+        w->aBatch[k].aRec = sqlite3_malloc64((sqlite3_uint64)buildBatchRows * sizeof(build_rec));
+        w->aBatch[k].aByte = sqlite3_malloc64((sqlite3_uint64)buildBatchBytes);
+        if (!w->aBatch[k].aRec || !w->aBatch[k].aByte) goto fail;
+    }
+    if (pthread_mutex_init(&w->mutex, NULL)) goto fail;
+    if (pthread_cond_init(&w->cond, NULL)) {
+        pthread_mutex_destroy(&w->mutex);
+        goto fail;
+    }
+    if (pthread_create(&w->thread, NULL, buildWorkerMain, w)) {
+        pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->mutex);
+        goto fail;
+    }
+    s->pW = w;
+    return;
+fail:
+    buildFreeBatches(w);
+    sqlite3_free(w);
+}
+
+/* Stop and free the helper, once it is done with its batch. */
+static void buildStopWorker(build_state *s) {
+    build_worker *w = s->pW;
+    if (!w) return;
+    pthread_mutex_lock(&w->mutex);
+    while (w->isBusy) pthread_cond_wait(&w->cond, &w->mutex);
+    w->isQuit = 1;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->mutex);
+    buildFreeBatches(w);
+    sqlite3_free(w);
+    s->pW = NULL;
+}
+
+/* Wait until the helper is idle, then keep the rows it left of its batch. */
+static int buildWorkerWait(build_state *s) {
+    build_worker *w = s->pW;
+    pthread_mutex_lock(&w->mutex);
+    while (w->isBusy) pthread_cond_wait(&w->cond, &w->mutex);
+    pthread_mutex_unlock(&w->mutex);
+    if (w->iWork < 0) return SQLITE_OK;
+    build_batch *b = &w->aBatch[w->iWork];
+    w->iWork = -1;
+    for (int i = b->iStop; i < b->nRec; i++) {
+        int pending = 0;
+        int rc = buildRow(s, &b->aRec[i], 0, &pending);
+        if (rc) return rc;
+        s->pD->nRowRead++;
+    }
+    return SQLITE_OK;
+}
+
+/* Room in every array for all of a batch's rows (the helper idle). */
+static int buildReserve(build_state *s, const build_batch *b) {
+    lp_data *pD = s->pD;
+    uint64_t nEv = (uint64_t)pD->nEv + (uint64_t)b->nRec;
+    uint64_t nUser = (uint64_t)pD->nUser + (uint64_t)b->nRec + 2;
+    int rc;
+    /* past the limits a row stops the helper and meets them here, one by one */
+    rc = buildGrowEvents(s, nEv < 0xfffffff0u ? nEv : 0xfffffff0u);
+    if (rc == SQLITE_OK) rc = buildGrowUsers(s, nUser < 0x7ffffff2u ? nUser : 0x7ffffff2u);
+    if (rc == SQLITE_OK && !s->isSorted) {
+        rc = buildGrowSlots(s, nUser < 0x40000000u ? nUser : 0x40000000u);
+    }
+    if (rc == SQLITE_OK) {
+        rc = buildGrow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + b->nKeyByte, 1);
+    }
+    if (rc == SQLITE_OK) rc = learnpath_strtab_reserve(&pD->segments, b->nSeg, b->nSegByte);
+    return rc;
+}
+
+/*
+** Copy n bytes and a NUL into the batch. Names and times are short: up to
+** 32 bytes are copied as two overlapping words of 4, 8 or 16 bytes,
+** inline, instead of a call to memcpy with a length only known here.
+*/
+static const char *buildStashBytes(build_batch *b, const char *z, int n) {
+    char *zOut = b->aByte + b->nByte;
+    if (n >= 16 && n <= 32) {
+        memcpy(zOut, z, 16);
+        memcpy(zOut + n - 16, z + n - 16, 16);
+    } else if (n >= 8 && n < 16) {
+        memcpy(zOut, z, 8);
+        memcpy(zOut + n - 8, z + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(zOut, z, 4);
+        memcpy(zOut + n - 4, z + n - 4, 4);
+    } else {
+        memcpy(zOut, z, (size_t)n);
+    }
+    zOut[n] = 0;
+    b->nByte += n + 1;
+    return zOut;
+}
+
+/*
+** Keep the row decoded into the batch's next slot (b->aRec[b->nRec]) by
+** copying its text into the batch; 0 if the text has no room there.
+*/
+static int buildStashSlot(build_batch *b) {
+    build_rec *p = &b->aRec[b->nRec];
+    int64_t nNeed = (p->zKey ? p->key.n + 1 : 0) + (p->zSeg ? p->nSeg + 1 : 0) +
+                    (p->zBad ? (int64_t)strlen(p->zBad) + 1 : 0);
+    if (b->nByte + nNeed > buildBatchBytes) return 0;
+    b->nRec++;
+    if (p->zKey) {
+        p->zKey = buildStashBytes(b, p->zKey, p->key.n);
+        b->nKeyByte += p->key.n;
+    }
+    if (p->zSeg) {
+        p->zSeg = buildStashBytes(b, p->zSeg, p->nSeg);
+        b->nSeg++;
+        b->nSegByte += p->nSeg;
+    }
+    if (p->zBad) p->zBad = buildStashBytes(b, p->zBad, (int)strlen(p->zBad));
+    return 1;
+}
+
+/* Copy a decoded row into the batch being filled; 0 if it has no room. */
+static int buildStash(build_batch *b, const build_rec *r) {
+    if (b->nRec >= buildBatchRows) return 0;
+    b->aRec[b->nRec] = *r;
+    return buildStashSlot(b);
+}
+
+/* Hand the batch being filled to the helper, once it is done with its own. */
+static int buildWorkerFlush(build_state *s) {
+    build_worker *w = s->pW;
+    build_batch *b = &w->aBatch[w->iFill];
+    int rc = buildWorkerWait(s);
+    if (rc == SQLITE_OK && b->nRec > 0) rc = buildReserve(s, b);
+    if (rc || b->nRec == 0) return rc;
+    b->iStop = 0;
+    pthread_mutex_lock(&w->mutex);
+    w->iWork = w->iFill;
+    w->isBusy = 1;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+    w->iFill ^= 1;
+    b = &w->aBatch[w->iFill];
+    b->nRec = 0;
+    b->nByte = b->nKeyByte = b->nSegByte = 0;
+    b->nSeg = 0;
+    return SQLITE_OK;
+}
+
+/* One row of the reader function. */
+static int buildReaderRow(build_state *s, sqlite3_value **ap) {
+    build_worker *w = s->pW;
+    build_rec r;
+    int pending = 0, rc;
+    if (w == NULL) {
+        rc = buildRowNow(s, ap, &pending);
+        if (rc == SQLITE_OK && !s->noWorker && s->pD->nRowRead >= buildThreadAfter) {
+            buildStartWorker(s);
+        }
+        return rc;
+    }
+    build_batch *b = &w->aBatch[w->iFill];
+    if (b->nRec < buildBatchRows) {
+        /* decoded straight into the batch */
+        rc = buildDecode(s, ap, &b->aRec[b->nRec]);
+        if (rc) return rc;
+        if (buildStashSlot(b)) return SQLITE_OK;
+        r = b->aRec[b->nRec];
+    } else {
+        rc = buildDecode(s, ap, &r);
+        if (rc) return rc;
+    }
+    rc = buildWorkerFlush(s);
+    if (rc) return rc;
+    if (buildStash(&w->aBatch[w->iFill], &r)) return SQLITE_OK;
+    /* a row larger than a batch: kept here, after every row before it */
+    rc = buildWorkerWait(s);
+    if (rc == SQLITE_OK) rc = buildRow(s, &r, 0, &pending);
+    if (rc == SQLITE_OK) s->pD->nRowRead++;
+    return rc;
+}
+
+/* After the last row: keep what the batches hold. */
+static int buildWorkerDrain(build_state *s) {
+    if (s->pW == NULL) return SQLITE_OK;
+    int rc = buildWorkerFlush(s);
+    if (rc == SQLITE_OK) rc = buildWorkerWait(s);
+    return rc;
+}
+#else
+static void buildStopWorker(build_state *s) {
+    (void)s;
+}
+static int buildReaderRow(build_state *s, sqlite3_value **ap) {
+    int pending = 0;
+    return buildRowNow(s, ap, &pending);
+}
+static int buildWorkerDrain(build_state *s) {
+    (void)s;
+    return SQLITE_OK;
+}
+#endif
+
 /*
 ** The reader function: an aggregate whose steps are the rows. Reading the
 ** rows this way (all of them in one sqlite3_step) costs SQLite's scan and
@@ -890,7 +1380,7 @@ static void buildReaderStep(sqlite3_context *ctx, int argc, sqlite3_value **argv
     /* the state, found once and kept in the aggregate's context */
     build_state **ps = sqlite3_aggregate_context(ctx, sizeof(build_state *));
     build_state *s;
-    int pending = 0, rc;
+    int rc;
     if (ps == NULL) {
         sqlite3_result_error_nomem(ctx);
         return;
@@ -901,7 +1391,7 @@ static void buildReaderStep(sqlite3_context *ctx, int argc, sqlite3_value **argv
         sqlite3_result_error(ctx, BUILD_READER "(): for learnpath's own use only", -1);
         return;
     }
-    rc = buildRow(s, argv + 1, &pending);
+    rc = buildReaderRow(s, argv + 1);
     if (rc == SQLITE_OK) return;
     s->rcRow = rc;
     if (rc == SQLITE_NOMEM) {
@@ -930,12 +1420,17 @@ static int buildRead(build_state *s) {
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(pStmt);
         if (rc == SQLITE_ROW) {
-            rc = SQLITE_OK;
+            /* the rows the helper thread had not kept yet */
+            rc = buildWorkerDrain(s);
+            if (rc && rc != SQLITE_NOMEM && rc != LP_OVER_BUDGET && *s->pzErr == NULL) {
+                rc = buildError(s, rc, "reading '%s': %s", s->p->zSource, sqlite3_errstr(rc));
+            }
         } else {
             if (s->rcRow) rc = s->rcRow;
             rc = buildStepError(s, rc);
         }
     }
+    buildStopWorker(s);
     sqlite3_finalize(pStmt);
     return rc;
 }
@@ -1155,6 +1650,7 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.iLastUser = LP_NONE;
     s.isGrouped = 1;
     s.isSorted = 1;
+    s.noWorker = p->nThreads < 2;
     rc = buildRead(&s);
     if (rc == SQLITE_OK) rc = buildFinish(&s);
     sqlite3_free(s.aSlot);
@@ -1299,7 +1795,8 @@ static int streamCheckTimes(build_state *s) {
         if (rc) break;
         if (eTime == LP_TIME_BAD) {
             /* no rowid: this check runs for bad_times='error', which stops here */
-            rc = buildBadTime(s, ap[2], NULL);
+            const char *zTime = (const char *)sqlite3_value_text(ap[2]);
+            rc = zTime ? buildBadTime(s, zTime, -1) : SQLITE_NOMEM;
             break;
         }
     }
@@ -1334,7 +1831,7 @@ int learnpath_stream_next(lp_users *pIt, char **pzErr) {
         st->hasPending = 0;
         sqlite3_value *ap[BUILD_MAX_COLS];
         buildRowValues(st->pStmt, ap);
-        rc = buildRow(&st->s, ap, &pending);
+        rc = buildRowNow(&st->s, ap, &pending);
         if (rc) return rc;
         if (pending) {
             st->hasPending = 1;

@@ -336,6 +336,25 @@ static void memoryBudgetFunc(sqlite3_context *ctx, int argc, sqlite3_value **arg
     sqlite3_result_int64(ctx, nOld);
 }
 
+/*
+** learnpath_threads(n): how many threads reading a source may use, 1 or 2
+** (more is taken as 2); returns the previous setting.
+*/
+static void threadsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    lp_conn *pConn = sqlite3_user_data(ctx);
+    int nOld = pConn->nThreads;
+    (void)argc;
+    int eNum = sqlite3_value_numeric_type(argv[0]);
+    double r = sqlite3_value_double(argv[0]);
+    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 1.0) || r != (double)(int64_t)r) {
+        sqlite3_result_error(ctx, "learnpath_threads(): the number of threads must be a whole number >= 1",
+                             -1);
+        return;
+    }
+    pConn->nThreads = r >= 2.0 ? 2 : 1;
+    sqlite3_result_int(ctx, nOld);
+}
+
 /* ------------------------------------------------------ users iterator */
 
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
@@ -344,6 +363,7 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     int rc;
     memset(pIt, 0, sizeof(*pIt));
     spec.nBudget = pConn->nMemoryBudget;
+    spec.nThreads = pConn->nThreads;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
     if (rc == LP_OVER_BUDGET) {
         spec.nBudget = 0;
@@ -381,6 +401,7 @@ void learnpath_users_close(lp_users *pIt) {
 int learnpath_register_cache(sqlite3 *db, lp_conn *pConn) {
     int rc;
     pConn->nCacheLimit = LP_CACHE_DEFAULT_LIMIT;
+    pConn->nThreads = LP_THREADS_DEFAULT;
     rc = sqlite3_create_function(db, "learnpath_cache_clear", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                  pConn, cacheClearFunc, 0, 0);
     if (rc == SQLITE_OK) {
@@ -390,6 +411,10 @@ int learnpath_register_cache(sqlite3 *db, lp_conn *pConn) {
     if (rc == SQLITE_OK) {
         rc = sqlite3_create_function(db, "learnpath_memory_budget", 1,
                                      SQLITE_UTF8 | SQLITE_DIRECTONLY, pConn, memoryBudgetFunc, 0, 0);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_create_function(db, "learnpath_threads", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                     pConn, threadsFunc, 0, 0);
     }
     return rc;
 }

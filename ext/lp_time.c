@@ -346,6 +346,19 @@ static int timeParseTyped(int eType, const char *z, int nByte, double (*xNum)(vo
     return SQLITE_OK;
 }
 
+/*
+** Rule 2 for a TEXT of n bytes with '-' at offsets 4 and 7, as the
+** reader's helper thread sees it. Such a text is never wholly a number (a
+** number has a '-' only first and right after its exponent's 'e'), so
+** timeParseTyped would not convert it with SQLite: this is the same
+** reading without any SQLite call, safe on any thread.
+*/
+lp_time_status learnpath_parse_time_text(const char *z, int n, int64_t *pMs) {
+    if (timeFastMs(z, n, pMs)) return LP_TIME_OK;
+    if (z[0] == 0) return LP_TIME_BAD; /* n > 0: a NUL first is unreadable */
+    return timeParseNonNumeric(z, pMs);
+}
+
 static double timeValueNum(void *pArg, int iArg) {
     (void)iArg;
     return sqlite3_value_double((sqlite3_value *)pArg);

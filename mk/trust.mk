@@ -9,6 +9,9 @@
 #                      harness, without libFuzzer (gcc)                          [make test]
 #   make asan          unit runner, OOM, nested and replay built with
 #                      -fsanitize=address,undefined into build/asan/, and run
+#   make tsan          the helper-thread tests (unit suite "threads", OOM loop
+#                      scenarios "helper: ...") built with -fsanitize=thread
+#                      into build/tsan/, and run: no data race may be reported
 #   make valgrind      unit runner (CK_FORK=no) and part of the OOM loop
 #                      (VALGRIND_OOM_ARGS) under valgrind memcheck
 #   make coverage      --coverage -O0 build into build/cov/, runs the unit suite,
@@ -24,7 +27,7 @@
 # in (-DSQLITE_CORE), linked with the system libsqlite3; they run from the
 # repository root (the OOM loop reads the saved reports in sql/).
 
-TRUST_CFLAGS   := -O2 -g $(WARN) -std=c99 -DSQLITE_CORE -Iext
+TRUST_CFLAGS   := -O2 -g $(WARN) -std=c99 -pthread -DSQLITE_CORE -Iext
 TRUST_LIBS      = $(shell pkg-config --libs sqlite3) -lm
 SAN_FLAGS      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer -g -O1
@@ -52,7 +55,7 @@ TRUST_OOM      := build/oom/oom
 TRUST_NESTED   := build/trust/nested
 TRUST_REPLAY   := build/fuzz/replay_sql build/fuzz/replay_args
 
-.PHONY: test-oom test-nested fuzz-replay asan valgrind coverage fuzz fuzz-build
+.PHONY: test-oom test-nested fuzz-replay asan tsan valgrind coverage fuzz fuzz-build
 TEST_TARGETS += test-oom test-nested fuzz-replay
 
 # ------------------------------------------------------------ make test
@@ -81,7 +84,7 @@ fuzz-replay: $(TRUST_REPLAY)
 
 # --------------------------------------------------- sanitizers, valgrind
 
-ASAN_CFLAGS := $(SAN_FLAGS) $(filter-out -Werror,$(WARN)) -std=c99 -DSQLITE_CORE -Iext
+ASAN_CFLAGS := $(SAN_FLAGS) $(filter-out -Werror,$(WARN)) -std=c99 -pthread -DSQLITE_CORE -Iext
 
 build/asan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p $(@D)
@@ -112,6 +115,22 @@ asan: build/asan/check_learnpath build/asan/oom build/asan/nested build/asan/rep
 	done; \
 	exit $$status
 
+TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer -g -O1 $(filter-out -Werror,$(WARN)) \
+               -std=c99 -pthread -DSQLITE_CORE -Iext
+TSAN_ENV    := TSAN_OPTIONS=halt_on_error=1:exitcode=66
+
+build/tsan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(TSAN_CFLAGS) $(TEST_CFLAGS) -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
+
+build/tsan/oom: tests/oom/oom.c $(SRCS) $(HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(TSAN_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+
+tsan: build/tsan/check_learnpath build/tsan/oom
+	env $(TSAN_ENV) CK_RUN_SUITE=threads CK_TIMEOUT_MULTIPLIER=10 build/tsan/check_learnpath
+	env $(TSAN_ENV) build/tsan/oom -k helper
+
 valgrind: $(RUNNER) $(TRUST_OOM)
 	@tools/ensure-deps.sh valgrind
 	CK_FORK=no $(VALGRIND) $(RUNNER)
@@ -119,7 +138,7 @@ valgrind: $(RUNNER) $(TRUST_OOM)
 
 # ------------------------------------------------------------- coverage
 
-COV_CFLAGS := --coverage -O0 -g $(filter-out -Werror,$(WARN)) -std=c99 -DSQLITE_CORE -Iext
+COV_CFLAGS := --coverage -O0 -g $(filter-out -Werror,$(WARN)) -std=c99 -pthread -DSQLITE_CORE -Iext
 COV_OBJS   := $(patsubst ext/%.c,build/cov/ext/%.o,$(SRCS))
 
 build/cov/ext/%.o: ext/%.c $(HDRS) | deps

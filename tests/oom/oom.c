@@ -328,6 +328,13 @@ typedef struct scenario {
     const char *zNeeds;   /* function that must exist, else SKIP (or NULL) */
 } scenario;
 
+/* A scenario named "helper: ..." reads with the helper thread from the
+** first row, in batches of 2 rows and 40 bytes (rule 11). */
+#define IS_HELPER(s) (strncmp((s)->zName, "helper:", 7) == 0)
+
+/* ext/lp_build.c, for the helper scenarios (learnpath_int.h). */
+void learnpath_build_tune(int nAfter, int nRows, int nBytes);
+
 /*
 ** The journey fixture: integer, real, text and blob user ids (42, 42.0 and
 ** '42'), ties at the first instant and later, consecutive and later
@@ -585,6 +592,25 @@ static const scenario aScenario[] = {
      "SELECT * FROM enrollment_profile('w');"
      "SELECT * FROM program_steps('w') WHERE since = '2020-01-30';",
      0, "enrollment_profile"},
+    /* the same reads with the helper thread: every batch hand-over, the
+    ** room made for each batch, and the rows the helper leaves to the
+    ** reading thread (users out of order, unreadable times, long names) */
+    {"helper: journeys", FIX_JOURNEYS,
+     "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM program_transitions('v', 'uid', 'prog', 'at', 'seg') WHERE ties = 'name';"
+     "SELECT * FROM enrollment_profile('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT count(*) FROM first_program('t_bad');"
+     "SELECT * FROM program_journeys('t_bad') WHERE bad_times = 'skip';",
+     0, NULL},
+    {"helper: users out of order, ungrouped rows", FIX_MANY,
+     "SELECT count(*), max(user_id) FROM program_journeys('g');"
+     "SELECT user_id, path FROM program_journeys('g') WHERE user_id = 2099;",
+     0, NULL},
+    {"helper: conversions", FIX_CONVERSIONS,
+     "SELECT * FROM program_steps('n', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM first_program('bt');"
+     "SELECT * FROM first_program('zb');",
+     0, NULL},
 };
 
 /* -------------------------------------------------------------- a run */
@@ -646,6 +672,7 @@ static void runOnce(const scenario *s, long long iFail, int persist,
         return;
     }
 
+    if (IS_HELPER(s)) learnpath_build_tune(0, 2, 40);
     if (iFail > 0) oomArm(iFail, persist);
     else oomArm(0x7fffffffffffffffLL, 0);
     if (s->armInit) {
@@ -666,6 +693,7 @@ static void runOnce(const scenario *s, long long iFail, int persist,
     r->nFired = oom.nFired;
     r->nBenign = oom.nBenign;
     oomDisarm();
+    learnpath_build_tune(-1, -1, -1);
 
     r->closeRc = sqlite3_close(db);
     if (r->closeRc != SQLITE_OK) {

@@ -46,5 +46,6 @@ Suite *make_sample_suite(void);
 Suite *make_trust_suite(void);
 Suite *make_svg_suite(void);
 Suite *make_coverage_suite(void);
+Suite *make_threads_suite(void);
 
 #endif

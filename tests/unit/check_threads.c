@@ -1,0 +1,300 @@
+/*
+** check_threads.c - reading a source with the helper thread (rule 11).
+**
+** A large read hands its decoded rows to a helper thread in batches
+** (ext/lp_build.c). learnpath_build_tune() makes the helper start at the
+** first row and the batches tiny, so that every path of the hand-over
+** runs on small tables: a batch of one row, a row larger than a batch, the
+** helper stopping at a row it must leave to the reading thread (users out
+** of order, an unreadable time, a sample to keep). Each test compares the
+** answer read with the helper against the same query read on one thread
+** (learnpath_threads(1), cache cleared between), and checks values a user
+** would check. Rule numbers are README.md's.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "learnpath_int.h"
+#include "lp_test.h"
+
+/* Batch shapes tried: rows per batch and text bytes per batch. */
+static const int aShape[][2] = {{1, 64}, {3, 48}, {7, 4096}, {64, 256}, {4096, 1 << 18}};
+#define N_SHAPE ((int)(sizeof(aShape) / sizeof(aShape[0])))
+
+/* The rows of zSql read on one thread (the cache cleared first). */
+static char *queryOneThread(sqlite3 *db, const char *zSql) {
+    lpt_assert_rows(db, "SELECT learnpath_threads(1) IN (1, 2), learnpath_cache_clear() >= 0",
+                    "1|1\n");
+    return lpt_query(db, zSql);
+}
+
+/*
+** Rule 11: zSql gives the same rows with the helper thread, for every
+** batch shape, as on one thread; returns that text (caller frees).
+*/
+static char *sameWithHelper(sqlite3 *db, const char *zSql) {
+    char *zOne = queryOneThread(db, zSql);
+    ck_assert_ptr_nonnull(zOne);
+    for (int k = 0; k < N_SHAPE; k++) {
+        learnpath_build_tune(0, aShape[k][0], aShape[k][1]);
+        lpt_assert_rows(db, "SELECT learnpath_threads(2) IN (1, 2), learnpath_cache_clear() >= 0",
+                        "1|1\n");
+        char *zTwo = lpt_query(db, zSql);
+        learnpath_build_tune(-1, -1, -1);
+        ck_assert_ptr_nonnull(zTwo);
+        ck_assert_msg(strcmp(zOne, zTwo) == 0,
+                      "batch of %d rows, %d bytes: %s\none thread:\n%.2000s\nhelper:\n%.2000s",
+                      aShape[k][0], aShape[k][1], zSql, zOne, zTwo);
+        sqlite3_free(zTwo);
+    }
+    return zOne;
+}
+
+static void assertSameWithHelper(sqlite3 *db, const char *zSql) {
+    sqlite3_free(sameWithHelper(db, zSql));
+}
+
+/* Every per-user and aggregate function over source zSrc (with segment). */
+static void assertAllFunctions(sqlite3 *db, const char *zSrc, const char *zSeg) {
+    static const char *azFunc[] = {"first_program", "program_journeys", "program_steps",
+                                   "program_transitions", "first_program_stats",
+                                   "enrollment_profile"};
+    char zSql[512];
+    for (size_t i = 0; i < sizeof(azFunc) / sizeof(azFunc[0]); i++) {
+        snprintf(zSql, sizeof(zSql),
+                 "SELECT * FROM %s('%s', 'user_id', 'program', 'enrolled_at'%s%s%s)", azFunc[i],
+                 zSrc, zSeg ? ", '" : "", zSeg ? zSeg : "", zSeg ? "'" : "");
+        assertSameWithHelper(db, zSql);
+    }
+}
+
+/* Rule 11 on the sample data, grouped by user as generated. */
+START_TEST(test_sample_same_answers) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(400, 3)");
+    assertAllFunctions(db, "e", "user_type");
+    assertAllFunctions(db, "e", NULL);
+    /* and the answers are the data's: one first program per user */
+    char *z = sameWithHelper(db, "SELECT count(*), sum(steps) FROM first_program('e')");
+    char *zExpect = lpt_query(db,
+                              "SELECT count(DISTINCT user_id) || '|' || (SELECT sum(n) FROM "
+                              "(SELECT count(*) AS n FROM (SELECT DISTINCT user_id, program, "
+                              "enrolled_at FROM e) GROUP BY user_id)) FROM e");
+    ck_assert_msg(strncmp(z, zExpect, strcspn(zExpect, "|")) == 0, "%s vs %s", z, zExpect);
+    sqlite3_free(z);
+    sqlite3_free(zExpect);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rules 3 and 11: users out of order (the helper stops at the first row
+** that needs the user index built, and again where rows stop coming
+** grouped), keys of every storage class, long text keys.
+*/
+START_TEST(test_unordered_mixed_keys) {
+    sqlite3 *db = lpt_open();
+    /* no column affinity: every value keeps its storage class */
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at, user_type, account);"
+             "INSERT INTO e SELECT * FROM sample_enrollments(300, 5) ORDER BY enrolled_at;"
+             "INSERT INTO e VALUES (100042, 'Flagship', '2021-01-01 10:00:00', 's', NULL),"
+             " (100042.0, 'Program A', '2021-02-01 10:00:00', 's', NULL),"
+             " ('100042', 'Program B', '2021-03-01 10:00:00', 'p', NULL),"
+             " (x'00ff', 'Program B', '2021-04-01 10:00:00', 'p', NULL),"
+             " (printf('%.120c', 'u'), 'Flagship', '2021-05-01 10:00:00', 'p', NULL),"
+             " (4.5, 'Program C', '2021-06-01', NULL, NULL),"
+             " (100042, 'Program C', '2021-07-01 10:00:00', 's', NULL);");
+    assertAllFunctions(db, "e", "user_type");
+    lpt_assert_rows(db,
+                    "SELECT typeof(user_id), program, steps FROM first_program('e') "
+                    "WHERE user_id IN (100042, '100042', 4.5, x'00ff')",
+                    "real|Program C|1\ninteger|Flagship|3\ntext|Program B|1\nblob|Program B|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rules 2 and 11: times of every form, read on the right thread. */
+START_TEST(test_time_forms) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at);"
+             "INSERT INTO e VALUES (1, 'A', '2021-01-01'), (1, 'B', '2021-01-02T08:00:00'),"
+             " (1, 'C', '2021-01-03 08:00:00.250'), (1, 'D', '2021-01-04 08:00:00+02:00'),"
+             " (2, 'A', 2459300.5), (2, 'B', 1617279000), (2, 'C', '2459301.5'),"
+             " (2, 'D', '1617379000'), (3, 'A', '2021-06-01 24:00:00'),"
+             " (3, 'B', x'323032312d30362d3032'), (3, 'C', '2021-06-03 10:00'),"
+             " (4, 'A', '0001-01-01 00:00:00'), (4, 'B', '9999-12-31 00:00:00');");
+    assertSameWithHelper(db,
+                         "SELECT * FROM program_steps('e') WHERE ties = 'name' AND repeats = 'keep'");
+    lpt_assert_rows(db,
+                    "SELECT user_id, step, program, started_at FROM program_steps('e') "
+                    "WHERE user_id = 1",
+                    "1|1|A|2021-01-01 00:00:00\n1|2|B|2021-01-02 08:00:00\n"
+                    "1|3|C|2021-01-03 08:00:00\n1|4|D|2021-01-04 06:00:00\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rules 2 and 11: an unreadable time stops the read with the same message
+** whichever thread meets it (one of the usual shape, read by the helper,
+** and one of another shape, read by the reading thread), and no rows.
+*/
+START_TEST(test_bad_time_error) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e AS SELECT user_id, program, enrolled_at FROM sample_enrollments(50, 2);"
+             "CREATE TABLE f AS SELECT * FROM e;"
+             "INSERT INTO e VALUES (9999, 'A', '2021-13-45 10:00:00');"
+             "INSERT INTO e SELECT * FROM f;"
+             "INSERT INTO f VALUES (9999, 'A', 'yesterday');"
+             "INSERT INTO f SELECT user_id + 10000, program, enrolled_at FROM f;");
+    char *z = sameWithHelper(db, "SELECT count(*) FROM first_program('e')");
+    ck_assert_str_eq(z, "ERROR: first_program(): unreadable time '2021-13-45 10:00:00' in column "
+                        "'enrolled_at' of 'e'");
+    sqlite3_free(z);
+    z = sameWithHelper(db, "SELECT count(*) FROM program_transitions('f')");
+    ck_assert_str_eq(z, "ERROR: program_transitions(): unreadable time 'yesterday' in column "
+                        "'enrolled_at' of 'f'");
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rules 1, 2 and 11: bad_times='skip' counts every unreadable time and
+** keeps the first five as samples with their rowids; rows without user,
+** program or time are counted as left out.
+*/
+START_TEST(test_bad_time_skip_and_rule1) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at, seg);"
+             "INSERT INTO e SELECT user_id, program, enrolled_at, user_type"
+             " FROM sample_enrollments(40, 4);"
+             "INSERT INTO e VALUES (1, 'A', 'soon', 's'), (2, 'A', '2021-02-30 10:00:00', 's'),"
+             " (NULL, 'A', '2021-01-01', 's'), ('', 'A', '2021-01-01', 's'),"
+             " (3, NULL, '2021-01-01', 's'), (3, '', 'nonsense', 's'), (3, 'A', NULL, 's'),"
+             " (3, 'A', '', 's'), (4, 'A', 'later', 's'), (5, 'A', 'x', NULL),"
+             " (6, 'A', '2021-99-01', ''), (7, 'A', 'never', 's'), (8, 'B', '2021-01-01', NULL),"
+             " (9, 'A', 'bad', 's'), (10, 'A', '2021-00-10 10:00:00', 's'), (11, 'A', '2021-01-32', 's');");
+    char *z = sameWithHelper(db,
+                             "SELECT * FROM enrollment_profile('e', 'user_id', 'program', "
+                             "'enrolled_at', 'seg') WHERE bad_times = 'skip'");
+    ck_assert_ptr_nonnull(strstr(z, "rows_without_user|2|"));
+    ck_assert_ptr_nonnull(strstr(z, "rows_without_program|2|"));
+    ck_assert_ptr_nonnull(strstr(z, "rows_without_time|2|"));
+    /* 'soon', 'later', 'x', '2021-99-01', 'never', 'bad', month 0, day 32;
+    ** the first five are kept with their rowids */
+    ck_assert_ptr_nonnull(strstr(z, "unreadable_times|8|rowid 59: 'soon'; rowid 67: 'later'; "
+                                    "rowid 68: 'x'; rowid 69: '2021-99-01'; rowid 70: 'never'; "
+                                    "... (3 more)\n"));
+    sqlite3_free(z);
+    assertSameWithHelper(db,
+                         "SELECT * FROM program_transitions('e', 'user_id', 'program', "
+                         "'enrolled_at', 'seg') WHERE bad_times = 'skip'");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 11: many programs and segments (the helper's room for new names),
+** names longer than a whole batch (such a row is kept by the reading
+** thread, in its place).
+*/
+START_TEST(test_many_and_long_names) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at, seg);"
+             "INSERT INTO e WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+             " WHERE i < 1999) SELECT i / 3, 'P' || (i % 700), date('2020-01-01', '+' || (i % 300)"
+             " || ' days'), 'S' || (i % 97) FROM c;"
+             "INSERT INTO e VALUES (5000, printf('%.300c', 'L'), '2021-01-01', printf('%.200c', 's')),"
+             " (printf('%.500c', 'k'), 'P1', '2021-01-02 00:00:00', 'S1'),"
+             " (5000, 'P2', '2021-01-03', 'S2');");
+    assertAllFunctions(db, "e", "seg");
+    lpt_assert_rows(db,
+                    "SELECT count(*) = (SELECT count(DISTINCT user_id) FROM e), "
+                    "max(length(program)), max(length(segment)) FROM first_program('e', "
+                    "'user_id', 'program', 'enrolled_at', 'seg')",
+                    "1|300|200\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 11 with a memory budget: the read gives up and streams, the same. */
+START_TEST(test_budget_switches_to_stream) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(300, 6) ORDER BY program");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(20000)", "0\n");
+    char *z = sameWithHelper(db, "SELECT * FROM program_transitions('e')");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0)", "20000\n");
+    char *zAll = queryOneThread(db, "SELECT * FROM program_transitions('e')");
+    ck_assert_str_eq(z, zAll);
+    sqlite3_free(z);
+    sqlite3_free(zAll);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* An interrupted read stops the helper too; the connection works on. */
+static int interruptAfter(void *p) {
+    int *pn = p;
+    return --*pn <= 0;
+}
+
+START_TEST(test_interrupted_read) {
+    sqlite3 *db = lpt_open();
+    int n = 40;
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(2000, 8)");
+    char *zOne = queryOneThread(db, "SELECT count(*), sum(steps) FROM first_program('e')");
+    learnpath_build_tune(0, 16, 4096);
+    lpt_exec(db, "SELECT learnpath_threads(2), learnpath_cache_clear()");
+    sqlite3_progress_handler(db, 100, interruptAfter, &n);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')",
+                    "ERROR: first_program(): reading 'e': interrupted");
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    char *zTwo = lpt_query(db, "SELECT count(*), sum(steps) FROM first_program('e')");
+    learnpath_build_tune(-1, -1, -1);
+    ck_assert_str_eq(zOne, zTwo);
+    sqlite3_free(zOne);
+    sqlite3_free(zTwo);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
+START_TEST(test_threads_setting) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(8)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(2.0)", "2\n");
+    const char *zErr =
+        "ERROR: learnpath_threads(): the number of threads must be a whole number >= 1";
+    lpt_assert_rows(db, "SELECT learnpath_threads(0)", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads('two')", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_threads_suite(void) {
+    Suite *s = suite_create("threads");
+    TCase *tc = tcase_create("Helper");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_sample_same_answers);
+    tcase_add_test(tc, test_unordered_mixed_keys);
+    tcase_add_test(tc, test_time_forms);
+    tcase_add_test(tc, test_bad_time_error);
+    tcase_add_test(tc, test_bad_time_skip_and_rule1);
+    tcase_add_test(tc, test_many_and_long_names);
+    tcase_add_test(tc, test_budget_switches_to_stream);
+    tcase_add_test(tc, test_interrupted_read);
+    tcase_add_test(tc, test_threads_setting);
+    suite_add_tcase(s, tc);
+    return s;
+}
