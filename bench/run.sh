@@ -208,6 +208,15 @@ for f in first_program:steps program_journeys:length\(path\) program_steps:step 
     addrow "${id}_sum" sql "$fn alone: count(*), sum($col)"
 done
 
+# The same reads on one thread (learnpath_threads(1)): what the helper
+# thread saves, measured in the same run.
+for f in fp:first_program pt:program_transitions; do
+    id=${f%%:*} fn=${f#*:}
+    printf '.load %s\n.output /dev/null\nSELECT learnpath_threads(1);\n.output stdout\n%s\n' \
+        "$LIB" "SELECT count(*) FROM $fn($ARGS);" > "$W/sql/${id}1_count.sql"
+    addrow "${id}1_count" sql "$fn alone, one thread: count(*)"
+done
+
 SEED_SRC=""
 for n in 01 02 03; do
     f=$(ls sql/${n}_*.sql 2>/dev/null | head -n 1 || true)
@@ -342,6 +351,11 @@ for id in fp pt; do
     if [ "$a" != "$b" ] || [ "$a" != "$(cat "$W/out/${id}_sum")" ] || [ "$(wc -l < "$W/out/${id}_again")" -ne 2 ]; then
         FAILS="$FAILS|$(cat "$W/t/${id}_again.label"): answers differ ($(tr '\n' ' ' < "$W/out/${id}_again")vs fresh $(cat "$W/out/${id}_sum"))"
     fi
+done
+for id in fp pt; do
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$W/out/${id}1_count" "$W/out/${id}_count" ||
+        FAILS="$FAILS|$(cat "$W/t/${id}1_count.label"): $(cat "$W/out/${id}1_count") instead of $(cat "$W/out/${id}_count")"
 done
 CHECKS=$((CHECKS + 1))
 [ "$(cut -d'|' -f1 "$W/out/fp_count")" = "$NUSERS" ] ||

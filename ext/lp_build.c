@@ -40,6 +40,9 @@
 **  11. Reading with the helper thread gives exactly what one thread gives:
 **      the same data, the same errors and messages, the same samples.
 */
+#if !defined(_WIN32) && !defined(LEARNPATH_NO_THREADS) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* pthread_sigmask() under -std=c99 */
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,7 @@
 
 #if !defined(_WIN32) && !defined(LEARNPATH_NO_THREADS)
 #include <pthread.h>
+#include <signal.h>
 #define BUILD_THREADS 1
 #else
 #define BUILD_THREADS 0
@@ -1173,7 +1177,14 @@ static void buildStartWorker(build_state *s) {
         pthread_mutex_destroy(&w->mutex);
         goto fail;
     }
-    if (pthread_create(&w->thread, NULL, buildWorkerMain, w)) {
+    /* the helper starts with every signal blocked, so that a signal (the
+    ** shell's Ctrl-C, a host's timer) goes to the host's own threads */
+    sigset_t all, old;
+    sigfillset(&all);
+    int rcMask = pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rcCreate = pthread_create(&w->thread, NULL, buildWorkerMain, w);
+    if (rcMask == 0) pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rcCreate) {
         pthread_cond_destroy(&w->cond);
         pthread_mutex_destroy(&w->mutex);
         goto fail;

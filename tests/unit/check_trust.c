@@ -350,7 +350,7 @@ START_TEST(test_hostile_arguments) {
 END_TEST
 
 /* The cache: data read with a segment column serves a query without one,
-** which then shows no segments (README "Cache and memory settings"). */
+** which then shows no segments (README "Cache, memory and thread settings"). */
 START_TEST(test_cache_segment_superset) {
     sqlite3 *db = ct_open();
     lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e', 'user_id', "
