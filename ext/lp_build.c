@@ -195,7 +195,7 @@ int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
     if (nName == 0) return SQLITE_OK;
     if (nNeed > 0x7ffffff0u) nNeed = 0x7ffffff0u;
     if (nNeed > pTab->nAlloc) {
-        uint64_t nNew = pTab->nAlloc ? (uint64_t)pTab->nAlloc * 2 : 16;
+        uint64_t nNew = 16; /* capacities are powers of two from 16 */
         while (nNew < nNeed) nNew *= 2;
         int64_t *aOff = sqlite3_realloc64(pTab->aOff, nNew * sizeof(int64_t));
         if (!aOff) return SQLITE_NOMEM;
@@ -208,7 +208,7 @@ int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
     rc = buildGrow((void **)&pTab->aByte, &pTab->nByteAlloc, pTab->nByte + nByte + nName, 1);
     if (rc) return rc;
     if (2 * nNeed > pTab->nSlot) {
-        uint64_t nSlot = pTab->nSlot ? pTab->nSlot : 64;
+        uint64_t nSlot = 64; /* as strtabRehash's first size */
         while (nSlot < 2 * nNeed) nSlot *= 2;
         rc = strtabRehash(pTab, (uint32_t)nSlot);
     }
@@ -1297,9 +1297,8 @@ static int buildStashSlot(build_batch *b) {
     return 1;
 }
 
-/* Copy a decoded row into the batch being filled; 0 if it has no room. */
+/* Copy a decoded row into a batch just emptied; 0 if its text has no room. */
 static int buildStash(build_batch *b, const build_rec *r) {
-    if (b->nRec >= buildBatchRows) return 0;
     b->aRec[b->nRec] = *r;
     return buildStashSlot(b);
 }

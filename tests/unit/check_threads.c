@@ -105,6 +105,7 @@ START_TEST(test_unordered_mixed_keys) {
              " (x'00ff', 'Program B', '2021-04-01 10:00:00', 'p', NULL),"
              " (printf('%.120c', 'u'), 'Flagship', '2021-05-01 10:00:00', 'p', NULL),"
              " (4.5, 'Program C', '2021-06-01', NULL, NULL),"
+             " ('user-000000000001', 'Flagship', '2021-05-02 10:00:00', 'professional-track', NULL),"
              " (100042, 'Program C', '2021-07-01 10:00:00', 's', NULL);");
     assertAllFunctions(db, "e", "user_type");
     lpt_assert_rows(db,
@@ -179,18 +180,19 @@ START_TEST(test_bad_time_skip_and_rule1) {
              " (3, NULL, '2021-01-01', 's'), (3, '', 'nonsense', 's'), (3, 'A', NULL, 's'),"
              " (3, 'A', '', 's'), (4, 'A', 'later', 's'), (5, 'A', 'x', NULL),"
              " (6, 'A', '2021-99-01', ''), (7, 'A', 'never', 's'), (8, 'B', '2021-01-01', NULL),"
-             " (9, 'A', 'bad', 's'), (10, 'A', '2021-00-10 10:00:00', 's'), (11, 'A', '2021-01-32', 's');");
+             " (9, 'A', 'bad', 's'), (10, 'A', '2021-00-10 10:00:00', 's'), (11, 'A', '2021-01-32', 's'),"
+             " (12, 'A', char(0) || '021-06-01', 's');");
     char *z = sameWithHelper(db,
                              "SELECT * FROM enrollment_profile('e', 'user_id', 'program', "
                              "'enrolled_at', 'seg') WHERE bad_times = 'skip'");
     ck_assert_ptr_nonnull(strstr(z, "rows_without_user|2|"));
     ck_assert_ptr_nonnull(strstr(z, "rows_without_program|2|"));
     ck_assert_ptr_nonnull(strstr(z, "rows_without_time|2|"));
-    /* 'soon', 'later', 'x', '2021-99-01', 'never', 'bad', month 0, day 32;
-    ** the first five are kept with their rowids */
-    ck_assert_ptr_nonnull(strstr(z, "unreadable_times|8|rowid 59: 'soon'; rowid 67: 'later'; "
+    /* 'soon', 'later', 'x', '2021-99-01', 'never', 'bad', month 0, day 32,
+    ** a NUL first; the first five are kept with their rowids */
+    ck_assert_ptr_nonnull(strstr(z, "unreadable_times|9|rowid 59: 'soon'; rowid 67: 'later'; "
                                     "rowid 68: 'x'; rowid 69: '2021-99-01'; rowid 70: 'never'; "
-                                    "... (3 more)\n"));
+                                    "... (4 more)\n"));
     sqlite3_free(z);
     assertSameWithHelper(db,
                          "SELECT * FROM program_transitions('e', 'user_id', 'program', "
