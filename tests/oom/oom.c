@@ -414,7 +414,11 @@ void learnpath_build_tune(int nAfter, int nRows, int nBytes);
     "CREATE VIEW zb AS SELECT zeroblob(n) AS user_id, program, enrolled_at FROM zn;"            \
     "CREATE TABLE z(user_id, program, enrolled_at, seg);"                                       \
     "CREATE TABLE \"7\"(user_id, program, enrolled_at);"                                        \
-    "INSERT INTO \"7\" VALUES (1, 'A', '2021-01-01');"
+    "INSERT INTO \"7\" VALUES (1, 'A', '2021-01-01');"                                           \
+    "CREATE TABLE nb(user_id, program, enrolled_at, seg);"                                      \
+    "INSERT INTO nb WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 30)"\
+    " SELECT i, 'A', '2021-01-01 10:00:00', 'S' || i FROM c;"                                   \
+    "INSERT INTO nb VALUES (31, 'B', -1e300, 'S31');"
 
 /*
 ** More users out of order than the first user index holds (d), rows not
@@ -602,6 +606,10 @@ static const scenario aScenario[] = {
      "SELECT count(*) FROM first_program('t_bad');"
      "SELECT * FROM program_journeys('t_bad') WHERE bad_times = 'skip';",
      0, NULL},
+    {"helper: UTF-16 database", FIX_UTF16,
+     "SELECT * FROM program_journeys('u', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM enrollment_profile('u', 'user_id', 'program', 'enrolled_at', 'seg');",
+     0, NULL},
     {"helper: users out of order, ungrouped rows", FIX_MANY,
      "SELECT count(*), max(user_id) FROM program_journeys('g');"
      "SELECT user_id, path FROM program_journeys('g') WHERE user_id = 2099;",
@@ -609,7 +617,12 @@ static const scenario aScenario[] = {
     {"helper: conversions", FIX_CONVERSIONS,
      "SELECT * FROM program_steps('n', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM first_program('bt');"
-     "SELECT * FROM first_program('zb');",
+     "SELECT * FROM first_program('zb');"
+     "SELECT count(*), max(segment) FROM first_program('nb', 'user_id', 'program',"
+     " 'enrolled_at', 'seg') WHERE bad_times = 'skip';"
+     "SELECT count(*) FROM first_program('nb');"
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT count(*) FROM first_program('nb');",
      0, NULL},
 };
 
