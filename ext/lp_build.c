@@ -155,22 +155,8 @@ int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piO
         }
     }
     if (pTab->n >= 0x7ffffff0u) return SQLITE_TOOBIG;
-    if (pTab->n >= pTab->nAlloc) {
-        uint32_t nNew = pTab->nAlloc ? pTab->nAlloc * 2 : 16;
-        int64_t *aOff = sqlite3_realloc64(pTab->aOff, (sqlite3_uint64)nNew * sizeof(int64_t));
-        if (!aOff) return SQLITE_NOMEM;
-        pTab->aOff = aOff;
-        int *aLen = sqlite3_realloc64(pTab->aLen, (sqlite3_uint64)nNew * sizeof(int));
-        if (!aLen) return SQLITE_NOMEM;
-        pTab->aLen = aLen;
-        pTab->nAlloc = nNew;
-    }
-    rc = buildGrow((void **)&pTab->aByte, &pTab->nByteAlloc, pTab->nByte + n + 1, 1);
+    rc = learnpath_strtab_reserve(pTab, 1, n);
     if (rc) return rc;
-    if (2 * (pTab->n + 1) > pTab->nSlot) {
-        rc = strtabRehash(pTab, pTab->nSlot ? pTab->nSlot * 2 : 64);
-        if (rc) return rc;
-    }
     uint32_t i = pTab->n++;
     pTab->aOff[i] = pTab->nByte;
     pTab->aLen[i] = n;
@@ -189,13 +175,18 @@ int learnpath_strtab_has_room(const lp_strtab *pTab, int n) {
            2 * ((uint64_t)pTab->n + 1) <= pTab->nSlot;
 }
 
+/*
+** Room for nName more names of nByte bytes in all (and their NULs), so
+** that interning them allocates nothing. Capacities are powers of two:
+** names from 16, hash slots from 64, at least twice the names.
+*/
 int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
     uint64_t nNeed = (uint64_t)pTab->n + nName;
     int rc;
     if (nName == 0) return SQLITE_OK;
     if (nNeed > 0x7ffffff0u) nNeed = 0x7ffffff0u;
     if (nNeed > pTab->nAlloc) {
-        uint64_t nNew = 16; /* capacities are powers of two from 16 */
+        uint64_t nNew = 16;
         while (nNew < nNeed) nNew *= 2;
         int64_t *aOff = sqlite3_realloc64(pTab->aOff, nNew * sizeof(int64_t));
         if (!aOff) return SQLITE_NOMEM;
@@ -208,7 +199,7 @@ int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
     rc = buildGrow((void **)&pTab->aByte, &pTab->nByteAlloc, pTab->nByte + nByte + nName, 1);
     if (rc) return rc;
     if (2 * nNeed > pTab->nSlot) {
-        uint64_t nSlot = 64; /* as strtabRehash's first size */
+        uint64_t nSlot = 64;
         while (nSlot < 2 * nNeed) nSlot *= 2;
         rc = strtabRehash(pTab, (uint32_t)nSlot);
     }
