@@ -12,7 +12,7 @@
 #   - the script (plain statements: BEGIN/COMMIT would become a savepoint that
 #     is lost when the program is killed) writes its results into tables and
 #     creates the marker table `done` last;
-#   - the database is polled with the sqlite3 shell (read-only) until `done`
+#   - the database is polled with the sqlite3 shell (immutable: no lock) until `done`
 #     exists, an "Error in statement #N: ..." appears on stderr (DB Browser
 #     then aborts the script), the program exits, or the time limit passes
 #     (DB4S_TIMEOUT, default 60 s) - a bad extension path opens a modal
@@ -95,7 +95,11 @@ db4s_run() {
             REASON="DB Browser reported an SQL error: $(sql_error "$err")"
             break
         fi
-        if [ "$("$SQLITE3" -readonly "$db" \
+        # immutable=1: the poll takes no lock. A shared lock held at the
+        # moment DB Browser commits fails its statement with "database is
+        # locked" (it sets no busy timeout); a torn read here is an error
+        # and simply polls again.
+        if [ "$("$SQLITE3" "file:$db?immutable=1" \
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'done'" \
                 2>/dev/null)" = 1 ]; then
             break
