@@ -624,16 +624,140 @@ static int64_t trnSelect(int64_t *a, int64_t n, int64_t k) {
     return a[k];
 }
 
-/* Median of a[0..n) (n > 0) in ms, reordering a. */
-static double trnMedian(int64_t *a, int64_t n) {
-    int64_t hi = trnSelect(a, n, n / 2);
-    if (n % 2) return (double)hi;
-    /* after selection every a[0..n/2) <= hi; the lower middle is their max */
-    int64_t lo = a[0];
-    for (int64_t i = 1; i < n / 2; i++) {
-        if (a[i] > lo) lo = a[i];
+/*
+** Medians without sorting. A row's gaps lie in one run of an array; a
+** derived row's gaps are the runs of its source rows. The two middle
+** values (one, for an odd count) are found by radix selection over the
+** runs as they lie: a pass counts the values of the current range in 2048
+** buckets by their top bits, and the range narrows to the bucket holding
+** the middle. Once the range holds few values (at most TRN_FEW, or a 32nd
+** of all) they are copied out and selected there (trnSelect); a range of
+** one value is the answer; when the two middle values fall in two buckets,
+** they are the largest of the one and the smallest of the other. Typical
+** gaps take three passes over the values (their range, one count, the
+** copy); the range shrinks 2048-fold per count, so there are at most
+** seven. Nothing is reordered.
+*/
+#define TRN_RADIX_BITS 11
+#define TRN_FEW 4096
+
+typedef struct trn_run {
+    const int64_t *a;
+    int64_t n;
+} trn_run;
+
+/* Scratch of the selection, kept across the rows of one aggregate. */
+typedef struct trn_scratch {
+    uint64_t aCount[1u << TRN_RADIX_BITS];
+    int64_t *aCopy;
+    int64_t nCopyAlloc;
+} trn_scratch;
+
+static trn_scratch *trnScratchNew(void) {
+    trn_scratch *pX = sqlite3_malloc64(sizeof(trn_scratch));
+    if (pX) {
+        pX->aCopy = NULL;
+        pX->nCopyAlloc = 0;
     }
-    return ((double)lo + (double)hi) / 2.0;
+    return pX;
+}
+
+static void trnScratchFree(trn_scratch *pX) {
+    if (pX) sqlite3_free(pX->aCopy);
+    sqlite3_free(pX);
+}
+
+/* Every value of the runs within [base + uLo, base + uLo + width]. */
+#define TRN_FOR_IN_RANGE(aRun, nRun, base, uLo, width, v, BODY)                             \
+    for (int64_t r_ = 0; r_ < (nRun); r_++) {                                               \
+        for (int64_t i_ = 0; i_ < (aRun)[r_].n; i_++) {                                     \
+            int64_t v = (aRun)[r_].a[i_];                                                   \
+            if ((uint64_t)v - (uint64_t)(base) - (uLo) <= (width)) BODY                      \
+        }                                                                                   \
+    }
+
+/*
+** Median in ms of the n > 0 values of aRun[0..nRun) (rule 9: of an even
+** count, the mean of the two middle values), into *pMs.
+*/
+static int trnMedian(const trn_run *aRun, int64_t nRun, int64_t n, trn_scratch *pX, double *pMs) {
+    int64_t kLo = (n - 1) / 2, kHi = n / 2, nIn = n, base = aRun[0].a[0], top = base;
+    int64_t lo, hi;
+    uint64_t uLo = 0, width;
+
+    for (int64_t r = 0; r < nRun; r++) {
+        for (int64_t i = 0; i < aRun[r].n; i++) {
+            if (aRun[r].a[i] < base) base = aRun[r].a[i];
+            if (aRun[r].a[i] > top) top = aRun[r].a[i];
+        }
+    }
+    width = (uint64_t)top - (uint64_t)base;
+    for (;;) {
+        if (width == 0) {
+            lo = hi = (int64_t)((uint64_t)base + uLo);
+            break;
+        }
+        if (nIn <= TRN_FEW || nIn <= n / 32) {
+            /* few enough: copy them, select the upper middle; the values
+            ** before it are then all <= it, and the lower middle is their
+            ** largest */
+            int64_t m = 0;
+            if (nIn > pX->nCopyAlloc) {
+                int64_t *a = sqlite3_realloc64(pX->aCopy, (sqlite3_uint64)nIn * sizeof(int64_t));
+                if (!a) return SQLITE_NOMEM;
+                pX->aCopy = a;
+                pX->nCopyAlloc = nIn;
+            }
+            TRN_FOR_IN_RANGE(aRun, nRun, base, uLo, width, v, { pX->aCopy[m++] = v; })
+            hi = trnSelect(pX->aCopy, m, kHi);
+            lo = hi;
+            if (kLo < kHi) {
+                lo = pX->aCopy[0];
+                for (int64_t i = 1; i < kHi; i++) {
+                    if (pX->aCopy[i] > lo) lo = pX->aCopy[i];
+                }
+            }
+            break;
+        }
+        int shift = 0;
+        while ((width >> shift) >= (1u << TRN_RADIX_BITS)) shift++;
+        uint32_t nBucket = (uint32_t)(width >> shift) + 1, bLo, bHi;
+        uint64_t *aCount = pX->aCount;
+        memset(aCount, 0, nBucket * sizeof(uint64_t));
+        TRN_FOR_IN_RANGE(aRun, nRun, base, uLo, width, v,
+                         { aCount[((uint64_t)v - (uint64_t)base - uLo) >> shift]++; })
+        for (bLo = 0; (int64_t)aCount[bLo] <= kLo; bLo++) {
+            kLo -= (int64_t)aCount[bLo];
+            kHi -= (int64_t)aCount[bLo];
+        }
+        for (bHi = bLo; (int64_t)aCount[bHi] <= kHi; bHi++) kHi -= (int64_t)aCount[bHi];
+        if (bHi != bLo) {
+            /* the middle values straddle two buckets: the largest of the
+            ** lower one and the smallest of the upper one */
+            uint64_t w = ((uint64_t)1 << shift) - 1;
+            uint64_t uA = uLo + ((uint64_t)bLo << shift), uB = uLo + ((uint64_t)bHi << shift);
+            int hasLo = 0, hasHi = 0;
+            lo = hi = 0;
+            TRN_FOR_IN_RANGE(aRun, nRun, base, uA, w, v, {
+                if (!hasLo || v > lo) lo = v;
+                hasLo = 1;
+            })
+            TRN_FOR_IN_RANGE(aRun, nRun, base, uB, w, v, {
+                if (!hasHi || v < hi) hi = v;
+                hasHi = 1;
+            })
+            break;
+        }
+        nIn = (int64_t)aCount[bLo];
+        uLo += (uint64_t)bLo << shift;
+        if (((uint64_t)1 << shift) - 1 < width - ((uint64_t)bLo << shift)) {
+            width = ((uint64_t)1 << shift) - 1;
+        } else {
+            width -= (uint64_t)bLo << shift;
+        }
+    }
+    *pMs = ((double)lo + (double)hi) / 2.0;
+    return SQLITE_OK;
 }
 
 /* Growable table of transition rows with a hash index. */
@@ -805,14 +929,16 @@ static int trnAccGroupDays(trn_acc *pA) {
 ** trnAccGroupDays) instead of shaping every user again: transitions over
 ** all users sum the per-segment rows; first_program_stats are the rows of
 ** step 1, summed by first program and in all. A derived row's gaps are the
-** union of its source rows' gaps, so its median is exact; they are gathered
-** one derived row at a time (source rows bucketed by derived row, linear),
-** so deriving needs memory for the largest row's gaps only.
+** union of its source rows' gaps, so its median is exact; it is selected
+** over the source rows' runs of gaps where they lie (source rows bucketed
+** by derived row, linear), so deriving copies no gaps.
 */
 static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noSeg) {
     int nMap = isStats ? 2 : 1; /* stats: a program's row and the segment's total row */
-    int64_t nSrc = pSrc->T.nRow, nMax = 0, r;
-    int64_t *aDst = NULL, *aStart = NULL, *aNext = NULL, *aGap = NULL;
+    int64_t nSrc = pSrc->T.nRow, r;
+    int64_t *aDst = NULL, *aStart = NULL, *aNext = NULL;
+    trn_run *aRun = NULL;
+    trn_scratch *pX = NULL;
     int rc = SQLITE_OK;
 
     /* each source row's derived rows (-1: none), with their counts */
@@ -845,32 +971,33 @@ static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noS
         rc = SQLITE_NOMEM;
         goto done;
     }
-    for (r = 0; r < nDst; r++) {
-        aStart[r] = -1;
-        if (pDst->T.aRow[r].nDays > nMax) nMax = pDst->T.aRow[r].nDays;
-    }
+    for (r = 0; r < nDst; r++) aStart[r] = -1;
     for (r = nEntry - 1; r >= 0; r--) {
         if (aDst[r] < 0) continue;
         aNext[r] = aStart[aDst[r]];
         aStart[aDst[r]] = r;
     }
 
-    /* each derived row's gaps together, and its median */
-    aGap = sqlite3_malloc64((sqlite3_uint64)(nMax ? nMax : 1) * sizeof(int64_t));
-    if (!aGap) {
+    /* each derived row's median, over its source rows' runs of gaps */
+    aRun = sqlite3_malloc64((sqlite3_uint64)(nEntry + 1) * sizeof(trn_run));
+    pX = trnScratchNew();
+    if (!aRun || !pX) {
         rc = SQLITE_NOMEM;
         goto done;
     }
     for (r = 0; r < nDst; r++) {
         trn_row *pR = &pDst->T.aRow[r];
-        int64_t n = 0;
+        int64_t nRun = 0;
         if (pR->nDays == 0) continue;
         for (int64_t e = aStart[r]; e >= 0; e = aNext[e]) {
             const trn_row *pS = &pSrc->T.aRow[e / nMap];
-            memcpy(aGap + n, pSrc->aDay + pS->iDay, (size_t)pS->nDays * sizeof(int64_t));
-            n += pS->nDays;
+            if (pS->nDays == 0) continue;
+            aRun[nRun].a = pSrc->aDay + pS->iDay;
+            aRun[nRun++].n = pS->nDays;
         }
-        pR->medianDays = trnMedian(aGap, n) / LP_MS_PER_DAY;
+        rc = trnMedian(aRun, nRun, pR->nDays, pX, &pR->medianDays);
+        if (rc) goto done;
+        pR->medianDays /= LP_MS_PER_DAY;
     }
     pDst->hasMedians = 1;
 
@@ -878,7 +1005,8 @@ done:
     sqlite3_free(aDst);
     sqlite3_free(aStart);
     sqlite3_free(aNext);
-    sqlite3_free(aGap);
+    sqlite3_free(aRun);
+    trnScratchFree(pX);
     return rc;
 }
 
@@ -890,16 +1018,23 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
                         trn_row **paRow, int64_t *pnRow) {
     trn_table *pT = &pA->T;
     uint32_t *aLabelRank = NULL, *aSegRank = NULL;
-    int rc;
+    int rc = SQLITE_OK;
 
-    /* medians: select within each row's gaps */
-    for (int64_t r = 0; r < pT->nRow; r++) {
-        trn_row *pR = &pT->aRow[r];
-        if (pR->nDays && !pA->hasMedians) {
-            pR->medianDays = trnMedian(pA->aDay + pR->iDay, pR->nDays) / LP_MS_PER_DAY;
+    /* medians: select within each row's run of gaps */
+    if (!pA->hasMedians) {
+        trn_scratch *pX = trnScratchNew();
+        if (!pX) return SQLITE_NOMEM;
+        for (int64_t r = 0; r < pT->nRow && rc == SQLITE_OK; r++) {
+            trn_row *pR = &pT->aRow[r];
+            trn_run run = {pA->aDay + pR->iDay, pR->nDays};
+            if (pR->nDays == 0) continue;
+            rc = trnMedian(&run, 1, pR->nDays, pX, &pR->medianDays);
+            pR->medianDays /= LP_MS_PER_DAY;
         }
-        pR->groupUsers = 0;
+        trnScratchFree(pX);
+        if (rc) return rc;
     }
+    for (int64_t r = 0; r < pT->nRow; r++) pT->aRow[r].groupUsers = 0;
 
     /* names in order, for sorting (labels numbered programs first, then groups) */
     trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
@@ -1294,6 +1429,18 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     }
     if (pTab->eKind == JRN_STEPS && ++pCur->iStep < pCur->sh.nStep) return SQLITE_OK;
     pCur->iStep = 0;
+    if (pCur->isLazy && pCur->it.pStream == NULL) {
+        /* in memory, shaped when read: the next user, no call (COUNT(*) and
+        ** a host's paging step through every user here) */
+        lp_users *pIt = &pCur->it;
+        pCur->isShaped = 0;
+        if (++pIt->iPos >= pIt->pData->nUser) {
+            pIt->eof = 1;
+        } else {
+            pIt->u = LP_USER_AT(pIt->pData, pIt->iPos);
+        }
+        return SQLITE_OK;
+    }
     char *zErr = NULL;
     pTab->pConn->nDepth++;
     int rc = learnpath_users_next(&pCur->it, &zErr);

@@ -242,6 +242,83 @@ START_TEST(test_first_program_stats) {
 }
 END_TEST
 
+/*
+** rule 9: exact medians of many gaps (the radix selection in lp_journeys.c
+** only starts past 4096 gaps), checked against the same medians computed by
+** SQL's own sort (row_number over the gaps). Kinds of gaps, by to_program:
+**   R 20001 spread over 900 days (odd count: several narrowing passes)
+**   E 20000 spread over a year (even count: two middle values)
+**   S 10000 of 1-97 s and 10000 of 5e7-5e7+88 s (the middle values in far buckets)
+**   Q  9000 all of one day (a range of one value)
+**   C 19000 of exactly 7 days and 11001 spread (narrowed to one value)
+** Users in two segments (u % 3), so the rows per segment, the rows over all
+** users (derived from them) and first_program_stats (derived) are checked.
+*/
+static sqlite3 *ctr_open_many(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE g(u INTEGER PRIMARY KEY, p, seg, gap);"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 99002)"
+        " INSERT INTO g SELECT i,"
+        "  CASE WHEN i <= 20001 THEN 'R' WHEN i <= 40001 THEN 'E' WHEN i <= 60001 THEN 'S'"
+        "       WHEN i <= 69001 THEN 'Q' ELSE 'C' END,"
+        "  CASE i % 3 WHEN 0 THEN 'p' ELSE 's' END,"
+        "  1000 * CASE WHEN i <= 20001 THEN (i * 7919 * 7919) % 77760000"
+        "              WHEN i <= 40001 THEN (i * 104729) % 31536000"
+        "              WHEN i <= 60001 THEN CASE i % 2 WHEN 0 THEN 1 + i % 97 ELSE 50000000 + i % 89 END"
+        "              WHEN i <= 69001 THEN 86400"
+        "              WHEN i <= 88001 THEN 604800 ELSE (i * 7) % 10000000 END"
+        " FROM n;"
+        "CREATE TABLE t(user_id, program, at, seg);"
+        "INSERT INTO t SELECT u, 'A', 1600000000, seg FROM g"
+        " UNION ALL SELECT u, p, 1600000000 + gap / 1000, seg FROM g;"
+        /* the medians by SQL's sort: per segment, over all, over all to any */
+        "CREATE TABLE want(seg, p, m);"
+        "WITH r AS (SELECT seg, p, gap, row_number() OVER w AS k,"
+        "  count(*) OVER (PARTITION BY seg, p) AS n FROM g WINDOW w AS (PARTITION BY seg, p ORDER BY gap))"
+        " INSERT INTO want SELECT seg, p, avg(gap) / 86400000.0 FROM r"
+        " WHERE k IN ((n + 1) / 2, (n + 2) / 2) GROUP BY seg, p;"
+        "WITH r AS (SELECT p, gap, row_number() OVER w AS k,"
+        "  count(*) OVER (PARTITION BY p) AS n FROM g WINDOW w AS (PARTITION BY p ORDER BY gap))"
+        " INSERT INTO want SELECT '*', p, avg(gap) / 86400000.0 FROM r"
+        " WHERE k IN ((n + 1) / 2, (n + 2) / 2) GROUP BY p;"
+        "WITH r AS (SELECT seg, gap, row_number() OVER w AS k,"
+        "  count(*) OVER (PARTITION BY seg) AS n FROM g WINDOW w AS (PARTITION BY seg ORDER BY gap))"
+        " INSERT INTO want SELECT seg, '*', avg(gap) / 86400000.0 FROM r"
+        " WHERE k IN ((n + 1) / 2, (n + 2) / 2) GROUP BY seg;");
+    return db;
+}
+
+START_TEST(test_medians_many) {
+    sqlite3 *db = ctr_open_many();
+    /* per segment (the aggregate fed user by user) */
+    lpt_assert_rows(db,
+        "SELECT count(*), sum(abs(l.median_days - w.m) < 1e-9) FROM want w"
+        " JOIN program_transitions('t', 'user_id', 'program', 'at', 'seg') l"
+        " ON l.segment = w.seg AND l.to_program = w.p",
+        "10|10\n");
+    /* over all users: derived from the rows per segment */
+    lpt_assert_rows(db,
+        "SELECT count(*), sum(abs(l.median_days - w.m) < 1e-9) FROM want w"
+        " JOIN program_transitions('t', 'user_id', 'program', 'at') l"
+        " ON w.seg = '*' AND l.to_program = w.p",
+        "5|5\n");
+    /* first_program_stats: a segment's continuers to any program (derived) */
+    lpt_assert_rows(db,
+        "SELECT count(*), sum(abs(l.median_days_to_next - w.m) < 1e-9) FROM want w"
+        " JOIN first_program_stats('t', 'user_id', 'program', 'at', 'seg') l"
+        " ON l.segment = w.seg AND w.p = '*' AND l.program IS NULL",
+        "2|2\n");
+    /* the values themselves: S straddles (97 s and 5e7 s in the middle); Q and
+    ** C narrow to one value; R and E as SQL sorts them */
+    lpt_assert_rows(db,
+        "SELECT to_program, users, median_days FROM program_transitions('t', 'user_id',"
+        " 'program', 'at') WHERE step = 1 ORDER BY to_program",
+        "C|30001|7\nE|20000|183.2474942\nQ|9000|1\nR|20001|449.882963\nS|20000|289.3524132\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_transitions_suite(void) {
     Suite *s = suite_create("transitions");
     TCase *tc = tcase_create("Core");
@@ -250,6 +327,7 @@ Suite *make_transitions_suite(void) {
     tcase_add_test(tc, test_shares_sum_to_one);
     tcase_add_test(tc, test_three_steps);
     tcase_add_test(tc, test_medians);
+    tcase_add_test(tc, test_medians_many);
     tcase_add_test(tc, test_tie_group_labels);
     tcase_add_test(tc, test_first_program_stats);
     suite_add_tcase(s, tc);
