@@ -319,6 +319,38 @@ START_TEST(test_medians_many) {
 }
 END_TEST
 
+/*
+** rule 9: a median inside a dense cluster: 97,000 gaps below 463 days,
+** 5,000 within 35,000 s from 578.7 days, 97,001 from 694 days up. After the first
+** count the cluster's bucket holds more than 4096 values but few enough to
+** copy (a 32nd of all); the median is checked against SQL's sort.
+*/
+START_TEST(test_median_cluster) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE g(u INTEGER PRIMARY KEY, gap);"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 199001)"
+        " INSERT INTO g SELECT i, 1000 * CASE WHEN i <= 97000 THEN (i * 104729) % 40000000"
+        "  WHEN i <= 102000 THEN 50000000 + (i - 97001) * 7"
+        "  ELSE 60000000 + (i * 7919) % 40000000 END FROM n;"
+        "CREATE TABLE t(user_id, program, at);"
+        "INSERT INTO t SELECT u, 'A', 1600000000 FROM g"
+        " UNION ALL SELECT u, 'B', 1600000000 + gap / 1000 FROM g;");
+    char *zWant = lpt_query(db,
+        "SELECT printf('%.12g', gap / 86400000.0) FROM g ORDER BY gap LIMIT 1 OFFSET 99500");
+    char *zGot = lpt_query(db,
+        "SELECT printf('%.12g', median_days) FROM program_transitions('t', 'user_id', 'program', 'at')"
+        " WHERE to_program = 'B'");
+    ck_assert_ptr_nonnull(zWant);
+    ck_assert_ptr_nonnull(zGot);
+    ck_assert_str_eq(zGot, zWant);
+    ck_assert_str_eq(zWant, "578.90625\n");
+    sqlite3_free(zWant);
+    sqlite3_free(zGot);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_transitions_suite(void) {
     Suite *s = suite_create("transitions");
     TCase *tc = tcase_create("Core");
@@ -328,6 +360,7 @@ Suite *make_transitions_suite(void) {
     tcase_add_test(tc, test_three_steps);
     tcase_add_test(tc, test_medians);
     tcase_add_test(tc, test_medians_many);
+    tcase_add_test(tc, test_median_cluster);
     tcase_add_test(tc, test_tie_group_labels);
     tcase_add_test(tc, test_first_program_stats);
     suite_add_tcase(s, tc);
