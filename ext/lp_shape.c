@@ -30,8 +30,8 @@
 
 #include "learnpath_int.h"
 
-static int shapeGrow(void **pa, uint32_t *pnAlloc, uint64_t nNeed, size_t sz) {
-    if (nNeed <= *pnAlloc) return SQLITE_OK;
+/* shapeGrow's slow path: *pa holds fewer than nNeed elements of size sz. */
+static int shapeGrowTo(void **pa, uint32_t *pnAlloc, uint64_t nNeed, size_t sz) {
     uint64_t nNew = *pnAlloc ? (uint64_t)*pnAlloc * 2 : 16;
     while (nNew < nNeed) nNew *= 2;
     if (nNew > 0xffffffffu) return SQLITE_TOOBIG;
@@ -40,6 +40,11 @@ static int shapeGrow(void **pa, uint32_t *pnAlloc, uint64_t nNeed, size_t sz) {
     *pa = aNew;
     *pnAlloc = (uint32_t)nNew;
     return SQLITE_OK;
+}
+
+/* Room for nNeed elements of size sz in *pa (a check per step shaped). */
+static inline int shapeGrow(void **pa, uint32_t *pnAlloc, uint64_t nNeed, size_t sz) {
+    return nNeed <= *pnAlloc ? SQLITE_OK : shapeGrowTo(pa, pnAlloc, nNeed, sz);
 }
 
 int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec) {
@@ -158,6 +163,26 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     *pKeep = 0;
     pSh->nStep = 0;
     pSh->nProgram = 0;
+    if (i0 >= i1) return SQLITE_OK;
+
+    if (i1 - i0 == 1) {
+        /* one enrollment, one step: most users never take a second program.
+        ** The rules below give just this, without their bookkeeping. */
+        rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 1, sizeof(lp_step));
+        if (rc) return rc;
+        pSh->tied = 0;
+        pSh->segment = pD->aSeg && !pSh->ignoreSegments ? pD->aSeg[i0] : LP_NONE;
+        pSh->aStep[0].label = pD->aProg[i0];
+        pSh->aStep[0].t = pD->aT[i0];
+        pSh->nStep = 1;
+        if (pSpec->hasSince && pD->aT[i0] < pSpec->since) return SQLITE_OK;
+        if (pSpec->hasUntil && pD->aT[i0] >= pSpec->until) return SQLITE_OK;
+        pSh->nProgram = 1;
+        *pKeep = 1;
+        return SQLITE_OK;
+    }
+
+    /* the marks (first_only, distinct programs) of a new user */
     if (pD->programs.n > pSh->nMark) {
         /* streaming: the program table grew since the last user */
         uint32_t nNew = pD->programs.n * 2, nOld = pSh->nMark;
@@ -176,24 +201,6 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         memset(pSh->aSeen, 0, (size_t)pSh->nMark * sizeof(uint32_t));
         memset(pSh->aCounted, 0, (size_t)pSh->nMark * sizeof(uint32_t));
         pSh->stamp = 1;
-    }
-    if (i0 >= i1) return SQLITE_OK;
-
-    if (i1 - i0 == 1) {
-        /* one enrollment, one step: most users never take a second program.
-        ** The rules below give just this, without their bookkeeping. */
-        rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 1, sizeof(lp_step));
-        if (rc) return rc;
-        pSh->tied = 0;
-        pSh->segment = pD->aSeg && !pSh->ignoreSegments ? pD->aSeg[i0] : LP_NONE;
-        pSh->aStep[0].label = pD->aProg[i0];
-        pSh->aStep[0].t = pD->aT[i0];
-        pSh->nStep = 1;
-        if (pSpec->hasSince && pD->aT[i0] < pSpec->since) return SQLITE_OK;
-        if (pSpec->hasUntil && pD->aT[i0] >= pSpec->until) return SQLITE_OK;
-        pSh->nProgram = 1;
-        *pKeep = 1;
-        return SQLITE_OK;
     }
 
     /* rule 4: tied; rule 6: segment */
