@@ -151,7 +151,8 @@ typedef struct trn_row {
     uint64_t sumMsLo;   /* the gaps' sum in ms, exactly (128 bits: the */
     uint64_t sumMsHi;   /*   mean does not depend on the order of adding) */
     double medianDays;
-    int64_t iDay;       /* first of this row's gaps in the gap array */
+    int64_t *aGap;      /* while computed: the nDays gaps in ms, for the median */
+    int64_t nGapAlloc;  /*   (NULL once the median is set) */
 } trn_row;
 
 /*
@@ -840,22 +841,25 @@ static double trnMeanDays(const trn_row *pR) {
     return sum / (double)pR->nDays / LP_MS_PER_DAY;
 }
 
-/* One aggregate being computed: its rows, and the gaps for the medians. */
+/* One aggregate being computed: its rows, each with its gaps. */
 typedef struct trn_acc {
     trn_table T;
-    uint32_t *aPairRow; /* per transition that has a next step: its row */
-    int64_t *aPairGap;  /*   and its gap in ms */
-    uint32_t nPair, nPairAlloc;
-    int64_t *aDay;      /* the gaps grouped by row (trn_row.iDay) */
     int hasMedians;     /* derived: the rows' medians are set already */
 } trn_acc;
 
+/* Free the rows' gaps (once their medians are set, or on error). */
+static void trnAccFreeGaps(trn_acc *pA) {
+    for (int64_t r = 0; r < pA->T.nRow; r++) {
+        sqlite3_free(pA->T.aRow[r].aGap);
+        pA->T.aRow[r].aGap = NULL;
+        pA->T.aRow[r].nGapAlloc = 0;
+    }
+}
+
 static void trnAccFree(trn_acc *pA) {
+    trnAccFreeGaps(pA);
     sqlite3_free(pA->T.aRow);
     sqlite3_free(pA->T.aSlot);
-    sqlite3_free(pA->aPairRow);
-    sqlite3_free(pA->aPairGap);
-    sqlite3_free(pA->aDay);
     memset(pA, 0, sizeof(*pA));
 }
 
@@ -863,7 +867,9 @@ static void trnAccFree(trn_acc *pA) {
 ** Add one shaped user, in segment seg, to an aggregate. Transitions: a row
 ** per (segment, step, from, to); stats: a row per (segment, first program)
 ** and one per segment (from = LP_NONE), counting step 1's transition to
-** anything (to = LP_NONE).
+** anything (to = LP_NONE). A transition that has a next step appends its
+** gap to its row's own array, so a row's gaps lie together in the order of
+** the users, ready for the median, with no pass to group them.
 */
 static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStats) {
     uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
@@ -878,55 +884,22 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
         trn_row *pR = &pA->T.aRow[iRow];
         pR->users++;
         if (to == LP_NONE) continue;
-        pR->nDays++;
-        trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
-        if (pA->nPair >= pA->nPairAlloc) {
-            uint32_t nNew = pA->nPairAlloc ? pA->nPairAlloc * 2 : 1024;
-            uint32_t *aR = sqlite3_realloc64(pA->aPairRow, (sqlite3_uint64)nNew * sizeof(uint32_t));
-            if (!aR) return SQLITE_NOMEM;
-            pA->aPairRow = aR;
-            int64_t *aG = sqlite3_realloc64(pA->aPairGap, (sqlite3_uint64)nNew * sizeof(int64_t));
-            if (!aG) return SQLITE_NOMEM;
-            pA->aPairGap = aG;
-            pA->nPairAlloc = nNew;
+        if (pR->nDays >= pR->nGapAlloc) {
+            int64_t nNew = pR->nGapAlloc ? pR->nGapAlloc * 2 : 8;
+            int64_t *aGap = sqlite3_realloc64(pR->aGap, (sqlite3_uint64)nNew * sizeof(int64_t));
+            if (!aGap) return SQLITE_NOMEM;
+            pR->aGap = aGap;
+            pR->nGapAlloc = nNew;
         }
-        pA->aPairRow[pA->nPair] = (uint32_t)iRow;
-        pA->aPairGap[pA->nPair++] = pS[1].t - pS->t;
+        pR->aGap[pR->nDays++] = pS[1].t - pS->t;
+        trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
     }
-    return SQLITE_OK;
-}
-
-/* Give each row its place in aDay (the rows' nDays gaps one after another). */
-static int trnAccPlaceDays(trn_acc *pA) {
-    int64_t nDay = 0;
-    for (int64_t r = 0; r < pA->T.nRow; r++) {
-        pA->T.aRow[r].iDay = nDay;
-        pA->T.aRow[r].groupUsers = 0; /* the fill count, until trnAccFinish */
-        nDay += pA->T.aRow[r].nDays;
-    }
-    pA->aDay = sqlite3_malloc64((sqlite3_uint64)(nDay ? nDay : 1) * sizeof(int64_t));
-    return pA->aDay ? SQLITE_OK : SQLITE_NOMEM;
-}
-
-/* The gaps of the (row, gap) pairs grouped by row; the pairs are freed. */
-static int trnAccGroupDays(trn_acc *pA) {
-    int rc = trnAccPlaceDays(pA);
-    if (rc) return rc;
-    for (uint32_t i = 0; i < pA->nPair; i++) {
-        trn_row *pR = &pA->T.aRow[pA->aPairRow[i]];
-        pA->aDay[pR->iDay + pR->groupUsers++] = pA->aPairGap[i];
-    }
-    sqlite3_free(pA->aPairRow);
-    sqlite3_free(pA->aPairGap);
-    pA->aPairRow = NULL;
-    pA->aPairGap = NULL;
-    pA->nPair = pA->nPairAlloc = 0;
     return SQLITE_OK;
 }
 
 /*
-** Derive an aggregate from the transitions pSrc (whose gaps are grouped,
-** trnAccGroupDays) instead of shaping every user again: transitions over
+** Derive an aggregate from the transitions pSrc (whose rows hold their
+** gaps) instead of shaping every user again: transitions over
 ** all users sum the per-segment rows; first_program_stats are the rows of
 ** step 1, summed by first program and in all. A derived row's gaps are the
 ** union of its source rows' gaps, so its median is exact; it is selected
@@ -992,7 +965,7 @@ static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noS
         for (int64_t e = aStart[r]; e >= 0; e = aNext[e]) {
             const trn_row *pS = &pSrc->T.aRow[e / nMap];
             if (pS->nDays == 0) continue;
-            aRun[nRun].a = pSrc->aDay + pS->iDay;
+            aRun[nRun].a = pS->aGap;
             aRun[nRun++].n = pS->nDays;
         }
         rc = trnMedian(aRun, nRun, pR->nDays, pX, &pR->medianDays);
@@ -1011,8 +984,8 @@ done:
 }
 
 /*
-** Finish an aggregate whose gaps are grouped: medians, shares and the order
-** of the rows, which go to *paRow (the caller frees them).
+** Finish an aggregate: medians (the rows' gaps are freed then), shares and
+** the order of the rows, which go to *paRow (the caller frees them).
 */
 static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, int isStats,
                         trn_row **paRow, int64_t *pnRow) {
@@ -1026,7 +999,7 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
         if (!pX) return SQLITE_NOMEM;
         for (int64_t r = 0; r < pT->nRow && rc == SQLITE_OK; r++) {
             trn_row *pR = &pT->aRow[r];
-            trn_run run = {pA->aDay + pR->iDay, pR->nDays};
+            trn_run run = {pR->aGap, pR->nDays};
             if (pR->nDays == 0) continue;
             rc = trnMedian(&run, 1, pR->nDays, pX, &pR->medianDays);
             pR->medianDays /= LP_MS_PER_DAY;
@@ -1034,6 +1007,7 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
         trnScratchFree(pX);
         if (rc) return rc;
     }
+    trnAccFreeGaps(pA);
     for (int64_t r = 0; r < pT->nRow; r++) pT->aRow[r].groupUsers = 0;
 
     /* names in order, for sorting (labels numbered programs first, then groups) */
@@ -1095,8 +1069,8 @@ done:
 ** aaRow[] and anRow[] (the caller frees them). Only the first aggregate of
 ** the mask is fed user by user; when there are more, it is a transitions
 ** one and the others are derived from it (trnAccDerive), so computing them
-** all costs little more than one. The gaps of transitions that have a next
-** step are kept as (row, gap) pairs, then grouped by row, for the medians.
+** all costs little more than one. Each row keeps the gaps of its
+** transitions that have a next step, for the medians, until they are set.
 */
 static int trnBuild(jrn_cursor *pCur, unsigned mask, trn_row **aaRow, int64_t *anRow,
                     char **pzErr) {
@@ -1113,7 +1087,6 @@ static int trnBuild(jrn_cursor *pCur, unsigned mask, trn_row **aaRow, int64_t *a
         if (rc || !keep) continue;
         rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
     }
-    if (rc == SQLITE_OK) rc = trnAccGroupDays(&aAcc[iBase]);
     for (i = iBase + 1; i < TRN_NAGG && rc == SQLITE_OK; i++) {
         if (mask & (1u << i)) rc = trnAccDerive(&aAcc[i], &aAcc[iBase], i >= 2, i & 1);
     }
