@@ -182,6 +182,36 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         return SQLITE_OK;
     }
 
+    if (i1 - i0 == 2 && pD->aT[i0] != pD->aT[i0 + 1]) {
+        /* two enrollments at two instants, the next most common case: no
+        ** ties (rule 4), and rules 5 and 8 decide whether the second is a
+        ** step of its own */
+        uint32_t p0 = pD->aProg[i0], p1 = pD->aProg[i0 + 1];
+        int64_t t0 = pD->aT[i0], t1 = pD->aT[i0 + 1];
+        rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 2, sizeof(lp_step));
+        if (rc) return rc;
+        pSh->tied = 0;
+        pSh->segment = LP_NONE;
+        if (pD->aSeg && !pSh->ignoreSegments) {
+            pSh->segment = pD->aSeg[i0] != LP_NONE ? pD->aSeg[i0] : pD->aSeg[i0 + 1];
+        }
+        pSh->aStep[0].label = p0;
+        pSh->aStep[0].t = t0;
+        pSh->aStep[1].label = p1;
+        pSh->aStep[1].t = t1;
+        /* collapse and first_only drop a program taken again; keep keeps it */
+        pSh->nStep = p0 != p1 || pSpec->repeats == LP_REPEATS_KEEP ? 2 : 1;
+        if (pSh->nStep == 2 && pSpec->hasWithin &&
+            (double)(t1 - t0) > pSpec->withinDays * LP_MS_PER_DAY) {
+            pSh->nStep = 1;
+        }
+        if (pSpec->hasSince && t0 < pSpec->since) return SQLITE_OK;
+        if (pSpec->hasUntil && t0 >= pSpec->until) return SQLITE_OK;
+        pSh->nProgram = pSh->nStep == 2 && p0 != p1 ? 2 : 1;
+        *pKeep = 1;
+        return SQLITE_OK;
+    }
+
     /* the marks (first_only, distinct programs) of a new user */
     if (pD->programs.n > pSh->nMark) {
         /* streaming: the program table grew since the last user */

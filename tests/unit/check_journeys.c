@@ -702,6 +702,47 @@ START_TEST(test_rule8_within_days) {
 }
 END_TEST
 
+/*
+** rules 5-8 for users of exactly two enrollments at two instants (lp_shape.c
+** shapes them without the general bookkeeping):
+**   1: A (no segment) then A four days later (segment x)
+**   2: A (segment y) then B four days later (segment x)
+**   3: B then A a day and a half later (no segments)
+**   4: C on 2020-02-01 then D two days later (segment z)
+** Rule 5: collapse and first_only make user 1 one step, keep two steps of
+** one program. Rule 6: the first segment in time order that is not empty.
+** Rule 8: within 3 days cuts users 1 (kept) and 2 after their first step;
+** a gap of exactly 1.5 days is within 1.5. Rule 7: since selects user 4.
+*/
+#define CJ_TWO_CALL "program_journeys('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
+START_TEST(test_two_enrollments) {
+    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (1, 'A', '2020-01-05', 'x'),"
+                          "(2, 'A', '2020-01-01', 'y'), (2, 'B', '2020-01-05', 'x'),"
+                          "(3, 'B', '2020-01-01', NULL), (3, 'A', '2020-01-02 12:00', NULL),"
+                          "(4, 'C', '2020-02-01', 'z'), (4, 'D', '2020-02-03', 'z')");
+    lpt_assert_rows(db, "SELECT user_id, segment, steps, programs, path FROM " CJ_TWO_CALL,
+                    "1|x|1|1|A\n2|y|2|2|A > B\n3|NULL|2|2|B > A\n4|z|2|2|C > D\n");
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path, last_at FROM " CJ_TWO_CALL
+                    " WHERE repeats = 'keep' AND user_id = 1",
+                    "1|2|1|A > A|2020-01-05 00:00:00\n");
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM " CJ_TWO_CALL
+                    " WHERE repeats = 'first_only' AND user_id = 1",
+                    "1|1|1|A\n");
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM " CJ_TWO_CALL
+                    " WHERE within_days = 3 AND repeats = 'keep'",
+                    "1|1|1|A\n2|1|1|A\n3|2|2|B > A\n4|2|2|C > D\n");
+    lpt_assert_rows(db, "SELECT user_id, steps, next_program, days_to_next FROM"
+                    " first_program('enrollments', 'user_id', 'program', 'enrolled_at')"
+                    " WHERE within_days = 1.5",
+                    "1|1|NULL|NULL\n2|1|NULL|NULL\n3|2|A|1.5\n4|1|NULL|NULL\n");
+    lpt_assert_rows(db, "SELECT user_id, path FROM " CJ_TWO_CALL " WHERE since = '2020-01-15'",
+                    "4|C > D\n");
+    lpt_assert_rows(db, "SELECT user_id, path FROM " CJ_TWO_CALL " WHERE until = '2020-01-15'",
+                    "1|A\n2|A > B\n3|B > A\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ----------------------------------------------------------- rule 10 */
 
 /* rule 10: UTC text, seconds truncated; days as REAL with fractions. */
@@ -1071,6 +1112,7 @@ Suite *make_journeys_suite(void) {
     tcase_add_test(tc, test_rule5_first_only_with_ties);
     tcase_add_test(tc, test_rule6_segment);
     tcase_add_test(tc, test_rule7_since_until);
+    tcase_add_test(tc, test_two_enrollments);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
     suite_add_tcase(s, tc);
