@@ -218,6 +218,8 @@ typedef struct jrn_cursor {
     jrn_memo *pMemo;
     const lp_shaper *pLabels;       /* whose labels the rows use */
     struct prof_row *aProf;         /* enrollment_profile */
+    uint32_t *aPerm;                /* first_program in an ORDER BY's order: the */
+    uint32_t nPerm, iPerm;          /*   users in that order (NULL: user_id order) */
     uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
     sqlite3_int64 iRowid;
@@ -274,6 +276,44 @@ static int jrnDisconnect(sqlite3_vtab *pVtab) {
 /* ------------------------------------------------------------ planning */
 
 /* See the idxNum layout in the header comment. */
+/*
+** The order of rows (rule 10): first_program returns its rows in the order
+** an ORDER BY or GROUP BY asks when that is up to three of segment, program
+** and next_program, ascending, then optionally user_id, so SQLite need not
+** sort them: the users are put in that order by a counting sort (linear) of
+** their (segment, program, next_program) combinations, and stay in user_id
+** order within one. The keys are numbered JRN_KEY_*, two bits each from bit
+** JRN_ORDER_SHIFT of idxNum, the first key lowest, 0 ending the list. SQLite
+** passes an ORDER BY only when its terms are plain columns in their own
+** collation (BINARY here), and NULLs first. With a memory budget set, the
+** users may stream in user_id order only, so no reordering is offered then.
+*/
+#define JRN_ORDER_SHIFT 16
+enum { JRN_KEY_END = 0, JRN_KEY_SEGMENT = 1, JRN_KEY_PROGRAM = 2, JRN_KEY_NEXT = 3 };
+
+/* first_program's ORDER BY, as key codes; sets orderByConsumed when it can
+** be given (user_id order needs no keys and no memory). */
+static int jrnOrderKeys(sqlite3_index_info *pInfo, int canReorder) {
+    int code = 0, nKey = 0;
+    for (int i = 0; i < pInfo->nOrderBy; i++) {
+        int c = pInfo->aOrderBy[i].iColumn, k;
+        if (pInfo->aOrderBy[i].desc) return 0;
+        if (c == 0) {
+            /* user_id: one row per user, so later terms cannot matter */
+            pInfo->orderByConsumed = 1;
+            return code;
+        }
+        k = c == 1 ? JRN_KEY_SEGMENT : c == 2 ? JRN_KEY_PROGRAM : c == 5 ? JRN_KEY_NEXT : JRN_KEY_END;
+        if (k == JRN_KEY_END || !canReorder) return 0;
+        for (int j = 0; j < nKey; j++) {
+            if (((code >> (2 * j)) & 3) == k) return 0; /* a key twice */
+        }
+        code |= k << (2 * nKey++);
+    }
+    pInfo->orderByConsumed = 1;
+    return code;
+}
+
 static int jrnBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     jrn_vtab *pTab = (jrn_vtab *)pVtab;
     int nOut = pTab->pKind->nOut;
@@ -303,6 +343,9 @@ static int jrnBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         pInfo->aConstraintUsage[aIdx[j]].argvIndex = ++nArg;
         pInfo->aConstraintUsage[aIdx[j]].omit = 1;
         idxNum |= 1 << j;
+    }
+    if (pTab->eKind == JRN_FIRST) {
+        idxNum |= jrnOrderKeys(pInfo, pTab->pConn->nMemoryBudget == 0) << JRN_ORDER_SHIFT;
     }
     pInfo->idxNum = idxNum;
     pInfo->estimatedCost = 1000000.0;
@@ -346,6 +389,9 @@ static void jrnCursorReset(jrn_cursor *pCur) {
         sqlite3_free(pCur->aProf);
         pCur->aProf = NULL;
     }
+    sqlite3_free(pCur->aPerm);
+    pCur->aPerm = NULL;
+    pCur->nPerm = pCur->iPerm = 0;
     pCur->nRow = 0;
     pCur->iStep = 0;
     pCur->iRow = 0;
@@ -1262,6 +1308,17 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
 ** first_program and program_journeys shape a user only when a column of it
 ** is read: COUNT(*), and OFFSET in a paging host, skip users unshaped.
 */
+/* The next user, in user_id order or in the order of aPerm. */
+static int jrnAdvance(jrn_cursor *pCur, char **pzErr) {
+    if (pCur->aPerm == NULL) return learnpath_users_next(&pCur->it, pzErr);
+    if (++pCur->iPerm >= pCur->nPerm) {
+        pCur->it.eof = 1;
+    } else {
+        pCur->it.u = pCur->aPerm[pCur->iPerm];
+    }
+    return SQLITE_OK;
+}
+
 static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
     pCur->isShaped = 0;
     if (pCur->isLazy) return SQLITE_OK;
@@ -1269,10 +1326,166 @@ static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
         int keep;
         int rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
         if (rc || keep) return rc;
-        rc = learnpath_users_next(&pCur->it, pzErr);
+        rc = jrnAdvance(pCur, pzErr);
         if (rc) return rc;
     }
     return SQLITE_OK;
+}
+
+/* A combination of the ORDER BY's keys' values, and its users. */
+typedef struct jrn_combo {
+    uint32_t aLabel[3]; /* by JRN_KEY_* - 1; LP_NONE: NULL; 0 for a key not asked */
+    uint32_t nUser;
+    uint32_t aRank[3];  /* the labels' places in SQL order (NULL first) */
+} jrn_combo;
+
+typedef struct jrn_combo_set {
+    jrn_combo *a;
+    uint32_t n, nAlloc;
+    uint32_t *aSlot;    /* combo + 1, 0 = empty */
+    uint32_t nSlot;
+    int code;           /* the ORDER BY's keys (jrnOrderKeys) */
+} jrn_combo_set;
+
+static uint32_t jrnComboHash(const uint32_t *aLabel) {
+    uint64_t x = (aLabel[0] * 0x9e3779b97f4a7c15ULL) ^ (aLabel[1] * 0xc2b2ae3d27d4eb4fULL) ^
+                 (aLabel[2] * 0x165667b19e3779f9ULL);
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    return (uint32_t)(x >> 32);
+}
+
+/* The combination of aLabel (created if new) into *piCombo. */
+static int jrnComboFor(jrn_combo_set *pS, const uint32_t *aLabel, uint32_t *piCombo) {
+    uint32_t j;
+    if (2 * (uint64_t)(pS->n + 1) > pS->nSlot) {
+        uint64_t nSlot = pS->nSlot ? 2 * (uint64_t)pS->nSlot : 64;
+        if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
+        uint32_t *aSlot = sqlite3_malloc64(nSlot * sizeof(uint32_t));
+        if (!aSlot) return SQLITE_NOMEM;
+        memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+        for (uint32_t c = 0; c < pS->n; c++) {
+            for (j = jrnComboHash(pS->a[c].aLabel) & (nSlot - 1); aSlot[j]; j = (j + 1) & (nSlot - 1)) {
+            }
+            aSlot[j] = c + 1;
+        }
+        sqlite3_free(pS->aSlot);
+        pS->aSlot = aSlot;
+        pS->nSlot = (uint32_t)nSlot;
+    }
+    for (j = jrnComboHash(aLabel) & (pS->nSlot - 1); pS->aSlot[j]; j = (j + 1) & (pS->nSlot - 1)) {
+        const jrn_combo *p = &pS->a[pS->aSlot[j] - 1];
+        if (memcmp(p->aLabel, aLabel, sizeof(p->aLabel)) == 0) {
+            *piCombo = pS->aSlot[j] - 1;
+            return SQLITE_OK;
+        }
+    }
+    if (pS->n >= pS->nAlloc) {
+        uint32_t nNew = pS->nAlloc ? pS->nAlloc * 2 : 64;
+        jrn_combo *aNew = sqlite3_realloc64(pS->a, (sqlite3_uint64)nNew * sizeof(jrn_combo));
+        if (!aNew) return SQLITE_NOMEM;
+        pS->a = aNew;
+        pS->nAlloc = nNew;
+    }
+    memset(&pS->a[pS->n], 0, sizeof(jrn_combo));
+    memcpy(pS->a[pS->n].aLabel, aLabel, sizeof(pS->a[pS->n].aLabel));
+    pS->aSlot[j] = pS->n + 1;
+    *piCombo = pS->n++;
+    return SQLITE_OK;
+}
+
+/* Combinations in the ORDER BY's order: its keys' ranks, one after another. */
+static int jrnComboCmp(void *pCtx, uint32_t a, uint32_t b) {
+    const jrn_combo_set *pS = pCtx;
+    for (int i = 0; i < 3; i++) {
+        int k = (pS->code >> (2 * i)) & 3;
+        if (k == JRN_KEY_END) break;
+        uint32_t ra = pS->a[a].aRank[k - 1], rb = pS->a[b].aRank[k - 1];
+        if (ra != rb) return ra < rb ? -1 : 1;
+    }
+    return 0;
+}
+
+/*
+** Put first_program's users in the order of the ORDER BY keys in code
+** (rule 10): shape each user once for its combination of labels, rank the
+** labels by name, sort the (few) combinations, then place the users by a
+** counting sort over them, in user_id order within each.
+*/
+static int jrnOrderUsers(jrn_cursor *pCur, int code) {
+    const lp_data *pD = pCur->it.pData;
+    lp_shaper *pSh = &pCur->sh;
+    jrn_combo_set S;
+    uint32_t *aCombo = NULL, *aLabelRank = NULL, *aSegRank = NULL, *aAt = NULL;
+    uint32_t n = pD->nUser, i, nKept = 0;
+    int rc = SQLITE_OK;
+
+    memset(&S, 0, sizeof(S));
+    S.code = code;
+    aCombo = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aCombo) return SQLITE_NOMEM;
+    for (i = 0; i < n && rc == SQLITE_OK; i++) {
+        int keep;
+        aCombo[i] = LP_NONE;
+        rc = learnpath_shape_user(pSh, LP_USER_AT(pD, i), &keep);
+        if (rc || !keep) continue;
+        /* only the keys asked: users alike in them stay in user_id order */
+        uint32_t aLabel[3] = {0, 0, 0};
+        for (int j = 0; j < 3 && (code >> (2 * j)) & 3; j++) {
+            int k = (code >> (2 * j)) & 3;
+            aLabel[k - 1] = k == JRN_KEY_SEGMENT   ? pSh->segment
+                            : k == JRN_KEY_PROGRAM ? pSh->aStep[0].label
+                            : pSh->nStep > 1       ? pSh->aStep[1].label
+                                                   : LP_NONE;
+        }
+        rc = jrnComboFor(&S, aLabel, &aCombo[i]);
+        if (rc == SQLITE_OK) S.a[aCombo[i]].nUser++;
+        nKept++;
+    }
+    /* the labels' ranks; the tie groups are all known once every user is shaped */
+    trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
+    if (rc == SQLITE_OK) rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, &aLabelRank);
+    if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, &aSegRank);
+    if (rc == SQLITE_OK) {
+        for (uint32_t c = 0; c < S.n; c++) {
+            jrn_combo *p = &S.a[c];
+            for (int j = 0; j < 3 && (code >> (2 * j)) & 3; j++) {
+                int k = (code >> (2 * j)) & 3;
+                uint32_t L = p->aLabel[k - 1];
+                p->aRank[k - 1] = L == LP_NONE           ? 0
+                                  : k == JRN_KEY_SEGMENT ? aSegRank[L] + 1
+                                                         : aLabelRank[trnLabelIndex(pD, L)] + 1;
+            }
+        }
+        rc = learnpath_sort_index(S.n, jrnComboCmp, &S, &aAt);
+    }
+    if (rc == SQLITE_OK) {
+        /* each combination's first place, then the users into their places */
+        uint32_t nBefore = 0;
+        for (uint32_t c = 0; c < S.n; c++) {
+            uint32_t nUser = S.a[aAt[c]].nUser;
+            S.a[aAt[c]].nUser = nBefore;
+            nBefore += nUser;
+        }
+        pCur->aPerm = sqlite3_malloc64((sqlite3_uint64)(nKept ? nKept : 1) * sizeof(uint32_t));
+        if (!pCur->aPerm) rc = SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_OK) {
+        for (i = 0; i < n; i++) {
+            if (aCombo[i] != LP_NONE) pCur->aPerm[S.a[aCombo[i]].nUser++] = LP_USER_AT(pD, i);
+        }
+        pCur->nPerm = nKept;
+        pCur->iPerm = 0;
+        pCur->it.eof = nKept == 0;
+        if (nKept) pCur->it.u = pCur->aPerm[0];
+    }
+    sqlite3_free(aCombo);
+    sqlite3_free(aLabelRank);
+    sqlite3_free(aSegRank);
+    sqlite3_free(aAt);
+    sqlite3_free(S.a);
+    sqlite3_free(S.aSlot);
+    return rc;
 }
 
 /*
@@ -1370,7 +1583,18 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
         } else if (pTab->eKind == JRN_PROFILE) {
             rc = profBuild(pCur, &zErr);
         } else {
-            rc = jrnSeekUser(pCur, &zErr);
+            int code = pTab->eKind == JRN_FIRST ? (idxNum >> JRN_ORDER_SHIFT) & 0x3f : 0;
+            if (code && pCur->it.pStream) {
+                /* the budget was set after the statement was prepared */
+                zErr = sqlite3_mprintf("%s(): '%s' is read in user order under the memory "
+                                       "budget, which was set after this statement was "
+                                       "prepared; prepare it again",
+                                       pCur->src.zFunc, pCur->src.zSource);
+                rc = zErr ? SQLITE_ERROR : SQLITE_NOMEM;
+            } else if (code) {
+                rc = jrnOrderUsers(pCur, code);
+            }
+            if (rc == SQLITE_OK) rc = jrnSeekUser(pCur, &zErr);
         }
     }
     pTab->pConn->nDepth--;
@@ -1402,7 +1626,7 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     }
     if (pTab->eKind == JRN_STEPS && ++pCur->iStep < pCur->sh.nStep) return SQLITE_OK;
     pCur->iStep = 0;
-    if (pCur->isLazy && pCur->it.pStream == NULL) {
+    if (pCur->isLazy && pCur->it.pStream == NULL && pCur->aPerm == NULL) {
         /* in memory, shaped when read: the next user, no call (COUNT(*) and
         ** a host's paging step through every user here) */
         lp_users *pIt = &pCur->it;
@@ -1416,7 +1640,7 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     }
     char *zErr = NULL;
     pTab->pConn->nDepth++;
-    int rc = learnpath_users_next(&pCur->it, &zErr);
+    int rc = jrnAdvance(pCur, &zErr);
     if (rc == SQLITE_OK) rc = jrnSeekUser(pCur, &zErr);
     pTab->pConn->nDepth--;
     if (zErr) {

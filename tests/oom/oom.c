@@ -453,6 +453,11 @@ static const scenario aScenario[] = {
     {"program_transitions", FIX_JOURNEYS,
      "SELECT * FROM program_transitions('t', 'user_id', 'program', 'enrolled_at', 'seg');", 0,
      NULL},
+    {"first_program in an ORDER BY's order", FIX_JOURNEYS,
+     "SELECT segment, program, count(*) FROM first_program('t', 'user_id', 'program',"
+     " 'enrolled_at', 'seg') GROUP BY segment, program;"
+     "SELECT user_id FROM first_program('t') ORDER BY next_program, program, user_id;",
+     0, NULL},
     {"first_program ties=name repeats=keep", FIX_JOURNEYS,
      "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg')"
      " WHERE ties = 'name' AND repeats = 'keep';",

@@ -745,6 +745,140 @@ END_TEST
 
 /* ----------------------------------------------------------- rule 10 */
 
+/*
+** rule 10: first_program returns its rows in the order an ORDER BY or GROUP
+** BY on up to three of segment, program and next_program (then user_id)
+** asks, so SQLite does not sort them. 2,000 users of one to four
+** enrollments (tie groups, repeats, NULL segments) from a fixed formula;
+** each order must equal the one SQLite's own sorter gives for the same
+** terms and then user_id (written +column, which SQLite cannot hand to the
+** function), and its plan must have no sorter.
+*/
+static sqlite3 *cj_open_orders(void) {
+    sqlite3 *db = cj_open(NULL);
+    lpt_exec(db,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
+        " INSERT INTO enrollments SELECT 1 + (i * 7) % 2000,"
+        "  char(65 + (i * 13 + i / 2000) % 5) || CASE WHEN i % 11 = 0 THEN 'x' ELSE '' END,"
+        "  date('2020-01-01', '+' || CASE WHEN i % 5 = 0 THEN 0 ELSE (i * 31) % 9 END || ' days'),"
+        "  CASE (i * 17) % 4 WHEN 0 THEN NULL WHEN 1 THEN 'pro' ELSE 'stu' END FROM n;");
+    return db;
+}
+
+static const char *const azOrderBy[] = {
+    "segment, program", "program", "next_program, segment", "program, segment, next_program",
+    "next_program, program, segment, user_id", "segment, user_id", "user_id",
+};
+
+START_TEST(test_rule10_order_by) {
+    sqlite3 *db = cj_open_orders();
+    const char *zCall = "first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')";
+    /* "a, b" -> "+a, +b" */
+    char *zQ = sqlite3_mprintf("SELECT '+' || replace(%Q, ', ', ', +')", azOrderBy[_i]);
+    char *zPlus = lpt_query(db, zQ);
+    sqlite3_free(zQ);
+    ck_assert_ptr_nonnull(zPlus);
+    zPlus[strlen(zPlus) - 1] = 0; /* the row's newline */
+    for (int k = 0; k < 3; k++) {
+        const char *zWhere = k == 0 ? "" : k == 1 ? " WHERE repeats = 'keep' AND ties = 'name'"
+                                                  : " WHERE since = '2020-01-03'";
+        char *zOurs = sqlite3_mprintf("SELECT * FROM %s%s ORDER BY %s", zCall, zWhere, azOrderBy[_i]);
+        /* users alike in the keys come in user_id order (rule 10) */
+        char *zTheirs = sqlite3_mprintf("SELECT * FROM %s%s ORDER BY %s%s", zCall, zWhere, zPlus,
+                                        strstr(zPlus, "user_id") ? "" : ", +user_id");
+        char *zPlan = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", zOurs);
+        char *zA = lpt_query(db, zOurs), *zB = lpt_query(db, zTheirs), *zP = lpt_query(db, zPlan);
+        ck_assert_ptr_nonnull(zA);
+        ck_assert_ptr_nonnull(zB);
+        ck_assert_ptr_nonnull(zP);
+        ck_assert_msg(strncmp(zA, "ERROR", 5) != 0, "%s: %s", zOurs, zA);
+        ck_assert_msg(strlen(zA) > 1000, "%s: too few rows", zOurs);
+        ck_assert_msg(strcmp(zA, zB) == 0, "%s: not in the order SQLite sorts", zOurs);
+        ck_assert_msg(strstr(zP, "TEMP B-TREE") == NULL, "%s sorts: %s", zOurs, zP);
+        sqlite3_free(zA);
+        sqlite3_free(zB);
+        sqlite3_free(zP);
+        sqlite3_free(zOurs);
+        sqlite3_free(zTheirs);
+        sqlite3_free(zPlan);
+    }
+    sqlite3_free(zPlus);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** rule 10: GROUP BY segment, program needs no sorter and counts what
+** first_program_stats counts; orders it cannot give (descending, another
+** column, another collation, or any reordering under a memory budget) are
+** left to SQLite's sorter, with the same answer.
+*/
+START_TEST(test_rule10_order_by_left_to_sqlite) {
+    sqlite3 *db = cj_open_orders();
+    const char *zCall = "first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')";
+    char *zSql = sqlite3_mprintf(
+        "SELECT count(*), sum(a.users = b.users) FROM (SELECT segment, program, count(*) AS users"
+        " FROM %s GROUP BY segment, program) a JOIN first_program_stats('enrollments', 'user_id',"
+        " 'program', 'enrolled_at', 'seg') b ON a.segment IS b.segment AND a.program = b.program",
+        zCall);
+    char *zN = lpt_query(db, "SELECT count(*) || '|' || count(*) FROM first_program_stats('enrollments',"
+                             " 'user_id', 'program', 'enrolled_at', 'seg') WHERE program IS NOT NULL");
+    lpt_assert_rows(db, zSql, zN);
+    sqlite3_free(zN);
+    sqlite3_free(zSql);
+    zSql = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT segment, program, count(*) FROM %s"
+                           " GROUP BY segment, program", zCall);
+    char *zP = lpt_query(db, zSql);
+    ck_assert_msg(zP && strstr(zP, "TEMP B-TREE") == NULL, "%s", zP);
+    sqlite3_free(zP);
+    sqlite3_free(zSql);
+    static const char *const azLeft[] = {
+        "program DESC",      "started_at, program", "program COLLATE NOCASE", "user_id DESC",
+        "program, program",  "program NULLS LAST",  "program, source"};
+    int nLeft = (int)(sizeof(azLeft) / sizeof(azLeft[0]));
+    for (int i = 0; i <= nLeft; i++) {
+        const char *zOrder = i < nLeft ? azLeft[i] : "segment, program";
+        if (i == nLeft) lpt_exec(db, "SELECT learnpath_memory_budget(1e12)");
+        zSql = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT * FROM %s ORDER BY %s", zCall, zOrder);
+        zP = lpt_query(db, zSql);
+        ck_assert_msg(zP && strstr(zP, "TEMP B-TREE FOR ORDER BY") != NULL, "%s: %s", zOrder, zP);
+        sqlite3_free(zP);
+        sqlite3_free(zSql);
+    }
+    /* with the budget set, ORDER BY user_id still needs no sorter */
+    zSql = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT * FROM %s ORDER BY user_id", zCall);
+    zP = lpt_query(db, zSql);
+    ck_assert_msg(zP && strstr(zP, "TEMP B-TREE") == NULL, "%s", zP);
+    sqlite3_free(zP);
+    sqlite3_free(zSql);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** rule 10: a statement prepared to be read in first_program's own order,
+** whose source must then stream because a memory budget was set after
+** it was prepared, fails with a message instead of a wrong order.
+*/
+START_TEST(test_rule10_order_by_budget_after_prepare) {
+    sqlite3 *db = cj_open_orders();
+    sqlite3_stmt *pStmt;
+    int rc = sqlite3_prepare_v2(db,
+        "SELECT user_id FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at')"
+        " ORDER BY program", -1, &pStmt, NULL);
+    ck_assert_int_eq(rc, SQLITE_OK);
+    lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+    rc = sqlite3_step(pStmt);
+    ck_assert_int_eq(rc, SQLITE_ERROR);
+    ck_assert_str_eq(sqlite3_errmsg(db),
+                     "first_program(): 'enrollments' is read in user order under the memory budget,"
+                     " which was set after this statement was prepared; prepare it again");
+    sqlite3_finalize(pStmt);
+    sqlite3_close(db);
+}
+END_TEST
+
+
 /* rule 10: UTC text, seconds truncated; days as REAL with fractions. */
 START_TEST(test_rule10_times_and_days) {
     sqlite3 *db = cj_open(
@@ -1113,6 +1247,9 @@ Suite *make_journeys_suite(void) {
     tcase_add_test(tc, test_rule6_segment);
     tcase_add_test(tc, test_rule7_since_until);
     tcase_add_test(tc, test_two_enrollments);
+    tcase_add_loop_test(tc, test_rule10_order_by, 0, (int)(sizeof(azOrderBy) / sizeof(azOrderBy[0])));
+    tcase_add_test(tc, test_rule10_order_by_left_to_sqlite);
+    tcase_add_test(tc, test_rule10_order_by_budget_after_prepare);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
     suite_add_tcase(s, tc);
