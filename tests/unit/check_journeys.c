@@ -826,6 +826,14 @@ START_TEST(test_rule10_order_by_left_to_sqlite) {
     lpt_assert_rows(db, zSql, zN);
     sqlite3_free(zN);
     sqlite3_free(zSql);
+    /* DISTINCT over the same keys: as many as SQLite finds itself */
+    zSql = sqlite3_mprintf("SELECT (SELECT count(*) FROM (SELECT DISTINCT segment, next_program,"
+                           " program FROM %s)) - (SELECT count(*) FROM (SELECT DISTINCT +segment,"
+                           " +next_program, +program FROM %s)), (SELECT count(*) FROM (SELECT"
+                           " DISTINCT segment, next_program, program FROM %s)) > 20",
+                           zCall, zCall, zCall);
+    lpt_assert_rows(db, zSql, "0|1\n");
+    sqlite3_free(zSql);
     zSql = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT segment, program, count(*) FROM %s"
                            " GROUP BY segment, program", zCall);
     char *zP = lpt_query(db, zSql);
