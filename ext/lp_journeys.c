@@ -1586,11 +1586,11 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
             int code = pTab->eKind == JRN_FIRST ? (idxNum >> JRN_ORDER_SHIFT) & 0x3f : 0;
             if (code && pCur->it.pStream) {
                 /* the budget was set after the statement was prepared */
-                zErr = sqlite3_mprintf("%s(): '%s' is read in user order under the memory "
-                                       "budget, which was set after this statement was "
-                                       "prepared; prepare it again",
-                                       pCur->src.zFunc, pCur->src.zSource);
-                rc = zErr ? SQLITE_ERROR : SQLITE_NOMEM;
+                rc = learnpath_vtab_error(&pTab->base,
+                                          "%s(): '%s' is read in user order under the memory "
+                                          "budget, which was set after this statement was "
+                                          "prepared; prepare it again",
+                                          pCur->src.zFunc, pCur->src.zSource);
             } else if (code) {
                 rc = jrnOrderUsers(pCur, code);
             }

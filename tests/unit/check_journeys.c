@@ -826,6 +826,12 @@ START_TEST(test_rule10_order_by_left_to_sqlite) {
     lpt_assert_rows(db, zSql, zN);
     sqlite3_free(zN);
     sqlite3_free(zSql);
+    /* no users at all, or none since a date: no rows, in order */
+    lpt_exec(db, "CREATE TABLE nobody(user_id, program, enrolled_at)");
+    lpt_assert_rows(db, "SELECT * FROM first_program('nobody') ORDER BY program", "");
+    zSql = sqlite3_mprintf("SELECT * FROM %s WHERE since = '2030-01-01' ORDER BY program", zCall);
+    lpt_assert_rows(db, zSql, "");
+    sqlite3_free(zSql);
     /* DISTINCT over the same keys: as many as SQLite finds itself */
     zSql = sqlite3_mprintf("SELECT (SELECT count(*) FROM (SELECT DISTINCT segment, next_program,"
                            " program FROM %s)) - (SELECT count(*) FROM (SELECT DISTINCT +segment,"
