@@ -15,9 +15,9 @@
 
 WITH RECURSIVE
 bounds AS (
-    SELECT min(first_at) AS first_at, max(last_at) AS last_at
-    FROM program_journeys('enrollments', 'user_id', 'program', 'enrolled_at')
-    WHERE repeats = 'keep'
+    SELECT max(CASE WHEN finding = 'first_time' THEN value END) AS first_at,
+           max(CASE WHEN finding = 'last_time' THEN value END) AS last_at
+    FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at')
 ),
 months(month) AS (
     SELECT strftime('%Y-%m', first_at) FROM bounds WHERE first_at IS NOT NULL
@@ -31,12 +31,15 @@ starts AS (
            CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
     FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at')
 ),
+counts AS (
+    SELECT month, first_program, count(*) AS users FROM starts GROUP BY month, first_program
+),
 series AS (
     SELECT DISTINCT first_program FROM starts
 )
 -- every month x every series, so that a month without starts still shows
 SELECT bar_svg(m.month, s.first_program,
-               (SELECT count(*) FROM starts AS t
-                WHERE t.month = m.month AND t.first_program = s.first_program),
+               coalesce((SELECT users FROM counts AS c
+                         WHERE c.month = m.month AND c.first_program = s.first_program), 0),
                'Users starting each month, by first program', 'stacked')
 FROM months AS m, series AS s;
