@@ -138,6 +138,7 @@ typedef struct jrn_vtab {
     lp_conn *pConn;
     const jrn_kind *pKind;
     jrn_kind_id eKind;
+    int isUtf8;         /* the database's text is UTF-8 (learnpath's order of text) */
 } jrn_vtab;
 
 /* One row of program_transitions. */
@@ -218,8 +219,9 @@ typedef struct jrn_cursor {
     jrn_memo *pMemo;
     const lp_shaper *pLabels;       /* whose labels the rows use */
     struct prof_row *aProf;         /* enrollment_profile */
-    uint32_t *aPerm;                /* first_program in an ORDER BY's order: the */
-    uint32_t nPerm, iPerm;          /*   users in that order (NULL: user_id order) */
+    uint32_t *aPerm;                /* first_program in an ORDER BY's order (jrnAdvance); */
+    uint32_t *aKept;                /*   NULL: user_id order */
+    uint32_t nPerm, iPerm;
     uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
     sqlite3_int64 iRowid;
@@ -252,6 +254,15 @@ static int jrnConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv
     pTab->pConn = pAux;
     pTab->pKind = pKind;
     pTab->eKind = eKind;
+    /* text sorts as learnpath sorts it (UTF-8 bytes) only in a UTF-8
+    ** database; elsewhere first_program leaves every ORDER BY to SQLite */
+    sqlite3_stmt *pStmt = NULL;
+    if (eKind == JRN_FIRST && sqlite3_prepare_v2(db, "PRAGMA encoding", -1, &pStmt, NULL) == SQLITE_OK &&
+        sqlite3_step(pStmt) == SQLITE_ROW) {
+        const unsigned char *z = sqlite3_column_text(pStmt, 0);
+        pTab->isUtf8 = z && sqlite3_stricmp((const char *)z, "UTF-8") == 0;
+    }
+    sqlite3_finalize(pStmt);
     *ppVtab = &pTab->base;
     return SQLITE_OK;
 }
@@ -286,7 +297,9 @@ static int jrnDisconnect(sqlite3_vtab *pVtab) {
 ** JRN_ORDER_SHIFT of idxNum, the first key lowest, 0 ending the list. SQLite
 ** passes an ORDER BY only when its terms are plain columns in their own
 ** collation (BINARY here), and NULLs first. With a memory budget set, the
-** users may stream in user_id order only, so no reordering is offered then.
+** users may stream in user_id order only, so no reordering is offered then;
+** in a UTF-16 database, whose BINARY order of text is not learnpath's (UTF-8
+** bytes), no order at all.
 */
 #define JRN_ORDER_SHIFT 16
 enum { JRN_KEY_END = 0, JRN_KEY_SEGMENT = 1, JRN_KEY_PROGRAM = 2, JRN_KEY_NEXT = 3 };
@@ -344,7 +357,7 @@ static int jrnBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         pInfo->aConstraintUsage[aIdx[j]].omit = 1;
         idxNum |= 1 << j;
     }
-    if (pTab->eKind == JRN_FIRST) {
+    if (pTab->eKind == JRN_FIRST && pTab->isUtf8) {
         idxNum |= jrnOrderKeys(pInfo, pTab->pConn->nMemoryBudget == 0) << JRN_ORDER_SHIFT;
     }
     pInfo->idxNum = idxNum;
@@ -390,7 +403,8 @@ static void jrnCursorReset(jrn_cursor *pCur) {
         pCur->aProf = NULL;
     }
     sqlite3_free(pCur->aPerm);
-    pCur->aPerm = NULL;
+    sqlite3_free(pCur->aKept);
+    pCur->aPerm = pCur->aKept = NULL;
     pCur->nPerm = pCur->iPerm = 0;
     pCur->nRow = 0;
     pCur->iStep = 0;
@@ -589,8 +603,9 @@ static int trnNameCmp(void *pCtx, uint32_t a, uint32_t b) {
     return learnpath_bytes_cmp(za, na, zb, nb);
 }
 
-/* aRank[i] = place of name i among the n names, in byte order. */
-static int trnRanks(const trn_names *pN, uint32_t n, uint32_t **paRank) {
+/* aRank[i] = place of name i among the n names, in byte order; with
+** isDense, names of equal text (a program named like a tie group) share one. */
+static int trnRanks(const trn_names *pN, uint32_t n, int isDense, uint32_t **paRank) {
     uint32_t *aAt, *aRank;
     int rc = learnpath_sort_index(n, trnNameCmp, (void *)pN, &aAt);
     *paRank = NULL;
@@ -600,7 +615,10 @@ static int trnRanks(const trn_names *pN, uint32_t n, uint32_t **paRank) {
         sqlite3_free(aAt);
         return SQLITE_NOMEM;
     }
-    for (uint32_t i = 0; i < n; i++) aRank[aAt[i]] = i;
+    for (uint32_t i = 0, r = 0; i < n; i++) {
+        if (isDense && i > 0 && trnNameCmp((void *)pN, aAt[i - 1], aAt[i]) == 0) r--;
+        aRank[aAt[i]] = r++;
+    }
     sqlite3_free(aAt);
     *paRank = aRank;
     return SQLITE_OK;
@@ -1058,8 +1076,8 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
 
     /* names in order, for sorting (labels numbered programs first, then groups) */
     trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
-    rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, &aLabelRank);
-    if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, &aSegRank);
+    rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, 0, &aLabelRank);
+    if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, 0, &aSegRank);
     if (rc) goto done;
     for (int64_t r = 0; r < pT->nRow; r++) {
         trn_row *pR = &pT->aRow[r];
@@ -1153,7 +1171,7 @@ static char *profNames(const lp_strtab *pTab) {
     sqlite3_str *pOut;
     uint32_t n = pTab->n, nShow = n < 12 ? n : 12;
     if (n == 0) return NULL;
-    if (trnRanks(&names, n, &aRank)) return NULL;
+    if (trnRanks(&names, n, 0, &aRank)) return NULL;
     aAt = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
     if (!aAt) {
         sqlite3_free(aRank);
@@ -1308,13 +1326,19 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
 ** first_program and program_journeys shape a user only when a column of it
 ** is read: COUNT(*), and OFFSET in a paging host, skip users unshaped.
 */
-/* The next user, in user_id order or in the order of aPerm. */
+/*
+** The next user, in user_id order or in the order of aPerm, which holds the
+** users' numbers among the kept users in user_id order (aKept: those users;
+** NULL when every user is kept). The row's rowid is that number, as in user_id order.
+*/
 static int jrnAdvance(jrn_cursor *pCur, char **pzErr) {
     if (pCur->aPerm == NULL) return learnpath_users_next(&pCur->it, pzErr);
     if (++pCur->iPerm >= pCur->nPerm) {
         pCur->it.eof = 1;
     } else {
-        pCur->it.u = pCur->aPerm[pCur->iPerm];
+        uint32_t k = pCur->aPerm[pCur->iPerm];
+        pCur->it.u = pCur->aKept ? pCur->aKept[k] : LP_USER_AT(pCur->it.pData, k);
+        pCur->iRowid = k;
     }
     return SQLITE_OK;
 }
@@ -1336,7 +1360,8 @@ static int jrnSeekUser(jrn_cursor *pCur, char **pzErr) {
 typedef struct jrn_combo {
     uint32_t aLabel[3]; /* by JRN_KEY_* - 1; LP_NONE: NULL; 0 for a key not asked */
     uint32_t nUser;
-    uint32_t aRank[3];  /* the labels' places in SQL order (NULL first) */
+    uint32_t aRank[3];  /* the labels' places in SQL order (NULL first; equal texts equal) */
+    uint32_t iClass;    /* the combinations of equal ranks, numbered in order */
 } jrn_combo;
 
 typedef struct jrn_combo_set {
@@ -1444,8 +1469,8 @@ static int jrnOrderUsers(jrn_cursor *pCur, int code) {
     }
     /* the labels' ranks; the tie groups are all known once every user is shaped */
     trn_names labels = {pSh, NULL}, segs = {NULL, &pD->segments};
-    if (rc == SQLITE_OK) rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, &aLabelRank);
-    if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, &aSegRank);
+    if (rc == SQLITE_OK) rc = trnRanks(&labels, pD->programs.n + pSh->groups.n, 1, &aLabelRank);
+    if (rc == SQLITE_OK) rc = trnRanks(&segs, pD->segments.n, 1, &aSegRank);
     if (rc == SQLITE_OK) {
         for (uint32_t c = 0; c < S.n; c++) {
             jrn_combo *p = &S.a[c];
@@ -1460,24 +1485,35 @@ static int jrnOrderUsers(jrn_cursor *pCur, int code) {
         rc = learnpath_sort_index(S.n, jrnComboCmp, &S, &aAt);
     }
     if (rc == SQLITE_OK) {
-        /* each combination's first place, then the users into their places */
-        uint32_t nBefore = 0;
+        /* combinations alike in every key asked (equal texts) are one class;
+        ** each class's first place (reusing aAt: class -> next place) */
+        uint32_t nBefore = 0, nClass = 0, iPrev = 0;
         for (uint32_t c = 0; c < S.n; c++) {
-            uint32_t nUser = S.a[aAt[c]].nUser;
-            S.a[aAt[c]].nUser = nBefore;
-            nBefore += nUser;
+            uint32_t iCombo = aAt[c]; /* aAt[c] is free once read */
+            if (c == 0 || jrnComboCmp(&S, iPrev, iCombo) != 0) aAt[nClass++] = nBefore;
+            S.a[iCombo].iClass = nClass - 1;
+            nBefore += S.a[iCombo].nUser;
+            iPrev = iCombo;
         }
         pCur->aPerm = sqlite3_malloc64((sqlite3_uint64)(nKept ? nKept : 1) * sizeof(uint32_t));
         if (!pCur->aPerm) rc = SQLITE_NOMEM;
+        if (rc == SQLITE_OK && nKept < n) {
+            pCur->aKept = sqlite3_malloc64((sqlite3_uint64)(nKept ? nKept : 1) * sizeof(uint32_t));
+            if (!pCur->aKept) rc = SQLITE_NOMEM;
+        }
     }
     if (rc == SQLITE_OK) {
+        /* the kept users in user_id order, by their number there (the
+        ** rowid the same user has in any order), into their class's places */
+        uint32_t k = 0;
         for (i = 0; i < n; i++) {
-            if (aCombo[i] != LP_NONE) pCur->aPerm[S.a[aCombo[i]].nUser++] = LP_USER_AT(pD, i);
+            if (aCombo[i] == LP_NONE) continue;
+            if (pCur->aKept) pCur->aKept[k] = LP_USER_AT(pD, i);
+            pCur->aPerm[aAt[S.a[aCombo[i]].iClass]++] = k++;
         }
         pCur->nPerm = nKept;
-        pCur->iPerm = 0;
-        pCur->it.eof = nKept == 0;
-        if (nKept) pCur->it.u = pCur->aPerm[0];
+        pCur->iPerm = (uint32_t)-1;
+        rc = jrnAdvance(pCur, NULL);
     }
     sqlite3_free(aCombo);
     sqlite3_free(aLabelRank);

@@ -1229,6 +1229,48 @@ START_TEST(test_insert_select) {
 }
 END_TEST
 
+/*
+** rule 10, first_program's own order: a program named like a tie group
+** ('A + B', and users 2's A and B at one instant) is one group and one
+** place in the order, as SQL compares text; a user's rowid is the same in
+** every order; in a UTF-16 database, whose text sorts otherwise, SQLite
+** sorts.
+*/
+START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
+    sqlite3 *db = cj_open("(1, 'A + B', '2020-01-01', NULL), (1, 'X', '2020-02-01', NULL),"
+                          "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-01', NULL),"
+                          "(2, 'X', '2020-02-01', NULL), (3, 'A + B', '2020-01-01', NULL),"
+                          "(3, 'Y', '2020-02-01', NULL), (4, 'C', '2020-01-01', NULL)");
+    lpt_assert_rows(db,
+                    "SELECT program, next_program, count(*), group_concat(tied) FROM"
+                    " first_program('enrollments') GROUP BY program, next_program",
+                    "A + B|X|2|0,1\nA + B|Y|1|0\nC|NULL|1|0\n");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('enrollments') ORDER BY program, user_id",
+                    "1\n2\n3\n4\n");
+    lpt_assert_rows(db,
+                    "SELECT a.user_id, b.user_id, a.rowid FROM first_program('enrollments') a"
+                    " JOIN first_program('enrollments') b ON b.rowid = a.rowid"
+                    " ORDER BY a.next_program, a.program",
+                    "4|4|4\n1|1|1\n2|2|2\n3|3|3\n");
+    sqlite3_close(db);
+
+    db = lpt_open();
+    lpt_exec(db, "PRAGMA encoding = 'UTF-16le';"
+                 "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'a', '2020-01-01'), (2, '\xc4\x80', '2020-01-01'),"
+                 " ('x', 'b', '2020-01-01'), ('\xc4\x80', 'b', '2020-01-01');");
+    /* UTF-16LE bytes: U+0100 is 00 01, before 'a' (61 00) and 'x' (78 00) */
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('e') ORDER BY program, user_id",
+                    "2\n1\n\xc4\x80\nx\n");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('e') ORDER BY user_id",
+                    "1\n2\n\xc4\x80\nx\n");
+    char *zP = lpt_query(db, "EXPLAIN QUERY PLAN SELECT * FROM first_program('e') ORDER BY user_id");
+    ck_assert_msg(zP && strstr(zP, "TEMP B-TREE FOR ORDER BY") != NULL, "%s", zP);
+    sqlite3_free(zP);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_journeys_suite(void) {
     Suite *s = suite_create("journeys");
     TCase *tc = tcase_create("Core");
@@ -1264,6 +1306,7 @@ Suite *make_journeys_suite(void) {
     tcase_add_loop_test(tc, test_rule10_order_by, 0, (int)(sizeof(azOrderBy) / sizeof(azOrderBy[0])));
     tcase_add_test(tc, test_rule10_order_by_left_to_sqlite);
     tcase_add_test(tc, test_rule10_order_by_budget_after_prepare);
+    tcase_add_test(tc, test_rule10_order_by_equal_texts_rowid_utf16);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
     suite_add_tcase(s, tc);
