@@ -222,6 +222,8 @@ typedef struct jrn_cursor {
     uint32_t *aPerm;                /* first_program in an ORDER BY's order (jrnAdvance); */
     uint32_t *aKept;                /*   NULL: user_id order */
     uint32_t nPerm, iPerm;
+    sqlite3_stmt *pSorted;          /* or, streaming, the rows as SQLite sorts them */
+    int isSortedEof;
     uint32_t iStep;                 /* program_steps: step within the user */
     int64_t iRow;                   /* program_transitions: current row */
     sqlite3_int64 iRowid;
@@ -405,6 +407,9 @@ static void jrnCursorReset(jrn_cursor *pCur) {
     sqlite3_free(pCur->aPerm);
     sqlite3_free(pCur->aKept);
     pCur->aPerm = pCur->aKept = NULL;
+    sqlite3_finalize(pCur->pSorted);
+    pCur->pSorted = NULL;
+    pCur->isSortedEof = 0;
     pCur->nPerm = pCur->iPerm = 0;
     pCur->nRow = 0;
     pCur->iStep = 0;
@@ -1326,6 +1331,50 @@ static int profBuild(jrn_cursor *pCur, char **pzErr) {
 ** first_program and program_journeys shape a user only when a column of it
 ** is read: COUNT(*), and OFFSET in a paging host, skip users unshaped.
 */
+/* The next row of pSorted; its rowid is the inner query's. */
+static int jrnSortedStep(jrn_vtab *pTab, jrn_cursor *pCur) {
+    int rc = sqlite3_step(pCur->pSorted);
+    if (rc == SQLITE_ROW) {
+        pCur->iRowid = sqlite3_column_int64(pCur->pSorted, 0) - 1;
+        return SQLITE_OK;
+    }
+    pCur->isSortedEof = 1;
+    if (rc == SQLITE_DONE) return SQLITE_OK;
+    return learnpath_vtab_error(&pTab->base, "%s", sqlite3_errmsg(pTab->db));
+}
+
+/*
+** A statement prepared for first_program's own order (rule 10) whose source
+** must stream, because a memory budget was set after it was prepared (a
+** host's statement cache keeps such plans): the same call, asked of SQLite
+** with its own sorter (which spills to temporary files, as the stream
+** does), ordered by the keys and then user_id.
+*/
+static int jrnSortedOpen(jrn_vtab *pTab, jrn_cursor *pCur, int code) {
+    static const char *const azKey[] = {NULL, "+segment", "+program", "+next_program"};
+    sqlite3_str *pSql = sqlite3_str_new(pTab->db);
+    char *zSql;
+    int rc;
+    sqlite3_str_appendall(pSql, "SELECT rowid, * FROM first_program WHERE source = ?1");
+    for (int j = 1; j < JRN_NARG; j++) {
+        if (pCur->apArg[j]) sqlite3_str_appendf(pSql, " AND %s = ?%d", azArgName[j], j + 1);
+    }
+    sqlite3_str_appendall(pSql, " ORDER BY ");
+    for (int i = 0; i < 3 && (code >> (2 * i)) & 3; i++) {
+        sqlite3_str_appendf(pSql, "%s, ", azKey[(code >> (2 * i)) & 3]);
+    }
+    sqlite3_str_appendall(pSql, "+user_id");
+    zSql = sqlite3_str_finish(pSql);
+    if (!zSql) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(pTab->db, zSql, -1, &pCur->pSorted, NULL);
+    sqlite3_free(zSql);
+    for (int j = 0; j < JRN_NARG && rc == SQLITE_OK; j++) {
+        if (pCur->apArg[j]) rc = sqlite3_bind_value(pCur->pSorted, j + 1, pCur->apArg[j]);
+    }
+    if (rc) return learnpath_vtab_error(&pTab->base, "%s", sqlite3_errmsg(pTab->db));
+    return jrnSortedStep(pTab, pCur);
+}
+
 /*
 ** The next user, in user_id order or in the order of aPerm, which holds the
 ** users' numbers among the kept users in user_id order (aKept: those users;
@@ -1622,15 +1671,14 @@ static int jrnFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
             int code = pTab->eKind == JRN_FIRST ? (idxNum >> JRN_ORDER_SHIFT) & 0x3f : 0;
             if (code && pCur->it.pStream) {
                 /* the budget was set after the statement was prepared */
-                rc = learnpath_vtab_error(&pTab->base,
-                                          "%s(): '%s' is read in user order under the memory "
-                                          "budget, which was set after this statement was "
-                                          "prepared; prepare it again",
-                                          pCur->src.zFunc, pCur->src.zSource);
-            } else if (code) {
-                rc = jrnOrderUsers(pCur, code);
+                learnpath_shaper_free(&pCur->sh);
+                pCur->hasShaper = 0;
+                learnpath_users_close(&pCur->it);
+                rc = jrnSortedOpen(pTab, pCur, code);
+            } else {
+                if (code) rc = jrnOrderUsers(pCur, code);
+                if (rc == SQLITE_OK) rc = jrnSeekUser(pCur, &zErr);
             }
-            if (rc == SQLITE_OK) rc = jrnSeekUser(pCur, &zErr);
         }
     }
     pTab->pConn->nDepth--;
@@ -1649,6 +1697,7 @@ static int jrnEof(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
     if (JRN_IS_AGGREGATE(pTab->eKind)) return pCur->iRow >= pCur->nRow;
+    if (pCur->pSorted) return pCur->isSortedEof;
     return pCur->it.pData == NULL || pCur->it.eof;
 }
 
@@ -1656,6 +1705,7 @@ static int jrnNext(sqlite3_vtab_cursor *pCursor) {
     jrn_cursor *pCur = (jrn_cursor *)pCursor;
     jrn_vtab *pTab = (jrn_vtab *)pCursor->pVtab;
     pCur->iRowid++;
+    if (pCur->pSorted) return jrnSortedStep(pTab, pCur);
     if (JRN_IS_AGGREGATE(pTab->eKind)) {
         pCur->iRow++;
         return SQLITE_OK;
@@ -1880,6 +1930,8 @@ static int jrnColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
         } else if (pR->zDetail) {
             sqlite3_result_text(ctx, pR->zDetail, -1, SQLITE_TRANSIENT);
         }
+    } else if (pCur->pSorted) {
+        sqlite3_result_value(ctx, sqlite3_column_value(pCur->pSorted, i + 1));
     } else {
         if (pCur->isLazy && !pCur->isShaped) {
             int keep, rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
