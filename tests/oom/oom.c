@@ -456,7 +456,8 @@ static const scenario aScenario[] = {
     {"first_program in an ORDER BY's order", FIX_JOURNEYS,
      "SELECT segment, program, count(*) FROM first_program('t', 'user_id', 'program',"
      " 'enrolled_at', 'seg') GROUP BY segment, program;"
-     "SELECT user_id FROM first_program('t') ORDER BY next_program, program, user_id;",
+     "SELECT user_id FROM first_program('t') ORDER BY next_program, program, user_id;"
+     "SELECT user_id, rowid FROM first_program('t') WHERE since = '2021-02-01' ORDER BY program;",
      0, NULL},
     {"first_program ties=name repeats=keep", FIX_JOURNEYS,
      "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg')"

@@ -737,6 +737,10 @@ START_TEST(test_two_enrollments) {
                     "1|1|NULL|NULL\n2|1|NULL|NULL\n3|2|A|1.5\n4|1|NULL|NULL\n");
     lpt_assert_rows(db, "SELECT user_id, path FROM " CJ_TWO_CALL " WHERE since = '2020-01-15'",
                     "4|C > D\n");
+    /* the same users in first_program's own order (rule 10), rowid as in user_id order */
+    lpt_assert_rows(db, "SELECT user_id, rowid FROM first_program('enrollments') WHERE until = '2020-01-15'"
+                    " ORDER BY program, user_id",
+                    "1|1\n2|2\n3|3\n");
     lpt_assert_rows(db, "SELECT user_id, path FROM " CJ_TWO_CALL " WHERE until = '2020-01-15'",
                     "1|A\n2|A > B\n3|B > A\n");
     sqlite3_close(db);
@@ -874,13 +878,16 @@ END_TEST
 ** whose source must then stream because a memory budget was set after it
 ** was prepared (as a host's statement cache keeps it), gives the rows in
 ** that order all the same (SQLite sorts them then), with each user's
-** rowid, and an error in the source still names the function.
+** rowid; an error in the source still names the function.
 */
 START_TEST(test_rule10_order_by_budget_after_prepare) {
     sqlite3 *db = cj_open_orders();
-    const char *zSql = "SELECT rowid, user_id, segment, program, next_program, steps FROM"
-                       " first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
-                       " WHERE repeats = 'keep' ORDER BY next_program, program";
+    const char *zSql = _i == 0 ? "SELECT rowid, user_id, segment, program, next_program, steps FROM"
+                                 " first_program('enrollments', 'user_id', 'program', 'enrolled_at',"
+                                 " 'seg') WHERE repeats = 'keep' ORDER BY next_program, program"
+                               : "SELECT rowid, user_id, segment, program, next_program, steps FROM"
+                                 " first_program('enrollments', 'user_id', 'program', 'enrolled_at',"
+                                 " 'seg') ORDER BY next_program, program, segment";
     char *zWant = lpt_query(db, zSql); /* in memory, in first_program's own order */
     sqlite3_stmt *pStmt;
     int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
@@ -903,7 +910,7 @@ START_TEST(test_rule10_order_by_budget_after_prepare) {
     sqlite3_free(zWant);
     sqlite3_free(zGot);
     /* an unreadable time of the last user (no schema change, so the plan
-    ** stays): the sorted read fails with the function's own message */
+    ** stays): the function's own message */
     sqlite3_reset(pStmt);
     lpt_exec(db, "INSERT INTO enrollments VALUES (9999, 'A', 'not a time', NULL)");
     rc = sqlite3_step(pStmt);
@@ -1268,6 +1275,10 @@ START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
                     "SELECT program, next_program, count(*), group_concat(tied) FROM"
                     " first_program('enrollments') GROUP BY program, next_program",
                     "A + B|X|2|0,1\nA + B|Y|1|0\nC|NULL|1|0\n");
+    lpt_assert_rows(db,
+                    "SELECT segment, program, next_program, count(*) FROM first_program('enrollments',"
+                    " 'user_id', 'program', 'enrolled_at', 'seg') GROUP BY segment, program, next_program",
+                    "NULL|A + B|X|2\nNULL|A + B|Y|1\nNULL|C|NULL|1\n");
     lpt_assert_rows(db, "SELECT user_id FROM first_program('enrollments') ORDER BY program, user_id",
                     "1\n2\n3\n4\n");
     lpt_assert_rows(db,
@@ -1328,7 +1339,7 @@ Suite *make_journeys_suite(void) {
     tcase_add_test(tc, test_two_enrollments);
     tcase_add_loop_test(tc, test_rule10_order_by, 0, (int)(sizeof(azOrderBy) / sizeof(azOrderBy[0])));
     tcase_add_test(tc, test_rule10_order_by_left_to_sqlite);
-    tcase_add_test(tc, test_rule10_order_by_budget_after_prepare);
+    tcase_add_loop_test(tc, test_rule10_order_by_budget_after_prepare, 0, 2);
     tcase_add_test(tc, test_rule10_order_by_equal_texts_rowid_utf16);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
