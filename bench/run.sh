@@ -39,6 +39,9 @@
 #        name). Its output must equal the peer's byte for byte.
 #      - each journey function alone, twice: count(*) only, and count(*)
 #        plus a sum over an output column so the rows are really computed.
+#      - GROUP BY segment, program over first_program, in its own order
+#        (README rule 10), beside the same with +column, which SQLite sorts;
+#        the two must give the same output.
 #      - the whole seed report: sql/01_*.sql, sql/02_*.sql and sql/03_*.sql
 #        in one process, exactly their SQL except dot-commands that set the
 #        output mode or destination (.mode, .headers, ...); the .load line is
@@ -217,6 +220,13 @@ for f in fp:first_program pt:program_transitions; do
     addrow "${id}1_count" sql "$fn alone, one thread: count(*)"
 done
 
+# GROUP BY over first_program's rows, in first_program's own order (rule 10),
+# and the same written +column, which SQLite cannot hand over and sorts itself.
+lp_sql fpg "SELECT segment, program, count(*) FROM first_program($ARGS) GROUP BY segment, program;"
+addrow fpg sql "first_program GROUP BY segment, program"
+lp_sql fpg_sorter "SELECT segment, program, count(*) FROM first_program($ARGS) GROUP BY +segment, +program;"
+addrow fpg_sorter sql "same, GROUP BY +segment, +program (SQLite sorts)"
+
 SEED_SRC=""
 for n in 01 02 03; do
     f=$(ls sql/${n}_*.sql 2>/dev/null | head -n 1 || true)
@@ -352,6 +362,9 @@ for id in fp pt; do
         FAILS="$FAILS|$(cat "$W/t/${id}_again.label"): answers differ ($(tr '\n' ' ' < "$W/out/${id}_again")vs fresh $(cat "$W/out/${id}_sum"))"
     fi
 done
+CHECKS=$((CHECKS + 1))
+cmp -s "$W/out/fpg" "$W/out/fpg_sorter" ||
+    FAILS="$FAILS|first_program GROUP BY in its own order and with SQLite's sorter differ"
 for id in fp pt; do
     CHECKS=$((CHECKS + 1))
     cmp -s "$W/out/${id}1_count" "$W/out/${id}_count" ||
