@@ -2,7 +2,8 @@
 # `make` builds dist/learnpath.<so|dylib|dll>; `make test` runs every test;
 # `make demo` runs the saved reports on generated demo data.
 
-VERSION := 0.1.0
+# The version is written once, in ext/learnpath.h (LEARNPATH_VERSION).
+VERSION := $(shell sed -n 's/^\#define LEARNPATH_VERSION "\(.*\)"/\1/p' ext/learnpath.h)
 CC      ?= cc
 SQLITE3 ?= sqlite3
 
@@ -15,7 +16,7 @@ else ifeq ($(UNAME_S),Darwin)
   SOFLAGS := -dynamiclib -undefined dynamic_lookup
 else
   SOEXT := so
-  SOFLAGS := -shared -Wl,-z,now -Wl,-z,relro
+  SOFLAGS := -shared -Wl,-z,now -Wl,-z,relro -Wl,-z,defs
 endif
 
 EXT      := dist/learnpath.$(SOEXT)
@@ -23,7 +24,7 @@ SRCS     := $(sort $(wildcard ext/*.c))
 HDRS     := $(wildcard ext/*.h)
 WARN     := -Wall -Wextra -Werror -Wsign-compare -Wshadow
 CFLAGS   ?= -O2
-EXTFLAGS := $(CFLAGS) $(WARN) -std=c99 -pthread -fPIC -fvisibility=hidden -DLEARNPATH_VERSION='"$(VERSION)"'
+EXTFLAGS := $(CFLAGS) $(WARN) -std=c99 -pthread -fPIC -fvisibility=hidden
 
 PKGS        := sqlite3 check
 TEST_CFLAGS  = $(shell pkg-config --cflags $(PKGS))

@@ -1,64 +1,60 @@
 /*
-** learnpath.c - entry point of the learnpath SQLite extension.
+** learnpath.c - the entry point of the learnpath SQLite extension, and the
+** registry of everything it registers.
 **
 **   .load dist/learnpath
 **   SELECT learnpath_version();
 **   SELECT * FROM first_program('enrollments');
 **
-** This file only registers what the other files provide:
-**   lp_journeys.c  first_program, program_journeys, program_steps,
-**                  program_transitions (table-valued functions over a
-**                  table or view the user names)
-**   lp_build.c     reading a source once (rules 1-3)
-**   lp_shape.c     turning a user's enrollments into a journey (rules 4-8)
-**   lp_cache.c     reusing what a source held across queries
-**   lp_sample.c    sample_enrollments (deterministic demo data)
-**   lp_time.c      reading and writing time values
-** The behaviour rules are numbered in lp_journeys.c and README.md.
+** The registry is two tables: the table-valued functions (descriptors of
+** lp_tvf.c's frame, one file per family) and the scalar and aggregate
+** functions with their argument counts and flags. sqlite3_learnpath_init
+** checks the SQLite it runs on, keeps the state of a connection that has
+** this version already (each saved report starts with .load), and
+** registers every entry, saying which one failed if one does. Adding a
+** function is one line here (docs/ARCHITECTURE.md, "Adding a function").
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
 
-#include <stdarg.h>
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "lp_sql.h"
+#include "svg.h"
 
-/* See learnpath_int.h. */
-int learnpath_vtab_error(sqlite3_vtab *pVtab, const char *zFmt, ...) {
-    va_list ap;
-    char *z;
-    va_start(ap, zFmt);
-    z = sqlite3_vmprintf(zFmt, ap);
-    va_end(ap);
-    sqlite3_free(pVtab->zErrMsg);
-    pVtab->zErrMsg = z;
-    return z ? SQLITE_ERROR : SQLITE_NOMEM;
-}
+/* --------------------------------------------------------------- registry */
 
-/* See learnpath_int.h. */
-char *learnpath_quote(const char *z) {
-    size_t n;
-    if (z == NULL) return sqlite3_mprintf("NULL");
-    n = strlen(z);
-    if (n <= LP_QUOTE_MAX) return sqlite3_mprintf("'%q'", z);
-    n = LP_QUOTE_MAX;
-    while (n > 0 && ((unsigned char)z[n] & 0xC0) == 0x80) n--; /* not inside a character */
-    return sqlite3_mprintf("'%.*q...'", (int)n, z);
-}
+const lp_tvf *const learnpath_registry_tvf[] = {
+    &learnpath_tvf_first_program,
+    &learnpath_tvf_program_journeys,
+    &learnpath_tvf_program_steps,
+    &learnpath_tvf_program_transitions,
+    &learnpath_tvf_enrollment_profile,
+    &learnpath_tvf_first_program_stats,
+    &learnpath_tvf_sample_enrollments,
+};
+const int learnpath_registry_ntvf =
+    (int)(sizeof(learnpath_registry_tvf) / sizeof(learnpath_registry_tvf[0]));
 
-/* learnpath_version(): the version string of this build. */
-static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    (void)argc;
-    (void)argv;
-    sqlite3_result_text(ctx, LEARNPATH_VERSION, -1, SQLITE_STATIC);
-}
+#define FN_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+#define FN_SETTING (SQLITE_UTF8 | SQLITE_DIRECTONLY)
 
-/* Runs when the connection closes: the cache goes with it. */
-static void connFree(void *p) {
-    learnpath_cache_clear((lp_conn *)p);
-    sqlite3_free(p);
-}
+const lp_fn_entry learnpath_registry_fn[] = {
+    {"learnpath_cache_clear", 0, 0, FN_SETTING, 1, learnpath_fn_cache_clear, 0, 0, 0},
+    {"learnpath_cache_limit", 1, 1, FN_SETTING, 1, learnpath_fn_cache_limit, 0, 0, 0},
+    {"learnpath_memory_budget", 1, 1, FN_SETTING, 1, learnpath_fn_memory_budget, 0, 0, 0},
+    {"learnpath_threads", 1, 1, FN_SETTING, 1, learnpath_fn_threads, 0, 0, 0},
+    {"sankey_svg", 3, 4, FN_PURE, 0, 0, learnpath_sankey_step, learnpath_sankey_final, 0},
+    {"bar_svg", 3, 5, FN_PURE, 0, 0, learnpath_bar_step, learnpath_bar_final, 0},
+    {LEARNPATH_READER, -1, -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, 0, learnpath_reader_step,
+     learnpath_reader_final, 1},
+    /* last: a connection that has it has all the rest (learnpathLoaded) */
+    {"learnpath_version", 0, 0, FN_PURE, 0, learnpath_fn_version, 0, 0, 0},
+};
+const int learnpath_registry_nfn =
+    (int)(sizeof(learnpath_registry_fn) / sizeof(learnpath_registry_fn[0]));
+
+/* --------------------------------------------------------- registration */
 
 /*
 ** Is this same version of learnpath registered on db already? Loading it
@@ -84,55 +80,80 @@ static int learnpathLoaded(sqlite3 *db) {
     return isSame;
 }
 
+/*
+** The modules. Their bindings (descriptor, connection) live in one block
+** with the connection state, owned by the first module: SQLite frees it
+** with that module (at once if its registration fails), so no module ever
+** outlives it.
+*/
+typedef struct lp_conn_block {
+    lp_conn conn;
+    lp_tvf_bind aBind[sizeof(learnpath_registry_tvf) / sizeof(learnpath_registry_tvf[0])];
+} lp_conn_block;
+
+/* The first module's destructor: p is its binding; the block begins with
+** the connection state the binding points to. */
+static void connBlockFree(void *p) {
+    lp_conn_block *pBlock = (lp_conn_block *)((lp_tvf_bind *)p)->pConn;
+    learnpath_conn_clear(&pBlock->conn);
+    sqlite3_free(pBlock);
+}
+
+static int registerModules(sqlite3 *db, lp_conn **ppConn, const char **pzFailed) {
+    lp_conn_block *pBlock = sqlite3_malloc64(sizeof(*pBlock));
+    int rc = SQLITE_OK;
+    *ppConn = NULL;
+    if (!pBlock) return SQLITE_NOMEM;
+    memset(pBlock, 0, sizeof(*pBlock));
+    learnpath_conn_init(&pBlock->conn);
+    for (int i = 0; i < learnpath_registry_ntvf && rc == SQLITE_OK; i++) {
+        const lp_tvf *pDesc = learnpath_registry_tvf[i];
+        pBlock->aBind[i].pDesc = pDesc;
+        pBlock->aBind[i].pConn = &pBlock->conn;
+        rc = sqlite3_create_module_v2(db, pDesc->zName, &learnpath_tvf_module, &pBlock->aBind[i],
+                                      i == 0 ? connBlockFree : 0);
+        if (rc) *pzFailed = pDesc->zName;
+    }
+    if (rc == SQLITE_OK) *ppConn = &pBlock->conn;
+    return rc;
+}
+
+static int registerFunctions(sqlite3 *db, lp_conn *pConn, const char **pzFailed) {
+    int rc = SQLITE_OK;
+    for (int i = 0; i < learnpath_registry_nfn && rc == SQLITE_OK; i++) {
+        const lp_fn_entry *p = &learnpath_registry_fn[i];
+        for (int nArg = p->nArgMin; nArg <= p->nArgMax && rc == SQLITE_OK; nArg++) {
+            rc = sqlite3_create_function(db, p->zName, nArg, p->eFlags, p->takesConn ? pConn : 0,
+                                         p->xFunc, p->xStep, p->xFinal);
+            if (rc) *pzFailed = p->zName;
+        }
+    }
+    return rc;
+}
+
 #ifdef _WIN32
 __declspec(dllexport)
 #else
 __attribute__((visibility("default")))
 #endif
-int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg,
-                           const sqlite3_api_routines *pApi) {
+int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+    const char *zFailed = "the connection state";
+    lp_conn *pConn = NULL;
     int rc;
-    lp_conn *pConn;
     SQLITE_EXTENSION_INIT2(pApi);
 
     if (sqlite3_libversion_number() < LEARNPATH_MIN_SQLITE) {
         if (pzErrMsg) {
-            *pzErrMsg = sqlite3_mprintf(
-                "learnpath needs SQLite 3.31.0 or newer; this host runs %s",
-                sqlite3_libversion());
+            *pzErrMsg = sqlite3_mprintf("learnpath needs SQLite 3.31.0 or newer; this host runs %s",
+                                        sqlite3_libversion());
         }
         return SQLITE_ERROR;
     }
     if (learnpathLoaded(db)) return SQLITE_OK;
-    rc = sqlite3_create_function(db, "learnpath_version", 0,
-                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                 0, versionFunc, 0, 0);
-    if (rc != SQLITE_OK) goto fail;
-
-    /* The connection state is owned by the journeys module: its destructor
-    ** frees it when the connection closes (or at once if registration
-    ** fails, as sqlite3_create_module_v2 promises). */
-    pConn = sqlite3_malloc64(sizeof(*pConn));
-    if (!pConn) {
-        rc = SQLITE_NOMEM;
-        goto fail;
-    }
-    memset(pConn, 0, sizeof(*pConn));
-    rc = learnpath_register_journeys(db, pConn, connFree);
-    if (rc != SQLITE_OK) goto fail;
-    rc = learnpath_register_cache(db, pConn);
-    if (rc != SQLITE_OK) goto fail;
-    rc = learnpath_register_build(db);
-    if (rc != SQLITE_OK) goto fail;
-    rc = learnpath_register_sample(db);
-    if (rc != SQLITE_OK) goto fail;
-    rc = learnpath_register_svg(db);
-    if (rc != SQLITE_OK) goto fail;
-    return SQLITE_OK;
-
-fail:
-    if (pzErrMsg) {
-        *pzErrMsg = sqlite3_mprintf("learnpath: registration failed: %s",
+    rc = registerModules(db, &pConn, &zFailed);
+    if (rc == SQLITE_OK) rc = registerFunctions(db, pConn, &zFailed);
+    if (rc != SQLITE_OK && pzErrMsg) {
+        *pzErrMsg = sqlite3_mprintf("learnpath: registering %s failed: %s", zFailed,
                                     sqlite3_errstr(rc));
     }
     return rc;

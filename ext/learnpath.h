@@ -36,6 +36,10 @@
 
 #include <sqlite3.h>
 
+/* The version of learnpath: the one place it is written (the Makefile reads
+** it from here). SELECT learnpath_version() returns it. */
+#define LEARNPATH_VERSION "0.1.0"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

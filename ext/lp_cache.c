@@ -1,17 +1,8 @@
 /*
 ** lp_cache.c - reuse what a source held across queries on one connection.
 **
-**   SELECT learnpath_cache_clear();        -- release it now; returns entries freed
-**   SELECT learnpath_cache_limit(100e6);   -- most bytes kept (0 = no caching);
-**                                          -- returns the previous limit
-**   SELECT learnpath_memory_budget(200e6); -- most bytes one source may take in
-**                                          -- memory (0 = no limit, the default);
-**                                          -- returns the previous budget
-**
-** It also decides how a function reads its source (learnpath_users_open):
-** in memory, through the cache, unless holding the source would pass the
-** memory budget; then the rows stream in user order from SQLite's sorter
-** (lp_build.c), slower but in little memory, with the same answers.
+** (Its settings, learnpath_cache_clear() and learnpath_cache_limit(), are
+** in fn_settings.c; lp_users.c decides between the cache and the stream.)
 **
 ** Reading a source is the expensive part of every journey function, and
 ** the enrollments read (lp_data) do not depend on how journeys are shaped.
@@ -41,7 +32,7 @@
 **   (BEGIN ... COMMIT/ROLLBACK): a rollback would undo changes the token
 **   has already counted. Sources that read a virtual table (directly or
 **   through a view) are never cached: their contents can change without
-**   SQLite knowing (lp_build.c finds these from the source's query plan).
+**   SQLite knowing (lp_source.c finds these from the source's query plan).
 **
 ** MEMORY
 **   At most LP_CACHE_DEFAULT_LIMIT bytes (see learnpath_cache_limit) and
@@ -58,7 +49,7 @@
 #include <sys/stat.h>
 #endif
 
-#include "learnpath_int.h"
+#include "lp_read.h"
 
 #define CACHE_MAX_ENTRIES 8
 
@@ -285,30 +276,15 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
     return SQLITE_OK;
 }
 
-/* learnpath_cache_clear(): release every entry; returns how many. */
-static void cacheClearFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    lp_conn *pConn = sqlite3_user_data(ctx);
+/* See lp_read.h. */
+int learnpath_cache_count(const lp_conn *pConn) {
     int n = 0;
-    (void)argc;
-    (void)argv;
     for (lp_cache_entry *p = pConn->pCache; p; p = p->pNext) n++;
-    learnpath_cache_clear(pConn);
-    sqlite3_result_int(ctx, n);
+    return n;
 }
 
-/* learnpath_cache_limit(bytes): set the limit; returns the previous one. */
-static void cacheLimitFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    lp_conn *pConn = sqlite3_user_data(ctx);
-    int64_t nOld = pConn->nCacheLimit;
-    (void)argc;
-    int eNum = sqlite3_value_numeric_type(argv[0]);
-    double r = sqlite3_value_double(argv[0]);
-    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
-        sqlite3_result_error(ctx, "learnpath_cache_limit(): the limit must be a number of bytes >= 0",
-                             -1);
-        return;
-    }
-    pConn->nCacheLimit = (int64_t)r;
+/* See lp_read.h. */
+void learnpath_cache_trim(lp_conn *pConn) {
     if (pConn->nCacheLimit == 0) learnpath_cache_clear(pConn);
     while (pConn->pCache && pConn->nCacheByte > pConn->nCacheLimit) {
         lp_cache_entry **pp;
@@ -317,104 +293,18 @@ static void cacheLimitFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         cacheEntryFree(pConn, *pp);
         *pp = NULL;
     }
-    sqlite3_result_int64(ctx, nOld);
 }
 
-/* learnpath_memory_budget(bytes): set the budget; returns the previous one. */
-static void memoryBudgetFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    lp_conn *pConn = sqlite3_user_data(ctx);
-    int64_t nOld = pConn->nMemoryBudget;
-    (void)argc;
-    int eNum = sqlite3_value_numeric_type(argv[0]);
-    double r = sqlite3_value_double(argv[0]);
-    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
-        sqlite3_result_error(
-            ctx, "learnpath_memory_budget(): the budget must be a number of bytes >= 0", -1);
-        return;
-    }
-    pConn->nMemoryBudget = (int64_t)r;
-    sqlite3_result_int64(ctx, nOld);
-}
-
-/*
-** learnpath_threads(n): how many threads reading a source may use, 1 or 2
-** (more is taken as 2); returns the previous setting.
-*/
-static void threadsFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    lp_conn *pConn = sqlite3_user_data(ctx);
-    int nOld = pConn->nThreads;
-    (void)argc;
-    int eNum = sqlite3_value_numeric_type(argv[0]);
-    double r = sqlite3_value_double(argv[0]);
-    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 1.0) || r != (double)(int64_t)r) {
-        sqlite3_result_error(ctx, "learnpath_threads(): the number of threads must be a whole number >= 1",
-                             -1);
-        return;
-    }
-    pConn->nThreads = r >= 2.0 ? 2 : 1;
-    sqlite3_result_int(ctx, nOld);
-}
-
-/* ------------------------------------------------------ users iterator */
-
-int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
-                         char **pzErr) {
-    lp_source_spec spec = *p;
-    int rc;
-    memset(pIt, 0, sizeof(*pIt));
-    spec.nBudget = pConn->nMemoryBudget;
-    spec.nThreads = pConn->nThreads;
-    rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
-    if (rc == LP_OVER_BUDGET) {
-        spec.nBudget = 0;
-        return learnpath_stream_open(db, &spec, pIt, pzErr);
-    }
-    if (rc) return rc;
-    if (pIt->pData->nUser == 0) {
-        pIt->eof = 1;
-    } else {
-        pIt->u = LP_USER_AT(pIt->pData, 0);
-    }
-    return SQLITE_OK;
-}
-
-/* Callers step only while !pIt->eof. */
-int learnpath_users_next(lp_users *pIt, char **pzErr) {
-    if (pIt->pStream) return learnpath_stream_next(pIt, pzErr);
-    if (++pIt->iPos >= pIt->pData->nUser) {
-        pIt->eof = 1;
-    } else {
-        pIt->u = LP_USER_AT(pIt->pData, pIt->iPos);
-    }
-    return SQLITE_OK;
-}
-
-void learnpath_users_close(lp_users *pIt) {
-    if (pIt->pStream) {
-        learnpath_stream_close(pIt);
-    } else {
-        learnpath_data_unref(pIt->pData);
-        memset(pIt, 0, sizeof(*pIt));
-    }
-}
-
-int learnpath_register_cache(sqlite3 *db, lp_conn *pConn) {
-    int rc;
+/* See lp_read.h. */
+void learnpath_conn_init(lp_conn *pConn) {
+    memset(pConn, 0, sizeof(*pConn));
     pConn->nCacheLimit = LP_CACHE_DEFAULT_LIMIT;
     pConn->nThreads = LP_THREADS_DEFAULT;
-    rc = sqlite3_create_function(db, "learnpath_cache_clear", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                 pConn, cacheClearFunc, 0, 0);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_create_function(db, "learnpath_cache_limit", 1,
-                                     SQLITE_UTF8 | SQLITE_DIRECTONLY, pConn, cacheLimitFunc, 0, 0);
-    }
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_create_function(db, "learnpath_memory_budget", 1,
-                                     SQLITE_UTF8 | SQLITE_DIRECTONLY, pConn, memoryBudgetFunc, 0, 0);
-    }
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_create_function(db, "learnpath_threads", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                     pConn, threadsFunc, 0, 0);
-    }
-    return rc;
+}
+
+/* See lp_read.h. */
+void learnpath_conn_clear(lp_conn *pConn) {
+    learnpath_cache_clear(pConn);
+    sqlite3_free(pConn->zLastError);
+    pConn->zLastError = NULL;
 }

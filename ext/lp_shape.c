@@ -1,10 +1,10 @@
 /*
 ** lp_shape.c - turn one user's enrollments into a journey (rules 4-8).
 **
-** lp_build.c leaves each user's enrollments together, sorted by time and
-** program name. A shaper walks one user's enrollments and produces the
+** The read layer leaves each user's enrollments together, sorted by time
+** and program name. A shaper walks one user's enrollments and produces the
 ** steps of the journey into its own scratch buffer, so journeys cost no
-** memory beyond the user being shaped; the functions in lp_journeys.c
+** memory beyond the user being shaped; the functions of the SQL layer
 ** shape users one after another as they produce rows.
 **
 ** RULES (numbered as in README.md; tests cite them)
@@ -24,11 +24,12 @@
 **
 ** Tie-group labels ("A + B") are interned in the shaper: a label with
 ** LP_GROUP_BIT set is a group, any other a program. The member programs of
-** each group are kept, so `programs` can count them.
+** each group are kept, so `programs` can count them. Labels are ranked by
+** their text (learnpath_label_ranks) where rows are ordered by name.
 */
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "lp_journey.h"
 
 /* shapeGrow's slow path: *pa holds fewer than nNeed elements of size sz. */
 static int shapeGrowTo(void **pa, uint32_t *pnAlloc, uint64_t nNeed, size_t sz) {
@@ -315,3 +316,57 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     *pKeep = 1;
     return SQLITE_OK;
 }
+
+int learnpath_shape_spec_eq(const lp_shape_spec *a, const lp_shape_spec *b) {
+    return a->hasSince == b->hasSince && (!a->hasSince || a->since == b->since) &&
+           a->hasUntil == b->hasUntil && (!a->hasUntil || a->until == b->until) &&
+           a->hasWithin == b->hasWithin && (!a->hasWithin || a->withinDays == b->withinDays) &&
+           a->ties == b->ties && a->repeats == b->repeats;
+}
+
+/* ---------------------------------------------------- labels in name order */
+
+/* Names to rank: a string table's, or a shaper's labels. */
+typedef struct shape_names {
+    const lp_shaper *pSh;
+    const lp_strtab *pTab;
+} shape_names;
+
+static const char *shapeName(const shape_names *pN, uint32_t i, int *pn) {
+    if (pN->pTab) {
+        *pn = LP_STRLEN(pN->pTab, i);
+        return LP_STR(pN->pTab, i);
+    }
+    uint32_t nProgram = pN->pSh->pData->programs.n;
+    return learnpath_label(pN->pSh, i < nProgram ? i : LP_GROUP_BIT | (i - nProgram), pn);
+}
+
+static int shapeNameCmp(void *pCtx, uint32_t a, uint32_t b) {
+    int na, nb;
+    const char *za = shapeName(pCtx, a, &na), *zb = shapeName(pCtx, b, &nb);
+    return learnpath_bytes_cmp(za, na, zb, nb);
+}
+
+/* See lp_journey.h. */
+int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t n, int isDense,
+                          uint32_t **paRank) {
+    shape_names names = {pSh, pTab};
+    const shape_names *pN = &names;
+    uint32_t *aAt, *aRank;
+    int rc = learnpath_sort_index(n, shapeNameCmp, (void *)pN, &aAt);
+    *paRank = NULL;
+    if (rc) return rc;
+    aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aRank) {
+        sqlite3_free(aAt);
+        return SQLITE_NOMEM;
+    }
+    for (uint32_t i = 0, r = 0; i < n; i++) {
+        if (isDense && i > 0 && shapeNameCmp((void *)pN, aAt[i - 1], aAt[i]) == 0) r--;
+        aRank[aAt[i]] = r++;
+    }
+    sqlite3_free(aAt);
+    *paRank = aRank;
+    return SQLITE_OK;
+}
+

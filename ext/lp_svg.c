@@ -67,7 +67,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "svg.h"
 
 /* ------------------------------------------------------------ constants */
 
@@ -370,7 +370,7 @@ static int svgIntern(lp_strtab *pTab, sqlite3_value *pVal, uint32_t *pi) {
 
 /* ------------------------------------------------------------ the steps */
 
-static void svgSankeyStep(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void learnpath_sankey_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     svg_acc *p = sqlite3_aggregate_context(ctx, (int)sizeof(svg_acc));
     svg_number num;
     uint32_t a, b = LP_NONE, iCell;
@@ -396,7 +396,7 @@ static void svgSankeyStep(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
     if (rc != SQLITE_OK) svgStepError(ctx, p, rc);
 }
 
-static void svgBarStep(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void learnpath_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     svg_acc *p = sqlite3_aggregate_context(ctx, (int)sizeof(svg_acc));
     svg_number num;
     uint32_t a, b = LP_NONE, iCell;
@@ -1104,7 +1104,7 @@ static void svgFinal(sqlite3_context *ctx, const char *zKind,
     svgResult(ctx, pOut, rc);
 }
 
-static void svgSankeyFinal(sqlite3_context *ctx) {
+void learnpath_sankey_final(sqlite3_context *ctx) {
     svgFinal(ctx, "Sankey diagram", snkRender);
 }
 
@@ -1463,21 +1463,7 @@ done:
     return rc;
 }
 
-static void svgBarFinal(sqlite3_context *ctx) {
+void learnpath_bar_final(sqlite3_context *ctx) {
     svgFinal(ctx, "Bar chart", barRender);
 }
 
-/* --------------------------------------------------------- registration */
-
-int learnpath_register_svg(sqlite3 *db) {
-    const int eFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    int rc = SQLITE_OK;
-    for (int nArg = 3; nArg <= 4 && rc == SQLITE_OK; nArg++) {
-        rc = sqlite3_create_function(db, "sankey_svg", nArg, eFlags, 0, 0, svgSankeyStep,
-                                     svgSankeyFinal);
-    }
-    for (int nArg = 3; nArg <= 5 && rc == SQLITE_OK; nArg++) {
-        rc = sqlite3_create_function(db, "bar_svg", nArg, eFlags, 0, 0, svgBarStep, svgBarFinal);
-    }
-    return rc;
-}

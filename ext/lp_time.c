@@ -37,7 +37,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "lp_base.h"
 
 /* Julian day 5373484.5 in ms: the first instant after 9999-12-31. */
 #define TIME_JD_LIMIT 5373484.5

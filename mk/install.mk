@@ -105,7 +105,7 @@ test-install: $(EXT)
 $(EMBED): $(SRCS) $(HDRS) tests/embed/embed.c | deps
 	@mkdir -p build/embed
 	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -DSQLITE_CORE -Iext \
-	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' -DLEARNPATH_VERSION='"$(VERSION)"' \
+	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' \
 	    $(shell pkg-config --cflags sqlite3) -o $@ $(SRCS) tests/embed/embed.c \
 	    $(shell pkg-config --libs sqlite3) -lm
 
@@ -127,7 +127,7 @@ $(CLANG_EXT): $(SRCS) $(HDRS) tests/embed/embed.c
 	@mkdir -p build/clang
 	$(CLANG) $(EXTFLAGS) $(SOFLAGS) -o $@ $(SRCS) -lm
 	$(CLANG) $(CFLAGS) $(WARN) -std=c99 -DSQLITE_CORE -Iext \
-	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' -DLEARNPATH_VERSION='"$(VERSION)"' \
+	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' \
 	    $(shell pkg-config --cflags sqlite3) -o build/clang/embed $(SRCS) tests/embed/embed.c \
 	    $(shell pkg-config --libs sqlite3) -lm
 	$(CLANG) $(EXTFLAGS) -DSQLITE_CORE -include ext/learnpath.h -c ext/learnpath.c \

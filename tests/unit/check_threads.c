@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "lp_read.h"
 #include "lp_test.h"
 
 /* Batch shapes tried: rows per batch and text bytes per batch. */

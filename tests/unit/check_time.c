@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "lp_read.h"
 #include "lp_test.h"
 
 /* Milliseconds of a Julian day that is a multiple of 0.5 (exact). */

@@ -12,7 +12,7 @@
 #include <check.h>
 #include <sqlite3.h>
 
-int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const void *pApi);
+#include "learnpath.h"
 
 /* Open :memory: with learnpath registered; fails the test on error. */
 sqlite3 *lpt_open(void);

@@ -1,8 +1,8 @@
 /*
-** lp_sample.c - sample_enrollments: deterministic demo data.
+** tvf_sample.c - sample_enrollments: deterministic demo data.
 **
-** Provides the eponymous-only table-valued function sample_enrollments,
-** registered by learnpath_register_sample(). It streams rows shaped like an
+** The table-valued function sample_enrollments (on the frame of lp_tvf.c,
+** innocuous: it reads nothing) streams rows shaped like an
 ** eLearning platform's enrollment export, so the other learnpath functions
 ** have something realistic to analyse:
 **
@@ -66,7 +66,7 @@
 */
 #include <string.h>
 
-#include "learnpath_int.h"
+#include "lp_sql.h"
 
 #define SMP_MAX_USERS 10000000
 #define SMP_DEFAULT_SEED 42
@@ -87,14 +87,11 @@ enum {
     SMP_COL_PROGRAM,
     SMP_COL_ENROLLED_AT,
     SMP_COL_USER_TYPE,
-    SMP_COL_ACCOUNT,
-    SMP_COL_USERS,
-    SMP_COL_SEED
+    SMP_COL_ACCOUNT
 };
 
-/* idxNum bits: which arguments xFilter receives (users first, then seed). */
-#define SMP_HAS_USERS 1
-#define SMP_HAS_SEED 2
+/* The arguments (hidden columns): users, then seed. */
+enum { SMP_ARG_USERS, SMP_ARG_SEED };
 
 static const char *const smp_azProgram[SMP_N_PROGRAM] = {
     "Flagship", "Program A", "Program B", "Program C", "Program D", "Program E"
@@ -225,12 +222,6 @@ static void smp_format_time(int iDay, int iSec, char *z) {
 
 /* ------------------------------------------------------------ the vtab */
 
-typedef struct smp_vtab {
-    sqlite3_vtab base;
-    uint32_t aAccountW[SMP_N_ACCOUNT]; /* Zipf-like weight of each rank */
-    uint32_t nAccountW;                /* their sum */
-} smp_vtab;
-
 /* One generated enrollment. */
 typedef struct smp_row {
     int iProgram; /* index in smp_azProgram */
@@ -239,12 +230,13 @@ typedef struct smp_row {
 } smp_row;
 
 typedef struct smp_cursor {
-    sqlite3_vtab_cursor base;
+    lp_tvf_cursor tvf;
+    uint32_t aAccountW[SMP_N_ACCOUNT]; /* Zipf-like weight of each rank */
+    uint32_t nAccountW;                /* their sum */
     sqlite3_int64 nUsers;  /* effective users argument */
     sqlite3_int64 iSeed;   /* effective seed argument */
     uint64_t seedMix;      /* scrambled seed */
     sqlite3_int64 iUser;   /* current user, 1-based; > nUsers at EOF */
-    sqlite3_int64 iRowid;  /* 1-based number of the current row */
     int isStudent;
     int iAccount;          /* account number 1..300, or 0 for none */
     int nRow;              /* rows of the current user */
@@ -252,55 +244,16 @@ typedef struct smp_cursor {
     smp_row aRow[SMP_MAX_ROW];
 } smp_cursor;
 
-static int smpConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                      sqlite3_vtab **ppVtab, char **pzErr) {
-    smp_vtab *pTab;
-    int rc, i;
+/* Weight of account rank r (0-based): 2^28 / (r + 5)^1.5, all in integers. */
+static void smp_weights(smp_cursor *pCur) {
     uint32_t sum = 0;
-    (void)pAux;
-    (void)argc;
-    (void)argv;
-    (void)pzErr;
-    rc = sqlite3_declare_vtab(db,
-        "CREATE TABLE x(user_id INTEGER, program TEXT, enrolled_at TEXT, "
-        "user_type TEXT, account TEXT, users HIDDEN, seed HIDDEN)");
-    if (rc != SQLITE_OK) return rc;
-    pTab = sqlite3_malloc64(sizeof(*pTab));
-    if (!pTab) return SQLITE_NOMEM;
-    memset(pTab, 0, sizeof(*pTab));
-    /* Weight of rank r (0-based): 2^28 / (r + 5)^1.5, all in integers. */
-    for (i = 0; i < SMP_N_ACCOUNT; i++) {
+    for (int i = 0; i < SMP_N_ACCOUNT; i++) {
         uint64_t k = (uint64_t)i + 5;
         uint32_t w = (uint32_t)smp_isqrt((UINT64_C(1) << 56) / (k * k * k));
-        pTab->aAccountW[i] = w;
+        pCur->aAccountW[i] = w;
         sum += w;
     }
-    pTab->nAccountW = sum;
-#ifdef SQLITE_VTAB_INNOCUOUS
-    sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-#endif
-    *ppVtab = &pTab->base;
-    return SQLITE_OK;
-}
-
-static int smpDisconnect(sqlite3_vtab *pVtab) {
-    sqlite3_free(pVtab);
-    return SQLITE_OK;
-}
-
-static int smpOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor) {
-    smp_cursor *pCur;
-    (void)pVtab;
-    pCur = sqlite3_malloc64(sizeof(*pCur));
-    if (!pCur) return SQLITE_NOMEM;
-    memset(pCur, 0, sizeof(*pCur));
-    *ppCursor = &pCur->base;
-    return SQLITE_OK;
-}
-
-static int smpClose(sqlite3_vtab_cursor *cur) {
-    sqlite3_free(cur);
-    return SQLITE_OK;
+    pCur->nAccountW = sum;
 }
 
 /* Days between two consecutive enrollments: mostly short, some months. */
@@ -313,7 +266,7 @@ static int smp_gap_days(uint64_t *pState) {
 }
 
 /* Generate the rows of user pCur->iUser into pCur->aRow. */
-static void smp_generate_user(const smp_vtab *pTab, smp_cursor *pCur) {
+static void smp_generate_user(smp_cursor *pCur) {
     uint64_t s = smp_mix(pCur->seedMix ^ ((uint64_t)pCur->iUser * UINT64_C(0xD1B54A32D192ED03)));
     uint32_t aW[SMP_N_PROGRAM], sum;
     int type, cur, day, k, i, nStep, taken = 0;
@@ -323,7 +276,7 @@ static void smp_generate_user(const smp_vtab *pTab, smp_cursor *pCur) {
     type = pCur->isStudent ? 0 : 1;
     pCur->iAccount = 0;
     if (!pCur->isStudent && smp_below(&s, 1000) >= SMP_NO_ACCOUNT_PERMILLE) {
-        int rank = smp_pick(&s, pTab->aAccountW, SMP_N_ACCOUNT, pTab->nAccountW);
+        int rank = smp_pick(&s, pCur->aAccountW, SMP_N_ACCOUNT, pCur->nAccountW);
         pCur->iAccount = (rank * 137 + 41) % SMP_N_ACCOUNT + 1;
     }
 
@@ -397,27 +350,25 @@ static void smp_generate_user(const smp_vtab *pTab, smp_cursor *pCur) {
     pCur->iRow = 0;
 }
 
-static int smpNext(sqlite3_vtab_cursor *cur) {
-    smp_cursor *pCur = (smp_cursor *)cur;
-    pCur->iRowid++;
+static int smpNext(lp_tvf_cursor *pBase, char **pzErr) {
+    smp_cursor *pCur = (smp_cursor *)pBase;
+    (void)pzErr;
     if (++pCur->iRow >= pCur->nRow) {
         pCur->iUser++;
         pCur->iRow = 0;
         pCur->nRow = 0;
-        if (pCur->iUser <= pCur->nUsers) {
-            smp_generate_user((const smp_vtab *)cur->pVtab, pCur);
-        }
+        if (pCur->iUser <= pCur->nUsers) smp_generate_user(pCur);
     }
     return SQLITE_OK;
 }
 
-static int smpEof(sqlite3_vtab_cursor *cur) {
-    smp_cursor *pCur = (smp_cursor *)cur;
+static int smpEof(lp_tvf_cursor *pBase) {
+    smp_cursor *pCur = (smp_cursor *)pBase;
     return pCur->iUser > pCur->nUsers;
 }
 
-static int smpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int iCol) {
-    smp_cursor *pCur = (smp_cursor *)cur;
+static int smpColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int iCol) {
+    smp_cursor *pCur = (smp_cursor *)pBase;
     const smp_row *pRow = &pCur->aRow[pCur->iRow];
     char zBuf[24];
     switch (iCol) {
@@ -435,141 +386,48 @@ static int smpColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int iCol) {
             sqlite3_result_text(ctx, pCur->isStudent ? "student" : "professional", -1,
                                 SQLITE_STATIC);
             break;
-        case SMP_COL_ACCOUNT:
-            if (pCur->iAccount == 0) {
-                sqlite3_result_null(ctx);
-            } else {
+        default: /* SMP_COL_ACCOUNT */
+            if (pCur->iAccount != 0) {
                 memcpy(zBuf, "Corp ", 5);
                 zBuf[5] = (char)('0' + pCur->iAccount / 100);
                 smp_put2(zBuf + 6, pCur->iAccount % 100);
                 sqlite3_result_text(ctx, zBuf, 8, SQLITE_TRANSIENT);
             }
             break;
-        case SMP_COL_USERS:
-            sqlite3_result_int64(ctx, pCur->nUsers);
-            break;
-        default:
-            sqlite3_result_int64(ctx, pCur->iSeed);
-            break;
     }
     return SQLITE_OK;
 }
 
-static int smpRowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid) {
-    *pRowid = ((smp_cursor *)cur)->iRowid;
-    return SQLITE_OK;
-}
-
-/* Describe a bad argument value for an error message (sqlite3_mprintf). */
-static char *smp_describe(sqlite3_value *pVal) {
-    switch (sqlite3_value_type(pVal)) {
-        case SQLITE_NULL:
-            return sqlite3_mprintf("NULL");
-        case SQLITE_INTEGER:
-            return sqlite3_mprintf("%lld", sqlite3_value_int64(pVal));
-        case SQLITE_FLOAT:
-            return sqlite3_mprintf("%!.15g", sqlite3_value_double(pVal));
-        case SQLITE_TEXT: {
-            const unsigned char *z = sqlite3_value_text(pVal);
-            if (!z) return NULL;
-            if (sqlite3_value_bytes(pVal) > 40) return sqlite3_mprintf("a long text");
-            return sqlite3_mprintf("'%q'", (const char *)z);
-        }
-        default:
-            return sqlite3_mprintf("a blob");
-    }
-}
-
-/* Set the error for a bad argument; returns SQLITE_ERROR or SQLITE_NOMEM. */
-static int smp_bad_arg(sqlite3_vtab *pVtab, const char *zName, const char *zRange,
-                       sqlite3_value *pVal) {
-    char *zGot = smp_describe(pVal);
-    int rc;
-    if (!zGot) return SQLITE_NOMEM;
-    rc = learnpath_vtab_error(pVtab, "sample_enrollments(): argument '%s' must be %s (got %s)",
-                              zName, zRange, zGot);
-    sqlite3_free(zGot);
-    return rc;
-}
-
-static int smpFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
-                     int argc, sqlite3_value **argv) {
-    smp_cursor *pCur = (smp_cursor *)cur;
-    sqlite3_int64 nUsers, iSeed = SMP_DEFAULT_SEED;
-    (void)idxStr;
-
-    /* Reset: xFilter may run more than once on one cursor. */
-    pCur->nUsers = 0;
+/* The arguments are checked by the frame (rule 3); start at user 1. */
+static int smpFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
+    smp_cursor *pCur = (smp_cursor *)pBase;
+    (void)idxNum;
+    (void)pzErr;
+    smp_weights(pCur);
+    pCur->nUsers = pBase->aVal[SMP_ARG_USERS].i;
+    pCur->iSeed = pBase->aVal[SMP_ARG_SEED].i;
     pCur->iUser = 1;
-    pCur->iRowid = 1;
     pCur->nRow = 0;
     pCur->iRow = 0;
-
-    if (!(idxNum & SMP_HAS_USERS) || argc < 1) {
-        return learnpath_vtab_error(cur->pVtab,
-                                    "sample_enrollments(): missing required argument 'users'");
-    }
-    if (sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER ||
-        (nUsers = sqlite3_value_int64(argv[0])) < 0 || nUsers > SMP_MAX_USERS) {
-        return smp_bad_arg(cur->pVtab, "users", "an integer from 0 to 10000000", argv[0]);
-    }
-    if ((idxNum & SMP_HAS_SEED) && argc >= 2) {
-        if (sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER) {
-            return smp_bad_arg(cur->pVtab, "seed",
-                               "an integer from -9223372036854775808 to 9223372036854775807",
-                               argv[1]);
-        }
-        iSeed = sqlite3_value_int64(argv[1]);
-    }
-
-    pCur->nUsers = nUsers;
-    pCur->iSeed = iSeed;
-    pCur->seedMix = smp_mix((uint64_t)iSeed + SMP_GOLDEN);
-    if (nUsers > 0) smp_generate_user((const smp_vtab *)cur->pVtab, pCur);
+    pCur->seedMix = smp_mix((uint64_t)pCur->iSeed + SMP_GOLDEN);
+    if (pCur->nUsers > 0) smp_generate_user(pCur);
     return SQLITE_OK;
 }
 
-/*
-** Arguments are equality constraints on the hidden columns. users must have
-** one (an error if there is none at all, SQLITE_CONSTRAINT if none is usable
-** in this plan); seed is optional, but an unusable one rejects the plan too.
-** Output is in user_id, enrolled_at order, so such an ORDER BY is consumed.
-*/
-static int smpBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
-    int i, iUsers = -1, iSeed = -1, seenUsers = 0, seenSeed = 0, n;
-    for (i = 0; i < pInfo->nConstraint; i++) {
-        const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
-        if (pC->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
-        if (pC->iColumn == SMP_COL_USERS) {
-            seenUsers = 1;
-            if (pC->usable && iUsers < 0) iUsers = i;
-        } else if (pC->iColumn == SMP_COL_SEED) {
-            seenSeed = 1;
-            if (pC->usable && iSeed < 0) iSeed = i;
-        }
-    }
-    if (!seenUsers) {
-        return learnpath_vtab_error(pVtab,
-                                    "sample_enrollments(): missing required argument 'users'");
-    }
-    if (iUsers < 0 || (seenSeed && iSeed < 0)) return SQLITE_CONSTRAINT;
+static void smpReset(lp_tvf_cursor *pBase) {
+    smp_cursor *pCur = (smp_cursor *)pBase;
+    pCur->nUsers = 0;
+    pCur->iUser = 1;
+    pCur->nRow = pCur->iRow = 0;
+}
 
-    pInfo->idxNum = SMP_HAS_USERS;
-    pInfo->aConstraintUsage[iUsers].argvIndex = 1;
-    pInfo->aConstraintUsage[iUsers].omit = 1;
-    if (iSeed >= 0) {
-        pInfo->idxNum |= SMP_HAS_SEED;
-        pInfo->aConstraintUsage[iSeed].argvIndex = 2;
-        pInfo->aConstraintUsage[iSeed].omit = 1;
-    }
-    pInfo->estimatedCost = 100000.0;
-    pInfo->estimatedRows = 100000;
-
-    /* ORDER BY user_id [, enrolled_at] ascending is already satisfied. */
-    n = pInfo->nOrderBy;
+/* Output is in user_id, enrolled_at order, so such an ORDER BY is consumed. */
+static int smpOrderBy(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo) {
+    int n = pInfo->nOrderBy;
+    (void)pTab;
     if (n >= 1 && n <= 2) {
         int ok = 1;
-        for (i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             const struct sqlite3_index_orderby *pO = &pInfo->aOrderBy[i];
             if (pO->desc || pO->iColumn != (i == 0 ? SMP_COL_USER_ID : SMP_COL_ENROLLED_AT)) {
                 ok = 0;
@@ -577,25 +435,17 @@ static int smpBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         }
         pInfo->orderByConsumed = ok;
     }
-    return SQLITE_OK;
+    return 0;
 }
 
-static sqlite3_module smp_module = {
-    .iVersion = 0,
-    .xCreate = NULL, /* eponymous-only */
-    .xConnect = smpConnect,
-    .xBestIndex = smpBestIndex,
-    .xDisconnect = smpDisconnect,
-    .xDestroy = NULL,
-    .xOpen = smpOpen,
-    .xClose = smpClose,
-    .xFilter = smpFilter,
-    .xNext = smpNext,
-    .xEof = smpEof,
-    .xColumn = smpColumn,
-    .xRowid = smpRowid
+static const lp_arg smp_aArg[] = {
+    {"users", LP_ARG_INT, 1, NULL, NULL, 0, SMP_MAX_USERS, 0},
+    {"seed", LP_ARG_INT, 0, NULL, NULL, INT64_MIN, INT64_MAX, SMP_DEFAULT_SEED},
 };
 
-int learnpath_register_sample(sqlite3 *db) {
-    return sqlite3_create_module(db, "sample_enrollments", &smp_module, NULL);
-}
+const lp_tvf learnpath_tvf_sample_enrollments = {
+    "sample_enrollments",
+    "user_id INTEGER, program TEXT, enrolled_at TEXT, user_type TEXT, account TEXT",
+    5, smp_aArg, 2, LP_TVF_INNOCUOUS, 100000.0, 100000, sizeof(smp_cursor), smpOrderBy,
+    smpFilter, smpNext, smpEof, smpColumn, smpReset,
+};

@@ -1,0 +1,457 @@
+/*
+** lp_agg.c - the aggregates over journeys (rule 9): program_transitions'
+** rows (segment, step, from, to) and first_program_stats' rows (segment,
+** first program, and each segment's total), with users, shares, and the
+** exact mean and median days to the next step.
+**
+** One pass over the users feeds one aggregate; the others are derived from
+** its rows (trnAccDerive), and all of them are kept with the cached data
+** (lp_agg_memo), so a report's other queries on the same source find
+** theirs ready.
+**
+** RULE 9. Step k's transition goes from step k to step k+1, or to NULL when
+**   there is none. share = users of the row / users at step k with that
+**   from_program in that segment, so each group's shares sum to 1. Days are
+**   measured between step starts; the median of an even count is the mean
+**   of the two middle values. avg_days and median_days are NULL on rows
+**   whose to_program is NULL. Rows are ordered by segment, step, users
+**   descending, from_program, to_program (NULLs first).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_journey.h"
+
+/* See lp_journey.h. */
+void learnpath_agg_memo_unref(lp_agg_memo *p) {
+    if (--p->nRef > 0) return;
+    learnpath_shaper_free(&p->sh);
+    for (int i = 0; i < LP_AGG_N; i++) sqlite3_free(p->aaRow[i]);
+    sqlite3_free(p);
+}
+
+/* lp_data.xMemoFree: drop the data's reference to each of its memos. */
+static void aggMemoListFree(void *pList) {
+    lp_agg_memo *p = pList;
+    while (p) {
+        lp_agg_memo *pNext = p->pNext;
+        learnpath_agg_memo_unref(p);
+        p = pNext;
+    }
+}
+
+/* Group order: segment, step, from (NULL segments first). */
+static int trnGroupCmp(const void *pa, const void *pb) {
+    const lp_agg_row *a = pa, *b = pb;
+    if (a->segRank != b->segRank) return a->segRank < b->segRank ? -1 : 1;
+    if (a->step != b->step) return a->step < b->step ? -1 : 1;
+    if (a->fromRank != b->fromRank) return a->fromRank < b->fromRank ? -1 : 1;
+    return (a->toRank > b->toRank) - (a->toRank < b->toRank);
+}
+
+/* Output order (rule 9): segment, step, users desc, from, to. */
+static int trnRowCmp(const void *pa, const void *pb) {
+    const lp_agg_row *a = pa, *b = pb;
+    if (a->segRank != b->segRank) return a->segRank < b->segRank ? -1 : 1;
+    if (a->step != b->step) return a->step < b->step ? -1 : 1;
+    if (a->users != b->users) return a->users > b->users ? -1 : 1;
+    if (a->fromRank != b->fromRank) return a->fromRank < b->fromRank ? -1 : 1;
+    return (a->toRank > b->toRank) - (a->toRank < b->toRank);
+}
+
+/* first_program_stats order: segment, total row last, users desc, program. */
+static int trnStatsCmp(const void *pa, const void *pb) {
+    const lp_agg_row *a = pa, *b = pb;
+    if (a->segRank != b->segRank) return a->segRank < b->segRank ? -1 : 1;
+    if (a->toRank != b->toRank) return a->toRank < b->toRank ? -1 : 1;
+    if (a->users != b->users) return a->users > b->users ? -1 : 1;
+    return (a->fromRank > b->fromRank) - (a->fromRank < b->fromRank);
+}
+
+static uint32_t trnHash(uint32_t seg, int64_t step, uint32_t from, uint32_t to) {
+    uint64_t x = ((uint64_t)seg * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)step * 0xc2b2ae3d27d4eb4fULL) ^
+                 ((uint64_t)from * 0x165667b19e3779f9ULL) ^ ((uint64_t)to * 0x27d4eb2f165667c5ULL);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 32;
+    return (uint32_t)x;
+}
+
+
+/* Growable table of transition rows with a hash index. */
+typedef struct trn_table {
+    lp_agg_row *aRow;
+    int64_t nRow, nRowAlloc;
+    uint32_t *aSlot; /* row + 1, 0 = empty */
+    uint64_t nSlot;
+} trn_table;
+
+static int trnRehash(trn_table *pT, uint64_t nSlot) {
+    if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
+    uint32_t *aSlot = sqlite3_malloc64(nSlot * sizeof(uint32_t));
+    if (!aSlot) return SQLITE_NOMEM;
+    memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+    for (int64_t r = 0; r < pT->nRow; r++) {
+        const lp_agg_row *pR = &pT->aRow[r];
+        uint64_t j = trnHash(pR->segment, pR->step, pR->from, pR->to) & (nSlot - 1);
+        while (aSlot[j]) j = (j + 1) & (nSlot - 1);
+        aSlot[j] = (uint32_t)r + 1;
+    }
+    sqlite3_free(pT->aSlot);
+    pT->aSlot = aSlot;
+    pT->nSlot = nSlot;
+    return SQLITE_OK;
+}
+
+/* The row for (segment, step, from, to), created if new. */
+static int trnRowFor(trn_table *pT, uint32_t seg, int64_t step, uint32_t from, uint32_t to,
+                     int64_t *piRow) {
+    int rc;
+    if (2 * (uint64_t)(pT->nRow + 1) > pT->nSlot) {
+        rc = trnRehash(pT, pT->nSlot ? pT->nSlot * 2 : 256);
+        if (rc) return rc;
+    }
+    uint64_t j = trnHash(seg, step, from, to) & (pT->nSlot - 1);
+    for (; pT->aSlot[j]; j = (j + 1) & (pT->nSlot - 1)) {
+        const lp_agg_row *pR = &pT->aRow[pT->aSlot[j] - 1];
+        if (pR->segment == seg && pR->step == step && pR->from == from && pR->to == to) {
+            *piRow = pT->aSlot[j] - 1;
+            return SQLITE_OK;
+        }
+    }
+    if (pT->nRow >= pT->nRowAlloc) {
+        int64_t nNew = pT->nRowAlloc ? pT->nRowAlloc * 2 : 64;
+        lp_agg_row *aNew = sqlite3_realloc64(pT->aRow, (sqlite3_uint64)nNew * sizeof(lp_agg_row));
+        if (!aNew) return SQLITE_NOMEM;
+        pT->aRow = aNew;
+        pT->nRowAlloc = nNew;
+    }
+    lp_agg_row *pR = &pT->aRow[pT->nRow];
+    memset(pR, 0, sizeof(*pR));
+    pR->segment = seg;
+    pR->step = step;
+    pR->from = from;
+    pR->to = to;
+    pT->aSlot[j] = (uint32_t)pT->nRow + 1;
+    *piRow = pT->nRow++;
+    return SQLITE_OK;
+}
+
+/* Add hi * 2^64 + lo to a row's sum of gaps. */
+static void trnAddSum(lp_agg_row *pR, uint64_t hi, uint64_t lo) {
+    pR->sumMsLo += lo;
+    pR->sumMsHi += hi + (pR->sumMsLo < lo);
+}
+
+/* A row's mean gap in days. */
+double learnpath_agg_mean_days(const lp_agg_row *pR) {
+    double sum = (double)pR->sumMsHi * 18446744073709551616.0 + (double)pR->sumMsLo;
+    return sum / (double)pR->nDays / LP_MS_PER_DAY;
+}
+
+/* One aggregate being computed: its rows, each with its gaps. */
+typedef struct trn_acc {
+    trn_table T;
+    int hasMedians;     /* derived: the rows' medians are set already */
+} trn_acc;
+
+/* Free the rows' gaps (once their medians are set, or on error). */
+static void trnAccFreeGaps(trn_acc *pA) {
+    for (int64_t r = 0; r < pA->T.nRow; r++) {
+        sqlite3_free(pA->T.aRow[r].aGap);
+        pA->T.aRow[r].aGap = NULL;
+        pA->T.aRow[r].nGapAlloc = 0;
+    }
+}
+
+static void trnAccFree(trn_acc *pA) {
+    trnAccFreeGaps(pA);
+    sqlite3_free(pA->T.aRow);
+    sqlite3_free(pA->T.aSlot);
+    memset(pA, 0, sizeof(*pA));
+}
+
+/*
+** Add one shaped user, in segment seg, to an aggregate. Transitions: a row
+** per (segment, step, from, to); stats: a row per (segment, first program)
+** and one per segment (from = LP_NONE), counting step 1's transition to
+** anything (to = LP_NONE). A transition that has a next step appends its
+** gap to its row's own array, so a row's gaps lie together in the order of
+** the users, ready for the median, with no pass to group them.
+*/
+static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStats) {
+    uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
+    for (uint32_t k = 0; k < nRowKeys; k++) {
+        const lp_step *pS = &pSh->aStep[isStats ? 0 : k];
+        uint32_t kStep = isStats ? 0 : k;
+        uint32_t to = kStep + 1 < pSh->nStep ? pS[1].label : LP_NONE;
+        uint32_t from = isStats && k == 1 ? LP_NONE : pS->label;
+        int64_t iRow;
+        int rc = trnRowFor(&pA->T, seg, (int64_t)kStep + 1, from, isStats ? LP_NONE : to, &iRow);
+        if (rc) return rc;
+        lp_agg_row *pR = &pA->T.aRow[iRow];
+        pR->users++;
+        if (to == LP_NONE) continue;
+        if (pR->nDays >= pR->nGapAlloc) {
+            int64_t nNew = pR->nGapAlloc ? pR->nGapAlloc * 2 : 8;
+            int64_t *aGap = sqlite3_realloc64(pR->aGap, (sqlite3_uint64)nNew * sizeof(int64_t));
+            if (!aGap) return SQLITE_NOMEM;
+            pR->aGap = aGap;
+            pR->nGapAlloc = nNew;
+        }
+        pR->aGap[pR->nDays++] = pS[1].t - pS->t;
+        trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
+    }
+    return SQLITE_OK;
+}
+
+/*
+** Derive an aggregate from the transitions pSrc (whose rows hold their
+** gaps) instead of shaping every user again: transitions over
+** all users sum the per-segment rows; first_program_stats are the rows of
+** step 1, summed by first program and in all. A derived row's gaps are the
+** union of its source rows' gaps, so its median is exact; it is selected
+** over the source rows' runs of gaps where they lie (source rows bucketed
+** by derived row, linear), so deriving copies no gaps.
+*/
+static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noSeg) {
+    int nMap = isStats ? 2 : 1; /* stats: a program's row and the segment's total row */
+    int64_t nSrc = pSrc->T.nRow, r;
+    int64_t *aDst = NULL, *aStart = NULL, *aNext = NULL;
+    lp_run *aRun = NULL;
+    lp_median_scratch *pX = NULL;
+    int rc = SQLITE_OK;
+
+    /* each source row's derived rows (-1: none), with their counts */
+    aDst = sqlite3_malloc64((sqlite3_uint64)(nSrc * nMap + 1) * sizeof(int64_t));
+    if (!aDst) return SQLITE_NOMEM;
+    for (r = 0; r < nSrc && rc == SQLITE_OK; r++) {
+        const lp_agg_row *pS = &pSrc->T.aRow[r];
+        for (int k = 0; k < nMap; k++) {
+            int64_t iRow = -1;
+            if (!isStats || pS->step == 1) {
+                uint32_t from = k == 1 ? LP_NONE : pS->from;
+                rc = trnRowFor(&pDst->T, noSeg ? LP_NONE : pS->segment, pS->step, from,
+                               isStats ? LP_NONE : pS->to, &iRow);
+                if (rc) break;
+                lp_agg_row *pR = &pDst->T.aRow[iRow];
+                pR->users += pS->users;
+                pR->nDays += pS->nDays;
+                trnAddSum(pR, pS->sumMsHi, pS->sumMsLo);
+            }
+            aDst[r * nMap + k] = iRow;
+        }
+    }
+    if (rc) goto done;
+
+    /* bucket the (source row, k) entries by derived row */
+    int64_t nDst = pDst->T.nRow, nEntry = nSrc * nMap;
+    aStart = sqlite3_malloc64((sqlite3_uint64)(nDst + 1) * sizeof(int64_t));
+    aNext = sqlite3_malloc64((sqlite3_uint64)(nEntry + 1) * sizeof(int64_t));
+    if (!aStart || !aNext) {
+        rc = SQLITE_NOMEM;
+        goto done;
+    }
+    for (r = 0; r < nDst; r++) aStart[r] = -1;
+    for (r = nEntry - 1; r >= 0; r--) {
+        if (aDst[r] < 0) continue;
+        aNext[r] = aStart[aDst[r]];
+        aStart[aDst[r]] = r;
+    }
+
+    /* each derived row's median, over its source rows' runs of gaps */
+    aRun = sqlite3_malloc64((sqlite3_uint64)(nEntry + 1) * sizeof(lp_run));
+    pX = learnpath_median_scratch_new();
+    if (!aRun || !pX) {
+        rc = SQLITE_NOMEM;
+        goto done;
+    }
+    for (r = 0; r < nDst; r++) {
+        lp_agg_row *pR = &pDst->T.aRow[r];
+        int64_t nRun = 0;
+        if (pR->nDays == 0) continue;
+        for (int64_t e = aStart[r]; e >= 0; e = aNext[e]) {
+            const lp_agg_row *pS = &pSrc->T.aRow[e / nMap];
+            if (pS->nDays == 0) continue;
+            aRun[nRun].a = pS->aGap;
+            aRun[nRun++].n = pS->nDays;
+        }
+        rc = learnpath_median(aRun, nRun, pR->nDays, pX, &pR->medianDays);
+        if (rc) goto done;
+        pR->medianDays /= LP_MS_PER_DAY;
+    }
+    pDst->hasMedians = 1;
+
+done:
+    sqlite3_free(aDst);
+    sqlite3_free(aStart);
+    sqlite3_free(aNext);
+    sqlite3_free(aRun);
+    learnpath_median_scratch_free(pX);
+    return rc;
+}
+
+/*
+** Finish an aggregate: medians (the rows' gaps are freed then), shares and
+** the order of the rows, which go to *paRow (the caller frees them).
+*/
+static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, int isStats,
+                        lp_agg_row **paRow, int64_t *pnRow) {
+    trn_table *pT = &pA->T;
+    uint32_t *aLabelRank = NULL, *aSegRank = NULL;
+    int rc = SQLITE_OK;
+
+    /* medians: select within each row's run of gaps */
+    if (!pA->hasMedians) {
+        lp_median_scratch *pX = learnpath_median_scratch_new();
+        if (!pX) return SQLITE_NOMEM;
+        for (int64_t r = 0; r < pT->nRow && rc == SQLITE_OK; r++) {
+            lp_agg_row *pR = &pT->aRow[r];
+            lp_run run = {pR->aGap, pR->nDays};
+            if (pR->nDays == 0) continue;
+            rc = learnpath_median(&run, 1, pR->nDays, pX, &pR->medianDays);
+            pR->medianDays /= LP_MS_PER_DAY;
+        }
+        learnpath_median_scratch_free(pX);
+        if (rc) return rc;
+    }
+    trnAccFreeGaps(pA);
+    for (int64_t r = 0; r < pT->nRow; r++) pT->aRow[r].groupUsers = 0;
+
+    /* names in order, for sorting (labels numbered programs first, then groups) */
+    rc = learnpath_label_ranks(pSh, NULL, pD->programs.n + pSh->groups.n, 0, &aLabelRank);
+    if (rc == SQLITE_OK) rc = learnpath_label_ranks(NULL, &pD->segments, pD->segments.n, 0, &aSegRank);
+    if (rc) goto done;
+    for (int64_t r = 0; r < pT->nRow; r++) {
+        lp_agg_row *pR = &pT->aRow[r];
+        pR->segRank = pR->segment == LP_NONE ? 0 : aSegRank[pR->segment] + 1;
+        /* stats: the segment's total row (from = LP_NONE) comes last */
+        pR->fromRank = pR->from == LP_NONE ? 0xffffffffu : aLabelRank[learnpath_label_index(pD, pR->from)];
+        pR->toRank = pR->to == LP_NONE ? 0 : aLabelRank[learnpath_label_index(pD, pR->to)] + 1;
+    }
+
+    if (isStats) {
+        /* share: users of the row / users of its segment; the order:
+        ** segment, the total row last, users descending, program */
+        for (int64_t r = 0; r < pT->nRow; r++) {
+            lp_agg_row *pR = &pT->aRow[r];
+            pR->toRank = pR->from == LP_NONE ? 1 : 0;
+        }
+        if (pT->nRow > 1) qsort(pT->aRow, (size_t)pT->nRow, sizeof(lp_agg_row), trnStatsCmp); /* no NULL to qsort */
+        for (int64_t r = 0; r < pT->nRow;) {
+            int64_t e = r;
+            while (e < pT->nRow && pT->aRow[e].segRank == pT->aRow[r].segRank) e++;
+            for (int64_t i = r; i < e; i++) pT->aRow[i].groupUsers = pT->aRow[e - 1].users;
+            r = e;
+        }
+    } else {
+        /* share: users of the row / users at (segment, step, from) */
+        if (pT->nRow > 1) qsort(pT->aRow, (size_t)pT->nRow, sizeof(lp_agg_row), trnGroupCmp); /* no NULL to qsort */
+        for (int64_t r = 0; r < pT->nRow;) {
+            int64_t e = r, total = 0;
+            while (e < pT->nRow && pT->aRow[e].segRank == pT->aRow[r].segRank &&
+                   pT->aRow[e].step == pT->aRow[r].step && pT->aRow[e].fromRank == pT->aRow[r].fromRank) {
+                total += pT->aRow[e].users;
+                e++;
+            }
+            for (int64_t i = r; i < e; i++) pT->aRow[i].groupUsers = total;
+            r = e;
+        }
+        if (pT->nRow > 1) qsort(pT->aRow, (size_t)pT->nRow, sizeof(lp_agg_row), trnRowCmp); /* no NULL to qsort */
+    }
+    *paRow = pT->aRow;
+    *pnRow = pT->nRow;
+    pT->aRow = NULL;
+    pT->nRow = pT->nRowAlloc = 0;
+
+done:
+    sqlite3_free(aLabelRank);
+    sqlite3_free(aSegRank);
+    return rc;
+}
+
+/*
+** Aggregate every user's journey (rule 9) in one pass over the users, into
+** each aggregate whose bit LP_AGG(...) is set in mask; its rows go to
+** aaRow[] and anRow[] (the caller frees them). Only the first aggregate of
+** the mask is fed user by user; when there are more, it is a transitions
+** one and the others are derived from it (trnAccDerive), so computing them
+** all costs little more than one. Each row keeps the gaps of its
+** transitions that have a next step, for the medians, until they are set.
+*/
+static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **aaRow,
+                    int64_t *anRow, char **pzErr) {
+    trn_acc aAcc[LP_AGG_N];
+    int rc = SQLITE_OK, i, iBase = 0;
+
+    memset(aAcc, 0, sizeof(aAcc));
+    while (!(mask & (1u << iBase))) iBase++;
+    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
+        int keep;
+        rc = learnpath_shape_user(pSh, pIt->u, &keep);
+        if (rc || !keep) continue;
+        rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
+    }
+    for (i = iBase + 1; i < LP_AGG_N && rc == SQLITE_OK; i++) {
+        if (mask & (1u << i)) rc = trnAccDerive(&aAcc[i], &aAcc[iBase], i >= 2, i & 1);
+    }
+    for (i = iBase; i < LP_AGG_N && rc == SQLITE_OK; i++) {
+        if (!(mask & (1u << i))) continue;
+        rc = trnAccFinish(&aAcc[i], pIt->pData, pSh, i >= 2, &aaRow[i], &anRow[i]);
+    }
+    for (i = 0; i < LP_AGG_N; i++) trnAccFree(&aAcc[i]);
+    return rc;
+}
+
+
+/*
+** program_transitions and first_program_stats: the memo of the same shaping
+** on the same data if there is one, else compute the rows and keep them as
+** a memo with the data (not when streaming: that data is one user's). One
+** pass computes both functions, per segment and over all users, so the
+** other queries of a report on the same source find theirs ready.
+*/
+int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
+                      lp_agg_memo **ppMemo, char **pzErr) {
+    lp_data *pD = pIt->pData;
+    int isStream = pIt->pStream != NULL;
+    lp_agg_memo *pMemo;
+    int rc;
+    for (pMemo = isStream ? NULL : pD->pMemo; pMemo; pMemo = pMemo->pNext) {
+        if (learnpath_shape_spec_eq(&pMemo->shape, pShape)) break;
+    }
+    if (pMemo == NULL) {
+        pMemo = sqlite3_malloc64(sizeof(*pMemo));
+        if (!pMemo) return SQLITE_NOMEM;
+        memset(pMemo, 0, sizeof(*pMemo));
+        /* the aggregates to compute: the one asked for, or (kept with the
+        ** data) every one this data has */
+        unsigned mask = isStream ? 1u << iAgg
+                        : pD->aSeg ? 0xfu
+                                   : (1u << LP_AGG(0, 1)) | (1u << LP_AGG(1, 1));
+        pSh->ignoreSegments = 0; /* the aggregates over all users ignore them */
+        rc = trnBuild(pIt, pSh, mask, pMemo->aaRow, pMemo->anRow, pzErr);
+        if (rc) {
+            pMemo->nRef = 1;
+            learnpath_agg_memo_unref(pMemo); /* the shaper stays with the caller */
+            return rc;
+        }
+        pMemo->shape = *pShape;
+        pMemo->sh = *pSh; /* the memo takes the shaper and the rows */
+        pMemo->sh.pSpec = &pMemo->shape;
+        memset(pSh, 0, sizeof(*pSh));
+        pMemo->nRef = 1;
+        if (!isStream) {
+            /* the data keeps a reference too */
+            pMemo->nRef++;
+            pMemo->pNext = pD->pMemo;
+            pD->pMemo = pMemo;
+            pD->xMemoFree = aggMemoListFree;
+        }
+    } else {
+        pMemo->nRef++;
+    }
+    *ppMemo = pMemo;
+    return SQLITE_OK;
+}
+

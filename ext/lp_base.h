@@ -1,0 +1,191 @@
+/*
+** lp_base.h - the base layer of learnpath: what every other layer may use
+** and that knows neither user tables nor journeys.
+**
+**   lp_util.c    error messages and quoting, growable arrays, the index
+**                sort, byte comparison
+**   lp_strtab.c  interned strings (programs, segments, chart labels)
+**   lp_time.c    reading and formatting time values (rules 2 and 10)
+**
+** Layers, lowest first: base (this header) <- read (lp_read.h) <- journey
+** (lp_journey.h) <- sql (lp_sql.h); the charts (svg.h) use base only. A
+** header includes only the header of the layer below it (make check-layers).
+**
+** Every .c file of the extension includes one of these headers, which pull
+** in sqlite3ext.h with SQLITE_EXTENSION_INIT3, so the same sources build
+** both as a loadable extension (the API is reached through the table the
+** host passes to sqlite3_learnpath_init) and, with -DSQLITE_CORE, as code
+** linked into a host program (the unit tests do that).
+**
+** Naming: non-static symbols start with learnpath_ (they live in one shared
+** object and must not clash with a host's); statics carry the prefix of
+** their file. Memory: only sqlite3_malloc64/sqlite3_realloc64/sqlite3_free/
+** sqlite3_mprintf; every allocation is checked.
+*/
+#ifndef LP_BASE_H
+#define LP_BASE_H
+
+#include <sqlite3ext.h>
+#ifndef SQLITE_CORE
+SQLITE_EXTENSION_INIT3
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "learnpath.h" /* LEARNPATH_VERSION */
+
+/* Lowest SQLite accepted at run time (3.31: trusted_schema, vtab_config). */
+#define LEARNPATH_MIN_SQLITE 3031000
+
+/*
+** learnpath's own return codes. They lie outside SQLite's code space (all
+** SQLite codes, extended ones included, are >= 0), never reach SQLite, and
+** are turned into SQLITE_ERROR (with a message) by whoever answers SQLite.
+*/
+#define LP_RC_OVER_BUDGET (-101) /* the source needs more than the memory budget */
+#define LP_RC_NEED_MAIN (-102)   /* a row the helper thread leaves to the reader */
+#define LP_RC_NESTED (-103)      /* the message is a nested learnpath function's, whole */
+
+/* Is rc one of learnpath's own codes? */
+#define LP_RC_IS_OWN(rc) ((rc) < 0)
+
+#define LP_NONE 0xffffffffu /* "no label": no segment, no next program */
+
+/* ---------------------------------------------------------- lp_util.c */
+
+/*
+** A value as error messages show it: in single quotes (quotes inside
+** doubled), cut after LP_QUOTE_MAX bytes at a character boundary and
+** marked '...'; NULL shows as NULL. From sqlite3_mprintf (caller frees);
+** NULL when out of memory.
+*/
+#define LP_QUOTE_MAX 80
+char *learnpath_quote(const char *z);
+
+/*
+** Replace *pzErr (freeing the old one) with a printf-style message and
+** return rc, or SQLITE_NOMEM if the message could not be made.
+*/
+int learnpath_errorf(char **pzErr, int rc, const char *zFmt, ...);
+
+/*
+** Grow an array of elements of size sz so that it holds at least nNeed:
+** capacities double from nMin. SQLITE_NOMEM leaves it as it was.
+*/
+int learnpath_grow(void **pa, int64_t *pnAlloc, int64_t nNeed, size_t sz, int64_t nMin);
+
+/*
+** Sort the numbers 0..n-1 by xCmp(pCtx, a, b) (stable bottom-up merge sort,
+** n log n) into *paOut (caller frees with sqlite3_free).
+*/
+int learnpath_sort_index(uint32_t n, int (*xCmp)(void *, uint32_t, uint32_t), void *pCtx,
+                         uint32_t **paOut);
+
+/* Compare two byte strings as memcmp, the shorter first on a tie. */
+int learnpath_bytes_cmp(const char *a, int na, const char *b, int nb);
+
+/*
+** Hash n bytes, eight at a time (names are hashed once per row read, so a
+** byte-at-a-time hash would cost as much as the rest of the row). Inline:
+** it runs on every row.
+*/
+static inline uint32_t learnpath_hash_bytes(const void *pData, int n, uint32_t seed) {
+    const unsigned char *p = pData;
+    uint64_t h = seed ^ ((uint64_t)(uint32_t)n * 0x9e3779b97f4a7c15ULL);
+    uint64_t w;
+    while (n >= 8) {
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        w = 0;
+        memcpy(&w, p, (size_t)n);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+    }
+    h ^= h >> 32;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
+/* Mix the bits of a 64-bit value into a 32-bit hash. */
+static inline uint32_t learnpath_hash_int(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+/* -------------------------------------------------------- lp_strtab.c */
+
+/* Interned byte strings: programs, tie-group labels, segments, chart labels. */
+typedef struct lp_strtab {
+    char *aByte;       /* all strings, each followed by a NUL */
+    int64_t nByte, nByteAlloc;
+    int64_t *aOff;     /* aOff[i] = start of string i in aByte */
+    int *aLen;         /* aLen[i] = its length in bytes */
+    uint32_t n, nAlloc;
+    uint32_t *aSlot;   /* open-addressing table of index+1, 0 = empty */
+    uint32_t nSlot;    /* a power of two, at least 2*n */
+} lp_strtab;
+
+/* String i of a table, NUL-terminated; valid until the table changes. */
+#define LP_STR(pTab, i) ((pTab)->aByte + (pTab)->aOff[i])
+#define LP_STRLEN(pTab, i) ((pTab)->aLen[i])
+
+/* The number of the string z of n bytes, adding it if new. */
+int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
+/* Can a name of n bytes be added without allocating? */
+int learnpath_strtab_has_room(const lp_strtab *pTab, int n);
+/* Make room for nName more names of nByte bytes in all. */
+int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte);
+void learnpath_strtab_free(lp_strtab *pTab);
+
+/* ---------------------------------------------------------- lp_time.c */
+
+/*
+** Instants are kept as SQLite does internally: integer milliseconds since
+** the Julian-day epoch (julianday(x) * 86400000). LP_MS_PER_DAY converts.
+*/
+#define LP_MS_PER_DAY 86400000.0
+
+/* Result of reading a time. */
+typedef enum {
+    LP_TIME_OK = 0,     /* *pMs holds the instant */
+    LP_TIME_EMPTY = 1,  /* NULL or empty text: rule 1, left out */
+    LP_TIME_BAD = 2     /* non-empty but unreadable: rule 2, an error */
+} lp_time_status;
+
+/*
+** Read one time value with the meaning julianday(value, 'auto') gives it
+** (rule 2), without calling SQLite's date functions. pVal is any value;
+** text is read with sqlite3_value_text, numbers with sqlite3_value_double.
+** Returns SQLITE_NOMEM (and leaves *pStatus alone) only when the text of a
+** non-NULL value cannot be had; otherwise SQLITE_OK with *pStatus set.
+*/
+int learnpath_parse_time_value(sqlite3_value *pVal, lp_time_status *pStatus, int64_t *pMs);
+
+/* The same for column iCol of a statement that has a row. */
+int learnpath_parse_time_column(sqlite3_stmt *pStmt, int iCol, lp_time_status *pStatus,
+                                int64_t *pMs);
+
+/* The same for a number stored as INTEGER or REAL. */
+lp_time_status learnpath_parse_time_number(double r, int64_t *pMs);
+/* A TEXT with '-' at offsets 4 and 7 (never a number): no SQLite call. */
+lp_time_status learnpath_parse_time_text(const char *z, int n, int64_t *pMs);
+
+/*
+** Write the instant as "YYYY-MM-DD HH:MM:SS" (UTC, rule 10) into zOut, which
+** must hold at least LP_TIME_BUFSZ bytes. Years before 1 print as -YYYY.
+*/
+#define LP_TIME_BUFSZ 32
+void learnpath_format_time(int64_t ms, char *zOut);
+
+#endif /* LP_BASE_H */

@@ -1,0 +1,189 @@
+/*
+** lp_journey.h - the journey layer: enrollments -> journeys -> aggregates
+** (rules 4-9 of README.md).
+**
+**   lp_shape.c   one user's journey (rules 4-8); labels and their name order
+**   lp_agg.c     transition and per-first-program rows (rule 9), computed in
+**                one pass over the users and kept with the cached data
+**   lp_median.c  exact medians of runs of gaps (plain C, no SQLite)
+**   lp_order.c   users in the order of their journeys' labels (rule 10)
+*/
+#ifndef LP_JOURNEY_H
+#define LP_JOURNEY_H
+
+#include "lp_read.h"
+
+#define LP_GROUP_BIT 0x80000000u /* a step label with this bit is a tie group */
+
+/* How enrollments at the same instant are treated (rule 4). */
+typedef enum { LP_TIES_GROUP = 0, LP_TIES_NAME = 1 } lp_ties;
+/* How a program taken again is treated (rule 5). */
+typedef enum { LP_REPEATS_COLLAPSE = 0, LP_REPEATS_KEEP = 1, LP_REPEATS_FIRST_ONLY = 2 } lp_repeats;
+
+/* How journeys are shaped from the enrollments (rules 4-8). */
+typedef struct lp_shape_spec {
+    int hasSince, hasUntil, hasWithin;
+    int64_t since, until;    /* instants in ms (see lp_time.c) */
+    double withinDays;
+    lp_ties ties;
+    lp_repeats repeats;
+} lp_shape_spec;
+
+/* Do two specs shape every journey alike? */
+int learnpath_shape_spec_eq(const lp_shape_spec *a, const lp_shape_spec *b);
+
+/* One step of a journey: a program or tie group, and when it started. */
+typedef struct lp_step {
+    int64_t t;
+    uint32_t label;          /* a program, or LP_GROUP_BIT | tie group */
+} lp_step;
+
+/*
+** Turns a user's enrollments into a journey by rules 4-8. Tie-group labels
+** are interned here (label = LP_GROUP_BIT | group number), so the labels of
+** one shaper are stable across the users it shapes, even while the source's
+** program table grows (streaming).
+*/
+typedef struct lp_shaper {
+    const lp_data *pData;
+    const lp_shape_spec *pSpec;
+    int ignoreSegments;      /* the data has segments the query did not ask for */
+    lp_strtab groups;        /* tie-group labels */
+    uint32_t *aMemberOff;    /* group g's members: aMember[aMemberOff[g]..[g+1]) */
+    uint32_t *aMember;
+    uint32_t nMember, nMemberAlloc, nMemberOffAlloc;
+    uint32_t *aSeen;         /* per program: stamp of the user who took it */
+    uint32_t *aCounted;      /* per program: stamp, for distinct counts */
+    uint32_t nMark;          /* entries of aSeen and aCounted */
+    uint32_t stamp;
+    char *zLabel;            /* scratch for a tie-group label */
+    int64_t nLabelAlloc;
+    uint32_t *aScratch;      /* scratch: enrollment indexes of one user */
+    uint32_t nScratchAlloc;
+    /* the journey of the last user shaped */
+    lp_step *aStep;
+    uint32_t nStep, nStepAlloc;
+    uint32_t segment;        /* rule 6; LP_NONE if none */
+    int tied;                /* rule 4 */
+    uint32_t nProgram;       /* distinct programs, tie groups counting members */
+} lp_shaper;
+
+int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec);
+void learnpath_shaper_free(lp_shaper *pSh);
+/* Shape user u. *pKeep = 0 when rule 7 leaves the user out. */
+int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep);
+/* Text of a label. */
+const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte);
+
+/* Labels as consecutive numbers: programs, then tie groups. */
+static inline uint32_t learnpath_label_index(const lp_data *pD, uint32_t label) {
+    return label & LP_GROUP_BIT ? pD->programs.n + (label & ~LP_GROUP_BIT) : label;
+}
+
+/*
+** Places in byte order of the names: of a string table (pTab), or of a
+** shaper's labels numbered by learnpath_label_index (pSh, pTab NULL).
+** *paRank[i] = place of name i among the n names; with isDense, names of
+** equal text (a program named like a tie group) share one place.
+*/
+int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t n, int isDense,
+                          uint32_t **paRank);
+
+/* ----------------------------------------------------------- lp_median.c */
+
+/* A run of values lying together. */
+typedef struct lp_run {
+    const int64_t *a;
+    int64_t n;
+} lp_run;
+
+/* Scratch of the selection, kept across the medians of one aggregate. */
+typedef struct lp_median_scratch lp_median_scratch;
+lp_median_scratch *learnpath_median_scratch_new(void);
+void learnpath_median_scratch_free(lp_median_scratch *pX);
+
+/*
+** Median in ms of the n > 0 values of aRun[0..nRun) (rule 9: of an even
+** count, the mean of the two middle values), into *pMs. Nothing is
+** reordered or copied beyond a few thousand values.
+*/
+int learnpath_median(const lp_run *aRun, int64_t nRun, int64_t n, lp_median_scratch *pX,
+                     double *pMs);
+
+/* -------------------------------------------------------------- lp_agg.c */
+
+/* One row of program_transitions or first_program_stats. */
+typedef struct lp_agg_row {
+    uint32_t segment, from, to; /* labels; segment/to may be LP_NONE */
+    uint32_t segRank, fromRank, toRank;
+    int64_t step;
+    int64_t users;
+    int64_t groupUsers; /* users at this step with this from, in this segment */
+    int64_t nDays;      /* transitions with a next step (= users unless to NULL) */
+    uint64_t sumMsLo;   /* the gaps' sum in ms, exactly (128 bits: the */
+    uint64_t sumMsHi;   /*   mean does not depend on the order of adding) */
+    double medianDays;
+    int64_t *aGap;      /* while computed: the nDays gaps in ms, for the median */
+    int64_t nGapAlloc;  /*   (NULL once the median is set) */
+} lp_agg_row;
+
+/* A row's mean gap in days. */
+double learnpath_agg_mean_days(const lp_agg_row *pR);
+
+/*
+** The aggregates one pass over the users computes: program_transitions and
+** first_program_stats, each per segment and over all users (a query without
+** segment_col on data read with one). LP_AGG(isStats, noSegment) numbers
+** them.
+*/
+#define LP_AGG_N 4
+#define LP_AGG(isStats, noSeg) (((isStats) ? 2 : 0) | ((noSeg) ? 1 : 0))
+
+/*
+** Finished aggregates kept with the source data they were computed from,
+** so the same query again on unchanged data costs almost nothing. The data
+** is immutable and dropped by the cache when anything changes, and its
+** memos with it. The memo's shaper owns the tie-group labels of the rows.
+*/
+typedef struct lp_agg_memo {
+    struct lp_agg_memo *pNext;
+    int nRef;
+    lp_shape_spec shape;
+    lp_shaper sh;
+    lp_agg_row *aaRow[LP_AGG_N]; /* NULL when not computed */
+    int64_t anRow[LP_AGG_N];
+} lp_agg_memo;
+
+/*
+** The aggregate iAgg (LP_AGG) of the users of pIt shaped by *pSh (whose
+** spec is *pShape), from the data's memo or computed now (one pass over the
+** users, which leaves pIt at its end). On success *ppMemo holds a new
+** reference (learnpath_agg_memo_unref), and the memo has taken the shaper
+** (*pSh is zeroed) when it computed the rows.
+*/
+int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
+                      lp_agg_memo **ppMemo, char **pzErr);
+void learnpath_agg_memo_unref(lp_agg_memo *p);
+
+/* ------------------------------------------------------------ lp_order.c */
+
+/*
+** The order keys of first_program (rule 10): up to three of these, two bits
+** each, the first key lowest, 0 ending the list.
+*/
+enum { LP_KEY_END = 0, LP_KEY_SEGMENT = 1, LP_KEY_PROGRAM = 2, LP_KEY_NEXT = 3 };
+#define LP_KEY_AT(code, j) (((code) >> (2 * (j))) & 3)
+
+/*
+** Put the users of pD (in memory) in the order of the keys in code: shape
+** each once for its combination of labels, rank the labels by name, sort
+** the combinations, then place the users by a counting sort over them, in
+** user_id order within each. *paPerm gets the kept users' numbers among the
+** kept users in user_id order, in the keys' order (*pnPerm of them);
+** *paKept the kept users in user_id order, or NULL when all are kept. The
+** caller frees both.
+*/
+int learnpath_order_users(const lp_data *pD, lp_shaper *pSh, int code, uint32_t **paPerm,
+                          uint32_t **paKept, uint32_t *pnPerm);
+
+#endif /* LP_JOURNEY_H */

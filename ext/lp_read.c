@@ -1,0 +1,722 @@
+/*
+** lp_read.c - the one pass over a source: decode each row, find its user,
+** keep its enrollment (rules 1-3 and 11 of README.md).
+**
+** This file, with the others of the read layer, is the only code that
+** reads the user's tables. The cache (lp_cache.c) calls
+** learnpath_data_read with the source part of a function's arguments;
+** lp_shape.c then turns each user's enrollments into a journey.
+**
+** HOW IT WORKS
+**   1. lp_source.c resolves the source and prepares
+**        SELECT learnpath_internal_read(?1, "user", "program", "time"
+**                                       [, "segment"]) FROM "schema"."table"
+**      with every identifier quoted; nothing the user wrote is pasted.
+**   2. One pass over the rows, in whatever order the source yields them:
+**      the rows are the steps of a private aggregate (all of them in one
+**      sqlite3_step). Users and programs are interned into hash tables,
+**      times read by lp_time.c, and each enrollment appended to one array.
+**      No query per user, no ORDER BY over the table, no allocation per
+**      row. Past the first 65536 rows a helper thread keeps the rows while
+**      the reading thread goes on with SQLite's scan (lp_read_thread.c).
+**      Rows grouped by user (the usual export) are detected as they stream
+**      by and need no user number per row; otherwise a counting sort groups
+**      the enrollments by user at the end (lp_read_group.c).
+**   3. Each user's few enrollments are sorted by time and program name,
+**      and users are put in user_id order (SQL's order: numbers, text,
+**      blobs) unless they came in that order (lp_read_group.c).
+**
+** RULES (numbered as in README.md; tests cite them)
+**   1. Rows whose user, program or time is NULL, empty text or an empty blob
+**      are left out.
+**   2. A time is read as julianday(value, 'auto') reads it (lp_time.c);
+**      a non-empty value that cannot be read is an error naming the
+**      function, the source, the column and the value.
+**   3. A user is the SQL value, as in GROUP BY: 42 and '42' are two users;
+**      42 and 42.0 are one. Programs are compared by their text.
+**  11. Reading with the helper thread gives exactly what one thread gives:
+**      the same data, the same errors and messages, the same samples.
+*/
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_read_int.h"
+
+/* The type of the pointer the reader function takes (its first argument). */
+#define BUILD_POINTER_TYPE "learnpath_build_state"
+
+static int buildCheckBudget(const build_state *s);
+static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
+                        uint32_t *piUser);
+
+/* ------------------------------------------------------------ user keys */
+
+/* Rank of a storage class in SQL's order. */
+static int keyClass(const lp_key *k) {
+    switch (k->eType) {
+        case SQLITE_INTEGER:
+        case SQLITE_FLOAT:
+            return 1;
+        case SQLITE_TEXT:
+            return 2;
+        default:
+            return 3;
+    }
+}
+
+static int keyIsInt(const lp_key *k) {
+    return k->eType == SQLITE_INTEGER || k->isIntegral;
+}
+
+/* Compare an integer with a non-integral double, exactly. */
+static int keyCmpIntReal(int64_t i, double r) {
+    if (r < -9007199254740992.0 || r > 9007199254740992.0) return r < 0 ? 1 : -1;
+    if (i < -9007199254740992LL) return -1;
+    if (i > 9007199254740992LL) return 1;
+    double d = (double)i;
+    return (d > r) - (d < r);
+}
+
+int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b) {
+    int ca = keyClass(a), cb = keyClass(b);
+    if (ca != cb) return ca - cb;
+    if (ca == 1) {
+        int ai = keyIsInt(a), bi = keyIsInt(b);
+        if (ai && bi) return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+        if (!ai && !bi) return (a->v.r > b->v.r) - (a->v.r < b->v.r);
+        if (ai) return keyCmpIntReal(a->v.i, b->v.r);
+        return -keyCmpIntReal(b->v.i, a->v.r);
+    }
+    return learnpath_bytes_cmp(pData->aKeyByte + a->v.off, a->n, pData->aKeyByte + b->v.off, b->n);
+}
+
+static uint32_t keyHash(const lp_data *pData, const lp_key *k) {
+    if (keyClass(k) == 1) {
+        uint64_t bits;
+        if (keyIsInt(k)) return learnpath_hash_int((uint64_t)k->v.i);
+        memcpy(&bits, &k->v.r, sizeof(bits));
+        return learnpath_hash_int(bits ^ 0x5bd1e995u);
+    }
+    return learnpath_hash_bytes(pData->aKeyByte + k->v.off, k->n,
+                          k->eType == SQLITE_TEXT ? 2166136261u : 0x811c9dc6u);
+}
+
+/* ------------------------------------------------------------- reading */
+/* Set *pzErr to "func(): message" and return rc. */
+int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    char *zMsg = sqlite3_vmprintf(zFmt, ap);
+    va_end(ap);
+    sqlite3_free(*s->pzErr);
+    *s->pzErr = zMsg;
+    return zMsg ? rc : SQLITE_NOMEM;
+}
+
+static int buildRehashUsers(build_state *s, uint32_t nSlot) {
+    lp_data *pD = s->pD;
+    uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
+    if (!aSlot) return SQLITE_NOMEM;
+    memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+    for (uint32_t i = 0; i < pD->nUser; i++) {
+        uint32_t j = keyHash(pD, &pD->aKey[i]) & (nSlot - 1);
+        while (aSlot[j]) j = (j + 1) & (nSlot - 1);
+        aSlot[j] = i + 1;
+    }
+    sqlite3_free(s->aSlot);
+    s->aSlot = aSlot;
+    s->nSlot = nSlot;
+    return SQLITE_OK;
+}
+
+static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
+    if (keyClass(a) != keyClass(b)) return 0;
+    /* same class: both TEXT or both BLOB, unless numbers */
+    if (keyClass(a) != 1 && a->n != b->n) return 0;
+    return learnpath_key_cmp(pD, a, b) == 0;
+}
+
+/* The user number of *pKey, creating the user if new. */
+static int buildUserOf(build_state *s, const lp_key *pKey, int isWorker, uint32_t *piUser) {
+    lp_data *pD = s->pD;
+    uint32_t h, j;
+    int rc;
+
+    /* Exports usually list a user's rows together: try the previous user
+    ** (same storage class compared directly, the rest by SQL's rules). */
+    if (s->iLastUser != LP_NONE) {
+        const lp_key *o = &pD->aKey[s->iLastUser];
+        int same;
+        if (o->eType == pKey->eType && o->isIntegral == pKey->isIntegral) {
+            if (keyClass(o) == 1) {
+                same = o->isIntegral || o->eType == SQLITE_INTEGER ? o->v.i == pKey->v.i
+                                                                   : o->v.r == pKey->v.r;
+            } else {
+                same = o->n == pKey->n && memcmp(pD->aKeyByte + o->v.off,
+                                                 pD->aKeyByte + pKey->v.off, (size_t)o->n) == 0;
+            }
+        } else {
+            same = buildKeyEq(pD, o, pKey);
+        }
+        if (same) {
+            *piUser = s->iLastUser;
+            return SQLITE_OK;
+        }
+    }
+    if (s->isSorted) {
+        /* Keys arriving in increasing order (an export sorted by user) are
+        ** all new: no lookup needed. The first key out of order builds the
+        ** hash table of the users so far. */
+        if (pD->nUser == 0 || learnpath_key_cmp(pD, &pD->aKey[pD->nUser - 1], pKey) < 0) {
+            return buildNewUser(s, pKey, 0, isWorker, piUser);
+        }
+        if (isWorker) return LP_RC_NEED_MAIN;
+        uint32_t nSlot = 2048;
+        while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
+        rc = buildRehashUsers(s, nSlot);
+        if (rc) return rc;
+        s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
+    }
+    h = keyHash(pD, pKey);
+    for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+        uint32_t i = s->aSlot[j] - 1;
+        if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
+            *piUser = s->iLastUser = i;
+            return SQLITE_OK;
+        }
+    }
+    return buildNewUser(s, pKey, h, isWorker, piUser);
+}
+
+/* Room for nNeed users (and the end mark of aFirst). */
+int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
+    lp_data *pD = s->pD;
+    if (nNeed <= pD->nUserAlloc) return SQLITE_OK;
+    if (nNeed > 0x7ffffff2u) return SQLITE_TOOBIG;
+    uint64_t nNew = pD->nUserAlloc ? (uint64_t)pD->nUserAlloc * 2 : 1024;
+    while (nNew < nNeed) nNew *= 2;
+    lp_key *aKey = sqlite3_realloc64(pD->aKey, nNew * sizeof(lp_key));
+    if (!aKey) return SQLITE_NOMEM;
+    pD->aKey = aKey;
+    uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, nNew * sizeof(uint32_t));
+    if (!aFirst) return SQLITE_NOMEM;
+    pD->aFirst = aFirst;
+    pD->nUserAlloc = (uint32_t)nNew;
+    return buildCheckBudget(s);
+}
+
+/* A user hash table of at least 2 * nUser slots (not in sorted mode). */
+int learnpath_read_grow_slots(build_state *s, uint64_t nUser) {
+    uint64_t nSlot = s->nSlot;
+    if (2 * nUser <= nSlot) return SQLITE_OK;
+    while (nSlot < 2 * nUser) nSlot *= 2;
+    if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
+    return buildRehashUsers(s, (uint32_t)nSlot);
+}
+
+/* Add a user; with a hash table (not sorted mode) also index it by h. */
+static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
+                        uint32_t *piUser) {
+    lp_data *pD = s->pD;
+    uint32_t j;
+    int rc;
+    if (pD->nUser >= 0x7ffffff0u) return SQLITE_TOOBIG;
+    if (pD->nUser + 2 > pD->nUserAlloc) {
+        if (isWorker) return LP_RC_NEED_MAIN;
+        rc = learnpath_read_grow_users(s, (uint64_t)pD->nUser + 2);
+        if (rc) return rc;
+    }
+    if (!s->isSorted && 2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
+        if (isWorker) return LP_RC_NEED_MAIN;
+        rc = learnpath_read_grow_slots(s, (uint64_t)pD->nUser + 1);
+        if (rc) return rc;
+    }
+    uint32_t i = pD->nUser++;
+    pD->aKey[i] = *pKey;
+    pD->aFirst[i] = pD->nEv;
+    if (keyClass(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
+    if (!s->isSorted) {
+        for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
+        }
+        s->aSlot[j] = i + 1;
+    }
+    *piUser = s->iLastUser = i;
+    return SQLITE_OK;
+}
+
+/*
+** Intern the name z of n > 0 bytes. Programs and segments are few and
+** repeat on every row: a small table of the names met lately, indexed by
+** their length and end bytes, finds most of them without hashing the whole
+** name. A name of at most 16 bytes is wholly covered by its first and last
+** 8; a longer one is compared in full. A miss costs one more probe than the
+** string table alone, never more. On the helper thread a name the table
+** has no room for is left to the reading thread.
+*/
+static int buildTextId(const char *z, int n, lp_strtab *pTab, build_name *aSeen, int isWorker,
+                       uint32_t *piOut) {
+    int rc;
+    uint64_t w0 = 0, w1 = 0, h;
+    build_name *pSlot;
+    if (n >= 8) {
+        memcpy(&w0, z, 8);
+        memcpy(&w1, z + n - 8, 8);
+    } else {
+        for (int i = 0; i < n; i++) w0 |= (uint64_t)(unsigned char)z[i] << (8 * i);
+    }
+    /* the top bits of a product depend on every bit of what is multiplied */
+    h = (w0 ^ ((w1 << 32) | (w1 >> 32)) ^ (uint64_t)n) * 0x9e3779b97f4a7c15ULL;
+    pSlot = &aSeen[h >> (64 - BUILD_NAME_BITS)];
+    if (pSlot->n == n && pSlot->w0 == w0 && pSlot->w1 == w1 &&
+        (n <= 16 || memcmp(LP_STR(pTab, pSlot->id), z, (size_t)n) == 0)) {
+        *piOut = pSlot->id;
+        return SQLITE_OK;
+    }
+    if (isWorker && !learnpath_strtab_has_room(pTab, n)) return LP_RC_NEED_MAIN;
+    rc = learnpath_strtab_intern(pTab, z, n, piOut);
+    if (rc == SQLITE_OK) {
+        pSlot->w0 = w0;
+        pSlot->w1 = w1;
+        pSlot->n = n;
+        pSlot->id = *piOut;
+    }
+    return rc;
+}
+
+/* Room for nNeed enrollments in every per-enrollment array. */
+int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
+    lp_data *pD = s->pD;
+    if (nNeed <= pD->nEvAlloc) return SQLITE_OK;
+    if (nNeed > 0xfffffff0u) return SQLITE_TOOBIG;
+    uint64_t nNew = pD->nEvAlloc ? (uint64_t)pD->nEvAlloc * 2 : 4096;
+    while (nNew < nNeed) nNew *= 2;
+    if (nNew > 0xfffffff0u) nNew = 0xfffffff0u;
+    int64_t *aT = sqlite3_realloc64(pD->aT, nNew * sizeof(int64_t));
+    if (!aT) return SQLITE_NOMEM;
+    pD->aT = aT;
+    uint32_t *aProg = sqlite3_realloc64(pD->aProg, nNew * sizeof(uint32_t));
+    if (!aProg) return SQLITE_NOMEM;
+    pD->aProg = aProg;
+    if (s->p->zSegmentCol) {
+        uint32_t *aSeg = sqlite3_realloc64(pD->aSeg, nNew * sizeof(uint32_t));
+        if (!aSeg) return SQLITE_NOMEM;
+        pD->aSeg = aSeg;
+    }
+    if (!s->isGrouped) {
+        uint32_t *aUserOf = sqlite3_realloc64(s->aUserOf, nNew * sizeof(uint32_t));
+        if (!aUserOf) return SQLITE_NOMEM;
+        s->aUserOf = aUserOf;
+    }
+    pD->nEvAlloc = (uint32_t)nNew;
+    return buildCheckBudget(s);
+}
+
+/* Heap the data being read holds now (approximately, from capacities). */
+static int64_t buildBytes(const build_state *s) {
+    const lp_data *pD = s->pD;
+    int64_t nPerEv = sizeof(int64_t) + sizeof(uint32_t) * (1 + (pD->aSeg != NULL) + (s->aUserOf != NULL));
+    return (int64_t)pD->nEvAlloc * nPerEv + (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
+           (int64_t)s->nSlot * sizeof(uint32_t) + pD->nKeyByteAlloc + pD->programs.nByteAlloc +
+           pD->segments.nByteAlloc + (int64_t)(pD->programs.nAlloc + pD->segments.nAlloc) * 16;
+}
+
+/* LP_RC_OVER_BUDGET once the data would pass the memory budget. */
+static int buildCheckBudget(const build_state *s) {
+    if (s->p->nBudget > 0 && !s->isStream && buildBytes(s) > s->p->nBudget) return LP_RC_OVER_BUDGET;
+    return SQLITE_OK;
+}
+
+/* The rows stopped coming grouped by user: record each enrollment's user.
+** (Two users' rows are in, so nEvAlloc > 0.) */
+static int buildUngroup(build_state *s) {
+    lp_data *pD = s->pD;
+    s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEvAlloc * sizeof(uint32_t));
+    if (!s->aUserOf) return SQLITE_NOMEM;
+    for (uint32_t u = 0; u < pD->nUser; u++) {
+        uint32_t iEnd = u + 1 < pD->nUser ? pD->aFirst[u + 1] : pD->nEv;
+        for (uint32_t e = pD->aFirst[u]; e < iEnd; e++) s->aUserOf[e] = u;
+    }
+    s->isGrouped = 0;
+    return SQLITE_OK;
+}
+
+/*
+** Rule 2: an unreadable time is an error, or with bad_times='skip' counted
+** (the first few kept as samples, with their rowids). zTime is the value as
+** text (NUL-terminated); iRowid is -1 when there is none.
+*/
+int learnpath_read_bad_time(build_state *s, const char *zTime, int64_t iRowid) {
+    lp_data *pD = s->pD;
+    char *zQuoted;
+    if (s->p->skipBadTimes && pD->nBadSample >= LP_BAD_SAMPLES) {
+        pD->nBadTime++;
+        return SQLITE_OK;
+    }
+    zQuoted = learnpath_quote(zTime);
+    if (zQuoted == NULL) return SQLITE_NOMEM;
+    if (!s->p->skipBadTimes) {
+        int rc = learnpath_read_error(s, SQLITE_ERROR, "unreadable time %s in column '%s' of '%s'", zQuoted,
+                            s->p->zTimeCol, s->p->zSource);
+        sqlite3_free(zQuoted);
+        return rc;
+    }
+    pD->nBadTime++;
+    pD->aBadRowid[pD->nBadSample] = iRowid;
+    pD->azBadSample[pD->nBadSample++] = zQuoted;
+    return SQLITE_OK;
+}
+
+/* A program or segment value: *pz = NULL when NULL or empty (rule 1). */
+static int buildDecodeName(sqlite3_value *pVal, const char **pz, int *pn) {
+    const char *z = (const char *)sqlite3_value_text(pVal);
+    int n = sqlite3_value_bytes(pVal);
+    *pz = NULL;
+    *pn = 0;
+    if (z == NULL) {
+        /* NULL, or an empty blob: left out. Any other value without text
+        ** is one whose conversion to text ran out of memory. */
+        int eType = sqlite3_value_type(pVal);
+        return eType == SQLITE_NULL || (eType == SQLITE_BLOB && n == 0) ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    if (n > 0) {
+        *pz = z;
+        *pn = n;
+    }
+    return SQLITE_OK;
+}
+
+/*
+** Decode one row on the reading thread: ap holds the user, program and
+** time values, then the segment when there is a segment column, then the
+** rowid when the read selects it. This makes every SQLite call a row
+** costs, and interns the program; learnpath_read_row does the rest without any. A
+** row left out by rule 1 is decoded no further than what leaves it out. A
+** time of the usual ISO shape is carried as text for learnpath_read_row (on the
+** helper thread, when there is one); any other is read here, where SQLite
+** can convert it.
+*/
+int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
+    const char *z;
+    int n, rc;
+    r->isEmptyUser = 0;
+    r->prog = LP_NONE;
+    r->zKey = NULL;
+    r->zSeg = NULL;
+    r->zBad = NULL;
+    r->iRowid = -1;
+    r->key.n = 0;
+    r->key.isIntegral = 0;
+    r->key.eType = (unsigned char)sqlite3_value_type(ap[0]);
+    switch (r->key.eType) {
+        case SQLITE_NULL:
+            r->isEmptyUser = 1;
+            return SQLITE_OK;
+        case SQLITE_INTEGER:
+            r->key.v.i = sqlite3_value_int64(ap[0]);
+            break;
+        case SQLITE_FLOAT: {
+            double x = sqlite3_value_double(ap[0]);
+            if (x >= -9223372036854775808.0 && x < 9223372036854775808.0 &&
+                (double)(int64_t)x == x) {
+                r->key.isIntegral = 1;
+                r->key.v.i = (int64_t)x;
+            } else {
+                r->key.v.r = x;
+            }
+            break;
+        }
+        default:
+            /* the length first: after a failed conversion the value is NULL */
+            n = sqlite3_value_bytes(ap[0]);
+            z = r->key.eType == SQLITE_TEXT ? (const char *)sqlite3_value_text(ap[0])
+                                            : (const char *)sqlite3_value_blob(ap[0]);
+            if (n == 0) {
+                r->isEmptyUser = 1;
+                return SQLITE_OK;
+            }
+            if (z == NULL) return SQLITE_NOMEM;
+            r->key.v.i = 0;
+            r->zKey = z;
+            r->key.n = n;
+            break;
+    }
+    rc = buildDecodeName(ap[1], &z, &n);
+    if (rc || z == NULL) return rc;
+    rc = buildTextId(z, n, &s->pD->programs, s->aProgSeen, 0, &r->prog);
+    if (rc) return rc;
+
+    int eType = sqlite3_value_type(ap[2]);
+    z = NULL;
+    n = 0;
+    if (eType == SQLITE_TEXT) {
+        n = sqlite3_value_bytes(ap[2]);
+        z = (const char *)sqlite3_value_text(ap[2]);
+        if (z == NULL && n > 0) return SQLITE_NOMEM;
+    }
+    if (z && (n == 19 || n == 10) && z[4] == '-' && z[7] == '-') {
+        /* fixed-size copies (overlapping), and the NUL */
+        memcpy(r->aTime, z, 8);
+        memcpy(r->aTime + n - 8, z + n - 8, 8);
+        if (n == 19) memcpy(r->aTime + 8, z + 8, 4);
+        r->aTime[n] = 0;
+        r->nTime = (unsigned char)n;
+        r->eTime = BUILD_T_TEXT;
+    } else {
+        lp_time_status eTime;
+        rc = learnpath_parse_time_value(ap[2], &eTime, &r->t);
+        if (rc) return rc;
+        r->eTime = eTime == LP_TIME_OK ? BUILD_T_OK : eTime == LP_TIME_EMPTY ? BUILD_T_EMPTY
+                                                                            : BUILD_T_BAD;
+        if (r->eTime == BUILD_T_BAD) {
+            /* the value as text, for the message or the sample */
+            r->zBad = z ? z : (const char *)sqlite3_value_text(ap[2]);
+            if (r->zBad == NULL) return SQLITE_NOMEM;
+        }
+    }
+    if (s->p->zSegmentCol) {
+        rc = buildDecodeName(ap[3], &r->zSeg, &r->nSeg);
+        if (rc) return rc;
+    }
+    if (s->pD->hasRowid) {
+        sqlite3_value *pRowid = ap[s->p->zSegmentCol ? 4 : 3];
+        if (sqlite3_value_type(pRowid) == SQLITE_INTEGER) r->iRowid = sqlite3_value_int64(pRowid);
+    }
+    return SQLITE_OK;
+}
+
+/*
+** One decoded row: rules 1-3. Streaming, a row of the next user is left
+** alone and *pPending set, so the next window starts with it. The caller
+** counts the row read when this returns SQLITE_OK without *pPending.
+**
+** With isWorker (the helper thread) nothing here calls SQLite or
+** allocates: a row that would need either returns LP_RC_NEED_MAIN before
+** anything of it is kept (what was done by then - a name interned, the
+** previous user looked up - gives the same answer when the row is done
+** again), and the reading thread does it.
+*/
+int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pPending) {
+    lp_data *pD = s->pD;
+    lp_key key = r->key;
+    uint32_t prog = r->prog, seg = LP_NONE, u;
+    int64_t t;
+    int rc;
+
+    if (r->isEmptyUser) {
+        pD->nSkipUser++;
+        return SQLITE_OK;
+    }
+    if (keyClass(&key) != 1) {
+        /* the bytes go after the users' bytes, kept only for a new user */
+        if (pD->nKeyByte + key.n > pD->nKeyByteAlloc) {
+            if (isWorker) return LP_RC_NEED_MAIN;
+            rc = learnpath_grow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + key.n, 1, 64);
+            if (rc) return rc;
+        }
+        memcpy(pD->aKeyByte + pD->nKeyByte, r->zKey, (size_t)key.n);
+        key.v.off = pD->nKeyByte;
+    }
+    if (s->isStream && pD->nUser == 1 && !buildKeyEq(pD, &pD->aKey[0], &key)) {
+        *pPending = 1;
+        return SQLITE_OK;
+    }
+    if (r->prog == LP_NONE) {
+        pD->nSkipProgram++;
+        return SQLITE_OK;
+    }
+    if (r->eTime == BUILD_T_EMPTY) {
+        pD->nSkipTime++;
+        return SQLITE_OK;
+    }
+    t = r->t;
+    if (r->eTime == BUILD_T_BAD ||
+        (r->eTime == BUILD_T_TEXT && learnpath_parse_time_text(r->aTime, r->nTime, &t) != LP_TIME_OK)) {
+        if (isWorker && (!s->p->skipBadTimes || pD->nBadSample < LP_BAD_SAMPLES)) {
+            return LP_RC_NEED_MAIN; /* a message or a sample to allocate */
+        }
+        return learnpath_read_bad_time(s, r->eTime == BUILD_T_BAD ? r->zBad : r->aTime, r->iRowid);
+    }
+    if (r->zSeg) {
+        rc = buildTextId(r->zSeg, r->nSeg, &pD->segments, s->aSegSeen, isWorker, &seg);
+        if (rc) return rc;
+    }
+    if (s->isStream) {
+        /* the window's one user */
+        if (pD->nUser == 0) {
+            if (pD->nUserAlloc < 2) {
+                pD->aKey = sqlite3_malloc64(2 * sizeof(lp_key));
+                pD->aFirst = sqlite3_malloc64(2 * sizeof(uint32_t));
+                if (!pD->aKey || !pD->aFirst) return SQLITE_NOMEM;
+                pD->nUserAlloc = 2;
+            }
+            pD->aKey[0] = key;
+            pD->aFirst[0] = 0;
+            if (keyClass(&key) != 1) pD->nKeyByte += key.n;
+            pD->nUser = 1;
+        }
+        u = 0;
+    } else {
+        rc = buildUserOf(s, &key, isWorker, &u);
+        if (rc) return rc;
+        if (s->isGrouped && u + 1 != pD->nUser) {
+            /* an earlier user's row after another user's: not grouped */
+            if (isWorker) return LP_RC_NEED_MAIN;
+            rc = buildUngroup(s);
+            if (rc) return rc;
+        }
+    }
+    if (pD->nEv >= pD->nEvAlloc) {
+        if (isWorker) return LP_RC_NEED_MAIN;
+        rc = learnpath_read_grow_events(s, (uint64_t)pD->nEv + 1);
+        if (rc) return rc;
+    }
+    pD->aT[pD->nEv] = t;
+    pD->aProg[pD->nEv] = prog;
+    if (pD->aSeg) pD->aSeg[pD->nEv] = seg;
+    if (!s->isGrouped) s->aUserOf[pD->nEv] = u;
+    pD->nEv++;
+    return SQLITE_OK;
+}
+
+/* Decode and keep one row on the reading thread (no helper thread). */
+int learnpath_read_row_now(build_state *s, sqlite3_value **ap, int *pPending) {
+    build_rec r;
+    int rc = learnpath_read_decode(s, ap, &r);
+    if (rc == SQLITE_OK) rc = learnpath_read_row(s, &r, 0, pPending);
+    if (rc == SQLITE_OK && !*pPending) s->pD->nRowRead++;
+    return rc;
+}
+
+/* A failed step (locked, interrupted, corrupt...) is an error, never the
+** end of the data. */
+int learnpath_read_step_error(build_state *s, int rc) {
+    const char *zMsg;
+    if (rc == SQLITE_NOMEM || rc == LP_RC_OVER_BUDGET || *s->pzErr) return rc;
+    zMsg = sqlite3_errmsg(s->db);
+    if (s->p->pConn && s->p->pConn->zLastError && strcmp(zMsg, s->p->pConn->zLastError) == 0) {
+        /* a learnpath function inside the source (a view) failed: its
+        ** message already says which and why */
+        *s->pzErr = sqlite3_mprintf("%s", zMsg);
+        return *s->pzErr ? LP_RC_NESTED : SQLITE_NOMEM;
+    }
+    return learnpath_read_error(s, rc, "reading '%s': %s", s->p->zSource, zMsg);
+}
+
+/* The values of the statement's current row, in learnpath_read_row's order. */
+void learnpath_read_row_values(sqlite3_stmt *pStmt, sqlite3_value **ap) {
+    int n = sqlite3_column_count(pStmt);
+    for (int i = 0; i < n && i < BUILD_MAX_COLS; i++) ap[i] = sqlite3_column_value(pStmt, i);
+}
+
+/*
+** The reader function: an aggregate whose steps are the rows. Reading the
+** rows this way (all of them in one sqlite3_step) costs SQLite's scan and
+** little more; fetching each row's values through sqlite3_step() and the
+** sqlite3_column_*() calls cost about as much again. Its first argument is
+** the build state, bound by buildRead as a pointer of a private type, so
+** SQL cannot call it with anything else; it is SQLITE_DIRECTONLY as well.
+*/
+void learnpath_reader_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    /* the state, found once and kept in the aggregate's context */
+    build_state **ps = sqlite3_aggregate_context(ctx, sizeof(build_state *));
+    build_state *s;
+    int rc;
+    if (ps == NULL) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (*ps == NULL && argc > 0) *ps = sqlite3_value_pointer(argv[0], BUILD_POINTER_TYPE);
+    s = *ps;
+    if (s == NULL) {
+        sqlite3_result_error(ctx, LEARNPATH_READER "(): for learnpath's own use only", -1);
+        return;
+    }
+    rc = learnpath_read_thread_row(s, argv + 1);
+    if (rc == SQLITE_OK) return;
+    s->rcRow = rc;
+    if (rc == SQLITE_NOMEM) {
+        sqlite3_result_error_nomem(ctx);
+    } else {
+        sqlite3_result_error(ctx, *s->pzErr ? *s->pzErr : sqlite3_errstr(rc), -1);
+        sqlite3_result_error_code(ctx, LP_RC_IS_OWN(rc) ? SQLITE_ERROR : rc);
+    }
+}
+
+void learnpath_reader_final(sqlite3_context *ctx) {
+    (void)ctx; /* the answer is in the build state; the result is NULL */
+}
+
+/* Step 2: one pass over the rows, inside one sqlite3_step(). */
+static int buildRead(build_state *s) {
+    sqlite3_stmt *pStmt = NULL;
+    int rc = learnpath_source_prepare(s, 1, &pStmt);
+    if (rc) return rc;
+    rc = sqlite3_bind_pointer(pStmt, 1, s, BUILD_POINTER_TYPE, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(pStmt);
+        if (rc == SQLITE_ROW) {
+            /* the rows the helper thread had not kept yet */
+            rc = learnpath_read_thread_drain(s);
+            if (rc && rc != SQLITE_NOMEM && rc != LP_RC_OVER_BUDGET && *s->pzErr == NULL) {
+                rc = learnpath_read_error(s, rc, "reading '%s': %s", s->p->zSource, sqlite3_errstr(rc));
+            }
+        } else {
+            if (s->rcRow) rc = s->rcRow;
+            rc = learnpath_read_step_error(s, rc);
+        }
+    }
+    learnpath_read_thread_stop(s);
+    sqlite3_finalize(pStmt);
+    return rc;
+}
+
+/* ------------------------------------------------------------ finishing */
+
+int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, char **pzErr) {
+    build_state s;
+    lp_data *pD;
+    int rc;
+    *ppData = NULL;
+    *pzErr = NULL;
+    pD = sqlite3_malloc64(sizeof(*pD));
+    if (!pD) return SQLITE_NOMEM;
+    memset(pD, 0, sizeof(*pD));
+    pD->nRef = 1;
+    memset(&s, 0, sizeof(s));
+    s.db = db;
+    s.p = p;
+    s.pD = pD;
+    s.pzErr = pzErr;
+    s.iLastUser = LP_NONE;
+    s.isGrouped = 1;
+    s.isSorted = 1;
+    s.noWorker = p->nThreads < 2;
+    rc = buildRead(&s);
+    if (rc == SQLITE_OK) rc = learnpath_read_finish(&s);
+    sqlite3_free(s.aSlot);
+    sqlite3_free(s.aUserOf);
+    if (rc != SQLITE_OK) {
+        learnpath_data_unref(pD);
+        return rc;
+    }
+    *ppData = pD;
+    return SQLITE_OK;
+}
+
+void learnpath_data_unref(lp_data *pD) {
+    if (pD == NULL || --pD->nRef > 0) return;
+    if (pD->pMemo) pD->xMemoFree(pD->pMemo); /* set together (lp_journeys.c) */
+    learnpath_strtab_free(&pD->programs);
+    learnpath_strtab_free(&pD->segments);
+    sqlite3_free(pD->aKeyByte);
+    sqlite3_free(pD->aKey);
+    sqlite3_free(pD->aFirst);
+    sqlite3_free(pD->aT);
+    sqlite3_free(pD->aProg);
+    sqlite3_free(pD->aSeg);
+    sqlite3_free(pD->aOrder);
+    sqlite3_free(pD->aRank);
+    for (int i = 0; i < pD->nBadSample; i++) sqlite3_free(pD->azBadSample[i]);
+    sqlite3_free(pD);
+}

@@ -1,0 +1,181 @@
+/*
+** lp_read.h - the read layer: a source -> the enrollments of each user
+** (rules 1-3 and 11 of README.md).
+**
+**   lp_source.c       name -> a quoted SELECT; column checks; may it be cached?
+**   lp_read.c         the one pass: decode rows, find users, keep enrollments
+**   lp_read_thread.c  the helper thread that keeps rows while SQLite scans
+**   lp_read_group.c   after the pass: group by user, sort, order the users
+**   lp_stream.c       the over-budget path: users one at a time, in user order
+**   lp_cache.c        what a source held, per connection, while still valid
+**   lp_users.c        iterating users, from memory (the cache) or the stream
+**
+** Everything here reports errors as a code and a message without a
+** function name in front (*pzErr, from sqlite3_mprintf); the SQL layer adds
+** "func(): " once. LP_RC_NESTED means the message came whole from a
+** learnpath function nested in the source (a view over one).
+*/
+#ifndef LP_READ_H
+#define LP_READ_H
+
+#include "lp_base.h"
+
+/* What a function reads (the source part of its arguments). */
+typedef struct lp_source_spec {
+    const char *zSource;     /* table or view, optionally schema-qualified */
+    const char *zUserCol;
+    const char *zProgramCol;
+    const char *zTimeCol;
+    const char *zSegmentCol; /* NULL: no segment */
+    int skipBadTimes;        /* bad_times = 'skip' */
+    int64_t nBudget;         /* most bytes to hold in memory; 0 = no limit */
+    int nThreads;            /* threads the read may use (learnpath_threads) */
+    const struct lp_conn *pConn; /* its zLastError tells a nested learnpath
+                             ** function's message from SQLite's; or NULL */
+} lp_source_spec;
+
+/* A user's identity: the SQL value (rule 3). 16 bytes. */
+typedef struct lp_key {
+    union {
+        int64_t i;           /* INTEGER, or FLOAT holding an integral value */
+        double r;            /* FLOAT */
+        int64_t off;         /* TEXT/BLOB: offset of the bytes in lp_data.aKeyByte */
+    } v;
+    int n;                   /* TEXT/BLOB: length in bytes */
+    unsigned char eType;     /* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB */
+    unsigned char isIntegral;/* FLOAT whose value is v.i (compares as an integer) */
+} lp_key;
+
+/* The first few unreadable time values met (for enrollment_profile). */
+#define LP_BAD_SAMPLES 5
+
+/*
+** Everything read from one source, independent of how journeys are shaped:
+** each user's enrollments lie together, sorted by time and program name.
+** Immutable once built; shared (reference-counted) by cursors and the
+** per-connection cache.
+*/
+typedef struct lp_data {
+    int nRef;
+    lp_strtab programs;
+    lp_strtab segments;
+    char *aKeyByte;          /* bytes of text and blob user ids */
+    int64_t nKeyByte, nKeyByteAlloc;
+    lp_key *aKey;            /* per user, in order of first appearance */
+    uint32_t nUser, nUserAlloc;
+    uint32_t *aFirst;        /* user u's enrollments: [aFirst[u], aFirst[u+1]) */
+    int64_t *aT;             /* per enrollment: time in ms */
+    uint32_t *aProg;         /* per enrollment: program */
+    uint32_t *aSeg;          /* per enrollment: segment or LP_NONE; NULL if none */
+    uint32_t nEv, nEvAlloc;
+    uint32_t *aOrder;        /* users in user_id order; NULL = creation order */
+    uint32_t *aRank;         /* program -> place in name order */
+    /* what reading found (rule 1 and rule 2 counts, for enrollment_profile) */
+    int64_t nRowRead;
+    int64_t nSkipUser, nSkipProgram, nSkipTime, nBadTime;
+    int nBadSample;
+    char *azBadSample[LP_BAD_SAMPLES];      /* the values, quoted for display */
+    int64_t aBadRowid[LP_BAD_SAMPLES];     /* their rowids, or -1 */
+    int hasRowid;
+    int isCacheable;         /* reads no virtual table (lp_source.c) */
+    void *pMemo;             /* results a higher layer computed from this data */
+    void (*xMemoFree)(void *); /* frees pMemo with the data */
+    int64_t nByteUsed;       /* approximate heap held */
+} lp_data;
+
+/* The user at position i of user_id order. */
+#define LP_USER_AT(pData, i) ((pData)->aOrder ? (pData)->aOrder[i] : (uint32_t)(i))
+
+/*
+** Read the source once and build *ppData (nRef = 1). Returns
+** LP_RC_OVER_BUDGET (and no data) if holding it would pass p->nBudget.
+** On error returns a code and sets *pzErr (the caller frees it).
+*/
+int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, char **pzErr);
+void learnpath_data_unref(lp_data *pData);
+
+/*
+** Tune the read's helper thread (tests): rows read before it starts, and a
+** batch's most rows and text bytes; an argument out of range restores its
+** default. Process-wide; not for use while a read is in progress.
+*/
+void learnpath_build_tune(int nAfter, int nRows, int nBytes);
+
+/* Compare two user keys of pData in SQL (BINARY) order. */
+int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b);
+
+/* The private aggregate the one pass runs in (lp_read.c): registered by
+** the entry file, usable only with a pointer only learnpath can bind. */
+#define LEARNPATH_READER "learnpath_internal_read"
+void learnpath_reader_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_reader_final(sqlite3_context *ctx);
+
+/* ------------------------------------------------- per-connection state */
+
+/* Threads a source's read uses unless learnpath_threads() says otherwise. */
+#define LP_THREADS_DEFAULT 2
+
+/* Default most bytes the per-connection cache keeps (learnpath_cache_limit). */
+#define LP_CACHE_DEFAULT_LIMIT ((int64_t)2048 * 1024 * 1024)
+
+/* Per-connection state shared by the functions (freed with the connection). */
+typedef struct lp_cache_entry lp_cache_entry;
+typedef struct lp_conn {
+    int nDepth;              /* nesting of source reads in progress (recursion guard) */
+    char *zLastError;        /* the last message a learnpath function raised */
+    lp_cache_entry *pCache;  /* most recently used first (lp_cache.c) */
+    int64_t nCacheByte;      /* heap held by cached entries */
+    int64_t nCacheLimit;     /* most heap the cache may hold */
+    int64_t nMemoryBudget;   /* most heap one source may take; 0 = no limit */
+    int nThreads;            /* threads a read may use: 1 or 2 (learnpath_threads) */
+} lp_conn;
+
+/* Set a connection's state to the defaults. */
+void learnpath_conn_init(lp_conn *pConn);
+/* Release everything it holds (the cache, the last error). */
+void learnpath_conn_clear(lp_conn *pConn);
+
+/*
+** The per-connection cache of source data (lp_cache.c). learnpath_cache_get
+** returns a new reference to valid cached data for the spec, or reads the
+** source and caches the result when that is safe.
+*/
+int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
+                        char **pzErr);
+void learnpath_cache_clear(lp_conn *pConn);
+/* Entries held now. */
+int learnpath_cache_count(const lp_conn *pConn);
+/* Drop the least recently used entries until the cache fits its limit. */
+void learnpath_cache_trim(lp_conn *pConn);
+
+/* ---------------------------------------------------------------- users */
+
+/*
+** The users of a source in user_id order, one at a time. In memory, pData
+** holds every user (shared through the cache); when the source needs more
+** than the memory budget, the rows stream from SQLite's sorter
+** (ORDER BY user) and pData holds the current user only. Either way the
+** current user is pData's user u.
+*/
+typedef struct lp_stream lp_stream;
+typedef struct lp_users {
+    lp_data *pData;
+    lp_stream *pStream;      /* NULL in memory */
+    uint32_t iPos;           /* in memory: position in user_id order */
+    uint32_t u;              /* the current user in pData */
+    int eof;
+} lp_users;
+
+/* Open at the first user. On error sets *pzErr (the caller frees it). */
+int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                         char **pzErr);
+/* Callers step only while !pIt->eof. */
+int learnpath_users_next(lp_users *pIt, char **pzErr);
+void learnpath_users_close(lp_users *pIt);
+
+/* The streaming reader behind learnpath_users_open (lp_stream.c). */
+int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr);
+int learnpath_stream_next(lp_users *pIt, char **pzErr);
+void learnpath_stream_close(lp_users *pIt);
+
+#endif /* LP_READ_H */

@@ -1,0 +1,166 @@
+/*
+** lp_read_group.c - after the one pass: group the enrollments by user,
+** sort each user's enrollments by time and program name (rule 4's order),
+** rank the programs by name, and put the users in user_id order (rule 10).
+**
+** All of it is linear or n log n in the users: rows that came grouped by
+** user need no grouping; otherwise a counting sort over the users' numbers
+** groups them. Users that came in user_id order need no ordering.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_read_int.h"
+
+int learnpath_read_ev_cmp(const void *pa, const void *pb) {
+    const build_ev *a = pa, *b = pb;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+/* Sort enrollments [i0, i1) by time, then program name (rule 4). */
+static int buildSortUser(lp_data *pD, uint32_t i0, uint32_t i1, build_ev **paTmp,
+                         uint32_t *pnTmp) {
+    uint32_t i;
+    for (i = i0 + 1; i < i1; i++) {
+        if (pD->aT[i - 1] > pD->aT[i] ||
+            (pD->aT[i - 1] == pD->aT[i] && pD->aRank[pD->aProg[i - 1]] > pD->aRank[pD->aProg[i]])) {
+            break;
+        }
+    }
+    if (i >= i1) return SQLITE_OK; /* in order already: the common case */
+    uint32_t n = i1 - i0;
+    if (n > *pnTmp) {
+        build_ev *aNew = sqlite3_realloc64(*paTmp, (sqlite3_uint64)n * sizeof(build_ev));
+        if (!aNew) return SQLITE_NOMEM;
+        *paTmp = aNew;
+        *pnTmp = n;
+    }
+    build_ev *a = *paTmp;
+    for (i = 0; i < n; i++) {
+        a[i].t = pD->aT[i0 + i];
+        a[i].prog = pD->aProg[i0 + i];
+        a[i].rank = pD->aRank[a[i].prog];
+        a[i].seg = pD->aSeg ? pD->aSeg[i0 + i] : LP_NONE;
+    }
+    qsort(a, n, sizeof(build_ev), learnpath_read_ev_cmp);
+    for (i = 0; i < n; i++) {
+        pD->aT[i0 + i] = a[i].t;
+        pD->aProg[i0 + i] = a[i].prog;
+        if (pD->aSeg) pD->aSeg[i0 + i] = a[i].seg;
+    }
+    return SQLITE_OK;
+}
+
+/* Counting sort of the enrollments by user (when rows were not grouped:
+** there are two enrollments at least). */
+static int buildGroupByUser(build_state *s) {
+    lp_data *pD = s->pD;
+    uint32_t nUser = pD->nUser, nEv = pD->nEv;
+    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
+    if (!aPos) return SQLITE_NOMEM;
+    memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) pD->aFirst[s->aUserOf[e] + 1]++;
+    for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
+
+    /* one array at a time, so only one extra copy is alive */
+    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
+    if (!aT) goto nomem;
+    memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) aT[aPos[s->aUserOf[e]]++] = pD->aT[e];
+    sqlite3_free(pD->aT);
+    pD->aT = aT;
+    for (int k = 0; k < 2; k++) {
+        uint32_t **paArr = k == 0 ? &pD->aProg : &pD->aSeg;
+        if (*paArr == NULL) continue;
+        uint32_t *aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+        if (!aNew) goto nomem;
+        memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
+        for (uint32_t e = 0; e < nEv; e++) aNew[aPos[s->aUserOf[e]]++] = (*paArr)[e];
+        sqlite3_free(*paArr);
+        *paArr = aNew;
+    }
+    pD->nEvAlloc = nEv;
+    sqlite3_free(aPos);
+    return SQLITE_OK;
+nomem:
+    sqlite3_free(aPos);
+    return SQLITE_NOMEM;
+}
+
+static int buildUserKeyCmp(void *pCtx, uint32_t a, uint32_t b) {
+    const lp_data *pD = pCtx;
+    return learnpath_key_cmp(pD, &pD->aKey[a], &pD->aKey[b]);
+}
+
+/* Users in user_id order, into pD->aOrder. */
+static int buildOrderUsers(lp_data *pD) {
+    return learnpath_sort_index(pD->nUser, buildUserKeyCmp, pD, &pD->aOrder);
+}
+
+/* Rank programs by name (byte order): pD->aRank[program] = place. */
+int learnpath_read_named_cmp(const void *pa, const void *pb) {
+    const build_named *a = pa, *b = pb;
+    return learnpath_bytes_cmp(a->z, a->n, b->z, b->n);
+}
+
+static int buildRankPrograms(lp_data *pD) {
+    uint32_t n = pD->programs.n;
+    build_named *aNamed = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(build_named));
+    pD->aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aNamed || !pD->aRank) {
+        sqlite3_free(aNamed);
+        return SQLITE_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        aNamed[i].z = LP_STR(&pD->programs, i);
+        aNamed[i].n = LP_STRLEN(&pD->programs, i);
+        aNamed[i].idx = i;
+    }
+    qsort(aNamed, n, sizeof(build_named), learnpath_read_named_cmp);
+    for (uint32_t i = 0; i < n; i++) pD->aRank[aNamed[i].idx] = i;
+    sqlite3_free(aNamed);
+    return SQLITE_OK;
+}
+
+/* Step 3: group by user, sort each user's enrollments, order the users. */
+int learnpath_read_finish(build_state *s) {
+    lp_data *pD = s->pD;
+    build_ev *aTmp = NULL;
+    uint32_t nTmp = 0;
+    int rc;
+
+    sqlite3_free(s->aSlot);
+    s->aSlot = NULL;
+    if (pD->aFirst == NULL) {
+        pD->aFirst = sqlite3_malloc64(sizeof(uint32_t));
+        if (!pD->aFirst) return SQLITE_NOMEM;
+    }
+    if (s->isGrouped) {
+        pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
+    } else {
+        rc = buildGroupByUser(s);
+        if (rc) return rc;
+    }
+    sqlite3_free(s->aUserOf);
+    s->aUserOf = NULL;
+    rc = buildRankPrograms(pD);
+    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
+        rc = buildSortUser(pD, pD->aFirst[u], pD->aFirst[u + 1], &aTmp, &nTmp);
+    }
+    sqlite3_free(aTmp);
+    if (rc) return rc;
+    for (uint32_t u = 1; u < pD->nUser && !s->isSorted; u++) {
+        if (learnpath_key_cmp(pD, &pD->aKey[u - 1], &pD->aKey[u]) >= 0) {
+            rc = buildOrderUsers(pD);
+            break;
+        }
+    }
+    pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
+                    (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
+                    (pD->aOrder ? (int64_t)pD->nUser * 4 : 0) + pD->nKeyByteAlloc +
+                    pD->programs.nByteAlloc + pD->segments.nByteAlloc +
+                    (int64_t)(pD->programs.nAlloc + pD->segments.nAlloc) * 16;
+    return rc;
+}
+

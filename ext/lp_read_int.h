@@ -1,0 +1,147 @@
+/*
+** lp_read_int.h - what the files of the read layer share among themselves
+** (lp_read.c, lp_read_thread.c, lp_read_group.c, lp_source.c, lp_stream.c).
+** Nothing above the read layer includes it.
+*/
+#ifndef LP_READ_INT_H
+#define LP_READ_INT_H
+
+#include "lp_read.h"
+
+#if !defined(_WIN32) && !defined(LEARNPATH_NO_THREADS)
+#define BUILD_THREADS 1
+#else
+#define BUILD_THREADS 0
+#endif
+
+/* Columns a read statement selects: user, program, time, segment, rowid. */
+#define BUILD_MAX_COLS 5
+
+/*
+** A name met lately: its length, its first and last 8 bytes (zero-padded
+** when shorter) and its number. n = 0: an empty slot (empty names are never
+** looked up).
+*/
+typedef struct build_name {
+    uint64_t w0, w1;
+    int n;
+    uint32_t id;
+} build_name;
+#define BUILD_NAME_BITS 8
+#define BUILD_NAME_CACHE (1 << BUILD_NAME_BITS) /* slots per column */
+
+typedef struct build_state {
+    sqlite3 *db;
+    const lp_source_spec *p;
+    lp_data *pD;
+    char **pzErr;
+    uint32_t *aSlot;     /* user hash table: user number + 1, 0 = empty */
+    uint32_t nSlot;
+    uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
+    int isSorted;        /* user keys so far came in increasing order: no hash yet */
+    int isGrouped;       /* every user's rows so far came together */
+    uint32_t *aUserOf;   /* per enrollment: its user; only once !isGrouped */
+    int isStream;        /* rows come ordered by user; pD holds one user */
+    build_name aProgSeen[BUILD_NAME_CACHE]; /* programs met lately (buildTextId) */
+    build_name aSegSeen[BUILD_NAME_CACHE];  /* segments met lately */
+    int rcRow;           /* what stopped the reader function (buildRead) */
+    struct build_worker *pW; /* the helper thread, once started (buildStartWorker) */
+    int noWorker;        /* never start one (streaming, one thread, or it failed) */
+} build_state;
+
+/* How a row's time came out of learnpath_read_decode. */
+#define BUILD_T_TEXT 0  /* aTime is still to read (learnpath_parse_time_text) */
+#define BUILD_T_OK 1    /* t holds the instant */
+#define BUILD_T_EMPTY 2 /* rule 1: left out */
+#define BUILD_T_BAD 3   /* rule 2: zBad is the value as text */
+
+/*
+** One row decoded by the reading thread (learnpath_read_decode): the program is
+** already interned; the user's bytes, the segment and an unreadable time
+** are pointed to (in SQLite's values while the row is read, or in a batch
+** once copied there for the helper thread); a time of the usual ISO shape
+** is carried as its text, to be read by learnpath_read_row.
+*/
+typedef struct build_rec {
+    lp_key key;          /* the user; TEXT and BLOB bytes are at zKey */
+    const char *zKey;
+    const char *zSeg;    /* NULL: no segment */
+    const char *zBad;    /* BUILD_T_BAD */
+    int64_t t;           /* BUILD_T_OK */
+    int64_t iRowid;      /* for the samples of unreadable times; -1: none */
+    uint32_t prog;       /* LP_NONE: no program (rule 1) */
+    int nSeg;
+    char aTime[20];      /* BUILD_T_TEXT: nTime bytes and a NUL */
+    unsigned char nTime;
+    unsigned char eTime;
+    unsigned char isEmptyUser; /* NULL or empty (rule 1) */
+} build_rec;
+
+/* One enrollment while a user's enrollments are sorted. */
+typedef struct build_ev {
+    int64_t t;
+    uint32_t rank;
+    uint32_t prog;
+    uint32_t seg;
+} build_ev;
+
+/* A name and its number, while names are sorted. */
+typedef struct build_named {
+    const char *z;
+    int n;
+    uint32_t idx;
+} build_named;
+
+/* ------------------------------------------------------ lp_read.c */
+
+/* Set *s->pzErr to the message (no function name: the SQL layer adds it)
+** and return rc. */
+int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...);
+/* Rule 2: an unreadable time (zTime, NUL-terminated; iRowid -1 if none). */
+int learnpath_read_bad_time(build_state *s, const char *zTime, int64_t iRowid);
+/* Decode the values of one row (user, program, time[, segment][, rowid]). */
+int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r);
+/*
+** Keep a decoded row. With isWorker (the helper thread) nothing here calls
+** SQLite or allocates: such a row answers LP_RC_NEED_MAIN, untouched.
+** *pPending: streaming, the row is the next user's first.
+*/
+int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pPending);
+/* Decode and keep a row on the reading thread. */
+int learnpath_read_row_now(build_state *s, sqlite3_value **ap, int *pPending);
+/* A failed sqlite3_step() as an error (never the end of the data). */
+int learnpath_read_step_error(build_state *s, int rc);
+/* The values of the statement's current row, in learnpath_read_row's order. */
+void learnpath_read_row_values(sqlite3_stmt *pStmt, sqlite3_value **ap);
+/* Room for nNeed enrollments / users / user hash slots. */
+int learnpath_read_grow_events(build_state *s, uint64_t nNeed);
+int learnpath_read_grow_users(build_state *s, uint64_t nNeed);
+int learnpath_read_grow_slots(build_state *s, uint64_t nUser);
+
+/* ----------------------------------------------- lp_read_thread.c */
+
+/* One row of the reader function: kept now or batched for the helper. */
+int learnpath_read_thread_row(build_state *s, sqlite3_value **ap);
+/* After the last row: keep what the batches hold. */
+int learnpath_read_thread_drain(build_state *s);
+/* Stop and free the helper, once it is done with its batch. */
+void learnpath_read_thread_stop(build_state *s);
+
+/* ------------------------------------------------ lp_read_group.c */
+
+/* Group by user, sort each user's enrollments, order the users. */
+int learnpath_read_finish(build_state *s);
+int learnpath_read_ev_cmp(const void *pa, const void *pb);
+int learnpath_read_named_cmp(const void *pa, const void *pb);
+
+/* ---------------------------------------------------- lp_source.c */
+
+/*
+** Prepare the SELECT of the needed columns (rule 1-3 checks of the source
+** and its columns first). With asReader, the columns are the arguments of
+** the reader function after its parameter ?1, and the statement gives one
+** row.
+*/
+int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt);
+
+#endif /* LP_READ_INT_H */

@@ -1,0 +1,327 @@
+/*
+** lp_read_thread.c - the read's helper thread (rule 11): every threading
+** call of learnpath is in this file.
+**
+** Past the first rows of a read, a helper thread keeps the rows (interns
+** users, reads times, appends enrollments: learnpath_read_row with
+** isWorker) while the reading thread goes on with SQLite's scan, decodes
+** each row (learnpath_read_decode) and hands the helper batches of decoded
+** rows. The helper never calls SQLite and never allocates: a row that
+** needs either is left to the reading thread (LP_RC_NEED_MAIN), which
+** keeps it, and every row after it, itself once the helper has stopped.
+** So the result, the errors and the samples are exactly those of one
+** thread. Built without threads (LEARNPATH_NO_THREADS, or Windows), the
+** reading thread keeps every row itself.
+*/
+#if !defined(_WIN32) && !defined(LEARNPATH_NO_THREADS) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* pthread_sigmask() under -std=c99 */
+#endif
+#include <string.h>
+
+#include "lp_read_int.h"
+
+#if BUILD_THREADS
+#include <pthread.h>
+#include <signal.h>
+#endif
+
+/*
+** Reading a large source, each row is decoded by the reading thread (every
+** SQLite call a row needs) and copied into a batch, which a helper thread
+** keeps (learnpath_read_row with isWorker) while the reading thread goes on with
+** SQLite's scan: the scan and learnpath's own work on the rows overlap on
+** two cores. The helper calls no SQLite function and allocates nothing, so
+** it works the same whatever SQLite's threading mode: before it takes a
+** batch, the reading thread makes room in every array for all the batch's
+** rows (buildReserve), and a row that needs more (an error message, a
+** sample of an unreadable time, the first row out of user order) stops it
+** there; the reading thread does that row and the rest of the batch itself.
+** One thread at a time keeps rows, in the order they were read, so the
+** answer is the same as without the helper, byte for byte.
+*/
+
+/* Rows read before a helper starts; a batch's most rows and text bytes. */
+static int buildThreadAfter = 65536;
+static int buildBatchRows = 4096;
+static int buildBatchBytes = 256 * 1024;
+
+void learnpath_build_tune(int nAfter, int nRows, int nBytes) {
+    buildThreadAfter = nAfter >= 0 ? nAfter : 65536;
+    buildBatchRows = nRows > 0 ? nRows : 4096;
+    buildBatchBytes = nBytes > 0 ? nBytes : 256 * 1024;
+}
+
+typedef struct build_batch {
+    build_rec *aRec;
+    int nRec;
+    int iStop;           /* the helper stopped before this row (nRec: did all) */
+    char *aByte;         /* the rows' text, each value followed by a NUL */
+    int64_t nByte;
+    int64_t nKeyByte;    /* bytes of text and blob users */
+    uint32_t nSeg;       /* rows with a segment */
+    int64_t nSegByte;
+} build_batch;
+
+#if BUILD_THREADS
+typedef struct build_worker {
+    build_state *s;
+    pthread_t thread;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond; /* broadcast on every change of isBusy or isQuit */
+    build_batch aBatch[2];
+    int iFill;           /* the batch the reading thread fills */
+    int iWork;           /* the batch handed over last (-1: its rows are all kept) */
+    int isBusy;          /* the helper is keeping aBatch[iWork] */
+    int isQuit;
+} build_worker;
+
+static void *buildWorkerMain(void *pArg) {
+    build_worker *w = pArg;
+    pthread_mutex_lock(&w->mutex);
+    for (;;) {
+        while (!w->isBusy && !w->isQuit) pthread_cond_wait(&w->cond, &w->mutex);
+        if (!w->isBusy) break; /* isQuit */
+        build_batch *b = &w->aBatch[w->iWork];
+        pthread_mutex_unlock(&w->mutex);
+        int i;
+        for (i = 0; i < b->nRec; i++) {
+            int pending = 0;
+            if (learnpath_read_row(w->s, &b->aRec[i], 1, &pending) != SQLITE_OK) break;
+            w->s->pD->nRowRead++;
+        }
+        b->iStop = i;
+        pthread_mutex_lock(&w->mutex);
+        w->isBusy = 0;
+        pthread_cond_broadcast(&w->cond);
+    }
+    pthread_mutex_unlock(&w->mutex);
+    return NULL;
+}
+
+static void buildFreeBatches(build_worker *w) {
+    for (int k = 0; k < 2; k++) {
+        sqlite3_free(w->aBatch[k].aRec);
+        sqlite3_free(w->aBatch[k].aByte);
+    }
+}
+
+/* Start the helper; without one (no memory, no thread) reading goes on
+** on this thread alone. */
+static void buildStartWorker(build_state *s) {
+    build_worker *w;
+    s->noWorker = 1; /* one try */
+    w = sqlite3_malloc64(sizeof(*w));
+    if (!w) return;
+    memset(w, 0, sizeof(*w));
+    w->s = s;
+    w->iWork = -1;
+    for (int k = 0; k < 2; k++) {
+        w->aBatch[k].aRec = sqlite3_malloc64((sqlite3_uint64)buildBatchRows * sizeof(build_rec));
+        w->aBatch[k].aByte = sqlite3_malloc64((sqlite3_uint64)buildBatchBytes);
+        if (!w->aBatch[k].aRec || !w->aBatch[k].aByte) goto fail;
+    }
+    if (pthread_mutex_init(&w->mutex, NULL)) goto fail;
+    if (pthread_cond_init(&w->cond, NULL)) {
+        pthread_mutex_destroy(&w->mutex);
+        goto fail;
+    }
+    /* the helper starts with every signal blocked, so that a signal (the
+    ** shell's Ctrl-C, a host's timer) goes to the host's own threads */
+    sigset_t all, old;
+    sigfillset(&all);
+    int rcMask = pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rcCreate = pthread_create(&w->thread, NULL, buildWorkerMain, w);
+    if (rcMask == 0) pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rcCreate) {
+        pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->mutex);
+        goto fail;
+    }
+    s->pW = w;
+    return;
+fail:
+    buildFreeBatches(w);
+    sqlite3_free(w);
+}
+
+/* Stop and free the helper, once it is done with its batch. */
+void learnpath_read_thread_stop(build_state *s) {
+    build_worker *w = s->pW;
+    if (!w) return;
+    pthread_mutex_lock(&w->mutex);
+    while (w->isBusy) pthread_cond_wait(&w->cond, &w->mutex);
+    w->isQuit = 1;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->mutex);
+    buildFreeBatches(w);
+    sqlite3_free(w);
+    s->pW = NULL;
+}
+
+/* Wait until the helper is idle, then keep the rows it left of its batch. */
+static int buildWorkerWait(build_state *s) {
+    build_worker *w = s->pW;
+    pthread_mutex_lock(&w->mutex);
+    while (w->isBusy) pthread_cond_wait(&w->cond, &w->mutex);
+    pthread_mutex_unlock(&w->mutex);
+    if (w->iWork < 0) return SQLITE_OK;
+    build_batch *b = &w->aBatch[w->iWork];
+    w->iWork = -1;
+    for (int i = b->iStop; i < b->nRec; i++) {
+        int pending = 0;
+        int rc = learnpath_read_row(s, &b->aRec[i], 0, &pending);
+        if (rc) return rc;
+        s->pD->nRowRead++;
+    }
+    return SQLITE_OK;
+}
+
+/* Room in every array for all of a batch's rows (the helper idle). */
+static int buildReserve(build_state *s, const build_batch *b) {
+    lp_data *pD = s->pD;
+    uint64_t nEv = (uint64_t)pD->nEv + (uint64_t)b->nRec;
+    uint64_t nUser = (uint64_t)pD->nUser + (uint64_t)b->nRec + 2;
+    int rc;
+    /* past the limits a row stops the helper and meets them here, one by one */
+    rc = learnpath_read_grow_events(s, nEv < 0xfffffff0u ? nEv : 0xfffffff0u);
+    if (rc == SQLITE_OK) rc = learnpath_read_grow_users(s, nUser < 0x7ffffff2u ? nUser : 0x7ffffff2u);
+    if (rc == SQLITE_OK && !s->isSorted) {
+        rc = learnpath_read_grow_slots(s, nUser < 0x40000000u ? nUser : 0x40000000u);
+    }
+    if (rc == SQLITE_OK) {
+        rc = learnpath_grow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + b->nKeyByte, 1, 64);
+    }
+    if (rc == SQLITE_OK) rc = learnpath_strtab_reserve(&pD->segments, b->nSeg, b->nSegByte);
+    return rc;
+}
+
+/*
+** Copy n bytes and a NUL into the batch. Names and times are short: up to
+** 32 bytes are copied as two overlapping words of 4, 8 or 16 bytes,
+** inline, instead of a call to memcpy with a length only known here.
+*/
+static const char *buildStashBytes(build_batch *b, const char *z, int n) {
+    char *zOut = b->aByte + b->nByte;
+    if (n >= 16 && n <= 32) {
+        memcpy(zOut, z, 16);
+        memcpy(zOut + n - 16, z + n - 16, 16);
+    } else if (n >= 8 && n < 16) {
+        memcpy(zOut, z, 8);
+        memcpy(zOut + n - 8, z + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(zOut, z, 4);
+        memcpy(zOut + n - 4, z + n - 4, 4);
+    } else {
+        memcpy(zOut, z, (size_t)n);
+    }
+    zOut[n] = 0;
+    b->nByte += n + 1;
+    return zOut;
+}
+
+/*
+** Keep the row decoded into the batch's next slot (b->aRec[b->nRec]) by
+** copying its text into the batch; 0 if the text has no room there.
+*/
+static int buildStashSlot(build_batch *b) {
+    build_rec *p = &b->aRec[b->nRec];
+    int64_t nNeed = (p->zKey ? p->key.n + 1 : 0) + (p->zSeg ? p->nSeg + 1 : 0) +
+                    (p->zBad ? (int64_t)strlen(p->zBad) + 1 : 0);
+    if (b->nByte + nNeed > buildBatchBytes) return 0;
+    b->nRec++;
+    if (p->zKey) {
+        p->zKey = buildStashBytes(b, p->zKey, p->key.n);
+        b->nKeyByte += p->key.n;
+    }
+    if (p->zSeg) {
+        p->zSeg = buildStashBytes(b, p->zSeg, p->nSeg);
+        b->nSeg++;
+        b->nSegByte += p->nSeg;
+    }
+    if (p->zBad) p->zBad = buildStashBytes(b, p->zBad, (int)strlen(p->zBad));
+    return 1;
+}
+
+/* Copy a decoded row into a batch just emptied; 0 if its text has no room. */
+static int buildStash(build_batch *b, const build_rec *r) {
+    b->aRec[b->nRec] = *r;
+    return buildStashSlot(b);
+}
+
+/* Hand the batch being filled to the helper, once it is done with its own. */
+static int buildWorkerFlush(build_state *s) {
+    build_worker *w = s->pW;
+    build_batch *b = &w->aBatch[w->iFill];
+    int rc = buildWorkerWait(s);
+    if (rc == SQLITE_OK && b->nRec > 0) rc = buildReserve(s, b);
+    if (rc || b->nRec == 0) return rc;
+    b->iStop = 0;
+    pthread_mutex_lock(&w->mutex);
+    w->iWork = w->iFill;
+    w->isBusy = 1;
+    pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+    w->iFill ^= 1;
+    b = &w->aBatch[w->iFill];
+    b->nRec = 0;
+    b->nByte = b->nKeyByte = b->nSegByte = 0;
+    b->nSeg = 0;
+    return SQLITE_OK;
+}
+
+/* One row of the reader function. */
+int learnpath_read_thread_row(build_state *s, sqlite3_value **ap) {
+    build_worker *w = s->pW;
+    build_rec r;
+    int pending = 0, rc;
+    if (w == NULL) {
+        rc = learnpath_read_row_now(s, ap, &pending);
+        if (rc == SQLITE_OK && !s->noWorker && s->pD->nRowRead >= buildThreadAfter) {
+            buildStartWorker(s);
+        }
+        return rc;
+    }
+    build_batch *b = &w->aBatch[w->iFill];
+    if (b->nRec < buildBatchRows) {
+        /* decoded straight into the batch */
+        rc = learnpath_read_decode(s, ap, &b->aRec[b->nRec]);
+        if (rc) return rc;
+        if (buildStashSlot(b)) return SQLITE_OK;
+        r = b->aRec[b->nRec];
+    } else {
+        rc = learnpath_read_decode(s, ap, &r);
+        if (rc) return rc;
+    }
+    rc = buildWorkerFlush(s);
+    if (rc) return rc;
+    if (buildStash(&w->aBatch[w->iFill], &r)) return SQLITE_OK;
+    /* a row larger than a batch: kept here, after every row before it */
+    rc = buildWorkerWait(s);
+    if (rc == SQLITE_OK) rc = learnpath_read_row(s, &r, 0, &pending);
+    if (rc == SQLITE_OK) s->pD->nRowRead++;
+    return rc;
+}
+
+/* After the last row: keep what the batches hold. */
+int learnpath_read_thread_drain(build_state *s) {
+    if (s->pW == NULL) return SQLITE_OK;
+    int rc = buildWorkerFlush(s);
+    if (rc == SQLITE_OK) rc = buildWorkerWait(s);
+    return rc;
+}
+#else
+void learnpath_read_thread_stop(build_state *s) {
+    (void)s;
+}
+int learnpath_read_thread_row(build_state *s, sqlite3_value **ap) {
+    int pending = 0;
+    return learnpath_read_row_now(s, ap, &pending);
+}
+int learnpath_read_thread_drain(build_state *s) {
+    (void)s;
+    return SQLITE_OK;
+}
+#endif

@@ -1,0 +1,222 @@
+/*
+** lp_stream.c - the bigger-than-memory path of the read layer.
+**
+** When holding a source would pass the memory budget
+** (learnpath_memory_budget), its rows come from
+**   SELECT ... FROM source ORDER BY user COLLATE BINARY
+** (SQLite's sorter spills to temporary files as needed), and a window
+** lp_data holds one user at a time; its program and segment tables and its
+** reading counts grow over the whole stream. Every unreadable time is found
+** in a first plain pass, before any row is returned (no partial result).
+** The answers are those of the in-memory path.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_read_int.h"
+
+struct lp_stream {
+    lp_source_spec spec; /* a copy: the caller's may not outlive the stream */
+    build_state s;
+    sqlite3_stmt *pStmt;
+    int hasPending;      /* the statement stands on the next user's first row */
+    int isDone;
+    uint32_t *aLocal;    /* per program: its place among the user's programs */
+    uint32_t nLocal;
+    build_named *aNamed; /* scratch: the user's distinct programs */
+    uint32_t nNamed;
+    build_ev *aTmp;
+    uint32_t nTmp;
+};
+
+static int streamNameCmp(const lp_data *pD, uint32_t a, uint32_t b) {
+    return learnpath_bytes_cmp(LP_STR(&pD->programs, a), LP_STRLEN(&pD->programs, a),
+                               LP_STR(&pD->programs, b), LP_STRLEN(&pD->programs, b));
+}
+
+/* Sort the window's enrollments by time, then program name (rule 4). */
+static int streamSortUser(lp_stream *st) {
+    lp_data *pD = st->s.pD;
+    uint32_t n = pD->nEv, i, nNamed = 0;
+    for (i = 1; i < n; i++) {
+        if (pD->aT[i - 1] > pD->aT[i] ||
+            (pD->aT[i - 1] == pD->aT[i] && streamNameCmp(pD, pD->aProg[i - 1], pD->aProg[i]) > 0)) {
+            break;
+        }
+    }
+    if (i >= n) return SQLITE_OK;
+
+    /* rank the user's programs by name, then sort as lp_build does */
+    if (pD->programs.n > st->nLocal) {
+        uint32_t nNew = pD->programs.n * 2;
+        uint32_t *a = sqlite3_realloc64(st->aLocal, (sqlite3_uint64)nNew * sizeof(uint32_t));
+        if (!a) return SQLITE_NOMEM;
+        memset(a + st->nLocal, 0xff, (size_t)(nNew - st->nLocal) * sizeof(uint32_t));
+        st->aLocal = a;
+        st->nLocal = nNew;
+    }
+    if (n > st->nNamed) {
+        build_named *a = sqlite3_realloc64(st->aNamed, (sqlite3_uint64)n * sizeof(build_named));
+        if (!a) return SQLITE_NOMEM;
+        st->aNamed = a;
+        st->nNamed = n;
+    }
+    if (n > st->nTmp) {
+        build_ev *a = sqlite3_realloc64(st->aTmp, (sqlite3_uint64)n * sizeof(build_ev));
+        if (!a) return SQLITE_NOMEM;
+        st->aTmp = a;
+        st->nTmp = n;
+    }
+    for (i = 0; i < n; i++) {
+        uint32_t prog = pD->aProg[i];
+        if (st->aLocal[prog] != LP_NONE) continue;
+        st->aLocal[prog] = 0;
+        st->aNamed[nNamed].z = LP_STR(&pD->programs, prog);
+        st->aNamed[nNamed].n = LP_STRLEN(&pD->programs, prog);
+        st->aNamed[nNamed++].idx = prog;
+    }
+    qsort(st->aNamed, nNamed, sizeof(build_named), learnpath_read_named_cmp);
+    for (i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = i;
+    for (i = 0; i < n; i++) {
+        st->aTmp[i].t = pD->aT[i];
+        st->aTmp[i].prog = pD->aProg[i];
+        st->aTmp[i].rank = st->aLocal[pD->aProg[i]];
+        st->aTmp[i].seg = pD->aSeg ? pD->aSeg[i] : LP_NONE;
+    }
+    for (i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = LP_NONE;
+    qsort(st->aTmp, n, sizeof(build_ev), learnpath_read_ev_cmp);
+    for (i = 0; i < n; i++) {
+        pD->aT[i] = st->aTmp[i].t;
+        pD->aProg[i] = st->aTmp[i].prog;
+        if (pD->aSeg) pD->aSeg[i] = st->aTmp[i].seg;
+    }
+    return SQLITE_OK;
+}
+
+/*
+** One plain pass (no sorting) that reads every time the stream will use, so
+** an unreadable one is an error before the first row is returned. Rule 1
+** comes first, as in learnpath_read_row: a row without user or program is not read.
+*/
+static int streamCheckTimes(build_state *s) {
+    sqlite3_stmt *pStmt = NULL;
+    int rc = learnpath_source_prepare(s, 0, &pStmt);
+    if (rc) return rc;
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        lp_time_status eTime;
+        int64_t t;
+        sqlite3_value *ap[BUILD_MAX_COLS];
+        learnpath_read_row_values(pStmt, ap);
+        int eUser = sqlite3_value_type(ap[0]), eProg = sqlite3_value_type(ap[1]);
+        if (eUser == SQLITE_NULL || eProg == SQLITE_NULL) continue;
+        if ((eUser == SQLITE_TEXT || eUser == SQLITE_BLOB) && sqlite3_value_bytes(ap[0]) == 0) {
+            continue;
+        }
+        if (sqlite3_value_text(ap[1]) == NULL) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        if (sqlite3_value_bytes(ap[1]) == 0) continue;
+        rc = learnpath_parse_time_value(ap[2], &eTime, &t);
+        if (rc) break;
+        if (eTime == LP_TIME_BAD) {
+            /* no rowid: this check runs for bad_times='error', which stops here */
+            const char *zTime = (const char *)sqlite3_value_text(ap[2]);
+            rc = zTime ? learnpath_read_bad_time(s, zTime, -1) : SQLITE_NOMEM;
+            break;
+        }
+    }
+    if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    } else if (rc != SQLITE_OK) {
+        rc = learnpath_read_step_error(s, rc);
+    }
+    sqlite3_finalize(pStmt);
+    return rc;
+}
+
+int learnpath_stream_next(lp_users *pIt, char **pzErr) {
+    lp_stream *st = pIt->pStream;
+    lp_data *pD = pIt->pData;
+    int rc = SQLITE_OK;
+    st->s.pzErr = pzErr;
+    pD->nUser = 0;
+    pD->nEv = 0;
+    pD->nKeyByte = 0;
+    while (!st->isDone) {
+        int pending = 0;
+        if (!st->hasPending) {
+            rc = sqlite3_step(st->pStmt);
+            if (rc == SQLITE_DONE) {
+                st->isDone = 1;
+                rc = SQLITE_OK;
+                break;
+            }
+            if (rc != SQLITE_ROW) return learnpath_read_step_error(&st->s, rc);
+        }
+        st->hasPending = 0;
+        sqlite3_value *ap[BUILD_MAX_COLS];
+        learnpath_read_row_values(st->pStmt, ap);
+        rc = learnpath_read_row_now(&st->s, ap, &pending);
+        if (rc) return rc;
+        if (pending) {
+            st->hasPending = 1;
+            break;
+        }
+    }
+    if (pD->nUser == 0) {
+        pIt->eof = 1;
+        return SQLITE_OK;
+    }
+    pD->aFirst[1] = pD->nEv;
+    pIt->u = 0;
+    return streamSortUser(st);
+}
+
+int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr) {
+    lp_stream *st;
+    lp_data *pD;
+    int rc;
+    *pzErr = NULL;
+    memset(pIt, 0, sizeof(*pIt));
+    st = sqlite3_malloc64(sizeof(*st));
+    pD = sqlite3_malloc64(sizeof(*pD));
+    if (!st || !pD) {
+        sqlite3_free(st);
+        sqlite3_free(pD);
+        return SQLITE_NOMEM;
+    }
+    memset(st, 0, sizeof(*st));
+    memset(pD, 0, sizeof(*pD));
+    pD->nRef = 1;
+    pIt->pStream = st;
+    pIt->pData = pD;
+    st->spec = *p;
+    st->s.db = db;
+    st->s.p = &st->spec;
+    st->s.pD = pD;
+    st->s.pzErr = pzErr;
+    st->s.iLastUser = LP_NONE;
+    st->s.isGrouped = 1;
+    if (!p->skipBadTimes) {
+        /* rule 2 before any row is returned: no partial result */
+        rc = streamCheckTimes(&st->s);
+        if (rc) return rc;
+    }
+    st->s.isStream = 1;
+    rc = learnpath_source_prepare(&st->s, 0, &st->pStmt);
+    if (rc) return rc;
+    return learnpath_stream_next(pIt, pzErr);
+}
+
+/* Called by learnpath_users_close for a stream only (pIt->pStream set). */
+void learnpath_stream_close(lp_users *pIt) {
+    lp_stream *st = pIt->pStream;
+    sqlite3_finalize(st->pStmt);
+    sqlite3_free(st->aLocal);
+    sqlite3_free(st->aNamed);
+    sqlite3_free(st->aTmp);
+    sqlite3_free(st);
+    learnpath_data_unref(pIt->pData);
+    memset(pIt, 0, sizeof(*pIt));
+}

@@ -1,0 +1,556 @@
+/*
+** lp_tvf.c - the frame of every learnpath table-valued function.
+**
+**   SELECT * FROM first_program('enrollments');
+**   SELECT * FROM program_transitions
+**    WHERE source = 'raw' AND user_col = 'Learner ID' AND ties = 'name';
+**
+** Each function is an eponymous-only virtual table whose arguments are
+** HIDDEN columns, described by an lp_tvf (lp_sql.h): its columns, its
+** arguments as data (lp_arg) and a few hooks. This file is the one
+** sqlite3_module they share:
+**   xConnect     declares "CREATE TABLE x(<columns>, <arguments> HIDDEN)"
+**   xBestIndex   series.c-style: bit i of idxNum for argument i given by
+**                '='; missing required argument -> error; unusable -> 
+**                SQLITE_CONSTRAINT; the descriptor's ORDER BY bits above
+**   xFilter      copies and checks every argument in call order (the
+**                first bad one is the error), fills the source and shape
+**                specs of a function that reads a source, guards the
+**                nesting depth, then runs the descriptor's xFilter
+**   xColumn      output columns from the descriptor; a hidden column reads
+**                back the argument in effect (given, or its default)
+**   errors       a hook returns a code and a message without a name; the
+**                frame writes "func(): message" for the function the user
+**                called, once. A nested learnpath function's whole message
+**                (LP_RC_NESTED) is passed on as it is. Every message the
+**                frame raises is kept on the connection (lp_conn.zLastError)
+**                so that a read can tell a nested function's message from
+**                SQLite's.
+**
+** Security: only sample_enrollments is innocuous; the functions that read
+** a source are not (a view inside an untrusted database file may use them
+** only while trusted_schema is ON), and every identifier they read is
+** quoted by the read layer. A per-connection depth counter stops a view
+** that feeds itself to a function.
+*/
+#include <string.h>
+
+#include "lp_sql.h"
+
+/* How deeply functions may nest inside their own sources. */
+#define TVF_MAX_DEPTH 8
+
+/* ----------------------------------------------------------- arguments */
+
+static const char *const azTies[] = {"group", "name", NULL};
+static const char *const azRepeats[] = {"collapse", "keep", "first_only", NULL};
+static const char *const azBadTimes[] = {"error", "skip", NULL};
+
+const lp_arg learnpath_source_args[LP_SOURCE_NARG] = {
+    {"source", LP_ARG_SOURCE, 1, NULL, NULL, 0, 0, 0},
+    {"user_col", LP_ARG_COLUMN, 0, "user_id", NULL, 0, 0, 0},
+    {"program_col", LP_ARG_COLUMN, 0, "program", NULL, 0, 0, 0},
+    {"time_col", LP_ARG_COLUMN, 0, "enrolled_at", NULL, 0, 0, 0},
+    {"segment_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},
+    {"since", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},
+    {"until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},
+    {"within_days", LP_ARG_DAYS, 0, NULL, NULL, 0, 0, 0},
+    {"ties", LP_ARG_CHOICE, 0, "group", azTies, 0, 0, 0},
+    {"repeats", LP_ARG_CHOICE, 0, "collapse", azRepeats, 0, 0, 0},
+    {"bad_times", LP_ARG_CHOICE, 0, "error", azBadTimes, 0, 0, 0},
+};
+
+/* A value for a message: in quotes as learnpath_quote puts it; NULL. */
+static char *tvfQuoteValue(sqlite3_value *pVal, int *pRc) {
+    const char *z = NULL;
+    char *zQuoted;
+    if (pVal && sqlite3_value_type(pVal) != SQLITE_NULL) {
+        z = (const char *)sqlite3_value_text(pVal);
+        if (!z) {
+            *pRc = SQLITE_NOMEM;
+            return NULL;
+        }
+    }
+    zQuoted = learnpath_quote(z);
+    if (!zQuoted) *pRc = SQLITE_NOMEM;
+    return zQuoted;
+}
+
+/* A number argument as error messages show it: as written, or described. */
+static char *tvfDescribeValue(sqlite3_value *pVal) {
+    switch (sqlite3_value_type(pVal)) {
+        case SQLITE_NULL: return sqlite3_mprintf("NULL");
+        case SQLITE_INTEGER: return sqlite3_mprintf("%lld", sqlite3_value_int64(pVal));
+        case SQLITE_FLOAT: return sqlite3_mprintf("%!.15g", sqlite3_value_double(pVal));
+        case SQLITE_TEXT: {
+            const unsigned char *z = sqlite3_value_text(pVal);
+            if (!z) return NULL;
+            if (sqlite3_value_bytes(pVal) > 40) return sqlite3_mprintf("a long text");
+            return sqlite3_mprintf("'%q'", (const char *)z);
+        }
+        default: return sqlite3_mprintf("a blob");
+    }
+}
+
+/* "<zFmt> <value>": an error about an argument's value. */
+static int tvfValueError(sqlite3_value *pVal, char **pzErr, const char *zWhat) {
+    int rc = SQLITE_OK;
+    char *zQuoted = tvfQuoteValue(pVal, &rc);
+    if (!zQuoted) return rc;
+    rc = learnpath_errorf(pzErr, SQLITE_ERROR, "%s %s", zWhat, zQuoted);
+    sqlite3_free(zQuoted);
+    return rc;
+}
+
+/* The text of a value, or NULL for NULL; SQLITE_NOMEM if it cannot be had. */
+static int tvfText(sqlite3_value *pVal, const char **pz) {
+    /* the type first: a failed conversion to text leaves a NULL */
+    int isNull = sqlite3_value_type(pVal) == SQLITE_NULL;
+    *pz = isNull ? NULL : (const char *)sqlite3_value_text(pVal);
+    return !*pz && !isNull ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* A table, view or column name (LP_ARG_SOURCE, LP_ARG_COLUMN[_OR_NULL]). */
+static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
+    int isSource = pA->eKind == LP_ARG_SOURCE;
+    const char *zWhat = isSource ? "table or view" : "column";
+    int rc = tvfText(pVal, &pOut->z);
+    if (rc) return rc;
+    if (pOut->z == NULL) {
+        if (pA->eKind == LP_ARG_COLUMN_OR_NULL) return SQLITE_OK;
+        return learnpath_errorf(pzErr, SQLITE_ERROR, "%s is NULL; name a %s", pA->zName, zWhat);
+    }
+    if (pOut->z[0] == 0) {
+        return learnpath_errorf(pzErr, SQLITE_ERROR, "%s is empty; name a %s", pA->zName, zWhat);
+    }
+    pOut->isSet = 1;
+    return SQLITE_OK;
+}
+
+/* One of azChoice, case-insensitively (LP_ARG_CHOICE). */
+static int tvfChoiceArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut,
+                        char **pzErr) {
+    const char *z;
+    int rc = tvfText(pVal, &z), n = 0;
+    if (rc) return rc;
+    for (int i = 0; z && pA->azChoice[i]; i++) {
+        if (sqlite3_stricmp(z, pA->azChoice[i]) == 0) {
+            pOut->isSet = 1;
+            pOut->i = i;
+            pOut->z = pA->azChoice[i];
+            return SQLITE_OK;
+        }
+    }
+    /* "ties must be 'group' or 'name', not" */
+    sqlite3_str *pMsg = sqlite3_str_new(NULL);
+    sqlite3_str_appendf(pMsg, "%s must be ", pA->zName);
+    while (pA->azChoice[n]) n++;
+    for (int i = 0; i < n; i++) {
+        sqlite3_str_appendf(pMsg, "%s'%s'", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+                            pA->azChoice[i]);
+    }
+    sqlite3_str_appendall(pMsg, ", not");
+    char *zWhat = sqlite3_str_finish(pMsg);
+    if (!zWhat) return SQLITE_NOMEM;
+    rc = tvfValueError(pVal, pzErr, zWhat);
+    sqlite3_free(zWhat);
+    return rc;
+}
+
+/* An integer in [iMin, iMax] (LP_ARG_INT). */
+static int tvfIntArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
+    if (sqlite3_value_numeric_type(pVal) == SQLITE_INTEGER) {
+        int64_t i = sqlite3_value_int64(pVal);
+        if (i >= pA->iMin && i <= pA->iMax) {
+            pOut->isSet = 1;
+            pOut->i = i;
+            return SQLITE_OK;
+        }
+    }
+    char *zGot = tvfDescribeValue(pVal);
+    if (!zGot) return SQLITE_NOMEM;
+    int rc = learnpath_errorf(pzErr, SQLITE_ERROR,
+                              "argument '%s' must be an integer from %lld to %lld (got %s)",
+                              pA->zName, (long long)pA->iMin, (long long)pA->iMax, zGot);
+    sqlite3_free(zGot);
+    return rc;
+}
+
+/* Decode and check one argument given as pVal (not NULL: given). */
+static int tvfArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
+    switch (pA->eKind) {
+        case LP_ARG_SOURCE:
+        case LP_ARG_COLUMN:
+        case LP_ARG_COLUMN_OR_NULL: return tvfNameArg(pA, pVal, pOut, pzErr);
+        case LP_ARG_CHOICE: return tvfChoiceArg(pA, pVal, pOut, pzErr);
+        case LP_ARG_INT: return tvfIntArg(pA, pVal, pOut, pzErr);
+        default: break;
+    }
+    if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK; /* none */
+    if (pA->eKind == LP_ARG_TIME) {
+        lp_time_status eStatus;
+        int rc = learnpath_parse_time_value(pVal, &eStatus, &pOut->i);
+        if (rc) return rc;
+        if (eStatus != LP_TIME_OK) {
+            char zWhat[64];
+            sqlite3_snprintf(sizeof(zWhat), zWhat, "%s: unreadable time", pA->zName);
+            return tvfValueError(pVal, pzErr, zWhat);
+        }
+    } else { /* LP_ARG_DAYS */
+        int eNum = sqlite3_value_numeric_type(pVal);
+        double r = sqlite3_value_double(pVal);
+        if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 1e9) {
+            char zWhat[80];
+            sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be a number of days >= 0, not",
+                             pA->zName);
+            return tvfValueError(pVal, pzErr, zWhat);
+        }
+        pOut->r = r;
+    }
+    pOut->isSet = 1;
+    return SQLITE_OK;
+}
+
+/* The value of an argument left out: its default. */
+static void tvfDefault(const lp_arg *pA, lp_arg_value *pOut) {
+    memset(pOut, 0, sizeof(*pOut));
+    if (pA->eKind == LP_ARG_INT) {
+        pOut->i = pA->iDefault;
+    } else if (pA->zDefault) {
+        pOut->z = pA->zDefault;
+        for (int i = 0; pA->azChoice && pA->azChoice[i]; i++) {
+            if (strcmp(pA->azChoice[i], pA->zDefault) == 0) pOut->i = i;
+        }
+    }
+}
+
+/* The source and shaping specs from learnpath_source_args' values. */
+static void tvfSourceSpecs(lp_tvf_cursor *pCur) {
+    const lp_arg_value *v = pCur->aVal;
+    lp_source_spec *p = &pCur->src;
+    lp_shape_spec *q = &pCur->shape;
+    memset(p, 0, sizeof(*p));
+    memset(q, 0, sizeof(*q));
+    p->zSource = v[LP_ARG_I_SOURCE].z;
+    p->zUserCol = v[LP_ARG_I_USER_COL].z;
+    p->zProgramCol = v[LP_ARG_I_PROGRAM_COL].z;
+    p->zTimeCol = v[LP_ARG_I_TIME_COL].z;
+    p->zSegmentCol = v[LP_ARG_I_SEGMENT_COL].isSet ? v[LP_ARG_I_SEGMENT_COL].z : NULL;
+    p->skipBadTimes = v[LP_ARG_I_BAD_TIMES].i == 1;
+    p->pConn = pCur->pTab->pConn;
+    q->hasSince = v[LP_ARG_I_SINCE].isSet;
+    q->since = v[LP_ARG_I_SINCE].i;
+    q->hasUntil = v[LP_ARG_I_UNTIL].isSet;
+    q->until = v[LP_ARG_I_UNTIL].i;
+    q->hasWithin = v[LP_ARG_I_WITHIN_DAYS].isSet;
+    q->withinDays = v[LP_ARG_I_WITHIN_DAYS].r;
+    q->ties = (lp_ties)v[LP_ARG_I_TIES].i;
+    q->repeats = (lp_repeats)v[LP_ARG_I_REPEATS].i;
+}
+
+/* -------------------------------------------------------------- errors */
+
+/*
+** The error of a hook or a check, as the user sees it: "func(): zErr" (or
+** zErr whole for LP_RC_NESTED), set on the vtab and kept on the connection.
+** Takes zErr (may be NULL: then SQLite's message for rc). Returns the code
+** for SQLite.
+*/
+static int tvfError(lp_tvf_vtab *pTab, int rc, char *zErr) {
+    lp_conn *pConn = pTab->pConn;
+    char *zMsg = zErr;
+    if (rc == SQLITE_OK) rc = SQLITE_ERROR;
+    if (zErr && rc != LP_RC_NESTED) {
+        zMsg = sqlite3_mprintf("%s(): %s", pTab->pDesc->zName, zErr);
+        sqlite3_free(zErr);
+        if (!zMsg) return SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_NOMEM) {
+        sqlite3_free(zMsg);
+        return rc;
+    }
+    if (zMsg) {
+        /* kept for a read that nests this function (lp_read.c): without
+        ** it, the message could not be told from SQLite's */
+        sqlite3_free(pConn->zLastError);
+        pConn->zLastError = sqlite3_mprintf("%s", zMsg);
+        if (!pConn->zLastError) {
+            sqlite3_free(zMsg);
+            return SQLITE_NOMEM;
+        }
+        sqlite3_free(pTab->base.zErrMsg);
+        pTab->base.zErrMsg = zMsg;
+    }
+    return LP_RC_IS_OWN(rc) ? SQLITE_ERROR : rc;
+}
+
+/* ----------------------------------------------------- connect/planning */
+
+static int tvfConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                      sqlite3_vtab **ppVtab, char **pzErr) {
+    const lp_tvf_bind *pBind = pAux;
+    const lp_tvf *pDesc = pBind->pDesc;
+    lp_tvf_vtab *pTab;
+    int rc;
+    (void)argc;
+    (void)argv;
+    (void)pzErr;
+    sqlite3_str *pSql = sqlite3_str_new(db);
+    sqlite3_str_appendf(pSql, "CREATE TABLE x(%s", pDesc->zColumns);
+    for (int j = 0; j < pDesc->nArg; j++) {
+        sqlite3_str_appendf(pSql, ",%s HIDDEN", pDesc->aArg[j].zName);
+    }
+    sqlite3_str_appendall(pSql, ")");
+    char *zSql = sqlite3_str_finish(pSql);
+    if (!zSql) return SQLITE_NOMEM;
+    rc = sqlite3_declare_vtab(db, zSql);
+    sqlite3_free(zSql);
+    if (rc != SQLITE_OK) return rc;
+    pTab = sqlite3_malloc64(sizeof(*pTab));
+    if (!pTab) return SQLITE_NOMEM;
+    memset(pTab, 0, sizeof(*pTab));
+    pTab->db = db;
+    pTab->pConn = pBind->pConn;
+    pTab->pDesc = pDesc;
+#ifdef SQLITE_VTAB_INNOCUOUS
+    if (pDesc->flags & LP_TVF_INNOCUOUS) sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+#endif
+    if (pDesc->xOrderBy) {
+        /* text sorts as learnpath sorts it (UTF-8 bytes) only in a UTF-8
+        ** database; elsewhere every ORDER BY is left to SQLite */
+        sqlite3_stmt *pStmt = NULL;
+        if (sqlite3_prepare_v2(db, "PRAGMA encoding", -1, &pStmt, NULL) == SQLITE_OK &&
+            sqlite3_step(pStmt) == SQLITE_ROW) {
+            const unsigned char *z = sqlite3_column_text(pStmt, 0);
+            pTab->isUtf8 = z && sqlite3_stricmp((const char *)z, "UTF-8") == 0;
+        }
+        sqlite3_finalize(pStmt);
+    }
+    *ppVtab = &pTab->base;
+    return SQLITE_OK;
+}
+
+static int tvfDisconnect(sqlite3_vtab *pVtab) {
+    sqlite3_free(pVtab);
+    return SQLITE_OK;
+}
+
+/* See the planning notes in lp_sql.h. */
+static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
+    lp_tvf_vtab *pTab = (lp_tvf_vtab *)pVtab;
+    const lp_tvf *pDesc = pTab->pDesc;
+    int aIdx[LP_MAX_ARG];
+    unsigned unusable = 0, present = 0;
+    int idxNum = 0, nArg = 0;
+
+    for (int j = 0; j < pDesc->nArg; j++) aIdx[j] = -1;
+    for (int i = 0; i < pInfo->nConstraint; i++) {
+        const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+        int j = pC->iColumn - pDesc->nOut;
+        if (j < 0 || j >= pDesc->nArg || pC->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+        if (!pC->usable) {
+            unusable |= 1u << j;
+        } else if (aIdx[j] < 0) {
+            aIdx[j] = i;
+            present |= 1u << j;
+        }
+    }
+    for (int j = 0; j < pDesc->nArg; j++) {
+        if (pDesc->aArg[j].isRequired && !((present | unusable) & (1u << j))) {
+            char *zErr = sqlite3_mprintf("missing required argument '%s'", pDesc->aArg[j].zName);
+            return zErr ? tvfError(pTab, SQLITE_ERROR, zErr) : SQLITE_NOMEM;
+        }
+    }
+    if (unusable & ~present) return SQLITE_CONSTRAINT;
+    for (int j = 0; j < pDesc->nArg; j++) {
+        if (aIdx[j] < 0) continue;
+        pInfo->aConstraintUsage[aIdx[j]].argvIndex = ++nArg;
+        pInfo->aConstraintUsage[aIdx[j]].omit = 1;
+        idxNum |= 1 << j;
+    }
+    if (pDesc->xOrderBy) idxNum |= pDesc->xOrderBy(pTab, pInfo) << LP_TVF_ORDER_SHIFT;
+    pInfo->idxNum = idxNum;
+    pInfo->estimatedCost = pDesc->rCost;
+    pInfo->estimatedRows = pDesc->nRowEst;
+    return SQLITE_OK;
+}
+
+/* -------------------------------------------------------------- cursors */
+
+static int tvfOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor) {
+    lp_tvf_vtab *pTab = (lp_tvf_vtab *)pVtab;
+    lp_tvf_cursor *pCur = sqlite3_malloc64(pTab->pDesc->szCursor);
+    if (!pCur) return SQLITE_NOMEM;
+    memset(pCur, 0, pTab->pDesc->szCursor);
+    pCur->pTab = pTab;
+    *ppCursor = &pCur->base;
+    return SQLITE_OK;
+}
+
+/* Release everything a previous xFilter left (xFilter may run again). */
+static void tvfReset(lp_tvf_cursor *pCur) {
+    const lp_tvf *pDesc = pCur->pTab->pDesc;
+    pDesc->xReset(pCur);
+    for (int j = 0; j < pDesc->nArg; j++) {
+        sqlite3_value_free(pCur->apArg[j]);
+        pCur->apArg[j] = NULL;
+    }
+    memset(pCur->aVal, 0, sizeof(pCur->aVal));
+    pCur->iRowid = 0;
+}
+
+static int tvfClose(sqlite3_vtab_cursor *pCursor) {
+    lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
+    tvfReset(pCur);
+    sqlite3_free(pCur);
+    return SQLITE_OK;
+}
+
+/* Copy the arguments given (bits of idxNum) and check each in call order. */
+static int tvfArguments(lp_tvf_cursor *pCur, int idxNum, int argc, sqlite3_value **argv,
+                        char **pzErr) {
+    const lp_tvf *pDesc = pCur->pTab->pDesc;
+    int k = 0;
+    for (int j = 0; j < pDesc->nArg; j++) {
+        if (!(idxNum & (1 << j)) || k >= argc) continue;
+        pCur->apArg[j] = sqlite3_value_dup(argv[k++]);
+        if (!pCur->apArg[j]) return SQLITE_NOMEM;
+    }
+    for (int j = 0; j < pDesc->nArg; j++) {
+        const lp_arg *pA = &pDesc->aArg[j];
+        int rc;
+        tvfDefault(pA, &pCur->aVal[j]);
+        if (pCur->apArg[j] == NULL) {
+            if (!pA->isRequired) continue;
+            return learnpath_errorf(pzErr, SQLITE_ERROR, "missing required argument '%s'",
+                                    pA->zName);
+        }
+        rc = tvfArg(pA, pCur->apArg[j], &pCur->aVal[j], pzErr);
+        if (rc) return rc;
+    }
+    return SQLITE_OK;
+}
+
+static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxStr, int argc,
+                     sqlite3_value **argv) {
+    lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
+    lp_tvf_vtab *pTab = pCur->pTab;
+    const lp_tvf *pDesc = pTab->pDesc;
+    int readsSource = (pDesc->flags & LP_TVF_SOURCE) != 0;
+    char *zErr = NULL;
+    int rc;
+    (void)idxStr;
+
+    tvfReset(pCur);
+    rc = tvfArguments(pCur, idxNum, argc, argv, &zErr);
+    if (rc == SQLITE_OK && readsSource) {
+        tvfSourceSpecs(pCur);
+        if (pTab->pConn->nDepth >= TVF_MAX_DEPTH) {
+            rc = learnpath_errorf(&zErr, SQLITE_ERROR,
+                                  "source '%s' nests learnpath functions more than %d deep "
+                                  "(does a view read itself?)",
+                                  pCur->src.zSource, TVF_MAX_DEPTH);
+        }
+    }
+    if (rc == SQLITE_OK) {
+        if (readsSource) pTab->pConn->nDepth++;
+        rc = pDesc->xFilter(pCur, idxNum, &zErr);
+        if (readsSource) pTab->pConn->nDepth--;
+    }
+    if (rc != SQLITE_OK) {
+        tvfReset(pCur);
+        return tvfError(pTab, rc, zErr);
+    }
+    return SQLITE_OK;
+}
+
+static int tvfNext(sqlite3_vtab_cursor *pCursor) {
+    lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
+    lp_tvf_vtab *pTab = pCur->pTab;
+    int readsSource = (pTab->pDesc->flags & LP_TVF_SOURCE) != 0;
+    char *zErr = NULL;
+    pCur->iRowid++;
+    if (readsSource) pTab->pConn->nDepth++;
+    int rc = pTab->pDesc->xNext(pCur, &zErr);
+    if (readsSource) pTab->pConn->nDepth--;
+    return rc == SQLITE_OK ? SQLITE_OK : tvfError(pTab, rc, zErr);
+}
+
+static int tvfEof(sqlite3_vtab_cursor *pCursor) {
+    lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
+    return pCur->pTab->pDesc->xEof(pCur);
+}
+
+static int tvfColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) {
+    lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
+    const lp_tvf *pDesc = pCur->pTab->pDesc;
+    if (i < pDesc->nOut) return pDesc->xColumn(pCur, ctx, i);
+    /* a hidden column: the argument in effect */
+    int j = i - pDesc->nOut;
+    const lp_arg *pA = &pDesc->aArg[j];
+    if (pA->eKind == LP_ARG_INT) {
+        sqlite3_result_int64(ctx, pCur->aVal[j].i);
+    } else if (pCur->apArg[j]) {
+        sqlite3_result_value(ctx, pCur->apArg[j]);
+    } else if (pA->zDefault) {
+        sqlite3_result_text(ctx, pA->zDefault, -1, SQLITE_STATIC);
+    }
+    return SQLITE_OK;
+}
+
+static int tvfRowid(sqlite3_vtab_cursor *pCursor, sqlite3_int64 *pRowid) {
+    *pRowid = ((lp_tvf_cursor *)pCursor)->iRowid + 1;
+    return SQLITE_OK;
+}
+
+/* xCreate is left NULL: that makes each table eponymous-only. */
+const sqlite3_module learnpath_tvf_module = {
+    .iVersion = 0,
+    .xConnect = tvfConnect,
+    .xBestIndex = tvfBestIndex,
+    .xDisconnect = tvfDisconnect,
+    .xOpen = tvfOpen,
+    .xClose = tvfClose,
+    .xFilter = tvfFilter,
+    .xNext = tvfNext,
+    .xEof = tvfEof,
+    .xColumn = tvfColumn,
+    .xRowid = tvfRowid,
+};
+
+/* ------------------------------------------------------ column results */
+
+void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key *k) {
+    switch (k->eType) {
+        case SQLITE_INTEGER: sqlite3_result_int64(ctx, k->v.i); break;
+        case SQLITE_FLOAT: sqlite3_result_double(ctx, k->isIntegral ? (double)k->v.i : k->v.r); break;
+        case SQLITE_TEXT:
+            sqlite3_result_text(ctx, pD->aKeyByte + k->v.off, k->n, SQLITE_TRANSIENT);
+            break;
+        default: sqlite3_result_blob(ctx, pD->aKeyByte + k->v.off, k->n, SQLITE_TRANSIENT); break;
+    }
+}
+
+void learnpath_result_label(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label) {
+    int n;
+    const char *z;
+    if (label == LP_NONE) return; /* NULL */
+    z = learnpath_label(pSh, label, &n);
+    sqlite3_result_text(ctx, z, n, SQLITE_TRANSIENT);
+}
+
+void learnpath_result_segment(sqlite3_context *ctx, const lp_data *pD, uint32_t seg) {
+    if (seg == LP_NONE) return; /* NULL */
+    sqlite3_result_text(ctx, LP_STR(&pD->segments, seg), LP_STRLEN(&pD->segments, seg),
+                        SQLITE_TRANSIENT);
+}
+
+void learnpath_result_time(sqlite3_context *ctx, int64_t ms) {
+    char zBuf[LP_TIME_BUFSZ];
+    learnpath_format_time(ms, zBuf);
+    sqlite3_result_text(ctx, zBuf, -1, SQLITE_TRANSIENT);
+}
+
+void learnpath_result_days(sqlite3_context *ctx, int64_t msFrom, int64_t msTo) {
+    sqlite3_result_double(ctx, (double)(msTo - msFrom) / LP_MS_PER_DAY);
+}

@@ -1,0 +1,80 @@
+/*
+** lp_util.c - small machinery every layer uses: error messages and the
+** quoting of values in them, growable arrays, a stable index sort and byte
+** comparison. (The hash mixers are inline in lp_base.h.)
+*/
+#include <stdarg.h>
+#include <string.h>
+
+#include "lp_base.h"
+
+/* See lp_base.h. */
+char *learnpath_quote(const char *z) {
+    size_t n;
+    if (z == NULL) return sqlite3_mprintf("NULL");
+    n = strlen(z);
+    if (n <= LP_QUOTE_MAX) return sqlite3_mprintf("'%q'", z);
+    n = LP_QUOTE_MAX;
+    while (n > 0 && ((unsigned char)z[n] & 0xC0) == 0x80) n--; /* not inside a character */
+    return sqlite3_mprintf("'%.*q...'", (int)n, z);
+}
+
+/* See lp_base.h. */
+int learnpath_errorf(char **pzErr, int rc, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    char *z = sqlite3_vmprintf(zFmt, ap);
+    va_end(ap);
+    sqlite3_free(*pzErr);
+    *pzErr = z;
+    return z ? rc : SQLITE_NOMEM;
+}
+
+/* See lp_base.h. */
+int learnpath_grow(void **pa, int64_t *pnAlloc, int64_t nNeed, size_t sz, int64_t nMin) {
+    if (nNeed <= *pnAlloc) return SQLITE_OK;
+    int64_t nNew = *pnAlloc ? *pnAlloc * 2 : nMin;
+    while (nNew < nNeed) nNew *= 2;
+    void *aNew = sqlite3_realloc64(*pa, (sqlite3_uint64)nNew * sz);
+    if (!aNew) return SQLITE_NOMEM;
+    *pa = aNew;
+    *pnAlloc = nNew;
+    return SQLITE_OK;
+}
+
+int learnpath_bytes_cmp(const char *a, int na, const char *b, int nb) {
+    int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+    if (c) return c;
+    return (na > nb) - (na < nb);
+}
+
+
+int learnpath_sort_index(uint32_t n, int (*xCmp)(void *, uint32_t, uint32_t), void *pCtx,
+                         uint32_t **paOut) {
+    uint32_t *a = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    uint32_t *b = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    *paOut = NULL;
+    if (!a || !b) {
+        sqlite3_free(a);
+        sqlite3_free(b);
+        return SQLITE_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) a[i] = i;
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n;
+            uint32_t hi = mid + width < n ? mid + width : n;
+            uint32_t x = lo, y = mid, k = lo;
+            while (x < mid && y < hi) b[k++] = xCmp(pCtx, a[x], a[y]) <= 0 ? a[x++] : a[y++];
+            while (x < mid) b[k++] = a[x++];
+            while (y < hi) b[k++] = a[y++];
+        }
+        uint32_t *t = a;
+        a = b;
+        b = t;
+    }
+    sqlite3_free(b);
+    *paOut = a;
+    return SQLITE_OK;
+}
+

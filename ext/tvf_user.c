@@ -1,0 +1,374 @@
+/*
+** tvf_user.c - the table-valued functions with a row per user (or per
+** step of a user): first_program, program_journeys, program_steps.
+**
+**   SELECT * FROM first_program('enrollments');
+**   SELECT * FROM program_journeys('enrollments', 'user_id', 'program',
+**                                  'enrolled_at', 'user_type');
+**   SELECT * FROM program_steps('enrollments') WHERE user_id = 42;
+**
+** Their arguments are learnpath_source_args (lp_tvf.c). Users come from the
+** read layer in user_id order and are shaped one at a time (lp_shape.c).
+**
+** RULE 10 (as README.md states it). Times are returned as
+**   'YYYY-MM-DD HH:MM:SS' (UTC). The per-user functions return users in
+**   user_id order (numbers, text, blobs), and program_steps each user's
+**   steps in order. first_program also returns its rows in the order an
+**   ORDER BY or GROUP BY asks when that is up to three of segment, program
+**   and next_program, ascending, then optionally user_id (lp_order.c), so
+**   SQLite need not sort them; a row's rowid is its user's place in user_id
+**   order whatever the order.
+**
+** Without since/until every user is kept (a user exists only with an
+** enrollment, and rules 5 and 8 never leave a journey without a step), so
+** first_program and program_journeys shape a user only when a column of it
+** is read: COUNT(*), and OFFSET in a paging host, skip users unshaped.
+*/
+#include <string.h>
+
+#include "lp_sql.h"
+
+typedef enum { USER_FIRST, USER_JOURNEYS, USER_STEPS } user_kind;
+
+typedef struct user_cursor {
+    lp_tvf_cursor tvf;
+    user_kind eKind;
+    lp_users it;           /* the source's users, in user_id order */
+    lp_shaper sh;          /* the current user's journey */
+    int hasShaper;
+    int isLazy;            /* first_program, program_journeys without */
+    int isShaped;          /*   since/until: shape at the first column */
+    uint32_t *aPerm;       /* first_program in an ORDER BY's order (userAdvance); */
+    uint32_t *aKept;       /*   NULL: user_id order */
+    uint32_t nPerm, iPerm;
+    sqlite3_stmt *pSorted; /* or, streaming, the rows as SQLite sorts them */
+    int isSortedEof;
+    uint32_t iStep;        /* program_steps: step within the user */
+} user_cursor;
+
+static user_kind userKind(const lp_tvf_cursor *pCur) {
+    const lp_tvf *pDesc = pCur->pTab->pDesc;
+    return pDesc == &learnpath_tvf_first_program      ? USER_FIRST
+           : pDesc == &learnpath_tvf_program_journeys ? USER_JOURNEYS
+                                                      : USER_STEPS;
+}
+
+/* ----------------------------------------------------- first_program's order */
+
+/*
+** first_program's ORDER BY as key codes (LP_KEY_*, lp_journey.h); sets
+** orderByConsumed when it can be given (user_id order needs no keys and no
+** memory). SQLite passes an ORDER BY only when its terms are plain columns
+** in their own collation (BINARY here), and NULLs first. With a memory
+** budget set, the users may stream in user_id order only, so no reordering
+** is offered then; in a UTF-16 database, whose BINARY order of text is not
+** learnpath's (UTF-8 bytes), no order at all.
+*/
+static int userOrderBy(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo) {
+    int code = 0, nKey = 0;
+    int canReorder = pTab->pConn->nMemoryBudget == 0;
+    if (!pTab->isUtf8) return 0;
+    for (int i = 0; i < pInfo->nOrderBy; i++) {
+        int c = pInfo->aOrderBy[i].iColumn, k;
+        if (pInfo->aOrderBy[i].desc) return 0;
+        if (c == 0) {
+            /* user_id: one row per user, so later terms cannot matter */
+            pInfo->orderByConsumed = 1;
+            return code;
+        }
+        k = c == 1 ? LP_KEY_SEGMENT : c == 2 ? LP_KEY_PROGRAM : c == 5 ? LP_KEY_NEXT : LP_KEY_END;
+        if (k == LP_KEY_END || !canReorder) return 0;
+        for (int j = 0; j < nKey; j++) {
+            if (LP_KEY_AT(code, j) == k) return 0; /* a key twice */
+        }
+        code |= k << (2 * nKey++);
+    }
+    pInfo->orderByConsumed = 1;
+    return code;
+}
+
+/* The next row of pSorted; its rowid is the inner query's. */
+static int userSortedStep(user_cursor *pCur, char **pzErr) {
+    int rc = sqlite3_step(pCur->pSorted);
+    if (rc == SQLITE_ROW) {
+        pCur->tvf.iRowid = sqlite3_column_int64(pCur->pSorted, 0) - 1;
+        return SQLITE_OK;
+    }
+    pCur->isSortedEof = 1;
+    if (rc == SQLITE_DONE) return SQLITE_OK;
+    /* the inner first_program's message, whole */
+    return learnpath_errorf(pzErr, LP_RC_NESTED, "%s", sqlite3_errmsg(pCur->tvf.pTab->db));
+}
+
+/*
+** A statement prepared for first_program's own order (rule 10) whose source
+** must stream, because a memory budget was set after it was prepared (a
+** host's statement cache keeps such plans): the same call, asked of SQLite
+** with its own sorter (which spills to temporary files, as the stream
+** does), ordered by the keys and then user_id.
+*/
+static int userSortedOpen(user_cursor *pCur, int code, char **pzErr) {
+    static const char *const azKey[] = {NULL, "+segment", "+program", "+next_program"};
+    sqlite3 *db = pCur->tvf.pTab->db;
+    sqlite3_str *pSql = sqlite3_str_new(db);
+    char *zSql;
+    int rc;
+    sqlite3_str_appendall(pSql, "SELECT rowid, * FROM first_program WHERE source = ?1");
+    for (int j = 1; j < LP_SOURCE_NARG; j++) {
+        if (pCur->tvf.apArg[j]) {
+            sqlite3_str_appendf(pSql, " AND %s = ?%d", learnpath_source_args[j].zName, j + 1);
+        }
+    }
+    sqlite3_str_appendall(pSql, " ORDER BY ");
+    for (int i = 0; i < 3 && LP_KEY_AT(code, i); i++) {
+        sqlite3_str_appendf(pSql, "%s, ", azKey[LP_KEY_AT(code, i)]);
+    }
+    sqlite3_str_appendall(pSql, "+user_id");
+    zSql = sqlite3_str_finish(pSql);
+    if (!zSql) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(db, zSql, -1, &pCur->pSorted, NULL);
+    sqlite3_free(zSql);
+    for (int j = 0; j < LP_SOURCE_NARG && rc == SQLITE_OK; j++) {
+        if (pCur->tvf.apArg[j]) rc = sqlite3_bind_value(pCur->pSorted, j + 1, pCur->tvf.apArg[j]);
+    }
+    if (rc) return learnpath_errorf(pzErr, LP_RC_NESTED, "%s", sqlite3_errmsg(db));
+    return userSortedStep(pCur, pzErr);
+}
+
+/* -------------------------------------------------------- stepping users */
+
+/*
+** The next user, in user_id order or in the order of aPerm, which holds the
+** users' numbers among the kept users in user_id order (aKept: those users;
+** NULL when every user is kept). The row's rowid is that number, as in
+** user_id order.
+*/
+static int userAdvance(user_cursor *pCur, char **pzErr) {
+    if (pCur->aPerm == NULL) return learnpath_users_next(&pCur->it, pzErr);
+    if (++pCur->iPerm >= pCur->nPerm) {
+        pCur->it.eof = 1;
+    } else {
+        uint32_t k = pCur->aPerm[pCur->iPerm];
+        pCur->it.u = pCur->aKept ? pCur->aKept[k] : LP_USER_AT(pCur->it.pData, k);
+        pCur->tvf.iRowid = k;
+    }
+    return SQLITE_OK;
+}
+
+/* From the current user on, shape users until one is kept (rule 7). */
+static int userSeek(user_cursor *pCur, char **pzErr) {
+    pCur->isShaped = 0;
+    if (pCur->isLazy) return SQLITE_OK;
+    while (!pCur->it.eof) {
+        int keep;
+        int rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
+        if (rc || keep) return rc;
+        rc = userAdvance(pCur, pzErr);
+        if (rc) return rc;
+    }
+    return SQLITE_OK;
+}
+
+static void userReset(lp_tvf_cursor *pBase) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    if (pCur->hasShaper) learnpath_shaper_free(&pCur->sh);
+    pCur->hasShaper = 0;
+    learnpath_users_close(&pCur->it);
+    sqlite3_free(pCur->aPerm);
+    sqlite3_free(pCur->aKept);
+    pCur->aPerm = pCur->aKept = NULL;
+    sqlite3_finalize(pCur->pSorted);
+    pCur->pSorted = NULL;
+    pCur->isSortedEof = 0;
+    pCur->nPerm = pCur->iPerm = 0;
+    pCur->iStep = 0;
+}
+
+/* The first user of the order asked: user_id order, the keys', or SQLite's. */
+static int userStart(user_cursor *pCur, int code, char **pzErr) {
+    int rc;
+    if (code && pCur->it.pStream) {
+        /* the budget was set after the statement was prepared */
+        learnpath_shaper_free(&pCur->sh);
+        pCur->hasShaper = 0;
+        learnpath_users_close(&pCur->it);
+        return userSortedOpen(pCur, code, pzErr);
+    }
+    if (code) {
+        rc = learnpath_order_users(pCur->it.pData, &pCur->sh, code, &pCur->aPerm, &pCur->aKept,
+                                   &pCur->nPerm);
+        if (rc) return rc;
+        pCur->iPerm = (uint32_t)-1;
+        rc = userAdvance(pCur, pzErr);
+        if (rc) return rc;
+    }
+    return userSeek(pCur, pzErr);
+}
+
+static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    int rc;
+    pCur->eKind = userKind(pBase);
+    rc = learnpath_users_open(pBase->pTab->db, pBase->pTab->pConn, &pBase->src, &pCur->it, pzErr);
+    if (rc) return rc;
+    rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pBase->shape);
+    pCur->hasShaper = 1;
+    /* cached data read with a segment column serves a query without */
+    pCur->sh.ignoreSegments = pBase->src.zSegmentCol == NULL;
+    if (rc) return rc;
+    pCur->isLazy = pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil;
+    return userStart(pCur, pCur->eKind == USER_FIRST ? (idxNum >> LP_TVF_ORDER_SHIFT) & 0x3f : 0,
+                     pzErr);
+}
+
+static int userNext(lp_tvf_cursor *pBase, char **pzErr) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    int rc;
+    if (pCur->pSorted) return userSortedStep(pCur, pzErr);
+    if (pCur->eKind == USER_STEPS && ++pCur->iStep < pCur->sh.nStep) return SQLITE_OK;
+    pCur->iStep = 0;
+    if (pCur->isLazy && pCur->it.pStream == NULL && pCur->aPerm == NULL) {
+        /* in memory, shaped when read: the next user, no call (COUNT(*) and
+        ** a host's paging step through every user here) */
+        lp_users *pIt = &pCur->it;
+        pCur->isShaped = 0;
+        if (++pIt->iPos >= pIt->pData->nUser) {
+            pIt->eof = 1;
+        } else {
+            pIt->u = LP_USER_AT(pIt->pData, pIt->iPos);
+        }
+        return SQLITE_OK;
+    }
+    rc = userAdvance(pCur, pzErr);
+    if (rc == SQLITE_OK) rc = userSeek(pCur, pzErr);
+    return rc;
+}
+
+static int userEof(lp_tvf_cursor *pBase) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    if (pCur->pSorted) return pCur->isSortedEof;
+    return pCur->it.pData == NULL || pCur->it.eof;
+}
+
+/* ---------------------------------------------------------------- columns */
+
+/* program_journeys.path: programs joined by ' > '. */
+static void userResultPath(sqlite3_context *ctx, const lp_shaper *pSh) {
+    sqlite3_str *pStr = sqlite3_str_new(sqlite3_context_db_handle(ctx));
+    char *z;
+    int n, rc;
+    for (uint32_t k = 0; k < pSh->nStep; k++) {
+        int nLabel;
+        const char *zLabel = learnpath_label(pSh, pSh->aStep[k].label, &nLabel);
+        if (k) sqlite3_str_append(pStr, " > ", 3);
+        sqlite3_str_append(pStr, zLabel, nLabel);
+    }
+    n = sqlite3_str_length(pStr);
+    rc = sqlite3_str_errcode(pStr);
+    z = sqlite3_str_finish(pStr);
+    if (rc == SQLITE_NOMEM || (z == NULL && n > 0)) {
+        sqlite3_free(z);
+        sqlite3_result_error_nomem(ctx);
+    } else if (rc) {
+        sqlite3_free(z);
+        sqlite3_result_error_toobig(ctx);
+    } else {
+        sqlite3_result_text(ctx, z ? z : "", n, z ? sqlite3_free : SQLITE_STATIC);
+    }
+}
+
+/* first_program's columns 2.. */
+static void userColumnFirst(const lp_shaper *pSh, sqlite3_context *ctx, int i) {
+    const lp_step *aS = pSh->aStep;
+    uint32_t n = pSh->nStep;
+    switch (i) {
+        case 2: learnpath_result_label(ctx, pSh, aS[0].label); break;
+        case 3: learnpath_result_time(ctx, aS[0].t); break;
+        case 4: sqlite3_result_int(ctx, pSh->tied); break;
+        case 5: learnpath_result_label(ctx, pSh, n > 1 ? aS[1].label : LP_NONE); break;
+        case 6:
+            if (n > 1) learnpath_result_days(ctx, aS[0].t, aS[1].t);
+            break;
+        case 7: sqlite3_result_int64(ctx, n); break;
+        default: sqlite3_result_int64(ctx, pSh->nProgram); break;
+    }
+}
+
+/* program_journeys' columns 2.. */
+static void userColumnJourney(const lp_shaper *pSh, sqlite3_context *ctx, int i) {
+    const lp_step *aS = pSh->aStep;
+    uint32_t n = pSh->nStep;
+    switch (i) {
+        case 2: sqlite3_result_int64(ctx, n); break;
+        case 3: sqlite3_result_int64(ctx, pSh->nProgram); break;
+        case 4: userResultPath(ctx, pSh); break;
+        case 5: learnpath_result_label(ctx, pSh, aS[0].label); break;
+        case 6: learnpath_result_time(ctx, aS[0].t); break;
+        case 7: learnpath_result_label(ctx, pSh, aS[n - 1].label); break;
+        default: learnpath_result_time(ctx, aS[n - 1].t); break;
+    }
+}
+
+/* program_steps' columns 2.. */
+static void userColumnStep(const lp_shaper *pSh, uint32_t k, sqlite3_context *ctx, int i) {
+    const lp_step *aS = pSh->aStep;
+    switch (i) {
+        case 2: sqlite3_result_int64(ctx, (int64_t)k + 1); break;
+        case 3: learnpath_result_label(ctx, pSh, aS[k].label); break;
+        case 4: learnpath_result_time(ctx, aS[k].t); break;
+        default:
+            if (k > 0) learnpath_result_days(ctx, aS[k - 1].t, aS[k].t);
+            break;
+    }
+}
+
+static int userColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    const lp_data *pD = pCur->it.pData;
+    if (pCur->pSorted) {
+        sqlite3_result_value(ctx, sqlite3_column_value(pCur->pSorted, i + 1));
+        return SQLITE_OK;
+    }
+    if (pCur->isLazy && !pCur->isShaped) {
+        int keep, rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
+        if (rc) return rc;
+        pCur->isShaped = 1;
+    }
+    if (i == 0) {
+        learnpath_result_key(ctx, pD, &pD->aKey[pCur->it.u]);
+    } else if (i == 1) {
+        learnpath_result_segment(ctx, pD, pCur->sh.segment);
+    } else if (pCur->eKind == USER_FIRST) {
+        userColumnFirst(&pCur->sh, ctx, i);
+    } else if (pCur->eKind == USER_JOURNEYS) {
+        userColumnJourney(&pCur->sh, ctx, i);
+    } else {
+        userColumnStep(&pCur->sh, pCur->iStep, ctx, i);
+    }
+    return SQLITE_OK;
+}
+
+/* ------------------------------------------------------------ descriptors */
+
+#define USER_TVF(NAME, COLUMNS, NOUT, ORDERBY)                                                 \
+    {NAME,        COLUMNS,     NOUT,        learnpath_source_args, LP_SOURCE_NARG,           \
+     LP_TVF_SOURCE, 1000000.0, 10000,       sizeof(user_cursor),   ORDERBY,                  \
+     userFilter,  userNext,    userEof,     userColumn,            userReset}
+
+const lp_tvf learnpath_tvf_first_program =
+    USER_TVF("first_program",
+             "user_id,segment TEXT,program TEXT,started_at TEXT,tied INTEGER,"
+             "next_program TEXT,days_to_next REAL,steps INTEGER,programs INTEGER",
+             9, userOrderBy);
+
+const lp_tvf learnpath_tvf_program_journeys =
+    USER_TVF("program_journeys",
+             "user_id,segment TEXT,steps INTEGER,programs INTEGER,path TEXT,"
+             "first_program TEXT,first_at TEXT,last_program TEXT,last_at TEXT",
+             9, NULL);
+
+const lp_tvf learnpath_tvf_program_steps =
+    USER_TVF("program_steps",
+             "user_id,segment TEXT,step INTEGER,program TEXT,started_at TEXT,"
+             "days_since_prev REAL",
+             6, NULL);
