@@ -16,15 +16,6 @@ static const char *const azFunc[] = {"first_program", "program_journeys", "progr
                                      "program_transitions"};
 #define CA_N_FUNC ((int)(sizeof(azFunc) / sizeof(azFunc[0])))
 
-/* t(user_id, program, enrolled_at, seg) with two users. */
-static sqlite3 *ca_open(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at, seg);"
-                 "INSERT INTO t VALUES (1, 'A', '2020-01-01', 's'), (1, 'B', '2020-01-05', 's'),"
-                 " (2, 'B', '2020-01-02', NULL);");
-    return db;
-}
-
 /* Assert lpt_query(zSqlFmt % zFunc) == "ERROR: " + (zMsgFmt % zFunc). */
 static void ca_assert_error(sqlite3 *db, const char *zFunc, const char *zSqlFmt,
                             const char *zMsgFmt) {
@@ -59,7 +50,7 @@ static int ca_step_all(sqlite3 *db, const char *zSql, int *pnRow, char **pzErr) 
 
 /* Argument conventions: source is required; each function names itself. */
 START_TEST(test_missing_source) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s",
                     "%s(): missing required argument 'source'");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s WHERE user_col = 'user_id'",
@@ -72,7 +63,7 @@ END_TEST
 
 /* Argument conventions: a NULL or empty source is an error. */
 START_TEST(test_source_null_or_empty) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s(NULL)",
                     "%s(): source is NULL; name a table or view");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s WHERE source = NULL",
@@ -85,7 +76,7 @@ END_TEST
 
 /* Argument conventions: an unknown table, plain or schema-qualified. */
 START_TEST(test_unknown_table) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s('nope')",
                     "%s(): no such table or view 'nope'");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s('nosuch.t')",
@@ -100,7 +91,7 @@ END_TEST
 
 /* No numbered rule (argument conventions): an unknown column is named with the list. */
 START_TEST(test_unknown_column) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'uid')",
                     "%s(): user_col: no column 'uid' in 't' (its columns: user_id, program, "
@@ -124,7 +115,7 @@ END_TEST
 
 /* No numbered rule (argument conventions): NULL or empty column names are errors. */
 START_TEST(test_column_null_or_empty) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', NULL)",
                     "%s(): user_col is NULL; name a column");
@@ -146,7 +137,7 @@ END_TEST
 
 /* rule 6: segment_col NULL is the same as no segment column. */
 START_TEST(test_segment_col_null) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_assert_rows(db,
         "SELECT user_id, segment, segment_col FROM first_program('t', 'user_id', 'program',"
         " 'enrolled_at', NULL)",
@@ -163,7 +154,7 @@ END_TEST
 
 /* rules 2, 7: since/until must be readable times. */
 START_TEST(test_since_until_unreadable) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND since = 'garbage'",
                     "%s(): since: unreadable time 'garbage'");
@@ -179,7 +170,7 @@ END_TEST
 
 /* rule 8: within_days must be a number >= 0; NULL is no limit. */
 START_TEST(test_within_days_values) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     char *zSql;
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND within_days = -1",
@@ -205,7 +196,7 @@ END_TEST
 
 /* rules 4, 5: ties and repeats take known values only. */
 START_TEST(test_ties_repeats_values) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND ties = 'bogus'",
                     "%s(): ties must be 'group' or 'name', not 'bogus'");
@@ -224,7 +215,7 @@ END_TEST
 ** default) or 'skip', which leaves rows with unreadable times out.
 */
 START_TEST(test_bad_times_values) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     lpt_exec(db, "INSERT INTO t VALUES (1, 'C', 'garbage', 's'), (3, 'D', 'soon', NULL)");
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND bad_times = 'bogus'",
@@ -237,7 +228,7 @@ END_TEST
 
 /* rule 2: with bad_times = 'skip' the unreadable rows are left out. */
 START_TEST(test_bad_times_skip) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "INSERT INTO t VALUES (1, 'C', 'garbage', 's'), (3, 'D', 'soon', NULL)");
     lpt_assert_rows(db,
         "SELECT user_id, path, bad_times FROM program_journeys WHERE source = 't'"
@@ -249,7 +240,7 @@ END_TEST
 
 /* rule 4: 'GROUP' and 'group' are the same policy. */
 START_TEST(test_ties_case_insensitive) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "INSERT INTO t VALUES (3, 'Y', '2020-01-01', NULL), (3, 'X', '2020-01-01', NULL)");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied FROM first_program WHERE source = 't' AND ties = 'GROUP'",
@@ -265,7 +256,7 @@ END_TEST
 
 /* No numbered rule (security note of lp_journeys.c): names are quoted identifiers. */
 START_TEST(test_hostile_table_name) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "CREATE TABLE \"x\"\"; DROP TABLE t; --\"(user_id, program, enrolled_at);"
                  "INSERT INTO \"x\"\"; DROP TABLE t; --\" VALUES (5, 'P', '2020-01-01');");
     lpt_assert_rows(db,
@@ -340,7 +331,7 @@ END_TEST
 
 /* No numbered rule (depth guard of lp_journeys.c): a self-reading view errs. */
 START_TEST(test_view_reads_itself) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     char *zGot;
     static const char zNested[] =
         "source 'v2' nests learnpath functions more than 8 deep (does a view read itself?)";

@@ -12,24 +12,6 @@
 
 #include "lp_test.h"
 
-/* The README's small example table, as `e`. */
-static sqlite3 *cc_open(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-             "CREATE TABLE e(user_id, program, enrolled_at, user_type, account);"
-             "INSERT INTO e VALUES"
-             " (1, 'Program A', '2020-01-05 09:00:00', 'student', NULL),"
-             " (1, 'Flagship', '2020-02-20 10:30:00', 'student', NULL),"
-             " (2, 'Flagship', '2020-01-10 08:00:00', 'professional', 'Corp 001'),"
-             " (3, 'Program A', '2020-03-01 12:00:00', 'student', NULL),"
-             " (3, 'Program A', '2020-03-15 12:00:00', 'student', NULL),"
-             " (3, 'Flagship', '2020-04-30 12:00:00', 'student', NULL),"
-             " (3, 'Program B', '2020-06-01 12:00:00', 'student', NULL),"
-             " (4, 'Flagship', '2020-02-02 09:00:00', 'professional', 'Corp 001'),"
-             " (4, 'Program C', '2020-02-02 09:00:00', 'professional', 'Corp 001');");
-    return db;
-}
-
 /* ------------------------------------------------------- registration */
 
 static void cc_version_old(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -100,7 +82,7 @@ static int cc_interrupt_all(void *p) {
 /* Loading again while a progress handler interrupts every statement: the
 ** check for an earlier load fails, learnpath registers anew and works. */
 START_TEST(test_load_again_interrupted) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     char *zErr = NULL;
     lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "4\n");
     sqlite3_progress_handler(db, 1, cc_interrupt_all, NULL);
@@ -115,7 +97,7 @@ END_TEST
 /* A quoted value is cut at 80 bytes, never inside a character: a text of
 ** continuation bytes only is cut to nothing. */
 START_TEST(test_quote_cut_at_character) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_assert_rows(db,
                     "SELECT * FROM first_program('e')"
                     " WHERE ties = CAST(replace(hex(zeroblob(100)), '00', x'80') AS TEXT)",
@@ -236,7 +218,7 @@ END_TEST
 /* Source names: a missing table in a named schema, and a view in an
 ** attached database that cannot be read, each say so. */
 START_TEST(test_source_errors) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_exec(db, "ATTACH ':memory:' AS aux;"
                  "CREATE TABLE aux.x(user_id, program, enrolled_at);"
                  "CREATE VIEW aux.bv AS SELECT * FROM x;"
@@ -273,7 +255,7 @@ END_TEST
 
 /* A host whose authorizer refuses learnpath's reader gets a clear error. */
 START_TEST(test_authorizer_refuses_reader) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     sqlite3_set_authorizer(db, cc_deny_reader, NULL);
     /* SQLite 3.40 adds ": learnpath_internal_read"; older releases do not */
     char *zGot = lpt_query(db, "SELECT * FROM first_program('e')");
@@ -289,7 +271,7 @@ END_TEST
 /* Rule 2 when streaming from a view (no rowid): the same error as in
 ** memory, before any row. */
 START_TEST(test_stream_view_bad_time) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_exec(db, "INSERT INTO e VALUES (5, 'Program A', 'soon', 'student', NULL);"
                  "CREATE VIEW ev AS SELECT * FROM e;");
     const char *zWant = "ERROR: program_steps(): unreadable time 'soon' in column 'enrolled_at' of 'ev'";
@@ -308,7 +290,7 @@ END_TEST
 
 /* Data cached with one segment column does not serve a query for another. */
 START_TEST(test_cache_other_segment) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_assert_rows(db,
                     "SELECT user_id, segment FROM first_program('e', 'user_id', 'program',"
                     " 'enrolled_at', 'user_type')",
@@ -353,7 +335,7 @@ END_TEST
 /* The cache keeps at most 8 sources and stays under its byte limit,
 ** dropping the least recently used; lowering the limit drops at once. */
 START_TEST(test_cache_limits) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     char zSql[200];
     for (int i = 1; i <= 9; i++) {
         snprintf(zSql, sizeof(zSql), "CREATE TABLE e%d AS SELECT * FROM e", i);
@@ -404,7 +386,7 @@ END_TEST
 /* A computed program_transitions is reused only for the same shaping:
 ** another `until` computes its own rows (rule 7). */
 START_TEST(test_memo_other_until) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     const char *zSql = "SELECT from_program, to_program, users FROM program_transitions('e')"
                        " WHERE step = 1 AND until = '%s'";
     char *z1 = sqlite3_mprintf(zSql, "2020-02-01");
@@ -422,7 +404,7 @@ END_TEST
 /* The first '=' on an argument is the argument; SQLite checks any other
 ** against the value read back. */
 START_TEST(test_argument_given_twice) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 'e' AND source = 'e'",
                     "4\n");
     lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 'e' AND source = 'x'",
@@ -433,7 +415,7 @@ END_TEST
 
 /* bad_times = NULL is refused like any other value but 'error' or 'skip'. */
 START_TEST(test_bad_times_null) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_assert_rows(db, "SELECT * FROM first_program('e') WHERE bad_times = NULL",
                     "ERROR: first_program(): bad_times must be 'error' or 'skip', not NULL");
     sqlite3_close(db);
@@ -476,7 +458,7 @@ END_TEST
 
 /* program_transitions of an empty source with a segment column. */
 START_TEST(test_transitions_empty_with_segment) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_exec(db, "CREATE TABLE z AS SELECT * FROM e WHERE 0");
     lpt_assert_rows(db,
                     "SELECT count(*) FROM program_transitions('z', 'user_id', 'program',"
@@ -492,7 +474,7 @@ END_TEST
 
 /* A path longer than SQLITE_LIMIT_LENGTH is "string or blob too big". */
 START_TEST(test_path_too_big) {
-    sqlite3 *db = cc_open();
+    sqlite3 *db = lpt_open_fixture("e_readme");
     lpt_assert_rows(db, "SELECT path FROM program_journeys('e') WHERE user_id = 3",
                     "Program A > Flagship > Program B\n");
     sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 30);

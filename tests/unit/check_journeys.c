@@ -40,19 +40,9 @@ static void cj_assert_no_rows(sqlite3 *db, const char *zSql) {
 
 /* ------------------------------------------------------ output columns */
 
-/* Three users: plain, tied at the first instant, single step. */
-static const char *const zColumnsData =
-    "(1, 'Data Science', '2020-01-01 09:00:00', 'pro'),"
-    "(1, 'Python', '2020-01-03 21:00:00', 'pro'),"
-    "(1, 'SQL', '2020-01-10', 'pro'),"
-    "(2, 'SQL', '2020-02-01 08:00', 'stu'),"
-    "(2, 'Python', '2020-02-01 08:00', 'stu'),"
-    "(2, 'Stats', '2020-02-02 14:00', 'stu'),"
-    "(3, 'Python', '2020-03-01', NULL)";
-
 /* rules 4, 6, 10: every column of first_program. */
 START_TEST(test_first_program_columns) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db,
         "SELECT * FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
         "1|pro|Data Science|2020-01-01 09:00:00|0|Python|2.5|3|3\n"
@@ -72,7 +62,7 @@ END_TEST
 
 /* rules 4, 6, 10: every column of program_journeys. */
 START_TEST(test_program_journeys_columns) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db,
         "SELECT * FROM program_journeys('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
         "1|pro|3|3|Data Science > Python > SQL|Data Science|2020-01-01 09:00:00|SQL|"
@@ -86,7 +76,7 @@ END_TEST
 
 /* rules 4, 6, 10: every column of program_steps, steps in order. */
 START_TEST(test_program_steps_columns) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db,
         "SELECT * FROM program_steps('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
         "1|pro|1|Data Science|2020-01-01 09:00:00|NULL\n"
@@ -109,7 +99,7 @@ END_TEST
 ** skipped by COUNT(*) or OFFSET, never read, do not shift the ones read.
 */
 START_TEST(test_paging_count_and_offset) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db, "SELECT count(*) FROM first_program('enrollments')", "3\n");
     lpt_assert_rows(db, "SELECT count(*) FROM program_journeys('enrollments')", "3\n");
     lpt_assert_rows(db,
@@ -135,7 +125,7 @@ END_TEST
 ** a view may not call it at all (SQLITE_DIRECTONLY).
 */
 START_TEST(test_internal_reader_refused) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db, "SELECT learnpath_internal_read(1, 2, 3, 4)",
                     "ERROR: learnpath_internal_read(): for learnpath's own use only");
     lpt_assert_rows(db,
@@ -388,18 +378,9 @@ END_TEST
 
 /* ------------------------------------------------------------ rule 4 */
 
-static const char *const zTiesData =
-    "(1, 'B', '2020-01-01 10:00', NULL), (1, 'A', '2020-01-01 10:00', NULL),"
-    "(1, 'C', '2020-01-02 10:00', NULL),"
-    /* the same program twice at one instant is not a tie */
-    "(2, 'A', '2020-01-01', NULL), (2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-03', NULL),"
-    /* a tie at the second instant only; names sort bytewise */
-    "(3, 'A', '2020-01-01', NULL), (3, 'C', '2020-01-02', NULL), (3, 'b', '2020-01-02', NULL),"
-    "(3, 'B', '2020-01-02', NULL)";
-
 /* rule 4: ties='group' (the default) makes one step 'A + B'. */
 START_TEST(test_rule4_ties_group) {
-    sqlite3 *db = cj_open(zTiesData);
+    sqlite3 *db = lpt_open_fixture("enrollments_ties");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied, next_program, days_to_next, steps, programs"
         " FROM first_program('enrollments')",
@@ -425,7 +406,7 @@ END_TEST
 
 /* rule 4: ties='name' keeps each enrollment, same-instant ones by name. */
 START_TEST(test_rule4_ties_name) {
-    sqlite3 *db = cj_open(zTiesData);
+    sqlite3 *db = lpt_open_fixture("enrollments_ties");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied, next_program, days_to_next, steps, programs"
         " FROM first_program WHERE source = 'enrollments' AND ties = 'name'",
@@ -491,12 +472,6 @@ END_TEST
 
 /* ------------------------------------------------------------ rule 5 */
 
-static const char *const zRepeatsData =
-    "(1, 'A', '2020-01-01', NULL), (1, 'A', '2020-01-02', NULL), (1, 'B', '2020-01-04', NULL),"
-    "(1, 'F', '2020-01-07', NULL), (1, 'A', '2020-01-11', NULL),"
-    "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-02', NULL), (2, 'A', '2020-01-03', NULL),"
-    "(3, 'X', '2020-01-01', NULL), (3, 'X', '2020-01-03', NULL)";
-
 static const struct {
     const char *zRepeats; /* NULL: argument not given (default) */
     const char *zJourneys;
@@ -531,7 +506,7 @@ static const struct {
 ** before, consecutive or not. Counts follow.
 */
 START_TEST(test_rule5_repeats) {
-    sqlite3 *db = cj_open(zRepeatsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_repeats");
     char *zWhere = aRepeatsCase[_i].zRepeats
                        ? sqlite3_mprintf("source = 'enrollments' AND repeats = %Q",
                                          aRepeatsCase[_i].zRepeats)
@@ -753,29 +728,19 @@ END_TEST
 ** rule 10: first_program returns its rows in the order an ORDER BY or GROUP
 ** BY on up to three of segment, program and next_program (then user_id)
 ** asks, so SQLite does not sort them. 2,000 users of one to four
-** enrollments (tie groups, repeats, NULL segments) from a fixed formula;
+** enrollments (tie groups, repeats, NULL segments) from a fixed formula
+** (tests/fixtures/enrollments_many_users.sql);
 ** each order must equal the one SQLite's own sorter gives for the same
 ** terms and then user_id (written +column, which SQLite cannot hand to the
 ** function), and its plan must have no sorter.
 */
-static sqlite3 *cj_open_orders(void) {
-    sqlite3 *db = cj_open(NULL);
-    lpt_exec(db,
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
-        " INSERT INTO enrollments SELECT 1 + (i * 7) % 2000,"
-        "  char(65 + (i * 13 + i / 2000) % 5) || CASE WHEN i % 11 = 0 THEN 'x' ELSE '' END,"
-        "  date('2020-01-01', '+' || CASE WHEN i % 5 = 0 THEN 0 ELSE (i * 31) % 9 END || ' days'),"
-        "  CASE (i * 17) % 4 WHEN 0 THEN NULL WHEN 1 THEN 'pro' ELSE 'stu' END FROM n;");
-    return db;
-}
-
 static const char *const azOrderBy[] = {
     "segment, program", "program", "next_program, segment", "program, segment, next_program",
     "next_program, program, segment, user_id", "segment, user_id", "user_id",
 };
 
 START_TEST(test_rule10_order_by) {
-    sqlite3 *db = cj_open_orders();
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
     const char *zCall = "first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')";
     /* "a, b" -> "+a, +b" */
     char *zQ = sqlite3_mprintf("SELECT '+' || replace(%Q, ', ', ', +')", azOrderBy[_i]);
@@ -818,7 +783,7 @@ END_TEST
 ** left to SQLite's sorter, with the same answer.
 */
 START_TEST(test_rule10_order_by_left_to_sqlite) {
-    sqlite3 *db = cj_open_orders();
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
     const char *zCall = "first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')";
     char *zSql = sqlite3_mprintf(
         "SELECT count(*), sum(a.users = b.users) FROM (SELECT segment, program, count(*) AS users"
@@ -881,7 +846,7 @@ END_TEST
 ** rowid; an error in the source still names the function.
 */
 START_TEST(test_rule10_order_by_budget_after_prepare) {
-    sqlite3 *db = cj_open_orders();
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
     const char *zSql = _i == 0 ? "SELECT rowid, user_id, segment, program, next_program, steps FROM"
                                  " first_program('enrollments', 'user_id', 'program', 'enrolled_at',"
                                  " 'seg') WHERE repeats = 'keep' ORDER BY next_program, program"
@@ -1031,8 +996,7 @@ START_TEST(test_odd_names_and_case) {
         "SELECT user_id, path FROM"
         " program_journeys('MY TABLE', 'learner id', 'PROGRAM NAME', 'enrolled on')",
         "L1|Intro > Advanced\n");
-    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
-                 "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_fixture(db, "t_one_enrollment");
     lpt_assert_rows(db,
         "SELECT user_id, program FROM first_program('T', 'USER_ID', 'Program', 'Enrolled_At')",
         "1|A\n");
@@ -1073,8 +1037,7 @@ END_TEST
 START_TEST(test_changes_are_seen) {
     sqlite3 *db = lpt_open();
     sqlite3 *db2 = NULL, *db3 = NULL;
-    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
-                 "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_fixture(db, "t_one_enrollment");
     lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|A\n");
     lpt_exec(db, "INSERT INTO t VALUES (2, 'B', '2020-01-02')");
     lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|A\n2|B\n");
@@ -1104,8 +1067,7 @@ START_TEST(test_changes_are_seen) {
                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
                                      NULL), SQLITE_OK);
     ck_assert_int_eq(sqlite3_learnpath_init(db3, NULL, NULL), SQLITE_OK);
-    lpt_exec(db2, "CREATE TABLE t(user_id, program, enrolled_at);"
-                  "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_fixture(db2, "t_one_enrollment");
     lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|A\n");
     lpt_exec(db2, "INSERT INTO t VALUES (2, 'B', '2020-01-02')");
     lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|A\n2|B\n");
@@ -1118,22 +1080,9 @@ END_TEST
 
 /* ------------------------------------------------------------ SQL use */
 
-static sqlite3 *cj_open_two_sources(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE t1(user_id, program, enrolled_at);"
-        "INSERT INTO t1 VALUES (1, 'A', '2020-01-01'), (2, 'B', '2020-01-02'),"
-        " (2, 'C', '2020-01-03');"
-        "CREATE TABLE t2(user_id, program, enrolled_at);"
-        "INSERT INTO t2 VALUES (7, 'Z', '2021-01-01');"
-        "CREATE TABLE srcs(name);"
-        "INSERT INTO srcs VALUES ('t1'), ('t2');");
-    return db;
-}
-
 /* No numbered rule (argument conventions): the source taken from a join. */
 START_TEST(test_join_source_from_table) {
-    sqlite3 *db = cj_open_two_sources();
+    sqlite3 *db = lpt_open_fixture("two_sources");
     lpt_assert_rows(db,
         "SELECT srcs.name, f.user_id, f.program, f.steps FROM srcs, first_program(srcs.name) f"
         " ORDER BY srcs.name, f.user_id",
@@ -1148,7 +1097,7 @@ END_TEST
 
 /* No numbered rule (argument conventions): output-column WHERE terms filter rows. */
 START_TEST(test_output_where) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db, "SELECT user_id FROM first_program('enrollments') WHERE program = 'Python'",
                     "3\n");
     lpt_assert_rows(db,
@@ -1229,7 +1178,7 @@ END_TEST
 
 /* No numbered rule (SQL use): a cursor filtered again in correlated subqueries. */
 START_TEST(test_correlated_subquery) {
-    sqlite3 *db = cj_open_two_sources();
+    sqlite3 *db = lpt_open_fixture("two_sources");
     lpt_assert_rows(db,
         "SELECT u.id, (SELECT program FROM first_program('t1') f WHERE f.user_id = u.id)"
         " FROM (SELECT 2 AS id UNION ALL SELECT 1 UNION ALL SELECT 3 UNION ALL SELECT 2) u",
@@ -1244,7 +1193,7 @@ END_TEST
 
 /* rule 10 (REAL days survive a copy): INSERT ... SELECT * copies the output columns. */
 START_TEST(test_insert_select) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_exec(db,
         "CREATE TABLE t2(user_id, segment, program, started_at, tied, next_program,"
         " days_to_next, steps, programs);"

@@ -3,7 +3,8 @@
 **
 ** "sample_enrollments rule N" refers to the rules in the header comment of
 ** lp_sample.c. The shape tests run on the demo data set (20,000 users,
-** seed 42) and check the figures the demo prints, with plain SQL.
+** seed 42: tests/fixtures/demo.sql, with its views ranked and per_user) and
+** check the figures the demo prints, with plain SQL.
 */
 #include <string.h>
 
@@ -30,26 +31,6 @@ static double cs_number(sqlite3 *db, const char *zSql) {
         ck_assert_msg(v_ >= (lo) && v_ <= (hi), "%s\n= %.6g, expected %g..%g", \
                       (zSql), v_, (double)(lo), (double)(hi));                \
     } while (0)
-
-/*
-** The demo data set, as the demo builds it, plus two helper views:
-** ranked numbers each user's rows in time order (rowid breaks ties, in the
-** order sample_enrollments produced them); per_user has one row per user.
-*/
-static sqlite3 *cs_open_demo(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(20000, 42);"
-        "CREATE VIEW ranked AS SELECT *, row_number() OVER ("
-        "  PARTITION BY user_id ORDER BY enrolled_at, rowid) AS rn FROM enrollments;"
-        "CREATE VIEW per_user AS SELECT user_id, min(user_type) AS user_type,"
-        "  count(*) AS n_rows, count(DISTINCT program) AS n_programs,"
-        "  count(DISTINCT enrolled_at) AS n_times,"
-        "  max(CASE WHEN rn = 1 THEN program END) AS first_program,"
-        "  max(CASE WHEN rn = 2 THEN program END) AS second_program"
-        "  FROM ranked GROUP BY user_id;");
-    return db;
-}
 
 /* ------------------------------------------------------------- columns */
 
@@ -374,7 +355,7 @@ END_TEST
 /* ------------------------------------------------ format and time range */
 
 START_TEST(test_time_format_and_range) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* Exact format, a real date and time, inside the range. */
     lpt_assert_rows(db,
         "SELECT count(*) FROM enrollments WHERE NOT ("
@@ -400,7 +381,7 @@ START_TEST(test_time_format_and_range) {
 END_TEST
 
 START_TEST(test_order_and_users) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* sample_enrollments rule 2: users 1..20000, rows in user_id then
     ** enrolled_at order (rowid is the order they were produced in). */
     lpt_assert_rows(db,
@@ -426,7 +407,7 @@ END_TEST
 /* --------------------------------------------------------------- shape */
 
 START_TEST(test_shape_user_types) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     cs_assert_between(db, "SELECT avg(user_type = 'student') FROM per_user", 0.50, 0.60);
     lpt_assert_rows(db, "SELECT DISTINCT user_type FROM enrollments ORDER BY 1",
                     "professional\nstudent\n");
@@ -438,7 +419,7 @@ START_TEST(test_shape_user_types) {
 END_TEST
 
 START_TEST(test_shape_first_program) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     cs_assert_between(db,
         "SELECT avg(first_program = 'Program A') FROM per_user WHERE user_type = 'student'",
         0.55, 0.65);
@@ -460,7 +441,7 @@ START_TEST(test_shape_first_program) {
 END_TEST
 
 START_TEST(test_shape_journeys) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* Most users take a single program (one distinct enrollment time). */
     cs_assert_between(db, "SELECT avg(n_times = 1) FROM per_user", 0.60, 0.80);
     cs_assert_between(db, "SELECT avg(n_programs = 1) FROM per_user", 0.65, 0.75);
@@ -484,7 +465,7 @@ START_TEST(test_shape_journeys) {
 END_TEST
 
 START_TEST(test_shape_ties_and_repeats) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* About 1% of users enroll in two programs at the same instant. */
     cs_assert_between(db,
         "SELECT count(DISTINCT user_id) / 20000.0 FROM (SELECT user_id FROM enrollments"
@@ -505,7 +486,7 @@ START_TEST(test_shape_ties_and_repeats) {
 END_TEST
 
 START_TEST(test_shape_gaps) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     lpt_exec(db,
         "CREATE TABLE gaps AS SELECT julianday(enrolled_at) - julianday(prev) AS days,"
         " date(enrolled_at) > date(prev) AS later_day FROM (SELECT enrolled_at,"
@@ -522,7 +503,7 @@ START_TEST(test_shape_gaps) {
 END_TEST
 
 START_TEST(test_shape_accounts) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     lpt_exec(db,
         "CREATE TABLE acct AS SELECT account, count(DISTINCT user_id) AS n FROM enrollments"
         " WHERE account IS NOT NULL GROUP BY account");

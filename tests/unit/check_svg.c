@@ -6,6 +6,7 @@
 ** tests check what a user would: the document is a well-formed standalone
 ** SVG, user text cannot inject markup, the same rows give the same bytes
 ** in any order, and the numbers, labels and order on the chart are right.
+** Several tests chart the table of tests/fixtures/flows.sql.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,26 +143,10 @@ static double sv_root_attr(const char *zSvg, const char *zAttr) {
     return atof(p);
 }
 
-/* The flows of the tests: 'Program A' is the largest source. */
-static sqlite3 *sv_open_flows(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE flows(src, dst, w);"
-        "INSERT INTO flows VALUES"
-        " ('Program A', 'Flagship', 1000), ('Program A', 'Flagship', 500),"
-        " ('Program A', NULL, 200), ('Flagship', 'Program A', 300),"
-        " ('Flagship', NULL, 100), ('Program B', 'Flagship', 40),"
-        /* ignored (svg rule 1) */
-        " ('Program B', 'Flagship', 0), ('Program B', 'Flagship', -5),"
-        " ('Program B', 'Flagship', NULL), ('Program B', 'Flagship', 'abc'),"
-        " ('Program B', 'Flagship', x'01'), (NULL, 'Flagship', 999);");
-    return db;
-}
-
 /* --------------------------------------------------------- well-formed */
 
 START_TEST(test_wellformed) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     char *z = sv_svg(db, "SELECT sankey_svg(src, dst, w, 'Flows') FROM flows");
     sv_assert_wellformed(z);
     ck_assert_ptr_nonnull(strstr(z, "aria-label=\"Flows\""));
@@ -308,7 +293,7 @@ END_TEST
 /* ------------------------------------------------------------- no data */
 
 START_TEST(test_no_data) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     char *z;
     /* no rows at all: xFinal without xStep */
     z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows WHERE 0");
@@ -339,7 +324,7 @@ END_TEST
 /* -------------------------------------------------------------- sankey */
 
 START_TEST(test_sankey_totals) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     char *z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows");
     /* weights add; bad rows are ignored (svg rule 1) */
     ck_assert_ptr_nonnull(strstr(z, ">Program A<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">1,700</tspan>"));
@@ -467,7 +452,7 @@ END_TEST
 /* -------------------------------------------------------------- errors */
 
 START_TEST(test_errors) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'x') FROM flows",
                     "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'x'");
     lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', NULL) FROM flows",
@@ -573,7 +558,7 @@ END_TEST
 
 /* Innocuous: usable in a view even with trusted_schema OFF. */
 START_TEST(test_innocuous) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     lpt_exec(db,
         "PRAGMA trusted_schema = OFF;"
         "CREATE VIEW charts AS SELECT sankey_svg(src, dst, w) AS s, bar_svg(src, dst, w) AS b FROM flows;");

@@ -7,39 +7,13 @@
 ** segment. Days between step starts; median of an even count = mean of the
 ** two middle values; avg/median NULL when to_program is NULL. Rows ordered
 ** by segment, step, users DESC, from_program, to_program (NULLs first).
+**
+** Most tests read tests/fixtures/enrollments_segments.sql; its header draws
+** the users, with their days counted from 2020-01-01.
 */
 #include <string.h>
 
 #include "lp_test.h"
-
-/*
-** Two segments and users without one. Days are counted from 2020-01-01.
-**   pro: 1 A(0) B(2) C(5)   2 A(0) B(4)   3 A(0) C(1)   4 A(0) B(9)   5 B(0)
-**   stu: 6 A(0) B(1)   7 A(0)   10 A(0) B(2)   11 A(0) B(6)   12 A(0) B(10)
-**   none: 8 C(0) A(10)   9 {A,B}(0) C(1.5)   13 C(0)
-*/
-static sqlite3 *ctr_open(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE enrollments(user_id, program, enrolled_at, seg);"
-        "INSERT INTO enrollments VALUES"
-        " (1, 'A', '2020-01-01', 'pro'), (1, 'B', '2020-01-03', 'pro'),"
-        " (1, 'C', '2020-01-06', 'pro'),"
-        " (2, 'A', '2020-01-01', 'pro'), (2, 'B', '2020-01-05', 'pro'),"
-        " (3, 'A', '2020-01-01', 'pro'), (3, 'C', '2020-01-02', 'pro'),"
-        " (4, 'A', '2020-01-01', 'pro'), (4, 'B', '2020-01-10', 'pro'),"
-        " (5, 'B', '2020-01-01', 'pro'),"
-        " (6, 'A', '2020-01-01', 'stu'), (6, 'B', '2020-01-02', 'stu'),"
-        " (7, 'A', '2020-01-01', 'stu'),"
-        " (10, 'A', '2020-01-01', 'stu'), (10, 'B', '2020-01-03', 'stu'),"
-        " (11, 'A', '2020-01-01', 'stu'), (11, 'B', '2020-01-07', 'stu'),"
-        " (12, 'A', '2020-01-01', 'stu'), (12, 'B', '2020-01-11', 'stu'),"
-        " (8, 'C', '2020-01-01', NULL), (8, 'A', '2020-01-11', NULL),"
-        " (9, 'A', '2020-01-01', NULL), (9, 'B', '2020-01-01', NULL),"
-        " (9, 'C', '2020-01-02 12:00', NULL),"
-        " (13, 'C', '2020-01-01', NULL);");
-    return db;
-}
 
 #define CTR_CALL "program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
 
@@ -50,7 +24,7 @@ static sqlite3 *ctr_open(void) {
 ** stu has 4 users with gaps 1, 2, 6, 10 (mean 4.75, median (2+6)/2 = 4).
 */
 START_TEST(test_all_rows) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db, "SELECT * FROM " CTR_CALL,
                     "NULL|1|A + B|C|1|1|1.5|1.5|1|0\n"
                     "NULL|1|C|NULL|1|0.5|NULL|NULL|0|NULL\n"
@@ -73,7 +47,7 @@ END_TEST
 
 /* rule 9: column types (share and days REAL, even when whole). */
 START_TEST(test_column_types) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db,
         "SELECT DISTINCT typeof(segment), typeof(step), typeof(from_program),"
         " typeof(to_program), typeof(users), typeof(share), typeof(avg_days),"
@@ -90,7 +64,7 @@ END_TEST
 
 /* rule 9: each (segment, step, from) group's shares sum to 1. */
 START_TEST(test_shares_sum_to_one) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db,
         "SELECT count(*), sum(abs(s - 1.0) < 1e-12) FROM (SELECT sum(share) AS s FROM " CTR_CALL
         " GROUP BY segment, step, from_program)",
@@ -170,7 +144,7 @@ END_TEST
 
 /* rules 8, 9: journeys are shaped (cut by within_days) before they are counted. */
 START_TEST(test_shaped_journeys) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     /* within 3 days: the B of pro 2 (day 4), pro 4 (day 9), stu 11 (day 6)
     ** and stu 12 (day 10) are cut off; pro 1's gap of exactly 3 stays */
     lpt_assert_rows(db,
@@ -193,7 +167,7 @@ END_TEST
 
 /* rule 9: without a segment column every row has a NULL segment. */
 START_TEST(test_no_segment) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db,
         "SELECT segment, step, from_program, to_program, users, share, avg_days, median_days"
         " FROM program_transitions('enrollments') WHERE step = 1",

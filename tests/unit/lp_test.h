@@ -5,6 +5,10 @@
 ** check_main.c. The helpers open a :memory: database with learnpath
 ** registered (the extension is compiled into the runner with -DSQLITE_CORE)
 ** and turn query results into text that tests compare verbatim.
+**
+** Tables that several tests build live in tests/fixtures/<name>.sql, plain
+** SQL that lpt_fixture() runs. The path is relative to the repository root,
+** where `make test-unit` (and asan, tsan, valgrind, coverage) run the runner.
 */
 #ifndef LP_TEST_H
 #define LP_TEST_H
@@ -19,6 +23,15 @@ sqlite3 *lpt_open(void);
 
 /* Run SQL that must succeed (several statements allowed). */
 void lpt_exec(sqlite3 *db, const char *zSql);
+
+/*
+** Run tests/fixtures/<zName>.sql on db (each file's header says what it
+** holds); fails the test if the file cannot be read or its SQL fails.
+*/
+void lpt_fixture(sqlite3 *db, const char *zName);
+
+/* lpt_open(), then lpt_fixture(db, zName). */
+sqlite3 *lpt_open_fixture(const char *zName);
 
 /*
 ** Run one query and return its rows as text: columns joined by '|', rows
