@@ -1,6 +1,7 @@
 /*
-** check_args.c - argument checks of the four journey functions
-** (ext/lp_journeys.c argument conventions, ext/lp_build.c source reading).
+** check_args.c - the "args" suite: argument checks of the journey functions
+** (ext/lp_journeys.c argument conventions, ext/lp_build.c source reading;
+** README.md "Function reference" and "Errors").
 **
 ** Messages are compared verbatim. Each message starts with the name of the
 ** function that was called. An error never comes with rows: every row is
@@ -252,6 +253,57 @@ START_TEST(test_ties_case_insensitive) {
 }
 END_TEST
 
+/* ------------------------------------------------ more argument errors */
+
+/* Source names: a missing table in a named schema, and a view in an
+** attached database that cannot be read, each say so. */
+START_TEST(test_source_errors) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_exec(db, "ATTACH ':memory:' AS aux;"
+                 "CREATE TABLE aux.x(user_id, program, enrolled_at);"
+                 "CREATE VIEW aux.bv AS SELECT * FROM x;"
+                 "DROP TABLE aux.x;");
+    lpt_assert_rows(db, "SELECT * FROM first_program('main.nosuch')",
+                    "ERROR: first_program(): no such table or view 'main.nosuch'");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('aux.bv')",
+                    "ERROR: program_steps(): cannot read 'aux.bv': no such table: aux.x");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* bad_times = NULL is refused like any other value but 'error' or 'skip'. */
+START_TEST(test_bad_times_null) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT * FROM first_program('e') WHERE bad_times = NULL",
+                    "ERROR: first_program(): bad_times must be 'error' or 'skip', not NULL");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The first '=' on an argument is the argument; SQLite checks any other
+** against the value read back. */
+START_TEST(test_argument_given_twice) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 'e' AND source = 'e'",
+                    "4\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 'e' AND source = 'x'",
+                    "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A quoted value is cut at 80 bytes, never inside a character: a text of
+** continuation bytes only is cut to nothing. */
+START_TEST(test_quote_cut_at_character) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db,
+                    "SELECT * FROM first_program('e')"
+                    " WHERE ties = CAST(replace(hex(zeroblob(100)), '00', x'80') AS TEXT)",
+                    "ERROR: first_program(): ties must be 'group' or 'name', not '...'");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---------------------------------------------------------- identifiers */
 
 /* No numbered rule (security note of lp_journeys.c): names are quoted identifiers. */
@@ -424,12 +476,15 @@ Suite *make_args_suite(void) {
     tcase_add_loop_test(tc, test_ties_repeats_values, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_bad_times_values, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_errors_give_no_rows, 0, CA_N_FUNC);
+    tcase_add_test(tc, test_source_errors);
+    tcase_add_test(tc, test_bad_times_null);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Accepted");
     tcase_add_test(tc, test_segment_col_null);
     tcase_add_test(tc, test_bad_times_skip);
     tcase_add_test(tc, test_ties_case_insensitive);
+    tcase_add_test(tc, test_argument_given_twice);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Limits");
@@ -437,6 +492,7 @@ Suite *make_args_suite(void) {
     tcase_add_test(tc, test_odd_identifiers);
     tcase_add_test(tc, test_name_length_limit);
     tcase_add_test(tc, test_view_reads_itself);
+    tcase_add_test(tc, test_quote_cut_at_character);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,5 @@
 /*
-** check_sample.c - tests of sample_enrollments (ext/lp_sample.c).
+** check_sample.c - the "sample" suite: sample_enrollments (ext/lp_sample.c).
 **
 ** "sample_enrollments rule N" refers to the rules in the header comment of
 ** lp_sample.c. The shape tests run on the demo data set (20,000 users,
@@ -112,6 +112,19 @@ START_TEST(test_zero_and_one_user) {
     lpt_assert_rows(db,
                     "SELECT count(DISTINCT user_id), min(user_id) FROM sample_enrollments(1, 7)",
                     "1|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* sample_enrollments: a user who took all six programs gets no tie step
+** (there is no seventh program to tie with). With seed 449, user 769 is
+** the first such user whose draw asked for a tie. */
+START_TEST(test_sample_all_programs_no_tie) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db,
+                    "SELECT count(*), count(DISTINCT program), count(DISTINCT enrolled_at)"
+                    " FROM sample_enrollments(769, 449) WHERE user_id = 769",
+                    "6|6|6\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -287,6 +300,38 @@ START_TEST(test_order_by) {
     lpt_assert_rows(db,
         "SELECT user_id FROM sample_enrollments(3, 1) ORDER BY enrolled_at LIMIT 2",
         "2\n2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* sample_enrollments: rowid, an argument given twice, the seed from a
+** join, and an ORDER BY of three terms. */
+START_TEST(test_sample_plans) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT rowid, user_id FROM sample_enrollments(2, 1)",
+                    "1|1\n2|1\n3|2\n4|2\n5|2\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM sample_enrollments WHERE users = 2 AND seed = 1"
+                    " AND seed = 1",
+                    "5\n");
+    lpt_exec(db, "CREATE TABLE s(x); INSERT INTO s VALUES (1);");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM s, sample_enrollments AS e WHERE e.users = 2"
+                    " AND e.seed = s.x",
+                    "5\n");
+    /* three ORDER BY terms: SQLite sorts (the function promises two) */
+    const char *zRows = "1|Program A|2021-06-30 11:46:19\n1|Flagship|2021-07-27 00:50:33\n"
+                        "2|Program A|2020-10-16 23:22:13\n2|Flagship|2020-10-19 17:13:12\n"
+                        "2|Program E|2021-02-01 17:56:10\n";
+    lpt_assert_rows(db,
+                    "SELECT user_id, program, enrolled_at FROM sample_enrollments(2, 1)"
+                    " ORDER BY user_id, enrolled_at, program",
+                    zRows);
+    lpt_exec(db, "CREATE TABLE m AS SELECT * FROM sample_enrollments(2, 1)");
+    lpt_assert_rows(db,
+                    "SELECT user_id, program, enrolled_at FROM m"
+                    " ORDER BY user_id, enrolled_at, program",
+                    zRows);
     sqlite3_close(db);
 }
 END_TEST
@@ -542,6 +587,7 @@ Suite *make_sample_suite(void) {
     tcase_add_test(tc, test_demo_checksum);
     tcase_add_test(tc, test_users_prefix);
     tcase_add_test(tc, test_extreme_seeds);
+    tcase_add_test(tc, test_sample_all_programs_no_tie);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("arguments");
@@ -550,6 +596,7 @@ Suite *make_sample_suite(void) {
     tcase_add_test(tc, test_filter_twice);
     tcase_add_test(tc, test_join_argument_from_other_table);
     tcase_add_test(tc, test_order_by);
+    tcase_add_test(tc, test_sample_plans);
     tcase_add_test(tc, test_error_missing_users);
     tcase_add_test(tc, test_error_bad_users);
     tcase_add_test(tc, test_error_bad_seed);

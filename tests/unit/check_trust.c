@@ -1,11 +1,14 @@
 /*
-** check_trust.c - use in views and triggers, reentrancy, hostile inputs.
+** check_trust.c - the "trust" suite: use in views and triggers, reentrancy,
+** learnpath's internal reader function, hostile inputs.
 **
 ** Issue 3 ("trust like SQLite"): the functions are not innocuous, so a view
 ** or trigger stored in a database may use them only while trusted_schema is
 ** ON; TEMP views and CTEs always may. The reentrancy rules of
 ** shared/TRUST.md each have a test here (R1..R8), and so does each kind of
-** bad table content and argument the issue lists. Rule numbers are
+** bad table content and argument the issue lists. The reader function
+** that the journey functions' one statement calls is refused to SQL, to
+** views and, with a clear error, by a host's authorizer. Rule numbers are
 ** README.md's.
 */
 #include <stdio.h>
@@ -195,6 +198,64 @@ START_TEST(test_r8_aggregate_no_rows) {
 }
 END_TEST
 
+/* ------------------------------------------------------ the reader */
+
+/*
+** The reader function lp_build.c prepares its one statement with takes its
+** state as a pointer only C can bind: SQL that calls it gets an error, and
+** a view may not call it at all (SQLITE_DIRECTONLY).
+*/
+START_TEST(test_internal_reader_refused) {
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
+    lpt_assert_rows(db, "SELECT learnpath_internal_read(1, 2, 3, 4)",
+                    "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    lpt_assert_rows(db,
+        "SELECT learnpath_internal_read(NULL, user_id, program, enrolled_at) FROM enrollments",
+        "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    lpt_exec(db, "CREATE VIEW v AS SELECT learnpath_internal_read(NULL, 1, 2, 3) AS x");
+    lpt_assert_rows(db, "SELECT * FROM v",
+                    "ERROR: unsafe use of learnpath_internal_read()");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The reader function refuses a call without learnpath's state, also one
+** without arguments. */
+START_TEST(test_reader_without_arguments) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT learnpath_internal_read()",
+                    "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    sqlite3_close(db);
+}
+END_TEST
+
+static int ct_deny_reader(void *p, int eAction, const char *z1, const char *z2, const char *z3,
+                          const char *z4) {
+    (void)p;
+    (void)z1;
+    (void)z3;
+    (void)z4;
+    if (eAction == SQLITE_FUNCTION && z2 && strcmp(z2, "learnpath_internal_read") == 0) {
+        return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+}
+
+/* A host whose authorizer refuses learnpath's reader gets a clear error. */
+START_TEST(test_authorizer_refuses_reader) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    sqlite3_set_authorizer(db, ct_deny_reader, NULL);
+    /* SQLite 3.40 adds ": learnpath_internal_read"; older releases do not */
+    char *zGot = lpt_query(db, "SELECT * FROM first_program('e')");
+    const char *zWant = "ERROR: first_program(): cannot read 'e': not authorized";
+    ck_assert_msg(strncmp(zGot, zWant, strlen(zWant)) == 0, "got: %s", zGot);
+    sqlite3_free(zGot);
+    sqlite3_set_authorizer(db, NULL, NULL);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "4\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------- hostile tables */
 
 /* Blobs and reals as user ids and programs (rule 3: as GROUP BY). */
@@ -339,39 +400,6 @@ START_TEST(test_hostile_arguments) {
 }
 END_TEST
 
-/* The cache: data read with a segment column serves a query without one,
-** which then shows no segments (README "Cache, memory and thread settings"). */
-START_TEST(test_cache_segment_superset) {
-    sqlite3 *db = lpt_open_fixture("e_three_users");
-    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e', 'user_id', "
-                        "'program', 'enrolled_at', 'user_type')",
-                    "p|F|1\np|NULL|1\ns|A|2\ns|NULL|2\n");
-    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e')",
-                    "NULL|A|2\nNULL|F|1\nNULL|NULL|3\n");
-    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one entry served both */
-    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e', 'user_id', 'program', "
-                        "'enrolled_at', 'user_type') WHERE finding = 'segments'",
-                    "2\n");
-    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'segments'",
-                    "0\n");
-    sqlite3_close(db);
-}
-END_TEST
-
-/* Loading learnpath again on a connection (each saved report starts with
-** .load) keeps its state: the cache survives, and the connection stays
-** usable with no error left behind. */
-START_TEST(test_load_twice_keeps_cache) {
-    sqlite3 *db = lpt_open_fixture("e_three_users");
-    char *zErr = NULL;
-    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "3\n");
-    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_errcode(db), SQLITE_OK);
-    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
-    sqlite3_close(db);
-}
-END_TEST
-
 Suite *make_trust_suite(void) {
     Suite *s = suite_create("trust");
     TCase *tc = tcase_create("Views");
@@ -387,8 +415,11 @@ Suite *make_trust_suite(void) {
     tcase_add_test(tc, test_r5_r6_messages);
     tcase_add_test(tc, test_r7_plan);
     tcase_add_test(tc, test_r8_aggregate_no_rows);
-    tcase_add_test(tc, test_cache_segment_superset);
-    tcase_add_test(tc, test_load_twice_keeps_cache);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("Reader");
+    tcase_add_test(tc, test_internal_reader_refused);
+    tcase_add_test(tc, test_reader_without_arguments);
+    tcase_add_test(tc, test_authorizer_refuses_reader);
     suite_add_tcase(s, tc);
     tc = tcase_create("Hostile");
     tcase_set_timeout(tc, 60);

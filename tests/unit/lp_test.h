@@ -51,14 +51,17 @@ char *lpt_query(sqlite3 *db, const char *zSql);
         sqlite3_free(zGot_);                                                \
     } while (0)
 
-Suite *make_time_suite(void);
-Suite *make_journeys_suite(void);
-Suite *make_transitions_suite(void);
-Suite *make_args_suite(void);
-Suite *make_sample_suite(void);
-Suite *make_trust_suite(void);
-Suite *make_svg_suite(void);
-Suite *make_coverage_suite(void);
-Suite *make_threads_suite(void);
+/* The function families, one suite each (README.md "Function reference"). */
+Suite *make_user_suite(void);      /* first_program, program_journeys, program_steps */
+Suite *make_aggregate_suite(void); /* program_transitions, first_program_stats */
+Suite *make_profile_suite(void);   /* enrollment_profile */
+Suite *make_sample_suite(void);    /* sample_enrollments */
+Suite *make_svg_suite(void);       /* sankey_svg, bar_svg */
+Suite *make_settings_suite(void);  /* loading, learnpath_version, cache, budget, threads */
+/* Across the families. */
+Suite *make_time_suite(void);      /* reading and writing times (rules 2, 10) */
+Suite *make_args_suite(void);      /* argument errors */
+Suite *make_trust_suite(void);     /* views, triggers, reentrancy, hostile input */
+Suite *make_threads_suite(void);   /* the helper thread (rule 11) */
 
 #endif
