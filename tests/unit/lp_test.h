@@ -61,6 +61,7 @@ Suite *make_settings_suite(void);  /* loading, learnpath_version, cache, budget,
 /* Across the families. */
 Suite *make_time_suite(void);      /* reading and writing times (rules 2, 10) */
 Suite *make_args_suite(void);      /* argument errors */
+Suite *make_plan_suite(void);      /* xBestIndex: idxNum per argument shape */
 Suite *make_trust_suite(void);     /* views, triggers, reentrancy, hostile input */
 Suite *make_threads_suite(void);   /* the helper thread (rule 11) */
 
