@@ -12,6 +12,7 @@
 
 /* ------------------------------------------------------------ loading */
 
+/* learnpath_version() of another build, and one that answers NULL. */
 static void cset_version_old(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;
     (void)argv;

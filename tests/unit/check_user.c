@@ -28,8 +28,9 @@ static sqlite3 *cu_open(const char *zInsertValues) {
 }
 
 /*
-** Assert that zSql runs without error and yields no row. (lpt_query gives
-** NULL for an empty result, so lpt_assert_rows cannot expect "".)
+** Assert that zSql runs without error and yields no row, stepping the
+** statement itself. (lpt_query now gives "" for no rows, so
+** lpt_assert_rows(db, zSql, "") checks the same.)
 */
 static void cu_assert_no_rows(sqlite3 *db, const char *zSql) {
     sqlite3_stmt *pStmt = NULL;
