@@ -1,6 +1,7 @@
 /*
-** check_args.c - argument checks of the four journey functions
-** (ext/lp_journeys.c argument conventions, ext/lp_build.c source reading).
+** check_args.c - the "args" suite: argument checks of the journey functions
+** (ext/lp_journeys.c argument conventions, ext/lp_build.c source reading;
+** README.md "Function reference" and "Errors").
 **
 ** Messages are compared verbatim. Each message starts with the name of the
 ** function that was called. An error never comes with rows: every row is
@@ -15,15 +16,6 @@
 static const char *const azFunc[] = {"first_program", "program_journeys", "program_steps",
                                      "program_transitions"};
 #define CA_N_FUNC ((int)(sizeof(azFunc) / sizeof(azFunc[0])))
-
-/* t(user_id, program, enrolled_at, seg) with two users. */
-static sqlite3 *ca_open(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at, seg);"
-                 "INSERT INTO t VALUES (1, 'A', '2020-01-01', 's'), (1, 'B', '2020-01-05', 's'),"
-                 " (2, 'B', '2020-01-02', NULL);");
-    return db;
-}
 
 /* Assert lpt_query(zSqlFmt % zFunc) == "ERROR: " + (zMsgFmt % zFunc). */
 static void ca_assert_error(sqlite3 *db, const char *zFunc, const char *zSqlFmt,
@@ -59,7 +51,7 @@ static int ca_step_all(sqlite3 *db, const char *zSql, int *pnRow, char **pzErr) 
 
 /* Argument conventions: source is required; each function names itself. */
 START_TEST(test_missing_source) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s",
                     "%s(): missing required argument 'source'");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s WHERE user_col = 'user_id'",
@@ -72,7 +64,7 @@ END_TEST
 
 /* Argument conventions: a NULL or empty source is an error. */
 START_TEST(test_source_null_or_empty) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s(NULL)",
                     "%s(): source is NULL; name a table or view");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s WHERE source = NULL",
@@ -85,7 +77,7 @@ END_TEST
 
 /* Argument conventions: an unknown table, plain or schema-qualified. */
 START_TEST(test_unknown_table) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s('nope')",
                     "%s(): no such table or view 'nope'");
     ca_assert_error(db, azFunc[_i], "SELECT * FROM %s('nosuch.t')",
@@ -100,7 +92,7 @@ END_TEST
 
 /* No numbered rule (argument conventions): an unknown column is named with the list. */
 START_TEST(test_unknown_column) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'uid')",
                     "%s(): user_col: no column 'uid' in 't' (its columns: user_id, program, "
@@ -124,7 +116,7 @@ END_TEST
 
 /* No numbered rule (argument conventions): NULL or empty column names are errors. */
 START_TEST(test_column_null_or_empty) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', NULL)",
                     "%s(): user_col is NULL; name a column");
@@ -146,7 +138,7 @@ END_TEST
 
 /* rule 6: segment_col NULL is the same as no segment column. */
 START_TEST(test_segment_col_null) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_assert_rows(db,
         "SELECT user_id, segment, segment_col FROM first_program('t', 'user_id', 'program',"
         " 'enrolled_at', NULL)",
@@ -163,7 +155,7 @@ END_TEST
 
 /* rules 2, 7: since/until must be readable times. */
 START_TEST(test_since_until_unreadable) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND since = 'garbage'",
                     "%s(): since: unreadable time 'garbage'");
@@ -179,7 +171,7 @@ END_TEST
 
 /* rule 8: within_days must be a number >= 0; NULL is no limit. */
 START_TEST(test_within_days_values) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     char *zSql;
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND within_days = -1",
@@ -205,7 +197,7 @@ END_TEST
 
 /* rules 4, 5: ties and repeats take known values only. */
 START_TEST(test_ties_repeats_values) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND ties = 'bogus'",
                     "%s(): ties must be 'group' or 'name', not 'bogus'");
@@ -224,7 +216,7 @@ END_TEST
 ** default) or 'skip', which leaves rows with unreadable times out.
 */
 START_TEST(test_bad_times_values) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = azFunc[_i];
     lpt_exec(db, "INSERT INTO t VALUES (1, 'C', 'garbage', 's'), (3, 'D', 'soon', NULL)");
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND bad_times = 'bogus'",
@@ -237,7 +229,7 @@ END_TEST
 
 /* rule 2: with bad_times = 'skip' the unreadable rows are left out. */
 START_TEST(test_bad_times_skip) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "INSERT INTO t VALUES (1, 'C', 'garbage', 's'), (3, 'D', 'soon', NULL)");
     lpt_assert_rows(db,
         "SELECT user_id, path, bad_times FROM program_journeys WHERE source = 't'"
@@ -249,7 +241,7 @@ END_TEST
 
 /* rule 4: 'GROUP' and 'group' are the same policy. */
 START_TEST(test_ties_case_insensitive) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "INSERT INTO t VALUES (3, 'Y', '2020-01-01', NULL), (3, 'X', '2020-01-01', NULL)");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied FROM first_program WHERE source = 't' AND ties = 'GROUP'",
@@ -261,11 +253,62 @@ START_TEST(test_ties_case_insensitive) {
 }
 END_TEST
 
+/* ------------------------------------------------ more argument errors */
+
+/* Source names: a missing table in a named schema, and a view in an
+** attached database that cannot be read, each say so. */
+START_TEST(test_source_errors) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_exec(db, "ATTACH ':memory:' AS aux;"
+                 "CREATE TABLE aux.x(user_id, program, enrolled_at);"
+                 "CREATE VIEW aux.bv AS SELECT * FROM x;"
+                 "DROP TABLE aux.x;");
+    lpt_assert_rows(db, "SELECT * FROM first_program('main.nosuch')",
+                    "ERROR: first_program(): no such table or view 'main.nosuch'");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('aux.bv')",
+                    "ERROR: program_steps(): cannot read 'aux.bv': no such table: aux.x");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* bad_times = NULL is refused like any other value but 'error' or 'skip'. */
+START_TEST(test_bad_times_null) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT * FROM first_program('e') WHERE bad_times = NULL",
+                    "ERROR: first_program(): bad_times must be 'error' or 'skip', not NULL");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The first '=' on an argument is the argument; SQLite checks any other
+** against the value read back. */
+START_TEST(test_argument_given_twice) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 'e' AND source = 'e'",
+                    "4\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 'e' AND source = 'x'",
+                    "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A quoted value is cut at 80 bytes, never inside a character: a text of
+** continuation bytes only is cut to nothing. */
+START_TEST(test_quote_cut_at_character) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db,
+                    "SELECT * FROM first_program('e')"
+                    " WHERE ties = CAST(replace(hex(zeroblob(100)), '00', x'80') AS TEXT)",
+                    "ERROR: first_program(): ties must be 'group' or 'name', not '...'");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---------------------------------------------------------- identifiers */
 
 /* No numbered rule (security note of lp_journeys.c): names are quoted identifiers. */
 START_TEST(test_hostile_table_name) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "CREATE TABLE \"x\"\"; DROP TABLE t; --\"(user_id, program, enrolled_at);"
                  "INSERT INTO \"x\"\"; DROP TABLE t; --\" VALUES (5, 'P', '2020-01-01');");
     lpt_assert_rows(db,
@@ -340,7 +383,7 @@ END_TEST
 
 /* No numbered rule (depth guard of lp_journeys.c): a self-reading view errs. */
 START_TEST(test_view_reads_itself) {
-    sqlite3 *db = ca_open();
+    sqlite3 *db = lpt_open_fixture("t_two_users");
     char *zGot;
     static const char zNested[] =
         "source 'v2' nests learnpath functions more than 8 deep (does a view read itself?)";
@@ -433,12 +476,15 @@ Suite *make_args_suite(void) {
     tcase_add_loop_test(tc, test_ties_repeats_values, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_bad_times_values, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_errors_give_no_rows, 0, CA_N_FUNC);
+    tcase_add_test(tc, test_source_errors);
+    tcase_add_test(tc, test_bad_times_null);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Accepted");
     tcase_add_test(tc, test_segment_col_null);
     tcase_add_test(tc, test_bad_times_skip);
     tcase_add_test(tc, test_ties_case_insensitive);
+    tcase_add_test(tc, test_argument_given_twice);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Limits");
@@ -446,6 +492,7 @@ Suite *make_args_suite(void) {
     tcase_add_test(tc, test_odd_identifiers);
     tcase_add_test(tc, test_name_length_limit);
     tcase_add_test(tc, test_view_reads_itself);
+    tcase_add_test(tc, test_quote_cut_at_character);
     suite_add_tcase(s, tc);
     return s;
 }

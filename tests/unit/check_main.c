@@ -4,14 +4,16 @@
 #include "lp_test.h"
 
 int main(void) {
-    SRunner *sr = srunner_create(make_time_suite());
-    srunner_add_suite(sr, make_journeys_suite());
-    srunner_add_suite(sr, make_transitions_suite());
-    srunner_add_suite(sr, make_args_suite());
+    SRunner *sr = srunner_create(make_user_suite());
+    srunner_add_suite(sr, make_aggregate_suite());
+    srunner_add_suite(sr, make_profile_suite());
     srunner_add_suite(sr, make_sample_suite());
-    srunner_add_suite(sr, make_trust_suite());
     srunner_add_suite(sr, make_svg_suite());
-    srunner_add_suite(sr, make_coverage_suite());
+    srunner_add_suite(sr, make_settings_suite());
+    srunner_add_suite(sr, make_time_suite());
+    srunner_add_suite(sr, make_args_suite());
+    srunner_add_suite(sr, make_plan_suite());
+    srunner_add_suite(sr, make_trust_suite());
     srunner_add_suite(sr, make_threads_suite());
     srunner_run_all(sr, CK_NORMAL);
     int nFailed = srunner_ntests_failed(sr);

@@ -1,9 +1,10 @@
 /*
-** check_sample.c - tests of sample_enrollments (ext/lp_sample.c).
+** check_sample.c - the "sample" suite: sample_enrollments (ext/lp_sample.c).
 **
 ** "sample_enrollments rule N" refers to the rules in the header comment of
 ** lp_sample.c. The shape tests run on the demo data set (20,000 users,
-** seed 42) and check the figures the demo prints, with plain SQL.
+** seed 42: tests/fixtures/demo.sql, with its views ranked and per_user) and
+** check the figures the demo prints, with plain SQL.
 */
 #include <string.h>
 
@@ -30,26 +31,6 @@ static double cs_number(sqlite3 *db, const char *zSql) {
         ck_assert_msg(v_ >= (lo) && v_ <= (hi), "%s\n= %.6g, expected %g..%g", \
                       (zSql), v_, (double)(lo), (double)(hi));                \
     } while (0)
-
-/*
-** The demo data set, as the demo builds it, plus two helper views:
-** ranked numbers each user's rows in time order (rowid breaks ties, in the
-** order sample_enrollments produced them); per_user has one row per user.
-*/
-static sqlite3 *cs_open_demo(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(20000, 42);"
-        "CREATE VIEW ranked AS SELECT *, row_number() OVER ("
-        "  PARTITION BY user_id ORDER BY enrolled_at, rowid) AS rn FROM enrollments;"
-        "CREATE VIEW per_user AS SELECT user_id, min(user_type) AS user_type,"
-        "  count(*) AS n_rows, count(DISTINCT program) AS n_programs,"
-        "  count(DISTINCT enrolled_at) AS n_times,"
-        "  max(CASE WHEN rn = 1 THEN program END) AS first_program,"
-        "  max(CASE WHEN rn = 2 THEN program END) AS second_program"
-        "  FROM ranked GROUP BY user_id;");
-    return db;
-}
 
 /* ------------------------------------------------------------- columns */
 
@@ -131,6 +112,19 @@ START_TEST(test_zero_and_one_user) {
     lpt_assert_rows(db,
                     "SELECT count(DISTINCT user_id), min(user_id) FROM sample_enrollments(1, 7)",
                     "1|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* sample_enrollments: a user who took all six programs gets no tie step
+** (there is no seventh program to tie with). With seed 449, user 769 is
+** the first such user whose draw asked for a tie. */
+START_TEST(test_sample_all_programs_no_tie) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db,
+                    "SELECT count(*), count(DISTINCT program), count(DISTINCT enrolled_at)"
+                    " FROM sample_enrollments(769, 449) WHERE user_id = 769",
+                    "6|6|6\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -310,6 +304,38 @@ START_TEST(test_order_by) {
 }
 END_TEST
 
+/* sample_enrollments: rowid, an argument given twice, the seed from a
+** join, and an ORDER BY of three terms. */
+START_TEST(test_sample_plans) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT rowid, user_id FROM sample_enrollments(2, 1)",
+                    "1|1\n2|1\n3|2\n4|2\n5|2\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM sample_enrollments WHERE users = 2 AND seed = 1"
+                    " AND seed = 1",
+                    "5\n");
+    lpt_exec(db, "CREATE TABLE s(x); INSERT INTO s VALUES (1);");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM s, sample_enrollments AS e WHERE e.users = 2"
+                    " AND e.seed = s.x",
+                    "5\n");
+    /* three ORDER BY terms: SQLite sorts (the function promises two) */
+    const char *zRows = "1|Program A|2021-06-30 11:46:19\n1|Flagship|2021-07-27 00:50:33\n"
+                        "2|Program A|2020-10-16 23:22:13\n2|Flagship|2020-10-19 17:13:12\n"
+                        "2|Program E|2021-02-01 17:56:10\n";
+    lpt_assert_rows(db,
+                    "SELECT user_id, program, enrolled_at FROM sample_enrollments(2, 1)"
+                    " ORDER BY user_id, enrolled_at, program",
+                    zRows);
+    lpt_exec(db, "CREATE TABLE m AS SELECT * FROM sample_enrollments(2, 1)");
+    lpt_assert_rows(db,
+                    "SELECT user_id, program, enrolled_at FROM m"
+                    " ORDER BY user_id, enrolled_at, program",
+                    zRows);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* -------------------------------------------------------------- errors */
 
 #define CS_USERS_RANGE                                                      \
@@ -374,7 +400,7 @@ END_TEST
 /* ------------------------------------------------ format and time range */
 
 START_TEST(test_time_format_and_range) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* Exact format, a real date and time, inside the range. */
     lpt_assert_rows(db,
         "SELECT count(*) FROM enrollments WHERE NOT ("
@@ -400,7 +426,7 @@ START_TEST(test_time_format_and_range) {
 END_TEST
 
 START_TEST(test_order_and_users) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* sample_enrollments rule 2: users 1..20000, rows in user_id then
     ** enrolled_at order (rowid is the order they were produced in). */
     lpt_assert_rows(db,
@@ -426,7 +452,7 @@ END_TEST
 /* --------------------------------------------------------------- shape */
 
 START_TEST(test_shape_user_types) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     cs_assert_between(db, "SELECT avg(user_type = 'student') FROM per_user", 0.50, 0.60);
     lpt_assert_rows(db, "SELECT DISTINCT user_type FROM enrollments ORDER BY 1",
                     "professional\nstudent\n");
@@ -438,7 +464,7 @@ START_TEST(test_shape_user_types) {
 END_TEST
 
 START_TEST(test_shape_first_program) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     cs_assert_between(db,
         "SELECT avg(first_program = 'Program A') FROM per_user WHERE user_type = 'student'",
         0.55, 0.65);
@@ -460,7 +486,7 @@ START_TEST(test_shape_first_program) {
 END_TEST
 
 START_TEST(test_shape_journeys) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* Most users take a single program (one distinct enrollment time). */
     cs_assert_between(db, "SELECT avg(n_times = 1) FROM per_user", 0.60, 0.80);
     cs_assert_between(db, "SELECT avg(n_programs = 1) FROM per_user", 0.65, 0.75);
@@ -484,7 +510,7 @@ START_TEST(test_shape_journeys) {
 END_TEST
 
 START_TEST(test_shape_ties_and_repeats) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     /* About 1% of users enroll in two programs at the same instant. */
     cs_assert_between(db,
         "SELECT count(DISTINCT user_id) / 20000.0 FROM (SELECT user_id FROM enrollments"
@@ -505,7 +531,7 @@ START_TEST(test_shape_ties_and_repeats) {
 END_TEST
 
 START_TEST(test_shape_gaps) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     lpt_exec(db,
         "CREATE TABLE gaps AS SELECT julianday(enrolled_at) - julianday(prev) AS days,"
         " date(enrolled_at) > date(prev) AS later_day FROM (SELECT enrolled_at,"
@@ -522,7 +548,7 @@ START_TEST(test_shape_gaps) {
 END_TEST
 
 START_TEST(test_shape_accounts) {
-    sqlite3 *db = cs_open_demo();
+    sqlite3 *db = lpt_open_fixture("demo");
     lpt_exec(db,
         "CREATE TABLE acct AS SELECT account, count(DISTINCT user_id) AS n FROM enrollments"
         " WHERE account IS NOT NULL GROUP BY account");
@@ -561,6 +587,7 @@ Suite *make_sample_suite(void) {
     tcase_add_test(tc, test_demo_checksum);
     tcase_add_test(tc, test_users_prefix);
     tcase_add_test(tc, test_extreme_seeds);
+    tcase_add_test(tc, test_sample_all_programs_no_tie);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("arguments");
@@ -569,6 +596,7 @@ Suite *make_sample_suite(void) {
     tcase_add_test(tc, test_filter_twice);
     tcase_add_test(tc, test_join_argument_from_other_table);
     tcase_add_test(tc, test_order_by);
+    tcase_add_test(tc, test_sample_plans);
     tcase_add_test(tc, test_error_missing_users);
     tcase_add_test(tc, test_error_bad_users);
     tcase_add_test(tc, test_error_bad_seed);

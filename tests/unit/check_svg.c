@@ -1,11 +1,12 @@
 /*
-** check_svg.c - tests of the chart aggregates sankey_svg and bar_svg
-** (ext/lp_svg.c).
+** check_svg.c - the "svg" suite: the chart aggregates sankey_svg and
+** bar_svg (ext/lp_svg.c).
 **
 ** "svg rule N" refers to the rules in the header comment of lp_svg.c. The
 ** tests check what a user would: the document is a well-formed standalone
 ** SVG, user text cannot inject markup, the same rows give the same bytes
 ** in any order, and the numbers, labels and order on the chart are right.
+** Several tests chart the table of tests/fixtures/flows.sql.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,26 +143,10 @@ static double sv_root_attr(const char *zSvg, const char *zAttr) {
     return atof(p);
 }
 
-/* The flows of the tests: 'Program A' is the largest source. */
-static sqlite3 *sv_open_flows(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE flows(src, dst, w);"
-        "INSERT INTO flows VALUES"
-        " ('Program A', 'Flagship', 1000), ('Program A', 'Flagship', 500),"
-        " ('Program A', NULL, 200), ('Flagship', 'Program A', 300),"
-        " ('Flagship', NULL, 100), ('Program B', 'Flagship', 40),"
-        /* ignored (svg rule 1) */
-        " ('Program B', 'Flagship', 0), ('Program B', 'Flagship', -5),"
-        " ('Program B', 'Flagship', NULL), ('Program B', 'Flagship', 'abc'),"
-        " ('Program B', 'Flagship', x'01'), (NULL, 'Flagship', 999);");
-    return db;
-}
-
 /* --------------------------------------------------------- well-formed */
 
 START_TEST(test_wellformed) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     char *z = sv_svg(db, "SELECT sankey_svg(src, dst, w, 'Flows') FROM flows");
     sv_assert_wellformed(z);
     ck_assert_ptr_nonnull(strstr(z, "aria-label=\"Flows\""));
@@ -308,7 +293,7 @@ END_TEST
 /* ------------------------------------------------------------- no data */
 
 START_TEST(test_no_data) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     char *z;
     /* no rows at all: xFinal without xStep */
     z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows WHERE 0");
@@ -339,7 +324,7 @@ END_TEST
 /* -------------------------------------------------------------- sankey */
 
 START_TEST(test_sankey_totals) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     char *z = sv_svg(db, "SELECT sankey_svg(src, dst, w) FROM flows");
     /* weights add; bad rows are ignored (svg rule 1) */
     ck_assert_ptr_nonnull(strstr(z, ">Program A<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">1,700</tspan>"));
@@ -467,7 +452,7 @@ END_TEST
 /* -------------------------------------------------------------- errors */
 
 START_TEST(test_errors) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'x') FROM flows",
                     "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'x'");
     lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', NULL) FROM flows",
@@ -573,7 +558,7 @@ END_TEST
 
 /* Innocuous: usable in a view even with trusted_schema OFF. */
 START_TEST(test_innocuous) {
-    sqlite3 *db = sv_open_flows();
+    sqlite3 *db = lpt_open_fixture("flows");
     lpt_exec(db,
         "PRAGMA trusted_schema = OFF;"
         "CREATE VIEW charts AS SELECT sankey_svg(src, dst, w) AS s, bar_svg(src, dst, w) AS b FROM flows;");
@@ -606,6 +591,244 @@ START_TEST(test_demo_charts) {
 }
 END_TEST
 
+/* ------------------------------------------- edges: axes, values, text */
+
+/*
+** The tests below read a chart through lpt_query: the text of the one
+** value, which must be one SVG document (sv_doc).
+*/
+
+/* One chart: the TEXT of the query's single value (caller frees). */
+static char *sv_doc(sqlite3 *db, const char *zSql) {
+    char *z = lpt_query(db, zSql);
+    size_t n;
+    ck_assert_ptr_nonnull(z);
+    n = strlen(z);
+    ck_assert_msg(strncmp(z, "<svg ", 5) == 0 && n > 8 && strcmp(z + n - 7, "</svg>\n") == 0,
+                  "not one SVG document: %.200s", z);
+    z[n - 1] = 0; /* the row's newline */
+    return z;
+}
+
+/* The canvas width of a chart (the root's width attribute). */
+static int sv_doc_width(sqlite3 *db, const char *zSql) {
+    char *z = sv_doc(db, zSql);
+    const char *zW = strstr(z, " width=\"");
+    int w;
+    ck_assert_ptr_nonnull(zW);
+    w = atoi(zW + 8);
+    sqlite3_free(z);
+    return w;
+}
+
+/* Assert that the chart of zSql contains zPart (or, with bHas = 0, not). */
+static void sv_doc_has(sqlite3 *db, const char *zSql, const char *zPart, int bHas) {
+    char *z = sv_doc(db, zSql);
+    ck_assert_msg((strstr(z, zPart) != NULL) == bHas, "%s %s in:\n%s", bHas ? "no" : "unexpected",
+                  zPart, z);
+    sqlite3_free(z);
+}
+
+/* Occurrences of zPart in z, overlapping ones counted too. */
+static int sv_count_overlapping(const char *z, const char *zPart) {
+    int n = 0;
+    for (z = strstr(z, zPart); z; z = strstr(z + 1, zPart)) n++;
+    return n;
+}
+
+/* bar_svg with every series NULL: one "(none)" series (svg rule 2); a chart
+** of zeros gets the axis 0 to 1; a range of 5 the ticks 0, 1, ..., 5. */
+START_TEST(test_svg_axis_and_none_series) {
+    sqlite3 *db = lpt_open();
+    const char *zSql = "SELECT bar_svg('a', NULL, 3)";
+    sv_doc_has(db, zSql, ">(none)</text>", 1);
+    sv_doc_has(db, zSql, "<title>a \xC2\xB7 (none): 3</title>", 1);
+    zSql = "SELECT bar_svg('a', NULL, 0)";
+    sv_doc_has(db, zSql, "dy=\"0.35em\">0</text>\n<text x=\"32.6\" y=\"66.0\" dy=\"0.35em\">1</text>", 1);
+    zSql = "SELECT bar_svg('a', NULL, 5)";
+    char *z = sv_doc(db, zSql);
+    for (int i = 0; i <= 5; i++) {
+        char zTick[40];
+        snprintf(zTick, sizeof(zTick), "dy=\"0.35em\">%d</text>", i);
+        ck_assert_msg(strstr(z, zTick) != NULL, "no tick %d in %s", i, z);
+    }
+    ck_assert_int_eq(sv_count_overlapping(z, "dy=\"0.35em\">"), 6);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Values near the ends of the number line (svg rules 1, 2, 5): 70 halves
+** add up exactly; two INT64_MIN sum beyond 64 bits (shown, as SQLite's
+** printf shows numbers, to 16 digits); infinity is ignored; a
+** subnormal weight or value draws (as 0) instead of breaking the layout. */
+START_TEST(test_svg_extreme_values) {
+    sqlite3 *db = lpt_open();
+    sv_doc_has(db,
+               "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 70)"
+               " SELECT bar_svg('a', NULL, 0.5) FROM c",
+               "<title>a \xC2\xB7 (none): 35</title>", 1);
+    sv_doc_has(db,
+               "SELECT bar_svg('a', NULL, -9223372036854775808)"
+               " FROM (SELECT 1 UNION ALL SELECT 2)",
+               "<title>a \xC2\xB7 (none): -18,446,744,073,709,550,000</title>", 1);
+    sv_doc_has(db, "SELECT bar_svg('a', NULL, 1e999)", ">no data</text>", 1);
+    sv_doc_has(db, "SELECT sankey_svg('a', 'b', 1e999)", ">no data</text>", 1);
+    sv_doc_has(db, "SELECT sankey_svg('a', 'b', 1e-320)", "<title>a: 0</title>", 1);
+    /* ranges of 2 and 5 times the least subnormal: the tick step is 1 */
+    for (int i = 0; i < 2; i++) {
+        char *z = sv_doc(db, i ? "SELECT bar_svg('a', NULL, 1e-323)" : "SELECT bar_svg('a', NULL, 2.5e-323)");
+        ck_assert_ptr_nonnull(strstr(z, "<title>a \xC2\xB7 (none): 0</title>"));
+        ck_assert_ptr_nonnull(strstr(z, "dy=\"0.35em\">0</text>"));
+        ck_assert_ptr_nonnull(strstr(z, "dy=\"0.35em\">1</text>"));
+        ck_assert_int_eq(sv_count_overlapping(z, "dy=\"0.35em\">"), 2);
+        sqlite3_free(z);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Many cells (300 category/series pairs): each bar keeps its own value. */
+START_TEST(test_svg_many_cells) {
+    sqlite3 *db = lpt_open();
+    char *z = sv_doc(db,
+                     "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 299)"
+                     " SELECT bar_svg(printf('c%03d', i / 3), 's' || (i % 3), i) FROM c");
+    ck_assert_int_eq(sv_count_overlapping(z, "</title></rect>"), 300);
+    ck_assert_ptr_nonnull(strstr(z, "<title>c000 \xC2\xB7 s0: 0</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>c042 \xC2\xB7 s1: 127</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>c099 \xC2\xB7 s2: 299</title>"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Svg rule 4: characters of two, three and four bytes are kept; CR becomes
+** a space, U+FFFF becomes U+FFFD. */
+START_TEST(test_svg_label_characters) {
+    sqlite3 *db = lpt_open();
+    sv_doc_has(db,
+               "SELECT bar_svg('x' || char(0xE9, 0x800, 0x1F600, 0x40000, 13, 0xFFFF) || 'y',"
+               " NULL, 1)",
+               ">x\xC3\xA9\xE0\xA0\x80\xF0\x9F\x98\x80\xF1\x80\x80\x80 \xEF\xBF\xBDy</text>", 1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Layout estimate (header of lp_svg.c): East Asian wide characters and
+** emoji take 1 em, other characters 0.58 em, combining marks none. */
+START_TEST(test_svg_character_widths) {
+    sqlite3 *db = lpt_open();
+    static const int aWide[] = {0x1100, 0x3042, 0xAC00, 0xF900, 0xFE30,
+                                0xFF01, 0xFFE0, 0x1F600, 0x20000};
+    static const int aNarrow[] = {0x1160, 0xA4D0, 0xD7B0, 0xFB00, 0xFE50,
+                                  0xFF61, 0xFFE8, 0x1FB00, 0x40000};
+    char zSql[200];
+    int wRef = sv_doc_width(db, "SELECT sankey_svg('a', replace(printf('%20s', ''), ' ', 'a'), 1)");
+    for (int i = 0; i < (int)(sizeof(aWide) / sizeof(aWide[0])); i++) {
+        snprintf(zSql, sizeof(zSql),
+                 "SELECT sankey_svg('a', replace(printf('%%20s', ''), ' ', char(%d)), 1)", aWide[i]);
+        ck_assert_msg(sv_doc_width(db, zSql) > wRef, "U+%04X not wide", aWide[i]);
+        snprintf(zSql, sizeof(zSql),
+                 "SELECT sankey_svg('a', replace(printf('%%20s', ''), ' ', char(%d)), 1)", aNarrow[i]);
+        ck_assert_msg(sv_doc_width(db, zSql) == wRef, "U+%04X not narrow", aNarrow[i]);
+    }
+    ck_assert_int_eq(
+        sv_doc_width(db, "SELECT sankey_svg('a', replace(printf('%20s', ''), ' ', 'a' || char(0x301)), 1)"),
+        wRef);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Svg rule 3: the limit is in characters, not bytes: 31 two-byte
+** characters (62 bytes) are shown whole. */
+START_TEST(test_svg_label_limit_in_characters) {
+    sqlite3 *db = lpt_open();
+    const char *zSql = "SELECT bar_svg(replace(printf('%31s', ''), ' ', char(0xE9)), NULL, 1)";
+    sv_doc_has(db, zSql, "\xE2\x80\xA6", 0);
+    sv_doc_has(db, zSql,
+               ">\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+               "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+               "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+               "\xC3\xA9</text>",
+               1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Svg rule 3: a title over 100 characters is cut with an ellipsis, the
+** full text in a <title> child; it sets the canvas width of every kind of
+** chart alike. */
+START_TEST(test_svg_long_title) {
+    sqlite3 *db = lpt_open();
+    const char *zTitle = "replace(printf('%120s', ''), ' ', 'T')";
+    char *zBar = sqlite3_mprintf("SELECT bar_svg('a', NULL, 1, %s)", zTitle);
+    char *zSankey = sqlite3_mprintf("SELECT sankey_svg('a', 'b', 1, %s)", zTitle);
+    char *zNone = sqlite3_mprintf("SELECT sankey_svg('a', 'b', 0, %s)", zTitle);
+    char zFull[140], zCut[140];
+    memset(zFull, 'T', 120);
+    zFull[120] = 0;
+    memset(zCut, 'T', 99);
+    strcpy(zCut + 99, "\xE2\x80\xA6</text>");
+    char *z = sv_doc(db, zBar);
+    char *zChild = sqlite3_mprintf("font-weight=\"700\"><title>%s</title>%s", zFull, zCut);
+    ck_assert_msg(strstr(z, zChild) != NULL, "no cut title in %s", z);
+    sqlite3_free(zChild);
+    sqlite3_free(z);
+    int w = sv_doc_width(db, zBar);
+    ck_assert_int_gt(w, 1000);
+    ck_assert_int_eq(sv_doc_width(db, zSankey), w);
+    ck_assert_int_eq(sv_doc_width(db, zNone), w);
+    sv_doc_has(db, zNone, ">no data</text>", 1);
+    sqlite3_free(zBar);
+    sqlite3_free(zSankey);
+    sqlite3_free(zNone);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A chart longer than SQLITE_LIMIT_LENGTH is "string or blob too big". */
+START_TEST(test_svg_too_big) {
+    sqlite3 *db = lpt_open();
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 1000);
+    lpt_assert_rows(db, "SELECT bar_svg('a', NULL, 1)", "ERROR: string or blob too big");
+    lpt_assert_rows(db, "SELECT sankey_svg('a', 'b', 1)", "ERROR: string or blob too big");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A legend wider than the canvas wraps to a second line at the left. */
+START_TEST(test_svg_legend_wraps) {
+    sqlite3 *db = lpt_open();
+    char *z = sv_doc(db,
+                     "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 8)"
+                     " SELECT bar_svg('a', 'a rather long series name ' || i, i) FROM c");
+    ck_assert_ptr_nonnull(strstr(z, "<rect x=\"24.0\" y=\"26.0\" width=\"12\" height=\"12\""));
+    ck_assert_ptr_nonnull(strstr(z, "<rect x=\"24.0\" y=\"46.0\" width=\"12\" height=\"12\""));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Stacked bars: a stack of zeros gets its total above the zero line; bars
+** spread over a canvas widened to its minimum keep their width. */
+START_TEST(test_svg_stacked_labels) {
+    sqlite3 *db = lpt_open();
+    char *z = sv_doc(db, "SELECT bar_svg(column1, column2, column3, NULL, 'stacked') FROM (VALUES"
+                         " ('a', 's1', 100000000), ('a', 's2', -99999999), ('b', 's1', 0))");
+    ck_assert_ptr_nonnull(strstr(z, "<title>a \xC2\xB7 s1: 100,000,000</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "fill=\"#ffffff\">100,000,000</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "font-weight=\"700\">1</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "font-weight=\"700\">0</text>"));
+    sqlite3_free(z);
+    z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5)"
+                   " SELECT bar_svg('c' || i, NULL, i, NULL, 'stacked') FROM c");
+    ck_assert_int_eq(sv_count_overlapping(z, "width=\"34.0\""), 5);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_svg_suite(void) {
     Suite *s = suite_create("svg");
     TCase *tc = tcase_create("core");
@@ -624,6 +847,20 @@ Suite *make_svg_suite(void) {
     tcase_add_test(tc, test_many_categories);
     tcase_add_test(tc, test_innocuous);
     tcase_add_test(tc, test_demo_charts);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("edges");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_svg_axis_and_none_series);
+    tcase_add_test(tc, test_svg_extreme_values);
+    tcase_add_test(tc, test_svg_many_cells);
+    tcase_add_test(tc, test_svg_label_characters);
+    tcase_add_test(tc, test_svg_character_widths);
+    tcase_add_test(tc, test_svg_label_limit_in_characters);
+    tcase_add_test(tc, test_svg_long_title);
+    tcase_add_test(tc, test_svg_too_big);
+    tcase_add_test(tc, test_svg_legend_wraps);
+    tcase_add_test(tc, test_svg_stacked_labels);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -267,23 +267,6 @@ START_TEST(test_interrupted_read) {
 }
 END_TEST
 
-/* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
-START_TEST(test_threads_setting) {
-    sqlite3 *db = lpt_open();
-    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
-    lpt_assert_rows(db, "SELECT learnpath_threads(8)", "1\n");
-    lpt_assert_rows(db, "SELECT learnpath_threads(2.0)", "2\n");
-    const char *zErr =
-        "ERROR: learnpath_threads(): the number of threads must be a whole number >= 1";
-    lpt_assert_rows(db, "SELECT learnpath_threads(0)", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads('two')", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
-    sqlite3_close(db);
-}
-END_TEST
-
 Suite *make_threads_suite(void) {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("Helper");
@@ -296,7 +279,6 @@ Suite *make_threads_suite(void) {
     tcase_add_test(tc, test_many_and_long_names);
     tcase_add_test(tc, test_budget_switches_to_stream);
     tcase_add_test(tc, test_interrupted_read);
-    tcase_add_test(tc, test_threads_setting);
     suite_add_tcase(s, tc);
     return s;
 }

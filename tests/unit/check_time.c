@@ -1,5 +1,7 @@
 /*
-** check_time.c - tests of the time reader and writer (ext/lp_time.c).
+** check_time.c - the "time" suite: the time reader and writer
+** (ext/lp_time.c), called directly and, in the "SQL" case, through
+** first_program.
 **
 ** Rule 2: a time value is accepted exactly when julianday(value, 'auto')
 ** accepts it, with the same meaning. The linked SQLite (3.38 or newer has
@@ -812,6 +814,52 @@ START_TEST(test_format_random) {
 }
 END_TEST
 
+/* ---------------------------------------------- through first_program */
+
+/* Rule 2: spaces SQLite skips around a number (\v, \f, \r) and after a
+** date; a value that reads as a time up to a NUL byte reads as that time,
+** as julianday() reads it. */
+START_TEST(test_time_odd_text) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE k(user_id, program, enrolled_at);"
+                 "INSERT INTO k VALUES (1, 'A', char(11) || '2459300.5'),"
+                 " (2, 'A', '2459300.5' || char(12)), (3, 'A', char(13) || '2459300.5'),"
+                 " (4, 'A', '2021-01-01' || char(13)),"
+                 " (5, 'A', '2021-01-01' || char(0) || 'x'),"
+                 " (6, 'A', '2021-01-01 10:00:00' || char(0) || 'x');");
+    lpt_assert_rows(db,
+                    "SELECT user_id, started_at, julianday(started_at) = julianday(k.enrolled_at,"
+                    " 'auto') FROM first_program('k') JOIN k USING (user_id)",
+                    "1|2021-03-27 00:00:00|1\n2|2021-03-27 00:00:00|1\n3|2021-03-27 00:00:00|1\n"
+                    "4|2021-01-01 00:00:00|1\n5|2021-01-01 00:00:00|1\n6|2021-01-01 10:00:00|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 2: values julianday() refuses are unreadable here too. */
+START_TEST(test_time_refused) {
+    sqlite3 *db = lpt_open();
+    const char *azBad[] = {"5373484.4999999995", "'2021-01-01 10:60:00'",
+                           "'9999-12-31 24:00:00'", "'9999-12-31 24:00:00' || char(0) || 'x'"};
+    const char *azShow[] = {"'5373484.5'", "'2021-01-01 10:60:00'", "'9999-12-31 24:00:00'",
+                            "'9999-12-31 24:00:00'"};
+    for (int i = 0; i < 4; i++) {
+        char *zSql = sqlite3_mprintf(
+            "DROP TABLE IF EXISTS k; CREATE TABLE k(user_id, program, enrolled_at);"
+            "INSERT INTO k VALUES (1, 'A', %s);",
+            azBad[i]);
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+        lpt_assert_rows(db, "SELECT julianday(enrolled_at, 'auto') FROM k", "NULL\n");
+        char *zWant = sqlite3_mprintf(
+            "ERROR: first_program(): unreadable time %s in column 'enrolled_at' of 'k'", azShow[i]);
+        lpt_assert_rows(db, "SELECT * FROM first_program('k')", zWant);
+        sqlite3_free(zWant);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_time_suite(void) {
     Suite *s = suite_create("time");
     TCase *tc = tcase_create("Core");
@@ -836,6 +884,11 @@ Suite *make_time_suite(void) {
     tcase_add_test(tc, test_generated_texts);
     tcase_add_test(tc, test_generated_numbers);
     tcase_add_test(tc, test_format_random);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("SQL");
+    tcase_add_test(tc, test_time_odd_text);
+    tcase_add_test(tc, test_time_refused);
     suite_add_tcase(s, tc);
     return s;
 }

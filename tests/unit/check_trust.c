@@ -1,11 +1,14 @@
 /*
-** check_trust.c - use in views and triggers, reentrancy, hostile inputs.
+** check_trust.c - the "trust" suite: use in views and triggers, reentrancy,
+** learnpath's internal reader function, hostile inputs.
 **
 ** Issue 3 ("trust like SQLite"): the functions are not innocuous, so a view
 ** or trigger stored in a database may use them only while trusted_schema is
 ** ON; TEMP views and CTEs always may. The reentrancy rules of
 ** shared/TRUST.md each have a test here (R1..R8), and so does each kind of
-** bad table content and argument the issue lists. Rule numbers are
+** bad table content and argument the issue lists. The reader function
+** that the journey functions' one statement calls is refused to SQL, to
+** views and, with a clear error, by a host's authorizer. Rule numbers are
 ** README.md's.
 */
 #include <stdio.h>
@@ -14,22 +17,12 @@
 
 #include "lp_test.h"
 
-/* A small enrollments table in :memory:. */
-static sqlite3 *ct_open(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-             "CREATE TABLE e(user_id, program, enrolled_at, user_type);"
-             "INSERT INTO e VALUES (1,'A','2020-01-01','s'),(1,'F','2020-02-01','s'),"
-             "(2,'F','2020-01-05','p'),(3,'A','2020-03-01','s');");
-    return db;
-}
-
 /* ------------------------------------------------------ views, triggers */
 
 /* A view stored in the database works while trusted_schema is ON (the
 ** default) and is refused while it is OFF; TEMP views and CTEs always work. */
 START_TEST(test_stored_view_trusted_schema) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_exec(db, "CREATE VIEW firsts AS SELECT user_id, program FROM first_program('e')");
     lpt_assert_rows(db, "SELECT * FROM firsts", "1|A\n2|F\n3|A\n");
     lpt_exec(db, "PRAGMA trusted_schema = OFF");
@@ -49,7 +42,7 @@ END_TEST
 
 /* The same for a trigger stored in the database. */
 START_TEST(test_stored_trigger_trusted_schema) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_exec(db,
              "CREATE TABLE go(x); CREATE TABLE got(u, p);"
              "CREATE TRIGGER t_go AFTER INSERT ON go BEGIN "
@@ -67,7 +60,7 @@ END_TEST
 /* A view that feeds itself to a function through another view: a clear
 ** error beyond a small depth, not a stack overflow. */
 START_TEST(test_view_cycle_through_views) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_exec(db,
              "CREATE VIEW v1 AS SELECT user_id, program, started_at AS enrolled_at "
              "  FROM first_program('v2');"
@@ -92,7 +85,7 @@ END_TEST
 /* R1: text handed to SQLite outlives the cursor's next step (a self-join
 ** compares values of two rows at once). */
 START_TEST(test_r1_text_outlives_step) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_assert_rows(db,
                     "SELECT a.user_id, b.user_id FROM first_program('e') a "
                     "JOIN first_program('e') b ON a.program = b.program AND a.user_id < b.user_id",
@@ -109,7 +102,7 @@ END_TEST
 /* R2: xFilter runs again on the same cursor (correlated subquery, OR of
 ** sources via IN-list of a joined table). */
 START_TEST(test_r2_refilter) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_exec(db,
              "CREATE TABLE e2(user_id, program, enrolled_at);"
              "INSERT INTO e2 VALUES (7,'X','2021-01-01'),(7,'Y','2021-01-02');"
@@ -130,7 +123,7 @@ END_TEST
 ** SQLITE_OK after use, also after a query stopped early and after a
 ** streamed (memory budget) query stopped early. */
 START_TEST(test_r3_close_ok) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     sqlite3_stmt *pStmt = NULL;
     lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('e')", "4\n");
     ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM program_steps('e')", -1, &pStmt, 0),
@@ -149,7 +142,7 @@ END_TEST
 /* R4: INSERT INTO t SELECT ... FROM f('t') ends and matches a
 ** materialised run (the function reads t once, before the insert writes). */
 START_TEST(test_r4_insert_into_source) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_exec(db, "CREATE TEMP TABLE before AS SELECT user_id, program, started_at FROM first_program('e')");
     lpt_exec(db, "INSERT INTO e(user_id, program, enrolled_at) "
                  "SELECT user_id + 100, program, started_at FROM first_program('e')");
@@ -167,7 +160,7 @@ END_TEST
 /* R5/R6: a nested error's text is the function's own, and arguments
 ** absent or NULL say so (not a planner error). */
 START_TEST(test_r5_r6_messages) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_assert_rows(db, "SELECT * FROM first_program(NULL)",
                     "ERROR: first_program(): source is NULL; name a table or view");
     lpt_assert_rows(db, "SELECT * FROM program_steps",
@@ -182,7 +175,7 @@ END_TEST
 /* R7: idxStr is never used; the plan shows the idxNum bit layout
 ** (bit 0 source, 1 user_col, ...) - here source and ties: 1 + 256. */
 START_TEST(test_r7_plan) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     char *z = lpt_query(db,
                         "EXPLAIN QUERY PLAN SELECT * FROM first_program "
                         "WHERE source = 'e' AND ties = 'name'");
@@ -195,12 +188,70 @@ END_TEST
 
 /* R8: the chart aggregates finish without any row and without a context. */
 START_TEST(test_r8_aggregate_no_rows) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_assert_rows(db,
                     "SELECT sankey_svg(from_program, to_program, users) LIKE '<svg%no data%</svg>' "
                     "FROM program_transitions('e') WHERE step = 99",
                     "1\n");
     lpt_assert_rows(db, "SELECT bar_svg(1, 2, 3) LIKE '<svg%</svg>' FROM e WHERE 0", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------ the reader */
+
+/*
+** The reader function lp_build.c prepares its one statement with takes its
+** state as a pointer only C can bind: SQL that calls it gets an error, and
+** a view may not call it at all (SQLITE_DIRECTONLY).
+*/
+START_TEST(test_internal_reader_refused) {
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
+    lpt_assert_rows(db, "SELECT learnpath_internal_read(1, 2, 3, 4)",
+                    "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    lpt_assert_rows(db,
+        "SELECT learnpath_internal_read(NULL, user_id, program, enrolled_at) FROM enrollments",
+        "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    lpt_exec(db, "CREATE VIEW v AS SELECT learnpath_internal_read(NULL, 1, 2, 3) AS x");
+    lpt_assert_rows(db, "SELECT * FROM v",
+                    "ERROR: unsafe use of learnpath_internal_read()");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The reader function refuses a call without learnpath's state, also one
+** without arguments. */
+START_TEST(test_reader_without_arguments) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT learnpath_internal_read()",
+                    "ERROR: learnpath_internal_read(): for learnpath's own use only");
+    sqlite3_close(db);
+}
+END_TEST
+
+static int ct_deny_reader(void *p, int eAction, const char *z1, const char *z2, const char *z3,
+                          const char *z4) {
+    (void)p;
+    (void)z1;
+    (void)z3;
+    (void)z4;
+    if (eAction == SQLITE_FUNCTION && z2 && strcmp(z2, "learnpath_internal_read") == 0) {
+        return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+}
+
+/* A host whose authorizer refuses learnpath's reader gets a clear error. */
+START_TEST(test_authorizer_refuses_reader) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    sqlite3_set_authorizer(db, ct_deny_reader, NULL);
+    /* SQLite 3.40 adds ": learnpath_internal_read"; older releases do not */
+    char *zGot = lpt_query(db, "SELECT * FROM first_program('e')");
+    const char *zWant = "ERROR: first_program(): cannot read 'e': not authorized";
+    ck_assert_msg(strncmp(zGot, zWant, strlen(zWant)) == 0, "got: %s", zGot);
+    sqlite3_free(zGot);
+    sqlite3_set_authorizer(db, NULL, NULL);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "4\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -312,7 +363,7 @@ END_TEST
 /* --------------------------------------------------------- hostile args */
 
 START_TEST(test_hostile_arguments) {
-    sqlite3 *db = ct_open();
+    sqlite3 *db = lpt_open_fixture("e_three_users");
     sqlite3_stmt *pStmt = NULL;
     char *zBig;
     /* a number where a name belongs */
@@ -349,39 +400,6 @@ START_TEST(test_hostile_arguments) {
 }
 END_TEST
 
-/* The cache: data read with a segment column serves a query without one,
-** which then shows no segments (README "Cache, memory and thread settings"). */
-START_TEST(test_cache_segment_superset) {
-    sqlite3 *db = ct_open();
-    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e', 'user_id', "
-                        "'program', 'enrolled_at', 'user_type')",
-                    "p|F|1\np|NULL|1\ns|A|2\ns|NULL|2\n");
-    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e')",
-                    "NULL|A|2\nNULL|F|1\nNULL|NULL|3\n");
-    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one entry served both */
-    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e', 'user_id', 'program', "
-                        "'enrolled_at', 'user_type') WHERE finding = 'segments'",
-                    "2\n");
-    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'segments'",
-                    "0\n");
-    sqlite3_close(db);
-}
-END_TEST
-
-/* Loading learnpath again on a connection (each saved report starts with
-** .load) keeps its state: the cache survives, and the connection stays
-** usable with no error left behind. */
-START_TEST(test_load_twice_keeps_cache) {
-    sqlite3 *db = ct_open();
-    char *zErr = NULL;
-    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "3\n");
-    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_errcode(db), SQLITE_OK);
-    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
-    sqlite3_close(db);
-}
-END_TEST
-
 Suite *make_trust_suite(void) {
     Suite *s = suite_create("trust");
     TCase *tc = tcase_create("Views");
@@ -397,8 +415,11 @@ Suite *make_trust_suite(void) {
     tcase_add_test(tc, test_r5_r6_messages);
     tcase_add_test(tc, test_r7_plan);
     tcase_add_test(tc, test_r8_aggregate_no_rows);
-    tcase_add_test(tc, test_cache_segment_superset);
-    tcase_add_test(tc, test_load_twice_keeps_cache);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("Reader");
+    tcase_add_test(tc, test_internal_reader_refused);
+    tcase_add_test(tc, test_reader_without_arguments);
+    tcase_add_test(tc, test_authorizer_refuses_reader);
     suite_add_tcase(s, tc);
     tc = tcase_create("Hostile");
     tcase_set_timeout(tc, 60);

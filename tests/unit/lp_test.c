@@ -20,6 +20,36 @@ void lpt_exec(sqlite3 *db, const char *zSql) {
     ck_assert_msg(rc == SQLITE_OK, "exec failed: %s\nSQL: %s", zErr ? zErr : "?", zSql);
 }
 
+void lpt_fixture(sqlite3 *db, const char *zName) {
+    char *zPath = sqlite3_mprintf("tests/fixtures/%s.sql", zName);
+    sqlite3_str *pSql = sqlite3_str_new(NULL);
+    char aBuf[4096];
+    size_t n;
+    FILE *pIn;
+    ck_assert_ptr_nonnull(zPath);
+    pIn = fopen(zPath, "rb");
+    ck_assert_msg(pIn != NULL, "cannot open %s (run the tests from the repository root)", zPath);
+    while ((n = fread(aBuf, 1, sizeof(aBuf), pIn)) > 0) sqlite3_str_append(pSql, aBuf, (int)n);
+    ck_assert_msg(!ferror(pIn), "cannot read %s", zPath);
+    fclose(pIn);
+    {
+        char *zSql = sqlite3_str_finish(pSql);
+        char *zErr = NULL;
+        int rc;
+        ck_assert_msg(zSql != NULL, "%s: empty or out of memory", zPath);
+        rc = sqlite3_exec(db, zSql, 0, 0, &zErr);
+        ck_assert_msg(rc == SQLITE_OK, "fixture %s failed: %s", zPath, zErr ? zErr : "?");
+        sqlite3_free(zSql);
+    }
+    sqlite3_free(zPath);
+}
+
+sqlite3 *lpt_open_fixture(const char *zName) {
+    sqlite3 *db = lpt_open();
+    lpt_fixture(db, zName);
+    return db;
+}
+
 char *lpt_query(sqlite3 *db, const char *zSql) {
     sqlite3_stmt *pStmt = NULL;
     sqlite3_str *pOut = sqlite3_str_new(db);

@@ -5,6 +5,10 @@
 ** check_main.c. The helpers open a :memory: database with learnpath
 ** registered (the extension is compiled into the runner with -DSQLITE_CORE)
 ** and turn query results into text that tests compare verbatim.
+**
+** Tables that several tests build live in tests/fixtures/<name>.sql, plain
+** SQL that lpt_fixture() runs. The path is relative to the repository root,
+** where `make test-unit` (and asan, tsan, valgrind, coverage) run the runner.
 */
 #ifndef LP_TEST_H
 #define LP_TEST_H
@@ -19,6 +23,15 @@ sqlite3 *lpt_open(void);
 
 /* Run SQL that must succeed (several statements allowed). */
 void lpt_exec(sqlite3 *db, const char *zSql);
+
+/*
+** Run tests/fixtures/<zName>.sql on db (each file's header says what it
+** holds); fails the test if the file cannot be read or its SQL fails.
+*/
+void lpt_fixture(sqlite3 *db, const char *zName);
+
+/* lpt_open(), then lpt_fixture(db, zName). */
+sqlite3 *lpt_open_fixture(const char *zName);
 
 /*
 ** Run one query and return its rows as text: columns joined by '|', rows
@@ -38,14 +51,18 @@ char *lpt_query(sqlite3 *db, const char *zSql);
         sqlite3_free(zGot_);                                                \
     } while (0)
 
-Suite *make_time_suite(void);
-Suite *make_journeys_suite(void);
-Suite *make_transitions_suite(void);
-Suite *make_args_suite(void);
-Suite *make_sample_suite(void);
-Suite *make_trust_suite(void);
-Suite *make_svg_suite(void);
-Suite *make_coverage_suite(void);
-Suite *make_threads_suite(void);
+/* The function families, one suite each (README.md "Function reference"). */
+Suite *make_user_suite(void);      /* first_program, program_journeys, program_steps */
+Suite *make_aggregate_suite(void); /* program_transitions, first_program_stats */
+Suite *make_profile_suite(void);   /* enrollment_profile */
+Suite *make_sample_suite(void);    /* sample_enrollments */
+Suite *make_svg_suite(void);       /* sankey_svg, bar_svg */
+Suite *make_settings_suite(void);  /* loading, learnpath_version, cache, budget, threads */
+/* Across the families. */
+Suite *make_time_suite(void);      /* reading and writing times (rules 2, 10) */
+Suite *make_args_suite(void);      /* argument errors */
+Suite *make_plan_suite(void);      /* xBestIndex: idxNum per argument shape */
+Suite *make_trust_suite(void);     /* views, triggers, reentrancy, hostile input */
+Suite *make_threads_suite(void);   /* the helper thread (rule 11) */
 
 #endif

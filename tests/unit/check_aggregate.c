@@ -1,47 +1,22 @@
 /*
-** check_transitions.c - tests of program_transitions (rule 9 of
-** ext/lp_journeys.c, over journeys shaped by rules 1-8).
+** check_aggregate.c - the "aggregate" suite: program_transitions and
+** first_program_stats (rule 9 of ext/lp_journeys.c, over journeys shaped by
+** rules 1-8; README.md has the rules).
 **
 ** Rule 9: step k's transition goes from step k to step k+1, or to NULL.
 ** share = users of the row / users at step k with that from_program in that
 ** segment. Days between step starts; median of an even count = mean of the
 ** two middle values; avg/median NULL when to_program is NULL. Rows ordered
 ** by segment, step, users DESC, from_program, to_program (NULLs first).
+**
+** Most tests read tests/fixtures/enrollments_segments.sql; its header draws
+** the users, with their days counted from 2020-01-01.
 */
 #include <string.h>
 
 #include "lp_test.h"
 
-/*
-** Two segments and users without one. Days are counted from 2020-01-01.
-**   pro: 1 A(0) B(2) C(5)   2 A(0) B(4)   3 A(0) C(1)   4 A(0) B(9)   5 B(0)
-**   stu: 6 A(0) B(1)   7 A(0)   10 A(0) B(2)   11 A(0) B(6)   12 A(0) B(10)
-**   none: 8 C(0) A(10)   9 {A,B}(0) C(1.5)   13 C(0)
-*/
-static sqlite3 *ctr_open(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE enrollments(user_id, program, enrolled_at, seg);"
-        "INSERT INTO enrollments VALUES"
-        " (1, 'A', '2020-01-01', 'pro'), (1, 'B', '2020-01-03', 'pro'),"
-        " (1, 'C', '2020-01-06', 'pro'),"
-        " (2, 'A', '2020-01-01', 'pro'), (2, 'B', '2020-01-05', 'pro'),"
-        " (3, 'A', '2020-01-01', 'pro'), (3, 'C', '2020-01-02', 'pro'),"
-        " (4, 'A', '2020-01-01', 'pro'), (4, 'B', '2020-01-10', 'pro'),"
-        " (5, 'B', '2020-01-01', 'pro'),"
-        " (6, 'A', '2020-01-01', 'stu'), (6, 'B', '2020-01-02', 'stu'),"
-        " (7, 'A', '2020-01-01', 'stu'),"
-        " (10, 'A', '2020-01-01', 'stu'), (10, 'B', '2020-01-03', 'stu'),"
-        " (11, 'A', '2020-01-01', 'stu'), (11, 'B', '2020-01-07', 'stu'),"
-        " (12, 'A', '2020-01-01', 'stu'), (12, 'B', '2020-01-11', 'stu'),"
-        " (8, 'C', '2020-01-01', NULL), (8, 'A', '2020-01-11', NULL),"
-        " (9, 'A', '2020-01-01', NULL), (9, 'B', '2020-01-01', NULL),"
-        " (9, 'C', '2020-01-02 12:00', NULL),"
-        " (13, 'C', '2020-01-01', NULL);");
-    return db;
-}
-
-#define CTR_CALL "program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
+#define CG_CALL "program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
 
 /*
 ** rule 9: every row and column, in the documented order. NULL segment
@@ -50,8 +25,8 @@ static sqlite3 *ctr_open(void) {
 ** stu has 4 users with gaps 1, 2, 6, 10 (mean 4.75, median (2+6)/2 = 4).
 */
 START_TEST(test_all_rows) {
-    sqlite3 *db = ctr_open();
-    lpt_assert_rows(db, "SELECT * FROM " CTR_CALL,
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
+    lpt_assert_rows(db, "SELECT * FROM " CG_CALL,
                     "NULL|1|A + B|C|1|1|1.5|1.5|1|0\n"
                     "NULL|1|C|NULL|1|0.5|NULL|NULL|0|NULL\n"
                     "NULL|1|C|A|1|0.5|10|10|0|0\n"
@@ -73,15 +48,15 @@ END_TEST
 
 /* rule 9: column types (share and days REAL, even when whole). */
 START_TEST(test_column_types) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db,
         "SELECT DISTINCT typeof(segment), typeof(step), typeof(from_program),"
         " typeof(to_program), typeof(users), typeof(share), typeof(avg_days),"
-        " typeof(median_days) FROM " CTR_CALL " WHERE segment = 'pro' AND to_program = 'C'"
+        " typeof(median_days) FROM " CG_CALL " WHERE segment = 'pro' AND to_program = 'C'"
         " AND step = 2",
         "text|integer|text|text|integer|real|real|real\n");
     lpt_assert_rows(db,
-        "SELECT DISTINCT typeof(avg_days), typeof(median_days) FROM " CTR_CALL
+        "SELECT DISTINCT typeof(avg_days), typeof(median_days) FROM " CG_CALL
         " WHERE to_program IS NULL",
         "null|null\n");
     sqlite3_close(db);
@@ -90,14 +65,14 @@ END_TEST
 
 /* rule 9: each (segment, step, from) group's shares sum to 1. */
 START_TEST(test_shares_sum_to_one) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db,
-        "SELECT count(*), sum(abs(s - 1.0) < 1e-12) FROM (SELECT sum(share) AS s FROM " CTR_CALL
+        "SELECT count(*), sum(abs(s - 1.0) < 1e-12) FROM (SELECT sum(share) AS s FROM " CG_CALL
         " GROUP BY segment, step, from_program)",
         "11|11\n");
     /* users at step 1 of a segment = users of that segment */
     lpt_assert_rows(db,
-        "SELECT segment, sum(users) FROM " CTR_CALL " WHERE step = 1 GROUP BY segment"
+        "SELECT segment, sum(users) FROM " CG_CALL " WHERE step = 1 GROUP BY segment"
         " ORDER BY segment",
         "NULL|3\npro|5\nstu|5\n");
     sqlite3_close(db);
@@ -170,7 +145,7 @@ END_TEST
 
 /* rules 8, 9: journeys are shaped (cut by within_days) before they are counted. */
 START_TEST(test_shaped_journeys) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     /* within 3 days: the B of pro 2 (day 4), pro 4 (day 9), stu 11 (day 6)
     ** and stu 12 (day 10) are cut off; pro 1's gap of exactly 3 stays */
     lpt_assert_rows(db,
@@ -193,7 +168,7 @@ END_TEST
 
 /* rule 9: without a segment column every row has a NULL segment. */
 START_TEST(test_no_segment) {
-    sqlite3 *db = ctr_open();
+    sqlite3 *db = lpt_open_fixture("enrollments_segments");
     lpt_assert_rows(db,
         "SELECT segment, step, from_program, to_program, users, share, avg_days, median_days"
         " FROM program_transitions('enrollments') WHERE step = 1",
@@ -254,7 +229,7 @@ END_TEST
 ** Users in two segments (u % 3), so the rows per segment, the rows over all
 ** users (derived from them) and first_program_stats (derived) are checked.
 */
-static sqlite3 *ctr_open_many(void) {
+static sqlite3 *cg_open_many(void) {
     sqlite3 *db = lpt_open();
     lpt_exec(db,
         "CREATE TABLE g(u INTEGER PRIMARY KEY, p, seg, gap);"
@@ -290,7 +265,7 @@ static sqlite3 *ctr_open_many(void) {
 }
 
 START_TEST(test_medians_many) {
-    sqlite3 *db = ctr_open_many();
+    sqlite3 *db = cg_open_many();
     /* per segment (the aggregate fed user by user) */
     lpt_assert_rows(db,
         "SELECT count(*), sum(abs(l.median_days - w.m) < 1e-9) FROM want w"
@@ -351,8 +326,44 @@ START_TEST(test_median_cluster) {
 }
 END_TEST
 
-Suite *make_transitions_suite(void) {
-    Suite *s = suite_create("transitions");
+/* ----------------------------------------------- empty and memoised */
+
+/* program_transitions of an empty source with a segment column. */
+START_TEST(test_transitions_empty_with_segment) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_exec(db, "CREATE TABLE z AS SELECT * FROM e WHERE 0");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM program_transitions('z', 'user_id', 'program',"
+                    " 'enrolled_at', 'user_type')",
+                    "0\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM first_program_stats('z', 'user_id', 'program',"
+                    " 'enrolled_at', 'user_type')",
+                    "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A computed program_transitions is reused only for the same shaping:
+** another `until` computes its own rows (rule 7). */
+START_TEST(test_memo_other_until) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    const char *zSql = "SELECT from_program, to_program, users FROM program_transitions('e')"
+                       " WHERE step = 1 AND until = '%s'";
+    char *z1 = sqlite3_mprintf(zSql, "2020-02-01");
+    char *z2 = sqlite3_mprintf(zSql, "2020-12-31");
+    lpt_assert_rows(db, z1, "Flagship|NULL|1\nProgram A|Flagship|1\n");
+    lpt_assert_rows(db, z2,
+                    "Program A|Flagship|2\nFlagship|NULL|1\nFlagship + Program C|NULL|1\n");
+    lpt_assert_rows(db, z1, "Flagship|NULL|1\nProgram A|Flagship|1\n");
+    sqlite3_free(z1);
+    sqlite3_free(z2);
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_aggregate_suite(void) {
+    Suite *s = suite_create("aggregate");
     TCase *tc = tcase_create("Core");
     tcase_add_test(tc, test_all_rows);
     tcase_add_test(tc, test_column_types);
@@ -363,11 +374,13 @@ Suite *make_transitions_suite(void) {
     tcase_add_test(tc, test_median_cluster);
     tcase_add_test(tc, test_tie_group_labels);
     tcase_add_test(tc, test_first_program_stats);
+    tcase_add_test(tc, test_transitions_empty_with_segment);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Shaping");
     tcase_add_test(tc, test_shaped_journeys);
     tcase_add_test(tc, test_no_segment);
+    tcase_add_test(tc, test_memo_other_until);
     suite_add_tcase(s, tc);
     return s;
 }

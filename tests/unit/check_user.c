@@ -1,17 +1,20 @@
 /*
-** check_journeys.c - tests of first_program, program_journeys and
-** program_steps (ext/lp_journeys.c, ext/lp_build.c).
+** check_user.c - the "user" suite: the per-user functions first_program,
+** program_journeys and program_steps (ext/lp_journeys.c, ext/lp_build.c,
+** ext/lp_shape.c).
 **
-** Every expected row below was worked out by hand from the numbered rules
-** (lp_build.c rules 1-8, lp_journeys.c rules 9-10). Days are measured
-** between step starts and printed by lpt_query with %.10g.
+** Every expected row below was worked out by hand from README.md's numbered
+** rules (restated in the header comments of lp_build.c, rules 1-8, and
+** lp_journeys.c, rules 9-10). Days are measured between step starts and
+** printed by lpt_query with %.10g. Tables shared with other tests come from
+** tests/fixtures/ (lpt_open_fixture); one test's own rows stay inline.
 */
 #include <string.h>
 
 #include "lp_test.h"
 
 /* A :memory: database with enrollments(user_id, program, enrolled_at, seg). */
-static sqlite3 *cj_open(const char *zInsertValues) {
+static sqlite3 *cu_open(const char *zInsertValues) {
     sqlite3 *db = lpt_open();
     char *zSql;
     lpt_exec(db, "CREATE TABLE enrollments(user_id, program, enrolled_at, seg)");
@@ -25,10 +28,11 @@ static sqlite3 *cj_open(const char *zInsertValues) {
 }
 
 /*
-** Assert that zSql runs without error and yields no row. (lpt_query gives
-** NULL for an empty result, so lpt_assert_rows cannot expect "".)
+** Assert that zSql runs without error and yields no row, stepping the
+** statement itself. (lpt_query now gives "" for no rows, so
+** lpt_assert_rows(db, zSql, "") checks the same.)
 */
-static void cj_assert_no_rows(sqlite3 *db, const char *zSql) {
+static void cu_assert_no_rows(sqlite3 *db, const char *zSql) {
     sqlite3_stmt *pStmt = NULL;
     int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
     ck_assert_msg(rc == SQLITE_OK, "prepare: %s\nSQL: %s", sqlite3_errmsg(db), zSql);
@@ -40,19 +44,9 @@ static void cj_assert_no_rows(sqlite3 *db, const char *zSql) {
 
 /* ------------------------------------------------------ output columns */
 
-/* Three users: plain, tied at the first instant, single step. */
-static const char *const zColumnsData =
-    "(1, 'Data Science', '2020-01-01 09:00:00', 'pro'),"
-    "(1, 'Python', '2020-01-03 21:00:00', 'pro'),"
-    "(1, 'SQL', '2020-01-10', 'pro'),"
-    "(2, 'SQL', '2020-02-01 08:00', 'stu'),"
-    "(2, 'Python', '2020-02-01 08:00', 'stu'),"
-    "(2, 'Stats', '2020-02-02 14:00', 'stu'),"
-    "(3, 'Python', '2020-03-01', NULL)";
-
 /* rules 4, 6, 10: every column of first_program. */
 START_TEST(test_first_program_columns) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db,
         "SELECT * FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
         "1|pro|Data Science|2020-01-01 09:00:00|0|Python|2.5|3|3\n"
@@ -72,7 +66,7 @@ END_TEST
 
 /* rules 4, 6, 10: every column of program_journeys. */
 START_TEST(test_program_journeys_columns) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db,
         "SELECT * FROM program_journeys('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
         "1|pro|3|3|Data Science > Python > SQL|Data Science|2020-01-01 09:00:00|SQL|"
@@ -86,7 +80,7 @@ END_TEST
 
 /* rules 4, 6, 10: every column of program_steps, steps in order. */
 START_TEST(test_program_steps_columns) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db,
         "SELECT * FROM program_steps('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')",
         "1|pro|1|Data Science|2020-01-01 09:00:00|NULL\n"
@@ -109,7 +103,7 @@ END_TEST
 ** skipped by COUNT(*) or OFFSET, never read, do not shift the ones read.
 */
 START_TEST(test_paging_count_and_offset) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db, "SELECT count(*) FROM first_program('enrollments')", "3\n");
     lpt_assert_rows(db, "SELECT count(*) FROM program_journeys('enrollments')", "3\n");
     lpt_assert_rows(db,
@@ -129,30 +123,11 @@ START_TEST(test_paging_count_and_offset) {
 }
 END_TEST
 
-/*
-** The reader function lp_build.c prepares its one statement with takes its
-** state as a pointer only C can bind: SQL that calls it gets an error, and
-** a view may not call it at all (SQLITE_DIRECTONLY).
-*/
-START_TEST(test_internal_reader_refused) {
-    sqlite3 *db = cj_open(zColumnsData);
-    lpt_assert_rows(db, "SELECT learnpath_internal_read(1, 2, 3, 4)",
-                    "ERROR: learnpath_internal_read(): for learnpath's own use only");
-    lpt_assert_rows(db,
-        "SELECT learnpath_internal_read(NULL, user_id, program, enrolled_at) FROM enrollments",
-        "ERROR: learnpath_internal_read(): for learnpath's own use only");
-    lpt_exec(db, "CREATE VIEW v AS SELECT learnpath_internal_read(NULL, 1, 2, 3) AS x");
-    lpt_assert_rows(db, "SELECT * FROM v",
-                    "ERROR: unsafe use of learnpath_internal_read()");
-    sqlite3_close(db);
-}
-END_TEST
-
 /* ------------------------------------------------------------ rule 1 */
 
 /* rule 1: NULL/empty user, program or time rows are left out. */
 START_TEST(test_rule1_rows_left_out) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(1, 'A', '2020-01-01', NULL), (1, NULL, '2020-01-02', NULL),"
         "(1, '', '2020-01-03', NULL), (1, 'B', NULL, NULL), (1, 'C', '', NULL),"
         "(1, 'D', '2020-01-05', NULL),"
@@ -175,12 +150,12 @@ END_TEST
 
 /* rule 1: a table whose every row is left out gives no rows. */
 START_TEST(test_rule1_all_rows_left_out) {
-    sqlite3 *db = cj_open("(NULL, 'A', '2020-01-01', 's'), (1, NULL, '2020-01-01', 's'),"
+    sqlite3 *db = cu_open("(NULL, 'A', '2020-01-01', 's'), (1, NULL, '2020-01-01', 's'),"
                           "(1, 'A', NULL, 's'), ('', '', '', '')");
-    cj_assert_no_rows(db, "SELECT * FROM first_program('enrollments')");
-    cj_assert_no_rows(db, "SELECT * FROM program_journeys('enrollments')");
-    cj_assert_no_rows(db, "SELECT * FROM program_steps('enrollments')");
-    cj_assert_no_rows(db, "SELECT * FROM program_transitions('enrollments')");
+    cu_assert_no_rows(db, "SELECT * FROM first_program('enrollments')");
+    cu_assert_no_rows(db, "SELECT * FROM program_journeys('enrollments')");
+    cu_assert_no_rows(db, "SELECT * FROM program_steps('enrollments')");
+    cu_assert_no_rows(db, "SELECT * FROM program_transitions('enrollments')");
     sqlite3_close(db);
 }
 END_TEST
@@ -192,7 +167,7 @@ static const char *const azFunc[] = {"first_program", "program_journeys", "progr
 
 /* rule 2: an unreadable time is an error naming function, source, column, value. */
 START_TEST(test_rule2_unreadable_time_error) {
-    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (2, 'B', 'garbage', NULL)");
+    sqlite3 *db = cu_open("(1, 'A', '2020-01-01', NULL), (2, 'B', 'garbage', NULL)");
     char *zSql = sqlite3_mprintf("SELECT * FROM %s('enrollments')", azFunc[_i]);
     char *zWant = sqlite3_mprintf(
         "ERROR: %s(): unreadable time 'garbage' in column 'enrolled_at' of 'enrollments'",
@@ -206,7 +181,7 @@ END_TEST
 
 /* rule 2: the quoted value is cut at 80 bytes with '...'. */
 START_TEST(test_rule2_long_value_cut) {
-    sqlite3 *db = cj_open(NULL);
+    sqlite3 *db = cu_open(NULL);
     char *zWant;
     /* exactly 80 bytes: quoted whole */
     lpt_exec(db, "INSERT INTO enrollments VALUES (1, 'A', printf('%.80c', 'x'), NULL)");
@@ -273,7 +248,7 @@ END_TEST
 
 /* rules 2, 10: every form julianday(v, 'auto') reads, written back in UTC. */
 START_TEST(test_rule2_time_forms) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(1, 'A', '1577836800', NULL),"               /* Unix seconds as text */
         "(2, 'A', 1577836800, NULL),"                 /* ...as INTEGER */
         "(3, 'A', 2458849.5, NULL),"                  /* Julian day as REAL */
@@ -303,7 +278,7 @@ END_TEST
 
 /* rules 2, 4: different spellings of one instant are one instant (a tie). */
 START_TEST(test_rule2_same_instant_any_form) {
-    sqlite3 *db = cj_open("(1, 'X', '2020-01-01', NULL), (1, 'Y', 1577836800, NULL),"
+    sqlite3 *db = cu_open("(1, 'X', '2020-01-01', NULL), (1, 'Y', 1577836800, NULL),"
                           "(1, 'Z', 2458849.5, NULL), (1, 'W', '2020-01-01 05:30+05:30', NULL),"
                           "(1, 'V', '2020-01-01 00:00:00.0001', NULL)");
     lpt_assert_rows(db,
@@ -317,7 +292,7 @@ END_TEST
 
 /* rule 3: a user is the SQL value; rows in SQL order (numbers, text, blobs). */
 START_TEST(test_rule3_user_identity_and_order) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(42, 'A', '2020-01-01', NULL), ('42', 'B', '2020-01-01', NULL),"
         "(42.0, 'C', '2020-01-02', NULL), (x'3432', 'D', '2020-01-01', NULL),"
         "(2.5, 'E', '2020-01-01', NULL), (-3, 'F', '2020-01-01', NULL),"
@@ -351,7 +326,7 @@ END_TEST
 
 /* rule 3: integers and reals compare exactly, as GROUP BY does. */
 START_TEST(test_rule3_numeric_keys_exact) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(9007199254740993, 'L', '2020-01-01', NULL),"
         "(9007199254740992.0, 'M', '2020-01-01', NULL),"
         "(0, 'N', '2020-01-01', NULL), (-0.0, 'O', '2020-01-02', NULL),"
@@ -374,7 +349,7 @@ END_TEST
 
 /* rule 3: programs are compared by their text (5 and '5' are one program). */
 START_TEST(test_rule3_programs_by_text) {
-    sqlite3 *db = cj_open("(1, 5, '2020-01-01', NULL), (1, '5', '2020-01-02', NULL),"
+    sqlite3 *db = cu_open("(1, 5, '2020-01-01', NULL), (1, '5', '2020-01-02', NULL),"
                           "(1, 5.5, '2020-01-03', NULL)");
     lpt_assert_rows(db, "SELECT steps, programs, path FROM program_journeys('enrollments')",
                     "2|2|5 > 5.5\n");
@@ -388,18 +363,9 @@ END_TEST
 
 /* ------------------------------------------------------------ rule 4 */
 
-static const char *const zTiesData =
-    "(1, 'B', '2020-01-01 10:00', NULL), (1, 'A', '2020-01-01 10:00', NULL),"
-    "(1, 'C', '2020-01-02 10:00', NULL),"
-    /* the same program twice at one instant is not a tie */
-    "(2, 'A', '2020-01-01', NULL), (2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-03', NULL),"
-    /* a tie at the second instant only; names sort bytewise */
-    "(3, 'A', '2020-01-01', NULL), (3, 'C', '2020-01-02', NULL), (3, 'b', '2020-01-02', NULL),"
-    "(3, 'B', '2020-01-02', NULL)";
-
 /* rule 4: ties='group' (the default) makes one step 'A + B'. */
 START_TEST(test_rule4_ties_group) {
-    sqlite3 *db = cj_open(zTiesData);
+    sqlite3 *db = lpt_open_fixture("enrollments_ties");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied, next_program, days_to_next, steps, programs"
         " FROM first_program('enrollments')",
@@ -425,7 +391,7 @@ END_TEST
 
 /* rule 4: ties='name' keeps each enrollment, same-instant ones by name. */
 START_TEST(test_rule4_ties_name) {
-    sqlite3 *db = cj_open(zTiesData);
+    sqlite3 *db = lpt_open_fixture("enrollments_ties");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied, next_program, days_to_next, steps, programs"
         " FROM first_program WHERE source = 'enrollments' AND ties = 'name'",
@@ -455,7 +421,7 @@ END_TEST
 
 /* rules 4, 5: programs counts each member of a tie group. */
 START_TEST(test_rule4_group_members_counted) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL), (1, 'A', '2020-01-02', NULL),"
         "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-01', NULL),"
         "(2, 'B', '2020-01-03', NULL), (2, 'A', '2020-01-03', NULL)");
@@ -479,7 +445,7 @@ END_TEST
 ** program whose name is the group's label.
 */
 START_TEST(test_rule4_group_label_named_like_program) {
-    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
+    sqlite3 *db = cu_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
                           "(2, 'A + B', '2020-01-05', NULL)");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied, steps, programs FROM first_program('enrollments')",
@@ -490,12 +456,6 @@ START_TEST(test_rule4_group_label_named_like_program) {
 END_TEST
 
 /* ------------------------------------------------------------ rule 5 */
-
-static const char *const zRepeatsData =
-    "(1, 'A', '2020-01-01', NULL), (1, 'A', '2020-01-02', NULL), (1, 'B', '2020-01-04', NULL),"
-    "(1, 'F', '2020-01-07', NULL), (1, 'A', '2020-01-11', NULL),"
-    "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-02', NULL), (2, 'A', '2020-01-03', NULL),"
-    "(3, 'X', '2020-01-01', NULL), (3, 'X', '2020-01-03', NULL)";
 
 static const struct {
     const char *zRepeats; /* NULL: argument not given (default) */
@@ -531,7 +491,7 @@ static const struct {
 ** before, consecutive or not. Counts follow.
 */
 START_TEST(test_rule5_repeats) {
-    sqlite3 *db = cj_open(zRepeatsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_repeats");
     char *zWhere = aRepeatsCase[_i].zRepeats
                        ? sqlite3_mprintf("source = 'enrollments' AND repeats = %Q",
                                          aRepeatsCase[_i].zRepeats)
@@ -556,7 +516,7 @@ END_TEST
 
 /* rule 5: first_only also drops a program already met inside a tie group. */
 START_TEST(test_rule5_first_only_with_ties) {
-    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
+    sqlite3 *db = cu_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
                           "(1, 'B', '2020-01-02', NULL), (1, 'C', '2020-01-02', NULL),"
                           "(1, 'A', '2020-01-03', NULL)");
     lpt_assert_rows(db,
@@ -573,7 +533,7 @@ END_TEST
 
 /* rule 6: segment = first non-empty segment value in time order. */
 START_TEST(test_rule6_segment) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(1, 'A', '2020-01-03', 'late'), (1, 'B', '2020-01-01', NULL), (1, 'C', '2020-01-02', 'mid'),"
         "(2, 'A', '2020-01-01', ''), (2, 'B', '2020-01-02', 'x'),"
         "(3, 'A', '2020-01-01', NULL), (3, 'B', '2020-01-02', ''),"
@@ -615,7 +575,7 @@ static const char *const zSinceData =
 ** are inside.
 */
 START_TEST(test_rule7_since_until) {
-    sqlite3 *db = cj_open(zSinceData);
+    sqlite3 *db = cu_open(zSinceData);
     lpt_assert_rows(db,
         "SELECT user_id, path, first_at, last_at FROM program_journeys"
         " WHERE source = 'enrollments' AND since = '2020-01-01' AND until = '2020-02-01'",
@@ -665,7 +625,7 @@ static const char *const zWithinData =
 ** exactly N is kept; the gaps are those left after rule 5.
 */
 START_TEST(test_rule8_within_days) {
-    sqlite3 *db = cj_open(zWithinData);
+    sqlite3 *db = cu_open(zWithinData);
     lpt_assert_rows(db,
         "SELECT user_id, steps, programs, path, last_at FROM program_journeys"
         " WHERE source = 'enrollments' AND within_days = 3",
@@ -714,34 +674,34 @@ END_TEST
 ** Rule 8: within 3 days cuts users 1 (kept) and 2 after their first step;
 ** a gap of exactly 1.5 days is within 1.5. Rule 7: since selects user 4.
 */
-#define CJ_TWO_CALL "program_journeys('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
+#define CU_TWO_CALL "program_journeys('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')"
 START_TEST(test_two_enrollments) {
-    sqlite3 *db = cj_open("(1, 'A', '2020-01-01', NULL), (1, 'A', '2020-01-05', 'x'),"
+    sqlite3 *db = cu_open("(1, 'A', '2020-01-01', NULL), (1, 'A', '2020-01-05', 'x'),"
                           "(2, 'A', '2020-01-01', 'y'), (2, 'B', '2020-01-05', 'x'),"
                           "(3, 'B', '2020-01-01', NULL), (3, 'A', '2020-01-02 12:00', NULL),"
                           "(4, 'C', '2020-02-01', 'z'), (4, 'D', '2020-02-03', 'z')");
-    lpt_assert_rows(db, "SELECT user_id, segment, steps, programs, path FROM " CJ_TWO_CALL,
+    lpt_assert_rows(db, "SELECT user_id, segment, steps, programs, path FROM " CU_TWO_CALL,
                     "1|x|1|1|A\n2|y|2|2|A > B\n3|NULL|2|2|B > A\n4|z|2|2|C > D\n");
-    lpt_assert_rows(db, "SELECT user_id, steps, programs, path, last_at FROM " CJ_TWO_CALL
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path, last_at FROM " CU_TWO_CALL
                     " WHERE repeats = 'keep' AND user_id = 1",
                     "1|2|1|A > A|2020-01-05 00:00:00\n");
-    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM " CJ_TWO_CALL
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM " CU_TWO_CALL
                     " WHERE repeats = 'first_only' AND user_id = 1",
                     "1|1|1|A\n");
-    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM " CJ_TWO_CALL
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM " CU_TWO_CALL
                     " WHERE within_days = 3 AND repeats = 'keep'",
                     "1|1|1|A\n2|1|1|A\n3|2|2|B > A\n4|2|2|C > D\n");
     lpt_assert_rows(db, "SELECT user_id, steps, next_program, days_to_next FROM"
                     " first_program('enrollments', 'user_id', 'program', 'enrolled_at')"
                     " WHERE within_days = 1.5",
                     "1|1|NULL|NULL\n2|1|NULL|NULL\n3|2|A|1.5\n4|1|NULL|NULL\n");
-    lpt_assert_rows(db, "SELECT user_id, path FROM " CJ_TWO_CALL " WHERE since = '2020-01-15'",
+    lpt_assert_rows(db, "SELECT user_id, path FROM " CU_TWO_CALL " WHERE since = '2020-01-15'",
                     "4|C > D\n");
     /* the same users in first_program's own order (rule 10), rowid as in user_id order */
     lpt_assert_rows(db, "SELECT user_id, rowid FROM first_program('enrollments') WHERE until = '2020-01-15'"
                     " ORDER BY program, user_id",
                     "1|1\n2|2\n3|3\n");
-    lpt_assert_rows(db, "SELECT user_id, path FROM " CJ_TWO_CALL " WHERE until = '2020-01-15'",
+    lpt_assert_rows(db, "SELECT user_id, path FROM " CU_TWO_CALL " WHERE until = '2020-01-15'",
                     "1|A\n2|A > B\n3|B > A\n");
     sqlite3_close(db);
 }
@@ -753,29 +713,19 @@ END_TEST
 ** rule 10: first_program returns its rows in the order an ORDER BY or GROUP
 ** BY on up to three of segment, program and next_program (then user_id)
 ** asks, so SQLite does not sort them. 2,000 users of one to four
-** enrollments (tie groups, repeats, NULL segments) from a fixed formula;
+** enrollments (tie groups, repeats, NULL segments) from a fixed formula
+** (tests/fixtures/enrollments_many_users.sql);
 ** each order must equal the one SQLite's own sorter gives for the same
 ** terms and then user_id (written +column, which SQLite cannot hand to the
 ** function), and its plan must have no sorter.
 */
-static sqlite3 *cj_open_orders(void) {
-    sqlite3 *db = cj_open(NULL);
-    lpt_exec(db,
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
-        " INSERT INTO enrollments SELECT 1 + (i * 7) % 2000,"
-        "  char(65 + (i * 13 + i / 2000) % 5) || CASE WHEN i % 11 = 0 THEN 'x' ELSE '' END,"
-        "  date('2020-01-01', '+' || CASE WHEN i % 5 = 0 THEN 0 ELSE (i * 31) % 9 END || ' days'),"
-        "  CASE (i * 17) % 4 WHEN 0 THEN NULL WHEN 1 THEN 'pro' ELSE 'stu' END FROM n;");
-    return db;
-}
-
 static const char *const azOrderBy[] = {
     "segment, program", "program", "next_program, segment", "program, segment, next_program",
     "next_program, program, segment, user_id", "segment, user_id", "user_id",
 };
 
 START_TEST(test_rule10_order_by) {
-    sqlite3 *db = cj_open_orders();
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
     const char *zCall = "first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')";
     /* "a, b" -> "+a, +b" */
     char *zQ = sqlite3_mprintf("SELECT '+' || replace(%Q, ', ', ', +')", azOrderBy[_i]);
@@ -818,7 +768,7 @@ END_TEST
 ** left to SQLite's sorter, with the same answer.
 */
 START_TEST(test_rule10_order_by_left_to_sqlite) {
-    sqlite3 *db = cj_open_orders();
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
     const char *zCall = "first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'seg')";
     char *zSql = sqlite3_mprintf(
         "SELECT count(*), sum(a.users = b.users) FROM (SELECT segment, program, count(*) AS users"
@@ -881,7 +831,7 @@ END_TEST
 ** rowid; an error in the source still names the function.
 */
 START_TEST(test_rule10_order_by_budget_after_prepare) {
-    sqlite3 *db = cj_open_orders();
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
     const char *zSql = _i == 0 ? "SELECT rowid, user_id, segment, program, next_program, steps FROM"
                                  " first_program('enrollments', 'user_id', 'program', 'enrolled_at',"
                                  " 'seg') WHERE repeats = 'keep' ORDER BY next_program, program"
@@ -925,7 +875,7 @@ END_TEST
 
 /* rule 10: UTC text, seconds truncated; days as REAL with fractions. */
 START_TEST(test_rule10_times_and_days) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(1, 'A', '2020-01-01 10:00:00.750', NULL), (1, 'B', '2020-01-02 02:00:00.750', NULL),"
         "(2, 'A', '2020-06-30 23:30-02:00', NULL), (2, 'B', '2020-07-01 09:30:00Z', NULL),"
         "(3, 'A', '-0001-03-01', NULL), (3, 'B', '0000-03-01', NULL),"
@@ -955,7 +905,7 @@ END_TEST
 
 /* rules 4, 10: rows in any order give the same journeys. */
 START_TEST(test_out_of_order_rows) {
-    sqlite3 *db = cj_open(
+    sqlite3 *db = cu_open(
         "(3, 'C', '2020-01-03', NULL), (1, 'B', '2020-01-02', NULL), (2, 'A', '2020-01-05', NULL),"
         "(1, 'A', '2020-01-01', NULL), (3, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-04', NULL),"
         "(1, 'C', '2020-01-03', NULL), (3, 'B', '2020-01-02', NULL)");
@@ -989,10 +939,10 @@ END_TEST
 
 /* rules 1, 9: an empty table has no users, so no rows from any function. */
 START_TEST(test_empty_table) {
-    sqlite3 *db = cj_open(NULL);
+    sqlite3 *db = cu_open(NULL);
     for (size_t i = 0; i < sizeof(azFunc) / sizeof(azFunc[0]); i++) {
         char *zSql = sqlite3_mprintf("SELECT * FROM %s('enrollments')", azFunc[i]);
-        cj_assert_no_rows(db, zSql);
+        cu_assert_no_rows(db, zSql);
         sqlite3_free(zSql);
     }
     sqlite3_close(db);
@@ -1031,8 +981,7 @@ START_TEST(test_odd_names_and_case) {
         "SELECT user_id, path FROM"
         " program_journeys('MY TABLE', 'learner id', 'PROGRAM NAME', 'enrolled on')",
         "L1|Intro > Advanced\n");
-    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
-                 "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_fixture(db, "t_one_enrollment");
     lpt_assert_rows(db,
         "SELECT user_id, program FROM first_program('T', 'USER_ID', 'Program', 'Enrolled_At')",
         "1|A\n");
@@ -1073,8 +1022,7 @@ END_TEST
 START_TEST(test_changes_are_seen) {
     sqlite3 *db = lpt_open();
     sqlite3 *db2 = NULL, *db3 = NULL;
-    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
-                 "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_fixture(db, "t_one_enrollment");
     lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|A\n");
     lpt_exec(db, "INSERT INTO t VALUES (2, 'B', '2020-01-02')");
     lpt_assert_rows(db, "SELECT user_id, program FROM first_program('t')", "1|A\n2|B\n");
@@ -1097,15 +1045,14 @@ START_TEST(test_changes_are_seen) {
     sqlite3_close(db);
 
     /* two connections to one shared in-memory database */
-    ck_assert_int_eq(sqlite3_open_v2("file:cj_changes?mode=memory&cache=shared", &db2,
+    ck_assert_int_eq(sqlite3_open_v2("file:cu_changes?mode=memory&cache=shared", &db2,
                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
                                      NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_open_v2("file:cj_changes?mode=memory&cache=shared", &db3,
+    ck_assert_int_eq(sqlite3_open_v2("file:cu_changes?mode=memory&cache=shared", &db3,
                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
                                      NULL), SQLITE_OK);
     ck_assert_int_eq(sqlite3_learnpath_init(db3, NULL, NULL), SQLITE_OK);
-    lpt_exec(db2, "CREATE TABLE t(user_id, program, enrolled_at);"
-                  "INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_fixture(db2, "t_one_enrollment");
     lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|A\n");
     lpt_exec(db2, "INSERT INTO t VALUES (2, 'B', '2020-01-02')");
     lpt_assert_rows(db3, "SELECT user_id, program FROM first_program('t')", "1|A\n2|B\n");
@@ -1118,22 +1065,9 @@ END_TEST
 
 /* ------------------------------------------------------------ SQL use */
 
-static sqlite3 *cj_open_two_sources(void) {
-    sqlite3 *db = lpt_open();
-    lpt_exec(db,
-        "CREATE TABLE t1(user_id, program, enrolled_at);"
-        "INSERT INTO t1 VALUES (1, 'A', '2020-01-01'), (2, 'B', '2020-01-02'),"
-        " (2, 'C', '2020-01-03');"
-        "CREATE TABLE t2(user_id, program, enrolled_at);"
-        "INSERT INTO t2 VALUES (7, 'Z', '2021-01-01');"
-        "CREATE TABLE srcs(name);"
-        "INSERT INTO srcs VALUES ('t1'), ('t2');");
-    return db;
-}
-
 /* No numbered rule (argument conventions): the source taken from a join. */
 START_TEST(test_join_source_from_table) {
-    sqlite3 *db = cj_open_two_sources();
+    sqlite3 *db = lpt_open_fixture("two_sources");
     lpt_assert_rows(db,
         "SELECT srcs.name, f.user_id, f.program, f.steps FROM srcs, first_program(srcs.name) f"
         " ORDER BY srcs.name, f.user_id",
@@ -1148,7 +1082,7 @@ END_TEST
 
 /* No numbered rule (argument conventions): output-column WHERE terms filter rows. */
 START_TEST(test_output_where) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_assert_rows(db, "SELECT user_id FROM first_program('enrollments') WHERE program = 'Python'",
                     "3\n");
     lpt_assert_rows(db,
@@ -1229,7 +1163,7 @@ END_TEST
 
 /* No numbered rule (SQL use): a cursor filtered again in correlated subqueries. */
 START_TEST(test_correlated_subquery) {
-    sqlite3 *db = cj_open_two_sources();
+    sqlite3 *db = lpt_open_fixture("two_sources");
     lpt_assert_rows(db,
         "SELECT u.id, (SELECT program FROM first_program('t1') f WHERE f.user_id = u.id)"
         " FROM (SELECT 2 AS id UNION ALL SELECT 1 UNION ALL SELECT 3 UNION ALL SELECT 2) u",
@@ -1244,7 +1178,7 @@ END_TEST
 
 /* rule 10 (REAL days survive a copy): INSERT ... SELECT * copies the output columns. */
 START_TEST(test_insert_select) {
-    sqlite3 *db = cj_open(zColumnsData);
+    sqlite3 *db = lpt_open_fixture("enrollments_three_users");
     lpt_exec(db,
         "CREATE TABLE t2(user_id, segment, program, started_at, tied, next_program,"
         " days_to_next, steps, programs);"
@@ -1267,7 +1201,7 @@ END_TEST
 ** sorts.
 */
 START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
-    sqlite3 *db = cj_open("(1, 'A + B', '2020-01-01', NULL), (1, 'X', '2020-02-01', NULL),"
+    sqlite3 *db = cu_open("(1, 'A + B', '2020-01-01', NULL), (1, 'X', '2020-02-01', NULL),"
                           "(2, 'A', '2020-01-01', NULL), (2, 'B', '2020-01-01', NULL),"
                           "(2, 'X', '2020-02-01', NULL), (3, 'A + B', '2020-01-01', NULL),"
                           "(3, 'Y', '2020-02-01', NULL), (4, 'C', '2020-01-01', NULL)");
@@ -1305,14 +1239,154 @@ START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
 }
 END_TEST
 
-Suite *make_journeys_suite(void) {
-    Suite *s = suite_create("journeys");
+/* ------------------------------------------------------------ reading */
+
+/* Rules 3 and 10: integers and reals compare exactly, also past 2^53 and
+** against reals outside the integer range. */
+START_TEST(test_user_order_int_real) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE k(user_id, program, enrolled_at);"
+                 "INSERT INTO k VALUES (5, 'A', '2020-01-01'), (-1e300, 'A', '2020-01-01'),"
+                 " (9007199254740993, 'A', '2020-01-01'), (0.5, 'A', '2020-01-01'),"
+                 " (-9007199254740993, 'A', '2020-01-01'), (1e300, 'A', '2020-01-01'),"
+                 " (-9007199254740993.0, 'B', '2020-02-01');");
+    lpt_assert_rows(db, "SELECT user_id, steps FROM first_program('k')",
+                    "-1e+300|1\n-9007199254740993|1\n-9.007199255e+15|1\n0.5|1\n5|1\n"
+                    "9007199254740993|1\n1e+300|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 3: consecutive rows of one real-valued user (integral or not) are
+** one user; of two different reals, two. */
+START_TEST(test_real_users_in_a_row) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE k(user_id, program, enrolled_at);"
+                 "INSERT INTO k VALUES (4.5, 'A', '2020-01-01'), (4.5, 'B', '2020-01-03'),"
+                 " (4.25, 'B', '2020-01-02'), ('u1', 'A', '2020-01-01'),"
+                 " ('u2', 'B', '2020-01-02'), ('u2', 'C', '2020-01-04'),"
+                 " (42.0, 'A', '2020-01-01'), (42.0, 'C', '2020-01-05');");
+    lpt_assert_rows(db, "SELECT user_id, path FROM program_journeys('k')",
+                    "4.25|B\n4.5|A > B\n42|A > C\nu1|A\nu2|B > C\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Many users out of order and rows not grouped by user (rule 10: users
+** come back in user_id order), in memory and through the streaming path. */
+START_TEST(test_many_users_ungrouped) {
+    sqlite3 *db = lpt_open();
+    /* 3000 users arriving in descending order; then 5000 rows cycling
+    ** through 2500 users (each user's two rows 2500 rows apart) */
+    lpt_exec(db,
+             "CREATE TABLE d(user_id, program, enrolled_at);"
+             "INSERT INTO d WITH RECURSIVE c(i) AS (SELECT 3000 UNION ALL SELECT i - 1 FROM c"
+             " WHERE i > 1) SELECT i, 'P' || (i % 3), '2020-01-01' FROM c;"
+             "CREATE TABLE g(user_id, program, enrolled_at);"
+             "INSERT INTO g WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+             " WHERE i < 4999) SELECT i % 2500, 'P' || (i / 2500),"
+             " datetime('2020-01-01', '+' || (i / 2500) || ' days') FROM c;");
+    const char *zD = "SELECT count(*), min(user_id), max(user_id), sum(program = 'P0'),"
+                     " group_concat(user_id, ',') LIKE '1,2,3,4,%,2999,3000'"
+                     " FROM (SELECT * FROM first_program('d'))";
+    const char *zG = "SELECT count(*), sum(steps), min(path), max(path), sum(days_to_next)"
+                     " FROM (SELECT f.*, j.path FROM first_program('g') AS f"
+                     " JOIN program_journeys('g') AS j USING (user_id))";
+    lpt_assert_rows(db, zD, "3000|1|3000|1000|1\n");
+    lpt_assert_rows(db, zG, "2500|5000|P0 > P1|P0 > P1|2500\n");
+    /* a budget the data fits in changes nothing */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(100000000)", "0\n");
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    lpt_assert_rows(db, zG, "2500|5000|P0 > P1|P0 > P1|2500\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*), count(DISTINCT segment) FROM first_program('g', 'user_id',"
+                    " 'program', 'enrolled_at', 'program')",
+                    "2500|1\n");
+    /* one it does not fit in streams the users from SQLite's sorter */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1)", "100000000\n");
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    lpt_assert_rows(db, zD, "3000|1|3000|1000|1\n");
+    lpt_assert_rows(db, zG, "2500|5000|P0 > P1|P0 > P1|2500\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 1: an empty blob as program is left out like empty text. */
+START_TEST(test_empty_blob_program) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE k(user_id, program, enrolled_at);"
+                 "INSERT INTO k VALUES (1, x'', '2020-01-01'), (1, 'A', '2020-01-02'),"
+                 " (2, x'', '2020-01-01');");
+    lpt_assert_rows(db, "SELECT user_id, path FROM program_journeys('k')", "1|A\n");
+    lpt_assert_rows(db,
+                    "SELECT value FROM enrollment_profile('k') WHERE finding ="
+                    " 'rows_without_program'",
+                    "2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 3: programs are compared by their whole text, also when names share
+** their length, first and last eight bytes, or meet in the same slot of
+** the table of names met lately. */
+START_TEST(test_similar_program_names) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE k(user_id, program, enrolled_at);"
+             "INSERT INTO k VALUES"
+             " (1, 'Program number 1 of the series', '2020-01-01'),"
+             " (1, 'Program number 2 of the series', '2020-01-02'),"
+             " (1, 'Program number 1 of the series', '2020-01-03'),"
+             " (1, 'Program number 1 of the series', '2020-01-04'),"
+             " (2, 'Program AA', '2020-01-01'), (2, 'Program RR', '2020-01-02'),"
+             " (2, 'Program AA', '2020-01-03'), (2, 'Program RR', '2020-01-04');");
+    lpt_assert_rows(db, "SELECT user_id, steps, programs, path FROM program_journeys('k')",
+                    "1|3|2|Program number 1 of the series > Program number 2 of the series >"
+                    " Program number 1 of the series\n"
+                    "2|4|2|Program AA > Program RR > Program AA > Program RR\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 2 when streaming from a view (no rowid): the same error as in
+** memory, before any row. */
+START_TEST(test_stream_view_bad_time) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_exec(db, "INSERT INTO e VALUES (5, 'Program A', 'soon', 'student', NULL);"
+                 "CREATE VIEW ev AS SELECT * FROM e;");
+    const char *zWant = "ERROR: program_steps(): unreadable time 'soon' in column 'enrolled_at' of 'ev'";
+    lpt_assert_rows(db, "SELECT * FROM program_steps('ev')", zWant);
+    lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('ev')", zWant);
+    lpt_assert_rows(db,
+                    "SELECT finding, value, detail FROM enrollment_profile('ev')"
+                    " WHERE finding = 'unreadable_times'",
+                    "unreadable_times|1|'soon'\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------- limits */
+
+/* A path longer than SQLITE_LIMIT_LENGTH is "string or blob too big". */
+START_TEST(test_path_too_big) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT path FROM program_journeys('e') WHERE user_id = 3",
+                    "Program A > Flagship > Program B\n");
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 30);
+    lpt_assert_rows(db, "SELECT path FROM program_journeys('e') WHERE user_id = 3",
+                    "ERROR: string or blob too big");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_user_suite(void) {
+    Suite *s = suite_create("user");
     TCase *tc = tcase_create("Core");
     tcase_add_test(tc, test_first_program_columns);
     tcase_add_test(tc, test_program_journeys_columns);
     tcase_add_test(tc, test_program_steps_columns);
     tcase_add_test(tc, test_paging_count_and_offset);
-    tcase_add_test(tc, test_internal_reader_refused);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Rules");
@@ -1361,6 +1435,17 @@ Suite *make_journeys_suite(void) {
     tcase_add_test(tc, test_table_xinfo);
     tcase_add_test(tc, test_correlated_subquery);
     tcase_add_test(tc, test_insert_select);
+    tcase_add_test(tc, test_path_too_big);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Reading");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_user_order_int_real);
+    tcase_add_test(tc, test_real_users_in_a_row);
+    tcase_add_test(tc, test_many_users_ungrouped);
+    tcase_add_test(tc, test_empty_blob_program);
+    tcase_add_test(tc, test_similar_program_names);
+    tcase_add_test(tc, test_stream_view_bad_time);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,209 @@
+/*
+** check_plan.c - the "plan" suite: what each table-valued function's
+** xBestIndex hands SQLite for the common argument shapes, as idxNum.
+**
+** README.md "Function reference" gives the arguments: the first five by
+** position, the rest by name (WHERE name = value). The header comment of
+** ext/lp_journeys.c ("HOW IT WORKS") numbers them as idxNum bits: bit i is
+** set for hidden argument column i given, 0 source, 1 user_col,
+** 2 program_col, 3 time_col, 4 segment_col, 5 since, 6 until,
+** 7 within_days, 8 ties, 9 repeats, 10 bad_times, and xFilter receives one
+** value per bit, in that order. first_program adds, from bit 16, the order
+** it gives its rows itself (README.md rule 10; jrnOrderKeys in
+** lp_journeys.c): two bits per key, the first key lowest, 1 segment,
+** 2 program, 3 next_program; none with a memory budget set or in a UTF-16
+** database. sample_enrollments (README.md "sample_enrollments(users,
+** seed)"; ext/lp_sample.c): bit 0 users, bit 1 seed.
+**
+** The values are read from the program EXPLAIN prints: VFilter's P3 is the
+** register that holds idxNum, and the next register holds the number of
+** values; the Integer opcode that sets a register has it as P2.
+*/
+#include <string.h>
+
+#include "lp_test.h"
+
+/*
+** The idxNum and argument count of the one VFilter of zSql's program: the
+** values the Integer opcodes before it last stored in its P3 register and
+** the next one. Fails the test unless there is exactly one VFilter and both
+** registers were set.
+*/
+static void cpl_filter(sqlite3 *db, const char *zSql, int *piIdxNum, int *pnArg) {
+    char *zExplain = sqlite3_mprintf("EXPLAIN %s", zSql);
+    sqlite3_stmt *pStmt = NULL;
+    struct {
+        int iReg;
+        int v;
+    } aSet[64];
+    int nSet = 0, nFilter = 0, rc;
+    *piIdxNum = *pnArg = -1;
+    ck_assert_ptr_nonnull(zExplain);
+    rc = sqlite3_prepare_v2(db, zExplain, -1, &pStmt, NULL);
+    ck_assert_msg(rc == SQLITE_OK, "%s: %s", zExplain, sqlite3_errmsg(db));
+    /* columns: addr, opcode, p1, p2, p3, p4, p5, comment */
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        const char *zOp = (const char *)sqlite3_column_text(pStmt, 1);
+        int p1 = sqlite3_column_int(pStmt, 2), p2 = sqlite3_column_int(pStmt, 3);
+        int p3 = sqlite3_column_int(pStmt, 4);
+        if (strcmp(zOp, "Integer") == 0) {
+            ck_assert_msg(nSet < 64, "%s: too many Integer opcodes", zSql);
+            aSet[nSet].iReg = p2;
+            aSet[nSet].v = p1;
+            nSet++;
+        } else if (strcmp(zOp, "VFilter") == 0) {
+            nFilter++;
+            for (int k = nSet - 1; k >= 0; k--) {
+                if (aSet[k].iReg == p3 && *piIdxNum < 0) *piIdxNum = aSet[k].v;
+                if (aSet[k].iReg == p3 + 1 && *pnArg < 0) *pnArg = aSet[k].v;
+            }
+        }
+    }
+    ck_assert_msg(rc == SQLITE_DONE, "%s: %s", zExplain, sqlite3_errmsg(db));
+    sqlite3_finalize(pStmt);
+    ck_assert_msg(nFilter == 1, "%s: %d VFilter opcodes", zSql, nFilter);
+    ck_assert_msg(*piIdxNum >= 0 && *pnArg >= 0, "%s: the VFilter's registers are not set", zSql);
+    sqlite3_free(zExplain);
+}
+
+/* Assert that zSql's VFilter gets idxNum iWant and nArgWant values. */
+static void cpl_assert(sqlite3 *db, const char *zSql, int iWant, int nArgWant) {
+    int iIdxNum, nArg;
+    cpl_filter(db, zSql, &iIdxNum, &nArg);
+    ck_assert_msg(iIdxNum == iWant, "%s: idxNum %d, want %d", zSql, iIdxNum, iWant);
+    ck_assert_msg(nArg == nArgWant, "%s: %d arguments, want %d", zSql, nArg, nArgWant);
+}
+
+/* ------------------------------------------------- the journey functions */
+
+/* The journey functions and an output column of each. */
+static const struct {
+    const char *zFunc;
+    const char *zOutCol;
+} aFunc[] = {
+    {"first_program", "user_id"},     {"program_journeys", "user_id"},
+    {"program_steps", "user_id"},     {"program_transitions", "segment"},
+    {"first_program_stats", "segment"}, {"enrollment_profile", "finding"},
+};
+
+/* The argument shapes: a call (the function, then in the last shape its
+** output column, for sqlite3_mprintf), the idxNum and the number of
+** values xFilter receives. */
+static const struct {
+    const char *zCall;
+    int iIdxNum;
+    int nArg;
+} aShape[] = {
+    {"%s('t')", 1, 1},
+    {"%s('t', 'user_id')", 1 | 2, 2},
+    {"%s('t', 'user_id', 'program')", 1 | 2 | 4, 3},
+    {"%s('t', 'user_id', 'program', 'enrolled_at', 'seg')", 31, 5},
+    /* positional 6-8 are since, until, within_days (NULL: none) */
+    {"%s('t', 'user_id', 'program', 'enrolled_at', NULL, NULL, NULL, NULL)", 255, 8},
+    {"%s WHERE source = 't' AND ties = 'name'", 1 | 256, 2},
+    {"%s('t') WHERE ties = 'name'", 1 | 256, 2},
+    {"%s('t') WHERE since = '2020-01-01' AND until = '2021-01-01' AND within_days = 30"
+     " AND repeats = 'keep' AND bad_times = 'skip'",
+     1 | 32 | 64 | 128 | 512 | 1024, 6},
+    {"%s WHERE bad_times = 'skip' AND repeats = 'keep' AND ties = 'name'"
+     " AND within_days = 30 AND until = '2021-01-01' AND since = '2020-01-01'"
+     " AND segment_col = 'seg' AND time_col = 'enrolled_at' AND program_col = 'program'"
+     " AND user_col = 'user_id' AND source = 't'",
+     2047, 11},
+    /* a constraint on an output column is SQLite's, not an argument */
+    {"%s('t') WHERE %s = 2", 1, 1},
+};
+
+/* README "Function reference": each argument shape gives the same idxNum
+** bits in every journey function (header of lp_journeys.c). */
+START_TEST(test_journey_arguments) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    for (size_t k = 0; k < sizeof(aShape) / sizeof(aShape[0]); k++) {
+        char *zCall = sqlite3_mprintf(aShape[k].zCall, aFunc[_i].zFunc, aFunc[_i].zOutCol);
+        char *zSql = sqlite3_mprintf("SELECT * FROM %s", zCall);
+        ck_assert_ptr_nonnull(zSql);
+        cpl_assert(db, zSql, aShape[k].iIdxNum, aShape[k].nArg);
+        sqlite3_free(zSql);
+        sqlite3_free(zCall);
+    }
+    /* no order bits for an ORDER BY but first_program's (rule 10) */
+    if (_i != 0) {
+        char *zSql = sqlite3_mprintf("SELECT * FROM %s('t') ORDER BY 1", aFunc[_i].zFunc);
+        cpl_assert(db, zSql, 1, 1);
+        sqlite3_free(zSql);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------ first_program's order */
+
+#define CPL_ORDER(k1, k2, k3) (((k1) | (k2) << 2 | (k3) << 4) << 16)
+#define CPL_SEGMENT 1
+#define CPL_PROGRAM 2
+#define CPL_NEXT 3
+
+/*
+** Rule 10: the ORDER BY or GROUP BY first_program gives itself, as key
+** codes from bit 16 of idxNum (jrnOrderKeys in lp_journeys.c); user_id
+** order needs no key; what it cannot give, and anything but user_id order
+** under a memory budget or in a UTF-16 database, adds no bits.
+*/
+START_TEST(test_first_program_order) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    cpl_assert(db, "SELECT * FROM first_program('t') ORDER BY program",
+               1 | CPL_ORDER(CPL_PROGRAM, 0, 0), 1);
+    cpl_assert(db,
+               "SELECT segment, program, count(*) FROM first_program('t')"
+               " GROUP BY segment, program",
+               1 | CPL_ORDER(CPL_SEGMENT, CPL_PROGRAM, 0), 1);
+    cpl_assert(db,
+               "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+               " ORDER BY next_program, program, segment, user_id",
+               31 | CPL_ORDER(CPL_NEXT, CPL_PROGRAM, CPL_SEGMENT), 5);
+    cpl_assert(db, "SELECT * FROM first_program WHERE source = 't' AND ties = 'name'"
+                   " ORDER BY program",
+               1 | 256 | CPL_ORDER(CPL_PROGRAM, 0, 0), 2);
+    cpl_assert(db, "SELECT * FROM first_program('t') ORDER BY user_id", 1, 1);
+    cpl_assert(db, "SELECT * FROM first_program('t') ORDER BY program DESC", 1, 1);
+    cpl_assert(db, "SELECT * FROM first_program('t') ORDER BY started_at", 1, 1);
+    /* under a memory budget (the default is none): no keys */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e12)", "0\n");
+    cpl_assert(db, "SELECT * FROM first_program('t') ORDER BY program", 1, 1);
+    cpl_assert(db,
+               "SELECT segment, program, count(*) FROM first_program('t')"
+               " GROUP BY segment, program",
+               1, 1);
+    sqlite3_close(db);
+    /* in a UTF-16 database: no keys */
+    db = lpt_open();
+    lpt_exec(db, "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t(user_id, program, enrolled_at);");
+    cpl_assert(db, "SELECT * FROM first_program('t') ORDER BY program", 1, 1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---------------------------------------------------- sample_enrollments */
+
+/* README "sample_enrollments(users, seed)": users is bit 0 and the first
+** value, seed bit 1 and the second, however they are written. */
+START_TEST(test_sample_arguments) {
+    sqlite3 *db = lpt_open();
+    cpl_assert(db, "SELECT * FROM sample_enrollments(5)", 1, 1);
+    cpl_assert(db, "SELECT * FROM sample_enrollments(5, 7)", 1 | 2, 2);
+    cpl_assert(db, "SELECT * FROM sample_enrollments WHERE users = 5", 1, 1);
+    cpl_assert(db, "SELECT * FROM sample_enrollments WHERE seed = 7 AND users = 5", 1 | 2, 2);
+    cpl_assert(db, "SELECT * FROM sample_enrollments(5) WHERE user_id = 2", 1, 1);
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_plan_suite(void) {
+    Suite *s = suite_create("plan");
+    TCase *tc = tcase_create("idxNum");
+    tcase_add_loop_test(tc, test_journey_arguments, 0, (int)(sizeof(aFunc) / sizeof(aFunc[0])));
+    tcase_add_test(tc, test_first_program_order);
+    tcase_add_test(tc, test_sample_arguments);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,264 @@
+/*
+** check_settings.c - the "settings" suite: loading learnpath into a
+** connection (sqlite3_learnpath_init, learnpath_version) and the functions
+** that set what a connection keeps and uses: learnpath_cache_clear,
+** learnpath_cache_limit, learnpath_memory_budget, learnpath_threads
+** (README.md "Cache, memory and thread settings" and "learnpath_version()").
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "lp_test.h"
+
+/* ------------------------------------------------------------ loading */
+
+/* learnpath_version() of another build, and one that answers NULL. */
+static void cset_version_old(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    (void)argv;
+    sqlite3_result_text(ctx, "0.0.1-old", -1, SQLITE_STATIC);
+}
+
+static void cset_version_null(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    (void)argv;
+    sqlite3_result_null(ctx);
+}
+
+/* Another build's learnpath_version() (or one that answers NULL) is
+** registered over; loading again the same build keeps the connection. */
+START_TEST(test_load_over_other_version) {
+    void (*axFunc[2])(sqlite3_context *, int, sqlite3_value **) = {cset_version_old,
+                                                                   cset_version_null};
+    for (int i = 0; i < 2; i++) {
+        sqlite3 *db = NULL;
+        char *zErr = NULL;
+        ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_create_function(db, "learnpath_version", 0, SQLITE_UTF8, 0,
+                                                 axFunc[i], 0, 0),
+                         SQLITE_OK);
+        ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
+        ck_assert_ptr_null(zErr);
+        lpt_assert_rows(db, "SELECT learnpath_version()", "0.1.0\n");
+        lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                     "INSERT INTO e VALUES (1, 'A', '2020-01-01');");
+        lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')", "1|A\n");
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
+/* Registration that SQLite refuses (replacing a function while a statement
+** runs) returns the code; the message is set only when asked for. */
+START_TEST(test_load_refused_while_busy) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *pStmt = NULL;
+    char *zErr = NULL;
+    ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_create_function(db, "learnpath_version", 0, SQLITE_UTF8, 0, cset_version_old, 0, 0),
+        SQLITE_OK);
+    lpt_exec(db, "CREATE TABLE x(a); INSERT INTO x VALUES (1), (2);");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT a FROM x", -1, &pStmt, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_learnpath_init(db, NULL, NULL), SQLITE_BUSY);
+    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_BUSY);
+    ck_assert_str_eq(zErr, "learnpath: registration failed: database is locked");
+    sqlite3_free(zErr);
+    sqlite3_finalize(pStmt);
+    zErr = NULL;
+    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT learnpath_version()", "0.1.0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+static int cset_interrupt_all(void *p) {
+    (void)p;
+    return 1;
+}
+
+/* Loading again while a progress handler interrupts every statement: the
+** check for an earlier load fails, learnpath registers anew and works. */
+START_TEST(test_load_again_interrupted) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    char *zErr = NULL;
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "4\n");
+    sqlite3_progress_handler(db, 1, cset_interrupt_all, NULL);
+    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')",
+                    "1|Program A\n2|Flagship\n3|Program A\n4|Flagship + Program C\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Loading learnpath again on a connection (each saved report starts with
+** .load) keeps its state: the cache survives, and the connection stays
+** usable with no error left behind. */
+START_TEST(test_load_twice_keeps_cache) {
+    sqlite3 *db = lpt_open_fixture("e_three_users");
+    char *zErr = NULL;
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "3\n");
+    ck_assert_int_eq(sqlite3_learnpath_init(db, &zErr, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_errcode(db), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* -------------------------------------------------------------- cache */
+
+/* Data cached with one segment column does not serve a query for another. */
+START_TEST(test_cache_other_segment) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db,
+                    "SELECT user_id, segment FROM first_program('e', 'user_id', 'program',"
+                    " 'enrolled_at', 'user_type')",
+                    "1|student\n2|professional\n3|student\n4|professional\n");
+    lpt_assert_rows(db,
+                    "SELECT user_id, segment FROM first_program('e', 'user_id', 'program',"
+                    " 'enrolled_at', 'account')",
+                    "1|NULL\n2|Corp 001\n3|NULL\n4|Corp 001\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The cache: data read with a segment column serves a query without one,
+** which then shows no segments (README "Cache, memory and thread settings"). */
+START_TEST(test_cache_segment_superset) {
+    sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e', 'user_id', "
+                        "'program', 'enrolled_at', 'user_type')",
+                    "p|F|1\np|NULL|1\ns|A|2\ns|NULL|2\n");
+    lpt_assert_rows(db, "SELECT segment, program, users FROM first_program_stats('e')",
+                    "NULL|A|2\nNULL|F|1\nNULL|NULL|3\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one entry served both */
+    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e', 'user_id', 'program', "
+                        "'enrolled_at', 'user_type') WHERE finding = 'segments'",
+                    "2\n");
+    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'segments'",
+                    "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* While another connection holds an attached database locked, the check
+** of what changed in it fails too: the read reports the lock, never rows
+** kept from before. */
+START_TEST(test_cache_check_locked) {
+    sqlite3 *dbA = NULL, *dbB = NULL;
+    const char *zUri = "file:/learnpath_check_settings_locked?vfs=memdb";
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI;
+    char *zErr = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(":memory:", &dbA, flags, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_learnpath_init(dbA, &zErr, NULL), SQLITE_OK);
+    char *zAttach = sqlite3_mprintf("ATTACH %Q AS aux", zUri);
+    lpt_exec(dbA, zAttach);
+    sqlite3_free(zAttach);
+    lpt_exec(dbA, "CREATE TABLE aux.e(user_id, program, enrolled_at);"
+                  "INSERT INTO aux.e VALUES (1, 'A', '2020-01-01'), (2, 'B', '2020-01-02');");
+    lpt_assert_rows(dbA, "SELECT user_id, program FROM first_program('aux.e')", "1|A\n2|B\n");
+    ck_assert_int_eq(sqlite3_open_v2(zUri, &dbB, flags, NULL), SQLITE_OK);
+    lpt_exec(dbB, "BEGIN EXCLUSIVE; INSERT INTO e VALUES (3, 'C', '2020-01-03');");
+    lpt_assert_rows(dbA, "SELECT user_id, program FROM first_program('aux.e')",
+                    "ERROR: first_program(): reading 'aux.e': database is locked");
+    lpt_exec(dbB, "COMMIT");
+    lpt_assert_rows(dbA, "SELECT user_id, program FROM first_program('aux.e')",
+                    "1|A\n2|B\n3|C\n");
+    sqlite3_close(dbB);
+    sqlite3_close(dbA);
+}
+END_TEST
+
+/* The cache keeps at most 8 sources and stays under its byte limit,
+** dropping the least recently used; lowering the limit drops at once. */
+START_TEST(test_cache_limits) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    char zSql[200];
+    for (int i = 1; i <= 9; i++) {
+        snprintf(zSql, sizeof(zSql), "CREATE TABLE e%d AS SELECT * FROM e", i);
+        lpt_exec(db, zSql);
+    }
+    for (int i = 1; i <= 9; i++) {
+        snprintf(zSql, sizeof(zSql), "SELECT count(*) FROM first_program('e%d')", i);
+        lpt_assert_rows(db, zSql, "4\n");
+    }
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "8\n");
+    /* a limit below one source's data: nothing is kept */
+    lpt_exec(db, "SELECT learnpath_cache_limit(1)"); /* returns the default */
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e1')", "4\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n");
+    /* about 70 kB per source (4096 enrollments and 1024 users reserved):
+    ** 100 kB holds one, 1 MB several */
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(100000)", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e1')", "4\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e2')", "4\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(1000000)", "100000\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e1')", "4\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e2')", "4\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(100000)", "1000000\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The cache limit and the memory budget take a number of bytes >= 0. */
+START_TEST(test_cache_argument_errors) {
+    sqlite3 *db = lpt_open();
+    const char *zLimit = "ERROR: learnpath_cache_limit(): the limit must be a number of bytes >= 0";
+    const char *zBudget = "ERROR: learnpath_memory_budget(): the budget must be a number of bytes >= 0";
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit('lots')", zLimit);
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(1e19)", zLimit);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget('lots')", zBudget);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1)", zBudget);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e19)", zBudget);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.5e6)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget('0')", "2500000\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------ threads */
+
+/* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
+START_TEST(test_threads_setting) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(8)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(2.0)", "2\n");
+    const char *zErr =
+        "ERROR: learnpath_threads(): the number of threads must be a whole number >= 1";
+    lpt_assert_rows(db, "SELECT learnpath_threads(0)", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads('two')", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", zErr);
+    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_settings_suite(void) {
+    Suite *s = suite_create("settings");
+    TCase *tc = tcase_create("Loading");
+    tcase_add_test(tc, test_load_over_other_version);
+    tcase_add_test(tc, test_load_refused_while_busy);
+    tcase_add_test(tc, test_load_again_interrupted);
+    tcase_add_test(tc, test_load_twice_keeps_cache);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Cache");
+    tcase_add_test(tc, test_cache_other_segment);
+    tcase_add_test(tc, test_cache_segment_superset);
+    tcase_add_test(tc, test_cache_check_locked);
+    tcase_add_test(tc, test_cache_limits);
+    tcase_add_test(tc, test_cache_argument_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Threads");
+    tcase_add_test(tc, test_threads_setting);
+    suite_add_tcase(s, tc);
+    return s;
+}
