@@ -11,8 +11,8 @@
 **   - before registration a connection has no learnpath functions;
 **   - after sqlite3_auto_extension(sqlite3_learnpath_init) every new
 **     connection has them, with extension loading still disabled;
-**   - first_program and program_transitions give the README's answers on
-**     the README's example table;
+**   - first_program and program_transitions give docs/functions.md's
+**     answers on its example table;
 **   - sqlite3_learnpath_init(db, &zErr, NULL) registers them on one
 **     connection only (the API-table argument is unused when compiled in);
 **   - sqlite3_cancel_auto_extension stops the registration again.
@@ -132,7 +132,7 @@ static sqlite3 *openMemory(void) {
     return db;
 }
 
-/* The README's example table (section "Function reference"). */
+/* The example table of docs/functions.md (section "The example table"). */
 static const char *zExample =
     "CREATE TABLE enrollments(user_id, program, enrolled_at, user_type, account);"
     "INSERT INTO enrollments VALUES"
@@ -195,9 +195,9 @@ int main(void) {
               EMBED_EXPECT_VERSION "\n");
     checkError(db, "extension loading stays disabled (nothing was loaded)",
                "SELECT load_extension('dist/learnpath')", "not authorized");
-    createExample(db, "README example table created");
-    checkRows(db, "first_program on the README example", zFirstSql, zFirstExpect);
-    checkRows(db, "program_transitions on the README example", zTransSql, zTransExpect);
+    createExample(db, "example table of docs/functions.md created");
+    checkRows(db, "first_program on the docs/functions.md example", zFirstSql, zFirstExpect);
+    checkRows(db, "program_transitions on the docs/functions.md example", zTransSql, zTransExpect);
     checkRows(db, "first programs counted by user type",
               "SELECT segment, program, count(*) FROM first_program('enrollments', 'user_id', "
               "'program', 'enrolled_at', 'user_type') GROUP BY 1, 2 ORDER BY 1, 2",
