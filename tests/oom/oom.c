@@ -605,6 +605,12 @@ static const scenario aScenario[] = {
     /* the same reads with the helper thread: every batch hand-over, the
     ** room made for each batch, and the rows the helper leaves to the
     ** reading thread (users out of order, unreadable times, long names) */
+    {"learnpath_threads", FIX_MANY,
+     "SELECT learnpath_threads(1);"
+     "SELECT count(*), max(user_id) FROM program_journeys('g');"
+     "SELECT learnpath_threads(2.0);"
+     "SELECT learnpath_threads('x');",
+     0, NULL},
     {"helper: journeys", FIX_JOURNEYS,
      "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM program_transitions('v', 'uid', 'prog', 'at', 'seg') WHERE ties = 'name';"

@@ -64,5 +64,6 @@ Suite *make_args_suite(void);      /* argument errors */
 Suite *make_plan_suite(void);      /* xBestIndex: idxNum per argument shape */
 Suite *make_trust_suite(void);     /* views, triggers, reentrancy, hostile input */
 Suite *make_threads_suite(void);   /* the helper thread (rule 11) */
+Suite *make_registry_suite(void);  /* what is registered is the registry, each entry covered */
 
 #endif
