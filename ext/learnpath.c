@@ -23,6 +23,7 @@ SQLITE_EXTENSION_INIT1
 #include <string.h>
 
 #include "learnpath_int.h"
+#include "svg.h"
 
 /* See learnpath_int.h. */
 int learnpath_vtab_error(sqlite3_vtab *pVtab, const char *zFmt, ...) {
@@ -52,6 +53,21 @@ static void versionFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;
     (void)argv;
     sqlite3_result_text(ctx, LEARNPATH_VERSION, -1, SQLITE_STATIC);
+}
+
+/* The chart aggregates of svg.h. */
+static int registerCharts(sqlite3 *db) {
+    const int eFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    int rc = SQLITE_OK;
+    for (int nArg = 3; nArg <= 4 && rc == SQLITE_OK; nArg++) {
+        rc = sqlite3_create_function(db, "sankey_svg", nArg, eFlags, 0, 0, learnpath_sankey_step,
+                                     learnpath_sankey_final);
+    }
+    for (int nArg = 3; nArg <= 5 && rc == SQLITE_OK; nArg++) {
+        rc = sqlite3_create_function(db, "bar_svg", nArg, eFlags, 0, 0, learnpath_bar_step,
+                                     learnpath_bar_final);
+    }
+    return rc;
 }
 
 /* Runs when the connection closes: the cache goes with it. */
@@ -126,7 +142,7 @@ int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg,
     if (rc != SQLITE_OK) goto fail;
     rc = learnpath_register_sample(db);
     if (rc != SQLITE_OK) goto fail;
-    rc = learnpath_register_svg(db);
+    rc = registerCharts(db);
     if (rc != SQLITE_OK) goto fail;
     return SQLITE_OK;
 

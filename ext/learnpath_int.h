@@ -309,7 +309,6 @@ int learnpath_register_build(sqlite3 *db); /* lp_build.c: the reader function */
 int learnpath_register_journeys(sqlite3 *db, lp_conn *pConn,
                                 void (*xFree)(void *));
 int learnpath_register_sample(sqlite3 *db);
-int learnpath_register_svg(sqlite3 *db); /* lp_svg.c: chart aggregates */
 
 /* ---------------------------------------------------------------- misc */
 
