@@ -4,7 +4,7 @@
 ** the exact rows or message. docs/coverage.md lists what is left and why.
 **
 ** "Rule N" is README.md's; "svg rule N" is the header comment of
-** ext/lp_svg.c.
+** ext/svg.h.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -713,7 +713,7 @@ START_TEST(test_svg_label_characters) {
 }
 END_TEST
 
-/* Layout estimate (header of lp_svg.c): East Asian wide characters and
+/* Layout estimate (header of svg.h): East Asian wide characters and
 ** emoji take 1 em, other characters 0.58 em, combining marks none. */
 START_TEST(test_svg_character_widths) {
     sqlite3 *db = lpt_open();

@@ -1,8 +1,8 @@
 /*
 ** check_svg.c - tests of the chart aggregates sankey_svg and bar_svg
-** (ext/lp_svg.c).
+** (ext/svg_*.c).
 **
-** "svg rule N" refers to the rules in the header comment of lp_svg.c. The
+** "svg rule N" refers to the rules in the header comment of ext/svg.h. The
 ** tests check what a user would: the document is a well-formed standalone
 ** SVG, user text cannot inject markup, the same rows give the same bytes
 ** in any order, and the numbers, labels and order on the chart are right.
