@@ -1,15 +1,237 @@
 /*
-** svg.h - the chart layer: the aggregates sankey_svg and bar_svg, which
-** turn rows into one SVG document. It uses the base layer only.
+** svg.h - the chart layer: charts as SQL, the sankey_svg and bar_svg
+** aggregates. Internal header of svg_common.c, svg_sankey.c and svg_bar.c.
+**
+**   SELECT sankey_svg(from_program, to_program, users, 'First -> next')
+**     FROM program_transitions('enrollments', 'user_id', 'program',
+**                              'enrolled_at', 'user_type')
+**    WHERE step = 1 AND segment = 'student';
+**
+**   SELECT bar_svg(program, user_type, n, 'Program popularity')
+**     FROM (SELECT program, user_type, count(DISTINCT user_id) AS n
+**             FROM enrollments GROUP BY 1, 2);
+**
+** Both are aggregate functions. The entry file registers them with the
+** step and final functions declared at the end of this header:
+** sankey_svg with 3 or 4 arguments, bar_svg with 3, 4 or 5, each with
+** SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS (they read no
+** tables). Each returns one standalone SVG document as TEXT: it starts with
+** <svg xmlns="http://www.w3.org/2000/svg" and ends with </svg>, draws its
+** own white background with dark text, uses the Okabe-Ito colour-blind-safe
+** palette and needs no fonts, scripts or links. svg_sankey.c and svg_bar.c
+** describe what each chart draws.
+**
+** RULES (svg rule N, cited by tests/unit/check_svg.c)
+**   1. Rows are ignored when: from/category is NULL; the weight/value is
+**      NULL, not a number (text that does not read entirely as a number,
+**      blobs), not finite or larger in magnitude than 1e280; and for
+**      sankey_svg when the weight is <= 0. Values given twice for the same
+**      (from, to) or (category, series) add up.
+**   2. Output depends only on the multiset of input rows, never on their
+**      order: integer values are summed exactly (128-bit), other values are
+**      summed per cell in ascending order; totals are summed in name order.
+**      Sankey nodes are ordered by total descending, then by name (bytes);
+**      bar categories and series by name, with the NULL series last.
+**   3. Names are compared as the bytes of their text (numbers are shown as
+**      their text). Labels show at most 60 characters (the title 100, a
+**      legend entry 40); a longer one ends with an ellipsis and the full
+**      text is in a <title> child, shown on hover.
+**   4. Every piece of text is XML-escaped; control characters become a
+**      space (tab, newline, CR) or U+FFFD, as do invalid UTF-8 sequences and
+**      U+FFFE/U+FFFF, so the document is always well-formed XML.
+**   5. Numbers are printed with SQLite's printf (no locale): whole numbers
+**      with thousands separators ("1,234"), others with up to 2 decimals.
+**   6. The title is the smallest (by bytes) non-NULL title of all rows; a
+**      title that is not TEXT is an error ("bar_svg(): title must be
+**      text"). The mode is matched without regard to case and must be the
+**      same on every row; anything else is an error ("bar_svg(): mode must
+**      be 'grouped' or 'stacked', not 'x'").
+**   7. No row kept (or no row at all): a small SVG that says "no data".
+**
+** Layout is estimated without fonts: a character is taken as 0.58 em wide
+** (7.5 px at 13 px), East Asian wide characters and emoji as 1 em. The
+** canvas grows with labels, nodes and categories; there is no upper limit.
+**
+** The layer uses the base layer only (interned strings, byte order). Its
+** shared functions are named learnpath_svg_* (they are visible to the rest
+** of the extension); statics carry the prefix of their file (svg, snk,
+** bar). Memory: sqlite3_malloc64/sqlite3_realloc64/sqlite3_free only,
+** every allocation checked.
 */
-#ifndef LP_SVG_H
-#define LP_SVG_H
+#ifndef LEARNPATH_SVG_H
+#define LEARNPATH_SVG_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "lp_base.h"
 
+/* ------------------------------------------------------------ constants */
+
+#define SVG_PAD 24.0           /* outer margin */
+#define SVG_FONT 13.0          /* labels */
+#define SVG_FONT_SMALL 11.0    /* bar values, tick labels */
+#define SVG_FONT_TITLE 18.0
+#define SVG_EM 0.58            /* estimated width of a character, in em */
+#define SVG_EM_DIGIT 0.60      /* ... of a digit or separator */
+#define SVG_MAX_LABEL 60       /* characters shown of a node/category label */
+#define SVG_MAX_TITLE 100
+#define SVG_MAX_LEGEND 40
+#define SVG_MAX_VALUE 1e280    /* larger magnitudes are ignored (rule 1) */
+#define SVG_NUMBUF 640         /* room for any value learnpath_svg_fmt_value prints */
+
+#define SVG_INK "#1f2328"      /* text */
+#define SVG_MUTED "#57606a"    /* secondary text */
+#define SVG_GRID "#e3e6ea"
+#define SVG_AXIS "#8c959f"
+#define SVG_GREY "#a3a3a3"     /* "did not continue", the (none) series */
+#define SVG_FONTS "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+#define SVG_ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
+#define SVG_ARROW "\xE2\x86\x92"    /* U+2192 */
+#define SVG_DOT "\xC2\xB7"          /* U+00B7 */
+
+/* Okabe-Ito without black, and the text colour that reads best on each
+** (svg_common.c). */
+#define SVG_NCOLOR 7
+extern const char *const learnpath_svg_color[SVG_NCOLOR];
+extern const char *const learnpath_svg_on_color[SVG_NCOLOR];
+
+#define SVG_GROUPED 1
+#define SVG_STACKED 2
+
+/* --------------------------------------------------------- accumulator */
+
+/* One (from, to) or (category, series) pair and the sum of its values. */
+typedef struct svg_cell {
+    uint32_t a, b;   /* name indexes; b is LP_NONE for a NULL to/series */
+    uint64_t lo;     /* exact sum of the integer values: hi * 2^64 + lo */
+    int64_t hi;
+} svg_cell;
+
+/* A non-integer value, kept so that it can be summed in sorted order. */
+typedef struct svg_real {
+    uint32_t iCell;
+    double v;
+} svg_real;
+
+/* The aggregate context of both charts (sqlite3_aggregate_context). */
+typedef struct svg_acc {
+    int failed;          /* an error was reported: xFinal only frees */
+    lp_strtab names;     /* sankey_svg: from and to values; bar_svg: categories */
+    lp_strtab series;    /* bar_svg: series */
+    svg_cell *aCell;
+    uint32_t nCell, nCellAlloc;
+    uint32_t *aSlot;     /* open addressing over aCell: index + 1, 0 = empty */
+    uint32_t nSlot;      /* a power of two, at least 2 * nCell */
+    svg_real *aReal;
+    int64_t nReal, nRealAlloc;
+    char *zTitle;        /* smallest non-NULL title so far (rule 6) */
+    int nTitle;
+    int hasTitle;
+    int eMode;           /* bar_svg: 0 = not given, SVG_GROUPED, SVG_STACKED */
+} svg_acc;
+
+/* A value read from an argument. */
+typedef struct svg_number {
+    int isInt;
+    int64_t i;   /* isInt */
+    double r;    /* always */
+} svg_number;
+
+/* A cell with its sort keys (the ranks of its two names). */
+typedef struct svg_ord {
+    uint32_t ka, kb, iCell;
+} svg_ord;
+
+/* ---------------------------------------------- xStep (svg_common.c) */
+
+/*
+** The accumulator for xStep, after taking the title argument pTitle (NULL
+** when not given; rule 6) of the function zFunc. NULL when the row is to
+** be skipped: out of memory or a bad title (reported here), or an error
+** reported by an earlier row.
+*/
+svg_acc *learnpath_svg_step_begin(sqlite3_context *ctx, sqlite3_value *pTitle,
+                                  const char *zFunc);
+/* Read a weight or value; 0 when the row is to be ignored (rule 1). */
+int learnpath_svg_read_number(sqlite3_value *pVal, svg_number *p);
+/*
+** Add *pNum to the cell (pA, pB): pA interned in p->names, pB in *pTabB
+** unless it is NULL (then LP_NONE). Errors are reported on ctx and stop
+** the accumulation (p->failed).
+*/
+void learnpath_svg_step_add(sqlite3_context *ctx, svg_acc *p, lp_strtab *pTabB,
+                            sqlite3_value *pA, sqlite3_value *pB, const svg_number *pNum);
+
+/* ---------------------------------------------- xFinal (svg_common.c) */
+
+/*
+** xFinal of both charts: the "no data" chart for no rows (xFinal may run
+** without any xStep), else xRender's drawing; an error already reported by
+** xStep (p->failed) stays the result. zKind names the chart when there is
+** no title. Frees the accumulator.
+*/
+void learnpath_svg_final(sqlite3_context *ctx, const char *zKind,
+                         int (*xRender)(svg_acc *, sqlite3_str *));
+
+/* The value of every cell (rule 2) into a new array *paVal. */
+int learnpath_svg_cell_values(svg_acc *p, double **paVal);
+/*
+** aRank[name] = position of the name in byte order; aOrder[position] =
+** name. Both are allocated here (the caller frees, also on error).
+*/
+int learnpath_svg_ranks(const lp_strtab *pTab, uint32_t **paRank, uint32_t **paOrder);
+/* nElem zeroed elements (at least one); NULL when out of memory. */
+void *learnpath_svg_alloc(sqlite3_uint64 nElem, size_t szElem);
+/* qsort comparator of svg_ord: by ka, then kb. */
+int learnpath_svg_ord_cmp(const void *pA, const void *pB);
+
+/* The root element, its <title>, and the white background. */
+void learnpath_svg_open(sqlite3_str *pOut, double w, double h, const svg_acc *p,
+                        const char *zDefault);
+/* Width in px of the title as drawn (0 if none). */
+double learnpath_svg_title_width(const svg_acc *p);
+/* The visible title at the top left, baseline y. */
+void learnpath_svg_title(sqlite3_str *pOut, const svg_acc *p, double y);
+
+/* ------------------------------------- text and numbers (svg_common.c) */
+
+/* Whether the label z[0..n) is cut to maxCp characters (0 = never). */
+int learnpath_svg_is_cut(const char *z, int n, int maxCp);
+/*
+** Append (when pOut is not NULL) the label z[0..n) as escaped text, cut to
+** maxCp characters with an ellipsis (0 = never cut), and return its
+** estimated width in em (rules 3, 4).
+*/
+double learnpath_svg_text(sqlite3_str *pOut, const char *z, int n, int maxCp);
+/*
+** Format a value for display (rule 5) into zOut (SVG_NUMBUF bytes):
+** "1,234", "-12.5", "0.33".
+*/
+void learnpath_svg_fmt_value(double v, char *zOut);
+
+/* Width in em of a formatted number (digits, separators, sign). */
+static inline double svgNumEm(const char *z) {
+    return SVG_EM_DIGIT * (double)strlen(z);
+}
+
+/* A coordinate rounded to 0.1 px, with no negative zero (for "%.1f"). */
+static inline double svgR(double v) {
+    double r;
+    if (!(v > -1e12 && v < 1e12)) return 0.0;
+    r = floor(v * 10.0 + 0.5) / 10.0;
+    return r == 0.0 ? 0.0 : r;
+}
+
+/* ------------------------------- what the entry file registers (SQL) */
+
+/* sankey_svg(from, to, weight [, title]) (svg_sankey.c) */
 void learnpath_sankey_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_sankey_final(sqlite3_context *ctx);
+/* bar_svg(category, series, value [, title [, mode]]) (svg_bar.c) */
 void learnpath_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_bar_final(sqlite3_context *ctx);
 
-#endif /* LP_SVG_H */
+#endif /* LEARNPATH_SVG_H */

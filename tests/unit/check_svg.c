@@ -1,8 +1,8 @@
 /*
 ** check_svg.c - the "svg" suite: the chart aggregates sankey_svg and
-** bar_svg (ext/lp_svg.c).
+** bar_svg (ext/svg_*.c).
 **
-** "svg rule N" refers to the rules in the header comment of lp_svg.c. The
+** "svg rule N" refers to the rules in the header comment of ext/svg.h. The
 ** tests check what a user would: the document is a well-formed standalone
 ** SVG, user text cannot inject markup, the same rows give the same bytes
 ** in any order, and the numbers, labels and order on the chart are right.
@@ -715,7 +715,7 @@ START_TEST(test_svg_label_characters) {
 }
 END_TEST
 
-/* Layout estimate (header of lp_svg.c): East Asian wide characters and
+/* Layout estimate (header of svg.h): East Asian wide characters and
 ** emoji take 1 em, other characters 0.58 em, combining marks none. */
 START_TEST(test_svg_character_widths) {
     sqlite3 *db = lpt_open();
