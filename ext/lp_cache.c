@@ -187,11 +187,73 @@ static int cacheToken(sqlite3 *db, char **pzToken) {
     return *pzToken ? SQLITE_OK : SQLITE_NOMEM;
 }
 
+/*
+** Drop the entries whose token is not zToken; return the entry for zKey
+** that serves p (moved to the front), or NULL.
+*/
+static lp_cache_entry *cacheLookup(lp_conn *pConn, const char *zKey, const char *zToken,
+                                   const lp_source_spec *p) {
+    lp_cache_entry **pp, *pEntry;
+    for (pp = &pConn->pCache; (pEntry = *pp) != NULL;) {
+        if (strcmp(pEntry->zToken, zToken) != 0) {
+            *pp = pEntry->pNext;
+            cacheEntryFree(pConn, pEntry);
+            continue;
+        }
+        if (strcmp(pEntry->zKey, zKey) == 0 && cacheSegmentServes(pEntry->zSegment, p->zSegmentCol)) {
+            *pp = pEntry->pNext;
+            pEntry->pNext = pConn->pCache;
+            pConn->pCache = pEntry;
+            return pEntry;
+        }
+        pp = &pEntry->pNext;
+    }
+    return NULL;
+}
+
+/*
+** Keep pData (a new reference) under zKey and zToken, which the cache
+** takes; evict the least recently used beyond the limits. Not caching is
+** always correct, so running out of memory here only skips the entry.
+*/
+static void cacheInsert(lp_conn *pConn, char *zKey, char *zToken, const lp_source_spec *p,
+                        lp_data *pData) {
+    lp_cache_entry **pp, *pEntry = sqlite3_malloc64(sizeof(*pEntry));
+    int nEntry = 0;
+    if (pEntry) {
+        pEntry->zSegment = NULL;
+        if (p->zSegmentCol && (pEntry->zSegment = sqlite3_mprintf("%s", p->zSegmentCol)) == NULL) {
+            sqlite3_free(pEntry);
+            pEntry = NULL;
+        }
+    }
+    if (!pEntry) {
+        sqlite3_free(zKey);
+        sqlite3_free(zToken);
+        return;
+    }
+    pEntry->zKey = zKey;
+    pEntry->zToken = zToken;
+    pEntry->pData = pData;
+    pData->nRef++;
+    pEntry->pNext = pConn->pCache;
+    pConn->pCache = pEntry;
+    pConn->nCacheByte += pData->nByteUsed;
+
+    for (pp = &pConn->pCache; *pp; pp = &(*pp)->pNext) nEntry++;
+    while (nEntry > CACHE_MAX_ENTRIES || pConn->nCacheByte > pConn->nCacheLimit) {
+        for (pp = &pConn->pCache; (*pp)->pNext; pp = &(*pp)->pNext) {
+        }
+        cacheEntryFree(pConn, *pp);
+        *pp = NULL;
+        nEntry--;
+    }
+}
+
 int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
                         char **pzErr) {
     char *zKey = NULL, *zToken = NULL;
-    lp_cache_entry **pp, *pEntry;
-    int nEntry = 0;
+    lp_cache_entry *pEntry;
     int rc;
 
     *ppData = NULL;
@@ -215,64 +277,21 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
         if (rc == SQLITE_NOMEM) return rc;
         return learnpath_data_read(db, p, ppData, pzErr);
     }
-
-    /* drop stale entries; find ours and move it to the front */
-    for (pp = &pConn->pCache; (pEntry = *pp) != NULL;) {
-        if (strcmp(pEntry->zToken, zToken) != 0) {
-            *pp = pEntry->pNext;
-            cacheEntryFree(pConn, pEntry);
-            continue;
-        }
-        if (strcmp(pEntry->zKey, zKey) == 0 && cacheSegmentServes(pEntry->zSegment, p->zSegmentCol)) {
-            *pp = pEntry->pNext;
-            pEntry->pNext = pConn->pCache;
-            pConn->pCache = pEntry;
-            pEntry->pData->nRef++;
-            *ppData = pEntry->pData;
-            sqlite3_free(zKey);
-            sqlite3_free(zToken);
-            return SQLITE_OK;
-        }
-        pp = &pEntry->pNext;
+    pEntry = cacheLookup(pConn, zKey, zToken, p);
+    if (pEntry) {
+        pEntry->pData->nRef++;
+        *ppData = pEntry->pData;
+        sqlite3_free(zKey);
+        sqlite3_free(zToken);
+        return SQLITE_OK;
     }
-
     rc = learnpath_data_read(db, p, ppData, pzErr);
     if (rc != SQLITE_OK || !(*ppData)->isCacheable || (*ppData)->nByteUsed > pConn->nCacheLimit) {
         sqlite3_free(zKey);
         sqlite3_free(zToken);
         return rc;
     }
-    pEntry = sqlite3_malloc64(sizeof(*pEntry));
-    if (!pEntry) {
-        /* not caching is always correct */
-        sqlite3_free(zKey);
-        sqlite3_free(zToken);
-        return SQLITE_OK;
-    }
-    pEntry->zSegment = NULL;
-    if (p->zSegmentCol && (pEntry->zSegment = sqlite3_mprintf("%s", p->zSegmentCol)) == NULL) {
-        sqlite3_free(pEntry);
-        sqlite3_free(zKey);
-        sqlite3_free(zToken);
-        return SQLITE_OK; /* not caching is always correct */
-    }
-    pEntry->zKey = zKey;
-    pEntry->zToken = zToken;
-    pEntry->pData = *ppData;
-    (*ppData)->nRef++;
-    pEntry->pNext = pConn->pCache;
-    pConn->pCache = pEntry;
-    pConn->nCacheByte += (*ppData)->nByteUsed;
-
-    /* evict the least recently used beyond the limits */
-    for (pp = &pConn->pCache; *pp; pp = &(*pp)->pNext) nEntry++;
-    while (nEntry > CACHE_MAX_ENTRIES || pConn->nCacheByte > pConn->nCacheLimit) {
-        for (pp = &pConn->pCache; (*pp)->pNext; pp = &(*pp)->pNext) {
-        }
-        cacheEntryFree(pConn, *pp);
-        *pp = NULL;
-        nEntry--;
-    }
+    cacheInsert(pConn, zKey, zToken, p, *ppData);
     return SQLITE_OK;
 }
 

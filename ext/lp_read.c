@@ -390,11 +390,14 @@ static int buildDecodeName(sqlite3_value *pVal, const char **pz, int *pn) {
 ** Decode one row on the reading thread: ap holds the user, program and
 ** time values, then the segment when there is a segment column, then the
 ** rowid when the read selects it. This makes every SQLite call a row
-** costs, and interns the program; learnpath_read_row does the rest without any. A
-** row left out by rule 1 is decoded no further than what leaves it out. A
+** costs, and interns the program; learnpath_read_row does the rest
+** without any. A row left out by rule 1 is decoded no further than what leaves it out. A
 ** time of the usual ISO shape is carried as text for learnpath_read_row (on the
 ** helper thread, when there is one); any other is read here, where SQLite
 ** can convert it.
+** Long: it runs once per row read, and its steps (user, program, time,
+** segment, rowid) each decide whether the row goes on; kept whole so that
+** the row's path is one function for the compiler and the reader.
 */
 int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
     const char *z;
@@ -495,6 +498,8 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
 ** anything of it is kept (what was done by then - a name interned, the
 ** previous user looked up - gives the same answer when the row is done
 ** again), and the reading thread does it.
+** Long: like learnpath_read_decode, the per-row path (rule 1, the time,
+** the segment, the user, the enrollment), kept whole for the same reason.
 */
 int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pPending) {
     lp_data *pD = s->pD;

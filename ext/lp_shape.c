@@ -154,66 +154,64 @@ static void shapeCount(lp_shaper *pSh, uint32_t prog) {
     }
 }
 
-int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
+/*
+** One enrollment, one step: most users never take a second program. The
+** general rules give just this, without their bookkeeping.
+*/
+static int shapeOne(lp_shaper *pSh, uint32_t i0, int *pKeep) {
     const lp_data *pD = pSh->pData;
     const lp_shape_spec *pSpec = pSh->pSpec;
-    uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1], nKept = 0;
-    uint32_t *aKept, *aTmp;
-    int rc;
+    int rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 1, sizeof(lp_step));
+    if (rc) return rc;
+    pSh->tied = 0;
+    pSh->segment = pD->aSeg && !pSh->ignoreSegments ? pD->aSeg[i0] : LP_NONE;
+    pSh->aStep[0].label = pD->aProg[i0];
+    pSh->aStep[0].t = pD->aT[i0];
+    pSh->nStep = 1;
+    if (pSpec->hasSince && pD->aT[i0] < pSpec->since) return SQLITE_OK;
+    if (pSpec->hasUntil && pD->aT[i0] >= pSpec->until) return SQLITE_OK;
+    pSh->nProgram = 1;
+    *pKeep = 1;
+    return SQLITE_OK;
+}
 
-    *pKeep = 0;
-    pSh->nStep = 0;
-    pSh->nProgram = 0;
-    if (i0 >= i1) return SQLITE_OK;
-
-    if (i1 - i0 == 1) {
-        /* one enrollment, one step: most users never take a second program.
-        ** The rules below give just this, without their bookkeeping. */
-        rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 1, sizeof(lp_step));
-        if (rc) return rc;
-        pSh->tied = 0;
-        pSh->segment = pD->aSeg && !pSh->ignoreSegments ? pD->aSeg[i0] : LP_NONE;
-        pSh->aStep[0].label = pD->aProg[i0];
-        pSh->aStep[0].t = pD->aT[i0];
+/*
+** Two enrollments at two instants, the next most common case: no ties
+** (rule 4), and rules 5 and 8 decide whether the second is a step of its
+** own.
+*/
+static int shapeTwo(lp_shaper *pSh, uint32_t i0, int *pKeep) {
+    const lp_data *pD = pSh->pData;
+    const lp_shape_spec *pSpec = pSh->pSpec;
+    uint32_t p0 = pD->aProg[i0], p1 = pD->aProg[i0 + 1];
+    int64_t t0 = pD->aT[i0], t1 = pD->aT[i0 + 1];
+    int rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 2, sizeof(lp_step));
+    if (rc) return rc;
+    pSh->tied = 0;
+    pSh->segment = LP_NONE;
+    if (pD->aSeg && !pSh->ignoreSegments) {
+        pSh->segment = pD->aSeg[i0] != LP_NONE ? pD->aSeg[i0] : pD->aSeg[i0 + 1];
+    }
+    pSh->aStep[0].label = p0;
+    pSh->aStep[0].t = t0;
+    pSh->aStep[1].label = p1;
+    pSh->aStep[1].t = t1;
+    /* collapse and first_only drop a program taken again; keep keeps it */
+    pSh->nStep = p0 != p1 || pSpec->repeats == LP_REPEATS_KEEP ? 2 : 1;
+    if (pSh->nStep == 2 && pSpec->hasWithin &&
+        (double)(t1 - t0) > pSpec->withinDays * LP_MS_PER_DAY) {
         pSh->nStep = 1;
-        if (pSpec->hasSince && pD->aT[i0] < pSpec->since) return SQLITE_OK;
-        if (pSpec->hasUntil && pD->aT[i0] >= pSpec->until) return SQLITE_OK;
-        pSh->nProgram = 1;
-        *pKeep = 1;
-        return SQLITE_OK;
     }
+    if (pSpec->hasSince && t0 < pSpec->since) return SQLITE_OK;
+    if (pSpec->hasUntil && t0 >= pSpec->until) return SQLITE_OK;
+    pSh->nProgram = pSh->nStep == 2 && p0 != p1 ? 2 : 1;
+    *pKeep = 1;
+    return SQLITE_OK;
+}
 
-    if (i1 - i0 == 2 && pD->aT[i0] != pD->aT[i0 + 1]) {
-        /* two enrollments at two instants, the next most common case: no
-        ** ties (rule 4), and rules 5 and 8 decide whether the second is a
-        ** step of its own */
-        uint32_t p0 = pD->aProg[i0], p1 = pD->aProg[i0 + 1];
-        int64_t t0 = pD->aT[i0], t1 = pD->aT[i0 + 1];
-        rc = shapeGrow((void **)&pSh->aStep, &pSh->nStepAlloc, 2, sizeof(lp_step));
-        if (rc) return rc;
-        pSh->tied = 0;
-        pSh->segment = LP_NONE;
-        if (pD->aSeg && !pSh->ignoreSegments) {
-            pSh->segment = pD->aSeg[i0] != LP_NONE ? pD->aSeg[i0] : pD->aSeg[i0 + 1];
-        }
-        pSh->aStep[0].label = p0;
-        pSh->aStep[0].t = t0;
-        pSh->aStep[1].label = p1;
-        pSh->aStep[1].t = t1;
-        /* collapse and first_only drop a program taken again; keep keeps it */
-        pSh->nStep = p0 != p1 || pSpec->repeats == LP_REPEATS_KEEP ? 2 : 1;
-        if (pSh->nStep == 2 && pSpec->hasWithin &&
-            (double)(t1 - t0) > pSpec->withinDays * LP_MS_PER_DAY) {
-            pSh->nStep = 1;
-        }
-        if (pSpec->hasSince && t0 < pSpec->since) return SQLITE_OK;
-        if (pSpec->hasUntil && t0 >= pSpec->until) return SQLITE_OK;
-        pSh->nProgram = pSh->nStep == 2 && p0 != p1 ? 2 : 1;
-        *pKeep = 1;
-        return SQLITE_OK;
-    }
-
-    /* the marks (first_only, distinct programs) of a new user */
+/* The marks (first_only, distinct programs) of a new user. */
+static int shapeNewMarks(lp_shaper *pSh) {
+    const lp_data *pD = pSh->pData;
     if (pD->programs.n > pSh->nMark) {
         /* streaming: the program table grew since the last user */
         uint32_t nNew = pD->programs.n * 2, nOld = pSh->nMark;
@@ -233,8 +231,12 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         memset(pSh->aCounted, 0, (size_t)pSh->nMark * sizeof(uint32_t));
         pSh->stamp = 1;
     }
+    return SQLITE_OK;
+}
 
-    /* rule 4: tied; rule 6: segment */
+/* Rule 4: tied; rule 6: segment (enrollments [i0, i1)). */
+static void shapeTiedAndSegment(lp_shaper *pSh, uint32_t i0, uint32_t i1) {
+    const lp_data *pD = pSh->pData;
     pSh->tied = 0;
     for (uint32_t i = i0 + 1; i < i1 && pD->aT[i] == pD->aT[i0]; i++) {
         if (pD->aProg[i] != pD->aProg[i0]) pSh->tied = 1;
@@ -246,11 +248,19 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
             break;
         }
     }
+}
 
-    /* the enrollments kept (rule 5: first_only drops programs taken before);
-    ** the second half of the scratch holds one instant's programs */
-    rc = shapeGrow((void **)&pSh->aScratch, &pSh->nScratchAlloc, 2 * (uint64_t)(i1 - i0),
-                   sizeof(uint32_t));
+/*
+** Rule 5's first_only, then rule 4: the steps of enrollments [i0, i1). The
+** first half of the scratch holds the enrollments kept, the second half
+** one instant's programs.
+*/
+static int shapeSteps(lp_shaper *pSh, uint32_t i0, uint32_t i1) {
+    const lp_data *pD = pSh->pData;
+    const lp_shape_spec *pSpec = pSh->pSpec;
+    uint32_t *aKept, *aTmp, nKept = 0;
+    int rc = shapeGrow((void **)&pSh->aScratch, &pSh->nScratchAlloc, 2 * (uint64_t)(i1 - i0),
+                       sizeof(uint32_t));
     if (rc) return rc;
     aKept = pSh->aScratch;
     aTmp = pSh->aScratch + (i1 - i0);
@@ -261,8 +271,6 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         }
         aKept[nKept++] = i;
     }
-
-    /* rule 4: steps */
     for (uint32_t k = 0; k < nKept;) {
         uint32_t e = aKept[k], j = k + 1, nDistinct = 1;
         if (pSpec->ties == LP_TIES_NAME) {
@@ -285,7 +293,42 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         if (rc) return rc;
         k = j;
     }
-    if (pSh->nStep == 0) return SQLITE_OK;
+    return SQLITE_OK;
+}
+
+/* Distinct programs of the journey, a tie group counting each member. */
+static void shapeCountPrograms(lp_shaper *pSh) {
+    for (uint32_t i = 0; i < pSh->nStep; i++) {
+        uint32_t L = pSh->aStep[i].label;
+        if (!(L & LP_GROUP_BIT)) {
+            shapeCount(pSh, L);
+        } else {
+            uint32_t g = L & ~LP_GROUP_BIT;
+            for (uint32_t k = pSh->aMemberOff[g]; k < pSh->aMemberOff[g + 1]; k++) {
+                shapeCount(pSh, pSh->aMember[k]);
+            }
+        }
+    }
+}
+
+int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
+    const lp_data *pD = pSh->pData;
+    const lp_shape_spec *pSpec = pSh->pSpec;
+    uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1];
+    int rc;
+
+    *pKeep = 0;
+    pSh->nStep = 0;
+    pSh->nProgram = 0;
+    if (i0 >= i1) return SQLITE_OK;
+    if (i1 - i0 == 1) return shapeOne(pSh, i0, pKeep);
+    if (i1 - i0 == 2 && pD->aT[i0] != pD->aT[i0 + 1]) return shapeTwo(pSh, i0, pKeep);
+
+    rc = shapeNewMarks(pSh);
+    if (rc) return rc;
+    shapeTiedAndSegment(pSh, i0, i1);
+    rc = shapeSteps(pSh, i0, i1);
+    if (rc || pSh->nStep == 0) return rc;
 
     /* rule 8: within_days */
     if (pSpec->hasWithin) {
@@ -300,19 +343,7 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     /* rule 7: since/until on the first step */
     if (pSpec->hasSince && pSh->aStep[0].t < pSpec->since) return SQLITE_OK;
     if (pSpec->hasUntil && pSh->aStep[0].t >= pSpec->until) return SQLITE_OK;
-
-    /* distinct programs, a tie group counting each member */
-    for (uint32_t i = 0; i < pSh->nStep; i++) {
-        uint32_t L = pSh->aStep[i].label;
-        if (!(L & LP_GROUP_BIT)) {
-            shapeCount(pSh, L);
-        } else {
-            uint32_t g = L & ~LP_GROUP_BIT;
-            for (uint32_t k = pSh->aMemberOff[g]; k < pSh->aMemberOff[g + 1]; k++) {
-                shapeCount(pSh, pSh->aMember[k]);
-            }
-        }
-    }
+    shapeCountPrograms(pSh);
     *pKeep = 1;
     return SQLITE_OK;
 }

@@ -140,30 +140,31 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 ** asReader, the columns are the arguments of the reader function (after
 ** its parameter ?1, the build state) and the statement gives one row.
 */
-int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
-    char *zOrder = NULL;
+/*
+** Resolve the source and check that every named column exists in it
+** (compared as SQL does). On success *pzFrom is the quoted FROM clause
+** (caller frees).
+*/
+static int buildCheckColumns(build_state *s, char **pzFrom) {
     const lp_source_spec *p = s->p;
     const char *azArg[4] = {"user_col", "program_col", "time_col", "segment_col"};
     const char *azCol[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
     int nNeed = p->zSegmentCol ? 4 : 3;
     sqlite3_stmt *pAll = NULL;
-    char *zFrom = NULL;
     int rc;
 
-    *ppStmt = NULL;
     if (strlen(p->zSource) > BUILD_MAX_NAME) {
         return learnpath_read_error(s, SQLITE_ERROR, "source name is too long (%d bytes at most)",
-                          BUILD_MAX_NAME);
+                                    BUILD_MAX_NAME);
     }
     for (int i = 0; i < nNeed; i++) {
         if (strlen(azCol[i]) > BUILD_MAX_NAME) {
-            return learnpath_read_error(s, SQLITE_ERROR, "%s is too long (%d bytes at most)", azArg[i],
-                              BUILD_MAX_NAME);
+            return learnpath_read_error(s, SQLITE_ERROR, "%s is too long (%d bytes at most)",
+                                        azArg[i], BUILD_MAX_NAME);
         }
     }
-    rc = buildResolveSource(s, &pAll, &zFrom);
+    rc = buildResolveSource(s, &pAll, pzFrom);
     if (rc) return rc;
-
     int nCol = sqlite3_column_count(pAll);
     for (int i = 0; i < nNeed && rc == SQLITE_OK; i++) {
         int found = 0;
@@ -178,6 +179,21 @@ int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt
         if (rc == SQLITE_OK && !found) rc = buildNoColumn(s, pAll, azArg[i], azCol[i]);
     }
     sqlite3_finalize(pAll);
+    if (rc) {
+        sqlite3_free(*pzFrom);
+        *pzFrom = NULL;
+    }
+    return rc;
+}
+
+int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
+    char *zOrder = NULL;
+    const lp_source_spec *p = s->p;
+    char *zFrom = NULL;
+    int rc;
+
+    *ppStmt = NULL;
+    rc = buildCheckColumns(s, &zFrom);
     /* the rowid only serves the samples of unreadable times bad_times='skip'
     ** keeps; with 'error' the first one stops the read */
     for (int withRowid = p->skipBadTimes; rc == SQLITE_OK && withRowid >= 0; withRowid--) {

@@ -265,7 +265,12 @@ static int smp_gap_days(uint64_t *pState) {
     return 121 + (int)smp_below(pState, 245);
 }
 
-/* Generate the rows of user pCur->iUser into pCur->aRow. */
+/*
+** Generate the rows of user pCur->iUser into pCur->aRow.
+** Long: one private stream of draws, taken in the order the header comment
+** lists (type, account, first enrollment, programs, tie, repeat); the
+** order of the draws is what makes rule 1's bytes, so it reads top down.
+*/
 static void smp_generate_user(smp_cursor *pCur) {
     uint64_t s = smp_mix(pCur->seedMix ^ ((uint64_t)pCur->iUser * UINT64_C(0xD1B54A32D192ED03)));
     uint32_t aW[SMP_N_PROGRAM], sum;
