@@ -17,6 +17,19 @@
 */
 #include "lp_sql.h"
 
+/* "func(): <zWhat>, not <value>": a setting's refused argument. */
+static void settingsError(sqlite3_context *ctx, const char *zWhat, sqlite3_value *pVal) {
+    char *zValue = learnpath_describe_value(pVal);
+    char *zMsg = zValue ? sqlite3_mprintf("%s, not %s", zWhat, zValue) : NULL;
+    if (zMsg) {
+        sqlite3_result_error(ctx, zMsg, -1);
+    } else {
+        sqlite3_result_error_nomem(ctx);
+    }
+    sqlite3_free(zValue);
+    sqlite3_free(zMsg);
+}
+
 /* learnpath_version(): the version string of this build. */
 void learnpath_fn_version(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;
@@ -42,8 +55,7 @@ void learnpath_fn_cache_limit(sqlite3_context *ctx, int argc, sqlite3_value **ar
     int eNum = sqlite3_value_numeric_type(argv[0]);
     double r = sqlite3_value_double(argv[0]);
     if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
-        sqlite3_result_error(ctx, "learnpath_cache_limit(): the limit must be a number of bytes >= 0",
-                             -1);
+        settingsError(ctx, "learnpath_cache_limit(): bytes must be a number >= 0", argv[0]);
         return;
     }
     pConn->nCacheLimit = (int64_t)r;
@@ -59,8 +71,7 @@ void learnpath_fn_memory_budget(sqlite3_context *ctx, int argc, sqlite3_value **
     int eNum = sqlite3_value_numeric_type(argv[0]);
     double r = sqlite3_value_double(argv[0]);
     if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
-        sqlite3_result_error(
-            ctx, "learnpath_memory_budget(): the budget must be a number of bytes >= 0", -1);
+        settingsError(ctx, "learnpath_memory_budget(): bytes must be a number >= 0", argv[0]);
         return;
     }
     pConn->nMemoryBudget = (int64_t)r;
@@ -78,8 +89,7 @@ void learnpath_fn_threads(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
     int eNum = sqlite3_value_numeric_type(argv[0]);
     double r = sqlite3_value_double(argv[0]);
     if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 1.0) || r != (double)(int64_t)r) {
-        sqlite3_result_error(ctx, "learnpath_threads(): the number of threads must be a whole number >= 1",
-                             -1);
+        settingsError(ctx, "learnpath_threads(): n must be a whole number >= 1", argv[0]);
         return;
     }
     pConn->nThreads = r >= 2.0 ? 2 : 1;

@@ -65,6 +65,13 @@ SQLITE_EXTENSION_INIT3
 char *learnpath_quote(const char *z);
 
 /*
+** An argument's value as error messages show it: numbers as numbers
+** (-3, 1.5), text through learnpath_quote ('abc'), NULL, "a blob". From
+** sqlite3_mprintf (caller frees); NULL when out of memory.
+*/
+char *learnpath_describe_value(sqlite3_value *pVal);
+
+/*
 ** Replace *pzErr (freeing the old one) with a printf-style message and
 ** return rc, or SQLITE_NOMEM if the message could not be made.
 */

@@ -60,45 +60,12 @@ const lp_arg learnpath_source_args[LP_SOURCE_NARG] = {
     {"bad_times", LP_ARG_CHOICE, 0, "error", azBadTimes, 0, 0, 0},
 };
 
-/* A value for a message: in quotes as learnpath_quote puts it; NULL. */
-static char *tvfQuoteValue(sqlite3_value *pVal, int *pRc) {
-    const char *z = NULL;
-    char *zQuoted;
-    if (pVal && sqlite3_value_type(pVal) != SQLITE_NULL) {
-        z = (const char *)sqlite3_value_text(pVal);
-        if (!z) {
-            *pRc = SQLITE_NOMEM;
-            return NULL;
-        }
-    }
-    zQuoted = learnpath_quote(z);
-    if (!zQuoted) *pRc = SQLITE_NOMEM;
-    return zQuoted;
-}
-
-/* A number argument as error messages show it: as written, or described. */
-static char *tvfDescribeValue(sqlite3_value *pVal) {
-    switch (sqlite3_value_type(pVal)) {
-        case SQLITE_NULL: return sqlite3_mprintf("NULL");
-        case SQLITE_INTEGER: return sqlite3_mprintf("%lld", sqlite3_value_int64(pVal));
-        case SQLITE_FLOAT: return sqlite3_mprintf("%!.15g", sqlite3_value_double(pVal));
-        case SQLITE_TEXT: {
-            const unsigned char *z = sqlite3_value_text(pVal);
-            if (!z) return NULL;
-            if (sqlite3_value_bytes(pVal) > 40) return sqlite3_mprintf("a long text");
-            return sqlite3_mprintf("'%q'", (const char *)z);
-        }
-        default: return sqlite3_mprintf("a blob");
-    }
-}
-
-/* "<zFmt> <value>": an error about an argument's value. */
+/* "<zWhat> <value>": an error about an argument's value. */
 static int tvfValueError(sqlite3_value *pVal, char **pzErr, const char *zWhat) {
-    int rc = SQLITE_OK;
-    char *zQuoted = tvfQuoteValue(pVal, &rc);
-    if (!zQuoted) return rc;
-    rc = learnpath_errorf(pzErr, SQLITE_ERROR, "%s %s", zWhat, zQuoted);
-    sqlite3_free(zQuoted);
+    char *zValue = learnpath_describe_value(pVal);
+    if (!zValue) return SQLITE_NOMEM;
+    int rc = learnpath_errorf(pzErr, SQLITE_ERROR, "%s %s", zWhat, zValue);
+    sqlite3_free(zValue);
     return rc;
 }
 
@@ -159,6 +126,7 @@ static int tvfChoiceArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOu
 
 /* An integer in [iMin, iMax] (LP_ARG_INT). */
 static int tvfIntArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
+    char zWhat[96];
     if (sqlite3_value_numeric_type(pVal) == SQLITE_INTEGER) {
         int64_t i = sqlite3_value_int64(pVal);
         if (i >= pA->iMin && i <= pA->iMax) {
@@ -167,13 +135,9 @@ static int tvfIntArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, 
             return SQLITE_OK;
         }
     }
-    char *zGot = tvfDescribeValue(pVal);
-    if (!zGot) return SQLITE_NOMEM;
-    int rc = learnpath_errorf(pzErr, SQLITE_ERROR,
-                              "argument '%s' must be an integer from %lld to %lld (got %s)",
-                              pA->zName, (long long)pA->iMin, (long long)pA->iMax, zGot);
-    sqlite3_free(zGot);
-    return rc;
+    sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be an integer from %lld to %lld, not",
+                     pA->zName, (long long)pA->iMin, (long long)pA->iMax);
+    return tvfValueError(pVal, pzErr, zWhat);
 }
 
 /* Decode and check one argument given as pVal (not NULL: given). */

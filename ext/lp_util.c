@@ -20,6 +20,20 @@ char *learnpath_quote(const char *z) {
 }
 
 /* See lp_base.h. */
+char *learnpath_describe_value(sqlite3_value *pVal) {
+    switch (sqlite3_value_type(pVal)) {
+        case SQLITE_NULL: return sqlite3_mprintf("NULL");
+        case SQLITE_INTEGER: return sqlite3_mprintf("%lld", sqlite3_value_int64(pVal));
+        case SQLITE_FLOAT: return sqlite3_mprintf("%!.15g", sqlite3_value_double(pVal));
+        case SQLITE_TEXT: {
+            const char *z = (const char *)sqlite3_value_text(pVal);
+            return z ? learnpath_quote(z) : NULL;
+        }
+        default: return sqlite3_mprintf("a blob");
+    }
+}
+
+/* See lp_base.h. */
 int learnpath_errorf(char **pzErr, int rc, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);

@@ -208,13 +208,13 @@ END_TEST
 /* The cache limit and the memory budget take a number of bytes >= 0. */
 START_TEST(test_cache_argument_errors) {
     sqlite3 *db = lpt_open();
-    const char *zLimit = "ERROR: learnpath_cache_limit(): the limit must be a number of bytes >= 0";
-    const char *zBudget = "ERROR: learnpath_memory_budget(): the budget must be a number of bytes >= 0";
-    lpt_assert_rows(db, "SELECT learnpath_cache_limit('lots')", zLimit);
-    lpt_assert_rows(db, "SELECT learnpath_cache_limit(1e19)", zLimit);
-    lpt_assert_rows(db, "SELECT learnpath_memory_budget('lots')", zBudget);
-    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1)", zBudget);
-    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e19)", zBudget);
+#define CS_LIMIT "ERROR: learnpath_cache_limit(): bytes must be a number >= 0, not "
+#define CS_BUDGET "ERROR: learnpath_memory_budget(): bytes must be a number >= 0, not "
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit('lots')", CS_LIMIT "'lots'");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(1e19)", CS_LIMIT "1.0e+19");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget('lots')", CS_BUDGET "'lots'");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1)", CS_BUDGET "-1");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e19)", CS_BUDGET "1.0e+19");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.5e6)", "0\n");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('0')", "2500000\n");
     sqlite3_close(db);
@@ -229,12 +229,11 @@ START_TEST(test_threads_setting) {
     lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
     lpt_assert_rows(db, "SELECT learnpath_threads(8)", "1\n");
     lpt_assert_rows(db, "SELECT learnpath_threads(2.0)", "2\n");
-    const char *zErr =
-        "ERROR: learnpath_threads(): the number of threads must be a whole number >= 1";
-    lpt_assert_rows(db, "SELECT learnpath_threads(0)", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads('two')", zErr);
-    lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", zErr);
+#define CS_THREADS "ERROR: learnpath_threads(): n must be a whole number >= 1, not "
+    lpt_assert_rows(db, "SELECT learnpath_threads(0)", CS_THREADS "0");
+    lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", CS_THREADS "1.5");
+    lpt_assert_rows(db, "SELECT learnpath_threads('two')", CS_THREADS "'two'");
+    lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", CS_THREADS "NULL");
     lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
     sqlite3_close(db);
 }
