@@ -46,7 +46,7 @@ static int streamSortUser(lp_stream *st) {
     }
     if (i >= n) return SQLITE_OK;
 
-    /* rank the user's programs by name, then sort as lp_build does */
+    /* rank the user's programs by name, then sort as lp_read_group.c does */
     if (pD->programs.n > st->nLocal) {
         uint32_t nNew = pD->programs.n * 2;
         uint32_t *a = sqlite3_realloc64(st->aLocal, (sqlite3_uint64)nNew * sizeof(uint32_t));

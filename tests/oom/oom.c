@@ -332,7 +332,7 @@ typedef struct scenario {
 ** first row, in batches of 2 rows and 40 bytes (rule 11). */
 #define IS_HELPER(s) (strncmp((s)->zName, "helper:", 7) == 0)
 
-/* ext/lp_build.c, for the helper scenarios (learnpath_int.h). */
+/* ext/lp_read_thread.c, for the helper scenarios (lp_read.h). */
 void learnpath_build_tune(int nAfter, int nRows, int nBytes);
 
 /*

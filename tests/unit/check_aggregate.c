@@ -1,6 +1,6 @@
 /*
 ** check_aggregate.c - the "aggregate" suite: program_transitions and
-** first_program_stats (rule 9 of ext/lp_journeys.c, over journeys shaped by
+** first_program_stats (rule 9 of ext/lp_agg.c, over journeys shaped by
 ** rules 1-8; README.md has the rules).
 **
 ** Rule 9: step k's transition goes from step k to step k+1, or to NULL.
@@ -218,7 +218,7 @@ START_TEST(test_first_program_stats) {
 END_TEST
 
 /*
-** rule 9: exact medians of many gaps (the radix selection in lp_journeys.c
+** rule 9: exact medians of many gaps (the radix selection in lp_median.c
 ** only starts past 4096 gaps), checked against the same medians computed by
 ** SQL's own sort (row_number over the gaps). Kinds of gaps, by to_program:
 **   R 20001 spread over 900 days (odd count: several narrowing passes)

@@ -266,7 +266,7 @@ START_TEST(test_ties_repeats_values) {
 END_TEST
 
 /*
-** rule 2 and the argument list of lp_journeys.c: bad_times is 'error' (the
+** rule 2 and learnpath_source_args (lp_tvf.c): bad_times is 'error' (the
 ** default) or 'skip', which leaves rows with unreadable times out.
 */
 START_TEST(test_bad_times_values) {
@@ -365,7 +365,7 @@ END_TEST
 
 /* ---------------------------------------------------------- identifiers */
 
-/* No numbered rule (security note of lp_journeys.c): names are quoted identifiers. */
+/* No numbered rule (security note of lp_tvf.c): names are quoted identifiers. */
 START_TEST(test_hostile_table_name) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
     lpt_exec(db, "CREATE TABLE \"x\"\"; DROP TABLE t; --\"(user_id, program, enrolled_at);"
@@ -406,7 +406,7 @@ START_TEST(test_odd_identifiers) {
 }
 END_TEST
 
-/* No numbered rule (argument length cap of lp_build.c): 2000 bytes at most. */
+/* No numbered rule (argument length cap of lp_source.c): 2000 bytes at most. */
 START_TEST(test_name_length_limit) {
     sqlite3 *db = lpt_open();
     char *zSql;
@@ -440,7 +440,7 @@ END_TEST
 
 /* -------------------------------------------------------- recursion */
 
-/* No numbered rule (depth guard of lp_journeys.c): a self-reading view errs. */
+/* No numbered rule (depth guard of lp_tvf.c): a self-reading view errs. */
 START_TEST(test_view_reads_itself) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
     char *zGot;

@@ -4,16 +4,16 @@
 **
 ** README.md "Function reference" gives the arguments: the first five by
 ** position, the rest by name (WHERE name = value). The header comment of
-** ext/lp_journeys.c ("HOW IT WORKS") numbers them as idxNum bits: bit i is
+** ext/lp_sql.h (the frame's planning notes) numbers them as idxNum bits: bit i is
 ** set for hidden argument column i given, 0 source, 1 user_col,
 ** 2 program_col, 3 time_col, 4 segment_col, 5 since, 6 until,
 ** 7 within_days, 8 ties, 9 repeats, 10 bad_times, and xFilter receives one
 ** value per bit, in that order. first_program adds, from bit 16, the order
-** it gives its rows itself (README.md rule 10; jrnOrderKeys in
-** lp_journeys.c): two bits per key, the first key lowest, 1 segment,
+** it gives its rows itself (README.md rule 10; userOrderBy in
+** tvf_user.c): two bits per key, the first key lowest, 1 segment,
 ** 2 program, 3 next_program; none with a memory budget set or in a UTF-16
 ** database. sample_enrollments (README.md "sample_enrollments(users,
-** seed)"; ext/lp_sample.c): bit 0 users, bit 1 seed.
+** seed)"; ext/tvf_sample.c): bit 0 users, bit 1 seed.
 **
 ** The values are read from the program EXPLAIN prints: VFilter's P3 is the
 ** register that holds idxNum, and the next register holds the number of
@@ -115,7 +115,7 @@ static const struct {
 };
 
 /* README "Function reference": each argument shape gives the same idxNum
-** bits in every journey function (header of lp_journeys.c). */
+** bits in every journey function (lp_sql.h, LP_TVF_ORDER_SHIFT). */
 START_TEST(test_journey_arguments) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
     for (size_t k = 0; k < sizeof(aShape) / sizeof(aShape[0]); k++) {
@@ -145,7 +145,7 @@ END_TEST
 
 /*
 ** Rule 10: the ORDER BY or GROUP BY first_program gives itself, as key
-** codes from bit 16 of idxNum (jrnOrderKeys in lp_journeys.c); user_id
+** codes from bit 16 of idxNum (userOrderBy in tvf_user.c); user_id
 ** order needs no key; what it cannot give, and anything but user_id order
 ** under a memory budget or in a UTF-16 database, adds no bits.
 */

@@ -1,8 +1,8 @@
 /*
-** check_sample.c - the "sample" suite: sample_enrollments (ext/lp_sample.c).
+** check_sample.c - the "sample" suite: sample_enrollments (ext/tvf_sample.c).
 **
 ** "sample_enrollments rule N" refers to the rules in the header comment of
-** lp_sample.c. The shape tests run on the demo data set (20,000 users,
+** tvf_sample.c. The shape tests run on the demo data set (20,000 users,
 ** seed 42: tests/fixtures/demo.sql, with its views ranked and per_user) and
 ** check the figures the demo prints, with plain SQL.
 */

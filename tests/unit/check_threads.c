@@ -2,7 +2,7 @@
 ** check_threads.c - reading a source with the helper thread (rule 11).
 **
 ** A large read hands its decoded rows to a helper thread in batches
-** (ext/lp_build.c). learnpath_build_tune() makes the helper start at the
+** (ext/lp_read_thread.c). learnpath_build_tune() makes the helper start at the
 ** first row and the batches tiny, so that every path of the hand-over
 ** runs on small tables: a batch of one row, a row larger than a batch, the
 ** helper stopping at a row it must leave to the reading thread (users out

@@ -201,7 +201,7 @@ END_TEST
 /* ------------------------------------------------------ the reader */
 
 /*
-** The reader function lp_build.c prepares its one statement with takes its
+** The reader function lp_read.c prepares its one statement with takes its
 ** state as a pointer only C can bind: SQL that calls it gets an error, and
 ** a view may not call it at all (SQLITE_DIRECTONLY).
 */

@@ -1,11 +1,11 @@
 /*
 ** check_user.c - the "user" suite: the per-user functions first_program,
-** program_journeys and program_steps (ext/lp_journeys.c, ext/lp_build.c,
+** program_journeys and program_steps (ext/tvf_user.c, ext/lp_read.c,
 ** ext/lp_shape.c).
 **
 ** Every expected row below was worked out by hand from README.md's numbered
-** rules (restated in the header comments of lp_build.c, rules 1-8, and
-** lp_journeys.c, rules 9-10). Days are measured between step starts and
+** rules (restated in the header comments of lp_read.c, rules 1-3,
+** lp_shape.c, rules 4-8, lp_agg.c, rule 9, and tvf_user.c, rule 10). Days are measured between step starts and
 ** printed by lpt_query with %.10g. Tables shared with other tests come from
 ** tests/fixtures/ (lpt_open_fixture); one test's own rows stay inline.
 */
@@ -1124,7 +1124,7 @@ END_TEST
 
 /*
 ** The hidden columns (the arguments, in call order, as the header of
-** lp_journeys.c lists them) are listed by PRAGMA table_xinfo.
+** learnpath_source_args in lp_tvf.c lists them) are listed by PRAGMA table_xinfo.
 */
 START_TEST(test_table_xinfo) {
     sqlite3 *db = lpt_open();
