@@ -20,14 +20,12 @@
 /* "func(): <zWhat>, not <value>": a setting's refused argument. */
 static void settingsError(sqlite3_context *ctx, const char *zWhat, sqlite3_value *pVal) {
     char *zValue = learnpath_describe_value(pVal);
-    char *zMsg = zValue ? sqlite3_mprintf("%s, not %s", zWhat, zValue) : NULL;
-    if (zMsg) {
-        sqlite3_result_error(ctx, zMsg, -1);
+    if (zValue) {
+        learnpath_result_errorf(ctx, "%s, not %s", zWhat, zValue);
+        sqlite3_free(zValue);
     } else {
         sqlite3_result_error_nomem(ctx);
     }
-    sqlite3_free(zValue);
-    sqlite3_free(zMsg);
 }
 
 /* learnpath_version(): the version string of this build. */
@@ -52,9 +50,8 @@ void learnpath_fn_cache_limit(sqlite3_context *ctx, int argc, sqlite3_value **ar
     lp_conn *pConn = sqlite3_user_data(ctx);
     int64_t nOld = pConn->nCacheLimit;
     (void)argc;
-    int eNum = sqlite3_value_numeric_type(argv[0]);
-    double r = sqlite3_value_double(argv[0]);
-    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
+    double r;
+    if (!learnpath_number_arg(argv[0], 0.0, 9.0e18, 0, &r)) {
         settingsError(ctx, "learnpath_cache_limit(): bytes must be a number >= 0", argv[0]);
         return;
     }
@@ -68,9 +65,8 @@ void learnpath_fn_memory_budget(sqlite3_context *ctx, int argc, sqlite3_value **
     lp_conn *pConn = sqlite3_user_data(ctx);
     int64_t nOld = pConn->nMemoryBudget;
     (void)argc;
-    int eNum = sqlite3_value_numeric_type(argv[0]);
-    double r = sqlite3_value_double(argv[0]);
-    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 9.0e18) {
+    double r;
+    if (!learnpath_number_arg(argv[0], 0.0, 9.0e18, 0, &r)) {
         settingsError(ctx, "learnpath_memory_budget(): bytes must be a number >= 0", argv[0]);
         return;
     }
@@ -86,9 +82,8 @@ void learnpath_fn_threads(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
     lp_conn *pConn = sqlite3_user_data(ctx);
     int nOld = pConn->nThreads;
     (void)argc;
-    int eNum = sqlite3_value_numeric_type(argv[0]);
-    double r = sqlite3_value_double(argv[0]);
-    if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 1.0) || r != (double)(int64_t)r) {
+    double r;
+    if (!learnpath_number_arg(argv[0], 1.0, 9.0e18, 1, &r)) {
         settingsError(ctx, "learnpath_threads(): n must be a whole number >= 1", argv[0]);
         return;
     }

@@ -72,6 +72,15 @@ char *learnpath_quote(const char *z);
 char *learnpath_describe_value(sqlite3_value *pVal);
 
 /*
+** Is pVal a number (or text SQLite reads as one) in [rMin, rMax], and with
+** isWhole a whole one? Its value goes to *pR either way.
+*/
+int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWhole, double *pR);
+
+/* Set a function's result to a printf-style error (or out of memory). */
+void learnpath_result_errorf(sqlite3_context *ctx, const char *zFmt, ...);
+
+/*
 ** Replace *pzErr (freeing the old one) with a printf-style message and
 ** return rc, or SQLITE_NOMEM if the message could not be made.
 */

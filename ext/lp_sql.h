@@ -140,6 +140,15 @@ typedef struct lp_tvf_bind {
     lp_conn *pConn;
 } lp_tvf_bind;
 
+/*
+** For a function that reads a source: open its users (in user_id order,
+** from the cache or the stream) and a shaper over them with the call's
+** shaping. On error the two may be half made: learnpath_users_close and
+** learnpath_shaper_free release them either way (both take zeroed ones).
+*/
+int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,
+                                char **pzErr);
+
 /* Results of the SQL layer's common column values. */
 void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key *k);
 void learnpath_result_label(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label);

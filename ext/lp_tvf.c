@@ -161,9 +161,8 @@ static int tvfArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, cha
             return tvfValueError(pVal, pzErr, zWhat);
         }
     } else { /* LP_ARG_DAYS */
-        int eNum = sqlite3_value_numeric_type(pVal);
-        double r = sqlite3_value_double(pVal);
-        if ((eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) || !(r >= 0.0) || r > 1e9) {
+        double r;
+        if (!learnpath_number_arg(pVal, 0.0, 1e9, 0, &r)) {
             char zWhat[80];
             sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be a number of days >= 0, not",
                              pA->zName);
@@ -481,6 +480,18 @@ const sqlite3_module learnpath_tvf_module = {
     .xColumn = tvfColumn,
     .xRowid = tvfRowid,
 };
+
+/* See lp_sql.h. */
+int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,
+                                char **pzErr) {
+    lp_tvf_vtab *pTab = pCur->pTab;
+    int rc = learnpath_users_open(pTab->db, pTab->pConn, &pCur->src, pIt, pzErr);
+    if (rc) return rc;
+    rc = learnpath_shaper_init(pSh, pIt->pData, &pCur->shape);
+    /* cached data read with a segment column serves a query without */
+    pSh->ignoreSegments = pCur->src.zSegmentCol == NULL;
+    return rc;
+}
 
 /* ------------------------------------------------------ column results */
 

@@ -34,6 +34,30 @@ char *learnpath_describe_value(sqlite3_value *pVal) {
 }
 
 /* See lp_base.h. */
+int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWhole, double *pR) {
+    int eNum = sqlite3_value_numeric_type(pVal);
+    double r = sqlite3_value_double(pVal);
+    *pR = r;
+    if (eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) return 0;
+    if (!(r >= rMin) || !(r <= rMax)) return 0;
+    return !isWhole || r == (double)(int64_t)r;
+}
+
+/* See lp_base.h. */
+void learnpath_result_errorf(sqlite3_context *ctx, const char *zFmt, ...) {
+    va_list ap;
+    va_start(ap, zFmt);
+    char *z = sqlite3_vmprintf(zFmt, ap);
+    va_end(ap);
+    if (z) {
+        sqlite3_result_error(ctx, z, -1);
+        sqlite3_free(z);
+    } else {
+        sqlite3_result_error_nomem(ctx);
+    }
+}
+
+/* See lp_base.h. */
 int learnpath_errorf(char **pzErr, int rc, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);

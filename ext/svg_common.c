@@ -175,13 +175,7 @@ static int svgTakeTitle(sqlite3_context *ctx, svg_acc *p, sqlite3_value *pVal,
     char *zCopy;
     if (sqlite3_value_type(pVal) == SQLITE_NULL) return 0;
     if (sqlite3_value_type(pVal) != SQLITE_TEXT) {
-        char *zMsg = sqlite3_mprintf("%s(): title must be text", zFunc);
-        if (zMsg) {
-            sqlite3_result_error(ctx, zMsg, -1);
-            sqlite3_free(zMsg);
-        } else {
-            sqlite3_result_error_nomem(ctx);
-        }
+        learnpath_result_errorf(ctx, "%s(): title must be text", zFunc);
         return 1;
     }
     z = (const char *)sqlite3_value_text(pVal);

@@ -18,8 +18,7 @@ typedef struct agg_cursor {
     lp_tvf_cursor tvf;
     int isStats;             /* first_program_stats */
     lp_users it;
-    lp_shaper sh;
-    int hasShaper;
+    lp_shaper sh;            /* taken by the memo when it computes the rows */
     lp_agg_memo *pMemo;      /* the rows, and the shaper whose labels they use */
     const lp_agg_row *aRow;
     int64_t nRow, iRow;
@@ -27,8 +26,7 @@ typedef struct agg_cursor {
 
 static void aggReset(lp_tvf_cursor *pBase) {
     agg_cursor *pCur = (agg_cursor *)pBase;
-    if (pCur->hasShaper) learnpath_shaper_free(&pCur->sh);
-    pCur->hasShaper = 0;
+    learnpath_shaper_free(&pCur->sh);
     learnpath_users_close(&pCur->it);
     if (pCur->pMemo) learnpath_agg_memo_unref(pCur->pMemo);
     pCur->pMemo = NULL;
@@ -48,12 +46,7 @@ static int aggFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     int rc;
     (void)idxNum;
     pCur->isStats = pBase->pTab->pDesc == &learnpath_tvf_first_program_stats;
-    rc = learnpath_users_open(pBase->pTab->db, pBase->pTab->pConn, &pBase->src, &pCur->it, pzErr);
-    if (rc) return rc;
-    rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pBase->shape);
-    pCur->hasShaper = 1;
-    /* cached data read with a segment column serves a query without */
-    pCur->sh.ignoreSegments = pBase->src.zSegmentCol == NULL;
+    rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     int iAgg = LP_AGG(pCur->isStats, pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL);
     rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, &pCur->pMemo, pzErr);

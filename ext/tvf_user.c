@@ -35,7 +35,6 @@ typedef struct user_cursor {
     user_kind eKind;
     lp_users it;           /* the source's users, in user_id order */
     lp_shaper sh;          /* the current user's journey */
-    int hasShaper;
     int isLazy;            /* first_program, program_journeys without */
     int isShaped;          /*   since/until: shape at the first column */
     uint32_t *aPerm;       /* first_program in an ORDER BY's order (userAdvance); */
@@ -171,8 +170,7 @@ static int userSeek(user_cursor *pCur, char **pzErr) {
 
 static void userReset(lp_tvf_cursor *pBase) {
     user_cursor *pCur = (user_cursor *)pBase;
-    if (pCur->hasShaper) learnpath_shaper_free(&pCur->sh);
-    pCur->hasShaper = 0;
+    learnpath_shaper_free(&pCur->sh);
     learnpath_users_close(&pCur->it);
     sqlite3_free(pCur->aPerm);
     sqlite3_free(pCur->aKept);
@@ -190,7 +188,6 @@ static int userStart(user_cursor *pCur, int code, char **pzErr) {
     if (code && pCur->it.pStream) {
         /* the budget was set after the statement was prepared */
         learnpath_shaper_free(&pCur->sh);
-        pCur->hasShaper = 0;
         learnpath_users_close(&pCur->it);
         return userSortedOpen(pCur, code, pzErr);
     }
@@ -209,12 +206,7 @@ static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     user_cursor *pCur = (user_cursor *)pBase;
     int rc;
     pCur->eKind = userKind(pBase);
-    rc = learnpath_users_open(pBase->pTab->db, pBase->pTab->pConn, &pBase->src, &pCur->it, pzErr);
-    if (rc) return rc;
-    rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pBase->shape);
-    pCur->hasShaper = 1;
-    /* cached data read with a segment column serves a query without */
-    pCur->sh.ignoreSegments = pBase->src.zSegmentCol == NULL;
+    rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     pCur->isLazy = pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil;
     return userStart(pCur, pCur->eKind == USER_FIRST ? (idxNum >> LP_TVF_ORDER_SHIFT) & 0x3f : 0,
