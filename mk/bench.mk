@@ -1,4 +1,4 @@
-# mk/bench.mk - learnpath's benchmark (issue 4); bench/run.sh says what it does.
+# mk/bench.mk - learnpath's benchmark; bench/run.sh says what it does.
 #   make bench                       3,000,000 enrollments, 5 runs per row
 #   BENCH_ROWS=30000000 make bench   the large size (also BENCH_RUNS, ...)
 #   make bench-smoke                 50,000 enrollments, 1 run: checks that the

@@ -1,4 +1,4 @@
-# mk/floor.mk - the SQLite floor (issue 3): learnpath in real SQLite builds
+# mk/floor.mk - the SQLite floor: learnpath in real SQLite builds
 # below and at 3.31, the oldest release it loads into; tests/floor/run.sh
 # says what it checks.
 #   make test-floor   downloads SQLite 3.30.1 and 3.31.1 (the amalgamations

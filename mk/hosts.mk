@@ -1,4 +1,4 @@
-# mk/hosts.mk - learnpath in the programs analysts use (issue 5); tests/hosts/run.sh
+# mk/hosts.mk - learnpath in the programs analysts use; tests/hosts/run.sh
 # says what each host test does.
 #   make test-hosts            sqlite3 shell, Debian's /usr/bin/python3 (and the message
 #                              for a Python without enable_load_extension), sqlite-utils,

@@ -1,4 +1,4 @@
-# mk/install.mk - install, source tarball, embedding and a second compiler (issue 5).
+# mk/install.mk - install, source tarball, embedding and a second compiler.
 #
 #   make install      copy the extension, the saved reports and the public
 #                     header under $(DESTDIR)$(PREFIX):

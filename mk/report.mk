@@ -1,4 +1,4 @@
-# mk/report.mk - the HTML report (issue 5, deliverable 3); tools/report.sh
+# mk/report.mk - the HTML report; tools/report.sh
 # says what the page holds.
 #   make report                        demo/report.html from the demo database
 #                                      (built first with tools/demo.sh if missing)

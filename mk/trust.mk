@@ -1,4 +1,4 @@
-# mk/trust.mk - "trust like SQLite" (issue 3): anomaly tests, sanitizers,
+# mk/trust.mk - "trust like SQLite": anomaly tests, sanitizers,
 # valgrind, coverage and fuzzing. Each program ends with "N passed, M failed".
 #
 #   make test-oom      out-of-memory loop over every function (tests/oom/oom.c)  [make test]

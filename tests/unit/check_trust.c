@@ -2,11 +2,11 @@
 ** check_trust.c - the "trust" suite: use in views and triggers, reentrancy,
 ** learnpath's internal reader function, hostile inputs.
 **
-** Issue 3 ("trust like SQLite"): the functions are not innocuous, so a view
+** Trust like SQLite (shared/TRUST.md): the functions are not innocuous, so a view
 ** or trigger stored in a database may use them only while trusted_schema is
 ** ON; TEMP views and CTEs always may. The reentrancy rules of
 ** shared/TRUST.md each have a test here (R1..R8), and so does each kind of
-** bad table content and argument the issue lists. The reader function
+** bad table content and argument TRUST.md lists. The reader function
 ** that the journey functions' one statement calls is refused to SQL, to
 ** views and, with a clear error, by a host's authorizer. Rule numbers are
 ** README.md's.
