@@ -79,16 +79,14 @@ static int tvfText(sqlite3_value *pVal, const char **pz) {
 
 /* A table, view or column name (LP_ARG_SOURCE, LP_ARG_COLUMN[_OR_NULL]). */
 static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
-    int isSource = pA->eKind == LP_ARG_SOURCE;
-    const char *zWhat = isSource ? "table or view" : "column";
     int rc = tvfText(pVal, &pOut->z);
     if (rc) return rc;
-    if (pOut->z == NULL) {
-        if (pA->eKind == LP_ARG_COLUMN_OR_NULL) return SQLITE_OK;
-        return learnpath_errorf(pzErr, SQLITE_ERROR, "%s is NULL; name a %s", pA->zName, zWhat);
-    }
-    if (pOut->z[0] == 0) {
-        return learnpath_errorf(pzErr, SQLITE_ERROR, "%s is empty; name a %s", pA->zName, zWhat);
+    if (pOut->z == NULL && pA->eKind == LP_ARG_COLUMN_OR_NULL) return SQLITE_OK;
+    if (pOut->z == NULL || pOut->z[0] == 0) {
+        char zWhat[64];
+        sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must name a %s, not", pA->zName,
+                         pA->eKind == LP_ARG_SOURCE ? "table or view" : "column");
+        return tvfValueError(pVal, pzErr, zWhat);
     }
     pOut->isSet = 1;
     return SQLITE_OK;
@@ -157,7 +155,7 @@ static int tvfArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, cha
         if (rc) return rc;
         if (eStatus != LP_TIME_OK) {
             char zWhat[64];
-            sqlite3_snprintf(sizeof(zWhat), zWhat, "%s: unreadable time", pA->zName);
+            sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be a time, not", pA->zName);
             return tvfValueError(pVal, pzErr, zWhat);
         }
     } else { /* LP_ARG_DAYS */

@@ -120,11 +120,11 @@ END_TEST
 START_TEST(test_source_null_or_empty) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
     ca_assert_error(db, CA_FUNC(_i), "SELECT * FROM %s(NULL)",
-                    "%s(): source is NULL; name a table or view");
+                    "%s(): source must name a table or view, not NULL");
     ca_assert_error(db, CA_FUNC(_i), "SELECT * FROM %s WHERE source = NULL",
-                    "%s(): source is NULL; name a table or view");
+                    "%s(): source must name a table or view, not NULL");
     ca_assert_error(db, CA_FUNC(_i), "SELECT * FROM %s('')",
-                    "%s(): source is empty; name a table or view");
+                    "%s(): source must name a table or view, not ''");
     sqlite3_close(db);
 }
 END_TEST
@@ -173,19 +173,19 @@ START_TEST(test_column_null_or_empty) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = CA_FUNC(_i);
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', NULL)",
-                    "%s(): user_col is NULL; name a column");
+                    "%s(): user_col must name a column, not NULL");
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', '')",
-                    "%s(): user_col is empty; name a column");
+                    "%s(): user_col must name a column, not ''");
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', NULL)",
-                    "%s(): program_col is NULL; name a column");
+                    "%s(): program_col must name a column, not NULL");
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', '')",
-                    "%s(): program_col is empty; name a column");
+                    "%s(): program_col must name a column, not ''");
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', 'program', NULL)",
-                    "%s(): time_col is NULL; name a column");
+                    "%s(): time_col must name a column, not NULL");
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', 'program', '')",
-                    "%s(): time_col is empty; name a column");
+                    "%s(): time_col must name a column, not ''");
     ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', 'program', 'enrolled_at', '')",
-                    "%s(): segment_col is empty; name a column");
+                    "%s(): segment_col must name a column, not ''");
     sqlite3_close(db);
 }
 END_TEST
@@ -212,13 +212,13 @@ START_TEST(test_since_until_unreadable) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
     const char *zFunc = CA_FUNC(_i);
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND since = 'garbage'",
-                    "%s(): since: unreadable time 'garbage'");
+                    "%s(): since must be a time, not 'garbage'");
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND until = 'soon'",
-                    "%s(): until: unreadable time 'soon'");
+                    "%s(): until must be a time, not 'soon'");
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND since = 'now'",
-                    "%s(): since: unreadable time 'now'");
+                    "%s(): since must be a time, not 'now'");
     ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' AND until = 253402300800",
-                    "%s(): until: unreadable time 253402300800");
+                    "%s(): until must be a time, not 253402300800");
     sqlite3_close(db);
 }
 END_TEST

@@ -162,7 +162,7 @@ END_TEST
 START_TEST(test_r5_r6_messages) {
     sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_assert_rows(db, "SELECT * FROM first_program(NULL)",
-                    "ERROR: first_program(): source is NULL; name a table or view");
+                    "ERROR: first_program(): source must name a table or view, not NULL");
     lpt_assert_rows(db, "SELECT * FROM program_steps",
                     "ERROR: program_steps(): missing required argument 'source'");
     lpt_exec(db, "CREATE VIEW broken AS SELECT * FROM e; DROP TABLE e;");
