@@ -32,6 +32,11 @@ TEST_LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
 UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
 RUNNER      := build/check_learnpath
 
+# The scaffolding of the standalone test programs (oom, nested, replay, embed):
+# reporting, counting, -v/-k and the last line; compiled into each of them.
+HARNESS     := tests/harness/lp_harness.c
+HARNESS_H   := tests/harness/lp_harness.h
+
 DEMO_DB  := demo/learnpath-demo.db
 DEMO_CSV := demo/enrollments.csv
 REPORTS  := $(sort $(wildcard sql/*.sql))

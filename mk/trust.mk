@@ -1,5 +1,7 @@
 # mk/trust.mk - "trust like SQLite" (issue 3): anomaly tests, sanitizers,
-# valgrind, coverage and fuzzing. Each program ends with "N passed, M failed".
+# valgrind, coverage and fuzzing. Each program ends with "N passed, M failed";
+# the OOM, nested and replay programs share their reporting, counting, -v/-k
+# and that last line (tests/harness/lp_harness.c, compiled into each).
 #
 #   make test-oom      out-of-memory loop over every function (tests/oom/oom.c)  [make test]
 #   make test-nested   errors of nested statements: locked, interrupted,
@@ -60,17 +62,19 @@ TEST_TARGETS += test-oom test-nested fuzz-replay
 
 # ------------------------------------------------------------ make test
 
-$(TRUST_OOM): tests/oom/oom.c $(SRCS) $(HDRS) | deps
+$(TRUST_OOM): tests/oom/oom.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TRUST_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-$(TRUST_NESTED): tests/trust/nested.c $(SRCS) $(HDRS) | deps
+$(TRUST_NESTED): tests/trust/nested.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TRUST_CFLAGS) -o $@ tests/trust/nested.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/trust/nested.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-build/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(SRCS) $(HDRS) | deps
+build/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(HARNESS) $(HARNESS_H) \
+                     $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TRUST_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(HARNESS) $(SRCS) \
+	    $(TRUST_LIBS)
 
 test-oom: $(TRUST_OOM)
 	$(TRUST_OOM) $(OOM_ARGS)
@@ -90,17 +94,19 @@ build/asan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) $(TEST_CFLAGS) -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
-build/asan/oom: tests/oom/oom.c $(SRCS) $(HDRS) | deps
+build/asan/oom: tests/oom/oom.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-build/asan/nested: tests/trust/nested.c $(SRCS) $(HDRS) | deps
+build/asan/nested: tests/trust/nested.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -o $@ tests/trust/nested.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ tests/trust/nested.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-build/asan/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(SRCS) $(HDRS) | deps
+build/asan/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(HARNESS) $(HARNESS_H) \
+                     $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(HARNESS) $(SRCS) \
+	    $(TRUST_LIBS)
 
 # Runs every program even when one fails, then fails if any did. Check's
 # per-test timeouts are stretched (sanitized code is several times slower).
@@ -123,9 +129,9 @@ build/tsan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(TSAN_CFLAGS) $(TEST_CFLAGS) -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
-build/tsan/oom: tests/oom/oom.c $(SRCS) $(HDRS) | deps
+build/tsan/oom: tests/oom/oom.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TSAN_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TSAN_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
 tsan: build/tsan/check_learnpath build/tsan/oom
 	env $(TSAN_ENV) CK_RUN_SUITE=threads CK_TIMEOUT_MULTIPLIER=10 build/tsan/check_learnpath
@@ -148,14 +154,16 @@ build/cov/ext/%.o: ext/%.c $(HDRS) | deps
 build/cov/check_learnpath: $(COV_OBJS) $(UNIT_SRCS) tests/unit/*.h
 	$(CC) $(COV_CFLAGS) $(TEST_CFLAGS) -o $@ $(COV_OBJS) $(UNIT_SRCS) $(TEST_LIBS)
 
-build/cov/oom: $(COV_OBJS) tests/oom/oom.c
-	$(CC) $(COV_CFLAGS) -o $@ tests/oom/oom.c $(COV_OBJS) $(TRUST_LIBS)
+build/cov/oom: $(COV_OBJS) tests/oom/oom.c $(HARNESS) $(HARNESS_H)
+	$(CC) $(COV_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(COV_OBJS) $(TRUST_LIBS)
 
-build/cov/nested: $(COV_OBJS) tests/trust/nested.c
-	$(CC) $(COV_CFLAGS) -o $@ tests/trust/nested.c $(COV_OBJS) $(TRUST_LIBS)
+build/cov/nested: $(COV_OBJS) tests/trust/nested.c $(HARNESS) $(HARNESS_H)
+	$(CC) $(COV_CFLAGS) -o $@ tests/trust/nested.c $(HARNESS) $(COV_OBJS) $(TRUST_LIBS)
 
-build/cov/replay_%: $(COV_OBJS) tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON)
-	$(CC) $(COV_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(COV_OBJS) $(TRUST_LIBS)
+build/cov/replay_%: $(COV_OBJS) tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(HARNESS) \
+                    $(HARNESS_H)
+	$(CC) $(COV_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(HARNESS) $(COV_OBJS) \
+	    $(TRUST_LIBS)
 
 # Runs everything even when a program fails (coverage is still reported),
 # then fails if one did.
