@@ -105,7 +105,7 @@ test-install: $(EXT)
 # ext/*.c and the test program in one executable, the extension compiled in.
 $(EMBED): $(SRCS) $(HDRS) tests/embed/embed.c $(HARNESS) $(HARNESS_H) | deps
 	@mkdir -p build/embed
-	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -DSQLITE_CORE -Iext \
+	$(CC) $(CFLAGS) -g $(LP_CFLAGS) $(LP_CORE) \
 	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' \
 	    $(shell pkg-config --cflags sqlite3) -o $@ $(SRCS) tests/embed/embed.c $(HARNESS) \
 	    $(shell pkg-config --libs sqlite3) -lm
@@ -115,7 +115,7 @@ $(EMBED): $(SRCS) $(HDRS) tests/embed/embed.c $(HARNESS) $(HARNESS_H) | deps
 build/embed/header-check.stamp: ext/learnpath.c ext/learnpath.h $(HDRS) | deps
 	@mkdir -p build/embed
 	$(CC) $(EXTFLAGS) -include ext/learnpath.h -c ext/learnpath.c -o build/embed/hdr-loadable.o
-	$(CC) $(EXTFLAGS) -DSQLITE_CORE -include ext/learnpath.h -c ext/learnpath.c -o build/embed/hdr-core.o
+	$(CC) $(EXTFLAGS) $(LP_CORE) -include ext/learnpath.h -c ext/learnpath.c -o build/embed/hdr-core.o
 	@touch $@
 
 test-embed: $(EMBED) build/embed/header-check.stamp
@@ -127,11 +127,11 @@ $(CLANG_EXT): $(SRCS) $(HDRS) tests/embed/embed.c $(HARNESS) $(HARNESS_H)
 	@command -v $(CLANG) >/dev/null 2>&1 || tools/ensure-deps.sh clang
 	@mkdir -p build/clang
 	$(CLANG) $(EXTFLAGS) $(SOFLAGS) -o $@ $(SRCS) -lm
-	$(CLANG) $(CFLAGS) $(WARN) -std=c99 -DSQLITE_CORE -Iext \
+	$(CLANG) $(CFLAGS) $(LP_CFLAGS) $(LP_CORE) \
 	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' \
 	    $(shell pkg-config --cflags sqlite3) -o build/clang/embed $(SRCS) tests/embed/embed.c \
 	    $(HARNESS) $(shell pkg-config --libs sqlite3) -lm
-	$(CLANG) $(EXTFLAGS) -DSQLITE_CORE -include ext/learnpath.h -c ext/learnpath.c \
+	$(CLANG) $(EXTFLAGS) $(LP_CORE) -include ext/learnpath.h -c ext/learnpath.c \
 	    -o build/clang/hdr-core.o
 
 test-clang: $(CLANG_EXT)

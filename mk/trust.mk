@@ -26,10 +26,12 @@
 #                      seconds under ASan, whose realloc always copies)
 #
 # Programs for make test are built with gcc -O2 -g and the extension compiled
-# in (-DSQLITE_CORE), linked with the system libsqlite3; they run from the
-# repository root (the OOM loop reads the saved reports in sql/).
+# in ($(LP_CORE): -DSQLITE_CORE), linked with the system libsqlite3; they run
+# from the repository root (the OOM loop reads the saved reports in sql/).
+# Every build here starts from the Makefile's $(LP_CFLAGS) and $(LP_CORE); the
+# sanitizer, coverage and fuzz builds drop -Werror from them.
 
-TRUST_CFLAGS   := -O2 -g $(WARN) -std=c99 -pthread -DSQLITE_CORE -Iext
+TRUST_CFLAGS   := -O2 -g $(LP_CFLAGS) $(LP_CORE)
 TRUST_LIBS      = $(shell pkg-config --libs sqlite3) -lm
 SAN_FLAGS      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer -g -O1
@@ -44,7 +46,7 @@ FUZZ_CC        ?= clang
 # FUZZ_EXTRA_FLAGS, e.g. -fno-sanitize=nonnull-attribute to fuzz past a known finding
 FUZZ_EXTRA_FLAGS ?=
 FUZZ_FLAGS     := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-                  -DSQLITE_CORE -Iext $(FUZZ_EXTRA_FLAGS)
+                  $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE) $(FUZZ_EXTRA_FLAGS)
 FUZZ_CORPUS    := tests/fuzz/corpus
 FUZZ_HARNESSES := fuzz_sql fuzz_args
 FUZZ_COMMON    := tests/fuzz/fuzz_common.h
@@ -88,7 +90,7 @@ fuzz-replay: $(TRUST_REPLAY)
 
 # --------------------------------------------------- sanitizers, valgrind
 
-ASAN_CFLAGS := $(SAN_FLAGS) $(filter-out -Werror,$(WARN)) -std=c99 -pthread -DSQLITE_CORE -Iext
+ASAN_CFLAGS := $(SAN_FLAGS) $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE)
 
 build/asan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p $(@D)
@@ -121,8 +123,8 @@ asan: build/asan/check_learnpath build/asan/oom build/asan/nested build/asan/rep
 	done; \
 	exit $$status
 
-TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer -g -O1 $(filter-out -Werror,$(WARN)) \
-               -std=c99 -pthread -DSQLITE_CORE -Iext
+TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer -g -O1 \
+               $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE)
 TSAN_ENV    := TSAN_OPTIONS=halt_on_error=1:exitcode=66
 
 build/tsan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
@@ -144,7 +146,7 @@ valgrind: $(RUNNER) $(TRUST_OOM)
 
 # ------------------------------------------------------------- coverage
 
-COV_CFLAGS := --coverage -O0 -g $(filter-out -Werror,$(WARN)) -std=c99 -pthread -DSQLITE_CORE -Iext
+COV_CFLAGS := --coverage -O0 -g $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE)
 COV_OBJS   := $(patsubst ext/%.c,build/cov/ext/%.o,$(SRCS))
 
 build/cov/ext/%.o: ext/%.c $(HDRS) | deps
