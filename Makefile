@@ -22,15 +22,28 @@ endif
 EXT      := dist/learnpath.$(SOEXT)
 SRCS     := $(sort $(wildcard ext/*.c))
 HDRS     := $(wildcard ext/*.h)
+# Compile flags, written once. WARN: the warnings. LP_CFLAGS: what every compile
+# rule starts from (dist/, the unit runner, and every program of mk/trust.mk and
+# mk/install.mk: OOM, nested, replay, embed, clang, sanitizers, coverage, fuzz);
+# each rule adds only its own (-O level, -g, -fPIC, sanitizers, --coverage). The
+# sanitizer, coverage and fuzz builds take $(filter-out -Werror,$(LP_CFLAGS)).
+# LP_CORE: the extension compiled into a program rather than loaded.
 WARN     := -Wall -Wextra -Werror -Wsign-compare -Wshadow
+LP_CFLAGS := $(WARN) -std=c99 -pthread
+LP_CORE  := -DSQLITE_CORE -Iext
 CFLAGS   ?= -O2
-EXTFLAGS := $(CFLAGS) $(WARN) -std=c99 -pthread -fPIC -fvisibility=hidden
+EXTFLAGS := $(CFLAGS) $(LP_CFLAGS) -fPIC -fvisibility=hidden
 
 PKGS        := sqlite3 check
 TEST_CFLAGS  = $(shell pkg-config --cflags $(PKGS))
 TEST_LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
 UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
 RUNNER      := build/check_learnpath
+
+# The scaffolding of the standalone test programs (oom, nested, replay, embed):
+# reporting, counting, -v/-k and the last line; compiled into each of them.
+HARNESS     := tests/harness/lp_harness.c
+HARNESS_H   := tests/harness/lp_harness.h
 
 DEMO_DB  := demo/learnpath-demo.db
 DEMO_CSV := demo/enrollments.csv
@@ -57,7 +70,7 @@ $(EXT): $(SRCS) $(HDRS) | deps
 # the system libsqlite3 and Check.
 $(RUNNER): $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p build
-	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -pthread -DSQLITE_CORE -Iext $(TEST_CFLAGS) \
+	$(CC) $(CFLAGS) -g $(LP_CFLAGS) $(LP_CORE) $(TEST_CFLAGS) \
 	    -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
 test: $(TEST_TARGETS)

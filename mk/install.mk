@@ -22,10 +22,11 @@
 #   make test-install install into a temporary PREFIX and a DESTDIR, run an
 #                     installed report from another directory, uninstall and
 #                     check that nothing is left                   [make test]
-#   make test-embed   tests/embed/embed.c: ext/*.c compiled in with
-#                     -DSQLITE_CORE and registered with sqlite3_auto_extension
-#                     (build/embed/embed); also compiles ext/learnpath.c with
-#                     ext/learnpath.h included first                [make test]
+#   make test-embed   tests/embed/embed.c (with tests/harness/lp_harness.c):
+#                     ext/*.c compiled in with -DSQLITE_CORE and registered
+#                     with sqlite3_auto_extension (build/embed/embed); also
+#                     compiles ext/learnpath.c with ext/learnpath.h included
+#                     first                                         [make test]
 #   make test-clang   the extension and the embed program built with clang and
 #                     -Werror into build/clang/; the .so is loaded once and the
 #                     embed program run (both take well under a second) [make test]
@@ -102,11 +103,11 @@ test-install: $(EXT)
 	@sh tests/embed/install-check.sh '$(MAKE)' '$(SOEXT)'
 
 # ext/*.c and the test program in one executable, the extension compiled in.
-$(EMBED): $(SRCS) $(HDRS) tests/embed/embed.c | deps
+$(EMBED): $(SRCS) $(HDRS) tests/embed/embed.c $(HARNESS) $(HARNESS_H) | deps
 	@mkdir -p build/embed
-	$(CC) $(CFLAGS) -g $(WARN) -std=c99 -DSQLITE_CORE -Iext \
+	$(CC) $(CFLAGS) -g $(LP_CFLAGS) $(LP_CORE) \
 	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' \
-	    $(shell pkg-config --cflags sqlite3) -o $@ $(SRCS) tests/embed/embed.c \
+	    $(shell pkg-config --cflags sqlite3) -o $@ $(SRCS) tests/embed/embed.c $(HARNESS) \
 	    $(shell pkg-config --libs sqlite3) -lm
 
 # ext/learnpath.h must agree with the definition in ext/learnpath.c, in both
@@ -114,7 +115,7 @@ $(EMBED): $(SRCS) $(HDRS) tests/embed/embed.c | deps
 build/embed/header-check.stamp: ext/learnpath.c ext/learnpath.h $(HDRS) | deps
 	@mkdir -p build/embed
 	$(CC) $(EXTFLAGS) -include ext/learnpath.h -c ext/learnpath.c -o build/embed/hdr-loadable.o
-	$(CC) $(EXTFLAGS) -DSQLITE_CORE -include ext/learnpath.h -c ext/learnpath.c -o build/embed/hdr-core.o
+	$(CC) $(EXTFLAGS) $(LP_CORE) -include ext/learnpath.h -c ext/learnpath.c -o build/embed/hdr-core.o
 	@touch $@
 
 test-embed: $(EMBED) build/embed/header-check.stamp
@@ -122,15 +123,15 @@ test-embed: $(EMBED) build/embed/header-check.stamp
 
 # clang: warning-free too. The full tests run the gcc build; this one only
 # checks that the clang build loads and that its embed program passes.
-$(CLANG_EXT): $(SRCS) $(HDRS) tests/embed/embed.c
+$(CLANG_EXT): $(SRCS) $(HDRS) tests/embed/embed.c $(HARNESS) $(HARNESS_H)
 	@command -v $(CLANG) >/dev/null 2>&1 || tools/ensure-deps.sh clang
 	@mkdir -p build/clang
 	$(CLANG) $(EXTFLAGS) $(SOFLAGS) -o $@ $(SRCS) -lm
-	$(CLANG) $(CFLAGS) $(WARN) -std=c99 -DSQLITE_CORE -Iext \
+	$(CLANG) $(CFLAGS) $(LP_CFLAGS) $(LP_CORE) \
 	    -DEMBED_EXPECT_VERSION='"$(VERSION)"' \
 	    $(shell pkg-config --cflags sqlite3) -o build/clang/embed $(SRCS) tests/embed/embed.c \
-	    $(shell pkg-config --libs sqlite3) -lm
-	$(CLANG) $(EXTFLAGS) -DSQLITE_CORE -include ext/learnpath.h -c ext/learnpath.c \
+	    $(HARNESS) $(shell pkg-config --libs sqlite3) -lm
+	$(CLANG) $(EXTFLAGS) $(LP_CORE) -include ext/learnpath.h -c ext/learnpath.c \
 	    -o build/clang/hdr-core.o
 
 test-clang: $(CLANG_EXT)

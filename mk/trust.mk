@@ -1,5 +1,7 @@
 # mk/trust.mk - "trust like SQLite": anomaly tests, sanitizers,
-# valgrind, coverage and fuzzing. Each program ends with "N passed, M failed".
+# valgrind, coverage and fuzzing. Each program ends with "N passed, M failed";
+# the OOM, nested and replay programs share their reporting, counting, -v/-k
+# and that last line (tests/harness/lp_harness.c, compiled into each).
 #
 #   make test-oom      out-of-memory loop over every function (tests/oom/oom.c)  [make test]
 #   make test-nested   errors of nested statements: locked, interrupted,
@@ -24,10 +26,12 @@
 #                      seconds under ASan, whose realloc always copies)
 #
 # Programs for make test are built with gcc -O2 -g and the extension compiled
-# in (-DSQLITE_CORE), linked with the system libsqlite3; they run from the
-# repository root (the OOM loop reads the saved reports in sql/).
+# in ($(LP_CORE): -DSQLITE_CORE), linked with the system libsqlite3; they run
+# from the repository root (the OOM loop reads the saved reports in sql/).
+# Every build here starts from the Makefile's $(LP_CFLAGS) and $(LP_CORE); the
+# sanitizer, coverage and fuzz builds drop -Werror from them.
 
-TRUST_CFLAGS   := -O2 -g $(WARN) -std=c99 -pthread -DSQLITE_CORE -Iext
+TRUST_CFLAGS   := -O2 -g $(LP_CFLAGS) $(LP_CORE)
 TRUST_LIBS      = $(shell pkg-config --libs sqlite3) -lm
 SAN_FLAGS      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer -g -O1
@@ -42,7 +46,7 @@ FUZZ_CC        ?= clang
 # FUZZ_EXTRA_FLAGS, e.g. -fno-sanitize=nonnull-attribute to fuzz past a known finding
 FUZZ_EXTRA_FLAGS ?=
 FUZZ_FLAGS     := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-                  -DSQLITE_CORE -Iext $(FUZZ_EXTRA_FLAGS)
+                  $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE) $(FUZZ_EXTRA_FLAGS)
 FUZZ_CORPUS    := tests/fuzz/corpus
 FUZZ_HARNESSES := fuzz_sql fuzz_args
 FUZZ_COMMON    := tests/fuzz/fuzz_common.h
@@ -60,17 +64,19 @@ TEST_TARGETS += test-oom test-nested fuzz-replay
 
 # ------------------------------------------------------------ make test
 
-$(TRUST_OOM): tests/oom/oom.c $(SRCS) $(HDRS) | deps
+$(TRUST_OOM): tests/oom/oom.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TRUST_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-$(TRUST_NESTED): tests/trust/nested.c $(SRCS) $(HDRS) | deps
+$(TRUST_NESTED): tests/trust/nested.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TRUST_CFLAGS) -o $@ tests/trust/nested.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/trust/nested.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-build/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(SRCS) $(HDRS) | deps
+build/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(HARNESS) $(HARNESS_H) \
+                     $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TRUST_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(HARNESS) $(SRCS) \
+	    $(TRUST_LIBS)
 
 test-oom: $(TRUST_OOM)
 	$(TRUST_OOM) $(OOM_ARGS)
@@ -84,23 +90,25 @@ fuzz-replay: $(TRUST_REPLAY)
 
 # --------------------------------------------------- sanitizers, valgrind
 
-ASAN_CFLAGS := $(SAN_FLAGS) $(filter-out -Werror,$(WARN)) -std=c99 -pthread -DSQLITE_CORE -Iext
+ASAN_CFLAGS := $(SAN_FLAGS) $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE)
 
 build/asan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) $(TEST_CFLAGS) -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
-build/asan/oom: tests/oom/oom.c $(SRCS) $(HDRS) | deps
+build/asan/oom: tests/oom/oom.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-build/asan/nested: tests/trust/nested.c $(SRCS) $(HDRS) | deps
+build/asan/nested: tests/trust/nested.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -o $@ tests/trust/nested.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ tests/trust/nested.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
-build/asan/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(SRCS) $(HDRS) | deps
+build/asan/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(HARNESS) $(HARNESS_H) \
+                     $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(HARNESS) $(SRCS) \
+	    $(TRUST_LIBS)
 
 # Runs every program even when one fails, then fails if any did. Check's
 # per-test timeouts are stretched (sanitized code is several times slower).
@@ -115,17 +123,17 @@ asan: build/asan/check_learnpath build/asan/oom build/asan/nested build/asan/rep
 	done; \
 	exit $$status
 
-TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer -g -O1 $(filter-out -Werror,$(WARN)) \
-               -std=c99 -pthread -DSQLITE_CORE -Iext
+TSAN_CFLAGS := -fsanitize=thread -fno-omit-frame-pointer -g -O1 \
+               $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE)
 TSAN_ENV    := TSAN_OPTIONS=halt_on_error=1:exitcode=66
 
 build/tsan/check_learnpath: $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(TSAN_CFLAGS) $(TEST_CFLAGS) -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
 
-build/tsan/oom: tests/oom/oom.c $(SRCS) $(HDRS) | deps
+build/tsan/oom: tests/oom/oom.c $(HARNESS) $(HARNESS_H) $(SRCS) $(HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(TSAN_CFLAGS) -o $@ tests/oom/oom.c $(SRCS) $(TRUST_LIBS)
+	$(CC) $(TSAN_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(SRCS) $(TRUST_LIBS)
 
 tsan: build/tsan/check_learnpath build/tsan/oom
 	env $(TSAN_ENV) CK_RUN_SUITE=threads CK_TIMEOUT_MULTIPLIER=10 build/tsan/check_learnpath
@@ -138,7 +146,7 @@ valgrind: $(RUNNER) $(TRUST_OOM)
 
 # ------------------------------------------------------------- coverage
 
-COV_CFLAGS := --coverage -O0 -g $(filter-out -Werror,$(WARN)) -std=c99 -pthread -DSQLITE_CORE -Iext
+COV_CFLAGS := --coverage -O0 -g $(filter-out -Werror,$(LP_CFLAGS)) $(LP_CORE)
 COV_OBJS   := $(patsubst ext/%.c,build/cov/ext/%.o,$(SRCS))
 
 build/cov/ext/%.o: ext/%.c $(HDRS) | deps
@@ -148,14 +156,16 @@ build/cov/ext/%.o: ext/%.c $(HDRS) | deps
 build/cov/check_learnpath: $(COV_OBJS) $(UNIT_SRCS) tests/unit/*.h
 	$(CC) $(COV_CFLAGS) $(TEST_CFLAGS) -o $@ $(COV_OBJS) $(UNIT_SRCS) $(TEST_LIBS)
 
-build/cov/oom: $(COV_OBJS) tests/oom/oom.c
-	$(CC) $(COV_CFLAGS) -o $@ tests/oom/oom.c $(COV_OBJS) $(TRUST_LIBS)
+build/cov/oom: $(COV_OBJS) tests/oom/oom.c $(HARNESS) $(HARNESS_H)
+	$(CC) $(COV_CFLAGS) -o $@ tests/oom/oom.c $(HARNESS) $(COV_OBJS) $(TRUST_LIBS)
 
-build/cov/nested: $(COV_OBJS) tests/trust/nested.c
-	$(CC) $(COV_CFLAGS) -o $@ tests/trust/nested.c $(COV_OBJS) $(TRUST_LIBS)
+build/cov/nested: $(COV_OBJS) tests/trust/nested.c $(HARNESS) $(HARNESS_H)
+	$(CC) $(COV_CFLAGS) -o $@ tests/trust/nested.c $(HARNESS) $(COV_OBJS) $(TRUST_LIBS)
 
-build/cov/replay_%: $(COV_OBJS) tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON)
-	$(CC) $(COV_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(COV_OBJS) $(TRUST_LIBS)
+build/cov/replay_%: $(COV_OBJS) tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(HARNESS) \
+                    $(HARNESS_H)
+	$(CC) $(COV_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(HARNESS) $(COV_OBJS) \
+	    $(TRUST_LIBS)
 
 # Runs everything even when a program fails (coverage is still reported),
 # then fails if one did.

@@ -17,19 +17,18 @@
 **     connection only (the API-table argument is unused when compiled in);
 **   - sqlite3_cancel_auto_extension stops the registration again.
 ** Each check prints "ok" or "FAIL"; the last line is "N passed, M failed"
-** and the exit status is 0 only when nothing failed.
+** and the exit status is 0 only when nothing failed (tests/harness/).
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "learnpath.h"
+#include "../harness/lp_harness.h"
 
 #ifndef EMBED_EXPECT_VERSION
 #error "compile with -DEMBED_EXPECT_VERSION='\"x.y.z\"' (the Makefile's VERSION)"
 #endif
-
-static int gPassed = 0, gFailed = 0;
 
 /* A growing text buffer. */
 typedef struct {
@@ -83,27 +82,17 @@ static char *query(sqlite3 *db, const char *zSql) {
     return b.z;
 }
 
+/* "ok name", or "FAIL name" and the detail (if any) on the next line. */
 static void check(int ok, const char *zName, const char *zDetail) {
-    if (ok) {
-        printf("ok %s\n", zName);
-        gPassed++;
-    } else {
-        printf("FAIL %s\n", zName);
-        if (zDetail) printf("%s\n", zDetail);
-        gFailed++;
-    }
+    if (!lph_check(ok, "%s", zName) && zDetail) printf("%s\n", zDetail);
 }
 
 /* Check that zSql gives exactly zExpect. */
 static void checkRows(sqlite3 *db, const char *zName, const char *zSql, const char *zExpect) {
     char *zGot = query(db, zSql);
     int ok = strcmp(zGot, zExpect) == 0;
-    if (!ok) {
-        printf("FAIL %s\n  query: %s\n  expected:\n%s\n  got:\n%s\n", zName, zSql, zExpect, zGot);
-        gFailed++;
-    } else {
-        printf("ok %s\n", zName);
-        gPassed++;
+    if (!lph_check(ok, "%s", zName)) {
+        printf("  query: %s\n  expected:\n%s\n  got:\n%s\n", zSql, zExpect, zGot);
     }
     free(zGot);
 }
@@ -112,13 +101,9 @@ static void checkRows(sqlite3 *db, const char *zName, const char *zSql, const ch
 static void checkError(sqlite3 *db, const char *zName, const char *zSql, const char *zPart) {
     char *zGot = query(db, zSql);
     int ok = strncmp(zGot, "ERROR: ", 7) == 0 && strstr(zGot, zPart) != 0;
-    if (!ok) {
-        printf("FAIL %s\n  query: %s\n  expected an error containing: %s\n  got:\n%s\n", zName,
-               zSql, zPart, zGot);
-        gFailed++;
-    } else {
-        printf("ok %s\n", zName);
-        gPassed++;
+    if (!lph_check(ok, "%s", zName)) {
+        printf("  query: %s\n  expected an error containing: %s\n  got:\n%s\n", zSql, zPart,
+               zGot);
     }
     free(zGot);
 }
@@ -178,6 +163,7 @@ int main(void) {
     char *zErr = 0;
     int rc;
 
+    lph.tagWidth = 0; /* "ok name", as this program has always printed */
     printf("# learnpath compiled in, SQLite %s\n", sqlite3_libversion());
 
     /* Before registration: nothing. */
@@ -233,6 +219,5 @@ int main(void) {
     sqlite3_close(db3);
 
     sqlite3_reset_auto_extension();
-    printf("%d passed, %d failed\n", gPassed, gFailed);
-    return gFailed ? 1 : 0;
+    return lph_finish();
 }

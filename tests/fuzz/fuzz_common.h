@@ -42,7 +42,7 @@
 
 #include <sqlite3.h>
 
-int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+#include "learnpath.h" /* sqlite3_learnpath_init */
 
 /* Virtual-machine steps one input may use (progress handler budget). */
 #define FUZZ_MAX_STEPS 100000

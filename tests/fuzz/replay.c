@@ -12,7 +12,8 @@
 ** that file and the others still run. Directories are read in name order;
 ** names starting with '.' and README files are skipped. Prints one line per
 ** failure and ends with "N passed, M failed"; exit status 0 only if none
-** failed. With -v it prints every file.
+** failed. With -v it prints every file after it (tests/harness/ does the
+** counting, the -v and the last line).
 */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
@@ -25,10 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../harness/lp_harness.h"
+
 int LLVMFuzzerInitialize(int *pArgc, char ***pArgv);
 int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData);
-
-static int gPassed = 0, gFailed = 0, gVerbose = 0;
 
 static int runFile(const char *zPath) {
     FILE *f = fopen(zPath, "rb");
@@ -62,23 +63,20 @@ static void replayOne(const char *zPath) {
         exit(runFile(zPath) ? 0 : 3);
     }
     if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-        printf("FAIL %s: fork/wait failed\n", zPath);
-        gFailed++;
+        lph_fail("%s: fork/wait failed", zPath);
         return;
     }
     if (WIFSIGNALED(status)) {
-        printf("FAIL %s: %s\n", zPath,
-               WTERMSIG(status) == SIGALRM ? "timeout (20 s)" : strsignal(WTERMSIG(status)));
-        gFailed++;
+        lph_fail("%s: %s", zPath,
+                 WTERMSIG(status) == SIGALRM ? "timeout (20 s)" : strsignal(WTERMSIG(status)));
     } else if (WEXITSTATUS(status) == 3) {
-        printf("FAIL %s: cannot read\n", zPath);
-        gFailed++;
+        lph_fail("%s: cannot read", zPath);
     } else if (WEXITSTATUS(status) != 0) {
-        printf("FAIL %s: exit status %d\n", zPath, WEXITSTATUS(status));
-        gFailed++;
+        lph_fail("%s: exit status %d", zPath, WEXITSTATUS(status));
+    } else if (lph.verbose) {
+        lph_ok("%s", zPath);
     } else {
-        if (gVerbose) printf("ok   %s\n", zPath);
-        gPassed++;
+        lph_tally(1, 0);
     }
 }
 
@@ -89,8 +87,7 @@ static int cmpName(const void *a, const void *b) {
 static void replayPath(const char *zPath) {
     struct stat st;
     if (stat(zPath, &st) != 0) {
-        printf("FAIL %s: no such file or directory\n", zPath);
-        gFailed++;
+        lph_fail("%s: no such file or directory", zPath);
         return;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -121,22 +118,21 @@ static void replayPath(const char *zPath) {
     free(azName);
 }
 
+static int gPaths = 0;
+
+/* Every argument but -v is a file or directory, replayed as it comes. */
+static int pathArg(int argc, char **argv, int i) {
+    (void)argc;
+    replayPath(argv[i]);
+    gPaths++;
+    return 1;
+}
+
 int main(int argc, char **argv) {
-    int nPath = 0;
+    static const char zUsage[] = "[-v] FILE-OR-DIRECTORY...";
     printf("%s: replaying each file once\n", argv[0]);
     LLVMFuzzerInitialize(&argc, &argv);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-v") == 0) {
-            gVerbose = 1;
-            continue;
-        }
-        replayPath(argv[i]);
-        nPath++;
-    }
-    if (nPath == 0) {
-        fprintf(stderr, "usage: %s [-v] FILE-OR-DIRECTORY...\n", argv[0]);
-        return 2;
-    }
-    printf("%d passed, %d failed\n", gPassed, gFailed);
-    return gFailed ? 1 : 0;
+    lph_options(argc, argv, 0, zUsage, pathArg); /* takes every argument: returns 0 */
+    if (gPaths == 0) return lph_usage(argv[0], zUsage);
+    return lph_finish();
 }

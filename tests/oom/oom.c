@@ -57,7 +57,8 @@
 **   loop runs here; the times printed are wall-clock.
 **
 **   The last line is "N passed, M failed" (N counts scenario x mode); the
-**   exit status is 0 only when nothing failed.
+**   exit status is 0 only when nothing failed (tests/harness/ does the
+**   counting, -v, -k and the last line).
 */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
@@ -71,7 +72,9 @@
 
 #include <sqlite3.h>
 
-int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+#include "learnpath.h"
+#include "lp_read.h" /* learnpath_build_tune, for the helper scenarios */
+#include "../harness/lp_harness.h"
 
 /* ------------------------------------------------------ failing allocator */
 
@@ -331,9 +334,6 @@ typedef struct scenario {
 /* A scenario named "helper: ..." reads with the helper thread from the
 ** first row, in batches of 2 rows and 40 bytes (rule 11). */
 #define IS_HELPER(s) (strncmp((s)->zName, "helper:", 7) == 0)
-
-/* ext/lp_read_thread.c, for the helper scenarios (lp_read.h). */
-void learnpath_build_tune(int nAfter, int nRows, int nBytes);
 
 /*
 ** The journey fixture: integer, real, text and blob user ids (42, 42.0 and
@@ -741,9 +741,7 @@ static void runOnce(const scenario *s, long long iFail, int persist,
 
 /* -------------------------------------------------------------- driver */
 
-static int gVerbose = 0;
 static int gParallel = 0; /* run the two modes of a scenario in two processes */
-static int gPassed = 0, gFailed = 0;
 
 /*
 ** Does the reference say the function under test is not registered (or
@@ -823,7 +821,7 @@ static void reportRun(const char *zName, const char *zMode, long long n, const r
     if (r->zOpenStmt[0]) printf("     left unfinalized: %s\n", r->zOpenStmt);
     if (zRef) {
         printFirstDifference(zRef, bufText(&r->out.text));
-        if (gVerbose) {
+        if (lph.verbose) {
             printf("     --- expected ---\n%s     --- got ---\n%s     ---\n", zRef,
                    bufText(&r->out.text));
         }
@@ -858,7 +856,7 @@ static long long runLoop(const scenario *s, int persist, const char *zRef) {
             gBase = memUsed();
             return -1;
         }
-        if (gVerbose > 1) {
+        if (lph.verbose > 1) {
             printf("  %s [%s] n=%lld fired=%lld %s\n", s->zName, zMode, n, r.nFired,
                    r.out.nomem ? r.out.zNomem : "same result");
         }
@@ -870,31 +868,10 @@ static long long runLoop(const scenario *s, int persist, const char *zRef) {
     }
 }
 
-/*
-** Is scenario zName selected by -k? zOnly is a comma-separated list of
-** substrings; an item starting with '=' must match the whole name.
-*/
-static int selected(const char *zName, const char *zOnly) {
-    const char *z = zOnly;
-    if (!zOnly) return 1;
-    while (*z) {
-        const char *zEnd = strchr(z, ',');
-        size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
-        if (n > 0 && z[0] == '=') {
-            if (strlen(zName) == n - 1 && memcmp(zName, z + 1, n - 1) == 0) return 1;
-        } else if (n > 0) {
-            for (const char *p = zName; *p; p++) {
-                if (strncmp(p, z, n) == 0) return 1;
-            }
-        }
-        z += n + (zEnd ? 1 : 0);
-    }
-    return 0;
-}
-
-static void runScenario(const scenario *s, const char *zOnly) {
+/* Runs scenario s, if -k selects it. */
+static void runScenario(const scenario *s) {
     run_result ref;
-    if (!selected(s->zName, zOnly)) return;
+    if (!lph_selected(s->zName)) return;
     runOnce(s, 0, 0, &ref);
     if (ref.zSetupErr[0] || ref.out.nomem || ref.closeRc != SQLITE_OK || ref.leaked) {
         if (ref.zSetupErr[0] && s->zNeeds && isMissingFunction(ref.zSetupErr, s->zNeeds)) {
@@ -903,7 +880,7 @@ static void runScenario(const scenario *s, const char *zOnly) {
             printf("FAIL %s: reference run: %s%s close rc %d, leaked %lld\n", s->zName,
                    ref.zSetupErr, ref.out.nomem ? ref.out.zNomem : "", ref.closeRc,
                    (long long)ref.leaked);
-            gFailed += 2;
+            lph_tally(0, 2); /* both modes */
         }
         runResultFree(&ref);
         gBase = memUsed();
@@ -916,7 +893,7 @@ static void runScenario(const scenario *s, const char *zOnly) {
         runResultFree(&ref);
         return;
     }
-    if (gVerbose) printf("--- %s: reference (%lld allocations)\n%s", s->zName, ref.nCall,
+    if (lph.verbose) printf("--- %s: reference (%lld allocations)\n%s", s->zName, ref.nCall,
                          bufText(&ref.out.text));
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -961,8 +938,8 @@ static void runScenario(const scenario *s, const char *zOnly) {
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (nOnce >= 0) gPassed++; else gFailed++;
-    if (nPersist >= 0) gPassed++; else gFailed++;
+    lph_tally(nOnce >= 0, nOnce < 0);
+    lph_tally(nPersist >= 0, nPersist < 0);
     printf("%-4s %-50s %6lld allocation points (once %s, persist %s) %.2fs\n",
            nOnce >= 0 && nPersist >= 0 ? "ok" : "FAIL", s->zName,
            nOnce >= 0 ? nOnce : nPersist, nOnce >= 0 ? "ok" : "FAIL",
@@ -992,7 +969,7 @@ static int cmpStr(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void runReports(const char *zDir, const char *zOnly) {
+static void runReports(const char *zDir) {
     DIR *d = opendir(zDir);
     struct dirent *e;
     char **azName = NULL;
@@ -1017,10 +994,10 @@ static void runReports(const char *zDir, const char *zOnly) {
         char *zSql = readReport(zPath);
         if (zSql) {
             scenario s = {zTitle, FIX_ENROLLMENTS, zSql, 0, NULL};
-            runScenario(&s, zOnly);
+            runScenario(&s);
         } else {
             printf("FAIL %s: cannot read\n", zPath);
-            gFailed += 2;
+            lph_tally(0, 2); /* both modes */
         }
         free(zSql);
         free(azName[i]);
@@ -1028,24 +1005,27 @@ static void runReports(const char *zDir, const char *zOnly) {
     free(azName);
 }
 
-int main(int argc, char **argv) {
-    const char *zOnly = NULL, *zDir = "sql";
-    int jobs = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-v") == 0) {
-            gVerbose++;
-        } else if (strcmp(argv[i], "-k") == 0 && i + 1 < argc) {
-            zOnly = argv[++i];
-        } else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
-            zDir = argv[++i];
-        } else if (strcmp(argv[i], "-j1") == 0) {
-            jobs = 1;
-        } else {
-            fprintf(stderr, "usage: %s [-v] [-j1] [-k NAME,...] [-d SQLDIR]\n", argv[0]);
-            return 2;
-        }
+static const char *gSqlDir = "sql"; /* -d: the saved reports */
+static int gJobs = 0;                /* -j1: 1 */
+
+/* The options of this program besides -v and -k. */
+static int oomArg(int argc, char **argv, int i) {
+    if (strcmp(argv[i], "-d") == 0 && i + 1 < argc) {
+        gSqlDir = argv[i + 1];
+        return 2;
     }
-    gParallel = jobs != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+    if (strcmp(argv[i], "-j1") == 0) {
+        gJobs = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (lph_options(argc, argv, LPH_OPT_K, "[-v] [-j1] [-k NAME,...] [-d SQLDIR]", oomArg)) {
+        return 2;
+    }
+    gParallel = gJobs != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
     if (!oomInstall()) {
         fprintf(stderr, "oom: cannot install the failing allocator\n");
         return 2;
@@ -1053,14 +1033,10 @@ int main(int argc, char **argv) {
     gBase = memUsed();
     printf("oom: SQLite %s, memory in use with no connection: %lld bytes\n", sqlite3_libversion(),
            (long long)gBase);
-    if (gBase != 0) {
-        printf("FAIL memory in use before any connection is opened\n");
-        gFailed++;
-    }
+    if (gBase != 0) lph_fail("memory in use before any connection is opened");
     for (size_t i = 0; i < sizeof(aScenario) / sizeof(aScenario[0]); i++) {
-        runScenario(&aScenario[i], zOnly);
+        runScenario(&aScenario[i]);
     }
-    runReports(zDir, zOnly);
-    printf("%d passed, %d failed\n", gPassed, gFailed);
-    return gFailed ? 1 : 0;
+    runReports(gSqlDir);
+    return lph_finish();
 }

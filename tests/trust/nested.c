@@ -1,7 +1,10 @@
 /*
 ** nested.c - errors of the statements learnpath runs inside its functions.
 **
-**   build/trust/nested [-v] [-k SUBSTRING]
+**   build/trust/nested [-v] [-k SECTION,...]
+**   (-k: run only the sections whose name - locked, interrupt, progress,
+**   corrupt, cache - contains one of the items; an item "=name" must match
+**   the whole name)
 **   (`make test-nested` builds it with the extension compiled in and runs it.)
 **
 ** Every journey function reads its source with a nested statement. Any
@@ -42,11 +45,11 @@
 ** With more than one CPU, half of (b) and (c) runs in a child process
 ** (fork, with its own connection); its lines are printed after ours.
 ** Each check prints "ok" or "FAIL"; the last line is "N passed, M failed"
-** and the exit status is 0 only when nothing failed.
+** and the exit status is 0 only when nothing failed (tests/harness/ does
+** the counting, -v, -k and the last line).
 */
 #define _DEFAULT_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,28 +59,10 @@
 
 #include <sqlite3.h>
 
-int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
+#include "learnpath.h"
+#include "../harness/lp_harness.h"
 
-static int gVerbose = 0;
-static int gPassed = 0, gFailed = 0;
-static const char *gOnly = NULL;
 static char gDir[256]; /* temp directory of this run */
-
-static void check(int ok, const char *zFmt, ...) {
-    va_list ap;
-    printf("%-4s ", ok ? "ok" : "FAIL");
-    va_start(ap, zFmt);
-    vprintf(zFmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    if (ok) gPassed++;
-    else gFailed++;
-}
-
-static int wanted(const char *zSection) {
-    return gOnly == NULL || strstr(zSection, gOnly) != NULL;
-}
 
 /* ------------------------------------------------------------- helpers */
 
@@ -105,7 +90,7 @@ static void execOk(sqlite3 *db, const char *zSql) {
 
 static void closeOk(sqlite3 *db, const char *zWhat) {
     int rc = sqlite3_close(db);
-    if (rc != SQLITE_OK) check(0, "%s: sqlite3_close() returned %d (statement left open)", zWhat, rc);
+    if (rc != SQLITE_OK) lph_check(0, "%s: sqlite3_close() returned %d (statement left open)", zWhat, rc);
 }
 
 /* Does the connection have function zName? */
@@ -222,7 +207,7 @@ static void testLocked(void) {
     char zPath[512], zSql[512];
     sqlite3 *dbA, *dbB, *dbC;
     result ref[N_FUNC], r;
-    if (!wanted("locked")) return;
+    if (!lph_selected("locked")) return;
     snprintf(zPath, sizeof(zPath), "%s/locked.db", gDir);
 
     dbA = openDb(zPath);
@@ -231,7 +216,7 @@ static void testLocked(void) {
     for (int i = 0; i < N_FUNC; i++) {
         funcSql(zSql, sizeof(zSql), i, "e");
         runQuery(dbA, zSql, &ref[i]);
-        if (ref[i].rc != SQLITE_OK) check(0, "locked: reference %s: %s", azFunc[i], describe(&ref[i]));
+        if (ref[i].rc != SQLITE_OK) lph_check(0, "locked: reference %s: %s", azFunc[i], describe(&ref[i]));
     }
     sqlite3_busy_timeout(dbA, 0);
 
@@ -241,18 +226,18 @@ static void testLocked(void) {
     for (int i = 0; i < N_FUNC; i++) {
         funcSql(zSql, sizeof(zSql), i, "e");
         runQuery(dbA, zSql, &r);
-        check((r.rc & 0xff) == SQLITE_BUSY && strstr(r.zErr, "database is locked") != NULL,
-              "locked: %s while another connection holds EXCLUSIVE -> %s", azFunc[i],
-              describe(&r));
+        lph_check((r.rc & 0xff) == SQLITE_BUSY && strstr(r.zErr, "database is locked") != NULL,
+                  "locked: %s while another connection holds EXCLUSIVE -> %s", azFunc[i],
+                  describe(&r));
     }
     /* the same, streaming */
     if (setStreaming(dbA, 1)) {
         for (int i = 0; i < N_FUNC; i++) {
             funcSql(zSql, sizeof(zSql), i, "e");
             runQuery(dbA, zSql, &r);
-            check((r.rc & 0xff) == SQLITE_BUSY && strstr(r.zErr, "database is locked") != NULL,
-                  "locked: %s (streaming) while another connection holds EXCLUSIVE -> %s",
-                  azFunc[i], describe(&r));
+            lph_check((r.rc & 0xff) == SQLITE_BUSY && strstr(r.zErr, "database is locked") != NULL,
+                      "locked: %s (streaming) while another connection holds EXCLUSIVE -> %s",
+                      azFunc[i], describe(&r));
         }
         setStreaming(dbA, 0);
     }
@@ -261,8 +246,8 @@ static void testLocked(void) {
     sqlite3_busy_timeout(dbC, 0);
     funcSql(zSql, sizeof(zSql), 0, "e");
     runQuery(dbC, zSql, &r);
-    check(r.rc != SQLITE_OK && strstr(r.zErr, "database is locked") != NULL,
-          "locked: first query of a new connection under EXCLUSIVE -> %s", describe(&r));
+    lph_check(r.rc != SQLITE_OK && strstr(r.zErr, "database is locked") != NULL,
+              "locked: first query of a new connection under EXCLUSIVE -> %s", describe(&r));
     closeOk(dbC, "locked");
     execOk(dbB, "ROLLBACK");
 
@@ -273,9 +258,9 @@ static void testLocked(void) {
     for (int i = 0; i < N_FUNC; i++) {
         funcSql(zSql, sizeof(zSql), i, "e");
         runQuery(dbA, zSql, &r);
-        check(sameResult(&r, &ref[i]),
-              "locked: %s while another connection holds an uncommitted write -> %s", azFunc[i],
-              describe(&r));
+        lph_check(sameResult(&r, &ref[i]),
+                  "locked: %s while another connection holds an uncommitted write -> %s", azFunc[i],
+                  describe(&r));
     }
     execOk(dbB, "COMMIT");
     closeOk(dbB, "locked");
@@ -287,9 +272,9 @@ static void testLocked(void) {
         funcSql(zSql, sizeof(zSql), i, "e");
         runQuery(dbC, zSql, &fresh);
         runQuery(dbA, zSql, &r);
-        check(sameResult(&r, &fresh) && !sameResult(&r, &ref[i]),
-              "locked: %s after the other connection committed sees its rows -> %s", azFunc[i],
-              describe(&r));
+        lph_check(sameResult(&r, &fresh) && !sameResult(&r, &ref[i]),
+                  "locked: %s after the other connection committed sees its rows -> %s", azFunc[i],
+                  describe(&r));
     }
     closeOk(dbC, "locked");
     closeOk(dbA, "locked");
@@ -341,7 +326,7 @@ static void clearCache(sqlite3 *db) {
 static void testInterrupt(int iPart, int nPart) {
     sqlite3 *db;
     char zSql[512];
-    int doInterrupt = wanted("interrupt"), doProgress = wanted("progress");
+    int doInterrupt = lph_selected("interrupt"), doProgress = lph_selected("progress");
     if (!doInterrupt && !doProgress) return;
     db = openDb(":memory:");
     execOk(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(200000, 1);");
@@ -360,11 +345,11 @@ static void testInterrupt(int iPart, int nPart) {
         memset(&p, 0, sizeof(p));
         runWithProgress(db, zSql, &p, &ref);
         if (ref.rc != SQLITE_OK) {
-            check(0, "interrupt: reference %s%s: %s", azFunc[i], zMode, describe(&ref));
+            lph_check(0, "interrupt: reference %s%s: %s", azFunc[i], zMode, describe(&ref));
             continue;
         }
         long long nTotal = p.n;
-        if (gVerbose) printf("     %s: %s, %lld progress callbacks\n", azFunc[i], describe(&ref), nTotal);
+        if (lph.verbose) printf("     %s: %s, %lld progress callbacks\n", azFunc[i], describe(&ref), nTotal);
 
         /* (b) sqlite3_interrupt at several points of the run: at once,
         ** while the source is read, and late (while rows are returned) */
@@ -375,10 +360,10 @@ static void testInterrupt(int iPart, int nPart) {
             memset(&p, 0, sizeof(p));
             p.kInterrupt = aK[j];
             runWithProgress(db, zSql, &p, &r);
-            check(r.rc == SQLITE_INTERRUPT && strstr(r.zErr, "interrupted") != NULL && p.nAfter <= 1,
-                  "interrupt: %s%s, sqlite3_interrupt at callback %lld of %lld -> %s; "
-                  "%lld callbacks after it",
-                  azFunc[i], zMode, aK[j], nTotal, describe(&r), p.nAfter);
+            lph_check(r.rc == SQLITE_INTERRUPT && strstr(r.zErr, "interrupted") != NULL && p.nAfter <= 1,
+                      "interrupt: %s%s, sqlite3_interrupt at callback %lld of %lld -> %s; "
+                      "%lld callbacks after it",
+                      azFunc[i], zMode, aK[j], nTotal, describe(&r), p.nAfter);
         }
         /* (c) a progress handler that asks to stop, once or for good */
         for (int j = 0; doProgress && j < 2; j++) {
@@ -388,15 +373,15 @@ static void testInterrupt(int iPart, int nPart) {
             p.failAlways = j == 1;
             if (p.kFail < 1) p.kFail = 1;
             runWithProgress(db, zSql, &p, &r);
-            check(r.rc != SQLITE_OK && strstr(r.zErr, "interrupted") != NULL,
-                  "progress: %s%s, handler returns non-zero %s at callback %lld of %lld -> %s",
-                  azFunc[i], zMode, p.failAlways ? "from then on" : "once", p.kFail, nTotal,
-                  describe(&r));
+            lph_check(r.rc != SQLITE_OK && strstr(r.zErr, "interrupted") != NULL,
+                      "progress: %s%s, handler returns non-zero %s at callback %lld of %lld -> %s",
+                      azFunc[i], zMode, p.failAlways ? "from then on" : "once", p.kFail, nTotal,
+                      describe(&r));
         }
         /* nothing partial was kept: a full run again (cache left as is) */
         runQuery(db, zSql, &r);
-        check(sameResult(&r, &ref), "interrupt: %s%s after the interrupted runs gives the full answer",
-              azFunc[i], zMode);
+        lph_check(sameResult(&r, &ref), "interrupt: %s%s after the interrupted runs gives the full answer",
+                  azFunc[i], zMode);
     }
     closeOk(db, "interrupt");
 }
@@ -466,7 +451,7 @@ static int corruptTrial(const char *zPath, const result *plainRef, const result 
             printf("FAIL corrupt: %s: %s returned %s, not the intact answer %s\n", zWhat,
                    azFunc[i], describe(&r), describe(&aRef[i]));
             bad = 1;
-        } else if (gVerbose) {
+        } else if (lph.verbose) {
             printf("     %s: %s -> %s\n", zWhat, azFunc[i], describe(&r));
         }
     }
@@ -484,7 +469,7 @@ static void testCorrupt(void) {
     int pageSize = 0;
     uint64_t seed = 20240601;
     int nDetected = 0, nIntact = 0, nAltered = 0, nTrial = 0;
-    if (!wanted("corrupt")) return;
+    if (!lph_selected("corrupt")) return;
 
     snprintf(zPath, sizeof(zPath), "%s/intact.db", gDir);
     snprintf(zBad, sizeof(zBad), "%s/damaged.db", gDir);
@@ -505,7 +490,7 @@ static void testCorrupt(void) {
     closeOk(db, "corrupt");
     aFile = readFile(zPath, &nFile);
     if (!aFile || pageSize <= 0) {
-        check(0, "corrupt: cannot read back %s", zPath);
+        lph_check(0, "corrupt: cannot read back %s", zPath);
         free(aFile);
         return;
     }
@@ -547,7 +532,7 @@ static void testCorrupt(void) {
                 default: memset(pg, 0, (size_t)pageSize); break;
             }
             if (!writeFile(zBad, aCopy, nFile)) {
-                check(0, "corrupt: cannot write %s", zBad);
+                lph_check(0, "corrupt: cannot write %s", zBad);
                 continue;
             }
             snprintf(zWhat, sizeof(zWhat), "%s on page %zu of %zu (trial %d)", azKind[kind],
@@ -562,14 +547,14 @@ static void testCorrupt(void) {
             }
             int status = 0;
             if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-                check(0, "corrupt: fork/wait failed: %s", strerror(errno));
+                lph_check(0, "corrupt: fork/wait failed: %s", strerror(errno));
                 continue;
             }
             nTrial++;
             if (WIFSIGNALED(status)) {
-                check(0, "corrupt: %s: crashed with signal %d", zWhat, WTERMSIG(status));
+                lph_check(0, "corrupt: %s: crashed with signal %d", zWhat, WTERMSIG(status));
             } else if (WEXITSTATUS(status) == 1) {
-                check(0, "corrupt: %s (see above)", zWhat);
+                lph_check(0, "corrupt: %s (see above)", zWhat);
             } else if (WEXITSTATUS(status) == 2) {
                 nAltered++;
             } else if (WEXITSTATUS(status) == 0) {
@@ -577,15 +562,15 @@ static void testCorrupt(void) {
             } else if (WEXITSTATUS(status) == 3) {
                 nIntact++;
             } else {
-                check(0, "corrupt: %s: child exited with %d", zWhat, WEXITSTATUS(status));
+                lph_check(0, "corrupt: %s: child exited with %d", zWhat, WEXITSTATUS(status));
             }
         }
     }
-    check(nTrial > 0 && nDetected + nIntact + nAltered == nTrial,
-          "corrupt: %d damaged files, no crash; SQLite's scan failed on %d (so did every "
-          "function), read intact data from %d (every function gave the intact answer or an "
-          "error), altered data from %d (only 'no crash' checked)",
-          nTrial, nDetected, nIntact, nAltered);
+    lph_check(nTrial > 0 && nDetected + nIntact + nAltered == nTrial,
+              "corrupt: %d damaged files, no crash; SQLite's scan failed on %d (so did every "
+              "function), read intact data from %d (every function gave the intact answer or an "
+              "error), altered data from %d (only 'no crash' checked)",
+              nTrial, nDetected, nIntact, nAltered);
     free(aCopy);
     free(aFile);
     unlink(zBad);
@@ -666,8 +651,8 @@ static void testCacheArguments(void) {
             }
         }
     }
-    check(nBad == 0, "cache: %d calls (5 functions x 22 argument sets, twice) on a caching "
-          "connection equal the same calls without a cache; %d differ", nCall, nBad);
+    lph_check(nBad == 0, "cache: %d calls (5 functions x 22 argument sets, twice) on a caching "
+              "connection equal the same calls without a cache; %d differ", nCall, nBad);
     closeOk(dbA, "cache");
     closeOk(dbB, "cache");
 }
@@ -675,7 +660,7 @@ static void testCacheArguments(void) {
 static void testCache(void) {
     char zA[512], zB[512], zSql[1200], zGot[200];
     sqlite3 *db;
-    if (!wanted("cache")) return;
+    if (!lph_selected("cache")) return;
     snprintf(zA, sizeof(zA), "%s/source_a.db", gDir);
     snprintf(zB, sizeof(zB), "%s/source_b.db", gDir);
     makeSourceDb(zA, "from-a");
@@ -686,14 +671,14 @@ static void testCache(void) {
     snprintf(zSql, sizeof(zSql), "ATTACH '%s' AS x", zA);
     execOk(db, zSql);
     firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-    check(strcmp(zGot, "from-a,from-a") == 0, "cache: attached file a reads -> %s", zGot);
+    lph_check(strcmp(zGot, "from-a,from-a") == 0, "cache: attached file a reads -> %s", zGot);
     execOk(db, "DETACH x");
     snprintf(zSql, sizeof(zSql), "ATTACH '%s' AS x", zB);
     execOk(db, zSql);
     firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-    check(strcmp(zGot, "from-b,from-b") == 0,
-          "cache: after DETACH x and ATTACH of another file AS x, first_program('x.t') -> %s "
-          "(expected from-b,from-b)", zGot);
+    lph_check(strcmp(zGot, "from-b,from-b") == 0,
+              "cache: after DETACH x and ATTACH of another file AS x, first_program('x.t') -> %s "
+              "(expected from-b,from-b)", zGot);
     closeOk(db, "cache");
 
     /* the same name and the same path, but the file was replaced while it
@@ -704,21 +689,21 @@ static void testCache(void) {
         unsigned char *aA = readFile(zA, &nA), *aB = readFile(zB, &nB);
         snprintf(zC, sizeof(zC), "%s/source_c.db", gDir);
         if (!aA || !aB || !writeFile(zC, aA, nA)) {
-            check(0, "cache: cannot copy %s", zA);
+            lph_check(0, "cache: cannot copy %s", zA);
         } else {
             db = openDb(":memory:");
             snprintf(zSql, sizeof(zSql), "ATTACH '%s' AS x", zC);
             execOk(db, zSql);
             firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-            check(strcmp(zGot, "from-a,from-a") == 0, "cache: attached copy of file a reads -> %s",
-                  zGot);
+            lph_check(strcmp(zGot, "from-a,from-a") == 0, "cache: attached copy of file a reads -> %s",
+                      zGot);
             execOk(db, "DETACH x");
-            if (!writeFile(zC, aB, nB)) check(0, "cache: cannot overwrite %s", zC);
+            if (!writeFile(zC, aB, nB)) lph_check(0, "cache: cannot overwrite %s", zC);
             execOk(db, zSql);
             firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-            check(strcmp(zGot, "from-b,from-b") == 0,
-                  "cache: after DETACH x, replacing the file by another database and ATTACH of "
-                  "the same path AS x, first_program('x.t') -> %s (expected from-b,from-b)", zGot);
+            lph_check(strcmp(zGot, "from-b,from-b") == 0,
+                      "cache: after DETACH x, replacing the file by another database and ATTACH of "
+                      "the same path AS x, first_program('x.t') -> %s (expected from-b,from-b)", zGot);
             closeOk(db, "cache");
         }
         free(aA);
@@ -732,14 +717,14 @@ static void testCache(void) {
                "CREATE TABLE x.t(user_id, program, enrolled_at);"
                "INSERT INTO x.t VALUES (1, 'from-a', '2021-01-01');");
     firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-    check(strcmp(zGot, "from-a") == 0, "cache: attached :memory: database reads -> %s", zGot);
+    lph_check(strcmp(zGot, "from-a") == 0, "cache: attached :memory: database reads -> %s", zGot);
     execOk(db, "DETACH x;"
                "ATTACH ':memory:' AS x;"
                "CREATE TABLE x.t(user_id, program, enrolled_at);");
     firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-    check(strcmp(zGot, "NULL") == 0,
-          "cache: after DETACH x and ATTACH ':memory:' AS x with an empty x.t, "
-          "first_program('x.t') -> %s (expected no row)", zGot);
+    lph_check(strcmp(zGot, "NULL") == 0,
+              "cache: after DETACH x and ATTACH ':memory:' AS x with an empty x.t, "
+              "first_program('x.t') -> %s (expected no row)", zGot);
     closeOk(db, "cache");
 
     /* another image deserialized into an attached schema. (Not into main:
@@ -757,19 +742,19 @@ static void testCache(void) {
         db = openDb(":memory:");
         execOk(db, "ATTACH ':memory:' AS x");
         if (!aA || !aB || sqlite3_deserialize(db, "x", aA, nA, nA, flags) != SQLITE_OK) {
-            check(0, "cache: cannot serialize/deserialize");
+            lph_check(0, "cache: cannot serialize/deserialize");
             sqlite3_free(aB);
         } else {
             firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-            check(strcmp(zGot, "from-a,from-a") == 0, "cache: deserialized image a reads -> %s",
-                  zGot);
+            lph_check(strcmp(zGot, "from-a,from-a") == 0, "cache: deserialized image a reads -> %s",
+                      zGot);
             if (sqlite3_deserialize(db, "x", aB, nB, nB, flags) != SQLITE_OK) {
-                check(0, "cache: cannot deserialize image b");
+                lph_check(0, "cache: cannot deserialize image b");
             } else {
                 firstProgramOf(db, "x.t", zGot, sizeof(zGot));
-                check(strcmp(zGot, "from-b,from-b") == 0,
-                      "cache: after sqlite3_deserialize() of another image into x, "
-                      "first_program('x.t') -> %s (expected from-b,from-b)", zGot);
+                lph_check(strcmp(zGot, "from-b,from-b") == 0,
+                          "cache: after sqlite3_deserialize() of another image into x, "
+                          "first_program('x.t') -> %s (expected from-b,from-b)", zGot);
             }
         }
         closeOk(db, "cache");
@@ -781,16 +766,9 @@ static void testCache(void) {
 /* ---------------------------------------------------------------- main */
 
 int main(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-v") == 0) {
-            gVerbose++;
-        } else if (strcmp(argv[i], "-k") == 0 && i + 1 < argc) {
-            gOnly = argv[++i];
-        } else {
-            fprintf(stderr, "usage: %s [-v] [-k locked|interrupt|progress|corrupt|cache]\n",
-                    argv[0]);
-            return 2;
-        }
+    if (lph_options(argc, argv, LPH_OPT_K, "[-v] [-k locked|interrupt|progress|corrupt|cache]",
+                    NULL)) {
+        return 2;
     }
     const char *zTmp = getenv("TMPDIR");
     snprintf(gDir, sizeof(gDir), "%s/learnpath-nested-XXXXXX", zTmp && *zTmp ? zTmp : "/tmp");
@@ -806,7 +784,7 @@ int main(int argc, char **argv) {
         if (!gHasBudget) printf("SKIP streaming variants: no learnpath_memory_budget()\n");
     }
     testLocked();
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && (wanted("interrupt") || wanted("progress"))) {
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && (lph_selected("interrupt") || lph_selected("progress"))) {
         /* half of (b) and (c) in a child process; its lines follow ours */
         FILE *pOut = tmpfile();
         pid_t pid;
@@ -814,9 +792,9 @@ int main(int argc, char **argv) {
         pid = pOut ? fork() : -1;
         if (pid == 0) {
             dup2(fileno(pOut), 1);
-            gPassed = gFailed = 0;
+            lph.nPassed = lph.nFailed = 0;
             testInterrupt(1, 2);
-            printf("@@counts %d %d\n", gPassed, gFailed);
+            printf("@@counts %d %d\n", lph.nPassed, lph.nFailed);
             fflush(stdout);
             exit(0);
         }
@@ -833,10 +811,9 @@ int main(int argc, char **argv) {
                 if (sscanf(zLine, "@@counts %d %d", &nOk, &nBad) != 2) fputs(zLine, stdout);
             }
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || nOk < 0) {
-                check(0, "interrupt: the child process running half of the checks died");
+                lph_check(0, "interrupt: the child process running half of the checks died");
             } else {
-                gPassed += nOk;
-                gFailed += nBad;
+                lph_tally(nOk, nBad);
             }
         }
         if (pOut) fclose(pOut);
@@ -844,7 +821,7 @@ int main(int argc, char **argv) {
         testInterrupt(0, 1);
     }
     testCorrupt();
-    if (wanted("cache")) testCacheArguments();
+    if (lph_selected("cache")) testCacheArguments();
     testCache();
 
     char zPath[600];
@@ -855,6 +832,5 @@ int main(int argc, char **argv) {
         unlink(zPath);
     }
     rmdir(gDir);
-    printf("%d passed, %d failed\n", gPassed, gFailed);
-    return gFailed ? 1 : 0;
+    return lph_finish();
 }
