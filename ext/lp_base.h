@@ -9,7 +9,7 @@
 **
 ** Layers, lowest first: base (this header) <- read (lp_read.h) <- journey
 ** (lp_journey.h) <- sql (lp_sql.h); the charts (svg.h) use base only. A
-** header includes only the header of the layer below it (make check-layers).
+** header includes only the header of the layer below it (make check-layout).
 **
 ** Every .c file of the extension includes one of these headers, which pull
 ** in sqlite3ext.h with SQLITE_EXTENSION_INIT3, so the same sources build
