@@ -165,6 +165,32 @@ START_TEST(test_bad_time_error) {
 END_TEST
 
 /*
+** Rules 2 and 11: an unreadable time next to a row larger than a batch
+** (a user id of 500 bytes, kept by the reading thread once the helper is
+** done): in the row just before it (g), or in that row itself (h). The
+** same message as on one thread, and no rows.
+*/
+START_TEST(test_bad_time_next_to_long_row) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE g AS SELECT user_id, program, enrolled_at FROM sample_enrollments(50, 2);"
+             "CREATE TABLE h AS SELECT * FROM g;"
+             "INSERT INTO g VALUES (9999, 'A', '2021-13-45 10:00:00'),"
+             " (printf('%.500c', 'k'), 'A', '2021-01-01 10:00:00');"
+             "INSERT INTO h VALUES (printf('%.500c', 'k'), 'A', '2021-13-45 10:00:00');");
+    char *z = sameWithHelper(db, "SELECT count(*) FROM first_program('g')");
+    ck_assert_str_eq(z, "ERROR: first_program(): unreadable time '2021-13-45 10:00:00' in column "
+                        "'enrolled_at' of 'g'");
+    sqlite3_free(z);
+    z = sameWithHelper(db, "SELECT * FROM program_steps('h')");
+    ck_assert_str_eq(z, "ERROR: program_steps(): unreadable time '2021-13-45 10:00:00' in column "
+                        "'enrolled_at' of 'h'");
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** Rules 1, 2 and 11: bad_times='skip' counts every unreadable time and
 ** keeps the first five as samples with their rowids; rows without user,
 ** program or time are counted as left out.
@@ -241,6 +267,37 @@ START_TEST(test_budget_switches_to_stream) {
 }
 END_TEST
 
+/*
+** Rule 11 and docs/functions.md, learnpath_memory_budget ("the answers are
+** the same"): a budget that a 64-bit build crosses only when it makes room
+** for the enrollments of the helper's last batch, after the last row
+** (4,097 rows of 10 users: room for 4,096 enrollments is made first, and
+** the room doubles). The read gives up there and streams, with the
+** answers read in memory without a budget, for every batch shape.
+*/
+START_TEST(test_budget_crossed_by_last_batch) {
+    sqlite3 *db = lpt_open();
+    const char *zSql = "SELECT * FROM program_transitions('e')";
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at);"
+             "INSERT INTO e WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+             " WHERE i < 4097) SELECT 1 + (i - 1) / 410, 'P' || (i % 7),"
+             " date('2020-01-01', '+' || (i % 400) || ' days') FROM c;");
+    lpt_assert_rows(db, "SELECT count(*), count(DISTINCT user_id) FROM e", "4097|10\n");
+    char *zAll = queryOneThread(db, zSql);
+    ck_assert_ptr_nonnull(zAll);
+    ck_assert_msg(strlen(zAll) > 100 && strncmp(zAll, "ERROR", 5) != 0, "%s", zAll);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(100000)", "0\n");
+    char *z = sameWithHelper(db, zSql);
+    ck_assert_str_eq(z, zAll);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "10\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0)", "100000\n");
+    sqlite3_free(z);
+    sqlite3_free(zAll);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* An interrupted read stops the helper too; the connection works on. */
 static int interruptAfter(void *p) {
     int *pn = p;
@@ -275,9 +332,11 @@ Suite *make_threads_suite(void) {
     tcase_add_test(tc, test_unordered_mixed_keys);
     tcase_add_test(tc, test_time_forms);
     tcase_add_test(tc, test_bad_time_error);
+    tcase_add_test(tc, test_bad_time_next_to_long_row);
     tcase_add_test(tc, test_bad_time_skip_and_rule1);
     tcase_add_test(tc, test_many_and_long_names);
     tcase_add_test(tc, test_budget_switches_to_stream);
+    tcase_add_test(tc, test_budget_crossed_by_last_batch);
     tcase_add_test(tc, test_interrupted_read);
     suite_add_tcase(s, tc);
     return s;

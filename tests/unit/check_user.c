@@ -872,6 +872,79 @@ START_TEST(test_rule10_order_by_budget_after_prepare) {
 }
 END_TEST
 
+/* Passes its argument on, and fails at call number nFailAt (0: never). */
+typedef struct cu_fail_counter {
+    long long nCall, nFailAt;
+} cu_fail_counter;
+
+static void cu_fail_at(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    cu_fail_counter *p = sqlite3_user_data(ctx);
+    (void)argc;
+    if (++p->nCall == p->nFailAt) {
+        sqlite3_result_error(ctx, "the source failed", -1);
+        return;
+    }
+    sqlite3_result_value(ctx, argv[0]);
+}
+
+/*
+** rule 10 and README "Errors": the statement of the test above (prepared
+** for first_program's own order, its source streamed under a budget set
+** after it was prepared) over a source that fails while SQLite sorts the
+** rows, after first_program's own pass over them was fine. The error is the
+** one of the call that read the source, named once ("first_program():",
+** no second prefix), and no row comes before it. The source is a view
+** whose time column goes through a function that fails at the last of the
+** calls a successful run makes (the last read of the source).
+*/
+START_TEST(test_rule10_order_by_budget_after_prepare_source_fails) {
+    sqlite3 *db = lpt_open_fixture("enrollments_many_users");
+    cu_fail_counter counter = {0, 0};
+    const char *zSql = "SELECT rowid, user_id, program, next_program FROM first_program('v',"
+                       " 'user_id', 'program', 'enrolled_at', 'seg') ORDER BY next_program, program";
+    ck_assert_int_eq(sqlite3_create_function(db, "cu_fail_at", 1, SQLITE_UTF8, &counter, cu_fail_at,
+                                             NULL, NULL),
+                     SQLITE_OK);
+    lpt_exec(db, "CREATE VIEW v AS SELECT user_id, program, cu_fail_at(enrolled_at) AS enrolled_at,"
+                 " seg FROM enrollments");
+    char *zWant = lpt_query(db, zSql); /* in memory, in first_program's own order */
+    sqlite3_stmt *pStmt;
+    int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+    ck_assert_int_eq(rc, SQLITE_OK);
+    lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
+    /* a run that succeeds, counting the calls */
+    counter.nCall = 0;
+    sqlite3_str *pGot = sqlite3_str_new(db);
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        for (int i = 0; i < 4; i++) {
+            const char *z = (const char *)sqlite3_column_text(pStmt, i);
+            sqlite3_str_appendf(pGot, "%s%s", i ? "|" : "", z ? z : "NULL");
+        }
+        sqlite3_str_appendall(pGot, "\n");
+    }
+    ck_assert_int_eq(rc, SQLITE_DONE);
+    char *zGot = sqlite3_str_finish(pGot);
+    ck_assert_ptr_nonnull(zWant);
+    ck_assert_ptr_nonnull(zGot);
+    ck_assert_msg(strlen(zWant) > 1000 && strcmp(zGot, zWant) == 0, "got:\n%.300s\nwant:\n%.300s",
+                  zGot, zWant);
+    sqlite3_free(zWant);
+    sqlite3_free(zGot);
+    /* every row read at least twice: first_program's pass, then SQLite's sort */
+    ck_assert_int_ge(counter.nCall, 2 * 6000);
+    /* the same run, the source failing at its last call */
+    sqlite3_reset(pStmt);
+    counter.nFailAt = counter.nCall;
+    counter.nCall = 0;
+    rc = sqlite3_step(pStmt);
+    ck_assert_int_eq(rc, SQLITE_ERROR);
+    ck_assert_str_eq(sqlite3_errmsg(db), "first_program(): reading 'v': the source failed");
+    ck_assert_int_eq(counter.nCall, counter.nFailAt);
+    sqlite3_finalize(pStmt);
+    sqlite3_close(db);
+}
+END_TEST
+
 
 /* rule 10: UTC text, seconds truncated; days as REAL with fractions. */
 START_TEST(test_rule10_times_and_days) {
@@ -1414,6 +1487,7 @@ Suite *make_user_suite(void) {
     tcase_add_loop_test(tc, test_rule10_order_by, 0, (int)(sizeof(azOrderBy) / sizeof(azOrderBy[0])));
     tcase_add_test(tc, test_rule10_order_by_left_to_sqlite);
     tcase_add_loop_test(tc, test_rule10_order_by_budget_after_prepare, 0, 2);
+    tcase_add_test(tc, test_rule10_order_by_budget_after_prepare_source_fails);
     tcase_add_test(tc, test_rule10_order_by_equal_texts_rowid_utf16);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
