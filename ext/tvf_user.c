@@ -112,7 +112,7 @@ static int userSortedOpen(user_cursor *pCur, int code, char **pzErr) {
     sqlite3_str *pSql = sqlite3_str_new(db);
     char *zSql;
     int rc;
-    sqlite3_str_appendall(pSql, "SELECT rowid, * FROM first_program WHERE source = ?1");
+    sqlite3_str_appendall(pSql, "SELECT rowid, * FROM main.first_program WHERE source = ?1");
     for (int j = 1; j < LP_SOURCE_NARG; j++) {
         if (pCur->tvf.apArg[j]) {
             sqlite3_str_appendf(pSql, " AND %s = ?%d", learnpath_source_args[j].zName, j + 1);

@@ -872,6 +872,41 @@ START_TEST(test_rule10_order_by_budget_after_prepare) {
 }
 END_TEST
 
+/*
+** rule 10: the statement of the test above falls back to asking SQLite for
+** first_program's rows; a TEMP table named first_program (which the name
+** alone would find first) does not take their place.
+*/
+START_TEST(test_rule10_order_by_budget_after_prepare_temp_shadow) {
+    sqlite3 *db = lpt_open();
+    sqlite3_stmt *pStmt;
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'B', '2020-01-01'), (2, 'A', '2020-01-02'),"
+                 " (3, 'C', '2020-01-03');"
+                 "CREATE TEMP TABLE first_program(user_id, segment, program, started_at, tied,"
+                 " next_program, days_to_next, steps, programs, source);"
+                 "INSERT INTO first_program VALUES (99, NULL, 'Z-fake', NULL, 0, NULL, NULL, 1, 1,"
+                 " 'e')");
+    static const char zSql[] = "SELECT user_id, program FROM main.first_program('e')"
+                               " ORDER BY program";
+    lpt_assert_rows(db, zSql, "2|A\n1|B\n3|C\n");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL), SQLITE_OK);
+    lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
+    sqlite3_str *pGot = sqlite3_str_new(db);
+    int rc;
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        sqlite3_str_appendf(pGot, "%s|%s\n", sqlite3_column_text(pStmt, 0),
+                            sqlite3_column_text(pStmt, 1));
+    }
+    ck_assert_int_eq(rc, SQLITE_DONE);
+    char *zGot = sqlite3_str_finish(pGot);
+    ck_assert_str_eq(zGot, "2|A\n1|B\n3|C\n");
+    sqlite3_free(zGot);
+    sqlite3_finalize(pStmt);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Passes its argument on, and fails at call number nFailAt (0: never). */
 typedef struct cu_fail_counter {
     long long nCall, nFailAt;
@@ -1488,6 +1523,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule10_order_by_left_to_sqlite);
     tcase_add_loop_test(tc, test_rule10_order_by_budget_after_prepare, 0, 2);
     tcase_add_test(tc, test_rule10_order_by_budget_after_prepare_source_fails);
+    tcase_add_test(tc, test_rule10_order_by_budget_after_prepare_temp_shadow);
     tcase_add_test(tc, test_rule10_order_by_equal_texts_rowid_utf16);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
