@@ -11,28 +11,45 @@
 #                                      imagemagick with tools/ensure-deps.sh, otherwise
 #                                      their checks are skipped when they are missing
 # DB and OUT are read only here, so that they mean nothing to other targets.
+#
+# DB, OUT, REPORT_DATE and SQLITE3 reach the recipes only through the
+# environment, exported under LP_REPORT_ names for these targets only,
+# never in the recipe text: make pastes $(VAR) into the recipe before the
+# shell reads it, so a quote or ; in a path would run as shell code. DB,
+# OUT and REPORT_DATE are taken literally with $(value ...): a $ in a path
+# stays a $, and make never expands them (OUT='$(shell ...)' is a file
+# name). They are unexported as themselves, because make expands a
+# command-line variable when it puts it in a recipe's environment.
 
 REPORT_OUT_DEFAULT := demo/report.html
 REPORT_PNG := docs/img/report.png
+
+unexport DB OUT REPORT_DATE
+report report-screenshot: export LP_REPORT_DB := $(value DB)
+report report-screenshot: export LP_REPORT_OUT := $(value OUT)
+report report-screenshot: export LP_REPORT_DATE := $(value REPORT_DATE)
+report report-screenshot test-report: export LP_REPORT_SQLITE3 := $(SQLITE3)
+report report-screenshot: export LP_REPORT_DEMO_DB := $(DEMO_DB)
+report report-screenshot: export LP_REPORT_OUT_DEFAULT := $(REPORT_OUT_DEFAULT)
 
 .PHONY: report report-screenshot test-report
 TEST_TARGETS += test-report
 
 report: $(EXT)
-	@db='$(or $(DB),$(DEMO_DB))'; \
-	if [ "$$db" = '$(DEMO_DB)' ] && [ ! -f "$$db" ]; then \
+	@db=$${LP_REPORT_DB:-$$LP_REPORT_DEMO_DB}; \
+	if [ "$$db" = "$$LP_REPORT_DEMO_DB" ] && [ ! -f "$$db" ]; then \
 	    echo "report: $$db is missing; building it with tools/demo.sh"; \
-	    SQLITE3='$(SQLITE3)' sh tools/demo.sh > /dev/null || exit 1; \
+	    SQLITE3=$$LP_REPORT_SQLITE3 sh tools/demo.sh > /dev/null || exit 1; \
 	fi; \
-	REPORT_DATE='$(REPORT_DATE)' SQLITE3='$(SQLITE3)' \
-	    sh tools/report.sh "$$db" '$(or $(OUT),$(REPORT_OUT_DEFAULT))'
+	REPORT_DATE=$$LP_REPORT_DATE SQLITE3=$$LP_REPORT_SQLITE3 \
+	    sh tools/report.sh "$$db" "$${LP_REPORT_OUT:-$$LP_REPORT_OUT_DEFAULT}"
 
 report-screenshot: report
 	@sh tools/ensure-deps.sh chromium || true
 	@mkdir -p $(dir $(REPORT_PNG))
-	sh tools/report/screenshot.sh '$(or $(OUT),$(REPORT_OUT_DEFAULT))' $(REPORT_PNG) 1200,1800
+	sh tools/report/screenshot.sh "$${LP_REPORT_OUT:-$$LP_REPORT_OUT_DEFAULT}" $(REPORT_PNG) 1200,1800
 
 test-report: $(EXT)
 	@sh tools/ensure-deps.sh chromium imagemagick || \
 	    echo "test-report: going on without them; the checks that need them are skipped"
-	@SQLITE3='$(SQLITE3)' sh tests/report/test_report.sh
+	@SQLITE3=$$LP_REPORT_SQLITE3 sh tests/report/test_report.sh

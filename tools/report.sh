@@ -5,7 +5,13 @@
 #   sh tools/report.sh [DB [OUT]]
 #     DB   a database with a table enrollments (default demo/learnpath-demo.db)
 #     OUT  the HTML file to write (default demo/report.html)
-# Relative paths are taken from the current directory.
+# Relative paths are taken from the current directory. Any file name
+# works (quotes, spaces, $, `, a leading -): DB and OUT are only ever
+# passed as quoted shell words, never pasted into shell code, SQL or
+# sqlite3 dot-commands (the database is opened as the sqlite3 shell's
+# argument). OUT must name a file: a directory, or anything else that is
+# not a regular file (a device, a FIFO), is refused, and so is the
+# database itself; OUT's directory is created if missing.
 # Environment:
 #   REPORT_DATE  the date printed as "generated" (default: today, UTC, as
 #                YYYY-MM-DD); set it to get byte-identical output
@@ -27,7 +33,16 @@
 # The database is opened read-only (the reports' TEMP views still work).
 # Every piece of text taken from the data or from the sql/ files is
 # HTML-escaped. The output depends only on the database, the sql/ files and
-# REPORT_DATE; it is written to OUT only when every report ran.
+# REPORT_DATE.
+#
+# Failure: OUT is written only when every query ran and all of its output
+# was written. The page goes to a new temporary file next to OUT
+# (OUT.tmp.XXXXXX), which is checked against the page and then renamed
+# onto OUT; on any failure (a query fails, a disk is full, a write is
+# refused) the script says what failed, removes its temporary files,
+# leaves any previous OUT exactly as it was, and exits non-zero. The
+# sqlite3 shell exits 0 even when it cannot write its output, so it never
+# writes a file itself: see run_sql.
 set -eu
 
 SQLITE3=${SQLITE3:-sqlite3}
@@ -44,6 +59,24 @@ case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+# OUT must name a file that is missing or a regular file (a symbolic link
+# to one is replaced by the page), other than the database.
+check_out() {
+    case $OUT in
+        */ | */. | */..) die "OUT '$OUT' names a directory; give a file name, such as DIR/report.html" ;;
+    esac
+    if [ -d "$OUT" ]; then
+        die "OUT '$OUT' is a directory; give a file name, such as '$OUT/report.html'"
+    fi
+    if [ -e "$OUT" ] && [ ! -f "$OUT" ]; then
+        die "OUT '$OUT' exists and is not a regular file; give a file name"
+    fi
+    if [ -e "$OUT" ] && [ "$OUT" -ef "$DB" ]; then
+        die "OUT '$OUT' is the database itself; give another file name"
+    fi
+}
+check_out
+
 [ -f tools/report/tables.awk ] || die "tools/report/ is missing next to $0"
 command -v "$SQLITE3" >/dev/null 2>&1 || die "no sqlite3 shell ('$SQLITE3'); install it or set SQLITE3"
 if [ ! -f dist/learnpath.so ] && [ ! -f dist/learnpath.dylib ] && [ ! -f dist/learnpath.dll ]; then
@@ -56,9 +89,22 @@ fi
 
 REPORT_DATE=${REPORT_DATE:-$(date -u +%Y-%m-%d)}
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT TERM
+# Work files in $TMP; the page in $PART next to OUT. Both go on any exit;
+# on failure, say that OUT was left alone.
+TMP=
+PART=
+cleanup() {
+    status=$?
+    [ -z "$PART" ] || rm -f "$PART"
+    [ -z "$TMP" ] || rm -rf "$TMP"
+    if [ "$status" -ne 0 ]; then
+        echo "report: failed; '$OUT' was not written (a previous file there is unchanged)" >&2
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' HUP INT TERM
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report.XXXXXX") || die "cannot make a temporary directory in ${TMPDIR:-/tmp}"
 
 # HTML-escape standard input / the argument.
 esc_in() {
@@ -80,14 +126,27 @@ commas() {
     }'
 }
 
-# Run SQL from standard input on the database; $1 names it in errors.
+# run_sql WHAT > FILE: run the SQL of standard input on the database and
+# write what it prints to standard output; WHAT names it in errors.
+# The sqlite3 shell exits 0 when it cannot write its output (a full disk),
+# so it never writes a file: it prints into a pipe, cat writes the file and
+# fails on a write error, the shell's own exit status is checked, and its
+# output must end with an end mark printed after the last statement.
+END_MARK='-- learnpath report: end of output --'
 run_sql() {
-    if ! "$SQLITE3" -bail -readonly "$DB" > "$TMP/out" 2> "$TMP/err"; then
+    rm -f "$TMP/status"
+    { { cat; printf '\n;\n.print "%s"\n' "$END_MARK"; } |
+          "$SQLITE3" -bail -readonly "$DB" 2> "$TMP/err"
+      echo "$?" > "$TMP/status"; } | cat > "$TMP/out" ||
+        die "$1: could not write its output to $TMP (disk full?)"
+    if [ "$(cat "$TMP/status" 2>/dev/null)" != 0 ]; then
         echo "report: $1 failed on $DB:" >&2
         sed 's/^/    /' "$TMP/err" >&2
         exit 1
     fi
-    cat "$TMP/out"
+    [ "$(tail -n 1 "$TMP/out")" = "$END_MARK" ] ||
+        die "$1: the sqlite3 shell's output on $DB is incomplete (its last line is not the end mark)"
+    sed '$d' "$TMP/out" || die "$1: could not write its output to $TMP (disk full?)"
 }
 
 # The text of paragraph "$1:" of a report's header comment ($2): the key's
@@ -259,7 +318,7 @@ EOF
 <p class="lede">Which program learners start with, where they go next, who continues, and how
 students and professionals differ: the $(esc "$i") saved reports in <code>sql/</code>, each with
 its chart and its result tables.</p>
-<p class="meta">Data: table <code>enrollments</code> in <code>$(esc "$(basename "$DB")")</code>,
+<p class="meta">Data: table <code>enrollments</code> in <code>$(esc "${DB##*/}")</code>,
 <strong>$(esc "$(commas "${used:-0}")")</strong> enrollments of
 <strong>$(esc "$(commas "${users:-0}")")</strong> users in
 <strong>$(esc "$(commas "${programs:-0}")")</strong> programs,
@@ -300,7 +359,25 @@ elsewhere.</footer>
 EOF
 } > "$TMP/report.html"
 
-mkdir -p "$(dirname "$OUT")"
-cp "$TMP/report.html" "$OUT.tmp.$$"
-mv "$OUT.tmp.$$" "$OUT"
+# The page is complete only when it ends the way it was written.
+[ "$(tail -n 1 "$TMP/report.html")" = "</html>" ] || die "the page in $TMP is incomplete (disk full?)"
+
+# Write OUT: a new file next to it (same file system, so the rename is
+# atomic), checked byte for byte, then renamed onto it. mktemp makes the
+# file (never follows a link someone left there) with mode 0600; it gets
+# the mode a new file would have (0666 less the umask) before the rename.
+out_dir=${OUT%/*}
+out_dir=${out_dir:-/}
+mkdir -p "$out_dir" 2>/dev/null || die "cannot create the directory '$out_dir' for OUT"
+check_out
+PART=$(mktemp "$OUT.tmp.XXXXXX" 2>/dev/null) || {
+    PART=
+    die "cannot create a temporary file in '$out_dir' (not writable, or full?)"
+}
+cat "$TMP/report.html" > "$PART" || die "could not write '$PART' (disk full?)"
+cmp -s "$TMP/report.html" "$PART" || die "'$PART' does not hold the whole page (disk full?)"
+chmod "$(printf '%o' $(( 0666 & ~0$(umask) )))" "$PART" || die "cannot set the mode of '$PART'"
+check_out
+mv -f "$PART" "$OUT" || die "cannot rename '$PART' to '$OUT'"
+PART=
 echo "report: wrote $OUT ($i reports, $(commas "${used:-0}") enrollments of $(commas "${users:-0}") users)"

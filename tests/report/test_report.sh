@@ -21,7 +21,19 @@
 #      (a program '<script>alert(1)</script>', a user type and an account
 #      with &, <, >, quotes) and checks that they arrive escaped everywhere
 #      and that the key findings follow the data;
-#   5. draws the page in headless Chromium (tools/report/screenshot.sh) at
+#   5. file names, refusals and failures (issue 11, item 2; README "The
+#      HTML report"): `make report` with the hostile DB and OUT of the issue
+#      (x';touch PWNED;'.html, ';touch PWNED;') and with $(shell ...) in
+#      OUT runs nothing; DB and OUT paths with an apostrophe, a space, $, `
+#      and a leading - give the same page, through make and tools/report.sh,
+#      and names with a newline work;
+#      an OUT that is a directory, a device or the database is refused and
+#      nothing is left behind; a full disk (a 64 KB tmpfs as root, else
+#      SKIP), a file-size limit at several sizes and an sqlite3 shell that
+#      cannot write its output (it still exits 0) each fail with a message
+#      and a non-zero exit, leave no temporary file and leave the previous
+#      OUT unchanged;
+#   6. draws the page in headless Chromium (tools/report/screenshot.sh) at
 #      1200x3000, light and dark, and checks with ImageMagick that the
 #      screenshots are not blank (standard deviation, distinct colours) and
 #      that dark is dark; then draws each chart of the page alone in a grid
@@ -45,11 +57,15 @@ if [ ! -f dist/learnpath.so ] && [ ! -f dist/learnpath.dylib ] && [ ! -f dist/le
     exit 2
 fi
 
+ROOT=$(pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report-test.XXXXXX") || exit 2
+MNT=
+unmount() { if [ -n "$MNT" ]; then umount "$MNT" 2>/dev/null || true; MNT=; fi; }
 if [ "${KEEP:-}" = 1 ]; then
     echo "tests/report: keeping $T"
+    trap 'unmount' EXIT
 else
-    trap 'rm -rf "$T"' EXIT
+    trap 'unmount; rm -rf "$T"' EXIT
 fi
 trap 'exit 130' INT TERM
 
@@ -262,7 +278,185 @@ else
     sed 's/^/    /' "$T/evil.log"
 fi
 
-# ------------------------------------------------------- 5. drawn by Chromium
+# ------------------------------------------ 5. file names, refusals, failures
+
+# make_report ARGS...: `make report` in the repository, as a user runs it
+# (not as a sub-make of `make test-report`), with a fixed date.
+make_report() {
+    (unset MAKEFLAGS MAKELEVEL MFLAGS
+     make -s -C "$ROOT" report REPORT_DATE=$DATE "$@")
+}
+# pwned: "yes" when a PWNED file appeared (in the repository, where make
+# runs recipes, or anywhere under the test directory); removes it, so that
+# each check sees only its own run.
+pwned() {
+    if [ -e "$ROOT/PWNED" ] || [ -n "$(find "$T" -name 'PWNED*' 2>/dev/null)" ]; then
+        echo yes
+        rm -f "$ROOT/PWNED"
+        find "$T" -name 'PWNED*' -exec rm -f {} + 2>/dev/null
+    else
+        echo no
+    fi
+}
+# same_page A B: the same page but for the intro line naming the database.
+same_page() {
+    grep -v '^<p class="meta">Data:' "$1" > "$T/a.cmp"
+    grep -v '^<p class="meta">Data:' "$2" > "$T/b.cmp"
+    cmp -s "$T/a.cmp" "$T/b.cmp" || { echo "    $2 differs from $1"; return 1; }
+}
+# listing DIR: its entries (names only, sorted, dot files too).
+listing() { (cd "$1" && ls -A); }
+rm -f "$ROOT/PWNED"
+
+# The issue's hostile OUT: the shell code in it must not run, and the
+# report is written at exactly that path.
+mkdir "$T/hostile"
+HOSTILE_OUT="$T/hostile/x';touch PWNED;'.html"
+make_report DB="$FIX" OUT="$HOSTILE_OUT" > "$T/hostile.log" 2>&1
+status=$?
+check "make report OUT=\"x';touch PWNED;'.html\": runs nothing" eq "$(pwned)" no
+check "make report OUT=\"x';touch PWNED;'.html\": exit 0, the report at that exact path, nothing else" \
+    eq "$status|$(listing "$T/hostile")" "0|x';touch PWNED;'.html"
+check "make report OUT=\"x';touch PWNED;'.html\": the same page as the fixture's" same_page "$HTML" "$HOSTILE_OUT"
+
+# The issue's hostile DB: no such file, so a clear refusal; nothing runs.
+make_report DB="';touch PWNED;'" OUT="$T/hostile/db.html" > "$T/hostile-db.log" 2>&1
+status=$?
+check "make report DB=\"';touch PWNED;'\": runs nothing" eq "$(pwned)" no
+check "make report DB=\"';touch PWNED;'\": refused (exit non-zero, 'no database', nothing written)" \
+    eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c -F "report: no database '$ROOT/';touch PWNED;''" "$T/hostile-db.log")|$(listing "$T/hostile")" \
+       "failed|1|x';touch PWNED;'.html"
+# ... and a database that has that name is read.
+cp "$FIX" "$T/hostile/';touch PWNED;'"
+make_report DB="$T/hostile/';touch PWNED;'" OUT="$T/hostile/db.html" > "$T/hostile-db2.log" 2>&1
+status=$?
+check "make report DB=\"DIR/';touch PWNED;'\" (a database of that name): runs nothing, writes the report" \
+    eq "$(pwned)|$status|$([ -f "$T/hostile/db.html" ] && echo written)" "no|0|written"
+# make must not expand a $(...) in the value either.
+make_report DB="$FIX" OUT="$T/hostile/\$(shell touch PWNED-make).html" > "$T/hostile-make.log" 2>&1
+status=$?
+check "make report OUT='DIR/\$(shell touch PWNED-make).html': make expands nothing, the file has that name" \
+    eq "$([ -e "$ROOT/PWNED-make" ] && echo pwned)|$status|$([ -f "$T/hostile/\$(shell touch PWNED-make).html" ] && echo written)" \
+       "|0|written"
+rm -f "$ROOT/PWNED" "$ROOT/PWNED-make"
+
+# DB and OUT with an apostrophe, a space, $, ` and a leading -.
+ODD_DIR="$T/it's a \$HOME \`dir\`"
+ODD_NAME="-it's \$(x) \`y\` \$z"
+mkdir "$ODD_DIR"
+cp "$FIX" "$ODD_DIR/$ODD_NAME.db"
+make_report DB="$ODD_DIR/$ODD_NAME.db" OUT="$ODD_DIR/$ODD_NAME.html" > "$T/odd-make.log" 2>&1
+status=$?
+check "make report: DB and OUT with ', space, \$, \` and a leading - (exit 0, nothing else written)" \
+    eq "$status|$(listing "$ODD_DIR" | tr '\n' '|')" "0|$ODD_NAME.db|$ODD_NAME.html|"
+check "make report: that page is the fixture's page" same_page "$HTML" "$ODD_DIR/$ODD_NAME.html"
+check "make report: its intro names the database file, escaped" \
+    has "table <code>enrollments</code> in <code>$(html_esc "$ODD_NAME.db")</code>" "$ODD_DIR/$ODD_NAME.html"
+(cd "$ODD_DIR" && REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh "$ROOT/tools/report.sh" "$ODD_NAME.db" "$ODD_NAME-2.html") \
+    > "$T/odd-sh.log" 2>&1
+status=$?
+check "tools/report.sh: relative DB and OUT with ', space, \$, \` and a leading -" \
+    eq "$status|$([ -f "$ODD_DIR/$ODD_NAME-2.html" ] && cmp -s "$ODD_DIR/$ODD_NAME.html" "$ODD_DIR/$ODD_NAME-2.html" && echo same)" \
+       "0|same"
+# ... and a newline, in the file names and at the end of OUT's directory.
+NL='
+'
+mkdir "$T/nl$NL"
+cp "$FIX" "$T/nl$NL/a${NL}b.db"
+make_report DB="$T/nl$NL/a${NL}b.db" OUT="$T/nl$NL/o${NL}.html" > "$T/nl.log" 2>&1
+status=$?
+check "make report: DB and OUT with a newline, in a directory whose name ends in one" \
+    eq "$status|$(tail -n 1 "$T/nl$NL/o${NL}.html" 2>/dev/null)|$(listing "$T/nl$NL" | wc -l | tr -d ' ')|$([ -e "$T/nl" ] && echo stray)" \
+       "0|</html>|4|"
+check "no PWNED anywhere after the odd names" eq "$(pwned)" no
+
+# refused: OUT a directory, a directory name, a device, the database
+mkdir "$T/outdir"
+make_report DB="$FIX" OUT="$T/outdir" > "$T/outdir.log" 2>&1
+status=$?
+check "OUT a directory: refused (exit non-zero, 'is a directory'), nothing left in it" \
+    eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c "OUT '$T/outdir' is a directory" "$T/outdir.log")|$(listing "$T/outdir")" \
+       "failed|1|"
+REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$FIX" "$T/newdir/" > "$T/newdir.log" 2>&1
+status=$?
+check "OUT ending in /: refused, the directory not created" \
+    eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c 'names a directory' "$T/newdir.log")|$([ -e "$T/newdir" ] && echo created)" \
+       "failed|1|"
+if [ -c /dev/full ]; then
+    before=$(ls -A /dev | grep -c -F 'full.tmp')
+    REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$FIX" /dev/full > "$T/devfull.log" 2>&1
+    status=$?
+    check "OUT /dev/full (not a regular file): refused, no temporary file in /dev" \
+        eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c 'is not a regular file' "$T/devfull.log")|$(ls -A /dev | grep -c -F 'full.tmp')" \
+           "failed|1|$before"
+fi
+cp "$FIX" "$T/self.db"
+REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$T/self.db" "$T/self.db" > "$T/self.log" 2>&1
+status=$?
+check "OUT the database itself: refused, the database unchanged" \
+    eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c 'is the database itself' "$T/self.log")|$(cmp -s "$FIX" "$T/self.db" && echo same)" \
+       "failed|1|same"
+
+# fails_cleanly NAME DIR LOG STATUS PATTERN: the run failed with a message
+# matching PATTERN, left DIR (OUT's directory) holding only out.html with
+# its previous content, and left $T/work (its TMPDIR) empty.
+fails_cleanly() {
+    failed_before=$fail
+    check "$1: exit non-zero, a message, previous OUT unchanged, no temporary file" \
+        eq "$([ "$4" -ne 0 ] && echo failed)|$(grep -c -E "$5" "$3" | sed 's/^[1-9][0-9]*$/message/')|$(cmp -s "$2/out.html" "$T/previous.html" && echo unchanged)|$(listing "$2" | grep -v -x -e out.html -e filler | tr '\n' ' ')|$(listing "$T/work" | tr '\n' ' ')" \
+           "failed|message|unchanged||"
+    if [ "$fail" -gt "$failed_before" ]; then sed 's/^/    /' "$3"; fi
+}
+printf 'the previous report\n' > "$T/previous.html"
+mkdir "$T/work" "$T/limited"
+
+# A full disk: OUT on a 64 KB tmpfs that has 16 KB free (the page is larger).
+MNT_DIR=$T/tiny
+mkdir "$MNT_DIR"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$MNT_DIR" 2>/dev/null; then
+    MNT=$MNT_DIR
+    cp "$T/previous.html" "$MNT/out.html"
+    head -c $((48 * 1024 - 4096)) /dev/zero > "$MNT/filler" 2>/dev/null || true
+    TMPDIR=$T/work REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$FIX" "$MNT/out.html" > "$T/full.log" 2>&1
+    fails_cleanly "a full disk (OUT on a 64 KB tmpfs)" "$MNT" "$T/full.log" $? 'No space left on device.*|disk full'
+    # The same through make, and the full tmpfs as TMPDIR instead.
+    make_report DB="$FIX" OUT="$MNT/out.html" > "$T/full-make.log" 2>&1
+    fails_cleanly "a full disk, through make report" "$MNT" "$T/full-make.log" $? 'No space left on device'
+    rm -f "$MNT/filler"
+    head -c $((60 * 1024)) /dev/zero > "$MNT/filler" 2>/dev/null || true
+    cp "$T/previous.html" "$T/limited/out.html"
+    mkdir "$MNT/work" 2>/dev/null || true
+    TMPDIR=$MNT/work REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$FIX" "$T/limited/out.html" > "$T/full-tmp.log" 2>&1
+    status=$?
+    check "a full TMPDIR: nothing left in it" eq "$(listing "$MNT/work")" ""
+    fails_cleanly "a full TMPDIR (the work files on a full tmpfs)" "$T/limited" "$T/full-tmp.log" "$status" \
+        'No space left on device|disk full|cannot make a temporary directory'
+    unmount
+else
+    skipped "a full disk on a 64 KB tmpfs: needs root and mount -t tmpfs"
+fi
+
+# A write refused midway, at several points: a file-size limit (ulimit -f,
+# 512-byte blocks, SIGXFSZ ignored so that writes fail with EFBIG).
+cp "$T/previous.html" "$T/limited/out.html"
+for blocks in 1 2 6 16 40 100; do
+    (ulimit -f "$blocks" && trap '' XFSZ &&
+        TMPDIR=$T/work REPORT_DATE=$DATE SQLITE3=$SQLITE3 exec sh tools/report.sh "$FIX" "$T/limited/out.html") \
+        > "$T/limit.log" 2>&1
+    fails_cleanly "files limited to $((blocks * 512)) bytes" "$T/limited" "$T/limit.log" $? 'File too large|disk full'
+done
+
+# The sqlite3 shell exits 0 when it cannot write its output: a shell whose
+# output goes to /dev/full must make the report fail, not come out empty.
+REAL_SQLITE3=$(command -v "$SQLITE3")
+printf '#!/bin/sh\nexec "%s" "$@" > /dev/full\n' "$REAL_SQLITE3" > "$T/sqlite3-full"
+chmod +x "$T/sqlite3-full"
+"$T/sqlite3-full" :memory: 'SELECT 1'
+check "(the premise: that sqlite3 shell exits 0 though it wrote nothing)" eq "$?" 0
+TMPDIR=$T/work REPORT_DATE=$DATE SQLITE3=$T/sqlite3-full sh tools/report.sh "$FIX" "$T/limited/out.html" > "$T/sqlite-full.log" 2>&1
+fails_cleanly "an sqlite3 shell that cannot write its output" "$T/limited" "$T/sqlite-full.log" $? 'output on .* is incomplete'
+
+# ------------------------------------------------------- 6. drawn by Chromium
 
 have_magick=0
 if convert -version 2>/dev/null | grep -q ImageMagick; then have_magick=1; fi

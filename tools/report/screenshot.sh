@@ -42,6 +42,9 @@ dark=
 limit=
 command -v timeout >/dev/null 2>&1 && limit="timeout 60"
 
+# The page as a file: URL; %, space, # and ? would end or change it.
+url=file://$(printf '%s\n' "$page" | sed -e 's/%/%25/g' -e 's/ /%20/g' -e 's/#/%23/g' -e 's/?/%3F/g')
+
 rm -f "$out"
 # shellcheck disable=SC2086 # $limit and $dark are empty or one word
 $limit "$browser" --headless --no-sandbox --disable-gpu \
@@ -49,7 +52,7 @@ $limit "$browser" --headless --no-sandbox --disable-gpu \
     --disable-default-apps --no-first-run --no-default-browser-check \
     --hide-scrollbars --force-device-scale-factor=1 $dark \
     --user-data-dir="$profile" --window-size="$size" \
-    --screenshot="$out" "file://$page" > "$profile/log" 2>&1
+    --screenshot="$out" "$url" > "$profile/log" 2>&1
 status=$?
 if [ "$status" -ne 0 ] || [ ! -s "$out" ]; then
     echo "screenshot: $browser failed (status $status):" >&2
