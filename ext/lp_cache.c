@@ -18,9 +18,15 @@
 **     - for every database in PRAGMA database_list (main, temp, attached):
 **       its name and file (with the file's device, inode, size and
 **       modification time, where the system has stat()), PRAGMA
-**       data_version (commits by other connections and processes) and
+**       data_version (commits by other connections and processes),
 **       PRAGMA schema_version (DDL: tables dropped and recreated, views
-**       redefined, ...).
+**       redefined, ...) and SQLITE_FCNTL_DATA_VERSION, the pager's own
+**       counter, which also moves when this connection commits a change
+**       that changes no row count: sqlite3_blob_write() (the other three
+**       stay put then, and in WAL mode or in memory so does the file).
+**       It is read last, after the PRAGMAs have looked for other
+**       connections' commits. A database whose counter cannot be had is
+**       treated as untracked (below).
 **   Nothing is cached (and every entry is dropped) while an in-memory
 **   database is attached or any database was loaded by sqlite3_deserialize:
 **   their contents can be replaced with no counter moving. A main database
@@ -30,9 +36,58 @@
 **   list, hence the token.
 **   Entries are neither made nor used inside an explicit transaction
 **   (BEGIN ... COMMIT/ROLLBACK): a rollback would undo changes the token
-**   has already counted. Sources that read a virtual table (directly or
-**   through a view) are never cached: their contents can change without
-**   SQLite knowing (lp_source.c finds these from the source's query plan).
+**   has already counted. Nor while a statement that writes is under way on
+**   the connection (sqlite3_stmt_busy and not sqlite3_stmt_readonly: a
+**   blob handle open for writing, an INSERT whose trigger or function runs
+**   the query): its changes are visible to the query but no counter moves
+**   before its transaction ends. Sources that read a virtual table
+**   (directly or through a view) are never cached: their contents can
+**   change without SQLite knowing (lp_source.c finds these from the
+**   source's query plan).
+**
+** WHAT SQLITE EXPIRES
+**   The same tables can give other rows when what the SQL means changes:
+**   PRAGMA case_sensitive_like, an application function or collation
+**   registered anew (sqlite3_create_function/_collation replacing one of
+**   the same name, argument count and encoding), a flag PRAGMA
+**   (reverse_unordered_selects, trusted_schema, ...) or sqlite3_db_config
+**   flag changed, an authorizer set. For each of these (and for DETACH,
+**   ANALYZE, CREATE INDEX and DDL on temp, which the token sees anyway)
+**   SQLite calls sqlite3ExpirePreparedStatements(), or runs OP_Expire with
+**   P1 = 0, which sets Vdbe.expired on every statement of the
+**   connection. The cache keeps one statement of its own to see that: the
+**   sentinel, CACHE_SENTINEL_SQL, prepared (sqlite3_prepare_v3, so SQLite
+**   keeps its text and can re-prepare it) when the token is first needed.
+**   Each later token steps it: an expired statement in its ready state is
+**   re-prepared by sqlite3_step() itself, which adds one to its
+**   SQLITE_STMTSTATUS_REPREPARE (sqlite3VdbeSwap). The token holds that
+**   count and the sentinel's generation (one more for each sentinel made),
+**   taken before the source is read: an expiry at any time after, even
+**   during the read, makes the next token differ. Nothing else re-prepares
+**   the sentinel: it has no parameters (so no rebinding expires it) and
+**   reads no table (so no schema cookie is checked). Counting this way is
+**   exact from SQLite 3.20 (the counter) on; sqlite3_expired() would need
+**   no step but is deprecated and absent from SQLITE_OMIT_DEPRECATED
+**   builds. The sentinel holds no lock and no transaction (it reads
+**   nothing, and is reset at once), and costs one step of a one-opcode
+**   program per query. A step that fails (interrupted, out of memory)
+**   finalizes it: that token is untracked; the next makes a new sentinel.
+**   sqlite3_close() refuses a connection with a statement left, and it
+**   disconnects every virtual table before it looks: so the frame's
+**   xDisconnect calls learnpath_cache_disconnect(), which finalizes it.
+**   A host that finalizes every statement itself (sqlite3_next_stmt) may
+**   take the sentinel too: the cache finds it gone from the connection's
+**   list before each use, and makes a new one. One case is left open: a
+**   build with SQLITE_ENABLE_API_ARMOR refuses sqlite3_next_stmt() on a
+**   connection that sqlite3_close_v2() turned into a zombie, so when every
+**   learnpath table was still held by a host's statement at the close (its
+**   xDisconnect comes only when that statement goes), the sentinel is not
+**   found and the connection is never freed: a leak, never a wrong answer.
+**   (The connection state cannot be used there instead: when a module is
+**   registered anew, tables are disconnected after it was freed.)
+**   What SQLite does not expire statements for is not seen either: README
+**   "Limitations" lists it (a function that answers differently for the
+**   same arguments, a new overload of a function a view calls).
 **
 ** MEMORY
 **   At most LP_CACHE_DEFAULT_LIMIT bytes (see learnpath_cache_limit) and
@@ -96,6 +151,78 @@ static int cacheSegmentServes(const char *zHave, const char *zWant) {
     return zHave != NULL && strcmp(zHave, zWant) == 0;
 }
 
+/* The sentinel's text (see "WHAT SQLITE EXPIRES"): it reads nothing. */
+#define CACHE_SENTINEL_SQL "SELECT 'learnpath: cache sentinel'"
+
+/* Is p a sentinel (found by its text; SQLite keeps the text it was given)? */
+static int cacheIsSentinel(sqlite3_stmt *p) {
+    const char *z = sqlite3_sql(p);
+    return z != NULL && strcmp(z, CACHE_SENTINEL_SQL) == 0;
+}
+
+/*
+** Look at the connection's statements. Returns 1 when one that writes is
+** under way (a blob handle open for writing, the INSERT whose trigger or
+** function runs this query): its changes are visible but no counter has
+** moved yet. Forgets the sentinel when it is no longer among them (a host
+** finalized it), by identity and text, so that a statement made later at
+** the same address is never taken for it.
+*/
+static int cacheWriteUnderWay(sqlite3 *db, lp_conn *pConn) {
+    sqlite3_stmt *pStmt;
+    int isWriting = 0, hasSentinel = 0;
+    for (pStmt = sqlite3_next_stmt(db, NULL); pStmt; pStmt = sqlite3_next_stmt(db, pStmt)) {
+        if (pStmt == pConn->pSentinel && cacheIsSentinel(pStmt)) {
+            hasSentinel = 1;
+        } else if (sqlite3_stmt_busy(pStmt) && !sqlite3_stmt_readonly(pStmt)) {
+            isWriting = 1;
+        }
+    }
+    if (!hasSentinel) pConn->pSentinel = NULL;
+    return isWriting;
+}
+
+/*
+** Append what the sentinel says to the token: the generation of the
+** sentinel (one more each time one is made) and how many times SQLite
+** re-prepared it, which moves when it expires the connection's statements.
+** Steps it (an expired statement is re-prepared by sqlite3_step) and
+** resets it at once, so that it never stays active; prepares it when there
+** is none. Returns 1 when no sentinel could be had (nothing may be cached).
+*/
+static int cacheSentinel(sqlite3 *db, lp_conn *pConn, sqlite3_str *pOut) {
+    if (!pConn->pSentinel) {
+        if (sqlite3_prepare_v3(db, CACHE_SENTINEL_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+                               &pConn->pSentinel, NULL) != SQLITE_OK) {
+            sqlite3_finalize(pConn->pSentinel);
+            pConn->pSentinel = NULL;
+            return 1;
+        }
+        pConn->nSentinelGen++;
+    } else {
+        int rc = sqlite3_step(pConn->pSentinel);
+        sqlite3_reset(pConn->pSentinel);
+        if (rc != SQLITE_ROW) {
+            sqlite3_finalize(pConn->pSentinel);
+            pConn->pSentinel = NULL;
+            return 1;
+        }
+    }
+    sqlite3_str_appendf(pOut, "|%u.%d", pConn->nSentinelGen,
+                        sqlite3_stmt_status(pConn->pSentinel, SQLITE_STMTSTATUS_REPREPARE, 0));
+    return 0;
+}
+
+/* See lp_read.h. */
+void learnpath_cache_disconnect(sqlite3 *db) {
+    sqlite3_stmt *pStmt = sqlite3_next_stmt(db, NULL);
+    while (pStmt) {
+        sqlite3_stmt *pNext = sqlite3_next_stmt(db, pStmt);
+        if (cacheIsSentinel(pStmt)) sqlite3_finalize(pStmt);
+        pStmt = pNext;
+    }
+}
+
 /* Run a one-value PRAGMA on schema zDb and append its value to pOut. */
 static int cachePragma(sqlite3 *db, const char *zDb, const char *zPragma, sqlite3_str *pOut) {
     sqlite3_stmt *pStmt = NULL;
@@ -152,15 +279,28 @@ static void cacheFileIdentity(const char *zFile, sqlite3_str *pOut) {
 }
 
 /*
+** Append the pager's data version of schema zDb (SQLITE_FCNTL_DATA_VERSION:
+** it moves with every commit, this connection's own included, and when
+** the pager sees another connection's). Returns 1 when it cannot be had.
+*/
+static int cacheDataVersion(sqlite3 *db, const char *zDb, sqlite3_str *pOut) {
+    unsigned int iVersion = 0;
+    if (sqlite3_file_control(db, zDb, SQLITE_FCNTL_DATA_VERSION, &iVersion) != SQLITE_OK) return 1;
+    sqlite3_str_appendf(pOut, ":%u", iVersion);
+    return 0;
+}
+
+/*
 ** The current validity token (see the header comment); *pzToken stays NULL
 ** when some database's changes cannot be tracked (then nothing is cached).
 */
-static int cacheToken(sqlite3 *db, char **pzToken) {
+static int cacheToken(sqlite3 *db, lp_conn *pConn, char **pzToken) {
     sqlite3_str *pOut = sqlite3_str_new(db);
     sqlite3_stmt *pList = NULL;
-    int rc, isUntracked = 0;
+    int rc, isUntracked;
     *pzToken = NULL;
     sqlite3_str_appendf(pOut, "%d", sqlite3_total_changes(db));
+    isUntracked = cacheSentinel(db, pConn, pOut);
     rc = sqlite3_prepare_v2(db, "PRAGMA database_list", -1, &pList, NULL);
     while (rc == SQLITE_OK && (rc = sqlite3_step(pList)) == SQLITE_ROW) {
         const char *zDb = (const char *)sqlite3_column_text(pList, 1);
@@ -175,6 +315,7 @@ static int cacheToken(sqlite3 *db, char **pzToken) {
         cacheFileIdentity(zFile, pOut);
         rc = cachePragma(db, zDb, "data_version", pOut);
         if (rc == SQLITE_OK) rc = cachePragma(db, zDb, "schema_version", pOut);
+        if (rc == SQLITE_OK && cacheDataVersion(db, zDb, pOut)) isUntracked = 1;
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
     sqlite3_finalize(pList);
@@ -258,14 +399,15 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
 
     *ppData = NULL;
     *pzErr = NULL;
-    if (pConn->nCacheLimit <= 0 || !sqlite3_get_autocommit(db)) {
+    if (pConn->nCacheLimit <= 0 || !sqlite3_get_autocommit(db) || cacheWriteUnderWay(db, pConn)) {
         return learnpath_data_read(db, p, ppData, pzErr);
     }
     zKey = cacheKey(p);
     if (!zKey) return SQLITE_NOMEM;
-    rc = cacheToken(db, &zToken);
+    rc = cacheToken(db, pConn, &zToken);
     if (rc == SQLITE_OK && zToken == NULL) {
-        /* untracked databases attached: no entry can be trusted now */
+        /* untracked databases attached, or no sentinel: no entry can be
+        ** trusted now */
         sqlite3_free(zKey);
         learnpath_cache_clear(pConn);
         return learnpath_data_read(db, p, ppData, pzErr);
@@ -324,6 +466,9 @@ void learnpath_conn_init(lp_conn *pConn) {
 /* See lp_read.h. */
 void learnpath_conn_clear(lp_conn *pConn) {
     learnpath_cache_clear(pConn);
+    /* the sentinel went when SQLite disconnected the functions' tables
+    ** (learnpath_cache_disconnect), before it frees this state */
+    pConn->pSentinel = NULL;
     sqlite3_free(pConn->zLastError);
     pConn->zLastError = NULL;
 }

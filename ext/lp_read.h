@@ -128,6 +128,8 @@ typedef struct lp_conn {
     int64_t nCacheLimit;     /* most heap the cache may hold */
     int64_t nMemoryBudget;   /* most heap one source may take; 0 = no limit */
     int nThreads;            /* threads a read may use: 1 or 2 (learnpath_threads) */
+    sqlite3_stmt *pSentinel; /* expired by SQLite with every statement (lp_cache.c) */
+    unsigned nSentinelGen;   /* sentinels made on this connection */
 } lp_conn;
 
 /* Set a connection's state to the defaults. */
@@ -147,6 +149,14 @@ void learnpath_cache_clear(lp_conn *pConn);
 int learnpath_cache_count(const lp_conn *pConn);
 /* Drop the least recently used entries until the cache fits its limit. */
 void learnpath_cache_trim(lp_conn *pConn);
+/*
+** Finalize the statement the cache keeps on db (its sentinel). For every
+** virtual table's xDisconnect: sqlite3_close() refuses a connection with a
+** statement left, and disconnects the virtual tables before it looks.
+** Touches nothing but db, which is all a table being disconnected can rely
+** on (its connection state may be gone when modules are registered anew).
+*/
+void learnpath_cache_disconnect(sqlite3 *db);
 
 /* ---------------------------------------------------------------- users */
 

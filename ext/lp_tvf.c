@@ -292,6 +292,8 @@ static int tvfConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv
 }
 
 static int tvfDisconnect(sqlite3_vtab *pVtab) {
+    /* before sqlite3_close() looks for statements left (lp_cache.c) */
+    learnpath_cache_disconnect(((lp_tvf_vtab *)pVtab)->db);
     sqlite3_free(pVtab);
     return SQLITE_OK;
 }

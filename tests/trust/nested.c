@@ -40,7 +40,11 @@
 **                   same schema name, the same path attached again after
 **                   the file was replaced, another in-memory database, or
 **                   another image deserialized into an attached schema,
-**                   must be read afresh.
+**                   must be read afresh; so must a WAL-mode file (as main
+**                   and attached) changed in place by sqlite3_blob_write()
+**                   on the same connection, which moves no counter but
+**                   SQLITE_FCNTL_DATA_VERSION (README "Limitations",
+**                   docs/functions.md "learnpath_cache_limit").
 **
 ** With more than one CPU, half of (b) and (c) runs in a child process
 ** (fork, with its own connection); its lines are printed after ours.
@@ -657,6 +661,67 @@ static void testCacheArguments(void) {
     closeOk(dbB, "cache");
 }
 
+/*
+** Issue 11 item 3: in a WAL-mode file, 'from-a' becomes 'from-b' in place
+** through incremental blob I/O on the same connection. No row change is
+** counted, the main file is not touched (the write goes to the -wal file)
+** and PRAGMA data_version does not move for the connection's own writes:
+** the answer must be fresh all the same, as main and as an attached schema.
+** Unchanged, the second query is still served from the cache.
+*/
+/* Counts the statements that read a source (the nested learnpath_internal_read). */
+static int traceReads(unsigned mask, void *pArg, void *pStmt, void *pX) {
+    const char *zSql = sqlite3_sql((sqlite3_stmt *)pStmt);
+    (void)mask;
+    (void)pX;
+    if (zSql && strstr(zSql, "learnpath_internal_read(")) ++*(int *)pArg;
+    return 0;
+}
+
+static void testCacheBlobWal(void) {
+    char zW[512], zSql[700], zGot[200];
+    static const char *const azAs[] = {"main", "w"};
+    snprintf(zW, sizeof(zW), "%s/source_wal.db", gDir);
+    for (int i = 0; i < 2; i++) {
+        sqlite3 *db;
+        sqlite3_blob *pBlob = NULL;
+        const char *zSrc = i ? "w.t" : "t";
+        unlink(zW);
+        makeSourceDb(zW, "from-a");
+        db = openDb(i ? ":memory:" : zW);
+        if (i) {
+            snprintf(zSql, sizeof(zSql), "ATTACH '%s' AS w", zW);
+            execOk(db, zSql);
+        }
+        snprintf(zSql, sizeof(zSql), "PRAGMA %s.journal_mode = WAL", azAs[i]);
+        execOk(db, zSql);
+        int nRead = 0;
+        firstProgramOf(db, zSrc, zGot, sizeof(zGot));
+        sqlite3_trace_v2(db, SQLITE_TRACE_STMT, traceReads, &nRead);
+        firstProgramOf(db, zSrc, zGot, sizeof(zGot));
+        sqlite3_trace_v2(db, 0, NULL, NULL);
+        lph_check(strcmp(zGot, "from-a,from-a") == 0 && nRead == 0,
+                  "cache: WAL file as %s reads -> %s, the second time from the cache (%d reads)",
+                  azAs[i], zGot, nRead);
+        if (sqlite3_blob_open(db, azAs[i], "t", "program", 1, 1, &pBlob) != SQLITE_OK ||
+            sqlite3_blob_write(pBlob, "b", 1, 5) != SQLITE_OK ||
+            sqlite3_blob_close(pBlob) != SQLITE_OK) {
+            lph_check(0, "cache: blob write into the WAL file as %s: %s", azAs[i], sqlite3_errmsg(db));
+        } else {
+            firstProgramOf(db, zSrc, zGot, sizeof(zGot));
+            lph_check(strcmp(zGot, "from-b,from-a") == 0,
+                      "cache: after sqlite3_blob_write() of 'from-b' into the WAL file as %s, "
+                      "first_program('%s') -> %s (expected from-b,from-a)", azAs[i], zSrc, zGot);
+        }
+        closeOk(db, "cache");
+    }
+    unlink(zW);
+    snprintf(zSql, sizeof(zSql), "%s-wal", zW);
+    unlink(zSql);
+    snprintf(zSql, sizeof(zSql), "%s-shm", zW);
+    unlink(zSql);
+}
+
 static void testCache(void) {
     char zA[512], zB[512], zSql[1200], zGot[200];
     sqlite3 *db;
@@ -759,6 +824,7 @@ static void testCache(void) {
         }
         closeOk(db, "cache");
     }
+    testCacheBlobWal();
     unlink(zA);
     unlink(zB);
 }

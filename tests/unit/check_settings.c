@@ -205,6 +205,203 @@ START_TEST(test_cache_limits) {
 }
 END_TEST
 
+/*
+** What invalidates the cache (docs/functions.md "learnpath_cache_limit":
+** "Anything that could change the answer drops them", and the README's
+** Limitations). Each test below makes a change that none of the counters
+** SQLite keeps per database moved for before (issue 11, items 3 and 4)
+** and asserts the fresh answer.
+*/
+#define CS_ALL "1|Program A\n2|Flagship\n3|Program A\n4|Flagship + Program C\n"
+#define CS_NOT_FLAGSHIP "1|Program A\n3|Program A\n4|Program C\n"
+
+/* Statements that read a source (the nested learnpath_internal_read). */
+static int cset_trace_reads(unsigned mask, void *pArg, void *pStmt, void *pX) {
+    const char *zSql = sqlite3_sql((sqlite3_stmt *)pStmt);
+    (void)mask;
+    (void)pX;
+    if (zSql && strstr(zSql, "learnpath_internal_read(")) ++*(int *)pArg;
+    return 0;
+}
+
+/* Run zSql (one row expected) and return how many times it read a source. */
+static int cset_reads(sqlite3 *db, const char *zSql, const char *zExpect) {
+    int nRead = 0;
+    sqlite3_trace_v2(db, SQLITE_TRACE_STMT, cset_trace_reads, &nRead);
+    lpt_assert_rows(db, zSql, zExpect);
+    sqlite3_trace_v2(db, 0, NULL, NULL);
+    return nRead;
+}
+
+/* Nothing changed: the second query is served from the cache (it does not
+** read the source again), with the sentinel and the data versions in place. */
+START_TEST(test_cache_serves_unchanged) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    ck_assert_int_eq(cset_reads(db, "SELECT user_id, program FROM first_program('e')", CS_ALL), 1);
+    ck_assert_int_eq(cset_reads(db, "SELECT user_id, program FROM first_program('e')", CS_ALL), 0);
+    lpt_exec(db, "PRAGMA case_sensitive_like; PRAGMA data_version; SELECT count(*) FROM e;");
+    ck_assert_int_eq(cset_reads(db, "SELECT count(*) FROM program_journeys('e')", "4\n"), 0);
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK); /* the sentinel went with it */
+}
+END_TEST
+
+/* Issue 11 item 3 in :memory:: 'Program A' becomes 'Program B' in place
+** through incremental blob I/O on the same connection (no row change is
+** counted, PRAGMA data_version does not move for this connection's own
+** writes). Fresh while the blob handle is open, and after it is closed. */
+START_TEST(test_cache_blob_write) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    sqlite3_blob *pBlob = NULL;
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')", CS_ALL);
+    /* rowid 1: user 1's 'Program A' */
+    ck_assert_int_eq(sqlite3_blob_open(db, "main", "e", "program", 1, 1, &pBlob), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_blob_write(pBlob, "B", 1, 8), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e') WHERE user_id = 1",
+                    "1|Program B\n");
+    ck_assert_int_eq(sqlite3_blob_close(pBlob), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')",
+                    "1|Program B\n2|Flagship\n3|Program A\n4|Flagship + Program C\n");
+    /* and once more, back: the cached answer of the query above is dropped */
+    ck_assert_int_eq(sqlite3_blob_open(db, "main", "e", "program", 1, 1, &pBlob), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_blob_write(pBlob, "A", 1, 8), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_blob_close(pBlob), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')", CS_ALL);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A query run while a statement that writes is under way (here from its
+** RETURNING clause) sees that statement's changes, as SQLite's own
+** subquery does, though no counter has moved yet. */
+START_TEST(test_cache_write_under_way) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')", CS_ALL);
+    lpt_assert_rows(db, "UPDATE e SET program = 'Program C' WHERE rowid = 1 RETURNING"
+                        " (SELECT program FROM e WHERE rowid = 1),"
+                        " (SELECT program FROM first_program('e') WHERE user_id = 1)",
+                    "Program C|Program C\n");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e') WHERE user_id = 1",
+                    "1|Program C\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Issue 11 item 4: a view that uses LIKE, then PRAGMA case_sensitive_like. */
+START_TEST(test_cache_case_sensitive_like) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    lpt_exec(db, "CREATE VIEW v AS SELECT * FROM e WHERE program NOT LIKE 'flagship'");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_NOT_FLAGSHIP);
+    lpt_exec(db, "PRAGMA case_sensitive_like = ON");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_ALL);
+    lpt_exec(db, "PRAGMA case_sensitive_like = OFF");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_NOT_FLAGSHIP);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* An application function: keep every row, or all but Flagship. */
+static void cset_keep_all(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    (void)argv;
+    sqlite3_result_int(ctx, 1);
+}
+
+static void cset_keep_not_flagship(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    const unsigned char *z = sqlite3_value_text(argv[0]);
+    (void)argc;
+    sqlite3_result_int(ctx, !z || strcmp((const char *)z, "Flagship") != 0);
+}
+
+/* Issue 11 item 4: a view that calls an application function, which the
+** application then registers anew with another result. */
+START_TEST(test_cache_function_redefined) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    ck_assert_int_eq(sqlite3_create_function(db, "keep", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                             NULL, cset_keep_all, NULL, NULL),
+                     SQLITE_OK);
+    lpt_exec(db, "CREATE VIEW v AS SELECT * FROM e WHERE keep(program)");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_ALL);
+    ck_assert_int_eq(sqlite3_create_function(db, "keep", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                             NULL, cset_keep_not_flagship, NULL, NULL),
+                     SQLITE_OK);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_NOT_FLAGSHIP);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* A collation: byte order, or byte order ignoring ASCII case. */
+static int cset_coll_binary(void *p, int nA, const void *a, int nB, const void *b) {
+    int n = nA < nB ? nA : nB, c = memcmp(a, b, (size_t)n);
+    (void)p;
+    return c ? c : nA - nB;
+}
+
+static int cset_coll_nocase(void *p, int nA, const void *a, int nB, const void *b) {
+    int n = nA < nB ? nA : nB, c = sqlite3_strnicmp(a, b, n);
+    (void)p;
+    return c ? c : nA - nB;
+}
+
+/* Issue 11 item 4: a view that compares with an application collation,
+** which the application then registers anew. */
+START_TEST(test_cache_collation_redefined) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    ck_assert_int_eq(sqlite3_create_collation(db, "prog", SQLITE_UTF8, NULL, cset_coll_binary),
+                     SQLITE_OK);
+    lpt_exec(db, "CREATE VIEW v AS SELECT * FROM e WHERE program <> 'FLAGSHIP' COLLATE prog");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_ALL);
+    ck_assert_int_eq(sqlite3_create_collation(db, "prog", SQLITE_UTF8, NULL, cset_coll_nocase),
+                     SQLITE_OK);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('v')", CS_NOT_FLAGSHIP);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The statement the cache keeps to see SQLite expire statements (its
+** sentinel) is never left active, goes when the connection closes (a
+** plain sqlite3_close() returns SQLITE_OK), survives a host that
+** finalizes every statement itself, and does not keep a connection closed
+** with sqlite3_close_v2() alive once the host's last statement goes.
+*/
+START_TEST(test_cache_sentinel_lifecycle) {
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    sqlite3_stmt *pStmt;
+    sqlite3_int64 nBefore;
+    int nStmt = 0;
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e')", CS_ALL);
+    for (pStmt = sqlite3_next_stmt(db, NULL); pStmt; pStmt = sqlite3_next_stmt(db, pStmt)) {
+        nStmt++;
+        ck_assert_int_eq(sqlite3_stmt_busy(pStmt), 0);
+        ck_assert_int_ne(sqlite3_stmt_readonly(pStmt), 0);
+    }
+    ck_assert_int_eq(nStmt, 1);
+    ck_assert_int_ne(sqlite3_get_autocommit(db), 0);
+    /* a host that finalizes every statement before going on */
+    while ((pStmt = sqlite3_next_stmt(db, NULL)) != NULL) sqlite3_finalize(pStmt);
+    lpt_exec(db, "UPDATE e SET program = 'Program B' WHERE rowid = 1");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('e') WHERE user_id = 1",
+                    "1|Program B\n");
+    ck_assert_int_eq(cset_reads(db, "SELECT count(*) FROM first_program('e')", "4\n"), 0);
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+
+    /* sqlite3_close_v2() while the host still holds a statement that used
+    ** a function: everything is freed when that statement goes */
+    db = lpt_open();
+    sqlite3_close(db);
+    nBefore = sqlite3_memory_used();
+    db = lpt_open_fixture("e_readme");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "4\n");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM first_program('e')", -1, &pStmt, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_close_v2(db), SQLITE_OK);
+    ck_assert_int_gt(sqlite3_memory_used(), nBefore); /* kept open for pStmt */
+    sqlite3_finalize(pStmt);
+    ck_assert_int_eq(sqlite3_memory_used(), nBefore);
+}
+END_TEST
+
 /* The cache limit and the memory budget take a number of bytes >= 0. */
 START_TEST(test_cache_argument_errors) {
     sqlite3 *db = lpt_open();
@@ -254,6 +451,13 @@ Suite *make_settings_suite(void) {
     tcase_add_test(tc, test_cache_check_locked);
     tcase_add_test(tc, test_cache_limits);
     tcase_add_test(tc, test_cache_argument_errors);
+    tcase_add_test(tc, test_cache_serves_unchanged);
+    tcase_add_test(tc, test_cache_blob_write);
+    tcase_add_test(tc, test_cache_write_under_way);
+    tcase_add_test(tc, test_cache_case_sensitive_like);
+    tcase_add_test(tc, test_cache_function_redefined);
+    tcase_add_test(tc, test_cache_collation_redefined);
+    tcase_add_test(tc, test_cache_sentinel_lifecycle);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");
