@@ -39,24 +39,34 @@ typedef struct lp_step {
 } lp_step;
 
 /*
-** Turns a user's enrollments into a journey by rules 4-8. Tie-group labels
-** are interned here (label = LP_GROUP_BIT | group number), so the labels of
-** one shaper are stable across the users it shapes, even while the source's
-** program table grows (streaming).
+** Turns a user's enrollments into a journey by rules 4-8. Tie groups are
+** interned here, keyed by their members' program numbers (label =
+** LP_GROUP_BIT | group number), and named once, when first met, by rule
+** 4: from their members' names and the names of the data's programs, never
+** from which users or rows came first. So the labels of one shaper are
+** stable across the users it shapes, even while the source's program
+** table grows (streaming), and every shaper of the same data names a group
+** alike.
 */
 typedef struct lp_shaper {
     const lp_data *pData;
     const lp_shape_spec *pSpec;
     int ignoreSegments;      /* the data has segments the query did not ask for */
-    lp_strtab groups;        /* tie-group labels */
-    uint32_t *aMemberOff;    /* group g's members: aMember[aMemberOff[g]..[g+1]) */
-    uint32_t *aMember;
-    uint32_t nMember, nMemberAlloc, nMemberOffAlloc;
+    lp_strtab groups;        /* tie groups: key = the members' numbers, in name order */
+    char *aName;             /* the groups' labels, each followed by a NUL; */
+    int64_t *aNameOff;       /*   group g's: aName[aNameOff[g] .. aNameOff[g + 1] - 1) */
+    int64_t nName, nNameAlloc, nNameOffAlloc;
+    uint32_t nNamed;         /* groups named (one whose naming failed is named later) */
+    const lp_strtab *pPlusTab; /* the data's programs, or pData->pPlusNames */
+    uint32_t *aPlus;         /* those whose names have a lone '+', in name order */
+    uint32_t nPlus;
+    int hasPlus;             /* aPlus found (at the first group named) */
+    unsigned char *aUsed;    /* in memory, per program: does a row used have it? */
     uint32_t *aSeen;         /* per program: stamp of the user who took it */
     uint32_t *aCounted;      /* per program: stamp, for distinct counts */
     uint32_t nMark;          /* entries of aSeen and aCounted */
     uint32_t stamp;
-    char *zLabel;            /* scratch for a tie-group label */
+    char *zLabel;            /* scratch for a tie group's label */
     int64_t nLabelAlloc;
     uint32_t *aScratch;      /* scratch: enrollment indexes of one user */
     uint32_t nScratchAlloc;
@@ -84,7 +94,8 @@ static inline uint32_t learnpath_label_index(const lp_data *pD, uint32_t label) 
 ** Places in byte order of the names: of a string table (pTab), or of a
 ** shaper's labels numbered by learnpath_label_index (pSh, pTab NULL).
 ** *paRank[i] = place of name i among the n names; with isDense, names of
-** equal text (a program named like a tie group) share one place.
+** equal text share one place (rule 4 gives every step its own text, so
+** this only keeps an order by text SQLite's if it ever did not).
 */
 int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t n, int isDense,
                           uint32_t **paRank);

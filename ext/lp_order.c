@@ -6,7 +6,10 @@
 ** The users are shaped once for their combination of the keys' labels;
 ** the (few) combinations are sorted by the labels' names, and the users are
 ** placed by a counting sort over the combinations: linear in the users.
-** Users alike in the keys stay in user_id order.
+** Users alike in the keys stay in user_id order. The order is SQLite's
+** (BINARY) order of the labels' texts; rule 4 gives every step its own
+** text (a tie group is never labelled like a program), and labels of equal
+** text, were there any, would share one place, as SQL groups them.
 */
 #include <string.h>
 

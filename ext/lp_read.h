@@ -78,10 +78,28 @@ typedef struct lp_data {
     int64_t aBadRowid[LP_BAD_SAMPLES];     /* their rowids, or -1 */
     int hasRowid;
     int isCacheable;         /* reads no virtual table (lp_source.c) */
+    const lp_strtab *pPlusNames; /* streaming only: the programs of the rows used
+                             ** whose names have a lone '+' (learnpath_has_lone_plus),
+                             ** all of them, known before the first user; NULL in
+                             ** memory, where aProg holds every row used */
     void *pMemo;             /* results a higher layer computed from this data */
     void (*xMemoFree)(void *); /* frees pMemo with the data */
     int64_t nByteUsed;       /* approximate heap held */
 } lp_data;
+
+/*
+** Has the name a '+' standing alone, with a space or the name's end on each
+** side ("Data Science + AI", "+")? Only such a program can read like a
+** tie group's label (rule 4, lp_shape.c), so only such names are looked up.
+*/
+static inline int learnpath_has_lone_plus(const char *z, int n) {
+    const char *p = z, *zEnd = z + n;
+    while (p < zEnd && (p = memchr(p, '+', (size_t)(zEnd - p))) != NULL) {
+        if ((p == z || p[-1] == ' ') && (p + 1 == zEnd || p[1] == ' ')) return 1;
+        p++;
+    }
+    return 0;
+}
 
 /* The user at position i of user_id order. */
 #define LP_USER_AT(pData, i) ((pData)->aOrder ? (pData)->aOrder[i] : (uint32_t)(i))

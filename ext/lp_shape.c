@@ -12,7 +12,11 @@
 **      instant one step named by their distinct programs, sorted by name
 **      and joined by ' + '; ties='name' orders them by program name and
 **      keeps each. `tied` = 1 when the first instant holds more than one
-**      distinct program, under either policy.
+**      distinct program, under either policy. A group whose name would be
+**      a program's name too, or one of whose programs' names has a lone
+**      '+' or begins with '"', is named "A" + "B" instead (each program
+**      quoted, quotes doubled; then " (2)", " (3)", ... until it is no
+**      program's name): every step's label is its own (shapeNameGroup).
 **   5. repeats='collapse' merges consecutive steps with the same program
 **      into the first; 'keep' keeps each; 'first_only' drops every
 **      enrollment in a program the user already had, before steps form.
@@ -22,10 +26,27 @@
 **   8. within_days = N ends a journey at the first gap between step starts
 **      longer than N days (after rule 5).
 **
-** Tie-group labels ("A + B") are interned in the shaper: a label with
-** LP_GROUP_BIT set is a group, any other a program. The member programs of
-** each group are kept, so `programs` can count them. Labels are ranked by
-** their text (learnpath_label_ranks) where rows are ordered by name.
+** Tie groups are interned in the shaper, keyed by their members' program
+** numbers (so `programs` can count the members): a label with LP_GROUP_BIT
+** set is a group, any other a program. Each group is named when first met,
+** from its members' names and the data's programs' names only, so a group
+** has the same label whatever the users a query keeps, the order rows come
+** in, or whether the data is held or streamed. Labels are ranked by their
+** text (learnpath_label_ranks) where rows are ordered by name.
+**
+** Why the rule of 4 gives every step its own label. Call a name plain when
+** it has no lone '+' (a '+' with a space or the name's end on each side)
+** and does not begin with '"'. Split at ' + ', a join of plain names gives
+** back exactly its names: each ' + ' in it is a separator, since one
+** inside a name, or across a name's edge, would be a lone '+' of that
+** name. So two groups of plain names named by the join differ, and such a
+** name is never a program's (it is used only when no program of the data
+** has it). The quoted form begins with '"', which a join of plain names
+** never does; its programs are read back from the quotes, and the suffix
+** " (k)" from its end (the quoted form ends with '"'); and it too is used
+** only when no program has it. Only names with a lone '+' can equal a
+** join or a quoted form, which both hold ' + ', so only those programs
+** are looked up, in the rows used (the stream finds them in a first pass).
 */
 #include <string.h>
 
@@ -56,19 +77,18 @@ int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_s
     pSh->aSeen = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
     pSh->aCounted = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
     pSh->nMark = n;
-    pSh->aMemberOff = sqlite3_malloc64(16 * sizeof(uint32_t));
-    if (!pSh->aSeen || !pSh->aCounted || !pSh->aMemberOff) return SQLITE_NOMEM;
+    if (!pSh->aSeen || !pSh->aCounted) return SQLITE_NOMEM;
     memset(pSh->aSeen, 0, (size_t)n * sizeof(uint32_t));
     memset(pSh->aCounted, 0, (size_t)n * sizeof(uint32_t));
-    pSh->aMemberOff[0] = 0;
-    pSh->nMemberOffAlloc = 16;
     return SQLITE_OK;
 }
 
 void learnpath_shaper_free(lp_shaper *pSh) {
     learnpath_strtab_free(&pSh->groups);
-    sqlite3_free(pSh->aMemberOff);
-    sqlite3_free(pSh->aMember);
+    sqlite3_free(pSh->aName);
+    sqlite3_free(pSh->aNameOff);
+    sqlite3_free(pSh->aPlus);
+    sqlite3_free(pSh->aUsed);
     sqlite3_free(pSh->aSeen);
     sqlite3_free(pSh->aCounted);
     sqlite3_free(pSh->zLabel);
@@ -78,54 +98,216 @@ void learnpath_shaper_free(lp_shaper *pSh) {
 }
 
 const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte) {
-    const lp_strtab *pTab = &pSh->pData->programs;
     if (label & LP_GROUP_BIT) {
         label &= ~LP_GROUP_BIT;
-        pTab = &pSh->groups;
+        *pnByte = (int)(pSh->aNameOff[label + 1] - pSh->aNameOff[label] - 1);
+        return pSh->aName + pSh->aNameOff[label];
     }
-    *pnByte = LP_STRLEN(pTab, label);
-    return LP_STR(pTab, label);
+    *pnByte = LP_STRLEN(&pSh->pData->programs, label);
+    return LP_STR(&pSh->pData->programs, label);
+}
+
+/* Member k of group g: its program number (the key's bytes, unaligned). */
+static uint32_t shapeMember(const lp_shaper *pSh, uint32_t g, uint32_t k) {
+    uint32_t prog;
+    memcpy(&prog, LP_STR(&pSh->groups, g) + (size_t)k * sizeof(uint32_t), sizeof(prog));
+    return prog;
+}
+
+/* What shapeFindPlus sorts: candidates, numbered in aCand, by name. */
+typedef struct shape_plus_sort {
+    const lp_strtab *pTab;
+    const uint32_t *aCand;
+} shape_plus_sort;
+
+static int shapePlusCmp(void *pCtx, uint32_t a, uint32_t b) {
+    const shape_plus_sort *p = pCtx;
+    uint32_t ia = p->aCand[a], ib = p->aCand[b];
+    return learnpath_bytes_cmp(LP_STR(p->pTab, ia), LP_STRLEN(p->pTab, ia), LP_STR(p->pTab, ib),
+                               LP_STRLEN(p->pTab, ib));
 }
 
 /*
-** The label of a tie group whose distinct programs, in name order, are
-** aProg[0..n) (n >= 2).
+** The programs whose names have a lone '+', in name order (pSh->aPlus):
+** once per shaper, at its first group. In memory, of the data's program
+** table (shapeIsProgram checks that a row used has the one it finds);
+** streaming, pData->pPlusNames, which the stream's first pass found among
+** the rows used.
 */
-static int shapeGroupLabel(lp_shaper *pSh, const uint32_t *aProg, uint32_t n, uint32_t *pLabel) {
+static int shapeFindPlus(lp_shaper *pSh) {
+    const lp_data *pD = pSh->pData;
+    const lp_strtab *pTab = pD->pPlusNames ? pD->pPlusNames : &pD->programs;
+    shape_plus_sort ctx = {pTab, NULL};
+    uint32_t *aCand = NULL, *aAt = NULL, nCand = 0, i;
+    int rc = SQLITE_OK;
+    for (i = 0; i < pTab->n; i++) nCand += learnpath_has_lone_plus(LP_STR(pTab, i), LP_STRLEN(pTab, i));
+    if (nCand > 0) {
+        aCand = sqlite3_malloc64((sqlite3_uint64)nCand * sizeof(uint32_t));
+        if (!aCand) return SQLITE_NOMEM;
+        for (i = 0, nCand = 0; i < pTab->n; i++) {
+            if (learnpath_has_lone_plus(LP_STR(pTab, i), LP_STRLEN(pTab, i))) aCand[nCand++] = i;
+        }
+        ctx.aCand = aCand;
+        rc = learnpath_sort_index(nCand, shapePlusCmp, &ctx, &aAt);
+    }
+    if (rc == SQLITE_OK) {
+        /* sorted places of aCand -> the programs in name order */
+        for (i = 0; i < nCand; i++) aAt[i] = aCand[aAt[i]];
+        pSh->pPlusTab = pTab;
+        pSh->aPlus = aAt;
+        pSh->nPlus = nCand;
+        pSh->hasPlus = 1;
+    }
+    sqlite3_free(aCand);
+    return rc;
+}
+
+/*
+** In memory, does an enrollment (a row used) have program prog? The data's
+** program table also holds programs of rows left out for their time. The
+** marks are made once, at the first program asked about.
+*/
+static int shapeIsUsed(lp_shaper *pSh, uint32_t prog, int *pIs) {
+    const lp_data *pD = pSh->pData;
+    if (!pSh->aUsed) {
+        pSh->aUsed = sqlite3_malloc64(pD->programs.n);
+        if (!pSh->aUsed) return SQLITE_NOMEM;
+        memset(pSh->aUsed, 0, pD->programs.n);
+        for (uint32_t e = 0; e < pD->nEv; e++) pSh->aUsed[pD->aProg[e]] = 1;
+    }
+    *pIs = pSh->aUsed[prog];
+    return SQLITE_OK;
+}
+
+/* Is z (n bytes, holding ' + ') the name of a program of the rows used? */
+static int shapeIsProgram(lp_shaper *pSh, const char *z, int64_t n, int *pIs) {
+    const lp_strtab *pTab;
+    uint32_t lo = 0, hi;
+    *pIs = 0;
+    if (!pSh->hasPlus) {
+        int rc = shapeFindPlus(pSh);
+        if (rc) return rc;
+    }
+    pTab = pSh->pPlusTab;
+    hi = pSh->nPlus;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2, i = pSh->aPlus[mid];
+        int c = learnpath_bytes_cmp(LP_STR(pTab, i), LP_STRLEN(pTab, i), z, (int)n);
+        if (c == 0) {
+            if (pSh->pData->pPlusNames) {
+                *pIs = 1;
+                return SQLITE_OK;
+            }
+            return shapeIsUsed(pSh, i, pIs);
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return SQLITE_OK;
+}
+
+/*
+** Write group g's members into pSh->zLabel joined by ' + ' (isQuoted: each
+** in double quotes, quotes inside doubled), leaving room for a suffix;
+** *pn = bytes written.
+*/
+static int shapeJoin(lp_shaper *pSh, uint32_t g, int isQuoted, int64_t *pn) {
     const lp_strtab *pProg = &pSh->pData->programs;
-    int64_t nLen = 0, k = 0;
-    uint32_t iGroup, nBefore = pSh->groups.n;
-    int rc;
-    for (uint32_t i = 0; i < n; i++) nLen += LP_STRLEN(pProg, aProg[i]) + 3;
-    if (nLen > 0x7fffff00) return SQLITE_TOOBIG;
-    if (nLen + 1 > pSh->nLabelAlloc) {
-        char *z = sqlite3_realloc64(pSh->zLabel, (sqlite3_uint64)nLen + 1);
+    uint32_t n = (uint32_t)(LP_STRLEN(&pSh->groups, g) / sizeof(uint32_t));
+    int64_t nMax = 32, k = 0;
+    for (uint32_t i = 0; i < n; i++) nMax += 2 * (int64_t)LP_STRLEN(pProg, shapeMember(pSh, g, i)) + 5;
+    if (nMax > 0x7fffff00) return SQLITE_TOOBIG;
+    if (nMax > pSh->nLabelAlloc) {
+        char *z = sqlite3_realloc64(pSh->zLabel, (sqlite3_uint64)nMax);
         if (!z) return SQLITE_NOMEM;
         pSh->zLabel = z;
-        pSh->nLabelAlloc = nLen + 1;
+        pSh->nLabelAlloc = nMax;
     }
     for (uint32_t i = 0; i < n; i++) {
+        uint32_t prog = shapeMember(pSh, g, i);
+        const char *z = LP_STR(pProg, prog);
+        int nz = LP_STRLEN(pProg, prog);
         if (i) {
             memcpy(pSh->zLabel + k, " + ", 3);
             k += 3;
         }
-        memcpy(pSh->zLabel + k, LP_STR(pProg, aProg[i]), (size_t)LP_STRLEN(pProg, aProg[i]));
-        k += LP_STRLEN(pProg, aProg[i]);
+        if (!isQuoted) {
+            memcpy(pSh->zLabel + k, z, (size_t)nz);
+            k += nz;
+            continue;
+        }
+        pSh->zLabel[k++] = '"';
+        for (int j = 0; j < nz; j++) {
+            if (z[j] == '"') pSh->zLabel[k++] = '"';
+            pSh->zLabel[k++] = z[j];
+        }
+        pSh->zLabel[k++] = '"';
     }
-    rc = learnpath_strtab_intern(&pSh->groups, pSh->zLabel, (int)k, &iGroup);
+    *pn = k;
+    return SQLITE_OK;
+}
+
+/*
+** Name group g by rule 4: its members joined by ' + ' ("A + B") when every
+** member's name is plain and no program of the rows used has that name;
+** else each member quoted ("A" + "B"), followed by " (2)", " (3)", ...
+** while a program has that name. Why these names never meet: see the
+** comment at the top of this file.
+*/
+static int shapeNameGroup(lp_shaper *pSh, uint32_t g) {
+    const lp_strtab *pProg = &pSh->pData->programs;
+    uint32_t n = (uint32_t)(LP_STRLEN(&pSh->groups, g) / sizeof(uint32_t));
+    int isPlain = 1, isProgram = 0, rc;
+    int64_t nLen, nJoin;
+    for (uint32_t i = 0; i < n && isPlain; i++) {
+        uint32_t prog = shapeMember(pSh, g, i);
+        isPlain = LP_STR(pProg, prog)[0] != '"' &&
+                  !learnpath_has_lone_plus(LP_STR(pProg, prog), LP_STRLEN(pProg, prog));
+    }
+    rc = shapeJoin(pSh, g, !isPlain, &nLen);
+    if (rc == SQLITE_OK) rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
+    if (rc == SQLITE_OK && isPlain && isProgram) {
+        rc = shapeJoin(pSh, g, 1, &nLen);
+        if (rc == SQLITE_OK) rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
+    }
+    nJoin = nLen;
+    for (uint32_t k = 2; rc == SQLITE_OK && isProgram; k++) {
+        sqlite3_snprintf(32, pSh->zLabel + nJoin, " (%u)", k);
+        nLen = nJoin + (int64_t)strlen(pSh->zLabel + nJoin);
+        rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
+    }
     if (rc) return rc;
-    if (pSh->groups.n > nBefore) {
-        /* a new group: remember its members */
-        rc = shapeGrow((void **)&pSh->aMember, &pSh->nMemberAlloc, (uint64_t)pSh->nMember + n,
-                       sizeof(uint32_t));
-        if (rc) return rc;
-        rc = shapeGrow((void **)&pSh->aMemberOff, &pSh->nMemberOffAlloc, (uint64_t)iGroup + 2,
-                       sizeof(uint32_t));
-        if (rc) return rc;
-        memcpy(pSh->aMember + pSh->nMember, aProg, (size_t)n * sizeof(uint32_t));
-        pSh->nMember += n;
-        pSh->aMemberOff[iGroup + 1] = pSh->nMember;
+    rc = learnpath_grow((void **)&pSh->aNameOff, &pSh->nNameOffAlloc, (int64_t)g + 2,
+                        sizeof(int64_t), 16);
+    if (rc == SQLITE_OK) {
+        rc = learnpath_grow((void **)&pSh->aName, &pSh->nNameAlloc, pSh->nName + nLen + 1, 1, 256);
     }
+    if (rc) return rc;
+    if (g == 0) pSh->aNameOff[0] = 0;
+    memcpy(pSh->aName + pSh->nName, pSh->zLabel, (size_t)nLen);
+    pSh->aName[pSh->nName + nLen] = 0;
+    pSh->nName += nLen + 1;
+    pSh->aNameOff[g + 1] = pSh->nName;
+    pSh->nNamed = g + 1;
+    return SQLITE_OK;
+}
+
+/*
+** The label of a tie group whose distinct programs, in name order, are
+** aProg[0..n) (n >= 2): found by its members (no text is built for a group
+** met before), named when new.
+*/
+static int shapeGroupLabel(lp_shaper *pSh, const uint32_t *aProg, uint32_t n, uint32_t *pLabel) {
+    uint32_t iGroup;
+    int rc;
+    if (n > 0x1fffffffu) return SQLITE_TOOBIG;
+    rc = learnpath_strtab_intern(&pSh->groups, (const char *)aProg, (int)(n * sizeof(uint32_t)),
+                                 &iGroup);
+    while (rc == SQLITE_OK && pSh->nNamed < pSh->groups.n) rc = shapeNameGroup(pSh, pSh->nNamed);
+    if (rc) return rc;
     if (iGroup >= LP_GROUP_BIT) return SQLITE_TOOBIG;
     *pLabel = LP_GROUP_BIT | iGroup;
     return SQLITE_OK;
@@ -304,9 +486,8 @@ static void shapeCountPrograms(lp_shaper *pSh) {
             shapeCount(pSh, L);
         } else {
             uint32_t g = L & ~LP_GROUP_BIT;
-            for (uint32_t k = pSh->aMemberOff[g]; k < pSh->aMemberOff[g + 1]; k++) {
-                shapeCount(pSh, pSh->aMember[k]);
-            }
+            uint32_t n = (uint32_t)(LP_STRLEN(&pSh->groups, g) / sizeof(uint32_t));
+            for (uint32_t k = 0; k < n; k++) shapeCount(pSh, shapeMember(pSh, g, k));
         }
     }
 }

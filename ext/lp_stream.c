@@ -6,8 +6,9 @@
 **   SELECT ... FROM source ORDER BY user COLLATE BINARY
 ** (SQLite's sorter spills to temporary files as needed), and a window
 ** lp_data holds one user at a time; its program and segment tables and its
-** reading counts grow over the whole stream. Every unreadable time is found
-** in a first plain pass, before any row is returned (no partial result).
+** reading counts grow over the whole stream. A first plain pass, before
+** any row is returned, finds every unreadable time (no partial result) and
+** the programs whose names could read like a tie group (rule 4).
 ** The answers are those of the in-memory path.
 */
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct lp_stream {
     uint32_t nNamed;
     build_ev *aTmp;
     uint32_t nTmp;
+    lp_strtab plus;      /* pD->pPlusNames (streamPrepass) */
 };
 
 static int streamNameCmp(const lp_data *pD, uint32_t a, uint32_t b) {
@@ -94,17 +96,22 @@ static int streamSortUser(lp_stream *st) {
 }
 
 /*
-** One plain pass (no sorting) that reads every time the stream will use, so
-** an unreadable one is an error before the first row is returned. Rule 1
-** comes first, as in learnpath_read_row: a row without user or program is not read.
+** One plain pass (no sorting) before any row is returned. It reads every
+** time the stream will use, so that an unreadable one is an error before
+** the first row (no partial result), unless bad_times='skip'. And it
+** keeps in *pPlus the programs of the rows used whose names have a lone
+** '+': a tie group's label depends on them (rule 4), and the stream meets
+** programs only user by user. Rule 1 comes first, as in
+** learnpath_read_row: a row without user or program is not read.
 */
-static int streamCheckTimes(build_state *s) {
+static int streamPrepass(build_state *s, lp_strtab *pPlus) {
     sqlite3_stmt *pStmt = NULL;
     int rc = learnpath_source_prepare(s, 0, &pStmt);
     if (rc) return rc;
     while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
         lp_time_status eTime;
         int64_t t;
+        uint32_t iPlus;
         sqlite3_value *ap[BUILD_MAX_COLS];
         learnpath_read_row_values(pStmt, ap);
         int eUser = sqlite3_value_type(ap[0]), eProg = sqlite3_value_type(ap[1]);
@@ -112,18 +119,25 @@ static int streamCheckTimes(build_state *s) {
         if ((eUser == SQLITE_TEXT || eUser == SQLITE_BLOB) && sqlite3_value_bytes(ap[0]) == 0) {
             continue;
         }
-        if (sqlite3_value_text(ap[1]) == NULL) {
+        const char *zProg = (const char *)sqlite3_value_text(ap[1]);
+        if (zProg == NULL) {
             rc = SQLITE_NOMEM;
             break;
         }
-        if (sqlite3_value_bytes(ap[1]) == 0) continue;
+        int nProg = sqlite3_value_bytes(ap[1]);
+        int isPlus = learnpath_has_lone_plus(zProg, nProg);
+        if (nProg == 0 || (s->p->skipBadTimes && !isPlus)) continue;
         rc = learnpath_parse_time_value(ap[2], &eTime, &t);
         if (rc) break;
-        if (eTime == LP_TIME_BAD) {
+        if (eTime == LP_TIME_BAD && !s->p->skipBadTimes) {
             /* no rowid: this check runs for bad_times='error', which stops here */
             const char *zTime = (const char *)sqlite3_value_text(ap[2]);
             rc = zTime ? learnpath_read_bad_time(s, zTime, -1) : SQLITE_NOMEM;
             break;
+        }
+        if (isPlus && eTime == LP_TIME_OK) {
+            rc = learnpath_strtab_intern(pPlus, zProg, nProg, &iPlus);
+            if (rc) break;
         }
     }
     if (rc == SQLITE_DONE) {
@@ -198,11 +212,11 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
     st->s.pzErr = pzErr;
     st->s.iLastUser = LP_NONE;
     st->s.isGrouped = 1;
-    if (!p->skipBadTimes) {
-        /* rule 2 before any row is returned: no partial result */
-        rc = streamCheckTimes(&st->s);
-        if (rc) return rc;
-    }
+    /* rule 2 before any row is returned (no partial result), and rule 4's
+    ** programs that could read like a tie group */
+    rc = streamPrepass(&st->s, &st->plus);
+    if (rc) return rc;
+    pD->pPlusNames = &st->plus;
     st->s.isStream = 1;
     rc = learnpath_source_prepare(&st->s, 0, &st->pStmt);
     if (rc) return rc;
@@ -216,6 +230,7 @@ void learnpath_stream_close(lp_users *pIt) {
     sqlite3_free(st->aLocal);
     sqlite3_free(st->aNamed);
     sqlite3_free(st->aTmp);
+    learnpath_strtab_free(&st->plus);
     sqlite3_free(st);
     learnpath_data_unref(pIt->pData);
     memset(pIt, 0, sizeof(*pIt));

@@ -31,9 +31,16 @@ typedef struct prof_cursor {
     int nRow, iRow;
 } prof_cursor;
 
-/* What one pass over the users counts. */
+/*
+** What one pass over the users counts. The marks are per program and per
+** segment; one is nonzero once a row used has that name: the names
+** counted (a name read only on a row left out by rules 1-2 is not).
+*/
 typedef struct prof_counts {
     int64_t nDup, nTied, nRepeat, tMin, tMax, nUser, nEv;
+    uint32_t *aProgMark;  /* per program: the stamp of the last user who had it */
+    uint32_t *aSegMark;   /* per segment: 1 once a row used has it */
+    uint32_t nProgMark, nSegMark;
 } prof_counts;
 
 static void profReset(lp_tvf_cursor *pBase) {
@@ -47,33 +54,42 @@ static void profReset(lp_tvf_cursor *pBase) {
     pCur->nRow = pCur->iRow = 0;
 }
 
-/* Program or segment names in name order, joined, at most 12 of them. */
-static char *profNames(const lp_strtab *pTab) {
-    uint32_t *aRank = NULL, *aAt;
+/*
+** The names of pTab that rows used have (aMark[i] != 0): *pnUsed of them,
+** and *pz (NULL when none) the first 12 in name order, joined.
+*/
+static int profNames(const lp_strtab *pTab, const uint32_t *aMark, int64_t *pnUsed, char **pz) {
+    uint32_t *aRank = NULL, *aAt, n = pTab->n, nUsed = 0;
     sqlite3_str *pOut;
-    uint32_t n = pTab->n, nShow = n < 12 ? n : 12;
-    if (n == 0) return NULL;
-    if (learnpath_label_ranks(NULL, pTab, n, 0, &aRank)) return NULL;
+    *pnUsed = 0;
+    *pz = NULL;
+    for (uint32_t i = 0; i < n; i++) nUsed += aMark[i] != 0;
+    if (nUsed == 0) return SQLITE_OK;
+    if (learnpath_label_ranks(NULL, pTab, n, 0, &aRank)) return SQLITE_NOMEM;
     aAt = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
     if (!aAt) {
         sqlite3_free(aRank);
-        return NULL;
+        return SQLITE_NOMEM;
     }
     for (uint32_t i = 0; i < n; i++) aAt[aRank[i]] = i;
     pOut = sqlite3_str_new(NULL);
-    for (uint32_t i = 0; i < nShow; i++) {
-        sqlite3_str_appendf(pOut, "%s%s", i ? ", " : "", LP_STR(pTab, aAt[i]));
+    for (uint32_t i = 0, nShown = 0; i < n && nShown < 12; i++) {
+        if (!aMark[aAt[i]]) continue;
+        sqlite3_str_appendf(pOut, "%s%s", nShown++ ? ", " : "", LP_STR(pTab, aAt[i]));
     }
-    if (n > nShow) sqlite3_str_appendf(pOut, ", ... (%u more)", n - nShow);
+    if (nUsed > 12) sqlite3_str_appendf(pOut, ", ... (%u more)", nUsed - 12);
     sqlite3_free(aRank);
     sqlite3_free(aAt);
-    return sqlite3_str_finish(pOut);
+    *pnUsed = nUsed;
+    *pz = sqlite3_str_finish(pOut);
+    return *pz ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-/* Count one user's duplicates, tie and repeats (aMark: per program stamps). */
-static void profCountUser(const lp_data *pD, uint32_t u, int hasSeg, uint32_t *aMark,
-                          uint32_t stamp, prof_counts *pC) {
+/* Count one user's duplicates, tie and repeats, and mark the names used. */
+static void profCountUser(const lp_data *pD, uint32_t u, int hasSeg, uint32_t stamp,
+                          prof_counts *pC) {
     uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1];
+    uint32_t *aMark = pC->aProgMark;
     int tied = 0, repeat = 0;
     pC->nUser++;
     pC->nEv += i1 - i0;
@@ -91,34 +107,44 @@ static void profCountUser(const lp_data *pD, uint32_t u, int hasSeg, uint32_t *a
         } else {
             aMark[pD->aProg[i]] = stamp;
         }
+        if (hasSeg && pD->aSeg[i] != LP_NONE) pC->aSegMark[pD->aSeg[i]] = 1;
     }
     pC->nTied += tied;
     pC->nRepeat += repeat;
 }
 
-/* One pass over the users (in memory or streaming). */
+/* Room for a mark per name of a table (streaming, the tables grow). */
+static int profGrowMarks(uint32_t **paMark, uint32_t *pnMark, uint32_t nNeed) {
+    if (nNeed <= *pnMark) return SQLITE_OK;
+    uint32_t nNew = nNeed * 2;
+    uint32_t *aNew = sqlite3_realloc64(*paMark, (sqlite3_uint64)nNew * sizeof(uint32_t));
+    if (!aNew) return SQLITE_NOMEM;
+    memset(aNew + *pnMark, 0, (size_t)(nNew - *pnMark) * sizeof(uint32_t));
+    *paMark = aNew;
+    *pnMark = nNew;
+    return SQLITE_OK;
+}
+
+/* One pass over the users (in memory or streaming); the caller frees the marks. */
 static int profScan(prof_cursor *pCur, int hasSeg, prof_counts *pC, char **pzErr) {
     lp_users *pIt = &pCur->it;
-    uint32_t *aMark = NULL, nMark = 0, stamp = 0;
+    uint32_t stamp = 0;
     int rc = SQLITE_OK;
     memset(pC, 0, sizeof(*pC));
     for (; !pIt->eof && rc == SQLITE_OK; rc = learnpath_users_next(pIt, pzErr)) {
         const lp_data *pD = pIt->pData;
-        if (pD->programs.n > nMark) {
-            /* streaming: the program table grew */
-            uint32_t nNew = pD->programs.n * 2;
-            uint32_t *aNew = sqlite3_realloc64(aMark, (sqlite3_uint64)nNew * sizeof(uint32_t));
-            if (!aNew) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            memset(aNew + nMark, 0, (size_t)(nNew - nMark) * sizeof(uint32_t));
-            aMark = aNew;
-            nMark = nNew;
-        }
-        profCountUser(pD, pIt->u, hasSeg, aMark, ++stamp, pC);
+        rc = profGrowMarks(&pC->aProgMark, &pC->nProgMark, pD->programs.n);
+        if (rc == SQLITE_OK) rc = profGrowMarks(&pC->aSegMark, &pC->nSegMark, pD->segments.n);
+        if (rc) break;
+        profCountUser(pD, pIt->u, hasSeg, ++stamp, pC);
     }
-    sqlite3_free(aMark);
+    if (rc == SQLITE_OK) {
+        /* marks for every name, read by profNames */
+        rc = profGrowMarks(&pC->aProgMark, &pC->nProgMark, pIt->pData->programs.n + 1);
+        if (rc == SQLITE_OK) {
+            rc = profGrowMarks(&pC->aSegMark, &pC->nSegMark, pIt->pData->segments.n + 1);
+        }
+    }
     return rc;
 }
 
@@ -165,12 +191,11 @@ static int profRows(prof_cursor *pCur, int hasSeg, const prof_counts *pC) {
     profAdd(pCur, "rows_read", pD->nRowRead, NULL);
     profAdd(pCur, "enrollments_used", pC->nEv, NULL);
     profAdd(pCur, "users", pC->nUser, NULL);
-    if (!profAdd(pCur, "programs", pD->programs.n, profNames(&pD->programs))->zDetail &&
-        pD->programs.n) {
-        rc = SQLITE_NOMEM;
-    }
-    if (!profAdd(pCur, "segments", hasSeg ? pD->segments.n : 0,
-                 hasSeg ? profNames(&pD->segments) : NULL)->zDetail && hasSeg && pD->segments.n) {
+    /* counted over the rows used, as users are */
+    prof_row *pProg = profAdd(pCur, "programs", 0, NULL);
+    rc = profNames(&pD->programs, pC->aProgMark, &pProg->iValue, &pProg->zDetail);
+    prof_row *pSeg = profAdd(pCur, "segments", 0, NULL);
+    if (hasSeg && profNames(&pD->segments, pC->aSegMark, &pSeg->iValue, &pSeg->zDetail)) {
         rc = SQLITE_NOMEM;
     }
     if (profTime(pCur, "first_time", pC->nEv, pC->tMin)) rc = SQLITE_NOMEM;
@@ -204,8 +229,10 @@ static int profFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     if (rc) return rc;
     int hasSeg = pCur->it.pData->aSeg != NULL && pBase->src.zSegmentCol != NULL;
     rc = profScan(pCur, hasSeg, &c, pzErr);
-    if (rc) return rc;
-    return profRows(pCur, hasSeg, &c);
+    if (rc == SQLITE_OK) rc = profRows(pCur, hasSeg, &c);
+    sqlite3_free(c.aProgMark);
+    sqlite3_free(c.aSegMark);
+    return rc;
 }
 
 static int profNext(lp_tvf_cursor *pBase, char **pzErr) {

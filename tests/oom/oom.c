@@ -439,6 +439,19 @@ typedef struct scenario {
     "INSERT INTO w WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 40)"\
     " SELECT i, 'W' || i, date('2020-01-01', '+' || i || ' days') FROM c;"
 
+/*
+** Programs named like tie groups (rule 4): 'A + B' and the quoted forms
+** "A" + "B" and "A" + "B" (2), a member with a lone '+', one beginning
+** with '"', and 'A + B' only on a row left out for its time.
+*/
+#define FIX_LABELS                                                                            \
+    "CREATE TABLE lb(user_id, program, enrolled_at);"                                           \
+    "INSERT INTO lb VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-01-01'), (1, 'C', '2020-02-01'),"\
+    " (2, 'A + B', '2020-03-01'), (2, '\"A\" + \"B\"', '2020-04-01'),"                              \
+    " (3, 'B + C', '2020-01-01'), (3, 'A', '2020-01-01'), (3, 'A + B', '2020-02-01'),"             \
+    " (4, '\"Q', '2020-01-01'), (4, 'R', '2020-01-01'), (5, 'X + Y', NULL),"                       \
+    " (5, 'X', '2020-01-01'), (5, 'Y', '2020-01-01'), (6, '\"A\" + \"B\" (2)', '2020-01-01');"
+
 /* The saved reports' table. */
 #define FIX_ENROLLMENTS "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(20, 7);"
 
@@ -597,6 +610,16 @@ static const scenario aScenario[] = {
      "SELECT user_id, path FROM program_journeys('g') WHERE user_id = 2099;"
      "SELECT count(*), max(programs), max(program) FROM first_program('tg');",
      0, NULL},
+    {"tie groups named like programs (rule 4)", FIX_LABELS,
+     "SELECT * FROM first_program('lb');"
+     "SELECT * FROM program_journeys('lb');"
+     "SELECT * FROM first_program('lb') ORDER BY program, next_program;"
+     "SELECT * FROM program_transitions('lb');"
+     "SELECT * FROM enrollment_profile('lb');"
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM program_steps('lb');"
+     "SELECT * FROM first_program_stats('lb');",
+     0, "learnpath_memory_budget"},
     {"streaming user by user", FIX_MANY,
      "SELECT learnpath_memory_budget(1) >= 0;"
      "SELECT * FROM enrollment_profile('w');"

@@ -143,6 +143,52 @@ START_TEST(test_tie_group_labels) {
 }
 END_TEST
 
+/*
+** rules 4, 9 (issue 11, item 7): a program named like a tie group. User 1
+** has A and B at one instant, then C; user 2 the program 'A + B', then D;
+** user 3 A and B at one instant, then 'A + B'. The group is "A" + "B"
+** (rule 4), so GROUP BY from_program separates the two and each group's
+** shares sum to 1 (rule 9); first_program_stats and the chart fed from
+** the rows tell them apart too. Held in memory and streamed alike.
+*/
+START_TEST(test_group_named_like_program) {
+    for (int isStream = 0; isStream < 2; isStream++) {
+        sqlite3 *db = lpt_open();
+        lpt_exec(db,
+            "CREATE TABLE t(user_id, program, enrolled_at);"
+            "INSERT INTO t VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-01-01'),"
+            " (1, 'C', '2020-02-01'), (2, 'A + B', '2020-03-01'), (2, 'D', '2020-04-01'),"
+            " (3, 'B', '2020-05-01'), (3, 'A', '2020-05-01'), (3, 'A + B', '2020-06-01');");
+        if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db,
+            "SELECT step, from_program, to_program, users, share, from_tied, to_tied"
+            " FROM program_transitions('t')",
+            "1|\"A\" + \"B\"|A + B|1|0.5|1|0\n"
+            "1|\"A\" + \"B\"|C|1|0.5|1|0\n"
+            "1|A + B|D|1|1|0|0\n"
+            "2|A + B|NULL|1|1|0|NULL\n"
+            "2|C|NULL|1|1|0|NULL\n"
+            "2|D|NULL|1|1|0|NULL\n");
+        lpt_assert_rows(db,
+            "SELECT from_program, sum(share), count(DISTINCT from_tied) FROM program_transitions('t')"
+            " WHERE step = 1 GROUP BY from_program",
+            "\"A\" + \"B\"|1|1\nA + B|1|1\n");
+        lpt_assert_rows(db,
+            "SELECT program, tied, users, share, continued FROM first_program_stats('t')",
+            "\"A\" + \"B\"|1|2|0.6666666667|2\n"
+            "A + B|0|1|0.3333333333|1\n"
+            "NULL|NULL|3|1|3\n");
+        /* the chart has a node for each */
+        lpt_assert_rows(db,
+            "SELECT instr(s, '>&quot;A&quot; + &quot;B&quot;<') > 0, instr(s, '>A + B<') > 0"
+            " FROM (SELECT sankey_svg(from_program, to_program, users) AS s"
+            " FROM program_transitions('t') WHERE step = 1)",
+            "1|1\n");
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
 /* rules 8, 9: journeys are shaped (cut by within_days) before they are counted. */
 START_TEST(test_shaped_journeys) {
     sqlite3 *db = lpt_open_fixture("enrollments_segments");
@@ -373,6 +419,7 @@ Suite *make_aggregate_suite(void) {
     tcase_add_test(tc, test_medians_many);
     tcase_add_test(tc, test_median_cluster);
     tcase_add_test(tc, test_tie_group_labels);
+    tcase_add_test(tc, test_group_named_like_program);
     tcase_add_test(tc, test_first_program_stats);
     tcase_add_test(tc, test_transitions_empty_with_segment);
     suite_add_tcase(s, tc);

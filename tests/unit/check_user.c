@@ -442,16 +442,129 @@ END_TEST
 
 /*
 ** rule 4: a tie group's programs are counted even when another user has a
-** program whose name is the group's label.
+** program whose name would be the group's label; the group is then
+** labelled "A" + "B", so the two labels differ.
 */
 START_TEST(test_rule4_group_label_named_like_program) {
     sqlite3 *db = cu_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
                           "(2, 'A + B', '2020-01-05', NULL)");
     lpt_assert_rows(db,
         "SELECT user_id, program, tied, steps, programs FROM first_program('enrollments')",
-        "1|A + B|1|1|2\n"
+        "1|\"A\" + \"B\"|1|1|2\n"
         "2|A + B|0|1|1\n");
     sqlite3_close(db);
+}
+END_TEST
+
+/*
+** rule 4 (issue 11, item 7): a program named like a tie group. User 1 has A
+** and B at one instant, then C; user 2 the program 'A + B', then D; user 3
+** A and B at one instant, then 'A + B'. A program of the data is named
+** 'A + B', so the group is "A" + "B": the two differ in every column and
+** path of the per-user functions, held in memory or streamed (where user
+** 1's group is named before user 2's program is met), and in a query that
+** keeps user 1 alone (the label depends on the data, not on the users a
+** query keeps).
+*/
+static const char *const cuIssueLabels =
+    "(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL), (1, 'C', '2020-02-01', NULL),"
+    "(2, 'A + B', '2020-03-01', NULL), (2, 'D', '2020-04-01', NULL),"
+    "(3, 'B', '2020-05-01', NULL), (3, 'A', '2020-05-01', NULL),"
+    "(3, 'A + B', '2020-06-01', NULL)";
+
+START_TEST(test_rule4_program_named_like_group) {
+    for (int isStream = 0; isStream < 2; isStream++) {
+        sqlite3 *db = cu_open(cuIssueLabels);
+        if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db,
+            "SELECT user_id, program, tied, next_program FROM first_program('enrollments')",
+            "1|\"A\" + \"B\"|1|C\n"
+            "2|A + B|0|D\n"
+            "3|\"A\" + \"B\"|1|A + B\n");
+        lpt_assert_rows(db,
+            "SELECT user_id, path, first_program, last_program FROM program_journeys('enrollments')",
+            "1|\"A\" + \"B\" > C|\"A\" + \"B\"|C\n"
+            "2|A + B > D|A + B|D\n"
+            "3|\"A\" + \"B\" > A + B|\"A\" + \"B\"|A + B\n");
+        lpt_assert_rows(db,
+            "SELECT user_id, step, program FROM program_steps('enrollments')",
+            "1|1|\"A\" + \"B\"\n1|2|C\n2|1|A + B\n2|2|D\n3|1|\"A\" + \"B\"\n3|2|A + B\n");
+        /* grouped by label, the group's steps and the program's apart */
+        lpt_assert_rows(db,
+            "SELECT program, count(*), min(user_id), max(user_id), max(step)"
+            " FROM program_steps('enrollments') GROUP BY program",
+            "\"A\" + \"B\"|2|1|3|1\nA + B|2|2|3|2\nC|1|1|1|2\nD|1|2|2|2\n");
+        /* a query that keeps user 1 only (rule 7) labels the group alike */
+        lpt_assert_rows(db,
+            "SELECT user_id, program FROM first_program WHERE source = 'enrollments'"
+            " AND until = '2020-02-15'",
+            "1|\"A\" + \"B\"\n");
+        lpt_assert_rows(db,
+            "SELECT path FROM program_journeys WHERE source = 'enrollments'"
+            " AND until = '2020-02-15' AND within_days = 1",
+            "\"A\" + \"B\"\n");
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
+/*
+** rule 4: with nothing named like it, a group keeps "A + B": a program
+** 'A + B' only on rows left out (rule 1: no time; rule 2: an unreadable
+** time skipped) names nothing, held or streamed.
+*/
+START_TEST(test_rule4_group_plain_when_nothing_collides) {
+    for (int isStream = 0; isStream < 2; isStream++) {
+        sqlite3 *db = cu_open("(1, 'A', '2020-01-01', NULL), (1, 'B', '2020-01-01', NULL),"
+                              "(2, 'A + B', NULL, NULL), (3, 'A + B', '13/01/2020', NULL),"
+                              "(4, 'C', '2020-01-01', NULL)");
+        if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db,
+            "SELECT user_id, program FROM first_program WHERE source = 'enrollments'"
+            " AND bad_times = 'skip'",
+            "1|A + B\n4|C\n");
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
+/*
+** rule 4: the other names. A group with a member whose name has a lone '+'
+** ({A, 'B + C'} and {'A + B', C}, which both join to 'A + B + C') or
+** begins with '"' is quoted; {A, B, C} keeps 'A + B + C'; a quoted form
+** that is a program's name takes " (2)", " (3)", ...; '+' alone is a lone
+** '+', 'C++' has none. Every step has its own label, held or streamed.
+*/
+START_TEST(test_rule4_group_labels_all_distinct) {
+    static const char *const zExpect =
+        "1|\"A\" + \"B + C\"\n"
+        "2|\"A + B\" + \"C\"\n"
+        "3|A + B + C\n"
+        "4|\"A\" + \"B\"\n"
+        "5|\"A\" + \"B\" (2)\n"
+        "6|\"A\" + \"B\" (3)\n"
+        "7|A + B\n"
+        "8|\"\"\"Q\" + \"R\"\"\"\n"
+        "9|\"+\" + \"X\"\n"
+        "10|C++ + X\n";
+    for (int isStream = 0; isStream < 2; isStream++) {
+        sqlite3 *db = cu_open(
+            "(1, 'A', '2020-01-01', NULL), (1, 'B + C', '2020-01-01', NULL),"
+            "(2, 'A + B', '2020-01-01', NULL), (2, 'C', '2020-01-01', NULL),"
+            "(3, 'A', '2020-01-01', NULL), (3, 'B', '2020-01-01', NULL), (3, 'C', '2020-01-01', NULL),"
+            "(4, '\"A\" + \"B\"', '2020-01-01', NULL), (5, '\"A\" + \"B\" (2)', '2020-01-01', NULL),"
+            "(6, 'A', '2020-01-01', NULL), (6, 'B', '2020-01-01', NULL),"
+            "(7, 'A + B', '2020-01-01', NULL),"
+            "(8, '\"Q', '2020-01-01', NULL), (8, 'R\"', '2020-01-01', NULL),"
+            "(9, 'X', '2020-01-01', NULL), (9, '+', '2020-01-01', NULL),"
+            "(10, 'X', '2020-01-01', NULL), (10, 'C++', '2020-01-01', NULL)");
+        if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db, "SELECT user_id, program FROM first_program('enrollments')", zExpect);
+        lpt_assert_rows(db,
+            "SELECT count(*), count(DISTINCT program) FROM first_program('enrollments')",
+            "10|10\n");
+        sqlite3_close(db);
+    }
 }
 END_TEST
 
@@ -1303,10 +1416,11 @@ END_TEST
 
 /*
 ** rule 10, first_program's own order: a program named like a tie group
-** ('A + B', and users 2's A and B at one instant) is one group and one
-** place in the order, as SQL compares text; a user's rowid is the same in
-** every order; in a UTF-16 database, whose text sorts otherwise, SQLite
-** sorts.
+** ('A + B', and user 2's A and B at one instant, which rule 4 therefore
+** labels "A" + "B") are two groups and two places in the order, as SQL
+** compares their texts ('"' sorts before 'A'); a user's rowid is the same
+** in every order; in a UTF-16 database, whose text sorts otherwise,
+** SQLite sorts.
 */
 START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
     sqlite3 *db = cu_open("(1, 'A + B', '2020-01-01', NULL), (1, 'X', '2020-02-01', NULL),"
@@ -1316,18 +1430,18 @@ START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
     lpt_assert_rows(db,
                     "SELECT program, next_program, count(*), group_concat(tied) FROM"
                     " first_program('enrollments') GROUP BY program, next_program",
-                    "A + B|X|2|0,1\nA + B|Y|1|0\nC|NULL|1|0\n");
+                    "\"A\" + \"B\"|X|1|1\nA + B|X|1|0\nA + B|Y|1|0\nC|NULL|1|0\n");
     lpt_assert_rows(db,
                     "SELECT segment, program, next_program, count(*) FROM first_program('enrollments',"
                     " 'user_id', 'program', 'enrolled_at', 'seg') GROUP BY segment, program, next_program",
-                    "NULL|A + B|X|2\nNULL|A + B|Y|1\nNULL|C|NULL|1\n");
+                    "NULL|\"A\" + \"B\"|X|1\nNULL|A + B|X|1\nNULL|A + B|Y|1\nNULL|C|NULL|1\n");
     lpt_assert_rows(db, "SELECT user_id FROM first_program('enrollments') ORDER BY program, user_id",
-                    "1\n2\n3\n4\n");
+                    "2\n1\n3\n4\n");
     lpt_assert_rows(db,
                     "SELECT a.user_id, b.user_id, a.rowid FROM first_program('enrollments') a"
                     " JOIN first_program('enrollments') b ON b.rowid = a.rowid"
                     " ORDER BY a.next_program, a.program",
-                    "4|4|4\n1|1|1\n2|2|2\n3|3|3\n");
+                    "4|4|4\n2|2|2\n1|1|1\n3|3|3\n");
     sqlite3_close(db);
 
     db = lpt_open();
@@ -1343,6 +1457,48 @@ START_TEST(test_rule10_order_by_equal_texts_rowid_utf16) {
     char *zP = lpt_query(db, "EXPLAIN QUERY PLAN SELECT * FROM first_program('e') ORDER BY user_id");
     ck_assert_msg(zP && strstr(zP, "TEMP B-TREE FOR ORDER BY") != NULL, "%s", zP);
     sqlite3_free(zP);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** rules 4 and 10: first_program's own ORDER BY and GROUP BY on issue 11's
+** three users (a program 'A + B', and the group "A" + "B") give exactly
+** what SQLite gives when it sorts the same rows itself (the '+' keeps it
+** from using first_program's order), and SQLite does not sort again.
+*/
+START_TEST(test_rule10_order_by_group_named_like_program) {
+    static const char *const azOrder[] = {"program", "program, next_program",
+                                          "next_program, program", "program, user_id"};
+    sqlite3 *db = cu_open(cuIssueLabels);
+    for (size_t i = 0; i < sizeof(azOrder) / sizeof(azOrder[0]); i++) {
+        char *zOwn = sqlite3_mprintf("SELECT group_concat(user_id || ':' || program || ':' ||"
+                                     " ifnull(next_program, '-'), ' ') FROM (SELECT * FROM"
+                                     " first_program('enrollments') ORDER BY %s)", azOrder[i]);
+        char *zSqlite = sqlite3_mprintf("SELECT group_concat(user_id || ':' || program || ':' ||"
+                                        " ifnull(next_program, '-'), ' ') FROM (SELECT * FROM"
+                                        " first_program('enrollments') ORDER BY +%s, +user_id)",
+                                        azOrder[i]);
+        char *zPlan = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT * FROM first_program('enrollments')"
+                                      " ORDER BY %s", azOrder[i]);
+        char *zA = lpt_query(db, zOwn), *zB = lpt_query(db, zSqlite), *zP = lpt_query(db, zPlan);
+        ck_assert_msg(zA && zB && strcmp(zA, zB) == 0, "ORDER BY %s: %s against %s", azOrder[i], zA, zB);
+        ck_assert_msg(zP && strstr(zP, "TEMP B-TREE") == NULL, "%s", zP);
+        sqlite3_free(zOwn);
+        sqlite3_free(zSqlite);
+        sqlite3_free(zPlan);
+        sqlite3_free(zA);
+        sqlite3_free(zB);
+        sqlite3_free(zP);
+    }
+    lpt_assert_rows(db,
+                    "SELECT group_concat(user_id || ':' || program || ':' || next_program, ' ') FROM"
+                    " (SELECT * FROM first_program('enrollments') ORDER BY program)",
+                    "1:\"A\" + \"B\":C 3:\"A\" + \"B\":A + B 2:A + B:D\n");
+    lpt_assert_rows(db,
+                    "SELECT program, count(*), sum(tied) FROM first_program('enrollments')"
+                    " GROUP BY program",
+                    "\"A\" + \"B\"|2|2\nA + B|1|0\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -1513,6 +1669,9 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule4_ties_name);
     tcase_add_test(tc, test_rule4_group_members_counted);
     tcase_add_test(tc, test_rule4_group_label_named_like_program);
+    tcase_add_test(tc, test_rule4_program_named_like_group);
+    tcase_add_test(tc, test_rule4_group_plain_when_nothing_collides);
+    tcase_add_test(tc, test_rule4_group_labels_all_distinct);
     tcase_add_loop_test(tc, test_rule5_repeats, 0,
                         (int)(sizeof(aRepeatsCase) / sizeof(aRepeatsCase[0])));
     tcase_add_test(tc, test_rule5_first_only_with_ties);
@@ -1525,6 +1684,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule10_order_by_budget_after_prepare_source_fails);
     tcase_add_test(tc, test_rule10_order_by_budget_after_prepare_temp_shadow);
     tcase_add_test(tc, test_rule10_order_by_equal_texts_rowid_utf16);
+    tcase_add_test(tc, test_rule10_order_by_group_named_like_program);
     tcase_add_test(tc, test_rule8_within_days);
     tcase_add_test(tc, test_rule10_times_and_days);
     suite_add_tcase(s, tc);
