@@ -128,6 +128,9 @@ typedef struct lp_conn {
     int64_t nCacheLimit;     /* most heap the cache may hold */
     int64_t nMemoryBudget;   /* most heap one source may take; 0 = no limit */
     int nThreads;            /* threads a read may use: 1 or 2 (learnpath_threads) */
+    int allowViews;          /* views and triggers stored in a database may call the
+                             ** functions that read a source (learnpath_allow_views);
+                             ** the SQL layer's (lp_tvf.c), kept here with the rest */
 } lp_conn;
 
 /* Set a connection's state to the defaults. */
