@@ -13,6 +13,12 @@
 ** this version already (each saved report starts with .load), and
 ** registers every entry, saying which one failed if one does. Adding a
 ** function is one line here (docs/ARCHITECTURE.md, "Adding a function").
+**
+** The connection's state (lp_conn, with the cache) is owned by the
+** registration of learnpath_allow_views (LP_FN_OWNS_CONN), not by a
+** module: that function re-registers the modules (learnpath_registry_modules)
+** so that SQLite connects them afresh with the new risk level, and SQLite
+** frees a module's destructor's data when the module is registered again.
 */
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
@@ -40,10 +46,14 @@ const int learnpath_registry_ntvf =
 #define FN_SETTING (SQLITE_UTF8 | SQLITE_DIRECTONLY)
 
 const lp_fn_entry learnpath_registry_fn[] = {
-    {"learnpath_cache_clear", 0, 0, FN_SETTING, 1, learnpath_fn_cache_clear, 0, 0, 0},
-    {"learnpath_cache_limit", 1, 1, FN_SETTING, 1, learnpath_fn_cache_limit, 0, 0, 0},
-    {"learnpath_memory_budget", 1, 1, FN_SETTING, 1, learnpath_fn_memory_budget, 0, 0, 0},
-    {"learnpath_threads", 1, 1, FN_SETTING, 1, learnpath_fn_threads, 0, 0, 0},
+    /* owns the connection's state: registered first (registerAll) */
+    {"learnpath_allow_views", 1, 1, FN_SETTING, LP_FN_OWNS_CONN, learnpath_fn_allow_views, 0, 0,
+     0},
+    {"learnpath_cache_clear", 0, 0, FN_SETTING, LP_FN_CONN, learnpath_fn_cache_clear, 0, 0, 0},
+    {"learnpath_cache_limit", 1, 1, FN_SETTING, LP_FN_CONN, learnpath_fn_cache_limit, 0, 0, 0},
+    {"learnpath_memory_budget", 1, 1, FN_SETTING, LP_FN_CONN, learnpath_fn_memory_budget, 0, 0,
+     0},
+    {"learnpath_threads", 1, 1, FN_SETTING, LP_FN_CONN, learnpath_fn_threads, 0, 0, 0},
     {"sankey_svg", 3, 4, FN_PURE, 0, 0, learnpath_sankey_step, learnpath_sankey_final, 0},
     {"bar_svg", 3, 5, FN_PURE, 0, 0, learnpath_bar_step, learnpath_bar_final, 0},
     {LEARNPATH_READER, -1, -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, 0, learnpath_reader_step,
@@ -59,8 +69,8 @@ const int learnpath_registry_nfn =
 /*
 ** Is this same version of learnpath registered on db already? Loading it
 ** again (each saved report starts with .load) must keep the connection's
-** state: registering the modules anew would drop the cache with the old
-** modules. A different version is registered over the old one.
+** state: registering its owner anew would free it, and with it the cache
+** and the settings. A different version is registered over the old one.
 */
 static int learnpathLoaded(sqlite3 *db) {
     sqlite3_stmt *pStmt = NULL;
@@ -81,53 +91,71 @@ static int learnpathLoaded(sqlite3 *db) {
 }
 
 /*
-** The modules. Their bindings (descriptor, connection) live in one block
-** with the connection state, owned by the first module: SQLite frees it
-** with that module (at once if its registration fails), so no module ever
-** outlives it.
+** The connection's state and the modules' bindings (descriptor, state), in
+** one block owned by the registration of the LP_FN_OWNS_CONN function:
+** SQLite frees it with that function (at once if its registration fails),
+** when the connection closes, after its last statement. The modules carry
+** no destructor, so registering them again (learnpath_allow_views) frees
+** nothing, and the block outlives every table they connect.
 */
 typedef struct lp_conn_block {
-    lp_conn conn;
+    lp_conn conn; /* first: the functions' user data is the block's address */
     lp_tvf_bind aBind[sizeof(learnpath_registry_tvf) / sizeof(learnpath_registry_tvf[0])];
 } lp_conn_block;
 
-/* The first module's destructor: p is its binding; the block begins with
-** the connection state the binding points to. */
+/* The owner's destructor. */
 static void connBlockFree(void *p) {
-    lp_conn_block *pBlock = (lp_conn_block *)((lp_tvf_bind *)p)->pConn;
+    lp_conn_block *pBlock = p;
     learnpath_conn_clear(&pBlock->conn);
     sqlite3_free(pBlock);
 }
 
-static int registerModules(sqlite3 *db, lp_conn **ppConn, const char **pzFailed) {
-    lp_conn_block *pBlock = sqlite3_malloc64(sizeof(*pBlock));
+/* See lp_sql.h. */
+int learnpath_registry_modules(sqlite3 *db, lp_conn *pConn, const char **pzFailed) {
+    lp_conn_block *pBlock = (lp_conn_block *)pConn; /* its first member */
     int rc = SQLITE_OK;
-    *ppConn = NULL;
-    if (!pBlock) return SQLITE_NOMEM;
-    memset(pBlock, 0, sizeof(*pBlock));
-    learnpath_conn_init(&pBlock->conn);
     for (int i = 0; i < learnpath_registry_ntvf && rc == SQLITE_OK; i++) {
         const lp_tvf *pDesc = learnpath_registry_tvf[i];
         pBlock->aBind[i].pDesc = pDesc;
-        pBlock->aBind[i].pConn = &pBlock->conn;
+        pBlock->aBind[i].pConn = pConn;
         rc = sqlite3_create_module_v2(db, pDesc->zName, &learnpath_tvf_module, &pBlock->aBind[i],
-                                      i == 0 ? connBlockFree : 0);
+                                      0);
         if (rc) *pzFailed = pDesc->zName;
     }
-    if (rc == SQLITE_OK) *ppConn = &pBlock->conn;
     return rc;
 }
 
-static int registerFunctions(sqlite3 *db, lp_conn *pConn, const char **pzFailed) {
+/* The functions whose takesConn is (isOwner ? LP_FN_OWNS_CONN : anything else). */
+static int registerFunctions(sqlite3 *db, lp_conn_block *pBlock, int isOwner,
+                             const char **pzFailed) {
     int rc = SQLITE_OK;
     for (int i = 0; i < learnpath_registry_nfn && rc == SQLITE_OK; i++) {
         const lp_fn_entry *p = &learnpath_registry_fn[i];
+        if ((p->takesConn == LP_FN_OWNS_CONN) != isOwner) continue;
         for (int nArg = p->nArgMin; nArg <= p->nArgMax && rc == SQLITE_OK; nArg++) {
-            rc = sqlite3_create_function(db, p->zName, nArg, p->eFlags, p->takesConn ? pConn : 0,
-                                         p->xFunc, p->xStep, p->xFinal);
+            /* the owner has one argument count: one registration, one destructor */
+            rc = sqlite3_create_function_v2(db, p->zName, nArg, p->eFlags,
+                                            p->takesConn ? pBlock : 0, p->xFunc, p->xStep,
+                                            p->xFinal, isOwner ? connBlockFree : 0);
             if (rc) *pzFailed = p->zName;
         }
     }
+    return rc;
+}
+
+/*
+** The state's owner first (once it is registered, SQLite frees the block
+** with it, or at once if that fails), then the modules, then the rest.
+*/
+static int registerAll(sqlite3 *db, const char **pzFailed) {
+    lp_conn_block *pBlock = sqlite3_malloc64(sizeof(*pBlock));
+    int rc;
+    if (!pBlock) return SQLITE_NOMEM;
+    memset(pBlock, 0, sizeof(*pBlock));
+    learnpath_conn_init(&pBlock->conn);
+    rc = registerFunctions(db, pBlock, 1, pzFailed);
+    if (rc == SQLITE_OK) rc = learnpath_registry_modules(db, &pBlock->conn, pzFailed);
+    if (rc == SQLITE_OK) rc = registerFunctions(db, pBlock, 0, pzFailed);
     return rc;
 }
 
@@ -138,7 +166,6 @@ __attribute__((visibility("default")))
 #endif
 int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
     const char *zFailed = "the connection state";
-    lp_conn *pConn = NULL;
     int rc;
     SQLITE_EXTENSION_INIT2(pApi);
 
@@ -150,8 +177,7 @@ int sqlite3_learnpath_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routi
         return SQLITE_ERROR;
     }
     if (learnpathLoaded(db)) return SQLITE_OK;
-    rc = registerModules(db, &pConn, &zFailed);
-    if (rc == SQLITE_OK) rc = registerFunctions(db, pConn, &zFailed);
+    rc = registerAll(db, &zFailed);
     if (rc != SQLITE_OK && pzErrMsg) {
         *pzErrMsg = sqlite3_mprintf("learnpath: registering %s failed: %s", zFailed,
                                     sqlite3_errstr(rc));

@@ -148,6 +148,9 @@ typedef struct lp_conn {
     int nThreads;            /* threads a read may use: 1 or 2 (learnpath_threads) */
     sqlite3_stmt *pSentinel; /* expired by SQLite with every statement (lp_cache.c) */
     unsigned nSentinelGen;   /* sentinels made on this connection */
+    int allowViews;          /* views and triggers stored in a database may call the
+                             ** functions that read a source (learnpath_allow_views);
+                             ** the SQL layer's (lp_tvf.c), kept here with the rest */
 } lp_conn;
 
 /* Set a connection's state to the defaults. */

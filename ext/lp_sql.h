@@ -84,6 +84,8 @@ typedef struct lp_tvf_vtab {
     lp_conn *pConn;
     const lp_tvf *pDesc;
     int isUtf8;          /* the database's text is UTF-8 (learnpath's order of text) */
+    int allowsViews;     /* reads a source, connected while pConn->allowViews was set:
+                         ** not SQLITE_VTAB_DIRECTONLY (lp_tvf.c, "Trust") */
 } lp_tvf_vtab;
 
 /*
@@ -101,7 +103,8 @@ typedef struct lp_tvf_cursor {
 } lp_tvf_cursor;
 
 /* lp_tvf.flags */
-#define LP_TVF_SOURCE 1     /* reads a source: learnpath_source_args, depth guard */
+#define LP_TVF_SOURCE 1     /* reads a source: learnpath_source_args, depth guard, and
+                            ** SQLITE_VTAB_DIRECTONLY unless the connection allows views */
 #define LP_TVF_INNOCUOUS 2  /* safe in any schema (SQLITE_VTAB_INNOCUOUS) */
 
 /* idxNum bits from here up are the descriptor's (xOrderBy). */
@@ -171,6 +174,7 @@ void learnpath_fn_cache_clear(sqlite3_context *ctx, int argc, sqlite3_value **ar
 void learnpath_fn_cache_limit(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_memory_budget(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_threads(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_fn_allow_views(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* ------------------------------------------------------------ the registry */
 
@@ -183,16 +187,38 @@ typedef struct lp_fn_entry {
     const char *zName;
     int nArgMin, nArgMax;    /* registered once per argument count; -1: any */
     int eFlags;              /* SQLITE_UTF8 | ... */
-    int takesConn;           /* its user data is the connection's lp_conn */
+    int takesConn;           /* LP_FN_CONN: its user data is the connection's lp_conn;
+                             ** LP_FN_OWNS_CONN: and it owns it (see below) */
     void (*xFunc)(sqlite3_context *, int, sqlite3_value **);
     void (*xStep)(sqlite3_context *, int, sqlite3_value **);
     void (*xFinal)(sqlite3_context *);
     int isInternal;          /* learnpath's own use only: not documented */
 } lp_fn_entry;
 
+/* lp_fn_entry.takesConn */
+#define LP_FN_CONN 1
+#define LP_FN_OWNS_CONN 2
+
 extern const lp_tvf *const learnpath_registry_tvf[];
 extern const int learnpath_registry_ntvf;
 extern const lp_fn_entry learnpath_registry_fn[];
 extern const int learnpath_registry_nfn;
+
+/*
+** Who owns the connection's state: the one entry with LP_FN_OWNS_CONN
+** (learnpath_allow_views, one argument count) is registered first, with a
+** destructor, and SQLite frees the state with that function, when the
+** connection closes (after its last statement). Nothing else frees it: the
+** modules are registered without a destructor and may be registered again.
+**
+** learnpath_registry_modules (learnpath.c, which knows the registry)
+** registers every table-valued function of the registry on db for pConn,
+** again if they are registered already: SQLite then drops each function's
+** eponymous table, so the next statement that names it connects it afresh
+** (lp_tvf.c decides its risk level there, from pConn->allowViews). A
+** statement prepared before keeps its own table until it is prepared again.
+** On failure *pzFailed names the function.
+*/
+int learnpath_registry_modules(sqlite3 *db, lp_conn *pConn, const char **pzFailed);
 
 #endif /* LP_SQL_H */

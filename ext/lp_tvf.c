@@ -27,11 +27,21 @@
 **                so that a read can tell a nested function's message from
 **                SQLite's.
 **
-** Security: only sample_enrollments is innocuous; the functions that read
-** a source are not (a view inside an untrusted database file may use them
-** only while trusted_schema is ON), and every identifier they read is
-** quoted by the read layer. A per-connection depth counter stops a view
-** that feeds itself to a function.
+** Trust (README.md, "Trust model"): only sample_enrollments is innocuous.
+** The functions that read a source (LP_TVF_SOURCE) are
+** SQLITE_VTAB_DIRECTONLY: a view or trigger stored in a database cannot
+** call them, so a database file cannot make them read another database of
+** the connection; TEMP views and CTEs, the user's own SQL, can. After
+** learnpath_allow_views(1) they are connected at SQLite's default risk
+** instead (stored views and triggers may call them while trusted_schema is
+** ON). A table is connected once per connection, so learnpath_allow_views
+** registers the modules again (SQLite drops their tables, and the next
+** statement connects them afresh) and, turning views off, expires the
+** prepared statements; a table connected while views were allowed refuses
+** to plan or to start a scan once they are not (a statement that was
+** running then, or a switch that failed).
+** Every identifier they read is quoted by the read layer. A per-connection
+** depth counter stops a view that feeds itself to a function.
 */
 #include <string.h>
 
@@ -39,6 +49,14 @@
 
 /* How deeply functions may nest inside their own sources. */
 #define TVF_MAX_DEPTH 8
+
+/* The risk levels of sqlite3_vtab_config (3.31), for older headers. */
+#ifndef SQLITE_VTAB_INNOCUOUS
+#define SQLITE_VTAB_INNOCUOUS 2
+#endif
+#ifndef SQLITE_VTAB_DIRECTONLY
+#define SQLITE_VTAB_DIRECTONLY 3
+#endif
 
 /* ----------------------------------------------------------- arguments */
 
@@ -247,6 +265,36 @@ static int tvfError(lp_tvf_vtab *pTab, int rc, char *zErr) {
 
 /* ----------------------------------------------------- connect/planning */
 
+/*
+** The table's risk level for SQLite (see "Trust" above), set while it is
+** being connected. SQLite refuses a direct-only table in a stored view or
+** trigger with 'unsafe use of virtual table "<name>"'.
+*/
+static int tvfRiskLevel(sqlite3 *db, lp_tvf_vtab *pTab) {
+    unsigned flags = pTab->pDesc->flags;
+    if (flags & LP_TVF_INNOCUOUS) return sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+    if (!(flags & LP_TVF_SOURCE)) return SQLITE_OK;
+    if (pTab->pConn->allowViews) {
+        pTab->allowsViews = 1; /* SQLite's default: stored SQL while trusted_schema is ON */
+        return SQLITE_OK;
+    }
+    return sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+}
+
+/*
+** A table connected while views were allowed, used after
+** learnpath_allow_views(0): it may be serving a stored view, so it refuses.
+** The switch expired every prepared statement, so only a statement that
+** was running then (a scan it starts again), or a switch that failed,
+** meets this.
+*/
+static int tvfStale(lp_tvf_vtab *pTab) {
+    if (!pTab->allowsViews || pTab->pConn->allowViews) return SQLITE_OK;
+    char *zErr = sqlite3_mprintf("learnpath_allow_views(0) came after this statement was "
+                                 "prepared; run it again");
+    return zErr ? tvfError(pTab, SQLITE_ERROR, zErr) : SQLITE_NOMEM;
+}
+
 static int tvfConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                       sqlite3_vtab **ppVtab, char **pzErr) {
     const lp_tvf_bind *pBind = pAux;
@@ -273,9 +321,12 @@ static int tvfConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv
     pTab->db = db;
     pTab->pConn = pBind->pConn;
     pTab->pDesc = pDesc;
-#ifdef SQLITE_VTAB_INNOCUOUS
-    if (pDesc->flags & LP_TVF_INNOCUOUS) sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-#endif
+    rc = tvfRiskLevel(db, pTab);
+    if (rc != SQLITE_OK) {
+        /* never connect a function that reads a source at a lower risk level */
+        sqlite3_free(pTab);
+        return rc;
+    }
     if (pDesc->xOrderBy) {
         /* text sorts as learnpath sorts it (UTF-8 bytes) only in a UTF-8
         ** database; elsewhere every ORDER BY is left to SQLite */
@@ -305,7 +356,9 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     int aIdx[LP_MAX_ARG];
     unsigned unusable = 0, present = 0;
     int idxNum = 0, nArg = 0;
+    int rc = tvfStale(pTab);
 
+    if (rc != SQLITE_OK) return rc;
     for (int j = 0; j < pDesc->nArg; j++) aIdx[j] = -1;
     for (int i = 0; i < pInfo->nConstraint; i++) {
         const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
@@ -405,6 +458,8 @@ static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     (void)idxStr;
 
     tvfReset(pCur);
+    rc = tvfStale(pTab);
+    if (rc != SQLITE_OK) return rc;
     rc = tvfArguments(pCur, idxNum, argc, argv, &zErr);
     if (rc == SQLITE_OK && readsSource) {
         tvfSourceSpecs(pCur);

@@ -15,8 +15,14 @@
 #           built against the system libsqlite3; every saved report in sql/
 #           runs in the 3.31.1 shell without an error and gives the same
 #           answers as the system sqlite3 shell (both in list mode: the
-#           reports' .mode box needs a 3.33 shell).
-#   system  host.c built against the system libsqlite3 loads it.
+#           reports' .mode box needs a 3.33 shell). The trust workload
+#           (README.md, "Trust model") gives its expected output: a view or
+#           trigger stored in the database cannot call a function that
+#           reads a source, a TEMP view, TEMP trigger and CTE can, and
+#           after learnpath_allow_views(1) (itself refused to a view) the
+#           stored ones can, until learnpath_allow_views(0).
+#   system  host.c built against the system libsqlite3 loads it, and gives
+#           the trust workload's expected output.
 # So the test fails if the refusal's text changes, if the old host loads
 # learnpath, or if the floor release cannot load or run it.
 #
@@ -170,6 +176,51 @@ workload() {
         "CREATE VIEW v_first AS SELECT count(*) FROM first_program('e'); SELECT * FROM v_first"
 }
 
+# The trust workload (README.md, "Trust model") on the host built with $1,
+# and what it must print after the "sqlite <version>" line.
+trust_workload() {
+    "$1" "$LP_EXT" \
+        "CREATE TABLE e AS SELECT * FROM sample_enrollments(40, 7)" \
+        "CREATE VIEW v_fp AS SELECT count(*) FROM first_program('e'); SELECT * FROM v_fp" \
+        "CREATE TEMP VIEW tv_fp AS SELECT count(*) FROM first_program('e'); SELECT * FROM tv_fp" \
+        "WITH c AS (SELECT * FROM first_program('e')) SELECT count(*) FROM c" \
+        "CREATE TABLE go(x); CREATE TABLE got(n); CREATE TRIGGER tg AFTER INSERT ON go BEGIN INSERT INTO got SELECT count(*) FROM program_steps('e'); END; INSERT INTO go VALUES (1)" \
+        "CREATE TEMP TRIGGER ttg AFTER INSERT ON main.got WHEN new.n = 0 BEGIN INSERT INTO got SELECT count(*) FROM program_steps('e'); END; INSERT INTO got VALUES (0); SELECT * FROM got" \
+        "CREATE VIEW v_allow AS SELECT learnpath_allow_views(1); SELECT * FROM v_allow" \
+        "SELECT learnpath_allow_views(1); SELECT * FROM v_fp; INSERT INTO go VALUES (2); SELECT count(*) FROM got" \
+        "PRAGMA trusted_schema = OFF; SELECT * FROM v_fp" \
+        "PRAGMA trusted_schema = ON; SELECT learnpath_allow_views(0); SELECT * FROM tv_fp; SELECT * FROM v_fp"
+}
+cat > "$TMP/trust-expected" <<'EOF'
+load: ok
+load: ok
+> CREATE TABLE e AS SELECT * FROM sample_enrollments(40, 7)
+> CREATE VIEW v_fp AS SELECT count(*) FROM first_program('e'); SELECT * FROM v_fp
+error: unsafe use of virtual table "first_program"
+> CREATE TEMP VIEW tv_fp AS SELECT count(*) FROM first_program('e'); SELECT * FROM tv_fp
+40
+> WITH c AS (SELECT * FROM first_program('e')) SELECT count(*) FROM c
+40
+> CREATE TABLE go(x); CREATE TABLE got(n); CREATE TRIGGER tg AFTER INSERT ON go BEGIN INSERT INTO got SELECT count(*) FROM program_steps('e'); END; INSERT INTO go VALUES (1)
+error: unsafe use of virtual table "program_steps"
+> CREATE TEMP TRIGGER ttg AFTER INSERT ON main.got WHEN new.n = 0 BEGIN INSERT INTO got SELECT count(*) FROM program_steps('e'); END; INSERT INTO got VALUES (0); SELECT * FROM got
+0
+63
+> CREATE VIEW v_allow AS SELECT learnpath_allow_views(1); SELECT * FROM v_allow
+error: unsafe use of learnpath_allow_views()
+> SELECT learnpath_allow_views(1); SELECT * FROM v_fp; INSERT INTO go VALUES (2); SELECT count(*) FROM got
+0
+40
+3
+> PRAGMA trusted_schema = OFF; SELECT * FROM v_fp
+error: unsafe use of virtual table "first_program"
+> PRAGMA trusted_schema = ON; SELECT learnpath_allow_views(0); SELECT * FROM tv_fp; SELECT * FROM v_fp
+1
+40
+error: unsafe use of virtual table "first_program"
+close: ok
+EOF
+
 # check_output NAME OUT EXPECTED: OUT must equal EXPECTED (both files).
 check_output() {
     if cmp -s "$2" "$3"; then
@@ -202,6 +253,9 @@ if $CC $HOST_CFLAGS $(pkg-config --cflags sqlite3) -o "$SYS_HOST" tests/floor/ho
     check_output "system libsqlite3 $lib_ver: host.c loads $LP_EXT and learnpath_version() answers" \
         "$TMP/sys-load" "$TMP/sys-expected"
     workload "$SYS_HOST" > "$TMP/work-system" 2>&1
+    trust_workload "$SYS_HOST" 2>&1 | sed 1d > "$TMP/trust-system.body"
+    check_output "system libsqlite3 $lib_ver: stored views and triggers are refused, TEMP ones and the opt-in work" \
+        "$TMP/trust-system.body" "$TMP/trust-expected"
 else
     fail "tests/floor/host.c does not build against the system libsqlite3:"
     details "$TMP/sys-build"
@@ -279,6 +333,9 @@ else
                 "$TMP/work-floor.body" "$TMP/work-system.body"
         fi
     fi
+    trust_workload "$dir/host" 2>&1 | sed 1d > "$TMP/trust-floor.body"
+    check_output "SQLite 3.31.1: stored views and triggers are refused, TEMP ones and the opt-in work" \
+        "$TMP/trust-floor.body" "$TMP/trust-expected"
 
     if "$SQLITE3" "$TMP/reports.db" ".load ${LP_EXT%.*}" \
            'CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(2000, 42)' \

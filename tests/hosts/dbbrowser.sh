@@ -31,7 +31,13 @@
 #   2. a bad extension path (a .so that does not exist) is reported as a
 #      failure (no marker), never as a pass;
 #   3. an SQL error in the script is reported as a failure with DB Browser's
-#      message.
+#      message;
+#   4. a view saved in the database over a learnpath function (README.md,
+#      "Trust model"): refused without the opt-in, with SQLite's message
+#      'unsafe use of virtual table "first_program"'; read, and equal to the
+#      shell's direct query, with SELECT learnpath_allow_views(1) as DB
+#      Browser's "SQL to execute after opening database" (Preferences >
+#      Database; -o db/defaultsqltext=..., as the README tells its users).
 # Run by tests/hosts/run.sh (which sets LP_EXT, LP_VERSION, SQLITE3, TMP).
 set -u
 HOST=dbbrowser
@@ -62,30 +68,32 @@ mkdir -p "$TMP/home" "$TMP/run"
 chmod 700 "$TMP/run"
 
 # The first "Error in statement #N: ..." of a stderr file, as one line
-# (DB Browser prints it quoted, with a literal \n before "Aborting execution.").
+# (DB Browser prints it quoted, its inner quotes as \", with a literal \n
+# before "Aborting execution.").
 sql_error() {
-    grep 'Error in statement' "$1" | head -n 1 | sed 's/^"//; s/"$//; s/\\n/ /g'
+    grep 'Error in statement' "$1" | head -n 1 | sed 's/^"//; s/"$//; s/\\n/ /g; s/\\"/"/g'
 }
 
-# db4s_run NAME EXTENSION SCRIPT DB LIMIT: run DB Browser on DB with SCRIPT
-# and EXTENSION in its extensions list until the marker table `done` shows
+# db4s_run NAME EXTENSION SCRIPT DB LIMIT [OPEN_SQL]: run DB Browser on DB
+# with SCRIPT and EXTENSION in its extensions list (and OPEN_SQL as its "SQL
+# to execute after opening database") until the marker table `done` shows
 # up. Returns 0 on success; otherwise 1 with the reason in $REASON. Leaves
 # stderr in $TMP/NAME.err.
 db4s_run() {
-    name=$1 ext=$2 script=$3 db=$4 limit=$5
+    name=$1 ext=$2 script=$3 db=$4 limit=$5 open_sql=${6:-}
     err=$TMP/$name.err
     : > "$err"
     if [ "$MODE" = xvfb ]; then
         HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_RUNTIME_DIR=$TMP/run \
             timeout -k 5 $((limit + 30)) \
             xvfb-run -a -f "$TMP/$name.xauth" -e "$TMP/$name.xvfb.log" \
-            "$DB4S" -o "extensions/list=$ext" -s "$script" "$db" \
-            > "$TMP/$name.out" 2> "$err" &
+            "$DB4S" -o "extensions/list=$ext" ${open_sql:+-o "db/defaultsqltext=$open_sql"} \
+            -s "$script" "$db" > "$TMP/$name.out" 2> "$err" &
     else
         HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_RUNTIME_DIR=$TMP/run \
             QT_QPA_PLATFORM=offscreen timeout -k 5 $((limit + 30)) \
-            "$DB4S" -o "extensions/list=$ext" -s "$script" "$db" \
-            > "$TMP/$name.out" 2> "$err" &
+            "$DB4S" -o "extensions/list=$ext" ${open_sql:+-o "db/defaultsqltext=$open_sql"} \
+            -s "$script" "$db" > "$TMP/$name.out" 2> "$err" &
     fi
     pid=$!
     REASON=""
@@ -213,5 +221,38 @@ else
             fail "SQL error detected, but not with learnpath's message: $REASON"
             details "$TMP/sqlerr.err" ;;
     esac
+fi
+
+# 4. A saved view over a learnpath function: the opt-in, in DB Browser.
+make_fixture_db "$TMP/view.db"
+"$SQLITE3" "$TMP/view.db" \
+    "CREATE VIEW firsts_saved AS SELECT user_id, program FROM first_program('enrollments')"
+printf 'CREATE TABLE result AS SELECT * FROM firsts_saved;\nCREATE TABLE done(x);\n' \
+    > "$TMP/view.sql"
+if db4s_run view_refused "$ABS_EXT" "$TMP/view.sql" "$TMP/view.db" "$LIMIT"; then
+    fail "a saved view over first_program was read without learnpath_allow_views(1)"
+else
+    case $REASON in
+        *'Error in statement #1: unsafe use of virtual table "first_program"'*)
+            ok "saved view without the opt-in refused after ${ELAPSED}s: $REASON" ;;
+        *)
+            fail "saved view without the opt-in: not SQLite's refusal: $REASON"
+            details "$TMP/view_refused.err" ;;
+    esac
+fi
+if db4s_run view_allowed "$ABS_EXT" "$TMP/view.sql" "$TMP/view.db" "$LIMIT" \
+       "SELECT learnpath_allow_views(1);"; then
+    a=$("$SQLITE3" "$TMP/view.db" "SELECT * FROM result ORDER BY rowid" 2>&1)
+    b=$("$SQLITE3" "$TMP/view.db" ".load $LP_EXT" \
+        "SELECT user_id, program FROM first_program('enrollments')" 2>&1)
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then
+        ok "saved view read in DB Browser with db/defaultsqltext=\"SELECT learnpath_allow_views(1);\" ($(echo "$a" | wc -l) rows, as the shell's direct query)"
+    else
+        fail "saved view read in DB Browser with the opt-in differs from the shell's direct query"
+        printf 'DB Browser:\n%s\nshell:\n%s\n' "$a" "$b" | details
+    fi
+else
+    fail "saved view with the opt-in (db/defaultsqltext): $REASON"
+    details "$TMP/view_allowed.err"
 fi
 exit 0

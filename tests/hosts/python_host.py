@@ -6,7 +6,10 @@
 The host test loads EXT (dist/learnpath, no suffix: SQLite adds it) the way the
 README shows, runs the core query of sql/01 and the saved report sql/02 (its
 SQL statements, dot-commands left out) against DB (the tests/sql fixture) and
-asserts the figures. Each check prints "ok python: ..." or "FAIL python: ...".
+asserts the figures, and reads a view saved in DB over first_program: refused
+until learnpath_allow_views(1), and again after learnpath_allow_views(0), even
+through Python's statement cache (README.md, "Trust model"). Each check prints
+"ok python: ..." or "FAIL python: ...".
 
 --probe runs the check the README recommends before loading and prints what it
 says; exit status 0 = loaded, 3 = this Python cannot load extensions.
@@ -180,7 +183,34 @@ def main(ext, version, db):
               f"first result {first}, last {last}")
     except sqlite3.Error as e:
         check(False, "sql/05_largest_account.sql runs", e)
+
+    saved_view(con)
     con.close()
+
+
+def saved_view(con):
+    """A view saved in the database over first_program (README.md, "Trust model")."""
+    refusal = 'unsafe use of virtual table "first_program"'
+    con.execute("CREATE VIEW firsts_saved AS SELECT user_id, program FROM first_program('enrollments')")
+    query = "SELECT count(*) FROM firsts_saved"
+
+    def refused(when):
+        try:
+            got = con.execute(query).fetchall()
+            check(False, f"saved view {when}: refused", got)
+        except sqlite3.OperationalError as e:
+            check(refusal in str(e), f"saved view {when}: refused with '{refusal}'", e)
+
+    refused("before learnpath_allow_views(1)")
+    was = con.execute("SELECT learnpath_allow_views(1)").fetchone()[0]
+    try:
+        n = con.execute(query).fetchone()[0]
+        check(was == 0 and n == 15, "after learnpath_allow_views(1) (returned 0): the saved view reads 15 users",
+              f"returned {was}, {n} users")
+    except sqlite3.Error as e:
+        check(False, "after learnpath_allow_views(1): the saved view reads", e)
+    con.execute("SELECT learnpath_allow_views(0)").fetchall()
+    refused("after learnpath_allow_views(0), the same SQL (Python's statement cache)")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,13 @@
 #   1. a scratch database with the demo data (sample_enrollments(20000, 42),
 #      the same users as `make demo`);
 #   2. DB Browser under xvfb-run -a -s "-screen 0 960x760x24", with learnpath
-#      in its extensions list (-o extensions/list=...), runs a script (-s) that
-#      saves the initial -> next program report as a view, and opens that view
-#      in Browse Data (-t), where DB Browser runs the view through learnpath;
+#      in its extensions list (-o extensions/list=...) and
+#      SELECT learnpath_allow_views(1) as the SQL it runs after opening the
+#      database (-o db/defaultsqltext=..., Preferences > Database: a saved
+#      view may call learnpath only after it, README.md "Trust model"), runs
+#      a script (-s) that saves the initial -> next program report as a view,
+#      and opens that view in Browse Data (-t), where DB Browser runs the view
+#      through learnpath;
 #   3. xdotool sizes the window to the screen, simplifies the layout (View >
 #      Window Layout > Simplify, Alt+Shift+0) and fits the columns
 #      (double-clicks on the header borders);
@@ -51,7 +55,8 @@ EOF
 
 # Runs inside xvfb-run.
 cat > "$TMP/inside.sh" <<EOF
-sqlitebrowser -o extensions/list=$(pwd)/dist/learnpath.so -s "$TMP/view.sql" \\
+sqlitebrowser -o extensions/list=$(pwd)/dist/learnpath.so \\
+    -o "db/defaultsqltext=SELECT learnpath_allow_views(1);" -s "$TMP/view.sql" \\
     -t initial_next_program "$DB" > "$TMP/db4s.out" 2> "$TMP/db4s.err" &
 pid=\$!
 w=\$(timeout 30 xdotool search --sync --onlyvisible --name 'DB Browser for SQLite' | head -n 1)

@@ -528,7 +528,21 @@ static const scenario aScenario[] = {
      "SELECT * FROM program_steps;"
      "SELECT * FROM first_program('t', 'user_id', NULL);",
      0, NULL},
-    {"view reading itself", FIX_JOURNEYS, "SELECT * FROM selfv;", 0, NULL},
+    /* a saved view calls learnpath after the opt-in (README.md, "Trust model") */
+    {"view reading itself", FIX_JOURNEYS "SELECT learnpath_allow_views(1);",
+     "SELECT * FROM selfv;", 0, NULL},
+    /* the opt-in registers the functions again; the cache stays */
+    {"learnpath_allow_views", FIX_JOURNEYS
+     "CREATE VIEW fv AS SELECT user_id, program, steps FROM first_program('t');",
+     "SELECT count(*) FROM first_program('t');"
+     "SELECT learnpath_allow_views(1);"
+     "SELECT * FROM fv;"
+     "SELECT count(*) FROM first_program('t');"
+     "SELECT learnpath_allow_views(2);"
+     "SELECT learnpath_allow_views(0);"
+     "SELECT learnpath_cache_clear() >= 0;"
+     "SELECT * FROM fv;", /* refused when prepared: the run's last statement */
+     0, "learnpath_allow_views"},
     {"sample_enrollments", "",
      "SELECT * FROM sample_enrollments(20, 7);"
      "SELECT count(*) FROM sample_enrollments(3);"

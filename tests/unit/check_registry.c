@@ -1,6 +1,7 @@
 /*
 ** check_registry.c - the "registry" suite: what learnpath registers is
-** exactly its registry (ext/learnpath.c), and every entry is covered.
+** exactly its registry (ext/learnpath.c), and every entry is covered;
+** exactly one function, learnpath_allow_views, owns the connection's state.
 **
 ** A function added to the registry without its tests or docs fails here:
 **   - pragma_module_list and pragma_function_list of a connection with
@@ -138,6 +139,25 @@ START_TEST(test_pragma_lists_are_the_registry) {
     sqlite3_free(zWantM);
     sqlite3_free(zWantF);
     sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Exactly one function owns the connection's state (ext/learnpath.c: it is
+** registered first, with the destructor), learnpath_allow_views, with one
+** argument count: one registration, so the state is freed once.
+*/
+START_TEST(test_one_owner_of_the_state) {
+    int nOwner = 0;
+    for (int i = 0; i < learnpath_registry_nfn; i++) {
+        const lp_fn_entry *p = &learnpath_registry_fn[i];
+        if (p->takesConn != LP_FN_OWNS_CONN) continue;
+        nOwner++;
+        ck_assert_str_eq(p->zName, "learnpath_allow_views");
+        ck_assert_int_eq(p->nArgMin, p->nArgMax);
+        ck_assert(p->eFlags & SQLITE_DIRECTONLY);
+    }
+    ck_assert_int_eq(nOwner, 1);
 }
 END_TEST
 
@@ -301,6 +321,8 @@ END_TEST
 START_TEST(test_nested_error_is_the_inner_message) {
     const lp_tvf *pInner = learnpath_registry_tvf[_i];
     sqlite3 *db = lpt_open();
+    /* the view is saved: views may call learnpath (README.md, "Trust model") */
+    lpt_exec(db, "SELECT learnpath_allow_views(1)");
     /* the inner call fails on its first required argument */
     const lp_arg *pA = &pInner->aArg[0];
     ck_assert(pA->isRequired);
@@ -333,6 +355,7 @@ END_TEST
 /* The issue's own case: a view over first_program_stats of a missing table. */
 START_TEST(test_nested_stats_missing_source) {
     sqlite3 *db = lpt_open();
+    lpt_exec(db, "SELECT learnpath_allow_views(1)"); /* saved views (README.md, "Trust model") */
     lpt_exec(db, "CREATE VIEW v_stats AS SELECT program AS user_id, program,"
                  " '2020-01-01' AS enrolled_at FROM first_program_stats('missing')");
     lpt_assert_rows(db, "SELECT * FROM first_program('v_stats')",
@@ -356,6 +379,7 @@ Suite *make_registry_suite(void) {
     Suite *s = suite_create("registry");
     TCase *tc = tcase_create("Registered");
     tcase_add_test(tc, test_pragma_lists_are_the_registry);
+    tcase_add_test(tc, test_one_owner_of_the_state);
     tcase_add_loop_test(tc, test_documented, 0, cr_count());
     tcase_add_loop_test(tc, test_in_fuzz_dictionary, 0, cr_count());
     tcase_add_loop_test(tc, test_in_oom_scenarios, 0, cr_count());

@@ -1,28 +1,35 @@
 /*
-** check_trust.c - the "trust" suite: use in views and triggers, reentrancy,
-** learnpath's internal reader function, hostile inputs.
+** check_trust.c - the "trust" suite: use in views and triggers, what a
+** database file can make learnpath read, reentrancy, learnpath's internal
+** reader function, hostile inputs.
 **
-** Trust like SQLite (shared/TRUST.md): the functions are not innocuous, so a view
-** or trigger stored in a database may use them only while trusted_schema is
-** ON; TEMP views and CTEs always may. The reentrancy rules of
-** shared/TRUST.md each have a test here (R1..R8), and so does each kind of
-** bad table content and argument TRUST.md lists. The reader function
-** that the journey functions' one statement calls is refused to SQL, to
-** views and, with a clear error, by a host's authorizer. Rule numbers are
-** README.md's.
+** README.md, "Trust model": the functions that read a source are
+** direct-only, so a view or trigger stored in a database cannot call them
+** (whatever trusted_schema says) unless the connection opted in with
+** learnpath_allow_views(1), and then only while trusted_schema is ON; TEMP
+** views and CTEs always may. The opt-in itself is direct-only. The
+** reentrancy rules of shared/TRUST.md each have a test here (R1..R8), and
+** so does each kind of bad table content and argument TRUST.md lists. The
+** reader function that the journey functions' one statement calls is
+** refused to SQL, to views and, with a clear error, by a host's
+** authorizer. Rule numbers are README.md's.
 */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lp_test.h"
 
 /* ------------------------------------------------------ views, triggers */
 
-/* A view stored in the database works while trusted_schema is ON (the
-** default) and is refused while it is OFF; TEMP views and CTEs always work. */
+/* After learnpath_allow_views(1), a view stored in the database works while
+** trusted_schema is ON (the default) and is refused while it is OFF; TEMP
+** views and CTEs always work (README.md, "Trust model"). */
 START_TEST(test_stored_view_trusted_schema) {
     sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
     lpt_exec(db, "CREATE VIEW firsts AS SELECT user_id, program FROM first_program('e')");
     lpt_assert_rows(db, "SELECT * FROM firsts", "1|A\n2|F\n3|A\n");
     lpt_exec(db, "PRAGMA trusted_schema = OFF");
@@ -43,6 +50,7 @@ END_TEST
 /* The same for a trigger stored in the database. */
 START_TEST(test_stored_trigger_trusted_schema) {
     sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
     lpt_exec(db,
              "CREATE TABLE go(x); CREATE TABLE got(u, p);"
              "CREATE TRIGGER t_go AFTER INSERT ON go BEGIN "
@@ -61,6 +69,7 @@ END_TEST
 ** error beyond a small depth, not a stack overflow. */
 START_TEST(test_view_cycle_through_views) {
     sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_exec(db, "SELECT learnpath_allow_views(1)"); /* saved views (README.md, "Trust model") */
     lpt_exec(db,
              "CREATE VIEW v1 AS SELECT user_id, program, started_at AS enrolled_at "
              "  FROM first_program('v2');"
@@ -76,6 +85,325 @@ START_TEST(test_view_cycle_through_views) {
              "  FROM first_program('e')");
     lpt_assert_rows(db, "SELECT from_program, users FROM program_transitions('firsts')",
                     "A|2\nF|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ------------------------------------------- what a database file can do */
+
+/* A scratch directory for database files, removed with what is in it. */
+typedef struct ct_dir {
+    char zDir[512];
+    char zEvil[600];
+} ct_dir;
+
+static void ct_dir_make(ct_dir *p) {
+    const char *zTmp = getenv("TMPDIR");
+    snprintf(p->zDir, sizeof(p->zDir), "%s/lp_trust_XXXXXX", zTmp && *zTmp ? zTmp : "/tmp");
+    ck_assert_msg(mkdtemp(p->zDir) != NULL, "mkdtemp %s failed", p->zDir);
+    snprintf(p->zEvil, sizeof(p->zEvil), "%s/evil.db", p->zDir);
+}
+
+static void ct_dir_remove(ct_dir *p) {
+    char zJournal[700];
+    snprintf(zJournal, sizeof(zJournal), "%s-journal", p->zEvil);
+    unlink(p->zEvil);
+    unlink(zJournal);
+    rmdir(p->zDir);
+}
+
+/*
+** The file an attacker sends, made with plain SQL (no learnpath): a view
+** and a trigger that read the victim's main.accounts through first_program
+** (its login as the user, its password as the program), and a table the
+** trigger fills.
+*/
+static void ct_make_evil(const char *zPath) {
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(zPath, &db), SQLITE_OK);
+    lpt_exec(db,
+             "CREATE TABLE inbox(x);"
+             "CREATE TABLE loot(login, password);"
+             "CREATE VIEW steal AS SELECT user_id, program"
+             "  FROM first_program('main.accounts', 'login', 'password', 'created');"
+             "CREATE TRIGGER grab AFTER INSERT ON inbox BEGIN"
+             "  INSERT INTO loot SELECT user_id, program"
+             "    FROM first_program('main.accounts', 'login', 'password', 'created');"
+             "END;"
+             "CREATE VIEW allow AS SELECT learnpath_allow_views(1) AS was;");
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+/* The victim: learnpath loaded, its own accounts, the file attached. */
+static sqlite3 *ct_victim(const char *zEvil) {
+    sqlite3 *db = lpt_open();
+    char *zSql = sqlite3_mprintf("ATTACH %Q AS evil", zEvil);
+    lpt_exec(db,
+             "CREATE TABLE accounts(login, password, created);"
+             "INSERT INTO accounts VALUES ('alice', 'pw-alice-s3cret', '2024-01-01'),"
+             " ('bob', 'pw-bob-s3cret', '2024-02-01');");
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+    return db;
+}
+
+/* Does the file at zPath hold the bytes of zNeedle anywhere? */
+static int ct_file_holds(const char *zPath, const char *zNeedle) {
+    FILE *f = fopen(zPath, "rb");
+    size_t nNeedle = strlen(zNeedle), n = 0;
+    char *a;
+    int found = 0;
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long nFile = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    a = malloc((size_t)nFile + 1);
+    ck_assert_ptr_nonnull(a);
+    n = fread(a, 1, (size_t)nFile, f);
+    fclose(f);
+    for (size_t i = 0; i + nNeedle <= n && !found; i++) found = memcmp(a + i, zNeedle, nNeedle) == 0;
+    free(a);
+    return found;
+}
+
+#define CT_UNSAFE_FIRST "ERROR: unsafe use of virtual table \"first_program\""
+
+/* Run zSql (a statement that returns no rows, say an INSERT: RETURNING
+** came in 3.35) and assert that it fails with zWant ("ERROR: <message>"). */
+#define ct_assert_exec_fails(db, zSql, zWant)                                             \
+    do {                                                                                  \
+        char *zErr_ = NULL;                                                               \
+        ck_assert_int_ne(sqlite3_exec((db), (zSql), 0, 0, &zErr_), SQLITE_OK);            \
+        ck_assert_msg(zErr_ && strcmp(zErr_, (zWant) + 7) == 0, "%s: got %s, want %s", (zSql), \
+                      zErr_ ? zErr_ : "(none)", (zWant));                                 \
+        sqlite3_free(zErr_);                                                              \
+    } while (0)
+
+/*
+** README.md, "Trust model" (issue 11, item 1): an attached file's view and
+** trigger cannot read the victim's main database through first_program,
+** with trusted_schema ON (SQLite's default) or OFF, and nothing of the
+** victim's reaches the file. The victim's own TEMP view, TEMP trigger and
+** CTE work without the opt-in; after learnpath_allow_views(1) a view saved
+** in the main database over its own table works, and the file's view too
+** while trusted_schema is ON (the opt-in trusts the attached files);
+** learnpath_allow_views(0) refuses them again.
+*/
+START_TEST(test_attached_file_cannot_read_main) {
+    ct_dir dir;
+    ct_dir_make(&dir);
+    ct_make_evil(dir.zEvil);
+    sqlite3 *db = ct_victim(dir.zEvil);
+    for (int isTrusted = 1; isTrusted >= 0; isTrusted--) {
+        lpt_exec(db, isTrusted ? "PRAGMA trusted_schema = ON" : "PRAGMA trusted_schema = OFF");
+        lpt_assert_rows(db, "SELECT * FROM evil.steal", CT_UNSAFE_FIRST);
+        lpt_assert_rows(db, "SELECT count(*) FROM evil.steal", CT_UNSAFE_FIRST);
+        ct_assert_exec_fails(db, "INSERT INTO evil.inbox VALUES (1)", CT_UNSAFE_FIRST);
+        lpt_assert_rows(db, "SELECT count(*) FROM evil.inbox, evil.loot", "0\n");
+    }
+    lpt_exec(db, "PRAGMA trusted_schema = ON");
+    /* the user's own SQL: a TEMP view, a TEMP trigger, a CTE */
+    lpt_exec(db, "CREATE TEMP VIEW mine AS SELECT user_id, program"
+                 "  FROM first_program('main.accounts', 'login', 'password', 'created')");
+    lpt_assert_rows(db, "SELECT * FROM mine", "alice|pw-alice-s3cret\nbob|pw-bob-s3cret\n");
+    lpt_exec(db, "CREATE TABLE main.go(x); CREATE TABLE main.got(n);"
+                 "CREATE TEMP TRIGGER count_firsts AFTER INSERT ON main.go BEGIN"
+                 "  INSERT INTO got SELECT count(*) FROM first_program('accounts', 'login',"
+                 "    'password', 'created'); END;"
+                 "INSERT INTO go VALUES (1)");
+    lpt_assert_rows(db, "SELECT n FROM got", "2\n");
+    lpt_assert_rows(db,
+                    "WITH c AS (SELECT * FROM first_program('accounts', 'login', 'password',"
+                    " 'created')) SELECT count(*) FROM c",
+                    "2\n");
+    /* the opt-in: a view saved in main over main's own table works again */
+    lpt_exec(db, "CREATE VIEW main.firsts AS SELECT user_id FROM first_program('accounts',"
+                 " 'login', 'password', 'created')");
+    lpt_assert_rows(db, "SELECT * FROM firsts", CT_UNSAFE_FIRST);
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    lpt_assert_rows(db, "SELECT * FROM firsts", "alice\nbob\n");
+    /* it trusts the attached files too, as far as trusted_schema does */
+    lpt_assert_rows(db, "SELECT count(*) FROM evil.steal", "2\n");
+    lpt_exec(db, "PRAGMA trusted_schema = OFF");
+    lpt_assert_rows(db, "SELECT count(*) FROM evil.steal", CT_UNSAFE_FIRST);
+    lpt_assert_rows(db, "SELECT * FROM firsts", CT_UNSAFE_FIRST);
+    lpt_exec(db, "PRAGMA trusted_schema = ON");
+    /* and turned off, both are refused again */
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "1\n");
+    lpt_assert_rows(db, "SELECT * FROM firsts", CT_UNSAFE_FIRST);
+    lpt_assert_rows(db, "SELECT count(*) FROM evil.steal", CT_UNSAFE_FIRST);
+    ct_assert_exec_fails(db, "INSERT INTO evil.inbox VALUES (3)", CT_UNSAFE_FIRST);
+    lpt_assert_rows(db, "SELECT count(*) FROM evil.loot", "0\n");
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+    /* nothing of the victim's reached the file */
+    ck_assert(!ct_file_holds(dir.zEvil, "s3cret"));
+    ck_assert(!ct_file_holds(dir.zEvil, "alice"));
+    ct_dir_remove(&dir);
+}
+END_TEST
+
+/*
+** README.md, "Trust model": learnpath_allow_views is direct-only. A view or
+** trigger stored in a database (the attached file's, or the main one's)
+** cannot call it, whatever trusted_schema says, and the setting stays off.
+** It returns the previous setting and refuses anything but 0 and 1.
+*/
+START_TEST(test_allow_views_is_direct_only) {
+    ct_dir dir;
+    ct_dir_make(&dir);
+    ct_make_evil(dir.zEvil);
+    sqlite3 *db = ct_victim(dir.zEvil);
+    lpt_exec(db, "CREATE VIEW main.allow2 AS SELECT learnpath_allow_views(1) AS was;"
+                 "CREATE TABLE main.go(x);"
+                 "CREATE TRIGGER main.go_allow AFTER INSERT ON go BEGIN"
+                 "  SELECT learnpath_allow_views(1); END;");
+    for (int isTrusted = 1; isTrusted >= 0; isTrusted--) {
+        lpt_exec(db, isTrusted ? "PRAGMA trusted_schema = ON" : "PRAGMA trusted_schema = OFF");
+        lpt_assert_rows(db, "SELECT * FROM evil.allow",
+                        "ERROR: unsafe use of learnpath_allow_views()");
+        lpt_assert_rows(db, "SELECT * FROM allow2", "ERROR: unsafe use of learnpath_allow_views()");
+        ct_assert_exec_fails(db, "INSERT INTO go VALUES (1)",
+                             "ERROR: unsafe use of learnpath_allow_views()");
+    }
+    lpt_exec(db, "PRAGMA trusted_schema = ON");
+    lpt_assert_rows(db, "SELECT * FROM evil.steal", CT_UNSAFE_FIRST);
+    /* called directly: the previous setting; any true or false value */
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(true)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1.0)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views('0')", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(2)",
+                    "ERROR: learnpath_allow_views(): on must be 0 or 1, not 2");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(NULL)",
+                    "ERROR: learnpath_allow_views(): on must be 0 or 1, not NULL");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views('yes')",
+                    "ERROR: learnpath_allow_views(): on must be 0 or 1, not 'yes'");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "0\n");
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+    ct_dir_remove(&dir);
+}
+END_TEST
+
+/*
+** README.md, "Trust model": switching registers the functions again, and
+** the connection's state stays: the cache (the same answer after, from the
+** one entry kept) and the other settings.
+*/
+START_TEST(test_allow_views_keeps_the_cache) {
+    static const char zQuery[] =
+        "SELECT group_concat(user_id || ':' || program, ' ') FROM first_program('e')";
+    sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_assert_rows(db, "SELECT learnpath_threads(1), learnpath_cache_limit(1e6)",
+                    "2|2147483648\n");
+    lpt_assert_rows(db, zQuery, "1:A 2:F 3:A\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    lpt_assert_rows(db, zQuery, "1:A 2:F 3:A\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "1\n");
+    lpt_assert_rows(db, zQuery, "1:A 2:F 3:A\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(2), learnpath_cache_limit(0)", "1|1000000\n");
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+END_TEST
+
+/* Step pStmt to its end; its rows as "a b c", or "ERROR: <message>". */
+static char *ct_step_all(sqlite3 *db, sqlite3_stmt *pStmt) {
+    sqlite3_str *p = sqlite3_str_new(NULL);
+    int rc;
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        sqlite3_str_appendf(p, "%s%s", sqlite3_str_length(p) ? " " : "",
+                            (const char *)sqlite3_column_text(pStmt, 0));
+    }
+    if (rc != SQLITE_DONE) {
+        sqlite3_str_reset(p);
+        sqlite3_str_appendf(p, "ERROR: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_reset(pStmt);
+    char *z = sqlite3_str_finish(p);
+    return z ? z : sqlite3_mprintf("%s", "");
+}
+
+#define ct_assert_steps(db, pStmt, zWant)                                            \
+    do {                                                                             \
+        char *zGot_ = ct_step_all((db), (pStmt));                                    \
+        ck_assert_msg(strcmp(zGot_, (zWant)) == 0, "got %s, want %s", zGot_, (zWant)); \
+        sqlite3_free(zGot_);                                                         \
+    } while (0)
+
+/*
+** README.md, "Trust model": statements prepared before a switch. After
+** learnpath_allow_views(0) each is prepared again before it next runs: a
+** saved view's statement prepared while views were allowed is refused, a
+** direct query keeps working both ways. A statement running across the
+** switch ends with the rows of the scan it had started (its table stays
+** alive); one that would start the scan again (a correlated subquery over
+** the view) is refused with learnpath's message. The connection closes
+** cleanly.
+*/
+START_TEST(test_allow_views_and_prepared_statements) {
+    static const char zStale[] = "first_program(): learnpath_allow_views(0) came after this "
+                                 "statement was prepared; run it again";
+    sqlite3 *db = lpt_open_fixture("e_three_users");
+    sqlite3_stmt *pView = NULL, *pDirect = NULL, *pRunning = NULL, *pCorrelated = NULL;
+    lpt_exec(db, "CREATE VIEW firsts AS SELECT user_id FROM first_program('e')");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT user_id FROM first_program('e')", -1,
+                                        &pDirect, NULL), SQLITE_OK);
+    ct_assert_steps(db, pDirect, "1 2 3");
+    ck_assert_int_ne(sqlite3_prepare_v2(db, "SELECT * FROM firsts", -1, &pView, NULL), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    ct_assert_steps(db, pDirect, "1 2 3");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM firsts", -1, &pView, NULL), SQLITE_OK);
+    ct_assert_steps(db, pView, "1 2 3");
+    /* running across the switch: it ends with all its rows */
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM firsts", -1, &pRunning, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pRunning), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) FROM firsts f"
+                                        " WHERE f.user_id = e.user_id) FROM e",
+                                        -1, &pCorrelated, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(pCorrelated), SQLITE_ROW);
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "1\n");
+    ck_assert_int_eq(sqlite3_step(pRunning), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_step(pRunning), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_step(pRunning), SQLITE_DONE);
+    ck_assert_int_eq(sqlite3_step(pCorrelated), SQLITE_ERROR);
+    ck_assert_str_eq(sqlite3_errmsg(db), zStale);
+    sqlite3_reset(pCorrelated);
+    ct_assert_steps(db, pCorrelated, CT_UNSAFE_FIRST);
+    /* prepared while views were allowed, run after: refused */
+    ct_assert_steps(db, pRunning, CT_UNSAFE_FIRST);
+    ct_assert_steps(db, pView, CT_UNSAFE_FIRST);
+    ct_assert_steps(db, pDirect, "1 2 3");
+    /* and allowed again: the same statements work */
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    ct_assert_steps(db, pView, "1 2 3");
+    ct_assert_steps(db, pDirect, "1 2 3");
+    /* the switch inside a statement that reads a source (TEMP view as the
+    ** source: the user's own SQL) */
+    lpt_exec(db, "CREATE TEMP VIEW flip AS SELECT user_id, program, enrolled_at FROM e"
+                 " WHERE learnpath_allow_views(0) >= 0");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('flip')", "1\n2\n3\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "0\n");
+    ct_assert_steps(db, pView, CT_UNSAFE_FIRST);
+    sqlite3_finalize(pView);
+    sqlite3_finalize(pDirect);
+    sqlite3_finalize(pRunning);
+    sqlite3_finalize(pCorrelated);
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+END_TEST
+
+/* sample_enrollments reads nothing: innocuous, in a saved view without the
+** opt-in even while trusted_schema is OFF (README.md, "Trust model"). */
+START_TEST(test_sample_stays_innocuous) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "PRAGMA trusted_schema = OFF;"
+                 "CREATE VIEW demo AS SELECT count(*) FROM sample_enrollments(10, 1)");
+    char *zGot = lpt_query(db, "SELECT * FROM demo");
+    ck_assert_msg(zGot && strncmp(zGot, "ERROR", 5) != 0, "got %s", zGot);
+    sqlite3_free(zGot);
     sqlite3_close(db);
 }
 END_TEST
@@ -406,6 +734,13 @@ Suite *make_trust_suite(void) {
     tcase_add_test(tc, test_stored_view_trusted_schema);
     tcase_add_test(tc, test_stored_trigger_trusted_schema);
     tcase_add_test(tc, test_view_cycle_through_views);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("Database files");
+    tcase_add_test(tc, test_attached_file_cannot_read_main);
+    tcase_add_test(tc, test_allow_views_is_direct_only);
+    tcase_add_test(tc, test_allow_views_keeps_the_cache);
+    tcase_add_test(tc, test_allow_views_and_prepared_statements);
+    tcase_add_test(tc, test_sample_stays_innocuous);
     suite_add_tcase(s, tc);
     tc = tcase_create("Reentrancy");
     tcase_add_test(tc, test_r1_text_outlives_step);
