@@ -17,9 +17,10 @@
 ** lower layer return a code and a message without a function name, and the
 ** frame puts "func(): " in front exactly once.
 **
-** Planning (as SQLite's series.c): every usable '=' constraint on a hidden
-** column (the first one of each) gets argvIndex 1..n in column order and
-** sets bit i of idxNum for argument i. No constraint at all on a required
+** Planning (as SQLite's series.c): every usable '=' or IS constraint on a
+** hidden column (the first one of each; IS is '=' here, as NULL already
+** means "absent") gets argvIndex 1..n in column order and sets bit i of
+** idxNum for argument i. No constraint at all on a required
 ** argument is an error that names it; a constraint that is not usable in
 ** this plan answers SQLITE_CONSTRAINT so SQLite tries another join order.
 ** Bits from LP_TVF_ORDER_SHIFT up are the descriptor's own (xOrderBy).

@@ -11,7 +11,7 @@
 ** sqlite3_module they share:
 **   xConnect     declares "CREATE TABLE x(<columns>, <arguments> HIDDEN)"
 **   xBestIndex   series.c-style: bit i of idxNum for argument i given by
-**                '='; missing required argument -> error; unusable -> 
+**                '=' or IS; missing required argument -> error; unusable ->
 **                SQLITE_CONSTRAINT; the descriptor's ORDER BY bits above
 **   xFilter      copies and checks every argument in call order (the
 **                first bad one is the error), fills the source and shape
@@ -296,6 +296,11 @@ static int tvfDisconnect(sqlite3_vtab *pVtab) {
     return SQLITE_OK;
 }
 
+/* A constraint the frame reads as '=': '=' itself (and IN), or IS. */
+static int tvfIsEq(const struct sqlite3_index_constraint *pC) {
+    return pC->op == SQLITE_INDEX_CONSTRAINT_EQ || pC->op == SQLITE_INDEX_CONSTRAINT_IS;
+}
+
 /* See the planning notes in lp_sql.h. */
 static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     lp_tvf_vtab *pTab = (lp_tvf_vtab *)pVtab;
@@ -308,7 +313,7 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     for (int i = 0; i < pInfo->nConstraint; i++) {
         const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
         int j = pC->iColumn - pDesc->nOut;
-        if (j < 0 || j >= pDesc->nArg || pC->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+        if (j < 0 || j >= pDesc->nArg || !tvfIsEq(pC)) continue;
         if (!pC->usable) {
             unusable |= 1u << j;
         } else if (aIdx[j] < 0) {
