@@ -20,9 +20,12 @@
 ** Planning (as SQLite's series.c): every usable '=' or IS constraint on a
 ** hidden column (the first one of each; IS is '=' here, as NULL already
 ** means "absent") gets argvIndex 1..n in column order and sets bit i of
-** idxNum for argument i. No constraint at all on a required
-** argument is an error that names it; a constraint that is not usable in
-** this plan answers SQLITE_CONSTRAINT so SQLite tries another join order.
+** idxNum for argument i. No constraint at all on a required argument is
+** a plan of prohibitive cost whose xFilter fails naming it (not an error
+** at once: SQLite also plans each branch of an OR alone, without the
+** function's arguments, and an error there would fail a valid query); a
+** constraint that is not usable in this plan answers SQLITE_CONSTRAINT so
+** SQLite tries another join order.
 ** Bits from LP_TVF_ORDER_SHIFT up are the descriptor's own (xOrderBy).
 */
 #ifndef LP_SQL_H

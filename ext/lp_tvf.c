@@ -11,8 +11,9 @@
 ** sqlite3_module they share:
 **   xConnect     declares "CREATE TABLE x(<columns>, <arguments> HIDDEN)"
 **   xBestIndex   series.c-style: bit i of idxNum for argument i given by
-**                '=' or IS; missing required argument -> error; unusable ->
-**                SQLITE_CONSTRAINT; the descriptor's ORDER BY bits above
+**                '=' or IS; missing required argument -> a costly plan
+**                whose xFilter fails; unusable -> SQLITE_CONSTRAINT; the
+**                descriptor's ORDER BY bits above
 **   xFilter      copies and checks every argument in call order (the
 **                first bad one is the error), fills the source and shape
 **                specs of a function that reads a source, guards the
@@ -307,7 +308,7 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     const lp_tvf *pDesc = pTab->pDesc;
     int aIdx[LP_MAX_ARG];
     unsigned unusable = 0, present = 0;
-    int idxNum = 0, nArg = 0;
+    int idxNum = 0, nArg = 0, isMissing = 0;
 
     for (int j = 0; j < pDesc->nArg; j++) aIdx[j] = -1;
     for (int i = 0; i < pInfo->nConstraint; i++) {
@@ -322,10 +323,9 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         }
     }
     for (int j = 0; j < pDesc->nArg; j++) {
-        if (pDesc->aArg[j].isRequired && !((present | unusable) & (1u << j))) {
-            char *zErr = sqlite3_mprintf("missing required argument '%s'", pDesc->aArg[j].zName);
-            return zErr ? tvfError(pTab, SQLITE_ERROR, zErr) : SQLITE_NOMEM;
-        }
+        /* a plan all the same (xFilter says what is missing): SQLite also
+        ** plans each branch of an OR alone, without the other constraints */
+        if (pDesc->aArg[j].isRequired && !((present | unusable) & (1u << j))) isMissing = 1;
     }
     if (unusable & ~present) return SQLITE_CONSTRAINT;
     for (int j = 0; j < pDesc->nArg; j++) {
@@ -336,7 +336,7 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     }
     if (pDesc->xOrderBy) idxNum |= pDesc->xOrderBy(pTab, pInfo) << LP_TVF_ORDER_SHIFT;
     pInfo->idxNum = idxNum;
-    pInfo->estimatedCost = pDesc->rCost;
+    pInfo->estimatedCost = isMissing ? 1e100 : pDesc->rCost;
     pInfo->estimatedRows = pDesc->nRowEst;
     return SQLITE_OK;
 }

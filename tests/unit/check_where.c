@@ -5,7 +5,9 @@
 **
 **   - IS on an argument is '=' (docs/functions.md, "Arguments of the
 **     journey functions"): for every registered function and every
-**     argument it declares, the same rows or the same error.
+**     argument it declares, the same rows or the same error;
+**   - an OR of conditions on output columns filters, and does not fail for
+**     want of an argument SQLite left out of an OR branch's plan.
 ** The plans themselves (idxNum) are pinned in check_plan.c.
 */
 #include <stdlib.h>
@@ -196,11 +198,61 @@ START_TEST(test_is_bound_within_days) {
 }
 END_TEST
 
+/* The first output column of a function (its name, up to ' ' or ','). */
+static char *cw_first_column(const lp_tvf *pDesc) {
+    int n = (int)strcspn(pDesc->zColumns, " ,");
+    return sqlite3_mprintf("%.*s", n, pDesc->zColumns);
+}
+
+/*
+** An OR of conditions on output columns is a filter like any other
+** (README "Functions"; lp_sql.h's planning notes): SQLite plans each branch
+** of an OR alone, without the function's arguments, and that plan must not
+** fail the query with "missing required argument". For every registered
+** function, an OR true of every row keeps every row; a missing argument is
+** still named when the query runs.
+*/
+START_TEST(test_or_of_output_columns) {
+    const lp_tvf *pDesc = learnpath_registry_tvf[_i];
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    char *zCol = cw_first_column(pDesc);
+    const char *zCall = pDesc->flags & LP_TVF_SOURCE ? "('t')" : "(3)";
+    char *zAll = sqlite3_mprintf("SELECT count(*) FROM %s%s", pDesc->zName, zCall);
+    char *zOr = sqlite3_mprintf("SELECT count(*) FROM %s%s WHERE %s IS NULL OR %s IS NOT NULL",
+                                pDesc->zName, zCall, zCol, zCol);
+    char *zTwo = sqlite3_mprintf("SELECT count(*) FROM %s%s WHERE %s > 0 OR %s <= 0 OR %s < ''"
+                                 " OR %s >= '' OR %s IS NULL",
+                                 pDesc->zName, zCall, zCol, zCol, zCol, zCol, zCol);
+    char *zMissing = sqlite3_mprintf("SELECT * FROM %s WHERE %s IS NULL OR %s = 1", pDesc->zName,
+                                     zCol, zCol);
+    char *zWant = lpt_query(db, zAll);
+    char *zError = sqlite3_mprintf("ERROR: %s(): missing required argument '%s'", pDesc->zName,
+                                   pDesc->aArg[0].zName);
+    ck_assert_msg(zWant && zWant[0] != '0' && strncmp(zWant, "ERROR", 5) != 0, "%s: %s", zAll,
+                  zWant);
+    lpt_assert_rows(db, zOr, zWant);
+    lpt_assert_rows(db, zTwo, zWant);
+    ck_assert(pDesc->aArg[0].isRequired);
+    lpt_assert_rows(db, zMissing, zError);
+    sqlite3_free(zCol);
+    sqlite3_free(zAll);
+    sqlite3_free(zOr);
+    sqlite3_free(zTwo);
+    sqlite3_free(zMissing);
+    sqlite3_free(zWant);
+    sqlite3_free(zError);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_where_suite(void) {
     Suite *s = suite_create("where");
     TCase *tc = tcase_create("IS");
     tcase_add_loop_test(tc, test_is_is_eq, 0, learnpath_registry_ntvf);
     tcase_add_test(tc, test_is_bound_within_days);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("OR");
+    tcase_add_loop_test(tc, test_or_of_output_columns, 0, learnpath_registry_ntvf);
     suite_add_tcase(s, tc);
     return s;
 }
