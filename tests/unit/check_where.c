@@ -7,8 +7,18 @@
 **     journey functions"): for every registered function and every
 **     argument it declares, the same rows or the same error;
 **   - an OR of conditions on output columns filters, and does not fail for
-**     want of an argument SQLite left out of an OR branch's plan.
-** The plans themselves (idxNum) are pinned in check_plan.c.
+**     want of an argument SQLite left out of an OR branch's plan;
+**   - user_id = x, IS x and IN (...) on first_program, program_journeys and
+**     program_steps find the users directly (README "Performance";
+**     ext/lp_users.c), and give exactly what the same WHERE gives over a
+**     plain table copy of the function's whole output (CREATE TABLE x AS
+**     SELECT rowid AS rid, * FROM f(...)): the same rows with the same
+**     rowids (README rule 10), whatever the ids' storage classes (rule 3)
+**     and the affinity of what they are compared with; with since/until
+**     (rule 7); streaming under a memory budget; in a LEFT JOIN and a
+**     correlated subquery; under an ORDER BY (rule 10) and inside an OR.
+** The plans themselves (idxNum) are pinned in check_plan.c; timings are
+** measured, never asserted (README "Performance").
 */
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +255,280 @@ START_TEST(test_or_of_output_columns) {
 }
 END_TEST
 
+/* ------------------------------------------------------------- user_id */
+
+/* The per-user functions, and shaping arguments to run them with. */
+static const char *const azUserFunc[] = {"first_program", "program_journeys", "program_steps"};
+static const char *const azShaping[] = {
+    "", " AND since = '2020-01-04'", " AND until = '2020-01-06'",
+    " AND since = '2020-01-02' AND until = '2020-01-08' AND repeats = 'keep'",
+};
+#define CW_NSHAPING ((int)(sizeof(azShaping) / sizeof(azShaping[0])))
+
+/* The tables of ids looked for (tests/fixtures/mixed_ids.sql). */
+static const char *const azProbeTable[] = {"c_none", "c_int", "c_real", "c_num", "c_text",
+                                           "c_nocase"};
+#define CW_NPROBETABLE ((int)(sizeof(azProbeTable) / sizeof(azProbeTable[0])))
+
+/*
+** x: the whole output of zFunc over e with the shaping zShaping, and each
+** row's rowid as rid (README rule 10), as a plain table. Its user_id has no
+** affinity, as the function's column has none.
+*/
+static void cw_copy(sqlite3 *db, const char *zFunc, const char *zShaping) {
+    char *zSql = sqlite3_mprintf("DROP TABLE IF EXISTS x;"
+                                 " CREATE TABLE x AS SELECT rowid AS rid, * FROM %s"
+                                 " WHERE source = 'e'%s",
+                                 zFunc, zShaping);
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+}
+
+/* "SELECT rowid, * FROM f WHERE source = 'e' <shaping> AND <cond>" against
+** "SELECT * FROM x WHERE <cond>". */
+static void cw_assert_where(sqlite3 *db, const char *zFunc, const char *zShaping,
+                            const char *zCond) {
+    char *zGot = sqlite3_mprintf("SELECT rowid, * FROM %s WHERE source = 'e'%s AND (%s)", zFunc,
+                                 zShaping, zCond);
+    char *zWant = sqlite3_mprintf("SELECT * FROM x WHERE %s", zCond);
+    cw_assert_same(db, zGot, zWant);
+    sqlite3_free(zGot);
+    sqlite3_free(zWant);
+}
+
+/*
+** Every probe id (tests/fixtures/mixed_ids.sql: each storage class, and
+** the values SQL's affinity could confuse), by '=' and IS, as a literal and
+** as a computed value, against the table copy (README rule 3: 42 and 42.0
+** are one user, 42 and '42' two; rule 10: rowids; rule 7: since/until).
+*/
+static void cw_check_probes(sqlite3 *db, const char *zFunc, const char *zShaping) {
+    static const char *const azLiteral[] = {"42", "42.0", "'42'", "' 42'", "x'3432'", "7", "'7'",
+                                            "7.0", "2.5", "'2.5'", "'abc'", "'ABC'", "x'616263'",
+                                            "-1", "'-1'", "9007199254740993", "0.3", "''"};
+    char *zN = lpt_query(db, "SELECT count(*) FROM probe");
+    int nProbe = zN ? atoi(zN) : 0;
+    sqlite3_free(zN);
+    ck_assert_int_gt(nProbe, 20);
+    for (int op = 0; op < 2; op++) {
+        const char *zOp = op ? "IS" : "=";
+        for (int k = 1; k <= nProbe; k++) {
+            char *zCond = sqlite3_mprintf("user_id %s (SELECT v FROM probe WHERE rowid = %d)", zOp, k);
+            cw_assert_where(db, zFunc, zShaping, zCond);
+            sqlite3_free(zCond);
+        }
+        for (int k = 0; k < (int)(sizeof(azLiteral) / sizeof(azLiteral[0])); k++) {
+            char *zCond = sqlite3_mprintf("user_id %s %s", zOp, azLiteral[k]);
+            cw_assert_where(db, zFunc, zShaping, zCond);
+            sqlite3_free(zCond);
+        }
+    }
+}
+
+/* IN lists, literal and from each table of ids (whose affinity the IN
+** applies), against the table copy. */
+static void cw_check_in(sqlite3 *db, const char *zFunc, const char *zShaping) {
+    cw_assert_where(db, zFunc, zShaping,
+                    "user_id IN (42, '42', 42.0, x'3432', NULL, 'zzz', 7, '2.5', 0.3)");
+    cw_assert_where(db, zFunc, zShaping, "user_id IN ('ABC')");
+    cw_assert_where(db, zFunc, zShaping, "user_id IN (SELECT v FROM probe WHERE 0)");
+    for (int t = 0; t < CW_NPROBETABLE; t++) {
+        char *zCond = sqlite3_mprintf("user_id IN (SELECT id FROM %s)", azProbeTable[t]);
+        cw_assert_where(db, zFunc, zShaping, zCond);
+        sqlite3_free(zCond);
+        zCond = sqlite3_mprintf("user_id NOT IN (SELECT id FROM %s WHERE id IS NOT NULL)",
+                                azProbeTable[t]);
+        cw_assert_where(db, zFunc, zShaping, zCond);
+        sqlite3_free(zCond);
+    }
+}
+
+/* A LEFT JOIN (each way round, '=' and IS) and a correlated subquery over
+** each table of ids, against the same over the table copy. */
+static void cw_check_joins(sqlite3 *db, const char *zFunc, const char *zShaping) {
+    static const char *const azOn[] = {"p.user_id = c.id", "c.id = p.user_id",
+                                       "p.user_id IS c.id"};
+    for (int t = 0; t < CW_NPROBETABLE; t++) {
+        const char *zT = azProbeTable[t];
+        for (int k = 0; k < 3; k++) {
+            char *zGot = sqlite3_mprintf("SELECT c.rowid, c.id, p.rowid, p.* FROM %s c LEFT JOIN"
+                                         " %s p ON p.source = 'e'%s AND %s",
+                                         zT, zFunc, zShaping, azOn[k]);
+            char *zWant = sqlite3_mprintf("SELECT c.rowid, c.id, p.* FROM %s c LEFT JOIN x p"
+                                          " ON %s", zT, azOn[k]);
+            cw_assert_same(db, zGot, zWant);
+            sqlite3_free(zGot);
+            sqlite3_free(zWant);
+        }
+        {
+            char *zGot = sqlite3_mprintf(
+                "SELECT c.rowid, (SELECT count(*) || ':' || ifnull(group_concat(rowid), '')"
+                " FROM %s WHERE source = 'e'%s AND user_id = c.id) FROM %s c",
+                zFunc, zShaping, zT);
+            char *zWant = sqlite3_mprintf(
+                "SELECT c.rowid, (SELECT count(*) || ':' || ifnull(group_concat(rid), '')"
+                " FROM x WHERE user_id = c.id) FROM %s c", zT);
+            cw_assert_same(db, zGot, zWant);
+            sqlite3_free(zGot);
+            sqlite3_free(zWant);
+        }
+    }
+}
+
+/* The checks above for function _i / NSHAPING, shaping _i % NSHAPING. */
+static void cw_check_all(sqlite3 *db, int i) {
+    const char *zFunc = azUserFunc[i / CW_NSHAPING], *zShaping = azShaping[i % CW_NSHAPING];
+    cw_copy(db, zFunc, zShaping);
+    cw_check_probes(db, zFunc, zShaping);
+    cw_check_in(db, zFunc, zShaping);
+    cw_check_joins(db, zFunc, zShaping);
+}
+
+/*
+** README "Performance" (a user_id = x lookup is direct), rules 3, 7 and 10:
+** user_id = x, IS x, IN (...), LEFT JOIN and correlated subqueries give
+** exactly what the same WHERE gives over the table copy of the whole
+** output, for each per-user function and shaping.
+*/
+START_TEST(test_user_id_as_table_copy) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    cw_check_all(db, _i);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The same with a memory budget the source does not fit (README
+** "Limitations", learnpath_memory_budget): the users stream, the plan
+** still takes user_id = x, and the rows (rowids too) are those the copy
+** made in memory holds.
+*/
+START_TEST(test_user_id_streaming) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    const char *zFunc = azUserFunc[_i / CW_NSHAPING], *zShaping = azShaping[_i % CW_NSHAPING];
+    cw_copy(db, zFunc, zShaping);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1)", "0\n");
+    cw_check_probes(db, zFunc, zShaping);
+    cw_check_in(db, zFunc, zShaping);
+    cw_check_joins(db, zFunc, zShaping);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** README rule 3, by hand: 42 and 42.0 are one user, '42' and x'3432'
+** others; 7 finds the user stored as 7.0; a NULL finds nobody, by '=' or
+** IS. (first_program over mixed_ids; rowids are places in user_id order,
+** rule 10.)
+*/
+START_TEST(test_user_id_by_hand) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    static const char zSel[] = "SELECT rowid, typeof(user_id), steps FROM first_program('e')";
+    static const struct {
+        const char *zCond, *zWant;
+    } aCase[] = {
+        {"user_id = 42", "5|integer|3\n"},
+        {"user_id = 42.0", "5|integer|3\n"},
+        {"user_id IS 42", "5|integer|3\n"},
+        {"user_id = '42'", "12|text|2\n"},
+        {"user_id = x'3432'", "17|blob|2\n"},
+        {"user_id = 7", "4|real|2\n"},
+        {"user_id = '7'", ""},
+        {"user_id = '42.0'", "13|text|2\n"},
+        {"user_id = NULL", ""},
+        {"user_id IS (SELECT NULL)", ""},
+        {"user_id = (SELECT NULL)", ""},
+        {"user_id IN (42, '42', x'3432', NULL)", "5|integer|3\n12|text|2\n17|blob|2\n"},
+    };
+    for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
+        char *zSql = sqlite3_mprintf("%s WHERE %s", zSel, aCase[k].zCond);
+        lpt_assert_rows(db, zSql, aCase[k].zWant);
+        sqlite3_free(zSql);
+    }
+    /* An INTEGER column's 42 (c_int's row 1) finds the ids that read as 42
+    ** too ('42', '042', ' 42', '4.2e1', '42.0'; not the blob): SQLite gives
+    ** the comparison numeric affinity, as it does over a table's column
+    ** without a type. A TEXT column's '42' finds the text id alone: between
+    ** a column without affinity and a TEXT one, SQLite applies none. */
+    lpt_assert_rows(db,
+                    "SELECT DISTINCT p.rowid FROM c_int c JOIN first_program('e') p"
+                    " ON p.user_id = c.id WHERE c.rowid = 1 ORDER BY 1",
+                    "5\n7\n9\n11\n12\n13\n");
+    lpt_assert_rows(db,
+                    "SELECT DISTINCT p.rowid FROM c_text c JOIN first_program('e') p"
+                    " ON p.user_id = c.id WHERE c.rowid = 1 ORDER BY 1",
+                    "12\n");
+    lpt_assert_rows(db, "SELECT rowid FROM first_program('e') WHERE user_id = CAST('42' AS INTEGER)"
+                        " ORDER BY 1",
+                    "5\n7\n9\n11\n12\n13\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** README rule 10 with user_id = x: the rows come in user_id order (and
+** program_steps' steps in order), or in the order an ORDER BY asks, which
+** SQLite then makes; exactly the order of the table copy.
+*/
+START_TEST(test_user_id_order) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    static const char *const azOrder[] = {"user_id", "program, rowid", "segment, program, rowid",
+                                          "next_program, rowid", "rowid DESC"};
+    cw_copy(db, "first_program", "");
+    for (int t = 0; t < CW_NPROBETABLE; t++) {
+        for (int k = 0; k < (int)(sizeof(azOrder) / sizeof(azOrder[0])); k++) {
+            char *zGot = sqlite3_mprintf("SELECT rowid, * FROM first_program('e') WHERE user_id IN"
+                                         " (SELECT id FROM %s) ORDER BY %s",
+                                         azProbeTable[t], azOrder[k]);
+            char *zWantOrder = sqlite3_mprintf("%s", azOrder[k]);
+            char *zWant, *zG, *zW;
+            for (char *p = strstr(zWantOrder, "rowid"); p; p = strstr(p, "rowid")) {
+                memcpy(p, "rid  ", 5); /* the copy's column */
+            }
+            zWant = sqlite3_mprintf("SELECT * FROM x WHERE user_id IN (SELECT id FROM %s)"
+                                    " ORDER BY %s", azProbeTable[t], zWantOrder);
+            zG = lpt_query(db, zGot);
+            zW = lpt_query(db, zWant);
+            ck_assert_msg(strcmp(zG, zW) == 0, "%s\ngot:\n%s\nwant:\n%s", zGot, zG, zW);
+            sqlite3_free(zG);
+            sqlite3_free(zW);
+            sqlite3_free(zGot);
+            sqlite3_free(zWant);
+            sqlite3_free(zWantOrder);
+        }
+    }
+    cw_copy(db, "program_steps", "");
+    lpt_assert_rows(db, "SELECT count(*) FROM x", "27\n");
+    {
+        char *zG = lpt_query(db, "SELECT rowid, * FROM program_steps('e')"
+                                 " WHERE user_id IN (SELECT id FROM c_num)");
+        char *zW = lpt_query(db, "SELECT * FROM x WHERE user_id IN (SELECT id FROM c_num)"
+                                 " ORDER BY rid");
+        ck_assert_str_eq(zG, zW);
+        sqlite3_free(zG);
+        sqlite3_free(zW);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* user_id = x inside an OR, and an OR of other columns (lp_sql.h: each
+** branch of an OR is planned alone), against the table copy. */
+START_TEST(test_user_id_or) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    for (int f = 0; f < 3; f++) {
+        cw_copy(db, azUserFunc[f], "");
+        cw_assert_where(db, azUserFunc[f], "", "user_id = 42 OR user_id = 'abc'");
+        cw_assert_where(db, azUserFunc[f], "", "user_id IS 42 OR user_id IS x'3432'");
+        cw_assert_where(db, azUserFunc[f], "", "user_id = '42' OR segment IS NULL");
+        cw_assert_where(db, azUserFunc[f], "", "user_id = 7 OR user_id > 'a'");
+    }
+    cw_copy(db, "first_program", "");
+    cw_assert_where(db, "first_program", "", "next_program IS NULL OR days_to_next > 30");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_where_suite(void) {
     Suite *s = suite_create("where");
     TCase *tc = tcase_create("IS");
@@ -253,6 +537,13 @@ Suite *make_where_suite(void) {
     suite_add_tcase(s, tc);
     tc = tcase_create("OR");
     tcase_add_loop_test(tc, test_or_of_output_columns, 0, learnpath_registry_ntvf);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("user_id");
+    tcase_add_loop_test(tc, test_user_id_as_table_copy, 0, 3 * CW_NSHAPING);
+    tcase_add_loop_test(tc, test_user_id_streaming, 0, 3 * CW_NSHAPING);
+    tcase_add_test(tc, test_user_id_by_hand);
+    tcase_add_test(tc, test_user_id_order);
+    tcase_add_test(tc, test_user_id_or);
     suite_add_tcase(s, tc);
     return s;
 }
