@@ -712,6 +712,7 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
 void learnpath_data_unref(lp_data *pD) {
     if (pD == NULL || --pD->nRef > 0) return;
     if (pD->pMemo) pD->xMemoFree(pD->pMemo); /* set together (lp_agg.c) */
+    sqlite3_free(pD->pNumText);
     learnpath_strtab_free(&pD->programs);
     learnpath_strtab_free(&pD->segments);
     sqlite3_free(pD->aKeyByte);

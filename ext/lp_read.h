@@ -52,8 +52,8 @@ typedef struct lp_key {
 /*
 ** Everything read from one source, independent of how journeys are shaped:
 ** each user's enrollments lie together, sorted by time and program name.
-** Immutable once built; shared (reference-counted) by cursors and the
-** per-connection cache.
+** Immutable once built (but for pNumText, made once when first needed);
+** shared (reference-counted) by cursors and the per-connection cache.
 */
 typedef struct lp_data {
     int nRef;
@@ -82,6 +82,8 @@ typedef struct lp_data {
                              ** whose names have a lone '+' (learnpath_has_lone_plus),
                              ** all of them, known before the first user; NULL in
                              ** memory, where aProg holds every row used */
+    struct lp_num_text *pNumText; /* text user ids that read as numbers, by value:
+                             ** made at the first lookup that needs it (lp_users.c) */
     void *pMemo;             /* results a higher layer computed from this data */
     void (*xMemoFree)(void *); /* frees pMemo with the data */
     int64_t nByteUsed;       /* approximate heap held */
@@ -203,6 +205,24 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
 /* Callers step only while !pIt->eof. */
 int learnpath_users_next(lp_users *pIt, char **pzErr);
 void learnpath_users_close(lp_users *pIt);
+
+/* Positions in user_id order (a growable array). */
+typedef struct lp_pos_list {
+    uint32_t *a;
+    int64_t n, nAlloc;
+} lp_pos_list;
+
+/*
+** Append to *pList the positions in user_id order of pData's users (in
+** memory) whose user_id may equal pVal in an SQL comparison: the value as
+** stored (rule 3: 42 and 42.0, not '42'), and also what numeric affinity
+** on pVal's side would make equal (42 and '42', '042', ' 42'), since that
+** affinity is not known. A superset: the caller leaves the exact test to
+** SQLite. NULL finds nobody. learnpath_pos_list_finish sorts the list and
+** removes repeats.
+*/
+int learnpath_users_find(lp_data *pData, sqlite3_value *pVal, lp_pos_list *pList);
+void learnpath_pos_list_finish(lp_pos_list *pList);
 
 /* The streaming reader behind learnpath_users_open (lp_stream.c). */
 int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr);

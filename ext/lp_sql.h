@@ -17,11 +17,30 @@
 ** lower layer return a code and a message without a function name, and the
 ** frame puts "func(): " in front exactly once.
 **
-** Planning (as SQLite's series.c): every usable '=' constraint on a hidden
-** column (the first one of each) gets argvIndex 1..n in column order and
-** sets bit i of idxNum for argument i. No constraint at all on a required
-** argument is an error that names it; a constraint that is not usable in
-** this plan answers SQLITE_CONSTRAINT so SQLite tries another join order.
+** Planning (as SQLite's series.c): every usable '=' or IS constraint on a
+** hidden column (the first one of each; IS is '=' here, as NULL already
+** means "absent") gets argvIndex 1..n in column order and sets bit i of
+** idxNum for argument i (bits 0..LP_MAX_ARG-1). No constraint at all on a
+** required argument is a plan of prohibitive cost whose xFilter fails
+** naming it (not an error at once: SQLite also plans each branch of an OR
+** alone, without the function's arguments, and an error there would fail
+** a valid query); a constraint that is not usable in this plan answers
+** SQLITE_CONSTRAINT so SQLite tries another join order.
+**
+** A function with LP_TVF_USER_KEY (the per-user ones) also takes the first
+** usable `user_id IS x`, `user_id = x` or `user_id IN (...)` compared in
+** BINARY: bit 12 (LP_TVF_USER_EQ), its value last in argv, after the
+** arguments'; bit 13 (LP_TVF_USER_IN) as well when it is an IN list,
+** which SQLite then hands over whole (sqlite3_vtab_in). '=' is taken only
+** where SQLite can tell it from IN (3.38 and newer): an IN list handed
+** over one value at a time is tested again without the list's type
+** affinity, which would lose rows a scan finds (tvfUserEqUsable). omit
+** stays 0: the hook returns every user that could equal the value under
+** whatever affinity the comparison applies (lp_users.c) and SQLite makes
+** the exact test. Such a plan never consumes an ORDER BY but user_id's
+** (its rows come in user_id order). Other constraints on output columns
+** are left to SQLite.
+**
 ** Bits from LP_TVF_ORDER_SHIFT up are the descriptor's own (xOrderBy).
 */
 #ifndef LP_SQL_H
@@ -59,8 +78,8 @@ typedef struct lp_arg_value {
     double r;           /* LP_ARG_DAYS */
 } lp_arg_value;
 
-/* Most arguments a function may declare. */
-#define LP_MAX_ARG 16
+/* Most arguments a function may declare (idxNum bits 0..11, lp_tvf.c). */
+#define LP_MAX_ARG 12
 
 /*
 ** The arguments of every function that reads a source, in call order:
@@ -100,12 +119,20 @@ typedef struct lp_tvf_cursor {
     lp_source_spec src;               /* LP_TVF_SOURCE: the source arguments */
     lp_shape_spec shape;              /*   and the shaping ones */
     sqlite3_int64 iRowid;             /* the row's number from 0; the hooks may set it */
+    sqlite3_value *pUserKey;          /* during xFilter, with LP_TVF_USER_EQ: the user_id
+                                      ** value, or with LP_TVF_USER_IN the IN list */
 } lp_tvf_cursor;
 
 /* lp_tvf.flags */
 #define LP_TVF_SOURCE 1     /* reads a source: learnpath_source_args, depth guard, and
                             ** SQLITE_VTAB_DIRECTONLY unless the connection allows views */
 #define LP_TVF_INNOCUOUS 2  /* safe in any schema (SQLITE_VTAB_INNOCUOUS) */
+#define LP_TVF_USER_KEY 0x10 /* output column 0 is user_id: plans take user_id = x */
+
+/* idxNum: user_id = x (or IS x, IN (...)) given, its value last in argv. */
+#define LP_TVF_USER_EQ (1 << 12)
+/* idxNum: ... and it is the whole IN list (sqlite3_vtab_in_first). */
+#define LP_TVF_USER_IN (1 << 13)
 
 /* idxNum bits from here up are the descriptor's (xOrderBy). */
 #define LP_TVF_ORDER_SHIFT 16
@@ -132,6 +159,12 @@ struct lp_tvf {
     int (*xColumn)(lp_tvf_cursor *pCur, sqlite3_context *ctx, int i);
     /* Release what xFilter made (before another xFilter, and at close). */
     void (*xReset)(lp_tvf_cursor *pCur);
+    /* Optional: the current row's number from 0, for rows whose number
+    ** the hook knows better than iRowid (which *piRow holds on entry). */
+    int (*xRowid)(lp_tvf_cursor *pCur, sqlite3_int64 *piRow, char **pzErr);
+    /* Optional: release what a cursor keeps across xFilter calls (at close,
+    ** after xReset). */
+    void (*xClose)(lp_tvf_cursor *pCur);
 };
 
 /* The one module of every table-valued function; pAux is an lp_tvf_bind. */

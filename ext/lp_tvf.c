@@ -11,8 +11,10 @@
 ** sqlite3_module they share:
 **   xConnect     declares "CREATE TABLE x(<columns>, <arguments> HIDDEN)"
 **   xBestIndex   series.c-style: bit i of idxNum for argument i given by
-**                '='; missing required argument -> error; unusable -> 
-**                SQLITE_CONSTRAINT; the descriptor's ORDER BY bits above
+**                '=' or IS; missing required argument -> a costly plan
+**                whose xFilter fails; unusable -> SQLITE_CONSTRAINT;
+**                user_id = x for the per-user functions (LP_TVF_USER_EQ);
+**                the descriptor's ORDER BY bits above
 **   xFilter      copies and checks every argument in call order (the
 **                first bad one is the error), fills the source and shape
 **                specs of a function that reads a source, guards the
@@ -349,13 +351,60 @@ static int tvfDisconnect(sqlite3_vtab *pVtab) {
     return SQLITE_OK;
 }
 
+/* A constraint the frame reads as '=': '=' itself (and IN), or IS. */
+static int tvfIsEq(const struct sqlite3_index_constraint *pC) {
+    return pC->op == SQLITE_INDEX_CONSTRAINT_EQ || pC->op == SQLITE_INDEX_CONSTRAINT_IS;
+}
+
+/*
+** Can the per-user function take user_id '=' constraint i (an IN list
+** shows as '=' too)? Only where SQLite says which it is (3.38 and newer,
+** the first 32 constraints): an IN list SQLite hands over one value at a
+** time is then tested again as user_id = value without the list's type
+** affinity, and would lose the text id '42' that IN (SELECT id FROM
+** t(id INTEGER)) finds in a scan. *pIsIn: an IN list, handed over whole.
+*/
+static int tvfUserEqUsable(sqlite3_index_info *pInfo, int i, int *pIsIn) {
+#if SQLITE_VERSION_NUMBER >= 3038000
+    if (sqlite3_libversion_number() >= 3038000 && i < 32) {
+        *pIsIn = sqlite3_vtab_in(pInfo, i, -1);
+        if (*pIsIn) sqlite3_vtab_in(pInfo, i, 1);
+        return 1;
+    }
+#else
+    (void)pInfo;
+    (void)i;
+    (void)pIsIn;
+#endif
+    return 0;
+}
+
+/*
+** The constraint a per-user function takes on user_id (column 0), or -1:
+** the first usable IS, '=' or IN compared in BINARY (another collation's
+** equality is not the order the users are found in). *pIsIn: it is an IN
+** list SQLite hands over whole.
+*/
+static int tvfUserConstraint(sqlite3_index_info *pInfo, int *pIsIn) {
+    *pIsIn = 0;
+    for (int i = 0; i < pInfo->nConstraint; i++) {
+        const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+        const char *zColl;
+        if (pC->iColumn != 0 || !pC->usable || !tvfIsEq(pC)) continue;
+        zColl = sqlite3_vtab_collation(pInfo, i);
+        if (zColl && sqlite3_stricmp(zColl, "BINARY") != 0) continue;
+        if (pC->op == SQLITE_INDEX_CONSTRAINT_IS || tvfUserEqUsable(pInfo, i, pIsIn)) return i;
+    }
+    return -1;
+}
+
 /* See the planning notes in lp_sql.h. */
 static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     lp_tvf_vtab *pTab = (lp_tvf_vtab *)pVtab;
     const lp_tvf *pDesc = pTab->pDesc;
     int aIdx[LP_MAX_ARG];
     unsigned unusable = 0, present = 0;
-    int idxNum = 0, nArg = 0;
+    int idxNum = 0, nArg = 0, iUser = -1, isIn = 0, code = 0, isMissing = 0;
     int rc = tvfStale(pTab);
 
     if (rc != SQLITE_OK) return rc;
@@ -363,7 +412,7 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
     for (int i = 0; i < pInfo->nConstraint; i++) {
         const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
         int j = pC->iColumn - pDesc->nOut;
-        if (j < 0 || j >= pDesc->nArg || pC->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+        if (j < 0 || j >= pDesc->nArg || !tvfIsEq(pC)) continue;
         if (!pC->usable) {
             unusable |= 1u << j;
         } else if (aIdx[j] < 0) {
@@ -372,10 +421,9 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         }
     }
     for (int j = 0; j < pDesc->nArg; j++) {
-        if (pDesc->aArg[j].isRequired && !((present | unusable) & (1u << j))) {
-            char *zErr = sqlite3_mprintf("missing required argument '%s'", pDesc->aArg[j].zName);
-            return zErr ? tvfError(pTab, SQLITE_ERROR, zErr) : SQLITE_NOMEM;
-        }
+        /* a plan all the same (xFilter says what is missing): SQLite also
+        ** plans each branch of an OR alone, without the other constraints */
+        if (pDesc->aArg[j].isRequired && !((present | unusable) & (1u << j))) isMissing = 1;
     }
     if (unusable & ~present) return SQLITE_CONSTRAINT;
     for (int j = 0; j < pDesc->nArg; j++) {
@@ -384,10 +432,21 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         pInfo->aConstraintUsage[aIdx[j]].omit = 1;
         idxNum |= 1 << j;
     }
-    if (pDesc->xOrderBy) idxNum |= pDesc->xOrderBy(pTab, pInfo) << LP_TVF_ORDER_SHIFT;
-    pInfo->idxNum = idxNum;
-    pInfo->estimatedCost = pDesc->rCost;
-    pInfo->estimatedRows = pDesc->nRowEst;
+    if (pDesc->flags & LP_TVF_USER_KEY) iUser = tvfUserConstraint(pInfo, &isIn);
+    if (iUser >= 0) {
+        /* omit stays 0: SQLite tests the rows found (lp_sql.h) */
+        pInfo->aConstraintUsage[iUser].argvIndex = ++nArg;
+        idxNum |= LP_TVF_USER_EQ | (isIn ? LP_TVF_USER_IN : 0);
+    }
+    if (pDesc->xOrderBy) code = pDesc->xOrderBy(pTab, pInfo);
+    if (iUser >= 0 && code) {
+        /* the users found come in user_id order only */
+        code = 0;
+        pInfo->orderByConsumed = 0;
+    }
+    pInfo->idxNum = idxNum | code << LP_TVF_ORDER_SHIFT;
+    pInfo->estimatedCost = isMissing ? 1e100 : iUser >= 0 ? 10.0 : pDesc->rCost;
+    pInfo->estimatedRows = iUser >= 0 ? 1 : pDesc->nRowEst;
     return SQLITE_OK;
 }
 
@@ -418,6 +477,7 @@ static void tvfReset(lp_tvf_cursor *pCur) {
 static int tvfClose(sqlite3_vtab_cursor *pCursor) {
     lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
     tvfReset(pCur);
+    if (pCur->pTab->pDesc->xClose) pCur->pTab->pDesc->xClose(pCur);
     sqlite3_free(pCur);
     return SQLITE_OK;
 }
@@ -461,6 +521,8 @@ static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     rc = tvfStale(pTab);
     if (rc != SQLITE_OK) return rc;
     rc = tvfArguments(pCur, idxNum, argc, argv, &zErr);
+    /* the user_id value follows the arguments' (tvfBestIndex) */
+    pCur->pUserKey = (idxNum & LP_TVF_USER_EQ) && argc > 0 ? argv[argc - 1] : NULL;
     if (rc == SQLITE_OK && readsSource) {
         tvfSourceSpecs(pCur);
         if (pTab->pConn->nDepth >= TVF_MAX_DEPTH) {
@@ -475,6 +537,7 @@ static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
         rc = pDesc->xFilter(pCur, idxNum, &zErr);
         if (readsSource) pTab->pConn->nDepth--;
     }
+    pCur->pUserKey = NULL; /* argv lives for this call only */
     if (rc != SQLITE_OK) {
         tvfReset(pCur);
         return tvfError(pTab, rc, zErr);
@@ -517,7 +580,14 @@ static int tvfColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
 }
 
 static int tvfRowid(sqlite3_vtab_cursor *pCursor, sqlite3_int64 *pRowid) {
-    *pRowid = ((lp_tvf_cursor *)pCursor)->iRowid + 1;
+    lp_tvf_cursor *pCur = (lp_tvf_cursor *)pCursor;
+    sqlite3_int64 iRow = pCur->iRowid;
+    if (pCur->pTab->pDesc->xRowid) {
+        char *zErr = NULL;
+        int rc = pCur->pTab->pDesc->xRowid(pCur, &iRow, &zErr);
+        if (rc) return tvfError(pCur->pTab, rc, zErr);
+    }
+    *pRowid = iRow + 1;
     return SQLITE_OK;
 }
 

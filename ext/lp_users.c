@@ -6,6 +6,8 @@
 ** user order from SQLite's sorter (lp_stream.c), slower but in little
 ** memory, with the same answers.
 */
+#include <float.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lp_read.h"
@@ -52,3 +54,273 @@ void learnpath_users_close(lp_users *pIt) {
     }
 }
 
+
+/* ------------------------------------------------------- finding users */
+
+/*
+** user_id = x without a scan (the per-user functions' plans, lp_sql.h).
+** The users lie in user_id order (aOrder), so a binary search finds x. But
+** SQL's '=' is not always "the same value as stored". The functions'
+** user_id column has no affinity, and SQLite compares it with x as stored
+** (rule 3: 42 = 42.0, 42 <> '42'), unless x has INTEGER, REAL or NUMERIC
+** affinity (a column so declared, a CAST): then text that reads as a
+** number is that number, on both sides, so the id '42' (or '042', ' 42',
+** '4.2e1') equals 42. (TEXT affinity never applies: SQLite uses no
+** affinity between a column without one and anything with TEXT's.)
+** xBestIndex is not told x's affinity, so a lookup returns every user x
+** could equal either way, and SQLite, left to make the test (omit = 0),
+** keeps exactly the right ones:
+**   - a number N: the numbers within a hair of N, and the text ids that
+**     read as a number within a hair of N (lp_num_text);
+**   - text T: the text id T; and if T reads as a number N (as SQLite
+**     reads it: x of numeric affinity that kept text, say from a virtual
+**     table), what N finds;
+**   - a blob: the blob id (no affinity converts a blob).
+** A hair is a billionth of N (and 1e-300): far above the error of reading
+** a number, and it only adds users SQLite then turns away.
+*/
+
+/* A text id that reads as a number: the number, and the id's position. */
+typedef struct users_num {
+    double r;
+    uint32_t iPos;
+} users_num;
+
+/* The text ids that read as numbers, sorted by value (lp_data.pNumText). */
+struct lp_num_text {
+    uint32_t n;
+    users_num a[];
+};
+
+/* What is looked for: a number, or bytes of text or a blob. */
+typedef struct users_probe {
+    int eClass; /* 1 number, 2 text, 3 blob: SQL's order of the classes */
+    double r;
+    const char *z;
+    int n;
+} users_probe;
+
+static int usersClass(const lp_key *k) {
+    return k->eType == SQLITE_INTEGER || k->eType == SQLITE_FLOAT ? 1
+           : k->eType == SQLITE_TEXT                              ? 2
+                                                                  : 3;
+}
+
+static double usersNumber(const lp_key *k) {
+    return k->eType == SQLITE_INTEGER || k->isIntegral ? (double)k->v.i : k->v.r;
+}
+
+/*
+** The key at position iPos against the probe. Numbers compare as doubles:
+** not exact for integers past 2^53, but monotone in user_id order, which
+** is all a search for a range needs.
+*/
+static int usersCmp(const lp_data *pD, uint32_t iPos, const users_probe *p) {
+    const lp_key *k = &pD->aKey[LP_USER_AT(pD, iPos)];
+    int c = usersClass(k);
+    if (c != p->eClass) return c - p->eClass;
+    if (c == 1) {
+        double x = usersNumber(k);
+        return (x > p->r) - (x < p->r);
+    }
+    return learnpath_bytes_cmp(pD->aKeyByte + k->v.off, k->n, p->z, p->n);
+}
+
+/* The first position whose key is not below the probe. */
+static uint32_t usersLowerBound(const lp_data *pD, const users_probe *p) {
+    uint32_t lo = 0, hi = pD->nUser;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (usersCmp(pD, mid, p) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static int usersAppend(lp_pos_list *pList, uint32_t iPos) {
+    if (pList->n >= pList->nAlloc &&
+        learnpath_grow((void **)&pList->a, &pList->nAlloc, pList->n + 1, sizeof(uint32_t), 8)) {
+        return SQLITE_NOMEM;
+    }
+    pList->a[pList->n++] = iPos;
+    return SQLITE_OK;
+}
+
+/* [*pLo, *pHi]: the numbers within a hair of r (see above). */
+static void usersHair(double r, double *pLo, double *pHi) {
+    double d = (r < 0 ? -r : r) * 1e-9 + 1e-300;
+    if (r > DBL_MAX || r < -DBL_MAX) d = 0; /* infinite */
+    *pLo = r - d;
+    *pHi = r + d;
+}
+
+/* The numeric ids in [lo, hi]. */
+static int usersFindNumbers(const lp_data *pD, double lo, double hi, lp_pos_list *pList) {
+    users_probe p = {1, lo, NULL, 0};
+    int rc = SQLITE_OK;
+    for (uint32_t i = usersLowerBound(pD, &p); i < pD->nUser && rc == SQLITE_OK; i++) {
+        const lp_key *k = &pD->aKey[LP_USER_AT(pD, i)];
+        if (usersClass(k) != 1 || usersNumber(k) > hi) break;
+        rc = usersAppend(pList, i);
+    }
+    return rc;
+}
+
+/* The text or blob id (eClass 2 or 3) whose bytes are pVal's. */
+static int usersFindBytes(const lp_data *pD, sqlite3_value *pVal, int eClass, lp_pos_list *pList) {
+    const char *z = eClass == 2 ? (const char *)sqlite3_value_text(pVal)
+                                : (const char *)sqlite3_value_blob(pVal);
+    users_probe p = {eClass, 0.0, z, sqlite3_value_bytes(pVal)};
+    uint32_t i;
+    if (z == NULL) return p.n > 0 || eClass == 2 ? SQLITE_NOMEM : SQLITE_OK;
+    i = usersLowerBound(pD, &p);
+    return i < pD->nUser && usersCmp(pD, i, &p) == 0 ? usersAppend(pList, i) : SQLITE_OK;
+}
+
+static int usersIsSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* x * 10^e, to a few units in the last place. */
+static double usersScale(double x, int e) {
+    double f = 10.0, s = 1.0;
+    int a = e < 0 ? -e : e;
+    if (a > 800) a = 800; /* the result is 0 or infinite by then */
+    for (; a; a >>= 1, f *= f) {
+        if (a & 1) s *= f;
+    }
+    return e < 0 ? x / s : x * s;
+}
+
+/*
+** Does text z[0..n) read as a number when SQLite gives it numeric affinity
+** (sqlite3AtoF: spaces around, a sign, digits with one '.', an exponent)?
+** Then *pR is its value, within 1e-14 or so. Accepting more than SQLite
+** would is harmless (SQLite tests each user found); accepting less is not.
+*/
+static int usersReadNumber(const char *z, int n, double *pR) {
+    uint64_t m = 0;
+    int i = 0, nDigit = 0, mExp = 0, e = 0, isNeg = 0, isExpNeg = 0;
+    while (i < n && usersIsSpace(z[i])) i++;
+    if (i < n && (z[i] == '+' || z[i] == '-')) isNeg = z[i++] == '-';
+    for (int isFrac = 0; i < n; i++) {
+        if (z[i] == '.' && !isFrac) {
+            isFrac = 1;
+            continue;
+        }
+        if (z[i] < '0' || z[i] > '9') break;
+        nDigit++;
+        if (m < 1000000000000000000ULL) {
+            m = m * 10 + (uint64_t)(z[i] - '0');
+            mExp -= isFrac;
+        } else {
+            mExp += !isFrac; /* digits past the 19th only scale */
+        }
+    }
+    if (nDigit == 0) return 0;
+    if (i < n && (z[i] == 'e' || z[i] == 'E')) {
+        i++;
+        if (i < n && (z[i] == '+' || z[i] == '-')) isExpNeg = z[i++] == '-';
+        for (; i < n && z[i] >= '0' && z[i] <= '9'; i++) {
+            if (e < 100000) e = e * 10 + (z[i] - '0');
+        }
+    }
+    while (i < n && usersIsSpace(z[i])) i++;
+    if (i != n) return 0;
+    *pR = usersScale((double)m, mExp + (isExpNeg ? -e : e));
+    if (isNeg) *pR = -*pR;
+    return 1;
+}
+
+static int usersNumTextCmp(const void *pa, const void *pb) {
+    const users_num *a = pa, *b = pb;
+    if (a->r != b->r) return a->r < b->r ? -1 : 1;
+    return (a->iPos > b->iPos) - (a->iPos < b->iPos);
+}
+
+/* pD->pNumText, made on first use. */
+static int usersNumText(lp_data *pD) {
+    users_probe pText = {2, 0.0, "", 0}, pBlob = {3, 0.0, "", 0};
+    uint32_t iFirst, iEnd;
+    struct lp_num_text *pX;
+    if (pD->pNumText) return SQLITE_OK;
+    iFirst = usersLowerBound(pD, &pText);
+    iEnd = usersLowerBound(pD, &pBlob);
+    pX = sqlite3_malloc64(sizeof(*pX) + (sqlite3_uint64)(iEnd - iFirst) * sizeof(pX->a[0]));
+    if (!pX) return SQLITE_NOMEM;
+    pX->n = 0;
+    for (uint32_t i = iFirst; i < iEnd; i++) {
+        const lp_key *k = &pD->aKey[LP_USER_AT(pD, i)];
+        if (usersReadNumber(pD->aKeyByte + k->v.off, k->n, &pX->a[pX->n].r)) {
+            pX->a[pX->n++].iPos = i;
+        }
+    }
+    qsort(pX->a, pX->n, sizeof(pX->a[0]), usersNumTextCmp);
+    pD->pNumText = pX;
+    return SQLITE_OK;
+}
+
+/* Every id a number r could equal (see above). */
+static int usersFindNumber(lp_data *pD, double r, lp_pos_list *pList) {
+    double lo, hi;
+    uint32_t a = 0, b;
+    int rc;
+    usersHair(r, &lo, &hi);
+    rc = usersFindNumbers(pD, lo, hi, pList);
+    if (rc == SQLITE_OK) rc = usersNumText(pD);
+    if (rc) return rc;
+    b = pD->pNumText->n;
+    while (a < b) {
+        uint32_t mid = a + (b - a) / 2;
+        if (pD->pNumText->a[mid].r < lo) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    for (; a < pD->pNumText->n && pD->pNumText->a[a].r <= hi && rc == SQLITE_OK; a++) {
+        rc = usersAppend(pList, pD->pNumText->a[a].iPos);
+    }
+    return rc;
+}
+
+/* See lp_read.h. */
+int learnpath_users_find(lp_data *pD, sqlite3_value *pVal, lp_pos_list *pList) {
+    int eType = sqlite3_value_type(pVal), rc = SQLITE_OK;
+    sqlite3_value *pCopy;
+    if (eType == SQLITE_NULL || pD->nUser == 0) return SQLITE_OK;
+    if (eType == SQLITE_INTEGER) return usersFindNumber(pD, (double)sqlite3_value_int64(pVal), pList);
+    if (eType == SQLITE_FLOAT) return usersFindNumber(pD, sqlite3_value_double(pVal), pList);
+    /* a copy: reading a value as text or as a number changes it */
+    pCopy = sqlite3_value_dup(pVal);
+    if (!pCopy) return SQLITE_NOMEM;
+    rc = usersFindBytes(pD, pCopy, eType == SQLITE_TEXT ? 2 : 3, pList);
+    if (rc == SQLITE_OK && eType == SQLITE_TEXT) {
+        eType = sqlite3_value_numeric_type(pCopy); /* as numeric affinity reads it */
+        if (eType == SQLITE_INTEGER) {
+            rc = usersFindNumber(pD, (double)sqlite3_value_int64(pCopy), pList);
+        } else if (eType == SQLITE_FLOAT) {
+            rc = usersFindNumber(pD, sqlite3_value_double(pCopy), pList);
+        }
+    }
+    sqlite3_value_free(pCopy);
+    return rc;
+}
+
+static int usersPosCmp(const void *pa, const void *pb) {
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* See lp_read.h. */
+void learnpath_pos_list_finish(lp_pos_list *pList) {
+    int64_t n = 0;
+    if (pList->n > 1) qsort(pList->a, (size_t)pList->n, sizeof(uint32_t), usersPosCmp);
+    for (int64_t i = 0; i < pList->n; i++) {
+        if (n == 0 || pList->a[n - 1] != pList->a[i]) pList->a[n++] = pList->a[i];
+    }
+    pList->n = n;
+}

@@ -125,7 +125,7 @@ static int aggColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
 #define AGG_TVF(NAME, COLUMNS, NOUT)                                                           \
     {NAME,     COLUMNS, NOUT,   learnpath_source_args, LP_SOURCE_NARG, LP_TVF_SOURCE,          \
      1000000.0, 10000, sizeof(agg_cursor), NULL, aggFilter, aggNext, aggEof, aggColumn,        \
-     aggReset}
+     aggReset, NULL, NULL}
 
 const lp_tvf learnpath_tvf_program_transitions =
     AGG_TVF("program_transitions",

@@ -266,5 +266,5 @@ static int profColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
 const lp_tvf learnpath_tvf_enrollment_profile = {
     "enrollment_profile", "finding TEXT,value,detail TEXT", 3,
     learnpath_source_args, LP_SOURCE_NARG, LP_TVF_SOURCE, 1000000.0, 10000,
-    sizeof(prof_cursor), NULL, profFilter, profNext, profEof, profColumn, profReset,
+    sizeof(prof_cursor), NULL, profFilter, profNext, profEof, profColumn, profReset, NULL, NULL,
 };

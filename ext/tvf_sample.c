@@ -452,5 +452,5 @@ const lp_tvf learnpath_tvf_sample_enrollments = {
     "sample_enrollments",
     "user_id INTEGER, program TEXT, enrolled_at TEXT, user_type TEXT, account TEXT",
     5, smp_aArg, 2, LP_TVF_INNOCUOUS, 100000.0, 100000, sizeof(smp_cursor), smpOrderBy,
-    smpFilter, smpNext, smpEof, smpColumn, smpReset,
+    smpFilter, smpNext, smpEof, smpColumn, smpReset, NULL, NULL,
 };

@@ -23,6 +23,14 @@
 ** enrollment, and rules 5 and 8 never leave a journey without a step), so
 ** first_program and program_journeys shape a user only when a column of it
 ** is read: COUNT(*), and OFFSET in a paging host, skip users unshaped.
+**
+** user_id = x (or IS x, IN (...)) in the plan (LP_TVF_USER_EQ, lp_sql.h):
+** the users that may equal x are found by binary search in user_id order
+** (learnpath_users_find) and only they are shaped, so a LEFT JOIN or a
+** correlated subquery on user_id costs a lookup per outer row, not a scan.
+** SQLite makes the exact test on what they return. Streaming (over the
+** memory budget) scans, as without the constraint. A row's rowid stays its
+** place in the whole output (userRowid).
 */
 #include <string.h>
 
@@ -43,6 +51,12 @@ typedef struct user_cursor {
     sqlite3_stmt *pSorted; /* or, streaming, the rows as SQLite sorts them */
     int isSortedEof;
     uint32_t iStep;        /* program_steps: step within the user */
+    int isLookup;          /* user_id = x, in memory: only the users in hit, */
+    lp_pos_list hit;       /*   their positions in user_id order, ascending */
+    int64_t iHit;
+    uint32_t *aBefore;     /* a lookup's rowids: rows before each position, */
+    lp_data *pBeforeData;  /*   for this data (a reference held until close) */
+    lp_shape_spec beforeShape; /* and this shaping (userRowid) */
 } user_cursor;
 
 static user_kind userKind(const lp_tvf_cursor *pCur) {
@@ -143,6 +157,15 @@ static int userSortedOpen(user_cursor *pCur, int code, char **pzErr) {
 ** user_id order.
 */
 static int userAdvance(user_cursor *pCur, char **pzErr) {
+    if (pCur->isLookup) {
+        if (++pCur->iHit >= pCur->hit.n) {
+            pCur->it.eof = 1;
+        } else {
+            pCur->it.iPos = pCur->hit.a[pCur->iHit];
+            pCur->it.u = LP_USER_AT(pCur->it.pData, pCur->it.iPos);
+        }
+        return SQLITE_OK;
+    }
     if (pCur->aPerm == NULL) return learnpath_users_next(&pCur->it, pzErr);
     if (++pCur->iPerm >= pCur->nPerm) {
         pCur->it.eof = 1;
@@ -180,6 +203,19 @@ static void userReset(lp_tvf_cursor *pBase) {
     pCur->isSortedEof = 0;
     pCur->nPerm = pCur->iPerm = 0;
     pCur->iStep = 0;
+    sqlite3_free(pCur->hit.a);
+    memset(&pCur->hit, 0, sizeof(pCur->hit));
+    pCur->isLookup = 0;
+    pCur->iHit = 0;
+}
+
+/* At close: what userRowid kept across filters. */
+static void userClose(lp_tvf_cursor *pBase) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    sqlite3_free(pCur->aBefore);
+    learnpath_data_unref(pCur->pBeforeData);
+    pCur->aBefore = NULL;
+    pCur->pBeforeData = NULL;
 }
 
 /* The first user of the order asked: user_id order, the keys', or SQLite's. */
@@ -202,6 +238,35 @@ static int userStart(user_cursor *pCur, int code, char **pzErr) {
     return userSeek(pCur, pzErr);
 }
 
+/*
+** user_id = x in memory: the users that may equal x (or each value of an
+** IN list), in user_id order, the first one current.
+*/
+static int userLookup(user_cursor *pCur, int idxNum) {
+    sqlite3_value *pKey = pCur->tvf.pUserKey;
+    lp_data *pD = pCur->it.pData;
+    int rc = SQLITE_OK;
+    pCur->isLookup = 1;
+    if (idxNum & LP_TVF_USER_IN) {
+#if SQLITE_VERSION_NUMBER >= 3038000
+        sqlite3_value *pVal = NULL;
+        int rcIn;
+        for (rcIn = sqlite3_vtab_in_first(pKey, &pVal); rcIn == SQLITE_OK && pVal && !rc;
+             rcIn = sqlite3_vtab_in_next(pKey, &pVal)) {
+            rc = learnpath_users_find(pD, pVal, &pCur->hit);
+        }
+        if (rc == SQLITE_OK && rcIn != SQLITE_DONE && rcIn != SQLITE_OK) rc = rcIn;
+#endif
+    } else {
+        rc = learnpath_users_find(pD, pKey, &pCur->hit);
+    }
+    if (rc) return rc;
+    learnpath_pos_list_finish(&pCur->hit);
+    pCur->iHit = -1;
+    pCur->it.eof = 0;
+    return userAdvance(pCur, NULL);
+}
+
 static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     user_cursor *pCur = (user_cursor *)pBase;
     int rc;
@@ -209,6 +274,11 @@ static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     pCur->isLazy = pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil;
+    if ((idxNum & LP_TVF_USER_EQ) && pBase->pUserKey && pCur->it.pStream == NULL) {
+        /* the plan gives no order of its own with user_id = x (lp_tvf.c) */
+        rc = userLookup(pCur, idxNum);
+        return rc ? rc : userSeek(pCur, pzErr);
+    }
     return userStart(pCur, pCur->eKind == USER_FIRST ? (idxNum >> LP_TVF_ORDER_SHIFT) & 0x3f : 0,
                      pzErr);
 }
@@ -219,7 +289,7 @@ static int userNext(lp_tvf_cursor *pBase, char **pzErr) {
     if (pCur->pSorted) return userSortedStep(pCur, pzErr);
     if (pCur->eKind == USER_STEPS && ++pCur->iStep < pCur->sh.nStep) return SQLITE_OK;
     pCur->iStep = 0;
-    if (pCur->isLazy && pCur->it.pStream == NULL && pCur->aPerm == NULL) {
+    if (pCur->isLazy && pCur->it.pStream == NULL && pCur->aPerm == NULL && !pCur->isLookup) {
         /* in memory, shaped when read: the next user, no call (COUNT(*) and
         ** a host's paging step through every user here) */
         lp_users *pIt = &pCur->it;
@@ -321,14 +391,17 @@ static int userColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
         sqlite3_result_value(ctx, sqlite3_column_value(pCur->pSorted, i + 1));
         return SQLITE_OK;
     }
+    if (i == 0) {
+        /* no journey needed (SQLite reads it to test user_id = x) */
+        learnpath_result_key(ctx, pD, &pD->aKey[pCur->it.u]);
+        return SQLITE_OK;
+    }
     if (pCur->isLazy && !pCur->isShaped) {
         int keep, rc = learnpath_shape_user(&pCur->sh, pCur->it.u, &keep);
         if (rc) return rc;
         pCur->isShaped = 1;
     }
-    if (i == 0) {
-        learnpath_result_key(ctx, pD, &pD->aKey[pCur->it.u]);
-    } else if (i == 1) {
+    if (i == 1) {
         learnpath_result_segment(ctx, pD, pCur->sh.segment);
     } else if (pCur->eKind == USER_FIRST) {
         userColumnFirst(&pCur->sh, ctx, i);
@@ -340,12 +413,71 @@ static int userColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
     return SQLITE_OK;
 }
 
+/* ----------------------------------------------------------------- rowids */
+
+/*
+** pCur->aBefore for the current data and shaping: at each position in
+** user_id order, the rows of the users before it (kept ones, rule 7; one
+** row each, or program_steps' steps). One pass shaping every user, as a
+** scan would, made when a lookup's rowid is first read and kept until the
+** cursor closes (a join reads it once per outer row).
+*/
+static int userBefore(user_cursor *pCur) {
+    lp_data *pD = pCur->it.pData;
+    lp_shaper sh;
+    uint32_t nRow = 0;
+    int rc;
+    if (pCur->aBefore && pCur->pBeforeData == pD &&
+        learnpath_shape_spec_eq(&pCur->beforeShape, &pCur->tvf.shape)) {
+        return SQLITE_OK;
+    }
+    userClose(&pCur->tvf);
+    pCur->aBefore = sqlite3_malloc64((sqlite3_uint64)(pD->nUser ? pD->nUser : 1) * sizeof(uint32_t));
+    if (!pCur->aBefore) return SQLITE_NOMEM;
+    rc = learnpath_shaper_init(&sh, pD, &pCur->tvf.shape);
+    for (uint32_t i = 0; i < pD->nUser && rc == SQLITE_OK; i++) {
+        int keep = 0;
+        pCur->aBefore[i] = nRow;
+        rc = learnpath_shape_user(&sh, LP_USER_AT(pD, i), &keep);
+        if (keep) nRow += pCur->eKind == USER_STEPS ? sh.nStep : 1;
+    }
+    learnpath_shaper_free(&sh);
+    if (rc) {
+        userClose(&pCur->tvf);
+        return rc;
+    }
+    pCur->pBeforeData = pD;
+    pD->nRef++;
+    pCur->beforeShape = pCur->tvf.shape;
+    return SQLITE_OK;
+}
+
+/*
+** Rule 10: a row's rowid is its place in user_id order (in program_steps,
+** the place of the step's row), however the row was found. Scans count
+** (tvf.iRowid, which *piRow holds); a lookup knows its user's position.
+*/
+static int userRowid(lp_tvf_cursor *pBase, sqlite3_int64 *piRow, char **pzErr) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    int rc;
+    (void)pzErr;
+    if (!pCur->isLookup) return SQLITE_OK;
+    if (pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil) {
+        *piRow = pCur->it.iPos; /* every user is a row */
+        return SQLITE_OK;
+    }
+    rc = userBefore(pCur);
+    if (rc == SQLITE_OK) *piRow = (sqlite3_int64)pCur->aBefore[pCur->it.iPos] + pCur->iStep;
+    return rc;
+}
+
 /* ------------------------------------------------------------ descriptors */
 
 #define USER_TVF(NAME, COLUMNS, NOUT, ORDERBY)                                                 \
     {NAME,        COLUMNS,     NOUT,        learnpath_source_args, LP_SOURCE_NARG,           \
-     LP_TVF_SOURCE, 1000000.0, 10000,       sizeof(user_cursor),   ORDERBY,                  \
-     userFilter,  userNext,    userEof,     userColumn,            userReset}
+     LP_TVF_SOURCE | LP_TVF_USER_KEY, 1000000.0, 10000, sizeof(user_cursor), ORDERBY,        \
+     userFilter,  userNext,    userEof,     userColumn,            userReset,                \
+     userRowid,   userClose}
 
 const lp_tvf learnpath_tvf_first_program =
     USER_TVF("first_program",

@@ -509,6 +509,14 @@ static const scenario aScenario[] = {
      "SELECT u.x, (SELECT group_concat(program, ',') FROM program_steps('t') AS s"
      " WHERE s.user_id = u.x) FROM (SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 'u3') AS u;",
      0, NULL},
+    {"user_id lookups (rowids, IN, affinity)", FIX_JOURNEYS,
+     "SELECT rowid, * FROM program_steps('t') WHERE since = '2021-01-01'"
+     " AND user_id IN (1, '2', 'u3', x'0102', 42);"
+     "SELECT rowid, user_id FROM first_program('t')"
+     " WHERE user_id = CAST('42' AS INTEGER) OR user_id IS 'u3';"
+     "SELECT u.x, p.rowid, p.path FROM (SELECT 1 AS x UNION ALL SELECT '42' UNION ALL SELECT 4.5)"
+     " AS u LEFT JOIN program_journeys('t') AS p ON p.user_id = u.x AND p.until = '2030-01-01';",
+     0, NULL},
     {"insert from own source", FIX_JOURNEYS,
      "INSERT INTO t(user_id, program, enrolled_at)"
      " SELECT user_id, program || ' again', started_at FROM program_steps('t');"

@@ -15,6 +15,13 @@
 ** database. sample_enrollments (README.md "sample_enrollments(users,
 ** seed)"; ext/tvf_sample.c): bit 0 users, bit 1 seed.
 **
+** The per-user functions (first_program, program_journeys, program_steps)
+** also take user_id = x, IS x and IN (...) (README.md "Performance": a
+** lookup, not a scan): bit 12 (LP_TVF_USER_EQ) with the value last among
+** xFilter's, and bit 13 (LP_TVF_USER_IN) too for an IN list handed over
+** whole; no order bits then but user_id order's. '=' and IN need SQLite
+** 3.38 (lp_sql.h); IS is taken on any SQLite.
+**
 ** The values are read from the program EXPLAIN prints: VFilter's P3 is the
 ** register that holds idxNum, and the next register holds the number of
 ** values; the Integer opcode that sets a register has it as P2.
@@ -76,13 +83,14 @@ static void cpl_assert(sqlite3 *db, const char *zSql, int iWant, int nArgWant) {
 
 /* ------------------------------------------------- the journey functions */
 
-/* The journey functions and an output column of each. */
+/* The journey functions and an output column of each (not user_id, which
+** the per-user ones take: test_user_id). */
 static const struct {
     const char *zFunc;
     const char *zOutCol;
 } aFunc[] = {
-    {"first_program", "user_id"},     {"program_journeys", "user_id"},
-    {"program_steps", "user_id"},     {"program_transitions", "segment"},
+    {"first_program", "segment"},     {"program_journeys", "segment"},
+    {"program_steps", "step"},        {"program_transitions", "segment"},
     {"first_program_stats", "segment"}, {"enrollment_profile", "finding"},
 };
 
@@ -183,6 +191,85 @@ START_TEST(test_first_program_order) {
 }
 END_TEST
 
+/* ------------------------------------------------------------- user_id */
+
+#define CPL_USER_EQ 4096 /* LP_TVF_USER_EQ */
+#define CPL_USER_IN 8192 /* LP_TVF_USER_IN */
+
+/* The per-user functions; the others have no user_id column. */
+static const char *const azUserFunc[] = {"first_program", "program_journeys", "program_steps"};
+
+/*
+** README.md "Performance" (a user_id = x lookup is direct) and lp_sql.h's
+** planning notes: the user_id shapes of each per-user function, in a WHERE,
+** a LEFT JOIN and a correlated subquery; what is left to SQLite (other
+** operators, another collation, a constraint on another column).
+*/
+START_TEST(test_user_id) {
+    const char *zF = azUserFunc[_i];
+    /* '=' and IN only where SQLite tells them apart (3.38) */
+    int eq = sqlite3_libversion_number() >= 3038000 ? CPL_USER_EQ : 0, nEq = eq ? 2 : 1;
+    int in = eq ? CPL_USER_EQ | CPL_USER_IN : 0;
+    struct {
+        const char *zSql;
+        int iIdxNum, nArg;
+    } aCase[] = {
+        {"SELECT * FROM %s('t') WHERE user_id = 2", 1 | eq, nEq},
+        {"SELECT * FROM %s('t') WHERE user_id IS 2", 1 | CPL_USER_EQ, 2},
+        {"SELECT * FROM %s('t') WHERE 2 = user_id", 1 | eq, nEq},
+        {"SELECT * FROM %s('t') WHERE user_id = ?1", 1 | eq, nEq},
+        {"SELECT * FROM %s('t') WHERE user_id IN (1, '2', x'33')", 1 | in, nEq},
+        {"SELECT * FROM %s('t') WHERE user_id IN (SELECT user_id FROM t)", 1 | in, nEq},
+        {"SELECT * FROM %s WHERE user_id IS 2 AND ties = 'name' AND source = 't'",
+         1 | 256 | CPL_USER_EQ, 3},
+        {"SELECT * FROM %s('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+         " WHERE since = '2020-01-01' AND user_id IS 2",
+         31 | 32 | CPL_USER_EQ, 7},
+        {"SELECT * FROM t LEFT JOIN %s('t') p ON p.user_id = t.user_id", 1 | eq, nEq},
+        {"SELECT * FROM t LEFT JOIN %s('t') p ON p.user_id IS t.user_id", 1 | CPL_USER_EQ, 2},
+        {"SELECT (SELECT count(*) FROM %s('t') WHERE user_id = t.user_id) FROM t", 1 | eq, nEq},
+        /* left to SQLite */
+        {"SELECT * FROM %s('t') WHERE user_id > 1", 1, 1},
+        {"SELECT * FROM %s('t') WHERE user_id IS NULL", 1, 1},
+        {"SELECT * FROM %s('t') WHERE user_id = 'a' COLLATE NOCASE", 1, 1},
+        {"SELECT * FROM %s('t') WHERE +user_id = 2", 1, 1},
+        {"SELECT * FROM %s('t') WHERE segment = 2", 1, 1},
+        /* an order with it: user_id order only (rule 10) */
+        {"SELECT * FROM %s('t') WHERE user_id IS 2 ORDER BY user_id", 1 | CPL_USER_EQ, 2},
+        {"SELECT * FROM %s('t') WHERE user_id IS 2 ORDER BY segment", 1 | CPL_USER_EQ, 2},
+    };
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
+        char *zSql = sqlite3_mprintf(aCase[k].zSql, zF);
+        ck_assert_ptr_nonnull(zSql);
+        cpl_assert(db, zSql, aCase[k].iIdxNum, aCase[k].nArg);
+        sqlite3_free(zSql);
+    }
+    /* under a memory budget the plan is the same (xFilter scans a stream) */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1)", "0\n");
+    {
+        char *zSql = sqlite3_mprintf("SELECT * FROM %s('t') WHERE user_id IS 2", zF);
+        cpl_assert(db, zSql, 1 | CPL_USER_EQ, 2);
+        sqlite3_free(zSql);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* README rule 10: with user_id = x, first_program gives no key order of
+** its own (its rows come in user_id order), so SQLite sorts them. */
+START_TEST(test_user_id_no_key_order) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    cpl_assert(db, "SELECT * FROM first_program('t') WHERE user_id IS 1 ORDER BY program",
+               1 | CPL_USER_EQ, 2);
+    cpl_assert(db,
+               "SELECT segment, program, count(*) FROM first_program('t') WHERE user_id IS 1"
+               " GROUP BY segment, program",
+               1 | CPL_USER_EQ, 2);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---------------------------------------------------- sample_enrollments */
 
 /* README "sample_enrollments(users, seed)": users is bit 0 and the first
@@ -203,6 +290,8 @@ Suite *make_plan_suite(void) {
     TCase *tc = tcase_create("idxNum");
     tcase_add_loop_test(tc, test_journey_arguments, 0, (int)(sizeof(aFunc) / sizeof(aFunc[0])));
     tcase_add_test(tc, test_first_program_order);
+    tcase_add_loop_test(tc, test_user_id, 0, 3);
+    tcase_add_test(tc, test_user_id_no_key_order);
     tcase_add_test(tc, test_sample_arguments);
     suite_add_tcase(s, tc);
     return s;

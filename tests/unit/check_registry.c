@@ -257,6 +257,9 @@ static char *cr_call(const lp_tvf *pDesc, const char *zCol, int iArg, const char
 START_TEST(test_declared_arguments) {
     const lp_tvf *pDesc = learnpath_registry_tvf[_i];
     sqlite3 *db = lpt_open_fixture("t_two_users");
+    /* idxNum has a bit per argument below the user_id bits (lp_sql.h) */
+    ck_assert_int_le(pDesc->nArg, LP_MAX_ARG);
+    ck_assert_int_lt(1 << LP_MAX_ARG, LP_TVF_USER_EQ + 1);
     for (int j = 0; j < pDesc->nArg; j++) {
         const lp_arg *pA = &pDesc->aArg[j];
         char *zSql, *zGot, *zWant = NULL;

@@ -65,5 +65,6 @@ Suite *make_plan_suite(void);      /* xBestIndex: idxNum per argument shape */
 Suite *make_trust_suite(void);     /* views, triggers, reentrancy, hostile input */
 Suite *make_threads_suite(void);   /* the helper thread (rule 11) */
 Suite *make_registry_suite(void);  /* what is registered is the registry, each entry covered */
+Suite *make_where_suite(void);     /* IS on arguments, user_id = x: what plans take from WHERE */
 
 #endif
