@@ -77,15 +77,21 @@ static int tvfText(sqlite3_value *pVal, const char **pz) {
     return !*pz && !isNull ? SQLITE_NOMEM : SQLITE_OK;
 }
 
-/* A table, view or column name (LP_ARG_SOURCE, LP_ARG_COLUMN[_OR_NULL]). */
+/*
+** A table, view or column name (LP_ARG_SOURCE, LP_ARG_COLUMN[_OR_NULL]). A
+** text with a NUL byte is refused: read as a C string it would name what
+** comes before the NUL, and read that silently.
+*/
 static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
     int rc = tvfText(pVal, &pOut->z);
     if (rc) return rc;
     if (pOut->z == NULL && pA->eKind == LP_ARG_COLUMN_OR_NULL) return SQLITE_OK;
-    if (pOut->z == NULL || pOut->z[0] == 0) {
-        char zWhat[64];
-        sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must name a %s, not", pA->zName,
-                         pA->eKind == LP_ARG_SOURCE ? "table or view" : "column");
+    int hasNul = pOut->z && (size_t)sqlite3_value_bytes(pVal) != strlen(pOut->z);
+    if (pOut->z == NULL || pOut->z[0] == 0 || hasNul) {
+        char zWhat[96];
+        sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must name a %s%s, not", pA->zName,
+                         pA->eKind == LP_ARG_SOURCE ? "table or view" : "column",
+                         hasNul ? " without a NUL byte" : "");
         return tvfValueError(pVal, pzErr, zWhat);
     }
     pOut->isSet = 1;

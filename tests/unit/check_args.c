@@ -190,6 +190,37 @@ START_TEST(test_column_null_or_empty) {
 }
 END_TEST
 
+/*
+** Argument conventions (README "Errors"): a source or column name with a
+** NUL byte is refused, naming the argument; it used to be cut at the NUL
+** and the table or column before it read silently.
+*/
+START_TEST(test_name_with_nul) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    const char *zFunc = CA_FUNC(_i);
+    ca_assert_error(db, zFunc, "SELECT * FROM %s('t' || char(0) || 'x')",
+                    "%s(): source must name a table or view without a NUL byte, not 't'");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' || char(0)",
+                    "%s(): source must name a table or view without a NUL byte, not 't'");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id' || char(0) || 'x')",
+                    "%s(): user_col must name a column without a NUL byte, not 'user_id'");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', 'program' || char(0))",
+                    "%s(): program_col must name a column without a NUL byte, not 'program'");
+    ca_assert_error(db, zFunc,
+                    "SELECT * FROM %s('t', 'user_id', 'program', 'enrolled_at' || char(0) || 'x')",
+                    "%s(): time_col must name a column without a NUL byte, not 'enrolled_at'");
+    ca_assert_error(db, zFunc,
+                    "SELECT * FROM %s WHERE source = 't' AND segment_col = 'seg' || char(0)",
+                    "%s(): segment_col must name a column without a NUL byte, not 'seg'");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s(char(0) || 't')",
+                    "%s(): source must name a table or view without a NUL byte, not ''");
+    /* a blob's bytes are the name: the same check */
+    ca_assert_error(db, zFunc, "SELECT * FROM %s(CAST('t' || char(0) AS BLOB))",
+                    "%s(): source must name a table or view without a NUL byte, not 't'");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* rule 6: segment_col NULL is the same as no segment column. */
 START_TEST(test_segment_col_null) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
@@ -531,6 +562,7 @@ Suite *make_args_suite(void) {
     tcase_add_loop_test(tc, test_unknown_table, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_unknown_column, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_column_null_or_empty, 0, CA_N_FUNC);
+    tcase_add_loop_test(tc, test_name_with_nul, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_since_until_unreadable, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_within_days_values, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_ties_repeats_values, 0, CA_N_FUNC);
