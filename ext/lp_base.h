@@ -77,6 +77,14 @@ char *learnpath_describe_value(sqlite3_value *pVal);
 */
 int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWhole, double *pR);
 
+/*
+** Is pVal a count (bytes, threads) >= iMin: an INTEGER, or text SQLite reads
+** as one, read exactly up to INT64_MAX (never through a double); or a REAL
+** >= iMin, which isWhole refuses when it has a fraction, and which is taken
+** as INT64_MAX from 2^63 on (+Inf included)? Its value goes to *pN.
+*/
+int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t *pN);
+
 /* Set a function's result to a printf-style error (or out of memory). */
 void learnpath_result_errorf(sqlite3_context *ctx, const char *zFmt, ...);
 

@@ -3,6 +3,7 @@
 ** quoting of values in them, growable arrays, a stable index sort and byte
 ** comparison. (The hash mixers are inline in lp_base.h.)
 */
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -41,6 +42,23 @@ int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWh
     if (eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) return 0;
     if (!(r >= rMin) || !(r <= rMax)) return 0;
     return !isWhole || r == (double)(int64_t)r;
+}
+
+/* See lp_base.h. */
+int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t *pN) {
+    int eNum = sqlite3_value_numeric_type(pVal);
+    double r;
+    *pN = 0;
+    if (eNum == SQLITE_INTEGER) {
+        *pN = sqlite3_value_int64(pVal);
+        return *pN >= iMin;
+    }
+    if (eNum != SQLITE_FLOAT) return 0;
+    r = sqlite3_value_double(pVal);
+    if (!(r >= (double)iMin) || (isWhole && r != floor(r))) return 0;
+    /* 2^63 and above (and +Inf) do not fit: the most there is */
+    *pN = r >= 9223372036854775808.0 ? INT64_MAX : (int64_t)r;
+    return 1;
 }
 
 /* See lp_base.h. */

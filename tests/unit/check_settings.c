@@ -211,12 +211,53 @@ START_TEST(test_cache_argument_errors) {
 #define CS_LIMIT "ERROR: learnpath_cache_limit(): bytes must be a number >= 0, not "
 #define CS_BUDGET "ERROR: learnpath_memory_budget(): bytes must be a number >= 0, not "
     lpt_assert_rows(db, "SELECT learnpath_cache_limit('lots')", CS_LIMIT "'lots'");
-    lpt_assert_rows(db, "SELECT learnpath_cache_limit(1e19)", CS_LIMIT "1.0e+19");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(-1)", CS_LIMIT "-1");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(-9223372036854775808)",
+                    CS_LIMIT "-9223372036854775808");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('lots')", CS_BUDGET "'lots'");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1)", CS_BUDGET "-1");
-    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e19)", CS_BUDGET "1.0e+19");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1e-300)", CS_BUDGET "-1.0e-300");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.5e6)", "0\n");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('0')", "2500000\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** learnpath_cache_limit, learnpath_memory_budget ("Cache, memory and thread
+** settings" of docs/functions.md): every integer up to INT64_MAX is taken
+** exactly, never through a double (9223372036854775807 used to be refused,
+** and 2^53 + 1 came back as 2^53); a number past it is the most there is.
+*/
+START_TEST(test_count_arguments_exact) {
+    sqlite3 *db = lpt_open();
+    static const char *const azFn[] = {"learnpath_cache_limit", "learnpath_memory_budget"};
+    for (int k = 0; k < 2; k++) {
+        char zSql[160];
+        const char *zFn = azFn[k];
+#define CS_SET(zArg, zWantPrev)                                                     \
+    sqlite3_snprintf(sizeof(zSql), zSql, "SELECT %s(%s)", zFn, (zArg));             \
+    lpt_assert_rows(db, zSql, zWantPrev)
+        CS_SET("9223372036854775807", k ? "0\n" : "2147483648\n");
+        CS_SET("9223372036854775806", "9223372036854775807\n");
+        CS_SET("'9223372036854775807'", "9223372036854775806\n");
+        CS_SET("9007199254740993", "9223372036854775807\n");
+        CS_SET("1e19", "9007199254740993\n");
+        CS_SET("1e999", "9223372036854775807\n");
+        CS_SET("0", "9223372036854775807\n");
+#undef CS_SET
+    }
+    /* with the largest limit and budget, sources still read and cache */
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-02-01');");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(9223372036854775807),"
+                        " learnpath_memory_budget(9223372036854775807)", "0|0\n");
+    lpt_assert_rows(db, "SELECT program, next_program FROM first_program('e')", "A|B\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    /* threads: any whole number >= 1, however large */
+    lpt_assert_rows(db, "SELECT learnpath_threads(9223372036854775807)", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(1e300)", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -254,6 +295,7 @@ Suite *make_settings_suite(void) {
     tcase_add_test(tc, test_cache_check_locked);
     tcase_add_test(tc, test_cache_limits);
     tcase_add_test(tc, test_cache_argument_errors);
+    tcase_add_test(tc, test_count_arguments_exact);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");
