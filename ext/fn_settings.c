@@ -9,6 +9,10 @@
 **                                          -- returns the previous budget
 **   SELECT learnpath_threads(1);           -- threads a read may use (1 or 2);
 **                                          -- returns the previous setting
+**
+** Counts are read exactly up to INT64_MAX (learnpath_count_arg); a fraction
+** of a byte is rounded up, so a positive limit or budget never becomes 0,
+** which would mean no caching or no limit.
 **   SELECT learnpath_version();            -- this build's version
 **
 ** Each takes the connection's state (lp_conn) as its user data. All but

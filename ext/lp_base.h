@@ -80,7 +80,8 @@ int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWh
 /*
 ** Is pVal a count (bytes, threads) >= iMin: an INTEGER, or text SQLite reads
 ** as one, read exactly up to INT64_MAX (never through a double); or a REAL
-** >= iMin, which isWhole refuses when it has a fraction, and which is taken
+** >= iMin, which isWhole refuses when it has a fraction and which is
+** otherwise rounded up (0.5 is 1: a positive count never becomes 0), taken
 ** as INT64_MAX from 2^63 on (+Inf included)? Its value goes to *pN.
 */
 int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t *pN);

@@ -56,8 +56,9 @@ int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t 
     if (eNum != SQLITE_FLOAT) return 0;
     r = sqlite3_value_double(pVal);
     if (!(r >= (double)iMin) || (isWhole && r != floor(r))) return 0;
-    /* 2^63 and above (and +Inf) do not fit: the most there is */
-    *pN = r >= 9223372036854775808.0 ? INT64_MAX : (int64_t)r;
+    /* 2^63 and above (and +Inf) do not fit: the most there is; a fraction
+    ** is rounded up, so a positive count never becomes 0 */
+    *pN = r >= 9223372036854775808.0 ? INT64_MAX : (int64_t)ceil(r);
     return 1;
 }
 

@@ -262,6 +262,35 @@ START_TEST(test_count_arguments_exact) {
 }
 END_TEST
 
+/*
+** learnpath_memory_budget, learnpath_cache_limit (docs/functions.md): a
+** fraction of a byte is rounded up. learnpath_memory_budget(0.5) used to
+** become 0, which means no limit; it is 1 byte, so every source streams
+** (and streamed data is never cached).
+*/
+START_TEST(test_fraction_rounds_up) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-02-01'),"
+                 " (2, 'B', '2020-01-03');");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0.5)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e-300)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.25)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0.5)", "3\n");
+    lpt_assert_rows(db, "SELECT user_id, program, next_program FROM first_program('e')",
+                    "1|A|B\n2|B|NULL\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n"); /* streamed */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0)", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* in memory, cached */
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(0.5)", "2147483648\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(0)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(-0.5)",
+                    "ERROR: learnpath_cache_limit(): bytes must be a number >= 0, not -0.5");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------ threads */
 
 /* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
@@ -296,6 +325,7 @@ Suite *make_settings_suite(void) {
     tcase_add_test(tc, test_cache_limits);
     tcase_add_test(tc, test_cache_argument_errors);
     tcase_add_test(tc, test_count_arguments_exact);
+    tcase_add_test(tc, test_fraction_rounds_up);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");
