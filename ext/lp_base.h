@@ -56,17 +56,22 @@ SQLITE_EXTENSION_INIT3
 /* ---------------------------------------------------------- lp_util.c */
 
 /*
-** A value as error messages show it: in single quotes (quotes inside
-** doubled), cut after LP_QUOTE_MAX bytes at a character boundary and
-** marked '...'; NULL shows as NULL. From sqlite3_mprintf (caller frees);
-** NULL when out of memory.
+** A text of n bytes as error messages show it: in single quotes (quotes
+** inside doubled), control characters and NUL bytes as SQL writes them
+** ('a' || char(0) || 'b', char(10)), cut after LP_QUOTE_MAX bytes at a
+** character boundary and marked '...'; NULL shows as NULL. From
+** sqlite3_mprintf (caller frees); NULL when out of memory. learnpath_quote
+** takes a NUL-terminated text.
 */
 #define LP_QUOTE_MAX 80
+char *learnpath_quote_n(const char *z, int n);
 char *learnpath_quote(const char *z);
 
 /*
 ** An argument's value as error messages show it: numbers as numbers
-** (-3, 1.5), text through learnpath_quote ('abc'), NULL, "a blob". From
+** (-3, 1.5, Inf), text through learnpath_quote_n, all of its bytes
+** ('abc', 'a' || char(0) || 'b'), NULL, "a blob". Call it before reading
+** a blob's text: a blob whose text was read reads as TEXT after. From
 ** sqlite3_mprintf (caller frees); NULL when out of memory.
 */
 char *learnpath_describe_value(sqlite3_value *pVal);

@@ -83,9 +83,13 @@ static int tvfText(sqlite3_value *pVal, const char **pz) {
 ** comes before the NUL, and read that silently.
 */
 static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
-    int rc = tvfText(pVal, &pOut->z);
+    /* a blob is no name (and once its text is read, it would show as text) */
+    int isBlob = sqlite3_value_type(pVal) == SQLITE_BLOB;
+    int rc = SQLITE_OK;
+    pOut->z = NULL;
+    if (!isBlob) rc = tvfText(pVal, &pOut->z);
     if (rc) return rc;
-    if (pOut->z == NULL && pA->eKind == LP_ARG_COLUMN_OR_NULL) return SQLITE_OK;
+    if (pOut->z == NULL && pA->eKind == LP_ARG_COLUMN_OR_NULL && !isBlob) return SQLITE_OK;
     int hasNul = pOut->z && (size_t)sqlite3_value_bytes(pVal) != strlen(pOut->z);
     if (pOut->z == NULL || pOut->z[0] == 0 || hasNul) {
         char zWhat[96];
@@ -101,9 +105,11 @@ static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut,
 /* One of azChoice, case-insensitively (LP_ARG_CHOICE). */
 static int tvfChoiceArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut,
                         char **pzErr) {
-    const char *z;
-    int rc = tvfText(pVal, &z), n = 0;
+    const char *z = NULL;
+    /* a blob is no choice (and once its text is read, it would show as text) */
+    int rc = sqlite3_value_type(pVal) == SQLITE_BLOB ? SQLITE_OK : tvfText(pVal, &z), n = 0;
     if (rc) return rc;
+    if (z && (size_t)sqlite3_value_bytes(pVal) != strlen(z)) z = NULL; /* 'group' || char(0) */
     for (int i = 0; z && pA->azChoice[i]; i++) {
         if (sqlite3_stricmp(z, pA->azChoice[i]) == 0) {
             pOut->isSet = 1;
@@ -156,10 +162,16 @@ static int tvfArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, cha
     }
     if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK; /* none */
     if (pA->eKind == LP_ARG_TIME) {
+        /* a blob's text is read as a time (rule 2), after which it reads as text */
+        int isBlob = sqlite3_value_type(pVal) == SQLITE_BLOB;
         lp_time_status eStatus;
         int rc = learnpath_parse_time_value(pVal, &eStatus, &pOut->i);
         if (rc) return rc;
         if (eStatus != LP_TIME_OK) {
+            if (isBlob) {
+                return learnpath_errorf(pzErr, SQLITE_ERROR, "%s must be a time, not a blob",
+                                        pA->zName);
+            }
             char zWhat[64];
             sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be a time, not", pA->zName);
             return tvfValueError(pVal, pzErr, zWhat);

@@ -460,20 +460,27 @@ static int barRender(svg_acc *p, sqlite3_str *pOut) {
 
 /* Check bar_svg's mode argument (rule 6); 1 after reporting an error. */
 static int barTakeMode(sqlite3_context *ctx, svg_acc *p, sqlite3_value *pVal) {
-    const char *z = (const char *)sqlite3_value_text(pVal);
+    /* a blob is no mode (and once its text is read, it would show as text) */
+    int eType = sqlite3_value_type(pVal);
+    const char *z = eType == SQLITE_BLOB ? NULL : (const char *)sqlite3_value_text(pVal);
     char *zMsg;
     int eMode;
-    if (!z && sqlite3_value_type(pVal) != SQLITE_NULL) {
+    if (!z && eType != SQLITE_NULL && eType != SQLITE_BLOB) {
         sqlite3_result_error_nomem(ctx);
         return 1;
     }
+    if (z && (size_t)sqlite3_value_bytes(pVal) != strlen(z)) z = NULL; /* a NUL inside */
     if (z && sqlite3_stricmp(z, "grouped") == 0) {
         eMode = SVG_GROUPED;
     } else if (z && sqlite3_stricmp(z, "stacked") == 0) {
         eMode = SVG_STACKED;
     } else {
-        zMsg = sqlite3_mprintf("bar_svg(): mode must be 'grouped' or 'stacked', not %s%.80q%s",
-                               z ? "'" : "", z ? z : "NULL", z ? "'" : "");
+        /* the value as every argument error shows it (blob, NUL, numbers) */
+        char *zVal = learnpath_describe_value(pVal);
+        zMsg = zVal ? sqlite3_mprintf("bar_svg(): mode must be 'grouped' or 'stacked', not %s",
+                                      zVal)
+                    : NULL;
+        sqlite3_free(zVal);
         goto error;
     }
     if (p->eMode && p->eMode != eMode) {

@@ -304,6 +304,10 @@ START_TEST(test_threads_setting) {
     lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", CS_THREADS "1.5");
     lpt_assert_rows(db, "SELECT learnpath_threads('two')", CS_THREADS "'two'");
     lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", CS_THREADS "NULL");
+    /* README "Errors": the value as given (issue 11, item 13e) */
+    lpt_assert_rows(db, "SELECT learnpath_threads(x'01')", CS_THREADS "a blob");
+    lpt_assert_rows(db, "SELECT learnpath_threads('2' || char(0))", CS_THREADS "'2' || char(0)");
+    lpt_assert_rows(db, "SELECT learnpath_threads(-1e999)", CS_THREADS "-Inf");
     lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
     sqlite3_close(db);
 }

@@ -469,6 +469,20 @@ START_TEST(test_errors) {
     /* the mode is checked even when there is no data */
     lpt_assert_rows(db, "SELECT bar_svg(NULL, NULL, NULL, NULL, 'pie')",
                     "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'pie'");
+    /* svg rule 6 and README "Errors": the mode as every refused value shows:
+    ** a blob as a blob (its bytes used to show as text), a NUL whole (and
+    ** 'stacked' || char(0) || 'x' used to be taken as 'stacked'), numbers */
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', x'01') FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not a blob");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', CAST('stacked' AS BLOB)) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not a blob");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'stacked' || char(0) || 'x') FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'stacked' ||"
+                    " char(0) || 'x'");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 2) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 2");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', char(10)) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not char(10)");
     lpt_assert_rows(db, "SELECT sankey_svg(src, dst) FROM flows",
                     "ERROR: wrong number of arguments to function sankey_svg()");
     lpt_assert_rows(db, "SELECT sankey_svg(src, dst, w, 'T', 'stacked') FROM flows",
