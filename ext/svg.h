@@ -34,8 +34,12 @@
 **      bar categories and series by name, with the NULL series last.
 **   3. Names are compared as the bytes of their text (numbers are shown as
 **      their text). Labels show at most 60 characters (the title 100, a
-**      legend entry 40); a longer one ends with an ellipsis and the full
-**      text is in a <title> child, shown on hover.
+**      legend entry 40); a longer one ends with an ellipsis and its text is
+**      in a <title> child, shown on hover. Every tooltip (<title>, and the
+**      document's aria-label) shows a name or title of at most 200
+**      characters (SVG_MAX_TOOLTIP); a longer one is cut at a character
+**      boundary and ends with an ellipsis, so a 1 MB name adds a few
+**      hundred bytes per mention, not a megabyte.
 **   4. Every piece of text is XML-escaped; control characters become a
 **      space (tab, newline, CR) or U+FFFD, as do invalid UTF-8 sequences and
 **      U+FFFE/U+FFFF, so the document is always well-formed XML.
@@ -78,6 +82,7 @@
 #define SVG_MAX_LABEL 60       /* characters shown of a node/category label */
 #define SVG_MAX_TITLE 100
 #define SVG_MAX_LEGEND 40
+#define SVG_MAX_TOOLTIP 200    /* characters of a name or title in a tooltip */
 #define SVG_MAX_VALUE 1e280    /* larger magnitudes are ignored (rule 1) */
 #define SVG_NUMBUF 640         /* room for any value learnpath_svg_fmt_value prints */
 

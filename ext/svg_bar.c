@@ -110,9 +110,10 @@ static void barRect(sqlite3_str *pOut, const bar_chart *c, const svg_ord *o, dou
     learnpath_svg_fmt_value(v, zNum);
     sqlite3_str_appendf(pOut, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
                         svgR(x), svgR(y), svgR(w), svgR(h), barColor(o->kb, c->nNamed));
-    learnpath_svg_text(pOut, LP_STR(&p->names, iCat), LP_STRLEN(&p->names, iCat), 0);
+    learnpath_svg_text(pOut, LP_STR(&p->names, iCat), LP_STRLEN(&p->names, iCat),
+                       SVG_MAX_TOOLTIP);
     sqlite3_str_appendall(pOut, " " SVG_DOT " ");
-    barSeriesName(pOut, c, o->kb, 0);
+    barSeriesName(pOut, c, o->kb, SVG_MAX_TOOLTIP);
     sqlite3_str_appendf(pOut, ": %s</title></rect>\n", zNum);
 }
 
@@ -307,7 +308,7 @@ static void barDrawLegend(const bar_chart *c, sqlite3_str *pOut) {
                                                   LP_STRLEN(&p->series, c->aOrderS[s]),
                                                   SVG_MAX_LEGEND)) {
             sqlite3_str_appendall(pOut, "<title>");
-            barSeriesName(pOut, c, s, 0);
+            barSeriesName(pOut, c, s, SVG_MAX_TOOLTIP);
             sqlite3_str_appendall(pOut, "</title>");
         }
         barSeriesName(pOut, c, s, SVG_MAX_LEGEND);
@@ -420,7 +421,7 @@ static void barDrawCategories(const bar_chart *c, sqlite3_str *pOut) {
         }
         if (learnpath_svg_is_cut(z, n, SVG_MAX_LABEL)) {
             sqlite3_str_appendall(pOut, "<title>");
-            learnpath_svg_text(pOut, z, n, 0);
+            learnpath_svg_text(pOut, z, n, SVG_MAX_TOOLTIP);
             sqlite3_str_appendall(pOut, "</title>");
         }
         learnpath_svg_text(pOut, z, n, SVG_MAX_LABEL);

@@ -134,7 +134,7 @@ static void snkDrawNode(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNo
     sqlite3_str_appendf(pOut, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
                         svgR(x), svgR(y), SNK_NODE_W, svgR(h) > 0 ? svgR(h) : 0.1,
                         snkColor(pNode->color));
-    snkNodeName(pOut, p, pNode, 0);
+    snkNodeName(pOut, p, pNode, SVG_MAX_TOOLTIP);
     sqlite3_str_appendf(pOut, ": %s</title></rect>\n", zNum);
 }
 
@@ -149,7 +149,7 @@ static void snkDrawLabel(sqlite3_str *pOut, const svg_acc *p, const snk_node *pN
         learnpath_svg_is_cut(LP_STR(&p->names, pNode->name), LP_STRLEN(&p->names, pNode->name),
                              SVG_MAX_LABEL)) {
         sqlite3_str_appendall(pOut, "<title>");
-        snkNodeName(pOut, p, pNode, 0);
+        snkNodeName(pOut, p, pNode, SVG_MAX_TOOLTIP);
         sqlite3_str_appendall(pOut, "</title>");
     }
     snkNodeName(pOut, p, pNode, SVG_MAX_LABEL);
@@ -349,9 +349,9 @@ static void snkDrawFlows(const snk_chart *c, sqlite3_str *pOut) {
                             svgR(xm), svgR(f->yt), svgR(x1), svgR(f->yt), svgR(x1),
                             svgR(f->yt + t), svgR(xm), svgR(f->yt + t), svgR(xm),
                             svgR(f->ys + t), svgR(x0), svgR(f->ys + t));
-        snkNodeName(pOut, c->p, pS, 0);
+        snkNodeName(pOut, c->p, pS, SVG_MAX_TOOLTIP);
         sqlite3_str_appendall(pOut, " " SVG_ARROW " ");
-        snkNodeName(pOut, c->p, pT, 0);
+        snkNodeName(pOut, c->p, pT, SVG_MAX_TOOLTIP);
         learnpath_svg_fmt_value(f->v, zNum);
         sqlite3_str_appendf(pOut, ": %s (%.1f%%)</title></path>\n", zNum, pct);
     }

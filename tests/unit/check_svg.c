@@ -543,6 +543,57 @@ START_TEST(test_long_label) {
 }
 END_TEST
 
+/*
+** Svg rule 3: a tooltip shows at most SVG_MAX_TOOLTIP (200) characters of a
+** name or title, cut at a character boundary with an ellipsis. A 1 MB
+** program name used to be kept whole in every <title> (node, label, each
+** band or bar, legend, the document's aria-label): a 3 MB chart.
+*/
+START_TEST(test_svg_tooltip_cap) {
+    sqlite3 *db = lpt_open();
+    /* 1 MB of 'x', and 500,000 two-byte characters */
+    lpt_exec(db, "CREATE TABLE big(a, b, w, t);"
+                 "INSERT INTO big VALUES (replace(hex(zeroblob(500000)), '0', 'x'), 'B', 2,"
+                 " replace(hex(zeroblob(500000)), '0', 'T')),"
+                 " (replace(hex(zeroblob(250000)), '0', char(233)), 'B', 1, NULL);");
+    static const char *const azSql[] = {
+        "SELECT sankey_svg(a, b, w, t) FROM big",
+        "SELECT sankey_svg(b, a, w, t) FROM big",
+        "SELECT bar_svg(a, b, w, t) FROM big",
+        "SELECT bar_svg(b, a, w, t, 'stacked') FROM big",
+    };
+    char zX[220], zE[420], zT[220], zRun[201];
+    memset(zRun, 'x', 200);
+    zRun[200] = 0;
+    memset(zX, 'x', 199);
+    strcpy(zX + 199, "\xE2\x80\xA6");
+    for (int i = 0; i < 199; i++) memcpy(zE + 2 * i, "\xC3\xA9", 2);
+    strcpy(zE + 398, "\xE2\x80\xA6");
+    memset(zT, 'T', 199);
+    strcpy(zT + 199, "\xE2\x80\xA6");
+    for (size_t k = 0; k < sizeof(azSql) / sizeof(azSql[0]); k++) {
+        char *z = sv_svg(db, azSql[k]);
+        sv_assert_wellformed(z); /* valid UTF-8: cut between characters */
+        ck_assert_msg(strlen(z) < 40000, "%s: %d bytes", azSql[k], (int)strlen(z));
+        /* each name is in its tooltips cut to 199 characters and an ellipsis */
+        ck_assert_msg(sv_count(z, zX) >= 2, "%s: no cut tooltip of x", azSql[k]);
+        ck_assert_msg(sv_count(z, zE) >= 2, "%s: no cut tooltip of e-acute", azSql[k]);
+        ck_assert_msg(strstr(z, zRun) == NULL, "%s: 200 characters of a name", azSql[k]);
+        /* the title: aria-label and <title> of the document, and the cut one */
+        char *zAria = sqlite3_mprintf("aria-label=\"%s\"", zT);
+        ck_assert_msg(strstr(z, zAria) != NULL, "%s: aria-label not cut", azSql[k]);
+        sqlite3_free(zAria);
+        ck_assert_int_ge(sv_count(z, zT), 3);
+        sqlite3_free(z);
+    }
+    /* a name of exactly 200 characters is shown whole in its tooltip */
+    lpt_assert_rows(db, "SELECT instr(sankey_svg(replace(hex(zeroblob(100)), '0', 'y'), 'B', 1),"
+                        " '<title>' || replace(hex(zeroblob(100)), '0', 'y') || ': 1</title>') > 0",
+                    "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* -------------------------------------------------------------- scale */
 
 /* 100,000 distinct categories: hashing and sorting, no quadratic step. */
@@ -858,6 +909,7 @@ Suite *make_svg_suite(void) {
     tcase_add_test(tc, test_bar_stacked);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_long_label);
+    tcase_add_test(tc, test_svg_tooltip_cap);
     tcase_add_test(tc, test_many_categories);
     tcase_add_test(tc, test_innocuous);
     tcase_add_test(tc, test_demo_charts);
