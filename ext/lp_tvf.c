@@ -30,15 +30,22 @@
 ** Security: only sample_enrollments is innocuous; the functions that read
 ** a source are not (a view inside an untrusted database file may use them
 ** only while trusted_schema is ON), and every identifier they read is
-** quoted by the read layer. A per-connection depth counter stops a view
-** that feeds itself to a function.
+** quoted by the read layer. The chain of sources being read on the
+** connection stops a view that feeds itself to a function, at once; a
+** depth bound stops a chain too deep for the C stack.
 */
 #include <string.h>
 
 #include "lp_sql.h"
 
-/* How deeply functions may nest inside their own sources. */
-#define TVF_MAX_DEPTH 8
+/*
+** How deeply functions may nest inside their sources (a function over a
+** view over a function ...): each level is a statement stepped inside
+** another, about 12 KB of C stack (measured with the sqlite3 shell), so 40
+** levels stay under half a megabyte, within a 1 MB thread stack. A view
+** that reads itself is caught at once, not by this bound (tvfCheckNesting).
+*/
+#define TVF_MAX_DEPTH 40
 
 /* ----------------------------------------------------------- arguments */
 
@@ -225,6 +232,77 @@ static void tvfSourceSpecs(lp_tvf_cursor *pCur) {
     q->withinDays = v[LP_ARG_I_WITHIN_DAYS].r;
     q->ties = (lp_ties)v[LP_ARG_I_TIES].i;
     q->repeats = (lp_repeats)v[LP_ARG_I_REPEATS].i;
+}
+
+/* ------------------------------------------------------------- nesting */
+
+/* Append z, quoted as messages quote values, to pStr; 1 if out of memory. */
+static int tvfAppendQuoted(sqlite3_str *pStr, const char *z) {
+    char *zQ = learnpath_quote(z);
+    if (!zQ) return 1;
+    sqlite3_str_appendall(pStr, zQ);
+    sqlite3_free(zQ);
+    return 0;
+}
+
+/*
+** May a function read zSource now? Not when an enclosing learnpath function
+** is reading it already: its read would run this one again, for ever (one
+** connection resolves one name, compared as SQL compares names, to one
+** table or view, so the same name is the same source; another spelling of
+** it is met again one turn of the cycle later). Nor deeper than
+** TVF_MAX_DEPTH.
+*/
+static int tvfCheckNesting(const lp_conn *pConn, const char *zSource, char **pzErr) {
+    const lp_read_link *aLink[TVF_MAX_DEPTH + 1];
+    int n = 0;
+    for (const lp_read_link *p = pConn->pChain; p && n <= TVF_MAX_DEPTH; p = p->pOuter) {
+        aLink[n++] = p;
+        if (sqlite3_stricmp(p->zSource, zSource) != 0) continue;
+        /* the cycle, outermost first: 'v1' > 'v2' > 'v1' */
+        sqlite3_str *pStr = sqlite3_str_new(NULL);
+        int isOom = 0;
+        sqlite3_str_appendall(pStr, "source ");
+        isOom |= tvfAppendQuoted(pStr, zSource);
+        sqlite3_str_appendall(pStr, " reads itself: ");
+        for (int i = n - 1; i >= 0; i--) {
+            isOom |= tvfAppendQuoted(pStr, aLink[i]->zSource);
+            sqlite3_str_appendall(pStr, " > ");
+        }
+        isOom |= tvfAppendQuoted(pStr, zSource);
+        sqlite3_str_appendall(pStr, " (a view may not feed itself to a learnpath function)");
+        char *zMsg = sqlite3_str_finish(pStr);
+        if (!zMsg || isOom) {
+            sqlite3_free(zMsg);
+            return SQLITE_NOMEM;
+        }
+        sqlite3_free(*pzErr);
+        *pzErr = zMsg;
+        return SQLITE_ERROR;
+    }
+    if (pConn->nDepth >= TVF_MAX_DEPTH) {
+        char *zQ = learnpath_quote(zSource);
+        int rc = zQ ? learnpath_errorf(pzErr, SQLITE_ERROR,
+                                       "source %s nests learnpath functions more than %d deep",
+                                       zQ, TVF_MAX_DEPTH)
+                    : SQLITE_NOMEM;
+        sqlite3_free(zQ);
+        return rc;
+    }
+    return SQLITE_OK;
+}
+
+/* Enter a read of zSource: the depth and the chain (tvfCheckNesting). */
+static void tvfEnter(lp_conn *pConn, lp_read_link *pLink, const char *zSource) {
+    pLink->zSource = zSource;
+    pLink->pOuter = pConn->pChain;
+    pConn->pChain = pLink;
+    pConn->nDepth++;
+}
+
+static void tvfLeave(lp_conn *pConn, const lp_read_link *pLink) {
+    pConn->pChain = pLink->pOuter;
+    pConn->nDepth--;
 }
 
 /* -------------------------------------------------------------- errors */
@@ -424,17 +502,13 @@ static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     rc = tvfArguments(pCur, idxNum, argc, argv, &zErr);
     if (rc == SQLITE_OK && readsSource) {
         tvfSourceSpecs(pCur);
-        if (pTab->pConn->nDepth >= TVF_MAX_DEPTH) {
-            rc = learnpath_errorf(&zErr, SQLITE_ERROR,
-                                  "source '%s' nests learnpath functions more than %d deep "
-                                  "(does a view read itself?)",
-                                  pCur->src.zSource, TVF_MAX_DEPTH);
-        }
+        rc = tvfCheckNesting(pTab->pConn, pCur->src.zSource, &zErr);
     }
     if (rc == SQLITE_OK) {
-        if (readsSource) pTab->pConn->nDepth++;
+        lp_read_link link;
+        if (readsSource) tvfEnter(pTab->pConn, &link, pCur->src.zSource);
         rc = pDesc->xFilter(pCur, idxNum, &zErr);
-        if (readsSource) pTab->pConn->nDepth--;
+        if (readsSource) tvfLeave(pTab->pConn, &link);
     }
     if (rc != SQLITE_OK) {
         tvfReset(pCur);
@@ -448,10 +522,11 @@ static int tvfNext(sqlite3_vtab_cursor *pCursor) {
     lp_tvf_vtab *pTab = pCur->pTab;
     int readsSource = (pTab->pDesc->flags & LP_TVF_SOURCE) != 0;
     char *zErr = NULL;
+    lp_read_link link;
     pCur->iRowid++;
-    if (readsSource) pTab->pConn->nDepth++;
+    if (readsSource) tvfEnter(pTab->pConn, &link, pCur->src.zSource);
     int rc = pTab->pDesc->xNext(pCur, &zErr);
-    if (readsSource) pTab->pConn->nDepth--;
+    if (readsSource) tvfLeave(pTab->pConn, &link);
     return rc == SQLITE_OK ? SQLITE_OK : tvfError(pTab, rc, zErr);
 }
 
@@ -496,6 +571,18 @@ const sqlite3_module learnpath_tvf_module = {
     .xColumn = tvfColumn,
     .xRowid = tvfRowid,
 };
+
+/* See lp_sql.h. */
+int learnpath_tvf_step_delegate(lp_tvf_cursor *pCur, sqlite3_stmt *pStmt) {
+    lp_conn *pConn = pCur->pTab->pConn;
+    const lp_read_link *pLink = pConn->pChain;
+    int rc;
+    /* the innermost link is this call's own (tvfFilter, tvfNext) */
+    if (pLink && pLink->zSource == pCur->src.zSource) pConn->pChain = pLink->pOuter;
+    rc = sqlite3_step(pStmt);
+    pConn->pChain = pLink;
+    return rc;
+}
 
 /* See lp_sql.h. */
 int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,

@@ -89,7 +89,7 @@ static int userOrderBy(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo) {
 
 /* The next row of pSorted; its rowid is the inner query's. */
 static int userSortedStep(user_cursor *pCur, char **pzErr) {
-    int rc = sqlite3_step(pCur->pSorted);
+    int rc = learnpath_tvf_step_delegate(&pCur->tvf, pCur->pSorted);
     if (rc == SQLITE_ROW) {
         pCur->tvf.iRowid = sqlite3_column_int64(pCur->pSorted, 0) - 1;
         return SQLITE_OK;
