@@ -91,6 +91,20 @@ int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWh
 */
 int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t *pN);
 
+/*
+** The memory budget a read may use: nBudget (0 = no limit), or less when
+** SQLite's hard heap limit (PRAGMA hard_heap_limit) would be crossed first:
+** then at most half of what the limit leaves free now beyond
+** LP_HEAP_RESERVE (a read grows its arrays by doubling, and SQLite needs
+** its page cache, its sorter and the read's batches beside it), and at
+** least 1 byte (stream everything). An allocation SQLite itself makes
+** that the limit refuses inside a learnpath function fails the whole
+** statement with "out of memory", whatever the function does: this is the
+** one way to stay under the limit.
+*/
+#define LP_HEAP_RESERVE ((int64_t)4 * 1024 * 1024)
+int64_t learnpath_heap_budget(int64_t nBudget);
+
 /* Set a function's result to a printf-style error (or out of memory). */
 void learnpath_result_errorf(sqlite3_context *ctx, const char *zFmt, ...);
 

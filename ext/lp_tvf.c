@@ -323,8 +323,14 @@ static int tvfError(lp_tvf_vtab *pTab, int rc, char *zErr) {
         if (!zMsg) return SQLITE_NOMEM;
     }
     if (rc == SQLITE_NOMEM) {
+        /* under PRAGMA hard_heap_limit, say so: a bare "out of memory" would
+        ** not tell the limit from the machine */
+        sqlite3_int64 nLimit = sqlite3_hard_heap_limit64(-1);
         sqlite3_free(zMsg);
-        return rc;
+        zMsg = nLimit <= 0 ? NULL
+                           : sqlite3_mprintf("%s(): out of memory within PRAGMA hard_heap_limit"
+                                             " = %lld bytes", pTab->pDesc->zName, nLimit);
+        if (!zMsg) return rc;
     }
     if (zMsg) {
         /* kept for a read that nests this function (lp_read.c): without

@@ -94,6 +94,15 @@ int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t 
 }
 
 /* See lp_base.h. */
+int64_t learnpath_heap_budget(int64_t nBudget) {
+    int64_t nLimit = sqlite3_hard_heap_limit64(-1), nHeap;
+    if (nLimit <= 0) return nBudget;
+    nHeap = (nLimit - sqlite3_memory_used() - LP_HEAP_RESERVE) / 2;
+    if (nHeap < 1) nHeap = 1;
+    return nBudget > 0 && nBudget < nHeap ? nBudget : nHeap;
+}
+
+/* See lp_base.h. */
 void learnpath_result_errorf(sqlite3_context *ctx, const char *zFmt, ...) {
     va_list ap;
     va_start(ap, zFmt);

@@ -291,6 +291,58 @@ START_TEST(test_fraction_rounds_up) {
 }
 END_TEST
 
+/* The hard heap limit is process-wide: every test of this case leaves none. */
+static void cs_heap_teardown(void) {
+    sqlite3_hard_heap_limit64(0);
+}
+
+/*
+** learnpath_memory_budget (docs/functions.md) and README "Limitations":
+** under PRAGMA hard_heap_limit a source that would not fit in what the
+** limit leaves streams, with the same answers, instead of failing with a
+** bare "out of memory"; where even that cannot fit, the error names the
+** function and the limit (when the allocation that failed was learnpath's).
+*/
+START_TEST(test_hard_heap_limit_streams) {
+    sqlite3 *db = lpt_open();
+    char zPragma[80];
+    char *zWant[4];
+    static const char *const azSql[] = {
+        "SELECT count(*), sum(steps), max(user_id) FROM first_program('e')",
+        "SELECT count(*), sum(users) FROM program_transitions('e')",
+        "SELECT count(*), sum(step) FROM program_steps('e')",
+        "SELECT group_concat(value, ',') FROM enrollment_profile('e')"
+        " WHERE finding IN ('rows_read', 'users', 'programs')",
+    };
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(60000, 7)");
+    for (int k = 0; k < 4; k++) zWant[k] = lpt_query(db, azSql[k]);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() > 0", "1\n"); /* read in memory */
+    /* what the table itself holds, and 4 MB more: less than the source takes
+    ** in memory (about 30 bytes an enrollment, plus ids and batches); this
+    ** used to fail with a bare "out of memory" */
+    int64_t nUsed = sqlite3_memory_used();
+    sqlite3_snprintf(sizeof(zPragma), zPragma, "PRAGMA hard_heap_limit = %lld",
+                     (long long)nUsed + 4000000);
+    lpt_exec(db, zPragma);
+    for (int k = 0; k < 4; k++) {
+        lpt_assert_rows(db, azSql[k], zWant[k]);
+        sqlite3_free(zWant[k]);
+    }
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n"); /* streamed, not cached */
+    /* with 2 MB more, not even the stream fits: the error says so */
+    sqlite3_snprintf(sizeof(zPragma), zPragma, "PRAGMA hard_heap_limit = %lld",
+                     (long long)nUsed + 2000000);
+    lpt_exec(db, zPragma);
+    char *zErr = sqlite3_mprintf("ERROR: first_program(): out of memory within PRAGMA"
+                                 " hard_heap_limit = %lld bytes", (long long)nUsed + 2000000);
+    lpt_assert_rows(db, azSql[0], zErr);
+    sqlite3_free(zErr);
+    sqlite3_hard_heap_limit64(0);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "60000\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------ threads */
 
 /* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
@@ -330,6 +382,12 @@ Suite *make_settings_suite(void) {
     tcase_add_test(tc, test_cache_argument_errors);
     tcase_add_test(tc, test_count_arguments_exact);
     tcase_add_test(tc, test_fraction_rounds_up);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Heap limit");
+    tcase_add_checked_fixture(tc, NULL, cs_heap_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_hard_heap_limit_streams);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");
