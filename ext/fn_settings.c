@@ -17,7 +17,9 @@
 **
 ** Each takes the connection's state (lp_conn) as its user data. All but
 ** learnpath_version are SQLITE_DIRECTONLY: SQL stored in a database cannot
-** change them.
+** change them. Counts are read exactly up to INT64_MAX (learnpath_count_arg);
+** a fraction of a byte is rounded up, so a positive limit or budget never
+** becomes 0, which would mean no caching or no limit.
 */
 #include "lp_sql.h"
 
@@ -54,12 +56,12 @@ void learnpath_fn_cache_limit(sqlite3_context *ctx, int argc, sqlite3_value **ar
     lp_conn *pConn = sqlite3_user_data(ctx);
     int64_t nOld = pConn->nCacheLimit;
     (void)argc;
-    double r;
-    if (!learnpath_number_arg(argv[0], 0.0, 9.0e18, 0, &r)) {
+    int64_t n;
+    if (!learnpath_count_arg(argv[0], 0, 0, &n)) {
         settingsError(ctx, "learnpath_cache_limit(): bytes must be a number >= 0", argv[0]);
         return;
     }
-    pConn->nCacheLimit = (int64_t)r;
+    pConn->nCacheLimit = n;
     learnpath_cache_trim(pConn);
     sqlite3_result_int64(ctx, nOld);
 }
@@ -69,12 +71,12 @@ void learnpath_fn_memory_budget(sqlite3_context *ctx, int argc, sqlite3_value **
     lp_conn *pConn = sqlite3_user_data(ctx);
     int64_t nOld = pConn->nMemoryBudget;
     (void)argc;
-    double r;
-    if (!learnpath_number_arg(argv[0], 0.0, 9.0e18, 0, &r)) {
+    int64_t n;
+    if (!learnpath_count_arg(argv[0], 0, 0, &n)) {
         settingsError(ctx, "learnpath_memory_budget(): bytes must be a number >= 0", argv[0]);
         return;
     }
-    pConn->nMemoryBudget = (int64_t)r;
+    pConn->nMemoryBudget = n;
     sqlite3_result_int64(ctx, nOld);
 }
 
@@ -86,12 +88,12 @@ void learnpath_fn_threads(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
     lp_conn *pConn = sqlite3_user_data(ctx);
     int nOld = pConn->nThreads;
     (void)argc;
-    double r;
-    if (!learnpath_number_arg(argv[0], 1.0, 9.0e18, 1, &r)) {
+    int64_t n;
+    if (!learnpath_count_arg(argv[0], 1, 1, &n)) {
         settingsError(ctx, "learnpath_threads(): n must be a whole number >= 1", argv[0]);
         return;
     }
-    pConn->nThreads = r >= 2.0 ? 2 : 1;
+    pConn->nThreads = n >= 2 ? 2 : 1;
     sqlite3_result_int(ctx, nOld);
 }
 

@@ -56,17 +56,22 @@ SQLITE_EXTENSION_INIT3
 /* ---------------------------------------------------------- lp_util.c */
 
 /*
-** A value as error messages show it: in single quotes (quotes inside
-** doubled), cut after LP_QUOTE_MAX bytes at a character boundary and
-** marked '...'; NULL shows as NULL. From sqlite3_mprintf (caller frees);
-** NULL when out of memory.
+** A text of n bytes as error messages show it: in single quotes (quotes
+** inside doubled), control characters and NUL bytes as SQL writes them
+** ('a' || char(0) || 'b', char(10)), cut after LP_QUOTE_MAX bytes at a
+** character boundary and marked '...'; NULL shows as NULL. From
+** sqlite3_mprintf (caller frees); NULL when out of memory. learnpath_quote
+** takes a NUL-terminated text.
 */
 #define LP_QUOTE_MAX 80
+char *learnpath_quote_n(const char *z, int n);
 char *learnpath_quote(const char *z);
 
 /*
 ** An argument's value as error messages show it: numbers as numbers
-** (-3, 1.5), text through learnpath_quote ('abc'), NULL, "a blob". From
+** (-3, 1.5, Inf), text through learnpath_quote_n, all of its bytes
+** ('abc', 'a' || char(0) || 'b'), NULL, "a blob". Call it before reading
+** a blob's text: a blob whose text was read reads as TEXT after. From
 ** sqlite3_mprintf (caller frees); NULL when out of memory.
 */
 char *learnpath_describe_value(sqlite3_value *pVal);
@@ -76,6 +81,29 @@ char *learnpath_describe_value(sqlite3_value *pVal);
 ** isWhole a whole one? Its value goes to *pR either way.
 */
 int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWhole, double *pR);
+
+/*
+** Is pVal a count (bytes, threads) >= iMin: an INTEGER, or text SQLite reads
+** as one, read exactly up to INT64_MAX (never through a double); or a REAL
+** >= iMin, which isWhole refuses when it has a fraction and which is
+** otherwise rounded up (0.5 is 1: a positive count never becomes 0), taken
+** as INT64_MAX from 2^63 on (+Inf included)? Its value goes to *pN.
+*/
+int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t *pN);
+
+/*
+** The memory budget a read may use: nBudget (0 = no limit), or less when
+** SQLite's hard heap limit (PRAGMA hard_heap_limit) would be crossed first:
+** then at most half of what the limit leaves free now beyond
+** LP_HEAP_RESERVE (a read grows its arrays by doubling, and SQLite needs
+** its page cache, its sorter and the read's batches beside it), and at
+** least 1 byte (stream everything). An allocation SQLite itself makes
+** that the limit refuses inside a learnpath function fails the whole
+** statement with "out of memory", whatever the function does: this is the
+** one way to stay under the limit.
+*/
+#define LP_HEAP_RESERVE ((int64_t)4 * 1024 * 1024)
+int64_t learnpath_heap_budget(int64_t nBudget);
 
 /* Set a function's result to a printf-style error (or out of memory). */
 void learnpath_result_errorf(sqlite3_context *ctx, const char *zFmt, ...);

@@ -138,10 +138,22 @@ void learnpath_reader_final(sqlite3_context *ctx);
 /* Default most bytes the per-connection cache keeps (learnpath_cache_limit). */
 #define LP_CACHE_DEFAULT_LIMIT ((int64_t)2048 * 1024 * 1024)
 
+/*
+** A source a learnpath function is reading, in the chain of such reads in
+** progress on a connection (a function over a view over a function ...).
+** The frame keeps one on its C stack around each call that may read
+** (lp_tvf.c): a source met again in the chain is a view that reads itself.
+*/
+typedef struct lp_read_link {
+    const char *zSource;
+    const struct lp_read_link *pOuter; /* the read this one is nested in */
+} lp_read_link;
+
 /* Per-connection state shared by the functions (freed with the connection). */
 typedef struct lp_cache_entry lp_cache_entry;
 typedef struct lp_conn {
-    int nDepth;              /* nesting of source reads in progress (recursion guard) */
+    int nDepth;              /* nesting of source reads in progress (depth guard) */
+    const lp_read_link *pChain; /* the innermost of them (recursion guard) */
     char *zLastError;        /* the last message a learnpath function raised */
     lp_cache_entry *pCache;  /* most recently used first (lp_cache.c) */
     int64_t nCacheByte;      /* heap held by cached entries */

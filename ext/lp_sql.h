@@ -177,6 +177,15 @@ typedef struct lp_tvf_bind {
 } lp_tvf_bind;
 
 /*
+** Step pStmt, a query a function runs on its own behalf that reads the
+** function's source itself (first_program asking SQLite for its rows in
+** another order): the source is then read by the nested call, not by this
+** one, so this call leaves the chain of sources being read (the nesting
+** guard of lp_tvf.c) while it steps. It still counts towards the depth.
+*/
+int learnpath_tvf_step_delegate(lp_tvf_cursor *pCur, sqlite3_stmt *pStmt);
+
+/*
 ** For a function that reads a source: open its users (in user_id order,
 ** from the cache or the stream) and a shaper over them with the call's
 ** shaping. On error the two may be half made: learnpath_users_close and

@@ -25,14 +25,23 @@
 **     A time alone (HH:MM...) is on 2000-01-01, as in SQLite.
 **   The text 'now' is the one value julianday() takes that learnpath
 **   refuses: it is a clock reading, not a recorded time.
+**   A fraction of a second that julianday() rounds up into the next whole
+**   second (59.9995) is read 1 ms short of it when the text has no offset
+**   (or a zero one): datetime() shows such a time in its written second,
+**   and rule 10 formats as datetime() does (see timePartsToMs).
 **
 **   The calendar arithmetic is the proleptic-Gregorian day count of
 **   Meeus (Astronomical Algorithms, ch. 7), evaluated with the same integer
 **   truncation SQLite uses, so negative years agree with SQLite too.
-**   Formatting inverts it with floor division (Fliegel-Van Flandern style).
+**   Formatting inverts it with floor division (Fliegel-Van Flandern style)
+**   and truncates to the second, as datetime() does. It gives datetime()'s
+**   text for every value but those datetime() echoes without normalising:
+**   a day past the month's end (2020-02-30) or hour 24, which come out as
+**   the instant julianday() gives (2020-03-01 00:00:00).
 **
-** The property test in tests/unit/check_time.c compares this reader with
-** julianday(v, 'auto') of the SQLite the tests run on, over many values.
+** The property tests in tests/unit/check_time.c compare this reader with
+** julianday(v, 'auto'), and the formatting of what it read with
+** datetime(v, 'auto'), of the SQLite the tests run on, over many values.
 */
 #include <math.h>
 #include <string.h>
@@ -177,14 +186,25 @@ static int timePartsToMs(const time_parts *p, int64_t *pMs) {
         D = p->D;
     }
     if (Y < -4713 || Y > 9999) return 0;
-    int64_t ms = timeMidnightMs(Y, M, D);
+    int64_t ms = timeMidnightMs(Y, M, D), msSec = 0;
     if (p->hasTime) {
-        ms += (int64_t)p->h * 3600000 + (int64_t)p->m * 60000 + (int64_t)(p->s * 1000.0 + 0.5);
+        /* 309 or more fraction digits make inf/inf: julianday() gives NULL */
+        if (p->s != p->s) return 0;
+        msSec = (int64_t)(p->s * 1000.0 + 0.5); /* rounded to the ms, as julianday() */
+        ms += (int64_t)p->h * 3600000 + (int64_t)p->m * 60000 + msSec;
         ms -= (int64_t)p->tzMinutes * 60000;
     }
     /* as SQLite: instants before Julian day 0 or after 9999 are not valid
     ** (-4713-01-31, or 9999-12-31 23:00-05:00) */
     if (!TIME_VALID(ms)) return 0;
+    /* Rules 2 and 10: julianday() rounds 59.9995 up into the next second
+    ** (and 23:59:59.9995 into the next day, even year), while datetime()
+    ** shows the second that is written. Without an offset (datetime()
+    ** computes from the rounded instant only with one), the instant stays
+    ** in its written second, 1 ms short of julianday()'s, so that it is
+    ** compared, windowed and shown alike. (Not below the first valid
+    ** instant: -4713-11-24 11:59:59.9995 stays julianday()'s 12:00:00.) */
+    if (p->hasTime && p->tzMinutes == 0 && msSec > (int64_t)p->s * 1000 + 999 && ms > 0) ms--;
     *pMs = ms;
     return 1;
 }

@@ -42,15 +42,22 @@
 ** prepared statements; a table connected while views were allowed refuses
 ** to plan or to start a scan once they are not (a statement that was
 ** running then, or a switch that failed).
-** Every identifier they read is quoted by the read layer. A per-connection
-** depth counter stops a view that feeds itself to a function.
+** Every identifier they read is quoted by the read layer. The chain of
+** sources being read on the connection stops a view that feeds itself to a
+** function, at once; a depth bound stops a chain too deep for the C stack.
 */
 #include <string.h>
 
 #include "lp_sql.h"
 
-/* How deeply functions may nest inside their own sources. */
-#define TVF_MAX_DEPTH 8
+/*
+** How deeply functions may nest inside their sources (a function over a
+** view over a function ...): each level is a statement stepped inside
+** another, about 12 KB of C stack (measured with the sqlite3 shell), so 40
+** levels stay under half a megabyte, within a 1 MB thread stack. A view
+** that reads itself is caught at once, not by this bound (tvfCheckNesting).
+*/
+#define TVF_MAX_DEPTH 40
 
 /* The risk levels of sqlite3_vtab_config (3.31), for older headers. */
 #ifndef SQLITE_VTAB_INNOCUOUS
@@ -97,15 +104,25 @@ static int tvfText(sqlite3_value *pVal, const char **pz) {
     return !*pz && !isNull ? SQLITE_NOMEM : SQLITE_OK;
 }
 
-/* A table, view or column name (LP_ARG_SOURCE, LP_ARG_COLUMN[_OR_NULL]). */
+/*
+** A table, view or column name (LP_ARG_SOURCE, LP_ARG_COLUMN[_OR_NULL]). A
+** text with a NUL byte is refused: read as a C string it would name what
+** comes before the NUL, and read that silently.
+*/
 static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, char **pzErr) {
-    int rc = tvfText(pVal, &pOut->z);
+    /* a blob is no name (and once its text is read, it would show as text) */
+    int isBlob = sqlite3_value_type(pVal) == SQLITE_BLOB;
+    int rc = SQLITE_OK;
+    pOut->z = NULL;
+    if (!isBlob) rc = tvfText(pVal, &pOut->z);
     if (rc) return rc;
-    if (pOut->z == NULL && pA->eKind == LP_ARG_COLUMN_OR_NULL) return SQLITE_OK;
-    if (pOut->z == NULL || pOut->z[0] == 0) {
-        char zWhat[64];
-        sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must name a %s, not", pA->zName,
-                         pA->eKind == LP_ARG_SOURCE ? "table or view" : "column");
+    if (pOut->z == NULL && pA->eKind == LP_ARG_COLUMN_OR_NULL && !isBlob) return SQLITE_OK;
+    int hasNul = pOut->z && (size_t)sqlite3_value_bytes(pVal) != strlen(pOut->z);
+    if (pOut->z == NULL || pOut->z[0] == 0 || hasNul) {
+        char zWhat[96];
+        sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must name a %s%s, not", pA->zName,
+                         pA->eKind == LP_ARG_SOURCE ? "table or view" : "column",
+                         hasNul ? " without a NUL byte" : "");
         return tvfValueError(pVal, pzErr, zWhat);
     }
     pOut->isSet = 1;
@@ -115,9 +132,11 @@ static int tvfNameArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut,
 /* One of azChoice, case-insensitively (LP_ARG_CHOICE). */
 static int tvfChoiceArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut,
                         char **pzErr) {
-    const char *z;
-    int rc = tvfText(pVal, &z), n = 0;
+    const char *z = NULL;
+    /* a blob is no choice (and once its text is read, it would show as text) */
+    int rc = sqlite3_value_type(pVal) == SQLITE_BLOB ? SQLITE_OK : tvfText(pVal, &z), n = 0;
     if (rc) return rc;
+    if (z && (size_t)sqlite3_value_bytes(pVal) != strlen(z)) z = NULL; /* 'group' || char(0) */
     for (int i = 0; z && pA->azChoice[i]; i++) {
         if (sqlite3_stricmp(z, pA->azChoice[i]) == 0) {
             pOut->isSet = 1;
@@ -170,10 +189,16 @@ static int tvfArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, cha
     }
     if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK; /* none */
     if (pA->eKind == LP_ARG_TIME) {
+        /* a blob's text is read as a time (rule 2), after which it reads as text */
+        int isBlob = sqlite3_value_type(pVal) == SQLITE_BLOB;
         lp_time_status eStatus;
         int rc = learnpath_parse_time_value(pVal, &eStatus, &pOut->i);
         if (rc) return rc;
         if (eStatus != LP_TIME_OK) {
+            if (isBlob) {
+                return learnpath_errorf(pzErr, SQLITE_ERROR, "%s must be a time, not a blob",
+                                        pA->zName);
+            }
             char zWhat[64];
             sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be a time, not", pA->zName);
             return tvfValueError(pVal, pzErr, zWhat);
@@ -229,6 +254,77 @@ static void tvfSourceSpecs(lp_tvf_cursor *pCur) {
     q->repeats = (lp_repeats)v[LP_ARG_I_REPEATS].i;
 }
 
+/* ------------------------------------------------------------- nesting */
+
+/* Append z, quoted as messages quote values, to pStr; 1 if out of memory. */
+static int tvfAppendQuoted(sqlite3_str *pStr, const char *z) {
+    char *zQ = learnpath_quote(z);
+    if (!zQ) return 1;
+    sqlite3_str_appendall(pStr, zQ);
+    sqlite3_free(zQ);
+    return 0;
+}
+
+/*
+** May a function read zSource now? Not when an enclosing learnpath function
+** is reading it already: its read would run this one again, for ever (one
+** connection resolves one name, compared as SQL compares names, to one
+** table or view, so the same name is the same source; another spelling of
+** it is met again one turn of the cycle later). Nor deeper than
+** TVF_MAX_DEPTH.
+*/
+static int tvfCheckNesting(const lp_conn *pConn, const char *zSource, char **pzErr) {
+    const lp_read_link *aLink[TVF_MAX_DEPTH + 1];
+    int n = 0;
+    for (const lp_read_link *p = pConn->pChain; p && n <= TVF_MAX_DEPTH; p = p->pOuter) {
+        aLink[n++] = p;
+        if (sqlite3_stricmp(p->zSource, zSource) != 0) continue;
+        /* the cycle, outermost first: 'v1' > 'v2' > 'v1' */
+        sqlite3_str *pStr = sqlite3_str_new(NULL);
+        int isOom = 0;
+        sqlite3_str_appendall(pStr, "source ");
+        isOom |= tvfAppendQuoted(pStr, zSource);
+        sqlite3_str_appendall(pStr, " reads itself: ");
+        for (int i = n - 1; i >= 0; i--) {
+            isOom |= tvfAppendQuoted(pStr, aLink[i]->zSource);
+            sqlite3_str_appendall(pStr, " > ");
+        }
+        isOom |= tvfAppendQuoted(pStr, zSource);
+        sqlite3_str_appendall(pStr, " (a view may not feed itself to a learnpath function)");
+        char *zMsg = sqlite3_str_finish(pStr);
+        if (!zMsg || isOom) {
+            sqlite3_free(zMsg);
+            return SQLITE_NOMEM;
+        }
+        sqlite3_free(*pzErr);
+        *pzErr = zMsg;
+        return SQLITE_ERROR;
+    }
+    if (pConn->nDepth >= TVF_MAX_DEPTH) {
+        char *zQ = learnpath_quote(zSource);
+        int rc = zQ ? learnpath_errorf(pzErr, SQLITE_ERROR,
+                                       "source %s nests learnpath functions more than %d deep",
+                                       zQ, TVF_MAX_DEPTH)
+                    : SQLITE_NOMEM;
+        sqlite3_free(zQ);
+        return rc;
+    }
+    return SQLITE_OK;
+}
+
+/* Enter a read of zSource: the depth and the chain (tvfCheckNesting). */
+static void tvfEnter(lp_conn *pConn, lp_read_link *pLink, const char *zSource) {
+    pLink->zSource = zSource;
+    pLink->pOuter = pConn->pChain;
+    pConn->pChain = pLink;
+    pConn->nDepth++;
+}
+
+static void tvfLeave(lp_conn *pConn, const lp_read_link *pLink) {
+    pConn->pChain = pLink->pOuter;
+    pConn->nDepth--;
+}
+
 /* -------------------------------------------------------------- errors */
 
 /*
@@ -247,8 +343,14 @@ static int tvfError(lp_tvf_vtab *pTab, int rc, char *zErr) {
         if (!zMsg) return SQLITE_NOMEM;
     }
     if (rc == SQLITE_NOMEM) {
+        /* under PRAGMA hard_heap_limit, say so: a bare "out of memory" would
+        ** not tell the limit from the machine */
+        sqlite3_int64 nLimit = sqlite3_hard_heap_limit64(-1);
         sqlite3_free(zMsg);
-        return rc;
+        zMsg = nLimit <= 0 ? NULL
+                           : sqlite3_mprintf("%s(): out of memory within PRAGMA hard_heap_limit"
+                                             " = %lld bytes", pTab->pDesc->zName, nLimit);
+        if (!zMsg) return rc;
     }
     if (zMsg) {
         /* kept for a read that nests this function (lp_read.c): without
@@ -525,17 +627,13 @@ static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     pCur->pUserKey = (idxNum & LP_TVF_USER_EQ) && argc > 0 ? argv[argc - 1] : NULL;
     if (rc == SQLITE_OK && readsSource) {
         tvfSourceSpecs(pCur);
-        if (pTab->pConn->nDepth >= TVF_MAX_DEPTH) {
-            rc = learnpath_errorf(&zErr, SQLITE_ERROR,
-                                  "source '%s' nests learnpath functions more than %d deep "
-                                  "(does a view read itself?)",
-                                  pCur->src.zSource, TVF_MAX_DEPTH);
-        }
+        rc = tvfCheckNesting(pTab->pConn, pCur->src.zSource, &zErr);
     }
     if (rc == SQLITE_OK) {
-        if (readsSource) pTab->pConn->nDepth++;
+        lp_read_link link;
+        if (readsSource) tvfEnter(pTab->pConn, &link, pCur->src.zSource);
         rc = pDesc->xFilter(pCur, idxNum, &zErr);
-        if (readsSource) pTab->pConn->nDepth--;
+        if (readsSource) tvfLeave(pTab->pConn, &link);
     }
     pCur->pUserKey = NULL; /* argv lives for this call only */
     if (rc != SQLITE_OK) {
@@ -550,10 +648,11 @@ static int tvfNext(sqlite3_vtab_cursor *pCursor) {
     lp_tvf_vtab *pTab = pCur->pTab;
     int readsSource = (pTab->pDesc->flags & LP_TVF_SOURCE) != 0;
     char *zErr = NULL;
+    lp_read_link link;
     pCur->iRowid++;
-    if (readsSource) pTab->pConn->nDepth++;
+    if (readsSource) tvfEnter(pTab->pConn, &link, pCur->src.zSource);
     int rc = pTab->pDesc->xNext(pCur, &zErr);
-    if (readsSource) pTab->pConn->nDepth--;
+    if (readsSource) tvfLeave(pTab->pConn, &link);
     return rc == SQLITE_OK ? SQLITE_OK : tvfError(pTab, rc, zErr);
 }
 
@@ -605,6 +704,18 @@ const sqlite3_module learnpath_tvf_module = {
     .xColumn = tvfColumn,
     .xRowid = tvfRowid,
 };
+
+/* See lp_sql.h. */
+int learnpath_tvf_step_delegate(lp_tvf_cursor *pCur, sqlite3_stmt *pStmt) {
+    lp_conn *pConn = pCur->pTab->pConn;
+    const lp_read_link *pLink = pConn->pChain;
+    int rc;
+    /* the innermost link is this call's own (tvfFilter, tvfNext) */
+    if (pLink && pLink->zSource == pCur->src.zSource) pConn->pChain = pLink->pOuter;
+    rc = sqlite3_step(pStmt);
+    pConn->pChain = pLink;
+    return rc;
+}
 
 /* See lp_sql.h. */
 int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,

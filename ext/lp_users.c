@@ -2,7 +2,8 @@
 ** lp_users.c - a source's users, one at a time, in user_id order.
 **
 ** In memory through the cache (lp_cache.c), unless holding the source would
-** pass the memory budget (learnpath_memory_budget); then the rows stream in
+** pass the memory budget (learnpath_memory_budget, or half of what SQLite's
+** hard heap limit leaves, whichever is smaller); then the rows stream in
 ** user order from SQLite's sorter (lp_stream.c), slower but in little
 ** memory, with the same answers.
 */
@@ -18,7 +19,7 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     lp_source_spec spec = *p;
     int rc;
     memset(pIt, 0, sizeof(*pIt));
-    spec.nBudget = pConn->nMemoryBudget;
+    spec.nBudget = learnpath_heap_budget(pConn->nMemoryBudget); /* and the hard heap limit */
     spec.nThreads = pConn->nThreads;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
     if (rc == LP_RC_OVER_BUDGET) {

@@ -3,20 +3,52 @@
 ** quoting of values in them, growable arrays, a stable index sort and byte
 ** comparison. (The hash mixers are inline in lp_base.h.)
 */
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "lp_base.h"
 
 /* See lp_base.h. */
-char *learnpath_quote(const char *z) {
-    size_t n;
+char *learnpath_quote_n(const char *z, int n) {
+    sqlite3_str *pOut;
+    int nShow = n, isCut = 0, inQuote = 0;
     if (z == NULL) return sqlite3_mprintf("NULL");
-    n = strlen(z);
-    if (n <= LP_QUOTE_MAX) return sqlite3_mprintf("'%q'", z);
-    n = LP_QUOTE_MAX;
-    while (n > 0 && ((unsigned char)z[n] & 0xC0) == 0x80) n--; /* not inside a character */
-    return sqlite3_mprintf("'%.*q...'", (int)n, z);
+    if (n > LP_QUOTE_MAX) {
+        /* cut at a character boundary, not inside a character */
+        nShow = LP_QUOTE_MAX;
+        while (nShow > 0 && ((unsigned char)z[nShow] & 0xC0) == 0x80) nShow--;
+        isCut = 1;
+    }
+    pOut = sqlite3_str_new(NULL);
+    for (int i = 0; i < nShow; i++) {
+        unsigned char c = (unsigned char)z[i];
+        if (c < 0x20 || c == 0x7f) {
+            /* a control character or NUL, as SQL writes it */
+            sqlite3_str_appendf(pOut, "%s%schar(%d)", inQuote ? "'" : "", i ? " || " : "", c);
+            inQuote = 0;
+            continue;
+        }
+        if (!inQuote) sqlite3_str_appendall(pOut, i ? " || '" : "'");
+        inQuote = 1;
+        if (c == '\'') {
+            sqlite3_str_appendall(pOut, "''");
+        } else {
+            sqlite3_str_appendchar(pOut, 1, (char)c);
+        }
+    }
+    if (isCut || nShow == 0) {
+        if (!inQuote) sqlite3_str_appendall(pOut, nShow ? " || '" : "'");
+        inQuote = 1;
+        if (isCut) sqlite3_str_appendall(pOut, "...");
+    }
+    if (inQuote) sqlite3_str_appendall(pOut, "'");
+    return sqlite3_str_finish(pOut);
+}
+
+/* See lp_base.h. */
+char *learnpath_quote(const char *z) {
+    return learnpath_quote_n(z, z ? (int)strlen(z) : 0);
 }
 
 /* See lp_base.h. */
@@ -27,7 +59,7 @@ char *learnpath_describe_value(sqlite3_value *pVal) {
         case SQLITE_FLOAT: return sqlite3_mprintf("%!.15g", sqlite3_value_double(pVal));
         case SQLITE_TEXT: {
             const char *z = (const char *)sqlite3_value_text(pVal);
-            return z ? learnpath_quote(z) : NULL;
+            return z ? learnpath_quote_n(z, sqlite3_value_bytes(pVal)) : NULL;
         }
         default: return sqlite3_mprintf("a blob");
     }
@@ -41,6 +73,33 @@ int learnpath_number_arg(sqlite3_value *pVal, double rMin, double rMax, int isWh
     if (eNum != SQLITE_INTEGER && eNum != SQLITE_FLOAT) return 0;
     if (!(r >= rMin) || !(r <= rMax)) return 0;
     return !isWhole || r == (double)(int64_t)r;
+}
+
+/* See lp_base.h. */
+int learnpath_count_arg(sqlite3_value *pVal, int64_t iMin, int isWhole, int64_t *pN) {
+    int eNum = sqlite3_value_numeric_type(pVal);
+    double r;
+    *pN = 0;
+    if (eNum == SQLITE_INTEGER) {
+        *pN = sqlite3_value_int64(pVal);
+        return *pN >= iMin;
+    }
+    if (eNum != SQLITE_FLOAT) return 0;
+    r = sqlite3_value_double(pVal);
+    if (!(r >= (double)iMin) || (isWhole && r != floor(r))) return 0;
+    /* 2^63 and above (and +Inf) do not fit: the most there is; a fraction
+    ** is rounded up, so a positive count never becomes 0 */
+    *pN = r >= 9223372036854775808.0 ? INT64_MAX : (int64_t)ceil(r);
+    return 1;
+}
+
+/* See lp_base.h. */
+int64_t learnpath_heap_budget(int64_t nBudget) {
+    int64_t nLimit = sqlite3_hard_heap_limit64(-1), nHeap;
+    if (nLimit <= 0) return nBudget;
+    nHeap = (nLimit - sqlite3_memory_used() - LP_HEAP_RESERVE) / 2;
+    if (nHeap < 1) nHeap = 1;
+    return nBudget > 0 && nBudget < nHeap ? nBudget : nHeap;
 }
 
 /* See lp_base.h. */

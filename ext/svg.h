@@ -34,8 +34,12 @@
 **      bar categories and series by name, with the NULL series last.
 **   3. Names are compared as the bytes of their text (numbers are shown as
 **      their text). Labels show at most 60 characters (the title 100, a
-**      legend entry 40); a longer one ends with an ellipsis and the full
-**      text is in a <title> child, shown on hover.
+**      legend entry 40); a longer one ends with an ellipsis and its text is
+**      in a <title> child, shown on hover. Every tooltip (<title>, and the
+**      document's aria-label) shows a name or title of at most 200
+**      characters (SVG_MAX_TOOLTIP); a longer one is cut at a character
+**      boundary and ends with an ellipsis, so a 1 MB name adds a few
+**      hundred bytes per mention, not a megabyte.
 **   4. Every piece of text is XML-escaped; control characters become a
 **      space (tab, newline, CR) or U+FFFD, as do invalid UTF-8 sequences and
 **      U+FFFE/U+FFFF, so the document is always well-formed XML.
@@ -47,10 +51,20 @@
 **      same on every row; anything else is an error ("bar_svg(): mode must
 **      be 'grouped' or 'stacked', not 'x'").
 **   7. No row kept (or no row at all): a small SVG that says "no data".
+**   8. A chart draws at most SVG_MAX_NODES (50) nodes in each sankey
+**      column, SVG_MAX_CATEGORIES (100) bar categories and SVG_MAX_SERIES
+**      (20) named bar series, "(other)" included ("did not continue" and
+**      the NULL series "(none)" come on top). With more, the largest are
+**      kept: by total weight (sankey) or by the sum of the magnitudes of
+**      their values (bar), ties by name (bytes); the rest are folded into
+**      one "(other)" node, category or series, drawn last in light grey
+**      and in italics, whose tooltip says how many names it holds. Values
+**      that meet in "(other)" add up, in name order (rule 2). A million
+**      labels make a chart of a few hundred kilobytes, not 700 MB.
 **
 ** Layout is estimated without fonts: a character is taken as 0.58 em wide
 ** (7.5 px at 13 px), East Asian wide characters and emoji as 1 em. The
-** canvas grows with labels, nodes and categories; there is no upper limit.
+** canvas grows with labels, nodes and categories, which rule 8 bounds.
 **
 ** The layer uses the base layer only (interned strings, byte order). Its
 ** shared functions are named learnpath_svg_* (they are visible to the rest
@@ -78,6 +92,12 @@
 #define SVG_MAX_LABEL 60       /* characters shown of a node/category label */
 #define SVG_MAX_TITLE 100
 #define SVG_MAX_LEGEND 40
+#define SVG_MAX_TOOLTIP 200    /* characters of a name or title in a tooltip */
+#define SVG_MAX_NODES 50       /* sankey nodes per column, "(other)" included (rule 8) */
+#define SVG_MAX_CATEGORIES 100 /* bar categories, "(other)" included */
+#define SVG_MAX_SERIES 20      /* named bar series, "(other)" included */
+#define SVG_OTHER 0xfffffffeu  /* the name of an "(other)" node, category or series */
+#define SVG_OTHER_LABEL "(other)"
 #define SVG_MAX_VALUE 1e280    /* larger magnitudes are ignored (rule 1) */
 #define SVG_NUMBUF 640         /* room for any value learnpath_svg_fmt_value prints */
 
@@ -86,6 +106,7 @@
 #define SVG_GRID "#e3e6ea"
 #define SVG_AXIS "#8c959f"
 #define SVG_GREY "#a3a3a3"     /* "did not continue", the (none) series */
+#define SVG_LIGHT "#d0d7de"    /* "(other)" (rule 8) */
 #define SVG_FONTS "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
 #define SVG_ELLIPSIS "\xE2\x80\xA6" /* U+2026 */

@@ -9,11 +9,13 @@
 **   each segment that has room, the total above the stack) and a y axis
 **   with round ticks (1, 2 or 5 x 10^k). A NULL series is the series
 **   "(none)", drawn grey and last. Negative values go below the zero line.
+**   Past SVG_MAX_CATEGORIES categories or SVG_MAX_SERIES named series, the
+**   largest are kept and the rest folded into "(other)" (svg rule 8).
 **
 ** learnpath_bar_step checks the mode argument (svg rule 6) and adds a row
 ** to the accumulator of svg_common.c; learnpath_bar_final draws the
 ** accumulated values. barRender draws in steps over one bar_chart: the
-** cells in order, the value range and the axis ticks, the horizontal
+** cells in order (folded to the caps), the value range and the axis ticks, the horizontal
 ** sizes, the vertical sizes; then the legend, the grid and axis, the bars,
 ** the value labels and the category labels.
 */
@@ -39,8 +41,10 @@ typedef struct bar_chart {
     int hasNone;                 /* a row with a NULL series */
     double *aVal;                /* per cell: its value (rule 2) */
     double *aCatW;               /* per category rank: label width in px */
-    uint32_t *aRankC, *aOrderC;  /* per category: rank in byte order; categories by rank */
+    uint32_t *aRankC, *aOrderC;  /* per category: rank in byte order; categories by rank
+                                 ** (after folding, by place; SVG_OTHER: "(other)") */
     uint32_t *aRankS, *aOrderS;  /* the same for the named series */
+    uint32_t nFoldC, nFoldS;     /* categories, series folded into "(other)" */
     svg_ord *aOrd;               /* the cells by category, then series */
     /* the value axis */
     double vMin, vMax;           /* range of the bars (stacked: of the stacks) */
@@ -69,10 +73,20 @@ static double barNiceStep(double range, int wholeOnly) {
     return step;
 }
 
+/* ", 1,234 categories": what an "(other)" holds, in its tooltip (svg rule 8). */
+static void barFoldCount(sqlite3_str *pOut, uint32_t n, const char *zWhat) {
+    char zNum[SVG_NUMBUF];
+    learnpath_svg_fmt_value((double)n, zNum);
+    sqlite3_str_appendf(pOut, ", %s %s", zNum, zWhat);
+}
+
 /* Name of series position s (the NULL series is position nNamed). */
 static void barSeriesName(sqlite3_str *pOut, const bar_chart *c, uint32_t s, int maxCp) {
     if (s >= c->nNamed) {
         sqlite3_str_appendall(pOut, "(none)");
+    } else if (c->aOrderS[s] == SVG_OTHER) {
+        sqlite3_str_appendall(pOut, SVG_OTHER_LABEL);
+        if (maxCp == SVG_MAX_TOOLTIP) barFoldCount(pOut, c->nFoldS, "series");
     } else {
         uint32_t i = c->aOrderS[s];
         learnpath_svg_text(pOut, LP_STR(&c->p->series, i), LP_STRLEN(&c->p->series, i), maxCp);
@@ -83,16 +97,31 @@ static double barSeriesWidth(const bar_chart *c, uint32_t s) {
     uint32_t i;
     if (s >= c->nNamed) return 6.0 * SVG_EM;
     i = c->aOrderS[s];
+    if (i == SVG_OTHER) return (double)strlen(SVG_OTHER_LABEL) * SVG_EM;
     return learnpath_svg_text(NULL, LP_STR(&c->p->series, i), LP_STRLEN(&c->p->series, i),
                               SVG_MAX_LEGEND);
 }
 
-static const char *barColor(uint32_t s, uint32_t nNamed) {
-    return s >= nNamed ? SVG_GREY : learnpath_svg_color[s % SVG_NCOLOR];
+static const char *barColor(const bar_chart *c, uint32_t s) {
+    if (s < c->nNamed && c->aOrderS[s] == SVG_OTHER) return SVG_LIGHT;
+    return s >= c->nNamed ? SVG_GREY : learnpath_svg_color[s % SVG_NCOLOR];
 }
 
-static const char *barOnColor(uint32_t s, uint32_t nNamed) {
-    return s >= nNamed ? SVG_INK : learnpath_svg_on_color[s % SVG_NCOLOR];
+static const char *barOnColor(const bar_chart *c, uint32_t s) {
+    if (s < c->nNamed && c->aOrderS[s] == SVG_OTHER) return SVG_INK;
+    return s >= c->nNamed ? SVG_INK : learnpath_svg_on_color[s % SVG_NCOLOR];
+}
+
+/* Category place r's name (its label, cut to maxCp); "(other)" with the
+** count it holds in a tooltip (maxCp SVG_MAX_TOOLTIP). */
+static void barCategoryName(sqlite3_str *pOut, const bar_chart *c, uint32_t r, int maxCp) {
+    uint32_t i = c->aOrderC[r];
+    if (i == SVG_OTHER) {
+        sqlite3_str_appendall(pOut, SVG_OTHER_LABEL);
+        if (maxCp == SVG_MAX_TOOLTIP) barFoldCount(pOut, c->nFoldC, "categories");
+    } else {
+        learnpath_svg_text(pOut, LP_STR(&c->p->names, i), LP_STRLEN(&c->p->names, i), maxCp);
+    }
 }
 
 /* The y coordinate of value v. */
@@ -103,16 +132,14 @@ static double barY(const bar_chart *c, double v) {
 /* A bar or segment with its hover text "category · series: value". */
 static void barRect(sqlite3_str *pOut, const bar_chart *c, const svg_ord *o, double x, double w,
                     double yA, double yB, double v) {
-    const svg_acc *p = c->p;
     char zNum[SVG_NUMBUF];
     double y = yA < yB ? yA : yB, h = fabs(yB - yA);
-    uint32_t iCat = p->aCell[o->iCell].a;
     learnpath_svg_fmt_value(v, zNum);
     sqlite3_str_appendf(pOut, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
-                        svgR(x), svgR(y), svgR(w), svgR(h), barColor(o->kb, c->nNamed));
-    learnpath_svg_text(pOut, LP_STR(&p->names, iCat), LP_STRLEN(&p->names, iCat), 0);
+                        svgR(x), svgR(y), svgR(w), svgR(h), barColor(c, o->kb));
+    barCategoryName(pOut, c, o->ka, SVG_MAX_TOOLTIP);
     sqlite3_str_appendall(pOut, " " SVG_DOT " ");
-    barSeriesName(pOut, c, o->kb, 0);
+    barSeriesName(pOut, c, o->kb, SVG_MAX_TOOLTIP);
     sqlite3_str_appendf(pOut, ": %s</title></rect>\n", zNum);
 }
 
@@ -153,6 +180,109 @@ static void barOrder(bar_chart *c) {
     }
     if (c->nCell > 1) qsort(c->aOrd, c->nCell, sizeof(svg_ord), learnpath_svg_ord_cmp);
     c->nS = c->nNamed + (c->hasNone ? 1 : 0);
+}
+
+/* Sort context of barKeep: sizes by rank. */
+typedef struct bar_size_ctx {
+    const double *aSize;
+} bar_size_ctx;
+
+/* Larger size first, then lower rank (name order). */
+static int barSizeCmp(void *pCtx, uint32_t a, uint32_t b) {
+    const double *aSize = ((bar_size_ctx *)pCtx)->aSize;
+    if (aSize[a] != aSize[b]) return aSize[a] > aSize[b] ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+/*
+** Svg rule 8 for one axis of n ranks (names in byte order) of sizes aSize:
+** with more than nCap, the nCap - 1 largest (ties by name) keep their
+** order as places 0 .. nCap - 2 and the rest share place nCap - 1, which
+** aOrder (by rank: name indexes) then gives as SVG_OTHER. aMap[rank] is
+** the new place; *pn becomes nCap and *pnFold the ranks folded.
+*/
+static int barKeep(double *aSize, uint32_t *pn, uint32_t nCap, uint32_t *aMap, uint32_t *aOrder,
+                   uint32_t *pnFold) {
+    uint32_t n = *pn, k = 0, *aBySize = NULL;
+    bar_size_ctx ctx = {aSize};
+    for (uint32_t r = 0; r < n; r++) aMap[r] = r;
+    if (n <= nCap) return SQLITE_OK;
+    int rc = learnpath_sort_index(n, barSizeCmp, &ctx, &aBySize);
+    if (rc) return rc;
+    for (uint32_t j = 0; j < n; j++) aMap[aBySize[j]] = j < nCap - 1 ? 0 : LP_NONE;
+    sqlite3_free(aBySize);
+    for (uint32_t r = 0; r < n; r++) {
+        if (aMap[r] == LP_NONE) {
+            aMap[r] = nCap - 1;
+        } else {
+            aOrder[k] = aOrder[r];
+            aMap[r] = k++;
+        }
+    }
+    aOrder[nCap - 1] = SVG_OTHER;
+    *pnFold = n - (nCap - 1);
+    *pn = nCap;
+    return SQLITE_OK;
+}
+
+static int barByPlace(void *pCtx, uint32_t a, uint32_t b) {
+    const svg_ord *aOrd = pCtx;
+    return learnpath_svg_ord_cmp(&aOrd[a], &aOrd[b]);
+}
+
+/*
+** Svg rule 8: categories past SVG_MAX_CATEGORIES and named series past
+** SVG_MAX_SERIES are folded into "(other)": sizes are the sums of the
+** magnitudes of their cells' values (in name order); cells that meet are
+** merged, their values summed in name order (a stable sort of the cells,
+** which were in name order).
+*/
+static int barFold(bar_chart *c) {
+    uint32_t nC = c->nC, nS = c->nNamed, nNew = 0, *aIdx = NULL;
+    double *aSizeC = learnpath_svg_alloc(nC, sizeof(double));
+    double *aSizeS = learnpath_svg_alloc(nS, sizeof(double));
+    uint32_t *aMapC = learnpath_svg_alloc(nC, sizeof(uint32_t));
+    uint32_t *aMapS = learnpath_svg_alloc(nS, sizeof(uint32_t));
+    svg_ord *aOld = learnpath_svg_alloc(c->nCell, sizeof(svg_ord));
+    int rc = aSizeC && aSizeS && aMapC && aMapS && aOld ? SQLITE_OK : SQLITE_NOMEM;
+    for (uint32_t i = 0; rc == SQLITE_OK && i < c->nCell; i++) {
+        double v = fabs(c->aVal[c->aOrd[i].iCell]);
+        aSizeC[c->aOrd[i].ka] += v;
+        if (c->aOrd[i].kb < nS) aSizeS[c->aOrd[i].kb] += v;
+    }
+    if (rc == SQLITE_OK) {
+        rc = barKeep(aSizeC, &c->nC, SVG_MAX_CATEGORIES, aMapC, c->aOrderC, &c->nFoldC);
+    }
+    if (rc == SQLITE_OK) {
+        rc = barKeep(aSizeS, &c->nNamed, SVG_MAX_SERIES, aMapS, c->aOrderS, &c->nFoldS);
+    }
+    if (rc == SQLITE_OK && (c->nFoldC || c->nFoldS)) {
+        for (uint32_t i = 0; i < c->nCell; i++) {
+            aOld[i] = c->aOrd[i];
+            aOld[i].ka = aMapC[aOld[i].ka];
+            aOld[i].kb = aOld[i].kb < nS ? aMapS[aOld[i].kb] : c->nNamed;
+        }
+        rc = learnpath_sort_index(c->nCell, barByPlace, aOld, &aIdx);
+    }
+    if (aIdx) {
+        for (uint32_t j = 0; j < c->nCell; j++) {
+            const svg_ord *o = &aOld[aIdx[j]];
+            if (nNew > 0 && c->aOrd[nNew - 1].ka == o->ka && c->aOrd[nNew - 1].kb == o->kb) {
+                c->aVal[c->aOrd[nNew - 1].iCell] += c->aVal[o->iCell];
+            } else {
+                c->aOrd[nNew++] = *o;
+            }
+        }
+        c->nCell = nNew;
+        c->nS = c->nNamed + (c->hasNone ? 1 : 0);
+    }
+    sqlite3_free(aIdx);
+    sqlite3_free(aOld);
+    sqlite3_free(aSizeC);
+    sqlite3_free(aSizeS);
+    sqlite3_free(aMapC);
+    sqlite3_free(aMapS);
+    return rc;
 }
 
 /* Value range and the widest value label. */
@@ -228,8 +358,9 @@ static void barWidths(bar_chart *c) {
     }
     for (uint32_t r = 0; r < nC; r++) {
         uint32_t i = c->aOrderC[r];
-        double em = learnpath_svg_text(NULL, LP_STR(&p->names, i), LP_STRLEN(&p->names, i),
-                                       SVG_MAX_LABEL);
+        double em = i == SVG_OTHER ? (double)strlen(SVG_OTHER_LABEL) * SVG_EM
+                                   : learnpath_svg_text(NULL, LP_STR(&p->names, i),
+                                                        LP_STRLEN(&p->names, i), SVG_MAX_LABEL);
         c->aCatW[r] = em * SVG_FONT;
         if (c->aCatW[r] > c->wCat) c->wCat = c->aCatW[r];
     }
@@ -301,13 +432,16 @@ static void barDrawLegend(const bar_chart *c, sqlite3_str *pOut) {
             y += 20.0;
         }
         sqlite3_str_appendf(pOut, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" rx=\"2\" fill=\"%s\"/>",
-                            svgR(x), svgR(y + 2.0), barColor(s, c->nNamed));
-        sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\">", svgR(x + 18.0), svgR(y + 12.5));
-        if (s < c->nNamed && learnpath_svg_is_cut(LP_STR(&p->series, c->aOrderS[s]),
-                                                  LP_STRLEN(&p->series, c->aOrderS[s]),
-                                                  SVG_MAX_LEGEND)) {
+                            svgR(x), svgR(y + 2.0), barColor(c, s));
+        sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\"%s>", svgR(x + 18.0), svgR(y + 12.5),
+                            s < c->nNamed && c->aOrderS[s] == SVG_OTHER ? " font-style=\"italic\""
+                                                                        : "");
+        if (s < c->nNamed && (c->aOrderS[s] == SVG_OTHER ||
+                              learnpath_svg_is_cut(LP_STR(&p->series, c->aOrderS[s]),
+                                                   LP_STRLEN(&p->series, c->aOrderS[s]),
+                                                   SVG_MAX_LEGEND))) {
             sqlite3_str_appendall(pOut, "<title>");
-            barSeriesName(pOut, c, s, 0);
+            barSeriesName(pOut, c, s, SVG_MAX_TOOLTIP);
             sqlite3_str_appendall(pOut, "</title>");
         }
         barSeriesName(pOut, c, s, SVG_MAX_LEGEND);
@@ -388,7 +522,7 @@ static void barDrawValues(const bar_chart *c, sqlite3_str *pOut) {
                 if (fabs(yB - yA) >= 15.0 && svgNumEm(zNum) * SVG_FONT_SMALL <= c->barW - 4.0) {
                     sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\" fill=\"%s\">%s</text>\n",
                                         svgR(x0 + c->barW / 2.0), svgR((yA + yB) / 2.0),
-                                        barOnColor(c->aOrd[i].kb, c->nNamed), zNum);
+                                        barOnColor(c, c->aOrd[i].kb), zNum);
                 }
                 if (v >= 0.0) pos += v; else neg += v;
             }
@@ -409,21 +543,22 @@ static void barDrawCategories(const bar_chart *c, sqlite3_str *pOut) {
     sqlite3_str_appendf(pOut, "<g text-anchor=\"%s\">\n", c->rotate ? "end" : "middle");
     for (uint32_t r = 0; r < c->nC; r++) {
         uint32_t i = c->aOrderC[r];
-        const char *z = LP_STR(&p->names, i);
-        int n = LP_STRLEN(&p->names, i);
+        int isOther = i == SVG_OTHER;
         double xc = c->plotLeft + (r + 0.5) * c->slot;
         if (c->rotate) {
-            sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\" transform=\"rotate(-40 %.1f %.1f)\">",
+            sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\" transform=\"rotate(-40 %.1f %.1f)\"",
                                 svgR(xc + 4.0), svgR(c->labelY), svgR(xc + 4.0), svgR(c->labelY));
         } else {
-            sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\">", svgR(xc), svgR(c->labelY));
+            sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\"", svgR(xc), svgR(c->labelY));
         }
-        if (learnpath_svg_is_cut(z, n, SVG_MAX_LABEL)) {
+        sqlite3_str_appendall(pOut, isOther ? " font-style=\"italic\">" : ">");
+        if (isOther || learnpath_svg_is_cut(LP_STR(&p->names, i), LP_STRLEN(&p->names, i),
+                                            SVG_MAX_LABEL)) {
             sqlite3_str_appendall(pOut, "<title>");
-            learnpath_svg_text(pOut, z, n, 0);
+            barCategoryName(pOut, c, r, SVG_MAX_TOOLTIP);
             sqlite3_str_appendall(pOut, "</title>");
         }
-        learnpath_svg_text(pOut, z, n, SVG_MAX_LABEL);
+        barCategoryName(pOut, c, r, SVG_MAX_LABEL);
         sqlite3_str_appendall(pOut, "</text>\n");
     }
     sqlite3_str_appendall(pOut, "</g>\n</svg>");
@@ -442,6 +577,9 @@ static int barRender(svg_acc *p, sqlite3_str *pOut) {
     rc = barAlloc(&c);
     if (rc == SQLITE_OK) {
         barOrder(&c);
+        rc = barFold(&c);
+    }
+    if (rc == SQLITE_OK) {
         barRange(&c);
         barTicks(&c);
         barWidths(&c);
@@ -460,20 +598,27 @@ static int barRender(svg_acc *p, sqlite3_str *pOut) {
 
 /* Check bar_svg's mode argument (rule 6); 1 after reporting an error. */
 static int barTakeMode(sqlite3_context *ctx, svg_acc *p, sqlite3_value *pVal) {
-    const char *z = (const char *)sqlite3_value_text(pVal);
+    /* a blob is no mode (and once its text is read, it would show as text) */
+    int eType = sqlite3_value_type(pVal);
+    const char *z = eType == SQLITE_BLOB ? NULL : (const char *)sqlite3_value_text(pVal);
     char *zMsg;
     int eMode;
-    if (!z && sqlite3_value_type(pVal) != SQLITE_NULL) {
+    if (!z && eType != SQLITE_NULL && eType != SQLITE_BLOB) {
         sqlite3_result_error_nomem(ctx);
         return 1;
     }
+    if (z && (size_t)sqlite3_value_bytes(pVal) != strlen(z)) z = NULL; /* a NUL inside */
     if (z && sqlite3_stricmp(z, "grouped") == 0) {
         eMode = SVG_GROUPED;
     } else if (z && sqlite3_stricmp(z, "stacked") == 0) {
         eMode = SVG_STACKED;
     } else {
-        zMsg = sqlite3_mprintf("bar_svg(): mode must be 'grouped' or 'stacked', not %s%.80q%s",
-                               z ? "'" : "", z ? z : "NULL", z ? "'" : "");
+        /* the value as every argument error shows it (blob, NUL, numbers) */
+        char *zVal = learnpath_describe_value(pVal);
+        zMsg = zVal ? sqlite3_mprintf("bar_svg(): mode must be 'grouped' or 'stacked', not %s",
+                                      zVal)
+                    : NULL;
+        sqlite3_free(zVal);
         goto error;
     }
     if (p->eMode && p->eMode != eMode) {

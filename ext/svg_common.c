@@ -350,9 +350,10 @@ static void svgPutCp(sqlite3_str *pOut, uint32_t cp) {
     }
 }
 
-static int svgCountCp(const char *z, int n) {
+/* The characters of z[0..n), counting no further than nStop. */
+static int svgCountCp(const char *z, int n, int nStop) {
     int i = 0, k = 0;
-    while (i < n) {
+    while (i < n && k < nStop) {
         svgNextCp((const unsigned char *)z, n, &i);
         k++;
     }
@@ -361,7 +362,7 @@ static int svgCountCp(const char *z, int n) {
 
 /* Whether the label z[0..n) is cut to maxCp characters (0 = never). */
 int learnpath_svg_is_cut(const char *z, int n, int maxCp) {
-    return maxCp > 0 && n > maxCp && svgCountCp(z, n) > maxCp;
+    return maxCp > 0 && n > maxCp && svgCountCp(z, n, maxCp + 1) > maxCp;
 }
 
 /*
@@ -515,14 +516,14 @@ void learnpath_svg_open(sqlite3_str *pOut, double w, double h, const svg_acc *p,
                         "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
                         W, H, W, H);
     if (p && p->hasTitle) {
-        learnpath_svg_text(pOut, p->zTitle, p->nTitle, 0);
+        learnpath_svg_text(pOut, p->zTitle, p->nTitle, SVG_MAX_TOOLTIP);
     } else {
         sqlite3_str_appendall(pOut, zDefault);
     }
     sqlite3_str_appendf(pOut, "\" font-family=\"%s\" font-size=\"%d\" fill=\"%s\">\n<title>",
                         SVG_FONTS, (int)SVG_FONT, SVG_INK);
     if (p && p->hasTitle) {
-        learnpath_svg_text(pOut, p->zTitle, p->nTitle, 0);
+        learnpath_svg_text(pOut, p->zTitle, p->nTitle, SVG_MAX_TOOLTIP);
     } else {
         sqlite3_str_appendall(pOut, zDefault);
     }
@@ -542,7 +543,7 @@ void learnpath_svg_title(sqlite3_str *pOut, const svg_acc *p, double y) {
                         svgR(SVG_PAD), svgR(y), (int)SVG_FONT_TITLE);
     if (learnpath_svg_is_cut(p->zTitle, p->nTitle, SVG_MAX_TITLE)) {
         sqlite3_str_appendall(pOut, "<title>");
-        learnpath_svg_text(pOut, p->zTitle, p->nTitle, 0);
+        learnpath_svg_text(pOut, p->zTitle, p->nTitle, SVG_MAX_TOOLTIP);
         sqlite3_str_appendall(pOut, "</title>");
     }
     learnpath_svg_text(pOut, p->zTitle, p->nTitle, SVG_MAX_TITLE);

@@ -8,13 +8,16 @@
 **   (always last) for rows whose `to` is NULL. Node height and band
 **   thickness are proportional to weight; labels show name and total;
 **   bands are semi-transparent cubic Bezier shapes in the colour of their
-**   source. A name on both sides gets the same colour on both sides.
+**   source. A name on both sides gets the same colour on both sides. A
+**   column of more than SVG_MAX_NODES nodes keeps its largest and folds
+**   the rest into "(other)" (svg rule 8).
 **
 ** learnpath_sankey_step adds a row to the accumulator of svg_common.c
 ** (a weight <= 0 is ignored: svg rule 1); learnpath_sankey_final draws the
 ** accumulated flows. snkRender draws in steps over one snk_chart: the
-** totals of each name, the nodes of each column in order, their colours,
-** the flows, the layout of nodes and bands, then the output.
+** totals of each name, the nodes of each column in order (folded to the
+** cap), their colours, the flows (merged where folded), the layout of
+** nodes and bands, then the output.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -29,17 +32,19 @@
 #define SNK_LINE 18.0      /* least distance between label centres */
 
 typedef struct snk_node {
-    uint32_t name;   /* LP_NONE: "did not continue" */
+    uint32_t name;   /* LP_NONE: "did not continue"; SVG_OTHER: "(other)" */
     uint32_t rank;   /* name order; UINT32_MAX for LP_NONE */
+    uint32_t nFold;  /* "(other)": the names folded into it */
     double total;
     double y, h;     /* layout */
     double off;      /* where the next band starts, from y */
-    int color;       /* palette index; -1 = grey */
+    int color;       /* palette index; -1 = grey; -2 = light grey */
     double labelW;   /* px */
 } snk_node;
 
 typedef struct snk_flow {
     uint32_t src, dst;  /* positions in the left / right node arrays */
+    uint32_t ord;       /* its cell's place in name order (merging) */
     double v;
     double ys, yt;      /* band top at the source and at the target */
 } snk_flow;
@@ -56,7 +61,8 @@ typedef struct snk_chart {
                                  ** then its position in aLeft / aRight */
     int *aColor;                 /* per name: palette index, -1 = none yet */
     snk_node *aLeft, *aRight;    /* the columns; aRight has room for one more */
-    snk_flow *aFlow;             /* one per cell */
+    snk_flow *aFlow;             /* one per cell, then one per pair of nodes */
+    uint32_t nFlow;              /* flows after merging */
     uint32_t nL, nR;             /* named nodes on the left, on the right */
     uint32_t nRight;             /* nR, plus "did not continue" if any */
     int hasNone;                 /* a row with a NULL `to` */
@@ -85,7 +91,13 @@ static int snkByDst(const void *pA, const void *pB) {
 }
 
 static const char *snkColor(int iColor) {
+    if (iColor == -2) return SVG_LIGHT;
     return iColor < 0 ? SVG_GREY : learnpath_svg_color[iColor % SVG_NCOLOR];
+}
+
+/* "did not continue" or "(other)": drawn apart, in italics. */
+static int snkIsSpecial(const snk_node *pNode) {
+    return pNode->name == LP_NONE || pNode->name == SVG_OTHER;
 }
 
 /* Lay out one column from the top (y = 0); returns its height. */
@@ -110,6 +122,8 @@ static double snkLabelWidth(const svg_acc *p, const snk_node *pNode) {
     learnpath_svg_fmt_value(pNode->total, zNum);
     if (pNode->name == LP_NONE) {
         w = (double)strlen("did not continue") * SVG_EM;
+    } else if (pNode->name == SVG_OTHER) {
+        w = (double)strlen(SVG_OTHER_LABEL) * SVG_EM;
     } else {
         w = learnpath_svg_text(NULL, LP_STR(&p->names, pNode->name),
                                LP_STRLEN(&p->names, pNode->name), SVG_MAX_LABEL);
@@ -120,6 +134,8 @@ static double snkLabelWidth(const svg_acc *p, const snk_node *pNode) {
 static void snkNodeName(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNode, int maxCp) {
     if (pNode->name == LP_NONE) {
         sqlite3_str_appendall(pOut, "did not continue");
+    } else if (pNode->name == SVG_OTHER) {
+        sqlite3_str_appendall(pOut, SVG_OTHER_LABEL);
     } else {
         learnpath_svg_text(pOut, LP_STR(&p->names, pNode->name),
                            LP_STRLEN(&p->names, pNode->name), maxCp);
@@ -134,7 +150,12 @@ static void snkDrawNode(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNo
     sqlite3_str_appendf(pOut, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
                         svgR(x), svgR(y), SNK_NODE_W, svgR(h) > 0 ? svgR(h) : 0.1,
                         snkColor(pNode->color));
-    snkNodeName(pOut, p, pNode, 0);
+    snkNodeName(pOut, p, pNode, SVG_MAX_TOOLTIP);
+    if (pNode->name == SVG_OTHER) {
+        char zFold[SVG_NUMBUF];
+        learnpath_svg_fmt_value((double)pNode->nFold, zFold);
+        sqlite3_str_appendf(pOut, ", %s names", zFold);
+    }
     sqlite3_str_appendf(pOut, ": %s</title></rect>\n", zNum);
 }
 
@@ -144,12 +165,12 @@ static void snkDrawLabel(sqlite3_str *pOut, const svg_acc *p, const snk_node *pN
     learnpath_svg_fmt_value(pNode->total, zNum);
     sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.35em\"%s%s>", svgR(x),
                         svgR(pNode->y + pNode->h / 2.0), isLeft ? " text-anchor=\"end\"" : "",
-                        pNode->name == LP_NONE ? " font-style=\"italic\"" : "");
-    if (pNode->name != LP_NONE &&
+                        snkIsSpecial(pNode) ? " font-style=\"italic\"" : "");
+    if (!snkIsSpecial(pNode) &&
         learnpath_svg_is_cut(LP_STR(&p->names, pNode->name), LP_STRLEN(&p->names, pNode->name),
                              SVG_MAX_LABEL)) {
         sqlite3_str_appendall(pOut, "<title>");
-        snkNodeName(pOut, p, pNode, 0);
+        snkNodeName(pOut, p, pNode, SVG_MAX_TOOLTIP);
         sqlite3_str_appendall(pOut, "</title>");
     }
     snkNodeName(pOut, p, pNode, SVG_MAX_LABEL);
@@ -221,7 +242,31 @@ static void snkTotals(snk_chart *c) {
     }
 }
 
-/* Nodes by total descending, then name; "did not continue" last. */
+/*
+** Svg rule 8: a column of more than SVG_MAX_NODES nodes (in order: total
+** descending, then name) keeps the first SVG_MAX_NODES - 1 and folds the
+** rest into one "(other)" node after them, whose total is theirs summed in
+** that order. aPos[name] of a folded name becomes the "(other)" node's
+** place (snkColors sets the others').
+*/
+static void snkFold(snk_node *a, uint32_t *pn, uint32_t *aPos) {
+    uint32_t n = *pn, k = SVG_MAX_NODES - 1;
+    double total = 0.0;
+    if (n <= SVG_MAX_NODES) return;
+    for (uint32_t i = k; i < n; i++) {
+        total += a[i].total;
+        aPos[a[i].name] = k;
+    }
+    memset(&a[k], 0, sizeof(a[k]));
+    a[k].name = SVG_OTHER;
+    a[k].rank = UINT32_MAX - 1;
+    a[k].total = total;
+    a[k].nFold = n - k;
+    *pn = k + 1;
+}
+
+/* Nodes by total descending, then name, folded to the cap; "did not
+** continue" last. */
 static void snkNodes(snk_chart *c) {
     uint32_t nName = c->p->names.n;
     for (uint32_t r = 0; r < nName; r++) {
@@ -241,6 +286,8 @@ static void snkNodes(snk_chart *c) {
     }
     if (c->nL > 1) qsort(c->aLeft, c->nL, sizeof(snk_node), snkNodeCmp);
     if (c->nR > 1) qsort(c->aRight, c->nR, sizeof(snk_node), snkNodeCmp);
+    snkFold(c->aLeft, &c->nL, c->aPosL);
+    snkFold(c->aRight, &c->nR, c->aPosR);
     c->nRight = c->nR;
     if (c->hasNone) {
         c->aRight[c->nRight].name = LP_NONE;
@@ -257,10 +304,18 @@ static void snkColors(snk_chart *c) {
     int nextColor = 0;
     for (uint32_t i = 0; i < nName; i++) c->aColor[i] = -1;
     for (uint32_t i = 0; i < c->nL; i++) {
+        if (c->aLeft[i].name == SVG_OTHER) {
+            c->aLeft[i].color = -2;
+            continue;
+        }
         c->aPosL[c->aLeft[i].name] = i;
         c->aLeft[i].color = c->aColor[c->aLeft[i].name] = nextColor++ % SVG_NCOLOR;
     }
     for (uint32_t i = 0; i < c->nR; i++) {
+        if (c->aRight[i].name == SVG_OTHER) {
+            c->aRight[i].color = -2;
+            continue;
+        }
         c->aPosR[c->aRight[i].name] = i;
         if (c->aColor[c->aRight[i].name] < 0) {
             c->aColor[c->aRight[i].name] = nextColor++ % SVG_NCOLOR;
@@ -270,16 +325,36 @@ static void snkColors(snk_chart *c) {
     if (c->hasNone) c->aRight[c->nR].color = -1;
 }
 
+static int snkByPair(const void *pA, const void *pB) {
+    const snk_flow *a = pA, *b = pB;
+    int r = snkBySrc(pA, pB);
+    return r ? r : (a->ord > b->ord) - (a->ord < b->ord);
+}
+
 /* Flows; a band leaves its source in target order and enters its
-** target in source order, so bands do not cross at the nodes. */
+** target in source order, so bands do not cross at the nodes. Cells that
+** meet in an "(other)" node are merged into one flow, their values summed
+** in name order (svg rules 2, 8). */
 static void snkFlows(snk_chart *c) {
     const svg_acc *p = c->p;
+    uint32_t n = 0;
     for (uint32_t i = 0; i < p->nCell; i++) {
         const svg_cell *pCell = &p->aCell[c->aOrd[i].iCell];
         c->aFlow[i].src = c->aPosL[pCell->a];
         c->aFlow[i].dst = pCell->b == LP_NONE ? c->nR : c->aPosR[pCell->b];
         c->aFlow[i].v = c->aVal[c->aOrd[i].iCell];
+        c->aFlow[i].ord = i;
     }
+    if (p->nCell > 1) qsort(c->aFlow, p->nCell, sizeof(snk_flow), snkByPair);
+    for (uint32_t i = 0; i < p->nCell; i++) {
+        if (n > 0 && c->aFlow[n - 1].src == c->aFlow[i].src &&
+            c->aFlow[n - 1].dst == c->aFlow[i].dst) {
+            c->aFlow[n - 1].v += c->aFlow[i].v;
+        } else {
+            c->aFlow[n++] = c->aFlow[i];
+        }
+    }
+    c->nFlow = n;
 }
 
 /* Layout: the scale, the nodes of both columns (centred on the taller),
@@ -317,7 +392,7 @@ static void snkLayout(snk_chart *c) {
 /* Where each band meets its nodes (see snkFlows); the flows end in
 ** source order. */
 static void snkBands(snk_chart *c) {
-    uint32_t nCell = c->p->nCell;
+    uint32_t nCell = c->nFlow;
     qsort(c->aFlow, nCell, sizeof(snk_flow), snkBySrc);
     for (uint32_t i = 0; i < nCell; i++) {
         snk_node *pN = &c->aLeft[c->aFlow[i].src];
@@ -337,7 +412,7 @@ static void snkBands(snk_chart *c) {
 static void snkDrawFlows(const snk_chart *c, sqlite3_str *pOut) {
     char zNum[SVG_NUMBUF];
     sqlite3_str_appendall(pOut, "<g fill-opacity=\"0.45\">\n");
-    for (uint32_t i = 0; i < c->p->nCell; i++) {
+    for (uint32_t i = 0; i < c->nFlow; i++) {
         const snk_flow *f = &c->aFlow[i];
         const snk_node *pS = &c->aLeft[f->src], *pT = &c->aRight[f->dst];
         double x0 = c->xL + SNK_NODE_W, x1 = c->xR, xm = (x0 + x1) / 2.0, t = f->v * c->k;
@@ -349,9 +424,9 @@ static void snkDrawFlows(const snk_chart *c, sqlite3_str *pOut) {
                             svgR(xm), svgR(f->yt), svgR(x1), svgR(f->yt), svgR(x1),
                             svgR(f->yt + t), svgR(xm), svgR(f->yt + t), svgR(xm),
                             svgR(f->ys + t), svgR(x0), svgR(f->ys + t));
-        snkNodeName(pOut, c->p, pS, 0);
+        snkNodeName(pOut, c->p, pS, SVG_MAX_TOOLTIP);
         sqlite3_str_appendall(pOut, " " SVG_ARROW " ");
-        snkNodeName(pOut, c->p, pT, 0);
+        snkNodeName(pOut, c->p, pT, SVG_MAX_TOOLTIP);
         learnpath_svg_fmt_value(f->v, zNum);
         sqlite3_str_appendf(pOut, ": %s (%.1f%%)</title></path>\n", zNum, pct);
     }

@@ -11,7 +11,8 @@
 ** read layer in user_id order and are shaped one at a time (lp_shape.c).
 **
 ** RULE 10 (as README.md states it). Times are returned as
-**   'YYYY-MM-DD HH:MM:SS' (UTC). The per-user functions return users in
+**   'YYYY-MM-DD HH:MM:SS' (UTC), as datetime() returns them (lp_time.c says
+**   where it echoes what learnpath normalises). The per-user functions return users in
 **   user_id order (numbers, text, blobs), and program_steps each user's
 **   steps in order. first_program also returns its rows in the order an
 **   ORDER BY or GROUP BY asks when that is up to three of segment, program
@@ -102,7 +103,7 @@ static int userOrderBy(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo) {
 
 /* The next row of pSorted; its rowid is the inner query's. */
 static int userSortedStep(user_cursor *pCur, char **pzErr) {
-    int rc = sqlite3_step(pCur->pSorted);
+    int rc = learnpath_tvf_step_delegate(&pCur->tvf, pCur->pSorted);
     if (rc == SQLITE_ROW) {
         pCur->tvf.iRowid = sqlite3_column_int64(pCur->pSorted, 0) - 1;
         return SQLITE_OK;

@@ -190,6 +190,101 @@ START_TEST(test_column_null_or_empty) {
 }
 END_TEST
 
+/*
+** Argument conventions (README "Errors"): a source or column name with a
+** NUL byte is refused, naming the argument; it used to be cut at the NUL
+** and the table or column before it read silently.
+*/
+START_TEST(test_name_with_nul) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    const char *zFunc = CA_FUNC(_i);
+    ca_assert_error(db, zFunc, "SELECT * FROM %s('t' || char(0) || 'x')",
+                    "%s(): source must name a table or view without a NUL byte, not 't' ||"
+                    " char(0) || 'x'");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s WHERE source = 't' || char(0)",
+                    "%s(): source must name a table or view without a NUL byte, not 't' ||"
+                    " char(0)");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id' || char(0) || 'x')",
+                    "%s(): user_col must name a column without a NUL byte, not 'user_id' ||"
+                    " char(0) || 'x'");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s('t', 'user_id', 'program' || char(0))",
+                    "%s(): program_col must name a column without a NUL byte, not 'program' ||"
+                    " char(0)");
+    ca_assert_error(db, zFunc,
+                    "SELECT * FROM %s('t', 'user_id', 'program', 'enrolled_at' || char(0) || 'x')",
+                    "%s(): time_col must name a column without a NUL byte, not 'enrolled_at' ||"
+                    " char(0) || 'x'");
+    ca_assert_error(db, zFunc,
+                    "SELECT * FROM %s WHERE source = 't' AND segment_col = 'seg' || char(0)",
+                    "%s(): segment_col must name a column without a NUL byte, not 'seg' ||"
+                    " char(0)");
+    ca_assert_error(db, zFunc, "SELECT * FROM %s(char(0) || 't')",
+                    "%s(): source must name a table or view without a NUL byte, not char(0) ||"
+                    " 't'");
+    /* a blob is no name, with or without a NUL (item 13e) */
+    ca_assert_error(db, zFunc, "SELECT * FROM %s(CAST('t' || char(0) AS BLOB))",
+                    "%s(): source must name a table or view, not a blob");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** README "Errors": "argument must be what is accepted, not value" shows the
+** value as given, for every kind of argument and type of value: a blob as
+** "a blob" (it used to show as the text of its bytes, x'01' as an invisible
+** ''), a text with a NUL byte or control characters whole, as SQL writes it
+** ('a' || char(0) || 'b'), a long text cut at 80 bytes, infinities as Inf.
+** (NaN cannot be passed: SQLite stores it as NULL, which means "absent".)
+*/
+START_TEST(test_value_shown_in_messages) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    const char *zFunc = CA_FUNC(_i);
+    static const struct {
+        const char *zArg;   /* argument = value */
+        const char *zMsg;   /* after "func(): " */
+    } aCase[] = {
+        {"user_col = x'01'", "user_col must name a column, not a blob"},
+        {"segment_col = x''", "segment_col must name a column, not a blob"},
+        {"ties = x'01'", "ties must be 'group' or 'name', not a blob"},
+        {"ties = CAST('group' AS BLOB)", "ties must be 'group' or 'name', not a blob"},
+        {"repeats = x'6b656570'", "repeats must be 'collapse', 'keep' or 'first_only', not a blob"},
+        {"since = x'01'", "since must be a time, not a blob"},
+        {"until = x'00'", "until must be a time, not a blob"},
+        {"within_days = x'01'", "within_days must be a number of days >= 0, not a blob"},
+        {"ties = 'group' || char(0)", "ties must be 'group' or 'name', not 'group' || char(0)"},
+        {"bad_times = 'skip' || char(0) || 'x'",
+         "bad_times must be 'error' or 'skip', not 'skip' || char(0) || 'x'"},
+        {"since = 'soon' || char(10) || 'ish'",
+         "since must be a time, not 'soon' || char(10) || 'ish'"},
+        {"within_days = '5' || char(0)",
+         "within_days must be a number of days >= 0, not '5' || char(0)"},
+        {"ties = char(1)", "ties must be 'group' or 'name', not char(1)"},
+        {"ties = char(9, 39, 127)",
+         "ties must be 'group' or 'name', not char(9) || '''' || char(127)"},
+        {"ties = replace(hex(zeroblob(50)), '0', 'x')",
+         "ties must be 'group' or 'name', not 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"},
+        {"within_days = 1e999", "within_days must be a number of days >= 0, not Inf"},
+        {"within_days = -1e999", "within_days must be a number of days >= 0, not -Inf"},
+        {"since = -1e999", "since must be a time, not -Inf"},
+        {"until = 2.5e300", "until must be a time, not 2.5e+300"},
+    };
+    for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
+        char *zSql = sqlite3_mprintf("SELECT * FROM %%s WHERE source = 't' AND %s", aCase[k].zArg);
+        char *zMsg = sqlite3_mprintf("%%s(): %s", aCase[k].zMsg);
+        ca_assert_error(db, zFunc, zSql, zMsg);
+        sqlite3_free(zSql);
+        sqlite3_free(zMsg);
+    }
+    /* NaN is NULL in SQLite: within_days = 0.0/0 is no limit */
+    char *zSql = sqlite3_mprintf("SELECT count(*) FROM %s WHERE source = 't' AND within_days ="
+                                 " 0.0 / 0", zFunc);
+    lpt_assert_rows(db, zSql, ca_expect_for(zFunc)->zCountNoLimit);
+    sqlite3_free(zSql);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* rule 6: segment_col NULL is the same as no segment column. */
 START_TEST(test_segment_col_null) {
     sqlite3 *db = lpt_open_fixture("t_two_users");
@@ -448,7 +543,8 @@ START_TEST(test_view_reads_itself) {
     char *zGot;
     lpt_exec(db, "SELECT learnpath_allow_views(1)");
     static const char zNested[] =
-        "source 'v2' nests learnpath functions more than 8 deep (does a view read itself?)";
+        "source 'v2' reads itself: 'v2' > 'v2' (a view may not feed itself to a learnpath "
+        "function)";
     /* as written: the view has no enrolled_at column */
     lpt_exec(db, "CREATE VIEW v AS SELECT * FROM program_steps('v')");
     lpt_assert_rows(db, "SELECT * FROM v",
@@ -534,6 +630,8 @@ Suite *make_args_suite(void) {
     tcase_add_loop_test(tc, test_unknown_table, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_unknown_column, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_column_null_or_empty, 0, CA_N_FUNC);
+    tcase_add_loop_test(tc, test_name_with_nul, 0, CA_N_FUNC);
+    tcase_add_loop_test(tc, test_value_shown_in_messages, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_since_until_unreadable, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_within_days_values, 0, CA_N_FUNC);
     tcase_add_loop_test(tc, test_ties_repeats_values, 0, CA_N_FUNC);

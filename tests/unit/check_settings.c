@@ -409,12 +409,134 @@ START_TEST(test_cache_argument_errors) {
 #define CS_LIMIT "ERROR: learnpath_cache_limit(): bytes must be a number >= 0, not "
 #define CS_BUDGET "ERROR: learnpath_memory_budget(): bytes must be a number >= 0, not "
     lpt_assert_rows(db, "SELECT learnpath_cache_limit('lots')", CS_LIMIT "'lots'");
-    lpt_assert_rows(db, "SELECT learnpath_cache_limit(1e19)", CS_LIMIT "1.0e+19");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(-1)", CS_LIMIT "-1");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(-9223372036854775808)",
+                    CS_LIMIT "-9223372036854775808");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('lots')", CS_BUDGET "'lots'");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1)", CS_BUDGET "-1");
-    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e19)", CS_BUDGET "1.0e+19");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1e-300)", CS_BUDGET "-1.0e-300");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.5e6)", "0\n");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('0')", "2500000\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** learnpath_cache_limit, learnpath_memory_budget ("Cache, memory and thread
+** settings" of docs/functions.md): every integer up to INT64_MAX is taken
+** exactly, never through a double (9223372036854775807 used to be refused,
+** and 2^53 + 1 came back as 2^53); a number past it is the most there is.
+*/
+START_TEST(test_count_arguments_exact) {
+    sqlite3 *db = lpt_open();
+    static const char *const azFn[] = {"learnpath_cache_limit", "learnpath_memory_budget"};
+    for (int k = 0; k < 2; k++) {
+        char zSql[160];
+        const char *zFn = azFn[k];
+#define CS_SET(zArg, zWantPrev)                                                     \
+    sqlite3_snprintf(sizeof(zSql), zSql, "SELECT %s(%s)", zFn, (zArg));             \
+    lpt_assert_rows(db, zSql, zWantPrev)
+        CS_SET("9223372036854775807", k ? "0\n" : "2147483648\n");
+        CS_SET("9223372036854775806", "9223372036854775807\n");
+        CS_SET("'9223372036854775807'", "9223372036854775806\n");
+        CS_SET("9007199254740993", "9223372036854775807\n");
+        CS_SET("1e19", "9007199254740993\n");
+        CS_SET("1e999", "9223372036854775807\n");
+        CS_SET("0", "9223372036854775807\n");
+#undef CS_SET
+    }
+    /* with the largest limit and budget, sources still read and cache */
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-02-01');");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(9223372036854775807),"
+                        " learnpath_memory_budget(9223372036854775807)", "0|0\n");
+    lpt_assert_rows(db, "SELECT program, next_program FROM first_program('e')", "A|B\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    /* threads: any whole number >= 1, however large */
+    lpt_assert_rows(db, "SELECT learnpath_threads(9223372036854775807)", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(1e300)", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** learnpath_memory_budget, learnpath_cache_limit (docs/functions.md): a
+** fraction of a byte is rounded up. learnpath_memory_budget(0.5) used to
+** become 0, which means no limit; it is 1 byte, so every source streams
+** (and streamed data is never cached).
+*/
+START_TEST(test_fraction_rounds_up) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-02-01'),"
+                 " (2, 'B', '2020-01-03');");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0.5)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e-300)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.25)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0.5)", "3\n");
+    lpt_assert_rows(db, "SELECT user_id, program, next_program FROM first_program('e')",
+                    "1|A|B\n2|B|NULL\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n"); /* streamed */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0)", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "2\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* in memory, cached */
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(0.5)", "2147483648\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(0)", "1\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_limit(-0.5)",
+                    "ERROR: learnpath_cache_limit(): bytes must be a number >= 0, not -0.5");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The hard heap limit is process-wide: every test of this case leaves none. */
+static void cs_heap_teardown(void) {
+    sqlite3_hard_heap_limit64(0);
+}
+
+/*
+** learnpath_memory_budget (docs/functions.md) and README "Limitations":
+** under PRAGMA hard_heap_limit a source that would not fit in what the
+** limit leaves streams, with the same answers, instead of failing with a
+** bare "out of memory"; where even that cannot fit, the error names the
+** function and the limit (when the allocation that failed was learnpath's).
+*/
+START_TEST(test_hard_heap_limit_streams) {
+    sqlite3 *db = lpt_open();
+    char zPragma[80];
+    char *zWant[4];
+    static const char *const azSql[] = {
+        "SELECT count(*), sum(steps), max(user_id) FROM first_program('e')",
+        "SELECT count(*), sum(users) FROM program_transitions('e')",
+        "SELECT count(*), sum(step) FROM program_steps('e')",
+        "SELECT group_concat(value, ',') FROM enrollment_profile('e')"
+        " WHERE finding IN ('rows_read', 'users', 'programs')",
+    };
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(60000, 7)");
+    for (int k = 0; k < 4; k++) zWant[k] = lpt_query(db, azSql[k]);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() > 0", "1\n"); /* read in memory */
+    /* what the table itself holds, and 4 MB more: less than the source takes
+    ** in memory (about 30 bytes an enrollment, plus ids and batches); this
+    ** used to fail with a bare "out of memory" */
+    int64_t nUsed = sqlite3_memory_used();
+    sqlite3_snprintf(sizeof(zPragma), zPragma, "PRAGMA hard_heap_limit = %lld",
+                     (long long)nUsed + 4000000);
+    lpt_exec(db, zPragma);
+    for (int k = 0; k < 4; k++) {
+        lpt_assert_rows(db, azSql[k], zWant[k]);
+        sqlite3_free(zWant[k]);
+    }
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n"); /* streamed, not cached */
+    /* with 2 MB more, not even the stream fits: the error says so */
+    sqlite3_snprintf(sizeof(zPragma), zPragma, "PRAGMA hard_heap_limit = %lld",
+                     (long long)nUsed + 2000000);
+    lpt_exec(db, zPragma);
+    char *zErr = sqlite3_mprintf("ERROR: first_program(): out of memory within PRAGMA"
+                                 " hard_heap_limit = %lld bytes", (long long)nUsed + 2000000);
+    lpt_assert_rows(db, azSql[0], zErr);
+    sqlite3_free(zErr);
+    sqlite3_hard_heap_limit64(0);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "60000\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -432,6 +554,10 @@ START_TEST(test_threads_setting) {
     lpt_assert_rows(db, "SELECT learnpath_threads(1.5)", CS_THREADS "1.5");
     lpt_assert_rows(db, "SELECT learnpath_threads('two')", CS_THREADS "'two'");
     lpt_assert_rows(db, "SELECT learnpath_threads(NULL)", CS_THREADS "NULL");
+    /* README "Errors": the value as given (issue 11, item 13e) */
+    lpt_assert_rows(db, "SELECT learnpath_threads(x'01')", CS_THREADS "a blob");
+    lpt_assert_rows(db, "SELECT learnpath_threads('2' || char(0))", CS_THREADS "'2' || char(0)");
+    lpt_assert_rows(db, "SELECT learnpath_threads(-1e999)", CS_THREADS "-Inf");
     lpt_assert_rows(db, "SELECT learnpath_threads(1)", "2\n");
     sqlite3_close(db);
 }
@@ -459,6 +585,14 @@ Suite *make_settings_suite(void) {
     tcase_add_test(tc, test_cache_function_redefined);
     tcase_add_test(tc, test_cache_collation_redefined);
     tcase_add_test(tc, test_cache_sentinel_lifecycle);
+    tcase_add_test(tc, test_count_arguments_exact);
+    tcase_add_test(tc, test_fraction_rounds_up);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("Heap limit");
+    tcase_add_checked_fixture(tc, NULL, cs_heap_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_hard_heap_limit_streams);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");

@@ -14,6 +14,10 @@
 
 #include "lp_test.h"
 
+/* The caps of svg rule 8 (ext/svg.h). */
+#define SVG_TEST_MAX_NODES 50
+#define SVG_TEST_MAX_CATEGORIES 100
+
 /* Run a query returning one TEXT value; return a copy (sqlite3_free it). */
 static char *sv_svg(sqlite3 *db, const char *zSql) {
     sqlite3_stmt *pStmt = NULL;
@@ -469,6 +473,20 @@ START_TEST(test_errors) {
     /* the mode is checked even when there is no data */
     lpt_assert_rows(db, "SELECT bar_svg(NULL, NULL, NULL, NULL, 'pie')",
                     "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'pie'");
+    /* svg rule 6 and README "Errors": the mode as every refused value shows:
+    ** a blob as a blob (its bytes used to show as text), a NUL whole (and
+    ** 'stacked' || char(0) || 'x' used to be taken as 'stacked'), numbers */
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', x'01') FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not a blob");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', CAST('stacked' AS BLOB)) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not a blob");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'stacked' || char(0) || 'x') FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 'stacked' ||"
+                    " char(0) || 'x'");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 2) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not 2");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', char(10)) FROM flows",
+                    "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not char(10)");
     lpt_assert_rows(db, "SELECT sankey_svg(src, dst) FROM flows",
                     "ERROR: wrong number of arguments to function sankey_svg()");
     lpt_assert_rows(db, "SELECT sankey_svg(src, dst, w, 'T', 'stacked') FROM flows",
@@ -529,9 +547,64 @@ START_TEST(test_long_label) {
 }
 END_TEST
 
+/*
+** Svg rule 3: a tooltip shows at most SVG_MAX_TOOLTIP (200) characters of a
+** name or title, cut at a character boundary with an ellipsis. A 1 MB
+** program name used to be kept whole in every <title> (node, label, each
+** band or bar, legend, the document's aria-label): a 3 MB chart.
+*/
+START_TEST(test_svg_tooltip_cap) {
+    sqlite3 *db = lpt_open();
+    /* 1 MB of 'x', and 500,000 two-byte characters */
+    lpt_exec(db, "CREATE TABLE big(a, b, w, t);"
+                 "INSERT INTO big VALUES (replace(hex(zeroblob(500000)), '0', 'x'), 'B', 2,"
+                 " replace(hex(zeroblob(500000)), '0', 'T')),"
+                 " (replace(hex(zeroblob(250000)), '0', char(233)), 'B', 1, NULL);");
+    static const char *const azSql[] = {
+        "SELECT sankey_svg(a, b, w, t) FROM big",
+        "SELECT sankey_svg(b, a, w, t) FROM big",
+        "SELECT bar_svg(a, b, w, t) FROM big",
+        "SELECT bar_svg(b, a, w, t, 'stacked') FROM big",
+    };
+    char zX[220], zE[420], zT[220], zRun[201];
+    memset(zRun, 'x', 200);
+    zRun[200] = 0;
+    memset(zX, 'x', 199);
+    strcpy(zX + 199, "\xE2\x80\xA6");
+    for (int i = 0; i < 199; i++) memcpy(zE + 2 * i, "\xC3\xA9", 2);
+    strcpy(zE + 398, "\xE2\x80\xA6");
+    memset(zT, 'T', 199);
+    strcpy(zT + 199, "\xE2\x80\xA6");
+    for (size_t k = 0; k < sizeof(azSql) / sizeof(azSql[0]); k++) {
+        char *z = sv_svg(db, azSql[k]);
+        sv_assert_wellformed(z); /* valid UTF-8: cut between characters */
+        ck_assert_msg(strlen(z) < 40000, "%s: %d bytes", azSql[k], (int)strlen(z));
+        /* each name is in its tooltips cut to 199 characters and an ellipsis */
+        ck_assert_msg(sv_count(z, zX) >= 2, "%s: no cut tooltip of x", azSql[k]);
+        ck_assert_msg(sv_count(z, zE) >= 2, "%s: no cut tooltip of e-acute", azSql[k]);
+        ck_assert_msg(strstr(z, zRun) == NULL, "%s: 200 characters of a name", azSql[k]);
+        /* the title: aria-label and <title> of the document, and the cut one */
+        char *zAria = sqlite3_mprintf("aria-label=\"%s\"", zT);
+        ck_assert_msg(strstr(z, zAria) != NULL, "%s: aria-label not cut", azSql[k]);
+        sqlite3_free(zAria);
+        ck_assert_int_ge(sv_count(z, zT), 3);
+        sqlite3_free(z);
+    }
+    /* a name of exactly 200 characters is shown whole in its tooltip */
+    lpt_assert_rows(db, "SELECT instr(sankey_svg(replace(hex(zeroblob(100)), '0', 'y'), 'B', 1),"
+                        " '<title>' || replace(hex(zeroblob(100)), '0', 'y') || ': 1</title>') > 0",
+                    "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* -------------------------------------------------------------- scale */
 
-/* 100,000 distinct categories: hashing and sorting, no quadratic step. */
+/*
+** Svg rule 8: 100,000 distinct categories, flows and nodes: hashing and
+** sorting, no quadratic step, and a chart of bounded size. It used to draw
+** every label (a million made a 700 MB document).
+*/
 START_TEST(test_many_categories) {
     sqlite3 *db = lpt_open();
     char *z;
@@ -539,16 +612,87 @@ START_TEST(test_many_categories) {
         "CREATE TABLE t AS WITH RECURSIVE n(i) AS"
         " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT i FROM n;");
     z = sv_svg(db, "SELECT bar_svg('Category ' || i, 'users', i) FROM t");
-    /* the last category by name, with its value */
+    sv_assert_wellformed(z);
+    /* the largest categories, with their values; the rest in "(other)" */
     ck_assert_ptr_nonnull(strstr(z, ">Category 99999</text>"));
     ck_assert_ptr_nonnull(strstr(z, ">99,999</text>"));
     ck_assert_ptr_nonnull(strstr(z, ">100,000</text>"));
-    ck_assert_int_eq(sv_count(z, "<text"), sv_count(z, "</text>"));
+    ck_assert_ptr_null(strstr(z, ">Category 1</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 99,901 categories</title>(other)</text>"));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), SVG_TEST_MAX_CATEGORIES);
+    ck_assert_int_lt((int)strlen(z), 100000);
     sqlite3_free(z);
     z = sv_svg(db, "SELECT sankey_svg('From ' || i, 'To ' || (i % 1000), i) FROM t");
-    ck_assert_ptr_nonnull(strstr(z, ">From 1<tspan"));
+    sv_assert_wellformed(z);
     ck_assert_ptr_nonnull(strstr(z, ">From 100000<tspan"));
-    ck_assert_int_eq(sv_count(z, "<path"), 100000);
+    ck_assert_ptr_null(strstr(z, ">From 1<tspan"));
+    ck_assert_int_eq(sv_count(z, ">(other)<tspan"), 2); /* one in each column */
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 2 * SVG_TEST_MAX_NODES);
+    ck_assert_int_lt(sv_count(z, "<path"), SVG_TEST_MAX_NODES * (SVG_TEST_MAX_NODES + 1));
+    ck_assert_int_lt((int)strlen(z), 200000);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Svg rule 8: the largest are kept, ties by name, and the rest fold into
+** one "(other)" drawn last, its values summed; the same rows in another
+** order give the same bytes.
+*/
+START_TEST(test_svg_fold_caps) {
+    sqlite3 *db = lpt_open();
+    char *z, *z2;
+    lpt_exec(db,
+        "CREATE TABLE f AS WITH RECURSIVE n(i) AS"
+        " (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)"
+        " SELECT printf('F%02d', i) AS a, CASE WHEN i % 4 THEN 'T' || (i % 3) END AS b, i AS w"
+        " FROM n;"
+        "CREATE TABLE g AS WITH RECURSIVE n(i) AS"
+        " (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
+        " SELECT printf('C%03d', i) AS c, 'S' || (i % 2) AS s, 1 AS v FROM n;"
+        "CREATE TABLE h AS WITH RECURSIVE n(i) AS"
+        " (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 21)"
+        " SELECT 'cat' AS c, printf('S%02d', i) AS s, 1 AS v FROM n"
+        " UNION ALL SELECT 'cat', NULL, 5;");
+    /* sankey: 60 sources, 50 nodes: F12..F60 and "(other)" of F01..F11 (66) */
+    z = sv_svg(db, "SELECT sankey_svg(a, b, w) FROM (SELECT * FROM f ORDER BY w)");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">F12<tspan"));
+    ck_assert_ptr_null(strstr(z, ">F11<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 11 names: 66</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "font-style=\"italic\">(other)<tspan dx=\"6\" font-weight=\"700\""
+                                    " fill=\"#57606a\">66</tspan>"));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 50 + 4); /* right: T0, T1, T2, did not continue */
+    /* its bands, merged per target: (other) -> T0, T1, T2, did not continue */
+    ck_assert_int_eq(sv_count(z, "<title>(other) \xE2\x86\x92 "), 4);
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other) \xE2\x86\x92 did not continue: 12 (18.2%)"));
+    z2 = sv_svg(db, "SELECT sankey_svg(a, b, w) FROM (SELECT * FROM f ORDER BY w DESC)");
+    ck_assert_str_eq(z, z2);
+    sqlite3_free(z);
+    sqlite3_free(z2);
+    /* bar: 101 categories of equal size: C000..C098 by name, (other) = 2 */
+    z = sv_svg(db, "SELECT bar_svg(c, s, v) FROM (SELECT * FROM g ORDER BY c DESC)");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">C098</text>"));
+    ck_assert_ptr_null(strstr(z, ">C099</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 2 categories \xC2\xB7 S0: 1</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 2 categories \xC2\xB7 S1: 1</title>"));
+    z2 = sv_svg(db, "SELECT bar_svg(c, s, v) FROM (SELECT * FROM g ORDER BY c)");
+    ck_assert_str_eq(z, z2);
+    sqlite3_free(z);
+    sqlite3_free(z2);
+    /* bar: 22 named series of one value each, and (none): S00..S18 by name,
+    ** (other) of S19..S21 (3), then (none) */
+    z = sv_svg(db, "SELECT bar_svg(c, s, v, 'T', 'stacked') FROM h");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">S18</text>"));
+    ck_assert_ptr_null(strstr(z, ">S19</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (other), 3 series: 3</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (none): 5</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 3 series</title>(other)</text>"));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 21);
+    ck_assert_ptr_nonnull(strstr(z, "font-weight=\"700\">27</text>")); /* the stack's total */
     sqlite3_free(z);
     sqlite3_close(db);
 }
@@ -844,7 +988,9 @@ Suite *make_svg_suite(void) {
     tcase_add_test(tc, test_bar_stacked);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_long_label);
+    tcase_add_test(tc, test_svg_tooltip_cap);
     tcase_add_test(tc, test_many_categories);
+    tcase_add_test(tc, test_svg_fold_caps);
     tcase_add_test(tc, test_innocuous);
     tcase_add_test(tc, test_demo_charts);
     suite_add_tcase(s, tc);

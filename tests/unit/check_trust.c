@@ -66,7 +66,7 @@ START_TEST(test_stored_trigger_trusted_schema) {
 END_TEST
 
 /* A view that feeds itself to a function through another view: a clear
-** error beyond a small depth, not a stack overflow. */
+** error naming the cycle, at once, not a stack overflow. */
 START_TEST(test_view_cycle_through_views) {
     sqlite3 *db = lpt_open_fixture("e_three_users");
     lpt_exec(db, "SELECT learnpath_allow_views(1)"); /* saved views (README.md, "Trust model") */
@@ -75,10 +75,10 @@ START_TEST(test_view_cycle_through_views) {
              "  FROM first_program('v2');"
              "CREATE VIEW v2 AS SELECT user_id, program, started_at AS enrolled_at "
              "  FROM program_steps('v1');");
-    /* calls nest transitions(v1) > first(v2) > steps(v1) > ...; the 9th is refused */
+    /* calls nest transitions(v1) > first(v2) > steps(v1): v1 again is refused */
     lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('v1')",
-                    "ERROR: program_steps(): source 'v1' nests learnpath functions more than 8 "
-                    "deep (does a view read itself?)");
+                    "ERROR: program_steps(): source 'v1' reads itself: 'v1' > 'v2' > 'v1' (a view "
+                    "may not feed itself to a learnpath function)");
     /* nesting that ends is fine: a function over a view over a function */
     lpt_exec(db,
              "CREATE VIEW firsts AS SELECT user_id, program, started_at AS enrolled_at "
@@ -404,6 +404,71 @@ START_TEST(test_sample_stays_innocuous) {
     char *zGot = lpt_query(db, "SELECT * FROM demo");
     ck_assert_msg(zGot && strncmp(zGot, "ERROR", 5) != 0, "got %s", zGot);
     sqlite3_free(zGot);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Create TEMP views n0 .. n<nTop>, each a learnpath function over the one
+** before, n0 over table e: a legitimate chain of nested reads. */
+static void ct_nested_views(sqlite3 *db, int nTop) {
+    lpt_exec(db, "CREATE TEMP VIEW n0 AS SELECT * FROM e");
+    for (int k = 1; k <= nTop; k++) {
+        char *zSql = sqlite3_mprintf("CREATE TEMP VIEW n%d AS SELECT user_id, program,"
+                                     " started_at AS enrolled_at FROM %s('n%d')",
+                                     k, k % 2 ? "program_steps" : "first_program", k - 1);
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+    }
+}
+
+/*
+** The frame's nesting guard (lp_tvf.c, README "Limitations"): a chain of
+** nested views is told from a view that reads itself. Nine legitimate
+** levels used to fail as "more than 8 deep (does a view read itself?)";
+** now a chain reads up to 40 functions deep, one level more is refused
+** with its own message, and a source met again in the chain is refused at
+** once, naming the cycle, whatever the spelling and on the streaming path.
+*/
+START_TEST(test_nesting_depth_and_recursion) {
+    sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_exec(db,
+             "CREATE TEMP VIEW v1 AS SELECT user_id, program, started_at AS enrolled_at "
+             "  FROM first_program('v2');"
+             "CREATE TEMP VIEW v2 AS SELECT user_id, program, started_at AS enrolled_at "
+             "  FROM program_steps('v1');");
+    ct_nested_views(db, 40);
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('n9')", "1|A\n2|F\n3|A\n");
+    /* n39: 40 functions nested, the most */
+    lpt_assert_rows(db, "SELECT count(*) FROM program_journeys('n39')", "3\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('n40')",
+                    "ERROR: program_steps(): source 'n0' nests learnpath functions more than"
+                    " 40 deep");
+    /* the connection is not left nested after the error */
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('n39')", "3\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "3\n");
+    /* streaming (every read over the budget; its xNext reads too): a read
+    ** over the budget reads its source twice, so keep the chain short */
+    lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+    lpt_assert_rows(db, "SELECT user_id, program FROM first_program('n5')", "1|A\n2|F\n3|A\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM program_steps('v1')",
+                    "ERROR: program_steps(): source 'v1' reads itself: 'v1' > 'v2' > 'v1' (a view "
+                    "may not feed itself to a learnpath function)");
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    /* a view reading itself under another spelling: caught one turn later */
+    lpt_exec(db, "CREATE TEMP VIEW me AS SELECT user_id, program, started_at AS enrolled_at"
+                 " FROM first_program('temp.me')");
+    lpt_assert_rows(db, "SELECT count(*) FROM program_steps('ME')",
+                    "ERROR: first_program(): source 'temp.me' reads itself: 'temp.me' >"
+                    " 'temp.me' (a view may not feed itself to a learnpath function)");
+    /* a cycle at the end of a long legitimate chain */
+    lpt_exec(db, "CREATE TEMP VIEW c1 AS SELECT user_id, program, started_at AS enrolled_at"
+                 " FROM first_program('c2');"
+                 "CREATE TEMP VIEW c2 AS SELECT * FROM n5 UNION ALL"
+                 " SELECT user_id, program, started_at FROM program_steps('c1');");
+    lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('c1')",
+                    "ERROR: program_steps(): source 'c1' reads itself: 'c1' > 'c2' > 'c1' (a view"
+                    " may not feed itself to a learnpath function)");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('n39')", "3\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -734,6 +799,7 @@ Suite *make_trust_suite(void) {
     tcase_add_test(tc, test_stored_view_trusted_schema);
     tcase_add_test(tc, test_stored_trigger_trusted_schema);
     tcase_add_test(tc, test_view_cycle_through_views);
+    tcase_add_test(tc, test_nesting_depth_and_recursion);
     suite_add_tcase(s, tc);
     tc = tcase_create("Database files");
     tcase_add_test(tc, test_attached_file_cannot_read_main);
