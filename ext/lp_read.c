@@ -22,9 +22,10 @@
 **      Rows grouped by user (the usual export) are detected as they stream
 **      by and need no user number per row; otherwise a counting sort groups
 **      the enrollments by user at the end (lp_read_group.c).
-**   3. Each user's few enrollments are sorted by time and program name,
-**      and users are put in user_id order (SQL's order: numbers, text,
-**      blobs) unless they came in that order (lp_read_group.c).
+**   3. Each user's few enrollments are sorted by time, program name and
+**      segment name, and users are put in user_id order (SQL's order:
+**      numbers, text, blobs) unless they came in that order
+**      (lp_read_group.c).
 **
 ** RULES (numbered as in README.md; tests cite them)
 **   1. Rows whose user, program or time is NULL, empty text or an empty blob

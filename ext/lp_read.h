@@ -51,7 +51,8 @@ typedef struct lp_key {
 
 /*
 ** Everything read from one source, independent of how journeys are shaped:
-** each user's enrollments lie together, sorted by time and program name.
+** each user's enrollments lie together, sorted by time, program name and
+** segment name.
 ** Immutable once built; shared (reference-counted) by cursors and the
 ** per-connection cache.
 */

@@ -77,10 +77,16 @@ typedef struct build_rec {
     unsigned char isEmptyUser; /* NULL or empty (rule 1) */
 } build_rec;
 
-/* One enrollment while a user's enrollments are sorted. */
+/*
+** One enrollment while a user's enrollments are sorted: by time, then
+** program name, then segment name (rank: the program's place in name
+** order; segRank: the segment's, LP_NONE last). The order is total, so
+** no answer depends on the order the rows came in or on qsort (rule 6).
+*/
 typedef struct build_ev {
     int64_t t;
     uint32_t rank;
+    uint32_t segRank;
     uint32_t prog;
     uint32_t seg;
 } build_ev;

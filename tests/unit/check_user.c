@@ -9,8 +9,10 @@
 ** printed by lpt_query with %.10g. Tables shared with other tests come from
 ** tests/fixtures/ (lpt_open_fixture); one test's own rows stay inline.
 */
+#include <stdio.h>
 #include <string.h>
 
+#include "lp_read.h"
 #include "lp_test.h"
 
 /* A :memory: database with enrollments(user_id, program, enrolled_at, seg). */
@@ -361,6 +363,60 @@ START_TEST(test_rule3_programs_by_text) {
 }
 END_TEST
 
+/* ------------------------------------------------------ read paths */
+
+/*
+** The read paths a query's answer must not depend on (rules 6, 11):
+** in memory on one thread, in memory with the helper thread from the first
+** row in batches of one row, and streamed (learnpath_memory_budget(1)),
+** each with PRAGMA reverse_unordered_selects off and on.
+*/
+#define CU_N_PATH 6
+static void cuPath(sqlite3 *db, int iPath) {
+    const int isReverse = iPath % 2, ePath = iPath / 2;
+    char zSql[200];
+    snprintf(zSql, sizeof(zSql),
+             "PRAGMA reverse_unordered_selects = %d; SELECT learnpath_cache_clear(),"
+             " learnpath_threads(%d), learnpath_memory_budget(%d)",
+             isReverse, ePath == 1 ? 2 : 1, ePath == 2 ? 1 : 0);
+    lpt_exec(db, zSql);
+    if (ePath == 1) {
+        learnpath_build_tune(0, 1, 64);
+    } else {
+        learnpath_build_tune(-1, -1, -1);
+    }
+}
+static const char *const azCuPath[CU_N_PATH] = {
+    "in memory", "in memory, rows reversed", "helper thread", "helper thread, rows reversed",
+    "streamed", "streamed, rows reversed"};
+
+/*
+** Assert that learnpath's zSql gives, on every read path, exactly what the
+** plain-SQL oracle zOracle gives (run once, outside learnpath), and that
+** this is zExpect when zExpect is not NULL.
+*/
+static void cuAssertOracle(sqlite3 *db, const char *zSql, const char *zOracle, const char *zExpect) {
+    char *zWant = lpt_query(db, zOracle);
+    ck_assert_ptr_nonnull(zWant);
+    ck_assert_msg(strncmp(zWant, "ERROR", 5) != 0, "oracle: %s\n%s", zOracle, zWant);
+    if (zExpect) {
+        ck_assert_msg(strcmp(zWant, zExpect) == 0, "oracle: %s\nexpected:\n%s\ngot:\n%s", zOracle,
+                      zExpect, zWant);
+    }
+    for (int i = 0; i < CU_N_PATH; i++) {
+        cuPath(db, i);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_ptr_nonnull(zGot);
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "%s: %s\noracle (%s):\n%s\nlearnpath:\n%s",
+                      azCuPath[i], zSql, zOracle, zWant, zGot);
+        sqlite3_free(zGot);
+    }
+    learnpath_build_tune(-1, -1, -1);
+    lpt_exec(db, "PRAGMA reverse_unordered_selects = 0; SELECT learnpath_threads(2),"
+                 " learnpath_memory_budget(0), learnpath_cache_clear()");
+    sqlite3_free(zWant);
+}
+
 /* ------------------------------------------------------------ rule 4 */
 
 /* rule 4: ties='group' (the default) makes one step 'A + B'. */
@@ -556,6 +612,40 @@ START_TEST(test_rule6_segment) {
         "SELECT count(*), count(segment) FROM program_journeys('enrollments', 'user_id',"
         " 'program', 'enrolled_at', NULL)",
         "5|0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 6, issue 11 item 9: rows equal in user, program and time but for the
+** segment. The segment is the first in order of time, program name, then
+** segment name, on every read path and whatever order the rows come in
+** (PRAGMA reverse_unordered_selects flips it), against a window-function
+** oracle.
+*/
+START_TEST(test_rule6_segment_ties) {
+    sqlite3 *db = cu_open(
+        "(1, 'A', '2020-01-01', 'student'), (1, 'A', '2020-01-01', 'professional'),"
+        "(2, 'B', '2020-01-01', 'professional'), (2, 'A', '2020-01-01', 'student'),"
+        "(3, 'B', '2020-01-01', NULL), (3, 'B', '2020-01-01', 'x'), (3, 'A', '2020-01-01', ''),"
+        "(4, 'A', '2020-01-02', 'b'), (4, 'A', '2020-01-01', NULL), (4, 'A', '2020-01-02', 'a'),"
+        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional'),"
+        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional')");
+    cuAssertOracle(db,
+        "SELECT user_id, segment, tied FROM first_program('enrollments', 'user_id', 'program',"
+        " 'enrolled_at', 'seg')",
+        "SELECT u.user_id, s.seg, u.tied FROM (SELECT user_id, count(DISTINCT program) > 1 AS tied"
+        " FROM enrollments AS e WHERE enrolled_at = (SELECT min(enrolled_at) FROM enrollments"
+        " WHERE user_id = e.user_id) GROUP BY user_id) AS u LEFT JOIN (SELECT user_id, seg,"
+        " row_number() OVER (PARTITION BY user_id ORDER BY enrolled_at, program, seg) AS rn"
+        " FROM enrollments WHERE seg <> '') AS s ON s.user_id = u.user_id AND s.rn = 1"
+        " ORDER BY u.user_id",
+        "1|professional|0\n2|student|1\n3|x|1\n4|a|0\n5|professional|0\n");
+    /* and the steps, whose segment is the user's */
+    cuAssertOracle(db,
+        "SELECT user_id, step, program, segment FROM program_steps('enrollments', 'user_id',"
+        " 'program', 'enrolled_at', 'seg') WHERE user_id = 4 AND ties = 'name' AND repeats = 'keep'",
+        "VALUES (4, 1, 'A', 'a'), (4, 2, 'A', 'a'), (4, 3, 'A', 'a')", NULL);
     sqlite3_close(db);
 }
 END_TEST
@@ -1517,6 +1607,7 @@ Suite *make_user_suite(void) {
                         (int)(sizeof(aRepeatsCase) / sizeof(aRepeatsCase[0])));
     tcase_add_test(tc, test_rule5_first_only_with_ties);
     tcase_add_test(tc, test_rule6_segment);
+    tcase_add_test(tc, test_rule6_segment_ties);
     tcase_add_test(tc, test_rule7_since_until);
     tcase_add_test(tc, test_two_enrollments);
     tcase_add_loop_test(tc, test_rule10_order_by, 0, (int)(sizeof(azOrderBy) / sizeof(azOrderBy[0])));
