@@ -34,7 +34,11 @@
 **      a non-empty value that cannot be read is an error naming the
 **      function, the source, the column and the value.
 **   3. A user is the SQL value, as in GROUP BY: 42 and '42' are two users;
-**      42 and 42.0 are one. Programs are compared by their text.
+**      42 and 42.0 are one; text under the user column's collation.
+**      Programs and segments are compared by their text, under their
+**      columns' collations. Values equal under a collation other than
+**      BINARY arrive here already as one value, the smallest in BINARY
+**      order (lp_source.c): this file compares in BINARY only.
 **  11. Reading with the helper thread gives exactly what one thread gives:
 **      the same data, the same errors and messages, the same samples.
 */

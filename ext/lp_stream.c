@@ -4,7 +4,8 @@
 ** When holding a source would pass the memory budget
 ** (learnpath_memory_budget), its rows come from
 **   SELECT ... FROM source ORDER BY user COLLATE BINARY
-** (SQLite's sorter spills to temporary files as needed), and a window
+** (SQLite's sorter spills to temporary files as needed; under a collation
+** other than BINARY, ORDER BY the group's value, lp_source.c), and a window
 ** lp_data holds one user at a time; its program and segment tables and its
 ** reading counts grow over the whole stream. Every unreadable time is found
 ** in a first plain pass, before any row is returned (no partial result).
