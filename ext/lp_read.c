@@ -661,7 +661,13 @@ void learnpath_reader_final(sqlite3_context *ctx) {
 static int buildRead(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
     int rc = learnpath_source_prepare(s, 1, &pStmt);
-    if (rc) return rc;
+    /* rows grouped by a collation come in the groups' order: the first
+    ** unreadable time is found in the source's own order first (rule 2) */
+    if (rc == SQLITE_OK && s->hasGroups && !s->p->skipBadTimes) rc = learnpath_read_check_times(s);
+    if (rc) {
+        sqlite3_finalize(pStmt);
+        return rc;
+    }
     rc = sqlite3_bind_pointer(pStmt, 1, s, BUILD_POINTER_TYPE, NULL);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(pStmt);

@@ -47,6 +47,7 @@ typedef struct build_state {
     int rcRow;           /* what stopped the reader function (buildRead) */
     struct build_worker *pW; /* the helper thread, once started (buildStartWorker) */
     int noWorker;        /* never start one (streaming, one thread, or it failed) */
+    int hasGroups;       /* a column is read as its group's value (lp_source.c) */
 } build_state;
 
 /* How a row's time came out of learnpath_read_decode. */
@@ -139,6 +140,15 @@ void learnpath_read_thread_stop(build_state *s);
 int learnpath_read_finish(build_state *s);
 int learnpath_read_ev_cmp(const void *pa, const void *pb);
 int learnpath_read_named_cmp(const void *pa, const void *pb);
+
+/* ---------------------------------------------------- lp_stream.c */
+
+/*
+** One plain pass over the source, in its own order, that stops at the
+** first unreadable time (bad_times='error'): the error every read path
+** gives, before any row is returned.
+*/
+int learnpath_read_check_times(build_state *s);
 
 /* ---------------------------------------------------- lp_source.c */
 

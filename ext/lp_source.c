@@ -366,19 +366,20 @@ static char *sourceSelectSql(const build_state *s, int asReader, int withRowid, 
 ** times). With asReader, the columns are the arguments of the reader
 ** function (after its parameter ?1, the build state) and the statement
 ** gives one row. Read by the reader or streamed, a column whose collation
-** is not BINARY gives its group's value (rule 3); the plain pass that only
-** checks times reads the values as they are.
+** is not BINARY gives its group's value (rule 3, s->hasGroups); the plain
+** pass that only checks times (neither) reads the values as they are.
 */
 int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
     const lp_source_spec *p = s->p;
     char *zFrom = NULL;
     char *azCol[4] = {NULL, NULL, NULL, NULL};
-    int iDot = 0, mGroup = 0;
+    int iDot = 0, mGroup = 0, isRead = asReader || s->isStream;
     int rc;
 
     *ppStmt = NULL;
     rc = buildCheckColumns(s, &zFrom, &iDot);
-    if (rc == SQLITE_OK) rc = sourceColumns(s, zFrom, iDot, asReader || s->isStream, azCol, &mGroup);
+    if (rc == SQLITE_OK) rc = sourceColumns(s, zFrom, iDot, isRead, azCol, &mGroup);
+    if (isRead) s->hasGroups = mGroup != 0;
     /* the rowid only serves the samples of unreadable times bad_times='skip'
     ** keeps; with 'error' the first one stops the read */
     for (int withRowid = p->skipBadTimes; rc == SQLITE_OK && withRowid >= 0; withRowid--) {
@@ -389,8 +390,11 @@ int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt
         }
         rc = sqlite3_prepare_v2(s->db, zSql, -1, ppStmt, NULL);
         if (rc == SQLITE_OK) {
-            s->pD->hasRowid = withRowid;
-            rc = buildCheckCacheable(s, zSql);
+            if (isRead) {
+                /* the plain pass that checks times leaves what the read found */
+                s->pD->hasRowid = withRowid;
+                rc = buildCheckCacheable(s, zSql);
+            }
             sqlite3_free(zSql);
             break;
         }

@@ -139,10 +139,13 @@ static int streamSortUser(lp_stream *st) {
 
 /*
 ** One plain pass (no sorting) that reads every time the stream will use, so
-** an unreadable one is an error before the first row is returned. Rule 1
-** comes first, as in learnpath_read_row: a row without user or program is not read.
+** an unreadable one is an error before the first row is returned, and the
+** same one, the first in the source's own order, as in memory (where a
+** source read grouped by a collation, whose rows come in another order,
+** runs this pass too). Rule 1 comes first, as in learnpath_read_row: a row
+** without user or program is not read.
 */
-static int streamCheckTimes(build_state *s) {
+int learnpath_read_check_times(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
     int rc = learnpath_source_prepare(s, 0, &pStmt);
     if (rc) return rc;
@@ -244,7 +247,7 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
     st->s.isGrouped = 1;
     if (!p->skipBadTimes) {
         /* rule 2 before any row is returned: no partial result */
-        rc = streamCheckTimes(&st->s);
+        rc = learnpath_read_check_times(&st->s);
         if (rc) return rc;
     }
     st->s.isStream = 1;

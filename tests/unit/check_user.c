@@ -670,6 +670,38 @@ START_TEST(test_rule3_how_collation_is_found) {
 END_TEST
 
 /*
+** Rules 2 and 3: a source grouped by its user column's collation is read in
+** the groups' order, yet the unreadable time reported is the first in the
+** source's own order, on every read path, as for a BINARY column.
+*/
+START_TEST(test_rule3_collation_first_bad_time) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id TEXT COLLATE NOCASE, program, enrolled_at, seg);"
+        "INSERT INTO t VALUES ('zed@x.com', 'A', '2020-01-01', NULL), ('zed@x.com', 'A', 'soon', NULL),"
+        " ('Amy@x.com', 'A', 'later', NULL), ('amy@x.com', 'B', '2020-01-01', NULL);"
+        "CREATE VIEW v AS SELECT * FROM t;");
+    for (int i = 0; i < CU_N_PATH; i++) {
+        /* reverse_unordered_selects reverses the source's own order */
+        const char *zFirst = i % 2 ? "later" : "soon";
+        char *zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%s' in column"
+                                      " 'enrolled_at' of 't'", zFirst);
+        char *zWantView = sqlite3_mprintf("ERROR: program_steps(): unreadable time '%s' in column"
+                                          " 'enrolled_at' of 'v'", zFirst);
+        cuPath(db, i);
+        lpt_assert_rows(db, "SELECT * FROM first_program('t')", zWant);
+        lpt_assert_rows(db, "SELECT * FROM program_steps('v')", zWantView);
+        sqlite3_free(zWant);
+        sqlite3_free(zWantView);
+        lpt_assert_rows(db, "SELECT quote(user_id), steps FROM first_program('t') WHERE bad_times = 'skip'",
+                        "'Amy@x.com'|1\n'zed@x.com'|1\n");
+    }
+    learnpath_build_tune(-1, -1, -1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** Rule 3: programs and segments are compared by their text under their
 ** columns' collations, each returned as its group's smallest spelling.
 ** Under NOCASE, 'Flagship', 'flagship' and 'FLAGSHIP' are one program,
@@ -1904,6 +1936,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule3_user_custom_collation);
     tcase_add_test(tc, test_rule3_program_segment_nocase);
     tcase_add_test(tc, test_rule3_how_collation_is_found);
+    tcase_add_test(tc, test_rule3_collation_first_bad_time);
     tcase_add_test(tc, test_rule4_ties_group);
     tcase_add_test(tc, test_rule4_ties_name);
     tcase_add_test(tc, test_rule4_group_members_counted);
