@@ -22,9 +22,10 @@
 **      Rows grouped by user (the usual export) are detected as they stream
 **      by and need no user number per row; otherwise a counting sort groups
 **      the enrollments by user at the end (lp_read_group.c).
-**   3. Each user's few enrollments are sorted by time and program name,
-**      and users are put in user_id order (SQL's order: numbers, text,
-**      blobs) unless they came in that order (lp_read_group.c).
+**   3. Each user's few enrollments are sorted by time, program name and
+**      segment name, and users are put in user_id order (SQL's order:
+**      numbers, text, blobs) unless they came in that order
+**      (lp_read_group.c).
 **
 ** RULES (numbered as in README.md; tests cite them)
 **   1. Rows whose user, program or time is NULL, empty text or an empty blob
@@ -33,7 +34,11 @@
 **      a non-empty value that cannot be read is an error naming the
 **      function, the source, the column and the value.
 **   3. A user is the SQL value, as in GROUP BY: 42 and '42' are two users;
-**      42 and 42.0 are one. Programs are compared by their text.
+**      42 and 42.0 are one; text under the user column's collation.
+**      Programs and segments are compared by their text, under their
+**      columns' collations. Values equal under a collation other than
+**      BINARY arrive here already as one value, the smallest in BINARY
+**      order (lp_source.c): this file compares in BINARY only.
 **  11. Reading with the helper thread gives exactly what one thread gives:
 **      the same data, the same errors and messages, the same samples.
 */
@@ -656,7 +661,13 @@ void learnpath_reader_final(sqlite3_context *ctx) {
 static int buildRead(build_state *s) {
     sqlite3_stmt *pStmt = NULL;
     int rc = learnpath_source_prepare(s, 1, &pStmt);
-    if (rc) return rc;
+    /* rows grouped by a collation come in the groups' order: the first
+    ** unreadable time is found in the source's own order first (rule 2) */
+    if (rc == SQLITE_OK && s->hasGroups && !s->p->skipBadTimes) rc = learnpath_read_check_times(s);
+    if (rc) {
+        sqlite3_finalize(pStmt);
+        return rc;
+    }
     rc = sqlite3_bind_pointer(pStmt, 1, s, BUILD_POINTER_TYPE, NULL);
     if (rc == SQLITE_OK) {
         rc = sqlite3_step(pStmt);

@@ -51,9 +51,10 @@ typedef struct lp_key {
 
 /*
 ** Everything read from one source, independent of how journeys are shaped:
-** each user's enrollments lie together, sorted by time and program name.
-** Immutable once built (but for pNumText, made once when first needed);
-** shared (reference-counted) by cursors and the per-connection cache.
+** each user's enrollments lie together, sorted by time, program name and
+** segment name. Immutable once built (but for pNumText, made once when
+** first needed); shared (reference-counted) by cursors and the
+** per-connection cache.
 */
 typedef struct lp_data {
     int nRef;

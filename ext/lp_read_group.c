@@ -1,7 +1,8 @@
 /*
 ** lp_read_group.c - after the one pass: group the enrollments by user,
-** sort each user's enrollments by time and program name (rule 4's order),
-** rank the programs by name, and put the users in user_id order (rule 10).
+** sort each user's enrollments by time, program name and segment name
+** (rule 4's order, made total for rule 6), rank the programs by name, and
+** put the users in user_id order (rule 10).
 **
 ** All of it is linear or n log n in the users: rows that came grouped by
 ** user need no grouping; otherwise a counting sort over the users' numbers
@@ -15,16 +16,31 @@
 int learnpath_read_ev_cmp(const void *pa, const void *pb) {
     const build_ev *a = pa, *b = pb;
     if (a->t != b->t) return a->t < b->t ? -1 : 1;
-    return (a->rank > b->rank) - (a->rank < b->rank);
+    if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+    return (a->segRank > b->segRank) - (a->segRank < b->segRank);
 }
 
-/* Sort enrollments [i0, i1) by time, then program name (rule 4). */
-static int buildSortUser(lp_data *pD, uint32_t i0, uint32_t i1, build_ev **paTmp,
-                         uint32_t *pnTmp) {
+/* A segment's place in name order (aSegRank), no segment last. */
+static uint32_t buildSegRank(const uint32_t *aSegRank, uint32_t seg) {
+    return seg == LP_NONE ? LP_NONE : aSegRank[seg];
+}
+
+/*
+** Sort enrollments [i0, i1) by time, then program name (rule 4), then
+** segment name (aSegRank, NULL without a segment column): a total order,
+** so the first segment (rule 6) does not depend on the rows' order.
+*/
+static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uint32_t i1,
+                         build_ev **paTmp, uint32_t *pnTmp) {
     uint32_t i;
     for (i = i0 + 1; i < i1; i++) {
-        if (pD->aT[i - 1] > pD->aT[i] ||
-            (pD->aT[i - 1] == pD->aT[i] && pD->aRank[pD->aProg[i - 1]] > pD->aRank[pD->aProg[i]])) {
+        if (pD->aT[i - 1] != pD->aT[i]) {
+            if (pD->aT[i - 1] > pD->aT[i]) break;
+            continue;
+        }
+        uint32_t r0 = pD->aRank[pD->aProg[i - 1]], r1 = pD->aRank[pD->aProg[i]];
+        if (r0 > r1 || (r0 == r1 && aSegRank &&
+                        buildSegRank(aSegRank, pD->aSeg[i - 1]) > buildSegRank(aSegRank, pD->aSeg[i]))) {
             break;
         }
     }
@@ -42,6 +58,7 @@ static int buildSortUser(lp_data *pD, uint32_t i0, uint32_t i1, build_ev **paTmp
         a[i].prog = pD->aProg[i0 + i];
         a[i].rank = pD->aRank[a[i].prog];
         a[i].seg = pD->aSeg ? pD->aSeg[i0 + i] : LP_NONE;
+        a[i].segRank = aSegRank ? buildSegRank(aSegRank, a[i].seg) : LP_NONE;
     }
     qsort(a, n, sizeof(build_ev), learnpath_read_ev_cmp);
     for (i = 0; i < n; i++) {
@@ -98,36 +115,48 @@ static int buildOrderUsers(lp_data *pD) {
     return learnpath_sort_index(pD->nUser, buildUserKeyCmp, pD, &pD->aOrder);
 }
 
-/* Rank programs by name (byte order): pD->aRank[program] = place. */
+/* Two names in byte order (qsort of build_named). */
 int learnpath_read_named_cmp(const void *pa, const void *pb) {
     const build_named *a = pa, *b = pb;
     return learnpath_bytes_cmp(a->z, a->n, b->z, b->n);
 }
 
-static int buildRankPrograms(lp_data *pD) {
-    uint32_t n = pD->programs.n;
+/* Rank the names of pTab in byte order: (*paRank)[name] = place. */
+static int buildRankNames(const lp_strtab *pTab, uint32_t **paRank) {
+    uint32_t n = pTab->n;
     build_named *aNamed = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(build_named));
-    pD->aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    if (!aNamed || !pD->aRank) {
+    *paRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aNamed || !*paRank) {
         sqlite3_free(aNamed);
         return SQLITE_NOMEM;
     }
     for (uint32_t i = 0; i < n; i++) {
-        aNamed[i].z = LP_STR(&pD->programs, i);
-        aNamed[i].n = LP_STRLEN(&pD->programs, i);
+        aNamed[i].z = LP_STR(pTab, i);
+        aNamed[i].n = LP_STRLEN(pTab, i);
         aNamed[i].idx = i;
     }
     qsort(aNamed, n, sizeof(build_named), learnpath_read_named_cmp);
-    for (uint32_t i = 0; i < n; i++) pD->aRank[aNamed[i].idx] = i;
+    for (uint32_t i = 0; i < n; i++) (*paRank)[aNamed[i].idx] = i;
     sqlite3_free(aNamed);
     return SQLITE_OK;
+}
+
+/* Sort each user's enrollments (buildSortUser), segments ranked meanwhile. */
+static int buildSortUsers(lp_data *pD) {
+    build_ev *aTmp = NULL;
+    uint32_t nTmp = 0, *aSegRank = NULL;
+    int rc = pD->aSeg ? buildRankNames(&pD->segments, &aSegRank) : SQLITE_OK;
+    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
+        rc = buildSortUser(pD, aSegRank, pD->aFirst[u], pD->aFirst[u + 1], &aTmp, &nTmp);
+    }
+    sqlite3_free(aTmp);
+    sqlite3_free(aSegRank);
+    return rc;
 }
 
 /* Step 3: group by user, sort each user's enrollments, order the users. */
 int learnpath_read_finish(build_state *s) {
     lp_data *pD = s->pD;
-    build_ev *aTmp = NULL;
-    uint32_t nTmp = 0;
     int rc;
 
     sqlite3_free(s->aSlot);
@@ -144,11 +173,8 @@ int learnpath_read_finish(build_state *s) {
     }
     sqlite3_free(s->aUserOf);
     s->aUserOf = NULL;
-    rc = buildRankPrograms(pD);
-    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
-        rc = buildSortUser(pD, pD->aFirst[u], pD->aFirst[u + 1], &aTmp, &nTmp);
-    }
-    sqlite3_free(aTmp);
+    rc = buildRankNames(&pD->programs, &pD->aRank);
+    if (rc == SQLITE_OK) rc = buildSortUsers(pD);
     if (rc) return rc;
     for (uint32_t u = 1; u < pD->nUser && !s->isSorted; u++) {
         if (learnpath_key_cmp(pD, &pD->aKey[u - 1], &pD->aKey[u]) >= 0) {

@@ -47,6 +47,7 @@ typedef struct build_state {
     int rcRow;           /* what stopped the reader function (buildRead) */
     struct build_worker *pW; /* the helper thread, once started (buildStartWorker) */
     int noWorker;        /* never start one (streaming, one thread, or it failed) */
+    int hasGroups;       /* a column is read as its group's value (lp_source.c) */
 } build_state;
 
 /* How a row's time came out of learnpath_read_decode. */
@@ -77,10 +78,16 @@ typedef struct build_rec {
     unsigned char isEmptyUser; /* NULL or empty (rule 1) */
 } build_rec;
 
-/* One enrollment while a user's enrollments are sorted. */
+/*
+** One enrollment while a user's enrollments are sorted: by time, then
+** program name, then segment name (rank: the program's place in name
+** order; segRank: the segment's, LP_NONE last). The order is total, so
+** no answer depends on the order the rows came in or on qsort (rule 6).
+*/
 typedef struct build_ev {
     int64_t t;
     uint32_t rank;
+    uint32_t segRank;
     uint32_t prog;
     uint32_t seg;
 } build_ev;
@@ -133,6 +140,15 @@ void learnpath_read_thread_stop(build_state *s);
 int learnpath_read_finish(build_state *s);
 int learnpath_read_ev_cmp(const void *pa, const void *pb);
 int learnpath_read_named_cmp(const void *pa, const void *pb);
+
+/* ---------------------------------------------------- lp_stream.c */
+
+/*
+** One plain pass over the source, in its own order, that stops at the
+** first unreadable time (bad_times='error'): the error every read path
+** gives, before any row is returned.
+*/
+int learnpath_read_check_times(build_state *s);
 
 /* ---------------------------------------------------- lp_source.c */
 

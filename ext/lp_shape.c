@@ -1,8 +1,8 @@
 /*
 ** lp_shape.c - turn one user's enrollments into a journey (rules 4-8).
 **
-** The read layer leaves each user's enrollments together, sorted by time
-** and program name. A shaper walks one user's enrollments and produces the
+** The read layer leaves each user's enrollments together, sorted by time,
+** program name and segment name. A shaper walks one user's enrollments and produces the
 ** steps of the journey into its own scratch buffer, so journeys cost no
 ** memory beyond the user being shaped; the functions of the SQL layer
 ** shape users one after another as they produce rows.
@@ -20,7 +20,10 @@
 **   5. repeats='collapse' merges consecutive steps with the same program
 **      into the first; 'keep' keeps each; 'first_only' drops every
 **      enrollment in a program the user already had, before steps form.
-**   6. A user's segment is the first non-empty segment value in time order.
+**   6. A user's segment is the first non-empty segment value, taking the
+**      enrollments in the read layer's order: time, then program name,
+**      then segment name (byte order). The order is total, so the segment
+**      never depends on the order of the rows.
 **   7. since/until keep users whose first step starts in [since, until);
 **      their whole journeys are used.
 **   8. within_days = N ends a journey at the first gap between step starts

@@ -11,6 +11,19 @@
 **      unreadable times) when the source has one.
 **   4. The source may be cached (lp_cache.c) only when the statement's
 **      plan opens no virtual table, directly or through a view.
+**   5. Rule 3: values are compared as GROUP BY compares them, under their
+**      column's collation. The collation GROUP BY would use is found
+**      without reading a row: a table's declared column from
+**      sqlite3_table_column_metadata; any other source (a view, whose
+**      column's collation is that of its select expression, however
+**      SQLite resolves it) through a statement that makes SQLite compare
+**      under it (sourceProbeCollation). A BINARY column is read as it is,
+**      and learnpath compares its values itself. Any other (NOCASE, RTRIM,
+**      an application's own) is left to SQLite: the read selects, for each
+**      value, the smallest value in BINARY order among those its column's
+**      collation makes equal to it (a window partitioned by the column), so
+**      what learnpath reads is one value per group, and the groups are
+**      exactly GROUP BY's.
 */
 #include <string.h>
 
@@ -53,9 +66,10 @@ static int buildTryFrom(build_state *s, char *zFrom, sqlite3_stmt **ppStmt, char
 /*
 ** Prepare "SELECT * FROM <source>" to learn the source's columns, trying
 ** the name as one identifier first and then as schema.table. On success
-** *pzFrom is the quoted FROM clause to use (caller frees).
+** *pzFrom is the quoted FROM clause to use (caller frees), and *piDot is 0
+** for the name as one identifier, else the place of the dot that splits it.
 */
-static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFrom) {
+static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFrom, int *piDot) {
     const char *zSrc = s->p->zSource;
     const char *zDot = strchr(zSrc, '.');
     const char *zMsg;
@@ -63,6 +77,7 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
 
     *ppStmt = NULL;
     *pzFrom = NULL;
+    *piDot = 0;
     rc = buildTryFrom(s, sqlite3_mprintf("\"%w\"", zSrc), ppStmt, pzFrom);
     if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
@@ -77,6 +92,7 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     if (!zSchema) return SQLITE_NOMEM;
     rc = buildTryFrom(s, sqlite3_mprintf("\"%w\".\"%w\"", zSchema, zDot + 1), ppStmt, pzFrom);
     sqlite3_free(zSchema);
+    *piDot = (int)(zDot - zSrc);
     if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
     if (buildIsNoSuchTable(zMsg, zSrc) || strncmp(zMsg, "unknown database ", 17) == 0) {
@@ -135,17 +151,11 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 }
 
 /*
-** Prepare the SELECT of the needed columns, with the rowid last when the
-** source has one and bad_times='skip' (for the samples of unreadable times). With
-** asReader, the columns are the arguments of the reader function (after
-** its parameter ?1, the build state) and the statement gives one row.
-*/
-/*
 ** Resolve the source and check that every named column exists in it
 ** (compared as SQL does). On success *pzFrom is the quoted FROM clause
-** (caller frees).
+** (caller frees) and *piDot as buildResolveSource sets it.
 */
-static int buildCheckColumns(build_state *s, char **pzFrom) {
+static int buildCheckColumns(build_state *s, char **pzFrom, int *piDot) {
     const lp_source_spec *p = s->p;
     const char *azArg[4] = {"user_col", "program_col", "time_col", "segment_col"};
     const char *azCol[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
@@ -163,7 +173,7 @@ static int buildCheckColumns(build_state *s, char **pzFrom) {
                                         azArg[i], BUILD_MAX_NAME);
         }
     }
-    rc = buildResolveSource(s, &pAll, pzFrom);
+    rc = buildResolveSource(s, &pAll, pzFrom, piDot);
     if (rc) return rc;
     int nCol = sqlite3_column_count(pAll);
     for (int i = 0; i < nNeed && rc == SQLITE_OK; i++) {
@@ -186,39 +196,205 @@ static int buildCheckColumns(build_state *s, char **pzFrom) {
     return rc;
 }
 
+/* ------------------------------------------------- collations (rule 3) */
+
+/*
+** A table's column: *pIsBinary from its declared collation. SQLITE_ERROR
+** when the source is not a table (a view), SQLITE_NOMEM when out of memory.
+*/
+static int sourceTableCollation(build_state *s, int iDot, const char *zCol, int *pIsBinary) {
+    const char *zSrc = s->p->zSource;
+    const char *zColl = NULL;
+    char *zSchema = NULL;
+    int rc;
+    if (iDot > 0) {
+        zSchema = sqlite3_mprintf("%.*s", iDot, zSrc);
+        if (!zSchema) return SQLITE_NOMEM;
+    }
+    rc = sqlite3_table_column_metadata(s->db, zSchema, iDot > 0 ? zSrc + iDot + 1 : zSrc, zCol, NULL,
+                                       &zColl, NULL, NULL, NULL);
+    sqlite3_free(zSchema);
+    if (rc == SQLITE_OK) *pIsBinary = zColl == NULL || sqlite3_stricmp(zColl, "BINARY") == 0;
+    return rc;
+}
+
+/* Does EXPLAIN show BINARY ("k(1,B)") on the statement's first OpenEphemeral? */
+static int sourceExplainBinary(sqlite3 *db, const char *zExplain, int *pIsBinary) {
+    sqlite3_stmt *pStmt = NULL;
+    int rc = sqlite3_prepare_v2(db, zExplain, -1, &pStmt, NULL);
+    while (rc == SQLITE_OK && sqlite3_step(pStmt) == SQLITE_ROW) {
+        const char *zOp = (const char *)sqlite3_column_text(pStmt, 1);
+        const char *zP4 = (const char *)sqlite3_column_text(pStmt, 5);
+        if (zOp == NULL) {
+            rc = SQLITE_NOMEM;
+        } else if (strcmp(zOp, "OpenEphemeral") == 0) {
+            *pIsBinary = zP4 && (strcmp(zP4, "k(1,B)") == 0 || strcmp(zP4, "k(1,BINARY)") == 0);
+            break;
+        }
+    }
+    sqlite3_finalize(pStmt);
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+}
+
+/* The one integer zSql yields, into *pValue (left alone if none). */
+static int sourceOneInt(sqlite3 *db, const char *zSql, int *pValue) {
+    sqlite3_stmt *pStmt = NULL;
+    int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        *pValue = sqlite3_column_int(pStmt, 0);
+    }
+    sqlite3_finalize(pStmt);
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+}
+
+/*
+** Any other source's column: a view's collation is that of its select
+** expression (explicit COLLATE, else the column it names, through any
+** views or compounds in between), which is what SQLite resolves anywhere
+** the column is compared. So SQLite is asked, without reading a row:
+**   SELECT * FROM (SELECT "col" FROM source LIMIT 0)
+**    UNION SELECT 'a' UNION SELECT 'A' UNION SELECT 'a '
+** compares under the column's collation (the leftmost arm's, as for
+** GROUP BY on the column). Its EXPLAIN shows the collation on the UNION's
+** table, the first OpenEphemeral: "k(1,B)" for BINARY. Run, it must keep
+** 'a', 'A' and 'a ' apart, and no collation of the connection may be named
+** "B" (which EXPLAIN would show alike). Whatever is not proven BINARY this
+** way is taken as not BINARY, which gives the same answers, more slowly.
+*/
+static int sourceProbeCollation(build_state *s, const char *zFrom, const char *zCol,
+                                int *pIsBinary) {
+    char *zUnion = sqlite3_mprintf("SELECT * FROM (SELECT \"%w\" FROM %s LIMIT 0) UNION SELECT 'a' "
+                                   "UNION SELECT 'A' UNION SELECT 'a '", zCol, zFrom);
+    char *zExplain = zUnion ? sqlite3_mprintf("EXPLAIN %s", zUnion) : NULL;
+    char *zCheck = zUnion ? sqlite3_mprintf("SELECT (SELECT count(*) FROM (%s)) = 3 AND NOT EXISTS "
+                                            "(SELECT 1 FROM pragma_collation_list WHERE name = 'B' "
+                                            "COLLATE NOCASE)", zUnion)
+                          : NULL;
+    int rc = zExplain && zCheck ? SQLITE_OK : SQLITE_NOMEM;
+    int isBinary = 0, isChecked = 0;
+    if (rc == SQLITE_OK) rc = sourceExplainBinary(s->db, zExplain, &isBinary);
+    if (rc == SQLITE_OK && isBinary) rc = sourceOneInt(s->db, zCheck, &isChecked);
+    *pIsBinary = isBinary && isChecked;
+    sqlite3_free(zUnion);
+    sqlite3_free(zExplain);
+    sqlite3_free(zCheck);
+    return rc;
+}
+
+/* Is column zCol of the source compared as BINARY? (only SQLITE_NOMEM fails) */
+static int sourceIsBinary(build_state *s, const char *zFrom, int iDot, const char *zCol,
+                          int *pIsBinary) {
+    int rc = sourceTableCollation(s, iDot, zCol, pIsBinary);
+    if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
+    return sourceProbeCollation(s, zFrom, zCol, pIsBinary);
+}
+
+/*
+** The SQL that selects column zCol. BINARY: the column. Otherwise, for
+** each row, the smallest value in BINARY order among all the source's
+** values its collation makes equal to the row's: a user is the SQL value
+** (42 and '42' stay apart), a program or segment its text. An empty text
+** is no group's value, and stays empty (rule 1 leaves it out).
+*/
+static char *sourceColumnSql(const char *zCol, int isUser, int isBinary) {
+    if (isBinary) return sqlite3_mprintf("\"%w\"", zCol);
+    if (isUser) {
+        return sqlite3_mprintf("CASE WHEN \"%w\" COLLATE BINARY = '' THEN '' ELSE min(nullif(\"%w\" "
+                               "COLLATE BINARY, '') COLLATE BINARY) OVER (PARTITION BY \"%w\") END",
+                               zCol, zCol, zCol);
+    }
+    return sqlite3_mprintf("CASE WHEN CAST(\"%w\" AS TEXT) COLLATE BINARY = '' THEN '' ELSE "
+                           "min(nullif(CAST(\"%w\" AS TEXT) COLLATE BINARY, '') COLLATE BINARY) "
+                           "OVER (PARTITION BY CAST(\"%w\" AS TEXT)) END",
+                           zCol, zCol, zCol);
+}
+
+/*
+** The SQL of the columns read (user, program, time[, segment]) into azCol
+** (caller frees each). With withGroups, a column whose collation is not
+** BINARY selects its group's value, and *pmGroup has bit i set for it.
+*/
+static int sourceColumns(build_state *s, const char *zFrom, int iDot, int withGroups, char **azCol,
+                         int *pmGroup) {
+    const lp_source_spec *p = s->p;
+    const char *azName[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
+    int nCol = p->zSegmentCol ? 4 : 3, rc = SQLITE_OK;
+    *pmGroup = 0;
+    for (int i = 0; i < nCol && rc == SQLITE_OK; i++) {
+        int isBinary = 1;
+        if (withGroups && i != 2) rc = sourceIsBinary(s, zFrom, iDot, azName[i], &isBinary);
+        if (rc) break;
+        if (!isBinary) *pmGroup |= 1 << i;
+        azCol[i] = sourceColumnSql(azName[i], i == 0, isBinary);
+        if (!azCol[i]) rc = SQLITE_NOMEM;
+    }
+    return rc;
+}
+
+/*
+** The read statement's SQL. Streaming, the users come in order (SQL's
+** BINARY order of the values read). A group's value (a window) cannot be
+** an argument of the reader function: then the reader reads a subquery.
+*/
+static char *sourceSelectSql(const build_state *s, int asReader, int withRowid, char **azCol,
+                             const char *zFrom, int mGroup) {
+    int nCol = s->p->zSegmentCol ? 4 : 3, isNested = asReader && mGroup;
+    sqlite3_str *pSql = sqlite3_str_new(s->db);
+    sqlite3_str_appendall(pSql, asReader ? "SELECT " LEARNPATH_READER "(?1, " : "SELECT ");
+    if (isNested) {
+        for (int i = 0; i < nCol + withRowid; i++) sqlite3_str_appendf(pSql, "%sc%d", i ? ", " : "", i);
+        sqlite3_str_appendall(pSql, ") FROM (SELECT ");
+    }
+    for (int i = 0; i < nCol; i++) {
+        sqlite3_str_appendf(pSql, "%s%s", i ? ", " : "", azCol[i]);
+        if (mGroup) sqlite3_str_appendf(pSql, " AS c%d", i);
+    }
+    if (withRowid) sqlite3_str_appendf(pSql, mGroup ? ", _rowid_ AS c%d" : ", _rowid_", nCol);
+    sqlite3_str_appendf(pSql, "%s FROM %s%s", asReader && !isNested ? ")" : "", zFrom,
+                        isNested ? ")" : "");
+    if (s->isStream && (mGroup & 1)) {
+        sqlite3_str_appendall(pSql, " ORDER BY 1 COLLATE BINARY");
+    } else if (s->isStream) {
+        sqlite3_str_appendf(pSql, " ORDER BY \"%w\" COLLATE BINARY", s->p->zUserCol);
+    }
+    return sqlite3_str_finish(pSql);
+}
+
+/*
+** Prepare the SELECT of the needed columns, with the rowid last when the
+** source has one and bad_times='skip' (for the samples of unreadable
+** times). With asReader, the columns are the arguments of the reader
+** function (after its parameter ?1, the build state) and the statement
+** gives one row. Read by the reader or streamed, a column whose collation
+** is not BINARY gives its group's value (rule 3, s->hasGroups); the plain
+** pass that only checks times (neither) reads the values as they are.
+*/
 int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
-    char *zOrder = NULL;
     const lp_source_spec *p = s->p;
     char *zFrom = NULL;
+    char *azCol[4] = {NULL, NULL, NULL, NULL};
+    int iDot = 0, mGroup = 0, isRead = asReader || s->isStream;
     int rc;
 
     *ppStmt = NULL;
-    rc = buildCheckColumns(s, &zFrom);
+    rc = buildCheckColumns(s, &zFrom, &iDot);
+    if (rc == SQLITE_OK) rc = sourceColumns(s, zFrom, iDot, isRead, azCol, &mGroup);
+    if (isRead) s->hasGroups = mGroup != 0;
     /* the rowid only serves the samples of unreadable times bad_times='skip'
     ** keeps; with 'error' the first one stops the read */
     for (int withRowid = p->skipBadTimes; rc == SQLITE_OK && withRowid >= 0; withRowid--) {
-        if (s->isStream && zOrder == NULL) {
-            /* users in SQL order, one after another, from SQLite's sorter */
-            zOrder = sqlite3_mprintf(" ORDER BY \"%w\" COLLATE BINARY", p->zUserCol);
-            if (!zOrder) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-        }
-        char *zSql = sqlite3_mprintf(
-            "SELECT %s\"%w\", \"%w\", \"%w\"%s%w%s%s%s FROM %s%s",
-            asReader ? LEARNPATH_READER "(?1, " : "", p->zUserCol, p->zProgramCol, p->zTimeCol,
-            p->zSegmentCol ? ", \"" : "", p->zSegmentCol ? p->zSegmentCol : "",
-            p->zSegmentCol ? "\"" : "", withRowid ? ", _rowid_" : "", asReader ? ")" : "", zFrom,
-            zOrder ? zOrder : "");
+        char *zSql = sourceSelectSql(s, asReader, withRowid, azCol, zFrom, mGroup);
         if (!zSql) {
             rc = SQLITE_NOMEM;
             break;
         }
         rc = sqlite3_prepare_v2(s->db, zSql, -1, ppStmt, NULL);
         if (rc == SQLITE_OK) {
-            s->pD->hasRowid = withRowid;
-            rc = buildCheckCacheable(s, zSql);
+            if (isRead) {
+                /* the plain pass that checks times leaves what the read found */
+                s->pD->hasRowid = withRowid;
+                rc = buildCheckCacheable(s, zSql);
+            }
             sqlite3_free(zSql);
             break;
         }
@@ -231,7 +407,7 @@ int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt
         }
     }
     sqlite3_free(zFrom);
-    sqlite3_free(zOrder);
+    for (int i = 0; i < 4; i++) sqlite3_free(azCol[i]);
     if (rc != SQLITE_OK) {
         /* e.g. out of memory checking the plan: no statement to the caller */
         sqlite3_finalize(*ppStmt);

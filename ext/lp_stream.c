@@ -4,7 +4,8 @@
 ** When holding a source would pass the memory budget
 ** (learnpath_memory_budget), its rows come from
 **   SELECT ... FROM source ORDER BY user COLLATE BINARY
-** (SQLite's sorter spills to temporary files as needed), and a window
+** (SQLite's sorter spills to temporary files as needed; under a collation
+** other than BINARY, ORDER BY the group's value, lp_source.c), and a window
 ** lp_data holds one user at a time; its program and segment tables and its
 ** reading counts grow over the whole stream. A first plain pass, before
 ** any row is returned, finds every unreadable time (no partial result) and
@@ -22,35 +23,48 @@ struct lp_stream {
     sqlite3_stmt *pStmt;
     int hasPending;      /* the statement stands on the next user's first row */
     int isDone;
-    uint32_t *aLocal;    /* per program: its place among the user's programs */
+    uint32_t *aLocal;    /* per program or segment: its place among the user's */
     uint32_t nLocal;
-    build_named *aNamed; /* scratch: the user's distinct programs */
+    build_named *aNamed; /* scratch: the user's distinct programs or segments */
     uint32_t nNamed;
     build_ev *aTmp;
     uint32_t nTmp;
     lp_strtab plus;      /* pD->pPlusNames (streamPrepass) */
 };
 
-static int streamNameCmp(const lp_data *pD, uint32_t a, uint32_t b) {
-    return learnpath_bytes_cmp(LP_STR(&pD->programs, a), LP_STRLEN(&pD->programs, a),
-                               LP_STR(&pD->programs, b), LP_STRLEN(&pD->programs, b));
+/* Two names of pTab in byte order; LP_NONE (no segment) last. */
+static int streamNameCmp(const lp_strtab *pTab, uint32_t a, uint32_t b) {
+    if (a == b) return 0;
+    if (a == LP_NONE || b == LP_NONE) return a == LP_NONE ? 1 : -1;
+    return learnpath_bytes_cmp(LP_STR(pTab, a), LP_STRLEN(pTab, a), LP_STR(pTab, b),
+                               LP_STRLEN(pTab, b));
 }
 
-/* Sort the window's enrollments by time, then program name (rule 4). */
-static int streamSortUser(lp_stream *st) {
-    lp_data *pD = st->s.pD;
-    uint32_t n = pD->nEv, i, nNamed = 0;
-    for (i = 1; i < n; i++) {
-        if (pD->aT[i - 1] > pD->aT[i] ||
-            (pD->aT[i - 1] == pD->aT[i] && streamNameCmp(pD, pD->aProg[i - 1], pD->aProg[i]) > 0)) {
-            break;
+/* Are the window's enrollments in order: time, program name, segment name? */
+static int streamIsSorted(const lp_data *pD) {
+    for (uint32_t i = 1; i < pD->nEv; i++) {
+        if (pD->aT[i - 1] != pD->aT[i]) {
+            if (pD->aT[i - 1] > pD->aT[i]) return 0;
+            continue;
+        }
+        int c = streamNameCmp(&pD->programs, pD->aProg[i - 1], pD->aProg[i]);
+        if (c > 0 || (c == 0 && pD->aSeg && streamNameCmp(&pD->segments, pD->aSeg[i - 1], pD->aSeg[i]) > 0)) {
+            return 0;
         }
     }
-    if (i >= n) return SQLITE_OK;
+    return 1;
+}
 
-    /* rank the user's programs by name, then sort as lp_read_group.c does */
-    if (pD->programs.n > st->nLocal) {
-        uint32_t nNew = pD->programs.n * 2;
+/*
+** Rank the distinct names aId[0..n) of pTab in byte order, LP_NONE left
+** out: st->aLocal[id] = place, until streamUnrank. Returns their number
+** in *pnNamed.
+*/
+static int streamRank(lp_stream *st, const lp_strtab *pTab, const uint32_t *aId, uint32_t n,
+                      uint32_t *pnNamed) {
+    uint32_t nNamed = 0;
+    if (pTab->n > st->nLocal) {
+        uint32_t nNew = pTab->n * 2;
         uint32_t *a = sqlite3_realloc64(st->aLocal, (sqlite3_uint64)nNew * sizeof(uint32_t));
         if (!a) return SQLITE_NOMEM;
         memset(a + st->nLocal, 0xff, (size_t)(nNew - st->nLocal) * sizeof(uint32_t));
@@ -63,29 +77,59 @@ static int streamSortUser(lp_stream *st) {
         st->aNamed = a;
         st->nNamed = n;
     }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t id = aId[i];
+        if (id == LP_NONE || st->aLocal[id] != LP_NONE) continue;
+        st->aLocal[id] = 0;
+        st->aNamed[nNamed].z = LP_STR(pTab, id);
+        st->aNamed[nNamed].n = LP_STRLEN(pTab, id);
+        st->aNamed[nNamed++].idx = id;
+    }
+    qsort(st->aNamed, nNamed, sizeof(build_named), learnpath_read_named_cmp);
+    for (uint32_t i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = i;
+    *pnNamed = nNamed;
+    return SQLITE_OK;
+}
+
+/* Forget streamRank's places (aLocal is all LP_NONE between users). */
+static void streamUnrank(lp_stream *st, uint32_t nNamed) {
+    for (uint32_t i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = LP_NONE;
+}
+
+/*
+** Sort the window's enrollments by time, then program name (rule 4), then
+** segment name: the total order lp_read_group.c sorts by, with the user's
+** own programs and segments ranked.
+*/
+static int streamSortUser(lp_stream *st) {
+    lp_data *pD = st->s.pD;
+    uint32_t n = pD->nEv, nNamed = 0, i;
+    int rc;
+    if (streamIsSorted(pD)) return SQLITE_OK;
     if (n > st->nTmp) {
         build_ev *a = sqlite3_realloc64(st->aTmp, (sqlite3_uint64)n * sizeof(build_ev));
         if (!a) return SQLITE_NOMEM;
         st->aTmp = a;
         st->nTmp = n;
     }
-    for (i = 0; i < n; i++) {
-        uint32_t prog = pD->aProg[i];
-        if (st->aLocal[prog] != LP_NONE) continue;
-        st->aLocal[prog] = 0;
-        st->aNamed[nNamed].z = LP_STR(&pD->programs, prog);
-        st->aNamed[nNamed].n = LP_STRLEN(&pD->programs, prog);
-        st->aNamed[nNamed++].idx = prog;
-    }
-    qsort(st->aNamed, nNamed, sizeof(build_named), learnpath_read_named_cmp);
-    for (i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = i;
+    rc = streamRank(st, &pD->programs, pD->aProg, n, &nNamed);
+    if (rc) return rc;
     for (i = 0; i < n; i++) {
         st->aTmp[i].t = pD->aT[i];
         st->aTmp[i].prog = pD->aProg[i];
         st->aTmp[i].rank = st->aLocal[pD->aProg[i]];
         st->aTmp[i].seg = pD->aSeg ? pD->aSeg[i] : LP_NONE;
+        st->aTmp[i].segRank = LP_NONE;
     }
-    for (i = 0; i < nNamed; i++) st->aLocal[st->aNamed[i].idx] = LP_NONE;
+    streamUnrank(st, nNamed);
+    if (pD->aSeg) {
+        rc = streamRank(st, &pD->segments, pD->aSeg, n, &nNamed);
+        if (rc) return rc;
+        for (i = 0; i < n; i++) {
+            if (pD->aSeg[i] != LP_NONE) st->aTmp[i].segRank = st->aLocal[pD->aSeg[i]];
+        }
+        streamUnrank(st, nNamed);
+    }
     qsort(st->aTmp, n, sizeof(build_ev), learnpath_read_ev_cmp);
     for (i = 0; i < n; i++) {
         pD->aT[i] = st->aTmp[i].t;
@@ -98,11 +142,12 @@ static int streamSortUser(lp_stream *st) {
 /*
 ** One plain pass (no sorting) before any row is returned. It reads every
 ** time the stream will use, so that an unreadable one is an error before
-** the first row (no partial result), unless bad_times='skip'. And it
-** keeps in *pPlus the programs of the rows used whose names have a lone
-** '+': a tie group's label depends on them (rule 4), and the stream meets
-** programs only user by user. Rule 1 comes first, as in
-** learnpath_read_row: a row without user or program is not read.
+** the first row (no partial result), unless bad_times='skip', and the same
+** one, the first in the source's own order, as in memory. And it keeps in
+** *pPlus the programs of the rows used whose names have a lone '+': a tie
+** group's label depends on them (rule 4), and the stream meets programs
+** only user by user. Rule 1 comes first, as in learnpath_read_row: a row
+** without user or program is not read.
 */
 static int streamPrepass(build_state *s, lp_strtab *pPlus) {
     sqlite3_stmt *pStmt = NULL;
@@ -146,6 +191,19 @@ static int streamPrepass(build_state *s, lp_strtab *pPlus) {
         rc = learnpath_read_step_error(s, rc);
     }
     sqlite3_finalize(pStmt);
+    return rc;
+}
+
+/*
+** The first unreadable time in the source's own order (bad_times='error'):
+** the in-memory read of a source grouped by a collation, whose rows come in
+** another order, runs the stream's plain pass for it (lp_read_int.h).
+*/
+int learnpath_read_check_times(build_state *s) {
+    lp_strtab plus;
+    memset(&plus, 0, sizeof(plus));
+    int rc = streamPrepass(s, &plus);
+    learnpath_strtab_free(&plus);
     return rc;
 }
 

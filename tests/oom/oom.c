@@ -495,6 +495,19 @@ static const scenario aScenario[] = {
      "SELECT * FROM program_journeys('v', 'uid', 'prog', 'at', 'seg');"
      "SELECT * FROM program_transitions('v', 'uid', 'prog', 'at');",
      0, NULL},
+    /* NOCASE and RTRIM columns of a table and a view: probed, then grouped by SQLite */
+    {"collations (rule 3)",
+     FIX_JOURNEYS
+     "CREATE TABLE tn(uid TEXT COLLATE NOCASE, prog TEXT COLLATE RTRIM, at, seg);"
+     "INSERT INTO tn SELECT upper(user_id), program || ' ', enrolled_at, seg FROM t;"
+     "INSERT INTO tn SELECT lower(user_id), program, enrolled_at, seg FROM t;"
+     "CREATE VIEW vn AS SELECT uid COLLATE NOCASE AS uid, prog, at, seg COLLATE NOCASE AS seg"
+     " FROM v;",
+     "SELECT * FROM program_journeys('tn', 'uid', 'prog', 'at', 'seg');"
+     "SELECT * FROM program_transitions('vn', 'uid', 'prog', 'at', 'seg');"
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM first_program('tn', 'uid', 'prog', 'at', 'seg') WHERE bad_times = 'skip';",
+     0, "learnpath_memory_budget"},
     {"schema-qualified source", FIX_JOURNEYS,
      "SELECT * FROM first_program('aux.t2', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT count(*), sum(step) FROM program_steps('main.t');"

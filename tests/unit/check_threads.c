@@ -298,6 +298,54 @@ START_TEST(test_budget_crossed_by_last_batch) {
 }
 END_TEST
 
+/*
+** Rules 3, 6 and 11 (issue 11, items 6 and 9): a COLLATE NOCASE user
+** column, in a table and given by a view, and rows equal but for their
+** segment, with the rows in either order (PRAGMA reverse_unordered_selects).
+** The helper gives exactly one thread's answers, the same in either order,
+** and there are as many users as GROUP BY user_id finds.
+*/
+START_TEST(test_collation_and_segment_ties) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE s AS SELECT * FROM sample_enrollments(300, 5);"
+             /* one user in two spellings, by its rows' parity */
+             "CREATE TABLE e(user_id TEXT COLLATE NOCASE, program, enrolled_at, user_type);"
+             "INSERT INTO e SELECT CASE WHEN rowid % 2 THEN 'User' ELSE 'uSER' END || user_id,"
+             " program, enrolled_at, user_type FROM s;"
+             /* the same enrollment again under another segment: a tie only names break */
+             "INSERT INTO e SELECT 'USER' || user_id, program, enrolled_at, 'a-' || user_type"
+             " FROM s WHERE rowid % 5 = 0;"
+             "CREATE TABLE b(user_id TEXT, program, enrolled_at, user_type);"
+             "INSERT INTO b SELECT * FROM e;"
+             "CREATE VIEW bv AS SELECT user_id COLLATE NOCASE AS user_id, program, enrolled_at,"
+             " user_type FROM b;");
+    char *azOne[2] = {NULL, NULL};
+    for (int isReverse = 0; isReverse < 2; isReverse++) {
+        lpt_exec(db, isReverse ? "PRAGMA reverse_unordered_selects = 1"
+                               : "PRAGMA reverse_unordered_selects = 0");
+        assertAllFunctions(db, "e", "user_type");
+        assertAllFunctions(db, "bv", "user_type");
+        azOne[isReverse] = sameWithHelper(db, "SELECT * FROM first_program('e', 'user_id',"
+                                              " 'program', 'enrolled_at', 'user_type')");
+        char *zView = sameWithHelper(db, "SELECT * FROM first_program('bv', 'user_id',"
+                                         " 'program', 'enrolled_at', 'user_type')");
+        ck_assert_str_eq(zView, azOne[isReverse]);
+        sqlite3_free(zView);
+        char *zCount = sameWithHelper(db, "SELECT count(*) FROM first_program('e')");
+        char *zGroupBy = lpt_query(db, "SELECT count(*) FROM (SELECT 1 FROM e GROUP BY user_id)");
+        ck_assert_str_eq(zCount, zGroupBy);
+        lpt_assert_rows(db, "SELECT count(*) = 300 FROM (SELECT 1 FROM e GROUP BY user_id)", "1\n");
+        sqlite3_free(zCount);
+        sqlite3_free(zGroupBy);
+    }
+    ck_assert_str_eq(azOne[0], azOne[1]);
+    sqlite3_free(azOne[0]);
+    sqlite3_free(azOne[1]);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* An interrupted read stops the helper too; the connection works on. */
 static int interruptAfter(void *p) {
     int *pn = p;
@@ -337,6 +385,7 @@ Suite *make_threads_suite(void) {
     tcase_add_test(tc, test_many_and_long_names);
     tcase_add_test(tc, test_budget_switches_to_stream);
     tcase_add_test(tc, test_budget_crossed_by_last_batch);
+    tcase_add_test(tc, test_collation_and_segment_ties);
     tcase_add_test(tc, test_interrupted_read);
     suite_add_tcase(s, tc);
     return s;

@@ -9,8 +9,10 @@
 ** printed by lpt_query with %.10g. Tables shared with other tests come from
 ** tests/fixtures/ (lpt_open_fixture); one test's own rows stay inline.
 */
+#include <stdio.h>
 #include <string.h>
 
+#include "lp_read.h"
 #include "lp_test.h"
 
 /* A :memory: database with enrollments(user_id, program, enrolled_at, seg). */
@@ -361,6 +363,392 @@ START_TEST(test_rule3_programs_by_text) {
 }
 END_TEST
 
+/* ------------------------------------------------- rule 3: collations */
+
+/*
+** The read paths a query's answer must not depend on (rules 3, 6, 11):
+** in memory on one thread, in memory with the helper thread from the first
+** row in batches of one row, and streamed (learnpath_memory_budget(1)),
+** each with PRAGMA reverse_unordered_selects off and on.
+*/
+#define CU_N_PATH 6
+static void cuPath(sqlite3 *db, int iPath) {
+    const int isReverse = iPath % 2, ePath = iPath / 2;
+    char zSql[200];
+    snprintf(zSql, sizeof(zSql),
+             "PRAGMA reverse_unordered_selects = %d; SELECT learnpath_cache_clear(),"
+             " learnpath_threads(%d), learnpath_memory_budget(%d)",
+             isReverse, ePath == 1 ? 2 : 1, ePath == 2 ? 1 : 0);
+    lpt_exec(db, zSql);
+    if (ePath == 1) {
+        learnpath_build_tune(0, 1, 64);
+    } else {
+        learnpath_build_tune(-1, -1, -1);
+    }
+}
+static const char *const azCuPath[CU_N_PATH] = {
+    "in memory", "in memory, rows reversed", "helper thread", "helper thread, rows reversed",
+    "streamed", "streamed, rows reversed"};
+
+/*
+** Assert that learnpath's zSql gives, on every read path, exactly what the
+** plain-SQL oracle zOracle gives (run once, outside learnpath), and that
+** this is zExpect when zExpect is not NULL.
+*/
+static void cuAssertOracle(sqlite3 *db, const char *zSql, const char *zOracle, const char *zExpect) {
+    char *zWant = lpt_query(db, zOracle);
+    ck_assert_ptr_nonnull(zWant);
+    ck_assert_msg(strncmp(zWant, "ERROR", 5) != 0, "oracle: %s\n%s", zOracle, zWant);
+    if (zExpect) {
+        ck_assert_msg(strcmp(zWant, zExpect) == 0, "oracle: %s\nexpected:\n%s\ngot:\n%s", zOracle,
+                      zExpect, zWant);
+    }
+    for (int i = 0; i < CU_N_PATH; i++) {
+        cuPath(db, i);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_ptr_nonnull(zGot);
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "%s: %s\noracle (%s):\n%s\nlearnpath:\n%s",
+                      azCuPath[i], zSql, zOracle, zWant, zGot);
+        sqlite3_free(zGot);
+    }
+    learnpath_build_tune(-1, -1, -1);
+    lpt_exec(db, "PRAGMA reverse_unordered_selects = 0; SELECT learnpath_threads(2),"
+                 " learnpath_memory_budget(0), learnpath_cache_clear()");
+    sqlite3_free(zWant);
+}
+
+/*
+** Rule 3 for source zSrc (columns user_id, program, enrolled_at, seg):
+** against GROUP BY and window-function oracles, on every read path,
+**   - the users, each the smallest of its group's ids in BINARY order
+**     (over every row with an id), in that order (rule 10), and how many
+**     distinct programs each took;
+**   - each user's first program and its time (rules 4 and 10);
+**   - the number of users, as GROUP BY user_id counts them.
+** A row is used when its user, program and time are not NULL or empty
+** (rule 1; the tables here hold no unreadable time).
+*/
+#define CU_USED "program <> '' AND enrolled_at <> ''"
+static void cuAssertUsersLikeGroupBy(sqlite3 *db, const char *zSrc, const char *zExpectIds) {
+    char *zSql = sqlite3_mprintf("SELECT quote(user_id), programs FROM first_program('%q')", zSrc);
+    char *zOracle = sqlite3_mprintf(
+        "SELECT quote(min(user_id COLLATE BINARY)),"
+        " count(DISTINCT CASE WHEN " CU_USED " THEN program COLLATE BINARY END)"
+        " FROM \"%w\" WHERE user_id COLLATE BINARY <> '' GROUP BY user_id"
+        " HAVING count(CASE WHEN " CU_USED " THEN 1 END) > 0"
+        " ORDER BY min(user_id COLLATE BINARY)", zSrc);
+    cuAssertOracle(db, zSql, zOracle, zExpectIds);
+    sqlite3_free(zSql);
+    sqlite3_free(zOracle);
+    /* the first program, by time then name, among the group's used rows */
+    zSql = sqlite3_mprintf("SELECT quote(user_id), program, started_at FROM first_program('%q')", zSrc);
+    zOracle = sqlite3_mprintf(
+        "SELECT quote(r), program, datetime(enrolled_at) FROM (SELECT r, program, enrolled_at,"
+        " row_number() OVER (PARTITION BY r ORDER BY enrolled_at, program COLLATE BINARY) AS rn"
+        " FROM (SELECT (SELECT min(g.user_id COLLATE BINARY) FROM \"%w\" AS g"
+        "  WHERE g.user_id = s.user_id AND g.user_id COLLATE BINARY <> '') AS r,"
+        "  program, enrolled_at FROM \"%w\" AS s"
+        "  WHERE " CU_USED " AND s.user_id COLLATE BINARY <> ''))"
+        " WHERE rn = 1 ORDER BY r", zSrc, zSrc);
+    cuAssertOracle(db, zSql, zOracle, NULL);
+    sqlite3_free(zSql);
+    sqlite3_free(zOracle);
+    zSql = sqlite3_mprintf("SELECT count(*) FROM first_program('%q')", zSrc);
+    zOracle = sqlite3_mprintf("SELECT count(*) FROM (SELECT 1 FROM \"%w\" WHERE " CU_USED
+                              " AND user_id COLLATE BINARY <> '' GROUP BY user_id)", zSrc);
+    cuAssertOracle(db, zSql, zOracle, NULL);
+    sqlite3_free(zSql);
+    sqlite3_free(zOracle);
+}
+
+/* The issue's rows, and more: ids that differ in case only, a left-out
+** row whose id is still its group's smallest, and ids whose NOCASE order
+** is not their BINARY order. */
+static const char *const zCuCaseRows =
+    "('Alice@x.com', 'Program B', '2020-01-02', 'student'),"
+    "('alice@x.com', 'Program A', '2020-01-01', 'student'),"
+    "('bob@x.com', 'Program A', '2020-01-03', 'professional'),"
+    "('ALICE@X.COM', NULL, '2020-01-05', NULL),"
+    "('Carl@x.com', 'Flagship', '2020-01-04', NULL),"
+    "('carl@X.com', 'Flagship', '2020-01-06', NULL),"
+    "('', 'Program A', '2020-01-01', NULL), (NULL, 'Program A', '2020-01-01', NULL)";
+
+/*
+** Rule 3, issue 11 item 6: a COLLATE NOCASE user column. GROUP BY user_id
+** finds 3 users, not 5; each is returned as its group's smallest id in
+** BINARY order ('ALICE@X.COM': a row left out by rule 1 still spells its
+** group), and users come in the BINARY order of those ids (rule 10).
+*/
+START_TEST(test_rule3_user_nocase_table) {
+    sqlite3 *db = lpt_open();
+    char *zSql = sqlite3_mprintf(
+        "CREATE TABLE t(user_id TEXT COLLATE NOCASE, program, enrolled_at, seg);"
+        "INSERT INTO t VALUES %s;"
+        "CREATE TABLE b(user_id TEXT, program, enrolled_at, seg); INSERT INTO b SELECT * FROM t;"
+        /* a view over the NOCASE table, and one that gives a BINARY table's column NOCASE */
+        "CREATE VIEW tv AS SELECT * FROM t;"
+        "CREATE VIEW bv AS SELECT user_id COLLATE NOCASE AS user_id, program, enrolled_at, seg FROM b;"
+        "CREATE VIEW bv2 AS SELECT * FROM bv WHERE 1;",
+        zCuCaseRows);
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+    /* the issue's three ids: two users, as GROUP BY finds */
+    lpt_assert_rows(db,
+        "SELECT count(*) FROM (SELECT 1 FROM t WHERE user_id IN ('Alice@x.com', 'alice@x.com',"
+        " 'bob@x.com') GROUP BY user_id)", "2\n");
+    static const char *const zIds = "'ALICE@X.COM'|2\n'Carl@x.com'|1\n'bob@x.com'|1\n";
+    cuAssertUsersLikeGroupBy(db, "t", zIds);
+    cuAssertUsersLikeGroupBy(db, "tv", zIds);
+    cuAssertUsersLikeGroupBy(db, "bv", zIds);
+    cuAssertUsersLikeGroupBy(db, "bv2", zIds);
+    /* the BINARY table keeps its five ids, as its GROUP BY does */
+    cuAssertUsersLikeGroupBy(db, "b",
+                             "'Alice@x.com'|1\n'Carl@x.com'|1\n'alice@x.com'|1\n'bob@x.com'|1\n"
+                             "'carl@X.com'|1\n");
+    /* ORDER BY user_id on the output needs no sort and is right (rule 10) */
+    cuAssertOracle(db, "SELECT user_id FROM first_program('t') ORDER BY user_id",
+                   "SELECT min(user_id COLLATE BINARY) AS r FROM t WHERE user_id COLLATE BINARY <> ''"
+                   " GROUP BY user_id HAVING count(CASE WHEN " CU_USED " THEN 1 END) > 0 ORDER BY r",
+                   NULL);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 3: a COLLATE RTRIM user column (and a view that applies RTRIM):
+** 'u1', 'u1 ' and 'u1  ' are one user, returned as 'u1'; ' ' is a user
+** (not empty), and '' a row left out (rule 1), though RTRIM makes them
+** equal.
+*/
+START_TEST(test_rule3_user_rtrim) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id TEXT COLLATE RTRIM, program, enrolled_at, seg);"
+        "INSERT INTO t VALUES ('u1  ', 'B', '2020-01-02', NULL), ('u1 ', 'A', '2020-01-03', NULL),"
+        " ('u2 ', 'A', '2020-01-01', NULL), ('u1', 'C', '2020-01-04', NULL),"
+        " (' ', 'A', '2020-01-05', NULL), ('', 'D', '2020-01-01', NULL), ('u2\t', 'E', '2020-01-01', NULL);"
+        "CREATE TABLE b(user_id TEXT, program, enrolled_at, seg); INSERT INTO b SELECT * FROM t;"
+        "CREATE VIEW bv AS SELECT user_id COLLATE RTRIM AS user_id, program, enrolled_at, seg FROM b;");
+    static const char *const zIds = "' '|1\n'u1'|3\n'u2\t'|1\n'u2 '|1\n";
+    cuAssertUsersLikeGroupBy(db, "t", zIds);
+    cuAssertUsersLikeGroupBy(db, "bv", zIds);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Compares as BINARY after dropping a "+tag" before the '@' of an e-mail
+** address: 'bob+news@x.com' and 'bob@x.com' are one. */
+static int cuPlusLen(const char *z, int n, char *zOut) {
+    int k = 0, isTag = 0;
+    for (int i = 0; i < n; i++) {
+        if (z[i] == '+') isTag = 1;
+        if (z[i] == '@') isTag = 0;
+        if (!isTag) zOut[k++] = z[i];
+    }
+    return k;
+}
+static int cuPlusCollation(void *pArg, int n1, const void *p1, int n2, const void *p2) {
+    char a[256], b[256];
+    (void)pArg;
+    if (n1 > 256 || n2 > 256) return n1 - n2;
+    int k1 = cuPlusLen(p1, n1, a), k2 = cuPlusLen(p2, n2, b);
+    int c = memcmp(a, b, (size_t)(k1 < k2 ? k1 : k2));
+    return c ? c : k1 - k2;
+}
+
+/*
+** Rule 3: a collation of the application's own (sqlite3_create_collation)
+** on the user column of a table, and given by a view: the exact answer,
+** grouped as GROUP BY groups. A collation the connection no longer has is
+** the error GROUP BY gives, naming it.
+*/
+START_TEST(test_rule3_user_custom_collation) {
+    sqlite3 *db = lpt_open();
+    ck_assert_int_eq(sqlite3_create_collation(db, "PLUS", SQLITE_UTF8, NULL, cuPlusCollation),
+                     SQLITE_OK);
+    lpt_exec(db,
+        "CREATE TABLE t(user_id TEXT COLLATE PLUS, program, enrolled_at, seg);"
+        "INSERT INTO t VALUES ('bob+news@x.com', 'A', '2020-01-02', NULL),"
+        " ('bob@x.com', 'B', '2020-01-01', NULL), ('bob+z@x.com', 'C', '2020-01-03', NULL),"
+        " ('ann@x.com', 'A', '2020-01-01', NULL), ('Ann@x.com', 'A', '2020-01-01', NULL);"
+        "CREATE TABLE b(user_id TEXT, program, enrolled_at, seg); INSERT INTO b SELECT * FROM t;"
+        "CREATE VIEW bv AS SELECT user_id COLLATE PLUS AS user_id, program, enrolled_at, seg FROM b;");
+    static const char *const zIds = "'Ann@x.com'|1\n'ann@x.com'|1\n'bob+news@x.com'|3\n";
+    cuAssertUsersLikeGroupBy(db, "t", zIds);
+    cuAssertUsersLikeGroupBy(db, "bv", zIds);
+    /* without the collation, learnpath fails as GROUP BY does, naming it */
+    ck_assert_int_eq(sqlite3_create_collation(db, "PLUS", SQLITE_UTF8, NULL, NULL), SQLITE_OK);
+    lpt_assert_rows(db, "SELECT count(*) FROM (SELECT 1 FROM t GROUP BY user_id)",
+                    "ERROR: no such collation sequence: PLUS");
+    for (int i = 0; i < CU_N_PATH; i += 2) {
+        cuPath(db, i);
+        lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')",
+                        "ERROR: first_program(): cannot read 't': no such collation sequence: PLUS");
+        lpt_assert_rows(db, "SELECT count(*) FROM first_program('bv')",
+                        "ERROR: first_program(): cannot read 'bv': no such collation sequence: PLUS");
+    }
+    learnpath_build_tune(-1, -1, -1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Compares the first three bytes only, as BINARY does: 'a', 'A' and 'a '
+** stay apart, 'bob1' and 'bob2' are one. */
+static int cuThreeCollation(void *pArg, int n1, const void *p1, int n2, const void *p2) {
+    (void)pArg;
+    int c = memcmp(p1, p2, (size_t)(n1 < 3 || n2 < 3 ? (n1 < n2 ? n1 : n2) : 3));
+    if (c || (n1 >= 3 && n2 >= 3)) return c;
+    return n1 - n2;
+}
+
+/* Collects the SQL of every statement run (sqlite3_trace_v2). */
+static int cuTrace(unsigned eType, void *pCtx, void *pStmt, void *pX) {
+    (void)eType;
+    (void)pX;
+    sqlite3_str_appendf((sqlite3_str *)pCtx, "%s\n", sqlite3_sql((sqlite3_stmt *)pStmt));
+    return 0;
+}
+
+/* Does reading source zSrc make SQLite group a column (a window)? */
+static int cuReadsGroups(sqlite3 *db, const char *zSrc) {
+    sqlite3_str *pLog = sqlite3_str_new(db);
+    char *zSql = sqlite3_mprintf("SELECT count(*) >= 0 FROM first_program('%q', 'user_id',"
+                                 " 'program', 'enrolled_at', 'seg')", zSrc);
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    sqlite3_trace_v2(db, SQLITE_TRACE_STMT, cuTrace, pLog);
+    lpt_assert_rows(db, zSql, "1\n");
+    sqlite3_trace_v2(db, 0, NULL, NULL);
+    char *zLog = sqlite3_str_finish(pLog);
+    int isGrouped = zLog && strstr(zLog, "PARTITION BY") != NULL;
+    sqlite3_free(zLog);
+    sqlite3_free(zSql);
+    return isGrouped;
+}
+
+/*
+** Rule 3: how the collation is found. A BINARY column, of a table or given
+** by a view (a column, an expression, COLLATE BINARY), is read as it is,
+** even on a connection with collations of its own (as the sqlite3 shell
+** has): no window, no cost. NOCASE, RTRIM and others are grouped by
+** SQLite. A collation named "B" (how EXPLAIN shows BINARY) that agrees
+** with BINARY on the probe's values is not mistaken for it: GROUP BY's
+** answer still comes out.
+*/
+START_TEST(test_rule3_how_collation_is_found) {
+    sqlite3 *db = lpt_open();
+    ck_assert_int_eq(sqlite3_create_collation(db, "PLUS", SQLITE_UTF8, NULL, cuPlusCollation),
+                     SQLITE_OK);
+    lpt_exec(db,
+        "CREATE TABLE b(user_id TEXT, program, enrolled_at, seg);"
+        "INSERT INTO b VALUES ('bob1', 'A', '2020-01-01', 's'), ('bob2', 'B', '2020-01-02', 's');"
+        "CREATE TABLE n(user_id TEXT COLLATE NOCASE, program, enrolled_at, seg);"
+        "CREATE VIEW v_col AS SELECT * FROM b;"
+        "CREATE VIEW v_expr AS SELECT lower(user_id) AS user_id, program, enrolled_at, seg FROM b;"
+        "CREATE VIEW v_bin AS SELECT user_id COLLATE BINARY AS user_id, program, enrolled_at, seg FROM n;"
+        "CREATE VIEW v_union AS SELECT * FROM b UNION ALL SELECT * FROM n;"
+        "CREATE VIEW v_nocase AS SELECT * FROM n;"
+        "CREATE VIEW v_rtrim AS SELECT user_id COLLATE RTRIM AS user_id, program, enrolled_at, seg FROM b;"
+        "CREATE VIEW v_prog AS SELECT user_id, program COLLATE NOCASE AS program, enrolled_at, seg FROM b;");
+    static const char *const azAsIs[] = {"b", "v_col", "v_expr", "v_bin", "v_union"};
+    static const char *const azGrouped[] = {"n", "v_nocase", "v_rtrim", "v_prog"};
+    for (size_t i = 0; i < sizeof(azAsIs) / sizeof(azAsIs[0]); i++) {
+        ck_assert_msg(!cuReadsGroups(db, azAsIs[i]), "%s is read with a window", azAsIs[i]);
+    }
+    for (size_t i = 0; i < sizeof(azGrouped) / sizeof(azGrouped[0]); i++) {
+        ck_assert_msg(cuReadsGroups(db, azGrouped[i]), "%s is read as it is", azGrouped[i]);
+    }
+    /* a view's "B" is not BINARY: 'bob1' and 'bob2' are one user, as GROUP BY
+    ** finds (with a collation named "B" no view is taken for BINARY) */
+    ck_assert_int_eq(sqlite3_create_collation(db, "B", SQLITE_UTF8, NULL, cuThreeCollation),
+                     SQLITE_OK);
+    lpt_exec(db, "CREATE VIEW v_three AS SELECT user_id COLLATE B AS user_id, program,"
+                 " enrolled_at, seg FROM b");
+    ck_assert(cuReadsGroups(db, "v_three"));
+    cuAssertUsersLikeGroupBy(db, "v_three", "'bob1'|2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rules 2 and 3: a source grouped by its user column's collation is read in
+** the groups' order, yet the unreadable time reported is the first in the
+** source's own order, on every read path, as for a BINARY column.
+*/
+START_TEST(test_rule3_collation_first_bad_time) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id TEXT COLLATE NOCASE, program, enrolled_at, seg);"
+        "INSERT INTO t VALUES ('zed@x.com', 'A', '2020-01-01', NULL), ('zed@x.com', 'A', 'soon', NULL),"
+        " ('Amy@x.com', 'A', 'later', NULL), ('amy@x.com', 'B', '2020-01-01', NULL);"
+        "CREATE VIEW v AS SELECT * FROM t;");
+    for (int i = 0; i < CU_N_PATH; i++) {
+        /* reverse_unordered_selects reverses the source's own order */
+        const char *zFirst = i % 2 ? "later" : "soon";
+        char *zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%s' in column"
+                                      " 'enrolled_at' of 't'", zFirst);
+        char *zWantView = sqlite3_mprintf("ERROR: program_steps(): unreadable time '%s' in column"
+                                          " 'enrolled_at' of 'v'", zFirst);
+        cuPath(db, i);
+        lpt_assert_rows(db, "SELECT * FROM first_program('t')", zWant);
+        lpt_assert_rows(db, "SELECT * FROM program_steps('v')", zWantView);
+        sqlite3_free(zWant);
+        sqlite3_free(zWantView);
+        lpt_assert_rows(db, "SELECT quote(user_id), steps FROM first_program('t') WHERE bad_times = 'skip'",
+                        "'Amy@x.com'|1\n'zed@x.com'|1\n");
+    }
+    learnpath_build_tune(-1, -1, -1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 3: programs and segments are compared by their text under their
+** columns' collations, each returned as its group's smallest spelling.
+** Under NOCASE, 'Flagship', 'flagship' and 'FLAGSHIP' are one program,
+** 'FLAGSHIP', so a user taking two of them took one program once
+** (rule 5's collapse), as 'Program A' and 'PROGRAM A' are 'PROGRAM A';
+** 'student' and 'Student' are one segment, 'Student'.
+*/
+START_TEST(test_rule3_program_segment_nocase) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program TEXT COLLATE NOCASE, enrolled_at, seg TEXT COLLATE NOCASE);"
+        "INSERT INTO t VALUES (1, 'Flagship', '2020-01-01', 'student'),"
+        " (1, 'flagship', '2020-01-02', NULL), (1, 'Program A', '2020-01-03', NULL),"
+        " (2, 'FLAGSHIP', '2020-01-01', 'Student'), (2, 'PROGRAM A', '2020-01-01', NULL),"
+        " (3, 'program a', '2020-01-02', 'student');"
+        "CREATE TABLE b(user_id, program, enrolled_at, seg); INSERT INTO b SELECT * FROM t;"
+        "CREATE VIEW bv AS SELECT user_id, program COLLATE NOCASE AS program, enrolled_at,"
+        " seg COLLATE NOCASE AS seg FROM b;");
+    static const char *const azSrc[] = {"t", "bv"};
+    for (int k = 0; k < 2; k++) {
+        char *zSql = sqlite3_mprintf(
+            "SELECT user_id, segment, path, programs FROM program_journeys('%q', 'user_id',"
+            " 'program', 'enrolled_at', 'seg')", azSrc[k]);
+        char *zOracle = sqlite3_mprintf(
+            "WITH f(v) AS (SELECT min(program COLLATE BINARY) FROM \"%w\" WHERE program = 'flagship'),"
+            " p(v) AS (SELECT min(program COLLATE BINARY) FROM \"%w\" WHERE program = 'program a'),"
+            " s(v) AS (SELECT min(seg COLLATE BINARY) FROM \"%w\" WHERE seg = 'student')"
+            " SELECT 1, s.v, f.v || ' > ' || p.v, 2 FROM f, p, s"
+            " UNION ALL SELECT 2, s.v, f.v || ' + ' || p.v, 2 FROM f, p, s"
+            " UNION ALL SELECT 3, s.v, p.v, 1 FROM p, s",
+            azSrc[k], azSrc[k], azSrc[k]);
+        cuAssertOracle(db, zSql, zOracle,
+                       "1|Student|FLAGSHIP > PROGRAM A|2\n2|Student|FLAGSHIP + PROGRAM A|2\n"
+                       "3|Student|PROGRAM A|1\n");
+        sqlite3_free(zSql);
+        sqlite3_free(zOracle);
+    }
+    /* the same rows in BINARY columns: every spelling is its own program */
+    lpt_assert_rows(db,
+        "SELECT user_id, segment, path FROM program_journeys('b', 'user_id', 'program',"
+        " 'enrolled_at', 'seg')",
+        "1|student|Flagship > flagship > Program A\n2|Student|FLAGSHIP + PROGRAM A\n"
+        "3|student|program a\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------ rule 4 */
 
 /* rule 4: ties='group' (the default) makes one step 'A + B'. */
@@ -669,6 +1057,40 @@ START_TEST(test_rule6_segment) {
         "SELECT count(*), count(segment) FROM program_journeys('enrollments', 'user_id',"
         " 'program', 'enrolled_at', NULL)",
         "5|0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 6, issue 11 item 9: rows equal in user, program and time but for the
+** segment. The segment is the first in order of time, program name, then
+** segment name, on every read path and whatever order the rows come in
+** (PRAGMA reverse_unordered_selects flips it), against a window-function
+** oracle.
+*/
+START_TEST(test_rule6_segment_ties) {
+    sqlite3 *db = cu_open(
+        "(1, 'A', '2020-01-01', 'student'), (1, 'A', '2020-01-01', 'professional'),"
+        "(2, 'B', '2020-01-01', 'professional'), (2, 'A', '2020-01-01', 'student'),"
+        "(3, 'B', '2020-01-01', NULL), (3, 'B', '2020-01-01', 'x'), (3, 'A', '2020-01-01', ''),"
+        "(4, 'A', '2020-01-02', 'b'), (4, 'A', '2020-01-01', NULL), (4, 'A', '2020-01-02', 'a'),"
+        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional'),"
+        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional')");
+    cuAssertOracle(db,
+        "SELECT user_id, segment, tied FROM first_program('enrollments', 'user_id', 'program',"
+        " 'enrolled_at', 'seg')",
+        "SELECT u.user_id, s.seg, u.tied FROM (SELECT user_id, count(DISTINCT program) > 1 AS tied"
+        " FROM enrollments AS e WHERE enrolled_at = (SELECT min(enrolled_at) FROM enrollments"
+        " WHERE user_id = e.user_id) GROUP BY user_id) AS u LEFT JOIN (SELECT user_id, seg,"
+        " row_number() OVER (PARTITION BY user_id ORDER BY enrolled_at, program, seg) AS rn"
+        " FROM enrollments WHERE seg <> '') AS s ON s.user_id = u.user_id AND s.rn = 1"
+        " ORDER BY u.user_id",
+        "1|professional|0\n2|student|1\n3|x|1\n4|a|0\n5|professional|0\n");
+    /* and the steps, whose segment is the user's */
+    cuAssertOracle(db,
+        "SELECT user_id, step, program, segment FROM program_steps('enrollments', 'user_id',"
+        " 'program', 'enrolled_at', 'seg') WHERE user_id = 4 AND ties = 'name' AND repeats = 'keep'",
+        "VALUES (4, 1, 'A', 'a'), (4, 2, 'A', 'a'), (4, 3, 'A', 'a')", NULL);
     sqlite3_close(db);
 }
 END_TEST
@@ -1665,6 +2087,12 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule3_user_identity_and_order);
     tcase_add_test(tc, test_rule3_numeric_keys_exact);
     tcase_add_test(tc, test_rule3_programs_by_text);
+    tcase_add_test(tc, test_rule3_user_nocase_table);
+    tcase_add_test(tc, test_rule3_user_rtrim);
+    tcase_add_test(tc, test_rule3_user_custom_collation);
+    tcase_add_test(tc, test_rule3_program_segment_nocase);
+    tcase_add_test(tc, test_rule3_how_collation_is_found);
+    tcase_add_test(tc, test_rule3_collation_first_bad_time);
     tcase_add_test(tc, test_rule4_ties_group);
     tcase_add_test(tc, test_rule4_ties_name);
     tcase_add_test(tc, test_rule4_group_members_counted);
@@ -1676,6 +2104,7 @@ Suite *make_user_suite(void) {
                         (int)(sizeof(aRepeatsCase) / sizeof(aRepeatsCase[0])));
     tcase_add_test(tc, test_rule5_first_only_with_ties);
     tcase_add_test(tc, test_rule6_segment);
+    tcase_add_test(tc, test_rule6_segment_ties);
     tcase_add_test(tc, test_rule7_since_until);
     tcase_add_test(tc, test_two_enrollments);
     tcase_add_loop_test(tc, test_rule10_order_by, 0, (int)(sizeof(azOrderBy) / sizeof(azOrderBy[0])));
