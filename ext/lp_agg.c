@@ -68,32 +68,37 @@ static int trnStatsCmp(const void *pa, const void *pb) {
     return (a->fromRank > b->fromRank) - (a->fromRank < b->fromRank);
 }
 
-static uint32_t trnHash(uint32_t seg, int64_t step, uint32_t from, uint32_t to) {
-    uint64_t x = ((uint64_t)seg * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)step * 0xc2b2ae3d27d4eb4fULL) ^
-                 ((uint64_t)from * 0x165667b19e3779f9ULL) ^ ((uint64_t)to * 0x27d4eb2f165667c5ULL);
-    x ^= x >> 29;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 32;
-    return (uint32_t)x;
-}
-
-
 /* Growable table of transition rows with a hash index. */
 typedef struct trn_table {
     lp_agg_row *aRow;
     int64_t nRow, nRowAlloc;
     uint32_t *aSlot; /* row + 1, 0 = empty */
     uint64_t nSlot;
+    lp_hash_seed seed; /* drawn with aSlot (lp_base.h) */
 } trn_table;
+
+/* A row's hash: labels are numbered in order of appearance, but which
+** pairs appear is the data's choice, so the hash is seeded too. Steps and
+** labels are below 2^32. */
+static uint32_t trnHash(const trn_table *pT, uint32_t seg, int64_t step, uint32_t from, uint32_t to) {
+    return learnpath_hash_pair(((uint64_t)seg << 32) | from, ((uint64_t)step << 32) | to, &pT->seed);
+}
+
+/* Row r's hash (learnpath_hash_probe_report). */
+static uint32_t trnHashRow(const void *pCtx, uint32_t r) {
+    const trn_table *pT = pCtx;
+    const lp_agg_row *pR = &pT->aRow[r];
+    return trnHash(pT, pR->segment, pR->step, pR->from, pR->to);
+}
 
 static int trnRehash(trn_table *pT, uint64_t nSlot) {
     if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
     uint32_t *aSlot = sqlite3_malloc64(nSlot * sizeof(uint32_t));
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+    if (pT->aSlot == NULL) learnpath_hash_seed(&pT->seed);
     for (int64_t r = 0; r < pT->nRow; r++) {
-        const lp_agg_row *pR = &pT->aRow[r];
-        uint64_t j = trnHash(pR->segment, pR->step, pR->from, pR->to) & (nSlot - 1);
+        uint64_t j = trnHashRow(pT, (uint32_t)r) & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
         aSlot[j] = (uint32_t)r + 1;
     }
@@ -111,7 +116,7 @@ static int trnRowFor(trn_table *pT, uint32_t seg, int64_t step, uint32_t from, u
         rc = trnRehash(pT, pT->nSlot ? pT->nSlot * 2 : 256);
         if (rc) return rc;
     }
-    uint64_t j = trnHash(seg, step, from, to) & (pT->nSlot - 1);
+    uint64_t j = trnHash(pT, seg, step, from, to) & (pT->nSlot - 1);
     for (; pT->aSlot[j]; j = (j + 1) & (pT->nSlot - 1)) {
         const lp_agg_row *pR = &pT->aRow[pT->aSlot[j] - 1];
         if (pR->segment == seg && pR->step == step && pR->from == from && pR->to == to) {
@@ -164,10 +169,20 @@ static void trnAccFreeGaps(trn_acc *pA) {
     }
 }
 
+/* Free the hash index of the rows (done adding rows, or freeing them). */
+static void trnFreeSlots(trn_table *pT) {
+    if (learnpath_hash_probe_hook && pT->aSlot) {
+        learnpath_hash_probe_report("transitions", pT->aSlot, pT->nSlot, trnHashRow, pT);
+    }
+    sqlite3_free(pT->aSlot);
+    pT->aSlot = NULL;
+    pT->nSlot = 0;
+}
+
 static void trnAccFree(trn_acc *pA) {
+    trnFreeSlots(&pA->T);
     trnAccFreeGaps(pA);
     sqlite3_free(pA->T.aRow);
-    sqlite3_free(pA->T.aSlot);
     memset(pA, 0, sizeof(*pA));
 }
 
@@ -301,6 +316,7 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
     uint32_t *aLabelRank = NULL, *aSegRank = NULL;
     int rc = SQLITE_OK;
 
+    trnFreeSlots(pT); /* no row is added from here on, and rows move */
     /* medians: select within each row's run of gaps */
     if (!pA->hasMedians) {
         lp_median_scratch *pX = learnpath_median_scratch_new();

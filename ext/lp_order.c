@@ -28,15 +28,19 @@ typedef struct order_combo_set {
     uint32_t n, nAlloc;
     uint32_t *aSlot;    /* combo + 1, 0 = empty */
     uint32_t nSlot;
+    lp_hash_seed seed;  /* drawn with aSlot: which combinations appear is */
+                        /*   the data's choice (lp_base.h) */
     int code;           /* the ORDER BY's keys (tvf_user.c) */
 } order_combo_set;
 
-static uint32_t orderComboHash(const uint32_t *aLabel) {
-    uint64_t x = (aLabel[0] * 0x9e3779b97f4a7c15ULL) ^ (aLabel[1] * 0xc2b2ae3d27d4eb4fULL) ^
-                 (aLabel[2] * 0x165667b19e3779f9ULL);
-    x ^= x >> 31;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    return (uint32_t)(x >> 32);
+static uint32_t orderComboHash(const order_combo_set *pS, const uint32_t *aLabel) {
+    return learnpath_hash_pair(((uint64_t)aLabel[0] << 32) | aLabel[1], aLabel[2], &pS->seed);
+}
+
+/* Combination c's hash (learnpath_hash_probe_report). */
+static uint32_t orderComboHashAt(const void *pCtx, uint32_t c) {
+    const order_combo_set *pS = pCtx;
+    return orderComboHash(pS, pS->a[c].aLabel);
 }
 
 /* The combination of aLabel (created if new) into *piCombo. */
@@ -48,8 +52,9 @@ static int orderComboFor(order_combo_set *pS, const uint32_t *aLabel, uint32_t *
         uint32_t *aSlot = sqlite3_malloc64(nSlot * sizeof(uint32_t));
         if (!aSlot) return SQLITE_NOMEM;
         memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+        if (pS->aSlot == NULL) learnpath_hash_seed(&pS->seed);
         for (uint32_t c = 0; c < pS->n; c++) {
-            for (j = orderComboHash(pS->a[c].aLabel) & (nSlot - 1); aSlot[j]; j = (j + 1) & (nSlot - 1)) {
+            for (j = orderComboHashAt(pS, c) & (nSlot - 1); aSlot[j]; j = (j + 1) & (nSlot - 1)) {
             }
             aSlot[j] = c + 1;
         }
@@ -57,7 +62,7 @@ static int orderComboFor(order_combo_set *pS, const uint32_t *aLabel, uint32_t *
         pS->aSlot = aSlot;
         pS->nSlot = (uint32_t)nSlot;
     }
-    for (j = orderComboHash(aLabel) & (pS->nSlot - 1); pS->aSlot[j]; j = (j + 1) & (pS->nSlot - 1)) {
+    for (j = orderComboHash(pS, aLabel) & (pS->nSlot - 1); pS->aSlot[j]; j = (j + 1) & (pS->nSlot - 1)) {
         const order_combo *p = &pS->a[pS->aSlot[j] - 1];
         if (memcmp(p->aLabel, aLabel, sizeof(p->aLabel)) == 0) {
             *piCombo = pS->aSlot[j] - 1;
@@ -179,6 +184,9 @@ int learnpath_order_users(const lp_data *pD, lp_shaper *pSh, int code, uint32_t 
     aCombo = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
     if (!aCombo) return SQLITE_NOMEM;
     rc = orderCombos(pD, pSh, &S, aCombo, &nKept);
+    if (learnpath_hash_probe_hook && S.aSlot) {
+        learnpath_hash_probe_report("combinations", S.aSlot, S.nSlot, orderComboHashAt, &S);
+    }
     if (rc == SQLITE_OK) rc = orderSortCombos(pD, pSh, &S, &aAt);
     if (rc == SQLITE_OK) {
         orderClasses(&S, aAt);

@@ -96,15 +96,22 @@ int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b) {
     return learnpath_bytes_cmp(pData->aKeyByte + a->v.off, a->n, pData->aKeyByte + b->v.off, b->n);
 }
 
-static uint32_t keyHash(const lp_data *pData, const lp_key *k) {
+/* A user's hash, keyed by the read's seed (lp_base.h: ids cannot be
+** crafted to collide). Numbers equal in SQL hash alike (42 and 42.0). */
+static uint32_t keyHash(const lp_data *pData, const lp_key *k, const lp_hash_seed *pSeed) {
     if (keyClass(k) == 1) {
         uint64_t bits;
-        if (keyIsInt(k)) return learnpath_hash_int((uint64_t)k->v.i);
+        if (keyIsInt(k)) return learnpath_hash_int((uint64_t)k->v.i, pSeed);
         memcpy(&bits, &k->v.r, sizeof(bits));
-        return learnpath_hash_int(bits ^ 0x5bd1e995u);
+        return learnpath_hash_int(bits ^ 0x5bd1e995u, pSeed);
     }
-    return learnpath_hash_bytes(pData->aKeyByte + k->v.off, k->n,
-                          k->eType == SQLITE_TEXT ? 2166136261u : 0x811c9dc6u);
+    return learnpath_hash_bytes(pData->aKeyByte + k->v.off, k->n, pSeed);
+}
+
+/* User i's hash (learnpath_hash_probe_report). */
+static uint32_t keyHashUser(const void *pCtx, uint32_t i) {
+    const build_state *s = pCtx;
+    return keyHash(s->pD, &s->pD->aKey[i], &s->seed);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -125,7 +132,7 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot) {
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
     for (uint32_t i = 0; i < pD->nUser; i++) {
-        uint32_t j = keyHash(pD, &pD->aKey[i]) & (nSlot - 1);
+        uint32_t j = keyHash(pD, &pD->aKey[i], &s->seed) & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
         aSlot[j] = i + 1;
     }
@@ -183,7 +190,7 @@ static int buildUserOf(build_state *s, const lp_key *pKey, int isWorker, uint32_
         if (rc) return rc;
         s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
     }
-    h = keyHash(pD, pKey);
+    h = keyHash(pD, pKey, &s->seed);
     for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         uint32_t i = s->aSlot[j] - 1;
         if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
@@ -708,7 +715,11 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.isGrouped = 1;
     s.isSorted = 1;
     s.noWorker = p->nThreads < 2;
+    learnpath_hash_seed(&s.seed); /* before the helper thread can hash */
     rc = buildRead(&s);
+    if (learnpath_hash_probe_hook && s.aSlot) {
+        learnpath_hash_probe_report("users", s.aSlot, s.nSlot, keyHashUser, &s);
+    }
     if (rc == SQLITE_OK) rc = learnpath_read_finish(&s);
     sqlite3_free(s.aSlot);
     sqlite3_free(s.aUserOf);

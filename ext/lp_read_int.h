@@ -37,6 +37,7 @@ typedef struct build_state {
     char **pzErr;
     uint32_t *aSlot;     /* user hash table: user number + 1, 0 = empty */
     uint32_t nSlot;
+    lp_hash_seed seed;   /* its seed, drawn per read */
     uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
     int isSorted;        /* user keys so far came in increasing order: no hash yet */
     int isGrouped;       /* every user's rows so far came together */

@@ -1,19 +1,26 @@
 /*
 ** lp_strtab.c - interned byte strings (programs, segments, tie-group and
 ** chart labels): each distinct string once, numbered in order of first
-** appearance, found again by an open-addressing hash table.
+** appearance, found again by an open-addressing hash table whose seed is
+** drawn when it is first allocated (lp_base.h: names cannot be crafted to
+** collide).
 */
 #include <string.h>
 
 #include "lp_base.h"
 
+static uint32_t strtabHash(const void *pCtx, uint32_t i) {
+    const lp_strtab *pTab = pCtx;
+    return learnpath_hash_bytes(LP_STR(pTab, i), LP_STRLEN(pTab, i), &pTab->seed);
+}
+
 static int strtabRehash(lp_strtab *pTab, uint32_t nSlot) {
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+    if (pTab->aSlot == NULL) learnpath_hash_seed(&pTab->seed);
     for (uint32_t i = 0; i < pTab->n; i++) {
-        uint32_t j = learnpath_hash_bytes(pTab->aByte + pTab->aOff[i], pTab->aLen[i], 2166136261u) &
-                     (nSlot - 1);
+        uint32_t j = strtabHash(pTab, i) & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
         aSlot[j] = i + 1;
     }
@@ -24,18 +31,20 @@ static int strtabRehash(lp_strtab *pTab, uint32_t nSlot) {
 }
 
 int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut) {
-    uint32_t h = learnpath_hash_bytes(z, n, 2166136261u);
+    uint32_t h;
     int rc;
-    if (pTab->nSlot) {
-        uint32_t j = h & (pTab->nSlot - 1);
-        while (pTab->aSlot[j]) {
-            uint32_t i = pTab->aSlot[j] - 1;
-            if (pTab->aLen[i] == n &&
-                memcmp(pTab->aByte + pTab->aOff[i], z, (size_t)n) == 0) {
-                *piOut = i;
-                return SQLITE_OK;
-            }
-            j = (j + 1) & (pTab->nSlot - 1);
+    if (pTab->nSlot == 0) {
+        /* the first name: the table and its seed first (what adding the
+        ** name would allocate anyway, so the allocations are the same) */
+        rc = learnpath_strtab_reserve(pTab, 1, n);
+        if (rc) return rc;
+    }
+    h = learnpath_hash_bytes(z, n, &pTab->seed);
+    for (uint32_t j = h & (pTab->nSlot - 1); pTab->aSlot[j]; j = (j + 1) & (pTab->nSlot - 1)) {
+        uint32_t i = pTab->aSlot[j] - 1;
+        if (pTab->aLen[i] == n && memcmp(pTab->aByte + pTab->aOff[i], z, (size_t)n) == 0) {
+            *piOut = i;
+            return SQLITE_OK;
         }
     }
     if (pTab->n >= 0x7ffffff0u) return SQLITE_TOOBIG;
@@ -91,6 +100,9 @@ int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
 }
 
 void learnpath_strtab_free(lp_strtab *pTab) {
+    if (learnpath_hash_probe_hook && pTab->aSlot) {
+        learnpath_hash_probe_report("strings", pTab->aSlot, pTab->nSlot, strtabHash, pTab);
+    }
     sqlite3_free(pTab->aByte);
     sqlite3_free(pTab->aOff);
     sqlite3_free(pTab->aLen);

@@ -1,11 +1,16 @@
 /*
 ** lp_util.c - small machinery every layer uses: error messages and the
 ** quoting of values in them, growable arrays, a stable index sort and byte
-** comparison. (The hash mixers are inline in lp_base.h.)
+** comparison, and the seeds of the hash tables. (The hash mixers are
+** inline in lp_base.h.)
 */
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
+#if defined(_MSC_VER)
+#include <intrin.h>
+#endif
 
 #include "lp_base.h"
 
@@ -175,3 +180,62 @@ int learnpath_sort_index(uint32_t n, int (*xCmp)(void *, uint32_t, uint32_t), vo
     return SQLITE_OK;
 }
 
+
+/* ----------------------------------------------------------------- hashing */
+
+/* splitmix64's step: a new, well-mixed word of the state. */
+static uint64_t utilSplitMix(uint64_t *pState) {
+    uint64_t z = (*pState += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/*
+** See lp_base.h. The seed must be unknown to whoever wrote the data, not
+** random in any stronger sense: it mixes the addresses of the table, of
+** the stack and of this library (all moved by address-space layout
+** randomization), the wall clock, the process's CPU clock and a count of
+** the seeds drawn. It calls no SQLite function and allocates nothing, so
+** the allocation sequence and SQLite's own random numbers are the same
+** whatever it draws.
+*/
+void learnpath_hash_seed(lp_hash_seed *pSeed) {
+    static uint64_t nDrawn = 0;
+    uint64_t n, x = 0, s;
+#if defined(__GNUC__) || defined(__clang__)
+    n = __atomic_add_fetch(&nDrawn, 1, __ATOMIC_RELAXED);
+#elif defined(_MSC_VER) && (defined(_M_X64) || defined(_M_ARM64))
+    n = (uint64_t)_InterlockedIncrement64((volatile __int64 *)&nDrawn);
+#else
+    n = 0; /* no portable atomic in C99: the clocks and addresses remain */
+#endif
+    s = (uint64_t)(uintptr_t)pSeed;
+    x ^= utilSplitMix(&s);
+    s ^= (uint64_t)(uintptr_t)&x;
+    x ^= utilSplitMix(&s);
+    s ^= (uint64_t)(uintptr_t)&nDrawn;
+    x ^= utilSplitMix(&s);
+    s ^= (uint64_t)time(NULL);
+    x ^= utilSplitMix(&s);
+    s ^= (uint64_t)clock();
+    x ^= utilSplitMix(&s);
+    s ^= n;
+    x ^= utilSplitMix(&s);
+    pSeed->k0 = utilSplitMix(&x);
+    pSeed->k1 = utilSplitMix(&x);
+}
+
+void (*learnpath_hash_probe_hook)(const char *zTable, uint64_t nEntry, uint64_t nDisplaced) = NULL;
+
+/* See lp_base.h. */
+void learnpath_hash_probe_report(const char *zTable, const uint32_t *aSlot, uint64_t nSlot,
+                                 uint32_t (*xHash)(const void *, uint32_t), const void *pCtx) {
+    uint64_t nEntry = 0, nDisplaced = 0;
+    for (uint64_t j = 0; j < nSlot; j++) {
+        if (aSlot[j] == 0) continue;
+        nEntry++;
+        nDisplaced += (j - (xHash(pCtx, aSlot[j] - 1) & (nSlot - 1))) & (nSlot - 1);
+    }
+    if (learnpath_hash_probe_hook) learnpath_hash_probe_hook(zTable, nEntry, nDisplaced);
+}

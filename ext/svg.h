@@ -146,6 +146,7 @@ typedef struct svg_acc {
     uint32_t nCell, nCellAlloc;
     uint32_t *aSlot;     /* open addressing over aCell: index + 1, 0 = empty */
     uint32_t nSlot;      /* a power of two, at least 2 * nCell */
+    lp_hash_seed seed;   /* drawn with aSlot (lp_base.h) */
     svg_real *aReal;
     int64_t nReal, nRealAlloc;
     char *zTitle;        /* smallest non-NULL title so far (rule 6) */

@@ -32,8 +32,21 @@ const char *const learnpath_svg_on_color[SVG_NCOLOR] = {"#ffffff", SVG_INK, SVG_
 
 /* --------------------------------------------------------- accumulator */
 
+static uint32_t svgHash2(const svg_acc *p, uint32_t a, uint32_t b) {
+    return learnpath_hash_pair(a, b, &p->seed);
+}
+
+/* Cell i's hash (learnpath_hash_probe_report). */
+static uint32_t svgHashCell(const void *pCtx, uint32_t i) {
+    const svg_acc *p = pCtx;
+    return svgHash2(p, p->aCell[i].a, p->aCell[i].b);
+}
+
 static void svgAccFree(svg_acc *p) {
     if (!p) return;
+    if (learnpath_hash_probe_hook && p->aSlot) {
+        learnpath_hash_probe_report("cells", p->aSlot, p->nSlot, svgHashCell, p);
+    }
     learnpath_strtab_free(&p->names);
     learnpath_strtab_free(&p->series);
     sqlite3_free(p->aCell);
@@ -43,21 +56,13 @@ static void svgAccFree(svg_acc *p) {
     memset(p, 0, sizeof(*p));
 }
 
-static uint32_t svgHash2(uint32_t a, uint32_t b) {
-    uint32_t h = a * 0x9E3779B1u;
-    h ^= (b + 0x7F4A7C15u) * 0x85EBCA77u;
-    h ^= h >> 15;
-    h *= 0xC2B2AE3Du;
-    h ^= h >> 13;
-    return h;
-}
-
 static int svgRehash(svg_acc *p, uint32_t nSlot) {
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+    if (p->aSlot == NULL) learnpath_hash_seed(&p->seed);
     for (uint32_t i = 0; i < p->nCell; i++) {
-        uint32_t j = svgHash2(p->aCell[i].a, p->aCell[i].b) & (nSlot - 1);
+        uint32_t j = svgHashCell(p, i) & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
         aSlot[j] = i + 1;
     }
@@ -69,7 +74,7 @@ static int svgRehash(svg_acc *p, uint32_t nSlot) {
 
 /* Find or add the cell (a, b); its index goes to *piCell. */
 static int svgCellGet(svg_acc *p, uint32_t a, uint32_t b, uint32_t *piCell) {
-    uint32_t h = svgHash2(a, b);
+    uint32_t h = svgHash2(p, a, b);
     uint32_t i, j;
     if (p->nSlot) {
         j = h & (p->nSlot - 1);
@@ -93,6 +98,7 @@ static int svgCellGet(svg_acc *p, uint32_t a, uint32_t b, uint32_t *piCell) {
     if (2 * (p->nCell + 1) > p->nSlot) {
         int rc = svgRehash(p, p->nSlot ? p->nSlot * 2 : 128);
         if (rc) return rc;
+        h = svgHash2(p, a, b); /* the first table draws the seed */
     }
     i = p->nCell++;
     p->aCell[i].a = a;

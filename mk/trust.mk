@@ -19,6 +19,9 @@
 #   make coverage      --coverage -O0 build into build/cov/, runs the unit suite,
 #                      OOM, nested and the corpus replay, prints line and branch
 #                      coverage of ext/ (gcovr; gcov -b if gcovr is missing)
+#   make flood-bench   times learnpath on keys crafted to collide in the hash
+#                      tables as they were unseeded (tests/trust/flood_bench.sh;
+#                      FLOOD_N, default 40000; FLOOD_EXT: another build)
 #   make fuzz          libFuzzer (clang) harnesses fuzz_sql and fuzz_args, each
 #                      for FUZZ_SECONDS (default 60); new inputs go to
 #                      build/fuzz/work-*, crashes to build/fuzz/<harness>-crash-*
@@ -59,7 +62,7 @@ TRUST_OOM      := build/oom/oom
 TRUST_NESTED   := build/trust/nested
 TRUST_REPLAY   := build/fuzz/replay_sql build/fuzz/replay_args
 
-.PHONY: test-oom test-nested fuzz-replay asan tsan valgrind coverage fuzz fuzz-build
+.PHONY: test-oom test-nested fuzz-replay asan tsan valgrind coverage fuzz fuzz-build flood-bench
 TEST_TARGETS += test-oom test-nested fuzz-replay
 
 # ------------------------------------------------------------ make test
@@ -87,6 +90,14 @@ test-nested: $(TRUST_NESTED)
 fuzz-replay: $(TRUST_REPLAY)
 	build/fuzz/replay_sql $(FUZZ_CORPUS)/fuzz_sql
 	build/fuzz/replay_args $(FUZZ_CORPUS)/fuzz_args
+
+# The generator of hash-flooding inputs (tests/unit/lpt_flood.h), as a program.
+build/trust/flood: tests/trust/flood.c tests/unit/lpt_flood.c tests/unit/lpt_flood.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(TRUST_CFLAGS) -o $@ tests/trust/flood.c tests/unit/lpt_flood.c $(TRUST_LIBS)
+
+flood-bench: $(EXT) build/trust/flood
+	@sh tests/trust/flood_bench.sh
 
 # --------------------------------------------------- sanitizers, valgrind
 
