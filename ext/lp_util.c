@@ -223,7 +223,7 @@ void learnpath_hash_seed(lp_hash_seed *pSeed) {
     s ^= n;
     x ^= utilSplitMix(&s);
     pSeed->k0 = utilSplitMix(&x);
-    pSeed->k1 = utilSplitMix(&x);
+    pSeed->k1 = utilSplitMix(&x) | ((uint64_t)1 << 63) | 1; /* a multiplier of 64 bits */
 }
 
 void (*learnpath_hash_probe_hook)(const char *zTable, uint64_t nEntry, uint64_t nDisplaced) = NULL;
