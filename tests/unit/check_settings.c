@@ -414,7 +414,8 @@ START_TEST(test_cache_argument_errors) {
                     CS_LIMIT "-9223372036854775808");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('lots')", CS_BUDGET "'lots'");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1)", CS_BUDGET "-1");
-    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-1e-300)", CS_BUDGET "-1.0e-300");
+    /* a negative fraction is refused, never rounded to 0 (no limit) */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(-0.5)", CS_BUDGET "-0.5");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget(2.5e6)", "0\n");
     lpt_assert_rows(db, "SELECT learnpath_memory_budget('0')", "2500000\n");
     sqlite3_close(db);
