@@ -1359,6 +1359,27 @@ START_TEST(test_rule10_order_by_left_to_sqlite) {
 END_TEST
 
 /*
+** Step a prepared statement to its end (it must end in SQLITE_DONE) and
+** return its rows as text, lpt_query's form: nCol columns joined by '|',
+** rows ended by '\n', NULL as "NULL". The caller frees the result.
+*/
+static char *cu_step_rows(sqlite3_stmt *pStmt, int nCol) {
+    sqlite3_str *pGot = sqlite3_str_new(sqlite3_db_handle(pStmt));
+    int rc;
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        for (int i = 0; i < nCol; i++) {
+            const char *z = (const char *)sqlite3_column_text(pStmt, i);
+            sqlite3_str_appendf(pGot, "%s%s", i ? "|" : "", z ? z : "NULL");
+        }
+        sqlite3_str_appendall(pGot, "\n");
+    }
+    ck_assert_int_eq(rc, SQLITE_DONE);
+    char *zGot = sqlite3_str_finish(pGot);
+    ck_assert_ptr_nonnull(zGot);
+    return zGot;
+}
+
+/*
 ** rule 10: a statement prepared to be read in first_program's own order,
 ** whose source must then stream because a memory budget was set after it
 ** was prepared (as a host's statement cache keeps it), gives the rows in
@@ -1378,18 +1399,8 @@ START_TEST(test_rule10_order_by_budget_after_prepare) {
     int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
     ck_assert_int_eq(rc, SQLITE_OK);
     lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
-    sqlite3_str *pGot = sqlite3_str_new(db);
-    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-        for (int i = 0; i < 6; i++) {
-            const char *z = (const char *)sqlite3_column_text(pStmt, i);
-            sqlite3_str_appendf(pGot, "%s%s", i ? "|" : "", z ? z : "NULL");
-        }
-        sqlite3_str_appendall(pGot, "\n");
-    }
-    ck_assert_int_eq(rc, SQLITE_DONE);
-    char *zGot = sqlite3_str_finish(pGot);
+    char *zGot = cu_step_rows(pStmt, 6);
     ck_assert_ptr_nonnull(zWant);
-    ck_assert_ptr_nonnull(zGot);
     ck_assert_msg(strlen(zWant) > 1000 && strcmp(zGot, zWant) == 0, "got:\n%.300s\nwant:\n%.300s",
                   zGot, zWant);
     sqlite3_free(zWant);
@@ -1427,14 +1438,7 @@ START_TEST(test_rule10_order_by_budget_after_prepare_temp_shadow) {
     lpt_assert_rows(db, zSql, "2|A\n1|B\n3|C\n");
     ck_assert_int_eq(sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL), SQLITE_OK);
     lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
-    sqlite3_str *pGot = sqlite3_str_new(db);
-    int rc;
-    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-        sqlite3_str_appendf(pGot, "%s|%s\n", sqlite3_column_text(pStmt, 0),
-                            sqlite3_column_text(pStmt, 1));
-    }
-    ck_assert_int_eq(rc, SQLITE_DONE);
-    char *zGot = sqlite3_str_finish(pGot);
+    char *zGot = cu_step_rows(pStmt, 2);
     ck_assert_str_eq(zGot, "2|A\n1|B\n3|C\n");
     sqlite3_free(zGot);
     sqlite3_finalize(pStmt);
@@ -1484,18 +1488,8 @@ START_TEST(test_rule10_order_by_budget_after_prepare_source_fails) {
     lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
     /* a run that succeeds, counting the calls */
     counter.nCall = 0;
-    sqlite3_str *pGot = sqlite3_str_new(db);
-    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-        for (int i = 0; i < 4; i++) {
-            const char *z = (const char *)sqlite3_column_text(pStmt, i);
-            sqlite3_str_appendf(pGot, "%s%s", i ? "|" : "", z ? z : "NULL");
-        }
-        sqlite3_str_appendall(pGot, "\n");
-    }
-    ck_assert_int_eq(rc, SQLITE_DONE);
-    char *zGot = sqlite3_str_finish(pGot);
+    char *zGot = cu_step_rows(pStmt, 4);
     ck_assert_ptr_nonnull(zWant);
-    ck_assert_ptr_nonnull(zGot);
     ck_assert_msg(strlen(zWant) > 1000 && strcmp(zGot, zWant) == 0, "got:\n%.300s\nwant:\n%.300s",
                   zGot, zWant);
     sqlite3_free(zWant);
