@@ -75,6 +75,7 @@ typedef struct trn_table {
     uint32_t *aSlot; /* row + 1, 0 = empty */
     uint64_t nSlot;
     lp_hash_seed seed; /* drawn with aSlot (lp_base.h) */
+    int64_t nGapByte;  /* the rows' arrays of gaps, in bytes */
 } trn_table;
 
 /* A row's hash: labels are numbered in order of appearance, but which
@@ -167,6 +168,7 @@ static void trnAccFreeGaps(trn_acc *pA) {
         pA->T.aRow[r].aGap = NULL;
         pA->T.aRow[r].nGapAlloc = 0;
     }
+    pA->T.nGapByte = 0;
 }
 
 /* Free the hash index of the rows (done adding rows, or freeing them). */
@@ -211,6 +213,7 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
             int64_t nNew = pR->nGapAlloc ? pR->nGapAlloc * 2 : 8;
             int64_t *aGap = sqlite3_realloc64(pR->aGap, (sqlite3_uint64)nNew * sizeof(int64_t));
             if (!aGap) return SQLITE_NOMEM;
+            pA->T.nGapByte += (nNew - pR->nGapAlloc) * (int64_t)sizeof(int64_t);
             pR->aGap = aGap;
             pR->nGapAlloc = nNew;
         }
@@ -386,6 +389,52 @@ done:
     return rc;
 }
 
+/* ------------------------------------------------------- the memory budget */
+
+/*
+** What computing the aggregates holds, against what the function may hold
+** (lp_read.h, "THE MEMORY BUDGET"): the data the users come from (in
+** memory the data read, streaming the names), the shaper (its tie groups
+** and its marks), every aggregate's rows with their index and gaps, and,
+** as a reserve, the ranks of the labels that finishing sorts them by (12
+** bytes a label) and the scratch of deriving an aggregate (64 bytes a
+** source row).
+*/
+typedef struct trn_budget {
+    const lp_users *pIt;
+    const lp_shaper *pSh;
+    int64_t nLimit;     /* 0: no budget */
+} trn_budget;
+
+static int64_t trnShaperBytes(const lp_shaper *pSh) {
+    return learnpath_strtab_bytes(&pSh->groups) +
+           ((int64_t)pSh->nMemberAlloc + pSh->nMemberOffAlloc + 2 * (int64_t)pSh->nMark +
+            pSh->nScratchAlloc) * (int64_t)sizeof(uint32_t) +
+           (int64_t)pSh->nStepAlloc * (int64_t)sizeof(lp_step) + pSh->nLabelAlloc;
+}
+
+/*
+** Does computing pass the budget, with nReserve more bytes? In memory that
+** answers LP_RC_OVER_BUDGET (the caller streams instead); streaming, it is
+** the function's error.
+*/
+static int trnCheckBudget(const trn_budget *pB, const trn_acc *aAcc, int64_t nReserve,
+                          char **pzErr) {
+    const lp_data *pD = pB->pIt->pData;
+    int64_t nRow = 0, n;
+    if (pB->nLimit == 0) return SQLITE_OK;
+    n = learnpath_users_held(pB->pIt) + trnShaperBytes(pB->pSh) + nReserve +
+        ((int64_t)pD->programs.n + pD->segments.n + pB->pSh->groups.n) * 12;
+    for (int i = 0; i < LP_AGG_N; i++) {
+        const trn_table *pT = &aAcc[i].T;
+        n += pT->nRowAlloc * (int64_t)sizeof(lp_agg_row) + (int64_t)pT->nSlot * 4 + pT->nGapByte;
+        nRow += pT->nRow;
+    }
+    if (n <= pB->nLimit) return SQLITE_OK;
+    if (pB->pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
+    return learnpath_users_budget_error(pB->pIt, nRow, pB->pSh->groups.n, pzErr);
+}
+
 /*
 ** Aggregate every user's journey (rule 9) in one pass over the users, into
 ** each aggregate whose bit LP_AGG(...) is set in mask; its rows go to
@@ -398,6 +447,7 @@ done:
 static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **aaRow,
                     int64_t *anRow, char **pzErr) {
     trn_acc aAcc[LP_AGG_N];
+    trn_budget B = {pIt, pSh, learnpath_users_limit(pIt)};
     int rc = SQLITE_OK, i, iBase = 0;
 
     memset(aAcc, 0, sizeof(aAcc));
@@ -407,10 +457,14 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
         if (rc || !keep) continue;
         rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
+        if (rc == SQLITE_OK) rc = trnCheckBudget(&B, aAcc, 0, pzErr);
     }
     for (i = iBase + 1; i < LP_AGG_N && rc == SQLITE_OK; i++) {
-        if (mask & (1u << i)) rc = trnAccDerive(&aAcc[i], &aAcc[iBase], i >= 2, i & 1);
+        if (!(mask & (1u << i))) continue;
+        rc = trnCheckBudget(&B, aAcc, 64 * aAcc[iBase].T.nRow, pzErr);
+        if (rc == SQLITE_OK) rc = trnAccDerive(&aAcc[i], &aAcc[iBase], i >= 2, i & 1);
     }
+    if (rc == SQLITE_OK) rc = trnCheckBudget(&B, aAcc, 0, pzErr);
     for (i = iBase; i < LP_AGG_N && rc == SQLITE_OK; i++) {
         if (!(mask & (1u << i))) continue;
         rc = trnAccFinish(&aAcc[i], pIt->pData, pSh, i >= 2, &aaRow[i], &anRow[i]);

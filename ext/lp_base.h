@@ -119,6 +119,8 @@ int learnpath_errorf(char **pzErr, int rc, const char *zFmt, ...);
 ** capacities double from nMin. SQLITE_NOMEM leaves it as it was.
 */
 int learnpath_grow(void **pa, int64_t *pnAlloc, int64_t nNeed, size_t sz, int64_t nMin);
+/* The capacity learnpath_grow would give (nAlloc when it is enough). */
+int64_t learnpath_grow_size(int64_t nAlloc, int64_t nNeed, int64_t nMin);
 
 /*
 ** Sort the numbers 0..n-1 by xCmp(pCtx, a, b) (stable bottom-up merge sort,
@@ -272,10 +274,20 @@ typedef struct lp_strtab {
 
 /* The number of the string z of n bytes, adding it if new. */
 int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
+/* The number of the string z of n bytes, if the table has it (1), or 0. */
+int learnpath_strtab_find(const lp_strtab *pTab, const char *z, int n, uint32_t *piOut);
 /* Can a name of n bytes be added without allocating? */
 int learnpath_strtab_has_room(const lp_strtab *pTab, int n);
 /* Make room for nName more names of nByte bytes in all. */
 int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte);
+/* The bytes learnpath_strtab_reserve(pTab, nName, nByte) would allocate
+** (counting the old slots, alive while the new ones fill). */
+int64_t learnpath_strtab_growth(const lp_strtab *pTab, uint32_t nName, int64_t nByte);
+/* Forget every string (numbers start again from 0), keeping the memory:
+** linear in the strings, not in the table's capacity. */
+void learnpath_strtab_clear(lp_strtab *pTab);
+/* The heap the table holds. */
+int64_t learnpath_strtab_bytes(const lp_strtab *pTab);
 void learnpath_strtab_free(lp_strtab *pTab);
 
 /* ---------------------------------------------------------- lp_time.c */

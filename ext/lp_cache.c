@@ -438,6 +438,18 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
 }
 
 /* See lp_read.h. */
+void learnpath_cache_forget(lp_conn *pConn, const lp_data *pData) {
+    for (lp_cache_entry **pp = &pConn->pCache; *pp; pp = &(*pp)->pNext) {
+        if ((*pp)->pData == pData) {
+            lp_cache_entry *p = *pp;
+            *pp = p->pNext;
+            cacheEntryFree(pConn, p);
+            return;
+        }
+    }
+}
+
+/* See lp_read.h. */
 int learnpath_cache_count(const lp_conn *pConn) {
     int n = 0;
     for (lp_cache_entry *p = pConn->pCache; p; p = p->pNext) n++;

@@ -52,6 +52,7 @@ typedef struct lp_shaper {
     const lp_data *pData;
     const lp_shape_spec *pSpec;
     int ignoreSegments;      /* the data has segments the query did not ask for */
+    int localLabels;         /* forget the tie groups of one user before the next */
     lp_strtab groups;        /* tie groups: key = the members' numbers, in name order */
     char *aName;             /* the groups' labels, each followed by a NUL; */
     int64_t *aNameOff;       /*   group g's: aName[aNameOff[g] .. aNameOff[g + 1] - 1) */
@@ -80,6 +81,15 @@ typedef struct lp_shaper {
 
 int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec);
 void learnpath_shaper_free(lp_shaper *pSh);
+/*
+** The users of pIt are shaped for one user's rows at a time (first_program,
+** program_journeys, program_steps), so only the current user's labels are
+** kept: the shaper forgets the tie groups of each user before the next,
+** and, streaming, the stream forgets each user's names (the memory budget,
+** lp_read.h). learnpath_order_users, which ranks every user's labels,
+** turns the shaper's part off again.
+*/
+void learnpath_journeys_per_user(lp_users *pIt, lp_shaper *pSh);
 /* Shape user u. *pKeep = 0 when rule 7 leaves the user out. */
 int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep);
 /* Text of a label. */

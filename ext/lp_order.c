@@ -179,6 +179,7 @@ int learnpath_order_users(const lp_data *pD, lp_shaper *pSh, int code, uint32_t 
 
     *paPerm = *paKept = NULL;
     *pnPerm = 0;
+    pSh->localLabels = 0; /* every user's labels are ranked together */
     memset(&S, 0, sizeof(S));
     S.code = code;
     aCombo = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));

@@ -51,9 +51,42 @@
 /* The type of the pointer the reader function takes (its first argument). */
 #define BUILD_POINTER_TYPE "learnpath_build_state"
 
-static int buildCheckBudget(const build_state *s);
 static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
                         uint32_t *piUser);
+
+/*
+** THE MEMORY BUDGET of a read in memory (lp_read.h): the data may hold
+** what buildBytes counts, from capacities, and no more; every growth is
+** checked before it allocates (buildRoom), and the first that would pass
+** the budget gives up the read (LP_RC_OVER_BUDGET: the users stream). The
+** count reserves what finishing the read takes for a moment
+** (lp_read_group.c): a copy of one per-enrollment array when the rows did
+** not come grouped by user (8 bytes an enrollment), and the sort of the
+** users into user_id order (8 bytes a user); names count as
+** learnpath_data_name_bytes counts them (their ranks included).
+*/
+#define BUILD_PER_USER ((int64_t)(sizeof(lp_key) + sizeof(uint32_t) + 2 * sizeof(uint32_t)))
+
+/* Bytes per enrollment: aT, aProg, aSeg, aUserOf and the reserve. */
+static int64_t buildPerEvent(const build_state *s) {
+    return (int64_t)(sizeof(int64_t) + sizeof(uint32_t) * (1 + (s->p->zSegmentCol != NULL))) +
+           (s->isGrouped ? 0 : (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
+}
+
+static int64_t buildBytes(const build_state *s) {
+    const lp_data *pD = s->pD;
+    return (int64_t)pD->nEvAlloc * buildPerEvent(s) + (int64_t)pD->nUserAlloc * BUILD_PER_USER +
+           (int64_t)s->nSlot * (int64_t)sizeof(uint32_t) + pD->nKeyByteAlloc +
+           learnpath_data_name_bytes(pD);
+}
+
+/* LP_RC_OVER_BUDGET when nMore bytes more would pass the budget. */
+static int buildRoom(const build_state *s, int64_t nMore) {
+    if (s->p->nBudget > 0 && !s->isStream && buildBytes(s) + nMore > s->p->nBudget) {
+        return LP_RC_OVER_BUDGET;
+    }
+    return SQLITE_OK;
+}
 
 /* ------------------------------------------------------------ user keys */
 
@@ -128,6 +161,8 @@ int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...) {
 
 static int buildRehashUsers(build_state *s, uint32_t nSlot) {
     lp_data *pD = s->pD;
+    int rc = buildRoom(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
+    if (rc) return rc;
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
@@ -208,6 +243,8 @@ int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
     if (nNeed > 0x7ffffff2u) return SQLITE_TOOBIG;
     uint64_t nNew = pD->nUserAlloc ? (uint64_t)pD->nUserAlloc * 2 : 1024;
     while (nNew < nNeed) nNew *= 2;
+    int rc = buildRoom(s, (int64_t)(nNew - pD->nUserAlloc) * BUILD_PER_USER);
+    if (rc) return rc;
     lp_key *aKey = sqlite3_realloc64(pD->aKey, nNew * sizeof(lp_key));
     if (!aKey) return SQLITE_NOMEM;
     pD->aKey = aKey;
@@ -215,7 +252,7 @@ int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
     if (!aFirst) return SQLITE_NOMEM;
     pD->aFirst = aFirst;
     pD->nUserAlloc = (uint32_t)nNew;
-    return buildCheckBudget(s);
+    return SQLITE_OK;
 }
 
 /* A user hash table of at least 2 * nUser slots (not in sorted mode). */
@@ -257,20 +294,11 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
     return SQLITE_OK;
 }
 
-/*
-** Intern the name z of n > 0 bytes. Programs and segments are few and
-** repeat on every row: a small table of the names met lately, indexed by
-** their length and end bytes, finds most of them without hashing the whole
-** name. A name of at most 16 bytes is wholly covered by its first and last
-** 8; a longer one is compared in full. A miss costs one more probe than the
-** string table alone, never more. On the helper thread a name the table
-** has no room for is left to the reading thread.
-*/
-static int buildTextId(const char *z, int n, lp_strtab *pTab, build_name *aSeen, int isWorker,
-                       uint32_t *piOut) {
-    int rc;
+/* The slot of the name cache for z of n bytes, and its first and last 8
+** bytes (zero-padded). */
+static inline build_name *buildNameSlot(const char *z, int n, build_name *aSeen, uint64_t *pw0,
+                                        uint64_t *pw1) {
     uint64_t w0 = 0, w1 = 0, h;
-    build_name *pSlot;
     if (n >= 8) {
         memcpy(&w0, z, 8);
         memcpy(&w1, z + n - 8, 8);
@@ -279,13 +307,39 @@ static int buildTextId(const char *z, int n, lp_strtab *pTab, build_name *aSeen,
     }
     /* the top bits of a product depend on every bit of what is multiplied */
     h = (w0 ^ ((w1 << 32) | (w1 >> 32)) ^ (uint64_t)n) * 0x9e3779b97f4a7c15ULL;
-    pSlot = &aSeen[h >> (64 - BUILD_NAME_BITS)];
+    *pw0 = w0;
+    *pw1 = w1;
+    return &aSeen[h >> (64 - BUILD_NAME_BITS)];
+}
+
+/*
+** Intern the name z of n > 0 bytes. Programs and segments are few and
+** repeat on every row: a small table of the names met lately, indexed by
+** their length and end bytes, finds most of them without hashing the whole
+** name. A name of at most 16 bytes is wholly covered by its first and last
+** 8; a longer one is compared in full. A miss costs one more probe than the
+** string table alone, never more, so the cache needs no seed (lp_base.h):
+** names crafted to share a slot only make every row miss it. sMain is the
+** read's state on the reading thread, whose budget a new name that grows
+** the table is checked against; NULL on the helper thread, which leaves
+** such a name to the reading thread.
+*/
+static int buildTextId(const char *z, int n, lp_strtab *pTab, build_name *aSeen,
+                       build_state *sMain, uint32_t *piOut) {
+    int rc;
+    uint64_t w0, w1;
+    build_name *pSlot = buildNameSlot(z, n, aSeen, &w0, &w1);
     if (pSlot->n == n && pSlot->w0 == w0 && pSlot->w1 == w1 &&
         (n <= 16 || memcmp(LP_STR(pTab, pSlot->id), z, (size_t)n) == 0)) {
         *piOut = pSlot->id;
         return SQLITE_OK;
     }
-    if (isWorker && !learnpath_strtab_has_room(pTab, n)) return LP_RC_NEED_MAIN;
+    if (!learnpath_strtab_has_room(pTab, n) && !learnpath_strtab_find(pTab, z, n, piOut)) {
+        /* a new name, and the table grows for it: the budget first */
+        if (sMain == NULL) return LP_RC_NEED_MAIN;
+        rc = learnpath_read_grow_names(sMain, pTab, 1, n);
+        if (rc) return rc;
+    }
     rc = learnpath_strtab_intern(pTab, z, n, piOut);
     if (rc == SQLITE_OK) {
         pSlot->w0 = w0;
@@ -296,6 +350,25 @@ static int buildTextId(const char *z, int n, lp_strtab *pTab, build_name *aSeen,
     return rc;
 }
 
+/*
+** Forget a table's names and the name cache's entries that point at them:
+** each name empties its own slot of the cache, the only one that can hold
+** it (linear in the names, not in the cache).
+*/
+static void buildForgetTable(lp_strtab *pTab, build_name *aSeen) {
+    for (uint32_t i = 0; i < pTab->n; i++) {
+        uint64_t w0, w1;
+        buildNameSlot(LP_STR(pTab, i), LP_STRLEN(pTab, i), aSeen, &w0, &w1)->n = 0;
+    }
+    learnpath_strtab_clear(pTab);
+}
+
+/* See lp_read_int.h. */
+void learnpath_read_forget_names(build_state *s) {
+    buildForgetTable(&s->pD->programs, s->aProgSeen);
+    buildForgetTable(&s->pD->segments, s->aSegSeen);
+}
+
 /* Room for nNeed enrollments in every per-enrollment array. */
 int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
     lp_data *pD = s->pD;
@@ -304,6 +377,8 @@ int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
     uint64_t nNew = pD->nEvAlloc ? (uint64_t)pD->nEvAlloc * 2 : 4096;
     while (nNew < nNeed) nNew *= 2;
     if (nNew > 0xfffffff0u) nNew = 0xfffffff0u;
+    int rc = buildRoom(s, (int64_t)(nNew - pD->nEvAlloc) * buildPerEvent(s));
+    if (rc) return rc;
     int64_t *aT = sqlite3_realloc64(pD->aT, nNew * sizeof(int64_t));
     if (!aT) return SQLITE_NOMEM;
     pD->aT = aT;
@@ -321,28 +396,32 @@ int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
         s->aUserOf = aUserOf;
     }
     pD->nEvAlloc = (uint32_t)nNew;
-    return buildCheckBudget(s);
-}
-
-/* Heap the data being read holds now (approximately, from capacities). */
-static int64_t buildBytes(const build_state *s) {
-    const lp_data *pD = s->pD;
-    int64_t nPerEv = sizeof(int64_t) + sizeof(uint32_t) * (1 + (pD->aSeg != NULL) + (s->aUserOf != NULL));
-    return (int64_t)pD->nEvAlloc * nPerEv + (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
-           (int64_t)s->nSlot * sizeof(uint32_t) + pD->nKeyByteAlloc + pD->programs.nByteAlloc +
-           pD->segments.nByteAlloc + (int64_t)(pD->programs.nAlloc + pD->segments.nAlloc) * 16;
-}
-
-/* LP_RC_OVER_BUDGET once the data would pass the memory budget. */
-static int buildCheckBudget(const build_state *s) {
-    if (s->p->nBudget > 0 && !s->isStream && buildBytes(s) > s->p->nBudget) return LP_RC_OVER_BUDGET;
     return SQLITE_OK;
+}
+
+/* Room for nMore bytes of user ids (of text and blob users). */
+int learnpath_read_grow_key_bytes(build_state *s, int64_t nMore) {
+    lp_data *pD = s->pD;
+    int64_t nNew = learnpath_grow_size(pD->nKeyByteAlloc, pD->nKeyByte + nMore, 64);
+    int rc = buildRoom(s, nNew - pD->nKeyByteAlloc);
+    if (rc == SQLITE_OK) {
+        rc = learnpath_grow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + nMore, 1, 64);
+    }
+    return rc;
+}
+
+/* Room for nName more names of nByte bytes in all in the table pTab. */
+int learnpath_read_grow_names(build_state *s, lp_strtab *pTab, uint32_t nName, int64_t nByte) {
+    int rc = buildRoom(s, learnpath_strtab_growth(pTab, nName, nByte) + (int64_t)nName * LP_NAME_EXTRA);
+    return rc ? rc : learnpath_strtab_reserve(pTab, nName, nByte);
 }
 
 /* The rows stopped coming grouped by user: record each enrollment's user.
 ** (Two users' rows are in, so nEvAlloc > 0.) */
 static int buildUngroup(build_state *s) {
     lp_data *pD = s->pD;
+    int rc = buildRoom(s, (int64_t)pD->nEvAlloc * (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
+    if (rc) return rc;
     s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEvAlloc * sizeof(uint32_t));
     if (!s->aUserOf) return SQLITE_NOMEM;
     for (uint32_t u = 0; u < pD->nUser; u++) {
@@ -458,7 +537,7 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
     }
     rc = buildDecodeName(ap[1], &z, &n);
     if (rc || z == NULL) return rc;
-    rc = buildTextId(z, n, &s->pD->programs, s->aProgSeen, 0, &r->prog);
+    rc = buildTextId(z, n, &s->pD->programs, s->aProgSeen, s, &r->prog);
     if (rc) return rc;
 
     int eType = sqlite3_value_type(ap[2]);
@@ -528,7 +607,7 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         /* the bytes go after the users' bytes, kept only for a new user */
         if (pD->nKeyByte + key.n > pD->nKeyByteAlloc) {
             if (isWorker) return LP_RC_NEED_MAIN;
-            rc = learnpath_grow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + key.n, 1, 64);
+            rc = learnpath_read_grow_key_bytes(s, key.n);
             if (rc) return rc;
         }
         memcpy(pD->aKeyByte + pD->nKeyByte, r->zKey, (size_t)key.n);
@@ -555,7 +634,7 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         return learnpath_read_bad_time(s, r->eTime == BUILD_T_BAD ? r->zBad : r->aTime, r->iRowid);
     }
     if (r->zSeg) {
-        rc = buildTextId(r->zSeg, r->nSeg, &pD->segments, s->aSegSeen, isWorker, &seg);
+        rc = buildTextId(r->zSeg, r->nSeg, &pD->segments, s->aSegSeen, isWorker ? NULL : s, &seg);
         if (rc) return rc;
     }
     if (s->isStream) {

@@ -181,6 +181,9 @@ void learnpath_conn_clear(lp_conn *pConn);
 int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
                         char **pzErr);
 void learnpath_cache_clear(lp_conn *pConn);
+/* Drop the entry that holds pData, if there is one (the memory budget:
+** data that does not fit beside what a function computes from it). */
+void learnpath_cache_forget(lp_conn *pConn, const lp_data *pData);
 /* Entries held now. */
 int learnpath_cache_count(const lp_conn *pConn);
 /* Drop the least recently used entries until the cache fits its limit. */
@@ -210,11 +213,17 @@ typedef struct lp_users {
     uint32_t iPos;           /* in memory: position in user_id order */
     uint32_t u;              /* the current user in pData */
     int eof;
+    int64_t nBudget;         /* learnpath_memory_budget when opened; 0 = none */
+    int isLocalNames;        /* streaming: pData's names are the current user's */
 } lp_users;
 
 /* Open at the first user. On error sets *pzErr (the caller frees it). */
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
                          char **pzErr);
+/* The same, streaming whatever the budget (an aggregate that does not fit
+** beside the data in memory: lp_agg.c). */
+int learnpath_users_open_stream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
+                                lp_users *pIt, char **pzErr);
 /* Callers step only while !pIt->eof. */
 int learnpath_users_next(lp_users *pIt, char **pzErr);
 void learnpath_users_close(lp_users *pIt);
@@ -237,9 +246,45 @@ typedef struct lp_pos_list {
 int learnpath_users_find(lp_data *pData, sqlite3_value *pVal, lp_pos_list *pList);
 void learnpath_pos_list_finish(lp_pos_list *pList);
 
+/*
+** THE MEMORY BUDGET (learnpath_memory_budget; docs/functions.md says what
+** it bounds). In memory, the data read counts (lp_data.nByteUsed) and must
+** fit in the budget, or the source streams. Streaming, what a function
+** must hold whole counts: the names of programs and segments (all of the
+** source's, unless the function asked for the current user's only:
+** learnpath_users_local_names), and what it computes (lp_agg.c); it may
+** take the budget or LP_BUDGET_FLOOR, whichever is more (so a tiny budget
+** still streams small sources), and past that the function fails
+** (learnpath_users_budget_error). Each name counts its bytes in the string
+** table and LP_NAME_EXTRA more, for the arrays per program or segment of
+** those who use the names (a shaper's marks, the stream's ranks, a
+** profile's marks, the ranks of names when rows are sorted).
+*/
+#define LP_BUDGET_FLOOR ((int64_t)1 << 20)
+#define LP_NAME_EXTRA 32
+
+/* Streaming, keep only the current user's names (first_program,
+** program_journeys, program_steps: the SQL layer asks through
+** learnpath_journeys_per_user). In memory it changes nothing. */
+void learnpath_users_local_names(lp_users *pIt);
+/* The bytes counted against the budget for the names of pData. */
+int64_t learnpath_data_name_bytes(const lp_data *pData);
+/* The bytes of the data the users come from that count against the budget:
+** in memory the data read; streaming the names, when kept whole. */
+int64_t learnpath_users_held(const lp_users *pIt);
+/* The most a function reading pIt may hold (0: no limit): the budget in
+** memory, at least LP_BUDGET_FLOOR streaming. */
+int64_t learnpath_users_limit(const lp_users *pIt);
+/* The error of a function whose rows (nRow, 0: none) and names need more
+** than the budget allows: a message for *pzErr, and SQLITE_ERROR. */
+int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGroup,
+                                 char **pzErr);
+
 /* The streaming reader behind learnpath_users_open (lp_stream.c). */
 int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr);
 int learnpath_stream_next(lp_users *pIt, char **pzErr);
 void learnpath_stream_close(lp_users *pIt);
+/* Forget the names of the window (the next user's start from 0). */
+void learnpath_stream_forget_names(lp_users *pIt);
 
 #endif /* LP_READ_H */

@@ -185,8 +185,7 @@ int learnpath_read_finish(build_state *s) {
     pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
                     (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
                     (pD->aOrder ? (int64_t)pD->nUser * 4 : 0) + pD->nKeyByteAlloc +
-                    pD->programs.nByteAlloc + pD->segments.nByteAlloc +
-                    (int64_t)(pD->programs.nAlloc + pD->segments.nAlloc) * 16;
+                    learnpath_data_name_bytes(pD);
     return rc;
 }
 

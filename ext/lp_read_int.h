@@ -121,10 +121,17 @@ int learnpath_read_row_now(build_state *s, sqlite3_value **ap, int *pPending);
 int learnpath_read_step_error(build_state *s, int rc);
 /* The values of the statement's current row, in learnpath_read_row's order. */
 void learnpath_read_row_values(sqlite3_stmt *pStmt, sqlite3_value **ap);
+/* Streaming one user's names at a time: forget the window's names (the
+** program and segment tables start again from 0) and the name caches'
+** entries for them. */
+void learnpath_read_forget_names(build_state *s);
 /* Room for nNeed enrollments / users / user hash slots. */
 int learnpath_read_grow_events(build_state *s, uint64_t nNeed);
 int learnpath_read_grow_users(build_state *s, uint64_t nNeed);
 int learnpath_read_grow_slots(build_state *s, uint64_t nUser);
+/* Room for nMore bytes of user ids; for nName names of nByte bytes in all. */
+int learnpath_read_grow_key_bytes(build_state *s, int64_t nMore);
+int learnpath_read_grow_names(build_state *s, lp_strtab *pTab, uint32_t nName, int64_t nByte);
 
 /* ----------------------------------------------- lp_read_thread.c */
 

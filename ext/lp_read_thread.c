@@ -191,10 +191,8 @@ static int buildReserve(build_state *s, const build_batch *b) {
     if (rc == SQLITE_OK && !s->isSorted) {
         rc = learnpath_read_grow_slots(s, nUser < 0x40000000u ? nUser : 0x40000000u);
     }
-    if (rc == SQLITE_OK) {
-        rc = learnpath_grow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + b->nKeyByte, 1, 64);
-    }
-    if (rc == SQLITE_OK) rc = learnpath_strtab_reserve(&pD->segments, b->nSeg, b->nSegByte);
+    if (rc == SQLITE_OK) rc = learnpath_read_grow_key_bytes(s, b->nKeyByte);
+    if (rc == SQLITE_OK) rc = learnpath_read_grow_names(s, &pD->segments, b->nSeg, b->nSegByte);
     return rc;
 }
 

@@ -100,6 +100,19 @@ void learnpath_shaper_free(lp_shaper *pSh) {
     memset(pSh, 0, sizeof(*pSh));
 }
 
+/* See lp_journey.h. */
+void learnpath_journeys_per_user(lp_users *pIt, lp_shaper *pSh) {
+    learnpath_users_local_names(pIt);
+    pSh->localLabels = 1;
+}
+
+/* localLabels: forget the previous user's tie groups (labels and members). */
+static void shapeForgetGroups(lp_shaper *pSh) {
+    learnpath_strtab_clear(&pSh->groups);
+    pSh->nName = 0;
+    pSh->nNamed = 0;
+}
+
 const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte) {
     if (label & LP_GROUP_BIT) {
         label &= ~LP_GROUP_BIT;
@@ -504,6 +517,7 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     *pKeep = 0;
     pSh->nStep = 0;
     pSh->nProgram = 0;
+    if (pSh->localLabels && pSh->groups.n) shapeForgetGroups(pSh);
     if (i0 >= i1) return SQLITE_OK;
     if (i1 - i0 == 1) return shapeOne(pSh, i0, pKeep);
     if (i1 - i0 == 2 && pD->aT[i0] != pD->aT[i0 + 1]) return shapeTwo(pSh, i0, pKeep);

@@ -281,6 +281,11 @@ int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, c
     return learnpath_stream_next(pIt, pzErr);
 }
 
+/* See lp_read.h (learnpath_users_next calls it, between two users). */
+void learnpath_stream_forget_names(lp_users *pIt) {
+    learnpath_read_forget_names(&pIt->pStream->s);
+}
+
 /* Called by learnpath_users_close for a stream only (pIt->pStream set). */
 void learnpath_stream_close(lp_users *pIt) {
     lp_stream *st = pIt->pStream;

@@ -63,6 +63,19 @@ int learnpath_strtab_intern(lp_strtab *pTab, const char *z, int n, uint32_t *piO
     return SQLITE_OK;
 }
 
+int learnpath_strtab_find(const lp_strtab *pTab, const char *z, int n, uint32_t *piOut) {
+    if (pTab->nSlot == 0) return 0;
+    uint32_t h = learnpath_hash_bytes(z, n, &pTab->seed);
+    for (uint32_t j = h & (pTab->nSlot - 1); pTab->aSlot[j]; j = (j + 1) & (pTab->nSlot - 1)) {
+        uint32_t i = pTab->aSlot[j] - 1;
+        if (pTab->aLen[i] == n && memcmp(pTab->aByte + pTab->aOff[i], z, (size_t)n) == 0) {
+            *piOut = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int learnpath_strtab_has_room(const lp_strtab *pTab, int n) {
     return pTab->n < pTab->nAlloc && pTab->n < 0x7ffffff0u && pTab->nByte + n + 1 <= pTab->nByteAlloc &&
            2 * ((uint64_t)pTab->n + 1) <= pTab->nSlot;
@@ -97,6 +110,46 @@ int learnpath_strtab_reserve(lp_strtab *pTab, uint32_t nName, int64_t nByte) {
         rc = strtabRehash(pTab, (uint32_t)nSlot);
     }
     return rc;
+}
+
+/*
+** Strings enter the slots in the order of their numbers (interning adds at
+** the end; a rehash inserts 0, 1, ...), so a string's probe path crosses
+** only slots of lower numbers: removing them from the highest down keeps
+** every remaining path whole, and each is found by probing.
+*/
+void learnpath_strtab_clear(lp_strtab *pTab) {
+    for (uint32_t i = pTab->n; i-- > 0;) {
+        uint32_t j = strtabHash(pTab, i) & (pTab->nSlot - 1);
+        while (pTab->aSlot[j] != i + 1) j = (j + 1) & (pTab->nSlot - 1);
+        pTab->aSlot[j] = 0;
+    }
+    pTab->n = 0;
+    pTab->nByte = 0;
+}
+
+int64_t learnpath_strtab_bytes(const lp_strtab *pTab) {
+    return pTab->nByteAlloc + (int64_t)pTab->nAlloc * (sizeof(int64_t) + sizeof(int)) +
+           (int64_t)pTab->nSlot * sizeof(uint32_t);
+}
+
+int64_t learnpath_strtab_growth(const lp_strtab *pTab, uint32_t nName, int64_t nByte) {
+    uint64_t nNeed = (uint64_t)pTab->n + nName;
+    int64_t n = 0;
+    if (nName == 0) return 0;
+    if (nNeed > 0x7ffffff0u) nNeed = 0x7ffffff0u;
+    if (nNeed > pTab->nAlloc) {
+        uint64_t nNew = 16;
+        while (nNew < nNeed) nNew *= 2;
+        n += (int64_t)(nNew - pTab->nAlloc) * (int64_t)(sizeof(int64_t) + sizeof(int));
+    }
+    n += learnpath_grow_size(pTab->nByteAlloc, pTab->nByte + nByte + nName, 64) - pTab->nByteAlloc;
+    if (2 * nNeed > pTab->nSlot) {
+        uint64_t nSlot = 64;
+        while (nSlot < 2 * nNeed) nSlot *= 2;
+        n += (int64_t)nSlot * (int64_t)sizeof(uint32_t);
+    }
+    return n;
 }
 
 void learnpath_strtab_free(lp_strtab *pTab) {

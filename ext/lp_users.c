@@ -5,7 +5,9 @@
 ** pass the memory budget (learnpath_memory_budget, or half of what SQLite's
 ** hard heap limit leaves, whichever is smaller); then the rows stream in
 ** user order from SQLite's sorter (lp_stream.c), slower but in little
-** memory, with the same answers.
+** memory, with the same answers. Streaming, the names a function keeps
+** count against the budget too (lp_read.h, "THE MEMORY BUDGET"): all of
+** the source's, checked after each user, or only the current user's.
 */
 #include <float.h>
 #include <stdlib.h>
@@ -13,6 +15,12 @@
 
 #include "lp_read.h"
 
+/* Streaming: the names kept whole must fit what the function may hold. */
+static int usersCheckNames(lp_users *pIt, char **pzErr) {
+    if (pIt->pStream == NULL || pIt->isLocalNames || pIt->nBudget == 0) return SQLITE_OK;
+    if (learnpath_data_name_bytes(pIt->pData) <= learnpath_users_limit(pIt)) return SQLITE_OK;
+    return learnpath_users_budget_error(pIt, 0, 0, pzErr);
+}
 
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
                          char **pzErr) {
@@ -22,10 +30,8 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     spec.nBudget = learnpath_heap_budget(pConn->nMemoryBudget); /* and the hard heap limit */
     spec.nThreads = pConn->nThreads;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
-    if (rc == LP_RC_OVER_BUDGET) {
-        spec.nBudget = 0;
-        return learnpath_stream_open(db, &spec, pIt, pzErr);
-    }
+    if (rc == LP_RC_OVER_BUDGET) return learnpath_users_open_stream(db, pConn, p, pIt, pzErr);
+    pIt->nBudget = pConn->nMemoryBudget;
     if (rc) return rc;
     if (pIt->pData->nUser == 0) {
         pIt->eof = 1;
@@ -35,9 +41,25 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     return SQLITE_OK;
 }
 
+int learnpath_users_open_stream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
+                                lp_users *pIt, char **pzErr) {
+    lp_source_spec spec = *p;
+    int rc;
+    spec.nBudget = 0;
+    spec.nThreads = pConn->nThreads;
+    rc = learnpath_stream_open(db, &spec, pIt, pzErr);
+    pIt->nBudget = pConn->nMemoryBudget;
+    return rc ? rc : usersCheckNames(pIt, pzErr);
+}
+
 /* Callers step only while !pIt->eof. */
 int learnpath_users_next(lp_users *pIt, char **pzErr) {
-    if (pIt->pStream) return learnpath_stream_next(pIt, pzErr);
+    if (pIt->pStream) {
+        int rc;
+        if (pIt->isLocalNames) learnpath_stream_forget_names(pIt);
+        rc = learnpath_stream_next(pIt, pzErr);
+        return rc ? rc : usersCheckNames(pIt, pzErr);
+    }
     if (++pIt->iPos >= pIt->pData->nUser) {
         pIt->eof = 1;
     } else {
@@ -324,4 +346,53 @@ void learnpath_pos_list_finish(lp_pos_list *pList) {
         if (n == 0 || pList->a[n - 1] != pList->a[i]) pList->a[n++] = pList->a[i];
     }
     pList->n = n;
+}
+
+/* ------------------------------------------------------- the memory budget */
+
+/* See lp_read.h. */
+void learnpath_users_local_names(lp_users *pIt) {
+    if (pIt->pStream) pIt->isLocalNames = 1;
+}
+
+/* See lp_read.h. */
+int64_t learnpath_data_name_bytes(const lp_data *pData) {
+    return learnpath_strtab_bytes(&pData->programs) + learnpath_strtab_bytes(&pData->segments) +
+           (int64_t)(pData->programs.n + pData->segments.n) * LP_NAME_EXTRA;
+}
+
+/* See lp_read.h. */
+int64_t learnpath_users_held(const lp_users *pIt) {
+    if (pIt->pStream == NULL) return pIt->pData->nByteUsed;
+    return pIt->isLocalNames ? 0 : learnpath_data_name_bytes(pIt->pData);
+}
+
+/* See lp_read.h. */
+int64_t learnpath_users_limit(const lp_users *pIt) {
+    if (pIt->nBudget == 0) return 0;
+    if (pIt->pStream && pIt->nBudget < LP_BUDGET_FLOOR) return LP_BUDGET_FLOOR;
+    return pIt->nBudget;
+}
+
+/* See lp_read.h. */
+int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGroup,
+                                 char **pzErr) {
+    const lp_data *pD = pIt->pData;
+    char zRows[64] = "", zLimit[128];
+    if (nRow > 0 || nGroup > 0) {
+        sqlite3_snprintf((int)sizeof(zRows), zRows, "%lld rows, %u tie groups and ", (long long)nRow,
+                         nGroup);
+    }
+    if (learnpath_users_limit(pIt) > pIt->nBudget) {
+        sqlite3_snprintf((int)sizeof(zLimit), zLimit,
+                         "%lld bytes, the least a memory budget allows (learnpath_memory_budget is %lld),",
+                         (long long)learnpath_users_limit(pIt), (long long)pIt->nBudget);
+    } else {
+        sqlite3_snprintf((int)sizeof(zLimit), zLimit, "the memory budget of %lld bytes",
+                         (long long)pIt->nBudget);
+    }
+    return learnpath_errorf(pzErr, SQLITE_ERROR,
+                            "needs more than %s to keep %sthe names of %u programs and %u segments; "
+                            "raise learnpath_memory_budget() or set it to 0",
+                            zLimit, zRows, pD->programs.n, pD->segments.n);
 }

@@ -133,10 +133,16 @@ int learnpath_errorf(char **pzErr, int rc, const char *zFmt, ...) {
 }
 
 /* See lp_base.h. */
+int64_t learnpath_grow_size(int64_t nAlloc, int64_t nNeed, int64_t nMin) {
+    if (nNeed <= nAlloc) return nAlloc;
+    int64_t nNew = nAlloc ? nAlloc * 2 : nMin;
+    while (nNew < nNeed) nNew *= 2;
+    return nNew;
+}
+
 int learnpath_grow(void **pa, int64_t *pnAlloc, int64_t nNeed, size_t sz, int64_t nMin) {
     if (nNeed <= *pnAlloc) return SQLITE_OK;
-    int64_t nNew = *pnAlloc ? *pnAlloc * 2 : nMin;
-    while (nNew < nNeed) nNew *= 2;
+    int64_t nNew = learnpath_grow_size(*pnAlloc, nNeed, nMin);
     void *aNew = sqlite3_realloc64(*pa, (sqlite3_uint64)nNew * sz);
     if (!aNew) return SQLITE_NOMEM;
     *pa = aNew;

@@ -274,6 +274,8 @@ static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     pCur->eKind = userKind(pBase);
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
+    /* one user's labels at a time: under a budget, memory for one user's names */
+    learnpath_journeys_per_user(&pCur->it, &pCur->sh);
     pCur->isLazy = pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil;
     if ((idxNum & LP_TVF_USER_EQ) && pBase->pUserKey && pCur->it.pStream == NULL) {
         /* the plan gives no order of its own with user_id = x (lp_tvf.c) */

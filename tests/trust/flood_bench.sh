@@ -21,7 +21,7 @@ query() {
     case $1 in
         int_users|text_users|programs|name_cache) echo "SELECT count(*) FROM first_program('t');" ;;
         segments) echo "SELECT count(*) FROM first_program('t','user_id','program','enrolled_at','user_type');" ;;
-        groups) echo "SELECT count(program) FROM first_program('t');" ;;
+        groups) echo "SELECT count(*) FROM program_transitions('t');" ;;
         transitions) echo "SELECT count(*) FROM program_transitions('t');" ;;
         combos) echo "SELECT sum(length(program) + length(next_program)) FROM (SELECT program, next_program FROM first_program('t') ORDER BY program, next_program);" ;;
         cells) echo "SELECT length(bar_svg(program, user_type, 1)) FROM t;" ;;

@@ -139,14 +139,21 @@ START_TEST(test_flood_segments) {
 }
 END_TEST
 
-/* Tie-group labels "A + grp-...": the shaper's string table (rule 4). */
+/*
+** Tie-group labels "A + grp-...": the shaper's string table (rule 4), as
+** an aggregate keeps it for every user (first_program keeps one user's).
+*/
 START_TEST(test_flood_groups) {
     sqlite3 *db = floodOpen("groups", FLOOD_N);
     lpt_assert_rows(db,
-                    "SELECT count(*), count(DISTINCT program), sum(tied), "
-                    "sum(program = 'A + ' || (SELECT max(program) FROM t WHERE t.user_id = f.user_id)) "
-                    "FROM first_program('t') AS f",
-                    "3000|3000|3000|3000\n");
+                    "SELECT count(*), count(DISTINCT from_program), sum(from_tied), sum(users), "
+                    "sum(from_program IN (SELECT 'A + ' || program FROM t WHERE program <> 'A')) "
+                    "FROM program_transitions('t')",
+                    "3000|3000|3000|3000|3000\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(tied), sum(program = 'A + ' || (SELECT max(program) FROM t "
+                    "WHERE t.user_id = f.user_id)) FROM first_program('t') AS f",
+                    "3000|3000|3000\n");
     floodAssertLinear(db, 2 * FLOOD_N);
 }
 END_TEST
@@ -205,6 +212,207 @@ START_TEST(test_flood_name_cache) {
 }
 END_TEST
 
+/* --------------------------------------------------------- the memory budget */
+
+/*
+** learnpath_memory_budget (docs/functions.md): with a budget B, the heap a
+** query takes for its source stays within B plus BUDGET_C, the stated
+** constant: the helper thread's two batches (about 1.2 MB, while a read in
+** memory is tried), SQLite's own statements, and its sorter, which the
+** tests hold to 512 KB with PRAGMA cache_size = -512 (at SQLite's default
+** cache size it may take about 2 MB). Or the function fails, naming itself
+** and the budget. The peak is SQLite's own count of its heap
+** (SQLITE_STATUS_MEMORY_USED): learnpath allocates only through
+** sqlite3_malloc, so the count sees all of it.
+*/
+#define BUDGET_C (3 * 1024 * 1024)
+
+/*
+** A table m of nUser users (numbered 0, 1, ...) with two enrollments each,
+** a day apart, and a segment of three. With nProg = 0 every enrollment is
+** in a program of its own ("program number <row>"); otherwise user u goes
+** from program u % nProg to the next one, (u + 1) % nProg.
+*/
+static sqlite3 *budgetOpen(int nUser, int nProg) {
+    sqlite3 *db = lpt_open();
+    char *zSql = sqlite3_mprintf(
+        "PRAGMA cache_size = -512;"
+        "CREATE TABLE m(user_id, program, enrolled_at, user_type);"
+        "INSERT INTO m WITH RECURSIVE r(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM r WHERE v < %d)"
+        "  SELECT v / 2, 'program number ' || (CASE WHEN %d = 0 THEN v ELSE (v / 2 + v %% 2) %% %d END),"
+        "  date('2020-01-01', '+' || (v %% 2) || ' days'), 'segment ' || (v / 2 %% 3) FROM r;",
+        2 * nUser - 1, nProg, nProg ? nProg : 1);
+    ck_assert_ptr_nonnull(zSql);
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+    return db;
+}
+
+/* The rows of zSql (lpt_query) into *pzOut, and the most the heap grew by
+** while it ran. */
+static int64_t budgetPeak(sqlite3 *db, const char *zSql, char **pzOut) {
+    sqlite3_int64 nBase, nNow, nHigh;
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nBase, &nHigh, 1);
+    ck_assert_msg(nBase > 0, "SQLite counts no memory (SQLITE_CONFIG_MEMSTATUS off?)");
+    *pzOut = lpt_query(db, zSql);
+    ck_assert_ptr_nonnull(*pzOut);
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nNow, &nHigh, 0);
+    return nHigh - nBase;
+}
+
+/*
+** zSql gives the same rows under the budget as without one, and the heap
+** grows by at most the budget and BUDGET_C while it runs (the cache
+** cleared before each).
+*/
+static void budgetSame(sqlite3 *db, int64_t nBudget, const char *zSql) {
+    char *zFree, *zBudget, zSet[128];
+    int64_t nPeak;
+    lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+    zFree = lpt_query(db, zSql);
+    ck_assert_ptr_nonnull(zFree);
+    ck_assert_msg(strncmp(zFree, "ERROR", 5) != 0, "%s", zFree);
+    sqlite3_snprintf((int)sizeof(zSet), zSet, "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
+                     (long long)nBudget);
+    lpt_exec(db, zSet);
+    nPeak = budgetPeak(db, zSql, &zBudget);
+    ck_assert_msg(strcmp(zFree, zBudget) == 0, "%s\nwithout a budget:\n%.300s\nwith %lld:\n%.300s", zSql,
+                  zFree, (long long)nBudget, zBudget);
+    ck_assert_msg(nPeak <= nBudget + BUDGET_C, "%s: the heap grew by %lld bytes under a budget of %lld",
+                  zSql, (long long)nPeak, (long long)nBudget);
+    sqlite3_free(zFree);
+    sqlite3_free(zBudget);
+}
+
+/*
+** zSql fails under the budget with zExpect (the start of its message), and
+** the heap grows by at most the budget and BUDGET_C before it does.
+*/
+static void budgetFails(sqlite3 *db, int64_t nBudget, const char *zSql, const char *zExpect) {
+    char *zGot, zSet[128];
+    int64_t nPeak;
+    sqlite3_snprintf((int)sizeof(zSet), zSet, "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
+                     (long long)nBudget);
+    lpt_exec(db, zSet);
+    nPeak = budgetPeak(db, zSql, &zGot);
+    ck_assert_msg(strncmp(zGot, zExpect, strlen(zExpect)) == 0, "%s\nexpected: %s...\ngot: %s", zSql,
+                  zExpect, zGot);
+    ck_assert_msg(nPeak <= (nBudget > (1 << 20) ? nBudget : (1 << 20)) + BUDGET_C,
+                  "%s: the heap grew by %lld bytes under a budget of %lld", zSql, (long long)nPeak,
+                  (long long)nBudget);
+    sqlite3_free(zGot);
+}
+
+#define BUDGET_B 2000000 /* bytes: 2 MB */
+
+/*
+** Issue 11, item 12: 100,000 enrollments, each in a program of its own.
+** Streaming, first_program, program_journeys and program_steps keep one
+** user's names and tie groups at a time, so they run in the budget
+** whatever the number of programs; before, the stream kept every name
+** (about 9 MB here: 100,000 names of 19 bytes, their table and ranks).
+*/
+START_TEST(test_budget_per_user_many_programs) {
+    sqlite3 *db = budgetOpen(50000, 0);
+    budgetSame(db, BUDGET_B,
+               "SELECT count(*), sum(length(program)), sum(length(next_program)), max(program), "
+               "min(next_program), sum(days_to_next) FROM first_program('m')");
+    budgetSame(db, BUDGET_B,
+               "SELECT count(*), max(segment), sum(length(path)), max(path) "
+               "FROM program_journeys('m', 'user_id', 'program', 'enrolled_at', 'user_type')");
+    budgetSame(db, BUDGET_B,
+               "SELECT count(*), sum(step), max(program) FROM program_steps('m')");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The same source: program_transitions, first_program_stats and
+** enrollment_profile need every program's name at once (and 100,000 rows
+** of transitions): past the budget they fail, naming themselves and the
+** budget, before they take more than it.
+*/
+START_TEST(test_budget_whole_names_fail) {
+    sqlite3 *db = budgetOpen(50000, 0);
+    budgetFails(db, BUDGET_B, "SELECT count(*) FROM program_transitions('m')",
+                "ERROR: program_transitions(): needs more than the memory budget of 2000000 bytes "
+                "to keep ");
+    budgetFails(db, BUDGET_B, "SELECT count(*) FROM first_program_stats('m')",
+                "ERROR: first_program_stats(): needs more than the memory budget of 2000000 bytes "
+                "to keep ");
+    budgetFails(db, BUDGET_B, "SELECT count(*) FROM enrollment_profile('m')",
+                "ERROR: enrollment_profile(): needs more than the memory budget of 2000000 bytes "
+                "to keep the names of ");
+    /* a budget below 1 MiB still streams small sources; this one needs more */
+    budgetFails(db, 1, "SELECT count(*) FROM program_transitions('m')",
+                "ERROR: program_transitions(): needs more than 1048576 bytes, the least a memory "
+                "budget allows (learnpath_memory_budget is 1), to keep ");
+    /* the per-user functions still run */
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "50000\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** 1,000 programs: the source streams (its 100,000 enrollments pass the
+** budget), and the aggregates' rows and names fit in it: the same answers
+** as in memory.
+*/
+START_TEST(test_budget_aggregates_stream) {
+    sqlite3 *db = budgetOpen(50000, 1000);
+    budgetSame(db, BUDGET_B, "SELECT * FROM program_transitions('m') ORDER BY 1, 2, 3, 4");
+    budgetSame(db, BUDGET_B,
+               "SELECT * FROM program_transitions('m', 'user_id', 'program', 'enrolled_at', 'user_type') "
+               "ORDER BY 1, 2, 3, 4");
+    budgetSame(db, BUDGET_B, "SELECT * FROM first_program_stats('m') ORDER BY 1, 2");
+    budgetSame(db, BUDGET_B, "SELECT * FROM enrollment_profile('m')");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** In memory, an aggregate's rows count with the data read: a source that
+** fits the budget alone (first_program reads it in memory and caches it)
+** but not with program_transitions' rows beside it is dropped from the
+** cache and streamed for the rows, with the same answers.
+*/
+START_TEST(test_budget_data_and_rows) {
+    sqlite3 *db = budgetOpen(25000, 1500);
+    char *zFree;
+    int64_t nPeak;
+    const char *zSql = "SELECT * FROM program_transitions('m') ORDER BY 1, 2, 3, 4";
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    zFree = lpt_query(db, zSql);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(2200000), learnpath_cache_clear()", "0|1\n");
+    /* first_program reads it in memory (the cache keeps it) */
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "25000\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "25000\n");
+    char *zBudget;
+    nPeak = budgetPeak(db, zSql, &zBudget);
+    ck_assert_msg(strcmp(zBudget, zFree) == 0, "with the budget:\n%.300s\nwithout:\n%.300s", zBudget,
+                  zFree);
+    ck_assert_msg(nPeak <= 2200000 + BUDGET_C, "the heap grew by %lld bytes", (long long)nPeak);
+    /* the cached data left the cache, for the rows */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n");
+    sqlite3_free(zFree);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Many tie groups (the flooding input "groups"): first_program keeps one
+** user's labels at a time, streaming or not. */
+START_TEST(test_budget_tie_groups) {
+    sqlite3 *db = lpt_open();
+    ck_assert_int_eq(lpt_flood_make(db, "m", "groups", 20000), SQLITE_OK);
+    lpt_exec(db, "PRAGMA cache_size = -512");
+    budgetSame(db, BUDGET_B, "SELECT count(*), sum(tied), max(program), sum(length(program)) FROM first_program('m')");
+    budgetSame(db, 1, "SELECT count(*), sum(tied), max(program), sum(length(program)) FROM first_program('m')");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_bounds_suite(void) {
     Suite *s = suite_create("bounds");
     TCase *tc = tcase_create("flood");
@@ -220,6 +428,14 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_flood_combos);
     tcase_add_test(tc, test_flood_cells);
     tcase_add_test(tc, test_flood_name_cache);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("budget");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_budget_per_user_many_programs);
+    tcase_add_test(tc, test_budget_whole_names_fail);
+    tcase_add_test(tc, test_budget_aggregates_stream);
+    tcase_add_test(tc, test_budget_data_and_rows);
+    tcase_add_test(tc, test_budget_tie_groups);
     suite_add_tcase(s, tc);
     return s;
 }
