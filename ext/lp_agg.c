@@ -407,9 +407,10 @@ typedef struct trn_budget {
 } trn_budget;
 
 static int64_t trnShaperBytes(const lp_shaper *pSh) {
-    return learnpath_strtab_bytes(&pSh->groups) +
-           ((int64_t)pSh->nMemberAlloc + pSh->nMemberOffAlloc + 2 * (int64_t)pSh->nMark +
-            pSh->nScratchAlloc) * (int64_t)sizeof(uint32_t) +
+    return learnpath_strtab_bytes(&pSh->groups) + pSh->nNameAlloc +
+           pSh->nNameOffAlloc * (int64_t)sizeof(int64_t) + (int64_t)pSh->nPlus * 4 +
+           (pSh->aUsed ? (int64_t)pSh->pData->programs.n : 0) +
+           (2 * (int64_t)pSh->nMark + pSh->nScratchAlloc) * (int64_t)sizeof(uint32_t) +
            (int64_t)pSh->nStepAlloc * (int64_t)sizeof(lp_step) + pSh->nLabelAlloc;
 }
 
