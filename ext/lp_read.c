@@ -60,22 +60,26 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
 ** checked before it allocates (buildRoom), and the first that would pass
 ** the budget gives up the read (LP_RC_OVER_BUDGET: the users stream). The
 ** count reserves what finishing the read takes for a moment
-** (lp_read_group.c): a copy of one per-enrollment array when the rows did
-** not come grouped by user (8 bytes an enrollment), and the sort of the
-** users into user_id order (8 bytes a user); names count as
+** (lp_read_group.c): the users' numbers per row and a copy of one
+** per-enrollment array when the rows did not come grouped by user or the
+** users not in user_id order (12 bytes an enrollment), and the sort of the
+** users into user_id order (lp_read_order.c: 36 bytes a user, of which the
+** user hash table, freed first, gives back 8 at least); names count as
 ** learnpath_data_name_bytes counts them (their ranks included).
 */
-#define BUILD_PER_USER ((int64_t)(sizeof(lp_key) + sizeof(uint32_t) + 2 * sizeof(uint32_t)))
+#define BUILD_PER_USER ((int64_t)(sizeof(lp_key) + sizeof(uint32_t)))
+#define BUILD_SORT_RESERVE ((int64_t)28)
 
 /* Bytes per enrollment: aT, aProg, aSeg, aUserOf and the reserve. */
 static int64_t buildPerEvent(const build_state *s) {
     return (int64_t)(sizeof(int64_t) + sizeof(uint32_t) * (1 + (s->p->zSegmentCol != NULL))) +
-           (s->isGrouped ? 0 : (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
+           (s->isGrouped && s->isSorted ? 0 : (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
 }
 
 static int64_t buildBytes(const build_state *s) {
     const lp_data *pD = s->pD;
-    return (int64_t)pD->nEvAlloc * buildPerEvent(s) + (int64_t)pD->nUserAlloc * BUILD_PER_USER +
+    return (int64_t)pD->nEvAlloc * buildPerEvent(s) +
+           (int64_t)pD->nUserAlloc * (BUILD_PER_USER + (s->isSorted ? 0 : BUILD_SORT_RESERVE)) +
            (int64_t)s->nSlot * (int64_t)sizeof(uint32_t) + pD->nKeyByteAlloc +
            learnpath_data_name_bytes(pD);
 }
@@ -159,6 +163,14 @@ int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...) {
     return zMsg ? rc : SQLITE_NOMEM;
 }
 
+/*
+** A slot of the user hash table: user i + 1 in the bits below nSlot (a
+** power of two, above twice the users), and above them the same bits of
+** the user's hash, a tag that turns away most other users without reading
+** their keys.
+*/
+#define BUILD_SLOT(h, i, nSlot) (((h) & ~((nSlot)-1)) | ((i) + 1))
+
 static int buildRehashUsers(build_state *s, uint32_t nSlot) {
     lp_data *pD = s->pD;
     int rc = buildRoom(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
@@ -167,9 +179,9 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot) {
     if (!aSlot) return SQLITE_NOMEM;
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
     for (uint32_t i = 0; i < pD->nUser; i++) {
-        uint32_t j = keyHash(pD, &pD->aKey[i], &s->seed) & (nSlot - 1);
+        uint32_t h = keyHash(pD, &pD->aKey[i], &s->seed), j = h & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
-        aSlot[j] = i + 1;
+        aSlot[j] = BUILD_SLOT(h, i, nSlot);
     }
     sqlite3_free(s->aSlot);
     s->aSlot = aSlot;
@@ -221,13 +233,16 @@ static int buildUserOf(build_state *s, const lp_key *pKey, int isWorker, uint32_
         if (isWorker) return LP_RC_NEED_MAIN;
         uint32_t nSlot = 2048;
         while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
-        rc = buildRehashUsers(s, nSlot);
+        /* from here on the users must be sorted at the end: its reserve */
+        rc = buildRoom(s, (int64_t)pD->nUserAlloc * BUILD_SORT_RESERVE);
+        if (rc == SQLITE_OK) rc = buildRehashUsers(s, nSlot);
         if (rc) return rc;
         s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
     }
     h = keyHash(pD, pKey, &s->seed);
     for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
-        uint32_t i = s->aSlot[j] - 1;
+        uint32_t i = (s->aSlot[j] & (s->nSlot - 1)) - 1;
+        if ((s->aSlot[j] & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue; /* the tags differ */
         if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
             *piUser = s->iLastUser = i;
             return SQLITE_OK;
@@ -243,7 +258,8 @@ int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
     if (nNeed > 0x7ffffff2u) return SQLITE_TOOBIG;
     uint64_t nNew = pD->nUserAlloc ? (uint64_t)pD->nUserAlloc * 2 : 1024;
     while (nNew < nNeed) nNew *= 2;
-    int rc = buildRoom(s, (int64_t)(nNew - pD->nUserAlloc) * BUILD_PER_USER);
+    int rc = buildRoom(s, (int64_t)(nNew - pD->nUserAlloc) *
+                              (BUILD_PER_USER + (s->isSorted ? 0 : BUILD_SORT_RESERVE)));
     if (rc) return rc;
     lp_key *aKey = sqlite3_realloc64(pD->aKey, nNew * sizeof(lp_key));
     if (!aKey) return SQLITE_NOMEM;
@@ -288,7 +304,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
     if (!s->isSorted) {
         for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         }
-        s->aSlot[j] = i + 1;
+        s->aSlot[j] = BUILD_SLOT(h, i, s->nSlot);
     }
     *piUser = s->iLastUser = i;
     return SQLITE_OK;
@@ -797,6 +813,7 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     learnpath_hash_seed(&s.seed); /* before the helper thread can hash */
     rc = buildRead(&s);
     if (learnpath_hash_probe_hook && s.aSlot) {
+        for (uint32_t j = 0; j < s.nSlot; j++) s.aSlot[j] &= s.nSlot - 1; /* the tags off */
         learnpath_hash_probe_report("users", s.aSlot, s.nSlot, keyHashUser, &s);
     }
     if (rc == SQLITE_OK) rc = learnpath_read_finish(&s);
@@ -822,7 +839,6 @@ void learnpath_data_unref(lp_data *pD) {
     sqlite3_free(pD->aT);
     sqlite3_free(pD->aProg);
     sqlite3_free(pD->aSeg);
-    sqlite3_free(pD->aOrder);
     sqlite3_free(pD->aRank);
     for (int i = 0; i < pD->nBadSample; i++) sqlite3_free(pD->azBadSample[i]);
     sqlite3_free(pD);

@@ -62,14 +62,13 @@ typedef struct lp_data {
     lp_strtab segments;
     char *aKeyByte;          /* bytes of text and blob user ids */
     int64_t nKeyByte, nKeyByteAlloc;
-    lp_key *aKey;            /* per user, in order of first appearance */
+    lp_key *aKey;            /* per user, in user_id order */
     uint32_t nUser, nUserAlloc;
     uint32_t *aFirst;        /* user u's enrollments: [aFirst[u], aFirst[u+1]) */
     int64_t *aT;             /* per enrollment: time in ms */
     uint32_t *aProg;         /* per enrollment: program */
     uint32_t *aSeg;          /* per enrollment: segment or LP_NONE; NULL if none */
     uint32_t nEv, nEvAlloc;
-    uint32_t *aOrder;        /* users in user_id order; NULL = creation order */
     uint32_t *aRank;         /* program -> place in name order */
     /* what reading found (rule 1 and rule 2 counts, for enrollment_profile) */
     int64_t nRowRead;
@@ -104,8 +103,9 @@ static inline int learnpath_has_lone_plus(const char *z, int n) {
     return 0;
 }
 
-/* The user at position i of user_id order. */
-#define LP_USER_AT(pData, i) ((pData)->aOrder ? (pData)->aOrder[i] : (uint32_t)(i))
+/* The user at position i of user_id order: user i (a read numbers its
+** users in user_id order, lp_read_group.c). */
+#define LP_USER_AT(pData, i) ((void)(pData), (uint32_t)(i))
 
 /*
 ** Read the source once and build *ppData (nRef = 1). Returns

@@ -1,12 +1,14 @@
 /*
-** lp_read_group.c - after the one pass: group the enrollments by user,
-** sort each user's enrollments by time, program name and segment name
-** (rule 4's order, made total for rule 6), rank the programs by name, and
-** put the users in user_id order (rule 10).
+** lp_read_group.c - after the one pass: number the users in user_id order
+** (rule 10; the order itself: lp_read_order.c), group the enrollments by
+** user in that order, sort each user's enrollments by time, program name
+** and segment name (rule 4's order, made total for rule 6), and rank the
+** programs by name.
 **
-** All of it is linear or n log n in the users: rows that came grouped by
-** user need no grouping; otherwise a counting sort over the users' numbers
-** groups them. Users that came in user_id order need no ordering.
+** All of it is linear in the enrollments but for the sort of the users:
+** rows that came grouped by user, users in user_id order, need nothing
+** moved; otherwise a counting sort over the users' new numbers groups the
+** enrollments, so the per-user functions then read memory in order.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -69,22 +71,27 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
     return SQLITE_OK;
 }
 
-/* Counting sort of the enrollments by user (when rows were not grouped:
-** there are two enrollments at least). */
-static int buildGroupByUser(build_state *s) {
+/*
+** Group the enrollments by user with a counting sort over the users'
+** numbers, renumbering the users to aRank[u] on the way (NULL: keep).
+*/
+static int buildGroupByUser(build_state *s, const uint32_t *aRank) {
     lp_data *pD = s->pD;
-    uint32_t nUser = pD->nUser, nEv = pD->nEv;
+    uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf;
     uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
     if (!aPos) return SQLITE_NOMEM;
+    if (aRank) {
+        for (uint32_t e = 0; e < nEv; e++) aUserOf[e] = aRank[aUserOf[e]];
+    }
     memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
-    for (uint32_t e = 0; e < nEv; e++) pD->aFirst[s->aUserOf[e] + 1]++;
+    for (uint32_t e = 0; e < nEv; e++) pD->aFirst[aUserOf[e] + 1]++;
     for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
 
     /* one array at a time, so only one extra copy is alive */
     int64_t *aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
     if (!aT) goto nomem;
     memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-    for (uint32_t e = 0; e < nEv; e++) aT[aPos[s->aUserOf[e]]++] = pD->aT[e];
+    for (uint32_t e = 0; e < nEv; e++) aT[aPos[aUserOf[e]]++] = pD->aT[e];
     sqlite3_free(pD->aT);
     pD->aT = aT;
     for (int k = 0; k < 2; k++) {
@@ -93,7 +100,7 @@ static int buildGroupByUser(build_state *s) {
         uint32_t *aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
         if (!aNew) goto nomem;
         memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-        for (uint32_t e = 0; e < nEv; e++) aNew[aPos[s->aUserOf[e]]++] = (*paArr)[e];
+        for (uint32_t e = 0; e < nEv; e++) aNew[aPos[aUserOf[e]]++] = (*paArr)[e];
         sqlite3_free(*paArr);
         *paArr = aNew;
     }
@@ -105,14 +112,42 @@ nomem:
     return SQLITE_NOMEM;
 }
 
-static int buildUserKeyCmp(void *pCtx, uint32_t a, uint32_t b) {
-    const lp_data *pD = pCtx;
-    return learnpath_key_cmp(pD, &pD->aKey[a], &pD->aKey[b]);
-}
-
-/* Users in user_id order, into pD->aOrder. */
-static int buildOrderUsers(lp_data *pD) {
-    return learnpath_sort_index(pD->nUser, buildUserKeyCmp, pD, &pD->aOrder);
+/*
+** Renumber the users in user_id order (aOrder: the users in that order),
+** so that user u is the u-th in user_id order and its enrollments lie
+** there too: the per-user functions then walk memory in order. Rows that
+** came grouped by user get their users' numbers per row first.
+*/
+static int buildRenumber(build_state *s, const uint32_t *aOrder) {
+    lp_data *pD = s->pD;
+    uint32_t n = pD->nUser, *aRank;
+    int rc;
+    if (s->isGrouped) {
+        s->aUserOf = sqlite3_malloc64((sqlite3_uint64)(pD->nEv ? pD->nEv : 1) * sizeof(uint32_t));
+        if (!s->aUserOf) return SQLITE_NOMEM;
+        for (uint32_t u = 0; u < n; u++) {
+            uint32_t e1 = u + 1 < n ? pD->aFirst[u + 1] : pD->nEv;
+            for (uint32_t e = pD->aFirst[u]; e < e1; e++) s->aUserOf[e] = u;
+        }
+        s->isGrouped = 0;
+    }
+    aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    if (!aRank) return SQLITE_NOMEM;
+    for (uint32_t i = 0; i < n; i++) aRank[aOrder[i]] = i;
+    rc = buildGroupByUser(s, aRank);
+    if (rc == SQLITE_OK) {
+        /* the keys too (a copy: read at random once, written in order) */
+        lp_key *aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
+        if (aKey == NULL) {
+            rc = SQLITE_NOMEM;
+        } else {
+            for (uint32_t i = 0; i < n; i++) aKey[i] = pD->aKey[aOrder[i]];
+            sqlite3_free(pD->aKey);
+            pD->aKey = aKey;
+        }
+    }
+    sqlite3_free(aRank);
+    return rc;
 }
 
 /* Two names in byte order (qsort of build_named). */
@@ -154,10 +189,19 @@ static int buildSortUsers(lp_data *pD) {
     return rc;
 }
 
-/* Step 3: group by user, sort each user's enrollments, order the users. */
+/* Are the users in user_id order as they are numbered? */
+static int buildUsersInOrder(const lp_data *pD) {
+    for (uint32_t u = 1; u < pD->nUser; u++) {
+        if (learnpath_key_cmp(pD, &pD->aKey[u - 1], &pD->aKey[u]) >= 0) return 0;
+    }
+    return 1;
+}
+
+/* Step 3: number the users in user_id order, group the enrollments by
+** user, sort each user's enrollments. */
 int learnpath_read_finish(build_state *s) {
     lp_data *pD = s->pD;
-    int rc;
+    int rc = SQLITE_OK;
 
     sqlite3_free(s->aSlot);
     s->aSlot = NULL;
@@ -165,27 +209,22 @@ int learnpath_read_finish(build_state *s) {
         pD->aFirst = sqlite3_malloc64(sizeof(uint32_t));
         if (!pD->aFirst) return SQLITE_NOMEM;
     }
-    if (s->isGrouped) {
-        pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
-    } else {
-        rc = buildGroupByUser(s);
-        if (rc) return rc;
+    if (!s->isSorted && !buildUsersInOrder(pD)) {
+        uint32_t *aOrder;
+        rc = learnpath_read_order_users(pD, &aOrder);
+        if (rc == SQLITE_OK) rc = buildRenumber(s, aOrder);
+        sqlite3_free(aOrder);
+    } else if (!s->isGrouped) {
+        rc = buildGroupByUser(s, NULL);
     }
+    if (rc) return rc;
+    if (s->isGrouped) pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
     sqlite3_free(s->aUserOf);
     s->aUserOf = NULL;
     rc = buildRankNames(&pD->programs, &pD->aRank);
     if (rc == SQLITE_OK) rc = buildSortUsers(pD);
-    if (rc) return rc;
-    for (uint32_t u = 1; u < pD->nUser && !s->isSorted; u++) {
-        if (learnpath_key_cmp(pD, &pD->aKey[u - 1], &pD->aKey[u]) >= 0) {
-            rc = buildOrderUsers(pD);
-            break;
-        }
-    }
     pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
-                    (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) +
-                    (pD->aOrder ? (int64_t)pD->nUser * 4 : 0) + pD->nKeyByteAlloc +
+                    (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) + pD->nKeyByteAlloc +
                     learnpath_data_name_bytes(pD);
     return rc;
 }
-

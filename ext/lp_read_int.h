@@ -35,7 +35,7 @@ typedef struct build_state {
     const lp_source_spec *p;
     lp_data *pD;
     char **pzErr;
-    uint32_t *aSlot;     /* user hash table: user number + 1, 0 = empty */
+    uint32_t *aSlot;     /* user hash table: user number + 1 and a tag (BUILD_SLOT), 0 = empty */
     uint32_t nSlot;
     lp_hash_seed seed;   /* its seed, drawn per read */
     uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
@@ -146,6 +146,8 @@ void learnpath_read_thread_stop(build_state *s);
 
 /* Group by user, sort each user's enrollments, order the users. */
 int learnpath_read_finish(build_state *s);
+/* The users of pD in user_id order, into *paOrder (lp_read_order.c). */
+int learnpath_read_order_users(const lp_data *pD, uint32_t **paOrder);
 int learnpath_read_ev_cmp(const void *pa, const void *pb);
 int learnpath_read_named_cmp(const void *pa, const void *pb);
 

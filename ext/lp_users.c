@@ -82,7 +82,7 @@ void learnpath_users_close(lp_users *pIt) {
 
 /*
 ** user_id = x without a scan (the per-user functions' plans, lp_sql.h).
-** The users lie in user_id order (aOrder), so a binary search finds x. But
+** The users are numbered in user_id order, so a binary search finds x. But
 ** SQL's '=' is not always "the same value as stored". The functions'
 ** user_id column has no affinity, and SQLite compares it with x as stored
 ** (rule 3: 42 = 42.0, 42 <> '42'), unless x has INTEGER, REAL or NUMERIC

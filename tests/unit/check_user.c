@@ -326,6 +326,85 @@ START_TEST(test_rule3_user_identity_and_order) {
 }
 END_TEST
 
+/*
+** Rules 3 and 10 over many users of every shape: ids sorted by radix on
+** their first bytes and compared whole only where those tie (lp_read_order.c).
+** The order returned must be ORDER BY's, and the journeys must not depend
+** on the order the rows come in: sorted by user, grouped by user in
+** another order, or scattered (in time order, as exports come).
+*/
+static void cuOrderCase(sqlite3 *db, const char *zIds) {
+    char *zSql, *zWant, *zGot, *zRef;
+    lpt_exec(db, "DROP TABLE IF EXISTS ids; DROP TABLE IF EXISTS base;"
+                 "DROP TABLE IF EXISTS t_sorted; DROP TABLE IF EXISTS t_grouped;"
+                 "DROP TABLE IF EXISTS t_scattered");
+    zSql = sqlite3_mprintf("CREATE TABLE ids AS %s", zIds);
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+    /* one to three enrollments per user, at times spread over two years */
+    lpt_exec(db,
+        "CREATE TABLE base AS SELECT id AS user_id,"
+        " char(65 + (h + k * 7) % 5) AS program,"
+        " datetime(1577836800 + ((h * 31 + k * 977) % 63072000), 'unixepoch') AS enrolled_at,"
+        " h AS h FROM (SELECT id, (rowid * 2654435761) % 1000003 AS h FROM ids),"
+        " (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2) WHERE k <= h % 3");
+    lpt_exec(db, "CREATE TABLE t_sorted AS SELECT user_id, program, enrolled_at FROM base"
+                 " ORDER BY user_id, enrolled_at");
+    lpt_exec(db, "CREATE TABLE t_grouped AS SELECT user_id, program, enrolled_at FROM base"
+                 " ORDER BY h, user_id, enrolled_at DESC");
+    lpt_exec(db, "CREATE TABLE t_scattered AS SELECT user_id, program, enrolled_at FROM base"
+                 " ORDER BY enrolled_at, h");
+    zWant = lpt_query(db, "SELECT quote(user_id) FROM (SELECT DISTINCT user_id FROM base)"
+                          " ORDER BY user_id");
+    zRef = lpt_query(db, "SELECT quote(user_id), path, steps FROM program_journeys('t_sorted')");
+    for (int i = 0; i < 2; i++) {
+        const char *zT = i ? "t_scattered" : "t_grouped";
+        zSql = sqlite3_mprintf("SELECT quote(user_id) FROM first_program('%s')", zT);
+        zGot = lpt_query(db, zSql);
+        sqlite3_free(zSql);
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "%s: order\n%.300s\nwant\n%.300s", zT, zGot, zWant);
+        sqlite3_free(zGot);
+        zSql = sqlite3_mprintf("SELECT quote(user_id), path, steps FROM program_journeys('%s')", zT);
+        zGot = lpt_query(db, zSql);
+        sqlite3_free(zSql);
+        ck_assert_msg(strcmp(zGot, zRef) == 0, "%s: journeys differ", zT);
+        sqlite3_free(zGot);
+    }
+    sqlite3_free(zWant);
+    sqlite3_free(zRef);
+}
+
+START_TEST(test_rule10_order_every_id_shape) {
+    sqlite3 *db = cu_open(NULL);
+#define CU_SEQ(n) "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " #n ") "
+    char *z;
+    /* integers of both signs and the extremes, out of order (radix on the bits) */
+    z = sqlite3_mprintf(CU_SEQ(20000) "SELECT (x * 2654435761) %% 4294967296 - 2147483648 AS id FROM n"
+                        " UNION ALL SELECT 9223372036854775807 UNION ALL SELECT -9223372036854775807 - 1"
+                        " UNION ALL SELECT 0");
+    cuOrderCase(db, z);
+    sqlite3_free(z);
+    /* UUID-like text, e-mail addresses sharing long prefixes, and text equal
+    ** in its first bytes but for the padding ('ab', 'ab' || char(0)) */
+    z = sqlite3_mprintf(CU_SEQ(12000) "SELECT printf('%%08x-%%04x-4abc', (x * 2654435761) %% 4294967296, x %% 65536)"
+                        " AS id FROM n UNION ALL SELECT printf('john.smith%%d@example.org', x * 7919 %% 10007)"
+                        " FROM n WHERE x <= 9000 UNION ALL SELECT 'john.smith' UNION ALL SELECT 'ab'"
+                        " UNION ALL SELECT 'ab' || char(0) UNION ALL SELECT 'ab' || char(0) || char(0)"
+                        " UNION ALL SELECT 'a' UNION ALL SELECT ''  || char(0) UNION ALL SELECT 'abcdefgh'"
+                        " UNION ALL SELECT 'abcdefgh' || char(0) UNION ALL SELECT 'abcdefghi'");
+    cuOrderCase(db, z);
+    sqlite3_free(z);
+    /* every class at once, with fractions (compared whole) and blobs */
+    z = sqlite3_mprintf(CU_SEQ(9000) "SELECT CASE x %% 4 WHEN 0 THEN x * 1.5 WHEN 1 THEN -x"
+                        " WHEN 2 THEN printf('u%%07x', x * 48271 %% 2147483647)"
+                        " ELSE CAST(printf('b%%05d', x * 7 %% 9973) AS BLOB) END AS id FROM n");
+    cuOrderCase(db, z);
+    sqlite3_free(z);
+    sqlite3_close(db);
+#undef CU_SEQ
+}
+END_TEST
+
 /* rule 3: integers and reals compare exactly, as GROUP BY does. */
 START_TEST(test_rule3_numeric_keys_exact) {
     sqlite3 *db = cu_open(
@@ -2079,6 +2158,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule2_time_forms);
     tcase_add_test(tc, test_rule2_same_instant_any_form);
     tcase_add_test(tc, test_rule3_user_identity_and_order);
+    tcase_add_test(tc, test_rule10_order_every_id_shape);
     tcase_add_test(tc, test_rule3_numeric_keys_exact);
     tcase_add_test(tc, test_rule3_programs_by_text);
     tcase_add_test(tc, test_rule3_user_nocase_table);
