@@ -145,6 +145,42 @@ static uint32_t keyHash(const lp_data *pData, const lp_key *k, const lp_hash_see
     return learnpath_hash_bytes(pData->aKeyByte + k->v.off, k->n, pSeed);
 }
 
+/* See lp_read_int.h. */
+uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r) {
+    if (keyClass(&r->key) == 1) {
+        uint64_t bits;
+        if (keyIsInt(&r->key)) return learnpath_hash_int((uint64_t)r->key.v.i, &s->seed);
+        memcpy(&bits, &r->key.v.r, sizeof(bits));
+        return learnpath_hash_int(bits ^ 0x5bd1e995u, &s->seed);
+    }
+    return learnpath_hash_bytes(r->zKey, r->key.n, &s->seed);
+}
+
+/* See lp_read_int.h. */
+void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat) {
+    uint32_t j, v, i;
+    const lp_key *k;
+    if (s->aSlot == NULL) return;
+    j = h & (s->nSlot - 1);
+    if (eWhat == 0) {
+        __builtin_prefetch(&s->aSlot[j]);
+        return;
+    }
+    /* the first slot with the tag (of those in the cache line asked for) */
+    for (int n = 0; n < 4 && (v = s->aSlot[j]) != 0; n++, j = (j + 1) & (s->nSlot - 1)) {
+        if ((v & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue;
+        i = (v & (s->nSlot - 1)) - 1;
+        if (i >= s->pD->nUser) return;
+        k = &s->pD->aKey[i];
+        if (eWhat == 1) {
+            __builtin_prefetch(k);
+        } else if (k->eType == SQLITE_TEXT || k->eType == SQLITE_BLOB) {
+            __builtin_prefetch(s->pD->aKeyByte + k->v.off);
+        }
+        return;
+    }
+}
+
 /* User i's hash (learnpath_hash_probe_report). */
 static uint32_t keyHashUser(const void *pCtx, uint32_t i) {
     const build_state *s = pCtx;
@@ -197,7 +233,8 @@ static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
 }
 
 /* The user number of *pKey, creating the user if new. */
-static int buildUserOf(build_state *s, const lp_key *pKey, int isWorker, uint32_t *piUser) {
+static int buildUserOf(build_state *s, const lp_key *pKey, const build_rec *r, int isWorker,
+                       uint32_t *piUser) {
     lp_data *pD = s->pD;
     uint32_t h, j;
     int rc;
@@ -239,7 +276,7 @@ static int buildUserOf(build_state *s, const lp_key *pKey, int isWorker, uint32_
         if (rc) return rc;
         s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
     }
-    h = keyHash(pD, pKey, &s->seed);
+    h = r->hasHash ? r->hash : keyHash(pD, pKey, &s->seed);
     for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         uint32_t i = (s->aSlot[j] & (s->nSlot - 1)) - 1;
         if ((s->aSlot[j] & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue; /* the tags differ */
@@ -510,6 +547,7 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
     const char *z;
     int n, rc;
     r->isEmptyUser = 0;
+    r->hasHash = 0;
     r->prog = LP_NONE;
     r->zKey = NULL;
     r->zSeg = NULL;
@@ -669,7 +707,7 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         }
         u = 0;
     } else {
-        rc = buildUserOf(s, &key, isWorker, &u);
+        rc = buildUserOf(s, &key, r, isWorker, &u);
         if (rc) return rc;
         if (s->isGrouped && u + 1 != pD->nUser) {
             /* an earlier user's row after another user's: not grouped */

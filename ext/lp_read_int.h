@@ -77,6 +77,8 @@ typedef struct build_rec {
     unsigned char nTime;
     unsigned char eTime;
     unsigned char isEmptyUser; /* NULL or empty (rule 1) */
+    unsigned char hasHash; /* hash is the user's (learnpath_read_rec_hash) */
+    uint32_t hash;
 } build_rec;
 
 /*
@@ -146,6 +148,12 @@ void learnpath_read_thread_stop(build_state *s);
 
 /* Group by user, sort each user's enrollments, order the users. */
 int learnpath_read_finish(build_state *s);
+/* The hash of a decoded row's user, as the user hash table hashes it. */
+uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r);
+/* Ask the CPU for what finding the user of hash h will read: eWhat 0 its
+** slot, 1 the key of the user there, 2 that key's bytes (the helper thread
+** looks a few rows ahead, so each is in the cache when it is used). */
+void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat);
 /* The users of pD in user_id order, into *paOrder (lp_read_order.c). */
 int learnpath_read_order_users(const lp_data *pD, uint32_t **paOrder);
 int learnpath_read_ev_cmp(const void *pa, const void *pb);
