@@ -80,7 +80,7 @@ static int64_t buildBytes(const build_state *s) {
     const lp_data *pD = s->pD;
     return (int64_t)pD->nEvAlloc * buildPerEvent(s) +
            (int64_t)pD->nUserAlloc * (BUILD_PER_USER + (s->isSorted ? 0 : BUILD_SORT_RESERVE)) +
-           (int64_t)s->nSlot * (int64_t)sizeof(uint32_t) + pD->nKeyByteAlloc +
+           ((int64_t)s->nSlot + s->nSlotNew) * (int64_t)sizeof(uint32_t) + pD->nKeyByteAlloc +
            learnpath_data_name_bytes(pD);
 }
 
@@ -207,22 +207,45 @@ int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...) {
 */
 #define BUILD_SLOT(h, i, nSlot) (((h) & ~((nSlot)-1)) | ((i) + 1))
 
-static int buildRehashUsers(build_state *s, uint32_t nSlot) {
+/* Put every user into the empty table aSlot of nSlot slots. */
+static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
     lp_data *pD = s->pD;
-    int rc = buildRoom(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
-    if (rc) return rc;
-    uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
-    if (!aSlot) return SQLITE_NOMEM;
-    memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
     for (uint32_t i = 0; i < pD->nUser; i++) {
         uint32_t h = keyHash(pD, &pD->aKey[i], &s->seed), j = h & (nSlot - 1);
         while (aSlot[j]) j = (j + 1) & (nSlot - 1);
         aSlot[j] = BUILD_SLOT(h, i, nSlot);
     }
-    sqlite3_free(s->aSlot);
-    s->aSlot = aSlot;
-    s->nSlot = nSlot;
+}
+
+/*
+** A new user hash table of nSlot slots. With isDeferred (the reading
+** thread, making room before it hands a batch to the helper) it is only
+** allocated, and the thread that next looks a user up fills it
+** (learnpath_read_move_slots): the helper then rehashes while SQLite
+** scans on, instead of both threads waiting for it.
+*/
+static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
+    int rc;
+    if (s->aSlotNew) learnpath_read_move_slots(s);
+    rc = buildRoom(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
+    if (rc) return rc;
+    uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
+    if (!aSlot) return SQLITE_NOMEM;
+    memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
+    s->aSlotNew = aSlot;
+    s->nSlotNew = nSlot;
+    if (!isDeferred) learnpath_read_move_slots(s);
     return SQLITE_OK;
+}
+
+/* See lp_read_int.h. */
+void learnpath_read_move_slots(build_state *s) {
+    buildFillSlots(s, s->aSlotNew, s->nSlotNew);
+    sqlite3_free(s->aSlot);
+    s->aSlot = s->aSlotNew;
+    s->nSlot = s->nSlotNew;
+    s->aSlotNew = NULL;
+    s->nSlotNew = 0;
 }
 
 static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
@@ -272,10 +295,11 @@ static int buildUserOf(build_state *s, const lp_key *pKey, const build_rec *r, i
         while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
         /* from here on the users must be sorted at the end: its reserve */
         rc = buildRoom(s, (int64_t)pD->nUserAlloc * BUILD_SORT_RESERVE);
-        if (rc == SQLITE_OK) rc = buildRehashUsers(s, nSlot);
+        if (rc == SQLITE_OK) rc = buildRehashUsers(s, nSlot, 0);
         if (rc) return rc;
         s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
     }
+    if (s->aSlotNew) learnpath_read_move_slots(s);
     h = r->hasHash ? r->hash : keyHash(pD, pKey, &s->seed);
     for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         uint32_t i = (s->aSlot[j] & (s->nSlot - 1)) - 1;
@@ -309,12 +333,14 @@ int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
 }
 
 /* A user hash table of at least 2 * nUser slots (not in sorted mode). */
-int learnpath_read_grow_slots(build_state *s, uint64_t nUser) {
-    uint64_t nSlot = s->nSlot;
+int learnpath_read_grow_slots(build_state *s, uint64_t nUser, int isDeferred) {
+    uint64_t nSlot;
+    if (s->aSlotNew) learnpath_read_move_slots(s);
+    nSlot = s->nSlot;
     if (2 * nUser <= nSlot) return SQLITE_OK;
     while (nSlot < 2 * nUser) nSlot *= 2;
     if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
-    return buildRehashUsers(s, (uint32_t)nSlot);
+    return buildRehashUsers(s, (uint32_t)nSlot, isDeferred);
 }
 
 /* Add a user; with a hash table (not sorted mode) also index it by h. */
@@ -331,7 +357,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
     }
     if (!s->isSorted && 2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
         if (isWorker) return LP_RC_NEED_MAIN;
-        rc = learnpath_read_grow_slots(s, (uint64_t)pD->nUser + 1);
+        rc = learnpath_read_grow_slots(s, (uint64_t)pD->nUser + 1, 0);
         if (rc) return rc;
     }
     uint32_t i = pD->nUser++;
@@ -850,12 +876,14 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.noWorker = p->nThreads < 2;
     learnpath_hash_seed(&s.seed); /* before the helper thread can hash */
     rc = buildRead(&s);
+    if (s.aSlotNew && rc == SQLITE_OK) learnpath_read_move_slots(&s);
     if (learnpath_hash_probe_hook && s.aSlot) {
         for (uint32_t j = 0; j < s.nSlot; j++) s.aSlot[j] &= s.nSlot - 1; /* the tags off */
         learnpath_hash_probe_report("users", s.aSlot, s.nSlot, keyHashUser, &s);
     }
     if (rc == SQLITE_OK) rc = learnpath_read_finish(&s);
     sqlite3_free(s.aSlot);
+    sqlite3_free(s.aSlotNew);
     sqlite3_free(s.aUserOf);
     if (rc != SQLITE_OK) {
         learnpath_data_unref(pD);

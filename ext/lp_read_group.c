@@ -205,6 +205,8 @@ int learnpath_read_finish(build_state *s) {
 
     sqlite3_free(s->aSlot);
     s->aSlot = NULL;
+    sqlite3_free(s->aSlotNew);
+    s->aSlotNew = NULL;
     if (pD->aFirst == NULL) {
         pD->aFirst = sqlite3_malloc64(sizeof(uint32_t));
         if (!pD->aFirst) return SQLITE_NOMEM;

@@ -37,6 +37,8 @@ typedef struct build_state {
     char **pzErr;
     uint32_t *aSlot;     /* user hash table: user number + 1 and a tag (BUILD_SLOT), 0 = empty */
     uint32_t nSlot;
+    uint32_t *aSlotNew;  /* a larger table, allocated, not yet filled (or NULL) */
+    uint32_t nSlotNew;
     lp_hash_seed seed;   /* its seed, drawn per read */
     uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
     int isSorted;        /* user keys so far came in increasing order: no hash yet */
@@ -130,7 +132,7 @@ void learnpath_read_forget_names(build_state *s);
 /* Room for nNeed enrollments / users / user hash slots. */
 int learnpath_read_grow_events(build_state *s, uint64_t nNeed);
 int learnpath_read_grow_users(build_state *s, uint64_t nNeed);
-int learnpath_read_grow_slots(build_state *s, uint64_t nUser);
+int learnpath_read_grow_slots(build_state *s, uint64_t nUser, int isDeferred);
 /* Room for nMore bytes of user ids; for nName names of nByte bytes in all. */
 int learnpath_read_grow_key_bytes(build_state *s, int64_t nMore);
 int learnpath_read_grow_names(build_state *s, lp_strtab *pTab, uint32_t nName, int64_t nByte);
@@ -148,6 +150,9 @@ void learnpath_read_thread_stop(build_state *s);
 
 /* Group by user, sort each user's enrollments, order the users. */
 int learnpath_read_finish(build_state *s);
+/* Fill the larger user hash table allocated for the helper (aSlotNew) and
+** use it from now on: by the thread that looks users up. */
+void learnpath_read_move_slots(build_state *s);
 /* The hash of a decoded row's user, as the user hash table hashes it. */
 uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r);
 /* Ask the CPU for what finding the user of hash h will read: eWhat 0 its

@@ -109,6 +109,7 @@ static void *buildWorkerMain(void *pArg) {
         build_batch *b = &w->aBatch[w->iWork];
         pthread_mutex_unlock(&w->mutex);
         int i;
+        if (w->s->aSlotNew) learnpath_read_move_slots(w->s); /* its rehash */
         for (i = -BUILD_AHEAD; i < 0; i++) buildLookAhead(w->s, b, i);
         for (i = 0; i < b->nRec; i++) {
             int pending = 0;
@@ -216,7 +217,7 @@ static int buildReserve(build_state *s, const build_batch *b) {
     rc = learnpath_read_grow_events(s, nEv < 0xfffffff0u ? nEv : 0xfffffff0u);
     if (rc == SQLITE_OK) rc = learnpath_read_grow_users(s, nUser < 0x7ffffff2u ? nUser : 0x7ffffff2u);
     if (rc == SQLITE_OK && !s->isSorted) {
-        rc = learnpath_read_grow_slots(s, nUser < 0x40000000u ? nUser : 0x40000000u);
+        rc = learnpath_read_grow_slots(s, nUser < 0x40000000u ? nUser : 0x40000000u, 1);
     }
     if (rc == SQLITE_OK) rc = learnpath_read_grow_key_bytes(s, b->nKeyByte);
     if (rc == SQLITE_OK) rc = learnpath_read_grow_names(s, &pD->segments, b->nSeg, b->nSegByte);
