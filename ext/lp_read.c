@@ -80,7 +80,7 @@ static int64_t buildBytes(const build_state *s) {
     const lp_data *pD = s->pD;
     return (int64_t)pD->nEvAlloc * buildPerEvent(s) +
            (int64_t)pD->nUserAlloc * (BUILD_PER_USER + (s->isSorted ? 0 : BUILD_SORT_RESERVE)) +
-           ((int64_t)s->nSlot + s->nSlotNew) * (int64_t)sizeof(uint32_t) + pD->nKeyByteAlloc +
+           ((int64_t)s->nSlot + s->nSlotNew + s->nSlotOld) * (int64_t)sizeof(uint32_t) + pD->nKeyByteAlloc +
            learnpath_data_name_bytes(pD);
 }
 
@@ -207,6 +207,13 @@ int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...) {
 */
 #define BUILD_SLOT(h, i, nSlot) (((h) & ~((nSlot)-1)) | ((i) + 1))
 
+/* See lp_read_int.h. */
+void learnpath_read_free_old_slots(build_state *s) {
+    sqlite3_free(s->aSlotOld);
+    s->aSlotOld = NULL;
+    s->nSlotOld = 0;
+}
+
 /* Put every user into the empty table aSlot of nSlot slots. */
 static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
     lp_data *pD = s->pD;
@@ -226,7 +233,7 @@ static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
 */
 static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
     int rc;
-    if (s->aSlotNew) learnpath_read_move_slots(s);
+    if (s->aSlotNew) learnpath_read_move_slots(s, 0);
     rc = buildRoom(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
     if (rc) return rc;
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
@@ -234,14 +241,21 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
     memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
     s->aSlotNew = aSlot;
     s->nSlotNew = nSlot;
-    if (!isDeferred) learnpath_read_move_slots(s);
+    if (!isDeferred) learnpath_read_move_slots(s, 0);
     return SQLITE_OK;
 }
 
 /* See lp_read_int.h. */
-void learnpath_read_move_slots(build_state *s) {
+void learnpath_read_move_slots(build_state *s, int isWorker) {
     buildFillSlots(s, s->aSlotNew, s->nSlotNew);
-    sqlite3_free(s->aSlot);
+    if (isWorker) {
+        /* the helper frees nothing: the reading thread will (aSlotOld is
+        ** empty here: buildReserve freed it before handing the batch over) */
+        s->aSlotOld = s->aSlot;
+        s->nSlotOld = s->nSlot;
+    } else {
+        sqlite3_free(s->aSlot);
+    }
     s->aSlot = s->aSlotNew;
     s->nSlot = s->nSlotNew;
     s->aSlotNew = NULL;
@@ -299,7 +313,7 @@ static int buildUserOf(build_state *s, const lp_key *pKey, const build_rec *r, i
         if (rc) return rc;
         s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
     }
-    if (s->aSlotNew) learnpath_read_move_slots(s);
+    if (s->aSlotNew) learnpath_read_move_slots(s, isWorker);
     h = r->hasHash ? r->hash : keyHash(pD, pKey, &s->seed);
     for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         uint32_t i = (s->aSlot[j] & (s->nSlot - 1)) - 1;
@@ -335,7 +349,7 @@ int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
 /* A user hash table of at least 2 * nUser slots (not in sorted mode). */
 int learnpath_read_grow_slots(build_state *s, uint64_t nUser, int isDeferred) {
     uint64_t nSlot;
-    if (s->aSlotNew) learnpath_read_move_slots(s);
+    if (s->aSlotNew) learnpath_read_move_slots(s, 0);
     nSlot = s->nSlot;
     if (2 * nUser <= nSlot) return SQLITE_OK;
     while (nSlot < 2 * nUser) nSlot *= 2;
@@ -876,7 +890,8 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.noWorker = p->nThreads < 2;
     learnpath_hash_seed(&s.seed); /* before the helper thread can hash */
     rc = buildRead(&s);
-    if (s.aSlotNew && rc == SQLITE_OK) learnpath_read_move_slots(&s);
+    if (s.aSlotNew && rc == SQLITE_OK) learnpath_read_move_slots(&s, 0);
+    learnpath_read_free_old_slots(&s);
     if (learnpath_hash_probe_hook && s.aSlot) {
         for (uint32_t j = 0; j < s.nSlot; j++) s.aSlot[j] &= s.nSlot - 1; /* the tags off */
         learnpath_hash_probe_report("users", s.aSlot, s.nSlot, keyHashUser, &s);

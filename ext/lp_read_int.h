@@ -39,6 +39,8 @@ typedef struct build_state {
     uint32_t nSlot;
     uint32_t *aSlotNew;  /* a larger table, allocated, not yet filled (or NULL) */
     uint32_t nSlotNew;
+    uint32_t *aSlotOld;  /* the table it replaced in the helper, to free (or NULL) */
+    uint32_t nSlotOld;
     lp_hash_seed seed;   /* its seed, drawn per read */
     uint32_t iLastUser;  /* user of the previous accepted row, or LP_NONE */
     int isSorted;        /* user keys so far came in increasing order: no hash yet */
@@ -151,8 +153,11 @@ void learnpath_read_thread_stop(build_state *s);
 /* Group by user, sort each user's enrollments, order the users. */
 int learnpath_read_finish(build_state *s);
 /* Fill the larger user hash table allocated for the helper (aSlotNew) and
-** use it from now on: by the thread that looks users up. */
-void learnpath_read_move_slots(build_state *s);
+** use it from now on: by the thread that looks users up. The helper
+** (isWorker) leaves the old table in aSlotOld, for the reading thread to
+** free (learnpath_read_free_old_slots): it never calls SQLite. */
+void learnpath_read_move_slots(build_state *s, int isWorker);
+void learnpath_read_free_old_slots(build_state *s);
 /* The hash of a decoded row's user, as the user hash table hashes it. */
 uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r);
 /* Ask the CPU for what finding the user of hash h will read: eWhat 0 its

@@ -4,7 +4,8 @@
 **
 ** Past the first rows of a read, a helper thread keeps the rows (interns
 ** users, reads times, appends enrollments: learnpath_read_row with
-** isWorker) while the reading thread goes on with SQLite's scan, decodes
+** isWorker; and fills the larger user table the reading thread allocated
+** for it, learnpath_read_move_slots) while the reading thread goes on with SQLite's scan, decodes
 ** each row (learnpath_read_decode) and hands the helper batches of decoded
 ** rows. The helper never calls SQLite and never allocates: a row that
 ** needs either is left to the reading thread (LP_RC_NEED_MAIN), which
@@ -109,7 +110,7 @@ static void *buildWorkerMain(void *pArg) {
         build_batch *b = &w->aBatch[w->iWork];
         pthread_mutex_unlock(&w->mutex);
         int i;
-        if (w->s->aSlotNew) learnpath_read_move_slots(w->s); /* its rehash */
+        if (w->s->aSlotNew) learnpath_read_move_slots(w->s, 1); /* its rehash */
         for (i = -BUILD_AHEAD; i < 0; i++) buildLookAhead(w->s, b, i);
         for (i = 0; i < b->nRec; i++) {
             int pending = 0;
@@ -213,6 +214,7 @@ static int buildReserve(build_state *s, const build_batch *b) {
     uint64_t nEv = (uint64_t)pD->nEv + (uint64_t)b->nRec;
     uint64_t nUser = (uint64_t)pD->nUser + (uint64_t)b->nRec + 2;
     int rc;
+    learnpath_read_free_old_slots(s); /* the helper's rehash left it */
     /* past the limits a row stops the helper and meets them here, one by one */
     rc = learnpath_read_grow_events(s, nEv < 0xfffffff0u ? nEv : 0xfffffff0u);
     if (rc == SQLITE_OK) rc = learnpath_read_grow_users(s, nUser < 0x7ffffff2u ? nUser : 0x7ffffff2u);
