@@ -60,9 +60,9 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
 ** checked before it allocates (buildRoom), and the first that would pass
 ** the budget gives up the read (LP_RC_OVER_BUDGET: the users stream). The
 ** count reserves what finishing the read takes for a moment
-** (lp_read_group.c): the users' numbers per row and a copy of one
-** per-enrollment array when the rows did not come grouped by user or the
-** users not in user_id order (12 bytes an enrollment), and the sort of the
+** (lp_read_group.c): the users' numbers per row and copies of the times
+** and programs when the rows did not come grouped by user or the users not
+** in user_id order (16 bytes an enrollment), and the sort of the
 ** users into user_id order (lp_read_order.c: 36 bytes a user, of which the
 ** user hash table, freed first, gives back 8 at least); names count as
 ** learnpath_data_name_bytes counts them (their ranks included).
@@ -73,7 +73,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
 /* Bytes per enrollment: aT, aProg, aSeg, aUserOf and the reserve. */
 static int64_t buildPerEvent(const build_state *s) {
     return (int64_t)(sizeof(int64_t) + sizeof(uint32_t) * (1 + (s->p->zSegmentCol != NULL))) +
-           (s->isGrouped && s->isSorted ? 0 : (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
+           (s->isGrouped && s->isSorted ? 0 : (int64_t)(2 * sizeof(uint32_t) + sizeof(int64_t)));
 }
 
 static int64_t buildBytes(const build_state *s) {

@@ -71,57 +71,115 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
     return SQLITE_OK;
 }
 
+/* One array's scatter of buildGroupByUser: aNew[place of e] = aOld[e]. */
+typedef struct build_scatter {
+    const uint32_t *aUserOf;
+    uint32_t *aPos;      /* per user: the next place (a copy of aFirst) */
+    uint32_t nEv;
+    int nSize;           /* 8: int64_t arrays, 4: uint32_t */
+    const void *aOld;
+    void *aNew;
+} build_scatter;
+
+static void buildScatter(void *pArg) {
+    build_scatter *p = pArg;
+    if (p->nSize == 8) {
+        const int64_t *aOld = p->aOld;
+        int64_t *aNew = p->aNew;
+        for (uint32_t e = 0; e < p->nEv; e++) aNew[p->aPos[p->aUserOf[e]]++] = aOld[e];
+    } else {
+        const uint32_t *aOld = p->aOld;
+        uint32_t *aNew = p->aNew;
+        for (uint32_t e = 0; e < p->nEv; e++) aNew[p->aPos[p->aUserOf[e]]++] = aOld[e];
+    }
+}
+
 /*
 ** Group the enrollments by user with a counting sort over the users'
-** numbers, renumbering the users to aRank[u] on the way (NULL: keep).
+** numbers (aUserOf). The times and the programs are moved at once, on two
+** threads when the read may use two; then the segments.
 */
-static int buildGroupByUser(build_state *s, const uint32_t *aRank) {
+static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
     uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf;
-    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
-    if (!aPos) return SQLITE_NOMEM;
-    if (aRank) {
-        for (uint32_t e = 0; e < nEv; e++) aUserOf[e] = aRank[aUserOf[e]];
+    build_scatter aPart[2];
+    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * 2 * sizeof(uint32_t));
+    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(int64_t));
+    uint32_t *aProg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+    if (!aPos || !aT || !aProg) {
+        sqlite3_free(aPos);
+        sqlite3_free(aT);
+        sqlite3_free(aProg);
+        return SQLITE_NOMEM;
     }
     memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
     for (uint32_t e = 0; e < nEv; e++) pD->aFirst[aUserOf[e] + 1]++;
     for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
-
-    /* one array at a time, so only one extra copy is alive */
-    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
-    if (!aT) goto nomem;
     memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-    for (uint32_t e = 0; e < nEv; e++) aT[aPos[aUserOf[e]]++] = pD->aT[e];
+    memcpy(aPos + nUser + 1, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
+    aPart[0] = (build_scatter){aUserOf, aPos, nEv, 8, pD->aT, aT};
+    aPart[1] = (build_scatter){aUserOf, aPos + nUser + 1, nEv, 4, pD->aProg, aProg};
+    learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
     sqlite3_free(pD->aT);
+    sqlite3_free(pD->aProg);
     pD->aT = aT;
-    for (int k = 0; k < 2; k++) {
-        uint32_t **paArr = k == 0 ? &pD->aProg : &pD->aSeg;
-        if (*paArr == NULL) continue;
-        uint32_t *aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
-        if (!aNew) goto nomem;
+    pD->aProg = aProg;
+    if (pD->aSeg) {
+        uint32_t *aSeg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+        if (!aSeg) {
+            sqlite3_free(aPos);
+            return SQLITE_NOMEM;
+        }
         memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-        for (uint32_t e = 0; e < nEv; e++) aNew[aPos[aUserOf[e]]++] = (*paArr)[e];
-        sqlite3_free(*paArr);
-        *paArr = aNew;
+        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 4, pD->aSeg, aSeg};
+        buildScatter(&aPart[0]);
+        sqlite3_free(pD->aSeg);
+        pD->aSeg = aSeg;
     }
     pD->nEvAlloc = nEv;
     sqlite3_free(aPos);
     return SQLITE_OK;
-nomem:
-    sqlite3_free(aPos);
-    return SQLITE_NOMEM;
+}
+
+/* The users' new numbers per row (aUserOf[e] = aRank[aUserOf[e]]). */
+typedef struct build_remap {
+    uint32_t *aUserOf;
+    const uint32_t *aRank;
+    uint32_t nEv;
+} build_remap;
+
+static void buildRemap(void *pArg) {
+    build_remap *p = pArg;
+    for (uint32_t e = 0; e < p->nEv; e++) p->aUserOf[e] = p->aRank[p->aUserOf[e]];
+}
+
+/* The keys in their new order (aKey[i] = aOld[aOrder[i]]). */
+typedef struct build_rekey {
+    lp_key *aKey;
+    const lp_key *aOld;
+    const uint32_t *aOrder;
+    uint32_t nUser;
+} build_rekey;
+
+static void buildRekey(void *pArg) {
+    build_rekey *p = pArg;
+    for (uint32_t i = 0; i < p->nUser; i++) p->aKey[i] = p->aOld[p->aOrder[i]];
 }
 
 /*
 ** Renumber the users in user_id order (aOrder: the users in that order),
 ** so that user u is the u-th in user_id order and its enrollments lie
 ** there too: the per-user functions then walk memory in order. Rows that
-** came grouped by user get their users' numbers per row first.
+** came grouped by user get their users' numbers per row first. The rows'
+** numbers and the keys are moved at once (two threads when the read may
+** use two).
 */
 static int buildRenumber(build_state *s, const uint32_t *aOrder) {
     lp_data *pD = s->pD;
     uint32_t n = pD->nUser, *aRank;
-    int rc;
+    build_remap remap;
+    build_rekey rekey;
+    lp_key *aKey;
     if (s->isGrouped) {
         s->aUserOf = sqlite3_malloc64((sqlite3_uint64)(pD->nEv ? pD->nEv : 1) * sizeof(uint32_t));
         if (!s->aUserOf) return SQLITE_NOMEM;
@@ -132,22 +190,20 @@ static int buildRenumber(build_state *s, const uint32_t *aOrder) {
         s->isGrouped = 0;
     }
     aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    if (!aRank) return SQLITE_NOMEM;
-    for (uint32_t i = 0; i < n; i++) aRank[aOrder[i]] = i;
-    rc = buildGroupByUser(s, aRank);
-    if (rc == SQLITE_OK) {
-        /* the keys too (a copy: read at random once, written in order) */
-        lp_key *aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
-        if (aKey == NULL) {
-            rc = SQLITE_NOMEM;
-        } else {
-            for (uint32_t i = 0; i < n; i++) aKey[i] = pD->aKey[aOrder[i]];
-            sqlite3_free(pD->aKey);
-            pD->aKey = aKey;
-        }
+    aKey = sqlite3_malloc64((sqlite3_uint64)(pD->nUserAlloc ? pD->nUserAlloc : 1) * sizeof(lp_key));
+    if (!aRank || !aKey) {
+        sqlite3_free(aRank);
+        sqlite3_free(aKey);
+        return SQLITE_NOMEM;
     }
+    for (uint32_t i = 0; i < n; i++) aRank[aOrder[i]] = i;
+    remap = (build_remap){s->aUserOf, aRank, pD->nEv};
+    rekey = (build_rekey){aKey, pD->aKey, aOrder, n};
+    learnpath_read_parallel(s->p, buildRemap, &remap, buildRekey, &rekey);
     sqlite3_free(aRank);
-    return rc;
+    sqlite3_free(pD->aKey);
+    pD->aKey = aKey;
+    return buildGroupByUser(s);
 }
 
 /* Two names in byte order (qsort of build_named). */
@@ -213,11 +269,11 @@ int learnpath_read_finish(build_state *s) {
     }
     if (!s->isSorted && !buildUsersInOrder(pD)) {
         uint32_t *aOrder;
-        rc = learnpath_read_order_users(pD, &aOrder);
+        rc = learnpath_read_order_users(pD, s->p, &aOrder);
         if (rc == SQLITE_OK) rc = buildRenumber(s, aOrder);
         sqlite3_free(aOrder);
     } else if (!s->isGrouped) {
-        rc = buildGroupByUser(s, NULL);
+        rc = buildGroupByUser(s);
     }
     if (rc) return rc;
     if (s->isGrouped) pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */

@@ -165,7 +165,16 @@ uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r);
 ** looks a few rows ahead, so each is in the cache when it is used). */
 void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat);
 /* The users of pD in user_id order, into *paOrder (lp_read_order.c). */
-int learnpath_read_order_users(const lp_data *pD, uint32_t **paOrder);
+int learnpath_read_order_users(const lp_data *pD, const lp_source_spec *p, uint32_t **paOrder);
+/*
+** Run xA(pA) on this thread and xB(pB) on a second one, when the read may
+** use two (p->nThreads) and one starts; else one after the other. For the
+** steps that finish a read (lp_read_group.c, lp_read_order.c): neither
+** task may call SQLite or allocate, so the answer and any error are those
+** of one thread.
+*/
+void learnpath_read_parallel(const lp_source_spec *p, void (*xA)(void *), void *pA,
+                             void (*xB)(void *), void *pB);
 int learnpath_read_ev_cmp(const void *pa, const void *pb);
 int learnpath_read_named_cmp(const void *pa, const void *pb);
 

@@ -42,30 +42,54 @@ static void ksRadix(ks_item *a, ks_item *b, uint32_t n, int iLo, int iHi) {
     }
 }
 
-/* Sort a[0..n) by k: the top 16 bits into buckets, then each bucket. */
-static void ksSort(ks_item *a, ks_item *b, uint32_t n) {
-    uint32_t *aStart;
+/* Buckets [c0, c1) of ksSort: moved back from b and sorted. */
+typedef struct ks_buckets {
+    ks_item *a, *b;
+    const uint32_t *aEnd; /* bucket c is [aEnd[c - 1], aEnd[c]) (0 for c = 0) */
+    uint32_t c0, c1;
+} ks_buckets;
+
+static void ksBuckets(void *pArg) {
+    const ks_buckets *p = pArg;
+    for (uint32_t c = p->c0; c < p->c1; c++) {
+        uint32_t i0 = c ? p->aEnd[c - 1] : 0, m = p->aEnd[c] - i0;
+        memcpy(p->a + i0, p->b + i0, (size_t)m * sizeof(ks_item));
+        if (m > 1) ksRadix(p->a + i0, p->b + i0, m, 0, 6);
+    }
+}
+
+/*
+** Sort a[0..n) by k: the top 16 bits into buckets, then each bucket, the
+** buckets split between two threads (about half the items each) when the
+** read may use two.
+*/
+static void ksSort(const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n) {
+    uint32_t *aEnd, cMid = 0;
+    ks_buckets aPart[2];
     if (n < 2) return;
     if (n < 4096) {
         ksRadix(a, b, n, 0, 8);
         return;
     }
-    aStart = sqlite3_malloc64((65536 + 1) * sizeof(uint32_t));
-    if (aStart == NULL) { /* no room for buckets: byte by byte, slower */
+    aEnd = sqlite3_malloc64(65536 * sizeof(uint32_t));
+    if (aEnd == NULL) { /* no room for buckets: byte by byte, slower */
         ksRadix(a, b, n, 0, 8);
         return;
     }
-    memset(aStart, 0, (65536 + 1) * sizeof(uint32_t));
-    for (uint32_t i = 0; i < n; i++) aStart[(a[i].k >> 48) + 1]++;
-    for (int c = 0; c < 65536; c++) aStart[c + 1] += aStart[c];
-    for (uint32_t i = 0; i < n; i++) b[aStart[a[i].k >> 48]++] = a[i];
-    /* aStart[c] is now the end of bucket c */
-    for (uint32_t c = 0, i0 = 0; c < 65536; i0 = aStart[c++]) {
-        uint32_t m = aStart[c] - i0;
-        memcpy(a + i0, b + i0, (size_t)m * sizeof(ks_item));
-        if (m > 1) ksRadix(a + i0, b + i0, m, 0, 6);
+    memset(aEnd, 0, 65536 * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) aEnd[a[i].k >> 48]++;
+    for (uint32_t c = 0, sum = 0; c < 65536; c++) {
+        uint32_t m = aEnd[c];
+        aEnd[c] = sum; /* for now: where bucket c starts */
+        sum += m;
+        if (sum <= n / 2) cMid = c + 1;
     }
-    sqlite3_free(aStart);
+    for (uint32_t i = 0; i < n; i++) b[aEnd[a[i].k >> 48]++] = a[i];
+    /* aEnd[c] is now the end of bucket c */
+    aPart[0] = (ks_buckets){a, b, aEnd, 0, cMid};
+    aPart[1] = (ks_buckets){a, b, aEnd, cMid, 65536};
+    learnpath_read_parallel(pSpec, ksBuckets, &aPart[0], ksBuckets, &aPart[1]);
+    sqlite3_free(aEnd);
 }
 
 /* ------------------------------------------------------------ reducing */
@@ -137,7 +161,8 @@ static int ksTies(const lp_data *pD, ks_item *a, uint32_t n) {
 }
 
 /* Sort the users a[0..n) of one storage class (1 numbers, 2 text, 3 blob). */
-static int ksClass(const lp_data *pD, ks_item *a, ks_item *b, uint32_t n, int eClass) {
+static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n,
+                   int eClass) {
     int nCommon;
     if (n < 2) return SQLITE_OK;
     if (eClass == 1) {
@@ -150,7 +175,7 @@ static int ksClass(const lp_data *pD, ks_item *a, ks_item *b, uint32_t n, int eC
             }
             a[i].k = (uint64_t)k->v.i ^ ((uint64_t)1 << 63);
         }
-        ksSort(a, b, n);
+        ksSort(pSpec, a, b, n);
         return SQLITE_OK;
     }
     nCommon = ksCommonPrefix(pD, a, n);
@@ -158,7 +183,7 @@ static int ksClass(const lp_data *pD, ks_item *a, ks_item *b, uint32_t n, int eC
         const lp_key *k = &pD->aKey[a[i].u];
         a[i].k = ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, nCommon);
     }
-    ksSort(a, b, n);
+    ksSort(pSpec, a, b, n);
     /* equal 8 bytes: longer keys, or "ab" and "ab\0" (the zero padding) */
     return ksTies(pD, a, n);
 }
@@ -170,7 +195,7 @@ static int ksClassOf(const lp_key *k) {
 }
 
 /* See lp_read_int.h. */
-int learnpath_read_order_users(const lp_data *pD, uint32_t **paOrder) {
+int learnpath_read_order_users(const lp_data *pD, const lp_source_spec *pSpec, uint32_t **paOrder) {
     uint32_t n = pD->nUser, aStart[4] = {0, 0, 0, 0}, *aOrder;
     ks_item *a, *b;
     int rc = SQLITE_OK;
@@ -191,7 +216,7 @@ int learnpath_read_order_users(const lp_data *pD, uint32_t **paOrder) {
     /* aStart[c] is now the end of class c */
     for (int c = 1; c <= 3 && rc == SQLITE_OK; c++) {
         uint32_t i0 = c == 1 ? 0 : aStart[c - 1];
-        rc = ksClass(pD, a + i0, b + i0, aStart[c] - i0, c);
+        rc = ksClass(pD, pSpec, a + i0, b + i0, aStart[c] - i0, c);
     }
     for (uint32_t i = 0; i < n && rc == SQLITE_OK; i++) aOrder[i] = a[i].u;
 done:

@@ -340,6 +340,39 @@ int learnpath_read_thread_drain(build_state *s) {
     if (rc == SQLITE_OK) rc = buildWorkerWait(s);
     return rc;
 }
+/* ------------------------------------------------- two tasks at once */
+
+typedef struct build_task {
+    void (*xTask)(void *);
+    void *pArg;
+} build_task;
+
+static void *buildTaskMain(void *pArg) {
+    build_task *t = pArg;
+    t->xTask(t->pArg);
+    return NULL;
+}
+
+/* See lp_read_int.h. */
+void learnpath_read_parallel(const lp_source_spec *p, void (*xA)(void *), void *pA,
+                             void (*xB)(void *), void *pB) {
+    build_task t = {xB, pB};
+    pthread_t thread;
+    sigset_t all, old;
+    int rcMask, rcCreate = 1;
+    if (p->nThreads >= 2) {
+        sigfillset(&all); /* as the helper: signals go to the host's threads */
+        rcMask = pthread_sigmask(SIG_SETMASK, &all, &old);
+        rcCreate = pthread_create(&thread, NULL, buildTaskMain, &t);
+        if (rcMask == 0) pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    xA(pA);
+    if (rcCreate == 0) {
+        pthread_join(thread, NULL);
+    } else {
+        xB(pB); /* one thread, or none could start: one after the other */
+    }
+}
 #else
 void learnpath_read_thread_stop(build_state *s) {
     (void)s;
@@ -351,5 +384,11 @@ int learnpath_read_thread_row(build_state *s, sqlite3_value **ap) {
 int learnpath_read_thread_drain(build_state *s) {
     (void)s;
     return SQLITE_OK;
+}
+void learnpath_read_parallel(const lp_source_spec *p, void (*xA)(void *), void *pA,
+                             void (*xB)(void *), void *pB) {
+    (void)p;
+    xA(pA);
+    xB(pB);
 }
 #endif
