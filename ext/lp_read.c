@@ -19,13 +19,14 @@
 **      No query per user, no ORDER BY over the table, no allocation per
 **      row. Past the first 65536 rows a helper thread keeps the rows while
 **      the reading thread goes on with SQLite's scan (lp_read_thread.c).
-**      Rows grouped by user (the usual export) are detected as they stream
-**      by and need no user number per row; otherwise a counting sort groups
-**      the enrollments by user at the end (lp_read_group.c).
-**   3. Each user's few enrollments are sorted by time, program name and
-**      segment name, and users are put in user_id order (SQL's order:
-**      numbers, text, blobs) unless they came in that order
-**      (lp_read_group.c).
+**      Users are found through a hash table (lp_read_users.c). Rows
+**      grouped by user are detected as they stream by and need no user
+**      number per row.
+**   3. Unless they came in that order, the users are sorted into user_id
+**      order (SQL's: numbers, text, blobs; lp_read_order.c) and numbered
+**      so, and a counting sort groups the enrollments by user in that
+**      order; each user's few enrollments are sorted by time, program
+**      name and segment name (lp_read_group.c).
 **
 ** RULES (numbered as in README.md; tests cite them)
 **   1. Rows whose user, program or time is NULL, empty text or an empty blob
@@ -51,9 +52,6 @@
 /* The type of the pointer the reader function takes (its first argument). */
 #define BUILD_POINTER_TYPE "learnpath_build_state"
 
-static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
-                        uint32_t *piUser);
-
 /*
 ** THE MEMORY BUDGET of a read in memory (lp_read.h): the data may hold
 ** what buildBytes counts, from capacities, and no more; every growth is
@@ -67,8 +65,6 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
 ** user hash table, freed first, gives back 8 at least); names count as
 ** learnpath_data_name_bytes counts them (their ranks included).
 */
-#define BUILD_PER_USER ((int64_t)(sizeof(lp_key) + sizeof(uint32_t)))
-#define BUILD_SORT_RESERVE ((int64_t)28)
 
 /* Bytes per enrollment: aT, aProg, aSeg, aUserOf and the reserve. */
 static int64_t buildPerEvent(const build_state *s) {
@@ -85,106 +81,11 @@ static int64_t buildBytes(const build_state *s) {
 }
 
 /* LP_RC_OVER_BUDGET when nMore bytes more would pass the budget. */
-static int buildRoom(const build_state *s, int64_t nMore) {
+int learnpath_read_room(const build_state *s, int64_t nMore) {
     if (s->p->nBudget > 0 && !s->isStream && buildBytes(s) + nMore > s->p->nBudget) {
         return LP_RC_OVER_BUDGET;
     }
     return SQLITE_OK;
-}
-
-/* ------------------------------------------------------------ user keys */
-
-/* Rank of a storage class in SQL's order. */
-static int keyClass(const lp_key *k) {
-    switch (k->eType) {
-        case SQLITE_INTEGER:
-        case SQLITE_FLOAT:
-            return 1;
-        case SQLITE_TEXT:
-            return 2;
-        default:
-            return 3;
-    }
-}
-
-static int keyIsInt(const lp_key *k) {
-    return k->eType == SQLITE_INTEGER || k->isIntegral;
-}
-
-/* Compare an integer with a non-integral double, exactly. */
-static int keyCmpIntReal(int64_t i, double r) {
-    if (r < -9007199254740992.0 || r > 9007199254740992.0) return r < 0 ? 1 : -1;
-    if (i < -9007199254740992LL) return -1;
-    if (i > 9007199254740992LL) return 1;
-    double d = (double)i;
-    return (d > r) - (d < r);
-}
-
-int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b) {
-    int ca = keyClass(a), cb = keyClass(b);
-    if (ca != cb) return ca - cb;
-    if (ca == 1) {
-        int ai = keyIsInt(a), bi = keyIsInt(b);
-        if (ai && bi) return (a->v.i > b->v.i) - (a->v.i < b->v.i);
-        if (!ai && !bi) return (a->v.r > b->v.r) - (a->v.r < b->v.r);
-        if (ai) return keyCmpIntReal(a->v.i, b->v.r);
-        return -keyCmpIntReal(b->v.i, a->v.r);
-    }
-    return learnpath_bytes_cmp(pData->aKeyByte + a->v.off, a->n, pData->aKeyByte + b->v.off, b->n);
-}
-
-/* A user's hash, keyed by the read's seed (lp_base.h: ids cannot be
-** crafted to collide). Numbers equal in SQL hash alike (42 and 42.0). */
-static uint32_t keyHash(const lp_data *pData, const lp_key *k, const lp_hash_seed *pSeed) {
-    if (keyClass(k) == 1) {
-        uint64_t bits;
-        if (keyIsInt(k)) return learnpath_hash_int((uint64_t)k->v.i, pSeed);
-        memcpy(&bits, &k->v.r, sizeof(bits));
-        return learnpath_hash_int(bits ^ 0x5bd1e995u, pSeed);
-    }
-    return learnpath_hash_bytes(pData->aKeyByte + k->v.off, k->n, pSeed);
-}
-
-/* See lp_read_int.h. */
-uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r) {
-    if (keyClass(&r->key) == 1) {
-        uint64_t bits;
-        if (keyIsInt(&r->key)) return learnpath_hash_int((uint64_t)r->key.v.i, &s->seed);
-        memcpy(&bits, &r->key.v.r, sizeof(bits));
-        return learnpath_hash_int(bits ^ 0x5bd1e995u, &s->seed);
-    }
-    return learnpath_hash_bytes(r->zKey, r->key.n, &s->seed);
-}
-
-/* See lp_read_int.h. */
-void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat) {
-    uint32_t j, v, i;
-    const lp_key *k;
-    if (s->aSlot == NULL) return;
-    j = h & (s->nSlot - 1);
-    if (eWhat == 0) {
-        __builtin_prefetch(&s->aSlot[j]);
-        return;
-    }
-    /* the first slot with the tag (of those in the cache line asked for) */
-    for (int n = 0; n < 4 && (v = s->aSlot[j]) != 0; n++, j = (j + 1) & (s->nSlot - 1)) {
-        if ((v & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue;
-        i = (v & (s->nSlot - 1)) - 1;
-        if (i >= s->pD->nUser) return;
-        k = &s->pD->aKey[i];
-        if (eWhat == 1) {
-            __builtin_prefetch(k);
-        } else if (k->eType == SQLITE_TEXT || k->eType == SQLITE_BLOB) {
-            __builtin_prefetch(s->pD->aKeyByte + k->v.off);
-        }
-        return;
-    }
-}
-
-/* User i's hash (learnpath_hash_probe_report). */
-static uint32_t keyHashUser(const void *pCtx, uint32_t i) {
-    const build_state *s = pCtx;
-    return keyHash(s->pD, &s->pD->aKey[i], &s->seed);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -197,194 +98,6 @@ int learnpath_read_error(build_state *s, int rc, const char *zFmt, ...) {
     sqlite3_free(*s->pzErr);
     *s->pzErr = zMsg;
     return zMsg ? rc : SQLITE_NOMEM;
-}
-
-/*
-** A slot of the user hash table: user i + 1 in the bits below nSlot (a
-** power of two, above twice the users), and above them the same bits of
-** the user's hash, a tag that turns away most other users without reading
-** their keys.
-*/
-#define BUILD_SLOT(h, i, nSlot) (((h) & ~((nSlot)-1)) | ((i) + 1))
-
-/* See lp_read_int.h. */
-void learnpath_read_free_old_slots(build_state *s) {
-    sqlite3_free(s->aSlotOld);
-    s->aSlotOld = NULL;
-    s->nSlotOld = 0;
-}
-
-/* Put every user into the empty table aSlot of nSlot slots. */
-static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
-    lp_data *pD = s->pD;
-    for (uint32_t i = 0; i < pD->nUser; i++) {
-        uint32_t h = keyHash(pD, &pD->aKey[i], &s->seed), j = h & (nSlot - 1);
-        while (aSlot[j]) j = (j + 1) & (nSlot - 1);
-        aSlot[j] = BUILD_SLOT(h, i, nSlot);
-    }
-}
-
-/*
-** A new user hash table of nSlot slots. With isDeferred (the reading
-** thread, making room before it hands a batch to the helper) it is only
-** allocated, and the thread that next looks a user up fills it
-** (learnpath_read_move_slots): the helper then rehashes while SQLite
-** scans on, instead of both threads waiting for it.
-*/
-static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
-    int rc;
-    if (s->aSlotNew) learnpath_read_move_slots(s, 0);
-    rc = buildRoom(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
-    if (rc) return rc;
-    uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
-    if (!aSlot) return SQLITE_NOMEM;
-    memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
-    s->aSlotNew = aSlot;
-    s->nSlotNew = nSlot;
-    if (!isDeferred) learnpath_read_move_slots(s, 0);
-    return SQLITE_OK;
-}
-
-/* See lp_read_int.h. */
-void learnpath_read_move_slots(build_state *s, int isWorker) {
-    buildFillSlots(s, s->aSlotNew, s->nSlotNew);
-    if (isWorker) {
-        /* the helper frees nothing: the reading thread will (aSlotOld is
-        ** empty here: buildReserve freed it before handing the batch over) */
-        s->aSlotOld = s->aSlot;
-        s->nSlotOld = s->nSlot;
-    } else {
-        sqlite3_free(s->aSlot);
-    }
-    s->aSlot = s->aSlotNew;
-    s->nSlot = s->nSlotNew;
-    s->aSlotNew = NULL;
-    s->nSlotNew = 0;
-}
-
-static int buildKeyEq(const lp_data *pD, const lp_key *a, const lp_key *b) {
-    if (keyClass(a) != keyClass(b)) return 0;
-    /* same class: both TEXT or both BLOB, unless numbers */
-    if (keyClass(a) != 1 && a->n != b->n) return 0;
-    return learnpath_key_cmp(pD, a, b) == 0;
-}
-
-/* The user number of *pKey, creating the user if new. */
-static int buildUserOf(build_state *s, const lp_key *pKey, const build_rec *r, int isWorker,
-                       uint32_t *piUser) {
-    lp_data *pD = s->pD;
-    uint32_t h, j;
-    int rc;
-
-    /* Exports usually list a user's rows together: try the previous user
-    ** (same storage class compared directly, the rest by SQL's rules). */
-    if (s->iLastUser != LP_NONE) {
-        const lp_key *o = &pD->aKey[s->iLastUser];
-        int same;
-        if (o->eType == pKey->eType && o->isIntegral == pKey->isIntegral) {
-            if (keyClass(o) == 1) {
-                same = o->isIntegral || o->eType == SQLITE_INTEGER ? o->v.i == pKey->v.i
-                                                                   : o->v.r == pKey->v.r;
-            } else {
-                same = o->n == pKey->n && memcmp(pD->aKeyByte + o->v.off,
-                                                 pD->aKeyByte + pKey->v.off, (size_t)o->n) == 0;
-            }
-        } else {
-            same = buildKeyEq(pD, o, pKey);
-        }
-        if (same) {
-            *piUser = s->iLastUser;
-            return SQLITE_OK;
-        }
-    }
-    if (s->isSorted) {
-        /* Keys arriving in increasing order (an export sorted by user) are
-        ** all new: no lookup needed. The first key out of order builds the
-        ** hash table of the users so far. */
-        if (pD->nUser == 0 || learnpath_key_cmp(pD, &pD->aKey[pD->nUser - 1], pKey) < 0) {
-            return buildNewUser(s, pKey, 0, isWorker, piUser);
-        }
-        if (isWorker) return LP_RC_NEED_MAIN;
-        uint32_t nSlot = 2048;
-        while (nSlot < 2 * (uint64_t)pD->nUser + 2) nSlot *= 2;
-        /* from here on the users must be sorted at the end: its reserve */
-        rc = buildRoom(s, (int64_t)pD->nUserAlloc * BUILD_SORT_RESERVE);
-        if (rc == SQLITE_OK) rc = buildRehashUsers(s, nSlot, 0);
-        if (rc) return rc;
-        s->isSorted = 0; /* from here on there is a hash table (nSlot >= 2048) */
-    }
-    if (s->aSlotNew) learnpath_read_move_slots(s, isWorker);
-    h = r->hasHash ? r->hash : keyHash(pD, pKey, &s->seed);
-    for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
-        uint32_t i = (s->aSlot[j] & (s->nSlot - 1)) - 1;
-        if ((s->aSlot[j] & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue; /* the tags differ */
-        if (buildKeyEq(pD, &pD->aKey[i], pKey)) {
-            *piUser = s->iLastUser = i;
-            return SQLITE_OK;
-        }
-    }
-    return buildNewUser(s, pKey, h, isWorker, piUser);
-}
-
-/* Room for nNeed users (and the end mark of aFirst). */
-int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
-    lp_data *pD = s->pD;
-    if (nNeed <= pD->nUserAlloc) return SQLITE_OK;
-    if (nNeed > 0x7ffffff2u) return SQLITE_TOOBIG;
-    uint64_t nNew = pD->nUserAlloc ? (uint64_t)pD->nUserAlloc * 2 : 1024;
-    while (nNew < nNeed) nNew *= 2;
-    int rc = buildRoom(s, (int64_t)(nNew - pD->nUserAlloc) *
-                              (BUILD_PER_USER + (s->isSorted ? 0 : BUILD_SORT_RESERVE)));
-    if (rc) return rc;
-    lp_key *aKey = sqlite3_realloc64(pD->aKey, nNew * sizeof(lp_key));
-    if (!aKey) return SQLITE_NOMEM;
-    pD->aKey = aKey;
-    uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, nNew * sizeof(uint32_t));
-    if (!aFirst) return SQLITE_NOMEM;
-    pD->aFirst = aFirst;
-    pD->nUserAlloc = (uint32_t)nNew;
-    return SQLITE_OK;
-}
-
-/* A user hash table of at least 2 * nUser slots (not in sorted mode). */
-int learnpath_read_grow_slots(build_state *s, uint64_t nUser, int isDeferred) {
-    uint64_t nSlot;
-    if (s->aSlotNew) learnpath_read_move_slots(s, 0);
-    nSlot = s->nSlot;
-    if (2 * nUser <= nSlot) return SQLITE_OK;
-    while (nSlot < 2 * nUser) nSlot *= 2;
-    if (nSlot > 0x80000000u) return SQLITE_TOOBIG;
-    return buildRehashUsers(s, (uint32_t)nSlot, isDeferred);
-}
-
-/* Add a user; with a hash table (not sorted mode) also index it by h. */
-static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWorker,
-                        uint32_t *piUser) {
-    lp_data *pD = s->pD;
-    uint32_t j;
-    int rc;
-    if (pD->nUser >= 0x7ffffff0u) return SQLITE_TOOBIG;
-    if (pD->nUser + 2 > pD->nUserAlloc) {
-        if (isWorker) return LP_RC_NEED_MAIN;
-        rc = learnpath_read_grow_users(s, (uint64_t)pD->nUser + 2);
-        if (rc) return rc;
-    }
-    if (!s->isSorted && 2 * (uint64_t)(pD->nUser + 1) > s->nSlot) {
-        if (isWorker) return LP_RC_NEED_MAIN;
-        rc = learnpath_read_grow_slots(s, (uint64_t)pD->nUser + 1, 0);
-        if (rc) return rc;
-    }
-    uint32_t i = pD->nUser++;
-    pD->aKey[i] = *pKey;
-    pD->aFirst[i] = pD->nEv;
-    if (keyClass(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
-    if (!s->isSorted) {
-        for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
-        }
-        s->aSlot[j] = BUILD_SLOT(h, i, s->nSlot);
-    }
-    *piUser = s->iLastUser = i;
-    return SQLITE_OK;
 }
 
 /* The slot of the name cache for z of n bytes, and its first and last 8
@@ -470,7 +183,7 @@ int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
     uint64_t nNew = pD->nEvAlloc ? (uint64_t)pD->nEvAlloc * 2 : 4096;
     while (nNew < nNeed) nNew *= 2;
     if (nNew > 0xfffffff0u) nNew = 0xfffffff0u;
-    int rc = buildRoom(s, (int64_t)(nNew - pD->nEvAlloc) * buildPerEvent(s));
+    int rc = learnpath_read_room(s, (int64_t)(nNew - pD->nEvAlloc) * buildPerEvent(s));
     if (rc) return rc;
     int64_t *aT = sqlite3_realloc64(pD->aT, nNew * sizeof(int64_t));
     if (!aT) return SQLITE_NOMEM;
@@ -496,7 +209,7 @@ int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
 int learnpath_read_grow_key_bytes(build_state *s, int64_t nMore) {
     lp_data *pD = s->pD;
     int64_t nNew = learnpath_grow_size(pD->nKeyByteAlloc, pD->nKeyByte + nMore, 64);
-    int rc = buildRoom(s, nNew - pD->nKeyByteAlloc);
+    int rc = learnpath_read_room(s, nNew - pD->nKeyByteAlloc);
     if (rc == SQLITE_OK) {
         rc = learnpath_grow((void **)&pD->aKeyByte, &pD->nKeyByteAlloc, pD->nKeyByte + nMore, 1, 64);
     }
@@ -505,7 +218,7 @@ int learnpath_read_grow_key_bytes(build_state *s, int64_t nMore) {
 
 /* Room for nName more names of nByte bytes in all in the table pTab. */
 int learnpath_read_grow_names(build_state *s, lp_strtab *pTab, uint32_t nName, int64_t nByte) {
-    int rc = buildRoom(s, learnpath_strtab_growth(pTab, nName, nByte) + (int64_t)nName * LP_NAME_EXTRA);
+    int rc = learnpath_read_room(s, learnpath_strtab_growth(pTab, nName, nByte) + (int64_t)nName * LP_NAME_EXTRA);
     return rc ? rc : learnpath_strtab_reserve(pTab, nName, nByte);
 }
 
@@ -513,7 +226,7 @@ int learnpath_read_grow_names(build_state *s, lp_strtab *pTab, uint32_t nName, i
 ** (Two users' rows are in, so nEvAlloc > 0.) */
 static int buildUngroup(build_state *s) {
     lp_data *pD = s->pD;
-    int rc = buildRoom(s, (int64_t)pD->nEvAlloc * (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
+    int rc = learnpath_read_room(s, (int64_t)pD->nEvAlloc * (int64_t)(sizeof(uint32_t) + sizeof(int64_t)));
     if (rc) return rc;
     s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEvAlloc * sizeof(uint32_t));
     if (!s->aUserOf) return SQLITE_NOMEM;
@@ -697,7 +410,7 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         pD->nSkipUser++;
         return SQLITE_OK;
     }
-    if (keyClass(&key) != 1) {
+    if (learnpath_key_class(&key) != 1) {
         /* the bytes go after the users' bytes, kept only for a new user */
         if (pD->nKeyByte + key.n > pD->nKeyByteAlloc) {
             if (isWorker) return LP_RC_NEED_MAIN;
@@ -707,7 +420,7 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         memcpy(pD->aKeyByte + pD->nKeyByte, r->zKey, (size_t)key.n);
         key.v.off = pD->nKeyByte;
     }
-    if (s->isStream && pD->nUser == 1 && !buildKeyEq(pD, &pD->aKey[0], &key)) {
+    if (s->isStream && pD->nUser == 1 && !learnpath_read_key_eq(pD, &pD->aKey[0], &key)) {
         *pPending = 1;
         return SQLITE_OK;
     }
@@ -742,12 +455,12 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
             }
             pD->aKey[0] = key;
             pD->aFirst[0] = 0;
-            if (keyClass(&key) != 1) pD->nKeyByte += key.n;
+            if (learnpath_key_class(&key) != 1) pD->nKeyByte += key.n;
             pD->nUser = 1;
         }
         u = 0;
     } else {
-        rc = buildUserOf(s, &key, r, isWorker, &u);
+        rc = learnpath_read_user_of(s, &key, r, isWorker, &u);
         if (rc) return rc;
         if (s->isGrouped && u + 1 != pD->nUser) {
             /* an earlier user's row after another user's: not grouped */
@@ -894,7 +607,7 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     learnpath_read_free_old_slots(&s);
     if (learnpath_hash_probe_hook && s.aSlot) {
         for (uint32_t j = 0; j < s.nSlot; j++) s.aSlot[j] &= s.nSlot - 1; /* the tags off */
-        learnpath_hash_probe_report("users", s.aSlot, s.nSlot, keyHashUser, &s);
+        learnpath_read_probe_users(&s);
     }
     if (rc == SQLITE_OK) rc = learnpath_read_finish(&s);
     sqlite3_free(s.aSlot);

@@ -5,7 +5,9 @@
 **   lp_source.c       name -> a quoted SELECT; column checks; may it be cached?
 **   lp_read.c         the one pass: decode rows, find users, keep enrollments
 **   lp_read_thread.c  the helper thread that keeps rows while SQLite scans
-**   lp_read_group.c   after the pass: group by user, sort, order the users
+**   lp_read_users.c   user keys, their order, the hash table of users
+**   lp_read_group.c   after the pass: users in user_id order, group, sort
+**   lp_read_order.c   the user_id order itself, by radix
 **   lp_stream.c       the over-budget path: users one at a time, in user order
 **   lp_cache.c        what a source held, per connection, while still valid
 **   lp_users.c        iterating users, from memory (the cache) or the stream

@@ -152,6 +152,25 @@ void learnpath_read_thread_stop(build_state *s);
 
 /* Group by user, sort each user's enrollments, order the users. */
 int learnpath_read_finish(build_state *s);
+/* Bytes a user takes in memory (its key, its first enrollment's place), and
+** what sorting the users into user_id order takes at the end beyond the
+** hash table it frees (lp_read_order.c, lp_read_group.c). */
+#define BUILD_PER_USER ((int64_t)(sizeof(lp_key) + sizeof(uint32_t)))
+#define BUILD_SORT_RESERVE ((int64_t)28)
+/* LP_RC_OVER_BUDGET when nMore bytes more would pass the memory budget
+** (lp_read.c, "THE MEMORY BUDGET"). */
+int learnpath_read_room(const build_state *s, int64_t nMore);
+/* A key's storage class in SQL's order: 1 numbers, 2 text, 3 blobs. */
+int learnpath_key_class(const lp_key *k);
+/* Are two keys the same user (rule 3)? */
+int learnpath_read_key_eq(const lp_data *pD, const lp_key *a, const lp_key *b);
+/* The user of *pKey (its bytes already at pKey->v.off), created if new; r
+** may carry its hash. LP_RC_NEED_MAIN in the helper for what it may not do. */
+int learnpath_read_user_of(build_state *s, const lp_key *pKey, const build_rec *r, int isWorker,
+                           uint32_t *piUser);
+/* Report the user hash table's probes (tests: learnpath_hash_probe_hook);
+** it is of no use after. */
+void learnpath_read_probe_users(build_state *s);
 /* Fill the larger user hash table allocated for the helper (aSlotNew) and
 ** use it from now on: by the thread that looks users up. The helper
 ** (isWorker) leaves the old table in aSlotOld, for the reading thread to
