@@ -6,6 +6,8 @@
 # installed with `npm ci` into bench/data/duckdb-node (git-ignored, left out
 # of `make dist`, kept and reused; delete it to reinstall).
 #
+# BENCH_APT=0: do not apt-get Node.js and npm (make bench-smoke, which is
+# part of make test, asks so: a machine without them skips the peer).
 # On success prints that directory and exits 0; otherwise says why on stderr
 # and exits 1 (the bench then leaves DuckDB out, or fails when it was asked
 # for with BENCH_REQUIRE_PEERS=1).
@@ -19,7 +21,7 @@ missing=""
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    if [ "${BENCH_APT:-1}" != 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "bench: installing$missing for the DuckDB peer (apt-get)" >&2
         export DEBIAN_FRONTEND=noninteractive
         { apt-get update -qq && apt-get install -y -qq$missing; } >&2 || {

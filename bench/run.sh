@@ -80,7 +80,9 @@
 #                package into bench/data/duckdb-node). The table is exported
 #                to CSV with the sqlite3 shell and loaded into a DuckDB table,
 #                untimed; then arg_min group-bys answer the report,
-#                BENCH_PEER_RUNS times, in one process per shape.
+#                BENCH_PEER_RUNS times, in one process per shape. With
+#                BENCH_APT=0 (make bench-smoke) Node.js and npm are not
+#                installed when missing; the npm package still is.
 #        A peer that cannot run here is left out with a note, or is a failure
 #        with BENCH_REQUIRE_PEERS=1.
 #   4. Checks (any failure makes the bench exit 1; timings never do unless
@@ -100,14 +102,15 @@
 # Environment: BENCH_ROWS (3000000), BENCH_SHAPES (all: favorable text-time
 # email-time int-time text-random), BENCH_RUNS (5), BENCH_PEER_RUNS (runs of
 # the peer reports - learnpath's peer form, window SQL, pandas, DuckDB - at
-# most BENCH_RUNS, 0 = none; default 3: the window SQL peer alone takes
-# 35-50 s a run at 3M rows, and its median of 3 is plenty at 50x the scan),
-# BENCH_PEERS ("window pandas duckdb"; BENCH_PANDAS=0, as older commands
-# say, takes pandas out), BENCH_REQUIRE_PEERS (1 = a listed peer that cannot
-# run is a failure), BENCH_EXT (extension file), BENCH_RESULTS, BENCH_STRICT
-# (1 = exit 1 when a target fails), SQLITE3 (sqlite3), BENCH_CMD (how the
-# bench was started, for the table), BENCH_CHUNK_USERS (users per
-# sample_enrollments call, 10000000).
+# most BENCH_RUNS, 0 = none; default 3: the window SQL peer alone takes 14 s
+# (favorable) to 26 s (text-time) a run at 3M rows, and its median of 3 is
+# plenty at 35-50x the scan), BENCH_PEERS ("window pandas duckdb";
+# BENCH_PANDAS=0, as older commands say, takes pandas out),
+# BENCH_REQUIRE_PEERS (1 = a listed peer that cannot run is a failure),
+# BENCH_APT (0 = do not apt-get Node.js/npm), BENCH_EXT (extension file),
+# BENCH_RESULTS, BENCH_STRICT (1 = exit 1 when a target fails), SQLITE3
+# (sqlite3), BENCH_CMD (how the bench was started, for the table),
+# BENCH_CHUNK_USERS (users per sample_enrollments call, 10000000).
 set -eu
 
 cd "$(dirname "$0")/.."

@@ -10,7 +10,9 @@
 #                                    checks that the harness works, that the
 #                                    peers and learnpath agree and that every
 #                                    shape gives the same answers; part of
-#                                    make test (its timings are not asserted)
+#                                    make test (its timings are not asserted;
+#                                    it does not apt-get Node.js for DuckDB,
+#                                    nor pandas: without them it notes so)
 #   The extension measured is $(EXT); `make bench EXT=other/learnpath.so`
 #   measures another build (its file name must stay learnpath.so).
 #   make bench-ab BENCH_A=old.so         two builds alternately on the same data
@@ -26,7 +28,7 @@ bench: $(EXT)
 	@BENCH_CMD='make bench' BENCH_EXT='$(EXT)' SQLITE3='$(SQLITE3)' sh bench/run.sh
 
 bench-smoke: $(EXT)
-	@BENCH_ROWS=$(BENCH_SMOKE_ROWS) BENCH_RUNS=1 BENCH_PEER_RUNS=1 \
+	@BENCH_ROWS=$(BENCH_SMOKE_ROWS) BENCH_RUNS=1 BENCH_PEER_RUNS=1 BENCH_APT=0 \
 	    BENCH_RESULTS=bench/data/results-smoke-$(BENCH_SMOKE_ROWS).txt \
 	    BENCH_CMD='make bench-smoke' BENCH_EXT='$(EXT)' SQLITE3='$(SQLITE3)' sh bench/run.sh
 
