@@ -13,7 +13,7 @@
 # for with BENCH_REQUIRE_PEERS=1).
 # Usage (from anywhere): sh bench/ensure_duckdb.sh
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 DEST=bench/data/duckdb-node
 LOCK=bench/duckdb/package-lock.json
 
