@@ -9,8 +9,11 @@
 # BENCH_A, BENCH_B  the two builds (copied first, so a rebuild cannot mix them;
 #                   the file names must stay learnpath.so: SQLite derives the
 #                   entry point from them)
-# BENCH_ROWS        enrollments (3000000): bench/data/bench-<rows>.db, made as
-#                   bench/run.sh makes it when missing
+# BENCH_ROWS        enrollments (3000000)
+# BENCH_SHAPE       the data's shape (favorable; or text-time, email-time,
+#                   int-time, text-random: real exports' shapes, issue 12):
+#                   the file bench/run.sh uses, made by bench/make_data.sh
+#                   (with build B) when missing
 # BENCH_RUNS        rounds (7); in each round: the scan, then every query
 #                   with A, then with B
 # A query that prints an error, or whose output differs between the builds,
@@ -20,18 +23,13 @@ cd "$(dirname "$0")/.."
 SQLITE3=${SQLITE3:-sqlite3}
 ROWS=${BENCH_ROWS:-3000000}
 RUNS=${BENCH_RUNS:-7}
-DB=bench/data/bench-$ROWS.db
+SHAPE=${BENCH_SHAPE:-favorable}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/a" "$tmp/b"
 cp "${BENCH_A:?BENCH_A: the first build}" "$tmp/a/learnpath.so"
 cp "${BENCH_B:?BENCH_B: the second build}" "$tmp/b/learnpath.so"
-if [ ! -f "$DB" ]; then
-    users=$(( (ROWS * 10 + 7) / 14 ))
-    mkdir -p bench/data
-    "$SQLITE3" "$DB" ".load $tmp/b/learnpath" \
-        "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments($users, 1)" >/dev/null
-fi
+DB=$(SQLITE3=$SQLITE3 sh bench/make_data.sh "$ROWS" "$SHAPE" "$tmp/b/learnpath") || exit 1
 cat "$DB" > /dev/null
 ARGS="'enrollments', 'user_id', 'program', 'enrolled_at', 'user_type'"
 QUERIES="first_program count|SELECT count(*) FROM first_program($ARGS);
@@ -72,7 +70,7 @@ while [ $i -lt "$RUNS" ]; do
     i=$((i + 1))
 done
 
-echo "bench/ab.sh: $ROWS enrollments ($(echo "SELECT count(*) FROM enrollments;" | "$SQLITE3" "$DB")), $RUNS rounds, $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "bench/ab.sh: $ROWS enrollments, shape $SHAPE ($(echo "SELECT count(*) FROM enrollments;" | "$SQLITE3" "$DB")), $RUNS rounds, $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "A = $BENCH_A"
 echo "B = $BENCH_B"
 awk -F'	' '

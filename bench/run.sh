@@ -1,44 +1,53 @@
 #!/bin/sh
-# bench/run.sh - learnpath's benchmark (issue 4). Run from anywhere as
-#   make bench                        3,000,000 enrollments, 5 runs each
-#   BENCH_ROWS=1000000 make bench     another size (30000000 = the large one)
-#   make bench-smoke                  50,000 enrollments, 1 run (part of make test)
+# bench/run.sh - learnpath's benchmark (issues 4 and 12). Run from anywhere as
+#   make bench                        3,000,000 enrollments, every shape, 5 runs each
+#   BENCH_SHAPES=text-time make bench one shape (or a few, space-separated)
+#   BENCH_ROWS=1000000 make bench     another size; the large one (issue 12):
+#     BENCH_ROWS=31000000 BENCH_SHAPES=text-time BENCH_RUNS=3 BENCH_PEERS=duckdb make bench
+#   make bench-smoke                  50,000 enrollments, every shape, 1 run (part of make test)
 #
 # What it does
-#   1. Data: bench/data/bench-<rows>.db, table enrollments, made with the
-#      sqlite3 shell from sample_enrollments(users, 1) with users = rows / 1.4
-#      (rounded), so the table holds about <rows> enrollments (the exact count
-#      is printed). sample_enrollments takes at most 10,000,000 users per call,
-#      so beyond that the users are made in chunks: chunk i (0, 1, ...) is
-#      sample_enrollments(n, 1 + i) with user_id shifted up by i * 10,000,000.
-#      The file is kept and reused; delete it to regenerate.
+#   1. Data, in shapes (bench/make_data.sh makes and describes them): one
+#      sample_enrollments dataset (users = rows / 1.4, rounded; the exact
+#      enrollment count is printed) as it comes, "favorable" (rows grouped by
+#      user, users in id order: bench/data/bench-<rows>.db), and derived from
+#      it, shaped like real exports (bench/data/bench-<rows>-<shape>.db):
+#        text-time    rows in enrollment-time order, UUID-like text ids
+#                     (the realistic shape of the README's headline)
+#        email-time   time order, e-mail-like text ids
+#        int-time     time order, integer ids not in row order
+#        text-random  rows in random order, UUID-like text ids
+#      BENCH_SHAPES picks them (default: all five). Every shape holds the same
+#      enrollments of the same users, so every answer below except the scan's
+#      (which prints max(user_id)) must be the same on all of them: checked.
+#      The files are kept and reused; delete one to regenerate it.
 #   2. Measurements: every one is a fresh process, `sqlite3 -bail <db>`
 #      reading a script on stdin, under `/usr/bin/time -f '%M %U %S'` for the
 #      peak RSS and the CPU time; wall time is taken around it with
-#      `date +%s%N`. Each row runs BENCH_RUNS times (the slow peers
-#      BENCH_PEER_RUNS times), round-robin (run 1 of every row, then run 2,
-#      ...) so drift of the machine spreads over all rows; the table shows
-#      medians. Ratios and targets use wall time, as the issue does; the CPU
-#      columns are there to judge them when other work shares the machine
-#      (the load average at the start and end is printed too).
-#      The database file is read once beforehand so every run finds it in the
-#      page cache. The extension is copied at the start (from BENCH_EXT,
-#      default dist/learnpath.so) and every run loads that copy, so a rebuild
-#      during the bench cannot mix two builds in one table.
-#   3. Rows (learnpath's own queries use the arguments
+#      `date +%s%N`. Each row runs BENCH_RUNS times (the peer reports
+#      BENCH_PEER_RUNS times), round-robin (run 1 of every row of every shape,
+#      then run 2, ...) so drift of the machine spreads over all rows and
+#      shapes; the tables show medians and the spread (min-max). Ratios and
+#      targets use wall time, each to the scan of the same shape in the same
+#      run, as the issues do; the CPU columns are there to judge them when
+#      other work shares the machine (the load average at the start and end
+#      is printed too). The database files are read once beforehand so every
+#      run finds them in the page cache. The extension is copied at the start
+#      (from BENCH_EXT, default dist/learnpath.so) and every run loads that
+#      copy, so a rebuild during the bench cannot mix two builds in one table.
+#   3. Rows, for each shape (learnpath's own queries use the arguments
 #      'enrollments', 'user_id', 'program', 'enrolled_at', 'user_type'):
 #      - scan: SELECT count(*), max(user_id), max(program), max(enrolled_at)
 #        FROM enrollments, without the extension: the floor for anything that
 #        reads the table. Ratios and added bytes are relative to it.
-#      - window SQL peer: bench/peer_window.sql, the seed report in plain
-#        window-function SQL (ROW_NUMBER/LEAD over PARTITION BY user_id
-#        ORDER BY enrolled_at, program).
-#      - learnpath, peer's form: bench/learnpath_peer_form.sql, the same
-#        report from learnpath with ties = 'name', repeats = 'keep' (where
-#        both define step k as the k-th enrollment by time, then program
-#        name). Its output must equal the peer's byte for byte.
+#      - learnpath, peer's form: bench/learnpath_peer_form.sql, the seed
+#        report from learnpath with ties = 'name', repeats = 'keep' (where it
+#        and the peers define step k the same way: the k-th enrollment by
+#        time, then program name). The peers' outputs must equal it byte for
+#        byte. Run (BENCH_PEER_RUNS times) whenever a peer is.
 #      - each journey function alone, twice: count(*) only, and count(*)
-#        plus a sum over an output column so the rows are really computed.
+#        plus a sum over an output column so the rows are really computed;
+#        first_program and program_transitions also on one thread.
 #      - GROUP BY segment, program over first_program, in its own order
 #        (README rule 10), beside the same with +column, which SQLite sorts;
 #        the two must give the same output.
@@ -51,51 +60,73 @@
 #        (their lines are removed before outputs are compared).
 #      - the same query again: first_program (and program_transitions) run
 #        twice in one process with `.timer on`; the row is the second
-#        statement's "Run Time: real" as the shell measures it. That times
-#        exactly the second query and nothing else, which is more robust
-#        than subtracting the medians of a one-query and a two-query process
-#        (two noisy numbers of the size of the scan, whose difference is much
-#        smaller than either). first_program is timed with count(*) and a
-#        sum (every row computed) and with count(*) alone (what a paging
-#        host such as DB Browser asks first).
+#        statement's "Run Time: real" as the shell measures it. first_program
+#        is timed with count(*) and a sum (every row computed) and with
+#        count(*) alone (what a paging host such as DB Browser asks first).
 #      - the floor of those: SQLite's own generate_series over as many rows
 #        as there are users, with the same aggregates, timed the same way.
-#        No table-valued function hands out one row per user faster.
-#      - pandas (optional): bench/peer_pandas.py with /usr/bin/python3 when
-#        it can import pandas (Debian: apt-get install -y python3-pandas).
-#        It loads the table into a DataFrame first, then times only the
-#        report, BENCH_PEER_RUNS times in that one process.
+#      - the peers (BENCH_PEERS, default "window pandas duckdb"), the seed
+#        report without learnpath, each checked to print the same numbers as
+#        learnpath's peer form:
+#        window  bench/peer_window.sql in the sqlite3 shell (ROW_NUMBER/LEAD
+#                over PARTITION BY user_id ORDER BY enrolled_at, program);
+#                timed as the rows above, BENCH_PEER_RUNS runs.
+#        pandas  bench/peer_pandas.py with /usr/bin/python3 when it can
+#                import pandas (Debian: apt-get install -y python3-pandas).
+#                One process per shape: it loads the table into a DataFrame,
+#                untimed, then times the report BENCH_PEER_RUNS times.
+#        duckdb  bench/peer_duckdb.mjs, DuckDB through npm's @duckdb/node-api
+#                (bench/ensure_duckdb.sh installs Node.js, npm and the pinned
+#                package into bench/data/duckdb-node). The table is exported
+#                to CSV with the sqlite3 shell and loaded into a DuckDB table,
+#                untimed; then arg_min group-bys answer the report,
+#                BENCH_PEER_RUNS times, in one process per shape. With
+#                BENCH_APT=0 (make bench-smoke) Node.js and npm are not
+#                installed when missing; the npm package still is.
+#        A peer that cannot run here is left out with a note, or is a failure
+#        with BENCH_REQUIRE_PEERS=1.
 #   4. Checks (any failure makes the bench exit 1; timings never do unless
 #      BENCH_STRICT=1): no query prints an error; each row gives the same
-#      output on every run; the peer and learnpath's peer form agree; the
+#      output on every run; every peer agrees with learnpath's peer form; the
 #      repeated query gives the same answer both times and the same as the
-#      fresh query; pandas, when measured, agrees with the peer.
-#   5. The table (machine, versions, command, medians, the issue's reference
-#      figures and its targets with PASS/FAIL) is printed and saved to
-#      bench/results-<rows>.txt (BENCH_RESULTS overrides the file).
+#      fresh query; first_program has one row per user; one thread and two
+#      give the same answers; the two GROUP BYs agree; every shape gives the
+#      same answers as the first shape measured.
+#   5. The tables (machine, versions, command, per shape: medians, spread,
+#      ratios; then the ratios of every shape side by side, the targets of
+#      issues 4 and 12 with PASS/FAIL, the peers' versions and the issues'
+#      reference figures) are printed and saved to bench/results-<rows>.txt,
+#      or bench/results-<rows>-<shapes>.txt when BENCH_SHAPES is not all
+#      five (BENCH_RESULTS overrides the file).
 #
-# Environment: BENCH_ROWS (3000000), BENCH_RUNS (5), BENCH_PEER_RUNS (runs of
-# the slow peers - window SQL, learnpath's peer form, pandas - at most
-# BENCH_RUNS, 0 = none; default 3: the window SQL peer alone takes ~35 s a run at 3M
-# rows, and its median of 3 is plenty at 60x the scan), BENCH_PANDAS (auto|0|1),
-# BENCH_EXT (extension file), BENCH_RESULTS, BENCH_STRICT (1 = exit 1 when a
-# target fails), SQLITE3 (sqlite3), BENCH_CMD (how the bench was started, for
-# the table), BENCH_CHUNK_USERS (users per sample_enrollments call, 10000000).
+# Environment: BENCH_ROWS (3000000), BENCH_SHAPES (all: favorable text-time
+# email-time int-time text-random), BENCH_RUNS (5), BENCH_PEER_RUNS (runs of
+# the peer reports - learnpath's peer form, window SQL, pandas, DuckDB - at
+# most BENCH_RUNS, 0 = none; default 3: the window SQL peer alone takes 14 s
+# (favorable) to 26 s (text-time) a run at 3M rows, and its median of 3 is
+# plenty at 35-50x the scan), BENCH_PEERS ("window pandas duckdb";
+# BENCH_PANDAS=0, as older commands say, takes pandas out),
+# BENCH_REQUIRE_PEERS (1 = a listed peer that cannot run is a failure),
+# BENCH_APT (0 = do not apt-get Node.js/npm), BENCH_EXT (extension file),
+# BENCH_RESULTS, BENCH_STRICT (1 = exit 1 when a target fails), SQLITE3
+# (sqlite3), BENCH_CMD (how the bench was started, for the table),
+# BENCH_CHUNK_USERS (users per sample_enrollments call, 10000000).
 set -eu
 
 cd "$(dirname "$0")/.."
 
+ALL_SHAPES=$(sh bench/make_data.sh --list | tr '\n' ' ' | sed 's/ $//')
 SQLITE3=${SQLITE3:-sqlite3}
 ROWS=${BENCH_ROWS:-3000000}
 RUNS=${BENCH_RUNS:-5}
 PEER_RUNS=${BENCH_PEER_RUNS:-3}
-PANDAS=${BENCH_PANDAS:-auto}
+SHAPES=$(echo ${BENCH_SHAPES:-$ALL_SHAPES})
+PEERS=$(echo ${BENCH_PEERS-window pandas duckdb})
+REQUIRE_PEERS=${BENCH_REQUIRE_PEERS:-0}
 STRICT=${BENCH_STRICT:-0}
 CHUNK=${BENCH_CHUNK_USERS:-10000000}
-RESULTS=${BENCH_RESULTS:-bench/results-$ROWS.txt}
 CMD=${BENCH_CMD:-sh bench/run.sh}
-SEED=1
-DATA=bench/data
+export SQLITE3 BENCH_CHUNK_USERS=$CHUNK
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -107,10 +138,31 @@ for v in "BENCH_ROWS=$ROWS" "BENCH_RUNS=$RUNS" "BENCH_PEER_RUNS=$PEER_RUNS" \
     [ "${v#*=}" -gt 0 ] || [ "${v%%=*}" = BENCH_PEER_RUNS ] ||
         die "${v%%=*} must be a positive integer, not '${v#*=}'"
 done
+[ -n "$SHAPES" ] || die "BENCH_SHAPES is empty (shapes: $ALL_SHAPES)"
+seen=" "
+for s in $SHAPES; do
+    case " $ALL_SHAPES " in *" $s "*) ;; *) die "unknown shape '$s' in BENCH_SHAPES (shapes: $ALL_SHAPES)" ;; esac
+    case $seen in *" $s "*) die "shape '$s' twice in BENCH_SHAPES" ;; esac
+    seen="$seen$s "
+done
+for p in $PEERS; do
+    case $p in window | pandas | duckdb) ;; *) die "unknown peer '$p' in BENCH_PEERS (window pandas duckdb)" ;; esac
+done
+case ${BENCH_PANDAS:-auto} in
+    0) PEERS=$(echo " $PEERS " | sed 's/ pandas / /; s/^ *//; s/ *$//') ;;
+    1) REQUIRE_PEERS=1 ;;
+esac
 [ "$PEER_RUNS" -le "$RUNS" ] || PEER_RUNS=$RUNS
-# BENCH_PEER_RUNS=0: no peer reports (and so no pandas, which is checked against them)
-[ "$PEER_RUNS" -gt 0 ] || PANDAS=0
-case $PANDAS in auto | 0 | 1) ;; *) die "BENCH_PANDAS must be auto, 0 or 1" ;; esac
+# BENCH_PEER_RUNS=0: no peer reports
+[ "$PEER_RUNS" -gt 0 ] || PEERS=""
+has_peer() { case " $PEERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+if [ -n "${BENCH_RESULTS:-}" ]; then
+    RESULTS=$BENCH_RESULTS
+elif [ "$SHAPES" = "$ALL_SHAPES" ]; then
+    RESULTS=bench/results-$ROWS.txt
+else
+    RESULTS=bench/results-$ROWS-$(echo "$SHAPES" | tr ' ' '+').txt
+fi
 
 if [ -z "${BENCH_EXT:-}" ]; then
     for f in dist/learnpath.so dist/learnpath.dylib dist/learnpath.dll; do
@@ -126,11 +178,7 @@ fi
 date +%s%N | grep -q '^[0-9]*$' || die "date +%s%N must print nanoseconds (GNU date)"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-bench.XXXXXX")
-cleanup() {
-    rm -rf "$W"
-    if [ -n "${GEN_TMP:-}" ]; then rm -f "$GEN_TMP"; fi
-}
-trap cleanup EXIT
+trap 'rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM HUP
 
 now() { date +%s%N; }
@@ -146,44 +194,40 @@ LP_VERSION=$("$SQLITE3" :memory: ".load $LIB" "SELECT learnpath_version();" 2>&1
     die "cannot load $BENCH_EXT: $LP_VERSION"
 
 # ------------------------------------------------------------------ data
-mkdir -p "$DATA"
-DB=$DATA/bench-$ROWS.db
 USERS=$(( (ROWS * 10 + 7) / 14 ))
-GEN_NOTE="cached, reused (delete it to regenerate)"
-printf '.load %s\nPRAGMA journal_mode = OFF;\nPRAGMA synchronous = OFF;\n' "$LIB" > "$W/gen.sql"
-GEN_DESC="" left=$USERS i=0
-while [ "$left" -gt 0 ]; do
-    n=$left
-    [ "$n" -le "$CHUNK" ] || n=$CHUNK
-    if [ "$i" -eq 0 ]; then
-        GEN_DESC="sample_enrollments($n, $SEED)"
-        echo "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments($n, $SEED);"
+FAILS=""
+CHECKS=0
+fail() { FAILS="$FAILS|$*"; }
+for s in $SHAPES; do
+    S=$W/s/$s
+    mkdir -p "$S/t" "$S/out"
+    db=$(sh bench/make_data.sh "$ROWS" "$s" "$LIB" 2> "$S/gen.err") || {
+        cat "$S/gen.err" >&2; die "could not make the $s data"; }
+    cat "$S/gen.err" >&2
+    if grep -q '^bench: .* made in ' "$S/gen.err"; then
+        echo "generated in $(sed -n 's/^bench: .* made in \(.*\)$/\1/p' "$S/gen.err" | tail -n 1)" > "$S/gennote"
     else
-        GEN_DESC="$GEN_DESC + sample_enrollments($n, $((SEED + i))) with user_id + $((i * CHUNK))"
-        echo "INSERT INTO enrollments SELECT user_id + $((i * CHUNK)), program," \
-             "enrolled_at, user_type, account FROM sample_enrollments($n, $((SEED + i)));"
-    fi >> "$W/gen.sql"
-    left=$((left - n)) i=$((i + 1))
+        echo "cached, reused (delete it to regenerate)" > "$S/gennote"
+    fi
+    echo "$db" > "$S/db"
+    idtype=$("$SQLITE3" "$db" "SELECT typeof(user_id) FROM enrollments LIMIT 1;")
+    if [ "$s" = favorable ]; then
+        nusers=$USERS idbytes=0
+    else
+        nusers=$("$SQLITE3" "$db" "SELECT value FROM bench_info WHERE key = 'users';")
+        idbytes=$("$SQLITE3" "$db" "SELECT value FROM bench_info WHERE key = 'id_bytes';")
+    fi
+    [ "$idtype" = text ] || idbytes=0
+    echo "$idtype $nusers $idbytes" > "$S/info"
 done
-if [ ! -f "$DB" ]; then
-    echo "bench: generating $DB: $GEN_DESC ..." >&2
-    t0=$(now)
-    GEN_TMP=$DB.tmp.$$
-    rm -f "$GEN_TMP"
-    "$SQLITE3" -bail "$GEN_TMP" < "$W/gen.sql" > /dev/null || die "generating $DB failed"
-    mv "$GEN_TMP" "$DB"
-    GEN_TMP=
-    GEN_NOTE="generated in $(secs_since "$t0") s"
-    echo "bench: $GEN_NOTE" >&2
-fi
-DB_MB=$(awk -v b="$(wc -c < "$DB")" 'BEGIN { printf "%.0f", b / 1048576 }')
 
 # ---------------------------------------------------------- the scripts
 ARGS="'enrollments', 'user_id', 'program', 'enrolled_at', 'user_type'"
-mkdir -p "$W/sql" "$W/t" "$W/out"
+mkdir -p "$W/sql" "$W/t"
 ROW_IDS=""
 # addrow ID KIND LABEL: KIND is sql (time the process), again (time the
-# second statement) or peer (sql, but only BENCH_PEER_RUNS runs).
+# second statement), peer (sql, but only BENCH_PEER_RUNS runs) or ext (a peer
+# that times itself in one process per shape: pandas, duckdb).
 addrow() {
     ROW_IDS="$ROW_IDS $1"
     echo "$2" > "$W/t/$1.kind"
@@ -194,10 +238,12 @@ lp_sql() { printf '.load %s\n%s\n' "$LIB" "$2" > "$W/sql/$1.sql"; }
 echo "SELECT count(*), max(user_id), max(program), max(enrolled_at) FROM enrollments;" > "$W/sql/scan.sql"
 addrow scan sql "scan: count(*), max() of the 3 columns, no extension"
 
-if [ "$PEER_RUNS" -gt 0 ]; then
+if has_peer window; then
     cp bench/peer_window.sql "$W/sql/peer.sql"
     addrow peer peer "window SQL peer (bench/peer_window.sql)"
+fi
 
+if [ -n "$PEERS" ]; then
     sed "s#^\.load .*#.load $LIB#" bench/learnpath_peer_form.sql > "$W/sql/lpform.sql"
     addrow lpform peer "learnpath, same report, ties=name repeats=keep"
 fi
@@ -269,186 +315,306 @@ for f in gs_again:'count(*), sum(value)' gsc_again:'count(*)'; do
     addrow "${f%%:*}" again "floor: generate_series(1, users), ${f#*:} (2nd run)"
 done
 
+# Which of the other peers can run here (the rows are added after measuring).
+PEER_NOTES=""
+PANDAS_OK=0 DUCKDB_OK=0
+peer_missing() {
+    if [ "$REQUIRE_PEERS" = 1 ]; then fail "$1"; else PEER_NOTES="$PEER_NOTES|$1"; fi
+}
+if has_peer pandas; then
+    if /usr/bin/python3 -c 'import pandas' > /dev/null 2>&1; then
+        PANDAS_OK=1
+        PANDAS_V=$(/usr/bin/python3 -c 'import pandas; print(pandas.__version__)')
+    else
+        peer_missing "pandas: not measured (/usr/bin/python3 has no pandas; Debian: apt-get install -y python3-pandas)"
+    fi
+fi
+if has_peer duckdb; then
+    if sh bench/ensure_duckdb.sh > "$W/duckdb.dir" 2> "$W/duckdb.err"; then
+        DUCKDB_OK=1
+        NODE_V=$(node --version)
+    else
+        cat "$W/duckdb.err" >&2
+        peer_missing "duckdb: not measured ($(tail -n 1 "$W/duckdb.err" | sed 's/^bench: //'))"
+    fi
+fi
+
 # ------------------------------------------------------------- measuring
-# run_one ID RUN: one fresh process; appends "seconds peak_kb cpu_seconds"
-# to $W/t/ID (for an "again" row: the second statement's real and CPU time).
+# run_one SHAPE ID RUN: one fresh process on SHAPE's database; appends
+# "seconds peak_kb cpu_seconds" to $W/s/SHAPE/t/ID (for an "again" row: the
+# second statement's real and CPU time).
 run_one() {
-    id=$1 run=$2  # the callers' loop variables hold the same values
-    out=$W/out/$id.$run
+    S=$W/s/$1 id=$2 run=$3  # the callers' loop variables hold the same values
+    out=$S/out/$id.$run
     t0=$(now)
-    if /usr/bin/time -f '%M %U %S' -o "$W/t/$id.rss" \
-        "$SQLITE3" -bail "$DB" < "$W/sql/$id.sql" > "$out" 2> "$W/t/$id.err"; then
+    if /usr/bin/time -f '%M %U %S' -o "$S/t/$id.rss" \
+        "$SQLITE3" -bail "$(cat "$S/db")" < "$W/sql/$id.sql" > "$out" 2> "$S/t/$id.err"; then
         rc=0
     else
         rc=$?
     fi
     t1=$(now)
-    if [ "$rc" -ne 0 ] || [ -s "$W/t/$id.err" ]; then
-        echo "bench: FAILED: $(cat "$W/t/$id.label") (run $run, exit $rc):" >&2
-        sed 's/^/    /' "$W/t/$id.err" >&2
+    if [ "$rc" -ne 0 ] || [ -s "$S/t/$id.err" ]; then
+        echo "bench: FAILED: [$1] $(cat "$W/t/$id.label") (run $run, exit $rc):" >&2
+        sed 's/^/    /' "$S/t/$id.err" >&2
         echo "    script:" >&2
         sed 's/^/    | /' "$W/sql/$id.sql" | head -n 40 >&2
         exit 1
     fi
-    set -- $(tail -n 1 "$W/t/$id.rss")
+    set -- $(tail -n 1 "$S/t/$id.rss")
     rss=$1 cpu=$(awk -v u="$2" -v s="$3" 'BEGIN { printf "%.2f", u + s }')
     if [ "$(cat "$W/t/$id.kind")" = again ]; then
         set -- $(grep '^Run Time: real' "$out" | sed -n 2p)
         [ $# -ge 8 ] || die "no second 'Run Time' line for $id"
-        s=$4 cpu=$(awk -v u="$6" -v s="$8" 'BEGIN { printf "%.3f", u + s }')
+        sec=$4 cpu=$(awk -v u="$6" -v s="$8" 'BEGIN { printf "%.3f", u + s }')
         grep -v '^Run Time:' "$out" > "$out.x" && mv "$out.x" "$out"
     else
-        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+        sec=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
         if grep -q '^-- bench: ' "$out"; then  # statement times of the seed report
             awk '/^-- bench: / { f = $3; n = 0; next }
-                 /^Run Time: real/ { n++; print f "#" n, $4 }' "$out" >> "$W/t/$id.stmts"
+                 /^Run Time: real/ { n++; print f "#" n, $4 }' "$out" >> "$S/t/$id.stmts"
             grep -v -e '^Run Time: real' -e '^-- bench: ' "$out" > "$out.x" && mv "$out.x" "$out"
         fi
     fi
-    echo "$s $rss $cpu" >> "$W/t/$id"
+    echo "$sec $rss $cpu" >> "$S/t/$id"
     if [ "$run" -eq 1 ]; then
-        mv "$out" "$W/out/$id"
-    elif cmp -s "$out" "$W/out/$id"; then
+        mv "$out" "$S/out/$id"
+    elif cmp -s "$out" "$S/out/$id"; then
         rm -f "$out"
     else
-        FAILS="$FAILS|$(cat "$W/t/$id.label"): output of run $run differs from run 1"
+        fail "[${S##*/}] $(cat "$W/t/$id.label"): output of run $run differs from run 1"
     fi
 }
 
-# median COLUMN FILE
+# median COLUMN FILE (also: lo, hi)
 median() {
     awk -v c="$1" '{ print $c }' "$2" | sort -g |
         awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2];
                                   else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+lo() { awk -v c="$1" '{ print $c }' "$2" | sort -g | head -n 1; }
+hi() { awk -v c="$1" '{ print $c }' "$2" | sort -g | tail -n 1; }
 
-FAILS=""
-CHECKS=0
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
-cat "$DB" > /dev/null  # into the page cache
-"$SQLITE3" "$DB" "SELECT count(*) FROM enrollments;" > /dev/null
+for s in $SHAPES; do
+    db=$(cat "$W/s/$s/db")
+    cat "$db" > /dev/null  # into the page cache
+    "$SQLITE3" "$db" "SELECT count(*) FROM enrollments;" > /dev/null
+done
 
-echo "bench: $RUNS runs of each row (the window SQL peer $PEER_RUNS) on $DB ..." >&2
+nrows=$(echo $ROW_IDS | wc -w)
+echo "bench: $RUNS run(s) of $nrows rows (the peer reports $PEER_RUNS) on each of: $SHAPES ..." >&2
 run=1
 while [ "$run" -le "$RUNS" ]; do
-    for id in $ROW_IDS; do
-        if [ "$(cat "$W/t/$id.kind")" = peer ] && [ "$run" -gt "$PEER_RUNS" ]; then continue; fi
-        run_one "$id" "$run"
+    for s in $SHAPES; do
+        for id in $ROW_IDS; do
+            if [ "$(cat "$W/t/$id.kind")" = peer ] && [ "$run" -gt "$PEER_RUNS" ]; then continue; fi
+            run_one "$s" "$id" "$run"
+        done
     done
     echo "bench:   run $run of $RUNS done ($(secs_since "$BENCH_T0") s so far)" >&2
     run=$((run + 1))
 done
 
-ENROLLMENTS=$(cut -d'|' -f1 "$W/out/scan")
-NUSERS=$(cut -d'|' -f2 "$W/out/scan")
+# ------------------------------------------------------- pandas and DuckDB
+# One process per shape and peer; each loads the data untimed, then times
+# the report BENCH_PEER_RUNS times and writes "wall_s cpu_s" per run.
+if [ "$PANDAS_OK" = 1 ]; then
+    addrow pandas ext "pandas $PANDAS_V peer (bench/peer_pandas.py) *"
+    for s in $SHAPES; do
+        S=$W/s/$s
+        echo "bench: pandas [$s]: loading the table into a DataFrame, then $PEER_RUNS runs ..." >&2
+        if /usr/bin/time -f '%M' -o "$S/t/pandas.rss" /usr/bin/python3 bench/peer_pandas.py \
+            "$(cat "$S/db")" "$PEER_RUNS" "$S/t/pandas.times" > "$S/out/pandas" 2> "$S/t/pandas.err"; then
+            rss=$(tail -n 1 "$S/t/pandas.rss")
+            awk -v r="$rss" '{ print $1, r, $2 }' "$S/t/pandas.times" > "$S/t/pandas"
+        else
+            fail "[$s] pandas peer failed: $(tail -n 3 "$S/t/pandas.err" | tr '\n' ' ')"
+        fi
+    done
+fi
+if [ "$DUCKDB_OK" = 1 ]; then
+    DUCKDB_V=""
+    for s in $SHAPES; do
+        S=$W/s/$s
+        set -- $(cat "$S/info")
+        case $1 in text) dtype=VARCHAR ;; *) dtype=BIGINT ;; esac
+        echo "bench: duckdb [$s]: exporting the table to CSV, loading it into DuckDB, then $PEER_RUNS runs ..." >&2
+        t0=$(now)
+        "$SQLITE3" -csv -header "$(cat "$S/db")" \
+            "SELECT user_id, program, enrolled_at, user_type FROM enrollments;" > "$W/duckdb.csv" ||
+            die "[$s] exporting the table to CSV failed"
+        echo "$(secs_since "$t0")" > "$S/t/duckdb.export"
+        if /usr/bin/time -f '%M' -o "$S/t/duckdb.rss" node bench/peer_duckdb.mjs "$W/duckdb.csv" "$dtype" \
+            "$PEER_RUNS" "$S/t/duckdb.times" "$S/t/duckdb.info" > "$S/out/duckdb" 2> "$S/t/duckdb.err"; then
+            rss=$(tail -n 1 "$S/t/duckdb.rss")
+            awk -v r="$rss" '{ print $1, r, $2 }' "$S/t/duckdb.times" > "$S/t/duckdb"
+            [ -n "$DUCKDB_V" ] || DUCKDB_V=$(cut -d' ' -f1,2 "$S/t/duckdb.info")
+        else
+            fail "[$s] DuckDB peer failed: $(tail -n 3 "$S/t/duckdb.err" | tr '\n' ' ')"
+        fi
+        rm -f "$W/duckdb.csv"
+    done
+    if [ -n "$DUCKDB_V" ]; then
+        set -- $DUCKDB_V
+        addrow duckdb ext "DuckDB $1 peer (bench/peer_duckdb.mjs) *"
+        DUCKDB_THREADS=$2
+    fi
+fi
 
 # ---------------------------------------------------------------- checks
 CHECKS=$((CHECKS + 1))  # every query ran without an error (else we exited)
-[ "$PEER_RUNS" -eq 0 ] || CHECKS=$((CHECKS + 1))
-if [ "$PEER_RUNS" -eq 0 ]; then
-    PEER_SAME=skip
-elif cmp -s "$W/out/peer" "$W/out/lpform"; then
-    PEER_SAME=1
-    PEER_LINES=$(wc -l < "$W/out/peer" | tr -d ' ')
-else
-    PEER_SAME=0
-    FAILS="$FAILS|window SQL peer and learnpath (ties=name, repeats=keep) give different numbers"
-    diff "$W/out/peer" "$W/out/lpform" > "$W/peer.diff" || true
-fi
-for id in fp pt; do
-    CHECKS=$((CHECKS + 1))
-    a=$(sed -n 1p "$W/out/${id}_again") b=$(sed -n 2p "$W/out/${id}_again")
-    if [ "$a" != "$b" ] || [ "$a" != "$(cat "$W/out/${id}_sum")" ] || [ "$(wc -l < "$W/out/${id}_again")" -ne 2 ]; then
-        FAILS="$FAILS|$(cat "$W/t/${id}_again.label"): answers differ ($(tr '\n' ' ' < "$W/out/${id}_again")vs fresh $(cat "$W/out/${id}_sum"))"
-    fi
-done
-CHECKS=$((CHECKS + 1))
-cmp -s "$W/out/fpg" "$W/out/fpg_sorter" ||
-    FAILS="$FAILS|first_program GROUP BY in its own order and with SQLite's sorter differ"
-for id in fp pt; do
-    CHECKS=$((CHECKS + 1))
-    cmp -s "$W/out/${id}1_count" "$W/out/${id}_count" ||
-        FAILS="$FAILS|$(cat "$W/t/${id}1_count.label"): $(cat "$W/out/${id}1_count") instead of $(cat "$W/out/${id}_count")"
-done
-CHECKS=$((CHECKS + 1))
-[ "$(cut -d'|' -f1 "$W/out/fp_count")" = "$NUSERS" ] ||
-    FAILS="$FAILS|first_program gives $(cat "$W/out/fp_count") users, the table has $NUSERS"
-for id in fpc_again gsc_again; do
-    CHECKS=$((CHECKS + 1))
-    [ "$(sort -u "$W/out/$id")" = "$NUSERS" ] ||
-        FAILS="$FAILS|$(cat "$W/t/$id.label"): $(tr '\n' ' ' < "$W/out/$id")instead of $NUSERS twice"
-done
-
-# ---------------------------------------------------------------- pandas
-PANDAS_NOTE=""
-if [ "$PANDAS" != 0 ]; then
-    if /usr/bin/python3 -c 'import pandas' > /dev/null 2>&1; then
-        echo "bench: pandas: loading the table into a DataFrame, then $PEER_RUNS runs ..." >&2
-        if /usr/bin/time -f '%M' -o "$W/t/pandas.rss" /usr/bin/python3 bench/peer_pandas.py \
-            "$DB" "$PEER_RUNS" "$W/t/pandas.times" > "$W/out/pandas" 2> "$W/t/pandas.err"; then
-            rss=$(tail -n 1 "$W/t/pandas.rss")
-            awk -v r="$rss" '{ print $1, r, $2 }' "$W/t/pandas.times" > "$W/t/pandas"
-            ROW_IDS="$ROW_IDS pandas"
-            PV=$(/usr/bin/python3 -c 'import pandas; print(pandas.__version__)')
-            echo sql > "$W/t/pandas.kind"
-            echo "pandas $PV peer (bench/peer_pandas.py) *" > "$W/t/pandas.label"
-            PANDAS_NOTE="* pandas: time = the report only, on a DataFrame loaded beforehand in the same process (median of $PEER_RUNS); peak = that whole process, DataFrame included."
-            CHECKS=$((CHECKS + 1))
-            cmp -s "$W/out/peer" "$W/out/pandas" ||
-                FAILS="$FAILS|pandas peer and window SQL peer give different numbers"
+PEER_CMP=""  # "shape peer same|differs|missing" lines
+for s in $SHAPES; do
+    S=$W/s/$s O=$W/s/$s/out
+    set -- $(cat "$S/info")
+    nusers=$2
+    for name in window pandas duckdb; do
+        has_peer $name || continue
+        p=$name
+        [ "$p" != window ] || p=peer
+        [ "$p" != pandas ] || [ "$PANDAS_OK" = 1 ] || continue
+        [ "$p" != duckdb ] || [ "$DUCKDB_OK" = 1 ] || continue
+        CHECKS=$((CHECKS + 1))
+        if [ ! -s "$O/$p" ]; then
+            PEER_CMP="$PEER_CMP|$s $name missing"  # its failure is recorded already
+        elif cmp -s "$O/$p" "$O/lpform"; then
+            PEER_CMP="$PEER_CMP|$s $name same"
         else
-            FAILS="$FAILS|pandas peer failed: $(tail -n 3 "$W/t/pandas.err" | tr '\n' ' ')"
+            PEER_CMP="$PEER_CMP|$s $name differs"
+            fail "[$s] $name peer and learnpath (ties=name, repeats=keep) give different numbers"
+            diff "$O/lpform" "$O/$p" > "$S/$name.diff" || true
         fi
-    elif [ "$PANDAS" = 1 ]; then
-        FAILS="$FAILS|BENCH_PANDAS=1 but /usr/bin/python3 cannot import pandas"
+    done
+    for id in fp pt; do
+        CHECKS=$((CHECKS + 1))
+        a=$(sed -n 1p "$O/${id}_again") b=$(sed -n 2p "$O/${id}_again")
+        if [ "$a" != "$b" ] || [ "$a" != "$(cat "$O/${id}_sum")" ] || [ "$(wc -l < "$O/${id}_again")" -ne 2 ]; then
+            fail "[$s] $(cat "$W/t/${id}_again.label"): answers differ ($(tr '\n' ' ' < "$O/${id}_again")vs fresh $(cat "$O/${id}_sum"))"
+        fi
+    done
+    CHECKS=$((CHECKS + 1))
+    cmp -s "$O/fpg" "$O/fpg_sorter" ||
+        fail "[$s] first_program GROUP BY in its own order and with SQLite's sorter differ"
+    for id in fp pt; do
+        CHECKS=$((CHECKS + 1))
+        cmp -s "$O/${id}1_count" "$O/${id}_count" ||
+            fail "[$s] $(cat "$W/t/${id}1_count.label"): $(cat "$O/${id}1_count") instead of $(cat "$O/${id}_count")"
+    done
+    CHECKS=$((CHECKS + 1))
+    [ "$(cut -d'|' -f1 "$O/fp_count")" = "$nusers" ] ||
+        fail "[$s] first_program gives $(cat "$O/fp_count") users, the table has $nusers"
+    for id in fpc_again gsc_again; do
+        CHECKS=$((CHECKS + 1))
+        [ "$(sort -u "$O/$id")" = "$nusers" ] ||
+            fail "[$s] $(cat "$W/t/$id.label"): $(tr '\n' ' ' < "$O/$id")instead of $nusers twice"
+    done
+done
+# Every shape holds the same enrollments: every answer but the scan's
+# max(user_id) must be the same as the first shape's.
+FIRST_SHAPE=${SHAPES%% *}
+SHAPES_SAME=""
+for s in $SHAPES; do
+    [ "$s" != "$FIRST_SHAPE" ] || continue
+    CHECKS=$((CHECKS + 1))
+    differ=""
+    for id in $ROW_IDS; do
+        a=$W/s/$FIRST_SHAPE/out/$id b=$W/s/$s/out/$id
+        [ -f "$a" ] && [ -f "$b" ] || continue
+        if [ "$id" = scan ]; then
+            [ "$(cut -d'|' -f1,3,4 "$a")" = "$(cut -d'|' -f1,3,4 "$b")" ] || differ="$differ scan"
+        else
+            cmp -s "$a" "$b" || differ="$differ $id"
+        fi
+    done
+    if [ -n "$differ" ]; then
+        fail "[$s] answers differ from the $FIRST_SHAPE shape's:$differ"
     else
-        PANDAS_NOTE="pandas: not measured (/usr/bin/python3 has no pandas; Debian: apt-get install -y python3-pandas)."
+        SHAPES_SAME="$SHAPES_SAME $s"
     fi
-fi
+done
 
 # ----------------------------------------------------------------- table
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
-SCAN_S=$(median 1 "$W/t/scan")
-SCAN_KB=$(median 2 "$W/t/scan")
-SCAN_CPU=$(median 3 "$W/t/scan")
 CPU=$(grep -m 1 '^model name' /proc/cpuinfo 2>/dev/null | sed 's/^[^:]*: *//' || true)
 MEM=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
 GIT=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
 git diff --quiet HEAD -- ext 2>/dev/null && [ -z "$(git ls-files --others --exclude-standard ext 2>/dev/null)" ] ||
     GIT="$GIT + uncommitted changes in ext/"
+case $BENCH_EXT in dist/*) ;; *) GIT="$GIT (of this tree; the extension was given as BENCH_EXT)" ;; esac
 EXT_SUM=$(sha256sum "$BENCH_EXT" 2>/dev/null | cut -c1-12 || echo '?')
 EXT_TIME=$(date -r "$BENCH_EXT" '+%Y-%m-%d %H:%M:%S' 2>/dev/null || echo '?')
 CMDLINE="BENCH_ROWS=$ROWS BENCH_RUNS=$RUNS BENCH_PEER_RUNS=$PEER_RUNS"
-[ "$PANDAS" = auto ] || CMDLINE="$CMDLINE BENCH_PANDAS=$PANDAS"
+[ "$SHAPES" = "$ALL_SHAPES" ] || CMDLINE="$CMDLINE BENCH_SHAPES='$SHAPES'"
+[ "$PEERS" = "window pandas duckdb" ] || [ "$PEER_RUNS" -eq 0 ] || CMDLINE="$CMDLINE BENCH_PEERS='$PEERS'"
 CMDLINE="$CMDLINE $CMD  (in $(pwd))"
 
-# stats ID: prints "median_s ratio rss_mb added_bytes median_cpu_s cpu_ratio"
+# stats SHAPE ID: prints "median_s ratio rss_mb added_bytes median_cpu_s
+# cpu_ratio min_s max_s", or nothing when the row was not measured there
 stats() {
-    s=$(median 1 "$W/t/$1") kb=$(median 2 "$W/t/$1") c=$(median 3 "$W/t/$1")
-    awk -v s="$s" -v kb="$kb" -v c="$c" -v ss="$SCAN_S" -v skb="$SCAN_KB" -v sc="$SCAN_CPU" \
-        -v n="$ENROLLMENTS" 'BEGIN { printf "%s %s %s %s %s %s\n", s, s / ss, kb / 1024,
-                                     (kb - skb) * 1024 / n, c, (sc > 0 ? c / sc : -1) }'
+    T=$W/s/$1/t
+    [ -s "$T/$2" ] || return 0
+    awk -v s="$(median 1 "$T/$2")" -v kb="$(median 2 "$T/$2")" -v c="$(median 3 "$T/$2")" \
+        -v lo="$(lo 1 "$T/$2")" -v hi="$(hi 1 "$T/$2")" \
+        -v ss="$(median 1 "$T/scan")" -v skb="$(median 2 "$T/scan")" -v sc="$(median 3 "$T/scan")" \
+        -v n="$(cut -d'|' -f1 "$W/s/$1/out/scan")" \
+        'BEGIN { printf "%s %s %s %s %s %s %s %s\n", s, s / ss, kb / 1024,
+                 (kb - skb) * 1024 / n, c, (sc > 0 ? c / sc : -1), lo, hi }'
+}
+# spread LO HI: "0.281-0.302" with as many decimals as the size asks
+spread() {
+    awk -v a="$1" -v b="$2" 'BEGIN { d = (b >= 100) ? 1 : (b >= 10 ? 2 : 3); printf "%.*f-%.*f", d, a, d, b }'
 }
 
 {
-    echo "learnpath benchmark (issue 4)"
+    echo "learnpath benchmark (issues 4 and 12)"
     echo "machine:    $(nproc) cores, ${CPU:-?}, $MEM memory, $(uname -srm)"
     echo "sqlite3:    $("$SQLITE3" --version | cut -d' ' -f1,2)"
     echo "learnpath:  $LP_VERSION, $BENCH_EXT built $EXT_TIME (sha256 $EXT_SUM), git $GIT"
     echo "command:    $CMDLINE"
-    echo "data:       $DB ($DB_MB MB, $GEN_NOTE): $ENROLLMENTS enrollments of $NUSERS users"
-    echo "            from $GEN_DESC"
-    echo "runs:       each row $RUNS times in a fresh sqlite3 process (the two peer-report rows: $PEER_RUNS), medians shown"
+    echo "data:       one sample_enrollments dataset ($USERS users, seed 1) in the shapes below"
+    echo "runs:       each row $RUNS times in a fresh sqlite3 process (the peer reports: $PEER_RUNS), round-robin over rows and shapes; medians shown"
     echo "load avg:   $LOAD0 at the start, $LOAD1 at the end (other work on the machine slows wall times; cpu s less so)"
-    echo
-    printf '%-52s %9s %7s %9s %12s %7s %7s\n' "what" "median s" "x scan" "peak MB" "added B/enr" "cpu s" "cpu x"
-    printf '%-52s %9s %7s %9s %12s %7s %7s\n' "----" "--------" "------" "-------" "-----------" "-----" "-----"
-    for id in $ROW_IDS; do
-        set -- $(stats "$id")
-        [ "$id" != scan ] || set -- "$1" "$2" "$3" "-" "$5" "$6"
-        printf '%-52s %9.3f %7.2f %9.1f %12s %7.2f %7s\n' "$(cat "$W/t/$id.label")" "$1" "$2" "$3" \
-            "$(awk -v v="$4" 'BEGIN { if (v == "-") print v; else printf "%.1f", v }')" "$5" \
-            "$(awk -v v="$6" 'BEGIN { if (v < 0) print "-"; else printf "%.2f", v }')"
+    for s in $SHAPES; do
+        S=$W/s/$s
+        db=$(cat "$S/db")
+        set -- $(cat "$S/info")
+        idtype=$1 nusers=$2 idbytes=$3
+        nenr=$(cut -d'|' -f1 "$S/out/scan")
+        echo
+        echo "== shape $s: $(sh bench/make_data.sh --describe "$s")"
+        printf '   %s (%s MB, %s): %s enrollments of %s users' "$db" \
+            "$(awk -v b="$(wc -c < "$db")" 'BEGIN { printf "%.0f", b / 1048576 }')" "$(cat "$S/gennote")" "$nenr" "$nusers"
+        if [ "$idtype" = text ]; then
+            awk -v b="$idbytes" -v n="$nenr" -v u="$nusers" \
+                'BEGIN { printf ", id text %.1f bytes a user = %.1f bytes an enrollment\n", b / u, b / n }'
+        else
+            echo ", $idtype ids"
+        fi
+        echo
+        printf '%-64s %9s %13s %7s %8s %11s %7s %6s\n' "what" "median s" "min-max s" "x scan" "peak MB" "added B/enr" "cpu s" "cpu x"
+        printf '%-64s %9s %13s %7s %8s %11s %7s %6s\n' "----" "--------" "---------" "------" "-------" "-----------" "-----" "-----"
+        for id in $ROW_IDS; do
+            st=$(stats "$s" "$id")
+            [ -n "$st" ] || continue
+            set -- $st
+            [ "$id" != scan ] || set -- "$1" "$2" "$3" "-" "$5" "$6" "$7" "$8"
+            printf '%-64s %9.3f %13s %7.2f %8.1f %11s %7.2f %6s\n' "$(cat "$W/t/$id.label")" "$1" \
+                "$(spread "$7" "$8")" "$2" "$3" \
+                "$(awk -v v="$4" 'BEGIN { if (v == "-") print v; else printf "%.1f", v }')" "$5" \
+                "$(awk -v v="$6" 'BEGIN { if (v < 0) print "-"; else printf "%.2f", v }')"
+        done
+        if [ -s "$S/t/seed.stmts" ]; then
+            echo "   seed report by statement (median of the shell's Run Time: real, s; file#statement):"
+            awk '{ print $1 }' "$S/t/seed.stmts" | awk '!seen[$0]++' | while read -r k; do
+                awk -v k="$k" '$1 == k { print $2 }' "$S/t/seed.stmts" > "$W/t/stmt"
+                printf '     %-49s %9.3f\n' "$k" "$(median 1 "$W/t/stmt")"
+            done
+        fi
+        if [ -s "$S/t/duckdb.info" ]; then
+            set -- $(cat "$S/t/duckdb.info")
+            echo "   DuckDB: CSV export $(cat "$S/t/duckdb.export") s and load into its table $3 s, both untimed"
+        fi
     done
     echo
     echo "\"again\" rows: the second of two identical statements in one process, as the shell's"
@@ -456,73 +622,135 @@ stats() {
     echo "added B/enr = (peak RSS of the row - peak RSS of the scan) / enrollments."
     echo "cpu s = user + sys CPU seconds of the process (median; 10 ms steps), and cpu x = that over the scan's:"
     echo "a check on the wall-time ratios when other work shares the machine. The targets use wall time."
-    [ -z "$PANDAS_NOTE" ] || echo "$PANDAS_NOTE"
-    if [ -s "$W/t/seed.stmts" ]; then
-        echo
-        echo "seed report by statement (median of the shell's Run Time: real, s; file#statement):"
-        awk '{ print $1 }' "$W/t/seed.stmts" | awk '!seen[$0]++' | while read -r k; do
-            awk -v k="$k" '$1 == k { print $2 }' "$W/t/seed.stmts" > "$W/t/stmt"
-            printf '  %-52s %9.3f\n' "$k" "$(median 1 "$W/t/stmt")"
-        done
-    fi
+    [ "$PANDAS_OK" != 1 ] ||
+        echo "* pandas: time = the report only, on a DataFrame loaded beforehand in the same process (median of $PEER_RUNS); peak = that whole process, DataFrame included."
+    [ -z "${DUCKDB_THREADS:-}" ] ||
+        echo "* DuckDB: Node.js $NODE_V, @duckdb/node-api (bench/duckdb/package-lock.json), $DUCKDB_THREADS threads, in-memory database; time = the report only (temp table of each user's first two enrollments by arg_min, then the three answers, rows fetched), on a table loaded beforehand from a CSV export in the same process (median of $PEER_RUNS); peak = that whole process, table included."
+    echo "$PEER_NOTES" | tr '|' '\n' | sed '/^$/d'
+
     echo
-    echo "reference (from issue 4, same machine class, not measured here), 3.26M enrollments / 2M users:"
+    echo "x scan by shape (median wall time over the scan of the same shape in the same run):"
+    printf '%-64s' "what"
+    for s in $SHAPES; do printf ' %12s' "$s"; done
+    echo
+    for id in $ROW_IDS; do
+        printf '%-64s' "$(cat "$W/t/$id.label")"
+        for s in $SHAPES; do
+            st=$(stats "$s" "$id")
+            if [ -z "$st" ]; then
+                printf ' %12s' "-"
+            elif [ "$id" = scan ]; then
+                printf ' %12s' "$(printf '%.3f s' "${st%% *}")"
+            else
+                set -- $st
+                printf ' %12.2f' "$2"
+            fi
+        done
+        echo
+    done
+
+    echo
+    echo "targets (issue 12 on every shape; issue 4 the again rows), ratios to the same shape's scan:"
+    TFAIL=0
+    printf '  %-62s' "target"
+    for s in $SHAPES; do printf ' %12s' "$s"; done
+    echo
+    # trow LABEL LIMIT ID: per shape the row's ratio to the scan, PASS/FAIL
+    trow() {
+        printf '  %-62s' "$1 <= $2x"
+        for s in $SHAPES; do
+            st=$(stats "$s" "$3")
+            if [ -z "$st" ]; then printf ' %12s' "-"; continue; fi
+            v=$(echo "$st" | awk '{ printf "%.2f", $2 }')
+            if awk -v v="$v" -v l="$2" 'BEGIN { exit !(v <= l) }'; then
+                printf ' %12s' "$v PASS"
+            else
+                printf ' %12s' "$v FAIL"
+                TFAIL=$((TFAIL + 1))
+            fi
+        done
+        echo
+    }
+    for id in fp_count fp_sum pj_count pj_sum ps_count ps_sum pt_count pt_sum; do
+        trow "$(cat "$W/t/$id.label")" 1.5 "$id"
+    done
+    trow "whole seed report" 2 seed
+    for id in fp_again fpc_again pt_again; do
+        trow "$(cat "$W/t/$id.label")" 0.1 "$id"
+    done
+    # memory: the worst function-alone/again row of each shape
+    printf '  %-62s' "added bytes/enrollment, worst function row <= 40 + id text"
+    for s in $SHAPES; do
+        set -- $(cat "$W/s/$s/info")
+        limit=$(awk -v b="$3" -v n="$(cut -d'|' -f1 "$W/s/$s/out/scan")" 'BEGIN { printf "%.1f", 40 + b / n }')
+        worst=-1e9
+        for id in $ROW_IDS; do
+            case $id in gs*_again) continue ;; *_count | *_sum | *_again) ;; *) continue ;; esac
+            set -- $(stats "$s" "$id")
+            worst=$(awk -v a="$4" -v b="$worst" 'BEGIN { print (a > b) ? a : b }')
+        done
+        v=$(printf '%.1f' "$worst")
+        if [ "$ROWS" -lt 1000000 ]; then
+            printf ' %12s' "$v n/a"
+        elif awk -v v="$v" -v l="$limit" 'BEGIN { exit !(v <= l) }'; then
+            printf ' %12s' "$v PASS"
+        else
+            printf ' %12s' "$v FAIL"; TFAIL=$((TFAIL + 1))
+        fi
+    done
+    echo
+    printf '  %-62s' "peak MB, worst function row <= 1536 (at 31M)"
+    for s in $SHAPES; do
+        worst=0
+        for id in $ROW_IDS; do
+            case $id in gs*_again) continue ;; *_count | *_sum | *_again) ;; *) continue ;; esac
+            set -- $(stats "$s" "$id")
+            worst=$(awk -v a="$3" -v b="$worst" 'BEGIN { print (a > b) ? a : b }')
+        done
+        v=$(printf '%.0f' "$worst")
+        if [ "$ROWS" -lt 30000000 ]; then
+            printf ' %12s' "$v n/a"
+        elif [ "$v" -le 1536 ]; then
+            printf ' %12s' "$v PASS"
+        else
+            printf ' %12s' "$v FAIL"; TFAIL=$((TFAIL + 1))
+        fi
+    done
+    echo
+    echo "  (the limit of added bytes counts the text of the ids, once per user, beside the issue's 40;"
+    echo "  n/a: the issues set it at 1M enrollments and more, and at 31M)"
+    echo "    floors, x scan:"
+    for id in gs_again gsc_again; do
+        printf '    %-60s' "$(cat "$W/t/$id.label" | sed 's/^floor: //')"
+        for s in $SHAPES; do
+            set -- $(stats "$s" "$id")
+            printf ' %12s' "$(printf '%.3f' "$2")"
+        done
+        echo
+    done
+
+    echo
+    echo "reference (from issue 4, same machine class, not measured here), 3.26M enrollments / 2M users, favorable shape:"
     printf '  %-58s %7s %9s %8s\n' "what" "time" "peak" "x scan"
     printf '  %-58s %7s %9s %8s\n' "one full scan of the three columns (sqlite3 shell)" "0.46 s" "6 MB" "1.0"
     printf '  %-58s %7s %9s %8s\n' "DuckDB 1.5 (window functions, data in its own table)" "2.9 s" "770 MB" "6.3"
     printf '  %-58s %7s %9s %8s\n' "pandas 1.5 (data already in a DataFrame)" "13 s" "1.3 GB" "28"
     printf '  %-58s %7s %9s %8s\n' "SQLite 3.40 window functions" "21 s" "18 MB" "46"
     echo "  at 31M enrollments / 19M users: scan 4.3 s; DuckDB 12.7 s, 6 GB (3.0x); pandas 250 s, 6.4 GB (58x)"
+    echo "reference (from issue 12), 3.26M enrollments / 2M users, random row order, before its work:"
+    echo "  text ids: first_program count(*) 6.5x, program_transitions count(*) 7.4x the scan; integer ids 4x and 4.1x;"
+    echo "  at 31M (text ids): first_program 12x, program_transitions 13.7x, 1.47 GB; DuckDB 12.7 s (2.9x)"
     echo
-    echo "targets (issue 4), ratios to this run's scan:"
-    TFAIL=0
-    target() {  # label value limit unit [n/a-reason]
-        if [ -n "${5:-}" ]; then
-            printf '  %-62s %10s   %s\n' "$1 <= $3$4" "$2$4" "n/a ($5)"
-        elif awk -v v="$2" -v l="$3" 'BEGIN { exit !(v <= l) }'; then
-            printf '  %-62s %10s   PASS\n' "$1 <= $3$4" "$2$4"
-        else
-            printf '  %-62s %10s   FAIL\n' "$1 <= $3$4" "$2$4"
-            TFAIL=$((TFAIL + 1))
-        fi
-    }
-    for id in fp_count fp_sum pt_count pt_sum; do
-        set -- $(stats "$id")
-        target "$(cat "$W/t/$id.label")" "$(printf '%.2f' "$2")" 1.5 x
-    done
-    set -- $(stats seed)
-    target "whole seed report" "$(printf '%.2f' "$2")" 2 x
-    for id in fp_again fpc_again pt_again; do
-        set -- $(stats "$id")
-        target "$(cat "$W/t/$id.label")" "$(printf '%.3f' "$2")" 0.1 x
-    done
-    for id in gs_again gsc_again; do
-        set -- $(stats "$id")
-        printf '    (%s: %sx)\n' "$(cat "$W/t/$id.label")" "$(printf '%.3f' "$2")"
-    done
-    worst="" worst_b=-1e9 worst_mb=0
-    for id in $ROW_IDS; do
-        case $id in gs*_again) continue ;; *_count | *_sum | *_again) ;; *) continue ;; esac
-        set -- $(stats "$id")
-        if awk -v a="$4" -v b="$worst_b" 'BEGIN { exit !(a > b) }'; then worst=$id worst_b=$4; fi
-        if awk -v a="$3" -v b="$worst_mb" 'BEGIN { exit !(a > b) }'; then worst_mb=$3; fi
-    done
-    na=""
-    [ "$ROWS" -ge 1000000 ] || na="BENCH_ROWS below 1M"
-    target "added bytes per enrollment, worst function-alone/again row" "$(printf '%.1f' "$worst_b")" 40 "" "$na"
-    echo "    (worst row: $(cat "$W/t/$worst.label"))"
-    na=""
-    [ "$ROWS" -ge 30000000 ] || na="the issue sets it at 31M enrollments"
-    target "peak memory, worst function-alone/again row (MB)" "$(printf '%.0f' "$worst_mb")" 1536 "" "$na"
-    echo
-    if [ "$PEER_SAME" = skip ]; then
-        echo "window SQL peer: not run (BENCH_PEER_RUNS=0)"
-    elif [ "$PEER_SAME" = 1 ]; then
-        echo "window SQL peer = learnpath (ties=name, repeats=keep): same numbers ($PEER_LINES lines)"
+    if [ -z "$PEERS" ]; then
+        echo "peers: not run (BENCH_PEER_RUNS=0 or BENCH_PEERS empty)"
     else
-        echo "window SQL peer = learnpath (ties=name, repeats=keep): MISMATCH"
-        head -n 40 "$W/peer.diff" | sed 's/^/    /'
+        echo "peers = learnpath (ties=name, repeats=keep), $(wc -l < "$W/s/$FIRST_SHAPE/out/lpform" | tr -d ' ') lines each:"
+        echo "$PEER_CMP" | tr '|' '\n' | sed '/^$/d' | while read -r s p r; do
+            printf '  %-14s %-8s %s\n' "$s" "$p" "$([ "$r" = same ] && echo "same numbers" || echo "$r")"
+            if [ -s "$W/s/$s/$p.diff" ]; then head -n 20 "$W/s/$s/$p.diff" | sed 's/^/      /'; fi
+        done
     fi
+    [ -z "$SHAPES_SAME" ] || echo "same answers as the $FIRST_SHAPE shape (every row but the scan's max(user_id)):$SHAPES_SAME"
     if [ -n "$FAILS" ]; then
         echo "$FAILS" | tr '|' '\n' | sed '/^$/d; s/^/FAILED: /'
     fi
