@@ -420,6 +420,22 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
         return learnpath_data_read(db, p, ppData, pzErr);
     }
     pEntry = cacheLookup(pConn, zKey, zToken, p);
+    if (pEntry && pEntry->pData->isUnordered && !p->anyOrder) {
+        /* read for a caller that needed no user_id order; this one does:
+        ** order it in place if the cache alone holds it (and no budget
+        ** must bound the copy), else read it afresh */
+        if (pEntry->pData->nRef == 1 && p->nBudget == 0) {
+            rc = learnpath_data_order(pEntry->pData, p);
+            if (rc) {
+                sqlite3_free(zKey);
+                sqlite3_free(zToken);
+                return rc;
+            }
+        } else {
+            learnpath_cache_forget(pConn, pEntry->pData);
+            pEntry = NULL;
+        }
+    }
     if (pEntry) {
         pEntry->pData->nRef++;
         *ppData = pEntry->pData;

@@ -32,6 +32,9 @@ typedef struct lp_source_spec {
     int skipBadTimes;        /* bad_times = 'skip' */
     int64_t nBudget;         /* most bytes to hold in memory; 0 = no limit */
     int nThreads;            /* threads the read may use (learnpath_threads) */
+    int anyOrder;            /* the caller needs no user_id order (an aggregate,
+                             ** COUNT(*)): a read may leave the users in the order
+                             ** first met (lp_data.isUnordered); not a cache key */
     const struct lp_conn *pConn; /* its zLastError tells a nested learnpath
                              ** function's message from SQLite's; or NULL */
 } lp_source_spec;
@@ -80,6 +83,10 @@ typedef struct lp_data {
     int64_t aBadRowid[LP_BAD_SAMPLES];     /* their rowids, or -1 */
     int hasRowid;
     int isCacheable;         /* reads no virtual table (lp_source.c) */
+    int isUnordered;         /* users numbered in the order first met, not in
+                             ** user_id order (a read for anyOrder); the cache
+                             ** orders them for the first caller that needs it
+                             ** (learnpath_data_order) */
     const lp_strtab *pPlusNames; /* streaming only: the programs of the rows used
                              ** whose names have a lone '+' (learnpath_has_lone_plus),
                              ** all of them, known before the first user; NULL in
@@ -106,7 +113,8 @@ static inline int learnpath_has_lone_plus(const char *z, int n) {
 }
 
 /* The user at position i of user_id order: user i (a read numbers its
-** users in user_id order, lp_read_group.c). */
+** users in user_id order, lp_read_group.c; unless isUnordered, which only
+** callers that need no order see). */
 #define LP_USER_AT(pData, i) ((void)(pData), (uint32_t)(i))
 
 /*
@@ -116,6 +124,15 @@ static inline int learnpath_has_lone_plus(const char *z, int n) {
 */
 int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, char **pzErr);
 void learnpath_data_unref(lp_data *pData);
+/*
+** Number the users of isUnordered data in user_id order, in place (only its
+** one owner may call it: the cache, holding the one reference). The same
+** data, laid out as a read for a caller that needs the order lays it out.
+*/
+int learnpath_data_order(lp_data *pData, const lp_source_spec *p);
+/* The users of pData in user_id order, into *paOrder (lp_read_order.c):
+** for a caller that needs the order of isUnordered data it does not own. */
+int learnpath_data_user_order(const lp_data *pData, const lp_source_spec *p, uint32_t **paOrder);
 
 /*
 ** Tune the read's helper thread (tests): rows read before it starts, and a

@@ -268,10 +268,16 @@ int learnpath_read_finish(build_state *s) {
         if (!pD->aFirst) return SQLITE_NOMEM;
     }
     if (!s->isSorted && !buildUsersInOrder(pD)) {
-        uint32_t *aOrder;
-        rc = learnpath_read_order_users(pD, s->p, &aOrder);
-        if (rc == SQLITE_OK) rc = buildRenumber(s, aOrder);
-        sqlite3_free(aOrder);
+        if (s->p->anyOrder) {
+            /* no caller needs the order yet (learnpath_data_order) */
+            pD->isUnordered = 1;
+            if (!s->isGrouped) rc = buildGroupByUser(s);
+        } else {
+            uint32_t *aOrder;
+            rc = learnpath_data_user_order(pD, s->p, &aOrder);
+            if (rc == SQLITE_OK) rc = buildRenumber(s, aOrder);
+            sqlite3_free(aOrder);
+        }
     } else if (!s->isGrouped) {
         rc = buildGroupByUser(s);
     }
@@ -285,4 +291,79 @@ int learnpath_read_finish(build_state *s) {
                     (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) + pD->nKeyByteAlloc +
                     learnpath_data_name_bytes(pD);
     return rc;
+}
+
+/* One part of learnpath_data_order: users [i0, i1) of the new order. */
+typedef struct build_move {
+    const lp_data *pD;
+    const uint32_t *aOrder;
+    const uint32_t *aNewFirst;
+    int64_t *aT;
+    uint32_t *aProg, *aSeg;
+    lp_key *aKey;
+    uint32_t i0, i1;
+} build_move;
+
+static void buildMove(void *pArg) {
+    const build_move *m = pArg;
+    const lp_data *pD = m->pD;
+    for (uint32_t i = m->i0; i < m->i1; i++) {
+        uint32_t u = m->aOrder[i], e0 = pD->aFirst[u], n = pD->aFirst[u + 1] - e0;
+        uint32_t f = m->aNewFirst[i];
+        memcpy(m->aT + f, pD->aT + e0, (size_t)n * sizeof(int64_t));
+        memcpy(m->aProg + f, pD->aProg + e0, (size_t)n * sizeof(uint32_t));
+        if (m->aSeg) memcpy(m->aSeg + f, pD->aSeg + e0, (size_t)n * sizeof(uint32_t));
+        m->aKey[i] = pD->aKey[u];
+    }
+}
+
+/* See lp_read.h. */
+int learnpath_data_order(lp_data *pD, const lp_source_spec *p) {
+    uint32_t n = pD->nUser, nEv = pD->nEv, *aOrder = NULL, *aFirst;
+    build_move aPart[2];
+    int64_t *aT;
+    uint32_t *aProg, *aSeg = NULL;
+    lp_key *aKey;
+    int rc;
+    if (!pD->isUnordered) return SQLITE_OK;
+    rc = learnpath_data_user_order(pD, p, &aOrder);
+    if (rc) return rc;
+    aFirst = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(uint32_t));
+    aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
+    aT = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(int64_t));
+    aProg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+    if (pD->aSeg) aSeg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+    if (!aFirst || !aKey || !aT || !aProg || (pD->aSeg && !aSeg)) {
+        sqlite3_free(aOrder);
+        sqlite3_free(aFirst);
+        sqlite3_free(aKey);
+        sqlite3_free(aT);
+        sqlite3_free(aProg);
+        sqlite3_free(aSeg);
+        return SQLITE_NOMEM;
+    }
+    aFirst[0] = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = aOrder[i];
+        aFirst[i + 1] = aFirst[i] + (pD->aFirst[u + 1] - pD->aFirst[u]);
+    }
+    aPart[0] = (build_move){pD, aOrder, aFirst, aT, aProg, aSeg, aKey, 0, n / 2};
+    aPart[1] = aPart[0];
+    aPart[1].i0 = n / 2;
+    aPart[1].i1 = n;
+    learnpath_read_parallel(p, buildMove, &aPart[0], buildMove, &aPart[1]);
+    sqlite3_free(aOrder);
+    sqlite3_free(pD->aFirst);
+    sqlite3_free(pD->aKey);
+    sqlite3_free(pD->aT);
+    sqlite3_free(pD->aProg);
+    sqlite3_free(pD->aSeg);
+    pD->aFirst = aFirst;
+    pD->aKey = aKey;
+    pD->aT = aT;
+    pD->aProg = aProg;
+    pD->aSeg = aSeg;
+    pD->nEvAlloc = nEv;
+    pD->isUnordered = 0;
+    return SQLITE_OK;
 }

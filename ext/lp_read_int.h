@@ -183,8 +183,6 @@ uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r);
 ** slot, 1 the key of the user there, 2 that key's bytes (the helper thread
 ** looks a few rows ahead, so each is in the cache when it is used). */
 void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat);
-/* The users of pD in user_id order, into *paOrder (lp_read_order.c). */
-int learnpath_read_order_users(const lp_data *pD, const lp_source_spec *p, uint32_t **paOrder);
 /*
 ** Run xA(pA) on this thread and xB(pB) on a second one, when the read may
 ** use two (p->nThreads) and one starts; else one after the other. For the

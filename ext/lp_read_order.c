@@ -194,8 +194,8 @@ static int ksClassOf(const lp_key *k) {
                                                                   : 3;
 }
 
-/* See lp_read_int.h. */
-int learnpath_read_order_users(const lp_data *pD, const lp_source_spec *pSpec, uint32_t **paOrder) {
+/* See lp_read.h. */
+int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, uint32_t **paOrder) {
     uint32_t n = pD->nUser, aStart[4] = {0, 0, 0, 0}, *aOrder;
     ks_item *a, *b;
     int rc = SQLITE_OK;

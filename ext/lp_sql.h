@@ -133,6 +133,11 @@ typedef struct lp_tvf_cursor {
 #define LP_TVF_USER_EQ (1 << 12)
 /* idxNum: ... and it is the whole IN list (sqlite3_vtab_in_first). */
 #define LP_TVF_USER_IN (1 << 13)
+/* Bit 14: the query reads no output column, has no ORDER BY and no user_id
+** constraint (COUNT(*), a paging host's count): the rows' order cannot be
+** seen, so a read need not put the users in user_id order (a rowid, if
+** read, is still a row's place in user_id order: tvf_user.c). */
+#define LP_TVF_ANY_ORDER (1 << 14)
 
 /* idxNum bits from here up are the descriptor's (xOrderBy). */
 #define LP_TVF_ORDER_SHIFT 16

@@ -546,6 +546,10 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         code = 0;
         pInfo->orderByConsumed = 0;
     }
+    if (iUser < 0 && code == 0 && pInfo->nOrderBy == 0 && pDesc->nOut < 63 &&
+        (pInfo->colUsed & (((sqlite3_uint64)1 << pDesc->nOut) - 1)) == 0) {
+        idxNum |= LP_TVF_ANY_ORDER;
+    }
     pInfo->idxNum = idxNum | code << LP_TVF_ORDER_SHIFT;
     pInfo->estimatedCost = isMissing ? 1e100 : iUser >= 0 ? 10.0 : pDesc->rCost;
     pInfo->estimatedRows = iUser >= 0 ? 1 : pDesc->nRowEst;

@@ -29,6 +29,8 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     memset(pIt, 0, sizeof(*pIt));
     spec.nBudget = learnpath_heap_budget(pConn->nMemoryBudget); /* and the hard heap limit */
     spec.nThreads = pConn->nThreads;
+    /* under a budget a read is laid out once, in user_id order */
+    spec.anyOrder = p->anyOrder && spec.nBudget == 0;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
     if (rc == LP_RC_OVER_BUDGET) return learnpath_users_open_stream(db, pConn, p, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;

@@ -66,6 +66,7 @@ static int aggFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     int rc;
     (void)idxNum;
     pCur->isStats = pBase->pTab->pDesc == &learnpath_tvf_first_program_stats;
+    pBase->src.anyOrder = 1; /* totals over the users: their order is not seen */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     int iAgg = LP_AGG(pCur->isStats, pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL);

@@ -225,6 +225,7 @@ static int profFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     int rc;
     (void)idxNum;
     pBase->src.skipBadTimes = 1; /* count, never fail */
+    pBase->src.anyOrder = 1;     /* counts: the users' order is not seen */
     rc = learnpath_users_open(pBase->pTab->db, pBase->pTab->pConn, &pBase->src, &pCur->it, pzErr);
     if (rc) return rc;
     int hasSeg = pCur->it.pData->aSeg != NULL && pBase->src.zSegmentCol != NULL;

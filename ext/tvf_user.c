@@ -272,6 +272,8 @@ static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     user_cursor *pCur = (user_cursor *)pBase;
     int rc;
     pCur->eKind = userKind(pBase);
+    /* COUNT(*) and the like: no column, no order, no user_id (lp_tvf.c) */
+    pBase->src.anyOrder = (idxNum & LP_TVF_ANY_ORDER) != 0;
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     /* one user's labels at a time: under a budget, memory for one user's names */
@@ -419,32 +421,42 @@ static int userColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
 /* ----------------------------------------------------------------- rowids */
 
 /*
-** pCur->aBefore for the current data and shaping: at each position in
-** user_id order, the rows of the users before it (kept ones, rule 7; one
-** row each, or program_steps' steps). One pass shaping every user, as a
-** scan would, made when a lookup's rowid is first read and kept until the
-** cursor closes (a join reads it once per outer row).
+** pCur->aBefore for the current data and shaping: for each user, the rows
+** of the users before it in user_id order (kept ones, rule 7; one row
+** each, or program_steps' steps). One pass shaping every user, as a scan
+** would, made when a lookup's rowid is first read (or any rowid of data
+** whose users are not numbered in user_id order: a COUNT(*) plan's read)
+** and kept until the cursor closes (a join reads it once per outer row).
 */
 static int userBefore(user_cursor *pCur) {
     lp_data *pD = pCur->it.pData;
     lp_shaper sh;
-    uint32_t nRow = 0;
+    uint32_t nRow = 0, *aOrder = NULL;
     int rc;
     if (pCur->aBefore && pCur->pBeforeData == pD &&
         learnpath_shape_spec_eq(&pCur->beforeShape, &pCur->tvf.shape)) {
         return SQLITE_OK;
     }
     userClose(&pCur->tvf);
+    if (pD->isUnordered) {
+        rc = learnpath_data_user_order(pD, &pCur->tvf.src, &aOrder);
+        if (rc) return rc;
+    }
     pCur->aBefore = sqlite3_malloc64((sqlite3_uint64)(pD->nUser ? pD->nUser : 1) * sizeof(uint32_t));
-    if (!pCur->aBefore) return SQLITE_NOMEM;
+    if (!pCur->aBefore) {
+        sqlite3_free(aOrder);
+        return SQLITE_NOMEM;
+    }
     rc = learnpath_shaper_init(&sh, pD, &pCur->tvf.shape);
     for (uint32_t i = 0; i < pD->nUser && rc == SQLITE_OK; i++) {
         int keep = 0;
-        pCur->aBefore[i] = nRow;
-        rc = learnpath_shape_user(&sh, LP_USER_AT(pD, i), &keep);
+        uint32_t u = aOrder ? aOrder[i] : LP_USER_AT(pD, i);
+        pCur->aBefore[u] = nRow;
+        rc = learnpath_shape_user(&sh, u, &keep);
         if (keep) nRow += pCur->eKind == USER_STEPS ? sh.nStep : 1;
     }
     learnpath_shaper_free(&sh);
+    sqlite3_free(aOrder);
     if (rc) {
         userClose(&pCur->tvf);
         return rc;
@@ -458,19 +470,21 @@ static int userBefore(user_cursor *pCur) {
 /*
 ** Rule 10: a row's rowid is its place in user_id order (in program_steps,
 ** the place of the step's row), however the row was found. Scans count
-** (tvf.iRowid, which *piRow holds); a lookup knows its user's position.
+** (tvf.iRowid, which *piRow holds); a lookup, or a scan of users not in
+** user_id order, looks the user's place up (userBefore).
 */
 static int userRowid(lp_tvf_cursor *pBase, sqlite3_int64 *piRow, char **pzErr) {
     user_cursor *pCur = (user_cursor *)pBase;
+    int isUnordered = pCur->it.pStream == NULL && pCur->it.pData && pCur->it.pData->isUnordered;
     int rc;
     (void)pzErr;
-    if (!pCur->isLookup) return SQLITE_OK;
-    if (pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil) {
+    if (!pCur->isLookup && !isUnordered) return SQLITE_OK;
+    if (!isUnordered && pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil) {
         *piRow = pCur->it.iPos; /* every user is a row */
         return SQLITE_OK;
     }
     rc = userBefore(pCur);
-    if (rc == SQLITE_OK) *piRow = (sqlite3_int64)pCur->aBefore[pCur->it.iPos] + pCur->iStep;
+    if (rc == SQLITE_OK) *piRow = (sqlite3_int64)pCur->aBefore[pCur->it.u] + pCur->iStep;
     return rc;
 }
 

@@ -116,9 +116,9 @@ START_TEST(test_paging_count_and_offset) {
         "2|Python + SQL > Stats\n3|Python\n");
     /* rule 7: since/until leave users out, and COUNT(*) counts the kept */
     lpt_assert_rows(db,
-        "SELECT count(*) FROM first_program('enrollments') WHERE since = '2020-02-01'", "2\n");
+        "SELECT count(*) FROM first_program('enrollments') WHERE since = '2020-01-02'", "2\n");
     lpt_assert_rows(db,
-        "SELECT user_id FROM first_program('enrollments') WHERE since = '2020-02-01'"
+        "SELECT user_id FROM first_program('enrollments') WHERE since = '2020-01-02'"
         " LIMIT 1 OFFSET 1",
         "3\n");
     sqlite3_close(db);
@@ -402,6 +402,113 @@ START_TEST(test_rule10_order_every_id_shape) {
     sqlite3_free(z);
     sqlite3_close(db);
 #undef CU_SEQ
+}
+END_TEST
+
+/*
+** Rule 10 when no caller needs the order: an aggregate or COUNT(*) reads
+** the users in the order first met (LP_TVF_ANY_ORDER), and a later query
+** that needs user_id order gets it (ordered in place, or read afresh while
+** another cursor holds the data). Every answer and every rowid must be
+** what a read in user_id order gives.
+*/
+START_TEST(test_rule10_any_order_reads) {
+    sqlite3 *db = cu_open(NULL);
+    char *zOrdered, *zRowids, *zSteps, *zTrn, *zGot;
+    lpt_exec(db,
+        "CREATE TABLE t AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 6000)"
+        " SELECT printf('u%08x', (x * 2654435761) % 4294967296) AS user_id,"
+        " char(65 + (x * 7 + k) % 4) AS program,"
+        " datetime(1577836800 + ((x * 31 + k * 977) % 6307200), 'unixepoch') AS enrolled_at"
+        " FROM n, (SELECT 0 AS k UNION ALL SELECT 1) WHERE k <= x % 2 ORDER BY enrolled_at");
+    /* the answers of reads that put the users in user_id order */
+    zOrdered = lpt_query(db, "SELECT rowid, user_id, program, steps FROM first_program('t')");
+    zRowids = lpt_query(db, "SELECT rowid, user_id FROM first_program('t') WHERE since = '2020-01-02'");
+    zSteps = lpt_query(db, "SELECT rowid, user_id, step FROM program_steps('t') WHERE until = '2020-01-02 12:00:00'");
+    zTrn = lpt_query(db, "SELECT * FROM program_transitions('t') ORDER BY 1, 2, 3, 4");
+    /* an aggregate first: the cache holds the users in the order met */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    zGot = lpt_query(db, "SELECT * FROM program_transitions('t') ORDER BY 1, 2, 3, 4");
+    ck_assert_str_eq(zGot, zTrn);
+    sqlite3_free(zGot);
+    /* rowids read without a column: the rows may come in another order, but
+    ** each is still its row's place in user_id order */
+    zGot = lpt_query(db, "SELECT group_concat(r, ',') FROM (SELECT rowid AS r FROM first_program('t')"
+                         " WHERE since = '2020-01-02' ORDER BY 1)");
+    {
+        char *zWant = lpt_query(db, "SELECT group_concat(r, ',') FROM (SELECT rowid AS r FROM"
+                                    " first_program('t') WHERE since = '2020-01-02' ORDER BY user_id)");
+        ck_assert_str_eq(zGot, zWant);
+        sqlite3_free(zWant);
+    }
+    sqlite3_free(zGot);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    lpt_exec(db, "SELECT count(*) FROM program_transitions('t')");
+    zGot = lpt_query(db, "SELECT min(r), max(r), count(*), sum(r) FROM (SELECT rowid AS r FROM"
+                         " first_program('t') WHERE since = '2020-01-02')");
+    {
+        char *zWant = lpt_query(db, "SELECT 1, count(*), count(*), count(*) * (count(*) + 1) / 2 FROM"
+                                    " first_program('t') WHERE since = '2020-01-02'");
+        ck_assert_str_eq(zGot, zWant);
+        sqlite3_free(zWant);
+    }
+    sqlite3_free(zGot);
+    /* the rows come in the order their users were met (t's rows in time
+    ** order), each rowid its user's place in user_id order */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    zGot = lpt_query(db, "SELECT group_concat(rowid, ',') FROM first_program('t')");
+    {
+        char *zWant = lpt_query(db,
+            "WITH u AS (SELECT user_id, min(rowid) AS first_row FROM t GROUP BY user_id),"
+            " r AS (SELECT first_row, row_number() OVER (ORDER BY user_id) AS place FROM u)"
+            " SELECT group_concat(place, ',') FROM (SELECT place FROM r ORDER BY first_row)");
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "rowids in the order met:\n%.200s\nwant\n%.200s", zGot,
+                      zWant);
+        sqlite3_free(zWant);
+    }
+    sqlite3_free(zGot);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    lpt_exec(db, "SELECT count(*) FROM program_steps('t')");
+    zGot = lpt_query(db, "SELECT sum(rowid), count(*), sum(rowid * rowid) FROM program_steps('t')"
+                         " WHERE until = '2020-01-02 12:00:00'");
+    {
+        char *zWant = lpt_query(db, "SELECT sum(r), count(*), sum(r * r) FROM (SELECT rowid AS r, step"
+                                    " FROM program_steps('t') WHERE until = '2020-01-02 12:00:00' AND step >= 0)");
+        ck_assert_str_eq(zGot, zWant);
+        sqlite3_free(zWant);
+    }
+    sqlite3_free(zGot);
+    /* the cache alone holds the data: ordered in place, same answers */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "6000\n");
+    zGot = lpt_query(db, "SELECT rowid, user_id, program, steps FROM first_program('t')");
+    ck_assert_str_eq(zGot, zOrdered);
+    sqlite3_free(zGot);
+    zGot = lpt_query(db, "SELECT rowid, user_id FROM first_program('t') WHERE since = '2020-01-02'");
+    ck_assert_str_eq(zGot, zRowids);
+    sqlite3_free(zGot);
+    /* another cursor holds the unordered data: read afresh, same answers */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    zGot = lpt_query(db, "SELECT count(*), sum(b.rowid), sum(length(b.user_id) * b.step), sum(a.users)"
+                         " FROM program_transitions('t') a, program_steps('t') b"
+                         " WHERE b.until = '2020-01-02 12:00:00'");
+    {
+        char *zWant = lpt_query(db, "SELECT n * m, s * n, l * n, u * m FROM"
+                                    " (SELECT count(*) AS n, sum(users) AS u FROM program_transitions('t')),"
+                                    " (SELECT count(*) AS m, sum(rowid) AS s, sum(length(user_id) * step) AS l"
+                                    " FROM program_steps('t') WHERE until = '2020-01-02 12:00:00')");
+        ck_assert_str_eq(zGot, zWant);
+        sqlite3_free(zWant);
+    }
+    sqlite3_free(zGot);
+    zGot = lpt_query(db, "SELECT rowid, user_id, step FROM program_steps('t') WHERE until = '2020-01-02 12:00:00'");
+    ck_assert_str_eq(zGot, zSteps);
+    sqlite3_free(zGot);
+    sqlite3_free(zOrdered);
+    sqlite3_free(zRowids);
+    sqlite3_free(zSteps);
+    sqlite3_free(zTrn);
+    sqlite3_close(db);
 }
 END_TEST
 
@@ -964,11 +1071,11 @@ START_TEST(test_rule4_program_named_like_group) {
         /* a query that keeps user 1 only (rule 7) labels the group alike */
         lpt_assert_rows(db,
             "SELECT user_id, program FROM first_program WHERE source = 'enrollments'"
-            " AND until = '2020-02-15'",
+            " AND until = '2020-01-02 12:00:00'",
             "1|\"A\" + \"B\"\n");
         lpt_assert_rows(db,
             "SELECT path FROM program_journeys WHERE source = 'enrollments'"
-            " AND until = '2020-02-15' AND within_days = 1",
+            " AND until = '2020-01-02 12:00:00' AND within_days = 1",
             "\"A\" + \"B\"\n");
         sqlite3_close(db);
     }
@@ -2159,6 +2266,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule2_same_instant_any_form);
     tcase_add_test(tc, test_rule3_user_identity_and_order);
     tcase_add_test(tc, test_rule10_order_every_id_shape);
+    tcase_add_test(tc, test_rule10_any_order_reads);
     tcase_add_test(tc, test_rule3_numeric_keys_exact);
     tcase_add_test(tc, test_rule3_programs_by_text);
     tcase_add_test(tc, test_rule3_user_nocase_table);
