@@ -408,6 +408,40 @@ START_TEST(test_group_named_like_program) {
 }
 END_TEST
 
+/*
+** Rule 10's instants: a month is the one started_at shows (its text less
+** "-DD HH:MM:SS"), for a day past the month's end, hour 24, a fraction
+** that stays in its second, an offset, negative years (SQLite reads
+** -0200-06-12 one day late), Julian day 0 and the last instant. The months
+** run from -4713-11 to 9999-12: 176,546 months by 11 programs, made as
+** they are read.
+*/
+START_TEST(test_monthly_odd_times) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program, enrolled_at);"
+        "INSERT INTO t VALUES (1, 'p1', '-0200-06-12'), (2, 'p2', '0000-03-01 00:00:00'),"
+        " (3, 'p3', '2020-02-30'), (4, 'p4', '2021-01-31 24:00:00'),"
+        " (5, 'p5', '2020-12-31 23:59:59.9995'), (6, 'p6', 0), (7, 'p7', '9999-12-31 23:59:59.999'),"
+        " (8, 'p8', 1612137599), (9, 'p9', '2021-03-01 00:30:00+01:00'),"
+        " (10, 'p10', '-1000-01-01 00:00:00'), (11, 'p11', '0001-12-31 23:59:59');"
+        "CREATE TEMP TABLE m AS SELECT program, month FROM first_program_monthly('t') WHERE users > 0;");
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(substr(f.started_at, 1, length(f.started_at) - 12) = m.month)"
+                    " FROM first_program('t') AS f JOIN m USING (program)",
+                    "11|11\n");
+    /* p1, p10, p11, p2, ..., p9 */
+    lpt_assert_rows(db, "SELECT group_concat(month, ' ') FROM (SELECT month FROM m ORDER BY program)",
+                    "-0200-06 -1000-01 0001-12 0000-03 2020-03 2021-02 2020-12 -4713-11 9999-12 2021-01"
+                    " 2021-02\n");
+    /* the first month, and the last (text order is not time order before year 0) */
+    lpt_assert_rows(db, "SELECT month FROM first_program_monthly('t') LIMIT 1", "-4713-11\n");
+    lpt_assert_rows(db, "SELECT count(*), min(month), max(month) FROM first_program_monthly('t')",
+                    "1942006|-0001-01|9999-12\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------- order of users, streaming, memo */
 
 /*
@@ -515,6 +549,7 @@ Suite *make_popularity_suite(void) {
     tcase_add_test(tc, test_popularity_by_hand);
     tcase_add_test(tc, test_monthly_by_hand);
     tcase_add_test(tc, test_monthly_window);
+    tcase_add_test(tc, test_monthly_odd_times);
     tcase_add_test(tc, test_popularity_repeats_and_gaps);
     tcase_add_test(tc, test_popularity_ties);
     tcase_add_test(tc, test_group_named_like_program);
