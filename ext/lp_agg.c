@@ -30,7 +30,7 @@ void learnpath_agg_memo_unref(lp_agg_memo *p) {
     sqlite3_free(p);
 }
 
-/* lp_data.xMemoFree: drop the data's reference to each of its memos. */
+/* lp_data.axMemoFree[LP_MEMO_AGG]: drop the data's reference to each of its memos. */
 static void aggMemoListFree(void *pList) {
     lp_agg_memo *p = pList;
     while (p) {
@@ -406,14 +406,6 @@ typedef struct trn_budget {
     int64_t nLimit;     /* 0: no budget */
 } trn_budget;
 
-static int64_t trnShaperBytes(const lp_shaper *pSh) {
-    return learnpath_strtab_bytes(&pSh->groups) + pSh->nNameAlloc +
-           pSh->nNameOffAlloc * (int64_t)sizeof(int64_t) + (int64_t)pSh->nPlus * 4 +
-           (pSh->aUsed ? (int64_t)pSh->pData->programs.n : 0) +
-           (2 * (int64_t)pSh->nMark + pSh->nScratchAlloc) * (int64_t)sizeof(uint32_t) +
-           (int64_t)pSh->nStepAlloc * (int64_t)sizeof(lp_step) + pSh->nLabelAlloc;
-}
-
 /*
 ** Does computing pass the budget, with nReserve more bytes? In memory that
 ** answers LP_RC_OVER_BUDGET (the caller streams instead); streaming, it is
@@ -424,7 +416,7 @@ static int trnCheckBudget(const trn_budget *pB, const trn_acc *aAcc, int64_t nRe
     const lp_data *pD = pB->pIt->pData;
     int64_t nRow = 0, n;
     if (pB->nLimit == 0) return SQLITE_OK;
-    n = learnpath_users_held(pB->pIt) + trnShaperBytes(pB->pSh) + nReserve +
+    n = learnpath_users_held(pB->pIt) + learnpath_shaper_bytes(pB->pSh) + nReserve +
         ((int64_t)pD->programs.n + pD->segments.n + pB->pSh->groups.n) * 12;
     for (int i = 0; i < LP_AGG_N; i++) {
         const trn_table *pT = &aAcc[i].T;
@@ -488,7 +480,7 @@ int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
     int isStream = pIt->pStream != NULL;
     lp_agg_memo *pMemo;
     int rc;
-    for (pMemo = isStream ? NULL : pD->pMemo; pMemo; pMemo = pMemo->pNext) {
+    for (pMemo = isStream ? NULL : pD->apMemo[LP_MEMO_AGG]; pMemo; pMemo = pMemo->pNext) {
         if (learnpath_shape_spec_eq(&pMemo->shape, pShape)) break;
     }
     if (pMemo == NULL) {
@@ -515,9 +507,9 @@ int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
         if (!isStream) {
             /* the data keeps a reference too */
             pMemo->nRef++;
-            pMemo->pNext = pD->pMemo;
-            pD->pMemo = pMemo;
-            pD->xMemoFree = aggMemoListFree;
+            pMemo->pNext = pD->apMemo[LP_MEMO_AGG];
+            pD->apMemo[LP_MEMO_AGG] = pMemo;
+            pD->axMemoFree[LP_MEMO_AGG] = aggMemoListFree;
         }
     } else {
         pMemo->nRef++;

@@ -330,4 +330,13 @@ lp_time_status learnpath_parse_time_text(const char *z, int n, int64_t *pMs);
 #define LP_TIME_BUFSZ 32
 void learnpath_format_time(int64_t ms, char *zOut);
 
+/*
+** The month of an instant, as the "YYYY-MM" that begins its
+** learnpath_format_time text: year * 12 + month - 1 (negative before year
+** 0). learnpath_format_month writes a month number so ("YYYY-MM", or
+** "-YYYY-MM" before year 0) into zOut (LP_TIME_BUFSZ bytes).
+*/
+int64_t learnpath_time_month(int64_t ms);
+void learnpath_format_month(int64_t iMonth, char *zOut);
+
 #endif /* LP_BASE_H */

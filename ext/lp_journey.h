@@ -5,6 +5,7 @@
 **   lp_shape.c   one user's journey (rules 4-8); labels and their name order
 **   lp_agg.c     transition and per-first-program rows (rule 9), computed in
 **                one pass over the users and kept with the cached data
+**   lp_popularity.c  per-program and per-month rows, the same way
 **   lp_median.c  exact medians of runs of gaps (plain C, no SQLite)
 **   lp_order.c   users in the order of their journeys' labels (rule 10)
 */
@@ -74,6 +75,8 @@ typedef struct lp_shaper {
     /* the journey of the last user shaped */
     lp_step *aStep;
     uint32_t nStep, nStepAlloc;
+    int64_t tCut;            /* rule 8: the start of the first step cut off, or
+                             ** INT64_MAX; the journey holds the enrollments before it */
     uint32_t segment;        /* rule 6; LP_NONE if none */
     int tied;                /* rule 4 */
     uint32_t nProgram;       /* distinct programs, tie groups counting members */
@@ -94,6 +97,12 @@ void learnpath_journeys_per_user(lp_users *pIt, lp_shaper *pSh);
 int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep);
 /* Text of a label. */
 const char *learnpath_label(const lp_shaper *pSh, uint32_t label, int *pnByte);
+/* The programs of a label: a program is its own one, a tie group has its
+** members (in name order); member k < learnpath_label_size(). */
+uint32_t learnpath_label_size(const lp_shaper *pSh, uint32_t label);
+uint32_t learnpath_label_member(const lp_shaper *pSh, uint32_t label, uint32_t k);
+/* The heap a shaper holds, for the memory budget (lp_read.h). */
+int64_t learnpath_shaper_bytes(const lp_shaper *pSh);
 
 /* Labels as consecutive numbers: programs, then tie groups. */
 static inline uint32_t learnpath_label_index(const lp_data *pD, uint32_t label) {
@@ -109,6 +118,9 @@ static inline uint32_t learnpath_label_index(const lp_data *pD, uint32_t label) 
 */
 int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t n, int isDense,
                           uint32_t **paRank);
+
+/* The slots of lp_data.apMemo: who keeps results with the data. */
+enum { LP_MEMO_AGG = 0, LP_MEMO_POP = 1 };
 
 /* ----------------------------------------------------------- lp_median.c */
 
@@ -185,6 +197,81 @@ typedef struct lp_agg_memo {
 int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
                       lp_agg_memo **ppMemo, char **pzErr);
 void learnpath_agg_memo_unref(lp_agg_memo *p);
+
+/* -------------------------------------------------------- lp_popularity.c */
+
+/*
+** One row of program_popularity (a segment and a program) or one cell of
+** first_program_monthly (a segment, a month and a first step's label that
+** users started with). The counts are exact integers (lp_popularity.c
+** defines them).
+*/
+typedef struct lp_pop_row {
+    uint32_t segment;       /* LP_NONE: none */
+    uint32_t label;         /* popularity: a program; monthly: step 1's label */
+    int64_t month;          /* monthly: learnpath_time_month of step 1's start */
+    int64_t users;          /* popularity: users who took it; monthly: who started */
+    int64_t enrollments, firstUsers, tiedFirstUsers; /* popularity */
+    int64_t segmentUsers;   /* popularity: users of the segment */
+    uint32_t segRank, labelRank; /* places of the names, for the order */
+} lp_pop_row;
+
+/*
+** The aggregates of lp_popularity.c, each per segment and over all users
+** (a query without segment_col on data read with one), numbered as LP_AGG.
+*/
+#define LP_POP_N 4
+#define LP_POP(isMonthly, noSeg) (((isMonthly) ? 2 : 0) | ((noSeg) ? 1 : 0))
+
+/*
+** Finished rows kept with the data they were computed from (lp_data's
+** LP_MEMO_POP slot), as lp_agg_memo. The memo's shaper owns the tie-group
+** labels of the monthly cells.
+*/
+typedef struct lp_pop_memo {
+    struct lp_pop_memo *pNext;
+    int nRef;
+    lp_shape_spec shape;
+    lp_shaper sh;
+    lp_pop_row *aaRow[LP_POP_N];   /* popularity: the rows in output order;
+                                   ** monthly: the cells, by segment, month, label */
+    int64_t anRow[LP_POP_N];
+    lp_pop_row *aaLabel[LP_POP_N]; /* monthly: each segment's labels, by segment, label */
+    int64_t anLabel[LP_POP_N];
+    int64_t monthLo, monthHi;      /* monthly: the months [lo, hi]; none when lo > hi */
+} lp_pop_memo;
+
+/*
+** The aggregate iPop (LP_POP) of the users of pIt shaped by *pSh, from the
+** data's memo or computed now, as learnpath_agg_get. Under a memory budget
+** the rows count against it with the data: LP_RC_OVER_BUDGET in memory
+** (stream instead), the budget's error streaming.
+*/
+int learnpath_pop_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iPop,
+                      lp_pop_memo **ppMemo, char **pzErr);
+void learnpath_pop_memo_unref(lp_pop_memo *p);
+
+/*
+** first_program_monthly's rows, made from a memo's cells as they are read:
+** for each segment with starters, each month of [monthLo, monthHi], each of
+** the segment's labels, its starters or 0. The row is (*pLabel's segment
+** and label, month, users); monthUsers = the segment's starters that month.
+*/
+typedef struct lp_month_iter {
+    const lp_pop_row *aCell, *aLabel;
+    int64_t nCell, nLabel;
+    int64_t monthLo, monthHi;
+    int64_t iLabel0, iLabel1;  /* the segment's labels */
+    int64_t iLabel;            /* the row's label */
+    int64_t month;             /* the row's month */
+    int64_t iCell;             /* the first cell not yet returned */
+    int64_t users;             /* the row's starters */
+    int64_t monthUsers;        /* the segment's starters in the month */
+    int isCell;                /* the row is aCell[iCell] */
+    int eof;
+} lp_month_iter;
+void learnpath_month_first(lp_month_iter *p, const lp_pop_memo *pMemo, int iPop);
+void learnpath_month_next(lp_month_iter *p);
 
 /* ------------------------------------------------------------ lp_order.c */
 

@@ -623,7 +623,9 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
 
 void learnpath_data_unref(lp_data *pD) {
     if (pD == NULL || --pD->nRef > 0) return;
-    if (pD->pMemo) pD->xMemoFree(pD->pMemo); /* set together (lp_agg.c) */
+    for (int i = 0; i < LP_MEMO_N; i++) {
+        if (pD->apMemo[i]) pD->axMemoFree[i](pD->apMemo[i]); /* set together (lp_journey.h) */
+    }
     sqlite3_free(pD->pNumText);
     learnpath_strtab_free(&pD->programs);
     learnpath_strtab_free(&pD->segments);

@@ -51,6 +51,9 @@ typedef struct lp_key {
     unsigned char isIntegral;/* FLOAT whose value is v.i (compares as an integer) */
 } lp_key;
 
+/* Slots of results kept with a source's data (lp_data.apMemo). */
+#define LP_MEMO_N 2
+
 /* The first few unreadable time values met (for enrollment_profile). */
 #define LP_BAD_SAMPLES 5
 
@@ -93,8 +96,9 @@ typedef struct lp_data {
                              ** memory, where aProg holds every row used */
     struct lp_num_text *pNumText; /* text user ids that read as numbers, by value:
                              ** made at the first lookup that needs it (lp_users.c) */
-    void *pMemo;             /* results a higher layer computed from this data */
-    void (*xMemoFree)(void *); /* frees pMemo with the data */
+    void *apMemo[LP_MEMO_N]; /* results higher layers computed from this data, */
+    void (*axMemoFree[LP_MEMO_N])(void *); /* each slot freed with the data by its
+                             ** own function (the journey layer numbers the slots) */
     int64_t nByteUsed;       /* approximate heap held */
 } lp_data;
 

@@ -130,6 +130,27 @@ static uint32_t shapeMember(const lp_shaper *pSh, uint32_t g, uint32_t k) {
     return prog;
 }
 
+/* See lp_journey.h. */
+uint32_t learnpath_label_size(const lp_shaper *pSh, uint32_t label) {
+    if (!(label & LP_GROUP_BIT)) return 1;
+    return (uint32_t)(LP_STRLEN(&pSh->groups, label & ~LP_GROUP_BIT) / sizeof(uint32_t));
+}
+
+/* See lp_journey.h. */
+uint32_t learnpath_label_member(const lp_shaper *pSh, uint32_t label, uint32_t k) {
+    return label & LP_GROUP_BIT ? shapeMember(pSh, label & ~LP_GROUP_BIT, k) : label;
+}
+
+/* See lp_journey.h: its tie groups (keys, labels, offsets), the programs
+** with a lone '+', the marks per program, and its scratch. */
+int64_t learnpath_shaper_bytes(const lp_shaper *pSh) {
+    return learnpath_strtab_bytes(&pSh->groups) + pSh->nNameAlloc +
+           pSh->nNameOffAlloc * (int64_t)sizeof(int64_t) + (int64_t)pSh->nPlus * 4 +
+           (pSh->aUsed ? (int64_t)pSh->pData->programs.n : 0) +
+           (2 * (int64_t)pSh->nMark + pSh->nScratchAlloc) * (int64_t)sizeof(uint32_t) +
+           (int64_t)pSh->nStepAlloc * (int64_t)sizeof(lp_step) + pSh->nLabelAlloc;
+}
+
 /* What shapeFindPlus sorts: candidates, numbered in aCand, by name. */
 typedef struct shape_plus_sort {
     const lp_strtab *pTab;
@@ -399,6 +420,7 @@ static int shapeTwo(lp_shaper *pSh, uint32_t i0, int *pKeep) {
     if (pSh->nStep == 2 && pSpec->hasWithin &&
         (double)(t1 - t0) > pSpec->withinDays * LP_MS_PER_DAY) {
         pSh->nStep = 1;
+        pSh->tCut = t1;
     }
     if (pSpec->hasSince && t0 < pSpec->since) return SQLITE_OK;
     if (pSpec->hasUntil && t0 >= pSpec->until) return SQLITE_OK;
@@ -517,6 +539,7 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     *pKeep = 0;
     pSh->nStep = 0;
     pSh->nProgram = 0;
+    pSh->tCut = INT64_MAX;
     if (pSh->localLabels && pSh->groups.n) shapeForgetGroups(pSh);
     if (i0 >= i1) return SQLITE_OK;
     if (i1 - i0 == 1) return shapeOne(pSh, i0, pKeep);
@@ -534,6 +557,7 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
         for (uint32_t i = 1; i < pSh->nStep; i++) {
             if ((double)(pSh->aStep[i].t - pSh->aStep[i - 1].t) > limit) {
                 pSh->nStep = i;
+                pSh->tCut = pSh->aStep[i].t;
                 break;
             }
         }

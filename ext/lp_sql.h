@@ -4,6 +4,7 @@
 **   lp_tvf.c          the frame every table-valued function shares
 **   tvf_user.c        first_program, program_journeys, program_steps
 **   tvf_aggregate.c   program_transitions, first_program_stats
+**   tvf_popularity.c  program_popularity, first_program_monthly
 **   tvf_profile.c     enrollment_profile
 **   tvf_sample.c      sample_enrollments
 **   fn_settings.c     learnpath_version and the per-connection settings
@@ -213,6 +214,8 @@ extern const lp_tvf learnpath_tvf_program_journeys;
 extern const lp_tvf learnpath_tvf_program_steps;
 extern const lp_tvf learnpath_tvf_program_transitions;
 extern const lp_tvf learnpath_tvf_first_program_stats;
+extern const lp_tvf learnpath_tvf_program_popularity;
+extern const lp_tvf learnpath_tvf_first_program_monthly;
 extern const lp_tvf learnpath_tvf_enrollment_profile;
 extern const lp_tvf learnpath_tvf_sample_enrollments;
 

@@ -421,22 +421,31 @@ static int64_t timeFloorDiv(int64_t a, int64_t b) {
     return q;
 }
 
-void learnpath_format_time(int64_t ms, char *zOut) {
-    /* Days since the epoch of Julian day 0 at midnight (JD -0.5). */
-    int64_t msFromMidnight0 = ms + 43200000;
-    int64_t jdn = timeFloorDiv(msFromMidnight0, 86400000); /* Julian day number */
-    int64_t msOfDay = msFromMidnight0 - jdn * 86400000;
-    int64_t secOfDay = msOfDay / 1000; /* seconds truncated, as datetime() */
-    /* Proleptic Gregorian date of Julian day number jdn. */
+/*
+** The proleptic Gregorian date of the Julian day number jdn, as datetime()
+** shows it (the inversion SQLite uses).
+*/
+static void timeCivil(int64_t jdn, int64_t *pYear, int *pMonth, int *pDay) {
     int64_t a = jdn + 32044;
     int64_t b = timeFloorDiv(4 * a + 3, 146097);
     int64_t c = a - timeFloorDiv(146097 * b, 4);
     int64_t d = timeFloorDiv(4 * c + 3, 1461);
     int64_t e = c - timeFloorDiv(1461 * d, 4);
     int64_t m = timeFloorDiv(5 * e + 2, 153);
-    int day = (int)(e - timeFloorDiv(153 * m + 2, 5) + 1);
-    int month = (int)(m + 3 - 12 * timeFloorDiv(m, 10));
-    int64_t year = 100 * b + d - 4800 + timeFloorDiv(m, 10);
+    *pDay = (int)(e - timeFloorDiv(153 * m + 2, 5) + 1);
+    *pMonth = (int)(m + 3 - 12 * timeFloorDiv(m, 10));
+    *pYear = 100 * b + d - 4800 + timeFloorDiv(m, 10);
+}
+
+void learnpath_format_time(int64_t ms, char *zOut) {
+    /* Days since the epoch of Julian day 0 at midnight (JD -0.5). */
+    int64_t msFromMidnight0 = ms + 43200000;
+    int64_t jdn = timeFloorDiv(msFromMidnight0, 86400000); /* Julian day number */
+    int64_t msOfDay = msFromMidnight0 - jdn * 86400000;
+    int64_t secOfDay = msOfDay / 1000; /* seconds truncated, as datetime() */
+    int64_t year;
+    int month, day;
+    timeCivil(jdn, &year, &month, &day);
     int hh = (int)(secOfDay / 3600), mi = (int)(secOfDay / 60 % 60), ss = (int)(secOfDay % 60);
     if (year < 0) {
         sqlite3_snprintf(LP_TIME_BUFSZ, zOut, "-%04lld-%02d-%02d %02d:%02d:%02d",
@@ -444,5 +453,24 @@ void learnpath_format_time(int64_t ms, char *zOut) {
     } else {
         sqlite3_snprintf(LP_TIME_BUFSZ, zOut, "%04lld-%02d-%02d %02d:%02d:%02d",
                          (long long)year, month, day, hh, mi, ss);
+    }
+}
+
+/* See lp_base.h. */
+int64_t learnpath_time_month(int64_t ms) {
+    int64_t year;
+    int month, day;
+    timeCivil(timeFloorDiv(ms + 43200000, 86400000), &year, &month, &day);
+    return year * 12 + (month - 1);
+}
+
+/* See lp_base.h. */
+void learnpath_format_month(int64_t iMonth, char *zOut) {
+    int64_t year = timeFloorDiv(iMonth, 12);
+    int month = (int)(iMonth - year * 12) + 1;
+    if (year < 0) {
+        sqlite3_snprintf(LP_TIME_BUFSZ, zOut, "-%04lld-%02d", (long long)-year, month);
+    } else {
+        sqlite3_snprintf(LP_TIME_BUFSZ, zOut, "%04lld-%02d", (long long)year, month);
     }
 }

@@ -4,47 +4,39 @@
 --   does each program have, and what share of that type's users ever
 --   enrolled in it?
 -- Expects: table enrollments(user_id, program, enrolled_at, user_type, ...),
---   one row per enrollment. Plain SQL: rename the columns below to adapt.
+--   one row per enrollment. To use other names, edit the arguments of
+--   program_popularity() (table, user column, program column, time column,
+--   user-type column).
 -- Run (from the repository root, after `make`):
 --   sqlite3 DB < sql/04_program_popularity.sql
 -- How to read it:
 --   enrollments counts rows (a user enrolling twice counts twice); users
---   counts distinct users; type_users = users of that type with any
---   enrollment; pct_of_type_users = users / type_users. A user can take
---   several programs, so a type's percentages add up to more than 100.
---   As in the learnpath functions (rule 1), rows with an empty user,
---   program or time are left out; an empty user_type shows as
---   '(no user type)'. The '(all user types)' rows count everyone.
+--   counts distinct users; type_users = users of that type; pct_of_type_users
+--   = users / type_users. A user can take several programs, so a type's
+--   percentages add up to more than 100. A user's type is the first
+--   non-empty user_type in time order (learnpath rule 6), so each user
+--   counts in one type; users with none are shown as '(no user type)'.
+--   Rows with an empty user, program or time are left out (learnpath rule
+--   1). The '(all user types)' rows count everyone.
 .load dist/learnpath
 .headers on
 .mode box
 
-WITH valid AS (
-    SELECT user_id,
-           program,
-           coalesce(nullif(user_type, ''), '(no user type)') AS user_type
-    FROM enrollments
-    WHERE coalesce(user_id, '') <> ''
-      AND coalesce(program, '') <> ''
-      AND coalesce(enrolled_at, '') <> ''
-),
-both_levels AS (
-    SELECT user_id, program, user_type FROM valid
+-- program_popularity() counts enrollments and users per user type and
+-- program in C; without a user-type column it counts over all users.
+WITH popularity AS (
+    SELECT coalesce(segment, '(no user type)') AS user_type,
+           program, enrollments, users, segment_users
+    FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
     UNION ALL
-    SELECT user_id, program, '(all user types)' FROM valid
-),
-type_users AS (
-    SELECT user_type, count(DISTINCT user_id) AS type_users
-    FROM both_levels
-    GROUP BY user_type
+    SELECT '(all user types)', program, enrollments, users, segment_users
+    FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
 )
-SELECT b.user_type,
-       b.program,
-       count(*) AS enrollments,
-       count(DISTINCT b.user_id) AS users,
-       t.type_users,
-       round(100.0 * count(DISTINCT b.user_id) / t.type_users, 1) AS pct_of_type_users
-FROM both_levels AS b
-JOIN type_users AS t USING (user_type)
-GROUP BY b.user_type, b.program
-ORDER BY b.user_type = '(all user types)', b.user_type, users DESC, b.program;
+SELECT user_type,
+       program,
+       enrollments,
+       users,
+       segment_users AS type_users,
+       round(100.0 * users / segment_users, 1) AS pct_of_type_users
+FROM popularity
+ORDER BY user_type = '(all user types)', user_type, users DESC, program;

@@ -4,8 +4,8 @@
 --   enrollment that month, by first program?
 -- Expects: table enrollments(user_id, program, enrolled_at, ...), one row
 --   per enrollment, programs named 'Flagship' and 'Program A'..'Program E'.
---   Other program names: edit the columns of the counts and by_month CTEs
---   and of the Total row (a first program not listed there is counted under other).
+--   Other program names: edit the columns of the by_month CTE and of the
+--   Total row (a first program not listed there is counted under other).
 -- Run (from the repository root, after `make`):
 --   sqlite3 DB < sql/06_monthly_starts.sql
 -- How to read it:
@@ -19,49 +19,29 @@
 .headers on
 .mode box
 
-WITH RECURSIVE
-bounds AS (
-    -- the data's whole range, from the first enrollment to the last
-    -- (learnpath returns times as 'YYYY-MM-DD HH:MM:SS')
-    SELECT max(CASE WHEN finding = 'first_time' THEN value END) AS first_at,
-           max(CASE WHEN finding = 'last_time' THEN value END) AS last_at
-    FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at')
-),
-months(month) AS (
-    SELECT strftime('%Y-%m', first_at) FROM bounds WHERE first_at IS NOT NULL
-    UNION ALL
-    SELECT strftime('%Y-%m', month || '-01', '+1 month')
-    FROM months, bounds
-    WHERE month < strftime('%Y-%m', last_at)
-),
+-- first_program_monthly() counts the users starting each month with each
+-- first program in C: one row per month and first program, every month of
+-- the data included (0 users where nobody started).
+WITH
 starts AS (
-    SELECT strftime('%Y-%m', started_at) AS month,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at')
-),
-counts AS (
-    -- one pass over the users, then one row per month
     SELECT month,
-           count(*) FILTER (WHERE first_program = 'Flagship')  AS "Flagship",
-           count(*) FILTER (WHERE first_program = 'Program A') AS "Program A",
-           count(*) FILTER (WHERE first_program = 'Program B') AS "Program B",
-           count(*) FILTER (WHERE first_program = 'Program C') AS "Program C",
-           count(*) FILTER (WHERE first_program = 'Program D') AS "Program D",
-           count(*) FILTER (WHERE first_program = 'Program E') AS "Program E",
-           count(*) FILTER (WHERE first_program NOT IN ('Flagship', 'Program A',
-                   'Program B', 'Program C', 'Program D', 'Program E')) AS other,
-           count(*) AS total
-    FROM starts
-    GROUP BY month
+           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
+           users
+    FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at')
 ),
 by_month AS (
-    SELECT m.month,
-           coalesce(c."Flagship", 0) AS "Flagship", coalesce(c."Program A", 0) AS "Program A",
-           coalesce(c."Program B", 0) AS "Program B", coalesce(c."Program C", 0) AS "Program C",
-           coalesce(c."Program D", 0) AS "Program D", coalesce(c."Program E", 0) AS "Program E",
-           coalesce(c.other, 0) AS other, coalesce(c.total, 0) AS total
-    FROM months AS m
-    LEFT JOIN counts AS c ON c.month = m.month
+    SELECT month,
+           coalesce(sum(users) FILTER (WHERE first_program = 'Flagship'), 0)  AS "Flagship",
+           coalesce(sum(users) FILTER (WHERE first_program = 'Program A'), 0) AS "Program A",
+           coalesce(sum(users) FILTER (WHERE first_program = 'Program B'), 0) AS "Program B",
+           coalesce(sum(users) FILTER (WHERE first_program = 'Program C'), 0) AS "Program C",
+           coalesce(sum(users) FILTER (WHERE first_program = 'Program D'), 0) AS "Program D",
+           coalesce(sum(users) FILTER (WHERE first_program = 'Program E'), 0) AS "Program E",
+           coalesce(sum(users) FILTER (WHERE first_program NOT IN ('Flagship', 'Program A',
+                   'Program B', 'Program C', 'Program D', 'Program E')), 0) AS other,
+           sum(users) AS total
+    FROM starts
+    GROUP BY month
 )
 SELECT * FROM by_month
 UNION ALL

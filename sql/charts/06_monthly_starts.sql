@@ -13,33 +13,9 @@
 .headers off
 .mode list
 
-WITH RECURSIVE
-bounds AS (
-    SELECT max(CASE WHEN finding = 'first_time' THEN value END) AS first_at,
-           max(CASE WHEN finding = 'last_time' THEN value END) AS last_at
-    FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at')
-),
-months(month) AS (
-    SELECT strftime('%Y-%m', first_at) FROM bounds WHERE first_at IS NOT NULL
-    UNION ALL
-    SELECT strftime('%Y-%m', month || '-01', '+1 month')
-    FROM months, bounds
-    WHERE month < strftime('%Y-%m', last_at)
-),
-starts AS (
-    SELECT strftime('%Y-%m', started_at) AS month,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at')
-),
-counts AS (
-    SELECT month, first_program, count(*) AS users FROM starts GROUP BY month, first_program
-),
-series AS (
-    SELECT DISTINCT first_program FROM starts
-)
--- every month x every series, so that a month without starts still shows
-SELECT bar_svg(m.month, s.first_program,
-               coalesce((SELECT users FROM counts AS c
-                         WHERE c.month = m.month AND c.first_program = s.first_program), 0),
+-- first_program_monthly() has a row for every month and first program, 0
+-- where nobody started, so a month without starts still shows; the tie
+-- groups' rows add up under '(several at once)'.
+SELECT bar_svg(month, CASE WHEN tied THEN '(several at once)' ELSE program END, users,
                'Users starting each month, by first program', 'stacked')
-FROM months AS m, series AS s;
+FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at');

@@ -157,6 +157,8 @@ workload() {
         "SELECT count(*), count(DISTINCT user_id), min(enrolled_at), max(enrolled_at) FROM e" \
         "SELECT * FROM first_program_stats('e', 'user_id', 'program', 'enrolled_at', 'user_type')" \
         "SELECT * FROM program_transitions('e', 'user_id', 'program', 'enrolled_at', 'user_type') WHERE step <= 2" \
+        "SELECT * FROM program_popularity('e', 'user_id', 'program', 'enrolled_at', 'user_type')" \
+        "SELECT * FROM first_program_monthly('e', 'user_id', 'program', 'enrolled_at') WHERE month >= '2022-01'" \
         "SELECT count(*), sum(steps), sum(programs), max(path) FROM program_journeys('e')" \
         "SELECT count(*), round(sum(days_since_prev), 6) FROM program_steps('e') WHERE repeats = 'keep'" \
         "SELECT count(*), sum(tied), sum(next_program IS NULL) FROM first_program('e') WHERE ties = 'name' AND within_days = 90" \

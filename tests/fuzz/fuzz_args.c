@@ -221,7 +221,8 @@ static void bindAll(sqlite3_stmt *pStmt, const call *c) {
 /* The journey functions: names, and their arguments in hidden-column order. */
 static const char *const azJourney[] = {"first_program", "program_journeys", "program_steps",
                                         "program_transitions", "enrollment_profile",
-                                        "first_program_stats"};
+                                        "first_program_stats", "program_popularity",
+                                        "first_program_monthly"};
 static const char *const azArg[] = {"source", "user_col", "program_col", "time_col",
                                     "segment_col", "since", "until", "within_days",
                                     "ties", "repeats", "bad_times"};
@@ -483,7 +484,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData) {
     c.verbose = getenv("FUZZ_ARGS_VERBOSE") != NULL;
     for (int s = 0; s < nStmt; s++) {
         sqlite3_stmt *pStmt = NULL;
-        unsigned iKind = rdPick(&r, 10);
+        unsigned iKind = rdPick(&r, 12);
         c.pSql = sqlite3_str_new(NULL);
         c.nBind = 0;
         c.nRaw = 0;
@@ -492,6 +493,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData) {
         else if (iKind == 6) buildChart(&c, &r, 0);
         else if (iKind == 7) buildChart(&c, &r, 1);
         else if (iKind == 9) buildJourney(&c, &r, 5);
+        else if (iKind >= 10) buildJourney(&c, &r, iKind - 4);
         else {
             static const char *const azMisc[] = {
                 "SELECT learnpath_cache_clear()", "SELECT learnpath_cache_limit(0)",

@@ -40,9 +40,10 @@ TITLE = ["Journeys", None, 42, b"t", "", "<&>\"' title", "bad utf-8", "tab newli
 MODE = ["grouped", "stacked", "STACKED", "x", None, 3, ""]
 
 FUNCS = ["first_program", "program_journeys", "program_steps", "program_transitions",
-         "enrollment_profile", "first_program_stats"]
+         "enrollment_profile", "first_program_stats", "program_popularity", "first_program_monthly"]
 KIND_OF_FUNC = {"first_program": 0, "program_journeys": 1, "program_steps": 2,
-                "program_transitions": 3, "enrollment_profile": 4, "first_program_stats": 9}
+                "program_transitions": 3, "enrollment_profile": 4, "first_program_stats": 9,
+                "program_popularity": 10, "first_program_monthly": 11}
 ARGS = ["source", "user_col", "program_col", "time_col", "segment_col", "since", "until",
         "within_days", "ties", "repeats", "bad_times"]
 POOLS = [SOURCE, COLUMN, COLUMN, COLUMN, COLUMN, TIME, TIME, DAYS, TIES, REPEATS, BADTIMES]
@@ -257,6 +258,17 @@ CASES = {
         lambda e: J(e, "first_program_stats", ["e", "user_id", "program", "enrolled_at", "user_type"])],
     "stats-w-ties-name-skip": [
         lambda e: J(e, "first_program_stats", ["w"], {"ties": "name", "bad_times": "skip"}, bind=True)],
+    "popularity-e-segment": [
+        lambda e: J(e, "program_popularity", ["e", "user_id", "program", "enrolled_at", "user_type"],
+                    {"within_days": 45, "repeats": "first_only"})],
+    "monthly-w-window-bound": [
+        lambda e: J(e, "first_program_monthly", ["w"],
+                    {"since": "2021-01-01", "until": " 2021-06-01 ", "bad_times": "skip"}, bind=True)],
+    "streaming-popularity-monthly": [
+        lambda e: misc(e, "budget1"),
+        lambda e: J(e, "program_popularity", ["e"], {"ties": "name"}, shape="count"),
+        lambda e: J(e, "first_program_monthly", ["e", "user_id", "program", "enrolled_at", "user_type"],
+                    shape="correlated")],
     "streaming-steps": [
         lambda e: misc(e, "budget1"),
         lambda e: J(e, "program_steps", ["e", "user_id", "program", "enrolled_at", "user_type"],

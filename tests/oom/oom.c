@@ -583,6 +583,24 @@ static const scenario aScenario[] = {
      "SELECT * FROM first_program_stats('t') WHERE ties = 'name' AND repeats = 'first_only';"
      "SELECT * FROM first_program_stats('t');", /* again: memoized with the cached data */
      0, "first_program_stats"},
+    {"program_popularity", FIX_JOURNEYS,
+     "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM program_popularity('t') WHERE ties = 'name' AND repeats = 'first_only'"
+     " AND within_days = 30 AND since = '2021-01-01';"
+     "SELECT * FROM program_popularity('t');", /* again: memoized with the cached data */
+     0, "program_popularity"},
+    {"first_program_monthly", FIX_JOURNEYS,
+     "SELECT * FROM first_program_monthly('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM first_program_monthly('t') WHERE repeats = 'keep' AND until = '2021-06-01';"
+     "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM first_program_monthly('t');",
+     0, "first_program_monthly"},
+    {"program_popularity, first_program_monthly streaming", FIX_JOURNEYS,
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM first_program_monthly('v', 'uid', 'prog', 'at') WHERE ties = 'name';"
+     "SELECT count(*), sum(users) FROM first_program_monthly('t') WHERE since = '2021-02-01';",
+     0, "learnpath_memory_budget"},
     {"streaming (memory budget)", FIX_JOURNEYS,
      "SELECT learnpath_memory_budget(1) >= 0;"
      "SELECT * FROM program_steps('t', 'user_id', 'program', 'enrolled_at', 'seg')"
@@ -597,7 +615,9 @@ static const scenario aScenario[] = {
     {"memory budget: rows beside the data", FIX_JOURNEYS,
      "SELECT learnpath_memory_budget(110000) >= 0;"
      "SELECT * FROM program_transitions('t', 'user_id', 'program', 'enrolled_at', 'seg');"
-     "SELECT * FROM first_program_stats('t', 'user_id', 'program', 'enrolled_at', 'seg');",
+     "SELECT * FROM first_program_stats('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM first_program_monthly('t', 'user_id', 'program', 'enrolled_at', 'seg');",
      0, NULL},
     {"cache reuse and invalidation", FIX_JOURNEYS,
      "SELECT count(*) FROM first_program('t');"
@@ -661,7 +681,8 @@ static const scenario aScenario[] = {
      "SELECT * FROM enrollment_profile('lb');"
      "SELECT learnpath_memory_budget(1) >= 0;"
      "SELECT * FROM program_steps('lb');"
-     "SELECT * FROM first_program_stats('lb');",
+     "SELECT * FROM first_program_stats('lb');"
+     "SELECT * FROM first_program_monthly('lb');",
      0, "learnpath_memory_budget"},
     {"streaming user by user", FIX_MANY,
      "SELECT learnpath_memory_budget(1) >= 0;"

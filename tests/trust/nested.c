@@ -614,7 +614,8 @@ static void firstProgramOf(sqlite3 *db, const char *zSource, char *zOut, size_t 
 */
 static void testCacheArguments(void) {
     static const char *const azFunc5[] = {"first_program", "program_journeys", "program_steps",
-                                          "program_transitions", "first_program_stats"};
+                                          "program_transitions", "first_program_stats",
+                                          "program_popularity", "first_program_monthly"};
     static const char *const azWhere[] = {
         "", "WHERE ties = 'name'", "WHERE repeats = 'keep'", "WHERE repeats = 'first_only'",
         "WHERE within_days = 0", "WHERE within_days = 30", "WHERE since = '2021-01-01'",
@@ -632,7 +633,7 @@ static void testCacheArguments(void) {
     execOk(dbB, zData);
     if (hasFunction(dbB, "learnpath_cache_limit")) execOk(dbB, "SELECT learnpath_cache_limit(0)");
     for (int pass = 0; pass < 2; pass++) {
-        for (int f = 0; f < 5; f++) {
+        for (int f = 0; f < (int)(sizeof(azFunc5) / sizeof(azFunc5[0])); f++) {
             for (int seg = 0; seg < 2; seg++) {
                 for (int w = 0; w < nWhere; w++) {
                     result a, b;
@@ -655,7 +656,7 @@ static void testCacheArguments(void) {
             }
         }
     }
-    lph_check(nBad == 0, "cache: %d calls (5 functions x 22 argument sets, twice) on a caching "
+    lph_check(nBad == 0, "cache: %d calls (7 functions x 22 argument sets, twice) on a caching "
               "connection equal the same calls without a cache; %d differ", nCall, nBad);
     closeOk(dbA, "cache");
     closeOk(dbB, "cache");

@@ -58,6 +58,11 @@ static const ca_expect aExpect[] = {
     {"program_transitions", "3\n", "2\n", 7, 1},
     {"first_program_stats", "3\n", "3\n", 8, 1},
     {"enrollment_profile", "14\n", "14\n", 14, 0},
+    /* A and B; over the 300 users, a row per program */
+    {"program_popularity", "2\n", "2\n", 7, 1},
+    /* 2020-01 by A and B; over the 300 users, 10 months (2020-01-02 to
+    ** 2020-10-27) by 7 programs */
+    {"first_program_monthly", "2\n", "2\n", 70, 1},
 };
 
 static const ca_expect *ca_expect_for(const char *zName) {

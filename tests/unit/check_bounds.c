@@ -123,7 +123,12 @@ START_TEST(test_flood_programs) {
                     "sum(program = (SELECT program FROM t WHERE t.user_id = f.user_id)) "
                     "FROM first_program('t') AS f",
                     "3000|3000|3000\n");
-    floodAssertLinear(db, FLOOD_N);
+    /* program_popularity's rows (lp_popularity.c): one per program */
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(users), sum(first_users), count(DISTINCT program) "
+                    "FROM program_popularity('t')",
+                    "3000|3000|3000|3000\n");
+    floodAssertLinear(db, 2 * FLOOD_N);
 }
 END_TEST
 
@@ -135,7 +140,16 @@ START_TEST(test_flood_segments) {
                     "sum(segment = (SELECT user_type FROM t WHERE t.user_id = f.user_id)) "
                     "FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'user_type') AS f",
                     "3000|3000|3000\n");
-    floodAssertLinear(db, FLOOD_N);
+    /* a row per segment in program_popularity and first_program_monthly */
+    lpt_assert_rows(db,
+                    "SELECT count(*), count(DISTINCT segment), sum(users) FROM program_popularity('t', "
+                    "'user_id', 'program', 'enrolled_at', 'user_type')",
+                    "3000|3000|3000\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*), count(DISTINCT segment), sum(users) FROM first_program_monthly('t', "
+                    "'user_id', 'program', 'enrolled_at', 'user_type')",
+                    "3000|3000|3000\n");
+    floodAssertLinear(db, 3 * FLOOD_N);
 }
 END_TEST
 
@@ -154,7 +168,12 @@ START_TEST(test_flood_groups) {
                     "SELECT count(*), sum(tied), sum(program = 'A + ' || (SELECT max(program) FROM t "
                     "WHERE t.user_id = f.user_id)) FROM first_program('t') AS f",
                     "3000|3000|3000\n");
-    floodAssertLinear(db, 2 * FLOOD_N);
+    /* first_program_monthly's cells: one per group, in one month */
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(tied), sum(users), count(DISTINCT month) "
+                    "FROM first_program_monthly('t')",
+                    "3000|3000|3000|1\n");
+    floodAssertLinear(db, 3 * FLOOD_N);
 }
 END_TEST
 
@@ -327,10 +346,11 @@ START_TEST(test_budget_per_user_many_programs) {
 END_TEST
 
 /*
-** The same source: program_transitions, first_program_stats and
-** enrollment_profile need every program's name at once (and 100,000 rows
-** of transitions): past the budget they fail, naming themselves and the
-** budget, before they take more than it.
+** The same source: program_transitions, first_program_stats,
+** program_popularity, first_program_monthly and enrollment_profile need
+** every program's name at once (and 100,000 rows of transitions): past the
+** budget they fail, naming themselves and the budget, before they take
+** more than it.
 */
 START_TEST(test_budget_whole_names_fail) {
     sqlite3 *db = budgetOpen(50000, 0);
@@ -339,6 +359,12 @@ START_TEST(test_budget_whole_names_fail) {
                 "to keep ");
     budgetFails(db, BUDGET_B, "SELECT count(*) FROM first_program_stats('m')",
                 "ERROR: first_program_stats(): needs more than the memory budget of 2000000 bytes "
+                "to keep ");
+    budgetFails(db, BUDGET_B, "SELECT count(*) FROM program_popularity('m')",
+                "ERROR: program_popularity(): needs more than the memory budget of 2000000 bytes "
+                "to keep ");
+    budgetFails(db, BUDGET_B, "SELECT count(*) FROM first_program_monthly('m')",
+                "ERROR: first_program_monthly(): needs more than the memory budget of 2000000 bytes "
                 "to keep ");
     budgetFails(db, BUDGET_B, "SELECT count(*) FROM enrollment_profile('m')",
                 "ERROR: enrollment_profile(): needs more than the memory budget of 2000000 bytes "
@@ -365,6 +391,11 @@ START_TEST(test_budget_aggregates_stream) {
                "SELECT * FROM program_transitions('m', 'user_id', 'program', 'enrolled_at', 'user_type') "
                "ORDER BY 1, 2, 3, 4");
     budgetSame(db, BUDGET_B, "SELECT * FROM first_program_stats('m') ORDER BY 1, 2");
+    budgetSame(db, BUDGET_B, "SELECT * FROM program_popularity('m')");
+    budgetSame(db, BUDGET_B,
+               "SELECT * FROM program_popularity('m', 'user_id', 'program', 'enrolled_at', 'user_type')");
+    budgetSame(db, BUDGET_B,
+               "SELECT * FROM first_program_monthly('m', 'user_id', 'program', 'enrolled_at', 'user_type')");
     budgetSame(db, BUDGET_B, "SELECT * FROM enrollment_profile('m')");
     sqlite3_close(db);
 }
@@ -397,6 +428,41 @@ START_TEST(test_budget_data_and_rows) {
     lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n");
     sqlite3_free(zFree);
     sqlite3_free(zBudget);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The same for program_popularity and first_program_monthly (5,000
+** programs: their rows do not fit beside the data), streamed with the
+** answers they give without a budget.
+*/
+START_TEST(test_budget_data_and_rows_popularity) {
+    static const char *const azSql[] = {
+        "SELECT * FROM program_popularity('m')",
+        "SELECT * FROM first_program_monthly('m')",
+    };
+    sqlite3 *db = budgetOpen(25000, 5000);
+    for (int i = 0; i < 2; i++) {
+        char *zFree, *zBudget;
+        int64_t nPeak;
+        lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+        zFree = lpt_query(db, azSql[i]);
+        lpt_exec(db, "SELECT learnpath_memory_budget(2200000), learnpath_cache_clear()");
+        /* first_program reads it in memory (the cache keeps it) */
+        lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "25000\n");
+        lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+        lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "25000\n");
+        nPeak = budgetPeak(db, azSql[i], &zBudget);
+        ck_assert_msg(strcmp(zBudget, zFree) == 0, "%s with the budget:\n%.300s\nwithout:\n%.300s",
+                      azSql[i], zBudget, zFree);
+        ck_assert_msg(nPeak <= 2200000 + BUDGET_C, "%s: the heap grew by %lld bytes", azSql[i],
+                      (long long)nPeak);
+        /* the cached data left the cache, for the rows */
+        lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n");
+        sqlite3_free(zFree);
+        sqlite3_free(zBudget);
+    }
     sqlite3_close(db);
 }
 END_TEST
@@ -435,6 +501,7 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_budget_whole_names_fail);
     tcase_add_test(tc, test_budget_aggregates_stream);
     tcase_add_test(tc, test_budget_data_and_rows);
+    tcase_add_test(tc, test_budget_data_and_rows_popularity);
     tcase_add_test(tc, test_budget_tie_groups);
     suite_add_tcase(s, tc);
     return s;

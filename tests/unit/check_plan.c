@@ -92,6 +92,7 @@ static const struct {
     {"first_program", "segment"},     {"program_journeys", "segment"},
     {"program_steps", "step"},        {"program_transitions", "segment"},
     {"first_program_stats", "segment"}, {"enrollment_profile", "finding"},
+    {"program_popularity", "segment"}, {"first_program_monthly", "month"},
 };
 
 /* The argument shapes: a call (the function, then in the last shape its

@@ -59,6 +59,7 @@ static void assertSameWithHelper(sqlite3 *db, const char *zSql) {
 static void assertAllFunctions(sqlite3 *db, const char *zSrc, const char *zSeg) {
     static const char *azFunc[] = {"first_program", "program_journeys", "program_steps",
                                    "program_transitions", "first_program_stats",
+                                   "program_popularity", "first_program_monthly",
                                    "enrollment_profile"};
     char zSql[512];
     for (size_t i = 0; i < sizeof(azFunc) / sizeof(azFunc[0]); i++) {

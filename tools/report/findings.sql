@@ -71,11 +71,10 @@ ranked AS (
     FROM firsts
     WHERE days_to_next IS NOT NULL
 ),
--- 4. the program the most users ever took
+-- 4. the program the most users ever took (program_popularity, as sql/04)
 popular AS (
-    SELECT program, count(DISTINCT user_id) AS users
-    FROM valid
-    GROUP BY program
+    SELECT program, users
+    FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
     ORDER BY users DESC, program
     LIMIT 1
 ),
@@ -88,10 +87,10 @@ account AS (
     ORDER BY users DESC, account
     LIMIT 1
 ),
--- 6. the month with the most first starts
+-- 6. the month with the most first starts (first_program_monthly, as sql/06)
 busiest AS (
-    SELECT strftime('%Y-%m', started_at) AS month, count(*) AS starts
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at')
+    SELECT month, sum(users) AS starts
+    FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at')
     GROUP BY month
     ORDER BY starts DESC, month
     LIMIT 1
