@@ -61,6 +61,7 @@ static int popFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     int rc;
     (void)idxNum;
     pCur->isMonthly = pBase->pTab->pDesc == &learnpath_tvf_first_program_monthly;
+    pBase->src.anyOrder = 1; /* counts over the users: their order is not seen */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     pCur->iPop = LP_POP(pCur->isMonthly, pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL);
