@@ -62,7 +62,7 @@
 ** and programs when the rows did not come grouped by user or the users not
 ** in user_id order (16 bytes an enrollment), and the sort of the
 ** users into user_id order (lp_read_order.c: 36 bytes a user, of which the
-** user hash table, freed first, gives back 8 at least); names count as
+** user hash table, freed first, gives back 4 at least); names count as
 ** learnpath_data_name_bytes counts them (their ranks included).
 */
 

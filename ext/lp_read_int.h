@@ -156,7 +156,7 @@ int learnpath_read_finish(build_state *s);
 ** what sorting the users into user_id order takes at the end beyond the
 ** hash table it frees (lp_read_order.c, lp_read_group.c). */
 #define BUILD_PER_USER ((int64_t)(sizeof(lp_key) + sizeof(uint32_t)))
-#define BUILD_SORT_RESERVE ((int64_t)28)
+#define BUILD_SORT_RESERVE ((int64_t)32)
 /* LP_RC_OVER_BUDGET when nMore bytes more would pass the memory budget
 ** (lp_read.c, "THE MEMORY BUDGET"). */
 int learnpath_read_room(const build_state *s, int64_t nMore);
