@@ -202,6 +202,13 @@ START_TEST(test_rule2_long_value_cut) {
                             "'enrolled_at' of 'enrollments'", 'z');
     lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
     sqlite3_free(zWant);
+    /* a control character as the 80th byte: written as SQL writes it, and
+    ** the cut still ends with '...' */
+    lpt_exec(db, "UPDATE enrollments SET enrolled_at = printf('%.79c', 'w') || char(1) || 'w'");
+    zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%.79c' || char(1) || '...'"
+                            " in column 'enrolled_at' of 'enrollments'", 'w');
+    lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
+    sqlite3_free(zWant);
     /* the cut never splits a character: 'a' + 50 two-byte 'é' (101 bytes)
     ** keeps 'a' and 39 'é' (79 bytes), not half of the 40th */
     lpt_exec(db, "UPDATE enrollments SET enrolled_at = 'a' || replace(printf('%.50c', 'x'), 'x', 'é')");
