@@ -608,6 +608,31 @@ START_TEST(test_user_id_or) {
 }
 END_TEST
 
+/*
+** user_id = x after 40 other constraints, which SQLite hands over without
+** telling '=' from IN (check_plan.c: a scan then), and IS there (still a
+** lookup): the rows of the table copy either way.
+*/
+START_TEST(test_user_id_after_40_constraints) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    static const char *const azCond[] = {"user_id = 42", "user_id = '42'", "user_id IS 7",
+                                         "user_id IN (2.5, x'3432')",
+                                         "user_id = (SELECT id FROM c_int WHERE rowid = 1)"};
+    for (int f = 0; f < 3; f++) {
+        cw_copy(db, azUserFunc[f], "");
+        for (size_t k = 0; k < sizeof(azCond) / sizeof(azCond[0]); k++) {
+            sqlite3_str *p = sqlite3_str_new(NULL);
+            for (int i = 0; i < 40; i++) sqlite3_str_appendf(p, "user_id < x'ff%02x' AND ", i);
+            sqlite3_str_appendall(p, azCond[k]);
+            char *zCond = sqlite3_str_finish(p);
+            cw_assert_where(db, azUserFunc[f], "", zCond);
+            sqlite3_free(zCond);
+        }
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_where_suite(void) {
     Suite *s = suite_create("where");
     TCase *tc = tcase_create("IS");
@@ -623,6 +648,7 @@ Suite *make_where_suite(void) {
     tcase_add_test(tc, test_user_id_by_hand);
     tcase_add_test(tc, test_user_id_order);
     tcase_add_test(tc, test_user_id_or);
+    tcase_add_test(tc, test_user_id_after_40_constraints);
     tcase_add_loop_test(tc, test_user_id_number_spellings, 0, 6);
     tcase_add_test(tc, test_user_id_no_users);
     suite_add_tcase(s, tc);
