@@ -609,6 +609,37 @@ START_TEST(test_user_id_or) {
 END_TEST
 
 /*
+** README rule 10 (a lookup gives the rowids a scan gives) with since and
+** until, and the source, taken from the outer rows of a join, so that one
+** cursor looks users up under several shapings and sources in turn (and
+** again under one it had): the rows
+** and rowids of the same join made with a scan (+user_id, left to SQLite).
+*/
+START_TEST(test_user_id_rowids_per_outer_row) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    lpt_exec(db, "CREATE TABLE e2 AS SELECT * FROM e WHERE rowid % 3 <> 1;"
+                 " CREATE TABLE w(src, since, until); INSERT INTO w VALUES"
+                 " ('e', '2020-01-01', '2020-02-01'), ('e', '2020-01-04', '2020-02-01'),"
+                 " ('e', '2020-01-01', '2020-02-01'), ('e2', '2020-01-01', '2020-02-01'),"
+                 " ('e', '2020-01-02', '2020-01-06'), ('e2', '2019-01-01', '2020-01-04')");
+    for (int f = 0; f < 3; f++) {
+        for (int op = 0; op < 2; op++) {
+            static const char zJoin[] =
+                "SELECT w.rowid, p.rowid, p.* FROM w JOIN %s p ON p.source = w.src"
+                " AND p.since = w.since AND p.until = w.until AND %suser_id %s";
+            const char *zCond = op ? "IN (42, '2.5', 7, 'ABC', -1)" : "= 42";
+            char *zGot = sqlite3_mprintf(zJoin, azUserFunc[f], "p.", zCond);
+            char *zWant = sqlite3_mprintf(zJoin, azUserFunc[f], "+p.", zCond);
+            cw_assert_same(db, zGot, zWant);
+            sqlite3_free(zGot);
+            sqlite3_free(zWant);
+        }
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** user_id = x after 40 other constraints, which SQLite hands over without
 ** telling '=' from IN (check_plan.c: a scan then), and IS there (still a
 ** lookup): the rows of the table copy either way.
@@ -649,6 +680,7 @@ Suite *make_where_suite(void) {
     tcase_add_test(tc, test_user_id_order);
     tcase_add_test(tc, test_user_id_or);
     tcase_add_test(tc, test_user_id_after_40_constraints);
+    tcase_add_test(tc, test_user_id_rowids_per_outer_row);
     tcase_add_loop_test(tc, test_user_id_number_spellings, 0, 6);
     tcase_add_test(tc, test_user_id_no_users);
     suite_add_tcase(s, tc);
