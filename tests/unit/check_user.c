@@ -1082,7 +1082,8 @@ START_TEST(test_rule6_segment_ties) {
         "(3, 'B', '2020-01-01', NULL), (3, 'B', '2020-01-01', 'x'), (3, 'A', '2020-01-01', ''),"
         "(4, 'A', '2020-01-02', 'b'), (4, 'A', '2020-01-01', NULL), (4, 'A', '2020-01-02', 'a'),"
         "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional'),"
-        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional')");
+        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional'),"
+        "(6, 'A', '2020-01-01', 'x'), (6, 'A', '2020-01-01', NULL)");
     cuAssertOracle(db,
         "SELECT user_id, segment, tied FROM first_program('enrollments', 'user_id', 'program',"
         " 'enrolled_at', 'seg')",
@@ -1092,7 +1093,13 @@ START_TEST(test_rule6_segment_ties) {
         " row_number() OVER (PARTITION BY user_id ORDER BY enrolled_at, program, seg) AS rn"
         " FROM enrollments WHERE seg <> '') AS s ON s.user_id = u.user_id AND s.rn = 1"
         " ORDER BY u.user_id",
-        "1|professional|0\n2|student|1\n3|x|1\n4|a|0\n5|professional|0\n");
+        "1|professional|0\n2|student|1\n3|x|1\n4|a|0\n5|professional|0\n6|x|0\n");
+    /* without a segment column, such rows are one enrollment twice (rules 4, 5) */
+    cuAssertOracle(db,
+        "SELECT user_id, path, steps FROM program_journeys('enrollments')"
+        " WHERE ties = 'name' AND repeats = 'keep'",
+        "VALUES (1, 'A > A', 2), (2, 'A > B', 2), (3, 'A > B > B', 3), (4, 'A > A > A', 3),"
+        " (5, 'A > A > A > A', 4), (6, 'A > A', 2)", NULL);
     /* and the steps, whose segment is the user's */
     cuAssertOracle(db,
         "SELECT user_id, step, program, segment FROM program_steps('enrollments', 'user_id',"
