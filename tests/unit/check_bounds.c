@@ -197,6 +197,47 @@ START_TEST(test_flood_cells) {
 }
 END_TEST
 
+/* The kinds of the tables reported, one line each. */
+static char zHashTables[512];
+
+static void namesHook(const char *zTable, uint64_t nEntry, uint64_t nDisplaced) {
+    size_t n = strlen(zHashTables);
+    (void)nDisplaced;
+    snprintf(zHashTables + n, sizeof(zHashTables) - n, "%s %llu\n", zTable,
+             (unsigned long long)nEntry);
+}
+
+/*
+** Every table reports when it is freed, and a table that never took an
+** entry was never made, so it reports nothing: a chart whose every row is
+** ignored (svg rule 1: weights <= 0) has no "cells" table, and
+** first_program ordered by program over users all left out (rule 7) has
+** no "combinations"; the answers are the empty ones. With the row used,
+** each reports its one entry (the cell A to B; the combination A).
+*/
+START_TEST(test_flood_nothing_to_report) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 " INSERT INTO t VALUES (1, 'A', '2020-01-01')");
+    zHashTables[0] = 0;
+    learnpath_hash_probe_hook = namesHook;
+    lpt_assert_rows(db, "SELECT sankey_svg(program, 'B', 0) LIKE '%>no data</text>%' FROM t",
+                    "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 't'"
+                        " AND since = '2021-01-01' ORDER BY program", "0\n");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program WHERE source = 't'"
+                        " AND since = '2021-01-01' ORDER BY program", "");
+    ck_assert_ptr_null(strstr(zHashTables, "cells"));
+    ck_assert_ptr_null(strstr(zHashTables, "combinations"));
+    lpt_assert_rows(db, "SELECT sankey_svg(program, 'B', 1) LIKE '<svg%' FROM t", "1\n");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('t') ORDER BY program", "1\n");
+    learnpath_hash_probe_hook = NULL;
+    ck_assert_msg(strstr(zHashTables, "cells 1\n") != NULL, "%s", zHashTables);
+    ck_assert_ptr_nonnull(strstr(zHashTables, "combinations 1\n"));
+    sqlite3_close(db);
+}
+END_TEST
+
 /*
 ** The reader's name cache (lp_read.c) is not a table that grows: two names
 ** crafted to share its slot only make every row miss it and find the name
@@ -428,6 +469,7 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_flood_combos);
     tcase_add_test(tc, test_flood_cells);
     tcase_add_test(tc, test_flood_name_cache);
+    tcase_add_test(tc, test_flood_nothing_to_report);
     suite_add_tcase(s, tc);
     tc = tcase_create("budget");
     tcase_set_timeout(tc, 60);
