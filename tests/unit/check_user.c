@@ -928,7 +928,8 @@ END_TEST
 ** ({A, 'B + C'} and {'A + B', C}, which both join to 'A + B + C') or
 ** begins with '"' is quoted; {A, B, C} keeps 'A + B + C'; a quoted form
 ** that is a program's name takes " (2)", " (3)", ...; '+' alone is a lone
-** '+', 'C++' has none. Every step has its own label, held or streamed.
+** '+', 'C++', '+1' and 'A +B' have none. Every step has its own label,
+** held or streamed.
 */
 START_TEST(test_rule4_group_labels_all_distinct) {
     static const char *const zExpect =
@@ -941,7 +942,9 @@ START_TEST(test_rule4_group_labels_all_distinct) {
         "7|A + B\n"
         "8|\"\"\"Q\" + \"R\"\"\"\n"
         "9|\"+\" + \"X\"\n"
-        "10|C++ + X\n";
+        "10|C++ + X\n"
+        "11|+1 + Y\n"
+        "12|A +B + Y\n";
     for (int isStream = 0; isStream < 2; isStream++) {
         sqlite3 *db = cu_open(
             "(1, 'A', '2020-01-01', NULL), (1, 'B + C', '2020-01-01', NULL),"
@@ -952,12 +955,14 @@ START_TEST(test_rule4_group_labels_all_distinct) {
             "(7, 'A + B', '2020-01-01', NULL),"
             "(8, '\"Q', '2020-01-01', NULL), (8, 'R\"', '2020-01-01', NULL),"
             "(9, 'X', '2020-01-01', NULL), (9, '+', '2020-01-01', NULL),"
-            "(10, 'X', '2020-01-01', NULL), (10, 'C++', '2020-01-01', NULL)");
+            "(10, 'X', '2020-01-01', NULL), (10, 'C++', '2020-01-01', NULL),"
+            "(11, 'Y', '2020-01-01', NULL), (11, '+1', '2020-01-01', NULL),"
+            "(12, 'Y', '2020-01-01', NULL), (12, 'A +B', '2020-01-01', NULL)");
         if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
         lpt_assert_rows(db, "SELECT user_id, program FROM first_program('enrollments')", zExpect);
         lpt_assert_rows(db,
             "SELECT count(*), count(DISTINCT program) FROM first_program('enrollments')",
-            "10|10\n");
+            "12|12\n");
         sqlite3_close(db);
     }
 }
