@@ -442,6 +442,37 @@ START_TEST(test_budget_data_and_rows) {
 }
 END_TEST
 
+/*
+** The same for a source the cache never keeps (a view that reads a virtual
+** table: README "Limitations"): read in memory, it passes the budget with
+** the rows beside it, and the rows are computed again, streaming, with the
+** same answers; another source's cached data stays cached.
+*/
+START_TEST(test_budget_data_and_rows_uncached) {
+    sqlite3 *db = budgetOpen(25000, 1500);
+    char *zFree, *zBudget;
+    int64_t nPeak;
+    const char *zSql = "SELECT * FROM program_transitions('mv') ORDER BY 1, 2, 3, 4";
+    lpt_exec(db, "CREATE TABLE x(user_id, program, enrolled_at);"
+                 " INSERT INTO x VALUES (1, 'A', '2020-01-01');"
+                 " CREATE TEMP VIEW mv AS SELECT m.* FROM m,"
+                 " (SELECT count(*) FROM sample_enrollments(1, 1))");
+    zFree = lpt_query(db, zSql);
+    ck_assert_msg(strncmp(zFree, "ERROR", 5) != 0, "%s", zFree);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(2200000), learnpath_cache_clear()", "0|0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('x')", "1\n");
+    nPeak = budgetPeak(db, zSql, &zBudget);
+    ck_assert_msg(strcmp(zBudget, zFree) == 0, "with the budget:\n%.300s\nwithout:\n%.300s", zBudget,
+                  zFree);
+    ck_assert_msg(nPeak <= 2200000 + BUDGET_C, "the heap grew by %lld bytes", (long long)nPeak);
+    /* x's entry, the only one */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    sqlite3_free(zFree);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Many tie groups (the flooding input "groups"): first_program keeps one
 ** user's labels at a time, streaming or not. */
 START_TEST(test_budget_tie_groups) {
@@ -477,6 +508,7 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_budget_whole_names_fail);
     tcase_add_test(tc, test_budget_aggregates_stream);
     tcase_add_test(tc, test_budget_data_and_rows);
+    tcase_add_test(tc, test_budget_data_and_rows_uncached);
     tcase_add_test(tc, test_budget_tie_groups);
     suite_add_tcase(s, tc);
     return s;
