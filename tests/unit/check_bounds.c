@@ -473,6 +473,48 @@ START_TEST(test_budget_data_and_rows_uncached) {
 }
 END_TEST
 
+/*
+** learnpath_memory_budget (docs/functions.md): whatever the budget, the
+** answers are the ones without it. A read in memory checks each growth
+** against the budget before it allocates (the users, their hash, the
+** ids' bytes, the enrollments, the index of rows not grouped by user) and
+** streams when one would pass it; budgets from 2 KB to 150 KB in steps of
+** 2 KB make each growth in turn the one that does, over 1,000 users with
+** text ids out of order and their rows not grouped. The small budgets
+** stream (the cache keeps nothing), the large ones hold the source.
+*/
+START_TEST(test_budget_sweep) {
+    sqlite3 *db = lpt_open();
+    static const char zSql[] =
+        "SELECT count(*), group_concat(user_id || ':' || program || ':' || steps, ',')"
+        " FROM first_program('e')";
+    int nHeld = 0, nStreamed = 0;
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 " INSERT INTO e WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+                 " WHERE i < 1999) SELECT 'user-' || ((i * 7919) % 1000), 'P' || (i % 7),"
+                 " date('2020-01-01', '+' || (i % 100) || ' days') FROM c;"
+                 " SELECT learnpath_threads(1);");
+    char *zWant = lpt_query(db, zSql);
+    ck_assert_msg(strncmp(zWant, "1000|", 5) == 0, "%.200s", zWant);
+    for (int64_t nBudget = 2000; nBudget <= 150000; nBudget += 2000) {
+        char zSet[100];
+        sqlite3_snprintf((int)sizeof(zSet), zSet,
+                         "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
+                         (long long)nBudget);
+        lpt_exec(db, zSet);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "budget %lld:\n%.200s", (long long)nBudget, zGot);
+        sqlite3_free(zGot);
+        zGot = lpt_query(db, "SELECT learnpath_cache_clear()");
+        if (strcmp(zGot, "1\n") == 0) nHeld++; else nStreamed++;
+        sqlite3_free(zGot);
+    }
+    ck_assert_msg(nHeld > 0 && nStreamed > 0, "held %d, streamed %d", nHeld, nStreamed);
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Many tie groups (the flooding input "groups"): first_program keeps one
 ** user's labels at a time, streaming or not. */
 START_TEST(test_budget_tie_groups) {
@@ -509,6 +551,7 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_budget_aggregates_stream);
     tcase_add_test(tc, test_budget_data_and_rows);
     tcase_add_test(tc, test_budget_data_and_rows_uncached);
+    tcase_add_test(tc, test_budget_sweep);
     tcase_add_test(tc, test_budget_tie_groups);
     suite_add_tcase(s, tc);
     return s;
