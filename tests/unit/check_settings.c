@@ -587,6 +587,37 @@ START_TEST(test_hard_heap_limit_and_budget) {
 }
 END_TEST
 
+/*
+** README "Trust model" (learnpath_allow_views) and ext/fn_settings.c: when
+** switching views off fails for want of memory (here PRAGMA
+** hard_heap_limit refuses the modules' registration), views are not
+** allowed, and a function's table still connected while they were refuses
+** to plan any statement rather than serve one a view could have made.
+** learnpath_allow_views(1) then (0) connects the functions afresh.
+*/
+START_TEST(test_allow_views_switch_fails) {
+    sqlite3 *db = lpt_open();
+    sqlite3_stmt *pStmt = NULL;
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 " INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "1\n");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT learnpath_allow_views(0)", -1, &pStmt, NULL),
+                     SQLITE_OK);
+    sqlite3_hard_heap_limit64(sqlite3_memory_used() + 10);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_NOMEM);
+    sqlite3_hard_heap_limit64(0);
+    sqlite3_finalize(pStmt);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')",
+                    "ERROR: first_program(): learnpath_allow_views(0) came after this statement"
+                    " was prepared; run it again");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------ threads */
 
 /* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
@@ -640,6 +671,7 @@ Suite *make_settings_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_hard_heap_limit_streams);
     tcase_add_test(tc, test_hard_heap_limit_and_budget);
+    tcase_add_test(tc, test_allow_views_switch_fails);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");
