@@ -11,9 +11,10 @@ the run leaves uncovered, one table row per entry:
 
 The first cell names the file and the line; the first code span of the
 second cell is text of that line ("..." stands for any text between two
-parts of it; "\|" is a "|"); "in `function`" after it, when present, names
-the function the line is in. The last "(N)" of the
-third cell is the number of gcov branches of that line left uncovered.
+parts of it; "\\|" is a "|"). After it, "in `function`" names the function
+the line is in, and "after `text`" a line at most three lines above it (for
+a line whose own text recurs in its function). The last "(N)" of the third
+cell is the number of gcov branches of that line left uncovered.
 
 An entry is matched to the source by its file and its code text, not by its
 line number: the line is found again in the file by the text (within the
@@ -42,6 +43,7 @@ import sys
 ENTRY_RE = re.compile(r"^([A-Za-z0-9_./-]+\.[ch]):(\d+)$")
 COUNT_RE = re.compile(r"\((\d+)\)")
 FUNC_RE = re.compile(r"\bin `([A-Za-z_][A-Za-z0-9_]*)`")
+AFTER_RE = re.compile(r"\bafter `([^`]+)`")
 SECTION_RE = re.compile(r"^###\s+(\d+)\.\s+.*\((\d+) branch(?:es)?\)\s*$")
 TOTAL_RE = re.compile(r"(\d+) branches stay uncovered, and (\d+) lines")
 FIGURE_RE = re.compile(r"^\|\s*(lines|branches)\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|\s*([\d.]+)\s*\|\s*$")
@@ -76,12 +78,13 @@ def norm(s):
 
 
 class Entry:
-    def __init__(self, lineno, path, line, code, func, count, section, raw):
+    def __init__(self, lineno, path, line, code, func, after, count, section, raw):
         self.lineno = lineno      # line of the page
         self.path = path          # 'lp_read.c'
         self.line = line          # the line number the page gives
         self.code = code          # the code text
         self.func = func          # the function named, or None
+        self.after = after        # text of a line just above, or None
         self.count = count        # uncovered branches claimed
         self.section = section    # the section number, or None
         self.raw = raw
@@ -129,8 +132,9 @@ def read_page(page):
             errors.append("%s:%d: no '(N)' branch count in the entry's third cell" % (page, n))
             continue
         fm = FUNC_RE.search(cells[1])
+        am = AFTER_RE.search(cells[1])
         e = Entry(n, m.group(1), int(m.group(2)), spans[0], fm.group(1) if fm else None,
-                  int(counts[-1]), section, text)
+                  am.group(1) if am else None, int(counts[-1]), section, text)
         entries.append(e)
         if section is not None:
             sections[section][1] += e.count
@@ -207,6 +211,10 @@ def resolve(e, src_root, funcs, sources):
             return "no function %s in ext/%s" % (e.func, e.path)
         cands = [c for c in cands if rng[0] <= c < rng[1]]
         where = " in %s" % e.func
+    if e.after:
+        cands = [c for c in cands
+                 if any(matches(e.after, norm(src[k - 1])) for k in range(max(1, c - 3), c))]
+        where += " after `%s`" % e.after
     if not cands:
         return "code text `%s` not found in ext/%s%s" % (e.code, e.path, where)
     if len(cands) == 1:
