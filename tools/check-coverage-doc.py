@@ -346,4 +346,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except BrokenPipeError:  # output cut short (| head): not the page's fault
+        sys.exit(1)
