@@ -250,7 +250,8 @@ static inline uint32_t learnpath_hash_bytes(const void *pData, int n, const lp_h
 */
 extern void (*learnpath_hash_probe_hook)(const char *zTable, uint64_t nEntry, uint64_t nDisplaced);
 /* Report a table of nSlot slots (a power of two) of entry + 1, 0 = empty, to
-** the hook: xHash(pCtx, i) is entry i's hash. */
+** the hook, which is set (each caller tests it first, to skip the walk):
+** xHash(pCtx, i) is entry i's hash. */
 void learnpath_hash_probe_report(const char *zTable, const uint32_t *aSlot, uint64_t nSlot,
                                  uint32_t (*xHash)(const void *, uint32_t), const void *pCtx);
 

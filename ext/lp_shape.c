@@ -247,14 +247,13 @@ static int shapeIsProgram(lp_shaper *pSh, const char *z, int64_t n, int *pIs) {
 }
 
 /*
-** Write group g's members into pSh->zLabel joined by ' + ' (isQuoted: each
-** in double quotes, quotes inside doubled), leaving room for a suffix;
-** *pn = bytes written.
+** Room in pSh->zLabel for group g's label in either form (each member
+** quoted, every byte a doubled quote at worst) and a suffix " (k)".
 */
-static int shapeJoin(lp_shaper *pSh, uint32_t g, int isQuoted, int64_t *pn) {
+static int shapeLabelRoom(lp_shaper *pSh, uint32_t g) {
     const lp_strtab *pProg = &pSh->pData->programs;
     uint32_t n = (uint32_t)(LP_STRLEN(&pSh->groups, g) / sizeof(uint32_t));
-    int64_t nMax = 32, k = 0;
+    int64_t nMax = 32;
     for (uint32_t i = 0; i < n; i++) nMax += 2 * (int64_t)LP_STRLEN(pProg, shapeMember(pSh, g, i)) + 5;
     if (nMax > 0x7fffff00) return SQLITE_TOOBIG;
     if (nMax > pSh->nLabelAlloc) {
@@ -263,6 +262,18 @@ static int shapeJoin(lp_shaper *pSh, uint32_t g, int isQuoted, int64_t *pn) {
         pSh->zLabel = z;
         pSh->nLabelAlloc = nMax;
     }
+    return SQLITE_OK;
+}
+
+/*
+** Write group g's members into pSh->zLabel (shapeLabelRoom made room)
+** joined by ' + ' (isQuoted: each in double quotes, quotes inside
+** doubled); returns the bytes written.
+*/
+static int64_t shapeJoin(lp_shaper *pSh, uint32_t g, int isQuoted) {
+    const lp_strtab *pProg = &pSh->pData->programs;
+    uint32_t n = (uint32_t)(LP_STRLEN(&pSh->groups, g) / sizeof(uint32_t));
+    int64_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t prog = shapeMember(pSh, g, i);
         const char *z = LP_STR(pProg, prog);
@@ -283,8 +294,7 @@ static int shapeJoin(lp_shaper *pSh, uint32_t g, int isQuoted, int64_t *pn) {
         }
         pSh->zLabel[k++] = '"';
     }
-    *pn = k;
-    return SQLITE_OK;
+    return k;
 }
 
 /*
@@ -304,11 +314,13 @@ static int shapeNameGroup(lp_shaper *pSh, uint32_t g) {
         isPlain = LP_STR(pProg, prog)[0] != '"' &&
                   !learnpath_has_lone_plus(LP_STR(pProg, prog), LP_STRLEN(pProg, prog));
     }
-    rc = shapeJoin(pSh, g, !isPlain, &nLen);
-    if (rc == SQLITE_OK) rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
+    rc = shapeLabelRoom(pSh, g);
+    if (rc) return rc;
+    nLen = shapeJoin(pSh, g, !isPlain);
+    rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
     if (rc == SQLITE_OK && isPlain && isProgram) {
-        rc = shapeJoin(pSh, g, 1, &nLen);
-        if (rc == SQLITE_OK) rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
+        nLen = shapeJoin(pSh, g, 1);
+        rc = shapeIsProgram(pSh, pSh->zLabel, nLen, &isProgram);
     }
     nJoin = nLen;
     for (uint32_t k = 2; rc == SQLITE_OK && isProgram; k++) {

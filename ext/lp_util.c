@@ -243,5 +243,5 @@ void learnpath_hash_probe_report(const char *zTable, const uint32_t *aSlot, uint
         nEntry++;
         nDisplaced += (j - (xHash(pCtx, aSlot[j] - 1) & (nSlot - 1))) & (nSlot - 1);
     }
-    if (learnpath_hash_probe_hook) learnpath_hash_probe_hook(zTable, nEntry, nDisplaced);
+    learnpath_hash_probe_hook(zTable, nEntry, nDisplaced);
 }

@@ -220,11 +220,12 @@ void learnpath_svg_title(sqlite3_str *pOut, const svg_acc *p, double y);
 
 /* ------------------------------------- text and numbers (svg_common.c) */
 
-/* Whether the label z[0..n) is cut to maxCp characters (0 = never). */
+/* Whether the label z[0..n) is cut to maxCp characters (maxCp >= 1: every
+** caller passes one of the SVG_MAX_* caps). */
 int learnpath_svg_is_cut(const char *z, int n, int maxCp);
 /*
 ** Append (when pOut is not NULL) the label z[0..n) as escaped text, cut to
-** maxCp characters with an ellipsis (0 = never cut), and return its
+** maxCp (>= 1) characters with an ellipsis, and return its
 ** estimated width in em (rules 3, 4).
 */
 double learnpath_svg_text(sqlite3_str *pOut, const char *z, int n, int maxCp);

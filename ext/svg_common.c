@@ -366,14 +366,14 @@ static int svgCountCp(const char *z, int n, int nStop) {
     return k;
 }
 
-/* Whether the label z[0..n) is cut to maxCp characters (0 = never). */
+/* Whether the label z[0..n) is cut to maxCp (>= 1) characters. */
 int learnpath_svg_is_cut(const char *z, int n, int maxCp) {
-    return maxCp > 0 && n > maxCp && svgCountCp(z, n, maxCp + 1) > maxCp;
+    return n > maxCp && svgCountCp(z, n, maxCp + 1) > maxCp;
 }
 
 /*
 ** Append (when pOut is not NULL) the label z[0..n) as escaped text, cut to
-** maxCp characters with an ellipsis (0 = never cut), and return its
+** maxCp (>= 1) characters with an ellipsis, and return its
 ** estimated width in em.
 */
 double learnpath_svg_text(sqlite3_str *pOut, const char *z, int n, int maxCp) {

@@ -19,6 +19,10 @@
 #   make coverage      --coverage -O0 build into build/cov/, runs the unit suite,
 #                      OOM, nested and the corpus replay, prints line and branch
 #                      coverage of ext/ (gcovr; gcov -b if gcovr is missing)
+#   make coverage-doc  make coverage, then check docs/coverage.md against the
+#                      run both ways (tools/check-coverage-doc.py over gcovr's
+#                      JSON, build/cov/coverage.json): every uncovered branch
+#                      listed, every entry uncovered, the figures the run's
 #   make flood-bench   times learnpath on keys crafted to collide in the hash
 #                      tables as they were unseeded (tests/trust/flood_bench.sh;
 #                      FLOOD_N, default 40000; FLOOD_EXT: another build)
@@ -62,7 +66,8 @@ TRUST_OOM      := build/oom/oom
 TRUST_NESTED   := build/trust/nested
 TRUST_REPLAY   := build/fuzz/replay_sql build/fuzz/replay_args
 
-.PHONY: test-oom test-nested fuzz-replay asan tsan valgrind coverage fuzz fuzz-build flood-bench
+.PHONY: test-oom test-nested fuzz-replay asan tsan valgrind coverage coverage-doc fuzz fuzz-build \
+        flood-bench
 TEST_TARGETS += test-oom test-nested fuzz-replay
 
 # ------------------------------------------------------------ make test
@@ -203,6 +208,18 @@ coverage: build/cov/check_learnpath build/cov/oom build/cov/nested build/cov/rep
 	    done; \
 	fi; \
 	exit $$status
+
+# Entries are found in the source by their code text, so line numbers may
+# move; COVERAGE_DOC_ARGS=--fix writes the lines found and the run's figures
+# into the page. gcovr is required here (the page is checked against it).
+COVERAGE_DOC_ARGS ?=
+COVERAGE_DOC_PYTHON ?= python3
+coverage-doc: coverage
+	@command -v gcovr >/dev/null 2>&1 || { echo "coverage-doc: gcovr is needed"; exit 1; }
+	gcovr --root . --filter 'ext/' --json -o build/cov/coverage.json --object-directory build/cov \
+	    build/cov/ext
+	$(COVERAGE_DOC_PYTHON) tools/check-coverage-doc.py build/cov/coverage.json docs/coverage.md \
+	    $(COVERAGE_DOC_ARGS)
 
 # -------------------------------------------------------------- fuzzing
 

@@ -335,16 +335,23 @@ static void testInterrupt(int iPart, int nPart) {
     db = openDb(":memory:");
     execOk(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(200000, 1);");
     /* in memory: the four functions; streaming: program_steps and
-    ** program_transitions (a per-user and an aggregating one) */
-    for (int iRun = 0; iRun < N_FUNC - 1 + 2; iRun++) {
-        int i = iRun < N_FUNC - 1 ? iRun : iRun == N_FUNC - 1 ? 2 : 3;
+    ** program_transitions (a per-user and an aggregating one), and
+    ** program_steps keeping the users who start from June 2022 (about 5%),
+    ** so that most of the stream is users passed over (rule 7) */
+    for (int iRun = 0; iRun < N_FUNC - 1 + 3; iRun++) {
+        int i = iRun < N_FUNC - 1 ? iRun : iRun == N_FUNC ? 3 : 2;
         if (iRun % nPart != iPart) continue;
         int stream = iRun >= N_FUNC - 1;
-        const char *zMode = stream ? " (streaming)" : "";
+        int isSince = iRun == N_FUNC + 1;
+        const char *zMode = isSince ? " since 2022-06-01 (streaming)" : stream ? " (streaming)" : "";
         if (stream && !setStreaming(db, 1)) break;
         progress p;
         result ref, r;
         funcSql(zSql, sizeof(zSql), i, "e");
+        if (isSince) {
+            size_t n = strlen(zSql);
+            snprintf(zSql + n, sizeof(zSql) - n, " WHERE since = '2022-06-01'");
+        }
         clearCache(db);
         memset(&p, 0, sizeof(p));
         runWithProgress(db, zSql, &p, &ref);

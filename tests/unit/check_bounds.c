@@ -216,6 +216,47 @@ START_TEST(test_flood_cells) {
 }
 END_TEST
 
+/* The kinds of the tables reported, one line each. */
+static char zHashTables[512];
+
+static void namesHook(const char *zTable, uint64_t nEntry, uint64_t nDisplaced) {
+    size_t n = strlen(zHashTables);
+    (void)nDisplaced;
+    snprintf(zHashTables + n, sizeof(zHashTables) - n, "%s %llu\n", zTable,
+             (unsigned long long)nEntry);
+}
+
+/*
+** Every table reports when it is freed, and a table that never took an
+** entry was never made, so it reports nothing: a chart whose every row is
+** ignored (svg rule 1: weights <= 0) has no "cells" table, and
+** first_program ordered by program over users all left out (rule 7) has
+** no "combinations"; the answers are the empty ones. With the row used,
+** each reports its one entry (the cell A to B; the combination A).
+*/
+START_TEST(test_flood_nothing_to_report) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 " INSERT INTO t VALUES (1, 'A', '2020-01-01')");
+    zHashTables[0] = 0;
+    learnpath_hash_probe_hook = namesHook;
+    lpt_assert_rows(db, "SELECT sankey_svg(program, 'B', 0) LIKE '%>no data</text>%' FROM t",
+                    "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program WHERE source = 't'"
+                        " AND since = '2021-01-01' ORDER BY program", "0\n");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program WHERE source = 't'"
+                        " AND since = '2021-01-01' ORDER BY program", "");
+    ck_assert_ptr_null(strstr(zHashTables, "cells"));
+    ck_assert_ptr_null(strstr(zHashTables, "combinations"));
+    lpt_assert_rows(db, "SELECT sankey_svg(program, 'B', 1) LIKE '<svg%' FROM t", "1\n");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('t') ORDER BY program", "1\n");
+    learnpath_hash_probe_hook = NULL;
+    ck_assert_msg(strstr(zHashTables, "cells 1\n") != NULL, "%s", zHashTables);
+    ck_assert_ptr_nonnull(strstr(zHashTables, "combinations 1\n"));
+    sqlite3_close(db);
+}
+END_TEST
+
 /*
 ** The reader's name cache (lp_read.c) is not a table that grows: two names
 ** crafted to share its slot only make every row miss it and find the name
@@ -467,6 +508,79 @@ START_TEST(test_budget_data_and_rows_popularity) {
 }
 END_TEST
 
+/*
+** The same for a source the cache never keeps (a view that reads a virtual
+** table: README "Limitations"): read in memory, it passes the budget with
+** the rows beside it, and the rows are computed again, streaming, with the
+** same answers; another source's cached data stays cached.
+*/
+START_TEST(test_budget_data_and_rows_uncached) {
+    sqlite3 *db = budgetOpen(25000, 1500);
+    char *zFree, *zBudget;
+    int64_t nPeak;
+    const char *zSql = "SELECT * FROM program_transitions('mv') ORDER BY 1, 2, 3, 4";
+    lpt_exec(db, "CREATE TABLE x(user_id, program, enrolled_at);"
+                 " INSERT INTO x VALUES (1, 'A', '2020-01-01');"
+                 " CREATE TEMP VIEW mv AS SELECT m.* FROM m,"
+                 " (SELECT count(*) FROM sample_enrollments(1, 1))");
+    zFree = lpt_query(db, zSql);
+    ck_assert_msg(strncmp(zFree, "ERROR", 5) != 0, "%s", zFree);
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(2200000), learnpath_cache_clear()", "0|0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('x')", "1\n");
+    nPeak = budgetPeak(db, zSql, &zBudget);
+    ck_assert_msg(strcmp(zBudget, zFree) == 0, "with the budget:\n%.300s\nwithout:\n%.300s", zBudget,
+                  zFree);
+    ck_assert_msg(nPeak <= 2200000 + BUDGET_C, "the heap grew by %lld bytes", (long long)nPeak);
+    /* x's entry, the only one */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    sqlite3_free(zFree);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** learnpath_memory_budget (docs/functions.md): whatever the budget, the
+** answers are the ones without it. A read in memory checks each growth
+** against the budget before it allocates (the users, their hash, the
+** ids' bytes, the enrollments, the index of rows not grouped by user) and
+** streams when one would pass it; budgets from 2 KB to 250 KB in steps of
+** 2 KB make each growth in turn the one that does, over 1,000 users with
+** text ids out of order and their rows not grouped. The small budgets
+** stream (the cache keeps nothing), the large ones hold the source.
+*/
+START_TEST(test_budget_sweep) {
+    sqlite3 *db = lpt_open();
+    static const char zSql[] =
+        "SELECT count(*), group_concat(user_id || ':' || program || ':' || steps, ',')"
+        " FROM first_program('e')";
+    int nHeld = 0, nStreamed = 0;
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 " INSERT INTO e WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
+                 " WHERE i < 1999) SELECT 'user-' || ((i * 7919) % 1000), 'P' || (i % 7),"
+                 " date('2020-01-01', '+' || (i % 100) || ' days') FROM c;"
+                 " SELECT learnpath_threads(1);");
+    char *zWant = lpt_query(db, zSql);
+    ck_assert_msg(strncmp(zWant, "1000|", 5) == 0, "%.200s", zWant);
+    for (int64_t nBudget = 2000; nBudget <= 250000; nBudget += 2000) {
+        char zSet[100];
+        sqlite3_snprintf((int)sizeof(zSet), zSet,
+                         "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
+                         (long long)nBudget);
+        lpt_exec(db, zSet);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "budget %lld:\n%.200s", (long long)nBudget, zGot);
+        sqlite3_free(zGot);
+        zGot = lpt_query(db, "SELECT learnpath_cache_clear()");
+        if (strcmp(zGot, "1\n") == 0) nHeld++; else nStreamed++;
+        sqlite3_free(zGot);
+    }
+    ck_assert_msg(nHeld > 0 && nStreamed > 0, "held %d, streamed %d", nHeld, nStreamed);
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Many tie groups (the flooding input "groups"): first_program keeps one
 ** user's labels at a time, streaming or not. */
 START_TEST(test_budget_tie_groups) {
@@ -494,6 +608,7 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_flood_combos);
     tcase_add_test(tc, test_flood_cells);
     tcase_add_test(tc, test_flood_name_cache);
+    tcase_add_test(tc, test_flood_nothing_to_report);
     suite_add_tcase(s, tc);
     tc = tcase_create("budget");
     tcase_set_timeout(tc, 60);
@@ -502,6 +617,8 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_budget_aggregates_stream);
     tcase_add_test(tc, test_budget_data_and_rows);
     tcase_add_test(tc, test_budget_data_and_rows_popularity);
+    tcase_add_test(tc, test_budget_data_and_rows_uncached);
+    tcase_add_test(tc, test_budget_sweep);
     tcase_add_test(tc, test_budget_tie_groups);
     suite_add_tcase(s, tc);
     return s;

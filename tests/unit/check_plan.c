@@ -257,6 +257,39 @@ START_TEST(test_user_id) {
 }
 END_TEST
 
+/* "SELECT * FROM zF('t') WHERE user_id < 'z0' AND user_id < 'z1' ... (n of
+** them) AND zCond": n constraints before zCond's. */
+static char *cpl_after_others(const char *zF, int n, const char *zCond) {
+    sqlite3_str *p = sqlite3_str_new(NULL);
+    sqlite3_str_appendf(p, "SELECT * FROM %s('t') WHERE ", zF);
+    for (int i = 0; i < n; i++) sqlite3_str_appendf(p, "user_id < 'z%d' AND ", i);
+    sqlite3_str_appendall(p, zCond);
+    return sqlite3_str_finish(p);
+}
+
+/*
+** lp_sql.h's planning notes (tvfUserEqUsable): SQLite tells '=' from IN
+** only for the first 32 constraints, so user_id = x after 32 others is
+** left to SQLite (a scan), while IS is taken wherever it is; the rows are
+** the same either way (check_where.c compares them with a table copy).
+*/
+START_TEST(test_user_id_after_32_constraints) {
+    const char *zF = azUserFunc[_i];
+    int eq = sqlite3_libversion_number() >= 3038000 ? CPL_USER_EQ : 0, nEq = eq ? 2 : 1;
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    char *zSql = cpl_after_others(zF, 31, "user_id = 2");
+    cpl_assert(db, zSql, 1 | eq, nEq);
+    sqlite3_free(zSql);
+    zSql = cpl_after_others(zF, 32, "user_id = 2");
+    cpl_assert(db, zSql, 1, 1);
+    sqlite3_free(zSql);
+    zSql = cpl_after_others(zF, 40, "user_id IS 2");
+    cpl_assert(db, zSql, 1 | CPL_USER_EQ, 2);
+    sqlite3_free(zSql);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* README rule 10: with user_id = x, first_program gives no key order of
 ** its own (its rows come in user_id order), so SQLite sorts them. */
 START_TEST(test_user_id_no_key_order) {
@@ -293,6 +326,7 @@ Suite *make_plan_suite(void) {
     tcase_add_test(tc, test_first_program_order);
     tcase_add_loop_test(tc, test_user_id, 0, 3);
     tcase_add_test(tc, test_user_id_no_key_order);
+    tcase_add_loop_test(tc, test_user_id_after_32_constraints, 0, 3);
     tcase_add_test(tc, test_sample_arguments);
     suite_add_tcase(s, tc);
     return s;

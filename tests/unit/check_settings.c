@@ -542,6 +542,82 @@ START_TEST(test_hard_heap_limit_streams) {
 }
 END_TEST
 
+/* PRAGMA hard_heap_limit = what the heap holds now, and nMore bytes more. */
+static void cs_heap_limit(sqlite3 *db, int64_t nMore) {
+    char zPragma[80];
+    sqlite3_snprintf(sizeof(zPragma), zPragma, "PRAGMA hard_heap_limit = %lld",
+                     (long long)(sqlite3_memory_used() + nMore));
+    lpt_exec(db, zPragma);
+}
+
+/*
+** docs/functions.md, learnpath_memory_budget: "Under PRAGMA hard_heap_limit,
+** the budget in effect is the smaller of this one and half of what the limit
+** leaves free beyond 4 MB". Whether a read was held in memory shows in what
+** learnpath_cache_clear() drops (1: it was cached; 0: it streamed); the
+** answers are the same either way.
+*/
+START_TEST(test_hard_heap_limit_and_budget) {
+    sqlite3 *db = lpt_open();
+    static const char zSql[] = "SELECT user_id, program, next_program FROM first_program('e')";
+    static const char zWant[] = "1|A|B\n2|B|NULL\n";
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'A', '2020-01-01'), (1, 'B', '2020-02-01'),"
+                 " (2, 'B', '2020-01-03');");
+    /* 200 MB free: about 98 MB may be held, and no budget: in memory */
+    cs_heap_limit(db, 200000000);
+    lpt_assert_rows(db, zSql, zWant);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    /* a budget of 1 byte is the smaller: the read streams */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1)", "0\n");
+    lpt_assert_rows(db, zSql, zWant);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n");
+    /* a budget of 1 TB: the limit's 98 MB is the smaller, and the source fits */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(1e12)", "1\n");
+    lpt_assert_rows(db, zSql, zWant);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    /* 3 MB free, less than the 4 MB kept for SQLite: nothing may be held
+    ** (the least budget, 1 byte), so even three rows stream */
+    lpt_assert_rows(db, "SELECT learnpath_memory_budget(0)", "1000000000000\n");
+    cs_heap_limit(db, 3000000);
+    lpt_assert_rows(db, zSql, zWant);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "0\n");
+    sqlite3_hard_heap_limit64(0);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** README "Trust model" (learnpath_allow_views) and ext/fn_settings.c: when
+** switching views off fails for want of memory (here PRAGMA
+** hard_heap_limit refuses the modules' registration), views are not
+** allowed, and a function's table still connected while they were refuses
+** to plan any statement rather than serve one a view could have made.
+** learnpath_allow_views(1) then (0) connects the functions afresh.
+*/
+START_TEST(test_allow_views_switch_fails) {
+    sqlite3 *db = lpt_open();
+    sqlite3_stmt *pStmt = NULL;
+    lpt_exec(db, "CREATE TABLE t(user_id, program, enrolled_at);"
+                 " INSERT INTO t VALUES (1, 'A', '2020-01-01');");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "1\n");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT learnpath_allow_views(0)", -1, &pStmt, NULL),
+                     SQLITE_OK);
+    sqlite3_hard_heap_limit64(sqlite3_memory_used() + 10);
+    ck_assert_int_eq(sqlite3_step(pStmt), SQLITE_NOMEM);
+    sqlite3_hard_heap_limit64(0);
+    sqlite3_finalize(pStmt);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')",
+                    "ERROR: first_program(): learnpath_allow_views(0) came after this statement"
+                    " was prepared; run it again");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(1)", "0\n");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0)", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('t')", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------------ threads */
 
 /* learnpath_threads(n): 1 or 2 (more is 2); the previous setting back. */
@@ -594,6 +670,8 @@ Suite *make_settings_suite(void) {
     tcase_add_checked_fixture(tc, NULL, cs_heap_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_hard_heap_limit_streams);
+    tcase_add_test(tc, test_hard_heap_limit_and_budget);
+    tcase_add_test(tc, test_allow_views_switch_fails);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Threads");

@@ -221,7 +221,9 @@ START_TEST(test_bad_text) {
         " ('Ctl' || char(1) || char(27) || char(127) || 'end', 'Tab' || char(9) || 'new' || char(10) || 'line', 3),"
         " (CAST(x'41FF42C3' AS TEXT), CAST(x'C080EDA080F4908080' AS TEXT), 4),"
         " (CAST(x'4E00554C' AS TEXT), CAST(x'EFBFBE' AS TEXT), 5),"
-        " (CAST(x'E282' AS TEXT), 'ok', 6);");
+        " (CAST(x'E282' AS TEXT), 'ok', 6),"
+        /* a lead byte before ASCII; overlong E0 80 80 (E0 needs A0..BF next) */
+        " (CAST(x'43C3412E' AS TEXT), CAST(x'45E08080' AS TEXT), 7);");
     z = sv_svg(db, "SELECT sankey_svg(a, b, w, 'bad' || char(2) || CAST(x'FE' AS TEXT)) FROM t");
     sv_assert_wellformed(z);
     ck_assert_ptr_nonnull(strstr(z, ">Ctl\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "end<tspan"));
@@ -229,6 +231,8 @@ START_TEST(test_bad_text) {
     ck_assert_ptr_nonnull(strstr(z, ">A\xEF\xBF\xBD" "B\xEF\xBF\xBD<tspan"));
     ck_assert_ptr_nonnull(strstr(z, ">N\xEF\xBF\xBDUL<tspan")); /* NUL inside text */
     ck_assert_ptr_nonnull(strstr(z, "<title>bad\xEF\xBF\xBD\xEF\xBF\xBD</title>"));
+    ck_assert_ptr_nonnull(strstr(z, ">C\xEF\xBF\xBD" "A.<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">E\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD<tspan"));
     sqlite3_free(z);
     z = sv_svg(db, "SELECT bar_svg(a, b, w, 'x', 'stacked') FROM t");
     sv_assert_wellformed(z);

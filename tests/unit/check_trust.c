@@ -274,6 +274,8 @@ START_TEST(test_allow_views_is_direct_only) {
     lpt_assert_rows(db, "SELECT learnpath_allow_views('0')", "1\n");
     lpt_assert_rows(db, "SELECT learnpath_allow_views(2)",
                     "ERROR: learnpath_allow_views(): on must be 0 or 1, not 2");
+    lpt_assert_rows(db, "SELECT learnpath_allow_views(0.5)",
+                    "ERROR: learnpath_allow_views(): on must be 0 or 1, not 0.5");
     lpt_assert_rows(db, "SELECT learnpath_allow_views(NULL)",
                     "ERROR: learnpath_allow_views(): on must be 0 or 1, not NULL");
     lpt_assert_rows(db, "SELECT learnpath_allow_views('yes')",

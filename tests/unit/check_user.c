@@ -202,6 +202,13 @@ START_TEST(test_rule2_long_value_cut) {
                             "'enrolled_at' of 'enrollments'", 'z');
     lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
     sqlite3_free(zWant);
+    /* a control character as the 80th byte: written as SQL writes it, and
+    ** the cut still ends with '...' */
+    lpt_exec(db, "UPDATE enrollments SET enrolled_at = printf('%.79c', 'w') || char(1) || 'w'");
+    zWant = sqlite3_mprintf("ERROR: first_program(): unreadable time '%.79c' || char(1) || '...'"
+                            " in column 'enrolled_at' of 'enrollments'", 'w');
+    lpt_assert_rows(db, "SELECT * FROM first_program('enrollments')", zWant);
+    sqlite3_free(zWant);
     /* the cut never splits a character: 'a' + 50 two-byte 'é' (101 bytes)
     ** keeps 'a' and 39 'é' (79 bytes), not half of the 40th */
     lpt_exec(db, "UPDATE enrollments SET enrolled_at = 'a' || replace(printf('%.50c', 'x'), 'x', 'é')");
@@ -1107,7 +1114,8 @@ END_TEST
 ** ({A, 'B + C'} and {'A + B', C}, which both join to 'A + B + C') or
 ** begins with '"' is quoted; {A, B, C} keeps 'A + B + C'; a quoted form
 ** that is a program's name takes " (2)", " (3)", ...; '+' alone is a lone
-** '+', 'C++' has none. Every step has its own label, held or streamed.
+** '+', 'C++', '+1' and 'A +B' have none. Every step has its own label,
+** held or streamed.
 */
 START_TEST(test_rule4_group_labels_all_distinct) {
     static const char *const zExpect =
@@ -1120,7 +1128,9 @@ START_TEST(test_rule4_group_labels_all_distinct) {
         "7|A + B\n"
         "8|\"\"\"Q\" + \"R\"\"\"\n"
         "9|\"+\" + \"X\"\n"
-        "10|C++ + X\n";
+        "10|C++ + X\n"
+        "11|+1 + Y\n"
+        "12|A +B + Y\n";
     for (int isStream = 0; isStream < 2; isStream++) {
         sqlite3 *db = cu_open(
             "(1, 'A', '2020-01-01', NULL), (1, 'B + C', '2020-01-01', NULL),"
@@ -1131,12 +1141,14 @@ START_TEST(test_rule4_group_labels_all_distinct) {
             "(7, 'A + B', '2020-01-01', NULL),"
             "(8, '\"Q', '2020-01-01', NULL), (8, 'R\"', '2020-01-01', NULL),"
             "(9, 'X', '2020-01-01', NULL), (9, '+', '2020-01-01', NULL),"
-            "(10, 'X', '2020-01-01', NULL), (10, 'C++', '2020-01-01', NULL)");
+            "(10, 'X', '2020-01-01', NULL), (10, 'C++', '2020-01-01', NULL),"
+            "(11, 'Y', '2020-01-01', NULL), (11, '+1', '2020-01-01', NULL),"
+            "(12, 'Y', '2020-01-01', NULL), (12, 'A +B', '2020-01-01', NULL)");
         if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
         lpt_assert_rows(db, "SELECT user_id, program FROM first_program('enrollments')", zExpect);
         lpt_assert_rows(db,
             "SELECT count(*), count(DISTINCT program) FROM first_program('enrollments')",
-            "10|10\n");
+            "12|12\n");
         sqlite3_close(db);
     }
 }
@@ -1261,7 +1273,8 @@ START_TEST(test_rule6_segment_ties) {
         "(3, 'B', '2020-01-01', NULL), (3, 'B', '2020-01-01', 'x'), (3, 'A', '2020-01-01', ''),"
         "(4, 'A', '2020-01-02', 'b'), (4, 'A', '2020-01-01', NULL), (4, 'A', '2020-01-02', 'a'),"
         "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional'),"
-        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional')");
+        "(5, 'A', '2020-01-01', 'student'), (5, 'A', '2020-01-01', 'professional'),"
+        "(6, 'A', '2020-01-01', 'x'), (6, 'A', '2020-01-01', NULL)");
     cuAssertOracle(db,
         "SELECT user_id, segment, tied FROM first_program('enrollments', 'user_id', 'program',"
         " 'enrolled_at', 'seg')",
@@ -1271,7 +1284,13 @@ START_TEST(test_rule6_segment_ties) {
         " row_number() OVER (PARTITION BY user_id ORDER BY enrolled_at, program, seg) AS rn"
         " FROM enrollments WHERE seg <> '') AS s ON s.user_id = u.user_id AND s.rn = 1"
         " ORDER BY u.user_id",
-        "1|professional|0\n2|student|1\n3|x|1\n4|a|0\n5|professional|0\n");
+        "1|professional|0\n2|student|1\n3|x|1\n4|a|0\n5|professional|0\n6|x|0\n");
+    /* without a segment column, such rows are one enrollment twice (rules 4, 5) */
+    cuAssertOracle(db,
+        "SELECT user_id, path, steps FROM program_journeys('enrollments')"
+        " WHERE ties = 'name' AND repeats = 'keep'",
+        "VALUES (1, 'A > A', 2), (2, 'A > B', 2), (3, 'A > B > B', 3), (4, 'A > A > A', 3),"
+        " (5, 'A > A > A > A', 4), (6, 'A > A', 2)", NULL);
     /* and the steps, whose segment is the user's */
     cuAssertOracle(db,
         "SELECT user_id, step, program, segment FROM program_steps('enrollments', 'user_id',"

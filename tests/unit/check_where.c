@@ -512,6 +512,85 @@ START_TEST(test_user_id_order) {
 }
 END_TEST
 
+/*
+** README rule 3 and "Performance" (user_id = x finds the users directly):
+** the text ids that SQL's numeric affinity reads as numbers, in each
+** spelling it takes or turns away (tests/fixtures/number_ids.sql: spaces
+** of every kind around, signs, a point at either end, exponents with and
+** without a sign, 23 digits, past the double range, text after the
+** number), are found by user_id = x exactly as the same WHERE finds them
+** over the table copy, for x of each affinity (n_none, n_real, n_int), by
+** '=', IS and IN; over the rows as inserted (_i even) and over the same
+** rows in user_id order (_i odd: the read keeps no order of its own).
+*/
+START_TEST(test_user_id_number_spellings) {
+    static const char *const azNum[] = {"n_none", "n_real", "n_int"};
+    static const char *const azLiteral[] = {"1e999", "-1e999", "'zzz'", "CAST('5' AS REAL)",
+                                            "CAST(' -5 ' AS INTEGER)", "-0.0"};
+    sqlite3 *db = lpt_open_fixture("number_ids");
+    const char *zFunc = azUserFunc[_i / 2];
+    if (_i & 1) {
+        lpt_exec(db, "ALTER TABLE e RENAME TO e0;"
+                     " CREATE TABLE e AS SELECT * FROM e0 ORDER BY user_id");
+    }
+    cw_copy(db, zFunc, "");
+    for (int t = 0; t < 3; t++) {
+        for (int k = 1; k <= 13; k++) {
+            for (int op = 0; op < 2; op++) {
+                char *zCond = sqlite3_mprintf("user_id %s (SELECT id FROM %s WHERE rowid = %d)",
+                                              op ? "IS" : "=", azNum[t], k);
+                cw_assert_where(db, zFunc, "", zCond);
+                sqlite3_free(zCond);
+            }
+        }
+        char *zCond = sqlite3_mprintf("user_id IN (SELECT id FROM %s)", azNum[t]);
+        cw_assert_where(db, zFunc, "", zCond);
+        sqlite3_free(zCond);
+    }
+    for (size_t k = 0; k < sizeof(azLiteral) / sizeof(azLiteral[0]); k++) {
+        char *zCond = sqlite3_mprintf("user_id = %s", azLiteral[k]);
+        cw_assert_where(db, zFunc, "", zCond);
+        sqlite3_free(zCond);
+    }
+    /* by hand (the fixture's header): 5 finds 5 and 13 of its spellings */
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(typeof(user_id) = 'text') FROM first_program('e')"
+                    " WHERE user_id = CAST(5 AS REAL)",
+                    "14|13\n");
+    lpt_assert_rows(db,
+                    "SELECT group_concat(quote(user_id), ' ') FROM (SELECT user_id FROM"
+                    " first_program('e') WHERE user_id = (SELECT id FROM n_real WHERE rowid = 3)"
+                    " ORDER BY rowid)",
+                    "-5 '-.5e1' '-5'\n");
+    lpt_assert_rows(db,
+                    "SELECT group_concat(quote(user_id), ' ') FROM (SELECT user_id FROM"
+                    " first_program('e') WHERE user_id IN (SELECT id FROM n_real WHERE typeof(id) = 'real'"
+                    " AND (id = 0 OR abs(id) > 1e20 OR id BETWEEN 0.1 AND 0.2)) ORDER BY rowid)",
+                    "0 '-0' '-1e400' '0.12345678901234567890123' '0e-5' '1234567890123456789012.3e1'"
+                    " '12345678901234567890123' '1e-400' '1e400' '1e999999999'\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** README "Performance": user_id = x over a source none of whose rows
+** remain (rule 1) finds nobody, for a number, a text and a blob.
+*/
+START_TEST(test_user_id_no_users) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 " INSERT INTO e VALUES (5, NULL, '2020-01-01'), ('5', '', '2020-01-02'),"
+                 " (x'35', 'A', NULL), (NULL, 'A', '2020-01-03')");
+    for (int f = 0; f < 3; f++) {
+        char *zSql = sqlite3_mprintf("SELECT count(*) FROM %s('e') WHERE user_id = 5"
+                                     " OR user_id = '5' OR user_id = x'35'", azUserFunc[f]);
+        lpt_assert_rows(db, zSql, "0\n");
+        sqlite3_free(zSql);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 /* user_id = x inside an OR, and an OR of other columns (lp_sql.h: each
 ** branch of an OR is planned alone), against the table copy. */
 START_TEST(test_user_id_or) {
@@ -525,6 +604,62 @@ START_TEST(test_user_id_or) {
     }
     cw_copy(db, "first_program", "");
     cw_assert_where(db, "first_program", "", "next_program IS NULL OR days_to_next > 30");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** README rule 10 (a lookup gives the rowids a scan gives) with since and
+** until, and the source, taken from the outer rows of a join, so that one
+** cursor looks users up under several shapings and sources in turn (and
+** again under one it had): the rows
+** and rowids of the same join made with a scan (+user_id, left to SQLite).
+*/
+START_TEST(test_user_id_rowids_per_outer_row) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    lpt_exec(db, "CREATE TABLE e2 AS SELECT * FROM e WHERE rowid % 3 <> 1;"
+                 " CREATE TABLE w(src, since, until); INSERT INTO w VALUES"
+                 " ('e', '2020-01-01', '2020-02-01'), ('e', '2020-01-04', '2020-02-01'),"
+                 " ('e', '2020-01-01', '2020-02-01'), ('e2', '2020-01-01', '2020-02-01'),"
+                 " ('e', '2020-01-02', '2020-01-06'), ('e2', '2019-01-01', '2020-01-04')");
+    for (int f = 0; f < 3; f++) {
+        for (int op = 0; op < 2; op++) {
+            static const char zJoin[] =
+                "SELECT w.rowid, p.rowid, p.* FROM w JOIN %s p ON p.source = w.src"
+                " AND p.since = w.since AND p.until = w.until AND %suser_id %s";
+            const char *zCond = op ? "IN (42, '2.5', 7, 'ABC', -1)" : "= 42";
+            char *zGot = sqlite3_mprintf(zJoin, azUserFunc[f], "p.", zCond);
+            char *zWant = sqlite3_mprintf(zJoin, azUserFunc[f], "+p.", zCond);
+            cw_assert_same(db, zGot, zWant);
+            sqlite3_free(zGot);
+            sqlite3_free(zWant);
+        }
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** user_id = x after 40 other constraints, which SQLite hands over without
+** telling '=' from IN (check_plan.c: a scan then), and IS there (still a
+** lookup): the rows of the table copy either way.
+*/
+START_TEST(test_user_id_after_40_constraints) {
+    sqlite3 *db = lpt_open_fixture("mixed_ids");
+    static const char *const azCond[] = {"user_id = 42", "user_id = '42'", "user_id IS 7",
+                                         "user_id IN (2.5, x'3432')",
+                                         "user_id = (SELECT id FROM c_int WHERE rowid = 1)"};
+    for (int f = 0; f < 3; f++) {
+        cw_copy(db, azUserFunc[f], "");
+        for (size_t k = 0; k < sizeof(azCond) / sizeof(azCond[0]); k++) {
+            sqlite3_str *p = sqlite3_str_new(NULL);
+            for (int i = 0; i < 40; i++) sqlite3_str_appendf(p, "user_id < x'ff%02x' AND ", i);
+            sqlite3_str_appendall(p, azCond[k]);
+            char *zCond = sqlite3_str_finish(p);
+            cw_assert_where(db, azUserFunc[f], "", zCond);
+            sqlite3_free(zCond);
+        }
+    }
     sqlite3_close(db);
 }
 END_TEST
@@ -544,6 +679,10 @@ Suite *make_where_suite(void) {
     tcase_add_test(tc, test_user_id_by_hand);
     tcase_add_test(tc, test_user_id_order);
     tcase_add_test(tc, test_user_id_or);
+    tcase_add_test(tc, test_user_id_after_40_constraints);
+    tcase_add_test(tc, test_user_id_rowids_per_outer_row);
+    tcase_add_loop_test(tc, test_user_id_number_spellings, 0, 6);
+    tcase_add_test(tc, test_user_id_no_users);
     suite_add_tcase(s, tc);
     return s;
 }
