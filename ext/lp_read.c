@@ -603,7 +603,6 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
     s.noWorker = p->nThreads < 2;
     learnpath_hash_seed(&s.seed); /* before the helper thread can hash */
     rc = buildRead(&s);
-    if (s.aSlotNew && rc == SQLITE_OK) learnpath_read_move_slots(&s, 0);
     learnpath_read_free_old_slots(&s);
     if (learnpath_hash_probe_hook && s.aSlot) {
         for (uint32_t j = 0; j < s.nSlot; j++) s.aSlot[j] &= s.nSlot - 1; /* the tags off */

@@ -66,8 +66,7 @@ static void ksBuckets(void *pArg) {
 static void ksSort(const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n) {
     uint32_t *aEnd, cMid = 0;
     ks_buckets aPart[2];
-    if (n < 2) return;
-    if (n < 4096) {
+    if (n < 4096) { /* n >= 2: ksClass sorts no fewer */
         ksRadix(a, b, n, 0, 8);
         return;
     }

@@ -88,8 +88,7 @@ void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat) {
     /* the first slot with the tag (of those in the cache line asked for) */
     for (int n = 0; n < 4 && (v = s->aSlot[j]) != 0; n++, j = (j + 1) & (s->nSlot - 1)) {
         if ((v & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue;
-        i = (v & (s->nSlot - 1)) - 1;
-        if (i >= s->pD->nUser) return;
+        i = (v & (s->nSlot - 1)) - 1; /* a user made before: below nUser */
         k = &s->pD->aKey[i];
         if (eWhat == 1) {
             __builtin_prefetch(k);

@@ -440,6 +440,20 @@ typedef struct scenario {
     " SELECT i, 'W' || i, date('2020-01-01', '+' || i || ' days') FROM c;"
 
 /*
+** Rows as real exports list them (issue 12): text ids, in time order, not
+** grouped by user (sc, 300 users), with a segment; and rows grouped by
+** user, users not in id order (sg).
+*/
+#define FIX_SCATTER                                                                           \
+    "CREATE TABLE sc(user_id, program, enrolled_at, seg);"                                      \
+    "INSERT INTO sc WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 499)"\
+    " SELECT printf('u%08x', ((i % 300) * 2654435761) % 4294967296), 'P' || (i % 7),"           \
+    " datetime(1577836800 + i * 600, 'unixepoch'), 'S' || (i % 3) FROM c;"                     \
+    "CREATE TABLE sg(user_id, program, enrolled_at);"                                           \
+    "INSERT INTO sg WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 199)"\
+    " SELECT 'id' || (1000 - i / 2), 'P' || (i % 5), '2020-01-0' || (1 + i % 2) FROM c;"
+
+/*
 ** Programs named like tie groups (rule 4): 'A + B' and the quoted forms
 ** "A" + "B" and "A" + "B" (2), a member with a lone '+', one beginning
 ** with '"', and 'A + B' only on a row left out for its time.
@@ -696,6 +710,15 @@ static const scenario aScenario[] = {
      "SELECT count(*) FROM program_journeys('g');"
      "SELECT user_id, path FROM program_journeys('g') WHERE user_id = 2099;"
      "SELECT count(*), max(programs), max(program) FROM first_program('tg');",
+     0, NULL},
+    {"real exports' shapes: users sorted, ordered on demand", FIX_SCATTER,
+     "SELECT count(*), sum(users) FROM program_transitions('sc', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT count(*), max(path) FROM program_journeys('sc', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT learnpath_cache_clear() >= 0;"
+     "SELECT count(*), sum(steps) FROM first_program('sc', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT learnpath_cache_clear() >= 0;"
+     "SELECT sum(rowid), count(*) FROM program_steps('sc') WHERE until = '2020-01-20';"
+     "SELECT count(*), min(user_id) FROM first_program('sg');",
      0, NULL},
     {"tie groups named like programs (rule 4)", FIX_LABELS,
      "SELECT * FROM first_program('lb');"
