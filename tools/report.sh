@@ -31,6 +31,10 @@
 #     settings (.mode, .headers, ...) are dropped; each `.print 'text'`
 #     becomes the caption of the table that follows (tools/report/tables.awk).
 # The database is opened read-only (the reports' TEMP views still work).
+# Every query (the data profile, the key findings, each report and chart)
+# runs on ONE connection, in one sqlite3 shell: learnpath reads the table
+# once, and its cache serves every later query on it (see "the queries"
+# below and tools/report/session.sh).
 # Every piece of text taken from the data or from the sql/ files is
 # HTML-escaped. The output depends only on the database, the sql/ files and
 # REPORT_DATE.
@@ -40,9 +44,12 @@
 # (OUT.tmp.XXXXXX), which is checked against the page and then renamed
 # onto OUT; on any failure (a query fails, a disk is full, a write is
 # refused) the script says what failed, removes its temporary files,
-# leaves any previous OUT exactly as it was, and exits non-zero. The
-# sqlite3 shell exits 0 even when it cannot write its output, so it never
-# writes a file itself: see run_sql.
+# leaves any previous OUT exactly as it was, and exits non-zero. When a
+# query fails, the message names its file (or "the data profile") and
+# gives the shell's error with the line of that file. The sqlite3 shell
+# exits 0 even when it cannot write its output, so it never writes a file
+# itself, and its output must hold the marker that follows each section:
+# tools/report/session.sh, sess_run.
 set -eu
 
 SQLITE3=${SQLITE3:-sqlite3}
