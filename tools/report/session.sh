@@ -109,15 +109,18 @@ sess_add() {
 }
 
 # sess_changes FILE: 1 when the SQL of FILE (outside -- comments) may
-# change the connection's schema or settings (a word such as CREATE, DROP,
-# PRAGMA, ATTACH or a learnpath setting, or a dot-command such as .open),
-# else 0. A caller runs such sections after the others: then no other
-# section sees what they leave, and a schema change (which drops
-# learnpath's cache) comes after every other section has used the cache.
+# change the connection's schema, data or settings (a word such as CREATE,
+# DROP, INSERT, BEGIN, PRAGMA, ATTACH or a learnpath setting, or a
+# dot-command such as .open), else 0. A caller runs such sections after
+# the others: then no other section sees what they leave, and a schema
+# change (which drops learnpath's cache) comes after every other section
+# has used the cache. It is a guess from the words: a wrong 1 (a column
+# named "update") only costs time, and a section it misses runs in its
+# place, as it would without this.
 sess_changes() {
     awk '
         { line = tolower($0); sub(/--.*/, "", line) }
-        line ~ /(^|[^a-z0-9_])(create|drop|alter|pragma|attach|detach|vacuum|analyze|reindex|learnpath_(allow_views|cache_clear|cache_limit|memory_budget|threads))([^a-z0-9_]|$)/ ||
+        line ~ /(^|[^a-z0-9_])(create|drop|alter|insert|update|delete|begin|savepoint|pragma|attach|detach|vacuum|analyze|reindex|learnpath_(allow_views|cache_clear|cache_limit|memory_budget|threads))([^a-z0-9_]|$)/ ||
         line ~ /^[ \t]*\.(open|cd|param|parameter|read|import|limit|timeout)/ { found = 1; exit }
         END { print found ? 1 : 0 }' "$1"
 }
