@@ -166,9 +166,11 @@ sess_run() {
         END { if (bad || !ended || at != NR) print "incomplete" }' "$SESS_DIR/out")
     if [ -n "$bad" ]; then
         k=$(sess_last)
-        case $k in '') k=0 ;; end) k= ;; esac
-        name=$(sess_name "$k")
-        die "the sqlite3 shell's output on $db is incomplete: it stops in ${name:-its end mark} (an end mark is missing)"
+        case $k in
+            '') die "the sqlite3 shell's output on $db is incomplete: it holds no section's marker" ;;
+            end) die "the sqlite3 shell's output on $db is incomplete: its markers are out of order, or lines follow the end marker" ;;
+        esac
+        die "the sqlite3 shell's output on $db is incomplete: it stops in $(sess_name "$k") (no marker follows)"
     fi
 }
 
