@@ -9,7 +9,12 @@
 #   2. creates demo/learnpath-demo.db afresh and imports the CSV with
 #      `.import --csv demo/enrollments.csv enrollments` (every column is then
 #      TEXT: user ids are text and a missing account is '');
-#   3. runs each sql/*.sql in name order, printing a title line before each.
+#   3. runs every sql/*.sql on ONE connection (one sqlite3 shell, with
+#      tools/report/session.sh, as `make report` does): learnpath reads the
+#      table once and its cache serves every later report. It then prints
+#      each report's output in name order, with a title line before each:
+#      the same output as running each report in a shell of its own. When
+#      a report fails, it says which, with the line of that report's file.
 # Environment: SQLITE3 (default sqlite3), DEMO_USERS (20000), DEMO_SEED (42).
 set -eu
 
@@ -47,11 +52,41 @@ EOF
 rm -f "$DB"
 "$SQLITE3" -bail "$DB" ".import --csv $CSV enrollments"
 
-rows=$("$SQLITE3" "$DB" "SELECT count(*) FROM enrollments")
-users=$("$SQLITE3" "$DB" "SELECT count(DISTINCT user_id) FROM enrollments")
-echo "learnpath demo: $rows enrollments of $users users (sample_enrollments($USERS, $SEED))"
+# 3. Every report, on one connection; then their output in name order, the
+# title (the report's first header line) before each. Reports that may
+# change the connection (tools/report/session.sh, sess_changes) run after
+# the others.
+die() {
+    echo "demo: $*" >&2
+    exit 1
+}
+TMP=
+trap '[ -z "$TMP" ] || rm -rf "$TMP"' EXIT
+trap 'exit 130' HUP INT TERM
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-demo.XXXXXX") || die "cannot make a temporary directory in ${TMPDIR:-/tmp}"
+. tools/report/session.sh
+SESS_WHO=demo
+printf 'SELECT count(*), count(DISTINCT user_id) FROM enrollments;\n' > "$TMP/counts.sql" ||
+    die "could not write to $TMP (disk full?)"
+sess_init "$TMP"
+sess_add "the count of enrollments and users" plain "" "$TMP/counts.sql"
+for pass in 0 1; do
+    n=0
+    for report in sql/*.sql; do
+        [ -f "$report" ] || continue
+        n=$((n + 1))
+        if [ "$(sess_changes "$report")" = "$pass" ]; then
+            sess_add "$report" plain "" "$report"
+            eval "sec_$n=$((SESS_N - 1))"
+        fi
+    done
+done
+sess_run "$DB" || sess_die "$DB"
 
-# 3. Every report, in order. The title is the report's first header line.
+IFS='|' read -r rows users <<EOF
+$(sess_part 0)
+EOF
+echo "learnpath demo: $rows enrollments of $users users (sample_enrollments($USERS, $SEED))"
 n=0
 for report in sql/*.sql; do
     [ -f "$report" ] || continue
@@ -60,7 +95,7 @@ for report in sql/*.sql; do
     echo
     echo "==== $title"
     echo
-    "$SQLITE3" -bail "$DB" < "$report"
+    eval "sess_part \"\$sec_$n\""
 done
 
 cat <<EOF

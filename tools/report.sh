@@ -31,6 +31,10 @@
 #     settings (.mode, .headers, ...) are dropped; each `.print 'text'`
 #     becomes the caption of the table that follows (tools/report/tables.awk).
 # The database is opened read-only (the reports' TEMP views still work).
+# Every query (the data profile, the key findings, each report and chart)
+# runs on ONE connection, in one sqlite3 shell: learnpath reads the table
+# once, and its cache serves every later query on it (see "the queries"
+# below and tools/report/session.sh).
 # Every piece of text taken from the data or from the sql/ files is
 # HTML-escaped. The output depends only on the database, the sql/ files and
 # REPORT_DATE.
@@ -40,9 +44,12 @@
 # (OUT.tmp.XXXXXX), which is checked against the page and then renamed
 # onto OUT; on any failure (a query fails, a disk is full, a write is
 # refused) the script says what failed, removes its temporary files,
-# leaves any previous OUT exactly as it was, and exits non-zero. The
-# sqlite3 shell exits 0 even when it cannot write its output, so it never
-# writes a file itself: see run_sql.
+# leaves any previous OUT exactly as it was, and exits non-zero. When a
+# query fails, the message names its file (or "the data profile") and
+# gives the shell's error with the line of that file. The sqlite3 shell
+# exits 0 even when it cannot write its output, so it never writes a file
+# itself, and its output must hold the marker that follows each section:
+# tools/report/session.sh, sess_run.
 set -eu
 
 SQLITE3=${SQLITE3:-sqlite3}
@@ -83,9 +90,7 @@ if [ ! -f dist/learnpath.so ] && [ ! -f dist/learnpath.dylib ] && [ ! -f dist/le
     die "dist/learnpath.so is missing; build it first with: make"
 fi
 [ -f "$DB" ] || die "no database '$DB' (make report builds the demo one: make report)"
-if ! "$SQLITE3" -readonly "$DB" "SELECT 1 FROM enrollments LIMIT 0" >/dev/null 2>&1; then
-    die "'$DB' has no table enrollments (see sql/README.md for its columns)"
-fi
+[ -f tools/report/session.sh ] || die "tools/report/session.sh is missing next to $0"
 
 REPORT_DATE=${REPORT_DATE:-$(date -u +%Y-%m-%d)}
 
@@ -126,29 +131,6 @@ commas() {
     }'
 }
 
-# run_sql WHAT > FILE: run the SQL of standard input on the database and
-# write what it prints to standard output; WHAT names it in errors.
-# The sqlite3 shell exits 0 when it cannot write its output (a full disk),
-# so it never writes a file: it prints into a pipe, cat writes the file and
-# fails on a write error, the shell's own exit status is checked, and its
-# output must end with an end mark printed after the last statement.
-END_MARK='-- learnpath report: end of output --'
-run_sql() {
-    rm -f "$TMP/status"
-    { { cat; printf '\n;\n.print "%s"\n' "$END_MARK"; } |
-          "$SQLITE3" -bail -readonly "$DB" 2> "$TMP/err"
-      echo "$?" > "$TMP/status"; } | cat > "$TMP/out" ||
-        die "$1: could not write its output to $TMP (disk full?)"
-    if [ "$(cat "$TMP/status" 2>/dev/null)" != 0 ]; then
-        echo "report: $1 failed on $DB:" >&2
-        sed 's/^/    /' "$TMP/err" >&2
-        exit 1
-    fi
-    [ "$(tail -n 1 "$TMP/out")" = "$END_MARK" ] ||
-        die "$1: the sqlite3 shell's output on $DB is incomplete (its last line is not the end mark)"
-    sed '$d' "$TMP/out" || die "$1: could not write its output to $TMP (disk full?)"
-}
-
 # The text of paragraph "$1:" of a report's header comment ($2): the key's
 # line and the indented lines after it, joined. A line starting "Table N:"
 # starts a new output line (one per <p>).
@@ -174,12 +156,25 @@ header_field() {
         END { if (text != "") print text }' "$2"
 }
 
-# ---------------------------------------------------------------- the data
+# ------------------------------------------------------------- the queries
 
+# Every query of the page runs on ONE connection, in one sqlite3 shell
+# (tools/report/session.sh: the shell's output settings are reset before
+# each section, and a marker after each one shows that it was complete and
+# splits the output again). learnpath reads the table once and its cache
+# serves every later query on it. Sections, in page order: the check that
+# the table exists, the data profile, the key findings, then each report's
+# tables and chart. Sections that may change the connection (CREATE, DROP,
+# PRAGMA, ...: sess_changes) run after all the others, in the
+# same order among themselves, so that no other section sees what they
+# leave and their schema changes do not drop the cache before the others
+# have used it; the page keeps the order of sql/.
+. tools/report/session.sh
+SESS_WHO=report
+
+printf 'SELECT 1 FROM enrollments LIMIT 0;\n' > "$TMP/check.sql" || die "could not write to $TMP (disk full?)"
 # enrollment_profile(): what the table holds (rule 1 decides what is used).
-run_sql "the data profile" > "$TMP/profile" <<'EOF'
-.load dist/learnpath
-.mode list
+cat > "$TMP/profile.sql" <<'EOF' || die "could not write to $TMP (disk full?)"
 .separator |
 SELECT max(CASE WHEN finding = 'rows_read' THEN value END),
        max(CASE WHEN finding = 'enrollments_used' THEN value END),
@@ -190,11 +185,64 @@ SELECT max(CASE WHEN finding = 'rows_read' THEN value END),
        learnpath_version()
 FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type');
 EOF
+
+NL='
+'
+# The output settings of each kind of section (its prelude): the key
+# findings arrive as HTML-escaped cells, a report's tables in .mode html
+# with headers (its own settings are dropped: tools/report/session.sh,
+# sess_text), a chart as the SVG documents it prints.
+PRE_FINDINGS=".headers off$NL.mode html"
+PRE_TABLES=".headers on$NL.mode html$NL.nullvalue \"\""
+PRE_CHART=".headers off$NL.mode list"
+
+# add_if PASS KEY NAME KIND PRELUDE FILE: add FILE as a section when
+# sess_changes says PASS; its number goes in $sec_KEY.
+add_if() {
+    if [ "$(sess_changes "$6")" = "$1" ]; then
+        sess_add "$3" "$4" "$5" "$6"
+        eval "sec_$2=$((SESS_N - 1))"
+    fi
+}
+add_sections() {
+    add_if "$1" check "the check for a table enrollments" plain "" "$TMP/check.sql"
+    add_if "$1" profile "the data profile" plain "" "$TMP/profile.sql"
+    add_if "$1" findings tools/report/findings.sql plain "$PRE_FINDINGS" tools/report/findings.sql
+    j=0
+    for report in sql/*.sql; do
+        [ -f "$report" ] || continue
+        j=$((j + 1))
+        add_if "$1" "tables_$j" "$report" tables "$PRE_TABLES" "$report"
+        chart=sql/charts/$(basename "$report" .sql).sql
+        if [ -f "$chart" ]; then
+            add_if "$1" "chart_$j" "$chart" plain "$PRE_CHART" "$chart"
+        fi
+    done
+}
+# sec KEY: the number of that section.
+sec() {
+    eval "printf '%s' \"\${sec_$1:-}\""
+}
+
+sess_init "$TMP"
+add_sections 0
+add_sections 1
+if ! sess_run "$DB" -readonly; then
+    if [ "$SESS_FAILED" = "$(sec check)" ]; then
+        echo "report: '$DB' has no table enrollments (see sql/README.md for its columns):" >&2
+        sess_error
+        exit 1
+    fi
+    sess_die "$DB"
+fi
+
+# ---------------------------------------------------------------- the data
+
+sess_part "$(sec profile)" > "$TMP/profile" || die "could not write to $TMP (disk full?)"
 IFS='|' read -r rows_read used users programs first_day last_day version < "$TMP/profile" || true
 
 # Key findings: figure | text | report number, as HTML-escaped cells.
-{ printf '.headers off\n.mode html\n'; cat tools/report/findings.sql; } |
-    run_sql "tools/report/findings.sql" > "$TMP/findings.raw"
+sess_part "$(sec findings)" > "$TMP/findings.raw" || die "could not write to $TMP (disk full?)"
 awk '
     function commas(n,    s, sign) {
         if (n !~ /^-?[0-9]+$/) return n
@@ -235,20 +283,13 @@ for report in sql/*.sql; do
         "$id" "$(esc "${num:-$i}")" "$(esc "$title")" >> "$TMP/toc.html"
 
     # The result tables: the report with its output settings replaced.
-    awk '
-        BEGIN { print ".headers on"; print ".mode html"; print ".nullvalue \"\"" }
-        /^\.[a-z]/ {
-            cmd = $1
-            if (cmd == ".print") { sub(/^\.print/, ".print LPCAPTION:"); print; next }
-            if (cmd ~ /^\.(mode|headers?|width|once|output|separator|nullvalue|timer|echo|changes|bail|show)$/) next
-        }
-        { print }' "$report" | run_sql "$report" > "$TMP/tables.raw"
+    sess_part "$(sec "tables_$i")" > "$TMP/tables.raw" || die "could not write to $TMP (disk full?)"
     awk -f tools/report/tables.awk "$TMP/tables.raw" > "$TMP/tables.html"
 
     # The chart(s): every SVG document the chart query prints.
     chart=sql/charts/$name.sql
     if [ -f "$chart" ]; then
-        { printf '.headers off\n.mode list\n'; cat "$chart"; } | run_sql "$chart" > "$TMP/charts.raw"
+        sess_part "$(sec "chart_$i")" > "$TMP/charts.raw" || die "could not write to $TMP (disk full?)"
         awk '
             /^<svg[ >]/ {
                 wide = 0

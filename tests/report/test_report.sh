@@ -33,7 +33,19 @@
 #      cannot write its output (it still exits 0) each fail with a message
 #      and a non-zero exit, leave no temporary file and leave the previous
 #      OUT unchanged;
-#   6. draws the page in headless Chromium (tools/report/screenshot.sh) at
+#   6. one connection (issue 12, item 4): the whole report runs in ONE
+#      sqlite3 process (a wrapper shell counts its starts) and gives the same
+#      page; in a copy of tools/ and sql/ with sections added, a failing
+#      report, a failing chart and a failing report that makes a TEMP view
+#      are each named, with the shell's error at the line of their own file,
+#      and a report whose comment is never closed (the shell then exits 0)
+#      is found by its missing marker; the settings a section changes
+#      (.echo, .changes, .once, .output, learnpath_allow_views(1)) do not
+#      reach the next ones; `tools/demo.sh` runs every report in one sqlite3
+#      process (three in all: export, import, reports), each report's
+#      output is what it prints in a shell of its own, and a failing report
+#      is named;
+#   7. draws the page in headless Chromium (tools/report/screenshot.sh) at
 #      1200x3000, light and dark, and checks with ImageMagick that the
 #      screenshots are not blank (standard deviation, distinct colours) and
 #      that dark is dark; then draws each chart of the page alone in a grid
@@ -456,7 +468,113 @@ check "(the premise: that sqlite3 shell exits 0 though it wrote nothing)" eq "$?
 TMPDIR=$T/work REPORT_DATE=$DATE SQLITE3=$T/sqlite3-full sh tools/report.sh "$FIX" "$T/limited/out.html" > "$T/sqlite-full.log" 2>&1
 fails_cleanly "an sqlite3 shell that cannot write its output" "$T/limited" "$T/sqlite-full.log" $? 'output on .* is incomplete'
 
-# ------------------------------------------------------- 6. drawn by Chromium
+# ---------------------------------------------------------- 6. one connection
+
+# A sqlite3 shell that logs each start (one line per process) to $T/starts.
+printf '#!/bin/sh\necho start >> "%s/starts"\nexec "%s" "$@"\n' "$T" "$REAL_SQLITE3" > "$T/sqlite3-count"
+chmod +x "$T/sqlite3-count"
+starts() { if [ -f "$T/starts" ]; then wc -l < "$T/starts" | tr -d ' '; else echo 0; fi; }
+rm -f "$T/starts"
+REPORT_DATE=$DATE SQLITE3=$T/sqlite3-count sh tools/report.sh "$FIX" "$T/one.html" > "$T/one.log" 2>&1
+status=$?
+check "one connection: the whole report runs in ONE sqlite3 process, and gives the same page" \
+    eq "$status|$(starts)|$(cmp -s "$HTML" "$T/one.html" && echo same)" "0|1|same"
+
+# A copy of the repository's tools/ and sql/ (dist/ linked), to which the
+# checks below add sections; the report and the demo run from it.
+TREE=$T/tree
+mkdir "$TREE"
+cp -R tools sql "$TREE/"
+ln -s "$ROOT/dist" "$TREE/dist"
+# tree_report NAME: the report of the fixture from the copy, into
+# $T/limited/out.html (previously $T/previous.html), log in $T/NAME.log;
+# prints the exit status.
+tree_report() {
+    cp "$T/previous.html" "$T/limited/out.html"
+    TMPDIR=$T/work REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh "$TREE/tools/report.sh" "$FIX" "$T/limited/out.html" \
+        > "$T/$1.log" 2>&1
+    echo $?
+}
+
+# A report that fails at its line 7: the error names it and that line.
+cat > "$TREE/sql/07_broken.sql" <<'EOF'
+-- 07_broken.sql - A report that fails
+--
+-- Question: what does a failing report say?
+.load dist/learnpath
+.print 'one row first'
+SELECT 1 AS one;
+SELECT no_such_column FROM enrollments;
+EOF
+status=$(tree_report broken)
+fails_cleanly "a failing report" "$T/limited" "$T/broken.log" "$status" 'report: sql/07_broken.sql failed on '
+check "a failing report: the error is the shell's, at the line of the report's file" \
+    has 'near line 7: no such column: no_such_column' "$T/broken.log"
+
+# ... its chart instead.
+printf '.print one row first\nSELECT 1 AS one;\n' > "$TREE/sql/07_broken.sql"
+printf '%s\n' '-- a chart that fails' '.headers off' 'SELECT bar_svg(1, 2);' > "$TREE/sql/charts/07_broken.sql"
+status=$(tree_report broken-chart)
+fails_cleanly "a failing chart" "$T/limited" "$T/broken-chart.log" "$status" 'report: sql/charts/07_broken.sql failed on '
+check "a failing chart: the error is at its line 3" has 'near line 3: ' "$T/broken-chart.log"
+rm -f "$TREE/sql/charts/07_broken.sql"
+
+# ... a report that makes a TEMP view (it runs after the others).
+printf 'DROP VIEW IF EXISTS temp.v;\nCREATE TEMP VIEW v AS SELECT 1 AS x;\nSELECT y FROM v;\n' > "$TREE/sql/07_broken.sql"
+status=$(tree_report broken-ddl)
+fails_cleanly "a failing report that makes a TEMP view" "$T/limited" "$T/broken-ddl.log" "$status" \
+    'report: sql/07_broken.sql failed on '
+check "a failing report that makes a TEMP view: the error is at its line 3" \
+    has 'near line 3: no such column: y' "$T/broken-ddl.log"
+
+# ... a comment never closed: the shell reads the rest as the comment and
+# exits 0; the missing end marks show where its output stops.
+printf 'SELECT 1 AS one;\n/* never closed\n' > "$TREE/sql/07_broken.sql"
+status=$(tree_report broken-comment)
+fails_cleanly "a report whose comment is never closed (the shell exits 0)" "$T/limited" "$T/broken-comment.log" \
+    "$status" 'output on .* is incomplete: it stops in sql/07_broken.sql'
+
+# Settings a section leaves do not reach the next ones: a chart that turns
+# .echo and .changes on, sends its output elsewhere and turns
+# learnpath_allow_views on (so it runs after the others, before sql/05's
+# sections); every section of sql/ is as before, and a report run after
+# them all finds learnpath_allow_views off.
+printf '%s\n' 'SELECT 1 AS one;' > "$TREE/sql/00_settings.sql"
+printf '%s\n' '.echo on' '.changes on' '.once once.out' 'SELECT learnpath_allow_views(1) AS was;' \
+    '.output output.out' > "$TREE/sql/charts/00_settings.sql"
+printf '%s\n' 'SELECT learnpath_allow_views(0) AS views_were;' > "$TREE/sql/08_after.sql"
+rm -f "$TREE/sql/07_broken.sql"
+status=$(tree_report settings)
+for n in 01 02 03 04 05 06; do section "r$n" "$HTML"; done > "$T/settings.want"
+for n in 01 02 03 04 05 06; do section "r$n" "$T/limited/out.html"; done > "$T/settings.got"
+check "a section's .echo, .changes, .output and learnpath_allow_views(1) do not reach the next ones" \
+    eq "$status|$(cmp -s "$T/settings.want" "$T/settings.got" && echo same)|$(grep -c -x 0 "$TREE/once.out" 2>/dev/null)|$(section r08 "$T/limited/out.html" | grep -c '<td class="num">0</td>')" \
+       "0|same|1|1"
+rm -f "$TREE/sql/00_settings.sql" "$TREE/sql/charts/00_settings.sql" "$TREE/sql/08_after.sql"
+
+# The demo: the reports on one connection (besides the shells that export
+# and import the CSV), each report's output as in a shell of its own.
+rm -f "$T/starts"
+(cd "$TREE" && DEMO_USERS=300 DEMO_SEED=7 SQLITE3=$T/sqlite3-count sh tools/demo.sh) > "$T/demo.out" 2> "$T/demo.err"
+status=$?
+check "make demo: exit 0, three sqlite3 processes (export, import, every report on one connection)" \
+    eq "$status|$(starts)" "0|3"
+for report in $REPORTS; do
+    title=$(sed -n '1s/^-- *//p' "$report")
+    awk -v t="==== $title" '$0 == t { on = 1; getline; next } on && /^==== |^---- Summary$/ { exit } on { print }' \
+        "$T/demo.out" | sed '$d' > "$T/demo-part.out"
+    "$SQLITE3" -bail "$TREE/demo/learnpath-demo.db" < "$report" > "$T/demo-alone.out" 2>&1
+    check "make demo: $report prints what it prints in a shell of its own" \
+        eq "$(cmp -s "$T/demo-part.out" "$T/demo-alone.out" && echo same)" same
+done
+sed 's/^FROM folded$/FROM no_such_table/' sql/03_continuation_rate.sql > "$TREE/sql/03_continuation_rate.sql"
+(cd "$TREE" && DEMO_USERS=300 DEMO_SEED=7 SQLITE3=$SQLITE3 sh tools/demo.sh) > "$T/demo.out" 2> "$T/demo.err"
+status=$?
+check "make demo: a failing report is named, at its line" \
+    eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c -E '^demo: sql/03_continuation_rate.sql failed on |near line [0-9]+: no such table: no_such_table' "$T/demo.err")" \
+       "failed|2"
+
+# ------------------------------------------------------- 7. drawn by Chromium
 
 have_magick=0
 if convert -version 2>/dev/null | grep -q ImageMagick; then have_magick=1; fi
