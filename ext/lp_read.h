@@ -37,6 +37,9 @@ typedef struct lp_source_spec {
                              ** first met (lp_data.isUnordered); not a cache key */
     const struct lp_conn *pConn; /* its zLastError tells a nested learnpath
                              ** function's message from SQLite's; or NULL */
+    const char *zGroupCol;   /* group_col, or NULL: no group (rule 12) */
+    const char *zGroupValue; /* group_value: keep only the users of that group */
+    int nGroupValue;         /*   its bytes; not a cache key (lp_users.c) */
 } lp_source_spec;
 
 /* A user's identity: the SQL value (rule 3). 16 bytes. */
@@ -238,7 +241,20 @@ typedef struct lp_users {
     int eof;
     int64_t nBudget;         /* learnpath_memory_budget when opened; 0 = none */
     int isLocalNames;        /* streaming: pData's names are the current user's */
+    unsigned char *aGroupIn; /* group_value (rule 12): per position in user_id
+                             ** order, is the user in the group; NULL: all are */
+    uint32_t nGroupIn;       /* positions in aGroupIn */
+    uint32_t iStreamPos;     /* streaming: the current user's position */
 } lp_users;
+
+/*
+** With group_value, is user u of pIt's data (in memory: the user at that
+** position; streaming: the current user) in the group? 1 without it.
+*/
+static inline int learnpath_users_in_group(const lp_users *pIt, uint32_t u) {
+    uint32_t iPos = pIt->pStream ? pIt->iStreamPos : u;
+    return pIt->aGroupIn == NULL || (iPos < pIt->nGroupIn && pIt->aGroupIn[iPos]);
+}
 
 /* Open at the first user. On error sets *pzErr (the caller frees it). */
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,

@@ -17,22 +17,108 @@
 
 /* Streaming: the names kept whole must fit what the function may hold. */
 static int usersCheckNames(lp_users *pIt, char **pzErr) {
-    if (pIt->pStream == NULL || pIt->isLocalNames || pIt->nBudget == 0) return SQLITE_OK;
-    if (learnpath_data_name_bytes(pIt->pData) <= learnpath_users_limit(pIt)) return SQLITE_OK;
+    if (pIt->pStream == NULL || pIt->nBudget == 0) return SQLITE_OK;
+    if (learnpath_users_held(pIt) <= learnpath_users_limit(pIt)) return SQLITE_OK;
     return learnpath_users_budget_error(pIt, 0, 0, pzErr);
 }
 
-int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
-                         char **pzErr) {
+/*
+** Rule 12: with group_value, which users are in the group. The source is
+** read with group_col as its segment column (a read of its own, cached as
+** any), and a user's group is the first non-empty value in rule 4's order,
+** as rule 6 picks the segment: the first enrollment with one, the user's
+** rows lying sorted by time, program name and segment name. The answer is
+** one byte per user, by position in user_id order, which every read of the
+** same source and columns shares (rule 1 keeps the same users, whatever
+** the segment column): so the users read next, in memory or streamed, are
+** told apart by their positions. The group read is closed before the read
+** it filters opens; the bytes count against the memory budget.
+*/
+static int usersGroupIn(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
+                        unsigned char **paIn, uint32_t *pnIn, char **pzErr) {
+    lp_source_spec g = *p;
+    lp_users it;
+    unsigned char *a = NULL;
+    uint32_t n = 0, nAlloc = 0;
+    int rc;
+    *paIn = NULL;
+    *pnIn = 0;
+    if (p->zGroupCol == NULL) {
+        return learnpath_errorf(pzErr, SQLITE_ERROR, "group_value needs group_col");
+    }
+    g.zSegmentCol = p->zGroupCol;
+    g.zGroupCol = g.zGroupValue = NULL;
+    g.anyOrder = 0;
+    rc = learnpath_users_open(db, pConn, &g, &it, pzErr);
+    if (rc == SQLITE_OK) learnpath_users_local_names(&it);
+    for (; rc == SQLITE_OK && !it.eof; rc = learnpath_users_next(&it, pzErr)) {
+        const lp_data *pD = it.pData;
+        uint32_t seg = LP_NONE;
+        for (uint32_t i = pD->aFirst[it.u]; pD->aSeg && i < pD->aFirst[it.u + 1] && seg == LP_NONE; i++) {
+            seg = pD->aSeg[i];
+        }
+        if (n == nAlloc) {
+            uint32_t nNew = nAlloc ? nAlloc * 2 : 1024;
+            unsigned char *aNew = sqlite3_realloc64(a, nNew);
+            if (!aNew) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            a = aNew;
+            nAlloc = nNew;
+        }
+        a[n++] = seg != LP_NONE && LP_STRLEN(&pD->segments, seg) == p->nGroupValue &&
+                 memcmp(LP_STR(&pD->segments, seg), p->zGroupValue, (size_t)p->nGroupValue) == 0;
+    }
+    learnpath_users_close(&it);
+    if (rc) {
+        sqlite3_free(a);
+        return rc;
+    }
+    *paIn = a;
+    *pnIn = n;
+    return SQLITE_OK;
+}
+
+/* Keep (or free, on error) the group's users of usersGroupIn in pIt. */
+static int usersKeepGroup(lp_users *pIt, int rc, unsigned char *aIn, uint32_t nIn) {
+    if (rc || aIn == NULL) {
+        sqlite3_free(aIn);
+        return rc;
+    }
+    pIt->aGroupIn = aIn;
+    pIt->nGroupIn = nIn;
+    return SQLITE_OK;
+}
+
+/* The stream, without group_value's users (the callers add them). */
+static int usersOpenStream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                           char **pzErr) {
+    lp_source_spec spec = *p;
+    int rc;
+    spec.nBudget = 0;
+    spec.nThreads = pConn->nThreads;
+    rc = learnpath_stream_open(db, &spec, pIt, pzErr);
+    pIt->nBudget = pConn->nMemoryBudget;
+    return rc;
+}
+
+static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                     int64_t nGroupByte, char **pzErr) {
     lp_source_spec spec = *p;
     int rc;
     memset(pIt, 0, sizeof(*pIt));
     spec.nBudget = learnpath_heap_budget(pConn->nMemoryBudget); /* and the hard heap limit */
+    if (spec.nBudget && nGroupByte) {
+        /* the group's users (rule 12) take their part of the budget */
+        spec.nBudget = spec.nBudget > nGroupByte ? spec.nBudget - nGroupByte : 1;
+    }
     spec.nThreads = pConn->nThreads;
-    /* under a budget a read is laid out once, in user_id order */
-    spec.anyOrder = p->anyOrder && spec.nBudget == 0;
+    /* under a budget a read is laid out once, in user_id order; with
+    ** group_value always (users are told by their positions) */
+    spec.anyOrder = p->anyOrder && spec.nBudget == 0 && p->zGroupValue == NULL;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
-    if (rc == LP_RC_OVER_BUDGET) return learnpath_users_open_stream(db, pConn, p, pIt, pzErr);
+    if (rc == LP_RC_OVER_BUDGET) return usersOpenStream(db, pConn, p, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;
     if (rc) return rc;
     if (pIt->pData->nUser == 0) {
@@ -43,14 +129,31 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     return SQLITE_OK;
 }
 
+int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                         char **pzErr) {
+    unsigned char *aIn = NULL;
+    uint32_t nIn = 0;
+    int rc = p->zGroupValue ? usersGroupIn(db, pConn, p, &aIn, &nIn, pzErr) : SQLITE_OK;
+    if (rc) {
+        memset(pIt, 0, sizeof(*pIt));
+        return rc;
+    }
+    rc = usersOpen(db, pConn, p, pIt, nIn, pzErr);
+    rc = usersKeepGroup(pIt, rc, aIn, nIn);
+    return rc ? rc : usersCheckNames(pIt, pzErr);
+}
+
 int learnpath_users_open_stream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
                                 lp_users *pIt, char **pzErr) {
-    lp_source_spec spec = *p;
-    int rc;
-    spec.nBudget = 0;
-    spec.nThreads = pConn->nThreads;
-    rc = learnpath_stream_open(db, &spec, pIt, pzErr);
-    pIt->nBudget = pConn->nMemoryBudget;
+    unsigned char *aIn = NULL;
+    uint32_t nIn = 0;
+    int rc = p->zGroupValue ? usersGroupIn(db, pConn, p, &aIn, &nIn, pzErr) : SQLITE_OK;
+    if (rc) {
+        memset(pIt, 0, sizeof(*pIt));
+        return rc;
+    }
+    rc = usersOpenStream(db, pConn, p, pIt, pzErr);
+    rc = usersKeepGroup(pIt, rc, aIn, nIn);
     return rc ? rc : usersCheckNames(pIt, pzErr);
 }
 
@@ -60,6 +163,7 @@ int learnpath_users_next(lp_users *pIt, char **pzErr) {
         int rc;
         if (pIt->isLocalNames) learnpath_stream_forget_names(pIt);
         rc = learnpath_stream_next(pIt, pzErr);
+        if (rc == SQLITE_OK && !pIt->eof) pIt->iStreamPos++;
         return rc ? rc : usersCheckNames(pIt, pzErr);
     }
     if (++pIt->iPos >= pIt->pData->nUser) {
@@ -71,6 +175,9 @@ int learnpath_users_next(lp_users *pIt, char **pzErr) {
 }
 
 void learnpath_users_close(lp_users *pIt) {
+    sqlite3_free(pIt->aGroupIn);
+    pIt->aGroupIn = NULL;
+    pIt->nGroupIn = 0;
     if (pIt->pStream) {
         learnpath_stream_close(pIt);
     } else {
@@ -365,8 +472,9 @@ int64_t learnpath_data_name_bytes(const lp_data *pData) {
 
 /* See lp_read.h. */
 int64_t learnpath_users_held(const lp_users *pIt) {
-    if (pIt->pStream == NULL) return pIt->pData->nByteUsed;
-    return pIt->isLocalNames ? 0 : learnpath_data_name_bytes(pIt->pData);
+    int64_t nGroup = pIt->nGroupIn; /* group_value's users (rule 12) */
+    if (pIt->pStream == NULL) return pIt->pData->nByteUsed + nGroup;
+    return nGroup + (pIt->isLocalNames ? 0 : learnpath_data_name_bytes(pIt->pData));
 }
 
 /* See lp_read.h. */
