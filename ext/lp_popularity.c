@@ -475,7 +475,7 @@ int learnpath_pop_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
                       lp_pop_memo **ppMemo, char **pzErr) {
     lp_data *pD = pIt->pData;
     /* streaming, or with group_value (rule 12): rows for this query only */
-    int isStream = pIt->pStream != NULL || pIt->aGroupIn != NULL;
+    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
     lp_pop_memo *pMemo;
     int rc;
     for (pMemo = isStream ? NULL : pD->apMemo[LP_MEMO_POP]; pMemo; pMemo = pMemo->pNext) {

@@ -100,12 +100,11 @@ extern const lp_arg learnpath_source_args[LP_SOURCE_NARG];
 ** The journey functions' arguments: learnpath_source_args, then named
 ** group_col (a column, or NULL for none) and group_value (rule 12: only the
 ** users whose group is this value). group_stats takes the first
-** LP_GROUP_STATS_NARG of learnpath_group_stats_args: group_col required.
+** LP_GROUP_STATS_NARG of them (without group_col, every user is in no group).
 */
 enum { LP_ARG_I_GROUP_COL = LP_SOURCE_NARG, LP_ARG_I_GROUP_VALUE, LP_GROUP_NARG };
 #define LP_GROUP_STATS_NARG (LP_ARG_I_GROUP_COL + 1)
 extern const lp_arg learnpath_group_args[LP_GROUP_NARG];
-extern const lp_arg learnpath_group_stats_args[LP_GROUP_STATS_NARG];
 
 /* ------------------------------------------------------------ the frame */
 

@@ -95,11 +95,6 @@ const lp_arg learnpath_group_args[LP_GROUP_NARG] = {
     {"group_value", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},
 };
 
-const lp_arg learnpath_group_stats_args[LP_GROUP_STATS_NARG] = {
-    TVF_SOURCE_ARGS,
-    {"group_col", LP_ARG_COLUMN, 1, NULL, NULL, 0, 0, 0},
-};
-
 /* "<zWhat> <value>": an error about an argument's value. */
 static int tvfValueError(sqlite3_value *pVal, char **pzErr, const char *zWhat) {
     char *zValue = learnpath_describe_value(pVal);

@@ -15,6 +15,23 @@
 
 #include "lp_read.h"
 
+/* The users' groups (rule 12): their heap, and freeing them. */
+static int64_t usersGroupBytes(const lp_users *pIt) {
+    return pIt->aGroup ? (int64_t)pIt->nGroupPos * (int64_t)sizeof(uint32_t) +
+                             learnpath_strtab_bytes(&pIt->groups) +
+                             (int64_t)pIt->groups.n * LP_NAME_EXTRA
+                       : 0;
+}
+
+static void usersFreeGroups(lp_users *pIt) {
+    sqlite3_free(pIt->aGroup);
+    pIt->aGroup = NULL;
+    pIt->nGroupPos = 0;
+    learnpath_strtab_free(&pIt->groups);
+    memset(&pIt->groups, 0, sizeof(pIt->groups));
+    pIt->isGroupFilter = 0;
+}
+
 /* Streaming: the names kept whole must fit what the function may hold. */
 static int usersCheckNames(lp_users *pIt, char **pzErr) {
     if (pIt->pStream == NULL || pIt->nBudget == 0) return SQLITE_OK;
@@ -23,71 +40,88 @@ static int usersCheckNames(lp_users *pIt, char **pzErr) {
 }
 
 /*
-** Rule 12: with group_value, which users are in the group. The source is
-** read with group_col as its segment column (a read of its own, cached as
-** any), and a user's group is the first non-empty value in rule 4's order,
-** as rule 6 picks the segment: the first enrollment with one, the user's
-** rows lying sorted by time, program name and segment name. The answer is
-** one byte per user, by position in user_id order, which every read of the
-** same source and columns shares (rule 1 keeps the same users, whatever
-** the segment column): so the users read next, in memory or streamed, are
-** told apart by their positions. The group read is closed before the read
-** it filters opens; the bytes count against the memory budget.
+** Rule 12: each user's group, with group_value or for group_stats. The
+** source is read with group_col as its segment column (a read of its own,
+** cached as any), and a user's group is the first non-empty value in rule
+** 4's order, as rule 6 picks the segment: the first enrollment with one,
+** the user's rows lying sorted by time, program name and segment name. The
+** answer is the group's number (its name copied into *pNames) per position
+** in user_id order, which every read of the same source and columns shares
+** (rule 1 keeps the same users, whatever the segment column): so the users
+** read next, in memory or streamed, are told apart by their positions.
+** The group read is closed before the read it serves opens; the numbers
+** and the names count against the memory budget (learnpath_users_held).
 */
-static int usersGroupIn(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
-                        unsigned char **paIn, uint32_t *pnIn, char **pzErr) {
+static int usersGroups(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pOut,
+                       char **pzErr) {
     lp_source_spec g = *p;
     lp_users it;
-    unsigned char *a = NULL;
-    uint32_t n = 0, nAlloc = 0;
+    int64_t nAlloc = 0;
+    uint32_t n = 0;
     int rc;
-    *paIn = NULL;
-    *pnIn = 0;
-    if (p->zGroupCol == NULL) {
-        return learnpath_errorf(pzErr, SQLITE_ERROR, "group_value needs group_col");
-    }
+    if (p->zGroupCol == NULL) return SQLITE_OK; /* no group column: no user has a group */
     g.zSegmentCol = p->zGroupCol;
     g.zGroupCol = g.zGroupValue = NULL;
+    g.wantGroups = 0;
+    g.isGroupRead = 1;
     g.anyOrder = 0;
     rc = learnpath_users_open(db, pConn, &g, &it, pzErr);
     if (rc == SQLITE_OK) learnpath_users_local_names(&it);
     for (; rc == SQLITE_OK && !it.eof; rc = learnpath_users_next(&it, pzErr)) {
         const lp_data *pD = it.pData;
-        uint32_t seg = LP_NONE;
+        uint32_t seg = LP_NONE, id = LP_NONE;
         for (uint32_t i = pD->aFirst[it.u]; pD->aSeg && i < pD->aFirst[it.u + 1] && seg == LP_NONE; i++) {
             seg = pD->aSeg[i];
         }
-        if (n == nAlloc) {
-            uint32_t nNew = nAlloc ? nAlloc * 2 : 1024;
-            unsigned char *aNew = sqlite3_realloc64(a, nNew);
-            if (!aNew) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            a = aNew;
-            nAlloc = nNew;
+        if (seg != LP_NONE) {
+            rc = learnpath_strtab_intern(&pOut->groups, LP_STR(&pD->segments, seg),
+                                         LP_STRLEN(&pD->segments, seg), &id);
         }
-        a[n++] = seg != LP_NONE && LP_STRLEN(&pD->segments, seg) == p->nGroupValue &&
-                 memcmp(LP_STR(&pD->segments, seg), p->zGroupValue, (size_t)p->nGroupValue) == 0;
+        if (rc == SQLITE_OK) rc = learnpath_grow((void **)&pOut->aGroup, &nAlloc, (int64_t)n + 1,
+                                                 sizeof(uint32_t), 1024);
+        if (rc) break;
+        pOut->aGroup[n++] = id;
     }
     learnpath_users_close(&it);
-    if (rc) {
-        sqlite3_free(a);
-        return rc;
-    }
-    *paIn = a;
-    *pnIn = n;
-    return SQLITE_OK;
+    pOut->nGroupPos = n;
+    return rc;
 }
 
-/* Keep (or free, on error) the group's users of usersGroupIn in pIt. */
-static int usersKeepGroup(lp_users *pIt, int rc, unsigned char *aIn, uint32_t nIn) {
-    if (rc || aIn == NULL) {
-        sqlite3_free(aIn);
+/* Before a read: each user's group, when asked (pGroups is then kept). */
+static int usersGroupsFirst(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
+                            lp_users *pGroups, char **pzErr) {
+    int rc;
+    memset(pGroups, 0, sizeof(*pGroups));
+    if (p->zGroupValue == NULL && !p->wantGroups) return SQLITE_OK;
+    rc = usersGroups(db, pConn, p, pGroups, pzErr);
+    if (rc == SQLITE_OK && pGroups->aGroup == NULL) {
+        /* no user has a group: every position says so */
+        pGroups->aGroup = sqlite3_malloc(sizeof(uint32_t));
+        if (!pGroups->aGroup) rc = SQLITE_NOMEM;
+    }
+    pGroups->isGroupFilter = p->zGroupValue != NULL;
+    pGroups->iGroupKeep = LP_NONE;
+    if (rc == SQLITE_OK && p->zGroupValue) {
+        uint32_t id;
+        if (learnpath_strtab_find(&pGroups->groups, p->zGroupValue, p->nGroupValue, &id)) {
+            pGroups->iGroupKeep = id;
+        }
+    }
+    if (rc) usersFreeGroups(pGroups);
+    return rc;
+}
+
+/* After the read opened: pIt takes the groups of pGroups (or, on error, frees them). */
+static int usersKeepGroups(lp_users *pIt, int rc, lp_users *pGroups) {
+    if (rc) {
+        usersFreeGroups(pGroups);
         return rc;
     }
-    pIt->aGroupIn = aIn;
-    pIt->nGroupIn = nIn;
+    pIt->aGroup = pGroups->aGroup;
+    pIt->nGroupPos = pGroups->nGroupPos;
+    pIt->groups = pGroups->groups;
+    pIt->isGroupFilter = pGroups->isGroupFilter;
+    pIt->iGroupKeep = pGroups->iGroupKeep;
     return SQLITE_OK;
 }
 
@@ -131,29 +165,27 @@ static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_us
 
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
                          char **pzErr) {
-    unsigned char *aIn = NULL;
-    uint32_t nIn = 0;
-    int rc = p->zGroupValue ? usersGroupIn(db, pConn, p, &aIn, &nIn, pzErr) : SQLITE_OK;
+    lp_users groups;
+    int rc = usersGroupsFirst(db, pConn, p, &groups, pzErr);
     if (rc) {
         memset(pIt, 0, sizeof(*pIt));
         return rc;
     }
-    rc = usersOpen(db, pConn, p, pIt, nIn, pzErr);
-    rc = usersKeepGroup(pIt, rc, aIn, nIn);
+    rc = usersOpen(db, pConn, p, pIt, usersGroupBytes(&groups), pzErr);
+    rc = usersKeepGroups(pIt, rc, &groups);
     return rc ? rc : usersCheckNames(pIt, pzErr);
 }
 
 int learnpath_users_open_stream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
                                 lp_users *pIt, char **pzErr) {
-    unsigned char *aIn = NULL;
-    uint32_t nIn = 0;
-    int rc = p->zGroupValue ? usersGroupIn(db, pConn, p, &aIn, &nIn, pzErr) : SQLITE_OK;
+    lp_users groups;
+    int rc = usersGroupsFirst(db, pConn, p, &groups, pzErr);
     if (rc) {
         memset(pIt, 0, sizeof(*pIt));
         return rc;
     }
     rc = usersOpenStream(db, pConn, p, pIt, pzErr);
-    rc = usersKeepGroup(pIt, rc, aIn, nIn);
+    rc = usersKeepGroups(pIt, rc, &groups);
     return rc ? rc : usersCheckNames(pIt, pzErr);
 }
 
@@ -175,9 +207,7 @@ int learnpath_users_next(lp_users *pIt, char **pzErr) {
 }
 
 void learnpath_users_close(lp_users *pIt) {
-    sqlite3_free(pIt->aGroupIn);
-    pIt->aGroupIn = NULL;
-    pIt->nGroupIn = 0;
+    usersFreeGroups(pIt);
     if (pIt->pStream) {
         learnpath_stream_close(pIt);
     } else {
@@ -472,7 +502,7 @@ int64_t learnpath_data_name_bytes(const lp_data *pData) {
 
 /* See lp_read.h. */
 int64_t learnpath_users_held(const lp_users *pIt) {
-    int64_t nGroup = pIt->nGroupIn; /* group_value's users (rule 12) */
+    int64_t nGroup = usersGroupBytes(pIt); /* the users' groups (rule 12) */
     if (pIt->pStream == NULL) return pIt->pData->nByteUsed + nGroup;
     return nGroup + (pIt->isLocalNames ? 0 : learnpath_data_name_bytes(pIt->pData));
 }
