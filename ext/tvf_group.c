@@ -181,8 +181,9 @@ static int groupPass(group_cursor *pCur, char **pzErr) {
 /* Each cell's top first label: most users, then the first label in byte order. */
 static void groupTops(group_cursor *pCur) {
     for (uint32_t i = 0; i < pCur->pairs.n; i++) {
-        const uint32_t *key = (const uint32_t *)(const void *)LP_STR(&pCur->pairs, i);
-        uint32_t iCell, label = key[2];
+        uint32_t key[3], iCell, label;
+        memcpy(key, LP_STR(&pCur->pairs, i), sizeof(key)); /* the table's bytes are unaligned */
+        label = key[2];
         if (!learnpath_strtab_find(&pCur->cells, (const char *)key, 8, &iCell)) continue;
         group_acc *pA = &pCur->aAcc[iCell];
         int64_t n = pCur->aPairUsers[i];
