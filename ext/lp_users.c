@@ -531,8 +531,14 @@ int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGr
         sqlite3_snprintf((int)sizeof(zLimit), zLimit, "the memory budget of %lld bytes",
                          (long long)pIt->nBudget);
     }
+    char zGroups[96] = "";
+    if (pIt->aGroup) {
+        /* rule 12: each user's group, and the groups' names */
+        sqlite3_snprintf((int)sizeof(zGroups), zGroups, "the groups of %u users (%u names) and ",
+                         pIt->nGroupPos, pIt->groups.n);
+    }
     return learnpath_errorf(pzErr, SQLITE_ERROR,
-                            "needs more than %s to keep %sthe names of %u programs and %u segments; "
+                            "needs more than %s to keep %s%sthe names of %u programs and %u segments; "
                             "raise learnpath_memory_budget() or set it to 0",
-                            zLimit, zRows, pD->programs.n, pD->segments.n);
+                            zLimit, zRows, zGroups, pD->programs.n, pD->segments.n);
 }
