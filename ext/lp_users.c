@@ -45,7 +45,7 @@ static int usersCheckNames(lp_users *pIt, char **pzErr) {
 ** cached as any), and a user's group is the first non-empty value in rule
 ** 4's order, as rule 6 picks the segment: the first enrollment with one,
 ** the user's rows lying sorted by time, program name and segment name. The
-** answer is the group's number (its name copied into *pNames) per position
+** answer is the group's number (its name copied into pOut->groups) per position
 ** in user_id order, which every read of the same source and columns shares
 ** (rule 1 keeps the same users, whatever the segment column): so the users
 ** read next, in memory or streamed, are told apart by their positions.
@@ -149,8 +149,8 @@ static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_us
     }
     spec.nThreads = pConn->nThreads;
     /* under a budget a read is laid out once, in user_id order; with
-    ** group_value always (users are told by their positions) */
-    spec.anyOrder = p->anyOrder && spec.nBudget == 0 && p->zGroupValue == NULL;
+    ** groups always (users are told by their positions) */
+    spec.anyOrder = p->anyOrder && spec.nBudget == 0 && p->zGroupValue == NULL && !p->wantGroups;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
     if (rc == LP_RC_OVER_BUDGET) return usersOpenStream(db, pConn, p, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;

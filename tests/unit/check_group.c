@@ -270,6 +270,48 @@ START_TEST(test_group_value_shapes) {
 }
 END_TEST
 
+/* Rule 10 with rule 12: first_program's own orders keep the group, in
+** memory, streamed, and in a statement prepared before a budget was set
+** (first_program then asks SQLite for its rows, passing group_value on). */
+START_TEST(test_group_value_order) {
+    sqlite3 *db = cg_open();
+    sqlite3_stmt *pStmt;
+    cg_reference(db, "e", "account");
+    lpt_exec(db, "CREATE TEMP VIEW vz AS SELECT * FROM e WHERE user_id IN (SELECT u FROM ug WHERE g = 'Zed')");
+    const char *zGot = "SELECT user_id, segment, program, next_program FROM first_program('e', 'user_id',"
+                       " 'program', 'enrolled_at', 'seg') WHERE group_col = 'account'"
+                       " AND group_value = 'Zed' ORDER BY next_program, program, segment, user_id";
+    char *zWant = lpt_query(db, "SELECT user_id, segment, program, next_program FROM first_program('vz',"
+                                " 'user_id', 'program', 'enrolled_at', 'seg')"
+                                " ORDER BY next_program, program, segment, user_id");
+    ck_assert_msg(zWant && strlen(zWant) > 100, "%s", zWant);
+    for (int s = 0; s < CG_N_SETTING; s++) {
+        lpt_exec(db, azSetting[s]);
+        char *z = lpt_query(db, zGot);
+        cg_assert_same(azSetting[s], z, zWant);
+        sqlite3_free(z);
+    }
+    /* prepared in memory, stepped under a budget */
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, zGot, -1, &pStmt, NULL), SQLITE_OK);
+    lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+    sqlite3_str *pOut = sqlite3_str_new(NULL);
+    while (sqlite3_step(pStmt) == SQLITE_ROW) {
+        for (int i = 0; i < 4; i++) {
+            const char *zCol = (const char *)sqlite3_column_text(pStmt, i);
+            sqlite3_str_appendf(pOut, "%s%s", i ? "|" : "", zCol ? zCol : "NULL");
+        }
+        sqlite3_str_appendall(pOut, "\n");
+    }
+    ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+    char *zStepped = sqlite3_str_finish(pOut);
+    cg_assert_same("prepared, then a budget", zStepped, zWant);
+    sqlite3_free(zStepped);
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Argument conventions: errors name the argument, as segment_col's do. */
 START_TEST(test_group_errors) {
     sqlite3 *db = cg_open();
@@ -302,6 +344,7 @@ Suite *make_group_suite(void) {
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_group_value_filter);
     tcase_add_test(tc, test_group_value_shapes);
+    tcase_add_test(tc, test_group_value_order);
     tcase_add_test(tc, test_group_errors);
     suite_add_tcase(s, tc);
     return s;
