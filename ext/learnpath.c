@@ -39,6 +39,7 @@ const lp_tvf *const learnpath_registry_tvf[] = {
     &learnpath_tvf_first_program_stats,
     &learnpath_tvf_program_popularity,
     &learnpath_tvf_first_program_monthly,
+    &learnpath_tvf_group_stats,
     &learnpath_tvf_sample_enrollments,
 };
 const int learnpath_registry_ntvf =

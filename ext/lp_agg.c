@@ -477,7 +477,8 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
 int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
                       lp_agg_memo **ppMemo, char **pzErr) {
     lp_data *pD = pIt->pData;
-    int isStream = pIt->pStream != NULL;
+    /* streaming, or with group_value (rule 12): rows for this query only */
+    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
     lp_agg_memo *pMemo;
     int rc;
     for (pMemo = isStream ? NULL : pD->apMemo[LP_MEMO_AGG]; pMemo; pMemo = pMemo->pNext) {

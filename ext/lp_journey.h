@@ -28,6 +28,8 @@ typedef struct lp_shape_spec {
     double withinDays;
     lp_ties ties;
     lp_repeats repeats;
+    const lp_users *pGroupUsers; /* group_value (rule 12): the users read, which
+                             ** know the group's (lp_users.isGroupFilter); NULL: every user */
 } lp_shape_spec;
 
 /* Do two specs shape every journey alike? */

@@ -474,7 +474,8 @@ static void popMemoListFree(void *pList) {
 int learnpath_pop_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iPop,
                       lp_pop_memo **ppMemo, char **pzErr) {
     lp_data *pD = pIt->pData;
-    int isStream = pIt->pStream != NULL;
+    /* streaming, or with group_value (rule 12): rows for this query only */
+    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
     lp_pop_memo *pMemo;
     int rc;
     for (pMemo = isStream ? NULL : pD->apMemo[LP_MEMO_POP]; pMemo; pMemo = pMemo->pNext) {

@@ -37,6 +37,11 @@ typedef struct lp_source_spec {
                              ** first met (lp_data.isUnordered); not a cache key */
     const struct lp_conn *pConn; /* its zLastError tells a nested learnpath
                              ** function's message from SQLite's; or NULL */
+    const char *zGroupCol;   /* group_col, or NULL: no group (rule 12) */
+    const char *zGroupValue; /* group_value: keep only the users of that group */
+    int nGroupValue;         /*   its bytes; not a cache key (lp_users.c) */
+    int wantGroups;          /* group_stats: each user's group (lp_users.group) */
+    int isGroupRead;         /* zSegmentCol is group_col (names it in messages) */
 } lp_source_spec;
 
 /* A user's identity: the SQL value (rule 3). 16 bytes. */
@@ -238,7 +243,30 @@ typedef struct lp_users {
     int eof;
     int64_t nBudget;         /* learnpath_memory_budget when opened; 0 = none */
     int isLocalNames;        /* streaming: pData's names are the current user's */
+    /* rule 12 (lp_users.c), with group_value or for group_stats: */
+    uint32_t *aGroup;        /* per position in user_id order, the user's group
+                             ** in groups, or LP_NONE; NULL: not asked */
+    uint32_t nGroupPos;      /* positions in aGroup */
+    lp_strtab groups;        /* the groups' names */
+    int isGroupFilter;       /* group_value: keep only the users of group iGroupKeep */
+    uint32_t iGroupKeep;     /*   LP_NONE: no user has that group */
+    uint32_t iStreamPos;     /* streaming: the current user's position */
 } lp_users;
+
+/*
+** The group of user u of pIt's data (in memory: the user at that position;
+** streaming: the current user), or LP_NONE (rule 12).
+*/
+static inline uint32_t learnpath_users_group(const lp_users *pIt, uint32_t u) {
+    uint32_t iPos = pIt->pStream ? pIt->iStreamPos : u;
+    return pIt->aGroup && iPos < pIt->nGroupPos ? pIt->aGroup[iPos] : LP_NONE;
+}
+
+/* Is user u in group_value's group? 1 without group_value. */
+static inline int learnpath_users_in_group(const lp_users *pIt, uint32_t u) {
+    return !pIt->isGroupFilter ||
+           (pIt->iGroupKeep != LP_NONE && learnpath_users_group(pIt, u) == pIt->iGroupKeep);
+}
 
 /* Open at the first user. On error sets *pzErr (the caller frees it). */
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,

@@ -554,6 +554,8 @@ int learnpath_shape_user(lp_shaper *pSh, uint32_t u, int *pKeep) {
     pSh->tCut = INT64_MAX;
     if (pSh->localLabels && pSh->groups.n) shapeForgetGroups(pSh);
     if (i0 >= i1) return SQLITE_OK;
+    /* rule 12: group_value leaves out the users of other groups */
+    if (pSpec->pGroupUsers && !learnpath_users_in_group(pSpec->pGroupUsers, u)) return SQLITE_OK;
     if (i1 - i0 == 1) return shapeOne(pSh, i0, pKeep);
     if (i1 - i0 == 2 && pD->aT[i0] != pD->aT[i0 + 1]) return shapeTwo(pSh, i0, pKeep);
 
@@ -586,7 +588,9 @@ int learnpath_shape_spec_eq(const lp_shape_spec *a, const lp_shape_spec *b) {
     return a->hasSince == b->hasSince && (!a->hasSince || a->since == b->since) &&
            a->hasUntil == b->hasUntil && (!a->hasUntil || a->until == b->until) &&
            a->hasWithin == b->hasWithin && (!a->hasWithin || a->withinDays == b->withinDays) &&
-           a->ties == b->ties && a->repeats == b->repeats;
+           a->ties == b->ties && a->repeats == b->repeats &&
+           /* a group_value query's rows are its own (rule 12) */
+           a->pGroupUsers == NULL && b->pGroupUsers == NULL;
 }
 
 /* ---------------------------------------------------- labels in name order */

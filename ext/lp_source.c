@@ -157,7 +157,8 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 */
 static int buildCheckColumns(build_state *s, char **pzFrom, int *piDot) {
     const lp_source_spec *p = s->p;
-    const char *azArg[4] = {"user_col", "program_col", "time_col", "segment_col"};
+    const char *azArg[4] = {"user_col", "program_col", "time_col",
+                            p->isGroupRead ? "group_col" : "segment_col"};
     const char *azCol[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
     int nNeed = p->zSegmentCol ? 4 : 3;
     sqlite3_stmt *pAll = NULL;

@@ -5,6 +5,7 @@
 **   tvf_user.c        first_program, program_journeys, program_steps
 **   tvf_aggregate.c   program_transitions, first_program_stats
 **   tvf_popularity.c  program_popularity, first_program_monthly
+**   tvf_group.c       group_stats
 **   tvf_profile.c     enrollment_profile
 **   tvf_sample.c      sample_enrollments
 **   fn_settings.c     learnpath_version and the per-connection settings
@@ -21,7 +22,7 @@
 ** Planning (as SQLite's series.c): every usable '=' or IS constraint on a
 ** hidden column (the first one of each; IS is '=' here, as NULL already
 ** means "absent") gets argvIndex 1..n in column order and sets bit i of
-** idxNum for argument i (bits 0..LP_MAX_ARG-1). No constraint at all on a
+** idxNum for argument i (bits 0..LP_MAX_ARG-1, 0..13). No constraint at all on a
 ** required argument is a plan of prohibitive cost whose xFilter fails
 ** naming it (not an error at once: SQLite also plans each branch of an OR
 ** alone, without the function's arguments, and an error there would fail
@@ -30,8 +31,8 @@
 **
 ** A function with LP_TVF_USER_KEY (the per-user ones) also takes the first
 ** usable `user_id IS x`, `user_id = x` or `user_id IN (...)` compared in
-** BINARY: bit 12 (LP_TVF_USER_EQ), its value last in argv, after the
-** arguments'; bit 13 (LP_TVF_USER_IN) as well when it is an IN list,
+** BINARY: bit 14 (LP_TVF_USER_EQ), its value last in argv, after the
+** arguments'; bit 15 (LP_TVF_USER_IN) as well when it is an IN list,
 ** which SQLite then hands over whole (sqlite3_vtab_in). '=' is taken only
 ** where SQLite can tell it from IN (3.38 and newer): an IN list handed
 ** over one value at a time is tested again without the list's type
@@ -59,7 +60,8 @@ typedef enum {
     LP_ARG_TIME,     /* a time value (rule 2) or NULL for none */
     LP_ARG_DAYS,     /* a number of days in [0, 1e9], or NULL for none */
     LP_ARG_CHOICE,   /* one of azChoice (case-insensitive) */
-    LP_ARG_INT       /* an integer in [iMin, iMax] */
+    LP_ARG_INT,      /* an integer in [iMin, iMax] */
+    LP_ARG_VALUE     /* a text or a number, read as its text; NULL for none */
 } lp_arg_kind;
 
 typedef struct lp_arg {
@@ -79,8 +81,8 @@ typedef struct lp_arg_value {
     double r;           /* LP_ARG_DAYS */
 } lp_arg_value;
 
-/* Most arguments a function may declare (idxNum bits 0..11, lp_tvf.c). */
-#define LP_MAX_ARG 12
+/* Most arguments a function may declare (idxNum bits 0..13, lp_tvf.c). */
+#define LP_MAX_ARG 14
 
 /*
 ** The arguments of every function that reads a source, in call order:
@@ -93,6 +95,16 @@ enum {
     LP_ARG_I_REPEATS, LP_ARG_I_BAD_TIMES, LP_SOURCE_NARG
 };
 extern const lp_arg learnpath_source_args[LP_SOURCE_NARG];
+
+/*
+** The journey functions' arguments: learnpath_source_args, then named
+** group_col (a column, or NULL for none) and group_value (rule 12: only the
+** users whose group is this value). group_stats takes the first
+** LP_GROUP_STATS_NARG of them (without group_col, every user is in no group).
+*/
+enum { LP_ARG_I_GROUP_COL = LP_SOURCE_NARG, LP_ARG_I_GROUP_VALUE, LP_GROUP_NARG };
+#define LP_GROUP_STATS_NARG (LP_ARG_I_GROUP_COL + 1)
+extern const lp_arg learnpath_group_args[LP_GROUP_NARG];
 
 /* ------------------------------------------------------------ the frame */
 
@@ -131,17 +143,17 @@ typedef struct lp_tvf_cursor {
 #define LP_TVF_USER_KEY 0x10 /* output column 0 is user_id: plans take user_id = x */
 
 /* idxNum: user_id = x (or IS x, IN (...)) given, its value last in argv. */
-#define LP_TVF_USER_EQ (1 << 12)
+#define LP_TVF_USER_EQ (1 << 14)
 /* idxNum: ... and it is the whole IN list (sqlite3_vtab_in_first). */
-#define LP_TVF_USER_IN (1 << 13)
-/* Bit 14: the query reads no output column, has no ORDER BY and no user_id
+#define LP_TVF_USER_IN (1 << 15)
+/* Bit 16: the query reads no output column, has no ORDER BY and no user_id
 ** constraint (COUNT(*), a paging host's count): the rows' order cannot be
 ** seen, so a read need not put the users in user_id order (a rowid, if
 ** read, is still a row's place in user_id order: tvf_user.c). */
-#define LP_TVF_ANY_ORDER (1 << 14)
+#define LP_TVF_ANY_ORDER (1 << 16)
 
 /* idxNum bits from here up are the descriptor's (xOrderBy). */
-#define LP_TVF_ORDER_SHIFT 16
+#define LP_TVF_ORDER_SHIFT 18
 
 struct lp_tvf {
     const char *zName;
@@ -216,6 +228,7 @@ extern const lp_tvf learnpath_tvf_program_transitions;
 extern const lp_tvf learnpath_tvf_first_program_stats;
 extern const lp_tvf learnpath_tvf_program_popularity;
 extern const lp_tvf learnpath_tvf_first_program_monthly;
+extern const lp_tvf learnpath_tvf_group_stats;
 extern const lp_tvf learnpath_tvf_enrollment_profile;
 extern const lp_tvf learnpath_tvf_sample_enrollments;
 

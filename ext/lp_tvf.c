@@ -73,18 +73,26 @@ static const char *const azTies[] = {"group", "name", NULL};
 static const char *const azRepeats[] = {"collapse", "keep", "first_only", NULL};
 static const char *const azBadTimes[] = {"error", "skip", NULL};
 
-const lp_arg learnpath_source_args[LP_SOURCE_NARG] = {
-    {"source", LP_ARG_SOURCE, 1, NULL, NULL, 0, 0, 0},
-    {"user_col", LP_ARG_COLUMN, 0, "user_id", NULL, 0, 0, 0},
-    {"program_col", LP_ARG_COLUMN, 0, "program", NULL, 0, 0, 0},
-    {"time_col", LP_ARG_COLUMN, 0, "enrolled_at", NULL, 0, 0, 0},
-    {"segment_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},
-    {"since", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},
-    {"until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},
-    {"within_days", LP_ARG_DAYS, 0, NULL, NULL, 0, 0, 0},
-    {"ties", LP_ARG_CHOICE, 0, "group", azTies, 0, 0, 0},
-    {"repeats", LP_ARG_CHOICE, 0, "collapse", azRepeats, 0, 0, 0},
-    {"bad_times", LP_ARG_CHOICE, 0, "error", azBadTimes, 0, 0, 0},
+
+#define TVF_SOURCE_ARGS                                                   \
+    {"source", LP_ARG_SOURCE, 1, NULL, NULL, 0, 0, 0},                    \
+    {"user_col", LP_ARG_COLUMN, 0, "user_id", NULL, 0, 0, 0},             \
+    {"program_col", LP_ARG_COLUMN, 0, "program", NULL, 0, 0, 0},          \
+    {"time_col", LP_ARG_COLUMN, 0, "enrolled_at", NULL, 0, 0, 0},         \
+    {"segment_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},       \
+    {"since", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},                       \
+    {"until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},                       \
+    {"within_days", LP_ARG_DAYS, 0, NULL, NULL, 0, 0, 0},                 \
+    {"ties", LP_ARG_CHOICE, 0, "group", azTies, 0, 0, 0},                 \
+    {"repeats", LP_ARG_CHOICE, 0, "collapse", azRepeats, 0, 0, 0},        \
+    {"bad_times", LP_ARG_CHOICE, 0, "error", azBadTimes, 0, 0, 0}
+
+const lp_arg learnpath_source_args[LP_SOURCE_NARG] = {TVF_SOURCE_ARGS};
+
+const lp_arg learnpath_group_args[LP_GROUP_NARG] = {
+    TVF_SOURCE_ARGS,
+    {"group_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},
+    {"group_value", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},
 };
 
 /* "<zWhat> <value>": an error about an argument's value. */
@@ -188,6 +196,21 @@ static int tvfArg(const lp_arg *pA, sqlite3_value *pVal, lp_arg_value *pOut, cha
         default: break;
     }
     if (sqlite3_value_type(pVal) == SQLITE_NULL) return SQLITE_OK; /* none */
+    if (pA->eKind == LP_ARG_VALUE) {
+        /* a text or a number, as its text; a blob or a text with a NUL is refused */
+        int isBlob = sqlite3_value_type(pVal) == SQLITE_BLOB;
+        int rc = isBlob ? SQLITE_OK : tvfText(pVal, &pOut->z);
+        if (rc) return rc;
+        if (isBlob || (size_t)sqlite3_value_bytes(pVal) != strlen(pOut->z)) {
+            char zWhat[96];
+            sqlite3_snprintf(sizeof(zWhat), zWhat, "%s must be a text without a NUL byte or a number, not",
+                             pA->zName);
+            pOut->z = NULL;
+            return tvfValueError(pVal, pzErr, zWhat);
+        }
+        pOut->isSet = 1;
+        return SQLITE_OK;
+    }
     if (pA->eKind == LP_ARG_TIME) {
         /* a blob's text is read as a time (rule 2), after which it reads as text */
         int isBlob = sqlite3_value_type(pVal) == SQLITE_BLOB;
@@ -252,6 +275,13 @@ static void tvfSourceSpecs(lp_tvf_cursor *pCur) {
     q->withinDays = v[LP_ARG_I_WITHIN_DAYS].r;
     q->ties = (lp_ties)v[LP_ARG_I_TIES].i;
     q->repeats = (lp_repeats)v[LP_ARG_I_REPEATS].i;
+    if (pCur->pTab->pDesc->nArg > LP_ARG_I_GROUP_COL && v[LP_ARG_I_GROUP_COL].isSet) {
+        p->zGroupCol = v[LP_ARG_I_GROUP_COL].z;
+    }
+    if (pCur->pTab->pDesc->nArg > LP_ARG_I_GROUP_VALUE && v[LP_ARG_I_GROUP_VALUE].isSet) {
+        p->zGroupValue = v[LP_ARG_I_GROUP_VALUE].z;
+        p->nGroupValue = sqlite3_value_bytes(pCur->apArg[LP_ARG_I_GROUP_VALUE]);
+    }
 }
 
 /* ------------------------------------------------------------- nesting */
@@ -727,6 +757,8 @@ int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *p
     lp_tvf_vtab *pTab = pCur->pTab;
     int rc = learnpath_users_open(pTab->db, pTab->pConn, &pCur->src, pIt, pzErr);
     if (rc) return rc;
+    /* rule 12: group_value keeps the users of that group (lp_users.c) */
+    pCur->shape.pGroupUsers = pCur->src.zGroupValue ? pIt : NULL;
     rc = learnpath_shaper_init(pSh, pIt->pData, &pCur->shape);
     /* cached data read with a segment column serves a query without */
     pSh->ignoreSegments = pCur->src.zSegmentCol == NULL;

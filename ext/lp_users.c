@@ -15,24 +15,144 @@
 
 #include "lp_read.h"
 
+/* The users' groups (rule 12): their heap, and freeing them. */
+static int64_t usersGroupBytes(const lp_users *pIt) {
+    return pIt->aGroup ? (int64_t)pIt->nGroupPos * (int64_t)sizeof(uint32_t) +
+                             learnpath_strtab_bytes(&pIt->groups) +
+                             (int64_t)pIt->groups.n * LP_NAME_EXTRA
+                       : 0;
+}
+
+static void usersFreeGroups(lp_users *pIt) {
+    sqlite3_free(pIt->aGroup);
+    pIt->aGroup = NULL;
+    pIt->nGroupPos = 0;
+    learnpath_strtab_free(&pIt->groups);
+    memset(&pIt->groups, 0, sizeof(pIt->groups));
+    pIt->isGroupFilter = 0;
+}
+
 /* Streaming: the names kept whole must fit what the function may hold. */
 static int usersCheckNames(lp_users *pIt, char **pzErr) {
-    if (pIt->pStream == NULL || pIt->isLocalNames || pIt->nBudget == 0) return SQLITE_OK;
-    if (learnpath_data_name_bytes(pIt->pData) <= learnpath_users_limit(pIt)) return SQLITE_OK;
+    if (pIt->pStream == NULL || pIt->nBudget == 0) return SQLITE_OK;
+    if (learnpath_users_held(pIt) <= learnpath_users_limit(pIt)) return SQLITE_OK;
     return learnpath_users_budget_error(pIt, 0, 0, pzErr);
 }
 
-int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
-                         char **pzErr) {
+/*
+** Rule 12: each user's group, with group_value or for group_stats. The
+** source is read with group_col as its segment column (a read of its own,
+** cached as any), and a user's group is the first non-empty value in rule
+** 4's order, as rule 6 picks the segment: the first enrollment with one,
+** the user's rows lying sorted by time, program name and segment name. The
+** answer is the group's number (its name copied into pOut->groups) per position
+** in user_id order, which every read of the same source and columns shares
+** (rule 1 keeps the same users, whatever the segment column): so the users
+** read next, in memory or streamed, are told apart by their positions.
+** The group read is closed before the read it serves opens; the numbers
+** and the names count against the memory budget (learnpath_users_held).
+*/
+static int usersGroups(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pOut,
+                       char **pzErr) {
+    lp_source_spec g = *p;
+    lp_users it;
+    int64_t nAlloc = 0;
+    uint32_t n = 0;
+    int rc;
+    if (p->zGroupCol == NULL) return SQLITE_OK; /* no group column: no user has a group */
+    g.zSegmentCol = p->zGroupCol;
+    g.zGroupCol = g.zGroupValue = NULL;
+    g.wantGroups = 0;
+    g.isGroupRead = 1;
+    g.anyOrder = 0;
+    rc = learnpath_users_open(db, pConn, &g, &it, pzErr);
+    if (rc == SQLITE_OK) learnpath_users_local_names(&it);
+    for (; rc == SQLITE_OK && !it.eof; rc = learnpath_users_next(&it, pzErr)) {
+        const lp_data *pD = it.pData;
+        uint32_t seg = LP_NONE, id = LP_NONE;
+        for (uint32_t i = pD->aFirst[it.u]; pD->aSeg && i < pD->aFirst[it.u + 1] && seg == LP_NONE; i++) {
+            seg = pD->aSeg[i];
+        }
+        if (seg != LP_NONE) {
+            rc = learnpath_strtab_intern(&pOut->groups, LP_STR(&pD->segments, seg),
+                                         LP_STRLEN(&pD->segments, seg), &id);
+        }
+        if (rc == SQLITE_OK) rc = learnpath_grow((void **)&pOut->aGroup, &nAlloc, (int64_t)n + 1,
+                                                 sizeof(uint32_t), 1024);
+        if (rc) break;
+        pOut->aGroup[n++] = id;
+    }
+    learnpath_users_close(&it);
+    pOut->nGroupPos = n;
+    return rc;
+}
+
+/* Before a read: each user's group, when asked (pGroups is then kept). */
+static int usersGroupsFirst(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
+                            lp_users *pGroups, char **pzErr) {
+    int rc;
+    memset(pGroups, 0, sizeof(*pGroups));
+    if (p->zGroupValue == NULL && !p->wantGroups) return SQLITE_OK;
+    rc = usersGroups(db, pConn, p, pGroups, pzErr);
+    if (rc == SQLITE_OK && pGroups->aGroup == NULL) {
+        /* no user has a group: every position says so */
+        pGroups->aGroup = sqlite3_malloc(sizeof(uint32_t));
+        if (!pGroups->aGroup) rc = SQLITE_NOMEM;
+    }
+    pGroups->isGroupFilter = p->zGroupValue != NULL;
+    pGroups->iGroupKeep = LP_NONE;
+    if (rc == SQLITE_OK && p->zGroupValue) {
+        uint32_t id;
+        if (learnpath_strtab_find(&pGroups->groups, p->zGroupValue, p->nGroupValue, &id)) {
+            pGroups->iGroupKeep = id;
+        }
+    }
+    if (rc) usersFreeGroups(pGroups);
+    return rc;
+}
+
+/* After the read opened: pIt takes the groups of pGroups (or, on error, frees them). */
+static int usersKeepGroups(lp_users *pIt, int rc, lp_users *pGroups) {
+    if (rc) {
+        usersFreeGroups(pGroups);
+        return rc;
+    }
+    pIt->aGroup = pGroups->aGroup;
+    pIt->nGroupPos = pGroups->nGroupPos;
+    pIt->groups = pGroups->groups;
+    pIt->isGroupFilter = pGroups->isGroupFilter;
+    pIt->iGroupKeep = pGroups->iGroupKeep;
+    return SQLITE_OK;
+}
+
+/* The stream, without group_value's users (the callers add them). */
+static int usersOpenStream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                           char **pzErr) {
+    lp_source_spec spec = *p;
+    int rc;
+    spec.nBudget = 0;
+    spec.nThreads = pConn->nThreads;
+    rc = learnpath_stream_open(db, &spec, pIt, pzErr);
+    pIt->nBudget = pConn->nMemoryBudget;
+    return rc;
+}
+
+static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                     int64_t nGroupByte, char **pzErr) {
     lp_source_spec spec = *p;
     int rc;
     memset(pIt, 0, sizeof(*pIt));
     spec.nBudget = learnpath_heap_budget(pConn->nMemoryBudget); /* and the hard heap limit */
+    if (spec.nBudget && nGroupByte) {
+        /* the group's users (rule 12) take their part of the budget */
+        spec.nBudget = spec.nBudget > nGroupByte ? spec.nBudget - nGroupByte : 1;
+    }
     spec.nThreads = pConn->nThreads;
-    /* under a budget a read is laid out once, in user_id order */
-    spec.anyOrder = p->anyOrder && spec.nBudget == 0;
+    /* under a budget a read is laid out once, in user_id order; with
+    ** groups always (users are told by their positions) */
+    spec.anyOrder = p->anyOrder && spec.nBudget == 0 && p->zGroupValue == NULL && !p->wantGroups;
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
-    if (rc == LP_RC_OVER_BUDGET) return learnpath_users_open_stream(db, pConn, p, pIt, pzErr);
+    if (rc == LP_RC_OVER_BUDGET) return usersOpenStream(db, pConn, p, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;
     if (rc) return rc;
     if (pIt->pData->nUser == 0) {
@@ -43,14 +163,29 @@ int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, l
     return SQLITE_OK;
 }
 
+int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                         char **pzErr) {
+    lp_users groups;
+    int rc = usersGroupsFirst(db, pConn, p, &groups, pzErr);
+    if (rc) {
+        memset(pIt, 0, sizeof(*pIt));
+        return rc;
+    }
+    rc = usersOpen(db, pConn, p, pIt, usersGroupBytes(&groups), pzErr);
+    rc = usersKeepGroups(pIt, rc, &groups);
+    return rc ? rc : usersCheckNames(pIt, pzErr);
+}
+
 int learnpath_users_open_stream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
                                 lp_users *pIt, char **pzErr) {
-    lp_source_spec spec = *p;
-    int rc;
-    spec.nBudget = 0;
-    spec.nThreads = pConn->nThreads;
-    rc = learnpath_stream_open(db, &spec, pIt, pzErr);
-    pIt->nBudget = pConn->nMemoryBudget;
+    lp_users groups;
+    int rc = usersGroupsFirst(db, pConn, p, &groups, pzErr);
+    if (rc) {
+        memset(pIt, 0, sizeof(*pIt));
+        return rc;
+    }
+    rc = usersOpenStream(db, pConn, p, pIt, pzErr);
+    rc = usersKeepGroups(pIt, rc, &groups);
     return rc ? rc : usersCheckNames(pIt, pzErr);
 }
 
@@ -60,6 +195,7 @@ int learnpath_users_next(lp_users *pIt, char **pzErr) {
         int rc;
         if (pIt->isLocalNames) learnpath_stream_forget_names(pIt);
         rc = learnpath_stream_next(pIt, pzErr);
+        if (rc == SQLITE_OK && !pIt->eof) pIt->iStreamPos++;
         return rc ? rc : usersCheckNames(pIt, pzErr);
     }
     if (++pIt->iPos >= pIt->pData->nUser) {
@@ -71,6 +207,7 @@ int learnpath_users_next(lp_users *pIt, char **pzErr) {
 }
 
 void learnpath_users_close(lp_users *pIt) {
+    usersFreeGroups(pIt);
     if (pIt->pStream) {
         learnpath_stream_close(pIt);
     } else {
@@ -365,8 +502,9 @@ int64_t learnpath_data_name_bytes(const lp_data *pData) {
 
 /* See lp_read.h. */
 int64_t learnpath_users_held(const lp_users *pIt) {
-    if (pIt->pStream == NULL) return pIt->pData->nByteUsed;
-    return pIt->isLocalNames ? 0 : learnpath_data_name_bytes(pIt->pData);
+    int64_t nGroup = usersGroupBytes(pIt); /* the users' groups (rule 12) */
+    if (pIt->pStream == NULL) return pIt->pData->nByteUsed + nGroup;
+    return nGroup + (pIt->isLocalNames ? 0 : learnpath_data_name_bytes(pIt->pData));
 }
 
 /* See lp_read.h. */
@@ -393,8 +531,14 @@ int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGr
         sqlite3_snprintf((int)sizeof(zLimit), zLimit, "the memory budget of %lld bytes",
                          (long long)pIt->nBudget);
     }
+    char zGroups[96] = "";
+    if (pIt->aGroup) {
+        /* rule 12: each user's group, and the groups' names */
+        sqlite3_snprintf((int)sizeof(zGroups), zGroups, "the groups of %u users (%u names) and ",
+                         pIt->nGroupPos, pIt->groups.n);
+    }
     return learnpath_errorf(pzErr, SQLITE_ERROR,
-                            "needs more than %s to keep %sthe names of %u programs and %u segments; "
+                            "needs more than %s to keep %s%sthe names of %u programs and %u segments; "
                             "raise learnpath_memory_budget() or set it to 0",
-                            zLimit, zRows, pD->programs.n, pD->segments.n);
+                            zLimit, zRows, zGroups, pD->programs.n, pD->segments.n);
 }

@@ -6,7 +6,7 @@
 **   SELECT * FROM first_program_stats('enrollments', 'user_id', 'program',
 **                                     'enrolled_at', 'user_type');
 **
-** Their arguments are learnpath_source_args (lp_tvf.c). xFilter computes
+** Their arguments are learnpath_group_args (lp_tvf.c). xFilter computes
 ** every row (or finds them kept with the cached data); the rows are then
 ** read in order.
 */
@@ -150,7 +150,7 @@ static int aggColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
 }
 
 #define AGG_TVF(NAME, COLUMNS, NOUT)                                                           \
-    {NAME,     COLUMNS, NOUT,   learnpath_source_args, LP_SOURCE_NARG, LP_TVF_SOURCE,          \
+    {NAME,     COLUMNS, NOUT,   learnpath_group_args,  LP_GROUP_NARG,  LP_TVF_SOURCE,          \
      1000000.0, 10000, sizeof(agg_cursor), NULL, aggFilter, aggNext, aggEof, aggColumn,        \
      aggReset, NULL, NULL}
 

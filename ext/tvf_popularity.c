@@ -6,7 +6,8 @@
 **                                    'enrolled_at', 'user_type');
 **   SELECT * FROM first_program_monthly('enrollments');
 **
-** Their arguments are learnpath_source_args (lp_tvf.c), as the other
+** Their arguments are learnpath_group_args (program_popularity) and
+** learnpath_source_args (first_program_monthly), lp_tvf.c, as the other
 ** aggregates'. xFilter finds the rows kept with the cached data, or
 ** computes them (and, when the rows and the data together pass the memory
 ** budget, computes them again over the users streamed); the rows are then
@@ -143,8 +144,8 @@ static int popColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
     return SQLITE_OK;
 }
 
-#define POP_TVF(NAME, COLUMNS, NOUT)                                                           \
-    {NAME,     COLUMNS, NOUT,   learnpath_source_args, LP_SOURCE_NARG, LP_TVF_SOURCE,          \
+#define POP_TVF(NAME, COLUMNS, NOUT, ARGS, NARG)                                               \
+    {NAME,     COLUMNS, NOUT,   ARGS,      NARG,           LP_TVF_SOURCE,                      \
      1000000.0, 10000, sizeof(pop_cursor), NULL, popFilter, popNext, popEof, popColumn,        \
      popReset, NULL, NULL}
 
@@ -152,8 +153,9 @@ const lp_tvf learnpath_tvf_program_popularity =
     POP_TVF("program_popularity",
             "segment TEXT,program TEXT,enrollments INTEGER,users INTEGER,segment_users INTEGER,"
             "share REAL,first_users INTEGER,later_users INTEGER,tied_first_users INTEGER",
-            9);
+            9, learnpath_group_args, LP_GROUP_NARG);
 
 const lp_tvf learnpath_tvf_first_program_monthly =
     POP_TVF("first_program_monthly",
-            "segment TEXT,month TEXT,program TEXT,tied INTEGER,users INTEGER,share REAL", 6);
+            "segment TEXT,month TEXT,program TEXT,tied INTEGER,users INTEGER,share REAL", 6,
+            learnpath_source_args, LP_SOURCE_NARG);

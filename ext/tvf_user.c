@@ -7,7 +7,7 @@
 **                                  'enrolled_at', 'user_type');
 **   SELECT * FROM program_steps('enrollments') WHERE user_id = 42;
 **
-** Their arguments are learnpath_source_args (lp_tvf.c). Users come from the
+** Their arguments are learnpath_group_args (lp_tvf.c). Users come from the
 ** read layer in user_id order and are shaped one at a time (lp_shape.c).
 **
 ** RULE 10 (as README.md states it). Times are returned as
@@ -128,9 +128,9 @@ static int userSortedOpen(user_cursor *pCur, int code, char **pzErr) {
     char *zSql;
     int rc;
     sqlite3_str_appendall(pSql, "SELECT rowid, * FROM main.first_program WHERE source = ?1");
-    for (int j = 1; j < LP_SOURCE_NARG; j++) {
+    for (int j = 1; j < LP_GROUP_NARG; j++) {
         if (pCur->tvf.apArg[j]) {
-            sqlite3_str_appendf(pSql, " AND %s = ?%d", learnpath_source_args[j].zName, j + 1);
+            sqlite3_str_appendf(pSql, " AND %s = ?%d", learnpath_group_args[j].zName, j + 1);
         }
     }
     sqlite3_str_appendall(pSql, " ORDER BY ");
@@ -142,7 +142,7 @@ static int userSortedOpen(user_cursor *pCur, int code, char **pzErr) {
     if (!zSql) return SQLITE_NOMEM;
     rc = sqlite3_prepare_v2(db, zSql, -1, &pCur->pSorted, NULL);
     sqlite3_free(zSql);
-    for (int j = 0; j < LP_SOURCE_NARG && rc == SQLITE_OK; j++) {
+    for (int j = 0; j < LP_GROUP_NARG && rc == SQLITE_OK; j++) {
         if (pCur->tvf.apArg[j]) rc = sqlite3_bind_value(pCur->pSorted, j + 1, pCur->tvf.apArg[j]);
     }
     if (rc) return learnpath_errorf(pzErr, LP_RC_NESTED, "%s", sqlite3_errmsg(db));
@@ -278,7 +278,9 @@ static int userFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     if (rc) return rc;
     /* one user's labels at a time: under a budget, memory for one user's names */
     learnpath_journeys_per_user(&pCur->it, &pCur->sh);
-    pCur->isLazy = pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil;
+    /* every user a row: lazy (no since, until or group_value, rule 12) */
+    pCur->isLazy = pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil &&
+                   !pBase->src.zGroupValue;
     if ((idxNum & LP_TVF_USER_EQ) && pBase->pUserKey && pCur->it.pStream == NULL) {
         /* the plan gives no order of its own with user_id = x (lp_tvf.c) */
         rc = userLookup(pCur, idxNum);
@@ -479,7 +481,7 @@ static int userRowid(lp_tvf_cursor *pBase, sqlite3_int64 *piRow, char **pzErr) {
     int rc;
     (void)pzErr;
     if (!pCur->isLookup && !isUnordered) return SQLITE_OK;
-    if (!isUnordered && pCur->eKind != USER_STEPS && !pBase->shape.hasSince && !pBase->shape.hasUntil) {
+    if (!isUnordered && pCur->isLazy) {
         *piRow = pCur->it.iPos; /* every user is a row */
         return SQLITE_OK;
     }
@@ -491,7 +493,7 @@ static int userRowid(lp_tvf_cursor *pBase, sqlite3_int64 *piRow, char **pzErr) {
 /* ------------------------------------------------------------ descriptors */
 
 #define USER_TVF(NAME, COLUMNS, NOUT, ORDERBY)                                                 \
-    {NAME,        COLUMNS,     NOUT,        learnpath_source_args, LP_SOURCE_NARG,           \
+    {NAME,        COLUMNS,     NOUT,        learnpath_group_args,  LP_GROUP_NARG,            \
      LP_TVF_SOURCE | LP_TVF_USER_KEY, 1000000.0, 10000, sizeof(user_cursor), ORDERBY,        \
      userFilter,  userNext,    userEof,     userColumn,            userReset,                \
      userRowid,   userClose}

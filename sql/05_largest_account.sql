@@ -8,62 +8,40 @@
 -- Run (from the repository root, after `make`):
 --   sqlite3 DB < sql/05_largest_account.sql
 -- How to read it:
---   Table 1: the account with the most distinct users (NULL and empty
---   accounts ignored; a tie goes to the first name), its users and
---   enrollments, and its share of all users. Like the learnpath functions
---   (rule 1), rows with an empty user, program or time are not counted.
+--   A user's account is the first non-empty account of their enrollments
+--   (rule 12: in time order, as rule 6 picks the user type), so a user is
+--   in one account, with their whole journey. NULL and empty accounts are
+--   no account.
+--   Table 1: the account with the most users (group_stats, rank 1: a tie
+--   goes to the first name), its users and their enrollments, and its
+--   share of all users. As everywhere (rule 1), rows with an empty user,
+--   program or time are not counted.
 --   Table 2: as sql/01 table 2, for that account's users only.
 --   Table 3: as sql/02, for that account's users only: starters, users
 --   going to each next program, % of starters and % of those who continued.
---   The account is chosen by SQL, never named here: the TEMP VIEW
---   largest_account_enrollments holds its rows and is passed by name to the
---   learnpath functions (they read any table or view). To study another
---   account, change the view's WHERE clause.
+--   The account is chosen by group_stats, never named here, and passed to
+--   the learnpath functions as group_value. To study another account, put
+--   its name (group_value = 'Corp 016') or another rank there.
 .load dist/learnpath
 .headers on
 .mode box
 
-DROP VIEW IF EXISTS temp.largest_account_enrollments;
-CREATE TEMP VIEW largest_account_enrollments AS
-SELECT *
-FROM enrollments
-WHERE account = (
-    SELECT account
-    FROM enrollments
-    WHERE coalesce(account, '') <> ''
-      AND coalesce(user_id, '') <> ''
-      AND coalesce(program, '') <> ''
-      AND coalesce(enrolled_at, '') <> ''
-    GROUP BY account
-    ORDER BY count(DISTINCT user_id) DESC, account
-    LIMIT 1
-);
-
 .print 'Largest corporate account'
-WITH valid AS (
-    -- enrollments as learnpath counts them (rule 1: no empty user, program, time)
-    SELECT *
-    FROM enrollments
-    WHERE coalesce(user_id, '') <> ''
-      AND coalesce(program, '') <> ''
-      AND coalesce(enrolled_at, '') <> ''
-)
-SELECT account,
-       count(DISTINCT user_id) AS users,
-       count(*) AS enrollments,
-       round(100.0 * count(DISTINCT user_id) / (SELECT count(DISTINCT user_id) FROM valid), 1)
-           AS pct_of_all_users
-FROM valid
-WHERE account IN (SELECT account FROM largest_account_enrollments)
-GROUP BY account;
+SELECT group_value AS account,
+       users,
+       enrollments,
+       round(100.0 * share_of_users, 1) AS pct_of_all_users
+FROM group_stats('enrollments') WHERE group_col = 'account' AND rank = 1;
 
 .print ''
 .print 'Largest account: first program, by user type'
 WITH firsts AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
            CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
-    FROM first_program('largest_account_enrollments',
-                       'user_id', 'program', 'enrolled_at', 'user_type')
+    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE group_col = 'account'
+      AND group_value = (SELECT group_value FROM group_stats('enrollments')
+                         WHERE group_col = 'account' AND rank = 1)
 )
 SELECT user_type,
        first_program,
@@ -84,9 +62,11 @@ WITH step1 AS (
            CASE WHEN to_program IS NULL THEN '(did not continue)'
                 WHEN to_tied THEN '(several at once)' ELSE to_program END AS next_program,
            users
-    FROM program_transitions('largest_account_enrollments',
-                             'user_id', 'program', 'enrolled_at', 'user_type')
-    WHERE step = 1
+    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE group_col = 'account'
+      AND group_value = (SELECT group_value FROM group_stats('enrollments')
+                         WHERE group_col = 'account' AND rank = 1)
+      AND step = 1
 ),
 folded AS (
     SELECT user_type, initial_program, next_program, sum(users) AS users

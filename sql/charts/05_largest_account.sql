@@ -1,7 +1,7 @@
 -- 05_largest_account.sql - chart for sql/05: the largest account's journeys.
 --
 -- Draws: a Sankey diagram of the largest corporate account's users (chosen
---   by SQL exactly as in sql/05; all its user types together): initial
+--   by group_stats exactly as in sql/05; all its user types together): initial
 --   program -> next program or "did not continue". Same-instant steps
 --   (learnpath rule 4) are folded into '(several at once)'.
 -- Run (from the repository root, after `make`); prints one SVG document:
@@ -11,32 +11,20 @@
 .headers off
 .mode list
 
-DROP VIEW IF EXISTS temp.largest_account_enrollments;
-CREATE TEMP VIEW largest_account_enrollments AS
-SELECT *
-FROM enrollments
-WHERE account = (
-    SELECT account
-    FROM enrollments
-    WHERE coalesce(account, '') <> ''
-      AND coalesce(user_id, '') <> ''
-      AND coalesce(program, '') <> ''
-      AND coalesce(enrolled_at, '') <> ''
-    GROUP BY account
-    ORDER BY count(DISTINCT user_id) DESC, account
-    LIMIT 1
-);
-
-WITH step1 AS (
+WITH largest AS (
+    SELECT group_value AS account
+    FROM group_stats('enrollments') WHERE group_col = 'account' AND rank = 1
+),
+step1 AS (
     SELECT CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
            CASE WHEN to_program IS NULL THEN NULL
                 WHEN to_tied THEN '(several at once)' ELSE to_program END AS next_program,
            users
-    FROM program_transitions('largest_account_enrollments',
-                             'user_id', 'program', 'enrolled_at')
-    WHERE step = 1
+    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE group_col = 'account' AND group_value = (SELECT account FROM largest)
+      AND step = 1
 )
 SELECT sankey_svg(initial_program, next_program, users,
                   (SELECT 'Largest account, ' || account || ': initial → next program'
-                   FROM largest_account_enrollments LIMIT 1))
+                   FROM largest))
 FROM step1;

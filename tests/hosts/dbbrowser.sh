@@ -189,7 +189,7 @@ if db4s_run reports "$ABS_EXT" "$SCRIPT" "$DB" "$LIMIT"; then
         "SELECT users, pct_of_starters, pct_of_continuers FROM result_02_1 WHERE user_type = 'student' AND initial_program = 'Program A' AND next_program = 'Flagship'" \
         "2|40.0|66.7"
     check_value "sql/05 in DB Browser: largest account, users, enrollments" \
-        "SELECT account, users, enrollments FROM result_05_3" \
+        "SELECT account, users, enrollments FROM result_05_1" \
         "Corp X|5|10"
 else
     fail "$REASON"

@@ -609,6 +609,18 @@ static const scenario aScenario[] = {
      "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM first_program_monthly('t');",
      0, "first_program_monthly"},
+    {"group_stats", FIX_JOURNEYS,
+     "SELECT * FROM group_stats('t') WHERE group_col = 'seg';"
+     "SELECT * FROM group_stats('t') WHERE ties = 'name' AND since = '2021-01-01';"
+     "SELECT * FROM first_program('t') WHERE group_col = 'seg' AND group_value = 'student';"
+     "SELECT * FROM program_transitions('t') WHERE group_col = 'seg' AND group_value = 'student';",
+     0, "group_stats"},
+    {"group_stats, group_value streaming", FIX_JOURNEYS,
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM group_stats('t') WHERE group_col = 'seg';"
+     "SELECT * FROM program_steps('t') WHERE group_col = 'seg' AND group_value = 'student';"
+     "SELECT * FROM first_program_stats('t') WHERE group_col = 'seg' AND group_value = 'student';",
+     0, "learnpath_memory_budget"},
     {"program_popularity, first_program_monthly streaming", FIX_JOURNEYS,
      "SELECT learnpath_memory_budget(1) >= 0;"
      "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"

@@ -63,6 +63,8 @@ static const ca_expect aExpect[] = {
     /* 2020-01 by A and B; over the 300 users, 10 months (2020-01-02 to
     ** 2020-10-27) by 7 programs */
     {"first_program_monthly", "2\n", "2\n", 70, 1},
+    /* no group_col: one row, the users without a group */
+    {"group_stats", "1\n", "1\n", 1, 1},
 };
 
 static const ca_expect *ca_expect_for(const char *zName) {

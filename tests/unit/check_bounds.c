@@ -382,6 +382,10 @@ START_TEST(test_budget_per_user_many_programs) {
                "FROM program_journeys('m', 'user_id', 'program', 'enrolled_at', 'user_type')");
     budgetSame(db, BUDGET_B,
                "SELECT count(*), sum(step), max(program) FROM program_steps('m')");
+    /* rule 12: group_value keeps each user's group (4 bytes a user) beside them */
+    budgetSame(db, BUDGET_B,
+               "SELECT count(*), sum(length(program)), max(next_program) FROM first_program('m')"
+               " WHERE group_col = 'user_type' AND group_value = 'segment 2'");
     sqlite3_close(db);
 }
 END_TEST
@@ -438,6 +442,11 @@ START_TEST(test_budget_aggregates_stream) {
     budgetSame(db, BUDGET_B,
                "SELECT * FROM first_program_monthly('m', 'user_id', 'program', 'enrolled_at', 'user_type')");
     budgetSame(db, BUDGET_B, "SELECT * FROM enrollment_profile('m')");
+    /* rule 12: the users' groups count with the rest */
+    budgetSame(db, BUDGET_B, "SELECT * FROM group_stats('m') WHERE group_col = 'user_type'");
+    budgetSame(db, BUDGET_B,
+               "SELECT * FROM first_program_stats('m') WHERE group_col = 'user_type'"
+               " AND group_value = 'segment 1' ORDER BY 1, 2");
     sqlite3_close(db);
 }
 END_TEST

@@ -93,6 +93,7 @@ static const struct {
     {"program_steps", "step"},        {"program_transitions", "segment"},
     {"first_program_stats", "segment"}, {"enrollment_profile", "finding"},
     {"program_popularity", "segment"}, {"first_program_monthly", "month"},
+    {"group_stats", "group_value"},
 };
 
 /* The argument shapes: a call (the function, then in the last shape its
@@ -147,14 +148,14 @@ END_TEST
 
 /* ------------------------------------------------ first_program's order */
 
-#define CPL_ORDER(k1, k2, k3) (((k1) | (k2) << 2 | (k3) << 4) << 16)
+#define CPL_ORDER(k1, k2, k3) (((k1) | (k2) << 2 | (k3) << 4) << 18)
 #define CPL_SEGMENT 1
 #define CPL_PROGRAM 2
 #define CPL_NEXT 3
 
 /*
 ** Rule 10: the ORDER BY or GROUP BY first_program gives itself, as key
-** codes from bit 16 of idxNum (userOrderBy in tvf_user.c); user_id
+** codes from bit 18 of idxNum (userOrderBy in tvf_user.c); user_id
 ** order needs no key; what it cannot give, and anything but user_id order
 ** under a memory budget or in a UTF-16 database, adds no bits.
 */
@@ -194,8 +195,8 @@ END_TEST
 
 /* ------------------------------------------------------------- user_id */
 
-#define CPL_USER_EQ 4096 /* LP_TVF_USER_EQ */
-#define CPL_USER_IN 8192 /* LP_TVF_USER_IN */
+#define CPL_USER_EQ 16384 /* LP_TVF_USER_EQ */
+#define CPL_USER_IN 32768 /* LP_TVF_USER_IN */
 
 /* The per-user functions; the others have no user_id column. */
 static const char *const azUserFunc[] = {"first_program", "program_journeys", "program_steps"};

@@ -1990,7 +1990,9 @@ START_TEST(test_table_xinfo) {
                     "16|within_days||1\n"
                     "17|ties||1\n"
                     "18|repeats||1\n"
-                    "19|bad_times||1\n");
+                    "19|bad_times||1\n"
+                    "20|group_col||1\n"
+                    "21|group_value||1\n");
     lpt_assert_rows(db,
         "SELECT group_concat(name, ',') FROM pragma_table_xinfo('program_steps')"
         " WHERE hidden = 0",

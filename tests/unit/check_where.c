@@ -92,6 +92,10 @@ static int cw_values(const lp_arg *pA, char **az) {
             az[n++] = sqlite3_mprintf("2458850.5");
             break;
         case LP_ARG_DAYS: az[n++] = sqlite3_mprintf("3"); az[n++] = sqlite3_mprintf("'3'"); break;
+        case LP_ARG_VALUE: /* group_value, with group_col = 'seg' (cw_call): user 1's */
+            az[n++] = sqlite3_mprintf("'s'");
+            az[n++] = sqlite3_mprintf("3");
+            break;
         case LP_ARG_CHOICE:
             for (int i = 0; pA->azChoice[i] && n < 6; i++) {
                 az[n++] = sqlite3_mprintf("'%q'", pA->azChoice[i]);
@@ -119,6 +123,8 @@ static char *cw_call(const lp_tvf *pDesc, int iArg, const char *zOp, const char 
         if (j == iArg || !pA->isRequired) continue;
         sqlite3_str_appendf(p, "%s = %s AND ", pA->zName, pA->eKind == LP_ARG_SOURCE ? "'t'" : "1");
     }
+    /* group_value needs its column (rule 12) */
+    if (pDesc->aArg[iArg].eKind == LP_ARG_VALUE) sqlite3_str_appendall(p, "group_col = 'seg' AND ");
     sqlite3_str_appendf(p, "%s %s %s", pDesc->aArg[iArg].zName, zOp, zValue);
     return sqlite3_str_finish(p);
 }

@@ -55,6 +55,7 @@ char *lpt_query(sqlite3 *db, const char *zSql);
 Suite *make_user_suite(void);      /* first_program, program_journeys, program_steps */
 Suite *make_aggregate_suite(void); /* program_transitions, first_program_stats */
 Suite *make_popularity_suite(void); /* program_popularity, first_program_monthly */
+Suite *make_group_suite(void);     /* group_stats, group_col, group_value (rule 12) */
 Suite *make_profile_suite(void);   /* enrollment_profile */
 Suite *make_sample_suite(void);    /* sample_enrollments */
 Suite *make_svg_suite(void);       /* sankey_svg, bar_svg */

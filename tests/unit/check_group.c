@@ -1,0 +1,351 @@
+/*
+** check_group.c - the "group" suite: group_col, group_value and group_stats
+** (rule 12 of README.md; docs/functions.md defines the columns).
+**
+** A user's group is computed here by SQL alone (the first non-empty
+** group_col value in the order time, program, group over the rows rule 1
+** keeps), and so is every column of group_stats that SQL states simply
+** (users, enrollments, shares, ranks); the first step and the next step
+** come from first_program, whose own tests check them, grouped here by the
+** SQL group. group_value must give exactly what the same function gives
+** over a view of the group's users. Both hold with one thread and two
+** (rule 11), in memory and streamed under learnpath_memory_budget.
+*/
+#include <string.h>
+
+#include "lp_test.h"
+
+/*
+** Table e: sample data (integer ids) whose account is moved around so that
+** users have several accounts (the first counts), NULL and empty ones,
+** and rows rule 1 leaves out; table et: the same with text ids and
+** integer group values (acct_no); table en: a group column all NULL/empty.
+*/
+static sqlite3 *cg_open(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE e AS SELECT user_id, program, enrolled_at, user_type AS seg, account"
+             "  FROM sample_enrollments(1500, 11);"
+             /* a later row in another account: the first account stays the user's */
+             "INSERT INTO e SELECT user_id, 'Program B', datetime(enrolled_at, '+400 days'), seg,"
+             "  'Corp 999' FROM e WHERE user_id % 7 = 0 AND account IS NOT NULL;"
+             /* an account only on a later row: the user's group */
+             "INSERT INTO e SELECT user_id, 'Program C', datetime(enrolled_at, '+30 days'), seg,"
+             "  'Late ' || (user_id % 3) FROM e WHERE user_id % 11 = 0 AND account IS NULL;"
+             /* the same instant, two accounts: program name first, then the account */
+             "INSERT INTO e SELECT user_id, 'AAA', enrolled_at, seg, 'Zed'"
+             "  FROM e WHERE user_id % 13 = 0 AND account IS NOT NULL AND program <> 'AAA';"
+             "UPDATE e SET account = '' WHERE user_id % 17 = 0;"
+             /* rows rule 1 leaves out still carry an account: not counted */
+             "INSERT INTO e VALUES (5, NULL, '2020-01-01', 'student', 'Ghost'),"
+             "  (6, 'Flagship', '', 'student', 'Ghost'), (NULL, 'Flagship', '2020-01-01', 's', 'Ghost');"
+             "CREATE TABLE et AS SELECT 'u' || user_id AS user_id, program, enrolled_at, seg,"
+             "  CASE WHEN account LIKE 'Corp %' THEN CAST(substr(account, 6) AS INTEGER)"
+             "       ELSE account END AS acct_no FROM e;"
+             "CREATE TABLE en AS SELECT user_id, program, enrolled_at, seg,"
+             "  CASE WHEN user_id % 2 THEN NULL ELSE '' END AS account FROM e;");
+    return db;
+}
+
+/*
+** Temp table ug(u, g, s, n) of zTable's users by SQL: the group g (as
+** text, NULL for none), the segment s (rule 6) and the rows rule 1 keeps.
+*/
+static void cg_reference(sqlite3 *db, const char *zTable, const char *zGroupCol) {
+    char *zSql = sqlite3_mprintf(
+        "DROP TABLE IF EXISTS temp.v; DROP TABLE IF EXISTS temp.ug;"
+        "CREATE TEMP TABLE v AS SELECT user_id AS u, program AS p, julianday(enrolled_at) AS t,"
+        "  CAST(nullif(%s, '') AS TEXT) AS g, nullif(seg, '') AS s FROM %s"
+        "  WHERE coalesce(user_id, '') <> '' AND coalesce(program, '') <> ''"
+        "    AND coalesce(enrolled_at, '') <> '';"
+        "CREATE INDEX temp.v_u ON v(u, t);"
+        "CREATE TEMP TABLE ug AS SELECT u,"
+        "  (SELECT g FROM v AS w WHERE w.u = x.u AND w.g IS NOT NULL ORDER BY t, p, g LIMIT 1) AS g,"
+        "  (SELECT s FROM v AS w WHERE w.u = x.u AND w.s IS NOT NULL ORDER BY t, p, s LIMIT 1) AS s,"
+        "  count(*) AS n FROM v AS x GROUP BY u;",
+        zGroupCol, zTable);
+    ck_assert_ptr_nonnull(zSql);
+    lpt_exec(db, zSql);
+    sqlite3_free(zSql);
+}
+
+/* group_stats' rows by SQL (after cg_reference), with or without segments. */
+static char *cg_expected(sqlite3 *db, const char *zTable, int withSeg) {
+    const char *zS = withSeg ? "ug.s" : "NULL";
+    char *zSql = sqlite3_mprintf(
+        "WITH fp AS (SELECT user_id AS u, program, tied, next_program, days_to_next"
+        "   FROM first_program('%s')),"
+        " j AS (SELECT %s AS s, ug.g, ug.n, fp.* FROM ug JOIN fp ON fp.u = ug.u),"
+        " agg AS (SELECT s, g, count(*) AS users, sum(n) AS enr, sum(next_program IS NOT NULL) AS cont,"
+        "   avg(days_to_next) AS avgd FROM j GROUP BY s, g),"
+        " seg AS (SELECT s, sum(users) AS su FROM agg GROUP BY s),"
+        " tops AS (SELECT s, g, program, tied, count(*) AS c, row_number() OVER"
+        "   (PARTITION BY s, g ORDER BY count(*) DESC, program) AS r FROM j GROUP BY s, g, program, tied)"
+        " SELECT agg.s, agg.g, users, enr, printf('%%.9f', 1.0 * users / su),"
+        "   CASE WHEN agg.g IS NOT NULL THEN row_number() OVER"
+        "     (PARTITION BY agg.s ORDER BY agg.g IS NULL, users DESC, agg.g) END,"
+        "   tops.program, tops.tied, tops.c, printf('%%.9f', 1.0 * tops.c / users), cont,"
+        "   printf('%%.9f', 1.0 * cont / users), printf('%%.6f', avgd)"
+        " FROM agg JOIN seg ON seg.s IS agg.s JOIN tops ON tops.s IS agg.s AND tops.g IS agg.g"
+        "   AND tops.r = 1"
+        " ORDER BY agg.s IS NOT NULL, agg.s, agg.g IS NULL, users DESC, agg.g",
+        zTable, zS);
+    ck_assert_ptr_nonnull(zSql);
+    char *zGot = lpt_query(db, zSql);
+    sqlite3_free(zSql);
+    return zGot;
+}
+
+/* group_stats' rows as learnpath gives them, printed as cg_expected prints them. */
+static char *cg_got(sqlite3 *db, const char *zTable, const char *zGroupCol, int withSeg) {
+    char *zSql = sqlite3_mprintf(
+        "SELECT segment, group_value, users, enrollments, printf('%%.9f', share_of_users), rank,"
+        "  top_first_program, top_first_tied, top_first_users, printf('%%.9f', top_first_share),"
+        "  continued, printf('%%.9f', continue_rate), printf('%%.6f', avg_days_to_next)"
+        " FROM group_stats('%s', 'user_id', 'program', 'enrolled_at', %s) WHERE group_col = '%s'",
+        zTable, withSeg ? "'seg'" : "NULL", zGroupCol);
+    ck_assert_ptr_nonnull(zSql);
+    char *zGot = lpt_query(db, zSql);
+    sqlite3_free(zSql);
+    return zGot;
+}
+
+static void cg_assert_same(const char *zWhat, const char *zGot, const char *zWant) {
+    ck_assert_ptr_nonnull(zGot);
+    ck_assert_ptr_nonnull(zWant);
+    ck_assert_msg(strncmp(zWant, "ERROR", 5) != 0, "%s: reference: %s", zWhat, zWant);
+    ck_assert_msg(strcmp(zGot, zWant) == 0, "%s\ngot:\n%.3000s\nwant:\n%.3000s", zWhat, zGot, zWant);
+}
+
+/* The settings every test runs under: threads 1 and 2, in memory and streamed. */
+static const char *const azSetting[] = {
+    "SELECT learnpath_threads(1), learnpath_memory_budget(0), learnpath_cache_clear()",
+    "SELECT learnpath_threads(2), learnpath_memory_budget(0), learnpath_cache_clear()",
+    "SELECT learnpath_threads(1), learnpath_memory_budget(1), learnpath_cache_clear()",
+    "SELECT learnpath_threads(2), learnpath_memory_budget(1), learnpath_cache_clear()",
+};
+#define CG_N_SETTING 4
+
+/* Rule 12: every column of group_stats against SQL, text and integer ids,
+** text and integer groups, with and without segments. */
+START_TEST(test_group_stats_columns) {
+    static const struct {
+        const char *zTable, *zCol;
+    } aCase[] = {{"e", "account"}, {"et", "acct_no"}};
+    sqlite3 *db = cg_open();
+    lpt_exec(db, azSetting[_i]);
+    for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
+        lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+        cg_reference(db, aCase[k].zTable, aCase[k].zCol);
+        for (int withSeg = 0; withSeg < 2; withSeg++) {
+            char *zWant, *zGot;
+            lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+            zWant = cg_expected(db, aCase[k].zTable, withSeg);
+            /* many groups, the no-group rows, integer groups as text */
+            ck_assert_msg(zWant && strlen(zWant) > 2000 && strstr(zWant, "|NULL|"), "%.300s", zWant);
+            lpt_exec(db, azSetting[_i]);
+            zGot = cg_got(db, aCase[k].zTable, aCase[k].zCol, withSeg);
+            cg_assert_same(aCase[k].zTable, zGot, zWant);
+            sqlite3_free(zGot);
+            sqlite3_free(zWant);
+        }
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 12: a group column all NULL or empty, or none, is no group column. */
+START_TEST(test_group_stats_no_groups) {
+    sqlite3 *db = cg_open();
+    lpt_exec(db, azSetting[_i]);
+    char *zAll = lpt_query(db, "SELECT count(*), sum(users), sum(rank IS NULL), sum(group_value IS NULL)"
+                               " FROM group_stats('en') WHERE group_col = 'account'");
+    char *zNone = lpt_query(db, "SELECT count(*), sum(users), sum(rank IS NULL), sum(group_value IS NULL)"
+                                " FROM group_stats('en')");
+    char *zUsers = lpt_query(db, "SELECT 1, count(*), 1, 1 FROM first_program('en')");
+    cg_assert_same("all NULL or empty", zAll, zUsers);
+    cg_assert_same("no group_col", zNone, zUsers);
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('en') WHERE group_col = 'account'"
+                        " AND group_value = ''", "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('e') WHERE group_value = 'Zed'", "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e') WHERE group_col = 'account'"
+                        " AND group_value = 'Ghost'", "0\n");
+    sqlite3_free(zAll);
+    sqlite3_free(zNone);
+    sqlite3_free(zUsers);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The functions group_value filters, and what to print of each. */
+static const char *const azFilterFunc[] = {
+    "first_program", "program_journeys", "program_steps", "program_transitions",
+    "first_program_stats", "program_popularity",
+};
+
+/* Rule 12: group_value gives what the function gives over a view of the
+** group's users (their groups found by SQL), for several groups. */
+START_TEST(test_group_value_filter) {
+    static const struct {
+        const char *zTable, *zCol;
+    } aCase[] = {{"e", "account"}, {"et", "acct_no"}};
+    sqlite3 *db = cg_open();
+    for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
+        lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+        cg_reference(db, aCase[k].zTable, aCase[k].zCol);
+        /* the largest group, one that only later rows name, a tie's, an integer's */
+        char *zGroups = lpt_query(db, "SELECT group_concat(g, char(1)) FROM (SELECT g FROM ug"
+                                      " WHERE g IS NOT NULL GROUP BY g"
+                                      " ORDER BY count(*) DESC, g LIMIT 2)");
+        ck_assert_ptr_nonnull(zGroups);
+        char *zList = sqlite3_mprintf("%.*s\001Late 1\001Zed\00142", (int)strcspn(zGroups, "\n"), zGroups);
+        for (char *z = zList; z && *z;) {
+            size_t n = strcspn(z, "\001");
+            char *zVal = sqlite3_mprintf("%.*s", (int)n, z);
+            char *zView = sqlite3_mprintf(
+                "DROP VIEW IF EXISTS temp.vg; CREATE TEMP VIEW vg AS SELECT * FROM %s"
+                " WHERE user_id IN (SELECT u FROM ug WHERE g = '%q')",
+                aCase[k].zTable, zVal);
+            lpt_exec(db, zView);
+            for (size_t f = 0; f < sizeof(azFilterFunc) / sizeof(azFilterFunc[0]); f++) {
+                char *zWantSql = sqlite3_mprintf(
+                    "SELECT * FROM %s('vg', 'user_id', 'program', 'enrolled_at', 'seg')", azFilterFunc[f]);
+                lpt_exec(db, azSetting[0]);
+                char *zWant = lpt_query(db, zWantSql);
+                for (int s = 0; s < CG_N_SETTING; s++) {
+                    char *zSql = sqlite3_mprintf(
+                        "SELECT * FROM %s('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
+                        " WHERE group_col = '%s' AND group_value = %s'%q'",
+                        azFilterFunc[f], aCase[k].zTable, aCase[k].zCol,
+                        "", zVal);
+                    lpt_exec(db, azSetting[s]);
+                    char *zGot = lpt_query(db, zSql);
+                    cg_assert_same(zSql, zGot, zWant);
+                    sqlite3_free(zGot);
+                    sqlite3_free(zSql);
+                }
+                sqlite3_free(zWant);
+                sqlite3_free(zWantSql);
+            }
+            sqlite3_free(zView);
+            sqlite3_free(zVal);
+            z += n;
+            if (*z) z++;
+        }
+        sqlite3_free(zList);
+        sqlite3_free(zGroups);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 12: a number as group_value is its text; user_id = x and COUNT(*)
+** with group_value; since/until with it. */
+START_TEST(test_group_value_shapes) {
+    sqlite3 *db = cg_open();
+    cg_reference(db, "et", "acct_no");
+    lpt_assert_rows(db,
+                    "SELECT (SELECT count(*) FROM first_program('et') WHERE group_col = 'acct_no'"
+                    "  AND group_value = 42) = (SELECT count(*) FROM ug WHERE g = '42')",
+                    "1\n");
+    lpt_assert_rows(db,
+                    "SELECT (SELECT count(*) FROM first_program('et') WHERE group_col = 'acct_no'"
+                    "  AND group_value = 42) = (SELECT count(*) FROM first_program('et')"
+                    "  WHERE group_col = 'acct_no' AND group_value = '42')",
+                    "1\n");
+    /* a lookup keeps the group: the user is there only in its own group */
+    lpt_assert_rows(db,
+                    "SELECT count(*) = (SELECT count(*) FROM ug) FROM ug WHERE"
+                    " (SELECT count(*) FROM first_program('et') WHERE group_col = 'acct_no'"
+                    "   AND group_value = coalesce(ug.g, '-') AND user_id = ug.u) = (ug.g IS NOT NULL)",
+                    "1\n");
+    /* since: the group's users that since keeps */
+    lpt_assert_rows(db,
+                    "SELECT (SELECT count(*) FROM program_journeys('et') WHERE group_col = 'acct_no'"
+                    "  AND group_value = 42 AND since = '2021-01-01')"
+                    " = (SELECT count(*) FROM program_journeys('et') WHERE since = '2021-01-01'"
+                    "  AND user_id IN (SELECT u FROM ug WHERE g = '42'))",
+                    "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 10 with rule 12: first_program's own orders keep the group, in
+** memory, streamed, and in a statement prepared before a budget was set
+** (first_program then asks SQLite for its rows, passing group_value on). */
+START_TEST(test_group_value_order) {
+    sqlite3 *db = cg_open();
+    sqlite3_stmt *pStmt;
+    cg_reference(db, "e", "account");
+    lpt_exec(db, "CREATE TEMP VIEW vz AS SELECT * FROM e WHERE user_id IN (SELECT u FROM ug WHERE g = 'Zed')");
+    const char *zGot = "SELECT user_id, segment, program, next_program FROM first_program('e', 'user_id',"
+                       " 'program', 'enrolled_at', 'seg') WHERE group_col = 'account'"
+                       " AND group_value = 'Zed' ORDER BY next_program, program, segment, user_id";
+    char *zWant = lpt_query(db, "SELECT user_id, segment, program, next_program FROM first_program('vz',"
+                                " 'user_id', 'program', 'enrolled_at', 'seg')"
+                                " ORDER BY next_program, program, segment, user_id");
+    ck_assert_msg(zWant && strlen(zWant) > 100, "%s", zWant);
+    for (int s = 0; s < CG_N_SETTING; s++) {
+        lpt_exec(db, azSetting[s]);
+        char *z = lpt_query(db, zGot);
+        cg_assert_same(azSetting[s], z, zWant);
+        sqlite3_free(z);
+    }
+    /* prepared in memory, stepped under a budget */
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    ck_assert_int_eq(sqlite3_prepare_v2(db, zGot, -1, &pStmt, NULL), SQLITE_OK);
+    lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+    sqlite3_str *pOut = sqlite3_str_new(NULL);
+    while (sqlite3_step(pStmt) == SQLITE_ROW) {
+        for (int i = 0; i < 4; i++) {
+            const char *zCol = (const char *)sqlite3_column_text(pStmt, i);
+            sqlite3_str_appendf(pOut, "%s%s", i ? "|" : "", zCol ? zCol : "NULL");
+        }
+        sqlite3_str_appendall(pOut, "\n");
+    }
+    ck_assert_int_eq(sqlite3_finalize(pStmt), SQLITE_OK);
+    char *zStepped = sqlite3_str_finish(pOut);
+    cg_assert_same("prepared, then a budget", zStepped, zWant);
+    sqlite3_free(zStepped);
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Argument conventions: errors name the argument, as segment_col's do. */
+START_TEST(test_group_errors) {
+    sqlite3 *db = cg_open();
+    lpt_assert_rows(db, "SELECT * FROM group_stats('e') WHERE group_col = 'acct'",
+                    "ERROR: group_stats(): group_col: no column 'acct' in 'e' (its columns: "
+                    "user_id, program, enrolled_at, seg, account)");
+    lpt_assert_rows(db, "SELECT * FROM first_program('e') WHERE group_col = 'acct' AND group_value = 1",
+                    "ERROR: first_program(): group_col: no column 'acct' in 'e' (its columns: "
+                    "user_id, program, enrolled_at, seg, account)");
+    lpt_assert_rows(db, "SELECT * FROM group_stats('e') WHERE group_col = ''",
+                    "ERROR: group_stats(): group_col must name a column, not ''");
+    lpt_assert_rows(db, "SELECT * FROM program_steps('e') WHERE group_col = 'account' AND group_value = x'41'",
+                    "ERROR: program_steps(): group_value must be a text without a NUL byte or a "
+                    "number, not a blob");
+    lpt_assert_rows(db, "SELECT group_col, group_value FROM first_program('e') WHERE group_col = 'account'"
+                        " AND group_value = 'Zed' LIMIT 1",
+                    "account|Zed\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_group_suite(void) {
+    Suite *s = suite_create("group");
+    TCase *tc = tcase_create("group_stats");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_group_stats_columns, 0, CG_N_SETTING);
+    tcase_add_loop_test(tc, test_group_stats_no_groups, 0, CG_N_SETTING);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("group_value");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_group_value_filter);
+    tcase_add_test(tc, test_group_value_shapes);
+    tcase_add_test(tc, test_group_value_order);
+    tcase_add_test(tc, test_group_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
