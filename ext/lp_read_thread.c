@@ -88,6 +88,7 @@ typedef struct build_worker {
 
 static void buildLookAhead(const build_state *s, build_batch *b, int i) {
     build_rec *r;
+    if (s->aSlot == NULL) return; /* users so far in order: no table to look in */
     if (i + BUILD_AHEAD < b->nRec && !(r = &b->aRec[i + BUILD_AHEAD])->isEmptyUser) {
         r->hash = learnpath_read_rec_hash(s, r);
         r->hasHash = 1;
