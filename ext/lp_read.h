@@ -135,12 +135,14 @@ int learnpath_data_read(sqlite3 *db, const lp_source_spec *p, lp_data **ppData, 
 void learnpath_data_unref(lp_data *pData);
 /*
 ** Number the users of isUnordered data in user_id order, in place (only its
-** one owner may call it: the cache, holding the one reference). The same
+** one owner may call it, for isUnordered data: the cache, holding the one
+** reference). The same
 ** data, laid out as a read for a caller that needs the order lays it out.
 */
 int learnpath_data_order(lp_data *pData, const lp_source_spec *p);
-/* The users of pData in user_id order, into *paOrder (lp_read_order.c):
-** for a caller that needs the order of isUnordered data it does not own. */
+/* The users of pData (two at least) in user_id order, into *paOrder
+** (lp_read_order.c): for a read, and for a caller that needs the order of
+** isUnordered data it does not own. */
 int learnpath_data_user_order(const lp_data *pData, const lp_source_spec *p, uint32_t **paOrder);
 
 /*

@@ -103,9 +103,10 @@ static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
     uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf;
     build_scatter aPart[2];
+    /* nEv >= 2: rows are grouped by user only when not already */
     uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * 2 * sizeof(uint32_t));
-    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(int64_t));
-    uint32_t *aProg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
+    uint32_t *aProg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
     if (!aPos || !aT || !aProg) {
         sqlite3_free(aPos);
         sqlite3_free(aT);
@@ -125,7 +126,7 @@ static int buildGroupByUser(build_state *s) {
     pD->aT = aT;
     pD->aProg = aProg;
     if (pD->aSeg) {
-        uint32_t *aSeg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+        uint32_t *aSeg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
         if (!aSeg) {
             sqlite3_free(aPos);
             return SQLITE_NOMEM;
@@ -181,7 +182,7 @@ static int buildRenumber(build_state *s, const uint32_t *aOrder) {
     build_rekey rekey;
     lp_key *aKey;
     if (s->isGrouped) {
-        s->aUserOf = sqlite3_malloc64((sqlite3_uint64)(pD->nEv ? pD->nEv : 1) * sizeof(uint32_t));
+        s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEv * sizeof(uint32_t)); /* >= 2 users */
         if (!s->aUserOf) return SQLITE_NOMEM;
         for (uint32_t u = 0; u < n; u++) {
             uint32_t e1 = u + 1 < n ? pD->aFirst[u + 1] : pD->nEv;
@@ -189,8 +190,8 @@ static int buildRenumber(build_state *s, const uint32_t *aOrder) {
         }
         s->isGrouped = 0;
     }
-    aRank = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
-    aKey = sqlite3_malloc64((sqlite3_uint64)(pD->nUserAlloc ? pD->nUserAlloc : 1) * sizeof(lp_key));
+    aRank = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t)); /* n >= 2: out of order */
+    aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
     if (!aRank || !aKey) {
         sqlite3_free(aRank);
         sqlite3_free(aKey);
@@ -325,14 +326,14 @@ int learnpath_data_order(lp_data *pD, const lp_source_spec *p) {
     uint32_t *aProg, *aSeg = NULL;
     lp_key *aKey;
     int rc;
-    if (!pD->isUnordered) return SQLITE_OK;
+    /* isUnordered (the cache's test): n >= 2 users, nEv >= 2 enrollments */
     rc = learnpath_data_user_order(pD, p, &aOrder);
     if (rc) return rc;
     aFirst = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(uint32_t));
     aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
-    aT = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(int64_t));
-    aProg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
-    if (pD->aSeg) aSeg = sqlite3_malloc64((sqlite3_uint64)(nEv ? nEv : 1) * sizeof(uint32_t));
+    aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
+    aProg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+    if (pD->aSeg) aSeg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
     if (!aFirst || !aKey || !aT || !aProg || (pD->aSeg && !aSeg)) {
         sqlite3_free(aOrder);
         sqlite3_free(aFirst);

@@ -199,9 +199,9 @@ int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, ui
     ks_item *a, *b;
     int rc = SQLITE_OK;
     *paOrder = NULL;
-    a = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(ks_item));
-    b = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(ks_item));
-    aOrder = sqlite3_malloc64((sqlite3_uint64)(n ? n : 1) * sizeof(uint32_t));
+    a = sqlite3_malloc64((sqlite3_uint64)n * sizeof(ks_item)); /* n >= 2 (lp_read.h) */
+    b = sqlite3_malloc64((sqlite3_uint64)n * sizeof(ks_item));
+    aOrder = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
     if (!a || !b || !aOrder) {
         rc = SQLITE_NOMEM;
         goto done;

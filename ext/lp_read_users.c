@@ -79,8 +79,7 @@ uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r) {
 void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat) {
     uint32_t j, v, i;
     const lp_key *k;
-    if (s->aSlot == NULL) return;
-    j = h & (s->nSlot - 1);
+    j = h & (s->nSlot - 1); /* aSlot is set: buildLookAhead asks only then */
     if (eWhat == 0) {
         __builtin_prefetch(&s->aSlot[j]);
         return;
@@ -152,7 +151,7 @@ static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
 */
 static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
     int rc;
-    if (s->aSlotNew) learnpath_read_move_slots(s, 0);
+    /* no table is pending here: learnpath_read_grow_slots filled it first */
     rc = learnpath_read_room(s, (int64_t)nSlot * (int64_t)sizeof(uint32_t)); /* the old one too, a moment */
     if (rc) return rc;
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));

@@ -576,7 +576,8 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         code = 0;
         pInfo->orderByConsumed = 0;
     }
-    if (iUser < 0 && code == 0 && pInfo->nOrderBy == 0 && pDesc->nOut < 63 &&
+    /* (every descriptor has fewer than 63 output columns) */
+    if (iUser < 0 && code == 0 && pInfo->nOrderBy == 0 &&
         (pInfo->colUsed & (((sqlite3_uint64)1 << pDesc->nOut) - 1)) == 0) {
         idxNum |= LP_TVF_ANY_ORDER;
     }

@@ -511,6 +511,14 @@ START_TEST(test_rule10_any_order_reads) {
     zGot = lpt_query(db, "SELECT rowid, user_id, step FROM program_steps('t') WHERE until = '2020-01-02 12:00:00'");
     ck_assert_str_eq(zGot, zSteps);
     sqlite3_free(zGot);
+    /* under a memory budget the unordered data is read afresh, ordered */
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear() >= 0", "1\n");
+    lpt_exec(db, "SELECT count(*) FROM program_transitions('t')");
+    lpt_exec(db, "SELECT learnpath_memory_budget(100000000)");
+    zGot = lpt_query(db, "SELECT rowid, user_id, program, steps FROM first_program('t')");
+    ck_assert_str_eq(zGot, zOrdered);
+    sqlite3_free(zGot);
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
     sqlite3_free(zOrdered);
     sqlite3_free(zRowids);
     sqlite3_free(zSteps);
