@@ -117,6 +117,37 @@ START_TEST(test_unordered_mixed_keys) {
 }
 END_TEST
 
+/*
+** Rules 10 and 11: finishing a read on two threads (lp_read_group.c,
+** lp_read_order.c): 5,000 users with text ids, their rows in time order,
+** so the users' sort splits its buckets between the threads, and data read
+** for an aggregate (users in the order met) is then put in user_id order
+** on two threads. The same rows as on one thread.
+*/
+START_TEST(test_finish_on_two_threads) {
+    sqlite3 *db = lpt_open();
+    char *zOne, *zTwo;
+    lpt_exec(db,
+             "CREATE TABLE e AS WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n"
+             " WHERE x < 9999) SELECT printf('u%08x', ((x % 5000) * 2654435761) % 4294967296)"
+             " AS user_id, 'P' || (x % 6) AS program,"
+             " datetime(1577836800 + x * 900, 'unixepoch') AS enrolled_at FROM n");
+    assertSameWithHelper(db, "SELECT rowid, * FROM first_program('e')");
+    zOne = queryOneThread(db, "SELECT rowid, * FROM program_journeys('e')");
+    lpt_assert_rows(db, "SELECT learnpath_threads(2) IN (1, 2), learnpath_cache_clear() >= 0",
+                    "1|1\n");
+    lpt_assert_rows(db, "SELECT count(*) > 0 FROM program_transitions('e')", "1\n");
+    zTwo = lpt_query(db, "SELECT rowid, * FROM program_journeys('e')");
+    ck_assert_msg(strcmp(zOne, zTwo) == 0, "ordered on two threads:\n%.500s\none thread:\n%.500s",
+                  zTwo, zOne);
+    lpt_assert_rows(db, "SELECT count(*), count(DISTINCT user_id) FROM first_program('e')",
+                    "5000|5000\n");
+    sqlite3_free(zOne);
+    sqlite3_free(zTwo);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Rules 2 and 11: times of every form, read on the right thread. */
 START_TEST(test_time_forms) {
     sqlite3 *db = lpt_open();
@@ -379,6 +410,7 @@ Suite *make_threads_suite(void) {
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_sample_same_answers);
     tcase_add_test(tc, test_unordered_mixed_keys);
+    tcase_add_test(tc, test_finish_on_two_threads);
     tcase_add_test(tc, test_time_forms);
     tcase_add_test(tc, test_bad_time_error);
     tcase_add_test(tc, test_bad_time_next_to_long_row);
