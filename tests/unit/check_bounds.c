@@ -483,6 +483,49 @@ START_TEST(test_budget_data_and_rows) {
 END_TEST
 
 /*
+** The same for group_stats (rule 12 with the budget's rule in README.md's
+** Limitations): 5,000 users, each first program of its own, fit the budget
+** in memory (first_program caches them) but not with the 5,000 (group,
+** first program) pairs group_stats counts beside them, so group_stats reads
+** them again streaming (tvf_group.c, groupFilter), with the answers given
+** without a budget and within it. 10,000 users
+** stream from the start, and their pairs alone pass the budget: the error
+** names the budget and the users' groups it kept.
+*/
+START_TEST(test_budget_data_and_rows_group) {
+    sqlite3 *db = budgetOpen(5000, 0);
+    const char *zSql = "SELECT * FROM group_stats('m') WHERE group_col = 'user_type'";
+    char *zFree, *zBudget;
+    int64_t nPeak;
+    lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+    zFree = lpt_query(db, zSql);
+    /* three groups, a row each, 5,000 users between them */
+    lpt_assert_rows(db, "SELECT count(*), sum(users), sum(enrollments), min(rank), max(rank) FROM group_stats('m')"
+                        " WHERE group_col = 'user_type'", "3|5000|10000|1|3\n");
+    lpt_exec(db, "SELECT learnpath_memory_budget(1500000), learnpath_cache_clear()");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "5000\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "5000\n");
+    nPeak = budgetPeak(db, zSql, &zBudget);
+    ck_assert_msg(strcmp(zBudget, zFree) == 0, "with the budget:\n%.300s\nwithout:\n%.300s", zBudget,
+                  zFree);
+    ck_assert_msg(nPeak <= 1500000 + BUDGET_C, "the heap grew by %lld bytes", (long long)nPeak);
+    sqlite3_free(zFree);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+
+    db = budgetOpen(10000, 0);
+    budgetFails(db, BUDGET_B, zSql,
+                "ERROR: group_stats(): needs more than the memory budget of 2000000 bytes to keep ");
+    zBudget = lpt_query(db, zSql);
+    ck_assert_msg(zBudget && strstr(zBudget, " tie groups and the groups of 10000 users (3 names) and the names of "),
+                  "%s", zBudget);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** The same for program_popularity and first_program_monthly (5,000
 ** programs: their rows do not fit beside the data), streamed with the
 ** answers they give without a budget.
@@ -626,6 +669,7 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_budget_aggregates_stream);
     tcase_add_test(tc, test_budget_data_and_rows);
     tcase_add_test(tc, test_budget_data_and_rows_popularity);
+    tcase_add_test(tc, test_budget_data_and_rows_group);
     tcase_add_test(tc, test_budget_data_and_rows_uncached);
     tcase_add_test(tc, test_budget_sweep);
     tcase_add_test(tc, test_budget_tie_groups);
