@@ -314,6 +314,22 @@ START_TEST(test_group_value_order) {
     cg_assert_same("prepared, then a budget", zStepped, zWant);
     sqlite3_free(zStepped);
     sqlite3_free(zWant);
+    /* rule 12: rowids with user_id IN (...) are those of the view of the group's users */
+    lpt_exec(db, azSetting[0]);
+    char *zIds = lpt_query(db, "SELECT group_concat(u) FROM (SELECT u FROM ug WHERE g = 'Zed' ORDER BY u LIMIT 3)");
+    ck_assert_msg(zIds && strchr(zIds, ','), "%s", zIds);
+    zIds[strcspn(zIds, "\n")] = 0;
+    char *zSql = sqlite3_mprintf("SELECT rowid, user_id, step, program FROM program_steps('e') WHERE"
+                                 " group_col = 'account' AND group_value = 'Zed' AND user_id IN (%s)", zIds);
+    char *zViewSql = sqlite3_mprintf("SELECT rowid, user_id, step, program FROM program_steps('vz')"
+                                     " WHERE user_id IN (%s)", zIds);
+    char *zA = lpt_query(db, zSql), *zB = lpt_query(db, zViewSql);
+    cg_assert_same(zSql, zA, zB);
+    sqlite3_free(zA);
+    sqlite3_free(zB);
+    sqlite3_free(zSql);
+    sqlite3_free(zViewSql);
+    sqlite3_free(zIds);
     sqlite3_close(db);
 }
 END_TEST
