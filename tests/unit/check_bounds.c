@@ -483,6 +483,49 @@ START_TEST(test_budget_data_and_rows) {
 END_TEST
 
 /*
+** The same for group_stats (rule 12 with the budget's rule in README.md's
+** Limitations): 5,000 users, each first program of its own, fit the budget
+** in memory (first_program caches them) but not with the 5,000 (group,
+** first program) pairs group_stats counts beside them, so group_stats reads
+** them again streaming (tvf_group.c, groupFilter), with the answers given
+** without a budget and within it. 10,000 users
+** stream from the start, and their pairs alone pass the budget: the error
+** names the budget and the users' groups it kept.
+*/
+START_TEST(test_budget_data_and_rows_group) {
+    sqlite3 *db = budgetOpen(5000, 0);
+    const char *zSql = "SELECT * FROM group_stats('m') WHERE group_col = 'user_type'";
+    char *zFree, *zBudget;
+    int64_t nPeak;
+    lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+    zFree = lpt_query(db, zSql);
+    /* three groups, a row each, 5,000 users between them */
+    lpt_assert_rows(db, "SELECT count(*), sum(users), sum(enrollments), min(rank), max(rank) FROM group_stats('m')"
+                        " WHERE group_col = 'user_type'", "3|5000|10000|1|3\n");
+    lpt_exec(db, "SELECT learnpath_memory_budget(1500000), learnpath_cache_clear()");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "5000\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('m')", "5000\n");
+    nPeak = budgetPeak(db, zSql, &zBudget);
+    ck_assert_msg(strcmp(zBudget, zFree) == 0, "with the budget:\n%.300s\nwithout:\n%.300s", zBudget,
+                  zFree);
+    ck_assert_msg(nPeak <= 1500000 + BUDGET_C, "the heap grew by %lld bytes", (long long)nPeak);
+    sqlite3_free(zFree);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+
+    db = budgetOpen(10000, 0);
+    budgetFails(db, BUDGET_B, zSql,
+                "ERROR: group_stats(): needs more than the memory budget of 2000000 bytes to keep ");
+    zBudget = lpt_query(db, zSql);
+    ck_assert_msg(zBudget && strstr(zBudget, " tie groups and the groups of 10000 users (3 names) and the names of "),
+                  "%s", zBudget);
+    sqlite3_free(zBudget);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** The same for program_popularity and first_program_monthly (5,000
 ** programs: their rows do not fit beside the data), streamed with the
 ** answers they give without a budget.
@@ -553,10 +596,12 @@ END_TEST
 ** answers are the ones without it. A read in memory checks each growth
 ** against the budget before it allocates (the users, their hash, the
 ** ids' bytes, the enrollments, the index of rows not grouped by user) and
-** streams when one would pass it; budgets from 2 KB to 250 KB in steps of
-** 2 KB make each growth in turn the one that does, over 1,000 users with
-** text ids out of order and their rows not grouped. The small budgets
-** stream (the cache keeps nothing), the large ones hold the source.
+** streams when one would pass it; budgets from 2 KB to 600 KB in steps of
+** 2 KB make each growth in turn the one that does, over 2,000 users with
+** text ids out of order and their rows not grouped (past 1,536 users the
+** hash's first 2,048 slots are full, and it grows: lp_read_users.c). The
+** small budgets stream (the cache keeps nothing), the large ones hold the
+** source.
 */
 START_TEST(test_budget_sweep) {
     sqlite3 *db = lpt_open();
@@ -566,12 +611,12 @@ START_TEST(test_budget_sweep) {
     int nHeld = 0, nStreamed = 0;
     lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
                  " INSERT INTO e WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"
-                 " WHERE i < 1999) SELECT 'user-' || ((i * 7919) % 1000), 'P' || (i % 7),"
+                 " WHERE i < 3999) SELECT 'user-' || ((i * 7919) % 2000), 'P' || (i % 7),"
                  " date('2020-01-01', '+' || (i % 100) || ' days') FROM c;"
                  " SELECT learnpath_threads(1);");
     char *zWant = lpt_query(db, zSql);
-    ck_assert_msg(strncmp(zWant, "1000|", 5) == 0, "%.200s", zWant);
-    for (int64_t nBudget = 2000; nBudget <= 250000; nBudget += 2000) {
+    ck_assert_msg(strncmp(zWant, "2000|", 5) == 0, "%.200s", zWant);
+    for (int64_t nBudget = 2000; nBudget <= 600000; nBudget += 2000) {
         char zSet[100];
         sqlite3_snprintf((int)sizeof(zSet), zSet,
                          "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
@@ -586,6 +631,41 @@ START_TEST(test_budget_sweep) {
     }
     ck_assert_msg(nHeld > 0 && nStreamed > 0, "held %d, streamed %d", nHeld, nStreamed);
     sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The same for the aggregates (README.md, Limitations: under a budget they
+** keep their rows beside the names): budgets from 10 KB to 1.5 MB in steps
+** of 10 KB over 3,000 users in 500 programs make each check in turn the
+** one that passes it, the rows of every user's segment and of all users
+** (derived from them: lp_agg.c) included. Each budget gives the answers
+** given without one: the data streamed, or the rows computed again.
+*/
+START_TEST(test_budget_sweep_aggregates) {
+    sqlite3 *db = budgetOpen(3000, 500);
+    static const char *const azSql[] = {
+        "SELECT * FROM program_transitions('m') ORDER BY 1, 2, 3, 4",
+        "SELECT * FROM first_program_stats('m') ORDER BY 1, 2",
+    };
+    for (size_t k = 0; k < sizeof(azSql) / sizeof(azSql[0]); k++) {
+        lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+        char *zWant = lpt_query(db, azSql[k]);
+        ck_assert_msg(zWant && strlen(zWant) > 1000 && strncmp(zWant, "ERROR", 5) != 0, "%.200s", zWant);
+        for (int64_t nBudget = 10000; nBudget <= 1500000; nBudget += 10000) {
+            char zSet[100];
+            sqlite3_snprintf((int)sizeof(zSet), zSet,
+                             "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
+                             (long long)nBudget);
+            lpt_exec(db, zSet);
+            char *zGot = lpt_query(db, azSql[k]);
+            ck_assert_msg(strcmp(zGot, zWant) == 0, "%s, budget %lld:\n%.200s", azSql[k],
+                          (long long)nBudget, zGot);
+            sqlite3_free(zGot);
+        }
+        sqlite3_free(zWant);
+    }
     sqlite3_close(db);
 }
 END_TEST
@@ -626,8 +706,10 @@ Suite *make_bounds_suite(void) {
     tcase_add_test(tc, test_budget_aggregates_stream);
     tcase_add_test(tc, test_budget_data_and_rows);
     tcase_add_test(tc, test_budget_data_and_rows_popularity);
+    tcase_add_test(tc, test_budget_data_and_rows_group);
     tcase_add_test(tc, test_budget_data_and_rows_uncached);
     tcase_add_test(tc, test_budget_sweep);
+    tcase_add_test(tc, test_budget_sweep_aggregates);
     tcase_add_test(tc, test_budget_tie_groups);
     suite_add_tcase(s, tc);
     return s;

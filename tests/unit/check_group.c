@@ -19,7 +19,8 @@
 ** Table e: sample data (integer ids) whose account is moved around so that
 ** users have several accounts (the first counts), NULL and empty ones,
 ** and rows rule 1 leaves out; table et: the same with text ids and
-** integer group values (acct_no); table en: a group column all NULL/empty.
+** integer group values (acct_no); table en: a group column all NULL/empty;
+** table es: e with users that have no segment.
 */
 static sqlite3 *cg_open(void) {
     sqlite3 *db = lpt_open();
@@ -43,7 +44,11 @@ static sqlite3 *cg_open(void) {
              "  CASE WHEN account LIKE 'Corp %' THEN CAST(substr(account, 6) AS INTEGER)"
              "       ELSE account END AS acct_no FROM e;"
              "CREATE TABLE en AS SELECT user_id, program, enrolled_at, seg,"
-             "  CASE WHEN user_id % 2 THEN NULL ELSE '' END AS account FROM e;");
+             "  CASE WHEN user_id % 2 THEN NULL ELSE '' END AS account FROM e;"
+             /* every fifth user without a segment (NULL or empty: rule 6), spread among the rest */
+             "CREATE TABLE es AS SELECT user_id, program, enrolled_at,"
+             "  CASE WHEN user_id % 5 = 0 THEN (CASE WHEN user_id % 10 = 0 THEN NULL ELSE '' END)"
+             "       ELSE seg END AS seg, account FROM e;");
     return db;
 }
 
@@ -127,11 +132,12 @@ static const char *const azSetting[] = {
 #define CG_N_SETTING 4
 
 /* Rule 12: every column of group_stats against SQL, text and integer ids,
-** text and integer groups, with and without segments. */
+** text and integer groups, with and without segments, and with users
+** without a segment (rule 6: their rows come first, with their own shares). */
 START_TEST(test_group_stats_columns) {
     static const struct {
         const char *zTable, *zCol;
-    } aCase[] = {{"e", "account"}, {"et", "acct_no"}};
+    } aCase[] = {{"e", "account"}, {"et", "acct_no"}, {"es", "account"}};
     sqlite3 *db = cg_open();
     lpt_exec(db, azSetting[_i]);
     for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
@@ -308,6 +314,22 @@ START_TEST(test_group_value_order) {
     cg_assert_same("prepared, then a budget", zStepped, zWant);
     sqlite3_free(zStepped);
     sqlite3_free(zWant);
+    /* rule 12: rowids with user_id IN (...) are those of the view of the group's users */
+    lpt_exec(db, azSetting[0]);
+    char *zIds = lpt_query(db, "SELECT group_concat(u) FROM (SELECT u FROM ug WHERE g = 'Zed' ORDER BY u LIMIT 3)");
+    ck_assert_msg(zIds && strchr(zIds, ','), "%s", zIds);
+    zIds[strcspn(zIds, "\n")] = 0;
+    char *zSql = sqlite3_mprintf("SELECT rowid, user_id, step, program FROM program_steps('e') WHERE"
+                                 " group_col = 'account' AND group_value = 'Zed' AND user_id IN (%s)", zIds);
+    char *zViewSql = sqlite3_mprintf("SELECT rowid, user_id, step, program FROM program_steps('vz')"
+                                     " WHERE user_id IN (%s)", zIds);
+    char *zA = lpt_query(db, zSql), *zB = lpt_query(db, zViewSql);
+    cg_assert_same(zSql, zA, zB);
+    sqlite3_free(zA);
+    sqlite3_free(zB);
+    sqlite3_free(zSql);
+    sqlite3_free(zViewSql);
+    sqlite3_free(zIds);
     sqlite3_close(db);
 }
 END_TEST
@@ -326,6 +348,11 @@ START_TEST(test_group_errors) {
     lpt_assert_rows(db, "SELECT * FROM program_steps('e') WHERE group_col = 'account' AND group_value = x'41'",
                     "ERROR: program_steps(): group_value must be a text without a NUL byte or a "
                     "number, not a blob");
+    /* a text with a NUL byte is refused like a blob (rule 12: group_value is a text or a number) */
+    lpt_assert_rows(db, "SELECT * FROM first_program('e') WHERE group_col = 'account'"
+                        " AND group_value = 'Zed' || char(0) || 'x'",
+                    "ERROR: first_program(): group_value must be a text without a NUL byte or a "
+                    "number, not 'Zed' || char(0) || 'x'");
     lpt_assert_rows(db, "SELECT group_col, group_value FROM first_program('e') WHERE group_col = 'account'"
                         " AND group_value = 'Zed' LIMIT 1",
                     "account|Zed\n");

@@ -300,6 +300,15 @@ START_TEST(test_monthly_window) {
                     "SELECT min(month), max(month), sum(users) FROM first_program_monthly(" CP_ARGS ")"
                     " WHERE until = '2021-03-01 01:30:00.001'",
                     "2021-01|2021-03|4\n");
+    /* an until after the data cuts nothing: the months end at the last enrollment's */
+    lpt_assert_rows(db,
+                    "SELECT (SELECT group_concat(month || segment || program || users, ',')"
+                    "  FROM first_program_monthly(" CP_ARGS ") WHERE until = '2100-01-01')"
+                    " IS (SELECT group_concat(month || segment || program || users, ',')"
+                    "  FROM first_program_monthly(" CP_ARGS ")),"
+                    " (SELECT max(month) FROM first_program_monthly(" CP_ARGS ") WHERE until = '2100-01-01')"
+                    " = (SELECT strftime('%Y-%m', max(enrolled_at)) FROM enrollments)",
+                    "1|1\n");
     lpt_assert_rows(db,
                     "SELECT count(*) FROM first_program_monthly(" CP_ARGS ") WHERE since = '2023-01-01'",
                     "0\n");
