@@ -453,6 +453,11 @@ typedef struct scenario {
     "INSERT INTO sg WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 199)"\
     " SELECT 'id' || (1000 - i / 2), 'P' || (i % 5), '2020-01-0' || (1 + i % 2) FROM c;"
 
+#define FIX_ROWS_BESIDE                                                                       \
+    "CREATE TABLE rb AS WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"          \
+    " WHERE i < 799) SELECT i % 200 AS user_id, 'P' || i AS program,"                           \
+    " date('2020-01-01', '+' || (i / 3) || ' days') AS enrolled_at, 'S' || (i % 2) AS seg FROM c;"
+
 /*
 ** Programs named like tie groups (rule 4): 'A + B' and the quoted forms
 ** "A" + "B" and "A" + "B" (2), a member with a lone '+', one beginning
@@ -648,6 +653,13 @@ static const scenario aScenario[] = {
      "SELECT * FROM first_program_stats('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM first_program_monthly('t', 'user_id', 'program', 'enrolled_at', 'seg');",
+     0, NULL},
+    /* 200 users, 800 enrollments of 800 programs: at 300,000 bytes the
+    ** data is read in memory and the rows of transitions per segment do not
+    ** fit beside it: they are computed again, streaming (aggStream) */
+    {"memory budget: rows computed again", FIX_ROWS_BESIDE,
+     "SELECT learnpath_memory_budget(300000) >= 0;"
+     "SELECT count(*), sum(users) FROM program_transitions('rb', 'user_id', 'program', 'enrolled_at', 'seg');",
      0, NULL},
     {"cache reuse and invalidation", FIX_JOURNEYS,
      "SELECT count(*) FROM first_program('t');"
