@@ -43,6 +43,10 @@
 ** (its rows come in user_id order). Other constraints on output columns
 ** are left to SQLite.
 **
+** Bit 16 (LP_TVF_ANY_ORDER): the query reads no output column and has
+** neither an ORDER BY nor a user_id constraint (COUNT(*)), so the read may
+** leave the users in the order met (rule 10; tvf_user.c keeps rowids right).
+**
 ** Bits from LP_TVF_ORDER_SHIFT up are the descriptor's own (xOrderBy).
 */
 #ifndef LP_SQL_H
