@@ -215,6 +215,14 @@ int learnpath_tvf_step_delegate(lp_tvf_cursor *pCur, sqlite3_stmt *pStmt);
 */
 int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,
                                 char **pzErr);
+/*
+** An aggregate whose rows passed the memory budget beside the data in
+** memory (LP_RC_OVER_BUDGET): the data leaves the cache, and pIt and pSh
+** are opened again over the users streamed from SQLite's sorter, beside
+** the names alone (lp_read.h, "THE MEMORY BUDGET"). Released as above.
+*/
+int learnpath_tvf_reopen_streaming(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,
+                                   char **pzErr);
 
 /* Results of the SQL layer's common column values. */
 void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key *k);

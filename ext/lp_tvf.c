@@ -766,6 +766,21 @@ int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *p
     return rc;
 }
 
+/* See lp_sql.h. */
+int learnpath_tvf_reopen_streaming(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,
+                                   char **pzErr) {
+    lp_tvf_vtab *pTab = pCur->pTab;
+    int rc;
+    learnpath_shaper_free(pSh);
+    learnpath_cache_forget(pTab->pConn, pIt->pData);
+    learnpath_users_close(pIt);
+    rc = learnpath_users_open_stream(pTab->db, pTab->pConn, &pCur->src, pIt, pzErr);
+    if (rc) return rc;
+    rc = learnpath_shaper_init(pSh, pIt->pData, &pCur->shape);
+    pSh->ignoreSegments = pCur->src.zSegmentCol == NULL; /* as learnpath_tvf_open_journeys */
+    return rc;
+}
+
 /* ------------------------------------------------------ column results */
 
 void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key *k) {

@@ -41,26 +41,6 @@ static void aggReset(lp_tvf_cursor *pBase) {
 ** all users, so the other queries of a report on the same source find
 ** theirs ready.
 */
-/*
-** Under a memory budget, the data in memory and the rows computed from it
-** passed the budget together (LP_RC_OVER_BUDGET): the data leaves the
-** cache, and the rows are computed again over the users streamed from
-** SQLite's sorter, beside the names alone (lp_read.h, "THE MEMORY BUDGET").
-*/
-static int aggStream(agg_cursor *pCur, char **pzErr) {
-    lp_tvf_cursor *pBase = &pCur->tvf;
-    lp_tvf_vtab *pTab = pBase->pTab;
-    int rc;
-    learnpath_shaper_free(&pCur->sh);
-    learnpath_cache_forget(pTab->pConn, pCur->it.pData);
-    learnpath_users_close(&pCur->it);
-    rc = learnpath_users_open_stream(pTab->db, pTab->pConn, &pBase->src, &pCur->it, pzErr);
-    if (rc) return rc;
-    rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pBase->shape);
-    pCur->sh.ignoreSegments = pBase->src.zSegmentCol == NULL; /* as learnpath_tvf_open_journeys */
-    return rc;
-}
-
 static int aggFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     agg_cursor *pCur = (agg_cursor *)pBase;
     int rc;
@@ -72,7 +52,7 @@ static int aggFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     int iAgg = LP_AGG(pCur->isStats, pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL);
     rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, &pCur->pMemo, pzErr);
     if (rc == LP_RC_OVER_BUDGET) {
-        rc = aggStream(pCur, pzErr);
+        rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) {
             rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, &pCur->pMemo, pzErr);
         }

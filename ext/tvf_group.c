@@ -265,7 +265,6 @@ static int groupRows(group_cursor *pCur) {
 
 static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     group_cursor *pCur = (group_cursor *)pBase;
-    lp_tvf_vtab *pTab = pBase->pTab;
     int rc;
     (void)idxNum;
     pBase->src.wantGroups = 1; /* each user's group (lp_users.c) */
@@ -276,12 +275,7 @@ static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     if (rc == LP_RC_OVER_BUDGET) {
         /* as tvf_aggregate.c: the data leaves the cache, the users stream */
         groupForget(pCur);
-        learnpath_shaper_free(&pCur->sh);
-        learnpath_cache_forget(pTab->pConn, pCur->it.pData);
-        learnpath_users_close(&pCur->it);
-        rc = learnpath_users_open_stream(pTab->db, pTab->pConn, &pBase->src, &pCur->it, pzErr);
-        if (rc == SQLITE_OK) rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pBase->shape);
-        pCur->sh.ignoreSegments = pBase->src.zSegmentCol == NULL; /* as learnpath_tvf_open_journeys */
+        rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) rc = groupPass(pCur, pzErr);
     }
     if (rc == SQLITE_OK) rc = groupRows(pCur);

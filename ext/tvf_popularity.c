@@ -38,25 +38,6 @@ static void popReset(lp_tvf_cursor *pBase) {
     memset(&pCur->month, 0, sizeof(pCur->month));
 }
 
-/*
-** The data in memory and the rows computed from it passed the memory
-** budget together (LP_RC_OVER_BUDGET): the data leaves the cache, and the
-** rows are computed over the users streamed (as tvf_aggregate.c does).
-*/
-static int popStream(pop_cursor *pCur, char **pzErr) {
-    lp_tvf_cursor *pBase = &pCur->tvf;
-    lp_tvf_vtab *pTab = pBase->pTab;
-    int rc;
-    learnpath_shaper_free(&pCur->sh);
-    learnpath_cache_forget(pTab->pConn, pCur->it.pData);
-    learnpath_users_close(&pCur->it);
-    rc = learnpath_users_open_stream(pTab->db, pTab->pConn, &pBase->src, &pCur->it, pzErr);
-    if (rc) return rc;
-    rc = learnpath_shaper_init(&pCur->sh, pCur->it.pData, &pBase->shape);
-    pCur->sh.ignoreSegments = pBase->src.zSegmentCol == NULL; /* as learnpath_tvf_open_journeys */
-    return rc;
-}
-
 static int popFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     pop_cursor *pCur = (pop_cursor *)pBase;
     int rc;
@@ -68,7 +49,7 @@ static int popFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     pCur->iPop = LP_POP(pCur->isMonthly, pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL);
     rc = learnpath_pop_get(&pCur->it, &pCur->sh, &pBase->shape, pCur->iPop, &pCur->pMemo, pzErr);
     if (rc == LP_RC_OVER_BUDGET) {
-        rc = popStream(pCur, pzErr);
+        rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) {
             rc = learnpath_pop_get(&pCur->it, &pCur->sh, &pBase->shape, pCur->iPop, &pCur->pMemo,
                                    pzErr);

@@ -641,7 +641,7 @@ static const scenario aScenario[] = {
      "SELECT * FROM first_program('t_bad') WHERE bad_times = 'skip';",
      0, "learnpath_memory_budget"},
     /* written for a budget under which the fixture's data fit and the rows
-    ** beside it did not (computed again, streaming: aggStream). Since reads
+    ** beside it did not (computed again, streaming: learnpath_tvf_reopen_streaming). Since reads
     ** reserve room for sorting the users (issue 12), at 110,000 bytes these
     ** sources stream from the start, so this runs the aggregates streamed
     ** under a budget; the re-read itself is checked in check_bounds.c
@@ -656,7 +656,7 @@ static const scenario aScenario[] = {
      0, NULL},
     /* 200 users, 800 enrollments of 800 programs: at 300,000 bytes the
     ** data is read in memory and the rows of transitions per segment do not
-    ** fit beside it: they are computed again, streaming (aggStream) */
+    ** fit beside it: they are computed again, streaming (learnpath_tvf_reopen_streaming) */
     {"memory budget: rows computed again", FIX_ROWS_BESIDE,
      "SELECT learnpath_memory_budget(300000) >= 0;"
      "SELECT count(*), sum(users) FROM program_transitions('rb', 'user_id', 'program', 'enrolled_at', 'seg');",
