@@ -10,7 +10,10 @@
 ** segment_col, bad_times) is kept on the connection and reused by later
 ** queries, whatever their ties/repeats/since/until/within_days, while
 ** nothing that could change it has happened. Data read with a segment
-** column also serves the same query without one.
+** column also serves the same query without one; data read with a group
+** column beside the rest (readGroup, rule 12) serves the same query with
+** or without it. A read for columns the cache holds part of reads the
+** union (WIDENING, below).
 **
 ** HOW VALIDITY IS KNOWN
 **   Before each use the cache computes a token:
@@ -112,6 +115,7 @@ struct lp_cache_entry {
     lp_cache_entry *pNext;
     char *zKey;       /* source, columns and bad_times, without segment_col */
     char *zSegment;   /* segment_col read, or NULL */
+    char *zGroup;     /* group_col read beside it (readGroup), or NULL */
     char *zToken;
     lp_data *pData;
 };
@@ -121,6 +125,7 @@ static void cacheEntryFree(lp_conn *pConn, lp_cache_entry *p) {
     learnpath_data_unref(p->pData);
     sqlite3_free(p->zKey);
     sqlite3_free(p->zSegment);
+    sqlite3_free(p->zGroup);
     sqlite3_free(p->zToken);
     sqlite3_free(p);
 }
@@ -149,6 +154,13 @@ static char *cacheKey(const lp_source_spec *p) {
 static int cacheSegmentServes(const char *zHave, const char *zWant) {
     if (zWant == NULL) return 1;
     return zHave != NULL && strcmp(zHave, zWant) == 0;
+}
+
+/* Can entry e (of the same key) serve p: its segment, and its group when p
+** reads one? */
+static int cacheServes(const lp_cache_entry *e, const lp_source_spec *p) {
+    return cacheSegmentServes(e->zSegment, p->zSegmentCol) &&
+           cacheSegmentServes(e->zGroup, p->readGroup ? p->zGroupCol : NULL);
 }
 
 /* The sentinel's text (see "WHAT SQLITE EXPIRES"): it reads nothing. */
@@ -341,7 +353,7 @@ static lp_cache_entry *cacheLookup(lp_conn *pConn, const char *zKey, const char 
             cacheEntryFree(pConn, pEntry);
             continue;
         }
-        if (strcmp(pEntry->zKey, zKey) == 0 && cacheSegmentServes(pEntry->zSegment, p->zSegmentCol)) {
+        if (strcmp(pEntry->zKey, zKey) == 0 && cacheServes(pEntry, p)) {
             *pp = pEntry->pNext;
             pEntry->pNext = pConn->pCache;
             pConn->pCache = pEntry;
@@ -362,8 +374,10 @@ static void cacheInsert(lp_conn *pConn, char *zKey, char *zToken, const lp_sourc
     lp_cache_entry **pp, *pEntry = sqlite3_malloc64(sizeof(*pEntry));
     int nEntry = 0;
     if (pEntry) {
-        pEntry->zSegment = NULL;
-        if (p->zSegmentCol && (pEntry->zSegment = sqlite3_mprintf("%s", p->zSegmentCol)) == NULL) {
+        pEntry->zSegment = pEntry->zGroup = NULL;
+        if ((p->zSegmentCol && (pEntry->zSegment = sqlite3_mprintf("%s", p->zSegmentCol)) == NULL) ||
+            (p->readGroup && (pEntry->zGroup = sqlite3_mprintf("%s", p->zGroupCol)) == NULL)) {
+            sqlite3_free(pEntry->zSegment);
             sqlite3_free(pEntry);
             pEntry = NULL;
         }
@@ -381,6 +395,20 @@ static void cacheInsert(lp_conn *pConn, char *zKey, char *zToken, const lp_sourc
     pConn->pCache = pEntry;
     pConn->nCacheByte += pData->nByteUsed;
 
+    /* entries the new one serves wholly (it was read wider) are dropped */
+    for (pp = &pEntry->pNext; *pp;) {
+        lp_cache_entry *pOld = *pp;
+        lp_source_spec old = *p;
+        old.zSegmentCol = pOld->zSegment;
+        old.zGroupCol = pOld->zGroup;
+        old.readGroup = pOld->zGroup != NULL;
+        if (strcmp(pOld->zKey, zKey) == 0 && cacheServes(pEntry, &old)) {
+            *pp = pOld->pNext;
+            cacheEntryFree(pConn, pOld);
+        } else {
+            pp = &pOld->pNext;
+        }
+    }
     for (pp = &pConn->pCache; *pp; pp = &(*pp)->pNext) nEntry++;
     while (nEntry > CACHE_MAX_ENTRIES || pConn->nCacheByte > pConn->nCacheLimit) {
         for (pp = &pConn->pCache; (*pp)->pNext; pp = &(*pp)->pNext) {
@@ -389,6 +417,49 @@ static void cacheInsert(lp_conn *pConn, char *zKey, char *zToken, const lp_sourc
         *pp = NULL;
         nEntry--;
     }
+}
+
+/*
+** WIDENING. The report's queries name the same source with and without a
+** segment column and with a group column (group_stats, group_value): read
+** one column at a time, each new column would cost a read of its own and
+** leave two copies of the rest cached. So a read for columns an entry of
+** the same key does not serve reads the entry's columns too (its segment
+** column when p names none, its group column when p reads none), and the
+** new entry then replaces the old (cacheInsert). Only reads in memory with
+** no budget widen: under a budget a wider read could fail where the narrow
+** one fits. The names are copied (*pzCopy, one allocation the caller
+** frees): a view read meanwhile may call learnpath and evict the entry.
+** Returns p or *pWide (p widened); SQLITE_NOMEM leaves p as it is.
+*/
+static const lp_source_spec *cacheWiden(const lp_conn *pConn, const char *zKey,
+                                        const lp_source_spec *p, lp_source_spec *pWide,
+                                        char **pzCopy) {
+    const lp_cache_entry *e;
+    const char *zSeg = NULL, *zGrp = NULL;
+    *pzCopy = NULL;
+    if (p->nBudget != 0 || p->isGroupRead) return p;
+    for (e = pConn->pCache; e; e = e->pNext) {
+        if (strcmp(e->zKey, zKey) == 0) break;
+    }
+    if (e == NULL) return p;
+    if (p->zSegmentCol == NULL) zSeg = e->zSegment;
+    if (!p->readGroup) zGrp = e->zGroup;
+    if (zSeg == NULL && zGrp == NULL) return p;
+    /* both names in one allocation: "seg\0grp\0" */
+    size_t nSeg = zSeg ? strlen(zSeg) : 0, nGrp = zGrp ? strlen(zGrp) : 0;
+    *pzCopy = sqlite3_malloc64(nSeg + nGrp + 2);
+    if (*pzCopy == NULL) return p; /* a narrower read is as correct */
+    memcpy(*pzCopy, zSeg ? zSeg : "", nSeg + 1);
+    memcpy(*pzCopy + nSeg + 1, zGrp ? zGrp : "", nGrp + 1);
+    *pWide = *p;
+    if (zSeg) pWide->zSegmentCol = *pzCopy;
+    if (zGrp) {
+        pWide->readGroup = 1;
+        pWide->zGroupCol = *pzCopy + strlen(*pzCopy) + 1;
+        pWide->anyOrder = 0; /* users are told their groups by position */
+    }
+    return pWide;
 }
 
 int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_data **ppData,
@@ -443,13 +514,18 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
         sqlite3_free(zToken);
         return SQLITE_OK;
     }
+    lp_source_spec wide;
+    char *zWide;
+    p = cacheWiden(pConn, zKey, p, &wide, &zWide);
     rc = learnpath_data_read(db, p, ppData, pzErr);
     if (rc != SQLITE_OK || !(*ppData)->isCacheable || (*ppData)->nByteUsed > pConn->nCacheLimit) {
         sqlite3_free(zKey);
         sqlite3_free(zToken);
+        sqlite3_free(zWide);
         return rc;
     }
     cacheInsert(pConn, zKey, zToken, p, *ppData);
+    sqlite3_free(zWide);
     return SQLITE_OK;
 }
 

@@ -66,9 +66,10 @@
 ** learnpath_data_name_bytes counts them (their ranks included).
 */
 
-/* Bytes per enrollment: aT, aProg, aSeg, aUserOf and the reserve. */
+/* Bytes per enrollment: aT, aProg, aSeg, aGrp, aUserOf and the reserve. */
 static int64_t buildPerEvent(const build_state *s) {
-    return (int64_t)(sizeof(int64_t) + sizeof(uint32_t) * (1 + (s->p->zSegmentCol != NULL))) +
+    return (int64_t)(sizeof(int64_t) +
+                     sizeof(uint32_t) * (1 + (s->p->zSegmentCol != NULL) + (s->p->readGroup != 0))) +
            (s->isGrouped && s->isSorted ? 0 : (int64_t)(2 * sizeof(uint32_t) + sizeof(int64_t)));
 }
 
@@ -173,6 +174,7 @@ static void buildForgetTable(lp_strtab *pTab, build_name *aSeen) {
 void learnpath_read_forget_names(build_state *s) {
     buildForgetTable(&s->pD->programs, s->aProgSeen);
     buildForgetTable(&s->pD->segments, s->aSegSeen);
+    buildForgetTable(&s->pD->groupNames, s->aGrpSeen);
 }
 
 /* Room for nNeed enrollments in every per-enrollment array. */
@@ -195,6 +197,11 @@ int learnpath_read_grow_events(build_state *s, uint64_t nNeed) {
         uint32_t *aSeg = sqlite3_realloc64(pD->aSeg, nNew * sizeof(uint32_t));
         if (!aSeg) return SQLITE_NOMEM;
         pD->aSeg = aSeg;
+    }
+    if (s->p->readGroup) {
+        uint32_t *aGrp = sqlite3_realloc64(pD->aGrp, nNew * sizeof(uint32_t));
+        if (!aGrp) return SQLITE_NOMEM;
+        pD->aGrp = aGrp;
     }
     if (!s->isGrouped) {
         uint32_t *aUserOf = sqlite3_realloc64(s->aUserOf, nNew * sizeof(uint32_t));
@@ -304,6 +311,7 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
     r->prog = LP_NONE;
     r->zKey = NULL;
     r->zSeg = NULL;
+    r->zGrp = NULL;
     r->zBad = NULL;
     r->iRowid = -1;
     r->key.n = 0;
@@ -375,12 +383,17 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
             if (r->zBad == NULL) return SQLITE_NOMEM;
         }
     }
+    int iCol = 3; /* the optional columns: segment, group, rowid */
     if (s->p->zSegmentCol) {
-        rc = buildDecodeName(ap[3], &r->zSeg, &r->nSeg);
+        rc = buildDecodeName(ap[iCol++], &r->zSeg, &r->nSeg);
+        if (rc) return rc;
+    }
+    if (s->p->readGroup) {
+        rc = buildDecodeName(ap[iCol++], &r->zGrp, &r->nGrp);
         if (rc) return rc;
     }
     if (s->pD->hasRowid) {
-        sqlite3_value *pRowid = ap[s->p->zSegmentCol ? 4 : 3];
+        sqlite3_value *pRowid = ap[iCol];
         if (sqlite3_value_type(pRowid) == SQLITE_INTEGER) r->iRowid = sqlite3_value_int64(pRowid);
     }
     return SQLITE_OK;
@@ -402,7 +415,7 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
 int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pPending) {
     lp_data *pD = s->pD;
     lp_key key = r->key;
-    uint32_t prog = r->prog, seg = LP_NONE, u;
+    uint32_t prog = r->prog, seg = LP_NONE, grp = LP_NONE, u;
     int64_t t;
     int rc;
 
@@ -444,6 +457,10 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         rc = buildTextId(r->zSeg, r->nSeg, &pD->segments, s->aSegSeen, isWorker ? NULL : s, &seg);
         if (rc) return rc;
     }
+    if (r->zGrp) {
+        rc = buildTextId(r->zGrp, r->nGrp, &pD->groupNames, s->aGrpSeen, isWorker ? NULL : s, &grp);
+        if (rc) return rc;
+    }
     if (s->isStream) {
         /* the window's one user */
         if (pD->nUser == 0) {
@@ -477,6 +494,7 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
     pD->aT[pD->nEv] = t;
     pD->aProg[pD->nEv] = prog;
     if (pD->aSeg) pD->aSeg[pD->nEv] = seg;
+    if (pD->aGrp) pD->aGrp[pD->nEv] = grp;
     if (!s->isGrouped) s->aUserOf[pD->nEv] = u;
     pD->nEv++;
     return SQLITE_OK;
@@ -628,6 +646,9 @@ void learnpath_data_unref(lp_data *pD) {
     sqlite3_free(pD->pNumText);
     learnpath_strtab_free(&pD->programs);
     learnpath_strtab_free(&pD->segments);
+    learnpath_strtab_free(&pD->groupNames);
+    sqlite3_free(pD->aGrp);
+    sqlite3_free(pD->aUserGroup);
     sqlite3_free(pD->aKeyByte);
     sqlite3_free(pD->aKey);
     sqlite3_free(pD->aFirst);

@@ -42,6 +42,9 @@ typedef struct lp_source_spec {
     int nGroupValue;         /*   its bytes; not a cache key (lp_users.c) */
     int wantGroups;          /* group_stats: each user's group (lp_users.group) */
     int isGroupRead;         /* zSegmentCol is group_col (names it in messages) */
+    int readGroup;           /* read zGroupCol in the same pass as the rest, into
+                             ** lp_data.aUserGroup: in memory, with no budget
+                             ** (lp_users.c); a cache key, with zGroupCol */
 } lp_source_spec;
 
 /* A user's identity: the SQL value (rule 3). 16 bytes. */
@@ -81,6 +84,11 @@ typedef struct lp_data {
     int64_t *aT;             /* per enrollment: time in ms */
     uint32_t *aProg;         /* per enrollment: program */
     uint32_t *aSeg;          /* per enrollment: segment or LP_NONE; NULL if none */
+    uint32_t *aGrp;          /* per enrollment, while a readGroup read lasts: its
+                             ** group_col value in groupNames, or LP_NONE */
+    lp_strtab groupNames;    /* readGroup: the values of group_col */
+    uint32_t *aUserGroup;    /* readGroup: per user, its group (rule 12) in
+                             ** groupNames, or LP_NONE; NULL: group_col not read */
     uint32_t nEv, nEvAlloc;
     uint32_t *aRank;         /* program -> place in name order */
     /* what reading found (rule 1 and rule 2 counts, for enrollment_profile) */
@@ -249,6 +257,7 @@ typedef struct lp_users {
     uint32_t *aGroup;        /* per position in user_id order, the user's group
                              ** in groups, or LP_NONE; NULL: not asked */
     uint32_t nGroupPos;      /* positions in aGroup */
+    int isGroupBorrowed;     /* aGroup is pData->aUserGroup (not freed with pIt) */
     lp_strtab groups;        /* the groups' names */
     int isGroupFilter;       /* group_value: keep only the users of group iGroupKeep */
     uint32_t iGroupKeep;     /*   LP_NONE: no user has that group */

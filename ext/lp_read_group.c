@@ -97,7 +97,7 @@ static void buildScatter(void *pArg) {
 /*
 ** Group the enrollments by user with a counting sort over the users'
 ** numbers (aUserOf). The times and the programs are moved at once, on two
-** threads when the read may use two; then the segments.
+** threads when the read may use two; then the segments and the groups.
 */
 static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
@@ -125,17 +125,19 @@ static int buildGroupByUser(build_state *s) {
     sqlite3_free(pD->aProg);
     pD->aT = aT;
     pD->aProg = aProg;
-    if (pD->aSeg) {
-        uint32_t *aSeg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
-        if (!aSeg) {
+    for (int k = 0; k < 2; k++) {
+        uint32_t **paCol = k == 0 ? &pD->aSeg : &pD->aGrp, *aNew;
+        if (*paCol == NULL) continue;
+        aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+        if (!aNew) {
             sqlite3_free(aPos);
             return SQLITE_NOMEM;
         }
         memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 4, pD->aSeg, aSeg};
+        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 4, *paCol, aNew};
         buildScatter(&aPart[0]);
-        sqlite3_free(pD->aSeg);
-        pD->aSeg = aSeg;
+        sqlite3_free(*paCol);
+        *paCol = aNew;
     }
     pD->nEvAlloc = nEv;
     sqlite3_free(aPos);
@@ -246,6 +248,48 @@ static int buildSortUsers(lp_data *pD) {
     return rc;
 }
 
+/*
+** Rule 12, read with the rest (readGroup): each user's group is the first
+** non-empty group_col value in rule 4's order, as rule 6 picks the segment
+** - of the user's rows with a value, the one of the earliest time, then the
+** first program name, then the first value in name order (what a read with
+** group_col as its segment column would put first). Any order of the rows
+** gives the same answer, so it is found before the rows are sorted. The
+** rows' values are then freed: only the users' groups are kept.
+*/
+static int buildUserGroups(lp_data *pD) {
+    uint32_t *aGrpRank = NULL;
+    int rc = buildRankNames(&pD->groupNames, &aGrpRank);
+    if (rc == SQLITE_OK) {
+        pD->aUserGroup = sqlite3_malloc64((sqlite3_uint64)(pD->nUser ? pD->nUser : 1) * sizeof(uint32_t));
+        if (!pD->aUserGroup) rc = SQLITE_NOMEM;
+    }
+    for (uint32_t u = 0; rc == SQLITE_OK && u < pD->nUser; u++) {
+        uint32_t best = LP_NONE;
+        for (uint32_t i = pD->aFirst[u]; i < pD->aFirst[u + 1]; i++) {
+            uint32_t g = pD->aGrp[i], b;
+            if (g == LP_NONE) continue;
+            if (best == LP_NONE) {
+                best = i;
+                continue;
+            }
+            b = best;
+            if (pD->aT[i] != pD->aT[b]) {
+                if (pD->aT[i] < pD->aT[b]) best = i;
+            } else if (pD->aRank[pD->aProg[i]] != pD->aRank[pD->aProg[b]]) {
+                if (pD->aRank[pD->aProg[i]] < pD->aRank[pD->aProg[b]]) best = i;
+            } else if (aGrpRank[g] < aGrpRank[pD->aGrp[b]]) {
+                best = i;
+            }
+        }
+        pD->aUserGroup[u] = best == LP_NONE ? LP_NONE : pD->aGrp[best];
+    }
+    sqlite3_free(aGrpRank);
+    sqlite3_free(pD->aGrp);
+    pD->aGrp = NULL;
+    return rc;
+}
+
 /* Are the users in user_id order as they are numbered? */
 static int buildUsersInOrder(const lp_data *pD) {
     for (uint32_t u = 1; u < pD->nUser; u++) {
@@ -287,10 +331,15 @@ int learnpath_read_finish(build_state *s) {
     sqlite3_free(s->aUserOf);
     s->aUserOf = NULL;
     rc = buildRankNames(&pD->programs, &pD->aRank);
+    if (rc == SQLITE_OK && pD->aGrp) rc = buildUserGroups(pD);
     if (rc == SQLITE_OK) rc = buildSortUsers(pD);
     pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
                     (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) + pD->nKeyByteAlloc +
-                    learnpath_data_name_bytes(pD);
+                    learnpath_data_name_bytes(pD) +
+                    (pD->aUserGroup ? (int64_t)pD->nUser * (int64_t)sizeof(uint32_t) +
+                                          learnpath_strtab_bytes(&pD->groupNames) +
+                                          (int64_t)pD->groupNames.n * LP_NAME_EXTRA
+                                    : 0);
     return rc;
 }
 
@@ -353,6 +402,12 @@ int learnpath_data_order(lp_data *pD, const lp_source_spec *p) {
     aPart[1].i0 = n / 2;
     aPart[1].i1 = n;
     learnpath_read_parallel(p, buildMove, &aPart[0], buildMove, &aPart[1]);
+    if (pD->aUserGroup) {
+        /* the users' groups follow them (in place: aFirst's old copy is free) */
+        uint32_t *aOld = pD->aFirst;
+        for (uint32_t i = 0; i < n; i++) aOld[i] = pD->aUserGroup[aOrder[i]];
+        memcpy(pD->aUserGroup, aOld, (size_t)n * sizeof(uint32_t));
+    }
     sqlite3_free(aOrder);
     sqlite3_free(pD->aFirst);
     sqlite3_free(pD->aKey);

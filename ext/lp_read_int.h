@@ -14,8 +14,9 @@
 #define BUILD_THREADS 0
 #endif
 
-/* Columns a read statement selects: user, program, time, segment, rowid. */
-#define BUILD_MAX_COLS 5
+/* Columns a read statement selects: user, program, time, segment, group,
+** rowid. */
+#define BUILD_MAX_COLS 6
 
 /*
 ** A name met lately: its length, its first and last 8 bytes (zero-padded
@@ -49,6 +50,7 @@ typedef struct build_state {
     int isStream;        /* rows come ordered by user; pD holds one user */
     build_name aProgSeen[BUILD_NAME_CACHE]; /* programs met lately (buildTextId) */
     build_name aSegSeen[BUILD_NAME_CACHE];  /* segments met lately */
+    build_name aGrpSeen[BUILD_NAME_CACHE];  /* groups met lately (readGroup) */
     int rcRow;           /* what stopped the reader function (buildRead) */
     struct build_worker *pW; /* the helper thread, once started (buildStartWorker) */
     int noWorker;        /* never start one (streaming, one thread, or it failed) */
@@ -72,11 +74,13 @@ typedef struct build_rec {
     lp_key key;          /* the user; TEXT and BLOB bytes are at zKey */
     const char *zKey;
     const char *zSeg;    /* NULL: no segment */
+    const char *zGrp;    /* NULL: no group (readGroup) */
     const char *zBad;    /* BUILD_T_BAD */
     int64_t t;           /* BUILD_T_OK */
     int64_t iRowid;      /* for the samples of unreadable times; -1: none */
     uint32_t prog;       /* LP_NONE: no program (rule 1) */
     int nSeg;
+    int nGrp;
     char aTime[20];      /* BUILD_T_TEXT: nTime bytes and a NUL */
     unsigned char nTime;
     unsigned char eTime;

@@ -61,6 +61,8 @@ typedef struct build_batch {
     int64_t nKeyByte;    /* bytes of text and blob users */
     uint32_t nSeg;       /* rows with a segment */
     int64_t nSegByte;
+    uint32_t nGrp;       /* rows with a group (readGroup) */
+    int64_t nGrpByte;
 } build_batch;
 
 #if BUILD_THREADS
@@ -224,6 +226,9 @@ static int buildReserve(build_state *s, const build_batch *b) {
     }
     if (rc == SQLITE_OK) rc = learnpath_read_grow_key_bytes(s, b->nKeyByte);
     if (rc == SQLITE_OK) rc = learnpath_read_grow_names(s, &pD->segments, b->nSeg, b->nSegByte);
+    if (rc == SQLITE_OK && s->p->readGroup) {
+        rc = learnpath_read_grow_names(s, &pD->groupNames, b->nGrp, b->nGrpByte);
+    }
     return rc;
 }
 
@@ -258,6 +263,7 @@ static const char *buildStashBytes(build_batch *b, const char *z, int n) {
 static int buildStashSlot(build_batch *b) {
     build_rec *p = &b->aRec[b->nRec];
     int64_t nNeed = (p->zKey ? p->key.n + 1 : 0) + (p->zSeg ? p->nSeg + 1 : 0) +
+                    (p->zGrp ? p->nGrp + 1 : 0) +
                     (p->zBad ? (int64_t)strlen(p->zBad) + 1 : 0);
     if (b->nByte + nNeed > buildBatchBytes) return 0;
     b->nRec++;
@@ -269,6 +275,11 @@ static int buildStashSlot(build_batch *b) {
         p->zSeg = buildStashBytes(b, p->zSeg, p->nSeg);
         b->nSeg++;
         b->nSegByte += p->nSeg;
+    }
+    if (p->zGrp) {
+        p->zGrp = buildStashBytes(b, p->zGrp, p->nGrp);
+        b->nGrp++;
+        b->nGrpByte += p->nGrp;
     }
     if (p->zBad) p->zBad = buildStashBytes(b, p->zBad, (int)strlen(p->zBad));
     return 1;
@@ -296,8 +307,8 @@ static int buildWorkerFlush(build_state *s) {
     w->iFill ^= 1;
     b = &w->aBatch[w->iFill];
     b->nRec = 0;
-    b->nByte = b->nKeyByte = b->nSegByte = 0;
-    b->nSeg = 0;
+    b->nByte = b->nKeyByte = b->nSegByte = b->nGrpByte = 0;
+    b->nSeg = b->nGrp = 0;
     return SQLITE_OK;
 }
 

@@ -151,16 +151,42 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
 }
 
 /*
+** The columns a read selects, in order: user, program, time, then the
+** segment and the group (readGroup) when read; their names into azCol and
+** the arguments that named them into azArg (either may be NULL). Returns
+** how many.
+*/
+static int sourceColumnNames(const lp_source_spec *p, const char **azCol, const char **azArg) {
+    static const char *const azFixed[3] = {"user_col", "program_col", "time_col"};
+    int n = 3;
+    if (azCol) {
+        azCol[0] = p->zUserCol;
+        azCol[1] = p->zProgramCol;
+        azCol[2] = p->zTimeCol;
+    }
+    if (azArg) memcpy(azArg, azFixed, sizeof(azFixed));
+    if (p->zSegmentCol) {
+        if (azCol) azCol[n] = p->zSegmentCol;
+        if (azArg) azArg[n] = p->isGroupRead ? "group_col" : "segment_col";
+        n++;
+    }
+    if (p->readGroup) {
+        if (azCol) azCol[n] = p->zGroupCol;
+        if (azArg) azArg[n] = "group_col";
+        n++;
+    }
+    return n;
+}
+
+/*
 ** Resolve the source and check that every named column exists in it
 ** (compared as SQL does). On success *pzFrom is the quoted FROM clause
 ** (caller frees) and *piDot as buildResolveSource sets it.
 */
 static int buildCheckColumns(build_state *s, char **pzFrom, int *piDot) {
     const lp_source_spec *p = s->p;
-    const char *azArg[4] = {"user_col", "program_col", "time_col",
-                            p->isGroupRead ? "group_col" : "segment_col"};
-    const char *azCol[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
-    int nNeed = p->zSegmentCol ? 4 : 3;
+    const char *azArg[5], *azCol[5];
+    int nNeed = sourceColumnNames(p, azCol, azArg);
     sqlite3_stmt *pAll = NULL;
     int rc;
 
@@ -311,15 +337,14 @@ static char *sourceColumnSql(const char *zCol, int isUser, int isBinary) {
 }
 
 /*
-** The SQL of the columns read (user, program, time[, segment]) into azCol
-** (caller frees each). With withGroups, a column whose collation is not
-** BINARY selects its group's value, and *pmGroup has bit i set for it.
+** The SQL of the columns read (user, program, time[, segment][, group])
+** into azCol (caller frees each). With withGroups, a column whose collation
+** is not BINARY selects its group's value, and *pmGroup has bit i set for it.
 */
 static int sourceColumns(build_state *s, const char *zFrom, int iDot, int withGroups, char **azCol,
                          int *pmGroup) {
-    const lp_source_spec *p = s->p;
-    const char *azName[4] = {p->zUserCol, p->zProgramCol, p->zTimeCol, p->zSegmentCol};
-    int nCol = p->zSegmentCol ? 4 : 3, rc = SQLITE_OK;
+    const char *azName[5];
+    int nCol = sourceColumnNames(s->p, azName, NULL), rc = SQLITE_OK;
     *pmGroup = 0;
     for (int i = 0; i < nCol && rc == SQLITE_OK; i++) {
         int isBinary = 1;
@@ -339,7 +364,7 @@ static int sourceColumns(build_state *s, const char *zFrom, int iDot, int withGr
 */
 static char *sourceSelectSql(const build_state *s, int asReader, int withRowid, char **azCol,
                              const char *zFrom, int mGroup) {
-    int nCol = s->p->zSegmentCol ? 4 : 3, isNested = asReader && mGroup;
+    int nCol = sourceColumnNames(s->p, NULL, NULL), isNested = asReader && mGroup;
     sqlite3_str *pSql = sqlite3_str_new(s->db);
     sqlite3_str_appendall(pSql, asReader ? "SELECT " LEARNPATH_READER "(?1, " : "SELECT ");
     if (isNested) {
@@ -373,7 +398,7 @@ static char *sourceSelectSql(const build_state *s, int asReader, int withRowid, 
 int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt) {
     const lp_source_spec *p = s->p;
     char *zFrom = NULL;
-    char *azCol[4] = {NULL, NULL, NULL, NULL};
+    char *azCol[5] = {NULL, NULL, NULL, NULL, NULL};
     int iDot = 0, mGroup = 0, isRead = asReader || s->isStream;
     int rc;
 
@@ -408,7 +433,7 @@ int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt
         }
     }
     sqlite3_free(zFrom);
-    for (int i = 0; i < 4; i++) sqlite3_free(azCol[i]);
+    for (int i = 0; i < 5; i++) sqlite3_free(azCol[i]);
     if (rc != SQLITE_OK) {
         /* e.g. out of memory checking the plan: no statement to the caller */
         sqlite3_finalize(*ppStmt);

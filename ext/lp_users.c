@@ -24,8 +24,9 @@ static int64_t usersGroupBytes(const lp_users *pIt) {
 }
 
 static void usersFreeGroups(lp_users *pIt) {
-    sqlite3_free(pIt->aGroup);
+    if (!pIt->isGroupBorrowed) sqlite3_free(pIt->aGroup);
     pIt->aGroup = NULL;
+    pIt->isGroupBorrowed = 0;
     pIt->nGroupPos = 0;
     learnpath_strtab_free(&pIt->groups);
     memset(&pIt->groups, 0, sizeof(pIt->groups));
@@ -132,6 +133,7 @@ static int usersOpenStream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
     int rc;
     spec.nBudget = 0;
     spec.nThreads = pConn->nThreads;
+    spec.readGroup = 0; /* streamed, groups are read apart (usersGroupsFirst) */
     rc = learnpath_stream_open(db, &spec, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;
     return rc;
@@ -163,9 +165,57 @@ static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_us
     return SQLITE_OK;
 }
 
+/*
+** Rule 12 in the same read as the rest (readGroup), when the source is held
+** in memory with no budget: the read keeps each user's group
+** (lp_data.aUserGroup, shared through the cache like the rest), which pIt
+** borrows; the names are copied (in the same order, so the numbers agree).
+** Under a budget usersGroupsFirst reads the groups apart instead, so that
+** the read they serve can still stream.
+*/
+static int usersOpenWithGroups(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
+                               char **pzErr) {
+    lp_source_spec spec = *p;
+    const lp_data *pD;
+    int rc;
+    spec.readGroup = 1;
+    rc = usersOpen(db, pConn, &spec, pIt, 0, pzErr);
+    if (rc) return rc;
+    pD = pIt->pData;
+    if (pD->aUserGroup) {
+        pIt->aGroup = pD->aUserGroup;
+        pIt->nGroupPos = pD->nUser;
+        pIt->isGroupBorrowed = 1;
+    } else {
+        /* no row read: no user, no group */
+        pIt->aGroup = sqlite3_malloc(sizeof(uint32_t));
+        if (!pIt->aGroup) rc = SQLITE_NOMEM;
+    }
+    for (uint32_t i = 0; rc == SQLITE_OK && i < pD->groupNames.n; i++) {
+        uint32_t id;
+        rc = learnpath_strtab_intern(&pIt->groups, LP_STR(&pD->groupNames, i),
+                                     LP_STRLEN(&pD->groupNames, i), &id);
+    }
+    pIt->isGroupFilter = p->zGroupValue != NULL;
+    pIt->iGroupKeep = LP_NONE;
+    if (rc == SQLITE_OK && p->zGroupValue) {
+        uint32_t id;
+        if (learnpath_strtab_find(&pIt->groups, p->zGroupValue, p->nGroupValue, &id)) pIt->iGroupKeep = id;
+    }
+    if (rc) learnpath_users_close(pIt);
+    return rc;
+}
+
+/* Are the groups read with the rest (usersOpenWithGroups)? */
+static int usersGroupsInRead(const lp_conn *pConn, const lp_source_spec *p) {
+    return p->zGroupCol && (p->zGroupValue || p->wantGroups) && !p->isGroupRead &&
+           learnpath_heap_budget(pConn->nMemoryBudget) == 0;
+}
+
 int learnpath_users_open(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_users *pIt,
                          char **pzErr) {
     lp_users groups;
+    if (usersGroupsInRead(pConn, p)) return usersOpenWithGroups(db, pConn, p, pIt, pzErr);
     int rc = usersGroupsFirst(db, pConn, p, &groups, pzErr);
     if (rc) {
         memset(pIt, 0, sizeof(*pIt));

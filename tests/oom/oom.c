@@ -620,6 +620,14 @@ static const scenario aScenario[] = {
      "SELECT * FROM first_program('t') WHERE group_col = 'seg' AND group_value = 'student';"
      "SELECT * FROM program_transitions('t') WHERE group_col = 'seg' AND group_value = 'student';",
      0, "group_stats"},
+    /* rule 12 read with the rest, each read wider than the cached one (lp_cache.c) */
+    {"group_stats, groups in the same read", FIX_JOURNEYS,
+     "SELECT * FROM first_program_stats('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM group_stats('t') WHERE group_col = 'program';"
+     "SELECT * FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE group_col = 'program' AND group_value = 'Flagship';"
+     "SELECT * FROM group_stats('t', 'user_id', 'program', 'enrolled_at', 'seg') WHERE group_col = 'seg';",
+     0, "group_stats"},
     {"group_stats, group_value streaming", FIX_JOURNEYS,
      "SELECT learnpath_memory_budget(1) >= 0;"
      "SELECT * FROM group_stats('t') WHERE group_col = 'seg';"

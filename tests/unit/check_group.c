@@ -360,6 +360,66 @@ START_TEST(test_group_errors) {
 }
 END_TEST
 
+/*
+** Rule 12 read with the rest (lp_cache.c, WIDENING): on one connection, the
+** reads a report makes one after the other - a segment column, then groups
+** without it and with it, then neither - each give what they give alone
+** with the groups read apart (learnpath_memory_budget: streamed, the
+** groups from a read of their own), in either order, also for a group
+** column under NOCASE (rule 3: a group is its values' smallest spelling);
+** and the cache then holds one entry: each wider read replaced the last.
+*/
+START_TEST(test_group_one_read) {
+    static const char *const azQ[] = {
+        "SELECT * FROM first_program_stats('%s', 'user_id', 'program', 'enrolled_at', 'seg')",
+        "SELECT * FROM group_stats('%s') WHERE group_col = 'account'",
+        "SELECT * FROM program_transitions('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
+        " WHERE group_col = 'account' AND group_value = (SELECT group_value FROM group_stats('%s')"
+        " WHERE group_col = 'account' AND rank = 3)",
+        "SELECT * FROM first_program('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
+        " WHERE group_col = 'account' AND group_value = (SELECT group_value FROM group_stats('%s')"
+        " WHERE group_col = 'account' AND rank = 1)",
+        "SELECT * FROM program_journeys('%s', 'user_id', 'program', 'enrolled_at')",
+        "SELECT * FROM group_stats('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
+        " WHERE group_col = 'account'",
+        "SELECT * FROM program_popularity('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
+        " WHERE group_col = 'account' AND group_value = (SELECT group_value FROM group_stats('%s')"
+        " WHERE group_col = 'account' AND rank = 2)",
+    };
+    enum { NQ = sizeof(azQ) / sizeof(azQ[0]) };
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "CREATE TABLE ec(user_id, program, enrolled_at, seg, account TEXT COLLATE NOCASE);"
+                 "INSERT INTO ec SELECT user_id, program, enrolled_at, seg,"
+                 "  CASE user_id % 3 WHEN 0 THEN upper(account) WHEN 1 THEN lower(account)"
+                 "  ELSE account END FROM e;");
+    for (int t = 0; t < 2; t++) {
+        const char *zTable = t ? "ec" : "e";
+        char *azWant[NQ];
+        for (int i = 0; i < NQ; i++) {
+            char *zSql = sqlite3_mprintf(azQ[i], zTable, zTable);
+            lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
+            azWant[i] = lpt_query(db, zSql);
+            ck_assert_msg(strchr(azWant[i], '\n') && strchr(azWant[i], '\n')[1], "%s: rows", zSql);
+            sqlite3_free(zSql);
+        }
+        for (int dir = 0; dir < 2; dir++) {
+            lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+            for (int k = 0; k < 2 * NQ; k++) {
+                int i = dir ? NQ - 1 - k % NQ : k % NQ; /* forwards or backwards, twice */
+                char *zSql = sqlite3_mprintf(azQ[i], zTable, zTable);
+                char *zGot = lpt_query(db, zSql);
+                cg_assert_same(zSql, zGot, azWant[i]);
+                sqlite3_free(zGot);
+                sqlite3_free(zSql);
+            }
+            lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n");
+        }
+        for (int i = 0; i < NQ; i++) sqlite3_free(azWant[i]);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_group_suite(void) {
     Suite *s = suite_create("group");
     TCase *tc = tcase_create("group_stats");
@@ -373,6 +433,7 @@ Suite *make_group_suite(void) {
     tcase_add_test(tc, test_group_value_shapes);
     tcase_add_test(tc, test_group_value_order);
     tcase_add_test(tc, test_group_errors);
+    tcase_add_test(tc, test_group_one_read);
     suite_add_tcase(s, tc);
     return s;
 }
