@@ -113,7 +113,8 @@
 
 struct lp_cache_entry {
     lp_cache_entry *pNext;
-    char *zKey;       /* source, columns and bad_times, without segment_col */
+    char *zKey;       /* source and columns, without segment_col */
+    int skipBadTimes; /* bad_times = 'skip' (see cacheServes) */
     char *zSegment;   /* segment_col read, or NULL */
     char *zGroup;     /* group_col read beside it (readGroup), or NULL */
     char *zToken;
@@ -144,7 +145,7 @@ void learnpath_cache_clear(lp_conn *pConn) {
 ** (its functions then ignore the segments, see lp_shaper.ignoreSegments).
 */
 static char *cacheKey(const lp_source_spec *p) {
-    return sqlite3_mprintf("%d|%d:%s|%d:%s|%d:%s|%d:%s", p->skipBadTimes, (int)strlen(p->zSource),
+    return sqlite3_mprintf("%d:%s|%d:%s|%d:%s|%d:%s", (int)strlen(p->zSource),
                            p->zSource, (int)strlen(p->zUserCol), p->zUserCol,
                            (int)strlen(p->zProgramCol), p->zProgramCol, (int)strlen(p->zTimeCol),
                            p->zTimeCol);
@@ -156,10 +157,17 @@ static int cacheSegmentServes(const char *zHave, const char *zWant) {
     return zHave != NULL && strcmp(zHave, zWant) == 0;
 }
 
-/* Can entry e (of the same key) serve p: its segment, and its group when p
-** reads one? */
+/*
+** Can entry e (of the same key) serve p: its segment, its group when p reads
+** one, and bad_times? A read that met no unreadable time holds what either
+** bad_times reads (rule 2: 'error' would have read the same rows, 'skip'
+** skipped none), so it serves both: enrollment_profile, which counts with
+** 'skip', and the journey functions then share one read. (A read with
+** 'error' that met one failed, and was not kept.)
+*/
 static int cacheServes(const lp_cache_entry *e, const lp_source_spec *p) {
-    return cacheSegmentServes(e->zSegment, p->zSegmentCol) &&
+    return (e->skipBadTimes == p->skipBadTimes || e->pData->nBadTime == 0) &&
+           cacheSegmentServes(e->zSegment, p->zSegmentCol) &&
            cacheSegmentServes(e->zGroup, p->readGroup ? p->zGroupCol : NULL);
 }
 
@@ -388,6 +396,7 @@ static void cacheInsert(lp_conn *pConn, char *zKey, char *zToken, const lp_sourc
         return;
     }
     pEntry->zKey = zKey;
+    pEntry->skipBadTimes = p->skipBadTimes;
     pEntry->zToken = zToken;
     pEntry->pData = pData;
     pData->nRef++;
@@ -402,6 +411,7 @@ static void cacheInsert(lp_conn *pConn, char *zKey, char *zToken, const lp_sourc
         old.zSegmentCol = pOld->zSegment;
         old.zGroupCol = pOld->zGroup;
         old.readGroup = pOld->zGroup != NULL;
+        old.skipBadTimes = pOld->skipBadTimes;
         if (strcmp(pOld->zKey, zKey) == 0 && cacheServes(pEntry, &old)) {
             *pp = pOld->pNext;
             cacheEntryFree(pConn, pOld);

@@ -145,6 +145,31 @@ START_TEST(test_cache_segment_superset) {
 }
 END_TEST
 
+/*
+** bad_times and the cache (rule 2): a read that met no unreadable time
+** serves both settings, so enrollment_profile (which reads with 'skip')
+** and the journey functions share one entry; once a time is unreadable,
+** 'error' fails as before even after a 'skip' read was cached, and 'skip'
+** counts from its own entry.
+*/
+START_TEST(test_cache_bad_times_shared) {
+    sqlite3 *db = lpt_open_fixture("e_three_users");
+    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'unreadable_times'",
+                    "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')", "3\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e') WHERE bad_times = 'skip'", "3\n");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* one read served all three */
+    lpt_exec(db, "INSERT INTO e(user_id, program, enrolled_at) VALUES (9, 'A', 'not a time')");
+    lpt_assert_rows(db, "SELECT value FROM enrollment_profile('e') WHERE finding = 'unreadable_times'",
+                    "1\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e') WHERE bad_times = 'skip'", "3\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('e')",
+                    "ERROR: first_program(): unreadable time 'not a time' in column 'enrolled_at' of 'e'");
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "1\n"); /* the 'skip' read, kept apart */
+    sqlite3_close(db);
+}
+END_TEST
+
 /* While another connection holds an attached database locked, the check
 ** of what changed in it fails too: the read reports the lock, never rows
 ** kept from before. */
@@ -652,6 +677,7 @@ Suite *make_settings_suite(void) {
     tc = tcase_create("Cache");
     tcase_add_test(tc, test_cache_other_segment);
     tcase_add_test(tc, test_cache_segment_superset);
+    tcase_add_test(tc, test_cache_bad_times_shared);
     tcase_add_test(tc, test_cache_check_locked);
     tcase_add_test(tc, test_cache_limits);
     tcase_add_test(tc, test_cache_argument_errors);
