@@ -5,8 +5,8 @@
 --   user type.
 -- Expects: table enrollments(user_id, program, enrolled_at, user_type, ...),
 --   one row per enrollment. To use other names, edit the arguments of
---   first_program(): (table, user column, program column, time column,
---   user-type column).
+--   both first_program_stats() calls: (table, user column, program column,
+--   time column, user-type column).
 -- Run (from the repository root, after `make`):
 --   sqlite3 DB < sql/01_first_program_share.sql
 -- How to read it:

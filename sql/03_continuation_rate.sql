@@ -5,7 +5,8 @@
 --   days from the first program's start to the next one's)?
 -- Expects: table enrollments(user_id, program, enrolled_at, user_type, ...),
 --   one row per enrollment. To use other names, edit the arguments of
---   first_program() (table, user, program, time, user-type column).
+--   both first_program_stats() calls (table, user, program, time, user-type
+--   column; the second, the overall total, has no user-type column).
 -- Run (from the repository root, after `make`):
 --   sqlite3 DB < sql/03_continuation_rate.sql
 -- How to read it:

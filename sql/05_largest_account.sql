@@ -35,22 +35,28 @@ FROM group_stats('enrollments') WHERE group_col = 'account' AND rank = 1;
 
 .print ''
 .print 'Largest account: first program, by user type'
-WITH firsts AS (
+-- first_program_stats() counts, in C, the account's users per user type and
+-- first program (group_value keeps that account's users; program NULL is
+-- its per-type total row, not needed here). Tie groups ('A + B') fold into
+-- '(several at once)', a sum over its few rows.
+WITH stats AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
+           users
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
     WHERE group_col = 'account'
       AND group_value = (SELECT group_value FROM group_stats('enrollments')
                          WHERE group_col = 'account' AND rank = 1)
+      AND program IS NOT NULL
 )
 SELECT user_type,
        first_program,
        CASE WHEN first_program = 'Flagship' THEN 'flagship'
             WHEN first_program = '(several at once)' THEN 'several at once'
             ELSE 'ancillary' END AS kind,
-       count(*) AS users,
-       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY user_type), 1) AS pct_of_type
-FROM firsts
+       sum(users) AS users,
+       round(100.0 * sum(users) / sum(sum(users)) OVER (PARTITION BY user_type), 1) AS pct_of_type
+FROM stats
 GROUP BY user_type, first_program
 ORDER BY user_type, users DESC, first_program;
 

@@ -11,12 +11,18 @@
 .headers off
 .mode list
 
-WITH firsts AS (
+-- first_program_stats() counts the users per user type and first program
+-- in C (program NULL is its per-type total row, not drawn). Its tie groups
+-- ('A + B', tied = 1) are one label each; they fold into
+-- '(several at once)' here, a sum over its few rows.
+WITH stats AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
+           users
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE program IS NOT NULL
 )
 SELECT bar_svg(user_type, first_program, users, 'First program, by user type', 'stacked')
-FROM (SELECT user_type, first_program, count(*) AS users
-      FROM firsts
+FROM (SELECT user_type, first_program, sum(users) AS users
+      FROM stats
       GROUP BY user_type, first_program);

@@ -10,20 +10,25 @@
 .headers off
 .mode list
 
-WITH firsts AS (
+-- first_program_stats() counts, in C, the users per user type and first
+-- program and those of them who continued; its total row per user type
+-- (program NULL) is '(all first programs)'. Tie groups ('A + B') fold into
+-- '(several at once)': their users and continuers add up, and the % is
+-- computed from the sums.
+WITH stats AS (
     SELECT coalesce(segment, '(no user type)') AS user_type,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
-           next_program
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+           CASE WHEN program IS NULL THEN '(all first programs)'
+                WHEN tied THEN '(several at once)'
+                ELSE program END AS first_program,
+           users, continued
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
 ),
-grouped AS (
-    SELECT user_type, first_program, next_program FROM firsts
-    UNION ALL
-    SELECT user_type, '(all first programs)', next_program FROM firsts
+folded AS (
+    SELECT first_program, user_type,
+           round(100.0 * sum(continued) / sum(users), 1) AS pct
+    FROM stats
+    GROUP BY first_program, user_type
 )
 SELECT bar_svg(first_program, user_type, pct,
                '% of users who continued to a second program, by first program')
-FROM (SELECT first_program, user_type,
-             round(100.0 * count(next_program) / count(*), 1) AS pct
-      FROM grouped
-      GROUP BY first_program, user_type);
+FROM folded;

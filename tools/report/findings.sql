@@ -3,38 +3,46 @@
 -- One row per finding: figure (a number, shown large: a plain integer gets
 -- thousands separators, anything else is shown as is), text (the sentence
 -- that follows it) and report (NN of the sql/NN_*.sql report the finding
--- comes from; the card links to that section). Every figure is computed
--- here from the table enrollments, with the same rules as the reports:
--- same-instant first steps (learnpath rule 4) are '(several at once)', an
--- empty user type is '(no user type)', rows with an empty user, program or
--- time are left out (rule 1). tools/report.sh runs this file with the
--- sqlite3 shell in html mode, so every value arrives HTML-escaped.
+-- comes from; the card links to that section). Every figure comes from the
+-- learnpath aggregates the reports use (first_program_stats,
+-- program_transitions, program_popularity, group_stats,
+-- first_program_monthly), computed in C from the one cached read of the
+-- table enrollments, so the SQL here only picks from their few rows. The
+-- rules are the reports' own: same-instant first steps (learnpath rule 4)
+-- are '(several at once)', an empty user type is '(no user type)', rows
+-- with an empty user, program or time are left out (rule 1). tools/report.sh
+-- runs this file with the sqlite3 shell in html mode, so every value
+-- arrives HTML-escaped.
 .load dist/learnpath
 
-WITH firsts AS (
-    SELECT segment,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
-           next_program,
-           days_to_next
-    FROM first_program('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+-- all users: first_program_stats() without a user-type column gives one
+-- row per first program and the total row (program NULL) over all users:
+-- users, those who continued, and the median days to the second program
+-- over those who continued (rule 9)
+WITH totals AS (
+    SELECT users, continued, median_days_to_next
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE program IS NULL
 ),
 all_users AS (
-    SELECT count(*) AS n FROM firsts
+    SELECT coalesce((SELECT users FROM totals), 0) AS n
 ),
--- the enrollments learnpath uses (rule 1: no empty user, program or time)
-valid AS (
-    SELECT * FROM enrollments
-    WHERE coalesce(user_id, '') <> ''
-      AND coalesce(program, '') <> ''
-      AND coalesce(enrolled_at, '') <> ''
+-- 1. each user type's most common first program (the three largest types):
+-- first_program_stats() per user type, its tie groups ('A + B') folded
+-- into '(several at once)'
+type_stats AS (
+    SELECT segment,
+           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
+           users
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    WHERE program IS NOT NULL
 ),
--- 1. each user type's most common first program (the three largest types)
 type_firsts AS (
-    SELECT segment, first_program, count(*) AS users,
-           sum(count(*)) OVER (PARTITION BY segment) AS type_users,
+    SELECT segment, first_program, sum(users) AS users,
+           sum(sum(users)) OVER (PARTITION BY segment) AS type_users,
            row_number() OVER (PARTITION BY segment
-                              ORDER BY count(*) DESC, first_program) AS k
-    FROM firsts
+                              ORDER BY sum(users) DESC, first_program) AS k
+    FROM type_stats
     GROUP BY segment, first_program
 ),
 top_firsts AS (
@@ -43,33 +51,29 @@ top_firsts AS (
     FROM type_firsts
     WHERE k = 1
 ),
--- 2. where the users of the most common first program went next
+-- 2. where the users of the most common first program went next: the
+-- program (never a tie group) most users started with, then its step-1
+-- transitions (program_transitions), a tie group as next step counted as
+-- 'several programs at once'
 top_program AS (
-    SELECT first_program FROM firsts
-    WHERE first_program <> '(several at once)'
-    GROUP BY first_program
-    ORDER BY count(*) DESC, first_program
+    SELECT program AS first_program
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE program IS NOT NULL AND NOT tied
+    ORDER BY users DESC, program
     LIMIT 1
 ),
 next_after AS (
-    SELECT CASE WHEN next_program IN (SELECT program FROM valid) THEN next_program
-                ELSE 'several programs at once' END AS next_program,
-           count(*) AS users,
-           sum(count(*)) OVER () AS continued
-    FROM firsts
-    WHERE first_program = (SELECT first_program FROM top_program)
-      AND next_program IS NOT NULL
+    SELECT CASE WHEN to_tied THEN 'several programs at once' ELSE to_program END AS next_program,
+           sum(users) AS users,
+           sum(sum(users)) OVER () AS continued
+    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE step = 1
+      AND NOT from_tied
+      AND from_program = (SELECT first_program FROM top_program)
+      AND to_program IS NOT NULL
     GROUP BY 1
     ORDER BY users DESC, next_program
     LIMIT 1
-),
--- 3. median days from the first program to the second
-ranked AS (
-    SELECT days_to_next,
-           row_number() OVER (ORDER BY days_to_next) AS k,
-           count(*) OVER () AS n
-    FROM firsts
-    WHERE days_to_next IS NOT NULL
 ),
 -- 4. the program the most users ever took (program_popularity, as sql/04)
 popular AS (
@@ -78,14 +82,13 @@ popular AS (
     ORDER BY users DESC, program
     LIMIT 1
 ),
--- 5. the largest corporate account, chosen as in sql/05
+-- 5. the largest corporate account, chosen as in sql/05: group_stats()
+-- puts each user in their first non-empty account (rule 12); rank 1 has
+-- the most users (a tie goes to the first name)
 account AS (
-    SELECT account, count(DISTINCT user_id) AS users
-    FROM valid
-    WHERE coalesce(account, '') <> ''
-    GROUP BY account
-    ORDER BY users DESC, account
-    LIMIT 1
+    SELECT group_value AS account, users
+    FROM group_stats('enrollments')
+    WHERE group_col = 'account' AND rank = 1
 ),
 -- 6. the month with the most first starts (first_program_monthly, as sql/06)
 busiest AS (
@@ -113,20 +116,21 @@ findings(ord, figure, text, report) AS (
            '02'
     FROM next_after
     UNION ALL
+    -- 3. the users who never continued, and the median days to the second
+    -- program of those who did (the total row above)
     SELECT 20,
-           printf('%.1f%%', 100.0 * count(*) FILTER (WHERE next_program IS NULL) / count(*)),
+           printf('%.1f%%', 100.0 * (users - continued) / users),
            'of all users never went on to a second program',
            '03'
-    FROM firsts
-    HAVING count(*) > 0
+    FROM totals
+    WHERE users > 0
     UNION ALL
     SELECT 30,
-           printf('%.0f days', avg(days_to_next)),
+           printf('%.0f days', median_days_to_next),
            'median time from the first program to the second, for users who continued',
            '03'
-    FROM ranked
-    WHERE k IN ((n + 1) / 2, (n + 2) / 2)
-    HAVING count(*) > 0
+    FROM totals
+    WHERE median_days_to_next IS NOT NULL
     UNION ALL
     SELECT 40,
            printf('%.1f%%', 100.0 * users / (SELECT n FROM all_users)),
