@@ -23,6 +23,9 @@
 **
 ** Streaming, the names and the (segment, group, first label) cells are
 ** kept whole and count against the memory budget, as the aggregates' rows do.
+** In memory, with the groups read with the rest (lp_users.c), the rows are
+** kept with the data (a memo, as the aggregates keep theirs): the report's
+** later queries of the same shaping find them ready.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -65,15 +68,41 @@ typedef struct group_cursor {
     int64_t nSegAlloc;
     group_row *aRow;
     int64_t nRow, iRow;
+    int isRowsBorrowed;      /* aRow is a memo's (kept with the data it.pData holds) */
 } group_cursor;
 
-static void groupFreeRows(group_cursor *pCur) {
-    for (int64_t i = 0; i < pCur->nRow; i++) {
-        sqlite3_free(pCur->aRow[i].zName);
-        sqlite3_free(pCur->aRow[i].zSegment);
-        sqlite3_free(pCur->aRow[i].zTop);
+/* Rows kept with the data (lp_data.apMemo[LP_MEMO_GROUP]), per shaping. */
+typedef struct group_memo {
+    struct group_memo *pNext;
+    lp_shape_spec shape;
+    int ignoreSegments;
+    group_row *aRow;
+    int64_t nRow;
+} group_memo;
+
+static void groupFreeRowArray(group_row *aRow, int64_t nRow) {
+    for (int64_t i = 0; i < nRow; i++) {
+        sqlite3_free(aRow[i].zName);
+        sqlite3_free(aRow[i].zSegment);
+        sqlite3_free(aRow[i].zTop);
     }
-    sqlite3_free(pCur->aRow);
+    sqlite3_free(aRow);
+}
+
+/* lp_data.axMemoFree[LP_MEMO_GROUP]: the data's memos go with it. */
+static void groupMemoListFree(void *p) {
+    group_memo *pMemo = p;
+    while (pMemo) {
+        group_memo *pNext = pMemo->pNext;
+        groupFreeRowArray(pMemo->aRow, pMemo->nRow);
+        sqlite3_free(pMemo);
+        pMemo = pNext;
+    }
+}
+
+static void groupFreeRows(group_cursor *pCur) {
+    if (!pCur->isRowsBorrowed) groupFreeRowArray(pCur->aRow, pCur->nRow);
+    pCur->isRowsBorrowed = 0;
     pCur->aRow = NULL;
     pCur->nRow = pCur->iRow = 0;
 }
@@ -263,14 +292,56 @@ static int groupRows(group_cursor *pCur) {
     return SQLITE_OK;
 }
 
+/*
+** The memo of pCur's shaping, when its rows can be kept with the data: in
+** memory, the groups those the data read (so of this group_col, the only
+** one it holds); NULL when there is none yet (*pCanKeep says whether one
+** may be made).
+*/
+static group_memo *groupMemoFind(group_cursor *pCur, int *pCanKeep) {
+    const lp_data *pD = pCur->it.pData;
+    *pCanKeep = pCur->it.pStream == NULL && pCur->it.isGroupBorrowed;
+    if (!*pCanKeep) return NULL;
+    for (group_memo *pMemo = pD->apMemo[LP_MEMO_GROUP]; pMemo; pMemo = pMemo->pNext) {
+        if (learnpath_shape_spec_eq(&pMemo->shape, &pCur->tvf.shape) &&
+            pMemo->ignoreSegments == pCur->sh.ignoreSegments) {
+            return pMemo;
+        }
+    }
+    return NULL;
+}
+
+/* Keep the rows just made with the data; the cursor borrows them. Out of
+** memory only skips the memo. */
+static void groupMemoKeep(group_cursor *pCur) {
+    lp_data *pD = pCur->it.pData;
+    group_memo *pMemo = sqlite3_malloc64(sizeof(*pMemo));
+    if (!pMemo) return;
+    pMemo->shape = pCur->tvf.shape;
+    pMemo->ignoreSegments = pCur->sh.ignoreSegments;
+    pMemo->aRow = pCur->aRow;
+    pMemo->nRow = pCur->nRow;
+    pMemo->pNext = pD->apMemo[LP_MEMO_GROUP];
+    pD->apMemo[LP_MEMO_GROUP] = pMemo;
+    pD->axMemoFree[LP_MEMO_GROUP] = groupMemoListFree;
+    pCur->isRowsBorrowed = 1;
+}
+
 static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     group_cursor *pCur = (group_cursor *)pBase;
-    int rc;
+    group_memo *pMemo;
+    int rc, canKeep;
     (void)idxNum;
     pBase->src.wantGroups = 1; /* each user's group (lp_users.c) */
     pBase->src.anyOrder = 0;   /* users are told apart by their positions */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
+    if ((pMemo = groupMemoFind(pCur, &canKeep)) != NULL) {
+        pCur->aRow = pMemo->aRow;
+        pCur->nRow = pMemo->nRow;
+        pCur->isRowsBorrowed = 1;
+        return SQLITE_OK;
+    }
     rc = groupPass(pCur, pzErr);
     if (rc == LP_RC_OVER_BUDGET) {
         /* as tvf_aggregate.c: the data leaves the cache, the users stream */
@@ -279,6 +350,7 @@ static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
         if (rc == SQLITE_OK) rc = groupPass(pCur, pzErr);
     }
     if (rc == SQLITE_OK) rc = groupRows(pCur);
+    if (rc == SQLITE_OK && canKeep && pCur->it.pStream == NULL) groupMemoKeep(pCur);
     return rc;
 }
 

@@ -367,6 +367,7 @@ END_TEST
 ** with the groups read apart (learnpath_memory_budget: streamed, the
 ** groups from a read of their own), in either order, also for a group
 ** column under NOCASE (rule 3: a group is its values' smallest spelling);
+** group_stats' rows, kept with the data, are those of the same shaping;
 ** and the cache then holds one entry: each wider read replaced the last.
 */
 START_TEST(test_group_one_read) {
@@ -380,6 +381,9 @@ START_TEST(test_group_one_read) {
         " WHERE group_col = 'account' AND group_value = (SELECT group_value FROM group_stats('%s')"
         " WHERE group_col = 'account' AND rank = 1)",
         "SELECT * FROM program_journeys('%s', 'user_id', 'program', 'enrolled_at')",
+        /* group_stats' rows are kept per shaping and segment setting: another shaping */
+        "SELECT * FROM group_stats('%s') WHERE group_col = 'account' AND ties = 'name'"
+        " AND since = '2020-06-01' AND within_days = 90",
         "SELECT * FROM group_stats('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
         " WHERE group_col = 'account'",
         "SELECT * FROM program_popularity('%s', 'user_id', 'program', 'enrolled_at', 'seg')"
