@@ -467,7 +467,6 @@ static const lp_source_spec *cacheWiden(const lp_conn *pConn, const char *zKey,
     if (zGrp) {
         pWide->readGroup = 1;
         pWide->zGroupCol = *pzCopy + strlen(*pzCopy) + 1;
-        pWide->anyOrder = 0; /* users are told their groups by position */
     }
     return pWide;
 }

@@ -151,8 +151,10 @@ static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_us
     }
     spec.nThreads = pConn->nThreads;
     /* under a budget a read is laid out once, in user_id order; with
-    ** groups always (users are told by their positions) */
-    spec.anyOrder = p->anyOrder && spec.nBudget == 0 && p->zGroupValue == NULL && !p->wantGroups;
+    ** groups read apart always (users are told by their positions), not
+    ** with groups read with the rest (each user's is kept with it) */
+    spec.anyOrder = p->anyOrder && spec.nBudget == 0 &&
+                    (p->readGroup || (p->zGroupValue == NULL && !p->wantGroups));
     rc = learnpath_cache_get(db, pConn, &spec, &pIt->pData, pzErr);
     if (rc == LP_RC_OVER_BUDGET) return usersOpenStream(db, pConn, p, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;
@@ -170,6 +172,9 @@ static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_us
 ** in memory with no budget: the read keeps each user's group
 ** (lp_data.aUserGroup, shared through the cache like the rest), which pIt
 ** borrows; the names are copied (in the same order, so the numbers agree).
+** Users are then told their groups by their numbers, in whatever order the
+** data holds them, so a caller that needs no order (an aggregate) still
+** reads none (learnpath_data_order moves the groups with the users).
 ** Under a budget usersGroupsFirst reads the groups apart instead, so that
 ** the read they serve can still stream.
 */

@@ -36,7 +36,8 @@
 typedef struct group_acc {
     uint32_t segment, group; /* LP_NONE: none */
     int64_t users, enrollments, continued;
-    double daysSum;
+    uint64_t sumMsLo, sumMsHi; /* the gaps to step 2 in ms, exactly (128 bits:
+                             ** the mean does not depend on the users' order) */
     int64_t topUsers;        /* users of the top first label */
     uint32_t topLabel;       /* LP_NONE: none yet */
 } group_acc;
@@ -181,7 +182,9 @@ static int groupAddUser(group_cursor *pCur, uint32_t u) {
     pA->enrollments += pD->aFirst[u + 1] - pD->aFirst[u];
     if (pSh->nStep > 1) {
         pA->continued++;
-        pA->daysSum += (double)(pSh->aStep[1].t - pSh->aStep[0].t) / LP_MS_PER_DAY;
+        uint64_t ms = (uint64_t)(pSh->aStep[1].t - pSh->aStep[0].t); /* >= 0: steps in time order */
+        pA->sumMsLo += ms;
+        pA->sumMsHi += pA->sumMsLo < ms;
     }
     return SQLITE_OK;
 }
@@ -333,7 +336,8 @@ static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     int rc, canKeep;
     (void)idxNum;
     pBase->src.wantGroups = 1; /* each user's group (lp_users.c) */
-    pBase->src.anyOrder = 0;   /* users are told apart by their positions */
+    pBase->src.anyOrder = 1;   /* the rows are ordered here; lp_users.c reads
+                               ** in order when the groups need it */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     if ((pMemo = groupMemoFind(pCur, &canKeep)) != NULL) {
@@ -389,7 +393,10 @@ static int groupColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
         case 10: sqlite3_result_int64(ctx, pA->continued); break;
         case 11: sqlite3_result_double(ctx, (double)pA->continued / (double)pA->users); break;
         default:
-            if (pA->continued) sqlite3_result_double(ctx, pA->daysSum / (double)pA->continued);
+            if (pA->continued) {
+                double sum = (double)pA->sumMsHi * 18446744073709551616.0 + (double)pA->sumMsLo;
+                sqlite3_result_double(ctx, sum / (double)pA->continued / LP_MS_PER_DAY);
+            }
             break;
     }
     return SQLITE_OK;
