@@ -132,13 +132,29 @@ void learnpath_read_free_old_slots(build_state *s) {
     s->nSlotOld = 0;
 }
 
-/* Put every user into the empty table aSlot of nSlot slots. */
+/* Users hashed ahead of their insertion while a table is filled (a power of two). */
+#define BUILD_FILL_AHEAD 16
+
+/*
+** Put every user into the empty table aSlot of nSlot slots. The slots are
+** met at random, so each user's is hashed and prefetched BUILD_FILL_AHEAD
+** users before it is written: the misses overlap instead of following one
+** another.
+*/
 static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
     lp_data *pD = s->pD;
-    for (uint32_t i = 0; i < pD->nUser; i++) {
-        uint32_t h = keyHash(pD, &pD->aKey[i], &s->seed), j = h & (nSlot - 1);
-        while (aSlot[j]) j = (j + 1) & (nSlot - 1);
-        aSlot[j] = BUILD_SLOT(h, i, nSlot);
+    uint32_t aH[BUILD_FILL_AHEAD], n = pD->nUser;
+    for (uint32_t i = 0; i < n + BUILD_FILL_AHEAD; i++) {
+        if (i >= BUILD_FILL_AHEAD) {
+            uint32_t u = i - BUILD_FILL_AHEAD, h = aH[u % BUILD_FILL_AHEAD], j = h & (nSlot - 1);
+            while (aSlot[j]) j = (j + 1) & (nSlot - 1);
+            aSlot[j] = BUILD_SLOT(h, u, nSlot);
+        }
+        if (i < n) {
+            uint32_t h = keyHash(pD, &pD->aKey[i], &s->seed);
+            aH[i % BUILD_FILL_AHEAD] = h;
+            __builtin_prefetch(&aSlot[h & (nSlot - 1)], 1);
+        }
     }
 }
 
