@@ -71,11 +71,13 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
     return SQLITE_OK;
 }
 
-/* One array's scatter of buildGroupByUser: aNew[place of e] = aOld[e]. */
+/* One array's scatter of buildGroupByUser: aNew[place of e] = aOld[e], for
+** the rows of users [uLo, uHi) only. */
 typedef struct build_scatter {
     const uint32_t *aUserOf;
     uint32_t *aPos;      /* per user: the next place (a copy of aFirst) */
     uint32_t nEv;
+    uint32_t uLo, uHi;
     int nSize;           /* 8: int64_t arrays, 4: uint32_t */
     const void *aOld;
     void *aNew;
@@ -83,61 +85,62 @@ typedef struct build_scatter {
 
 static void buildScatter(void *pArg) {
     build_scatter *p = pArg;
+    uint32_t uLo = p->uLo, nU = p->uHi - p->uLo;
     if (p->nSize == 8) {
         const int64_t *aOld = p->aOld;
         int64_t *aNew = p->aNew;
-        for (uint32_t e = 0; e < p->nEv; e++) aNew[p->aPos[p->aUserOf[e]]++] = aOld[e];
+        for (uint32_t e = 0; e < p->nEv; e++) {
+            uint32_t u = p->aUserOf[e];
+            if (u - uLo < nU) aNew[p->aPos[u]++] = aOld[e];
+        }
     } else {
         const uint32_t *aOld = p->aOld;
         uint32_t *aNew = p->aNew;
-        for (uint32_t e = 0; e < p->nEv; e++) aNew[p->aPos[p->aUserOf[e]]++] = aOld[e];
+        for (uint32_t e = 0; e < p->nEv; e++) {
+            uint32_t u = p->aUserOf[e];
+            if (u - uLo < nU) aNew[p->aPos[u]++] = aOld[e];
+        }
     }
 }
 
 /*
 ** Group the enrollments by user with a counting sort over the users'
-** numbers (aUserOf). The times and the programs are moved at once, on two
-** threads when the read may use two; then the segments and the groups.
+** numbers (aUserOf). One array at a time, each old copy freed as soon as
+** its new one is made, so that at most one array is held twice (the
+** memory a read peaks at); each array is moved by two threads when the
+** read may use two, one for the users holding the first half of the rows,
+** one for the rest.
 */
 static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
-    uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf;
-    build_scatter aPart[2];
+    uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf, uMid = 0, uStep;
+    void **apCol[4] = {(void **)&pD->aT, (void **)&pD->aProg, (void **)&pD->aSeg, (void **)&pD->aGrp};
     /* nEv >= 2: rows are grouped by user only when not already */
-    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * 2 * sizeof(uint32_t));
-    int64_t *aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
-    uint32_t *aProg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
-    if (!aPos || !aT || !aProg) {
-        sqlite3_free(aPos);
-        sqlite3_free(aT);
-        sqlite3_free(aProg);
-        return SQLITE_NOMEM;
-    }
+    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
+    if (!aPos) return SQLITE_NOMEM;
     memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
     for (uint32_t e = 0; e < nEv; e++) pD->aFirst[aUserOf[e] + 1]++;
     for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
-    memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-    memcpy(aPos + nUser + 1, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-    aPart[0] = (build_scatter){aUserOf, aPos, nEv, 8, pD->aT, aT};
-    aPart[1] = (build_scatter){aUserOf, aPos + nUser + 1, nEv, 4, pD->aProg, aProg};
-    learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
-    sqlite3_free(pD->aT);
-    sqlite3_free(pD->aProg);
-    pD->aT = aT;
-    pD->aProg = aProg;
-    for (int k = 0; k < 2; k++) {
-        uint32_t **paCol = k == 0 ? &pD->aSeg : &pD->aGrp, *aNew;
-        if (*paCol == NULL) continue;
-        aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+    /* the first user of the second half of the rows (binary search) */
+    for (uStep = 1u << 31; uStep; uStep >>= 1) {
+        if (uMid + uStep <= nUser && pD->aFirst[uMid + uStep] <= nEv / 2) uMid += uStep;
+    }
+    for (int k = 0; k < 4; k++) {
+        int nSize = k == 0 ? 8 : 4;
+        void *aNew;
+        build_scatter aPart[2];
+        if (*apCol[k] == NULL) continue;
+        aNew = sqlite3_malloc64((sqlite3_uint64)nEv * (sqlite3_uint64)nSize);
         if (!aNew) {
             sqlite3_free(aPos);
             return SQLITE_NOMEM;
         }
         memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 4, *paCol, aNew};
-        buildScatter(&aPart[0]);
-        sqlite3_free(*paCol);
-        *paCol = aNew;
+        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 0, uMid, nSize, *apCol[k], aNew};
+        aPart[1] = (build_scatter){aUserOf, aPos, nEv, uMid, nUser, nSize, *apCol[k], aNew};
+        learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
+        sqlite3_free(*apCol[k]);
+        *apCol[k] = aNew;
     }
     pD->nEvAlloc = nEv;
     sqlite3_free(aPos);
