@@ -58,9 +58,10 @@
 ** checked before it allocates (buildRoom), and the first that would pass
 ** the budget gives up the read (LP_RC_OVER_BUDGET: the users stream). The
 ** count reserves what finishing the read takes for a moment
-** (lp_read_group.c): the users' numbers per row and copies of the times
-** and programs when the rows did not come grouped by user or the users not
-** in user_id order (16 bytes an enrollment), and the sort of the
+** (lp_read_group.c): the users' numbers per row and the copy of one
+** array at a time (the times, 8 bytes, the largest) when the rows did not
+** come grouped by user or the users not in user_id order (counted as 16
+** bytes an enrollment: 4 to spare, for the positions), and the sort of the
 ** users into user_id order (lp_read_order.c: 36 bytes a user, of which the
 ** user hash table, freed first, gives back 4 at least); names count as
 ** learnpath_data_name_bytes counts them (their ranks included).
