@@ -17,11 +17,21 @@
 
 #include "lp_read_int.h"
 
-/* A key reduced to 8 bytes, and its user. */
+/* A key reduced to 8 bytes (two halves: 12 bytes an item, not 16), and its
+** user. */
 typedef struct ks_item {
-    uint64_t k;
+    uint32_t kHi, kLo;
     uint32_t u;
 } ks_item;
+
+static inline uint64_t ksK(const ks_item *p) {
+    return ((uint64_t)p->kHi << 32) | p->kLo;
+}
+
+static inline void ksSetK(ks_item *p, uint64_t k) {
+    p->kHi = (uint32_t)(k >> 32);
+    p->kLo = (uint32_t)k;
+}
 
 /* Radix sort a[0..n) by k, byte iLo..iHi-1 (0 = least significant), via b. */
 static void ksRadix(ks_item *a, ks_item *b, uint32_t n, int iLo, int iHi) {
@@ -30,14 +40,14 @@ static void ksRadix(ks_item *a, ks_item *b, uint32_t n, int iLo, int iHi) {
         int sh = 8 * d;
         uint32_t sum = 0;
         memset(aCount, 0, sizeof(aCount));
-        for (uint32_t i = 0; i < n; i++) aCount[(a[i].k >> sh) & 0xff]++;
-        if (aCount[(a[0].k >> sh) & 0xff] == n) continue; /* this byte never varies */
+        for (uint32_t i = 0; i < n; i++) aCount[(ksK(&a[i]) >> sh) & 0xff]++;
+        if (aCount[(ksK(&a[0]) >> sh) & 0xff] == n) continue; /* this byte never varies */
         for (int c = 0; c < 256; c++) {
             uint32_t m = aCount[c];
             aCount[c] = sum;
             sum += m;
         }
-        for (uint32_t i = 0; i < n; i++) b[aCount[(a[i].k >> sh) & 0xff]++] = a[i];
+        for (uint32_t i = 0; i < n; i++) b[aCount[(ksK(&a[i]) >> sh) & 0xff]++] = a[i];
         memcpy(a, b, (size_t)n * sizeof(ks_item));
     }
 }
@@ -76,14 +86,14 @@ static void ksSort(const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t
         return;
     }
     memset(aEnd, 0, 65536 * sizeof(uint32_t));
-    for (uint32_t i = 0; i < n; i++) aEnd[a[i].k >> 48]++;
+    for (uint32_t i = 0; i < n; i++) aEnd[a[i].kHi >> 16]++;
     for (uint32_t c = 0, sum = 0; c < 65536; c++) {
         uint32_t m = aEnd[c];
         aEnd[c] = sum; /* for now: where bucket c starts */
         sum += m;
         if (sum <= n / 2) cMid = c + 1;
     }
-    for (uint32_t i = 0; i < n; i++) b[aEnd[a[i].k >> 48]++] = a[i];
+    for (uint32_t i = 0; i < n; i++) b[aEnd[a[i].kHi >> 16]++] = a[i];
     /* aEnd[c] is now the end of bucket c */
     aPart[0] = (ks_buckets){a, b, aEnd, 0, cMid};
     aPart[1] = (ks_buckets){a, b, aEnd, cMid, 65536};
@@ -136,7 +146,7 @@ static int ksTies(const lp_data *pD, ks_item *a, uint32_t n) {
         ks_item aSmall[16], *aRun;
         ks_tie ctx;
         int rc;
-        while (j < n && a[j].k == a[i].k) j++;
+        while (j < n && a[j].kHi == a[i].kHi && a[j].kLo == a[i].kLo) j++;
         if (j - i < 2) {
             i = j;
             continue;
@@ -169,10 +179,10 @@ static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, k
             const lp_key *k = &pD->aKey[a[i].u];
             if (k->eType != SQLITE_INTEGER && !k->isIntegral) {
                 /* a fraction: every number compared whole, by SQL's rules */
-                for (uint32_t m = 0; m < n; m++) a[m].k = 0;
+                for (uint32_t m = 0; m < n; m++) ksSetK(&a[m], 0);
                 return ksTies(pD, a, n);
             }
-            a[i].k = (uint64_t)k->v.i ^ ((uint64_t)1 << 63);
+            ksSetK(&a[i], (uint64_t)k->v.i ^ ((uint64_t)1 << 63));
         }
         ksSort(pSpec, a, b, n);
         return SQLITE_OK;
@@ -180,7 +190,7 @@ static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, k
     nCommon = ksCommonPrefix(pD, a, n);
     for (uint32_t i = 0; i < n; i++) {
         const lp_key *k = &pD->aKey[a[i].u];
-        a[i].k = ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, nCommon);
+        ksSetK(&a[i], ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, nCommon));
     }
     ksSort(pSpec, a, b, n);
     /* equal 8 bytes: longer keys, or "ab" and "ab\0" (the zero padding) */
@@ -201,10 +211,10 @@ int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, ui
     *paOrder = NULL;
     a = sqlite3_malloc64((sqlite3_uint64)n * sizeof(ks_item)); /* n >= 2 (lp_read.h) */
     b = sqlite3_malloc64((sqlite3_uint64)n * sizeof(ks_item));
-    aOrder = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
-    if (!a || !b || !aOrder) {
-        rc = SQLITE_NOMEM;
-        goto done;
+    if (!a || !b) {
+        sqlite3_free(a);
+        sqlite3_free(b);
+        return SQLITE_NOMEM;
     }
     /* the classes in SQL's order, each users in first-appearance order */
     for (uint32_t u = 0; u < n; u++) aStart[ksClassOf(&pD->aKey[u])]++;
@@ -217,14 +227,20 @@ int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, ui
         uint32_t i0 = c == 1 ? 0 : aStart[c - 1];
         rc = ksClass(pD, pSpec, a + i0, b + i0, aStart[c] - i0, c);
     }
-    for (uint32_t i = 0; i < n && rc == SQLITE_OK; i++) aOrder[i] = a[i].u;
-done:
-    sqlite3_free(a);
     sqlite3_free(b);
     if (rc) {
-        sqlite3_free(aOrder);
+        sqlite3_free(a);
         return rc;
     }
-    *paOrder = aOrder;
+    /* the order in a's own first third (each u read before it is
+    ** overwritten: item i's u lies at 12 i + 8, past 4 i), then a shrunk to
+    ** it (a realloc that shrinks keeps the block when it cannot move it) */
+    aOrder = (uint32_t *)a;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = a[i].u;
+        aOrder[i] = u;
+    }
+    uint32_t *aShrunk = sqlite3_realloc64(aOrder, (sqlite3_uint64)n * sizeof(uint32_t));
+    *paOrder = aShrunk ? aShrunk : aOrder;
     return SQLITE_OK;
 }
