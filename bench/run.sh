@@ -363,8 +363,10 @@ if [ -f tools/report.sh ] && [ -d tools/report ] && [ -n "$SIX_SRC" ]; then
     cp -R sql "$W/tree/sql"
     ln -s "$LIB.$LIB_EXT" "$W/tree/dist/learnpath.$LIB_EXT"
     # sh report.sh DB: the page to a scratch file, its last line to stdout
+    # (a failure keeps its exit status and its message on stderr)
     cat > "$W/sql/report.sh" <<EOF
-REPORT_DATE=2000-01-01 SQLITE3='$SQLITE3' sh '$W/tree/tools/report.sh' "\$1" '$W/report.html' | tail -n 1
+out=\$(REPORT_DATE=2000-01-01 SQLITE3='$SQLITE3' sh '$W/tree/tools/report.sh' "\$1" '$W/report.html') || exit \$?
+printf '%s\\n' "\$out" | tail -n 1
 EOF
     addrow report cmd "whole report: make report (tools/report.sh)"
 fi
