@@ -125,7 +125,7 @@
 # BENCH_PANDAS=0, as older commands say, takes pandas out),
 # BENCH_REQUIRE_PEERS (1 = a listed peer that cannot run is a failure),
 # BENCH_PLAIN (0 = leave out the plain-SQL form of the six reports and its
-# check; it runs once per shape, about 2 s at 50,000 rows),
+# check; it runs once per shape: about 2 s at 50,000 rows, 140 s at 3M),
 # BENCH_APT (0 = do not apt-get Node.js/npm), BENCH_EXT (extension file),
 # BENCH_RESULTS, BENCH_STRICT (1 = exit 1 when a target fails), SQLITE3
 # (sqlite3), BENCH_CMD (how the bench was started, for the table),
