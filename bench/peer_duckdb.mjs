@@ -1,10 +1,13 @@
-// peer_duckdb.mjs CSV ID_TYPE RUNS TIMES_FILE INFO_FILE - the seed report in
-// DuckDB (the DuckDB peer of bench/run.sh), with npm's @duckdb/node-api as
-// bench/ensure_duckdb.sh installs it into bench/data/duckdb-node.
+// peer_duckdb.mjs CSV ID_TYPE RUNS TIMES_FILE INFO_FILE [SIX_TIMES SIX_OUT] -
+// the seed report in DuckDB (the DuckDB peer of bench/run.sh), with npm's
+// @duckdb/node-api as bench/ensure_duckdb.sh installs it into
+// bench/data/duckdb-node; with SIX_TIMES and SIX_OUT also the six saved
+// reports' answers (below).
 //
 // DuckDB's sqlite extension is downloaded on first use, which an offline
 // machine cannot, so bench/run.sh exports the table to CSV with the sqlite3
-// shell first (-csv -header: user_id, program, enrolled_at, user_type).
+// shell first (-csv -header: user_id, program, enrolled_at, user_type, and
+// account when the table has one).
 // This script loads that CSV into a DuckDB table, typed as the SQLite
 // columns are (user_id ID_TYPE: VARCHAR or BIGINT; enrolled_at TIMESTAMP;
 // the names VARCHAR), as an analyst whose data is already in DuckDB would
@@ -21,17 +24,37 @@
 // peer_window.sql (pct rounded to 4 decimals from the same integer counts,
 // the median in seconds to 0.1, numbers printed as SQLite prints a REAL),
 // so bench/run.sh can check it gives the same numbers.
+//
+// The six answers (SIX_TIMES, SIX_OUT given): the tables of the saved reports
+// sql/01 to sql/06, in idiomatic DuckDB SQL, with learnpath's default rules
+// as bench/report_plain.sql applies them: one GROUP BY user_id, enrolled_at
+// makes each user's steps (a same-instant step of several programs is
+// tied and labelled by its sorted distinct programs, 'A + B', rule 4;
+// arg_min picks the step's first non-empty user_type and account, rules 6
+// and 12; an ordered string_agg(DISTINCT ...) for the label took 5 times as
+// long at 3M rows); one GROUP BY user_id
+// takes the first step, type and account by arg_min, and one more the next
+// step, the first whose label differs (rule 5); then the six reports'
+// tables: arg_min group-bys, count(DISTINCT user_id) for sql/04, median()
+// of integer millisecond gaps for sql/03, a generated month series for
+// sql/06. Timed as the seed report (RUNS times after it, same process and
+// table), one line per run to SIX_TIMES; SIX_OUT gets the tables in
+// report_plain.sql's format (headers, '|', '== NN' before each report),
+// the shares and days computed in JavaScript from DuckDB's integers exactly
+// as SQLite computes them (100.0 * part / whole, ms / 86400000.0), so
+// bench/run.sh can check them against the reports' tables.
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const here = new URL('.', import.meta.url);
 const require = createRequire(new URL('data/duckdb-node/package.json', here));
 const { DuckDBInstance } = require('@duckdb/node-api');
 
-const [csv, idType, runsArg, timesFile, infoFile] = process.argv.slice(2);
-if (!csv || !['VARCHAR', 'BIGINT'].includes(idType) || !(Number(runsArg) > 0) || !timesFile || !infoFile) {
-    console.error('usage: node bench/peer_duckdb.mjs CSV VARCHAR|BIGINT RUNS TIMES_FILE INFO_FILE');
+const [csv, idType, runsArg, timesFile, infoFile, sixTimesFile, sixOutFile] = process.argv.slice(2);
+if (!csv || !['VARCHAR', 'BIGINT'].includes(idType) || !(Number(runsArg) > 0) || !timesFile || !infoFile ||
+    (sixTimesFile && !sixOutFile)) {
+    console.error('usage: node bench/peer_duckdb.mjs CSV VARCHAR|BIGINT RUNS TIMES_FILE INFO_FILE [SIX_TIMES SIX_OUT]');
     process.exit(2);
 }
 
@@ -99,15 +122,202 @@ async function report(con) {
     return out;
 }
 
+
+// ------------------------------------------------------------ six answers
+// rule 1: the rows used (an empty text id is no user)
+const USED = `user_id IS NOT NULL ${idType === 'VARCHAR' ? "AND user_id <> '' " : ''}` +
+    `AND program IS NOT NULL AND program <> '' AND enrolled_at IS NOT NULL`;
+const SIX_STEPS = `
+CREATE OR REPLACE TEMP TABLE steps AS
+SELECT user_id, enrolled_at AS t,
+       min(program) <> max(program) AS tied,
+       CASE WHEN min(program) = max(program) THEN min(program)
+            ELSE array_to_string(list_sort(list_distinct(list(program))), ' + ') END AS label,
+       arg_min(user_type, (program, user_type)) FILTER (WHERE user_type <> '') AS seg,
+       arg_min(account, (program, account)) FILTER (WHERE account <> '') AS acct,
+       count(*) AS n
+FROM enrollments
+WHERE ${USED}
+GROUP BY user_id, enrolled_at`;
+const SIX_USERS = `
+CREATE OR REPLACE TEMP TABLE users AS
+WITH f AS (
+    SELECT user_id,
+           arg_min({'t': t, 'label': label, 'tied': tied}, t) AS s1,
+           arg_min(seg, t) FILTER (WHERE seg IS NOT NULL) AS segment,
+           arg_min(acct, t) FILTER (WHERE acct IS NOT NULL) AS account,
+           sum(n) AS enrollments
+    FROM steps GROUP BY user_id
+),
+n AS (
+    SELECT s.user_id, arg_min({'t': s.t, 'label': s.label, 'tied': s.tied}, s.t) AS s2
+    FROM steps AS s JOIN f USING (user_id)
+    WHERE s.label <> f.s1.label
+    GROUP BY s.user_id
+)
+SELECT f.user_id, coalesce(f.segment, '(no user type)') AS user_type, f.account, f.enrollments,
+       f.s1.label AS first_label, f.s1.t AS t1,
+       CASE WHEN f.s1.tied THEN '(several at once)' ELSE f.s1.label END AS first_program,
+       CASE WHEN n.s2 IS NULL THEN '(did not continue)'
+            WHEN n.s2.tied THEN '(several at once)' ELSE n.s2.label END AS next_program,
+       epoch_ms(n.s2.t) - epoch_ms(f.s1.t) AS gap
+FROM f LEFT JOIN n USING (user_id)`;
+const KIND = `CASE WHEN first_program = 'Flagship' THEN 'flagship'
+                   WHEN first_program = '(several at once)' THEN 'several at once'
+                   ELSE 'ancillary' END`;
+// first-program mix (sql/01 table 2; sql/05 table 2 with an account filter)
+const mix = (where) => `
+SELECT user_type, first_program, ${KIND} AS kind, count(*) AS users,
+       sum(count(*)) OVER (PARTITION BY user_type) AS type_users
+FROM users ${where}
+GROUP BY user_type, first_program
+ORDER BY user_type, users DESC, first_program`;
+// initial -> next (sql/02; sql/05 table 3 with an account filter)
+const moves = (where) => `
+SELECT user_type, first_program, sum(count(*)) OVER (PARTITION BY user_type, first_program) AS starters,
+       next_program, count(*) AS users,
+       sum(count(*) FILTER (WHERE next_program <> '(did not continue)'))
+           OVER (PARTITION BY user_type, first_program) AS continuers
+FROM users ${where}
+GROUP BY user_type, first_program, next_program
+ORDER BY user_type, starters DESC, first_program, users DESC, next_program`;
+// the largest account (sql/05): most users, then the first name
+const SIX_TOP = `
+CREATE OR REPLACE TEMP TABLE top_account AS
+SELECT account FROM users WHERE account IS NOT NULL
+GROUP BY account ORDER BY count(*) DESC, account LIMIT 1`;
+const TOP = '(SELECT account FROM top_account)';
+const SIX = [
+    ['01', 'user_type|starts_with|users|pct_of_type', `
+SELECT user_type, starts_with, count(*) AS users, sum(count(*)) OVER (PARTITION BY user_type) AS type_users
+FROM (SELECT user_type,
+             CASE WHEN first_program = 'Flagship' THEN 'Flagship'
+                  WHEN first_program = '(several at once)' THEN 'Several at once'
+                  ELSE 'Ancillary program' END AS starts_with
+      FROM users)
+GROUP BY user_type, starts_with
+ORDER BY user_type, CASE starts_with WHEN 'Flagship' THEN 1 WHEN 'Ancillary program' THEN 2 ELSE 3 END`,
+     (r) => [r[0], r[1], r[2], pct1(r[2], r[3])]],
+    [null, 'user_type|first_program|kind|users|pct_of_type', mix(''),
+     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[4])]],
+    ['02', 'user_type|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers', moves(''),
+     (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[4], r[2]),
+             r[3] === '(did not continue)' ? null : pct1(r[4], r[5])]],
+    ['03', 'user_type|first_program|users|continued|pct_continued|median_days_to_next', `
+SELECT user_type, first_program, count(*) AS users, count(gap) AS continued,
+       -- '(several at once)' folds tie groups: a median only when it is one group
+       CASE WHEN is_total OR count(DISTINCT first_label) = 1 THEN median(gap) END AS median_ms,
+       is_total
+FROM (SELECT user_type, first_program, false AS is_total, first_label, gap FROM users
+      UNION ALL
+      SELECT user_type, '(all first programs)', true, NULL, gap FROM users
+      UNION ALL
+      SELECT '(all user types)', '(all first programs)', true, NULL, gap FROM users)
+GROUP BY user_type, first_program, is_total
+ORDER BY user_type = '(all user types)', user_type, is_total, users DESC, first_program`,
+     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[2]), r[4] === null ? null : sqlnum(Number(r[4]) / 86400000, 1)]],
+    ['04', 'user_type|program|enrollments|users|type_users|pct_of_type_users', `
+WITH typed AS (
+    SELECT u.user_type, e.program, e.user_id
+    FROM enrollments AS e JOIN users AS u USING (user_id)
+    WHERE e.program IS NOT NULL AND e.program <> '' AND e.enrolled_at IS NOT NULL
+),
+pop AS (
+    SELECT user_type, program, count(*) AS enrollments, count(DISTINCT user_id) AS users
+    FROM typed GROUP BY user_type, program
+    UNION ALL
+    SELECT '(all user types)', program, count(*), count(DISTINCT user_id)
+    FROM typed GROUP BY program
+),
+tu AS (
+    SELECT user_type, count(*) AS type_users FROM users GROUP BY user_type
+    UNION ALL
+    SELECT '(all user types)', count(*) FROM users
+)
+SELECT user_type, program, enrollments, users, type_users
+FROM pop JOIN tu USING (user_type)
+ORDER BY user_type = '(all user types)', user_type, users DESC, program`,
+     (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[3], r[4])]],
+    ['05', 'account|users|enrollments|pct_of_all_users', `
+SELECT account, count(*) AS users, sum(enrollments) AS enrollments,
+       (SELECT count(*) FROM users) AS all_users
+FROM users WHERE account = ${TOP}
+GROUP BY account`,
+     (r) => [r[0], r[1], r[2], sqlnum(100 * (Number(r[1]) / Number(r[3])), 1)]],
+    [null, 'user_type|first_program|kind|users|pct_of_type', mix(`WHERE account = ${TOP}`),
+     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[4])]],
+    [null, 'user_type|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers',
+     moves(`WHERE account = ${TOP}`),
+     (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[4], r[2]),
+             r[3] === '(did not continue)' ? null : pct1(r[4], r[5])]],
+    ['06', 'month|Flagship|Program A|Program B|Program C|Program D|Program E|other|total', `
+WITH months AS (
+    SELECT strftime(m, '%Y-%m') AS month
+    FROM (SELECT date_trunc('month', min(enrolled_at)) AS lo, date_trunc('month', max(enrolled_at)) AS hi
+          FROM enrollments WHERE ${USED}),
+         generate_series(lo, hi, INTERVAL 1 MONTH) AS g(m)
+),
+by_month AS (
+    SELECT month,
+           count(*) FILTER (WHERE first_program = 'Flagship')  AS f,
+           count(*) FILTER (WHERE first_program = 'Program A') AS a,
+           count(*) FILTER (WHERE first_program = 'Program B') AS b,
+           count(*) FILTER (WHERE first_program = 'Program C') AS c,
+           count(*) FILTER (WHERE first_program = 'Program D') AS d,
+           count(*) FILTER (WHERE first_program = 'Program E') AS e,
+           count(*) FILTER (WHERE first_program NOT IN ('Flagship', 'Program A', 'Program B',
+                                                        'Program C', 'Program D', 'Program E')) AS other,
+           count(first_program) AS total
+    FROM months LEFT JOIN (SELECT strftime(t1, '%Y-%m') AS month, first_program FROM users) USING (month)
+    GROUP BY month
+)
+SELECT * FROM by_month
+UNION ALL
+SELECT 'Total', sum(f), sum(a), sum(b), sum(c), sum(d), sum(e), sum(other), sum(total) FROM by_month
+ORDER BY month`,
+     (r) => r],
+];
+// round(100.0 * part / whole, 1) as SQLite prints it
+const pct1 = (part, whole) => sqlnum(pct(part, whole), 1);
+
+async function sixAnswers(con) {
+    await con.run(SIX_STEPS);
+    await con.run(SIX_USERS);
+    await con.run(SIX_TOP);
+    const out = [];
+    for (const [marker, header, sql, fmt] of SIX) {
+        if (marker) out.push(`== ${marker}`);
+        out.push(header);
+        for (const r of (await con.runAndReadAll(sql)).getRowsJS()) {
+            out.push(fmt(r).map((v) => (typeof v === 'bigint' ? String(v) : txt(v))).join('|'));
+        }
+    }
+    await con.run('DROP TABLE top_account');
+    await con.run('DROP TABLE users');
+    await con.run('DROP TABLE steps');
+    return out;
+}
+
 const instance = await DuckDBInstance.create(':memory:');
 const con = await instance.connect();
 const meta = (await con.runAndReadAll("SELECT version(), current_setting('threads')")).getRowsJS()[0];
 
+// the CSV's columns: user_id, program, enrolled_at, user_type[, account]
+const head = Buffer.alloc(256);
+const fd = openSync(csv, 'r');
+const header = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8').split(/\r?\n/)[0];
+closeSync(fd);
+const hasAccount = header.split(',').includes('account');
+if (sixTimesFile && !hasAccount) {
+    console.error('peer_duckdb: the six answers need an account column in the CSV');
+    process.exit(2);
+}
 let t0 = performance.now();
 await con.run(`
 CREATE TABLE enrollments AS
 SELECT * FROM read_csv($1, header = true, allow_quoted_nulls = false,
-    columns = {'user_id': '${idType}', 'program': 'VARCHAR', 'enrolled_at': 'TIMESTAMP', 'user_type': 'VARCHAR'})`,
+    columns = {'user_id': '${idType}', 'program': 'VARCHAR', 'enrolled_at': 'TIMESTAMP', 'user_type': 'VARCHAR'` +
+    `${hasAccount ? ", 'account': 'VARCHAR'" : ''}})`,
     [csv]);
 const loadSeconds = (performance.now() - t0) / 1000;
 writeFileSync(infoFile, `${meta[0]} ${meta[1]} ${loadSeconds.toFixed(3)}\n`);
@@ -129,3 +339,23 @@ for (let i = 0; i < Number(runsArg); i++) {
 }
 writeFileSync(timesFile, times.join('\n') + '\n');
 process.stdout.write(first.join('\n') + '\n');
+
+if (sixTimesFile) {
+    const sixTimes = [];
+    let sixFirst = null;
+    for (let i = 0; i < Number(runsArg); i++) {
+        const c0 = process.cpuUsage();
+        t0 = performance.now();
+        const out = await sixAnswers(con);
+        const wall = (performance.now() - t0) / 1000;
+        const cpu = process.cpuUsage(c0);
+        sixTimes.push(`${wall.toFixed(4)} ${((cpu.user + cpu.system) / 1e6).toFixed(4)}`);
+        if (sixFirst === null) sixFirst = out;
+        else if (out.join('\n') !== sixFirst.join('\n')) {
+            console.error('peer_duckdb: the six answers differ between runs');
+            process.exit(1);
+        }
+    }
+    writeFileSync(sixTimesFile, sixTimes.join('\n') + '\n');
+    writeFileSync(sixOutFile, sixFirst.join('\n') + '\n');
+}

@@ -58,6 +58,17 @@
 #        in if those reports are missing. `.timer on` and a `.print` marker
 #        per file give the time of each statement, printed below the table
 #        (their lines are removed before outputs are compared).
+#      - the six saved reports (issue 12, item 4): their tables, sql/01 to
+#        sql/06 in one process in list mode with headers (the same SQL, less
+#        the output settings and .print captions; a '== NN' line before each
+#        file); the whole client report, `make report`: sh tools/report.sh DB
+#        OUT from a private copy of tools/report.sh, tools/report/ and sql/
+#        whose dist/learnpath.so is the copied extension (the six reports,
+#        their charts and the key findings on one connection, then the page);
+#        and once per shape (run 1 only; BENCH_PLAIN=0 leaves it out)
+#        bench/report_plain.sql, the same six tables in plain SQL (window
+#        functions, learnpath's default rules applied by hand), which the
+#        reports' tables must equal line for line.
 #      - the same query again: first_program (and program_transitions) run
 #        twice in one process with `.timer on`; the row is the second
 #        statement's "Run Time: real" as the shell measures it. first_program
@@ -80,7 +91,11 @@
 #                package into bench/data/duckdb-node). The table is exported
 #                to CSV with the sqlite3 shell and loaded into a DuckDB table,
 #                untimed; then arg_min group-bys answer the report,
-#                BENCH_PEER_RUNS times, in one process per shape. With
+#                BENCH_PEER_RUNS times, in one process per shape. When the
+#                six reports are measured and the table has sql/05's account
+#                column, the same process then computes the six reports'
+#                tables (the row "DuckDB, the six reports' answers"),
+#                BENCH_PEER_RUNS times, checked against the reports' too. With
 #                BENCH_APT=0 (make bench-smoke) Node.js and npm are not
 #                installed when missing; the npm package still is.
 #        A peer that cannot run here is left out with a note, or is a failure
@@ -91,7 +106,9 @@
 #      repeated query gives the same answer both times and the same as the
 #      fresh query; first_program has one row per user; one thread and two
 #      give the same answers; the two GROUP BYs agree; every shape gives the
-#      same answers as the first shape measured.
+#      same answers as the first shape measured; the six reports' tables
+#      equal the plain-SQL form's and DuckDB's six answers; the whole report
+#      counted every user.
 #   5. The tables (machine, versions, command, per shape: medians, spread,
 #      ratios; then the ratios of every shape side by side, the targets of
 #      issues 4 and 12 with PASS/FAIL, the peers' versions and the issues'
@@ -107,6 +124,8 @@
 # plenty at 35-50x the scan), BENCH_PEERS ("window pandas duckdb";
 # BENCH_PANDAS=0, as older commands say, takes pandas out),
 # BENCH_REQUIRE_PEERS (1 = a listed peer that cannot run is a failure),
+# BENCH_PLAIN (0 = leave out the plain-SQL form of the six reports and its
+# check; it runs once per shape: about 2 s at 50,000 rows, 140 s at 3M),
 # BENCH_APT (0 = do not apt-get Node.js/npm), BENCH_EXT (extension file),
 # BENCH_RESULTS, BENCH_STRICT (1 = exit 1 when a target fails), SQLITE3
 # (sqlite3), BENCH_CMD (how the bench was started, for the table),
@@ -126,6 +145,7 @@ REQUIRE_PEERS=${BENCH_REQUIRE_PEERS:-0}
 STRICT=${BENCH_STRICT:-0}
 CHUNK=${BENCH_CHUNK_USERS:-10000000}
 CMD=${BENCH_CMD:-sh bench/run.sh}
+PLAIN=${BENCH_PLAIN:-1}
 export SQLITE3 BENCH_CHUNK_USERS=$CHUNK
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -156,6 +176,7 @@ esac
 # BENCH_PEER_RUNS=0: no peer reports
 [ "$PEER_RUNS" -gt 0 ] || PEERS=""
 has_peer() { case " $PEERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+has_row() { case " $ROW_IDS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 if [ -n "${BENCH_RESULTS:-}" ]; then
     RESULTS=$BENCH_RESULTS
 elif [ "$SHAPES" = "$ALL_SHAPES" ]; then
@@ -226,8 +247,9 @@ ARGS="'enrollments', 'user_id', 'program', 'enrolled_at', 'user_type'"
 mkdir -p "$W/sql" "$W/t"
 ROW_IDS=""
 # addrow ID KIND LABEL: KIND is sql (time the process), again (time the
-# second statement), peer (sql, but only BENCH_PEER_RUNS runs) or ext (a peer
-# that times itself in one process per shape: pandas, duckdb).
+# second statement), peer (sql, but only BENCH_PEER_RUNS runs), once (sql,
+# run 1 only), cmd (time `sh $W/sql/ID.sh DB` instead of the sqlite3 shell)
+# or ext (a peer that times itself in one process per shape: pandas, duckdb).
 addrow() {
     ROW_IDS="$ROW_IDS $1"
     echo "$2" > "$W/t/$1.kind"
@@ -296,6 +318,59 @@ fi
 } > "$W/sql/seed.sql"
 addrow seed sql "$SEED_LABEL"
 
+# The six saved reports (issue 12, item 4). "six": their tables, sql/01 to
+# sql/06 in one process, each file's SQL as it is but its output settings
+# (dot-commands as above, and its .print captions), in list mode with
+# headers, a '== NN' line before each file: the lines bench/report_plain.sql
+# prints without learnpath, and the DuckDB peer with the six answers; both
+# are checked against it. "report": the whole client report, `make report`
+# = sh tools/report.sh DB OUT (the six reports, their charts and the key
+# findings on one connection, then the HTML page), run from a private copy
+# of tools/report.sh, tools/report/ and sql/ whose dist/ holds the copy of
+# the extension; its output is the script's last line (reports, enrollments,
+# users), the page goes to a scratch file. "plain": report_plain.sql, once
+# per shape (run 1 only: plain SQL takes long at 3M rows; BENCH_PLAIN=0
+# leaves it out).
+SIX_SRC=""
+for n in 01 02 03 04 05 06; do
+    f=$(ls sql/${n}_*.sql 2>/dev/null | head -n 1 || true)
+    [ -n "$f" ] || { SIX_SRC=""; break; }
+    SIX_SRC="$SIX_SRC $f"
+done
+SIX_NOTE=""
+if [ -n "$SIX_SRC" ]; then
+    {
+        printf '.headers on\n.mode list\n.nullvalue %s\n' "''"
+        for f in $SIX_SRC; do
+            n=$(basename "$f" | cut -c1-2)
+            echo ".print '== $n'"
+            sed -E "/^\.(mode|headers?|width|separator|nullvalue|once|output|timer|print)([[:space:]]|\$)/d;
+                    s#^\.load .*#.load $LIB#" "$f"
+        done
+    } > "$W/sql/six.sql"
+    addrow six sql "six reports' tables: sql/01-06, one process"
+    if [ "$PLAIN" != 0 ]; then
+        cp bench/report_plain.sql "$W/sql/plain.sql"
+        addrow plain once "plain SQL, same six tables (bench/report_plain.sql)"
+    fi
+else
+    SIX_NOTE="six reports: not measured nor checked (sql/01 to sql/06 are not all there)"
+fi
+if [ -f tools/report.sh ] && [ -d tools/report ] && [ -n "$SIX_SRC" ]; then
+    mkdir -p "$W/tree/tools" "$W/tree/dist"
+    cp tools/report.sh "$W/tree/tools/"
+    cp -R tools/report "$W/tree/tools/report"
+    cp -R sql "$W/tree/sql"
+    ln -s "$LIB.$LIB_EXT" "$W/tree/dist/learnpath.$LIB_EXT"
+    # sh report.sh DB: the page to a scratch file, its last line to stdout
+    # (a failure keeps its exit status and its message on stderr)
+    cat > "$W/sql/report.sh" <<EOF
+out=\$(REPORT_DATE=2000-01-01 SQLITE3='$SQLITE3' sh '$W/tree/tools/report.sh' "\$1" '$W/report.html') || exit \$?
+printf '%s\\n' "\$out" | tail -n 1
+EOF
+    addrow report cmd "whole report: make report (tools/report.sh)"
+fi
+
 for f in fp:first_program:steps pt:program_transitions:users; do
     id=${f%%:*} rest=${f#*:}
     fn=${rest%%:*} col=${rest#*:}
@@ -346,19 +421,26 @@ fi
 run_one() {
     S=$W/s/$1 id=$2 run=$3  # the callers' loop variables hold the same values
     out=$S/out/$id.$run
+    if [ "$(cat "$W/t/$id.kind")" = cmd ]; then
+        set -- sh "$W/sql/$id.sh" "$(cat "$S/db")"
+        script=$W/sql/$id.sh input=/dev/null
+    else
+        set -- "$SQLITE3" -bail "$(cat "$S/db")"
+        script=$W/sql/$id.sql input=$W/sql/$id.sql
+    fi
     t0=$(now)
-    if /usr/bin/time -f '%M %U %S' -o "$S/t/$id.rss" \
-        "$SQLITE3" -bail "$(cat "$S/db")" < "$W/sql/$id.sql" > "$out" 2> "$S/t/$id.err"; then
+    if /usr/bin/time -f '%M %U %S' -o "$S/t/$id.rss" "$@" < "$input" > "$out" 2> "$S/t/$id.err"; then
         rc=0
     else
         rc=$?
     fi
+    set -- "${S##*/}"  # the shape again, for the messages below
     t1=$(now)
     if [ "$rc" -ne 0 ] || [ -s "$S/t/$id.err" ]; then
         echo "bench: FAILED: [$1] $(cat "$W/t/$id.label") (run $run, exit $rc):" >&2
         sed 's/^/    /' "$S/t/$id.err" >&2
         echo "    script:" >&2
-        sed 's/^/    | /' "$W/sql/$id.sql" | head -n 40 >&2
+        sed 's/^/    | /' "$script" | head -n 40 >&2
         exit 1
     fi
     set -- $(tail -n 1 "$S/t/$id.rss")
@@ -409,6 +491,7 @@ while [ "$run" -le "$RUNS" ]; do
     for s in $SHAPES; do
         for id in $ROW_IDS; do
             if [ "$(cat "$W/t/$id.kind")" = peer ] && [ "$run" -gt "$PEER_RUNS" ]; then continue; fi
+            if [ "$(cat "$W/t/$id.kind")" = once ] && [ "$run" -gt 1 ]; then continue; fi
             run_one "$s" "$id" "$run"
         done
     done
@@ -439,16 +522,25 @@ if [ "$DUCKDB_OK" = 1 ]; then
         S=$W/s/$s
         set -- $(cat "$S/info")
         case $1 in text) dtype=VARCHAR ;; *) dtype=BIGINT ;; esac
-        echo "bench: duckdb [$s]: exporting the table to CSV, loading it into DuckDB, then $PEER_RUNS runs ..." >&2
+        # the six answers too when the reports are measured and the table has
+        # sql/05's account column
+        cols="user_id, program, enrolled_at, user_type" six=""
+        if has_row six && [ "$("$SQLITE3" "$(cat "$S/db")" \
+                "SELECT count(*) FROM pragma_table_info('enrollments') WHERE name = 'account';")" = 1 ]; then
+            cols="$cols, account" six=1
+        fi
+        echo "bench: duckdb [$s]: exporting the table to CSV, loading it into DuckDB, then $PEER_RUNS runs${six:+ (and $PEER_RUNS of the six answers)} ..." >&2
         t0=$(now)
-        "$SQLITE3" -csv -header "$(cat "$S/db")" \
-            "SELECT user_id, program, enrolled_at, user_type FROM enrollments;" > "$W/duckdb.csv" ||
+        "$SQLITE3" -csv -header "$(cat "$S/db")" "SELECT $cols FROM enrollments;" > "$W/duckdb.csv" ||
             die "[$s] exporting the table to CSV failed"
         echo "$(secs_since "$t0")" > "$S/t/duckdb.export"
-        if /usr/bin/time -f '%M' -o "$S/t/duckdb.rss" node bench/peer_duckdb.mjs "$W/duckdb.csv" "$dtype" \
-            "$PEER_RUNS" "$S/t/duckdb.times" "$S/t/duckdb.info" > "$S/out/duckdb" 2> "$S/t/duckdb.err"; then
+        set -- "$W/duckdb.csv" "$dtype" "$PEER_RUNS" "$S/t/duckdb.times" "$S/t/duckdb.info"
+        [ -z "$six" ] || set -- "$@" "$S/t/duckdb6.times" "$S/out/duckdb6"
+        if /usr/bin/time -f '%M' -o "$S/t/duckdb.rss" node bench/peer_duckdb.mjs "$@" \
+            > "$S/out/duckdb" 2> "$S/t/duckdb.err"; then
             rss=$(tail -n 1 "$S/t/duckdb.rss")
             awk -v r="$rss" '{ print $1, r, $2 }' "$S/t/duckdb.times" > "$S/t/duckdb"
+            [ -z "$six" ] || awk -v r="$rss" '{ print $1, r, $2 }' "$S/t/duckdb6.times" > "$S/t/duckdb6"
             [ -n "$DUCKDB_V" ] || DUCKDB_V=$(cut -d' ' -f1,2 "$S/t/duckdb.info")
         else
             fail "[$s] DuckDB peer failed: $(tail -n 3 "$S/t/duckdb.err" | tr '\n' ' ')"
@@ -459,12 +551,19 @@ if [ "$DUCKDB_OK" = 1 ]; then
         set -- $DUCKDB_V
         addrow duckdb ext "DuckDB $1 peer (bench/peer_duckdb.mjs) *"
         DUCKDB_THREADS=$2
+        for s in $SHAPES; do
+            if [ -s "$W/s/$s/t/duckdb6" ]; then
+                addrow duckdb6 ext "DuckDB $1, the six reports' answers *"
+                break
+            fi
+        done
     fi
 fi
 
 # ---------------------------------------------------------------- checks
 CHECKS=$((CHECKS + 1))  # every query ran without an error (else we exited)
 PEER_CMP=""  # "shape peer same|differs|missing" lines
+SIX_CMP=""   # the same for the six reports' tables: "shape plain|duckdb6 same|..."
 for s in $SHAPES; do
     S=$W/s/$s O=$W/s/$s/out
     set -- $(cat "$S/info")
@@ -486,6 +585,31 @@ for s in $SHAPES; do
             diff "$O/lpform" "$O/$p" > "$S/$name.diff" || true
         fi
     done
+    # The six reports' tables (as the client runs them, with learnpath) must
+    # be the lines of the plain-SQL form and of DuckDB's six answers.
+    for p in plain duckdb6; do
+        [ -f "$O/six" ] && [ -f "$W/t/$p.kind" ] || continue
+        [ "$p" != duckdb6 ] || [ -s "$S/t/duckdb6" ] || continue
+        CHECKS=$((CHECKS + 1))
+        if [ ! -s "$O/$p" ] || [ ! -s "$O/six" ]; then
+            SIX_CMP="$SIX_CMP|$s $p missing"
+            fail "[$s] $(cat "$W/t/$p.label"): no output to compare with the reports'"
+        elif cmp -s "$O/$p" "$O/six"; then
+            SIX_CMP="$SIX_CMP|$s $p same"
+        else
+            SIX_CMP="$SIX_CMP|$s $p differs"
+            fail "[$s] the six reports' tables and $(cat "$W/t/$p.label") give different numbers"
+            diff "$O/six" "$O/$p" > "$S/$p.diff" || true
+        fi
+    done
+    # the whole report read every user
+    if [ -f "$O/report" ]; then
+        CHECKS=$((CHECKS + 1))
+        case $(tr -d ',' < "$O/report") in
+            "report: wrote "*" reports "*" enrollments of $nusers users)") ;;
+            *) fail "[$s] $(cat "$W/t/report.label"): '$(cat "$O/report")', the table has $nusers users" ;;
+        esac
+    fi
     for id in fp pt; do
         CHECKS=$((CHECKS + 1))
         a=$(sed -n 1p "$O/${id}_again") b=$(sed -n 2p "$O/${id}_again")
@@ -626,6 +750,14 @@ spread() {
         echo "* pandas: time = the report only, on a DataFrame loaded beforehand in the same process (median of $PEER_RUNS); peak = that whole process, DataFrame included."
     [ -z "${DUCKDB_THREADS:-}" ] ||
         echo "* DuckDB: Node.js $NODE_V, @duckdb/node-api (bench/duckdb/package-lock.json), $DUCKDB_THREADS threads, in-memory database; time = the report only (temp table of each user's first two enrollments by arg_min, then the three answers, rows fetched), on a table loaded beforehand from a CSV export in the same process (median of $PEER_RUNS); peak = that whole process, table included."
+    if has_row report; then
+        echo "whole report = sh tools/report.sh DB OUT as make report runs it (all of sql/01-06, their charts and the key findings"
+        echo "on one connection, then the HTML page), from a copy of tools/report* and sql/ that loads the copied extension."
+    fi
+    ! has_row plain ||
+        echo "plain SQL: bench/report_plain.sql, run once per shape (run 1); the six reports' tables must equal its lines."
+    ! has_row duckdb6 ||
+        echo "* DuckDB's six answers: the tables of sql/01-06 (bench/peer_duckdb.mjs: steps and firsts by GROUP BY/arg_min, count(DISTINCT), median), in the same process as its seed report, on the same table, after it (median of $PEER_RUNS); peak = that whole process."
     echo "$PEER_NOTES" | tr '|' '\n' | sed '/^$/d'
 
     echo
@@ -675,6 +807,26 @@ spread() {
         trow "$(cat "$W/t/$id.label")" 1.5 "$id"
     done
     trow "whole seed report" 2 seed
+    if has_row report; then
+        trow "whole report (make report)" 3 report
+        # the whole report's wall time against DuckDB's six answers (DuckDB's
+        # table loaded beforehand, untimed), same shape and run
+        printf '  %-62s' "whole report faster than DuckDB's six answers"
+        for s in $SHAPES; do
+            a=$(stats "$s" report) b=$(stats "$s" duckdb6)
+            if [ -z "$a" ] || [ -z "$b" ]; then printf ' %12s' "-"; continue; fi
+            v=$(awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.2f", a / b }')
+            if awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { exit !(a < b) }'; then
+                printf ' %12s' "$v PASS"
+            else
+                printf ' %12s' "$v FAIL"
+                TFAIL=$((TFAIL + 1))
+            fi
+        done
+        echo
+        has_row duckdb6 || echo "    (DuckDB's six answers not measured here: '-')"
+        echo "    (that row: the whole report's time over DuckDB's; below 1 passes)"
+    fi
     for id in fp_again fpc_again pt_again; do
         trow "$(cat "$W/t/$id.label")" 0.1 "$id"
     done
@@ -747,6 +899,18 @@ spread() {
         echo "peers = learnpath (ties=name, repeats=keep), $(wc -l < "$W/s/$FIRST_SHAPE/out/lpform" | tr -d ' ') lines each:"
         echo "$PEER_CMP" | tr '|' '\n' | sed '/^$/d' | while read -r s p r; do
             printf '  %-14s %-8s %s\n' "$s" "$p" "$([ "$r" = same ] && echo "same numbers" || echo "$r")"
+            if [ -s "$W/s/$s/$p.diff" ]; then head -n 20 "$W/s/$s/$p.diff" | sed 's/^/      /'; fi
+        done
+    fi
+    if [ -n "$SIX_NOTE" ]; then
+        echo "$SIX_NOTE"
+    elif [ -z "$SIX_CMP" ]; then
+        echo "six reports' tables: not compared (BENCH_PLAIN=0 and no DuckDB)"
+    else
+        echo "six reports' tables (sql/01-06 with learnpath) = plain SQL / DuckDB, $(wc -l < "$W/s/$FIRST_SHAPE/out/six" | tr -d ' ') lines each:"
+        echo "$SIX_CMP" | tr '|' '\n' | sed '/^$/d' | while read -r s p r; do
+            printf '  %-14s %-8s %s\n' "$s" "$([ "$p" = plain ] && echo plain || echo duckdb)" \
+                "$([ "$r" = same ] && echo "same numbers" || echo "$r")"
             if [ -s "$W/s/$s/$p.diff" ]; then head -n 20 "$W/s/$s/$p.diff" | sed 's/^/      /'; fi
         done
     fi

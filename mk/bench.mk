@@ -3,12 +3,17 @@
 #                                    (favorable, text-time, email-time,
 #                                    int-time, text-random), 5 runs per row,
 #                                    peers: window SQL, pandas, DuckDB
+#                                    and the whole report (make report) against
+#                                    the scan and against DuckDB's six answers
 #   BENCH_SHAPES=text-time make bench    some shapes only
 #   BENCH_ROWS=31000000 BENCH_SHAPES=text-time BENCH_RUNS=3 BENCH_PEERS=duckdb make bench
 #                                    the large size as issue 12 asks it
 #   make bench-smoke                 50,000 enrollments, every shape, 1 run:
 #                                    checks that the harness works, that the
-#                                    peers and learnpath agree and that every
+#                                    peers and learnpath agree, that the six
+#                                    reports' tables equal their plain-SQL
+#                                    form's (bench/report_plain.sql) and
+#                                    DuckDB's, and that every
 #                                    shape gives the same answers; part of
 #                                    make test (its timings are not asserted;
 #                                    it does not apt-get Node.js for DuckDB,
