@@ -20,7 +20,8 @@
 # What it writes: one self-contained HTML file (no JavaScript, no external
 # resources, nothing fetched) with a title and intro (what data, generated
 # when), a "key findings" box computed by tools/report/findings.sql, and
-# one section per saved report sql/NN_*.sql, in name order:
+# one section per saved report sql/NN_*.sql, in name order (all of them made
+# by one awk, tools/report/sections.awk):
 #   - its heading (the report's first comment line) and "what it answers"
 #     (the Question: paragraph of its header comment), with "how to read
 #     it" (the How to read it: paragraph) folded under the tables;
@@ -63,7 +64,10 @@ die() {
 
 case $DB in /*) ;; *) DB=$(pwd)/$DB ;; esac
 case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The repository: the directory above this script's (dirname "$0", without
+# running dirname).
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+ROOT=$(cd "${here:-/}/.." && pwd)
 cd "$ROOT"
 
 # OUT must name a file that is missing or a regular file (a symbolic link
@@ -111,49 +115,50 @@ trap cleanup EXIT
 trap 'exit 130' HUP INT TERM
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report.XXXXXX") || die "cannot make a temporary directory in ${TMPDIR:-/tmp}"
 
-# HTML-escape standard input / the argument.
-esc_in() {
-    sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' \
-        -e 's/"/\&quot;/g' -e "s/'/\&#39;/g"
+# Text for the page is made in the shell itself (no process per string):
+# esc_to VAR TEXT sets VAR to TEXT HTML-escaped (& < > " '), without the
+# newlines at its end (as $(...) would drop them); commas_to VAR N sets VAR
+# to N with thousands separators (20000 -> 20,000; anything but a plain
+# integer is kept as is). The sections' texts are escaped in awk
+# (tools/report/sections.awk).
+NL='
+'
+esc_to() {
+    _rest=$2 _done=''
+    while :; do
+        case $_rest in
+            *[\&\<\>\"\']*) ;;
+            *) break ;;
+        esac
+        # the text before the first special character, then that character
+        _head=${_rest%%[\&\<\>\"\']*}
+        _rest=${_rest#"$_head"}
+        case $_rest in
+            \&*) _done=$_done$_head'&amp;' ;;
+            \<*) _done=$_done$_head'&lt;' ;;
+            \>*) _done=$_done$_head'&gt;' ;;
+            \"*) _done=$_done$_head'&quot;' ;;
+            *) _done=$_done$_head'&#39;' ;;
+        esac
+        _rest=${_rest#?}
+    done
+    _done=$_done$_rest
+    while :; do
+        case $_done in *"$NL") _done=${_done%"$NL"} ;; *) break ;; esac
+    done
+    eval "$1=\$_done"
 }
-esc() {
-    printf '%s\n' "$1" | esc_in
-}
-
-# 20000 -> 20,000 (anything but a plain integer is returned as is).
-commas() {
-    awk -v n="$1" 'BEGIN {
-        if (n !~ /^-?[0-9]+$/) { print n; exit }
-        sign = ""; if (n ~ /^-/) { sign = "-"; n = substr(n, 2) }
-        s = ""
-        while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
-        print sign n s
-    }'
-}
-
-# The text of paragraph "$1:" of a report's header comment ($2): the key's
-# line and the indented lines after it, joined. A line starting "Table N:"
-# starts a new output line (one per <p>).
-header_field() {
-    awk -v key="$1" '
-        !/^--/ { exit }
-        {
-            line = $0
-            sub(/^-- ?/, "", line)
-            if (inside) {
-                if (line !~ /^  /) exit
-                sub(/^ +/, "", line)
-                if (line ~ /^Table [0-9]+:/) { print text; text = line }
-                else text = text " " line
-                next
-            }
-            if (index(line, key ":") == 1) {
-                inside = 1
-                text = substr(line, length(key) + 2)
-                sub(/^ +/, "", text)
-            }
-        }
-        END { if (text != "") print text }' "$2"
+commas_to() {
+    _n=$2 _sign='' _s=''
+    case $_n in -*) _sign=-; _n=${_n#-} ;; esac
+    case $_n in
+        '' | *[!0-9]*) eval "$1=\$2"; return 0 ;;
+    esac
+    while [ "${#_n}" -gt 3 ]; do
+        _s=,${_n#"${_n%???}"}$_s
+        _n=${_n%???}
+    done
+    eval "$1=\$_sign\$_n\$_s"
 }
 
 # ------------------------------------------------------------- the queries
@@ -172,73 +177,96 @@ header_field() {
 . tools/report/session.sh
 SESS_WHO=report
 
+# The sections' SQL of this script, written with printf (the shell's own).
 printf 'SELECT 1 FROM enrollments LIMIT 0;\n' > "$TMP/check.sql" || die "could not write to $TMP (disk full?)"
 # The first read: learnpath reads the table once, with the user type and
 # (when the table has one) the account together, and keeps it cached on the
 # connection: every later query, with either column or none, reuses it. Read
 # one column at a time, the account's first query would read the table again.
-cat > "$TMP/read.sql" <<'EOF' || die "could not write to $TMP (disk full?)"
-SELECT count(*) FROM group_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
-WHERE group_col = 'account'
-  AND EXISTS (SELECT 1 FROM pragma_table_info('enrollments') WHERE name = 'account');
-EOF
+printf '%s\n' \
+    "SELECT count(*) FROM group_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')" \
+    "WHERE group_col = 'account'" \
+    "  AND EXISTS (SELECT 1 FROM pragma_table_info('enrollments') WHERE name = 'account');" \
+    > "$TMP/read.sql" || die "could not write to $TMP (disk full?)"
 # enrollment_profile(): what the table holds (rule 1 decides what is used).
-cat > "$TMP/profile.sql" <<'EOF' || die "could not write to $TMP (disk full?)"
-.separator |
-SELECT max(CASE WHEN finding = 'rows_read' THEN value END),
-       max(CASE WHEN finding = 'enrollments_used' THEN value END),
-       max(CASE WHEN finding = 'users' THEN value END),
-       max(CASE WHEN finding = 'programs' THEN value END),
-       substr(max(CASE WHEN finding = 'first_time' THEN value END), 1, 10),
-       substr(max(CASE WHEN finding = 'last_time' THEN value END), 1, 10),
-       learnpath_version()
-FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type');
-EOF
+printf '%s\n' \
+    ".separator |" \
+    "SELECT max(CASE WHEN finding = 'rows_read' THEN value END)," \
+    "       max(CASE WHEN finding = 'enrollments_used' THEN value END)," \
+    "       max(CASE WHEN finding = 'users' THEN value END)," \
+    "       max(CASE WHEN finding = 'programs' THEN value END)," \
+    "       substr(max(CASE WHEN finding = 'first_time' THEN value END), 1, 10)," \
+    "       substr(max(CASE WHEN finding = 'last_time' THEN value END), 1, 10)," \
+    "       learnpath_version()" \
+    "FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type');" \
+    > "$TMP/profile.sql" || die "could not write to $TMP (disk full?)"
 
-NL='
-'
 # The output settings of each kind of section (its prelude): the key
 # findings arrive as HTML-escaped cells, a report's tables in .mode html
 # with headers (its own settings are dropped: tools/report/session.sh,
-# sess_text), a chart as the SVG documents it prints.
+# sess_text in sess_build), a chart as the SVG documents it prints.
 PRE_FINDINGS=".headers off$NL.mode html"
 PRE_TABLES=".headers on$NL.mode html$NL.nullvalue \"\""
 PRE_CHART=".headers off$NL.mode list"
 
-# add_if PASS KEY NAME KIND PRELUDE FILE: add FILE as a section when
-# sess_changes says PASS; its number goes in $sec_KEY.
-add_if() {
-    if [ "$(sess_changes "$6")" = "$1" ]; then
-        sess_add "$3" "$4" "$5" "$6"
-        eval "sec_$2=$((SESS_N - 1))"
-    fi
-}
-add_sections() {
-    add_if "$1" check "the check for a table enrollments" plain "" "$TMP/check.sql"
-    add_if "$1" read "the first read of the table" plain "" "$TMP/read.sql"
-    add_if "$1" profile "the data profile" plain "" "$TMP/profile.sql"
-    add_if "$1" findings tools/report/findings.sql plain "$PRE_FINDINGS" tools/report/findings.sql
+# each_section CMD: run CMD KEY NAME KIND PRELUDE FILE for every section
+# the page may have, in page order (KEY: where add_if keeps its number).
+each_section() {
+    "$1" check "the check for a table enrollments" plain "" "$TMP/check.sql"
+    "$1" read "the first read of the table" plain "" "$TMP/read.sql"
+    "$1" profile "the data profile" plain "" "$TMP/profile.sql"
+    "$1" findings tools/report/findings.sql plain "$PRE_FINDINGS" tools/report/findings.sql
     j=0
     for report in sql/*.sql; do
         [ -f "$report" ] || continue
         j=$((j + 1))
-        add_if "$1" "tables_$j" "$report" tables "$PRE_TABLES" "$report"
-        chart=sql/charts/$(basename "$report" .sql).sql
+        "$1" "tables_$j" "$report" tables "$PRE_TABLES" "$report"
+        name=${report##*/}
+        chart=sql/charts/${name%.sql}.sql
         if [ -f "$chart" ]; then
-            add_if "$1" "chart_$j" "$chart" plain "$PRE_CHART" "$chart"
+            "$1" "chart_$j" "$chart" plain "$PRE_CHART" "$chart"
         fi
     done
 }
-# sec KEY: the number of that section.
-sec() {
-    eval "printf '%s' \"\${sec_$1:-}\""
+
+# Which sections may change the connection: sess_changes on all of their
+# files at once, one flag each, in page order ($FLAGS, such as 0001000010).
+cand_n=0
+note_file() {
+    cand_n=$((cand_n + 1))
+    eval "cand_$cand_n=\$5"
+}
+all_flags() {
+    set --
+    k=1
+    while [ "$k" -le "$cand_n" ]; do
+        eval "set -- \"\$@\" \"\$cand_$k\""
+        k=$((k + 1))
+    done
+    FLAGS=$(sess_changes "$@") || die "could not read the sections' files"
+    [ "${#FLAGS}" -eq "$cand_n" ] || die "could not read the sections' files"
+}
+each_section note_file
+all_flags
+
+# add_if KEY NAME KIND PRELUDE FILE: take the next flag; add FILE as a
+# section when it is $PASS; its number goes in $sec_KEY.
+add_if() {
+    flag=${flags%"${flags#?}"}
+    flags=${flags#?}
+    if [ "$flag" = "$PASS" ]; then
+        sess_add "$2" "$3" "$4" "$5"
+        eval "sec_$1=$((SESS_N - 1))"
+    fi
 }
 
 sess_init "$TMP"
-add_sections 0
-add_sections 1
+for PASS in 0 1; do
+    flags=$FLAGS
+    each_section add_if
+done
 if ! sess_run "$DB" -readonly; then
-    if [ "$SESS_FAILED" = "$(sec check)" ]; then
+    if [ "$SESS_FAILED" = "$sec_check" ]; then
         echo "report: '$DB' has no table enrollments (see sql/README.md for its columns):" >&2
         sess_error
         exit 1
@@ -248,11 +276,10 @@ fi
 
 # ---------------------------------------------------------------- the data
 
-sess_part "$(sec profile)" > "$TMP/profile" || die "could not write to $TMP (disk full?)"
-IFS='|' read -r rows_read used users programs first_day last_day version < "$TMP/profile" || true
+# Each section's output is the file $TMP/part.K (tools/report/session.sh).
+IFS='|' read -r rows_read used users programs first_day last_day version < "$TMP/part.$sec_profile" || true
 
 # Key findings: figure | text | report number, as HTML-escaped cells.
-sess_part "$(sec findings)" > "$TMP/findings.raw" || die "could not write to $TMP (disk full?)"
 awk '
     function commas(n,    s, sign) {
         if (n !~ /^-?[0-9]+$/) return n
@@ -272,83 +299,63 @@ awk '
         count++
     }
     END { if (!count) print "<li class=\"none\">No findings: the table has no usable enrollments.</li>" }
-' "$TMP/findings.raw" > "$TMP/findings.html"
+' "$TMP/part.$sec_findings" > "$TMP/findings.html" || die "could not write to $TMP (disk full?)"
 
 # ------------------------------------------------------------ the sections
 
-: > "$TMP/toc.html"
-: > "$TMP/sections.html"
-i=0
-for report in sql/*.sql; do
-    [ -f "$report" ] || continue
-    i=$((i + 1))
-    name=$(basename "$report" .sql)
-    num=$(expr "x$name" : 'x\([0-9][0-9]*\)' || true)
-    if [ -n "$num" ]; then id=r$num; label="Report $num"; else id=s$i; label="Report"; fi
-    title=$(sed -n '1{s/^-- *//;s/^[^ ]*\.sql - //;p;}' "$report")
-    question=$(header_field Question "$report" | awk 'NR == 1 { $0 = toupper(substr($0, 1, 1)) substr($0, 2) } { print }')
-    howto=$(header_field "How to read it" "$report")
-
-    printf '<li><a href="#%s"><span class="n">%s</span> %s</a></li>\n' \
-        "$id" "$(esc "${num:-$i}")" "$(esc "$title")" >> "$TMP/toc.html"
-
-    # The result tables: the report with its output settings replaced.
-    sess_part "$(sec "tables_$i")" > "$TMP/tables.raw" || die "could not write to $TMP (disk full?)"
-    awk -f tools/report/tables.awk "$TMP/tables.raw" > "$TMP/tables.html"
-
-    # The chart(s): every SVG document the chart query prints.
-    chart=sql/charts/$name.sql
-    if [ -f "$chart" ]; then
-        sess_part "$(sec "chart_$i")" > "$TMP/charts.raw" || die "could not write to $TMP (disk full?)"
-        awk '
-            /^<svg[ >]/ {
-                wide = 0
-                if (match($0, / width="[0-9.]+"/)) wide = (substr($0, RSTART + 8, RLENGTH - 9) + 0 > 1000)
-                printf "<figure class=\"chart%s\">\n", (wide ? " wide" : "")
-                if (wide) print "<div class=\"scroll\">"
-                inside = 1
-            }
-            inside { print }
-            inside && /<\/svg>$/ {
-                if (wide) print "</div>\n<figcaption>A wide chart: scroll sideways to see all of it.</figcaption>"
-                print "</figure>"
-                inside = 0
-                n++
-            }
-            END { if (!n) print "<p class=\"empty\">The chart query printed no chart.</p>" }
-        ' "$TMP/charts.raw" > "$TMP/charts.html"
-    else
-        printf '<p class="empty">No chart for this report (add %s).</p>\n' "$(esc "$chart")" > "$TMP/charts.html"
-    fi
-
-    {
-        printf '<section class="report" id="%s">\n' "$id"
-        printf '<header>\n<p class="eyebrow">%s <span class="sep">&#183;</span> <code>%s</code></p>\n' \
-            "$(esc "$label")" "$(esc "$report")"
-        printf '<h2>%s</h2>\n</header>\n' "$(esc "$title")"
-        if [ -n "$question" ]; then
-            printf '<div class="answers"><h3>What it answers</h3>\n<p>%s</p></div>\n' "$(esc "$question")"
-        fi
-        printf '<div class="body">\n<div class="charts">\n'
-        cat "$TMP/charts.html"
-        printf '</div>\n<div class="tables">\n'
-        cat "$TMP/tables.html"
-        printf '</div>\n</div>\n'
-        if [ -n "$howto" ]; then
-            printf '<details class="howto"><summary>How to read the tables</summary>\n'
-            printf '%s\n' "$howto" | esc_in | sed 's/.*/<p>&<\/p>/'
-            printf '</details>\n'
-        fi
-        printf '</section>\n'
-    } >> "$TMP/sections.html"
-done
-[ "$i" -gt 0 ] || die "no saved reports in sql/"
+# The table of contents and one section per report, all made by ONE awk
+# (tools/report/sections.awk, with tools/report/tables.awk): the shell
+# gives it, for each report, its id and label, its files and the files of
+# its sections' output, as arguments.
+write_sections() {
+    set -- "$TMP/toc.html"
+    i=0
+    for report in sql/*.sql; do
+        [ -f "$report" ] || continue
+        i=$((i + 1))
+        name=${report##*/}
+        name=${name%.sql}
+        num=${name%%[!0-9]*}
+        if [ -n "$num" ]; then id=r$num; label="Report $num"; else id=s$i; label="Report"; fi
+        chart=sql/charts/$name.sql
+        if [ -f "$chart" ]; then has_chart=1; else has_chart=0; fi
+        eval "tables_k=\$sec_tables_$i chart_k=\${sec_chart_$i:-}"
+        set -- "$@" "$id" "${num:-$i}" "$label" "$report" "$chart" "$has_chart" \
+            "$TMP/part.$tables_k" "$TMP/part.$chart_k"
+    done
+    [ "$i" -gt 0 ] || die "no saved reports in sql/"
+    awk -f tools/report/tables.awk -f tools/report/sections.awk "$@" > "$TMP/sections.html" ||
+        die "could not write to $TMP (disk full?)"
+}
+write_sections
 
 # ---------------------------------------------------------------- the page
 
 left_out=$(( ${rows_read:-0} - ${used:-0} ))
+# The figures and names of the page's header, each HTML-escaped.
+commas_to c_used "${used:-0}"
+commas_to c_users "${users:-0}"
+commas_to c_programs "${programs:-0}"
+commas_to c_left_out "$left_out"
+esc_to e_reports "$i"
+esc_to e_db "${DB##*/}"
+esc_to e_used "$c_used"
+esc_to e_users "$c_users"
+esc_to e_programs "$c_programs"
+esc_to e_left_out "$c_left_out"
+esc_to e_first_day "${first_day:-?}"
+esc_to e_last_day "${last_day:-?}"
+esc_to e_date "$REPORT_DATE"
+esc_to e_version "${version:-?}"
+# The rows left out, when there are any: a line of the header.
+left_out_line=
+if [ "$left_out" -gt 0 ]; then
+    left_out_line="$e_left_out rows with an empty user, program or time are left out (learnpath rule 1).$NL"
+fi
+# The page: four cat, each joining a piece of text (a here-document, read
+# as standard input "-") and a file made above.
 {
-    cat <<EOF
+    cat - tools/report/report.css <<EOF
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -358,8 +365,7 @@ left_out=$(( ${rows_read:-0} - ${used:-0} ))
 <title>Learner journeys - learnpath report</title>
 <style>
 EOF
-    cat tools/report/report.css
-    cat <<EOF
+    cat - "$TMP/findings.html" <<EOF
 </style>
 </head>
 <body>
@@ -367,39 +373,30 @@ EOF
 <p class="brand">learnpath <span class="sep">&#183;</span> report</p>
 <h1>Learner journeys</h1>
 <p class="lede">Which program learners start with, where they go next, who continues, and how
-students and professionals differ: the $(esc "$i") saved reports in <code>sql/</code>, each with
+students and professionals differ: the $e_reports saved reports in <code>sql/</code>, each with
 its chart and its result tables.</p>
-<p class="meta">Data: table <code>enrollments</code> in <code>$(esc "${DB##*/}")</code>,
-<strong>$(esc "$(commas "${used:-0}")")</strong> enrollments of
-<strong>$(esc "$(commas "${users:-0}")")</strong> users in
-<strong>$(esc "$(commas "${programs:-0}")")</strong> programs,
-$(esc "${first_day:-?}") to $(esc "${last_day:-?}").
-EOF
-    if [ "$left_out" -gt 0 ]; then
-        printf '%s rows with an empty user, program or time are left out (learnpath rule 1).\n' \
-            "$(esc "$(commas "$left_out")")"
-    fi
-    cat <<EOF
-<br>Generated <time datetime="$(esc "$REPORT_DATE")">$(esc "$REPORT_DATE")</time> by
-<code>make report</code> with learnpath $(esc "${version:-?}").</p>
+<p class="meta">Data: table <code>enrollments</code> in <code>$e_db</code>,
+<strong>$e_used</strong> enrollments of
+<strong>$e_users</strong> users in
+<strong>$e_programs</strong> programs,
+$e_first_day to $e_last_day.
+$left_out_line<br>Generated <time datetime="$e_date">$e_date</time> by
+<code>make report</code> with learnpath $e_version.</p>
 </header>
 <main>
 <section class="findings" aria-labelledby="findings-h">
 <h2 id="findings-h">Key findings</h2>
 <ul>
 EOF
-    cat "$TMP/findings.html"
-    cat <<EOF
+    cat - "$TMP/toc.html" <<EOF
 </ul>
 </section>
 <nav class="toc" aria-label="Reports">
 <h2>Reports</h2>
 <ol>
 EOF
-    cat "$TMP/toc.html"
     printf '</ol>\n</nav>\n'
-    cat "$TMP/sections.html"
-    cat <<EOF
+    cat "$TMP/sections.html" - <<EOF
 </main>
 <footer class="page">Made with <code>make report</code> (tools/report.sh): the tables are
 sql/*.sql run in the sqlite3 shell, the charts sql/charts/*.sql (sankey_svg and bar_svg),
@@ -419,7 +416,7 @@ EOF
 # the mode a new file would have (0666 less the umask) before the rename.
 out_dir=${OUT%/*}
 out_dir=${out_dir:-/}
-mkdir -p "$out_dir" 2>/dev/null || die "cannot create the directory '$out_dir' for OUT"
+[ -d "$out_dir" ] || mkdir -p "$out_dir" 2>/dev/null || die "cannot create the directory '$out_dir' for OUT"
 check_out
 PART=$(mktemp "$OUT.tmp.XXXXXX" 2>/dev/null) || {
     PART=
@@ -431,4 +428,4 @@ chmod "$(printf '%o' $(( 0666 & ~0$(umask) )))" "$PART" || die "cannot set the m
 check_out
 mv -f "$PART" "$OUT" || die "cannot rename '$PART' to '$OUT'"
 PART=
-echo "report: wrote $OUT ($i reports, $(commas "${used:-0}") enrollments of $(commas "${users:-0}") users)"
+echo "report: wrote $OUT ($i reports, $c_used enrollments of $c_users users)"

@@ -1,6 +1,8 @@
 # tables.awk - turn the sqlite3 shell's `.mode html` output into HTML tables.
 #
-# Used by tools/report.sh. Input: what a saved report prints with
+# Used by tools/report.sh, as functions of tools/report/sections.awk (one
+# awk for every report): tables_begin() before a report's output,
+# tables_line(line) for each of its lines, tables_end() after them. Input: what a saved report prints with
 # `.headers on` and `.mode html`: rows like
 #     <TR><TH>user_type</TH>
 #     <TH>users</TH>
@@ -109,26 +111,33 @@ function flush_table(    r, c, isnum, seen, v, cls, rcls, repeats, out, tag) {
     reset_table()
 }
 
-BEGIN { reset_table(); rowbuf = ""; ntables = 0 }
-
-/^LPCAPTION:/ && rowbuf == "" {
-    text = $0
-    sub(/^LPCAPTION: ?/, "", text)
-    if (text == "") next
-    flush_table()
-    caption = esc(text)
-    next
+# tables_begin: start a report's tables.
+function tables_begin() {
+    split("", row)
+    reset_table()
+    rowbuf = ""
+    ntables = 0
 }
 
-{
-    rowbuf = (rowbuf == "" ? $0 : rowbuf "\n" $0)
-    if ($0 ~ /<\/TR>$/) {
+# tables_line LINE: one line of the report's output.
+function tables_line(line,    text) {
+    if (line ~ /^LPCAPTION:/ && rowbuf == "") {
+        text = line
+        sub(/^LPCAPTION: ?/, "", text)
+        if (text == "") return
+        flush_table()
+        caption = esc(text)
+        return
+    }
+    rowbuf = (rowbuf == "" ? line : rowbuf "\n" line)
+    if (line ~ /<\/TR>$/) {
         take_row(rowbuf)
         rowbuf = ""
     }
 }
 
-END {
+# tables_end: the report's output ended.
+function tables_end() {
     flush_table()
     if (ntables == 0) print "<p class=\"empty\">No rows.</p>"
 }
