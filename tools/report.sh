@@ -36,6 +36,10 @@
 # runs on ONE connection, in one sqlite3 shell: learnpath reads the table
 # once, and its cache serves every later query on it (see "the queries"
 # below and tools/report/session.sh).
+# Processes: about twenty, however many reports there are (each step over
+# every section or every report is one awk: tools/report/session.sh,
+# tools/report/sections.awk; the header's text is escaped and its numbers
+# formatted by the shell itself: esc_to, commas_to).
 # Every piece of text taken from the data or from the sql/ files is
 # HTML-escaped. The output depends only on the database, the sql/ files and
 # REPORT_DATE.
@@ -119,8 +123,9 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-report.XXXXXX") || die "cannot make a
 # esc_to VAR TEXT sets VAR to TEXT HTML-escaped (& < > " '), without the
 # newlines at its end (as $(...) would drop them); commas_to VAR N sets VAR
 # to N with thousands separators (20000 -> 20,000; anything but a plain
-# integer is kept as is). The sections' texts are escaped in awk
-# (tools/report/sections.awk).
+# integer is kept as is). VAR is always a name written in this script; the
+# text is only ever assigned, never evaluated. The sections' texts are
+# escaped in awk (tools/report/sections.awk).
 NL='
 '
 esc_to() {
