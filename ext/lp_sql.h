@@ -225,6 +225,9 @@ int learnpath_tvf_reopen_streaming(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper
                                    char **pzErr);
 
 /* Results of the SQL layer's common column values. */
+/* Text z of n bytes followed by a NUL (z[n] == 0), copied by SQLite; told
+** to SQLite as NUL-terminated when no NUL is inside it. */
+void learnpath_result_text_nul(sqlite3_context *ctx, const char *z, int n);
 void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key *k);
 void learnpath_result_label(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label);
 void learnpath_result_segment(sqlite3_context *ctx, const lp_data *pD, uint32_t seg);

@@ -794,18 +794,25 @@ void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key 
     }
 }
 
+/* See lp_sql.h. */
+void learnpath_result_text_nul(sqlite3_context *ctx, const char *z, int n) {
+    /* a length of -1 tells SQLite the text ends with a NUL: with the length
+    ** given, the first function that asks for the text (length(), substr(),
+    ** ...) reallocates the row's copy to add one */
+    sqlite3_result_text(ctx, z, memchr(z, 0, (size_t)n) ? n : -1, SQLITE_TRANSIENT);
+}
+
 void learnpath_result_label(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label) {
     int n;
     const char *z;
     if (label == LP_NONE) return; /* NULL */
     z = learnpath_label(pSh, label, &n);
-    sqlite3_result_text(ctx, z, n, SQLITE_TRANSIENT);
+    learnpath_result_text_nul(ctx, z, n);
 }
 
 void learnpath_result_segment(sqlite3_context *ctx, const lp_data *pD, uint32_t seg) {
     if (seg == LP_NONE) return; /* NULL */
-    sqlite3_result_text(ctx, LP_STR(&pD->segments, seg), LP_STRLEN(&pD->segments, seg),
-                        SQLITE_TRANSIENT);
+    learnpath_result_text_nul(ctx, LP_STR(&pD->segments, seg), LP_STRLEN(&pD->segments, seg));
 }
 
 void learnpath_result_time(sqlite3_context *ctx, int64_t ms) {
