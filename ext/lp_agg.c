@@ -155,10 +155,26 @@ double learnpath_agg_mean_days(const lp_agg_row *pR) {
     return sum / (double)pR->nDays / LP_MS_PER_DAY;
 }
 
+/*
+** The last step of most journeys, counted without the hash: the rows
+** (segment, step, from, NULL) of steps 1..TRN_END_STEPS whose from is a
+** program, in memory (a fixed program table) and without a memory budget,
+** counted in a dense array indexed by step, segment and program, and made
+** rows when the users are all added (trnEndFold). Rows are sorted by their
+** keys when finished, so the order they are made in is not seen.
+*/
+#define TRN_END_STEPS 4
+#define TRN_END_MAX (1 << 20) /* entries at most, else the hash alone */
+typedef struct trn_end {
+    int64_t *aCount;    /* [step - 1][segment + 1 (0: none)][program]; NULL: unused */
+    uint32_t nSeg, nProg; /* segments + 1, programs */
+} trn_end;
+
 /* One aggregate being computed: its rows, each with its gaps. */
 typedef struct trn_acc {
     trn_table T;
     int hasMedians;     /* derived: the rows' medians are set already */
+    trn_end E;          /* the base aggregate of transitions: ends of journeys */
 } trn_acc;
 
 /* Free the rows' gaps (once their medians are set, or on error). */
@@ -182,6 +198,7 @@ static void trnFreeSlots(trn_table *pT) {
 }
 
 static void trnAccFree(trn_acc *pA) {
+    sqlite3_free(pA->E.aCount);
     trnFreeSlots(&pA->T);
     trnAccFreeGaps(pA);
     sqlite3_free(pA->T.aRow);
@@ -198,6 +215,13 @@ static void trnAccFree(trn_acc *pA) {
 */
 static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStats) {
     uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
+    if (pA->E.aCount && nRowKeys - 1 < TRN_END_STEPS && !(pSh->aStep[nRowKeys - 1].label & LP_GROUP_BIT)) {
+        /* the journey's last step: counted in the dense array (trn_end) */
+        uint32_t s = seg == LP_NONE ? 0 : seg + 1;
+        pA->E.aCount[((uint64_t)(nRowKeys - 1) * pA->E.nSeg + s) * pA->E.nProg +
+                     pSh->aStep[nRowKeys - 1].label]++;
+        nRowKeys--;
+    }
     for (uint32_t k = 0; k < nRowKeys; k++) {
         const lp_step *pS = &pSh->aStep[isStats ? 0 : k];
         uint32_t kStep = isStats ? 0 : k;
@@ -220,6 +244,45 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
         pR->aGap[pR->nDays++] = pS[1].t - pS->t;
         trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
     }
+    return SQLITE_OK;
+}
+
+/*
+** The dense counts of journeys' ends for transitions aggregated from the
+** users of pD (trn_end): only in memory, without a memory budget, with
+** every segment value read (nSeg) and a program table that fits.
+*/
+static int trnEndInit(trn_end *pE, const lp_data *pD, int isStream, int64_t nLimit) {
+    uint64_t n;
+    memset(pE, 0, sizeof(*pE));
+    if (isStream || nLimit != 0 || pD->programs.n == 0) return SQLITE_OK;
+    n = (uint64_t)TRN_END_STEPS * (pD->segments.n + 1) * pD->programs.n;
+    if (n > TRN_END_MAX) return SQLITE_OK;
+    pE->aCount = sqlite3_malloc64(n * sizeof(int64_t));
+    if (!pE->aCount) return SQLITE_NOMEM;
+    memset(pE->aCount, 0, (size_t)n * sizeof(int64_t));
+    pE->nSeg = pD->segments.n + 1;
+    pE->nProg = pD->programs.n;
+    return SQLITE_OK;
+}
+
+/* The dense counts made rows (segment, step, from, NULL): no gaps. */
+static int trnEndFold(trn_acc *pA) {
+    trn_end *pE = &pA->E;
+    for (uint32_t k = 0; pE->aCount && k < TRN_END_STEPS; k++) {
+        for (uint32_t s = 0; s < pE->nSeg; s++) {
+            const int64_t *aC = pE->aCount + ((uint64_t)k * pE->nSeg + s) * pE->nProg;
+            for (uint32_t p = 0; p < pE->nProg; p++) {
+                int64_t iRow;
+                if (aC[p] == 0) continue;
+                int rc = trnRowFor(&pA->T, s == 0 ? LP_NONE : s - 1, (int64_t)k + 1, p, LP_NONE, &iRow);
+                if (rc) return rc;
+                pA->T.aRow[iRow].users += aC[p];
+            }
+        }
+    }
+    sqlite3_free(pE->aCount);
+    memset(pE, 0, sizeof(*pE));
     return SQLITE_OK;
 }
 
@@ -445,6 +508,7 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
 
     memset(aAcc, 0, sizeof(aAcc));
     while (!(mask & (1u << iBase))) iBase++;
+    if (iBase < 2) rc = trnEndInit(&aAcc[iBase].E, pIt->pData, pIt->pStream != NULL, B.nLimit);
     for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
         int keep;
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
@@ -452,6 +516,7 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
         rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
         if (rc == SQLITE_OK) rc = trnCheckBudget(&B, aAcc, 0, pzErr);
     }
+    if (rc == SQLITE_OK) rc = trnEndFold(&aAcc[iBase]);
     for (i = iBase + 1; i < LP_AGG_N && rc == SQLITE_OK; i++) {
         if (!(mask & (1u << i))) continue;
         rc = trnCheckBudget(&B, aAcc, 64 * aAcc[iBase].T.nRow, pzErr);
