@@ -174,6 +174,7 @@ typedef struct trn_end {
 typedef struct trn_acc {
     trn_table T;
     int hasMedians;     /* derived: the rows' medians are set already */
+    int noMedians;      /* no median is read: no gaps kept, no medians set */
     trn_end E;          /* the base aggregate of transitions: ends of journeys */
 } trn_acc;
 
@@ -233,6 +234,11 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
         lp_agg_row *pR = &pA->T.aRow[iRow];
         pR->users++;
         if (to == LP_NONE) continue;
+        if (pA->noMedians) {
+            pR->nDays++;
+            trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
+            continue;
+        }
         if (pR->nDays >= pR->nGapAlloc) {
             int64_t nNew = pR->nGapAlloc ? pR->nGapAlloc * 2 : 8;
             int64_t *aGap = sqlite3_realloc64(pR->aGap, (sqlite3_uint64)nNew * sizeof(int64_t));
@@ -323,7 +329,7 @@ static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noS
             aDst[r * nMap + k] = iRow;
         }
     }
-    if (rc) goto done;
+    if (rc || pSrc->noMedians) goto done;
 
     /* bucket the (source row, k) entries by derived row */
     int64_t nDst = pDst->T.nRow, nEntry = nSrc * nMap;
@@ -384,7 +390,7 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
 
     trnFreeSlots(pT); /* no row is added from here on, and rows move */
     /* medians: select within each row's run of gaps */
-    if (!pA->hasMedians) {
+    if (!pA->hasMedians && !pA->noMedians) {
         lp_median_scratch *pX = learnpath_median_scratch_new();
         if (!pX) return SQLITE_NOMEM;
         for (int64_t r = 0; r < pT->nRow && rc == SQLITE_OK; r++) {
@@ -498,15 +504,17 @@ static int trnCheckBudget(const trn_budget *pB, const trn_acc *aAcc, int64_t nRe
 ** the mask is fed user by user; when there are more, it is a transitions
 ** one and the others are derived from it (trnAccDerive), so computing them
 ** all costs little more than one. Each row keeps the gaps of its
-** transitions that have a next step, for the medians, until they are set.
+** transitions that have a next step, for the medians, until they are set;
+** with noMedians, no gaps and no medians (no query reads them).
 */
-static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **aaRow,
-                    int64_t *anRow, char **pzErr) {
+static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, int noMedians,
+                    lp_agg_row **aaRow, int64_t *anRow, char **pzErr) {
     trn_acc aAcc[LP_AGG_N];
     trn_budget B = {pIt, pSh, learnpath_users_limit(pIt)};
     int rc = SQLITE_OK, i, iBase = 0;
 
     memset(aAcc, 0, sizeof(aAcc));
+    for (i = 0; i < LP_AGG_N; i++) aAcc[i].noMedians = noMedians;
     while (!(mask & (1u << iBase))) iBase++;
     if (iBase < 2) rc = trnEndInit(&aAcc[iBase].E, pIt->pData, pIt->pStream != NULL, B.nLimit);
     for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
@@ -539,15 +547,34 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
 ** pass computes both functions, per segment and over all users, so the
 ** other queries of a report on the same source find theirs ready.
 */
+/*
+** The data's memos of *pShape: drop those without medians (a memo with
+** them, just made, replaces them). A cursor holding one keeps its own
+** reference.
+*/
+static void aggMemoDropPartial(lp_data *pD, const lp_shape_spec *pShape) {
+    lp_agg_memo **pp = (lp_agg_memo **)&pD->apMemo[LP_MEMO_AGG];
+    while (*pp) {
+        lp_agg_memo *p = *pp;
+        if (!p->hasMedians && learnpath_shape_spec_eq(&p->shape, pShape)) {
+            *pp = p->pNext;
+            p->pNext = NULL;
+            learnpath_agg_memo_unref(p);
+        } else {
+            pp = &p->pNext;
+        }
+    }
+}
+
 int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
-                      lp_agg_memo **ppMemo, char **pzErr) {
+                      int needMedians, lp_agg_memo **ppMemo, char **pzErr) {
     lp_data *pD = pIt->pData;
     /* streaming, or with group_value (rule 12): rows for this query only */
     int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
     lp_agg_memo *pMemo;
     int rc;
     for (pMemo = isStream ? NULL : pD->apMemo[LP_MEMO_AGG]; pMemo; pMemo = pMemo->pNext) {
-        if (learnpath_shape_spec_eq(&pMemo->shape, pShape)) break;
+        if ((pMemo->hasMedians || !needMedians) && learnpath_shape_spec_eq(&pMemo->shape, pShape)) break;
     }
     if (pMemo == NULL) {
         pMemo = sqlite3_malloc64(sizeof(*pMemo));
@@ -559,19 +586,21 @@ int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
                         : pD->aSeg ? 0xfu
                                    : (1u << LP_AGG(0, 1)) | (1u << LP_AGG(1, 1));
         pSh->ignoreSegments = 0; /* the aggregates over all users ignore them */
-        rc = trnBuild(pIt, pSh, mask, pMemo->aaRow, pMemo->anRow, pzErr);
+        rc = trnBuild(pIt, pSh, mask, !needMedians, pMemo->aaRow, pMemo->anRow, pzErr);
         if (rc) {
             pMemo->nRef = 1;
             learnpath_agg_memo_unref(pMemo); /* the shaper stays with the caller */
             return rc;
         }
         pMemo->shape = *pShape;
+        pMemo->hasMedians = needMedians;
         pMemo->sh = *pSh; /* the memo takes the shaper and the rows */
         pMemo->sh.pSpec = &pMemo->shape;
         memset(pSh, 0, sizeof(*pSh));
         pMemo->nRef = 1;
         if (!isStream) {
             /* the data keeps a reference too */
+            if (needMedians) aggMemoDropPartial(pD, pShape);
             pMemo->nRef++;
             pMemo->pNext = pD->apMemo[LP_MEMO_AGG];
             pD->apMemo[LP_MEMO_AGG] = pMemo;
@@ -583,4 +612,3 @@ int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
     *ppMemo = pMemo;
     return SQLITE_OK;
 }
-

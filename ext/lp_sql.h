@@ -170,7 +170,9 @@ struct lp_tvf {
     sqlite3_int64 nRowEst;
     size_t szCursor;         /* size of the function's cursor */
     /* Optional: ORDER BY bits of idxNum (LP_TVF_ORDER_SHIFT up), setting
-    ** orderByConsumed when the rows come in that order. */
+    ** orderByConsumed when the rows come in that order; or other bits of
+    ** the plan the descriptor reads in xFilter (tvf_aggregate.c: whether a
+    ** median is read, from colUsed). */
     int (*xOrderBy)(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo);
     /* Arguments checked (and, with LP_TVF_SOURCE, src and shape set):
     ** lay out the first row. */
