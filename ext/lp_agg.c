@@ -262,7 +262,7 @@ static int trnEndInit(trn_end *pE, const lp_data *pD, int isStream, int64_t nLim
     uint64_t n;
     memset(pE, 0, sizeof(*pE));
     if (isStream || nLimit != 0 || pD->programs.n == 0) return SQLITE_OK;
-    n = (uint64_t)TRN_END_STEPS * (pD->segments.n + 1) * pD->programs.n;
+    n = (uint64_t)TRN_END_STEPS * ((uint64_t)pD->segments.n + 1) * pD->programs.n;
     if (n > TRN_END_MAX) return SQLITE_OK;
     pE->aCount = sqlite3_malloc64(n * sizeof(int64_t));
     if (!pE->aCount) return SQLITE_NOMEM;
@@ -553,16 +553,21 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, int noMedians,
 ** reference.
 */
 static void aggMemoDropPartial(lp_data *pD, const lp_shape_spec *pShape) {
-    lp_agg_memo **pp = (lp_agg_memo **)&pD->apMemo[LP_MEMO_AGG];
-    while (*pp) {
-        lp_agg_memo *p = *pp;
+    lp_agg_memo *pPrev = NULL, *p = pD->apMemo[LP_MEMO_AGG];
+    while (p) {
+        lp_agg_memo *pNext = p->pNext;
         if (!p->hasMedians && learnpath_shape_spec_eq(&p->shape, pShape)) {
-            *pp = p->pNext;
+            if (pPrev) {
+                pPrev->pNext = pNext;
+            } else {
+                pD->apMemo[LP_MEMO_AGG] = pNext;
+            }
             p->pNext = NULL;
             learnpath_agg_memo_unref(p);
         } else {
-            pp = &p->pNext;
+            pPrev = p;
         }
+        p = pNext;
     }
 }
 

@@ -82,6 +82,9 @@ typedef struct lp_shaper {
     uint32_t segment;        /* rule 6; LP_NONE if none */
     int tied;                /* rule 4 */
     uint32_t nProgram;       /* distinct programs, tie groups counting members */
+    int isNulFree;           /* set by the SQL layer: no name of the data's
+                             ** programs and segments holds a NUL byte, so
+                             ** neither does a label (learnpath_result_label) */
 } lp_shaper;
 
 int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec);

@@ -93,7 +93,7 @@ static void aggColumnTransition(agg_cursor *pCur, const lp_agg_row *pR, sqlite3_
                                 int i) {
     const lp_shaper *pLabels = &pCur->pMemo->sh;
     switch (i) {
-        case 0: learnpath_result_segment(ctx, pCur->it.pData, pR->segment); break;
+        case 0: learnpath_result_segment(ctx, &pCur->pMemo->sh, pCur->it.pData, pR->segment); break;
         case 1: sqlite3_result_int64(ctx, pR->step); break;
         case 2: learnpath_result_label(ctx, pLabels, pR->from); break;
         case 3: learnpath_result_label(ctx, pLabels, pR->to); break;
@@ -114,7 +114,7 @@ static void aggColumnTransition(agg_cursor *pCur, const lp_agg_row *pR, sqlite3_
 
 static void aggColumnStats(agg_cursor *pCur, const lp_agg_row *pR, sqlite3_context *ctx, int i) {
     switch (i) {
-        case 0: learnpath_result_segment(ctx, pCur->it.pData, pR->segment); break;
+        case 0: learnpath_result_segment(ctx, &pCur->pMemo->sh, pCur->it.pData, pR->segment); break;
         case 1: learnpath_result_label(ctx, &pCur->pMemo->sh, pR->from); break;
         case 2:
             /* a tie group (rule 4); NULL on the segment's total row */

@@ -369,7 +369,7 @@ static void userResultPath(user_cursor *pCur, sqlite3_context *ctx) {
         n += nLabel;
     }
     pCur->zPath[n] = 0;
-    learnpath_result_text_nul(ctx, pCur->zPath, (int)n);
+    learnpath_result_text_nul(ctx, pCur->zPath, (int)n, pSh->isNulFree);
 }
 
 /* first_program's columns 2.. */
@@ -436,7 +436,7 @@ static int userColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
         pCur->isShaped = 1;
     }
     if (i == 1) {
-        learnpath_result_segment(ctx, pD, pCur->sh.segment);
+        learnpath_result_segment(ctx, &pCur->sh, pD, pCur->sh.segment);
     } else if (pCur->eKind == USER_FIRST) {
         userColumnFirst(&pCur->sh, ctx, i);
     } else if (pCur->eKind == USER_JOURNEYS) {
