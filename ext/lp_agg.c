@@ -155,10 +155,27 @@ double learnpath_agg_mean_days(const lp_agg_row *pR) {
     return sum / (double)pR->nDays / LP_MS_PER_DAY;
 }
 
+/*
+** The last step of most journeys, counted without the hash: the rows
+** (segment, step, from, NULL) of steps 1..TRN_END_STEPS whose from is a
+** program, in memory (a fixed program table) and without a memory budget,
+** counted in a dense array indexed by step, segment and program, and made
+** rows when the users are all added (trnEndFold). Rows are sorted by their
+** keys when finished, so the order they are made in is not seen.
+*/
+#define TRN_END_STEPS 4
+#define TRN_END_MAX (1 << 20) /* entries at most, else the hash alone */
+typedef struct trn_end {
+    int64_t *aCount;    /* [step - 1][segment + 1 (0: none)][program]; NULL: unused */
+    uint32_t nSeg, nProg; /* segments + 1, programs */
+} trn_end;
+
 /* One aggregate being computed: its rows, each with its gaps. */
 typedef struct trn_acc {
     trn_table T;
     int hasMedians;     /* derived: the rows' medians are set already */
+    int noMedians;      /* no median is read: no gaps kept, no medians set */
+    trn_end E;          /* the base aggregate of transitions: ends of journeys */
 } trn_acc;
 
 /* Free the rows' gaps (once their medians are set, or on error). */
@@ -182,6 +199,7 @@ static void trnFreeSlots(trn_table *pT) {
 }
 
 static void trnAccFree(trn_acc *pA) {
+    sqlite3_free(pA->E.aCount);
     trnFreeSlots(&pA->T);
     trnAccFreeGaps(pA);
     sqlite3_free(pA->T.aRow);
@@ -198,6 +216,13 @@ static void trnAccFree(trn_acc *pA) {
 */
 static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStats) {
     uint32_t nRowKeys = isStats ? 2 : pSh->nStep;
+    if (pA->E.aCount && nRowKeys - 1 < TRN_END_STEPS && !(pSh->aStep[nRowKeys - 1].label & LP_GROUP_BIT)) {
+        /* the journey's last step: counted in the dense array (trn_end) */
+        uint32_t s = seg == LP_NONE ? 0 : seg + 1;
+        pA->E.aCount[((uint64_t)(nRowKeys - 1) * pA->E.nSeg + s) * pA->E.nProg +
+                     pSh->aStep[nRowKeys - 1].label]++;
+        nRowKeys--;
+    }
     for (uint32_t k = 0; k < nRowKeys; k++) {
         const lp_step *pS = &pSh->aStep[isStats ? 0 : k];
         uint32_t kStep = isStats ? 0 : k;
@@ -209,6 +234,11 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
         lp_agg_row *pR = &pA->T.aRow[iRow];
         pR->users++;
         if (to == LP_NONE) continue;
+        if (pA->noMedians) {
+            pR->nDays++;
+            trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
+            continue;
+        }
         if (pR->nDays >= pR->nGapAlloc) {
             int64_t nNew = pR->nGapAlloc ? pR->nGapAlloc * 2 : 8;
             int64_t *aGap = sqlite3_realloc64(pR->aGap, (sqlite3_uint64)nNew * sizeof(int64_t));
@@ -220,6 +250,45 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
         pR->aGap[pR->nDays++] = pS[1].t - pS->t;
         trnAddSum(pR, 0, (uint64_t)(pS[1].t - pS->t)); /* >= 0: steps are in time order */
     }
+    return SQLITE_OK;
+}
+
+/*
+** The dense counts of journeys' ends for transitions aggregated from the
+** users of pD (trn_end): only in memory, without a memory budget, with
+** every segment value read (nSeg) and a program table that fits.
+*/
+static int trnEndInit(trn_end *pE, const lp_data *pD, int isStream, int64_t nLimit) {
+    uint64_t n;
+    memset(pE, 0, sizeof(*pE));
+    if (isStream || nLimit != 0 || pD->programs.n == 0) return SQLITE_OK;
+    n = (uint64_t)TRN_END_STEPS * ((uint64_t)pD->segments.n + 1) * pD->programs.n;
+    if (n > TRN_END_MAX) return SQLITE_OK;
+    pE->aCount = sqlite3_malloc64(n * sizeof(int64_t));
+    if (!pE->aCount) return SQLITE_NOMEM;
+    memset(pE->aCount, 0, (size_t)n * sizeof(int64_t));
+    pE->nSeg = pD->segments.n + 1;
+    pE->nProg = pD->programs.n;
+    return SQLITE_OK;
+}
+
+/* The dense counts made rows (segment, step, from, NULL): no gaps. */
+static int trnEndFold(trn_acc *pA) {
+    trn_end *pE = &pA->E;
+    for (uint32_t k = 0; pE->aCount && k < TRN_END_STEPS; k++) {
+        for (uint32_t s = 0; s < pE->nSeg; s++) {
+            const int64_t *aC = pE->aCount + ((uint64_t)k * pE->nSeg + s) * pE->nProg;
+            for (uint32_t p = 0; p < pE->nProg; p++) {
+                int64_t iRow;
+                if (aC[p] == 0) continue;
+                int rc = trnRowFor(&pA->T, s == 0 ? LP_NONE : s - 1, (int64_t)k + 1, p, LP_NONE, &iRow);
+                if (rc) return rc;
+                pA->T.aRow[iRow].users += aC[p];
+            }
+        }
+    }
+    sqlite3_free(pE->aCount);
+    memset(pE, 0, sizeof(*pE));
     return SQLITE_OK;
 }
 
@@ -260,7 +329,7 @@ static int trnAccDerive(trn_acc *pDst, const trn_acc *pSrc, int isStats, int noS
             aDst[r * nMap + k] = iRow;
         }
     }
-    if (rc) goto done;
+    if (rc || pSrc->noMedians) goto done;
 
     /* bucket the (source row, k) entries by derived row */
     int64_t nDst = pDst->T.nRow, nEntry = nSrc * nMap;
@@ -321,7 +390,7 @@ static int trnAccFinish(trn_acc *pA, const lp_data *pD, const lp_shaper *pSh, in
 
     trnFreeSlots(pT); /* no row is added from here on, and rows move */
     /* medians: select within each row's run of gaps */
-    if (!pA->hasMedians) {
+    if (!pA->hasMedians && !pA->noMedians) {
         lp_median_scratch *pX = learnpath_median_scratch_new();
         if (!pX) return SQLITE_NOMEM;
         for (int64_t r = 0; r < pT->nRow && rc == SQLITE_OK; r++) {
@@ -435,16 +504,19 @@ static int trnCheckBudget(const trn_budget *pB, const trn_acc *aAcc, int64_t nRe
 ** the mask is fed user by user; when there are more, it is a transitions
 ** one and the others are derived from it (trnAccDerive), so computing them
 ** all costs little more than one. Each row keeps the gaps of its
-** transitions that have a next step, for the medians, until they are set.
+** transitions that have a next step, for the medians, until they are set;
+** with noMedians, no gaps and no medians (no query reads them).
 */
-static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **aaRow,
-                    int64_t *anRow, char **pzErr) {
+static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, int noMedians,
+                    lp_agg_row **aaRow, int64_t *anRow, char **pzErr) {
     trn_acc aAcc[LP_AGG_N];
     trn_budget B = {pIt, pSh, learnpath_users_limit(pIt)};
     int rc = SQLITE_OK, i, iBase = 0;
 
     memset(aAcc, 0, sizeof(aAcc));
+    for (i = 0; i < LP_AGG_N; i++) aAcc[i].noMedians = noMedians;
     while (!(mask & (1u << iBase))) iBase++;
+    if (iBase < 2) rc = trnEndInit(&aAcc[iBase].E, pIt->pData, pIt->pStream != NULL, B.nLimit);
     for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
         int keep;
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
@@ -452,6 +524,7 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
         rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
         if (rc == SQLITE_OK) rc = trnCheckBudget(&B, aAcc, 0, pzErr);
     }
+    if (rc == SQLITE_OK) rc = trnEndFold(&aAcc[iBase]);
     for (i = iBase + 1; i < LP_AGG_N && rc == SQLITE_OK; i++) {
         if (!(mask & (1u << i))) continue;
         rc = trnCheckBudget(&B, aAcc, 64 * aAcc[iBase].T.nRow, pzErr);
@@ -474,15 +547,39 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_agg_row **a
 ** pass computes both functions, per segment and over all users, so the
 ** other queries of a report on the same source find theirs ready.
 */
+/*
+** The data's memos of *pShape: drop those without medians (a memo with
+** them, just made, replaces them). A cursor holding one keeps its own
+** reference.
+*/
+static void aggMemoDropPartial(lp_data *pD, const lp_shape_spec *pShape) {
+    lp_agg_memo *pPrev = NULL, *p = pD->apMemo[LP_MEMO_AGG];
+    while (p) {
+        lp_agg_memo *pNext = p->pNext;
+        if (!p->hasMedians && learnpath_shape_spec_eq(&p->shape, pShape)) {
+            if (pPrev) {
+                pPrev->pNext = pNext;
+            } else {
+                pD->apMemo[LP_MEMO_AGG] = pNext;
+            }
+            p->pNext = NULL;
+            learnpath_agg_memo_unref(p);
+        } else {
+            pPrev = p;
+        }
+        p = pNext;
+    }
+}
+
 int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
-                      lp_agg_memo **ppMemo, char **pzErr) {
+                      int needMedians, lp_agg_memo **ppMemo, char **pzErr) {
     lp_data *pD = pIt->pData;
     /* streaming, or with group_value (rule 12): rows for this query only */
     int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
     lp_agg_memo *pMemo;
     int rc;
     for (pMemo = isStream ? NULL : pD->apMemo[LP_MEMO_AGG]; pMemo; pMemo = pMemo->pNext) {
-        if (learnpath_shape_spec_eq(&pMemo->shape, pShape)) break;
+        if ((pMemo->hasMedians || !needMedians) && learnpath_shape_spec_eq(&pMemo->shape, pShape)) break;
     }
     if (pMemo == NULL) {
         pMemo = sqlite3_malloc64(sizeof(*pMemo));
@@ -494,19 +591,21 @@ int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
                         : pD->aSeg ? 0xfu
                                    : (1u << LP_AGG(0, 1)) | (1u << LP_AGG(1, 1));
         pSh->ignoreSegments = 0; /* the aggregates over all users ignore them */
-        rc = trnBuild(pIt, pSh, mask, pMemo->aaRow, pMemo->anRow, pzErr);
+        rc = trnBuild(pIt, pSh, mask, !needMedians, pMemo->aaRow, pMemo->anRow, pzErr);
         if (rc) {
             pMemo->nRef = 1;
             learnpath_agg_memo_unref(pMemo); /* the shaper stays with the caller */
             return rc;
         }
         pMemo->shape = *pShape;
+        pMemo->hasMedians = needMedians;
         pMemo->sh = *pSh; /* the memo takes the shaper and the rows */
         pMemo->sh.pSpec = &pMemo->shape;
         memset(pSh, 0, sizeof(*pSh));
         pMemo->nRef = 1;
         if (!isStream) {
             /* the data keeps a reference too */
+            if (needMedians) aggMemoDropPartial(pD, pShape);
             pMemo->nRef++;
             pMemo->pNext = pD->apMemo[LP_MEMO_AGG];
             pD->apMemo[LP_MEMO_AGG] = pMemo;
@@ -518,4 +617,3 @@ int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape
     *ppMemo = pMemo;
     return SQLITE_OK;
 }
-

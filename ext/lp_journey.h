@@ -82,6 +82,9 @@ typedef struct lp_shaper {
     uint32_t segment;        /* rule 6; LP_NONE if none */
     int tied;                /* rule 4 */
     uint32_t nProgram;       /* distinct programs, tie groups counting members */
+    int isNulFree;           /* set by the SQL layer: no name of the data's
+                             ** programs and segments holds a NUL byte, so
+                             ** neither does a label (learnpath_result_label) */
 } lp_shaper;
 
 int learnpath_shaper_init(lp_shaper *pSh, const lp_data *pData, const lp_shape_spec *pSpec);
@@ -187,6 +190,8 @@ typedef struct lp_agg_memo {
     lp_shaper sh;
     lp_agg_row *aaRow[LP_AGG_N]; /* NULL when not computed */
     int64_t anRow[LP_AGG_N];
+    int hasMedians;         /* 0: computed for queries that read no median, whose
+                            ** rows' medianDays are not set (nor their gaps kept) */
 } lp_agg_memo;
 
 /*
@@ -194,10 +199,12 @@ typedef struct lp_agg_memo {
 ** spec is *pShape), from the data's memo or computed now (one pass over the
 ** users, which leaves pIt at its end). On success *ppMemo holds a new
 ** reference (learnpath_agg_memo_unref), and the memo has taken the shaper
-** (*pSh is zeroed) when it computed the rows.
+** (*pSh is zeroed) when it computed the rows. needMedians: the query reads
+** a median; without it the rows may come without their medians
+** (lp_agg_memo.hasMedians), which spares keeping every gap and selecting.
 */
 int learnpath_agg_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape, int iAgg,
-                      lp_agg_memo **ppMemo, char **pzErr);
+                      int needMedians, lp_agg_memo **ppMemo, char **pzErr);
 void learnpath_agg_memo_unref(lp_agg_memo *p);
 
 /* -------------------------------------------------------- lp_popularity.c */

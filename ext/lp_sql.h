@@ -170,7 +170,9 @@ struct lp_tvf {
     sqlite3_int64 nRowEst;
     size_t szCursor;         /* size of the function's cursor */
     /* Optional: ORDER BY bits of idxNum (LP_TVF_ORDER_SHIFT up), setting
-    ** orderByConsumed when the rows come in that order. */
+    ** orderByConsumed when the rows come in that order; or other bits of
+    ** the plan the descriptor reads in xFilter (tvf_aggregate.c: whether a
+    ** median is read, from colUsed). */
     int (*xOrderBy)(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo);
     /* Arguments checked (and, with LP_TVF_SOURCE, src and shape set):
     ** lay out the first row. */
@@ -225,9 +227,15 @@ int learnpath_tvf_reopen_streaming(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper
                                    char **pzErr);
 
 /* Results of the SQL layer's common column values. */
+/* Text z of n bytes followed by a NUL (z[n] == 0), copied by SQLite; told
+** to SQLite as NUL-terminated when no NUL is inside it (isNulFree: known
+** without looking, lp_shaper.isNulFree). */
+void learnpath_result_text_nul(sqlite3_context *ctx, const char *z, int n, int isNulFree);
 void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key *k);
 void learnpath_result_label(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label);
-void learnpath_result_segment(sqlite3_context *ctx, const lp_data *pD, uint32_t seg);
+/* A segment of pD (pSh: the shaper of the rows, for isNulFree). */
+void learnpath_result_segment(sqlite3_context *ctx, const lp_shaper *pSh, const lp_data *pD,
+                              uint32_t seg);
 void learnpath_result_time(sqlite3_context *ctx, int64_t ms);
 void learnpath_result_days(sqlite3_context *ctx, int64_t msFrom, int64_t msTo);
 

@@ -752,6 +752,22 @@ int learnpath_tvf_step_delegate(lp_tvf_cursor *pCur, sqlite3_stmt *pStmt) {
     return rc;
 }
 
+/*
+** Does no name of pTab hold a NUL byte? Each is followed by one, so: are
+** there n NULs in its bytes. Only for tables of up to 1 MiB of names
+** (checked once per query); larger ones answer 0 (each value is checked).
+*/
+static int tvfNulFree(const lp_strtab *pTab) {
+    const char *z = pTab->aByte, *zEnd = pTab->aByte + pTab->nByte;
+    uint32_t nNul = 0;
+    if (pTab->nByte > (1 << 20)) return 0;
+    while (z < zEnd && (z = memchr(z, 0, (size_t)(zEnd - z))) != NULL) {
+        if (++nNul > pTab->n) return 0;
+        z++;
+    }
+    return nNul == pTab->n;
+}
+
 /* See lp_sql.h. */
 int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *pSh,
                                 char **pzErr) {
@@ -763,6 +779,10 @@ int learnpath_tvf_open_journeys(lp_tvf_cursor *pCur, lp_users *pIt, lp_shaper *p
     rc = learnpath_shaper_init(pSh, pIt->pData, &pCur->shape);
     /* cached data read with a segment column serves a query without */
     pSh->ignoreSegments = pCur->src.zSegmentCol == NULL;
+    /* in memory the names are all read: tell SQLite its texts end with a
+    ** NUL without looking (learnpath_result_text_nul) */
+    pSh->isNulFree = rc == SQLITE_OK && pIt->pStream == NULL &&
+                     tvfNulFree(&pIt->pData->programs) && tvfNulFree(&pIt->pData->segments);
     return rc;
 }
 
@@ -794,18 +814,31 @@ void learnpath_result_key(sqlite3_context *ctx, const lp_data *pD, const lp_key 
     }
 }
 
+/* See lp_sql.h. */
+void learnpath_result_text_nul(sqlite3_context *ctx, const char *z, int n, int isNulFree) {
+    /* a length of -1 tells SQLite the text ends with a NUL: with the length
+    ** given, the first function that asks for the text (length(), substr(),
+    ** ...) reallocates the row's copy to add one */
+    if (!isNulFree && memchr(z, 0, (size_t)n)) {
+        sqlite3_result_text(ctx, z, n, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
+    }
+}
+
 void learnpath_result_label(sqlite3_context *ctx, const lp_shaper *pSh, uint32_t label) {
     int n;
     const char *z;
     if (label == LP_NONE) return; /* NULL */
     z = learnpath_label(pSh, label, &n);
-    sqlite3_result_text(ctx, z, n, SQLITE_TRANSIENT);
+    learnpath_result_text_nul(ctx, z, n, pSh->isNulFree);
 }
 
-void learnpath_result_segment(sqlite3_context *ctx, const lp_data *pD, uint32_t seg) {
+void learnpath_result_segment(sqlite3_context *ctx, const lp_shaper *pSh, const lp_data *pD,
+                              uint32_t seg) {
     if (seg == LP_NONE) return; /* NULL */
-    sqlite3_result_text(ctx, LP_STR(&pD->segments, seg), LP_STRLEN(&pD->segments, seg),
-                        SQLITE_TRANSIENT);
+    learnpath_result_text_nul(ctx, LP_STR(&pD->segments, seg), LP_STRLEN(&pD->segments, seg),
+                              pSh->isNulFree);
 }
 
 void learnpath_result_time(sqlite3_context *ctx, int64_t ms) {

@@ -24,6 +24,19 @@ typedef struct agg_cursor {
     int64_t nRow, iRow;
 } agg_cursor;
 
+/*
+** The plan's bits of idxNum (LP_TVF_ORDER_SHIFT up; no ORDER BY is taken):
+** AGG_NO_MEDIANS when the query does not read the median column
+** (program_transitions' median_days, first_program_stats'
+** median_days_to_next): the rows may then come without their medians
+** (learnpath_agg_get), which spares keeping every gap and selecting.
+*/
+#define AGG_NO_MEDIANS 1
+static int aggPlan(const lp_tvf_vtab *pTab, sqlite3_index_info *pInfo) {
+    int iMedian = pTab->pDesc == &learnpath_tvf_first_program_stats ? 8 : 7;
+    return (pInfo->colUsed & ((sqlite3_uint64)1 << iMedian)) ? 0 : AGG_NO_MEDIANS;
+}
+
 static void aggReset(lp_tvf_cursor *pBase) {
     agg_cursor *pCur = (agg_cursor *)pBase;
     learnpath_shaper_free(&pCur->sh);
@@ -43,18 +56,20 @@ static void aggReset(lp_tvf_cursor *pBase) {
 */
 static int aggFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     agg_cursor *pCur = (agg_cursor *)pBase;
+    int needMedians = !((idxNum >> LP_TVF_ORDER_SHIFT) & AGG_NO_MEDIANS);
     int rc;
-    (void)idxNum;
     pCur->isStats = pBase->pTab->pDesc == &learnpath_tvf_first_program_stats;
     pBase->src.anyOrder = 1; /* totals over the users: their order is not seen */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     int iAgg = LP_AGG(pCur->isStats, pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL);
-    rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, &pCur->pMemo, pzErr);
+    rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, needMedians, &pCur->pMemo,
+                           pzErr);
     if (rc == LP_RC_OVER_BUDGET) {
         rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) {
-            rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, &pCur->pMemo, pzErr);
+            rc = learnpath_agg_get(&pCur->it, &pCur->sh, &pBase->shape, iAgg, needMedians,
+                                   &pCur->pMemo, pzErr);
         }
     }
     if (rc) return rc;
@@ -78,7 +93,7 @@ static void aggColumnTransition(agg_cursor *pCur, const lp_agg_row *pR, sqlite3_
                                 int i) {
     const lp_shaper *pLabels = &pCur->pMemo->sh;
     switch (i) {
-        case 0: learnpath_result_segment(ctx, pCur->it.pData, pR->segment); break;
+        case 0: learnpath_result_segment(ctx, &pCur->pMemo->sh, pCur->it.pData, pR->segment); break;
         case 1: sqlite3_result_int64(ctx, pR->step); break;
         case 2: learnpath_result_label(ctx, pLabels, pR->from); break;
         case 3: learnpath_result_label(ctx, pLabels, pR->to); break;
@@ -99,7 +114,7 @@ static void aggColumnTransition(agg_cursor *pCur, const lp_agg_row *pR, sqlite3_
 
 static void aggColumnStats(agg_cursor *pCur, const lp_agg_row *pR, sqlite3_context *ctx, int i) {
     switch (i) {
-        case 0: learnpath_result_segment(ctx, pCur->it.pData, pR->segment); break;
+        case 0: learnpath_result_segment(ctx, &pCur->pMemo->sh, pCur->it.pData, pR->segment); break;
         case 1: learnpath_result_label(ctx, &pCur->pMemo->sh, pR->from); break;
         case 2:
             /* a tie group (rule 4); NULL on the segment's total row */
@@ -131,7 +146,7 @@ static int aggColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
 
 #define AGG_TVF(NAME, COLUMNS, NOUT)                                                           \
     {NAME,     COLUMNS, NOUT,   learnpath_group_args,  LP_GROUP_NARG,  LP_TVF_SOURCE,          \
-     1000000.0, 10000, sizeof(agg_cursor), NULL, aggFilter, aggNext, aggEof, aggColumn,        \
+     1000000.0, 10000, sizeof(agg_cursor), aggPlan, aggFilter, aggNext, aggEof, aggColumn,        \
      aggReset, NULL, NULL}
 
 const lp_tvf learnpath_tvf_program_transitions =

@@ -82,7 +82,7 @@ static int popEof(lp_tvf_cursor *pBase) {
 static void popColumnPopularity(pop_cursor *pCur, sqlite3_context *ctx, int i) {
     const lp_pop_row *pR = &pCur->pMemo->aaRow[pCur->iPop][pCur->iRow];
     switch (i) {
-        case 0: learnpath_result_segment(ctx, pCur->it.pData, pR->segment); break;
+        case 0: learnpath_result_segment(ctx, &pCur->pMemo->sh, pCur->it.pData, pR->segment); break;
         case 1: learnpath_result_label(ctx, &pCur->pMemo->sh, pR->label); break;
         case 2: sqlite3_result_int64(ctx, pR->enrollments); break;
         case 3: sqlite3_result_int64(ctx, pR->users); break;
@@ -100,7 +100,7 @@ static void popColumnMonthly(pop_cursor *pCur, sqlite3_context *ctx, int i) {
     const lp_pop_row *pL = &pM->aLabel[pM->iLabel];
     char zMonth[LP_TIME_BUFSZ];
     switch (i) {
-        case 0: learnpath_result_segment(ctx, pCur->it.pData, pL->segment); break;
+        case 0: learnpath_result_segment(ctx, &pCur->pMemo->sh, pCur->it.pData, pL->segment); break;
         case 1:
             learnpath_format_month(pM->month, zMonth);
             sqlite3_result_text(ctx, zMonth, -1, SQLITE_TRANSIENT);

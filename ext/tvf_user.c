@@ -58,6 +58,8 @@ typedef struct user_cursor {
     uint32_t *aBefore;     /* a lookup's rowids: rows before each position, */
     lp_data *pBeforeData;  /*   for this data (a reference held until close) */
     lp_shape_spec beforeShape; /* and this shaping (userRowid) */
+    char *zPath;           /* program_journeys: the path's text (userResultPath) */
+    int64_t nPathAlloc;
 } user_cursor;
 
 static user_kind userKind(const lp_tvf_cursor *pCur) {
@@ -210,13 +212,21 @@ static void userReset(lp_tvf_cursor *pBase) {
     pCur->iHit = 0;
 }
 
-/* At close: what userRowid kept across filters. */
-static void userClose(lp_tvf_cursor *pBase) {
-    user_cursor *pCur = (user_cursor *)pBase;
+/* What userRowid kept across filters. */
+static void userDropBefore(user_cursor *pCur) {
     sqlite3_free(pCur->aBefore);
     learnpath_data_unref(pCur->pBeforeData);
     pCur->aBefore = NULL;
     pCur->pBeforeData = NULL;
+}
+
+/* At close: what userRowid kept, and the path's buffer. */
+static void userClose(lp_tvf_cursor *pBase) {
+    user_cursor *pCur = (user_cursor *)pBase;
+    userDropBefore(pCur);
+    sqlite3_free(pCur->zPath);
+    pCur->zPath = NULL;
+    pCur->nPathAlloc = 0;
 }
 
 /* The first user of the order asked: user_id order, the keys', or SQLite's. */
@@ -321,29 +331,45 @@ static int userEof(lp_tvf_cursor *pBase) {
 
 /* ---------------------------------------------------------------- columns */
 
-/* program_journeys.path: programs joined by ' > '. */
-static void userResultPath(sqlite3_context *ctx, const lp_shaper *pSh) {
-    sqlite3_str *pStr = sqlite3_str_new(sqlite3_context_db_handle(ctx));
-    char *z;
-    int n, rc;
+/*
+** program_journeys.path: programs joined by ' > ', built in the cursor's
+** buffer (kept across users) and copied by SQLite into the row's register,
+** whose own buffer it reuses: no allocation per user. A one-step journey
+** is its label.
+*/
+static void userResultPath(user_cursor *pCur, sqlite3_context *ctx) {
+    const lp_shaper *pSh = &pCur->sh;
+    int64_t n = 0;
+    if (pSh->nStep == 1) {
+        learnpath_result_label(ctx, pSh, pSh->aStep[0].label);
+        return;
+    }
+    for (uint32_t k = 0; k < pSh->nStep; k++) {
+        int nLabel;
+        (void)learnpath_label(pSh, pSh->aStep[k].label, &nLabel);
+        n += (k ? 3 : 0) + (int64_t)nLabel;
+    }
+    if (n > 0x7ffffffe) {
+        sqlite3_result_error_toobig(ctx);
+        return;
+    }
+    if (learnpath_grow((void **)&pCur->zPath, &pCur->nPathAlloc, n + 1, 1, 256)) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    n = 0;
     for (uint32_t k = 0; k < pSh->nStep; k++) {
         int nLabel;
         const char *zLabel = learnpath_label(pSh, pSh->aStep[k].label, &nLabel);
-        if (k) sqlite3_str_append(pStr, " > ", 3);
-        sqlite3_str_append(pStr, zLabel, nLabel);
+        if (k) {
+            memcpy(pCur->zPath + n, " > ", 3);
+            n += 3;
+        }
+        memcpy(pCur->zPath + n, zLabel, (size_t)nLabel);
+        n += nLabel;
     }
-    n = sqlite3_str_length(pStr);
-    rc = sqlite3_str_errcode(pStr);
-    z = sqlite3_str_finish(pStr);
-    if (rc == SQLITE_NOMEM || (z == NULL && n > 0)) {
-        sqlite3_free(z);
-        sqlite3_result_error_nomem(ctx);
-    } else if (rc) {
-        sqlite3_free(z);
-        sqlite3_result_error_toobig(ctx);
-    } else {
-        sqlite3_result_text(ctx, z ? z : "", n, z ? sqlite3_free : SQLITE_STATIC);
-    }
+    pCur->zPath[n] = 0;
+    learnpath_result_text_nul(ctx, pCur->zPath, (int)n, pSh->isNulFree);
 }
 
 /* first_program's columns 2.. */
@@ -364,13 +390,14 @@ static void userColumnFirst(const lp_shaper *pSh, sqlite3_context *ctx, int i) {
 }
 
 /* program_journeys' columns 2.. */
-static void userColumnJourney(const lp_shaper *pSh, sqlite3_context *ctx, int i) {
+static void userColumnJourney(user_cursor *pCur, sqlite3_context *ctx, int i) {
+    const lp_shaper *pSh = &pCur->sh;
     const lp_step *aS = pSh->aStep;
     uint32_t n = pSh->nStep;
     switch (i) {
         case 2: sqlite3_result_int64(ctx, n); break;
         case 3: sqlite3_result_int64(ctx, pSh->nProgram); break;
-        case 4: userResultPath(ctx, pSh); break;
+        case 4: userResultPath(pCur, ctx); break;
         case 5: learnpath_result_label(ctx, pSh, aS[0].label); break;
         case 6: learnpath_result_time(ctx, aS[0].t); break;
         case 7: learnpath_result_label(ctx, pSh, aS[n - 1].label); break;
@@ -409,11 +436,11 @@ static int userColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
         pCur->isShaped = 1;
     }
     if (i == 1) {
-        learnpath_result_segment(ctx, pD, pCur->sh.segment);
+        learnpath_result_segment(ctx, &pCur->sh, pD, pCur->sh.segment);
     } else if (pCur->eKind == USER_FIRST) {
         userColumnFirst(&pCur->sh, ctx, i);
     } else if (pCur->eKind == USER_JOURNEYS) {
-        userColumnJourney(&pCur->sh, ctx, i);
+        userColumnJourney(pCur, ctx, i);
     } else {
         userColumnStep(&pCur->sh, pCur->iStep, ctx, i);
     }
@@ -439,7 +466,7 @@ static int userBefore(user_cursor *pCur) {
         learnpath_shape_spec_eq(&pCur->beforeShape, &pCur->tvf.shape)) {
         return SQLITE_OK;
     }
-    userClose(&pCur->tvf);
+    userDropBefore(pCur);
     if (pD->isUnordered) {
         rc = learnpath_data_user_order(pD, &pCur->tvf.src, &aOrder);
         if (rc) return rc;
@@ -460,7 +487,7 @@ static int userBefore(user_cursor *pCur) {
     learnpath_shaper_free(&sh);
     sqlite3_free(aOrder);
     if (rc) {
-        userClose(&pCur->tvf);
+        userDropBefore(pCur);
         return rc;
     }
     pCur->pBeforeData = pD;

@@ -120,6 +120,38 @@ START_TEST(test_medians) {
 }
 END_TEST
 
+/*
+** Rule 9: a query that reads no median computes the rows without them
+** (tvf_aggregate.c, AGG_NO_MEDIANS); a later query reading the medians on
+** the same cached data computes them, also while a cursor still holds the
+** rows without (a join), and both functions' medians are exact then.
+*/
+START_TEST(test_medians_when_read) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program, enrolled_at);"
+        "WITH g(u, p, d) AS (VALUES (1, 'Y', 5), (2, 'Y', 1), (3, 'Y', 4), (4, 'Y', 2),"
+        "  (5, 'Y', 6), (6, 'Y', 3), (11, 'Z', 10), (12, 'Z', 1), (13, 'Z', 4), (14, 'Z', 2),"
+        "  (15, 'Z', 6), (16, 'Z', 3), (21, 'W', 0.5), (22, 'W', 1), (31, 'V', 7), (32, 'V', 1),"
+        "  (33, 'V', 2))"
+        " INSERT INTO t SELECT u, 'X', '2020-01-01' FROM g"
+        " UNION ALL SELECT u, p, datetime('2020-01-01', '+' || (d * 24) || ' hours') FROM g;");
+    lpt_assert_rows(db, "SELECT count(*), sum(users), sum(avg_days) FROM program_transitions('t')",
+                    "8|34|11.91666667\n");
+    lpt_assert_rows(db, "SELECT users, continued FROM first_program_stats('t')", "17|17\n17|17\n");
+    lpt_assert_rows(db,
+        "SELECT a.to_program, a.users, b.median_days FROM program_transitions('t') a"
+        " JOIN program_transitions('t') b ON b.step = a.step AND b.to_program = a.to_program"
+        " WHERE a.step = 1",
+        "Y|6|3.5\nZ|6|3.5\nV|3|2\nW|2|0.75\n");
+    lpt_assert_rows(db, "SELECT to_program, median_days FROM program_transitions('t') WHERE step = 1",
+                    "Y|3.5\nZ|3.5\nV|2\nW|0.75\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM program_transitions('t')", "8\n");
+    lpt_assert_rows(db, "SELECT median_days_to_next FROM first_program_stats('t')", "3\n3\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* rules 4, 9: tie-group labels appear as from and to programs. */
 START_TEST(test_tie_group_labels) {
     sqlite3 *db = lpt_open();
@@ -418,6 +450,7 @@ Suite *make_aggregate_suite(void) {
     tcase_add_test(tc, test_shares_sum_to_one);
     tcase_add_test(tc, test_three_steps);
     tcase_add_test(tc, test_medians);
+    tcase_add_test(tc, test_medians_when_read);
     tcase_add_test(tc, test_medians_many);
     tcase_add_test(tc, test_median_cluster);
     tcase_add_test(tc, test_tie_group_labels);

@@ -146,6 +146,23 @@ START_TEST(test_journey_arguments) {
 }
 END_TEST
 
+/*
+** Rule 9: program_transitions and first_program_stats take bit 18 of
+** idxNum (AGG_NO_MEDIANS, tvf_aggregate.c) when the query reads no median:
+** their rows are then computed without medians.
+*/
+START_TEST(test_aggregate_no_medians) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    cpl_assert(db, "SELECT count(*) FROM program_transitions('t')", 1 | 1 << 18, 1);
+    cpl_assert(db, "SELECT users, avg_days FROM program_transitions('t')", 1 | 1 << 18, 1);
+    cpl_assert(db, "SELECT median_days FROM program_transitions('t')", 1, 1);
+    cpl_assert(db, "SELECT count(*) FROM program_transitions('t') WHERE median_days > 1", 1, 1);
+    cpl_assert(db, "SELECT count(*) FROM first_program_stats('t')", 1 | 1 << 18, 1);
+    cpl_assert(db, "SELECT * FROM first_program_stats('t')", 1, 1);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------ first_program's order */
 
 #define CPL_ORDER(k1, k2, k3) (((k1) | (k2) << 2 | (k3) << 4) << 18)
@@ -325,6 +342,7 @@ Suite *make_plan_suite(void) {
     TCase *tc = tcase_create("idxNum");
     tcase_add_loop_test(tc, test_journey_arguments, 0, (int)(sizeof(aFunc) / sizeof(aFunc[0])));
     tcase_add_test(tc, test_first_program_order);
+    tcase_add_test(tc, test_aggregate_no_medians);
     tcase_add_loop_test(tc, test_user_id, 0, 3);
     tcase_add_test(tc, test_user_id_no_key_order);
     tcase_add_loop_test(tc, test_user_id_after_32_constraints, 0, 3);

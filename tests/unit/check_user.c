@@ -2275,12 +2275,43 @@ START_TEST(test_path_too_big) {
 }
 END_TEST
 
+/*
+** Names are returned byte for byte, a NUL inside one too (tvf_user.c,
+** lp_tvf.c: texts are told to SQLite as ending with a NUL only when no
+** NUL is inside), and length() and the like see the whole text or, when
+** none is inside, a NUL-terminated one.
+*/
+START_TEST(test_names_with_nul) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+        "CREATE TABLE t(user_id, program, enrolled_at, seg);"
+        "INSERT INTO t VALUES (1, 'A' || char(0) || 'B', '2020-01-01', 'x' || char(0) || 'y'),"
+        " (1, 'C', '2020-02-01', NULL), (2, 'C', '2020-01-01', 's');");
+    lpt_assert_rows(db,
+        "SELECT user_id, hex(segment), hex(program), hex(next_program), length(next_program)"
+        " FROM first_program('t', 'user_id', 'program', 'enrolled_at', 'seg')",
+        "1|780079|410042|43|1\n2|73|43||NULL\n");
+    lpt_assert_rows(db,
+        "SELECT user_id, hex(path), length(path) FROM program_journeys('t', 'user_id', 'program',"
+        " 'enrolled_at', 'seg')",
+        "1|410042203E2043|1\n2|43|1\n");
+    lpt_exec(db, "DELETE FROM t WHERE user_id = 1;"
+                 "INSERT INTO t VALUES (1, 'AB', '2020-01-01', 'x'), (1, 'C', '2020-02-01', NULL);");
+    lpt_assert_rows(db,
+        "SELECT user_id, segment, path, length(path), upper(first_program) FROM program_journeys('t',"
+        " 'user_id', 'program', 'enrolled_at', 'seg')",
+        "1|x|AB > C|6|AB\n2|s|C|1|C\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_user_suite(void) {
     Suite *s = suite_create("user");
     TCase *tc = tcase_create("Core");
     tcase_add_test(tc, test_first_program_columns);
     tcase_add_test(tc, test_program_journeys_columns);
     tcase_add_test(tc, test_program_steps_columns);
+    tcase_add_test(tc, test_names_with_nul);
     tcase_add_test(tc, test_paging_count_and_offset);
     suite_add_tcase(s, tc);
 
