@@ -114,7 +114,7 @@ static void buildScatter(void *pArg) {
 static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
     uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf, uMid = 0, uStep;
-    void **apCol[4] = {(void **)&pD->aT, (void **)&pD->aProg, (void **)&pD->aSeg, (void **)&pD->aGrp};
+    const void *aOldCol[4] = {pD->aT, pD->aProg, pD->aSeg, pD->aGrp};
     /* nEv >= 2: rows are grouped by user only when not already */
     uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
     if (!aPos) return SQLITE_NOMEM;
@@ -129,18 +129,25 @@ static int buildGroupByUser(build_state *s) {
         int nSize = k == 0 ? 8 : 4;
         void *aNew;
         build_scatter aPart[2];
-        if (*apCol[k] == NULL) continue;
+        if (aOldCol[k] == NULL) continue;
         aNew = sqlite3_malloc64((sqlite3_uint64)nEv * (sqlite3_uint64)nSize);
         if (!aNew) {
             sqlite3_free(aPos);
             return SQLITE_NOMEM;
         }
         memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 0, uMid, nSize, *apCol[k], aNew};
-        aPart[1] = (build_scatter){aUserOf, aPos, nEv, uMid, nUser, nSize, *apCol[k], aNew};
+        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 0, uMid, nSize, aOldCol[k], aNew};
+        aPart[1] = (build_scatter){aUserOf, aPos, nEv, uMid, nUser, nSize, aOldCol[k], aNew};
         learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
-        sqlite3_free(*apCol[k]);
-        *apCol[k] = aNew;
+        /* each array under its own type (no access through a void **) */
+        if (k == 0) {
+            sqlite3_free(pD->aT);
+            pD->aT = aNew;
+        } else {
+            uint32_t **paCol = k == 1 ? &pD->aProg : k == 2 ? &pD->aSeg : &pD->aGrp;
+            sqlite3_free(*paCol);
+            *paCol = aNew;
+        }
     }
     pD->nEvAlloc = nEv;
     sqlite3_free(aPos);
