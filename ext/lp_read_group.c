@@ -300,6 +300,60 @@ static int buildUserGroups(lp_data *pD) {
     return rc;
 }
 
+/* a (n items of nSize bytes, at least one kept) shrunk to its items, or
+** NULL when the realloc fails (a stays as it was: as correct, larger). */
+static void *buildShrunk(void *a, uint64_t n, size_t nSize) {
+    return sqlite3_realloc64(a, (n ? n : 1) * (uint64_t)nSize);
+}
+
+/*
+** Give back what the arrays' growth by doubling left unused (up to half of
+** each), so that the data holds what it uses, and nByteUsed counts only
+** that: a cache limit of 2 GiB then keeps the sources that fit in 2 GiB. A
+** realloc that shrinks a large block moves nothing.
+*/
+static void buildShrink(lp_data *pD) {
+    void *p;
+    int ok = 1;
+    if (pD->nKeyByteAlloc > pD->nKeyByte && pD->aKeyByte &&
+        (p = buildShrunk(pD->aKeyByte, (uint64_t)pD->nKeyByte, 1)) != NULL) {
+        pD->aKeyByte = p;
+        pD->nKeyByteAlloc = pD->nKeyByte ? pD->nKeyByte : 1;
+    }
+    if (pD->nUserAlloc > pD->nUser + 1 && pD->aKey) {
+        if ((p = buildShrunk(pD->aKey, (uint64_t)pD->nUser + 1, sizeof(lp_key))) != NULL) {
+            pD->aKey = p;
+        } else {
+            ok = 0;
+        }
+        if ((p = buildShrunk(pD->aFirst, (uint64_t)pD->nUser + 1, sizeof(uint32_t))) != NULL) {
+            pD->aFirst = p;
+        } else {
+            ok = 0;
+        }
+        if (ok) pD->nUserAlloc = pD->nUser + 1;
+    }
+    ok = 1;
+    if (pD->nEvAlloc > pD->nEv && pD->aT) {
+        if ((p = buildShrunk(pD->aT, pD->nEv, sizeof(int64_t))) != NULL) {
+            pD->aT = p;
+        } else {
+            ok = 0;
+        }
+        if ((p = buildShrunk(pD->aProg, pD->nEv, sizeof(uint32_t))) != NULL) {
+            pD->aProg = p;
+        } else {
+            ok = 0;
+        }
+        if (pD->aSeg && (p = buildShrunk(pD->aSeg, pD->nEv, sizeof(uint32_t))) != NULL) {
+            pD->aSeg = p;
+        } else if (pD->aSeg) {
+            ok = 0;
+        }
+        if (ok) pD->nEvAlloc = pD->nEv ? pD->nEv : 1;
+    }
+}
+
 /* Are the users in user_id order as they are numbered? */
 static int buildUsersInOrder(const lp_data *pD) {
     for (uint32_t u = 1; u < pD->nUser; u++) {
@@ -343,6 +397,7 @@ int learnpath_read_finish(build_state *s) {
     rc = buildRankNames(&pD->programs, &pD->aRank);
     if (rc == SQLITE_OK && pD->aGrp) rc = buildUserGroups(pD);
     if (rc == SQLITE_OK) rc = buildSortUsers(pD);
+    if (rc == SQLITE_OK) buildShrink(pD);
     pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
                     (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) + pD->nKeyByteAlloc +
                     learnpath_data_name_bytes(pD) +
