@@ -452,10 +452,11 @@ static const lp_source_spec *cacheWiden(const lp_conn *pConn, const char *zKey,
     for (e = pConn->pCache; e; e = e->pNext) {
         if (strcmp(e->zKey, zKey) == 0) break;
     }
-    /* the wider copy replaces the entry only if the cache can keep it (a
-    ** quarter more, for the column it adds): else each query would read
-    ** it wide again, and throw it away */
-    if (e == NULL || e->pData->nByteUsed > pConn->nCacheLimit / 5 * 4) return p;
+    /* the wider copy replaces the entry only if the cache can keep it (an
+    ** eighth more: a column adds 4 bytes an enrollment or a user to the 30
+    ** and more a source holds): else each query would read it wide again,
+    ** and throw it away */
+    if (e == NULL || e->pData->nByteUsed > pConn->nCacheLimit / 8 * 7) return p;
     if (p->zSegmentCol == NULL) zSeg = e->zSegment;
     if (!p->readGroup) zGrp = e->zGroup;
     if (zSeg == NULL && zGrp == NULL) return p;
