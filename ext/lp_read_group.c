@@ -271,7 +271,8 @@ static int buildUserGroups(lp_data *pD) {
     uint32_t *aGrpRank = NULL;
     int rc = buildRankNames(&pD->groupNames, &aGrpRank);
     if (rc == SQLITE_OK) {
-        pD->aUserGroup = sqlite3_malloc64((sqlite3_uint64)(pD->nUser ? pD->nUser : 1) * sizeof(uint32_t));
+        /* aGrp exists only once a row was kept: nUser >= 1 */
+        pD->aUserGroup = sqlite3_malloc64((sqlite3_uint64)pD->nUser * sizeof(uint32_t));
         if (!pD->aUserGroup) rc = SQLITE_NOMEM;
     }
     for (uint32_t u = 0; rc == SQLITE_OK && u < pD->nUser; u++) {
@@ -315,12 +316,12 @@ static void *buildShrunk(void *a, uint64_t n, size_t nSize) {
 static void buildShrink(lp_data *pD) {
     void *p;
     int ok = 1;
-    if (pD->nKeyByteAlloc > pD->nKeyByte && pD->aKeyByte &&
-        (p = buildShrunk(pD->aKeyByte, (uint64_t)pD->nKeyByte, 1)) != NULL) {
+    /* (an array with room counted has been allocated) */
+    if (pD->nKeyByteAlloc > pD->nKeyByte && (p = buildShrunk(pD->aKeyByte, (uint64_t)pD->nKeyByte, 1)) != NULL) {
         pD->aKeyByte = p;
         pD->nKeyByteAlloc = pD->nKeyByte ? pD->nKeyByte : 1;
     }
-    if (pD->nUserAlloc > pD->nUser + 1 && pD->aKey) {
+    if (pD->nUserAlloc > pD->nUser + 1) {
         if ((p = buildShrunk(pD->aKey, (uint64_t)pD->nUser + 1, sizeof(lp_key))) != NULL) {
             pD->aKey = p;
         } else {
@@ -334,7 +335,7 @@ static void buildShrink(lp_data *pD) {
         if (ok) pD->nUserAlloc = pD->nUser + 1;
     }
     ok = 1;
-    if (pD->nEvAlloc > pD->nEv && pD->aT) {
+    if (pD->nEvAlloc > pD->nEv) {
         if ((p = buildShrunk(pD->aT, pD->nEv, sizeof(int64_t))) != NULL) {
             pD->aT = p;
         } else {

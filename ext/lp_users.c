@@ -213,7 +213,8 @@ static int usersOpenWithGroups(sqlite3 *db, lp_conn *pConn, const lp_source_spec
 
 /* Are the groups read with the rest (usersOpenWithGroups)? */
 static int usersGroupsInRead(const lp_conn *pConn, const lp_source_spec *p) {
-    return p->zGroupCol && (p->zGroupValue || p->wantGroups) && !p->isGroupRead &&
+    /* (a group read itself, usersGroups, names no group column) */
+    return p->zGroupCol && (p->zGroupValue || p->wantGroups) &&
            learnpath_heap_budget(pConn->nMemoryBudget) == 0;
 }
 

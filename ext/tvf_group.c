@@ -354,7 +354,8 @@ static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
         if (rc == SQLITE_OK) rc = groupPass(pCur, pzErr);
     }
     if (rc == SQLITE_OK) rc = groupRows(pCur);
-    if (rc == SQLITE_OK && canKeep && pCur->it.pStream == NULL) groupMemoKeep(pCur);
+    /* (canKeep: in memory, without a budget, so the pass never streamed) */
+    if (rc == SQLITE_OK && canKeep) groupMemoKeep(pCur);
     return rc;
 }
 

@@ -450,6 +450,43 @@ START_TEST(test_group_stats_any_order) {
 }
 END_TEST
 
+/*
+** Rule 12, read with the rest: a user's group is found whatever order the
+** rows come in - an earlier time first, then at the same instant the first
+** program name, then the first group name - and rows that only come later
+** in the table but earlier in time win. Each case is checked against the
+** groups read apart (under a budget) and against the value written here.
+** An empty source has no users and no groups.
+*/
+START_TEST(test_group_first_value_ties) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE g(user_id, program, enrolled_at, acct);"
+             /* user 1: each row beats the one before (time, then program, then group) */
+             "INSERT INTO g VALUES (1, 'B', '2021-02-01', 'G2'), (1, 'C', '2021-01-01', 'G3'),"
+             "  (1, 'A', '2021-01-01', 'G4'), (1, 'A', '2021-01-01', 'G1'),"
+             /* user 2: the first row stays first (a later time, a later program, a later group) */
+             "  (2, 'A', '2021-01-01', 'G1'), (2, 'A', '2021-03-01', 'G9'),"
+             "  (2, 'B', '2021-01-01', 'G0'), (2, 'A', '2021-01-01', 'G5'),"
+             /* user 3: the first row has no group; one later in the table but earlier in time */
+             "  (3, 'A', '2021-05-01', NULL), (3, 'B', '2021-06-01', 'G7'), (3, 'C', '2021-04-01', 'G8');"
+             "CREATE TABLE g0(user_id, program, enrolled_at, acct);");
+    static const char *zQ = "SELECT group_value, users FROM group_stats('g') WHERE group_col = 'acct'"
+                            " ORDER BY group_value";
+    static const char *zWant = "G1|2\nG8|1\n";
+    lpt_assert_rows(db, zQ, zWant);
+    lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
+    lpt_assert_rows(db, zQ, zWant); /* the groups read apart */
+    lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+    lpt_assert_rows(db, "SELECT user_id FROM first_program('g') WHERE group_col = 'acct'"
+                        " AND group_value = 'G1'", "1\n2\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM group_stats('g0') WHERE group_col = 'acct'", "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('g0') WHERE group_col = 'acct'"
+                        " AND group_value = 'G1'", "0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_group_suite(void) {
     Suite *s = suite_create("group");
     TCase *tc = tcase_create("group_stats");
@@ -465,6 +502,7 @@ Suite *make_group_suite(void) {
     tcase_add_test(tc, test_group_errors);
     tcase_add_test(tc, test_group_one_read);
     tcase_add_test(tc, test_group_stats_any_order);
+    tcase_add_test(tc, test_group_first_value_ties);
     suite_add_tcase(s, tc);
     return s;
 }

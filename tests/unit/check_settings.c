@@ -170,6 +170,43 @@ START_TEST(test_cache_bad_times_shared) {
 }
 END_TEST
 
+/*
+** Widening (lp_cache.c): an entry with a segment and a group serves a
+** query for another segment by reading that segment with the group; under
+** a memory budget, or when the wider copy could not be kept, the read is
+** the query's own. Every answer is the one a fresh connection gives.
+*/
+START_TEST(test_cache_widen_cases) {
+    static const char *zGs = "SELECT group_value, users FROM group_stats('e', 'user_id', 'program',"
+                             " 'enrolled_at', 'user_type') WHERE group_col = 'account'";
+    static const char *zFp = "SELECT user_id, segment FROM first_program('e', 'user_id', 'program',"
+                             " 'enrolled_at', 'account')";
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    char *zWantGs = lpt_query(db, zGs);
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    char *zWantFp = lpt_query(db, zFp);
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    /* (user_type, account), then segment account: read with the group */
+    lpt_assert_rows(db, zGs, zWantGs);
+    lpt_assert_rows(db, zFp, zWantFp);
+    lpt_assert_rows(db, "SELECT learnpath_cache_clear()", "2\n"); /* two segments: two entries */
+    /* under a budget nothing widens */
+    lpt_exec(db, "SELECT learnpath_memory_budget(1000000000)");
+    lpt_assert_rows(db, zFp, zWantFp);
+    lpt_assert_rows(db, zGs, zWantGs);
+    lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+    /* a limit that keeps the entry but not a wider copy: no widening */
+    lpt_exec(db, "SELECT learnpath_cache_limit(600)");
+    lpt_assert_rows(db, zFp, zWantFp);
+    lpt_assert_rows(db, zGs, zWantGs);
+    lpt_assert_rows(db, zFp, zWantFp);
+    lpt_exec(db, "SELECT learnpath_cache_limit(2147483648)");
+    sqlite3_free(zWantGs);
+    sqlite3_free(zWantFp);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* While another connection holds an attached database locked, the check
 ** of what changed in it fails too: the read reports the lock, never rows
 ** kept from before. */
@@ -696,6 +733,7 @@ Suite *make_settings_suite(void) {
     tcase_add_test(tc, test_cache_other_segment);
     tcase_add_test(tc, test_cache_segment_superset);
     tcase_add_test(tc, test_cache_bad_times_shared);
+    tcase_add_test(tc, test_cache_widen_cases);
     tcase_add_test(tc, test_cache_check_locked);
     tcase_add_test(tc, test_cache_limits);
     tcase_add_test(tc, test_cache_argument_errors);
