@@ -448,7 +448,8 @@ static const lp_source_spec *cacheWiden(const lp_conn *pConn, const char *zKey,
     const lp_cache_entry *e;
     const char *zSeg = NULL, *zGrp = NULL;
     *pzCopy = NULL;
-    if (p->nBudget != 0 || p->isGroupRead) return p;
+    /* (a group read apart, isGroupRead, only happens under a budget) */
+    if (p->nBudget != 0) return p;
     for (e = pConn->pCache; e; e = e->pNext) {
         if (strcmp(e->zKey, zKey) == 0) break;
     }

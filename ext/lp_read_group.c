@@ -351,7 +351,7 @@ static void buildShrink(lp_data *pD) {
         } else if (pD->aSeg) {
             ok = 0;
         }
-        if (ok) pD->nEvAlloc = pD->nEv ? pD->nEv : 1;
+        if (ok) pD->nEvAlloc = pD->nEv; /* >= 1: arrays are made for a row kept */
     }
 }
 

@@ -442,6 +442,42 @@ START_TEST(test_memo_other_until) {
 }
 END_TEST
 
+/*
+** A memo without medians is replaced by the one with them of the same
+** shaping only: another shaping's memo without medians stays, wherever it
+** lies in the data's list, and every answer is a fresh connection's.
+*/
+START_TEST(test_medians_memo_list) {
+    static const char *zDefault = "SELECT from_program, to_program, users, median_days"
+                                  " FROM program_transitions('e') ORDER BY 1, 2";
+    static const char *zNamed = "SELECT from_program, to_program, users, median_days"
+                                " FROM program_transitions('e') WHERE ties = 'name' ORDER BY 1, 2";
+    sqlite3 *db = lpt_open_fixture("e_readme");
+    char *zWantDefault = lpt_query(db, zDefault);
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    char *zWantNamed = lpt_query(db, zNamed);
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    /* the same sums as the fresh rows' (those hold medians: no memo is
+    ** made from them here, the cache was cleared) */
+    char *zSumDefault = lpt_query(db, "SELECT sum(users) FROM program_transitions('e')");
+    char *zSumNamed = lpt_query(db, "SELECT sum(users) FROM program_transitions('e') WHERE ties = 'name'");
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    ck_assert_str_ne(zSumDefault, zSumNamed); /* two shapings that differ here */
+    /* two memos without medians (default, then ties = 'name', listed first) */
+    lpt_assert_rows(db, "SELECT sum(users) FROM program_transitions('e')", zSumDefault);
+    lpt_assert_rows(db, "SELECT sum(users) FROM program_transitions('e') WHERE ties = 'name'", zSumNamed);
+    /* medians of the default shaping: its memo, second in the list, is replaced */
+    lpt_assert_rows(db, zDefault, zWantDefault);
+    lpt_assert_rows(db, zNamed, zWantNamed);
+    lpt_assert_rows(db, zDefault, zWantDefault);
+    sqlite3_free(zWantDefault);
+    sqlite3_free(zWantNamed);
+    sqlite3_free(zSumDefault);
+    sqlite3_free(zSumNamed);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_aggregate_suite(void) {
     Suite *s = suite_create("aggregate");
     TCase *tc = tcase_create("Core");
@@ -451,6 +487,7 @@ Suite *make_aggregate_suite(void) {
     tcase_add_test(tc, test_three_steps);
     tcase_add_test(tc, test_medians);
     tcase_add_test(tc, test_medians_when_read);
+    tcase_add_test(tc, test_medians_memo_list);
     tcase_add_test(tc, test_medians_many);
     tcase_add_test(tc, test_median_cluster);
     tcase_add_test(tc, test_tie_group_labels);
