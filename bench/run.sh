@@ -787,6 +787,15 @@ spread() {
     printf '  %-62s' "target"
     for s in $SHAPES; do printf ' %12s' "$s"; done
     echo
+    # tcell V OK: one cell, "V PASS" when OK is 1, else "V FAIL" (counted)
+    tcell() {
+        if [ "$2" = 1 ]; then
+            printf ' %12s' "$1 PASS"
+        else
+            printf ' %12s' "$1 FAIL"
+            TFAIL=$((TFAIL + 1))
+        fi
+    }
     # trow LABEL LIMIT ID: per shape the row's ratio to the scan, PASS/FAIL
     trow() {
         printf '  %-62s' "$1 <= $2x"
@@ -794,12 +803,7 @@ spread() {
             st=$(stats "$s" "$3")
             if [ -z "$st" ]; then printf ' %12s' "-"; continue; fi
             v=$(echo "$st" | awk '{ printf "%.2f", $2 }')
-            if awk -v v="$v" -v l="$2" 'BEGIN { exit !(v <= l) }'; then
-                printf ' %12s' "$v PASS"
-            else
-                printf ' %12s' "$v FAIL"
-                TFAIL=$((TFAIL + 1))
-            fi
+            tcell "$v" "$(awk -v v="$v" -v l="$2" 'BEGIN { print (v <= l) ? 1 : 0 }')"
         done
         echo
     }
@@ -816,12 +820,7 @@ spread() {
             a=$(stats "$s" report) b=$(stats "$s" duckdb6)
             if [ -z "$a" ] || [ -z "$b" ]; then printf ' %12s' "-"; continue; fi
             v=$(awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.2f", a / b }')
-            if awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { exit !(a < b) }'; then
-                printf ' %12s' "$v PASS"
-            else
-                printf ' %12s' "$v FAIL"
-                TFAIL=$((TFAIL + 1))
-            fi
+            tcell "$v" "$(awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { print (a < b) ? 1 : 0 }')"
         done
         echo
         has_row duckdb6 || echo "    (DuckDB's six answers not measured here: '-')"

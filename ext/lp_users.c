@@ -88,6 +88,17 @@ static int usersGroups(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_
     return rc;
 }
 
+/* group_value (rule 12): keep only its group's users, once pIt knows the
+** groups' names (LP_NONE: no user has that group). */
+static void usersFilterGroup(lp_users *pIt, const lp_source_spec *p) {
+    uint32_t id;
+    pIt->isGroupFilter = p->zGroupValue != NULL;
+    pIt->iGroupKeep = LP_NONE;
+    if (p->zGroupValue && learnpath_strtab_find(&pIt->groups, p->zGroupValue, p->nGroupValue, &id)) {
+        pIt->iGroupKeep = id;
+    }
+}
+
 /* Before a read: each user's group, when asked (pGroups is then kept). */
 static int usersGroupsFirst(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
                             lp_users *pGroups, char **pzErr) {
@@ -100,14 +111,7 @@ static int usersGroupsFirst(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p
         pGroups->aGroup = sqlite3_malloc(sizeof(uint32_t));
         if (!pGroups->aGroup) rc = SQLITE_NOMEM;
     }
-    pGroups->isGroupFilter = p->zGroupValue != NULL;
-    pGroups->iGroupKeep = LP_NONE;
-    if (rc == SQLITE_OK && p->zGroupValue) {
-        uint32_t id;
-        if (learnpath_strtab_find(&pGroups->groups, p->zGroupValue, p->nGroupValue, &id)) {
-            pGroups->iGroupKeep = id;
-        }
-    }
+    if (rc == SQLITE_OK) usersFilterGroup(pGroups, p);
     if (rc) usersFreeGroups(pGroups);
     return rc;
 }
@@ -201,12 +205,7 @@ static int usersOpenWithGroups(sqlite3 *db, lp_conn *pConn, const lp_source_spec
         rc = learnpath_strtab_intern(&pIt->groups, LP_STR(&pD->groupNames, i),
                                      LP_STRLEN(&pD->groupNames, i), &id);
     }
-    pIt->isGroupFilter = p->zGroupValue != NULL;
-    pIt->iGroupKeep = LP_NONE;
-    if (rc == SQLITE_OK && p->zGroupValue) {
-        uint32_t id;
-        if (learnpath_strtab_find(&pIt->groups, p->zGroupValue, p->nGroupValue, &id)) pIt->iGroupKeep = id;
-    }
+    if (rc == SQLITE_OK) usersFilterGroup(pIt, p);
     if (rc) learnpath_users_close(pIt);
     return rc;
 }
