@@ -589,4 +589,5 @@ void learnpath_conn_clear(lp_conn *pConn) {
     pConn->pSentinel = NULL;
     sqlite3_free(pConn->zLastError);
     pConn->zLastError = NULL;
+    learnpath_report_clear(pConn);
 }

@@ -190,6 +190,15 @@ typedef struct lp_read_link {
 
 /* Per-connection state shared by the functions (freed with the connection). */
 typedef struct lp_cache_entry lp_cache_entry;
+/* The report settings (fn_report.c): their places in lp_conn.azReport. */
+#define LP_REPORT_FLAGSHIP 0
+#define LP_REPORT_SEGMENT_COL 1
+#define LP_REPORT_SEGMENT_LABEL 2
+#define LP_REPORT_GROUP_COL 3
+#define LP_REPORT_GROUP_LABEL 4
+#define LP_REPORT_MIN_BASE 5
+#define LP_REPORT_N 6
+
 typedef struct lp_conn {
     int nDepth;              /* nesting of source reads in progress (depth guard) */
     const lp_read_link *pChain; /* the innermost of them (recursion guard) */
@@ -204,12 +213,19 @@ typedef struct lp_conn {
     int allowViews;          /* views and triggers stored in a database may call the
                              ** functions that read a source (learnpath_allow_views);
                              ** the SQL layer's (lp_tvf.c), kept here with the rest */
+    char *azReport[LP_REPORT_N]; /* the report settings as set, NULL = the default
+                             ** (fn_report.c, README rule 16) */
+    char **azFlagship;       /* the flagship setting's program names */
+    int nFlagship;
 } lp_conn;
 
 /* Set a connection's state to the defaults. */
 void learnpath_conn_init(lp_conn *pConn);
-/* Release everything it holds (the cache, the last error). */
+/* Release everything it holds (the cache, the last error, the report
+** settings). */
 void learnpath_conn_clear(lp_conn *pConn);
+/* Free the report settings (fn_report.c). */
+void learnpath_report_clear(lp_conn *pConn);
 
 /*
 ** The per-connection cache of source data (lp_cache.c). learnpath_cache_get

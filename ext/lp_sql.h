@@ -258,6 +258,8 @@ void learnpath_fn_cache_limit(sqlite3_context *ctx, int argc, sqlite3_value **ar
 void learnpath_fn_memory_budget(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_threads(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_allow_views(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_fn_report_setting(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_fn_is_flagship(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* ------------------------------------------------------------ the registry */
 
