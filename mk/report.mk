@@ -4,6 +4,10 @@
 #                                      (built first with tools/demo.sh if missing)
 #   make report DB=my.db OUT=my.html   any database with a table enrollments
 #   make report REPORT_DATE=2024-06-30 a fixed "generated" date: byte-identical output
+#   make report FLAGSHIP='Data Science' GROUP_COL=account
+#                                      the report settings (README rule 16):
+#                                      FLAGSHIP, SEGMENT_COL, SEGMENT_LABEL,
+#                                      GROUP_COL, GROUP_LABEL, MIN_BASE
 #   make report-screenshot             docs/img/report.png: the top 1200x1800 of the
 #                                      demo report, drawn by headless Chromium
 #   make test-report                   tests/report/test_report.sh (part of make
@@ -24,7 +28,9 @@
 REPORT_OUT_DEFAULT := demo/report.html
 REPORT_PNG := docs/img/report.png
 
-unexport DB OUT REPORT_DATE
+REPORT_SETTINGS := FLAGSHIP SEGMENT_COL SEGMENT_LABEL GROUP_COL GROUP_LABEL MIN_BASE
+unexport DB OUT REPORT_DATE $(REPORT_SETTINGS)
+$(foreach v,$(REPORT_SETTINGS),$(eval report report-screenshot: export LP_REPORT_SET_$(v) := $$(value $(v))))
 report report-screenshot: export LP_REPORT_DB := $(value DB)
 report report-screenshot: export LP_REPORT_OUT := $(value OUT)
 report report-screenshot: export LP_REPORT_DATE := $(value REPORT_DATE)
@@ -41,7 +47,15 @@ report: $(EXT)
 	    echo "report: $$db is missing; building it with tools/demo.sh"; \
 	    SQLITE3=$$LP_REPORT_SQLITE3 sh tools/demo.sh > /dev/null || exit 1; \
 	fi; \
+	if [ "$$db" = "$$LP_REPORT_DEMO_DB" ]; then \
+	    : "the demo's settings, as tools/demo.sh sets them, unless given"; \
+	    LP_REPORT_SET_FLAGSHIP=$${LP_REPORT_SET_FLAGSHIP:-Flagship}; \
+	    LP_REPORT_SET_GROUP_COL=$${LP_REPORT_SET_GROUP_COL:-account}; \
+	fi; \
 	REPORT_DATE=$$LP_REPORT_DATE SQLITE3=$$LP_REPORT_SQLITE3 \
+	REPORT_FLAGSHIP=$$LP_REPORT_SET_FLAGSHIP REPORT_SEGMENT_COL=$$LP_REPORT_SET_SEGMENT_COL \
+	REPORT_SEGMENT_LABEL=$$LP_REPORT_SET_SEGMENT_LABEL REPORT_GROUP_COL=$$LP_REPORT_SET_GROUP_COL \
+	REPORT_GROUP_LABEL=$$LP_REPORT_SET_GROUP_LABEL REPORT_MIN_BASE=$$LP_REPORT_SET_MIN_BASE \
 	    sh tools/report.sh "$$db" "$${LP_REPORT_OUT:-$$LP_REPORT_OUT_DEFAULT}"
 
 report-screenshot: report

@@ -3,49 +3,82 @@
 -- Question: for each month of the data, how many users had their first
 --   enrollment that month, by first program?
 -- Expects: table enrollments(user_id, program, enrolled_at, ...), one row
---   per enrollment, programs named 'Flagship' and 'Program A'..'Program E'.
---   Other program names: edit the columns of the by_month CTE and of the
---   Total row (a first program not listed there is counted under other).
+--   per enrollment. The columns come from the data: whatever the programs
+--   are called, the six most common first programs get a column each.
 -- Run (from the repository root, after `make`):
 --   sqlite3 DB < sql/06_monthly_starts.sql
 -- How to read it:
---   One row per month (YYYY-MM, UTC) from the month of the first enrollment
---   to the month of the last one, including months with no starts; each
---   user is counted once, in the month and column of their first program.
---   other = any other first program, or several programs started at the
---   same instant (learnpath rule 4). total = all starts of the month; the
---   last row totals each column.
+--   Table 1 names the columns of table 2: #1 to #6 are the six first
+--   programs with the most users over the whole data, most first (a tie
+--   goes to the first name); '(other)' is every other first program and
+--   every first step of several programs at the same instant (learnpath
+--   rule 4).
+--   Table 2: one row per month (YYYY-MM, UTC) from the month of the first
+--   enrollment to the month of the last one, including months with no
+--   starts; each user is counted once, in the month and column of their
+--   first program. total = all starts of the month; the last row totals
+--   each column. With fewer than six first programs the spare columns are
+--   empty.
 .load dist/learnpath
 .headers on
 .mode box
 
+.print 'The columns: the most common first programs'
 -- first_program_monthly() counts the users starting each month with each
 -- first program in C: one row per month and first program, every month of
 -- the data included (0 users where nobody started).
+WITH totals AS (
+    SELECT program, sum(users) AS users
+    FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE NOT tied
+    GROUP BY program
+),
+ranked AS (
+    SELECT row_number() OVER (ORDER BY users DESC, program) AS k, program, users
+    FROM totals
+)
+SELECT '#' || k AS "column", program AS first_program, users
+FROM ranked WHERE k <= 6
+UNION ALL
+SELECT '(other)', '(every other first program, and several at once)',
+       (SELECT coalesce(sum(users), 0)
+        FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at'))
+       - (SELECT coalesce(sum(users), 0) FROM ranked WHERE k <= 6);
+
+.print ''
+.print 'Users starting each month, by first program'
 WITH
 starts AS (
-    SELECT month,
-           CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
-           users
+    SELECT month, tied, program, users
     FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at')
+),
+ranked AS (
+    SELECT row_number() OVER (ORDER BY sum(users) DESC, program) AS k, program
+    FROM starts
+    WHERE NOT tied
+    GROUP BY program
+),
+placed AS (
+    -- each month's row per first program, with its column (7: '(other)')
+    SELECT s.month, s.users, CASE WHEN s.tied THEN 7 ELSE min(r.k, 7) END AS k
+    FROM starts AS s LEFT JOIN ranked AS r ON r.program = s.program AND NOT s.tied
 ),
 by_month AS (
     SELECT month,
-           coalesce(sum(users) FILTER (WHERE first_program = 'Flagship'), 0)  AS "Flagship",
-           coalesce(sum(users) FILTER (WHERE first_program = 'Program A'), 0) AS "Program A",
-           coalesce(sum(users) FILTER (WHERE first_program = 'Program B'), 0) AS "Program B",
-           coalesce(sum(users) FILTER (WHERE first_program = 'Program C'), 0) AS "Program C",
-           coalesce(sum(users) FILTER (WHERE first_program = 'Program D'), 0) AS "Program D",
-           coalesce(sum(users) FILTER (WHERE first_program = 'Program E'), 0) AS "Program E",
-           coalesce(sum(users) FILTER (WHERE first_program NOT IN ('Flagship', 'Program A',
-                   'Program B', 'Program C', 'Program D', 'Program E')), 0) AS other,
+           CASE WHEN (SELECT count(*) FROM ranked) >= 1 THEN sum(users) FILTER (WHERE k = 1) END AS "#1",
+           CASE WHEN (SELECT count(*) FROM ranked) >= 2 THEN sum(users) FILTER (WHERE k = 2) END AS "#2",
+           CASE WHEN (SELECT count(*) FROM ranked) >= 3 THEN sum(users) FILTER (WHERE k = 3) END AS "#3",
+           CASE WHEN (SELECT count(*) FROM ranked) >= 4 THEN sum(users) FILTER (WHERE k = 4) END AS "#4",
+           CASE WHEN (SELECT count(*) FROM ranked) >= 5 THEN sum(users) FILTER (WHERE k = 5) END AS "#5",
+           CASE WHEN (SELECT count(*) FROM ranked) >= 6 THEN sum(users) FILTER (WHERE k = 6) END AS "#6",
+           coalesce(sum(users) FILTER (WHERE k = 7), 0) AS "(other)",
            sum(users) AS total
-    FROM starts
+    FROM placed
     GROUP BY month
 )
 SELECT * FROM by_month
 UNION ALL
-SELECT 'Total', sum("Flagship"), sum("Program A"), sum("Program B"), sum("Program C"),
-       sum("Program D"), sum("Program E"), sum(other), sum(total)
+SELECT 'Total', sum("#1"), sum("#2"), sum("#3"), sum("#4"), sum("#5"), sum("#6"),
+       sum("(other)"), sum(total)
 FROM by_month
 ORDER BY month;

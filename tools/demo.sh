@@ -68,7 +68,13 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/learnpath-demo.XXXXXX") || die "cannot make a t
 SESS_WHO=demo
 printf 'SELECT count(*), count(DISTINCT user_id) FROM enrollments;\n' > "$TMP/counts.sql" ||
     die "could not write to $TMP (disk full?)"
+# The demo's report settings (README rule 16): sample_enrollments names its
+# flagship program and keeps each user's corporate account in account.
+printf '%s\n' "SELECT learnpath_report_setting('flagship', 'Flagship');" \
+    "SELECT learnpath_report_setting('group_col', 'account');" > "$TMP/settings.sql" ||
+    die "could not write to $TMP (disk full?)"
 sess_init "$TMP"
+sess_add "the report settings" plain "" "$TMP/settings.sql"
 sess_add "the count of enrollments and users" plain "" "$TMP/counts.sql"
 for pass in 0 1; do
     n=0
@@ -84,7 +90,7 @@ done
 sess_run "$DB" || sess_die "$DB"
 
 IFS='|' read -r rows users <<EOF
-$(sess_part 0)
+$(sess_part 1)
 EOF
 echo "learnpath demo: $rows enrollments of $users users (sample_enrollments($USERS, $SEED))"
 n=0

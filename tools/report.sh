@@ -153,6 +153,22 @@ esc_to() {
     done
     eval "$1=\$_done"
 }
+# sql_quote_to VAR TEXT: VAR = TEXT as an SQL string literal ('...', each '
+# doubled), so that a setting's value is data, never SQL.
+sql_quote_to() {
+    _rest=$2 _done=''
+    while :; do
+        case $_rest in
+            *\'*) ;;
+            *) break ;;
+        esac
+        _head=${_rest%%\'*}
+        _done=$_done$_head"''"
+        _rest=${_rest#"$_head"\'}
+    done
+    eval "$1=\"'\$_done\$_rest'\""
+}
+
 commas_to() {
     _n=$2 _sign='' _s=''
     case $_n in -*) _sign=-; _n=${_n#-} ;; esac
@@ -184,14 +200,38 @@ SESS_WHO=report
 
 # The sections' SQL of this script, written with printf (the shell's own).
 printf 'SELECT 1 FROM enrollments LIMIT 0;\n' > "$TMP/check.sql" || die "could not write to $TMP (disk full?)"
-# The first read: learnpath reads the table once, with the user type and
-# (when the table has one) the account together, and keeps it cached on the
+# The report settings (README rule 16), from the environment: each
+# REPORT_<NAME> that is set and not empty becomes the connection's setting
+# <name>, as an SQL string literal (sql_quote_to doubles every '). Without
+# REPORT_SEGMENT_COL, a table with no column user_type has no segment.
+: > "$TMP/settings.sql" || die "could not write to $TMP (disk full?)"
+for pair in flagship:FLAGSHIP segment_col:SEGMENT_COL segment_label:SEGMENT_LABEL \
+    group_col:GROUP_COL group_label:GROUP_LABEL min_base:MIN_BASE; do
+    setting=${pair%%:*} upper=${pair#*:}
+    eval "value=\${REPORT_$upper:-}"
+    [ -n "$value" ] || continue
+    sql_quote_to quoted "$value"
+    printf "SELECT learnpath_report_setting('%s', %s);\n" "$setting" "$quoted" >> "$TMP/settings.sql" ||
+        die "could not write to $TMP (disk full?)"
+done
+if [ -z "${REPORT_SEGMENT_COL:-}" ]; then
+    printf '%s\n' \
+        "SELECT learnpath_report_setting('segment_col', '')" \
+        "WHERE NOT EXISTS (SELECT 1 FROM pragma_table_info('enrollments') WHERE name = 'user_type');" \
+        >> "$TMP/settings.sql" || die "could not write to $TMP (disk full?)"
+fi
+# The names the page gives the segment and the group (HTML-escaped cells).
+printf '%s\n' ".headers off" ".mode html" \
+    "SELECT learnpath_report_setting('segment_label'), learnpath_report_setting('group_label');" \
+    > "$TMP/labels.sql" || die "could not write to $TMP (disk full?)"
+# The first read: learnpath reads the table once, with the segment and (when
+# a group column is set) the group together, and keeps it cached on the
 # connection: every later query, with either column or none, reuses it. Read
-# one column at a time, the account's first query would read the table again.
+# one column at a time, the group's first query would read the table again.
 printf '%s\n' \
-    "SELECT count(*) FROM group_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')" \
-    "WHERE group_col = 'account'" \
-    "  AND EXISTS (SELECT 1 FROM pragma_table_info('enrollments') WHERE name = 'account');" \
+    "SELECT count(*) FROM group_stats('enrollments', 'user_id', 'program', 'enrolled_at'," \
+    "                                 learnpath_report_setting('segment_col'))" \
+    "WHERE group_col = learnpath_report_setting('group_col');" \
     > "$TMP/read.sql" || die "could not write to $TMP (disk full?)"
 # enrollment_profile(): what the table holds (rule 1 decides what is used).
 printf '%s\n' \
@@ -203,7 +243,8 @@ printf '%s\n' \
     "       substr(max(CASE WHEN finding = 'first_time' THEN value END), 1, 10)," \
     "       substr(max(CASE WHEN finding = 'last_time' THEN value END), 1, 10)," \
     "       learnpath_version()" \
-    "FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type');" \
+    "FROM enrollment_profile('enrollments', 'user_id', 'program', 'enrolled_at'," \
+    "                        learnpath_report_setting('segment_col'));" \
     > "$TMP/profile.sql" || die "could not write to $TMP (disk full?)"
 
 # The output settings of each kind of section (its prelude): the key
@@ -218,6 +259,8 @@ PRE_CHART=".headers off$NL.mode list"
 # the page may have, in page order (KEY: where add_if keeps its number).
 each_section() {
     "$1" check "the check for a table enrollments" plain "" "$TMP/check.sql"
+    "$1" settings "the report settings" plain "" "$TMP/settings.sql"
+    "$1" labels "the report settings' names" plain "" "$TMP/labels.sql"
     "$1" read "the first read of the table" plain "" "$TMP/read.sql"
     "$1" profile "the data profile" plain "" "$TMP/profile.sql"
     "$1" findings tools/report/findings.sql plain "$PRE_FINDINGS" tools/report/findings.sql
@@ -313,7 +356,7 @@ awk '
 # gives it, for each report, its id and label, its files and the files of
 # its sections' output, as arguments.
 write_sections() {
-    set -- "$TMP/toc.html"
+    set -- "$TMP/toc.html" "$TMP/part.$sec_labels"
     i=0
     for report in sql/*.sql; do
         [ -f "$report" ] || continue
@@ -343,6 +386,10 @@ commas_to c_users "${users:-0}"
 commas_to c_programs "${programs:-0}"
 commas_to c_left_out "$left_out"
 esc_to e_reports "$i"
+# the segment's name, as the labels section printed it (already escaped)
+IFS= read -r e_segment < "$TMP/part.$sec_labels" || true
+e_segment=${e_segment#<TR><TD>}
+e_segment=${e_segment%</TD>}
 esc_to e_db "${DB##*/}"
 esc_to e_used "$c_used"
 esc_to e_users "$c_users"
@@ -378,7 +425,7 @@ EOF
 <p class="brand">learnpath <span class="sep">&#183;</span> report</p>
 <h1>Learner journeys</h1>
 <p class="lede">Which program learners start with, where they go next, who continues, and how
-students and professionals differ: the $e_reports saved reports in <code>sql/</code>, each with
+that differs by $e_segment: the $e_reports saved reports in <code>sql/</code>, each with
 its chart and its result tables.</p>
 <p class="meta">Data: table <code>enrollments</code> in <code>$e_db</code>,
 <strong>$e_used</strong> enrollments of

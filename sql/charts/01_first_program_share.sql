@@ -1,6 +1,6 @@
--- 01_first_program_share.sql - chart for sql/01: first program, by user type.
+-- 01_first_program_share.sql - chart for sql/01: first program, by {segment}.
 --
--- Draws: one stacked bar per user type, a segment per first program (the
+-- Draws: one stacked bar per {segment}, a segment per first program (the
 --   users who started with it), the type's total above the bar. Same
 --   grouping as sql/01 table 2: a first step of several programs at the
 --   same instant (learnpath rule 4) is '(several at once)'.
@@ -11,18 +11,20 @@
 .headers off
 .mode list
 
--- first_program_stats() counts the users per user type and first program
+-- first_program_stats() counts the users per {segment} and first program
 -- in C (program NULL is its per-type total row, not drawn). Its tie groups
 -- ('A + B', tied = 1) are one label each; they fold into
 -- '(several at once)' here, a sum over its few rows.
 WITH stats AS (
-    SELECT coalesce(segment, '(no user type)') AS user_type,
+    SELECT coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')') AS segment,
            CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
            users
-    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at',
+                             learnpath_report_setting('segment_col'))
     WHERE program IS NOT NULL
 )
-SELECT bar_svg(user_type, first_program, users, 'First program, by user type', 'stacked')
-FROM (SELECT user_type, first_program, sum(users) AS users
+SELECT bar_svg(segment, first_program, users,
+               'First program, by ' || learnpath_report_setting('segment_label'), 'stacked')
+FROM (SELECT segment, first_program, sum(users) AS users
       FROM stats
-      GROUP BY user_type, first_program);
+      GROUP BY segment, first_program);

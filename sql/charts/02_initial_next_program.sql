@@ -1,12 +1,12 @@
 -- 02_initial_next_program.sql - charts for sql/02: initial -> next program.
 --
--- Draws: one Sankey diagram per user type (largest type first): initial
+-- Draws: one Sankey diagram per {segment} (largest first): initial
 --   program on the left, next program on the right, band width = users;
 --   users with no second program flow to "did not continue". As in sql/02,
 --   same-instant steps (learnpath rule 4) are folded into
 --   '(several at once)'.
 -- Run (from the repository root, after `make`); prints one SVG document
---   per user type, one after the other:
+--   per {segment}, one after the other:
 --   sqlite3 DB < sql/charts/02_initial_next_program.sql
 -- `make report` embeds them in the HTML report under sql/02's section.
 .load dist/learnpath
@@ -14,16 +14,17 @@
 .mode list
 
 WITH step1 AS (
-    SELECT coalesce(segment, '(no user type)') AS user_type,
+    SELECT coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')') AS segment,
            CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
            CASE WHEN to_program IS NULL THEN NULL
                 WHEN to_tied THEN '(several at once)' ELSE to_program END AS next_program,
            users
-    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at',
+                             learnpath_report_setting('segment_col'))
     WHERE step = 1
 )
 SELECT sankey_svg(initial_program, next_program, users,
-                  'Initial → next program: ' || user_type)
+                  'Initial → next program: ' || segment)
 FROM step1
-GROUP BY user_type
-ORDER BY sum(users) DESC, user_type;
+GROUP BY segment
+ORDER BY sum(users) DESC, segment;

@@ -1,8 +1,8 @@
 -- 04_program_popularity.sql - chart for sql/04: program popularity.
 --
--- Draws: grouped bars, one group per program, one bar per user type: the
+-- Draws: grouped bars, one group per program, one bar per {segment}: the
 --   distinct users who ever enrolled in the program (sql/04's users, from
---   program_popularity()). A user's type is the first non-empty user_type in
+--   program_popularity()). A user's {segment} is the first non-empty value in
 --   time order (learnpath rule 6); rows with an empty user, program or time
 --   are left out (rule 1), as in sql/04.
 -- Run (from the repository root, after `make`); prints one SVG document:
@@ -12,6 +12,7 @@
 .headers off
 .mode list
 
-SELECT bar_svg(program, coalesce(segment, '(no user type)'), users,
-               'Users who ever took each program, by user type')
-FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type');
+SELECT bar_svg(program, coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')'), users,
+               'Users who ever took each program, by ' || learnpath_report_setting('segment_label'))
+FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at',
+                             learnpath_report_setting('segment_col'));

@@ -1,7 +1,7 @@
--- 05_largest_account.sql - chart for sql/05: the largest account's journeys.
+-- 05_largest_account.sql - chart for sql/05: the largest group's journeys.
 --
--- Draws: a Sankey diagram of the largest corporate account's users (chosen
---   by group_stats exactly as in sql/05; all its user types together): initial
+-- Draws: a Sankey diagram of the largest group's users (report setting group_col) (chosen
+--   by group_stats exactly as in sql/05; all its {segment}s together): initial
 --   program -> next program or "did not continue". Same-instant steps
 --   (learnpath rule 4) are folded into '(several at once)'.
 -- Run (from the repository root, after `make`); prints one SVG document:
@@ -13,7 +13,7 @@
 
 WITH largest AS (
     SELECT group_value AS account
-    FROM group_stats('enrollments') WHERE group_col = 'account' AND rank = 1
+    FROM group_stats('enrollments') WHERE group_col = learnpath_report_setting('group_col') AND rank = 1
 ),
 step1 AS (
     SELECT CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
@@ -21,10 +21,14 @@ step1 AS (
                 WHEN to_tied THEN '(several at once)' ELSE to_program END AS next_program,
            users
     FROM program_transitions('enrollments', 'user_id', 'program', 'enrolled_at')
-    WHERE group_col = 'account' AND group_value = (SELECT account FROM largest)
+    WHERE EXISTS (SELECT 1 FROM largest) -- none: no chart
+      AND group_col = learnpath_report_setting('group_col')
+      AND group_value = (SELECT account FROM largest)
       AND step = 1
 )
 SELECT sankey_svg(initial_program, next_program, users,
-                  (SELECT 'Largest account, ' || account || ': initial → next program'
+                  (SELECT 'Largest ' || learnpath_report_setting('group_label') || ', ' || account
+                          || ': initial → next program'
                    FROM largest))
-FROM step1;
+FROM step1
+HAVING count(*) > 0;

@@ -9,8 +9,12 @@
 -- first_program_monthly), computed in C from the one cached read of the
 -- table enrollments, so the SQL here only picks from their few rows. The
 -- rules are the reports' own: same-instant first steps (learnpath rule 4)
--- are '(several at once)', an empty user type is '(no user type)', rows
--- with an empty user, program or time are left out (rule 1). tools/report.sh
+-- are '(several at once)', rows with an empty user, program or time are
+-- left out (rule 1). The report settings (README rule 16) give the segment
+-- and group columns and their names. Each figure shows its base ("12 of 23
+-- users"); a figure resting on fewer users than the setting min_base
+-- (default 30) is no finding. Data values (segment, program and group
+-- names) are shown exactly as stored, in quotes. tools/report.sh
 -- runs this file with the sqlite3 shell in html mode, so every value
 -- arrives HTML-escaped.
 .load dist/learnpath
@@ -27,14 +31,15 @@ WITH totals AS (
 all_users AS (
     SELECT coalesce((SELECT users FROM totals), 0) AS n
 ),
--- 1. each user type's most common first program (the three largest types):
--- first_program_stats() per user type, its tie groups ('A + B') folded
--- into '(several at once)'
+-- 1. each segment's most common first program (the three largest
+-- segments): first_program_stats() per segment, its tie groups ('A + B')
+-- folded into '(several at once)'
 type_stats AS (
     SELECT segment,
            CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
            users
-    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')
+    FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at',
+                             learnpath_report_setting('segment_col'))
     WHERE program IS NOT NULL
 ),
 type_firsts AS (
@@ -82,13 +87,17 @@ popular AS (
     ORDER BY users DESC, program
     LIMIT 1
 ),
--- 5. the largest corporate account, chosen as in sql/05: group_stats()
--- puts each user in their first non-empty account (rule 12); rank 1 has
--- the most users (a tie goes to the first name)
+-- 5. the largest group, chosen as in sql/05: group_stats() puts each user
+-- in their first non-empty group (rule 12); rank 1 has the most users (a
+-- tie goes to the first name); none without a group column (setting
+-- group_col)
 account AS (
     SELECT group_value AS account, users
     FROM group_stats('enrollments')
-    WHERE group_col = 'account' AND rank = 1
+    WHERE group_col = learnpath_report_setting('group_col') AND rank = 1
+),
+base AS (
+    SELECT learnpath_report_setting('min_base') AS n
 ),
 -- 6. the month with the most first starts (first_program_monthly, as sql/06)
 busiest AS (
@@ -101,56 +110,68 @@ busiest AS (
 findings(ord, figure, text, report) AS (
     SELECT 10 + type_rank,
            printf('%.1f%%', 100.0 * users / type_users),
-           'of ' || CASE WHEN segment IS NULL OR segment = '' THEN 'users with no user type'
-                         WHEN segment LIKE '%s' THEN segment
-                         ELSE segment || 's' END
-                 || ' start with ' || first_program,
+           printf('%,d of %,d users', users, type_users)
+               || CASE WHEN segment IS NULL THEN ' with no ' || learnpath_report_setting('segment_label')
+                       ELSE ' whose ' || learnpath_report_setting('segment_label') || ' is ‘'
+                            || segment || '’' END
+               || ' start with ' || CASE WHEN first_program = '(several at once)'
+                                         THEN 'several programs at once'
+                                         ELSE '‘' || first_program || '’' END,
            '01'
     FROM top_firsts
-    WHERE type_rank <= 3
+    WHERE type_rank <= 3 AND learnpath_report_setting('segment_col') IS NOT NULL
+      AND type_users >= (SELECT n FROM base)
     UNION ALL
     SELECT 15,
            printf('%.1f%%', 100.0 * users / continued),
-           'of those who continued after ' || (SELECT first_program FROM top_program)
-               || ' took ' || next_program || ' next',
+           printf('%,d of the %,d users', users, continued)
+               || ' who continued after ‘' || (SELECT first_program FROM top_program)
+               || '’ took ' || CASE WHEN next_program = 'several programs at once' THEN next_program
+                                   ELSE '‘' || next_program || '’' END || ' next',
            '02'
     FROM next_after
+    WHERE continued >= (SELECT n FROM base)
     UNION ALL
-    -- 3. the users who never continued, and the median days to the second
-    -- program of those who did (the total row above)
+    -- 3. the users who have not continued (yet), and the median days to the
+    -- second program of those who did (the total row above)
     SELECT 20,
            printf('%.1f%%', 100.0 * (users - continued) / users),
-           'of all users never went on to a second program',
+           printf('%,d of %,d users', users - continued, users)
+               || ' have not gone on to a second program (yet)',
            '03'
     FROM totals
-    WHERE users > 0
+    WHERE users >= (SELECT n FROM base)
     UNION ALL
     SELECT 30,
            printf('%.0f days', median_days_to_next),
-           'median time from the first program to the second, for users who continued',
+           printf('median time from the first program to the second, for the %,d users who continued',
+                  continued),
            '03'
     FROM totals
-    WHERE median_days_to_next IS NOT NULL
+    WHERE median_days_to_next IS NOT NULL AND continued >= (SELECT n FROM base)
     UNION ALL
     SELECT 40,
            printf('%.1f%%', 100.0 * users / (SELECT n FROM all_users)),
-           'of all users took ' || program || ', the most popular program',
+           printf('%,d of %,d users', users, (SELECT n FROM all_users))
+               || ' took ‘' || program || '’, the most popular program',
            '04'
     FROM popular
-    WHERE (SELECT n FROM all_users) > 0
+    WHERE (SELECT n FROM all_users) >= (SELECT n FROM base)
     UNION ALL
     SELECT 50,
            users,
-           'users in ' || account || ', the largest corporate account ('
-               || printf('%.1f%%', 100.0 * users / (SELECT n FROM all_users)) || ' of all users)',
+           'users in ‘' || account || '’, the largest ' || learnpath_report_setting('group_label')
+               || printf(' (%.1f%% of %,d users)', 100.0 * users / (SELECT n FROM all_users),
+                         (SELECT n FROM all_users)),
            '05'
     FROM account
-    WHERE (SELECT n FROM all_users) > 0
+    WHERE users >= (SELECT n FROM base)
     UNION ALL
     SELECT 60,
            starts,
            'users started in ' || month || ', the busiest month',
            '06'
     FROM busiest
+    WHERE starts >= (SELECT n FROM base)
 )
 SELECT figure, text, report FROM findings ORDER BY ord;

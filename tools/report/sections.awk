@@ -4,6 +4,12 @@
 #
 # Arguments (never code: only read in BEGIN, never opened as awk's input):
 #   ARGV[1]      the file to write the table of contents to (its <li>s)
+#   ARGV[2]      a file holding the names of the segment and of the group
+#                (report settings segment_label and group_label, README
+#                rule 16) as one row of the sqlite3 shell's .mode html,
+#                escaped: the segment's replaces {segment} in the reports'
+#                texts and names their column "segment", the group's
+#                ("group" when empty) replaces {group} and names "group"
 #   then eight per report, in page order:
 #     ID         the section's id (r01, or s7 for a name without a number)
 #     N          the number shown in the table of contents
@@ -92,6 +98,21 @@ function charts(file,    line, got, wide, inside, n) {
     if (!n) print "<p class=\"empty\">The chart query printed no chart.</p>"
 }
 
+# S with every KEY replaced by VAL (no regular expressions: VAL may hold &).
+function subst(s, key, val,    out, i) {
+    out = ""
+    while ((i = index(s, key)) > 0) {
+        out = out substr(s, 1, i - 1) val
+        s = substr(s, i + length(key))
+    }
+    return out s
+}
+
+# An escaped text of a report's header with the settings' names put in.
+function named(s) {
+    return subst(subst(esc(s), "{segment}", seg_label), "{group}", grp_label)
+}
+
 # The result tables (tools/report/tables.awk).
 function tables(file,    line, got) {
     tables_begin()
@@ -103,7 +124,17 @@ function tables(file,    line, got) {
 
 BEGIN {
     toc = ARGV[1]
-    for (a = 2; a + 7 < ARGC; a += 8) {
+    split("", names)
+    n = read_lines(ARGV[2], names)
+    s = ""
+    for (i = 1; i <= n; i++) s = s (i > 1 ? "\n" : "") names[i]
+    sub(/^<TR><TD>/, "", s); sub(/<\/TD>\n<\/TR>$/, "", s)
+    split(s, cell, /<\/TD>\n<TD>/)
+    seg_label = cell[1]
+    grp_label = (cell[2] != "" ? cell[2] : "group")
+    col_label["segment"] = seg_label
+    col_label["group"] = grp_label
+    for (a = 3; a + 7 < ARGC; a += 8) {
         id = ARGV[a]; num = ARGV[a + 1]; label = ARGV[a + 2]; report = ARGV[a + 3]
         chart = ARGV[a + 4]; has_chart = ARGV[a + 5]; tables_out = ARGV[a + 6]; chart_out = ARGV[a + 7]
 
@@ -116,13 +147,13 @@ BEGIN {
         if (question != "") question = toupper(substr(question, 1, 1)) substr(question, 2)
         howto = header_field("How to read it", lines, n)
 
-        printf "<li><a href=\"#%s\"><span class=\"n\">%s</span> %s</a></li>\n", id, esc(num), esc(title) > toc
+        printf "<li><a href=\"#%s\"><span class=\"n\">%s</span> %s</a></li>\n", id, esc(num), named(title) > toc
 
         printf "<section class=\"report\" id=\"%s\">\n", id
         printf "<header>\n<p class=\"eyebrow\">%s <span class=\"sep\">&#183;</span> <code>%s</code></p>\n", esc(label), esc(report)
-        printf "<h2>%s</h2>\n</header>\n", esc(title)
+        printf "<h2>%s</h2>\n</header>\n", named(title)
         if (question != "")
-            printf "<div class=\"answers\"><h3>What it answers</h3>\n<p>%s</p></div>\n", esc(question)
+            printf "<div class=\"answers\"><h3>What it answers</h3>\n<p>%s</p></div>\n", named(question)
         printf "<div class=\"body\">\n<div class=\"charts\">\n"
         if (has_chart) charts(chart_out)
         else printf "<p class=\"empty\">No chart for this report (add %s).</p>\n", esc(chart)
@@ -132,7 +163,7 @@ BEGIN {
         if (howto != "") {
             printf "<details class=\"howto\"><summary>How to read the tables</summary>\n"
             m = split(howto, para, "\n")
-            for (p = 1; p <= m; p++) printf "<p>%s</p>\n", esc(para[p])
+            for (p = 1; p <= m; p++) printf "<p>%s</p>\n", named(para[p])
             printf "</details>\n"
         }
         printf "</section>\n"

@@ -21,7 +21,10 @@
 # "first" when the row above is not one); a
 # row whose first cell differs from the previous row's gets class "group"
 # (a rule above it) when the first column repeats values. Tables of more
-# than 20 rows get class "long" (a scroll box on screen).
+# than 20 rows get class "long" (a scroll box on screen). A result whose
+# one column is named "note" is shown as text (<p class="note">), one
+# paragraph per row. A header cell named as a key of col_label (set by
+# sections.awk: "segment", "group") shows that name instead.
 
 function esc(s) {
     gsub(/&/, "\\&amp;", s)
@@ -79,6 +82,17 @@ function flush_table(    r, c, isnum, seen, v, cls, rcls, repeats, out, tag) {
         }
         if (!seen[c]) isnum[c] = 0
     }
+    if (ncols == 1 && has_header && row[0, 1] == "note") {
+        # a note (no flagship set, no group column): its lines as text
+        printf "<div class=\"table-block\">\n"
+        if (caption != "") printf "<h3 class=\"caption\">%s</h3>\n", caption
+        for (r = 1; r <= nrows; r++) printf "<p class=\"note\">%s</p>\n", row[r, 1]
+        printf "</div>\n"
+        ntables++
+        split("", row)
+        reset_table()
+        return
+    }
     repeats = 0
     for (r = 2; r <= nrows; r++) if (row[r, 1] == row[r - 1, 1]) repeats = 1
     printf "<div class=\"table-block\">\n"
@@ -87,7 +101,8 @@ function flush_table(    r, c, isnum, seen, v, cls, rcls, repeats, out, tag) {
     if (has_header) {
         printf "<thead><tr>"
         for (c = 1; c <= ncols; c++)
-            printf "<th%s>%s</th>", (isnum[c] ? " class=\"num\"" : ""), row[0, c]
+            printf "<th%s>%s</th>", (isnum[c] ? " class=\"num\"" : ""),
+                ((row[0, c] in col_label) ? col_label[row[0, c]] : row[0, c])
         printf "</tr></thead>\n"
     }
     printf "<tbody>\n"
