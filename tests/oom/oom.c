@@ -776,6 +776,17 @@ static const scenario aScenario[] = {
     /* the same reads with the helper thread: every batch hand-over, the
     ** room made for each batch, and the rows the helper leaves to the
     ** reading thread (users out of order, unreadable times, long names) */
+    /* the report settings: the flagship list (json_each), the labels made
+    ** from the columns' names, each error's message */
+    {"report settings", FIX_MANY,
+     "SELECT learnpath_report_setting('flagship', '[\"A\", \"B c\"]');"
+     "SELECT learnpath_is_flagship('B c'), learnpath_is_flagship('x');"
+     "SELECT learnpath_report_setting('segment_col', 'level_of_study');"
+     "SELECT learnpath_report_setting('segment_label'), learnpath_report_setting('group_label');"
+     "SELECT learnpath_report_setting('group_col', 'employer_name');"
+     "SELECT learnpath_report_setting('group_label'), learnpath_report_setting('min_base', 3);"
+     "SELECT learnpath_report_setting('flagship', 'Solo');",
+     0, NULL},
     {"learnpath_threads", FIX_MANY,
      "SELECT learnpath_threads(1);"
      "SELECT count(*), max(user_id) FROM program_journeys('g');"

@@ -12,6 +12,7 @@ int main(void) {
     srunner_add_suite(sr, make_sample_suite());
     srunner_add_suite(sr, make_svg_suite());
     srunner_add_suite(sr, make_settings_suite());
+    srunner_add_suite(sr, make_report_suite());
     srunner_add_suite(sr, make_time_suite());
     srunner_add_suite(sr, make_args_suite());
     srunner_add_suite(sr, make_plan_suite());

@@ -60,6 +60,7 @@ Suite *make_profile_suite(void);   /* enrollment_profile */
 Suite *make_sample_suite(void);    /* sample_enrollments */
 Suite *make_svg_suite(void);       /* sankey_svg, bar_svg */
 Suite *make_settings_suite(void);  /* loading, learnpath_version, cache, budget, threads */
+Suite *make_report_suite(void);    /* report settings (rule 16) */
 /* Across the families. */
 Suite *make_time_suite(void);      /* reading and writing times (rules 2, 10) */
 Suite *make_args_suite(void);      /* argument errors */

@@ -4,4 +4,10 @@
 -- 6 (75.0%). Professionals 9-15: Flagship 9,10,11,13,15 (5 = 71.4%), A 12
 -- and D 14 (1 each = 14.3%); ancillary 2 (28.6%).
 .read tests/sql/fixtures/enrollments.sql
+-- the client's report settings (README rule 16): its flagship program and
+-- its group column
+.load dist/learnpath
+.output /dev/null
+SELECT learnpath_report_setting('flagship', 'Flagship'), learnpath_report_setting('group_col', 'account');
+.output stdout
 .read sql/01_first_program_share.sql

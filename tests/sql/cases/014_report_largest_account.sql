@@ -12,6 +12,12 @@
 --   Flagship (13, 18): none 50%, -> A 50%; E (19): none; students A (16,
 --   17): -> Flagship 50%, none 50%; B (8): none.
 .read tests/sql/fixtures/enrollments.sql
+-- the client's report settings (README rule 16): its flagship program and
+-- its group column
+.load dist/learnpath
+.output /dev/null
+SELECT learnpath_report_setting('flagship', 'Flagship'), learnpath_report_setting('group_col', 'account');
+.output stdout
 .read sql/05_largest_account.sql
 INSERT INTO enrollments (user_id, program, enrolled_at, user_type, account) VALUES
     ('16', 'Program A', '2021-05-03 10:00:00', 'student',      'Corp Y'),

@@ -13,6 +13,12 @@ SELECT typeof(user_id) AS type, count(*) AS rows,
        sum(account = '') AS empty_accounts, sum(account IS NULL) AS null_accounts
 FROM enrollments
 GROUP BY typeof(user_id);
+-- the client's report settings (README rule 16): its flagship program and
+-- its group column
+.load dist/learnpath
+.output /dev/null
+SELECT learnpath_report_setting('flagship', 'Flagship'), learnpath_report_setting('group_col', 'account');
+.output stdout
 .read sql/01_first_program_share.sql
 .print ''
 .read sql/05_largest_account.sql
