@@ -129,6 +129,18 @@ html_esc() {
 
 # ------------------------------------------------------- 1. the fixture report
 
+# The client's report settings (README rule 16), for every run below: its
+# flagship and its group column, and a base of 1 user (the fixture has 15)
+# so that every key finding shows. tools/report.sh takes them as REPORT_*,
+# make report as FLAGSHIP, GROUP_COL, MIN_BASE (from the environment too).
+export REPORT_FLAGSHIP=Flagship REPORT_GROUP_COL=account REPORT_MIN_BASE=1
+export FLAGSHIP=Flagship GROUP_COL=account MIN_BASE=1
+# The same settings for a report run on its own in the shell.
+SETTINGS_SQL=".load dist/learnpath
+.output /dev/null
+SELECT learnpath_report_setting('flagship', 'Flagship'), learnpath_report_setting('group_col', 'account');
+.output stdout"
+
 FIX=$T/fixture.db
 if ! "$SQLITE3" "$FIX" < tests/sql/fixtures/enrollments.sql > "$T/fixture.log" 2>&1; then
     nok "fixture database builds from tests/sql/fixtures/enrollments.sql"
@@ -172,8 +184,10 @@ for report in $REPORTS; do
     name=$(basename "$report" .sql)
     num=${name%%_*}
     section "r$num" "$HTML" > "$T/s.html"
-    title=$(sed -n '1{s/^-- *//;s/^[^ ]*\.sql - //;p;}' "$report")
-    question=$(sed -n 's/^-- Question: *//p' "$report" | head -n 1)
+    # the settings' names put in for {segment} and {group}, as the page does
+    title=$(sed -n '1{s/^-- *//;s/^[^ ]*\.sql - //;s/{segment}/user type/g;s/{group}/account/g;p;}' "$report")
+    question=$(sed -n 's/^-- Question: *//p' "$report" | head -n 1 |
+        sed 's/{segment}/user type/g;s/{group}/account/g')
     errors=""
     has "<h2>$(html_esc "$title")</h2>" "$T/s.html" || errors="$errors heading;"
     has "<h3>What it answers</h3>" "$T/s.html" || errors="$errors what-it-answers;"
@@ -187,7 +201,7 @@ for report in $REPORTS; do
     captions=$(grep -c -E "^\.print +'[^']" "$report")
     want_tables=$(( captions > 0 ? captions : 1 ))
     want_rows=$(awk '/^\.(mode|headers)/ { next } /^\.print/ { next } { print }' "$report" |
-        { printf '.headers off\n.mode html\n'; cat; } |
+        { printf '%s\n.headers off\n.mode html\n' "$SETTINGS_SQL"; cat; } |
         "$SQLITE3" -readonly "$FIX" 2>/dev/null | grep -c '^<TR>')
     got_rows=$(count '<tr( class="[^"]*")?><td' "$T/s.html")
     check "$name: $want_tables table(s), $want_rows rows, $captions caption(s)" \
@@ -201,7 +215,8 @@ for report in $REPORTS; do
         nok "$name: no chart query $chart"
         continue
     fi
-    want_svg=$("$SQLITE3" -readonly "$FIX" < "$chart" 2>/dev/null | grep -c '^<svg ')
+    want_svg=$({ printf '%s\n' "$SETTINGS_SQL"; cat "$chart"; } |
+        "$SQLITE3" -readonly "$FIX" 2>/dev/null | grep -c '^<svg ')
     got_svg=$(count '<svg ' "$T/s.html")
     total_svg=$((total_svg + got_svg))
     check "$name: $want_svg chart(s) embedded" eq "$got_svg|$(count '</svg>' "$T/s.html")" "$want_svg|$want_svg"
@@ -223,13 +238,13 @@ check "every chart is framed in a <figure class=chart>" \
 # key findings: the fixture's figures (see the fixture's header comment)
 sed -n '/<section class="findings"/,/<\/section>/p' "$HTML" > "$T/findings.html"
 for f in \
-    '62.5%</span> <span class="txt">of students start with Program A' \
-    '71.4%</span> <span class="txt">of professionals start with Flagship' \
-    '66.7%</span> <span class="txt">of those who continued after Flagship took Program A next' \
-    '46.7%</span> <span class="txt">of all users never went on to a second program' \
-    '16 days</span> <span class="txt">median time from the first program to the second' \
-    '66.7%</span> <span class="txt">of all users took Flagship, the most popular program' \
-    '5</span> <span class="txt">users in Corp X, the largest corporate account (33.3% of all users)' \
+    '62.5%</span> <span class="txt">5 of 8 users whose user type is ‘student’ start with ‘Program A’' \
+    '71.4%</span> <span class="txt">5 of 7 users whose user type is ‘professional’ start with ‘Flagship’' \
+    '66.7%</span> <span class="txt">2 of the 3 users who continued after ‘Flagship’ took ‘Program A’ next' \
+    '46.7%</span> <span class="txt">7 of 15 users have not gone on to a second program (yet)' \
+    '16 days</span> <span class="txt">median time from the first program to the second, for the 8 users who continued' \
+    '66.7%</span> <span class="txt">10 of 15 users took ‘Flagship’, the most popular program' \
+    '5</span> <span class="txt">users in ‘Corp X’, the largest account (33.3% of 15 users)' \
     '4</span> <span class="txt">users started in 2021-01, the busiest month'; do
     check "key finding: $(echo "$f" | sed 's/<[^>]*>//g')" has "$f" "$T/findings.html"
 done
@@ -280,11 +295,11 @@ if REPORT_DATE='<b>"&' SQLITE3=$SQLITE3 sh tools/report.sh "$EVIL" "$T/evil.html
         ge "$(count '&lt;script&gt;alert\(1\)&lt;/script&gt;' "$T/evil.html")" 6
     check "hostile names: escaped in the key findings (user type, program, account)" \
         eq "$(sed -n '/<section class="findings"/,/<\/section>/p' "$T/evil.html" |
-              grep -c -F -e '100.0%</span> <span class="txt">of &lt;b&gt;pro&lt;/b&gt; &amp; &quot;co&quot; &#39;x&#39;s start with &lt;script&gt;alert(1)&lt;/script&gt;' \
-                         -e '6</span> <span class="txt">users in &lt;Corp &amp; &quot;Z&quot;&gt;, the largest corporate account')" 2
+              grep -c -F -e '100.0%</span> <span class="txt">6 of 6 users whose user type is ‘&lt;b&gt;pro&lt;/b&gt; &amp; &quot;co&quot; &#39;x&#39;’ start with ‘&lt;script&gt;alert(1)&lt;/script&gt;’' \
+                         -e '6</span> <span class="txt">users in ‘&lt;Corp &amp; &quot;Z&quot;&gt;’, the largest account')" 2
     check "hostile REPORT_DATE is escaped" has '<time datetime="&lt;b&gt;&quot;&amp;">' "$T/evil.html"
     check "the key findings follow the data: largest account and busiest month changed" \
-        eq "$(grep -c -F -e 'users in Corp X' -e 'users started in 2021-05, the busiest month' "$T/evil.html")" 1
+        eq "$(grep -c -F -e 'users in ‘Corp X’' -e 'users started in 2021-05, the busiest month' "$T/evil.html")" 1
 else
     nok "the report of hostile names is written"
     sed 's/^/    /' "$T/evil.log"
@@ -563,8 +578,10 @@ for report in $REPORTS; do
     title=$(sed -n '1s/^-- *//p' "$report")
     awk -v t="==== $title" '$0 == t { on = 1; getline; next } on && /^==== |^---- Summary$/ { exit } on { print }' \
         "$T/demo.out" | sed '$d' > "$T/demo-part.out"
-    "$SQLITE3" -bail "$TREE/demo/learnpath-demo.db" < "$report" > "$T/demo-alone.out" 2>&1
-    check "make demo: $report prints what it prints in a shell of its own" \
+    # alone, after the demo's settings (tools/demo.sh sets the same)
+    { printf '%s\n' "$SETTINGS_SQL"; cat "$report"; } |
+        "$SQLITE3" -bail "$TREE/demo/learnpath-demo.db" > "$T/demo-alone.out" 2>&1
+    check "make demo: $report prints what it prints in a shell of its own, with its settings" \
         eq "$(cmp -s "$T/demo-part.out" "$T/demo-alone.out" && echo same)" same
 done
 sed 's/^FROM folded$/FROM no_such_table/' sql/03_continuation_rate.sql > "$TREE/sql/03_continuation_rate.sql"
