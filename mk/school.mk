@@ -4,6 +4,11 @@
 #   make school       demo/school.db from tests/fixtures/school.sql (plain SQL,
 #                     the sqlite3 shell only), then its shape figures
 #                     (tests/fixtures/school_check.sql, plain SQL too)
+#   make school-check every figure school_check.sql prints, computed again in
+#                     Python from the rows and compared; with dist/learnpath.so,
+#                     also learnpath's first_program() per start year
+#                     (tests/fixtures/school_check.py; SCHOOL_PYTHON, default
+#                     /usr/bin/python3, whose sqlite3 module loads extensions)
 #   then, for example:
 #     make report DB=demo/school.db OUT=demo/school.html
 #     for f in sql/0*.sql; do sqlite3 demo/school.db < $f; done
@@ -13,8 +18,9 @@
 # demo/school.db. `make clean` removes it (demo/*.db).
 
 SCHOOL_DB := demo/school.db
+SCHOOL_PYTHON ?= /usr/bin/python3
 
-.PHONY: school
+.PHONY: school school-check
 
 school: $(SCHOOL_DB)
 	@echo "school: $(SCHOOL_DB), shape:"
@@ -25,3 +31,6 @@ $(SCHOOL_DB): tests/fixtures/school.sql
 	@rm -f $@.tmp
 	$(SQLITE3) -bail $@.tmp < tests/fixtures/school.sql
 	@mv -f $@.tmp $@
+
+school-check: $(SCHOOL_DB)
+	$(SCHOOL_PYTHON) tests/fixtures/school_check.py $(SCHOOL_DB)
