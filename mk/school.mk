@@ -29,7 +29,7 @@ school: $(SCHOOL_DB)
 $(SCHOOL_DB): tests/fixtures/school.sql
 	@mkdir -p demo
 	@rm -f $@.tmp
-	$(SQLITE3) -bail $@.tmp < tests/fixtures/school.sql
+	$(SQLITE3) -bail $@.tmp < tests/fixtures/school.sql || { rm -f $@.tmp; exit 1; }
 	@mv -f $@.tmp $@
 
 school-check: $(SCHOOL_DB)
