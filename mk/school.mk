@@ -4,7 +4,7 @@
 #   make school       demo/school.db from tests/fixtures/school.sql (plain SQL,
 #                     the sqlite3 shell only), then its shape figures
 #                     (tests/fixtures/school_check.sql, plain SQL too)
-#   make school-check every figure school_check.sql prints, computed again in
+#   make school-check [make test] every figure school_check.sql prints, computed again in
 #                     Python from the rows and compared; with dist/learnpath.so,
 #                     also learnpath's first_program() per start year
 #                     (tests/fixtures/school_check.py; SCHOOL_PYTHON, default
@@ -34,3 +34,4 @@ $(SCHOOL_DB): tests/fixtures/school.sql
 
 school-check: $(SCHOOL_DB)
 	$(SCHOOL_PYTHON) tests/fixtures/school_check.py $(SCHOOL_DB)
+TEST_TARGETS += school-check

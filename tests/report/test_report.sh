@@ -591,6 +591,94 @@ check "make demo: a failing report is named, at its line" \
     eq "$([ "$status" -ne 0 ] && echo failed)|$(grep -c -E '^demo: sql/03_continuation_rate.sql failed on |near line [0-9]+: no such table: no_such_table' "$T/demo.err")" \
        "failed|2"
 
+# ------------------------------------ 6b. another platform: the school demo
+
+# tests/fixtures/school.sql (docs: README "Adapting the reports to your data"):
+# 26 modules, six education levels in user_type, date-only times, integer
+# ids out of row order, no group column, a data end that cuts recent
+# cohorts short. The report runs with no settings but the segment's name
+# (issue 13, items 1, 3, 6): no program is the flagship, there is no group.
+SCHOOL=$T/school.db
+"$SQLITE3" -bail "$SCHOOL" < tests/fixtures/school.sql > "$T/school.log" 2>&1
+# commas N: N with thousands separators, as the page prints it
+commas() { printf '%s' "$1" | awk '{ s = $0; o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'; }
+if (unset REPORT_FLAGSHIP REPORT_GROUP_COL REPORT_MIN_BASE
+    REPORT_SEGMENT_LABEL='education level' REPORT_DATE=$DATE SQLITE3=$SQLITE3 \
+        sh tools/report.sh "$SCHOOL" "$T/school.html") > "$T/school.log" 2>&1; then
+    ok "the school's report is written, with no flagship and no group column set"
+    check "school: no client name anywhere in the page (Flagship, Ancillary, ancillary, Program A-E, Corp N)" \
+        eq "$(grep -o -E 'Flagship|Ancillary|ancillary|Program [A-E]|Corp [0-9A-Z]' "$T/school.html" | wc -l | tr -d ' ')" 0
+    check "school: the flagship split and the group report are one note each, saying how to set them" \
+        eq "$(grep -c -F -e '<p class="note">No flagship program is set' -e '<p class="note">No group column is set' "$T/school.html")" 2
+    check "school: the segment is called by its name, in headings and columns" \
+        ge "$(count '<th>education level</th>|for each education level' "$T/school.html")" 3
+    empty=0
+    for n in 01 02 03 04 05 06; do
+        section "r$n" "$T/school.html" > "$T/s.html"
+        [ "$(count '<td|<p class="note">' "$T/s.html")" -ge 1 ] || empty=$((empty + 1))
+    done
+    check "school: no empty section (each has rows or a note)" eq "$empty" 0
+    # the key findings against plain SQL over the same rows (rule 1: a row
+    # with no date is left out; a user's first step is their first date)
+    cat > "$T/school-plain.sql" <<'EOF'
+WITH used AS (
+    SELECT * FROM enrollments
+    WHERE user_id IS NOT NULL AND program <> '' AND enrolled_at <> ''
+),
+firsts AS (
+    SELECT user_id, min(enrolled_at) AS d FROM used GROUP BY user_id
+),
+first_step AS (
+    SELECT u.user_id, min(u.user_type) AS seg, count(DISTINCT u.program) AS n,
+           min(u.program) AS program
+    FROM used u JOIN firsts f ON f.user_id = u.user_id AND f.d = u.enrolled_at
+    GROUP BY u.user_id
+),
+seg_top AS (
+    SELECT seg, program, count(*) AS users,
+           (SELECT count(*) FROM first_step g WHERE g.seg = s.seg) AS seg_users
+    FROM first_step s WHERE n = 1 AND seg = 'Secondary School'
+    GROUP BY seg, program ORDER BY users DESC, program LIMIT 1
+),
+popular AS (
+    SELECT program, count(DISTINCT user_id) AS users FROM used
+    GROUP BY program ORDER BY users DESC, program LIMIT 1
+)
+SELECT (SELECT count(*) FROM firsts),
+       (SELECT users || ' of ' || seg_users || ' users whose education level is ‘' || seg
+               || '’ start with ‘' || program || '’' FROM seg_top),
+       (SELECT users || ' of ' || (SELECT count(*) FROM firsts) || ' users took ‘' || program || '’'
+        FROM popular),
+       (SELECT program FROM first_step WHERE n = 1
+        GROUP BY program ORDER BY count(*) DESC, program LIMIT 1);
+EOF
+    IFS='|' read -r s_users s_seg s_popular s_top <<EOF
+$("$SQLITE3" -readonly -list "$SCHOOL" < "$T/school-plain.sql")
+EOF
+    continued=$({ echo '.mode list'; echo '.headers on'; grep -v -e '^\.mode' -e '^\.headers' tests/fixtures/school_check.sql; } |
+        "$SQLITE3" -readonly "$SCHOOL" 2>/dev/null | awk -F'|' 'seen { print $2; exit } /^learners\|continued/ { seen = 1 }')
+    sed -n '/<section class="findings"/,/<\/section>/p' "$T/school.html" | sed 's/<[^>]*>//g' > "$T/school-findings.txt"
+    # the plain figures with the page's thousands separators
+    s_seg=$(printf '%s' "$s_seg" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/ && (i == 1 || $(i-1) == "of")) { s = $i; o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } $i = s o } print }')
+    s_popular=$(printf '%s' "$s_popular" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { s = $i; o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } $i = s o } print }')
+    check "school: $s_seg (plain SQL), with its base, names as stored" has "$(html_esc "$s_seg")" "$T/school-findings.txt"
+    check "school: $s_popular (plain SQL)" has "$(html_esc "$s_popular")" "$T/school-findings.txt"
+    check "school: not continued = $s_users users (plain SQL) less $continued who continued (school_check.sql)" \
+        has "$(commas $((s_users - continued))) of $(commas "$s_users") users have not gone on to a second program (yet)" "$T/school-findings.txt"
+    # a finding whose base has fewer users than min_base is left out
+    (unset REPORT_FLAGSHIP REPORT_GROUP_COL
+     REPORT_MIN_BASE=2000 REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$SCHOOL" "$T/school-base.html") > /dev/null 2>&1
+    check "school: min_base 2000 keeps only the 2 findings on 2,000 users or more (not continued, most popular)" \
+        eq "$(sed -n '/<section class="findings"/,/<\/section>/p' "$T/school-base.html" | grep -c '<li><a href="#r0[1-6]">')|$(grep -c 'whose user type is' "$T/school-base.html")" "2|0"
+    # sql/06's columns: the most common first programs, from the data
+    section r06 "$T/school.html" > "$T/s.html"
+    check "school: sql/06's column #1 is the most common first program ($s_top, plain SQL)" \
+        has "<td>#1</td><td>$(html_esc "$s_top")</td>" "$T/s.html"
+else
+    nok "the school's report is written, with no flagship and no group column set"
+    sed 's/^/    /' "$T/school.log"
+fi
+
 # ------------------------------------------------------- 7. drawn by Chromium
 
 have_magick=0
