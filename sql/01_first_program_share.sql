@@ -58,8 +58,8 @@ FROM kinds
 GROUP BY segment, kind_order, starts_with
 ORDER BY segment, kind_order;
 SELECT 'No flagship program is set, so first programs are not split into the flagship '
-       || 'and the others. To set one: SELECT learnpath_report_setting(''flagship'', '
-       || '''program name''); or make report FLAGSHIP=''program name''.' AS note
+       || 'and the others. To set one: SELECT learnpath_report_setting('
+       || '''flagship'', ''program name''); or make report FLAGSHIP=''program name''.' AS note
 WHERE learnpath_report_setting('flagship') IS NULL;
 
 .print ''

@@ -40,7 +40,8 @@ FROM group_stats('enrollments')
 WHERE group_col = learnpath_report_setting('group_col') AND rank = 1;
 SELECT CASE WHEN learnpath_report_setting('group_col') IS NULL
             THEN 'No group column is set, so there is no largest group to show. To set one: '
-                 || 'SELECT learnpath_report_setting(''group_col'', ''column name''); or make '
+                 || 'SELECT learnpath_report_setting('
+                 || '''group_col'', ''column name''); or make '
                  || 'report GROUP_COL=''column name''.'
             ELSE 'No user has a group: every value of the column '
                  || learnpath_report_setting('group_col') || ' is NULL or empty.' END AS note

@@ -552,9 +552,10 @@ fails_cleanly "a report whose comment is never closed (the shell exits 0)" "$T/l
 # Settings a section leaves do not reach the next ones: a chart that turns
 # .echo and .changes on, sends its output elsewhere and turns
 # learnpath_allow_views on (so it runs after the others, before sql/05's
-# sections); every section of sql/ is as before, and a report run after
-# them all finds learnpath_allow_views off.
-printf '%s\n' 'SELECT 1 AS one;' > "$TREE/sql/00_settings.sql"
+# sections), and a report that sets the flagship to another program (rule
+# 16; it too runs after the others); every section of sql/ is as before,
+# and a report run after them all finds learnpath_allow_views off.
+printf '%s\n' "SELECT learnpath_report_setting('flagship', 'Program A') AS was;" > "$TREE/sql/00_settings.sql"
 printf '%s\n' '.echo on' '.changes on' '.once once.out' 'SELECT learnpath_allow_views(1) AS was;' \
     '.output output.out' > "$TREE/sql/charts/00_settings.sql"
 printf '%s\n' 'SELECT learnpath_allow_views(0) AS views_were;' > "$TREE/sql/08_after.sql"
@@ -562,7 +563,7 @@ rm -f "$TREE/sql/07_broken.sql"
 status=$(tree_report settings)
 for n in 01 02 03 04 05 06; do section "r$n" "$HTML"; done > "$T/settings.want"
 for n in 01 02 03 04 05 06; do section "r$n" "$T/limited/out.html"; done > "$T/settings.got"
-check "a section's .echo, .changes, .output and learnpath_allow_views(1) do not reach the next ones" \
+check "a section's .echo, .changes, .output, learnpath_allow_views(1) and report setting do not reach the next ones" \
     eq "$status|$(cmp -s "$T/settings.want" "$T/settings.got" && echo same)|$(grep -c -x 0 "$TREE/once.out" 2>/dev/null)|$(section r08 "$T/limited/out.html" | grep -c '<td class="num">0</td>')" \
        "0|same|1|1"
 rm -f "$TREE/sql/00_settings.sql" "$TREE/sql/charts/00_settings.sql" "$TREE/sql/08_after.sql"

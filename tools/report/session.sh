@@ -160,7 +160,8 @@ sess_build() {
 # sess_changes FILE...: for each FILE, in order, 1 when its SQL (outside
 # -- comments) may change the connection's schema, data or settings (a
 # word such as CREATE, DROP, INSERT, BEGIN, PRAGMA, ATTACH or a learnpath
-# setting, or a dot-command such as .open), else 0; printed as one word
+# setting, a report setting set (learnpath_report_setting with two
+# arguments on one line), or a dot-command such as .open), else 0; printed as one word
 # ("0010" for four files; "0" or "1" for one). One awk reads them all. A
 # caller runs such sections after the others: then no other section sees
 # what they leave, and a schema change (which drops learnpath's cache)
@@ -174,7 +175,9 @@ sess_changes() {
             found = 0
             while ((getline line < file) > 0) {
                 line = tolower(line); sub(/--.*/, "", line)
+                # (learnpath_report_setting with two arguments sets one)
                 if (line ~ /(^|[^a-z0-9_])(create|drop|alter|insert|update|delete|begin|savepoint|pragma|attach|detach|vacuum|analyze|reindex|learnpath_(allow_views|cache_clear|cache_limit|memory_budget|threads))([^a-z0-9_]|$)/ ||
+                    line ~ /learnpath_report_setting[ \t]*\([^,)]*,/ ||
                     line ~ /^[ \t]*\.(open|cd|param|parameter|read|import|limit|timeout)/) { found = 1; break }
             }
             close(file)
