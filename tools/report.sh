@@ -259,7 +259,6 @@ PRE_CHART=".headers off$NL.mode list"
 # the page may have, in page order (KEY: where add_if keeps its number).
 each_section() {
     "$1" check "the check for a table enrollments" plain "" "$TMP/check.sql"
-    "$1" settings "the report settings" plain "" "$TMP/settings.sql"
     "$1" labels "the report settings' names" plain "" "$TMP/labels.sql"
     "$1" read "the first read of the table" plain "" "$TMP/read.sql"
     "$1" profile "the data profile" plain "" "$TMP/profile.sql"
@@ -309,6 +308,9 @@ add_if() {
 }
 
 sess_init "$TMP"
+# the report settings first, before every other section (they set what
+# sess_changes would move after the others)
+sess_add "the report settings" plain "" "$TMP/settings.sql"
 for PASS in 0 1; do
     flags=$FLAGS
     each_section add_if
