@@ -25,8 +25,7 @@
 ** <svg xmlns="http://www.w3.org/2000/svg" and ends with </svg>, draws its
 ** own white background with dark text, uses a colour-blind-aware palette
 ** of 12 colours (Okabe-Ito and five more) and needs no fonts, scripts or
-** links. svg_sankey.c and svg_bar.c
-** describe what each chart draws.
+** links. svg_sankey.c and svg_bar.c describe what each chart draws.
 **
 ** RULES (svg rule N, cited by tests/unit/check_svg.c)
 **   1. Rows are ignored when: from/category is NULL; the weight/value is
@@ -85,11 +84,13 @@
 **        Names the palette does not hold in its first 12 are folded into
 **        "(other)". A palette that is not such an array, names a name
 **        twice, or changes between rows is an error naming the function.
-**        NULL is no palette.
-****
+**        NULL is no palette. Legends wrap onto as many lines as they
+**        need, and the plot starts below the last.
+**
 ** Layout is estimated without fonts: a character is taken as 0.58 em wide
 ** (7.5 px at 13 px), East Asian wide characters and emoji as 1 em. The
-** canvas grows with labels, nodes and categories, which rule 8 bounds.
+** canvas grows with labels, nodes and categories, which rules 8 and 9
+** bound.
 **
 ** The layer uses the base layer only (interned strings, byte order). Its
 ** shared functions are named learnpath_svg_* (they are visible to the rest

@@ -1,7 +1,7 @@
 /*
-** svg_bar.c - bar_svg(category, series, value [, title [, mode [, palette]]]): a bar
-** chart as one SVG document (svg.h holds the rules it shares with
-** sankey_svg: svg rule N).
+** svg_bar.c - bar_svg(category, series, value [, title [, mode [,
+** palette]]]): a bar chart as one SVG document (svg.h holds the rules it
+** shares with sankey_svg: svg rule N).
 **
 **   Grouped bars (mode 'grouped', the default) or stacked bars (mode
 **   'stacked'): one group per category, one bar or segment per series,
@@ -18,9 +18,10 @@
 ** learnpath_bar_step checks the mode argument (svg rule 6) and adds a row
 ** to the accumulator of svg_common.c; learnpath_bar_final draws the
 ** accumulated values. barRender draws in steps over one bar_chart: the
-** cells in order (folded to the caps and the colours), the value range and the axis ticks, the horizontal
-** sizes, the vertical sizes; then the legend, the grid and axis, the bars,
-** the value labels and the category labels.
+** cells in order (folded to the caps and the colours), the value range and
+** the axis ticks, the horizontal sizes, the vertical sizes; then the
+** legend, the grid and axis, the bars, the value labels and the category
+** labels.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -248,8 +249,10 @@ static int barPalette(bar_chart *c, uint32_t *aMap, int *pbMoved) {
         uint32_t i = c->aOrderS[r];
         int slot = learnpath_svg_palette_slot(p, LP_STR(&p->series, i), LP_STRLEN(&p->series, i));
         aMap[r] = slot < 0 ? LP_NONE : (uint32_t)slot;
-        if (slot >= 0) aName[slot] = i;
-        if (slot >= 0) aPlace[slot] = 0;
+        if (slot >= 0) {
+            aName[slot] = i;
+            aPlace[slot] = 0;
+        }
     }
     for (int j = 0; j < SVG_NCOLOR; j++) {
         if (aPlace[j] < 0) continue;
