@@ -1098,7 +1098,7 @@ START_TEST(test_svg_twelve_colours) {
     ck_assert_msg(sv_fills_distinct(a, n), "two series share a colour:\n%s", z);
     ck_assert_ptr_null(strstr(z, "(other"));
     for (int i = 0; i < n; i++) {
-        char zTitle[40], zLabel[8], zFill[8];
+        char zTitle[40], zLabel[16], zFill[8];
         snprintf(zLabel, sizeof(zLabel), "S%02d", i + 1);
         snprintf(zTitle, sizeof(zTitle), "cat \xC2\xB7 %s: ", zLabel);
         ck_assert_str_eq(a[i].zLabel, zLabel);
@@ -1125,7 +1125,7 @@ START_TEST(test_svg_twelve_colours) {
     z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12)"
                    " SELECT sankey_svg(printf('P%02d', i), NULL, i) FROM c");
     for (int i = 0; i < n; i++) {
-        char zTitle[20];
+        char zTitle[32];
         snprintf(zTitle, sizeof(zTitle), "P%02d: %d<", i + 1, i + 1);
         sv_fill_of(z, zTitle, a[i].zFill);
     }
