@@ -68,8 +68,9 @@
 **      programs, the bar series) a colour each, no two the same; the other
 **      names are folded into one "(other, N more)" node or series, light
 **      grey and in italics, drawn last, its label saying how many names it
-**      holds (N), its values summed per category or per pair of nodes in
-**      name order (rule 2). A name spelled "(other)" in the data is a name
+**      holds (N), its tooltip the first SVG_MAX_FOLD_LIST (20) of them
+**      (the sankey's largest first, the bar's in name order), its values
+**      summed per category or per pair of nodes in name order (rule 2). A name spelled "(other)" in the data is a name
 **      like any other: it gets a colour, and its label has no count.
 **      "did not continue" and the NULL series "(none)" are grey, on top.
 **      - Without a palette, the names kept are the 12 largest: sankey
@@ -122,6 +123,7 @@
 #define SVG_MAX_CATEGORIES 100 /* bar categories, "(other)" included (rule 8) */
 #define SVG_OTHER 0xfffffffeu  /* the name of an "(other)" node, category or series */
 #define SVG_OTHER_LABEL "(other)"
+#define SVG_MAX_FOLD_LIST 20   /* names an "(other, N more)" tooltip lists (rule 9) */
 #define SVG_MAX_VALUE 1e280    /* larger magnitudes are ignored (rule 1) */
 #define SVG_NUMBUF 640         /* room for any value learnpath_svg_fmt_value prints */
 
@@ -253,6 +255,11 @@ int learnpath_svg_palette_slot(const svg_acc *p, const char *z, int n);
 /* The label of an "(other)" holding nFold names, "(other, 12 more)",
 ** into zOut (SVG_NUMBUF bytes); returns its width in em (all ASCII). */
 double learnpath_svg_other_label(uint32_t nFold, char *zOut);
+/* Append the names aName[0..n) of pTab, ", "-separated, each cut to
+** SVG_MAX_LEGEND characters, the first SVG_MAX_FOLD_LIST of them (then an
+** ellipsis): what an "(other, N more)" tooltip lists (rule 9). */
+void learnpath_svg_fold_list(sqlite3_str *pOut, const lp_strtab *pTab, const uint32_t *aName,
+                             uint32_t n);
 /* qsort comparator of svg_ord: by ka, then kb. */
 int learnpath_svg_ord_cmp(const void *pA, const void *pB);
 

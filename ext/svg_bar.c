@@ -49,6 +49,7 @@ typedef struct bar_chart {
                                  ** (after folding, by place; SVG_OTHER: "(other)") */
     uint32_t *aRankS, *aOrderS;  /* the same for the named series */
     int *aColS;                  /* per series place: its colour (svg rule 9) */
+    uint32_t *aFoldS;            /* the series in "(other)", in name order */
     uint32_t nFoldC, nFoldS;     /* categories, series folded into "(other)" */
     svg_ord *aOrd;               /* the cells by category, then series */
     /* the value axis */
@@ -171,6 +172,7 @@ static void barFree(bar_chart *c) {
     sqlite3_free(c->aRankS);
     sqlite3_free(c->aOrderS);
     sqlite3_free(c->aColS);
+    sqlite3_free(c->aFoldS);
     sqlite3_free(c->aOrd);
 }
 
@@ -288,6 +290,22 @@ static int barSeriesKeep(bar_chart *c, double *aSize, uint32_t *aMap) {
     return rc;
 }
 
+/* The names of the nS series, those aMapS (by rank) puts in "(other)" (the
+** last place), in name order into aFoldS: its tooltip (svg rule 9). */
+static int barFoldNames(bar_chart *c, const uint32_t *aMapS, uint32_t nS) {
+    uint32_t k = 0;
+    c->aFoldS = learnpath_svg_alloc(nS, sizeof(uint32_t));
+    if (!c->aFoldS) return SQLITE_NOMEM;
+    for (uint32_t r = 0; r < nS; r++) c->aFoldS[r] = LP_NONE;
+    for (uint32_t i = 0; i < nS; i++) {
+        if (aMapS[c->aRankS[i]] == c->nNamed - 1) c->aFoldS[c->aRankS[i]] = i;
+    }
+    for (uint32_t r = 0; r < nS; r++) {
+        if (c->aFoldS[r] != LP_NONE) c->aFoldS[k++] = c->aFoldS[r];
+    }
+    return SQLITE_OK;
+}
+
 static int barByPlace(void *pCtx, uint32_t a, uint32_t b) {
     const svg_ord *aOrd = pCtx;
     return learnpath_svg_ord_cmp(&aOrd[a], &aOrd[b]);
@@ -321,6 +339,7 @@ static int barFold(bar_chart *c) {
     if (rc == SQLITE_OK) {
         rc = c->p->ePalette == 2 ? barPalette(c, aMapS, &bMoved) : barSeriesKeep(c, aSizeS, aMapS);
     }
+    if (rc == SQLITE_OK && c->nFoldS) rc = barFoldNames(c, aMapS, nS);
     if (rc == SQLITE_OK && (c->nFoldC || c->nFoldS || bMoved)) {
         for (uint32_t i = 0; i < c->nCell; i++) {
             aOld[i] = c->aOrd[i];
@@ -501,9 +520,15 @@ static void barDrawLegend(const bar_chart *c, sqlite3_str *pOut) {
         sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\"%s>", svgR(x + 18.0), svgR(y + 12.5),
                             s < c->nNamed && c->aOrderS[s] == SVG_OTHER ? " font-style=\"italic\""
                                                                         : "");
-        if (s < c->nNamed && c->aOrderS[s] != SVG_OTHER &&
-            learnpath_svg_is_cut(LP_STR(&p->series, c->aOrderS[s]),
-                                 LP_STRLEN(&p->series, c->aOrderS[s]), SVG_MAX_LEGEND)) {
+        if (s < c->nNamed && c->aOrderS[s] == SVG_OTHER) {
+            sqlite3_str_appendall(pOut, "<title>");
+            barSeriesName(pOut, c, s, SVG_MAX_TOOLTIP);
+            sqlite3_str_appendall(pOut, "\n");
+            learnpath_svg_fold_list(pOut, &p->series, c->aFoldS, c->nFoldS);
+            sqlite3_str_appendall(pOut, "</title>");
+        } else if (s < c->nNamed &&
+                   learnpath_svg_is_cut(LP_STR(&p->series, c->aOrderS[s]),
+                                        LP_STRLEN(&p->series, c->aOrderS[s]), SVG_MAX_LEGEND)) {
             sqlite3_str_appendall(pOut, "<title>");
             barSeriesName(pOut, c, s, SVG_MAX_TOOLTIP);
             sqlite3_str_appendall(pOut, "</title>");

@@ -454,6 +454,16 @@ double learnpath_svg_other_label(uint32_t nFold, char *zOut) {
     return (double)strlen(zOut) * SVG_EM;
 }
 
+/* See svg.h. */
+void learnpath_svg_fold_list(sqlite3_str *pOut, const lp_strtab *pTab, const uint32_t *aName,
+                             uint32_t n) {
+    for (uint32_t k = 0; k < n && k < SVG_MAX_FOLD_LIST; k++) {
+        if (k) sqlite3_str_appendall(pOut, ", ");
+        learnpath_svg_text(pOut, LP_STR(pTab, aName[k]), LP_STRLEN(pTab, aName[k]), SVG_MAX_LEGEND);
+    }
+    if (n > SVG_MAX_FOLD_LIST) sqlite3_str_appendall(pOut, ", " SVG_ELLIPSIS);
+}
+
 /* ------------------------------------------------------ final: shared */
 
 /* Comparators and sort records (qsort has no context argument). */

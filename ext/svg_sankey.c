@@ -36,7 +36,8 @@
 typedef struct snk_node {
     uint32_t name;   /* LP_NONE: "did not continue"; SVG_OTHER: "(other)" */
     uint32_t rank;   /* name order; UINT32_MAX for LP_NONE */
-    uint32_t nFold;  /* "(other)": the names folded into it */
+    uint32_t nFold;  /* "(other)": the names folded into it ... */
+    const uint32_t *aFold; /* ... largest first (snk_chart's aFoldL or aFoldR) */
     double total;
     double y, h;     /* layout */
     double off;      /* where the next band starts, from y */
@@ -63,6 +64,7 @@ typedef struct snk_chart {
                                  ** then its position in aLeft / aRight */
     int *aColor;                 /* per name: palette index; SNK_FOLD: in "(other)" */
     snk_node *aLeft, *aRight;    /* the columns; aRight has room for one more */
+    uint32_t *aFoldL, *aFoldR;   /* the names folded into each column's "(other)" */
     snk_flow *aFlow;             /* one per cell, then one per pair of nodes */
     uint32_t nFlow;              /* flows after merging */
     uint32_t nL, nR;             /* named nodes on the left, on the right */
@@ -156,7 +158,12 @@ static void snkDrawNode(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNo
                         svgR(x), svgR(y), SNK_NODE_W, svgR(h) > 0 ? svgR(h) : 0.1,
                         snkColor(pNode->color));
     snkNodeName(pOut, p, pNode, SVG_MAX_TOOLTIP);
-    sqlite3_str_appendf(pOut, ": %s</title></rect>\n", zNum);
+    sqlite3_str_appendf(pOut, ": %s", zNum);
+    if (pNode->name == SVG_OTHER) {
+        sqlite3_str_appendall(pOut, "\n");
+        learnpath_svg_fold_list(pOut, &p->names, pNode->aFold, pNode->nFold);
+    }
+    sqlite3_str_appendall(pOut, "</title></rect>\n");
 }
 
 static void snkDrawLabel(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNode, double x,
@@ -194,8 +201,10 @@ static int snkAlloc(snk_chart *c) {
     c->aLeft = learnpath_svg_alloc(nName, sizeof(snk_node));
     c->aRight = learnpath_svg_alloc((sqlite3_uint64)nName + 1, sizeof(snk_node));
     c->aFlow = learnpath_svg_alloc(nCell, sizeof(snk_flow));
+    c->aFoldL = learnpath_svg_alloc(nName, sizeof(uint32_t));
+    c->aFoldR = learnpath_svg_alloc(nName, sizeof(uint32_t));
     if (!c->aOrd || !c->aTotL || !c->aTotR || !c->aPosL || !c->aPosR || !c->aColor ||
-        !c->aLeft || !c->aRight || !c->aFlow) {
+        !c->aLeft || !c->aRight || !c->aFlow || !c->aFoldL || !c->aFoldR) {
         return SQLITE_NOMEM;
     }
     return SQLITE_OK;
@@ -214,6 +223,8 @@ static void snkFree(snk_chart *c) {
     sqlite3_free(c->aLeft);
     sqlite3_free(c->aRight);
     sqlite3_free(c->aFlow);
+    sqlite3_free(c->aFoldL);
+    sqlite3_free(c->aFoldR);
 }
 
 /* Cells in name order, so that totals do not depend on row order. */
@@ -278,17 +289,18 @@ static int snkPick(snk_chart *c) {
 /*
 ** Svg rule 9 for one column (in order): the nodes of the names kept stay
 ** in order, the others are folded into one "(other)" node after them,
-** whose total is theirs summed in that order. aPos[name] becomes the
-** node's position (a folded name's: the "(other)" node's).
+** whose total is theirs summed in that order, their names in aFold.
+** aPos[name] becomes the node's position (a folded name's: the "(other)"
+** node's).
 */
-static void snkFold(snk_chart *c, snk_node *a, uint32_t *pn, uint32_t *aPos) {
+static void snkFold(snk_chart *c, snk_node *a, uint32_t *pn, uint32_t *aPos, uint32_t *aFold) {
     uint32_t n = *pn, k = 0, nFold = 0;
     double total = 0.0;
     for (uint32_t i = 0; i < n; i++) {
         int color = c->aColor[a[i].name];
         if (color == SNK_FOLD) {
             total += a[i].total;
-            nFold++;
+            aFold[nFold++] = a[i].name;
             continue;
         }
         a[k] = a[i];
@@ -305,6 +317,7 @@ static void snkFold(snk_chart *c, snk_node *a, uint32_t *pn, uint32_t *aPos) {
     a[k].rank = UINT32_MAX - 1;
     a[k].total = total;
     a[k].nFold = nFold;
+    a[k].aFold = aFold;
     a[k].color = -2;
     *pn = k + 1;
 }
@@ -333,8 +346,8 @@ static int snkNodes(snk_chart *c) {
     if (c->nR > 1) qsort(c->aRight, c->nR, sizeof(snk_node), snkNodeCmp);
     rc = snkPick(c);
     if (rc) return rc;
-    snkFold(c, c->aLeft, &c->nL, c->aPosL);
-    snkFold(c, c->aRight, &c->nR, c->aPosR);
+    snkFold(c, c->aLeft, &c->nL, c->aPosL, c->aFoldL);
+    snkFold(c, c->aRight, &c->nR, c->aPosR, c->aFoldR);
     c->nRight = c->nR;
     if (c->hasNone) {
         c->aRight[c->nRight].name = LP_NONE;
