@@ -1141,6 +1141,27 @@ START_TEST(test_svg_twelve_colours) {
 END_TEST
 
 /*
+** Rule 15: the report's eight series (seven programs and "(several at
+** once)") used to give the eighth the first one's #0072B2 (7 colours).
+*/
+START_TEST(test_svg_eight_series_distinct) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n;
+    char *z = sv_doc(db, "SELECT bar_svg(m, p, 10, 'Starts', 'stacked') FROM"
+                         " (SELECT column1 AS p FROM (VALUES ('Flagship'), ('Program A'),"
+                         " ('Program B'), ('Program C'), ('Program D'), ('Program E'), ('Program F'),"
+                         " ('(several at once)'))), (SELECT '2021-01' AS m UNION ALL SELECT '2021-02')");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 8);
+    ck_assert_str_eq(a[0].zLabel, "(several at once)");
+    ck_assert_msg(sv_fills_distinct(a, n), "two series share a colour");
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** Rule 15: 22 series: the 12 largest keep a colour each, the other 10 are
 ** one "(other, 10 more)" series whose value in each category is the sum
 ** of theirs (checked against SQL's own sum); the same in a sankey.
@@ -1460,6 +1481,7 @@ Suite *make_svg_suite(void) {
     tc = tcase_create("colours");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_svg_twelve_colours);
+    tcase_add_test(tc, test_svg_eight_series_distinct);
     tcase_add_test(tc, test_svg_fold_into_other);
     tcase_add_test(tc, test_svg_other_in_the_data);
     tcase_add_test(tc, test_svg_palette_across_charts);
