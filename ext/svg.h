@@ -1,6 +1,7 @@
 /*
 ** svg.h - the chart layer: charts as SQL, the sankey_svg and bar_svg
-** aggregates. Internal header of svg_common.c, svg_sankey.c and svg_bar.c.
+** aggregates. Internal header of svg_common.c, svg_palette.c, svg_sankey.c
+** and svg_bar.c.
 **
 **   SELECT sankey_svg(from_program, to_program, users, 'First -> next')
 **     FROM program_transitions('enrollments', 'user_id', 'program',
@@ -11,15 +12,20 @@
 **     FROM (SELECT program, user_type, count(DISTINCT user_id) AS n
 **             FROM enrollments GROUP BY 1, 2);
 **
+**   -- one colour per program on every chart of a page (svg rule 9)
+**   SELECT bar_svg(month, program, users, 'Starts', 'stacked',
+**                  (SELECT json_group_array(program) FROM ranked))
+**     FROM first_program_monthly('enrollments');
+**
 ** Both are aggregate functions. The entry file registers them with the
 ** step and final functions declared at the end of this header:
-** sankey_svg with 3 or 4 arguments, bar_svg with 3, 4 or 5, each with
+** sankey_svg with 3 to 5 arguments, bar_svg with 3 to 6, each with
 ** SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS (they read no
 ** tables). Each returns one standalone SVG document as TEXT: it starts with
 ** <svg xmlns="http://www.w3.org/2000/svg" and ends with </svg>, draws its
-** own white background with dark text, uses the Okabe-Ito colour-blind-safe
-** palette and needs no fonts, scripts or links. svg_sankey.c and svg_bar.c
-** describe what each chart draws.
+** own white background with dark text, uses a colour-blind-aware palette
+** of 12 colours (Okabe-Ito and five more) and needs no fonts, scripts or
+** links. svg_sankey.c and svg_bar.c describe what each chart draws.
 **
 ** RULES (svg rule N, cited by tests/unit/check_svg.c)
 **   1. Rows are ignored when: from/category is NULL; the weight/value is
@@ -51,20 +57,41 @@
 **      same on every row; anything else is an error ("bar_svg(): mode must
 **      be 'grouped' or 'stacked', not 'x'").
 **   7. No row kept (or no row at all): a small SVG that says "no data".
-**   8. A chart draws at most SVG_MAX_NODES (50) nodes in each sankey
-**      column, SVG_MAX_CATEGORIES (100) bar categories and SVG_MAX_SERIES
-**      (20) named bar series, "(other)" included ("did not continue" and
-**      the NULL series "(none)" come on top). With more, the largest are
-**      kept: by total weight (sankey) or by the sum of the magnitudes of
-**      their values (bar), ties by name (bytes); the rest are folded into
-**      one "(other)" node, category or series, drawn last in light grey
-**      and in italics, whose tooltip says how many names it holds. Values
-**      that meet in "(other)" add up, in name order (rule 2). A million
-**      labels make a chart of a few hundred kilobytes, not 700 MB.
+**   8. A chart draws at most SVG_MAX_CATEGORIES (100) bar categories,
+**      "(other)" included. With more, the largest are kept, by the sum of
+**      the magnitudes of their values, ties by name (bytes); the rest are
+**      folded into one "(other)" category, drawn last in italics, whose
+**      tooltip says how many it holds. Values that meet in "(other)" add
+**      up, in name order (rule 2). A million labels make a chart of a few
+**      hundred kilobytes, not 700 MB.
+**   9. Colours. A chart gives at most SVG_NCOLOR (12) names (the sankey's
+**      programs, the bar series) a colour each, no two the same; the other
+**      names are folded into one "(other, N more)" node or series, light
+**      grey and in italics, drawn last, its label saying how many names it
+**      holds (N), its tooltip the first SVG_MAX_FOLD_LIST (20) of them
+**      (the sankey's largest first, the bar's in name order), its values
+**      summed per category or per pair of nodes in name order (rule 2). A name spelled "(other)" in the data is a name
+**      like any other: it gets a colour, and its label has no count.
+**      "did not continue" and the NULL series "(none)" are grey, on top.
+**      - Without a palette, the names kept are the 12 largest: sankey
+**        names by their total as a source plus their total as a target,
+**        descending, ties by name, coloured in that order; bar series by
+**        the sum of the magnitudes of their values, ties by name, drawn
+**        and coloured in name order.
+**      - palette, the last argument: a JSON array of names (strings, or
+**        numbers matching the name written the same way), the same on
+**        every row. The name at index i (i < 12) gets colour i, in every
+**        chart given that palette; bar series are drawn in palette order.
+**        Names the palette does not hold in its first 12 are folded into
+**        "(other)". A palette that is not such an array, names a name
+**        twice, or changes between rows is an error naming the function.
+**        NULL is no palette. Legends wrap onto as many lines as they
+**        need, and the plot starts below the last.
 **
 ** Layout is estimated without fonts: a character is taken as 0.58 em wide
 ** (7.5 px at 13 px), East Asian wide characters and emoji as 1 em. The
-** canvas grows with labels, nodes and categories, which rule 8 bounds.
+** canvas grows with labels, nodes and categories, which rules 8 and 9
+** bound.
 **
 ** The layer uses the base layer only (interned strings, byte order). Its
 ** shared functions are named learnpath_svg_* (they are visible to the rest
@@ -93,11 +120,10 @@
 #define SVG_MAX_TITLE 100
 #define SVG_MAX_LEGEND 40
 #define SVG_MAX_TOOLTIP 200    /* characters of a name or title in a tooltip */
-#define SVG_MAX_NODES 50       /* sankey nodes per column, "(other)" included (rule 8) */
-#define SVG_MAX_CATEGORIES 100 /* bar categories, "(other)" included */
-#define SVG_MAX_SERIES 20      /* named bar series, "(other)" included */
+#define SVG_MAX_CATEGORIES 100 /* bar categories, "(other)" included (rule 8) */
 #define SVG_OTHER 0xfffffffeu  /* the name of an "(other)" node, category or series */
 #define SVG_OTHER_LABEL "(other)"
+#define SVG_MAX_FOLD_LIST 20   /* names an "(other, N more)" tooltip lists (rule 9) */
 #define SVG_MAX_VALUE 1e280    /* larger magnitudes are ignored (rule 1) */
 #define SVG_NUMBUF 640         /* room for any value learnpath_svg_fmt_value prints */
 
@@ -113,9 +139,11 @@
 #define SVG_ARROW "\xE2\x86\x92"    /* U+2192 */
 #define SVG_DOT "\xC2\xB7"          /* U+00B7 */
 
-/* Okabe-Ito without black, and the text colour that reads best on each
-** (svg_common.c). */
-#define SVG_NCOLOR 7
+/* The palette (rule 9): Okabe-Ito without black, then five hues chosen to
+** stay apart from those and from the greys under protanopia,
+** deuteranopia and tritanopia; and the text colour that reads best on
+** each (the higher WCAG contrast: svg_common.c). */
+#define SVG_NCOLOR 12
 extern const char *const learnpath_svg_color[SVG_NCOLOR];
 extern const char *const learnpath_svg_on_color[SVG_NCOLOR];
 
@@ -153,6 +181,10 @@ typedef struct svg_acc {
     int nTitle;
     int hasTitle;
     int eMode;           /* bar_svg: 0 = not given, SVG_GROUPED, SVG_STACKED */
+    int ePalette;        /* 0 = no row yet, 1 = NULL or not given, 2 = given (rule 9) */
+    char *zPalette;      /* the palette argument as given (2), to check it is constant */
+    int nPalette;
+    lp_strtab palette;   /* its names; name i is the palette's element i */
 } svg_acc;
 
 /* A value read from an argument. */
@@ -170,13 +202,20 @@ typedef struct svg_ord {
 /* ---------------------------------------------- xStep (svg_common.c) */
 
 /*
-** The accumulator for xStep, after taking the title argument pTitle (NULL
-** when not given; rule 6) of the function zFunc. NULL when the row is to
-** be skipped: out of memory or a bad title (reported here), or an error
-** reported by an earlier row.
+** The accumulator for xStep, after taking the title argument pTitle (rule
+** 6) and the palette argument pPalette (rule 9) of the function zFunc;
+** each is NULL when not given. NULL when the row is to be skipped: out of
+** memory or a bad argument (reported here), or an error reported by an
+** earlier row.
 */
 svg_acc *learnpath_svg_step_begin(sqlite3_context *ctx, sqlite3_value *pTitle,
-                                  const char *zFunc);
+                                  sqlite3_value *pPalette, const char *zFunc);
+/*
+** Take the palette argument pVal of zFunc (rule 9; NULL when not given) on
+** every row (svg_palette.c); 1 after reporting an error.
+*/
+int learnpath_svg_take_palette(sqlite3_context *ctx, svg_acc *p, sqlite3_value *pVal,
+                               const char *zFunc);
 /* Read a weight or value; 0 when the row is to be ignored (rule 1). */
 int learnpath_svg_read_number(sqlite3_value *pVal, svg_number *p);
 /*
@@ -207,6 +246,20 @@ int learnpath_svg_cell_values(svg_acc *p, double **paVal);
 int learnpath_svg_ranks(const lp_strtab *pTab, uint32_t **paRank, uint32_t **paOrder);
 /* nElem zeroed elements (at least one); NULL when out of memory. */
 void *learnpath_svg_alloc(sqlite3_uint64 nElem, size_t szElem);
+/*
+** Rule 9: the colour of the name z[0..n) under the palette, 0 to
+** SVG_NCOLOR - 1, or -1 when the palette folds it into "(other)". Only
+** for a chart with a palette (p->ePalette == 2).
+*/
+int learnpath_svg_palette_slot(const svg_acc *p, const char *z, int n);
+/* The label of an "(other)" holding nFold names, "(other, 12 more)",
+** into zOut (SVG_NUMBUF bytes); returns its width in em (all ASCII). */
+double learnpath_svg_other_label(uint32_t nFold, char *zOut);
+/* Append the names aName[0..n) of pTab, ", "-separated, each cut to
+** SVG_MAX_LEGEND characters, the first SVG_MAX_FOLD_LIST of them (then an
+** ellipsis): what an "(other, N more)" tooltip lists (rule 9). */
+void learnpath_svg_fold_list(sqlite3_str *pOut, const lp_strtab *pTab, const uint32_t *aName,
+                             uint32_t n);
 /* qsort comparator of svg_ord: by ka, then kb. */
 int learnpath_svg_ord_cmp(const void *pA, const void *pB);
 
@@ -250,10 +303,10 @@ static inline double svgR(double v) {
 
 /* ------------------------------- what the entry file registers (SQL) */
 
-/* sankey_svg(from, to, weight [, title]) (svg_sankey.c) */
+/* sankey_svg(from, to, weight [, title [, palette]]) (svg_sankey.c) */
 void learnpath_sankey_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_sankey_final(sqlite3_context *ctx);
-/* bar_svg(category, series, value [, title [, mode]]) (svg_bar.c) */
+/* bar_svg(category, series, value [, title [, mode [, palette]]]) (svg_bar.c) */
 void learnpath_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_bar_final(sqlite3_context *ctx);
 

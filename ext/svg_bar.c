@@ -1,7 +1,7 @@
 /*
-** svg_bar.c - bar_svg(category, series, value [, title [, mode]]): a bar
-** chart as one SVG document (svg.h holds the rules it shares with
-** sankey_svg: svg rule N).
+** svg_bar.c - bar_svg(category, series, value [, title [, mode [,
+** palette]]]): a bar chart as one SVG document (svg.h holds the rules it
+** shares with sankey_svg: svg rule N).
 **
 **   Grouped bars (mode 'grouped', the default) or stacked bars (mode
 **   'stacked'): one group per category, one bar or segment per series,
@@ -9,15 +9,19 @@
 **   each segment that has room, the total above the stack) and a y axis
 **   with round ticks (1, 2 or 5 x 10^k). A NULL series is the series
 **   "(none)", drawn grey and last. Negative values go below the zero line.
-**   Past SVG_MAX_CATEGORIES categories or SVG_MAX_SERIES named series, the
-**   largest are kept and the rest folded into "(other)" (svg rule 8).
+**   Past SVG_MAX_CATEGORIES categories the largest are kept and the rest
+**   folded into "(other)" (svg rule 8). At most SVG_NCOLOR named series
+**   are drawn, each in its own colour: the largest, in name order, or the
+**   ones the palette names first, in palette order; the others are folded
+**   into "(other, N more)" (svg rule 9).
 **
 ** learnpath_bar_step checks the mode argument (svg rule 6) and adds a row
 ** to the accumulator of svg_common.c; learnpath_bar_final draws the
 ** accumulated values. barRender draws in steps over one bar_chart: the
-** cells in order (folded to the caps), the value range and the axis ticks, the horizontal
-** sizes, the vertical sizes; then the legend, the grid and axis, the bars,
-** the value labels and the category labels.
+** cells in order (folded to the caps and the colours), the value range and
+** the axis ticks, the horizontal sizes, the vertical sizes; then the
+** legend, the grid and axis, the bars, the value labels and the category
+** labels.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +48,8 @@ typedef struct bar_chart {
     uint32_t *aRankC, *aOrderC;  /* per category: rank in byte order; categories by rank
                                  ** (after folding, by place; SVG_OTHER: "(other)") */
     uint32_t *aRankS, *aOrderS;  /* the same for the named series */
+    int *aColS;                  /* per series place: its colour (svg rule 9) */
+    uint32_t *aFoldS;            /* the series in "(other)", in name order */
     uint32_t nFoldC, nFoldS;     /* categories, series folded into "(other)" */
     svg_ord *aOrd;               /* the cells by category, then series */
     /* the value axis */
@@ -85,8 +91,9 @@ static void barSeriesName(sqlite3_str *pOut, const bar_chart *c, uint32_t s, int
     if (s >= c->nNamed) {
         sqlite3_str_appendall(pOut, "(none)");
     } else if (c->aOrderS[s] == SVG_OTHER) {
-        sqlite3_str_appendall(pOut, SVG_OTHER_LABEL);
-        if (maxCp == SVG_MAX_TOOLTIP) barFoldCount(pOut, c->nFoldS, "series");
+        char zOther[SVG_NUMBUF];
+        learnpath_svg_other_label(c->nFoldS, zOther);
+        sqlite3_str_appendall(pOut, zOther);
     } else {
         uint32_t i = c->aOrderS[s];
         learnpath_svg_text(pOut, LP_STR(&c->p->series, i), LP_STRLEN(&c->p->series, i), maxCp);
@@ -95,21 +102,22 @@ static void barSeriesName(sqlite3_str *pOut, const bar_chart *c, uint32_t s, int
 
 static double barSeriesWidth(const bar_chart *c, uint32_t s) {
     uint32_t i;
+    char zOther[SVG_NUMBUF];
     if (s >= c->nNamed) return 6.0 * SVG_EM;
     i = c->aOrderS[s];
-    if (i == SVG_OTHER) return (double)strlen(SVG_OTHER_LABEL) * SVG_EM;
+    if (i == SVG_OTHER) return learnpath_svg_other_label(c->nFoldS, zOther);
     return learnpath_svg_text(NULL, LP_STR(&c->p->series, i), LP_STRLEN(&c->p->series, i),
                               SVG_MAX_LEGEND);
 }
 
 static const char *barColor(const bar_chart *c, uint32_t s) {
     if (s < c->nNamed && c->aOrderS[s] == SVG_OTHER) return SVG_LIGHT;
-    return s >= c->nNamed ? SVG_GREY : learnpath_svg_color[s % SVG_NCOLOR];
+    return s >= c->nNamed ? SVG_GREY : learnpath_svg_color[c->aColS[s] % SVG_NCOLOR];
 }
 
 static const char *barOnColor(const bar_chart *c, uint32_t s) {
     if (s < c->nNamed && c->aOrderS[s] == SVG_OTHER) return SVG_INK;
-    return s >= c->nNamed ? SVG_INK : learnpath_svg_on_color[s % SVG_NCOLOR];
+    return s >= c->nNamed ? SVG_INK : learnpath_svg_on_color[c->aColS[s] % SVG_NCOLOR];
 }
 
 /* Category place r's name (its label, cut to maxCp); "(other)" with the
@@ -151,7 +159,8 @@ static int barAlloc(bar_chart *c) {
     if (rc != SQLITE_OK) return rc;
     c->aOrd = learnpath_svg_alloc(c->nCell, sizeof(svg_ord));
     c->aCatW = learnpath_svg_alloc(c->nC, sizeof(double));
-    if (!c->aOrd || !c->aCatW) return SQLITE_NOMEM;
+    c->aColS = learnpath_svg_alloc((sqlite3_uint64)c->nNamed + 1, sizeof(int));
+    if (!c->aOrd || !c->aCatW || !c->aColS) return SQLITE_NOMEM;
     return SQLITE_OK;
 }
 
@@ -162,6 +171,8 @@ static void barFree(bar_chart *c) {
     sqlite3_free(c->aOrderC);
     sqlite3_free(c->aRankS);
     sqlite3_free(c->aOrderS);
+    sqlite3_free(c->aColS);
+    sqlite3_free(c->aFoldS);
     sqlite3_free(c->aOrd);
 }
 
@@ -195,33 +206,103 @@ static int barSizeCmp(void *pCtx, uint32_t a, uint32_t b) {
 }
 
 /*
-** Svg rule 8 for one axis of n ranks (names in byte order) of sizes aSize:
-** with more than nCap, the nCap - 1 largest (ties by name) keep their
-** order as places 0 .. nCap - 2 and the rest share place nCap - 1, which
+** Svg rules 8 and 9 for one axis of n ranks (names in byte order) of sizes
+** aSize: with more than nMax, the nKeep largest (ties by name) keep their
+** order as places 0 .. nKeep - 1 and the rest share place nKeep, which
 ** aOrder (by rank: name indexes) then gives as SVG_OTHER. aMap[rank] is
-** the new place; *pn becomes nCap and *pnFold the ranks folded.
+** the new place; *pn becomes nKeep + 1 and *pnFold the ranks folded.
 */
-static int barKeep(double *aSize, uint32_t *pn, uint32_t nCap, uint32_t *aMap, uint32_t *aOrder,
-                   uint32_t *pnFold) {
+static int barKeep(double *aSize, uint32_t *pn, uint32_t nMax, uint32_t nKeep, uint32_t *aMap,
+                   uint32_t *aOrder, uint32_t *pnFold) {
     uint32_t n = *pn, k = 0, *aBySize = NULL;
     bar_size_ctx ctx = {aSize};
     for (uint32_t r = 0; r < n; r++) aMap[r] = r;
-    if (n <= nCap) return SQLITE_OK;
+    if (n <= nMax) return SQLITE_OK;
     int rc = learnpath_sort_index(n, barSizeCmp, &ctx, &aBySize);
     if (rc) return rc;
-    for (uint32_t j = 0; j < n; j++) aMap[aBySize[j]] = j < nCap - 1 ? 0 : LP_NONE;
+    for (uint32_t j = 0; j < n; j++) aMap[aBySize[j]] = j < nKeep ? 0 : LP_NONE;
     sqlite3_free(aBySize);
     for (uint32_t r = 0; r < n; r++) {
         if (aMap[r] == LP_NONE) {
-            aMap[r] = nCap - 1;
+            aMap[r] = nKeep;
         } else {
             aOrder[k] = aOrder[r];
             aMap[r] = k++;
         }
     }
-    aOrder[nCap - 1] = SVG_OTHER;
-    *pnFold = n - (nCap - 1);
-    *pn = nCap;
+    aOrder[nKeep] = SVG_OTHER;
+    *pnFold = n - nKeep;
+    *pn = nKeep + 1;
+    return SQLITE_OK;
+}
+
+/*
+** Svg rule 9 with a palette: the named series the palette gives a colour
+** (slot < SVG_NCOLOR) take places in slot order, the others share one
+** "(other)" place after them. aMap[rank] is the new place; aOrderS and
+** aColS are by place; *pbMoved is set when any series moved.
+*/
+static int barPalette(bar_chart *c, uint32_t *aMap, int *pbMoved) {
+    const svg_acc *p = c->p;
+    uint32_t n = c->nNamed, aName[SVG_NCOLOR], k = 0;
+    int aPlace[SVG_NCOLOR];
+    for (int j = 0; j < SVG_NCOLOR; j++) aPlace[j] = -1;
+    for (uint32_t r = 0; r < n; r++) {
+        uint32_t i = c->aOrderS[r];
+        int slot = learnpath_svg_palette_slot(p, LP_STR(&p->series, i), LP_STRLEN(&p->series, i));
+        aMap[r] = slot < 0 ? LP_NONE : (uint32_t)slot;
+        if (slot >= 0) {
+            aName[slot] = i;
+            aPlace[slot] = 0;
+        }
+    }
+    for (int j = 0; j < SVG_NCOLOR; j++) {
+        if (aPlace[j] < 0) continue;
+        aPlace[j] = (int)k;
+        c->aOrderS[k] = aName[j];
+        c->aColS[k] = j;
+        k++;
+    }
+    c->nFoldS = 0;
+    for (uint32_t r = 0; r < n; r++) {
+        if (aMap[r] == LP_NONE) {
+            aMap[r] = k;
+            c->nFoldS++;
+        } else {
+            aMap[r] = (uint32_t)aPlace[aMap[r]];
+        }
+        if (aMap[r] != r) *pbMoved = 1;
+    }
+    if (c->nFoldS) {
+        c->aOrderS[k] = SVG_OTHER;
+        c->aColS[k] = 0;
+        k++;
+    }
+    c->nNamed = k;
+    return SQLITE_OK;
+}
+
+/* Svg rule 9 without a palette: the SVG_NCOLOR largest series, in name
+** order, coloured in that order. */
+static int barSeriesKeep(bar_chart *c, double *aSize, uint32_t *aMap) {
+    int rc = barKeep(aSize, &c->nNamed, SVG_NCOLOR, SVG_NCOLOR, aMap, c->aOrderS, &c->nFoldS);
+    for (uint32_t s = 0; s < c->nNamed; s++) c->aColS[s] = (int)s;
+    return rc;
+}
+
+/* The names of the nS series, those aMapS (by rank) puts in "(other)" (the
+** last place), in name order into aFoldS: its tooltip (svg rule 9). */
+static int barFoldNames(bar_chart *c, const uint32_t *aMapS, uint32_t nS) {
+    uint32_t k = 0;
+    c->aFoldS = learnpath_svg_alloc(nS, sizeof(uint32_t));
+    if (!c->aFoldS) return SQLITE_NOMEM;
+    for (uint32_t r = 0; r < nS; r++) c->aFoldS[r] = LP_NONE;
+    for (uint32_t i = 0; i < nS; i++) {
+        if (aMapS[c->aRankS[i]] == c->nNamed - 1) c->aFoldS[c->aRankS[i]] = i;
+    }
+    for (uint32_t r = 0; r < nS; r++) {
+        if (c->aFoldS[r] != LP_NONE) c->aFoldS[k++] = c->aFoldS[r];
+    }
     return SQLITE_OK;
 }
 
@@ -231,14 +312,15 @@ static int barByPlace(void *pCtx, uint32_t a, uint32_t b) {
 }
 
 /*
-** Svg rule 8: categories past SVG_MAX_CATEGORIES and named series past
-** SVG_MAX_SERIES are folded into "(other)": sizes are the sums of the
+** Svg rules 8 and 9: categories past SVG_MAX_CATEGORIES and the series
+** that get no colour are folded into "(other)": sizes are the sums of the
 ** magnitudes of their cells' values (in name order); cells that meet are
 ** merged, their values summed in name order (a stable sort of the cells,
 ** which were in name order).
 */
 static int barFold(bar_chart *c) {
     uint32_t nC = c->nC, nS = c->nNamed, nNew = 0, *aIdx = NULL;
+    int bMoved = 0;
     double *aSizeC = learnpath_svg_alloc(nC, sizeof(double));
     double *aSizeS = learnpath_svg_alloc(nS, sizeof(double));
     uint32_t *aMapC = learnpath_svg_alloc(nC, sizeof(uint32_t));
@@ -251,12 +333,14 @@ static int barFold(bar_chart *c) {
         if (c->aOrd[i].kb < nS) aSizeS[c->aOrd[i].kb] += v;
     }
     if (rc == SQLITE_OK) {
-        rc = barKeep(aSizeC, &c->nC, SVG_MAX_CATEGORIES, aMapC, c->aOrderC, &c->nFoldC);
+        rc = barKeep(aSizeC, &c->nC, SVG_MAX_CATEGORIES, SVG_MAX_CATEGORIES - 1, aMapC,
+                     c->aOrderC, &c->nFoldC);
     }
     if (rc == SQLITE_OK) {
-        rc = barKeep(aSizeS, &c->nNamed, SVG_MAX_SERIES, aMapS, c->aOrderS, &c->nFoldS);
+        rc = c->p->ePalette == 2 ? barPalette(c, aMapS, &bMoved) : barSeriesKeep(c, aSizeS, aMapS);
     }
-    if (rc == SQLITE_OK && (c->nFoldC || c->nFoldS)) {
+    if (rc == SQLITE_OK && c->nFoldS) rc = barFoldNames(c, aMapS, nS);
+    if (rc == SQLITE_OK && (c->nFoldC || c->nFoldS || bMoved)) {
         for (uint32_t i = 0; i < c->nCell; i++) {
             aOld[i] = c->aOrd[i];
             aOld[i].ka = aMapC[aOld[i].ka];
@@ -436,10 +520,15 @@ static void barDrawLegend(const bar_chart *c, sqlite3_str *pOut) {
         sqlite3_str_appendf(pOut, "<text x=\"%.1f\" y=\"%.1f\"%s>", svgR(x + 18.0), svgR(y + 12.5),
                             s < c->nNamed && c->aOrderS[s] == SVG_OTHER ? " font-style=\"italic\""
                                                                         : "");
-        if (s < c->nNamed && (c->aOrderS[s] == SVG_OTHER ||
-                              learnpath_svg_is_cut(LP_STR(&p->series, c->aOrderS[s]),
-                                                   LP_STRLEN(&p->series, c->aOrderS[s]),
-                                                   SVG_MAX_LEGEND))) {
+        if (s < c->nNamed && c->aOrderS[s] == SVG_OTHER) {
+            sqlite3_str_appendall(pOut, "<title>");
+            barSeriesName(pOut, c, s, SVG_MAX_TOOLTIP);
+            sqlite3_str_appendall(pOut, "\n");
+            learnpath_svg_fold_list(pOut, &p->series, c->aFoldS, c->nFoldS);
+            sqlite3_str_appendall(pOut, "</title>");
+        } else if (s < c->nNamed &&
+                   learnpath_svg_is_cut(LP_STR(&p->series, c->aOrderS[s]),
+                                        LP_STRLEN(&p->series, c->aOrderS[s]), SVG_MAX_LEGEND)) {
             sqlite3_str_appendall(pOut, "<title>");
             barSeriesName(pOut, c, s, SVG_MAX_TOOLTIP);
             sqlite3_str_appendall(pOut, "</title>");
@@ -639,7 +728,8 @@ error:
 }
 
 void learnpath_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    svg_acc *p = learnpath_svg_step_begin(ctx, argc >= 4 ? argv[3] : NULL, "bar_svg");
+    svg_acc *p = learnpath_svg_step_begin(ctx, argc >= 4 ? argv[3] : NULL,
+                                          argc >= 6 ? argv[5] : NULL, "bar_svg");
     svg_number num;
     if (!p) return;
     if (argc >= 5 && barTakeMode(ctx, p, argv[4])) {

@@ -7,6 +7,7 @@
 **   hash; integer values are summed exactly in 128 bits, other values are
 **   kept and summed per cell in ascending order when the chart is drawn.
 **   The title argument is checked and the smallest one kept on every row.
+**   The palette argument (rule 9) is taken by svg_palette.c.
 **   An error is reported once (p->failed); later rows are then skipped.
 **
 **   Text (rules 3, 4): labels are decoded as UTF-8, mapped, XML-escaped,
@@ -24,11 +25,21 @@
 
 #include "svg.h"
 
-/* Okabe-Ito without black, and the text colour that reads best on each. */
-const char *const learnpath_svg_color[SVG_NCOLOR] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-                                                     "#56B4E9", "#D55E00", "#F0E442"};
-const char *const learnpath_svg_on_color[SVG_NCOLOR] = {"#ffffff", SVG_INK, SVG_INK, SVG_INK,
-                                                        SVG_INK,   SVG_INK, SVG_INK};
+/*
+** Rule 9's palette: Okabe-Ito without black (blue, orange, bluish green,
+** reddish purple, sky blue, vermillion, yellow), then wine, indigo, olive,
+** dark brown and plum, picked so that under simulated protanopia,
+** deuteranopia and tritanopia each stays at least as far (CIELAB) from
+** every other colour and from the greys as the Okabe-Ito colours are from
+** one another. The text colour on each is the one of higher WCAG
+** contrast (white 5.2 on blue; ink 7.0 on orange; ...; white 7.2 on plum).
+*/
+const char *const learnpath_svg_color[SVG_NCOLOR] = {
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+    "#F0E442", "#882255", "#332288", "#999933", "#661100", "#7F3C8D"};
+const char *const learnpath_svg_on_color[SVG_NCOLOR] = {
+    "#ffffff", SVG_INK,   SVG_INK,   SVG_INK,   SVG_INK,   SVG_INK,
+    SVG_INK,   "#ffffff", "#ffffff", SVG_INK,   "#ffffff", "#ffffff"};
 
 /* --------------------------------------------------------- accumulator */
 
@@ -53,6 +64,8 @@ static void svgAccFree(svg_acc *p) {
     sqlite3_free(p->aSlot);
     sqlite3_free(p->aReal);
     sqlite3_free(p->zTitle);
+    sqlite3_free(p->zPalette);
+    learnpath_strtab_free(&p->palette);
     memset(p, 0, sizeof(*p));
 }
 
@@ -227,14 +240,15 @@ static int svgIntern(lp_strtab *pTab, sqlite3_value *pVal, uint32_t *pi) {
 
 /* See svg.h. */
 svg_acc *learnpath_svg_step_begin(sqlite3_context *ctx, sqlite3_value *pTitle,
-                                  const char *zFunc) {
+                                  sqlite3_value *pPalette, const char *zFunc) {
     svg_acc *p = sqlite3_aggregate_context(ctx, (int)sizeof(svg_acc));
     if (!p) {
         sqlite3_result_error_nomem(ctx);
         return NULL;
     }
     if (p->failed) return NULL;
-    if (pTitle && svgTakeTitle(ctx, p, pTitle, zFunc)) {
+    if ((pTitle && svgTakeTitle(ctx, p, pTitle, zFunc)) ||
+        learnpath_svg_take_palette(ctx, p, pPalette, zFunc)) {
         p->failed = 1;
         return NULL;
     }
@@ -430,6 +444,24 @@ void learnpath_svg_fmt_value(double v, char *zOut) {
         for (int i = 1; i <= nFrac && k < SVG_NUMBUF - 2; i++) zOut[k++] = zDot[i];
     }
     zOut[k] = 0;
+}
+
+/* See svg.h. */
+double learnpath_svg_other_label(uint32_t nFold, char *zOut) {
+    char zNum[SVG_NUMBUF];
+    learnpath_svg_fmt_value((double)nFold, zNum);
+    sqlite3_snprintf(SVG_NUMBUF, zOut, "(other, %s more)", zNum);
+    return (double)strlen(zOut) * SVG_EM;
+}
+
+/* See svg.h. */
+void learnpath_svg_fold_list(sqlite3_str *pOut, const lp_strtab *pTab, const uint32_t *aName,
+                             uint32_t n) {
+    for (uint32_t k = 0; k < n && k < SVG_MAX_FOLD_LIST; k++) {
+        if (k) sqlite3_str_appendall(pOut, ", ");
+        learnpath_svg_text(pOut, LP_STR(pTab, aName[k]), LP_STRLEN(pTab, aName[k]), SVG_MAX_LEGEND);
+    }
+    if (n > SVG_MAX_FOLD_LIST) sqlite3_str_appendall(pOut, ", " SVG_ELLIPSIS);
 }
 
 /* ------------------------------------------------------ final: shared */

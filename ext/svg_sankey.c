@@ -8,16 +8,17 @@
 **   (always last) for rows whose `to` is NULL. Node height and band
 **   thickness are proportional to weight; labels show name and total;
 **   bands are semi-transparent cubic Bezier shapes in the colour of their
-**   source. A name on both sides gets the same colour on both sides. A
-**   column of more than SVG_MAX_NODES nodes keeps its largest and folds
-**   the rest into "(other)" (svg rule 8).
+**   source. A name on both sides gets the same colour on both sides. At
+**   most SVG_NCOLOR names get a node and a colour: the largest (by their
+**   total on both sides), or those the palette names first; the others
+**   are folded into one "(other, N more)" node in each column (svg rule 9).
 **
 ** learnpath_sankey_step adds a row to the accumulator of svg_common.c
 ** (a weight <= 0 is ignored: svg rule 1); learnpath_sankey_final draws the
 ** accumulated flows. snkRender draws in steps over one snk_chart: the
-** totals of each name, the nodes of each column in order (folded to the
-** cap), their colours, the flows (merged where folded), the layout of
-** nodes and bands, then the output.
+** totals of each name, the nodes of each column in order, the names kept
+** and their colours, the columns folded to them, the flows (merged where
+** folded), the layout of nodes and bands, then the output.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -30,11 +31,13 @@
 #define SNK_VALUE_H 440.0  /* px for the total weight in a column */
 #define SNK_GAP 12.0       /* least gap between nodes */
 #define SNK_LINE 18.0      /* least distance between label centres */
+#define SNK_FOLD (-1)      /* aColor of a name folded into "(other)" */
 
 typedef struct snk_node {
     uint32_t name;   /* LP_NONE: "did not continue"; SVG_OTHER: "(other)" */
     uint32_t rank;   /* name order; UINT32_MAX for LP_NONE */
-    uint32_t nFold;  /* "(other)": the names folded into it */
+    uint32_t nFold;  /* "(other)": the names folded into it ... */
+    const uint32_t *aFold; /* ... largest first (snk_chart's aFoldL or aFoldR) */
     double total;
     double y, h;     /* layout */
     double off;      /* where the next band starts, from y */
@@ -59,8 +62,9 @@ typedef struct snk_chart {
     double *aTotL, *aTotR;       /* per name: total as a source, as a target */
     uint32_t *aPosL, *aPosR;     /* per name: 0 if in the column, else LP_NONE;
                                  ** then its position in aLeft / aRight */
-    int *aColor;                 /* per name: palette index, -1 = none yet */
+    int *aColor;                 /* per name: palette index; SNK_FOLD: in "(other)" */
     snk_node *aLeft, *aRight;    /* the columns; aRight has room for one more */
+    uint32_t *aFoldL, *aFoldR;   /* the names folded into each column's "(other)" */
     snk_flow *aFlow;             /* one per cell, then one per pair of nodes */
     uint32_t nFlow;              /* flows after merging */
     uint32_t nL, nR;             /* named nodes on the left, on the right */
@@ -123,7 +127,8 @@ static double snkLabelWidth(const svg_acc *p, const snk_node *pNode) {
     if (pNode->name == LP_NONE) {
         w = (double)strlen("did not continue") * SVG_EM;
     } else if (pNode->name == SVG_OTHER) {
-        w = (double)strlen(SVG_OTHER_LABEL) * SVG_EM;
+        char zOther[SVG_NUMBUF];
+        w = learnpath_svg_other_label(pNode->nFold, zOther);
     } else {
         w = learnpath_svg_text(NULL, LP_STR(&p->names, pNode->name),
                                LP_STRLEN(&p->names, pNode->name), SVG_MAX_LABEL);
@@ -135,7 +140,9 @@ static void snkNodeName(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNo
     if (pNode->name == LP_NONE) {
         sqlite3_str_appendall(pOut, "did not continue");
     } else if (pNode->name == SVG_OTHER) {
-        sqlite3_str_appendall(pOut, SVG_OTHER_LABEL);
+        char zOther[SVG_NUMBUF];
+        learnpath_svg_other_label(pNode->nFold, zOther);
+        sqlite3_str_appendall(pOut, zOther);
     } else {
         learnpath_svg_text(pOut, LP_STR(&p->names, pNode->name),
                            LP_STRLEN(&p->names, pNode->name), maxCp);
@@ -151,12 +158,12 @@ static void snkDrawNode(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNo
                         svgR(x), svgR(y), SNK_NODE_W, svgR(h) > 0 ? svgR(h) : 0.1,
                         snkColor(pNode->color));
     snkNodeName(pOut, p, pNode, SVG_MAX_TOOLTIP);
+    sqlite3_str_appendf(pOut, ": %s", zNum);
     if (pNode->name == SVG_OTHER) {
-        char zFold[SVG_NUMBUF];
-        learnpath_svg_fmt_value((double)pNode->nFold, zFold);
-        sqlite3_str_appendf(pOut, ", %s names", zFold);
+        sqlite3_str_appendall(pOut, "\n");
+        learnpath_svg_fold_list(pOut, &p->names, pNode->aFold, pNode->nFold);
     }
-    sqlite3_str_appendf(pOut, ": %s</title></rect>\n", zNum);
+    sqlite3_str_appendall(pOut, "</title></rect>\n");
 }
 
 static void snkDrawLabel(sqlite3_str *pOut, const svg_acc *p, const snk_node *pNode, double x,
@@ -194,8 +201,10 @@ static int snkAlloc(snk_chart *c) {
     c->aLeft = learnpath_svg_alloc(nName, sizeof(snk_node));
     c->aRight = learnpath_svg_alloc((sqlite3_uint64)nName + 1, sizeof(snk_node));
     c->aFlow = learnpath_svg_alloc(nCell, sizeof(snk_flow));
+    c->aFoldL = learnpath_svg_alloc(nName, sizeof(uint32_t));
+    c->aFoldR = learnpath_svg_alloc(nName, sizeof(uint32_t));
     if (!c->aOrd || !c->aTotL || !c->aTotR || !c->aPosL || !c->aPosR || !c->aColor ||
-        !c->aLeft || !c->aRight || !c->aFlow) {
+        !c->aLeft || !c->aRight || !c->aFlow || !c->aFoldL || !c->aFoldR) {
         return SQLITE_NOMEM;
     }
     return SQLITE_OK;
@@ -214,6 +223,8 @@ static void snkFree(snk_chart *c) {
     sqlite3_free(c->aLeft);
     sqlite3_free(c->aRight);
     sqlite3_free(c->aFlow);
+    sqlite3_free(c->aFoldL);
+    sqlite3_free(c->aFoldR);
 }
 
 /* Cells in name order, so that totals do not depend on row order. */
@@ -242,33 +253,80 @@ static void snkTotals(snk_chart *c) {
     }
 }
 
+/* Names by their total as a source and as a target, descending, then by
+** name (learnpath_sort_index). */
+static int snkByTotal(void *pCtx, uint32_t a, uint32_t b) {
+    const snk_chart *c = pCtx;
+    double ta = c->aTotL[a] + c->aTotR[a], tb = c->aTotL[b] + c->aTotR[b];
+    if (ta != tb) return ta > tb ? -1 : 1;
+    return (c->aRank[a] > c->aRank[b]) - (c->aRank[a] < c->aRank[b]);
+}
+
 /*
-** Svg rule 8: a column of more than SVG_MAX_NODES nodes (in order: total
-** descending, then name) keeps the first SVG_MAX_NODES - 1 and folds the
-** rest into one "(other)" node after them, whose total is theirs summed in
-** that order. aPos[name] of a folded name becomes the "(other)" node's
-** place (snkColors sets the others').
+** Svg rule 9: the names that keep a node, and their colours, into aColor.
+** With a palette, its slots. Without, the first SVG_NCOLOR names by their
+** total as a source plus their total as a target, descending, then by
+** name, coloured in that order. The others are SNK_FOLD.
 */
-static void snkFold(snk_node *a, uint32_t *pn, uint32_t *aPos) {
-    uint32_t n = *pn, k = SVG_MAX_NODES - 1;
+static int snkPick(snk_chart *c) {
+    const svg_acc *p = c->p;
+    uint32_t nName = p->names.n, *aBy = NULL;
+    int rc;
+    if (p->ePalette == 2) {
+        for (uint32_t i = 0; i < nName; i++) {
+            c->aColor[i] = learnpath_svg_palette_slot(p, LP_STR(&p->names, i),
+                                                      LP_STRLEN(&p->names, i));
+        }
+        return SQLITE_OK;
+    }
+    rc = learnpath_sort_index(nName, snkByTotal, c, &aBy);
+    if (rc) return rc;
+    for (uint32_t k = 0; k < nName; k++) c->aColor[aBy[k]] = k < SVG_NCOLOR ? (int)k : SNK_FOLD;
+    sqlite3_free(aBy);
+    return SQLITE_OK;
+}
+
+/*
+** Svg rule 9 for one column (in order): the nodes of the names kept stay
+** in order, the others are folded into one "(other)" node after them,
+** whose total is theirs summed in that order, their names in aFold.
+** aPos[name] becomes the node's position (a folded name's: the "(other)"
+** node's).
+*/
+static void snkFold(snk_chart *c, snk_node *a, uint32_t *pn, uint32_t *aPos, uint32_t *aFold) {
+    uint32_t n = *pn, k = 0, nFold = 0;
     double total = 0.0;
-    if (n <= SVG_MAX_NODES) return;
-    for (uint32_t i = k; i < n; i++) {
-        total += a[i].total;
-        aPos[a[i].name] = k;
+    for (uint32_t i = 0; i < n; i++) {
+        int color = c->aColor[a[i].name];
+        if (color == SNK_FOLD) {
+            total += a[i].total;
+            aFold[nFold++] = a[i].name;
+            continue;
+        }
+        a[k] = a[i];
+        a[k].color = color;
+        aPos[a[k].name] = k;
+        k++;
+    }
+    if (nFold == 0) return;
+    for (uint32_t i = 0; i < c->p->names.n; i++) {
+        if (aPos[i] != LP_NONE && c->aColor[i] == SNK_FOLD) aPos[i] = k;
     }
     memset(&a[k], 0, sizeof(a[k]));
     a[k].name = SVG_OTHER;
     a[k].rank = UINT32_MAX - 1;
     a[k].total = total;
-    a[k].nFold = n - k;
+    a[k].nFold = nFold;
+    a[k].aFold = aFold;
+    a[k].color = -2;
     *pn = k + 1;
 }
 
-/* Nodes by total descending, then name, folded to the cap; "did not
-** continue" last. */
-static void snkNodes(snk_chart *c) {
+/* Nodes by total descending, then name, folded to the names kept (with
+** their colours); "did not continue" last. */
+static int snkNodes(snk_chart *c) {
     uint32_t nName = c->p->names.n;
+    int rc;
     for (uint32_t r = 0; r < nName; r++) {
         uint32_t i = c->aOrder[r];
         if (c->aPosL[i] == 0) {
@@ -286,43 +344,19 @@ static void snkNodes(snk_chart *c) {
     }
     if (c->nL > 1) qsort(c->aLeft, c->nL, sizeof(snk_node), snkNodeCmp);
     if (c->nR > 1) qsort(c->aRight, c->nR, sizeof(snk_node), snkNodeCmp);
-    snkFold(c->aLeft, &c->nL, c->aPosL);
-    snkFold(c->aRight, &c->nR, c->aPosR);
+    rc = snkPick(c);
+    if (rc) return rc;
+    snkFold(c, c->aLeft, &c->nL, c->aPosL, c->aFoldL);
+    snkFold(c, c->aRight, &c->nR, c->aPosR, c->aFoldR);
     c->nRight = c->nR;
     if (c->hasNone) {
         c->aRight[c->nRight].name = LP_NONE;
         c->aRight[c->nRight].rank = UINT32_MAX;
         c->aRight[c->nRight].total = c->totNone;
+        c->aRight[c->nRight].color = -1;
         c->nRight++;
     }
-}
-
-/* Colours: left nodes in order; a right node shares its name's colour.
-** Also sets aPosL and aPosR to the positions of the nodes. */
-static void snkColors(snk_chart *c) {
-    uint32_t nName = c->p->names.n;
-    int nextColor = 0;
-    for (uint32_t i = 0; i < nName; i++) c->aColor[i] = -1;
-    for (uint32_t i = 0; i < c->nL; i++) {
-        if (c->aLeft[i].name == SVG_OTHER) {
-            c->aLeft[i].color = -2;
-            continue;
-        }
-        c->aPosL[c->aLeft[i].name] = i;
-        c->aLeft[i].color = c->aColor[c->aLeft[i].name] = nextColor++ % SVG_NCOLOR;
-    }
-    for (uint32_t i = 0; i < c->nR; i++) {
-        if (c->aRight[i].name == SVG_OTHER) {
-            c->aRight[i].color = -2;
-            continue;
-        }
-        c->aPosR[c->aRight[i].name] = i;
-        if (c->aColor[c->aRight[i].name] < 0) {
-            c->aColor[c->aRight[i].name] = nextColor++ % SVG_NCOLOR;
-        }
-        c->aRight[i].color = c->aColor[c->aRight[i].name];
-    }
-    if (c->hasNone) c->aRight[c->nR].color = -1;
+    return SQLITE_OK;
 }
 
 static int snkByPair(const void *pA, const void *pB) {
@@ -464,8 +498,9 @@ static int snkRender(svg_acc *p, sqlite3_str *pOut) {
     rc = snkAlloc(&c);
     if (rc == SQLITE_OK) {
         snkTotals(&c);
-        snkNodes(&c);
-        snkColors(&c);
+        rc = snkNodes(&c);
+    }
+    if (rc == SQLITE_OK) {
         snkFlows(&c);
         snkLayout(&c);
         snkBands(&c);
@@ -478,7 +513,8 @@ static int snkRender(svg_acc *p, sqlite3_str *pOut) {
 /* ------------------------------------------------------------ SQL */
 
 void learnpath_sankey_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-    svg_acc *p = learnpath_svg_step_begin(ctx, argc >= 4 ? argv[3] : NULL, "sankey_svg");
+    svg_acc *p = learnpath_svg_step_begin(ctx, argc >= 4 ? argv[3] : NULL,
+                                          argc >= 5 ? argv[4] : NULL, "sankey_svg");
     svg_number num;
     if (!p) return;
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;

@@ -140,6 +140,13 @@ static const val aMode[] = {
     TXT("grouped"), TXT("stacked"), TXT("STACKED"), TXT("x"), NUL, INT(3), TXT(""),
 };
 
+/* The charts' palette argument (svg rule 9): good, empty, escaped, bad. */
+static const val aPalette[] = {
+    TXT("[\"Flagship\", \"Program A\", \"student\"]"), TXT("[]"), NUL, INT(7),
+    TXT("[\"caf\\u00e9\", 42, -1.5e3, \"\\ud83d\\ude00\"]"), TXT("[\"a\", \"a\"]"),
+    TXT("[\"\\ud800\"]"), TXT("[1,"), TXT("{\"a\": 1}"), TXT("[\"x\" \"y\"]"),
+};
+
 typedef struct call {
     sqlite3_str *pSql;
     val aBind[40];
@@ -402,7 +409,7 @@ static void buildSample(call *c, reader *r) {
 }
 
 static void buildChart(call *c, reader *r, int isBar) {
-    int nExtra = (int)rdPick(r, isBar ? 3 : 2);
+    int nExtra = (int)rdPick(r, isBar ? 4 : 3);
     static const char *const azFrom[] = {
         "program_transitions('w', 'user_id', 'program', 'enrolled_at', 'seg')",
         "program_transitions('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
@@ -428,9 +435,13 @@ static void buildChart(call *c, reader *r, int isBar) {
         sqlite3_str_appendall(c->pSql, ", ");
         addVal(c, r, rdVal(c, r, aTitle, sizeof(aTitle) / sizeof(val)));
     }
-    if (nExtra >= 2) {
+    if (nExtra >= 2 && isBar) {
         sqlite3_str_appendall(c->pSql, ", ");
         addVal(c, r, rdVal(c, r, aMode, sizeof(aMode) / sizeof(val)));
+    }
+    if (nExtra >= (isBar ? 3 : 2)) {
+        sqlite3_str_appendall(c->pSql, ", ");
+        addVal(c, r, rdVal(c, r, aPalette, sizeof(aPalette) / sizeof(val)));
     }
     sqlite3_str_appendf(c->pSql, ") FROM %s", azFrom[iFrom]);
     if (rdPick(r, 4) == 0) sqlite3_str_appendall(c->pSql, " GROUP BY rowid % 3");

@@ -685,7 +685,10 @@ static const scenario aScenario[] = {
      "SELECT sankey_svg(from_program, to_program, users, 'Journeys <&>')"
      " FROM program_transitions('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT sankey_svg(from_program, to_program, users) FROM program_transitions('t') WHERE 0;"
-     "SELECT sankey_svg(program, seg, 1, 42) FROM t;",
+     "SELECT sankey_svg(program, seg, 1, 42) FROM t;"
+     "SELECT sankey_svg(from_program, to_program, users, 'P', '[\"Flagship\", 7, \"caf\\u00e9\"]')"
+     " FROM program_transitions('t');"
+     "SELECT sankey_svg(program, seg, 1, 'P', '[\"a\", \"a\"]') FROM t;",
      0, "sankey_svg"},
     {"bar_svg", FIX_JOURNEYS,
      "SELECT bar_svg(program, segment, n, 'Programs') FROM"
@@ -693,7 +696,9 @@ static const scenario aScenario[] = {
      " 'enrolled_at', 'seg') GROUP BY 1, 2);"
      "SELECT bar_svg(program, seg, user_id, NULL, 'stacked') FROM t;"
      "SELECT bar_svg(program, NULL, 1) FROM t WHERE 0;"
-     "SELECT bar_svg(program, seg, 1, 't', 'sideways') FROM t;",
+     "SELECT bar_svg(program, seg, 1, 't', 'sideways') FROM t;"
+     "SELECT bar_svg(seg, program, 1, 'P', 'stacked', '[\"Flagship\", \"x\"]') FROM t;"
+     "SELECT bar_svg(seg, program, 1, 'P', 'stacked', '[1,') FROM t;",
      0, "bar_svg"},
     {"UTF-16 database", FIX_UTF16,
      "SELECT * FROM program_journeys('u', 'user_id', 'program', 'enrolled_at', 'seg')"

@@ -8,15 +8,16 @@
 ** in any order, and the numbers, labels and order on the chart are right.
 ** Several tests chart the table of tests/fixtures/flows.sql.
 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lp_test.h"
 
-/* The caps of svg rule 8 (ext/svg.h). */
-#define SVG_TEST_MAX_NODES 50
+/* The cap of svg rule 8 and the colours of svg rule 9 (ext/svg.h). */
 #define SVG_TEST_MAX_CATEGORIES 100
+#define SVG_TEST_NCOLOR 12
 
 /* Run a query returning one TEXT value; return a copy (sqlite3_free it). */
 static char *sv_svg(sqlite3 *db, const char *zSql) {
@@ -493,8 +494,10 @@ START_TEST(test_errors) {
                     "ERROR: bar_svg(): mode must be 'grouped' or 'stacked', not char(10)");
     lpt_assert_rows(db, "SELECT sankey_svg(src, dst) FROM flows",
                     "ERROR: wrong number of arguments to function sankey_svg()");
-    lpt_assert_rows(db, "SELECT sankey_svg(src, dst, w, 'T', 'stacked') FROM flows",
+    lpt_assert_rows(db, "SELECT sankey_svg(src, dst, w, 'T', '[]', 'stacked') FROM flows",
                     "ERROR: wrong number of arguments to function sankey_svg()");
+    lpt_assert_rows(db, "SELECT bar_svg(src, dst, w, 'T', 'stacked', '[]', 1) FROM flows",
+                    "ERROR: wrong number of arguments to function bar_svg()");
     sqlite3_close(db);
 }
 END_TEST
@@ -626,13 +629,20 @@ START_TEST(test_many_categories) {
     ck_assert_int_eq(sv_count(z, "</title></rect>"), SVG_TEST_MAX_CATEGORIES);
     ck_assert_int_lt((int)strlen(z), 100000);
     sqlite3_free(z);
+    /* svg rule 9: the 12 names of largest total (both sides) keep a node:
+    ** 'To 0' (5,050,000), 'To 999', ..., 'To 989'; every 'From i' (at most
+    ** 100,000) is in the left "(other)", the other 988 'To k' in the right */
     z = sv_svg(db, "SELECT sankey_svg('From ' || i, 'To ' || (i % 1000), i) FROM t");
     sv_assert_wellformed(z);
-    ck_assert_ptr_nonnull(strstr(z, ">From 100000<tspan"));
-    ck_assert_ptr_null(strstr(z, ">From 1<tspan"));
-    ck_assert_int_eq(sv_count(z, ">(other)<tspan"), 2); /* one in each column */
-    ck_assert_int_eq(sv_count(z, "</title></rect>"), 2 * SVG_TEST_MAX_NODES);
-    ck_assert_int_lt(sv_count(z, "<path"), SVG_TEST_MAX_NODES * (SVG_TEST_MAX_NODES + 1));
+    ck_assert_ptr_nonnull(strstr(z, ">To 0<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">5,050,000<"));
+    ck_assert_ptr_nonnull(strstr(z, ">To 989<tspan"));
+    ck_assert_ptr_null(strstr(z, ">To 988<tspan"));
+    ck_assert_ptr_null(strstr(z, ">From 100000<tspan"));
+    ck_assert_ptr_nonnull(strstr(z, ">(other, 100,000 more)<tspan dx=\"6\" font-weight=\"700\""
+                                    " fill=\"#57606a\">5,000,050,000<"));
+    ck_assert_ptr_nonnull(strstr(z, ">(other, 988 more)<tspan"));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 1 + SVG_TEST_NCOLOR + 1);
+    ck_assert_int_eq(sv_count(z, "<path"), SVG_TEST_NCOLOR + 1);
     ck_assert_int_lt((int)strlen(z), 200000);
     sqlite3_free(z);
     sqlite3_close(db);
@@ -659,18 +669,25 @@ START_TEST(test_svg_fold_caps) {
         " (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 21)"
         " SELECT 'cat' AS c, printf('S%02d', i) AS s, 1 AS v FROM n"
         " UNION ALL SELECT 'cat', NULL, 5;");
-    /* sankey: 60 sources, 50 nodes: F12..F60 and "(other)" of F01..F11 (66) */
+    /* sankey (svg rule 9): 60 sources F01..F60 (weight i) to T0, T1, T2
+    ** (450 each) or NULL; the 12 names of largest total are T0, T1, T2 and
+    ** F52..F60; "(other, 51 more)" holds F01..F51 (1 + ... + 51 = 1,326) */
     z = sv_svg(db, "SELECT sankey_svg(a, b, w) FROM (SELECT * FROM f ORDER BY w)");
     sv_assert_wellformed(z);
-    ck_assert_ptr_nonnull(strstr(z, ">F12<tspan"));
-    ck_assert_ptr_null(strstr(z, ">F11<tspan"));
-    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 11 names: 66</title>"));
-    ck_assert_ptr_nonnull(strstr(z, "font-style=\"italic\">(other)<tspan dx=\"6\" font-weight=\"700\""
-                                    " fill=\"#57606a\">66</tspan>"));
-    ck_assert_int_eq(sv_count(z, "</title></rect>"), 50 + 4); /* right: T0, T1, T2, did not continue */
-    /* its bands, merged per target: (other) -> T0, T1, T2, did not continue */
-    ck_assert_int_eq(sv_count(z, "<title>(other) \xE2\x86\x92 "), 4);
-    ck_assert_ptr_nonnull(strstr(z, "<title>(other) \xE2\x86\x92 did not continue: 12 (18.2%)"));
+    ck_assert_ptr_nonnull(strstr(z, ">F52<tspan"));
+    ck_assert_ptr_null(strstr(z, ">F51<tspan"));
+    /* its tooltip lists the first 20 of them, largest first */
+    ck_assert_ptr_nonnull(strstr(z, "fill=\"#d0d7de\"><title>(other, 51 more): 1,326\nF51, F50, F49,"
+                                    " F48, F47, F46, F45, F44, F43, F42, F41, F40, F39, F38, F37, F36,"
+                                    " F35, F34, F33, F32, \xE2\x80\xA6</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "font-style=\"italic\">(other, 51 more)<tspan dx=\"6\""
+                                    " font-weight=\"700\" fill=\"#57606a\">1,326</tspan>"));
+    ck_assert_ptr_nonnull(strstr(z, ">T0<tspan dx=\"6\" font-weight=\"700\" fill=\"#57606a\">450<"));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 10 + 4); /* right: T0, T1, T2, did not continue */
+    /* its bands, merged per target: (other) -> T0, T1, T2, did not continue
+    ** (4 + 8 + ... + 48 = 312 of 1,326) */
+    ck_assert_int_eq(sv_count(z, "<title>(other, 51 more) \xE2\x86\x92 "), 4);
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other, 51 more) \xE2\x86\x92 did not continue: 312 (23.5%)"));
     z2 = sv_svg(db, "SELECT sankey_svg(a, b, w) FROM (SELECT * FROM f ORDER BY w DESC)");
     ck_assert_str_eq(z, z2);
     sqlite3_free(z);
@@ -686,16 +703,17 @@ START_TEST(test_svg_fold_caps) {
     ck_assert_str_eq(z, z2);
     sqlite3_free(z);
     sqlite3_free(z2);
-    /* bar: 22 named series of one value each, and (none): S00..S18 by name,
-    ** (other) of S19..S21 (3), then (none) */
+    /* bar (svg rule 9): 22 named series of one value each, and (none):
+    ** S00..S11 by name, (other) of S12..S21 (10), then (none) */
     z = sv_svg(db, "SELECT bar_svg(c, s, v, 'T', 'stacked') FROM h");
     sv_assert_wellformed(z);
-    ck_assert_ptr_nonnull(strstr(z, ">S18</text>"));
-    ck_assert_ptr_null(strstr(z, ">S19</text>"));
-    ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (other), 3 series: 3</title>"));
+    ck_assert_ptr_nonnull(strstr(z, ">S11</text>"));
+    ck_assert_ptr_null(strstr(z, ">S12</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (other, 10 more): 10</title>"));
     ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (none): 5</title>"));
-    ck_assert_ptr_nonnull(strstr(z, "<title>(other), 3 series</title>(other)</text>"));
-    ck_assert_int_eq(sv_count(z, "</title></rect>"), 21);
+    ck_assert_ptr_nonnull(strstr(z, " font-style=\"italic\"><title>(other, 10 more)\nS12, S13, S14,"
+                                    " S15, S16, S17, S18, S19, S20, S21</title>(other, 10 more)</text>"));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 14);
     ck_assert_ptr_nonnull(strstr(z, "font-weight=\"700\">27</text>")); /* the stack's total */
     sqlite3_free(z);
     sqlite3_close(db);
@@ -977,6 +995,453 @@ START_TEST(test_svg_stacked_labels) {
 }
 END_TEST
 
+/* ------------------------------------------------ colours (svg rule 9) */
+
+/*
+** README rule 15 and svg rule 9. The helpers below read a chart as a user
+** would look at it: the fill of each legend swatch, of each bar, of each
+** sankey node, found by the label or hover text next to it.
+*/
+
+/* A legend entry of a bar chart: its swatch's fill and y, its label. */
+typedef struct sv_entry {
+    char zFill[8];
+    double y;
+    char zLabel[200];
+    int isItalic;
+} sv_entry;
+
+/* The legend of a bar chart, in order, into a (at most nMax); the count. */
+static int sv_legend(const char *z, sv_entry *a, int nMax) {
+    int n = 0;
+    const char *zSwatch = "width=\"12\" height=\"12\" rx=\"2\" fill=\"";
+    for (const char *p = strstr(z, zSwatch); p; p = strstr(p + 1, zSwatch)) {
+        const char *q = p, *zText, *zEnd;
+        ck_assert_int_lt(n, nMax);
+        while (q > z && strncmp(q, " y=\"", 4) != 0) q--;
+        a[n].y = atof(q + 4);
+        memcpy(a[n].zFill, p + strlen(zSwatch), 7);
+        a[n].zFill[7] = 0;
+        zText = strstr(p, "<text");
+        ck_assert_ptr_nonnull(zText);
+        zEnd = strstr(zText, "</text>");
+        a[n].isItalic = strstr(zText, "font-style=\"italic\"") != NULL &&
+                        strstr(zText, "font-style=\"italic\"") < zEnd;
+        q = strchr(zText, '>') + 1;
+        if (strncmp(q, "<title>", 7) == 0) q = strstr(q, "</title>") + 8;
+        ck_assert_int_lt((int)(zEnd - q), (int)sizeof(a[n].zLabel));
+        memcpy(a[n].zLabel, q, (size_t)(zEnd - q));
+        a[n].zLabel[zEnd - q] = 0;
+        n++;
+    }
+    return n;
+}
+
+/* The fill of the legend entry labelled zLabel ("" if none). */
+static const char *sv_legend_fill(const sv_entry *a, int n, const char *zLabel) {
+    for (int i = 0; i < n; i++) {
+        if (strcmp(a[i].zLabel, zLabel) == 0) return a[i].zFill;
+    }
+    return "";
+}
+
+/* The fill of the element whose <title> starts with zTitle (a bar
+** "category · series: ", a sankey node "name: "); into zOut[8]. */
+static void sv_fill_of(const char *z, const char *zTitle, char *zOut) {
+    char *zFind = sqlite3_mprintf("\"><title>%s", zTitle);
+    const char *p = strstr(z, zFind);
+    ck_assert_msg(p != NULL, "no element titled %s", zTitle);
+    sqlite3_free(zFind);
+    while (p > z && strncmp(p, "fill=\"", 6) != 0) p--;
+    memcpy(zOut, p + 6, 7);
+    zOut[7] = 0;
+}
+
+/* Whether all n fills differ from one another and from the greys. */
+static int sv_fills_distinct(const sv_entry *a, int n) {
+    for (int i = 0; i < n; i++) {
+        if (sqlite3_stricmp(a[i].zFill, "#a3a3a3") == 0) return 0;
+        if (sqlite3_stricmp(a[i].zFill, "#d0d7de") == 0) return 0;
+        for (int j = i + 1; j < n; j++) {
+            if (sqlite3_stricmp(a[i].zFill, a[j].zFill) == 0) return 0;
+        }
+    }
+    return 1;
+}
+
+/* WCAG relative luminance of "#rrggbb". */
+static double sv_luminance(const char *zHex) {
+    double l[3];
+    for (int k = 0; k < 3; k++) {
+        char zByte[3] = {zHex[1 + 2 * k], zHex[2 + 2 * k], 0};
+        double c = (double)strtol(zByte, NULL, 16) / 255.0;
+        l[k] = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+}
+
+static double sv_contrast(const char *zA, const char *zB) {
+    double a = sv_luminance(zA), b = sv_luminance(zB);
+    return a > b ? (a + 0.05) / (b + 0.05) : (b + 0.05) / (a + 0.05);
+}
+
+/*
+** Rule 15: twelve series get twelve colours, none a grey, none shared;
+** each bar has its legend's colour; the value written on a segment is in
+** the text colour of higher contrast on it (at least 3:1).
+*/
+START_TEST(test_svg_twelve_colours) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n;
+    char *z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12)"
+                         " SELECT bar_svg('cat', printf('S%02d', i), 100, 'Twelve', 'stacked') FROM c");
+    const char *p;
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, SVG_TEST_NCOLOR);
+    ck_assert_msg(sv_fills_distinct(a, n), "two series share a colour:\n%s", z);
+    ck_assert_ptr_null(strstr(z, "(other"));
+    for (int i = 0; i < n; i++) {
+        char zTitle[40], zLabel[16], zFill[8];
+        snprintf(zLabel, sizeof(zLabel), "S%02d", i + 1);
+        snprintf(zTitle, sizeof(zTitle), "cat \xC2\xB7 %s: ", zLabel);
+        ck_assert_str_eq(a[i].zLabel, zLabel);
+        sv_fill_of(z, zTitle, zFill);
+        ck_assert_str_eq(zFill, a[i].zFill);
+    }
+    /* the segments' values, in the order of the segments */
+    p = z;
+    for (int i = 0; i < n; i++) {
+        char zText[8];
+        p = strstr(p, "dy=\"0.35em\" fill=\"");
+        ck_assert_ptr_nonnull(p);
+        memcpy(zText, p + 18, 7);
+        zText[7] = 0;
+        ck_assert_msg(strncmp(p + 25, "\">100</text>", 12) == 0, "%.40s", p);
+        ck_assert_msg(sv_contrast(zText, a[i].zFill) >= 3.0, "%s on %s", zText, a[i].zFill);
+        ck_assert_msg(sv_contrast(zText, a[i].zFill) >=
+                          sv_contrast(strcmp(zText, "#ffffff") ? "#ffffff" : "#1f2328", a[i].zFill),
+                      "%s on %s", zText, a[i].zFill);
+        p++;
+    }
+    sqlite3_free(z);
+    /* a sankey of 12 programs: 12 node colours */
+    z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12)"
+                   " SELECT sankey_svg(printf('P%02d', i), NULL, i) FROM c");
+    for (int i = 0; i < n; i++) {
+        char zTitle[32];
+        snprintf(zTitle, sizeof(zTitle), "P%02d: %d<", i + 1, i + 1);
+        sv_fill_of(z, zTitle, a[i].zFill);
+    }
+    ck_assert(sv_fills_distinct(a, n));
+    ck_assert_ptr_null(strstr(z, "(other"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 15: the report's eight series (seven programs and "(several at
+** once)") used to give the eighth the first one's #0072B2 (7 colours).
+*/
+START_TEST(test_svg_eight_series_distinct) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n;
+    char *z = sv_doc(db, "SELECT bar_svg(m, p, 10, 'Starts', 'stacked') FROM"
+                         " (SELECT column1 AS p FROM (VALUES ('Flagship'), ('Program A'),"
+                         " ('Program B'), ('Program C'), ('Program D'), ('Program E'), ('Program F'),"
+                         " ('(several at once)'))), (SELECT '2021-01' AS m UNION ALL SELECT '2021-02')");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 8);
+    ck_assert_str_eq(a[0].zLabel, "(several at once)");
+    ck_assert_msg(sv_fills_distinct(a, n), "two series share a colour");
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 15: 22 series: the 12 largest keep a colour each, the other 10 are
+** one "(other, 10 more)" series whose value in each category is the sum
+** of theirs (checked against SQL's own sum); the same in a sankey.
+*/
+START_TEST(test_svg_fold_into_other) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n;
+    char *z, *zWant, *zSum;
+    lpt_exec(db, "CREATE TABLE t AS WITH RECURSIVE c(i) AS"
+                 " (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 44)"
+                 " SELECT 'cat' || (i % 2) AS c, printf('P%02d', (i + 1) / 2) AS s, i AS v FROM c;");
+    z = sv_doc(db, "SELECT bar_svg(c, s, v, 'Many', 'stacked') FROM t");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, SVG_TEST_NCOLOR + 1);
+    ck_assert(sv_fills_distinct(a, SVG_TEST_NCOLOR));
+    ck_assert_str_eq(a[0].zLabel, "P11"); /* P11..P22 are the largest, in name order */
+    ck_assert_str_eq(a[11].zLabel, "P22");
+    ck_assert_str_eq(a[12].zLabel, "(other, 10 more)");
+    ck_assert_str_eq(a[12].zFill, "#d0d7de");
+    ck_assert(a[12].isItalic);
+    ck_assert_ptr_nonnull(strstr(z, "<title>(other, 10 more)\nP01, P02, P03, P04, P05, P06, P07, P08,"
+                                    " P09, P10</title>(other, 10 more)</text>"));
+    for (int k = 0; k < 2; k++) {
+        zSum = lpt_query(db, k ? "SELECT sum(v) FROM t WHERE s < 'P11' AND c = 'cat1'"
+                               : "SELECT sum(v) FROM t WHERE s < 'P11' AND c = 'cat0'");
+        zSum[strlen(zSum) - 1] = 0;
+        zWant = sqlite3_mprintf("fill=\"#d0d7de\"><title>cat%d \xC2\xB7 (other, 10 more): %s</title>",
+                                k, zSum);
+        ck_assert_msg(strstr(z, zWant) != NULL, "no %s", zWant);
+        sqlite3_free(zWant);
+        sqlite3_free(zSum);
+    }
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 2 * (SVG_TEST_NCOLOR + 1));
+    sqlite3_free(z);
+    /* sankey: 22 programs to 2 segments; the 12 names of largest total are
+    ** cat0, cat1 and P13..P22; "(other, 12 more)" holds P01..P12 */
+    z = sv_doc(db, "SELECT sankey_svg(s, c, v) FROM t");
+    zSum = lpt_query(db, "SELECT sum(v) FROM t WHERE s < 'P13'");
+    zSum[strlen(zSum) - 1] = 0;
+    zWant = sqlite3_mprintf("fill=\"#d0d7de\"><title>(other, 12 more): %s\nP12, P11, P10, P09, P08,"
+                            " P07, P06, P05, P04, P03, P02, P01</title>", zSum);
+    ck_assert_msg(strstr(z, zWant) != NULL, "no %s", zWant);
+    sqlite3_free(zWant);
+    sqlite3_free(zSum);
+    ck_assert_ptr_nonnull(strstr(z, "<title>P13: 51</title>"));
+    ck_assert_ptr_null(strstr(z, "<title>P12: "));
+    ck_assert_int_eq(sv_count(z, "</title></rect>"), 10 + 1 + 2);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 15: a series the data names "(other)" is a series like any other
+** (a colour, its name alone); the fold is "(other, N more)" in light grey
+** italics, so the two never read alike.
+*/
+START_TEST(test_svg_other_in_the_data) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n;
+    char *z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 13)"
+                         " SELECT bar_svg('cat', CASE i WHEN 13 THEN '(other)' ELSE printf('S%02d', i)"
+                         " END, i) FROM c");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 13);
+    ck_assert_str_eq(a[0].zLabel, "(other)"); /* by name: '(' sorts first */
+    ck_assert(!a[0].isItalic);
+    ck_assert_str_eq(a[12].zLabel, "(other, 1 more)"); /* S01, the smallest */
+    ck_assert(a[12].isItalic);
+    ck_assert(sv_fills_distinct(a, 12));
+    ck_assert_str_eq(a[12].zFill, "#d0d7de");
+    ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (other): 13</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>cat \xC2\xB7 (other, 1 more): 1</title>"));
+    sqlite3_free(z);
+    /* in a palette too: "(other)" named there takes its slot */
+    z = sv_doc(db, "SELECT bar_svg('cat', column1, 1, NULL, 'grouped', '[\"x\", \"(other)\"]')"
+                   " FROM (VALUES ('x'), ('(other)'), ('y'))");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 3);
+    ck_assert_str_eq(a[1].zLabel, "(other)");
+    ck_assert_str_eq(a[1].zFill, "#E69F00");
+    ck_assert_str_eq(a[2].zLabel, "(other, 1 more)");
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 15: with one palette, a program keeps one colour in every chart,
+** bar or sankey, whatever each chart's own ranking and whichever programs
+** it holds; without it, the colours differ (so the test can fail).
+*/
+START_TEST(test_svg_palette_across_charts) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n;
+    char zA1[8], zA2[8], zB1[8], zB2[8];
+    char *z;
+    lpt_exec(db,
+        "CREATE TABLE t(chart, c, s, v);"
+        "INSERT INTO t VALUES (1, 'x', 'Alpha', 900), (1, 'x', 'Beta', 10), (1, 'x', 'Gamma', 50),"
+        " (2, 'x', 'Beta', 800), (2, 'x', 'Gamma', 5);"
+        "CREATE TABLE pal AS SELECT json_group_array(s) AS p FROM"
+        " (SELECT s FROM t GROUP BY s ORDER BY sum(v) DESC);"); /* ["Alpha","Beta","Gamma"] */
+    lpt_assert_rows(db, "SELECT p FROM pal", "[\"Alpha\",\"Beta\",\"Gamma\"]\n");
+    /* without a palette, Beta changes colour between the charts */
+    z = sv_doc(db, "SELECT bar_svg(c, s, v) FROM t WHERE chart = 1");
+    n = sv_legend(z, a, 20);
+    snprintf(zB1, sizeof(zB1), "%s", sv_legend_fill(a, n, "Beta"));
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT bar_svg(c, s, v) FROM t WHERE chart = 2");
+    n = sv_legend(z, a, 20);
+    snprintf(zB2, sizeof(zB2), "%s", sv_legend_fill(a, n, "Beta"));
+    sqlite3_free(z);
+    ck_assert_str_ne(zB1, zB2);
+    /* with it: the same fill, the palette's colour i for name i */
+    for (int chart = 1; chart <= 2; chart++) {
+        char *zSql = sqlite3_mprintf("SELECT bar_svg(c, s, v, 'T', 'stacked', (SELECT p FROM pal))"
+                                     " FROM t WHERE chart = %d", chart);
+        z = sv_doc(db, zSql);
+        sqlite3_free(zSql);
+        n = sv_legend(z, a, 20);
+        ck_assert_int_eq(n, chart == 1 ? 3 : 2);
+        ck_assert_str_eq(sv_legend_fill(a, n, "Beta"), "#E69F00");
+        ck_assert_str_eq(sv_legend_fill(a, n, "Gamma"), "#009E73");
+        ck_assert_str_eq(a[0].zLabel, chart == 1 ? "Alpha" : "Beta"); /* palette order */
+        sqlite3_free(z);
+    }
+    ck_assert_str_eq(sv_legend_fill(a, n, "Alpha"), ""); /* not in chart 2 */
+    /* sankeys whose rankings differ: Alpha first in one, Beta in the other */
+    z = sv_doc(db, "SELECT sankey_svg(s, NULL, v, 'One', (SELECT p FROM pal)) FROM t WHERE chart = 1");
+    sv_fill_of(z, "Alpha: ", zA1);
+    sv_fill_of(z, "Beta: ", zB1);
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT sankey_svg(s, 'Alpha', v, 'Two', (SELECT p FROM pal)) FROM t WHERE chart = 2");
+    sv_fill_of(z, "Alpha: ", zA2);
+    sv_fill_of(z, "Beta: ", zB2);
+    ck_assert(sv_label_y(z, "Beta") < sv_label_y(z, "Gamma"));
+    sqlite3_free(z);
+    ck_assert_str_eq(zA1, "#0072B2");
+    ck_assert_str_eq(zA2, "#0072B2");
+    ck_assert_str_eq(zB1, "#E69F00");
+    ck_assert_str_eq(zB2, "#E69F00");
+    /* names the palette does not hold, or holds past its 12th entry, fold */
+    z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 13)"
+                   " SELECT bar_svg('x', 'n' || i, i, NULL, 'grouped',"
+                   " '[\"n13\",\"n1\",\"n2\",\"n3\",\"n4\",\"n5\",\"n6\",\"n7\",\"n8\",\"n9\",\"n10\","
+                   "\"n11\",\"n12\"]') FROM c");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 13);
+    ck_assert_str_eq(a[0].zLabel, "n13");
+    ck_assert_str_eq(a[11].zLabel, "n11");
+    ck_assert_str_eq(a[11].zFill, "#7F3C8D");
+    ck_assert_str_eq(a[12].zLabel, "(other, 1 more)");
+    ck_assert_ptr_nonnull(strstr(z, "<title>x \xC2\xB7 (other, 1 more): 12</title>"));
+    sqlite3_free(z);
+    /* numbers match the name written the same way; escapes are decoded */
+    z = sv_doc(db, "SELECT bar_svg('x', column1, 1, NULL, 'grouped',"
+                   " ' [ -1.5e3 , \"caf\\u00e9\", 2020, \"a\\\"b\\/\\ud83d\\ude00\" ] ')"
+                   " FROM (VALUES (2020), ('caf' || char(233)), ('-1.5e3'), ('a\"b/' || char(128512)))");
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 4);
+    ck_assert_str_eq(a[0].zLabel, "-1.5e3");
+    ck_assert_str_eq(a[1].zLabel, "caf\xC3\xA9");
+    ck_assert_str_eq(a[2].zLabel, "2020");
+    ck_assert_str_eq(a[3].zLabel, "a&quot;b/\xF0\x9F\x98\x80");
+    ck_assert_str_eq(a[3].zFill, "#CC79A7");
+    sqlite3_free(z);
+    /* an empty palette folds everything; NULL is no palette */
+    sv_doc_has(db, "SELECT bar_svg('x', 'a', 1, NULL, 'grouped', '[]')", ">(other, 1 more)</text>", 1);
+    lpt_assert_rows(db, "SELECT bar_svg(c, s, v, NULL, 'grouped', NULL) = bar_svg(c, s, v),"
+                        " sankey_svg(c, s, v, NULL, NULL) = sankey_svg(c, s, v) FROM t", "1|1\n");
+    /* one palette per group: groups may differ */
+    lpt_assert_rows(db, "SELECT chart, bar_svg(c, s, v, NULL, 'grouped', '[\"' || chart || '\"]') LIKE '<svg%'"
+                        " FROM t GROUP BY chart", "1|1\n2|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 15: palettes that are not a JSON array of names, name one twice or
+** change between rows are refused, naming the function and the problem. */
+START_TEST(test_svg_palette_errors) {
+    sqlite3 *db = lpt_open_fixture("flows");
+    static const char *const aCase[][2] = {
+        {"42", "palette must be a JSON array of names as text, not 42"},
+        {"x'5b5d'", "palette must be a JSON array of names as text, not a blob"},
+        {"'{}'", "palette is not a JSON array of names (strings or numbers): no '[' at byte 1"},
+        {"''", "palette is not a JSON array of names (strings or numbers): no '[' at byte 1"},
+        {"'[\"a\", \"b\"'", "palette is not a JSON array of names (strings or numbers): an array"
+                         " that is not closed at byte 10"},
+        {"'[\"a\" \"b\"]'", "palette is not a JSON array of names (strings or numbers): no ',' or"
+                         " ']' after an element at byte 6"},
+        {"'[\"a\",]'", "palette is not a JSON array of names (strings or numbers): an element that"
+                     " is not a string or a number at byte 6"},
+        {"'[null]'", "palette is not a JSON array of names (strings or numbers): an element that"
+                   " is not a string or a number at byte 2"},
+        {"'[[\"a\"]]'", "palette is not a JSON array of names (strings or numbers): an element that"
+                      " is not a string or a number at byte 2"},
+        {"'[\"a]'", "palette is not a JSON array of names (strings or numbers): a string that is"
+                  " not closed at byte 5"},
+        {"'[\"a\\x\"]'", "palette is not a JSON array of names (strings or numbers): an unknown"
+                       " escape at byte 4"},
+        {"'[\"\\u12\"]'", "palette is not a JSON array of names (strings or numbers): a \\u escape"
+                        " without four hex digits at byte 3"},
+        {"'[\"\\udc00\"]'", "palette is not a JSON array of names (strings or numbers): a lone \\u"
+                          " surrogate at byte 3"},
+        {"'[\"' || char(9) || '\"]'", "palette is not a JSON array of names (strings or numbers): a"
+                                    " control character in a string at byte 3"},
+        {"'[01]'", "palette is not a JSON array of names (strings or numbers): no ',' or ']' after"
+                 " an element at byte 3"},
+        {"'[1.]'", "palette is not a JSON array of names (strings or numbers): a number that is"
+                 " not JSON at byte 4"},
+        {"'[-]'", "palette is not a JSON array of names (strings or numbers): a number that is not"
+                " JSON at byte 2"},
+        {"'[] []'", "palette is not a JSON array of names (strings or numbers): text after the"
+                  " closing ']' at byte 4"},
+        {"'[\"A\", \"B\", \"A\"]'", "palette names 'A' twice"},
+        {"'[1, \"1\"]'", "palette names '1' twice"},
+        {"CASE WHEN rowid = 3 THEN '[\"a\"]' ELSE '[\"b\"]' END", "palette must be the same on every row"},
+        {"CASE WHEN rowid = 3 THEN '[\"a\"]' END", "palette must be the same on every row"},
+        {"CASE WHEN rowid = 1 THEN '[\"a\"]' END", "palette must be the same on every row"},
+    };
+    for (size_t k = 0; k < sizeof(aCase) / sizeof(aCase[0]); k++) {
+        char *zSql = sqlite3_mprintf("SELECT bar_svg(src, dst, w, 'T', 'stacked', %s) FROM flows",
+                                     aCase[k][0]);
+        char *zWant = sqlite3_mprintf("ERROR: bar_svg(): %s", aCase[k][1]);
+        lpt_assert_rows(db, zSql, zWant);
+        sqlite3_free(zSql);
+        sqlite3_free(zWant);
+        zSql = sqlite3_mprintf("SELECT sankey_svg(src, dst, w, 'T', %s) FROM flows", aCase[k][0]);
+        zWant = sqlite3_mprintf("ERROR: sankey_svg(): %s", aCase[k][1]);
+        lpt_assert_rows(db, zSql, zWant);
+        sqlite3_free(zSql);
+        sqlite3_free(zWant);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 15: a long legend (13 series with long names) wraps onto several
+** lines and the plot moves down: no legend entry lies in the plot (below
+** the top grid line); names cut at 40 characters keep their full text in
+** a <title>; the canvas grows by the legend's extra lines.
+*/
+START_TEST(test_svg_legend_clear_of_plot) {
+    sqlite3 *db = lpt_open();
+    sv_entry a[20];
+    int n, nLine = 1;
+    double yTop = 1e9, hShort, hLong;
+    const char *p;
+    char *z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 14)"
+                         " SELECT bar_svg('cat' || (i % 3), printf('Module %02d: an introduction to"
+                         " something rather long', i), i, 'Legend') FROM c");
+    for (p = strstr(z, "<line x1="); p; p = strstr(p + 1, "<line x1=")) {
+        double y = atof(strstr(p, " y1=\"") + 5);
+        if (y < yTop) yTop = y;
+    }
+    n = sv_legend(z, a, 20);
+    ck_assert_int_eq(n, 13);
+    for (int i = 0; i < n; i++) {
+        ck_assert_msg(a[i].y + 12.0 < yTop, "legend entry %d at y %g, plot from %g", i, a[i].y, yTop);
+        if (i > 0 && a[i].y > a[i - 1].y) nLine++;
+    }
+    ck_assert_int_ge(nLine, 3);
+    ck_assert_ptr_nonnull(strstr(z, "<title>Module 14: an introduction to something rather long"
+                                    "</title>Module 14: an introduction to something\xE2\x80\xA6</text>"));
+    hLong = sv_root_attr(z, "height");
+    sqlite3_free(z);
+    z = sv_doc(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 14)"
+                   " SELECT bar_svg('cat' || (i % 3), printf('M%02d', i), i, 'Legend') FROM c");
+    hShort = sv_root_attr(z, "height");
+    sqlite3_free(z);
+    ck_assert_msg(hLong >= hShort + 20.0 * (nLine - 1), "height %g, short legend %g", hLong, hShort);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_svg_suite(void) {
     Suite *s = suite_create("svg");
     TCase *tc = tcase_create("core");
@@ -1011,6 +1476,17 @@ Suite *make_svg_suite(void) {
     tcase_add_test(tc, test_svg_too_big);
     tcase_add_test(tc, test_svg_legend_wraps);
     tcase_add_test(tc, test_svg_stacked_labels);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("colours");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_svg_twelve_colours);
+    tcase_add_test(tc, test_svg_eight_series_distinct);
+    tcase_add_test(tc, test_svg_fold_into_other);
+    tcase_add_test(tc, test_svg_other_in_the_data);
+    tcase_add_test(tc, test_svg_palette_across_charts);
+    tcase_add_test(tc, test_svg_palette_errors);
+    tcase_add_test(tc, test_svg_legend_clear_of_plot);
     suite_add_tcase(s, tc);
     return s;
 }
