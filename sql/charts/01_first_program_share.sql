@@ -15,7 +15,23 @@
 -- in C (program NULL is its per-type total row, not drawn). Its tie groups
 -- ('A + B', tied = 1) are one label each; they fold into
 -- '(several at once)' here, a sum over its few rows.
-WITH stats AS (
+WITH
+-- The page's colours (README rule 15): one palette for every chart, so a
+-- program has one colour on the whole page: programs by the users who ever
+-- took one (program_popularity over all users), '(several at once)' by the
+-- users whose first step it was; the first 12 get a colour each.
+palette AS (
+    SELECT json_group_array(name) AS names
+    FROM (SELECT program AS name, users
+          FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
+          UNION ALL
+          SELECT '(several at once)', sum(users)
+          FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+          WHERE tied
+          HAVING sum(users) > 0
+          ORDER BY users DESC, name)
+),
+stats AS (
     SELECT coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')') AS segment,
            CASE WHEN tied THEN '(several at once)' ELSE program END AS first_program,
            users
@@ -24,7 +40,8 @@ WITH stats AS (
     WHERE program IS NOT NULL
 )
 SELECT bar_svg(segment, first_program, users,
-               'First program, by ' || learnpath_report_setting('segment_label'), 'stacked')
+               'First program, by ' || learnpath_report_setting('segment_label'), 'stacked',
+               (SELECT names FROM palette))
 FROM (SELECT segment, first_program, sum(users) AS users
       FROM stats
       GROUP BY segment, first_program);

@@ -13,7 +13,23 @@
 .headers off
 .mode list
 
-WITH step1 AS (
+WITH
+-- The page's colours (README rule 15): one palette for every chart, so a
+-- program has one colour on the whole page: programs by the users who ever
+-- took one (program_popularity over all users), '(several at once)' by the
+-- users whose first step it was; the first 12 get a colour each.
+palette AS (
+    SELECT json_group_array(name) AS names
+    FROM (SELECT program AS name, users
+          FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
+          UNION ALL
+          SELECT '(several at once)', sum(users)
+          FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+          WHERE tied
+          HAVING sum(users) > 0
+          ORDER BY users DESC, name)
+),
+step1 AS (
     SELECT coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')') AS segment,
            CASE WHEN from_tied THEN '(several at once)' ELSE from_program END AS initial_program,
            CASE WHEN to_program IS NULL THEN NULL
@@ -24,7 +40,7 @@ WITH step1 AS (
     WHERE step = 1
 )
 SELECT sankey_svg(initial_program, next_program, users,
-                  'Initial → next program: ' || segment)
+                  'Initial → next program: ' || segment, (SELECT names FROM palette))
 FROM step1
 GROUP BY segment
 ORDER BY sum(users) DESC, segment;

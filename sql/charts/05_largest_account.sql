@@ -11,7 +11,23 @@
 .headers off
 .mode list
 
-WITH largest AS (
+WITH
+-- The page's colours (README rule 15): one palette for every chart, so a
+-- program has one colour on the whole page: programs by the users who ever
+-- took one (program_popularity over all users), '(several at once)' by the
+-- users whose first step it was; the first 12 get a colour each.
+palette AS (
+    SELECT json_group_array(name) AS names
+    FROM (SELECT program AS name, users
+          FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
+          UNION ALL
+          SELECT '(several at once)', sum(users)
+          FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+          WHERE tied
+          HAVING sum(users) > 0
+          ORDER BY users DESC, name)
+),
+largest AS (
     SELECT group_value AS account
     FROM group_stats('enrollments') WHERE group_col = learnpath_report_setting('group_col') AND rank = 1
 ),
@@ -29,6 +45,7 @@ step1 AS (
 SELECT sankey_svg(initial_program, next_program, users,
                   (SELECT 'Largest ' || learnpath_report_setting('group_label') || ', ' || account
                           || ': initial → next program'
-                   FROM largest))
+                   FROM largest),
+                  (SELECT names FROM palette))
 FROM step1
 HAVING count(*) > 0;

@@ -16,6 +16,23 @@
 -- first_program_monthly() has a row for every month and first program, 0
 -- where nobody started, so a month without starts still shows; the tie
 -- groups' rows add up under '(several at once)'.
+WITH
+-- The page's colours (README rule 15): one palette for every chart, so a
+-- program has one colour on the whole page: programs by the users who ever
+-- took one (program_popularity over all users), '(several at once)' by the
+-- users whose first step it was; the first 12 get a colour each.
+palette AS (
+    SELECT json_group_array(name) AS names
+    FROM (SELECT program AS name, users
+          FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
+          UNION ALL
+          SELECT '(several at once)', sum(users)
+          FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
+          WHERE tied
+          HAVING sum(users) > 0
+          ORDER BY users DESC, name)
+)
 SELECT bar_svg(month, CASE WHEN tied THEN '(several at once)' ELSE program END, users,
-               'Users starting each month, by first program', 'stacked')
+               'Users starting each month, by first program', 'stacked',
+               (SELECT names FROM palette))
 FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at');

@@ -671,6 +671,39 @@ EOF
      REPORT_MIN_BASE=2000 REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$SCHOOL" "$T/school-base.html") > /dev/null 2>&1
     check "school: min_base 2000 keeps only the 2 findings on 2,000 users or more (not continued, most popular)" \
         eq "$(sed -n '/<section class="findings"/,/<\/section>/p' "$T/school-base.html" | grep -c '<li><a href="#r0[1-6]">')|$(grep -c 'whose user type is' "$T/school-base.html")" "2|0"
+    # colours (README rule 15): in each chart no two names share a colour,
+    # and a program has one colour on the whole page (the page's palette);
+    # names from the bar legends (a 12x12 key, then the name) and the Sankey
+    # nodes (<title>name: users</title>); the greys (folds, "did not
+    # continue") are left aside
+    awk '
+        /^<svg / { chart++ }
+        {
+            fill = ""; name = ""
+            if (match($0, /width="12" height="12" rx="2" fill="#[0-9A-Fa-f]+"\/><text [^>]*>[^<]+/)) {
+                s = substr($0, RSTART, RLENGTH)
+                fill = s; sub(/.*fill="/, "", fill); sub(/".*/, "", fill)
+                name = s; sub(/.*<text [^>]*>/, "", name)
+            } else if (match($0, /width="14\.0" height="[0-9.]+" fill="#[0-9A-Fa-f]+"><title>[^<]+<\/title>/)) {
+                s = substr($0, RSTART, RLENGTH)
+                fill = s; sub(/.*fill="/, "", fill); sub(/".*/, "", fill)
+                name = s; sub(/.*<title>/, "", name); sub(/: [0-9,]+<\/title>$/, "", name)
+            }
+            if (fill == "" || fill ~ /^#(d0d7de|a3a3a3)$/ || name ~ /^\(other/) next
+            fill = tolower(fill)
+            if ((chart SUBSEP fill) in owner && owner[chart, fill] != name) {
+                print "chart " chart ": " owner[chart, fill] " and " name " share " fill; bad++
+            }
+            owner[chart, fill] = name
+            if (name in colour && colour[name] != fill) {
+                print name " is " colour[name] " and " fill; bad++
+            }
+            colour[name] = fill
+            n++
+        }
+        END { printf "%d names, %d problems\n", n, bad }' "$T/school.html" > "$T/colours.txt"
+    check "school: no two names share a colour in a chart, a program keeps one colour on the page ($(tail -n 1 "$T/colours.txt"))" \
+        eq "$(tail -n 1 "$T/colours.txt" | sed 's/^[0-9]* names, //')" "0 problems"
     # sql/06's columns: the most common first programs, from the data
     section r06 "$T/school.html" > "$T/s.html"
     check "school: sql/06's column #1 is the most common first program ($s_top, plain SQL)" \
