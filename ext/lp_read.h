@@ -188,6 +188,19 @@ typedef struct lp_read_link {
     const struct lp_read_link *pOuter; /* the read this one is nested in */
 } lp_read_link;
 
+/*
+** A query as the source (rule 13, lp_read_query.c). Is z a query: is its
+** first word, after whitespace and comments, SELECT, WITH or VALUES?
+*/
+int learnpath_source_is_query(const char *z);
+/*
+** For a function that views and triggers stored in a database may call
+** (learnpath_allow_views(1)): refuse a query source that reads a virtual
+** table or calls a direct-only function, which SQLite would refuse in the
+** stored view itself. Sets *pzErr (caller frees) on refusal.
+*/
+int learnpath_query_check_stored(sqlite3 *db, const char *zQuery, char **pzErr);
+
 /* Per-connection state shared by the functions (freed with the connection). */
 typedef struct lp_cache_entry lp_cache_entry;
 typedef struct lp_conn {
