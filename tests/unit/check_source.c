@@ -147,6 +147,35 @@ START_TEST(test_query_every_argument) {
 }
 END_TEST
 
+/*
+** Rule 13 with rule 3 and the stream: a query whose user column is NOCASE
+** groups its users as GROUP BY does, and a query read one user at a time
+** under learnpath_memory_budget gives what it gives in memory.
+*/
+START_TEST(test_query_collation_and_stream) {
+    sqlite3 *db = lpt_open_fixture("q_relative_days");
+    lpt_exec(db, "INSERT INTO reg VALUES ('ab', 'AAA', '2013-10-01', 1, 'HE'),"
+                 " ('AB', 'BBB', '2013-10-01', 2, 'HE')");
+    lpt_assert_rows(db,
+                    "SELECT user_id, program, next_program FROM first_program('SELECT "
+                    "id_student COLLATE NOCASE AS user_id, code_module AS program, "
+                    "date(pres_start, day || '' days'') AS enrolled_at FROM reg') WHERE "
+                    "typeof(user_id) = 'text'",
+                    "AB|AAA|BBB\n");
+    lpt_assert_rows(db,
+                    "SELECT min(id_student COLLATE BINARY), count(*) FROM reg WHERE "
+                    "typeof(id_student) = 'text' GROUP BY id_student COLLATE NOCASE",
+                    "AB|2\n");
+    char *zMem = qs_rows(db, "SELECT * FROM program_steps(" QS_QUERY_LIT ")");
+    lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+    lpt_assert_rows(db, "SELECT * FROM program_steps(" QS_QUERY_LIT ")", zMem);
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    ck_assert(strstr(zMem, "ERROR") == NULL && strstr(zMem, "12|") != NULL);
+    sqlite3_free(zMem);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Rule 13: what a query may not be, and the messages (README "Errors"). */
 START_TEST(test_query_errors) {
     static const char *const azCase[][2] = {
@@ -183,6 +212,11 @@ START_TEST(test_query_errors) {
         {"'SELECT * FROM e WHERE user_id = :id'",
          "ERROR: first_program(): the source query has a parameter (:id): write its value "
          "into it"},
+        {"'SELECT user_id, program, ''soon'' AS enrolled_at FROM e'",
+         "ERROR: first_program(): unreadable time 'soon' in column 'enrolled_at' of the source "
+         "query"},
+        {"'SELECT * FROM e WHERE abs(-9223372036854775807 - 1) > 0'",
+         "ERROR: first_program(): reading the source query: integer overflow"},
         {"''", "ERROR: first_program(): source must name a table or view, not ''"}};
     sqlite3 *db = lpt_open_fixture("e_readme");
     for (size_t i = 0; i < sizeof(azCase) / sizeof(azCase[0]); i++) {
@@ -383,6 +417,7 @@ Suite *make_source_suite(void) {
     tcase_add_test(tc, test_query_every_argument);
     tcase_add_test(tc, test_query_or_name);
     tcase_add_test(tc, test_query_cache);
+    tcase_add_test(tc, test_query_collation_and_stream);
     suite_add_tcase(s, tc);
     tc = tcase_create("Limits");
     tcase_add_test(tc, test_query_errors);
