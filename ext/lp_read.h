@@ -1,8 +1,9 @@
 /*
 ** lp_read.h - the read layer: a source -> the enrollments of each user
-** (rules 1-3 and 11 of README.md).
+** (rules 1-3, 11 and 13 of README.md).
 **
 **   lp_source.c       name -> a quoted SELECT; column checks; may it be cached?
+**   lp_read_query.c   a query as the source (rule 13): checked, read as a subquery
 **   lp_read.c         the one pass: decode rows, find users, keep enrollments
 **   lp_read_thread.c  the helper thread that keeps rows while SQLite scans
 **   lp_read_users.c   user keys, their order, the hash table of users
@@ -24,7 +25,8 @@
 
 /* What a function reads (the source part of its arguments). */
 typedef struct lp_source_spec {
-    const char *zSource;     /* table or view, optionally schema-qualified */
+    const char *zSource;     /* table or view, optionally schema-qualified, or a
+                             ** query (rule 13, learnpath_source_is_query) */
     const char *zUserCol;
     const char *zProgramCol;
     const char *zTimeCol;
