@@ -196,8 +196,9 @@ int learnpath_query_not_a_name(build_state *s) {
     static const char *const azOther[] = {"pragma", "explain", NULL};
     const char *zWord;
     int n = queryFirstWord(s->p->zSource, &zWord);
-    /* a word, then something else: 'delete' alone may be a table's name */
-    if (n == 0 || zWord[n] == 0) return SQLITE_OK;
+    /* a word, then something else: 'delete' alone may be a table's name,
+    ** and 'release.t' a table of the database attached as release */
+    if (n == 0 || zWord[n] == 0 || zWord[n] == '.') return SQLITE_OK;
     if (queryWordIn(zWord, n, azWrite)) {
         return learnpath_read_error(s, SQLITE_ERROR,
                                     "the source query is not read-only (%.*s): a source is a "

@@ -87,10 +87,9 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     if (!buildIsNoSuchTable(zMsg, zSrc)) {
         return learnpath_read_error(s, rc, "cannot read '%s': %s", zSrc, zMsg);
     }
-    rc = learnpath_query_not_a_name(s);
-    if (rc) return rc;
     if (zDot == NULL || zDot == zSrc || zDot[1] == 0) {
-        return learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
+        rc = learnpath_query_not_a_name(s); /* 'DELETE FROM t' (rule 13) */
+        return rc ? rc : learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
     }
 
     char *zSchema = sqlite3_mprintf("%.*s", (int)(zDot - zSrc), zSrc);
@@ -101,7 +100,8 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
     if (buildIsNoSuchTable(zMsg, zSrc) || strncmp(zMsg, "unknown database ", 17) == 0) {
-        return learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
+        rc = learnpath_query_not_a_name(s); /* 'DELETE FROM main.t' (rule 13) */
+        return rc ? rc : learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
     }
     return learnpath_read_error(s, rc, "cannot read '%s': %s", zSrc, zMsg);
 }

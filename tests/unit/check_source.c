@@ -258,6 +258,14 @@ START_TEST(test_query_or_name) {
                     "ERROR: first_program(): the source query does not compile: no such "
                     "column: x");
     lpt_assert_rows(db, "SELECT count(*) FROM first_program('selection')", "2\n");
+    /* a database attached under a statement's word is still a schema */
+    lpt_exec(db, "ATTACH ':memory:' AS release; CREATE TABLE release.t AS SELECT * FROM e;");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('release.t')", "4\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('release.none')",
+                    "ERROR: first_program(): no such table or view 'release.none'");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('DELETE FROM main.e RETURNING *')",
+                    "ERROR: first_program(): the source query is not read-only (DELETE): a "
+                    "source is a table, a view or a SELECT, WITH or VALUES statement");
     /* comments and case before the keyword; ';', comments after it */
     lpt_assert_rows(db,
                     "SELECT count(*) FROM first_program(' -- the export\n /* all */ sElEcT * "
