@@ -143,6 +143,8 @@ void learnpath_cache_clear(lp_conn *pConn) {
 ** Key of a source spec: every argument that changes what is read, but the
 ** segment column: data read with a segment serves a query without one too
 ** (its functions then ignore the segments, see lp_shaper.ignoreSegments).
+** A query as the source (rule 13) is keyed by its exact text, and is valid
+** while the token is, as a view is: one text is always one query.
 */
 static char *cacheKey(const lp_source_spec *p) {
     return sqlite3_mprintf("%d:%s|%d:%s|%d:%s|%d:%s", (int)strlen(p->zSource),

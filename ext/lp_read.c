@@ -261,8 +261,10 @@ int learnpath_read_bad_time(build_state *s, const char *zTime, int64_t iRowid) {
     zQuoted = learnpath_quote(zTime);
     if (zQuoted == NULL) return SQLITE_NOMEM;
     if (!s->p->skipBadTimes) {
-        int rc = learnpath_read_error(s, SQLITE_ERROR, "unreadable time %s in column '%s' of '%s'", zQuoted,
-                            s->p->zTimeCol, s->p->zSource);
+        int isQuery = learnpath_source_is_query(s->p->zSource); /* rule 13 */
+        int rc = learnpath_read_error(s, SQLITE_ERROR, "unreadable time %s in column '%s' of %s%s%s",
+                                      zQuoted, s->p->zTimeCol, isQuery ? "" : "'",
+                                      isQuery ? "the source query" : s->p->zSource, isQuery ? "" : "'");
         sqlite3_free(zQuoted);
         return rc;
     }
@@ -521,6 +523,9 @@ int learnpath_read_step_error(build_state *s, int rc) {
         ** message already says which and why */
         *s->pzErr = sqlite3_mprintf("%s", zMsg);
         return *s->pzErr ? LP_RC_NESTED : SQLITE_NOMEM;
+    }
+    if (learnpath_source_is_query(s->p->zSource)) {
+        return learnpath_read_error(s, rc, "reading the source query: %s", zMsg);
     }
     return learnpath_read_error(s, rc, "reading '%s': %s", s->p->zSource, zMsg);
 }

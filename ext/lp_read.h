@@ -1,8 +1,9 @@
 /*
 ** lp_read.h - the read layer: a source -> the enrollments of each user
-** (rules 1-3 and 11 of README.md).
+** (rules 1-3, 11 and 13 of README.md).
 **
 **   lp_source.c       name -> a quoted SELECT; column checks; may it be cached?
+**   lp_read_query.c   a query as the source (rule 13): checked, read as a subquery
 **   lp_read.c         the one pass: decode rows, find users, keep enrollments
 **   lp_read_thread.c  the helper thread that keeps rows while SQLite scans
 **   lp_read_users.c   user keys, their order, the hash table of users
@@ -24,7 +25,8 @@
 
 /* What a function reads (the source part of its arguments). */
 typedef struct lp_source_spec {
-    const char *zSource;     /* table or view, optionally schema-qualified */
+    const char *zSource;     /* table or view, optionally schema-qualified, or a
+                             ** query (rule 13, learnpath_source_is_query) */
     const char *zUserCol;
     const char *zProgramCol;
     const char *zTimeCol;
@@ -187,6 +189,19 @@ typedef struct lp_read_link {
     const char *zSource;
     const struct lp_read_link *pOuter; /* the read this one is nested in */
 } lp_read_link;
+
+/*
+** A query as the source (rule 13, lp_read_query.c). Is z a query: is its
+** first word, after whitespace and comments, SELECT, WITH or VALUES?
+*/
+int learnpath_source_is_query(const char *z);
+/*
+** For a function that views and triggers stored in a database may call
+** (learnpath_allow_views(1)): refuse a query source that reads a virtual
+** table or calls a direct-only function, which SQLite would refuse in the
+** stored view itself. Sets *pzErr (caller frees) on refusal.
+*/
+int learnpath_query_check_stored(sqlite3 *db, const char *zQuery, char **pzErr);
 
 /* Per-connection state shared by the functions (freed with the connection). */
 typedef struct lp_cache_entry lp_cache_entry;

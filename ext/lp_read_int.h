@@ -217,5 +217,17 @@ int learnpath_read_check_times(build_state *s);
 ** row.
 */
 int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt);
+/*
+** A query as the source (lp_read_query.c, rule 13): check it (one read-only
+** statement without parameters), then prepare "SELECT * FROM (<query>)"
+** into *ppStmt; *pzFrom is the FROM clause (caller frees).
+*/
+int learnpath_query_resolve(build_state *s, sqlite3_stmt **ppStmt, char **pzFrom);
+/*
+** A source that names no table or view: when it reads as a statement other
+** than a query (DELETE ..., PRAGMA ...), set the error saying so and return
+** it; else SQLITE_OK.
+*/
+int learnpath_query_not_a_name(build_state *s);
 
 #endif /* LP_READ_INT_H */

@@ -3,6 +3,8 @@
 **
 **   1. The name is tried as one identifier, then as schema.table split at
 **      the first dot. Names longer than BUILD_MAX_NAME bytes are refused.
+**      A source whose first word is SELECT, WITH or VALUES is a query
+**      instead, read as a subquery (rule 13, lp_read_query.c).
 **   2. The named columns must exist (compared as SQL does, case-
 **      insensitively); a missing one is an error that lists the source's
 **      columns.
@@ -78,6 +80,7 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     *ppStmt = NULL;
     *pzFrom = NULL;
     *piDot = 0;
+    if (learnpath_source_is_query(zSrc)) return learnpath_query_resolve(s, ppStmt, pzFrom);
     rc = buildTryFrom(s, sqlite3_mprintf("\"%w\"", zSrc), ppStmt, pzFrom);
     if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
@@ -85,7 +88,8 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
         return learnpath_read_error(s, rc, "cannot read '%s': %s", zSrc, zMsg);
     }
     if (zDot == NULL || zDot == zSrc || zDot[1] == 0) {
-        return learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
+        rc = learnpath_query_not_a_name(s); /* 'DELETE FROM t' (rule 13) */
+        return rc ? rc : learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
     }
 
     char *zSchema = sqlite3_mprintf("%.*s", (int)(zDot - zSrc), zSrc);
@@ -96,7 +100,8 @@ static int buildResolveSource(build_state *s, sqlite3_stmt **ppStmt, char **pzFr
     if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     zMsg = sqlite3_errmsg(s->db);
     if (buildIsNoSuchTable(zMsg, zSrc) || strncmp(zMsg, "unknown database ", 17) == 0) {
-        return learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
+        rc = learnpath_query_not_a_name(s); /* 'DELETE FROM main.t' (rule 13) */
+        return rc ? rc : learnpath_read_error(s, SQLITE_ERROR, "no such table or view '%s'", zSrc);
     }
     return learnpath_read_error(s, rc, "cannot read '%s': %s", zSrc, zMsg);
 }
@@ -119,8 +124,12 @@ static int buildNoColumn(build_state *s, sqlite3_stmt *pAll, const char *zArg,
         return SQLITE_NOMEM;
     }
     char *zList = sqlite3_str_finish(pList);
-    int rc = learnpath_read_error(s, SQLITE_ERROR, "%s: no column '%s' in '%s' (its columns: %s)", zArg,
-                        zCol, s->p->zSource, zList ? zList : "none");
+    int rc = learnpath_source_is_query(s->p->zSource)
+                 ? learnpath_read_error(s, SQLITE_ERROR,
+                                        "%s: no column '%s' in the source query (its columns: %s)",
+                                        zArg, zCol, zList ? zList : "none")
+                 : learnpath_read_error(s, SQLITE_ERROR, "%s: no column '%s' in '%s' (its columns: %s)",
+                                        zArg, zCol, s->p->zSource, zList ? zList : "none");
     sqlite3_free(zList);
     return rc;
 }
@@ -190,7 +199,7 @@ static int buildCheckColumns(build_state *s, char **pzFrom, int *piDot) {
     sqlite3_stmt *pAll = NULL;
     int rc;
 
-    if (strlen(p->zSource) > BUILD_MAX_NAME) {
+    if (strlen(p->zSource) > BUILD_MAX_NAME && !learnpath_source_is_query(p->zSource)) {
         return learnpath_read_error(s, SQLITE_ERROR, "source name is too long (%d bytes at most)",
                                     BUILD_MAX_NAME);
     }
@@ -311,7 +320,9 @@ static int sourceProbeCollation(build_state *s, const char *zFrom, const char *z
 /* Is column zCol of the source compared as BINARY? (only SQLITE_NOMEM fails) */
 static int sourceIsBinary(build_state *s, const char *zFrom, int iDot, const char *zCol,
                           int *pIsBinary) {
-    int rc = sourceTableCollation(s, iDot, zCol, pIsBinary);
+    /* a query's columns are probed (a table of that name is not its source) */
+    int rc = learnpath_source_is_query(s->p->zSource) ? SQLITE_ERROR
+                                                      : sourceTableCollation(s, iDot, zCol, pIsBinary);
     if (rc == SQLITE_OK || rc == SQLITE_NOMEM) return rc;
     return sourceProbeCollation(s, zFrom, zCol, pIsBinary);
 }
@@ -427,7 +438,11 @@ int learnpath_source_prepare(build_state *s, int asReader, sqlite3_stmt **ppStmt
         sqlite3_free(zSql);
         if (rc == SQLITE_NOMEM) break;
         if (!withRowid) {
-            rc = learnpath_read_error(s, rc, "cannot read '%s': %s", p->zSource, sqlite3_errmsg(s->db));
+            rc = learnpath_source_is_query(p->zSource)
+                     ? learnpath_read_error(s, rc, "cannot read the source query: %s",
+                                            sqlite3_errmsg(s->db))
+                     : learnpath_read_error(s, rc, "cannot read '%s': %s", p->zSource,
+                                            sqlite3_errmsg(s->db));
         } else {
             rc = SQLITE_OK; /* no rowid (a view, WITHOUT ROWID): try without */
         }

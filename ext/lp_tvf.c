@@ -42,6 +42,9 @@
 ** prepared statements; a table connected while views were allowed refuses
 ** to plan or to start a scan once they are not (a statement that was
 ** running then, or a switch that failed).
+** A query as the source (rule 13) passed while views are allowed may read
+** no virtual table and call no direct-only function: a stored view could
+** be passing it (learnpath_query_check_stored).
 ** Every identifier they read is quoted by the read layer. The chain of
 ** sources being read on the connection stops a view that feeds itself to a
 ** function, at once; a depth bound stops a chain too deep for the C stack.
@@ -308,7 +311,11 @@ static int tvfCheckNesting(const lp_conn *pConn, const char *zSource, char **pzE
     int n = 0;
     for (const lp_read_link *p = pConn->pChain; p && n <= TVF_MAX_DEPTH; p = p->pOuter) {
         aLink[n++] = p;
-        if (sqlite3_stricmp(p->zSource, zSource) != 0) continue;
+        /* a query (rule 13) is the same source only when the same text */
+        if (learnpath_source_is_query(zSource) ? strcmp(p->zSource, zSource) != 0
+                                               : sqlite3_stricmp(p->zSource, zSource) != 0) {
+            continue;
+        }
         /* the cycle, outermost first: 'v1' > 'v2' > 'v1' */
         sqlite3_str *pStr = sqlite3_str_new(NULL);
         int isOom = 0;
@@ -663,6 +670,10 @@ static int tvfFilter(sqlite3_vtab_cursor *pCursor, int idxNum, const char *idxSt
     if (rc == SQLITE_OK && readsSource) {
         tvfSourceSpecs(pCur);
         rc = tvfCheckNesting(pTab->pConn, pCur->src.zSource, &zErr);
+        /* a stored view may be calling: its query must be as safe as it */
+        if (rc == SQLITE_OK && pTab->allowsViews && learnpath_source_is_query(pCur->src.zSource)) {
+            rc = learnpath_query_check_stored(pTab->db, pCur->src.zSource, &zErr);
+        }
     }
     if (rc == SQLITE_OK) {
         lp_read_link link;

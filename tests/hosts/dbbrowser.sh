@@ -38,6 +38,8 @@
 #      shell's direct query, with SELECT learnpath_allow_views(1) as DB
 #      Browser's "SQL to execute after opening database" (Preferences >
 #      Database; -o db/defaultsqltext=..., as the README tells its users).
+#   5. a query as the source (README rule 13) typed in the script, with the
+#      opt-in on: equal to the shell's answer through a view of the query.
 # Run by tests/hosts/run.sh (which sets LP_EXT, LP_VERSION, SQLITE3, TMP).
 set -u
 HOST=dbbrowser
@@ -254,5 +256,29 @@ if db4s_run view_allowed "$ABS_EXT" "$TMP/view.sql" "$TMP/view.db" "$LIMIT" \
 else
     fail "saved view with the opt-in (db/defaultsqltext): $REASON"
     details "$TMP/view_allowed.err"
+fi
+
+# 5. A query as the source (README rule 13) typed in DB Browser: the time
+#    derived in the query, no view; equal to the shell's answer through a
+#    TEMP view of the same query. Run with the opt-in of check 4 on, as
+#    users who keep saved views have it: a plain query still works.
+QSRC="SELECT user_id AS u, program AS p, date(enrolled_at) AS t FROM enrollments"
+make_fixture_db "$TMP/query.db"
+printf "CREATE TABLE result AS SELECT user_id, program, next_program, days_to_next FROM first_program('%s', 'u', 'p', 't');\nCREATE TABLE done(x);\n" \
+    "$QSRC" > "$TMP/query.sql"
+if db4s_run query_source "$ABS_EXT" "$TMP/query.sql" "$TMP/query.db" "$LIMIT" \
+       "SELECT learnpath_allow_views(1);"; then
+    a=$("$SQLITE3" "$TMP/query.db" "SELECT * FROM result ORDER BY rowid" 2>&1)
+    b=$("$SQLITE3" "$TMP/query.db" ".load $LP_EXT" "CREATE TEMP VIEW v AS $QSRC" \
+        "SELECT user_id, program, next_program, days_to_next FROM first_program('v', 'u', 'p', 't')" 2>&1)
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then
+        ok "a query as the source in DB Browser ($(echo "$a" | wc -l) rows, as the shell's through a view of the query)"
+    else
+        fail "a query as the source in DB Browser differs from the shell's view of the query"
+        printf 'DB Browser:\n%s\nshell:\n%s\n' "$a" "$b" | details
+    fi
+else
+    fail "a query as the source in DB Browser: $REASON"
+    details "$TMP/query_source.err"
 fi
 exit 0

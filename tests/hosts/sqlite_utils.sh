@@ -12,6 +12,8 @@
 #    sqlite-utils query must give the same CSV.
 # 3. `sqlite-utils memory FILE.csv "SQL" --load-extension=...`: the CSV queried
 #    without a database file gives the same answer.
+# 4. `sqlite-utils memory` with a query as the source (README rule 13): one
+#    statement, no view, the same answer as a view of the query.
 # Run by tests/hosts/run.sh (which sets LP_EXT, LP_VERSION, SQLITE3, TMP).
 set -u
 HOST=sqlite-utils
@@ -143,5 +145,25 @@ if cmp -s "$TMP/q02.csv" "$TMP/q02.memory.csv"; then
 else
     fail "sqlite-utils memory $CSV with sql/02 differs from the fixture table's answer"
     diff "$TMP/q02.csv" "$TMP/q02.memory.csv" | details
+fi
+
+# 4. A query as the source (README rule 13): one statement renames the
+#    columns and derives a date-only time, with no view; the same answer as
+#    through a view of the same query in the sqlite3 shell.
+QSRC="SELECT user_id AS learner, program AS course, date(enrolled_at) AS day FROM enrollments"
+Q13="SELECT program, next_program, count(*) AS users
+       FROM first_program('$QSRC', 'learner', 'course', 'day') GROUP BY 1, 2"
+"$SU" memory "$CSV" "$Q13" --load-extension="$LP_EXT" --csv 2>&1 | tr -d '\r' > "$TMP/q13.memory.csv"
+printf '.load %s\n.headers on\n.mode list\n.separator ,\nCREATE TEMP VIEW v AS %s;\n%s;\n' "$LP_EXT" "$QSRC" \
+    "$(printf '%s' "$Q13" | sed "s/'SELECT[^']*enrollments'/'v'/")" |
+    "$SQLITE3" "$TMP/su-types.db" 2>&1 | tr -d '\r' > "$TMP/q13.view.csv"
+if ! grep -q '^program,next_program,users$' "$TMP/q13.view.csv" || grep -qi error "$TMP/q13.view.csv"; then
+    fail "the reference for a query source (a view in the sqlite3 shell) failed"
+    details "$TMP/q13.view.csv"
+elif cmp -s "$TMP/q13.view.csv" "$TMP/q13.memory.csv"; then
+    ok "sqlite-utils memory $CSV with a query as the source: the same CSV as through a view"
+else
+    fail "sqlite-utils memory with a query as the source differs from a view of the query"
+    diff "$TMP/q13.view.csv" "$TMP/q13.memory.csv" | details
 fi
 exit 0

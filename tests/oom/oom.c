@@ -532,6 +532,18 @@ static const scenario aScenario[] = {
      "SELECT count(*), sum(step) FROM program_steps('main.t');"
      "SELECT * FROM program_transitions('temp.t') ;",
      0, NULL},
+    {"query source (rule 13)", FIX_JOURNEYS,
+     "SELECT * FROM first_program('WITH x AS (SELECT * FROM t) SELECT user_id, program,"
+     " enrolled_at, seg COLLATE NOCASE AS seg FROM x; -- end', 'user_id', 'program',"
+     " 'enrolled_at', 'seg');"
+     "SELECT * FROM program_steps('SELECT 1; SELECT 2');"
+     "SELECT * FROM program_steps('DELETE FROM t RETURNING *');"
+     "SELECT * FROM program_steps('SELECT user_id FROM t');"
+     "SELECT learnpath_allow_views(1);"
+     "SELECT * FROM program_transitions('SELECT * FROM t WHERE abs(1) = 1');"
+     "SELECT * FROM program_transitions('SELECT * FROM t, pragma_table_list');"
+     "SELECT learnpath_allow_views(0);",
+     0, NULL},
     {"quoted names", FIX_JOURNEYS,
      "SELECT * FROM program_journeys('we\"ird.name', 'user id', 'pro\"gram', 'at', 'seg');", 0,
      NULL},

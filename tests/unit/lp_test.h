@@ -70,5 +70,6 @@ Suite *make_threads_suite(void);   /* the helper thread (rule 11) */
 Suite *make_registry_suite(void);  /* what is registered is the registry, each entry covered */
 Suite *make_where_suite(void);     /* IS on arguments, user_id = x: what plans take from WHERE */
 Suite *make_bounds_suite(void);    /* hash flooding, heap under the memory budget */
+Suite *make_source_suite(void);    /* a query as the source (rule 13) */
 
 #endif
