@@ -284,12 +284,21 @@ static char *profLeftOut(const lp_data *pD) {
     return sqlite3_str_finish(pOut);
 }
 
-/* "(N rows, first to last)" of a kind of implausible time. */
+/* " (N rows, first to last)" of a kind of implausible time. */
 static void profSpanText(sqlite3_str *pOut, const prof_span *p) {
     char z0[LP_TIME_BUFSZ], z1[LP_TIME_BUFSZ];
     learnpath_format_time(p->tMin, z0);
     learnpath_format_time(p->tMax, z1);
-    sqlite3_str_appendf(pOut, " (%lld rows, %s to %s)", (long long)p->n, z0, z1);
+    sqlite3_str_appendf(pOut, " (%lld row%s, %s", (long long)p->n, p->n == 1 ? "" : "s", z0);
+    if (p->tMax != p->tMin) sqlite3_str_appendf(pOut, " to %s", z1);
+    sqlite3_str_appendchar(pOut, 1, ')');
+}
+
+/* "numbers lo to hi read as zAs" (lo alone when they are equal). */
+static void profNumbers(sqlite3_str *pOut, const char *zSep, double lo, double hi, const char *zAs) {
+    sqlite3_str_appendf(pOut, "%snumbers %.15g", zSep, lo);
+    if (hi != lo) sqlite3_str_appendf(pOut, " to %.15g", hi);
+    sqlite3_str_appendf(pOut, " read as %s", zAs);
 }
 
 /*
@@ -306,16 +315,14 @@ static char *profImplausibleText(const prof_counts *pC, const char *zCol) {
         zSep = "; ";
     }
     if (pC->jul.n) {
-        sqlite3_str_appendf(pOut, "%snumbers %!.15g to %!.15g read as Julian day numbers", zSep,
-                            (double)pC->jul.tMin / (double)PROF_DAY_MS,
-                            (double)pC->jul.tMax / (double)PROF_DAY_MS);
+        profNumbers(pOut, zSep, (double)pC->jul.tMin / (double)PROF_DAY_MS,
+                    (double)pC->jul.tMax / (double)PROF_DAY_MS, "Julian day numbers");
         profSpanText(pOut, &pC->jul);
         zSep = "; ";
     }
     if (pC->unx.n) {
-        sqlite3_str_appendf(pOut, "%snumbers %!.15g to %!.15g read as Unix seconds", zSep,
-                            (double)(pC->unx.tMin - PROF_UNIX_MS) / 1000.0,
-                            (double)(pC->unx.tMax - PROF_UNIX_MS) / 1000.0);
+        profNumbers(pOut, zSep, (double)(pC->unx.tMin - PROF_UNIX_MS) / 1000.0,
+                    (double)(pC->unx.tMax - PROF_UNIX_MS) / 1000.0, "Unix seconds");
         profSpanText(pOut, &pC->unx);
     }
     if (pC->jul.n || pC->unx.n) {
