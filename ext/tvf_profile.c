@@ -294,9 +294,9 @@ static void profSpanText(sqlite3_str *pOut, const prof_span *p) {
     sqlite3_str_appendchar(pOut, 1, ')');
 }
 
-/* "numbers lo to hi read as zAs" (lo alone when they are equal). */
+/* "numbers lo to hi read as zAs" ("number lo" when they are equal). */
 static void profNumbers(sqlite3_str *pOut, const char *zSep, double lo, double hi, const char *zAs) {
-    sqlite3_str_appendf(pOut, "%snumbers %.15g", zSep, lo);
+    sqlite3_str_appendf(pOut, "%snumber%s %.15g", zSep, hi != lo ? "s" : "", lo);
     if (hi != lo) sqlite3_str_appendf(pOut, " to %.15g", hi);
     sqlite3_str_appendf(pOut, " read as %s", zAs);
 }

@@ -253,7 +253,7 @@ START_TEST(test_profile_implausible_kinds) {
                     "SELECT value, detail FROM enrollment_profile('x', 'user_id', 'program', 't')"
                     " WHERE finding = 'implausible_times'",
                     "4|times before 1900 or after 2100 (3 rows, 1066-10-14 00:00:00 to 2101-01-01"
-                    " 00:00:00); numbers 44197 read as Julian day numbers (1 row, -4592-11-27"
+                    " 00:00:00); number 44197 read as Julian day numbers (1 row, -4592-11-27"
                     " 12:00:00): small numbers look like days counted from a start date; if so,"
                     " read \"t\" in a view as datetime('2020-01-01', \"t\" || ' days'), with the"
                     " start date in place of 2020-01-01 (spreadsheet serial days:"
