@@ -21,7 +21,10 @@
 **      the reading thread goes on with SQLite's scan (lp_read_thread.c).
 **      Users are found through a hash table (lp_read_users.c). Rows
 **      grouped by user are detected as they stream by and need no user
-**      number per row.
+**      number per row. A row rule 1 or 2 leaves out still finds (or makes)
+**      its user, with no enrollment: the users none of whose rows is used
+**      are counted and dropped when the pass ends (lp_read_group.c, rule
+**      14, for enrollment_profile).
 **   3. Unless they came in that order, the users are sorted into user_id
 **      order (SQL's: numbers, text, blobs; lp_read_order.c) and numbered
 **      so, and a counting sort groups the enrollments by user in that
