@@ -188,6 +188,29 @@ START_TEST(test_profile_users_left_out_many) {
 END_TEST
 
 /*
+** users_left_out under a NOCASE user column (rule 3): 'Alice' and 'ALICE'
+** are one user, used; 'bob' and 'BOB' one user left out, named by the
+** smallest of its values in BINARY order; as GROUP BY counts, held and
+** streamed.
+*/
+START_TEST(test_profile_users_left_out_nocase) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE k(user_id TEXT COLLATE NOCASE, program, enrolled_at);"
+                 "INSERT INTO k VALUES ('Alice', 'A', '2020-01-01'), ('ALICE', 'B', NULL),"
+                 " ('bob', 'A', NULL), ('BOB', 'B', 'bad'), ('carl', 'A', '2020-01-02');");
+    lpt_assert_rows(db, PROF_LEFT_OUT_SQL, "1\n");
+    for (int isStream = 0; isStream < 2; isStream++) {
+        if (isStream) lpt_exec(db, "SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db,
+                        "SELECT finding, value, detail FROM enrollment_profile('k')"
+                        " WHERE finding IN ('users', 'users_left_out')",
+                        "users|2|NULL\nusers_left_out|1|'BOB'\n");
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** implausible_times (rule 14), a day-offset column: 0 to 300 are Julian
 ** day numbers to SQLite (rule 2), near -4713; the detail says so, with the
 ** column's name quoted, and the conversion it gives reads them as dates.
@@ -371,6 +394,7 @@ Suite *make_profile_suite(void) {
     tcase_add_test(tc, test_profile_segment_only_on_row_left_out);
     tcase_add_test(tc, test_profile_users_left_out);
     tcase_add_test(tc, test_profile_users_left_out_many);
+    tcase_add_test(tc, test_profile_users_left_out_nocase);
     tcase_add_test(tc, test_profile_implausible_day_offsets);
     tcase_add_test(tc, test_profile_implausible_kinds);
     tcase_add_test(tc, test_profile_followup);
