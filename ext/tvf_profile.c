@@ -272,7 +272,8 @@ static int profTime(prof_cursor *pCur, const char *zFinding, int64_t nEv, int64_
     return p->zValue ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-/* users_left_out's detail: the first of them in user_id order (NULL: none). */
+/* users_left_out's detail (some are left out): the first of them in user_id
+** order, then how many more; NULL when out of memory. */
 static char *profLeftOut(const lp_data *pD) {
     sqlite3_str *pOut = sqlite3_str_new(NULL);
     for (int i = 0; i < pD->nLeftOutSample; i++) {

@@ -2,7 +2,8 @@
 ** check_profile.c - the "profile" suite: enrollment_profile, one row per
 ** finding about a source (README.md "enrollment_profile"; the rules it
 ** counts by are README.md's: rule 1 rows left out, rule 2 unreadable
-** times, rule 4 ties, rule 5 repeats).
+** times, rule 4 ties, rule 5 repeats, rule 14 the export mistakes: users
+** left out, implausible times, the follow-up at the data's end).
 **
 ** enrollment_profile is also checked elsewhere where another subject leads:
 ** rows left out (user: test_empty_blob_program), unreadable times when
