@@ -21,7 +21,10 @@
 **      the reading thread goes on with SQLite's scan (lp_read_thread.c).
 **      Users are found through a hash table (lp_read_users.c). Rows
 **      grouped by user are detected as they stream by and need no user
-**      number per row.
+**      number per row. A row rule 1 or 2 leaves out still finds (or makes)
+**      its user, with no enrollment: the users none of whose rows is used
+**      are counted and dropped when the pass ends (lp_read_group.c, rule
+**      14, for enrollment_profile).
 **   3. Unless they came in that order, the users are sorted into user_id
 **      order (SQL's: numbers, text, blobs; lp_read_order.c) and numbered
 **      so, and a counting sort groups the enrollments by user in that
@@ -402,6 +405,40 @@ int learnpath_read_decode(build_state *s, sqlite3_value **ap, build_rec *r) {
     return SQLITE_OK;
 }
 
+/* Streaming: the window's one user, *pKey, unless it has one already. */
+static int buildWindowUser(build_state *s, const lp_key *pKey) {
+    lp_data *pD = s->pD;
+    if (pD->nUser) return SQLITE_OK;
+    if (pD->nUserAlloc < 2) {
+        pD->aKey = sqlite3_malloc64(2 * sizeof(lp_key));
+        pD->aFirst = sqlite3_malloc64(2 * sizeof(uint32_t));
+        if (!pD->aKey || !pD->aFirst) return SQLITE_NOMEM;
+        pD->nUserAlloc = 2;
+    }
+    pD->aKey[0] = *pKey;
+    pD->aFirst[0] = 0;
+    if (learnpath_key_class(pKey) != 1) pD->nKeyByte += pKey->n;
+    pD->nUser = 1;
+    return SQLITE_OK;
+}
+
+/*
+** A row of a user that rules 1-2 leave out (no program, no time, or an
+** unreadable one skipped): its user is found or made all the same, with no
+** enrollment, so that a user none of whose rows is used is known (and
+** counted, then dropped, once the read ends: lp_read_group.c, lp_stream.c).
+** *pnSkip (if given) counts the row once the user is found: on the helper
+** thread LP_RC_NEED_MAIN leaves nothing counted, and the row is done again.
+*/
+static int buildLeftOut(build_state *s, const lp_key *pKey, const build_rec *r, int isWorker,
+                        int64_t *pnSkip) {
+    uint32_t u;
+    int rc = s->isStream ? buildWindowUser(s, pKey) : learnpath_read_user_of(s, pKey, r, isWorker, &u);
+    if (rc) return rc;
+    if (pnSkip) (*pnSkip)++;
+    return SQLITE_OK;
+}
+
 /*
 ** One decoded row: rules 1-3. Streaming, a row of the next user is left
 ** alone and *pPending set, so the next window starts with it. The caller
@@ -440,19 +477,17 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         *pPending = 1;
         return SQLITE_OK;
     }
-    if (r->prog == LP_NONE) {
-        pD->nSkipProgram++;
-        return SQLITE_OK;
-    }
-    if (r->eTime == BUILD_T_EMPTY) {
-        pD->nSkipTime++;
-        return SQLITE_OK;
-    }
+    if (r->prog == LP_NONE) return buildLeftOut(s, &key, r, isWorker, &pD->nSkipProgram);
+    if (r->eTime == BUILD_T_EMPTY) return buildLeftOut(s, &key, r, isWorker, &pD->nSkipTime);
     t = r->t;
     if (r->eTime == BUILD_T_BAD ||
         (r->eTime == BUILD_T_TEXT && learnpath_parse_time_text(r->aTime, r->nTime, &t) != LP_TIME_OK)) {
         if (isWorker && (!s->p->skipBadTimes || pD->nBadSample < LP_BAD_SAMPLES)) {
             return LP_RC_NEED_MAIN; /* a message or a sample to allocate */
+        }
+        if (s->p->skipBadTimes) {
+            rc = buildLeftOut(s, &key, r, isWorker, NULL);
+            if (rc) return rc;
         }
         return learnpath_read_bad_time(s, r->eTime == BUILD_T_BAD ? r->zBad : r->aTime, r->iRowid);
     }
@@ -465,19 +500,8 @@ int learnpath_read_row(build_state *s, const build_rec *r, int isWorker, int *pP
         if (rc) return rc;
     }
     if (s->isStream) {
-        /* the window's one user */
-        if (pD->nUser == 0) {
-            if (pD->nUserAlloc < 2) {
-                pD->aKey = sqlite3_malloc64(2 * sizeof(lp_key));
-                pD->aFirst = sqlite3_malloc64(2 * sizeof(uint32_t));
-                if (!pD->aKey || !pD->aFirst) return SQLITE_NOMEM;
-                pD->nUserAlloc = 2;
-            }
-            pD->aKey[0] = key;
-            pD->aFirst[0] = 0;
-            if (learnpath_key_class(&key) != 1) pD->nKeyByte += key.n;
-            pD->nUser = 1;
-        }
+        rc = buildWindowUser(s, &key);
+        if (rc) return rc;
         u = 0;
     } else {
         rc = learnpath_read_user_of(s, &key, r, isWorker, &u);
@@ -663,5 +687,6 @@ void learnpath_data_unref(lp_data *pD) {
     sqlite3_free(pD->aSeg);
     sqlite3_free(pD->aRank);
     for (int i = 0; i < pD->nBadSample; i++) sqlite3_free(pD->azBadSample[i]);
+    for (int i = 0; i < pD->nLeftOutSample; i++) sqlite3_free(pD->azLeftOutSample[i]);
     sqlite3_free(pD);
 }

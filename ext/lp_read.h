@@ -99,6 +99,12 @@ typedef struct lp_data {
     int nBadSample;
     char *azBadSample[LP_BAD_SAMPLES];      /* the values, quoted for display */
     int64_t aBadRowid[LP_BAD_SAMPLES];     /* their rowids, or -1 */
+    int64_t nUserLeftOut;    /* users all of whose rows rules 1-2 left out: no
+                             ** user of the data (read as users, dropped at the
+                             ** end: lp_read_group.c, lp_stream.c) */
+    int nLeftOutSample;
+    char *azLeftOutSample[LP_BAD_SAMPLES]; /* the first of them in user_id order,
+                             ** written as values are in messages */
     int hasRowid;
     int isCacheable;         /* reads no virtual table (lp_source.c) */
     int isUnordered;         /* users numbered in the order first met, not in

@@ -363,6 +363,45 @@ static int buildUsersInOrder(const lp_data *pD) {
     return 1;
 }
 
+/*
+** See lp_read_int.h. aFirst is final ([aFirst[u], aFirst[u + 1]) for every
+** user); a user with no enrollment is one all of whose rows were left out.
+** The samples are the smallest such users in user_id order (compared as
+** SQL compares them, whatever order the users are numbered in), appended
+** after those already kept: a stream meets its users in user_id order, a
+** window at a time.
+*/
+int learnpath_read_drop_left_out(lp_data *pD) {
+    uint32_t aPick[LP_BAD_SAMPLES], nPick = 0, nRoom = (uint32_t)(LP_BAD_SAMPLES - pD->nLeftOutSample);
+    uint32_t n = 0;
+    int64_t nBefore = pD->nUserLeftOut;
+    for (uint32_t u = 0; u < pD->nUser; u++) {
+        if (pD->aFirst[u] < pD->aFirst[u + 1]) continue;
+        pD->nUserLeftOut++;
+        /* insert u among the smallest nRoom, in order */
+        uint32_t j = nPick;
+        while (j > 0 && learnpath_key_cmp(pD, &pD->aKey[u], &pD->aKey[aPick[j - 1]]) < 0) j--;
+        if (j >= nRoom) continue;
+        if (nPick < nRoom) nPick++;
+        memmove(aPick + j + 1, aPick + j, (size_t)(nPick - 1 - j) * sizeof(uint32_t));
+        aPick[j] = u;
+    }
+    for (uint32_t i = 0; i < nPick; i++) {
+        char *z = learnpath_key_text(pD, &pD->aKey[aPick[i]]);
+        if (z == NULL) return SQLITE_NOMEM;
+        pD->azLeftOutSample[pD->nLeftOutSample++] = z;
+    }
+    if (pD->nUserLeftOut == nBefore) return SQLITE_OK; /* every user has an enrollment */
+    for (uint32_t u = 0; u < pD->nUser; u++) {
+        if (pD->aFirst[u] == pD->aFirst[u + 1]) continue;
+        pD->aKey[n] = pD->aKey[u];
+        pD->aFirst[n++] = pD->aFirst[u];
+    }
+    pD->aFirst[n] = pD->nEv;
+    pD->nUser = n;
+    return SQLITE_OK;
+}
+
 /* Step 3: number the users in user_id order, group the enrollments by
 ** user, sort each user's enrollments. */
 int learnpath_read_finish(build_state *s) {
@@ -395,7 +434,10 @@ int learnpath_read_finish(build_state *s) {
     if (s->isGrouped) pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
     sqlite3_free(s->aUserOf);
     s->aUserOf = NULL;
-    rc = buildRankNames(&pD->programs, &pD->aRank);
+    rc = learnpath_read_drop_left_out(pD);
+    /* the users that remain may be in order */
+    if (rc == SQLITE_OK && pD->isUnordered && buildUsersInOrder(pD)) pD->isUnordered = 0;
+    if (rc == SQLITE_OK) rc = buildRankNames(&pD->programs, &pD->aRank);
     if (rc == SQLITE_OK && pD->aGrp) rc = buildUserGroups(pD);
     if (rc == SQLITE_OK) rc = buildSortUsers(pD);
     if (rc == SQLITE_OK) buildShrink(pD);

@@ -166,6 +166,13 @@ int learnpath_read_finish(build_state *s);
 int learnpath_read_room(const build_state *s, int64_t nMore);
 /* A key's storage class in SQL's order: 1 numbers, 2 text, 3 blobs. */
 int learnpath_key_class(const lp_key *k);
+/* A user's key as messages write a value: 42, 1.5, 'text', X'0102'
+** (sqlite3_mprintf; NULL when out of memory). */
+char *learnpath_key_text(const lp_data *pD, const lp_key *k);
+/* The users all of whose rows rules 1-2 left out (no enrollment): counted
+** into nUserLeftOut, the first few in user_id order kept as samples, and
+** dropped from the users (lp_read_group.c). */
+int learnpath_read_drop_left_out(lp_data *pD);
 /* Are two keys the same user (rule 3)? */
 int learnpath_read_key_eq(const lp_data *pD, const lp_key *a, const lp_key *b);
 /* The user of *pKey (its bytes already at pKey->v.off), created if new; r

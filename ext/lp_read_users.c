@@ -30,6 +30,20 @@ static int keyIsInt(const lp_key *k) {
     return k->eType == SQLITE_INTEGER || k->isIntegral;
 }
 
+/* See lp_read_int.h. */
+char *learnpath_key_text(const lp_data *pD, const lp_key *k) {
+    if (keyIsInt(k)) return sqlite3_mprintf("%lld", (long long)k->v.i);
+    if (k->eType == SQLITE_FLOAT) return sqlite3_mprintf("%!.15g", k->v.r);
+    const char *z = pD->aKeyByte + k->v.off;
+    if (k->eType == SQLITE_TEXT) return learnpath_quote_n(z, k->n);
+    /* a blob as SQL writes one: X'...' (its first 32 bytes) */
+    sqlite3_str *pOut = sqlite3_str_new(NULL);
+    sqlite3_str_appendall(pOut, "X'");
+    for (int i = 0; i < k->n && i < 32; i++) sqlite3_str_appendf(pOut, "%02X", (unsigned char)z[i]);
+    sqlite3_str_appendall(pOut, k->n > 32 ? "'..." : "'");
+    return sqlite3_str_finish(pOut);
+}
+
 /* Compare an integer with a non-integral double, exactly. */
 static int keyCmpIntReal(int64_t i, double r) {
     if (r < -9007199254740992.0 || r > 9007199254740992.0) return r < 0 ? 1 : -1;

@@ -207,11 +207,10 @@ int learnpath_read_check_times(build_state *s) {
     return rc;
 }
 
-int learnpath_stream_next(lp_users *pIt, char **pzErr) {
-    lp_stream *st = pIt->pStream;
-    lp_data *pD = pIt->pData;
-    int rc = SQLITE_OK;
-    st->s.pzErr = pzErr;
+/* The next window: one user's rows (pD->nUser 0: no user left). */
+static int streamWindow(lp_stream *st) {
+    lp_data *pD = st->s.pD;
+    int rc;
     pD->nUser = 0;
     pD->nEv = 0;
     pD->nKeyByte = 0;
@@ -221,7 +220,6 @@ int learnpath_stream_next(lp_users *pIt, char **pzErr) {
             rc = sqlite3_step(st->pStmt);
             if (rc == SQLITE_DONE) {
                 st->isDone = 1;
-                rc = SQLITE_OK;
                 break;
             }
             if (rc != SQLITE_ROW) return learnpath_read_step_error(&st->s, rc);
@@ -236,11 +234,26 @@ int learnpath_stream_next(lp_users *pIt, char **pzErr) {
             break;
         }
     }
+    if (pD->nUser) pD->aFirst[1] = pD->nEv;
+    return SQLITE_OK;
+}
+
+int learnpath_stream_next(lp_users *pIt, char **pzErr) {
+    lp_stream *st = pIt->pStream;
+    lp_data *pD = pIt->pData;
+    int rc;
+    st->s.pzErr = pzErr;
+    /* a user all of whose rows were left out (rules 1-2) has a window of no
+    ** enrollment: counted there, not returned */
+    while ((rc = streamWindow(st)) == SQLITE_OK && pD->nUser == 1 && pD->nEv == 0) {
+        rc = learnpath_read_drop_left_out(pD);
+        if (rc) return rc;
+    }
+    if (rc) return rc;
     if (pD->nUser == 0) {
         pIt->eof = 1;
         return SQLITE_OK;
     }
-    pD->aFirst[1] = pD->nEv;
     pIt->u = 0;
     return streamSortUser(st);
 }

@@ -609,6 +609,19 @@ static const scenario aScenario[] = {
      "SELECT * FROM enrollment_profile('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM enrollment_profile('t_bad') WHERE bad_times = 'skip';",
      0, "enrollment_profile"},
+    /* rule 14: users left out (text, blob, number; held and streamed), day
+    ** offsets read as Julian days and as Unix seconds, times before 1900 */
+#define FIX_RULE14                                                                             \
+    "CREATE TABLE t_odd(user_id, program, enrolled_at);"                                        \
+    "INSERT INTO t_odd VALUES (1, 'A', 3), (2, 'A', -5), (3, 'A', '1850-01-01'), (4, 'A', NULL)," \
+    " ('x', NULL, '2020-01-01'), (x'01', 'A', 'bad'), (5, 'A', 44197), (5, 'B', 44200);"
+    {"enrollment_profile: rule 14", FIX_JOURNEYS FIX_RULE14,
+     "SELECT * FROM enrollment_profile('t_odd');"
+     "SELECT learnpath_memory_budget(1) >= 0;"
+     "SELECT * FROM enrollment_profile('t_odd');",
+     0, "enrollment_profile"},
+    {"helper: enrollment_profile, rule 14", FIX_JOURNEYS FIX_RULE14,
+     "SELECT * FROM enrollment_profile('t_odd');", 0, "enrollment_profile"},
     {"first_program_stats", FIX_JOURNEYS,
      "SELECT * FROM first_program_stats('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM first_program_stats('t') WHERE ties = 'name' AND repeats = 'first_only';"
