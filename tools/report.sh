@@ -262,6 +262,7 @@ each_section() {
     "$1" labels "the report settings' names" plain "" "$TMP/labels.sql"
     "$1" read "the first read of the table" plain "" "$TMP/read.sql"
     "$1" profile "the data profile" plain "" "$TMP/profile.sql"
+    "$1" warnings tools/report/warnings.sql plain "$PRE_FINDINGS" tools/report/warnings.sql
     "$1" findings tools/report/findings.sql plain "$PRE_FINDINGS" tools/report/findings.sql
     j=0
     for report in sql/*.sql; do
@@ -351,6 +352,21 @@ awk '
     END { if (!count) print "<li class=\"none\">No findings: the table has no usable enrollments.</li>" }
 ' "$TMP/part.$sec_findings" > "$TMP/findings.html" || die "could not write to $TMP (disk full?)"
 
+# Warnings (tools/report/warnings.sql): title | text, HTML-escaped cells;
+# none when the data has none of the mistakes it looks for.
+awk '
+    { buf = (buf == "" ? $0 : buf "\n" $0) }
+    /<\/TR>$/ {
+        s = buf; buf = ""
+        sub(/^<TR><TD>/, "", s); sub(/<\/TD>\n<\/TR>$/, "", s)
+        n = split(s, cell, /<\/TD>\n<TD>/)
+        if (n < 2) next
+        if (!count++) print "<section class=\"warnings\" aria-label=\"Warnings about the data\">\n<ul>"
+        printf "<li><strong>%s.</strong> %s</li>\n", cell[1], cell[2]
+    }
+    END { if (count) print "</ul>\n</section>" }
+' "$TMP/part.$sec_warnings" > "$TMP/warnings.html" || die "could not write to $TMP (disk full?)"
+
 # ------------------------------------------------------------ the sections
 
 # The table of contents and one section per report, all made by ONE awk
@@ -406,8 +422,9 @@ left_out_line=
 if [ "$left_out" -gt 0 ]; then
     left_out_line="$e_left_out rows with an empty user, program or time are left out (learnpath rule 1).$NL"
 fi
-# The page: four cat, each joining a piece of text (a here-document, read
-# as standard input "-") and a file made above.
+# The page: five cat, each joining a piece of text (a here-document, read
+# as standard input "-") and a file made above (the warnings, when there
+# are any, come first in <main>).
 {
     cat - tools/report/report.css <<EOF
 <!DOCTYPE html>
@@ -419,7 +436,7 @@ fi
 <title>Learner journeys - learnpath report</title>
 <style>
 EOF
-    cat - "$TMP/findings.html" <<EOF
+    cat - "$TMP/warnings.html" <<EOF
 </style>
 </head>
 <body>
@@ -438,6 +455,8 @@ $left_out_line<br>Generated <time datetime="$e_date">$e_date</time> by
 <code>make report</code> with learnpath $e_version.</p>
 </header>
 <main>
+EOF
+    cat - "$TMP/findings.html" <<EOF
 <section class="findings" aria-labelledby="findings-h">
 <h2 id="findings-h">Key findings</h2>
 <ul>

@@ -704,6 +704,12 @@ EOF
         END { printf "%d names, %d problems\n", n, bad }' "$T/school.html" > "$T/colours.txt"
     check "school: no two names share a colour in a chart, a program keeps one colour on the page ($(tail -n 1 "$T/colours.txt"))" \
         eq "$(tail -n 1 "$T/colours.txt" | sed 's/^[0-9]* names, //')" "0 problems"
+    # warnings at the top (README rule 14): the users with no dated row
+    # (plain SQL) and the recent users; none of implausible times
+    left=$("$SQLITE3" -readonly -list "$SCHOOL" "SELECT count(*) FROM (SELECT user_id FROM enrollments WHERE user_id IS NOT NULL AND user_id <> '' GROUP BY user_id HAVING count(CASE WHEN enrolled_at <> '' AND program <> '' THEN 1 END) = 0);")
+    sed -n '/<section class="warnings"/,/<\/section>/p' "$T/school.html" | sed 's/<[^>]*>//g' > "$T/school-warnings.txt"
+    check "school: the warnings name the $left users left out (plain SQL) and the recent users, and no implausible times" \
+        eq "$(grep -c -F -e "Users left out. $left users have rows but no usable enrollment" -e 'Recent users. ' -e 'Implausible times' "$T/school-warnings.txt")" 2
     # sql/06's columns: the most common first programs, from the data
     section r06 "$T/school.html" > "$T/s.html"
     check "school: sql/06's column #1 is the most common first program ($s_top, plain SQL)" \
@@ -712,6 +718,17 @@ else
     nok "the school's report is written, with no flagship and no group column set"
     sed 's/^/    /' "$T/school.log"
 fi
+
+# A time column of small numbers (days from a course start, a common export
+# shape) read as Julian days near -4713: the page warns at the top.
+"$SQLITE3" "$T/days.db" "CREATE TABLE enrollments(user_id, program, enrolled_at, user_type);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
+    INSERT INTO enrollments SELECT i, 'M' || (i % 4), (i * 7) % 300, 'x' FROM n;" 2> /dev/null
+(unset REPORT_FLAGSHIP REPORT_GROUP_COL; REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$T/days.db" "$T/days.html") > /dev/null 2>&1
+check "a time column of small numbers: the page warns, saying they read as Julian days and how to convert" \
+    eq "$(sed -n '/<section class="warnings"/,/<\/section>/p' "$T/days.html" | grep -c -e 'Implausible times.*Julian day.*datetime(')" 1
+check "the fixture's page (all of it within a year of its end) has the recent-users warning only" \
+    eq "$(sed -n '/<section class="warnings"/,/<\/section>/p' "$HTML" | grep -c -e '<li>')|$(grep -c 'Recent users.</strong> 6.7% of the users started less than 90 days, and 100.0% less than 365 days' "$HTML")" "1|1"
 
 # ------------------------------------------------------- 7. drawn by Chromium
 
