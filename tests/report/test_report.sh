@@ -710,6 +710,17 @@ EOF
     sed -n '/<section class="warnings"/,/<\/section>/p' "$T/school.html" | sed 's/<[^>]*>//g' > "$T/school-warnings.txt"
     check "school: the warnings name the $left users left out (plain SQL) and the recent users, and no implausible times" \
         eq "$(grep -c -F -e "Users left out. $left users have rows but no usable enrollment" -e 'Recent users. ' -e 'Implausible times' "$T/school-warnings.txt")" 2
+    # every saved report and chart on its own in the shell, with no settings:
+    # no error, each report prints (05's chart prints none: no group column)
+    failed=
+    for f in sql/*.sql sql/charts/*.sql; do
+        "$SQLITE3" -bail -readonly "$SCHOOL" < "$f" > "$T/school-one.out" 2>&1 &&
+            { [ -s "$T/school-one.out" ] || [ "$f" = sql/charts/05_largest_account.sql ]; } &&
+            ! grep -q -i -e '^Error' -e 'error near' "$T/school-one.out" ||
+            failed="$failed $f"
+    done
+    check "school: every saved report and chart runs on its own in the sqlite3 shell${failed:+ (failed:$failed)}" \
+        eq "$failed" ""
     # sql/06's columns: the most common first programs, from the data
     section r06 "$T/school.html" > "$T/s.html"
     check "school: sql/06's column #1 is the most common first program ($s_top, plain SQL)" \
@@ -772,6 +783,14 @@ if shoot "$HTML" "$T/dark.png" 1200,3000 dark; then
 else
     nok "Chromium draws the report in dark mode"
     sed 's/^/    /' "$T/shot.log"
+fi
+
+if [ -s "$T/school.html" ] && shoot "$T/school.html" "$T/school.png" 1200,3000; then
+    set -- $(stats "$T/school.png")
+    check "the school's page is drawn (std dev $1 > 0.1, $2 colours > 200)" \
+        eq "$(gt_real "$1" 0.1 && [ "${2:-0}" -gt 200 ] && echo yes)" yes
+else
+    nok "Chromium draws the school's page"
 fi
 
 # Each chart of the page alone in a 580x700 cell of a 2-column grid; every

@@ -7,7 +7,7 @@
 #     <TR><TH>user_type</TH>
 #     <TH>users</TH>
 #     </TR>
-#     <TR><TD>student</TD>
+#     <TR><TD>evening class</TD>
 #     <TD>5429</TD>
 #     </TR>
 # (the shell has already HTML-escaped every cell, so a cell never holds a
