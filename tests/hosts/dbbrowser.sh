@@ -140,7 +140,12 @@ DB=$TMP/db4s.db
 REF=$TMP/shell.db
 make_fixture_db "$DB" && cp "$DB" "$REF" || { fail "could not build the fixture database"; exit 0; }
 SCRIPT=$TMP/reports.sql
-: > "$SCRIPT"
+# the client's report settings first (README rule 16): DB Browser has no
+# dot-commands, and the settings are plain SQL (into a table, as DB
+# Browser runs every statement as a query)
+printf '%s\n' \
+    "CREATE TABLE settings_was AS SELECT learnpath_report_setting('flagship', 'Flagship') AS f," \
+    "    learnpath_report_setting('group_col', 'account') AS g;" > "$SCRIPT"
 tables=""
 for report in sql/*.sql; do
     [ -f "$report" ] || continue
@@ -185,13 +190,16 @@ if db4s_run reports "$ABS_EXT" "$SCRIPT" "$DB" "$LIMIT"; then
         if [ "$got" = "$3" ]; then ok "$1 = $3"; else fail "$1: expected '$3', got '$got'"; fi
     }
     check_value "sql/01 in DB Browser: professional users starting with the Flagship, % of type" \
-        "SELECT users, pct_of_type FROM result_01_2 WHERE user_type = 'professional' AND first_program = 'Flagship'" \
+        "SELECT users, pct_of_segment FROM result_01_3 WHERE segment = 'professional' AND first_program = 'Flagship'" \
         "5|71.4"
+    check_value "sql/01 in DB Browser, the settings set by SQL: professionals starting with the flagship" \
+        "SELECT users FROM result_01_1 WHERE segment = 'professional' AND starts_with = 'the flagship'" \
+        "5"
     check_value "sql/02 in DB Browser: student Program A -> Flagship users, % of starters, % of continuers" \
-        "SELECT users, pct_of_starters, pct_of_continuers FROM result_02_1 WHERE user_type = 'student' AND initial_program = 'Program A' AND next_program = 'Flagship'" \
+        "SELECT users, pct_of_starters, pct_of_continuers FROM result_02_1 WHERE segment = 'student' AND initial_program = 'Program A' AND next_program = 'Flagship'" \
         "2|40.0|66.7"
     check_value "sql/05 in DB Browser: largest account, users, enrollments" \
-        "SELECT account, users, enrollments FROM result_05_1" \
+        "SELECT \"group\", users, enrollments FROM result_05_1" \
         "Corp X|5|10"
 else
     fail "$REASON"

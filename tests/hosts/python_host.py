@@ -167,8 +167,26 @@ def main(ext, version, db):
         check(not missing, "sql/02: initial -> next rows with starters and percentages",
               f"missing {missing}\nin {rows}")
 
-    # sql/05 has a TEMP VIEW and three queries: every statement runs.
+    # sql/05 with no group column set: its first result is one note (rule 16).
     stmts = report_statements("sql/05_largest_account.sql")
+    try:
+        notes = []
+        for s in stmts:
+            cur = con.execute(s)
+            res = cur.fetchall()
+            if cur.description and cur.description[0][0] == "note":
+                notes += res
+        check(len(notes) == 1 and notes[0][0].startswith("No group column is set"),
+              "sql/05 with no group column set: one note saying so", notes)
+    except sqlite3.Error as e:
+        check(False, "sql/05_largest_account.sql runs with no group column set", e)
+
+    # The report settings from Python, the value bound as a parameter (rule 16).
+    prev = con.execute("SELECT learnpath_report_setting('group_col', ?)", ("account",)).fetchone()[0]
+    check(prev is None, "learnpath_report_setting('group_col', ?) from Python returns the previous value (None)",
+          prev)
+
+    # sql/05's queries: every statement runs, with the group column set.
     try:
         last = None
         first = None

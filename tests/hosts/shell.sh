@@ -4,8 +4,10 @@
 #
 # 1. `.load dist/learnpath` (relative, from the repository root) and by
 #    absolute path; learnpath_version() is the Makefile's VERSION.
-# 2. Every saved report, run as documented: `sqlite3 DB < sql/NN_*.sql`
-#    against a database file built from tests/sql/fixtures/enrollments.sql.
+# 2. Every saved report, run as documented, after the client's report
+#    settings (README rule 16; sql/README.md): `cat my_settings.sql
+#    sql/NN_*.sql | sqlite3 DB`, against a database file built from
+#    tests/sql/fixtures/enrollments.sql.
 #    Each must exit 0 with nothing on stderr, and the figures below (hand
 #    checked in tests/sql/fixtures/enrollments.sql and tests/sql/cases/01*)
 #    must be in its output. A report without figures here is still run.
@@ -44,12 +46,12 @@ make_fixture_db "$DB" || { fail "could not build $DB"; exit 0; }
 expected_rows() {
     case $1 in
         01_*) cat <<'EOF'
-|professional|Flagship|5|71.4|
-|professional|Ancillary program|2|28.6|
-|student|Ancillary program|6|75.0|
-|student|Several at once|1|12.5|
-|student|Program A|ancillary|5|62.5|
-|student|(several at once)|several at once|1|12.5|
+|professional|the flagship|5|71.4|
+|professional|another program|2|28.6|
+|student|another program|6|75.0|
+|student|several at once|1|12.5|
+|student|Program A|5|62.5|
+|student|(several at once)|1|12.5|
 EOF
             ;;
         02_*) cat <<'EOF'
@@ -62,36 +64,43 @@ EOF
         03_*) cat <<'EOF'
 |professional|Flagship|5|3|60.0|5.0|
 |student|(all first programs)|8|4|50.0|16.0|
-|(all user types)|(all first programs)|15|8|53.3|16.0|
+|(all users)|(all first programs)|15|8|53.3|16.0|
 EOF
             ;;
         04_*) cat <<'EOF'
 |professional|Flagship|7|6|7|85.7|
 |student|Program A|7|6|8|75.0|
-|(all user types)|Flagship|11|10|15|66.7|
+|(all users)|Flagship|11|10|15|66.7|
 EOF
             ;;
         05_*) cat <<'EOF'
 |Corp X|5|10|33.3|
-|professional|Flagship|flagship|4|80.0|
+|professional|Flagship|4|80.0|
 |professional|Flagship|4|Program A|2|50.0|66.7|
 EOF
             ;;
         06_*) cat <<'EOF'
-|2021-03|1|2|0|0|0|0|1|4|
-|2021-05|0|0|0|0|0|0|0|0|
-|Total|6|6|1|0|1|0|1|15|
+|#1|Flagship|6|
+|#2|Program A|6|
+|2021-03|1|2|0|0|||1|4|
+|2021-05|0|0|0|0|||0|0|
+|Total|6|6|1|1|||1|15|
 EOF
             ;;
     esac
 }
 
+# The client's report settings, as an analyst keeps them in a file.
+printf '%s\n' '.output /dev/null' \
+    "SELECT learnpath_report_setting('flagship', 'Flagship');" \
+    "SELECT learnpath_report_setting('group_col', 'account');" '.output stdout' > "$TMP/my_settings.sql"
 n=0
 for report in sql/*.sql; do
     [ -f "$report" ] || continue
     n=$((n + 1))
     name=$(basename "$report" .sql)
-    "$SQLITE3" -bail "$DB" < "$report" > "$TMP/$name.out" 2> "$TMP/$name.err"
+    { echo ".load dist/learnpath"; cat "$TMP/my_settings.sql" "$report"; } |
+        "$SQLITE3" -bail "$DB" > "$TMP/$name.out" 2> "$TMP/$name.err"
     status=$?
     if [ "$status" -ne 0 ] || [ -s "$TMP/$name.err" ]; then
         fail "sqlite3 DB < $report: exit status $status, stderr:"
