@@ -162,12 +162,9 @@ SELECT f.user_id, coalesce(f.segment, '(no user type)') AS user_type, f.account,
             WHEN n.s2.tied THEN '(several at once)' ELSE n.s2.label END AS next_program,
        epoch_ms(n.s2.t) - epoch_ms(f.s1.t) AS gap
 FROM f LEFT JOIN n USING (user_id)`;
-const KIND = `CASE WHEN first_program = 'Flagship' THEN 'flagship'
-                   WHEN first_program = '(several at once)' THEN 'several at once'
-                   ELSE 'ancillary' END`;
 // first-program mix (sql/01 table 2; sql/05 table 2 with an account filter)
 const mix = (where) => `
-SELECT user_type, first_program, ${KIND} AS kind, count(*) AS users,
+SELECT user_type, first_program, count(*) AS users,
        sum(count(*)) OVER (PARTITION BY user_type) AS type_users
 FROM users ${where}
 GROUP BY user_type, first_program
@@ -188,22 +185,23 @@ SELECT account FROM users WHERE account IS NOT NULL
 GROUP BY account ORDER BY count(*) DESC, account LIMIT 1`;
 const TOP = '(SELECT account FROM top_account)';
 const SIX = [
-    ['01', 'user_type|starts_with|users|pct_of_type', `
+    // the client's report settings (README rule 16): the flagship Flagship
+    ['01', 'segment|starts_with|users|pct_of_segment', `
 SELECT user_type, starts_with, count(*) AS users, sum(count(*)) OVER (PARTITION BY user_type) AS type_users
 FROM (SELECT user_type,
-             CASE WHEN first_program = 'Flagship' THEN 'Flagship'
-                  WHEN first_program = '(several at once)' THEN 'Several at once'
-                  ELSE 'Ancillary program' END AS starts_with
+             CASE WHEN first_program = 'Flagship' THEN 'the flagship'
+                  WHEN first_program = '(several at once)' THEN 'several at once'
+                  ELSE 'another program' END AS starts_with
       FROM users)
 GROUP BY user_type, starts_with
-ORDER BY user_type, CASE starts_with WHEN 'Flagship' THEN 1 WHEN 'Ancillary program' THEN 2 ELSE 3 END`,
+ORDER BY user_type, CASE starts_with WHEN 'the flagship' THEN 1 WHEN 'another program' THEN 2 ELSE 3 END`,
      (r) => [r[0], r[1], r[2], pct1(r[2], r[3])]],
-    [null, 'user_type|first_program|kind|users|pct_of_type', mix(''),
-     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[4])]],
-    ['02', 'user_type|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers', moves(''),
+    [null, 'segment|first_program|users|pct_of_segment', mix(''),
+     (r) => [r[0], r[1], r[2], pct1(r[2], r[3])]],
+    ['02', 'segment|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers', moves(''),
      (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[4], r[2]),
              r[3] === '(did not continue)' ? null : pct1(r[4], r[5])]],
-    ['03', 'user_type|first_program|users|continued|pct_continued|median_days_to_next', `
+    ['03', 'segment|first_program|users|continued|pct_continued|median_days_to_next', `
 SELECT user_type, first_program, count(*) AS users, count(gap) AS continued,
        -- '(several at once)' folds tie groups: a median only when it is one group
        CASE WHEN is_total OR count(DISTINCT first_label) = 1 THEN median(gap) END AS median_ms,
@@ -212,11 +210,11 @@ FROM (SELECT user_type, first_program, false AS is_total, first_label, gap FROM 
       UNION ALL
       SELECT user_type, '(all first programs)', true, NULL, gap FROM users
       UNION ALL
-      SELECT '(all user types)', '(all first programs)', true, NULL, gap FROM users)
+      SELECT '(all users)', '(all first programs)', true, NULL, gap FROM users)
 GROUP BY user_type, first_program, is_total
-ORDER BY user_type = '(all user types)', user_type, is_total, users DESC, first_program`,
+ORDER BY user_type = '(all users)', user_type, is_total, users DESC, first_program`,
      (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[2]), r[4] === null ? null : sqlnum(Number(r[4]) / 86400000, 1)]],
-    ['04', 'user_type|program|enrollments|users|type_users|pct_of_type_users', `
+    ['04', 'segment|program|enrollments|users|segment_users|pct_of_segment_users', `
 WITH typed AS (
     SELECT u.user_type, e.program, e.user_id
     FROM enrollments AS e JOIN users AS u USING (user_id)
@@ -226,54 +224,79 @@ pop AS (
     SELECT user_type, program, count(*) AS enrollments, count(DISTINCT user_id) AS users
     FROM typed GROUP BY user_type, program
     UNION ALL
-    SELECT '(all user types)', program, count(*), count(DISTINCT user_id)
+    SELECT '(all users)', program, count(*), count(DISTINCT user_id)
     FROM typed GROUP BY program
 ),
 tu AS (
     SELECT user_type, count(*) AS type_users FROM users GROUP BY user_type
     UNION ALL
-    SELECT '(all user types)', count(*) FROM users
+    SELECT '(all users)', count(*) FROM users
 )
 SELECT user_type, program, enrollments, users, type_users
 FROM pop JOIN tu USING (user_type)
-ORDER BY user_type = '(all user types)', user_type, users DESC, program`,
+ORDER BY user_type = '(all users)', user_type, users DESC, program`,
      (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[3], r[4])]],
-    ['05', 'account|users|enrollments|pct_of_all_users', `
+    ['05', 'group|users|enrollments|pct_of_all_users', `
 SELECT account, count(*) AS users, sum(enrollments) AS enrollments,
        (SELECT count(*) FROM users) AS all_users
 FROM users WHERE account = ${TOP}
 GROUP BY account`,
      (r) => [r[0], r[1], r[2], sqlnum(100 * (Number(r[1]) / Number(r[3])), 1)]],
-    [null, 'user_type|first_program|kind|users|pct_of_type', mix(`WHERE account = ${TOP}`),
-     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[4])]],
-    [null, 'user_type|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers',
+    [null, 'segment|first_program|users|pct_of_segment', mix(`WHERE account = ${TOP}`),
+     (r) => [r[0], r[1], r[2], pct1(r[2], r[3])]],
+    [null, 'segment|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers',
      moves(`WHERE account = ${TOP}`),
      (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[4], r[2]),
              r[3] === '(did not continue)' ? null : pct1(r[4], r[5])]],
-    ['06', 'month|Flagship|Program A|Program B|Program C|Program D|Program E|other|total', `
+    // the columns: the six most common first programs (a tie step is none), then the rest
+    ['06', 'column|first_program|users', `
+WITH ranked AS (
+    SELECT row_number() OVER (ORDER BY count(*) DESC, first_label) AS k, first_label AS program,
+           count(*) AS users
+    FROM users WHERE first_program <> '(several at once)'
+    GROUP BY first_label
+)
+SELECT col, program, users FROM (
+    SELECT k, '#' || k AS col, program, users FROM ranked WHERE k <= 6
+    UNION ALL
+    SELECT 7, '(other)', '(every other first program, and several at once)',
+           (SELECT count(*) FROM users) - (SELECT coalesce(sum(users), 0) FROM ranked WHERE k <= 6))
+ORDER BY k`,
+     (r) => r],
+    [null, 'month|#1|#2|#3|#4|#5|#6|(other)|total', `
 WITH months AS (
     SELECT strftime(m, '%Y-%m') AS month
     FROM (SELECT date_trunc('month', min(enrolled_at)) AS lo, date_trunc('month', max(enrolled_at)) AS hi
           FROM enrollments WHERE ${USED}),
          generate_series(lo, hi, INTERVAL 1 MONTH) AS g(m)
 ),
+ranked AS (
+    SELECT row_number() OVER (ORDER BY count(*) DESC, first_label) AS k, first_label AS program
+    FROM users WHERE first_program <> '(several at once)'
+    GROUP BY first_label
+),
+starts AS (
+    SELECT strftime(u.t1, '%Y-%m') AS month,
+           CASE WHEN u.first_program = '(several at once)' THEN 7 ELSE least(r.k, 7) END AS k
+    FROM users AS u LEFT JOIN ranked AS r ON r.program = u.first_label
+),
+n AS (SELECT count(*) AS n FROM ranked),
 by_month AS (
     SELECT month,
-           count(*) FILTER (WHERE first_program = 'Flagship')  AS f,
-           count(*) FILTER (WHERE first_program = 'Program A') AS a,
-           count(*) FILTER (WHERE first_program = 'Program B') AS b,
-           count(*) FILTER (WHERE first_program = 'Program C') AS c,
-           count(*) FILTER (WHERE first_program = 'Program D') AS d,
-           count(*) FILTER (WHERE first_program = 'Program E') AS e,
-           count(*) FILTER (WHERE first_program NOT IN ('Flagship', 'Program A', 'Program B',
-                                                        'Program C', 'Program D', 'Program E')) AS other,
-           count(first_program) AS total
-    FROM months LEFT JOIN (SELECT strftime(t1, '%Y-%m') AS month, first_program FROM users) USING (month)
+           CASE WHEN (SELECT n FROM n) >= 1 THEN count(*) FILTER (WHERE k = 1) END AS c1,
+           CASE WHEN (SELECT n FROM n) >= 2 THEN count(*) FILTER (WHERE k = 2) END AS c2,
+           CASE WHEN (SELECT n FROM n) >= 3 THEN count(*) FILTER (WHERE k = 3) END AS c3,
+           CASE WHEN (SELECT n FROM n) >= 4 THEN count(*) FILTER (WHERE k = 4) END AS c4,
+           CASE WHEN (SELECT n FROM n) >= 5 THEN count(*) FILTER (WHERE k = 5) END AS c5,
+           CASE WHEN (SELECT n FROM n) >= 6 THEN count(*) FILTER (WHERE k = 6) END AS c6,
+           count(*) FILTER (WHERE k = 7) AS other,
+           count(k) AS total
+    FROM months LEFT JOIN starts USING (month)
     GROUP BY month
 )
 SELECT * FROM by_month
 UNION ALL
-SELECT 'Total', sum(f), sum(a), sum(b), sum(c), sum(d), sum(e), sum(other), sum(total) FROM by_month
+SELECT 'Total', sum(c1), sum(c2), sum(c3), sum(c4), sum(c5), sum(c6), sum(other), sum(total) FROM by_month
 ORDER BY month`,
      (r) => r],
 ];

@@ -105,28 +105,25 @@ FROM users;
 
 -- ------------------------------------------------------------------ 01
 .print '== 01'
-SELECT user_type,
-       CASE WHEN first_program = 'Flagship' THEN 'Flagship'
-            WHEN first_program = '(several at once)' THEN 'Several at once'
-            ELSE 'Ancillary program' END AS starts_with,
+-- (the client's report settings: flagship 'Flagship', group column account)
+SELECT user_type AS segment,
+       CASE WHEN first_program = 'Flagship' THEN 'the flagship'
+            WHEN first_program = '(several at once)' THEN 'several at once'
+            ELSE 'another program' END AS starts_with,
        count(*) AS users,
-       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY user_type), 1) AS pct_of_type
+       round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY user_type), 1) AS pct_of_segment
 FROM firsts
 GROUP BY user_type, starts_with
-ORDER BY user_type, CASE starts_with WHEN 'Flagship' THEN 1 WHEN 'Ancillary program' THEN 2 ELSE 3 END;
+ORDER BY user_type, CASE starts_with WHEN 'the flagship' THEN 1 WHEN 'another program' THEN 2 ELSE 3 END;
 
 -- (the same users by first program: sql/01 table 2, and sql/05 table 2 for one account)
 CREATE TEMP VIEW first_mix AS
-SELECT account, user_type, first_program,
-       CASE WHEN first_program = 'Flagship' THEN 'flagship'
-            WHEN first_program = '(several at once)' THEN 'several at once'
-            ELSE 'ancillary' END AS kind,
-       count(*) AS users
+SELECT account, user_type, first_program, count(*) AS users
 FROM firsts
 GROUP BY account, user_type, first_program;
 
-SELECT user_type, first_program, kind, sum(users) AS users,
-       round(100.0 * sum(users) / sum(sum(users)) OVER (PARTITION BY user_type), 1) AS pct_of_type
+SELECT user_type AS segment, first_program, sum(users) AS users,
+       round(100.0 * sum(users) / sum(sum(users)) OVER (PARTITION BY user_type), 1) AS pct_of_segment
 FROM first_mix
 GROUP BY user_type, first_program
 ORDER BY user_type, users DESC, first_program;
@@ -142,7 +139,7 @@ WITH folded AS (
     SELECT user_type, initial_program, next_program, sum(users) AS users
     FROM moves GROUP BY user_type, initial_program, next_program
 )
-SELECT user_type,
+SELECT user_type AS segment,
        initial_program,
        sum(users) OVER (PARTITION BY user_type, initial_program) AS starters,
        next_program,
@@ -163,7 +160,7 @@ WITH keyed AS (
     UNION ALL
     SELECT user_type, '(all first programs)', 1, NULL, gap FROM firsts
     UNION ALL
-    SELECT '(all user types)', '(all first programs)', 1, NULL, gap FROM firsts
+    SELECT '(all users)', '(all first programs)', 1, NULL, gap FROM firsts
 ),
 totals AS (
     SELECT user_type, first_program, is_total, count(*) AS users, count(gap) AS continued,
@@ -181,7 +178,7 @@ medians AS (
     FROM ranked WHERE k IN ((n + 1) / 2, (n + 2) / 2)
     GROUP BY user_type, first_program
 )
-SELECT t.user_type,
+SELECT t.user_type AS segment,
        t.first_program,
        t.users,
        t.continued,
@@ -189,7 +186,7 @@ SELECT t.user_type,
        -- '(several at once)' folds tie groups: a median only when it is one group
        round(CASE WHEN t.is_total OR t.labels = 1 THEN m.median_days END, 1) AS median_days_to_next
 FROM totals AS t LEFT JOIN medians AS m USING (user_type, first_program)
-ORDER BY t.user_type = '(all user types)', t.user_type, t.is_total, t.users DESC, t.first_program;
+ORDER BY t.user_type = '(all users)', t.user_type, t.is_total, t.users DESC, t.first_program;
 
 -- ------------------------------------------------------------------ 04
 .print '== 04'
@@ -200,19 +197,19 @@ WITH rows_typed AS (
 type_users AS (
     SELECT user_type, count(*) AS type_users FROM users GROUP BY user_type
     UNION ALL
-    SELECT '(all user types)', count(*) FROM users
+    SELECT '(all users)', count(*) FROM users
 ),
 popularity AS (
     SELECT user_type, program, count(*) AS enrollments, count(DISTINCT user_id) AS users
     FROM rows_typed GROUP BY user_type, program
     UNION ALL
-    SELECT '(all user types)', program, count(*), count(DISTINCT user_id)
+    SELECT '(all users)', program, count(*), count(DISTINCT user_id)
     FROM rows_typed GROUP BY program
 )
-SELECT user_type, program, enrollments, users, type_users,
-       round(100.0 * users / type_users, 1) AS pct_of_type_users
+SELECT user_type AS segment, program, enrollments, users, type_users AS segment_users,
+       round(100.0 * users / type_users, 1) AS pct_of_segment_users
 FROM popularity JOIN type_users USING (user_type)
-ORDER BY user_type = '(all user types)', user_type, users DESC, program;
+ORDER BY user_type = '(all users)', user_type, users DESC, program;
 
 -- ------------------------------------------------------------------ 05
 .print '== 05'
@@ -221,7 +218,7 @@ SELECT account, count(*) AS users
 FROM users WHERE account IS NOT NULL
 GROUP BY account ORDER BY users DESC, account LIMIT 1;
 
-SELECT t.account,
+SELECT t.account AS "group",
        t.users,
        (SELECT count(*) FROM used AS e JOIN users AS u USING (user_id)
         WHERE u.account = t.account) AS enrollments,
@@ -229,13 +226,13 @@ SELECT t.account,
        round(100.0 * (CAST(t.users AS REAL) / (SELECT count(*) FROM users)), 1) AS pct_of_all_users
 FROM top_account AS t;
 
-SELECT user_type, first_program, kind, users,
-       round(100.0 * users / sum(users) OVER (PARTITION BY user_type), 1) AS pct_of_type
+SELECT user_type AS segment, first_program, users,
+       round(100.0 * users / sum(users) OVER (PARTITION BY user_type), 1) AS pct_of_segment
 FROM first_mix
 WHERE account = (SELECT account FROM top_account)
 ORDER BY user_type, users DESC, first_program;
 
-SELECT user_type,
+SELECT user_type AS segment,
        initial_program,
        sum(users) OVER (PARTITION BY user_type, initial_program) AS starters,
        next_program,
@@ -252,6 +249,21 @@ ORDER BY user_type, starters DESC, initial_program, users DESC, next_program;
 
 -- ------------------------------------------------------------------ 06
 .print '== 06'
+-- the columns: the six most common first programs (a tie step is no
+-- program), then the rest
+CREATE TEMP TABLE ranked AS
+SELECT row_number() OVER (ORDER BY count(*) DESC, first_label) AS k, first_label AS program,
+       count(*) AS users
+FROM users WHERE NOT tied
+GROUP BY first_label;
+
+SELECT "column", first_program, users
+FROM (SELECT k, '#' || k AS "column", program AS first_program, users FROM ranked WHERE k <= 6
+      UNION ALL
+      SELECT 7, '(other)', '(every other first program, and several at once)',
+             (SELECT count(*) FROM users) - (SELECT coalesce(sum(users), 0) FROM ranked WHERE k <= 6))
+ORDER BY k;
+
 WITH RECURSIVE
 span AS (
     SELECT strftime('%Y-%m', min(ms) / 86400000.0) AS first_month,
@@ -265,27 +277,27 @@ months(month) AS (
     WHERE month < last_month
 ),
 starts AS (
-    SELECT strftime('%Y-%m', ms1 / 86400000.0) AS month,
-           CASE WHEN tied THEN '(several at once)' ELSE first_label END AS first_program
-    FROM users
+    SELECT strftime('%Y-%m', u.ms1 / 86400000.0) AS month,
+           CASE WHEN u.tied THEN 7 ELSE min(r.k, 7) END AS k
+    FROM users AS u LEFT JOIN ranked AS r ON r.program = u.first_label AND NOT u.tied
 ),
+n AS (SELECT count(*) AS n FROM ranked),
 by_month AS (
     SELECT m.month,
-           count(*) FILTER (WHERE first_program = 'Flagship')  AS "Flagship",
-           count(*) FILTER (WHERE first_program = 'Program A') AS "Program A",
-           count(*) FILTER (WHERE first_program = 'Program B') AS "Program B",
-           count(*) FILTER (WHERE first_program = 'Program C') AS "Program C",
-           count(*) FILTER (WHERE first_program = 'Program D') AS "Program D",
-           count(*) FILTER (WHERE first_program = 'Program E') AS "Program E",
-           count(*) FILTER (WHERE first_program NOT IN ('Flagship', 'Program A',
-                   'Program B', 'Program C', 'Program D', 'Program E')) AS other,
-           count(first_program) AS total
+           CASE WHEN (SELECT n FROM n) >= 1 THEN count(*) FILTER (WHERE k = 1) END AS "#1",
+           CASE WHEN (SELECT n FROM n) >= 2 THEN count(*) FILTER (WHERE k = 2) END AS "#2",
+           CASE WHEN (SELECT n FROM n) >= 3 THEN count(*) FILTER (WHERE k = 3) END AS "#3",
+           CASE WHEN (SELECT n FROM n) >= 4 THEN count(*) FILTER (WHERE k = 4) END AS "#4",
+           CASE WHEN (SELECT n FROM n) >= 5 THEN count(*) FILTER (WHERE k = 5) END AS "#5",
+           CASE WHEN (SELECT n FROM n) >= 6 THEN count(*) FILTER (WHERE k = 6) END AS "#6",
+           count(*) FILTER (WHERE k = 7) AS "(other)",
+           count(k) AS total
     FROM months AS m LEFT JOIN starts AS s USING (month)
     GROUP BY m.month
 )
 SELECT * FROM by_month
 UNION ALL
-SELECT 'Total', sum("Flagship"), sum("Program A"), sum("Program B"), sum("Program C"),
-       sum("Program D"), sum("Program E"), sum(other), sum(total)
+SELECT 'Total', sum("#1"), sum("#2"), sum("#3"), sum("#4"), sum("#5"), sum("#6"),
+       sum("(other)"), sum(total)
 FROM by_month
 ORDER BY month;

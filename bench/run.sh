@@ -330,7 +330,8 @@ addrow seed sql "$SEED_LABEL"
 # the extension; its output is the script's last line (reports, enrollments,
 # users), the page goes to a scratch file. "plain": report_plain.sql, once
 # per shape (run 1 only: plain SQL takes long at 3M rows; BENCH_PLAIN=0
-# leaves it out).
+# leaves it out). Both run with the client's report settings (README rule
+# 16: the flagship Flagship, the group column account), as make demo does.
 SIX_SRC=""
 for n in 01 02 03 04 05 06; do
     f=$(ls sql/${n}_*.sql 2>/dev/null | head -n 1 || true)
@@ -340,6 +341,10 @@ done
 SIX_NOTE=""
 if [ -n "$SIX_SRC" ]; then
     {
+        # the client's report settings (README rule 16), as make demo sets them
+        printf '.load %s\n.output /dev/null\n' "$LIB"
+        printf "SELECT learnpath_report_setting('flagship', 'Flagship'), learnpath_report_setting('group_col', 'account');\n"
+        printf '.output stdout\n'
         printf '.headers on\n.mode list\n.nullvalue %s\n' "''"
         for f in $SIX_SRC; do
             n=$(basename "$f" | cut -c1-2)
@@ -365,7 +370,8 @@ if [ -f tools/report.sh ] && [ -d tools/report ] && [ -n "$SIX_SRC" ]; then
     # sh report.sh DB: the page to a scratch file, its last line to stdout
     # (a failure keeps its exit status and its message on stderr)
     cat > "$W/sql/report.sh" <<EOF
-out=\$(REPORT_DATE=2000-01-01 SQLITE3='$SQLITE3' sh '$W/tree/tools/report.sh' "\$1" '$W/report.html') || exit \$?
+out=\$(REPORT_DATE=2000-01-01 SQLITE3='$SQLITE3' REPORT_FLAGSHIP=Flagship REPORT_GROUP_COL=account \\
+    sh '$W/tree/tools/report.sh' "\$1" '$W/report.html') || exit \$?
 printf '%s\\n' "\$out" | tail -n 1
 EOF
     addrow report cmd "whole report: make report (tools/report.sh)"

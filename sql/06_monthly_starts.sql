@@ -37,13 +37,15 @@ ranked AS (
     SELECT row_number() OVER (ORDER BY users DESC, program) AS k, program, users
     FROM totals
 )
-SELECT '#' || k AS "column", program AS first_program, users
-FROM ranked WHERE k <= 6
-UNION ALL
-SELECT '(other)', '(every other first program, and several at once)',
-       (SELECT coalesce(sum(users), 0)
-        FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at'))
-       - (SELECT coalesce(sum(users), 0) FROM ranked WHERE k <= 6);
+SELECT "column", first_program, users
+FROM (SELECT k, '#' || k AS "column", program AS first_program, users
+      FROM ranked WHERE k <= 6
+      UNION ALL
+      SELECT 7, '(other)', '(every other first program, and several at once)',
+             (SELECT coalesce(sum(users), 0)
+              FROM first_program_monthly('enrollments', 'user_id', 'program', 'enrolled_at'))
+             - (SELECT coalesce(sum(users), 0) FROM ranked WHERE k <= 6))
+ORDER BY k;
 
 .print ''
 .print 'Users starting each month, by first program'
