@@ -619,6 +619,9 @@ if (unset REPORT_FLAGSHIP REPORT_GROUP_COL REPORT_MIN_BASE
         [ "$(count '<td|<p class="note">' "$T/s.html")" -ge 1 ] || empty=$((empty + 1))
     done
     check "school: no empty section (each has rows or a note)" eq "$empty" 0
+    section r05 "$T/school.html" > "$T/s.html"
+    check "school: with no group column, sql/05's section is its one note (no empty table, no chart message)" \
+        eq "$(count '<p class="note">|<p class="empty">|<table>|<svg ' "$T/s.html")" 1
     # the key findings against plain SQL over the same rows (rule 1: a row
     # with no date is left out; a user's first step is their first date)
     cat > "$T/school-plain.sql" <<'EOF'

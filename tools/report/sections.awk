@@ -60,7 +60,7 @@ function header_field(key, lines, n,    i, line, inside, text, out) {
             if (line !~ /^  /) break
             sub(/^ +/, "", line)
             if (line ~ /^Table [0-9]+:/) { out = out text "\n"; text = line }
-            else text = text " " line
+            else text = (text == "" ? line : text " " line)
             continue
         }
         if (index(line, key ":") == 1) {
@@ -113,6 +113,22 @@ function named(s) {
     return subst(subst(esc(s), "{segment}", seg_label), "{group}", grp_label)
 }
 
+# Does the report's output hold a note (a result whose one column is "note")?
+function has_note(file,    line, got, found) {
+    found = 0
+    while ((got = (getline line < file)) > 0) if (line ~ /^<TR><TH>note<\/TH>$/) found = 1
+    close(file)
+    return found
+}
+
+# Did the chart query print no SVG?
+function no_chart(file,    line, got, found) {
+    found = 0
+    while ((got = (getline line < file)) > 0) if (line ~ /^<svg[ >]/) found = 1
+    close(file)
+    return !found
+}
+
 # The result tables (tools/report/tables.awk).
 function tables(file,    line, got) {
     tables_begin()
@@ -155,7 +171,10 @@ BEGIN {
         if (question != "")
             printf "<div class=\"answers\"><h3>What it answers</h3>\n<p>%s</p></div>\n", named(question)
         printf "<div class=\"body\">\n<div class=\"charts\">\n"
-        if (has_chart) charts(chart_out)
+        if (has_chart && has_note(tables_out) && no_chart(chart_out)) {
+            # the report says in a note why it has nothing to show (no group
+            # column, README rule 16): no chart either, and no message
+        } else if (has_chart) charts(chart_out)
         else printf "<p class=\"empty\">No chart for this report (add %s).</p>\n", esc(chart)
         printf "</div>\n<div class=\"tables\">\n"
         tables(tables_out)

@@ -23,7 +23,8 @@
 # (a rule above it) when the first column repeats values. Tables of more
 # than 20 rows get class "long" (a scroll box on screen). A result whose
 # one column is named "note" is shown as text (<p class="note">), one
-# paragraph per row. A header cell named as a key of col_label (set by
+# paragraph per row; the report's empty tables after it are left out. A
+# header cell named as a key of col_label (set by
 # sections.awk: "segment", "group") shows that name instead.
 
 function esc(s) {
@@ -64,8 +65,10 @@ function take_row(buf,    is_header, s, n, parts, i) {
 
 function flush_table(    r, c, isnum, seen, v, cls, rcls, repeats, out, tag) {
     if (nrows == 0 && !has_header) {
-        # a captioned query that returned no rows (the shell prints nothing)
-        if (caption != "")
+        # a captioned query that returned no rows (the shell prints nothing);
+        # after a note (the report says why it has nothing to show) the
+        # empty tables are left out
+        if (caption != "" && !had_note)
             printf "<div class=\"table-block\">\n<h3 class=\"caption\">%s</h3>\n<p class=\"empty\">No rows.</p>\n</div>\n", caption
         if (caption != "") ntables++
         reset_table()
@@ -89,6 +92,7 @@ function flush_table(    r, c, isnum, seen, v, cls, rcls, repeats, out, tag) {
         for (r = 1; r <= nrows; r++) printf "<p class=\"note\">%s</p>\n", row[r, 1]
         printf "</div>\n"
         ntables++
+        had_note = 1
         split("", row)
         reset_table()
         return
@@ -132,6 +136,7 @@ function tables_begin() {
     reset_table()
     rowbuf = ""
     ntables = 0
+    had_note = 0
 }
 
 # tables_line LINE: one line of the report's output.
