@@ -304,6 +304,7 @@ typedef struct lp_km_row {
     int64_t atRisk, events, censored;
     double surv;
     double var;              /* Greenwood's sum; +inf once surv is 0 */
+    int isStart;             /* an at_days day before the stratum's first time */
 } lp_km_row;
 
 /* One stratum: a segment and first step, or (label LP_NONE) a segment's users. */
@@ -335,8 +336,9 @@ int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, l
 void learnpath_km_free(lp_km_result *pRes);
 /* z with P(Z > z) = q for a standard normal Z, 0 < q <= 0.5. */
 double learnpath_normal_upper_quantile(double q);
-/* The std_err and band of a row's (S, var) (rule 18); 0 where they are NULL. */
-int learnpath_km_band(double S, double var, double z, int eConf, double *pSe, double *pLo,
+/* The std_err and band of a row (rule 18): 2 when both are set, 1 when
+** only std_err is (the band is NULL), 0 when both are NULL. */
+int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, double *pLo,
                       double *pHi);
 /* The medians of a stratum's n rows, one per time (rule 19). */
 void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,

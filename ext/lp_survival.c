@@ -33,9 +33,10 @@
 **   var(t) = sum d_j / (n_j (n_j - d_j)); std_err = S * sqrt(var). The
 **   band at conf_level with z = the normal quantile at 1 - (1 - level)/2:
 **   'log' S exp(+-z sqrt(var)) (upper capped at 1); 'log-log'
-**   S^exp(+-z sqrt(var) / log S) (1 and 1 where S = 1); 'plain'
-**   S +- z std_err within [0, 1]. Where S = 0, std_err and the band are
-**   NULL (R's NaN and NA).
+**   S^exp(-+z sqrt(var) / log S); 'plain' S +- z std_err within [0, 1].
+**   Where S = 0, std_err and the band are NULL (R's NaN and NA); under
+**   'log-log' the band is NULL where S = 1 too, but for an at_days day
+**   before the stratum's first time, whose band is 1 to 1 (as R's).
 ** RULE 19. A median is the first time its curve (the survival, or one of
 **   the band's two curves) is at or below 0.5, reading a value within
 **   sqrt(DBL_EPSILON) of 0.5 as 0.5: then the median is the middle of
@@ -92,10 +93,10 @@ double learnpath_normal_upper_quantile(double q) {
 /* ---------------------------------------------------------------- bands */
 
 /* See lp_journey.h. */
-int learnpath_km_band(double S, double var, double z, int eConf, double *pSe, double *pLo,
+int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, double *pLo,
                       double *pHi) {
-    double sigma = sqrt(var);
-    if (S <= 0.0 || isinf(var)) return 0;
+    double S = pRow->surv, sigma = sqrt(pRow->var);
+    if (S <= 0.0 || isinf(pRow->var)) return 0;
     *pSe = S * sigma;
     if (eConf == LP_CONF_LOG) {
         double hi = S * exp(z * sigma);
@@ -103,6 +104,9 @@ int learnpath_km_band(double S, double var, double z, int eConf, double *pSe, do
         *pHi = hi > 1.0 ? 1.0 : hi;
     } else if (eConf == LP_CONF_LOGLOG) {
         if (S >= 1.0) {
+            /* log(-log 1) is undefined: NULL at a time, but the start's
+            ** band (an at_days day before the first time) is 1 to 1 */
+            if (!pRow->isStart) return 1;
             *pLo = *pHi = 1.0;
         } else {
             double lS = log(S);
@@ -114,7 +118,7 @@ int learnpath_km_band(double S, double var, double z, int eConf, double *pSe, do
         *pLo = lo < 0.0 ? 0.0 : lo;
         *pHi = hi > 1.0 ? 1.0 : hi;
     }
-    return 1;
+    return 2;
 }
 
 /* --------------------------------------------------------------- medians */
@@ -129,11 +133,11 @@ static double kmCurveSurv(const lp_km_row *pRow, double z, int eConf) {
 }
 static double kmCurveLower(const lp_km_row *pRow, double z, int eConf) {
     double se, lo, hi;
-    return learnpath_km_band(pRow->surv, pRow->var, z, eConf, &se, &lo, &hi) ? lo : NAN;
+    return learnpath_km_band(pRow, z, eConf, &se, &lo, &hi) == 2 ? lo : NAN;
 }
 static double kmCurveUpper(const lp_km_row *pRow, double z, int eConf) {
     double se, lo, hi;
-    return learnpath_km_band(pRow->surv, pRow->var, z, eConf, &se, &lo, &hi) ? hi : NAN;
+    return learnpath_km_band(pRow, z, eConf, &se, &lo, &hi) == 2 ? hi : NAN;
 }
 
 /*
@@ -316,6 +320,7 @@ static int kmAtDays(km_build *pB, lp_km_stratum *pS) {
         int64_t k2 = k;
         memset(pR, 0, sizeof(*pR));
         pR->day = D;
+        pR->isStart = 1;
         pR->surv = k > 0 ? aTime[k - 1].surv : 1.0;
         pR->var = k > 0 ? aTime[k - 1].var : 0.0;
         while (k2 < nTime && aTime[k2].day < D) k2++;
@@ -326,6 +331,7 @@ static int kmAtDays(km_build *pB, lp_km_stratum *pS) {
             pR->surv = aTime[k].surv;
             pR->var = aTime[k].var;
         }
+        pR->isStart = k == 0;
     }
     pS->nRow = pSpec->nAtDay;
     sqlite3_free(aTime);
@@ -374,6 +380,7 @@ static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, ui
         pR->censored = c;
         pR->surv = S;
         pR->var = var;
+        pR->isStart = 0;
         pS->events += d;
         pS->censored += c;
         atRisk -= d + c;

@@ -210,17 +210,17 @@ static void kmResultOrNull(sqlite3_context *ctx, double r) {
 
 static void kmColumnCurve(km_cursor *pCur, const lp_km_row *pR, sqlite3_context *ctx, int i) {
     double se = 0.0, lo = 0.0, hi = 0.0;
-    int hasBand = i >= 7 && i <= 9 &&
-                  learnpath_km_band(pR->surv, pR->var, pCur->spec.z, pCur->spec.eConf, &se, &lo, &hi);
+    int nSet = i >= 7 && i <= 9 ? learnpath_km_band(pR, pCur->spec.z, pCur->spec.eConf, &se, &lo, &hi)
+                                : 0;
     switch (i) {
         case 2: sqlite3_result_double(ctx, pR->day); break;
         case 3: sqlite3_result_int64(ctx, pR->atRisk); break;
         case 4: sqlite3_result_int64(ctx, pR->events); break;
         case 5: sqlite3_result_int64(ctx, pR->censored); break;
         case 6: sqlite3_result_double(ctx, pR->surv); break;
-        case 7: if (hasBand) sqlite3_result_double(ctx, se); break;
-        case 8: if (hasBand) sqlite3_result_double(ctx, lo); break;
-        case 9: if (hasBand) sqlite3_result_double(ctx, hi); break;
+        case 7: if (nSet >= 1) sqlite3_result_double(ctx, se); break;
+        case 8: if (nSet == 2) sqlite3_result_double(ctx, lo); break;
+        case 9: if (nSet == 2) sqlite3_result_double(ctx, hi); break;
         default: sqlite3_result_double(ctx, 1.0 - pR->surv); break; /* continued */
     }
 }
