@@ -322,6 +322,29 @@ START_TEST(test_censoring) {
 }
 END_TEST
 
+/*
+** Rule 17 takes steps as rule 5 makes them. User 1: A day 0, A day 5, B
+** day 20; user 2: A day 0; E = day 30. 'collapse' (and 'first_only'):
+** steps A, B, an event at 20; 'keep': A, A, an event at 5.
+*/
+START_TEST(test_repeats) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE r(user_id, program, enrolled_at);"
+                 "INSERT INTO r VALUES (1,'A','2020-01-01'),(1,'A','2020-01-06'),"
+                 " (1,'B','2020-01-21'),(2,'A','2020-01-01');");
+    static const char zCall[] = "SELECT day, at_risk, events, censored FROM continuation_curve('r')"
+                                " WHERE observe_until = '2020-01-31' AND program IS NULL";
+    lpt_assert_rows(db, zCall, "20|2|1|0\n30|1|0|1\n");
+    char *zSql = sqlite3_mprintf("%s AND repeats = 'keep'", zCall);
+    lpt_assert_rows(db, zSql, "5|2|1|0\n30|1|0|1\n");
+    sqlite3_free(zSql);
+    zSql = sqlite3_mprintf("%s AND repeats = 'first_only'", zCall);
+    lpt_assert_rows(db, zSql, "20|2|1|0\n30|1|0|1\n");
+    sqlite3_free(zSql);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* An empty source, and group_value that keeps nobody: no rows. */
 START_TEST(test_no_users) {
     sqlite3 *db = lpt_open();
@@ -451,6 +474,7 @@ Suite *make_continuation_suite(void) {
     tcase_add_test(tc, test_median_middles);
     tcase_add_test(tc, test_normal_quantile);
     tcase_add_test(tc, test_censoring);
+    tcase_add_test(tc, test_repeats);
     tcase_add_test(tc, test_no_users);
     suite_add_tcase(s, tc);
     tc = tcase_create("Limits");
