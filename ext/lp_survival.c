@@ -25,7 +25,9 @@
 **   enrollment time of the source. A user whose step 1 starts after E is
 **   left out. The user continued (an event) when step 2 exists and starts
 **   at or before E, after (s2 - s1) days; otherwise the user is censored
-**   at E - s1 days, or at within_days = N when that is less.
+**   at E - s1 days, or at within_days = N when that is less. Enrollments
+**   after E never make a user continue and cannot change steps 1 and 2;
+**   the segment and group are read from all the user's rows (rules 6, 12).
 ** RULE 18. Per segment and first step, and per segment over all first
 **   steps (program NULL): S(t) = product over event times t_j <= t of
 **   (1 - d_j / n_j), where n_j counts the users whose time is t_j or later
@@ -58,7 +60,8 @@
 ** z with P(Z > z) = q for a standard normal Z, 0 < q <= 0.5: Acklam's
 ** rational approximation of the lower quantile (relative error 1.15e-9),
 ** then one Halley step on erfc, which makes it accurate to a few units in
-** the last place. Public coefficients; see docs/functions.md.
+** the last place (tests: against R's qnorm to 1e-15). Acklam's published
+** coefficients; the Halley step is f(z) = P(Z > z) - q.
 */
 double learnpath_normal_upper_quantile(double q) {
     static const double a[6] = {-3.969683028665376e+01, 2.209460984245205e+02,
@@ -123,9 +126,11 @@ int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, d
 
 /* --------------------------------------------------------------- medians */
 
-/* One curve of a stratum for the median: value k of n, or NAN where none. */
+/* One curve of a stratum for the median: its value at a row, or NAN where
+** it is NULL. */
 typedef double (*km_curve_fn)(const lp_km_row *pRow, double z, int eConf);
 
+/* The three curves of a stratum: survival, and the band's lower and upper. */
 static double kmCurveSurv(const lp_km_row *pRow, double z, int eConf) {
     (void)z;
     (void)eConf;

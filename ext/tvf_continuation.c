@@ -36,6 +36,7 @@ typedef struct km_cursor {
     int64_t iRow;             /* the curve: the row within its stratum */
 } km_cursor;
 
+/* Release what kmFilter made (before another kmFilter, and at close). */
 static void kmReset(lp_tvf_cursor *pBase) {
     km_cursor *pCur = (km_cursor *)pBase;
     learnpath_km_free(&pCur->res);
@@ -186,6 +187,8 @@ static int kmFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     return rc;
 }
 
+/* The next row: of the stats, the next stratum; of the curve, the next
+** row of the stratum, or the first of the next stratum. */
 static int kmNext(lp_tvf_cursor *pBase, char **pzErr) {
     km_cursor *pCur = (km_cursor *)pBase;
     (void)pzErr;
@@ -198,6 +201,7 @@ static int kmNext(lp_tvf_cursor *pBase, char **pzErr) {
     return SQLITE_OK;
 }
 
+/* Past the last stratum. */
 static int kmEof(lp_tvf_cursor *pBase) {
     km_cursor *pCur = (km_cursor *)pBase;
     return pCur->iStratum >= pCur->res.nStratum;
@@ -208,6 +212,7 @@ static void kmResultOrNull(sqlite3_context *ctx, double r) {
     if (!isnan(r)) sqlite3_result_double(ctx, r);
 }
 
+/* continuation_curve's column i >= 2 of row pR (rule 18). */
 static void kmColumnCurve(km_cursor *pCur, const lp_km_row *pR, sqlite3_context *ctx, int i) {
     double se = 0.0, lo = 0.0, hi = 0.0;
     int nSet = i >= 7 && i <= 9 ? learnpath_km_band(pR, pCur->spec.z, pCur->spec.eConf, &se, &lo, &hi)
@@ -225,6 +230,8 @@ static void kmColumnCurve(km_cursor *pCur, const lp_km_row *pR, sqlite3_context 
     }
 }
 
+/* continuation_stats' column i >= 2 of stratum pS (rules 17, 19); its
+** last column, conf_type, is the argument's (the frame reads it back). */
 static void kmColumnStats(const lp_km_stratum *pS, sqlite3_context *ctx, int i) {
     switch (i) {
         case 2: sqlite3_result_int64(ctx, pS->users); break;
@@ -237,6 +244,8 @@ static void kmColumnStats(const lp_km_stratum *pS, sqlite3_context *ctx, int i) 
     }
 }
 
+/* Output column i of the current row: segment and program, then the
+** function's own. */
 static int kmColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
     km_cursor *pCur = (km_cursor *)pBase;
     const lp_km_stratum *pS = &pCur->res.aStratum[pCur->iStratum];
