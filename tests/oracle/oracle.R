@@ -20,7 +20,8 @@
 # value with survfit / summary(censored = TRUE) / summary(times, extend =
 # TRUE) / quantile per stratum (segment x first program, and each
 # segment's users, program NULL), to a relative 1e-9; NULL must be NA or
-# NaN in R. It prints one line per mismatch (up to 20), then
+# NaN in R. It prints one line per mismatch (the first 20, or as many as
+# the environment's ORACLE_SHOW says), then
 # "compared N values, max relative difference D" and exits 1 on any
 # mismatch.
 suppressMessages(library(survival))
