@@ -41,6 +41,8 @@ const lp_tvf *const learnpath_registry_tvf[] = {
     &learnpath_tvf_first_program_monthly,
     &learnpath_tvf_group_stats,
     &learnpath_tvf_sample_enrollments,
+    &learnpath_tvf_continuation_curve,
+    &learnpath_tvf_continuation_stats,
 };
 const int learnpath_registry_ntvf =
     (int)(sizeof(learnpath_registry_tvf) / sizeof(learnpath_registry_tvf[0]));

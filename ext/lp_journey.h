@@ -7,6 +7,7 @@
 **                one pass over the users and kept with the cached data
 **   lp_popularity.c  per-program and per-month rows, the same way
 **   lp_median.c  exact medians of runs of gaps (plain C, no SQLite)
+**   lp_survival.c  continuation with censoring: Kaplan-Meier curves (rules 17-19)
 **   lp_order.c   users in the order of their journeys' labels (rule 10)
 */
 #ifndef LP_JOURNEY_H
@@ -281,6 +282,67 @@ typedef struct lp_month_iter {
 } lp_month_iter;
 void learnpath_month_first(lp_month_iter *p, const lp_pop_memo *pMemo, int iPop);
 void learnpath_month_next(lp_month_iter *p);
+
+/* ---------------------------------------------------------- lp_survival.c */
+
+/* The confidence band of a curve (rule 18): conf_type's choices, in order. */
+enum { LP_CONF_LOG = 0, LP_CONF_LOGLOG = 1, LP_CONF_PLAIN = 2 };
+
+/* How continuation is measured (rules 17-19), besides the shaping. */
+typedef struct lp_km_spec {
+    int hasObserveUntil;
+    int64_t observeUntil;    /* E in ms, when given */
+    double z;                /* the band's normal quantile */
+    int eConf;               /* LP_CONF_* */
+    const double *aAtDay;    /* at_days: ascending and distinct, or NULL: a row */
+    int nAtDay;              /*   per time of each curve */
+} lp_km_spec;
+
+/* One row of a curve: a time of the stratum, or a day of at_days. */
+typedef struct lp_km_row {
+    double day;
+    int64_t atRisk, events, censored;
+    double surv;
+    double var;              /* Greenwood's sum; +inf once surv is 0 */
+    int isStart;             /* an at_days day before the stratum's first time */
+} lp_km_row;
+
+/* One stratum: a segment and first step, or (label LP_NONE) a segment's users. */
+typedef struct lp_km_stratum {
+    uint32_t segment, label; /* LP_NONE: none, every first step */
+    int64_t users, events, censored;
+    double aMedian[3];       /* survival, lower, upper (rule 19); NAN: none */
+    int64_t iRow, nRow;      /* its rows in lp_km_result.aRow */
+} lp_km_stratum;
+
+/* The strata in output order (segment, first step by name, then the
+** segment's all-programs stratum), their rows in order of day. */
+typedef struct lp_km_result {
+    lp_km_stratum *aStratum;
+    int64_t nStratum;
+    lp_km_row *aRow;
+    int64_t nRow;
+} lp_km_result;
+
+/*
+** The curves of the users of pIt shaped by *pSh (one pass over the users,
+** which leaves pIt at its end), into *pRes (learnpath_km_free releases
+** it; the labels are *pSh's, which must outlive it). Under a memory budget,
+** LP_RC_OVER_BUDGET in memory (stream instead), the budget's error
+** streaming.
+*/
+int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, lp_km_result *pRes,
+                       char **pzErr);
+void learnpath_km_free(lp_km_result *pRes);
+/* z with P(Z > z) = q for a standard normal Z, 0 < q <= 0.5. */
+double learnpath_normal_upper_quantile(double q);
+/* The std_err and band of a row (rule 18): 2 when both are set, 1 when
+** only std_err is (the band is NULL), 0 when both are NULL. */
+int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, double *pLo,
+                      double *pHi);
+/* The medians of a stratum's n rows, one per time (rule 19). */
+void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
+                          double aMedian[3]);
 
 /* ------------------------------------------------------------ lp_order.c */
 

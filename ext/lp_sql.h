@@ -8,6 +8,7 @@
 **   tvf_group.c       group_stats
 **   tvf_profile.c     enrollment_profile
 **   tvf_sample.c      sample_enrollments
+**   tvf_continuation.c  continuation_curve, continuation_stats
 **   fn_settings.c     learnpath_version and the per-connection settings
 **
 ** A table-valued function is a descriptor (lp_tvf): its output columns, its
@@ -22,7 +23,7 @@
 ** Planning (as SQLite's series.c): every usable '=' or IS constraint on a
 ** hidden column (the first one of each; IS is '=' here, as NULL already
 ** means "absent") gets argvIndex 1..n in column order and sets bit i of
-** idxNum for argument i (bits 0..LP_MAX_ARG-1, 0..13). No constraint at all on a
+** idxNum for argument i (bits 0..13; LP_TVF_ARG_BIT). No constraint at all on a
 ** required argument is a plan of prohibitive cost whose xFilter fails
 ** naming it (not an error at once: SQLite also plans each branch of an OR
 ** alone, without the function's arguments, and an error there would fail
@@ -85,8 +86,11 @@ typedef struct lp_arg_value {
     double r;           /* LP_ARG_DAYS */
 } lp_arg_value;
 
-/* Most arguments a function may declare (idxNum bits 0..13, lp_tvf.c). */
-#define LP_MAX_ARG 14
+/* Most arguments a function may declare (idxNum bits 0..13, lp_tvf.c; a
+** function with more, which has no xOrderBy and no LP_TVF_USER_KEY, has
+** its arguments 14 and up at bits LP_TVF_ORDER_SHIFT up: LP_TVF_ARG_BIT). */
+#define LP_MAX_ARG 17
+#define LP_TVF_ARG_BIT(j) ((j) < 14 ? 1 << (j) : 1 << (LP_TVF_ORDER_SHIFT + (j) - 14))
 
 /*
 ** The arguments of every function that reads a source, in call order:
@@ -109,6 +113,19 @@ extern const lp_arg learnpath_source_args[LP_SOURCE_NARG];
 enum { LP_ARG_I_GROUP_COL = LP_SOURCE_NARG, LP_ARG_I_GROUP_VALUE, LP_GROUP_NARG };
 #define LP_GROUP_STATS_NARG (LP_ARG_I_GROUP_COL + 1)
 extern const lp_arg learnpath_group_args[LP_GROUP_NARG];
+
+/*
+** continuation_curve and continuation_stats (tvf_continuation.c):
+** learnpath_group_args, then named observe_until (rule 17's E), conf_type,
+** conf_level and (the curve only, last) at_days. continuation_stats shows
+** conf_type as its last output column (LP_TVF_SHOW_ARG).
+*/
+enum {
+    LP_ARG_I_OBSERVE_UNTIL = LP_GROUP_NARG, LP_ARG_I_CONF_TYPE, LP_ARG_I_CONF_LEVEL,
+    LP_ARG_I_AT_DAYS, LP_KM_NARG
+};
+extern const lp_arg learnpath_km_curve_args[LP_KM_NARG];
+extern const lp_arg learnpath_km_stats_args[LP_KM_NARG - 1];
 
 /* ------------------------------------------------------------ the frame */
 
@@ -145,6 +162,10 @@ typedef struct lp_tvf_cursor {
                             ** SQLITE_VTAB_DIRECTONLY unless the connection allows views */
 #define LP_TVF_INNOCUOUS 2  /* safe in any schema (SQLITE_VTAB_INNOCUOUS) */
 #define LP_TVF_USER_KEY 0x10 /* output column 0 is user_id: plans take user_id = x */
+/* Argument j is an output column too, after the function's own: not HIDDEN
+** (so not positional), and a choice reads back as its declaration spells it. */
+#define LP_TVF_SHOW_ARG(j) ((unsigned)((j) + 1) << 8)
+#define LP_TVF_SHOWN_ARG(flags) ((int)(((flags) >> 8) & 0xff) - 1) /* -1: none */
 
 /* idxNum: user_id = x (or IS x, IN (...)) given, its value last in argv. */
 #define LP_TVF_USER_EQ (1 << 14)
@@ -251,6 +272,8 @@ extern const lp_tvf learnpath_tvf_first_program_monthly;
 extern const lp_tvf learnpath_tvf_group_stats;
 extern const lp_tvf learnpath_tvf_enrollment_profile;
 extern const lp_tvf learnpath_tvf_sample_enrollments;
+extern const lp_tvf learnpath_tvf_continuation_curve;
+extern const lp_tvf learnpath_tvf_continuation_stats;
 
 void learnpath_fn_version(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_cache_clear(sqlite3_context *ctx, int argc, sqlite3_value **argv);

@@ -98,6 +98,24 @@ const lp_arg learnpath_group_args[LP_GROUP_NARG] = {
     {"group_value", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},
 };
 
+static const char *const azConfType[] = {"log", "log-log", "plain", NULL};
+
+/* tvf_continuation.c reads conf_level and at_days itself (rules 17-19);
+** conf_type is an output column of continuation_stats too (LP_TVF_SHOW_ARG). */
+#define TVF_KM_ARGS                                                      \
+    TVF_SOURCE_ARGS,                                                     \
+    {"group_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},        \
+    {"group_value", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},               \
+    {"observe_until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},              \
+    {"conf_type", LP_ARG_CHOICE, 0, "log", azConfType, 0, 0, 0},         \
+    {"conf_level", LP_ARG_VALUE, 0, "0.95", NULL, 0, 0, 0}
+
+const lp_arg learnpath_km_curve_args[LP_KM_NARG] = {
+    TVF_KM_ARGS,
+    {"at_days", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},
+};
+const lp_arg learnpath_km_stats_args[LP_KM_NARG - 1] = {TVF_KM_ARGS};
+
 /* "<zWhat> <value>": an error about an argument's value. */
 static int tvfValueError(sqlite3_value *pVal, char **pzErr, const char *zWhat) {
     char *zValue = learnpath_describe_value(pVal);
@@ -448,7 +466,8 @@ static int tvfConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv
     sqlite3_str *pSql = sqlite3_str_new(db);
     sqlite3_str_appendf(pSql, "CREATE TABLE x(%s", pDesc->zColumns);
     for (int j = 0; j < pDesc->nArg; j++) {
-        sqlite3_str_appendf(pSql, ",%s HIDDEN", pDesc->aArg[j].zName);
+        sqlite3_str_appendf(pSql, ",%s%s", pDesc->aArg[j].zName,
+                            j == LP_TVF_SHOWN_ARG(pDesc->flags) ? "" : " HIDDEN");
     }
     sqlite3_str_appendall(pSql, ")");
     char *zSql = sqlite3_str_finish(pSql);
@@ -569,7 +588,7 @@ static int tvfBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo) {
         if (aIdx[j] < 0) continue;
         pInfo->aConstraintUsage[aIdx[j]].argvIndex = ++nArg;
         pInfo->aConstraintUsage[aIdx[j]].omit = 1;
-        idxNum |= 1 << j;
+        idxNum |= LP_TVF_ARG_BIT(j);
     }
     if (pDesc->flags & LP_TVF_USER_KEY) iUser = tvfUserConstraint(pInfo, &isIn);
     if (iUser >= 0) {
@@ -632,7 +651,7 @@ static int tvfArguments(lp_tvf_cursor *pCur, int idxNum, int argc, sqlite3_value
     const lp_tvf *pDesc = pCur->pTab->pDesc;
     int k = 0;
     for (int j = 0; j < pDesc->nArg; j++) {
-        if (!(idxNum & (1 << j)) || k >= argc) continue;
+        if (!(idxNum & LP_TVF_ARG_BIT(j)) || k >= argc) continue;
         pCur->apArg[j] = sqlite3_value_dup(argv[k++]);
         if (!pCur->apArg[j]) return SQLITE_NOMEM;
     }
@@ -716,6 +735,8 @@ static int tvfColumn(sqlite3_vtab_cursor *pCursor, sqlite3_context *ctx, int i) 
     const lp_arg *pA = &pDesc->aArg[j];
     if (pA->eKind == LP_ARG_INT) {
         sqlite3_result_int64(ctx, pCur->aVal[j].i);
+    } else if (j == LP_TVF_SHOWN_ARG(pDesc->flags) && pA->eKind == LP_ARG_CHOICE) {
+        sqlite3_result_text(ctx, pCur->aVal[j].z, -1, SQLITE_STATIC); /* as the choice is spelt */
     } else if (pCur->apArg[j]) {
         sqlite3_result_value(ctx, pCur->apArg[j]);
     } else if (pA->zDefault) {

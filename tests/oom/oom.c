@@ -627,6 +627,15 @@ static const scenario aScenario[] = {
      "SELECT * FROM first_program_stats('t') WHERE ties = 'name' AND repeats = 'first_only';"
      "SELECT * FROM first_program_stats('t');", /* again: memoized with the cached data */
      0, "first_program_stats"},
+    /* rules 17-19: curves, at_days, medians, and the arguments they read */
+    {"continuation", FIX_JOURNEYS,
+     "SELECT * FROM continuation_curve('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM continuation_curve('t') WHERE at_days = '30,1,90' AND conf_type = 'log-log';"
+     "SELECT * FROM continuation_curve('t') WHERE at_days = 'x';"
+     "SELECT * FROM continuation_stats('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE observe_until = '2021-03-01' AND conf_level = 0.9;"
+     "SELECT * FROM continuation_stats('t') WHERE conf_level = 2;",
+     0, "continuation_stats"},
     {"program_popularity", FIX_JOURNEYS,
      "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM program_popularity('t') WHERE ties = 'name' AND repeats = 'first_only'"

@@ -66,6 +66,13 @@ static const ca_expect aExpect[] = {
     {"first_program_monthly", "2\n", "2\n", 70, 1},
     /* no group_col: one row, the users without a group */
     {"group_stats", "1\n", "1\n", 1, 1},
+    /* rule 17, E = 2020-01-05: user 1 continues after 4 days (A), user 2 is
+    ** censored at 3 (B); within_days = 0 censors both at 0. The curve: a
+    ** row per time of A, of B and of both; the stats: a row each. Over the
+    ** 300 users, censored at 300 distinct times: 300 rows by program, 300
+    ** over all; 7 + 1 strata */
+    {"continuation_curve", "4\n", "3\n", 600, 1},
+    {"continuation_stats", "3\n", "3\n", 8, 1},
 };
 
 static const ca_expect *ca_expect_for(const char *zName) {

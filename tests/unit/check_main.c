@@ -6,6 +6,7 @@
 int main(void) {
     SRunner *sr = srunner_create(make_user_suite());
     srunner_add_suite(sr, make_aggregate_suite());
+    srunner_add_suite(sr, make_continuation_suite());
     srunner_add_suite(sr, make_popularity_suite());
     srunner_add_suite(sr, make_group_suite());
     srunner_add_suite(sr, make_profile_suite());

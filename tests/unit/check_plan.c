@@ -93,7 +93,8 @@ static const struct {
     {"program_steps", "step"},        {"program_transitions", "segment"},
     {"first_program_stats", "segment"}, {"enrollment_profile", "finding"},
     {"program_popularity", "segment"}, {"first_program_monthly", "month"},
-    {"group_stats", "group_value"},
+    {"group_stats", "group_value"},   {"continuation_curve", "segment"},
+    {"continuation_stats", "segment"},
 };
 
 /* The argument shapes: a call (the function, then in the last shape its
@@ -159,6 +160,26 @@ START_TEST(test_aggregate_no_medians) {
     cpl_assert(db, "SELECT count(*) FROM program_transitions('t') WHERE median_days > 1", 1, 1);
     cpl_assert(db, "SELECT count(*) FROM first_program_stats('t')", 1 | 1 << 18, 1);
     cpl_assert(db, "SELECT * FROM first_program_stats('t')", 1, 1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rules 17-19: continuation_curve has 17 arguments; those after the 14th
+** (conf_type, conf_level, at_days) take the bits from 18 up
+** (LP_TVF_ARG_BIT), since the function has no ORDER BY bits.
+*/
+START_TEST(test_continuation_arguments) {
+    sqlite3 *db = lpt_open_fixture("t_two_users");
+    cpl_assert(db, "SELECT * FROM continuation_curve('t') WHERE observe_until = '2021-01-01'",
+               1 | 1 << 13, 2);
+    cpl_assert(db, "SELECT * FROM continuation_curve('t') WHERE at_days = 30 AND conf_type = 'plain'"
+               " AND conf_level = 0.9", 1 | 1 << 18 | 1 << 19 | 1 << 20, 4);
+    cpl_assert(db, "SELECT * FROM continuation_stats('t') WHERE conf_level = 0.9", 1 | 1 << 19, 2);
+    /* conf_type is continuation_stats' last column and its argument; read
+    ** alone, it is no output column of the function's own (bit 16, LP_TVF_ANY_ORDER) */
+    cpl_assert(db, "SELECT conf_type FROM continuation_stats('t') WHERE conf_type = 'log-log'",
+               1 | 1 << 16 | 1 << 18, 2);
     sqlite3_close(db);
 }
 END_TEST
@@ -343,6 +364,7 @@ Suite *make_plan_suite(void) {
     tcase_add_loop_test(tc, test_journey_arguments, 0, (int)(sizeof(aFunc) / sizeof(aFunc[0])));
     tcase_add_test(tc, test_first_program_order);
     tcase_add_test(tc, test_aggregate_no_medians);
+    tcase_add_test(tc, test_continuation_arguments);
     tcase_add_loop_test(tc, test_user_id, 0, 3);
     tcase_add_test(tc, test_user_id_no_key_order);
     tcase_add_loop_test(tc, test_user_id_after_32_constraints, 0, 3);

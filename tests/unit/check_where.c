@@ -92,7 +92,14 @@ static int cw_values(const lp_arg *pA, char **az) {
             az[n++] = sqlite3_mprintf("2458850.5");
             break;
         case LP_ARG_DAYS: az[n++] = sqlite3_mprintf("3"); az[n++] = sqlite3_mprintf("'3'"); break;
-        case LP_ARG_VALUE: /* group_value, with group_col = 'seg' (cw_call): user 1's */
+        case LP_ARG_VALUE:
+            if (strcmp(pA->zName, "group_value") != 0) {
+                /* conf_level, at_days (rules 18-19): valid as a number and as text */
+                az[n++] = sqlite3_mprintf("0.5");
+                az[n++] = sqlite3_mprintf("'0.5'");
+                break;
+            }
+            /* group_value, with group_col = 'seg' (cw_call): user 1's */
             az[n++] = sqlite3_mprintf("'s'");
             az[n++] = sqlite3_mprintf("3");
             break;

@@ -54,6 +54,7 @@ char *lpt_query(sqlite3 *db, const char *zSql);
 /* The function families, one suite each (README.md "Function reference"). */
 Suite *make_user_suite(void);      /* first_program, program_journeys, program_steps */
 Suite *make_aggregate_suite(void); /* program_transitions, first_program_stats */
+Suite *make_continuation_suite(void); /* continuation_curve, continuation_stats (rules 17-19) */
 Suite *make_popularity_suite(void); /* program_popularity, first_program_monthly */
 Suite *make_group_suite(void);     /* group_stats, group_col, group_value (rule 12) */
 Suite *make_profile_suite(void);   /* enrollment_profile */

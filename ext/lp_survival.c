@@ -1,0 +1,514 @@
+/*
+** lp_survival.c - time to the next program with censoring (rules 17-19):
+** Kaplan-Meier curves with Greenwood's variance, their confidence bands
+** and medians, per segment and first program, from one pass over the
+** users; and the normal quantile the bands need.
+**
+**   SELECT * FROM continuation_curve('enrollments');
+**   SELECT * FROM continuation_stats('enrollments', 'user_id', 'program',
+**                                    'enrolled_at', 'user_type');
+**
+** How it works. One pass over the users (from the cache, or streamed)
+** shapes each journey as first_program does (rules 4-8) and keeps, per
+** user, the start of step 1 and of step 2 (if any) with the segment and
+** the first step's label: 24 bytes. The observation end E (rule 17) is
+** known only after the pass when observe_until is not given (the latest
+** time of the source), so each user's time and status are set then. The
+** users are sorted once by (segment, first step, time) for the curves per
+** first program, and each segment's users once more by time for the curve
+** over all its first programs (program NULL): O(n log n), nothing per
+** user in SQL. Times are days from integer milliseconds (t / 86400000), so
+** two users tie exactly when their milliseconds do.
+**
+** RULE 17. A user's steps are shaped as first_program shapes them (rules
+**   1-8, every option). E = observe_until if given, else the latest valid
+**   enrollment time of the source. A user whose step 1 starts after E is
+**   left out. The user continued (an event) when step 2 exists and starts
+**   at or before E, after (s2 - s1) days; otherwise the user is censored
+**   at E - s1 days, or at within_days = N when that is less. Enrollments
+**   after E never make a user continue and cannot change steps 1 and 2;
+**   the segment and group are read from all the user's rows (rules 6, 12).
+** RULE 18. Per segment and first step, and per segment over all first
+**   steps (program NULL): S(t) = product over event times t_j <= t of
+**   (1 - d_j / n_j), where n_j counts the users whose time is t_j or later
+**   (a user censored at t_j is still at risk at t_j). Greenwood:
+**   var(t) = sum d_j / (n_j (n_j - d_j)); std_err = S * sqrt(var). The
+**   band at conf_level with z = the normal quantile at 1 - (1 - level)/2:
+**   'log' S exp(+-z sqrt(var)) (upper capped at 1); 'log-log'
+**   S^exp(-+z sqrt(var) / log S); 'plain' S +- z std_err within [0, 1].
+**   Where S = 0, std_err and the band are NULL (R's NaN and NA); under
+**   'log-log' the band is NULL where S = 1 too, but for an at_days day
+**   before the stratum's first time, whose band is 1 to 1 (as R's).
+** RULE 19. A median is the first time its curve (the survival, or one of
+**   the band's two curves) is at or below 0.5, reading a value within
+**   sqrt(DBL_EPSILON) of 0.5 as 0.5: then the median is the middle of
+**   that time and the next time the curve is lower, or of that time and
+**   the stratum's last time when it never is. NULL when the curve never
+**   reaches 0.5 (a band curve skips its NULL values). As R's
+**   quantile.survfit.
+*/
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_journey.h"
+
+/* ---------------------------------------------------- the normal quantile */
+
+/*
+** z with P(Z > z) = q for a standard normal Z, 0 < q <= 0.5: Acklam's
+** rational approximation of the lower quantile (relative error 1.15e-9),
+** then one Halley step on erfc, which makes it accurate to a few units in
+** the last place (tests: against R's qnorm to 1e-15). Acklam's published
+** coefficients; the Halley step is f(z) = P(Z > z) - q.
+*/
+double learnpath_normal_upper_quantile(double q) {
+    static const double a[6] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[5] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01};
+    static const double c[6] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                -2.400758277161838e+00, -2.549732539343734e+00,
+                                4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[4] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                2.445134137142996e+00, 3.754408661907416e+00};
+    double x, e, u;
+    if (q < 0.02425) {
+        /* the tail: x = the lower quantile at q, negative */
+        double r = sqrt(-2.0 * log(q));
+        x = (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) /
+            ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1.0);
+    } else {
+        double r = q - 0.5, s = r * r;
+        x = (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r /
+            (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1.0);
+    }
+    double z = -x;
+    /* Halley on f(z) = P(Z > z) - q, f' = -phi(z), f'' = z phi(z) */
+    e = 0.5 * erfc(z / sqrt(2.0)) - q;
+    u = e * sqrt(2.0 * 3.14159265358979323846) * exp(z * z / 2.0);
+    return z + u / (1.0 - z * u / 2.0);
+}
+
+/* ---------------------------------------------------------------- bands */
+
+/* See lp_journey.h. */
+int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, double *pLo,
+                      double *pHi) {
+    double S = pRow->surv, sigma = sqrt(pRow->var);
+    if (S <= 0.0 || isinf(pRow->var)) return 0;
+    *pSe = S * sigma;
+    if (eConf == LP_CONF_LOG) {
+        double hi = S * exp(z * sigma);
+        *pLo = S * exp(-z * sigma);
+        *pHi = hi > 1.0 ? 1.0 : hi;
+    } else if (eConf == LP_CONF_LOGLOG) {
+        if (S >= 1.0) {
+            /* log(-log 1) is undefined: NULL at a time, but the start's
+            ** band (an at_days day before the first time) is 1 to 1 */
+            if (!pRow->isStart) return 1;
+            *pLo = *pHi = 1.0;
+        } else {
+            double lS = log(S);
+            *pLo = exp(-exp(log(-lS) - z * sigma / lS));
+            *pHi = exp(-exp(log(-lS) + z * sigma / lS));
+        }
+    } else {
+        double lo = S - z * *pSe, hi = S + z * *pSe;
+        *pLo = lo < 0.0 ? 0.0 : lo;
+        *pHi = hi > 1.0 ? 1.0 : hi;
+    }
+    return 2;
+}
+
+/* --------------------------------------------------------------- medians */
+
+/* One curve of a stratum for the median: its value at a row, or NAN where
+** it is NULL. */
+typedef double (*km_curve_fn)(const lp_km_row *pRow, double z, int eConf);
+
+/* The three curves of a stratum: survival, and the band's lower and upper. */
+static double kmCurveSurv(const lp_km_row *pRow, double z, int eConf) {
+    (void)z;
+    (void)eConf;
+    return pRow->surv;
+}
+static double kmCurveLower(const lp_km_row *pRow, double z, int eConf) {
+    double se, lo, hi;
+    return learnpath_km_band(pRow, z, eConf, &se, &lo, &hi) == 2 ? lo : NAN;
+}
+static double kmCurveUpper(const lp_km_row *pRow, double z, int eConf) {
+    double se, lo, hi;
+    return learnpath_km_band(pRow, z, eConf, &se, &lo, &hi) == 2 ? hi : NAN;
+}
+
+/*
+** Rule 19 on one curve of the n rows aRow (one per time, ascending): over
+** the points (0, 0) and (t_k, 1 - curve_k), with tol = sqrt(DBL_EPSILON),
+** i1 = the point of least value with value + tol >= 0.5, i2 = the one of
+** least value with value - tol >= 0.5 (the earliest of equal values);
+** the median is the middle of their times; when the last point's value is
+** within tol of 0.5, the middle of i1's time and the last time. NAN where
+** the curve never reaches 0.5.
+*/
+static double kmMedian(const lp_km_row *aRow, int64_t n, km_curve_fn xCurve, double z, int eConf) {
+    const double tol = sqrt(DBL_EPSILON);
+    double yMax = 0.0, y1 = INFINITY, y2 = INFINITY, x1 = 0.0, x2 = 0.0, yLast = 0.0;
+    int has1 = 0, has2 = 0;
+    if (n == 0) return NAN;
+    for (int64_t k = 0; k < n; k++) {
+        double c = xCurve(&aRow[k], z, eConf);
+        double y = isnan(c) ? NAN : 1.0 - c;
+        yLast = y;
+        if (isnan(y)) continue;
+        if (y > yMax) yMax = y;
+        if (y + tol >= 0.5 && y < y1) {
+            y1 = y;
+            x1 = aRow[k].day;
+            has1 = 1;
+        }
+        if (y - tol >= 0.5 && y < y2) {
+            y2 = y;
+            x2 = aRow[k].day;
+            has2 = 1;
+        }
+    }
+    if (yMax < 0.5 || !has1) return NAN;
+    if (!isnan(yLast) && fabs(0.5 - yLast) < tol) return (x1 + aRow[n - 1].day) / 2.0;
+    return has2 ? (x1 + x2) / 2.0 : NAN;
+}
+
+/* See lp_journey.h. */
+void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
+                          double aMedian[3]) {
+    aMedian[0] = kmMedian(aRow, n, kmCurveSurv, z, eConf);
+    aMedian[1] = kmMedian(aRow, n, kmCurveLower, z, eConf);
+    aMedian[2] = kmMedian(aRow, n, kmCurveUpper, z, eConf);
+}
+
+/* ------------------------------------------------------------- the pass */
+
+/*
+** A user of the pass: the starts of steps 1 and 2 (s2 = KM_NO_STEP: none)
+** and the segment and first step. kmTimes then makes it the user's time
+** in days (t), status (s2: 1 continued, 0 censored) and sort keys (seg and
+** label become their places in name order).
+*/
+typedef struct km_user {
+    union {
+        int64_t s1;
+        double t;
+    } a;
+    int64_t s2;
+    uint32_t seg, label;
+} km_user;
+#define KM_NO_STEP INT64_MAX
+
+typedef struct km_pass {
+    km_user *aUser;
+    int64_t nUser, nUserAlloc;
+    int64_t tLast;           /* the latest enrollment time met (rule 17's E) */
+    int hasLast;
+} km_pass;
+
+/* Does holding nByte more than the users and the shaper pass the budget? */
+static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByte, char **pzErr) {
+    int64_t nLimit = learnpath_users_limit(pIt);
+    if (nLimit == 0) return SQLITE_OK;
+    if (learnpath_users_held(pIt) + learnpath_shaper_bytes(pSh) + nByte <= nLimit) return SQLITE_OK;
+    if (pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
+    return learnpath_users_budget_error(pIt, 0, pSh->groups.n, pzErr);
+}
+
+/* Keep the user just shaped (kept by rules 1-8). */
+static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, char **pzErr) {
+    if (pP->nUser >= pP->nUserAlloc) {
+        int64_t nNew = pP->nUserAlloc ? pP->nUserAlloc * 2 : 256;
+        int rc = kmCheckBudget(pIt, pSh, nNew * (int64_t)sizeof(km_user), pzErr);
+        if (rc) return rc;
+        km_user *aNew = sqlite3_realloc64(pP->aUser, (sqlite3_uint64)nNew * sizeof(km_user));
+        if (!aNew) return SQLITE_NOMEM;
+        pP->aUser = aNew;
+        pP->nUserAlloc = nNew;
+    }
+    km_user *pU = &pP->aUser[pP->nUser++];
+    pU->a.s1 = pSh->aStep[0].t;
+    pU->s2 = pSh->nStep > 1 ? pSh->aStep[1].t : KM_NO_STEP;
+    pU->seg = pSh->segment;
+    pU->label = pSh->aStep[0].label;
+    return SQLITE_OK;
+}
+
+/*
+** Rule 17: each user's time and status, once E is known; the users whose
+** step 1 starts after E are left out.
+*/
+static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, const lp_km_spec *pSpec) {
+    int64_t E = pSpec->hasObserveUntil ? pSpec->observeUntil : pP->tLast;
+    int64_t n = 0;
+    for (int64_t i = 0; i < pP->nUser; i++) {
+        km_user u = pP->aUser[i];
+        int64_t s1 = u.a.s1;
+        if (s1 > E) continue;
+        if (u.s2 != KM_NO_STEP && u.s2 <= E) {
+            u.a.t = (double)(u.s2 - s1) / LP_MS_PER_DAY;
+            u.s2 = 1;
+        } else if (pShape->hasWithin && (double)(E - s1) > pShape->withinDays * LP_MS_PER_DAY) {
+            u.a.t = pShape->withinDays;
+            u.s2 = 0;
+        } else {
+            u.a.t = (double)(E - s1) / LP_MS_PER_DAY;
+            u.s2 = 0;
+        }
+        pP->aUser[n++] = u;
+    }
+    pP->nUser = n;
+}
+
+/* Order of the strata and time: segment, first step, time. */
+static int kmUserCmp(const void *pa, const void *pb) {
+    const km_user *a = pa, *b = pb;
+    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
+    if (a->label != b->label) return a->label < b->label ? -1 : 1;
+    return (a->a.t > b->a.t) - (a->a.t < b->a.t);
+}
+
+/* Order of time alone (a segment's users over every first step). */
+static int kmTimeCmp(const void *pa, const void *pb) {
+    const km_user *a = pa, *b = pb;
+    return (a->a.t > b->a.t) - (a->a.t < b->a.t);
+}
+
+/* ------------------------------------------------------------ the curves */
+
+typedef struct km_build {
+    lp_km_result *pRes;
+    int64_t nRowAlloc, nStratumAlloc;
+    const lp_km_spec *pSpec;
+} km_build;
+
+/* Room for n more rows. */
+static int kmRowRoom(km_build *pB, int64_t n) {
+    lp_km_result *pRes = pB->pRes;
+    if (pRes->nRow + n <= pB->nRowAlloc) return SQLITE_OK;
+    int64_t nNew = pB->nRowAlloc ? pB->nRowAlloc * 2 : 256;
+    if (nNew < pRes->nRow + n) nNew = pRes->nRow + n;
+    lp_km_row *aNew = sqlite3_realloc64(pRes->aRow, (sqlite3_uint64)nNew * sizeof(lp_km_row));
+    if (!aNew) return SQLITE_NOMEM;
+    pRes->aRow = aNew;
+    pB->nRowAlloc = nNew;
+    return SQLITE_OK;
+}
+
+/*
+** at_days (rule 18, as R's summary(fit, times = ..., extend = TRUE)): the
+** stratum's rows, one per time, become one per day: at_risk = users whose
+** time is that day or later, events and censored over (previous day, day],
+** and the survival of the last time at or before the day.
+*/
+static int kmAtDays(km_build *pB, lp_km_stratum *pS) {
+    const lp_km_spec *pSpec = pB->pSpec;
+    lp_km_row *aTime = NULL;
+    int64_t nTime = pS->nRow, k = 0;
+    int rc;
+    aTime = sqlite3_malloc64((sqlite3_uint64)(nTime + 1) * sizeof(lp_km_row));
+    if (!aTime) return SQLITE_NOMEM;
+    memcpy(aTime, pB->pRes->aRow + pS->iRow, (size_t)nTime * sizeof(lp_km_row));
+    pB->pRes->nRow = pS->iRow;
+    rc = kmRowRoom(pB, pSpec->nAtDay);
+    for (int i = 0; i < pSpec->nAtDay && rc == SQLITE_OK; i++) {
+        lp_km_row *pR = &pB->pRes->aRow[pB->pRes->nRow++];
+        double D = pSpec->aAtDay[i];
+        int64_t k2 = k;
+        memset(pR, 0, sizeof(*pR));
+        pR->day = D;
+        pR->isStart = 1;
+        pR->surv = k > 0 ? aTime[k - 1].surv : 1.0;
+        pR->var = k > 0 ? aTime[k - 1].var : 0.0;
+        while (k2 < nTime && aTime[k2].day < D) k2++;
+        pR->atRisk = k2 < nTime ? aTime[k2].atRisk : 0;
+        for (; k < nTime && aTime[k].day <= D; k++) {
+            pR->events += aTime[k].events;
+            pR->censored += aTime[k].censored;
+            pR->surv = aTime[k].surv;
+            pR->var = aTime[k].var;
+        }
+        pR->isStart = k == 0;
+    }
+    pS->nRow = pSpec->nAtDay;
+    sqlite3_free(aTime);
+    return rc;
+}
+
+/*
+** One stratum from its n users sorted by time (rule 18): a row per
+** distinct time, its medians (rule 19), then at_days' rows if asked.
+*/
+static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label) {
+    lp_km_result *pRes = pB->pRes;
+    lp_km_stratum *pS;
+    double S = 1.0, var = 0.0;
+    int64_t atRisk = n;
+    int rc;
+    if (pRes->nStratum >= pB->nStratumAlloc) {
+        int64_t nNew = pB->nStratumAlloc ? pB->nStratumAlloc * 2 : 16;
+        lp_km_stratum *aNew =
+            sqlite3_realloc64(pRes->aStratum, (sqlite3_uint64)nNew * sizeof(lp_km_stratum));
+        if (!aNew) return SQLITE_NOMEM;
+        pRes->aStratum = aNew;
+        pB->nStratumAlloc = nNew;
+    }
+    pS = &pRes->aStratum[pRes->nStratum++];
+    memset(pS, 0, sizeof(*pS));
+    pS->segment = seg;
+    pS->label = label;
+    pS->users = n;
+    pS->iRow = pRes->nRow;
+    for (int64_t i = 0; i < n;) {
+        int64_t j = i, d = 0, c = 0;
+        for (; j < n && a[j].a.t == a[i].a.t; j++) {
+            if (a[j].s2) d++; else c++;
+        }
+        if (d > 0) {
+            S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+            var = d == atRisk ? INFINITY : var + (double)d / ((double)atRisk * (double)(atRisk - d));
+        }
+        rc = kmRowRoom(pB, 1);
+        if (rc) return rc;
+        lp_km_row *pR = &pRes->aRow[pRes->nRow++];
+        pR->day = a[i].a.t;
+        pR->atRisk = atRisk;
+        pR->events = d;
+        pR->censored = c;
+        pR->surv = S;
+        pR->var = var;
+        pR->isStart = 0;
+        pS->events += d;
+        pS->censored += c;
+        atRisk -= d + c;
+        i = j;
+    }
+    pS->nRow = pRes->nRow - pS->iRow;
+    learnpath_km_medians(pRes->aRow + pS->iRow, pS->nRow, pB->pSpec->z, pB->pSpec->eConf,
+                         pS->aMedian);
+    return pB->pSpec->aAtDay ? kmAtDays(pB, pS) : SQLITE_OK;
+}
+
+/*
+** Every stratum of the users (kmTimes done), in output order: the users
+** sorted by (segment, first step, time), each run a stratum; each
+** segment's users then copied and sorted by time for the segment's
+** stratum over every first step. aSegOf and aLabelOf turn the places in
+** name order back into segments and labels.
+*/
+static int kmStrata(km_build *pB, km_pass *pP, const uint32_t *aSegOf, const uint32_t *aLabelOf) {
+    km_user *aCopy = NULL;
+    int rc = SQLITE_OK;
+    if (pP->nUser > 1) qsort(pP->aUser, (size_t)pP->nUser, sizeof(km_user), kmUserCmp);
+    aCopy = sqlite3_malloc64((sqlite3_uint64)(pP->nUser + 1) * sizeof(km_user));
+    if (!aCopy) return SQLITE_NOMEM;
+    for (int64_t i = 0; i < pP->nUser && rc == SQLITE_OK;) {
+        int64_t e = i;
+        uint32_t segKey = pP->aUser[i].seg;
+        uint32_t seg = segKey == 0 ? LP_NONE : aSegOf[segKey - 1];
+        while (e < pP->nUser && pP->aUser[e].seg == segKey) e++;
+        for (int64_t k = i; k < e && rc == SQLITE_OK;) {
+            int64_t m = k;
+            while (m < e && pP->aUser[m].label == pP->aUser[k].label) m++;
+            rc = kmStratum(pB, pP->aUser + k, m - k, seg, aLabelOf[pP->aUser[k].label]);
+            k = m;
+        }
+        if (rc) break;
+        memcpy(aCopy, pP->aUser + i, (size_t)(e - i) * sizeof(km_user));
+        if (e - i > 1) qsort(aCopy, (size_t)(e - i), sizeof(km_user), kmTimeCmp);
+        rc = kmStratum(pB, aCopy, e - i, seg, LP_NONE);
+        i = e;
+    }
+    sqlite3_free(aCopy);
+    return rc;
+}
+
+/*
+** The sort keys: each user's segment and first step become their places
+** in name order (segment LP_NONE first, as 0), and *paSegOf, *paLabelOf
+** the way back (the caller frees them).
+*/
+static int kmKeys(km_pass *pP, const lp_shaper *pSh, uint32_t **paSegOf, uint32_t **paLabelOf) {
+    const lp_data *pD = pSh->pData;
+    uint32_t nLabel = pD->programs.n + pSh->groups.n;
+    uint32_t *aLabelRank = NULL, *aSegRank = NULL;
+    int rc = learnpath_label_ranks(pSh, NULL, nLabel, 0, &aLabelRank);
+    if (rc == SQLITE_OK) rc = learnpath_label_ranks(NULL, &pD->segments, pD->segments.n, 0, &aSegRank);
+    if (rc == SQLITE_OK) {
+        *paSegOf = sqlite3_malloc64(((sqlite3_uint64)pD->segments.n + 1) * sizeof(uint32_t));
+        *paLabelOf = sqlite3_malloc64(((sqlite3_uint64)nLabel + 1) * sizeof(uint32_t));
+        if (!*paSegOf || !*paLabelOf) rc = SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_OK) {
+        for (uint32_t s = 0; s < pD->segments.n; s++) (*paSegOf)[aSegRank[s]] = s;
+        for (uint32_t l = 0; l < nLabel; l++) {
+            (*paLabelOf)[aLabelRank[l]] = l < pD->programs.n ? l : LP_GROUP_BIT | (l - pD->programs.n);
+        }
+        for (int64_t i = 0; i < pP->nUser; i++) {
+            km_user *pU = &pP->aUser[i];
+            pU->seg = pU->seg == LP_NONE ? 0 : aSegRank[pU->seg] + 1;
+            pU->label = aLabelRank[learnpath_label_index(pD, pU->label)];
+        }
+    }
+    sqlite3_free(aLabelRank);
+    sqlite3_free(aSegRank);
+    return rc;
+}
+
+/* See lp_journey.h. */
+void learnpath_km_free(lp_km_result *pRes) {
+    sqlite3_free(pRes->aStratum);
+    sqlite3_free(pRes->aRow);
+    memset(pRes, 0, sizeof(*pRes));
+}
+
+/* See lp_journey.h. */
+int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, lp_km_result *pRes,
+                       char **pzErr) {
+    km_pass P;
+    km_build B;
+    uint32_t *aSegOf = NULL, *aLabelOf = NULL;
+    int rc = SQLITE_OK;
+    memset(&P, 0, sizeof(P));
+    memset(&B, 0, sizeof(B));
+    memset(pRes, 0, sizeof(*pRes));
+    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
+        const lp_data *pD = pIt->pData;
+        uint32_t u = pIt->u;
+        int keep;
+        if (pD->aFirst[u + 1] > pD->aFirst[u]) {
+            /* the user's enrollments lie sorted by time: the last is the latest */
+            int64_t t = pD->aT[pD->aFirst[u + 1] - 1];
+            if (!P.hasLast || t > P.tLast) P.tLast = t;
+            P.hasLast = 1;
+        }
+        rc = learnpath_shape_user(pSh, u, &keep);
+        if (rc == SQLITE_OK && keep) rc = kmAddUser(&P, pIt, pSh, pzErr);
+    }
+    if (rc == SQLITE_OK) {
+        kmTimes(&P, pSh->pSpec, pSpec);
+        rc = kmKeys(&P, pSh, &aSegOf, &aLabelOf);
+    }
+    if (rc == SQLITE_OK) {
+        /* the rows: at most one per user and stratum, or per day and stratum */
+        rc = kmCheckBudget(pIt, pSh, P.nUserAlloc * (int64_t)sizeof(km_user) * 5, pzErr);
+    }
+    if (rc == SQLITE_OK) {
+        B.pRes = pRes;
+        B.pSpec = pSpec;
+        rc = kmStrata(&B, &P, aSegOf, aLabelOf);
+    }
+    sqlite3_free(P.aUser);
+    sqlite3_free(aSegOf);
+    sqlite3_free(aLabelOf);
+    if (rc) learnpath_km_free(pRes);
+    return rc;
+}

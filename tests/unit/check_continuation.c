@@ -1,0 +1,486 @@
+/*
+** check_continuation.c - the "continuation" suite: continuation_curve and
+** continuation_stats (rules 17-19 of README.md, ext/lp_survival.c,
+** ext/tvf_continuation.c).
+**
+** The numbers of the issue's fixture are R's: R 4.2.2 with survival 3.5.3,
+** survfit(Surv(time, status) ~ 1, conf.type = ...) on each group, printed
+** with 17 digits by summary(fit, censored = TRUE), summary(fit, times =
+** ..., extend = TRUE) and quantile(fit, 0.5); rounded to 3 digits they are
+** the issue's published answers (student: t=10 n.risk 8 surv 0.875 std.err
+** 0.117 lower 0.673 upper 1; ...; t=60 1 0 NaN NA NA; medians student 40
+** [30, NA], professional 90 [40, NA], pooled 55 [40, NA] under 'log' and
+** [30, NA] under 'log-log'). tests/oracle/run.sh compares many more data
+** sets with R itself. The other expectations are worked out by hand in the
+** comments beside them.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "lp_sql.h"
+#include "lp_test.h"
+
+/*
+** The issue's fixture as enrollments (rule 17): a user with an event at t
+** days takes A on 2020-01-01 and B t days later; a censored one takes A
+** alone, t days before E = 2021-01-01 (observe_until). Users 1-8 are
+** students (s), 9-16 professionals (p).
+*/
+#define CC_FIXTURE                                                                              \
+    "CREATE TABLE e(user_id, program, enrolled_at, user_type);"                                 \
+    "WITH f(i, t, st, g) AS (VALUES"                                                            \
+    " (1,10,1,'s'),(2,20,0,'s'),(3,20,1,'s'),(4,30,1,'s'),(5,35,0,'s'),(6,40,1,'s'),"           \
+    " (7,50,0,'s'),(8,60,1,'s'),(9,15,1,'p'),(10,25,0,'p'),(11,40,1,'p'),(12,40,0,'p'),"        \
+    " (13,55,1,'p'),(14,70,0,'p'),(15,80,0,'p'),(16,90,1,'p'))"                                 \
+    " INSERT INTO e SELECT i, 'A', CASE st WHEN 1 THEN '2020-01-01'"                            \
+    "   ELSE datetime('2021-01-01', '-' || t || ' days') END, g FROM f"                         \
+    " UNION ALL SELECT i, 'B', datetime('2020-01-01', '+' || t || ' days'), g FROM f"           \
+    " WHERE st = 1;"
+
+#define CC_ARGS "('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+#define CC_E " observe_until = '2021-01-01'"
+
+static sqlite3 *cc_open(void) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, CC_FIXTURE);
+    return db;
+}
+
+/* NAN in an expected row: the value must be NULL. */
+#define NUL NAN
+
+/*
+** The rows of zSql, nCol numbers each, equal aWant (nRow x nCol) to a
+** relative 1e-12; NULL where aWant has NAN.
+*/
+static void cc_assert_numbers(sqlite3 *db, const char *zSql, int nCol, const double *aWant,
+                              int nRow) {
+    sqlite3_stmt *pStmt = NULL;
+    int iRow = 0, rc;
+    ck_assert_msg(sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL) == SQLITE_OK, "%s: %s", zSql,
+                  sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_column_count(pStmt), nCol);
+    while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+        ck_assert_msg(iRow < nRow, "%s: more than %d rows", zSql, nRow);
+        for (int i = 0; i < nCol; i++) {
+            double want = aWant[iRow * nCol + i];
+            if (isnan(want)) {
+                ck_assert_msg(sqlite3_column_type(pStmt, i) == SQLITE_NULL,
+                              "%s: row %d column %d is %.17g, want NULL", zSql, iRow + 1, i + 1,
+                              sqlite3_column_double(pStmt, i));
+                continue;
+            }
+            ck_assert_msg(sqlite3_column_type(pStmt, i) != SQLITE_NULL,
+                          "%s: row %d column %d is NULL, want %.17g", zSql, iRow + 1, i + 1, want);
+            double got = sqlite3_column_double(pStmt, i);
+            double tol = 1e-12 * fmax(fabs(want), fabs(got));
+            ck_assert_msg(fabs(got - want) <= tol, "%s: row %d column %d is %.17g, want %.17g",
+                          zSql, iRow + 1, i + 1, got, want);
+        }
+        iRow++;
+    }
+    ck_assert_msg(rc == SQLITE_DONE, "%s: %s", zSql, sqlite3_errmsg(db));
+    ck_assert_msg(iRow == nRow, "%s: %d rows, want %d", zSql, iRow, nRow);
+    sqlite3_finalize(pStmt);
+}
+
+#define CC_N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ------------------------------------------------------------------ Core */
+
+/*
+** Rule 18: the students' curve, a row per time with censoring
+** (summary(fit, censored = TRUE)): day, at_risk, events, censored,
+** survival, std_err, lower, upper, continued. At 60 the last user
+** continues: S = 0, and std_err and the band are R's NaN and NA.
+*/
+START_TEST(test_issue_curve_log) {
+    sqlite3 *db = cc_open();
+    static const double aWant[] = {
+        10, 8, 1, 0, 0.875, 0.11692679333668568, 0.67338193650595535, 1, 0.125,
+        20, 7, 1, 1, 0.75, 0.15309310892394862, 0.50270184129404694, 1, 0.25,
+        30, 5, 1, 0, 0.60000000000000009, 0.18165902124584954, 0.33146462434329693, 1, 0.4,
+        35, 4, 0, 1, 0.60000000000000009, 0.18165902124584954, 0.33146462434329693, 1, 0.4,
+        40, 3, 1, 0, 0.40000000000000002, 0.20330600909302540, 0.14771480300141226, 1, 0.6,
+        50, 2, 0, 1, 0.40000000000000002, 0.20330600909302540, 0.14771480300141226, 1, 0.6,
+        60, 1, 1, 0, 0, NUL, NUL, NUL, 1,
+    };
+    cc_assert_numbers(db,
+                      "SELECT day, at_risk, events, censored, survival, std_err, lower, upper,"
+                      " continued FROM continuation_curve" CC_ARGS " WHERE" CC_E
+                      " AND segment = 's' AND program = 'A'",
+                      9, aWant, CC_N(aWant) / 9);
+    /* the segment's users over every first program: the same users here */
+    cc_assert_numbers(db,
+                      "SELECT day, at_risk, events, censored, survival, std_err, lower, upper,"
+                      " continued FROM continuation_curve" CC_ARGS " WHERE" CC_E
+                      " AND segment = 's' AND program IS NULL",
+                      9, aWant, CC_N(aWant) / 9);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rule 18: the 'log-log' and 'plain' bands of the students (R's). */
+START_TEST(test_issue_curve_bands) {
+    sqlite3 *db = cc_open();
+    static const double aLogLog[] = {
+        10, 0.387000014032025219, 0.98139296587896596,
+        20, 0.314807113705519115, 0.93089831709062754,
+        30, 0.195495866084997999, 0.85225434576220904,
+        35, 0.195495866084997999, 0.85225434576220904,
+        40, 0.066029774327536178, 0.73422534499178249,
+        50, 0.066029774327536178, 0.73422534499178249,
+        60, NUL, NUL,
+    };
+    static const double aPlain[] = {
+        10, 0.6458276962323381554, 1,
+        20, 0.4499430202277932556, 1,
+        30, 0.2439548608913385541, 0.95604513910866162,
+        35, 0.2439548608913385541, 0.95604513910866162,
+        40, 0.0015275443370975639, 0.79847245566290248,
+        50, 0.0015275443370975639, 0.79847245566290248,
+        60, NUL, NUL,
+    };
+    cc_assert_numbers(db,
+                      "SELECT day, lower, upper FROM continuation_curve" CC_ARGS " WHERE" CC_E
+                      " AND conf_type = 'log-log' AND segment = 's' AND program = 'A'",
+                      3, aLogLog, CC_N(aLogLog) / 3);
+    cc_assert_numbers(db,
+                      "SELECT day, lower, upper FROM continuation_curve" CC_ARGS " WHERE" CC_E
+                      " AND conf_type = 'PLAIN' AND segment = 's' AND program = 'A'",
+                      3, aPlain, CC_N(aPlain) / 3);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 18, at_days (summary(fit, times = c(5, 30, 90, 20, 100), extend =
+** TRUE)): the days sorted; at_risk = users whose time is the day or later;
+** events and censored over (previous day, day]; past the last time (60)
+** the last values carry, with at_risk 0. Day 5 is before the first time:
+** survival 1, std_err 0, and the band 1 to 1 under 'log-log' too.
+*/
+START_TEST(test_issue_at_days) {
+    sqlite3 *db = cc_open();
+    static const double aWant[] = {
+        5, 8, 0, 0, 1, 0, 1, 1,
+        20, 7, 2, 1, 0.75, 0.15309310892394862, 0.31480711370551911, 0.93089831709062754,
+        30, 5, 1, 0, 0.60000000000000009, 0.18165902124584954, 0.19549586608499800,
+        0.85225434576220904,
+        90, 0, 2, 2, 0, NUL, NUL, NUL,
+        100, 0, 0, 0, 0, NUL, NUL, NUL,
+    };
+    cc_assert_numbers(db,
+                      "SELECT day, at_risk, events, censored, survival, std_err, lower, upper"
+                      " FROM continuation_curve" CC_ARGS " WHERE" CC_E " AND conf_type = 'log-log'"
+                      " AND at_days = '5,30, 90,20,100,30' AND segment = 's' AND program = 'A'",
+                      8, aWant, CC_N(aWant) / 8);
+    /* one number is one day */
+    lpt_assert_rows(db,
+                    "SELECT day, at_risk, events, censored FROM continuation_curve" CC_ARGS
+                    " WHERE" CC_E " AND at_days = 45.5 AND segment = 'p'",
+                    "45.5|4|2|2\n45.5|4|2|2\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 19 (quantile.survfit): students 40 [30, NULL], professionals 90
+** [40, NULL]; over both segments (no segment_col) 55 [40, NULL] under
+** 'log' and [30, NULL] under 'log-log'; under 'log-log' the students'
+** lower limit is 10. The counts: users, continued, censored, naive_rate.
+*/
+START_TEST(test_issue_stats) {
+    sqlite3 *db = cc_open();
+    lpt_assert_rows(db, "SELECT * FROM continuation_stats" CC_ARGS " WHERE" CC_E,
+                    "p|A|8|4|4|0.5|90|40|NULL|log\n"
+                    "p|NULL|8|4|4|0.5|90|40|NULL|log\n"
+                    "s|A|8|5|3|0.625|40|30|NULL|log\n"
+                    "s|NULL|8|5|3|0.625|40|30|NULL|log\n");
+    lpt_assert_rows(db,
+                    "SELECT * FROM continuation_stats('e') WHERE" CC_E " AND program IS NULL",
+                    "NULL|NULL|16|9|7|0.5625|55|40|NULL|log\n");
+    lpt_assert_rows(db,
+                    "SELECT median_days, median_lower, median_upper, conf_type"
+                    " FROM continuation_stats('e') WHERE" CC_E " AND program IS NULL"
+                    " AND conf_type = 'Log-Log'",
+                    "55|30|NULL|log-log\n");
+    lpt_assert_rows(db,
+                    "SELECT segment, median_days, median_lower, median_upper"
+                    " FROM continuation_stats" CC_ARGS " WHERE" CC_E " AND program IS NULL"
+                    " AND conf_type = 'log-log'",
+                    "p|90|15|NULL\ns|40|10|NULL\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 19's middles (R gives the same, tests/oracle): a curve at exactly
+** 0.5 from 20 on, with a later event at 30, has median (20 + 30) / 2;
+** one that stays at 0.5 to its last time, 40, has (20 + 40) / 2. Segment
+** c: 10 users, events at 10, 20, 30 (three), 40, four censored at 60: S
+** at 30 is 0.9 * (1 - 1/9) * (1 - 3/8) = 0.49999999999999994 in doubles,
+** within sqrt(DBL_EPSILON) of 0.5, so the median is (30 + 40) / 2 = 35 (R
+** says 35 [30, NA]), not 30.
+*/
+START_TEST(test_median_middles) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE m(user_id, program, enrolled_at, seg);"
+             "INSERT INTO m VALUES"
+             /* segment a: events at 10, 20, 30, 40 */
+             " (1,'A','2020-01-01','a'),(1,'B','2020-01-11','a'),"
+             " (2,'A','2020-01-01','a'),(2,'B','2020-01-21','a'),"
+             " (3,'A','2020-01-01','a'),(3,'B','2020-01-31','a'),"
+             " (4,'A','2020-01-01','a'),(4,'B','2020-02-10','a'),"
+             /* segment b: events at 10, 20; censored at 30, 40 (E = 2020-12-31) */
+             " (5,'A','2020-01-01','b'),(5,'B','2020-01-11','b'),"
+             " (6,'A','2020-01-01','b'),(6,'B','2020-01-21','b'),"
+             " (7,'A','2020-12-01','b'),(8,'A','2020-11-21','b');"
+             "WITH c(i, t, st) AS (VALUES (11,10,1),(12,20,1),(13,30,1),(14,30,1),(15,30,1),"
+             " (16,40,1),(17,60,0),(18,60,0),(19,60,0),(20,60,0))"
+             " INSERT INTO m SELECT i, 'A', CASE st WHEN 1 THEN '2020-01-01'"
+             "   ELSE date('2020-12-31', '-' || t || ' days') END, 'c' FROM c"
+             " UNION ALL SELECT i, 'B', date('2020-01-01', '+' || t || ' days'), 'c' FROM c"
+             " WHERE st = 1;");
+    lpt_assert_rows(db,
+                    "SELECT segment, median_days, median_lower FROM continuation_stats"
+                    "('m', 'user_id', 'program', 'enrolled_at', 'seg')"
+                    " WHERE observe_until = '2020-12-31' AND program IS NULL",
+                    "a|25|10\nb|30|10\nc|35|30\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The normal quantile against R's qnorm(q, lower.tail = FALSE) (to a
+** relative 1e-15; qnorm(1 - 1e-10) would first round 1 - 1e-10). */
+START_TEST(test_normal_quantile) {
+    static const struct {
+        double q, z;
+    } a[] = {
+        {0.025, 1.9599639845400536}, {0.05, 1.6448536269514715}, {0.005, 2.5758293035488999},
+        {0.2, 0.84162123357291441},  {1e-10, 6.3613409024040557},
+    };
+    for (int i = 0; i < CC_N(a); i++) {
+        double z = learnpath_normal_upper_quantile(a[i].q);
+        ck_assert_msg(fabs(z - a[i].z) <= 1e-15 * a[i].z, "q = %g: %.17g, want %.17g", a[i].q, z,
+                      a[i].z);
+    }
+    /* the level's q as the functions compute it: (1 - 0.95) / 2 */
+    ck_assert(fabs(learnpath_normal_upper_quantile((1.0 - 0.95) / 2.0) - 1.959963984540054) < 1e-15);
+}
+END_TEST
+
+/* ------------------------------------------------------------- rule 17 */
+
+/*
+** Rule 17: who is censored when. E is observe_until, or the latest time
+** of the source. Users (days after 2020-01-01 unless said):
+**   1  A day 0, B day 10           an event at 10
+**   2  A day 0, B day 400          B after E = day 366: censored at 366
+**   3  A day 400                   starts after E: left out
+**   4  A day 300                   censored at 66
+**   5  A day 0, B day 0 (a tie)    one step A + B: censored at 366
+*/
+START_TEST(test_censoring) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE c(user_id, program, enrolled_at);"
+             "INSERT INTO c VALUES (1,'A','2020-01-01'),(1,'B','2020-01-11'),"
+             " (2,'A','2020-01-01'),(2,'B',date('2020-01-01','+400 days')),"
+             " (3,'A',date('2020-01-01','+400 days')),(4,'A',date('2020-01-01','+300 days')),"
+             " (5,'A','2020-01-01'),(5,'B','2020-01-01');");
+    lpt_assert_rows(db,
+                    "SELECT program, day, at_risk, events, censored FROM continuation_curve('c')"
+                    " WHERE observe_until = '2021-01-01'",
+                    "A|10|3|1|0\nA|66|2|0|1\nA|366|1|0|1\n"
+                    "A + B|366|1|0|1\n"
+                    "NULL|10|4|1|0\nNULL|66|3|0|1\nNULL|366|2|0|2\n");
+    /* without observe_until, E is day 400 (users 2 and 3): user 2 continues
+    ** at 400, user 3 is censored at 0, user 4 at 100, user 5 at 400 */
+    lpt_assert_rows(db,
+                    "SELECT day, at_risk, events, censored FROM continuation_curve('c')"
+                    " WHERE program IS NULL",
+                    "0|5|0|1\n10|4|1|0\n100|3|0|1\n400|2|1|1\n");
+    /* within_days = 30: user 2's B is cut (rule 8), and the censored are
+    ** censored at 30 at most */
+    lpt_assert_rows(db,
+                    "SELECT day, at_risk, events, censored FROM continuation_curve('c')"
+                    " WHERE observe_until = '2021-01-01' AND within_days = 30 AND program IS NULL",
+                    "10|4|1|0\n30|3|0|3\n");
+    /* since (rule 7) keeps the users whose first step starts on or after it */
+    lpt_assert_rows(db,
+                    "SELECT users, continued, censored FROM continuation_stats('c')"
+                    " WHERE since = '2020-06-01' AND program IS NULL",
+                    "2|0|2\n");
+    /* ties = 'name': user 5's A and B are two steps at one instant: an event at 0 */
+    lpt_assert_rows(db,
+                    "SELECT day, at_risk, events, censored FROM continuation_curve('c')"
+                    " WHERE observe_until = '2021-01-01' AND ties = 'name' AND program IS NULL",
+                    "0|4|1|0\n10|3|1|0\n66|2|0|1\n366|1|0|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 17 takes steps as rule 5 makes them. User 1: A day 0, A day 5, B
+** day 20; user 2: A day 0; E = day 30. 'collapse' (and 'first_only'):
+** steps A, B, an event at 20; 'keep': A, A, an event at 5.
+*/
+START_TEST(test_repeats) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE r(user_id, program, enrolled_at);"
+                 "INSERT INTO r VALUES (1,'A','2020-01-01'),(1,'A','2020-01-06'),"
+                 " (1,'B','2020-01-21'),(2,'A','2020-01-01');");
+    static const char zCall[] = "SELECT day, at_risk, events, censored FROM continuation_curve('r')"
+                                " WHERE observe_until = '2020-01-31' AND program IS NULL";
+    lpt_assert_rows(db, zCall, "20|2|1|0\n30|1|0|1\n");
+    char *zSql = sqlite3_mprintf("%s AND repeats = 'keep'", zCall);
+    lpt_assert_rows(db, zSql, "5|2|1|0\n30|1|0|1\n");
+    sqlite3_free(zSql);
+    zSql = sqlite3_mprintf("%s AND repeats = 'first_only'", zCall);
+    lpt_assert_rows(db, zSql, "20|2|1|0\n30|1|0|1\n");
+    sqlite3_free(zSql);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* An empty source, and group_value that keeps nobody: no rows. */
+START_TEST(test_no_users) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE z(user_id, program, enrolled_at, acct);"
+                 "INSERT INTO z VALUES (1, 'A', '2020-01-01', 'x');");
+    lpt_exec(db, "CREATE TABLE empty(user_id, program, enrolled_at)");
+    lpt_assert_rows(db, "SELECT count(*) FROM continuation_curve('empty')", "0\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM continuation_stats('empty')", "0\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM continuation_stats('z') WHERE group_col = 'acct'"
+                    " AND group_value = 'y'",
+                    "0\n");
+    lpt_assert_rows(db,
+                    "SELECT users, censored FROM continuation_stats('z') WHERE group_col = 'acct'"
+                    " AND group_value = 'x' AND program IS NULL",
+                    "1|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- Limits */
+
+/* Rule 18's arguments: messages verbatim, named by the function. */
+START_TEST(test_argument_errors) {
+    sqlite3 *db = cc_open();
+    static const struct {
+        const char *zSql, *zWant;
+    } a[] = {
+        {"SELECT * FROM continuation_curve('e') WHERE conf_level = 1",
+         "ERROR: continuation_curve(): conf_level must be a number greater than 0 and less than 1,"
+         " not 1"},
+        {"SELECT * FROM continuation_stats('e') WHERE conf_level = 0",
+         "ERROR: continuation_stats(): conf_level must be a number greater than 0 and less than 1,"
+         " not 0"},
+        {"SELECT * FROM continuation_stats('e') WHERE conf_level = 'high'",
+         "ERROR: continuation_stats(): conf_level must be a number greater than 0 and less than 1,"
+         " not 'high'"},
+        {"SELECT * FROM continuation_stats('e') WHERE conf_level = 95",
+         "ERROR: continuation_stats(): conf_level must be a number greater than 0 and less than 1,"
+         " not 95"},
+        {"SELECT * FROM continuation_curve('e') WHERE conf_type = 'logit'",
+         "ERROR: continuation_curve(): conf_type must be 'log', 'log-log' or 'plain', not 'logit'"},
+        {"SELECT * FROM continuation_curve('e') WHERE at_days = -1",
+         "ERROR: continuation_curve(): at_days must be a number of days >= 0 or a text of them"
+         " separated by commas, not -1"},
+        {"SELECT * FROM continuation_curve('e') WHERE at_days = '30,,90'",
+         "ERROR: continuation_curve(): at_days must be a number of days >= 0 or a text of them"
+         " separated by commas, not '30,,90'"},
+        {"SELECT * FROM continuation_curve('e') WHERE at_days = '30;90'",
+         "ERROR: continuation_curve(): at_days must be a number of days >= 0 or a text of them"
+         " separated by commas, not '30;90'"},
+        {"SELECT * FROM continuation_curve('e') WHERE at_days = '1e3'",
+         "ERROR: continuation_curve(): at_days must be a number of days >= 0 or a text of them"
+         " separated by commas, not '1e3'"},
+        {"SELECT * FROM continuation_curve('e') WHERE at_days = ''",
+         "ERROR: continuation_curve(): at_days must be a number of days >= 0 or a text of them"
+         " separated by commas, not ''"},
+        {"SELECT * FROM continuation_curve('e') WHERE observe_until = 'soon'",
+         "ERROR: continuation_curve(): observe_until must be a time, not 'soon'"},
+        /* an argument error comes before the source is read */
+        {"SELECT * FROM continuation_curve('nope') WHERE conf_level = 2",
+         "ERROR: continuation_curve(): conf_level must be a number greater than 0 and less than 1,"
+         " not 2"},
+    };
+    for (int i = 0; i < CC_N(a); i++) lpt_assert_rows(db, a[i].zSql, a[i].zWant);
+    /* at_days lists 10000 days at most */
+    lpt_assert_rows(db,
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)"
+                    " SELECT count(*) FROM n, continuation_curve('e')"
+                    " WHERE at_days = (SELECT group_concat(i) FROM n) AND n.i = 1",
+                    "ERROR: continuation_curve(): at_days must list at most 10000 days, not 10001");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The arguments read back (the hidden columns); conf_type is also
+** continuation_stats' last column, spelt as declared; the level changes
+** the band (0.9: z = 1.6448536269514715).
+*/
+START_TEST(test_arguments_read_back) {
+    sqlite3 *db = cc_open();
+    lpt_assert_rows(db,
+                    "SELECT observe_until, conf_type, conf_level, at_days FROM continuation_curve('e')"
+                    " LIMIT 1",
+                    "NULL|log|0.95|NULL\n");
+    lpt_assert_rows(db,
+                    "SELECT conf_type, conf_level FROM continuation_stats('e')"
+                    " WHERE conf_type = 'LOG-LOG' AND conf_level = 0.9 LIMIT 1",
+                    "log-log|0.9\n");
+    /* students at 10 under 'log' at 0.9: R's survfit(..., conf.int = 0.9)$lower[1] */
+    static const double aWant[] = {10, 0.70234242837707106};
+    cc_assert_numbers(db,
+                      "SELECT day, lower FROM continuation_curve" CC_ARGS " WHERE" CC_E
+                      " AND conf_level = '0.9' AND segment = 's' AND program = 'A' LIMIT 1",
+                      2, aWant, 1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** The cached users serve the functions as they serve the others: the same
+** query twice, and after first_program_stats, gives the same rows; under
+** a memory budget the users are streamed and the rows are the same.
+*/
+START_TEST(test_cache_and_stream) {
+    sqlite3 *db = cc_open();
+    const char *zSql = "SELECT * FROM continuation_curve" CC_ARGS " WHERE" CC_E;
+    char *zFirst = lpt_query(db, zSql);
+    ck_assert_ptr_nonnull(zFirst);
+    lpt_exec(db, "SELECT * FROM first_program_stats('e')");
+    lpt_assert_rows(db, zSql, zFirst);
+    lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
+    lpt_assert_rows(db, zSql, zFirst);
+    sqlite3_free(zFirst);
+    sqlite3_close(db);
+}
+END_TEST
+
+Suite *make_continuation_suite(void) {
+    Suite *s = suite_create("continuation");
+    TCase *tc = tcase_create("Core");
+    tcase_add_test(tc, test_issue_curve_log);
+    tcase_add_test(tc, test_issue_curve_bands);
+    tcase_add_test(tc, test_issue_at_days);
+    tcase_add_test(tc, test_issue_stats);
+    tcase_add_test(tc, test_median_middles);
+    tcase_add_test(tc, test_normal_quantile);
+    tcase_add_test(tc, test_censoring);
+    tcase_add_test(tc, test_repeats);
+    tcase_add_test(tc, test_no_users);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("Limits");
+    tcase_add_test(tc, test_argument_errors);
+    tcase_add_test(tc, test_arguments_read_back);
+    tcase_add_test(tc, test_cache_and_stream);
+    suite_add_tcase(s, tc);
+    return s;
+}
