@@ -143,7 +143,9 @@ static int reportParseFlagships(sqlite3 *db, const char *z, char ***pazName, int
     int n = 0, rc;
     *pazName = NULL;
     *pnName = 0;
-    if (z[0] != '[') {
+    const char *zStart = z;
+    while (*zStart == ' ' || *zStart == '\t' || *zStart == '\n' || *zStart == '\r') zStart++;
+    if (zStart[0] != '[') {
         az = sqlite3_malloc64(sizeof(char *));
         if (!az || (az[0] = sqlite3_mprintf("%s", z)) == NULL) {
             sqlite3_free(az);
@@ -153,12 +155,22 @@ static int reportParseFlagships(sqlite3 *db, const char *z, char ***pazName, int
         *pnName = 1;
         return SQLITE_OK;
     }
+    if (strstr(zStart, "\\u0000")) {
+        /* json_each cuts a name at an escaped NUL: refuse it, as a NUL */
+        *pzErr = sqlite3_mprintf("flagship must not contain a NUL character");
+        return *pzErr ? SQLITE_ERROR : SQLITE_NOMEM;
+    }
     rc = sqlite3_prepare_v2(db, "SELECT type, value FROM json_each(?1)", -1, &pStmt, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_bind_text(pStmt, 1, z, -1, SQLITE_STATIC);
     while (rc == SQLITE_OK && (rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
         const char *zType = (const char *)sqlite3_column_text(pStmt, 0);
         const char *zName = (const char *)sqlite3_column_text(pStmt, 1);
         char **azNew;
+        if (zName && (int)strlen(zName) != sqlite3_column_bytes(pStmt, 1)) {
+            *pzErr = sqlite3_mprintf("flagship must not contain a NUL character");
+            rc = *pzErr ? SQLITE_ERROR : SQLITE_NOMEM;
+            break;
+        }
         if (!zType || strcmp(zType, "text") != 0 || !zName || !zName[0]) {
             *pzErr = sqlite3_mprintf("flagship must be a program name or a JSON array of "
                                      "non-empty names, not %s", z);
@@ -235,6 +247,11 @@ static int reportCheck(int i, sqlite3_value *v, char **pzNew, char **pzErr) {
     }
     z = (const char *)sqlite3_value_text(v);
     if (!z) return SQLITE_NOMEM;
+    if ((int)strlen(z) != sqlite3_value_bytes(v)) {
+        /* never cut at the NUL: a shorter name would be taken for it */
+        *pzErr = sqlite3_mprintf("%s must not contain a NUL character", azReportName[i]);
+        return *pzErr ? SQLITE_ERROR : SQLITE_NOMEM;
+    }
     if (!z[0] && i != LP_REPORT_SEGMENT_COL && i != LP_REPORT_GROUP_COL) {
         *pzErr = sqlite3_mprintf("%s must not be empty (NULL restores the default)",
                                  azReportName[i]);

@@ -434,9 +434,14 @@ int learnpath_read_finish(build_state *s) {
     if (s->isGrouped) pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
     sqlite3_free(s->aUserOf);
     s->aUserOf = NULL;
+    int64_t nLeftBefore = pD->nUserLeftOut;
     rc = learnpath_read_drop_left_out(pD);
-    /* the users that remain may be in order */
-    if (rc == SQLITE_OK && pD->isUnordered && buildUsersInOrder(pD)) pD->isUnordered = 0;
+    /* the users that remain may be in order (only when some were dropped:
+    ** the unordered users were checked above) */
+    if (rc == SQLITE_OK && pD->isUnordered && pD->nUserLeftOut > nLeftBefore &&
+        buildUsersInOrder(pD)) {
+        pD->isUnordered = 0;
+    }
     if (rc == SQLITE_OK) rc = buildRankNames(&pD->programs, &pD->aRank);
     if (rc == SQLITE_OK && pD->aGrp) rc = buildUserGroups(pD);
     if (rc == SQLITE_OK) rc = buildSortUsers(pD);

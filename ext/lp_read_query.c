@@ -86,7 +86,8 @@ int learnpath_source_is_query(const char *z) {
     static const char *const azQuery[] = {"select", "with", "values", NULL};
     const char *zWord;
     int n = queryFirstWord(z, &zWord);
-    return n > 0 && queryWordIn(zWord, n, azQuery);
+    /* the word alone is no query: a table named "values" is read by name */
+    return n > 0 && queryWordIn(zWord, n, azQuery) && *querySkipSpace(zWord + n, NULL) != 0;
 }
 
 /*

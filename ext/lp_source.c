@@ -135,9 +135,50 @@ static int buildNoColumn(build_state *s, sqlite3_stmt *pAll, const char *zArg,
 }
 
 /*
-** May what this query reads be cached (lp_cache.c)? Not when its plan opens
-** a virtual table, directly or through a view: a virtual table's contents
-** can change without SQLite noticing.
+** Is a scalar function of this name registered without
+** SQLITE_DETERMINISTIC (any of its argument counts)? Such a function
+** (random(), current_date, a setting such as learnpath_report_setting) can
+** answer differently with nothing in the database changed. When the list
+** cannot be read, the answer is yes (the read is then not cached).
+*/
+static int buildIsVolatile(sqlite3 *db, const char *zName, int nName) {
+    sqlite3_stmt *pStmt = NULL;
+    int isVolatile = 1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM pragma_function_list "
+                           "WHERE name = ?1 COLLATE NOCASE AND (flags & ?2) = 0",
+                           -1, &pStmt, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(pStmt, 1, zName, nName, SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_int(pStmt, 2, SQLITE_DETERMINISTIC) == SQLITE_OK &&
+        sqlite3_step(pStmt) == SQLITE_ROW) {
+        isVolatile = sqlite3_column_int(pStmt, 0) > 0;
+    }
+    sqlite3_finalize(pStmt);
+    return isVolatile;
+}
+
+/*
+** Can one row of this query's plan (EXPLAIN: opcode, p4) give another
+** answer with the database unchanged? A virtual table (its contents can
+** change without SQLite noticing), a call of a function that is not
+** deterministic (its name is p4's text before '('), and the string 'now'
+** (date('now') and the like; any such literal, to be safe).
+*/
+static int buildIsUnstableOp(sqlite3 *db, const char *zOp, const char *zP4) {
+    if (zOp == NULL) return 1;
+    if (strcmp(zOp, "VOpen") == 0 || strcmp(zOp, "VFilter") == 0) return 1;
+    if (strcmp(zOp, "String8") == 0) return zP4 && sqlite3_stricmp(zP4, "now") == 0;
+    if (strcmp(zOp, "Function") == 0) {
+        const char *zParen = zP4 ? strchr(zP4, '(') : NULL;
+        return zParen == NULL || buildIsVolatile(db, zP4, (int)(zParen - zP4));
+    }
+    return 0;
+}
+
+/*
+** May what this query reads be cached (lp_cache.c)? Not when its plan,
+** through views too, has a step whose answer may change with the database
+** unchanged (buildIsUnstableOp): the cache could not tell that it had.
 */
 static int buildCheckCacheable(build_state *s, const char *zSql) {
     sqlite3_stmt *pExplain = NULL;
@@ -148,15 +189,15 @@ static int buildCheckCacheable(build_state *s, const char *zSql) {
     rc = sqlite3_prepare_v2(s->db, zExplain, -1, &pExplain, NULL);
     sqlite3_free(zExplain);
     if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK; /* just not cached */
-    /* cacheable only if the whole plan was read and opens no virtual table */
-    int isVirtual = 0;
-    while (!isVirtual && (rc = sqlite3_step(pExplain)) == SQLITE_ROW) {
-        const char *zOp = (const char *)sqlite3_column_text(pExplain, 1);
-        isVirtual = zOp == NULL || strcmp(zOp, "VOpen") == 0 || strcmp(zOp, "VFilter") == 0;
+    /* cacheable only if the whole plan was read and nothing in it is unstable */
+    int isUnstable = 0;
+    while (!isUnstable && (rc = sqlite3_step(pExplain)) == SQLITE_ROW) {
+        isUnstable = buildIsUnstableOp(s->db, (const char *)sqlite3_column_text(pExplain, 1),
+                                       (const char *)sqlite3_column_text(pExplain, 5));
     }
     sqlite3_finalize(pExplain);
-    s->pD->isCacheable = !isVirtual && rc == SQLITE_DONE;
-    return !isVirtual && rc == SQLITE_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
+    s->pD->isCacheable = !isUnstable && rc == SQLITE_DONE;
+    return !isUnstable && rc == SQLITE_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
 }
 
 /*

@@ -160,8 +160,11 @@ static int profKeepRecent(prof_counts *pC, int64_t tFirst) {
         }
         pC->nRecent = n;
         if (n * 2 >= pC->nRecentAlloc) { /* (none allocated yet: 0 >= 0) */
-            int rc = learnpath_grow((void **)&pC->aRecent, &pC->nRecentAlloc, n + 1,
-                                    sizeof(int64_t), 1024);
+            /* still half full: double it (asking for one more than it holds),
+            ** so that a list pruned to just under its size is not scanned
+            ** again at every user */
+            int rc = learnpath_grow((void **)&pC->aRecent, &pC->nRecentAlloc,
+                                    pC->nRecentAlloc + 1, sizeof(int64_t), 1024);
             if (rc) return rc;
         }
     }
@@ -322,7 +325,9 @@ static char *profImplausibleText(const prof_counts *pC, const char *zCol) {
         zSep = "; ";
     }
     if (pC->unx.n) {
-        profNumbers(pOut, zSep, (double)(pC->unx.tMin - PROF_UNIX_MS) / 1000.0,
+        /* (text such as '1969-12-31 12:00' lands here too: said as times first) */
+        sqlite3_str_appendf(pOut, "%stimes just before 1970, as ", zSep);
+        profNumbers(pOut, "", (double)(pC->unx.tMin - PROF_UNIX_MS) / 1000.0,
                     (double)(pC->unx.tMax - PROF_UNIX_MS) / 1000.0, "Unix seconds");
         profSpanText(pOut, &pC->unx);
     }

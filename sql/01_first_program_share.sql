@@ -17,7 +17,8 @@
 --   start (the flagship, another program, or several programs at once).
 --   pct_of_segment is the share of that {segment}'s users; each {segment}'s
 --   rows add up to 100. With no flagship set it holds one line saying how
---   to set one. "Several at once" = the user's first enrollments were in
+--   to set one; a flagship name that no enrollment has is named in a line
+--   too (and with none found, the split is left out). "Several at once" = the user's first enrollments were in
 --   two or more programs at the very same instant (learnpath rule 4).
 --   Table 2: the same users by the program they started with, each program
 --   under its own name.
@@ -48,7 +49,7 @@ kinds AS (
                 ELSE 'another program' END AS starts_with,
            users
     FROM stats
-    WHERE learnpath_report_setting('flagship') IS NOT NULL
+    WHERE EXISTS (SELECT 1 FROM stats WHERE learnpath_is_flagship(program))
 )
 SELECT segment,
        starts_with,
@@ -61,6 +62,24 @@ SELECT 'No flagship program is set, so first programs are not split into the fla
        || 'and the others. To set one: SELECT learnpath_report_setting('
        || '''flagship'', ''program name''); or make report FLAGSHIP=''program name''.' AS note
 WHERE learnpath_report_setting('flagship') IS NULL;
+-- a flagship name that no enrollment has (a typo, another spelling): said,
+-- never silently counted as no flagship start
+WITH names AS (
+    SELECT value AS name
+    FROM json_each(CASE WHEN ltrim(learnpath_report_setting('flagship'), ' ' || char(9, 10, 13))
+                             LIKE '[%'
+                        THEN learnpath_report_setting('flagship')
+                        ELSE json_array(learnpath_report_setting('flagship')) END)
+    WHERE learnpath_report_setting('flagship') IS NOT NULL
+)
+SELECT 'The flagship setting names ' || group_concat(quote(name), ', ')
+       || ', which no enrollment has: check the spelling (names are compared exactly, '
+       || 'case included).' AS note
+FROM names
+WHERE NOT EXISTS (SELECT 1 FROM program_popularity('enrollments', 'user_id', 'program',
+                                                    'enrolled_at')
+                  WHERE program = names.name)
+HAVING count(*) > 0;
 
 .print ''
 .print 'First program'

@@ -217,7 +217,8 @@ done
 if [ -z "${REPORT_SEGMENT_COL:-}" ]; then
     printf '%s\n' \
         "SELECT learnpath_report_setting('segment_col', '')" \
-        "WHERE NOT EXISTS (SELECT 1 FROM pragma_table_info('enrollments') WHERE name = 'user_type');" \
+        "WHERE NOT EXISTS (SELECT 1 FROM pragma_table_info('enrollments')" \
+        "                  WHERE name = 'user_type' COLLATE NOCASE);" \
         >> "$TMP/settings.sql" || die "could not write to $TMP (disk full?)"
 fi
 # The names the page gives the segment and the group (HTML-escaped cells).

@@ -264,7 +264,8 @@ START_TEST(test_profile_implausible_kinds) {
     lpt_assert_rows(db,
                     "SELECT value, detail FROM enrollment_profile('u', 'user_id', 'program', 't')"
                     " WHERE finding = 'implausible_times'",
-                    "300|numbers -300 to -1 read as Unix seconds (300 rows, 1969-12-31 23:55:00 to"
+                    "300|times just before 1970, as numbers -300 to -1 read as Unix seconds "
+                    "(300 rows, 1969-12-31 23:55:00 to"
                     " 1969-12-31 23:59:59): small numbers look like days counted from a start"
                     " date; if so, read \"t\" in a view as datetime('2020-01-01', \"t\" || ' days'),"
                     " with the start date in place of 2020-01-01\n");

@@ -75,6 +75,9 @@ START_TEST(test_report_flagships) {
     /* a number is a name too (course codes) */
     lpt_exec(db, "SELECT learnpath_report_setting('flagship', 101);");
     lpt_assert_rows(db, "SELECT learnpath_is_flagship('101'), learnpath_is_flagship(101)", "1|1\n");
+    /* a JSON array after white space is an array too */
+    lpt_exec(db, "SELECT learnpath_report_setting('flagship', ' \n [\"B\", \"C\"]');");
+    lpt_assert_rows(db, "SELECT learnpath_is_flagship('B'), learnpath_is_flagship('C')", "1|1\n");
     lpt_exec(db, "SELECT learnpath_report_setting('flagship', NULL);");
     lpt_assert_rows(db, "SELECT learnpath_is_flagship('101')", "NULL\n");
     sqlite3_close(db);
@@ -108,6 +111,13 @@ START_TEST(test_report_errors) {
     lpt_assert_rows(db, "SELECT learnpath_report_setting('min_base', 'many')",
                     "ERROR: learnpath_report_setting(): min_base must be a whole number >= 1, "
                     "not 'many'");
+    lpt_assert_rows(db, "SELECT learnpath_report_setting('flagship', 'A' || char(0) || 'B')",
+                    "ERROR: learnpath_report_setting(): flagship must not contain a NUL character");
+    lpt_assert_rows(db, "SELECT learnpath_report_setting('flagship', '[\"A\\u0000B\"]')",
+                    "ERROR: learnpath_report_setting(): flagship must not contain a NUL character");
+    lpt_assert_rows(db, "SELECT learnpath_report_setting('segment_col', 'x' || char(0) || 'y')",
+                    "ERROR: learnpath_report_setting(): segment_col must not contain a NUL "
+                    "character");
     /* nothing changed */
     lpt_assert_rows(db, "SELECT learnpath_is_flagship('A'), learnpath_report_setting('min_base')",
                     "1|30\n");

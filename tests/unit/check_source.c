@@ -201,7 +201,9 @@ START_TEST(test_query_errors) {
          "error"},
         {"'SELECT * FROM nowhere'",
          "ERROR: first_program(): the source query does not compile: no such table: nowhere"},
-        {"'SELECT'",
+        {"'SELECT'", /* the word alone is a name (rule 13) */
+         "ERROR: first_program(): no such table or view 'SELECT'"},
+        {"'WITH x -- and nothing more'",
          "ERROR: first_program(): the source query does not compile: incomplete input"},
         {"'SELECT user_id, program AS course, enrolled_at FROM e'",
          "ERROR: first_program(): program_col: no column 'program' in the source query (its "
@@ -347,6 +349,55 @@ START_TEST(test_query_cache) {
 }
 END_TEST
 
+/* Rule 13: the word alone is a name: a table named "values" or "select" is
+** read by name, as before queries were sources. */
+START_TEST(test_query_word_alone) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE \"values\"(user_id, program, enrolled_at);"
+                 "INSERT INTO \"values\" VALUES (1, 'A', '2020-01-01'), (2, 'B', '2020-01-02');"
+                 "CREATE TABLE \"Select\"(user_id, program, enrolled_at);"
+                 "INSERT INTO \"Select\" VALUES (1, 'A', '2020-01-01');");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('values')", "2\n");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program(' Select ')", "ERROR: first_program(): "
+                        "no such table or view ' Select '");
+    lpt_assert_rows(db, "SELECT count(*) FROM first_program('Select')", "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 13, caching: a source whose answer can change with the database
+** unchanged is read afresh each time: one that calls a function that is not
+** deterministic (a report setting, random()) or reads 'now', in a query or
+** a view; one that calls only deterministic functions is cached.
+*/
+START_TEST(test_query_cache_volatile) {
+    sqlite3 *db = lpt_open();
+    const char *zFlag = "SELECT program, count(*) FROM first_program('SELECT user_id, "
+                        "CASE WHEN learnpath_is_flagship(program) THEN ''F'' ELSE ''other'' END "
+                        "AS program, enrolled_at FROM e') GROUP BY 1";
+    lpt_exec(db, "CREATE TABLE e(user_id, program, enrolled_at);"
+                 "INSERT INTO e VALUES (1, 'A', '2020-01-01'), (2, 'B', '2020-01-05'),"
+                 " (3, 'B', '2020-01-07');"
+                 "SELECT learnpath_report_setting('flagship', 'A');"
+                 "CREATE VIEW v_now AS SELECT user_id, program, date('now') AS enrolled_at FROM e;"
+                 "CREATE VIEW v_rand AS SELECT user_id, program, enrolled_at FROM e "
+                 " WHERE random() IS NOT NULL;"
+                 "CREATE VIEW v_upper AS SELECT user_id, upper(program) AS program, enrolled_at "
+                 " FROM e;");
+    ck_assert_int_eq(qs_reads(db, zFlag, "F|1\nother|2\n"), 1);
+    lpt_exec(db, "SELECT learnpath_report_setting('flagship', 'B');");
+    ck_assert_int_eq(qs_reads(db, zFlag, "F|2\nother|1\n"), 1);
+    ck_assert_int_eq(qs_reads(db, "SELECT count(*) FROM first_program('v_now')", "3\n"), 1);
+    ck_assert_int_eq(qs_reads(db, "SELECT count(*) FROM first_program('v_now')", "3\n"), 1);
+    ck_assert_int_eq(qs_reads(db, "SELECT count(*) FROM first_program('v_rand')", "3\n"), 1);
+    ck_assert_int_eq(qs_reads(db, "SELECT count(*) FROM first_program('v_rand')", "3\n"), 1);
+    ck_assert_int_eq(qs_reads(db, "SELECT count(*) FROM first_program('v_upper')", "3\n"), 1);
+    ck_assert_int_eq(qs_reads(db, "SELECT count(*) FROM first_program('v_upper')", "3\n"), 0);
+    sqlite3_close(db);
+}
+END_TEST
+
 /*
 ** README "Trust model" and rule 13: a view saved in an attached database
 ** that passes a query naming another schema is refused by SQLite without
@@ -425,6 +476,8 @@ Suite *make_source_suite(void) {
     tcase_add_test(tc, test_query_every_argument);
     tcase_add_test(tc, test_query_or_name);
     tcase_add_test(tc, test_query_cache);
+    tcase_add_test(tc, test_query_cache_volatile);
+    tcase_add_test(tc, test_query_word_alone);
     tcase_add_test(tc, test_query_collation_and_stream);
     suite_add_tcase(s, tc);
     tc = tcase_create("Limits");

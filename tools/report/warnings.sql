@@ -21,9 +21,11 @@ followup AS (
            (SELECT substr(value, 1, 10) FROM profile WHERE finding = 'last_time') AS last_day
 )
 SELECT 'Users left out',
-       printf('%,d users have rows but no usable enrollment (each row lacks a program or a '
-              || 'time, learnpath rule 1), so they are in no figure of this page: %s.',
-              value, detail)
+       printf('%,d %s rows but no usable enrollment (each row lacks a program or a time, '
+              || 'learnpath rule 1, or has a time that cannot be read, rule 2), so %s in no '
+              || 'figure of this page: %s.',
+              value, CASE WHEN value = 1 THEN 'user has' ELSE 'users have' END,
+              CASE WHEN value = 1 THEN 'it is' ELSE 'they are' END, detail)
 FROM profile WHERE finding = 'users_left_out' AND value > 0
 UNION ALL
 SELECT 'Implausible times',

@@ -44,3 +44,14 @@ SELECT segment, starts_with, users FROM (
     WHERE program IS NOT NULL AND NOT tied
     GROUP BY 1, 2)
 ORDER BY segment, starts_with;
+.print ''
+.print '-- flagships no enrollment has: one misspelt of two (the split stays, and a'
+.print '-- note names it), then the only one misspelt (the split is left out)'
+.output /dev/null
+SELECT learnpath_report_setting('flagship', ' ["Flagship", "Flagshp"]');
+.output stdout
+.read sql/01_first_program_share.sql
+.output /dev/null
+SELECT learnpath_report_setting('flagship', 'flagship');
+.output stdout
+.read sql/01_first_program_share.sql
