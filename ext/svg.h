@@ -185,7 +185,17 @@ typedef struct svg_acc {
     char *zPalette;      /* the palette argument as given (2), to check it is constant */
     int nPalette;
     lp_strtab palette;   /* its names; name i is the palette's element i */
+    struct svg_point *aPt; /* curve_svg: the points, in row order (svg_curve.c) */
+    uint32_t nPt, nPtAlloc;
+    void *pChart;        /* curve_svg: its chart while xFinal draws (not owned) */
 } svg_acc;
+
+/* curve_svg: one row kept (svg rules 10-13). */
+typedef struct svg_point {
+    uint32_t s;      /* series: index in p->series, LP_NONE for NULL */
+    int hasBand;     /* lower and upper both given */
+    double x, y, lo, hi;
+} svg_point;
 
 /* A value read from an argument. */
 typedef struct svg_number {
@@ -309,5 +319,8 @@ void learnpath_sankey_final(sqlite3_context *ctx);
 /* bar_svg(category, series, value [, title [, mode [, palette]]]) (svg_bar.c) */
 void learnpath_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_bar_final(sqlite3_context *ctx);
+/* curve_svg(series, x, y [, lower, upper [, title [, palette]]]) (svg_curve.c) */
+void learnpath_curve_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_curve_final(sqlite3_context *ctx);
 
 #endif /* LEARNPATH_SVG_H */
