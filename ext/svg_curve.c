@@ -33,7 +33,6 @@
 
 #include "svg.h"
 
-#define CRV_MAX_POINTS 50000 /* rows kept, all series together (svg rule 11) */
 #define CRV_PLOT_W 560.0
 #define CRV_PLOT_H 300.0
 #define CRV_BAND_OPACITY "0.18"
@@ -504,7 +503,7 @@ static int crvAddPoint(svg_acc *p, sqlite3_value *pSeries, const svg_point *pPt)
     if (p->nPt >= p->nPtAlloc) {
         uint32_t nNew = p->nPtAlloc ? p->nPtAlloc * 2 : 64;
         svg_point *aNew;
-        if (nNew > CRV_MAX_POINTS) nNew = CRV_MAX_POINTS;
+        if (nNew > SVG_CURVE_MAX_POINTS) nNew = SVG_CURVE_MAX_POINTS;
         aNew = sqlite3_realloc64(p->aPt, (sqlite3_uint64)nNew * sizeof(svg_point));
         if (!aNew) return SQLITE_NOMEM;
         p->aPt = aNew;
@@ -558,10 +557,12 @@ void learnpath_curve_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) 
         p->failed = 1;
         return;
     }
-    if (p->nPt >= CRV_MAX_POINTS) {
-        learnpath_result_errorf(ctx, "curve_svg(): more than %d rows to draw; a chart shows at most "
-                                     "%d points (sample the days, e.g. with at_days)",
-                                CRV_MAX_POINTS, CRV_MAX_POINTS);
+    if (p->nPt >= SVG_CURVE_MAX_POINTS) {
+        char zMax[SVG_NUMBUF];
+        learnpath_svg_fmt_value((double)SVG_CURVE_MAX_POINTS, zMax);
+        learnpath_result_errorf(ctx, "curve_svg(): more than %s points; a chart draws at most %s "
+                                     "(pick fewer days, e.g. with at_days)",
+                                zMax, zMax);
         p->failed = 1;
         return;
     }
