@@ -393,6 +393,7 @@ static void crvDrawBand(const crv_chart *c, sqlite3_str *pOut, uint32_t k) {
         }
         while (j < jEnd && a[j].hasBand) j++;
         r1 = j; /* the run is r0 .. r1 - 1 */
+        if (r1 == jEnd && r1 - r0 > 1) r1--; /* the last step has no width */
         if (!(crvEnd(c, r1 - 1, jEnd) > a[r0].x)) continue;
         sqlite3_str_appendf(pOut, "<path d=\"M%.1f %.1f", svgR(crvX(c, a[r0].x)),
                             svgR(crvY(c, a[r0].hi)));
