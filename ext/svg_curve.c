@@ -220,14 +220,15 @@ static int crvOrder(crv_chart *c, char **pzErr) {
     }
     for (uint32_t j = 1; j < p->nPt; j++) {
         if (p->aPt[j].s == p->aPt[j - 1].s && p->aPt[j].x == p->aPt[j - 1].x) {
-            char zDay[SVG_NUMBUF];
-            sqlite3_str *pName = sqlite3_str_new(NULL);
-            char *zName;
-            crvName(pName, c, p->aPt[j].s, SVG_MAX_TOOLTIP);
-            zName = sqlite3_str_finish(pName);
-            learnpath_svg_fmt_value(p->aPt[j].x, zDay);
-            *pzErr = zName ? sqlite3_mprintf("curve_svg(): series '%q' has two rows at x = %s",
-                                             zName, zDay)
+            uint32_t i = c->aSer[p->aPt[j].s];
+            char *zName = i == LP_NONE ? sqlite3_mprintf("the NULL series")
+                                       : learnpath_quote_n(LP_STR(&p->series, i),
+                                                           LP_STRLEN(&p->series, i));
+            char zX[SVG_NUMBUF];
+            sqlite3_snprintf(SVG_NUMBUF, zX, "%.15g", p->aPt[j].x);
+            *pzErr = zName ? sqlite3_mprintf("curve_svg(): %s%s has two rows at x = %s (one row "
+                                             "per series and x: filter or group the rows)",
+                                             i == LP_NONE ? "" : "series ", zName, zX)
                            : NULL;
             sqlite3_free(zName);
             return *pzErr ? SQLITE_ERROR : SQLITE_NOMEM;

@@ -1821,7 +1821,14 @@ START_TEST(test_curve_errors) {
     lpt_assert_rows(db, "SELECT curve_svg('a', 1, 0.5, 0.4)",
                     "ERROR: curve_svg(): lower and upper go together: give both or neither");
     lpt_assert_rows(db, "SELECT curve_svg(s, x % 10, y) FROM k",
-                    "ERROR: curve_svg(): series 'a' has two rows at x = 0");
+                    "ERROR: curve_svg(): series 'a' has two rows at x = 0 (one row per series"
+                    " and x: filter or group the rows)");
+    lpt_assert_rows(db, "SELECT curve_svg(NULL, 2.5, y) FROM k",
+                    "ERROR: curve_svg(): the NULL series has two rows at x = 2.5 (one row per"
+                    " series and x: filter or group the rows)");
+    lpt_assert_rows(db, "SELECT curve_svg('it''s', 0.25, y) FROM k WHERE x IN (0, 5)",
+                    "ERROR: curve_svg(): series 'it''s' has two rows at x = 0.25 (one row per"
+                    " series and x: filter or group the rows)");
     lpt_assert_rows(db, "SELECT curve_svg(s, x, y, lo, hi, 7) FROM k",
                     "ERROR: curve_svg(): title must be text");
     lpt_assert_rows(db, "SELECT curve_svg(s, x, y, lo, hi, 'T', 3) FROM k",
