@@ -32,7 +32,8 @@
 ** <svg xmlns="http://www.w3.org/2000/svg" and ends with </svg>, draws its
 ** own white background with dark text, uses a colour-blind-aware palette
 ** of 12 colours (Okabe-Ito and five more) and needs no fonts, scripts or
-** links. svg_sankey.c and svg_bar.c describe what each chart draws.
+** links. svg_sankey.c, svg_bar.c and svg_curve.c describe what each chart
+** draws.
 **
 ** RULES (svg rule N, cited by tests/unit/check_svg.c)
 **   1. Rows are ignored when: from/category is NULL; the weight/value is
