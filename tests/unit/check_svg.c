@@ -1684,6 +1684,13 @@ START_TEST(test_curve_text_and_nulls) {
     ck_assert_int_eq(sv_count(z, "stroke=\"#a3a3a3\" stroke-width=\"2\""), 1);
     ck_assert(strstr(z, "&amp;&apos;</text>") < strstr(z, ">(none)</text>"));
     sqlite3_free(z);
+    /* svg rule 3: a 1 MB name adds a few hundred bytes per mention */
+    z = sv_doc(db, "SELECT curve_svg(printf('%.*c', 1000000, 'n'), value, 0.5, 0.4, 0.6, 'T')"
+                   " FROM (SELECT 1 AS value UNION ALL SELECT 2 UNION ALL SELECT 3)");
+    sv_assert_wellformed(z);
+    ck_assert_int_lt((int)strlen(z), 20000);
+    ck_assert_int_eq(sv_count(z, "<title>nnnn"), 4); /* 3 hover texts and the legend's */
+    sqlite3_free(z);
     z = sv_doc(db, "SELECT curve_svg('a', x, 1) FROM (SELECT NULL AS x)");
     ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
     sqlite3_free(z);
