@@ -67,6 +67,7 @@ const lp_fn_entry learnpath_registry_fn[] = {
     {"learnpath_is_flagship", 1, 1, SQLITE_UTF8, LP_FN_CONN, learnpath_fn_is_flagship, 0, 0, 0},
     {"sankey_svg", 3, 5, FN_PURE, 0, 0, learnpath_sankey_step, learnpath_sankey_final, 0},
     {"bar_svg", 3, 6, FN_PURE, 0, 0, learnpath_bar_step, learnpath_bar_final, 0},
+    {"curve_svg", 3, 7, FN_PURE, 0, 0, learnpath_curve_step, learnpath_curve_final, 0},
     {LEARNPATH_READER, -1, -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, 0, learnpath_reader_step,
      learnpath_reader_final, 1},
     /* last: a connection that has it has all the rest (learnpathLoaded) */

@@ -1,12 +1,18 @@
 /*
-** svg.h - the chart layer: charts as SQL, the sankey_svg and bar_svg
-** aggregates. Internal header of svg_common.c, svg_palette.c, svg_sankey.c
-** and svg_bar.c.
+** svg.h - the chart layer: charts as SQL, the sankey_svg, bar_svg and
+** curve_svg aggregates. Internal header of svg_common.c, svg_palette.c,
+** svg_sankey.c, svg_bar.c and svg_curve.c.
 **
 **   SELECT sankey_svg(from_program, to_program, users, 'First -> next')
 **     FROM program_transitions('enrollments', 'user_id', 'program',
 **                              'enrolled_at', 'user_type')
 **    WHERE step = 1 AND segment = 'student';
+**
+**   SELECT curve_svg(segment, day, continued, 1 - upper, 1 - lower,
+**                    'Continued to a second program, by day')
+**     FROM continuation_curve('enrollments', 'user_id', 'program',
+**                             'enrolled_at', 'user_type')
+**    WHERE program IS NULL;
 **
 **   SELECT bar_svg(program, user_type, n, 'Program popularity')
 **     FROM (SELECT program, user_type, count(DISTINCT user_id) AS n
@@ -17,15 +23,17 @@
 **                  (SELECT json_group_array(program) FROM ranked))
 **     FROM first_program_monthly('enrollments');
 **
-** Both are aggregate functions. The entry file registers them with the
+** All three are aggregate functions. The entry file registers them with the
 ** step and final functions declared at the end of this header:
-** sankey_svg with 3 to 5 arguments, bar_svg with 3 to 6, each with
+** sankey_svg with 3 to 5 arguments, bar_svg with 3 to 6, curve_svg with 3
+** to 7, each with
 ** SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS (they read no
 ** tables). Each returns one standalone SVG document as TEXT: it starts with
 ** <svg xmlns="http://www.w3.org/2000/svg" and ends with </svg>, draws its
 ** own white background with dark text, uses a colour-blind-aware palette
 ** of 12 colours (Okabe-Ito and five more) and needs no fonts, scripts or
-** links. svg_sankey.c and svg_bar.c describe what each chart draws.
+** links. svg_sankey.c, svg_bar.c and svg_curve.c describe what each chart
+** draws.
 **
 ** RULES (svg rule N, cited by tests/unit/check_svg.c)
 **   1. Rows are ignored when: from/category is NULL; the weight/value is
@@ -88,6 +96,30 @@
 **        NULL is no palette. Legends wrap onto as many lines as they
 **        need, and the plot starts below the last.
 **
+**  curve_svg (svg_curve.c) shares rules 3-7 and the colours of rule 9, and
+**  adds:
+**  10. A row is a point (series, x, y) with an optional band [lower,
+**      upper]. A row whose x or y is NULL is ignored; an x, y, lower or
+**      upper that is not a number (text that does not read entirely as
+**      one, a blob), not finite or larger in magnitude than 1e280 is an
+**      error ("curve_svg(): x must be a finite number, not 'abc'"), as are
+**      lower > upper, four arguments (lower without upper), and two rows of
+**      one series at the same x. A NULL lower or upper leaves the band
+**      out over that point's step: a gap, never a zero. The NULL series is
+**      the series "(none)", grey, last in the legend.
+**  11. At most SVG_CURVE_MAX_POINTS (50,000) rows are kept, all series
+**      together; one more is an error, so memory stays bounded.
+**  12. Curves are not summed, so no series is folded into "(other)": more
+**      than SVG_NCOLOR (12) named series is an error; the series are
+**      drawn and coloured in name order, colour i for the i-th, as bar_svg
+**      colours the same names when it has at most 12 series.
+**  13. With a palette, the series take the colour of their place in it,
+**      in palette order (as bar_svg); a series that is not among its first
+**      12 names is an error naming the first such series by bytes.
+**  Output depends only on the multiset of rows: points are sorted by
+**  series place, then x; each series is a right-continuous step curve
+**  from its first x to its last.
+**
 ** Layout is estimated without fonts: a character is taken as 0.58 em wide
 ** (7.5 px at 13 px), East Asian wide characters and emoji as 1 em. The
 ** canvas grows with labels, nodes and categories, which rules 8 and 9
@@ -125,6 +157,7 @@
 #define SVG_OTHER_LABEL "(other)"
 #define SVG_MAX_FOLD_LIST 20   /* names an "(other, N more)" tooltip lists (rule 9) */
 #define SVG_MAX_VALUE 1e280    /* larger magnitudes are ignored (rule 1) */
+#define SVG_CURVE_MAX_POINTS 50000 /* curve_svg's rows (rule 11) */
 #define SVG_NUMBUF 640         /* room for any value learnpath_svg_fmt_value prints */
 
 #define SVG_INK "#1f2328"      /* text */
@@ -185,7 +218,17 @@ typedef struct svg_acc {
     char *zPalette;      /* the palette argument as given (2), to check it is constant */
     int nPalette;
     lp_strtab palette;   /* its names; name i is the palette's element i */
+    struct svg_point *aPt; /* curve_svg: the points, in row order (svg_curve.c) */
+    uint32_t nPt, nPtAlloc;
+    void *pChart;        /* curve_svg: its chart while xFinal draws (not owned) */
 } svg_acc;
+
+/* curve_svg: one row kept (svg rules 10-13). */
+typedef struct svg_point {
+    uint32_t s;      /* series: index in p->series, LP_NONE for NULL */
+    int hasBand;     /* lower and upper both given */
+    double x, y, lo, hi;
+} svg_point;
 
 /* A value read from an argument. */
 typedef struct svg_number {
@@ -309,5 +352,8 @@ void learnpath_sankey_final(sqlite3_context *ctx);
 /* bar_svg(category, series, value [, title [, mode [, palette]]]) (svg_bar.c) */
 void learnpath_bar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_bar_final(sqlite3_context *ctx);
+/* curve_svg(series, x, y [, lower, upper [, title [, palette]]]) (svg_curve.c) */
+void learnpath_curve_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_curve_final(sqlite3_context *ctx);
 
 #endif /* LEARNPATH_SVG_H */

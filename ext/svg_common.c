@@ -66,6 +66,7 @@ static void svgAccFree(svg_acc *p) {
     sqlite3_free(p->zTitle);
     sqlite3_free(p->zPalette);
     learnpath_strtab_free(&p->palette);
+    sqlite3_free(p->aPt);
     memset(p, 0, sizeof(*p));
 }
 
@@ -635,7 +636,7 @@ void learnpath_svg_final(sqlite3_context *ctx, const char *zKind,
         return;
     }
     pOut = sqlite3_str_new(sqlite3_context_db_handle(ctx));
-    if (!p || p->nCell == 0) {
+    if (!p || (p->nCell == 0 && p->nPt == 0)) {
         svgNoData(pOut, p, zKind);
     } else {
         rc = xRender(p, pOut);

@@ -447,6 +447,51 @@ static void buildChart(call *c, reader *r, int isBar) {
     if (rdPick(r, 4) == 0) sqlite3_str_appendall(c->pSql, " GROUP BY rowid % 3");
 }
 
+/*
+** curve_svg (svg rules 10-13): over continuation_curve's columns, or over a
+** table with a y from the weights' pool; then maybe a band (also inverted,
+** half NULL, or lower alone: four arguments), a title, a palette.
+*/
+static void buildCurve(call *c, reader *r) {
+    static const char *const azFrom[] = {
+        "continuation_curve('w', 'user_id', 'program', 'enrolled_at', 'seg') WHERE bad_times = 'skip'",
+        "continuation_curve('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE program IS NULL",
+        "w", "(SELECT * FROM w WHERE 0)"};
+    unsigned iFrom = rdPick(r, 4), nExtra = rdPick(r, 5);
+    if (iFrom < 2) {
+        static const char *const azArgs[] = {"segment, day, continued", "program, day, survival",
+                                             "NULL, day, at_risk", "segment, events, survival"};
+        sqlite3_str_appendf(c->pSql, "SELECT curve_svg(%s", azArgs[rdPick(r, 4)]);
+    } else {
+        static const char *const azArgs[] = {"program, rowid, ", "seg, user_id, ",
+                                             "program, enrolled_at, ", "NULL, rowid % 5, "};
+        sqlite3_str_appendf(c->pSql, "SELECT curve_svg(%s", azArgs[rdPick(r, 4)]);
+        addVal(c, r, rdVal(c, r, aWeight, sizeof(aWeight) / sizeof(val)));
+    }
+    if (nExtra == 4) {
+        sqlite3_str_appendall(c->pSql, ", 0.1"); /* lower without upper: an error */
+    } else if (nExtra >= 1 && iFrom < 2) {
+        static const char *const azBand[] = {", lower, upper", ", 1 - upper, 1 - lower",
+                                             ", upper, lower", ", NULL, upper"};
+        sqlite3_str_appendall(c->pSql, azBand[rdPick(r, 4)]);
+    } else if (nExtra >= 1) {
+        sqlite3_str_appendall(c->pSql, ", ");
+        addVal(c, r, rdVal(c, r, aWeight, sizeof(aWeight) / sizeof(val)));
+        sqlite3_str_appendall(c->pSql, ", ");
+        addVal(c, r, rdVal(c, r, aWeight, sizeof(aWeight) / sizeof(val)));
+    }
+    if (nExtra >= 2 && nExtra < 4) {
+        sqlite3_str_appendall(c->pSql, ", ");
+        addVal(c, r, rdVal(c, r, aTitle, sizeof(aTitle) / sizeof(val)));
+    }
+    if (nExtra == 3) {
+        sqlite3_str_appendall(c->pSql, ", ");
+        addVal(c, r, rdVal(c, r, aPalette, sizeof(aPalette) / sizeof(val)));
+    }
+    sqlite3_str_appendf(c->pSql, ") FROM %s", azFrom[iFrom]);
+}
+
 /* ----------------------------------------------------------- running */
 
 static void readResults(sqlite3_stmt *pStmt, reader *r) {
@@ -495,7 +540,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData) {
     c.verbose = getenv("FUZZ_ARGS_VERBOSE") != NULL;
     for (int s = 0; s < nStmt; s++) {
         sqlite3_stmt *pStmt = NULL;
-        unsigned iKind = rdPick(&r, 12);
+        /* kinds 0-11 keep the bytes make_args_corpus.py writes; 12 is curve_svg */
+        unsigned iKind = rdPick(&r, 13);
         c.pSql = sqlite3_str_new(NULL);
         c.nBind = 0;
         c.nRaw = 0;
@@ -504,6 +550,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *aData, size_t nData) {
         else if (iKind == 6) buildChart(&c, &r, 0);
         else if (iKind == 7) buildChart(&c, &r, 1);
         else if (iKind == 9) buildJourney(&c, &r, 5);
+        else if (iKind == 12) buildCurve(&c, &r);
         else if (iKind >= 10) buildJourney(&c, &r, iKind - 4);
         else {
             static const char *const azMisc[] = {

@@ -734,6 +734,16 @@ static const scenario aScenario[] = {
      "SELECT bar_svg(seg, program, 1, 'P', 'stacked', '[\"Flagship\", \"x\"]') FROM t;"
      "SELECT bar_svg(seg, program, 1, 'P', 'stacked', '[1,') FROM t;",
      0, "bar_svg"},
+    {"curve_svg", FIX_JOURNEYS,
+     "SELECT curve_svg(segment, day, continued, 1 - upper, 1 - lower, 'Continued <&>')"
+     " FROM continuation_curve('t', 'user_id', 'program', 'enrolled_at', 'seg') WHERE program IS NULL;"
+     "SELECT curve_svg(seg, user_id, 0.5, NULL, 0.7) FROM t;"
+     "SELECT curve_svg(seg, rowid, 0.5, 0.2, 0.9, 'P', '[\"student\", \"professional\", \"\"]') FROM t;"
+     "SELECT curve_svg(seg, rowid, 0.5, 0.2, 0.9, 'P', '[\"student\"]') FROM t;"
+     "SELECT curve_svg(program, 1, 0.5) FROM t;"
+     "SELECT curve_svg(seg, 'x', 1) FROM t;"
+     "SELECT curve_svg(seg, 1, 1) FROM t WHERE 0;",
+     0, "curve_svg"},
     {"UTF-16 database", FIX_UTF16,
      "SELECT * FROM program_journeys('u', 'user_id', 'program', 'enrolled_at', 'seg')"
      " WHERE since = '2021-01-01' AND ties = 'name' AND repeats = 'keep' AND bad_times = 'error';"

@@ -1,6 +1,6 @@
 /*
-** check_svg.c - the "svg" suite: the chart aggregates sankey_svg and
-** bar_svg (ext/svg_*.c).
+** check_svg.c - the "svg" suite: the chart aggregates sankey_svg, bar_svg
+** and curve_svg (ext/svg_*.c).
 **
 ** "svg rule N" refers to the rules in the header comment of ext/svg.h. The
 ** tests check what a user would: the document is a well-formed standalone
@@ -46,6 +46,18 @@ static int sv_count(const char *z, const char *zNeedle) {
     while ((z = strstr(z, zNeedle)) != NULL) {
         n++;
         z += len;
+    }
+    return n;
+}
+
+/* Elements zOpen ("<path") of z that close themselves ("... />"). */
+static int sv_count_empty(const char *z, const char *zOpen) {
+    int n = 0;
+    while ((z = strstr(z, zOpen)) != NULL) {
+        const char *e = strchr(z, '>');
+        ck_assert_ptr_nonnull(e);
+        if (e[-1] == '/') n++;
+        z = e;
     }
     return n;
 }
@@ -99,7 +111,7 @@ static void sv_assert_wellformed(const char *z) {
     ck_assert_int_eq(sv_count(z, "<text"), sv_count(z, "</text>"));
     ck_assert_int_eq(sv_count(z, "<title>"), sv_count(z, "</title>"));
     ck_assert_int_eq(sv_count(z, "<tspan"), sv_count(z, "</tspan>"));
-    ck_assert_int_eq(sv_count(z, "<path"), sv_count(z, "</path>"));
+    ck_assert_int_eq(sv_count(z, "<path"), sv_count(z, "</path>") + sv_count_empty(z, "<path"));
     ck_assert_int_eq(sv_count(z, "<"), 2 * sv_count(z, "</") + sv_count(z, "/>"));
     ck_assert_ptr_nonnull(strstr(z, "role=\"img\""));
     ck_assert_ptr_nonnull(strstr(z, "aria-label=\""));
@@ -1442,6 +1454,436 @@ START_TEST(test_svg_legend_clear_of_plot) {
 }
 END_TEST
 
+/* ------------------------------------------------ curve_svg (rules 10-13) */
+
+/*
+** The numbers of the path data "M x y H x V y ..." of the curve drawn in
+** colour zColour (fill="none" stroke="zColour"), into a (at most nMax);
+** the count. The commands must be M, then H and V in turn.
+*/
+static int sv_curve_path(const char *z, const char *zColour, double *a, int nMax) {
+    char *zFind = sqlite3_mprintf("\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"", zColour);
+    const char *pEnd = strstr(z, zFind), *p;
+    int n = 0;
+    ck_assert_msg(pEnd != NULL, "no curve in %s", zColour);
+    sqlite3_free(zFind);
+    p = pEnd;
+    while (p > z && strncmp(p, "<path d=\"M", 10) != 0) p--;
+    p += 10;
+    while (p < pEnd) {
+        char *zNext;
+        ck_assert_int_lt(n, nMax);
+        a[n++] = strtod(p, &zNext);
+        ck_assert_msg(zNext != p, "bad path data at %.20s", p);
+        p = zNext;
+        if (p < pEnd) {
+            /* after M: x ' ' y; then H x V y */
+            ck_assert_msg(n == 1 ? *p == ' ' : *p == (n % 2 ? 'V' : 'H'), "command at %.20s", p);
+            p++;
+        }
+    }
+    return n;
+}
+
+/* The band areas of colour zColour, in order: each one's smallest and
+** largest x and y into aBox[4 * k .. 4 * k + 3]; the count. */
+static int sv_curve_bands(const char *z, const char *zColour, double *aBox, int nMax) {
+    char *zFind = sqlite3_mprintf("Z\" fill=\"%s\" fill-opacity=", zColour);
+    const char *pEnd = z;
+    int n = 0;
+    while ((pEnd = strstr(pEnd, zFind)) != NULL) {
+        const char *p = pEnd;
+        char *q;
+        double *b = &aBox[4 * n];
+        ck_assert_int_lt(n, nMax);
+        while (p > z && strncmp(p, "<path d=\"M", 10) != 0) p--;
+        p += 10;
+        b[0] = b[1] = strtod(p, &q);
+        b[2] = b[3] = strtod(q + 1, &q);
+        p = q;
+        while (p < pEnd) {
+            char c = *p++;
+            double v = strtod(p, &q);
+            p = q;
+            ck_assert(c == 'H' || c == 'V');
+            if (c == 'H') {
+                if (v < b[0]) b[0] = v;
+                if (v > b[1]) b[1] = v;
+            } else {
+                if (v < b[2]) b[2] = v;
+                if (v > b[3]) b[3] = v;
+            }
+        }
+        n++;
+        pEnd++;
+    }
+    sqlite3_free(zFind);
+    return n;
+}
+
+/* The hover texts of z that start with zPrefix, in order, each ended by
+** '\n' (caller frees). */
+static char *sv_titles(const char *z, const char *zPrefix) {
+    sqlite3_str *pOut = sqlite3_str_new(NULL);
+    char *zFind = sqlite3_mprintf("<title>%s", zPrefix), *zOut;
+    for (const char *p = strstr(z, zFind); p; p = strstr(p + 1, zFind)) {
+        const char *e = strstr(p, "</title>");
+        sqlite3_str_appendf(pOut, "%.*s\n", (int)(e - p - 7), p + 7);
+    }
+    sqlite3_free(zFind);
+    zOut = sqlite3_str_finish(pOut);
+    return zOut ? zOut : sqlite3_mprintf("");
+}
+
+/* Rows of two series, out of order, for the tests below. */
+#define SV_CURVE_ROWS                                                                    \
+    "CREATE TABLE k(s, x, y, lo, hi);"                                                   \
+    "INSERT INTO k VALUES ('b', 5, 0.2, 0.1, 0.3), ('a', 20, 0.25, 0.2, 0.35),"          \
+    " ('a', 0, 1.0, NULL, NULL), ('b', 0, 0.0, 0.0, 0.0), ('a', 10, 0.5, 0.4, 0.6),"     \
+    " ('b', 15, 0.4, NULL, 0.5), ('b', 20, 0.6, 0.5, 0.7);"
+
+#define SV_MID "\xC2\xB7"
+#define SV_DASH "\xE2\x80\x93"
+
+/* Svg rule 10 and the steps: the path of a series is its rows by x, each
+** value held until the next x (H, then V); the axes are 0-20 days and
+** 0-100%, 560 by 300 px; each step and the end marker say series, day,
+** value and band. */
+START_TEST(test_curve_steps) {
+    sqlite3 *db = lpt_open();
+    double a[32];
+    int n;
+    char *z, *zT;
+    lpt_exec(db, SV_CURVE_ROWS);
+    z = sv_doc(db, "SELECT curve_svg(s, x, y, lo, hi, 'Steps') FROM k");
+    sv_assert_wellformed(z);
+    /* a: (0, 100%), (10, 50%), (20, 25%) */
+    n = sv_curve_path(z, "#0072B2", a, 32);
+    ck_assert_int_eq(n, 6);
+    ck_assert_double_eq_tol(a[2] - a[0], 280.0, 0.051); /* H to day 10 */
+    ck_assert_double_eq_tol(a[3] - a[1], 150.0, 0.051); /* V down to 50% */
+    ck_assert_double_eq_tol(a[4] - a[0], 560.0, 0.051);
+    ck_assert_double_eq_tol(a[5] - a[1], 225.0, 0.051);
+    /* b: (0, 0%), (5, 20%), (15, 40%), (20, 60%): up the page */
+    n = sv_curve_path(z, "#E69F00", a, 32);
+    ck_assert_int_eq(n, 8);
+    ck_assert_double_eq_tol(a[2] - a[0], 140.0, 0.051);
+    ck_assert_double_eq_tol(a[1] - a[3], 60.0, 0.051);
+    ck_assert_double_eq_tol(a[4] - a[0], 420.0, 0.051);
+    ck_assert_double_eq_tol(a[1] - a[7], 180.0, 0.051);
+    zT = sv_titles(z, "a ");
+    ck_assert_str_eq(zT, "a " SV_MID " day 0: 100%\n"
+                         "a " SV_MID " day 10: 50% (40%" SV_DASH "60%)\n"
+                         "a " SV_MID " day 20: 25% (20%" SV_DASH "35%)\n");
+    sqlite3_free(zT);
+    zT = sv_titles(z, "b ");
+    ck_assert_str_eq(zT, "b " SV_MID " day 0: 0% (0%" SV_DASH "0%)\n"
+                         "b " SV_MID " day 5: 20% (10%" SV_DASH "30%)\n"
+                         "b " SV_MID " day 15: 40%\n"
+                         "b " SV_MID " day 20: 60% (50%" SV_DASH "70%)\n");
+    sqlite3_free(zT);
+    /* the end markers carry the last step's text */
+    ck_assert_int_eq(sv_count(z, "<circle"), 2);
+    ck_assert_ptr_nonnull(strstr(z, "stroke=\"#ffffff\"><title>a " SV_MID " day 20: 25%"));
+    ck_assert_ptr_nonnull(strstr(z, ">100%</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">20</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">days</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>Steps</title>"));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The band: lower to upper over each step; a NULL bound leaves a gap
+** (two areas), never a zero; the last point's step has no width. */
+START_TEST(test_curve_band) {
+    sqlite3 *db = lpt_open();
+    double a[32], box[4 * 8], x0, y0;
+    int n;
+    char *z;
+    lpt_exec(db, SV_CURVE_ROWS);
+    z = sv_doc(db, "SELECT curve_svg(s, x, y, lo, hi) FROM k");
+    sv_curve_path(z, "#E69F00", a, 32);
+    x0 = a[0]; /* day 0 */
+    y0 = a[1]; /* 0% */
+    /* b: 0-0% over [0, 5), 10-30% over [5, 15); a gap over [15, 20) */
+    n = sv_curve_bands(z, "#E69F00", box, 8);
+    ck_assert_int_eq(n, 1);
+    ck_assert_double_eq_tol(box[0], x0, 0.051);
+    ck_assert_double_eq_tol(box[1], x0 + 420.0, 0.051); /* ends at day 15 */
+    ck_assert_double_eq_tol(box[3], y0, 0.051);         /* lowest: 0% */
+    ck_assert_double_eq_tol(box[2], y0 - 90.0, 0.051);  /* highest: 30% */
+    /* a: no band over [0, 10); 40-60% over [10, 20); day 20 ends it */
+    n = sv_curve_bands(z, "#0072B2", box, 8);
+    ck_assert_int_eq(n, 1);
+    ck_assert_double_eq_tol(box[0], x0 + 280.0, 0.051);
+    ck_assert_double_eq_tol(box[1], x0 + 560.0, 0.051);
+    ck_assert_double_eq_tol(box[2], y0 - 180.0, 0.051);
+    ck_assert_double_eq_tol(box[3], y0 - 120.0, 0.051);
+    sqlite3_free(z);
+    /* a NULL bound in the middle: two areas, the gap over its step */
+    lpt_exec(db, "UPDATE k SET lo = 0.3 WHERE s = 'b' AND x = 15;"
+                 "UPDATE k SET hi = NULL WHERE s = 'b' AND x = 5;");
+    z = sv_doc(db, "SELECT curve_svg(s, x, y, lo, hi) FROM k WHERE s = 'b'");
+    n = sv_curve_bands(z, "#0072B2", box, 8);
+    ck_assert_int_eq(n, 2);
+    ck_assert_double_eq_tol(box[1] - box[0], 140.0, 0.051); /* [0, 5) */
+    ck_assert_double_eq_tol(box[4] - box[0], 420.0, 0.051); /* from day 15 */
+    ck_assert_double_eq_tol(box[5] - box[0], 560.0, 0.051); /* to day 20 */
+    sqlite3_free(z);
+    /* without lower and upper: no band, no band in the hover texts */
+    z = sv_doc(db, "SELECT curve_svg(s, x, y) FROM k");
+    ck_assert_int_eq(sv_count(z, "fill-opacity"), 0);
+    ck_assert_ptr_null(strstr(z, SV_DASH));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Output depends only on the multiset of rows: any order, the same bytes. */
+START_TEST(test_curve_order_independent) {
+    sqlite3 *db = lpt_open();
+    char *z1, *z2, *z3;
+    lpt_exec(db, "CREATE TABLE big AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                 " FROM c WHERE i < 3000) SELECT 's' || (i % 7) AS s, i / 7 AS x,"
+                 " (i % 101) / 100.0 AS y, CASE WHEN i % 13 THEN (i % 101) / 200.0 END AS lo,"
+                 " (i % 101) / 100.0 AS hi FROM c;");
+    z1 = sv_doc(db, "SELECT curve_svg(s, x, y, lo, hi, 'T') FROM (SELECT * FROM big ORDER BY x, s)");
+    z2 = sv_doc(db, "SELECT curve_svg(s, x, y, lo, hi, 'T') FROM"
+                    " (SELECT * FROM big ORDER BY -x, s DESC)");
+    z3 = sv_doc(db, "SELECT curve_svg(s, x, y, lo, hi, 'T') FROM"
+                    " (SELECT * FROM big ORDER BY y, x * 31 % 17, s)");
+    sv_assert_wellformed(z1);
+    ck_assert_str_eq(z1, z2);
+    ck_assert_str_eq(z1, z3);
+    ck_assert_int_eq(sv_count(z1, "<circle"), 7);
+    ck_assert_int_eq(sv_count(z1, "<title>s"), 3000); /* a hover text per row */
+    sqlite3_free(z1);
+    sqlite3_free(z2);
+    sqlite3_free(z3);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Svg rules 4 and 10: text is escaped (NUL, markup); the NULL series is
+** "(none)", grey, last; rows whose x or y is NULL are ignored; no rows is
+** the "no data" chart. */
+START_TEST(test_curve_text_and_nulls) {
+    sqlite3 *db = lpt_open();
+    char *z;
+    z = sv_doc(db, "SELECT curve_svg(s, x, 0.5, NULL, NULL, '<T&>') FROM (SELECT '<script>'"
+                   " || char(0) || '\"&''' AS s, 1 AS x UNION ALL SELECT NULL, 2"
+                   " UNION ALL SELECT 'z', NULL)");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_null(strstr(z, "<script"));
+    ck_assert_ptr_nonnull(strstr(z, "&lt;script&gt;\xEF\xBF\xBD&quot;&amp;&apos; " SV_MID " day 1: 50%"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>&lt;T&amp;&gt;</title>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>(none) " SV_MID " day 2: 50%</title>"));
+    ck_assert_ptr_null(strstr(z, ">z<"));
+    ck_assert_int_eq(sv_count(z, "<circle"), 2);
+    ck_assert_int_eq(sv_count(z, "stroke=\"#a3a3a3\" stroke-width=\"2\""), 1);
+    ck_assert(strstr(z, "&amp;&apos;</text>") < strstr(z, ">(none)</text>"));
+    sqlite3_free(z);
+    /* svg rule 3: a 1 MB name adds a few hundred bytes per mention */
+    z = sv_doc(db, "SELECT curve_svg(printf('%.*c', 1000000, 'n'), value, 0.5, 0.4, 0.6, 'T')"
+                   " FROM (SELECT 1 AS value UNION ALL SELECT 2 UNION ALL SELECT 3)");
+    sv_assert_wellformed(z);
+    ck_assert_int_lt((int)strlen(z), 20000);
+    ck_assert_int_eq(sv_count(z, "<title>nnnn"), 4); /* 3 hover texts and the legend's */
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT curve_svg('a', x, 1) FROM (SELECT NULL AS x)");
+    ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT curve_svg('a', 1, 1) WHERE 0");
+    ck_assert_ptr_nonnull(strstr(z, ">no data</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "aria-label=\"Curve chart\""));
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The y axis: 0-100% while every value is within 0 and 1, else the data's
+** range with round ticks, 0 included, as numbers; extremes stay finite. */
+START_TEST(test_curve_axis) {
+    sqlite3 *db = lpt_open();
+    char *z = sv_doc(db, "SELECT curve_svg('a', x, y) FROM (SELECT 0 AS x, 40 AS y UNION ALL"
+                         " SELECT 30, 240 UNION ALL SELECT 2.5, 120)");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_null(strstr(z, "%<"));
+    ck_assert_ptr_nonnull(strstr(z, "dy=\"0.35em\">250</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "dy=\"0.35em\">0</text>"));
+    ck_assert_ptr_nonnull(strstr(z, "<title>a " SV_MID " day 2.5: 120</title>"));
+    sqlite3_free(z);
+    /* a band past 1 leaves percentages too */
+    z = sv_doc(db, "SELECT curve_svg('a', 1, 0.5, 0.2, 1.2)");
+    ck_assert_ptr_null(strstr(z, "%<"));
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT curve_svg('a', x, y) FROM (SELECT 1e280 AS x, -1e280 AS y"
+                   " UNION ALL SELECT -1e280, 1e280)");
+    sv_assert_wellformed(z);
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT curve_svg('a', 1e280, 1e-300)");
+    sv_assert_wellformed(z);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Svg rules 12 and 13: bar_svg's colours for the same names, with and
+** without a palette; 12 series all distinct; a 13th is an error. */
+START_TEST(test_curve_colours) {
+    static const char *const azCol[SVG_TEST_NCOLOR] = {
+        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+        "#F0E442", "#882255", "#332288", "#999933", "#661100", "#7F3C8D"};
+    sqlite3 *db = lpt_open();
+    sv_entry bar[20];
+    double a[32];
+    int nBar;
+    char *z;
+    lpt_exec(db, SV_CURVE_ROWS
+                 "INSERT INTO k VALUES ('c', 3, 0.5, NULL, NULL);"
+                 "CREATE TABLE t12 AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                 " FROM c WHERE i < 12) SELECT 'S' || printf('%02d', i) AS s, i AS x FROM c;");
+    z = sv_doc(db, "SELECT bar_svg('x', s, 1) FROM k");
+    nBar = sv_legend(z, bar, 20);
+    ck_assert_int_eq(nBar, 3);
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT curve_svg(s, x, y) FROM k");
+    for (int i = 0; i < nBar; i++) {
+        char *zLegend = sqlite3_mprintf("fill=\"%s\"/><text x=\"", bar[i].zFill);
+        char *zTitle = sqlite3_mprintf("<title>%s " SV_MID, bar[i].zLabel);
+        ck_assert_ptr_nonnull(strstr(z, zLegend));
+        ck_assert_ptr_nonnull(strstr(z, zTitle));
+        /* the curve of that colour has the series' points */
+        ck_assert_int_eq(sv_curve_path(z, bar[i].zFill, a, 32),
+                         strcmp(bar[i].zLabel, "a") == 0 ? 6 : strcmp(bar[i].zLabel, "b") == 0 ? 8 : 2);
+        sqlite3_free(zLegend);
+        sqlite3_free(zTitle);
+    }
+    sqlite3_free(z);
+    /* a palette: c colour 0, a colour 2, b colour 3, in both charts */
+    z = sv_doc(db, "SELECT bar_svg('x', s, 1, NULL, 'grouped', '[\"c\", \"zz\", \"a\", \"b\"]') FROM k");
+    nBar = sv_legend(z, bar, 20);
+    ck_assert_str_eq(sv_legend_fill(bar, nBar, "c"), "#0072B2");
+    ck_assert_str_eq(sv_legend_fill(bar, nBar, "a"), "#009E73");
+    ck_assert_str_eq(sv_legend_fill(bar, nBar, "b"), "#CC79A7");
+    sqlite3_free(z);
+    z = sv_doc(db, "SELECT curve_svg(s, x, y, NULL, NULL, NULL, '[\"c\", \"zz\", \"a\", \"b\"]') FROM k");
+    ck_assert_int_eq(sv_curve_path(z, "#0072B2", a, 32), 2); /* c's 1 point */
+    ck_assert_int_eq(sv_curve_path(z, "#009E73", a, 32), 6); /* a's 3 */
+    ck_assert_int_eq(sv_curve_path(z, "#CC79A7", a, 32), 8); /* b's 4 */
+    ck_assert(strstr(z, ">c</text>") < strstr(z, ">a</text>")); /* palette order */
+    ck_assert(strstr(z, ">a</text>") < strstr(z, ">b</text>"));
+    sqlite3_free(z);
+    /* 12 series: 12 distinct colours, none grey */
+    z = sv_doc(db, "SELECT curve_svg(s, x, 0.5) FROM t12");
+    for (int i = 0; i < SVG_TEST_NCOLOR; i++) {
+        char *zFind = sqlite3_mprintf("stroke=\"%s\" stroke-width=\"2\"", azCol[i]);
+        ck_assert_int_eq(sv_count(z, zFind), 1);
+        sqlite3_free(zFind);
+    }
+    ck_assert_ptr_null(strstr(z, "#a3a3a3"));
+    sqlite3_free(z);
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, 0.5) FROM (SELECT * FROM t12 UNION ALL SELECT 'S13', 1)",
+                    "ERROR: curve_svg(): at most 12 series can be told apart, not 13 (filter the rows,"
+                    " or chart fewer series)");
+    /* the NULL series does not count */
+    z = sv_doc(db, "SELECT curve_svg(s, x, 0.5) FROM (SELECT * FROM t12 UNION ALL SELECT NULL, 1)");
+    ck_assert_ptr_nonnull(strstr(z, ">(none)</text>"));
+    sqlite3_free(z);
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, NULL, NULL, NULL, '[\"c\", \"b\"]') FROM k",
+                    "ERROR: curve_svg(): series 'a' is not among the first 12 names of the palette");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, NULL, NULL, NULL, '[\"1\",\"2\",\"3\",\"4\",\"5\","
+                        "\"6\",\"7\",\"8\",\"9\",\"10\",\"11\",\"12\",\"c\",\"b\",\"a\"]') FROM k",
+                    "ERROR: curve_svg(): series 'a' is not among the first 12 names of the palette");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, NULL, NULL, NULL,"
+                        " CASE WHEN x = 0 THEN '[\"a\", \"b\"]' ELSE '[\"b\", \"a\"]' END) FROM k",
+                    "ERROR: curve_svg(): palette must be the same on every row");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Svg rules 10 and 11: every refused value, by name, verbatim. */
+START_TEST(test_curve_errors) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, SV_CURVE_ROWS);
+    lpt_assert_rows(db, "SELECT curve_svg('a', 'abc', 1)",
+                    "ERROR: curve_svg(): x must be a finite number, not 'abc'");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, '12 days')",
+                    "ERROR: curve_svg(): y must be a finite number, not '12 days'");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, x'00')",
+                    "ERROR: curve_svg(): y must be a finite number, not a blob");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, 9e999)",
+                    "ERROR: curve_svg(): y must be a finite number, not Inf");
+    lpt_assert_rows(db, "SELECT curve_svg('a', -9e999, 1)",
+                    "ERROR: curve_svg(): x must be a finite number, not -Inf");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, 0.5, 'lo', 1)",
+                    "ERROR: curve_svg(): lower must be a finite number, not 'lo'");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, 0.5, 0, 9e999)",
+                    "ERROR: curve_svg(): upper must be a finite number, not Inf");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, 0.5, 0.6, 0.4)",
+                    "ERROR: curve_svg(): lower must not be greater than upper, not 0.6 > 0.4");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, hi, lo) FROM k WHERE s = 'b' AND x = 5",
+                    "ERROR: curve_svg(): lower must not be greater than upper, not 0.3 > 0.1");
+    lpt_assert_rows(db, "SELECT curve_svg('a', 1, 0.5, 0.4)",
+                    "ERROR: curve_svg(): lower and upper go together: give both or neither");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x % 10, y) FROM k",
+                    "ERROR: curve_svg(): series 'a' has two rows at x = 0 (one row per series"
+                    " and x: filter or group the rows)");
+    lpt_assert_rows(db, "SELECT curve_svg(NULL, 2.5, y) FROM k",
+                    "ERROR: curve_svg(): the NULL series has two rows at x = 2.5 (one row per"
+                    " series and x: filter or group the rows)");
+    lpt_assert_rows(db, "SELECT curve_svg('it''s', 0.25, y) FROM k WHERE x IN (0, 5)",
+                    "ERROR: curve_svg(): series 'it''s' has two rows at x = 0.25 (one row per"
+                    " series and x: filter or group the rows)");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, lo, hi, 7) FROM k",
+                    "ERROR: curve_svg(): title must be text");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, lo, hi, 'T', 3) FROM k",
+                    "ERROR: curve_svg(): palette must be a JSON array of names as text, not 3");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x) FROM k",
+                    "ERROR: wrong number of arguments to function curve_svg()");
+    lpt_assert_rows(db, "SELECT curve_svg(s, x, y, lo, hi, 'T', '[]', 1) FROM k",
+                    "ERROR: wrong number of arguments to function curve_svg()");
+    /* rule 11: 50,000 points, not one more (memory stays bounded) */
+    lpt_assert_rows(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+                        " WHERE i < 50001) SELECT curve_svg(i % 3, i, 0.5) FROM c",
+                    "ERROR: curve_svg(): more than 50,000 points; a chart draws at most 50,000"
+                    " (pick fewer days, e.g. with at_days)");
+    lpt_assert_rows(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+                        " WHERE i < 50000) SELECT curve_svg(i % 3, i, 0.5) LIKE '<svg %</svg>' FROM c",
+                    "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* The documented example: continuation_curve's curves per segment. */
+START_TEST(test_curve_continuation) {
+    sqlite3 *db = lpt_open();
+    char *z, *zT, *zN;
+    lpt_exec(db, "CREATE TABLE enrollments AS SELECT * FROM sample_enrollments(2000, 42);");
+    z = sv_doc(db,
+        "SELECT curve_svg(segment, day, continued, 1 - upper, 1 - lower,"
+        " 'Continued to a second program, by day')"
+        " FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE program IS NULL");
+    sv_assert_wellformed(z);
+    ck_assert_ptr_nonnull(strstr(z, ">professional</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">student</text>"));
+    ck_assert_ptr_nonnull(strstr(z, ">100%</text>"));
+    ck_assert_int_eq(sv_count(z, "<circle"), 2);
+    ck_assert_int_gt(sv_count(z, "fill-opacity=\"0.18\""), 0);
+    zT = sv_titles(z, "student ");
+    zN = lpt_query(db, "SELECT count(*) FROM continuation_curve('enrollments', 'user_id', 'program',"
+                       " 'enrolled_at', 'user_type') WHERE program IS NULL AND segment = 'student'");
+    ck_assert_int_gt(atoi(zN), 10);
+    ck_assert_int_eq(sv_count(zT, "\n"), atoi(zN)); /* one hover text per row */
+    sqlite3_free(zN);
+    sqlite3_free(zT);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_svg_suite(void) {
     Suite *s = suite_create("svg");
     TCase *tc = tcase_create("core");
@@ -1487,6 +1929,18 @@ Suite *make_svg_suite(void) {
     tcase_add_test(tc, test_svg_palette_across_charts);
     tcase_add_test(tc, test_svg_palette_errors);
     tcase_add_test(tc, test_svg_legend_clear_of_plot);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("curve");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_curve_steps);
+    tcase_add_test(tc, test_curve_band);
+    tcase_add_test(tc, test_curve_order_independent);
+    tcase_add_test(tc, test_curve_text_and_nulls);
+    tcase_add_test(tc, test_curve_axis);
+    tcase_add_test(tc, test_curve_colours);
+    tcase_add_test(tc, test_curve_errors);
+    tcase_add_test(tc, test_curve_continuation);
     suite_add_tcase(s, tc);
     return s;
 }
