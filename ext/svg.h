@@ -356,4 +356,8 @@ void learnpath_bar_final(sqlite3_context *ctx);
 void learnpath_curve_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_curve_final(sqlite3_context *ctx);
 
+/* A round tick step (1, 2 or 5 x 10^k) giving about nWant intervals over
+** range (at least 1 when wholeOnly); 1 when the range is no number. */
+double learnpath_svg_nice_step(double range, double nWant, int wholeOnly);
+
 #endif /* LEARNPATH_SVG_H */

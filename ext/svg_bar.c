@@ -66,19 +66,6 @@ typedef struct bar_chart {
     double W, H;                 /* canvas */
 } bar_chart;
 
-/* A round tick step (1, 2 or 5 x 10^k) giving about five intervals. */
-static double barNiceStep(double range, int wholeOnly) {
-    double raw = range / 5.0, mag = 1.0, f, step;
-    if (!(raw > 0.0) || !isfinite(raw)) return 1.0;
-    while (mag * 10.0 <= raw) mag *= 10.0;
-    while (mag > raw) mag /= 10.0;
-    f = raw / mag;
-    step = (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * mag;
-    if (wholeOnly && step < 1.0) step = 1.0;
-    if (!(step > 0.0) || !isfinite(step)) step = 1.0; /* subnormal ranges */
-    return step;
-}
-
 /* ", 1,234 categories": what an "(other)" holds, in its tooltip (svg rule 8). */
 static void barFoldCount(sqlite3_str *pOut, uint32_t n, const char *zWhat) {
     char zNum[SVG_NUMBUF];
@@ -403,7 +390,7 @@ static void barRange(bar_chart *c) {
 static void barTicks(bar_chart *c) {
     char zNum[SVG_NUMBUF];
     if (c->vMax == c->vMin) c->vMax = c->vMin + 1.0;
-    c->step = barNiceStep(c->vMax - c->vMin, c->p->nReal == 0);
+    c->step = learnpath_svg_nice_step(c->vMax - c->vMin, 5.0, c->p->nReal == 0);
     c->kLo = floor(c->vMin / c->step);
     c->kHi = ceil(c->vMax / c->step);
     if (c->kHi <= c->kLo) c->kHi = c->kLo + 1.0;

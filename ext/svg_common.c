@@ -644,3 +644,16 @@ void learnpath_svg_final(sqlite3_context *ctx, const char *zKind,
     svgAccFree(p);
     svgResult(ctx, pOut, rc);
 }
+
+/* See svg.h. */
+double learnpath_svg_nice_step(double range, double nWant, int wholeOnly) {
+    double raw = range / nWant, mag = 1.0, f, step;
+    if (!(raw > 0.0) || !isfinite(raw)) return 1.0;
+    while (mag * 10.0 <= raw) mag *= 10.0;
+    while (mag > raw) mag /= 10.0;
+    f = raw / mag;
+    step = (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * mag;
+    if (wholeOnly && step < 1.0) step = 1.0;
+    if (!(step > 0.0) || !isfinite(step)) step = 1.0; /* subnormal ranges */
+    return step;
+}

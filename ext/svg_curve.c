@@ -53,19 +53,6 @@ typedef struct crv_chart {
     double wTick, plotLeft, plotTop, W, H;
 } crv_chart;
 
-/* A round step (1, 2 or 5 x 10^k) giving about nWant intervals. */
-static double crvNiceStep(double range, double nWant, int wholeOnly) {
-    double raw = range / nWant, mag = 1.0, f, step;
-    if (!(raw > 0.0) || !isfinite(raw)) return 1.0;
-    while (mag * 10.0 <= raw) mag *= 10.0;
-    while (mag > raw) mag /= 10.0;
-    f = raw / mag;
-    step = (f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 5.0 ? 5.0 : 10.0) * mag;
-    if (wholeOnly && step < 1.0) step = 1.0;
-    if (!(step > 0.0) || !isfinite(step)) step = 1.0;
-    return step;
-}
-
 /*
 ** An axis from *pLo to *pHi with ticks every *pStep: when the arithmetic
 ** gave no range or too many ticks (values near the limits of a double),
@@ -257,7 +244,7 @@ static void crvRanges(crv_chart *c) {
     }
     if (yMin < 0.0 || yMax > 1.0) c->isPct = 0;
     if (xMax == xMin) xMax = xMin + 1.0;
-    c->xStep = crvNiceStep(xMax - xMin, 8.0, c->xWhole);
+    c->xStep = learnpath_svg_nice_step(xMax - xMin, 8.0, c->xWhole);
     c->xLo = floor(xMin / c->xStep) * c->xStep;
     c->xHi = ceil(xMax / c->xStep) * c->xStep;
     if (c->isPct) {
@@ -266,7 +253,7 @@ static void crvRanges(crv_chart *c) {
         c->yStep = 0.2;
     } else {
         if (yMax == yMin) yMax = yMin + 1.0;
-        c->yStep = crvNiceStep(yMax - yMin, 5.0, 0);
+        c->yStep = learnpath_svg_nice_step(yMax - yMin, 5.0, 0);
         c->yLo = floor(yMin / c->yStep) * c->yStep;
         c->yHi = ceil(yMax / c->yStep) * c->yStep;
     }
