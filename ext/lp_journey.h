@@ -7,7 +7,7 @@
 **                one pass over the users and kept with the cached data
 **   lp_popularity.c  per-program and per-month rows, the same way
 **   lp_median.c  exact medians of runs of gaps (plain C, no SQLite)
-**   lp_survival.c  continuation with censoring: Kaplan-Meier curves (rules 17-19)
+**   lp_survival.c  continuation with censoring: Kaplan-Meier curves, incidences, cohorts (rules 17-21)
 **   lp_order.c   users in the order of their journeys' labels (rule 10)
 */
 #ifndef LP_JOURNEY_H

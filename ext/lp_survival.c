@@ -1,24 +1,31 @@
 /*
-** lp_survival.c - time to the next program with censoring (rules 17-19):
+** lp_survival.c - time to the next program with censoring (rules 17-21):
 ** Kaplan-Meier curves with Greenwood's variance, their confidence bands
-** and medians, per segment and first program, from one pass over the
-** users; and the normal quantile the bands need.
+** and medians, per segment and first program; the cumulative incidence
+** of each next program (Aalen-Johansen); the cohorts by month of start;
+** all from one pass over the users; and the normal quantile the bands
+** need.
 **
 **   SELECT * FROM continuation_curve('enrollments');
 **   SELECT * FROM continuation_stats('enrollments', 'user_id', 'program',
 **                                    'enrolled_at', 'user_type');
+**   SELECT * FROM next_program_incidence('enrollments') WHERE at_days = 365;
+**   SELECT * FROM continuation_cohorts('enrollments');
 **
 ** How it works. One pass over the users (from the cache, or streamed)
 ** shapes each journey as first_program does (rules 4-8) and keeps, per
-** user, the start of step 1 and of step 2 (if any) with the segment and
-** the first step's label: 24 bytes. The observation end E (rule 17) is
-** known only after the pass when observe_until is not given (the latest
-** time of the source), so each user's time and status are set then. The
-** users are sorted once by (segment, first step, time) for the curves per
-** first program, and each segment's users once more by time for the curve
-** over all its first programs (program NULL): O(n log n), nothing per
-** user in SQL. Times are days from integer milliseconds (t / 86400000), so
-** two users tie exactly when their milliseconds do.
+** user, the start of step 1 and of step 2 (if any), step 2's label, the
+** segment and the first step's label: 32 bytes (km_user). The observation
+** end E (rule 17) is known only after the pass when observe_until is not
+** given (the latest time of the source), so each user's time and status
+** are set then (kmTimes). The users are sorted once by (segment, first
+** step, time) for the strata per first program, and each segment's users
+** once more by time for the stratum over all its first programs (program
+** NULL); each stratum then gives its curve (kmStratum) or its incidences
+** (kmIncidence). continuation_cohorts sorts them by (month of s1,
+** segment, time) instead (kmCohorts). O(n log n), nothing per user in
+** SQL. Times are days from integer milliseconds (t / 86400000), so two
+** users tie exactly when their milliseconds do.
 **
 ** RULE 17. A user's steps are shaped as first_program shapes them (rules
 **   1-8, every option). E = observe_until if given, else the latest valid
@@ -46,6 +53,16 @@
 **   the stratum's last time when it never is. NULL when the curve never
 **   reaches 0.5 (a band curve skips its NULL values). As R's
 **   quantile.survfit.
+** RULE 20. Per stratum of rule 18, for each destination k (step 2's
+**   label; a tie step is one of its own): CIF_k(t) = sum over the times
+**   t_j <= t of S(t_j-) d_kj / n_j, with S(t_j-) the Kaplan-Meier survival
+**   just before t_j; so sum_k CIF_k(t) + S(t) = 1. The row of "not yet"
+**   is S(t). naive_share = users gone to k by t / users (not yet: users
+**   not continued by t / users).
+** RULE 21. Cohort = the calendar month (UTC) of s1, per segment; for each
+**   window W: eligible = users with E - s1 >= W days; continued = users
+**   with an event at or before W; continued_eligible = both; S(W) the
+**   Kaplan-Meier survival over the cohort x segment's users.
 */
 #include <float.h>
 #include <math.h>
@@ -445,121 +462,149 @@ static int64_t kmDestIndex(const uint32_t *aDest, int64_t nD, uint32_t x) {
 }
 
 /*
-** Rule 20, one stratum from its n users sorted by time: the destinations
-** its events reach (places in name order), then over the distinct times
-** t_j, with S the Kaplan-Meier survival just before t_j (rule 18),
-** CIF_k += S d_kj / n_j and S *= 1 - d_j / n_j; at each day of at_days
-** (after the times at or before it) each CIF_k, S and the users gone to
-** k so far. Rows: each destination's days in name order, then S's
-** (dest LP_NONE).
+** The destinations the events of the n users reach, as places in name
+** order, ascending and distinct, into *paDest (the caller frees it) and
+** *pnD.
+*/
+static int kmDestinations(const km_user *a, int64_t n, uint32_t **paDest, int64_t *pnD) {
+    int64_t nEvent = 0, nD = 0;
+    uint32_t *aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    if (!aDest) return SQLITE_NOMEM;
+    for (int64_t i = 0; i < n; i++) {
+        if (KM_EVENT(&a[i])) aDest[nEvent++] = a[i].dest;
+    }
+    if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
+    for (int64_t i = 0; i < nEvent; i++) {
+        if (nD == 0 || aDest[i] != aDest[nD - 1]) aDest[nD++] = aDest[i];
+    }
+    *paDest = aDest;
+    *pnD = nD;
+    return SQLITE_OK;
+}
+
+/* The incidences of a stratum as they stand after the times before a day:
+** per destination (then not yet, S) its CIF and users gone. */
+typedef struct km_cif_state {
+    int64_t nD, nDay, n;
+    double *aCif, *aOutInc;    /* nD; (nD + 1) x nDay, destination-major */
+    int64_t *aNaive, *aD, *aOutNaive;
+} km_cif_state;
+
+/* Record the state, with survival S, as day iDay's. */
+static void kmCifSnapshot(km_cif_state *p, int64_t iDay, double S) {
+    int64_t nGone = 0;
+    for (int64_t k = 0; k < p->nD; k++) {
+        p->aOutInc[k * p->nDay + iDay] = p->aCif[k];
+        p->aOutNaive[k * p->nDay + iDay] = p->aNaive[k];
+        nGone += p->aNaive[k];
+    }
+    p->aOutInc[p->nD * p->nDay + iDay] = S;
+    p->aOutNaive[p->nD * p->nDay + iDay] = p->n - nGone;
+}
+
+/*
+** Over the distinct times t_j of the n users sorted by time, with S the
+** Kaplan-Meier survival just before t_j (rule 18): CIF_k += S d_kj / n_j,
+** then S *= 1 - d_j / n_j; each day of at_days recorded after the times
+** at or before it (rule 20).
+*/
+static void kmCifWalk(km_cif_state *p, const km_user *a, const uint32_t *aDest,
+                      const double *aDay) {
+    int64_t n = p->n, atRisk = n, iDay = 0;
+    double S = 1.0;
+    for (int64_t i = 0; i <= n;) {
+        /* the days before this time (every day left, after the last) */
+        double t = i < n ? a[i].b.t : INFINITY;
+        for (; iDay < p->nDay && aDay[iDay] < t; iDay++) kmCifSnapshot(p, iDay, S);
+        if (i == n) break;
+        int64_t j = i, d = 0, c = 0;
+        for (; j < n && a[j].b.t == t; j++) {
+            if (KM_EVENT(&a[j])) {
+                p->aD[kmDestIndex(aDest, p->nD, a[j].dest)]++;
+                d++;
+            } else {
+                c++;
+            }
+        }
+        for (int64_t m = i; m < j && d > 0; m++) {
+            if (!KM_EVENT(&a[m])) continue;
+            int64_t k = kmDestIndex(aDest, p->nD, a[m].dest);
+            if (p->aD[k] == 0) continue;
+            p->aCif[k] += S * (double)p->aD[k] / (double)atRisk;
+            p->aNaive[k] += p->aD[k];
+            p->aD[k] = 0;
+        }
+        if (d > 0) S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+        atRisk -= d + c;
+        i = j;
+    }
+}
+
+/*
+** Rule 20, one stratum from its n users sorted by time: its destinations
+** (kmDestinations), the walk over its times (kmCifWalk), then its rows:
+** each destination's days in name order, then not yet's (dest LP_NONE).
 */
 static int kmIncidence(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
     uint32_t *aDest = NULL;
-    double *aCif = NULL, *aOutInc = NULL;
-    int64_t *aNaive = NULL, *aD = NULL, *aOutNaive = NULL;
-    int64_t nD = 0, nEvent = 0, nDay = pSpec->nAtDay, atRisk = n, iDay = 0, nOut;
-    double S = 1.0;
+    km_cif_state st;
+    int64_t nOut;
     int rc = kmNewStratum(pB, &pS);
     if (rc) return rc;
+    memset(&st, 0, sizeof(st));
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
-    for (int64_t i = 0; i < n; i++) nEvent += KM_EVENT(&a[i]);
-    pS->events = nEvent;
-    pS->censored = n - nEvent;
-    aDest = sqlite3_malloc64((sqlite3_uint64)(nEvent + 1) * sizeof(uint32_t));
-    if (!aDest) return SQLITE_NOMEM;
-    for (int64_t i = 0; i < n; i++) {
-        if (KM_EVENT(&a[i])) aDest[nD++] = a[i].dest;
-    }
-    if (nD > 1) qsort(aDest, (size_t)nD, sizeof(uint32_t), kmU32Cmp);
-    nEvent = nD;
-    nD = 0;
-    for (int64_t i = 0; i < nEvent; i++) {
-        if (nD == 0 || aDest[i] != aDest[nD - 1]) aDest[nD++] = aDest[i];
-    }
-    nOut = (nD + 1) * nDay;
-    aCif = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(double));
-    aNaive = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(int64_t));
-    aD = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(int64_t));
-    aOutInc = sqlite3_malloc64((sqlite3_uint64)(nOut + 1) * sizeof(double));
-    aOutNaive = sqlite3_malloc64((sqlite3_uint64)(nOut + 1) * sizeof(int64_t));
-    if (!aCif || !aNaive || !aD || !aOutInc || !aOutNaive) {
-        rc = SQLITE_NOMEM;
-        goto incidence_done;
-    }
-    memset(aCif, 0, (size_t)(nD + 1) * sizeof(double));
-    memset(aNaive, 0, (size_t)(nD + 1) * sizeof(int64_t));
-    memset(aD, 0, (size_t)(nD + 1) * sizeof(int64_t));
-    for (int64_t i = 0; i <= n; ) {
-        /* the days before this time (every day left, after the last) */
-        double t = i < n ? a[i].b.t : INFINITY;
-        for (; iDay < nDay && pSpec->aAtDay[iDay] < t; iDay++) {
-            int64_t nGone = 0;
-            for (int64_t k = 0; k < nD; k++) {
-                aOutInc[k * nDay + iDay] = aCif[k];
-                aOutNaive[k * nDay + iDay] = aNaive[k];
-                nGone += aNaive[k];
-            }
-            aOutInc[nD * nDay + iDay] = S;
-            aOutNaive[nD * nDay + iDay] = n - nGone;
-        }
-        if (i == n) break;
-        int64_t j = i, d = 0, c = 0;
-        for (; j < n && a[j].b.t == t; j++) {
-            if (KM_EVENT(&a[j])) {
-                aD[kmDestIndex(aDest, nD, a[j].dest)]++;
-                d++;
-            } else {
-                c++;
-            }
-        }
-        if (d > 0) {
-            for (int64_t m = i; m < j; m++) {
-                if (!KM_EVENT(&a[m])) continue;
-                int64_t k = kmDestIndex(aDest, nD, a[m].dest);
-                if (aD[k] == 0) continue;
-                aCif[k] += S * (double)aD[k] / (double)atRisk;
-                aNaive[k] += aD[k];
-                aD[k] = 0;
-            }
-            S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
-        }
-        atRisk -= d + c;
-        i = j;
-    }
-    if (pRes->nCif + nOut > pB->nCifAlloc) {
+    for (int64_t i = 0; i < n; i++) pS->events += KM_EVENT(&a[i]);
+    pS->censored = n - pS->events;
+    rc = kmDestinations(a, n, &aDest, &st.nD);
+    if (rc) return rc;
+    st.nDay = pSpec->nAtDay;
+    st.n = n;
+    nOut = (st.nD + 1) * st.nDay;
+    st.aCif = sqlite3_malloc64((sqlite3_uint64)(st.nD + 1) * sizeof(double));
+    st.aNaive = sqlite3_malloc64((sqlite3_uint64)(st.nD + 1) * sizeof(int64_t));
+    st.aD = sqlite3_malloc64((sqlite3_uint64)(st.nD + 1) * sizeof(int64_t));
+    st.aOutInc = sqlite3_malloc64((sqlite3_uint64)(nOut + 1) * sizeof(double));
+    st.aOutNaive = sqlite3_malloc64((sqlite3_uint64)(nOut + 1) * sizeof(int64_t));
+    if (!st.aCif || !st.aNaive || !st.aD || !st.aOutInc || !st.aOutNaive) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK && pRes->nCif + nOut > pB->nCifAlloc) {
         int64_t nNew = pB->nCifAlloc ? pB->nCifAlloc * 2 : 256;
         if (nNew < pRes->nCif + nOut) nNew = pRes->nCif + nOut;
         lp_km_cif *aNew = sqlite3_realloc64(pRes->aCif, (sqlite3_uint64)nNew * sizeof(lp_km_cif));
         if (!aNew) {
             rc = SQLITE_NOMEM;
-            goto incidence_done;
-        }
-        pRes->aCif = aNew;
-        pB->nCifAlloc = nNew;
-    }
-    pS->iRow = pRes->nCif;
-    pS->nRow = nOut;
-    for (int64_t k = 0; k <= nD; k++) {
-        for (int64_t iD = 0; iD < nDay; iD++) {
-            lp_km_cif *pR = &pRes->aCif[pRes->nCif++];
-            pR->day = pSpec->aAtDay[iD];
-            pR->dest = k < nD ? pB->aLabelOf[aDest[k]] : LP_NONE;
-            pR->incidence = aOutInc[k * nDay + iD];
-            pR->naive = aOutNaive[k * nDay + iD];
+        } else {
+            pRes->aCif = aNew;
+            pB->nCifAlloc = nNew;
         }
     }
-incidence_done:
+    if (rc == SQLITE_OK) {
+        memset(st.aCif, 0, (size_t)(st.nD + 1) * sizeof(double));
+        memset(st.aNaive, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
+        memset(st.aD, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
+        kmCifWalk(&st, a, aDest, pSpec->aAtDay);
+        pS->iRow = pRes->nCif;
+        pS->nRow = nOut;
+        for (int64_t k = 0; k <= st.nD; k++) {
+            for (int64_t iD = 0; iD < st.nDay; iD++) {
+                lp_km_cif *pR = &pRes->aCif[pRes->nCif++];
+                pR->day = pSpec->aAtDay[iD];
+                pR->dest = k < st.nD ? pB->aLabelOf[aDest[k]] : LP_NONE;
+                pR->incidence = st.aOutInc[k * st.nDay + iD];
+                pR->naive = st.aOutNaive[k * st.nDay + iD];
+            }
+        }
+    }
     sqlite3_free(aDest);
-    sqlite3_free(aCif);
-    sqlite3_free(aNaive);
-    sqlite3_free(aD);
-    sqlite3_free(aOutInc);
-    sqlite3_free(aOutNaive);
+    sqlite3_free(st.aCif);
+    sqlite3_free(st.aNaive);
+    sqlite3_free(st.aD);
+    sqlite3_free(st.aOutInc);
+    sqlite3_free(st.aOutNaive);
     return rc;
 }
 

@@ -451,16 +451,25 @@ END_TEST
 ** a memory budget the users are streamed and the rows are the same.
 */
 START_TEST(test_cache_and_stream) {
-    sqlite3 *db = cc_open();
-    const char *zSql = "SELECT * FROM continuation_curve" CC_ARGS " WHERE" CC_E;
-    char *zFirst = lpt_query(db, zSql);
-    ck_assert_ptr_nonnull(zFirst);
-    lpt_exec(db, "SELECT * FROM first_program_stats('e')");
-    lpt_assert_rows(db, zSql, zFirst);
-    lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
-    lpt_assert_rows(db, zSql, zFirst);
-    sqlite3_free(zFirst);
-    sqlite3_close(db);
+    static const char *const azSql[] = {
+        "SELECT * FROM continuation_curve" CC_ARGS " WHERE" CC_E,
+        "SELECT * FROM next_program_incidence" CC_ARGS " WHERE" CC_E " AND at_days = '0,20,45'",
+        "SELECT * FROM continuation_cohorts" CC_ARGS " WHERE" CC_E " AND windows = '10,300'",
+    };
+    for (int i = 0; i < CC_N(azSql); i++) {
+        sqlite3 *db = cc_open();
+        const char *zSql = azSql[i];
+        char *zFirst = lpt_query(db, zSql);
+        ck_assert_ptr_nonnull(zFirst);
+        ck_assert_msg(strncmp(zFirst, "ERROR", 5) != 0 && strlen(zFirst) > 20, "%s: %s", zSql,
+                      zFirst);
+        lpt_exec(db, "SELECT * FROM first_program_stats('e')");
+        lpt_assert_rows(db, zSql, zFirst);
+        lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db, zSql, zFirst);
+        sqlite3_free(zFirst);
+        sqlite3_close(db);
+    }
 }
 END_TEST
 
