@@ -632,9 +632,9 @@ END_TEST
 ** (censored at 30). Windows 30 and 90: 2020-01 at 30: all eligible (E -
 ** s1 = 90, 76, 60), continued 1 (user 1), rate 1/3, KM: t=20 n=3 -> S =
 ** 2/3, km_rate 1/3; at 90: eligible 1 (user 1: 90 >= 90), continued 2,
-** continued_eligible 1, rate 1, rate_naive 2/3, KM: t=60 n=1 (user 2
-** censored at 76 is out? no: 76 > 60, at risk: users 2, 3) n=2 -> S = 1/3,
-** km_rate 2/3, not complete. 2020-03 at 30: eligible 1 (30 >= 30), rate 0,
+** continued_eligible 1, rate 1, rate_naive 2/3, KM: t=60 n=2 (users 2
+** and 3; user 2 is censored later, at 76) -> S = 1/3, km_rate 2/3, not
+** complete. 2020-03 at 30: eligible 1 (30 >= 30), rate 0,
 ** complete; at 90: no one eligible, rate NULL.
 */
 START_TEST(test_cohorts_by_hand) {
