@@ -21,7 +21,9 @@
 # TRUE) / quantile per stratum (segment x first program, and each
 # segment's users, program NULL), and DIR/NAME.inc.csv
 # (next_program_incidence at the same days) with survfit(Surv(time,
-# factor(dest)))'s pstate, to a relative 1e-9; NULL must be NA or NaN in R. It prints one line per mismatch (the first 20, or as many as
+# factor(dest)))'s pstate, and DIR/NAME.coh.csv (continuation_cohorts, the
+# same days as windows) with counts of the observations and survfit's
+# curve per cohort, to a relative 1e-9; NULL must be NA or NaN in R. It prints one line per mismatch (the first 20, or as many as
 # the environment's ORACLE_SHOW says), then
 # "compared N values, max relative difference D" and exits 1 on any
 # mismatch.
@@ -299,7 +301,53 @@ compareIncidence <- function(tag, lp, st, times) {
     if (i0 - 1 != nrow(lp)) bad(paste(tag, "rows in all"), nrow(lp), i0 - 1)
 }
 
+# continuation_cohorts (rule 21): per month of s1 (UTC) and segment, at
+# each window, the plain counts from the observations and km_rate = 1 -
+# summary(survfit(...), times = windows, extend = TRUE)$surv on the
+# cohort's users. s1 is the user's first enrollment; E is E.MIN in every set.
+compareCohorts <- function(tag, lp, obs, enr, times) {
+    s1 <- tapply(enr$minutes, enr$user_id, min)
+    obs$s1 <- as.numeric(s1[as.character(obs$user_id)])
+    obs$cohort <- format(as.POSIXct(1577836800 + obs$s1 * 60, origin = "1970-01-01", tz = "UTC"),
+                         "%Y-%m")
+    obs$obs.days <- (E.MIN - obs$s1) / 1440
+    i <- 0
+    for (co in sort(unique(obs$cohort), method = "radix")) {
+        oc <- obs[obs$cohort == co, ]
+        for (sg in sort(unique(oc$segment), method = "radix")) {
+            o <- oc[oc$segment == sg, ]
+            n <- nrow(o)
+            fit <- survfit(Surv(time, status) ~ 1, data = o)
+            km <- 1 - summary(fit, times = times, extend = TRUE)$surv
+            for (j in seq_along(times)) {
+                i <- i + 1
+                W <- times[j]
+                key <- paste0(tag, " ", co, "/", sg, " window ", W)
+                if (i > nrow(lp)) return(bad(paste(tag, "rows"), nrow(lp), i))
+                r <- lp[i, ]
+                nCompared <<- nCompared + 1
+                if (r$cohort != co || r$segment != sg) bad(paste(key, "stratum"), paste(r$cohort, r$segment), "")
+                el <- sum(o$obs.days >= W)
+                co.n <- sum(o$status == 1 & o$time <= W)
+                ce <- sum(o$status == 1 & o$time <= W & o$obs.days >= W)
+                same(paste(key, "window_days"), r$window_days, W)
+                same(paste(key, "users"), r$users, n)
+                same(paste(key, "continued"), r$continued, co.n)
+                same(paste(key, "eligible"), r$eligible, el)
+                same(paste(key, "continued_eligible"), r$continued_eligible, ce)
+                same(paste(key, "rate"), r$rate, if (el > 0) ce / el else NA)
+                same(paste(key, "rate_naive"), r$rate_naive, co.n / n)
+                same(paste(key, "km_rate"), r$km_rate, km[j])
+                same(paste(key, "complete"), r$complete, as.integer(el == n))
+            }
+        }
+    }
+    if (i != nrow(lp)) bad(paste(tag, "rows in all"), nrow(lp), i)
+}
+
 if (mode == "compare") {
+    nCoh <- 0
+    maxRelCoh <- 0
     nInc <- 0
     maxRelInc <- 0
     confs <- read.csv(file.path(dir, "confs.txt"), header = FALSE, sep = ";",
@@ -329,8 +377,20 @@ if (mode == "compare") {
         nInc <- nInc + nCompared - n0
         maxRelInc <- max(maxRelInc, maxRel)
         maxRel <- max(m0, maxRel)
+        coh <- read.csv(file.path(dir, paste0(nm, ".coh.csv")), header = TRUE, na.strings = "",
+                        stringsAsFactors = FALSE,
+                        colClasses = c(cohort = "character", segment = "character"))
+        enr <- read.csv(file.path(dir, paste0(nm, ".enr.csv")), stringsAsFactors = FALSE)
+        n0 <- nCompared
+        m0 <- maxRel
+        maxRel <- 0
+        compareCohorts(paste(nm, "cohorts"), coh, obs, enr, times)
+        nCoh <- nCoh + nCompared - n0
+        maxRelCoh <- max(maxRelCoh, maxRel)
+        maxRel <- max(m0, maxRel)
     }
     cat(sprintf("next_program_incidence: compared %d values, max relative difference %.3g\n", nInc, maxRelInc))
+    cat(sprintf("continuation_cohorts: compared %d values, max relative difference %.3g\n", nCoh, maxRelCoh))
     cat(sprintf("compared %d values, max relative difference %.3g, %d mismatches\n", nCompared, maxRel, nBad))
     quit(status = if (nBad > 0) 1 else 0)
 }

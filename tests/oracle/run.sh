@@ -1,7 +1,7 @@
 #!/bin/sh
-# run.sh - continuation_curve, continuation_stats and next_program_incidence
-# against R's survival package (README rules 17-20), on the same (time,
-# status, destination, group) data.
+# run.sh - continuation_curve, continuation_stats, next_program_incidence and
+# continuation_cohorts against R's survival package (README rules 17-21), on
+# the same (time, status, destination, group) data.
 #
 # Run from the repository root after `make` (or as `make test-oracle`):
 #   sh tests/oracle/run.sh
@@ -66,6 +66,7 @@ printf '%s\n' 'log;log;0.95' 'loglog;log-log;0.95' 'plain;plain;0.95' 'log90;log
 G="CASE WHEN %s IS NULL THEN NULL ELSE printf('%%!.17g', %s) END"
 g() { printf "$G AS %s" "$1" "$1" "$1"; }
 CURVE="segment, program, $(g day), at_risk, events, censored, $(g survival), $(g std_err), $(g lower), $(g upper), $(g continued)"
+COH="cohort, segment, $(g window_days), users, continued, eligible, continued_eligible, $(g rate), $(g rate_naive), $(g km_rate), complete"
 INC="segment, program, to_program, to_tied, $(g day), $(g incidence), $(g naive_share)"
 STATS="segment, program, users, continued, censored, $(g naive_rate), $(g median_days), $(g median_lower), $(g median_upper), conf_type"
 
@@ -89,7 +90,7 @@ SELECT $CURVE FROM continuation_curve WHERE $args AND at_days = '$at';
 SELECT $STATS FROM continuation_stats WHERE $args;
 SQL
     done < "$DIR/confs.txt"
-    # rule 20: the incidences at the same days (no band: no conf_type)
+    # rules 20-21: the incidences and the cohorts at the same days (no band)
     "$SQLITE3" -bail > "$DIR/$name.inc.log" 2>&1 <<SQL || fail "sqlite3 on $name (incidence): $(cat "$DIR/$name.inc.log")"
 .load $LP_EXT
 .mode csv
@@ -99,11 +100,13 @@ CREATE TABLE enrollments AS
 .headers on
 .output $DIR/$name.inc.csv
 SELECT $INC FROM next_program_incidence WHERE source = 'enrollments' AND segment_col = 'segment' $obs AND at_days = '$at';
+.output $DIR/$name.coh.csv
+SELECT $COH FROM continuation_cohorts WHERE source = 'enrollments' AND segment_col = 'segment' $obs AND windows = '$at';
 SQL
 done < "$DIR/sets.txt"
 
 if Rscript tests/oracle/oracle.R compare "$DIR"; then
-    echo "ok oracle: every value of continuation_curve, continuation_stats and next_program_incidence equals R's survival"
+    echo "ok oracle: every value of continuation_curve, continuation_stats, next_program_incidence and continuation_cohorts equals R's survival"
     echo "1 passed, 0 failed, 0 skipped"
 else
     fail "learnpath and R's survival differ (lines above)"
