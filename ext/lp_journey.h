@@ -322,11 +322,12 @@ typedef struct lp_km_cif {
                              ** continued by day) */
 } lp_km_cif;
 
-/* One row of continuation_cohorts (rule 21): a window of a cohort x segment. */
+/* One row of continuation_cohorts (rule 21): a window of a cohort x
+** segment; S(window) within the cohort's users is aRow[i].surv, the curve's
+** row beside aCohort[i]. */
 typedef struct lp_km_cohort {
     double window;
     int64_t continued, eligible, continuedEligible;
-    double survival;         /* S(window) within the cohort's users */
 } lp_km_cohort;
 
 /* One stratum: a segment and first step, or (label LP_NONE) a segment's
@@ -342,7 +343,8 @@ typedef struct lp_km_stratum {
 /* The strata in output order (segment, first step by name, then the
 ** segment's all-programs stratum; cohorts: month, then segment), their
 ** rows: of the curve in order of day; of the incidence by destination
-** (by name, LP_NONE last), then day; of the cohorts by window. */
+** (by name, LP_NONE last), then day; of the cohorts by window, aRow[i]
+** (the cohort's curve at the window) beside aCohort[i]. */
 typedef struct lp_km_result {
     lp_km_stratum *aStratum;
     int64_t nStratum;

@@ -320,7 +320,7 @@ static int kmCohortCmp(const void *pa, const void *pb) {
 typedef struct km_build km_build;
 struct km_build {
     lp_km_result *pRes;
-    int64_t nRowAlloc, nStratumAlloc, nCifAlloc;
+    int64_t nRowAlloc, nStratumAlloc, nCifAlloc, nCohortAlloc;
     const lp_km_spec *pSpec;
     const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
     int64_t E;                 /* rule 17's E */
@@ -328,6 +328,12 @@ struct km_build {
     ** incidence's */
     int (*xStratum)(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label);
 };
+
+/* Rule 18's step at a time with d events among atRisk users: S (1 - d / n),
+** exactly 0 when every user at risk continued. */
+static double kmSurvStep(double S, int64_t d, int64_t atRisk) {
+    return d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+}
 
 /* A new stratum of the result, zeroed, into *ppS. */
 static int kmNewStratum(km_build *pB, lp_km_stratum **ppS) {
@@ -419,7 +425,7 @@ static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, ui
             if (KM_EVENT(&a[j])) d++; else c++;
         }
         if (d > 0) {
-            S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+            S = kmSurvStep(S, d, atRisk);
             var = d == atRisk ? INFINITY : var + (double)d / ((double)atRisk * (double)(atRisk - d));
         }
         rc = kmRowRoom(pB, 1);
@@ -534,7 +540,7 @@ static void kmCifWalk(km_cif_state *p, const km_user *a, const uint32_t *aDest,
             p->aNaive[k] += p->aD[k];
             p->aD[k] = 0;
         }
-        if (d > 0) S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+        if (d > 0) S = kmSurvStep(S, d, atRisk);
         atRisk -= d + c;
         i = j;
     }
@@ -621,50 +627,52 @@ static int64_t kmCountAtMost(const double *aW, int64_t n, double x) {
 }
 
 /*
-** Rule 21, one cohort x segment from its n users sorted by time: for each
-** window W (ascending), eligible = users with E - s1 >= W days,
-** continued = users with an event at or before W, continued_eligible =
-** both, and S(W) by Kaplan-Meier (rule 18) over the n users. A user adds
-** to the windows from the first W >= its event time up (continued) and
-** to those with W <= E - s1 (eligible): counted once per user with
-** differences, then summed over the windows.
+** Rule 21, one cohort x segment from its n users sorted by time: its
+** curve at the windows (kmStratum with the windows as at_days: S(W) is
+** the curve's survival, the same code and number as continuation_curve's
+** on these users), then, per window W (ascending), eligible = users with
+** E - s1 >= W days, continued = users with an event at or before W,
+** continued_eligible = both. A user adds to the windows from the first
+** W >= its event time up (continued) and to those with W <= E - s1
+** (eligible): counted once per user with differences over the windows,
+** then summed. The cohort rows lie beside the curve's rows (aCohort[i]
+** is aRow[i]'s window).
 */
 static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, int64_t month) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
-    int64_t nW = pSpec->nAtDay, iW = 0, atRisk = n;
+    int64_t nW = pSpec->nAtDay;
     const double *aW = pSpec->aAtDay;
     lp_km_stratum *pS;
     lp_km_cohort *aRow;
-    int64_t *aDiff = NULL; /* per window and count: 3 differences */
-    double S = 1.0;
-    int rc = kmNewStratum(pB, &pS);
+    int64_t *aDiff; /* per window: 3 differences (eligible, continued, both) */
+    int rc = kmStratum(pB, a, n, seg, LP_NONE);
     if (rc) return rc;
-    pS->segment = seg;
-    pS->label = LP_NONE;
+    pS = &pRes->aStratum[pRes->nStratum - 1];
     pS->month = month;
-    pS->users = n;
-    lp_km_cohort *aNew =
-        sqlite3_realloc64(pRes->aCohort, (sqlite3_uint64)(pRes->nCohort + nW + 1) * sizeof(lp_km_cohort));
-    if (!aNew) return SQLITE_NOMEM;
-    pRes->aCohort = aNew;
+    if (pS->iRow + nW > pB->nCohortAlloc) {
+        int64_t nNew = pB->nCohortAlloc ? pB->nCohortAlloc * 2 : 64;
+        if (nNew < pS->iRow + nW) nNew = pS->iRow + nW;
+        lp_km_cohort *aNew =
+            sqlite3_realloc64(pRes->aCohort, (sqlite3_uint64)nNew * sizeof(lp_km_cohort));
+        if (!aNew) return SQLITE_NOMEM;
+        pRes->aCohort = aNew;
+        pB->nCohortAlloc = nNew;
+    }
+    pRes->nCohort = pS->iRow + nW;
+    aRow = pRes->aCohort + pS->iRow;
     aDiff = sqlite3_malloc64((sqlite3_uint64)(nW + 1) * 3 * sizeof(int64_t));
     if (!aDiff) return SQLITE_NOMEM;
     memset(aDiff, 0, (size_t)(nW + 1) * 3 * sizeof(int64_t));
-    pS->iRow = pRes->nCohort;
-    pS->nRow = nW;
-    aRow = pRes->aCohort + pRes->nCohort;
-    pRes->nCohort += nW;
     for (int64_t i = 0; i < n; i++) {
         /* eligible for the windows [0, hi); continued for [lo, nW) */
         int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[i].s1) / LP_MS_PER_DAY);
         aDiff[0]++;
         aDiff[hi]--;
         if (KM_EVENT(&a[i])) {
-            /* the first window >= t: the windows < t are those <= t but t */
+            /* the first window >= t: the windows <= t, less one equal to t */
             int64_t lo = kmCountAtMost(aW, nW, a[i].b.t);
             if (lo > 0 && aW[lo - 1] == a[i].b.t) lo--;
-            pS->events++;
             aDiff[(nW + 1) + lo]++;
             if (lo < hi) {
                 aDiff[2 * (nW + 1) + lo]++;
@@ -672,24 +680,12 @@ static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t s
             }
         }
     }
-    pS->censored = n - pS->events;
     for (int64_t k = 0; k < nW; k++) {
         memset(&aRow[k], 0, sizeof(aRow[k]));
         aRow[k].window = aW[k];
         aRow[k].eligible = (k ? aRow[k - 1].eligible : 0) + aDiff[k];
         aRow[k].continued = (k ? aRow[k - 1].continued : 0) + aDiff[(nW + 1) + k];
         aRow[k].continuedEligible = (k ? aRow[k - 1].continuedEligible : 0) + aDiff[2 * (nW + 1) + k];
-    }
-    /* S at each window: the product over the event times <= W */
-    for (int64_t i = 0; i <= n;) {
-        double t = i < n ? a[i].b.t : INFINITY;
-        for (; iW < nW && aW[iW] < t; iW++) aRow[iW].survival = S;
-        if (i == n) break;
-        int64_t j = i, d = 0;
-        for (; j < n && a[j].b.t == t; j++) d += KM_EVENT(&a[j]);
-        if (d > 0) S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
-        atRisk -= j - i;
-        i = j;
     }
     sqlite3_free(aDiff);
     return SQLITE_OK;

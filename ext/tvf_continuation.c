@@ -309,7 +309,9 @@ static void kmColumnCohort(km_cursor *pCur, const lp_km_stratum *pS, const lp_km
             }
             break;
         case 8: sqlite3_result_double(ctx, (double)pR->continued / (double)pS->users); break;
-        case 9: sqlite3_result_double(ctx, 1.0 - pR->survival); break;
+        case 9: /* the cohort's curve at the window, the row beside this one */
+            sqlite3_result_double(ctx, 1.0 - pCur->res.aRow[pR - pCur->res.aCohort].surv);
+            break;
         default: sqlite3_result_int(ctx, pR->eligible == pS->users); break;
     }
 }
