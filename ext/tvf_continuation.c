@@ -161,11 +161,10 @@ static int kmAtDaysArg(km_cursor *pCur, sqlite3_value *pVal, const char *zArg, c
 static int kmArgs(km_cursor *pCur, char **pzErr) {
     const lp_arg_value *v = pCur->tvf.aVal;
     pCur->spec.eKind = pCur->eKind;
+    pCur->spec.hasObserveUntil = v[LP_ARG_I_OBSERVE_UNTIL].isSet;
+    pCur->spec.observeUntil = v[LP_ARG_I_OBSERVE_UNTIL].i;
     if (pCur->eKind != LP_KM_CURVE) {
-        /* next_program_incidence, continuation_cohorts: observe_until, then
-        ** at_days or windows */
-        pCur->spec.hasObserveUntil = v[LP_ARG_I_OBSERVE_UNTIL].isSet;
-        pCur->spec.observeUntil = v[LP_ARG_I_OBSERVE_UNTIL].i;
+        /* next_program_incidence, continuation_cohorts: at_days or windows */
         if (v[LP_ARG_I_DAY_LIST].isSet) {
             return kmAtDaysArg(pCur, pCur->tvf.apArg[LP_ARG_I_DAY_LIST],
                                pCur->eKind == LP_KM_COHORTS ? "windows" : "at_days", pzErr);
@@ -176,8 +175,6 @@ static int kmArgs(km_cursor *pCur, char **pzErr) {
     }
     sqlite3_value *pLevel = pCur->tvf.apArg[LP_ARG_I_CONF_LEVEL];
     double level = 0.95;
-    pCur->spec.hasObserveUntil = v[LP_ARG_I_OBSERVE_UNTIL].isSet;
-    pCur->spec.observeUntil = v[LP_ARG_I_OBSERVE_UNTIL].i;
     pCur->spec.eConf = (int)v[LP_ARG_I_CONF_TYPE].i;
     if (pLevel && v[LP_ARG_I_CONF_LEVEL].isSet) {
         if (!learnpath_number_arg(pLevel, 0.0, 1.0, 0, &level) || level <= 0.0 || level >= 1.0) {
