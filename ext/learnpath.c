@@ -43,6 +43,8 @@ const lp_tvf *const learnpath_registry_tvf[] = {
     &learnpath_tvf_sample_enrollments,
     &learnpath_tvf_continuation_curve,
     &learnpath_tvf_continuation_stats,
+    &learnpath_tvf_next_program_incidence,
+    &learnpath_tvf_continuation_cohorts,
 };
 const int learnpath_registry_ntvf =
     (int)(sizeof(learnpath_registry_tvf) / sizeof(learnpath_registry_tvf[0]));

@@ -7,7 +7,7 @@
 **                one pass over the users and kept with the cached data
 **   lp_popularity.c  per-program and per-month rows, the same way
 **   lp_median.c  exact medians of runs of gaps (plain C, no SQLite)
-**   lp_survival.c  continuation with censoring: Kaplan-Meier curves (rules 17-19)
+**   lp_survival.c  continuation with censoring: Kaplan-Meier curves, incidences, cohorts (rules 17-21)
 **   lp_order.c   users in the order of their journeys' labels (rule 10)
 */
 #ifndef LP_JOURNEY_H
@@ -288,14 +288,20 @@ void learnpath_month_next(lp_month_iter *p);
 /* The confidence band of a curve (rule 18): conf_type's choices, in order. */
 enum { LP_CONF_LOG = 0, LP_CONF_LOGLOG = 1, LP_CONF_PLAIN = 2 };
 
-/* How continuation is measured (rules 17-19), besides the shaping. */
+/* What learnpath_km_build computes: continuation_curve's and _stats'
+** curves (rules 18-19), next_program_incidence's (rule 20) or
+** continuation_cohorts' rows (rule 21). */
+enum { LP_KM_CURVE = 0, LP_KM_INCIDENCE = 1, LP_KM_COHORTS = 2 };
+
+/* How continuation is measured (rules 17-21), besides the shaping. */
 typedef struct lp_km_spec {
+    int eKind;               /* LP_KM_* */
     int hasObserveUntil;
     int64_t observeUntil;    /* E in ms, when given */
     double z;                /* the band's normal quantile */
     int eConf;               /* LP_CONF_* */
-    const double *aAtDay;    /* at_days: ascending and distinct, or NULL: a row */
-    int nAtDay;              /*   per time of each curve */
+    const double *aAtDay;    /* at_days (cohorts: windows), ascending and distinct, */
+    int nAtDay;              /*   or NULL: a row per time of each curve */
 } lp_km_spec;
 
 /* One row of a curve: a time of the stratum, or a day of at_days. */
@@ -307,25 +313,52 @@ typedef struct lp_km_row {
     int isStart;             /* an at_days day before the stratum's first time */
 } lp_km_row;
 
-/* One stratum: a segment and first step, or (label LP_NONE) a segment's users. */
+/* One row of next_program_incidence (rule 20): a destination and a day. */
+typedef struct lp_km_cif {
+    double day;
+    uint32_t dest;           /* step 2's label; LP_NONE: not yet continued */
+    double incidence;        /* CIF_k(day); for LP_NONE, S(day) */
+    int64_t naive;           /* users gone there at or before day (LP_NONE: not
+                             ** continued by day) */
+} lp_km_cif;
+
+/* One row of continuation_cohorts (rule 21): a window of a cohort x
+** segment; S(window) within the cohort's users is aRow[i].surv, the curve's
+** row beside aCohort[i]. */
+typedef struct lp_km_cohort {
+    double window;
+    int64_t continued, eligible, continuedEligible;
+} lp_km_cohort;
+
+/* One stratum: a segment and first step, or (label LP_NONE) a segment's
+** users; of continuation_cohorts, a month of step 1's start and a segment. */
 typedef struct lp_km_stratum {
     uint32_t segment, label; /* LP_NONE: none, every first step */
+    int64_t month;           /* cohorts: learnpath_time_month of s1 */
     int64_t users, events, censored;
     double aMedian[3];       /* survival, lower, upper (rule 19); NAN: none */
-    int64_t iRow, nRow;      /* its rows in lp_km_result.aRow */
+    int64_t iRow, nRow;      /* its rows in aRow, aCif or aCohort */
 } lp_km_stratum;
 
 /* The strata in output order (segment, first step by name, then the
-** segment's all-programs stratum), their rows in order of day. */
+** segment's all-programs stratum; cohorts: month, then segment), their
+** rows: of the curve in order of day; of the incidence by destination
+** (by name, LP_NONE last), then day; of the cohorts by window, aRow[i]
+** (the cohort's curve at the window) beside aCohort[i]. */
 typedef struct lp_km_result {
     lp_km_stratum *aStratum;
     int64_t nStratum;
     lp_km_row *aRow;
     int64_t nRow;
+    lp_km_cif *aCif;
+    int64_t nCif;
+    lp_km_cohort *aCohort;
+    int64_t nCohort;
 } lp_km_result;
 
 /*
-** The curves of the users of pIt shaped by *pSh (one pass over the users,
+** The curves (or, by pSpec->eKind, the incidences or the cohorts' rows)
+** of the users of pIt shaped by *pSh (one pass over the users,
 ** which leaves pIt at its end), into *pRes (learnpath_km_free releases
 ** it; the labels are *pSh's, which must outlive it). Under a memory budget,
 ** LP_RC_OVER_BUDGET in memory (stream instead), the budget's error

@@ -8,7 +8,8 @@
 **   tvf_group.c       group_stats
 **   tvf_profile.c     enrollment_profile
 **   tvf_sample.c      sample_enrollments
-**   tvf_continuation.c  continuation_curve, continuation_stats
+**   tvf_continuation.c  continuation_curve, continuation_stats, next_program_incidence,
+**                       continuation_cohorts
 **   fn_settings.c     learnpath_version and the per-connection settings
 **
 ** A table-valued function is a descriptor (lp_tvf): its output columns, its
@@ -126,6 +127,16 @@ enum {
 };
 extern const lp_arg learnpath_km_curve_args[LP_KM_NARG];
 extern const lp_arg learnpath_km_stats_args[LP_KM_NARG - 1];
+
+/*
+** next_program_incidence and continuation_cohorts (tvf_continuation.c,
+** rules 20-21): learnpath_group_args, then named observe_until and a list
+** of days: at_days (the incidence's), windows (the cohorts'); both
+** default to '30,90,180,365'.
+*/
+enum { LP_ARG_I_DAY_LIST = LP_ARG_I_OBSERVE_UNTIL + 1, LP_KM_DAYS_NARG };
+extern const lp_arg learnpath_km_incidence_args[LP_KM_DAYS_NARG];
+extern const lp_arg learnpath_km_cohort_args[LP_KM_DAYS_NARG];
 
 /* ------------------------------------------------------------ the frame */
 
@@ -274,6 +285,8 @@ extern const lp_tvf learnpath_tvf_enrollment_profile;
 extern const lp_tvf learnpath_tvf_sample_enrollments;
 extern const lp_tvf learnpath_tvf_continuation_curve;
 extern const lp_tvf learnpath_tvf_continuation_stats;
+extern const lp_tvf learnpath_tvf_next_program_incidence;
+extern const lp_tvf learnpath_tvf_continuation_cohorts;
 
 void learnpath_fn_version(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_cache_clear(sqlite3_context *ctx, int argc, sqlite3_value **argv);

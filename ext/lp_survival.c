@@ -1,24 +1,31 @@
 /*
-** lp_survival.c - time to the next program with censoring (rules 17-19):
+** lp_survival.c - time to the next program with censoring (rules 17-21):
 ** Kaplan-Meier curves with Greenwood's variance, their confidence bands
-** and medians, per segment and first program, from one pass over the
-** users; and the normal quantile the bands need.
+** and medians, per segment and first program; the cumulative incidence
+** of each next program (Aalen-Johansen); the cohorts by month of start;
+** all from one pass over the users; and the normal quantile the bands
+** need.
 **
 **   SELECT * FROM continuation_curve('enrollments');
 **   SELECT * FROM continuation_stats('enrollments', 'user_id', 'program',
 **                                    'enrolled_at', 'user_type');
+**   SELECT * FROM next_program_incidence('enrollments') WHERE at_days = 365;
+**   SELECT * FROM continuation_cohorts('enrollments');
 **
 ** How it works. One pass over the users (from the cache, or streamed)
 ** shapes each journey as first_program does (rules 4-8) and keeps, per
-** user, the start of step 1 and of step 2 (if any) with the segment and
-** the first step's label: 24 bytes. The observation end E (rule 17) is
-** known only after the pass when observe_until is not given (the latest
-** time of the source), so each user's time and status are set then. The
-** users are sorted once by (segment, first step, time) for the curves per
-** first program, and each segment's users once more by time for the curve
-** over all its first programs (program NULL): O(n log n), nothing per
-** user in SQL. Times are days from integer milliseconds (t / 86400000), so
-** two users tie exactly when their milliseconds do.
+** user, the start of step 1 and of step 2 (if any), step 2's label, the
+** segment and the first step's label: 32 bytes (km_user). The observation
+** end E (rule 17) is known only after the pass when observe_until is not
+** given (the latest time of the source), so each user's time and status
+** are set then (kmTimes). The users are sorted once by (segment, first
+** step, time) for the strata per first program, and each segment's users
+** once more by time for the stratum over all its first programs (program
+** NULL); each stratum then gives its curve (kmStratum) or its incidences
+** (kmIncidence). continuation_cohorts sorts them by (month of s1,
+** segment, time) instead (kmCohorts). O(n log n), nothing per user in
+** SQL. Times are days from integer milliseconds (t / 86400000), so two
+** users tie exactly when their milliseconds do.
 **
 ** RULE 17. A user's steps are shaped as first_program shapes them (rules
 **   1-8, every option). E = observe_until if given, else the latest valid
@@ -46,6 +53,16 @@
 **   the stratum's last time when it never is. NULL when the curve never
 **   reaches 0.5 (a band curve skips its NULL values). As R's
 **   quantile.survfit.
+** RULE 20. Per stratum of rule 18, for each destination k (step 2's
+**   label; a tie step is one of its own): CIF_k(t) = sum over the times
+**   t_j <= t of S(t_j-) d_kj / n_j, with S(t_j-) the Kaplan-Meier survival
+**   just before t_j; so sum_k CIF_k(t) + S(t) = 1. The row of "not yet"
+**   is S(t). naive_share = users gone to k by t / users (not yet: users
+**   not continued by t / users).
+** RULE 21. Cohort = the calendar month (UTC) of s1, per segment; for each
+**   window W: eligible = users with E - s1 >= W days; continued = users
+**   with an event at or before W; continued_eligible = both; S(W) the
+**   Kaplan-Meier survival over the cohort x segment's users.
 */
 #include <float.h>
 #include <math.h>
@@ -192,26 +209,31 @@ void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
 /* ------------------------------------------------------------- the pass */
 
 /*
-** A user of the pass: the starts of steps 1 and 2 (s2 = KM_NO_STEP: none)
-** and the segment and first step. kmTimes then makes it the user's time
-** in days (t), status (s2: 1 continued, 0 censored) and sort keys (seg and
-** label become their places in name order).
+** A user of the pass, shared by every continuation function: the start of
+** step 1 (s1), of step 2 (b.s2; KM_NO_STEP: none) and its label (dest),
+** the segment and the first step's label. kmTimes then makes b the user's
+** time in days (b.t), dest LP_NONE for a censored user (the status: an
+** event is a user whose dest is a label), and the keys places in name
+** order (kmKeys); month is s1's (continuation_cohorts only).
 */
 typedef struct km_user {
+    int64_t s1;
     union {
-        int64_t s1;
+        int64_t s2;
         double t;
-    } a;
-    int64_t s2;
-    uint32_t seg, label;
+    } b;
+    uint32_t seg, label, dest;
+    int32_t month;
 } km_user;
 #define KM_NO_STEP INT64_MAX
+#define KM_EVENT(pU) ((pU)->dest != LP_NONE)
 
 typedef struct km_pass {
     km_user *aUser;
     int64_t nUser, nUserAlloc;
     int64_t tLast;           /* the latest enrollment time met (rule 17's E) */
     int hasLast;
+    int64_t E;               /* rule 17's E, once kmTimes has run */
 } km_pass;
 
 /* Does holding nByte more than the users and the shaper pass the budget? */
@@ -235,34 +257,37 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
         pP->nUserAlloc = nNew;
     }
     km_user *pU = &pP->aUser[pP->nUser++];
-    pU->a.s1 = pSh->aStep[0].t;
-    pU->s2 = pSh->nStep > 1 ? pSh->aStep[1].t : KM_NO_STEP;
+    pU->s1 = pSh->aStep[0].t;
+    pU->b.s2 = pSh->nStep > 1 ? pSh->aStep[1].t : KM_NO_STEP;
+    pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
     pU->seg = pSh->segment;
     pU->label = pSh->aStep[0].label;
+    pU->month = 0;
     return SQLITE_OK;
 }
 
 /*
 ** Rule 17: each user's time and status, once E is known; the users whose
-** step 1 starts after E are left out.
+** step 1 starts after E are left out. With isCohort, each user's month.
 */
 static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, const lp_km_spec *pSpec) {
     int64_t E = pSpec->hasObserveUntil ? pSpec->observeUntil : pP->tLast;
     int64_t n = 0;
+    pP->E = E;
     for (int64_t i = 0; i < pP->nUser; i++) {
         km_user u = pP->aUser[i];
-        int64_t s1 = u.a.s1;
+        int64_t s1 = u.s1;
         if (s1 > E) continue;
-        if (u.s2 != KM_NO_STEP && u.s2 <= E) {
-            u.a.t = (double)(u.s2 - s1) / LP_MS_PER_DAY;
-            u.s2 = 1;
+        if (u.b.s2 != KM_NO_STEP && u.b.s2 <= E) {
+            u.b.t = (double)(u.b.s2 - s1) / LP_MS_PER_DAY;
         } else if (pShape->hasWithin && (double)(E - s1) > pShape->withinDays * LP_MS_PER_DAY) {
-            u.a.t = pShape->withinDays;
-            u.s2 = 0;
+            u.b.t = pShape->withinDays;
+            u.dest = LP_NONE;
         } else {
-            u.a.t = (double)(E - s1) / LP_MS_PER_DAY;
-            u.s2 = 0;
+            u.b.t = (double)(E - s1) / LP_MS_PER_DAY;
+            u.dest = LP_NONE;
         }
+        if (pSpec->eKind == LP_KM_COHORTS) u.month = (int32_t)learnpath_time_month(s1);
         pP->aUser[n++] = u;
     }
     pP->nUser = n;
@@ -273,22 +298,58 @@ static int kmUserCmp(const void *pa, const void *pb) {
     const km_user *a = pa, *b = pb;
     if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
     if (a->label != b->label) return a->label < b->label ? -1 : 1;
-    return (a->a.t > b->a.t) - (a->a.t < b->a.t);
+    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
 }
 
 /* Order of time alone (a segment's users over every first step). */
 static int kmTimeCmp(const void *pa, const void *pb) {
     const km_user *a = pa, *b = pb;
-    return (a->a.t > b->a.t) - (a->a.t < b->a.t);
+    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
+}
+
+/* Order of the cohorts' strata and time: month, segment, time. */
+static int kmCohortCmp(const void *pa, const void *pb) {
+    const km_user *a = pa, *b = pb;
+    if (a->month != b->month) return a->month < b->month ? -1 : 1;
+    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
+    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
 }
 
 /* ------------------------------------------------------------ the curves */
 
-typedef struct km_build {
+typedef struct km_build km_build;
+struct km_build {
     lp_km_result *pRes;
-    int64_t nRowAlloc, nStratumAlloc;
+    int64_t nRowAlloc, nStratumAlloc, nCifAlloc, nCohortAlloc;
     const lp_km_spec *pSpec;
-} km_build;
+    const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
+    int64_t E;                 /* rule 17's E */
+    /* one stratum from its n users sorted by time: the curve's, or the
+    ** incidence's */
+    int (*xStratum)(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label);
+};
+
+/* Rule 18's step at a time with d events among atRisk users: S (1 - d / n),
+** exactly 0 when every user at risk continued. */
+static double kmSurvStep(double S, int64_t d, int64_t atRisk) {
+    return d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+}
+
+/* A new stratum of the result, zeroed, into *ppS. */
+static int kmNewStratum(km_build *pB, lp_km_stratum **ppS) {
+    lp_km_result *pRes = pB->pRes;
+    if (pRes->nStratum >= pB->nStratumAlloc) {
+        int64_t nNew = pB->nStratumAlloc ? pB->nStratumAlloc * 2 : 16;
+        lp_km_stratum *aNew =
+            sqlite3_realloc64(pRes->aStratum, (sqlite3_uint64)nNew * sizeof(lp_km_stratum));
+        if (!aNew) return SQLITE_NOMEM;
+        pRes->aStratum = aNew;
+        pB->nStratumAlloc = nNew;
+    }
+    *ppS = &pRes->aStratum[pRes->nStratum++];
+    memset(*ppS, 0, sizeof(**ppS));
+    return SQLITE_OK;
+}
 
 /* Room for n more rows. */
 static int kmRowRoom(km_build *pB, int64_t n) {
@@ -352,34 +413,25 @@ static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, ui
     lp_km_stratum *pS;
     double S = 1.0, var = 0.0;
     int64_t atRisk = n;
-    int rc;
-    if (pRes->nStratum >= pB->nStratumAlloc) {
-        int64_t nNew = pB->nStratumAlloc ? pB->nStratumAlloc * 2 : 16;
-        lp_km_stratum *aNew =
-            sqlite3_realloc64(pRes->aStratum, (sqlite3_uint64)nNew * sizeof(lp_km_stratum));
-        if (!aNew) return SQLITE_NOMEM;
-        pRes->aStratum = aNew;
-        pB->nStratumAlloc = nNew;
-    }
-    pS = &pRes->aStratum[pRes->nStratum++];
-    memset(pS, 0, sizeof(*pS));
+    int rc = kmNewStratum(pB, &pS);
+    if (rc) return rc;
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
     pS->iRow = pRes->nRow;
     for (int64_t i = 0; i < n;) {
         int64_t j = i, d = 0, c = 0;
-        for (; j < n && a[j].a.t == a[i].a.t; j++) {
-            if (a[j].s2) d++; else c++;
+        for (; j < n && a[j].b.t == a[i].b.t; j++) {
+            if (KM_EVENT(&a[j])) d++; else c++;
         }
         if (d > 0) {
-            S = d == atRisk ? 0.0 : S * (1.0 - (double)d / (double)atRisk);
+            S = kmSurvStep(S, d, atRisk);
             var = d == atRisk ? INFINITY : var + (double)d / ((double)atRisk * (double)(atRisk - d));
         }
         rc = kmRowRoom(pB, 1);
         if (rc) return rc;
         lp_km_row *pR = &pRes->aRow[pRes->nRow++];
-        pR->day = a[i].a.t;
+        pR->day = a[i].b.t;
         pR->atRisk = atRisk;
         pR->events = d;
         pR->censored = c;
@@ -397,6 +449,265 @@ static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, ui
     return pB->pSpec->aAtDay ? kmAtDays(pB, pS) : SQLITE_OK;
 }
 
+/* ------------------------------------------------------ the incidences */
+
+/* Ascending uint32, for the destinations of a stratum. */
+static int kmU32Cmp(const void *pa, const void *pb) {
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The place of destination x in the nD ascending aDest. */
+static int64_t kmDestIndex(const uint32_t *aDest, int64_t nD, uint32_t x) {
+    int64_t lo = 0, hi = nD - 1;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (aDest[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/*
+** The destinations the events of the n users reach, as places in name
+** order, ascending and distinct, into *paDest (the caller frees it) and
+** *pnD.
+*/
+static int kmDestinations(const km_user *a, int64_t n, uint32_t **paDest, int64_t *pnD) {
+    int64_t nEvent = 0, nD = 0;
+    uint32_t *aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    if (!aDest) return SQLITE_NOMEM;
+    for (int64_t i = 0; i < n; i++) {
+        if (KM_EVENT(&a[i])) aDest[nEvent++] = a[i].dest;
+    }
+    if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
+    for (int64_t i = 0; i < nEvent; i++) {
+        if (nD == 0 || aDest[i] != aDest[nD - 1]) aDest[nD++] = aDest[i];
+    }
+    *paDest = aDest;
+    *pnD = nD;
+    return SQLITE_OK;
+}
+
+/* The incidences of a stratum as they stand after the times before a day:
+** per destination (then not yet, S) its CIF and users gone. */
+typedef struct km_cif_state {
+    int64_t nD, nDay, n;
+    double *aCif, *aOutInc;    /* nD; (nD + 1) x nDay, destination-major */
+    int64_t *aNaive, *aD, *aOutNaive;
+} km_cif_state;
+
+/* Record the state, with survival S, as day iDay's. */
+static void kmCifSnapshot(km_cif_state *p, int64_t iDay, double S) {
+    int64_t nGone = 0;
+    for (int64_t k = 0; k < p->nD; k++) {
+        p->aOutInc[k * p->nDay + iDay] = p->aCif[k];
+        p->aOutNaive[k * p->nDay + iDay] = p->aNaive[k];
+        nGone += p->aNaive[k];
+    }
+    p->aOutInc[p->nD * p->nDay + iDay] = S;
+    p->aOutNaive[p->nD * p->nDay + iDay] = p->n - nGone;
+}
+
+/*
+** Over the distinct times t_j of the n users sorted by time, with S the
+** Kaplan-Meier survival just before t_j (rule 18): CIF_k += S d_kj / n_j,
+** then S *= 1 - d_j / n_j; each day of at_days recorded after the times
+** at or before it (rule 20).
+*/
+static void kmCifWalk(km_cif_state *p, const km_user *a, const uint32_t *aDest,
+                      const double *aDay) {
+    int64_t n = p->n, atRisk = n, iDay = 0;
+    double S = 1.0;
+    for (int64_t i = 0; i <= n;) {
+        /* the days before this time (every day left, after the last) */
+        double t = i < n ? a[i].b.t : INFINITY;
+        for (; iDay < p->nDay && aDay[iDay] < t; iDay++) kmCifSnapshot(p, iDay, S);
+        if (i == n) break;
+        int64_t j = i, d = 0, c = 0;
+        for (; j < n && a[j].b.t == t; j++) {
+            if (KM_EVENT(&a[j])) {
+                p->aD[kmDestIndex(aDest, p->nD, a[j].dest)]++;
+                d++;
+            } else {
+                c++;
+            }
+        }
+        for (int64_t m = i; m < j && d > 0; m++) {
+            if (!KM_EVENT(&a[m])) continue;
+            int64_t k = kmDestIndex(aDest, p->nD, a[m].dest);
+            if (p->aD[k] == 0) continue;
+            p->aCif[k] += S * (double)p->aD[k] / (double)atRisk;
+            p->aNaive[k] += p->aD[k];
+            p->aD[k] = 0;
+        }
+        if (d > 0) S = kmSurvStep(S, d, atRisk);
+        atRisk -= d + c;
+        i = j;
+    }
+}
+
+/*
+** Rule 20, one stratum from its n users sorted by time: its destinations
+** (kmDestinations), the walk over its times (kmCifWalk), then its rows:
+** each destination's days in name order, then not yet's (dest LP_NONE).
+*/
+static int kmIncidence(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label) {
+    const lp_km_spec *pSpec = pB->pSpec;
+    lp_km_result *pRes = pB->pRes;
+    lp_km_stratum *pS;
+    uint32_t *aDest = NULL;
+    km_cif_state st;
+    int64_t nOut;
+    int rc = kmNewStratum(pB, &pS);
+    if (rc) return rc;
+    memset(&st, 0, sizeof(st));
+    pS->segment = seg;
+    pS->label = label;
+    pS->users = n;
+    for (int64_t i = 0; i < n; i++) pS->events += KM_EVENT(&a[i]);
+    pS->censored = n - pS->events;
+    rc = kmDestinations(a, n, &aDest, &st.nD);
+    if (rc) return rc;
+    st.nDay = pSpec->nAtDay;
+    st.n = n;
+    nOut = (st.nD + 1) * st.nDay;
+    st.aCif = sqlite3_malloc64((sqlite3_uint64)(st.nD + 1) * sizeof(double));
+    st.aNaive = sqlite3_malloc64((sqlite3_uint64)(st.nD + 1) * sizeof(int64_t));
+    st.aD = sqlite3_malloc64((sqlite3_uint64)(st.nD + 1) * sizeof(int64_t));
+    st.aOutInc = sqlite3_malloc64((sqlite3_uint64)(nOut + 1) * sizeof(double));
+    st.aOutNaive = sqlite3_malloc64((sqlite3_uint64)(nOut + 1) * sizeof(int64_t));
+    if (!st.aCif || !st.aNaive || !st.aD || !st.aOutInc || !st.aOutNaive) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK && pRes->nCif + nOut > pB->nCifAlloc) {
+        int64_t nNew = pB->nCifAlloc ? pB->nCifAlloc * 2 : 256;
+        if (nNew < pRes->nCif + nOut) nNew = pRes->nCif + nOut;
+        lp_km_cif *aNew = sqlite3_realloc64(pRes->aCif, (sqlite3_uint64)nNew * sizeof(lp_km_cif));
+        if (!aNew) {
+            rc = SQLITE_NOMEM;
+        } else {
+            pRes->aCif = aNew;
+            pB->nCifAlloc = nNew;
+        }
+    }
+    if (rc == SQLITE_OK) {
+        memset(st.aCif, 0, (size_t)(st.nD + 1) * sizeof(double));
+        memset(st.aNaive, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
+        memset(st.aD, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
+        kmCifWalk(&st, a, aDest, pSpec->aAtDay);
+        pS->iRow = pRes->nCif;
+        pS->nRow = nOut;
+        for (int64_t k = 0; k <= st.nD; k++) {
+            for (int64_t iD = 0; iD < st.nDay; iD++) {
+                lp_km_cif *pR = &pRes->aCif[pRes->nCif++];
+                pR->day = pSpec->aAtDay[iD];
+                pR->dest = k < st.nD ? pB->aLabelOf[aDest[k]] : LP_NONE;
+                pR->incidence = st.aOutInc[k * st.nDay + iD];
+                pR->naive = st.aOutNaive[k * st.nDay + iD];
+            }
+        }
+    }
+    sqlite3_free(aDest);
+    sqlite3_free(st.aCif);
+    sqlite3_free(st.aNaive);
+    sqlite3_free(st.aD);
+    sqlite3_free(st.aOutInc);
+    sqlite3_free(st.aOutNaive);
+    return rc;
+}
+
+/* --------------------------------------------------------- the cohorts */
+
+/* How many of the n ascending aW are <= x. */
+static int64_t kmCountAtMost(const double *aW, int64_t n, double x) {
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (aW[mid] <= x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/*
+** Rule 21, one cohort x segment from its n users sorted by time: its
+** curve at the windows (kmStratum with the windows as at_days: S(W) is
+** the curve's survival, the same code and number as continuation_curve's
+** on these users), then, per window W (ascending), eligible = users with
+** E - s1 >= W days, continued = users with an event at or before W,
+** continued_eligible = both. A user adds to the windows from the first
+** W >= its event time up (continued) and to those with W <= E - s1
+** (eligible): counted once per user with differences over the windows,
+** then summed. The cohort rows lie beside the curve's rows (aCohort[i]
+** is aRow[i]'s window).
+*/
+static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, int64_t month) {
+    const lp_km_spec *pSpec = pB->pSpec;
+    lp_km_result *pRes = pB->pRes;
+    int64_t nW = pSpec->nAtDay;
+    const double *aW = pSpec->aAtDay;
+    lp_km_stratum *pS;
+    lp_km_cohort *aRow;
+    int64_t *aDiff; /* per window: 3 differences (eligible, continued, both) */
+    int rc = kmStratum(pB, a, n, seg, LP_NONE);
+    if (rc) return rc;
+    pS = &pRes->aStratum[pRes->nStratum - 1];
+    pS->month = month;
+    if (pS->iRow + nW > pB->nCohortAlloc) {
+        int64_t nNew = pB->nCohortAlloc ? pB->nCohortAlloc * 2 : 64;
+        if (nNew < pS->iRow + nW) nNew = pS->iRow + nW;
+        lp_km_cohort *aNew =
+            sqlite3_realloc64(pRes->aCohort, (sqlite3_uint64)nNew * sizeof(lp_km_cohort));
+        if (!aNew) return SQLITE_NOMEM;
+        pRes->aCohort = aNew;
+        pB->nCohortAlloc = nNew;
+    }
+    pRes->nCohort = pS->iRow + nW;
+    aRow = pRes->aCohort + pS->iRow;
+    aDiff = sqlite3_malloc64((sqlite3_uint64)(nW + 1) * 3 * sizeof(int64_t));
+    if (!aDiff) return SQLITE_NOMEM;
+    memset(aDiff, 0, (size_t)(nW + 1) * 3 * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) {
+        /* eligible for the windows [0, hi); continued for [lo, nW) */
+        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[i].s1) / LP_MS_PER_DAY);
+        aDiff[0]++;
+        aDiff[hi]--;
+        if (KM_EVENT(&a[i])) {
+            /* the first window >= t: the windows <= t, less one equal to t */
+            int64_t lo = kmCountAtMost(aW, nW, a[i].b.t);
+            if (lo > 0 && aW[lo - 1] == a[i].b.t) lo--;
+            aDiff[(nW + 1) + lo]++;
+            if (lo < hi) {
+                aDiff[2 * (nW + 1) + lo]++;
+                aDiff[2 * (nW + 1) + hi]--;
+            }
+        }
+    }
+    for (int64_t k = 0; k < nW; k++) {
+        memset(&aRow[k], 0, sizeof(aRow[k]));
+        aRow[k].window = aW[k];
+        aRow[k].eligible = (k ? aRow[k - 1].eligible : 0) + aDiff[k];
+        aRow[k].continued = (k ? aRow[k - 1].continued : 0) + aDiff[(nW + 1) + k];
+        aRow[k].continuedEligible = (k ? aRow[k - 1].continuedEligible : 0) + aDiff[2 * (nW + 1) + k];
+    }
+    sqlite3_free(aDiff);
+    return SQLITE_OK;
+}
+
+/*
+** continuation_cohorts' strata (rule 21): the users sorted by (month of
+** s1, segment, time), each run a stratum.
+*/
+static int kmCohorts(km_build *pB, km_pass *pP, const uint32_t *aSegOf) {
+    int rc = SQLITE_OK;
+    if (pP->nUser > 1) qsort(pP->aUser, (size_t)pP->nUser, sizeof(km_user), kmCohortCmp);
+    for (int64_t i = 0; i < pP->nUser && rc == SQLITE_OK;) {
+        int64_t e = i;
+        const km_user *pU = &pP->aUser[i];
+        while (e < pP->nUser && pP->aUser[e].month == pU->month && pP->aUser[e].seg == pU->seg) e++;
+        rc = kmCohortStratum(pB, pU, e - i, pU->seg == 0 ? LP_NONE : aSegOf[pU->seg - 1], pU->month);
+        i = e;
+    }
+    return rc;
+}
+
 /*
 ** Every stratum of the users (kmTimes done), in output order: the users
 ** sorted by (segment, first step, time), each run a stratum; each
@@ -405,6 +716,7 @@ static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, ui
 ** name order back into segments and labels.
 */
 static int kmStrata(km_build *pB, km_pass *pP, const uint32_t *aSegOf, const uint32_t *aLabelOf) {
+    if (pB->pSpec->eKind == LP_KM_COHORTS) return kmCohorts(pB, pP, aSegOf);
     km_user *aCopy = NULL;
     int rc = SQLITE_OK;
     if (pP->nUser > 1) qsort(pP->aUser, (size_t)pP->nUser, sizeof(km_user), kmUserCmp);
@@ -418,13 +730,13 @@ static int kmStrata(km_build *pB, km_pass *pP, const uint32_t *aSegOf, const uin
         for (int64_t k = i; k < e && rc == SQLITE_OK;) {
             int64_t m = k;
             while (m < e && pP->aUser[m].label == pP->aUser[k].label) m++;
-            rc = kmStratum(pB, pP->aUser + k, m - k, seg, aLabelOf[pP->aUser[k].label]);
+            rc = pB->xStratum(pB, pP->aUser + k, m - k, seg, aLabelOf[pP->aUser[k].label]);
             k = m;
         }
         if (rc) break;
         memcpy(aCopy, pP->aUser + i, (size_t)(e - i) * sizeof(km_user));
         if (e - i > 1) qsort(aCopy, (size_t)(e - i), sizeof(km_user), kmTimeCmp);
-        rc = kmStratum(pB, aCopy, e - i, seg, LP_NONE);
+        rc = pB->xStratum(pB, aCopy, e - i, seg, LP_NONE);
         i = e;
     }
     sqlite3_free(aCopy);
@@ -456,6 +768,7 @@ static int kmKeys(km_pass *pP, const lp_shaper *pSh, uint32_t **paSegOf, uint32_
             km_user *pU = &pP->aUser[i];
             pU->seg = pU->seg == LP_NONE ? 0 : aSegRank[pU->seg] + 1;
             pU->label = aLabelRank[learnpath_label_index(pD, pU->label)];
+            if (KM_EVENT(pU)) pU->dest = aLabelRank[learnpath_label_index(pD, pU->dest)];
         }
     }
     sqlite3_free(aLabelRank);
@@ -467,6 +780,8 @@ static int kmKeys(km_pass *pP, const lp_shaper *pSh, uint32_t **paSegOf, uint32_
 void learnpath_km_free(lp_km_result *pRes) {
     sqlite3_free(pRes->aStratum);
     sqlite3_free(pRes->aRow);
+    sqlite3_free(pRes->aCif);
+    sqlite3_free(pRes->aCohort);
     memset(pRes, 0, sizeof(*pRes));
 }
 
@@ -504,6 +819,9 @@ int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, l
     if (rc == SQLITE_OK) {
         B.pRes = pRes;
         B.pSpec = pSpec;
+        B.aLabelOf = aLabelOf;
+        B.E = P.E;
+        B.xStratum = pSpec->eKind == LP_KM_INCIDENCE ? kmIncidence : kmStratum;
         rc = kmStrata(&B, &P, aSegOf, aLabelOf);
     }
     sqlite3_free(P.aUser);

@@ -116,6 +116,17 @@ const lp_arg learnpath_km_curve_args[LP_KM_NARG] = {
 };
 const lp_arg learnpath_km_stats_args[LP_KM_NARG - 1] = {TVF_KM_ARGS};
 
+/* tvf_continuation.c reads at_days and windows itself (rules 20, 21). */
+#define TVF_KM_DAYS_ARGS(zList)                                          \
+    TVF_SOURCE_ARGS,                                                     \
+    {"group_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},        \
+    {"group_value", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},               \
+    {"observe_until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},              \
+    {zList, LP_ARG_VALUE, 0, "30,90,180,365", NULL, 0, 0, 0}
+
+const lp_arg learnpath_km_incidence_args[LP_KM_DAYS_NARG] = {TVF_KM_DAYS_ARGS("at_days")};
+const lp_arg learnpath_km_cohort_args[LP_KM_DAYS_NARG] = {TVF_KM_DAYS_ARGS("windows")};
+
 /* "<zWhat> <value>": an error about an argument's value. */
 static int tvfValueError(sqlite3_value *pVal, char **pzErr, const char *zWhat) {
     char *zValue = learnpath_describe_value(pVal);

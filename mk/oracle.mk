@@ -1,4 +1,4 @@
-# mk/oracle.mk - continuation_curve and continuation_stats against R's
+# mk/oracle.mk - the continuation functions (rules 17-21) against R's
 # survival package; tests/oracle/run.sh says what it compares.
 #   make test-oracle   as root it installs r-base-core and r-cran-survival with
 #                      apt-get when missing; where they cannot be installed the

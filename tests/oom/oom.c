@@ -636,6 +636,18 @@ static const scenario aScenario[] = {
      " WHERE observe_until = '2021-03-01' AND conf_level = 0.9;"
      "SELECT * FROM continuation_stats('t') WHERE conf_level = 2;",
      0, "continuation_stats"},
+    /* rules 20-21: incidences by destination, cohorts by window */
+    {"next_program_incidence", FIX_JOURNEYS,
+     "SELECT * FROM next_program_incidence('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM next_program_incidence('t') WHERE at_days = '365,0,30.5'"
+     " AND observe_until = '2021-03-01' AND ties = 'name';"
+     "SELECT * FROM next_program_incidence('t') WHERE at_days = '1,,2';",
+     0, "next_program_incidence"},
+    {"continuation_cohorts", FIX_JOURNEYS,
+     "SELECT * FROM continuation_cohorts('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM continuation_cohorts('t') WHERE windows = 30 AND within_days = 10;"
+     "SELECT * FROM continuation_cohorts('t') WHERE windows = 'never';",
+     0, "continuation_cohorts"},
     {"program_popularity", FIX_JOURNEYS,
      "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM program_popularity('t') WHERE ties = 'name' AND repeats = 'first_only'"

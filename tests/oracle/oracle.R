@@ -1,5 +1,5 @@
 # oracle.R - learnpath's continuation functions against R's survival
-# package (README rules 17-19; tests/oracle/run.sh drives it).
+# package (README rules 17-20; tests/oracle/run.sh drives it).
 #
 #   Rscript tests/oracle/oracle.R gen DIR       write the data sets into DIR
 #   Rscript tests/oracle/oracle.R compare DIR   compare learnpath's answers
@@ -19,8 +19,11 @@
 # (learnpath's rows, numbers printed with 17 digits) and compares every
 # value with survfit / summary(censored = TRUE) / summary(times, extend =
 # TRUE) / quantile per stratum (segment x first program, and each
-# segment's users, program NULL), to a relative 1e-9; NULL must be NA or
-# NaN in R. It prints one line per mismatch (the first 20, or as many as
+# segment's users, program NULL), and DIR/NAME.inc.csv
+# (next_program_incidence at the same days) with survfit(Surv(time,
+# factor(dest)))'s pstate, and DIR/NAME.coh.csv (continuation_cohorts, the
+# same days as windows) with counts of the observations and survfit's
+# curve per cohort, to a relative 1e-9; NULL must be NA or NaN in R. It prints one line per mismatch (the first 20, or as many as
 # the environment's ORACLE_SHOW says), then
 # "compared N values, max relative difference D" and exits 1 on any
 # mismatch.
@@ -35,19 +38,27 @@ AT <- "0,1,7,30,90.5,180,365,1000,5000"
 # ---------------------------------------------------------------- data sets
 
 # Users from (segment, program, time in minutes, status): the enrollments
-# and the observations, with extra rows that must not change them.
+# and the observations, with extra rows that must not change them. An
+# event's second step goes to one of several destinations (rule 20): "Z",
+# "Y", "W", or the tie of "W" and "X" at one instant (label "W + X");
+# dest is "censor" for a censored user (R's censoring level).
 build <- function(seg, prog, kmin, status, seed, Emin = E.MIN) {
     set.seed(seed)
     n <- length(seg)
     id <- seq_len(n)
     # an event's first step starts at r, in [0, E - t]; a censored one at E - t
     r <- ifelse(status == 1, floor(runif(n) * (Emin - kmin + 1)), Emin - kmin)
+    pick <- sample(c("Z", "Y", "W", "WX"), n, replace = TRUE, prob = c(0.4, 0.25, 0.2, 0.15))
     enr <- data.frame(user_id = id, program = prog, minutes = r, segment = seg)
     ev <- status == 1
-    enr <- rbind(enr, data.frame(user_id = id[ev], program = "Z", minutes = r[ev] + kmin[ev],
-                                 segment = seg[ev]))
+    enr <- rbind(enr, data.frame(user_id = id[ev], program = ifelse(pick[ev] == "WX", "W", pick[ev]),
+                                 minutes = r[ev] + kmin[ev], segment = seg[ev]))
+    tie <- ev & pick == "WX"
+    enr <- rbind(enr, data.frame(user_id = id[tie], program = rep("X", sum(tie)),
+                                 minutes = r[tie] + kmin[tie], segment = seg[tie]))
+    dest <- ifelse(status == 1, ifelse(pick == "WX", "W + X", pick), "censor")
     obs <- data.frame(user_id = id, segment = seg, program = prog, time = kmin / 1440,
-                      status = status)
+                      status = status, dest = dest)
     list(enr = enr, obs = obs)
 }
 
@@ -65,7 +76,7 @@ add.after.E <- function(d, Emin = E.MIN) {
                         segment = seg)
     d$enr <- rbind(d$enr, late, cont, cont2)
     d$obs <- rbind(d$obs, data.frame(user_id = n0 + 4:5, segment = seg, program = "B",
-                                     time = (Emin - s1) / 1440, status = 0))
+                                     time = (Emin - s1) / 1440, status = 0, dest = "censor"))
     d
 }
 
@@ -126,7 +137,8 @@ if (mode == "gen") {
         if (nm == "random3") {
             u <- max(d$obs$user_id) + 1
             d$enr <- rbind(d$enr, data.frame(user_id = u, program = "A", minutes = E.MIN, segment = "prof"))
-            d$obs <- rbind(d$obs, data.frame(user_id = u, segment = "prof", program = "A", time = 0, status = 0))
+            d$obs <- rbind(d$obs, data.frame(user_id = u, segment = "prof", program = "A", time = 0, status = 0,
+                                             dest = "censor"))
             stopifnot(max(d$enr$minutes) == E.MIN)
         }
         write.csv(d$enr, file.path(dir, paste0(nm, ".enr.csv")), row.names = FALSE, quote = FALSE)
@@ -234,13 +246,116 @@ compareStats <- function(tag, lp, st, ct, level) {
     }
 }
 
+# next_program_incidence (rule 20) against survfit(Surv(time, factor(dest)))'s
+# pstate, the factor's first level the censoring: per stratum, a row per
+# destination its events reach (by name), then not yet continued (NA),
+# each at every day of times; naive_share from the observations; and the
+# incidences of a stratum and day summing to 1.
+compareIncidence <- function(tag, lp, st, times) {
+    i0 <- 1
+    nT <- length(times)
+    for (s in st) {
+        o <- s$o
+        n <- nrow(o)
+        dests <- sort(unique(o$dest[o$status == 1]), method = "radix")
+        key <- paste0(tag, " ", s$seg, "/", ifelse(is.na(s$prog), "NULL", s$prog))
+        if (length(dests) > 0) {
+            fit <- survfit(Surv(time, factor(dest, levels = c("censor", dests))) ~ 1, data = o)
+            ps <- summary(fit, times = times, extend = TRUE)$pstate
+            if (!identical(fit$states, c("(s0)", dests))) bad(paste(key, "states"), paste(fit$states, collapse = ","), "")
+        } else {
+            ps <- matrix(1, nrow = nT, ncol = 1)
+        }
+        nRow <- (length(dests) + 1) * nT
+        rows <- lp[seq_len(nrow(lp)) >= i0 & seq_len(nrow(lp)) < i0 + nRow, ]
+        if (nrow(rows) != nRow || any(rows$segment != s$seg) ||
+            any(is.na(rows$program) != is.na(s$prog)) || (!is.na(s$prog) && any(rows$program != s$prog))) {
+            bad(paste(key, "rows"), nrow(rows), nRow)
+            return(invisible())
+        }
+        for (k in seq_len(length(dests) + 1)) {
+            dk <- if (k <= length(dests)) dests[k] else NA
+            for (j in seq_len(nT)) {
+                r <- rows[(k - 1) * nT + j, ]
+                w <- paste0(key, " to ", dk, " day ", times[j])
+                gone <- if (is.na(dk)) n - sum(o$status == 1 & o$time <= times[j])
+                        else sum(o$status == 1 & o$dest == dk & o$time <= times[j])
+                nCompared <<- nCompared + 1
+                if (!identical(is.na(r$to_program), is.na(dk)) || (!is.na(dk) && r$to_program != dk)) {
+                    bad(paste(w, "to_program"), r$to_program, dk)
+                }
+                want.tied <- if (is.na(dk)) NA else as.integer(grepl(" + ", dk, fixed = TRUE))
+                same(paste(w, "to_tied"), r$to_tied, want.tied)
+                same(paste(w, "day"), r$day, times[j])
+                same(paste(w, "incidence"), r$incidence, ps[j, if (is.na(dk)) 1 else k + 1])
+                same(paste(w, "naive_share"), r$naive_share, gone / n)
+            }
+        }
+        for (j in seq_len(nT)) {
+            tot <- sum(rows$incidence[(seq_len(length(dests) + 1) - 1) * nT + j])
+            nCompared <<- nCompared + 1
+            if (abs(tot - 1) > 1e-12) bad(paste(key, "sum of incidences at", times[j]), tot, 1)
+        }
+        i0 <- i0 + nRow
+    }
+    if (i0 - 1 != nrow(lp)) bad(paste(tag, "rows in all"), nrow(lp), i0 - 1)
+}
+
+# continuation_cohorts (rule 21): per month of s1 (UTC) and segment, at
+# each window, the plain counts from the observations and km_rate = 1 -
+# summary(survfit(...), times = windows, extend = TRUE)$surv on the
+# cohort's users. s1 is the user's first enrollment; E is E.MIN in every set.
+compareCohorts <- function(tag, lp, obs, enr, times) {
+    s1 <- tapply(enr$minutes, enr$user_id, min)
+    obs$s1 <- as.numeric(s1[as.character(obs$user_id)])
+    obs$cohort <- format(as.POSIXct(1577836800 + obs$s1 * 60, origin = "1970-01-01", tz = "UTC"),
+                         "%Y-%m")
+    obs$obs.days <- (E.MIN - obs$s1) / 1440
+    i <- 0
+    for (co in sort(unique(obs$cohort), method = "radix")) {
+        oc <- obs[obs$cohort == co, ]
+        for (sg in sort(unique(oc$segment), method = "radix")) {
+            o <- oc[oc$segment == sg, ]
+            n <- nrow(o)
+            fit <- survfit(Surv(time, status) ~ 1, data = o)
+            km <- 1 - summary(fit, times = times, extend = TRUE)$surv
+            for (j in seq_along(times)) {
+                i <- i + 1
+                W <- times[j]
+                key <- paste0(tag, " ", co, "/", sg, " window ", W)
+                if (i > nrow(lp)) return(bad(paste(tag, "rows"), nrow(lp), i))
+                r <- lp[i, ]
+                nCompared <<- nCompared + 1
+                if (r$cohort != co || r$segment != sg) bad(paste(key, "stratum"), paste(r$cohort, r$segment), "")
+                el <- sum(o$obs.days >= W)
+                co.n <- sum(o$status == 1 & o$time <= W)
+                ce <- sum(o$status == 1 & o$time <= W & o$obs.days >= W)
+                same(paste(key, "window_days"), r$window_days, W)
+                same(paste(key, "users"), r$users, n)
+                same(paste(key, "continued"), r$continued, co.n)
+                same(paste(key, "eligible"), r$eligible, el)
+                same(paste(key, "continued_eligible"), r$continued_eligible, ce)
+                same(paste(key, "rate"), r$rate, if (el > 0) ce / el else NA)
+                same(paste(key, "rate_naive"), r$rate_naive, co.n / n)
+                same(paste(key, "km_rate"), r$km_rate, km[j])
+                same(paste(key, "complete"), r$complete, as.integer(el == n))
+            }
+        }
+    }
+    if (i != nrow(lp)) bad(paste(tag, "rows in all"), nrow(lp), i)
+}
+
 if (mode == "compare") {
+    nCoh <- 0
+    maxRelCoh <- 0
+    nInc <- 0
+    maxRelInc <- 0
     confs <- read.csv(file.path(dir, "confs.txt"), header = FALSE, sep = ";",
                       stringsAsFactors = FALSE, col.names = c("tag", "ct", "level"))
     for (line in readLines(file.path(dir, "sets.txt"))) {
         nm <- strsplit(line, ";")[[1]][1]
         obs <- read.csv(file.path(dir, paste0(nm, ".obs.csv")), stringsAsFactors = FALSE,
-                        colClasses = c(segment = "character", program = "character"))
+                        colClasses = c(segment = "character", program = "character", dest = "character"))
         st <- strata(obs)
         times <- as.numeric(strsplit(AT, ",")[[1]])
         for (j in seq_len(nrow(confs))) {
@@ -252,7 +367,30 @@ if (mode == "compare") {
                          times)
             compareStats(paste(tag, "stats"), readLp(file.path(dir, paste0(tag, ".stats.csv"))), st, ct, lv)
         }
+        inc <- read.csv(file.path(dir, paste0(nm, ".inc.csv")), header = TRUE, na.strings = "",
+                        stringsAsFactors = FALSE,
+                        colClasses = c(segment = "character", program = "character", to_program = "character"))
+        n0 <- nCompared
+        m0 <- maxRel
+        maxRel <- 0
+        compareIncidence(paste(nm, "incidence"), inc, st, times)
+        nInc <- nInc + nCompared - n0
+        maxRelInc <- max(maxRelInc, maxRel)
+        maxRel <- max(m0, maxRel)
+        coh <- read.csv(file.path(dir, paste0(nm, ".coh.csv")), header = TRUE, na.strings = "",
+                        stringsAsFactors = FALSE,
+                        colClasses = c(cohort = "character", segment = "character"))
+        enr <- read.csv(file.path(dir, paste0(nm, ".enr.csv")), stringsAsFactors = FALSE)
+        n0 <- nCompared
+        m0 <- maxRel
+        maxRel <- 0
+        compareCohorts(paste(nm, "cohorts"), coh, obs, enr, times)
+        nCoh <- nCoh + nCompared - n0
+        maxRelCoh <- max(maxRelCoh, maxRel)
+        maxRel <- max(m0, maxRel)
     }
+    cat(sprintf("next_program_incidence: compared %d values, max relative difference %.3g\n", nInc, maxRelInc))
+    cat(sprintf("continuation_cohorts: compared %d values, max relative difference %.3g\n", nCoh, maxRelCoh))
     cat(sprintf("compared %d values, max relative difference %.3g, %d mismatches\n", nCompared, maxRel, nBad))
     quit(status = if (nBad > 0) 1 else 0)
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - continuation_curve and continuation_stats against R's survival
-# package (README rules 17-19), on the same (time, status, group) data.
+# run.sh - continuation_curve, continuation_stats, next_program_incidence and
+# continuation_cohorts against R's survival package (README rules 17-21), on
+# the same (time, status, destination, group) data.
 #
 # Run from the repository root after `make` (or as `make test-oracle`):
 #   sh tests/oracle/run.sh
@@ -14,7 +15,8 @@
 # reads each through its real path (the sqlite3 shell, .load) under
 # conf_type 'log', 'log-log' and 'plain' (and 'log' at conf_level 0.9),
 # and oracle.R compares every value with survfit, summary(censored = TRUE),
-# summary(times = ..., extend = TRUE) and quantile, to a relative 1e-9.
+# summary(times = ..., extend = TRUE) and quantile, and next_program_incidence
+# with survfit(Surv(time, factor(dest)))'s pstate, to a relative 1e-9.
 # The last line is "N passed, M failed, K skipped"; the exit status is 0
 # only when nothing failed.
 set -u
@@ -64,6 +66,8 @@ printf '%s\n' 'log;log;0.95' 'loglog;log-log;0.95' 'plain;plain;0.95' 'log90;log
 G="CASE WHEN %s IS NULL THEN NULL ELSE printf('%%!.17g', %s) END"
 g() { printf "$G AS %s" "$1" "$1" "$1"; }
 CURVE="segment, program, $(g day), at_risk, events, censored, $(g survival), $(g std_err), $(g lower), $(g upper), $(g continued)"
+COH="cohort, segment, $(g window_days), users, continued, eligible, continued_eligible, $(g rate), $(g rate_naive), $(g km_rate), complete"
+INC="segment, program, to_program, to_tied, $(g day), $(g incidence), $(g naive_share)"
 STATS="segment, program, users, continued, censored, $(g naive_rate), $(g median_days), $(g median_lower), $(g median_upper), conf_type"
 
 while IFS=';' read -r name observe at; do
@@ -86,10 +90,23 @@ SELECT $CURVE FROM continuation_curve WHERE $args AND at_days = '$at';
 SELECT $STATS FROM continuation_stats WHERE $args;
 SQL
     done < "$DIR/confs.txt"
+    # rules 20-21: the incidences and the cohorts at the same days (no band)
+    "$SQLITE3" -bail > "$DIR/$name.inc.log" 2>&1 <<SQL || fail "sqlite3 on $name (incidence): $(cat "$DIR/$name.inc.log")"
+.load $LP_EXT
+.mode csv
+.import $DIR/$name.enr.csv raw
+CREATE TABLE enrollments AS
+  SELECT user_id, program, datetime(1577836800 + minutes * 60, 'unixepoch') AS enrolled_at, segment FROM raw;
+.headers on
+.output $DIR/$name.inc.csv
+SELECT $INC FROM next_program_incidence WHERE source = 'enrollments' AND segment_col = 'segment' $obs AND at_days = '$at';
+.output $DIR/$name.coh.csv
+SELECT $COH FROM continuation_cohorts WHERE source = 'enrollments' AND segment_col = 'segment' $obs AND windows = '$at';
+SQL
 done < "$DIR/sets.txt"
 
 if Rscript tests/oracle/oracle.R compare "$DIR"; then
-    echo "ok oracle: every value of continuation_curve and continuation_stats equals R's survival"
+    echo "ok oracle: every value of continuation_curve, continuation_stats, next_program_incidence and continuation_cohorts equals R's survival"
     echo "1 passed, 0 failed, 0 skipped"
 else
     fail "learnpath and R's survival differ (lines above)"

@@ -73,6 +73,14 @@ static const ca_expect aExpect[] = {
     ** over all; 7 + 1 strata */
     {"continuation_curve", "4\n", "3\n", 600, 1},
     {"continuation_stats", "3\n", "3\n", 8, 1},
+    /* rule 20, at the 4 default days: A's destination and not yet, B's not
+    ** yet, both's destination and not yet (within_days = 0: not yet, in
+    ** each of the 3 strata); over the 300 users, no one continues: not yet
+    ** in 7 + 1 strata */
+    {"next_program_incidence", "20\n", "12\n", 32, 1},
+    /* rule 21: one cohort (2020-01, no segment) at the 4 default windows;
+    ** over the 300 users, 10 months of starts */
+    {"continuation_cohorts", "4\n", "4\n", 40, 1},
 };
 
 static const ca_expect *ca_expect_for(const char *zName) {

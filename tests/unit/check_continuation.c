@@ -1,7 +1,7 @@
 /*
-** check_continuation.c - the "continuation" suite: continuation_curve and
-** continuation_stats (rules 17-19 of README.md, ext/lp_survival.c,
-** ext/tvf_continuation.c).
+** check_continuation.c - the "continuation" suite: continuation_curve,
+** continuation_stats, next_program_incidence and continuation_cohorts
+** (rules 17-21 of README.md, ext/lp_survival.c, ext/tvf_continuation.c).
 **
 ** The numbers of the issue's fixture are R's: R 4.2.2 with survival 3.5.3,
 ** survfit(Surv(time, status) ~ 1, conf.type = ...) on each group, printed
@@ -451,15 +451,279 @@ END_TEST
 ** a memory budget the users are streamed and the rows are the same.
 */
 START_TEST(test_cache_and_stream) {
-    sqlite3 *db = cc_open();
-    const char *zSql = "SELECT * FROM continuation_curve" CC_ARGS " WHERE" CC_E;
-    char *zFirst = lpt_query(db, zSql);
-    ck_assert_ptr_nonnull(zFirst);
-    lpt_exec(db, "SELECT * FROM first_program_stats('e')");
-    lpt_assert_rows(db, zSql, zFirst);
-    lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
-    lpt_assert_rows(db, zSql, zFirst);
-    sqlite3_free(zFirst);
+    static const char *const azSql[] = {
+        "SELECT * FROM continuation_curve" CC_ARGS " WHERE" CC_E,
+        "SELECT * FROM next_program_incidence" CC_ARGS " WHERE" CC_E " AND at_days = '0,20,45'",
+        "SELECT * FROM continuation_cohorts" CC_ARGS " WHERE" CC_E " AND windows = '10,300'",
+    };
+    for (int i = 0; i < CC_N(azSql); i++) {
+        sqlite3 *db = cc_open();
+        const char *zSql = azSql[i];
+        char *zFirst = lpt_query(db, zSql);
+        ck_assert_ptr_nonnull(zFirst);
+        ck_assert_msg(strncmp(zFirst, "ERROR", 5) != 0 && strlen(zFirst) > 20, "%s: %s", zSql,
+                      zFirst);
+        lpt_exec(db, "SELECT * FROM first_program_stats('e')");
+        lpt_assert_rows(db, zSql, zFirst);
+        lpt_exec(db, "SELECT learnpath_cache_clear(); SELECT learnpath_memory_budget(1)");
+        lpt_assert_rows(db, zSql, zFirst);
+        sqlite3_free(zFirst);
+        sqlite3_close(db);
+    }
+}
+END_TEST
+
+
+/* ---------------------------------------------- next_program_incidence */
+
+/*
+** Rule 20 on the issue's student times with destinations: E = 2021-01-01,
+** first program A; the events at 10 (B), 20 (C), 30 (the tie B + C), 40
+** (B), 60 (C); censored at 20, 35, 50. By hand, with S just before each
+** time: t=10 n=8: CIF_B = 1/8, S = 7/8; t=20 n=7: CIF_C = (7/8)/7 = 1/8,
+** S = 3/4; t=30 n=5: CIF_B+C = (3/4)/5 = 0.15, S = 0.6; t=40 n=3: CIF_B +=
+** 0.6/3 (0.325), S = 0.4; t=60 n=1: CIF_C += 0.4 (0.525), S = 0. R's
+** survfit(Surv(time, factor(dest, c("censor", "B", "B + C", "C"))) ~ 1)
+** gives the same pstate at 15, 30 and 100.
+*/
+#define CC_DEST_FIXTURE                                                                         \
+    "CREATE TABLE d(user_id, program, enrolled_at);"                                            \
+    "WITH f(i, t, dest) AS (VALUES (1,10,'B'),(2,20,NULL),(3,20,'C'),(4,30,'B+C'),(5,35,NULL),"  \
+    " (6,40,'B'),(7,50,NULL),(8,60,'C'))"                                                       \
+    " INSERT INTO d SELECT i, 'A', CASE WHEN dest IS NULL"                                      \
+    "   THEN datetime('2021-01-01', '-' || t || ' days') ELSE '2020-01-01' END FROM f"          \
+    " UNION ALL SELECT i, p.value, datetime('2020-01-01', '+' || t || ' days') FROM f,"         \
+    "   json_each('[\"B\",\"C\"]') AS p WHERE dest = p.value OR dest = 'B+C';"
+
+START_TEST(test_incidence_by_hand) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, CC_DEST_FIXTURE);
+    /* to_tied (NULL: -1 here), day, incidence, naive_share */
+    static const double aWant[] = {
+        0, 15, 0.125, 0.125,  0, 30, 0.125, 0.125,  0, 100, 0.325, 0.25,  /* B */
+        1, 15, 0, 0,          1, 30, 0.15, 0.125,   1, 100, 0.15, 0.125,  /* B + C */
+        0, 15, 0, 0,          0, 30, 0.125, 0.125,  0, 100, 0.525, 0.25,  /* C */
+        -1, 15, 0.875, 0.875, -1, 30, 0.6, 0.625,   -1, 100, 0, 0.375,    /* not yet */
+    };
+    cc_assert_numbers(db,
+                      "SELECT coalesce(to_tied, -1), day, incidence, naive_share"
+                      " FROM next_program_incidence('d') WHERE observe_until = '2021-01-01'"
+                      " AND at_days = '100,15,30' AND program = 'A'",
+                      4, aWant, 12);
+    lpt_assert_rows(db,
+                    "SELECT DISTINCT coalesce(program, '-'), coalesce(to_program, '-')"
+                    " FROM next_program_incidence('d') WHERE observe_until = '2021-01-01'",
+                    "A|B\nA|B + C\nA|C\nA|-\n-|B\n-|B + C\n-|C\n-|-\n");
+    /* the strata of continuation_curve, and the not-yet row is its survival,
+    ** the same number */
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(i.incidence = c.survival)"
+                    " FROM next_program_incidence('d') AS i JOIN continuation_curve('d') AS c"
+                    " ON c.program IS i.program AND c.day = i.day"
+                    " WHERE i.to_program IS NULL AND i.observe_until = '2021-01-01'"
+                    " AND c.observe_until = '2021-01-01' AND c.at_days = '30,90,180,365'",
+                    "8|8\n");
+    /* the default days */
+    lpt_assert_rows(db,
+                    "SELECT group_concat(day), at_days FROM next_program_incidence('d')"
+                    " WHERE to_program = 'B' AND program = 'A'",
+                    "30.0,90.0,180.0,365.0|30,90,180,365\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 20 on 3000 users of sample_enrollments, every option shape: the
+** incidences of a stratum and day sum to 1 (to 1e-12: they are sums of
+** products, not exact in binary), as do the naive shares; each naive share
+** is the plain count of first_program's users with that next program
+** within the day (E the source's last time, so every next step counts);
+** and the not-yet row equals continuation_curve's survival.
+*/
+START_TEST(test_incidence_sums_and_counts) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE s AS SELECT * FROM sample_enrollments(3000, 11);"
+                 "CREATE TABLE f AS SELECT * FROM first_program('s', 'user_id', 'program',"
+                 " 'enrolled_at', 'user_type');"
+                 "CREATE INDEX f_program ON f(segment, program);");
+    static const char *const azWhere[] = {"", " AND ties = 'name'", " AND within_days = 60",
+                                          " AND repeats = 'keep'"};
+    for (int w = 0; w < CC_N(azWhere); w++) {
+        char *zSql = sqlite3_mprintf(
+            "SELECT count(*) > 20, max(abs(si - 1)) < 1e-12, max(abs(sn - 1)) < 1e-12"
+            " FROM (SELECT sum(incidence) AS si, sum(naive_share) AS sn"
+            "  FROM next_program_incidence('s', 'user_id', 'program', 'enrolled_at', 'user_type')"
+            "  WHERE at_days = '0,7,30,365,10000'%s GROUP BY segment, program, day)",
+            azWhere[w]);
+        lpt_assert_rows(db, zSql, "1|1|1\n");
+        sqlite3_free(zSql);
+    }
+    /* naive_share x users is first_program's plain count */
+    lpt_assert_rows(db,
+                    "WITH i AS (SELECT * FROM next_program_incidence('s', 'user_id', 'program',"
+                    "   'enrolled_at', 'user_type') WHERE at_days = '0,7,30,365'),"
+                    " c AS (SELECT i.*, (SELECT count(*) FROM f WHERE f.segment IS i.segment"
+                    "   AND (i.program IS NULL OR f.program = i.program)) AS users,"
+                    "  (SELECT count(*) FROM f WHERE f.segment IS i.segment"
+                    "   AND (i.program IS NULL OR f.program = i.program)"
+                    "   AND CASE WHEN i.to_program IS NULL"
+                    "     THEN f.next_program IS NULL OR f.days_to_next > i.day"
+                    "     ELSE f.next_program = i.to_program AND f.days_to_next <= i.day END) AS gone"
+                    "  FROM i)"
+                    " SELECT count(*) > 100, sum(naive_share <> CAST(gone AS REAL) / users) FROM c",
+                    "1|0\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) > 50, sum(i.incidence <> c.survival)"
+                    " FROM next_program_incidence('s', 'user_id', 'program', 'enrolled_at',"
+                    "  'user_type') AS i"
+                    " JOIN continuation_curve('s', 'user_id', 'program', 'enrolled_at', 'user_type') AS c"
+                    " ON c.segment IS i.segment AND c.program IS i.program AND c.day = i.day"
+                    " WHERE i.to_program IS NULL AND c.at_days = '30,90,180,365'",
+                    "1|0\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rules 20-21: argument errors name the function and the argument. */
+START_TEST(test_incidence_cohort_errors) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, CC_DEST_FIXTURE);
+    static const struct {
+        const char *zSql, *zWant;
+    } a[] = {
+        {"SELECT * FROM next_program_incidence('d') WHERE at_days = -1",
+         "ERROR: next_program_incidence(): at_days must be a number of days >= 0 or a text of"
+         " them separated by commas, not -1"},
+        {"SELECT * FROM next_program_incidence('d') WHERE at_days = '30,x'",
+         "ERROR: next_program_incidence(): at_days must be a number of days >= 0 or a text of"
+         " them separated by commas, not '30,x'"},
+        {"SELECT * FROM next_program_incidence('d') WHERE observe_until = 'soon'",
+         "ERROR: next_program_incidence(): observe_until must be a time, not 'soon'"},
+        {"SELECT * FROM next_program_incidence('d') WHERE conf_type = 'log'",
+         "ERROR: no such column: conf_type"},
+        {"SELECT * FROM continuation_cohorts('d') WHERE windows = ''",
+         "ERROR: continuation_cohorts(): windows must be a number of days >= 0 or a text of"
+         " them separated by commas, not ''"},
+        {"SELECT * FROM continuation_cohorts('d') WHERE windows = x'01'",
+         "ERROR: continuation_cohorts(): windows must be a text without a NUL byte or a number,"
+         " not a blob"},
+        {"SELECT * FROM continuation_cohorts('d') WHERE at_days = 30",
+         "ERROR: no such column: at_days"},
+        {"SELECT * FROM continuation_cohorts('nope') WHERE windows = 'x'",
+         "ERROR: continuation_cohorts(): windows must be a number of days >= 0 or a text of"
+         " them separated by commas, not 'x'"},
+    };
+    for (int i = 0; i < CC_N(a); i++) lpt_assert_rows(db, a[i].zSql, a[i].zWant);
+    lpt_assert_rows(db,
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001)"
+                    " SELECT count(*) FROM n, continuation_cohorts('d')"
+                    " WHERE windows = (SELECT group_concat(i) FROM n) AND n.i = 1",
+                    "ERROR: continuation_cohorts(): windows must list at most 10000 days, not 10001");
+    sqlite3_close(db);
+}
+END_TEST
+
+/* ---------------------------------------------------- continuation_cohorts */
+
+/*
+** Rule 21 by hand. E = 2020-03-31 (the last enrollment). Cohort 2020-01:
+** user 1 A 01-01, B 01-21 (event at 20); user 2 A 01-15 (censored at 76);
+** user 3 A 01-31, B 03-31 (event at 60). Cohort 2020-03: user 4 A 03-01
+** (censored at 30). Windows 30 and 90: 2020-01 at 30: all eligible (E -
+** s1 = 90, 76, 60), continued 1 (user 1), rate 1/3, KM: t=20 n=3 -> S =
+** 2/3, km_rate 1/3; at 90: eligible 1 (user 1: 90 >= 90), continued 2,
+** continued_eligible 1, rate 1, rate_naive 2/3, KM: t=60 n=2 (users 2
+** and 3; user 2 is censored later, at 76) -> S = 1/3, km_rate 2/3, not
+** complete. 2020-03 at 30: eligible 1 (30 >= 30), rate 0,
+** complete; at 90: no one eligible, rate NULL.
+*/
+START_TEST(test_cohorts_by_hand) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE h(user_id, program, enrolled_at);"
+                 "INSERT INTO h VALUES (1,'A','2020-01-01'),(1,'B','2020-01-21'),"
+                 " (2,'A','2020-01-15'),(3,'A','2020-01-31'),(3,'B','2020-03-31'),"
+                 " (4,'A','2020-03-01');");
+    lpt_assert_rows(db,
+                    "SELECT cohort, segment, window_days, users, continued, eligible,"
+                    " continued_eligible, rate, rate_naive, km_rate, complete"
+                    " FROM continuation_cohorts('h') WHERE windows = '90,30'",
+                    "2020-01|NULL|30|3|1|3|1|0.3333333333|0.3333333333|0.3333333333|1\n"
+                    "2020-01|NULL|90|3|2|1|1|1|0.6666666667|0.6666666667|0\n"
+                    "2020-03|NULL|30|1|0|1|0|0|0|0|1\n"
+                    "2020-03|NULL|90|1|0|0|0|NULL|0|0|0\n");
+    /* observe_until = 2020-03-30: user 3's B comes after E (censored at 59) */
+    lpt_assert_rows(db,
+                    "SELECT cohort, window_days, continued, eligible, continued_eligible, km_rate,"
+                    " windows FROM continuation_cohorts('h')"
+                    " WHERE windows = 90 AND observe_until = '2020-03-30'",
+                    "2020-01|90|1|0|0|0.3333333333|90\n2020-03|90|0|0|0|0|90\n");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 21 against plain SQL on 3000 users of sample_enrollments: users,
+** continued, eligible and continued_eligible are plain counts over
+** first_program (cohort = the month of started_at; E - s1 in whole
+** milliseconds; an event is a next program within the window), and
+** km_rate is continuation_curve's continued at the window, run on the
+** cohort's users alone (a query source per cohort) with the same E.
+*/
+START_TEST(test_cohorts_against_sql) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE s AS SELECT * FROM sample_enrollments(3000, 5);"
+                 "CREATE TABLE E AS SELECT max(enrolled_at) AS e FROM s;");
+    /* each shape of options, with first_program shaped the same */
+    static const char *const azWhere[] = {"", " AND within_days = 45", " AND ties = 'name'",
+                                          " AND repeats = 'keep'"};
+    for (int w = 0; w < CC_N(azWhere); w++) {
+        char *zSql = sqlite3_mprintf(
+            "DROP TABLE IF EXISTS f;"
+            "CREATE TABLE f AS SELECT *, substr(started_at, 1, 7) AS cohort,"
+            " CAST(round((julianday((SELECT e FROM E)) - julianday(started_at)) * 86400000)"
+            "  AS INTEGER) AS obs_ms FROM first_program('s', 'user_id', 'program', 'enrolled_at',"
+            "  'user_type') WHERE 1%s;"
+            "CREATE INDEX f_cohort ON f(cohort, segment);",
+            azWhere[w]);
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+        zSql = sqlite3_mprintf(
+            "WITH k AS (SELECT * FROM continuation_cohorts('s', 'user_id', 'program', 'enrolled_at',"
+            "   'user_type') WHERE windows = '7,30,90,180,365'%s),"
+            " q AS (SELECT k.*,"
+            "  (SELECT count(*) FROM f WHERE f.cohort = k.cohort AND f.segment IS k.segment) AS u,"
+            "  (SELECT count(*) FROM f WHERE f.cohort = k.cohort AND f.segment IS k.segment"
+            "    AND f.days_to_next <= k.window_days) AS c,"
+            "  (SELECT count(*) FROM f WHERE f.cohort = k.cohort AND f.segment IS k.segment"
+            "    AND f.obs_ms >= k.window_days * 86400000) AS el,"
+            "  (SELECT count(*) FROM f WHERE f.cohort = k.cohort AND f.segment IS k.segment"
+            "    AND f.obs_ms >= k.window_days * 86400000 AND f.days_to_next <= k.window_days)"
+            "   AS ce FROM k)"
+            " SELECT count(*) > 100, sum(users <> u), sum(continued <> c), sum(eligible <> el),"
+            "  sum(continued_eligible <> ce), sum(rate IS NOT (CASE WHEN el > 0"
+            "   THEN CAST(ce AS REAL) / el END)), sum(rate_naive <> CAST(c AS REAL) / u),"
+            "  sum(complete <> (el = u)), sum(rate IS NULL) > 0, sum(complete) > 0 FROM q",
+            azWhere[w]);
+        lpt_assert_rows(db, zSql, "1|0|0|0|0|0|0|0|1|1\n");
+        sqlite3_free(zSql);
+    }
+    /* km_rate: continuation_curve on each cohort's users, E the whole
+    ** source's: equal to the last bit (256 rows: 32 months x 2 segments x 4
+    ** windows) */
+    lpt_exec(db,
+             "CREATE TABLE k AS SELECT * FROM continuation_cohorts('s', 'user_id', 'program',"
+             " 'enrolled_at', 'user_type');"
+             "CREATE TABLE c AS SELECT m.cohort, c.* FROM (SELECT DISTINCT cohort FROM f) AS m,"
+             " continuation_curve(printf('SELECT s.* FROM s JOIN f USING (user_id)"
+             " WHERE f.cohort = %Q', m.cohort), 'user_id', 'program', 'enrolled_at',"
+             " 'user_type') AS c"
+             " WHERE c.observe_until = (SELECT e FROM E) AND c.at_days = '30,90,180,365'"
+             " AND c.program IS NULL;");
+    lpt_assert_rows(db,
+                    "SELECT (SELECT count(*) FROM k), count(*), sum(k.km_rate = c.continued)"
+                    " FROM k JOIN c ON c.cohort = k.cohort AND c.segment IS k.segment"
+                    " AND c.day = k.window_days",
+                    "256|256|256\n");
     sqlite3_close(db);
 }
 END_TEST
@@ -476,11 +740,16 @@ Suite *make_continuation_suite(void) {
     tcase_add_test(tc, test_censoring);
     tcase_add_test(tc, test_repeats);
     tcase_add_test(tc, test_no_users);
+    tcase_add_test(tc, test_incidence_by_hand);
+    tcase_add_test(tc, test_incidence_sums_and_counts);
+    tcase_add_test(tc, test_cohorts_by_hand);
+    tcase_add_test(tc, test_cohorts_against_sql);
     suite_add_tcase(s, tc);
     tc = tcase_create("Limits");
     tcase_add_test(tc, test_argument_errors);
     tcase_add_test(tc, test_arguments_read_back);
     tcase_add_test(tc, test_cache_and_stream);
+    tcase_add_test(tc, test_incidence_cohort_errors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -94,7 +94,8 @@ static const struct {
     {"first_program_stats", "segment"}, {"enrollment_profile", "finding"},
     {"program_popularity", "segment"}, {"first_program_monthly", "month"},
     {"group_stats", "group_value"},   {"continuation_curve", "segment"},
-    {"continuation_stats", "segment"},
+    {"continuation_stats", "segment"}, {"next_program_incidence", "to_program"},
+    {"continuation_cohorts", "cohort"},
 };
 
 /* The argument shapes: a call (the function, then in the last shape its
@@ -165,7 +166,7 @@ START_TEST(test_aggregate_no_medians) {
 END_TEST
 
 /*
-** Rules 17-19: continuation_curve has 17 arguments; those after the 14th
+** Rules 17-21: continuation_curve has 17 arguments; those after the 14th
 ** (conf_type, conf_level, at_days) take the bits from 18 up
 ** (LP_TVF_ARG_BIT), since the function has no ORDER BY bits.
 */
@@ -180,6 +181,10 @@ START_TEST(test_continuation_arguments) {
     ** alone, it is no output column of the function's own (bit 16, LP_TVF_ANY_ORDER) */
     cpl_assert(db, "SELECT conf_type FROM continuation_stats('t') WHERE conf_type = 'log-log'",
                1 | 1 << 16 | 1 << 18, 2);
+    /* rules 20-21: at_days and windows are argument 14 (bit 18) */
+    cpl_assert(db, "SELECT * FROM next_program_incidence('t') WHERE at_days = 30"
+               " AND observe_until = '2021-01-01'", 1 | 1 << 13 | 1 << 18, 3);
+    cpl_assert(db, "SELECT * FROM continuation_cohorts('t') WHERE windows = '30,60'", 1 | 1 << 18, 2);
     sqlite3_close(db);
 }
 END_TEST
