@@ -328,3 +328,28 @@ void learnpath_fn_is_flagship(sqlite3_context *ctx, int argc, sqlite3_value **ar
     }
     sqlite3_result_int(ctx, 0);
 }
+
+/*
+** learnpath_flagship_name(n): the n-th program of the flagship setting,
+** counted from 1 in the order set, or NULL past the last one (and when no
+** flagship is set): the names without JSON, for a report that lists them
+** (a recursive WITH), on SQLite builds without JSON functions too.
+*/
+void learnpath_fn_flagship_name(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    const lp_conn *pConn = sqlite3_user_data(ctx);
+    int64_t n;
+    (void)argc;
+    if (!learnpath_count_arg(argv[0], 1, 0, &n)) {
+        char *zV = learnpath_describe_value(argv[0]);
+        if (zV) {
+            learnpath_result_errorf(ctx, "learnpath_flagship_name(): n must be a whole number >= 1, not %s",
+                                    zV);
+            sqlite3_free(zV);
+        } else {
+            sqlite3_result_error_nomem(ctx);
+        }
+        return;
+    }
+    if (n > pConn->nFlagship) return;
+    sqlite3_result_text(ctx, pConn->azFlagship[n - 1], -1, SQLITE_TRANSIENT);
+}

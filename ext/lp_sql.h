@@ -296,6 +296,7 @@ void learnpath_fn_threads(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_allow_views(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_report_setting(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_is_flagship(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_fn_flagship_name(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* ------------------------------------------------------------ the registry */
 

@@ -360,4 +360,9 @@ void learnpath_curve_final(sqlite3_context *ctx);
 ** range (at least 1 when wholeOnly); 1 when the range is no number. */
 double learnpath_svg_nice_step(double range, double nWant, int wholeOnly);
 
+/* chart_palette(name, weight): the palette argument of the charts as a JSON
+** array, names by summed weight (heaviest first), then by name (svg_palette.c). */
+void learnpath_palette_step(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+void learnpath_palette_final(sqlite3_context *ctx);
+
 #endif /* LEARNPATH_SVG_H */

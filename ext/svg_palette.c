@@ -13,6 +13,7 @@
 **   twice is an error. Later rows must give the same bytes (or NULL when
 **   the first did), else "palette must be the same on every row".
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "svg.h"
@@ -292,3 +293,135 @@ int learnpath_svg_palette_slot(const svg_acc *p, const char *z, int n) {
     return (int)i;
 }
 
+
+/* ------------------------------------------------- building a palette */
+
+/* One name of chart_palette: its bytes and summed weight. */
+typedef struct pal_name {
+    char *z;
+    int n;
+    double w;
+} pal_name;
+
+typedef struct pal_acc {
+    pal_name *a;
+    int64_t nName, nAlloc;
+    int failed;
+} pal_acc;
+
+/* By name in byte order. */
+static int palByName(const void *pA, const void *pB) {
+    const pal_name *a = pA, *b = pB;
+    int c = memcmp(a->z, b->z, (size_t)(a->n < b->n ? a->n : b->n));
+    return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* Heavier first, then by name. */
+static int palByWeight(const void *pA, const void *pB) {
+    const pal_name *a = pA, *b = pB;
+    if (a->w != b->w) return a->w > b->w ? -1 : 1;
+    return palByName(pA, pB);
+}
+
+/* The same name twice becomes one, its weights summed (sorted by name,
+** then merged: no quadratic search). */
+static void palMerge(pal_acc *p) {
+    int64_t n = 0;
+    if (p->nName > 1) qsort(p->a, (size_t)p->nName, sizeof(pal_name), palByName);
+    for (int64_t i = 0; i < p->nName; i++) {
+        if (n > 0 && palByName(&p->a[n - 1], &p->a[i]) == 0) {
+            p->a[n - 1].w += p->a[i].w;
+            sqlite3_free(p->a[i].z);
+        } else {
+            p->a[n++] = p->a[i];
+        }
+    }
+    p->nName = n;
+}
+
+static void palFree(pal_acc *p) {
+    for (int64_t i = 0; i < p->nName; i++) sqlite3_free(p->a[i].z);
+    sqlite3_free(p->a);
+    p->a = NULL;
+    p->nName = p->nAlloc = 0;
+}
+
+/*
+** chart_palette(name, weight): collects each non-NULL name with its weight
+** (a NULL weight counts 0; the same name twice is summed at the end).
+*/
+void learnpath_palette_step(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    pal_acc *p = sqlite3_aggregate_context(ctx, (int)sizeof(pal_acc));
+    const char *z;
+    int n, e = sqlite3_value_type(argv[1]);
+    double w = 0.0;
+    (void)argc;
+    if (!p) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (p->failed || sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+    if (e == SQLITE_INTEGER || e == SQLITE_FLOAT) {
+        w = sqlite3_value_double(argv[1]);
+    } else if (e != SQLITE_NULL) {
+        p->failed = 1;
+        sqlite3_result_error(ctx, "chart_palette(): weight must be a number or NULL", -1);
+        return;
+    }
+    z = (const char *)sqlite3_value_text(argv[0]);
+    n = sqlite3_value_bytes(argv[0]);
+    if (!z) {
+        p->failed = 1;
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (learnpath_grow((void **)&p->a, &p->nAlloc, p->nName + 1, sizeof(pal_name), 16) ||
+        (p->a[p->nName].z = sqlite3_malloc64((sqlite3_uint64)n + 1)) == NULL) {
+        p->failed = 1;
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    memcpy(p->a[p->nName].z, z, (size_t)n + 1);
+    p->a[p->nName].n = n;
+    p->a[p->nName].w = w;
+    p->nName++;
+}
+
+/* The names as a JSON array of strings, heaviest first (then by name): the
+** palette argument of sankey_svg, bar_svg and curve_svg (svg rule 9). */
+void learnpath_palette_final(sqlite3_context *ctx) {
+    pal_acc *p = sqlite3_aggregate_context(ctx, 0);
+    sqlite3_str *pOut;
+    if (p && p->failed) {
+        palFree(p);
+        return; /* the error is set */
+    }
+    pOut = sqlite3_str_new(NULL);
+    if (p) palMerge(p);
+    if (p && p->nName > 1) qsort(p->a, (size_t)p->nName, sizeof(pal_name), palByWeight);
+    sqlite3_str_appendchar(pOut, 1, '[');
+    for (int64_t i = 0; p && i < p->nName; i++) {
+        const unsigned char *z = (const unsigned char *)p->a[i].z;
+        if (i) sqlite3_str_appendchar(pOut, 1, ',');
+        sqlite3_str_appendchar(pOut, 1, '"');
+        for (int k = 0; k < p->a[i].n; k++) {
+            unsigned c = z[k];
+            if (c == '"' || c == '\\') {
+                sqlite3_str_appendf(pOut, "\\%c", (char)c);
+            } else if (c < 0x20) {
+                sqlite3_str_appendf(pOut, "\\u%04x", c);
+            } else {
+                sqlite3_str_appendchar(pOut, 1, (char)c);
+            }
+        }
+        sqlite3_str_appendchar(pOut, 1, '"');
+    }
+    sqlite3_str_appendchar(pOut, 1, ']');
+    if (p) palFree(p);
+    if (sqlite3_str_errcode(pOut)) {
+        sqlite3_free(sqlite3_str_finish(pOut));
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, sqlite3_str_finish(pOut), -1, sqlite3_free);
+}

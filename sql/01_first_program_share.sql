@@ -64,19 +64,17 @@ SELECT 'No flagship program is set, so first programs are not split into the fla
 WHERE learnpath_report_setting('flagship') IS NULL;
 -- a flagship name that no enrollment has (a typo, another spelling): said,
 -- never silently counted as no flagship start
-WITH names AS (
-    SELECT value AS name
-    FROM json_each(CASE WHEN ltrim(learnpath_report_setting('flagship'), ' ' || char(9, 10, 13))
-                             LIKE '[%'
-                        THEN learnpath_report_setting('flagship')
-                        ELSE json_array(learnpath_report_setting('flagship')) END)
-    WHERE learnpath_report_setting('flagship') IS NOT NULL
+WITH RECURSIVE names(k, name) AS (
+    SELECT 1, learnpath_flagship_name(1)
+    UNION ALL
+    SELECT k + 1, learnpath_flagship_name(k + 1) FROM names WHERE name IS NOT NULL
 )
 SELECT 'The flagship setting names ' || group_concat(quote(name), ', ')
        || ', which no enrollment has: check the spelling (names are compared exactly, '
        || 'case included).' AS note
 FROM names
-WHERE NOT EXISTS (SELECT 1 FROM program_popularity('enrollments', 'user_id', 'program',
+WHERE name IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM program_popularity('enrollments', 'user_id', 'program',
                                                     'enrolled_at')
                   WHERE program = names.name)
 HAVING count(*) > 0;

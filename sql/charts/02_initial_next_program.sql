@@ -17,17 +17,16 @@ WITH
 -- The page's colours (README rule 15): one palette for every chart, so a
 -- program has one colour on the whole page: programs by the users who ever
 -- took one (program_popularity over all users), '(several at once)' by the
--- users whose first step it was; the first 12 get a colour each.
+-- users whose first step it was (chart_palette sums them, heaviest
+-- first); the first 12 get a colour each.
 palette AS (
-    SELECT json_group_array(name) AS names
+    SELECT chart_palette(name, users) AS names
     FROM (SELECT program AS name, users
           FROM program_popularity('enrollments', 'user_id', 'program', 'enrolled_at')
           UNION ALL
-          SELECT '(several at once)', sum(users)
+          SELECT '(several at once)', users
           FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
-          WHERE tied
-          HAVING sum(users) > 0
-          ORDER BY users DESC, name)
+          WHERE tied)
 ),
 step1 AS (
     SELECT coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')') AS segment,

@@ -846,7 +846,10 @@ static const scenario aScenario[] = {
      "SELECT learnpath_report_setting('segment_label'), learnpath_report_setting('group_label');"
      "SELECT learnpath_report_setting('group_col', 'employer_name');"
      "SELECT learnpath_report_setting('group_label'), learnpath_report_setting('min_base', 3);"
-     "SELECT learnpath_report_setting('flagship', 'Solo');",
+     "SELECT learnpath_report_setting('flagship', 'Solo');"
+     "SELECT learnpath_flagship_name(1), learnpath_flagship_name(2);"
+     "SELECT chart_palette(program, 1) FROM program_popularity('g');"
+     "SELECT chart_palette(x, 2) FROM (SELECT 'a\"' || char(10) AS x UNION ALL SELECT 'b');",
      0, NULL},
     {"learnpath_threads", FIX_MANY,
      "SELECT learnpath_threads(1);"

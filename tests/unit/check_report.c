@@ -84,6 +84,27 @@ START_TEST(test_report_flagships) {
 }
 END_TEST
 
+/* learnpath_flagship_name(n): the names in the order set, NULL past them. */
+START_TEST(test_report_flagship_names) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db, "SELECT quote(learnpath_flagship_name(1))", "NULL\n");
+    lpt_exec(db, "SELECT learnpath_report_setting('flagship', '[\"Zeta\", \"Alpha\"]');");
+    lpt_assert_rows(db,
+                    "WITH RECURSIVE names(k, name) AS (SELECT 1, learnpath_flagship_name(1) "
+                    "UNION ALL SELECT k + 1, learnpath_flagship_name(k + 1) FROM names "
+                    "WHERE name IS NOT NULL) SELECT k, quote(name) FROM names",
+                    "1|'Zeta'\n2|'Alpha'\n3|NULL\n");
+    lpt_exec(db, "SELECT learnpath_report_setting('flagship', 'Solo');");
+    lpt_assert_rows(db, "SELECT learnpath_flagship_name(1), quote(learnpath_flagship_name(2))",
+                    "Solo|NULL\n");
+    lpt_assert_rows(db, "SELECT learnpath_flagship_name(0)",
+                    "ERROR: learnpath_flagship_name(): n must be a whole number >= 1, not 0");
+    lpt_assert_rows(db, "SELECT learnpath_flagship_name('one')",
+                    "ERROR: learnpath_flagship_name(): n must be a whole number >= 1, not 'one'");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Refused values name the function and the problem, and change nothing. */
 START_TEST(test_report_errors) {
     sqlite3 *db = lpt_open();
@@ -195,6 +216,7 @@ Suite *make_report_suite(void) {
     tcase_add_test(tc, test_report_defaults);
     tcase_add_test(tc, test_report_set_and_reset);
     tcase_add_test(tc, test_report_flagships);
+    tcase_add_test(tc, test_report_flagship_names);
     tcase_add_test(tc, test_report_errors);
     tcase_add_test(tc, test_report_setting_direct_only);
     tcase_add_test(tc, test_report_settings_as_arguments);

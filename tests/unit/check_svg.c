@@ -1884,6 +1884,36 @@ START_TEST(test_curve_continuation) {
 }
 END_TEST
 
+/* chart_palette (svg rule 9): names by summed weight, then by name; JSON
+** escapes; NULL names left out; a weight that is no number is an error; the
+** palette it makes is read back by bar_svg (the name gets colour 0). */
+START_TEST(test_chart_palette) {
+    sqlite3 *db = lpt_open();
+    lpt_assert_rows(db,
+                    "SELECT chart_palette(n, w) FROM (SELECT 'b' AS n, 2 AS w UNION ALL "
+                    "SELECT 'a', 2 UNION ALL SELECT 'c\"q', 5 UNION ALL SELECT 'b', 1.5 UNION ALL "
+                    "SELECT 'x' || char(10) || '\\', NULL UNION ALL SELECT NULL, 9)",
+                    "[\"c\\\"q\",\"b\",\"a\",\"x\\u000a\\\\\"]\n");
+    lpt_assert_rows(db, "SELECT chart_palette(n, w) FROM (SELECT 'a' AS n, 1 AS w) WHERE 0",
+                    "[]\n");
+    lpt_assert_rows(db, "SELECT chart_palette('a', 'heavy')",
+                    "ERROR: chart_palette(): weight must be a number or NULL");
+    /* 3,000 distinct names, each twice: summed, in order, no quadratic search */
+    lpt_assert_rows(db,
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                    "SELECT json_array_length(p), json_extract(p, '$[0]'), json_extract(p, '$[1]') "
+                    "FROM (SELECT chart_palette(printf('n%05d', i), i % 7) AS p "
+                    "FROM (SELECT i FROM n UNION ALL SELECT i FROM n))",
+                    "3000|n00006|n00013\n");
+    lpt_assert_rows(db,
+                    "SELECT instr(bar_svg('c', n, 1, 't', 'grouped', "
+                    "(SELECT chart_palette(n, 1) FROM (SELECT 'x' || char(10) || '\\' AS n))), "
+                    "'fill=\"#0072B2\"') > 0 FROM (SELECT 'x' || char(10) || '\\' AS n)",
+                    "1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_svg_suite(void) {
     Suite *s = suite_create("svg");
     TCase *tc = tcase_create("core");
@@ -1928,6 +1958,7 @@ Suite *make_svg_suite(void) {
     tcase_add_test(tc, test_svg_other_in_the_data);
     tcase_add_test(tc, test_svg_palette_across_charts);
     tcase_add_test(tc, test_svg_palette_errors);
+    tcase_add_test(tc, test_chart_palette);
     tcase_add_test(tc, test_svg_legend_clear_of_plot);
     suite_add_tcase(s, tc);
 
