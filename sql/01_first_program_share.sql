@@ -69,15 +69,17 @@ WITH RECURSIVE names(k, name) AS (
     UNION ALL
     SELECT k + 1, learnpath_flagship_name(k + 1) FROM names WHERE name IS NOT NULL
 )
-SELECT 'The flagship setting names ' || group_concat(quote(name), ', ')
-       || ', which no enrollment has: check the spelling (names are compared exactly, '
-       || 'case included).' AS note
-FROM names
-WHERE name IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM program_popularity('enrollments', 'user_id', 'program',
-                                                    'enrolled_at')
-                  WHERE program = names.name)
-HAVING count(*) > 0;
+SELECT note
+FROM (SELECT count(*) AS missing,
+             'The flagship setting names ' || group_concat(quote(name), ', ')
+             || ', which no enrollment has: check the spelling (names are compared exactly, '
+             || 'case included).' AS note
+      FROM names
+      WHERE name IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM program_popularity('enrollments', 'user_id', 'program',
+                                                          'enrolled_at')
+                        WHERE program = names.name))
+WHERE missing > 0;
 
 .print ''
 .print 'First program'

@@ -41,10 +41,13 @@ step1 AS (
       AND group_value = (SELECT account FROM largest)
       AND step = 1
 )
-SELECT sankey_svg(initial_program, next_program, users,
-                  (SELECT 'Largest ' || learnpath_report_setting('group_label') || ', ' || account
-                          || ': initial → next program'
-                   FROM largest),
-                  (SELECT names FROM palette))
-FROM step1
-HAVING count(*) > 0;
+-- (no rows, no group: no chart, rather than an empty one)
+SELECT chart
+FROM (SELECT count(*) AS n,
+             sankey_svg(initial_program, next_program, users,
+                        (SELECT 'Largest ' || learnpath_report_setting('group_label') || ', '
+                                || account || ': initial → next program'
+                         FROM largest),
+                        (SELECT names FROM palette)) AS chart
+      FROM step1)
+WHERE n > 0;
