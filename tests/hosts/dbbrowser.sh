@@ -197,7 +197,7 @@ if db4s_run reports "$ABS_EXT" "$SCRIPT" "$DB" "$LIMIT"; then
         if [ "$got" = "$3" ]; then ok "$1 = $3"; else fail "$1: expected '$3', got '$got'"; fi
     }
     check_value "sql/01 in DB Browser: professional users starting with the Flagship, % of type" \
-        "SELECT users, pct_of_segment FROM result_01_3 WHERE segment = 'professional' AND first_program = 'Flagship'" \
+        "SELECT users, pct_of_segment FROM result_01_4 WHERE segment = 'professional' AND first_program = 'Flagship'" \
         "5|71.4"
     check_value "sql/01 in DB Browser, the settings set by SQL: professionals starting with the flagship" \
         "SELECT users FROM result_01_1 WHERE segment = 'professional' AND starts_with = 'the flagship'" \
