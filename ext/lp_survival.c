@@ -293,20 +293,6 @@ static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, const lp_km_spec *
     pP->nUser = n;
 }
 
-/* Order of the strata and time: segment, first step, time. */
-static int kmUserCmp(const void *pa, const void *pb) {
-    const km_user *a = pa, *b = pb;
-    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
-    if (a->label != b->label) return a->label < b->label ? -1 : 1;
-    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
-}
-
-/* Order of time alone (a segment's users over every first step). */
-static int kmTimeCmp(const void *pa, const void *pb) {
-    const km_user *a = pa, *b = pb;
-    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
-}
-
 /* Order of the cohorts' strata and time: month, segment, time. */
 static int kmCohortCmp(const void *pa, const void *pb) {
     const km_user *a = pa, *b = pb;
@@ -715,30 +701,114 @@ static int kmCohorts(km_build *pB, km_pass *pP, const uint32_t *aSegOf) {
 ** stratum over every first step. aSegOf and aLabelOf turn the places in
 ** name order back into segments and labels.
 */
-static int kmStrata(km_build *pB, km_pass *pP, const uint32_t *aSegOf, const uint32_t *aLabelOf) {
+/* A user's time as a key that sorts as the time does (t >= 0: the bits of
+** a non-negative double are in the order of its value). */
+static uint64_t kmTimeKey(const km_user *pU) {
+    uint64_t k;
+    memcpy(&k, &pU->b.t, sizeof k);
+    return k;
+}
+
+/*
+** *paOut = the users as (key, segment, label, index) in order of time, by a
+** least significant digit radix sort, a byte at a time, skipping the bytes
+** every key shares (the caller frees *paOut). The segment and label ride
+** along, so that the stable passes below read the pairs in order and never
+** reach into the users.
+*/
+typedef struct km_pair {
+    uint64_t key;
+    uint32_t seg, label, i;
+} km_pair;
+
+static int kmByTime(const km_pass *pP, km_pair **paOut) {
+    int64_t n = pP->nUser;
+    km_pair *aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
+    km_pair *a = aBase, *b;
+    uint64_t all1 = ~(uint64_t)0, any1 = 0;
+    *paOut = NULL;
+    if (!aBase) return SQLITE_NOMEM;
+    b = a + n + 1;
+    for (int64_t i = 0; i < n; i++) {
+        const km_user *pU = &pP->aUser[i];
+        a[i].key = kmTimeKey(pU);
+        a[i].seg = pU->seg;
+        a[i].label = pU->label;
+        a[i].i = (uint32_t)i;
+        all1 &= a[i].key;
+        any1 |= a[i].key;
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        int64_t aCount[257];
+        if ((((all1 ^ any1) >> shift) & 0xff) == 0) continue; /* one value in every key */
+        memset(aCount, 0, sizeof aCount);
+        for (int64_t i = 0; i < n; i++) aCount[((a[i].key >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++) aCount[d + 1] += aCount[d];
+        for (int64_t i = 0; i < n; i++) b[aCount[(a[i].key >> shift) & 0xff]++] = a[i];
+        km_pair *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != aBase) memcpy(aBase, a, (size_t)n * sizeof(km_pair));
+    *paOut = aBase; /* its second half is free room for kmStableBy */
+    return SQLITE_OK;
+}
+
+/* aOut = aIn ordered by segment (isSeg) or label (below nKey), stably: a
+** counting sort, so that the order within each key holds. */
+static int kmStableBy(const km_pair *aIn, km_pair *aOut, int64_t n, int isSeg, uint32_t nKey) {
+    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nKey + 2) * sizeof(int64_t));
+    if (!aCount) return SQLITE_NOMEM;
+    memset(aCount, 0, ((size_t)nKey + 2) * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) aCount[(isSeg ? aIn[i].seg : aIn[i].label) + 1]++;
+    for (uint32_t k = 0; k <= nKey; k++) aCount[k + 1] += aCount[k];
+    for (int64_t i = 0; i < n; i++) aOut[aCount[isSeg ? aIn[i].seg : aIn[i].label]++] = aIn[i];
+    sqlite3_free(aCount);
+    return SQLITE_OK;
+}
+
+/*
+** Every stratum of the users (kmTimes and kmKeys done), in output order:
+** per segment (in name order), its strata per first step (in name order),
+** then its stratum over every first step; each stratum's users sorted by
+** time. The users are put in time order once (kmByTime), then in segment
+** and first-step order stably (counting sorts): no comparison sort. nSeg
+** and nLabel bound the keys; aSegOf and aLabelOf turn them back into
+** segments and labels.
+*/
+static int kmStrata(km_build *pB, km_pass *pP, const uint32_t *aSegOf, const uint32_t *aLabelOf,
+                    uint32_t nSeg, uint32_t nLabel) {
     if (pB->pSpec->eKind == LP_KM_COHORTS) return kmCohorts(pB, pP, aSegOf);
-    km_user *aCopy = NULL;
-    int rc = SQLITE_OK;
-    if (pP->nUser > 1) qsort(pP->aUser, (size_t)pP->nUser, sizeof(km_user), kmUserCmp);
-    aCopy = sqlite3_malloc64((sqlite3_uint64)(pP->nUser + 1) * sizeof(km_user));
-    if (!aCopy) return SQLITE_NOMEM;
-    for (int64_t i = 0; i < pP->nUser && rc == SQLITE_OK;) {
+    int64_t n = pP->nUser;
+    km_pair *aTime = NULL, *aTmp, *aSegTime;
+    km_user *aCopy = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_user));
+    int rc = aCopy ? kmByTime(pP, &aTime) : SQLITE_NOMEM;
+    aSegTime = rc == SQLITE_OK ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair)) : NULL;
+    if (rc == SQLITE_OK && !aSegTime) rc = SQLITE_NOMEM;
+    aTmp = aTime ? aTime + n + 1 : NULL;
+    /* (segment, time) for the segments' strata; (segment, label, time) in aTime */
+    if (rc == SQLITE_OK) rc = kmStableBy(aTime, aSegTime, n, 1, nSeg + 1);
+    if (rc == SQLITE_OK) rc = kmStableBy(aTime, aTmp, n, 0, nLabel);
+    if (rc == SQLITE_OK) rc = kmStableBy(aTmp, aTime, n, 1, nSeg + 1);
+    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
         int64_t e = i;
-        uint32_t segKey = pP->aUser[i].seg;
+        uint32_t segKey = aTime[i].seg;
         uint32_t seg = segKey == 0 ? LP_NONE : aSegOf[segKey - 1];
-        while (e < pP->nUser && pP->aUser[e].seg == segKey) e++;
+        while (e < n && aTime[e].seg == segKey) e++;
         for (int64_t k = i; k < e && rc == SQLITE_OK;) {
             int64_t m = k;
-            while (m < e && pP->aUser[m].label == pP->aUser[k].label) m++;
-            rc = pB->xStratum(pB, pP->aUser + k, m - k, seg, aLabelOf[pP->aUser[k].label]);
+            uint32_t label = aTime[k].label;
+            for (; m < e && aTime[m].label == label; m++) aCopy[m - k] = pP->aUser[aTime[m].i];
+            rc = pB->xStratum(pB, aCopy, m - k, seg, aLabelOf[label]);
             k = m;
         }
-        if (rc) break;
-        memcpy(aCopy, pP->aUser + i, (size_t)(e - i) * sizeof(km_user));
-        if (e - i > 1) qsort(aCopy, (size_t)(e - i), sizeof(km_user), kmTimeCmp);
-        rc = pB->xStratum(pB, aCopy, e - i, seg, LP_NONE);
+        /* the same users, by time alone: aSegTime[i..e) */
+        for (int64_t k = i; k < e && rc == SQLITE_OK; k++) aCopy[k - i] = pP->aUser[aSegTime[k].i];
+        if (rc == SQLITE_OK) rc = pB->xStratum(pB, aCopy, e - i, seg, LP_NONE);
         i = e;
     }
+    sqlite3_free(aTime);
+    sqlite3_free(aSegTime);
     sqlite3_free(aCopy);
     return rc;
 }
@@ -822,7 +892,8 @@ int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, l
         B.aLabelOf = aLabelOf;
         B.E = P.E;
         B.xStratum = pSpec->eKind == LP_KM_INCIDENCE ? kmIncidence : kmStratum;
-        rc = kmStrata(&B, &P, aSegOf, aLabelOf);
+        rc = kmStrata(&B, &P, aSegOf, aLabelOf, pSh->pData->segments.n,
+                      pSh->pData->programs.n + pSh->groups.n);
     }
     sqlite3_free(P.aUser);
     sqlite3_free(aSegOf);
