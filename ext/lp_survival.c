@@ -701,21 +701,16 @@ static int kmCohorts(km_build *pB, km_pass *pP, const uint32_t *aSegOf) {
 ** stratum over every first step. aSegOf and aLabelOf turn the places in
 ** name order back into segments and labels.
 */
-/* A user's time as a key that sorts as the time does (t >= 0: the bits of
-** a non-negative double are in the order of its value). */
+/* A user's time as a key in its order (t >= 0: a double's bits then are). */
 static uint64_t kmTimeKey(const km_user *pU) {
     uint64_t k;
     memcpy(&k, &pU->b.t, sizeof k);
     return k;
 }
 
-/*
-** *paOut = the users as (key, segment, label, index) in order of time, by a
-** least significant digit radix sort, a byte at a time, skipping the bytes
-** every key shares (the caller frees *paOut). The segment and label ride
-** along, so that the stable passes below read the pairs in order and never
-** reach into the users.
-*/
+/* *paOut = the users as (key, segment, label, index) in order of time: an
+** LSD radix sort, a byte at a time, skipping the bytes every key shares
+** (the caller frees *paOut; the segment and label ride along). */
 typedef struct km_pair {
     uint64_t key;
     uint32_t seg, label, i;
