@@ -335,6 +335,19 @@ same_page() {
 listing() { (cd "$1" && ls -A); }
 rm -f "$ROOT/PWNED"
 
+# Report settings are data: a flagship and a segment name holding shell and
+# SQL code, through make (its $(shell ...) too), run nothing and arrive as
+# text (the flagship names no program: sql/01 says so, with the name).
+EVIL_FLAG="x');SELECT 1;--'\"\`touch PWNED\`\$(touch PWNED)\$(shell touch PWNED-make)"
+make_report DB="$FIX" OUT="$T/evil-settings.html" FLAGSHIP="$EVIL_FLAG" \
+    SEGMENT_LABEL="kind';touch PWNED;'" > "$T/evil-settings.log" 2>&1
+status=$?
+check "make report FLAGSHIP=<shell and SQL code>: runs nothing, exit 0" eq "$(pwned)|$status" "no|0"
+check "... the flagship arrives as text: sql/01's note names it, escaped" \
+    eq "$(grep -c -F "The flagship setting names &#39;x&#39;&#39;);SELECT 1;--&#39;&#39;&quot;" "$T/evil-settings.html")" 1
+check "... the segment's name arrives as text, escaped, in the column headers" \
+    ge "$(count "<th>kind&#39;;touch PWNED;&#39;</th>" "$T/evil-settings.html")" 1
+
 # The issue's hostile OUT: the shell code in it must not run, and the
 # report is written at exactly that path.
 mkdir "$T/hostile"
