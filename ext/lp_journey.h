@@ -126,7 +126,7 @@ int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t 
                           uint32_t **paRank);
 
 /* The slots of lp_data.apMemo: who keeps results with the data. */
-enum { LP_MEMO_AGG = 0, LP_MEMO_POP = 1, LP_MEMO_GROUP = 2 };
+enum { LP_MEMO_AGG = 0, LP_MEMO_POP = 1, LP_MEMO_GROUP = 2, LP_MEMO_KM = 3 };
 
 /* ----------------------------------------------------------- lp_median.c */
 
@@ -357,16 +357,81 @@ typedef struct lp_km_result {
 } lp_km_result;
 
 /*
-** The curves (or, by pSpec->eKind, the incidences or the cohorts' rows)
-** of the users of pIt shaped by *pSh (one pass over the users,
-** which leaves pIt at its end), into *pRes (learnpath_km_free releases
-** it; the labels are *pSh's, which must outlive it). Under a memory budget,
-** LP_RC_OVER_BUDGET in memory (stream instead), the budget's error
-** streaming.
+** A user of the continuation functions (rule 17), from one pass over the
+** users (lp_km_pass.c): the start of step 1 (s1), of step 2 (b.s2;
+** LP_KM_NO_STEP: none) and its label (dest), the segment and the first
+** step's label. Once E is known b is the user's time in days (b.t) and
+** dest LP_NONE for a censored user (an event is a user whose dest is a
+** label); segment, label and dest are then places in name order (segment
+** 0: none). 32 bytes.
 */
-int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, lp_km_result *pRes,
-                       char **pzErr);
+typedef struct lp_km_user {
+    int64_t s1;
+    union {
+        int64_t s2;
+        double t;
+    } b;
+    uint32_t seg, label, dest;
+    int32_t month;           /* s1's (learnpath_time_month), for the cohorts */
+} lp_km_user;
+#define LP_KM_NO_STEP INT64_MAX
+#define LP_KM_EVENT(pU) ((pU)->dest != LP_NONE)
+
+/* A result being built, stratum by stratum (lp_km_pass.c fills it with the
+** builders below, lp_survival.c). */
+typedef struct lp_km_build {
+    lp_km_result *pRes;
+    int64_t nRowAlloc, nStratumAlloc, nCifAlloc, nCohortAlloc;
+    const lp_km_spec *pSpec;
+    const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
+    int64_t E;                 /* rule 17's E */
+    int isStatsOnly;           /* continuation_stats: the strata and their medians, no rows */
+    lp_km_row *aScratch;       /* a stratum's rows per time, when they are not the result's */
+    int64_t nScratchAlloc;
+} lp_km_build;
+
+/* One stratum from its n users a[ix[0]], ..., a[ix[n-1]], in order of time (seg, label: the stratum's
+** segment and first step, LP_NONE for none): a curve and its medians
+** (rules 18-19), with at_days' rows if asked; the incidences (rule 20); a
+** cohort's rows (rule 21). */
+int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix,
+                         int64_t n, uint32_t seg,
+                         uint32_t label);
+int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix,
+                         int64_t n, uint32_t seg,
+                           uint32_t label);
+int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix,
+                         int64_t n, uint32_t seg,
+                        int64_t month);
 void learnpath_km_free(lp_km_result *pRes);
+
+/* ----------------------------------------------------------- lp_km_pass.c */
+
+/*
+** The users of one shaping and observation end, kept with the source data
+** (LP_MEMO_KM) with every result computed from them, as lp_agg_memo: the
+** same query again costs nothing, and another continuation query of the
+** same source and shaping only walks the users already sorted. The memo's
+** shaper owns the tie-group labels of the results.
+*/
+typedef struct lp_km_memo lp_km_memo;
+
+/*
+** The result pSpec asks for, of the users of pIt shaped by *pSh (spec
+** *pShape; pSh->ignoreSegments: the strata over all segments): from the
+** data's memo, or computed (one pass over the users, which leaves pIt at
+** its end; then the memo takes the shaper, and *pSh is zeroed). isStats:
+** only the strata and their medians are read. On success *ppMemo holds a
+** reference (learnpath_km_memo_unref) and *ppRes the result, which lives
+** as long as the memo. Under a memory budget, LP_RC_OVER_BUDGET in
+** memory (stream instead), the budget's error streaming.
+*/
+int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
+                     const lp_km_spec *pSpec, int isStats, lp_km_memo **ppMemo,
+                     const lp_km_result **ppRes, char **pzErr);
+/* The memo's shaper: the labels of its results. */
+const lp_shaper *learnpath_km_shaper(const lp_km_memo *p);
+void learnpath_km_memo_unref(lp_km_memo *p);
 /* z with P(Z > z) = q for a standard normal Z, 0 < q <= 0.5. */
 double learnpath_normal_upper_quantile(double q);
 /* The std_err and band of a row (rule 18): 2 when both are set, 1 when

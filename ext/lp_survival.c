@@ -12,19 +12,13 @@
 **   SELECT * FROM next_program_incidence('enrollments') WHERE at_days = 365;
 **   SELECT * FROM continuation_cohorts('enrollments');
 **
-** How it works. One pass over the users (from the cache, or streamed)
-** shapes each journey as first_program does (rules 4-8) and keeps, per
-** user, the start of step 1 and of step 2 (if any), step 2's label, the
-** segment and the first step's label: 32 bytes (km_user). The observation
-** end E (rule 17) is known only after the pass when observe_until is not
-** given (the latest time of the source), so each user's time and status
-** are set then (kmTimes). The users are sorted once by (segment, first
-** step, time) for the strata per first program, and each segment's users
-** once more by time for the stratum over all its first programs (program
-** NULL); each stratum then gives its curve (kmStratum) or its incidences
-** (kmIncidence). continuation_cohorts sorts them by (month of s1,
-** segment, time) instead (kmCohorts). O(n log n), nothing per user in
-** SQL. Times are days from integer milliseconds (t / 86400000), so two
+** How it works. lp_km_pass.c reads the users once per source, shaping
+** and observation end (rule 17: each user's time and status) and hands
+** each stratum's users here in order of time; this file makes a
+** stratum's rows: its curve, one row per distinct time (kmSurvStep, the
+** one step every function takes), with the medians computed as the rows
+** go; its at_days rows; its incidences (rule 20); a cohort's rows (rule
+** 21). Times are days from integer milliseconds (t / 86400000), so two
 ** users tie exactly when their milliseconds do.
 **
 ** RULE 17. A user's steps are shaped as first_program shapes them (rules
@@ -163,157 +157,87 @@ static double kmCurveUpper(const lp_km_row *pRow, double z, int eConf) {
 }
 
 /*
-** Rule 19 on one curve of the n rows aRow (one per time, ascending): over
-** the points (0, 0) and (t_k, 1 - curve_k), with tol = sqrt(DBL_EPSILON),
-** i1 = the point of least value with value + tol >= 0.5, i2 = the one of
-** least value with value - tol >= 0.5 (the earliest of equal values);
-** the median is the middle of their times; when the last point's value is
-** within tol of 0.5, the middle of i1's time and the last time. NAN where
-** the curve never reaches 0.5.
+** Is the curve at a row surely above 0.5 + 2 tol, without its exp()? Such
+** a row cannot be a median's (below), so most rows of a stratum whose
+** curve stays high cost no exp(). The upper band is at least S (log and
+** plain); the log band's lower is S exp(-z sigma) >= S (1 - z sigma). Not
+** used under log-log, whose band has no such cheap bound.
 */
-static double kmMedian(const lp_km_row *aRow, int64_t n, km_curve_fn xCurve, double z, int eConf) {
-    const double tol = sqrt(DBL_EPSILON);
-    double yMax = 0.0, y1 = INFINITY, y2 = INFINITY, x1 = 0.0, x2 = 0.0, yLast = 0.0;
-    int has1 = 0, has2 = 0;
-    if (n == 0) return NAN;
-    for (int64_t k = 0; k < n; k++) {
-        double c = xCurve(&aRow[k], z, eConf);
-        double y = isnan(c) ? NAN : 1.0 - c;
-        yLast = y;
-        if (isnan(y)) continue;
-        if (y > yMax) yMax = y;
-        if (y + tol >= 0.5 && y < y1) {
-            y1 = y;
-            x1 = aRow[k].day;
-            has1 = 1;
-        }
-        if (y - tol >= 0.5 && y < y2) {
-            y2 = y;
-            x2 = aRow[k].day;
-            has2 = 1;
-        }
+static int kmAboveHalf(const lp_km_row *pRow, int iCurve, double z, int eConf) {
+    const double lim = 0.5 + 2.0 * sqrt(DBL_EPSILON);
+    if (iCurve == 2 && eConf != LP_CONF_LOGLOG) return pRow->surv > lim;
+    if (iCurve == 1 && eConf == LP_CONF_LOG && !isinf(pRow->var)) {
+        return pRow->surv * (1.0 - z * sqrt(pRow->var)) > lim;
     }
-    if (yMax < 0.5 || !has1) return NAN;
-    if (!isnan(yLast) && fabs(0.5 - yLast) < tol) return (x1 + aRow[n - 1].day) / 2.0;
-    return has2 ? (x1 + x2) / 2.0 : NAN;
+    return 0;
+}
+
+/*
+** Rule 19 on one curve of a stratum, a row (one per time, ascending) at a
+** time: over the points (0, 0) and (t_k, 1 - curve_k), with tol =
+** sqrt(DBL_EPSILON), i1 = the point of least value with value + tol >=
+** 0.5, i2 = the one of least value with value - tol >= 0.5 (the earliest
+** of equal values); the median is the middle of their times; when the
+** last point's value is within tol of 0.5, the middle of i1's time and
+** the last time. NAN where the curve never reaches 0.5. A row kmAboveHalf
+** skips has a value below 0.5 - 2 tol: it is neither i1 nor i2, does not
+** make the curve reach 0.5, and as the last point it is not within tol of
+** 0.5 (so it counts as 0).
+*/
+typedef struct km_median {
+    double yMax, y1, y2, x1, x2, yLast;
+    int has1, has2;
+} km_median;
+
+static void kmMedianStart(km_median *m) {
+    memset(m, 0, sizeof(*m));
+    m->y1 = m->y2 = INFINITY;
+}
+
+static void kmMedianAdd(km_median *m, const lp_km_row *pRow, int iCurve, double z, int eConf) {
+    static const km_curve_fn axCurve[3] = {kmCurveSurv, kmCurveLower, kmCurveUpper};
+    const double tol = sqrt(DBL_EPSILON);
+    if (iCurve > 0 && kmAboveHalf(pRow, iCurve, z, eConf)) {
+        m->yLast = 0.0;
+        return;
+    }
+    double c = axCurve[iCurve](pRow, z, eConf);
+    double y = isnan(c) ? NAN : 1.0 - c;
+    m->yLast = y;
+    if (isnan(y)) return;
+    if (y > m->yMax) m->yMax = y;
+    if (y + tol >= 0.5 && y < m->y1) {
+        m->y1 = y;
+        m->x1 = pRow->day;
+        m->has1 = 1;
+    }
+    if (y - tol >= 0.5 && y < m->y2) {
+        m->y2 = y;
+        m->x2 = pRow->day;
+        m->has2 = 1;
+    }
+}
+
+/* The median, lastDay the stratum's last time. */
+static double kmMedianEnd(const km_median *m, double lastDay) {
+    const double tol = sqrt(DBL_EPSILON);
+    if (m->yMax < 0.5 || !m->has1) return NAN;
+    if (!isnan(m->yLast) && fabs(0.5 - m->yLast) < tol) return (m->x1 + lastDay) / 2.0;
+    return m->has2 ? (m->x1 + m->x2) / 2.0 : NAN;
 }
 
 /* See lp_journey.h. */
 void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
                           double aMedian[3]) {
-    aMedian[0] = kmMedian(aRow, n, kmCurveSurv, z, eConf);
-    aMedian[1] = kmMedian(aRow, n, kmCurveLower, z, eConf);
-    aMedian[2] = kmMedian(aRow, n, kmCurveUpper, z, eConf);
-}
-
-/* ------------------------------------------------------------- the pass */
-
-/*
-** A user of the pass, shared by every continuation function: the start of
-** step 1 (s1), of step 2 (b.s2; KM_NO_STEP: none) and its label (dest),
-** the segment and the first step's label. kmTimes then makes b the user's
-** time in days (b.t), dest LP_NONE for a censored user (the status: an
-** event is a user whose dest is a label), and the keys places in name
-** order (kmKeys); month is s1's (continuation_cohorts only).
-*/
-typedef struct km_user {
-    int64_t s1;
-    union {
-        int64_t s2;
-        double t;
-    } b;
-    uint32_t seg, label, dest;
-    int32_t month;
-} km_user;
-#define KM_NO_STEP INT64_MAX
-#define KM_EVENT(pU) ((pU)->dest != LP_NONE)
-
-typedef struct km_pass {
-    km_user *aUser;
-    int64_t nUser, nUserAlloc;
-    int64_t tLast;           /* the latest enrollment time met (rule 17's E) */
-    int hasLast;
-    int64_t E;               /* rule 17's E, once kmTimes has run */
-} km_pass;
-
-/* Does holding nByte more than the users and the shaper pass the budget? */
-static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByte, char **pzErr) {
-    int64_t nLimit = learnpath_users_limit(pIt);
-    if (nLimit == 0) return SQLITE_OK;
-    if (learnpath_users_held(pIt) + learnpath_shaper_bytes(pSh) + nByte <= nLimit) return SQLITE_OK;
-    if (pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
-    return learnpath_users_budget_error(pIt, 0, pSh->groups.n, pzErr);
-}
-
-/* Keep the user just shaped (kept by rules 1-8). */
-static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, char **pzErr) {
-    if (pP->nUser >= pP->nUserAlloc) {
-        int64_t nNew = pP->nUserAlloc ? pP->nUserAlloc * 2 : 256;
-        int rc = kmCheckBudget(pIt, pSh, nNew * (int64_t)sizeof(km_user), pzErr);
-        if (rc) return rc;
-        km_user *aNew = sqlite3_realloc64(pP->aUser, (sqlite3_uint64)nNew * sizeof(km_user));
-        if (!aNew) return SQLITE_NOMEM;
-        pP->aUser = aNew;
-        pP->nUserAlloc = nNew;
+    for (int i = 0; i < 3; i++) {
+        km_median m;
+        kmMedianStart(&m);
+        for (int64_t k = 0; k < n; k++) kmMedianAdd(&m, &aRow[k], i, z, eConf);
+        aMedian[i] = n > 0 ? kmMedianEnd(&m, aRow[n - 1].day) : NAN;
     }
-    km_user *pU = &pP->aUser[pP->nUser++];
-    pU->s1 = pSh->aStep[0].t;
-    pU->b.s2 = pSh->nStep > 1 ? pSh->aStep[1].t : KM_NO_STEP;
-    pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
-    pU->seg = pSh->segment;
-    pU->label = pSh->aStep[0].label;
-    pU->month = 0;
-    return SQLITE_OK;
-}
-
-/*
-** Rule 17: each user's time and status, once E is known; the users whose
-** step 1 starts after E are left out. With isCohort, each user's month.
-*/
-static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, const lp_km_spec *pSpec) {
-    int64_t E = pSpec->hasObserveUntil ? pSpec->observeUntil : pP->tLast;
-    int64_t n = 0;
-    pP->E = E;
-    for (int64_t i = 0; i < pP->nUser; i++) {
-        km_user u = pP->aUser[i];
-        int64_t s1 = u.s1;
-        if (s1 > E) continue;
-        if (u.b.s2 != KM_NO_STEP && u.b.s2 <= E) {
-            u.b.t = (double)(u.b.s2 - s1) / LP_MS_PER_DAY;
-        } else if (pShape->hasWithin && (double)(E - s1) > pShape->withinDays * LP_MS_PER_DAY) {
-            u.b.t = pShape->withinDays;
-            u.dest = LP_NONE;
-        } else {
-            u.b.t = (double)(E - s1) / LP_MS_PER_DAY;
-            u.dest = LP_NONE;
-        }
-        if (pSpec->eKind == LP_KM_COHORTS) u.month = (int32_t)learnpath_time_month(s1);
-        pP->aUser[n++] = u;
-    }
-    pP->nUser = n;
-}
-
-/* Order of the cohorts' strata and time: month, segment, time. */
-static int kmCohortCmp(const void *pa, const void *pb) {
-    const km_user *a = pa, *b = pb;
-    if (a->month != b->month) return a->month < b->month ? -1 : 1;
-    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
-    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
 }
 
 /* ------------------------------------------------------------ the curves */
-
-typedef struct km_build km_build;
-struct km_build {
-    lp_km_result *pRes;
-    int64_t nRowAlloc, nStratumAlloc, nCifAlloc, nCohortAlloc;
-    const lp_km_spec *pSpec;
-    const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
-    int64_t E;                 /* rule 17's E */
-    /* one stratum from its n users sorted by time: the curve's, or the
-    ** incidence's */
-    int (*xStratum)(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label);
-};
 
 /* Rule 18's step at a time with d events among atRisk users: S (1 - d / n),
 ** exactly 0 when every user at risk continued. */
@@ -322,7 +246,7 @@ static double kmSurvStep(double S, int64_t d, int64_t atRisk) {
 }
 
 /* A new stratum of the result, zeroed, into *ppS. */
-static int kmNewStratum(km_build *pB, lp_km_stratum **ppS) {
+static int kmNewStratum(lp_km_build *pB, lp_km_stratum **ppS) {
     lp_km_result *pRes = pB->pRes;
     if (pRes->nStratum >= pB->nStratumAlloc) {
         int64_t nNew = pB->nStratumAlloc ? pB->nStratumAlloc * 2 : 16;
@@ -338,7 +262,7 @@ static int kmNewStratum(km_build *pB, lp_km_stratum **ppS) {
 }
 
 /* Room for n more rows. */
-static int kmRowRoom(km_build *pB, int64_t n) {
+static int kmRowRoom(lp_km_build *pB, int64_t n) {
     lp_km_result *pRes = pB->pRes;
     if (pRes->nRow + n <= pB->nRowAlloc) return SQLITE_OK;
     int64_t nNew = pB->nRowAlloc ? pB->nRowAlloc * 2 : 256;
@@ -350,22 +274,29 @@ static int kmRowRoom(km_build *pB, int64_t n) {
     return SQLITE_OK;
 }
 
+/* Room for n rows in the build's scratch rows (freed with the build). */
+static int kmScratchRoom(lp_km_build *pB, int64_t n) {
+    if (n <= pB->nScratchAlloc) return SQLITE_OK;
+    sqlite3_free(pB->aScratch);
+    pB->nScratchAlloc = 0;
+    pB->aScratch = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_row));
+    if (!pB->aScratch) return SQLITE_NOMEM;
+    pB->nScratchAlloc = n;
+    return SQLITE_OK;
+}
+
 /*
 ** at_days (rule 18, as R's summary(fit, times = ..., extend = TRUE)): the
-** stratum's rows, one per time, become one per day: at_risk = users whose
-** time is that day or later, events and censored over (previous day, day],
-** and the survival of the last time at or before the day.
+** stratum's nTime rows aTime, one per time, become its rows, one per day:
+** at_risk = users whose time is that day or later, events and censored
+** over (previous day, day], and the survival of the last time at or
+** before the day.
 */
-static int kmAtDays(km_build *pB, lp_km_stratum *pS) {
+static int kmAtDays(lp_km_build *pB, lp_km_stratum *pS, const lp_km_row *aTime, int64_t nTime) {
     const lp_km_spec *pSpec = pB->pSpec;
-    lp_km_row *aTime = NULL;
-    int64_t nTime = pS->nRow, k = 0;
-    int rc;
-    aTime = sqlite3_malloc64((sqlite3_uint64)(nTime + 1) * sizeof(lp_km_row));
-    if (!aTime) return SQLITE_NOMEM;
-    memcpy(aTime, pB->pRes->aRow + pS->iRow, (size_t)nTime * sizeof(lp_km_row));
-    pB->pRes->nRow = pS->iRow;
-    rc = kmRowRoom(pB, pSpec->nAtDay);
+    int64_t k = 0;
+    int rc = kmRowRoom(pB, pSpec->nAtDay);
+    pS->iRow = pB->pRes->nRow;
     for (int i = 0; i < pSpec->nAtDay && rc == SQLITE_OK; i++) {
         lp_km_row *pR = &pB->pRes->aRow[pB->pRes->nRow++];
         double D = pSpec->aAtDay[i];
@@ -385,54 +316,67 @@ static int kmAtDays(km_build *pB, lp_km_stratum *pS) {
         }
         pR->isStart = k == 0;
     }
-    pS->nRow = pSpec->nAtDay;
-    sqlite3_free(aTime);
+    pS->nRow = rc == SQLITE_OK ? pSpec->nAtDay : 0;
     return rc;
 }
 
 /*
 ** One stratum from its n users sorted by time (rule 18): a row per
-** distinct time, its medians (rule 19), then at_days' rows if asked.
+** distinct time, its medians (rule 19), then at_days' rows if asked. The
+** rows per time are the result's only for the curve without at_days;
+** otherwise they are the build's scratch (continuation_stats keeps none).
 */
-static int kmStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label) {
+int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n,
+                         uint32_t seg, uint32_t label) {
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
+    lp_km_row *aTime = NULL;
     double S = 1.0, var = 0.0;
-    int64_t atRisk = n;
+    int64_t atRisk = n, nTime = 0;
+    int toRes = !pB->isStatsOnly && pB->pSpec->aAtDay == NULL;
+    km_median aMed[3];
+    lp_km_row row;
     int rc = kmNewStratum(pB, &pS);
+    if (rc == SQLITE_OK && !pB->isStatsOnly) rc = toRes ? kmRowRoom(pB, n) : kmScratchRoom(pB, n);
     if (rc) return rc;
+    aTime = toRes ? pRes->aRow + pRes->nRow : pB->aScratch;
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
-    pS->iRow = pRes->nRow;
+    for (int i = 0; i < 3; i++) kmMedianStart(&aMed[i]);
+    memset(&row, 0, sizeof(row));
     for (int64_t i = 0; i < n;) {
         int64_t j = i, d = 0, c = 0;
-        for (; j < n && a[j].b.t == a[i].b.t; j++) {
-            if (KM_EVENT(&a[j])) d++; else c++;
+        double t = a[ix[i]].b.t;
+        for (; j < n && a[ix[j]].b.t == t; j++) {
+            if (LP_KM_EVENT(&a[ix[j]])) d++; else c++;
         }
         if (d > 0) {
             S = kmSurvStep(S, d, atRisk);
             var = d == atRisk ? INFINITY : var + (double)d / ((double)atRisk * (double)(atRisk - d));
         }
-        rc = kmRowRoom(pB, 1);
-        if (rc) return rc;
-        lp_km_row *pR = &pRes->aRow[pRes->nRow++];
-        pR->day = a[i].b.t;
-        pR->atRisk = atRisk;
-        pR->events = d;
-        pR->censored = c;
-        pR->surv = S;
-        pR->var = var;
-        pR->isStart = 0;
+        row.day = t;
+        row.atRisk = atRisk;
+        row.events = d;
+        row.censored = c;
+        row.surv = S;
+        row.var = var;
+        for (int k = 0; k < 3; k++) kmMedianAdd(&aMed[k], &row, k, pB->pSpec->z, pB->pSpec->eConf);
+        if (aTime) aTime[nTime++] = row;
         pS->events += d;
         pS->censored += c;
         atRisk -= d + c;
         i = j;
     }
-    pS->nRow = pRes->nRow - pS->iRow;
-    learnpath_km_medians(pRes->aRow + pS->iRow, pS->nRow, pB->pSpec->z, pB->pSpec->eConf,
-                         pS->aMedian);
-    return pB->pSpec->aAtDay ? kmAtDays(pB, pS) : SQLITE_OK;
+    for (int k = 0; k < 3; k++) pS->aMedian[k] = n > 0 ? kmMedianEnd(&aMed[k], row.day) : NAN;
+    pS->iRow = pRes->nRow;
+    if (toRes) {
+        pRes->nRow += nTime;
+        pS->nRow = nTime;
+        return SQLITE_OK;
+    }
+    if (pB->isStatsOnly) return SQLITE_OK; /* continuation_stats reads the medians */
+    return kmAtDays(pB, pS, aTime, nTime);
 }
 
 /* ------------------------------------------------------ the incidences */
@@ -458,12 +402,12 @@ static int64_t kmDestIndex(const uint32_t *aDest, int64_t nD, uint32_t x) {
 ** order, ascending and distinct, into *paDest (the caller frees it) and
 ** *pnD.
 */
-static int kmDestinations(const km_user *a, int64_t n, uint32_t **paDest, int64_t *pnD) {
+static int kmDestinations(const lp_km_user *a, const uint32_t *ix, int64_t n, uint32_t **paDest, int64_t *pnD) {
     int64_t nEvent = 0, nD = 0;
     uint32_t *aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
     if (!aDest) return SQLITE_NOMEM;
     for (int64_t i = 0; i < n; i++) {
-        if (KM_EVENT(&a[i])) aDest[nEvent++] = a[i].dest;
+        if (LP_KM_EVENT(&a[ix[i]])) aDest[nEvent++] = a[ix[i]].dest;
     }
     if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
     for (int64_t i = 0; i < nEvent; i++) {
@@ -500,27 +444,27 @@ static void kmCifSnapshot(km_cif_state *p, int64_t iDay, double S) {
 ** then S *= 1 - d_j / n_j; each day of at_days recorded after the times
 ** at or before it (rule 20).
 */
-static void kmCifWalk(km_cif_state *p, const km_user *a, const uint32_t *aDest,
+static void kmCifWalk(km_cif_state *p, const lp_km_user *a, const uint32_t *ix, const uint32_t *aDest,
                       const double *aDay) {
     int64_t n = p->n, atRisk = n, iDay = 0;
     double S = 1.0;
     for (int64_t i = 0; i <= n;) {
         /* the days before this time (every day left, after the last) */
-        double t = i < n ? a[i].b.t : INFINITY;
+        double t = i < n ? a[ix[i]].b.t : INFINITY;
         for (; iDay < p->nDay && aDay[iDay] < t; iDay++) kmCifSnapshot(p, iDay, S);
         if (i == n) break;
         int64_t j = i, d = 0, c = 0;
-        for (; j < n && a[j].b.t == t; j++) {
-            if (KM_EVENT(&a[j])) {
-                p->aD[kmDestIndex(aDest, p->nD, a[j].dest)]++;
+        for (; j < n && a[ix[j]].b.t == t; j++) {
+            if (LP_KM_EVENT(&a[ix[j]])) {
+                p->aD[kmDestIndex(aDest, p->nD, a[ix[j]].dest)]++;
                 d++;
             } else {
                 c++;
             }
         }
         for (int64_t m = i; m < j && d > 0; m++) {
-            if (!KM_EVENT(&a[m])) continue;
-            int64_t k = kmDestIndex(aDest, p->nD, a[m].dest);
+            if (!LP_KM_EVENT(&a[ix[m]])) continue;
+            int64_t k = kmDestIndex(aDest, p->nD, a[ix[m]].dest);
             if (p->aD[k] == 0) continue;
             p->aCif[k] += S * (double)p->aD[k] / (double)atRisk;
             p->aNaive[k] += p->aD[k];
@@ -537,7 +481,7 @@ static void kmCifWalk(km_cif_state *p, const km_user *a, const uint32_t *aDest,
 ** (kmDestinations), the walk over its times (kmCifWalk), then its rows:
 ** each destination's days in name order, then not yet's (dest LP_NONE).
 */
-static int kmIncidence(km_build *pB, const km_user *a, int64_t n, uint32_t seg, uint32_t label) {
+int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n, uint32_t seg, uint32_t label) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
@@ -550,9 +494,9 @@ static int kmIncidence(km_build *pB, const km_user *a, int64_t n, uint32_t seg, 
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
-    for (int64_t i = 0; i < n; i++) pS->events += KM_EVENT(&a[i]);
+    for (int64_t i = 0; i < n; i++) pS->events += LP_KM_EVENT(&a[ix[i]]);
     pS->censored = n - pS->events;
-    rc = kmDestinations(a, n, &aDest, &st.nD);
+    rc = kmDestinations(a, ix, n, &aDest, &st.nD);
     if (rc) return rc;
     st.nDay = pSpec->nAtDay;
     st.n = n;
@@ -578,7 +522,7 @@ static int kmIncidence(km_build *pB, const km_user *a, int64_t n, uint32_t seg, 
         memset(st.aCif, 0, (size_t)(st.nD + 1) * sizeof(double));
         memset(st.aNaive, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
         memset(st.aD, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
-        kmCifWalk(&st, a, aDest, pSpec->aAtDay);
+        kmCifWalk(&st, a, ix, aDest, pSpec->aAtDay);
         pS->iRow = pRes->nCif;
         pS->nRow = nOut;
         for (int64_t k = 0; k <= st.nD; k++) {
@@ -624,7 +568,7 @@ static int64_t kmCountAtMost(const double *aW, int64_t n, double x) {
 ** then summed. The cohort rows lie beside the curve's rows (aCohort[i]
 ** is aRow[i]'s window).
 */
-static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t seg, int64_t month) {
+int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n, uint32_t seg, int64_t month) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     int64_t nW = pSpec->nAtDay;
@@ -632,7 +576,7 @@ static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t s
     lp_km_stratum *pS;
     lp_km_cohort *aRow;
     int64_t *aDiff; /* per window: 3 differences (eligible, continued, both) */
-    int rc = kmStratum(pB, a, n, seg, LP_NONE);
+    int rc = learnpath_km_stratum(pB, a, ix, n, seg, LP_NONE);
     if (rc) return rc;
     pS = &pRes->aStratum[pRes->nStratum - 1];
     pS->month = month;
@@ -652,13 +596,13 @@ static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t s
     memset(aDiff, 0, (size_t)(nW + 1) * 3 * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
         /* eligible for the windows [0, hi); continued for [lo, nW) */
-        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[i].s1) / LP_MS_PER_DAY);
+        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[ix[i]].s1) / LP_MS_PER_DAY);
         aDiff[0]++;
         aDiff[hi]--;
-        if (KM_EVENT(&a[i])) {
+        if (LP_KM_EVENT(&a[ix[i]])) {
             /* the first window >= t: the windows <= t, less one equal to t */
-            int64_t lo = kmCountAtMost(aW, nW, a[i].b.t);
-            if (lo > 0 && aW[lo - 1] == a[i].b.t) lo--;
+            int64_t lo = kmCountAtMost(aW, nW, a[ix[i]].b.t);
+            if (lo > 0 && aW[lo - 1] == a[ix[i]].b.t) lo--;
             aDiff[(nW + 1) + lo]++;
             if (lo < hi) {
                 aDiff[2 * (nW + 1) + lo]++;
@@ -675,224 +619,4 @@ static int kmCohortStratum(km_build *pB, const km_user *a, int64_t n, uint32_t s
     }
     sqlite3_free(aDiff);
     return SQLITE_OK;
-}
-
-/*
-** continuation_cohorts' strata (rule 21): the users sorted by (month of
-** s1, segment, time), each run a stratum.
-*/
-static int kmCohorts(km_build *pB, km_pass *pP, const uint32_t *aSegOf) {
-    int rc = SQLITE_OK;
-    if (pP->nUser > 1) qsort(pP->aUser, (size_t)pP->nUser, sizeof(km_user), kmCohortCmp);
-    for (int64_t i = 0; i < pP->nUser && rc == SQLITE_OK;) {
-        int64_t e = i;
-        const km_user *pU = &pP->aUser[i];
-        while (e < pP->nUser && pP->aUser[e].month == pU->month && pP->aUser[e].seg == pU->seg) e++;
-        rc = kmCohortStratum(pB, pU, e - i, pU->seg == 0 ? LP_NONE : aSegOf[pU->seg - 1], pU->month);
-        i = e;
-    }
-    return rc;
-}
-
-/*
-** Every stratum of the users (kmTimes done), in output order: the users
-** sorted by (segment, first step, time), each run a stratum; each
-** segment's users then copied and sorted by time for the segment's
-** stratum over every first step. aSegOf and aLabelOf turn the places in
-** name order back into segments and labels.
-*/
-/* A user's time as a key in its order (t >= 0: a double's bits then are). */
-static uint64_t kmTimeKey(const km_user *pU) {
-    uint64_t k;
-    memcpy(&k, &pU->b.t, sizeof k);
-    return k;
-}
-
-/* *paOut = the users as (key, segment, label, index) in order of time: an
-** LSD radix sort, a byte at a time, skipping the bytes every key shares
-** (the caller frees *paOut; the segment and label ride along). */
-typedef struct km_pair {
-    uint64_t key;
-    uint32_t seg, label, i;
-} km_pair;
-
-static int kmByTime(const km_pass *pP, km_pair **paOut) {
-    int64_t n = pP->nUser;
-    km_pair *aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
-    km_pair *a = aBase, *b;
-    uint64_t all1 = ~(uint64_t)0, any1 = 0;
-    *paOut = NULL;
-    if (!aBase) return SQLITE_NOMEM;
-    b = a + n + 1;
-    for (int64_t i = 0; i < n; i++) {
-        const km_user *pU = &pP->aUser[i];
-        a[i].key = kmTimeKey(pU);
-        a[i].seg = pU->seg;
-        a[i].label = pU->label;
-        a[i].i = (uint32_t)i;
-        all1 &= a[i].key;
-        any1 |= a[i].key;
-    }
-    for (int shift = 0; shift < 64; shift += 8) {
-        int64_t aCount[257];
-        if ((((all1 ^ any1) >> shift) & 0xff) == 0) continue; /* one value in every key */
-        memset(aCount, 0, sizeof aCount);
-        for (int64_t i = 0; i < n; i++) aCount[((a[i].key >> shift) & 0xff) + 1]++;
-        for (int d = 0; d < 256; d++) aCount[d + 1] += aCount[d];
-        for (int64_t i = 0; i < n; i++) b[aCount[(a[i].key >> shift) & 0xff]++] = a[i];
-        km_pair *t = a;
-        a = b;
-        b = t;
-    }
-    if (a != aBase) memcpy(aBase, a, (size_t)n * sizeof(km_pair));
-    *paOut = aBase; /* its second half is free room for kmStableBy */
-    return SQLITE_OK;
-}
-
-/* aOut = aIn ordered by segment (isSeg) or label (below nKey), stably: a
-** counting sort, so that the order within each key holds. */
-static int kmStableBy(const km_pair *aIn, km_pair *aOut, int64_t n, int isSeg, uint32_t nKey) {
-    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nKey + 2) * sizeof(int64_t));
-    if (!aCount) return SQLITE_NOMEM;
-    memset(aCount, 0, ((size_t)nKey + 2) * sizeof(int64_t));
-    for (int64_t i = 0; i < n; i++) aCount[(isSeg ? aIn[i].seg : aIn[i].label) + 1]++;
-    for (uint32_t k = 0; k <= nKey; k++) aCount[k + 1] += aCount[k];
-    for (int64_t i = 0; i < n; i++) aOut[aCount[isSeg ? aIn[i].seg : aIn[i].label]++] = aIn[i];
-    sqlite3_free(aCount);
-    return SQLITE_OK;
-}
-
-/*
-** Every stratum of the users (kmTimes and kmKeys done), in output order:
-** per segment (in name order), its strata per first step (in name order),
-** then its stratum over every first step; each stratum's users sorted by
-** time. The users are put in time order once (kmByTime), then in segment
-** and first-step order stably (counting sorts): no comparison sort. nSeg
-** and nLabel bound the keys; aSegOf and aLabelOf turn them back into
-** segments and labels.
-*/
-static int kmStrata(km_build *pB, km_pass *pP, const uint32_t *aSegOf, const uint32_t *aLabelOf,
-                    uint32_t nSeg, uint32_t nLabel) {
-    if (pB->pSpec->eKind == LP_KM_COHORTS) return kmCohorts(pB, pP, aSegOf);
-    int64_t n = pP->nUser;
-    km_pair *aTime = NULL, *aTmp, *aSegTime;
-    km_user *aCopy = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_user));
-    int rc = aCopy ? kmByTime(pP, &aTime) : SQLITE_NOMEM;
-    aSegTime = rc == SQLITE_OK ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair)) : NULL;
-    if (rc == SQLITE_OK && !aSegTime) rc = SQLITE_NOMEM;
-    aTmp = aTime ? aTime + n + 1 : NULL;
-    /* (segment, time) for the segments' strata; (segment, label, time) in aTime */
-    if (rc == SQLITE_OK) rc = kmStableBy(aTime, aSegTime, n, 1, nSeg + 1);
-    if (rc == SQLITE_OK) rc = kmStableBy(aTime, aTmp, n, 0, nLabel);
-    if (rc == SQLITE_OK) rc = kmStableBy(aTmp, aTime, n, 1, nSeg + 1);
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t e = i;
-        uint32_t segKey = aTime[i].seg;
-        uint32_t seg = segKey == 0 ? LP_NONE : aSegOf[segKey - 1];
-        while (e < n && aTime[e].seg == segKey) e++;
-        for (int64_t k = i; k < e && rc == SQLITE_OK;) {
-            int64_t m = k;
-            uint32_t label = aTime[k].label;
-            for (; m < e && aTime[m].label == label; m++) aCopy[m - k] = pP->aUser[aTime[m].i];
-            rc = pB->xStratum(pB, aCopy, m - k, seg, aLabelOf[label]);
-            k = m;
-        }
-        /* the same users, by time alone: aSegTime[i..e) */
-        for (int64_t k = i; k < e && rc == SQLITE_OK; k++) aCopy[k - i] = pP->aUser[aSegTime[k].i];
-        if (rc == SQLITE_OK) rc = pB->xStratum(pB, aCopy, e - i, seg, LP_NONE);
-        i = e;
-    }
-    sqlite3_free(aTime);
-    sqlite3_free(aSegTime);
-    sqlite3_free(aCopy);
-    return rc;
-}
-
-/*
-** The sort keys: each user's segment and first step become their places
-** in name order (segment LP_NONE first, as 0), and *paSegOf, *paLabelOf
-** the way back (the caller frees them).
-*/
-static int kmKeys(km_pass *pP, const lp_shaper *pSh, uint32_t **paSegOf, uint32_t **paLabelOf) {
-    const lp_data *pD = pSh->pData;
-    uint32_t nLabel = pD->programs.n + pSh->groups.n;
-    uint32_t *aLabelRank = NULL, *aSegRank = NULL;
-    int rc = learnpath_label_ranks(pSh, NULL, nLabel, 0, &aLabelRank);
-    if (rc == SQLITE_OK) rc = learnpath_label_ranks(NULL, &pD->segments, pD->segments.n, 0, &aSegRank);
-    if (rc == SQLITE_OK) {
-        *paSegOf = sqlite3_malloc64(((sqlite3_uint64)pD->segments.n + 1) * sizeof(uint32_t));
-        *paLabelOf = sqlite3_malloc64(((sqlite3_uint64)nLabel + 1) * sizeof(uint32_t));
-        if (!*paSegOf || !*paLabelOf) rc = SQLITE_NOMEM;
-    }
-    if (rc == SQLITE_OK) {
-        for (uint32_t s = 0; s < pD->segments.n; s++) (*paSegOf)[aSegRank[s]] = s;
-        for (uint32_t l = 0; l < nLabel; l++) {
-            (*paLabelOf)[aLabelRank[l]] = l < pD->programs.n ? l : LP_GROUP_BIT | (l - pD->programs.n);
-        }
-        for (int64_t i = 0; i < pP->nUser; i++) {
-            km_user *pU = &pP->aUser[i];
-            pU->seg = pU->seg == LP_NONE ? 0 : aSegRank[pU->seg] + 1;
-            pU->label = aLabelRank[learnpath_label_index(pD, pU->label)];
-            if (KM_EVENT(pU)) pU->dest = aLabelRank[learnpath_label_index(pD, pU->dest)];
-        }
-    }
-    sqlite3_free(aLabelRank);
-    sqlite3_free(aSegRank);
-    return rc;
-}
-
-/* See lp_journey.h. */
-void learnpath_km_free(lp_km_result *pRes) {
-    sqlite3_free(pRes->aStratum);
-    sqlite3_free(pRes->aRow);
-    sqlite3_free(pRes->aCif);
-    sqlite3_free(pRes->aCohort);
-    memset(pRes, 0, sizeof(*pRes));
-}
-
-/* See lp_journey.h. */
-int learnpath_km_build(lp_users *pIt, lp_shaper *pSh, const lp_km_spec *pSpec, lp_km_result *pRes,
-                       char **pzErr) {
-    km_pass P;
-    km_build B;
-    uint32_t *aSegOf = NULL, *aLabelOf = NULL;
-    int rc = SQLITE_OK;
-    memset(&P, 0, sizeof(P));
-    memset(&B, 0, sizeof(B));
-    memset(pRes, 0, sizeof(*pRes));
-    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
-        const lp_data *pD = pIt->pData;
-        uint32_t u = pIt->u;
-        int keep;
-        if (pD->aFirst[u + 1] > pD->aFirst[u]) {
-            /* the user's enrollments lie sorted by time: the last is the latest */
-            int64_t t = pD->aT[pD->aFirst[u + 1] - 1];
-            if (!P.hasLast || t > P.tLast) P.tLast = t;
-            P.hasLast = 1;
-        }
-        rc = learnpath_shape_user(pSh, u, &keep);
-        if (rc == SQLITE_OK && keep) rc = kmAddUser(&P, pIt, pSh, pzErr);
-    }
-    if (rc == SQLITE_OK) {
-        kmTimes(&P, pSh->pSpec, pSpec);
-        rc = kmKeys(&P, pSh, &aSegOf, &aLabelOf);
-    }
-    if (rc == SQLITE_OK) {
-        /* the rows: at most one per user and stratum, or per day and stratum */
-        rc = kmCheckBudget(pIt, pSh, P.nUserAlloc * (int64_t)sizeof(km_user) * 5, pzErr);
-    }
-    if (rc == SQLITE_OK) {
-        B.pRes = pRes;
-        B.pSpec = pSpec;
-        B.aLabelOf = aLabelOf;
-        B.E = P.E;
-        B.xStratum = pSpec->eKind == LP_KM_INCIDENCE ? kmIncidence : kmStratum;
-        rc = kmStrata(&B, &P, aSegOf, aLabelOf, pSh->pData->segments.n,
-                      pSh->pData->programs.n + pSh->groups.n);
-    }
-    sqlite3_free(P.aUser);
-    sqlite3_free(aSegOf);
-    sqlite3_free(aLabelOf);
-    if (rc) learnpath_km_free(pRes);
-    return rc;
 }

@@ -39,10 +39,11 @@ typedef struct km_cursor {
     int isStats;              /* continuation_stats */
     int eKind;                /* LP_KM_*: the curve or stats, incidence, cohorts */
     lp_users it;
-    lp_shaper sh;             /* owns the tie groups' labels of the rows */
+    lp_shaper sh;             /* the shaper, until the memo takes it */
     lp_km_spec spec;
     double *aAtDay;           /* at_days, ascending and distinct */
-    lp_km_result res;
+    lp_km_memo *pMemo;        /* holds the rows and their labels' shaper */
+    const lp_km_result *pRes; /* the rows, in the memo */
     int64_t iStratum;         /* the row's stratum */
     int64_t iRow;             /* the curve: the row within its stratum */
 } km_cursor;
@@ -50,7 +51,9 @@ typedef struct km_cursor {
 /* Release what kmFilter made (before another kmFilter, and at close). */
 static void kmReset(lp_tvf_cursor *pBase) {
     km_cursor *pCur = (km_cursor *)pBase;
-    learnpath_km_free(&pCur->res);
+    learnpath_km_memo_unref(pCur->pMemo);
+    pCur->pMemo = NULL;
+    pCur->pRes = NULL;
     learnpath_shaper_free(&pCur->sh);
     learnpath_users_close(&pCur->it);
     sqlite3_free(pCur->aAtDay);
@@ -189,7 +192,7 @@ static int kmArgs(km_cursor *pCur, char **pzErr) {
     return SQLITE_OK;
 }
 
-/* Every row, computed now (no memo: each call's arguments are its own). */
+/* Every row: from the data's memo, or computed now (lp_km_pass.c). */
 static int kmFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     km_cursor *pCur = (km_cursor *)pBase;
     int rc;
@@ -203,11 +206,15 @@ static int kmFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     if (rc) return rc;
     pBase->src.anyOrder = 1; /* curves over the users: their order is not seen */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
-    if (rc == SQLITE_OK) rc = learnpath_km_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
+    if (rc == SQLITE_OK) {
+        rc = learnpath_km_get(&pCur->it, &pCur->sh, &pBase->shape, &pCur->spec, pCur->isStats,
+                              &pCur->pMemo, &pCur->pRes, pzErr);
+    }
     if (rc == LP_RC_OVER_BUDGET) {
         rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) {
-            rc = learnpath_km_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
+            rc = learnpath_km_get(&pCur->it, &pCur->sh, &pBase->shape, &pCur->spec, pCur->isStats,
+                                  &pCur->pMemo, &pCur->pRes, pzErr);
         }
     }
     return rc;
@@ -220,7 +227,7 @@ static int kmNext(lp_tvf_cursor *pBase, char **pzErr) {
     (void)pzErr;
     if (pCur->isStats) {
         pCur->iStratum++;
-    } else if (++pCur->iRow >= pCur->res.aStratum[pCur->iStratum].nRow) {
+    } else if (++pCur->iRow >= pCur->pRes->aStratum[pCur->iStratum].nRow) {
         pCur->iStratum++;
         pCur->iRow = 0;
     }
@@ -230,7 +237,7 @@ static int kmNext(lp_tvf_cursor *pBase, char **pzErr) {
 /* Past the last stratum. */
 static int kmEof(lp_tvf_cursor *pBase) {
     km_cursor *pCur = (km_cursor *)pBase;
-    return pCur->iStratum >= pCur->res.nStratum;
+    return pCur->pRes == NULL || pCur->iStratum >= pCur->pRes->nStratum;
 }
 
 /* A double, or NULL where it is NAN (rule 19: no median). */
@@ -274,7 +281,7 @@ static void kmColumnStats(const lp_km_stratum *pS, sqlite3_context *ctx, int i) 
 static void kmColumnIncidence(km_cursor *pCur, const lp_km_stratum *pS, const lp_km_cif *pR,
                               sqlite3_context *ctx, int i) {
     switch (i) {
-        case 2: learnpath_result_label(ctx, &pCur->sh, pR->dest); break; /* NULL: not yet */
+        case 2: learnpath_result_label(ctx, learnpath_km_shaper(pCur->pMemo), pR->dest); break; /* NULL: not yet */
         case 3: /* to_tied: NULL when the users did not continue */
             if (pR->dest != LP_NONE) sqlite3_result_int(ctx, (pR->dest & LP_GROUP_BIT) != 0);
             break;
@@ -294,7 +301,7 @@ static void kmColumnCohort(km_cursor *pCur, const lp_km_stratum *pS, const lp_km
             sqlite3_result_text(ctx, zMonth, -1, SQLITE_TRANSIENT);
             break;
         }
-        case 1: learnpath_result_segment(ctx, &pCur->sh, pCur->it.pData, pS->segment); break;
+        case 1: learnpath_result_segment(ctx, learnpath_km_shaper(pCur->pMemo), pCur->it.pData, pS->segment); break;
         case 2: sqlite3_result_double(ctx, pR->window); break;
         case 3: sqlite3_result_int64(ctx, pS->users); break;
         case 4: sqlite3_result_int64(ctx, pR->continued); break;
@@ -307,7 +314,7 @@ static void kmColumnCohort(km_cursor *pCur, const lp_km_stratum *pS, const lp_km
             break;
         case 8: sqlite3_result_double(ctx, (double)pR->continued / (double)pS->users); break;
         case 9: /* the cohort's curve at the window, the row beside this one */
-            sqlite3_result_double(ctx, 1.0 - pCur->res.aRow[pR - pCur->res.aCohort].surv);
+            sqlite3_result_double(ctx, 1.0 - pCur->pRes->aRow[pR - pCur->pRes->aCohort].surv);
             break;
         default: sqlite3_result_int(ctx, pR->eligible == pS->users); break;
     }
@@ -317,19 +324,19 @@ static void kmColumnCohort(km_cursor *pCur, const lp_km_stratum *pS, const lp_km
 ** function's own (continuation_cohorts: its own from the first). */
 static int kmColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
     km_cursor *pCur = (km_cursor *)pBase;
-    const lp_km_stratum *pS = &pCur->res.aStratum[pCur->iStratum];
+    const lp_km_stratum *pS = &pCur->pRes->aStratum[pCur->iStratum];
     if (pCur->eKind == LP_KM_COHORTS) {
-        kmColumnCohort(pCur, pS, &pCur->res.aCohort[pS->iRow + pCur->iRow], ctx, i);
+        kmColumnCohort(pCur, pS, &pCur->pRes->aCohort[pS->iRow + pCur->iRow], ctx, i);
     } else if (i == 0) {
-        learnpath_result_segment(ctx, &pCur->sh, pCur->it.pData, pS->segment);
+        learnpath_result_segment(ctx, learnpath_km_shaper(pCur->pMemo), pCur->it.pData, pS->segment);
     } else if (i == 1) {
-        learnpath_result_label(ctx, &pCur->sh, pS->label); /* NULL: every first program */
+        learnpath_result_label(ctx, learnpath_km_shaper(pCur->pMemo), pS->label); /* NULL: every first program */
     } else if (pCur->isStats) {
         kmColumnStats(pS, ctx, i);
     } else if (pCur->eKind == LP_KM_INCIDENCE) {
-        kmColumnIncidence(pCur, pS, &pCur->res.aCif[pS->iRow + pCur->iRow], ctx, i);
+        kmColumnIncidence(pCur, pS, &pCur->pRes->aCif[pS->iRow + pCur->iRow], ctx, i);
     } else {
-        kmColumnCurve(pCur, &pCur->res.aRow[pS->iRow + pCur->iRow], ctx, i);
+        kmColumnCurve(pCur, &pCur->pRes->aRow[pS->iRow + pCur->iRow], ctx, i);
     }
     return SQLITE_OK;
 }
