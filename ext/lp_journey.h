@@ -390,18 +390,15 @@ typedef struct lp_km_build {
     int64_t nScratchAlloc;
 } lp_km_build;
 
-/* One stratum from its n users a[ix[0]], ..., a[ix[n-1]], in order of time (seg, label: the stratum's
+/* One stratum from its n users a[0..n), in order of time (seg, label: the stratum's
 ** segment and first step, LP_NONE for none): a curve and its medians
 ** (rules 18-19), with at_days' rows if asked; the incidences (rule 20); a
 ** cohort's rows (rule 21). */
-int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix,
-                         int64_t n, uint32_t seg,
+int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
                          uint32_t label);
-int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix,
-                         int64_t n, uint32_t seg,
+int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
                            uint32_t label);
-int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix,
-                         int64_t n, uint32_t seg,
+int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
                         int64_t month);
 void learnpath_km_free(lp_km_result *pRes);
 

@@ -22,6 +22,7 @@
 ** over all segments from the same users. Streaming, or with group_value,
 ** the memo is the query's own.
 */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,13 @@ typedef struct km_res_memo {
     lp_km_result res;
 } km_res_memo;
 
+/* A run of users of one segment and first step (places in name order),
+** in order of time: aUser[iFirst, iFirst + n). */
+typedef struct km_run {
+    int64_t iFirst, n;
+    uint32_t seg, label;
+} km_run;
+
 struct lp_km_memo {
     lp_km_memo *pNext;
     int nRef;
@@ -44,16 +52,14 @@ struct lp_km_memo {
     int hasObserveUntil;
     int64_t observeUntil;
     lp_shaper sh;             /* owns the tie groups' labels */
-    lp_km_user *aUser;        /* in order of time; keys as places in name order */
+    lp_km_user *aUser;        /* by (segment, first step, time); keys as places in name order */
     int64_t nUser;
     uint32_t *aSegOf;         /* a segment's place (less one) -> the segment */
     uint32_t *aLabelOf;       /* a label's place -> the label */
     uint32_t nSeg, nLabel;    /* places: segments 0..nSeg (0: none), labels 0..nLabel-1 */
     int64_t E;                /* rule 17's E */
-    uint32_t *aIxSegLabel;    /* users by (segment, first step, time), made when first needed */
-    uint32_t *aIxSeg;         /* by (segment, time) */
-    uint32_t *aIxLabel;       /* by (first step, time), for the strata over all segments */
-    uint32_t *aIxTime;        /* by time: 0, 1, ... */
+    km_run *aRun;             /* the users' runs of one segment and first step */
+    int64_t nRun;
     km_res_memo *pRes;
 };
 
@@ -80,10 +86,7 @@ void learnpath_km_memo_unref(lp_km_memo *p) {
     sqlite3_free(p->aUser);
     sqlite3_free(p->aSegOf);
     sqlite3_free(p->aLabelOf);
-    sqlite3_free(p->aIxSegLabel);
-    sqlite3_free(p->aIxSeg);
-    sqlite3_free(p->aIxLabel);
-    sqlite3_free(p->aIxTime);
+    sqlite3_free(p->aRun);
     sqlite3_free(p);
 }
 
@@ -200,24 +203,97 @@ static int kmKeys(lp_km_memo *pM) {
     return rc;
 }
 
-/* A user's place in the radix sort: its time's bits (t >= 0, so they sort
-** as the doubles do) and its index. */
+/* A user's place in the sort: its time as a key that sorts as the times
+** do, its index, and its segment and first step as one key. */
 typedef struct km_pair {
     uint64_t key;
-    uint64_t i;
+    uint32_t i, sl;
 } km_pair;
 
+/* aOut = aIn by digit d (0-3: 16 bits of the time key; 4: segment and
+** first step; 5: first step; 6: segment), stably: a counting sort over
+** nKey keys, with the room aCount; with isCounted, aCount holds the
+** digit's counts already. */
+static void kmScatter(const km_pair *aIn, km_pair *aOut, int64_t n, int d, int64_t *aCount,
+                      int64_t nKey, uint32_t nLabel, int isCounted) {
+#define KM_DIGIT(p) (d < 4 ? ((p)->key >> (16 * d)) & 0xffff : d == 4 ? (p)->sl \
+                     : d == 5 ? (p)->sl % nLabel : (p)->sl / nLabel)
+    int64_t sum = 0;
+    if (!isCounted) {
+        memset(aCount, 0, (size_t)nKey * sizeof(int64_t));
+        for (int64_t i = 0; i < n; i++) aCount[KM_DIGIT(&aIn[i])]++;
+    }
+    for (int64_t k = 0; k < nKey; k++) {
+        int64_t x = aCount[k];
+        aCount[k] = sum;
+        sum += x;
+    }
+    for (int64_t i = 0; i < n; i++) aOut[aCount[KM_DIGIT(&aIn[i])]++] = aIn[i];
+#undef KM_DIGIT
+}
+
+/* Order of the users when segment x step keys do not fit 32 bits: segment,
+** first step, time. */
+static int kmUserCmp(const void *pa, const void *pb) {
+    const lp_km_user *a = pa, *b = pb;
+    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
+    if (a->label != b->label) return a->label < b->label ? -1 : 1;
+    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
+}
+
 /*
-** The memo's users in order of time: an LSD radix sort of (time, index),
-** 16 bits of the time's bits at a time (the four counts made in one pass
-** first), skipping the digits every key shares; stable, so equal times
-** keep the order of the pass. Then the users are moved into that order.
+** The runs of the memo's users, once they lie in order of (segment, first
+** step, time).
 */
-static int kmByTime(lp_km_memo *pM) {
+static int kmRuns(lp_km_memo *pM) {
+    const lp_km_user *a = pM->aUser;
+    int64_t nRun = 0;
+    for (int64_t i = 0; i < pM->nUser; i++) {
+        nRun += i == 0 || a[i].seg != a[i - 1].seg || a[i].label != a[i - 1].label;
+    }
+    pM->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
+    if (!pM->aRun) return SQLITE_NOMEM;
+    for (int64_t i = 0; i < pM->nUser; i++) {
+        if (i == 0 || a[i].seg != a[i - 1].seg || a[i].label != a[i - 1].label) {
+            km_run *pR = &pM->aRun[pM->nRun++];
+            pR->iFirst = i;
+            pR->n = 0;
+            pR->seg = a[i].seg;
+            pR->label = a[i].label;
+        }
+        pM->aRun[pM->nRun - 1].n++;
+    }
+    return SQLITE_OK;
+}
+
+/*
+** The memo's users by (segment, first step, time), and their runs: an LSD
+** radix sort of the users' (time key, index, segment x step), 16 bits of
+** the time key at a time (the four digits counted in one pass first;
+** digits every key shares skipped), then by segment x step (one counting
+** sort when there are at most 65536 such keys, else by step then by
+** segment); stable, so equal times keep the order of the pass. The users
+** are then moved into that order once. The time key: with isMs (no
+** within_days) the time in whole milliseconds, which t * 86400000
+** recovers exactly for every valid time (under 2^50), and which orders the
+** users as their times (t is the ms over 86400000, rounded); else the
+** bits of t.
+*/
+static int kmSortUsers(lp_km_memo *pM, int isMs) {
     int64_t n = pM->nUser;
-    km_pair *a = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2), *b, *aBase = a;
-    int64_t *aCount = sqlite3_malloc64(4 * 65536 * sizeof(int64_t));
-    lp_km_user *aOut = NULL;
+    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel;
+    int64_t nCount = 4 * 65536;
+    km_pair *a, *b, *aBase;
+    lp_km_user *aOut;
+    int64_t *aCount;
+    if (nSL >= UINT32_MAX) {
+        qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
+        return kmRuns(pM);
+    }
+    if ((int64_t)pM->nSeg + 2 > nCount) nCount = (int64_t)pM->nSeg + 2;
+    if ((int64_t)pM->nLabel + 1 > nCount) nCount = (int64_t)pM->nLabel + 1;
+    a = aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
+    aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
     if (!a || !aCount) {
         sqlite3_free(a);
         sqlite3_free(aCount);
@@ -226,22 +302,31 @@ static int kmByTime(lp_km_memo *pM) {
     b = a + n + 1;
     memset(aCount, 0, 4 * 65536 * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
-        memcpy(&a[i].key, &pM->aUser[i].b.t, sizeof(uint64_t));
-        a[i].i = (uint64_t)i;
+        const lp_km_user *pU = &pM->aUser[i];
+        if (isMs) {
+            a[i].key = (uint64_t)llround(pU->b.t * LP_MS_PER_DAY);
+        } else {
+            memcpy(&a[i].key, &pU->b.t, sizeof(uint64_t));
+        }
+        a[i].i = (uint32_t)i;
+        a[i].sl = pU->seg * pM->nLabel + pU->label;
         for (int d = 0; d < 4; d++) aCount[d * 65536 + ((a[i].key >> (16 * d)) & 0xffff)]++;
     }
-    for (int d = 0; d < 4; d++) {
-        int64_t *c = aCount + d * 65536, sum = 0;
-        int isOne = 0;
-        for (int k = 0; k < 65536; k++) {
-            int64_t x = c[k];
-            isOne |= x == n;
-            c[k] = sum; /* the digit's first place */
-            sum += x;
+    for (int d = 0; d < 7; d++) {
+        km_pair *t;
+        if (d < 4) {
+            int isShared = 0;
+            for (int k = 0; k < 65536 && !isShared; k++) isShared = aCount[d * 65536 + k] == n;
+            if (isShared) continue; /* one value of this digit in every key */
+            kmScatter(a, b, n, d, aCount + d * 65536, 65536, pM->nLabel, 1);
+        } else if (d == 4) {
+            if (nSL > 65536) continue;
+            kmScatter(a, b, n, d, aCount, (int64_t)nSL, pM->nLabel, 0);
+        } else {
+            if (nSL <= 65536) break;
+            kmScatter(a, b, n, d, aCount, d == 5 ? pM->nLabel : pM->nSeg + 1, pM->nLabel, 0);
         }
-        if (isOne) continue; /* one value of this digit in every key */
-        for (int64_t i = 0; i < n; i++) b[c[(a[i].key >> (16 * d)) & 0xffff]++] = a[i];
-        km_pair *t = a;
+        t = a;
         a = b;
         b = t;
     }
@@ -253,7 +338,7 @@ static int kmByTime(lp_km_memo *pM) {
     }
     sqlite3_free(aBase);
     sqlite3_free(aCount);
-    return aOut ? SQLITE_OK : SQLITE_NOMEM;
+    return aOut ? kmRuns(pM) : SQLITE_NOMEM;
 }
 
 /*
@@ -299,8 +384,8 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         rc = kmKeys(pM);
     }
     /* the sort's room: the pairs twice and the users once more */
-    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 64, pzErr);
-    if (rc == SQLITE_OK) rc = kmByTime(pM);
+    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 96, pzErr);
+    if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */
         *pSh = pM->sh;
@@ -315,131 +400,149 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
 
 /* ----------------------------------------------------------- the strata */
 
-/* A user's key for the counting sorts: its segment's place or first step's. */
-#define KM_KEY(pU, isSeg) ((isSeg) ? (pU)->seg : (pU)->label)
+/* The head of a run in a merge: its next user's time, and the rest. */
+typedef struct km_head {
+    double t;
+    const lp_km_user *p, *pEnd;
+} km_head;
 
-/*
-** aOut = the users aIn (indexes into a; NULL: 0..n-1) ordered by segment
-** (isSeg) or first step, stably: a counting sort over nKey keys, so the
-** order within each key holds.
-*/
-static int kmOrderBy(const lp_km_user *a, const uint32_t *aIn, uint32_t *aOut, int64_t n,
-                     int isSeg, uint32_t nKey) {
-    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nKey + 2) * sizeof(int64_t));
-    if (!aCount) return SQLITE_NOMEM;
-    memset(aCount, 0, ((size_t)nKey + 2) * sizeof(int64_t));
-    for (int64_t i = 0; i < n; i++) aCount[KM_KEY(&a[aIn ? aIn[i] : i], isSeg) + 1]++;
-    for (uint32_t k = 0; k <= nKey; k++) aCount[k + 1] += aCount[k];
-    for (int64_t i = 0; i < n; i++) {
-        uint32_t u = aIn ? aIn[i] : (uint32_t)i;
-        aOut[aCount[KM_KEY(&a[u], isSeg)]++] = u;
+/* Restore the heap order of aH[0..nH) below place i (least time first). */
+static void kmSift(km_head *aH, int64_t nH, int64_t i) {
+    for (;;) {
+        int64_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < nH && aH[l].t < aH[m].t) m = l;
+        if (r < nH && aH[r].t < aH[m].t) m = r;
+        if (m == i) return;
+        km_head t = aH[i];
+        aH[i] = aH[m];
+        aH[m] = t;
+        i = m;
     }
-    sqlite3_free(aCount);
-    return SQLITE_OK;
-}
-
-/* A new array of n + 1 indexes into *paIx. */
-static int kmIndexes(uint32_t **paIx, int64_t n) {
-    *paIx = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    return *paIx ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /*
-** The orders of the users the strata need, kept in the memo: by (segment,
-** first step, time) and (segment, time); with ignoreSeg by (first step,
-** time) and time. Counting sorts of the users in order of time.
+** The users of the nR runs aR (each in order of time) in order of time:
+** the run itself when there is one, else merged into aOut (a binary heap
+** of the runs' heads, aH room for nR). *pn gets their number.
 */
-static int kmOrders(lp_km_memo *pM, int ignoreSeg) {
-    int64_t n = pM->nUser;
-    int rc = SQLITE_OK;
-    if (ignoreSeg && pM->aIxLabel == NULL) {
-        rc = kmIndexes(&pM->aIxTime, n);
-        if (rc == SQLITE_OK) rc = kmIndexes(&pM->aIxLabel, n);
-        if (rc == SQLITE_OK) {
-            for (int64_t i = 0; i < n; i++) pM->aIxTime[i] = (uint32_t)i;
-            rc = kmOrderBy(pM->aUser, NULL, pM->aIxLabel, n, 0, pM->nLabel);
-        }
-        if (rc) {
-            sqlite3_free(pM->aIxLabel);
-            pM->aIxLabel = NULL;
-        }
-    } else if (!ignoreSeg && pM->aIxSegLabel == NULL) {
-        rc = kmIndexes(&pM->aIxSeg, n);
-        if (rc == SQLITE_OK) rc = kmIndexes(&pM->aIxSegLabel, n);
-        /* by first step into aIxSeg for a moment, then by segment */
-        if (rc == SQLITE_OK) rc = kmOrderBy(pM->aUser, NULL, pM->aIxSeg, n, 0, pM->nLabel);
-        if (rc == SQLITE_OK) rc = kmOrderBy(pM->aUser, pM->aIxSeg, pM->aIxSegLabel, n, 1, pM->nSeg + 1);
-        if (rc == SQLITE_OK) rc = kmOrderBy(pM->aUser, NULL, pM->aIxSeg, n, 1, pM->nSeg + 1);
-        if (rc) {
-            sqlite3_free(pM->aIxSegLabel);
-            pM->aIxSegLabel = NULL;
-        }
+static const lp_km_user *kmMerge(const lp_km_user *aUser, const km_run *aR, int64_t nR,
+                                 lp_km_user *aOut, km_head *aH, int64_t *pn) {
+    int64_t nH = 0, n = 0;
+    if (nR == 1) {
+        *pn = aR[0].n;
+        return aUser + aR[0].iFirst;
     }
-    return rc;
+    for (int64_t k = 0; k < nR; k++) {
+        if (aR[k].n == 0) continue;
+        aH[nH].p = aUser + aR[k].iFirst;
+        aH[nH].pEnd = aH[nH].p + aR[k].n;
+        aH[nH].t = aH[nH].p->b.t;
+        nH++;
+    }
+    for (int64_t i = nH / 2; i-- > 0;) kmSift(aH, nH, i);
+    while (nH > 0) {
+        aOut[n++] = *aH[0].p++;
+        if (aH[0].p == aH[0].pEnd) {
+            aH[0] = aH[--nH];
+        } else {
+            aH[0].t = aH[0].p->b.t;
+        }
+        kmSift(aH, nH, 0);
+    }
+    *pn = n;
+    return aOut;
 }
 
 /* One stratum: the curve's or the incidence's builder. */
-static int kmOneStratum(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n,
-                        uint32_t seg, uint32_t label) {
-    if (pB->pSpec->eKind == LP_KM_INCIDENCE) return learnpath_km_incidence(pB, a, ix, n, seg, label);
-    return learnpath_km_stratum(pB, a, ix, n, seg, label);
+static int kmOneStratum(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
+                        uint32_t label) {
+    if (pB->pSpec->eKind == LP_KM_INCIDENCE) return learnpath_km_incidence(pB, a, n, seg, label);
+    return learnpath_km_stratum(pB, a, n, seg, label);
+}
+
+/*
+** The nR runs aR in order of first step, stably (a counting sort over the
+** nLabel steps), into *paOut (the caller frees it).
+*/
+static int kmRunsByLabel(const km_run *aR, int64_t nR, uint32_t nLabel, km_run **paOut) {
+    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nLabel + 2) * sizeof(int64_t));
+    km_run *aOut = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_run));
+    *paOut = aOut;
+    if (!aCount || !aOut) {
+        sqlite3_free(aCount);
+        return SQLITE_NOMEM;
+    }
+    memset(aCount, 0, ((size_t)nLabel + 2) * sizeof(int64_t));
+    for (int64_t i = 0; i < nR; i++) aCount[aR[i].label + 1]++;
+    for (uint32_t k = 0; k <= nLabel; k++) aCount[k + 1] += aCount[k];
+    for (int64_t i = 0; i < nR; i++) aOut[aCount[aR[i].label]++] = aR[i];
+    sqlite3_free(aCount);
+    return SQLITE_OK;
 }
 
 /*
 ** Every stratum of rule 18, in output order: per segment (in name order,
 ** none first), its strata per first step (in name order), then its stratum
 ** over every first step; with ignoreSeg one segment, none, of every user.
+** A stratum per first step is a run of the memo's users (with ignoreSeg
+** the runs of that step merged); a segment's users over every first step
+** are its runs merged.
 */
-static int kmStrata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
-    const lp_km_user *a = pM->aUser;
-    int64_t n = pM->nUser;
-    int rc = kmOrders(pM, ignoreSeg);
-    const uint32_t *aA = ignoreSeg ? pM->aIxLabel : pM->aIxSegLabel;
-    const uint32_t *aB = ignoreSeg ? pM->aIxTime : pM->aIxSeg;
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t e = i;
-        uint32_t segKey = ignoreSeg ? 0 : a[aA[i]].seg;
+static int kmStrata(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
+    const km_run *aR = pM->aRun;
+    int64_t nR = pM->nRun;
+    km_run *aByLabel = NULL;
+    lp_km_user *aMerged = sqlite3_malloc64((sqlite3_uint64)(pM->nUser + 1) * sizeof(lp_km_user));
+    km_head *aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
+    int rc = aMerged && aH ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK && ignoreSeg) {
+        rc = kmRunsByLabel(pM->aRun, nR, pM->nLabel, &aByLabel);
+        aR = aByLabel;
+    }
+    for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
+        int64_t e = i, n;
+        uint32_t segKey = ignoreSeg ? 0 : aR[i].seg;
+        const lp_km_user *a;
+        while (e < nR && (ignoreSeg || aR[e].seg == segKey)) e++;
         uint32_t seg = segKey == 0 ? LP_NONE : pM->aSegOf[segKey - 1];
-        if (ignoreSeg) e = n;
-        while (e < n && a[aA[e]].seg == segKey) e++;
         for (int64_t k = i; k < e && rc == SQLITE_OK;) {
             int64_t m = k;
-            uint32_t label = a[aA[k]].label;
-            while (m < e && a[aA[m]].label == label) m++;
-            rc = kmOneStratum(pB, a, aA + k, m - k, seg, pM->aLabelOf[label]);
+            while (m < e && aR[m].label == aR[k].label) m++;
+            a = kmMerge(pM->aUser, aR + k, m - k, aMerged, aH, &n);
+            rc = kmOneStratum(pB, a, n, seg, pM->aLabelOf[aR[k].label]);
             k = m;
         }
-        /* the same users, by time alone */
-        if (rc == SQLITE_OK) rc = kmOneStratum(pB, a, aB + i, e - i, seg, LP_NONE);
+        if (rc == SQLITE_OK) {
+            a = kmMerge(pM->aUser, aR + i, e - i, aMerged, aH, &n);
+            rc = kmOneStratum(pB, a, n, seg, LP_NONE);
+        }
         i = e;
     }
+    sqlite3_free(aByLabel);
+    sqlite3_free(aMerged);
+    sqlite3_free(aH);
     return rc;
 }
 
 /*
 ** continuation_cohorts' strata (rule 21), in order of month of s1, then
-** segment: counting sorts of the users in order of time by segment, then
-** by month (months are few: at most 12 a year of valid times).
+** segment: the memo's users by (month, segment, first step, time) (a
+** counting sort by month: months are few, at most 12 a year of valid
+** times), then each month and segment's runs merged into order of time.
 */
 static int kmCohorts(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
-    const lp_km_user *a = pM->aUser;
-    int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
+    const lp_km_user *aU = pM->aUser;
+    int64_t n = pM->nUser, mMin = 0, mMax = 0, nRun = 0, *aCount = NULL;
+    lp_km_user *aC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
+    lp_km_user *aMerged = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
     int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    uint32_t *aBySeg = NULL, *aIx = NULL;
-    int rc = aMonth ? SQLITE_OK : SQLITE_NOMEM;
-    if (rc == SQLITE_OK) rc = kmIndexes(&aBySeg, n);
-    if (rc == SQLITE_OK) rc = kmIndexes(&aIx, n);
-    if (rc == SQLITE_OK) {
-        for (int64_t i = 0; i < n; i++) {
-            aMonth[i] = (int32_t)learnpath_time_month(a[i].s1);
-            if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
-            if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
-        }
-        if (ignoreSeg) {
-            for (int64_t i = 0; i < n; i++) aBySeg[i] = (uint32_t)i;
-        } else {
-            rc = kmOrderBy(a, NULL, aBySeg, n, 1, pM->nSeg + 1);
-        }
+    km_run *aRun = NULL;
+    km_head *aH = NULL;
+    int rc = aC && aMerged && aMonth ? SQLITE_OK : SQLITE_NOMEM;
+    for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        aMonth[i] = (int32_t)learnpath_time_month(aU[i].s1);
+        if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
+        if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
     }
     if (rc == SQLITE_OK) {
         aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));
@@ -449,21 +552,44 @@ static int kmCohorts(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
         memset(aCount, 0, (size_t)(mMax - mMin + 2) * sizeof(int64_t));
         for (int64_t i = 0; i < n; i++) aCount[aMonth[i] - mMin + 1]++;
         for (int64_t k = 0; k <= mMax - mMin; k++) aCount[k + 1] += aCount[k];
-        for (int64_t i = 0; i < n; i++) aIx[aCount[aMonth[aBySeg[i]] - mMin]++] = aBySeg[i];
+        for (int64_t i = 0; i < n; i++) {
+            lp_km_user *pU = &aC[aCount[aMonth[i] - mMin]++];
+            *pU = aU[i];
+            pU->month = aMonth[i];
+        }
+        for (int64_t i = 0; i < n; i++) {
+            nRun += i == 0 || aC[i].month != aC[i - 1].month || aC[i].seg != aC[i - 1].seg ||
+                    aC[i].label != aC[i - 1].label;
+        }
+        aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
+        aH = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_head));
+        if (!aRun || !aH) rc = SQLITE_NOMEM;
     }
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t e = i;
-        int32_t month = aMonth[aIx[i]];
-        uint32_t segKey = ignoreSeg ? 0 : a[aIx[i]].seg;
-        while (e < n && aMonth[aIx[e]] == month && (ignoreSeg || a[aIx[e]].seg == segKey)) e++;
-        rc = learnpath_km_cohort(pB, a, aIx + i, e - i,
-                                 segKey == 0 ? LP_NONE : pM->aSegOf[segKey - 1], month);
+    nRun = 0;
+    for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        if (i == 0 || aC[i].month != aC[i - 1].month || aC[i].seg != aC[i - 1].seg ||
+            aC[i].label != aC[i - 1].label) {
+            aRun[nRun].iFirst = i;
+            aRun[nRun].n = 0;
+            aRun[nRun].seg = ignoreSeg ? 0 : aC[i].seg;
+            aRun[nRun++].label = (uint32_t)aC[i].month; /* the month, here */
+        }
+        aRun[nRun - 1].n++;
+    }
+    for (int64_t i = 0; i < nRun && rc == SQLITE_OK;) {
+        int64_t e = i, nU;
+        while (e < nRun && aRun[e].label == aRun[i].label && aRun[e].seg == aRun[i].seg) e++;
+        const lp_km_user *a = kmMerge(aC, aRun + i, e - i, aMerged, aH, &nU);
+        rc = learnpath_km_cohort(pB, a, nU, aRun[i].seg == 0 ? LP_NONE : pM->aSegOf[aRun[i].seg - 1],
+                                 (int32_t)aRun[i].label);
         i = e;
     }
     sqlite3_free(aCount);
+    sqlite3_free(aC);
+    sqlite3_free(aMerged);
     sqlite3_free(aMonth);
-    sqlite3_free(aBySeg);
-    sqlite3_free(aIx);
+    sqlite3_free(aRun);
+    sqlite3_free(aH);
     return rc;
 }
 

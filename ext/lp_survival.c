@@ -326,7 +326,7 @@ static int kmAtDays(lp_km_build *pB, lp_km_stratum *pS, const lp_km_row *aTime, 
 ** rows per time are the result's only for the curve without at_days;
 ** otherwise they are the build's scratch (continuation_stats keeps none).
 */
-int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n,
+int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
                          uint32_t seg, uint32_t label) {
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
@@ -347,9 +347,9 @@ int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, const uint32_t *i
     memset(&row, 0, sizeof(row));
     for (int64_t i = 0; i < n;) {
         int64_t j = i, d = 0, c = 0;
-        double t = a[ix[i]].b.t;
-        for (; j < n && a[ix[j]].b.t == t; j++) {
-            if (LP_KM_EVENT(&a[ix[j]])) d++; else c++;
+        double t = a[i].b.t;
+        for (; j < n && a[j].b.t == t; j++) {
+            if (LP_KM_EVENT(&a[j])) d++; else c++;
         }
         if (d > 0) {
             S = kmSurvStep(S, d, atRisk);
@@ -402,12 +402,12 @@ static int64_t kmDestIndex(const uint32_t *aDest, int64_t nD, uint32_t x) {
 ** order, ascending and distinct, into *paDest (the caller frees it) and
 ** *pnD.
 */
-static int kmDestinations(const lp_km_user *a, const uint32_t *ix, int64_t n, uint32_t **paDest, int64_t *pnD) {
+static int kmDestinations(const lp_km_user *a, int64_t n, uint32_t **paDest, int64_t *pnD) {
     int64_t nEvent = 0, nD = 0;
     uint32_t *aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
     if (!aDest) return SQLITE_NOMEM;
     for (int64_t i = 0; i < n; i++) {
-        if (LP_KM_EVENT(&a[ix[i]])) aDest[nEvent++] = a[ix[i]].dest;
+        if (LP_KM_EVENT(&a[i])) aDest[nEvent++] = a[i].dest;
     }
     if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
     for (int64_t i = 0; i < nEvent; i++) {
@@ -444,27 +444,27 @@ static void kmCifSnapshot(km_cif_state *p, int64_t iDay, double S) {
 ** then S *= 1 - d_j / n_j; each day of at_days recorded after the times
 ** at or before it (rule 20).
 */
-static void kmCifWalk(km_cif_state *p, const lp_km_user *a, const uint32_t *ix, const uint32_t *aDest,
+static void kmCifWalk(km_cif_state *p, const lp_km_user *a, const uint32_t *aDest,
                       const double *aDay) {
     int64_t n = p->n, atRisk = n, iDay = 0;
     double S = 1.0;
     for (int64_t i = 0; i <= n;) {
         /* the days before this time (every day left, after the last) */
-        double t = i < n ? a[ix[i]].b.t : INFINITY;
+        double t = i < n ? a[i].b.t : INFINITY;
         for (; iDay < p->nDay && aDay[iDay] < t; iDay++) kmCifSnapshot(p, iDay, S);
         if (i == n) break;
         int64_t j = i, d = 0, c = 0;
-        for (; j < n && a[ix[j]].b.t == t; j++) {
-            if (LP_KM_EVENT(&a[ix[j]])) {
-                p->aD[kmDestIndex(aDest, p->nD, a[ix[j]].dest)]++;
+        for (; j < n && a[j].b.t == t; j++) {
+            if (LP_KM_EVENT(&a[j])) {
+                p->aD[kmDestIndex(aDest, p->nD, a[j].dest)]++;
                 d++;
             } else {
                 c++;
             }
         }
         for (int64_t m = i; m < j && d > 0; m++) {
-            if (!LP_KM_EVENT(&a[ix[m]])) continue;
-            int64_t k = kmDestIndex(aDest, p->nD, a[ix[m]].dest);
+            if (!LP_KM_EVENT(&a[m])) continue;
+            int64_t k = kmDestIndex(aDest, p->nD, a[m].dest);
             if (p->aD[k] == 0) continue;
             p->aCif[k] += S * (double)p->aD[k] / (double)atRisk;
             p->aNaive[k] += p->aD[k];
@@ -481,7 +481,7 @@ static void kmCifWalk(km_cif_state *p, const lp_km_user *a, const uint32_t *ix, 
 ** (kmDestinations), the walk over its times (kmCifWalk), then its rows:
 ** each destination's days in name order, then not yet's (dest LP_NONE).
 */
-int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n, uint32_t seg, uint32_t label) {
+int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg, uint32_t label) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
@@ -494,9 +494,9 @@ int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, const uint32_t 
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
-    for (int64_t i = 0; i < n; i++) pS->events += LP_KM_EVENT(&a[ix[i]]);
+    for (int64_t i = 0; i < n; i++) pS->events += LP_KM_EVENT(&a[i]);
     pS->censored = n - pS->events;
-    rc = kmDestinations(a, ix, n, &aDest, &st.nD);
+    rc = kmDestinations(a, n, &aDest, &st.nD);
     if (rc) return rc;
     st.nDay = pSpec->nAtDay;
     st.n = n;
@@ -522,7 +522,7 @@ int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, const uint32_t 
         memset(st.aCif, 0, (size_t)(st.nD + 1) * sizeof(double));
         memset(st.aNaive, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
         memset(st.aD, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
-        kmCifWalk(&st, a, ix, aDest, pSpec->aAtDay);
+        kmCifWalk(&st, a, aDest, pSpec->aAtDay);
         pS->iRow = pRes->nCif;
         pS->nRow = nOut;
         for (int64_t k = 0; k <= st.nD; k++) {
@@ -568,7 +568,7 @@ static int64_t kmCountAtMost(const double *aW, int64_t n, double x) {
 ** then summed. The cohort rows lie beside the curve's rows (aCohort[i]
 ** is aRow[i]'s window).
 */
-int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix, int64_t n, uint32_t seg, int64_t month) {
+int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg, int64_t month) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     int64_t nW = pSpec->nAtDay;
@@ -576,7 +576,7 @@ int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix
     lp_km_stratum *pS;
     lp_km_cohort *aRow;
     int64_t *aDiff; /* per window: 3 differences (eligible, continued, both) */
-    int rc = learnpath_km_stratum(pB, a, ix, n, seg, LP_NONE);
+    int rc = learnpath_km_stratum(pB, a, n, seg, LP_NONE);
     if (rc) return rc;
     pS = &pRes->aStratum[pRes->nStratum - 1];
     pS->month = month;
@@ -596,13 +596,13 @@ int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, const uint32_t *ix
     memset(aDiff, 0, (size_t)(nW + 1) * 3 * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
         /* eligible for the windows [0, hi); continued for [lo, nW) */
-        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[ix[i]].s1) / LP_MS_PER_DAY);
+        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[i].s1) / LP_MS_PER_DAY);
         aDiff[0]++;
         aDiff[hi]--;
-        if (LP_KM_EVENT(&a[ix[i]])) {
+        if (LP_KM_EVENT(&a[i])) {
             /* the first window >= t: the windows <= t, less one equal to t */
-            int64_t lo = kmCountAtMost(aW, nW, a[ix[i]].b.t);
-            if (lo > 0 && aW[lo - 1] == a[ix[i]].b.t) lo--;
+            int64_t lo = kmCountAtMost(aW, nW, a[i].b.t);
+            if (lo > 0 && aW[lo - 1] == a[i].b.t) lo--;
             aDiff[(nW + 1) + lo]++;
             if (lo < hi) {
                 aDiff[2 * (nW + 1) + lo]++;
