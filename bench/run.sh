@@ -396,6 +396,23 @@ for f in gs_again:'count(*), sum(value)' gsc_again:'count(*)'; do
     addrow "${f%%:*}" again "floor: generate_series(1, users), ${f#*:} (2nd run)"
 done
 
+# The continuation functions (issue 14): each alone in a fresh process
+# (cold), the same query again (rerun: read from the memo kept with the
+# data), and continuation_stats over data first_program has read (cached:
+# the users' pass and sort over cached data, no read).
+for f in kms:continuation_stats kmc:continuation_curve kmi:next_program_incidence \
+         kmh:continuation_cohorts; do
+    id=${f%%:*} fn=${f#*:}
+    q="SELECT count(*) FROM $fn($ARGS);"
+    lp_sql "${id}_cold" "$q"
+    addrow "${id}_cold" sql "$fn alone: count(*)"
+    printf '.load %s\n.timer on\n%s\n%s\n' "$LIB" "$q" "$q" > "$W/sql/${id}_rerun.sql"
+    addrow "${id}_rerun" again "$fn again, same process (2nd run)"
+done
+printf '.load %s\n.timer on\n%s\n%s\n' "$LIB" "SELECT count(*) FROM first_program($ARGS);" \
+    "SELECT count(*) FROM continuation_stats($ARGS);" > "$W/sql/kms_cached.sql"
+addrow kms_cached again "continuation_stats after first_program's read (2nd stmt)"
+
 # Which of the other peers can run here (the rows are added after measuring).
 PEER_NOTES=""
 PANDAS_OK=0 DUCKDB_OK=0
@@ -835,6 +852,15 @@ spread() {
     for id in fp_again fpc_again pt_again; do
         trow "$(cat "$W/t/$id.label")" 0.1 "$id"
     done
+    # issue 14: each continuation function cold <= 1.5x, again <= 0.05x; a
+    # new aggregate over cached data well under half a scan (issue 12)
+    for id in kms_cold kmc_cold kmi_cold kmh_cold; do
+        trow "$(cat "$W/t/$id.label")" 1.5 "$id"
+    done
+    for id in kms_rerun kmc_rerun kmi_rerun kmh_rerun; do
+        trow "$(cat "$W/t/$id.label")" 0.05 "$id"
+    done
+    trow "$(cat "$W/t/kms_cached.label")" 0.5 kms_cached
     # memory: the worst function-alone/again row of each shape
     printf '  %-62s' "added bytes/enrollment, worst function row <= 40 + id text"
     for s in $SHAPES; do
