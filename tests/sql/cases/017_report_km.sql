@@ -17,3 +17,12 @@ INSERT INTO enrollments VALUES
     ('u3', 'A', date('2020-01-01', '+200 days'), 'x'),
     ('u4', 'A', date('2020-01-01'), 'x'), ('u4', 'B', date('2020-01-01', '+400 days'), 'x');
 .read sql/03_continuation_rate.sql
+-- sql/07 on the same users. At day 400 two are at risk (u2 censored there,
+-- u4's event): S = 0.75 * (1 - 1/2) = 0.375, the first value <= 0.5: the
+-- median is 400 days. Greenwood adds 1 / (2 * 1): sigma^2 = 7/12; the
+-- lower band is 0.425947 at day 100 (<= 0.5: median_lower 100), the upper
+-- one stays capped at 1 (never <= 0.5: NA). By day 30 nobody has gone on
+-- (0.0, band 0.0-0.0, 4 at risk); by 90 the same; by 180 25.0 (3 at risk:
+-- u2, u3, u4); by 365 25.0 (2 at risk), its band 0.0-57.4 as above.
+.print ''
+.read sql/07_time_to_next.sql
