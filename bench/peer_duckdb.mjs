@@ -201,19 +201,71 @@ ORDER BY user_type, CASE starts_with WHEN 'the flagship' THEN 1 WHEN 'another pr
     ['02', 'segment|initial_program|starters|next_program|users|pct_of_starters|pct_of_continuers', moves(''),
      (r) => [r[0], r[1], r[2], r[3], r[4], pct1(r[4], r[2]),
              r[3] === '(did not continue)' ? null : pct1(r[4], r[5])]],
-    ['03', 'segment|first_program|users|continued|pct_continued|median_days_to_next', `
-SELECT user_type, first_program, count(*) AS users, count(gap) AS continued,
-       -- '(several at once)' folds tie groups: a median only when it is one group
-       CASE WHEN is_total OR count(DISTINCT first_label) = 1 THEN median(gap) END AS median_ms,
-       is_total
-FROM (SELECT user_type, first_program, false AS is_total, first_label, gap FROM users
-      UNION ALL
-      SELECT user_type, '(all first programs)', true, NULL, gap FROM users
-      UNION ALL
-      SELECT '(all users)', '(all first programs)', true, NULL, gap FROM users)
-GROUP BY user_type, first_program, is_total
-ORDER BY user_type = '(all users)', user_type, is_total, users DESC, first_program`,
-     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[2]), r[4] === null ? null : sqlnum(Number(r[4]) / 86400000, 1)]],
+    // with the Kaplan-Meier estimate of continuing within 365 days (rules 17-18) and its
+    // 'log' band, as bench/report_plain.sql computes them
+    ['03', 'segment|first_program|users|continued|pct_continued|pct_within_365_days|interval_95|median_days_to_next', `
+WITH e AS (SELECT max(epoch_ms(enrolled_at)) AS e FROM enrollments WHERE ${USED}),
+obs AS (
+    SELECT user_type AS seg, first_label AS label,
+           CASE WHEN gap IS NOT NULL THEN gap / 86400000.0
+                ELSE (e.e - epoch_ms(t1)) / 86400000.0 END AS t,
+           CASE WHEN gap IS NOT NULL THEN 1 ELSE 0 END AS ev
+    FROM users, e
+),
+ko AS (
+    SELECT seg AS k1, label AS k2, t, ev FROM obs
+    UNION ALL SELECT seg, NULL, t, ev FROM obs
+    UNION ALL SELECT '(all users)', NULL, t, ev FROM obs
+),
+kt AS (
+    SELECT k1, k2, t, sum(ev) AS d,
+           sum(count(*)) OVER (PARTITION BY k1, k2 ORDER BY t DESC
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+    FROM ko GROUP BY k1, k2, t
+),
+ks AS (
+    SELECT k1, k2, bool_or(d = n) AS zero,
+           exp(sum(ln(CASE WHEN d = n THEN 1.0 ELSE 1.0 - d::DOUBLE / n END))) AS s,
+           sum(CASE WHEN d = n THEN 0.0 ELSE d::DOUBLE / (n::DOUBLE * (n - d)) END) AS v
+    FROM kt WHERE d > 0 AND t <= 365 GROUP BY k1, k2
+),
+ka AS (SELECT k1, k2, count(*) FILTER (WHERE t >= 365) AS at_risk FROM ko GROUP BY k1, k2),
+km AS (
+    SELECT ka.k1, ka.k2, ka.at_risk,
+           CASE WHEN ks.zero THEN 0.0 ELSE coalesce(ks.s, 1.0) END AS s,
+           CASE WHEN ks.zero THEN NULL ELSE coalesce(ks.v, 0.0) END AS v
+    FROM ka LEFT JOIN ks ON ks.k1 IS NOT DISTINCT FROM ka.k1 AND ks.k2 IS NOT DISTINCT FROM ka.k2
+),
+rows AS (
+    SELECT user_type, first_program, false AS is_total, first_label, gap FROM users
+    UNION ALL
+    SELECT user_type, '(all first programs)', true, NULL, gap FROM users
+    UNION ALL
+    SELECT '(all users)', '(all first programs)', true, NULL, gap FROM users
+),
+g AS (
+    SELECT user_type, first_program, count(*) AS users, count(gap) AS continued,
+           -- '(several at once)' folds tie groups: a median only when it is one group
+           CASE WHEN is_total OR count(DISTINCT first_label) = 1 THEN median(gap) END AS median_ms,
+           is_total, count(DISTINCT first_label) AS labels, min(first_label) AS label
+    FROM rows
+    GROUP BY user_type, first_program, is_total
+)
+SELECT g.user_type, g.first_program, g.users, g.continued, g.median_ms,
+       CASE WHEN km.at_risk > 0 THEN 1.0 - km.s END AS km_rate,
+       CASE WHEN km.at_risk > 0 AND km.s > 0 AND km.v IS NOT NULL
+            THEN 1.0 - least(1.0, km.s * exp(1.959963984540054 * sqrt(km.v))) END AS km_low,
+       CASE WHEN km.at_risk > 0 AND km.s > 0 AND km.v IS NOT NULL
+            THEN 1.0 - km.s * exp(-1.959963984540054 * sqrt(km.v)) END AS km_high
+FROM g LEFT JOIN km
+    ON (g.is_total OR g.labels = 1) AND km.k1 = g.user_type
+   AND km.k2 IS NOT DISTINCT FROM (CASE WHEN g.is_total THEN NULL ELSE g.label END)
+ORDER BY g.user_type = '(all users)', g.user_type, g.is_total, g.users DESC, g.first_program`,
+     (r) => [r[0], r[1], r[2], r[3], pct1(r[3], r[2]),
+             r[5] === null ? null : sqlnum(100 * Number(r[5]), 1),
+             r[6] === null || r[7] === null ? null
+                 : `${sqlnum(100 * Number(r[6]), 1)}-${sqlnum(100 * Number(r[7]), 1)}`,
+             r[4] === null ? null : sqlnum(Number(r[4]) / 86400000, 1)]],
     ['04', 'segment|program|enrollments|users|segment_users|pct_of_segment_users', `
 WITH typed AS (
     SELECT u.user_type, e.program, e.user_id

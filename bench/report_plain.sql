@@ -155,6 +155,46 @@ ORDER BY user_type, starters DESC, initial_program, users DESC, next_program;
 
 -- ------------------------------------------------------------------ 03
 .print '== 03'
+-- the Kaplan-Meier estimate of continuing within 365 days (rules 17-18):
+-- each user's time is the days to the second step (an event) or to the
+-- data's last enrollment E (censored); per group and distinct time t, d
+-- events and n users at risk (time >= t); S(365) = the product of
+-- (1 - d/n) over event times <= 365 (taken as exp of a sum of logs: equal
+-- to C's running product to about 1e-15, well under the 0.1 shown), 0 once
+-- d = n; Greenwood's sum of d / (n (n - d)); the 'log' band
+-- S exp(+-z sigma), capped at 1, z = 1.959963984540054; no estimate when no
+-- one in the group is at risk at 365 days
+CREATE TEMP TABLE km_obs AS
+WITH e AS (SELECT max(ms) AS e FROM used),
+obs AS (
+    SELECT u.user_type AS seg, u.first_label AS label,
+           CASE WHEN u.gap IS NOT NULL THEN u.gap / 86400000.0
+                ELSE (e.e - u.ms1) / 86400000.0 END AS t,
+           u.gap IS NOT NULL AS ev
+    FROM users AS u, e
+)
+SELECT seg AS k1, label AS k2, t, ev FROM obs
+UNION ALL SELECT seg, NULL, t, ev FROM obs
+UNION ALL SELECT '(all users)', NULL, t, ev FROM obs;
+
+CREATE TEMP TABLE km_times AS
+SELECT k1, k2, t, sum(ev) AS d,
+       sum(count(*)) OVER (PARTITION BY k1, k2 ORDER BY t DESC
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n
+FROM km_obs GROUP BY k1, k2, t;
+
+CREATE TEMP TABLE km AS
+SELECT g.k1, g.k2, s.s, s.v, (SELECT count(*) FROM km_obs AS o
+                             WHERE o.k1 IS g.k1 AND o.k2 IS g.k2 AND o.t >= 365) AS at_risk
+FROM (SELECT DISTINCT k1, k2 FROM km_times) AS g
+LEFT JOIN (SELECT k1, k2,
+                  CASE WHEN max(d = n) THEN 0.0 ELSE exp(sum(ln(1.0 - CAST(d AS REAL) / n))) END AS s,
+                  CASE WHEN max(d = n) THEN NULL
+                       ELSE sum(CAST(d AS REAL) / (CAST(n AS REAL) * (n - d))) END AS v
+           FROM km_times WHERE d > 0 AND t <= 365
+           GROUP BY k1, k2) AS s
+    ON s.k1 IS g.k1 AND s.k2 IS g.k2;
+
 WITH keyed AS (
     SELECT user_type, first_program, 0 AS is_total, first_label, gap FROM firsts
     UNION ALL
@@ -164,7 +204,7 @@ WITH keyed AS (
 ),
 totals AS (
     SELECT user_type, first_program, is_total, count(*) AS users, count(gap) AS continued,
-           count(DISTINCT first_label) AS labels
+           count(DISTINCT first_label) AS labels, min(first_label) AS label
     FROM keyed GROUP BY user_type, first_program
 ),
 ranked AS (
@@ -177,18 +217,37 @@ medians AS (
     SELECT user_type, first_program, avg(gap) / 86400000.0 AS median_days
     FROM ranked WHERE k IN ((n + 1) / 2, (n + 2) / 2)
     GROUP BY user_type, first_program
+),
+-- the estimate of each row's group: one label (a folded '(several at
+-- once)' of several tie groups has none), or the totals
+est AS (
+    SELECT t.user_type, t.first_program,
+           CASE WHEN k.at_risk > 0 THEN 1.0 - coalesce(k.s, 1.0) END AS km_rate,
+           CASE WHEN k.at_risk > 0 AND coalesce(k.s, 1.0) > 0 AND coalesce(k.v, 0.0) IS NOT NULL
+                THEN 1.0 - min(1.0, coalesce(k.s, 1.0) * exp(1.959963984540054 * sqrt(coalesce(k.v, 0.0))))
+           END AS km_low,
+           CASE WHEN k.at_risk > 0 AND coalesce(k.s, 1.0) > 0 AND coalesce(k.v, 0.0) IS NOT NULL
+                THEN 1.0 - coalesce(k.s, 1.0) * exp(-1.959963984540054 * sqrt(coalesce(k.v, 0.0)))
+           END AS km_high
+    FROM totals AS t
+    JOIN km AS k ON k.k1 = t.user_type
+                AND k.k2 IS (CASE WHEN t.is_total THEN NULL ELSE t.label END)
+    WHERE t.is_total OR t.labels = 1
 )
 SELECT t.user_type AS segment,
        t.first_program,
        t.users,
        t.continued,
        round(100.0 * t.continued / t.users, 1) AS pct_continued,
+       round(100.0 * e.km_rate, 1) AS pct_within_365_days,
+       round(100.0 * e.km_low, 1) || '-' || round(100.0 * e.km_high, 1) AS interval_95,
        -- '(several at once)' folds tie groups: a median only when it is one group
        round(CASE WHEN t.is_total OR t.labels = 1 THEN m.median_days END, 1) AS median_days_to_next
-FROM totals AS t LEFT JOIN medians AS m USING (user_type, first_program)
+FROM totals AS t
+LEFT JOIN medians AS m USING (user_type, first_program)
+LEFT JOIN est AS e USING (user_type, first_program)
 ORDER BY t.user_type = '(all users)', t.user_type, t.is_total, t.users DESC, t.first_program;
 
--- ------------------------------------------------------------------ 04
 .print '== 04'
 WITH rows_typed AS (
     SELECT u.user_type, e.program, e.user_id

@@ -62,9 +62,9 @@ EOF
 EOF
             ;;
         03_*) cat <<'EOF'
-|professional|Flagship|5|3|60.0|5.0|
-|student|(all first programs)|8|4|50.0|16.0|
-|(all users)|(all first programs)|15|8|53.3|16.0|
+|professional|Flagship|5|3|60.0|||5.0|
+|student|(all first programs)|8|4|50.0|||16.0|
+|(all users)|(all first programs)|15|8|53.3|||16.0|
 EOF
             ;;
         04_*) cat <<'EOF'

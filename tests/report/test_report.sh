@@ -680,8 +680,10 @@ EOF
     s_popular=$(printf '%s' "$s_popular" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { s = $i; o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } $i = s o } print }')
     check "school: $s_seg (plain SQL), with its base, names as stored" has "$(html_esc "$s_seg")" "$T/school-findings.txt"
     check "school: $s_popular (plain SQL)" has "$(html_esc "$s_popular")" "$T/school-findings.txt"
-    check "school: not continued = $s_users users (plain SQL) less $continued who continued (school_check.sql)" \
-        has "$(commas $((s_users - continued))) of $(commas "$s_users") users have not gone on to a second program (yet)" "$T/school-findings.txt"
+    check "school: the Kaplan-Meier finding, over the $s_users users (plain SQL), $continued of whom continued (school_check.sql)" \
+        has "of users go on to a second program within 365 days (Kaplan-Meier estimate from $(commas "$s_users") users, 95% interval" "$T/school-findings.txt"
+    check "school: ... and its naive count: $continued of them (school_check.sql) have so far" \
+        has "$(commas "$continued") of them, $(awk -v c="$continued" -v u="$s_users" 'BEGIN { printf "%.1f", 100 * c / u }')%, have so far" "$T/school-findings.txt"
     # a finding whose base has fewer users than min_base is left out
     (unset REPORT_FLAGSHIP REPORT_GROUP_COL
      REPORT_MIN_BASE=2000 REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$SCHOOL" "$T/school-base.html") > /dev/null 2>&1

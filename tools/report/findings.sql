@@ -28,6 +28,14 @@ WITH totals AS (
     FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at')
     WHERE program IS NULL
 ),
+-- the Kaplan-Meier estimate of going on within 365 days, over all users
+-- (continuation_curve, rules 17-18, as sql/03): none when no user was
+-- observed for 365 days
+km AS (
+    SELECT continued, 1 - upper AS low, 1 - lower AS high
+    FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE at_days = 365 AND program IS NULL AND at_risk > 0
+),
 all_users AS (
     SELECT coalesce((SELECT users FROM totals), 0) AS n
 ),
@@ -132,15 +140,27 @@ findings(ord, figure, text, report) AS (
     FROM next_after
     WHERE continued >= (SELECT n FROM base)
     UNION ALL
-    -- 3. the users who have not continued (yet), and the median days to the
-    -- second program of those who did (the total row above)
+    -- 3. how many go on: the Kaplan-Meier estimate within 365 days, which
+    -- counts recent users only for the time the data saw them; without it
+    -- (no one observed that long), the users who have not continued (yet);
+    -- then the median days to the second program of those who did
+    SELECT 20,
+           printf('%.1f%%', 100.0 * km.continued),
+           printf('of users go on to a second program within 365 days (Kaplan-Meier estimate '
+                  || 'from %,d users, 95%% interval %.1f-%.1f%%; %,d of them, %.1f%%, have '
+                  || 'so far)', t.users, 100.0 * km.low, 100.0 * km.high, t.continued,
+                  100.0 * t.continued / t.users),
+           '03'
+    FROM totals AS t, km
+    WHERE t.users >= (SELECT n FROM base)
+    UNION ALL
     SELECT 20,
            printf('%.1f%%', 100.0 * (users - continued) / users),
            printf('%,d of %,d users', users - continued, users)
                || ' have not gone on to a second program (yet)',
            '03'
     FROM totals
-    WHERE users >= (SELECT n FROM base)
+    WHERE users >= (SELECT n FROM base) AND NOT EXISTS (SELECT 1 FROM km)
     UNION ALL
     SELECT 30,
            printf('%.0f days', median_days_to_next),
