@@ -25,6 +25,11 @@
 --   Table 2: the estimated % who have gone on by day 30, 90, 180 and 365,
 --   with the 95% interval, and how many users were still observed (at
 --   risk) on that day; empty past the longest time observed.
+--   Table 3: per month of first enrollment (all users), the % who went on
+--   within 90 and within 365 days among the users the data saw that long
+--   (empty where nobody was), each beside the naive % over all the month's
+--   users: near the end of the data the naive % falls because its users had
+--   no time to go on, not because they go on less.
 .load dist/learnpath
 .headers on
 .mode box
@@ -79,3 +84,27 @@ SELECT segment,
            AS interval_95
 FROM curve
 ORDER BY is_total, segment, day;
+
+.print ''
+.print 'By month of start: who had the time to go on, and who did'
+-- continuation_cohorts() groups users by the month of their first
+-- enrollment (over all {segment} values). For a window of W days a user is
+-- eligible when the data saw them for at least W days: the observed % counts
+-- only those, so the last months, whose users were not seen that long, show
+-- no observed % rather than a low one. The naive % divides by every user of
+-- the month, seen long enough or not.
+WITH c AS (
+    SELECT cohort, window_days, users, eligible, rate, rate_naive
+    FROM continuation_cohorts('enrollments', 'user_id', 'program', 'enrolled_at')
+    WHERE windows = '90,365'
+)
+SELECT c90.cohort,
+       c90.users,
+       round(100.0 * c90.rate, 1) AS pct_in_90_days,
+       round(100.0 * c90.rate_naive, 1) AS naive_90,
+       round(100.0 * c365.rate, 1) AS pct_in_365_days,
+       round(100.0 * c365.rate_naive, 1) AS naive_365
+FROM c AS c90
+JOIN c AS c365 ON c365.cohort = c90.cohort AND c365.window_days = 365
+WHERE c90.window_days = 90
+ORDER BY c90.cohort;

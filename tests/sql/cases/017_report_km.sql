@@ -24,5 +24,11 @@ INSERT INTO enrollments VALUES
 -- one stays capped at 1 (never <= 0.5: NA). By day 30 nobody has gone on
 -- (0.0, band 0.0-0.0, 4 at risk); by 90 the same; by 180 25.0 (3 at risk:
 -- u2, u3, u4); by 365 25.0 (2 at risk), its band 0.0-57.4 as above.
+-- Table 3 (rule 21): u1, u2, u4 start in 2020-01, u3 in 2020-07 (day
+-- 200). 2020-01: all three were seen 400 days, so all are eligible for 90
+-- and 365; none went on within 90 (0.0, naive 0/3 = 0.0), u1 within 365
+-- (1/3 = 33.3, naive the same: u4's day 400 is after the window). 2020-07:
+-- u3 was seen 200 days: eligible for 90 (0.0, naive 0.0), not for 365
+-- (empty), naive 0/1 = 0.0.
 .print ''
 .read sql/07_time_to_next.sql
