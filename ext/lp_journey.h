@@ -386,8 +386,6 @@ typedef struct lp_km_build {
     const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
     int64_t E;                 /* rule 17's E */
     int isStatsOnly;           /* continuation_stats: the strata and their medians, no rows */
-    lp_km_row *aScratch;       /* a stratum's rows per time, when they are not the result's */
-    int64_t nScratchAlloc;
 } lp_km_build;
 
 /* One stratum from its n users a[0..n), in order of time (seg, label: the stratum's

@@ -638,7 +638,6 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         B.E = pM->E;
         B.isStatsOnly = isStats;
         rc = pSpec->eKind == LP_KM_COHORTS ? kmCohorts(&B, pM, ignoreSeg) : kmStrata(&B, pM, ignoreSeg);
-        sqlite3_free(B.aScratch);
     }
     if (rc) {
         learnpath_km_free(&pR->res);

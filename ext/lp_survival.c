@@ -274,77 +274,88 @@ static int kmRowRoom(lp_km_build *pB, int64_t n) {
     return SQLITE_OK;
 }
 
-/* Room for n rows in the build's scratch rows (freed with the build). */
-static int kmScratchRoom(lp_km_build *pB, int64_t n) {
-    if (n <= pB->nScratchAlloc) return SQLITE_OK;
-    sqlite3_free(pB->aScratch);
-    pB->nScratchAlloc = 0;
-    pB->aScratch = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_row));
-    if (!pB->aScratch) return SQLITE_NOMEM;
-    pB->nScratchAlloc = n;
-    return SQLITE_OK;
+/*
+** at_days (rule 18, as R's summary(fit, times = ..., extend = TRUE)), made
+** as the stratum's rows per time go by, in order of time: the row of day
+** D has at_risk = the users whose time is D or later (the at_risk of the
+** first time at or after D; 0 when there is none), events and censored
+** over (previous day, D], and the survival and variance of the last time
+** at or before D (1 and 0 when there is none: a start).
+*/
+typedef struct km_days {
+    lp_km_row *aOut;           /* nAtDay rows */
+    const double *aDay;
+    int nDay, iDay;
+    int hasAtRisk;             /* the current day's at_risk is known */
+    int anyTime;               /* a time at or before the current day went by */
+    int64_t events, censored;  /* of the current day, so far */
+    double surv, var;          /* of the last time gone by */
+} km_days;
+
+/* Day p->iDay is complete: write its row; atRisk when not known yet. */
+static void kmDayEnd(km_days *p, int64_t atRisk) {
+    lp_km_row *pR = &p->aOut[p->iDay];
+    pR->day = p->aDay[p->iDay];
+    pR->atRisk = p->hasAtRisk ? pR->atRisk : atRisk;
+    pR->events = p->events;
+    pR->censored = p->censored;
+    pR->surv = p->surv;
+    pR->var = p->var;
+    pR->isStart = !p->anyTime;
+    p->iDay++;
+    p->hasAtRisk = 0;
+    p->events = p->censored = 0;
 }
 
-/*
-** at_days (rule 18, as R's summary(fit, times = ..., extend = TRUE)): the
-** stratum's nTime rows aTime, one per time, become its rows, one per day:
-** at_risk = users whose time is that day or later, events and censored
-** over (previous day, day], and the survival of the last time at or
-** before the day.
-*/
-static int kmAtDays(lp_km_build *pB, lp_km_stratum *pS, const lp_km_row *aTime, int64_t nTime) {
-    const lp_km_spec *pSpec = pB->pSpec;
-    int64_t k = 0;
-    int rc = kmRowRoom(pB, pSpec->nAtDay);
-    pS->iRow = pB->pRes->nRow;
-    for (int i = 0; i < pSpec->nAtDay && rc == SQLITE_OK; i++) {
-        lp_km_row *pR = &pB->pRes->aRow[pB->pRes->nRow++];
-        double D = pSpec->aAtDay[i];
-        int64_t k2 = k;
-        memset(pR, 0, sizeof(*pR));
-        pR->day = D;
-        pR->isStart = 1;
-        pR->surv = k > 0 ? aTime[k - 1].surv : 1.0;
-        pR->var = k > 0 ? aTime[k - 1].var : 0.0;
-        while (k2 < nTime && aTime[k2].day < D) k2++;
-        pR->atRisk = k2 < nTime ? aTime[k2].atRisk : 0;
-        for (; k < nTime && aTime[k].day <= D; k++) {
-            pR->events += aTime[k].events;
-            pR->censored += aTime[k].censored;
-            pR->surv = aTime[k].surv;
-            pR->var = aTime[k].var;
+/* The next row per time, pRow. */
+static void kmDayTime(km_days *p, const lp_km_row *pRow) {
+    while (p->iDay < p->nDay && p->aDay[p->iDay] < pRow->day) kmDayEnd(p, pRow->atRisk);
+    if (p->iDay < p->nDay && !p->hasAtRisk) {
+        /* the first time at or after the day (pRow->day <= the day) */
+        if (pRow->day == p->aDay[p->iDay]) {
+            p->aOut[p->iDay].atRisk = pRow->atRisk;
+            p->hasAtRisk = 1;
         }
-        pR->isStart = k == 0;
     }
-    pS->nRow = rc == SQLITE_OK ? pSpec->nAtDay : 0;
-    return rc;
+    p->events += pRow->events;
+    p->censored += pRow->censored;
+    p->surv = pRow->surv;
+    p->var = pRow->var;
+    p->anyTime = 1;
 }
 
 /*
 ** One stratum from its n users sorted by time (rule 18): a row per
-** distinct time, its medians (rule 19), then at_days' rows if asked. The
-** rows per time are the result's only for the curve without at_days;
-** otherwise they are the build's scratch (continuation_stats keeps none).
+** distinct time, its medians (rule 19) as the rows go by, and either
+** those rows (the curve without at_days), at_days' rows made as they go
+** by (kmDayTime), or no rows (continuation_stats reads the medians).
 */
 int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
                          uint32_t seg, uint32_t label) {
     lp_km_result *pRes = pB->pRes;
+    const lp_km_spec *pSpec = pB->pSpec;
     lp_km_stratum *pS;
-    lp_km_row *aTime = NULL;
     double S = 1.0, var = 0.0;
     int64_t atRisk = n, nTime = 0;
-    int toRes = !pB->isStatsOnly && pB->pSpec->aAtDay == NULL;
+    int isTimes = !pB->isStatsOnly && pSpec->aAtDay == NULL;
+    int isDays = !pB->isStatsOnly && pSpec->aAtDay != NULL;
     km_median aMed[3];
+    km_days days;
     lp_km_row row;
     int rc = kmNewStratum(pB, &pS);
-    if (rc == SQLITE_OK && !pB->isStatsOnly) rc = toRes ? kmRowRoom(pB, n) : kmScratchRoom(pB, n);
+    if (rc == SQLITE_OK && (isTimes || isDays)) rc = kmRowRoom(pB, isTimes ? n : pSpec->nAtDay);
     if (rc) return rc;
-    aTime = toRes ? pRes->aRow + pRes->nRow : pB->aScratch;
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
+    pS->iRow = pRes->nRow;
     for (int i = 0; i < 3; i++) kmMedianStart(&aMed[i]);
     memset(&row, 0, sizeof(row));
+    memset(&days, 0, sizeof(days));
+    days.aOut = pRes->aRow + pRes->nRow;
+    days.aDay = pSpec->aAtDay;
+    days.nDay = isDays ? pSpec->nAtDay : 0;
+    days.surv = 1.0;
     for (int64_t i = 0; i < n;) {
         int64_t j = i, d = 0, c = 0;
         double t = a[i].b.t;
@@ -361,22 +372,19 @@ int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
         row.censored = c;
         row.surv = S;
         row.var = var;
-        for (int k = 0; k < 3; k++) kmMedianAdd(&aMed[k], &row, k, pB->pSpec->z, pB->pSpec->eConf);
-        if (aTime) aTime[nTime++] = row;
+        for (int k = 0; k < 3; k++) kmMedianAdd(&aMed[k], &row, k, pSpec->z, pSpec->eConf);
+        if (isTimes) pRes->aRow[pRes->nRow + nTime++] = row;
+        if (isDays) kmDayTime(&days, &row);
         pS->events += d;
         pS->censored += c;
         atRisk -= d + c;
         i = j;
     }
     for (int k = 0; k < 3; k++) pS->aMedian[k] = n > 0 ? kmMedianEnd(&aMed[k], row.day) : NAN;
-    pS->iRow = pRes->nRow;
-    if (toRes) {
-        pRes->nRow += nTime;
-        pS->nRow = nTime;
-        return SQLITE_OK;
-    }
-    if (pB->isStatsOnly) return SQLITE_OK; /* continuation_stats reads the medians */
-    return kmAtDays(pB, pS, aTime, nTime);
+    while (days.iDay < days.nDay) kmDayEnd(&days, 0);
+    pS->nRow = isTimes ? nTime : days.nDay;
+    pRes->nRow += pS->nRow;
+    return SQLITE_OK;
 }
 
 /* ------------------------------------------------------ the incidences */
