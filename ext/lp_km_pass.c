@@ -210,14 +210,19 @@ typedef struct km_pair {
     uint32_t i, sl;
 } km_pair;
 
-/* aOut = aIn by digit d (0-3: 16 bits of the time key; 4: segment and
-** first step; 5: first step; 6: segment), stably: a counting sort over
+/* The radix sort's digits of the time key: KM_RB bits each, KM_RD of them. */
+#define KM_RB 11
+#define KM_RN (1 << KM_RB)
+#define KM_RD ((64 + KM_RB - 1) / KM_RB)
+
+/* aOut = aIn by digit d (below KM_RD: KM_RB bits of the time key; KM_RD:
+** segment and first step; then first step; then segment), stably: a counting sort over
 ** nKey keys, with the room aCount; with isCounted, aCount holds the
 ** digit's counts already. */
 static void kmScatter(const km_pair *aIn, km_pair *aOut, int64_t n, int d, int64_t *aCount,
                       int64_t nKey, uint32_t nLabel, int isCounted) {
-#define KM_DIGIT(p) (d < 4 ? ((p)->key >> (16 * d)) & 0xffff : d == 4 ? (p)->sl \
-                     : d == 5 ? (p)->sl % nLabel : (p)->sl / nLabel)
+#define KM_DIGIT(p) (d < KM_RD ? ((p)->key >> (KM_RB * d)) & (KM_RN - 1) \
+                     : d == KM_RD ? (p)->sl : d == KM_RD + 1 ? (p)->sl % nLabel : (p)->sl / nLabel)
     int64_t sum = 0;
     if (!isCounted) {
         memset(aCount, 0, (size_t)nKey * sizeof(int64_t));
@@ -268,8 +273,8 @@ static int kmRuns(lp_km_memo *pM) {
 
 /*
 ** The memo's users by (segment, first step, time), and their runs: an LSD
-** radix sort of the users' (time key, index, segment x step), 16 bits of
-** the time key at a time (the four digits counted in one pass first;
+** radix sort of the users' (time key, index, segment x step), KM_RB bits of
+** the time key at a time (every digit counted in one pass first;
 ** digits every key shares skipped), then by segment x step (one counting
 ** sort when there are at most 65536 such keys, else by step then by
 ** segment); stable, so equal times keep the order of the pass. The users
@@ -282,7 +287,7 @@ static int kmRuns(lp_km_memo *pM) {
 static int kmSortUsers(lp_km_memo *pM, int isMs) {
     int64_t n = pM->nUser;
     uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel;
-    int64_t nCount = 4 * 65536;
+    int64_t nCount = KM_RD * KM_RN + 65536;
     km_pair *a, *b, *aBase;
     lp_km_user *aOut;
     int64_t *aCount;
@@ -290,8 +295,8 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
         return kmRuns(pM);
     }
-    if ((int64_t)pM->nSeg + 2 > nCount) nCount = (int64_t)pM->nSeg + 2;
-    if ((int64_t)pM->nLabel + 1 > nCount) nCount = (int64_t)pM->nLabel + 1;
+    if (KM_RD * KM_RN + (int64_t)pM->nSeg + 2 > nCount) nCount = KM_RD * KM_RN + (int64_t)pM->nSeg + 2;
+    if (KM_RD * KM_RN + (int64_t)pM->nLabel + 1 > nCount) nCount = KM_RD * KM_RN + (int64_t)pM->nLabel + 1;
     a = aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
     aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
     if (!a || !aCount) {
@@ -300,7 +305,7 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         return SQLITE_NOMEM;
     }
     b = a + n + 1;
-    memset(aCount, 0, 4 * 65536 * sizeof(int64_t));
+    memset(aCount, 0, KM_RD * KM_RN * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
         const lp_km_user *pU = &pM->aUser[i];
         if (isMs) {
@@ -310,21 +315,22 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         }
         a[i].i = (uint32_t)i;
         a[i].sl = pU->seg * pM->nLabel + pU->label;
-        for (int d = 0; d < 4; d++) aCount[d * 65536 + ((a[i].key >> (16 * d)) & 0xffff)]++;
+        for (int d = 0; d < KM_RD; d++) aCount[d * KM_RN + ((a[i].key >> (KM_RB * d)) & (KM_RN - 1))]++;
     }
-    for (int d = 0; d < 7; d++) {
+    for (int d = 0; d < KM_RD + 3; d++) {
         km_pair *t;
-        if (d < 4) {
+        if (d < KM_RD) {
             int isShared = 0;
-            for (int k = 0; k < 65536 && !isShared; k++) isShared = aCount[d * 65536 + k] == n;
+            for (int k = 0; k < KM_RN && !isShared; k++) isShared = aCount[d * KM_RN + k] == n;
             if (isShared) continue; /* one value of this digit in every key */
-            kmScatter(a, b, n, d, aCount + d * 65536, 65536, pM->nLabel, 1);
-        } else if (d == 4) {
+            kmScatter(a, b, n, d, aCount + d * KM_RN, KM_RN, pM->nLabel, 1);
+        } else if (d == KM_RD) {
             if (nSL > 65536) continue;
-            kmScatter(a, b, n, d, aCount, (int64_t)nSL, pM->nLabel, 0);
+            kmScatter(a, b, n, d, aCount + KM_RD * KM_RN, (int64_t)nSL, pM->nLabel, 0);
         } else {
             if (nSL <= 65536) break;
-            kmScatter(a, b, n, d, aCount, d == 5 ? pM->nLabel : pM->nSeg + 1, pM->nLabel, 0);
+            kmScatter(a, b, n, d, aCount + KM_RD * KM_RN, d == KM_RD + 1 ? pM->nLabel : pM->nSeg + 1,
+                      pM->nLabel, 0);
         }
         t = a;
         a = b;
