@@ -377,6 +377,15 @@ typedef struct lp_km_user {
 #define LP_KM_NO_STEP INT64_MAX
 #define LP_KM_EVENT(pU) ((pU)->dest != LP_NONE)
 
+/* Users as the builders read them: in order of time, each user's time in
+** days, step 2's place in name order (LP_NONE: censored) and, for the
+** cohorts, the start of step 1 (else NULL). */
+typedef struct lp_km_view {
+    const double *aT;
+    const uint32_t *aDest;
+    const int64_t *aS1;
+} lp_km_view;
+
 /* A result being built, stratum by stratum (lp_km_pass.c fills it with the
 ** builders below, lp_survival.c). */
 typedef struct lp_km_build {
@@ -386,17 +395,18 @@ typedef struct lp_km_build {
     const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
     int64_t E;                 /* rule 17's E */
     int isStatsOnly;           /* continuation_stats: the strata and their medians, no rows */
+    int hasMedians;            /* the strata's medians are computed (else NAN) */
 } lp_km_build;
 
-/* One stratum from its n users a[0..n), in order of time (seg, label: the stratum's
+/* One stratum from its n users v.aT[0..n) ..., in order of time (seg, label: the stratum's
 ** segment and first step, LP_NONE for none): a curve and its medians
 ** (rules 18-19), with at_days' rows if asked; the incidences (rule 20); a
 ** cohort's rows (rule 21). */
-int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
+int learnpath_km_stratum(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t seg,
                          uint32_t label);
-int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
+int learnpath_km_incidence(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t seg,
                            uint32_t label);
-int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
+int learnpath_km_cohort(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t seg,
                         int64_t month);
 void learnpath_km_free(lp_km_result *pRes);
 

@@ -35,15 +35,29 @@ typedef struct km_res_memo {
     double *aDay;
     int ignoreSeg;            /* the strata over all segments */
     int isStatsOnly;          /* the strata and medians, no rows */
+    int hasMedians;           /* the strata's medians are set */
     lp_km_result res;
 } km_res_memo;
 
 /* A run of users of one segment and first step (places in name order),
-** in order of time: aUser[iFirst, iFirst + n). */
+** in order of time: users iFirst, ..., iFirst + n - 1 of their order. */
 typedef struct km_run {
     int64_t iFirst, n;
     uint32_t seg, label;
 } km_run;
+
+/* Users in one order, as the arrays the builders read, and their runs. */
+typedef struct km_order {
+    double *aT;
+    uint32_t *aDest;
+    int64_t *aS1;             /* the main order only */
+    km_run *aRun;
+    int64_t nRun;
+} km_order;
+
+/* The orders a memo keeps: by (segment, step, time), made with the memo;
+** the others when first needed, each the main order's runs merged. */
+enum { KM_BY_STEP = 0, KM_BY_SEG = 1, KM_BY_STEP_ALLSEG = 2, KM_BY_TIME = 3, KM_ORDERS = 4 };
 
 struct lp_km_memo {
     lp_km_memo *pNext;
@@ -52,14 +66,14 @@ struct lp_km_memo {
     int hasObserveUntil;
     int64_t observeUntil;
     lp_shaper sh;             /* owns the tie groups' labels */
-    lp_km_user *aUser;        /* by (segment, first step, time); keys as places in name order */
+    lp_km_user *aUser;        /* the pass's users (until sorted into aOrder[KM_BY_STEP]) */
     int64_t nUser;
+    km_order aOrder[KM_ORDERS]; /* by (segment, first step, time); by (segment, time);
+                              ** by (first step, time) over every segment; by time */
     uint32_t *aSegOf;         /* a segment's place (less one) -> the segment */
     uint32_t *aLabelOf;       /* a label's place -> the label */
     uint32_t nSeg, nLabel;    /* places: segments 0..nSeg (0: none), labels 0..nLabel-1 */
     int64_t E;                /* rule 17's E */
-    km_run *aRun;             /* the users' runs of one segment and first step */
-    int64_t nRun;
     km_res_memo *pRes;
 };
 
@@ -86,7 +100,12 @@ void learnpath_km_memo_unref(lp_km_memo *p) {
     sqlite3_free(p->aUser);
     sqlite3_free(p->aSegOf);
     sqlite3_free(p->aLabelOf);
-    sqlite3_free(p->aRun);
+    for (int i = 0; i < KM_ORDERS; i++) {
+        sqlite3_free(p->aOrder[i].aT);
+        sqlite3_free(p->aOrder[i].aDest);
+        sqlite3_free(p->aOrder[i].aS1);
+        sqlite3_free(p->aOrder[i].aRun);
+    }
     sqlite3_free(p);
 }
 
@@ -246,39 +265,61 @@ static int kmUserCmp(const void *pa, const void *pb) {
     return (a->b.t > b->b.t) - (a->b.t < b->b.t);
 }
 
+/* Room for n users (and with isS1 their s1) and nRun runs in *pO. */
+static int kmOrderAlloc(km_order *pO, int64_t n, int64_t nRun, int isS1) {
+    pO->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
+    pO->aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    pO->aS1 = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int64_t)) : NULL;
+    pO->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
+    pO->nRun = 0;
+    return pO->aT && pO->aDest && (pO->aS1 || !isS1) && pO->aRun ? SQLITE_OK : SQLITE_NOMEM;
+}
+
 /*
-** The runs of the memo's users, once they lie in order of (segment, first
-** step, time).
+** The main order (KM_BY_STEP) from the pass's users taken in the order of
+** aIx (NULL: as they lie), and its runs; the pass's users are then freed.
 */
-static int kmRuns(lp_km_memo *pM) {
+static int kmTakeOrder(lp_km_memo *pM, const km_pair *aIx) {
     const lp_km_user *a = pM->aUser;
+    km_order *pO = &pM->aOrder[KM_BY_STEP];
     int64_t nRun = 0;
+    uint32_t seg = 0, label = 0;
     for (int64_t i = 0; i < pM->nUser; i++) {
-        nRun += i == 0 || a[i].seg != a[i - 1].seg || a[i].label != a[i - 1].label;
+        const lp_km_user *pU = &a[aIx ? aIx[i].i : (uint32_t)i];
+        nRun += i == 0 || pU->seg != seg || pU->label != label;
+        seg = pU->seg;
+        label = pU->label;
     }
-    pM->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
-    if (!pM->aRun) return SQLITE_NOMEM;
+    if (kmOrderAlloc(pO, pM->nUser, nRun, 1)) return SQLITE_NOMEM;
     for (int64_t i = 0; i < pM->nUser; i++) {
-        if (i == 0 || a[i].seg != a[i - 1].seg || a[i].label != a[i - 1].label) {
-            km_run *pR = &pM->aRun[pM->nRun++];
+        const lp_km_user *pU = &a[aIx ? aIx[i].i : (uint32_t)i];
+        if (i == 0 || pU->seg != seg || pU->label != label) {
+            km_run *pR = &pO->aRun[pO->nRun++];
             pR->iFirst = i;
             pR->n = 0;
-            pR->seg = a[i].seg;
-            pR->label = a[i].label;
+            pR->seg = pU->seg;
+            pR->label = pU->label;
         }
-        pM->aRun[pM->nRun - 1].n++;
+        seg = pU->seg;
+        label = pU->label;
+        pO->aRun[pO->nRun - 1].n++;
+        pO->aT[i] = pU->b.t;
+        pO->aDest[i] = pU->dest;
+        pO->aS1[i] = pU->s1;
     }
+    sqlite3_free(pM->aUser);
+    pM->aUser = NULL;
     return SQLITE_OK;
 }
 
 /*
 ** The memo's users by (segment, first step, time), and their runs: an LSD
 ** radix sort of the users' (time key, index, segment x step), KM_RB bits of
-** the time key at a time (every digit counted in one pass first;
-** digits every key shares skipped), then by segment x step (one counting
-** sort when there are at most 65536 such keys, else by step then by
-** segment); stable, so equal times keep the order of the pass. The users
-** are then moved into that order once. The time key: with isMs (no
+** the time key at a time (every digit counted in one pass first; digits
+** every key shares skipped), then by segment x step (one counting sort
+** when there are at most 65536 such keys, else by step then by segment);
+** stable, so equal times keep the order of the pass. The users are then
+** taken into that order once (kmTakeOrder). The time key: with isMs (no
 ** within_days) the time in whole milliseconds, which t * 86400000
 ** recovers exactly for every valid time (under 2^50), and which orders the
 ** users as their times (t is the ms over 86400000, rounded); else the
@@ -289,11 +330,11 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
     uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel;
     int64_t nCount = KM_RD * KM_RN + 65536;
     km_pair *a, *b, *aBase;
-    lp_km_user *aOut;
     int64_t *aCount;
+    int rc;
     if (nSL >= UINT32_MAX) {
         qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
-        return kmRuns(pM);
+        return kmTakeOrder(pM, NULL);
     }
     if (KM_RD * KM_RN + (int64_t)pM->nSeg + 2 > nCount) nCount = KM_RD * KM_RN + (int64_t)pM->nSeg + 2;
     if (KM_RD * KM_RN + (int64_t)pM->nLabel + 1 > nCount) nCount = KM_RD * KM_RN + (int64_t)pM->nLabel + 1;
@@ -336,15 +377,10 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         a = b;
         b = t;
     }
-    aOut = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
-    if (aOut) {
-        for (int64_t i = 0; i < n; i++) aOut[i] = pM->aUser[a[i].i];
-        sqlite3_free(pM->aUser);
-        pM->aUser = aOut;
-    }
+    rc = kmTakeOrder(pM, a);
     sqlite3_free(aBase);
     sqlite3_free(aCount);
-    return aOut ? kmRuns(pM) : SQLITE_NOMEM;
+    return rc;
 }
 
 /*
@@ -389,8 +425,8 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         pM->nUser = P.nUser;
         rc = kmKeys(pM);
     }
-    /* the sort's room: the pairs twice and the users once more */
-    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 96, pzErr);
+    /* the sort's room: the pairs twice and the main order */
+    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 56, pzErr);
     if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */
@@ -406,10 +442,10 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
 
 /* ----------------------------------------------------------- the strata */
 
-/* The head of a run in a merge: its next user's time, and the rest. */
+/* The head of a run in a merge: its next user's time, place and end. */
 typedef struct km_head {
     double t;
-    const lp_km_user *p, *pEnd;
+    int64_t i, e;
 } km_head;
 
 /* Restore the heap order of aH[0..nH) below place i (least time first). */
@@ -426,44 +462,40 @@ static void kmSift(km_head *aH, int64_t nH, int64_t i) {
     }
 }
 
+/* User i of order *pIn to place j of *pOut (its s1 when *pOut keeps them). */
+static void kmCopyUser(const km_order *pIn, int64_t i, km_order *pOut, int64_t j) {
+    pOut->aT[j] = pIn->aT[i];
+    pOut->aDest[j] = pIn->aDest[i];
+    if (pOut->aS1) pOut->aS1[j] = pIn->aS1[i];
+}
+
 /*
-** The users of the nR runs aR (each in order of time) in order of time:
-** the run itself when there is one, else merged into aOut (a binary heap
-** of the runs' heads, aH room for nR). *pn gets their number.
+** The users of the nR runs aR of *pIn (each in order of time) in order of
+** time, into *pOut from place iOut: a k-way merge over a binary heap of
+** the runs' heads (aH: room for nR). Returns how many.
 */
-static const lp_km_user *kmMerge(const lp_km_user *aUser, const km_run *aR, int64_t nR,
-                                 lp_km_user *aOut, km_head *aH, int64_t *pn) {
+static int64_t kmMerge(const km_order *pIn, const km_run *aR, int64_t nR, km_order *pOut,
+                       int64_t iOut, km_head *aH) {
     int64_t nH = 0, n = 0;
-    if (nR == 1) {
-        *pn = aR[0].n;
-        return aUser + aR[0].iFirst;
-    }
     for (int64_t k = 0; k < nR; k++) {
         if (aR[k].n == 0) continue;
-        aH[nH].p = aUser + aR[k].iFirst;
-        aH[nH].pEnd = aH[nH].p + aR[k].n;
-        aH[nH].t = aH[nH].p->b.t;
+        aH[nH].i = aR[k].iFirst;
+        aH[nH].e = aR[k].iFirst + aR[k].n;
+        aH[nH].t = pIn->aT[aH[nH].i];
         nH++;
     }
     for (int64_t i = nH / 2; i-- > 0;) kmSift(aH, nH, i);
-    while (nH > 0) {
-        aOut[n++] = *aH[0].p++;
-        if (aH[0].p == aH[0].pEnd) {
+    while (nH > 1) {
+        kmCopyUser(pIn, aH[0].i++, pOut, iOut + n++);
+        if (aH[0].i == aH[0].e) {
             aH[0] = aH[--nH];
         } else {
-            aH[0].t = aH[0].p->b.t;
+            aH[0].t = pIn->aT[aH[0].i];
         }
         kmSift(aH, nH, 0);
     }
-    *pn = n;
-    return aOut;
-}
-
-/* One stratum: the curve's or the incidence's builder. */
-static int kmOneStratum(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg,
-                        uint32_t label) {
-    if (pB->pSpec->eKind == LP_KM_INCIDENCE) return learnpath_km_incidence(pB, a, n, seg, label);
-    return learnpath_km_stratum(pB, a, n, seg, label);
+    for (; nH == 1 && aH[0].i < aH[0].e; aH[0].i++) kmCopyUser(pIn, aH[0].i, pOut, iOut + n++);
+    return n;
 }
 
 /*
@@ -486,67 +518,122 @@ static int kmRunsByLabel(const km_run *aR, int64_t nR, uint32_t nLabel, km_run *
     return SQLITE_OK;
 }
 
+/* Do runs a and b fall in one group of order k (kmPooled)? */
+static int kmSameGroup(int k, const km_run *a, const km_run *b) {
+    return k == KM_BY_TIME || (k == KM_BY_SEG ? a->seg == b->seg : a->label == b->label);
+}
+
 /*
-** Every stratum of rule 18, in output order: per segment (in name order,
-** none first), its strata per first step (in name order), then its stratum
-** over every first step; with ignoreSeg one segment, none, of every user.
-** A stratum per first step is a run of the memo's users (with ignoreSeg
-** the runs of that step merged); a segment's users over every first step
-** are its runs merged.
+** Order k of the memo (KM_BY_SEG, KM_BY_STEP_ALLSEG or KM_BY_TIME), made
+** the first time it is needed and kept: the main order's runs, grouped by
+** segment, by first step or all together, each group merged into order of
+** time. Its runs: one per group (the other key 0 and label LP_NONE).
 */
-static int kmStrata(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
-    const km_run *aR = pM->aRun;
-    int64_t nR = pM->nRun;
+static int kmPooled(lp_km_memo *pM, int k) {
+    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
+    km_order *pO = &pM->aOrder[k];
     km_run *aByLabel = NULL;
-    lp_km_user *aMerged = sqlite3_malloc64((sqlite3_uint64)(pM->nUser + 1) * sizeof(lp_km_user));
-    km_head *aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
-    int rc = aMerged && aH ? SQLITE_OK : SQLITE_NOMEM;
-    if (rc == SQLITE_OK && ignoreSeg) {
-        rc = kmRunsByLabel(pM->aRun, nR, pM->nLabel, &aByLabel);
+    const km_run *aR = pMain->aRun;
+    int64_t nR = pMain->nRun, nGroup = 0, iOut = 0;
+    km_head *aH;
+    int rc = SQLITE_OK;
+    if (pO->aT) return SQLITE_OK;
+    if (k == KM_BY_STEP_ALLSEG) {
+        rc = kmRunsByLabel(pMain->aRun, nR, pM->nLabel, &aByLabel);
         aR = aByLabel;
     }
+    for (int64_t i = 0; i < nR && rc == SQLITE_OK; i++) nGroup += i == 0 || !kmSameGroup(k, &aR[i - 1], &aR[i]);
+    aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
+    if (rc == SQLITE_OK && !aH) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = kmOrderAlloc(pO, pM->nUser, nGroup, 0);
     for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
-        int64_t e = i, n;
-        uint32_t segKey = ignoreSeg ? 0 : aR[i].seg;
-        const lp_km_user *a;
-        while (e < nR && (ignoreSeg || aR[e].seg == segKey)) e++;
-        uint32_t seg = segKey == 0 ? LP_NONE : pM->aSegOf[segKey - 1];
-        for (int64_t k = i; k < e && rc == SQLITE_OK;) {
-            int64_t m = k;
-            while (m < e && aR[m].label == aR[k].label) m++;
-            a = kmMerge(pM->aUser, aR + k, m - k, aMerged, aH, &n);
-            rc = kmOneStratum(pB, a, n, seg, pM->aLabelOf[aR[k].label]);
-            k = m;
-        }
-        if (rc == SQLITE_OK) {
-            a = kmMerge(pM->aUser, aR + i, e - i, aMerged, aH, &n);
-            rc = kmOneStratum(pB, a, n, seg, LP_NONE);
-        }
+        int64_t e = i + 1;
+        while (e < nR && kmSameGroup(k, &aR[i], &aR[e])) e++;
+        km_run *pG = &pO->aRun[pO->nRun++];
+        pG->iFirst = iOut;
+        pG->seg = k == KM_BY_SEG ? aR[i].seg : 0;
+        pG->label = k == KM_BY_STEP_ALLSEG ? aR[i].label : LP_NONE;
+        pG->n = kmMerge(pMain, aR + i, e - i, pO, iOut, aH);
+        iOut += pG->n;
         i = e;
     }
+    if (rc) {
+        sqlite3_free(pO->aT);
+        sqlite3_free(pO->aDest);
+        sqlite3_free(pO->aRun);
+        memset(pO, 0, sizeof(*pO));
+    }
     sqlite3_free(aByLabel);
-    sqlite3_free(aMerged);
     sqlite3_free(aH);
+    return rc;
+}
+
+/* The users of run *pR of order *pO, as the builders read them. */
+static lp_km_view kmView(const km_order *pO, const km_run *pR) {
+    lp_km_view v;
+    v.aT = pO->aT + pR->iFirst;
+    v.aDest = pO->aDest + pR->iFirst;
+    v.aS1 = pO->aS1 ? pO->aS1 + pR->iFirst : NULL;
+    return v;
+}
+
+/* One stratum: the curve's or the incidence's builder. */
+static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_order *pO,
+                        const km_run *pR) {
+    uint32_t seg = pR->seg == 0 ? LP_NONE : pM->aSegOf[pR->seg - 1];
+    uint32_t label = pR->label == LP_NONE ? LP_NONE : pM->aLabelOf[pR->label];
+    if (pB->pSpec->eKind == LP_KM_INCIDENCE) {
+        return learnpath_km_incidence(pB, kmView(pO, pR), pR->n, seg, label);
+    }
+    return learnpath_km_stratum(pB, kmView(pO, pR), pR->n, seg, label);
+}
+
+/*
+** Every stratum of rule 18, in output order: per segment (in name order,
+** none first), its strata per first step (in name order: the main order's
+** runs), then its stratum over every first step (KM_BY_SEG's run); with
+** ignoreSeg the strata per first step over every segment
+** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME).
+*/
+static int kmStrata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
+    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
+    int rc = kmPooled(pM, ignoreSeg ? KM_BY_STEP_ALLSEG : KM_BY_SEG);
+    if (rc == SQLITE_OK && ignoreSeg) rc = kmPooled(pM, KM_BY_TIME);
+    if (rc == SQLITE_OK && ignoreSeg) {
+        const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
+        for (int64_t i = 0; i < pL->nRun && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, pL, &pL->aRun[i]);
+        if (rc == SQLITE_OK && pT->nRun > 0) rc = kmOneStratum(pB, pM, pT, &pT->aRun[0]);
+        return rc;
+    }
+    const km_order *pS = &pM->aOrder[KM_BY_SEG];
+    for (int64_t i = 0, g = 0; i < pMain->nRun && rc == SQLITE_OK; g++) {
+        for (; i < pMain->nRun && pMain->aRun[i].seg == pS->aRun[g].seg && rc == SQLITE_OK; i++) {
+            rc = kmOneStratum(pB, pM, pMain, &pMain->aRun[i]);
+        }
+        if (rc == SQLITE_OK) rc = kmOneStratum(pB, pM, pS, &pS->aRun[g]);
+    }
     return rc;
 }
 
 /*
 ** continuation_cohorts' strata (rule 21), in order of month of s1, then
-** segment: the memo's users by (month, segment, first step, time) (a
-** counting sort by month: months are few, at most 12 a year of valid
+** segment: the main order's users by (month, segment, first step, time)
+** (a counting sort by month: months are few, at most 12 a year of valid
 ** times), then each month and segment's runs merged into order of time.
 */
 static int kmCohorts(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
-    const lp_km_user *aU = pM->aUser;
+    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
     int64_t n = pM->nUser, mMin = 0, mMax = 0, nRun = 0, *aCount = NULL;
-    lp_km_user *aC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
-    lp_km_user *aMerged = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
     int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    km_run *aRun = NULL;
+    int32_t *aMonthC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
+    uint32_t *aRunOf = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    km_order C, M;
     km_head *aH = NULL;
-    int rc = aC && aMerged && aMonth ? SQLITE_OK : SQLITE_NOMEM;
+    int rc = aMonth && aMonthC && aRunOf ? SQLITE_OK : SQLITE_NOMEM;
+    memset(&C, 0, sizeof(C));
+    memset(&M, 0, sizeof(M));
     for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
-        aMonth[i] = (int32_t)learnpath_time_month(aU[i].s1);
+        aMonth[i] = (int32_t)learnpath_time_month(pMain->aS1[i]);
         if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
         if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
     }
@@ -554,47 +641,62 @@ static int kmCohorts(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
         aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));
         if (!aCount) rc = SQLITE_NOMEM;
     }
+    if (rc == SQLITE_OK) rc = kmOrderAlloc(&C, n, 0, 1);
+    if (rc == SQLITE_OK) rc = kmOrderAlloc(&M, n, 0, 1);
     if (rc == SQLITE_OK) {
+        /* by month, stably: (month, segment, step, time); each user's run */
         memset(aCount, 0, (size_t)(mMax - mMin + 2) * sizeof(int64_t));
         for (int64_t i = 0; i < n; i++) aCount[aMonth[i] - mMin + 1]++;
         for (int64_t k = 0; k <= mMax - mMin; k++) aCount[k + 1] += aCount[k];
-        for (int64_t i = 0; i < n; i++) {
-            lp_km_user *pU = &aC[aCount[aMonth[i] - mMin]++];
-            *pU = aU[i];
-            pU->month = aMonth[i];
+        for (int64_t r = 0; r < pMain->nRun; r++) {
+            const km_run *pR = &pMain->aRun[r];
+            for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
+                int64_t j = aCount[aMonth[i] - mMin]++;
+                kmCopyUser(pMain, i, &C, j);
+                aRunOf[j] = (uint32_t)r;
+                aMonthC[j] = aMonth[i];
+            }
         }
-        for (int64_t i = 0; i < n; i++) {
-            nRun += i == 0 || aC[i].month != aC[i - 1].month || aC[i].seg != aC[i - 1].seg ||
-                    aC[i].label != aC[i - 1].label;
+        for (int64_t j = 0; j < n; j++) {
+            nRun += j == 0 || aRunOf[j] != aRunOf[j - 1] || aMonthC[j] != aMonthC[j - 1];
         }
-        aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
+        sqlite3_free(C.aRun);
+        C.aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
         aH = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_head));
-        if (!aRun || !aH) rc = SQLITE_NOMEM;
+        if (!C.aRun || !aH) rc = SQLITE_NOMEM;
     }
-    nRun = 0;
-    for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
-        if (i == 0 || aC[i].month != aC[i - 1].month || aC[i].seg != aC[i - 1].seg ||
-            aC[i].label != aC[i - 1].label) {
-            aRun[nRun].iFirst = i;
-            aRun[nRun].n = 0;
-            aRun[nRun].seg = ignoreSeg ? 0 : aC[i].seg;
-            aRun[nRun++].label = (uint32_t)aC[i].month; /* the month, here */
+    for (int64_t j = 0; j < n && rc == SQLITE_OK; j++) {
+        int64_t month = aMonthC[j];
+        if (j == 0 || aRunOf[j] != aRunOf[j - 1] || aMonthC[j] != aMonthC[j - 1]) {
+            km_run *pR = &C.aRun[C.nRun++];
+            pR->iFirst = j;
+            pR->n = 0;
+            pR->seg = ignoreSeg ? 0 : pMain->aRun[aRunOf[j]].seg;
+            pR->label = (uint32_t)(month - mMin); /* the month, here */
         }
-        aRun[nRun - 1].n++;
+        C.aRun[C.nRun - 1].n++;
     }
-    for (int64_t i = 0; i < nRun && rc == SQLITE_OK;) {
-        int64_t e = i, nU;
-        while (e < nRun && aRun[e].label == aRun[i].label && aRun[e].seg == aRun[i].seg) e++;
-        const lp_km_user *a = kmMerge(aC, aRun + i, e - i, aMerged, aH, &nU);
-        rc = learnpath_km_cohort(pB, a, nU, aRun[i].seg == 0 ? LP_NONE : pM->aSegOf[aRun[i].seg - 1],
-                                 (int32_t)aRun[i].label);
+    for (int64_t i = 0; i < C.nRun && rc == SQLITE_OK;) {
+        int64_t e = i + 1;
+        while (e < C.nRun && C.aRun[e].label == C.aRun[i].label && C.aRun[e].seg == C.aRun[i].seg) e++;
+        km_run all = {0, 0, 0, 0};
+        all.n = kmMerge(&C, C.aRun + i, e - i, &M, 0, aH);
+        rc = learnpath_km_cohort(pB, kmView(&M, &all), all.n,
+                                 C.aRun[i].seg == 0 ? LP_NONE : pM->aSegOf[C.aRun[i].seg - 1],
+                                 (int64_t)C.aRun[i].label + mMin);
         i = e;
     }
+    for (int i = 0; i < 2; i++) {
+        km_order *pO = i ? &M : &C;
+        sqlite3_free(pO->aT);
+        sqlite3_free(pO->aDest);
+        sqlite3_free(pO->aS1);
+        sqlite3_free(pO->aRun);
+    }
     sqlite3_free(aCount);
-    sqlite3_free(aC);
-    sqlite3_free(aMerged);
     sqlite3_free(aMonth);
-    sqlite3_free(aRun);
+    sqlite3_free(aMonthC);
+    sqlite3_free(aRunOf);
     sqlite3_free(aH);
     return rc;
 }
@@ -608,7 +710,7 @@ static int kmResMatch(const km_res_memo *r, const lp_km_spec *pSpec, int isStats
     if (pSpec->eKind == LP_KM_CURVE && (r->spec.z != pSpec->z || r->spec.eConf != pSpec->eConf)) {
         return 0;
     }
-    if (isStats) return 1;
+    if (isStats) return r->hasMedians;
     if (r->isStatsOnly || r->spec.nAtDay != pSpec->nAtDay) return 0;
     if ((r->spec.aAtDay == NULL) != (pSpec->aAtDay == NULL)) return 0;
     for (int i = 0; i < pSpec->nAtDay; i++) {
@@ -630,6 +732,9 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
     pR->spec = *pSpec;
     pR->ignoreSeg = ignoreSeg;
     pR->isStatsOnly = isStats;
+    /* the medians: for continuation_stats, and with a whole curve (which
+    ** a later continuation_stats may read) */
+    pR->hasMedians = isStats || (pSpec->eKind == LP_KM_CURVE && pSpec->aAtDay == NULL);
     if (rc == SQLITE_OK && pSpec->aAtDay) {
         pR->aDay = sqlite3_malloc64((sqlite3_uint64)(pSpec->nAtDay + 1) * sizeof(double));
         if (!pR->aDay) rc = SQLITE_NOMEM;
@@ -643,6 +748,7 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         B.aLabelOf = pM->aLabelOf;
         B.E = pM->E;
         B.isStatsOnly = isStats;
+        B.hasMedians = pR->hasMedians;
         rc = pSpec->eKind == LP_KM_COHORTS ? kmCohorts(&B, pM, ignoreSeg) : kmStrata(&B, pM, ignoreSeg);
     }
     if (rc) {

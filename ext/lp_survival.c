@@ -330,7 +330,7 @@ static void kmDayTime(km_days *p, const lp_km_row *pRow) {
 ** those rows (the curve without at_days), at_days' rows made as they go
 ** by (kmDayTime), or no rows (continuation_stats reads the medians).
 */
-int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
+int learnpath_km_stratum(lp_km_build *pB, lp_km_view v, int64_t n,
                          uint32_t seg, uint32_t label) {
     lp_km_result *pRes = pB->pRes;
     const lp_km_spec *pSpec = pB->pSpec;
@@ -358,9 +358,9 @@ int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
     days.surv = 1.0;
     for (int64_t i = 0; i < n;) {
         int64_t j = i, d = 0, c = 0;
-        double t = a[i].b.t;
-        for (; j < n && a[j].b.t == t; j++) {
-            if (LP_KM_EVENT(&a[j])) d++; else c++;
+        double t = v.aT[i];
+        for (; j < n && v.aT[j] == t; j++) {
+            if ((v.aDest[j] != LP_NONE)) d++; else c++;
         }
         if (d > 0) {
             S = kmSurvStep(S, d, atRisk);
@@ -372,7 +372,9 @@ int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
         row.censored = c;
         row.surv = S;
         row.var = var;
-        for (int k = 0; k < 3; k++) kmMedianAdd(&aMed[k], &row, k, pSpec->z, pSpec->eConf);
+        for (int k = 0; k < 3 && pB->hasMedians; k++) {
+            kmMedianAdd(&aMed[k], &row, k, pSpec->z, pSpec->eConf);
+        }
         if (isTimes) pRes->aRow[pRes->nRow + nTime++] = row;
         if (isDays) kmDayTime(&days, &row);
         pS->events += d;
@@ -380,7 +382,9 @@ int learnpath_km_stratum(lp_km_build *pB, const lp_km_user *a, int64_t n,
         atRisk -= d + c;
         i = j;
     }
-    for (int k = 0; k < 3; k++) pS->aMedian[k] = n > 0 ? kmMedianEnd(&aMed[k], row.day) : NAN;
+    for (int k = 0; k < 3; k++) {
+        pS->aMedian[k] = n > 0 && pB->hasMedians ? kmMedianEnd(&aMed[k], row.day) : NAN;
+    }
     while (days.iDay < days.nDay) kmDayEnd(&days, 0);
     pS->nRow = isTimes ? nTime : days.nDay;
     pRes->nRow += pS->nRow;
@@ -410,12 +414,12 @@ static int64_t kmDestIndex(const uint32_t *aDest, int64_t nD, uint32_t x) {
 ** order, ascending and distinct, into *paDest (the caller frees it) and
 ** *pnD.
 */
-static int kmDestinations(const lp_km_user *a, int64_t n, uint32_t **paDest, int64_t *pnD) {
+static int kmDestinations(lp_km_view v, int64_t n, uint32_t **paDest, int64_t *pnD) {
     int64_t nEvent = 0, nD = 0;
     uint32_t *aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
     if (!aDest) return SQLITE_NOMEM;
     for (int64_t i = 0; i < n; i++) {
-        if (LP_KM_EVENT(&a[i])) aDest[nEvent++] = a[i].dest;
+        if ((v.aDest[i] != LP_NONE)) aDest[nEvent++] = v.aDest[i];
     }
     if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
     for (int64_t i = 0; i < nEvent; i++) {
@@ -452,27 +456,27 @@ static void kmCifSnapshot(km_cif_state *p, int64_t iDay, double S) {
 ** then S *= 1 - d_j / n_j; each day of at_days recorded after the times
 ** at or before it (rule 20).
 */
-static void kmCifWalk(km_cif_state *p, const lp_km_user *a, const uint32_t *aDest,
+static void kmCifWalk(km_cif_state *p, lp_km_view v, const uint32_t *aDest,
                       const double *aDay) {
     int64_t n = p->n, atRisk = n, iDay = 0;
     double S = 1.0;
     for (int64_t i = 0; i <= n;) {
         /* the days before this time (every day left, after the last) */
-        double t = i < n ? a[i].b.t : INFINITY;
+        double t = i < n ? v.aT[i] : INFINITY;
         for (; iDay < p->nDay && aDay[iDay] < t; iDay++) kmCifSnapshot(p, iDay, S);
         if (i == n) break;
         int64_t j = i, d = 0, c = 0;
-        for (; j < n && a[j].b.t == t; j++) {
-            if (LP_KM_EVENT(&a[j])) {
-                p->aD[kmDestIndex(aDest, p->nD, a[j].dest)]++;
+        for (; j < n && v.aT[j] == t; j++) {
+            if ((v.aDest[j] != LP_NONE)) {
+                p->aD[kmDestIndex(aDest, p->nD, v.aDest[j])]++;
                 d++;
             } else {
                 c++;
             }
         }
         for (int64_t m = i; m < j && d > 0; m++) {
-            if (!LP_KM_EVENT(&a[m])) continue;
-            int64_t k = kmDestIndex(aDest, p->nD, a[m].dest);
+            if (!(v.aDest[m] != LP_NONE)) continue;
+            int64_t k = kmDestIndex(aDest, p->nD, v.aDest[m]);
             if (p->aD[k] == 0) continue;
             p->aCif[k] += S * (double)p->aD[k] / (double)atRisk;
             p->aNaive[k] += p->aD[k];
@@ -489,7 +493,7 @@ static void kmCifWalk(km_cif_state *p, const lp_km_user *a, const uint32_t *aDes
 ** (kmDestinations), the walk over its times (kmCifWalk), then its rows:
 ** each destination's days in name order, then not yet's (dest LP_NONE).
 */
-int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg, uint32_t label) {
+int learnpath_km_incidence(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t seg, uint32_t label) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
@@ -502,9 +506,9 @@ int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, int64_t n, uint
     pS->segment = seg;
     pS->label = label;
     pS->users = n;
-    for (int64_t i = 0; i < n; i++) pS->events += LP_KM_EVENT(&a[i]);
+    for (int64_t i = 0; i < n; i++) pS->events += (v.aDest[i] != LP_NONE);
     pS->censored = n - pS->events;
-    rc = kmDestinations(a, n, &aDest, &st.nD);
+    rc = kmDestinations(v, n, &aDest, &st.nD);
     if (rc) return rc;
     st.nDay = pSpec->nAtDay;
     st.n = n;
@@ -530,7 +534,7 @@ int learnpath_km_incidence(lp_km_build *pB, const lp_km_user *a, int64_t n, uint
         memset(st.aCif, 0, (size_t)(st.nD + 1) * sizeof(double));
         memset(st.aNaive, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
         memset(st.aD, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
-        kmCifWalk(&st, a, aDest, pSpec->aAtDay);
+        kmCifWalk(&st, v, aDest, pSpec->aAtDay);
         pS->iRow = pRes->nCif;
         pS->nRow = nOut;
         for (int64_t k = 0; k <= st.nD; k++) {
@@ -576,7 +580,7 @@ static int64_t kmCountAtMost(const double *aW, int64_t n, double x) {
 ** then summed. The cohort rows lie beside the curve's rows (aCohort[i]
 ** is aRow[i]'s window).
 */
-int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_t seg, int64_t month) {
+int learnpath_km_cohort(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t seg, int64_t month) {
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     int64_t nW = pSpec->nAtDay;
@@ -584,7 +588,7 @@ int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_
     lp_km_stratum *pS;
     lp_km_cohort *aRow;
     int64_t *aDiff; /* per window: 3 differences (eligible, continued, both) */
-    int rc = learnpath_km_stratum(pB, a, n, seg, LP_NONE);
+    int rc = learnpath_km_stratum(pB, v, n, seg, LP_NONE);
     if (rc) return rc;
     pS = &pRes->aStratum[pRes->nStratum - 1];
     pS->month = month;
@@ -604,13 +608,13 @@ int learnpath_km_cohort(lp_km_build *pB, const lp_km_user *a, int64_t n, uint32_
     memset(aDiff, 0, (size_t)(nW + 1) * 3 * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
         /* eligible for the windows [0, hi); continued for [lo, nW) */
-        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - a[i].s1) / LP_MS_PER_DAY);
+        int64_t hi = kmCountAtMost(aW, nW, (double)(pB->E - v.aS1[i]) / LP_MS_PER_DAY);
         aDiff[0]++;
         aDiff[hi]--;
-        if (LP_KM_EVENT(&a[i])) {
+        if ((v.aDest[i] != LP_NONE)) {
             /* the first window >= t: the windows <= t, less one equal to t */
-            int64_t lo = kmCountAtMost(aW, nW, a[i].b.t);
-            if (lo > 0 && aW[lo - 1] == a[i].b.t) lo--;
+            int64_t lo = kmCountAtMost(aW, nW, v.aT[i]);
+            if (lo > 0 && aW[lo - 1] == v.aT[i]) lo--;
             aDiff[(nW + 1) + lo]++;
             if (lo < hi) {
                 aDiff[2 * (nW + 1) + lo]++;
