@@ -526,11 +526,13 @@ static int kmSameGroup(int k, const km_run *a, const km_run *b) {
 /*
 ** Order k of the memo (KM_BY_SEG, KM_BY_STEP_ALLSEG or KM_BY_TIME), made
 ** the first time it is needed and kept: the main order's runs, grouped by
-** segment, by first step or all together, each group merged into order of
-** time. Its runs: one per group (the other key 0 and label LP_NONE).
+** segment or by first step, each group merged into order of time; or
+** (KM_BY_TIME) KM_BY_SEG's runs all merged. Its runs: one per group (the
+** other key 0 and label LP_NONE).
 */
 static int kmPooled(lp_km_memo *pM, int k) {
-    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
+    /* by time: the segments' orders merged (fewer runs than the main's) */
+    const km_order *pMain = &pM->aOrder[k == KM_BY_TIME ? KM_BY_SEG : KM_BY_STEP];
     km_order *pO = &pM->aOrder[k];
     km_run *aByLabel = NULL;
     const km_run *aR = pMain->aRun;
@@ -538,6 +540,9 @@ static int kmPooled(lp_km_memo *pM, int k) {
     km_head *aH;
     int rc = SQLITE_OK;
     if (pO->aT) return SQLITE_OK;
+    if (k == KM_BY_TIME && (rc = kmPooled(pM, KM_BY_SEG)) != SQLITE_OK) return rc;
+    aR = pMain->aRun;
+    nR = pMain->nRun;
     if (k == KM_BY_STEP_ALLSEG) {
         rc = kmRunsByLabel(pMain->aRun, nR, pM->nLabel, &aByLabel);
         aR = aByLabel;

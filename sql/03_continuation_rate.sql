@@ -37,7 +37,9 @@
 -- '(several at once)'. continuation_curve() gives, for the same groups, the
 -- Kaplan-Meier estimate of the share who continue within 365 days (README
 -- rule 18) and its 95% interval; at_risk = 0 there means nobody in the
--- group was observed for 365 days: no estimate.
+-- group was observed for 365 days: no estimate. It is asked for the days
+-- sql/07 lists (30, 90, 180 and 365) and read at 365: the same days give
+-- the same curve rows, which learnpath computes once for the connection.
 WITH km AS (
     SELECT segment, program,
            CASE WHEN at_risk > 0 THEN continued END AS km_rate,
@@ -45,7 +47,7 @@ WITH km AS (
            CASE WHEN at_risk > 0 THEN 1 - lower END AS km_high
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at',
                             learnpath_report_setting('segment_col'))
-    WHERE at_days = 365
+    WHERE at_days = '30,90,180,365' AND day = 365
 ),
 stats AS (
     SELECT coalesce(f.segment, '(no ' || learnpath_report_setting('segment_label') || ')')
@@ -66,7 +68,7 @@ stats AS (
            CASE WHEN k.at_risk > 0 THEN 1 - k.lower END
     FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at') AS f,
          continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at') AS k
-    WHERE f.program IS NULL AND k.program IS NULL AND k.at_days = 365
+    WHERE f.program IS NULL AND k.program IS NULL AND k.at_days = '30,90,180,365' AND k.day = 365
 ),
 folded AS (
     SELECT segment, first_program, max(is_total) AS is_total,

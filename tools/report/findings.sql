@@ -29,12 +29,13 @@ WITH totals AS (
     WHERE program IS NULL
 ),
 -- the Kaplan-Meier estimate of going on within 365 days, over all users
--- (continuation_curve, rules 17-18, as sql/03): none when no user was
--- observed for 365 days
+-- (continuation_curve, rules 17-18, as sql/03, on the days sql/03 and
+-- sql/07 ask for: the rows they computed): none when no user was observed
+-- for 365 days
 km AS (
     SELECT continued, 1 - upper AS low, 1 - lower AS high
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at')
-    WHERE at_days = 365 AND program IS NULL AND at_risk > 0
+    WHERE at_days = '30,90,180,365' AND day = 365 AND program IS NULL AND at_risk > 0
 ),
 all_users AS (
     SELECT coalesce((SELECT users FROM totals), 0) AS n
