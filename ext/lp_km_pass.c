@@ -229,19 +229,22 @@ typedef struct km_pair {
     uint32_t i, sl;
 } km_pair;
 
-/* The radix sort's digits of the time key: KM_RB bits each, KM_RD of them. */
-#define KM_RB 11
-#define KM_RN (1 << KM_RB)
-#define KM_RD ((64 + KM_RB - 1) / KM_RB)
+/* The radix sort's digits of the time key: at most KM_RB_MAX bits each. */
+#define KM_RB_MAX 13
 
-/* aOut = aIn by digit d (below KM_RD: KM_RB bits of the time key; KM_RD:
-** segment and first step; then first step; then segment), stably: a counting sort over
-** nKey keys, with the room aCount; with isCounted, aCount holds the
-** digit's counts already. */
-static void kmScatter(const km_pair *aIn, km_pair *aOut, int64_t n, int d, int64_t *aCount,
-                      int64_t nKey, uint32_t nLabel, int isCounted) {
-#define KM_DIGIT(p) (d < KM_RD ? ((p)->key >> (KM_RB * d)) & (KM_RN - 1) \
-                     : d == KM_RD ? (p)->sl : d == KM_RD + 1 ? (p)->sl % nLabel : (p)->sl / nLabel)
+/* What a pass of the sort orders by: a digit of the time key (bits
+** shift.. of it, under mask), segment x step, step, or segment. */
+enum { KM_DIG_TIME = 0, KM_DIG_SL = 1, KM_DIG_STEP = 2, KM_DIG_SEG = 3 };
+
+/* aOut = aIn by one digit (eDig, shift, mask), stably: a counting sort over
+** nKey keys, with the room aCount; with isCounted, aCount holds the digit's
+** counts already. */
+static void kmScatter(const km_pair *aIn, km_pair *aOut, int64_t n, int eDig, int shift,
+                      int64_t *aCount, int64_t nKey, uint32_t nLabel, int isCounted) {
+    uint64_t mask = (uint64_t)nKey - 1;
+#define KM_DIGIT(p) (eDig == KM_DIG_TIME ? ((p)->key >> shift) & mask \
+                     : eDig == KM_DIG_SL ? (p)->sl : eDig == KM_DIG_STEP ? (p)->sl % nLabel \
+                     : (p)->sl / nLabel)
     int64_t sum = 0;
     if (!isCounted) {
         memset(aCount, 0, (size_t)nKey * sizeof(int64_t));
@@ -314,9 +317,9 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *aIx) {
 
 /*
 ** The memo's users by (segment, first step, time), and their runs: an LSD
-** radix sort of the users' (time key, index, segment x step), KM_RB bits of
-** the time key at a time (every digit counted in one pass first; digits
-** every key shares skipped), then by segment x step (one counting sort
+** radix sort of the users' (time key, index, segment x step), over the
+** time key's bits in the fewest digits of at most KM_RB_MAX bits (every
+** digit counted in one pass first; digits every key shares skipped), then by segment x step (one counting sort
 ** when there are at most 65536 such keys, else by step then by segment);
 ** stable, so equal times keep the order of the pass. The users are then
 ** taken into that order once (kmTakeOrder). The time key: with isMs (no
@@ -327,8 +330,9 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *aIx) {
 */
 static int kmSortUsers(lp_km_memo *pM, int isMs) {
     int64_t n = pM->nUser;
-    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel;
-    int64_t nCount = KM_RD * KM_RN + 65536;
+    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel, any1 = 0;
+    int nBit = 0, nDigit, nWidth;
+    int64_t nCount, nTime;
     km_pair *a, *b, *aBase;
     int64_t *aCount;
     int rc;
@@ -336,17 +340,9 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
         return kmTakeOrder(pM, NULL);
     }
-    if (KM_RD * KM_RN + (int64_t)pM->nSeg + 2 > nCount) nCount = KM_RD * KM_RN + (int64_t)pM->nSeg + 2;
-    if (KM_RD * KM_RN + (int64_t)pM->nLabel + 1 > nCount) nCount = KM_RD * KM_RN + (int64_t)pM->nLabel + 1;
     a = aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
-    aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
-    if (!a || !aCount) {
-        sqlite3_free(a);
-        sqlite3_free(aCount);
-        return SQLITE_NOMEM;
-    }
+    if (!a) return SQLITE_NOMEM;
     b = a + n + 1;
-    memset(aCount, 0, KM_RD * KM_RN * sizeof(int64_t));
     for (int64_t i = 0; i < n; i++) {
         const lp_km_user *pU = &pM->aUser[i];
         if (isMs) {
@@ -356,22 +352,42 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         }
         a[i].i = (uint32_t)i;
         a[i].sl = pU->seg * pM->nLabel + pU->label;
-        for (int d = 0; d < KM_RD; d++) aCount[d * KM_RN + ((a[i].key >> (KM_RB * d)) & (KM_RN - 1))]++;
+        any1 |= a[i].key;
     }
-    for (int d = 0; d < KM_RD + 3; d++) {
+    /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
+    while (nBit < 64 && (any1 >> nBit) != 0) nBit++;
+    nDigit = (nBit + KM_RB_MAX - 1) / KM_RB_MAX;
+    nWidth = nDigit ? (nBit + nDigit - 1) / nDigit : 1;
+    nTime = (int64_t)nDigit << nWidth;
+    nCount = nTime + 65536;
+    if (nTime + (int64_t)pM->nSeg + 2 > nCount) nCount = nTime + (int64_t)pM->nSeg + 2;
+    if (nTime + (int64_t)pM->nLabel + 1 > nCount) nCount = nTime + (int64_t)pM->nLabel + 1;
+    aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
+    if (!aCount) {
+        sqlite3_free(aBase);
+        return SQLITE_NOMEM;
+    }
+    memset(aCount, 0, (size_t)nTime * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) {
+        for (int d = 0; d < nDigit; d++) {
+            aCount[((int64_t)d << nWidth) + (int64_t)((a[i].key >> (nWidth * d)) & ((1u << nWidth) - 1))]++;
+        }
+    }
+    for (int d = 0; d < nDigit + 3; d++) {
         km_pair *t;
-        if (d < KM_RD) {
+        if (d < nDigit) {
             int isShared = 0;
-            for (int k = 0; k < KM_RN && !isShared; k++) isShared = aCount[d * KM_RN + k] == n;
+            int64_t *c = aCount + ((int64_t)d << nWidth);
+            for (int64_t k = 0; k < ((int64_t)1 << nWidth) && !isShared; k++) isShared = c[k] == n;
             if (isShared) continue; /* one value of this digit in every key */
-            kmScatter(a, b, n, d, aCount + d * KM_RN, KM_RN, pM->nLabel, 1);
-        } else if (d == KM_RD) {
+            kmScatter(a, b, n, KM_DIG_TIME, nWidth * d, c, (int64_t)1 << nWidth, pM->nLabel, 1);
+        } else if (d == nDigit) {
             if (nSL > 65536) continue;
-            kmScatter(a, b, n, d, aCount + KM_RD * KM_RN, (int64_t)nSL, pM->nLabel, 0);
+            kmScatter(a, b, n, KM_DIG_SL, 0, aCount + nTime, (int64_t)nSL, pM->nLabel, 0);
         } else {
             if (nSL <= 65536) break;
-            kmScatter(a, b, n, d, aCount + KM_RD * KM_RN, d == KM_RD + 1 ? pM->nLabel : pM->nSeg + 1,
-                      pM->nLabel, 0);
+            kmScatter(a, b, n, d == nDigit + 1 ? KM_DIG_STEP : KM_DIG_SEG, 0, aCount + nTime,
+                      d == nDigit + 1 ? pM->nLabel : pM->nSeg + 1, pM->nLabel, 0);
         }
         t = a;
         a = b;
@@ -550,7 +566,7 @@ static int kmPooled(lp_km_memo *pM, int k) {
     for (int64_t i = 0; i < nR && rc == SQLITE_OK; i++) nGroup += i == 0 || !kmSameGroup(k, &aR[i - 1], &aR[i]);
     aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
     if (rc == SQLITE_OK && !aH) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) rc = kmOrderAlloc(pO, pM->nUser, nGroup, 0);
+    if (rc == SQLITE_OK) rc = kmOrderAlloc(pO, pM->nUser, nGroup, k != KM_BY_STEP_ALLSEG);
     for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
         int64_t e = i + 1;
         while (e < nR && kmSameGroup(k, &aR[i], &aR[e])) e++;
@@ -565,6 +581,7 @@ static int kmPooled(lp_km_memo *pM, int k) {
     if (rc) {
         sqlite3_free(pO->aT);
         sqlite3_free(pO->aDest);
+        sqlite3_free(pO->aS1);
         sqlite3_free(pO->aRun);
         memset(pO, 0, sizeof(*pO));
     }
@@ -622,23 +639,23 @@ static int kmStrata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
 
 /*
 ** continuation_cohorts' strata (rule 21), in order of month of s1, then
-** segment: the main order's users by (month, segment, first step, time)
-** (a counting sort by month: months are few, at most 12 a year of valid
-** times), then each month and segment's runs merged into order of time.
+** segment, each in order of time: the users by (segment, time)
+** (KM_BY_SEG; with ignoreSeg by time, KM_BY_TIME) put in order of month
+** by a stable counting sort (months are few: at most 12 a year of valid
+** times), so each (month, segment) lies in order of time.
 */
-static int kmCohorts(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
-    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
-    int64_t n = pM->nUser, mMin = 0, mMax = 0, nRun = 0, *aCount = NULL;
+static int kmCohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
+    const km_order *pO = &pM->aOrder[ignoreSeg ? KM_BY_TIME : KM_BY_SEG];
+    int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
     int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
     int32_t *aMonthC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    uint32_t *aRunOf = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    km_order C, M;
-    km_head *aH = NULL;
-    int rc = aMonth && aMonthC && aRunOf ? SQLITE_OK : SQLITE_NOMEM;
+    uint32_t *aSegC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    km_order C;
+    int rc = aMonth && aMonthC && aSegC ? SQLITE_OK : SQLITE_NOMEM;
     memset(&C, 0, sizeof(C));
-    memset(&M, 0, sizeof(M));
+    if (rc == SQLITE_OK) rc = kmPooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG);
     for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
-        aMonth[i] = (int32_t)learnpath_time_month(pMain->aS1[i]);
+        aMonth[i] = (int32_t)learnpath_time_month(pO->aS1[i]);
         if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
         if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
     }
@@ -647,62 +664,36 @@ static int kmCohorts(lp_km_build *pB, const lp_km_memo *pM, int ignoreSeg) {
         if (!aCount) rc = SQLITE_NOMEM;
     }
     if (rc == SQLITE_OK) rc = kmOrderAlloc(&C, n, 0, 1);
-    if (rc == SQLITE_OK) rc = kmOrderAlloc(&M, n, 0, 1);
     if (rc == SQLITE_OK) {
-        /* by month, stably: (month, segment, step, time); each user's run */
         memset(aCount, 0, (size_t)(mMax - mMin + 2) * sizeof(int64_t));
         for (int64_t i = 0; i < n; i++) aCount[aMonth[i] - mMin + 1]++;
         for (int64_t k = 0; k <= mMax - mMin; k++) aCount[k + 1] += aCount[k];
-        for (int64_t r = 0; r < pMain->nRun; r++) {
-            const km_run *pR = &pMain->aRun[r];
+        for (int64_t r = 0; r < pO->nRun; r++) {
+            const km_run *pR = &pO->aRun[r];
             for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
                 int64_t j = aCount[aMonth[i] - mMin]++;
-                kmCopyUser(pMain, i, &C, j);
-                aRunOf[j] = (uint32_t)r;
+                kmCopyUser(pO, i, &C, j);
                 aMonthC[j] = aMonth[i];
+                aSegC[j] = pR->seg;
             }
         }
-        for (int64_t j = 0; j < n; j++) {
-            nRun += j == 0 || aRunOf[j] != aRunOf[j - 1] || aMonthC[j] != aMonthC[j - 1];
-        }
-        sqlite3_free(C.aRun);
-        C.aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
-        aH = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_head));
-        if (!C.aRun || !aH) rc = SQLITE_NOMEM;
     }
-    for (int64_t j = 0; j < n && rc == SQLITE_OK; j++) {
-        int64_t month = aMonthC[j];
-        if (j == 0 || aRunOf[j] != aRunOf[j - 1] || aMonthC[j] != aMonthC[j - 1]) {
-            km_run *pR = &C.aRun[C.nRun++];
-            pR->iFirst = j;
-            pR->n = 0;
-            pR->seg = ignoreSeg ? 0 : pMain->aRun[aRunOf[j]].seg;
-            pR->label = (uint32_t)(month - mMin); /* the month, here */
-        }
-        C.aRun[C.nRun - 1].n++;
-    }
-    for (int64_t i = 0; i < C.nRun && rc == SQLITE_OK;) {
+    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
         int64_t e = i + 1;
-        while (e < C.nRun && C.aRun[e].label == C.aRun[i].label && C.aRun[e].seg == C.aRun[i].seg) e++;
-        km_run all = {0, 0, 0, 0};
-        all.n = kmMerge(&C, C.aRun + i, e - i, &M, 0, aH);
-        rc = learnpath_km_cohort(pB, kmView(&M, &all), all.n,
-                                 C.aRun[i].seg == 0 ? LP_NONE : pM->aSegOf[C.aRun[i].seg - 1],
-                                 (int64_t)C.aRun[i].label + mMin);
+        while (e < n && aMonthC[e] == aMonthC[i] && aSegC[e] == aSegC[i]) e++;
+        km_run run = {i, e - i, 0, 0};
+        rc = learnpath_km_cohort(pB, kmView(&C, &run), e - i,
+                                 aSegC[i] == 0 ? LP_NONE : pM->aSegOf[aSegC[i] - 1], aMonthC[i]);
         i = e;
     }
-    for (int i = 0; i < 2; i++) {
-        km_order *pO = i ? &M : &C;
-        sqlite3_free(pO->aT);
-        sqlite3_free(pO->aDest);
-        sqlite3_free(pO->aS1);
-        sqlite3_free(pO->aRun);
-    }
+    sqlite3_free(C.aT);
+    sqlite3_free(C.aDest);
+    sqlite3_free(C.aS1);
+    sqlite3_free(C.aRun);
     sqlite3_free(aCount);
     sqlite3_free(aMonth);
     sqlite3_free(aMonthC);
-    sqlite3_free(aRunOf);
-    sqlite3_free(aH);
+    sqlite3_free(aSegC);
     return rc;
 }
 
