@@ -68,7 +68,7 @@ static int cmpAddCell(cmp_build *pB, uint32_t segKey, uint32_t cat, int suffix, 
     pC->question = pB->question;
     pC->hasDay = pB->hasDay;
     pC->segment = cmpSegOut(pB, segKey);
-    pC->category = cat;
+    pC->category = cat >= LP_CMP_CAT_NOT ? cat : pB->aLabelOf[cat]; /* a place: its label */
     pC->otherSuffix = suffix;
     pC->isTested = isTested;
     pC->observed = obs;
@@ -529,15 +529,15 @@ int learnpath_cmp_horizon(cmp_build *pB, const cmp_user *a, int64_t m) {
     const int *aTest = nAll <= 2 ? aZ : aChi;
     int nTest = nAll <= 2 ? 1 : 2;
     if (rc == SQLITE_OK && nElig == 0) {
-        rc = learnpath_cmp_note_rows(pB, aTest, nTest, 0, "nobody was observed for the whole %!.15g days");
+        rc = learnpath_cmp_note_rows(pB, aTest, nTest, 0, "nobody was observed for the whole %.15g days");
     } else if (rc == SQLITE_OK && nR < 2) {
         rc = learnpath_cmp_note_rows(pB, aTest, nTest, nElig, "fewer than two segments with users observed for "
-                                                  "the whole %!.15g days");
+                                                  "the whole %.15g days");
     } else if (rc == SQLITE_OK && nR == 2) {
         rc = cmpTwoProportions(pB, aObs[0], aObs[0] + aObs[1], aObs[2], aObs[2] + aObs[3]);
     } else if (rc == SQLITE_OK && (x == 0 || x == nElig)) {
-        rc = learnpath_cmp_note_rows(pB, aTest, nTest, nElig, x == 0 ? "nobody eligible continued by day %!.15g"
-                                                         : "everyone eligible continued by day %!.15g");
+        rc = learnpath_cmp_note_rows(pB, aTest, nTest, nElig, x == 0 ? "nobody eligible continued by day %.15g"
+                                                         : "everyone eligible continued by day %.15g");
     } else if (rc == SQLITE_OK) {
         lp_ctab_test t;
         learnpath_ctab_test(aObs, nR, 2, &t);
