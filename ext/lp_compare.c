@@ -158,18 +158,55 @@ static int cmpFindGroup(const cmp_pass *pP, const lp_users *pIt, const lp_cmp_sp
 
 /* --------------------------------------------------------------- strata */
 
-/* Order of the users by stratum, first step, time (isByLabel) or by
-** stratum and time. */
-static int cmpByLabelCmp(const void *pa, const void *pb) {
-    const cmp_user *a = pa, *b = pb;
-    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
-    if (a->label != b->label) return a->label < b->label ? -1 : 1;
-    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
-}
-static int cmpByTimeCmp(const void *pa, const void *pb) {
-    const cmp_user *a = pa, *b = pb;
-    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
-    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
+/*
+** The users in the two orders of the strata, without a comparison sort:
+** by time (an LSD radix sort of the times' bits, which order as the times
+** do, t >= 0), then stably by first step and by stratum (counting sorts),
+** into *paL; the time order stably by stratum alone into *paT. nLabel and
+** nSeg bound the keys. The caller frees both.
+*/
+static int cmpOrder(const cmp_pass *pP, uint32_t nLabel, uint32_t nSeg, cmp_user **paL,
+                    cmp_user **paT) {
+    int64_t n = pP->nUser, nCount = (int64_t)(nLabel > nSeg ? nLabel : nSeg) + 2;
+    uint64_t *aKey = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 2 * sizeof(uint64_t));
+    uint32_t *aIdx = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 3 * sizeof(uint32_t));
+    int64_t *aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
+    *paL = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
+    *paT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
+    int rc = aKey && aIdx && aCount && *paL && *paT ? SQLITE_OK : SQLITE_NOMEM;
+    if (rc == SQLITE_OK) {
+        /* the users' numbers by time (equal times keep their order) */
+        uint32_t *aTime = aIdx, *aTmp = aIdx + n + 1, *aOut = aIdx + 2 * (n + 1);
+        for (int64_t i = 0; i < n; i++) {
+            memcpy(&aKey[i], &pP->aUser[i].b.t, sizeof(uint64_t));
+            aTime[i] = (uint32_t)i;
+        }
+        learnpath_cmp_radix(aKey, aKey + n + 1, aTime, aTmp, n);
+        /* stably by label, then by stratum: (stratum, label, time) */
+        for (int pass = 0; pass < 3; pass++) {
+            const uint32_t *aIn = pass == 0 ? aTime : pass == 1 ? aTmp : aTime;
+            uint32_t *aTo = pass == 0 ? aTmp : pass == 1 ? aOut : aTmp;
+            int bySeg = pass != 0;
+            memset(aCount, 0, (size_t)nCount * sizeof(int64_t));
+            for (int64_t i = 0; i < n; i++) {
+                const cmp_user *pU = &pP->aUser[aIn[i]];
+                aCount[(bySeg ? pU->seg : pU->label) + 1]++;
+            }
+            for (int64_t k = 0; k + 1 < nCount; k++) aCount[k + 1] += aCount[k];
+            for (int64_t i = 0; i < n; i++) {
+                const cmp_user *pU = &pP->aUser[aIn[i]];
+                aTo[aCount[bySeg ? pU->seg : pU->label]++] = aIn[i];
+            }
+            if (pass == 1) {
+                for (int64_t i = 0; i < n; i++) (*paL)[i] = pP->aUser[aOut[i]];
+            }
+        }
+        for (int64_t i = 0; i < n; i++) (*paT)[i] = pP->aUser[aTmp[i]];
+    }
+    sqlite3_free(aKey);
+    sqlite3_free(aIdx);
+    sqlite3_free(aCount);
+    return rc;
 }
 
 /* Holm's adjustment (rule 22) of the rows [i0, nRow) of question q, per
@@ -296,24 +333,26 @@ static int cmpKeys(cmp_pass *pP, const lp_shaper *pSh, const lp_cmp_result *pRes
 }
 
 /* Every stratum: the users sorted twice, then each run. */
-static int cmpStrata(cmp_build *pB, cmp_pass *pP) {
+static int cmpStrata(cmp_build *pB, cmp_pass *pP, uint32_t nLabel, uint32_t nSeg) {
     int64_t n = pP->nUser;
-    cmp_user *aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
+    cmp_user *aL = NULL, *aT = NULL;
     int rc = SQLITE_OK;
     pB->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
     pB->aEv = sqlite3_malloc64((sqlite3_uint64)(n + 1));
     pB->aGrp = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    pB->aPair = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint64_t));
-    if (!aT || !pB->aT || !pB->aEv || !pB->aGrp || !pB->aPair) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK && n > 0) {
-        qsort(pP->aUser, (size_t)n, sizeof(cmp_user), cmpByLabelCmp);
-        memcpy(aT, pP->aUser, (size_t)n * sizeof(cmp_user));
-        qsort(aT, (size_t)n, sizeof(cmp_user), cmpByTimeCmp);
-    }
+    pB->aPair = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 2 * sizeof(uint64_t));
+    pB->aPairTmp = pB->aPair ? pB->aPair + n + 1 : NULL;
+    pB->nSegKey = pB->pRes->isGroupMode ? 2 : nSeg + 1;
+    pB->aSeen = sqlite3_malloc64((sqlite3_uint64)pB->nSegKey * 2 * sizeof(uint32_t));
+    pB->aPlace = pB->aSeen ? pB->aSeen + pB->nSegKey : NULL;
+    pB->aCount = sqlite3_malloc64((sqlite3_uint64)pB->nSegKey * 2 * sizeof(int64_t));
+    if (!pB->aT || !pB->aEv || !pB->aGrp || !pB->aPair || !pB->aSeen || !pB->aCount) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) memset(pB->aSeen, 0, (size_t)pB->nSegKey * sizeof(uint32_t));
+    if (rc == SQLITE_OK) rc = cmpOrder(pP, nLabel, nSeg + 1, &aL, &aT);
     for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
         int64_t e = i;
-        while (e < n && pP->aUser[e].seg == pP->aUser[i].seg) e++;
-        rc = cmpStratum(pB, pP->aUser + i, aT + i, e - i);
+        while (e < n && aL[e].seg == aL[i].seg) e++;
+        rc = cmpStratum(pB, aL + i, aT + i, e - i);
         i = e;
     }
     if (rc == SQLITE_OK && n == 0) {
@@ -325,6 +364,7 @@ static int cmpStrata(cmp_build *pB, cmp_pass *pP) {
         pB->question = LP_CMP_CONTINUED;
         if (rc == SQLITE_OK) rc = learnpath_cmp_note_rows(pB, aLr, 1, 0, "no user to compare");
     }
+    sqlite3_free(aL);
     sqlite3_free(aT);
     return rc;
 }
@@ -378,12 +418,14 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_cmp_spec *pSpec,
         B.aLabelOf = aLabelOf;
         B.aSegOf = aSegOf;
         B.E = P.E;
-        rc = cmpStrata(&B, &P);
+        rc = cmpStrata(&B, &P, pSh->pData->programs.n + pSh->groups.n, pSh->pData->segments.n);
     }
     sqlite3_free(B.aT);
     sqlite3_free(B.aEv);
     sqlite3_free(B.aGrp);
     sqlite3_free(B.aPair);
+    sqlite3_free(B.aSeen);
+    sqlite3_free(B.aCount);
     sqlite3_free(P.aUser);
     sqlite3_free(aSegOf);
     sqlite3_free(aLabelOf);

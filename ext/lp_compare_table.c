@@ -320,9 +320,45 @@ static int cmpTable(cmp_build *pB, const int64_t *aObs, int nR, int nC, const ui
     return rc;
 }
 
-static int cmpU64Cmp(const void *pa, const void *pb) {
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return (a > b) - (a < b);
+/* See lp_compare.h. */
+void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, uint32_t *aIdx, uint32_t *aIdxTmp, int64_t n) {
+    uint64_t all1 = ~(uint64_t)0, any1 = 0, *src = a, *dst = aTmp;
+    uint32_t *iSrc = aIdx, *iDst = aIdxTmp;
+    int64_t aCount[257];
+    for (int64_t i = 0; i < n; i++) {
+        all1 &= a[i];
+        any1 |= a[i];
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        if ((((all1 ^ any1) >> shift) & 0xff) == 0) continue; /* one value in every key */
+        memset(aCount, 0, sizeof aCount);
+        for (int64_t i = 0; i < n; i++) aCount[((src[i] >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++) aCount[d + 1] += aCount[d];
+        for (int64_t i = 0; i < n; i++) {
+            int64_t j = aCount[(src[i] >> shift) & 0xff]++;
+            dst[j] = src[i];
+            if (iSrc) iDst[j] = iSrc[i];
+        }
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+        uint32_t *u = iSrc;
+        iSrc = iDst;
+        iDst = u;
+    }
+    if (src != a) {
+        memcpy(a, src, (size_t)n * sizeof(uint64_t));
+        if (aIdx) memcpy(aIdx, iSrc, (size_t)n * sizeof(uint32_t));
+    }
+}
+
+/* A new stamp for aSeen: the compared segments met since are those marked with it. */
+static uint32_t cmpNextStamp(cmp_build *pB) {
+    if (++pB->stamp == 0) {
+        memset(pB->aSeen, 0, (size_t)pB->nSegKey * sizeof(uint32_t));
+        pB->stamp = 1;
+    }
+    return pB->stamp;
 }
 
 static int cmpU32Cmp(const void *pa, const void *pb) {
@@ -356,20 +392,24 @@ static int cmpIndexOf(const uint32_t *a, int64_t n, uint32_t v) {
 */
 int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
     uint64_t *a = pB->aPair;
-    uint32_t *aSeg = sqlite3_malloc64((sqlite3_uint64)(m + 1) * sizeof(uint32_t));
-    uint32_t *aCat = sqlite3_malloc64((sqlite3_uint64)(m + 1) * sizeof(uint32_t));
-    int64_t nR, nC, *aObs = NULL;
+    int64_t nR = 0, nC = 0, nD = 0, *aObs = NULL;
+    uint32_t *aSeg, *aCat;
     int rc = SQLITE_OK;
+    learnpath_cmp_radix(a, pB->aPairTmp, NULL, NULL, m);
+    for (int64_t i = 0; i < m; i++) nD += i == 0 || a[i] != a[i - 1];
+    aSeg = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(uint32_t));
+    aCat = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(uint32_t));
     if (!aSeg || !aCat) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) {
-        qsort(a, (size_t)m, sizeof(uint64_t), cmpU64Cmp);
-        for (int64_t i = 0; i < m; i++) {
-            aSeg[i] = (uint32_t)(a[i] >> 32);
-            aCat[i] = (uint32_t)a[i];
+        /* the distinct pairs: segments in order, categories sorted apart */
+        for (int64_t i = 0, d = 0; i < m; i++) {
+            if (i > 0 && a[i] == a[i - 1]) continue;
+            aSeg[d] = (uint32_t)(a[i] >> 32);
+            aCat[d++] = (uint32_t)a[i];
         }
-        nR = cmpUnique(aSeg, m); /* already in order */
-        qsort(aCat, (size_t)m, sizeof(uint32_t), cmpU32Cmp);
-        nC = cmpUnique(aCat, m);
+        nR = cmpUnique(aSeg, nD);
+        qsort(aCat, (size_t)nD, sizeof(uint32_t), cmpU32Cmp);
+        nC = cmpUnique(aCat, nD);
         if (nR * nC > CMP_MAX_CELLS) {
             static const int aTests[2] = {LP_CMP_PEARSON, LP_CMP_G};
             rc = learnpath_cmp_note_rows(pB, aTests, 2, m, "too many segments and categories to test");
@@ -380,9 +420,12 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
     }
     if (rc == SQLITE_OK && aObs) {
         memset(aObs, 0, (size_t)(nR * nC) * sizeof(int64_t));
-        for (int64_t i = 0, r = -1; i < m; i++) {
+        for (int64_t i = 0, r = -1; i < m;) {
+            int64_t e = i;
+            while (e < m && a[e] == a[i]) e++;
             if (i == 0 || (a[i] >> 32) != (a[i - 1] >> 32)) r++;
-            aObs[r * nC + cmpIndexOf(aCat, nC, (uint32_t)a[i])]++;
+            aObs[r * nC + cmpIndexOf(aCat, nC, (uint32_t)a[i])] += e - i;
+            i = e;
         }
         rc = cmpTable(pB, aObs, (int)nR, (int)nC, aSeg, aCat);
     }
@@ -401,16 +444,20 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
 */
 int learnpath_cmp_logrank(cmp_build *pB, const cmp_user *a, int64_t m) {
     static const int aTest[1] = {LP_CMP_LOGRANK};
-    uint32_t *aKey = sqlite3_malloc64((sqlite3_uint64)(m + 1) * sizeof(uint32_t));
+    uint32_t *aKey = sqlite3_malloc64(((sqlite3_uint64)pB->nSegKey + 1) * sizeof(uint32_t));
+    uint32_t stamp = cmpNextStamp(pB);
     double *aOE = NULL, chi2;
     int64_t nKey = 0;
     int rc = aKey ? SQLITE_OK : SQLITE_NOMEM, df = 0;
     lp_pvalue p;
-    for (int64_t i = 0; rc == SQLITE_OK && i < m; i++) aKey[i] = a[i].grp;
-    if (rc == SQLITE_OK) {
-        qsort(aKey, (size_t)m, sizeof(uint32_t), cmpU32Cmp);
-        nKey = cmpUnique(aKey, m);
+    /* the compared segments with users, in order; each one's place */
+    for (int64_t i = 0; rc == SQLITE_OK && i < m; i++) {
+        if (pB->aSeen[a[i].grp] == stamp) continue;
+        pB->aSeen[a[i].grp] = stamp;
+        aKey[nKey++] = a[i].grp;
     }
+    if (rc == SQLITE_OK) qsort(aKey, (size_t)nKey, sizeof(uint32_t), cmpU32Cmp);
+    for (int64_t j = 0; rc == SQLITE_OK && j < nKey; j++) pB->aPlace[aKey[j]] = (uint32_t)j;
     if (rc == SQLITE_OK && nKey < 2) {
         rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "fewer than two segments with users");
     } else if (rc == SQLITE_OK) {
@@ -419,7 +466,7 @@ int learnpath_cmp_logrank(cmp_build *pB, const cmp_user *a, int64_t m) {
         for (int64_t i = 0; rc == SQLITE_OK && i < m; i++) {
             pB->aT[i] = a[i].b.t;
             pB->aEv[i] = CMP_EVENT(&a[i]);
-            pB->aGrp[i] = (uint32_t)cmpIndexOf(aKey, nKey, a[i].grp);
+            pB->aGrp[i] = pB->aPlace[a[i].grp];
         }
         if (rc == SQLITE_OK) {
             rc = learnpath_logrank(pB->aT, pB->aEv, pB->aGrp, m, (int)nKey, &chi2, &df, &p, aOE,
@@ -496,33 +543,35 @@ static int cmpTwoProportions(cmp_build *pB, int64_t x1, int64_t n1, int64_t x2, 
 int learnpath_cmp_horizon(cmp_build *pB, const cmp_user *a, int64_t m) {
     static const int aZ[1] = {LP_CMP_Z}, aChi[2] = {LP_CMP_PEARSON, LP_CMP_G};
     double day = pB->pSpec->atDay;
-    uint64_t *aP = pB->aPair;
-    int64_t nAll = 0, nElig = 0, *aObs = NULL;
+    uint32_t stamp = cmpNextStamp(pB), *aAll = pB->aGrp;
+    int64_t nAll = 0, nElig = 0, *aObs = NULL, *aC = pB->aCount;
     uint32_t *aKey = NULL;
-    int rc = SQLITE_OK;
-    /* (key, continued?) of each eligible user; nAll counts the segments with users */
+    int rc = SQLITE_OK, nR = 0;
+    /* per compared segment with users: its eligible users, continued or not */
     for (int64_t i = 0; i < m; i++) {
+        uint32_t k = a[i].grp;
+        if (pB->aSeen[k] != stamp) {
+            pB->aSeen[k] = stamp;
+            aC[2 * k] = aC[2 * k + 1] = 0;
+            aAll[nAll++] = k;
+        }
         if ((double)(pB->E - a[i].s1) / LP_MS_PER_DAY >= day) {
-            int isCont = CMP_EVENT(&a[i]) && a[i].b.t <= day;
-            aP[nElig++] = (uint64_t)a[i].grp << 32 | (uint64_t)(isCont ? 0 : 1);
+            aC[2 * k + !(CMP_EVENT(&a[i]) && a[i].b.t <= day)]++;
+            nElig++;
         }
-        pB->aGrp[i] = a[i].grp;
     }
-    qsort(pB->aGrp, (size_t)m, sizeof(uint32_t), cmpU32Cmp);
-    nAll = cmpUnique(pB->aGrp, m);
-    qsort(aP, (size_t)nElig, sizeof(uint64_t), cmpU64Cmp);
+    qsort(aAll, (size_t)nAll, sizeof(uint32_t), cmpU32Cmp);
     pB->hasDay = 1;
-    aKey = sqlite3_malloc64((sqlite3_uint64)(nElig + 1) * sizeof(uint32_t));
-    aObs = sqlite3_malloc64((sqlite3_uint64)(nElig + 1) * 2 * sizeof(int64_t));
+    aKey = sqlite3_malloc64((sqlite3_uint64)(nAll + 1) * sizeof(uint32_t));
+    aObs = sqlite3_malloc64((sqlite3_uint64)(nAll + 1) * 2 * sizeof(int64_t));
     if (!aKey || !aObs) rc = SQLITE_NOMEM;
-    int nR = 0;
-    for (int64_t i = 0; rc == SQLITE_OK && i < nElig; i++) {
-        if (i == 0 || (aP[i] >> 32) != (aP[i - 1] >> 32)) {
-            aKey[nR] = (uint32_t)(aP[i] >> 32);
-            aObs[2 * nR] = aObs[2 * nR + 1] = 0;
-            nR++;
-        }
-        aObs[2 * (nR - 1) + (aP[i] & 1)]++;
+    for (int64_t j = 0; rc == SQLITE_OK && j < nAll; j++) {
+        uint32_t k = aAll[j];
+        if (aC[2 * k] + aC[2 * k + 1] == 0) continue;
+        aKey[nR] = k;
+        aObs[2 * nR] = aC[2 * k];
+        aObs[2 * nR + 1] = aC[2 * k + 1];
+        nR++;
     }
     int64_t x = 0;
     for (int i = 0; i < nR; i++) x += aObs[2 * i];
