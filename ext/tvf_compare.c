@@ -15,8 +15,8 @@
 ** Their arguments are learnpath_cmp_args (lp_tvf.c): the journey
 ** functions', then observe_until, conf_level, at_days and compare_group.
 ** conf_level, at_days and compare_group are read here; the frame checks
-** the others. xFilter computes every row (no memo: each call's arguments
-** are its own); the rows are then read in order.
+** the others. xFilter computes every row, or finds them kept with the
+** cached data (cmp_memo); the rows are then read in order.
 */
 #include <math.h>
 #include <string.h>
@@ -30,8 +30,121 @@ typedef struct cmp_cursor {
     lp_shaper sh;
     lp_cmp_spec spec;
     lp_cmp_result res;
+    /* what the rows are read from: res and sh, or a memo's */
+    const lp_cmp_result *pRes;
+    const lp_shaper *pSh;
+    const char *zGroupName;   /* the compared group's name (group mode) */
+    int nGroupName;
     int64_t iRow;             /* the row (or cell) */
 } cmp_cursor;
+
+/*
+** Rows kept with the data (lp_data.apMemo[LP_MEMO_COMPARE]), per shaping and
+** comparison, as group_stats keeps its own: in memory, without group_value
+** and, comparing a group, with the groups read with the data (of one
+** group_col). The memo owns the shaper its labels come from and a copy of
+** the group's name; segment_cells after segment_compare (a report's next
+** query) finds its cells ready.
+*/
+typedef struct cmp_memo {
+    struct cmp_memo *pNext;
+    lp_shape_spec shape;
+    int ignoreSegments;
+    lp_cmp_spec spec;         /* its texts point into the memo's copies */
+    char *zGroup, *zGroupCol, *zGroupName;
+    int nGroupName;
+    lp_shaper sh;
+    lp_cmp_result res;
+} cmp_memo;
+
+/* lp_data.axMemoFree[LP_MEMO_COMPARE]: the data's memos go with it. */
+static void cmpMemoListFree(void *p) {
+    cmp_memo *pMemo = p;
+    while (pMemo) {
+        cmp_memo *pNext = pMemo->pNext;
+        learnpath_cmp_free(&pMemo->res);
+        learnpath_shaper_free(&pMemo->sh);
+        sqlite3_free(pMemo->zGroup);
+        sqlite3_free(pMemo->zGroupCol);
+        sqlite3_free(pMemo->zGroupName);
+        sqlite3_free(pMemo);
+        pMemo = pNext;
+    }
+}
+
+/* Two texts alike (NULL alike only with NULL). */
+static int cmpSameText(const char *a, const char *b) {
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Do two comparisons give the same rows (on the same data and shaping)? */
+static int cmpSpecEq(const lp_cmp_spec *a, const lp_cmp_spec *b) {
+    return a->hasObserveUntil == b->hasObserveUntil &&
+           (!a->hasObserveUntil || a->observeUntil == b->observeUntil) && a->atDay == b->atDay &&
+           a->z == b->z && a->useSegments == b->useSegments && a->isLargest == b->isLargest &&
+           a->nGroup == b->nGroup && (a->zGroup == NULL) == (b->zGroup == NULL) &&
+           (a->zGroup == NULL || memcmp(a->zGroup, b->zGroup, (size_t)a->nGroup) == 0) &&
+           cmpSameText(a->zGroupCol, b->zGroupCol);
+}
+
+/* The memo of this query, if the data has one (*pCanKeep: may one be made). */
+static cmp_memo *cmpMemoFind(cmp_cursor *pCur, int *pCanKeep) {
+    const lp_users *pIt = &pCur->it;
+    int isGroup = pCur->spec.zGroup || pCur->spec.isLargest;
+    *pCanKeep = pIt->pStream == NULL && !pIt->isGroupFilter && (!isGroup || pIt->isGroupBorrowed);
+    if (!*pCanKeep) return NULL;
+    for (cmp_memo *p = pIt->pData->apMemo[LP_MEMO_COMPARE]; p; p = p->pNext) {
+        if (learnpath_shape_spec_eq(&p->shape, &pCur->tvf.shape) &&
+            p->ignoreSegments == pCur->sh.ignoreSegments && cmpSpecEq(&p->spec, &pCur->spec)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* A copy of n bytes and a NUL into *pz (NULL stays NULL). */
+static int cmpCopy(char **pz, const char *z, int n) {
+    *pz = NULL;
+    if (!z) return SQLITE_OK;
+    *pz = sqlite3_malloc64((sqlite3_uint64)n + 1);
+    if (!*pz) return SQLITE_NOMEM;
+    memcpy(*pz, z, (size_t)n);
+    (*pz)[n] = 0;
+    return SQLITE_OK;
+}
+
+/* Keep the rows just made with the data; the cursor reads them there. Out
+** of memory only skips the memo. */
+static void cmpMemoKeep(cmp_cursor *pCur) {
+    lp_data *pD = pCur->it.pData;
+    cmp_memo *pMemo = sqlite3_malloc64(sizeof(*pMemo));
+    const char *zCol = pCur->spec.zGroupCol;
+    if (!pMemo) return;
+    memset(pMemo, 0, sizeof(*pMemo));
+    if (cmpCopy(&pMemo->zGroup, pCur->spec.zGroup, pCur->spec.nGroup) ||
+        cmpCopy(&pMemo->zGroupCol, zCol, zCol ? (int)strlen(zCol) : 0) ||
+        cmpCopy(&pMemo->zGroupName, pCur->zGroupName, pCur->nGroupName)) {
+        cmpMemoListFree(pMemo);
+        return;
+    }
+    pMemo->shape = pCur->tvf.shape;
+    pMemo->ignoreSegments = pCur->sh.ignoreSegments;
+    pMemo->spec = pCur->spec;
+    pMemo->spec.zGroup = pMemo->zGroup;
+    pMemo->spec.zGroupCol = pMemo->zGroupCol;
+    pMemo->nGroupName = pCur->nGroupName;
+    pMemo->res = pCur->res; /* the memo takes the rows and the shaper */
+    pMemo->sh = pCur->sh;
+    pMemo->sh.pSpec = &pMemo->shape;
+    memset(&pCur->res, 0, sizeof(pCur->res));
+    memset(&pCur->sh, 0, sizeof(pCur->sh));
+    pMemo->pNext = pD->apMemo[LP_MEMO_COMPARE];
+    pD->apMemo[LP_MEMO_COMPARE] = pMemo;
+    pD->axMemoFree[LP_MEMO_COMPARE] = cmpMemoListFree;
+    pCur->pRes = &pMemo->res;
+    pCur->pSh = &pMemo->sh;
+    pCur->zGroupName = pMemo->zGroupName;
+}
 
 /* Release what cmpFilter made (before another cmpFilter, and at close). */
 static void cmpReset(lp_tvf_cursor *pBase) {
@@ -40,6 +153,10 @@ static void cmpReset(lp_tvf_cursor *pBase) {
     learnpath_shaper_free(&pCur->sh);
     learnpath_users_close(&pCur->it);
     memset(&pCur->spec, 0, sizeof(pCur->spec));
+    pCur->pRes = &pCur->res;
+    pCur->pSh = &pCur->sh;
+    pCur->zGroupName = NULL;
+    pCur->nGroupName = 0;
     pCur->iRow = 0;
 }
 
@@ -100,24 +217,42 @@ static int cmpArgs(cmp_cursor *pCur, char **pzErr) {
     return SQLITE_OK;
 }
 
-/* Every row, computed now. */
+/* Every row, from the data's memo or computed now. */
 static int cmpFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     cmp_cursor *pCur = (cmp_cursor *)pBase;
-    int rc;
+    cmp_memo *pMemo;
+    int rc, canKeep;
     (void)idxNum;
+    pCur->pRes = &pCur->res;
+    pCur->pSh = &pCur->sh;
     pCur->isCells = pBase->pTab->pDesc == &learnpath_tvf_segment_cells;
     rc = cmpArgs(pCur, pzErr);
     if (rc) return rc;
     pBase->src.anyOrder = 1; /* tables over the users: their order is not seen */
     if (pCur->spec.zGroup || pCur->spec.isLargest) pBase->src.wantGroups = 1;
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
-    if (rc == SQLITE_OK) rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
+    if (rc) return rc;
+    if ((pMemo = cmpMemoFind(pCur, &canKeep)) != NULL) {
+        pCur->pRes = &pMemo->res;
+        pCur->pSh = &pMemo->sh;
+        pCur->zGroupName = pMemo->zGroupName;
+        pCur->nGroupName = pMemo->nGroupName;
+        return SQLITE_OK;
+    }
+    rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
     if (rc == LP_RC_OVER_BUDGET) {
+        canKeep = 0;
         rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) {
             rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
         }
     }
+    if (rc == SQLITE_OK && pCur->res.isGroupMode) {
+        const lp_strtab *pG = &pCur->it.groups;
+        pCur->zGroupName = LP_STR(pG, pCur->res.group);
+        pCur->nGroupName = LP_STRLEN(pG, pCur->res.group);
+    }
+    if (rc == SQLITE_OK && canKeep && learnpath_users_limit(&pCur->it) == 0) cmpMemoKeep(pCur);
     return rc;
 }
 
@@ -129,7 +264,7 @@ static int cmpNext(lp_tvf_cursor *pBase, char **pzErr) {
 
 static int cmpEof(lp_tvf_cursor *pBase) {
     cmp_cursor *pCur = (cmp_cursor *)pBase;
-    return pCur->iRow >= (pCur->isCells ? pCur->res.nCell : pCur->res.nRow);
+    return pCur->iRow >= (pCur->isCells ? pCur->pRes->nCell : pCur->pRes->nRow);
 }
 
 /* A double, or NULL where it is NAN. */
@@ -145,14 +280,12 @@ static const char *const azEffect[] = {NULL, "cramers_v", "hazard_ratio", "diffe
 
 /* A compared segment: a segment, the group, the rest (rule 23). */
 static void cmpResultSegment(cmp_cursor *pCur, sqlite3_context *ctx, uint32_t seg) {
-    if (!pCur->res.isGroupMode) {
-        learnpath_result_segment(ctx, &pCur->sh, pCur->it.pData, seg);
+    if (!pCur->pRes->isGroupMode) {
+        learnpath_result_segment(ctx, pCur->pSh, pCur->it.pData, seg);
     } else if (seg == LP_CMP_THE_REST) {
         sqlite3_result_text(ctx, "(rest)", -1, SQLITE_STATIC);
     } else {
-        const lp_strtab *pG = &pCur->it.groups;
-        sqlite3_result_text(ctx, LP_STR(pG, pCur->res.group), LP_STRLEN(pG, pCur->res.group),
-                            SQLITE_TRANSIENT);
+        sqlite3_result_text(ctx, pCur->zGroupName, pCur->nGroupName, SQLITE_TRANSIENT);
     }
 }
 
@@ -160,9 +293,9 @@ static void cmpResultSegment(cmp_cursor *pCur, sqlite3_context *ctx, uint32_t se
 static void cmpColumnPlace(cmp_cursor *pCur, sqlite3_context *ctx, int i, uint32_t within,
                            int question, uint32_t program, int hasDay) {
     switch (i) {
-        case 0: learnpath_result_segment(ctx, &pCur->sh, pCur->it.pData, within); break;
+        case 0: learnpath_result_segment(ctx, pCur->pSh, pCur->it.pData, within); break;
         case 1: sqlite3_result_text(ctx, azQuestion[question], -1, SQLITE_STATIC); break;
-        case 2: learnpath_result_label(ctx, &pCur->sh, program); break;
+        case 2: learnpath_result_label(ctx, pCur->pSh, program); break;
         default:
             if (hasDay) sqlite3_result_double(ctx, pCur->spec.atDay);
             break;
@@ -215,7 +348,7 @@ static void cmpResultCategory(cmp_cursor *pCur, const lp_cmp_cell *pC, sqlite3_c
     } else if (pC->category == LP_CMP_CAT_OTHER) {
         sqlite3_result_text(ctx, "(other)", -1, SQLITE_STATIC);
     } else {
-        learnpath_result_label(ctx, &pCur->sh, pC->category);
+        learnpath_result_label(ctx, pCur->pSh, pC->category);
     }
 }
 
@@ -251,9 +384,9 @@ static void cmpColumnCell(cmp_cursor *pCur, const lp_cmp_cell *pC, sqlite3_conte
 static int cmpColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
     cmp_cursor *pCur = (cmp_cursor *)pBase;
     if (pCur->isCells) {
-        cmpColumnCell(pCur, &pCur->res.aCell[pCur->iRow], ctx, i);
+        cmpColumnCell(pCur, &pCur->pRes->aCell[pCur->iRow], ctx, i);
     } else {
-        cmpColumnRow(pCur, &pCur->res.aRow[pCur->iRow], ctx, i);
+        cmpColumnRow(pCur, &pCur->pRes->aRow[pCur->iRow], ctx, i);
     }
     return SQLITE_OK;
 }

@@ -652,6 +652,7 @@ static const scenario aScenario[] = {
     {"segment_compare", FIX_JOURNEYS
      "CREATE TABLE s AS SELECT * FROM sample_enrollments(300, 7);",
      "SELECT * FROM segment_compare('s', 'user_id', 'program', 'enrolled_at', 'user_type');"
+     "SELECT * FROM segment_cells('s', 'user_id', 'program', 'enrolled_at', 'user_type');" /* kept */
      "SELECT * FROM segment_cells('s', 'user_id', 'program', 'enrolled_at', 'user_type')"
      " WHERE at_days = 30 AND conf_level = 0.9;"
      "SELECT * FROM segment_compare('t', 'user_id', 'program', 'enrolled_at', 'seg');"

@@ -448,6 +448,42 @@ START_TEST(test_streamed_same) {
 }
 END_TEST
 
+/* The rows kept with the cached data (a memo) are the rows computed afresh:
+** segment_cells after segment_compare, another horizon, a group, and after
+** the cache is cleared. */
+START_TEST(test_memo_same) {
+    static const char *azSql[] = {
+        "SELECT * FROM segment_cells('e', 'user_id', 'program', 'enrolled_at', 'user_type');",
+        "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE at_days = 90;",
+        "SELECT * FROM segment_cells('e') WHERE group_col = 'employer' AND compare_group = 'largest';",
+        "SELECT * FROM segment_compare('e') WHERE group_col = 'employer' AND compare_group = 'Corp 1';",
+    };
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT user_id, program, enrolled_at, user_type,"
+                 " CASE WHEN user_id % 3 = 0 THEN 'Corp ' || (user_id % 7) END AS employer"
+                 " FROM sample_enrollments(2000, 5)");
+    lpt_exec(db, "SELECT count(*) FROM segment_compare('e', 'user_id', 'program', 'enrolled_at',"
+                 " 'user_type')");
+    for (size_t k = 0; k < sizeof(azSql) / sizeof(azSql[0]); k++) {
+        char *zFresh, *zAgain, *zKept;
+        lpt_exec(db, "SELECT learnpath_cache_clear()");
+        zFresh = lpt_query(db, azSql[k]);
+        zKept = lpt_query(db, azSql[k]);
+        lpt_exec(db, "SELECT count(*) FROM segment_compare('e', 'user_id', 'program', 'enrolled_at',"
+                     " 'user_type') WHERE at_days = 7");
+        zAgain = lpt_query(db, azSql[k]);
+        ck_assert_msg(strncmp(zFresh, "ERROR", 5) != 0, "%s", zFresh);
+        ck_assert_str_eq(zFresh, zKept);
+        ck_assert_str_eq(zFresh, zAgain);
+        sqlite3_free(zFresh);
+        sqlite3_free(zKept);
+        sqlite3_free(zAgain);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_compare_suite(void) {
     Suite *s = suite_create("compare");
     TCase *tc = tcase_create("Core");
@@ -461,6 +497,7 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_group_against_rest);
     tcase_add_test(tc, test_one_segment);
     tcase_add_test(tc, test_streamed_same);
+    tcase_add_test(tc, test_memo_same);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("Limits");
     tcase_add_test(tl, test_argument_errors);
