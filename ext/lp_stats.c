@@ -150,7 +150,8 @@ static lp_pvalue statsErfc(double t) {
     if (t <= 0.0) return statsFromLog(0.0);
     if (t < 26.0) {
         r.p = erfc(t);
-        r.log10p = log10(r.p);
+        /* near p = 1, log10 p from erf keeps its relative digits */
+        r.log10p = t < 0.5 ? log1p(-erf(t)) / STATS_LN10 : log10(r.p);
         return r;
     }
     if (isinf(t)) {
@@ -309,6 +310,7 @@ static int statsHolmCmp(void *pCtx, uint32_t i, uint32_t j) {
     return aP[i] < aP[j] ? -1 : aP[i] > aP[j] ? 1 : 0;
 }
 
+/* aP without NaN: the order of a NaN is not defined. */
 int learnpath_holm(const double *aP, int n, double *aAdj) {
     uint32_t *aOrd = 0;
     double run = 0.0;
