@@ -283,6 +283,38 @@ START_TEST(test_logrank_edges) {
 }
 END_TEST
 
+/* Rule 22: where SQLite's allocator fails (a hard heap limit just above
+** what is in use), Holm and the log-rank test return SQLITE_NOMEM and
+** leak nothing; past the limit they answer again. */
+START_TEST(test_out_of_memory) {
+    enum { N = 20000, G = 400 };
+    static double aP[N], aAdj[N], aT[N], aO[G];
+    static unsigned char aEv[N];
+    static uint32_t aG[N];
+    double chi;
+    int df;
+    lp_pvalue p;
+    sqlite3_int64 nUsed;
+    for (int i = 0; i < N; i++) {
+        aP[i] = (i % 97) / 97.0;
+        aT[i] = i;
+        aEv[i] = (unsigned char)(i % 3 != 0);
+        aG[i] = (uint32_t)(i % G);
+    }
+    ck_assert_int_eq(sqlite3_initialize(), SQLITE_OK);
+    nUsed = sqlite3_memory_used();
+    sqlite3_hard_heap_limit64(nUsed + 1024);
+    ck_assert_int_eq(learnpath_holm(aP, N, aAdj), SQLITE_NOMEM);
+    ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, N, G, &chi, &df, &p, aO, NULL), SQLITE_NOMEM);
+    ck_assert(sqlite3_memory_used() == nUsed);
+    sqlite3_hard_heap_limit64(0);
+    ck_assert_int_eq(learnpath_holm(aP, N, aAdj), SQLITE_OK);
+    ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, N, G, &chi, &df, &p, aO, NULL), SQLITE_OK);
+    ck_assert(df == G - 1 && chi >= 0.0 && p.p > 0.0 && p.p <= 1.0);
+    ck_assert(sqlite3_memory_used() == nUsed);
+}
+END_TEST
+
 Suite *make_stats_suite(void) {
     Suite *s = suite_create("stats");
     TCase *tc = tcase_create("Core");
@@ -298,6 +330,7 @@ Suite *make_stats_suite(void) {
     tcase_add_test(tc, test_ctab_tiny);
     tcase_add_test(tc, test_logrank_empty_group);
     tcase_add_test(tc, test_logrank_edges);
+    tcase_add_test(tc, test_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }
