@@ -53,17 +53,30 @@ static lp_pvalue statsFromLog(double lp) {
     return r;
 }
 
+/* The Stirling series of ln Gamma(a + 1) - ((a + 0.5) ln a - a + ln(2 pi) / 2), a > 15. */
+static double statsStirlSeries(double a) {
+    double a2 = 1.0 / (a * a);
+    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - a2 / 1188) * a2) * a2) * a2) / a;
+}
+
 /*
-** stirl(a) = lgamma(a + 1) - ((a + 0.5) ln a - a + ln(2 pi) / 2), the error
-** of Stirling's formula, a > 0: its asymptotic series past 15, else lgamma
-** (whose absolute error is then below 1e-14).
+** stirl(a) = ln Gamma(a + 1) - ((a + 0.5) ln a - a + ln(2 pi) / 2), the error
+** of Stirling's formula, a > 0: the series past 15; below, the series at
+** a + k > 15 less ln((a + 1) ... (a + k)) (absolute error below 1e-14).
+** Not libm's lgamma, which writes the global signgam: these functions may
+** run on several threads at once.
 */
 static double statsStirl(double a) {
-    if (a > 15.0) {
-        double a2 = 1.0 / (a * a);
-        return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - a2 / 1188) * a2) * a2) * a2) / a;
+    double b = a, lnProd = 0.0;
+    int k = 0;
+    if (a > 15.0) return statsStirlSeries(a);
+    while (b <= 15.0) {
+        b += 1.0;
+        k++;
+        lnProd += log(b);
     }
-    return lgamma(a + 1.0) - (a + 0.5) * log(a) + a - STATS_LN_2PI / 2;
+    /* ln Gamma(a + 1) = ln Gamma(b + 1) - ln((a + 1) ... b), b = a + k */
+    return statsStirlSeries(b) + (b + 0.5) * log(b) - k - lnProd - (a + 0.5) * log(a);
 }
 
 /*
@@ -90,7 +103,6 @@ static double statsBd0(double x, double m) {
 
 /* ln(x^a e^-x / Gamma(a)), a > 0, x > 0. */
 static double statsLogPrefactor(double a, double x) {
-    if (a < 10.0) return a * log(x) - x - lgamma(a);
     return -statsBd0(a, x) + 0.5 * (log(a) - STATS_LN_2PI) - statsStirl(a);
 }
 
