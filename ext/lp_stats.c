@@ -26,7 +26,6 @@
 **   - Fisher: the hypergeometric log-probabilities by the same saddle-point
 **     form (R's dhyper), the two tails summed outward from their edges.
 */
-#include <float.h>
 #include <math.h>
 
 #include "lp_base.h"
