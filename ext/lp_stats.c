@@ -26,7 +26,6 @@
 **   - Fisher: the hypergeometric log-probabilities by the same saddle-point
 **     form (R's dhyper), the two tails summed outward from their edges.
 */
-#include <float.h>
 #include <math.h>
 
 #include "lp_base.h"
@@ -53,17 +52,30 @@ static lp_pvalue statsFromLog(double lp) {
     return r;
 }
 
+/* The Stirling series of ln Gamma(a + 1) - ((a + 0.5) ln a - a + ln(2 pi) / 2), a > 15. */
+static double statsStirlSeries(double a) {
+    double a2 = 1.0 / (a * a);
+    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - a2 / 1188) * a2) * a2) * a2) / a;
+}
+
 /*
-** stirl(a) = lgamma(a + 1) - ((a + 0.5) ln a - a + ln(2 pi) / 2), the error
-** of Stirling's formula, a > 0: its asymptotic series past 15, else lgamma
-** (whose absolute error is then below 1e-14).
+** stirl(a) = ln Gamma(a + 1) - ((a + 0.5) ln a - a + ln(2 pi) / 2), the error
+** of Stirling's formula, a > 0: the series past 15; below, the series at
+** a + k > 15 less ln((a + 1) ... (a + k)) (absolute error below 1e-14).
+** Not libm's lgamma, which writes the global signgam: these functions may
+** run on several threads at once.
 */
 static double statsStirl(double a) {
-    if (a > 15.0) {
-        double a2 = 1.0 / (a * a);
-        return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - a2 / 1188) * a2) * a2) * a2) / a;
+    double b = a, lnProd = 0.0;
+    int k = 0;
+    if (a > 15.0) return statsStirlSeries(a);
+    while (b <= 15.0) {
+        b += 1.0;
+        k++;
+        lnProd += log(b);
     }
-    return lgamma(a + 1.0) - (a + 0.5) * log(a) + a - STATS_LN_2PI / 2;
+    /* ln Gamma(a + 1) = ln Gamma(b + 1) - ln((a + 1) ... b), b = a + k */
+    return statsStirlSeries(b) + (b + 0.5) * log(b) - k - lnProd - (a + 0.5) * log(a);
 }
 
 /*
@@ -90,7 +102,6 @@ static double statsBd0(double x, double m) {
 
 /* ln(x^a e^-x / Gamma(a)), a > 0, x > 0. */
 static double statsLogPrefactor(double a, double x) {
-    if (a < 10.0) return a * log(x) - x - lgamma(a);
     return -statsBd0(a, x) + 0.5 * (log(a) - STATS_LN_2PI) - statsStirl(a);
 }
 
@@ -150,7 +161,8 @@ static lp_pvalue statsErfc(double t) {
     if (t <= 0.0) return statsFromLog(0.0);
     if (t < 26.0) {
         r.p = erfc(t);
-        r.log10p = log10(r.p);
+        /* near p = 1, log10 p from erf keeps its relative digits */
+        r.log10p = t < 0.5 ? log1p(-erf(t)) / STATS_LN10 : log10(r.p);
         return r;
     }
     if (isinf(t)) {
@@ -309,6 +321,7 @@ static int statsHolmCmp(void *pCtx, uint32_t i, uint32_t j) {
     return aP[i] < aP[j] ? -1 : aP[i] > aP[j] ? 1 : 0;
 }
 
+/* aP without NaN: the order of a NaN is not defined. */
 int learnpath_holm(const double *aP, int n, double *aAdj) {
     uint32_t *aOrd = 0;
     double run = 0.0;
@@ -327,37 +340,63 @@ int learnpath_holm(const double *aP, int n, double *aAdj) {
 
 /* ------------------------------------------------------------ tables of counts */
 
+/* The sums over the cells of a table of counts. */
+typedef struct stats_ctab_acc {
+    double x2, g, minE;
+    int nBelow;
+} stats_ctab_acc;
+
+/* Total of row i (bRow) or column i of the r x c table a. */
+static int64_t statsMargin(const int64_t *a, int nRow, int nCol, int bRow, int i) {
+    int64_t t = 0;
+    int k;
+    if (bRow) {
+        for (k = 0; k < nCol; k++) t += a[i * nCol + k];
+    } else {
+        for (k = 0; k < nRow; k++) t += a[k * nCol + i];
+    }
+    return t;
+}
+
+/* One cell: observed o, expected e = row x column / n. */
+static void statsCtabCell(stats_ctab_acc *p, int64_t o, int64_t rowTot, int64_t colTot, double nd) {
+    double od = (double)o, e = (double)rowTot * (double)colTot / nd;
+    p->x2 += (od - e) * (od - e) / e;
+    if (o > 0) p->g += od * log(od / e);
+    if (e < p->minE) p->minE = e;
+    if (e < 5.0) p->nBelow++;
+}
+
+/*
+** No allocation: each cell's other margin is summed where it is met, along
+** the shorter side, so r c min(r, c) additions in all.
+*/
 void learnpath_ctab_test(const int64_t *aObs, int nRow, int nCol, lp_ctab_test *pOut) {
-    int i, j, nBelow = 0;
-    double nd, minE = INFINITY, x2 = 0.0, g = 0.0;
+    stats_ctab_acc acc = {0.0, 0.0, INFINITY, 0};
+    int i, j, bByRow = nRow <= nCol;
+    int nOuter = bByRow ? nRow : nCol, nInner = bByRow ? nCol : nRow;
+    double nd;
     int64_t n = 0;
     memset(pOut, 0, sizeof(*pOut));
     for (i = 0; i < nRow * nCol; i++) n += aObs[i];
     nd = (double)n;
-    for (i = 0; i < nRow; i++) {
-        int64_t r = 0;
-        for (j = 0; j < nCol; j++) r += aObs[i * nCol + j];
-        for (j = 0; j < nCol; j++) {
-            int64_t cTot = 0, o = aObs[i * nCol + j];
-            int k;
-            double e, od = (double)o;
-            for (k = 0; k < nRow; k++) cTot += aObs[k * nCol + j];
-            e = (double)r * (double)cTot / nd;
-            x2 += (od - e) * (od - e) / e;
-            if (o > 0) g += od * log(od / e);
-            if (e < minE) minE = e;
-            if (e < 5.0) nBelow++;
+    for (i = 0; i < nOuter; i++) {
+        int64_t outer = statsMargin(aObs, nRow, nCol, bByRow, i);
+        for (j = 0; j < nInner; j++) {
+            int64_t inner = statsMargin(aObs, nRow, nCol, !bByRow, j);
+            if (bByRow) statsCtabCell(&acc, aObs[i * nCol + j], outer, inner, nd);
+            else statsCtabCell(&acc, aObs[j * nCol + i], inner, outer, nd);
         }
     }
     pOut->n = n;
-    pOut->x2 = x2;
-    pOut->g = 2.0 * g;
+    pOut->x2 = acc.x2;
+    pOut->g = 2.0 * acc.g;
     pOut->df = (double)(nRow - 1) * (double)(nCol - 1);
     pOut->pX2 = learnpath_chi2_upper(pOut->x2, pOut->df);
     pOut->pG = learnpath_chi2_upper(pOut->g, pOut->df);
-    pOut->cramerV = sqrt(x2 / (nd * (double)((nRow < nCol ? nRow : nCol) - 1)));
-    pOut->minExpected = minE;
-    pOut->shareBelow5 = (double)nBelow / ((double)nRow * (double)nCol);
+    pOut->cramerV = sqrt(acc.x2 / (nd * (double)((nRow < nCol ? nRow : nCol) - 1)));
+    pOut->minExpected = acc.minE;
+    pOut->shareBelow5 = (double)acc.nBelow / ((double)nRow * (double)nCol);
 }
 
 /* ------------------------------------------------------------ the log-rank test */

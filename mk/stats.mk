@@ -4,7 +4,7 @@
 # statistic, df and p-value with scipy.stats (chi2_contingency, fisher_exact,
 # binomtest's Wilson interval, chi2/norm tails, mpmath for log10 p past the
 # double range) and R's survdiff, to a relative 1e-9.
-#   make test-stats   as root it installs python3-scipy (and R's survival)
+#   make test-stats   as root it installs python3-scipy, python3-mpmath (and R)
 #                     with apt-get when missing; what cannot be installed
 #                     says SKIP, never passed                              [make test]
 .PHONY: test-stats

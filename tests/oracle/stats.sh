@@ -2,8 +2,9 @@
 # stats.sh - runs tests/oracle/stats.py (the tests of difference, README rule
 # 22, against scipy and R) with a Python that has scipy: /usr/bin/python3
 # first (Debian's, where python3-scipy installs), then python3 on PATH.
-# As root with apt-get, python3-scipy (and r-base-core, r-cran-survival for
-# the log-rank and Holm checks) are installed when missing; where scipy
+# As root with apt-get, python3-scipy and python3-mpmath (and r-base-core,
+# r-cran-survival for the log-rank and Holm checks) are installed when
+# missing; where scipy
 # cannot be had the test prints "SKIP stats: ..." and counts as skipped,
 # never as passed. Usage, from the repository root: sh tests/oracle/stats.sh build/stats_driver
 set -u
@@ -25,7 +26,11 @@ have_r() {
 }
 
 need=""
-find_py >/dev/null || need="python3-scipy"
+if ! PY=$(find_py); then
+    need="python3-scipy python3-mpmath"
+elif ! "$PY" -c 'import mpmath' >/dev/null 2>&1; then
+    need="python3-mpmath"
+fi
 have_r || need="$need r-base-core r-cran-survival"
 if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "tests/oracle/stats.sh: installing $need" >&2

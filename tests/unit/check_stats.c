@@ -261,7 +261,8 @@ END_TEST
 
 /* Rule 22: a group censored before the first event has expected 0 and is
 ** left out of df (survdiff); with no event, or one group, chi2 0, df 0,
-** p 1; no observations at all is fine; NULL aObserved/aExpected. */
+** p 1; no observations at all is fine; NULL aObserved/aExpected; a
+** singular V lowers df to its rank. */
 START_TEST(test_logrank_edges) {
     static const double t[] = {0.5, 0.7, 1, 2, 3, 4, 5, 6};
     static const unsigned char ev[] = {0, 0, 1, 1, 0, 1, 1, 1}, none[] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -280,6 +281,49 @@ START_TEST(test_logrank_edges) {
     ck_assert(chi == 0.0 && df == 0 && p.p == 1.0);
     ck_assert_int_eq(learnpath_logrank(t, ev, g, 0, 3, &chi, &df, &p, NULL, NULL), SQLITE_OK);
     ck_assert(chi == 0.0 && df == 0 && p.p == 1.0);
+    /* every observation an event at one time: each E_j > 0 but V = 0 (d = n),
+    ** singular (R's solve refuses it): rank 0, so df 0 and p 1 */
+    {
+        static const double tt[] = {3, 3, 3, 3, 3};
+        static const unsigned char ee[] = {1, 1, 1, 1, 1};
+        static const uint32_t gg[] = {0, 1, 2, 0, 1};
+        double e3[3];
+        ck_assert_int_eq(learnpath_logrank(tt, ee, gg, 5, 3, &chi, &df, &p, NULL, e3), SQLITE_OK);
+        ck_assert(e3[0] == 2.0 && e3[1] == 2.0 && e3[2] == 1.0);
+        ck_assert(chi == 0.0 && df == 0 && p.p == 1.0);
+    }
+}
+END_TEST
+
+/* Rule 22: where SQLite's allocator fails (a hard heap limit just above
+** what is in use), Holm and the log-rank test return SQLITE_NOMEM and
+** leak nothing; past the limit they answer again. */
+START_TEST(test_out_of_memory) {
+    enum { N = 20000, G = 20 };
+    static double aP[N], aAdj[N], aT[N], aO[G];
+    static unsigned char aEv[N];
+    static uint32_t aG[N];
+    double chi;
+    int df;
+    lp_pvalue p;
+    sqlite3_int64 nUsed;
+    for (int i = 0; i < N; i++) {
+        aP[i] = (i % 97) / 97.0;
+        aT[i] = i;
+        aEv[i] = (unsigned char)(i % 3 != 0);
+        aG[i] = (uint32_t)(i % G);
+    }
+    ck_assert_int_eq(sqlite3_initialize(), SQLITE_OK);
+    nUsed = sqlite3_memory_used();
+    sqlite3_hard_heap_limit64(nUsed + 1024);
+    ck_assert_int_eq(learnpath_holm(aP, N, aAdj), SQLITE_NOMEM);
+    ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, N, G, &chi, &df, &p, aO, NULL), SQLITE_NOMEM);
+    ck_assert(sqlite3_memory_used() == nUsed);
+    sqlite3_hard_heap_limit64(0);
+    ck_assert_int_eq(learnpath_holm(aP, N, aAdj), SQLITE_OK);
+    ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, N, G, &chi, &df, &p, aO, NULL), SQLITE_OK);
+    ck_assert(df == G - 1 && chi >= 0.0 && p.p > 0.0 && p.p <= 1.0);
+    ck_assert(sqlite3_memory_used() == nUsed);
 }
 END_TEST
 
@@ -298,6 +342,7 @@ Suite *make_stats_suite(void) {
     tcase_add_test(tc, test_ctab_tiny);
     tcase_add_test(tc, test_logrank_empty_group);
     tcase_add_test(tc, test_logrank_edges);
+    tcase_add_test(tc, test_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
 }
