@@ -45,6 +45,8 @@ const lp_tvf *const learnpath_registry_tvf[] = {
     &learnpath_tvf_continuation_stats,
     &learnpath_tvf_next_program_incidence,
     &learnpath_tvf_continuation_cohorts,
+    &learnpath_tvf_segment_compare,
+    &learnpath_tvf_segment_cells,
 };
 const int learnpath_registry_ntvf =
     (int)(sizeof(learnpath_registry_tvf) / sizeof(learnpath_registry_tvf[0]));

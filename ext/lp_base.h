@@ -6,6 +6,8 @@
 **                sort, byte comparison
 **   lp_strtab.c  interned strings (programs, segments, chart labels)
 **   lp_time.c    reading and formatting time values (rules 2 and 10)
+**   lp_stats.c   tests of difference: p-values, Fisher, Wilson, Holm,
+**                tables of counts, the log-rank test (rule 22)
 **
 ** Layers, lowest first: base (this header) <- read (lp_read.h) <- journey
 ** (lp_journey.h) <- sql (lp_sql.h); the charts (svg.h) use base only. A
@@ -339,5 +341,60 @@ void learnpath_format_time(int64_t ms, char *zOut);
 */
 int64_t learnpath_time_month(int64_t ms);
 void learnpath_format_month(int64_t iMonth, char *zOut);
+
+/* ---------------------------------------------------------- lp_stats.c */
+
+/*
+** Tests of difference (README rule 22): p-values, Fisher's exact test,
+** Wilson intervals, Holm's adjustment, tests of independence of a table of
+** counts, the log-rank test. Plain C and libm; the only allocations are
+** sqlite3_malloc64's, every one checked.
+*/
+
+/* An upper-tail probability: p as a double (0.0 where the exact value is
+** below the double range, as scipy gives) and log10 of the exact p (finite
+** even where p underflows; 0 when p = 1). */
+typedef struct lp_pvalue { double p; double log10p; } lp_pvalue;
+
+/* P(X >= x) for X ~ chi-square with df > 0 degrees of freedom (x >= 0). */
+lp_pvalue learnpath_chi2_upper(double x, double df);
+/* Two-sided normal p-value: P(|Z| >= |z|). */
+lp_pvalue learnpath_normal_two_sided(double z);
+/* Fisher's exact test of the 2x2 table [[a, b], [c, d]], two-sided, as
+** scipy.stats.fisher_exact(alternative='two-sided') (tables whose
+** probability is <= the observed one times (1 + 1e-7)). */
+lp_pvalue learnpath_fisher_2x2(int64_t a, int64_t b, int64_t c, int64_t d);
+/* Wilson score interval of k successes in n > 0 trials at normal quantile z
+** (as scipy's binomtest(k, n).proportion_ci(method='wilson')). */
+void learnpath_wilson(int64_t k, int64_t n, double z, double *pLo, double *pHi);
+/* Holm's step-down adjustment of n p-values: aAdj[i] for aP[i], monotone in
+** the order of the p-values, capped at 1; ties keep input order. Returns
+** SQLITE_OK or SQLITE_NOMEM. */
+int learnpath_holm(const double *aP, int n, double *aAdj);
+
+/* The tests of independence of an r x c table of counts (rows x columns,
+** row-major aObs, every row and column total > 0, r >= 2, c >= 2). */
+typedef struct lp_ctab_test {
+    double x2, g;            /* Pearson's X^2, the G statistic 2 sum O ln(O/E) */
+    double df;               /* (r - 1)(c - 1) */
+    lp_pvalue pX2, pG;
+    double cramerV;          /* sqrt(X^2 / (n (min(r, c) - 1))), no bias correction */
+    double minExpected;      /* the smallest expected count */
+    double shareBelow5;      /* share of cells with expected count < 5 */
+    int64_t n;
+} lp_ctab_test;
+void learnpath_ctab_test(const int64_t *aObs, int nRow, int nCol, lp_ctab_test *pOut);
+
+/* The log-rank test (R's survdiff, rho = 0) of n observations sorted by
+** ascending time: aT[i] their times, aEvent[i] 1 for an event and 0 for
+** censored, aGroup[i] in 0..nGroup-1. Groups with no observation are left
+** out of the degrees of freedom. *pChi2 the statistic, *pDf its degrees of
+** freedom (groups with observations - 1, or fewer if the variance matrix is
+** singular: as survdiff), *pP its chi-square p-value; aObserved/aExpected
+** (nGroup each, may be NULL) get each group's observed and expected
+** events. SQLITE_OK or SQLITE_NOMEM. */
+int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
+                      int64_t n, int nGroup, double *pChi2, int *pDf, lp_pvalue *pP,
+                      double *aObserved, double *aExpected);
 
 #endif /* LP_BASE_H */

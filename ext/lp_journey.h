@@ -126,7 +126,7 @@ int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t 
                           uint32_t **paRank);
 
 /* The slots of lp_data.apMemo: who keeps results with the data. */
-enum { LP_MEMO_AGG = 0, LP_MEMO_POP = 1, LP_MEMO_GROUP = 2, LP_MEMO_KM = 3 };
+enum { LP_MEMO_AGG = 0, LP_MEMO_POP = 1, LP_MEMO_GROUP = 2, LP_MEMO_KM = 3, LP_MEMO_COMPARE = 4 };
 
 /* ----------------------------------------------------------- lp_median.c */
 
@@ -446,6 +446,86 @@ int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, d
 /* The medians of a stratum's n rows, one per time (rule 19). */
 void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
                           double aMedian[3]);
+
+/* ----------------------------------------------------------- lp_compare.c */
+
+/* segment_compare's questions (rule 23), in output order. */
+enum { LP_CMP_FIRST = 0, LP_CMP_NEXT = 1, LP_CMP_CONTINUED = 2 };
+/* Its tests, named as the column `test` spells them (lp_sql.h). */
+enum { LP_CMP_PEARSON = 0, LP_CMP_G = 1, LP_CMP_LOGRANK = 2, LP_CMP_Z = 3, LP_CMP_FISHER = 4 };
+/* Its effects: none, Cramer's V, the log-rank hazard ratio, a difference of
+** proportions (with its interval). */
+enum { LP_CMP_NO_EFFECT = 0, LP_CMP_CRAMERS_V = 1, LP_CMP_HAZARD_RATIO = 2, LP_CMP_DIFFERENCE = 3 };
+/* A cell's category besides a label: the folded ones, and continued or not
+** by the horizon. */
+#define LP_CMP_CAT_OTHER (LP_NONE - 1)
+#define LP_CMP_CAT_CONTINUED (LP_NONE - 2)
+#define LP_CMP_CAT_NOT (LP_NONE - 3)
+/* A compared segment in the group's mode (compare_group): the group, the rest. */
+#define LP_CMP_THE_GROUP 0
+#define LP_CMP_THE_REST 1
+
+/* How segments are compared (rule 23), besides the shaping. */
+typedef struct lp_cmp_spec {
+    int hasObserveUntil;
+    int64_t observeUntil;    /* rule 17's E in ms, when given */
+    double atDay;            /* the horizon in days */
+    double z;                /* the normal quantile of conf_level */
+    int useSegments;         /* segment_col given */
+    const char *zGroup;      /* compare_group: a group's text, or NULL: none */
+    int nGroup;              /*   its bytes */
+    int isLargest;           /* compare_group = 'largest' */
+    const char *zGroupCol;   /* group_col (for messages) */
+} lp_cmp_spec;
+
+/* One row of segment_compare: a test of a question in a stratum. */
+typedef struct lp_cmp_row {
+    uint32_t within;         /* the segment split in (group mode); LP_NONE: not split */
+    uint32_t program;        /* the first program; LP_NONE: every one, or none */
+    int question, test, hasDay;
+    int isSet;               /* statistic and p computed (else zNote says why) */
+    double statistic, df;    /* NAN: NULL */
+    lp_pvalue p;
+    double pAdjusted;
+    int eEffect;             /* LP_CMP_*_EFFECT */
+    double effect, effectLo, effectHi; /* NAN: NULL */
+    int64_t n;
+    double minExpected, shareBelow5;   /* NAN: NULL */
+    char *zFolded;           /* a JSON array of the folded categories, or NULL */
+    char *zNote;             /* why the test is not computed, or NULL */
+} lp_cmp_row;
+
+/* One cell of a table a test was computed on (segment_cells). */
+typedef struct lp_cmp_cell {
+    uint32_t within, program;
+    int question, hasDay;
+    uint32_t segment;        /* a segment, LP_CMP_THE_GROUP/_REST, or LP_NONE */
+    uint32_t category;       /* a label or LP_CMP_CAT_* */
+    int otherSuffix;         /* LP_CMP_CAT_OTHER: 0 "(other)", k "(other) (k)" */
+    int isTested;            /* expected and residual are shown */
+    int64_t observed, rowTotal, colTotal, n;
+} lp_cmp_cell;
+
+typedef struct lp_cmp_result {
+    lp_cmp_row *aRow;
+    int64_t nRow;
+    lp_cmp_cell *aCell;
+    int64_t nCell;
+    int isGroupMode;
+    uint32_t group;          /* the compared group in lp_users.groups */
+} lp_cmp_result;
+
+/*
+** segment_compare's rows and segment_cells' cells (rule 23) of the users
+** of pIt shaped by *pSh, one pass over the users (which leaves pIt at its
+** end), into *pRes (learnpath_cmp_free releases it; the labels are *pSh's,
+** the segments pIt's data's, the group pIt's). Under a memory budget,
+** LP_RC_OVER_BUDGET in memory (stream instead), the budget's error
+** streaming. A compare_group no user has is an error naming it.
+*/
+int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_cmp_spec *pSpec,
+                        lp_cmp_result *pRes, char **pzErr);
+void learnpath_cmp_free(lp_cmp_result *pRes);
 
 /* ------------------------------------------------------------ lp_order.c */
 

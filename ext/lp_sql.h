@@ -10,6 +10,7 @@
 **   tvf_sample.c      sample_enrollments
 **   tvf_continuation.c  continuation_curve, continuation_stats, next_program_incidence,
 **                       continuation_cohorts
+**   tvf_compare.c     segment_compare, segment_cells
 **   fn_settings.c     learnpath_version and the per-connection settings
 **
 ** A table-valued function is a descriptor (lp_tvf): its output columns, its
@@ -104,6 +105,22 @@ enum {
     LP_ARG_I_REPEATS, LP_ARG_I_BAD_TIMES, LP_SOURCE_NARG
 };
 extern const lp_arg learnpath_source_args[LP_SOURCE_NARG];
+/* Their declarations, for the argument tables of the functions (lp_tvf.c). */
+extern const char *const learnpath_choices_ties[];
+extern const char *const learnpath_choices_repeats[];
+extern const char *const learnpath_choices_bad_times[];
+#define LP_TVF_SOURCE_ARGS                                                           \
+    {"source", LP_ARG_SOURCE, 1, NULL, NULL, 0, 0, 0},                               \
+    {"user_col", LP_ARG_COLUMN, 0, "user_id", NULL, 0, 0, 0},                        \
+    {"program_col", LP_ARG_COLUMN, 0, "program", NULL, 0, 0, 0},                     \
+    {"time_col", LP_ARG_COLUMN, 0, "enrolled_at", NULL, 0, 0, 0},                    \
+    {"segment_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},                  \
+    {"since", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},                                  \
+    {"until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},                                  \
+    {"within_days", LP_ARG_DAYS, 0, NULL, NULL, 0, 0, 0},                            \
+    {"ties", LP_ARG_CHOICE, 0, "group", learnpath_choices_ties, 0, 0, 0},            \
+    {"repeats", LP_ARG_CHOICE, 0, "collapse", learnpath_choices_repeats, 0, 0, 0},   \
+    {"bad_times", LP_ARG_CHOICE, 0, "error", learnpath_choices_bad_times, 0, 0, 0}
 
 /*
 ** The journey functions' arguments: learnpath_source_args, then named
@@ -137,6 +154,19 @@ extern const lp_arg learnpath_km_stats_args[LP_KM_NARG - 1];
 enum { LP_ARG_I_DAY_LIST = LP_ARG_I_OBSERVE_UNTIL + 1, LP_KM_DAYS_NARG };
 extern const lp_arg learnpath_km_incidence_args[LP_KM_DAYS_NARG];
 extern const lp_arg learnpath_km_cohort_args[LP_KM_DAYS_NARG];
+
+/*
+** segment_compare and segment_cells (tvf_compare.c, rule 23):
+** learnpath_group_args, then named observe_until (rule 17's E), conf_level
+** (default 0.95), at_days (the horizon: one number of days, default 365)
+** and compare_group (a group's value, or 'largest'). 17 arguments: those
+** after the 14th take idxNum bits 18 up (LP_TVF_ARG_BIT).
+*/
+enum {
+    LP_ARG_I_CMP_CONF_LEVEL = LP_ARG_I_OBSERVE_UNTIL + 1, LP_ARG_I_CMP_AT_DAYS,
+    LP_ARG_I_COMPARE_GROUP, LP_CMP_NARG
+};
+extern const lp_arg learnpath_cmp_args[LP_CMP_NARG];
 
 /* ------------------------------------------------------------ the frame */
 
@@ -287,6 +317,8 @@ extern const lp_tvf learnpath_tvf_continuation_curve;
 extern const lp_tvf learnpath_tvf_continuation_stats;
 extern const lp_tvf learnpath_tvf_next_program_incidence;
 extern const lp_tvf learnpath_tvf_continuation_cohorts;
+extern const lp_tvf learnpath_tvf_segment_compare;
+extern const lp_tvf learnpath_tvf_segment_cells;
 
 void learnpath_fn_version(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void learnpath_fn_cache_clear(sqlite3_context *ctx, int argc, sqlite3_value **argv);

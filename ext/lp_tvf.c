@@ -72,23 +72,11 @@
 
 /* ----------------------------------------------------------- arguments */
 
-static const char *const azTies[] = {"group", "name", NULL};
-static const char *const azRepeats[] = {"collapse", "keep", "first_only", NULL};
-static const char *const azBadTimes[] = {"error", "skip", NULL};
-
-
-#define TVF_SOURCE_ARGS                                                   \
-    {"source", LP_ARG_SOURCE, 1, NULL, NULL, 0, 0, 0},                    \
-    {"user_col", LP_ARG_COLUMN, 0, "user_id", NULL, 0, 0, 0},             \
-    {"program_col", LP_ARG_COLUMN, 0, "program", NULL, 0, 0, 0},          \
-    {"time_col", LP_ARG_COLUMN, 0, "enrolled_at", NULL, 0, 0, 0},         \
-    {"segment_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},       \
-    {"since", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},                       \
-    {"until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},                       \
-    {"within_days", LP_ARG_DAYS, 0, NULL, NULL, 0, 0, 0},                 \
-    {"ties", LP_ARG_CHOICE, 0, "group", azTies, 0, 0, 0},                 \
-    {"repeats", LP_ARG_CHOICE, 0, "collapse", azRepeats, 0, 0, 0},        \
-    {"bad_times", LP_ARG_CHOICE, 0, "error", azBadTimes, 0, 0, 0}
+/* The choices of the source arguments (LP_TVF_SOURCE_ARGS, lp_sql.h). */
+const char *const learnpath_choices_ties[] = {"group", "name", NULL};
+const char *const learnpath_choices_repeats[] = {"collapse", "keep", "first_only", NULL};
+const char *const learnpath_choices_bad_times[] = {"error", "skip", NULL};
+#define TVF_SOURCE_ARGS LP_TVF_SOURCE_ARGS
 
 const lp_arg learnpath_source_args[LP_SOURCE_NARG] = {TVF_SOURCE_ARGS};
 
@@ -126,6 +114,17 @@ const lp_arg learnpath_km_stats_args[LP_KM_NARG - 1] = {TVF_KM_ARGS};
 
 const lp_arg learnpath_km_incidence_args[LP_KM_DAYS_NARG] = {TVF_KM_DAYS_ARGS("at_days")};
 const lp_arg learnpath_km_cohort_args[LP_KM_DAYS_NARG] = {TVF_KM_DAYS_ARGS("windows")};
+
+/* tvf_compare.c reads conf_level, at_days and compare_group itself (rule 23). */
+const lp_arg learnpath_cmp_args[LP_CMP_NARG] = {
+    TVF_SOURCE_ARGS,
+    {"group_col", LP_ARG_COLUMN_OR_NULL, 0, NULL, NULL, 0, 0, 0},
+    {"group_value", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},
+    {"observe_until", LP_ARG_TIME, 0, NULL, NULL, 0, 0, 0},
+    {"conf_level", LP_ARG_VALUE, 0, "0.95", NULL, 0, 0, 0},
+    {"at_days", LP_ARG_VALUE, 0, "365", NULL, 0, 0, 0},
+    {"compare_group", LP_ARG_VALUE, 0, NULL, NULL, 0, 0, 0},
+};
 
 /* "<zWhat> <value>": an error about an argument's value. */
 static int tvfValueError(sqlite3_value *pVal, char **pzErr, const char *zWhat) {

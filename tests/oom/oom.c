@@ -648,6 +648,19 @@ static const scenario aScenario[] = {
      "SELECT * FROM continuation_cohorts('t') WHERE windows = 30 AND within_days = 10;"
      "SELECT * FROM continuation_cohorts('t') WHERE windows = 'never';",
      0, "continuation_cohorts"},
+    /* rule 23: tables, folding, Holm, log-rank and the horizon; group against the rest */
+    {"segment_compare", FIX_JOURNEYS
+     "CREATE TABLE s AS SELECT * FROM sample_enrollments(300, 7);",
+     "SELECT * FROM segment_compare('s', 'user_id', 'program', 'enrolled_at', 'user_type');"
+     "SELECT * FROM segment_cells('s', 'user_id', 'program', 'enrolled_at', 'user_type');" /* kept */
+     "SELECT * FROM segment_cells('s', 'user_id', 'program', 'enrolled_at', 'user_type')"
+     " WHERE at_days = 30 AND conf_level = 0.9;"
+     "SELECT * FROM segment_compare('t', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT * FROM segment_cells('t') WHERE group_col = 'seg' AND compare_group = 'largest';"
+     "SELECT * FROM segment_compare('s', 'user_id', 'program', 'enrolled_at', 'user_type')"
+     " WHERE group_col = 'program' AND compare_group = 'Flagship';"
+     "SELECT * FROM segment_compare('t') WHERE group_col = 'seg' AND compare_group = 'nobody';",
+     0, "segment_compare"},
     {"program_popularity", FIX_JOURNEYS,
      "SELECT * FROM program_popularity('t', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT * FROM program_popularity('t') WHERE ties = 'name' AND repeats = 'first_only'"

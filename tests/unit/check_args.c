@@ -81,6 +81,14 @@ static const ca_expect aExpect[] = {
     /* rule 21: one cohort (2020-01, no segment) at the 4 default windows;
     ** over the 300 users, 10 months of starts */
     {"continuation_cohorts", "4\n", "4\n", 40, 1},
+    /* rule 23, no segment_col: one segment, so every test is a row with a
+    ** note: first_program's two, next_program's two per first step (A, B),
+    ** continued's log-rank and horizon over all and per first step; the
+    ** cells: A and B as first steps, B as A's next (within_days = 0: none).
+    ** Over the 300 users: next_program's two for each of 7 first steps, the
+    ** continued rows of 1 + 7 strata; 7 cells of first steps */
+    {"segment_compare", "12\n", "12\n", 32, 1},
+    {"segment_cells", "3\n", "2\n", 7, 1},
 };
 
 static const ca_expect *ca_expect_for(const char *zName) {

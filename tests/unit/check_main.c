@@ -23,6 +23,8 @@ int main(void) {
     srunner_add_suite(sr, make_where_suite());
     srunner_add_suite(sr, make_bounds_suite());
     srunner_add_suite(sr, make_source_suite());
+    srunner_add_suite(sr, make_stats_suite());
+    srunner_add_suite(sr, make_compare_suite());
     srunner_run_all(sr, CK_NORMAL);
     int nFailed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -96,6 +96,7 @@ static const struct {
     {"group_stats", "group_value"},   {"continuation_curve", "segment"},
     {"continuation_stats", "segment"}, {"next_program_incidence", "to_program"},
     {"continuation_cohorts", "cohort"},
+    {"segment_compare", "question"},  {"segment_cells", "category"},
 };
 
 /* The argument shapes: a call (the function, then in the last shape its
@@ -185,6 +186,12 @@ START_TEST(test_continuation_arguments) {
     cpl_assert(db, "SELECT * FROM next_program_incidence('t') WHERE at_days = 30"
                " AND observe_until = '2021-01-01'", 1 | 1 << 13 | 1 << 18, 3);
     cpl_assert(db, "SELECT * FROM continuation_cohorts('t') WHERE windows = '30,60'", 1 | 1 << 18, 2);
+    /* rule 23: conf_level, at_days and compare_group are arguments 14-16 (bits 18-20) */
+    cpl_assert(db, "SELECT * FROM segment_compare('t') WHERE at_days = 30 AND conf_level = 0.9"
+               " AND group_col = 'seg' AND compare_group = 's'",
+               1 | 1 << 11 | 1 << 18 | 1 << 19 | 1 << 20, 5);
+    cpl_assert(db, "SELECT * FROM segment_cells('t') WHERE observe_until = '2021-01-01'",
+               1 | 1 << 13, 2);
     sqlite3_close(db);
 }
 END_TEST

@@ -93,6 +93,12 @@ static int cw_values(const lp_arg *pA, char **az) {
             break;
         case LP_ARG_DAYS: az[n++] = sqlite3_mprintf("3"); az[n++] = sqlite3_mprintf("'3'"); break;
         case LP_ARG_VALUE:
+            if (strcmp(pA->zName, "compare_group") == 0) {
+                /* rule 23, with group_col = 'seg' (cw_call): user 1's group, the largest */
+                az[n++] = sqlite3_mprintf("'s'");
+                az[n++] = sqlite3_mprintf("'largest'");
+                break;
+            }
             if (strcmp(pA->zName, "group_value") != 0) {
                 /* conf_level, at_days (rules 18-19): valid as a number and as text */
                 az[n++] = sqlite3_mprintf("0.5");

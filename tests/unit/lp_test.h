@@ -72,5 +72,7 @@ Suite *make_registry_suite(void);  /* what is registered is the registry, each e
 Suite *make_where_suite(void);     /* IS on arguments, user_id = x: what plans take from WHERE */
 Suite *make_bounds_suite(void);    /* hash flooding, heap under the memory budget */
 Suite *make_source_suite(void);    /* a query as the source (rule 13) */
+Suite *make_compare_suite(void);   /* segment_compare, segment_cells (rule 23) */
+Suite *make_stats_suite(void);     /* tests of difference (rule 22): ext/lp_stats.c */
 
 #endif
