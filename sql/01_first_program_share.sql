@@ -22,6 +22,12 @@
 --   two or more programs at the very same instant (learnpath rule 4).
 --   Table 2: the same users by the program they started with, each program
 --   under its own name.
+--   Last, one line: do the {segment} groups differ in where they start?
+--   The chi-square test says whether the difference could be chance (its
+--   p-value: small means it could hardly be) and Cramer's V, from 0 to 1,
+--   how large it is; with thousands of users a tiny difference gets a tiny
+--   p-value, so the line says when a clear difference is small. A p-value
+--   says nothing of why the groups differ, nor of how much it matters.
 --   A user's {segment} is the first non-empty value in time order (rule 6);
 --   users with none are shown as '(no {segment})'. Rows with an empty user,
 --   program or time are left out (learnpath rule 1).
@@ -98,3 +104,54 @@ SELECT segment,
 FROM stats
 GROUP BY segment, first_program
 ORDER BY segment, users DESC, first_program;
+
+.print ''
+.print 'Do the groups differ in where they start?'
+-- segment_compare() tests in C whether the mix of first programs differs
+-- between the {segment} groups: Pearson's chi-square test of the groups x
+-- first programs table, programs too small for the test folded into
+-- '(other)' (learnpath rules 22-23; the numbers are scipy's). Cohen's w =
+-- sqrt(X^2 / n) sizes the difference: under 0.1 negligible, 0.1 slight, 0.3
+-- moderate, 0.5 strong; for two groups it is Cramer's V. p-values below
+-- 1e-300 are shown by their power of ten (log10_p).
+WITH t AS (
+    SELECT note, statistic, df, p_value, log10_p, effect, n
+    FROM segment_compare('enrollments', 'user_id', 'program', 'enrolled_at',
+                         learnpath_report_setting('segment_col'))
+    WHERE question = 'first_program' AND program IS NULL AND test = 'pearson_chi2'
+      AND within_segment IS NULL
+),
+groups AS (
+    SELECT group_concat(segment, ', ') AS names
+    FROM (SELECT segment
+          FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at',
+                                   learnpath_report_setting('segment_col'))
+          WHERE program IS NULL AND segment IS NOT NULL
+          ORDER BY segment)
+),
+worded AS (
+    SELECT t.*, groups.names,
+           learnpath_report_setting('segment_label') AS label,
+           CASE WHEN p_value = 0 THEN 'p < 1e-300 (log10 p = ' || printf('%.1f', log10_p) || ')'
+                WHEN p_value < 0.001 THEN 'p = ' || printf('%.1e', p_value)
+                ELSE 'p = ' || printf('%.3f', p_value) END AS p_text,
+           CASE WHEN statistic / n < 0.01 THEN 'negligibly'
+                WHEN statistic / n < 0.09 THEN 'slightly'
+                WHEN statistic / n < 0.25 THEN 'moderately'
+                ELSE 'strongly' END AS strength
+    FROM t, groups
+)
+SELECT CASE
+           WHEN learnpath_report_setting('segment_col') IS NULL THEN
+               'No segment column is set (setting segment_col), so there are no groups to compare.'
+           WHEN note IS NOT NULL THEN 'No test of where the ' || label || ' groups start: ' || note || '.'
+           WHEN p_value >= 0.05 THEN
+               'No evidence that the ' || label || ' groups (' || names || ') start with different programs: '
+               || 'chi-square ' || p_text || ', Cramer''s V = ' || printf('%.2f', effect)
+               || ', ' || printf('%,d', n) || ' users.'
+           ELSE 'The ' || label || ' groups (' || names || ') differ ' || strength
+               || ' in where they start: Cramer''s V = ' || printf('%.2f', effect) || ', chi-square '
+               || p_text || ', ' || printf('%,d', n) || ' users'
+               || CASE WHEN statistic / n < 0.09 THEN ': statistically clear, but small.' ELSE '.' END
+       END AS difference
+FROM worded;

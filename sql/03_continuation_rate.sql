@@ -27,6 +27,16 @@
 --   user only for the time the data could see them, so it is higher where
 --   many users are recent. It is empty where no one in the group was
 --   observed for 365 days.
+--   Last, do the {segment} groups differ in whether they continue? The
+--   log-rank test compares the groups' whole curves of going on, each user
+--   counted for the time the data saw them (its p-value: small means the
+--   difference could hardly be chance; the hazard ratio: how much faster
+--   the first group goes on than the second, 1 = as fast); then, among the
+--   users the data saw for a full 365 days, the two shares who went on and
+--   their difference with its 95% interval; last, the first programs where
+--   the groups differ (p-values adjusted for testing each first program,
+--   Holm's method). A p-value says nothing of why, nor of how much it
+--   matters.
 .load dist/learnpath
 .headers on
 .mode box
@@ -92,3 +102,89 @@ SELECT segment,
        round(median_days_to_next, 1) AS median_days_to_next
 FROM folded
 ORDER BY segment = '(all users)', segment, is_total, users DESC, first_program;
+
+.print ''
+.print 'Do the groups differ in whether they continue?'
+-- segment_compare() tests in C (learnpath rules 22-23; the numbers are R's
+-- survdiff and scipy's): the log-rank test of the time to a second program
+-- over all first programs and per first program (p_adjusted: Holm's method
+-- across the first programs), and at_days = 365, among the users observed
+-- for the whole 365 days, the two-proportion z test (Fisher's exact test
+-- when a group is small; with more than two groups the chi-square test).
+WITH c AS (
+    SELECT program, day, test, note, statistic, p_value, log10_p, p_adjusted, effect,
+           effect_lower, effect_upper, n,
+           CASE WHEN p_value = 0 THEN 'p < 1e-300'
+                WHEN p_value < 0.001 THEN 'p = ' || printf('%.1e', p_value)
+                ELSE 'p = ' || printf('%.3f', p_value) END AS p_text
+    FROM segment_compare('enrollments', 'user_id', 'program', 'enrolled_at',
+                         learnpath_report_setting('segment_col'))
+    WHERE question = 'continued' AND within_segment IS NULL AND at_days = 365
+),
+groups AS (
+    SELECT group_concat(segment, ', ') AS names, count(*) AS k,
+           learnpath_report_setting('segment_label') AS label
+    FROM (SELECT segment
+          FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at',
+                                   learnpath_report_setting('segment_col'))
+          WHERE program IS NULL AND segment IS NOT NULL
+          ORDER BY segment)
+),
+lines AS (
+    SELECT 1 AS k,
+           CASE WHEN learnpath_report_setting('segment_col') IS NULL THEN
+                    'No segment column is set (setting segment_col), so there are no groups to compare.'
+                WHEN note IS NOT NULL THEN
+                    'No test of whether the ' || label || ' groups continue differently: ' || note || '.'
+                WHEN p_value >= 0.05 THEN
+                    'No evidence that the ' || label || ' groups (' || names || ') differ in whether '
+                    || 'they go on to a second program: log-rank ' || p_text
+                    || coalesce(', hazard ratio ' || printf('%.2f', effect), '') || ', '
+                    || printf('%,d', n) || ' users.'
+                ELSE 'The ' || label || ' groups (' || names || ') go on to a second program at '
+                    || 'different rates: log-rank ' || p_text
+                    || coalesce(', hazard ratio ' || printf('%.2f', effect)
+                                || ' (the first group''s pace of going on against the second''s)', '')
+                    || ', ' || printf('%,d', n) || ' users'
+                    || CASE WHEN effect BETWEEN 0.9 AND 1 / 0.9 THEN ': statistically clear, but small.'
+                            ELSE '.' END
+           END AS line
+    FROM c, groups
+    WHERE c.program IS NULL AND c.test = 'log_rank'
+    UNION ALL
+    SELECT 2,
+           CASE WHEN note IS NOT NULL THEN 'Among the users seen for 365 days: ' || note || '.'
+                WHEN test IN ('two_proportion_z', 'fisher_exact') THEN
+                    'Among the ' || printf('%,d', n) || ' users the data saw for 365 days or more, '
+                    || replace(names, ', ', ' minus ') || ': ' || printf('%+.1f', 100.0 * effect)
+                    || ' points of going on within 365 days (95% interval '
+                    || printf('%.1f', 100.0 * effect_lower) || ' to '
+                    || printf('%.1f', 100.0 * effect_upper) || '), '
+                    || CASE test WHEN 'fisher_exact' THEN 'Fisher''s exact test '
+                                 ELSE 'two-proportion z test ' END || p_text || '.'
+                ELSE 'Among the ' || printf('%,d', n) || ' users the data saw for 365 days or more, '
+                    || 'the share who went on within 365 days '
+                    || CASE WHEN p_value < 0.05 THEN 'differs between the groups' ELSE 'shows no evidence of a difference' END
+                    || ': chi-square ' || p_text || ', Cramer''s V = ' || printf('%.2f', effect) || '.'
+           END
+    FROM c, groups
+    WHERE c.program IS NULL AND c.day IS NOT NULL AND c.test <> 'g_test'
+      AND learnpath_report_setting('segment_col') IS NOT NULL
+    UNION ALL
+    SELECT 3,
+           'By first program (log-rank, p adjusted over the ' || m || ' first programs tested): '
+           || CASE WHEN nsig = 0 THEN 'no first program shows a difference (the smallest adjusted p is '
+                                      || printf('%.3f', pmin) || ').'
+                   ELSE 'the groups differ for ' || sig || '.' END
+    FROM (SELECT count(*) AS m, sum(p_adjusted < 0.05) AS nsig, min(p_adjusted) AS pmin,
+                 group_concat(CASE WHEN p_adjusted < 0.05 THEN program || ' (adjusted '
+                                   || CASE WHEN p_adjusted < 0.001 THEN 'p = ' || printf('%.1e', p_adjusted)
+                                           ELSE 'p = ' || printf('%.3f', p_adjusted) END || ')' END,
+                              ', ') AS sig
+          FROM c
+          WHERE program IS NOT NULL AND test = 'log_rank' AND note IS NULL)
+    WHERE m > 0 AND learnpath_report_setting('segment_col') IS NOT NULL
+)
+SELECT line AS difference
+FROM lines
+ORDER BY k;

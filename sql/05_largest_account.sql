@@ -27,6 +27,13 @@
 --   The {group} is chosen by group_stats, never named here, and passed to
 --   the learnpath functions as group_value. To study another one, put its
 --   name or another rank there.
+--   Last, how the {group}'s users differ from everyone else's: whether they
+--   start with other programs (chi-square test, Cramer's V: 0 to 1, how
+--   large), and whether they go on to a second program at another pace
+--   (log-rank test, hazard ratio: 1 = as fast; then, among the users the
+--   data saw for 365 days, the difference of the shares who went on, with
+--   its 95% interval). A small p-value says the difference could hardly be
+--   chance, not that it is large.
 .load dist/learnpath
 .headers on
 .mode box
@@ -114,3 +121,72 @@ SELECT segment,
        END AS pct_of_continuers
 FROM folded
 ORDER BY segment, starters DESC, initial_program, users DESC, next_program;
+
+.print ''
+.print 'How the users of the largest group differ from everyone else'
+-- segment_compare() with compare_group = 'largest' compares the largest
+-- group's users with all other users (those with no group included) in C
+-- (learnpath rules 22-23): the mix of first programs (chi-square test) and
+-- the time to a second program (log-rank test; at_days = 365 the shares
+-- gone on among users seen for a full year).
+WITH largest AS (
+    SELECT group_value FROM group_stats('enrollments')
+    WHERE group_col = learnpath_report_setting('group_col') AND rank = 1
+),
+c AS (
+    SELECT question, day, test, note, statistic, p_value, effect, effect_lower, effect_upper, n,
+           CASE WHEN p_value = 0 THEN 'p < 1e-300'
+                WHEN p_value < 0.001 THEN 'p = ' || printf('%.1e', p_value)
+                ELSE 'p = ' || printf('%.3f', p_value) END AS p_text,
+           (SELECT group_value FROM largest) AS name
+    FROM segment_compare('enrollments')
+    WHERE EXISTS (SELECT 1 FROM largest) -- none: no rows
+      AND group_col = learnpath_report_setting('group_col')
+      -- (without a group, no compare_group: the test would stop with an error)
+      AND compare_group = (SELECT CASE WHEN EXISTS (SELECT 1 FROM largest) THEN 'largest' END)
+      AND at_days = 365 AND program IS NULL AND within_segment IS NULL
+),
+lines AS (
+    SELECT 1 AS k,
+           CASE WHEN note IS NOT NULL THEN 'No test of where its users start: ' || note || '.'
+                WHEN p_value >= 0.05 THEN
+                    'No evidence that the users of ' || name || ' start with other programs than '
+                    || 'everyone else: chi-square ' || p_text || ', Cramer''s V = '
+                    || printf('%.2f', effect) || ', ' || printf('%,d', n) || ' users.'
+                ELSE 'The users of ' || name || ' start with other programs than everyone else: '
+                    || 'Cramer''s V = ' || printf('%.2f', effect) || ', chi-square ' || p_text || ', '
+                    || printf('%,d', n) || ' users'
+                    || CASE WHEN statistic / n < 0.09 THEN ': statistically clear, but small.'
+                            ELSE '.' END
+           END AS line
+    FROM c WHERE question = 'first_program' AND test = 'pearson_chi2'
+    UNION ALL
+    SELECT 2,
+           CASE WHEN note IS NOT NULL THEN 'No test of whether its users continue: ' || note || '.'
+                WHEN p_value >= 0.05 THEN
+                    'No evidence that the users of ' || name || ' go on to a second program at another '
+                    || 'pace than everyone else: log-rank ' || p_text || ', hazard ratio '
+                    || printf('%.2f', effect) || '.'
+                ELSE 'The users of ' || name || ' go on to a second program at another pace than '
+                    || 'everyone else: log-rank ' || p_text || ', hazard ratio ' || printf('%.2f', effect)
+                    || ' (their pace against everyone else''s)'
+                    || CASE WHEN effect BETWEEN 0.9 AND 1 / 0.9 THEN ': statistically clear, but small.'
+                            ELSE '.' END
+           END
+    FROM c WHERE question = 'continued' AND test = 'log_rank'
+    UNION ALL
+    SELECT 3,
+           CASE WHEN note IS NOT NULL THEN 'Among the users seen for 365 days: ' || note || '.'
+                ELSE 'Among the ' || printf('%,d', n) || ' users the data saw for 365 days or more, '
+                    || name || ' minus everyone else: ' || printf('%+.1f', 100.0 * effect)
+                    || ' points of going on within 365 days (95% interval '
+                    || printf('%.1f', 100.0 * effect_lower) || ' to '
+                    || printf('%.1f', 100.0 * effect_upper) || '), '
+                    || CASE test WHEN 'fisher_exact' THEN 'Fisher''s exact test '
+                                 ELSE 'two-proportion z test ' END || p_text || '.'
+           END
+    FROM c WHERE question = 'continued' AND day IS NOT NULL
+)
+SELECT line AS difference
+FROM lines
+ORDER BY k;

@@ -6,7 +6,7 @@
 -- comes from; the card links to that section). Every figure comes from the
 -- learnpath aggregates the reports use (first_program_stats,
 -- program_transitions, program_popularity, group_stats,
--- first_program_monthly), computed in C from the one cached read of the
+-- first_program_monthly, continuation_curve, segment_compare), computed in C from the one cached read of the
 -- table enrollments, so the SQL here only picks from their few rows. The
 -- rules are the reports' own: same-instant first steps (learnpath rule 4)
 -- are '(several at once)', rows with an empty user, program or time are
@@ -116,6 +116,22 @@ busiest AS (
     ORDER BY starts DESC, month
     LIMIT 1
 ),
+-- 7. the strongest difference between the segments (segment_compare, as
+-- sql/01 and sql/03 test them, rules 22-23): of the chi-square tests of
+-- where users start (sql/01) and where they go next after each first
+-- program (sql/02, p adjusted over the first programs), the largest
+-- Cramer's V among those with p below 0.05; "statistically clear, but
+-- small" when Cohen's w = sqrt(X^2 / n) is under 0.3
+strongest AS (
+    SELECT question, program, effect, statistic, n, p_adjusted, log10_p
+    FROM segment_compare('enrollments', 'user_id', 'program', 'enrolled_at',
+                         learnpath_report_setting('segment_col'))
+    WHERE learnpath_report_setting('segment_col') IS NOT NULL AND within_segment IS NULL
+      AND test = 'pearson_chi2' AND question IN ('first_program', 'next_program')
+      AND note IS NULL AND p_adjusted < 0.05 AND n >= (SELECT n FROM base)
+    ORDER BY effect DESC, question, program
+    LIMIT 1
+),
 findings(ord, figure, text, report) AS (
     SELECT 10 + type_rank,
            printf('%.1f%%', 100.0 * users / type_users),
@@ -194,5 +210,20 @@ findings(ord, figure, text, report) AS (
            '06'
     FROM busiest
     WHERE starts >= (SELECT n FROM base)
+    UNION ALL
+    SELECT 70,
+           printf('V = %.2f', effect),
+           'the strongest difference between the ' || learnpath_report_setting('segment_label')
+               || ' groups: '
+               || CASE question WHEN 'first_program' THEN 'where they start'
+                       ELSE 'where those who start with ‘' || program || '’ go next' END
+               || ' (Cramer''s V, chi-square '
+               || CASE WHEN p_adjusted = 0 THEN printf('p < 1e-300, log10 p = %.1f', log10_p)
+                       WHEN p_adjusted < 0.001 THEN printf('p = %.1e', p_adjusted)
+                       ELSE printf('p = %.3f', p_adjusted) END
+               || printf(', %,d users)', n)
+               || CASE WHEN statistic / n < 0.09 THEN '; statistically clear, but small' ELSE '' END,
+           CASE question WHEN 'first_program' THEN '01' ELSE '02' END
+    FROM strongest
 )
 SELECT figure, text, report FROM findings ORDER BY ord;

@@ -8,6 +8,10 @@
 -- '(no segment)': 15 users, Flagship 6 (5 + 1), A 6 (1 + 5), B 1, D 1,
 -- several at once 1; two flagships ["Program A", "Program B"] put A and B
 -- together: students 6 of 8, professionals 1 of 7.
+-- The test lines (rule 23): with the fixture's two user types the first
+-- programs fold into one category (as case 010 shows: no test); with no
+-- segment column the line says there are no groups to compare; with the
+-- all-empty group column sql/05 has no largest group, so no comparison.
 .read tests/sql/fixtures/enrollments.sql
 .load dist/learnpath
 ALTER TABLE enrollments ADD COLUMN employer TEXT;

@@ -16,6 +16,8 @@ INSERT INTO enrollments VALUES
     ('u2', 'A', date('2020-01-01'), 'x'),
     ('u3', 'A', date('2020-01-01', '+200 days'), 'x'),
     ('u4', 'A', date('2020-01-01'), 'x'), ('u4', 'B', date('2020-01-01', '+400 days'), 'x');
+-- All four users are of one user type ('x'): the test lines of sql/03 say
+-- there are fewer than two groups with users.
 .read sql/03_continuation_rate.sql
 -- sql/07 on the same users. At day 400 two are at risk (u2 censored there,
 -- u4's event): S = 0.75 * (1 - 1/2) = 0.375, the first value <= 0.5: the
