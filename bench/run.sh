@@ -609,20 +609,26 @@ for s in $SHAPES; do
         fi
     done
     # The six reports' tables (as the client runs them, with learnpath) must
-    # be the lines of the plain-SQL form and of DuckDB's six answers.
+    # be the lines of the plain-SQL form and of DuckDB's six answers. The
+    # tests' lines that end sql/01, 03 and 05 (a table whose one column is
+    # "difference", rule 23) are not among them: tests/oracle/compare.py
+    # holds those to scipy and R.
+    if [ -f "$O/six" ]; then
+        awk '/^== /{ skip = 0 } $0 == "difference" { skip = 1 } !skip' "$O/six" > "$O/six.counts"
+    fi
     for p in plain duckdb6; do
         [ -f "$O/six" ] && [ -f "$W/t/$p.kind" ] || continue
         [ "$p" != duckdb6 ] || [ -s "$S/t/duckdb6" ] || continue
         CHECKS=$((CHECKS + 1))
-        if [ ! -s "$O/$p" ] || [ ! -s "$O/six" ]; then
+        if [ ! -s "$O/$p" ] || [ ! -s "$O/six.counts" ]; then
             SIX_CMP="$SIX_CMP|$s $p missing"
             fail "[$s] $(cat "$W/t/$p.label"): no output to compare with the reports'"
-        elif cmp -s "$O/$p" "$O/six"; then
+        elif cmp -s "$O/$p" "$O/six.counts"; then
             SIX_CMP="$SIX_CMP|$s $p same"
         else
             SIX_CMP="$SIX_CMP|$s $p differs"
             fail "[$s] the six reports' tables and $(cat "$W/t/$p.label") give different numbers"
-            diff "$O/six" "$O/$p" > "$S/$p.diff" || true
+            diff "$O/six.counts" "$O/$p" > "$S/$p.diff" || true
         fi
     done
     # the whole report read every user
@@ -938,7 +944,7 @@ spread() {
     elif [ -z "$SIX_CMP" ]; then
         echo "six reports' tables: not compared (BENCH_PLAIN=0 and no DuckDB)"
     else
-        echo "six reports' tables (sql/01-06 with learnpath) = plain SQL / DuckDB, $(wc -l < "$W/s/$FIRST_SHAPE/out/six" | tr -d ' ') lines each:"
+        echo "six reports' tables (sql/01-06 with learnpath) = plain SQL / DuckDB, $(wc -l < "$W/s/$FIRST_SHAPE/out/six.counts" | tr -d ' ') lines each (the tests' lines left out):"
         echo "$SIX_CMP" | tr '|' '\n' | sed '/^$/d' | while read -r s p r; do
             printf '  %-14s %-8s %s\n' "$s" "$([ "$p" = plain ] && echo plain || echo duckdb)" \
                 "$([ "$r" = same ] && echo "same numbers" || echo "$r")"

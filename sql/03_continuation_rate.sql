@@ -41,6 +41,7 @@
 .headers on
 .mode box
 
+.print 'Continued to a second program, by first program'
 -- first_program_stats() aggregates in C: one row per {segment} and first
 -- program, and a total row per {segment} (program NULL); without a
 -- segment column it gives the grand total. Tie groups ('A + B') fold into

@@ -10,7 +10,7 @@
 #      each with its heading, "what it answers" (from the report's header),
 #      its tables (one per captioned result; as many rows as the report
 #      prints) and its charts (the number of <svg> each sql/charts/ query
-#      prints; bars drawn as <rect>, Sankey bands as <path>, none "no data");
+#      prints; bars drawn as <rect>, Sankey bands and curves as <path>, none "no data");
 #      the key findings hold the fixture's hand-checked figures; the date is
 #      in one place; a second run gives the same bytes;
 #   3. checks that the page is static and self-contained: no <script>, no
@@ -225,13 +225,16 @@ for report in $REPORTS; do
         check "$name: Sankey bands drawn (<path>)" ge "$(count '<path ' "$T/s.html")" $((got_svg * 3))
         check "$name: Sankey has its 'did not continue' node" \
             ge "$(count '>did not continue<' "$T/s.html")" "$got_svg"
+    elif grep -q -E "curve_svg\(" "$chart"; then
+        # a step curve and its band per series, two series (the user types)
+        check "$name: curves and bands drawn (<path>)" ge "$(count '<path ' "$T/s.html")" $((got_svg * 4))
     else
         # one background <rect> per chart, then bars / segments and legend keys
         check "$name: bars drawn (<rect>)" ge "$(count '<rect ' "$T/s.html")" $((got_svg * 4))
     fi
     check "$name: no 'no data' chart" hasnt '>no data</text>' "$T/s.html"
 done
-check "7 charts in all (1 + 2 Sankeys + 1 + 1 + 1 + 1)" eq "$total_svg" 7
+check "8 charts in all (1 + 2 Sankeys + 1 + 1 + 1 + 1 + 1)" eq "$total_svg" 8
 check "every chart is framed in a <figure class=chart>" \
     eq "$(count '<figure class="chart( wide)?">' "$HTML")" "$total_svg"
 
@@ -687,8 +690,8 @@ EOF
     # a finding whose base has fewer users than min_base is left out
     (unset REPORT_FLAGSHIP REPORT_GROUP_COL
      REPORT_MIN_BASE=2000 REPORT_DATE=$DATE SQLITE3=$SQLITE3 sh tools/report.sh "$SCHOOL" "$T/school-base.html") > /dev/null 2>&1
-    check "school: min_base 2000 keeps only the 2 findings on 2,000 users or more (not continued, most popular)" \
-        eq "$(sed -n '/<section class="findings"/,/<\/section>/p' "$T/school-base.html" | grep -c '<li><a href="#r0[1-6]">')|$(grep -c 'whose user type is' "$T/school-base.html")" "2|0"
+    check "school: min_base 2000 keeps only the 3 findings on 2,000 users or more (not continued, most popular, strongest difference)" \
+        eq "$(sed -n '/<section class="findings"/,/<\/section>/p' "$T/school-base.html" | grep -c '<li><a href="#r0[1-6]">')|$(grep -c 'whose user type is' "$T/school-base.html")" "3|0"
     # colours (README rule 15): in each chart no two names share a colour,
     # and a program has one colour on the whole page (the page's palette);
     # names from the bar legends (a 12x12 key, then the name) and the Sankey
