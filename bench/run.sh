@@ -412,6 +412,15 @@ done
 printf '.load %s\n.timer on\n%s\n%s\n' "$LIB" "SELECT count(*) FROM first_program($ARGS);" \
     "SELECT count(*) FROM continuation_stats($ARGS);" > "$W/sql/kms_cached.sql"
 addrow kms_cached again "continuation_stats after first_program's read (2nd stmt)"
+# The tests of difference (issue 15): segment_compare by segment alone,
+# again, and the largest account against the rest (the report's sql/05).
+q="SELECT count(*) FROM segment_compare($ARGS);"
+lp_sql cmp_cold "$q"
+addrow cmp_cold sql "segment_compare alone: count(*)"
+printf '.load %s\n.timer on\n%s\n%s\n' "$LIB" "$q" "$q" > "$W/sql/cmp_rerun.sql"
+addrow cmp_rerun again "segment_compare again, same process (2nd run)"
+lp_sql cmpg_cold "SELECT count(*) FROM segment_compare('enrollments') WHERE group_col = 'account' AND compare_group = 'largest';"
+addrow cmpg_cold sql "segment_compare, largest account against the rest: count(*)"
 
 # Which of the other peers can run here (the rows are added after measuring).
 PEER_NOTES=""
@@ -867,6 +876,10 @@ spread() {
         trow "$(cat "$W/t/$id.label")" 0.05 "$id"
     done
     trow "$(cat "$W/t/kms_cached.label")" 0.5 kms_cached
+    # issue 15: cold <= 1.5x
+    for id in cmp_cold cmpg_cold; do
+        trow "$(cat "$W/t/$id.label")" 1.5 "$id"
+    done
     # memory: the worst function-alone/again row of each shape
     printf '  %-62s' "added bytes/enrollment, worst function row <= 40 + id text"
     for s in $SHAPES; do
