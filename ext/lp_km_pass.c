@@ -728,9 +728,9 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
     pR->spec = *pSpec;
     pR->ignoreSeg = ignoreSeg;
     pR->isStatsOnly = isStats;
-    /* the medians: for continuation_stats, and with a whole curve (which
-    ** a later continuation_stats may read) */
-    pR->hasMedians = isStats || (pSpec->eKind == LP_KM_CURVE && pSpec->aAtDay == NULL);
+    /* the medians: for continuation_stats, and with every curve, which a
+    ** later continuation_stats reads (a report asks for both) */
+    pR->hasMedians = isStats || pSpec->eKind == LP_KM_CURVE;
     if (rc == SQLITE_OK && pSpec->aAtDay) {
         pR->aDay = sqlite3_malloc64((sqlite3_uint64)(pSpec->nAtDay + 1) * sizeof(double));
         if (!pR->aDay) rc = SQLITE_NOMEM;
