@@ -97,8 +97,25 @@ def check_eq(name, got, want):
         fail(name, "got %r, want %r" % (got, want))
 
 
+RSCRIPT = None  # set by main(): R's pchisq(log.p = TRUE) where scipy's logsf underflows
+
+
+def r_log10_chi2(x, df):
+    """log10 P(chi2_df >= x) from R, accurate far past the double range."""
+    if RSCRIPT is None:
+        return None
+    out = subprocess.run([RSCRIPT, "-e", "cat(sprintf('%%.17g', pchisq(%r, %d, lower.tail = FALSE,"
+                          " log.p = TRUE) / log(10)))" % (x, df)], capture_output=True, text=True)
+    try:
+        return float(out.stdout)
+    except ValueError:
+        return None
+
+
 def check_p(name, got_p, got_log10, want_p, want_log10):
     """A p-value: as a double where it is one, else its log10."""
+    if want_p is not None and want_p < 1e-300:
+        counts["tiny"] = counts.get("tiny", 0) + 1
     if want_p is not None and want_p >= 1e-300:
         check(name + " p", got_p, want_p)
     elif want_log10 is not None and math.isfinite(want_log10):
@@ -114,7 +131,8 @@ PROGRAMS = ["Flagship", "Program A", "Program B", "Program C", "Program D", "Pro
 
 
 def make_data(seed, n_users, segs, p_null_seg=0.05, groups=("Corp 1", "Corp 2", "Corp 3"),
-              p_group=0.6, n_programs=10, p_continue=0.45, span_days=700, sparse=False):
+              p_group=0.6, n_programs=10, p_continue=0.45, span_days=700, sparse=False,
+              strength=0.3):
     """Rows (user_id, program, enrolled_at, seg, grp), seeded."""
     rnd = random.Random(seed)
     progs = PROGRAMS[:n_programs]
@@ -125,7 +143,8 @@ def make_data(seed, n_users, segs, p_null_seg=0.05, groups=("Corp 1", "Corp 2", 
         grp = rnd.choice(groups) if groups and rnd.random() < p_group else None
         # weights differ by segment: the tests have something to find
         si = segs.index(seg) if seg in segs else 0
-        w = [max(0.02, 1.0 / (1 + i) + (0.3 if i == si % len(progs) else 0.0)) for i in range(len(progs))]
+        w = [max(0.02, 1.0 / (1 + i) + (strength if i == si % len(progs) else 0.0))
+             for i in range(len(progs))]
         w[-1] = 0.004 if not sparse else 0.05  # rare programs: folding
         if len(w) > 3:
             w[-2] = 0.01
@@ -320,8 +339,10 @@ class Expect:
             names = sorted(folded, key=lambda c: c.encode())
             fj = "[" + ",".join(json.dumps(c, ensure_ascii=False) for c in names) + "]"
         for (name, st, pv) in (("pearson_chi2", x2, p), ("g_test", g, pg)):
-            self.row(place, name, statistic=st, df=int(df), p=pv,
-                     log10p=stats.chi2.logsf(st, df) / math.log(10), effect=v,
+            lp = stats.chi2.logsf(st, df) / math.log(10)
+            if not math.isfinite(lp):
+                lp = r_log10_chi2(st, int(df))
+            self.row(place, name, statistic=st, df=int(df), p=pv, log10p=lp, effect=v,
                      effect_name="cramers_v", n=n, min_expected=float(e.min()),
                      share_below_5=below, folded=fj)
         self.cells_of(place, segs, cols2, obs2, True)
@@ -634,7 +655,8 @@ def main():
         skip("compare", "scipy (python3-scipy) is missing: nothing compared")
         print("%d passed, %d failed, %d skipped" % (counts["pass"], counts["fail"], counts["skip"]))
         return 0
-    rscript = shutil.which("Rscript")
+    global RSCRIPT
+    rscript = RSCRIPT = shutil.which("Rscript")
     if rscript and subprocess.run([rscript, "-e", "suppressMessages(library(survival))"],
                                   capture_output=True).returncode != 0:
         rscript = None
@@ -657,6 +679,8 @@ def main():
         ("group sparse", make_data(11, 80, segs2, sparse=True)[0], dict(seg_mode="seg", group="largest", day=30.0)),
         ("many programs", make_data(12, 3000, segs2, n_programs=10, p_continue=0.7)[0],
          dict(seg_mode="seg", day=200.0)),
+        # p far below 1e-300: log10_p compared
+        ("strong difference", make_data(13, 6000, segs3, strength=8.0)[0], dict(seg_mode="seg")),
     ]
     for seed in range(20, 26):
         rnd = random.Random(seed)
@@ -667,6 +691,7 @@ def main():
                            group=rnd.choice([None, None, "largest", "Corp 1"]))))
     for (name, rows, kw) in cases:
         scenario(name, ext, rscript, rows, **kw)
+    print("compare: %d p-values below 1e-300 compared by log10_p" % counts.get("tiny", 0))
     print("%d passed, %d failed, %d skipped" % (counts["pass"], counts["fail"], counts["skip"]))
     return 1 if counts["fail"] else 0
 

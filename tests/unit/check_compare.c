@@ -353,6 +353,26 @@ START_TEST(test_group_against_rest) {
 }
 END_TEST
 
+/* Rules 4 and 23: a tie step is a category of its own, first or next,
+** labelled as first_program labels it. */
+START_TEST(test_tie_category) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id INTEGER, program TEXT, enrolled_at TEXT, seg TEXT);"
+             "INSERT INTO t VALUES (1,'A','2020-01-01','s'),(1,'B','2020-01-01','s'),"
+             " (2,'A','2020-01-01','p'),(3,'C','2020-01-01','s'),(3,'A','2020-01-05','s'),"
+             " (3,'B','2020-01-05','s');");
+    lpt_assert_rows(db,
+                    "SELECT question, program, segment, category, observed FROM segment_cells('t',"
+                    " 'user_id', 'program', 'enrolled_at', 'seg') WHERE day IS NULL",
+                    "first_program|NULL|p|A|1\nfirst_program|NULL|p|A + B|0\n"
+                    "first_program|NULL|p|C|0\nfirst_program|NULL|s|A|0\n"
+                    "first_program|NULL|s|A + B|1\nfirst_program|NULL|s|C|1\n"
+                    "next_program|C|s|A + B|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Errors name the function, the argument and the value; no rows. */
 START_TEST(test_argument_errors) {
     sqlite3 *db = lpt_open();
@@ -498,6 +518,7 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_one_segment);
     tcase_add_test(tc, test_streamed_same);
     tcase_add_test(tc, test_memo_same);
+    tcase_add_test(tc, test_tie_category);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("Limits");
     tcase_add_test(tl, test_argument_errors);
