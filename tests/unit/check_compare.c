@@ -447,22 +447,28 @@ START_TEST(test_one_segment) {
 }
 END_TEST
 
-/* Rule 11 and the memory budget: streamed, the same rows as in memory. */
+/* Rule 11 and the memory budget: read with the helper thread, and streamed,
+** the same rows as in memory on one thread. */
 START_TEST(test_streamed_same) {
     sqlite3 *db = lpt_open();
-    char *zMem, *zStream;
+    char *zMem, *zStream, *zThreads;
     static const char zSql[] =
         "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
         " WHERE group_col = 'employer' AND compare_group = 'largest';";
     lpt_exec(db, "CREATE TABLE e AS SELECT user_id, program, enrolled_at, user_type,"
                  " CASE WHEN user_id % 3 = 0 THEN 'Corp ' || (user_id % 7) END AS employer"
                  " FROM sample_enrollments(3000, 3)");
+    lpt_exec(db, "SELECT learnpath_threads(1)");
     zMem = lpt_query(db, zSql);
+    lpt_exec(db, "SELECT learnpath_threads(2), learnpath_cache_clear()");
+    zThreads = lpt_query(db, zSql);
     lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
     zStream = lpt_query(db, zSql);
     ck_assert_msg(strncmp(zMem, "ERROR", 5) != 0, "%s", zMem);
+    ck_assert_str_eq(zMem, zThreads);
     ck_assert_str_eq(zMem, zStream);
     sqlite3_free(zMem);
+    sqlite3_free(zThreads);
     sqlite3_free(zStream);
     sqlite3_close(db);
 }
