@@ -182,7 +182,7 @@ def load_db(ext, rows):
 
 # ------------------------------------------------- the tables, independently
 
-def user_facts(db, observe_until=None, within=None):
+def user_facts(db, observe_until=None, within=None, since=None, until=None):
     """Per user: (seg, grp, p1, p2 or None, s1 ms, event, time days), E, with SQL."""
     db.execute("DROP TABLE IF EXISTS u")
     db.execute("""
@@ -209,11 +209,15 @@ def user_facts(db, observe_until=None, within=None):
     else:
         E = db.execute("SELECT CAST(round(julianday(?) * 86400000.0) AS INTEGER)",
                        (observe_until,)).fetchone()[0]
+    ms = lambda t: db.execute("SELECT CAST(round(julianday(?) * 86400000.0) AS INTEGER)",
+                              (t,)).fetchone()[0]
+    lo = ms(since) if since else None
+    hi = ms(until) if until else None
     users = []
     for (uid, p1, s1, s2, p2, seg, grp) in db.execute(
             "SELECT user_id, p1, s1, s2, p2, seg, grp FROM u ORDER BY user_id"):
-        if s1 > E:
-            continue
+        if s1 > E or (lo is not None and s1 < lo) or (hi is not None and s1 >= hi):
+            continue  # rule 17's E; rule 7's window on the first step
         if s2 is not None and within is not None and (s2 - s1) > within * MS_PER_DAY:
             s2 = p2 = None  # rule 8: the journey ends before step 2
         if s2 is not None and s2 <= E:
@@ -557,10 +561,10 @@ def compare(name, db, call, X, no_logrank=False):
 
 
 def scenario(name, ext, rscript, rows, seg_mode, level=0.95, day=365.0, observe_until=None,
-             within=None, group=None):
+             within=None, group=None, since=None, until=None):
     """seg_mode: 'seg' (segment_col), None (none); group: compare_group or None."""
     db = load_db(ext, rows)
-    users, E = user_facts(db, observe_until, within)
+    users, E = user_facts(db, observe_until, within, since, until)
     # the compared segment and the stratum per user (rule 23)
     if group is not None:
         gcount = {}
@@ -598,6 +602,10 @@ def scenario(name, ext, rscript, rows, seg_mode, level=0.95, day=365.0, observe_
         call += " AND observe_until = '%s'" % observe_until
     if within is not None:
         call += " AND within_days = %r" % within
+    if since is not None:
+        call += " AND since = '%s'" % since
+    if until is not None:
+        call += " AND until = '%s'" % until
     if group is not None:
         call += " AND group_col = 'grp' AND compare_group = '%s'" % group
     if rscript is None:
@@ -679,6 +687,10 @@ def main():
         ("group sparse", make_data(11, 80, segs2, sparse=True)[0], dict(seg_mode="seg", group="largest", day=30.0)),
         ("many programs", make_data(12, 3000, segs2, n_programs=10, p_continue=0.7)[0],
          dict(seg_mode="seg", day=200.0)),
+        ("since and until", make_data(14, 1200, segs3)[0],
+         dict(seg_mode="seg", since="2020-04-01", until="2021-02-01", day=90.0)),
+        ("since, group", make_data(15, 1200, segs2)[0],
+         dict(seg_mode="seg", since="2020-06-01", group="largest", day=60.0)),
         # p far below 1e-300: log10_p compared
         ("strong difference", make_data(13, 6000, segs3, strength=8.0)[0], dict(seg_mode="seg")),
     ]
