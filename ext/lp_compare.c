@@ -158,55 +158,78 @@ static int cmpFindGroup(const cmp_pass *pP, const lp_users *pIt, const lp_cmp_sp
 
 /* --------------------------------------------------------------- strata */
 
+/* A user's place in the orders: its time's bits (t >= 0, so they order as
+** the times do), stratum, first step and number. */
+typedef struct cmp_key {
+    uint64_t key;
+    uint32_t seg, label, i, pad;
+} cmp_key;
+
+/* aOut = aIn stably by stratum (bySeg) or first step, keys below nKey: a
+** counting sort (aCount: nKey + 1 counters). */
+static void cmpStableBy(const cmp_key *aIn, cmp_key *aOut, int64_t n, int bySeg, int64_t *aCount,
+                        uint32_t nKey) {
+    memset(aCount, 0, ((size_t)nKey + 1) * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) aCount[(bySeg ? aIn[i].seg : aIn[i].label) + 1]++;
+    for (uint32_t k = 0; k < nKey; k++) aCount[k + 1] += aCount[k];
+    for (int64_t i = 0; i < n; i++) aOut[aCount[bySeg ? aIn[i].seg : aIn[i].label]++] = aIn[i];
+}
+
 /*
 ** The users in the two orders of the strata, without a comparison sort:
-** by time (an LSD radix sort of the times' bits, which order as the times
-** do, t >= 0), then stably by first step and by stratum (counting sorts),
-** into *paL; the time order stably by stratum alone into *paT. nLabel and
-** nSeg bound the keys. The caller frees both.
+** by time (an LSD radix sort of the times' bits, a byte at a time, skipping
+** the bytes every key shares), then stably by first step and by stratum
+** (counting sorts), into *paL; the time order stably by stratum alone into
+** *paT (as lp_survival.c orders its strata). nLabel and nSeg bound the
+** keys. The caller frees both.
 */
 static int cmpOrder(const cmp_pass *pP, uint32_t nLabel, uint32_t nSeg, cmp_user **paL,
                     cmp_user **paT) {
-    int64_t n = pP->nUser, nCount = (int64_t)(nLabel > nSeg ? nLabel : nSeg) + 2;
-    uint64_t *aKey = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 2 * sizeof(uint64_t));
-    uint32_t *aIdx = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 3 * sizeof(uint32_t));
-    int64_t *aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
+    int64_t n = pP->nUser;
+    uint32_t nKey = nLabel > nSeg ? nLabel : nSeg;
+    cmp_key *aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 3 * sizeof(cmp_key));
+    cmp_key *a = aBase, *b, *c;
+    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nKey + 2) * sizeof(int64_t));
+    uint64_t all1 = ~(uint64_t)0, any1 = 0;
     *paL = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
     *paT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
-    int rc = aKey && aIdx && aCount && *paL && *paT ? SQLITE_OK : SQLITE_NOMEM;
-    if (rc == SQLITE_OK) {
-        /* the users' numbers by time (equal times keep their order) */
-        uint32_t *aTime = aIdx, *aTmp = aIdx + n + 1, *aOut = aIdx + 2 * (n + 1);
-        for (int64_t i = 0; i < n; i++) {
-            memcpy(&aKey[i], &pP->aUser[i].b.t, sizeof(uint64_t));
-            aTime[i] = (uint32_t)i;
-        }
-        learnpath_cmp_radix(aKey, aKey + n + 1, aTime, aTmp, n);
-        /* stably by label, then by stratum: (stratum, label, time) */
-        for (int pass = 0; pass < 3; pass++) {
-            const uint32_t *aIn = pass == 0 ? aTime : pass == 1 ? aTmp : aTime;
-            uint32_t *aTo = pass == 0 ? aTmp : pass == 1 ? aOut : aTmp;
-            int bySeg = pass != 0;
-            memset(aCount, 0, (size_t)nCount * sizeof(int64_t));
-            for (int64_t i = 0; i < n; i++) {
-                const cmp_user *pU = &pP->aUser[aIn[i]];
-                aCount[(bySeg ? pU->seg : pU->label) + 1]++;
-            }
-            for (int64_t k = 0; k + 1 < nCount; k++) aCount[k + 1] += aCount[k];
-            for (int64_t i = 0; i < n; i++) {
-                const cmp_user *pU = &pP->aUser[aIn[i]];
-                aTo[aCount[bySeg ? pU->seg : pU->label]++] = aIn[i];
-            }
-            if (pass == 1) {
-                for (int64_t i = 0; i < n; i++) (*paL)[i] = pP->aUser[aOut[i]];
-            }
-        }
-        for (int64_t i = 0; i < n; i++) (*paT)[i] = pP->aUser[aTmp[i]];
+    if (!aBase || !aCount || !*paL || !*paT) {
+        sqlite3_free(aBase);
+        sqlite3_free(aCount);
+        return SQLITE_NOMEM;
     }
-    sqlite3_free(aKey);
-    sqlite3_free(aIdx);
+    b = aBase + n + 1;
+    c = aBase + 2 * (n + 1);
+    for (int64_t i = 0; i < n; i++) {
+        const cmp_user *pU = &pP->aUser[i];
+        memcpy(&a[i].key, &pU->b.t, sizeof(uint64_t));
+        a[i].seg = pU->seg;
+        a[i].label = pU->label;
+        a[i].i = (uint32_t)i;
+        a[i].pad = 0;
+        all1 &= a[i].key;
+        any1 |= a[i].key;
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        int64_t aByte[257];
+        if ((((all1 ^ any1) >> shift) & 0xff) == 0) continue; /* one value in every key */
+        memset(aByte, 0, sizeof aByte);
+        for (int64_t i = 0; i < n; i++) aByte[((a[i].key >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++) aByte[d + 1] += aByte[d];
+        for (int64_t i = 0; i < n; i++) b[aByte[(a[i].key >> shift) & 0xff]++] = a[i];
+        cmp_key *t = a;
+        a = b;
+        b = t;
+    }
+    /* a: by time; b: (stratum, time) for *paT; c, then b: (stratum, label, time) */
+    cmpStableBy(a, b, n, 1, aCount, nSeg);
+    for (int64_t i = 0; i < n; i++) (*paT)[i] = pP->aUser[b[i].i];
+    cmpStableBy(a, c, n, 0, aCount, nLabel);
+    cmpStableBy(c, b, n, 1, aCount, nSeg);
+    for (int64_t i = 0; i < n; i++) (*paL)[i] = pP->aUser[b[i].i];
+    sqlite3_free(aBase);
     sqlite3_free(aCount);
-    return rc;
+    return SQLITE_OK;
 }
 
 /* Holm's adjustment (rule 22) of the rows [i0, nRow) of question q, per
@@ -408,8 +431,9 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_cmp_spec *pSpec,
     if (rc == SQLITE_OK) cmpTimes(&P, pSh->pSpec, pSpec);
     if (rc == SQLITE_OK) rc = cmpKeys(&P, pSh, pRes, pSpec, &aSegOf, &aLabelOf);
     if (rc == SQLITE_OK) {
-        /* two sorted copies and the scratch: about four times the users */
-        rc = cmpCheckBudget(pIt, pSh, P.nUserAlloc * (int64_t)sizeof(cmp_user) * 4, pzErr);
+        /* the orders' keys (72 bytes a user), two sorted copies and the
+        ** scratch (29): about six times the users */
+        rc = cmpCheckBudget(pIt, pSh, P.nUserAlloc * (int64_t)sizeof(cmp_user) * 6, pzErr);
     }
     if (rc == SQLITE_OK) {
         B.pRes = pRes;

@@ -57,10 +57,9 @@ int learnpath_cmp_note_rows(cmp_build *pB, const int *aTest, int nTest, int64_t 
 /* The table of m users given as pairs (compared segment's key << 32 |
 ** category's place) in pB->aPair: counted, folded, tested; rows and cells. */
 int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m);
-/* Sort n 64-bit values a ascending (aTmp: room for n more), stably, by an
-** LSD radix sort that skips the bytes every value shares; aIdx (or NULL,
-** with aIdxTmp its room) is carried along. */
-void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, uint32_t *aIdx, uint32_t *aIdxTmp, int64_t n);
+/* Sort n 64-bit values a ascending (aTmp: room for n more) by an LSD radix
+** sort that skips the bytes every value shares. */
+void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, int64_t n);
 /* The log-rank test between the compared segments of m users sorted by time. */
 int learnpath_cmp_logrank(cmp_build *pB, const cmp_user *a, int64_t m);
 /* The horizon's test of m users: two proportions or segments x continued. */

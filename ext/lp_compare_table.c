@@ -321,9 +321,8 @@ static int cmpTable(cmp_build *pB, const int64_t *aObs, int nR, int nC, const ui
 }
 
 /* See lp_compare.h. */
-void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, uint32_t *aIdx, uint32_t *aIdxTmp, int64_t n) {
+void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, int64_t n) {
     uint64_t all1 = ~(uint64_t)0, any1 = 0, *src = a, *dst = aTmp;
-    uint32_t *iSrc = aIdx, *iDst = aIdxTmp;
     int64_t aCount[257];
     for (int64_t i = 0; i < n; i++) {
         all1 &= a[i];
@@ -334,22 +333,12 @@ void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, uint32_t *aIdx, uint32_t *
         memset(aCount, 0, sizeof aCount);
         for (int64_t i = 0; i < n; i++) aCount[((src[i] >> shift) & 0xff) + 1]++;
         for (int d = 0; d < 256; d++) aCount[d + 1] += aCount[d];
-        for (int64_t i = 0; i < n; i++) {
-            int64_t j = aCount[(src[i] >> shift) & 0xff]++;
-            dst[j] = src[i];
-            if (iSrc) iDst[j] = iSrc[i];
-        }
+        for (int64_t i = 0; i < n; i++) dst[aCount[(src[i] >> shift) & 0xff]++] = src[i];
         uint64_t *t = src;
         src = dst;
         dst = t;
-        uint32_t *u = iSrc;
-        iSrc = iDst;
-        iDst = u;
     }
-    if (src != a) {
-        memcpy(a, src, (size_t)n * sizeof(uint64_t));
-        if (aIdx) memcpy(aIdx, iSrc, (size_t)n * sizeof(uint32_t));
-    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint64_t));
 }
 
 /* A new stamp for aSeen: the compared segments met since are those marked with it. */
@@ -395,7 +384,7 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
     int64_t nR = 0, nC = 0, nD = 0, *aObs = NULL;
     uint32_t *aSeg, *aCat;
     int rc = SQLITE_OK;
-    learnpath_cmp_radix(a, pB->aPairTmp, NULL, NULL, m);
+    learnpath_cmp_radix(a, pB->aPairTmp, m);
     for (int64_t i = 0; i < m; i++) nD += i == 0 || a[i] != a[i - 1];
     aSeg = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(uint32_t));
     aCat = sqlite3_malloc64((sqlite3_uint64)(nD + 1) * sizeof(uint32_t));

@@ -9,6 +9,8 @@
 **   lp_median.c  exact medians of runs of gaps (plain C, no SQLite)
 **   lp_survival.c  continuation with censoring: Kaplan-Meier curves, incidences, cohorts (rules 17-21)
 **   lp_order.c   users in the order of their journeys' labels (rule 10)
+**   lp_compare.c, lp_compare_table.c  do segments differ: tables, folding,
+**                tests and cells (rule 23; the tests are lp_stats.c's)
 */
 #ifndef LP_JOURNEY_H
 #define LP_JOURNEY_H

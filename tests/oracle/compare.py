@@ -97,8 +97,25 @@ def check_eq(name, got, want):
         fail(name, "got %r, want %r" % (got, want))
 
 
+RSCRIPT = None  # set by main(): R's pchisq(log.p = TRUE) where scipy's logsf underflows
+
+
+def r_log10_chi2(x, df):
+    """log10 P(chi2_df >= x) from R, accurate far past the double range."""
+    if RSCRIPT is None:
+        return None
+    out = subprocess.run([RSCRIPT, "-e", "cat(sprintf('%%.17g', pchisq(%r, %d, lower.tail = FALSE,"
+                          " log.p = TRUE) / log(10)))" % (x, df)], capture_output=True, text=True)
+    try:
+        return float(out.stdout)
+    except ValueError:
+        return None
+
+
 def check_p(name, got_p, got_log10, want_p, want_log10):
     """A p-value: as a double where it is one, else its log10."""
+    if want_p is not None and want_p < 1e-300:
+        counts["tiny"] = counts.get("tiny", 0) + 1
     if want_p is not None and want_p >= 1e-300:
         check(name + " p", got_p, want_p)
     elif want_log10 is not None and math.isfinite(want_log10):
@@ -114,7 +131,8 @@ PROGRAMS = ["Flagship", "Program A", "Program B", "Program C", "Program D", "Pro
 
 
 def make_data(seed, n_users, segs, p_null_seg=0.05, groups=("Corp 1", "Corp 2", "Corp 3"),
-              p_group=0.6, n_programs=10, p_continue=0.45, span_days=700, sparse=False):
+              p_group=0.6, n_programs=10, p_continue=0.45, span_days=700, sparse=False,
+              strength=0.3):
     """Rows (user_id, program, enrolled_at, seg, grp), seeded."""
     rnd = random.Random(seed)
     progs = PROGRAMS[:n_programs]
@@ -125,7 +143,8 @@ def make_data(seed, n_users, segs, p_null_seg=0.05, groups=("Corp 1", "Corp 2", 
         grp = rnd.choice(groups) if groups and rnd.random() < p_group else None
         # weights differ by segment: the tests have something to find
         si = segs.index(seg) if seg in segs else 0
-        w = [max(0.02, 1.0 / (1 + i) + (0.3 if i == si % len(progs) else 0.0)) for i in range(len(progs))]
+        w = [max(0.02, 1.0 / (1 + i) + (strength if i == si % len(progs) else 0.0))
+             for i in range(len(progs))]
         w[-1] = 0.004 if not sparse else 0.05  # rare programs: folding
         if len(w) > 3:
             w[-2] = 0.01
@@ -163,7 +182,7 @@ def load_db(ext, rows):
 
 # ------------------------------------------------- the tables, independently
 
-def user_facts(db, observe_until=None, within=None):
+def user_facts(db, observe_until=None, within=None, since=None, until=None):
     """Per user: (seg, grp, p1, p2 or None, s1 ms, event, time days), E, with SQL."""
     db.execute("DROP TABLE IF EXISTS u")
     db.execute("""
@@ -190,11 +209,15 @@ def user_facts(db, observe_until=None, within=None):
     else:
         E = db.execute("SELECT CAST(round(julianday(?) * 86400000.0) AS INTEGER)",
                        (observe_until,)).fetchone()[0]
+    ms = lambda t: db.execute("SELECT CAST(round(julianday(?) * 86400000.0) AS INTEGER)",
+                              (t,)).fetchone()[0]
+    lo = ms(since) if since else None
+    hi = ms(until) if until else None
     users = []
     for (uid, p1, s1, s2, p2, seg, grp) in db.execute(
             "SELECT user_id, p1, s1, s2, p2, seg, grp FROM u ORDER BY user_id"):
-        if s1 > E:
-            continue
+        if s1 > E or (lo is not None and s1 < lo) or (hi is not None and s1 >= hi):
+            continue  # rule 17's E; rule 7's window on the first step
         if s2 is not None and within is not None and (s2 - s1) > within * MS_PER_DAY:
             s2 = p2 = None  # rule 8: the journey ends before step 2
         if s2 is not None and s2 <= E:
@@ -320,8 +343,10 @@ class Expect:
             names = sorted(folded, key=lambda c: c.encode())
             fj = "[" + ",".join(json.dumps(c, ensure_ascii=False) for c in names) + "]"
         for (name, st, pv) in (("pearson_chi2", x2, p), ("g_test", g, pg)):
-            self.row(place, name, statistic=st, df=int(df), p=pv,
-                     log10p=stats.chi2.logsf(st, df) / math.log(10), effect=v,
+            lp = stats.chi2.logsf(st, df) / math.log(10)
+            if not math.isfinite(lp):
+                lp = r_log10_chi2(st, int(df))
+            self.row(place, name, statistic=st, df=int(df), p=pv, log10p=lp, effect=v,
                      effect_name="cramers_v", n=n, min_expected=float(e.min()),
                      share_below_5=below, folded=fj)
         self.cells_of(place, segs, cols2, obs2, True)
@@ -536,10 +561,10 @@ def compare(name, db, call, X, no_logrank=False):
 
 
 def scenario(name, ext, rscript, rows, seg_mode, level=0.95, day=365.0, observe_until=None,
-             within=None, group=None):
+             within=None, group=None, since=None, until=None):
     """seg_mode: 'seg' (segment_col), None (none); group: compare_group or None."""
     db = load_db(ext, rows)
-    users, E = user_facts(db, observe_until, within)
+    users, E = user_facts(db, observe_until, within, since, until)
     # the compared segment and the stratum per user (rule 23)
     if group is not None:
         gcount = {}
@@ -577,6 +602,10 @@ def scenario(name, ext, rscript, rows, seg_mode, level=0.95, day=365.0, observe_
         call += " AND observe_until = '%s'" % observe_until
     if within is not None:
         call += " AND within_days = %r" % within
+    if since is not None:
+        call += " AND since = '%s'" % since
+    if until is not None:
+        call += " AND until = '%s'" % until
     if group is not None:
         call += " AND group_col = 'grp' AND compare_group = '%s'" % group
     if rscript is None:
@@ -634,7 +663,8 @@ def main():
         skip("compare", "scipy (python3-scipy) is missing: nothing compared")
         print("%d passed, %d failed, %d skipped" % (counts["pass"], counts["fail"], counts["skip"]))
         return 0
-    rscript = shutil.which("Rscript")
+    global RSCRIPT
+    rscript = RSCRIPT = shutil.which("Rscript")
     if rscript and subprocess.run([rscript, "-e", "suppressMessages(library(survival))"],
                                   capture_output=True).returncode != 0:
         rscript = None
@@ -657,6 +687,12 @@ def main():
         ("group sparse", make_data(11, 80, segs2, sparse=True)[0], dict(seg_mode="seg", group="largest", day=30.0)),
         ("many programs", make_data(12, 3000, segs2, n_programs=10, p_continue=0.7)[0],
          dict(seg_mode="seg", day=200.0)),
+        ("since and until", make_data(14, 1200, segs3)[0],
+         dict(seg_mode="seg", since="2020-04-01", until="2021-02-01", day=90.0)),
+        ("since, group", make_data(15, 1200, segs2)[0],
+         dict(seg_mode="seg", since="2020-06-01", group="largest", day=60.0)),
+        # p far below 1e-300: log10_p compared
+        ("strong difference", make_data(13, 6000, segs3, strength=8.0)[0], dict(seg_mode="seg")),
     ]
     for seed in range(20, 26):
         rnd = random.Random(seed)
@@ -667,6 +703,7 @@ def main():
                            group=rnd.choice([None, None, "largest", "Corp 1"]))))
     for (name, rows, kw) in cases:
         scenario(name, ext, rscript, rows, **kw)
+    print("compare: %d p-values below 1e-300 compared by log10_p" % counts.get("tiny", 0))
     print("%d passed, %d failed, %d skipped" % (counts["pass"], counts["fail"], counts["skip"]))
     return 1 if counts["fail"] else 0
 

@@ -353,6 +353,53 @@ START_TEST(test_group_against_rest) {
 }
 END_TEST
 
+/* Rule 23, three segments at the horizon: the chi-square and G tests of
+** segments x continued (df 2); when every eligible user continued, a note. */
+START_TEST(test_horizon_three_segments) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE h(user_id INTEGER, program TEXT, enrolled_at TEXT, seg TEXT);"
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)"
+             " INSERT INTO h SELECT i, 'A', '2020-01-01', char(97 + (i - 1) / 10) FROM n"
+             "  UNION ALL SELECT i, 'B', '2020-01-11', char(97 + (i - 1) / 10) FROM n;"
+             "INSERT INTO h VALUES (0, 'A', '2021-06-01', NULL);");
+#define CC_H3(col)                                                                             \
+    "SELECT " col " FROM segment_compare('h', 'user_id', 'program', 'enrolled_at', 'seg')"     \
+    " WHERE question = 'continued' AND program IS NULL AND day IS NOT NULL AND at_days = 30"
+    lpt_assert_rows(db, CC_H3("test, statistic, n, note"),
+                    "pearson_chi2|NULL|30|everyone eligible continued by day 30\n"
+                    "g_test|NULL|30|everyone eligible continued by day 30\n");
+    /* segment a: 5 of 10 continue; b and c all 10: [[5, 5], [10, 0], [10, 0]],
+    ** expected 25/3 and 5/3 per row: X^2 = (10/3)^2 (3/25 + 3/5) + 2 (5/3)^2 (3/25
+    ** + 3/5) = 12; G = 2 (5 ln 0.6 + 5 ln 3 + 20 ln 1.2) = 13.17072892 */
+    lpt_exec(db, "DELETE FROM h WHERE program = 'B' AND user_id <= 5");
+    lpt_assert_rows(db, CC_H3("test, statistic, df, n, effect_name"),
+                    "pearson_chi2|12|2|30|cramers_v\ng_test|13.17072892|2|30|cramers_v\n");
+    cc_close(cc_double(db, CC_H3("effect") " AND test = 'pearson_chi2'"), sqrt(12.0 / 30), 1e-12);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Rules 4 and 23: a tie step is a category of its own, first or next,
+** labelled as first_program labels it. */
+START_TEST(test_tie_category) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE t(user_id INTEGER, program TEXT, enrolled_at TEXT, seg TEXT);"
+             "INSERT INTO t VALUES (1,'A','2020-01-01','s'),(1,'B','2020-01-01','s'),"
+             " (2,'A','2020-01-01','p'),(3,'C','2020-01-01','s'),(3,'A','2020-01-05','s'),"
+             " (3,'B','2020-01-05','s');");
+    lpt_assert_rows(db,
+                    "SELECT question, program, segment, category, observed FROM segment_cells('t',"
+                    " 'user_id', 'program', 'enrolled_at', 'seg') WHERE day IS NULL",
+                    "first_program|NULL|p|A|1\nfirst_program|NULL|p|A + B|0\n"
+                    "first_program|NULL|p|C|0\nfirst_program|NULL|s|A|0\n"
+                    "first_program|NULL|s|A + B|1\nfirst_program|NULL|s|C|1\n"
+                    "next_program|C|s|A + B|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Errors name the function, the argument and the value; no rows. */
 START_TEST(test_argument_errors) {
     sqlite3 *db = lpt_open();
@@ -427,22 +474,28 @@ START_TEST(test_one_segment) {
 }
 END_TEST
 
-/* Rule 11 and the memory budget: streamed, the same rows as in memory. */
+/* Rule 11 and the memory budget: read with the helper thread, and streamed,
+** the same rows as in memory on one thread. */
 START_TEST(test_streamed_same) {
     sqlite3 *db = lpt_open();
-    char *zMem, *zStream;
+    char *zMem, *zStream, *zThreads;
     static const char zSql[] =
         "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
         " WHERE group_col = 'employer' AND compare_group = 'largest';";
     lpt_exec(db, "CREATE TABLE e AS SELECT user_id, program, enrolled_at, user_type,"
                  " CASE WHEN user_id % 3 = 0 THEN 'Corp ' || (user_id % 7) END AS employer"
                  " FROM sample_enrollments(3000, 3)");
+    lpt_exec(db, "SELECT learnpath_threads(1)");
     zMem = lpt_query(db, zSql);
+    lpt_exec(db, "SELECT learnpath_threads(2), learnpath_cache_clear()");
+    zThreads = lpt_query(db, zSql);
     lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
     zStream = lpt_query(db, zSql);
     ck_assert_msg(strncmp(zMem, "ERROR", 5) != 0, "%s", zMem);
+    ck_assert_str_eq(zMem, zThreads);
     ck_assert_str_eq(zMem, zStream);
     sqlite3_free(zMem);
+    sqlite3_free(zThreads);
     sqlite3_free(zStream);
     sqlite3_close(db);
 }
@@ -498,6 +551,8 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_one_segment);
     tcase_add_test(tc, test_streamed_same);
     tcase_add_test(tc, test_memo_same);
+    tcase_add_test(tc, test_tie_category);
+    tcase_add_test(tc, test_horizon_three_segments);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("Limits");
     tcase_add_test(tl, test_argument_errors);
