@@ -374,7 +374,7 @@ typedef struct lp_km_user {
         double t;
     } b;
     uint32_t seg, label, dest;
-    uint32_t uid;            /* the user's number in the data (its group, rule 12) */
+    int32_t month;           /* s1's (learnpath_time_month), for the cohorts */
 } lp_km_user;
 #define LP_KM_NO_STEP INT64_MAX
 #define LP_KM_EVENT(pU) ((pU)->dest != LP_NONE)
@@ -438,47 +438,6 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                      const lp_km_result **ppRes, char **pzErr);
 /* The memo's shaper: the labels of its results. */
 const lp_shaper *learnpath_km_shaper(const lp_km_memo *p);
-
-/* The orders of a memo's users segment_compare reads (rule 23). */
-enum { LP_KM_BY_STEP = 0, LP_KM_BY_SEG = 1, LP_KM_BY_STEP_ALLSEG = 2, LP_KM_BY_TIME = 3 };
-
-/* A run of one of those orders: users iFirst.. of one segment and first
-** step (places in name order: segment 0 none; in an order over several,
-** segment 0 and step LP_NONE). */
-typedef struct lp_km_run {
-    int64_t iFirst, n;
-    uint32_t seg, label;
-} lp_km_run;
-
-/* One order of a memo's users, as arrays of nUser: time in days, step 2's
-** place (LP_NONE: censored), s1, the segment's place + 1 (0: none), the
-** user's number in the data; its runs; and what the places mean. */
-typedef struct lp_km_order_view {
-    int64_t nUser;
-    const double *aT;
-    const uint32_t *aDest;
-    const int64_t *aS1;
-    const uint32_t *aSeg;
-    const uint32_t *aUid;
-    const lp_km_run *aRun;
-    int64_t nRun;
-    const uint32_t *aSegOf;    /* segment place (less one) -> segment */
-    const uint32_t *aLabelOf;  /* step place -> label */
-    uint32_t nSeg, nLabel;
-    int64_t E;                 /* rule 17's E */
-    const uint32_t *aLateUid;  /* users left out for starting after E */
-    int64_t nLate;
-} lp_km_order_view;
-
-/*
-** Order eOrder (LP_KM_BY_*) of the users of pIt shaped by *pSh (spec
-** *pShape) and observed until pSpec's E, from the data's memo or made now
-** (as learnpath_km_get: the memo may take the shaper). *ppMemo holds a
-** reference; the view lives as long as it.
-*/
-int learnpath_km_order(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
-                       const lp_km_spec *pSpec, int eOrder, lp_km_memo **ppMemo,
-                       lp_km_order_view *pView, char **pzErr);
 void learnpath_km_memo_unref(lp_km_memo *p);
 /* z with P(Z > z) = q for a standard normal Z, 0 < q <= 0.5. */
 double learnpath_normal_upper_quantile(double q);

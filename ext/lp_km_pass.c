@@ -41,23 +41,23 @@ typedef struct km_res_memo {
 
 /* A run of users of one segment and first step (places in name order),
 ** in order of time: users iFirst, ..., iFirst + n - 1 of their order. */
-typedef lp_km_run km_run;
+typedef struct km_run {
+    int64_t iFirst, n;
+    uint32_t seg, label;
+} km_run;
 
 /* Users in one order, as the arrays the builders read, and their runs. */
 typedef struct km_order {
     double *aT;
     uint32_t *aDest;
-    int64_t *aS1;
-    uint32_t *aSeg;           /* the segment's place + 1 (0: none) */
-    uint32_t *aUid;           /* the user's number in the data */
+    int64_t *aS1;             /* the main order only */
     km_run *aRun;
     int64_t nRun;
 } km_order;
 
 /* The orders a memo keeps: by (segment, step, time), made with the memo;
 ** the others when first needed, each the main order's runs merged. */
-enum { KM_BY_STEP = LP_KM_BY_STEP, KM_BY_SEG = LP_KM_BY_SEG, KM_BY_STEP_ALLSEG = LP_KM_BY_STEP_ALLSEG,
-       KM_BY_TIME = LP_KM_BY_TIME, KM_ORDERS = 4 };
+enum { KM_BY_STEP = 0, KM_BY_SEG = 1, KM_BY_STEP_ALLSEG = 2, KM_BY_TIME = 3, KM_ORDERS = 4 };
 
 struct lp_km_memo {
     lp_km_memo *pNext;
@@ -74,8 +74,6 @@ struct lp_km_memo {
     uint32_t *aLabelOf;       /* a label's place -> the label */
     uint32_t nSeg, nLabel;    /* places: segments 0..nSeg (0: none), labels 0..nLabel-1 */
     int64_t E;                /* rule 17's E */
-    uint32_t *aLateUid;       /* the users left out for starting after E */
-    int64_t nLate;
     km_res_memo *pRes;
 };
 
@@ -106,11 +104,8 @@ void learnpath_km_memo_unref(lp_km_memo *p) {
         sqlite3_free(p->aOrder[i].aT);
         sqlite3_free(p->aOrder[i].aDest);
         sqlite3_free(p->aOrder[i].aS1);
-        sqlite3_free(p->aOrder[i].aSeg);
-        sqlite3_free(p->aOrder[i].aUid);
         sqlite3_free(p->aOrder[i].aRun);
     }
-    sqlite3_free(p->aLateUid);
     sqlite3_free(p);
 }
 
@@ -164,29 +159,20 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
     pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
     pU->seg = pSh->segment;
     pU->label = pSh->aStep[0].label;
-    pU->uid = pIt->u;
+    pU->month = 0;
     return SQLITE_OK;
 }
 
 /*
 ** Rule 17: each user's time and status, once E is known; the users whose
-** step 1 starts after E are left out (their numbers kept in the memo's
-** aLateUid: segment_compare counts them for compare_group 'largest').
+** step 1 starts after E are left out.
 */
-static int kmTimes(km_pass *pP, lp_km_memo *pM, const lp_shape_spec *pShape, int64_t E) {
-    int64_t n = 0, nLate = 0;
-    for (int64_t i = 0; i < pP->nUser; i++) nLate += pP->aUser[i].s1 > E;
-    if (nLate > 0) {
-        pM->aLateUid = sqlite3_malloc64((sqlite3_uint64)nLate * sizeof(uint32_t));
-        if (!pM->aLateUid) return SQLITE_NOMEM;
-    }
+static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, int64_t E) {
+    int64_t n = 0;
     for (int64_t i = 0; i < pP->nUser; i++) {
         lp_km_user u = pP->aUser[i];
         int64_t s1 = u.s1;
-        if (s1 > E) {
-            pM->aLateUid[pM->nLate++] = u.uid;
-            continue;
-        }
+        if (s1 > E) continue;
         if (u.b.s2 != LP_KM_NO_STEP && u.b.s2 <= E) {
             u.b.t = (double)(u.b.s2 - s1) / LP_MS_PER_DAY;
         } else if (pShape->hasWithin && (double)(E - s1) > pShape->withinDays * LP_MS_PER_DAY) {
@@ -199,7 +185,6 @@ static int kmTimes(km_pass *pP, lp_km_memo *pM, const lp_shape_spec *pShape, int
         pP->aUser[n++] = u;
     }
     pP->nUser = n;
-    return SQLITE_OK;
 }
 
 /*
@@ -288,23 +273,9 @@ static int kmOrderAlloc(km_order *pO, int64_t n, int64_t nRun, int isS1) {
     pO->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
     pO->aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
     pO->aS1 = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int64_t)) : NULL;
-    pO->aSeg = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t)) : NULL;
-    pO->aUid = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t)) : NULL;
     pO->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
     pO->nRun = 0;
-    return pO->aT && pO->aDest && (!isS1 || (pO->aS1 && pO->aSeg && pO->aUid)) && pO->aRun
-               ? SQLITE_OK : SQLITE_NOMEM;
-}
-
-/* Free the arrays of *pO and zero it. */
-static void kmOrderFree(km_order *pO) {
-    sqlite3_free(pO->aT);
-    sqlite3_free(pO->aDest);
-    sqlite3_free(pO->aS1);
-    sqlite3_free(pO->aSeg);
-    sqlite3_free(pO->aUid);
-    sqlite3_free(pO->aRun);
-    memset(pO, 0, sizeof(*pO));
+    return pO->aT && pO->aDest && (pO->aS1 || !isS1) && pO->aRun ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 /*
@@ -338,8 +309,6 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *aIx) {
         pO->aT[i] = pU->b.t;
         pO->aDest[i] = pU->dest;
         pO->aS1[i] = pU->s1;
-        pO->aSeg[i] = pU->seg;
-        pO->aUid[i] = pU->uid;
     }
     sqlite3_free(pM->aUser);
     pM->aUser = NULL;
@@ -468,9 +437,9 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     memset(pSh, 0, sizeof(*pSh));
     pM->aUser = P.aUser;
     if (rc == SQLITE_OK) {
-        rc = kmTimes(&P, pM, pShape, pM->E);
+        kmTimes(&P, pShape, pM->E);
         pM->nUser = P.nUser;
-        if (rc == SQLITE_OK) rc = kmKeys(pM);
+        rc = kmKeys(pM);
     }
     /* the sort's room: the pairs twice and the main order */
     if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 56, pzErr);
@@ -513,11 +482,7 @@ static void kmSift(km_head *aH, int64_t nH, int64_t i) {
 static void kmCopyUser(const km_order *pIn, int64_t i, km_order *pOut, int64_t j) {
     pOut->aT[j] = pIn->aT[i];
     pOut->aDest[j] = pIn->aDest[i];
-    if (pOut->aS1) {
-        pOut->aS1[j] = pIn->aS1[i];
-        pOut->aSeg[j] = pIn->aSeg[i];
-        pOut->aUid[j] = pIn->aUid[i];
-    }
+    if (pOut->aS1) pOut->aS1[j] = pIn->aS1[i];
 }
 
 /*
@@ -601,7 +566,7 @@ static int kmPooled(lp_km_memo *pM, int k) {
     for (int64_t i = 0; i < nR && rc == SQLITE_OK; i++) nGroup += i == 0 || !kmSameGroup(k, &aR[i - 1], &aR[i]);
     aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
     if (rc == SQLITE_OK && !aH) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) rc = kmOrderAlloc(pO, pM->nUser, nGroup, 1);
+    if (rc == SQLITE_OK) rc = kmOrderAlloc(pO, pM->nUser, nGroup, k != KM_BY_STEP_ALLSEG);
     for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
         int64_t e = i + 1;
         while (e < nR && kmSameGroup(k, &aR[i], &aR[e])) e++;
@@ -613,7 +578,13 @@ static int kmPooled(lp_km_memo *pM, int k) {
         iOut += pG->n;
         i = e;
     }
-    if (rc) kmOrderFree(pO);
+    if (rc) {
+        sqlite3_free(pO->aT);
+        sqlite3_free(pO->aDest);
+        sqlite3_free(pO->aS1);
+        sqlite3_free(pO->aRun);
+        memset(pO, 0, sizeof(*pO));
+    }
     sqlite3_free(aByLabel);
     sqlite3_free(aH);
     return rc;
@@ -715,7 +686,10 @@ static int kmCohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
                                  aSegC[i] == 0 ? LP_NONE : pM->aSegOf[aSegC[i] - 1], aMonthC[i]);
         i = e;
     }
-    kmOrderFree(&C);
+    sqlite3_free(C.aT);
+    sqlite3_free(C.aDest);
+    sqlite3_free(C.aS1);
+    sqlite3_free(C.aRun);
     sqlite3_free(aCount);
     sqlite3_free(aMonth);
     sqlite3_free(aMonthC);
@@ -785,51 +759,39 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
     return SQLITE_OK;
 }
 
-/*
-** The memo of the users of pIt shaped by *pSh (spec *pShape) observed until
-** pSpec's E: the data's, or made now (then kept with the data, with every
-** segment for the queries with and without one; streaming, or with
-** group_value, the query's own). *ppM holds a new reference.
-*/
-static int kmMemoFor(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
-                     const lp_km_spec *pSpec, lp_km_memo **ppM, char **pzErr) {
-    lp_data *pD = pIt->pData;
-    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
-    lp_km_memo *pM;
-    int rc;
-    *ppM = NULL;
-    for (pM = isStream ? NULL : pD->apMemo[LP_MEMO_KM]; pM; pM = pM->pNext) {
-        if (learnpath_shape_spec_eq(&pM->shape, pShape) && pM->hasObserveUntil == pSpec->hasObserveUntil &&
-            (!pM->hasObserveUntil || pM->observeUntil == pSpec->observeUntil)) {
-            pM->nRef++;
-            *ppM = pM;
-            return SQLITE_OK;
-        }
-    }
-    if (!isStream) pSh->ignoreSegments = 0;
-    rc = kmMemoNew(pIt, pSh, pShape, pSpec, &pM, pzErr);
-    if (rc) return rc;
-    if (!isStream) {
-        pM->nRef++; /* the data's reference */
-        pM->pNext = pD->apMemo[LP_MEMO_KM];
-        pD->apMemo[LP_MEMO_KM] = pM;
-        pD->axMemoFree[LP_MEMO_KM] = kmMemoListFree;
-    }
-    *ppM = pM;
-    return SQLITE_OK;
-}
-
 /* See lp_journey.h. */
 int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                      const lp_km_spec *pSpec, int isStats, lp_km_memo **ppMemo,
                      const lp_km_result **ppRes, char **pzErr) {
-    int ignoreSeg = pSh->ignoreSegments || pIt->pData->aSeg == NULL;
+    lp_data *pD = pIt->pData;
+    /* streaming, or with group_value (rule 12): a memo for this query only */
+    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
+    int ignoreSeg = pSh->ignoreSegments || pD->aSeg == NULL;
     lp_km_memo *pM;
     km_res_memo *pR;
-    int rc = kmMemoFor(pIt, pSh, pShape, pSpec, &pM, pzErr);
+    int rc = SQLITE_OK;
     *ppMemo = NULL;
     *ppRes = NULL;
-    if (rc) return rc;
+    for (pM = isStream ? NULL : pD->apMemo[LP_MEMO_KM]; pM; pM = pM->pNext) {
+        if (learnpath_shape_spec_eq(&pM->shape, pShape) && pM->hasObserveUntil == pSpec->hasObserveUntil &&
+            (!pM->hasObserveUntil || pM->observeUntil == pSpec->observeUntil)) {
+            break;
+        }
+    }
+    if (pM == NULL) {
+        /* kept with the data: every segment, for the queries with and without one */
+        if (!isStream) pSh->ignoreSegments = 0;
+        rc = kmMemoNew(pIt, pSh, pShape, pSpec, &pM, pzErr);
+        if (rc) return rc;
+        if (!isStream) {
+            pM->nRef++; /* the data's reference */
+            pM->pNext = pD->apMemo[LP_MEMO_KM];
+            pD->apMemo[LP_MEMO_KM] = pM;
+            pD->axMemoFree[LP_MEMO_KM] = kmMemoListFree;
+        }
+    } else {
+        pM->nRef++;
+    }
     for (pR = pM->pRes; pR && !kmResMatch(pR, pSpec, isStats, ignoreSeg); pR = pR->pNext) {
     }
     if (pR == NULL) rc = kmResNew(pM, pIt, pSpec, isStats, ignoreSeg, &pR, pzErr);
@@ -839,42 +801,5 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     }
     *ppMemo = pM;
     *ppRes = &pR->res;
-    return SQLITE_OK;
-}
-
-/* See lp_journey.h. */
-int learnpath_km_order(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
-                       const lp_km_spec *pSpec, int eOrder, lp_km_memo **ppMemo,
-                       lp_km_order_view *pView, char **pzErr) {
-    lp_km_memo *pM;
-    const km_order *pO;
-    int rc = kmMemoFor(pIt, pSh, pShape, pSpec, &pM, pzErr);
-    *ppMemo = NULL;
-    memset(pView, 0, sizeof(*pView));
-    if (rc) return rc;
-    /* the orders' room, as a result's (a memo's users are all kept) */
-    rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * (int64_t)sizeof(lp_km_user) * 5, pzErr);
-    if (rc == SQLITE_OK && eOrder != KM_BY_STEP) rc = kmPooled(pM, eOrder);
-    if (rc) {
-        learnpath_km_memo_unref(pM);
-        return rc;
-    }
-    pO = &pM->aOrder[eOrder];
-    pView->nUser = pM->nUser;
-    pView->aT = pO->aT;
-    pView->aDest = pO->aDest;
-    pView->aS1 = pO->aS1;
-    pView->aSeg = pO->aSeg;
-    pView->aUid = pO->aUid;
-    pView->aRun = pO->aRun;
-    pView->nRun = pO->nRun;
-    pView->aSegOf = pM->aSegOf;
-    pView->aLabelOf = pM->aLabelOf;
-    pView->nSeg = pM->nSeg;
-    pView->nLabel = pM->nLabel;
-    pView->E = pM->E;
-    pView->aLateUid = pM->aLateUid;
-    pView->nLate = pM->nLate;
-    *ppMemo = pM;
     return SQLITE_OK;
 }
