@@ -226,7 +226,8 @@ static int kmKeys(lp_km_memo *pM) {
 ** do, its index, and its segment and first step as one key. */
 typedef struct km_pair {
     uint64_t key;
-    uint32_t i, sl;
+    int64_t s1;
+    uint32_t sl, dest;
 } km_pair;
 
 /* The radix sort's digits of the time key: at most KM_RB_MAX bits each. */
@@ -278,38 +279,54 @@ static int kmOrderAlloc(km_order *pO, int64_t n, int64_t nRun, int isS1) {
     return pO->aT && pO->aDest && (pO->aS1 || !isS1) && pO->aRun ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-/*
-** The main order (KM_BY_STEP) from the pass's users taken in the order of
-** aIx (NULL: as they lie), and its runs; the pass's users are then freed.
-*/
-static int kmTakeOrder(lp_km_memo *pM, const km_pair *aIx) {
-    const lp_km_user *a = pM->aUser;
-    km_order *pO = &pM->aOrder[KM_BY_STEP];
-    int64_t nRun = 0;
-    uint32_t seg = 0, label = 0;
-    for (int64_t i = 0; i < pM->nUser; i++) {
-        const lp_km_user *pU = &a[aIx ? aIx[i].i : (uint32_t)i];
-        nRun += i == 0 || pU->seg != seg || pU->label != label;
-        seg = pU->seg;
-        label = pU->label;
+/* User i of the main order from a (sorted) pair: the time from its key
+** (isMs: whole milliseconds, else the time's bits), s1, step 2. */
+static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int isMs) {
+    if (isMs) {
+        pO->aT[i] = (double)(int64_t)p->key / LP_MS_PER_DAY; /* kmTimes' own division */
+    } else {
+        memcpy(&pO->aT[i], &p->key, sizeof(double));
     }
-    if (kmOrderAlloc(pO, pM->nUser, nRun, 1)) return SQLITE_NOMEM;
-    for (int64_t i = 0; i < pM->nUser; i++) {
-        const lp_km_user *pU = &a[aIx ? aIx[i].i : (uint32_t)i];
-        if (i == 0 || pU->seg != seg || pU->label != label) {
+    pO->aDest[i] = p->dest;
+    pO->aS1[i] = p->s1;
+}
+
+/*
+** The main order (KM_BY_STEP) and its runs: from the n sorted pairs a
+** (isMs as kmSortUsers made their keys; segment x step as seg * nLabel +
+** step), or (a NULL) from the pass's users as they lie; the pass's users
+** are then freed. Reads the pairs in order: no random access.
+*/
+static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
+    const lp_km_user *aU = pM->aUser;
+    km_order *pO = &pM->aOrder[KM_BY_STEP];
+    int64_t n = pM->nUser, nRun = 0;
+    uint32_t nL = pM->nLabel ? pM->nLabel : 1;
+#define KM_SEG_OF(i) (a ? a[i].sl / nL : aU[i].seg)
+#define KM_STEP_OF(i) (a ? a[i].sl % nL : aU[i].label)
+    for (int64_t i = 0; i < n; i++) {
+        nRun += i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1);
+    }
+    if (kmOrderAlloc(pO, n, nRun, 1)) return SQLITE_NOMEM;
+    for (int64_t i = 0; i < n; i++) {
+        if (i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1)) {
             km_run *pR = &pO->aRun[pO->nRun++];
             pR->iFirst = i;
             pR->n = 0;
-            pR->seg = pU->seg;
-            pR->label = pU->label;
+            pR->seg = KM_SEG_OF(i);
+            pR->label = KM_STEP_OF(i);
         }
-        seg = pU->seg;
-        label = pU->label;
         pO->aRun[pO->nRun - 1].n++;
-        pO->aT[i] = pU->b.t;
-        pO->aDest[i] = pU->dest;
-        pO->aS1[i] = pU->s1;
+        if (a) {
+            kmTakePair(pO, i, &a[i], isMs);
+        } else {
+            pO->aT[i] = aU[i].b.t;
+            pO->aDest[i] = aU[i].dest;
+            pO->aS1[i] = aU[i].s1;
+        }
     }
+#undef KM_SEG_OF
+#undef KM_STEP_OF
     sqlite3_free(pM->aUser);
     pM->aUser = NULL;
     return SQLITE_OK;
@@ -321,8 +338,9 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *aIx) {
 ** time key's bits in the fewest digits of at most KM_RB_MAX bits (every
 ** digit counted in one pass first; digits every key shares skipped), then by segment x step (one counting sort
 ** when there are at most 65536 such keys, else by step then by segment);
-** stable, so equal times keep the order of the pass. The users are then
-** taken into that order once (kmTakeOrder). The time key: with isMs (no
+** stable, so equal times keep the order of the pass. The pairs carry what
+** the main order keeps, which is then read from them in order
+** (kmTakeOrder). The time key: with isMs (no
 ** within_days) the time in whole milliseconds, which t * 86400000
 ** recovers exactly for every valid time (under 2^50), and which orders the
 ** users as their times (t is the ms over 86400000, rounded); else the
@@ -338,7 +356,7 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
     int rc;
     if (nSL >= UINT32_MAX) {
         qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
-        return kmTakeOrder(pM, NULL);
+        return kmTakeOrder(pM, NULL, 0);
     }
     a = aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
     if (!a) return SQLITE_NOMEM;
@@ -350,8 +368,9 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         } else {
             memcpy(&a[i].key, &pU->b.t, sizeof(uint64_t));
         }
-        a[i].i = (uint32_t)i;
+        a[i].s1 = pU->s1;
         a[i].sl = pU->seg * pM->nLabel + pU->label;
+        a[i].dest = pU->dest;
         any1 |= a[i].key;
     }
     /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
@@ -393,7 +412,7 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         a = b;
         b = t;
     }
-    rc = kmTakeOrder(pM, a);
+    rc = kmTakeOrder(pM, a, isMs);
     sqlite3_free(aBase);
     sqlite3_free(aCount);
     return rc;
@@ -442,7 +461,7 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         rc = kmKeys(pM);
     }
     /* the sort's room: the pairs twice and the main order */
-    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 56, pzErr);
+    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 72, pzErr);
     if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */
