@@ -434,7 +434,16 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     memset(pM, 0, sizeof(*pM));
     memset(&P, 0, sizeof(P));
     pM->nRef = 1;
-    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
+    if (pIt->pStream == NULL && pIt->pData->nUser > 256) {
+        /* in memory the users are known: room for all at once (no regrowth) */
+        rc = kmCheckBudget(pIt, pSh, (int64_t)pIt->pData->nUser * (int64_t)sizeof(lp_km_user), pzErr);
+        if (rc == SQLITE_OK) {
+            P.aUser = sqlite3_malloc64((sqlite3_uint64)pIt->pData->nUser * sizeof(lp_km_user));
+            if (!P.aUser) rc = SQLITE_NOMEM;
+            P.nUserAlloc = P.aUser ? pIt->pData->nUser : 0;
+        }
+    }
+    for (; rc == SQLITE_OK && !pIt->eof; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
         const lp_data *pD = pIt->pData;
         uint32_t u = pIt->u;
         int keep;
