@@ -252,7 +252,7 @@ g AS (
     GROUP BY user_type, first_program, is_total
 )
 SELECT g.user_type, g.first_program, g.users, g.continued, g.median_ms,
-       CASE WHEN km.at_risk > 0 THEN 1.0 - km.s END AS km_rate,
+       CASE WHEN km.at_risk > 0 OR km.s = 0 THEN 1.0 - km.s END AS km_rate,
        CASE WHEN km.at_risk > 0 AND km.s > 0 AND km.v IS NOT NULL
             THEN 1.0 - least(1.0, km.s * exp(1.959963984540054 * sqrt(km.v))) END AS km_low,
        CASE WHEN km.at_risk > 0 AND km.s > 0 AND km.v IS NOT NULL

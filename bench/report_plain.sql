@@ -222,7 +222,7 @@ medians AS (
 -- once)' of several tie groups has none), or the totals
 est AS (
     SELECT t.user_type, t.first_program,
-           CASE WHEN k.at_risk > 0 THEN 1.0 - coalesce(k.s, 1.0) END AS km_rate,
+           CASE WHEN k.at_risk > 0 OR coalesce(k.s, 1.0) = 0 THEN 1.0 - coalesce(k.s, 1.0) END AS km_rate,
            CASE WHEN k.at_risk > 0 AND coalesce(k.s, 1.0) > 0 AND coalesce(k.v, 0.0) IS NOT NULL
                 THEN 1.0 - min(1.0, coalesce(k.s, 1.0) * exp(1.959963984540054 * sqrt(coalesce(k.v, 0.0))))
            END AS km_low,

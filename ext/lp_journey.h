@@ -436,6 +436,9 @@ typedef struct lp_km_memo lp_km_memo;
 int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                      const lp_km_spec *pSpec, int isStats, lp_km_memo **ppMemo,
                      const lp_km_result **ppRes, char **pzErr);
+/* Let go of a result learnpath_km_get gave (it may then be dropped, past
+** the memo's few) and of the memo's reference. */
+void learnpath_km_release(lp_km_memo *pMemo, const lp_km_result *pRes);
 /* The memo's shaper: the labels of its results. */
 const lp_shaper *learnpath_km_shaper(const lp_km_memo *p);
 void learnpath_km_memo_unref(lp_km_memo *p);

@@ -23,14 +23,23 @@
 ** the memo is the query's own.
 */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lp_journey.h"
 
+/* The most results a memo keeps, and memos a source's data keeps: past
+** them the oldest no cursor reads are dropped, so a session asking for
+** ever new conf_level or observe_until values holds a bounded memory. */
+#define KM_MAX_RESULTS 8
+#define KM_MAX_MEMOS 4
+
 /* A result kept in a memo: what asked for it, and its rows. */
 typedef struct km_res_memo {
     struct km_res_memo *pNext;
+    int nRef;                 /* the cursors reading it */
+    int64_t nByte;            /* the heap it holds */
     lp_km_spec spec;          /* its aAtDay is aDay */
     double *aDay;
     int ignoreSeg;            /* the strata over all segments */
@@ -74,7 +83,8 @@ struct lp_km_memo {
     uint32_t *aLabelOf;       /* a label's place -> the label */
     uint32_t nSeg, nLabel;    /* places: segments 0..nSeg (0: none), labels 0..nLabel-1 */
     int64_t E;                /* rule 17's E */
-    km_res_memo *pRes;
+    int64_t nByte;            /* the heap its orders and results hold */
+    km_res_memo *pRes;        /* newest first */
 };
 
 /* See lp_journey.h. */
@@ -86,14 +96,19 @@ void learnpath_km_free(lp_km_result *pRes) {
     memset(pRes, 0, sizeof(*pRes));
 }
 
+/* Free a result of a memo. */
+static void kmResFree(km_res_memo *pR) {
+    learnpath_km_free(&pR->res);
+    sqlite3_free(pR->aDay);
+    sqlite3_free(pR);
+}
+
 /* See lp_journey.h. */
 void learnpath_km_memo_unref(lp_km_memo *p) {
     if (p == NULL || --p->nRef > 0) return;
     while (p->pRes) {
         km_res_memo *pNext = p->pRes->pNext;
-        learnpath_km_free(&p->pRes->res);
-        sqlite3_free(p->pRes->aDay);
-        sqlite3_free(p->pRes);
+        kmResFree(p->pRes);
         p->pRes = pNext;
     }
     learnpath_shaper_free(&p->sh);
@@ -146,7 +161,8 @@ static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByt
 static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, char **pzErr) {
     if (pP->nUser >= pP->nUserAlloc) {
         int64_t nNew = pP->nUserAlloc ? pP->nUserAlloc * 2 : 256;
-        int rc = kmCheckBudget(pIt, pSh, nNew * (int64_t)sizeof(lp_km_user), pzErr);
+        /* the old array and the new one, while realloc copies */
+        int rc = kmCheckBudget(pIt, pSh, (nNew + pP->nUserAlloc) * (int64_t)sizeof(lp_km_user), pzErr);
         if (rc) return rc;
         lp_km_user *aNew = sqlite3_realloc64(pP->aUser, (sqlite3_uint64)nNew * sizeof(lp_km_user));
         if (!aNew) return SQLITE_NOMEM;
@@ -327,6 +343,7 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
     }
 #undef KM_SEG_OF
 #undef KM_STEP_OF
+    pM->nByte += n * 20 + nRun * (int64_t)sizeof(km_run);
     sqlite3_free(pM->aUser);
     pM->aUser = NULL;
     return SQLITE_OK;
@@ -469,8 +486,10 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         pM->nUser = P.nUser;
         rc = kmKeys(pM);
     }
-    /* the sort's room: the pairs twice and the main order */
-    if (rc == SQLITE_OK) rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * 72, pzErr);
+    /* the sort's room: the pass's users, the pairs twice and the main order */
+    if (rc == SQLITE_OK) {
+        rc = kmCheckBudget(pIt, &pM->sh, P.nUserAlloc * (int64_t)sizeof(lp_km_user) + pM->nUser * 68, pzErr);
+    }
     if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */
@@ -605,6 +624,9 @@ static int kmPooled(lp_km_memo *pM, int k) {
         pG->n = kmMerge(pMain, aR + i, e - i, pO, iOut, aH);
         iOut += pG->n;
         i = e;
+    }
+    if (rc == SQLITE_OK) {
+        pM->nByte += pM->nUser * (pO->aS1 ? 20 : 12) + nGroup * (int64_t)sizeof(km_run);
     }
     if (rc) {
         sqlite3_free(pO->aT);
@@ -743,14 +765,53 @@ static int kmResMatch(const km_res_memo *r, const lp_km_spec *pSpec, int isStats
     return 1;
 }
 
+/* Past KM_MAX_RESULTS results, drop the oldest no cursor reads. */
+static void kmResTrim(lp_km_memo *pM) {
+    int n = 0;
+    for (km_res_memo *p = pM->pRes; p; p = p->pNext) n++;
+    while (n > KM_MAX_RESULTS) {
+        km_res_memo **pp = NULL;
+        for (km_res_memo **q = &pM->pRes; *q; q = &(*q)->pNext) {
+            if ((*q)->nRef == 0) pp = q; /* the last such: the oldest */
+        }
+        if (pp == NULL) return;
+        km_res_memo *pDrop = *pp;
+        *pp = pDrop->pNext;
+        pM->nByte -= pDrop->nByte;
+        kmResFree(pDrop);
+        n--;
+    }
+}
+
+/* Past KM_MAX_MEMOS memos with the data, drop the oldest only the data
+** holds. */
+static void kmMemoTrim(lp_data *pD) {
+    int n = 0;
+    for (lp_km_memo *p = pD->apMemo[LP_MEMO_KM]; p; p = p->pNext) n++;
+    while (n > KM_MAX_MEMOS) {
+        lp_km_memo **pp = NULL;
+        for (lp_km_memo **q = (lp_km_memo **)&pD->apMemo[LP_MEMO_KM]; *q; q = &(*q)->pNext) {
+            if ((*q)->nRef == 1) pp = q;
+        }
+        if (pp == NULL) return;
+        lp_km_memo *pDrop = *pp;
+        *pp = pDrop->pNext;
+        pDrop->pNext = NULL;
+        learnpath_km_memo_unref(pDrop);
+        n--;
+    }
+}
+
 /* A new result of the memo's users for pSpec, kept in the memo. */
 static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec, int isStats,
                     int ignoreSeg, km_res_memo **ppR, char **pzErr) {
     lp_km_build B;
     km_res_memo *pR = sqlite3_malloc64(sizeof(*pR));
-    /* the orders and rows: at most one row per user and stratum, or per day
-    ** and stratum */
-    int rc = kmCheckBudget(pIt, &pM->sh, pM->nUser * (int64_t)sizeof(lp_km_user) * 5, pzErr);
+    /* what the memo holds, the pooled orders (at most 52 bytes a user) and
+    ** the rows: at most one row per user and stratum, or per day and
+    ** stratum */
+    int rc = kmCheckBudget(pIt, &pM->sh,
+                           pM->nByte + pM->nUser * (52 + 2 * (int64_t)sizeof(lp_km_row)), pzErr);
     if (!pR) return SQLITE_NOMEM;
     memset(pR, 0, sizeof(*pR));
     pR->spec = *pSpec;
@@ -773,17 +834,23 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         B.E = pM->E;
         B.isStatsOnly = isStats;
         B.hasMedians = pR->hasMedians;
-        rc = pSpec->eKind == LP_KM_COHORTS ? kmCohorts(&B, pM, ignoreSeg) : kmStrata(&B, pM, ignoreSeg);
+        /* with no segment in the data, the strata per segment are those over
+        ** all segments: no pooled orders to make */
+        int ign = ignoreSeg && pM->nSeg > 0;
+        rc = pSpec->eKind == LP_KM_COHORTS ? kmCohorts(&B, pM, ign) : kmStrata(&B, pM, ign);
     }
     if (rc) {
-        learnpath_km_free(&pR->res);
-        sqlite3_free(pR->aDay);
-        sqlite3_free(pR);
+        kmResFree(pR);
         return rc;
     }
+    pR->nByte = (int64_t)sizeof(*pR) + pR->res.nStratum * (int64_t)sizeof(lp_km_stratum) +
+                pR->res.nRow * (int64_t)sizeof(lp_km_row) + pR->res.nCif * (int64_t)sizeof(lp_km_cif) +
+                pR->res.nCohort * (int64_t)sizeof(lp_km_cohort);
+    pM->nByte += pR->nByte;
     pR->pNext = pM->pRes;
     pM->pRes = pR;
     *ppR = pR;
+    kmResTrim(pM);
     return SQLITE_OK;
 }
 
@@ -816,6 +883,7 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
             pM->pNext = pD->apMemo[LP_MEMO_KM];
             pD->apMemo[LP_MEMO_KM] = pM;
             pD->axMemoFree[LP_MEMO_KM] = kmMemoListFree;
+            kmMemoTrim(pD);
         }
     } else {
         pM->nRef++;
@@ -827,7 +895,18 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         learnpath_km_memo_unref(pM);
         return rc;
     }
+    pR->nRef++;
     *ppMemo = pM;
     *ppRes = &pR->res;
     return SQLITE_OK;
+}
+
+/* See lp_journey.h. */
+void learnpath_km_release(lp_km_memo *pMemo, const lp_km_result *pRes) {
+    if (pMemo == NULL) return;
+    if (pRes) {
+        km_res_memo *pR = (km_res_memo *)(void *)((char *)(uintptr_t)pRes - offsetof(km_res_memo, res));
+        pR->nRef--;
+    }
+    learnpath_km_memo_unref(pMemo);
 }

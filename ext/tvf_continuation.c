@@ -51,7 +51,7 @@ typedef struct km_cursor {
 /* Release what kmFilter made (before another kmFilter, and at close). */
 static void kmReset(lp_tvf_cursor *pBase) {
     km_cursor *pCur = (km_cursor *)pBase;
-    learnpath_km_memo_unref(pCur->pMemo);
+    learnpath_km_release(pCur->pMemo, pCur->pRes);
     pCur->pMemo = NULL;
     pCur->pRes = NULL;
     learnpath_shaper_free(&pCur->sh);

@@ -134,7 +134,7 @@ worded AS (
            learnpath_report_setting('segment_label') AS label,
            CASE WHEN p_value = 0 THEN 'p < 1e-300 (log10 p = ' || printf('%.1f', log10_p) || ')'
                 WHEN p_value < 0.001 THEN 'p = ' || printf('%.1e', p_value)
-                ELSE 'p = ' || printf('%.3f', p_value) END AS p_text,
+                ELSE 'p = ' || printf('%.3g', p_value) END AS p_text,
            CASE WHEN statistic / n < 0.01 THEN 'negligibly'
                 WHEN statistic / n < 0.09 THEN 'slightly'
                 WHEN statistic / n < 0.25 THEN 'moderately'

@@ -48,14 +48,15 @@
 -- '(several at once)'. continuation_curve() gives, for the same groups, the
 -- Kaplan-Meier estimate of the share who continue within 365 days (README
 -- rule 18) and its 95% interval; at_risk = 0 there means nobody in the
--- group was observed for 365 days: no estimate. It is asked for the days
+-- group was observed for 365 days: no estimate (unless every one of them
+-- had gone on before: survival 0, 100%). It is asked for the days
 -- sql/07 lists (30, 90, 180 and 365) and read at 365: the same days give
 -- the same curve rows, which learnpath computes once for the connection.
 WITH km AS (
     SELECT segment, program,
-           CASE WHEN at_risk > 0 THEN continued END AS km_rate,
-           CASE WHEN at_risk > 0 THEN 1 - upper END AS km_low,
-           CASE WHEN at_risk > 0 THEN 1 - lower END AS km_high
+           CASE WHEN at_risk > 0 OR survival = 0 THEN continued END AS km_rate,
+           CASE WHEN at_risk > 0 OR survival = 0 THEN 1 - upper END AS km_low,
+           CASE WHEN at_risk > 0 OR survival = 0 THEN 1 - lower END AS km_high
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at',
                             learnpath_report_setting('segment_col'))
     WHERE at_days = '30,90,180,365' AND day = 365
@@ -74,9 +75,9 @@ stats AS (
     UNION ALL
     SELECT '(all users)', '(all first programs)', 1,
            f.users, f.continued, f.median_days_to_next,
-           CASE WHEN k.at_risk > 0 THEN k.continued END,
-           CASE WHEN k.at_risk > 0 THEN 1 - k.upper END,
-           CASE WHEN k.at_risk > 0 THEN 1 - k.lower END
+           CASE WHEN k.at_risk > 0 OR k.survival = 0 THEN k.continued END,
+           CASE WHEN k.at_risk > 0 OR k.survival = 0 THEN 1 - k.upper END,
+           CASE WHEN k.at_risk > 0 OR k.survival = 0 THEN 1 - k.lower END
     FROM first_program_stats('enrollments', 'user_id', 'program', 'enrolled_at') AS f,
          continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at') AS k
     WHERE f.program IS NULL AND k.program IS NULL AND k.at_days = '30,90,180,365' AND k.day = 365
@@ -117,7 +118,7 @@ WITH c AS (
            effect_lower, effect_upper, n,
            CASE WHEN p_value = 0 THEN 'p < 1e-300'
                 WHEN p_value < 0.001 THEN 'p = ' || printf('%.1e', p_value)
-                ELSE 'p = ' || printf('%.3f', p_value) END AS p_text
+                ELSE 'p = ' || printf('%.3g', p_value) END AS p_text
     FROM segment_compare('enrollments', 'user_id', 'program', 'enrolled_at',
                          learnpath_report_setting('segment_col'))
     WHERE question = 'continued' AND within_segment IS NULL AND at_days = 365
@@ -131,6 +132,15 @@ groups AS (
           WHERE program IS NULL AND segment IS NOT NULL
           ORDER BY segment)
 ),
+-- the two segments of the horizon's z or Fisher test, in name order: its
+-- difference is the first one's share less the second one's
+pair AS (
+    SELECT min(segment) AS first_name, max(segment) AS second_name
+    FROM segment_cells('enrollments', 'user_id', 'program', 'enrolled_at',
+                       learnpath_report_setting('segment_col'))
+    WHERE question = 'continued' AND program IS NULL AND day IS NOT NULL
+      AND within_segment IS NULL AND at_days = 365
+),
 lines AS (
     SELECT 1 AS k,
            CASE WHEN learnpath_report_setting('segment_col') IS NULL THEN
@@ -140,12 +150,12 @@ lines AS (
                 WHEN p_value >= 0.05 THEN
                     'No evidence that the ' || label || ' groups (' || names || ') differ in whether '
                     || 'they go on to a second program: log-rank ' || p_text
-                    || coalesce(', hazard ratio ' || printf('%.2f', effect), '') || ', '
+                    || CASE WHEN effect IS NOT NULL THEN ', hazard ratio ' || printf('%.2f', effect) ELSE '' END || ', '
                     || printf('%,d', n) || ' users.'
                 ELSE 'The ' || label || ' groups (' || names || ') go on to a second program at '
                     || 'different rates: log-rank ' || p_text
-                    || coalesce(', hazard ratio ' || printf('%.2f', effect)
-                                || ' (the first group''s pace of going on against the second''s)', '')
+                    || CASE WHEN effect IS NOT NULL THEN ', hazard ratio ' || printf('%.2f', effect)
+                                || ' (the first group''s pace of going on against the second''s)' ELSE '' END
                     || ', ' || printf('%,d', n) || ' users'
                     || CASE WHEN effect BETWEEN 0.9 AND 1 / 0.9 THEN ': statistically clear, but small.'
                             ELSE '.' END
@@ -157,7 +167,8 @@ lines AS (
            CASE WHEN note IS NOT NULL THEN 'Among the users seen for 365 days: ' || note || '.'
                 WHEN test IN ('two_proportion_z', 'fisher_exact') THEN
                     'Among the ' || printf('%,d', n) || ' users the data saw for 365 days or more, '
-                    || replace(names, ', ', ' minus ') || ': ' || printf('%+.1f', 100.0 * effect)
+                    || first_name || ' minus ' || second_name || ': '
+                    || printf('%+.1f', 100.0 * effect)
                     || ' points of going on within 365 days (95% interval '
                     || printf('%.1f', 100.0 * effect_lower) || ' to '
                     || printf('%.1f', 100.0 * effect_upper) || '), '
@@ -168,19 +179,19 @@ lines AS (
                     || CASE WHEN p_value < 0.05 THEN 'differs between the groups' ELSE 'shows no evidence of a difference' END
                     || ': chi-square ' || p_text || ', Cramer''s V = ' || printf('%.2f', effect) || '.'
            END
-    FROM c, groups
+    FROM c, groups, pair
     WHERE c.program IS NULL AND c.day IS NOT NULL AND c.test <> 'g_test'
       AND learnpath_report_setting('segment_col') IS NOT NULL
     UNION ALL
     SELECT 3,
            'By first program (log-rank, p adjusted over the ' || m || ' first programs tested): '
            || CASE WHEN nsig = 0 THEN 'no first program shows a difference (the smallest adjusted p is '
-                                      || printf('%.3f', pmin) || ').'
+                                      || printf('%.3g', pmin) || ').'
                    ELSE 'the groups differ for ' || sig || '.' END
     FROM (SELECT count(*) AS m, sum(p_adjusted < 0.05) AS nsig, min(p_adjusted) AS pmin,
                  group_concat(CASE WHEN p_adjusted < 0.05 THEN program || ' (adjusted '
                                    || CASE WHEN p_adjusted < 0.001 THEN 'p = ' || printf('%.1e', p_adjusted)
-                                           ELSE 'p = ' || printf('%.3f', p_adjusted) END || ')' END,
+                                           ELSE 'p = ' || printf('%.3g', p_adjusted) END || ')' END,
                               ', ') AS sig
           FROM c
           WHERE program IS NOT NULL AND test = 'log_rank' AND note IS NULL)

@@ -137,7 +137,7 @@ c AS (
     SELECT question, day, test, note, statistic, p_value, effect, effect_lower, effect_upper, n,
            CASE WHEN p_value = 0 THEN 'p < 1e-300'
                 WHEN p_value < 0.001 THEN 'p = ' || printf('%.1e', p_value)
-                ELSE 'p = ' || printf('%.3f', p_value) END AS p_text,
+                ELSE 'p = ' || printf('%.3g', p_value) END AS p_text,
            (SELECT group_value FROM largest) AS name
     FROM segment_compare('enrollments')
     WHERE EXISTS (SELECT 1 FROM largest) -- none: no rows
@@ -165,11 +165,13 @@ lines AS (
            CASE WHEN note IS NOT NULL THEN 'No test of whether its users continue: ' || note || '.'
                 WHEN p_value >= 0.05 THEN
                     'No evidence that the users of ' || name || ' go on to a second program at another '
-                    || 'pace than everyone else: log-rank ' || p_text || ', hazard ratio '
-                    || printf('%.2f', effect) || '.'
+                    || 'pace than everyone else: log-rank ' || p_text
+                    || CASE WHEN effect IS NOT NULL THEN ', hazard ratio ' || printf('%.2f', effect) ELSE '' END
+                    || '.'
                 ELSE 'The users of ' || name || ' go on to a second program at another pace than '
-                    || 'everyone else: log-rank ' || p_text || ', hazard ratio ' || printf('%.2f', effect)
-                    || ' (their pace against everyone else''s)'
+                    || 'everyone else: log-rank ' || p_text
+                    || CASE WHEN effect IS NOT NULL THEN ', hazard ratio ' || printf('%.2f', effect)
+                            || ' (their pace against everyone else''s)' ELSE '' END
                     || CASE WHEN effect BETWEEN 0.9 AND 1 / 0.9 THEN ': statistically clear, but small.'
                             ELSE '.' END
            END

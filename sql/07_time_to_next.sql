@@ -64,22 +64,23 @@ ORDER BY is_total, users DESC, segment;
 .print 'Share gone on to a second program, by day'
 -- continuation_curve() with at_days: the curve's value on each of those
 -- days (continued = 1 - survival; the band of continued is 1 - the band of
--- survival); at_risk = 0: nobody observed that long.
+-- survival); at_risk = 0: nobody observed that long (unless everyone had
+-- gone on before: survival 0, 100%).
 WITH curve AS (
     SELECT coalesce(segment, '(no ' || learnpath_report_setting('segment_label') || ')') AS segment,
-           0 AS is_total, day, at_risk, continued, 1 - upper AS low, 1 - lower AS high
+           0 AS is_total, day, at_risk, survival, continued, 1 - upper AS low, 1 - lower AS high
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at',
                             learnpath_report_setting('segment_col'))
     WHERE program IS NULL AND at_days = '30,90,180,365'
     UNION ALL
-    SELECT '(all users)', 1, day, at_risk, continued, 1 - upper, 1 - lower
+    SELECT '(all users)', 1, day, at_risk, survival, continued, 1 - upper, 1 - lower
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at')
     WHERE program IS NULL AND at_days = '30,90,180,365'
 )
 SELECT segment,
        CAST(day AS INTEGER) AS day,
        at_risk,
-       CASE WHEN at_risk > 0 THEN round(100.0 * continued, 1) END AS pct_gone_on,
+       CASE WHEN at_risk > 0 OR survival = 0 THEN round(100.0 * continued, 1) END AS pct_gone_on,
        CASE WHEN at_risk > 0 THEN round(100.0 * low, 1) || '-' || round(100.0 * high, 1) END
            AS interval_95
 FROM curve

@@ -15,7 +15,8 @@
 -- listed: here every 7 days of the first ten years (made by a recursive
 -- query, so the chart holds a few hundred steps a curve, not one per user).
 -- continued = 1 - survival, and its band is 1 - upper to 1 - lower. Days
--- after the longest time a user was seen (at_risk = 0) are left out.
+-- after the longest time a user was seen (at_risk = 0) are left out, but
+-- the day by which everyone had gone on (survival 0: the step to 100%).
 WITH RECURSIVE days(d) AS (
     SELECT 0
     UNION ALL
@@ -26,7 +27,7 @@ curve AS (
            day, continued, 1 - upper AS low, 1 - lower AS high
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at',
                             learnpath_report_setting('segment_col'))
-    WHERE program IS NULL AND at_risk > 0
+    WHERE program IS NULL AND (at_risk > 0 OR (survival = 0 AND events > 0))
       AND at_days = (SELECT group_concat(d) FROM days)
 )
 SELECT curve_svg(segment, day, continued, low, high,

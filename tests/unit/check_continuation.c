@@ -474,6 +474,56 @@ START_TEST(test_cache_and_stream) {
 END_TEST
 
 
+/*
+** The memo kept with the data (lp_km_pass.c) stays bounded: a session
+** asking for ever new conf_level values keeps at most 8 results, and for
+** ever new observe_until values at most 4 memos, so the heap after 48
+** queries is about the heap after 12; a result dropped is computed again,
+** the same (rules 17-18). On 3,000 sample users, one connection.
+*/
+START_TEST(test_memo_bounded) {
+    sqlite3 *db = lpt_open();
+    char zSql[256];
+    char *zFirst = NULL, *zFirstE = NULL;
+    sqlite3_int64 nAt12 = 0, nAt48 = 0;
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(3000, 5)");
+    for (int i = 0; i < 48; i++) {
+        sqlite3_snprintf(sizeof zSql, zSql,
+                         "SELECT * FROM continuation_curve('e', 'user_id', 'program', "
+                         "'enrolled_at', 'user_type') WHERE conf_level = %.3f",
+                         0.5 + 0.009 * i);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_msg(strncmp(zGot, "ERROR", 5) != 0 && strlen(zGot) > 1000, "%s: %.200s", zSql, zGot);
+        if (i == 0) zFirst = zGot; else sqlite3_free(zGot);
+        if (i == 11) nAt12 = sqlite3_memory_used();
+    }
+    nAt48 = sqlite3_memory_used();
+    ck_assert_msg(nAt48 <= nAt12 + nAt12 / 20 + 65536, "heap %lld after 12 queries, %lld after 48",
+                  (long long)nAt12, (long long)nAt48);
+    /* the first spec, dropped long ago, computed again */
+    lpt_assert_rows(db, "SELECT * FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at',"
+                        " 'user_type') WHERE conf_level = 0.500", zFirst);
+    for (int i = 0; i < 24; i++) {
+        sqlite3_snprintf(sizeof zSql, zSql,
+                         "SELECT * FROM continuation_stats('e', 'user_id', 'program', "
+                         "'enrolled_at', 'user_type') WHERE observe_until = date('2021-01-01', '+%d days')",
+                         7 * i);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_msg(strncmp(zGot, "ERROR", 5) != 0, "%s: %.200s", zSql, zGot);
+        if (i == 0) zFirstE = zGot; else sqlite3_free(zGot);
+        if (i == 5) nAt12 = sqlite3_memory_used();
+    }
+    nAt48 = sqlite3_memory_used();
+    ck_assert_msg(nAt48 <= nAt12 + nAt12 / 20 + 65536, "heap %lld after 6 observe_until, %lld after 24",
+                  (long long)nAt12, (long long)nAt48);
+    lpt_assert_rows(db, "SELECT * FROM continuation_stats('e', 'user_id', 'program', 'enrolled_at',"
+                        " 'user_type') WHERE observe_until = date('2021-01-01', '+0 days')", zFirstE);
+    sqlite3_free(zFirst);
+    sqlite3_free(zFirstE);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ---------------------------------------------- next_program_incidence */
 
 /*
@@ -749,6 +799,7 @@ Suite *make_continuation_suite(void) {
     tcase_add_test(tc, test_argument_errors);
     tcase_add_test(tc, test_arguments_read_back);
     tcase_add_test(tc, test_cache_and_stream);
+    tcase_add_test(tc, test_memo_bounded);
     tcase_add_test(tc, test_incidence_cohort_errors);
     suite_add_tcase(s, tc);
     return s;

@@ -35,7 +35,8 @@ WITH totals AS (
 km AS (
     SELECT continued, 1 - upper AS low, 1 - lower AS high
     FROM continuation_curve('enrollments', 'user_id', 'program', 'enrolled_at')
-    WHERE at_days = '30,90,180,365' AND day = 365 AND program IS NULL AND at_risk > 0
+    WHERE at_days = '30,90,180,365' AND day = 365 AND program IS NULL
+      AND (at_risk > 0 OR survival = 0)
 ),
 all_users AS (
     SELECT coalesce((SELECT users FROM totals), 0) AS n
@@ -218,9 +219,9 @@ findings(ord, figure, text, report) AS (
                || CASE question WHEN 'first_program' THEN 'where they start'
                        ELSE 'where those who start with ‘' || program || '’ go next' END
                || ' (Cramer''s V, chi-square '
-               || CASE WHEN p_adjusted = 0 THEN printf('p < 1e-300, log10 p = %.1f', log10_p)
+               || CASE WHEN p_adjusted = 0 THEN 'p < 1e-300'
                        WHEN p_adjusted < 0.001 THEN printf('p = %.1e', p_adjusted)
-                       ELSE printf('p = %.3f', p_adjusted) END
+                       ELSE printf('p = %.3g', p_adjusted) END
                || printf(', %,d users)', n)
                || CASE WHEN statistic / n < 0.09 THEN '; statistically clear, but small' ELSE '' END,
            CASE question WHEN 'first_program' THEN '01' ELSE '02' END

@@ -7,6 +7,10 @@
 --   continued = 50.0%, median of 4, 10, 22, 30 = 16.0.
 -- everyone: 15 users, 8 continued = 53.3%, median of 1.5, 4, 5, 10 | 22,
 --   30, 30, 30 = 16.0.
+-- The Kaplan-Meier column: nobody was seen 365 days (the longest is 222),
+-- so it is empty, but for the groups whose every user went on (professional
+-- A: user 12 after 30 days; student several at once: user 7 after 22):
+-- survival 0, so 100.0 within 365 days, with no interval (R's NA).
 -- The test lines, checked with R's survdiff on the same times (censored
 -- users at the data end 2021-08-15 12:00 less their first start): the
 -- log-rank test of professionals (4 events, 3.73 expected) against
