@@ -13,6 +13,9 @@
 
 /* Most cells a table may have (segments x categories) to be tested. */
 #define CMP_MAX_CELLS 4000000
+/* Most segments a log-rank test compares: its cost grows as the event
+** times x the segments squared (lp_stats.c). */
+#define CMP_MAX_LOGRANK 20
 
 /* The segment a compared segment's key stands for (rows and cells). */
 static uint32_t cmpSegOut(const cmp_build *pB, uint32_t key) {
@@ -449,6 +452,9 @@ int learnpath_cmp_logrank(cmp_build *pB, const cmp_user *a, int64_t m) {
     for (int64_t j = 0; rc == SQLITE_OK && j < nKey; j++) pB->aPlace[aKey[j]] = (uint32_t)j;
     if (rc == SQLITE_OK && nKey < 2) {
         rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "fewer than two segments with users");
+    } else if (rc == SQLITE_OK && nKey > CMP_MAX_LOGRANK) {
+        rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "more than 20 segments with users: "
+                                                      "not compared by the log-rank test");
     } else if (rc == SQLITE_OK) {
         aOE = sqlite3_malloc64((sqlite3_uint64)nKey * 2 * sizeof(double));
         if (!aOE) rc = SQLITE_NOMEM;

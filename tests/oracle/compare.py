@@ -410,6 +410,10 @@ class Expect:
         if len(present) < 2:
             self.row(place, "log_rank", n=len(users), note="fewer than two segments with users")
             return
+        if len(present) > 20:
+            self.row(place, "log_rank", n=len(users), note="more than 20 segments with users: "
+                     "not compared by the log-rank test")
+            return
         if not any(u[5] for u in users):
             self.row(place, "log_rank", n=len(users), note="nobody continued: no time to compare")
             return
@@ -677,6 +681,8 @@ def main():
         ("sparse", make_data(3, 60, segs2, sparse=True)[0], dict(seg_mode="seg", day=30.0)),
         ("sparse three", make_data(4, 45, segs3, sparse=True)[0], dict(seg_mode="seg", day=60.0)),
         ("tiny", make_data(5, 8, segs2)[0], dict(seg_mode="seg", day=10.0)),
+        ("22 segments", make_data(16, 700, ["s%02d" % i for i in range(22)])[0],
+         dict(seg_mode="seg", day=30.0)),
         ("observe_until", make_data(6, 900, segs2)[0],
          dict(seg_mode="seg", observe_until="2021-03-01", day=120.0)),
         ("within_days", make_data(7, 900, segs3)[0], dict(seg_mode="seg", within=45.0, day=30.0)),
