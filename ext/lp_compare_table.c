@@ -494,7 +494,11 @@ int learnpath_cmp_logrank(cmp_build *pB, const cmp_user *a, int64_t m) {
 ** Two segments at the horizon (rule 23): x1 of n1 and x2 of n2 continued.
 ** Fisher's exact test when an expected count is below 5, else the z test
 ** of two proportions with the pooled variance; the effect is p1 - p2 with
-** its Wald interval (unpooled) at conf_level.
+** Newcombe's hybrid score interval at conf_level (his method 10: from the
+** two shares' Wilson intervals [l1, u1] and [l2, u2], p1 - p2 less
+** sqrt((p1 - l1)^2 + (u2 - p2)^2) to p1 - p2 plus sqrt((u1 - p1)^2 +
+** (p2 - l2)^2)), which stays within [-1, 1] and keeps its coverage for
+** small groups, where the Wald interval does not.
 */
 static int cmpTwoProportions(cmp_build *pB, int64_t x1, int64_t n1, int64_t x2, int64_t n2) {
     int64_t n = n1 + n2, x = x1 + x2;
@@ -521,11 +525,13 @@ static int cmpTwoProportions(cmp_build *pB, int64_t x1, int64_t n1, int64_t x2, 
         pR->statistic = (p1 - p2) / sqrt(pool * (1.0 - pool) * (1.0 / n1 + 1.0 / n2));
         pR->p = learnpath_normal_two_sided(pR->statistic);
     }
-    double se = sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2);
+    double l1, u1, l2, u2;
+    learnpath_wilson(x1, n1, pB->pSpec->z, &l1, &u1);
+    learnpath_wilson(x2, n2, pB->pSpec->z, &l2, &u2);
     pR->eEffect = LP_CMP_DIFFERENCE;
     pR->effect = p1 - p2;
-    pR->effectLo = p1 - p2 - pB->pSpec->z * se;
-    pR->effectHi = p1 - p2 + pB->pSpec->z * se;
+    pR->effectLo = p1 - p2 - sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+    pR->effectHi = p1 - p2 + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
     return SQLITE_OK;
 }
 

@@ -112,18 +112,20 @@ static sqlite3 *cc_horizon(int x1, int n1, int x2, int n2) {
 
 /* Rule 23: 120/565 against 60/425 by day 30: the z test of two
 ** proportions (every expected count >= 5), z = 2.875519101, p =
-** 0.004033637396; the difference 120/565 - 60/425 and its Wald interval. */
+** 0.004033637396; the difference 120/565 - 60/425 and its Newcombe
+** interval from scipy's Wilson intervals of the two shares
+** (binomtest(...).proportion_ci(method='wilson')): 0.022983824510960163 to
+** 0.11770891064272272. */
 START_TEST(test_issue_two_proportions) {
     sqlite3 *db = cc_horizon(120, 565, 60, 425);
-    double p1 = 120.0 / 565, p2 = 60.0 / 425, z = 1.959963984540054;
-    double se = sqrt(p1 * (1 - p1) / 565 + p2 * (1 - p2) / 425);
+    double p1 = 120.0 / 565, p2 = 60.0 / 425;
     lpt_assert_rows(db, CC_HORIZON("test, day, df, n, effect_name, folded, note"),
                     "two_proportion_z|30|NULL|990|difference|NULL|NULL\n");
     cc_close(cc_double(db, CC_HORIZON("statistic")), 2.875519101, 1e-9);
     cc_close(cc_double(db, CC_HORIZON("p_value")), 0.004033637396, 1e-9);
     cc_close(cc_double(db, CC_HORIZON("effect")), p1 - p2, 1e-13);
-    cc_close(cc_double(db, CC_HORIZON("effect_lower")), p1 - p2 - z * se, 1e-12);
-    cc_close(cc_double(db, CC_HORIZON("effect_upper")), p1 - p2 + z * se, 1e-12);
+    cc_close(cc_double(db, CC_HORIZON("effect_lower")), 0.022983824510960163, 1e-12);
+    cc_close(cc_double(db, CC_HORIZON("effect_upper")), 0.11770891064272272, 1e-12);
     /* min expected: 425 x 180 / 990 */
     cc_close(cc_double(db, CC_HORIZON("min_expected")), 425.0 * 180 / 990, 1e-15);
     /* the issue's Fisher p of this table (rule 22), were it chosen */
@@ -150,6 +152,10 @@ START_TEST(test_fisher_chosen) {
     cc_close(cc_double(db, CC_HORIZON("statistic")), 0.10714285714285714, 1e-13);
     cc_close(cc_double(db, CC_HORIZON("p_value")), 0.06977851869492736, 1e-9);
     cc_close(cc_double(db, CC_HORIZON("effect")), 0.3 - 0.8, 1e-13);
+    /* Newcombe's interval (scipy's Wilson intervals at 0.95, the default;
+    ** the Wald interval would be -0.88 to -0.12) */
+    cc_close(cc_double(db, CC_HORIZON("effect_lower")), -0.73975863404061748, 1e-12);
+    cc_close(cc_double(db, CC_HORIZON("effect_upper")), -0.066476314486304866, 1e-12);
     {
         /* Wilson by hand: (k + z^2/2 +- z sqrt(k (n - k) / n + z^2 / 4)) / (n + z^2) */
         double z = 1.6448536269514722, k = 3, n = 10;
