@@ -186,19 +186,22 @@ def main(ext, version, db):
     check(prev is None, "learnpath_report_setting('group_col', ?) from Python returns the previous value (None)",
           prev)
 
-    # sql/05's queries: every statement runs, with the group column set.
+    # sql/05's queries: every statement runs, with the group column set;
+    # the transitions table (4 rows), then the three lines of tests (rule 23)
     try:
-        last = None
-        first = None
+        results = []
         for s in stmts:
             cur = con.execute(s)
             res = cur.fetchall()
-            if cur.description and first is None:
-                first = res
-            last = res
-        check(first == [("Corp X", 5, 10, 33.3)] and last is not None and len(last) == 4,
-              f"sql/05_largest_account.sql: {len(stmts)} statements, largest account Corp X (5 users)",
-              f"first result {first}, last {last}")
+            if cur.description:
+                results.append(res)
+        first = results[0] if results else None
+        tests = results[-1] if results else []
+        check(first == [("Corp X", 5, 10, 33.3)] and len(results) >= 2 and len(results[-2]) == 4
+              and len(tests) == 3 and tests[1][0].startswith("No evidence that the users of Corp X"),
+              f"sql/05_largest_account.sql: {len(stmts)} statements, largest account Corp X (5 users), "
+              "its transitions and its three lines of tests",
+              f"results {results}")
     except sqlite3.Error as e:
         check(False, "sql/05_largest_account.sql runs", e)
 
