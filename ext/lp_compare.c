@@ -1,25 +1,24 @@
 /*
 ** lp_compare.c - do segments differ? (rule 23): segment_compare's tests and
-** segment_cells' cells, from one pass over the users.
+** segment_cells' cells, from the users the continuation functions sorted.
 **
 **   SELECT * FROM segment_compare('enrollments', 'user_id', 'program',
 **                                 'enrolled_at', 'user_type');
 **   SELECT * FROM segment_cells('enrollments') WHERE group_col = 'account'
 **      AND compare_group = 'largest';
 **
-** How it works. One pass over the users (from the cache, or streamed)
-** shapes each journey as first_program does (rules 4-8) and keeps, per
-** user, the starts of steps 1 and 2, their labels, the segment and the
-** group (cmp_user, 32 bytes). Once E is known (rule 17) each user gets a
-** time and a status as continuation_stats gives them (cmpTimes, the same
-** arithmetic as lp_survival.c's kmTimes); the compared segment (the user's
-** segment, or the group against the rest) and the stratum (the segment the
-** group is compared within) become keys, names become their places in name
-** order, and the users are sorted twice: by (stratum, first step, time)
-** and by (stratum, time). Each stratum's tables are then made from runs of
-** those orders: a table's users as (segment, category) pairs, sorted and
-** counted (O(m log m) for m users), folded by Cochran's rule, tested by
-** lp_stats.c (rule 22). O(n log n) over n users, nothing per user in SQL.
+** How it works. The users come from the continuation functions' memo
+** (lp_km_pass.c: one pass over the users, rule 17's times and status, the
+** users sorted once), shared with them: learnpath_km_orders gives two of
+** its orders, by (stratum, first step, time) and by (stratum, time), where
+** the stratum is the segment a group is compared within (the main order and
+** the by-segment one) or none (the orders over every segment). Each user
+** becomes a cmp_user whose compared segment (the user's segment, or the
+** group against the rest) and stratum are keys, names their places in name
+** order (cmpUsers). Each stratum's tables are then made from runs of those
+** orders: a table's users as (segment, category) pairs, sorted and counted
+** (O(m log m) for m users), folded by Cochran's rule, tested by lp_stats.c
+** (rule 22). Nothing per user in SQL.
 **
 ** RULE 23 (README.md says it in full).
 **   Segments: each user's segment (rule 6) when segment_col is given, users
@@ -47,76 +46,24 @@
 
 /* Most cells a table may have (segments x categories) to be tested. */
 
-/* ------------------------------------------------------------- the pass */
+/* ------------------------------------------------------------ the users */
 
-typedef struct cmp_pass {
-    cmp_user *aUser;
-    int64_t nUser, nUserAlloc;
-    int64_t tLast;            /* the latest enrollment time met (rule 17's E) */
-    int hasLast;
-    int64_t E;
-} cmp_pass;
-/* Does holding nByte more than the users and the shaper pass the budget? */
-static int cmpCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByte, char **pzErr) {
-    int64_t nLimit = learnpath_users_limit(pIt);
-    if (nLimit == 0) return SQLITE_OK;
-    if (learnpath_users_held(pIt) + learnpath_shaper_bytes(pSh) + nByte <= nLimit) return SQLITE_OK;
-    if (pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
-    return learnpath_users_budget_error(pIt, 0, pSh->groups.n, pzErr);
-}
-
-/* Keep the user just shaped (kept by rules 1-8). */
-static int cmpAddUser(cmp_pass *pP, const lp_users *pIt, const lp_shaper *pSh, char **pzErr) {
-    if (pP->nUser >= pP->nUserAlloc) {
-        int64_t nNew = pP->nUserAlloc ? pP->nUserAlloc * 2 : 256;
-        int rc = cmpCheckBudget(pIt, pSh, nNew * (int64_t)sizeof(cmp_user), pzErr);
-        if (rc) return rc;
-        cmp_user *aNew = sqlite3_realloc64(pP->aUser, (sqlite3_uint64)nNew * sizeof(cmp_user));
-        if (!aNew) return SQLITE_NOMEM;
-        pP->aUser = aNew;
-        pP->nUserAlloc = nNew;
-    }
-    cmp_user *pU = &pP->aUser[pP->nUser++];
-    pU->s1 = pSh->aStep[0].t;
-    pU->b.s2 = pSh->nStep > 1 ? pSh->aStep[1].t : CMP_NO_STEP;
-    pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
-    pU->seg = pSh->segment;
-    pU->label = pSh->aStep[0].label;
-    pU->grp = learnpath_users_group(pIt, pIt->u);
-    return SQLITE_OK;
-}
-
-/* Rule 17: each user's time and status once E is known; the users whose
-** step 1 starts after E are left out (as lp_survival.c's kmTimes). */
-static void cmpTimes(cmp_pass *pP, const lp_shape_spec *pShape, const lp_cmp_spec *pSpec) {
-    int64_t E = pSpec->hasObserveUntil ? pSpec->observeUntil : pP->tLast;
-    int64_t n = 0;
-    pP->E = E;
-    for (int64_t i = 0; i < pP->nUser; i++) {
-        cmp_user u = pP->aUser[i];
-        if (u.s1 > E) continue;
-        if (u.b.s2 != CMP_NO_STEP && u.b.s2 <= E) {
-            u.b.t = (double)(u.b.s2 - u.s1) / LP_MS_PER_DAY;
-        } else if (pShape->hasWithin && (double)(E - u.s1) > pShape->withinDays * LP_MS_PER_DAY) {
-            u.b.t = pShape->withinDays;
-            u.dest = LP_NONE;
-        } else {
-            u.b.t = (double)(E - u.s1) / LP_MS_PER_DAY;
-            u.dest = LP_NONE;
-        }
-        pP->aUser[n++] = u;
-    }
-    pP->nUser = n;
+/* A user's group (rule 12) from the continuation memo's uid: streamed, the
+** group itself; in memory, the user's number in the data. */
+static uint32_t cmpGroupOf(const lp_users *pIt, const lp_km_users_info *pInfo, uint32_t uid) {
+    return pInfo->isUidGroup ? uid : learnpath_users_group(pIt, uid);
 }
 
 /*
 ** compare_group: the group's number in pIt->groups into *pGroup. 'largest'
-** is the group with the most users kept by rules 1-8 (before rule 17's E,
-** as group_stats counts them without segment_col), ties to the first name
-** in byte order. An error when no user has that group.
+** is the group with the most users kept by rules 1-8 (those of the memo and
+** those left out for starting after E, as group_stats counts them without
+** segment_col), ties to the first name in byte order. An error when no user
+** has that group.
 */
-static int cmpFindGroup(const cmp_pass *pP, const lp_users *pIt, const lp_cmp_spec *pSpec,
-                        uint32_t *pGroup, char **pzErr) {
+static int cmpFindGroup(const lp_km_order_view *pV, const lp_km_users_info *pInfo,
+                        const lp_users *pIt, const lp_cmp_spec *pSpec, uint32_t *pGroup,
+                        char **pzErr) {
     const lp_strtab *pG = &pIt->groups;
     char *zCol = learnpath_quote(pSpec->zGroupCol ? pSpec->zGroupCol : "");
     int rc = SQLITE_OK;
@@ -126,8 +73,10 @@ static int cmpFindGroup(const cmp_pass *pP, const lp_users *pIt, const lp_cmp_sp
         uint32_t best = LP_NONE;
         if (!aN) rc = SQLITE_NOMEM;
         if (aN) memset(aN, 0, ((size_t)pG->n + 1) * sizeof(int64_t));
-        for (int64_t i = 0; aN && i < pP->nUser; i++) {
-            if (pP->aUser[i].grp != LP_NONE) aN[pP->aUser[i].grp]++;
+        for (int64_t i = 0; aN && i < pV->nUser + pInfo->nLate; i++) {
+            uint32_t uid = i < pV->nUser ? pV->aUid[i] : pInfo->aLateUid[i - pV->nUser];
+            uint32_t g = cmpGroupOf(pIt, pInfo, uid);
+            if (g != LP_NONE && g < pG->n) aN[g]++;
         }
         for (uint32_t g = 0; aN && g < pG->n; g++) {
             if (aN[g] == 0) continue;
@@ -156,81 +105,48 @@ static int cmpFindGroup(const cmp_pass *pP, const lp_users *pIt, const lp_cmp_sp
     return rc;
 }
 
-/* --------------------------------------------------------------- strata */
-
-/* A user's place in the orders: its time's bits (t >= 0, so they order as
-** the times do), stratum, first step and number. */
-typedef struct cmp_key {
-    uint64_t key;
-    uint32_t seg, label, i, pad;
-} cmp_key;
-
-/* aOut = aIn stably by stratum (bySeg) or first step, keys below nKey: a
-** counting sort (aCount: nKey + 1 counters). */
-static void cmpStableBy(const cmp_key *aIn, cmp_key *aOut, int64_t n, int bySeg, int64_t *aCount,
-                        uint32_t nKey) {
-    memset(aCount, 0, ((size_t)nKey + 1) * sizeof(int64_t));
-    for (int64_t i = 0; i < n; i++) aCount[(bySeg ? aIn[i].seg : aIn[i].label) + 1]++;
-    for (uint32_t k = 0; k < nKey; k++) aCount[k + 1] += aCount[k];
-    for (int64_t i = 0; i < n; i++) aOut[aCount[bySeg ? aIn[i].seg : aIn[i].label]++] = aIn[i];
-}
-
 /*
-** The users in the two orders of the strata, without a comparison sort:
-** by time (an LSD radix sort of the times' bits, a byte at a time, skipping
-** the bytes every key shares), then stably by first step and by stratum
-** (counting sorts), into *paL; the time order stably by stratum alone into
-** *paT (as lp_survival.c orders its strata). nLabel and nSeg bound the
-** keys. The caller frees both.
+** The users of one order of the continuation memo as rule 23's keys, into
+** *paOut (the caller frees it), *pn of them: seg the stratum (0: none;
+** with a group compared within segments, the segment's place + 1), grp the
+** compared segment (the segment's place, or the group and the rest; 0 for
+** all without segment_col), label the first step's place (of the order's
+** runs; 0 in an order over every step, where it is not read), dest step
+** 2's. Users without a segment are left out when segment_col is given.
 */
-static int cmpOrder(const cmp_pass *pP, uint32_t nLabel, uint32_t nSeg, cmp_user **paL,
-                    cmp_user **paT) {
-    int64_t n = pP->nUser;
-    uint32_t nKey = nLabel > nSeg ? nLabel : nSeg;
-    cmp_key *aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 3 * sizeof(cmp_key));
-    cmp_key *a = aBase, *b, *c;
-    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nKey + 2) * sizeof(int64_t));
-    uint64_t all1 = ~(uint64_t)0, any1 = 0;
-    *paL = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
-    *paT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(cmp_user));
-    if (!aBase || !aCount || !*paL || !*paT) {
-        sqlite3_free(aBase);
-        sqlite3_free(aCount);
-        return SQLITE_NOMEM;
+static int cmpUsers(const lp_km_order_view *pV, const lp_km_users_info *pInfo, const lp_users *pIt,
+                    const lp_cmp_result *pRes, const lp_cmp_spec *pSpec, cmp_user **paOut,
+                    int64_t *pn) {
+    cmp_user *a = sqlite3_malloc64((sqlite3_uint64)(pV->nUser + 1) * sizeof(cmp_user));
+    int64_t n = 0;
+    if (!a) return SQLITE_NOMEM;
+    for (int64_t r = 0; r < pV->nRun; r++) {
+        const lp_km_run *pR = &pV->aRun[r];
+        for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
+            uint32_t segKey = pV->aSeg[i];
+            cmp_user *pU;
+            if (pSpec->useSegments && segKey == 0) continue;
+            pU = &a[n++];
+            pU->s1 = pV->aS1[i];
+            pU->b.t = pV->aT[i];
+            pU->dest = pV->aDest[i];
+            pU->label = pR->label == LP_NONE ? 0 : pR->label;
+            if (pRes->isGroupMode) {
+                uint32_t g = cmpGroupOf(pIt, pInfo, pV->aUid[i]);
+                pU->grp = g == pRes->group ? LP_CMP_THE_GROUP : LP_CMP_THE_REST;
+                pU->seg = pSpec->useSegments ? segKey : 0;
+            } else {
+                pU->grp = pSpec->useSegments ? segKey - 1 : 0;
+                pU->seg = 0;
+            }
+        }
     }
-    b = aBase + n + 1;
-    c = aBase + 2 * (n + 1);
-    for (int64_t i = 0; i < n; i++) {
-        const cmp_user *pU = &pP->aUser[i];
-        memcpy(&a[i].key, &pU->b.t, sizeof(uint64_t));
-        a[i].seg = pU->seg;
-        a[i].label = pU->label;
-        a[i].i = (uint32_t)i;
-        a[i].pad = 0;
-        all1 &= a[i].key;
-        any1 |= a[i].key;
-    }
-    for (int shift = 0; shift < 64; shift += 8) {
-        int64_t aByte[257];
-        if ((((all1 ^ any1) >> shift) & 0xff) == 0) continue; /* one value in every key */
-        memset(aByte, 0, sizeof aByte);
-        for (int64_t i = 0; i < n; i++) aByte[((a[i].key >> shift) & 0xff) + 1]++;
-        for (int d = 0; d < 256; d++) aByte[d + 1] += aByte[d];
-        for (int64_t i = 0; i < n; i++) b[aByte[(a[i].key >> shift) & 0xff]++] = a[i];
-        cmp_key *t = a;
-        a = b;
-        b = t;
-    }
-    /* a: by time; b: (stratum, time) for *paT; c, then b: (stratum, label, time) */
-    cmpStableBy(a, b, n, 1, aCount, nSeg);
-    for (int64_t i = 0; i < n; i++) (*paT)[i] = pP->aUser[b[i].i];
-    cmpStableBy(a, c, n, 0, aCount, nLabel);
-    cmpStableBy(c, b, n, 1, aCount, nSeg);
-    for (int64_t i = 0; i < n; i++) (*paL)[i] = pP->aUser[b[i].i];
-    sqlite3_free(aBase);
-    sqlite3_free(aCount);
+    *paOut = a;
+    *pn = n;
     return SQLITE_OK;
 }
+
+/* --------------------------------------------------------------- strata */
 
 /* Holm's adjustment (rule 22) of the rows [i0, nRow) of question q, per
 ** first program (program not LP_NONE), that share a test family: the
@@ -308,57 +224,10 @@ static int cmpStratum(cmp_build *pB, const cmp_user *aL, const cmp_user *aT, int
     return rc ? rc : cmpHolm(pB, i0);
 }
 
-/*
-** The keys (rule 23): seg becomes the stratum (0: none; else the segment's
-** place + 1), grp the compared segment (the segment's place, or the group
-** and the rest), label and dest their places in name order. Users with no
-** segment are left out when segment_col is given. *paSegOf, *paLabelOf:
-** the way back (the caller frees them).
-*/
-static int cmpKeys(cmp_pass *pP, const lp_shaper *pSh, const lp_cmp_result *pRes,
-                   const lp_cmp_spec *pSpec, uint32_t **paSegOf, uint32_t **paLabelOf) {
-    const lp_data *pD = pSh->pData;
-    uint32_t nLabel = pD->programs.n + pSh->groups.n;
-    uint32_t *aLabelRank = NULL, *aSegRank = NULL;
-    int rc = learnpath_label_ranks(pSh, NULL, nLabel, 0, &aLabelRank);
-    if (rc == SQLITE_OK) rc = learnpath_label_ranks(NULL, &pD->segments, pD->segments.n, 0, &aSegRank);
-    if (rc == SQLITE_OK) {
-        *paSegOf = sqlite3_malloc64(((sqlite3_uint64)pD->segments.n + 1) * sizeof(uint32_t));
-        *paLabelOf = sqlite3_malloc64(((sqlite3_uint64)nLabel + 1) * sizeof(uint32_t));
-        if (!*paSegOf || !*paLabelOf) rc = SQLITE_NOMEM;
-    }
-    if (rc == SQLITE_OK) {
-        int64_t n = 0;
-        for (uint32_t s = 0; s < pD->segments.n; s++) (*paSegOf)[aSegRank[s]] = s;
-        for (uint32_t l = 0; l < nLabel; l++) {
-            (*paLabelOf)[aLabelRank[l]] = l < pD->programs.n ? l : LP_GROUP_BIT | (l - pD->programs.n);
-        }
-        for (int64_t i = 0; i < pP->nUser; i++) {
-            cmp_user u = pP->aUser[i];
-            uint32_t segRank = u.seg == LP_NONE ? 0 : aSegRank[u.seg];
-            if (pSpec->useSegments && u.seg == LP_NONE) continue;
-            if (pRes->isGroupMode) {
-                u.grp = u.grp == pRes->group ? LP_CMP_THE_GROUP : LP_CMP_THE_REST;
-                u.seg = pSpec->useSegments ? segRank + 1 : 0;
-            } else {
-                u.grp = segRank;
-                u.seg = 0;
-            }
-            u.label = aLabelRank[learnpath_label_index(pD, u.label)];
-            if (CMP_EVENT(&u)) u.dest = aLabelRank[learnpath_label_index(pD, u.dest)];
-            pP->aUser[n++] = u;
-        }
-        pP->nUser = n;
-    }
-    sqlite3_free(aLabelRank);
-    sqlite3_free(aSegRank);
-    return rc;
-}
-
-/* Every stratum: the users sorted twice, then each run. */
-static int cmpStrata(cmp_build *pB, cmp_pass *pP, uint32_t nLabel, uint32_t nSeg) {
-    int64_t n = pP->nUser;
-    cmp_user *aL = NULL, *aT = NULL;
+/* Every stratum: aL the users by (stratum, first step, time), aT by
+** (stratum, time), n of each; each run of a stratum. */
+static int cmpStrata(cmp_build *pB, const cmp_user *aL, const cmp_user *aT, int64_t n,
+                     uint32_t nSeg) {
     int rc = SQLITE_OK;
     pB->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
     pB->aEv = sqlite3_malloc64((sqlite3_uint64)(n + 1));
@@ -371,7 +240,6 @@ static int cmpStrata(cmp_build *pB, cmp_pass *pP, uint32_t nLabel, uint32_t nSeg
     pB->aCount = sqlite3_malloc64((sqlite3_uint64)pB->nSegKey * 2 * sizeof(int64_t));
     if (!pB->aT || !pB->aEv || !pB->aGrp || !pB->aPair || !pB->aSeen || !pB->aCount) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) memset(pB->aSeen, 0, (size_t)pB->nSegKey * sizeof(uint32_t));
-    if (rc == SQLITE_OK) rc = cmpOrder(pP, nLabel, nSeg + 1, &aL, &aT);
     for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
         int64_t e = i;
         while (e < n && aL[e].seg == aL[i].seg) e++;
@@ -387,8 +255,6 @@ static int cmpStrata(cmp_build *pB, cmp_pass *pP, uint32_t nLabel, uint32_t nSeg
         pB->question = LP_CMP_CONTINUED;
         if (rc == SQLITE_OK) rc = learnpath_cmp_note_rows(pB, aLr, 1, 0, "no user to compare");
     }
-    sqlite3_free(aL);
-    sqlite3_free(aT);
     return rc;
 }
 
@@ -404,45 +270,48 @@ void learnpath_cmp_free(lp_cmp_result *pRes) {
 }
 
 /* See lp_journey.h. */
-int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_cmp_spec *pSpec,
-                        lp_cmp_result *pRes, char **pzErr) {
-    cmp_pass P;
+int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
+                        const lp_cmp_spec *pSpec, lp_cmp_result *pRes, lp_km_memo **ppKm,
+                        char **pzErr) {
+    lp_km_spec ks;
+    lp_km_order_view vL, vT;
+    lp_km_users_info info;
     cmp_build B;
-    uint32_t *aSegOf = NULL, *aLabelOf = NULL;
-    int rc = SQLITE_OK;
-    memset(&P, 0, sizeof(P));
+    cmp_user *aL = NULL, *aT = NULL;
+    int64_t nL = 0, nT = 0;
+    int rc, isWithin;
+    memset(&ks, 0, sizeof(ks));
     memset(&B, 0, sizeof(B));
     memset(pRes, 0, sizeof(*pRes));
-    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
-        const lp_data *pD = pIt->pData;
-        uint32_t u = pIt->u;
-        int keep;
-        if (pD->aFirst[u + 1] > pD->aFirst[u]) {
-            /* the user's enrollments lie sorted by time: the last is the latest */
-            int64_t t = pD->aT[pD->aFirst[u + 1] - 1];
-            if (!P.hasLast || t > P.tLast) P.tLast = t;
-            P.hasLast = 1;
-        }
-        rc = learnpath_shape_user(pSh, u, &keep);
-        if (rc == SQLITE_OK && keep) rc = cmpAddUser(&P, pIt, pSh, pzErr);
-    }
+    *ppKm = NULL;
+    ks.hasObserveUntil = pSpec->hasObserveUntil;
+    ks.observeUntil = pSpec->observeUntil;
     pRes->isGroupMode = pSpec->zGroup != NULL || pSpec->isLargest;
-    if (rc == SQLITE_OK && pRes->isGroupMode) rc = cmpFindGroup(&P, pIt, pSpec, &pRes->group, pzErr);
-    if (rc == SQLITE_OK) cmpTimes(&P, pSh->pSpec, pSpec);
-    if (rc == SQLITE_OK) rc = cmpKeys(&P, pSh, pRes, pSpec, &aSegOf, &aLabelOf);
-    if (rc == SQLITE_OK) {
-        /* the orders' keys (72 bytes a user), two sorted copies and the
-        ** scratch (29): about six times the users */
-        rc = cmpCheckBudget(pIt, pSh, P.nUserAlloc * (int64_t)sizeof(cmp_user) * 6, pzErr);
+    /* the strata: the segments when a group is compared within them, else one */
+    isWithin = pRes->isGroupMode && pSpec->useSegments;
+    rc = learnpath_km_orders(pIt, pSh, pShape, &ks, isWithin ? LP_KM_BY_STEP : LP_KM_BY_STEP_ALLSEG,
+                             isWithin ? LP_KM_BY_SEG : LP_KM_BY_TIME, ppKm, &vL, &vT, &info, pzErr);
+    if (rc == SQLITE_OK && pRes->isGroupMode) {
+        rc = cmpFindGroup(&vL, &info, pIt, pSpec, &pRes->group, pzErr);
     }
+    if (rc == SQLITE_OK) {
+        /* two copies of the users as cmp_user and the scratch (29 bytes a user) */
+        int64_t nLimit = learnpath_users_limit(pIt);
+        if (nLimit > 0 && learnpath_users_held(pIt) + vL.nUser * (2 * (int64_t)sizeof(cmp_user) + 29) > nLimit) {
+            rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET
+                                      : learnpath_users_budget_error(pIt, 0, 0, pzErr);
+        }
+    }
+    if (rc == SQLITE_OK) rc = cmpUsers(&vL, &info, pIt, pRes, pSpec, &aL, &nL);
+    if (rc == SQLITE_OK) rc = cmpUsers(&vT, &info, pIt, pRes, pSpec, &aT, &nT);
     if (rc == SQLITE_OK) {
         B.pRes = pRes;
         B.pSpec = pSpec;
-        B.pSh = pSh;
-        B.aLabelOf = aLabelOf;
-        B.aSegOf = aSegOf;
-        B.E = P.E;
-        rc = cmpStrata(&B, &P, pSh->pData->programs.n + pSh->groups.n, pSh->pData->segments.n);
+        B.pSh = learnpath_km_shaper(*ppKm);
+        B.aLabelOf = info.aLabelOf;
+        B.aSegOf = info.aSegOf;
+        B.E = info.E;
+        rc = cmpStrata(&B, aL, aT, nL < nT ? nL : nT, info.nSeg);
     }
     sqlite3_free(B.aT);
     sqlite3_free(B.aEv);
@@ -450,10 +319,12 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_cmp_spec *pSpec,
     sqlite3_free(B.aPair);
     sqlite3_free(B.aSeen);
     sqlite3_free(B.aCount);
-    sqlite3_free(P.aUser);
-    sqlite3_free(aSegOf);
-    sqlite3_free(aLabelOf);
-    if (rc) learnpath_cmp_free(pRes);
+    sqlite3_free(aL);
+    sqlite3_free(aT);
+    if (rc) {
+        learnpath_cmp_free(pRes);
+        learnpath_km_memo_unref(*ppKm);
+        *ppKm = NULL;
+    }
     return rc;
 }
-

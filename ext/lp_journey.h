@@ -374,7 +374,8 @@ typedef struct lp_km_user {
         double t;
     } b;
     uint32_t seg, label, dest;
-    int32_t month;           /* s1's (learnpath_time_month), for the cohorts */
+    uint32_t uid;            /* in memory the user's number in the data; streaming
+                             ** its group's (rule 12), read then */
 } lp_km_user;
 #define LP_KM_NO_STEP INT64_MAX
 #define LP_KM_EVENT(pU) ((pU)->dest != LP_NONE)
@@ -439,6 +440,54 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
 /* Let go of a result learnpath_km_get gave (it may then be dropped, past
 ** the memo's few) and of the memo's reference. */
 void learnpath_km_release(lp_km_memo *pMemo, const lp_km_result *pRes);
+/* The orders of a memo's users segment_compare reads (rule 23). */
+enum { LP_KM_BY_STEP = 0, LP_KM_BY_SEG = 1, LP_KM_BY_STEP_ALLSEG = 2, LP_KM_BY_TIME = 3 };
+
+/* A run of one of those orders: users iFirst.. of one segment and first
+** step (places in name order: segment 0 none; in an order over several,
+** segment 0, or step LP_NONE). */
+typedef struct lp_km_run {
+    int64_t iFirst, n;
+    uint32_t seg, label;
+} lp_km_run;
+
+/* One order of a memo's users, as arrays of nUser: time in days, step 2's
+** place (LP_NONE: censored), s1, the segment's place + 1 (0: none), and
+** uid (isUidGroup: the user's group, else its number in the data); its
+** runs; and what the places mean. */
+typedef struct lp_km_order_view {
+    int64_t nUser;
+    const double *aT;
+    const uint32_t *aDest;
+    const int64_t *aS1;
+    const uint32_t *aSeg;
+    const uint32_t *aUid;
+    const lp_km_run *aRun;
+    int64_t nRun;
+} lp_km_order_view;
+
+/* What a memo's places and users mean, for segment_compare. */
+typedef struct lp_km_users_info {
+    const uint32_t *aSegOf;    /* segment place (less one) -> segment */
+    const uint32_t *aLabelOf;  /* step place -> label */
+    uint32_t nSeg, nLabel;
+    int64_t E;                 /* rule 17's E */
+    int isUidGroup;            /* uid holds groups (streaming), not user numbers */
+    const uint32_t *aLateUid;  /* the users left out for starting after E */
+    int64_t nLate;
+} lp_km_users_info;
+
+/*
+** Orders eL and eT (LP_KM_BY_*) of the users of pIt shaped by *pSh (spec
+** *pShape), observed until pSpec's E (its other fields unused), from the
+** data's memo or made now (as learnpath_km_get: the memo may take the
+** shaper; learnpath_km_shaper gives the labels). *ppMemo holds a
+** reference; the views live as long as it.
+*/
+int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
+                        const lp_km_spec *pSpec, int eL, int eT, lp_km_memo **ppMemo,
+                        lp_km_order_view *pL, lp_km_order_view *pT, lp_km_users_info *pInfo,
+                        char **pzErr);
 /* The memo's shaper: the labels of its results. */
 const lp_shaper *learnpath_km_shaper(const lp_km_memo *p);
 void learnpath_km_memo_unref(lp_km_memo *p);
@@ -522,14 +571,18 @@ typedef struct lp_cmp_result {
 
 /*
 ** segment_compare's rows and segment_cells' cells (rule 23) of the users
-** of pIt shaped by *pSh, one pass over the users (which leaves pIt at its
-** end), into *pRes (learnpath_cmp_free releases it; the labels are *pSh's,
-** the segments pIt's data's, the group pIt's). Under a memory budget,
-** LP_RC_OVER_BUDGET in memory (stream instead), the budget's error
-** streaming. A compare_group no user has is an error naming it.
+** of pIt shaped by *pSh (spec *pShape), from the continuation memo's
+** sorted users (learnpath_km_orders: one pass over the users, shared with
+** the continuation functions), into *pRes (learnpath_cmp_free releases
+** it). *ppKm gets the memo's reference: the labels of the rows are its
+** shaper's (learnpath_km_shaper), the segments pIt's data's, the group
+** pIt's. Under a memory budget, LP_RC_OVER_BUDGET in memory (stream
+** instead), the budget's error streaming. A compare_group no user has is
+** an error naming it.
 */
-int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_cmp_spec *pSpec,
-                        lp_cmp_result *pRes, char **pzErr);
+int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
+                        const lp_cmp_spec *pSpec, lp_cmp_result *pRes, lp_km_memo **ppKm,
+                        char **pzErr);
 void learnpath_cmp_free(lp_cmp_result *pRes);
 
 /* ------------------------------------------------------------ lp_order.c */

@@ -1,91 +1,32 @@
 /*
-** lp_km_pass.c - the users of the continuation functions (rule 17), read
-** once per source, shaping and observation end and kept with the data,
-** and the strata every continuation function walks (rules 18-21).
+** lp_km_pass.c - the users of the continuation functions (rule 17) and of
+** segment_compare (rule 23), read once per source, shaping and observation
+** end, kept with the data (LP_MEMO_KM) with the results made from them.
 **
 ** How it works. One pass over the users (from the cache, or streamed)
 ** shapes each journey as first_program does (rules 4-8) and keeps per user
-** the start of step 1 and of step 2 (if any), step 2's label, the segment
-** and the first step's label (lp_km_user, 32 bytes). The observation end E
-** is known only after the pass when observe_until is not given (the latest
-** time of the source), so each user's time and status are set then
-** (kmTimes). The users are then put in order of time once (an LSD radix
-** sort on the time's bits) and kept so, with the data (LP_MEMO_KM).
+** the start of step 1 and of step 2 (if any), step 2's label, the segment,
+** the first step's label and the user's number (lp_km_user, 32 bytes). The
+** observation end E is known only after the pass when observe_until is not
+** given (the latest time of the source), so each user's time and status
+** are set then (kmTimes). The users are then sorted once by (segment, first
+** step, time): an LSD radix sort of the time in whole milliseconds in the
+** fewest digits of at most 13 bits, then one counting sort by segment x
+** step (kmSortUsers), and kept as arrays (the main order). lp_km_orders.c
+** makes the other orders from it and walks the strata.
 **
-** A result (lp_survival.c's builders over each stratum) then needs no
-** comparison sort: stable counting sorts of the time-ordered users by
-** first step and by segment give every stratum's users in order of time
-** (kmStrata), and by segment and month of s1 the cohorts' (kmCohorts).
-** Each result is kept in the memo too, so the same query again reads it,
+** Each result is kept in the memo too (at most KM_MAX_RESULTS, and
+** KM_MAX_MEMOS memos a source), so the same query again reads it,
 ** continuation_stats reads the medians of any curve of the same band, and
-** a query without segment_col over data read with one reads the strata
-** over all segments from the same users. Streaming, or with group_value,
-** the memo is the query's own.
+** segment_compare reads the orders (learnpath_km_orders). Streaming, or
+** with group_value, the memo is the query's own.
 */
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lp_journey.h"
-
-/* The most results a memo keeps, and memos a source's data keeps: past
-** them the oldest no cursor reads are dropped, so a session asking for
-** ever new conf_level or observe_until values holds a bounded memory. */
-#define KM_MAX_RESULTS 8
-#define KM_MAX_MEMOS 4
-
-/* A result kept in a memo: what asked for it, and its rows. */
-typedef struct km_res_memo {
-    struct km_res_memo *pNext;
-    int nRef;                 /* the cursors reading it */
-    int64_t nByte;            /* the heap it holds */
-    lp_km_spec spec;          /* its aAtDay is aDay */
-    double *aDay;
-    int ignoreSeg;            /* the strata over all segments */
-    int isStatsOnly;          /* the strata and medians, no rows */
-    int hasMedians;           /* the strata's medians are set */
-    lp_km_result res;
-} km_res_memo;
-
-/* A run of users of one segment and first step (places in name order),
-** in order of time: users iFirst, ..., iFirst + n - 1 of their order. */
-typedef struct km_run {
-    int64_t iFirst, n;
-    uint32_t seg, label;
-} km_run;
-
-/* Users in one order, as the arrays the builders read, and their runs. */
-typedef struct km_order {
-    double *aT;
-    uint32_t *aDest;
-    int64_t *aS1;             /* the main order only */
-    km_run *aRun;
-    int64_t nRun;
-} km_order;
-
-/* The orders a memo keeps: by (segment, step, time), made with the memo;
-** the others when first needed, each the main order's runs merged. */
-enum { KM_BY_STEP = 0, KM_BY_SEG = 1, KM_BY_STEP_ALLSEG = 2, KM_BY_TIME = 3, KM_ORDERS = 4 };
-
-struct lp_km_memo {
-    lp_km_memo *pNext;
-    int nRef;
-    lp_shape_spec shape;
-    int hasObserveUntil;
-    int64_t observeUntil;
-    lp_shaper sh;             /* owns the tie groups' labels */
-    lp_km_user *aUser;        /* the pass's users (until sorted into aOrder[KM_BY_STEP]) */
-    int64_t nUser;
-    km_order aOrder[KM_ORDERS]; /* by (segment, first step, time); by (segment, time);
-                              ** by (first step, time) over every segment; by time */
-    uint32_t *aSegOf;         /* a segment's place (less one) -> the segment */
-    uint32_t *aLabelOf;       /* a label's place -> the label */
-    uint32_t nSeg, nLabel;    /* places: segments 0..nSeg (0: none), labels 0..nLabel-1 */
-    int64_t E;                /* rule 17's E */
-    int64_t nByte;            /* the heap its orders and results hold */
-    km_res_memo *pRes;        /* newest first */
-};
+#include "lp_km.h"
 
 /* See lp_journey.h. */
 void learnpath_km_free(lp_km_result *pRes) {
@@ -119,8 +60,11 @@ void learnpath_km_memo_unref(lp_km_memo *p) {
         sqlite3_free(p->aOrder[i].aT);
         sqlite3_free(p->aOrder[i].aDest);
         sqlite3_free(p->aOrder[i].aS1);
+        sqlite3_free(p->aOrder[i].aSeg);
+        sqlite3_free(p->aOrder[i].aUid);
         sqlite3_free(p->aOrder[i].aRun);
     }
+    sqlite3_free(p->aLateUid);
     sqlite3_free(p);
 }
 
@@ -175,20 +119,31 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
     pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
     pU->seg = pSh->segment;
     pU->label = pSh->aStep[0].label;
-    pU->month = 0;
+    /* in memory a group is found by the user's number at any time;
+    ** streaming, only now */
+    pU->uid = pIt->pStream ? learnpath_users_group(pIt, pIt->u) : pIt->u;
     return SQLITE_OK;
 }
 
 /*
 ** Rule 17: each user's time and status, once E is known; the users whose
-** step 1 starts after E are left out.
+** step 1 starts after E are left out (their uid kept in the memo's
+** aLateUid: segment_compare counts them for compare_group 'largest').
 */
-static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, int64_t E) {
-    int64_t n = 0;
+static int kmTimes(km_pass *pP, lp_km_memo *pM, const lp_shape_spec *pShape, int64_t E) {
+    int64_t n = 0, nLate = 0;
+    for (int64_t i = 0; i < pP->nUser; i++) nLate += pP->aUser[i].s1 > E;
+    if (nLate > 0) {
+        pM->aLateUid = sqlite3_malloc64((sqlite3_uint64)nLate * sizeof(uint32_t));
+        if (!pM->aLateUid) return SQLITE_NOMEM;
+    }
     for (int64_t i = 0; i < pP->nUser; i++) {
         lp_km_user u = pP->aUser[i];
         int64_t s1 = u.s1;
-        if (s1 > E) continue;
+        if (s1 > E) {
+            pM->aLateUid[pM->nLate++] = u.uid;
+            continue;
+        }
         if (u.b.s2 != LP_KM_NO_STEP && u.b.s2 <= E) {
             u.b.t = (double)(u.b.s2 - s1) / LP_MS_PER_DAY;
         } else if (pShape->hasWithin && (double)(E - s1) > pShape->withinDays * LP_MS_PER_DAY) {
@@ -201,6 +156,7 @@ static void kmTimes(km_pass *pP, const lp_shape_spec *pShape, int64_t E) {
         pP->aUser[n++] = u;
     }
     pP->nUser = n;
+    return SQLITE_OK;
 }
 
 /*
@@ -243,7 +199,7 @@ static int kmKeys(lp_km_memo *pM) {
 typedef struct km_pair {
     uint64_t key;
     int64_t s1;
-    uint32_t sl, dest;
+    uint32_t sl, dest, uid, pad;
 } km_pair;
 
 /* The radix sort's digits of the time key: at most KM_RB_MAX bits each. */
@@ -285,18 +241,8 @@ static int kmUserCmp(const void *pa, const void *pb) {
     return (a->b.t > b->b.t) - (a->b.t < b->b.t);
 }
 
-/* Room for n users (and with isS1 their s1) and nRun runs in *pO. */
-static int kmOrderAlloc(km_order *pO, int64_t n, int64_t nRun, int isS1) {
-    pO->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
-    pO->aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    pO->aS1 = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int64_t)) : NULL;
-    pO->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
-    pO->nRun = 0;
-    return pO->aT && pO->aDest && (pO->aS1 || !isS1) && pO->aRun ? SQLITE_OK : SQLITE_NOMEM;
-}
-
 /* User i of the main order from a (sorted) pair: the time from its key
-** (isMs: whole milliseconds, else the time's bits), s1, step 2. */
+** (isMs: whole milliseconds, else the time's bits), s1, step 2, uid. */
 static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int isMs) {
     if (isMs) {
         pO->aT[i] = (double)(int64_t)p->key / LP_MS_PER_DAY; /* kmTimes' own division */
@@ -305,6 +251,7 @@ static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int isMs) {
     }
     pO->aDest[i] = p->dest;
     pO->aS1[i] = p->s1;
+    pO->aUid[i] = p->uid;
 }
 
 /*
@@ -323,7 +270,7 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
     for (int64_t i = 0; i < n; i++) {
         nRun += i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1);
     }
-    if (kmOrderAlloc(pO, n, nRun, 1)) return SQLITE_NOMEM;
+    if (learnpath_km_order_alloc(pO, n, nRun, 1)) return SQLITE_NOMEM;
     for (int64_t i = 0; i < n; i++) {
         if (i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1)) {
             km_run *pR = &pO->aRun[pO->nRun++];
@@ -333,17 +280,19 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
             pR->label = KM_STEP_OF(i);
         }
         pO->aRun[pO->nRun - 1].n++;
+        pO->aSeg[i] = KM_SEG_OF(i);
         if (a) {
             kmTakePair(pO, i, &a[i], isMs);
         } else {
             pO->aT[i] = aU[i].b.t;
             pO->aDest[i] = aU[i].dest;
             pO->aS1[i] = aU[i].s1;
+            pO->aUid[i] = aU[i].uid;
         }
     }
 #undef KM_SEG_OF
 #undef KM_STEP_OF
-    pM->nByte += n * 20 + nRun * (int64_t)sizeof(km_run);
+    pM->nByte += n * 28 + nRun * (int64_t)sizeof(km_run);
     sqlite3_free(pM->aUser);
     pM->aUser = NULL;
     return SQLITE_OK;
@@ -388,6 +337,8 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         a[i].s1 = pU->s1;
         a[i].sl = pU->seg * pM->nLabel + pU->label;
         a[i].dest = pU->dest;
+        a[i].uid = pU->uid;
+        a[i].pad = 0;
         any1 |= a[i].key;
     }
     /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
@@ -482,9 +433,10 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     memset(pSh, 0, sizeof(*pSh));
     pM->aUser = P.aUser;
     if (rc == SQLITE_OK) {
-        kmTimes(&P, pShape, pM->E);
+        pM->isUidGroup = pIt->pStream != NULL;
+        rc = kmTimes(&P, pM, pShape, pM->E);
         pM->nUser = P.nUser;
-        rc = kmKeys(pM);
+        if (rc == SQLITE_OK) rc = kmKeys(pM);
     }
     /* the sort's room: the pass's users, the pairs twice and the main order */
     if (rc == SQLITE_OK) {
@@ -501,250 +453,6 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     }
     *ppMemo = pM;
     return SQLITE_OK;
-}
-
-/* ----------------------------------------------------------- the strata */
-
-/* The head of a run in a merge: its next user's time, place and end. */
-typedef struct km_head {
-    double t;
-    int64_t i, e;
-} km_head;
-
-/* Restore the heap order of aH[0..nH) below place i (least time first). */
-static void kmSift(km_head *aH, int64_t nH, int64_t i) {
-    for (;;) {
-        int64_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < nH && aH[l].t < aH[m].t) m = l;
-        if (r < nH && aH[r].t < aH[m].t) m = r;
-        if (m == i) return;
-        km_head t = aH[i];
-        aH[i] = aH[m];
-        aH[m] = t;
-        i = m;
-    }
-}
-
-/* User i of order *pIn to place j of *pOut (its s1 when *pOut keeps them). */
-static void kmCopyUser(const km_order *pIn, int64_t i, km_order *pOut, int64_t j) {
-    pOut->aT[j] = pIn->aT[i];
-    pOut->aDest[j] = pIn->aDest[i];
-    if (pOut->aS1) pOut->aS1[j] = pIn->aS1[i];
-}
-
-/*
-** The users of the nR runs aR of *pIn (each in order of time) in order of
-** time, into *pOut from place iOut: a k-way merge over a binary heap of
-** the runs' heads (aH: room for nR). Returns how many.
-*/
-static int64_t kmMerge(const km_order *pIn, const km_run *aR, int64_t nR, km_order *pOut,
-                       int64_t iOut, km_head *aH) {
-    int64_t nH = 0, n = 0;
-    for (int64_t k = 0; k < nR; k++) {
-        if (aR[k].n == 0) continue;
-        aH[nH].i = aR[k].iFirst;
-        aH[nH].e = aR[k].iFirst + aR[k].n;
-        aH[nH].t = pIn->aT[aH[nH].i];
-        nH++;
-    }
-    for (int64_t i = nH / 2; i-- > 0;) kmSift(aH, nH, i);
-    while (nH > 1) {
-        kmCopyUser(pIn, aH[0].i++, pOut, iOut + n++);
-        if (aH[0].i == aH[0].e) {
-            aH[0] = aH[--nH];
-        } else {
-            aH[0].t = pIn->aT[aH[0].i];
-        }
-        kmSift(aH, nH, 0);
-    }
-    for (; nH == 1 && aH[0].i < aH[0].e; aH[0].i++) kmCopyUser(pIn, aH[0].i, pOut, iOut + n++);
-    return n;
-}
-
-/*
-** The nR runs aR in order of first step, stably (a counting sort over the
-** nLabel steps), into *paOut (the caller frees it).
-*/
-static int kmRunsByLabel(const km_run *aR, int64_t nR, uint32_t nLabel, km_run **paOut) {
-    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nLabel + 2) * sizeof(int64_t));
-    km_run *aOut = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_run));
-    *paOut = aOut;
-    if (!aCount || !aOut) {
-        sqlite3_free(aCount);
-        return SQLITE_NOMEM;
-    }
-    memset(aCount, 0, ((size_t)nLabel + 2) * sizeof(int64_t));
-    for (int64_t i = 0; i < nR; i++) aCount[aR[i].label + 1]++;
-    for (uint32_t k = 0; k <= nLabel; k++) aCount[k + 1] += aCount[k];
-    for (int64_t i = 0; i < nR; i++) aOut[aCount[aR[i].label]++] = aR[i];
-    sqlite3_free(aCount);
-    return SQLITE_OK;
-}
-
-/* Do runs a and b fall in one group of order k (kmPooled)? */
-static int kmSameGroup(int k, const km_run *a, const km_run *b) {
-    return k == KM_BY_TIME || (k == KM_BY_SEG ? a->seg == b->seg : a->label == b->label);
-}
-
-/*
-** Order k of the memo (KM_BY_SEG, KM_BY_STEP_ALLSEG or KM_BY_TIME), made
-** the first time it is needed and kept: the main order's runs, grouped by
-** segment or by first step, each group merged into order of time; or
-** (KM_BY_TIME) KM_BY_SEG's runs all merged. Its runs: one per group (the
-** other key 0 and label LP_NONE).
-*/
-static int kmPooled(lp_km_memo *pM, int k) {
-    /* by time: the segments' orders merged (fewer runs than the main's) */
-    const km_order *pMain = &pM->aOrder[k == KM_BY_TIME ? KM_BY_SEG : KM_BY_STEP];
-    km_order *pO = &pM->aOrder[k];
-    km_run *aByLabel = NULL;
-    const km_run *aR = pMain->aRun;
-    int64_t nR = pMain->nRun, nGroup = 0, iOut = 0;
-    km_head *aH;
-    int rc = SQLITE_OK;
-    if (pO->aT) return SQLITE_OK;
-    if (k == KM_BY_TIME && (rc = kmPooled(pM, KM_BY_SEG)) != SQLITE_OK) return rc;
-    aR = pMain->aRun;
-    nR = pMain->nRun;
-    if (k == KM_BY_STEP_ALLSEG) {
-        rc = kmRunsByLabel(pMain->aRun, nR, pM->nLabel, &aByLabel);
-        aR = aByLabel;
-    }
-    for (int64_t i = 0; i < nR && rc == SQLITE_OK; i++) nGroup += i == 0 || !kmSameGroup(k, &aR[i - 1], &aR[i]);
-    aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
-    if (rc == SQLITE_OK && !aH) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) rc = kmOrderAlloc(pO, pM->nUser, nGroup, k != KM_BY_STEP_ALLSEG);
-    for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
-        int64_t e = i + 1;
-        while (e < nR && kmSameGroup(k, &aR[i], &aR[e])) e++;
-        km_run *pG = &pO->aRun[pO->nRun++];
-        pG->iFirst = iOut;
-        pG->seg = k == KM_BY_SEG ? aR[i].seg : 0;
-        pG->label = k == KM_BY_STEP_ALLSEG ? aR[i].label : LP_NONE;
-        pG->n = kmMerge(pMain, aR + i, e - i, pO, iOut, aH);
-        iOut += pG->n;
-        i = e;
-    }
-    if (rc == SQLITE_OK) {
-        pM->nByte += pM->nUser * (pO->aS1 ? 20 : 12) + nGroup * (int64_t)sizeof(km_run);
-    }
-    if (rc) {
-        sqlite3_free(pO->aT);
-        sqlite3_free(pO->aDest);
-        sqlite3_free(pO->aS1);
-        sqlite3_free(pO->aRun);
-        memset(pO, 0, sizeof(*pO));
-    }
-    sqlite3_free(aByLabel);
-    sqlite3_free(aH);
-    return rc;
-}
-
-/* The users of run *pR of order *pO, as the builders read them. */
-static lp_km_view kmView(const km_order *pO, const km_run *pR) {
-    lp_km_view v;
-    v.aT = pO->aT + pR->iFirst;
-    v.aDest = pO->aDest + pR->iFirst;
-    v.aS1 = pO->aS1 ? pO->aS1 + pR->iFirst : NULL;
-    return v;
-}
-
-/* One stratum: the curve's or the incidence's builder. */
-static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_order *pO,
-                        const km_run *pR) {
-    uint32_t seg = pR->seg == 0 ? LP_NONE : pM->aSegOf[pR->seg - 1];
-    uint32_t label = pR->label == LP_NONE ? LP_NONE : pM->aLabelOf[pR->label];
-    if (pB->pSpec->eKind == LP_KM_INCIDENCE) {
-        return learnpath_km_incidence(pB, kmView(pO, pR), pR->n, seg, label);
-    }
-    return learnpath_km_stratum(pB, kmView(pO, pR), pR->n, seg, label);
-}
-
-/*
-** Every stratum of rule 18, in output order: per segment (in name order,
-** none first), its strata per first step (in name order: the main order's
-** runs), then its stratum over every first step (KM_BY_SEG's run); with
-** ignoreSeg the strata per first step over every segment
-** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME).
-*/
-static int kmStrata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
-    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
-    int rc = kmPooled(pM, ignoreSeg ? KM_BY_STEP_ALLSEG : KM_BY_SEG);
-    if (rc == SQLITE_OK && ignoreSeg) rc = kmPooled(pM, KM_BY_TIME);
-    if (rc == SQLITE_OK && ignoreSeg) {
-        const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
-        for (int64_t i = 0; i < pL->nRun && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, pL, &pL->aRun[i]);
-        if (rc == SQLITE_OK && pT->nRun > 0) rc = kmOneStratum(pB, pM, pT, &pT->aRun[0]);
-        return rc;
-    }
-    const km_order *pS = &pM->aOrder[KM_BY_SEG];
-    for (int64_t i = 0, g = 0; i < pMain->nRun && rc == SQLITE_OK; g++) {
-        for (; i < pMain->nRun && pMain->aRun[i].seg == pS->aRun[g].seg && rc == SQLITE_OK; i++) {
-            rc = kmOneStratum(pB, pM, pMain, &pMain->aRun[i]);
-        }
-        if (rc == SQLITE_OK) rc = kmOneStratum(pB, pM, pS, &pS->aRun[g]);
-    }
-    return rc;
-}
-
-/*
-** continuation_cohorts' strata (rule 21), in order of month of s1, then
-** segment, each in order of time: the users by (segment, time)
-** (KM_BY_SEG; with ignoreSeg by time, KM_BY_TIME) put in order of month
-** by a stable counting sort (months are few: at most 12 a year of valid
-** times), so each (month, segment) lies in order of time.
-*/
-static int kmCohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
-    const km_order *pO = &pM->aOrder[ignoreSeg ? KM_BY_TIME : KM_BY_SEG];
-    int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
-    int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    int32_t *aMonthC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    uint32_t *aSegC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    km_order C;
-    int rc = aMonth && aMonthC && aSegC ? SQLITE_OK : SQLITE_NOMEM;
-    memset(&C, 0, sizeof(C));
-    if (rc == SQLITE_OK) rc = kmPooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG);
-    for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
-        aMonth[i] = (int32_t)learnpath_time_month(pO->aS1[i]);
-        if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
-        if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
-    }
-    if (rc == SQLITE_OK) {
-        aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));
-        if (!aCount) rc = SQLITE_NOMEM;
-    }
-    if (rc == SQLITE_OK) rc = kmOrderAlloc(&C, n, 0, 1);
-    if (rc == SQLITE_OK) {
-        memset(aCount, 0, (size_t)(mMax - mMin + 2) * sizeof(int64_t));
-        for (int64_t i = 0; i < n; i++) aCount[aMonth[i] - mMin + 1]++;
-        for (int64_t k = 0; k <= mMax - mMin; k++) aCount[k + 1] += aCount[k];
-        for (int64_t r = 0; r < pO->nRun; r++) {
-            const km_run *pR = &pO->aRun[r];
-            for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
-                int64_t j = aCount[aMonth[i] - mMin]++;
-                kmCopyUser(pO, i, &C, j);
-                aMonthC[j] = aMonth[i];
-                aSegC[j] = pR->seg;
-            }
-        }
-    }
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t e = i + 1;
-        while (e < n && aMonthC[e] == aMonthC[i] && aSegC[e] == aSegC[i]) e++;
-        km_run run = {i, e - i, 0, 0};
-        rc = learnpath_km_cohort(pB, kmView(&C, &run), e - i,
-                                 aSegC[i] == 0 ? LP_NONE : pM->aSegOf[aSegC[i] - 1], aMonthC[i]);
-        i = e;
-    }
-    sqlite3_free(C.aT);
-    sqlite3_free(C.aDest);
-    sqlite3_free(C.aS1);
-    sqlite3_free(C.aRun);
-    sqlite3_free(aCount);
-    sqlite3_free(aMonth);
-    sqlite3_free(aMonthC);
-    sqlite3_free(aSegC);
-    return rc;
 }
 
 /* ------------------------------------------------------------- the memo */
@@ -837,7 +545,7 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         /* with no segment in the data, the strata per segment are those over
         ** all segments: no pooled orders to make */
         int ign = ignoreSeg && pM->nSeg > 0;
-        rc = pSpec->eKind == LP_KM_COHORTS ? kmCohorts(&B, pM, ign) : kmStrata(&B, pM, ign);
+        rc = pSpec->eKind == LP_KM_COHORTS ? learnpath_km_cohorts(&B, pM, ign) : learnpath_km_strata(&B, pM, ign);
     }
     if (rc) {
         kmResFree(pR);
@@ -854,40 +562,54 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
     return SQLITE_OK;
 }
 
+/*
+** The memo of the users of pIt shaped by *pSh (spec *pShape) observed until
+** pSpec's E: the data's, or made now (then kept with the data, with every
+** segment, for the queries with and without one; streaming, or with
+** group_value, the query's own). *ppM holds a new reference.
+*/
+static int kmMemoFor(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
+                     const lp_km_spec *pSpec, lp_km_memo **ppM, char **pzErr) {
+    lp_data *pD = pIt->pData;
+    /* streaming, or with group_value (rule 12): a memo for this query only */
+    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
+    lp_km_memo *pM;
+    int rc;
+    *ppM = NULL;
+    for (pM = isStream ? NULL : pD->apMemo[LP_MEMO_KM]; pM; pM = pM->pNext) {
+        if (learnpath_shape_spec_eq(&pM->shape, pShape) && pM->hasObserveUntil == pSpec->hasObserveUntil &&
+            (!pM->hasObserveUntil || pM->observeUntil == pSpec->observeUntil)) {
+            pM->nRef++;
+            *ppM = pM;
+            return SQLITE_OK;
+        }
+    }
+    /* kept with the data: every segment, for the queries with and without one */
+    if (!isStream) pSh->ignoreSegments = 0;
+    rc = kmMemoNew(pIt, pSh, pShape, pSpec, &pM, pzErr);
+    if (rc) return rc;
+    if (!isStream) {
+        pM->nRef++; /* the data's reference */
+        pM->pNext = pD->apMemo[LP_MEMO_KM];
+        pD->apMemo[LP_MEMO_KM] = pM;
+        pD->axMemoFree[LP_MEMO_KM] = kmMemoListFree;
+        kmMemoTrim(pD);
+    }
+    *ppM = pM;
+    return SQLITE_OK;
+}
+
 /* See lp_journey.h. */
 int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                      const lp_km_spec *pSpec, int isStats, lp_km_memo **ppMemo,
                      const lp_km_result **ppRes, char **pzErr) {
-    lp_data *pD = pIt->pData;
-    /* streaming, or with group_value (rule 12): a memo for this query only */
-    int isStream = pIt->pStream != NULL || pIt->isGroupFilter;
-    int ignoreSeg = pSh->ignoreSegments || pD->aSeg == NULL;
+    int ignoreSeg = pSh->ignoreSegments || pIt->pData->aSeg == NULL;
     lp_km_memo *pM;
     km_res_memo *pR;
-    int rc = SQLITE_OK;
+    int rc = kmMemoFor(pIt, pSh, pShape, pSpec, &pM, pzErr);
     *ppMemo = NULL;
     *ppRes = NULL;
-    for (pM = isStream ? NULL : pD->apMemo[LP_MEMO_KM]; pM; pM = pM->pNext) {
-        if (learnpath_shape_spec_eq(&pM->shape, pShape) && pM->hasObserveUntil == pSpec->hasObserveUntil &&
-            (!pM->hasObserveUntil || pM->observeUntil == pSpec->observeUntil)) {
-            break;
-        }
-    }
-    if (pM == NULL) {
-        /* kept with the data: every segment, for the queries with and without one */
-        if (!isStream) pSh->ignoreSegments = 0;
-        rc = kmMemoNew(pIt, pSh, pShape, pSpec, &pM, pzErr);
-        if (rc) return rc;
-        if (!isStream) {
-            pM->nRef++; /* the data's reference */
-            pM->pNext = pD->apMemo[LP_MEMO_KM];
-            pD->apMemo[LP_MEMO_KM] = pM;
-            pD->axMemoFree[LP_MEMO_KM] = kmMemoListFree;
-            kmMemoTrim(pD);
-        }
-    } else {
-        pM->nRef++;
-    }
+    if (rc) return rc;
     for (pR = pM->pRes; pR && !kmResMatch(pR, pSpec, isStats, ignoreSeg); pR = pR->pNext) {
     }
     if (pR == NULL) rc = kmResNew(pM, pIt, pSpec, isStats, ignoreSeg, &pR, pzErr);
@@ -898,6 +620,50 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     pR->nRef++;
     *ppMemo = pM;
     *ppRes = &pR->res;
+    return SQLITE_OK;
+}
+
+/* The view of order e of memo pM. */
+static void kmViewOf(const lp_km_memo *pM, int e, lp_km_order_view *pV) {
+    const km_order *pO = &pM->aOrder[e];
+    pV->nUser = pM->nUser;
+    pV->aT = pO->aT;
+    pV->aDest = pO->aDest;
+    pV->aS1 = pO->aS1;
+    pV->aSeg = pO->aSeg;
+    pV->aUid = pO->aUid;
+    pV->aRun = pO->aRun;
+    pV->nRun = pO->nRun;
+}
+
+/* See lp_journey.h. */
+int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
+                        const lp_km_spec *pSpec, int eL, int eT, lp_km_memo **ppMemo,
+                        lp_km_order_view *pL, lp_km_order_view *pT, lp_km_users_info *pInfo,
+                        char **pzErr) {
+    lp_km_memo *pM;
+    int rc = kmMemoFor(pIt, pSh, pShape, pSpec, &pM, pzErr);
+    *ppMemo = NULL;
+    if (rc) return rc;
+    /* the pooled orders' room (at most 28 bytes a user each) */
+    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * 56, pzErr);
+    if (rc == SQLITE_OK && eL != KM_BY_STEP) rc = learnpath_km_pooled(pM, eL);
+    if (rc == SQLITE_OK && eT != KM_BY_STEP) rc = learnpath_km_pooled(pM, eT);
+    if (rc) {
+        learnpath_km_memo_unref(pM);
+        return rc;
+    }
+    kmViewOf(pM, eL, pL);
+    kmViewOf(pM, eT, pT);
+    pInfo->aSegOf = pM->aSegOf;
+    pInfo->aLabelOf = pM->aLabelOf;
+    pInfo->nSeg = pM->nSeg;
+    pInfo->nLabel = pM->nLabel;
+    pInfo->E = pM->E;
+    pInfo->isUidGroup = pM->isUidGroup;
+    pInfo->aLateUid = pM->aLateUid;
+    pInfo->nLate = pM->nLate;
+    *ppMemo = pM;
     return SQLITE_OK;
 }
 

@@ -27,7 +27,8 @@ typedef struct cmp_cursor {
     lp_tvf_cursor tvf;
     int isCells;              /* segment_cells */
     lp_users it;
-    lp_shaper sh;
+    lp_shaper sh;             /* the shaper, until the continuation memo takes it */
+    lp_km_memo *pKm;          /* the continuation memo: the rows' labels' shaper */
     lp_cmp_spec spec;
     lp_cmp_result res;
     /* what the rows are read from: res and sh, or a memo's */
@@ -42,18 +43,18 @@ typedef struct cmp_cursor {
 ** Rows kept with the data (lp_data.apMemo[LP_MEMO_COMPARE]), per shaping and
 ** comparison, as group_stats keeps its own: in memory, without group_value
 ** and, comparing a group, with the groups read with the data (of one
-** group_col). The memo owns the shaper its labels come from and a copy of
-** the group's name; segment_cells after segment_compare (a report's next
-** query) finds its cells ready.
+** group_col). The memo holds a reference to the continuation memo whose
+** shaper its labels come from, and a copy of the group's name;
+** segment_cells after segment_compare (a report's next query) finds its
+** cells ready.
 */
 typedef struct cmp_memo {
     struct cmp_memo *pNext;
     lp_shape_spec shape;
-    int ignoreSegments;
     lp_cmp_spec spec;         /* its texts point into the memo's copies */
     char *zGroup, *zGroupCol, *zGroupName;
     int nGroupName;
-    lp_shaper sh;
+    lp_km_memo *pKm;
     lp_cmp_result res;
 } cmp_memo;
 
@@ -63,7 +64,7 @@ static void cmpMemoListFree(void *p) {
     while (pMemo) {
         cmp_memo *pNext = pMemo->pNext;
         learnpath_cmp_free(&pMemo->res);
-        learnpath_shaper_free(&pMemo->sh);
+        learnpath_km_memo_unref(pMemo->pKm);
         sqlite3_free(pMemo->zGroup);
         sqlite3_free(pMemo->zGroupCol);
         sqlite3_free(pMemo->zGroupName);
@@ -95,7 +96,7 @@ static cmp_memo *cmpMemoFind(cmp_cursor *pCur, int *pCanKeep) {
     if (!*pCanKeep) return NULL;
     for (cmp_memo *p = pIt->pData->apMemo[LP_MEMO_COMPARE]; p; p = p->pNext) {
         if (learnpath_shape_spec_eq(&p->shape, &pCur->tvf.shape) &&
-            p->ignoreSegments == pCur->sh.ignoreSegments && cmpSpecEq(&p->spec, &pCur->spec)) {
+            cmpSpecEq(&p->spec, &pCur->spec)) {
             return p;
         }
     }
@@ -128,21 +129,19 @@ static void cmpMemoKeep(cmp_cursor *pCur) {
         return;
     }
     pMemo->shape = pCur->tvf.shape;
-    pMemo->ignoreSegments = pCur->sh.ignoreSegments;
     pMemo->spec = pCur->spec;
     pMemo->spec.zGroup = pMemo->zGroup;
     pMemo->spec.zGroupCol = pMemo->zGroupCol;
     pMemo->nGroupName = pCur->nGroupName;
-    pMemo->res = pCur->res; /* the memo takes the rows and the shaper */
-    pMemo->sh = pCur->sh;
-    pMemo->sh.pSpec = &pMemo->shape;
+    pMemo->res = pCur->res; /* the memo takes the rows and the reference */
+    pMemo->pKm = pCur->pKm;
     memset(&pCur->res, 0, sizeof(pCur->res));
-    memset(&pCur->sh, 0, sizeof(pCur->sh));
+    pCur->pKm = NULL;
     pMemo->pNext = pD->apMemo[LP_MEMO_COMPARE];
     pD->apMemo[LP_MEMO_COMPARE] = pMemo;
     pD->axMemoFree[LP_MEMO_COMPARE] = cmpMemoListFree;
     pCur->pRes = &pMemo->res;
-    pCur->pSh = &pMemo->sh;
+    pCur->pSh = learnpath_km_shaper(pMemo->pKm);
     pCur->zGroupName = pMemo->zGroupName;
 }
 
@@ -150,6 +149,8 @@ static void cmpMemoKeep(cmp_cursor *pCur) {
 static void cmpReset(lp_tvf_cursor *pBase) {
     cmp_cursor *pCur = (cmp_cursor *)pBase;
     learnpath_cmp_free(&pCur->res);
+    learnpath_km_memo_unref(pCur->pKm);
+    pCur->pKm = NULL;
     learnpath_shaper_free(&pCur->sh);
     learnpath_users_close(&pCur->it);
     memset(&pCur->spec, 0, sizeof(pCur->spec));
@@ -234,19 +235,22 @@ static int cmpFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     if (rc) return rc;
     if ((pMemo = cmpMemoFind(pCur, &canKeep)) != NULL) {
         pCur->pRes = &pMemo->res;
-        pCur->pSh = &pMemo->sh;
+        pCur->pSh = learnpath_km_shaper(pMemo->pKm);
         pCur->zGroupName = pMemo->zGroupName;
         pCur->nGroupName = pMemo->nGroupName;
         return SQLITE_OK;
     }
-    rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
+    rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pBase->shape, &pCur->spec, &pCur->res,
+                             &pCur->pKm, pzErr);
     if (rc == LP_RC_OVER_BUDGET) {
         canKeep = 0;
         rc = learnpath_tvf_reopen_streaming(pBase, &pCur->it, &pCur->sh, pzErr);
         if (rc == SQLITE_OK) {
-            rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pCur->spec, &pCur->res, pzErr);
+            rc = learnpath_cmp_build(&pCur->it, &pCur->sh, &pBase->shape, &pCur->spec, &pCur->res,
+                                     &pCur->pKm, pzErr);
         }
     }
+    if (rc == SQLITE_OK) pCur->pSh = learnpath_km_shaper(pCur->pKm);
     if (rc == SQLITE_OK && pCur->res.isGroupMode) {
         const lp_strtab *pG = &pCur->it.groups;
         pCur->zGroupName = LP_STR(pG, pCur->res.group);

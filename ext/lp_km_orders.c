@@ -1,0 +1,279 @@
+/*
+** lp_km_orders.c - the continuation memo's orders and strata (rules
+** 18-21): the pooled orders (by segment and time, by first step over every
+** segment, by time), each a k-way merge of the main order's runs, made when
+** first needed and kept; every stratum of a curve or an incidence handed to
+** lp_survival.c's builders in output order; the cohorts by a stable
+** counting sort on the month of s1. lp_km_pass.c makes the main order.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lp_km.h"
+
+/* ------------------------------------------------------------ the orders */
+
+/* Room for n users (and with isS1 their s1, segment and uid) and nRun runs
+** in *pO. */
+int learnpath_km_order_alloc(km_order *pO, int64_t n, int64_t nRun, int isS1) {
+    pO->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
+    pO->aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    pO->aS1 = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int64_t)) : NULL;
+    pO->aSeg = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t)) : NULL;
+    pO->aUid = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t)) : NULL;
+    pO->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
+    pO->nRun = 0;
+    return pO->aT && pO->aDest && (!isS1 || (pO->aS1 && pO->aSeg && pO->aUid)) && pO->aRun
+               ? SQLITE_OK
+               : SQLITE_NOMEM;
+}
+
+/* Free the arrays of *pO and zero it. */
+void learnpath_km_order_free(km_order *pO) {
+    sqlite3_free(pO->aT);
+    sqlite3_free(pO->aDest);
+    sqlite3_free(pO->aS1);
+    sqlite3_free(pO->aSeg);
+    sqlite3_free(pO->aUid);
+    sqlite3_free(pO->aRun);
+    memset(pO, 0, sizeof(*pO));
+}
+
+/* ----------------------------------------------------------- the strata */
+
+/* The head of a run in a merge: its next user's time, place and end. */
+typedef struct km_head {
+    double t;
+    int64_t i, e;
+} km_head;
+
+/* Restore the heap order of aH[0..nH) below place i (least time first). */
+static void kmSift(km_head *aH, int64_t nH, int64_t i) {
+    for (;;) {
+        int64_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < nH && aH[l].t < aH[m].t) m = l;
+        if (r < nH && aH[r].t < aH[m].t) m = r;
+        if (m == i) return;
+        km_head t = aH[i];
+        aH[i] = aH[m];
+        aH[m] = t;
+        i = m;
+    }
+}
+
+/* User i of order *pIn to place j of *pOut (its s1 when *pOut keeps them). */
+static void kmCopyUser(const km_order *pIn, int64_t i, km_order *pOut, int64_t j) {
+    pOut->aT[j] = pIn->aT[i];
+    pOut->aDest[j] = pIn->aDest[i];
+    if (pOut->aS1) {
+        pOut->aS1[j] = pIn->aS1[i];
+        pOut->aSeg[j] = pIn->aSeg[i];
+        pOut->aUid[j] = pIn->aUid[i];
+    }
+}
+
+/*
+** The users of the nR runs aR of *pIn (each in order of time) in order of
+** time, into *pOut from place iOut: a k-way merge over a binary heap of
+** the runs' heads (aH: room for nR). Returns how many.
+*/
+static int64_t kmMerge(const km_order *pIn, const km_run *aR, int64_t nR, km_order *pOut,
+                       int64_t iOut, km_head *aH) {
+    int64_t nH = 0, n = 0;
+    for (int64_t k = 0; k < nR; k++) {
+        if (aR[k].n == 0) continue;
+        aH[nH].i = aR[k].iFirst;
+        aH[nH].e = aR[k].iFirst + aR[k].n;
+        aH[nH].t = pIn->aT[aH[nH].i];
+        nH++;
+    }
+    for (int64_t i = nH / 2; i-- > 0;) kmSift(aH, nH, i);
+    while (nH > 1) {
+        kmCopyUser(pIn, aH[0].i++, pOut, iOut + n++);
+        if (aH[0].i == aH[0].e) {
+            aH[0] = aH[--nH];
+        } else {
+            aH[0].t = pIn->aT[aH[0].i];
+        }
+        kmSift(aH, nH, 0);
+    }
+    for (; nH == 1 && aH[0].i < aH[0].e; aH[0].i++) kmCopyUser(pIn, aH[0].i, pOut, iOut + n++);
+    return n;
+}
+
+/*
+** The nR runs aR in order of first step, stably (a counting sort over the
+** nLabel steps), into *paOut (the caller frees it).
+*/
+static int kmRunsByLabel(const km_run *aR, int64_t nR, uint32_t nLabel, km_run **paOut) {
+    int64_t *aCount = sqlite3_malloc64(((sqlite3_uint64)nLabel + 2) * sizeof(int64_t));
+    km_run *aOut = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_run));
+    *paOut = aOut;
+    if (!aCount || !aOut) {
+        sqlite3_free(aCount);
+        return SQLITE_NOMEM;
+    }
+    memset(aCount, 0, ((size_t)nLabel + 2) * sizeof(int64_t));
+    for (int64_t i = 0; i < nR; i++) aCount[aR[i].label + 1]++;
+    for (uint32_t k = 0; k <= nLabel; k++) aCount[k + 1] += aCount[k];
+    for (int64_t i = 0; i < nR; i++) aOut[aCount[aR[i].label]++] = aR[i];
+    sqlite3_free(aCount);
+    return SQLITE_OK;
+}
+
+/* Do runs a and b fall in one group of order k (kmPooled)? */
+static int kmSameGroup(int k, const km_run *a, const km_run *b) {
+    return k == KM_BY_TIME || (k == KM_BY_SEG ? a->seg == b->seg : a->label == b->label);
+}
+
+/*
+** Order k of the memo (KM_BY_SEG, KM_BY_STEP_ALLSEG or KM_BY_TIME), made
+** the first time it is needed and kept: the main order's runs, grouped by
+** segment or by first step, each group merged into order of time; or
+** (KM_BY_TIME) KM_BY_SEG's runs all merged. Its runs: one per group (the
+** other key 0 and label LP_NONE).
+*/
+int learnpath_km_pooled(lp_km_memo *pM, int k) {
+    /* by time: the segments' orders merged (fewer runs than the main's) */
+    const km_order *pMain = &pM->aOrder[k == KM_BY_TIME ? KM_BY_SEG : KM_BY_STEP];
+    km_order *pO = &pM->aOrder[k];
+    km_run *aByLabel = NULL;
+    const km_run *aR = pMain->aRun;
+    int64_t nR = pMain->nRun, nGroup = 0, iOut = 0;
+    km_head *aH;
+    int rc = SQLITE_OK;
+    if (pO->aT) return SQLITE_OK;
+    if (k == KM_BY_TIME && (rc = learnpath_km_pooled(pM, KM_BY_SEG)) != SQLITE_OK) return rc;
+    aR = pMain->aRun;
+    nR = pMain->nRun;
+    if (k == KM_BY_STEP_ALLSEG) {
+        rc = kmRunsByLabel(pMain->aRun, nR, pM->nLabel, &aByLabel);
+        aR = aByLabel;
+    }
+    for (int64_t i = 0; i < nR && rc == SQLITE_OK; i++) nGroup += i == 0 || !kmSameGroup(k, &aR[i - 1], &aR[i]);
+    aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
+    if (rc == SQLITE_OK && !aH) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(pO, pM->nUser, nGroup, 1);
+    for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
+        int64_t e = i + 1;
+        while (e < nR && kmSameGroup(k, &aR[i], &aR[e])) e++;
+        km_run *pG = &pO->aRun[pO->nRun++];
+        pG->iFirst = iOut;
+        pG->seg = k == KM_BY_SEG ? aR[i].seg : 0;
+        pG->label = k == KM_BY_STEP_ALLSEG ? aR[i].label : LP_NONE;
+        pG->n = kmMerge(pMain, aR + i, e - i, pO, iOut, aH);
+        iOut += pG->n;
+        i = e;
+    }
+    if (rc == SQLITE_OK) {
+        pM->nByte += pM->nUser * 28 + nGroup * (int64_t)sizeof(km_run);
+    }
+    if (rc) learnpath_km_order_free(pO);
+    sqlite3_free(aByLabel);
+    sqlite3_free(aH);
+    return rc;
+}
+
+/* The users of run *pR of order *pO, as the builders read them. */
+static lp_km_view kmView(const km_order *pO, const km_run *pR) {
+    lp_km_view v;
+    v.aT = pO->aT + pR->iFirst;
+    v.aDest = pO->aDest + pR->iFirst;
+    v.aS1 = pO->aS1 ? pO->aS1 + pR->iFirst : NULL;
+    return v;
+}
+
+/* One stratum: the curve's or the incidence's builder. */
+static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_order *pO,
+                        const km_run *pR) {
+    uint32_t seg = pR->seg == 0 ? LP_NONE : pM->aSegOf[pR->seg - 1];
+    uint32_t label = pR->label == LP_NONE ? LP_NONE : pM->aLabelOf[pR->label];
+    if (pB->pSpec->eKind == LP_KM_INCIDENCE) {
+        return learnpath_km_incidence(pB, kmView(pO, pR), pR->n, seg, label);
+    }
+    return learnpath_km_stratum(pB, kmView(pO, pR), pR->n, seg, label);
+}
+
+/*
+** Every stratum of rule 18, in output order: per segment (in name order,
+** none first), its strata per first step (in name order: the main order's
+** runs), then its stratum over every first step (KM_BY_SEG's run); with
+** ignoreSeg the strata per first step over every segment
+** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME).
+*/
+int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
+    const km_order *pMain = &pM->aOrder[KM_BY_STEP];
+    int rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_STEP_ALLSEG : KM_BY_SEG);
+    if (rc == SQLITE_OK && ignoreSeg) rc = learnpath_km_pooled(pM, KM_BY_TIME);
+    if (rc == SQLITE_OK && ignoreSeg) {
+        const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
+        for (int64_t i = 0; i < pL->nRun && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, pL, &pL->aRun[i]);
+        if (rc == SQLITE_OK && pT->nRun > 0) rc = kmOneStratum(pB, pM, pT, &pT->aRun[0]);
+        return rc;
+    }
+    const km_order *pS = &pM->aOrder[KM_BY_SEG];
+    for (int64_t i = 0, g = 0; i < pMain->nRun && rc == SQLITE_OK; g++) {
+        for (; i < pMain->nRun && pMain->aRun[i].seg == pS->aRun[g].seg && rc == SQLITE_OK; i++) {
+            rc = kmOneStratum(pB, pM, pMain, &pMain->aRun[i]);
+        }
+        if (rc == SQLITE_OK) rc = kmOneStratum(pB, pM, pS, &pS->aRun[g]);
+    }
+    return rc;
+}
+
+/*
+** continuation_cohorts' strata (rule 21), in order of month of s1, then
+** segment, each in order of time: the users by (segment, time)
+** (KM_BY_SEG; with ignoreSeg by time, KM_BY_TIME) put in order of month
+** by a stable counting sort (months are few: at most 12 a year of valid
+** times), so each (month, segment) lies in order of time.
+*/
+int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
+    const km_order *pO = &pM->aOrder[ignoreSeg ? KM_BY_TIME : KM_BY_SEG];
+    int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
+    int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
+    int32_t *aMonthC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
+    uint32_t *aSegC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    km_order C;
+    int rc = aMonth && aMonthC && aSegC ? SQLITE_OK : SQLITE_NOMEM;
+    memset(&C, 0, sizeof(C));
+    if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG);
+    for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        aMonth[i] = (int32_t)learnpath_time_month(pO->aS1[i]);
+        if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
+        if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
+    }
+    if (rc == SQLITE_OK) {
+        aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));
+        if (!aCount) rc = SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(&C, n, 0, 1);
+    if (rc == SQLITE_OK) {
+        memset(aCount, 0, (size_t)(mMax - mMin + 2) * sizeof(int64_t));
+        for (int64_t i = 0; i < n; i++) aCount[aMonth[i] - mMin + 1]++;
+        for (int64_t k = 0; k <= mMax - mMin; k++) aCount[k + 1] += aCount[k];
+        for (int64_t r = 0; r < pO->nRun; r++) {
+            const km_run *pR = &pO->aRun[r];
+            for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
+                int64_t j = aCount[aMonth[i] - mMin]++;
+                kmCopyUser(pO, i, &C, j);
+                aMonthC[j] = aMonth[i];
+                aSegC[j] = pR->seg;
+            }
+        }
+    }
+    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
+        int64_t e = i + 1;
+        while (e < n && aMonthC[e] == aMonthC[i] && aSegC[e] == aSegC[i]) e++;
+        km_run run = {i, e - i, 0, 0};
+        rc = learnpath_km_cohort(pB, kmView(&C, &run), e - i,
+                                 aSegC[i] == 0 ? LP_NONE : pM->aSegOf[aSegC[i] - 1], aMonthC[i]);
+        i = e;
+    }
+    learnpath_km_order_free(&C);
+    sqlite3_free(aCount);
+    sqlite3_free(aMonth);
+    sqlite3_free(aMonthC);
+    sqlite3_free(aSegC);
+    return rc;
+}
