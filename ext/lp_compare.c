@@ -295,9 +295,11 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
         rc = cmpFindGroup(&vL, &info, pIt, pSpec, &pRes->group, pzErr);
     }
     if (rc == SQLITE_OK) {
-        /* two copies of the users as cmp_user and the scratch (29 bytes a user) */
+        /* the memo, two copies of the users as cmp_user and the scratch (29
+        ** bytes a user) */
         int64_t nLimit = learnpath_users_limit(pIt);
-        if (nLimit > 0 && learnpath_users_held(pIt) + vL.nUser * (2 * (int64_t)sizeof(cmp_user) + 29) > nLimit) {
+        if (nLimit > 0 && learnpath_users_held(pIt) + info.nMemoByte +
+                                  vL.nUser * (2 * (int64_t)sizeof(cmp_user) + 29) > nLimit) {
             rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET
                                       : learnpath_users_budget_error(pIt, 0, 0, pzErr);
         }

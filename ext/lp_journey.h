@@ -475,6 +475,7 @@ typedef struct lp_km_users_info {
     int isUidGroup;            /* uid holds groups (streaming), not user numbers */
     const uint32_t *aLateUid;  /* the users left out for starting after E */
     int64_t nLate;
+    int64_t nMemoByte;         /* the heap the memo holds (for the memory budget) */
 } lp_km_users_info;
 
 /*

@@ -65,6 +65,7 @@ struct lp_km_memo {
     int64_t E;                /* rule 17's E */
     int64_t nByte;            /* the heap its orders and results hold */
     int isUidGroup;           /* streamed: uid holds each user's group */
+    uint32_t iOrderGen;       /* the data's iOrderGen when made (uid numbers users then) */
     uint32_t *aLateUid;       /* the users left out for starting after E */
     int64_t nLate;
     km_res_memo *pRes;        /* newest first */

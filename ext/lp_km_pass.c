@@ -434,6 +434,7 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     pM->aUser = P.aUser;
     if (rc == SQLITE_OK) {
         pM->isUidGroup = pIt->pStream != NULL;
+        pM->iOrderGen = pIt->pData->iOrderGen;
         rc = kmTimes(&P, pM, pShape, pM->E);
         pM->nUser = P.nUser;
         if (rc == SQLITE_OK) rc = kmKeys(pM);
@@ -576,13 +577,23 @@ static int kmMemoFor(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     lp_km_memo *pM;
     int rc;
     *ppM = NULL;
-    for (pM = isStream ? NULL : pD->apMemo[LP_MEMO_KM]; pM; pM = pM->pNext) {
+    for (lp_km_memo **pp = isStream ? NULL : (lp_km_memo **)&pD->apMemo[LP_MEMO_KM]; pp && *pp;) {
+        pM = *pp;
+        if (pM->iOrderGen != pD->iOrderGen) {
+            /* the users were renumbered since (learnpath_data_order): its user
+            ** numbers are stale; the data lets it go (a holder keeps it) */
+            *pp = pM->pNext;
+            pM->pNext = NULL;
+            learnpath_km_memo_unref(pM);
+            continue;
+        }
         if (learnpath_shape_spec_eq(&pM->shape, pShape) && pM->hasObserveUntil == pSpec->hasObserveUntil &&
             (!pM->hasObserveUntil || pM->observeUntil == pSpec->observeUntil)) {
             pM->nRef++;
             *ppM = pM;
             return SQLITE_OK;
         }
+        pp = &pM->pNext;
     }
     /* kept with the data: every segment, for the queries with and without one */
     if (!isStream) pSh->ignoreSegments = 0;
@@ -663,6 +674,7 @@ int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     pInfo->isUidGroup = pM->isUidGroup;
     pInfo->aLateUid = pM->aLateUid;
     pInfo->nLate = pM->nLate;
+    pInfo->nMemoByte = pM->nByte + learnpath_shaper_bytes(&pM->sh);
     *ppMemo = pM;
     return SQLITE_OK;
 }

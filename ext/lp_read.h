@@ -121,6 +121,9 @@ typedef struct lp_data {
     void (*axMemoFree[LP_MEMO_N])(void *); /* each slot freed with the data by its
                              ** own function (the journey layer numbers the slots) */
     int64_t nByteUsed;       /* approximate heap held */
+    uint32_t iOrderGen;      /* how many times learnpath_data_order renumbered the
+                             ** users: a memo keeping users' numbers is stale
+                             ** when it was made under another */
 } lp_data;
 
 /*

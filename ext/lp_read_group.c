@@ -534,5 +534,6 @@ int learnpath_data_order(lp_data *pD, const lp_source_spec *p) {
     pD->aSeg = aSeg;
     pD->nEvAlloc = nEv;
     pD->isUnordered = 0;
+    pD->iOrderGen++;
     return SQLITE_OK;
 }

@@ -29,6 +29,7 @@ typedef struct cmp_cursor {
     lp_users it;
     lp_shaper sh;             /* the shaper, until the continuation memo takes it */
     lp_km_memo *pKm;          /* the continuation memo: the rows' labels' shaper */
+    struct cmp_memo *pMemo;   /* the kept rows read, a reference */
     lp_cmp_spec spec;
     lp_cmp_result res;
     /* what the rows are read from: res and sh, or a memo's */
@@ -50,6 +51,7 @@ typedef struct cmp_cursor {
 */
 typedef struct cmp_memo {
     struct cmp_memo *pNext;
+    int nRef;                 /* the data's and each cursor's reading it */
     lp_shape_spec shape;
     lp_cmp_spec spec;         /* its texts point into the memo's copies */
     char *zGroup, *zGroupCol, *zGroupName;
@@ -58,18 +60,45 @@ typedef struct cmp_memo {
     lp_cmp_result res;
 } cmp_memo;
 
-/* lp_data.axMemoFree[LP_MEMO_COMPARE]: the data's memos go with it. */
+/* The most memos a source's data keeps: past them the oldest no cursor
+** reads goes (each holds its continuation memo, all of a source's users). */
+#define CMP_MAX_MEMOS 8
+
+/* Let go of a reference to a memo (freed with the last). */
+static void cmpMemoUnref(cmp_memo *pMemo) {
+    if (pMemo == NULL || --pMemo->nRef > 0) return;
+    learnpath_cmp_free(&pMemo->res);
+    learnpath_km_memo_unref(pMemo->pKm);
+    sqlite3_free(pMemo->zGroup);
+    sqlite3_free(pMemo->zGroupCol);
+    sqlite3_free(pMemo->zGroupName);
+    sqlite3_free(pMemo);
+}
+
+/* lp_data.axMemoFree[LP_MEMO_COMPARE]: the data lets its memos go. */
 static void cmpMemoListFree(void *p) {
     cmp_memo *pMemo = p;
     while (pMemo) {
         cmp_memo *pNext = pMemo->pNext;
-        learnpath_cmp_free(&pMemo->res);
-        learnpath_km_memo_unref(pMemo->pKm);
-        sqlite3_free(pMemo->zGroup);
-        sqlite3_free(pMemo->zGroupCol);
-        sqlite3_free(pMemo->zGroupName);
-        sqlite3_free(pMemo);
+        cmpMemoUnref(pMemo);
         pMemo = pNext;
+    }
+}
+
+/* Past CMP_MAX_MEMOS, drop the oldest memos only the data holds. */
+static void cmpMemoTrim(lp_data *pD) {
+    int n = 0;
+    for (cmp_memo *p = pD->apMemo[LP_MEMO_COMPARE]; p; p = p->pNext) n++;
+    while (n > CMP_MAX_MEMOS) {
+        cmp_memo **pp = NULL;
+        for (cmp_memo **q = (cmp_memo **)&pD->apMemo[LP_MEMO_COMPARE]; *q; q = &(*q)->pNext) {
+            if ((*q)->nRef == 1) pp = q;
+        }
+        if (pp == NULL) return;
+        cmp_memo *pDrop = *pp;
+        *pp = pDrop->pNext;
+        cmpMemoUnref(pDrop);
+        n--;
     }
 }
 
@@ -122,10 +151,11 @@ static void cmpMemoKeep(cmp_cursor *pCur) {
     const char *zCol = pCur->spec.zGroupCol;
     if (!pMemo) return;
     memset(pMemo, 0, sizeof(*pMemo));
+    pMemo->nRef = 1;
     if (cmpCopy(&pMemo->zGroup, pCur->spec.zGroup, pCur->spec.nGroup) ||
         cmpCopy(&pMemo->zGroupCol, zCol, zCol ? (int)strlen(zCol) : 0) ||
         cmpCopy(&pMemo->zGroupName, pCur->zGroupName, pCur->nGroupName)) {
-        cmpMemoListFree(pMemo);
+        cmpMemoUnref(pMemo);
         return;
     }
     pMemo->shape = pCur->tvf.shape;
@@ -137,9 +167,12 @@ static void cmpMemoKeep(cmp_cursor *pCur) {
     pMemo->pKm = pCur->pKm;
     memset(&pCur->res, 0, sizeof(pCur->res));
     pCur->pKm = NULL;
+    pMemo->nRef = 2; /* the data's and this cursor's */
     pMemo->pNext = pD->apMemo[LP_MEMO_COMPARE];
     pD->apMemo[LP_MEMO_COMPARE] = pMemo;
     pD->axMemoFree[LP_MEMO_COMPARE] = cmpMemoListFree;
+    pCur->pMemo = pMemo;
+    cmpMemoTrim(pD);
     pCur->pRes = &pMemo->res;
     pCur->pSh = learnpath_km_shaper(pMemo->pKm);
     pCur->zGroupName = pMemo->zGroupName;
@@ -151,6 +184,8 @@ static void cmpReset(lp_tvf_cursor *pBase) {
     learnpath_cmp_free(&pCur->res);
     learnpath_km_memo_unref(pCur->pKm);
     pCur->pKm = NULL;
+    cmpMemoUnref(pCur->pMemo);
+    pCur->pMemo = NULL;
     learnpath_shaper_free(&pCur->sh);
     learnpath_users_close(&pCur->it);
     memset(&pCur->spec, 0, sizeof(pCur->spec));
@@ -234,6 +269,8 @@ static int cmpFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);
     if (rc) return rc;
     if ((pMemo = cmpMemoFind(pCur, &canKeep)) != NULL) {
+        pMemo->nRef++;
+        pCur->pMemo = pMemo;
         pCur->pRes = &pMemo->res;
         pCur->pSh = learnpath_km_shaper(pMemo->pKm);
         pCur->zGroupName = pMemo->zGroupName;

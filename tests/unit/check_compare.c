@@ -543,6 +543,79 @@ START_TEST(test_memo_same) {
 }
 END_TEST
 
+/* A table for the memo tests: 2,000 sample users with text ids, rows in a
+** scrambled order (so the read numbers users as first met, and a query
+** needing user_id order renumbers them), a group column of five groups. */
+#define CC_SCRAMBLED                                                                            \
+    "CREATE TABLE s AS SELECT 'u' || user_id AS user_id, program, enrolled_at, user_type,"      \
+    " 'G' || (CAST(user_id AS INTEGER) % 5) AS grp FROM sample_enrollments(2000, 7)"            \
+    " ORDER BY (rowid * 7919) % 10007"
+#define CC_GROUPED(g)                                                                           \
+    "SELECT * FROM segment_compare('s', 'user_id', 'program', 'enrolled_at') WHERE group_col"   \
+    " = 'grp' AND compare_group = '" g "'"
+
+/*
+** Rule 23 with rule 12's groups after the cached users were renumbered: a
+** query in user_id order (first_program with group_col) puts the cached
+** data's users in that order between two comparisons of groups; the second
+** must give what a fresh connection gives (the shared memo of users keeps
+** their numbers, so it is made again for the new numbering).
+*/
+START_TEST(test_groups_after_reorder) {
+    sqlite3 *db = lpt_open(), *dbFresh = lpt_open();
+    lpt_exec(db, CC_SCRAMBLED);
+    lpt_exec(dbFresh, CC_SCRAMBLED);
+    char *zG2 = lpt_query(dbFresh, CC_GROUPED("G2"));
+    char *zG1 = lpt_query(dbFresh, CC_GROUPED("G1"));
+    ck_assert_msg(strncmp(zG2, "ERROR", 5) != 0 && strlen(zG2) > 100, "%s", zG2);
+    lpt_assert_rows(db, CC_GROUPED("G1"), zG1);
+    lpt_exec(db, "SELECT count(*), sum(steps) FROM first_program('s', 'user_id', 'program', "
+                 "'enrolled_at') WHERE group_col = 'grp'");
+    lpt_assert_rows(db, CC_GROUPED("G2"), zG2);
+    lpt_assert_rows(db, CC_GROUPED("largest"), lpt_query(dbFresh, CC_GROUPED("largest")));
+    sqlite3_free(zG1);
+    sqlite3_free(zG2);
+    sqlite3_close(db);
+    sqlite3_close(dbFresh);
+}
+END_TEST
+
+/*
+** The rows kept with the data stay bounded: a session comparing under ever
+** new observe_until values keeps at most 8 comparisons (each holding the
+** memo of its users), so past them the heap grows far slower than before;
+** a comparison dropped is computed again, the same.
+*/
+START_TEST(test_memo_bounded) {
+    sqlite3 *db = lpt_open();
+    char zSql[300];
+    char *zFirst = NULL;
+    sqlite3_int64 nAt1 = 0, nAt12 = 0, nAt40;
+    lpt_exec(db, CC_SCRAMBLED);
+    for (int i = 0; i < 40; i++) {
+        sqlite3_snprintf(sizeof zSql, zSql,
+                         "SELECT * FROM segment_compare('s', 'user_id', 'program', 'enrolled_at',"
+                         " 'user_type') WHERE observe_until = date('2021-06-01', '+%d days')", 5 * i);
+        char *zGot = lpt_query(db, zSql);
+        ck_assert_msg(strncmp(zGot, "ERROR", 5) != 0, "%s: %.200s", zSql, zGot);
+        if (i == 0) zFirst = zGot; else sqlite3_free(zGot);
+        if (i == 0) nAt1 = sqlite3_memory_used();
+        if (i == 11) nAt12 = sqlite3_memory_used();
+    }
+    nAt40 = sqlite3_memory_used();
+    /* each new comparison adds its rows and its users' memo until the caps;
+    ** after them the heap grows at less than a quarter of that pace (without
+    ** the caps it kept the same pace: about 100 KB a query here) */
+    ck_assert_msg((nAt40 - nAt12) * 11 < (nAt12 - nAt1) * 28 / 4,
+                  "heap %lld after 1 query, %lld after 12, %lld after 40", (long long)nAt1,
+                  (long long)nAt12, (long long)nAt40);
+    lpt_assert_rows(db, "SELECT * FROM segment_compare('s', 'user_id', 'program', 'enrolled_at',"
+                        " 'user_type') WHERE observe_until = date('2021-06-01', '+0 days')", zFirst);
+    sqlite3_free(zFirst);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_compare_suite(void) {
     Suite *s = suite_create("compare");
     TCase *tc = tcase_create("Core");
@@ -559,6 +632,8 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_memo_same);
     tcase_add_test(tc, test_tie_category);
     tcase_add_test(tc, test_horizon_three_segments);
+    tcase_add_test(tc, test_groups_after_reorder);
+    tcase_add_test(tc, test_memo_bounded);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("Limits");
     tcase_add_test(tl, test_argument_errors);
