@@ -572,7 +572,9 @@ START_TEST(test_groups_after_reorder) {
     lpt_exec(db, "SELECT count(*), sum(steps) FROM first_program('s', 'user_id', 'program', "
                  "'enrolled_at') WHERE group_col = 'grp'");
     lpt_assert_rows(db, CC_GROUPED("G2"), zG2);
-    lpt_assert_rows(db, CC_GROUPED("largest"), lpt_query(dbFresh, CC_GROUPED("largest")));
+    char *zLargest = lpt_query(dbFresh, CC_GROUPED("largest"));
+    lpt_assert_rows(db, CC_GROUPED("largest"), zLargest);
+    sqlite3_free(zLargest);
     sqlite3_free(zG1);
     sqlite3_free(zG2);
     sqlite3_close(db);
