@@ -10,11 +10,10 @@
 
 
 /*
-** A user: the start of step 1 and of step 2 (CMP_NO_STEP: none), which
-** cmpTimes makes the time in days; step 1's and step 2's labels (dest
-** LP_NONE once censored), the segment, the group. cmpKeys makes seg the
-** stratum's key (0: none), grp the compared segment's key, label and dest
-** places in name order.
+** A user, as cmpUsers makes it from the continuation memo's order: the
+** start of step 1, the time in days (b.t, rule 17), step 1's and step 2's
+** places in name order (dest LP_NONE: censored), seg the stratum's key (0:
+** none), grp the compared segment's key.
 */
 typedef struct cmp_user {
     int64_t s1;
@@ -24,7 +23,6 @@ typedef struct cmp_user {
     } b;
     uint32_t seg, label, dest, grp;
 } cmp_user;
-#define CMP_NO_STEP INT64_MAX
 #define CMP_EVENT(pU) ((pU)->dest != LP_NONE)
 
 typedef struct cmp_build {

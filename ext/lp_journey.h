@@ -498,9 +498,6 @@ double learnpath_normal_upper_quantile(double q);
 ** only std_err is (the band is NULL), 0 when both are NULL. */
 int learnpath_km_band(const lp_km_row *pRow, double z, int eConf, double *pSe, double *pLo,
                       double *pHi);
-/* The medians of a stratum's n rows, one per time (rule 19). */
-void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
-                          double aMedian[3]);
 
 /* ----------------------------------------------------------- lp_compare.c */
 

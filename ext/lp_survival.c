@@ -226,17 +226,6 @@ static double kmMedianEnd(const km_median *m, double lastDay) {
     return m->has2 ? (m->x1 + m->x2) / 2.0 : NAN;
 }
 
-/* See lp_journey.h. */
-void learnpath_km_medians(const lp_km_row *aRow, int64_t n, double z, int eConf,
-                          double aMedian[3]) {
-    for (int i = 0; i < 3; i++) {
-        km_median m;
-        kmMedianStart(&m);
-        for (int64_t k = 0; k < n; k++) kmMedianAdd(&m, &aRow[k], i, z, eConf);
-        aMedian[i] = n > 0 ? kmMedianEnd(&m, aRow[n - 1].day) : NAN;
-    }
-}
-
 /* ------------------------------------------------------------ the curves */
 
 /* Rule 18's step at a time with d events among atRisk users: S (1 - d / n),
