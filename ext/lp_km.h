@@ -39,6 +39,7 @@ typedef struct km_order {
     int64_t *aS1;
     uint32_t *aSeg;           /* the segment's place + 1 (0: none) */
     uint32_t *aUid;           /* lp_km_user.uid */
+    void *pBlock;             /* the one allocation aT..aUid lie in */
     km_run *aRun;
     int64_t nRun;
 } km_order;
@@ -74,6 +75,16 @@ struct lp_km_memo {
 /* Room for n users (with isS1 their s1, segment and uid) and nRun runs in
 ** *pO: SQLITE_OK or SQLITE_NOMEM; free with learnpath_km_order_free. */
 int learnpath_km_order_alloc(km_order *pO, int64_t n, int64_t nRun, int isS1);
+/* The bytes of the block of n users' arrays (with isS1 their s1, segment
+** and uid): what learnpath_km_order_alloc allocates, and the least a block
+** handed to learnpath_km_order_adopt must hold. */
+int64_t learnpath_km_order_bytes(int64_t n, int isS1);
+/* As learnpath_km_order_alloc with isS1, but the arrays in pBlock (of at
+** least learnpath_km_order_bytes(n, 1) bytes, from sqlite3_malloc), which
+** *pO then owns, shrunk to that size (left as it is if shrinking fails):
+** memory already written is reused, not asked of the system again. On
+** SQLITE_NOMEM (the runs' array) pBlock is freed. */
+int learnpath_km_order_adopt(km_order *pO, void *pBlock, int64_t n, int64_t nRun);
 void learnpath_km_order_free(km_order *pO);
 /* Order k (KM_BY_SEG, KM_BY_STEP_ALLSEG, KM_BY_TIME) of the memo, made the
 ** first time it is needed and kept. */

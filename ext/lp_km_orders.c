@@ -15,26 +15,57 @@
 
 /* Room for n users (and with isS1 their s1, segment and uid) and nRun runs
 ** in *pO. */
+int64_t learnpath_km_order_bytes(int64_t n, int isS1) {
+    /* aT (and aS1) 8 bytes, aDest (and aSeg, aUid) 4, each n + 1 long */
+    return (n + 1) * (isS1 ? 28 : 12);
+}
+
+/* The arrays of *pO at their places in pO->pBlock (doubles and int64s
+** first, so each is aligned). */
+static void kmOrderPlace(km_order *pO, int64_t n, int isS1) {
+    char *p = pO->pBlock;
+    int64_t m = n + 1;
+    pO->aT = (double *)p;
+    p += m * (int64_t)sizeof(double);
+    pO->aS1 = isS1 ? (int64_t *)p : NULL;
+    p += isS1 ? m * (int64_t)sizeof(int64_t) : 0;
+    pO->aDest = (uint32_t *)p;
+    p += m * (int64_t)sizeof(uint32_t);
+    pO->aSeg = isS1 ? (uint32_t *)p : NULL;
+    pO->aUid = isS1 ? (uint32_t *)p + m : NULL;
+}
+
+/* See lp_km.h. One block for the users' arrays, one for the runs. */
 int learnpath_km_order_alloc(km_order *pO, int64_t n, int64_t nRun, int isS1) {
-    pO->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
-    pO->aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    pO->aS1 = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int64_t)) : NULL;
-    pO->aSeg = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t)) : NULL;
-    pO->aUid = isS1 ? sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t)) : NULL;
+    pO->pBlock = sqlite3_malloc64((sqlite3_uint64)learnpath_km_order_bytes(n, isS1));
     pO->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
     pO->nRun = 0;
-    return pO->aT && pO->aDest && (!isS1 || (pO->aS1 && pO->aSeg && pO->aUid)) && pO->aRun
-               ? SQLITE_OK
-               : SQLITE_NOMEM;
+    if (!pO->pBlock || !pO->aRun) {
+        learnpath_km_order_free(pO);
+        return SQLITE_NOMEM;
+    }
+    kmOrderPlace(pO, n, isS1);
+    return SQLITE_OK;
+}
+
+/* See lp_km.h. */
+int learnpath_km_order_adopt(km_order *pO, void *pBlock, int64_t n, int64_t nRun) {
+    sqlite3_uint64 nByte = (sqlite3_uint64)learnpath_km_order_bytes(n, 1);
+    void *pSmall = sqlite3_realloc64(pBlock, nByte);
+    pO->pBlock = pSmall ? pSmall : pBlock;
+    pO->aRun = sqlite3_malloc64((sqlite3_uint64)(nRun + 1) * sizeof(km_run));
+    pO->nRun = 0;
+    if (!pO->aRun) {
+        learnpath_km_order_free(pO);
+        return SQLITE_NOMEM;
+    }
+    kmOrderPlace(pO, n, 1);
+    return SQLITE_OK;
 }
 
 /* Free the arrays of *pO and zero it. */
 void learnpath_km_order_free(km_order *pO) {
-    sqlite3_free(pO->aT);
-    sqlite3_free(pO->aDest);
-    sqlite3_free(pO->aS1);
-    sqlite3_free(pO->aSeg);
-    sqlite3_free(pO->aUid);
+    sqlite3_free(pO->pBlock);
     sqlite3_free(pO->aRun);
     memset(pO, 0, sizeof(*pO));
 }

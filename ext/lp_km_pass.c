@@ -56,14 +56,7 @@ void learnpath_km_memo_unref(lp_km_memo *p) {
     sqlite3_free(p->aUser);
     sqlite3_free(p->aSegOf);
     sqlite3_free(p->aLabelOf);
-    for (int i = 0; i < KM_ORDERS; i++) {
-        sqlite3_free(p->aOrder[i].aT);
-        sqlite3_free(p->aOrder[i].aDest);
-        sqlite3_free(p->aOrder[i].aS1);
-        sqlite3_free(p->aOrder[i].aSeg);
-        sqlite3_free(p->aOrder[i].aUid);
-        sqlite3_free(p->aOrder[i].aRun);
-    }
+    for (int i = 0; i < KM_ORDERS; i++) learnpath_km_order_free(&p->aOrder[i]);
     sqlite3_free(p->aLateUid);
     sqlite3_free(p);
 }
@@ -242,10 +235,12 @@ static int kmUserCmp(const void *pa, const void *pb) {
 }
 
 /* User i of the main order from a (sorted) pair: the time from its key
-** (isMs: whole milliseconds, else the time's bits), s1, step 2, uid. */
-static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int isMs) {
-    if (isMs) {
-        pO->aT[i] = (double)(int64_t)p->key / LP_MS_PER_DAY; /* kmTimes' own division */
+** (unit > 0: whole multiples of unit milliseconds; 0: the time's bits), s1,
+** step 2, uid. */
+static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int64_t unit) {
+    if (unit) {
+        /* kmTimes' own division: key * unit is the whole ms exactly */
+        pO->aT[i] = (double)((int64_t)p->key * unit) / LP_MS_PER_DAY;
     } else {
         memcpy(&pO->aT[i], &p->key, sizeof(double));
     }
@@ -256,11 +251,13 @@ static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int isMs) {
 
 /*
 ** The main order (KM_BY_STEP) and its runs: from the n sorted pairs a
-** (isMs as kmSortUsers made their keys; segment x step as seg * nLabel +
+** (unit as kmSortUsers made their keys; segment x step as seg * nLabel +
 ** step), or (a NULL) from the pass's users as they lie; the pass's users
-** are then freed. Reads the pairs in order: no random access.
+** are then freed. Reads the pairs in order: no random access. pSpare (or
+** NULL) is the sort's other buffer, whose pages are already written: the
+** order's arrays go there (learnpath_km_order_adopt), not in new memory.
 */
-static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
+static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int64_t unit, void *pSpare) {
     const lp_km_user *aU = pM->aUser;
     km_order *pO = &pM->aOrder[KM_BY_STEP];
     int64_t n = pM->nUser, nRun = 0;
@@ -270,7 +267,9 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
     for (int64_t i = 0; i < n; i++) {
         nRun += i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1);
     }
-    if (learnpath_km_order_alloc(pO, n, nRun, 1)) return SQLITE_NOMEM;
+    if (pSpare ? learnpath_km_order_adopt(pO, pSpare, n, nRun) : learnpath_km_order_alloc(pO, n, nRun, 1)) {
+        return SQLITE_NOMEM;
+    }
     for (int64_t i = 0; i < n; i++) {
         if (i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1)) {
             km_run *pR = &pO->aRun[pO->nRun++];
@@ -282,7 +281,7 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
         pO->aRun[pO->nRun - 1].n++;
         pO->aSeg[i] = KM_SEG_OF(i);
         if (a) {
-            kmTakePair(pO, i, &a[i], isMs);
+            kmTakePair(pO, i, &a[i], unit);
         } else {
             pO->aT[i] = aU[i].b.t;
             pO->aDest[i] = aU[i].dest;
@@ -298,6 +297,22 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
     return SQLITE_OK;
 }
 
+/* Every key over unit (1000, 60000 or 86400000, which divides them all):
+** a constant each, so no division instruction. */
+static void kmDivKeys(km_pair *a, int64_t n, int64_t unit) {
+    switch (unit) {
+        case 86400000:
+            for (int64_t i = 0; i < n; i++) a[i].key /= 86400000u;
+            break;
+        case 60000:
+            for (int64_t i = 0; i < n; i++) a[i].key /= 60000u;
+            break;
+        default:
+            for (int64_t i = 0; i < n; i++) a[i].key /= 1000u;
+            break;
+    }
+}
+
 /*
 ** The memo's users by (segment, first step, time), and their runs: an LSD
 ** radix sort of the users' (time key, index, segment x step), over the
@@ -309,40 +324,73 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int isMs) {
 ** (kmTakeOrder). The time key: with isMs (no
 ** within_days) the time in whole milliseconds, which t * 86400000
 ** recovers exactly for every valid time (under 2^50), and which orders the
-** users as their times (t is the ms over 86400000, rounded); else the
-** bits of t.
+** users as their times (t is the ms over 86400000, rounded), divided by the
+** largest of a day, a minute and a second that divides every key (times
+** with dates alone sort in one or two digits, not three); else the bits
+** of t.
 */
 static int kmSortUsers(lp_km_memo *pM, int isMs) {
     int64_t n = pM->nUser;
-    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel, any1 = 0;
+    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel, keyMax = 0, notSec = 0, notMin = 0, notDay = 0;
+    int64_t unit = 0;
     int nBit = 0, nDigit, nWidth;
     int64_t nCount, nTime;
-    km_pair *a, *b, *aBase;
+    km_pair *a, *b;
     int64_t *aCount;
     int rc;
     if (nSL >= UINT32_MAX) {
         qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
-        return kmTakeOrder(pM, NULL, 0);
+        return kmTakeOrder(pM, NULL, 0, NULL);
     }
-    a = aBase = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair) * 2);
-    if (!a) return SQLITE_NOMEM;
-    b = a + n + 1;
+    /* The two buffers: the pass's users become the pairs in place (both 32
+    ** bytes; n >= 8, so what is left of the buffer holds the order's 28
+    ** bytes a user too), and one more. Fresh pages cost as much as the
+    ** sort's passes: each buffer is written once and reused. */
+    if (n >= 8 && pM->aUser) {
+        a = (km_pair *)pM->aUser;
+    } else {
+        a = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair));
+    }
+    b = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair));
+    if (!a || !b) {
+        if (a != (km_pair *)pM->aUser) sqlite3_free(a);
+        sqlite3_free(b);
+        return SQLITE_NOMEM;
+    }
     for (int64_t i = 0; i < n; i++) {
-        const lp_km_user *pU = &pM->aUser[i];
+        lp_km_user u;
+        km_pair q;
+        /* (memcpy: the same bytes are a user, then a pair) */
+        memcpy(&u, (const char *)pM->aUser + i * (int64_t)sizeof(lp_km_user), sizeof(u));
         if (isMs) {
-            a[i].key = (uint64_t)llround(pU->b.t * LP_MS_PER_DAY);
+            q.key = (uint64_t)llround(u.b.t * LP_MS_PER_DAY);
         } else {
-            memcpy(&a[i].key, &pU->b.t, sizeof(uint64_t));
+            memcpy(&q.key, &u.b.t, sizeof(uint64_t));
         }
-        a[i].s1 = pU->s1;
-        a[i].sl = pU->seg * pM->nLabel + pU->label;
-        a[i].dest = pU->dest;
-        a[i].uid = pU->uid;
-        a[i].pad = 0;
-        any1 |= a[i].key;
+        q.s1 = u.s1;
+        q.sl = u.seg * pM->nLabel + u.label;
+        q.dest = u.dest;
+        q.uid = u.uid;
+        q.pad = 0;
+        if (q.key > keyMax) keyMax = q.key;
+        if (isMs) {
+            notSec |= q.key % 1000;
+            notMin |= q.key % 60000;
+            notDay |= q.key % 86400000;
+        }
+        memcpy(&a[i], &q, sizeof(q));
     }
+    if (a != (km_pair *)pM->aUser) sqlite3_free(pM->aUser);
+    pM->aUser = NULL;
     /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
-    while (nBit < 64 && (any1 >> nBit) != 0) nBit++;
+    /* the keys in the largest unit that divides them all (dates alone:
+    ** days, so fewer digits), exactly */
+    if (isMs) unit = !notDay ? 86400000 : !notMin ? 60000 : !notSec ? 1000 : 1;
+    if (unit > 1) {
+        kmDivKeys(a, n, unit);
+        keyMax /= (uint64_t)unit;
+    }
+    while (nBit < 64 && (keyMax >> nBit) != 0) nBit++;
     nDigit = (nBit + KM_RB_MAX - 1) / KM_RB_MAX;
     nWidth = nDigit ? (nBit + nDigit - 1) / nDigit : 1;
     nTime = (int64_t)nDigit << nWidth;
@@ -351,7 +399,8 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
     if (nTime + (int64_t)pM->nLabel + 1 > nCount) nCount = nTime + (int64_t)pM->nLabel + 1;
     aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
     if (!aCount) {
-        sqlite3_free(aBase);
+        sqlite3_free(a);
+        sqlite3_free(b);
         return SQLITE_NOMEM;
     }
     memset(aCount, 0, (size_t)nTime * sizeof(int64_t));
@@ -380,9 +429,9 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         a = b;
         b = t;
     }
-    rc = kmTakeOrder(pM, a, isMs);
-    sqlite3_free(aBase);
     sqlite3_free(aCount);
+    rc = kmTakeOrder(pM, a, unit, b); /* b is the order's now, or freed */
+    sqlite3_free(a);
     return rc;
 }
 
@@ -439,9 +488,12 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         pM->nUser = P.nUser;
         if (rc == SQLITE_OK) rc = kmKeys(pM);
     }
-    /* the sort's room: the pass's users, the pairs twice and the main order */
+    /* the sort's room: the pass's users (the pairs, in place) and as many
+    ** pairs again (the main order then lies in one of the two) */
     if (rc == SQLITE_OK) {
-        rc = kmCheckBudget(pIt, &pM->sh, P.nUserAlloc * (int64_t)sizeof(lp_km_user) + pM->nUser * 68, pzErr);
+        rc = kmCheckBudget(pIt, &pM->sh,
+                           P.nUserAlloc * (int64_t)sizeof(lp_km_user) + (pM->nUser + 1) * (int64_t)sizeof(km_pair),
+                           pzErr);
     }
     if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
     if (rc) {
