@@ -250,20 +250,23 @@ static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int64_t unit) 
 }
 
 /*
-** The main order (KM_BY_STEP) and its runs: from the n sorted pairs a
-** (unit as kmSortUsers made their keys; segment x step as seg * nLabel +
-** step), or (a NULL) from the pass's users as they lie; the pass's users
-** are then freed. Reads the pairs in order: no random access. pSpare (or
-** NULL) is the sort's other buffer, whose pages are already written: the
-** order's arrays go there (learnpath_km_order_adopt), not in new memory.
+** Order k of the memo and its runs: the main order (KM_BY_STEP, runs by
+** segment and first step) or KM_BY_SEG (runs by segment, label LP_NONE, as
+** learnpath_km_pooled makes it), from the n sorted pairs a (unit as
+** kmSortUsers made their keys; segment x step as seg * nLabel + step), or
+** (a NULL, the main order only) from the pass's users as they lie; the
+** pass's users are then freed. Reads the pairs in order: no random access.
+** pSpare (or NULL) is the sort's other buffer, whose pages are already
+** written: the order's arrays go there (learnpath_km_order_adopt), not in
+** new memory.
 */
-static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int64_t unit, void *pSpare) {
+static int kmTakeOrder(lp_km_memo *pM, int k, const km_pair *a, int64_t unit, void *pSpare) {
     const lp_km_user *aU = pM->aUser;
-    km_order *pO = &pM->aOrder[KM_BY_STEP];
+    km_order *pO = &pM->aOrder[k];
     int64_t n = pM->nUser, nRun = 0;
     uint32_t nL = pM->nLabel ? pM->nLabel : 1;
 #define KM_SEG_OF(i) (a ? a[i].sl / nL : aU[i].seg)
-#define KM_STEP_OF(i) (a ? a[i].sl % nL : aU[i].label)
+#define KM_STEP_OF(i) (k == KM_BY_SEG ? LP_NONE : a ? a[i].sl % nL : aU[i].label)
     for (int64_t i = 0; i < n; i++) {
         nRun += i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1);
     }
@@ -292,9 +295,26 @@ static int kmTakeOrder(lp_km_memo *pM, const km_pair *a, int64_t unit, void *pSp
 #undef KM_SEG_OF
 #undef KM_STEP_OF
     pM->nByte += n * 28 + nRun * (int64_t)sizeof(km_run);
-    sqlite3_free(pM->aUser);
-    pM->aUser = NULL;
+    if (k == KM_BY_STEP) {
+        sqlite3_free(pM->aUser);
+        pM->aUser = NULL;
+    }
     return SQLITE_OK;
+}
+
+/*
+** KM_BY_SEG from the pairs a in order of time (b the room for a stable pass
+** by segment, aCount room for nSeg + 2 counts): in new memory, as
+** learnpath_km_pooled would have made it, but one counting pass instead of
+** a merge of every segment's runs. Without segments a is that order.
+*/
+static int kmTakeBySeg(lp_km_memo *pM, const km_pair *a, km_pair *b, int64_t n, int64_t unit,
+                       int64_t *aCount) {
+    if (pM->nSeg > 0) {
+        kmScatter(a, b, n, KM_DIG_SEG, 0, aCount, (int64_t)pM->nSeg + 1, pM->nLabel, 0);
+        a = b;
+    }
+    return kmTakeOrder(pM, KM_BY_SEG, a, unit, NULL);
 }
 
 /* Every key over unit (1000, 60000 or 86400000, which divides them all):
@@ -337,10 +357,10 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
     int64_t nCount, nTime;
     km_pair *a, *b;
     int64_t *aCount;
-    int rc;
+    int rc = SQLITE_OK;
     if (nSL >= UINT32_MAX) {
         qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
-        return kmTakeOrder(pM, NULL, 0, NULL);
+        return kmTakeOrder(pM, KM_BY_STEP, NULL, 0, NULL);
     }
     /* The two buffers: the pass's users become the pairs in place (both 32
     ** bytes; n >= 8, so what is left of the buffer holds the order's 28
@@ -382,7 +402,6 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
     }
     if (a != (km_pair *)pM->aUser) sqlite3_free(pM->aUser);
     pM->aUser = NULL;
-    /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
     /* the keys in the largest unit that divides them all (dates alone:
     ** days, so fewer digits), exactly */
     if (isMs) unit = !notDay ? 86400000 : !notMin ? 60000 : !notSec ? 1000 : 1;
@@ -390,6 +409,7 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         kmDivKeys(a, n, unit);
         keyMax /= (uint64_t)unit;
     }
+    /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
     while (nBit < 64 && (keyMax >> nBit) != 0) nBit++;
     nDigit = (nBit + KM_RB_MAX - 1) / KM_RB_MAX;
     nWidth = nDigit ? (nBit + nDigit - 1) / nDigit : 1;
@@ -419,6 +439,10 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
             kmScatter(a, b, n, KM_DIG_TIME, nWidth * d, c, (int64_t)1 << nWidth, pM->nLabel, 1);
         } else if (d == nDigit) {
             if (nSL > 65536) continue;
+            /* a is in order of time: by segment too, KM_BY_SEG is one stable
+            ** pass away (as nearly every query needs it), not a merge */
+            rc = kmTakeBySeg(pM, a, b, n, unit, aCount + nTime);
+            if (rc) break;
             kmScatter(a, b, n, KM_DIG_SL, 0, aCount + nTime, (int64_t)nSL, pM->nLabel, 0);
         } else {
             if (nSL <= 65536) break;
@@ -430,7 +454,11 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
         b = t;
     }
     sqlite3_free(aCount);
-    rc = kmTakeOrder(pM, a, unit, b); /* b is the order's now, or freed */
+    if (rc) {
+        sqlite3_free(b);
+    } else {
+        rc = kmTakeOrder(pM, KM_BY_STEP, a, unit, b); /* b is the order's now, or freed */
+    }
     sqlite3_free(a);
     return rc;
 }
@@ -488,11 +516,14 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         pM->nUser = P.nUser;
         if (rc == SQLITE_OK) rc = kmKeys(pM);
     }
-    /* the sort's room: the pass's users (the pairs, in place) and as many
-    ** pairs again (the main order then lies in one of the two) */
+    /* the sort's room: the pass's users (the pairs, in place), as many
+    ** pairs again (the main order then lies in one of the two) and the
+    ** order by segment */
     if (rc == SQLITE_OK) {
         rc = kmCheckBudget(pIt, &pM->sh,
-                           P.nUserAlloc * (int64_t)sizeof(lp_km_user) + (pM->nUser + 1) * (int64_t)sizeof(km_pair),
+                           P.nUserAlloc * (int64_t)sizeof(lp_km_user) +
+                               (pM->nUser + 1) * (int64_t)sizeof(km_pair) +
+                               learnpath_km_order_bytes(pM->nUser, 1),
                            pzErr);
     }
     if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
