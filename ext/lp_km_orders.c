@@ -252,28 +252,62 @@ int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
     return rc;
 }
 
+/* The Julian day number of ms, as learnpath_time_month floors it. */
+static int64_t kmDayOf(int64_t ms) {
+    int64_t x = ms + 43200000;
+    return x >= 0 ? x / 86400000 : -((-x + 86400000 - 1) / 86400000);
+}
+
+/*
+** Each of n users' month of s1 (learnpath_time_month) into aMonth, and the
+** least and greatest: when the users' days span no more days than there
+** are users, a civil date a day (a table), else one a user.
+*/
+static int kmMonths(const int64_t *aS1, int64_t n, int32_t *aMonth, int64_t *pMin, int64_t *pMax) {
+    int64_t dMin = 0, dMax = 0, mMin = 0, mMax = 0;
+    int32_t *aByDay = NULL;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t d = kmDayOf(aS1[i]);
+        if (i == 0 || d < dMin) dMin = d;
+        if (i == 0 || d > dMax) dMax = d;
+    }
+    if (n > 0 && dMax - dMin < n) {
+        aByDay = sqlite3_malloc64((sqlite3_uint64)(dMax - dMin + 1) * sizeof(int32_t));
+        if (!aByDay) return SQLITE_NOMEM;
+        for (int64_t d = dMin; d <= dMax; d++) {
+            /* the day's first ms, which kmDayOf takes back to d */
+            aByDay[d - dMin] = (int32_t)learnpath_time_month(d * 86400000 - 43200000);
+        }
+    }
+    for (int64_t i = 0; i < n; i++) {
+        int32_t m = aByDay ? aByDay[kmDayOf(aS1[i]) - dMin] : (int32_t)learnpath_time_month(aS1[i]);
+        aMonth[i] = m;
+        if (i == 0 || m < mMin) mMin = m;
+        if (i == 0 || m > mMax) mMax = m;
+    }
+    sqlite3_free(aByDay);
+    *pMin = mMin;
+    *pMax = mMax;
+    return SQLITE_OK;
+}
+
 /*
 ** continuation_cohorts' strata (rule 21), in order of month of s1, then
 ** segment, each in order of time: the users by (segment, time)
 ** (KM_BY_SEG; with ignoreSeg by time, KM_BY_TIME) put in order of month
 ** by a stable counting sort (months are few: at most 12 a year of valid
-** times), so each (month, segment) lies in order of time.
+** times), so each (month, segment) lies in order of time: a month is a
+** range of the copy, and its segments runs of the copy's aSeg.
 */
 int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
     const km_order *pO = &pM->aOrder[ignoreSeg ? KM_BY_TIME : KM_BY_SEG];
     int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
     int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    int32_t *aMonthC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
-    uint32_t *aSegC = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
     km_order C;
-    int rc = aMonth && aMonthC && aSegC ? SQLITE_OK : SQLITE_NOMEM;
+    int rc = aMonth ? SQLITE_OK : SQLITE_NOMEM;
     memset(&C, 0, sizeof(C));
     if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG);
-    for (int64_t i = 0; i < n && rc == SQLITE_OK; i++) {
-        aMonth[i] = (int32_t)learnpath_time_month(pO->aS1[i]);
-        if (i == 0 || aMonth[i] < mMin) mMin = aMonth[i];
-        if (i == 0 || aMonth[i] > mMax) mMax = aMonth[i];
-    }
+    if (rc == SQLITE_OK) rc = kmMonths(pO->aS1, n, aMonth, &mMin, &mMax);
     if (rc == SQLITE_OK) {
         aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));
         if (!aCount) rc = SQLITE_NOMEM;
@@ -288,23 +322,24 @@ int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
             for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
                 int64_t j = aCount[aMonth[i] - mMin]++;
                 kmCopyUser(pO, i, &C, j);
-                aMonthC[j] = aMonth[i];
-                aSegC[j] = pR->seg;
+                C.aSeg[j] = pR->seg; /* (KM_BY_TIME's one run: 0) */
             }
         }
     }
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t e = i + 1;
-        while (e < n && aMonthC[e] == aMonthC[i] && aSegC[e] == aSegC[i]) e++;
-        km_run run = {i, e - i, 0, 0};
-        rc = learnpath_km_cohort(pB, kmView(&C, &run), e - i,
-                                 aSegC[i] == 0 ? LP_NONE : pM->aSegOf[aSegC[i] - 1], aMonthC[i]);
-        i = e;
+    /* aCount[k] is now where month mMin + k + 1 starts */
+    for (int64_t k = 0, i = 0; rc == SQLITE_OK && k <= mMax - mMin; k++) {
+        int64_t iEnd = aCount[k];
+        while (i < iEnd && rc == SQLITE_OK) {
+            int64_t e = i + 1;
+            while (e < iEnd && C.aSeg[e] == C.aSeg[i]) e++;
+            km_run run = {i, e - i, 0, 0};
+            rc = learnpath_km_cohort(pB, kmView(&C, &run), e - i,
+                                     C.aSeg[i] == 0 ? LP_NONE : pM->aSegOf[C.aSeg[i] - 1], mMin + k);
+            i = e;
+        }
     }
     learnpath_km_order_free(&C);
     sqlite3_free(aCount);
     sqlite3_free(aMonth);
-    sqlite3_free(aMonthC);
-    sqlite3_free(aSegC);
     return rc;
 }
