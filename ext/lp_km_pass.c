@@ -334,38 +334,19 @@ static void kmDivKeys(km_pair *a, int64_t n, int64_t unit) {
 }
 
 /*
-** The memo's users by (segment, first step, time), and their runs: an LSD
-** radix sort of the users' (time key, index, segment x step), over the
-** time key's bits in the fewest digits of at most KM_RB_MAX bits (every
-** digit counted in one pass first; digits every key shares skipped), then by segment x step (one counting sort
-** when there are at most 65536 such keys, else by step then by segment);
-** stable, so equal times keep the order of the pass. The pairs carry what
-** the main order keeps, which is then read from them in order
-** (kmTakeOrder). The time key: with isMs (no
-** within_days) the time in whole milliseconds, which t * 86400000
-** recovers exactly for every valid time (under 2^50), and which orders the
-** users as their times (t is the ms over 86400000, rounded), divided by the
-** largest of a day, a minute and a second that divides every key (times
-** with dates alone sort in one or two digits, not three); else the bits
-** of t.
+** The sort's two buffers (*pa, *pb): the pass's users become the pairs in
+** place (both 32 bytes; n >= 8, so what is left of the buffer holds the
+** order's 28 bytes a user too), and one more. Fresh pages cost as much as
+** the sort's passes: each buffer is written once and reused. The keys in
+** *pUnit (0: the time's bits; else milliseconds, in the largest unit that
+** divides them all: dates alone in days, so fewer digits), exactly; the
+** greatest in *pKeyMax. The pass's users are freed (or become *pa).
 */
-static int kmSortUsers(lp_km_memo *pM, int isMs) {
-    int64_t n = pM->nUser;
-    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel, keyMax = 0, notSec = 0, notMin = 0, notDay = 0;
-    int64_t unit = 0;
-    int nBit = 0, nDigit, nWidth;
-    int64_t nCount, nTime;
+static int kmMakePairs(lp_km_memo *pM, int isMs, km_pair **pa, km_pair **pb, int64_t *pUnit,
+                       uint64_t *pKeyMax) {
+    int64_t n = pM->nUser, unit = 0;
+    uint64_t keyMax = 0, notSec = 0, notMin = 0, notDay = 0;
     km_pair *a, *b;
-    int64_t *aCount;
-    int rc = SQLITE_OK;
-    if (nSL >= UINT32_MAX) {
-        qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
-        return kmTakeOrder(pM, KM_BY_STEP, NULL, 0, NULL);
-    }
-    /* The two buffers: the pass's users become the pairs in place (both 32
-    ** bytes; n >= 8, so what is left of the buffer holds the order's 28
-    ** bytes a user too), and one more. Fresh pages cost as much as the
-    ** sort's passes: each buffer is written once and reused. */
     if (n >= 8 && pM->aUser) {
         a = (km_pair *)pM->aUser;
     } else {
@@ -402,13 +383,49 @@ static int kmSortUsers(lp_km_memo *pM, int isMs) {
     }
     if (a != (km_pair *)pM->aUser) sqlite3_free(pM->aUser);
     pM->aUser = NULL;
-    /* the keys in the largest unit that divides them all (dates alone:
-    ** days, so fewer digits), exactly */
     if (isMs) unit = !notDay ? 86400000 : !notMin ? 60000 : !notSec ? 1000 : 1;
     if (unit > 1) {
         kmDivKeys(a, n, unit);
         keyMax /= (uint64_t)unit;
     }
+    *pa = a;
+    *pb = b;
+    *pUnit = unit;
+    *pKeyMax = keyMax;
+    return SQLITE_OK;
+}
+
+/*
+** The memo's users by (segment, first step, time), and their runs: an LSD
+** radix sort of the users' (time key, index, segment x step), over the
+** time key's bits in the fewest digits of at most KM_RB_MAX bits (every
+** digit counted in one pass first; digits every key shares skipped), then by segment x step (one counting sort
+** when there are at most 65536 such keys, else by step then by segment);
+** stable, so equal times keep the order of the pass. The pairs carry what
+** the main order keeps, which is then read from them in order
+** (kmTakeOrder). The time key: with isMs (no
+** within_days) the time in whole milliseconds, which t * 86400000
+** recovers exactly for every valid time (under 2^50), and which orders the
+** users as their times (t is the ms over 86400000, rounded), divided by the
+** largest of a day, a minute and a second that divides every key (times
+** with dates alone sort in one or two digits, not three); else the bits
+** of t.
+*/
+static int kmSortUsers(lp_km_memo *pM, int isMs) {
+    int64_t n = pM->nUser;
+    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel, keyMax = 0;
+    int64_t unit = 0;
+    int nBit = 0, nDigit, nWidth;
+    int64_t nCount, nTime;
+    km_pair *a, *b;
+    int64_t *aCount;
+    int rc = SQLITE_OK;
+    if (nSL >= UINT32_MAX) {
+        qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
+        return kmTakeOrder(pM, KM_BY_STEP, NULL, 0, NULL);
+    }
+    rc = kmMakePairs(pM, isMs, &a, &b, &unit, &keyMax);
+    if (rc) return rc;
     /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
     while (nBit < 64 && (keyMax >> nBit) != 0) nBit++;
     nDigit = (nBit + KM_RB_MAX - 1) / KM_RB_MAX;
