@@ -13,8 +13,7 @@
 
 /* ------------------------------------------------------------ the orders */
 
-/* Room for n users (and with isS1 their s1, segment and uid) and nRun runs
-** in *pO. */
+/* See lp_km.h. */
 int64_t learnpath_km_order_bytes(int64_t n, int isS1) {
     /* aT (and aS1) 8 bytes, aDest (and aSeg, aUid) 4, each n + 1 long */
     return (n + 1) * (isS1 ? 28 : 12);
