@@ -167,7 +167,11 @@ static int kmAboveHalf(const lp_km_row *pRow, int iCurve, double z, int eConf) {
     const double lim = 0.5 + 2.0 * sqrt(DBL_EPSILON);
     if (iCurve == 2 && eConf != LP_CONF_LOGLOG) return pRow->surv > lim;
     if (iCurve == 1 && eConf == LP_CONF_LOG && !isinf(pRow->var)) {
-        return pRow->surv * (1.0 - z * sqrt(pRow->var)) > lim;
+        /* S (1 - z sqrt(var)) > lim, squared so no sqrt() a row (z >= 0):
+        ** S - lim > 0 and (z S)^2 var < (S - lim)^2; rounding can change
+        ** the answer only within ulps of lim, far inside the 2 tol margin */
+        double a = pRow->surv - lim, b = z * pRow->surv;
+        return a > 0.0 && b * b * pRow->var < a * a;
     }
     return 0;
 }
