@@ -128,7 +128,10 @@ int learnpath_label_ranks(const lp_shaper *pSh, const lp_strtab *pTab, uint32_t 
                           uint32_t **paRank);
 
 /* The slots of lp_data.apMemo: who keeps results with the data. */
-enum { LP_MEMO_AGG = 0, LP_MEMO_POP = 1, LP_MEMO_GROUP = 2, LP_MEMO_KM = 3, LP_MEMO_COMPARE = 4 };
+enum {
+    LP_MEMO_AGG = 0, LP_MEMO_POP = 1, LP_MEMO_GROUP = 2, LP_MEMO_KM = 3, LP_MEMO_COMPARE = 4,
+    LP_MEMO_PROFILE = 5
+};
 
 /* ----------------------------------------------------------- lp_median.c */
 

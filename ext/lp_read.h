@@ -62,7 +62,7 @@ typedef struct lp_key {
 } lp_key;
 
 /* Slots of results kept with a source's data (lp_data.apMemo). */
-#define LP_MEMO_N 5
+#define LP_MEMO_N 6
 
 /* The first few unreadable time values met (for enrollment_profile). */
 #define LP_BAD_SAMPLES 5

@@ -61,8 +61,40 @@ typedef struct prof_cursor {
     lp_tvf_cursor tvf;
     lp_users it;
     prof_row aRow[PROF_NROW];
+    const prof_row *aOut;    /* aRow, or a memo's rows */
     int nRow, iRow;
+    int isBorrowed;          /* aOut is a memo's (kept with the data it.pData holds) */
 } prof_cursor;
+
+/* Rows kept with the data (lp_data.apMemo[LP_MEMO_PROFILE]): they depend
+** on the data, on whether segments are counted and on the time column's
+** name as the query wrote it (in a finding's text), nothing else. */
+typedef struct prof_memo {
+    struct prof_memo *pNext;
+    int hasSeg;
+    char *zTimeCol;
+    prof_row aRow[PROF_NROW];
+    int nRow;
+} prof_memo;
+
+static void profFreeRows(prof_row *aRow, int nRow) {
+    for (int i = 0; i < nRow; i++) {
+        sqlite3_free(aRow[i].zValue);
+        sqlite3_free(aRow[i].zDetail);
+    }
+}
+
+/* lp_data.axMemoFree[LP_MEMO_PROFILE]: the data's memos go with it. */
+static void profMemoListFree(void *p) {
+    prof_memo *pMemo = p;
+    while (pMemo) {
+        prof_memo *pNext = pMemo->pNext;
+        profFreeRows(pMemo->aRow, pMemo->nRow);
+        sqlite3_free(pMemo->zTimeCol);
+        sqlite3_free(pMemo);
+        pMemo = pNext;
+    }
+}
 
 /*
 ** What one pass over the users counts. The marks are per program and per
@@ -86,13 +118,13 @@ typedef struct prof_counts {
 
 static void profReset(lp_tvf_cursor *pBase) {
     prof_cursor *pCur = (prof_cursor *)pBase;
+    /* (a memo's rows go with the data, which closing may free) */
+    if (!pCur->isBorrowed) profFreeRows(pCur->aRow, pCur->nRow);
     learnpath_users_close(&pCur->it);
-    for (int i = 0; i < pCur->nRow; i++) {
-        sqlite3_free(pCur->aRow[i].zValue);
-        sqlite3_free(pCur->aRow[i].zDetail);
-    }
     memset(pCur->aRow, 0, sizeof(pCur->aRow));
+    pCur->aOut = NULL;
     pCur->nRow = pCur->iRow = 0;
+    pCur->isBorrowed = 0;
 }
 
 /*
@@ -416,9 +448,40 @@ static int profRows(prof_cursor *pCur, int hasSeg, const prof_counts *pC) {
     return rc;
 }
 
+/* The memo of these rows in the data, or NULL. */
+static prof_memo *profMemoFind(const lp_data *pD, int hasSeg, const char *zTimeCol) {
+    for (prof_memo *p = pD->apMemo[LP_MEMO_PROFILE]; p; p = p->pNext) {
+        if (p->hasSeg == hasSeg && strcmp(p->zTimeCol, zTimeCol) == 0) return p;
+    }
+    return NULL;
+}
+
+/* Keep the rows just made with the data; the cursor borrows them. Out of
+** memory only skips the memo. */
+static void profMemoKeep(prof_cursor *pCur, int hasSeg) {
+    lp_data *pD = pCur->it.pData;
+    prof_memo *pMemo = sqlite3_malloc64(sizeof(*pMemo));
+    char *zTime = sqlite3_mprintf("%s", pCur->tvf.src.zTimeCol);
+    if (!pMemo || !zTime) {
+        sqlite3_free(pMemo);
+        sqlite3_free(zTime);
+        return;
+    }
+    pMemo->hasSeg = hasSeg;
+    pMemo->zTimeCol = zTime;
+    memcpy(pMemo->aRow, pCur->aRow, sizeof(pMemo->aRow)); /* the memo owns the texts */
+    pMemo->nRow = pCur->nRow;
+    pMemo->pNext = pD->apMemo[LP_MEMO_PROFILE];
+    pD->apMemo[LP_MEMO_PROFILE] = pMemo;
+    pD->axMemoFree[LP_MEMO_PROFILE] = profMemoListFree;
+    pCur->aOut = pMemo->aRow;
+    pCur->isBorrowed = 1;
+}
+
 static int profFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     prof_cursor *pCur = (prof_cursor *)pBase;
     prof_counts c;
+    prof_memo *pMemo;
     int rc;
     (void)idxNum;
     pBase->src.skipBadTimes = 1; /* count, never fail */
@@ -426,11 +489,22 @@ static int profFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     rc = learnpath_users_open(pBase->pTab->db, pBase->pTab->pConn, &pBase->src, &pCur->it, pzErr);
     if (rc) return rc;
     int hasSeg = pCur->it.pData->aSeg != NULL && pBase->src.zSegmentCol != NULL;
+    /* in memory the rows may be kept with the data (streamed, it is gone) */
+    int canKeep = pCur->it.pStream == NULL;
+    if (canKeep && pBase->src.zTimeCol &&
+        (pMemo = profMemoFind(pCur->it.pData, hasSeg, pBase->src.zTimeCol)) != NULL) {
+        pCur->aOut = pMemo->aRow;
+        pCur->nRow = pMemo->nRow;
+        pCur->isBorrowed = 1;
+        return SQLITE_OK;
+    }
+    pCur->aOut = pCur->aRow;
     rc = profScan(pCur, hasSeg, &c, pzErr);
     if (rc == SQLITE_OK) rc = profRows(pCur, hasSeg, &c);
     sqlite3_free(c.aProgMark);
     sqlite3_free(c.aSegMark);
     sqlite3_free(c.aRecent);
+    if (rc == SQLITE_OK && canKeep && pBase->src.zTimeCol) profMemoKeep(pCur, hasSeg);
     return rc;
 }
 
@@ -447,7 +521,7 @@ static int profEof(lp_tvf_cursor *pBase) {
 
 static int profColumn(lp_tvf_cursor *pBase, sqlite3_context *ctx, int i) {
     prof_cursor *pCur = (prof_cursor *)pBase;
-    const prof_row *pR = &pCur->aRow[pCur->iRow];
+    const prof_row *pR = &pCur->aOut[pCur->iRow];
     if (i == 0) {
         sqlite3_result_text(ctx, pR->zFinding, -1, SQLITE_STATIC);
     } else if (i == 1) {

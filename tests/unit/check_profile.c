@@ -387,6 +387,45 @@ START_TEST(test_profile_nothing_used) {
 }
 END_TEST
 
+/*
+** enrollment_profile's rows are kept with the cached data (rule 14; as the
+** aggregates keep theirs), per choice of segment column and per time
+** column as the query writes it (implausible_times names it): asked again,
+** in any order, each answer is the one a fresh cache gives.
+*/
+START_TEST(test_profile_memo_keys) {
+    static const char *azSql[3] = {
+        "SELECT finding, value, detail FROM enrollment_profile('k', 'user_id', 'program',"
+        " 'enrolled_at', 'seg')",
+        "SELECT finding, value, detail FROM enrollment_profile('k', 'user_id', 'program',"
+        " 'enrolled_at')",
+        "SELECT finding, value, detail FROM enrollment_profile('k', 'user_id', 'program',"
+        " 'ENROLLED_AT', 'seg')",
+    };
+    char *azWant[3];
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE k(user_id, program, enrolled_at, seg);"
+                 "INSERT INTO k VALUES (1, 'A', '2020-01-01', 's'), (1, 'A', '2020-01-01', 's'),"
+                 " (1, 'B', '2020-02-01', 's'), (2, 'B', 5, 'p'),"
+                 " (2, 'C', '2020-03-01', 'p');");
+    for (int i = 0; i < 3; i++) {
+        lpt_exec(db, "SELECT learnpath_cache_clear()");
+        azWant[i] = lpt_query(db, azSql[i]);
+    }
+    /* the three differ: segments counted or not; the column's name as written */
+    ck_assert_str_ne(azWant[0], azWant[1]);
+    ck_assert_str_ne(azWant[0], azWant[2]);
+    ck_assert_ptr_nonnull(strstr(azWant[2], "ENROLLED_AT"));
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 3; i++) lpt_assert_rows(db, azSql[i], azWant[i]);
+        for (int i = 2; i >= 0; i--) lpt_assert_rows(db, azSql[i], azWant[i]);
+    }
+    for (int i = 0; i < 3; i++) sqlite3_free(azWant[i]);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_profile_suite(void) {
     Suite *s = suite_create("profile");
     TCase *tc = tcase_create("Findings");
@@ -402,6 +441,7 @@ Suite *make_profile_suite(void) {
     tcase_add_test(tc, test_profile_followup);
     tcase_add_test(tc, test_profile_followup_many);
     tcase_add_test(tc, test_profile_nothing_used);
+    tcase_add_test(tc, test_profile_memo_keys);
     suite_add_tcase(s, tc);
     return s;
 }
