@@ -44,6 +44,16 @@
 
 /* ------------------------------------------------------------ the rows */
 
+/* The last row found for a key, in a slot of a direct-mapped cache in
+** front of the hash index: the users' keys repeat (few segments, labels
+** and months), so most lookups end here. row1: the row + 1, 0 = empty. */
+typedef struct pop_hit {
+    uint32_t seg, label;
+    int64_t month;
+    uint32_t row1;
+} pop_hit;
+#define POP_HIT_BITS 10
+
 /* Growable table of rows with a seeded hash index, as lp_agg.c's. */
 typedef struct pop_table {
     lp_pop_row *aRow;
@@ -51,6 +61,7 @@ typedef struct pop_table {
     uint32_t *aSlot; /* row + 1, 0 = empty */
     uint64_t nSlot;
     lp_hash_seed seed; /* drawn with aSlot */
+    pop_hit *aHit;   /* 1 << POP_HIT_BITS slots, made with the first row */
 } pop_table;
 
 static uint32_t popHash(const pop_table *pT, uint32_t seg, uint32_t label, int64_t month) {
@@ -81,8 +92,37 @@ static int popRehash(pop_table *pT, uint64_t nSlot) {
     return SQLITE_OK;
 }
 
+static int popRowFind(pop_table *pT, uint32_t seg, uint32_t label, int64_t month, int64_t *piRow);
+
 /* The row of (segment, label, month), created (zeroed) if new. */
 static int popRowFor(pop_table *pT, uint32_t seg, uint32_t label, int64_t month, int64_t *piRow) {
+    int rc;
+    /* (a multiplicative mix: the cache only has to spread the keys met) */
+    uint32_t h = (uint32_t)((((uint64_t)seg * 0x9E3779B97F4A7C15u) ^ ((uint64_t)label * 0xC2B2AE3D27D4EB4Fu) ^
+                             ((uint64_t)month * 0x165667B19E3779F9u)) >> (64 - POP_HIT_BITS));
+    pop_hit *pH = pT->aHit ? &pT->aHit[h] : NULL;
+    if (pH && pH->row1 && pH->seg == seg && pH->label == label && pH->month == month) {
+        *piRow = pH->row1 - 1;
+        return SQLITE_OK;
+    }
+    if (!pT->aHit) {
+        pT->aHit = sqlite3_malloc64(sizeof(pop_hit) << POP_HIT_BITS);
+        if (!pT->aHit) return SQLITE_NOMEM;
+        memset(pT->aHit, 0, sizeof(pop_hit) << POP_HIT_BITS);
+        pH = &pT->aHit[h];
+    }
+    rc = popRowFind(pT, seg, label, month, piRow);
+    if (rc == SQLITE_OK) {
+        pH->seg = seg;
+        pH->label = label;
+        pH->month = month;
+        pH->row1 = (uint32_t)*piRow + 1;
+    }
+    return rc;
+}
+
+/* popRowFor's slow way: the hash index. */
+static int popRowFind(pop_table *pT, uint32_t seg, uint32_t label, int64_t month, int64_t *piRow) {
     int rc;
     if (2 * (uint64_t)(pT->nRow + 1) > pT->nSlot) {
         rc = popRehash(pT, pT->nSlot ? pT->nSlot * 2 : 64);
@@ -108,17 +148,21 @@ static int popRowFor(pop_table *pT, uint32_t seg, uint32_t label, int64_t month,
     return SQLITE_OK;
 }
 
-/* Free the hash index (done adding rows, or freeing them). */
+/* Free the hash index and its cache (done adding rows, or freeing them). */
 static void popFreeSlots(pop_table *pT, const char *zKind) {
     if (learnpath_hash_probe_hook && pT->aSlot) {
         learnpath_hash_probe_report(zKind, pT->aSlot, pT->nSlot, popHashRow, pT);
     }
     sqlite3_free(pT->aSlot);
+    sqlite3_free(pT->aHit);
     pT->aSlot = NULL;
+    pT->aHit = NULL;
     pT->nSlot = 0;
 }
 
 /* ------------------------------------------------------- one pass */
+
+#define POP_MONTH_SLOTS 512
 
 /* What the pass holds: the aggregates' rows, and the marks per program. */
 typedef struct pop_acc {
@@ -132,6 +176,10 @@ typedef struct pop_acc {
     uint32_t stamp;
     int hasTime;          /* tMin, tMax are set */
     int64_t tMin, tMax;   /* the data's first and last enrollment */
+    /* the months of the days met (learnpath_time_month), direct-mapped:
+    ** aMonthDay holds the day + 1 (0 = empty), aMonthOf its month */
+    int64_t aMonthDay[POP_MONTH_SLOTS];
+    int32_t aMonthOf[POP_MONTH_SLOTS];
 } pop_acc;
 
 static void popAccFree(pop_acc *pA) {
@@ -219,10 +267,16 @@ static int popAddPopularity(pop_acc *pA, pop_table *pT, const lp_shaper *pSh, ui
 }
 
 /* first_program_monthly: add the user shaped by pSh, in segment seg. */
-static int popAddMonthly(pop_table *pT, const lp_shaper *pSh, uint32_t seg) {
+static int popAddMonthly(pop_acc *pA, pop_table *pT, const lp_shaper *pSh, uint32_t seg) {
     const lp_step *pS = &pSh->aStep[0];
-    int64_t iRow;
-    int rc = popRowFor(pT, seg, pS->label, learnpath_time_month(pS->t), &iRow);
+    int64_t iRow, x = pS->t + 43200000; /* the day as learnpath_time_month floors it */
+    int64_t day = x >= 0 ? x / 86400000 : -((-x + 86400000 - 1) / 86400000);
+    uint32_t k = (uint32_t)day & (POP_MONTH_SLOTS - 1);
+    if (pA->aMonthDay[k] != day + 1) {
+        pA->aMonthDay[k] = day + 1;
+        pA->aMonthOf[k] = (int32_t)learnpath_time_month(pS->t);
+    }
+    int rc = popRowFor(pT, seg, pS->label, pA->aMonthOf[k], &iRow);
     if (rc == SQLITE_OK) pT->aRow[iRow].users++;
     return rc;
 }
@@ -267,7 +321,8 @@ static int popCheckBudget(const lp_users *pIt, const lp_shaper *pSh, const pop_a
         pA->nListAlloc * (int64_t)sizeof(uint32_t);
     for (int i = 0; i < LP_POP_N; i++) {
         const pop_table *pT = &pA->aT[i];
-        n += pT->nRowAlloc * (int64_t)sizeof(lp_pop_row) + (int64_t)pT->nSlot * 4;
+        n += pT->nRowAlloc * (int64_t)sizeof(lp_pop_row) + (int64_t)pT->nSlot * 4 +
+             (pT->aHit ? (int64_t)sizeof(pop_hit) << POP_HIT_BITS : 0);
         nRow += pT->nRow;
     }
     if (n <= nLimit) return SQLITE_OK;
@@ -424,7 +479,7 @@ static int popBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_pop_memo *p
             rc = popAddPopularity(&A, &A.aT[aFed[0]], pSh, u, aFed[0] & 1 ? LP_NONE : pSh->segment);
         }
         if (rc == SQLITE_OK && aFed[1] >= 0) {
-            rc = popAddMonthly(&A.aT[aFed[1]], pSh, aFed[1] & 1 ? LP_NONE : pSh->segment);
+            rc = popAddMonthly(&A, &A.aT[aFed[1]], pSh, aFed[1] & 1 ? LP_NONE : pSh->segment);
         }
         if (rc == SQLITE_OK) rc = popCheckBudget(pIt, pSh, &A, nLimit, 0, pzErr);
     }
