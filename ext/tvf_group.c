@@ -23,9 +23,17 @@
 **
 ** Streaming, the names and the (segment, group, first label) cells are
 ** kept whole and count against the memory budget, as the aggregates' rows do.
-** In memory, with the groups read with the rest (lp_users.c), the rows are
-** kept with the data (a memo, as the aggregates keep theirs): the report's
-** later queries of the same shaping find them ready.
+** In memory with no budget, the rows are kept with the data (a memo, as the
+** aggregates keep theirs) when they depend on the shaping alone: with the
+** groups read with the rest (lp_users.c: the data's one group column), or
+** with no group at all (no group_col, or one all NULL or empty: rule 12).
+** The report's later queries of the same shaping find them ready.
+**
+** The pass finds each user's (segment, group) cell and (cell, first label)
+** pair by numbers, not names: segments, groups and programs are numbered
+** densely, so in memory a small grid of (segment, group) gives the cell,
+** and of (segment, group, program) the pair; hash tables of number pairs
+** (group_map) the rest (tie groups' labels, streaming, a grid too large).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -55,18 +63,54 @@ typedef struct group_row {
     int64_t rank;
 } group_row;
 
+/*
+** Pairs of 32-bit numbers (a, b) -> their numbers 0, 1, ... in order of
+** first sight: open addressing, linear probing, at most half full, the key
+** kept in the slot (one cache line a probe), seeded as every hash table of
+** learnpath (lp_base.h, "Hashing"). Only probed, never walked in slot
+** order but to rehash and to report to learnpath_hash_probe_hook.
+*/
+typedef struct group_slot {
+    uint32_t a, b;
+    uint32_t i1;             /* the number + 1; 0: empty */
+} group_slot;
+
+typedef struct group_map {
+    group_slot *aSlot;
+    uint32_t nSlot;          /* a power of two; 0 before the first entry */
+    uint32_t n;
+    lp_hash_seed seed;       /* drawn with aSlot */
+} group_map;
+
+/* A (cell, first label) pair and its users. */
+typedef struct group_pair {
+    uint32_t cell, label;
+    int64_t users;
+} group_pair;
+
 typedef struct group_cursor {
     lp_tvf_cursor tvf;
     lp_users it;
     lp_shaper sh;
-    lp_strtab cells;         /* (segment, group) as 8 bytes -> its group_acc */
-    group_acc *aAcc;
+    /* the grid (in memory, when small): a cell's place is (segment + 1) *
+    ** nGroupCol + group + 1 (segment or group LP_NONE: + 0) */
+    uint32_t *aCellAt;       /* per place, the cell + 1 (0: none yet) */
+    int64_t nCellAt;         /*   places; 0: the cells are found in cells */
+    uint32_t nGroupCol;      /*   groups + 1 */
+    uint32_t *aPairAt;       /* per place * nProgAt + program, the pair + 1 */
+    int64_t nPairAt;         /*   its entries; 0: none */
+    uint32_t nProgAt;        /*   programs (tie groups' pairs are in pairs) */
+    group_map cells;         /* (segment, group) -> its cell, outside the grid */
+    group_acc *aAcc;         /* per cell */
+    uint32_t nCell;
     int64_t nAccAlloc;
-    lp_strtab pairs;         /* (segment, group, first label) as 12 bytes -> number */
-    int64_t *aPairUsers;     /* per pair: its users */
+    group_map pairs;         /* (cell, first label) -> its pair, outside aPairAt */
+    group_pair *aPair;
+    uint32_t nPair;
     int64_t nPairAlloc;
     int64_t *aSegUsers;      /* per segment + 1 (0: none): users kept */
     int64_t nSegAlloc;
+    int isPass;              /* a pass began since groupForget */
     group_row *aRow;
     int64_t nRow, iRow;
     int isRowsBorrowed;      /* aRow is a memo's (kept with the data it.pData holds) */
@@ -77,6 +121,7 @@ typedef struct group_memo {
     struct group_memo *pNext;
     lp_shape_spec shape;
     int ignoreSegments;
+    int isNoGroup;           /* every user in no group; else the data's groups */
     group_row *aRow;
     int64_t nRow;
 } group_memo;
@@ -108,18 +153,98 @@ static void groupFreeRows(group_cursor *pCur) {
     pCur->nRow = pCur->iRow = 0;
 }
 
+/* The slot of (a, b) in pMap (nSlot > 0): its own, or the empty one where
+** it would go. */
+static group_slot *groupMapSlot(const group_map *pMap, uint32_t a, uint32_t b) {
+    uint32_t mask = pMap->nSlot - 1;
+    uint32_t h = learnpath_hash_int(((uint64_t)a << 32) | b, &pMap->seed) & mask;
+    group_slot *pS = &pMap->aSlot[h];
+    while (pS->i1 && (pS->a != a || pS->b != b)) {
+        h = (h + 1) & mask;
+        pS = &pMap->aSlot[h];
+    }
+    return pS;
+}
+
+/* Twice the slots (64 at first), a new seed, the entries placed again. */
+static int groupMapGrow(group_map *pMap) {
+    group_slot *aOld = pMap->aSlot;
+    uint32_t nOld = pMap->nSlot;
+    uint64_t nNew = nOld ? (uint64_t)nOld * 2 : 64;
+    if (nNew > ((uint64_t)1 << 31)) return SQLITE_NOMEM; /* (fewer entries than users) */
+    pMap->aSlot = sqlite3_malloc64(nNew * sizeof(group_slot));
+    if (!pMap->aSlot) {
+        pMap->aSlot = aOld;
+        return SQLITE_NOMEM;
+    }
+    memset(pMap->aSlot, 0, (size_t)nNew * sizeof(group_slot));
+    pMap->nSlot = (uint32_t)nNew;
+    learnpath_hash_seed(&pMap->seed);
+    for (uint32_t i = 0; i < nOld; i++) {
+        if (aOld[i].i1) *groupMapSlot(pMap, aOld[i].a, aOld[i].b) = aOld[i];
+    }
+    sqlite3_free(aOld);
+    return SQLITE_OK;
+}
+
+/* The number of (a, b) in pMap, or iNew, which it takes if new. */
+static int groupMapIntern(group_map *pMap, uint32_t a, uint32_t b, uint32_t iNew, uint32_t *piOut) {
+    group_slot *pS = NULL;
+    if (pMap->nSlot) {
+        pS = groupMapSlot(pMap, a, b);
+        if (pS->i1) {
+            *piOut = pS->i1 - 1;
+            return SQLITE_OK;
+        }
+    }
+    if ((uint64_t)(pMap->n + 1) * 2 > pMap->nSlot) {
+        int rc = groupMapGrow(pMap);
+        if (rc) return rc;
+        pS = groupMapSlot(pMap, a, b);
+    }
+    pS->a = a;
+    pS->b = b;
+    pS->i1 = iNew + 1;
+    pMap->n++;
+    *piOut = iNew;
+    return SQLITE_OK;
+}
+
+/* Free pMap, reporting its probes to learnpath_hash_probe_hook when set
+** and the table was used (isPass: a pass had it, allocated or not, so that
+** a test sees every pass, check_group.c). */
+static void groupMapFree(group_map *pMap, const char *zTable, int isPass) {
+    if (learnpath_hash_probe_hook && (pMap->aSlot || isPass)) {
+        uint64_t nDisplaced = 0;
+        uint32_t mask = pMap->nSlot - 1;
+        for (uint32_t i = 0; i < pMap->nSlot; i++) {
+            const group_slot *pS = &pMap->aSlot[i];
+            if (pS->i1 == 0) continue;
+            uint64_t ab = ((uint64_t)pS->a << 32) | pS->b;
+            nDisplaced += (i - (learnpath_hash_int(ab, &pMap->seed) & mask)) & mask;
+        }
+        learnpath_hash_probe_hook(zTable, pMap->n, nDisplaced);
+    }
+    sqlite3_free(pMap->aSlot);
+    memset(pMap, 0, sizeof(*pMap));
+}
+
 /* Forget what a pass gathered (before another pass, and at reset). */
 static void groupForget(group_cursor *pCur) {
-    learnpath_strtab_free(&pCur->cells);
-    learnpath_strtab_free(&pCur->pairs);
-    memset(&pCur->cells, 0, sizeof(pCur->cells));
-    memset(&pCur->pairs, 0, sizeof(pCur->pairs));
+    groupMapFree(&pCur->cells, "group_stats cells", pCur->isPass);
+    groupMapFree(&pCur->pairs, "group_stats pairs", pCur->isPass);
+    pCur->isPass = 0;
+    sqlite3_free(pCur->aCellAt);
+    sqlite3_free(pCur->aPairAt);
     sqlite3_free(pCur->aAcc);
-    sqlite3_free(pCur->aPairUsers);
+    sqlite3_free(pCur->aPair);
     sqlite3_free(pCur->aSegUsers);
+    pCur->aCellAt = pCur->aPairAt = NULL;
     pCur->aAcc = NULL;
-    pCur->aPairUsers = pCur->aSegUsers = NULL;
-    pCur->nAccAlloc = pCur->nPairAlloc = pCur->nSegAlloc = 0;
+    pCur->aPair = NULL;
+    pCur->aSegUsers = NULL;
+    pCur->nCellAt = pCur->nPairAt = pCur->nAccAlloc = pCur->nPairAlloc = pCur->nSegAlloc = 0;
+    pCur->nCell = pCur->nPair = pCur->nGroupCol = pCur->nProgAt = 0;
 }
 
 static void groupReset(lp_tvf_cursor *pBase) {
@@ -132,37 +257,124 @@ static void groupReset(lp_tvf_cursor *pBase) {
 
 /* The bytes the pass holds beside the data (the memory budget). */
 static int64_t groupBytes(const group_cursor *pCur) {
-    return learnpath_strtab_bytes(&pCur->cells) + learnpath_strtab_bytes(&pCur->pairs) +
+    return ((int64_t)pCur->cells.nSlot + pCur->pairs.nSlot) * (int64_t)sizeof(group_slot) +
+           (pCur->nCellAt + pCur->nPairAt) * (int64_t)sizeof(uint32_t) +
            pCur->nAccAlloc * (int64_t)sizeof(group_acc) +
-           (pCur->nPairAlloc + pCur->nSegAlloc) * (int64_t)sizeof(int64_t) +
-           learnpath_shaper_bytes(&pCur->sh);
+           pCur->nPairAlloc * (int64_t)sizeof(group_pair) +
+           pCur->nSegAlloc * (int64_t)sizeof(int64_t) + learnpath_shaper_bytes(&pCur->sh);
 }
 
-/* The number of key (n bytes) in pTab, and a zeroed counter for it in *pa. */
-static int groupCount(lp_strtab *pTab, const uint32_t *key, int n, void **pa, int64_t *pnAlloc,
-                      size_t sz, uint32_t *piOut) {
-    int rc = learnpath_strtab_intern(pTab, (const char *)key, n, piOut);
-    if (rc == SQLITE_OK && (int64_t)*piOut >= *pnAlloc) {
-        int64_t nOld = *pnAlloc;
-        rc = learnpath_grow(pa, pnAlloc, (int64_t)*piOut + 1, sz, 64);
-        if (rc == SQLITE_OK) memset((char *)*pa + nOld * (int64_t)sz, 0, (size_t)(*pnAlloc - nOld) * sz);
+/*
+** The grid, in memory when it is small: at most GROUP_GRID_MAX places (64
+** KB), and as many pairs of a place and a program, and no more than 8 of
+** either per user (32 bytes a user, what the hash tables take for a cell
+** or a pair a user). Streaming, segments and programs are met as the users
+** come: the cells and pairs are all in the hash tables.
+*/
+#define GROUP_GRID_MAX ((int64_t)1 << 14)
+static int groupGridInit(group_cursor *pCur) {
+    const lp_data *pD = pCur->it.pData;
+    int64_t nSegRow, n, nMax = 8 * ((int64_t)pD->nUser + 1);
+    if (pCur->it.pStream) return SQLITE_OK;
+    nSegRow = pCur->sh.ignoreSegments || pD->aSeg == NULL ? 1 : (int64_t)pD->segments.n + 1;
+    n = nSegRow * ((int64_t)pCur->it.groups.n + 1);
+    if (n > GROUP_GRID_MAX || n > nMax) return SQLITE_OK;
+    pCur->aCellAt = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    if (!pCur->aCellAt) return SQLITE_NOMEM;
+    memset(pCur->aCellAt, 0, (size_t)n * sizeof(uint32_t));
+    pCur->nCellAt = n;
+    pCur->nGroupCol = pCur->it.groups.n + 1;
+    n *= pD->programs.n;
+    if (n == 0 || n > GROUP_GRID_MAX || n > nMax) return SQLITE_OK;
+    pCur->aPairAt = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t));
+    if (!pCur->aPairAt) return SQLITE_NOMEM;
+    memset(pCur->aPairAt, 0, (size_t)n * sizeof(uint32_t));
+    pCur->nPairAt = n;
+    pCur->nProgAt = pD->programs.n;
+    return SQLITE_OK;
+}
+
+/* The place of (segment, group) in the grid, or -1 (none, or outside it). */
+static int64_t groupGridPlace(const group_cursor *pCur, uint32_t segment, uint32_t group) {
+    uint64_t iSeg = segment == LP_NONE ? 0 : (uint64_t)segment + 1;
+    uint64_t iGrp = group == LP_NONE ? 0 : (uint64_t)group + 1;
+    if (iGrp >= pCur->nGroupCol || iSeg * pCur->nGroupCol + iGrp >= (uint64_t)pCur->nCellAt) return -1;
+    return (int64_t)(iSeg * pCur->nGroupCol + iGrp);
+}
+
+/* The cell of (segment, group) at place iAt (-1: none), made (its counts
+** zero) if new. */
+static int groupCell(group_cursor *pCur, uint32_t segment, uint32_t group, int64_t iAt,
+                     uint32_t *piCell) {
+    uint32_t *pAt = iAt >= 0 ? &pCur->aCellAt[iAt] : NULL;
+    group_acc *pA;
+    int rc;
+    if (pAt && *pAt) {
+        *piCell = *pAt - 1;
+        return SQLITE_OK;
     }
-    return rc;
+    /* room for a new cell first, so that a number given out has its counts */
+    rc = learnpath_grow((void **)&pCur->aAcc, &pCur->nAccAlloc, (int64_t)pCur->nCell + 1,
+                        sizeof(group_acc), 64);
+    if (rc) return rc;
+    if (pAt) {
+        *pAt = pCur->nCell + 1;
+        *piCell = pCur->nCell;
+    } else {
+        rc = groupMapIntern(&pCur->cells, segment, group, pCur->nCell, piCell);
+        if (rc || *piCell < pCur->nCell) return rc;
+    }
+    pA = &pCur->aAcc[pCur->nCell++];
+    memset(pA, 0, sizeof(*pA));
+    pA->segment = segment;
+    pA->group = group;
+    pA->topLabel = LP_NONE;
+    return SQLITE_OK;
+}
+
+/* The pair of (cell, first label), the cell at place iAt (-1: none), made
+** (no users yet) if new. */
+static int groupPair(group_cursor *pCur, uint32_t iCell, uint32_t label, int64_t iAt,
+                     uint32_t *piPair) {
+    uint32_t *pAt = NULL;
+    int rc = SQLITE_OK;
+    if (iAt >= 0 && label < pCur->nProgAt) { /* (a tie group's label has LP_GROUP_BIT) */
+        pAt = &pCur->aPairAt[iAt * pCur->nProgAt + label];
+        if (*pAt) {
+            *piPair = *pAt - 1;
+            return SQLITE_OK;
+        }
+    }
+    /* room for a new pair first, as for a cell */
+    if ((int64_t)pCur->nPair + 1 > pCur->nPairAlloc) {
+        rc = learnpath_grow((void **)&pCur->aPair, &pCur->nPairAlloc, (int64_t)pCur->nPair + 1,
+                            sizeof(group_pair), 64);
+        if (rc) return rc;
+    }
+    if (pAt) {
+        *pAt = pCur->nPair + 1;
+        *piPair = pCur->nPair;
+    } else {
+        rc = groupMapIntern(&pCur->pairs, iCell, label, pCur->nPair, piPair);
+        if (rc || *piPair < pCur->nPair) return rc;
+    }
+    pCur->aPair[pCur->nPair].cell = iCell;
+    pCur->aPair[pCur->nPair].label = label;
+    pCur->aPair[pCur->nPair].users = 0;
+    pCur->nPair++;
+    return SQLITE_OK;
 }
 
 /* One kept user, shaped: count it in its cell and its first label's pair. */
 static int groupAddUser(group_cursor *pCur, uint32_t u) {
     const lp_data *pD = pCur->it.pData;
     const lp_shaper *pSh = &pCur->sh;
-    uint32_t key[3] = {pSh->segment, learnpath_users_group(&pCur->it, u), pSh->aStep[0].label};
     uint32_t iCell, iPair, iSeg = pSh->segment == LP_NONE ? 0 : pSh->segment + 1;
+    uint32_t group = learnpath_users_group(&pCur->it, u);
+    int64_t iAt = pCur->nCellAt ? groupGridPlace(pCur, pSh->segment, group) : -1;
     group_acc *pA;
-    int rc = groupCount(&pCur->cells, key, 8, (void **)&pCur->aAcc, &pCur->nAccAlloc,
-                        sizeof(group_acc), &iCell);
-    if (rc == SQLITE_OK) {
-        rc = groupCount(&pCur->pairs, key, 12, (void **)&pCur->aPairUsers, &pCur->nPairAlloc,
-                        sizeof(int64_t), &iPair);
-    }
+    int rc = groupCell(pCur, pSh->segment, group, iAt, &iCell);
+    if (rc == SQLITE_OK) rc = groupPair(pCur, iCell, pSh->aStep[0].label, iAt, &iPair);
     if (rc == SQLITE_OK && (int64_t)iSeg >= pCur->nSegAlloc) {
         int64_t nOld = pCur->nSegAlloc;
         rc = learnpath_grow((void **)&pCur->aSegUsers, &pCur->nSegAlloc, (int64_t)iSeg + 1,
@@ -171,13 +383,8 @@ static int groupAddUser(group_cursor *pCur, uint32_t u) {
     }
     if (rc) return rc;
     pA = &pCur->aAcc[iCell];
-    if (pA->users == 0) {
-        pA->segment = key[0];
-        pA->group = key[1];
-        pA->topLabel = LP_NONE;
-    }
     pCur->aSegUsers[iSeg]++;
-    pCur->aPairUsers[iPair]++;
+    pCur->aPair[iPair].users++;
     pA->users++;
     pA->enrollments += pD->aFirst[u + 1] - pD->aFirst[u];
     if (pSh->nStep > 1) {
@@ -197,14 +404,16 @@ static int groupAddUser(group_cursor *pCur, uint32_t u) {
 static int groupPass(group_cursor *pCur, char **pzErr) {
     lp_users *pIt = &pCur->it;
     int64_t nLimit = learnpath_users_limit(pIt);
-    int rc = SQLITE_OK;
+    int rc;
+    pCur->isPass = 1;
+    rc = groupGridInit(pCur);
     for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
         int keep;
         rc = learnpath_shape_user(&pCur->sh, pIt->u, &keep);
         if (rc == SQLITE_OK && keep) rc = groupAddUser(pCur, pIt->u);
         if (rc == SQLITE_OK && nLimit && learnpath_users_held(pIt) + groupBytes(pCur) > nLimit) {
             if (pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
-            return learnpath_users_budget_error(pIt, pCur->pairs.n, pCur->sh.groups.n, pzErr);
+            return learnpath_users_budget_error(pIt, pCur->nPair, pCur->sh.groups.n, pzErr);
         }
     }
     return rc;
@@ -212,22 +421,19 @@ static int groupPass(group_cursor *pCur, char **pzErr) {
 
 /* Each cell's top first label: most users, then the first label in byte order. */
 static void groupTops(group_cursor *pCur) {
-    for (uint32_t i = 0; i < pCur->pairs.n; i++) {
-        uint32_t key[3], iCell, label;
-        memcpy(key, LP_STR(&pCur->pairs, i), sizeof(key)); /* the table's bytes are unaligned */
-        label = key[2];
-        if (!learnpath_strtab_find(&pCur->cells, (const char *)key, 8, &iCell)) continue;
-        group_acc *pA = &pCur->aAcc[iCell];
-        int64_t n = pCur->aPairUsers[i];
+    for (uint32_t i = 0; i < pCur->nPair; i++) {
+        const group_pair *pP = &pCur->aPair[i];
+        group_acc *pA = &pCur->aAcc[pP->cell];
+        int64_t n = pP->users;
         int better = pA->topLabel == LP_NONE || n > pA->topUsers;
         if (!better && n == pA->topUsers) {
             int na, nb;
-            const char *za = learnpath_label(&pCur->sh, label, &na);
+            const char *za = learnpath_label(&pCur->sh, pP->label, &na);
             const char *zb = learnpath_label(&pCur->sh, pA->topLabel, &nb);
             better = learnpath_bytes_cmp(za, na, zb, nb) < 0;
         }
         if (better) {
-            pA->topLabel = label;
+            pA->topLabel = pP->label;
             pA->topUsers = n;
         }
     }
@@ -262,10 +468,10 @@ static int groupRows(group_cursor *pCur) {
     const lp_strtab *pSeg = &pCur->it.pData->segments, *pGroups = &pCur->it.groups;
     int rc = SQLITE_OK;
     groupTops(pCur);
-    pCur->aRow = sqlite3_malloc64((sqlite3_uint64)(pCur->cells.n + 1) * sizeof(group_row));
+    pCur->aRow = sqlite3_malloc64((sqlite3_uint64)(pCur->nCell + 1) * sizeof(group_row));
     if (!pCur->aRow) return SQLITE_NOMEM;
-    memset(pCur->aRow, 0, (size_t)(pCur->cells.n + 1) * sizeof(group_row));
-    for (uint32_t i = 0; i < pCur->cells.n && rc == SQLITE_OK; i++) {
+    memset(pCur->aRow, 0, (size_t)(pCur->nCell + 1) * sizeof(group_row));
+    for (uint32_t i = 0; i < pCur->nCell && rc == SQLITE_OK; i++) {
         group_row *pR = &pCur->aRow[pCur->nRow++];
         const group_acc *pA = &pCur->aAcc[i];
         int n;
@@ -296,18 +502,32 @@ static int groupRows(group_cursor *pCur) {
 }
 
 /*
+** Every user in no group (rule 12): no group_col, or one whose values are
+** all NULL or empty. The groups' numbers index it.groups, whichever way
+** they were read (with the data or apart), so none named is none had.
+*/
+static int groupIsNone(const group_cursor *pCur) {
+    return pCur->it.groups.n == 0;
+}
+
+/*
 ** The memo of pCur's shaping, when its rows can be kept with the data: in
-** memory, the groups those the data read (so of this group_col, the only
-** one it holds); NULL when there is none yet (*pCanKeep says whether one
-** may be made).
+** memory with no budget, and either the groups those the data read (so of
+** this group_col, the only one it holds) or no group at all (the rows then
+** depend on the shaping alone, whatever group column, if any, the data
+** holds: a memo says which of the two it is). NULL when there is none yet
+** (*pCanKeep says whether one may be made).
 */
 static group_memo *groupMemoFind(group_cursor *pCur, int *pCanKeep) {
-    const lp_data *pD = pCur->it.pData;
-    *pCanKeep = pCur->it.pStream == NULL && pCur->it.isGroupBorrowed;
+    const lp_users *pIt = &pCur->it;
+    const lp_data *pD = pIt->pData;
+    int isNoGroup = groupIsNone(pCur);
+    *pCanKeep = pIt->pStream == NULL && learnpath_heap_budget(pIt->nBudget) == 0 &&
+                (pIt->isGroupBorrowed || isNoGroup);
     if (!*pCanKeep) return NULL;
     for (group_memo *pMemo = pD->apMemo[LP_MEMO_GROUP]; pMemo; pMemo = pMemo->pNext) {
         if (learnpath_shape_spec_eq(&pMemo->shape, &pCur->tvf.shape) &&
-            pMemo->ignoreSegments == pCur->sh.ignoreSegments) {
+            pMemo->ignoreSegments == pCur->sh.ignoreSegments && pMemo->isNoGroup == isNoGroup) {
             return pMemo;
         }
     }
@@ -322,6 +542,7 @@ static void groupMemoKeep(group_cursor *pCur) {
     if (!pMemo) return;
     pMemo->shape = pCur->tvf.shape;
     pMemo->ignoreSegments = pCur->sh.ignoreSegments;
+    pMemo->isNoGroup = groupIsNone(pCur);
     pMemo->aRow = pCur->aRow;
     pMemo->nRow = pCur->nRow;
     pMemo->pNext = pD->apMemo[LP_MEMO_GROUP];
@@ -335,7 +556,9 @@ static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     group_memo *pMemo;
     int rc, canKeep;
     (void)idxNum;
-    pBase->src.wantGroups = 1; /* each user's group (lp_users.c) */
+    /* each user's group (lp_users.c); without group_col none has one, and
+    ** the users need no user_id order to be told so */
+    pBase->src.wantGroups = pBase->src.zGroupCol != NULL;
     pBase->src.anyOrder = 1;   /* the rows are ordered here; lp_users.c reads
                                ** in order when the groups need it */
     rc = learnpath_tvf_open_journeys(pBase, &pCur->it, &pCur->sh, pzErr);

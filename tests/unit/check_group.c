@@ -13,6 +13,7 @@
 */
 #include <string.h>
 
+#include "lp_base.h"
 #include "lp_test.h"
 
 /*
@@ -487,6 +488,154 @@ START_TEST(test_group_first_value_ties) {
 }
 END_TEST
 
+/* The passes group_stats made: its table of (cell, first label) pairs
+** reports to the hash hook as it is freed, once a pass, whether it was
+** allocated or not (tvf_group.c, groupMapFree); a memo hit makes no pass. */
+static int nGroupPass;
+
+static void cgPassHook(const char *zTable, uint64_t nEntry, uint64_t nDisplaced) {
+    (void)nEntry;
+    (void)nDisplaced;
+    if (strcmp(zTable, "group_stats pairs") == 0) nGroupPass++;
+}
+
+/* zSql's rows, and in *pnPass the passes group_stats made for them. */
+static char *cg_count_passes(sqlite3 *db, const char *zSql, int *pnPass) {
+    char *zGot;
+    nGroupPass = 0;
+    learnpath_hash_probe_hook = cgPassHook;
+    zGot = lpt_query(db, zSql);
+    learnpath_hash_probe_hook = NULL;
+    *pnPass = nGroupPass;
+    return zGot;
+}
+
+/*
+** Rule 12 without a group column (none named, group_col = NULL, or one all
+** NULL or empty: every user in no group). In memory with no budget the rows
+** are kept with the data, as with the groups read with the data: the second
+** query makes no pass (observed through the hash hook) and returns exactly
+** the first's rows, which are SQL's. After a read of the same source with a
+** group column (the data then holds its groups, and memos of them), the
+** query without one still gives the rows of no group, not the memo of the
+** groups; a group column all NULL or empty shares the memo of none. Under a
+** budget (streamed) nothing is kept: each query passes, with the same rows.
+*/
+START_TEST(test_group_stats_no_group_memo) {
+    static const char *const zQ =
+        "SELECT segment, group_value, users, enrollments, printf('%%.9f', share_of_users), rank,"
+        "  top_first_program, top_first_tied, top_first_users, printf('%%.9f', top_first_share),"
+        "  continued, printf('%%.9f', continue_rate), printf('%%.6f', avg_days_to_next)"
+        " FROM group_stats('%s', 'user_id', 'program', 'enrolled_at', %s) %s";
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "SELECT learnpath_threads(1), learnpath_memory_budget(0), learnpath_cache_clear()");
+    cg_reference(db, "e", "NULL");
+    for (int withSeg = 0; withSeg < 2; withSeg++) {
+        const char *zSeg = withSeg ? "'seg'" : "NULL";
+        char *zNone = sqlite3_mprintf(zQ, "e", zSeg, "");
+        char *zNull = sqlite3_mprintf(zQ, "e", zSeg, "WHERE group_col = NULL");
+        char *zAcct = sqlite3_mprintf(zQ, "e", zSeg, "WHERE group_col = 'account'");
+        char *zEmpty = sqlite3_mprintf(zQ, "en", zSeg, "WHERE group_col = 'account'");
+        char *zEmptyNone = sqlite3_mprintf(zQ, "en", zSeg, "");
+        char *zWant = cg_expected(db, "e", withSeg), *zGot, *zAcctRows;
+        int nPass;
+        ck_assert_msg(zWant && strstr(zWant, "|NULL|") && strlen(zWant) > 20, "%.300s", zWant);
+
+        lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+        zGot = cg_count_passes(db, zNone, &nPass);
+        cg_assert_same("no group_col, first", zGot, zWant);
+        ck_assert_int_eq(nPass, 1); /* the hook sees a pass */
+        sqlite3_free(zGot);
+        zGot = cg_count_passes(db, zNone, &nPass);
+        cg_assert_same("no group_col, again", zGot, zWant);
+        ck_assert_msg(nPass == 0, "no group_col again: %d passes, the memo was not kept", nPass);
+        sqlite3_free(zGot);
+        zGot = cg_count_passes(db, zNull, &nPass);
+        cg_assert_same("group_col = NULL", zGot, zWant);
+        ck_assert_int_eq(nPass, 0);
+        sqlite3_free(zGot);
+
+        /* the same source read with its group column: its rows, then none's again */
+        zAcctRows = cg_count_passes(db, zAcct, &nPass);
+        ck_assert_msg(strcmp(zAcctRows, zWant) != 0 && strstr(zAcctRows, "Corp "), "%.300s", zAcctRows);
+        ck_assert_int_eq(nPass, 1);
+        zGot = cg_count_passes(db, zNull, &nPass);
+        cg_assert_same("group_col = NULL after a read with group_col", zGot, zWant);
+        sqlite3_free(zGot);
+        zGot = cg_count_passes(db, zNone, &nPass);
+        cg_assert_same("no group_col after a read with group_col, again", zGot, zWant);
+        ck_assert_int_eq(nPass, 0);
+        sqlite3_free(zGot);
+        zGot = cg_count_passes(db, zAcct, &nPass);
+        cg_assert_same("group_col after the rows of none", zGot, zAcctRows);
+        ck_assert_int_eq(nPass, 0);
+        sqlite3_free(zGot);
+
+        /* a group column all NULL or empty is none: one memo for both */
+        lpt_exec(db, "SELECT learnpath_cache_clear()");
+        char *zEmptyRows = cg_count_passes(db, zEmpty, &nPass);
+        ck_assert_int_eq(nPass, 1);
+        zGot = cg_count_passes(db, zEmptyNone, &nPass);
+        cg_assert_same("en: no group_col after one all NULL or empty", zGot, zEmptyRows);
+        ck_assert_int_eq(nPass, 0);
+        sqlite3_free(zGot);
+        ck_assert_msg(strstr(zEmptyRows, "|NULL|") && !strstr(zEmptyRows, "Corp "), "%.300s",
+                      zEmptyRows);
+
+        /* streamed under a budget: no memo, the same rows */
+        lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
+        for (int k = 0; k < 2; k++) {
+            zGot = cg_count_passes(db, zNone, &nPass);
+            cg_assert_same("no group_col, streamed", zGot, zWant);
+            ck_assert_int_ge(nPass, 1);
+            sqlite3_free(zGot);
+        }
+        lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+        sqlite3_free(zEmptyRows);
+        sqlite3_free(zAcctRows);
+        sqlite3_free(zWant);
+        sqlite3_free(zNone);
+        sqlite3_free(zNull);
+        sqlite3_free(zAcct);
+        sqlite3_free(zEmpty);
+        sqlite3_free(zEmptyNone);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rule 12 whichever way the pass finds a user's cell and pair (tvf_group.c:
+** in memory a grid of (segment, group) and of (segment, group, program)
+** when small, hash tables beside or instead): a group per user, so the grid
+** of pairs is too large (cells in the grid, pairs in the hash table), and
+** with ten segments too the grid of cells is too (both in hash tables).
+** Every column against SQL, in memory and streamed.
+*/
+START_TEST(test_group_stats_large_grid) {
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "CREATE TABLE eg1 AS SELECT user_id, program, enrolled_at, seg,"
+                 "  CASE WHEN user_id % 9 THEN 'G' || user_id END AS account FROM e;"
+                 "CREATE TABLE eg2 AS SELECT user_id, program, enrolled_at,"
+                 "  CASE WHEN user_id % 23 THEN 'S' || (user_id % 10) END AS seg, account FROM eg1;");
+    for (int k = 0; k < 2; k++) {
+        const char *zTable = k ? "eg2" : "eg1";
+        lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+        cg_reference(db, zTable, "account");
+        char *zWant = cg_expected(db, zTable, 1);
+        ck_assert_msg(zWant && strlen(zWant) > 50000, "%.300s", zWant);
+        for (int i = 0; i < CG_N_SETTING; i++) {
+            lpt_exec(db, azSetting[i]);
+            char *zGot = cg_got(db, zTable, "account", 1);
+            cg_assert_same(zTable, zGot, zWant);
+            sqlite3_free(zGot);
+        }
+        sqlite3_free(zWant);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_group_suite(void) {
     Suite *s = suite_create("group");
     TCase *tc = tcase_create("group_stats");
@@ -503,6 +652,8 @@ Suite *make_group_suite(void) {
     tcase_add_test(tc, test_group_one_read);
     tcase_add_test(tc, test_group_stats_any_order);
     tcase_add_test(tc, test_group_first_value_ties);
+    tcase_add_test(tc, test_group_stats_no_group_memo);
+    tcase_add_test(tc, test_group_stats_large_grid);
     suite_add_tcase(s, tc);
     return s;
 }
