@@ -359,6 +359,29 @@ START_TEST(test_group_against_rest) {
 }
 END_TEST
 
+/* compare_group 'largest' when the largest group is not the first read, and
+** beside a group whose only user rules 1-8 drop (no program): that group
+** counts no user, and naming it is an error (lp_compare.c, cmpFindGroup). */
+START_TEST(test_largest_read_later) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db,
+             "CREATE TABLE g(user_id INTEGER, program TEXT, enrolled_at TEXT, acct TEXT);"
+             "INSERT INTO g VALUES (1,NULL,'2020-01-01','Zeta'),(2,'A','2020-01-01','Alpha'),"
+             " (3,'A','2020-01-01','Beta'),(4,'B','2020-01-01','Beta'),(5,'B','2020-01-01','Beta'),"
+             " (6,'A','2020-01-01',NULL);");
+    lpt_assert_rows(db,
+                    "SELECT within_segment, segment, category, observed FROM segment_cells('g')"
+                    " WHERE group_col = 'acct' AND compare_group = 'largest'"
+                    " AND question = 'first_program'",
+                    "NULL|Beta|A|1\nNULL|Beta|B|2\nNULL|(rest)|A|2\nNULL|(rest)|B|0\n");
+    char *z = lpt_query(db, "SELECT * FROM segment_cells('g') WHERE group_col = 'acct'"
+                            " AND compare_group = 'Zeta'");
+    ck_assert_msg(strstr(z, "compare_group 'Zeta' is the group of no user") != NULL, "%s", z);
+    sqlite3_free(z);
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Rule 23, three segments at the horizon: the chi-square and G tests of
 ** segments x continued (df 2); when every eligible user continued, a note. */
 START_TEST(test_horizon_three_segments) {
@@ -629,6 +652,7 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_holm);
     tcase_add_test(tc, test_log_rank);
     tcase_add_test(tc, test_group_against_rest);
+    tcase_add_test(tc, test_largest_read_later);
     tcase_add_test(tc, test_one_segment);
     tcase_add_test(tc, test_streamed_same);
     tcase_add_test(tc, test_memo_same);

@@ -475,6 +475,116 @@ END_TEST
 
 
 /*
+** A memory budget swept across the one continuation_curve and
+** segment_compare need (lp_km_pass.c kmCheckBudget, lp_compare.c
+** learnpath_cmp_build): at each budget the rows are those without a
+** budget, or the budget's error (rule 10), never other rows. On 10,000
+** sample users the sweep passes from refusals to the rows.
+*/
+START_TEST(test_budget_sweep) {
+    static const char *const azSql[] = {
+        "SELECT * FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+    };
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(10000, 7)");
+    for (int i = 0; i < CC_N(azSql); i++) {
+        int nSame = 0, nRefused = 0;
+        lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+        char *zWant = lpt_query(db, azSql[i]);
+        ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 1000, "%.200s", zWant);
+        for (sqlite3_int64 nBudget = 1000000; nBudget <= 3000000; nBudget += 100000) {
+            char zSet[100];
+            sqlite3_snprintf((int)sizeof(zSet), zSet,
+                             "SELECT learnpath_memory_budget(%lld), learnpath_cache_clear()",
+                             (long long)nBudget);
+            lpt_exec(db, zSet);
+            char *zGot = lpt_query(db, azSql[i]);
+            if (strcmp(zGot, zWant) == 0) {
+                nSame++;
+            } else {
+                ck_assert_msg(strncmp(zGot, "ERROR", 5) == 0 && strstr(zGot, "needs more than") &&
+                                  strstr(zGot, "raise learnpath_memory_budget()"),
+                              "%s, budget %lld:\n%.300s", azSql[i], (long long)nBudget, zGot);
+                nRefused++;
+            }
+            sqlite3_free(zGot);
+        }
+        ck_assert_msg(nSame > 0 && nRefused > 0, "%s: %d the same, %d refused", azSql[i], nSame,
+                      nRefused);
+        sqlite3_free(zWant);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** More than 65,536 (segment, first program) keys: the users are sorted by
+** step, then by segment, not by one counting sort of the pair
+** (lp_km_pass.c kmSortUsers). 300 extra segments and 600 extra programs,
+** a user each, beside the sample: the curves of the sample's segments are
+** those of the sample's rows alone; segment_compare notes the log-rank
+** test it does not compute past 20 segments (lp_compare_table.c).
+*/
+START_TEST(test_many_segment_keys) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(3000, 7);"
+                 "CREATE TABLE x AS SELECT user_id, program, enrolled_at, user_type FROM e;"
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
+                 " INSERT INTO x SELECT 1000000 + i, 'P' || i, '2020-01-01', 'S' || i FROM n"
+                 " UNION ALL SELECT 1000000 + i, 'Q' || i, '2020-03-01', 'S' || i FROM n;");
+    char *zWant = lpt_query(db, "SELECT * FROM continuation_curve('e', 'user_id', 'program', "
+                                "'enrolled_at', 'user_type') ORDER BY 1, 2, 3");
+    ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 1000, "%.200s", zWant);
+    lpt_assert_rows(db,
+                    "SELECT * FROM continuation_curve('x', 'user_id', 'program', 'enrolled_at', "
+                    "'user_type') WHERE segment NOT GLOB 'S[0-9]*' ORDER BY 1, 2, 3",
+                    zWant);
+    char *zOne = lpt_query(db, "SELECT count(*), sum(at_risk) FROM continuation_curve('x', 'user_id', "
+                               "'program', 'enrolled_at', 'user_type') WHERE segment = 'S7'");
+    ck_assert_str_eq(zOne, "2|2\n");
+    sqlite3_free(zOne);
+    /* and segment_compare's log-rank test, past 20 segments, says so */
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM segment_compare('x', 'user_id', 'program', 'enrolled_at',"
+                    " 'user_type') WHERE test = 'log_rank' AND program IS NULL"
+                    " AND note = 'more than 20 segments with users: not compared by the log-rank test'",
+                    "1\n");
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** 2^32 (segment, first program) keys or more: the users are sorted with
+** qsort (lp_km_pass.c kmSortUsers' fallback, kmUserCmp). 66,000 extra
+** segments and 132,000 extra programs, a user each, beside the sample: the
+** sample's segments have their own curves, and an extra user its two rows.
+*/
+START_TEST(test_segment_keys_past_2_32) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(3000, 7);"
+                 "CREATE TABLE x AS SELECT user_id, program, enrolled_at, user_type FROM e;"
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 66000)"
+                 " INSERT INTO x SELECT 1000000 + i, 'P' || i, '2020-01-01', 'S' || i FROM n"
+                 " UNION ALL SELECT 1000000 + i, 'Q' || i, '2020-03-01', 'S' || i FROM n;");
+    char *zWant = lpt_query(db, "SELECT * FROM continuation_curve('e', 'user_id', 'program', "
+                                "'enrolled_at', 'user_type') ORDER BY 1, 2, 3");
+    ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 1000, "%.200s", zWant);
+    lpt_assert_rows(db,
+                    "SELECT * FROM continuation_curve('x', 'user_id', 'program', 'enrolled_at', "
+                    "'user_type') WHERE segment NOT GLOB 'S[0-9]*' ORDER BY 1, 2, 3",
+                    zWant);
+    lpt_assert_rows(db,
+                    "SELECT count(*), sum(at_risk) FROM continuation_curve('x', 'user_id', 'program',"
+                    " 'enrolled_at', 'user_type') WHERE segment = 'S65999'",
+                    "2|2\n");
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** The memo kept with the data (lp_km_pass.c) stays bounded: a session
 ** asking for ever new conf_level values keeps at most 8 results, and for
 ** ever new observe_until values at most 4 memos, so the heap after 48
@@ -802,5 +912,13 @@ Suite *make_continuation_suite(void) {
     tcase_add_test(tc, test_memo_bounded);
     tcase_add_test(tc, test_incidence_cohort_errors);
     suite_add_tcase(s, tc);
+    {
+        TCase *tcBig = tcase_create("Large");
+        tcase_set_timeout(tcBig, 60); /* 10,000 users, many times (slow under --coverage) */
+        tcase_add_test(tcBig, test_budget_sweep);
+        tcase_add_test(tcBig, test_many_segment_keys);
+        tcase_add_test(tcBig, test_segment_keys_past_2_32);
+        suite_add_tcase(s, tcBig);
+    }
     return s;
 }

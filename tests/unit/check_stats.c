@@ -155,6 +155,21 @@ START_TEST(test_fisher_tail) {
     ck_assert(p.p == 0.0);
     cs_close(p.log10p, l10, 1e-11, "log10 p");
     ck_assert(isnan(learnpath_fisher_2x2(-1, 2, 3, 4).p));
+    /* a negative cell anywhere is no table; an empty row is no test (p 1) */
+    ck_assert(isnan(learnpath_fisher_2x2(1, -2, 3, 4).p));
+    ck_assert(isnan(learnpath_fisher_2x2(1, 2, -3, 4).p));
+    ck_assert(isnan(learnpath_fisher_2x2(1, 2, 3, -4).p));
+    p = learnpath_fisher_2x2(1, 2, 0, 0);
+    ck_assert(p.p == 1.0 && p.log10p == 0.0);
+}
+END_TEST
+
+/* The normal tail at the edges: NaN gives NaN, an infinite z p = 0. */
+START_TEST(test_normal_edges) {
+    lp_pvalue p = learnpath_normal_two_sided(NAN);
+    ck_assert(isnan(p.p) && isnan(p.log10p));
+    p = learnpath_normal_two_sided(-INFINITY);
+    ck_assert(p.p == 0.0 && isinf(p.log10p) && p.log10p < 0);
 }
 END_TEST
 
@@ -331,6 +346,7 @@ Suite *make_stats_suite(void) {
     Suite *s = suite_create("stats");
     TCase *tc = tcase_create("Core");
     tcase_add_test(tc, test_issue_table);
+    tcase_add_test(tc, test_normal_edges);
     tcase_add_test(tc, test_issue_two_proportions);
     tcase_add_test(tc, test_chi2_zero);
     tcase_add_test(tc, test_chi2_huge);
