@@ -61,12 +61,13 @@ static uint32_t cmpGroupOf(const lp_users *pIt, const lp_km_users_info *pInfo, u
 ** compare_group: the group's number in pIt->groups into *pGroup. 'largest'
 ** is the group with the most users kept by rules 1-8 (those of the memo,
 ** whose groups aG gives, or each one's from *pV with aG NULL, and those left out for starting after E,
-** as group_stats counts them without segment_col), ties to the first name
-** in byte order. An error when no user has that group.
+** as group_stats counts them without segment_col; or the counts aNGiven
+** of all of them), ties to the first name in byte order. An error when no
+** user has that group.
 */
-static int cmpFindGroup(const uint32_t *aG, const lp_km_order_view *pV, const lp_km_users_info *pInfo,
-                        const lp_users *pIt, const lp_cmp_spec *pSpec, uint32_t *pGroup,
-                        char **pzErr) {
+static int cmpFindGroup(const uint32_t *aG, const int64_t *aNGiven, const lp_km_order_view *pV,
+                        const lp_km_users_info *pInfo, const lp_users *pIt, const lp_cmp_spec *pSpec,
+                        uint32_t *pGroup, char **pzErr) {
     const lp_strtab *pG = &pIt->groups;
     char *zCol = learnpath_quote(pSpec->zGroupCol ? pSpec->zGroupCol : "");
     int rc = SQLITE_OK;
@@ -76,8 +77,9 @@ static int cmpFindGroup(const uint32_t *aG, const lp_km_order_view *pV, const lp
         uint32_t best = LP_NONE;
         if (!aN) rc = SQLITE_NOMEM;
         if (aN) memset(aN, 0, ((size_t)pG->n + 1) * sizeof(int64_t));
+        if (aN && aNGiven) memcpy(aN, aNGiven, (size_t)pG->n * sizeof(int64_t));
         int64_t nG = pV->nUser;
-        for (int64_t i = 0; aN && i < nG + pInfo->nLate; i++) {
+        for (int64_t i = 0; aN && !aNGiven && i < nG + pInfo->nLate; i++) {
             uint32_t g = i >= nG ? cmpGroupOf(pIt, pInfo, pInfo->aLateUid[i - nG])
                                  : aG ? aG[i] : cmpGroupOf(pIt, pInfo, pV->aUid[i]);
             if (g != LP_NONE && g < pG->n) aN[g]++;
@@ -162,16 +164,59 @@ static int cmpCopySegmented(const lp_km_order_view *pV, cmp_users *pU, void **pp
 }
 
 /*
+** In memory, the users' groups are kept by user number, and the orders'
+** users come at random: rather than read a group at random per user and
+** order, the users of the compared group as bits by user number (*paBit,
+** the caller frees it; a few hundred KB), compare_group found on the way
+** (for 'largest', the users kept marked first, then their groups counted
+** in user number order).
+*/
+static int cmpGroupBits(const lp_km_order_view *pV, const lp_km_users_info *pInfo, const lp_users *pIt,
+                        const lp_cmp_spec *pSpec, uint32_t *pGroup, uint64_t **paBit, char **pzErr) {
+    uint32_t nPos = pIt->nGroupPos, nG = pIt->groups.n;
+    int64_t nWord = (int64_t)nPos / 64 + 1, *aN = NULL;
+    uint64_t *aBit = sqlite3_malloc64((sqlite3_uint64)nWord * sizeof(uint64_t));
+    int rc = SQLITE_OK;
+    *paBit = aBit;
+    if (!aBit) return SQLITE_NOMEM;
+    memset(aBit, 0, (size_t)nWord * sizeof(uint64_t));
+    if (pSpec->isLargest) {
+        aN = sqlite3_malloc64(((sqlite3_uint64)nG + 1) * sizeof(int64_t));
+        if (!aN) return SQLITE_NOMEM;
+        memset(aN, 0, ((size_t)nG + 1) * sizeof(int64_t));
+        for (int64_t i = 0; i < pV->nUser + pInfo->nLate; i++) {
+            uint32_t u = i < pV->nUser ? pV->aUid[i] : pInfo->aLateUid[i - pV->nUser];
+            if (u < nPos) aBit[u >> 6] |= (uint64_t)1 << (u & 63);
+        }
+        for (uint32_t u = 0; u < nPos; u++) {
+            uint32_t g = pIt->aGroup[u];
+            if ((aBit[u >> 6] >> (u & 63) & 1) && g != LP_NONE && g < nG) aN[g]++;
+        }
+    }
+    rc = cmpFindGroup(NULL, aN, pV, pInfo, pIt, pSpec, pGroup, pzErr);
+    sqlite3_free(aN);
+    for (int64_t w = 0; rc == SQLITE_OK && w < nWord; w++) {
+        uint64_t x = 0;
+        for (uint32_t b = 0; b < 64 && (uint64_t)w * 64 + b < nPos; b++) {
+            x |= (uint64_t)(pIt->aGroup[w * 64 + b] == *pGroup) << b;
+        }
+        aBit[w] = x;
+    }
+    return rc;
+}
+
+/*
 ** Order *pV as rule 23's users *pU: its columns (or those of its users
 ** with a segment, cmpCopySegmented, when isCopy), whether each continued,
 ** and each one's compared segment: the segment's place + 1 (key + 1) with
-** segment_col, none (key 0) without; with a group compared, *paGroup
-** (writable) holds each user's group, for cmpGroupKeys to make keys of.
+** segment_col, none (key 0) without; with a group compared, the keys
+** from aBit (cmpGroupBits), or without it *paGroup (writable) holds each
+** user's group, for cmpGroupKeys to make keys of.
 ** *ppMem and *ppMem2 hold what it made.
 */
 static int cmpView(const lp_km_order_view *pV, int isCopy, const lp_km_users_info *pInfo,
                    const lp_users *pIt, const lp_cmp_result *pRes, const lp_cmp_spec *pSpec,
-                   cmp_users *pU, uint32_t **paGroup, void **ppMem, void **ppMem2) {
+                   const uint64_t *aBit, cmp_users *pU, uint32_t **paGroup, void **ppMem, void **ppMem2) {
     unsigned char *aEv;
     int64_t n;
     memset(pU, 0, sizeof(*pU));
@@ -196,6 +241,16 @@ static int cmpView(const lp_km_order_view *pV, int isCopy, const lp_km_users_inf
     pU->aEv = aEv;
     if (pRes->isGroupMode) {
         uint32_t *aGrp = (uint32_t *)(void *)(aEv + ((n + 4) & ~(int64_t)3));
+        pU->aGrp = *paGroup = aGrp;
+        if (aBit) {
+            /* the keys themselves */
+            uint32_t nPos = pIt->nGroupPos;
+            for (int64_t i = 0; i < n; i++) {
+                uint32_t u = pV->aUid[i];
+                aGrp[i] = u < nPos && (aBit[u >> 6] >> (u & 63) & 1) ? LP_CMP_THE_GROUP : LP_CMP_THE_REST;
+            }
+            return SQLITE_OK;
+        }
         int isAhead = !pInfo->isUidGroup && pIt->pStream == NULL && pIt->aGroup != NULL;
         for (int64_t i = 0; i < n; i++) {
             /* the groups are read at random: ask for those a few users ahead */
@@ -204,7 +259,6 @@ static int cmpView(const lp_km_order_view *pV, int isCopy, const lp_km_users_inf
             }
             aGrp[i] = cmpGroupOf(pIt, pInfo, pV->aUid[i]);
         }
-        pU->aGrp = *paGroup = aGrp;
     } else if (pSpec->useSegments) {
         pU->aGrp = pU->aSeg;
         pU->grpBias = 1;
@@ -355,20 +409,128 @@ static int cmpStepTable(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t 
     return aCnt ? cmpCountTable(pB, nK, nC, m) : learnpath_cmp_pairs_table(pB, m);
 }
 
+/* A first step of a stratum: its place, its users i0 .. i0 + n - 1 of the
+** order by first step, those of them eligible at the horizon. */
+typedef struct cmp_step {
+    uint32_t label;
+    int64_t i0, n, nElig;
+} cmp_step;
+
+/* The stratum's first steps (runs r0 .. r1 - 1 of *pL) into pB->aStep, their
+** number; -1 when there are more than it holds (nLabel). */
+static int64_t cmpSteps(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1) {
+    int64_t nStep = 0, e, iFirst = 0, n;
+    uint32_t label = 0;
+    for (int64_t r = r0; r < r1; r = e) {
+        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
+        if (n == 0) break;
+        if (nStep >= (int64_t)pB->nLabel) return -1;
+        pB->aStep[nStep].label = label;
+        pB->aStep[nStep].i0 = iFirst;
+        pB->aStep[nStep++].n = n;
+    }
+    return nStep;
+}
+
+/*
+** One pass over a stratum's users by first step, its nStep first steps:
+** per first step g and compared segment k, aStepCnt[(g nSegKey + k) 3]
+** its users, + 1 those eligible at the horizon who continued by then, + 2
+** those eligible who did not; each first step's eligible users.
+*/
+static void cmpStepCounts(cmp_build *pB, const cmp_users *pL, int64_t nStep) {
+    int64_t nK = pB->nSegKey, dElig = pB->dElig, E = pB->E, hasElig = pB->hasElig;
+    const uint32_t *aGrp = pL->aGrp;
+    const int64_t *aS1 = pL->aS1;
+    const double *aT = pL->aT;
+    const unsigned char *aEv = pL->aEv;
+    uint32_t bias = pL->grpBias;
+    double day = pB->pSpec->atDay;
+    memset(pB->aStepCnt, 0, (size_t)(nStep * nK * 3) * sizeof(int64_t));
+    for (int64_t g = 0; g < nStep; g++) {
+        int64_t *aS = pB->aStepCnt + g * nK * 3, nElig = 0;
+        for (int64_t i = pB->aStep[g].i0; i < pB->aStep[g].i0 + pB->aStep[g].n; i++) {
+            uint32_t k = aGrp ? aGrp[i] - bias : 0;
+            int64_t isElig = hasElig & (E - aS1[i] >= dElig);
+            aS[3 * k]++;
+            aS[3 * k + 2 - (aEv[i] & (aT[i] <= day))] += isElig;
+            nElig += isElig;
+        }
+        pB->aStep[g].nElig = nElig;
+    }
+}
+
+/* first_program's table of a stratum of m users from cmpStepCounts: the
+** keys with users (ascending) x the first steps (by place). */
+static int cmpFirstCounted(cmp_build *pB, int64_t nStep, int64_t m) {
+    int64_t nK = pB->nSegKey, nR = 0, *aObs;
+    uint32_t *aOrd = sqlite3_malloc64((sqlite3_uint64)(nStep + 1) * sizeof(uint32_t));
+    int rc;
+    aObs = sqlite3_malloc64((sqlite3_uint64)(nK * nStep + 1) * sizeof(int64_t));
+    if (!aOrd || !aObs) {
+        sqlite3_free(aOrd);
+        sqlite3_free(aObs);
+        return SQLITE_NOMEM;
+    }
+    /* the first steps by place (in the order's order already: a check) */
+    for (int64_t c = 0; c < nStep; c++) {
+        int64_t j = c;
+        for (; j > 0 && pB->aStep[aOrd[j - 1]].label > pB->aStep[c].label; j--) aOrd[j] = aOrd[j - 1];
+        aOrd[j] = (uint32_t)c;
+    }
+    for (int64_t c = 0; c < nStep; c++) pB->aCatList[c] = pB->aStep[aOrd[c]].label;
+    for (int64_t k = 0; k < nK; k++) {
+        int64_t nUser = 0;
+        for (int64_t c = 0; c < nStep; c++) nUser += pB->aStepCnt[((int64_t)aOrd[c] * nK + k) * 3];
+        if (nUser == 0) continue;
+        for (int64_t c = 0; c < nStep; c++) aObs[nR * nStep + c] = pB->aStepCnt[((int64_t)aOrd[c] * nK + k) * 3];
+        pB->aKeyList[nR++] = (uint32_t)k;
+    }
+    rc = learnpath_cmp_table(pB, aObs, nR, nStep, pB->aKeyList, pB->aCatList, m);
+    sqlite3_free(aOrd);
+    sqlite3_free(aObs);
+    return rc;
+}
+
+/* continued's rows of users i0 .. i0 + m - 1 of *pU, those of first steps
+** g0 .. g1 - 1 of cmpStepCounts: their keys and counts summed. */
+static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, int64_t g0,
+                               int64_t g1) {
+    int64_t nK = pB->nSegKey, nKey = 0, nElig = 0, *aC = pB->aCount;
+    for (int64_t k = 0; k < nK; k++) {
+        int64_t nUser = 0, x = 0, y = 0;
+        for (int64_t g = g0; g < g1; g++) {
+            const int64_t *aS = pB->aStepCnt + (g * nK + k) * 3;
+            nUser += aS[0];
+            x += aS[1];
+            y += aS[2];
+        }
+        if (nUser == 0) continue;
+        aC[2 * k] = x;
+        aC[2 * k + 1] = y;
+        pB->aKeyList[nKey++] = (uint32_t)k;
+    }
+    for (int64_t g = g0; g < g1; g++) nElig += pB->aStep[g].nElig;
+    return learnpath_cmp_continued_keys(pB, pU, i0, m, pB->aKeyList, nKey, aC, nElig);
+}
+
 /*
 ** One stratum's rows and cells: runs r0 .. r1 - 1 of *pL (by first step,
 ** then time), m users, the same users by time from jT in *pT. first_program,
 ** next_program per first step, continued over all, then per first step;
-** Holm's adjustment across first steps.
+** Holm's adjustment across first steps. With the table of counters, one
+** pass (cmpStepCounts) counts first_program's table and continued's
+** horizon for all of them; else each question counts its own.
 */
 static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1, const cmp_users *pT,
                       int64_t jT, int64_t m) {
-    int64_t i0 = pB->pRes->nRow, e, iFirst = 0, n;
+    int64_t i0 = pB->pRes->nRow, e, iFirst = 0, n, nStep = pB->aStepCnt ? cmpSteps(pB, pL, r0, r1) : -1;
     uint32_t label = 0;
     int rc;
     pB->question = LP_CMP_FIRST;
     pB->program = LP_NONE;
-    rc = cmpStepTable(pB, pL, r0, r1, 0);
+    if (nStep >= 0) cmpStepCounts(pB, pL, nStep);
+    rc = nStep >= 0 ? cmpFirstCounted(pB, nStep, m) : cmpStepTable(pB, pL, r0, r1, 0);
     pB->question = LP_CMP_NEXT;
     for (int64_t r = r0; r < r1 && rc == SQLITE_OK; r = e) {
         cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
@@ -378,12 +540,14 @@ static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1
     }
     pB->question = LP_CMP_CONTINUED;
     pB->program = LP_NONE;
-    if (rc == SQLITE_OK) rc = learnpath_cmp_continued(pB, pT, jT, m);
-    for (int64_t r = r0; r < r1 && rc == SQLITE_OK; r = e) {
+    if (rc == SQLITE_OK) {
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pT, jT, m, 0, nStep) : learnpath_cmp_continued(pB, pT, jT, m);
+    }
+    for (int64_t r = r0, g = 0; r < r1 && rc == SQLITE_OK; r = e, g++) {
         cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
         if (n == 0) break;
         pB->program = pB->aLabelOf[label];
-        rc = learnpath_cmp_continued(pB, pL, iFirst, n);
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pL, iFirst, n, g, g + 1) : learnpath_cmp_continued(pB, pL, iFirst, n);
     }
     return rc ? rc : cmpHolm(pB, i0);
 }
@@ -466,10 +630,13 @@ static int cmpBuildAlloc(cmp_build *pB) {
     pB->aSeen = sqlite3_malloc64((nK * 3 + 1) * sizeof(uint32_t));
     pB->aCatSeen = sqlite3_malloc64((nL * 2 + 1) * sizeof(uint32_t));
     pB->aCount = sqlite3_malloc64((nK * 2 + 1) * sizeof(int64_t));
-    if (nK * nL <= CMP_MAX_DENSE) pB->aCnt = sqlite3_malloc64((nK * nL + 1) * sizeof(int64_t));
-    if (!pB->aSeen || !pB->aCatSeen || !pB->aCount || (nK * nL <= CMP_MAX_DENSE && !pB->aCnt)) {
-        return SQLITE_NOMEM;
+    if (nK * nL <= CMP_MAX_DENSE) {
+        pB->aCnt = sqlite3_malloc64((nK * nL + 1) * sizeof(int64_t));
+        pB->aStepCnt = sqlite3_malloc64((nK * nL * 3 + 1) * sizeof(int64_t));
+        pB->aStep = sqlite3_malloc64((nL + 1) * sizeof(cmp_step));
+        if (!pB->aCnt || !pB->aStepCnt || !pB->aStep) return SQLITE_NOMEM;
     }
+    if (!pB->aSeen || !pB->aCatSeen || !pB->aCount) return SQLITE_NOMEM;
     pB->aPlace = pB->aSeen + nK;
     pB->aKeyList = pB->aPlace + nK;
     pB->aCatList = pB->aCatSeen + nL;
@@ -484,6 +651,8 @@ static void cmpBuildFree(cmp_build *pB) {
     sqlite3_free(pB->aCatSeen);
     sqlite3_free(pB->aCount);
     sqlite3_free(pB->aCnt);
+    sqlite3_free(pB->aStepCnt);
+    sqlite3_free(pB->aStep);
     sqlite3_free(pB->aPair);
     sqlite3_free(pB->aGrpTmp);
 }
@@ -492,8 +661,10 @@ static void cmpBuildFree(cmp_build *pB) {
 ** Within the memory budget? The memo, and per user of the orders: whether
 ** each continued (1 byte an order), a group compared: its group (4 bytes
 ** an order), the copies without the users lacking a segment (24 bytes an
-** order), the log-rank test's renumbered groups (4) and, past
-** CMP_MAX_DENSE, the pairs sorted (16 and as many for the sort).
+** order) and the group's users as bits (a bit per user of the data), the
+** copies without the users lacking a segment (24 bytes an order), the
+** log-rank test's renumbered groups (4) and, past CMP_MAX_DENSE, the pairs
+** sorted (16 and as many for the sort); per key and category, 32 bytes.
 */
 static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp_build *pB, int64_t nUser,
                          int isCopy) {
@@ -503,7 +674,8 @@ static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp
     nPer += isCopy ? 48 : 0;
     nPer += (int64_t)pB->nSegKey * pB->nLabel <= CMP_MAX_DENSE ? 0 : 32;
     return learnpath_users_held(pIt) + pInfo->nMemoByte + nUser * nPer +
-               (int64_t)pB->nSegKey * (int64_t)pB->nLabel * 8 > nLimit;
+               (pB->pRes->isGroupMode ? (int64_t)pIt->nGroupPos / 8 + 8 : 0) +
+               (int64_t)pB->nSegKey * (int64_t)pB->nLabel * 32 > nLimit;
 }
 
 /* See lp_journey.h. */
@@ -517,7 +689,8 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     cmp_users uL, uT;
     uint32_t *aGL = NULL, *aGT = NULL;
     void *aMem[4] = {NULL, NULL, NULL, NULL};
-    int rc, isWithin, isCopy = 0;
+    uint64_t *aBit = NULL;
+    int rc, isWithin, isCopy = 0, isBits = 0;
     memset(&ks, 0, sizeof(ks));
     memset(&B, 0, sizeof(B));
     memset(pRes, 0, sizeof(*pRes));
@@ -535,21 +708,24 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
         B.nSegKey = pRes->isGroupMode ? 2 : info.nSeg + 1;
         B.nLabel = info.nLabel + 1;
         isCopy = !pRes->isGroupMode && pSpec->useSegments && cmpAnyUnsegmented(&vL);
+        /* in memory, the groups by user number: the group's users as bits */
+        isBits = pRes->isGroupMode && !info.isUidGroup && pIt->pStream == NULL && pIt->aGroup != NULL;
         if (cmpOverBudget(pIt, &info, &B, vL.nUser, isCopy)) {
             /* compare_group's error comes first */
-            if (pRes->isGroupMode) rc = cmpFindGroup(NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
+            if (pRes->isGroupMode) rc = cmpFindGroup(NULL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
             if (rc == SQLITE_OK) {
                 rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET : learnpath_users_budget_error(pIt, 0, 0, pzErr);
             }
         }
     }
-    if (rc == SQLITE_OK) rc = cmpView(&vL, isCopy, &info, pIt, pRes, pSpec, &uL, &aGL, &aMem[0], &aMem[1]);
-    if (rc == SQLITE_OK && pRes->isGroupMode) {
-        rc = cmpFindGroup(aGL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
+    if (rc == SQLITE_OK && isBits) rc = cmpGroupBits(&vL, &info, pIt, pSpec, &pRes->group, &aBit, pzErr);
+    if (rc == SQLITE_OK) rc = cmpView(&vL, isCopy, &info, pIt, pRes, pSpec, aBit, &uL, &aGL, &aMem[0], &aMem[1]);
+    if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) {
+        rc = cmpFindGroup(aGL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
         if (rc == SQLITE_OK) cmpGroupKeys(aGL, uL.n, pRes->group);
     }
-    if (rc == SQLITE_OK) rc = cmpView(&vT, isCopy, &info, pIt, pRes, pSpec, &uT, &aGT, &aMem[2], &aMem[3]);
-    if (rc == SQLITE_OK && pRes->isGroupMode) cmpGroupKeys(aGT, uT.n, pRes->group);
+    if (rc == SQLITE_OK) rc = cmpView(&vT, isCopy, &info, pIt, pRes, pSpec, aBit, &uT, &aGT, &aMem[2], &aMem[3]);
+    if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) cmpGroupKeys(aGT, uT.n, pRes->group);
     if (rc == SQLITE_OK) {
         B.pSh = learnpath_km_shaper(*ppKm);
         B.aLabelOf = info.aLabelOf;
@@ -562,6 +738,7 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     if (rc == SQLITE_OK) rc = cmpStrata(&B, &uL, &uT, isWithin);
     cmpBuildFree(&B);
     for (int i = 0; i < 4; i++) sqlite3_free(aMem[i]);
+    sqlite3_free(aBit);
     if (rc) {
         learnpath_cmp_free(pRes);
         learnpath_km_memo_unref(*ppKm);

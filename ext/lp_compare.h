@@ -59,6 +59,10 @@ typedef struct cmp_build {
     int64_t nScratch;
     uint64_t *aPair, *aPairTmp; /* pairs to sort (without aCnt), the radix sort's other half */
     uint32_t *aGrpTmp;         /* the log-rank test's groups when the keys must be renumbered */
+    /* with aCnt: a stratum's first steps (at most nLabel) and, per first
+    ** step and key, its users and eligible users continued or not */
+    struct cmp_step *aStep;
+    int64_t *aStepCnt;
 } cmp_build;
 
 /* Rows of tests aTest[0..nTest) that cannot be computed, each saying why
@@ -81,5 +85,10 @@ void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, int64_t n);
 /* continued's rows of users i0 .. i0 + m - 1 of *pU, sorted by time: the
 ** log-rank test between the compared segments, then the horizon's test. */
 int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m);
+/* The same, its users counted: the nKey compared segments with users aKey
+** (ascending), per key k its eligible users continued by the horizon
+** aC[2k] and not aC[2k + 1], nElig in all. */
+int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
+                                 const uint32_t *aKey, int64_t nKey, const int64_t *aC, int64_t nElig);
 
 #endif /* LP_COMPARE_H */

@@ -602,6 +602,13 @@ static int cmpHorizon(cmp_build *pB, const uint32_t *aAll, int64_t nAll, const i
 }
 
 
+/* See lp_compare.h. */
+int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
+                                 const uint32_t *aKey, int64_t nKey, const int64_t *aC, int64_t nElig) {
+    int rc = cmpLogrank(pB, pU, i0, m, aKey, nKey);
+    return rc ? rc : cmpHorizon(pB, aKey, nKey, aC, nElig);
+}
+
 /*
 ** See lp_compare.h. One pass over the range: per compared segment with
 ** users (marked at a new stamp), its eligible users continued by the
@@ -616,7 +623,6 @@ int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int6
     const double *aT = pU->aT;
     const unsigned char *aEv = pU->aEv;
     double day = pB->pSpec->atDay;
-    int rc;
     for (int64_t i = i0; i < i0 + m; i++) {
         uint32_t k = aGrp ? aGrp[i] - bias : 0;
         int64_t isElig = hasElig & (E - aS1[i] >= dElig);
@@ -630,6 +636,5 @@ int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int6
         nElig += isElig;
     }
     qsort(aAll, (size_t)nAll, sizeof(uint32_t), cmpU32Cmp);
-    rc = cmpLogrank(pB, pU, i0, m, aAll, nAll);
-    return rc ? rc : cmpHorizon(pB, aAll, nAll, aC, nElig);
+    return learnpath_cmp_continued_keys(pB, pU, i0, m, aAll, nAll, aC, nElig);
 }
