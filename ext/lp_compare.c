@@ -448,8 +448,8 @@ static void cmpStepCounts(cmp_build *pB, const cmp_users *pL, int64_t nStep) {
     double day = pB->pSpec->atDay;
     memset(pB->aStepCnt, 0, (size_t)(nStep * nK * 3) * sizeof(int64_t));
     for (int64_t g = 0; g < nStep; g++) {
-        int64_t *aS = pB->aStepCnt + g * nK * 3, nElig = 0;
-        for (int64_t i = pB->aStep[g].i0; i < pB->aStep[g].i0 + pB->aStep[g].n; i++) {
+        int64_t *aS = pB->aStepCnt + g * nK * 3, nElig = 0, iEnd = pB->aStep[g].i0 + pB->aStep[g].n;
+        for (int64_t i = pB->aStep[g].i0; i < iEnd; i++) {
             uint32_t k = aGrp ? aGrp[i] - bias : 0;
             int64_t isElig = hasElig & (E - aS1[i] >= dElig);
             aS[3 * k]++;
