@@ -60,10 +60,10 @@ static uint32_t cmpGroupOf(const lp_users *pIt, const lp_km_users_info *pInfo, u
 /*
 ** compare_group: the group's number in pIt->groups into *pGroup. 'largest'
 ** is the group with the most users kept by rules 1-8 (those of the memo,
-** whose groups aG gives, or each one's from *pV with aG NULL, and those left out for starting after E,
-** as group_stats counts them without segment_col; or the counts aNGiven
-** of all of them), ties to the first name in byte order. An error when no
-** user has that group.
+** whose groups aG gives, or each one's from *pV with aG NULL, and those
+** left out for starting after E, as group_stats counts them without
+** segment_col; or the counts aNGiven of all of them), ties to the first
+** name in byte order. An error when no user has that group.
 */
 static int cmpFindGroup(const uint32_t *aG, const int64_t *aNGiven, const lp_km_order_view *pV,
                         const lp_km_users_info *pInfo, const lp_users *pIt, const lp_cmp_spec *pSpec,
@@ -110,9 +110,6 @@ static int cmpFindGroup(const uint32_t *aG, const int64_t *aNGiven, const lp_km_
     sqlite3_free(zCol);
     return rc;
 }
-
-/* How many users ahead cmpView asks for a user's group. */
-#define CMP_AHEAD 24
 
 /* Does the order hold a user without a segment (left out with segment_col)? */
 static int cmpAnyUnsegmented(const lp_km_order_view *pV) {
@@ -251,14 +248,7 @@ static int cmpView(const lp_km_order_view *pV, int isCopy, const lp_km_users_inf
             }
             return SQLITE_OK;
         }
-        int isAhead = !pInfo->isUidGroup && pIt->pStream == NULL && pIt->aGroup != NULL;
-        for (int64_t i = 0; i < n; i++) {
-            /* the groups are read at random: ask for those a few users ahead */
-            if (isAhead && i + CMP_AHEAD < n && pV->aUid[i + CMP_AHEAD] < pIt->nGroupPos) {
-                __builtin_prefetch(&pIt->aGroup[pV->aUid[i + CMP_AHEAD]]);
-            }
-            aGrp[i] = cmpGroupOf(pIt, pInfo, pV->aUid[i]);
-        }
+        for (int64_t i = 0; i < n; i++) aGrp[i] = cmpGroupOf(pIt, pInfo, pV->aUid[i]);
     } else if (pSpec->useSegments) {
         pU->aGrp = pU->aSeg;
         pU->grpBias = 1;
@@ -350,7 +340,7 @@ static int cmpCountTable(cmp_build *pB, int64_t nK, int64_t nC, int64_t m) {
     return rc;
 }
 
-/* Room for n pairs to sort (learnpath_cmp_pairs_table). */
+/* Room for the pairs of a view's users to sort (learnpath_cmp_pairs_table). */
 static int cmpPairRoom(cmp_build *pB) {
     if (pB->aPair == NULL) {
         pB->aPair = sqlite3_malloc64((sqlite3_uint64)(pB->nScratch + 1) * 2 * sizeof(uint64_t));
@@ -658,9 +648,8 @@ static void cmpBuildFree(cmp_build *pB) {
 }
 
 /*
-** Within the memory budget? The memo, and per user of the orders: whether
-** each continued (1 byte an order), a group compared: its group (4 bytes
-** an order), the copies without the users lacking a segment (24 bytes an
+** Over the memory budget? The memo, and per user of the orders: whether
+** each continued (1 byte an order), a group compared: its key (4 bytes an
 ** order) and the group's users as bits (a bit per user of the data), the
 ** copies without the users lacking a segment (24 bytes an order), the
 ** log-rank test's renumbered groups (4) and, past CMP_MAX_DENSE, the pairs
