@@ -12,13 +12,18 @@
 ** users sorted once), shared with them: learnpath_km_orders gives two of
 ** its orders, by (stratum, first step, time) and by (stratum, time), where
 ** the stratum is the segment a group is compared within (the main order and
-** the by-segment one) or none (the orders over every segment). Each user
-** becomes a cmp_user whose compared segment (the user's segment, or the
-** group against the rest) and stratum are keys, names their places in name
-** order (cmpUsers). Each stratum's tables are then made from runs of those
-** orders: a table's users as (segment, category) pairs, sorted and counted
-** (O(m log m) for m users), folded by Cochran's rule, tested by lp_stats.c
-** (rule 22). Nothing per user in SQL.
+** the by-segment one) or none (the orders over every segment). They are
+** read where they are, no copy (cmpView): each user's compared segment is
+** a key, the segment's place (its column in the memo) or, a group
+** compared, the group's or the rest's (an array made per order), and
+** whether each continued a byte (the log-rank test's input); only where
+** users without a segment are mixed in with the others are the others
+** copied. Each stratum's tables are made from runs of those orders: a
+** table's users counted in a table of counters (segments x categories;
+** past CMP_MAX_DENSE cells, sorted as (segment, category) pairs), folded
+** by Cochran's rule, tested by lp_stats.c (rule 22); continued's test and
+** its horizon's counts are one pass over each range. Beside the memo, 2
+** bytes a user (10 with a group). Nothing per user in SQL.
 **
 ** RULE 23 (README.md says it in full).
 **   Segments: each user's segment (rule 6) when segment_col is given, users
@@ -44,8 +49,6 @@
 
 #include "lp_compare.h"
 
-/* Most cells a table may have (segments x categories) to be tested. */
-
 /* ------------------------------------------------------------ the users */
 
 /* A user's group (rule 12) from the continuation memo's uid: streamed, the
@@ -56,14 +59,15 @@ static uint32_t cmpGroupOf(const lp_users *pIt, const lp_km_users_info *pInfo, u
 
 /*
 ** compare_group: the group's number in pIt->groups into *pGroup. 'largest'
-** is the group with the most users kept by rules 1-8 (those of the memo and
-** those left out for starting after E, as group_stats counts them without
-** segment_col), ties to the first name in byte order. An error when no user
-** has that group.
+** is the group with the most users kept by rules 1-8 (those of the memo,
+** whose groups aG gives, or each one's from *pV with aG NULL, and those
+** left out for starting after E, as group_stats counts them without
+** segment_col; or the counts aNGiven of all of them), ties to the first
+** name in byte order. An error when no user has that group.
 */
-static int cmpFindGroup(const lp_km_order_view *pV, const lp_km_users_info *pInfo,
-                        const lp_users *pIt, const lp_cmp_spec *pSpec, uint32_t *pGroup,
-                        char **pzErr) {
+static int cmpFindGroup(const uint32_t *aG, const int64_t *aNGiven, const lp_km_order_view *pV,
+                        const lp_km_users_info *pInfo, const lp_users *pIt, const lp_cmp_spec *pSpec,
+                        uint32_t *pGroup, char **pzErr) {
     const lp_strtab *pG = &pIt->groups;
     char *zCol = learnpath_quote(pSpec->zGroupCol ? pSpec->zGroupCol : "");
     int rc = SQLITE_OK;
@@ -73,9 +77,11 @@ static int cmpFindGroup(const lp_km_order_view *pV, const lp_km_users_info *pInf
         uint32_t best = LP_NONE;
         if (!aN) rc = SQLITE_NOMEM;
         if (aN) memset(aN, 0, ((size_t)pG->n + 1) * sizeof(int64_t));
-        for (int64_t i = 0; aN && i < pV->nUser + pInfo->nLate; i++) {
-            uint32_t uid = i < pV->nUser ? pV->aUid[i] : pInfo->aLateUid[i - pV->nUser];
-            uint32_t g = cmpGroupOf(pIt, pInfo, uid);
+        if (aN && aNGiven) memcpy(aN, aNGiven, (size_t)pG->n * sizeof(int64_t));
+        int64_t nG = pV->nUser;
+        for (int64_t i = 0; aN && !aNGiven && i < nG + pInfo->nLate; i++) {
+            uint32_t g = i >= nG ? cmpGroupOf(pIt, pInfo, pInfo->aLateUid[i - nG])
+                                 : aG ? aG[i] : cmpGroupOf(pIt, pInfo, pV->aUid[i]);
             if (g != LP_NONE && g < pG->n) aN[g]++;
         }
         for (uint32_t g = 0; aN && g < pG->n; g++) {
@@ -105,45 +111,154 @@ static int cmpFindGroup(const lp_km_order_view *pV, const lp_km_users_info *pInf
     return rc;
 }
 
+/* Does the order hold a user without a segment (left out with segment_col)? */
+static int cmpAnyUnsegmented(const lp_km_order_view *pV) {
+    for (int64_t i = 0; i < pV->nUser; i++) {
+        if (pV->aSeg[i] == 0) return 1;
+    }
+    return 0;
+}
+
 /*
-** The users of one order of the continuation memo as rule 23's keys, into
-** *paOut (the caller frees it), *pn of them: seg the stratum (0: none;
-** with a group compared within segments, the segment's place + 1), grp the
-** compared segment (the segment's place, or the group and the rest; 0 for
-** all without segment_col), label the first step's place (of the order's
-** runs; 0 in an order over every step, where it is not read), dest step
-** 2's. Users without a segment are left out when segment_col is given.
+** The users of order *pV with a segment, copied into one block (*ppMem, the
+** caller frees it), as *pU; runs left empty keep their place. Only where
+** users without a segment are mixed in with the others (segment_col given,
+** no group compared: the orders over every segment).
 */
-static int cmpUsers(const lp_km_order_view *pV, const lp_km_users_info *pInfo, const lp_users *pIt,
-                    const lp_cmp_result *pRes, const lp_cmp_spec *pSpec, cmp_user **paOut,
-                    int64_t *pn) {
-    cmp_user *a = sqlite3_malloc64((sqlite3_uint64)(pV->nUser + 1) * sizeof(cmp_user));
-    int64_t n = 0;
-    if (!a) return SQLITE_NOMEM;
+static int cmpCopySegmented(const lp_km_order_view *pV, cmp_users *pU, void **ppMem) {
+    int64_t n = 0, j = 0;
+    for (int64_t i = 0; i < pV->nUser; i++) n += pV->aSeg[i] != 0;
+    sqlite3_uint64 nByte = (sqlite3_uint64)(n + 1) * (2 * sizeof(double) + 2 * sizeof(uint32_t)) +
+                           (sqlite3_uint64)(pV->nRun + 1) * sizeof(lp_km_run);
+    char *p = sqlite3_malloc64(nByte);
+    if (!p) return SQLITE_NOMEM;
+    *ppMem = p;
+    double *aT = (double *)(void *)p;
+    int64_t *aS1 = (int64_t *)(void *)(aT + n + 1);
+    lp_km_run *aRun = (lp_km_run *)(void *)(aS1 + n + 1);
+    uint32_t *aDest = (uint32_t *)(void *)(aRun + pV->nRun + 1), *aSeg = aDest + n + 1;
     for (int64_t r = 0; r < pV->nRun; r++) {
         const lp_km_run *pR = &pV->aRun[r];
+        aRun[r] = *pR;
+        aRun[r].iFirst = j;
         for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
-            uint32_t segKey = pV->aSeg[i];
-            cmp_user *pU;
-            if (pSpec->useSegments && segKey == 0) continue;
-            pU = &a[n++];
-            pU->s1 = pV->aS1[i];
-            pU->b.t = pV->aT[i];
-            pU->dest = pV->aDest[i];
-            pU->label = pR->label == LP_NONE ? 0 : pR->label;
-            if (pRes->isGroupMode) {
-                uint32_t g = cmpGroupOf(pIt, pInfo, pV->aUid[i]);
-                pU->grp = g == pRes->group ? LP_CMP_THE_GROUP : LP_CMP_THE_REST;
-                pU->seg = pSpec->useSegments ? segKey : 0;
-            } else {
-                pU->grp = pSpec->useSegments ? segKey - 1 : 0;
-                pU->seg = 0;
-            }
+            if (pV->aSeg[i] == 0) continue;
+            aT[j] = pV->aT[i];
+            aS1[j] = pV->aS1[i];
+            aDest[j] = pV->aDest[i];
+            aSeg[j++] = pV->aSeg[i];
+        }
+        aRun[r].n = j - aRun[r].iFirst;
+    }
+    pU->n = j;
+    pU->aT = aT;
+    pU->aS1 = aS1;
+    pU->aDest = aDest;
+    pU->aSeg = aSeg;
+    pU->aRun = aRun;
+    pU->nRun = pV->nRun;
+    return SQLITE_OK;
+}
+
+/*
+** In memory, the users' groups are kept by user number, and the orders'
+** users come at random: rather than read a group at random per user and
+** order, the users of the compared group as bits by user number (*paBit,
+** the caller frees it; a few hundred KB), compare_group found on the way
+** (for 'largest', the users kept marked first, then their groups counted
+** in user number order).
+*/
+static int cmpGroupBits(const lp_km_order_view *pV, const lp_km_users_info *pInfo, const lp_users *pIt,
+                        const lp_cmp_spec *pSpec, uint32_t *pGroup, uint64_t **paBit, char **pzErr) {
+    uint32_t nPos = pIt->nGroupPos, nG = pIt->groups.n;
+    int64_t nWord = (int64_t)nPos / 64 + 1, *aN = NULL;
+    uint64_t *aBit = sqlite3_malloc64((sqlite3_uint64)nWord * sizeof(uint64_t));
+    int rc = SQLITE_OK;
+    *paBit = aBit;
+    if (!aBit) return SQLITE_NOMEM;
+    memset(aBit, 0, (size_t)nWord * sizeof(uint64_t));
+    if (pSpec->isLargest) {
+        aN = sqlite3_malloc64(((sqlite3_uint64)nG + 1) * sizeof(int64_t));
+        if (!aN) return SQLITE_NOMEM;
+        memset(aN, 0, ((size_t)nG + 1) * sizeof(int64_t));
+        for (int64_t i = 0; i < pV->nUser + pInfo->nLate; i++) {
+            uint32_t u = i < pV->nUser ? pV->aUid[i] : pInfo->aLateUid[i - pV->nUser];
+            if (u < nPos) aBit[u >> 6] |= (uint64_t)1 << (u & 63);
+        }
+        for (uint32_t u = 0; u < nPos; u++) {
+            uint32_t g = pIt->aGroup[u];
+            if ((aBit[u >> 6] >> (u & 63) & 1) && g != LP_NONE && g < nG) aN[g]++;
         }
     }
-    *paOut = a;
-    *pn = n;
+    rc = cmpFindGroup(NULL, aN, pV, pInfo, pIt, pSpec, pGroup, pzErr);
+    sqlite3_free(aN);
+    for (int64_t w = 0; rc == SQLITE_OK && w < nWord; w++) {
+        uint64_t x = 0;
+        for (uint32_t b = 0; b < 64 && (uint64_t)w * 64 + b < nPos; b++) {
+            x |= (uint64_t)(pIt->aGroup[w * 64 + b] == *pGroup) << b;
+        }
+        aBit[w] = x;
+    }
+    return rc;
+}
+
+/*
+** Order *pV as rule 23's users *pU: its columns (or those of its users
+** with a segment, cmpCopySegmented, when isCopy), whether each continued,
+** and each one's compared segment: the segment's place + 1 (key + 1) with
+** segment_col, none (key 0) without; with a group compared, the keys
+** from aBit (cmpGroupBits), or without it *paGroup (writable) holds each
+** user's group, for cmpGroupKeys to make keys of.
+** *ppMem and *ppMem2 hold what it made.
+*/
+static int cmpView(const lp_km_order_view *pV, int isCopy, const lp_km_users_info *pInfo,
+                   const lp_users *pIt, const lp_cmp_result *pRes, const lp_cmp_spec *pSpec,
+                   const uint64_t *aBit, cmp_users *pU, uint32_t **paGroup, void **ppMem, void **ppMem2) {
+    unsigned char *aEv;
+    int64_t n;
+    memset(pU, 0, sizeof(*pU));
+    if (isCopy) {
+        int rc = cmpCopySegmented(pV, pU, ppMem);
+        if (rc) return rc;
+    } else {
+        pU->n = pV->nUser;
+        pU->aT = pV->aT;
+        pU->aS1 = pV->aS1;
+        pU->aDest = pV->aDest;
+        pU->aSeg = pV->aSeg;
+        pU->aRun = pV->aRun;
+        pU->nRun = pV->nRun;
+    }
+    n = pU->n;
+    /* whether each continued, then (a group compared) its group, 4-aligned */
+    aEv = sqlite3_malloc64((sqlite3_uint64)(n + 4) * (pRes->isGroupMode ? 1 + sizeof(uint32_t) : 1));
+    if (!aEv) return SQLITE_NOMEM;
+    *ppMem2 = aEv;
+    for (int64_t i = 0; i < n; i++) aEv[i] = pU->aDest[i] != LP_NONE;
+    pU->aEv = aEv;
+    if (pRes->isGroupMode) {
+        uint32_t *aGrp = (uint32_t *)(void *)(aEv + ((n + 4) & ~(int64_t)3));
+        pU->aGrp = *paGroup = aGrp;
+        if (aBit) {
+            /* the keys themselves */
+            uint32_t nPos = pIt->nGroupPos;
+            for (int64_t i = 0; i < n; i++) {
+                uint32_t u = pV->aUid[i];
+                aGrp[i] = u < nPos && (aBit[u >> 6] >> (u & 63) & 1) ? LP_CMP_THE_GROUP : LP_CMP_THE_REST;
+            }
+            return SQLITE_OK;
+        }
+        for (int64_t i = 0; i < n; i++) aGrp[i] = cmpGroupOf(pIt, pInfo, pV->aUid[i]);
+    } else if (pSpec->useSegments) {
+        pU->aGrp = pU->aSeg;
+        pU->grpBias = 1;
+    }
     return SQLITE_OK;
+}
+
+/* Users' groups aGrp[0..n) as compared keys: the group's or the rest's. */
+static void cmpGroupKeys(uint32_t *aGrp, int64_t n, uint32_t group) {
+    for (int64_t i = 0; i < n; i++) aGrp[i] = aGrp[i] == group ? LP_CMP_THE_GROUP : LP_CMP_THE_REST;
 }
 
 /* --------------------------------------------------------------- strata */
@@ -179,74 +294,287 @@ static int cmpHolm(cmp_build *pB, int64_t i0) {
     return rc;
 }
 
+/* A run's first step: its place (0 in an order over every step). */
+static uint32_t cmpRunLabel(const lp_km_run *pR) {
+    return pR->label == LP_NONE ? 0 : pR->label;
+}
+
+/* The next first step's runs from run r (< r1) on: runs r .. *pE - 1, users
+** *pI0 .. *pI0 + *pM - 1 (*pM 0: no more), the step's place *pLabel. */
+static void cmpLabelRuns(const cmp_users *pL, int64_t r, int64_t r1, int64_t *pE, int64_t *pI0, int64_t *pM,
+                         uint32_t *pLabel) {
+    int64_t e;
+    while (r < r1 && pL->aRun[r].n == 0) r++;
+    *pM = 0;
+    *pE = r1;
+    if (r >= r1) return;
+    *pI0 = pL->aRun[r].iFirst;
+    *pLabel = cmpRunLabel(&pL->aRun[r]);
+    for (e = r; e < r1 && (pL->aRun[e].n == 0 || cmpRunLabel(&pL->aRun[e]) == *pLabel); e++) {
+        if (pL->aRun[e].n > 0) *pM = pL->aRun[e].iFirst + pL->aRun[e].n - *pI0;
+    }
+    *pE = e;
+}
+
+static int cmpU32Cmp(const void *pa, const void *pb) {
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The table of m users counted by cmpStepTable, nK keys and nC categories:
+** laid out (both ascending), its counters cleared, tested. */
+static int cmpCountTable(cmp_build *pB, int64_t nK, int64_t nC, int64_t m) {
+    int64_t *aObs = sqlite3_malloc64((sqlite3_uint64)(nK * nC + 1) * sizeof(int64_t));
+    int rc = aObs ? SQLITE_OK : SQLITE_NOMEM;
+    qsort(pB->aKeyList, (size_t)nK, sizeof(uint32_t), cmpU32Cmp);
+    qsort(pB->aCatList, (size_t)nC, sizeof(uint32_t), cmpU32Cmp);
+    for (int64_t r = 0; r < nK; r++) {
+        int64_t *pRow = pB->aCnt + (int64_t)pB->aKeyList[r] * pB->nLabel;
+        for (int64_t c = 0; c < nC; c++) {
+            if (aObs) aObs[r * nC + c] = pRow[pB->aCatList[c]];
+            pRow[pB->aCatList[c]] = 0;
+        }
+    }
+    if (rc == SQLITE_OK) rc = learnpath_cmp_table(pB, aObs, nK, nC, pB->aKeyList, pB->aCatList, m);
+    sqlite3_free(aObs);
+    return rc;
+}
+
+/* Room for the pairs of a view's users to sort (learnpath_cmp_pairs_table). */
+static int cmpPairRoom(cmp_build *pB) {
+    if (pB->aPair == NULL) {
+        pB->aPair = sqlite3_malloc64((sqlite3_uint64)(pB->nScratch + 1) * 2 * sizeof(uint64_t));
+        if (!pB->aPair) return SQLITE_NOMEM;
+        pB->aPairTmp = pB->aPair + pB->nScratch + 1;
+    }
+    return SQLITE_OK;
+}
+
 /*
-** One stratum's rows and cells: aL its users by (first step, time), aT by
-** time. first_program, next_program per first step, continued over all,
-** then per first step; Holm's adjustment across first steps.
+** first_program's table of a stratum (runs r0 .. r1 - 1 of *pL, m users):
+** segments x first step. isNext: next_program's of one first step (its
+** users who continued), segments x step 2; none: a row that says so.
 */
-static int cmpStratum(cmp_build *pB, const cmp_user *aL, const cmp_user *aT, int64_t m) {
-    int64_t i0 = pB->pRes->nRow, nPair = 0;
-    int rc = SQLITE_OK;
-    pB->within = aL[0].seg == 0 ? LP_NONE : pB->aSegOf[aL[0].seg - 1];
+static int cmpStepTable(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1, int isNext) {
+    /* the build's arrays in locals: stores through them do not reload them */
+    int64_t nK = 0, nC = 0, m = 0, stride = pB->nLabel, *aCnt = pB->aCnt;
+    uint32_t *aSeen = pB->aSeen, *aCatSeen = pB->aCatSeen, *aKeyList = pB->aKeyList;
+    uint32_t *aCatList = pB->aCatList, bias = pL->grpBias;
+    const uint32_t *aGrp = pL->aGrp, *aDest = pL->aDest;
+    const unsigned char *aEv = pL->aEv;
+    int rc = aCnt ? SQLITE_OK : cmpPairRoom(pB);
+    uint32_t stamp = learnpath_cmp_stamp(pB);
+    uint64_t *aPair = pB->aPair;
+    for (int64_t r = r0; r < r1 && rc == SQLITE_OK; r++) {
+        const lp_km_run *pR = &pL->aRun[r];
+        uint32_t c = cmpRunLabel(pR);
+        for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
+            uint32_t k = aGrp ? aGrp[i] - bias : 0;
+            if (isNext) {
+                if (!aEv[i]) continue;
+                c = aDest[i];
+            }
+            m++;
+            if (!aCnt) {
+                aPair[m - 1] = (uint64_t)k << 32 | c;
+                continue;
+            }
+            /* the keys and categories met, listed; their counts */
+            if (aSeen[k] != stamp) {
+                aSeen[k] = stamp;
+                aKeyList[nK++] = k;
+            }
+            if (aCatSeen[c] != stamp) {
+                aCatSeen[c] = stamp;
+                aCatList[nC++] = c;
+            }
+            aCnt[(int64_t)k * stride + c]++;
+        }
+    }
+    if (rc == SQLITE_OK && m == 0 && isNext) {
+        static const int aTests[2] = {LP_CMP_PEARSON, LP_CMP_G};
+        return learnpath_cmp_note_rows(pB, aTests, 2, 0, "nobody continued");
+    }
+    if (rc) return rc;
+    return aCnt ? cmpCountTable(pB, nK, nC, m) : learnpath_cmp_pairs_table(pB, m);
+}
+
+/* A first step of a stratum: its place, its users i0 .. i0 + n - 1 of the
+** order by first step, those of them eligible at the horizon. */
+typedef struct cmp_step {
+    uint32_t label;
+    int64_t i0, n, nElig;
+} cmp_step;
+
+/* The stratum's first steps (runs r0 .. r1 - 1 of *pL) into pB->aStep, their
+** number; -1 when there are more than it holds (nLabel). */
+static int64_t cmpSteps(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1) {
+    int64_t nStep = 0, e, iFirst = 0, n;
+    uint32_t label = 0;
+    for (int64_t r = r0; r < r1; r = e) {
+        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
+        if (n == 0) break;
+        if (nStep >= (int64_t)pB->nLabel) return -1;
+        pB->aStep[nStep].label = label;
+        pB->aStep[nStep].i0 = iFirst;
+        pB->aStep[nStep++].n = n;
+    }
+    return nStep;
+}
+
+/*
+** One pass over a stratum's users by first step, its nStep first steps:
+** per first step g and compared segment k, aStepCnt[(g nSegKey + k) 3]
+** its users, + 1 those eligible at the horizon who continued by then, + 2
+** those eligible who did not; each first step's eligible users.
+*/
+static void cmpStepCounts(cmp_build *pB, const cmp_users *pL, int64_t nStep) {
+    int64_t nK = pB->nSegKey, dElig = pB->dElig, E = pB->E, hasElig = pB->hasElig;
+    const uint32_t *aGrp = pL->aGrp;
+    const int64_t *aS1 = pL->aS1;
+    const double *aT = pL->aT;
+    const unsigned char *aEv = pL->aEv;
+    uint32_t bias = pL->grpBias;
+    double day = pB->pSpec->atDay;
+    memset(pB->aStepCnt, 0, (size_t)(nStep * nK * 3) * sizeof(int64_t));
+    for (int64_t g = 0; g < nStep; g++) {
+        int64_t *aS = pB->aStepCnt + g * nK * 3, nElig = 0, iEnd = pB->aStep[g].i0 + pB->aStep[g].n;
+        for (int64_t i = pB->aStep[g].i0; i < iEnd; i++) {
+            uint32_t k = aGrp ? aGrp[i] - bias : 0;
+            int64_t isElig = hasElig & (E - aS1[i] >= dElig);
+            aS[3 * k]++;
+            aS[3 * k + 2 - (aEv[i] & (aT[i] <= day))] += isElig;
+            nElig += isElig;
+        }
+        pB->aStep[g].nElig = nElig;
+    }
+}
+
+/* first_program's table of a stratum of m users from cmpStepCounts: the
+** keys with users (ascending) x the first steps (by place). */
+static int cmpFirstCounted(cmp_build *pB, int64_t nStep, int64_t m) {
+    int64_t nK = pB->nSegKey, nR = 0, *aObs;
+    uint32_t *aOrd = sqlite3_malloc64((sqlite3_uint64)(nStep + 1) * sizeof(uint32_t));
+    int rc;
+    aObs = sqlite3_malloc64((sqlite3_uint64)(nK * nStep + 1) * sizeof(int64_t));
+    if (!aOrd || !aObs) {
+        sqlite3_free(aOrd);
+        sqlite3_free(aObs);
+        return SQLITE_NOMEM;
+    }
+    /* the first steps by place (in the order's order already: a check) */
+    for (int64_t c = 0; c < nStep; c++) {
+        int64_t j = c;
+        for (; j > 0 && pB->aStep[aOrd[j - 1]].label > pB->aStep[c].label; j--) aOrd[j] = aOrd[j - 1];
+        aOrd[j] = (uint32_t)c;
+    }
+    for (int64_t c = 0; c < nStep; c++) pB->aCatList[c] = pB->aStep[aOrd[c]].label;
+    for (int64_t k = 0; k < nK; k++) {
+        int64_t nUser = 0;
+        for (int64_t c = 0; c < nStep; c++) nUser += pB->aStepCnt[((int64_t)aOrd[c] * nK + k) * 3];
+        if (nUser == 0) continue;
+        for (int64_t c = 0; c < nStep; c++) aObs[nR * nStep + c] = pB->aStepCnt[((int64_t)aOrd[c] * nK + k) * 3];
+        pB->aKeyList[nR++] = (uint32_t)k;
+    }
+    rc = learnpath_cmp_table(pB, aObs, nR, nStep, pB->aKeyList, pB->aCatList, m);
+    sqlite3_free(aOrd);
+    sqlite3_free(aObs);
+    return rc;
+}
+
+/* continued's rows of users i0 .. i0 + m - 1 of *pU, those of first steps
+** g0 .. g1 - 1 of cmpStepCounts: their keys and counts summed. */
+static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, int64_t g0,
+                               int64_t g1) {
+    int64_t nK = pB->nSegKey, nKey = 0, nElig = 0, *aC = pB->aCount;
+    for (int64_t k = 0; k < nK; k++) {
+        int64_t nUser = 0, x = 0, y = 0;
+        for (int64_t g = g0; g < g1; g++) {
+            const int64_t *aS = pB->aStepCnt + (g * nK + k) * 3;
+            nUser += aS[0];
+            x += aS[1];
+            y += aS[2];
+        }
+        if (nUser == 0) continue;
+        aC[2 * k] = x;
+        aC[2 * k + 1] = y;
+        pB->aKeyList[nKey++] = (uint32_t)k;
+    }
+    for (int64_t g = g0; g < g1; g++) nElig += pB->aStep[g].nElig;
+    return learnpath_cmp_continued_keys(pB, pU, i0, m, pB->aKeyList, nKey, aC, nElig);
+}
+
+/*
+** One stratum's rows and cells: runs r0 .. r1 - 1 of *pL (by first step,
+** then time), m users, the same users by time from jT in *pT. first_program,
+** next_program per first step, continued over all, then per first step;
+** Holm's adjustment across first steps. With the table of counters, one
+** pass (cmpStepCounts) counts first_program's table and continued's
+** horizon for all of them; else each question counts its own.
+*/
+static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1, const cmp_users *pT,
+                      int64_t jT, int64_t m) {
+    int64_t i0 = pB->pRes->nRow, e, iFirst = 0, n, nStep = pB->aStepCnt ? cmpSteps(pB, pL, r0, r1) : -1;
+    uint32_t label = 0;
+    int rc;
     pB->question = LP_CMP_FIRST;
     pB->program = LP_NONE;
-    for (int64_t i = 0; i < m; i++) pB->aPair[i] = (uint64_t)aL[i].grp << 32 | aL[i].label;
-    rc = learnpath_cmp_pairs_table(pB, m);
+    if (nStep >= 0) cmpStepCounts(pB, pL, nStep);
+    rc = nStep >= 0 ? cmpFirstCounted(pB, nStep, m) : cmpStepTable(pB, pL, r0, r1, 0);
     pB->question = LP_CMP_NEXT;
-    for (int64_t i = 0; i < m && rc == SQLITE_OK;) {
-        int64_t e = i;
-        while (e < m && aL[e].label == aL[i].label) e++;
-        pB->program = pB->aLabelOf[aL[i].label];
-        nPair = 0;
-        for (int64_t k = i; k < e; k++) {
-            if (CMP_EVENT(&aL[k])) pB->aPair[nPair++] = (uint64_t)aL[k].grp << 32 | aL[k].dest;
-        }
-        if (nPair == 0) {
-            static const int aTests[2] = {LP_CMP_PEARSON, LP_CMP_G};
-            rc = learnpath_cmp_note_rows(pB, aTests, 2, 0, "nobody continued");
-        } else {
-            rc = learnpath_cmp_pairs_table(pB, nPair);
-        }
-        i = e;
+    for (int64_t r = r0; r < r1 && rc == SQLITE_OK; r = e) {
+        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
+        if (n == 0) break;
+        pB->program = pB->aLabelOf[label];
+        rc = cmpStepTable(pB, pL, r, e, 1);
     }
     pB->question = LP_CMP_CONTINUED;
     pB->program = LP_NONE;
-    if (rc == SQLITE_OK) rc = learnpath_cmp_logrank(pB, aT, m);
-    if (rc == SQLITE_OK) rc = learnpath_cmp_horizon(pB, aT, m);
-    for (int64_t i = 0; i < m && rc == SQLITE_OK;) {
-        int64_t e = i;
-        while (e < m && aL[e].label == aL[i].label) e++;
-        pB->program = pB->aLabelOf[aL[i].label];
-        rc = learnpath_cmp_logrank(pB, aL + i, e - i);
-        if (rc == SQLITE_OK) rc = learnpath_cmp_horizon(pB, aL + i, e - i);
-        i = e;
+    if (rc == SQLITE_OK) {
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pT, jT, m, 0, nStep) : learnpath_cmp_continued(pB, pT, jT, m);
+    }
+    for (int64_t r = r0, g = 0; r < r1 && rc == SQLITE_OK; r = e, g++) {
+        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
+        if (n == 0) break;
+        pB->program = pB->aLabelOf[label];
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pL, iFirst, n, g, g + 1) : learnpath_cmp_continued(pB, pL, iFirst, n);
     }
     return rc ? rc : cmpHolm(pB, i0);
 }
 
-/* Every stratum: aL the users by (stratum, first step, time), aT by
-** (stratum, time), n of each; each run of a stratum. */
-static int cmpStrata(cmp_build *pB, const cmp_user *aL, const cmp_user *aT, int64_t n,
-                     uint32_t nSeg) {
+/*
+** Every stratum: *pL the users by (stratum, first step, time), *pT by
+** (stratum, time); the strata are the segments (isWithin: a group compared
+** within them; those without a segment left out) or one.
+*/
+static int cmpStrata(cmp_build *pB, const cmp_users *pL, const cmp_users *pT, int isWithin) {
+    int64_t jT = 0, nDone = 0;
     int rc = SQLITE_OK;
-    pB->aT = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(double));
-    pB->aEv = sqlite3_malloc64((sqlite3_uint64)(n + 1));
-    pB->aGrp = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    pB->aPair = sqlite3_malloc64((sqlite3_uint64)(n + 1) * 2 * sizeof(uint64_t));
-    pB->aPairTmp = pB->aPair ? pB->aPair + n + 1 : NULL;
-    pB->nSegKey = pB->pRes->isGroupMode ? 2 : nSeg + 1;
-    pB->aSeen = sqlite3_malloc64((sqlite3_uint64)pB->nSegKey * 2 * sizeof(uint32_t));
-    pB->aPlace = pB->aSeen ? pB->aSeen + pB->nSegKey : NULL;
-    pB->aCount = sqlite3_malloc64((sqlite3_uint64)pB->nSegKey * 2 * sizeof(int64_t));
-    if (!pB->aT || !pB->aEv || !pB->aGrp || !pB->aPair || !pB->aSeen || !pB->aCount) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) memset(pB->aSeen, 0, (size_t)pB->nSegKey * sizeof(uint32_t));
-    for (int64_t i = 0; i < n && rc == SQLITE_OK;) {
-        int64_t e = i;
-        while (e < n && aL[e].seg == aL[i].seg) e++;
-        rc = cmpStratum(pB, aL + i, aT + i, e - i);
-        i = e;
+    for (int64_t r = 0; r < pL->nRun && rc == SQLITE_OK;) {
+        int64_t r1 = r, m = 0;
+        uint32_t key;
+        if (pL->aRun[r].n == 0) {
+            r++;
+            continue;
+        }
+        key = isWithin ? pL->aSeg[pL->aRun[r].iFirst] : 0;
+        for (; r1 < pL->nRun; r1++) {
+            const lp_km_run *pR = &pL->aRun[r1];
+            if (pR->n > 0 && isWithin && pL->aSeg[pR->iFirst] != key) break;
+            m += pR->n;
+        }
+        if (isWithin && key == 0) {
+            r = r1;
+            continue;
+        }
+        while (isWithin && jT < pT->n && pT->aSeg[jT] == 0) jT++;
+        pB->within = key == 0 ? LP_NONE : pB->aSegOf[key - 1];
+        rc = cmpStratum(pB, pL, r, r1, pT, jT, m);
+        jT += m;
+        nDone += m;
+        r = r1;
     }
-    if (rc == SQLITE_OK && n == 0) {
+    if (rc == SQLITE_OK && nDone == 0) {
         /* nobody to compare: one row per question says so */
         static const int aT2[2] = {LP_CMP_PEARSON, LP_CMP_G}, aLr[1] = {LP_CMP_LOGRANK};
         pB->within = pB->program = LP_NONE;
@@ -269,6 +597,76 @@ void learnpath_cmp_free(lp_cmp_result *pRes) {
     memset(pRes, 0, sizeof(*pRes));
 }
 
+/* The smallest d with (double)d / LP_MS_PER_DAY >= day (it grows with d)
+** into *pD: E - s1 >= d is rule 23's eligibility at the horizon; 0: no d. */
+static int cmpEligFrom(double day, int64_t *pD) {
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    if (!((double)hi / LP_MS_PER_DAY >= day)) return 0;
+    if ((double)lo / LP_MS_PER_DAY >= day) {
+        *pD = lo;
+        return 1;
+    }
+    while ((uint64_t)hi - (uint64_t)lo > 1) {
+        int64_t mid = (int64_t)((uint64_t)lo + ((uint64_t)hi - (uint64_t)lo) / 2);
+        if ((double)mid / LP_MS_PER_DAY >= day) hi = mid; else lo = mid;
+    }
+    *pD = hi;
+    return 1;
+}
+
+/* The build's per segment and per category arrays; SQLITE_NOMEM. */
+static int cmpBuildAlloc(cmp_build *pB) {
+    sqlite3_uint64 nK = pB->nSegKey, nL = pB->nLabel;
+    pB->aSeen = sqlite3_malloc64((nK * 3 + 1) * sizeof(uint32_t));
+    pB->aCatSeen = sqlite3_malloc64((nL * 2 + 1) * sizeof(uint32_t));
+    pB->aCount = sqlite3_malloc64((nK * 2 + 1) * sizeof(int64_t));
+    if (nK * nL <= CMP_MAX_DENSE) {
+        pB->aCnt = sqlite3_malloc64((nK * nL + 1) * sizeof(int64_t));
+        pB->aStepCnt = sqlite3_malloc64((nK * nL * 3 + 1) * sizeof(int64_t));
+        pB->aStep = sqlite3_malloc64((nL + 1) * sizeof(cmp_step));
+        if (!pB->aCnt || !pB->aStepCnt || !pB->aStep) return SQLITE_NOMEM;
+    }
+    if (!pB->aSeen || !pB->aCatSeen || !pB->aCount) return SQLITE_NOMEM;
+    pB->aPlace = pB->aSeen + nK;
+    pB->aKeyList = pB->aPlace + nK;
+    pB->aCatList = pB->aCatSeen + nL;
+    memset(pB->aSeen, 0, (size_t)nK * sizeof(uint32_t));
+    memset(pB->aCatSeen, 0, (size_t)nL * sizeof(uint32_t));
+    if (pB->aCnt) memset(pB->aCnt, 0, (size_t)(nK * nL) * sizeof(int64_t));
+    return SQLITE_OK;
+}
+
+static void cmpBuildFree(cmp_build *pB) {
+    sqlite3_free(pB->aSeen);
+    sqlite3_free(pB->aCatSeen);
+    sqlite3_free(pB->aCount);
+    sqlite3_free(pB->aCnt);
+    sqlite3_free(pB->aStepCnt);
+    sqlite3_free(pB->aStep);
+    sqlite3_free(pB->aPair);
+    sqlite3_free(pB->aGrpTmp);
+}
+
+/*
+** Over the memory budget? The memo, and per user of the orders: whether
+** each continued (1 byte an order), a group compared: its key (4 bytes an
+** order) and the group's users as bits (a bit per user of the data), the
+** copies without the users lacking a segment (24 bytes an order), the
+** log-rank test's renumbered groups (4) and, past CMP_MAX_DENSE, the pairs
+** sorted (16 and as many for the sort); per key and category, 32 bytes.
+*/
+static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp_build *pB, int64_t nUser,
+                         int isCopy) {
+    int64_t nLimit = learnpath_users_limit(pIt), nPer = 2 + 4;
+    if (nLimit <= 0) return 0;
+    nPer += pB->pRes->isGroupMode ? 8 : 0;
+    nPer += isCopy ? 48 : 0;
+    nPer += (int64_t)pB->nSegKey * pB->nLabel <= CMP_MAX_DENSE ? 0 : 32;
+    return learnpath_users_held(pIt) + pInfo->nMemoByte + nUser * nPer +
+               (pB->pRes->isGroupMode ? (int64_t)pIt->nGroupPos / 8 + 8 : 0) +
+               (int64_t)pB->nSegKey * (int64_t)pB->nLabel * 32 > nLimit;
+}
+
 /* See lp_journey.h. */
 int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                         const lp_cmp_spec *pSpec, lp_cmp_result *pRes, lp_km_memo **ppKm,
@@ -277,9 +675,11 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     lp_km_order_view vL, vT;
     lp_km_users_info info;
     cmp_build B;
-    cmp_user *aL = NULL, *aT = NULL;
-    int64_t nL = 0, nT = 0;
-    int rc, isWithin;
+    cmp_users uL, uT;
+    uint32_t *aGL = NULL, *aGT = NULL;
+    void *aMem[4] = {NULL, NULL, NULL, NULL};
+    uint64_t *aBit = NULL;
+    int rc, isWithin, isCopy = 0, isBits = 0;
     memset(&ks, 0, sizeof(ks));
     memset(&B, 0, sizeof(B));
     memset(pRes, 0, sizeof(*pRes));
@@ -291,38 +691,43 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     isWithin = pRes->isGroupMode && pSpec->useSegments;
     rc = learnpath_km_orders(pIt, pSh, pShape, &ks, isWithin ? LP_KM_BY_STEP : LP_KM_BY_STEP_ALLSEG,
                              isWithin ? LP_KM_BY_SEG : LP_KM_BY_TIME, ppKm, &vL, &vT, &info, pzErr);
-    if (rc == SQLITE_OK && pRes->isGroupMode) {
-        rc = cmpFindGroup(&vL, &info, pIt, pSpec, &pRes->group, pzErr);
-    }
-    if (rc == SQLITE_OK) {
-        /* the memo, two copies of the users as cmp_user and the scratch (29
-        ** bytes a user) */
-        int64_t nLimit = learnpath_users_limit(pIt);
-        if (nLimit > 0 && learnpath_users_held(pIt) + info.nMemoByte +
-                                  vL.nUser * (2 * (int64_t)sizeof(cmp_user) + 29) > nLimit) {
-            rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET
-                                      : learnpath_users_budget_error(pIt, 0, 0, pzErr);
-        }
-    }
-    if (rc == SQLITE_OK) rc = cmpUsers(&vL, &info, pIt, pRes, pSpec, &aL, &nL);
-    if (rc == SQLITE_OK) rc = cmpUsers(&vT, &info, pIt, pRes, pSpec, &aT, &nT);
     if (rc == SQLITE_OK) {
         B.pRes = pRes;
         B.pSpec = pSpec;
+        B.nSegKey = pRes->isGroupMode ? 2 : info.nSeg + 1;
+        B.nLabel = info.nLabel + 1;
+        isCopy = !pRes->isGroupMode && pSpec->useSegments && cmpAnyUnsegmented(&vL);
+        /* in memory, the groups by user number: the group's users as bits */
+        isBits = pRes->isGroupMode && !info.isUidGroup && pIt->pStream == NULL && pIt->aGroup != NULL;
+        if (cmpOverBudget(pIt, &info, &B, vL.nUser, isCopy)) {
+            /* compare_group's error comes first */
+            if (pRes->isGroupMode) rc = cmpFindGroup(NULL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
+            if (rc == SQLITE_OK) {
+                rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET : learnpath_users_budget_error(pIt, 0, 0, pzErr);
+            }
+        }
+    }
+    if (rc == SQLITE_OK && isBits) rc = cmpGroupBits(&vL, &info, pIt, pSpec, &pRes->group, &aBit, pzErr);
+    if (rc == SQLITE_OK) rc = cmpView(&vL, isCopy, &info, pIt, pRes, pSpec, aBit, &uL, &aGL, &aMem[0], &aMem[1]);
+    if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) {
+        rc = cmpFindGroup(aGL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
+        if (rc == SQLITE_OK) cmpGroupKeys(aGL, uL.n, pRes->group);
+    }
+    if (rc == SQLITE_OK) rc = cmpView(&vT, isCopy, &info, pIt, pRes, pSpec, aBit, &uT, &aGT, &aMem[2], &aMem[3]);
+    if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) cmpGroupKeys(aGT, uT.n, pRes->group);
+    if (rc == SQLITE_OK) {
         B.pSh = learnpath_km_shaper(*ppKm);
         B.aLabelOf = info.aLabelOf;
         B.aSegOf = info.aSegOf;
         B.E = info.E;
-        rc = cmpStrata(&B, aL, aT, nL < nT ? nL : nT, info.nSeg);
+        B.nScratch = uL.n > uT.n ? uL.n : uT.n;
+        B.hasElig = cmpEligFrom(pSpec->atDay, &B.dElig);
+        rc = cmpBuildAlloc(&B);
     }
-    sqlite3_free(B.aT);
-    sqlite3_free(B.aEv);
-    sqlite3_free(B.aGrp);
-    sqlite3_free(B.aPair);
-    sqlite3_free(B.aSeen);
-    sqlite3_free(B.aCount);
-    sqlite3_free(aL);
-    sqlite3_free(aT);
+    if (rc == SQLITE_OK) rc = cmpStrata(&B, &uL, &uT, isWithin);
+    cmpBuildFree(&B);
+    for (int i = 0; i < 4; i++) sqlite3_free(aMem[i]);
+    sqlite3_free(aBit);
     if (rc) {
         learnpath_cmp_free(pRes);
         learnpath_km_memo_unref(*ppKm);

@@ -344,10 +344,11 @@ void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, int64_t n) {
     if (src != a) memcpy(a, src, (size_t)n * sizeof(uint64_t));
 }
 
-/* A new stamp for aSeen: the compared segments met since are those marked with it. */
-static uint32_t cmpNextStamp(cmp_build *pB) {
+/* See lp_compare.h. */
+uint32_t learnpath_cmp_stamp(cmp_build *pB) {
     if (++pB->stamp == 0) {
         memset(pB->aSeen, 0, (size_t)pB->nSegKey * sizeof(uint32_t));
+        memset(pB->aCatSeen, 0, (size_t)pB->nLabel * sizeof(uint32_t));
         pB->stamp = 1;
     }
     return pB->stamp;
@@ -375,6 +376,16 @@ static int cmpIndexOf(const uint32_t *a, int64_t n, uint32_t v) {
         if (a[mid] < v) lo = mid + 1; else hi = mid;
     }
     return (int)lo;
+}
+
+/* See lp_compare.h. */
+int learnpath_cmp_table(cmp_build *pB, const int64_t *aObs, int64_t nR, int64_t nC, const uint32_t *aKey,
+                        const uint32_t *aCat, int64_t m) {
+    if (nR * nC > CMP_MAX_CELLS) {
+        static const int aTests[2] = {LP_CMP_PEARSON, LP_CMP_G};
+        return learnpath_cmp_note_rows(pB, aTests, 2, m, "too many segments and categories to test");
+    }
+    return cmpTable(pB, aObs, (int)nR, (int)nC, aKey, aCat);
 }
 
 /*
@@ -431,61 +442,62 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
 
 /*
 ** The log-rank test (rule 22, R's survdiff) between the compared segments
-** of a stratum's m users sorted by time. With two segments, its effect is
-** the hazard ratio of the first against the second, (O1/E1) / (O2/E2).
+** of users i0 .. i0 + m - 1 of *pU, sorted by time, the nKey keys aKey
+** (ascending) those with users. With two segments, its effect is the
+** hazard ratio of the first against the second, (O1/E1) / (O2/E2). The
+** groups are the keys plus grpBias as they are when at most one number
+** below the largest is no key's (a group without users takes no part:
+** the same test), else the keys' places (pB->aGrpTmp).
 */
-int learnpath_cmp_logrank(cmp_build *pB, const cmp_user *a, int64_t m) {
+static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
+                      const uint32_t *aKey, int64_t nKey) {
     static const int aTest[1] = {LP_CMP_LOGRANK};
-    uint32_t *aKey = sqlite3_malloc64(((sqlite3_uint64)pB->nSegKey + 1) * sizeof(uint32_t));
-    uint32_t stamp = cmpNextStamp(pB);
     double *aOE = NULL, chi2;
-    int64_t nKey = 0;
-    int rc = aKey ? SQLITE_OK : SQLITE_NOMEM, df = 0;
+    const uint32_t *aGrp;
+    int64_t nGroup, i1 = 0, i2 = 1;
+    int rc = SQLITE_OK, df = 0;
     lp_pvalue p;
-    /* the compared segments with users, in order; each one's place */
-    for (int64_t i = 0; rc == SQLITE_OK && i < m; i++) {
-        if (pB->aSeen[a[i].grp] == stamp) continue;
-        pB->aSeen[a[i].grp] = stamp;
-        aKey[nKey++] = a[i].grp;
+    if (nKey < 2) return learnpath_cmp_note_rows(pB, aTest, 1, m, "fewer than two segments with users");
+    if (nKey > CMP_MAX_LOGRANK) {
+        return learnpath_cmp_note_rows(pB, aTest, 1, m, "more than 20 segments with users: "
+                                                        "not compared by the log-rank test");
     }
-    if (rc == SQLITE_OK) qsort(aKey, (size_t)nKey, sizeof(uint32_t), cmpU32Cmp);
-    for (int64_t j = 0; rc == SQLITE_OK && j < nKey; j++) pB->aPlace[aKey[j]] = (uint32_t)j;
-    if (rc == SQLITE_OK && nKey < 2) {
-        rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "fewer than two segments with users");
-    } else if (rc == SQLITE_OK && nKey > CMP_MAX_LOGRANK) {
-        rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "more than 20 segments with users: "
-                                                      "not compared by the log-rank test");
+    nGroup = (int64_t)aKey[nKey - 1] + pU->grpBias + 1;
+    if (nGroup <= nKey + 1) {
+        aGrp = pU->aGrp + i0;
+        i1 = (int64_t)aKey[0] + pU->grpBias;
+        i2 = (int64_t)aKey[1] + pU->grpBias;
+    } else {
+        if (pB->aGrpTmp == NULL) {
+            pB->aGrpTmp = sqlite3_malloc64((sqlite3_uint64)(pB->nScratch + 1) * sizeof(uint32_t));
+            if (!pB->aGrpTmp) return SQLITE_NOMEM;
+        }
+        for (int64_t j = 0; j < nKey; j++) pB->aPlace[aKey[j]] = (uint32_t)j;
+        for (int64_t i = 0; i < m; i++) pB->aGrpTmp[i] = pB->aPlace[pU->aGrp[i0 + i] - pU->grpBias];
+        aGrp = pB->aGrpTmp;
+        nGroup = nKey;
+    }
+    aOE = sqlite3_malloc64((sqlite3_uint64)nGroup * 2 * sizeof(double));
+    if (!aOE) return SQLITE_NOMEM;
+    rc = learnpath_logrank(pU->aT + i0, pU->aEv + i0, aGrp, m, (int)nGroup, &chi2, &df, &p, aOE,
+                           aOE + nGroup);
+    if (rc == SQLITE_OK && df < 1) {
+        rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "nobody continued: no time to compare");
     } else if (rc == SQLITE_OK) {
-        aOE = sqlite3_malloc64((sqlite3_uint64)nKey * 2 * sizeof(double));
-        if (!aOE) rc = SQLITE_NOMEM;
-        for (int64_t i = 0; rc == SQLITE_OK && i < m; i++) {
-            pB->aT[i] = a[i].b.t;
-            pB->aEv[i] = CMP_EVENT(&a[i]);
-            pB->aGrp[i] = pB->aPlace[a[i].grp];
-        }
+        lp_cmp_row *pR;
+        rc = cmpNewRow(pB, LP_CMP_LOGRANK, &pR);
         if (rc == SQLITE_OK) {
-            rc = learnpath_logrank(pB->aT, pB->aEv, pB->aGrp, m, (int)nKey, &chi2, &df, &p, aOE,
-                                   aOE + nKey);
-        }
-        if (rc == SQLITE_OK && df < 1) {
-            rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "nobody continued: no time to compare");
-        } else if (rc == SQLITE_OK) {
-            lp_cmp_row *pR;
-            rc = cmpNewRow(pB, LP_CMP_LOGRANK, &pR);
-            if (rc == SQLITE_OK) {
-                pR->isSet = 1;
-                pR->statistic = chi2;
-                pR->df = df;
-                pR->p = p;
-                pR->n = m;
-                if (nKey == 2 && aOE[nKey] > 0 && aOE[nKey + 1] > 0 && aOE[1] > 0) {
-                    pR->eEffect = LP_CMP_HAZARD_RATIO;
-                    pR->effect = (aOE[0] / aOE[nKey]) / (aOE[1] / aOE[nKey + 1]);
-                }
+            pR->isSet = 1;
+            pR->statistic = chi2;
+            pR->df = df;
+            pR->p = p;
+            pR->n = m;
+            if (nKey == 2 && aOE[nGroup + i1] > 0 && aOE[nGroup + i2] > 0 && aOE[i2] > 0) {
+                pR->eEffect = LP_CMP_HAZARD_RATIO;
+                pR->effect = (aOE[i1] / aOE[nGroup + i1]) / (aOE[i2] / aOE[nGroup + i2]);
             }
         }
     }
-    sqlite3_free(aKey);
     sqlite3_free(aOE);
     return rc;
 }
@@ -536,32 +548,17 @@ static int cmpTwoProportions(cmp_build *pB, int64_t x1, int64_t n1, int64_t x2, 
 }
 
 /*
-** The horizon's test (rule 23) of a stratum's m users: per compared
-** segment, the users eligible (E - s1 >= at_days) and those of them who
-** continued by then; two segments with users: cmpTwoProportions; more:
-** the chi-square test of segments x continued. Its cells either way.
+** The horizon's test (rule 23) of a range's users: the nAll compared
+** segments with users aAll (ascending), per key k its eligible users (E -
+** s1 >= at_days) continued by then aC[2k] and not aC[2k + 1]; two
+** segments with eligible users: cmpTwoProportions; more: the chi-square
+** test of segments x continued. Its cells either way.
 */
-int learnpath_cmp_horizon(cmp_build *pB, const cmp_user *a, int64_t m) {
+static int cmpHorizon(cmp_build *pB, const uint32_t *aAll, int64_t nAll, const int64_t *aC, int64_t nElig) {
     static const int aZ[1] = {LP_CMP_Z}, aChi[2] = {LP_CMP_PEARSON, LP_CMP_G};
-    double day = pB->pSpec->atDay;
-    uint32_t stamp = cmpNextStamp(pB), *aAll = pB->aGrp;
-    int64_t nAll = 0, nElig = 0, *aObs = NULL, *aC = pB->aCount;
+    int64_t *aObs = NULL;
     uint32_t *aKey = NULL;
     int rc = SQLITE_OK, nR = 0;
-    /* per compared segment with users: its eligible users, continued or not */
-    for (int64_t i = 0; i < m; i++) {
-        uint32_t k = a[i].grp;
-        if (pB->aSeen[k] != stamp) {
-            pB->aSeen[k] = stamp;
-            aC[2 * k] = aC[2 * k + 1] = 0;
-            aAll[nAll++] = k;
-        }
-        if ((double)(pB->E - a[i].s1) / LP_MS_PER_DAY >= day) {
-            aC[2 * k + !(CMP_EVENT(&a[i]) && a[i].b.t <= day)]++;
-            nElig++;
-        }
-    }
-    qsort(aAll, (size_t)nAll, sizeof(uint32_t), cmpU32Cmp);
     pB->hasDay = 1;
     aKey = sqlite3_malloc64((sqlite3_uint64)(nAll + 1) * sizeof(uint32_t));
     aObs = sqlite3_malloc64((sqlite3_uint64)(nAll + 1) * 2 * sizeof(int64_t));
@@ -604,3 +601,40 @@ int learnpath_cmp_horizon(cmp_build *pB, const cmp_user *a, int64_t m) {
     return rc;
 }
 
+
+/* See lp_compare.h. */
+int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
+                                 const uint32_t *aKey, int64_t nKey, const int64_t *aC, int64_t nElig) {
+    int rc = cmpLogrank(pB, pU, i0, m, aKey, nKey);
+    return rc ? rc : cmpHorizon(pB, aKey, nKey, aC, nElig);
+}
+
+/*
+** See lp_compare.h. One pass over the range: per compared segment with
+** users (marked at a new stamp), its eligible users continued by the
+** horizon or not; then the log-rank test and the horizon's.
+*/
+int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m) {
+    uint32_t stamp = learnpath_cmp_stamp(pB), *aAll = pB->aKeyList, *aSeen = pB->aSeen, bias = pU->grpBias;
+    int64_t nAll = 0, nElig = 0, *aC = pB->aCount, dElig = pB->dElig, E = pB->E;
+    int64_t hasElig = pB->hasElig;
+    const uint32_t *aGrp = pU->aGrp;
+    const int64_t *aS1 = pU->aS1;
+    const double *aT = pU->aT;
+    const unsigned char *aEv = pU->aEv;
+    double day = pB->pSpec->atDay;
+    for (int64_t i = i0; i < i0 + m; i++) {
+        uint32_t k = aGrp ? aGrp[i] - bias : 0;
+        int64_t isElig = hasElig & (E - aS1[i] >= dElig);
+        if (aSeen[k] != stamp) {
+            aSeen[k] = stamp;
+            aC[2 * k] = aC[2 * k + 1] = 0;
+            aAll[nAll++] = k;
+        }
+        /* eligible: continued by the horizon (aC[2k]) or not (aC[2k + 1]) */
+        aC[2 * k + 1 - (aEv[i] & (aT[i] <= day))] += isElig;
+        nElig += isElig;
+    }
+    qsort(aAll, (size_t)nAll, sizeof(uint32_t), cmpU32Cmp);
+    return learnpath_cmp_continued_keys(pB, pU, i0, m, aAll, nAll, aC, nElig);
+}
