@@ -1,7 +1,8 @@
 /*
 ** lp_compare_table.c - the tables of rule 23 (lp_compare.c makes the
-** strata): a table's users as (segment, category) pairs, sorted and
-** counted; Cochran's rule by folding the smallest categories into
+** strata): a table's users counted in segments x categories counters (past
+** CMP_MAX_DENSE cells, as (segment, category) pairs sorted and counted);
+** Cochran's rule by folding the smallest categories into
 ** '(other)'; the tests of lp_stats.c (rule 22) and their rows; the cells;
 ** the log-rank test and the horizon's tests of continuation.
 */
