@@ -703,7 +703,8 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
             /* compare_group's error comes first */
             if (pRes->isGroupMode) rc = cmpFindGroup(NULL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
             if (rc == SQLITE_OK) {
-                rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET : learnpath_users_budget_error(pIt, 0, 0, pzErr);
+                rc = pIt->pStream == NULL ? LP_RC_OVER_BUDGET
+                                          : learnpath_users_budget_error_users(pIt, vL.nUser, 0, pzErr);
             }
         }
     }

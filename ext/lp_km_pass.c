@@ -86,12 +86,13 @@ typedef struct km_pass {
 } km_pass;
 
 /* Does holding nByte more than the users and the shaper pass the budget? */
-static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByte, char **pzErr) {
+static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByte, int64_t nUser,
+                         char **pzErr) {
     int64_t nLimit = learnpath_users_limit(pIt);
     if (nLimit == 0) return SQLITE_OK;
     if (learnpath_users_held(pIt) + learnpath_shaper_bytes(pSh) + nByte <= nLimit) return SQLITE_OK;
     if (pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
-    return learnpath_users_budget_error(pIt, 0, pSh->groups.n, pzErr);
+    return learnpath_users_budget_error_users(pIt, nUser, pSh->groups.n, pzErr);
 }
 
 /* Keep the user just shaped (kept by rules 1-8). */
@@ -99,7 +100,8 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
     if (pP->nUser >= pP->nUserAlloc) {
         int64_t nNew = pP->nUserAlloc ? pP->nUserAlloc * 2 : 256;
         /* the old array and the new one, while realloc copies */
-        int rc = kmCheckBudget(pIt, pSh, (nNew + pP->nUserAlloc) * (int64_t)sizeof(lp_km_user), pzErr);
+        int rc = kmCheckBudget(pIt, pSh, (nNew + pP->nUserAlloc) * (int64_t)sizeof(lp_km_user), pP->nUser,
+                               pzErr);
         if (rc) return rc;
         lp_km_user *aNew = sqlite3_realloc64(pP->aUser, (sqlite3_uint64)nNew * sizeof(lp_km_user));
         if (!aNew) return SQLITE_NOMEM;
@@ -498,7 +500,8 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     pM->nRef = 1;
     if (pIt->pStream == NULL && pIt->pData->nUser > 256) {
         /* in memory the users are known: room for all at once (no regrowth) */
-        rc = kmCheckBudget(pIt, pSh, (int64_t)pIt->pData->nUser * (int64_t)sizeof(lp_km_user), pzErr);
+        rc = kmCheckBudget(pIt, pSh, (int64_t)pIt->pData->nUser * (int64_t)sizeof(lp_km_user),
+                           pIt->pData->nUser, pzErr);
         if (rc == SQLITE_OK) {
             P.aUser = sqlite3_malloc64((sqlite3_uint64)pIt->pData->nUser * sizeof(lp_km_user));
             if (!P.aUser) rc = SQLITE_NOMEM;
@@ -541,7 +544,7 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                            P.nUserAlloc * (int64_t)sizeof(lp_km_user) +
                                (pM->nUser + 1) * (int64_t)sizeof(km_pair) +
                                learnpath_km_order_bytes(pM->nUser, 1),
-                           pzErr);
+                           pM->nUser, pzErr);
     }
     if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
     if (rc) {
@@ -620,7 +623,8 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
     ** the rows: at most one row per user and stratum, or per day and
     ** stratum */
     int rc = kmCheckBudget(pIt, &pM->sh,
-                           pM->nByte + pM->nUser * (52 + 2 * (int64_t)sizeof(lp_km_row)), pzErr);
+                           pM->nByte + pM->nUser * (52 + 2 * (int64_t)sizeof(lp_km_row)), pM->nUser,
+                           pzErr);
     if (!pR) return SQLITE_NOMEM;
     memset(pR, 0, sizeof(*pR));
     pR->spec = *pSpec;
@@ -757,7 +761,7 @@ int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     *ppMemo = NULL;
     if (rc) return rc;
     /* the pooled orders' room (at most 28 bytes a user each) */
-    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * 56, pzErr);
+    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * 56, pM->nUser, pzErr);
     if (rc == SQLITE_OK && eL != KM_BY_STEP) rc = learnpath_km_pooled(pM, eL);
     if (rc == SQLITE_OK && eT != KM_BY_STEP) rc = learnpath_km_pooled(pM, eT);
     if (rc) {

@@ -381,6 +381,10 @@ int64_t learnpath_users_limit(const lp_users *pIt);
 ** than the budget allows: a message for *pzErr, and SQLITE_ERROR. */
 int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGroup,
                                  char **pzErr);
+/* The same, for a function that keeps something of each of nUser users
+** (the continuation functions' times, segment_compare's): it says so. */
+int learnpath_users_budget_error_users(const lp_users *pIt, int64_t nUser, uint32_t nGroup,
+                                       char **pzErr);
 
 /* The streaming reader behind learnpath_users_open (lp_stream.c). */
 int learnpath_stream_open(sqlite3 *db, const lp_source_spec *p, lp_users *pIt, char **pzErr);

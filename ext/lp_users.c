@@ -570,14 +570,33 @@ int64_t learnpath_users_limit(const lp_users *pIt) {
 }
 
 /* See lp_read.h. */
+static int usersBudgetError(const lp_users *pIt, const char *zWhat, char **pzErr);
+
+/* See lp_read.h. */
 int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGroup,
                                  char **pzErr) {
-    const lp_data *pD = pIt->pData;
-    char zRows[64] = "", zLimit[128];
+    char zRows[64] = "";
     if (nRow > 0 || nGroup > 0) {
         sqlite3_snprintf((int)sizeof(zRows), zRows, "%lld rows, %u tie groups and ", (long long)nRow,
                          nGroup);
     }
+    return usersBudgetError(pIt, zRows, pzErr);
+}
+
+/* See lp_read.h. */
+int learnpath_users_budget_error_users(const lp_users *pIt, int64_t nUser, uint32_t nGroup,
+                                       char **pzErr) {
+    char zUsers[96];
+    sqlite3_snprintf((int)sizeof(zUsers), zUsers, "the times of %lld users, %u tie groups and ",
+                     (long long)nUser, nGroup);
+    return usersBudgetError(pIt, zUsers, pzErr);
+}
+
+/* The budget's error: zWhat (empty, or ending in "and ") the function's
+** own, then the groups and names. */
+static int usersBudgetError(const lp_users *pIt, const char *zWhat, char **pzErr) {
+    const lp_data *pD = pIt->pData;
+    char zLimit[128];
     if (learnpath_users_limit(pIt) > pIt->nBudget) {
         sqlite3_snprintf((int)sizeof(zLimit), zLimit,
                          "%lld bytes, the least a memory budget allows (learnpath_memory_budget is %lld),",
@@ -595,5 +614,5 @@ int learnpath_users_budget_error(const lp_users *pIt, int64_t nRow, uint32_t nGr
     return learnpath_errorf(pzErr, SQLITE_ERROR,
                             "needs more than %s to keep %s%sthe names of %u programs and %u segments; "
                             "raise learnpath_memory_budget() or set it to 0",
-                            zLimit, zRows, zGroups, pD->programs.n, pD->segments.n);
+                            zLimit, zWhat, zGroups, pD->programs.n, pD->segments.n);
 }

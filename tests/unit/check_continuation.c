@@ -489,7 +489,7 @@ START_TEST(test_budget_sweep) {
     sqlite3 *db = lpt_open();
     lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(10000, 7)");
     for (int i = 0; i < CC_N(azSql); i++) {
-        int nSame = 0, nRefused = 0;
+        int nSame = 0, nRefused = 0, nTimes = 0;
         lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
         char *zWant = lpt_query(db, azSql[i]);
         ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 1000, "%.200s", zWant);
@@ -507,11 +507,14 @@ START_TEST(test_budget_sweep) {
                                   strstr(zGot, "raise learnpath_memory_budget()"),
                               "%s, budget %lld:\n%.300s", azSql[i], (long long)nBudget, zGot);
                 nRefused++;
+                /* the error says what outgrew the budget: each user's times */
+                nTimes += strstr(zGot, " to keep the times of ") != NULL;
             }
             sqlite3_free(zGot);
         }
         ck_assert_msg(nSame > 0 && nRefused > 0, "%s: %d the same, %d refused", azSql[i], nSame,
                       nRefused);
+        ck_assert_msg(nTimes > 0, "%s: no refusal names the users' times", azSql[i]);
         sqlite3_free(zWant);
     }
     sqlite3_close(db);
