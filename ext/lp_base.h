@@ -49,6 +49,7 @@ SQLITE_EXTENSION_INIT3
 #define LP_RC_OVER_BUDGET (-101) /* the source needs more than the memory budget */
 #define LP_RC_NEED_MAIN (-102)   /* a row the helper thread leaves to the reader */
 #define LP_RC_NESTED (-103)      /* the message is a nested learnpath function's, whole */
+#define LP_RC_TOO_MANY_ROWS (-104) /* more rows than one allocation can hold (a whole curve) */
 
 /* Is rc one of learnpath's own codes? */
 #define LP_RC_IS_OWN(rc) ((rc) < 0)

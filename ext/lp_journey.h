@@ -317,6 +317,9 @@ typedef struct lp_km_row {
     double var;              /* Greenwood's sum; +inf once surv is 0 */
     int isStart;             /* an at_days day before the stratum's first time */
 } lp_km_row;
+/* The most rows a result keeps (one allocation's most); past it a whole
+** curve is refused by name (LP_RC_TOO_MANY_ROWS). Tests lower it. */
+extern int64_t learnpath_km_most_rows;
 
 /* One row of next_program_incidence (rule 20): a destination and a day. */
 typedef struct lp_km_cif {

@@ -651,6 +651,14 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         ** all segments: no pooled orders to make */
         int ign = ignoreSeg && pM->nSeg > 0;
         rc = pSpec->eKind == LP_KM_COHORTS ? learnpath_km_cohorts(&B, pM, ign) : learnpath_km_strata(&B, pM, ign);
+        if (rc == LP_RC_TOO_MANY_ROWS) {
+            rc = learnpath_errorf(pzErr, SQLITE_ERROR,
+                                  "the whole curve of %lld users has more rows (a row a time, per "
+                                  "stratum) than one array holds; ask for the days wanted with "
+                                  "at_days (such as at_days = '30,90,180,365'), or for fewer users "
+                                  "(since, until, group_value)",
+                                  (long long)pM->nUser);
+        }
     }
     if (rc) {
         kmResFree(pR);

@@ -255,11 +255,18 @@ static int kmNewStratum(lp_km_build *pB, lp_km_stratum **ppS) {
 }
 
 /* Room for n more rows. */
+/* See lp_journey.h: one allocation's most (SQLite refuses from 2^31
+** bytes); a whole curve of about 20 million users has more rows. */
+int64_t learnpath_km_most_rows = (int64_t)0x7fffff00 / (int64_t)sizeof(lp_km_row);
+
 static int kmRowRoom(lp_km_build *pB, int64_t n) {
     lp_km_result *pRes = pB->pRes;
+    const int64_t nMost = learnpath_km_most_rows;
     if (pRes->nRow + n <= pB->nRowAlloc) return SQLITE_OK;
+    if (pRes->nRow + n > nMost) return LP_RC_TOO_MANY_ROWS;
     int64_t nNew = pB->nRowAlloc ? pB->nRowAlloc * 2 : 256;
     if (nNew < pRes->nRow + n) nNew = pRes->nRow + n;
+    if (nNew > nMost) nNew = nMost;
     lp_km_row *aNew = sqlite3_realloc64(pRes->aRow, (sqlite3_uint64)nNew * sizeof(lp_km_row));
     if (!aNew) return SQLITE_NOMEM;
     pRes->aRow = aNew;

@@ -15,6 +15,7 @@
 ** comments beside them.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lp_sql.h"
@@ -891,6 +892,38 @@ START_TEST(test_cohorts_against_sql) {
 }
 END_TEST
 
+/*
+** A whole curve with more rows than one allocation holds (about 20 million
+** users at SQLite's 2^31-byte limit; lowered here to 50 rows) is refused by
+** name with what to ask for instead, not as "out of memory"; at_days over
+** the same users, and the same curve once the limit allows it, work.
+*/
+START_TEST(test_curve_too_many_rows) {
+    static const char *zCurve =
+        "SELECT count(*) FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at')";
+    sqlite3 *db = lpt_open();
+    int64_t nSaved = learnpath_km_most_rows;
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(200, 3)");
+    char *zWant = lpt_query(db, zCurve);
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    learnpath_km_most_rows = 50;
+    char *zGot = lpt_query(db, zCurve);
+    ck_assert_msg(strstr(zGot, "ERROR: continuation_curve(): the whole curve of ") == zGot &&
+                      strstr(zGot, "users has more rows") && strstr(zGot, "at_days"),
+                  "%s", zGot);
+    lpt_assert_rows(db,
+                    "SELECT count(*) FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at')"
+                    " WHERE at_days = '30,365' AND program IS NULL",
+                    "2\n");
+    learnpath_km_most_rows = nSaved;
+    lpt_assert_rows(db, zCurve, zWant);
+    ck_assert_int_gt(atoi(zWant), 50);
+    sqlite3_free(zWant);
+    sqlite3_free(zGot);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_continuation_suite(void) {
     Suite *s = suite_create("continuation");
     TCase *tc = tcase_create("Core");
@@ -914,6 +947,7 @@ Suite *make_continuation_suite(void) {
     tcase_add_test(tc, test_cache_and_stream);
     tcase_add_test(tc, test_memo_bounded);
     tcase_add_test(tc, test_incidence_cohort_errors);
+    tcase_add_test(tc, test_curve_too_many_rows);
     suite_add_tcase(s, tc);
     {
         TCase *tcBig = tcase_create("Large");
