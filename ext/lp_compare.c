@@ -49,6 +49,9 @@
 
 #include "lp_compare.h"
 
+/* See lp_journey.h. */
+int64_t learnpath_cmp_max_dense = (int64_t)1 << 18;
+
 /* ------------------------------------------------------------ the users */
 
 /* A user's group (rule 12) from the continuation memo's uid: streamed, the
@@ -620,7 +623,7 @@ static int cmpBuildAlloc(cmp_build *pB) {
     pB->aSeen = sqlite3_malloc64((nK * 3 + 1) * sizeof(uint32_t));
     pB->aCatSeen = sqlite3_malloc64((nL * 2 + 1) * sizeof(uint32_t));
     pB->aCount = sqlite3_malloc64((nK * 2 + 1) * sizeof(int64_t));
-    if (nK * nL <= CMP_MAX_DENSE) {
+    if (nK * nL <= (sqlite3_uint64)CMP_MAX_DENSE) {
         pB->aCnt = sqlite3_malloc64((nK * nL + 1) * sizeof(int64_t));
         pB->aStepCnt = sqlite3_malloc64((nK * nL * 3 + 1) * sizeof(int64_t));
         pB->aStep = sqlite3_malloc64((nL + 1) * sizeof(cmp_step));

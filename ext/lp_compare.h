@@ -31,8 +31,9 @@ typedef struct cmp_users {
 } cmp_users;
 
 /* Most cells (compared segments x categories) counted in a table of
-** counters, pB->aCnt; past it a table's users are sorted as pairs. */
-#define CMP_MAX_DENSE (1 << 18)
+** counters, pB->aCnt; past it a table's users are sorted as pairs
+** (learnpath_cmp_max_dense, lp_journey.h: 1 << 18, lowered by tests). */
+#define CMP_MAX_DENSE learnpath_cmp_max_dense
 
 typedef struct cmp_build {
     lp_cmp_result *pRes;

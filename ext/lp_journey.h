@@ -573,6 +573,11 @@ typedef struct lp_cmp_result {
     uint32_t group;          /* the compared group in lp_users.groups */
 } lp_cmp_result;
 
+/* The most cells (segments x categories) segment_compare counts in a table
+** of counters; past it a table's users are sorted as pairs and counted (the
+** same numbers). 1 << 18; tests lower it to take the pairs' way. */
+extern int64_t learnpath_cmp_max_dense;
+
 /*
 ** segment_compare's rows and segment_cells' cells (rule 23) of the users
 ** of pIt shaped by *pSh (spec *pShape), from the continuation memo's

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lp_base.h"
+#include "lp_journey.h"
 #include "lp_test.h"
 
 /* |got - want| <= rel |want| (+ 1e-15 near 0). */
@@ -530,6 +531,50 @@ START_TEST(test_streamed_same) {
 }
 END_TEST
 
+/*
+** Past learnpath_cmp_max_dense cells (segments x categories: 2^18, about 600
+** segments by 500 programs) a table's users are sorted as pairs instead of
+** counted in counters (rule 23's numbers are the same). Lowered to 0, every
+** table takes the pairs' way: every row and cell equals the counters', with
+** segments, over one segment, and with the largest group, in memory and
+** streamed.
+*/
+START_TEST(test_pairs_way_same) {
+    static const char *azSql[] = {
+        "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM segment_cells('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM segment_compare('e') WHERE group_col = 'employer' AND compare_group = 'largest'",
+        "SELECT * FROM segment_cells('e') WHERE group_col = 'employer' AND compare_group = 'largest'",
+        "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE group_col = 'employer' AND compare_group = 'largest' AND at_days = 90",
+    };
+    sqlite3 *db = lpt_open();
+    int64_t nSaved = learnpath_cmp_max_dense;
+    lpt_exec(db, "CREATE TABLE e AS SELECT user_id, program, enrolled_at, user_type,"
+                 " CASE WHEN user_id % 3 = 0 THEN 'Corp ' || (user_id % 7) END AS employer"
+                 " FROM sample_enrollments(3000, 5)");
+    for (int i = 0; i < (int)(sizeof(azSql) / sizeof(azSql[0])); i++) {
+        for (int isStream = 0; isStream < 2; isStream++) {
+            learnpath_cmp_max_dense = nSaved;
+            lpt_exec(db, isStream ? "SELECT learnpath_memory_budget(1), learnpath_cache_clear()"
+                                  : "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+            char *zCounted = lpt_query(db, azSql[i]);
+            ck_assert_msg(strncmp(zCounted, "ERROR", 5) != 0 && strlen(zCounted) > 100, "%s", zCounted);
+            learnpath_cmp_max_dense = 0;
+            lpt_exec(db, "SELECT learnpath_cache_clear()");
+            char *zPairs = lpt_query(db, azSql[i]);
+            learnpath_cmp_max_dense = nSaved;
+            ck_assert_msg(strcmp(zCounted, zPairs) == 0, "%s (stream %d):\n%.400s\nvs\n%.400s", azSql[i],
+                          isStream, zCounted, zPairs);
+            sqlite3_free(zCounted);
+            sqlite3_free(zPairs);
+        }
+    }
+    learnpath_cmp_max_dense = nSaved;
+    sqlite3_close(db);
+}
+END_TEST
+
 /* The rows kept with the cached data (a memo) are the rows computed afresh:
 ** segment_cells after segment_compare, another horizon, a group, and after
 ** the cache is cleared. */
@@ -660,6 +705,7 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_horizon_three_segments);
     tcase_add_test(tc, test_groups_after_reorder);
     tcase_add_test(tc, test_memo_bounded);
+    tcase_add_test(tc, test_pairs_way_same);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("Limits");
     tcase_add_test(tl, test_argument_errors);
