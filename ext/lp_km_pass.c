@@ -614,6 +614,21 @@ static void kmMemoTrim(lp_data *pD) {
     }
 }
 
+/*
+** Of nRoom, the room a query counts for the pooled orders it may make, what
+** the memo does not hold yet: the sort makes KM_BY_SEG with the main order,
+** and pM->nByte counts it already, so counting the room for it again would
+** refuse, under a budget, a query main's counting allowed.
+*/
+static int64_t kmPooledRoom(const lp_km_memo *pM, int64_t nRoom) {
+    int64_t nHeld = 0;
+    for (int k = 0; k < KM_ORDERS; k++) {
+        if (k == KM_BY_STEP || !pM->aOrder[k].pBlock) continue;
+        nHeld += pM->nUser * 28 + pM->aOrder[k].nRun * (int64_t)sizeof(km_run);
+    }
+    return nRoom > nHeld ? nRoom - nHeld : 0;
+}
+
 /* A new result of the memo's users for pSpec, kept in the memo. */
 static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec, int isStats,
                     int ignoreSeg, km_res_memo **ppR, char **pzErr) {
@@ -623,8 +638,9 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
     ** the rows: at most one row per user and stratum, or per day and
     ** stratum */
     int rc = kmCheckBudget(pIt, &pM->sh,
-                           pM->nByte + pM->nUser * (52 + 2 * (int64_t)sizeof(lp_km_row)), pM->nUser,
-                           pzErr);
+                           pM->nByte + kmPooledRoom(pM, pM->nUser * 52) +
+                               pM->nUser * 2 * (int64_t)sizeof(lp_km_row),
+                           pM->nUser, pzErr);
     if (!pR) return SQLITE_NOMEM;
     memset(pR, 0, sizeof(*pR));
     pR->spec = *pSpec;
@@ -769,7 +785,7 @@ int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     *ppMemo = NULL;
     if (rc) return rc;
     /* the pooled orders' room (at most 28 bytes a user each) */
-    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * 56, pM->nUser, pzErr);
+    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + kmPooledRoom(pM, pM->nUser * 56), pM->nUser, pzErr);
     if (rc == SQLITE_OK && eL != KM_BY_STEP) rc = learnpath_km_pooled(pM, eL);
     if (rc == SQLITE_OK && eT != KM_BY_STEP) rc = learnpath_km_pooled(pM, eT);
     if (rc) {

@@ -924,6 +924,35 @@ START_TEST(test_curve_too_many_rows) {
 }
 END_TEST
 
+/*
+** The order by segment, which the sort makes with the main order, is
+** counted once against the memory budget: the memo's bytes hold it, so the
+** room for the pooled orders does not count it again. On 10,000 sample
+** users the continuation functions answer at a budget of 2,000,000 bytes,
+** as they did before the sort made that order (counted twice they were
+** refused up to 2,220,000).
+*/
+START_TEST(test_budget_order_by_segment_once) {
+    static const char *const azSql[] = {
+        "SELECT * FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM continuation_curve('e')",
+        "SELECT * FROM continuation_cohorts('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+    };
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(10000, 7)");
+    for (int i = 0; i < CC_N(azSql); i++) {
+        lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+        char *zWant = lpt_query(db, azSql[i]);
+        ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0, "%.200s", zWant);
+        lpt_exec(db, "SELECT learnpath_memory_budget(2000000), learnpath_cache_clear()");
+        lpt_assert_rows(db, azSql[i], zWant);
+        sqlite3_free(zWant);
+    }
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_continuation_suite(void) {
     Suite *s = suite_create("continuation");
     TCase *tc = tcase_create("Core");
@@ -953,6 +982,7 @@ Suite *make_continuation_suite(void) {
         TCase *tcBig = tcase_create("Large");
         tcase_set_timeout(tcBig, 60); /* 10,000 users, many times (slow under --coverage) */
         tcase_add_test(tcBig, test_budget_sweep);
+        tcase_add_test(tcBig, test_budget_order_by_segment_once);
         tcase_add_test(tcBig, test_many_segment_keys);
         tcase_add_test(tcBig, test_segment_keys_past_2_32);
         suite_add_tcase(s, tcBig);
