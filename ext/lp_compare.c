@@ -623,7 +623,7 @@ static int cmpBuildAlloc(cmp_build *pB) {
     pB->aSeen = sqlite3_malloc64((nK * 3 + 1) * sizeof(uint32_t));
     pB->aCatSeen = sqlite3_malloc64((nL * 2 + 1) * sizeof(uint32_t));
     pB->aCount = sqlite3_malloc64((nK * 2 + 1) * sizeof(int64_t));
-    if (nK * nL <= (sqlite3_uint64)CMP_MAX_DENSE) {
+    if (pB->isDense) {
         pB->aCnt = sqlite3_malloc64((nK * nL + 1) * sizeof(int64_t));
         pB->aStepCnt = sqlite3_malloc64((nK * nL * 3 + 1) * sizeof(int64_t));
         pB->aStep = sqlite3_malloc64((nL + 1) * sizeof(cmp_step));
@@ -656,7 +656,8 @@ static void cmpBuildFree(cmp_build *pB) {
 ** order) and the group's users as bits (a bit per user of the data), the
 ** copies without the users lacking a segment (24 bytes an order), the
 ** log-rank test's renumbered groups (4) and, past CMP_MAX_DENSE, the pairs
-** sorted (16 and as many for the sort); per key and category, 32 bytes.
+** sorted (16 and as many for the sort); with the table of counters
+** (isDense), 32 bytes per key and category.
 */
 static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp_build *pB, int64_t nUser,
                          int isCopy) {
@@ -664,10 +665,10 @@ static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp
     if (nLimit <= 0) return 0;
     nPer += pB->pRes->isGroupMode ? 8 : 0;
     nPer += isCopy ? 48 : 0;
-    nPer += (int64_t)pB->nSegKey * pB->nLabel <= CMP_MAX_DENSE ? 0 : 32;
+    nPer += pB->isDense ? 0 : 32;
     return learnpath_users_held(pIt) + pInfo->nMemoByte + nUser * nPer +
                (pB->pRes->isGroupMode ? (int64_t)pIt->nGroupPos / 8 + 8 : 0) +
-               (int64_t)pB->nSegKey * (int64_t)pB->nLabel * 32 > nLimit;
+               (pB->isDense ? (int64_t)pB->nSegKey * (int64_t)pB->nLabel * 32 : 0) > nLimit;
 }
 
 /* See lp_journey.h. */
@@ -702,6 +703,11 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
         isCopy = !pRes->isGroupMode && pSpec->useSegments && cmpAnyUnsegmented(&vL);
         /* in memory, the groups by user number: the group's users as bits */
         isBits = pRes->isGroupMode && !info.isUidGroup && pIt->pStream == NULL && pIt->aGroup != NULL;
+        /* the table of counters when it is small enough and within the
+        ** budget; else the pairs sorted, as past CMP_MAX_DENSE (the same
+        ** tables), which may fit where the counters do not */
+        B.isDense = (int64_t)B.nSegKey * B.nLabel <= CMP_MAX_DENSE;
+        if (B.isDense && cmpOverBudget(pIt, &info, &B, vL.nUser, isCopy)) B.isDense = 0;
         if (cmpOverBudget(pIt, &info, &B, vL.nUser, isCopy)) {
             /* compare_group's error comes first */
             if (pRes->isGroupMode) rc = cmpFindGroup(NULL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);

@@ -55,7 +55,8 @@ typedef struct cmp_build {
     uint32_t *aSeen, *aCatSeen, *aPlace, *aKeyList, *aCatList;
     int64_t *aCount;
     int64_t *aCnt;             /* nSegKey x nLabel counters, zero between tables (NULL: past
-                               ** CMP_MAX_DENSE) */
+                               ** CMP_MAX_DENSE, or not within the memory budget) */
+    int isDense;               /* aCnt and aStepCnt are made (cmpBuildAlloc) */
     /* scratch as long as the most users of a view, made when first needed */
     int64_t nScratch;
     uint64_t *aPair, *aPairTmp; /* pairs to sort (without aCnt), the radix sort's other half */

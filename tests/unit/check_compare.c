@@ -685,6 +685,32 @@ START_TEST(test_memo_bounded) {
     sqlite3_close(db);
 }
 END_TEST
+/*
+** The table of counters (segments x categories, 32 bytes a cell) is made
+** only when it fits the memory budget: else the tables are counted from
+** the users' pairs sorted, as past CMP_MAX_DENSE. 200 segments and 307
+** first programs (1.9 MB of counters) streamed under the least budget
+** (1 MB) give the rows given without a budget, not a budget error.
+*/
+START_TEST(test_counters_within_budget) {
+    static const char zSql[] =
+        "SELECT * FROM segment_cells('e', 'user_id', 'program', 'enrolled_at', 'user_type')";
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000)"
+                 " SELECT i AS user_id, 'P' || (i % 300) AS program,"
+                 " date('2020-01-01', '+' || (i % 97) || ' days') AS enrolled_at, 'S' || (i % 200) AS user_type"
+                 " FROM c UNION ALL SELECT i, 'Q' || (i % 7), date('2020-06-01', '+' || (i % 89) || ' days'),"
+                 " 'S' || (i % 200) FROM c WHERE i % 3 = 0");
+    char *zWant = lpt_query(db, zSql);
+    ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 1000, "%.200s", zWant);
+    lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
+    lpt_assert_rows(db, zSql, zWant);
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    sqlite3_free(zWant);
+    sqlite3_close(db);
+}
+END_TEST
+
 
 Suite *make_compare_suite(void) {
     Suite *s = suite_create("compare");
@@ -706,6 +732,7 @@ Suite *make_compare_suite(void) {
     tcase_add_test(tc, test_groups_after_reorder);
     tcase_add_test(tc, test_memo_bounded);
     tcase_add_test(tc, test_pairs_way_same);
+    tcase_add_test(tc, test_counters_within_budget);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("Limits");
     tcase_add_test(tl, test_argument_errors);
