@@ -342,6 +342,16 @@ void learnpath_format_time(int64_t ms, char *zOut);
 */
 int64_t learnpath_time_month(int64_t ms);
 void learnpath_format_month(int64_t iMonth, char *zOut);
+/* The day of an instant (its Julian day number, the day its
+** learnpath_format_time text names), and a day's month as
+** learnpath_time_month gives it: learnpath_time_month(ms) is
+** learnpath_time_day_month(learnpath_time_day(ms)), for callers that
+** keep the months of the days they meet. */
+static inline int64_t learnpath_time_day(int64_t ms) {
+    int64_t x = ms + 43200000; /* from the midnight that begins Julian day 0 */
+    return x >= 0 ? x / 86400000 : -((-x + 86400000 - 1) / 86400000);
+}
+int64_t learnpath_time_day_month(int64_t jdn);
 
 /* ---------------------------------------------------------- lp_stats.c */
 

@@ -251,12 +251,6 @@ int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
     return rc;
 }
 
-/* The Julian day number of ms, as learnpath_time_month floors it. */
-static int64_t kmDayOf(int64_t ms) {
-    int64_t x = ms + 43200000;
-    return x >= 0 ? x / 86400000 : -((-x + 86400000 - 1) / 86400000);
-}
-
 /*
 ** Each of n users' month of s1 (learnpath_time_month) into aMonth, and the
 ** least and greatest: when the users' days span no more days than there
@@ -266,20 +260,17 @@ static int kmMonths(const int64_t *aS1, int64_t n, int32_t *aMonth, int64_t *pMi
     int64_t dMin = 0, dMax = 0, mMin = 0, mMax = 0;
     int32_t *aByDay = NULL;
     for (int64_t i = 0; i < n; i++) {
-        int64_t d = kmDayOf(aS1[i]);
+        int64_t d = learnpath_time_day(aS1[i]);
         if (i == 0 || d < dMin) dMin = d;
         if (i == 0 || d > dMax) dMax = d;
     }
     if (n > 0 && dMax - dMin < n) {
         aByDay = sqlite3_malloc64((sqlite3_uint64)(dMax - dMin + 1) * sizeof(int32_t));
         if (!aByDay) return SQLITE_NOMEM;
-        for (int64_t d = dMin; d <= dMax; d++) {
-            /* the day's first ms, which kmDayOf takes back to d */
-            aByDay[d - dMin] = (int32_t)learnpath_time_month(d * 86400000 - 43200000);
-        }
+        for (int64_t d = dMin; d <= dMax; d++) aByDay[d - dMin] = (int32_t)learnpath_time_day_month(d);
     }
     for (int64_t i = 0; i < n; i++) {
-        int32_t m = aByDay ? aByDay[kmDayOf(aS1[i]) - dMin] : (int32_t)learnpath_time_month(aS1[i]);
+        int32_t m = aByDay ? aByDay[learnpath_time_day(aS1[i]) - dMin] : (int32_t)learnpath_time_month(aS1[i]);
         aMonth[i] = m;
         if (i == 0 || m < mMin) mMin = m;
         if (i == 0 || m > mMax) mMax = m;

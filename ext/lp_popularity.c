@@ -269,12 +269,11 @@ static int popAddPopularity(pop_acc *pA, pop_table *pT, const lp_shaper *pSh, ui
 /* first_program_monthly: add the user shaped by pSh, in segment seg. */
 static int popAddMonthly(pop_acc *pA, pop_table *pT, const lp_shaper *pSh, uint32_t seg) {
     const lp_step *pS = &pSh->aStep[0];
-    int64_t iRow, x = pS->t + 43200000; /* the day as learnpath_time_month floors it */
-    int64_t day = x >= 0 ? x / 86400000 : -((-x + 86400000 - 1) / 86400000);
+    int64_t iRow, day = learnpath_time_day(pS->t);
     uint32_t k = (uint32_t)day & (POP_MONTH_SLOTS - 1);
     if (pA->aMonthDay[k] != day + 1) {
         pA->aMonthDay[k] = day + 1;
-        pA->aMonthOf[k] = (int32_t)learnpath_time_month(pS->t);
+        pA->aMonthOf[k] = (int32_t)learnpath_time_day_month(day);
     }
     int rc = popRowFor(pT, seg, pS->label, pA->aMonthOf[k], &iRow);
     if (rc == SQLITE_OK) pT->aRow[iRow].users++;

@@ -458,9 +458,14 @@ void learnpath_format_time(int64_t ms, char *zOut) {
 
 /* See lp_base.h. */
 int64_t learnpath_time_month(int64_t ms) {
+    return learnpath_time_day_month(learnpath_time_day(ms));
+}
+
+/* See lp_base.h. */
+int64_t learnpath_time_day_month(int64_t jdn) {
     int64_t year;
     int month, day;
-    timeCivil(timeFloorDiv(ms + 43200000, 86400000), &year, &month, &day);
+    timeCivil(jdn, &year, &month, &day);
     return year * 12 + (month - 1);
 }
 
