@@ -320,6 +320,9 @@ typedef struct lp_km_row {
 /* The most rows a result keeps (one allocation's most); past it a whole
 ** curve is refused by name (LP_RC_TOO_MANY_ROWS). Tests lower it. */
 extern int64_t learnpath_km_most_rows;
+/* The fewest users whose continuation memo is sorted on two threads (when
+** the query's reads may use two); tests lower it. */
+extern int64_t learnpath_km_split_least;
 
 /* One row of next_program_incidence (rule 20): a destination and a day. */
 typedef struct lp_km_cif {

@@ -1,8 +1,8 @@
 /*
-** lp_km.h - what the two files of the continuation memo share
-** (lp_km_pass.c: the pass, the sort, the memo and its results;
-** lp_km_orders.c: the pooled orders, the strata and the cohorts). Journey
-** layer; nothing outside these two files includes it.
+** lp_km.h - what the files of the continuation memo share (lp_km_pass.c:
+** the pass, the memo and its results; lp_km_sort.c: the sort and the first
+** two orders; lp_km_orders.c: the pooled orders, the strata and the
+** cohorts). Journey layer; nothing outside these files includes it.
 */
 #ifndef LP_KM_H
 #define LP_KM_H
@@ -71,6 +71,26 @@ struct lp_km_memo {
     int64_t nLate;
     km_res_memo *pRes;        /* newest first */
 };
+
+/* What the sort needs to know of the pass (lp_km_pass.c), whose users are
+** in the memo's aUser. */
+typedef struct km_prep {
+    int64_t nRaw;             /* the pass's users, late ones included */
+    int64_t E;                /* rule 17's E */
+    int64_t s1Min;            /* the least s1 of those users */
+    int hasLate;              /* some user's s1 is after E */
+    int hasWithin;            /* within_days (rule 8): its value in days */
+    double withinDays;
+    int64_t unit;             /* 0: the keys are the times' bits; else the
+                              ** milliseconds over unit (1, 1000, 60000 or
+                              ** 86400000), which divides E and every s1, s2 */
+    int nThreads;             /* threads the query's reads may use */
+} km_prep;
+
+/* Sort the users of the pass in pM->aUser (freed) into the main order and
+** KM_BY_SEG (rule 17's times; the late users' uids in aLateUid), with the
+** memo's places of segments and labels (aSegOf, aLabelOf). */
+int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep);
 
 /* Room for n users (with isS1 their s1, segment and uid) and nRun runs in
 ** *pO: SQLITE_OK or SQLITE_NOMEM; free with learnpath_km_order_free. */

@@ -9,11 +9,10 @@
 ** the first step's label and the user's number (lp_km_user, 32 bytes). The
 ** observation end E is known only after the pass when observe_until is not
 ** given (the latest time of the source), so each user's time and status
-** are set then (kmTimes). The users are then sorted once by (segment, first
-** step, time): an LSD radix sort of the time in whole milliseconds in the
-** fewest digits of at most 13 bits, then one counting sort by segment x
-** step (kmSortUsers), and kept as arrays (the main order). lp_km_orders.c
-** makes the other orders from it and walks the strata.
+** are set then, and the users sorted once by (segment, first step, time),
+** the main order, and by (segment, time) (lp_km_sort.c, on two threads
+** when the query's reads may use two). lp_km_orders.c makes the other
+** orders from them and walks the strata.
 **
 ** Each result is kept in the memo too (at most KM_MAX_RESULTS, and
 ** KM_MAX_MEMOS memos a source), so the same query again reads it,
@@ -21,9 +20,7 @@
 ** segment_compare reads the orders (learnpath_km_orders). Streaming, or
 ** with group_value, the memo is the query's own.
 */
-#include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lp_km.h"
@@ -82,6 +79,8 @@ typedef struct km_pass {
     lp_km_user *aUser;
     int64_t nUser, nUserAlloc;
     int64_t tLast;           /* the latest enrollment time met (rule 17's E) */
+    int64_t s1Min, s1Max;    /* the least and greatest s1 kept */
+    int64_t notDay, notMin, notSec; /* nonzero: some time met is not a whole day, ... */
     int hasLast;
 } km_pass;
 
@@ -109,7 +108,17 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
         pP->nUserAlloc = nNew;
     }
     lp_km_user *pU = &pP->aUser[pP->nUser++];
+    int64_t r1, r2;
     pU->s1 = pSh->aStep[0].t;
+    if (pP->nUser == 1 || pU->s1 < pP->s1Min) pP->s1Min = pU->s1;
+    if (pP->nUser == 1 || pU->s1 > pP->s1Max) pP->s1Max = pU->s1;
+    /* the unit of the sort's keys (lp_km_sort.c): a day's remainder tells
+    ** the minute's and the second's too (86400000 is a multiple of both) */
+    r1 = pU->s1 % 86400000;
+    r2 = pSh->nStep > 1 ? pSh->aStep[1].t % 86400000 : 0;
+    pP->notDay |= r1 | r2;
+    pP->notMin |= r1 % 60000 | r2 % 60000;
+    pP->notSec |= r1 % 1000 | r2 % 1000;
     pU->b.s2 = pSh->nStep > 1 ? pSh->aStep[1].t : LP_KM_NO_STEP;
     pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
     pU->seg = pSh->segment;
@@ -120,366 +129,27 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
     return SQLITE_OK;
 }
 
-/*
-** Rule 17: each user's time and status, once E is known; the users whose
-** step 1 starts after E are left out (their uid kept in the memo's
-** aLateUid: segment_compare counts them for compare_group 'largest').
-*/
-static int kmTimes(km_pass *pP, lp_km_memo *pM, const lp_shape_spec *pShape, int64_t E) {
-    int64_t n = 0, nLate = 0;
-    for (int64_t i = 0; i < pP->nUser; i++) nLate += pP->aUser[i].s1 > E;
-    if (nLate > 0) {
-        pM->aLateUid = sqlite3_malloc64((sqlite3_uint64)nLate * sizeof(uint32_t));
-        if (!pM->aLateUid) return SQLITE_NOMEM;
+/* What the sort needs of pass *pP (E: rule 17's). */
+static km_prep kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, int nThreads) {
+    km_prep prep;
+    memset(&prep, 0, sizeof(prep));
+    prep.nRaw = pP->nUser;
+    prep.E = E;
+    prep.s1Min = pP->s1Min;
+    prep.hasLate = pP->nUser > 0 && pP->s1Max > E;
+    prep.hasWithin = pShape->hasWithin;
+    prep.withinDays = pShape->withinDays;
+    /* the keys' unit: the largest of a day, a minute and a second that
+    ** divides E and every time met (with within_days, none: the bits) */
+    if (!pShape->hasWithin) {
+        int64_t r = E % 86400000;
+        prep.unit = !(pP->notDay | r)             ? 86400000
+                    : !(pP->notMin | r % 60000) ? 60000
+                    : !(pP->notSec | r % 1000)  ? 1000
+                                                : 1;
     }
-    for (int64_t i = 0; i < pP->nUser; i++) {
-        lp_km_user u = pP->aUser[i];
-        int64_t s1 = u.s1;
-        if (s1 > E) {
-            pM->aLateUid[pM->nLate++] = u.uid;
-            continue;
-        }
-        if (u.b.s2 != LP_KM_NO_STEP && u.b.s2 <= E) {
-            u.b.t = (double)(u.b.s2 - s1) / LP_MS_PER_DAY;
-        } else if (pShape->hasWithin && (double)(E - s1) > pShape->withinDays * LP_MS_PER_DAY) {
-            u.b.t = pShape->withinDays;
-            u.dest = LP_NONE;
-        } else {
-            u.b.t = (double)(E - s1) / LP_MS_PER_DAY;
-            u.dest = LP_NONE;
-        }
-        pP->aUser[n++] = u;
-    }
-    pP->nUser = n;
-    return SQLITE_OK;
-}
-
-/*
-** The sort keys: each user's segment and first step (and step 2) become
-** their places in name order (segment LP_NONE first, as 0), and the
-** memo's aSegOf and aLabelOf the way back.
-*/
-static int kmKeys(lp_km_memo *pM) {
-    const lp_data *pD = pM->sh.pData;
-    uint32_t nLabel = pD->programs.n + pM->sh.groups.n;
-    uint32_t *aLabelRank = NULL, *aSegRank = NULL;
-    int rc = learnpath_label_ranks(&pM->sh, NULL, nLabel, 0, &aLabelRank);
-    if (rc == SQLITE_OK) rc = learnpath_label_ranks(NULL, &pD->segments, pD->segments.n, 0, &aSegRank);
-    if (rc == SQLITE_OK) {
-        pM->aSegOf = sqlite3_malloc64(((sqlite3_uint64)pD->segments.n + 1) * sizeof(uint32_t));
-        pM->aLabelOf = sqlite3_malloc64(((sqlite3_uint64)nLabel + 1) * sizeof(uint32_t));
-        if (!pM->aSegOf || !pM->aLabelOf) rc = SQLITE_NOMEM;
-    }
-    if (rc == SQLITE_OK) {
-        pM->nSeg = pD->segments.n;
-        pM->nLabel = nLabel;
-        for (uint32_t s = 0; s < pD->segments.n; s++) pM->aSegOf[aSegRank[s]] = s;
-        for (uint32_t l = 0; l < nLabel; l++) {
-            pM->aLabelOf[aLabelRank[l]] = l < pD->programs.n ? l : LP_GROUP_BIT | (l - pD->programs.n);
-        }
-        for (int64_t i = 0; i < pM->nUser; i++) {
-            lp_km_user *pU = &pM->aUser[i];
-            pU->seg = pU->seg == LP_NONE ? 0 : aSegRank[pU->seg] + 1;
-            pU->label = aLabelRank[learnpath_label_index(pD, pU->label)];
-            if (LP_KM_EVENT(pU)) pU->dest = aLabelRank[learnpath_label_index(pD, pU->dest)];
-        }
-    }
-    sqlite3_free(aLabelRank);
-    sqlite3_free(aSegRank);
-    return rc;
-}
-
-/* A user's place in the sort: its time as a key that sorts as the times
-** do, its index, and its segment and first step as one key. */
-typedef struct km_pair {
-    uint64_t key;
-    int64_t s1;
-    uint32_t sl, dest, uid, pad;
-} km_pair;
-
-/* The radix sort's digits of the time key: at most KM_RB_MAX bits each. */
-#define KM_RB_MAX 13
-
-/* What a pass of the sort orders by: a digit of the time key (bits
-** shift.. of it, under mask), segment x step, step, or segment. */
-enum { KM_DIG_TIME = 0, KM_DIG_SL = 1, KM_DIG_STEP = 2, KM_DIG_SEG = 3 };
-
-/* aOut = aIn by one digit (eDig, shift, mask), stably: a counting sort over
-** nKey keys, with the room aCount; with isCounted, aCount holds the digit's
-** counts already. */
-static void kmScatter(const km_pair *aIn, km_pair *aOut, int64_t n, int eDig, int shift,
-                      int64_t *aCount, int64_t nKey, uint32_t nLabel, int isCounted) {
-    uint64_t mask = (uint64_t)nKey - 1;
-#define KM_DIGIT(p) (eDig == KM_DIG_TIME ? ((p)->key >> shift) & mask \
-                     : eDig == KM_DIG_SL ? (p)->sl : eDig == KM_DIG_STEP ? (p)->sl % nLabel \
-                     : (p)->sl / nLabel)
-    int64_t sum = 0;
-    if (!isCounted) {
-        memset(aCount, 0, (size_t)nKey * sizeof(int64_t));
-        for (int64_t i = 0; i < n; i++) aCount[KM_DIGIT(&aIn[i])]++;
-    }
-    for (int64_t k = 0; k < nKey; k++) {
-        int64_t x = aCount[k];
-        aCount[k] = sum;
-        sum += x;
-    }
-    for (int64_t i = 0; i < n; i++) aOut[aCount[KM_DIGIT(&aIn[i])]++] = aIn[i];
-#undef KM_DIGIT
-}
-
-/* Order of the users when segment x step keys do not fit 32 bits: segment,
-** first step, time. */
-static int kmUserCmp(const void *pa, const void *pb) {
-    const lp_km_user *a = pa, *b = pb;
-    if (a->seg != b->seg) return a->seg < b->seg ? -1 : 1;
-    if (a->label != b->label) return a->label < b->label ? -1 : 1;
-    return (a->b.t > b->b.t) - (a->b.t < b->b.t);
-}
-
-/* User i of the main order from a (sorted) pair: the time from its key
-** (unit > 0: whole multiples of unit milliseconds; 0: the time's bits), s1,
-** step 2, uid. */
-static void kmTakePair(km_order *pO, int64_t i, const km_pair *p, int64_t unit) {
-    if (unit) {
-        /* kmTimes' own division: key * unit is the whole ms exactly */
-        pO->aT[i] = (double)((int64_t)p->key * unit) / LP_MS_PER_DAY;
-    } else {
-        memcpy(&pO->aT[i], &p->key, sizeof(double));
-    }
-    pO->aDest[i] = p->dest;
-    pO->aS1[i] = p->s1;
-    pO->aUid[i] = p->uid;
-}
-
-/*
-** Order k of the memo and its runs: the main order (KM_BY_STEP, runs by
-** segment and first step) or KM_BY_SEG (runs by segment, label LP_NONE, as
-** learnpath_km_pooled makes it), from the n sorted pairs a (unit as
-** kmSortUsers made their keys; segment x step as seg * nLabel + step), or
-** (a NULL, the main order only) from the pass's users as they lie; the
-** pass's users are then freed. Reads the pairs in order: no random access.
-** pSpare (or NULL) is the sort's other buffer, whose pages are already
-** written: the order's arrays go there (learnpath_km_order_adopt), not in
-** new memory.
-*/
-static int kmTakeOrder(lp_km_memo *pM, int k, const km_pair *a, int64_t unit, void *pSpare) {
-    const lp_km_user *aU = pM->aUser;
-    km_order *pO = &pM->aOrder[k];
-    int64_t n = pM->nUser, nRun = 0;
-    uint32_t nL = pM->nLabel ? pM->nLabel : 1;
-#define KM_SEG_OF(i) (a ? a[i].sl / nL : aU[i].seg)
-#define KM_STEP_OF(i) (k == KM_BY_SEG ? LP_NONE : a ? a[i].sl % nL : aU[i].label)
-    for (int64_t i = 0; i < n; i++) {
-        nRun += i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1);
-    }
-    if (pSpare ? learnpath_km_order_adopt(pO, pSpare, n, nRun) : learnpath_km_order_alloc(pO, n, nRun, 1)) {
-        return SQLITE_NOMEM;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        if (i == 0 || KM_SEG_OF(i) != KM_SEG_OF(i - 1) || KM_STEP_OF(i) != KM_STEP_OF(i - 1)) {
-            km_run *pR = &pO->aRun[pO->nRun++];
-            pR->iFirst = i;
-            pR->n = 0;
-            pR->seg = KM_SEG_OF(i);
-            pR->label = KM_STEP_OF(i);
-        }
-        pO->aRun[pO->nRun - 1].n++;
-        pO->aSeg[i] = KM_SEG_OF(i);
-        if (a) {
-            kmTakePair(pO, i, &a[i], unit);
-        } else {
-            pO->aT[i] = aU[i].b.t;
-            pO->aDest[i] = aU[i].dest;
-            pO->aS1[i] = aU[i].s1;
-            pO->aUid[i] = aU[i].uid;
-        }
-    }
-#undef KM_SEG_OF
-#undef KM_STEP_OF
-    pM->nByte += n * 28 + nRun * (int64_t)sizeof(km_run);
-    if (k == KM_BY_STEP) {
-        sqlite3_free(pM->aUser);
-        pM->aUser = NULL;
-    }
-    return SQLITE_OK;
-}
-
-/*
-** KM_BY_SEG from the pairs a in order of time (b the room for a stable pass
-** by segment, aCount room for nSeg + 2 counts): in new memory, as
-** learnpath_km_pooled would have made it, but one counting pass instead of
-** a merge of every segment's runs. Without segments a is that order.
-*/
-static int kmTakeBySeg(lp_km_memo *pM, const km_pair *a, km_pair *b, int64_t n, int64_t unit,
-                       int64_t *aCount) {
-    if (pM->nSeg > 0) {
-        kmScatter(a, b, n, KM_DIG_SEG, 0, aCount, (int64_t)pM->nSeg + 1, pM->nLabel, 0);
-        a = b;
-    }
-    return kmTakeOrder(pM, KM_BY_SEG, a, unit, NULL);
-}
-
-/* Every key over unit (1000, 60000 or 86400000, which divides them all):
-** a constant each, so no division instruction. */
-static void kmDivKeys(km_pair *a, int64_t n, int64_t unit) {
-    switch (unit) {
-        case 86400000:
-            for (int64_t i = 0; i < n; i++) a[i].key /= 86400000u;
-            break;
-        case 60000:
-            for (int64_t i = 0; i < n; i++) a[i].key /= 60000u;
-            break;
-        default:
-            for (int64_t i = 0; i < n; i++) a[i].key /= 1000u;
-            break;
-    }
-}
-
-/*
-** The sort's two buffers (*pa, *pb): the pass's users become the pairs in
-** place (both 32 bytes; n >= 8, so what is left of the buffer holds the
-** order's 28 bytes a user too), and one more. Fresh pages cost as much as
-** the sort's passes: each buffer is written once and reused. The keys in
-** *pUnit (0: the time's bits; else milliseconds, in the largest unit that
-** divides them all: dates alone in days, so fewer digits), exactly; the
-** greatest in *pKeyMax. The pass's users are freed (or become *pa).
-*/
-static int kmMakePairs(lp_km_memo *pM, int isMs, km_pair **pa, km_pair **pb, int64_t *pUnit,
-                       uint64_t *pKeyMax) {
-    int64_t n = pM->nUser, unit = 0;
-    uint64_t keyMax = 0, notSec = 0, notMin = 0, notDay = 0;
-    km_pair *a, *b;
-    if (n >= 8 && pM->aUser) {
-        a = (km_pair *)pM->aUser;
-    } else {
-        a = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair));
-    }
-    b = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(km_pair));
-    if (!a || !b) {
-        if (a != (km_pair *)pM->aUser) sqlite3_free(a);
-        sqlite3_free(b);
-        return SQLITE_NOMEM;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        lp_km_user u;
-        km_pair q;
-        /* (memcpy: the same bytes are a user, then a pair) */
-        memcpy(&u, (const char *)pM->aUser + i * (int64_t)sizeof(lp_km_user), sizeof(u));
-        if (isMs) {
-            q.key = (uint64_t)llround(u.b.t * LP_MS_PER_DAY);
-        } else {
-            memcpy(&q.key, &u.b.t, sizeof(uint64_t));
-        }
-        q.s1 = u.s1;
-        q.sl = u.seg * pM->nLabel + u.label;
-        q.dest = u.dest;
-        q.uid = u.uid;
-        q.pad = 0;
-        if (q.key > keyMax) keyMax = q.key;
-        if (isMs) {
-            notSec |= q.key % 1000;
-            notMin |= q.key % 60000;
-            notDay |= q.key % 86400000;
-        }
-        memcpy(&a[i], &q, sizeof(q));
-    }
-    if (a != (km_pair *)pM->aUser) sqlite3_free(pM->aUser);
-    pM->aUser = NULL;
-    if (isMs) unit = !notDay ? 86400000 : !notMin ? 60000 : !notSec ? 1000 : 1;
-    if (unit > 1) {
-        kmDivKeys(a, n, unit);
-        keyMax /= (uint64_t)unit;
-    }
-    *pa = a;
-    *pb = b;
-    *pUnit = unit;
-    *pKeyMax = keyMax;
-    return SQLITE_OK;
-}
-
-/*
-** The memo's users by (segment, first step, time), and their runs: an LSD
-** radix sort of the users' (time key, index, segment x step), over the
-** time key's bits in the fewest digits of at most KM_RB_MAX bits (every
-** digit counted in one pass first; digits every key shares skipped), then by segment x step (one counting sort
-** when there are at most 65536 such keys, else by step then by segment);
-** stable, so equal times keep the order of the pass. The pairs carry what
-** the main order keeps, which is then read from them in order
-** (kmTakeOrder). The time key: with isMs (no
-** within_days) the time in whole milliseconds, which t * 86400000
-** recovers exactly for every valid time (under 2^50), and which orders the
-** users as their times (t is the ms over 86400000, rounded), divided by the
-** largest of a day, a minute and a second that divides every key (times
-** with dates alone sort in one or two digits, not three); else the bits
-** of t.
-*/
-static int kmSortUsers(lp_km_memo *pM, int isMs) {
-    int64_t n = pM->nUser;
-    uint64_t nSL = ((uint64_t)pM->nSeg + 1) * pM->nLabel, keyMax = 0;
-    int64_t unit = 0;
-    int nBit = 0, nDigit, nWidth;
-    int64_t nCount, nTime;
-    km_pair *a, *b;
-    int64_t *aCount;
-    int rc = SQLITE_OK;
-    if (nSL >= UINT32_MAX) {
-        qsort(pM->aUser, (size_t)n, sizeof(lp_km_user), kmUserCmp);
-        return kmTakeOrder(pM, KM_BY_STEP, NULL, 0, NULL);
-    }
-    rc = kmMakePairs(pM, isMs, &a, &b, &unit, &keyMax);
-    if (rc) return rc;
-    /* the digits: as few as KM_RB_MAX bits each allow, of equal width */
-    while (nBit < 64 && (keyMax >> nBit) != 0) nBit++;
-    nDigit = (nBit + KM_RB_MAX - 1) / KM_RB_MAX;
-    nWidth = nDigit ? (nBit + nDigit - 1) / nDigit : 1;
-    nTime = (int64_t)nDigit << nWidth;
-    nCount = nTime + 65536;
-    if (nTime + (int64_t)pM->nSeg + 2 > nCount) nCount = nTime + (int64_t)pM->nSeg + 2;
-    if (nTime + (int64_t)pM->nLabel + 1 > nCount) nCount = nTime + (int64_t)pM->nLabel + 1;
-    aCount = sqlite3_malloc64((sqlite3_uint64)nCount * sizeof(int64_t));
-    if (!aCount) {
-        sqlite3_free(a);
-        sqlite3_free(b);
-        return SQLITE_NOMEM;
-    }
-    memset(aCount, 0, (size_t)nTime * sizeof(int64_t));
-    for (int64_t i = 0; i < n; i++) {
-        for (int d = 0; d < nDigit; d++) {
-            aCount[((int64_t)d << nWidth) + (int64_t)((a[i].key >> (nWidth * d)) & ((1u << nWidth) - 1))]++;
-        }
-    }
-    for (int d = 0; d < nDigit + 3; d++) {
-        km_pair *t;
-        if (d < nDigit) {
-            int isShared = 0;
-            int64_t *c = aCount + ((int64_t)d << nWidth);
-            for (int64_t k = 0; k < ((int64_t)1 << nWidth) && !isShared; k++) isShared = c[k] == n;
-            if (isShared) continue; /* one value of this digit in every key */
-            kmScatter(a, b, n, KM_DIG_TIME, nWidth * d, c, (int64_t)1 << nWidth, pM->nLabel, 1);
-        } else if (d == nDigit) {
-            if (nSL > 65536) continue;
-            /* a is in order of time: by segment too, KM_BY_SEG is one stable
-            ** pass away (as nearly every query needs it), not a merge */
-            rc = kmTakeBySeg(pM, a, b, n, unit, aCount + nTime);
-            if (rc) break;
-            kmScatter(a, b, n, KM_DIG_SL, 0, aCount + nTime, (int64_t)nSL, pM->nLabel, 0);
-        } else {
-            if (nSL <= 65536) break;
-            kmScatter(a, b, n, d == nDigit + 1 ? KM_DIG_STEP : KM_DIG_SEG, 0, aCount + nTime,
-                      d == nDigit + 1 ? pM->nLabel : pM->nSeg + 1, pM->nLabel, 0);
-        }
-        t = a;
-        a = b;
-        b = t;
-    }
-    sqlite3_free(aCount);
-    if (rc) {
-        sqlite3_free(b);
-    } else {
-        rc = kmTakeOrder(pM, KM_BY_STEP, a, unit, b); /* b is the order's now, or freed */
-    }
-    sqlite3_free(a);
-    return rc;
+    prep.nThreads = nThreads;
+    return prep;
 }
 
 /*
@@ -529,24 +199,23 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     pM->sh.pSpec = &pM->shape;
     memset(pSh, 0, sizeof(*pSh));
     pM->aUser = P.aUser;
-    if (rc == SQLITE_OK) {
-        pM->isUidGroup = pIt->pStream != NULL;
-        pM->iOrderGen = pIt->pData->iOrderGen;
-        rc = kmTimes(&P, pM, pShape, pM->E);
-        pM->nUser = P.nUser;
-        if (rc == SQLITE_OK) rc = kmKeys(pM);
-    }
+    pM->nUser = P.nUser;
     /* the sort's room: the pass's users (the pairs, in place), as many
     ** pairs again (the main order then lies in one of the two) and the
     ** order by segment */
     if (rc == SQLITE_OK) {
+        pM->isUidGroup = pIt->pStream != NULL;
+        pM->iOrderGen = pIt->pData->iOrderGen;
         rc = kmCheckBudget(pIt, &pM->sh,
                            P.nUserAlloc * (int64_t)sizeof(lp_km_user) +
-                               (pM->nUser + 1) * (int64_t)sizeof(km_pair) +
-                               learnpath_km_order_bytes(pM->nUser, 1),
-                           pM->nUser, pzErr);
+                               (P.nUser + 1) * (int64_t)sizeof(lp_km_user) +
+                               learnpath_km_order_bytes(P.nUser, 1),
+                           P.nUser, pzErr);
     }
-    if (rc == SQLITE_OK) rc = kmSortUsers(pM, !pShape->hasWithin);
+    if (rc == SQLITE_OK) {
+        km_prep prep = kmPrepOf(&P, pM->E, pShape, pIt->nThreads);
+        rc = learnpath_km_sort(pM, &prep);
+    }
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */
         *pSh = pM->sh;

@@ -163,6 +163,12 @@ int learnpath_data_order(lp_data *pData, const lp_source_spec *p);
 ** (lp_read_order.c): for a read, and for a caller that needs the order of
 ** isUnordered data it does not own. */
 int learnpath_data_user_order(const lp_data *pData, const lp_source_spec *p, uint32_t **paOrder);
+/*
+** Run xA(pA) on this thread and xB(pB) on a second one when nThreads is 2
+** and one starts, else one after the other (lp_read_thread.c). Neither task
+** may call SQLite or allocate: the answer and any error are one thread's.
+*/
+void learnpath_two_tasks(int nThreads, void (*xA)(void *), void *pA, void (*xB)(void *), void *pB);
 
 /*
 ** Tune the read's helper thread (tests): rows read before it starts, and a
@@ -302,6 +308,7 @@ typedef struct lp_users {
     int isGroupFilter;       /* group_value: keep only the users of group iGroupKeep */
     uint32_t iGroupKeep;     /*   LP_NONE: no user has that group */
     uint32_t iStreamPos;     /* streaming: the current user's position */
+    int nThreads;            /* threads the query may use (learnpath_threads) */
 } lp_users;
 
 /*

@@ -404,3 +404,11 @@ void learnpath_read_parallel(const lp_source_spec *p, void (*xA)(void *), void *
     xB(pB);
 }
 #endif
+
+/* See lp_read.h. */
+void learnpath_two_tasks(int nThreads, void (*xA)(void *), void *pA, void (*xB)(void *), void *pB) {
+    lp_source_spec spec;
+    memset(&spec, 0, sizeof(spec));
+    spec.nThreads = nThreads;
+    learnpath_read_parallel(&spec, xA, pA, xB, pB);
+}

@@ -140,6 +140,7 @@ static int usersOpenStream(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p,
     spec.readGroup = 0; /* streamed, groups are read apart (usersGroupsFirst) */
     rc = learnpath_stream_open(db, &spec, pIt, pzErr);
     pIt->nBudget = pConn->nMemoryBudget;
+    pIt->nThreads = pConn->nThreads;
     return rc;
 }
 
@@ -148,6 +149,7 @@ static int usersOpen(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp_us
     lp_source_spec spec = *p;
     int rc;
     memset(pIt, 0, sizeof(*pIt));
+    pIt->nThreads = pConn->nThreads;
     spec.nBudget = learnpath_heap_budget(pConn->nMemoryBudget); /* and the hard heap limit */
     if (spec.nBudget && nGroupByte) {
         /* the group's users (rule 12) take their part of the budget */

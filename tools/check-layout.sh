@@ -15,7 +15,7 @@ layer() {
     case $1 in
         learnpath.h|lp_base.h|lp_util.c|lp_strtab.c|lp_time.c|lp_stats.c) echo 0 ;;
         lp_read.h|lp_read_int.h|lp_source.c|lp_read.c|lp_read_*.c|lp_stream.c|lp_cache.c|lp_users.c) echo 1 ;;
-        lp_journey.h|lp_shape.c|lp_agg.c|lp_popularity.c|lp_median.c|lp_order.c|lp_survival.c|lp_km.h|lp_km_pass.c|lp_km_orders.c|lp_compare.h|lp_compare.c|lp_compare_table.c) echo 2 ;;
+        lp_journey.h|lp_shape.c|lp_agg.c|lp_popularity.c|lp_median.c|lp_order.c|lp_survival.c|lp_km.h|lp_km_pass.c|lp_km_sort.c|lp_km_orders.c|lp_compare.h|lp_compare.c|lp_compare_table.c) echo 2 ;;
         lp_sql.h|lp_tvf.c|tvf_*.c|fn_*.c) echo 3 ;;
         learnpath.c) echo 4 ;;
         svg.h|svg_*.c) echo 9 ;;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lp_journey.h"
 #include "lp_read.h"
 #include "lp_test.h"
 
@@ -404,6 +405,59 @@ START_TEST(test_interrupted_read) {
 }
 END_TEST
 
+/*
+** Rules 11 and 17-23: the continuation memo's sort (ext/lp_km_sort.c) on
+** two threads, each moving its part of every pass, gives the rows of one
+** thread: every continuation function and segment_compare, with users
+** who start after observe_until (left out: the second part's pairs move
+** down), within_days (the times' bits as keys), dates alone (keys in
+** days), and 3,000 segments (passes by step, then segment). The sort is
+** split at any size here (learnpath_km_split_least), one thread against
+** two (learnpath_threads). And the answers are the data's: the users of
+** continuation_stats over all first programs are first_program's.
+*/
+START_TEST(test_continuation_sort_two_threads) {
+    static const char *const azSql[] = {
+        "SELECT * FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM continuation_stats('e')",
+        "SELECT * FROM next_program_incidence('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM continuation_cohorts('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM continuation_stats('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE observe_until = '2021-01-01'",
+        "SELECT * FROM continuation_curve('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE within_days = 60 AND at_days = '10,30,90'",
+        "SELECT * FROM continuation_stats('d', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM continuation_stats('m', 'user_id', 'program', 'enrolled_at', 'seg')",
+        "SELECT * FROM segment_compare('e', 'user_id', 'program', 'enrolled_at', 'user_type')",
+    };
+    int64_t nSaved = learnpath_km_split_least;
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(3000, 11);"
+                 "CREATE TABLE d AS SELECT user_id, program, date(enrolled_at) AS enrolled_at,"
+                 " user_type FROM e;"
+                 "CREATE TABLE m AS SELECT user_id, program, enrolled_at,"
+                 " 's' || (abs(user_id) % 3000) AS seg FROM e");
+    learnpath_km_split_least = 0;
+    for (size_t i = 0; i < sizeof(azSql) / sizeof(azSql[0]); i++) {
+        char *zOne = queryOneThread(db, azSql[i]);
+        lpt_exec(db, "SELECT learnpath_threads(2), learnpath_cache_clear()");
+        char *zTwo = lpt_query(db, azSql[i]);
+        ck_assert_msg(zOne && zTwo && strncmp(zOne, "ERROR", 5) != 0 && strlen(zOne) > 100,
+                      "%s: %.300s", azSql[i], zOne);
+        ck_assert_msg(strcmp(zOne, zTwo) == 0, "%s\none thread:\n%.1500s\ntwo:\n%.1500s", azSql[i], zOne,
+                      zTwo);
+        sqlite3_free(zOne);
+        sqlite3_free(zTwo);
+    }
+    lpt_assert_rows(db,
+                    "SELECT (SELECT users FROM continuation_stats('e') WHERE program IS NULL) ="
+                    " (SELECT count(*) FROM first_program('e'))",
+                    "1\n");
+    learnpath_km_split_least = nSaved;
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_threads_suite(void) {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("Helper");
@@ -420,6 +474,7 @@ Suite *make_threads_suite(void) {
     tcase_add_test(tc, test_budget_crossed_by_last_batch);
     tcase_add_test(tc, test_collation_and_segment_ties);
     tcase_add_test(tc, test_interrupted_read);
+    tcase_add_test(tc, test_continuation_sort_two_threads);
     suite_add_tcase(s, tc);
     return s;
 }
