@@ -106,12 +106,13 @@ int64_t learnpath_km_order_bytes(int64_t n, int isS1);
 ** SQLITE_NOMEM (the runs' array) pBlock is freed. */
 int learnpath_km_order_adopt(km_order *pO, void *pBlock, int64_t n, int64_t nRun);
 void learnpath_km_order_free(km_order *pO);
-/* Order k (KM_BY_SEG, KM_BY_STEP_ALLSEG, KM_BY_TIME) of the memo, made the
-** first time it is needed and kept. */
-int learnpath_km_pooled(lp_km_memo *pM, int k);
+/* Orders kA and kB (KM_BY_SEG, KM_BY_STEP_ALLSEG, KM_BY_TIME; KM_BY_STEP or
+** -1: none) of the memo, made the first time they are needed and kept; two
+** at once on two threads when nThreads (the query's) is 2. */
+int learnpath_km_pooled(lp_km_memo *pM, int kA, int kB, int nThreads);
 /* Every stratum of rule 18 (ignoreSeg: over all segments) into pB. */
-int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg);
+int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads);
 /* continuation_cohorts' strata (rule 21) into pB. */
-int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg);
+int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads);
 
 #endif /* LP_KM_H */

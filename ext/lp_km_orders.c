@@ -156,51 +156,96 @@ static int kmSameGroup(int k, const km_run *a, const km_run *b) {
     return k == KM_BY_TIME || (k == KM_BY_SEG ? a->seg == b->seg : a->label == b->label);
 }
 
-/*
-** Order k of the memo (KM_BY_SEG, KM_BY_STEP_ALLSEG or KM_BY_TIME), made
-** the first time it is needed and kept: the main order's runs, grouped by
-** segment or by first step, each group merged into order of time; or
-** (KM_BY_TIME) KM_BY_SEG's runs all merged. Its runs: one per group (the
-** other key 0 and label LP_NONE).
-*/
-int learnpath_km_pooled(lp_km_memo *pM, int k) {
-    /* by time: the segments' orders merged (fewer runs than the main's) */
-    const km_order *pMain = &pM->aOrder[k == KM_BY_TIME ? KM_BY_SEG : KM_BY_STEP];
-    km_order *pO = &pM->aOrder[k];
-    km_run *aByLabel = NULL;
-    const km_run *aR = pMain->aRun;
-    int64_t nR = pMain->nRun, nGroup = 0, iOut = 0;
+/* A pooled order being made (kmPoolPrep, kmPoolFill, kmPoolDone). */
+typedef struct km_pool {
+    lp_km_memo *pM;
+    int k;
+    const km_order *pMain;    /* the order whose runs are merged */
+    const km_run *aR;         /* its runs, grouped (aByLabel or its own) */
+    int64_t nR, nGroup;
+    km_run *aByLabel;
     km_head *aH;
+} km_pool;
+
+/* The room for pooled order k of pM (and for its merges) in *pJ. */
+static int kmPoolPrep(lp_km_memo *pM, int k, km_pool *pJ) {
     int rc = SQLITE_OK;
-    if (pO->aT) return SQLITE_OK;
-    if (k == KM_BY_TIME && (rc = learnpath_km_pooled(pM, KM_BY_SEG)) != SQLITE_OK) return rc;
-    aR = pMain->aRun;
-    nR = pMain->nRun;
+    memset(pJ, 0, sizeof(*pJ));
+    pJ->pM = pM;
+    pJ->k = k;
+    /* by time: the segments' orders merged (fewer runs than the main's) */
+    pJ->pMain = &pM->aOrder[k == KM_BY_TIME ? KM_BY_SEG : KM_BY_STEP];
+    pJ->aR = pJ->pMain->aRun;
+    pJ->nR = pJ->pMain->nRun;
     if (k == KM_BY_STEP_ALLSEG) {
-        rc = kmRunsByLabel(pMain->aRun, nR, pM->nLabel, &aByLabel);
-        aR = aByLabel;
+        rc = kmRunsByLabel(pJ->pMain->aRun, pJ->nR, pM->nLabel, &pJ->aByLabel);
+        pJ->aR = pJ->aByLabel;
     }
-    for (int64_t i = 0; i < nR && rc == SQLITE_OK; i++) nGroup += i == 0 || !kmSameGroup(k, &aR[i - 1], &aR[i]);
-    aH = sqlite3_malloc64((sqlite3_uint64)(nR + 1) * sizeof(km_head));
-    if (rc == SQLITE_OK && !aH) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(pO, pM->nUser, nGroup, 1);
-    for (int64_t i = 0; i < nR && rc == SQLITE_OK;) {
+    for (int64_t i = 0; i < pJ->nR && rc == SQLITE_OK; i++) {
+        pJ->nGroup += i == 0 || !kmSameGroup(k, &pJ->aR[i - 1], &pJ->aR[i]);
+    }
+    pJ->aH = sqlite3_malloc64((sqlite3_uint64)(pJ->nR + 1) * sizeof(km_head));
+    if (rc == SQLITE_OK && !pJ->aH) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(&pM->aOrder[k], pM->nUser, pJ->nGroup, 1);
+    return rc;
+}
+
+/* The merges of a pooled order (a task: no allocation, no SQLite). */
+static void kmPoolFill(void *pArg) {
+    km_pool *pJ = pArg;
+    km_order *pO;
+    int64_t iOut = 0;
+    if (pJ == NULL) return;
+    pO = &pJ->pM->aOrder[pJ->k];
+    for (int64_t i = 0; i < pJ->nR;) {
         int64_t e = i + 1;
-        while (e < nR && kmSameGroup(k, &aR[i], &aR[e])) e++;
+        while (e < pJ->nR && kmSameGroup(pJ->k, &pJ->aR[i], &pJ->aR[e])) e++;
         km_run *pG = &pO->aRun[pO->nRun++];
         pG->iFirst = iOut;
-        pG->seg = k == KM_BY_SEG ? aR[i].seg : 0;
-        pG->label = k == KM_BY_STEP_ALLSEG ? aR[i].label : LP_NONE;
-        pG->n = kmMerge(pMain, aR + i, e - i, pO, iOut, aH);
+        pG->seg = pJ->k == KM_BY_SEG ? pJ->aR[i].seg : 0;
+        pG->label = pJ->k == KM_BY_STEP_ALLSEG ? pJ->aR[i].label : LP_NONE;
+        pG->n = kmMerge(pJ->pMain, pJ->aR + i, e - i, pO, iOut, pJ->aH);
         iOut += pG->n;
         i = e;
     }
-    if (rc == SQLITE_OK) {
-        pM->nByte += pM->nUser * 28 + nGroup * (int64_t)sizeof(km_run);
+}
+
+/* The end of a pooled order: counted in the memo, or (rc) freed. */
+static void kmPoolDone(km_pool *pJ, int rc) {
+    if (rc) {
+        learnpath_km_order_free(&pJ->pM->aOrder[pJ->k]);
+    } else {
+        pJ->pM->nByte += pJ->pM->nUser * 28 + pJ->nGroup * (int64_t)sizeof(km_run);
     }
-    if (rc) learnpath_km_order_free(pO);
-    sqlite3_free(aByLabel);
-    sqlite3_free(aH);
+    sqlite3_free(pJ->aByLabel);
+    sqlite3_free(pJ->aH);
+}
+
+/*
+** Orders kA and kB (each KM_BY_SEG, KM_BY_STEP_ALLSEG, KM_BY_TIME, or
+** KM_BY_STEP or -1: none to make) of the memo, made the first time they are
+** needed and kept: the main order's runs, grouped by segment or by first
+** step, each group merged into order of time; or (KM_BY_TIME) KM_BY_SEG's
+** runs all merged. Their runs: one per group (the other key 0 and label
+** LP_NONE). Two made at once are merged on two threads when nThreads is 2.
+*/
+int learnpath_km_pooled(lp_km_memo *pM, int kA, int kB, int nThreads) {
+    km_pool aJ[2];
+    int ak[2] = {kA, kB}, n = 0, rc = SQLITE_OK;
+    if ((kA == KM_BY_TIME || kB == KM_BY_TIME) && pM->aOrder[KM_BY_SEG].aT == NULL) {
+        rc = learnpath_km_pooled(pM, KM_BY_SEG, -1, nThreads);
+        if (rc) return rc;
+    }
+    for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+        if (ak[i] < 0 || ak[i] == KM_BY_STEP || pM->aOrder[ak[i]].aT || (i == 1 && kB == kA)) continue;
+        rc = kmPoolPrep(pM, ak[i], &aJ[n]);
+        n++;
+    }
+    if (rc == SQLITE_OK) {
+        learnpath_two_tasks(n == 2 ? nThreads : 1, kmPoolFill, n > 0 ? &aJ[0] : NULL, kmPoolFill,
+                            n > 1 ? &aJ[1] : NULL);
+    }
+    for (int i = 0; i < n; i++) kmPoolDone(&aJ[i], rc);
     return rc;
 }
 
@@ -231,10 +276,10 @@ static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_order *p
 ** ignoreSeg the strata per first step over every segment
 ** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME).
 */
-int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
+int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads) {
     const km_order *pMain = &pM->aOrder[KM_BY_STEP];
-    int rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_STEP_ALLSEG : KM_BY_SEG);
-    if (rc == SQLITE_OK && ignoreSeg) rc = learnpath_km_pooled(pM, KM_BY_TIME);
+    int rc = ignoreSeg ? learnpath_km_pooled(pM, KM_BY_STEP_ALLSEG, KM_BY_TIME, nThreads)
+                       : learnpath_km_pooled(pM, KM_BY_SEG, -1, nThreads);
     if (rc == SQLITE_OK && ignoreSeg) {
         const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
         for (int64_t i = 0; i < pL->nRun && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, pL, &pL->aRun[i]);
@@ -289,14 +334,14 @@ static int kmMonths(const int64_t *aS1, int64_t n, int32_t *aMonth, int64_t *pMi
 ** times), so each (month, segment) lies in order of time: a month is a
 ** range of the copy, and its segments runs of the copy's aSeg.
 */
-int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg) {
+int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads) {
     const km_order *pO = &pM->aOrder[ignoreSeg ? KM_BY_TIME : KM_BY_SEG];
     int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
     int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
     km_order C;
     int rc = aMonth ? SQLITE_OK : SQLITE_NOMEM;
     memset(&C, 0, sizeof(C));
-    if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG);
+    if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG, -1, nThreads);
     if (rc == SQLITE_OK) rc = kmMonths(pO->aS1, n, aMonth, &mMin, &mMax);
     if (rc == SQLITE_OK) {
         aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));

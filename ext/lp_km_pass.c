@@ -335,7 +335,8 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         /* with no segment in the data, the strata per segment are those over
         ** all segments: no pooled orders to make */
         int ign = ignoreSeg && pM->nSeg > 0;
-        rc = pSpec->eKind == LP_KM_COHORTS ? learnpath_km_cohorts(&B, pM, ign) : learnpath_km_strata(&B, pM, ign);
+        rc = pSpec->eKind == LP_KM_COHORTS ? learnpath_km_cohorts(&B, pM, ign, pIt->nThreads)
+                                            : learnpath_km_strata(&B, pM, ign, pIt->nThreads);
         if (rc == LP_RC_TOO_MANY_ROWS) {
             rc = learnpath_errorf(pzErr, SQLITE_ERROR,
                                   "the whole curve of %lld users has more rows (a row a time, per "
@@ -455,8 +456,7 @@ int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     if (rc) return rc;
     /* the pooled orders' room (at most 28 bytes a user each) */
     rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + kmPooledRoom(pM, pM->nUser * 56), pM->nUser, pzErr);
-    if (rc == SQLITE_OK && eL != KM_BY_STEP) rc = learnpath_km_pooled(pM, eL);
-    if (rc == SQLITE_OK && eT != KM_BY_STEP) rc = learnpath_km_pooled(pM, eT);
+    if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, eL, eT, pIt->nThreads);
     if (rc) {
         learnpath_km_memo_unref(pM);
         return rc;
