@@ -372,7 +372,10 @@ int learnpath_km_stratum(lp_km_build *pB, lp_km_view v, int64_t n,
         row.censored = c;
         row.surv = S;
         row.var = var;
-        for (int k = 0; k < 3 && pB->hasMedians; k++) {
+        /* a row without events has the curve and band of the row before
+        ** (of the start: 1 and 0), which the medians have seen: a second
+        ** look changes nothing (only strictly lower values are kept) */
+        for (int k = 0; k < 3 && pB->hasMedians && d > 0; k++) {
             kmMedianAdd(&aMed[k], &row, k, pSpec->z, pSpec->eConf);
         }
         if (isTimes) pRes->aRow[pRes->nRow + nTime++] = row;
