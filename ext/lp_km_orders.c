@@ -297,73 +297,148 @@ int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThr
 }
 
 /*
-** Each of n users' month of s1 (learnpath_time_month) into aMonth, and the
-** least and greatest: when the users' days span no more days than there
-** are users, a civil date a day (a table), else one a user.
+** continuation_cohorts' work on the users [lo, hi) of order pO, one part
+** of two (a task: no allocation, no SQLite): their days' range (phase 0),
+** then each one's month of s1 and the months' counts (phase 1), then the
+** users moved to the copy C in order of month, stably (phase 2).
 */
-static int kmMonths(const int64_t *aS1, int64_t n, int32_t *aMonth, int64_t *pMin, int64_t *pMax) {
-    int64_t dMin = 0, dMax = 0, mMin = 0, mMax = 0;
-    int32_t *aByDay = NULL;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t d = learnpath_time_day(aS1[i]);
-        if (i == 0 || d < dMin) dMin = d;
-        if (i == 0 || d > dMax) dMax = d;
+typedef struct km_coh {
+    const km_order *pO;
+    int64_t lo, hi;
+    int phase;
+    int64_t dMin, dMax;       /* phase 0's */
+    const int32_t *aByDay;    /* the month of day dDay0 + k (or NULL) */
+    int64_t dDay0, mMin;
+    int32_t *aMonth;
+    int64_t *aCount;          /* this part's: counts per month, then places */
+    km_order *pC;
+} km_coh;
+
+static void kmCohJob(void *pArg) {
+    km_coh *J = pArg;
+    const km_order *pO = J->pO;
+    if (J->phase == 0) {
+        for (int64_t i = J->lo; i < J->hi; i++) {
+            int64_t d = learnpath_time_day(pO->aS1[i]);
+            if (i == J->lo || d < J->dMin) J->dMin = d;
+            if (i == J->lo || d > J->dMax) J->dMax = d;
+        }
+    } else if (J->phase == 1) {
+        for (int64_t i = J->lo; i < J->hi; i++) {
+            int32_t m = J->aByDay ? J->aByDay[learnpath_time_day(pO->aS1[i]) - J->dDay0]
+                                  : (int32_t)learnpath_time_month(pO->aS1[i]);
+            J->aMonth[i] = m;
+            J->aCount[m - J->mMin]++;
+        }
+    } else {
+        int64_t r = 0;
+        while (r < pO->nRun && pO->aRun[r].iFirst + pO->aRun[r].n <= J->lo) r++;
+        for (int64_t i = J->lo; i < J->hi; i++) {
+            while (i >= pO->aRun[r].iFirst + pO->aRun[r].n) r++;
+            int64_t j = J->aCount[J->aMonth[i] - J->mMin]++;
+            kmCopyUser(pO, i, J->pC, j);
+            J->pC->aSeg[j] = pO->aRun[r].seg; /* (KM_BY_TIME's one run: 0) */
+        }
     }
+}
+
+/* The phase of both parts of J. */
+static void kmCohPhase(km_coh J[2], int phase, int nThreads) {
+    J[0].phase = J[1].phase = phase;
+    learnpath_two_tasks(nThreads, kmCohJob, &J[0], kmCohJob, &J[1]);
+}
+
+/*
+** The users of pO (n) in order of month of s1 into C (its runs none), and
+** where each month starts in aStart (mMax - mMin + 2 places): the months of
+** the users' days from a table when the days span no more days than there
+** are users, else one a user; two parts of the users on two threads.
+*/
+static int kmByMonth(const km_order *pO, int64_t n, int nThreads, km_order *pC, int64_t **paStart,
+                     int64_t *pmMin, int64_t *pmMax) {
+    km_coh J[2];
+    int64_t dMin, dMax, mMin, mMax, nM, *aCount = NULL;
+    int32_t *aByDay = NULL;
+    int rc = SQLITE_OK;
+    memset(J, 0, sizeof(J));
+    for (int t = 0; t < 2; t++) {
+        J[t].pO = pO;
+        J[t].lo = t == 0 ? 0 : n / 2;
+        J[t].hi = t == 0 ? n / 2 : n;
+    }
+    kmCohPhase(J, 0, nThreads);
+    dMin = J[1].lo == J[1].hi || (J[0].lo < J[0].hi && J[0].dMin < J[1].dMin) ? J[0].dMin : J[1].dMin;
+    dMax = J[1].lo == J[1].hi || (J[0].lo < J[0].hi && J[0].dMax > J[1].dMax) ? J[0].dMax : J[1].dMax;
+    /* a month is the same or later for a later day */
+    mMin = n > 0 ? learnpath_time_day_month(dMin) : 0;
+    mMax = n > 0 ? learnpath_time_day_month(dMax) : 0;
+    nM = mMax - mMin + 1;
     if (n > 0 && dMax - dMin < n) {
         aByDay = sqlite3_malloc64((sqlite3_uint64)(dMax - dMin + 1) * sizeof(int32_t));
         if (!aByDay) return SQLITE_NOMEM;
         for (int64_t d = dMin; d <= dMax; d++) aByDay[d - dMin] = (int32_t)learnpath_time_day_month(d);
     }
-    for (int64_t i = 0; i < n; i++) {
-        int32_t m = aByDay ? aByDay[learnpath_time_day(aS1[i]) - dMin] : (int32_t)learnpath_time_month(aS1[i]);
-        aMonth[i] = m;
-        if (i == 0 || m < mMin) mMin = m;
-        if (i == 0 || m > mMax) mMax = m;
+    aCount = sqlite3_malloc64((sqlite3_uint64)(2 * nM + 1) * sizeof(int64_t));
+    J[0].aMonth = J[1].aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
+    if (!aCount || !J[0].aMonth) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(pC, n, 0, 1);
+    if (rc == SQLITE_OK) {
+        memset(aCount, 0, (size_t)(2 * nM + 1) * sizeof(int64_t));
+        for (int t = 0; t < 2; t++) {
+            J[t].aByDay = aByDay;
+            J[t].dDay0 = dMin;
+            J[t].mMin = mMin;
+            J[t].aCount = aCount + t * nM;
+            J[t].pC = pC;
+        }
+        kmCohPhase(J, 1, nThreads);
+        /* each part's places: the first part's users of a month first */
+        for (int64_t m = 0, sum = 0; m < nM; m++) {
+            int64_t n0 = aCount[m], n1 = aCount[nM + m];
+            aCount[m] = sum;
+            aCount[nM + m] = sum + n0;
+            sum += n0 + n1;
+        }
+        kmCohPhase(J, 2, nThreads);
     }
+    /* the parts' places are now the months' ends: the first part's end of
+    ** month m is where the second part's users of it began, so month m
+    ** starts at the second part's end of month m - 1 */
+    if (rc == SQLITE_OK) {
+        int64_t *aStart = aCount; /* aStart[m]: where month mMin + m starts */
+        /* upward: place m (m <= nM) is written after every read at or
+        ** below nM + m - 1 that needs it (reads lie at nM and above) */
+        for (int64_t m = 1; m <= nM; m++) aStart[m] = aCount[nM + m - 1];
+        aStart[0] = 0;
+        *paStart = aStart;
+        aCount = NULL;
+    }
+    sqlite3_free(aCount);
     sqlite3_free(aByDay);
-    *pMin = mMin;
-    *pMax = mMax;
-    return SQLITE_OK;
+    sqlite3_free(J[0].aMonth);
+    *pmMin = mMin;
+    *pmMax = mMax;
+    return rc;
 }
 
 /*
 ** continuation_cohorts' strata (rule 21), in order of month of s1, then
 ** segment, each in order of time: the users by (segment, time)
 ** (KM_BY_SEG; with ignoreSeg by time, KM_BY_TIME) put in order of month
-** by a stable counting sort (months are few: at most 12 a year of valid
-** times), so each (month, segment) lies in order of time: a month is a
-** range of the copy, and its segments runs of the copy's aSeg.
+** by a stable counting sort (kmByMonth), so each (month, segment) lies in
+** order of time: a month is a range of the copy, and its segments runs of
+** the copy's aSeg.
 */
 int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads) {
     const km_order *pO = &pM->aOrder[ignoreSeg ? KM_BY_TIME : KM_BY_SEG];
-    int64_t n = pM->nUser, mMin = 0, mMax = 0, *aCount = NULL;
-    int32_t *aMonth = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(int32_t));
+    int64_t n = pM->nUser, mMin = 0, mMax = 0, *aStart = NULL;
     km_order C;
-    int rc = aMonth ? SQLITE_OK : SQLITE_NOMEM;
+    int rc;
     memset(&C, 0, sizeof(C));
-    if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG, -1, nThreads);
-    if (rc == SQLITE_OK) rc = kmMonths(pO->aS1, n, aMonth, &mMin, &mMax);
-    if (rc == SQLITE_OK) {
-        aCount = sqlite3_malloc64((sqlite3_uint64)(mMax - mMin + 2) * sizeof(int64_t));
-        if (!aCount) rc = SQLITE_NOMEM;
-    }
-    if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(&C, n, 0, 1);
-    if (rc == SQLITE_OK) {
-        memset(aCount, 0, (size_t)(mMax - mMin + 2) * sizeof(int64_t));
-        for (int64_t i = 0; i < n; i++) aCount[aMonth[i] - mMin + 1]++;
-        for (int64_t k = 0; k <= mMax - mMin; k++) aCount[k + 1] += aCount[k];
-        for (int64_t r = 0; r < pO->nRun; r++) {
-            const km_run *pR = &pO->aRun[r];
-            for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
-                int64_t j = aCount[aMonth[i] - mMin]++;
-                kmCopyUser(pO, i, &C, j);
-                C.aSeg[j] = pR->seg; /* (KM_BY_TIME's one run: 0) */
-            }
-        }
-    }
-    /* aCount[k] is now where month mMin + k + 1 starts */
-    for (int64_t k = 0, i = 0; rc == SQLITE_OK && k <= mMax - mMin; k++) {
-        int64_t iEnd = aCount[k];
+    rc = learnpath_km_pooled(pM, ignoreSeg ? KM_BY_TIME : KM_BY_SEG, -1, nThreads);
+    if (rc == SQLITE_OK) rc = kmByMonth(pO, n, nThreads, &C, &aStart, &mMin, &mMax);
+    for (int64_t k = 0; rc == SQLITE_OK && k <= mMax - mMin && n > 0; k++) {
+        int64_t i = aStart[k], iEnd = aStart[k + 1];
         while (i < iEnd && rc == SQLITE_OK) {
             int64_t e = i + 1;
             while (e < iEnd && C.aSeg[e] == C.aSeg[i]) e++;
@@ -374,7 +449,6 @@ int learnpath_km_cohorts(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nTh
         }
     }
     learnpath_km_order_free(&C);
-    sqlite3_free(aCount);
-    sqlite3_free(aMonth);
+    sqlite3_free(aStart);
     return rc;
 }
