@@ -312,11 +312,11 @@ typedef struct lp_km_spec {
 /* One row of a curve: a time of the stratum, or a day of at_days. */
 typedef struct lp_km_row {
     double day;
-    int64_t atRisk, events, censored;
     double surv;
     double var;              /* Greenwood's sum; +inf once surv is 0 */
+    uint32_t atRisk, events, censored; /* users (numbered by uint32: they fit) */
     int isStart;             /* an at_days day before the stratum's first time */
-} lp_km_row;
+} lp_km_row;                 /* 40 bytes: a whole curve holds one a user and time */
 /* The most rows a result keeps (one allocation's most); past it a whole
 ** curve is refused by name (LP_RC_TOO_MANY_ROWS). Tests lower it. */
 extern int64_t learnpath_km_most_rows;

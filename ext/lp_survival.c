@@ -256,7 +256,7 @@ static int kmNewStratum(lp_km_build *pB, lp_km_stratum **ppS) {
 
 /* Room for n more rows. */
 /* See lp_journey.h: one allocation's most (SQLite refuses from 2^31
-** bytes); a whole curve of about 20 million users has more rows. */
+** bytes); a whole curve of about 26 million users has more rows. */
 int64_t learnpath_km_most_rows = (int64_t)0x7fffff00 / (int64_t)sizeof(lp_km_row);
 
 static int kmRowRoom(lp_km_build *pB, int64_t n) {
