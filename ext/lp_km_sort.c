@@ -12,8 +12,9 @@
 **
 ** The sort is an LSD radix sort: the time key's digits (at most
 ** KM_RB_MAX bits each, digits every key shares skipped), then one stable
-** counting pass by segment (from which KM_BY_SEG is taken) and one by
-** segment x step (the main order), both from the pairs in order of time.
+** counting pass by segment (KM_BY_SEG) and one by segment x step (the main
+** order), both from the pairs in order of time straight into the orders'
+** arrays (the main order's in the sort's other buffer, free by then).
 ** With two threads each pass is split in two parts of its input: each
 ** thread moves its part, the first part's items of a key before the
 ** second's, so the result is the one thread's, item for item. The counts
@@ -265,62 +266,50 @@ static void kmPass(km_sorter *S, const km_pair *aIn, km_pair *aOut, int64_t iSpl
 
 /* ------------------------------------------------------------ the orders */
 
-/* One thread's share of an order made from sorted pairs: users [lo, hi). */
+/* One thread's share of an order made from pairs: its part [lo, hi) of
+** them, copied in order, or (pOff) moved by dig from the places pOff. */
 typedef struct km_take_job {
+    const km_sorter *S;
     km_order *pO;
     const km_pair *a;
     int64_t lo, hi;
-    int64_t unit;
+    int64_t *aOff;            /* NULL: copied in order */
+    km_digit dig;
 } km_take_job;
 
 static void kmTakeJob(void *pArg) {
     const km_take_job *J = pArg;
     km_order *pO = J->pO;
+    int64_t unit = J->S->pPrep->unit;
+    uint32_t nLabel = J->S->nLabel;
     for (int64_t i = J->lo; i < J->hi; i++) {
         const km_pair *p = &J->a[i];
-        if (J->unit) {
+        int64_t j = J->aOff ? J->aOff[kmDigitOf(&J->dig, p, nLabel)]++ : i;
+        if (unit) {
             /* key * unit is the whole milliseconds exactly (kmKeyOf) */
-            pO->aT[i] = (double)((int64_t)p->key * J->unit) / LP_MS_PER_DAY;
+            pO->aT[j] = (double)((int64_t)p->key * unit) / LP_MS_PER_DAY;
         } else {
-            memcpy(&pO->aT[i], &p->key, sizeof(double));
+            memcpy(&pO->aT[j], &p->key, sizeof(double));
         }
-        pO->aDest[i] = p->dest;
-        pO->aS1[i] = p->s1;
-        pO->aSeg[i] = p->seg;
-        pO->aUid[i] = p->uid;
+        pO->aDest[j] = p->dest;
+        pO->aS1[j] = p->s1;
+        pO->aSeg[j] = p->seg;
+        pO->aUid[j] = p->uid;
     }
 }
 
-/*
-** Order k of the memo (KM_BY_STEP: runs by segment and first step;
-** KM_BY_SEG: runs by segment, label LP_NONE) from the n sorted pairs a,
-** its runs from the counts of the pass that sorted them (pDig: by segment
-** x step, or by segment), or found by reading the pairs (pDig NULL). Its
-** arrays in pSpare (the sort's other buffer, whose pages are written
-** already), or in new memory (pSpare NULL).
-*/
-static int kmTake(km_sorter *S, int k, const km_pair *a, const km_digit *pDig, void *pSpare) {
-    lp_km_memo *pM = S->pM;
-    km_order *pO = &pM->aOrder[k];
-    int64_t n = S->n, nRun = 0, iFirst = 0;
-    km_take_job J[2];
-    if (pDig) {
-        for (int64_t key = 0; key < pDig->nKey; key++) {
-            nRun += kmCounts(S, 0, 0)[pDig->iCount + key] + kmCounts(S, 0, 1)[pDig->iCount + key] +
-                        kmCounts(S, 1, 0)[pDig->iCount + key] + kmCounts(S, 1, 1)[pDig->iCount + key] >
-                    0;
-        }
-    } else {
-        for (int64_t i = 0; i < n; i++) {
-            nRun += i == 0 || a[i].seg != a[i - 1].seg || (k == KM_BY_STEP && a[i].step != a[i - 1].step);
-        }
-    }
-    if (pSpare ? learnpath_km_order_adopt(pO, pSpare, n, nRun) : learnpath_km_order_alloc(pO, n, nRun, 1)) {
-        return SQLITE_NOMEM;
-    }
+/* The total count of key k of digit d (both threads, both parts). */
+static int64_t kmTotal(const km_sorter *S, const km_digit *d, int64_t k) {
+    return kmCounts(S, 0, 0)[d->iCount + k] + kmCounts(S, 0, 1)[d->iCount + k] +
+           kmCounts(S, 1, 0)[d->iCount + k] + kmCounts(S, 1, 1)[d->iCount + k];
+}
+
+/* The runs of order k, made from pairs a in its order (pDig NULL), or
+** from the counts of pDig (by segment x step, or by segment). */
+static void kmRuns(const km_sorter *S, int k, const km_pair *a, const km_digit *pDig, km_order *pO) {
+    int64_t iFirst = 0;
     for (int64_t key = 0; pDig && key < pDig->nKey; key++) {
-        int64_t m = kmCounts(S, 0, 0)[pDig->iCount + key] + kmCounts(S, 0, 1)[pDig->iCount + key] +
-                    kmCounts(S, 1, 0)[pDig->iCount + key] + kmCounts(S, 1, 1)[pDig->iCount + key];
+        int64_t m = kmTotal(S, pDig, key);
         if (m == 0) continue;
         km_run *pR = &pO->aRun[pO->nRun++];
         pR->iFirst = iFirst;
@@ -329,7 +318,7 @@ static int kmTake(km_sorter *S, int k, const km_pair *a, const km_digit *pDig, v
         pR->label = pDig->eKind == KM_DIG_SEG ? LP_NONE : (uint32_t)(key % S->nLabel);
         iFirst += m;
     }
-    for (int64_t i = 0; !pDig && i < n; i++) {
+    for (int64_t i = 0; !pDig && i < S->n; i++) {
         if (i == 0 || a[i].seg != a[i - 1].seg || (k == KM_BY_STEP && a[i].step != a[i - 1].step)) {
             km_run *pR = &pO->aRun[pO->nRun++];
             pR->iFirst = i;
@@ -339,8 +328,45 @@ static int kmTake(km_sorter *S, int k, const km_pair *a, const km_digit *pDig, v
         }
         pO->aRun[pO->nRun - 1].n++;
     }
+}
+
+/*
+** Order k of the memo (KM_BY_STEP: runs by segment and first step;
+** KM_BY_SEG: runs by segment, label LP_NONE) from the n pairs a: sorted
+** already (pDig NULL; its runs found by reading them), or in order of
+** time and moved by pDig (by segment x step, or by segment) straight into
+** the order's arrays, its runs from pDig's counts (iSplit: where a's
+** second part starts, as those counts were made). Its arrays in pSpare
+** (a buffer of the sort no longer read, its pages written already), or in
+** new memory (pSpare NULL). aOff: room for 2 pDig->nKey places.
+*/
+static int kmTake(km_sorter *S, int k, const km_pair *a, int64_t iSplit, const km_digit *pDig,
+                  void *pSpare, int64_t *aOff) {
+    lp_km_memo *pM = S->pM;
+    km_order *pO = &pM->aOrder[k];
+    int64_t n = S->n, nRun = 0, sum = 0;
+    km_take_job J[2];
+    if (pDig) {
+        for (int64_t key = 0; key < pDig->nKey; key++) nRun += kmTotal(S, pDig, key) > 0;
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            nRun += i == 0 || a[i].seg != a[i - 1].seg || (k == KM_BY_STEP && a[i].step != a[i - 1].step);
+        }
+    }
+    if (pSpare ? learnpath_km_order_adopt(pO, pSpare, n, nRun) : learnpath_km_order_alloc(pO, n, nRun, 1)) {
+        return SQLITE_NOMEM;
+    }
+    kmRuns(S, k, a, pDig, pO);
+    for (int64_t key = 0; pDig && key < pDig->nKey; key++) {
+        int64_t n0 = kmCounts(S, 0, 0)[pDig->iCount + key] + kmCounts(S, 1, 0)[pDig->iCount + key];
+        aOff[key] = sum;
+        aOff[pDig->nKey + key] = sum + n0;
+        sum += kmTotal(S, pDig, key);
+    }
     for (int t = 0; t < 2; t++) {
-        J[t] = (km_take_job){pO, a, t == 0 ? 0 : n / 2, t == 0 ? n / 2 : n, S->pPrep->unit};
+        int64_t iMid = pDig ? iSplit : n / 2;
+        J[t] = (km_take_job){S, pO, a, t == 0 ? 0 : iMid, t == 0 ? iMid : n,
+                             pDig ? aOff + (t == 0 ? 0 : pDig->nKey) : NULL, pDig ? *pDig : S->seg};
     }
     learnpath_two_tasks(S->nThread, kmTakeJob, &J[0], kmTakeJob, &J[1]);
     pM->nByte += n * 28 + pO->nRun * (int64_t)sizeof(km_run);
@@ -489,15 +515,19 @@ static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOf
         iA = !iA;
     }
     /* aBuf[iA]: in order of time (or, wide, by step and time) */
-    kmPass(S, aBuf[iA], aBuf[!iA], iSplit, &S->seg, NULL, 0, aOff);
-    if (!S->isWide) {
-        rc = kmTake(S, KM_BY_SEG, aBuf[!iA], &S->seg, NULL);
-        if (rc) return rc;
-        kmPass(S, aBuf[iA], aBuf[!iA], iSplit, &S->sl, NULL, 0, aOff);
+    if (S->isWide) {
+        kmPass(S, aBuf[iA], aBuf[!iA], iSplit, &S->seg, NULL, 0, aOff);
+        pTake = aBuf[iA];
+        aBuf[iA] = NULL;
+        return kmTake(S, KM_BY_STEP, aBuf[!iA], 0, NULL, pTake, aOff);
     }
-    pTake = aBuf[iA];
-    aBuf[iA] = NULL;
-    return kmTake(S, KM_BY_STEP, aBuf[!iA], S->isWide ? NULL : &S->sl, pTake);
+    /* by segment, and by segment x step (in the other buffer), moved from
+    ** the pairs in order of time straight into the orders' arrays */
+    rc = kmTake(S, KM_BY_SEG, aBuf[iA], iSplit, &S->seg, NULL, aOff);
+    if (rc) return rc;
+    pTake = aBuf[!iA];
+    aBuf[!iA] = NULL;
+    return kmTake(S, KM_BY_STEP, aBuf[iA], iSplit, &S->sl, pTake, aOff);
 }
 
 /* See lp_km.h. */
