@@ -80,7 +80,8 @@ typedef struct km_pass {
     int64_t nUser, nUserAlloc;
     int64_t tLast;           /* the latest enrollment time met (rule 17's E) */
     int64_t s1Min, s1Max;    /* the least and greatest s1 kept */
-    int64_t notDay, notMin, notSec; /* nonzero: some time met is not a whole day, ... */
+    int64_t unit;            /* the largest of a day, a minute, a second (in ms)
+                             ** dividing every time met, or 1 (kmUnitOf) */
     int hasLast;
 } km_pass;
 
@@ -92,6 +93,25 @@ static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByt
     if (learnpath_users_held(pIt) + learnpath_shaper_bytes(pSh) + nByte <= nLimit) return SQLITE_OK;
     if (pIt->pStream == NULL) return LP_RC_OVER_BUDGET;
     return learnpath_users_budget_error_users(pIt, nUser, pSh->groups.n, pzErr);
+}
+
+/* The largest of unit and the smaller units a day, a minute, a second and a
+** millisecond that divides t (each a constant: no division instruction);
+** the units divide each other, so one test a time once the unit settles. */
+static int64_t kmUnitOf(int64_t unit, int64_t t) {
+    switch (unit) {
+        case 86400000:
+            if (t % 86400000 == 0) return unit;
+            /* fall through */
+        case 60000:
+            if (t % 60000 == 0) return 60000;
+            /* fall through */
+        case 1000:
+            if (t % 1000 == 0) return 1000;
+            /* fall through */
+        default:
+            return 1;
+    }
 }
 
 /* Keep the user just shaped (kept by rules 1-8). */
@@ -108,17 +128,12 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
         pP->nUserAlloc = nNew;
     }
     lp_km_user *pU = &pP->aUser[pP->nUser++];
-    int64_t r1, r2;
     pU->s1 = pSh->aStep[0].t;
     if (pP->nUser == 1 || pU->s1 < pP->s1Min) pP->s1Min = pU->s1;
     if (pP->nUser == 1 || pU->s1 > pP->s1Max) pP->s1Max = pU->s1;
-    /* the unit of the sort's keys (lp_km_sort.c): a day's remainder tells
-    ** the minute's and the second's too (86400000 is a multiple of both) */
-    r1 = pU->s1 % 86400000;
-    r2 = pSh->nStep > 1 ? pSh->aStep[1].t % 86400000 : 0;
-    pP->notDay |= r1 | r2;
-    pP->notMin |= r1 % 60000 | r2 % 60000;
-    pP->notSec |= r1 % 1000 | r2 % 1000;
+    /* the unit of the sort's keys (lp_km_sort.c) */
+    pP->unit = kmUnitOf(pP->unit, pU->s1);
+    if (pSh->nStep > 1) pP->unit = kmUnitOf(pP->unit, pSh->aStep[1].t);
     pU->b.s2 = pSh->nStep > 1 ? pSh->aStep[1].t : LP_KM_NO_STEP;
     pU->dest = pSh->nStep > 1 ? pSh->aStep[1].label : LP_NONE;
     pU->seg = pSh->segment;
@@ -141,13 +156,7 @@ static km_prep kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShap
     prep.withinDays = pShape->withinDays;
     /* the keys' unit: the largest of a day, a minute and a second that
     ** divides E and every time met (with within_days, none: the bits) */
-    if (!pShape->hasWithin) {
-        int64_t r = E % 86400000;
-        prep.unit = !(pP->notDay | r)             ? 86400000
-                    : !(pP->notMin | r % 60000) ? 60000
-                    : !(pP->notSec | r % 1000)  ? 1000
-                                                : 1;
-    }
+    if (!pShape->hasWithin) prep.unit = kmUnitOf(pP->unit, E);
     prep.nThreads = nThreads;
     return prep;
 }
@@ -167,6 +176,7 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     if (!pM) return SQLITE_NOMEM;
     memset(pM, 0, sizeof(*pM));
     memset(&P, 0, sizeof(P));
+    P.unit = 86400000;
     pM->nRef = 1;
     if (pIt->pStream == NULL && pIt->pData->nUser > 256) {
         /* in memory the users are known: room for all at once (no regrowth) */
