@@ -144,21 +144,92 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
     return SQLITE_OK;
 }
 
-/* What the sort needs of pass *pP (E: rule 17's). */
-static km_prep kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, int nThreads) {
-    km_prep prep;
-    memset(&prep, 0, sizeof(prep));
-    prep.nRaw = pP->nUser;
-    prep.E = E;
-    prep.s1Min = pP->s1Min;
-    prep.hasLate = pP->nUser > 0 && pP->s1Max > E;
-    prep.hasWithin = pShape->hasWithin;
-    prep.withinDays = pShape->withinDays;
+/* What the sort needs of pass *pP (E: rule 17's), into *pPrep (whose
+** blocks, if any, stay). */
+static void kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, int nThreads, km_prep *pPrep) {
+    pPrep->nRaw = pP->nUser;
+    pPrep->E = E;
+    pPrep->s1Min = pP->s1Min;
+    pPrep->hasLate = pP->nUser > 0 && pP->s1Max > E;
+    pPrep->hasWithin = pShape->hasWithin;
+    pPrep->withinDays = pShape->withinDays;
     /* the keys' unit: the largest of a day, a minute and a second that
     ** divides E and every time met (with within_days, none: the bits) */
-    if (!pShape->hasWithin) prep.unit = kmUnitOf(pP->unit, E);
-    prep.nThreads = nThreads;
-    return prep;
+    pPrep->unit = pShape->hasWithin ? 0 : kmUnitOf(pP->unit, E);
+    pPrep->nThreads = nThreads;
+}
+
+/* The pass over the users of pIt (a task on the query's thread). */
+typedef struct km_loop {
+    lp_users *pIt;
+    lp_shaper *pSh;
+    km_pass *pP;
+    char **pzErr;
+    int rc;
+} km_loop;
+
+static void kmLoop(void *pArg) {
+    km_loop *L = pArg;
+    lp_users *pIt = L->pIt;
+    km_pass *pP = L->pP;
+    int rc = L->rc;
+    for (; rc == SQLITE_OK && !pIt->eof; rc = rc ? rc : learnpath_users_next(pIt, L->pzErr)) {
+        const lp_data *pD = pIt->pData;
+        uint32_t u = pIt->u;
+        int keep;
+        if (pD->aFirst[u + 1] > pD->aFirst[u]) {
+            /* the user's enrollments lie sorted by time: the last is the latest */
+            int64_t t = pD->aT[pD->aFirst[u + 1] - 1];
+            if (!pP->hasLast || t > pP->tLast) pP->tLast = t;
+            pP->hasLast = 1;
+        }
+        rc = learnpath_shape_user(L->pSh, u, &keep);
+        if (rc == SQLITE_OK && keep) rc = kmAddUser(pP, pIt, L->pSh, L->pzErr);
+    }
+    L->rc = rc;
+}
+
+/* Blocks whose pages the second thread asks for while the pass runs. */
+typedef struct km_fresh {
+    void *ap[3];
+    int64_t an[3];
+} km_fresh;
+
+static void kmFreshPages(void *pArg) {
+    const km_fresh *F = pArg;
+    for (int i = 0; F && i < 3; i++) learnpath_populate(F->ap[i], F->an[i]);
+}
+
+/*
+** In memory the users are known: room for all of them at once (no
+** regrowth) in P->aUser, and, with two threads and no budget, the sort's
+** other buffer and the order by segment's block too (in *pPrep), whose
+** pages the second thread then asks the system for while the pass runs
+** (kmFreshPages): the pass, then the sort, write them without waiting for
+** the system.
+*/
+static int kmRoom(lp_users *pIt, const lp_shaper *pSh, km_pass *pP, km_prep *pPrep, km_fresh *pF,
+                  char **pzErr) {
+    int64_t n = pIt->pData->nUser;
+    int rc = kmCheckBudget(pIt, pSh, n * (int64_t)sizeof(lp_km_user), n, pzErr);
+    if (rc) return rc;
+    pP->aUser = sqlite3_malloc64((sqlite3_uint64)n * sizeof(lp_km_user));
+    if (!pP->aUser) return SQLITE_NOMEM;
+    pP->nUserAlloc = n;
+    pF->ap[0] = pP->aUser;
+    pF->an[0] = n * (int64_t)sizeof(lp_km_user);
+    if (pIt->nThreads < 2 || n < learnpath_km_split_least || learnpath_users_limit(pIt) != 0) {
+        return SQLITE_OK;
+    }
+    pPrep->pSortBuf = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
+    pPrep->pSegBlock = sqlite3_malloc64((sqlite3_uint64)learnpath_km_order_bytes(n, 1));
+    pPrep->nRoom = n;
+    if (!pPrep->pSortBuf || !pPrep->pSegBlock) return SQLITE_NOMEM;
+    pF->ap[1] = pPrep->pSortBuf;
+    pF->an[1] = (n + 1) * (int64_t)sizeof(lp_km_user);
+    pF->ap[2] = pPrep->pSegBlock;
+    pF->an[2] = learnpath_km_order_bytes(n, 1);
+    return SQLITE_OK;
 }
 
 /*
@@ -169,6 +240,9 @@ static km_prep kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShap
 static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                      const lp_km_spec *pSpec, lp_km_memo **ppMemo, char **pzErr) {
     km_pass P;
+    km_prep prep;
+    km_fresh F;
+    km_loop L;
     lp_km_memo *pM = sqlite3_malloc64(sizeof(*pM));
     const lp_shape_spec *pShSpec = pSh->pSpec;
     int rc = SQLITE_OK;
@@ -176,31 +250,14 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     if (!pM) return SQLITE_NOMEM;
     memset(pM, 0, sizeof(*pM));
     memset(&P, 0, sizeof(P));
+    memset(&prep, 0, sizeof(prep));
+    memset(&F, 0, sizeof(F));
     P.unit = 86400000;
     pM->nRef = 1;
-    if (pIt->pStream == NULL && pIt->pData->nUser > 256) {
-        /* in memory the users are known: room for all at once (no regrowth) */
-        rc = kmCheckBudget(pIt, pSh, (int64_t)pIt->pData->nUser * (int64_t)sizeof(lp_km_user),
-                           pIt->pData->nUser, pzErr);
-        if (rc == SQLITE_OK) {
-            P.aUser = sqlite3_malloc64((sqlite3_uint64)pIt->pData->nUser * sizeof(lp_km_user));
-            if (!P.aUser) rc = SQLITE_NOMEM;
-            P.nUserAlloc = P.aUser ? pIt->pData->nUser : 0;
-        }
-    }
-    for (; rc == SQLITE_OK && !pIt->eof; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
-        const lp_data *pD = pIt->pData;
-        uint32_t u = pIt->u;
-        int keep;
-        if (pD->aFirst[u + 1] > pD->aFirst[u]) {
-            /* the user's enrollments lie sorted by time: the last is the latest */
-            int64_t t = pD->aT[pD->aFirst[u + 1] - 1];
-            if (!P.hasLast || t > P.tLast) P.tLast = t;
-            P.hasLast = 1;
-        }
-        rc = learnpath_shape_user(pSh, u, &keep);
-        if (rc == SQLITE_OK && keep) rc = kmAddUser(&P, pIt, pSh, pzErr);
-    }
+    if (pIt->pStream == NULL && pIt->pData->nUser > 256) rc = kmRoom(pIt, pSh, &P, &prep, &F, pzErr);
+    L = (km_loop){pIt, pSh, &P, pzErr, rc};
+    learnpath_two_tasks(F.ap[1] ? pIt->nThreads : 1, kmLoop, &L, kmFreshPages, F.ap[1] ? &F : NULL);
+    rc = L.rc;
     pM->shape = *pShape;
     pM->hasObserveUntil = pSpec->hasObserveUntil;
     pM->observeUntil = pSpec->observeUntil;
@@ -223,8 +280,11 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
                            P.nUser, pzErr);
     }
     if (rc == SQLITE_OK) {
-        km_prep prep = kmPrepOf(&P, pM->E, pShape, pIt->nThreads);
-        rc = learnpath_km_sort(pM, &prep);
+        kmPrepOf(&P, pM->E, pShape, pIt->nThreads, &prep);
+        rc = learnpath_km_sort(pM, &prep); /* it takes prep's blocks */
+    } else {
+        sqlite3_free(prep.pSortBuf);
+        sqlite3_free(prep.pSegBlock);
     }
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */

@@ -492,9 +492,10 @@ static int kmPrep(km_sorter *S, const uint32_t *aSegRank, const uint32_t *aLabel
 ** order, taken in the buffer the pairs in order of time lay in); or, past
 ** KM_MAX_SPLIT_KEYS such keys, by step, then by segment (KM_BY_SEG made
 ** later, when needed, by learnpath_km_pooled). aBuf[i] is set to NULL
-** when the main order takes it (freed if that fails).
+** when the main order takes it (freed if that fails), *ppSeg (a block for
+** KM_BY_SEG, or NULL: new memory) when KM_BY_SEG does.
 */
-static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOff) {
+static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOff, void **ppSeg) {
     const km_digit *aList[KM_MAX_DIGITS + 2], *aNext[2];
     int nList = 0, iA = 0, rc;
     km_pair *pTake;
@@ -523,7 +524,9 @@ static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOf
     }
     /* by segment, and by segment x step (in the other buffer), moved from
     ** the pairs in order of time straight into the orders' arrays */
-    rc = kmTake(S, KM_BY_SEG, aBuf[iA], iSplit, &S->seg, NULL, aOff);
+    pTake = *ppSeg;
+    *ppSeg = NULL;
+    rc = kmTake(S, KM_BY_SEG, aBuf[iA], iSplit, &S->seg, pTake, aOff);
     if (rc) return rc;
     pTake = aBuf[!iA];
     aBuf[!iA] = NULL;
@@ -534,9 +537,10 @@ static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOf
 int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep) {
     km_sorter S;
     uint32_t *aSegRank = NULL, *aLabelRank = NULL;
-    km_pair *aBuf[2] = {NULL, NULL};
+    km_pair *aBuf[2] = {NULL, pPrep->pSortBuf};
+    void *pSeg = pPrep->pSegBlock;
     int64_t *aOff = NULL, iSplit = 0, nOff;
-    int rc;
+    int rc = SQLITE_OK;
     memset(&S, 0, sizeof(S));
     S.pM = pM;
     S.pPrep = pPrep;
@@ -544,9 +548,9 @@ int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep) {
     if (pM->aUser == NULL) {
         /* no user: one pair's room, which an empty order's arrays fit in */
         pM->aUser = sqlite3_malloc64(sizeof(km_pair));
-        if (!pM->aUser) return SQLITE_NOMEM;
+        if (!pM->aUser) rc = SQLITE_NOMEM;
     }
-    rc = kmRanks(pM, &aSegRank, &aLabelRank);
+    if (rc == SQLITE_OK) rc = kmRanks(pM, &aSegRank, &aLabelRank);
     S.nLabel = pM->nLabel;
     if (rc == SQLITE_OK) rc = kmDigits(&S);
     if (rc == SQLITE_OK) rc = kmPrep(&S, aSegRank, aLabelRank, &iSplit);
@@ -556,14 +560,15 @@ int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep) {
         int64_t nLast = S.isWide ? S.step.nKey : S.sl.nKey;
         nOff = S.seg.nKey > nLast ? S.seg.nKey : nLast;
         for (int d = 0; d < S.nTime; d++) nOff = S.aTime[d].nKey > nOff ? S.aTime[d].nKey : nOff;
-        aBuf[1] = sqlite3_malloc64((sqlite3_uint64)(S.n + 1) * sizeof(km_pair));
+        if (!aBuf[1]) aBuf[1] = sqlite3_malloc64((sqlite3_uint64)(S.n + 1) * sizeof(km_pair));
         aOff = sqlite3_malloc64((sqlite3_uint64)nOff * 2 * sizeof(int64_t));
         if (!aBuf[1] || !aOff) rc = SQLITE_NOMEM;
     }
     /* the pairs lie where the pass's users did: the buffers are the sort's */
     aBuf[0] = (km_pair *)(void *)pM->aUser;
     pM->aUser = NULL;
-    if (rc == SQLITE_OK) rc = kmPasses(&S, aBuf, iSplit, aOff);
+    if (rc == SQLITE_OK) rc = kmPasses(&S, aBuf, iSplit, aOff, &pSeg);
+    sqlite3_free(pSeg);
     sqlite3_free(aBuf[0]);
     sqlite3_free(aBuf[1]);
     sqlite3_free(aOff);

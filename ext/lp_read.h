@@ -169,6 +169,14 @@ int learnpath_data_user_order(const lp_data *pData, const lp_source_spec *p, uin
 ** may call SQLite or allocate: the answer and any error are one thread's.
 */
 void learnpath_two_tasks(int nThreads, void (*xA)(void *), void *pA, void (*xB)(void *), void *pB);
+/*
+** Have the system give the n bytes at p their pages now (Linux: madvise
+** MADV_POPULATE_WRITE; elsewhere nothing), as writing them would, without
+** touching them: another thread may write them meanwhile. For a task beside
+** a loop that will write fresh memory: on this machine class a new page
+** costs about as much as the work done on it.
+*/
+void learnpath_populate(void *p, int64_t n);
 
 /*
 ** Tune the read's helper thread (tests): rows read before it starts, and a

@@ -14,10 +14,17 @@
 ** thread. Built without threads (LEARNPATH_NO_THREADS, or Windows), the
 ** reading thread keeps every row itself.
 */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* madvise(MADV_POPULATE_WRITE) under -std=c99 */
+#endif
 #if !defined(_WIN32) && !defined(LEARNPATH_NO_THREADS) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* pthread_sigmask() under -std=c99 */
 #endif
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "lp_read_int.h"
 
@@ -411,4 +418,21 @@ void learnpath_two_tasks(int nThreads, void (*xA)(void *), void *pA, void (*xB)(
     memset(&spec, 0, sizeof(spec));
     spec.nThreads = nThreads;
     learnpath_read_parallel(&spec, xA, pA, xB, pB);
+}
+
+/* See lp_read.h. */
+void learnpath_populate(void *p, int64_t n) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    long nPage = sysconf(_SC_PAGESIZE);
+    uintptr_t a, e;
+    if (p == NULL || n <= 0 || nPage <= 0) return;
+    a = ((uintptr_t)p + (uintptr_t)nPage - 1) & ~((uintptr_t)nPage - 1);
+    e = ((uintptr_t)p + (uintptr_t)n) & ~((uintptr_t)nPage - 1);
+    /* the pages wholly inside the block; an error (an old kernel) leaves
+    ** them to be faulted in when written, as without this */
+    if (e > a) (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }
