@@ -636,6 +636,73 @@ START_TEST(test_group_stats_large_grid) {
 }
 END_TEST
 
+/*
+** The rows over all users kept with a pass by segment (tvf_group.c,
+** groupKeepAllUsers, groupDeriveAll): after group_stats with segment_col,
+** the same query without it on the same data makes no pass, and gives
+** SQL's rows and, every double to 17 digits, those of a pass of its own
+** (the cache cleared first): groups, none (en), users without a segment
+** (es), ten segments with a group per user (eg2: the hash tables), and
+** shaped (within_days, ties, since). Under a budget nothing is kept.
+*/
+START_TEST(test_group_stats_all_from_segments) {
+    static const char *const zQ =
+        "SELECT segment, group_value, users, enrollments, printf('%%!.17g', share_of_users), rank,"
+        "  top_first_program, top_first_tied, top_first_users, printf('%%!.17g', top_first_share),"
+        "  continued, printf('%%!.17g', continue_rate), printf('%%!.17g', avg_days_to_next)"
+        " FROM group_stats('%s', 'user_id', 'program', 'enrolled_at', %s) WHERE group_col = 'account' %s";
+    static const char *const azTable[] = {"e", "es", "en", "eg2"};
+    static const char *const azShape[] = {"", "AND within_days = 40", "AND ties = 'name'",
+                                          "AND since = '2021-01-01'"};
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "CREATE TABLE eg2 AS SELECT user_id, program, enrolled_at,"
+                 "  CASE WHEN user_id % 23 THEN 'S' || (user_id % 10) END AS seg,"
+                 "  CASE WHEN user_id % 9 THEN 'G' || user_id END AS account FROM e;"
+                 "SELECT learnpath_threads(1), learnpath_memory_budget(0)");
+    for (int k = 0; k < 4; k++) {
+        for (int s = 0; s < 4; s++) {
+            char *zSeg = sqlite3_mprintf(zQ, azTable[k], "'seg'", azShape[s]);
+            char *zAll = sqlite3_mprintf(zQ, azTable[k], "NULL", azShape[s]);
+            char *zGot, *zOwn;
+            int nPass;
+            lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+            zOwn = cg_count_passes(db, zAll, &nPass); /* a pass of its own */
+            ck_assert_int_eq(nPass, 1);
+            lpt_exec(db, "SELECT learnpath_cache_clear()");
+            sqlite3_free(cg_count_passes(db, zSeg, &nPass));
+            ck_assert_int_eq(nPass, 1);
+            zGot = cg_count_passes(db, zAll, &nPass);
+            ck_assert_msg(nPass == 0, "%s %s: %d passes, the rows over all users not kept", azTable[k],
+                          azShape[s], nPass);
+            cg_assert_same(azTable[k], zGot, zOwn);
+            ck_assert_msg(strlen(zOwn) > 20 && !strstr(zOwn, "ERROR"), "%.300s", zOwn);
+            sqlite3_free(zGot);
+            if (s == 0 && k < 3) {
+                /* against SQL, printed as cg_expected prints */
+                cg_reference(db, azTable[k], "account");
+                char *zWant = cg_expected(db, azTable[k], 0);
+                zGot = cg_got(db, azTable[k], "account", 0);
+                cg_assert_same("against SQL", zGot, zWant);
+                sqlite3_free(zGot);
+                sqlite3_free(zWant);
+            }
+            /* streamed: each query passes, the same rows */
+            lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
+            sqlite3_free(cg_count_passes(db, zSeg, &nPass));
+            zGot = cg_count_passes(db, zAll, &nPass);
+            ck_assert_int_ge(nPass, 1);
+            cg_assert_same("streamed", zGot, zOwn);
+            sqlite3_free(zGot);
+            sqlite3_free(zOwn);
+            sqlite3_free(zSeg);
+            sqlite3_free(zAll);
+        }
+    }
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_group_suite(void) {
     Suite *s = suite_create("group");
     TCase *tc = tcase_create("group_stats");
@@ -654,6 +721,7 @@ Suite *make_group_suite(void) {
     tcase_add_test(tc, test_group_first_value_ties);
     tcase_add_test(tc, test_group_stats_no_group_memo);
     tcase_add_test(tc, test_group_stats_large_grid);
+    tcase_add_test(tc, test_group_stats_all_from_segments);
     suite_add_tcase(s, tc);
     return s;
 }
