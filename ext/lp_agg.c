@@ -498,6 +498,23 @@ static int trnCheckBudget(const trn_budget *pB, const trn_acc *aAcc, int64_t nRe
 }
 
 /*
+** The next user, as learnpath_users_next; with group_value in memory (rule
+** 12) the users of other groups are passed at once, their groups read in
+** place (a user's position is its number: lp_read.h), rather than each one
+** shaped to be left out (learnpath_shape_user keeps none of them).
+*/
+static int trnNextUser(lp_users *pIt, char **pzErr) {
+    if (pIt->isGroupFilter && pIt->pStream == NULL) {
+        const uint32_t *aGroup = pIt->aGroup, keep = pIt->iGroupKeep;
+        uint32_t i = pIt->iPos + 1, n = pIt->pData->nUser, nPos = pIt->nGroupPos < n ? pIt->nGroupPos : n;
+        while (keep != LP_NONE && i < nPos && aGroup[i] != keep) i++;
+        /* none of the group left: the last position, so that the next is the end */
+        pIt->iPos = (keep != LP_NONE && i < nPos ? i : n) - 1;
+    }
+    return learnpath_users_next(pIt, pzErr);
+}
+
+/*
 ** Aggregate every user's journey (rule 9) in one pass over the users, into
 ** each aggregate whose bit LP_AGG(...) is set in mask; its rows go to
 ** aaRow[] and anRow[] (the caller frees them). Only the first aggregate of
@@ -517,7 +534,7 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, int noMedians,
     for (i = 0; i < LP_AGG_N; i++) aAcc[i].noMedians = noMedians;
     while (!(mask & (1u << iBase))) iBase++;
     if (iBase < 2) rc = trnEndInit(&aAcc[iBase].E, pIt->pData, pIt->pStream != NULL, B.nLimit);
-    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
+    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : trnNextUser(pIt, pzErr)) {
         int keep;
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
         if (rc || !keep) continue;

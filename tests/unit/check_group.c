@@ -246,6 +246,56 @@ START_TEST(test_group_value_filter) {
 }
 END_TEST
 
+/*
+** Rule 12 in the aggregates' pass (lp_agg.c, trnNextUser: in memory the
+** users of other groups are passed at once): a group whose one user is the
+** first in user_id order, one whose one user is the last, one of users in
+** between, and a value no user has, each against the function over a view
+** of its users, in memory and streamed, with and without segments.
+*/
+START_TEST(test_group_value_ends) {
+    static const char *const azVal[] = {"A", "B", "C", "Z"};
+    static const char *const azFunc[] = {"first_program_stats", "program_transitions"};
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "CREATE TABLE ge(user_id, program, enrolled_at, seg, account);"
+                 "INSERT INTO ge VALUES (1, 'P', '2020-01-01', 's', 'A'), (1, 'Q', '2020-02-01', 's', NULL),"
+                 " (2, 'P', '2020-01-03', 't', 'C'), (2, 'R', '2020-01-09', 't', 'C'),"
+                 " (3, 'Q', '2020-01-04', 's', 'D'), (4, 'Q', '2020-01-05', 't', 'C'),"
+                 " (4, 'P', '2020-03-05', 't', NULL), (5, 'R', '2020-01-06', 's', 'B'),"
+                 " (5, 'P', '2020-01-06', 's', 'B'), (5, 'Q', '2020-04-06', 's', NULL)");
+    for (int v = 0; v < 4; v++) {
+        char *zView = sqlite3_mprintf("DROP VIEW IF EXISTS temp.vge; CREATE TEMP VIEW vge AS SELECT * FROM ge"
+                                      " WHERE user_id IN (SELECT user_id FROM ge WHERE account = '%s')",
+                                      azVal[v]);
+        lpt_exec(db, zView);
+        for (int f = 0; f < 2; f++) {
+            for (int seg = 0; seg < 2; seg++) {
+                const char *zSeg = seg ? "'seg'" : "NULL";
+                char *zWantSql = sqlite3_mprintf("SELECT * FROM %s('vge', 'user_id', 'program', 'enrolled_at', %s)",
+                                                 azFunc[f], zSeg);
+                char *zSql = sqlite3_mprintf("SELECT * FROM %s('ge', 'user_id', 'program', 'enrolled_at', %s)"
+                                             " WHERE group_col = 'account' AND group_value = '%s'",
+                                             azFunc[f], zSeg, azVal[v]);
+                lpt_exec(db, azSetting[0]);
+                char *zWant = lpt_query(db, zWantSql);
+                ck_assert_msg(v == 3 ? strcmp(zWant, "") == 0 : strlen(zWant) > 5, "%s: %s", zWantSql, zWant);
+                for (int s = 0; s < CG_N_SETTING; s++) {
+                    lpt_exec(db, azSetting[s]);
+                    char *zGot = lpt_query(db, zSql);
+                    cg_assert_same(zSql, zGot, zWant);
+                    sqlite3_free(zGot);
+                }
+                sqlite3_free(zWant);
+                sqlite3_free(zWantSql);
+                sqlite3_free(zSql);
+            }
+        }
+        sqlite3_free(zView);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Rule 12: a number as group_value is its text; user_id = x and COUNT(*)
 ** with group_value; since/until with it. */
 START_TEST(test_group_value_shapes) {
@@ -713,6 +763,7 @@ Suite *make_group_suite(void) {
     tc = tcase_create("group_value");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_group_value_filter);
+    tcase_add_test(tc, test_group_value_ends);
     tcase_add_test(tc, test_group_value_shapes);
     tcase_add_test(tc, test_group_value_order);
     tcase_add_test(tc, test_group_errors);
