@@ -168,6 +168,9 @@ double learnpath_agg_mean_days(const lp_agg_row *pR) {
 typedef struct trn_end {
     int64_t *aCount;    /* [step - 1][segment + 1 (0: none)][program]; NULL: unused */
     uint32_t nSeg, nProg; /* segments + 1, programs */
+    uint32_t *aRowAt;   /* the rows of those steps from a program to one: [step -
+                        ** 1][segment + 1][from][to], the row + 1 (0: not made
+                        ** yet), found by number rather than hashed; NULL: unused */
 } trn_end;
 
 /* One aggregate being computed: its rows, each with its gaps. */
@@ -200,6 +203,7 @@ static void trnFreeSlots(trn_table *pT) {
 
 static void trnAccFree(trn_acc *pA) {
     sqlite3_free(pA->E.aCount);
+    sqlite3_free(pA->E.aRowAt);
     trnFreeSlots(&pA->T);
     trnAccFreeGaps(pA);
     sqlite3_free(pA->T.aRow);
@@ -229,8 +233,19 @@ static int trnAccAdd(trn_acc *pA, const lp_shaper *pSh, uint32_t seg, int isStat
         uint32_t to = kStep + 1 < pSh->nStep ? pS[1].label : LP_NONE;
         uint32_t from = isStats && k == 1 ? LP_NONE : pS->label;
         int64_t iRow;
-        int rc = trnRowFor(&pA->T, seg, (int64_t)kStep + 1, from, isStats ? LP_NONE : to, &iRow);
-        if (rc) return rc;
+        uint32_t *pAt = NULL;
+        int rc = SQLITE_OK;
+        if (pA->E.aRowAt && !isStats && k < TRN_END_STEPS && to != LP_NONE && !((from | to) & LP_GROUP_BIT)) {
+            uint32_t s = seg == LP_NONE ? 0 : seg + 1;
+            pAt = &pA->E.aRowAt[(((uint64_t)k * pA->E.nSeg + s) * pA->E.nProg + from) * pA->E.nProg + to];
+        }
+        if (pAt && *pAt) {
+            iRow = *pAt - 1;
+        } else {
+            rc = trnRowFor(&pA->T, seg, (int64_t)kStep + 1, from, isStats ? LP_NONE : to, &iRow);
+            if (rc) return rc;
+            if (pAt) *pAt = (uint32_t)iRow + 1;
+        }
         lp_agg_row *pR = &pA->T.aRow[iRow];
         pR->users++;
         if (to == LP_NONE) continue;
@@ -269,6 +284,11 @@ static int trnEndInit(trn_end *pE, const lp_data *pD, int isStream, int64_t nLim
     memset(pE->aCount, 0, (size_t)n * sizeof(int64_t));
     pE->nSeg = pD->segments.n + 1;
     pE->nProg = pD->programs.n;
+    n *= pD->programs.n;
+    if (n > TRN_END_MAX) return SQLITE_OK;
+    pE->aRowAt = sqlite3_malloc64(n * sizeof(uint32_t));
+    if (!pE->aRowAt) return SQLITE_NOMEM;
+    memset(pE->aRowAt, 0, (size_t)n * sizeof(uint32_t));
     return SQLITE_OK;
 }
 
@@ -288,6 +308,7 @@ static int trnEndFold(trn_acc *pA) {
         }
     }
     sqlite3_free(pE->aCount);
+    sqlite3_free(pE->aRowAt);
     memset(pE, 0, sizeof(*pE));
     return SQLITE_OK;
 }
@@ -498,6 +519,23 @@ static int trnCheckBudget(const trn_budget *pB, const trn_acc *aAcc, int64_t nRe
 }
 
 /*
+** The next user, as learnpath_users_next; with group_value in memory (rule
+** 12) the users of other groups are passed at once, their groups read in
+** place (a user's position is its number: lp_read.h), rather than each one
+** shaped to be left out (learnpath_shape_user keeps none of them).
+*/
+static int trnNextUser(lp_users *pIt, char **pzErr) {
+    if (pIt->isGroupFilter && pIt->pStream == NULL) {
+        const uint32_t *aGroup = pIt->aGroup, keep = pIt->iGroupKeep;
+        uint32_t i = pIt->iPos + 1, n = pIt->pData->nUser, nPos = pIt->nGroupPos < n ? pIt->nGroupPos : n;
+        while (keep != LP_NONE && i < nPos && aGroup[i] != keep) i++;
+        /* none of the group left: the last position, so that the next is the end */
+        pIt->iPos = (keep != LP_NONE && i < nPos ? i : n) - 1;
+    }
+    return learnpath_users_next(pIt, pzErr);
+}
+
+/*
 ** Aggregate every user's journey (rule 9) in one pass over the users, into
 ** each aggregate whose bit LP_AGG(...) is set in mask; its rows go to
 ** aaRow[] and anRow[] (the caller frees them). Only the first aggregate of
@@ -517,12 +555,12 @@ static int trnBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, int noMedians,
     for (i = 0; i < LP_AGG_N; i++) aAcc[i].noMedians = noMedians;
     while (!(mask & (1u << iBase))) iBase++;
     if (iBase < 2) rc = trnEndInit(&aAcc[iBase].E, pIt->pData, pIt->pStream != NULL, B.nLimit);
-    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : learnpath_users_next(pIt, pzErr)) {
+    for (; !pIt->eof && rc == SQLITE_OK; rc = rc ? rc : trnNextUser(pIt, pzErr)) {
         int keep;
         rc = learnpath_shape_user(pSh, pIt->u, &keep);
         if (rc || !keep) continue;
         rc = trnAccAdd(&aAcc[iBase], pSh, (iBase & 1) ? LP_NONE : pSh->segment, iBase >= 2);
-        if (rc == SQLITE_OK) rc = trnCheckBudget(&B, aAcc, 0, pzErr);
+        if (rc == SQLITE_OK && B.nLimit) rc = trnCheckBudget(&B, aAcc, 0, pzErr);
     }
     if (rc == SQLITE_OK) rc = trnEndFold(&aAcc[iBase]);
     for (i = iBase + 1; i < LP_AGG_N && rc == SQLITE_OK; i++) {

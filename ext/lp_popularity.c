@@ -35,7 +35,10 @@
 ** the cells with starters are kept.
 **
 ** Only exact integer counts, and every order is by names and counts, so no
-** answer depends on the order in which the users come.
+** answer depends on the order in which the users come (nor on where a row
+** was counted: in memory with no budget, programs' rows and months' cells
+** in dense arrays by number, pop_dense; else, and for tie groups' labels,
+** through a direct-mapped cache and a seeded hash index).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -164,8 +167,30 @@ static void popFreeSlots(pop_table *pT, const char *zKind) {
 
 #define POP_MONTH_SLOTS 512
 
+/*
+** In memory with no memory budget, the counts of the rows of programs (not
+** tie groups' labels) in dense arrays indexed by numbers, no hash: per
+** segment (0: none, s + 1: segment s) and program, then made rows when the
+** users are all added (popDenseFold; rows are sorted by their keys when
+** finished, so the order they are made in is not seen). aPop: per
+** (segment, program + 1) users, enrollments, first and tied first users
+** (program 0: the segment's own row). aMon: per (month - monLo, segment,
+** program) the users who started then, over months grown as met; past
+** POP_DENSE_MAX counters the months go to the hash from there on.
+*/
+#define POP_DENSE_MAX learnpath_pop_dense_max
+int64_t learnpath_pop_dense_max = (int64_t)1 << 18; /* (lowered by tests) */
+typedef struct pop_dense {
+    int64_t *aPop;         /* NULL: unused */
+    uint32_t nSeg, nProg;  /* segments + 1, programs */
+    int64_t *aMon;         /* NULL: no month yet, or the months in the hash */
+    int64_t monLo, nMon;
+    int isMonOff;          /* the months in the hash from now on */
+} pop_dense;
+
 /* What the pass holds: the aggregates' rows, and the marks per program. */
 typedef struct pop_acc {
+    pop_dense D;           /* the dense counts of the fed aggregates */
     pop_table aT[LP_POP_N];
     uint32_t *aMark;      /* per program: stamp of the user whose journey holds it */
     uint32_t *aFirstMark; /* per program: stamp of the user whose step 1 holds it */
@@ -188,6 +213,8 @@ static void popAccFree(pop_acc *pA) {
         popFreeSlots(&pA->aT[i], azKind[i]);
         sqlite3_free(pA->aT[i].aRow);
     }
+    sqlite3_free(pA->D.aPop);
+    sqlite3_free(pA->D.aMon);
     sqlite3_free(pA->aMark);
     sqlite3_free(pA->aFirstMark);
     sqlite3_free(pA->aCount);
@@ -277,6 +304,169 @@ static int popAddMonthly(pop_acc *pA, pop_table *pT, const lp_shaper *pSh, uint3
     }
     int rc = popRowFor(pT, seg, pS->label, pA->aMonthOf[k], &iRow);
     if (rc == SQLITE_OK) pT->aRow[iRow].users++;
+    return rc;
+}
+
+/* ------------------------------------------------------- dense counts */
+
+/* The dense counts for the users of pIt (pop_dense): only in memory, with
+** no budget, and a table of rows of programs that fits. */
+static int popDenseInit(pop_dense *pX, const lp_users *pIt, int64_t nLimit) {
+    const lp_data *pD = pIt->pData;
+    uint64_t n = ((uint64_t)pD->segments.n + 1) * ((uint64_t)pD->programs.n + 1);
+    memset(pX, 0, sizeof(*pX));
+    if (pIt->pStream || nLimit != 0 || pD->programs.n == 0 || n > (uint64_t)POP_DENSE_MAX) return SQLITE_OK;
+    pX->aPop = sqlite3_malloc64(n * 4 * sizeof(int64_t));
+    if (!pX->aPop) return SQLITE_NOMEM;
+    memset(pX->aPop, 0, (size_t)n * 4 * sizeof(int64_t));
+    pX->nSeg = pD->segments.n + 1;
+    pX->nProg = pD->programs.n;
+    return SQLITE_OK;
+}
+
+/*
+** program_popularity, dense: popAddPopularity's counts of user u (shaped by
+** pSh, in segment seg) in pX->aPop. A program is in step 1 when it is the
+** first label or, a tie group's, one of its members (marked).
+*/
+static int popDenseAddPopularity(pop_acc *pA, const lp_shaper *pSh, uint32_t u, uint32_t seg) {
+    const lp_data *pD = pSh->pData;
+    uint32_t i0 = pD->aFirst[u], i1 = pD->aFirst[u + 1], nList = 0, stamp;
+    uint32_t first = pSh->aStep[0].label, *aMark = pA->aMark, *aFirst = pA->aFirstMark, *aList;
+    int64_t isTied = (first & LP_GROUP_BIT) != 0, *aCount = pA->aCount;
+    int isFirstOnly = pSh->pSpec->repeats == LP_REPEATS_FIRST_ONLY;
+    int64_t *aRow = pA->D.aPop + (uint64_t)(seg == LP_NONE ? 0 : seg + 1) * (pA->D.nProg + 1) * 4;
+    if (i1 - i0 > pA->nListAlloc || pD->programs.n > pA->nProgAlloc || pA->stamp == UINT32_MAX) {
+        int rc = popMarks(pA, pD->programs.n, i1 - i0);
+        if (rc) return rc;
+        aMark = pA->aMark;
+        aFirst = pA->aFirstMark;
+        aCount = pA->aCount;
+    } else {
+        pA->stamp++;
+    }
+    stamp = pA->stamp;
+    aList = pA->aList;
+    if (isTied) {
+        uint32_t nFirst = learnpath_label_size(pSh, first);
+        for (uint32_t k = 0; k < nFirst; k++) aFirst[learnpath_label_member(pSh, first, k)] = stamp;
+    }
+    for (uint32_t e = i0; e < i1 && pD->aT[e] < pSh->tCut; e++) {
+        uint32_t p = pD->aProg[e];
+        if (aMark[p] != stamp) {
+            aMark[p] = stamp;
+            aCount[p] = 0;
+            aList[nList++] = p;
+        }
+        aCount[p]++;
+    }
+    aRow[0]++;
+    for (uint32_t k = 0; k < nList; k++) {
+        uint32_t p = aList[k];
+        int64_t *pC = aRow + ((uint64_t)p + 1) * 4, isFirst = isTied ? aFirst[p] == stamp : p == first;
+        pC[0]++;
+        pC[1] += isFirstOnly ? 1 : aCount[p];
+        pC[2] += isFirst;
+        pC[3] += isFirst & isTied;
+    }
+    return SQLITE_OK;
+}
+
+/* The months' counters cover month (grown, with a year's room either side);
+** 0: past POP_DENSE_MAX, the months counted so far folded into pT and the
+** rest to go there too. */
+static int popDenseMonths(pop_dense *pX, pop_table *pT, int64_t month, int *pIsDense) {
+    int64_t lo = month - 12, hi = month + 12, nCell = (int64_t)pX->nSeg * pX->nProg;
+    int64_t *aNew;
+    int rc = SQLITE_OK;
+    *pIsDense = 0;
+    if (pX->isMonOff) return SQLITE_OK;
+    if (pX->aMon) {
+        if (pX->monLo < lo) lo = pX->monLo;
+        if (pX->monLo + pX->nMon - 1 > hi) hi = pX->monLo + pX->nMon - 1;
+    }
+    if ((hi - lo + 1) * nCell > POP_DENSE_MAX) {
+        for (int64_t m = 0; pX->aMon && m < pX->nMon && rc == SQLITE_OK; m++) {
+            for (int64_t c = 0; c < nCell && rc == SQLITE_OK; c++) {
+                int64_t n = pX->aMon[m * nCell + c], iRow;
+                uint32_t s = (uint32_t)(c / pX->nProg);
+                if (n == 0) continue;
+                rc = popRowFor(pT, s == 0 ? LP_NONE : s - 1, (uint32_t)(c % pX->nProg), pX->monLo + m, &iRow);
+                if (rc == SQLITE_OK) pT->aRow[iRow].users += n;
+            }
+        }
+        sqlite3_free(pX->aMon);
+        pX->aMon = NULL;
+        pX->isMonOff = 1;
+        return rc;
+    }
+    aNew = sqlite3_malloc64((sqlite3_uint64)((hi - lo + 1) * nCell) * sizeof(int64_t));
+    if (!aNew) return SQLITE_NOMEM;
+    memset(aNew, 0, (size_t)((hi - lo + 1) * nCell) * sizeof(int64_t));
+    if (pX->aMon) memcpy(aNew + (pX->monLo - lo) * nCell, pX->aMon, (size_t)(pX->nMon * nCell) * sizeof(int64_t));
+    sqlite3_free(pX->aMon);
+    pX->aMon = aNew;
+    pX->monLo = lo;
+    pX->nMon = hi - lo + 1;
+    *pIsDense = 1;
+    return SQLITE_OK;
+}
+
+/* first_program_monthly, dense where step 1 is a program: as popAddMonthly. */
+static int popDenseAddMonthly(pop_acc *pA, pop_table *pT, const lp_shaper *pSh, uint32_t seg) {
+    pop_dense *pX = &pA->D;
+    const lp_step *pS = &pSh->aStep[0];
+    int64_t day = learnpath_time_day(pS->t), month;
+    uint32_t k = (uint32_t)day & (POP_MONTH_SLOTS - 1);
+    if (pA->aMonthDay[k] != day + 1) {
+        pA->aMonthDay[k] = day + 1;
+        pA->aMonthOf[k] = (int32_t)learnpath_time_day_month(day);
+    }
+    month = pA->aMonthOf[k];
+    if (!(pS->label & LP_GROUP_BIT) && !pX->isMonOff) {
+        int isDense = pX->aMon && month >= pX->monLo && month < pX->monLo + pX->nMon;
+        int rc = isDense ? SQLITE_OK : popDenseMonths(pX, pT, month, &isDense);
+        if (rc) return rc;
+        if (isDense) {
+            uint32_t s = seg == LP_NONE ? 0 : seg + 1;
+            pX->aMon[((month - pX->monLo) * pX->nSeg + s) * pX->nProg + pS->label]++;
+            return SQLITE_OK;
+        }
+    }
+    return popAddMonthly(pA, pT, pSh, seg);
+}
+
+/* The dense counts made rows of the fed aggregates aT[iPop] and aT[iMon]
+** (-1: not fed), then freed. */
+static int popDenseFold(pop_acc *pA, int iPop, int iMon) {
+    pop_dense *pX = &pA->D;
+    int64_t nCell = (int64_t)pX->nSeg * pX->nProg, iRow;
+    int rc = SQLITE_OK;
+    for (uint32_t s = 0; iPop >= 0 && s < pX->nSeg && rc == SQLITE_OK; s++) {
+        for (uint32_t p = 0; p <= pX->nProg && rc == SQLITE_OK; p++) {
+            const int64_t *pC = pX->aPop + ((uint64_t)s * (pX->nProg + 1) + p) * 4;
+            if (pC[0] == 0) continue;
+            rc = popRowFor(&pA->aT[iPop], s == 0 ? LP_NONE : s - 1, p == 0 ? LP_NONE : p - 1, 0, &iRow);
+            if (rc) break;
+            lp_pop_row *pR = &pA->aT[iPop].aRow[iRow];
+            pR->users += pC[0];
+            pR->enrollments += pC[1];
+            pR->firstUsers += pC[2];
+            pR->tiedFirstUsers += pC[3];
+        }
+    }
+    for (int64_t m = 0; iMon >= 0 && pX->aMon && m < pX->nMon && rc == SQLITE_OK; m++) {
+        for (int64_t c = 0; c < nCell && rc == SQLITE_OK; c++) {
+            int64_t n = pX->aMon[m * nCell + c];
+            uint32_t s = (uint32_t)(c / pX->nProg);
+            if (n == 0) continue;
+            rc = popRowFor(&pA->aT[iMon], s == 0 ? LP_NONE : s - 1, (uint32_t)(c % pX->nProg), pX->monLo + m, &iRow);
+            if (rc == SQLITE_OK) pA->aT[iMon].aRow[iRow].users += n;
+        }
+    }
+    sqlite3_free(pX->aPop);
+    sqlite3_free(pX->aMon);
+    memset(pX, 0, sizeof(*pX));
     return rc;
 }
 
@@ -444,6 +634,21 @@ static int popFinish(pop_acc *pA, const lp_data *pD, const lp_shaper *pSh, unsig
     return rc;
 }
 
+/* Add user u, shaped by pSh, to the fed aggregates aFed[kind] (-1: none),
+** in the dense counts when they are made (A.D.aPop). */
+static int popAddUser(pop_acc *pA, const lp_shaper *pSh, uint32_t u, const int *aFed) {
+    int rc = SQLITE_OK;
+    if (aFed[0] >= 0) {
+        uint32_t seg = aFed[0] & 1 ? LP_NONE : pSh->segment;
+        rc = pA->D.aPop ? popDenseAddPopularity(pA, pSh, u, seg) : popAddPopularity(pA, &pA->aT[aFed[0]], pSh, u, seg);
+    }
+    if (rc == SQLITE_OK && aFed[1] >= 0) {
+        uint32_t seg = aFed[1] & 1 ? LP_NONE : pSh->segment;
+        rc = pA->D.aPop ? popDenseAddMonthly(pA, &pA->aT[aFed[1]], pSh, seg) : popAddMonthly(pA, &pA->aT[aFed[1]], pSh, seg);
+    }
+    return rc;
+}
+
 /*
 ** Compute the aggregates of mask (bits LP_POP) in one pass over the users
 ** into pMemo. Per kind, the aggregate per segment is fed user by user and
@@ -456,6 +661,7 @@ static int popBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_pop_memo *p
     int64_t nLimit = learnpath_users_limit(pIt);
     int aFed[2], rc = SQLITE_OK;
     memset(&A, 0, sizeof(A));
+    rc = popDenseInit(&A.D, pIt, nLimit);
     for (int m = 0; m < 2; m++) {
         /* the aggregate of kind m fed user by user, or -1 */
         aFed[m] = mask & (1u << LP_POP(m, 0)) ? LP_POP(m, 0)
@@ -474,14 +680,10 @@ static int popBuild(lp_users *pIt, lp_shaper *pSh, unsigned mask, lp_pop_memo *p
         }
         rc = learnpath_shape_user(pSh, u, &keep);
         if (rc || !keep) continue;
-        if (aFed[0] >= 0) {
-            rc = popAddPopularity(&A, &A.aT[aFed[0]], pSh, u, aFed[0] & 1 ? LP_NONE : pSh->segment);
-        }
-        if (rc == SQLITE_OK && aFed[1] >= 0) {
-            rc = popAddMonthly(&A, &A.aT[aFed[1]], pSh, aFed[1] & 1 ? LP_NONE : pSh->segment);
-        }
-        if (rc == SQLITE_OK) rc = popCheckBudget(pIt, pSh, &A, nLimit, 0, pzErr);
+        rc = popAddUser(&A, pSh, u, aFed);
+        if (rc == SQLITE_OK && nLimit) rc = popCheckBudget(pIt, pSh, &A, nLimit, 0, pzErr);
     }
+    if (rc == SQLITE_OK && A.D.aPop) rc = popDenseFold(&A, aFed[0], aFed[1]);
     for (int m = 0; m < 2 && rc == SQLITE_OK; m++) {
         if (aFed[m] != LP_POP(m, 0) || !(mask & (1u << LP_POP(m, 1)))) continue;
         rc = popDerive(&A.aT[LP_POP(m, 1)], &A.aT[LP_POP(m, 0)]);

@@ -446,65 +446,190 @@ static double statsLogrankQuad(const double *aV, const double *aOE, const int *a
 }
 
 /*
+** The sums of one distinct time with dTot > 0 events among nRisk at risk,
+** aRiskN[j] of them in group j: E_j += d n_j / n and, for n > 1, V_jk +=
+** d (n - d) / (n - 1) n_j / n (delta_jk - n_k / n), each the same double
+** operations as ever, or where d = 1 the same bits in fewer: d n_j / n is
+** n_j / n, and d (n - d) / (n - 1) / n is 1 / n ((n - 1) / (n - 1) is 1
+** exactly). The counts are integers, exact as doubles; n_k / n once per k
+** (aQ).
+*/
+static void statsLogrankTime(int nGroup, const int64_t *aRiskN, int64_t dTot, int64_t nRisk,
+                                    double *aE, double *aV, double *aQ) {
+    double nd = (double)nRisk, kt;
+    int j, k;
+    for (k = 0; k < nGroup; k++) aQ[k] = (double)aRiskN[k] / nd;
+    if (dTot == 1) {
+        for (j = 0; j < nGroup; j++) aE[j] += aQ[j];
+        kt = nRisk > 1 ? 1.0 / nd : 0.0;
+    } else {
+        double dd = (double)dTot;
+        for (j = 0; j < nGroup; j++) aE[j] += dd * (double)aRiskN[j] / nd;
+        kt = nRisk > 1 ? dd * (nd - dd) / (nd - 1.0) / nd : 0.0;
+    }
+    if (kt == 0.0) return;
+    for (j = 0; j < nGroup; j++) {
+        double r = (double)aRiskN[j];
+        if (r == 0.0) continue;
+        r = kt * r;
+        for (k = 0; k < nGroup; k++) aV[j * nGroup + k] += r * ((j == k ? 1.0 : 0.0) - aQ[k]);
+    }
+}
+
+/*
+** statsLogrankAccumulate where only groups ga < gb have observations (the
+** others' sums are all zero, their terms +0), its state in registers: the
+** same sums by the same operations (statsLogrankTime's), group gb's
+** counts and all of them kept, ga's their difference. r0 and r1 at risk.
+*/
+static void statsLogrank2(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup, int64_t n,
+                          int nGroup, uint32_t ga, uint32_t gb, int64_t r0, int64_t r1, double *aO,
+                          double *aE, double *aV) {
+    int64_t i, o0 = 0, o1 = 0;
+    double e0 = 0.0, e1 = 0.0, v00 = 0.0, v01 = 0.0, v10 = 0.0, v11 = 0.0;
+    for (i = 0; i < n;) {
+        double t = aT[i];
+        int64_t iEnd = i, dTot = 0, d1 = 0, l1 = 0;
+        do {
+            int64_t g1 = aGroup[iEnd] == gb, e = aEvent[iEnd] != 0;
+            dTot += e;
+            d1 += e & g1;
+            l1 += g1;
+            iEnd++;
+        } while (iEnd < n && aT[iEnd] == t);
+        if (dTot > 0) {
+            /* at risk: r0 + r1 = n - i */
+            double nd = (double)(r0 + r1), f0 = (double)r0, f1 = (double)r1, q0 = f0 / nd, q1 = f1 / nd, kt;
+            o0 += dTot - d1;
+            o1 += d1;
+            if (dTot == 1) {
+                e0 += q0;
+                e1 += q1;
+                kt = r0 + r1 > 1 ? 1.0 / nd : 0.0;
+            } else {
+                double dd = (double)dTot;
+                e0 += dd * f0 / nd;
+                e1 += dd * f1 / nd;
+                kt = r0 + r1 > 1 ? dd * (nd - dd) / (nd - 1.0) / nd : 0.0;
+            }
+            if (kt != 0.0 && f0 != 0.0) {
+                double r = kt * f0;
+                v00 += r * (1.0 - q0);
+                v01 += r * (0.0 - q1);
+            }
+            if (kt != 0.0 && f1 != 0.0) {
+                double r = kt * f1;
+                v10 += r * (0.0 - q0);
+                v11 += r * (1.0 - q1);
+            }
+        }
+        r0 -= iEnd - i - l1;
+        r1 -= l1;
+        i = iEnd;
+    }
+    aO[ga] = (double)o0;
+    aO[gb] = (double)o1;
+    aE[ga] = e0;
+    aE[gb] = e1;
+    aV[ga * (uint32_t)nGroup + ga] = v00;
+    aV[ga * (uint32_t)nGroup + gb] = v01;
+    aV[gb * (uint32_t)nGroup + ga] = v10;
+    aV[gb * (uint32_t)nGroup + gb] = v11;
+}
+
+/*
+** The observations of each group into aRiskN (zero): four interleaved
+** tallies (aTmp, 4 nGroup zeros), so that a run of one group is not a chain
+** of increments of one place.
+*/
+static void statsLogrankCount(const uint32_t *aGroup, int64_t n, int nGroup, int64_t *aTmp, int64_t *aRiskN) {
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        aTmp[aGroup[i]]++;
+        aTmp[nGroup + aGroup[i + 1]]++;
+        aTmp[2 * nGroup + aGroup[i + 2]]++;
+        aTmp[3 * nGroup + aGroup[i + 3]]++;
+    }
+    for (; i < n; i++) aTmp[aGroup[i]]++;
+    for (int j = 0; j < nGroup; j++) {
+        aRiskN[j] = aTmp[j] + aTmp[nGroup + j] + aTmp[2 * nGroup + j] + aTmp[3 * nGroup + j];
+        aTmp[j] = aTmp[nGroup + j] = aTmp[2 * nGroup + j] = aTmp[3 * nGroup + j] = 0;
+    }
+}
+
+/*
 ** At each distinct time (aT ascending), the events d_j and those at risk
-** n_j per group: O_j += d_j, E_j += d n_j / n, and for d > 0, n > 1,
-** V_jk += d (n - d) / (n - 1) n_j / n (delta_jk - n_k / n).
+** n_j per group, counted as integers: O_j += d_j, and E and V as
+** statsLogrankTime sums them; when two groups alone have observations,
+** statsLogrank2. aI holds 5 nGroup integers (zero): at risk, events,
+** leaving at this time, observed, and statsLogrankCount's scratch (with
+** the three before it).
 */
 static void statsLogrankAccumulate(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
-                                   int64_t n, int nGroup, double *aRisk, double *aD, double *aO,
-                                   double *aE, double *aV) {
+                                   int64_t n, int nGroup, int64_t *aI, double *aO, double *aE, double *aV,
+                                   double *aQ) {
+    int64_t *aRiskN = aI, *aDN = aI + nGroup, *aLeave = aDN + nGroup, *aON = aLeave + nGroup;
     int64_t i, nRisk = n;
-    int j, k;
-    for (i = 0; i < n; i++) aRisk[aGroup[i]] += 1.0;
-    i = 0;
-    while (i < n) {
-        int64_t iEnd = i, dTot = 0;
-        double nd = (double)nRisk;
-        while (iEnd < n && aT[iEnd] == aT[i]) {
-            if (aEvent[iEnd]) {
-                aD[aGroup[iEnd]] += 1.0;
-                dTot++;
-            }
-            iEnd++;
-        }
-        if (dTot > 0) {
-            double dd = (double)dTot, kt = nRisk > 1 ? dd * (nd - dd) / (nd - 1.0) / nd : 0.0;
-            for (j = 0; j < nGroup; j++) {
-                aO[j] += aD[j];
-                aE[j] += dd * aRisk[j] / nd;
-                if (kt == 0.0 || aRisk[j] == 0.0) continue;
-                for (k = 0; k < nGroup; k++) {
-                    aV[j * nGroup + k] += kt * aRisk[j] * ((j == k ? 1.0 : 0.0) - aRisk[k] / nd);
-                }
-            }
-            for (j = 0; j < nGroup; j++) aD[j] = 0.0;
-        }
-        for (; i < iEnd; i++) aRisk[aGroup[i]] -= 1.0;
-        nRisk = n - iEnd;
+    int j, nWith = 0, ga = 0, gb = 0;
+    statsLogrankCount(aGroup, n, nGroup, aDN, aRiskN);
+    for (j = 0; j < nGroup; j++) {
+        if (aRiskN[j] == 0) continue;
+        ga = nWith == 0 ? j : ga;
+        gb = j;
+        nWith++;
     }
+    if (nWith == 2) {
+        statsLogrank2(aT, aEvent, aGroup, n, nGroup, (uint32_t)ga, (uint32_t)gb, aRiskN[ga], aRiskN[gb], aO, aE,
+                      aV);
+        return;
+    }
+    for (i = 0; i < n;) {
+        double t = aT[i];
+        int64_t iEnd = i, dTot = 0;
+        do {
+            int64_t e = aEvent[iEnd] != 0;
+            aDN[aGroup[iEnd]] += e;
+            aLeave[aGroup[iEnd]]++;
+            dTot += e;
+            iEnd++;
+        } while (iEnd < n && aT[iEnd] == t);
+        if (dTot > 0) {
+            for (j = 0; j < nGroup; j++) aON[j] += aDN[j];
+            statsLogrankTime(nGroup, aRiskN, dTot, nRisk, aE, aV, aQ);
+        }
+        for (j = 0; j < nGroup; j++) {
+            aRiskN[j] -= aLeave[j];
+            aDN[j] = aLeave[j] = 0;
+        }
+        nRisk = n - iEnd;
+        i = iEnd;
+    }
+    for (j = 0; j < nGroup; j++) aO[j] = (double)aON[j];
 }
 
 int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
                       int64_t n, int nGroup, double *pChi2, int *pDf, lp_pvalue *pP,
                       double *aObserved, double *aExpected) {
-    size_t g = nGroup > 0 ? (size_t)nGroup : 0, nDbl = 4 * g + 2 * g * g + g;
-    double *aMem, *aRisk, *aD, *aO, *aE, *aV, *aWork;
+    size_t g = nGroup > 0 ? (size_t)nGroup : 0, nDbl = 3 * g + 2 * g * g + g, nByte;
+    double *aMem, *aO, *aE, *aQ, *aV, *aWork;
+    int64_t *aI;
     int *aKeep, nKeep = 0, j, rank = 0;
     *pChi2 = 0.0;
     *pDf = 0;
     *pP = statsFromLog(0.0);
     if (g == 0) return SQLITE_OK;
-    aMem = (double *)sqlite3_malloc64(nDbl * sizeof(double) + g * sizeof(int));
+    nByte = nDbl * sizeof(double) + 5 * g * sizeof(int64_t) + g * sizeof(int);
+    aMem = (double *)sqlite3_malloc64(nByte);
     if (aMem == 0) return SQLITE_NOMEM;
-    memset(aMem, 0, nDbl * sizeof(double) + g * sizeof(int));
-    aRisk = aMem;
-    aD = aRisk + g;
-    aO = aD + g;
+    memset(aMem, 0, nByte);
+    aO = aMem;
     aE = aO + g;
-    aV = aE + g;
+    aQ = aE + g;
+    aV = aQ + g;
     aWork = aV + g * g;
-    aKeep = (int *)(aWork + g * g + g);
-    statsLogrankAccumulate(aT, aEvent, aGroup, n, nGroup, aRisk, aD, aO, aE, aV);
+    aI = (int64_t *)(void *)(aWork + g * g + g);
+    aKeep = (int *)(void *)(aI + 5 * g);
+    statsLogrankAccumulate(aT, aEvent, aGroup, n, nGroup, aI, aO, aE, aV, aQ);
     for (j = 0; j < nGroup; j++) {
         if (aExpected) aExpected[j] = aE[j];
         if (aObserved) aObserved[j] = aO[j];

@@ -510,6 +510,18 @@ static int groupIsNone(const group_cursor *pCur) {
     return pCur->it.groups.n == 0;
 }
 
+/* The data's memo of a shaping, segments ignored or not, groups or none. */
+static group_memo *groupMemoOf(const lp_data *pD, const lp_shape_spec *pShape, int ignoreSegments,
+                               int isNoGroup) {
+    for (group_memo *pMemo = pD->apMemo[LP_MEMO_GROUP]; pMemo; pMemo = pMemo->pNext) {
+        if (learnpath_shape_spec_eq(&pMemo->shape, pShape) && pMemo->ignoreSegments == ignoreSegments &&
+            pMemo->isNoGroup == isNoGroup) {
+            return pMemo;
+        }
+    }
+    return NULL;
+}
+
 /*
 ** The memo of pCur's shaping, when its rows can be kept with the data: in
 ** memory with no budget, and either the groups those the data read (so of
@@ -525,29 +537,123 @@ static group_memo *groupMemoFind(group_cursor *pCur, int *pCanKeep) {
     *pCanKeep = pIt->pStream == NULL && learnpath_heap_budget(pIt->nBudget) == 0 &&
                 (pIt->isGroupBorrowed || isNoGroup);
     if (!*pCanKeep) return NULL;
-    for (group_memo *pMemo = pD->apMemo[LP_MEMO_GROUP]; pMemo; pMemo = pMemo->pNext) {
-        if (learnpath_shape_spec_eq(&pMemo->shape, &pCur->tvf.shape) &&
-            pMemo->ignoreSegments == pCur->sh.ignoreSegments && pMemo->isNoGroup == isNoGroup) {
-            return pMemo;
-        }
-    }
-    return NULL;
+    return groupMemoOf(pD, &pCur->tvf.shape, pCur->sh.ignoreSegments, isNoGroup);
 }
 
-/* Keep the rows just made with the data; the cursor borrows them. Out of
-** memory only skips the memo. */
-static void groupMemoKeep(group_cursor *pCur) {
+/* Keep the rows just made with the data, as those of a pass that did or
+** did not ignore segments; the cursor borrows them. Out of memory only
+** skips the memo. */
+static void groupMemoKeep(group_cursor *pCur, int ignoreSegments) {
     lp_data *pD = pCur->it.pData;
     group_memo *pMemo = sqlite3_malloc64(sizeof(*pMemo));
     if (!pMemo) return;
     pMemo->shape = pCur->tvf.shape;
-    pMemo->ignoreSegments = pCur->sh.ignoreSegments;
+    pMemo->ignoreSegments = ignoreSegments;
     pMemo->isNoGroup = groupIsNone(pCur);
     pMemo->aRow = pCur->aRow;
     pMemo->nRow = pCur->nRow;
     pMemo->pNext = pD->apMemo[LP_MEMO_GROUP];
     pD->apMemo[LP_MEMO_GROUP] = pMemo;
     pD->axMemoFree[LP_MEMO_GROUP] = groupMemoListFree;
+    pCur->isRowsBorrowed = 1;
+}
+
+/* Pairs in order of (cell, first label), to sum the runs of one pair. */
+static int groupPairCmp(const void *pa, const void *pb) {
+    const group_pair *a = pa, *b = pb;
+    if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
+    return (a->label > b->label) - (a->label < b->label);
+}
+
+/*
+** The cells and pairs over all users from those of a pass by segment: each
+** (segment, group) cell summed into its group's (segment none), each
+** (cell, first label) pair into (the group's cell, label); what a pass
+** ignoring segments counts, since the users kept, their journeys and first
+** steps do not depend on segments, and every sum is exact (the gaps' sum
+** in 128 bits). No hash table: a cell per group number, the pairs sorted.
+*/
+static int groupDeriveAll(group_cursor *pCur) {
+    uint32_t nG = pCur->it.groups.n + 1, nCell = 0, nPair = 0;
+    uint32_t *aAt = sqlite3_malloc64((sqlite3_uint64)nG * sizeof(uint32_t));
+    group_acc *aAcc = sqlite3_malloc64(((sqlite3_uint64)pCur->nCell + 1) * sizeof(group_acc));
+    group_pair *aPair = sqlite3_malloc64(((sqlite3_uint64)pCur->nPair + 1) * sizeof(group_pair));
+    int64_t nAll = 0;
+    if (!aAt || !aAcc || !aPair) {
+        sqlite3_free(aAt);
+        sqlite3_free(aAcc);
+        sqlite3_free(aPair);
+        return SQLITE_NOMEM;
+    }
+    memset(aAt, 0, (size_t)nG * sizeof(uint32_t));
+    for (uint32_t i = 0; i < pCur->nCell; i++) {
+        const group_acc *pO = &pCur->aAcc[i];
+        uint32_t g = pO->group == LP_NONE ? 0 : pO->group + 1;
+        group_acc *pA = &aAcc[aAt[g] ? aAt[g] - 1 : nCell];
+        if (aAt[g] == 0) {
+            memset(pA, 0, sizeof(*pA));
+            pA->segment = LP_NONE;
+            pA->group = pO->group;
+            pA->topLabel = LP_NONE;
+            aAt[g] = ++nCell;
+        }
+        pA->users += pO->users;
+        pA->enrollments += pO->enrollments;
+        pA->continued += pO->continued;
+        pA->sumMsLo += pO->sumMsLo;
+        pA->sumMsHi += pO->sumMsHi + (pA->sumMsLo < pO->sumMsLo);
+    }
+    for (uint32_t i = 0; i < pCur->nPair; i++) {
+        uint32_t g = pCur->aAcc[pCur->aPair[i].cell].group;
+        aPair[i] = pCur->aPair[i];
+        aPair[i].cell = aAt[g == LP_NONE ? 0 : g + 1] - 1;
+    }
+    if (pCur->nPair > 1) qsort(aPair, pCur->nPair, sizeof(group_pair), groupPairCmp);
+    for (uint32_t i = 0; i < pCur->nPair; i++) {
+        if (nPair && aPair[nPair - 1].cell == aPair[i].cell && aPair[nPair - 1].label == aPair[i].label) {
+            aPair[nPair - 1].users += aPair[i].users;
+        } else {
+            aPair[nPair++] = aPair[i];
+        }
+    }
+    for (int64_t s = 0; s < pCur->nSegAlloc; s++) {
+        nAll += pCur->aSegUsers[s];
+        pCur->aSegUsers[s] = 0;
+    }
+    if (pCur->nSegAlloc) pCur->aSegUsers[0] = nAll;
+    sqlite3_free(aAt);
+    sqlite3_free(pCur->aAcc);
+    sqlite3_free(pCur->aPair);
+    pCur->aAcc = aAcc;
+    pCur->nCell = nCell;
+    pCur->nAccAlloc = (int64_t)pCur->nCell + 1;
+    pCur->aPair = aPair;
+    pCur->nPair = nPair;
+    pCur->nPairAlloc = (int64_t)nPair + 1;
+    return SQLITE_OK;
+}
+
+/*
+** After a pass by segment whose rows the data keeps (the cursor borrows
+** them): the rows over all users too (groupDeriveAll), kept as a memo of
+** the same shaping with segments ignored, so that group_stats without
+** segment_col on the same data makes no pass. Out of memory only skips
+** them; the cursor's rows stay the pass's.
+*/
+static void groupKeepAllUsers(group_cursor *pCur) {
+    group_row *aRow = pCur->aRow;
+    int64_t nRow = pCur->nRow;
+    if (!pCur->isRowsBorrowed || pCur->sh.ignoreSegments || pCur->it.pData->aSeg == NULL ||
+        groupMemoOf(pCur->it.pData, &pCur->tvf.shape, 1, groupIsNone(pCur))) {
+        return;
+    }
+    pCur->aRow = NULL;
+    pCur->nRow = 0;
+    pCur->isRowsBorrowed = 0;
+    if (groupDeriveAll(pCur) == SQLITE_OK && groupRows(pCur) == SQLITE_OK) groupMemoKeep(pCur, 1);
+    if (!pCur->isRowsBorrowed) groupFreeRowArray(pCur->aRow, pCur->nRow);
+    pCur->aRow = aRow;
+    pCur->nRow = nRow;
     pCur->isRowsBorrowed = 1;
 }
 
@@ -578,7 +684,10 @@ static int groupFilter(lp_tvf_cursor *pBase, int idxNum, char **pzErr) {
     }
     if (rc == SQLITE_OK) rc = groupRows(pCur);
     /* (canKeep: in memory, without a budget, so the pass never streamed) */
-    if (rc == SQLITE_OK && canKeep) groupMemoKeep(pCur);
+    if (rc == SQLITE_OK && canKeep) {
+        groupMemoKeep(pCur, pCur->sh.ignoreSegments);
+        groupKeepAllUsers(pCur);
+    }
     return rc;
 }
 

@@ -246,6 +246,56 @@ START_TEST(test_group_value_filter) {
 }
 END_TEST
 
+/*
+** Rule 12 in the aggregates' pass (lp_agg.c, trnNextUser: in memory the
+** users of other groups are passed at once): a group whose one user is the
+** first in user_id order, one whose one user is the last, one of users in
+** between, and a value no user has, each against the function over a view
+** of its users, in memory and streamed, with and without segments.
+*/
+START_TEST(test_group_value_ends) {
+    static const char *const azVal[] = {"A", "B", "C", "Z"};
+    static const char *const azFunc[] = {"first_program_stats", "program_transitions"};
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "CREATE TABLE ge(user_id, program, enrolled_at, seg, account);"
+                 "INSERT INTO ge VALUES (1, 'P', '2020-01-01', 's', 'A'), (1, 'Q', '2020-02-01', 's', NULL),"
+                 " (2, 'P', '2020-01-03', 't', 'C'), (2, 'R', '2020-01-09', 't', 'C'),"
+                 " (3, 'Q', '2020-01-04', 's', 'D'), (4, 'Q', '2020-01-05', 't', 'C'),"
+                 " (4, 'P', '2020-03-05', 't', NULL), (5, 'R', '2020-01-06', 's', 'B'),"
+                 " (5, 'P', '2020-01-06', 's', 'B'), (5, 'Q', '2020-04-06', 's', NULL)");
+    for (int v = 0; v < 4; v++) {
+        char *zView = sqlite3_mprintf("DROP VIEW IF EXISTS temp.vge; CREATE TEMP VIEW vge AS SELECT * FROM ge"
+                                      " WHERE user_id IN (SELECT user_id FROM ge WHERE account = '%s')",
+                                      azVal[v]);
+        lpt_exec(db, zView);
+        for (int f = 0; f < 2; f++) {
+            for (int seg = 0; seg < 2; seg++) {
+                const char *zSeg = seg ? "'seg'" : "NULL";
+                char *zWantSql = sqlite3_mprintf("SELECT * FROM %s('vge', 'user_id', 'program', 'enrolled_at', %s)",
+                                                 azFunc[f], zSeg);
+                char *zSql = sqlite3_mprintf("SELECT * FROM %s('ge', 'user_id', 'program', 'enrolled_at', %s)"
+                                             " WHERE group_col = 'account' AND group_value = '%s'",
+                                             azFunc[f], zSeg, azVal[v]);
+                lpt_exec(db, azSetting[0]);
+                char *zWant = lpt_query(db, zWantSql);
+                ck_assert_msg(v == 3 ? strcmp(zWant, "") == 0 : strlen(zWant) > 5, "%s: %s", zWantSql, zWant);
+                for (int s = 0; s < CG_N_SETTING; s++) {
+                    lpt_exec(db, azSetting[s]);
+                    char *zGot = lpt_query(db, zSql);
+                    cg_assert_same(zSql, zGot, zWant);
+                    sqlite3_free(zGot);
+                }
+                sqlite3_free(zWant);
+                sqlite3_free(zWantSql);
+                sqlite3_free(zSql);
+            }
+        }
+        sqlite3_free(zView);
+    }
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Rule 12: a number as group_value is its text; user_id = x and COUNT(*)
 ** with group_value; since/until with it. */
 START_TEST(test_group_value_shapes) {
@@ -636,6 +686,73 @@ START_TEST(test_group_stats_large_grid) {
 }
 END_TEST
 
+/*
+** The rows over all users kept with a pass by segment (tvf_group.c,
+** groupKeepAllUsers, groupDeriveAll): after group_stats with segment_col,
+** the same query without it on the same data makes no pass, and gives
+** SQL's rows and, every double to 17 digits, those of a pass of its own
+** (the cache cleared first): groups, none (en), users without a segment
+** (es), ten segments with a group per user (eg2: the hash tables), and
+** shaped (within_days, ties, since). Under a budget nothing is kept.
+*/
+START_TEST(test_group_stats_all_from_segments) {
+    static const char *const zQ =
+        "SELECT segment, group_value, users, enrollments, printf('%%!.17g', share_of_users), rank,"
+        "  top_first_program, top_first_tied, top_first_users, printf('%%!.17g', top_first_share),"
+        "  continued, printf('%%!.17g', continue_rate), printf('%%!.17g', avg_days_to_next)"
+        " FROM group_stats('%s', 'user_id', 'program', 'enrolled_at', %s) WHERE group_col = 'account' %s";
+    static const char *const azTable[] = {"e", "es", "en", "eg2"};
+    static const char *const azShape[] = {"", "AND within_days = 40", "AND ties = 'name'",
+                                          "AND since = '2021-01-01'"};
+    sqlite3 *db = cg_open();
+    lpt_exec(db, "CREATE TABLE eg2 AS SELECT user_id, program, enrolled_at,"
+                 "  CASE WHEN user_id % 23 THEN 'S' || (user_id % 10) END AS seg,"
+                 "  CASE WHEN user_id % 9 THEN 'G' || user_id END AS account FROM e;"
+                 "SELECT learnpath_threads(1), learnpath_memory_budget(0)");
+    for (int k = 0; k < 4; k++) {
+        for (int s = 0; s < 4; s++) {
+            char *zSeg = sqlite3_mprintf(zQ, azTable[k], "'seg'", azShape[s]);
+            char *zAll = sqlite3_mprintf(zQ, azTable[k], "NULL", azShape[s]);
+            char *zGot, *zOwn;
+            int nPass;
+            lpt_exec(db, "SELECT learnpath_memory_budget(0), learnpath_cache_clear()");
+            zOwn = cg_count_passes(db, zAll, &nPass); /* a pass of its own */
+            ck_assert_int_eq(nPass, 1);
+            lpt_exec(db, "SELECT learnpath_cache_clear()");
+            sqlite3_free(cg_count_passes(db, zSeg, &nPass));
+            ck_assert_int_eq(nPass, 1);
+            zGot = cg_count_passes(db, zAll, &nPass);
+            ck_assert_msg(nPass == 0, "%s %s: %d passes, the rows over all users not kept", azTable[k],
+                          azShape[s], nPass);
+            cg_assert_same(azTable[k], zGot, zOwn);
+            ck_assert_msg(strlen(zOwn) > 20 && !strstr(zOwn, "ERROR"), "%.300s", zOwn);
+            sqlite3_free(zGot);
+            if (s == 0 && k < 3) {
+                /* against SQL, printed as cg_expected prints */
+                cg_reference(db, azTable[k], "account");
+                char *zWant = cg_expected(db, azTable[k], 0);
+                zGot = cg_got(db, azTable[k], "account", 0);
+                cg_assert_same("against SQL", zGot, zWant);
+                sqlite3_free(zGot);
+                sqlite3_free(zWant);
+            }
+            /* streamed: each query passes, the same rows */
+            lpt_exec(db, "SELECT learnpath_memory_budget(1), learnpath_cache_clear()");
+            sqlite3_free(cg_count_passes(db, zSeg, &nPass));
+            zGot = cg_count_passes(db, zAll, &nPass);
+            ck_assert_int_ge(nPass, 1);
+            cg_assert_same("streamed", zGot, zOwn);
+            sqlite3_free(zGot);
+            sqlite3_free(zOwn);
+            sqlite3_free(zSeg);
+            sqlite3_free(zAll);
+        }
+    }
+    lpt_exec(db, "SELECT learnpath_memory_budget(0)");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_group_suite(void) {
     Suite *s = suite_create("group");
     TCase *tc = tcase_create("group_stats");
@@ -646,6 +763,7 @@ Suite *make_group_suite(void) {
     tc = tcase_create("group_value");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_group_value_filter);
+    tcase_add_test(tc, test_group_value_ends);
     tcase_add_test(tc, test_group_value_shapes);
     tcase_add_test(tc, test_group_value_order);
     tcase_add_test(tc, test_group_errors);
@@ -654,6 +772,7 @@ Suite *make_group_suite(void) {
     tcase_add_test(tc, test_group_first_value_ties);
     tcase_add_test(tc, test_group_stats_no_group_memo);
     tcase_add_test(tc, test_group_stats_large_grid);
+    tcase_add_test(tc, test_group_stats_all_from_segments);
     suite_add_tcase(s, tc);
     return s;
 }

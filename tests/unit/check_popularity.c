@@ -202,6 +202,30 @@ START_TEST(test_reference_demo) {
 }
 END_TEST
 
+/* lp_popularity.c's bound on its dense counters (1 << 18), lowered here. */
+extern int64_t learnpath_pop_dense_max;
+
+/*
+** The counts of programs' rows and months' cells in dense arrays (in
+** memory, no budget: lp_popularity.c, pop_dense), whatever their bound: 10
+** (too small for the table of programs: the hash alone), 30 (programs
+** dense, the months past it at once: to the hash), 500 (the months dense,
+** then grown past it: counted so far folded into the hash) and the
+** default, on the demo data (32 months, two segments, ties), against SQL.
+*/
+START_TEST(test_dense_bounds) {
+    static const int64_t aMax[] = {10, 30, 500, (int64_t)1 << 18};
+    sqlite3 *db = lpt_open_fixture("demo");
+    for (int i = 0; i < 4; i++) {
+        learnpath_pop_dense_max = aMax[i];
+        lpt_exec(db, "SELECT learnpath_cache_clear()");
+        cp_assert_reference(db, "enrollments", "user_type", "NULL", "NULL", 6);
+    }
+    learnpath_pop_dense_max = (int64_t)1 << 18;
+    sqlite3_close(db);
+}
+END_TEST
+
 /* ------------------------------------------------------- by hand */
 
 /*
@@ -553,6 +577,7 @@ Suite *make_popularity_suite(void) {
     tcase_add_test(tc, test_reference_segments);
     tcase_add_test(tc, test_reference_ties);
     tcase_add_test(tc, test_reference_demo);
+    tcase_add_test(tc, test_dense_bounds);
     suite_add_tcase(s, tc);
     tc = tcase_create("Rules");
     tcase_add_test(tc, test_popularity_by_hand);

@@ -310,6 +310,142 @@ START_TEST(test_logrank_edges) {
 }
 END_TEST
 
+/*
+** The log-rank test as main computed it (commit 1459683: double counters,
+** every n_k / n divided per j), kept here as the reference: the counts in
+** integers must give the same bits.
+*/
+static double csRefQuad(const double *aV, const double *aOE, const int *aKeep, int nKeep,
+                               int nGroup, double *aWork, int *pRank) {
+    int m = nKeep - 1, i, j, k, rank = 0;
+    double *L = aWork, *y = aWork + (size_t)m * m, eps = 0.0, chi = 0.0;
+    for (i = 0; i < m; i++) {
+        for (j = 0; j < m; j++) L[i * m + j] = aV[aKeep[i + 1] * nGroup + aKeep[j + 1]];
+        if (L[i * m + i] > eps) eps = L[i * m + i];
+        y[i] = aOE[aKeep[i + 1]];
+    }
+    eps *= 1e-10;
+    /* L D L' in place: column i's pivot on the diagonal, multipliers below */
+    for (i = 0; i < m; i++) {
+        double piv = L[i * m + i];
+        if (!(piv > eps)) {
+            for (j = i; j < m; j++) L[j * m + i] = 0.0;
+            continue;
+        }
+        rank++;
+        for (j = i + 1; j < m; j++) {
+            double t = L[j * m + i] / piv;
+            for (k = j; k < m; k++) L[k * m + j] -= t * L[k * m + i];
+            L[j * m + i] = t;
+        }
+    }
+    /* y' (L D L')^- y = sum over kept pivots of (L^-1 y)_i^2 / D_i */
+    for (i = 0; i < m; i++) {
+        if (L[i * m + i] == 0.0) {
+            y[i] = 0.0;
+            continue;
+        }
+        for (j = i + 1; j < m; j++) y[j] -= L[j * m + i] * y[i];
+        chi += y[i] * y[i] / L[i * m + i];
+    }
+    *pRank = rank;
+    return chi;
+}
+
+static void csRefAccumulate(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
+                                   int64_t n, int nGroup, double *aRisk, double *aD, double *aO,
+                                   double *aE, double *aV) {
+    int64_t i, nRisk = n;
+    int j, k;
+    for (i = 0; i < n; i++) aRisk[aGroup[i]] += 1.0;
+    i = 0;
+    while (i < n) {
+        int64_t iEnd = i, dTot = 0;
+        double nd = (double)nRisk;
+        while (iEnd < n && aT[iEnd] == aT[i]) {
+            if (aEvent[iEnd]) {
+                aD[aGroup[iEnd]] += 1.0;
+                dTot++;
+            }
+            iEnd++;
+        }
+        if (dTot > 0) {
+            double dd = (double)dTot, kt = nRisk > 1 ? dd * (nd - dd) / (nd - 1.0) / nd : 0.0;
+            for (j = 0; j < nGroup; j++) {
+                aO[j] += aD[j];
+                aE[j] += dd * aRisk[j] / nd;
+                if (kt == 0.0 || aRisk[j] == 0.0) continue;
+                for (k = 0; k < nGroup; k++) {
+                    aV[j * nGroup + k] += kt * aRisk[j] * ((j == k ? 1.0 : 0.0) - aRisk[k] / nd);
+                }
+            }
+            for (j = 0; j < nGroup; j++) aD[j] = 0.0;
+        }
+        for (; i < iEnd; i++) aRisk[aGroup[i]] -= 1.0;
+        nRisk = n - iEnd;
+    }
+}
+
+/* The reference's chi2, df, O and E (nGroup <= 24). */
+static void csRefLogrank(const double *aT, const unsigned char *aEv, const uint32_t *aG, int64_t n,
+                         int nGroup, double *pChi, int *pDf, double *aO, double *aE) {
+    static double aRisk[24], aD[24], aOE[24], aV[24 * 24], aWork[24 * 24 + 24];
+    int aKeep[24], nKeep = 0, rank = 0;
+    memset(aRisk, 0, sizeof(aRisk));
+    memset(aD, 0, sizeof(aD));
+    memset(aV, 0, sizeof(aV));
+    memset(aO, 0, (size_t)nGroup * sizeof(double));
+    memset(aE, 0, (size_t)nGroup * sizeof(double));
+    csRefAccumulate(aT, aEv, aG, n, nGroup, aRisk, aD, aO, aE, aV);
+    for (int j = 0; j < nGroup; j++) {
+        if (aE[j] > 0.0) aKeep[nKeep++] = j;
+        aOE[j] = aO[j] - aE[j];
+    }
+    *pChi = 0.0;
+    *pDf = 0;
+    if (nKeep >= 2) {
+        *pChi = csRefQuad(aV, aOE, aKeep, nKeep, nGroup, aWork, &rank);
+        *pDf = rank;
+    }
+}
+
+/* Rule 22: the log-rank test's sums, counted in integers, give main's
+** numbers bit for bit: seeded data of 1 to 24 groups (where two alone have
+** observations, their counts kept in registers), times with many ties or none, few or many events, groups
+** without observations, and event bytes other than 1. */
+START_TEST(test_logrank_same_bits) {
+    enum { N = 4000 };
+    static double aT[N], aO[24], aE[24], rO[24], rE[24];
+    static unsigned char aEv[N];
+    static uint32_t aG[N];
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    for (int c = 0; c < 300; c++) {
+        int nGroup = c % 24 + 1, df, rdf, n = (int)(x % N) + 1;
+        int nTimes = 1 + (c % 5 == 0 ? 3 : c % 5 == 1 ? 40 : N * 4);
+        double chi, rchi;
+        lp_pvalue p;
+        double t = 0.0;
+        for (int i = 0; i < n; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            if ((x >> 33) % (uint64_t)nTimes != 0 || i == 0) t += (double)((x >> 20) % 1000) / 7.0;
+            aT[i] = c % 7 == 3 ? (double)(i / 3) : t;
+            aEv[i] = (unsigned char)((x >> 40) % 10 < (uint64_t)(c % 10) ? (c % 4 == 0 ? 3 : 1) : 0);
+            aG[i] = (uint32_t)((x >> 45) % (uint64_t)nGroup);
+            if (nGroup > 3 && aG[i] == 1) aG[i] = 0; /* group 1 has no observation */
+            /* two groups alone have observations, others none (segments
+            ** keyed from 1: group 0 empty) */
+            if (c % 3 == 2 && nGroup > 1) aG[i] = (x >> 50) % 2 ? (uint32_t)nGroup - 1 : (uint32_t)(c % 2);
+        }
+        ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, n, nGroup, &chi, &df, &p, aO, aE), SQLITE_OK);
+        csRefLogrank(aT, aEv, aG, n, nGroup, &rchi, &rdf, rO, rE);
+        ck_assert_msg(memcmp(&chi, &rchi, sizeof(chi)) == 0, "case %d: chi2 %.17g, want %.17g", c, chi, rchi);
+        ck_assert_int_eq(df, rdf);
+        ck_assert(memcmp(aO, rO, (size_t)nGroup * sizeof(double)) == 0);
+        ck_assert(memcmp(aE, rE, (size_t)nGroup * sizeof(double)) == 0);
+    }
+}
+END_TEST
+
 /* Rule 22: where SQLite's allocator fails (a hard heap limit just above
 ** what is in use), Holm and the log-rank test return SQLITE_NOMEM and
 ** leak nothing; past the limit they answer again. */
@@ -358,6 +494,7 @@ Suite *make_stats_suite(void) {
     tcase_add_test(tc, test_ctab_tiny);
     tcase_add_test(tc, test_logrank_empty_group);
     tcase_add_test(tc, test_logrank_edges);
+    tcase_add_test(tc, test_logrank_same_bits);
     tcase_add_test(tc, test_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
