@@ -96,9 +96,14 @@ static int kmCheckBudget(const lp_users *pIt, const lp_shaper *pSh, int64_t nByt
 }
 
 /* The largest of unit and the smaller units a day, a minute, a second and a
-** millisecond that divides t (each a constant: no division instruction);
-** the units divide each other, so one test a time once the unit settles. */
+** millisecond that divides time t as a duration from a UTC midnight (each a
+** constant: no division instruction); the units divide each other, so one
+** test a time once the unit settles. Times count from Julian day 0 at noon
+** (lp_base.h), so a midnight is 43,200,000 past a whole day: shifted by
+** that, dates alone are whole days. The sort's keys are differences of
+** times, which a common shift leaves alone. */
 static int64_t kmUnitOf(int64_t unit, int64_t t) {
+    t += 43200000;
     switch (unit) {
         case 86400000:
             if (t % 86400000 == 0) return unit;

@@ -45,8 +45,8 @@ typedef struct km_pair {
 #define KM_RB_MAX 13
 /* The most digits a 64-bit key has. */
 #define KM_MAX_DIGITS ((64 + KM_RB_MAX - 1) / KM_RB_MAX)
-/* Past this many segment x step keys (or steps, or segments), a pass by
-** them runs on one thread: two threads' counts would take too much room. */
+/* Past this many segment x step keys, the sort orders by step, then by
+** segment (two passes of fewer keys each), not by one key of both. */
 #define KM_MAX_SPLIT_KEYS 65536
 
 /* What a pass orders by. */
