@@ -27,13 +27,34 @@ static uint32_t buildSegRank(const uint32_t *aSegRank, uint32_t seg) {
     return seg == LP_NONE ? LP_NONE : aSegRank[seg];
 }
 
+/* Users with at most this many enrollments out of order are sorted on
+** the stack (buildSortUser), by either thread. */
+#define BUILD_SORT_SMALL 32
+
+/* Insertion sort of a[0..n) (n <= BUILD_SORT_SMALL). */
+static void buildSortSmall(build_ev *a, uint32_t n) {
+    for (uint32_t i = 1; i < n; i++) {
+        build_ev x = a[i];
+        uint32_t j = i;
+        while (j > 0 && learnpath_read_ev_cmp(&a[j - 1], &x) > 0) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
 /*
 ** Sort enrollments [i0, i1) by time, then program name (rule 4), then
 ** segment name (aSegRank, NULL without a segment column): a total order,
-** so the first segment (rule 6) does not depend on the rows' order.
+** so the first segment (rule 6) does not depend on the rows' order (nor on
+** the sort: two enrollments it finds equal are the same time, program and
+** segment). *paTmp: NULL in a helper thread, which answers LP_RC_NEED_MAIN
+** for a user too large for the stack rather than allocate.
 */
 static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uint32_t i1,
                          build_ev **paTmp, uint32_t *pnTmp) {
+    build_ev aSmall[BUILD_SORT_SMALL], *a = aSmall;
     uint32_t i;
     for (i = i0 + 1; i < i1; i++) {
         if (pD->aT[i - 1] != pD->aT[i]) {
@@ -48,13 +69,16 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
     }
     if (i >= i1) return SQLITE_OK; /* in order already: the common case */
     uint32_t n = i1 - i0;
-    if (n > *pnTmp) {
-        build_ev *aNew = sqlite3_realloc64(*paTmp, (sqlite3_uint64)n * sizeof(build_ev));
-        if (!aNew) return SQLITE_NOMEM;
-        *paTmp = aNew;
-        *pnTmp = n;
+    if (n > BUILD_SORT_SMALL) {
+        if (paTmp == NULL) return LP_RC_NEED_MAIN;
+        if (n > *pnTmp) {
+            build_ev *aNew = sqlite3_realloc64(*paTmp, (sqlite3_uint64)n * sizeof(build_ev));
+            if (!aNew) return SQLITE_NOMEM;
+            *paTmp = aNew;
+            *pnTmp = n;
+        }
+        a = *paTmp;
     }
-    build_ev *a = *paTmp;
     for (i = 0; i < n; i++) {
         a[i].t = pD->aT[i0 + i];
         a[i].prog = pD->aProg[i0 + i];
@@ -62,7 +86,11 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
         a[i].seg = pD->aSeg ? pD->aSeg[i0 + i] : LP_NONE;
         a[i].segRank = aSegRank ? buildSegRank(aSegRank, a[i].seg) : LP_NONE;
     }
-    qsort(a, n, sizeof(build_ev), learnpath_read_ev_cmp);
+    if (a == aSmall) {
+        buildSortSmall(a, n);
+    } else {
+        qsort(a, n, sizeof(build_ev), learnpath_read_ev_cmp);
+    }
     for (i = 0; i < n; i++) {
         pD->aT[i0 + i] = a[i].t;
         pD->aProg[i0 + i] = a[i].prog;
@@ -71,152 +99,209 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
     return SQLITE_OK;
 }
 
-/* One array's scatter of buildGroupByUser: aNew[place of e] = aOld[e], for
-** the rows of users [uLo, uHi) only. */
+/* One array's scatter: aNew[aDest[e]] = aOld[e] for the rows [e0, e1). */
 typedef struct build_scatter {
-    const uint32_t *aUserOf;
-    uint32_t *aPos;      /* per user: the next place (a copy of aFirst) */
-    uint32_t nEv;
-    uint32_t uLo, uHi;
+    const uint32_t *aDest;
+    uint32_t e0, e1;
     int nSize;           /* 8: int64_t arrays, 4: uint32_t */
     const void *aOld;
     void *aNew;
 } build_scatter;
 
 static void buildScatter(void *pArg) {
-    build_scatter *p = pArg;
-    uint32_t uLo = p->uLo, nU = p->uHi - p->uLo;
+    const build_scatter *p = pArg;
+    const uint32_t *aDest = p->aDest;
+    /* each place asked for early: the writes land at random */
+    uint32_t e1 = p->e1 > p->e0 + 16 ? p->e1 - 16 : p->e0, e;
     if (p->nSize == 8) {
         const int64_t *aOld = p->aOld;
         int64_t *aNew = p->aNew;
-        for (uint32_t e = 0; e < p->nEv; e++) {
-            uint32_t u = p->aUserOf[e];
-            if (u - uLo < nU) aNew[p->aPos[u]++] = aOld[e];
+        for (e = p->e0; e < e1; e++) {
+            __builtin_prefetch(&aNew[aDest[e + 16]], 1);
+            aNew[aDest[e]] = aOld[e];
         }
+        for (; e < p->e1; e++) aNew[aDest[e]] = aOld[e];
     } else {
         const uint32_t *aOld = p->aOld;
         uint32_t *aNew = p->aNew;
-        for (uint32_t e = 0; e < p->nEv; e++) {
-            uint32_t u = p->aUserOf[e];
-            if (u - uLo < nU) aNew[p->aPos[u]++] = aOld[e];
+        for (e = p->e0; e < e1; e++) {
+            __builtin_prefetch(&aNew[aDest[e + 16]], 1);
+            aNew[aDest[e]] = aOld[e];
         }
+        for (; e < p->e1; e++) aNew[aDest[e]] = aOld[e];
     }
 }
 
 /*
-** Group the enrollments by user with a counting sort over the users'
-** numbers (aUserOf). One array at a time, each old copy freed as soon as
-** its new one is made, so that at most one array is held twice (the
-** memory a read peaks at); each array is moved by two threads when the
-** read may use two, one for the users holding the first half of the rows,
-** one for the rest.
+** Move every array of the enrollments to its place (aDest: each row's new
+** place). One array at a time, each old copy freed as soon as its new one
+** is made, so that at most one array is held twice (the memory a read
+** peaks at); each array is moved by two threads when the read may use
+** two, each taking half of the rows: the places are known, so neither
+** reads the other's rows. Each array goes into a block whose pages are
+** touched already (a new block's pages fault one by one, as long as the
+** move itself): the times into pSpare (nSpare bytes, taken over, grown or
+** shrunk to their size), each array after them into the block the one
+** before left (the old times' block holds the programs, the old programs'
+** the segments, ...).
 */
-static int buildGroupByUser(build_state *s) {
+static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pSpare, sqlite3_uint64 nSpare) {
     lp_data *pD = s->pD;
-    uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf, uMid = 0, uStep;
+    uint32_t nEv = pD->nEv;
     const void *aOldCol[4] = {pD->aT, pD->aProg, pD->aSeg, pD->aGrp};
-    /* nEv >= 2: rows are grouped by user only when not already */
-    uint32_t *aPos = sqlite3_malloc64((sqlite3_uint64)(nUser + 1) * sizeof(uint32_t));
-    if (!aPos) return SQLITE_NOMEM;
-    memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
-    for (uint32_t e = 0; e < nEv; e++) pD->aFirst[aUserOf[e] + 1]++;
-    for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
-    /* the first user of the second half of the rows (binary search) */
-    for (uStep = 1u << 31; uStep; uStep >>= 1) {
-        if (uMid + uStep <= nUser && pD->aFirst[uMid + uStep] <= nEv / 2) uMid += uStep;
-    }
     for (int k = 0; k < 4; k++) {
         int nSize = k == 0 ? 8 : 4;
+        sqlite3_uint64 nByte = (sqlite3_uint64)nEv * (sqlite3_uint64)nSize;
         void *aNew;
         build_scatter aPart[2];
         if (aOldCol[k] == NULL) continue;
-        aNew = sqlite3_malloc64((sqlite3_uint64)nEv * (sqlite3_uint64)nSize);
+        /* pSpare made the array's size: a realloc keeps the pages it has
+        ** (shrinking one that cannot shrink keeps it as it is) */
+        aNew = nSpare == nByte ? pSpare : sqlite3_realloc64(pSpare, nByte);
+        if (!aNew && nSpare > nByte) aNew = pSpare;
         if (!aNew) {
-            sqlite3_free(aPos);
+            sqlite3_free(pSpare);
             return SQLITE_NOMEM;
         }
-        memcpy(aPos, pD->aFirst, (size_t)(nUser + 1) * sizeof(uint32_t));
-        aPart[0] = (build_scatter){aUserOf, aPos, nEv, 0, uMid, nSize, aOldCol[k], aNew};
-        aPart[1] = (build_scatter){aUserOf, aPos, nEv, uMid, nUser, nSize, aOldCol[k], aNew};
+        aPart[0] = (build_scatter){aDest, 0, nEv / 2, nSize, aOldCol[k], aNew};
+        aPart[1] = (build_scatter){aDest, nEv / 2, nEv, nSize, aOldCol[k], aNew};
         learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
+        /* the old copy is the next array's block */
+        pSpare = (void *)aOldCol[k];
+        nSpare = (sqlite3_uint64)pD->nEvAlloc * (sqlite3_uint64)nSize;
         /* each array under its own type (no access through a void **) */
         if (k == 0) {
-            sqlite3_free(pD->aT);
             pD->aT = aNew;
         } else {
             uint32_t **paCol = k == 1 ? &pD->aProg : k == 2 ? &pD->aSeg : &pD->aGrp;
-            sqlite3_free(*paCol);
             *paCol = aNew;
         }
     }
+    sqlite3_free(pSpare);
     pD->nEvAlloc = nEv;
-    sqlite3_free(aPos);
     return SQLITE_OK;
 }
 
-/* The users' new numbers per row (aUserOf[e] = aRank[aUserOf[e]]). */
-typedef struct build_remap {
-    uint32_t *aUserOf;
-    const uint32_t *aRank;
-    uint32_t nEv;
-} build_remap;
-
-static void buildRemap(void *pArg) {
-    build_remap *p = pArg;
-    for (uint32_t e = 0; e < p->nEv; e++) p->aUserOf[e] = p->aRank[p->aUserOf[e]];
+/* Each row's user (aUserOf[e]) becomes the row's new place: aPos[u] is
+** where user u's next row goes. One pass, in the rows' order: exports list
+** users about as they first met them, so aPos is read nearly in order. */
+static void buildDest(uint32_t *aUserOf, uint32_t *aPos, uint32_t nEv) {
+    for (uint32_t e = 0; e < nEv; e++) aUserOf[e] = aPos[aUserOf[e]]++;
 }
 
-/* The keys in their new order (aKey[i] = aOld[aOrder[i]]). */
+/*
+** Group the enrollments by user, users in the order they are numbered,
+** with a counting sort over the users' numbers (aUserOf). aFirst itself
+** holds each user's next place while the places are given (then each
+** user's end, the next one's start: moved up by one). The user hash
+** table's block (taken over) becomes the times'.
+*/
+static int buildGroupByUser(build_state *s) {
+    lp_data *pD = s->pD;
+    uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf;
+    void *pSlot = s->aSlot;
+    int rc;
+    s->aSlot = NULL;
+    memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) pD->aFirst[aUserOf[e] + 1]++;
+    for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
+    buildDest(aUserOf, pD->aFirst, nEv);
+    memmove(pD->aFirst + 1, pD->aFirst, (size_t)nUser * sizeof(uint32_t));
+    pD->aFirst[0] = 0;
+    rc = buildMoveRows(s, aUserOf, pSlot, pSlot ? (sqlite3_uint64)s->nSlot * sizeof(uint32_t) : 0);
+    sqlite3_free(s->aUserOf); /* the places now, no longer the users */
+    s->aUserOf = NULL;
+    return rc;
+}
+
+/*
+** The keys in their new order (aKey[i] = aOld[aOrder[i]], i in [i0, i1)),
+** after, with aDest, each row's place (buildDest): one thread takes the
+** places and fewer keys, the other the rest of the keys.
+*/
 typedef struct build_rekey {
     lp_key *aKey;
     const lp_key *aOld;
     const uint32_t *aOrder;
-    uint32_t nUser;
+    uint32_t i0, i1;
+    uint32_t *aDest, *aPos; /* NULL: no places to find */
+    uint32_t nEv;
 } build_rekey;
 
 static void buildRekey(void *pArg) {
-    build_rekey *p = pArg;
-    for (uint32_t i = 0; i < p->nUser; i++) p->aKey[i] = p->aOld[p->aOrder[i]];
+    const build_rekey *p = pArg;
+    if (p->aDest) buildDest(p->aDest, p->aPos, p->nEv);
+    uint32_t i1 = p->i1 > p->i0 + 16 ? p->i1 - 16 : p->i0, i;
+    for (i = p->i0; i < i1; i++) {
+        __builtin_prefetch(&p->aOld[p->aOrder[i + 16]]); /* a read at random: asked early */
+        p->aKey[i] = p->aOld[p->aOrder[i]];
+    }
+    for (; i < p->i1; i++) p->aKey[i] = p->aOld[p->aOrder[i]];
+}
+
+/* Each row's user (aUserOf), for rows that came grouped by user. */
+static int buildUserOf(build_state *s) {
+    lp_data *pD = s->pD;
+    uint32_t n = pD->nUser;
+    s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEv * sizeof(uint32_t)); /* >= 2 users */
+    if (!s->aUserOf) return SQLITE_NOMEM;
+    for (uint32_t u = 0; u < n; u++) {
+        uint32_t e1 = u + 1 < n ? pD->aFirst[u + 1] : pD->nEv;
+        for (uint32_t e = pD->aFirst[u]; e < e1; e++) s->aUserOf[e] = u;
+    }
+    s->isGrouped = 0;
+    return SQLITE_OK;
 }
 
 /*
-** Renumber the users in user_id order (aOrder: the users in that order),
-** so that user u is the u-th in user_id order and its enrollments lie
-** there too: the per-user functions then walk memory in order. Rows that
-** came grouped by user get their users' numbers per row first. The rows'
-** numbers and the keys are moved at once (two threads when the read may
-** use two).
+** Renumber the users in user_id order (aBlock: learnpath_read_user_order's,
+** taken over), so that user u is the u-th in user_id order and its
+** enrollments lie there too: the per-user functions then walk memory in
+** order. The rows keep their users' old numbers: each old number's first
+** new place (aPos) is found by counting rows per old number, then summing
+** the counts in user_id order, so the pass that gives each row its place
+** reads aPos about in the order the rows came (buildDest), not at random.
+** The keys are gathered into the block itself, which becomes aKey.
 */
-static int buildRenumber(build_state *s, const uint32_t *aOrder) {
+static int buildRenumber(build_state *s, unsigned char *aBlock) {
     lp_data *pD = s->pD;
-    uint32_t n = pD->nUser, *aRank;
-    build_remap remap;
-    build_rekey rekey;
-    lp_key *aKey;
-    if (s->isGrouped) {
-        s->aUserOf = sqlite3_malloc64((sqlite3_uint64)pD->nEv * sizeof(uint32_t)); /* >= 2 users */
-        if (!s->aUserOf) return SQLITE_NOMEM;
-        for (uint32_t u = 0; u < n; u++) {
-            uint32_t e1 = u + 1 < n ? pD->aFirst[u + 1] : pD->nEv;
-            for (uint32_t e = pD->aFirst[u]; e < e1; e++) s->aUserOf[e] = u;
-        }
-        s->isGrouped = 0;
+    uint32_t n = pD->nUser, nEv = pD->nEv, sum = 0, iMid = n / 2 - n / 16;
+    uint32_t *aPos = (uint32_t *)(aBlock + BUILD_ORDER_POS(n));
+    const uint32_t *aOrder = (const uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
+    lp_key *aKey = (lp_key *)aBlock, *pOldKey;
+    sqlite3_uint64 nOldKey;
+    build_rekey aPart[2];
+    int rc = s->isGrouped ? buildUserOf(s) : SQLITE_OK;
+    if (rc) {
+        sqlite3_free(aBlock);
+        return rc;
     }
-    aRank = sqlite3_malloc64((sqlite3_uint64)n * sizeof(uint32_t)); /* n >= 2: out of order */
-    aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
-    if (!aRank || !aKey) {
-        sqlite3_free(aRank);
-        sqlite3_free(aKey);
-        return SQLITE_NOMEM;
+    memset(aPos, 0, (size_t)n * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) aPos[s->aUserOf[e]]++;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = aOrder[i], m = aPos[u];
+        pD->aFirst[i] = sum;
+        aPos[u] = sum;
+        sum += m;
     }
-    for (uint32_t i = 0; i < n; i++) aRank[aOrder[i]] = i;
-    remap = (build_remap){s->aUserOf, aRank, pD->nEv};
-    rekey = (build_rekey){aKey, pD->aKey, aOrder, n};
-    learnpath_read_parallel(s->p, buildRemap, &remap, buildRekey, &rekey);
-    sqlite3_free(aRank);
-    sqlite3_free(pD->aKey);
-    pD->aKey = aKey;
-    return buildGroupByUser(s);
+    pD->aFirst[n] = nEv;
+    aPart[0] = (build_rekey){aKey, pD->aKey, aOrder, 0, iMid, s->aUserOf, aPos, nEv};
+    aPart[1] = (build_rekey){aKey, pD->aKey, aOrder, iMid, n, NULL, NULL, 0};
+    learnpath_read_parallel(s->p, buildRekey, &aPart[0], buildRekey, &aPart[1]);
+    /* the old keys' block: the times' (buildMoveRows) */
+    pOldKey = pD->aKey;
+    nOldKey = (sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key);
+    /* the block shrunk to the keys, aFirst with it (either kept as it is
+    ** when it cannot shrink: larger, as right) */
+    pD->aKey = sqlite3_realloc64(aBlock, (sqlite3_uint64)(n + 1) * sizeof(lp_key));
+    if (pD->aKey == NULL) pD->aKey = aKey;
+    uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, (sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    if (aFirst) pD->aFirst = aFirst;
+    pD->nUserAlloc = n + 1;
+    rc = buildMoveRows(s, s->aUserOf, pOldKey, nOldKey);
+    sqlite3_free(s->aUserOf); /* the places now, no longer the users */
+    s->aUserOf = NULL;
+    return rc;
 }
 
 /* Two names in byte order (qsort of build_named). */
@@ -245,13 +330,48 @@ static int buildRankNames(const lp_strtab *pTab, uint32_t **paRank) {
     return SQLITE_OK;
 }
 
-/* Sort each user's enrollments (buildSortUser), segments ranked meanwhile. */
-static int buildSortUsers(lp_data *pD) {
+/* Users [u0, u1) of buildSortUsers, in a thread that may not allocate:
+** uStop is the first user it left (a large one out of order), or u1. */
+typedef struct build_sort_part {
+    lp_data *pD;
+    const uint32_t *aSegRank;
+    uint32_t u0, u1, uStop;
+} build_sort_part;
+
+static void buildSortPart(void *pArg) {
+    build_sort_part *p = pArg;
+    uint32_t u;
+    for (u = p->u0; u < p->u1; u++) {
+        uint32_t i0 = p->pD->aFirst[u], i1 = p->pD->aFirst[u + 1];
+        /* most users have one enrollment: nothing to sort, no call */
+        if (i1 - i0 > 1 && buildSortUser(p->pD, p->aSegRank, i0, i1, NULL, NULL)) break;
+    }
+    p->uStop = u;
+}
+
+/*
+** Sort each user's enrollments (buildSortUser), segments ranked meanwhile:
+** two threads when the read may use two, each for the users of about half
+** the rows; this thread then goes on from where either left a user too
+** large for it.
+*/
+static int buildSortUsers(build_state *s) {
+    lp_data *pD = s->pD;
     build_ev *aTmp = NULL;
-    uint32_t nTmp = 0, *aSegRank = NULL;
+    build_sort_part aPart[2];
+    uint32_t nTmp = 0, *aSegRank = NULL, uMid = 0;
     int rc = pD->aSeg ? buildRankNames(&pD->segments, &aSegRank) : SQLITE_OK;
-    for (uint32_t u = 0; u < pD->nUser && rc == SQLITE_OK; u++) {
-        rc = buildSortUser(pD, aSegRank, pD->aFirst[u], pD->aFirst[u + 1], &aTmp, &nTmp);
+    /* the first user of the second half of the rows (binary search) */
+    for (uint32_t uStep = 1u << 31; uStep; uStep >>= 1) {
+        if (uMid + uStep <= pD->nUser && pD->aFirst[uMid + uStep] <= pD->nEv / 2) uMid += uStep;
+    }
+    aPart[0] = (build_sort_part){pD, aSegRank, 0, uMid, uMid};
+    aPart[1] = (build_sort_part){pD, aSegRank, uMid, pD->nUser, pD->nUser};
+    if (rc == SQLITE_OK) learnpath_read_parallel(s->p, buildSortPart, &aPart[0], buildSortPart, &aPart[1]);
+    for (int k = 0; k < 2; k++) {
+        for (uint32_t u = aPart[k].uStop; u < aPart[k].u1 && rc == SQLITE_OK; u++) {
+            rc = buildSortUser(pD, aSegRank, pD->aFirst[u], pD->aFirst[u + 1], &aTmp, &nTmp);
+        }
     }
     sqlite3_free(aTmp);
     sqlite3_free(aSegRank);
@@ -408,8 +528,8 @@ int learnpath_read_finish(build_state *s) {
     lp_data *pD = s->pD;
     int rc = SQLITE_OK;
 
-    sqlite3_free(s->aSlot);
-    s->aSlot = NULL;
+    /* the user hash table is done with: its block is reused (its pages are
+    ** touched: a new block's would fault) by the sort or the times */
     sqlite3_free(s->aSlotNew);
     s->aSlotNew = NULL;
     if (pD->aFirst == NULL) {
@@ -422,14 +542,16 @@ int learnpath_read_finish(build_state *s) {
             pD->isUnordered = 1;
             if (!s->isGrouped) rc = buildGroupByUser(s);
         } else {
-            uint32_t *aOrder;
-            rc = learnpath_data_user_order(pD, s->p, &aOrder);
-            if (rc == SQLITE_OK) rc = buildRenumber(s, aOrder);
-            sqlite3_free(aOrder);
+            unsigned char *aBlock;
+            rc = learnpath_read_user_order(pD, s->p, s->aSlot, &aBlock);
+            s->aSlot = NULL;
+            if (rc == SQLITE_OK) rc = buildRenumber(s, aBlock);
         }
     } else if (!s->isGrouped) {
         rc = buildGroupByUser(s);
     }
+    sqlite3_free(s->aSlot);
+    s->aSlot = NULL;
     if (rc) return rc;
     if (s->isGrouped) pD->aFirst[pD->nUser] = pD->nEv; /* room was kept by buildUserOf */
     sqlite3_free(s->aUserOf);
@@ -444,7 +566,7 @@ int learnpath_read_finish(build_state *s) {
     }
     if (rc == SQLITE_OK) rc = buildRankNames(&pD->programs, &pD->aRank);
     if (rc == SQLITE_OK && pD->aGrp) rc = buildUserGroups(pD);
-    if (rc == SQLITE_OK) rc = buildSortUsers(pD);
+    if (rc == SQLITE_OK) rc = buildSortUsers(s);
     if (rc == SQLITE_OK) buildShrink(pD);
     pD->nByteUsed = (int64_t)pD->nEvAlloc * (sizeof(int64_t) + sizeof(uint32_t) * (pD->aSeg ? 2 : 1)) +
                     (int64_t)pD->nUserAlloc * (sizeof(lp_key) + sizeof(uint32_t)) + pD->nKeyByteAlloc +

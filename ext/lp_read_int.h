@@ -204,6 +204,25 @@ void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat);
 void learnpath_read_parallel(const lp_source_spec *p, void (*xA)(void *), void *pA,
                              void (*xB)(void *), void *pB);
 int learnpath_read_ev_cmp(const void *pa, const void *pb);
+
+/* ------------------------------------------------ lp_read_order.c */
+
+/*
+** The users of pD (two at least) in user_id order, in a block of
+** BUILD_ORDER_BYTES(n) bytes (n users) whose pages the sort has touched:
+** the order (n uint32_t) at BUILD_ORDER_OFF(n); before it the bytes are
+** the caller's, room for n + 1 keys (lp_key) from 0 and n uint32_t at
+** BUILD_ORDER_POS(n) (lp_read_group.c makes the keys in their new order
+** and each user's first place there, so no new pages are touched). The
+** block is pReuse grown (taken over; NULL: a new one): a block freed
+** otherwise, whose pages are touched already (the user hash table).
+*/
+int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, void *pReuse,
+                              unsigned char **paBlock);
+#define BUILD_ORDER_POS(n) (sizeof(lp_key) * ((sqlite3_uint64)(n) + 1))
+#define BUILD_ORDER_OFF(n) (BUILD_ORDER_POS(n) + 4 * (sqlite3_uint64)(n))
+/* at least the sort's two copies of its 12-byte items (lp_key: 16 bytes) */
+#define BUILD_ORDER_BYTES(n) (BUILD_ORDER_OFF(n) + 4 * (sqlite3_uint64)(n))
 int learnpath_read_named_cmp(const void *pa, const void *pb);
 
 /* ---------------------------------------------------- lp_stream.c */

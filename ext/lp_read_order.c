@@ -12,6 +12,13 @@
 ** than the prefix, such as e-mail addresses) are compared whole, in small
 ** runs. SQL's order of the classes (numbers, text, blobs) comes first.
 ** Numbers with a fractional part, rare as ids, are compared as before.
+**
+** Every pass over all the users is split between two threads when the read
+** may use two: reducing the keys (with the count of the top 16 bits), the
+** pass into buckets (each thread from its half, to places counted apart),
+** and the buckets. One block holds the items and their copy, and later the
+** users' order and what lp_read_group.c makes of it (BUILD_ORDER_OFF): its
+** pages are touched once.
 */
 #include <string.h>
 
@@ -33,72 +40,35 @@ static inline void ksSetK(ks_item *p, uint64_t k) {
     p->kLo = (uint32_t)k;
 }
 
-/* Radix sort a[0..n) by k, byte iLo..iHi-1 (0 = least significant), via b. */
-static void ksRadix(ks_item *a, ks_item *b, uint32_t n, int iLo, int iHi) {
-    uint32_t aCount[256];
-    for (int d = iLo; d < iHi; d++) {
+/*
+** Radix sort pIn[0..n) by the nByte low bytes of k into pOut (the bytes
+** above are equal), both used as scratch: the counts of every byte in one
+** pass, then one pass per byte that varies (least significant first), from
+** one buffer to the other, so no pass copies back.
+*/
+static void ksRadix(ks_item *pIn, ks_item *pOut, uint32_t n, int nByte) {
+    uint32_t aCount[8][256];
+    ks_item *pSrc = pIn, *pDst = pOut;
+    memset(aCount, 0, sizeof(aCount));
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t k = ksK(&pIn[i]);
+        for (int d = 0; d < nByte; d++) aCount[d][(k >> (8 * d)) & 0xff]++;
+    }
+    for (int d = 0; d < nByte; d++) {
+        uint32_t *c = aCount[d], sum = 0;
         int sh = 8 * d;
-        uint32_t sum = 0;
-        memset(aCount, 0, sizeof(aCount));
-        for (uint32_t i = 0; i < n; i++) aCount[(ksK(&a[i]) >> sh) & 0xff]++;
-        if (aCount[(ksK(&a[0]) >> sh) & 0xff] == n) continue; /* this byte never varies */
-        for (int c = 0; c < 256; c++) {
-            uint32_t m = aCount[c];
-            aCount[c] = sum;
+        if (c[(ksK(&pIn[0]) >> sh) & 0xff] == n) continue; /* this byte never varies */
+        for (int v = 0; v < 256; v++) {
+            uint32_t m = c[v];
+            c[v] = sum;
             sum += m;
         }
-        for (uint32_t i = 0; i < n; i++) b[aCount[(ksK(&a[i]) >> sh) & 0xff]++] = a[i];
-        memcpy(a, b, (size_t)n * sizeof(ks_item));
+        for (uint32_t i = 0; i < n; i++) pDst[c[(ksK(&pSrc[i]) >> sh) & 0xff]++] = pSrc[i];
+        ks_item *pSwap = pSrc;
+        pSrc = pDst;
+        pDst = pSwap;
     }
-}
-
-/* Buckets [c0, c1) of ksSort: moved back from b and sorted. */
-typedef struct ks_buckets {
-    ks_item *a, *b;
-    const uint32_t *aEnd; /* bucket c is [aEnd[c - 1], aEnd[c]) (0 for c = 0) */
-    uint32_t c0, c1;
-} ks_buckets;
-
-static void ksBuckets(void *pArg) {
-    const ks_buckets *p = pArg;
-    for (uint32_t c = p->c0; c < p->c1; c++) {
-        uint32_t i0 = c ? p->aEnd[c - 1] : 0, m = p->aEnd[c] - i0;
-        memcpy(p->a + i0, p->b + i0, (size_t)m * sizeof(ks_item));
-        if (m > 1) ksRadix(p->a + i0, p->b + i0, m, 0, 6);
-    }
-}
-
-/*
-** Sort a[0..n) by k: the top 16 bits into buckets, then each bucket, the
-** buckets split between two threads (about half the items each) when the
-** read may use two.
-*/
-static void ksSort(const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n) {
-    uint32_t *aEnd, cMid = 0;
-    ks_buckets aPart[2];
-    if (n < 4096) { /* n >= 2: ksClass sorts no fewer */
-        ksRadix(a, b, n, 0, 8);
-        return;
-    }
-    aEnd = sqlite3_malloc64(65536 * sizeof(uint32_t));
-    if (aEnd == NULL) { /* no room for buckets: byte by byte, slower */
-        ksRadix(a, b, n, 0, 8);
-        return;
-    }
-    memset(aEnd, 0, 65536 * sizeof(uint32_t));
-    for (uint32_t i = 0; i < n; i++) aEnd[a[i].kHi >> 16]++;
-    for (uint32_t c = 0, sum = 0; c < 65536; c++) {
-        uint32_t m = aEnd[c];
-        aEnd[c] = sum; /* for now: where bucket c starts */
-        sum += m;
-        if (sum <= n / 2) cMid = c + 1;
-    }
-    for (uint32_t i = 0; i < n; i++) b[aEnd[a[i].kHi >> 16]++] = a[i];
-    /* aEnd[c] is now the end of bucket c */
-    aPart[0] = (ks_buckets){a, b, aEnd, 0, cMid};
-    aPart[1] = (ks_buckets){a, b, aEnd, cMid, 65536};
-    learnpath_read_parallel(pSpec, ksBuckets, &aPart[0], ksBuckets, &aPart[1]);
-    sqlite3_free(aEnd);
+    if (pSrc != pOut) memcpy(pOut, pSrc, (size_t)n * sizeof(ks_item));
 }
 
 /* ------------------------------------------------------------ reducing */
@@ -106,19 +76,114 @@ static void ksSort(const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t
 /* The 8 bytes of z[iFrom..n) that sort as the bytes do (zero-padded). */
 static uint64_t ksBytes(const unsigned char *z, int n, int iFrom) {
     uint64_t k = 0;
+    if (iFrom + 8 <= n) {
+        for (int i = 0; i < 8; i++) k = (k << 8) | z[iFrom + i];
+        return k;
+    }
     for (int i = 0; i < 8; i++) {
         k = (k << 8) | (iFrom + i < n ? z[iFrom + i] : 0);
     }
     return k;
 }
 
+/*
+** One thread's part of a class's sort: its items [i0, i1), and for the
+** buckets the counts of the top 16 bits (aCount) or the buckets [c0, c1).
+** isFirstU: the class holds every user, item i is user i (u set here).
+*/
+typedef struct ks_part {
+    const lp_data *pD;
+    ks_item *a, *b;
+    uint32_t i0, i1;
+    int eClass, nCommon, isFirstU;
+    uint32_t *aCount;
+    const uint32_t *aEnd; /* bucket c is [aEnd[c - 1], aEnd[c]) (0 for c = 0) */
+    uint32_t c0, c1;
+} ks_part;
+
+/* Reduce the keys of the part's items, counting their top 16 bits. */
+static void ksReduce(void *pArg) {
+    const ks_part *p = pArg;
+    const lp_data *pD = p->pD;
+    ks_item *a = p->a;
+    for (uint32_t i = p->i0; i < p->i1; i++) {
+        const lp_key *k;
+        if (p->isFirstU) a[i].u = i;
+        k = &pD->aKey[a[i].u];
+        if (p->eClass == 1) {
+            ksSetK(&a[i], (uint64_t)k->v.i ^ ((uint64_t)1 << 63));
+        } else {
+            ksSetK(&a[i], ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, p->nCommon));
+        }
+        if (p->aCount) p->aCount[a[i].kHi >> 16]++;
+    }
+}
+
+/* The part's items into their buckets in b (aCount: each bucket's next place). */
+static void ksScatter(void *pArg) {
+    const ks_part *p = pArg;
+    for (uint32_t i = p->i0; i < p->i1; i++) p->b[p->aCount[p->a[i].kHi >> 16]++] = p->a[i];
+}
+
+/* Sort the buckets [c0, c1), each from b back into a. */
+static void ksBuckets(void *pArg) {
+    const ks_part *p = pArg;
+    for (uint32_t c = p->c0; c < p->c1; c++) {
+        uint32_t i0 = c ? p->aEnd[c - 1] : 0, m = p->aEnd[c] - i0;
+        if (m == 1) p->a[i0] = p->b[i0];
+        if (m > 1) ksRadix(p->b + i0, p->a + i0, m, 6); /* the top two bytes are c */
+    }
+}
+
+#define KS_TOP 65536 /* buckets: the top 16 bits */
+
+/*
+** Reduce and sort the keys of the parts' items (aPart[0] the first half,
+** aPart[1] the rest): the top 16 bits into buckets, then each bucket, the
+** buckets split between the threads (about half the items each). Small
+** classes, or no room for the counts: one radix sort of the whole.
+*/
+static void ksSort(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n) {
+    uint32_t *aCount = n < 4096 ? NULL : sqlite3_malloc64(2 * KS_TOP * sizeof(uint32_t));
+    uint32_t cMid = 0, sum = 0;
+    ks_item *a = aPart[0].a, *b = aPart[0].b;
+    if (aCount == NULL) { /* small (n >= 2: ksClass sorts no fewer), or no room */
+        learnpath_read_parallel(pSpec, ksReduce, &aPart[0], ksReduce, &aPart[1]);
+        ksRadix(a, b, n, 8);
+        memcpy(a, b, (size_t)n * sizeof(ks_item));
+        return;
+    }
+    memset(aCount, 0, 2 * KS_TOP * sizeof(uint32_t));
+    aPart[0].aCount = aCount;
+    aPart[1].aCount = aCount + KS_TOP;
+    learnpath_read_parallel(pSpec, ksReduce, &aPart[0], ksReduce, &aPart[1]);
+    for (uint32_t c = 0; c < KS_TOP; c++) {
+        uint32_t m0 = aCount[c], m1 = aCount[KS_TOP + c];
+        aCount[c] = sum; /* the first half's items first in each bucket */
+        aCount[KS_TOP + c] = sum + m0;
+        sum += m0 + m1;
+        if (sum <= n / 2) cMid = c + 1;
+    }
+    learnpath_read_parallel(pSpec, ksScatter, &aPart[0], ksScatter, &aPart[1]);
+    /* the second half's places are now the buckets' ends */
+    aPart[0] = (ks_part){.a = a, .b = b, .aEnd = aCount + KS_TOP, .c0 = 0, .c1 = cMid};
+    aPart[1] = (ks_part){.a = a, .b = b, .aEnd = aCount + KS_TOP, .c0 = cMid, .c1 = KS_TOP};
+    learnpath_read_parallel(pSpec, ksBuckets, &aPart[0], ksBuckets, &aPart[1]);
+    sqlite3_free(aCount);
+}
+
+/* The user of item i of a class's items a (isFirstU: i itself). */
+static inline uint32_t ksUser(const ks_item *a, int isFirstU, uint32_t i) {
+    return isFirstU ? i : a[i].u;
+}
+
 /* The prefix every key of a[0..n) shares (text or blob users of pD). */
-static int ksCommonPrefix(const lp_data *pD, const ks_item *a, uint32_t n) {
-    const lp_key *k0 = &pD->aKey[a[0].u];
+static int ksCommonPrefix(const lp_data *pD, const ks_item *a, int isFirstU, uint32_t n) {
+    const lp_key *k0 = &pD->aKey[ksUser(a, isFirstU, 0)];
     const char *z0 = pD->aKeyByte + k0->v.off;
     int nCommon = k0->n;
     for (uint32_t i = 1; i < n && nCommon > 0; i++) {
-        const lp_key *k = &pD->aKey[a[i].u];
+        const lp_key *k = &pD->aKey[ksUser(a, isFirstU, i)];
         const char *z = pD->aKeyByte + k->v.off;
         int j = 0, m = k->n < nCommon ? k->n : nCommon;
         while (j < m && z[j] == z0[j]) j++;
@@ -138,16 +203,22 @@ static int ksTieCmp(void *pCtx, uint32_t x, uint32_t y) {
     return learnpath_key_cmp(p->pD, &p->pD->aKey[p->a[x].u], &p->pD->aKey[p->a[y].u]);
 }
 
-/* Put the runs of a[0..n) whose reduced keys are equal in key order. */
-static int ksTies(const lp_data *pD, ks_item *a, uint32_t n) {
+/*
+** The users of a[0..n) into aOrder in key order: where reduced keys are
+** equal (longer keys, "ab" and "ab\0" (the zero padding), every number of
+** a class with a fraction) compared whole, run by run, in the same pass.
+** A run may span two classes by chance: the whole comparison still puts
+** it in SQL's order.
+*/
+static int ksOrderOut(const lp_data *pD, const ks_item *a, uint32_t n, uint32_t *aOrder) {
     uint32_t i = 0;
     while (i < n) {
         uint32_t j = i + 1, *aIdx;
-        ks_item aSmall[16], *aRun;
         ks_tie ctx;
         int rc;
         while (j < n && a[j].kHi == a[i].kHi && a[j].kLo == a[i].kLo) j++;
         if (j - i < 2) {
+            aOrder[i] = a[i].u;
             i = j;
             continue;
         }
@@ -155,46 +226,40 @@ static int ksTies(const lp_data *pD, ks_item *a, uint32_t n) {
         ctx.a = a + i;
         rc = learnpath_sort_index(j - i, ksTieCmp, &ctx, &aIdx);
         if (rc) return rc;
-        aRun = j - i <= 16 ? aSmall : sqlite3_malloc64((sqlite3_uint64)(j - i) * sizeof(ks_item));
-        if (!aRun) {
-            sqlite3_free(aIdx);
-            return SQLITE_NOMEM;
-        }
-        for (uint32_t m = 0; m < j - i; m++) aRun[m] = a[i + aIdx[m]];
-        memcpy(a + i, aRun, (size_t)(j - i) * sizeof(ks_item));
-        if (aRun != aSmall) sqlite3_free(aRun);
+        for (uint32_t m = 0; m < j - i; m++) aOrder[i + m] = a[i + aIdx[m]].u;
         sqlite3_free(aIdx);
         i = j;
     }
     return SQLITE_OK;
 }
 
-/* Sort the users a[0..n) of one storage class (1 numbers, 2 text, 3 blob). */
-static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n,
-                   int eClass) {
-    int nCommon;
-    if (n < 2) return SQLITE_OK;
-    if (eClass == 1) {
-        for (uint32_t i = 0; i < n; i++) {
-            const lp_key *k = &pD->aKey[a[i].u];
-            if (k->eType != SQLITE_INTEGER && !k->isIntegral) {
-                /* a fraction: every number compared whole, by SQL's rules */
-                for (uint32_t m = 0; m < n; m++) ksSetK(&a[m], 0);
-                return ksTies(pD, a, n);
+/*
+** Sort the users a[0..n) of one storage class (1 numbers, 2 text, 3 blob)
+** by their reduced keys; isFirstU: the class holds every user, their items
+** not yet filled.
+*/
+static void ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n,
+                    int eClass, int isFirstU) {
+    ks_part aPart[2];
+    int nCommon = 0;
+    if (n < 2) return;
+    for (uint32_t i = 0; eClass == 1 && i < n; i++) {
+        const lp_key *k = &pD->aKey[ksUser(a, isFirstU, i)];
+        if (k->eType != SQLITE_INTEGER && !k->isIntegral) {
+            /* a fraction: every number compared whole, by SQL's rules */
+            for (uint32_t m = 0; m < n; m++) {
+                a[m].u = ksUser(a, isFirstU, m);
+                ksSetK(&a[m], 0);
             }
-            ksSetK(&a[i], (uint64_t)k->v.i ^ ((uint64_t)1 << 63));
+            return;
         }
-        ksSort(pSpec, a, b, n);
-        return SQLITE_OK;
     }
-    nCommon = ksCommonPrefix(pD, a, n);
-    for (uint32_t i = 0; i < n; i++) {
-        const lp_key *k = &pD->aKey[a[i].u];
-        ksSetK(&a[i], ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, nCommon));
-    }
-    ksSort(pSpec, a, b, n);
-    /* equal 8 bytes: longer keys, or "ab" and "ab\0" (the zero padding) */
-    return ksTies(pD, a, n);
+    if (eClass != 1) nCommon = ksCommonPrefix(pD, a, isFirstU, n);
+    aPart[0] = (ks_part){pD, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
+    aPart[1] = aPart[0];
+    aPart[1].i0 = n / 2;
+    aPart[1].i1 = n;
+    ksSort(pSpec, aPart, n);
 }
 
 static int ksClassOf(const lp_key *k) {
@@ -203,44 +268,57 @@ static int ksClassOf(const lp_key *k) {
                                                                   : 3;
 }
 
-/* See lp_read.h. */
-int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, uint32_t **paOrder) {
+/* See lp_read_int.h. */
+int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, void *pReuse,
+                              unsigned char **paBlock) {
     uint32_t n = pD->nUser, aStart[4] = {0, 0, 0, 0}, *aOrder;
-    ks_item *a, *b;
+    unsigned char *aBlock = sqlite3_realloc64(pReuse, BUILD_ORDER_BYTES(n)); /* n >= 2 (lp_read.h) */
+    ks_item *a = (ks_item *)aBlock, *b = a + n;
     int rc = SQLITE_OK;
-    *paOrder = NULL;
-    a = sqlite3_malloc64((sqlite3_uint64)n * sizeof(ks_item)); /* n >= 2 (lp_read.h) */
-    b = sqlite3_malloc64((sqlite3_uint64)n * sizeof(ks_item));
-    if (!a || !b) {
-        sqlite3_free(a);
-        sqlite3_free(b);
+    *paBlock = NULL;
+    if (!aBlock) {
+        sqlite3_free(pReuse);
         return SQLITE_NOMEM;
     }
     /* the classes in SQL's order, each users in first-appearance order */
     for (uint32_t u = 0; u < n; u++) aStart[ksClassOf(&pD->aKey[u])]++;
-    aStart[3] = aStart[1] + aStart[2];
-    aStart[2] = aStart[1];
-    aStart[1] = 0;
-    for (uint32_t u = 0; u < n; u++) a[aStart[ksClassOf(&pD->aKey[u])]++].u = u;
-    /* aStart[c] is now the end of class c */
-    for (int c = 1; c <= 3 && rc == SQLITE_OK; c++) {
-        uint32_t i0 = c == 1 ? 0 : aStart[c - 1];
-        rc = ksClass(pD, pSpec, a + i0, b + i0, aStart[c] - i0, c);
+    if (aStart[1] == n || aStart[2] == n || aStart[3] == n) {
+        /* one class, the usual case: its items are filled as they are reduced */
+        ksClass(pD, pSpec, a, b, n, aStart[1] == n ? 1 : aStart[2] == n ? 2 : 3, 1);
+    } else {
+        aStart[3] = aStart[1] + aStart[2];
+        aStart[2] = aStart[1];
+        aStart[1] = 0;
+        for (uint32_t u = 0; u < n; u++) a[aStart[ksClassOf(&pD->aKey[u])]++].u = u;
+        /* aStart[c] is now the end of class c */
+        for (int c = 1; c <= 3; c++) {
+            uint32_t i0 = c == 1 ? 0 : aStart[c - 1];
+            ksClass(pD, pSpec, a + i0, b + i0, aStart[c] - i0, c, 0);
+        }
     }
-    sqlite3_free(b);
+    /* item i lies at 12 i, below the order's place (BUILD_ORDER_OFF); the
+    ** copy b, which the order overwrites, is done with */
+    aOrder = (uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
+    rc = ksOrderOut(pD, a, n, aOrder);
     if (rc) {
-        sqlite3_free(a);
+        sqlite3_free(aBlock);
         return rc;
     }
-    /* the order in a's own first third (each u read before it is
-    ** overwritten: item i's u lies at 12 i + 8, past 4 i), then a shrunk to
-    ** it (a realloc that shrinks keeps the block when it cannot move it) */
-    aOrder = (uint32_t *)a;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t u = a[i].u;
-        aOrder[i] = u;
-    }
-    uint32_t *aShrunk = sqlite3_realloc64(aOrder, (sqlite3_uint64)n * sizeof(uint32_t));
-    *paOrder = aShrunk ? aShrunk : aOrder;
+    *paBlock = aBlock;
+    return SQLITE_OK;
+}
+
+/* See lp_read.h. */
+int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, uint32_t **paOrder) {
+    unsigned char *aBlock;
+    uint32_t *aShrunk;
+    int rc = learnpath_read_user_order(pD, pSpec, NULL, &aBlock);
+    *paOrder = NULL;
+    if (rc) return rc;
+    /* the order moved to the block's start, then the block shrunk to it (a
+    ** realloc that shrinks keeps the block when it cannot move it) */
+    memmove(aBlock, aBlock + BUILD_ORDER_OFF(pD->nUser), (size_t)pD->nUser * sizeof(uint32_t));
+    aShrunk = sqlite3_realloc64(aBlock, (sqlite3_uint64)pD->nUser * sizeof(uint32_t));
+    *paOrder = aShrunk ? aShrunk : (uint32_t *)aBlock;
     return SQLITE_OK;
 }

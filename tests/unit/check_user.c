@@ -413,6 +413,86 @@ START_TEST(test_rule10_order_every_id_shape) {
 END_TEST
 
 /*
+** Rules 3 and 10, the radix sort's paths past 4096 users of a class
+** (lp_read_order.c): an odd and an even number of bytes that vary within
+** the buckets (each pass goes from one buffer to the other), one bucket
+** for all, every class large at once (each class's items filled before
+** the sort) or one class alone (filled as reduced), large blobs, and
+** runs of ids equal in their 8 reduced bytes longer than the stack's 16.
+*/
+START_TEST(test_rule10_order_radix_paths) {
+    sqlite3 *db = cu_open(NULL);
+#define CU_SEQ(n) "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " #n ") "
+    static const char *const azIds[] = {
+        /* 'id0' shared, then 5 digits: 3 bytes vary past the top 16 bits */
+        CU_SEQ(30000) "SELECT printf('id%06d', (x * 7919) % 30011) AS id FROM n",
+        /* 4 digits after 'id': 2 vary past the top 16 bits */
+        CU_SEQ(9000) "SELECT printf('id%04d', (x * 7919) % 9973) AS id FROM n",
+        /* integers in one bucket of the top 16 bits, out of order */
+        CU_SEQ(10000) "SELECT (x * 7919) % 10007 AS id FROM n",
+        /* every class large: numbers, text, blobs, interleaved */
+        CU_SEQ(15000) "SELECT CASE x % 3 WHEN 0 THEN (x * 2654435761) % 4294967296 - 2147483648"
+                      " WHEN 1 THEN printf('t%08x', (x * 2654435761) % 4294967296)"
+                      " ELSE CAST(printf('b%08x', (x * 48271) % 2147483647) AS BLOB) END AS id FROM n",
+        /* blobs alone */
+        CU_SEQ(6000) "SELECT CAST(printf('%08x-%04x', (x * 2654435761) % 4294967296, x) AS BLOB) AS id FROM n",
+        /* runs of 100 ids alike in their first 8 bytes after the prefix 'user' */
+        CU_SEQ(6000) "SELECT printf('user%02d-abcdefghij%05d', x % 60, (x * 7919) % 10007) AS id FROM n",
+    };
+    for (size_t i = 0; i < sizeof(azIds) / sizeof(azIds[0]); i++) cuOrderCase(db, azIds[i]);
+    sqlite3_close(db);
+#undef CU_SEQ
+}
+END_TEST
+
+/*
+** Rules 4 and 6: each user's enrollments sorted by time, program name and
+** segment name, whatever order the rows come in (lp_read_group.c sorts a
+** user on the stack up to 32 enrollments, by either thread, and the
+** larger ones on the reading thread): users of 1 to 100 enrollments at a
+** few instants (same-instant programs and segments to order), the rows in
+** a scrambled order, against SQL's ORDER BY, with one thread and two.
+*/
+START_TEST(test_rule4_sort_each_user) {
+    sqlite3 *db = cu_open(NULL);
+    const char *zSteps = "SELECT user_id, segment, step, program, started_at FROM program_steps"
+                         " WHERE source = 'e' AND segment_col = 'seg' AND ties = 'name'"
+                         " AND repeats = 'keep'";
+    const char *zWant = "SELECT user_id, first_value(nullif(seg, '')) OVER (PARTITION BY user_id"
+                        " ORDER BY coalesce(seg, '') = '', enrolled_at, program, seg),"
+                        " row_number() OVER (PARTITION BY user_id ORDER BY enrolled_at, program),"
+                        " program, datetime(enrolled_at) FROM e ORDER BY user_id, 3";
+    char *zRef;
+    /* user u has (1, 2, 5, 31, 32, 33, 40, 100)[u % 8] enrollments; the
+    ** programs are numbered in an order other than their names' */
+    lpt_exec(db,
+             "CREATE TABLE e(user_id, program, enrolled_at, seg);"
+             "INSERT INTO e WITH RECURSIVE u(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM u WHERE x < 3000),"
+             " k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 99)"
+             " SELECT x, 'P' || char(90 - (x * 7 + j * 13) % 26),"
+             " datetime(1577836800 + 86400 * ((x + j * 5) % 4), 'unixepoch'),"
+             " CASE (x + j) % 5 WHEN 0 THEN NULL WHEN 1 THEN '' ELSE 's' || ((x * j) % 3) END"
+             " FROM u, k WHERE j < (SELECT v FROM (SELECT 0 AS i, 1 AS v UNION ALL SELECT 1, 2"
+             " UNION ALL SELECT 2, 5 UNION ALL SELECT 3, 31 UNION ALL SELECT 4, 32 UNION ALL"
+             " SELECT 5, 33 UNION ALL SELECT 6, 40 UNION ALL SELECT 7, 100) WHERE i = x % 8)"
+             " ORDER BY (x * 2654435761 + j * 40503) % 1000003;");
+    zRef = lpt_query(db, zWant);
+    for (int nThread = 1; nThread <= 2; nThread++) {
+        char *zSql = sqlite3_mprintf("SELECT learnpath_threads(%d), learnpath_cache_clear()", nThread);
+        char *zGot;
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+        zGot = lpt_query(db, zSteps);
+        ck_assert_msg(strcmp(zGot, zRef) == 0, "threads %d: steps\n%.300s\nwant\n%.300s", nThread, zGot,
+                      zRef);
+        sqlite3_free(zGot);
+    }
+    sqlite3_free(zRef);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** Rule 10 when no caller needs the order: an aggregate or COUNT(*) reads
 ** the users in the order first met (LP_TVF_ANY_ORDER), and a later query
 ** that needs user_id order gets it (ordered in place, or read afresh while
@@ -2384,6 +2464,8 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_user_order_int_real);
     tcase_add_test(tc, test_real_users_in_a_row);
     tcase_add_test(tc, test_many_users_ungrouped);
+    tcase_add_test(tc, test_rule10_order_radix_paths);
+    tcase_add_test(tc, test_rule4_sort_each_user);
     tcase_add_test(tc, test_empty_blob_program);
     tcase_add_test(tc, test_similar_program_names);
     tcase_add_test(tc, test_stream_view_bad_time);
