@@ -242,7 +242,15 @@ static void ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, 
                     int eClass, int isFirstU) {
     ks_part aPart[2];
     int nCommon = 0;
-    if (n < 2) return;
+    if (n < 2) {
+        /* one user: its item still gets a key, which ksOrderOut compares
+        ** with its neighbours' (a run across classes is compared whole) */
+        if (n == 1) {
+            a[0].u = ksUser(a, isFirstU, 0);
+            ksSetK(&a[0], 0);
+        }
+        return;
+    }
     for (uint32_t i = 0; eClass == 1 && i < n; i++) {
         const lp_key *k = &pD->aKey[ksUser(a, isFirstU, i)];
         if (k->eType != SQLITE_INTEGER && !k->isIntegral) {
