@@ -165,8 +165,10 @@ int learnpath_data_order(lp_data *pData, const lp_source_spec *p);
 int learnpath_data_user_order(const lp_data *pData, const lp_source_spec *p, uint32_t **paOrder);
 /*
 ** Run xA(pA) on this thread and xB(pB) on a second one when nThreads is 2
-** and one starts, else one after the other (lp_read_thread.c). Neither task
-** may call SQLite or allocate: the answer and any error are one thread's.
+** and one starts, else one after the other (lp_read_thread.c). xB may not
+** call SQLite or allocate; xA runs on the calling thread (first, with one
+** thread) and may (the continuation pass shapes users there while xB asks
+** for pages), so the answer and any error are one thread's.
 */
 void learnpath_two_tasks(int nThreads, void (*xA)(void *), void *pA, void (*xB)(void *), void *pB);
 /*
