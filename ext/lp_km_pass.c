@@ -164,6 +164,37 @@ static void kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, 
     pPrep->nThreads = nThreads;
 }
 
+/* Blocks whose pages the second thread asks for while the pass runs. */
+typedef struct km_fresh {
+    void *ap[3];
+    int64_t an[3];
+    int64_t iNext;            /* the next step of KM_FRESH_STEP bytes to ask for */
+} km_fresh;
+
+/* The bytes asked for at a time. */
+#define KM_FRESH_STEP ((int64_t)4 << 20)
+
+/* Ask for the next step's pages: 0 when every block is asked for. */
+static int kmFreshStep(km_fresh *F) {
+    int64_t at = __atomic_fetch_add(&F->iNext, 1, __ATOMIC_RELAXED) * KM_FRESH_STEP;
+    for (int i = 0; i < 3; i++) {
+        if (at < F->an[i]) {
+            int64_t n = F->an[i] - at < KM_FRESH_STEP ? F->an[i] - at : KM_FRESH_STEP;
+            learnpath_populate((char *)F->ap[i] + at, n);
+            return 1;
+        }
+        /* steps do not cross blocks: each block starts a step */
+        at -= (F->an[i] + KM_FRESH_STEP - 1) / KM_FRESH_STEP * KM_FRESH_STEP;
+    }
+    return 0;
+}
+
+static void kmFreshPages(void *pArg) {
+    km_fresh *F = pArg;
+    while (F && kmFreshStep(F)) {
+    }
+}
+
 /* The pass over the users of pIt (a task on the query's thread). */
 typedef struct km_loop {
     lp_users *pIt;
@@ -171,6 +202,7 @@ typedef struct km_loop {
     km_pass *pP;
     char **pzErr;
     int rc;
+    km_fresh *pFresh;         /* or NULL: the blocks whose pages to ask for */
 } km_loop;
 
 static void kmLoop(void *pArg) {
@@ -192,17 +224,11 @@ static void kmLoop(void *pArg) {
         if (rc == SQLITE_OK && keep) rc = kmAddUser(pP, pIt, L->pSh, L->pzErr);
     }
     L->rc = rc;
-}
-
-/* Blocks whose pages the second thread asks for while the pass runs. */
-typedef struct km_fresh {
-    void *ap[3];
-    int64_t an[3];
-} km_fresh;
-
-static void kmFreshPages(void *pArg) {
-    const km_fresh *F = pArg;
-    for (int i = 0; F && i < 3; i++) learnpath_populate(F->ap[i], F->an[i]);
+    /* what the second thread has not asked for yet, both ask for: where a
+    ** new page costs the most (tens of millions of users), that thread
+    ** alone took longer than the pass */
+    while (rc == SQLITE_OK && L->pFresh && kmFreshStep(L->pFresh)) {
+    }
 }
 
 /*
@@ -260,7 +286,7 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     P.unit = 86400000;
     pM->nRef = 1;
     if (pIt->pStream == NULL && pIt->pData->nUser > 256) rc = kmRoom(pIt, pSh, &P, &prep, &F, pzErr);
-    L = (km_loop){pIt, pSh, &P, pzErr, rc};
+    L = (km_loop){pIt, pSh, &P, pzErr, rc, F.ap[1] && pIt->nThreads > 1 ? &F : NULL};
     learnpath_two_tasks(F.ap[1] ? pIt->nThreads : 1, kmLoop, &L, kmFreshPages, F.ap[1] ? &F : NULL);
     rc = L.rc;
     pM->shape = *pShape;
