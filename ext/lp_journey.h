@@ -323,6 +323,13 @@ extern int64_t learnpath_km_most_rows;
 /* The fewest users whose continuation memo is sorted on two threads (when
 ** the query's reads may use two); tests lower it. */
 extern int64_t learnpath_km_split_least;
+/* The largest unit the continuation sort's keys may be in (86,400,000: a
+** day, 60,000, 1,000 or 1 millisecond; 0: the bits of the time in days,
+** as with within_days); tests lower it to check that the answers do not
+** depend on the unit. learnpath_km_unit_last: the unit of the last memo
+** made (tests read it). */
+extern int64_t learnpath_km_unit_most;
+extern int64_t learnpath_km_unit_last;
 
 /* One row of next_program_incidence (rule 20): a destination and a day. */
 typedef struct lp_km_cif {

@@ -149,6 +149,20 @@ static int kmAddUser(km_pass *pP, const lp_users *pIt, const lp_shaper *pSh, cha
     return SQLITE_OK;
 }
 
+/* See lp_journey.h. */
+int64_t learnpath_km_unit_most = 86400000;
+int64_t learnpath_km_unit_last = -1;
+
+/* Unit u, or the largest unit below learnpath_km_unit_most when u is past
+** it (each unit divides the ones above it, so any one below u will do). */
+static int64_t kmUnitCapped(int64_t u) {
+    static const int64_t aUnit[] = {86400000, 60000, 1000, 1};
+    for (int i = 0; i < 4 && u > learnpath_km_unit_most; i++) {
+        if (aUnit[i] < u) u = aUnit[i];
+    }
+    return learnpath_km_unit_most <= 0 ? 0 : u;
+}
+
 /* What the sort needs of pass *pP (E: rule 17's), into *pPrep (whose
 ** blocks, if any, stay). */
 static void kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, int nThreads, km_prep *pPrep) {
@@ -160,7 +174,8 @@ static void kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, 
     pPrep->withinDays = pShape->withinDays;
     /* the keys' unit: the largest of a day, a minute and a second that
     ** divides E and every time met (with within_days, none: the bits) */
-    pPrep->unit = pShape->hasWithin ? 0 : kmUnitOf(pP->unit, E);
+    pPrep->unit = pShape->hasWithin ? 0 : kmUnitCapped(kmUnitOf(pP->unit, E));
+    __atomic_store_n(&learnpath_km_unit_last, pPrep->unit, __ATOMIC_RELAXED);
     pPrep->nThreads = nThreads;
 }
 

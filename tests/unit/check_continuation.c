@@ -953,6 +953,85 @@ START_TEST(test_budget_order_by_segment_once) {
 }
 END_TEST
 
+/*
+** Rule 17's times, whatever the unit the sort keys them in. The sort keys
+** each user's time in the largest of a day, a minute, a second and a
+** millisecond that divides every time (lp_km_pass.c), or in the bits of
+** the time in days (with within_days). The same sample with dates alone,
+** minutes, seconds and milliseconds picks each unit (learnpath_km_unit_last
+** says which), and every continuation answer and segment_compare's are the
+** same text with the unit forced down to each smaller one and to the bits
+** (learnpath_km_unit_most), on two threads (split at 0): a key in a unit
+** that does not divide a time merges distinct times into one row. An
+** observe_until within a second (rule 17's E) takes the keys down to
+** milliseconds.
+*/
+START_TEST(test_continuation_time_units) {
+    static const struct {
+        const char *zTable;
+        const char *zWhere;
+        int64_t unit;          /* the unit picked */
+    } aCase[] = {
+        {"d", "", 86400000},
+        {"mi", "", 60000},
+        {"s", "", 1000},
+        {"ms", "", 1},
+        {"d", " WHERE observe_until = '2021-06-30 00:00:00.5'", 1},
+        {"mi", " WHERE observe_until = '2021-06-30 12:34'", 60000},
+    };
+    static const char *const azFn[] = {"continuation_curve", "continuation_stats", "next_program_incidence",
+                                       "continuation_cohorts", "segment_compare"};
+    static const int64_t aMost[] = {60000, 1000, 1, 0};
+    int64_t nSavedSplit = learnpath_km_split_least;
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE s AS SELECT * FROM sample_enrollments(3000, 11);"
+                 "CREATE TABLE d AS SELECT user_id, program, date(enrolled_at) AS enrolled_at, user_type FROM s;"
+                 "CREATE TABLE mi AS SELECT user_id, program, strftime('%Y-%m-%d %H:%M', enrolled_at)"
+                 " AS enrolled_at, user_type FROM s;"
+                 "CREATE TABLE ms AS SELECT user_id, program, strftime('%Y-%m-%d %H:%M:%f', enrolled_at,"
+                 " '+' || ((rowid * 37 % 1000) / 1000.0) || ' seconds') AS enrolled_at, user_type FROM s");
+    learnpath_km_split_least = 0;
+    for (int c = 0; c < CC_N(aCase); c++) {
+        char *zWant = NULL;
+        for (int m = -1; m < CC_N(aMost); m++) {
+            sqlite3_str *pAll = sqlite3_str_new(NULL);
+            learnpath_km_unit_most = m < 0 ? 86400000 : aMost[m];
+            lpt_exec(db, "SELECT learnpath_cache_clear()");
+            for (int f = 0; f < CC_N(azFn); f++) {
+                char *zSql = sqlite3_mprintf("SELECT * FROM %s('%s', 'user_id', 'program', 'enrolled_at',"
+                                             " 'user_type')%s",
+                                             azFn[f], aCase[c].zTable, aCase[c].zWhere);
+                char *zGot = lpt_query(db, zSql);
+                ck_assert_msg(zGot && strncmp(zGot, "ERROR", 5) != 0 && strlen(zGot) > 200, "%s: %.300s", zSql,
+                              zGot);
+                if (m < 0 && f == 0) {
+                    ck_assert_msg(learnpath_km_unit_last == aCase[c].unit, "%s: unit %lld, want %lld", zSql,
+                                  (long long)learnpath_km_unit_last, (long long)aCase[c].unit);
+                }
+                sqlite3_str_appendf(pAll, "%s\n%s", zSql, zGot);
+                sqlite3_free(zGot);
+                sqlite3_free(zSql);
+            }
+            char *zAll = sqlite3_str_finish(pAll);
+            ck_assert_ptr_nonnull(zAll);
+            if (m < 0) {
+                zWant = zAll;
+                continue;
+            }
+            ck_assert_int_eq(learnpath_km_unit_last,
+                             aMost[m] < aCase[c].unit ? aMost[m] : aCase[c].unit);
+            ck_assert_msg(strcmp(zAll, zWant) == 0, "%s%s, unit at most %lld:\n%.1500s\nwant:\n%.1500s",
+                          aCase[c].zTable, aCase[c].zWhere, (long long)aMost[m], zAll, zWant);
+            sqlite3_free(zAll);
+        }
+        sqlite3_free(zWant);
+    }
+    learnpath_km_unit_most = 86400000;
+    learnpath_km_split_least = nSavedSplit;
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_continuation_suite(void) {
     Suite *s = suite_create("continuation");
     TCase *tc = tcase_create("Core");
@@ -985,6 +1064,7 @@ Suite *make_continuation_suite(void) {
         tcase_add_test(tcBig, test_budget_order_by_segment_once);
         tcase_add_test(tcBig, test_many_segment_keys);
         tcase_add_test(tcBig, test_segment_keys_past_2_32);
+        tcase_add_test(tcBig, test_continuation_time_units);
         suite_add_tcase(s, tcBig);
     }
     return s;
