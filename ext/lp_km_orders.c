@@ -269,30 +269,141 @@ static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_order *p
     return learnpath_km_stratum(pB, kmView(pO, pR), pR->n, seg, label);
 }
 
+/* A stratum to build: run *pR of order *pO. */
+typedef struct km_ref {
+    const km_order *pO;
+    const km_run *pR;
+} km_ref;
+
+/* The rows stratum *pRef may write (learnpath_km_stratum's room). */
+static int64_t kmRowBound(const lp_km_build *pB, const km_ref *pRef) {
+    if (pB->isStatsOnly) return 0;
+    return pB->pSpec->aAtDay ? pB->pSpec->nAtDay : pRef->pR->n;
+}
+
+/* One part of the strata (a task: no allocation, no SQLite): strata
+** [i0, i1) of aRef, into B, whose result res has the room for them (its
+** arrays lie in the whole result's). */
+typedef struct km_part {
+    lp_km_build B;
+    lp_km_result res;
+    const lp_km_memo *pM;
+    const km_ref *aRef;
+    int64_t i0, i1;
+    int rc;
+} km_part;
+
+static void kmPart(void *pArg) {
+    km_part *P = pArg;
+    for (int64_t i = P->i0; i < P->i1 && P->rc == SQLITE_OK; i++) {
+        P->rc = kmOneStratum(&P->B, P->pM, P->aRef[i].pO, P->aRef[i].pR);
+    }
+}
+
+/*
+** The nRef strata of aRef on two threads, each about half of the users:
+** the result's room made first for all of them (the rows each may write),
+** then each part writes its own strata and rows in it; the second part's
+** rows are moved down after the first's. Not for the incidences (whose
+** builder allocates). SQLITE_DONE: no room in one array (rows past
+** learnpath_km_most_rows), for the one-thread way to say.
+*/
+static int kmStrataTwo(lp_km_build *pB, const lp_km_memo *pM, const km_ref *aRef, int64_t nRef) {
+    lp_km_result *pRes = pB->pRes;
+    int64_t nUser = 0, nBound = 0, nBound0 = 0, iMid = 0, nSeen = 0;
+    km_part P[2];
+    if (nRef == 0) return SQLITE_OK;
+    for (int64_t i = 0; i < nRef; i++) {
+        nUser += aRef[i].pR->n;
+        nBound += kmRowBound(pB, &aRef[i]);
+    }
+    if (pRes->nRow + nBound > learnpath_km_most_rows) return SQLITE_DONE;
+    for (; iMid < nRef && nSeen < nUser / 2; iMid++) {
+        nSeen += aRef[iMid].pR->n;
+        nBound0 += kmRowBound(pB, &aRef[iMid]);
+    }
+    if (pRes->nStratum + nRef > pB->nStratumAlloc) {
+        lp_km_stratum *a =
+            sqlite3_realloc64(pRes->aStratum, (sqlite3_uint64)(pRes->nStratum + nRef) * sizeof(lp_km_stratum));
+        if (!a) return SQLITE_NOMEM;
+        pRes->aStratum = a;
+        pB->nStratumAlloc = pRes->nStratum + nRef;
+    }
+    if (nBound > 0 && pRes->nRow + nBound > pB->nRowAlloc) {
+        lp_km_row *a = sqlite3_realloc64(pRes->aRow, (sqlite3_uint64)(pRes->nRow + nBound) * sizeof(lp_km_row));
+        if (!a) return SQLITE_NOMEM;
+        pRes->aRow = a;
+        pB->nRowAlloc = pRes->nRow + nBound;
+    }
+    for (int t = 0; t < 2; t++) {
+        memset(&P[t], 0, sizeof(P[t]));
+        P[t].B = *pB;
+        P[t].B.pRes = &P[t].res;
+        P[t].B.nStratumAlloc = t == 0 ? iMid : nRef - iMid;
+        P[t].B.nRowAlloc = t == 0 ? nBound0 : nBound - nBound0;
+        P[t].res.aStratum = pRes->aStratum + pRes->nStratum + (t == 0 ? 0 : iMid);
+        P[t].res.aRow = pRes->aRow ? pRes->aRow + pRes->nRow + (t == 0 ? 0 : nBound0) : NULL;
+        P[t].pM = pM;
+        P[t].aRef = aRef;
+        P[t].i0 = t == 0 ? 0 : iMid;
+        P[t].i1 = t == 0 ? iMid : nRef;
+    }
+    learnpath_two_tasks(2, kmPart, &P[0], kmPart, &P[1]);
+    if (P[0].rc || P[1].rc) return P[0].rc ? P[0].rc : P[1].rc;
+    /* each part's iRow counts from its own first row; the second's rows
+    ** follow the first's */
+    for (int64_t i = 0; i < nRef; i++) {
+        pRes->aStratum[pRes->nStratum + i].iRow += pRes->nRow + (i < iMid ? 0 : P[0].res.nRow);
+    }
+    if (P[1].res.nRow > 0 && P[0].res.nRow < nBound0) {
+        memmove(pRes->aRow + pRes->nRow + P[0].res.nRow, P[1].res.aRow,
+                (size_t)P[1].res.nRow * sizeof(lp_km_row));
+    }
+    pRes->nStratum += nRef;
+    pRes->nRow += P[0].res.nRow + P[1].res.nRow;
+    return SQLITE_OK;
+}
+
 /*
 ** Every stratum of rule 18, in output order: per segment (in name order,
 ** none first), its strata per first step (in name order: the main order's
 ** runs), then its stratum over every first step (KM_BY_SEG's run); with
 ** ignoreSeg the strata per first step over every segment
-** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME).
+** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME). On two threads
+** (kmStrataTwo) when the query's reads may use two, from as many users as
+** the memo's sort splits (learnpath_km_split_least).
 */
 int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads) {
     const km_order *pMain = &pM->aOrder[KM_BY_STEP];
+    const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
+    const km_order *pS = &pM->aOrder[KM_BY_SEG];
+    km_ref *aRef = NULL;
+    int64_t nRef = 0;
     int rc = ignoreSeg ? learnpath_km_pooled(pM, KM_BY_STEP_ALLSEG, KM_BY_TIME, nThreads)
                        : learnpath_km_pooled(pM, KM_BY_SEG, -1, nThreads);
-    if (rc == SQLITE_OK && ignoreSeg) {
-        const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
-        for (int64_t i = 0; i < pL->nRun && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, pL, &pL->aRun[i]);
-        if (rc == SQLITE_OK && pT->nRun > 0) rc = kmOneStratum(pB, pM, pT, &pT->aRun[0]);
-        return rc;
-    }
-    const km_order *pS = &pM->aOrder[KM_BY_SEG];
-    for (int64_t i = 0, g = 0; i < pMain->nRun && rc == SQLITE_OK; g++) {
-        for (; i < pMain->nRun && pMain->aRun[i].seg == pS->aRun[g].seg && rc == SQLITE_OK; i++) {
-            rc = kmOneStratum(pB, pM, pMain, &pMain->aRun[i]);
+    if (rc) return rc;
+    aRef = sqlite3_malloc64((sqlite3_uint64)(pMain->nRun + pL->nRun + pS->nRun + 1) * sizeof(km_ref));
+    if (!aRef) return SQLITE_NOMEM;
+    if (ignoreSeg) {
+        for (int64_t i = 0; i < pL->nRun; i++) aRef[nRef++] = (km_ref){pL, &pL->aRun[i]};
+        if (pT->nRun > 0) aRef[nRef++] = (km_ref){pT, &pT->aRun[0]};
+    } else {
+        for (int64_t i = 0, g = 0; i < pMain->nRun; g++) {
+            for (; i < pMain->nRun && pMain->aRun[i].seg == pS->aRun[g].seg; i++) {
+                aRef[nRef++] = (km_ref){pMain, &pMain->aRun[i]};
+            }
+            aRef[nRef++] = (km_ref){pS, &pS->aRun[g]};
         }
-        if (rc == SQLITE_OK) rc = kmOneStratum(pB, pM, pS, &pS->aRun[g]);
     }
+    rc = SQLITE_DONE;
+    if (nThreads >= 2 && pM->nUser >= learnpath_km_split_least && pB->pSpec->eKind != LP_KM_INCIDENCE) {
+        rc = kmStrataTwo(pB, pM, aRef, nRef);
+    }
+    if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+        for (int64_t i = 0; i < nRef && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, aRef[i].pO, aRef[i].pR);
+    }
+    sqlite3_free(aRef);
     return rc;
 }
 
