@@ -412,6 +412,7 @@ typedef struct lp_km_build {
     int64_t nRowAlloc, nStratumAlloc, nCifAlloc, nCohortAlloc;
     const lp_km_spec *pSpec;
     const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
+    uint32_t nLabel;           /* the places are below it (0: not known) */
     int64_t E;                 /* rule 17's E */
     int isStatsOnly;           /* continuation_stats: the strata and their medians, no rows */
     int hasMedians;            /* the strata's medians are computed (else NAN) */

@@ -445,6 +445,7 @@ static int kmResNew(lp_km_memo *pM, const lp_users *pIt, const lp_km_spec *pSpec
         B.pRes = &pR->res;
         B.pSpec = &pR->spec;
         B.aLabelOf = pM->aLabelOf;
+        B.nLabel = pM->nLabel;
         B.E = pM->E;
         B.isStatsOnly = isStats;
         B.hasMedians = pR->hasMedians;

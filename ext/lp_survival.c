@@ -415,21 +415,54 @@ static int64_t kmDestIndex(const uint32_t *aDest, int64_t nD, uint32_t x) {
 /*
 ** The destinations the events of the n users reach, as places in name
 ** order, ascending and distinct, into *paDest (the caller frees it) and
-** *pnD.
+** *pnD; and, where the places are few beside the users (below nLabel, 0:
+** not known), each place's index in *paDest as *paIdx (else NULL; the
+** caller frees it): marked in a table of the places, no sort.
 */
-static int kmDestinations(lp_km_view v, int64_t n, uint32_t **paDest, int64_t *pnD) {
+static int kmDestinations(lp_km_view v, int64_t n, uint32_t nLabel, uint32_t **paDest, int64_t *pnD,
+                          uint32_t **paIdx) {
     int64_t nEvent = 0, nD = 0;
     uint32_t *aDest = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(uint32_t));
+    uint32_t *aIdx = NULL;
+    *paIdx = NULL;
     if (!aDest) return SQLITE_NOMEM;
-    for (int64_t i = 0; i < n; i++) {
-        if ((v.aDest[i] != LP_NONE)) aDest[nEvent++] = v.aDest[i];
+    if (nLabel > 0 && (int64_t)nLabel <= 4 * n + 64) {
+        aIdx = sqlite3_malloc64((sqlite3_uint64)nLabel * sizeof(uint32_t));
+        if (!aIdx) {
+            sqlite3_free(aDest);
+            return SQLITE_NOMEM;
+        }
+        memset(aIdx, 0, (size_t)nLabel * sizeof(uint32_t));
+        for (int64_t i = 0; i < n && aIdx; i++) {
+            uint32_t x = v.aDest[i];
+            if (x == LP_NONE) continue;
+            if (x >= nLabel) {
+                /* not a place of the memo's: the sort below */
+                sqlite3_free(aIdx);
+                aIdx = NULL;
+            } else {
+                aIdx[x] = 1;
+            }
+        }
+        for (uint32_t l = 0; aIdx && l < nLabel; l++) {
+            if (aIdx[l]) {
+                aIdx[l] = (uint32_t)nD;
+                aDest[nD++] = l;
+            }
+        }
     }
-    if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
-    for (int64_t i = 0; i < nEvent; i++) {
-        if (nD == 0 || aDest[i] != aDest[nD - 1]) aDest[nD++] = aDest[i];
+    if (aIdx == NULL) {
+        for (int64_t i = 0; i < n; i++) {
+            if ((v.aDest[i] != LP_NONE)) aDest[nEvent++] = v.aDest[i];
+        }
+        if (nEvent > 1) qsort(aDest, (size_t)nEvent, sizeof(uint32_t), kmU32Cmp);
+        for (int64_t i = 0; i < nEvent; i++) {
+            if (nD == 0 || aDest[i] != aDest[nD - 1]) aDest[nD++] = aDest[i];
+        }
     }
     *paDest = aDest;
     *pnD = nD;
+    *paIdx = aIdx;
     return SQLITE_OK;
 }
 
@@ -459,7 +492,7 @@ static void kmCifSnapshot(km_cif_state *p, int64_t iDay, double S) {
 ** then S *= 1 - d_j / n_j; each day of at_days recorded after the times
 ** at or before it (rule 20).
 */
-static void kmCifWalk(km_cif_state *p, lp_km_view v, const uint32_t *aDest,
+static void kmCifWalk(km_cif_state *p, lp_km_view v, const uint32_t *aDest, const uint32_t *aIdx,
                       const double *aDay) {
     int64_t n = p->n, atRisk = n, iDay = 0;
     double S = 1.0;
@@ -471,7 +504,7 @@ static void kmCifWalk(km_cif_state *p, lp_km_view v, const uint32_t *aDest,
         int64_t j = i, d = 0, c = 0;
         for (; j < n && v.aT[j] == t; j++) {
             if ((v.aDest[j] != LP_NONE)) {
-                p->aD[kmDestIndex(aDest, p->nD, v.aDest[j])]++;
+                p->aD[aIdx ? aIdx[v.aDest[j]] : kmDestIndex(aDest, p->nD, v.aDest[j])]++;
                 d++;
             } else {
                 c++;
@@ -479,7 +512,7 @@ static void kmCifWalk(km_cif_state *p, lp_km_view v, const uint32_t *aDest,
         }
         for (int64_t m = i; m < j && d > 0; m++) {
             if (!(v.aDest[m] != LP_NONE)) continue;
-            int64_t k = kmDestIndex(aDest, p->nD, v.aDest[m]);
+            int64_t k = aIdx ? aIdx[v.aDest[m]] : kmDestIndex(aDest, p->nD, v.aDest[m]);
             if (p->aD[k] == 0) continue;
             p->aCif[k] += S * (double)p->aD[k] / (double)atRisk;
             p->aNaive[k] += p->aD[k];
@@ -500,7 +533,7 @@ int learnpath_km_incidence(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t se
     const lp_km_spec *pSpec = pB->pSpec;
     lp_km_result *pRes = pB->pRes;
     lp_km_stratum *pS;
-    uint32_t *aDest = NULL;
+    uint32_t *aDest = NULL, *aIdx = NULL;
     km_cif_state st;
     int64_t nOut;
     int rc = kmNewStratum(pB, &pS);
@@ -511,7 +544,7 @@ int learnpath_km_incidence(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t se
     pS->users = n;
     for (int64_t i = 0; i < n; i++) pS->events += (v.aDest[i] != LP_NONE);
     pS->censored = n - pS->events;
-    rc = kmDestinations(v, n, &aDest, &st.nD);
+    rc = kmDestinations(v, n, pB->nLabel, &aDest, &st.nD, &aIdx);
     if (rc) return rc;
     st.nDay = pSpec->nAtDay;
     st.n = n;
@@ -537,7 +570,7 @@ int learnpath_km_incidence(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t se
         memset(st.aCif, 0, (size_t)(st.nD + 1) * sizeof(double));
         memset(st.aNaive, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
         memset(st.aD, 0, (size_t)(st.nD + 1) * sizeof(int64_t));
-        kmCifWalk(&st, v, aDest, pSpec->aAtDay);
+        kmCifWalk(&st, v, aDest, aIdx, pSpec->aAtDay);
         pS->iRow = pRes->nCif;
         pS->nRow = nOut;
         for (int64_t k = 0; k <= st.nD; k++) {
@@ -551,6 +584,7 @@ int learnpath_km_incidence(lp_km_build *pB, lp_km_view v, int64_t n, uint32_t se
         }
     }
     sqlite3_free(aDest);
+    sqlite3_free(aIdx);
     sqlite3_free(st.aCif);
     sqlite3_free(st.aNaive);
     sqlite3_free(st.aD);
