@@ -748,6 +748,48 @@ START_TEST(test_incidence_sums_and_counts) {
 }
 END_TEST
 
+/*
+** Rule 20 with many programs: 300 programs (and their tie groups, rule 4)
+** among 3,000 users, so a first
+** program's stratum has a few users and far more label places than users
+** (its destinations sorted, lp_survival.c kmDestinations), while the
+** stratum over every first program has more users than places (marked in
+** a table). Either way each destination's naive_share x users is
+** first_program's plain count of users gone there by the day, and the
+** incidences sum to 1.
+*/
+START_TEST(test_incidence_many_programs) {
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE s AS SELECT * FROM sample_enrollments(3000, 5);"
+                 "CREATE TABLE m AS SELECT user_id, printf('P%03d', (rowid * 7919) % 300) AS program,"
+                 " enrolled_at FROM s;"
+                 "CREATE TABLE f AS SELECT * FROM first_program('m', 'user_id', 'program', 'enrolled_at');");
+    lpt_assert_rows(db,
+                    "SELECT count(DISTINCT program) >= 300, count(DISTINCT next_program) > 250,"
+                    " max(n) < 40 FROM f, (SELECT count(*) AS n FROM f GROUP BY program)",
+                    "1|1|1\n");
+    lpt_assert_rows(db,
+                    "WITH i AS (SELECT * FROM next_program_incidence('m', 'user_id', 'program',"
+                    "   'enrolled_at') WHERE at_days = '0,30,365,2000'),"
+                    " c AS (SELECT i.*, (SELECT count(*) FROM f"
+                    "   WHERE i.program IS NULL OR f.program = i.program) AS users,"
+                    "  (SELECT count(*) FROM f WHERE (i.program IS NULL OR f.program = i.program)"
+                    "   AND CASE WHEN i.to_program IS NULL"
+                    "     THEN f.next_program IS NULL OR f.days_to_next > i.day"
+                    "     ELSE f.next_program = i.to_program AND f.days_to_next <= i.day END) AS gone"
+                    "  FROM i)"
+                    " SELECT count(*) > 3000, sum(program IS NULL AND to_program IS NOT NULL) > 4 * 250,"
+                    "  sum(naive_share <> CAST(gone AS REAL) / users) FROM c",
+                    "1|1|0\n");
+    lpt_assert_rows(db,
+                    "SELECT count(*) = 4 * (SELECT count(DISTINCT program) + 1 FROM f), max(abs(si - 1)) < 1e-12"
+                    " FROM (SELECT sum(incidence) AS si FROM next_program_incidence('m', 'user_id',"
+                    "  'program', 'enrolled_at') WHERE at_days = '0,30,365,2000' GROUP BY program, day)",
+                    "1|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 /* Rules 20-21: argument errors name the function and the argument. */
 START_TEST(test_incidence_cohort_errors) {
     sqlite3 *db = lpt_open();
@@ -1046,6 +1088,7 @@ Suite *make_continuation_suite(void) {
     tcase_add_test(tc, test_no_users);
     tcase_add_test(tc, test_incidence_by_hand);
     tcase_add_test(tc, test_incidence_sums_and_counts);
+    tcase_add_test(tc, test_incidence_many_programs);
     tcase_add_test(tc, test_cohorts_by_hand);
     tcase_add_test(tc, test_cohorts_against_sql);
     suite_add_tcase(s, tc);
