@@ -413,6 +413,8 @@ typedef struct lp_km_build {
     const lp_km_spec *pSpec;
     const uint32_t *aLabelOf;  /* a label's place in name order -> the label */
     uint32_t nLabel;           /* the places are below it (0: not known) */
+    int isFixed;               /* the room for strata and rows is made (a task's
+                               ** part, lp_km_orders.c): never grown */
     int64_t E;                 /* rule 17's E */
     int isStatsOnly;           /* continuation_stats: the strata and their medians, no rows */
     int hasMedians;            /* the strata's medians are computed (else NAN) */

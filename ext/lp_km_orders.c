@@ -3,8 +3,9 @@
 ** 18-21): the pooled orders (by segment and time, by first step over every
 ** segment, by time), each a k-way merge of the main order's runs, made when
 ** first needed and kept; every stratum of a curve or an incidence handed to
-** lp_survival.c's builders in output order; the cohorts by a stable
-** counting sort on the month of s1. lp_km_pass.c makes the main order.
+** lp_survival.c's builders in output order (a curve's on two threads); the
+** cohorts by a stable counting sort on the month of s1. lp_km_pass.c makes
+** the main order.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,7 @@ static int kmStrataTwo(lp_km_build *pB, const lp_km_memo *pM, const km_ref *aRef
         memset(&P[t], 0, sizeof(P[t]));
         P[t].B = *pB;
         P[t].B.pRes = &P[t].res;
+        P[t].B.isFixed = 1;
         P[t].B.nStratumAlloc = t == 0 ? iMid : nRef - iMid;
         P[t].B.nRowAlloc = t == 0 ? nBound0 : nBound - nBound0;
         P[t].res.aStratum = pRes->aStratum + pRes->nStratum + (t == 0 ? 0 : iMid);

@@ -242,6 +242,7 @@ static double kmSurvStep(double S, int64_t d, int64_t atRisk) {
 static int kmNewStratum(lp_km_build *pB, lp_km_stratum **ppS) {
     lp_km_result *pRes = pB->pRes;
     if (pRes->nStratum >= pB->nStratumAlloc) {
+        if (pB->isFixed) return SQLITE_INTERNAL; /* (the room made is exact) */
         int64_t nNew = pB->nStratumAlloc ? pB->nStratumAlloc * 2 : 16;
         lp_km_stratum *aNew =
             sqlite3_realloc64(pRes->aStratum, (sqlite3_uint64)nNew * sizeof(lp_km_stratum));
@@ -263,6 +264,7 @@ static int kmRowRoom(lp_km_build *pB, int64_t n) {
     lp_km_result *pRes = pB->pRes;
     const int64_t nMost = learnpath_km_most_rows;
     if (pRes->nRow + n <= pB->nRowAlloc) return SQLITE_OK;
+    if (pB->isFixed) return SQLITE_INTERNAL; /* (the room made is exact) */
     if (pRes->nRow + n > nMost) return LP_RC_TOO_MANY_ROWS;
     int64_t nNew = pB->nRowAlloc ? pB->nRowAlloc * 2 : 256;
     if (nNew < pRes->nRow + n) nNew = pRes->nRow + n;
