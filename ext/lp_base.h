@@ -407,5 +407,12 @@ void learnpath_ctab_test(const int64_t *aObs, int nRow, int nCol, lp_ctab_test *
 int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
                       int64_t n, int nGroup, double *pChi2, int *pDf, lp_pvalue *pP,
                       double *aObserved, double *aExpected);
+/* The same of observations in nRun runs, each sorted by ascending time:
+** run k the places aRun[2k] .. aRun[2k] + aRun[2k + 1] - 1 of the arrays,
+** merged by time here (no copy). The same result, bit for bit, as
+** learnpath_logrank of the runs' observations sorted by time into one. */
+int learnpath_logrank_runs(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
+                           const int64_t *aRun, int64_t nRun, int nGroup, double *pChi2, int *pDf,
+                           lp_pvalue *pP, double *aObserved, double *aExpected);
 
 #endif /* LP_BASE_H */

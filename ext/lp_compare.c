@@ -485,10 +485,11 @@ static int cmpFirstCounted(cmp_build *pB, int64_t nStep, int64_t m) {
     return rc;
 }
 
-/* continued's rows of users i0 .. i0 + m - 1 of *pU, those of first steps
-** g0 .. g1 - 1 of cmpStepCounts: their keys and counts summed. */
-static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, int64_t g0,
-                               int64_t g1) {
+/* continued's rows of users i0 .. i0 + m - 1 of *pU (sorted by time, or
+** its runs aRun: learnpath_cmp_continued), those of first steps g0 .. g1 - 1
+** of cmpStepCounts: their keys and counts summed. */
+static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
+                               int64_t nRun, int64_t g0, int64_t g1) {
     int64_t nK = pB->nSegKey, nKey = 0, nElig = 0, *aC = pB->aCount;
     for (int64_t k = 0; k < nK; k++) {
         int64_t nUser = 0, x = 0, y = 0;
@@ -504,16 +505,18 @@ static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, i
         pB->aKeyList[nKey++] = (uint32_t)k;
     }
     for (int64_t g = g0; g < g1; g++) nElig += pB->aStep[g].nElig;
-    return learnpath_cmp_continued_keys(pB, pU, i0, m, pB->aKeyList, nKey, aC, nElig);
+    return learnpath_cmp_continued_keys(pB, pU, i0, m, aRun, nRun, pB->aKeyList, nKey, aC, nElig);
 }
 
 /*
 ** One stratum's rows and cells: runs r0 .. r1 - 1 of *pL (by first step,
-** then time), m users, the same users by time from jT in *pT. first_program,
-** next_program per first step, continued over all, then per first step;
-** Holm's adjustment across first steps. With the table of counters, one
-** pass (cmpStepCounts) counts first_program's table and continued's
-** horizon for all of them; else each question counts its own.
+** then time), m users, the same users by time from jT in *pT; pT NULL: the
+** stratum is the whole of *pL (a place a user), whose runs the log-rank
+** test over all first steps merges. first_program, next_program per first
+** step, continued over all, then per first step; Holm's adjustment across
+** first steps. With the table of counters, one pass (cmpStepCounts) counts
+** first_program's table and continued's horizon for all of them; else each
+** question counts its own.
 */
 static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1, const cmp_users *pT,
                       int64_t jT, int64_t m) {
@@ -534,13 +537,19 @@ static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1
     pB->question = LP_CMP_CONTINUED;
     pB->program = LP_NONE;
     if (rc == SQLITE_OK) {
-        rc = nStep >= 0 ? cmpContinuedCounted(pB, pT, jT, m, 0, nStep) : learnpath_cmp_continued(pB, pT, jT, m);
+        /* over all: *pT's users by time, or *pL's first steps merged */
+        const cmp_users *pU = pT ? pT : pL;
+        const lp_km_run *aRun = pT ? NULL : pL->aRun + r0;
+        int64_t iAll = pT ? jT : 0, nRun = pT ? 0 : r1 - r0;
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pU, iAll, m, aRun, nRun, 0, nStep)
+                        : learnpath_cmp_continued(pB, pU, iAll, m, aRun, nRun);
     }
     for (int64_t r = r0, g = 0; r < r1 && rc == SQLITE_OK; r = e, g++) {
         cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
         if (n == 0) break;
         pB->program = pB->aLabelOf[label];
-        rc = nStep >= 0 ? cmpContinuedCounted(pB, pL, iFirst, n, g, g + 1) : learnpath_cmp_continued(pB, pL, iFirst, n);
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pL, iFirst, n, NULL, 0, g, g + 1)
+                        : learnpath_cmp_continued(pB, pL, iFirst, n, NULL, 0);
     }
     return rc ? rc : cmpHolm(pB, i0);
 }
@@ -548,7 +557,8 @@ static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1
 /*
 ** Every stratum: *pL the users by (stratum, first step, time), *pT by
 ** (stratum, time); the strata are the segments (isWithin: a group compared
-** within them; those without a segment left out) or one.
+** within them; those without a segment left out) or one, the whole of *pL
+** (pT unused: cmpStratum merges *pL's runs).
 */
 static int cmpStrata(cmp_build *pB, const cmp_users *pL, const cmp_users *pT, int isWithin) {
     int64_t jT = 0, nDone = 0;
@@ -572,7 +582,7 @@ static int cmpStrata(cmp_build *pB, const cmp_users *pL, const cmp_users *pT, in
         }
         while (isWithin && jT < pT->n && pT->aSeg[jT] == 0) jT++;
         pB->within = key == 0 ? LP_NONE : pB->aSegOf[key - 1];
-        rc = cmpStratum(pB, pL, r, r1, pT, jT, m);
+        rc = cmpStratum(pB, pL, r, r1, isWithin ? pT : NULL, jT, m);
         jT += m;
         nDone += m;
         r = r1;
@@ -693,8 +703,10 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     pRes->isGroupMode = pSpec->zGroup != NULL || pSpec->isLargest;
     /* the strata: the segments when a group is compared within them, else one */
     isWithin = pRes->isGroupMode && pSpec->useSegments;
+    /* one stratum: its users by time are the runs of vL merged (no order
+    ** by time is made) */
     rc = learnpath_km_orders(pIt, pSh, pShape, &ks, isWithin ? LP_KM_BY_STEP : LP_KM_BY_STEP_ALLSEG,
-                             isWithin ? LP_KM_BY_SEG : LP_KM_BY_TIME, ppKm, &vL, &vT, &info, pzErr);
+                             isWithin ? LP_KM_BY_SEG : LP_KM_BY_STEP_ALLSEG, ppKm, &vL, &vT, &info, pzErr);
     if (rc == SQLITE_OK) {
         B.pRes = pRes;
         B.pSpec = pSpec;
@@ -723,8 +735,11 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
         rc = cmpFindGroup(aGL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
         if (rc == SQLITE_OK) cmpGroupKeys(aGL, uL.n, pRes->group);
     }
-    if (rc == SQLITE_OK) rc = cmpView(&vT, isCopy, &info, pIt, pRes, pSpec, aBit, &uT, &aGT, &aMem[2], &aMem[3]);
-    if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) cmpGroupKeys(aGT, uT.n, pRes->group);
+    memset(&uT, 0, sizeof(uT));
+    if (rc == SQLITE_OK && isWithin) {
+        rc = cmpView(&vT, isCopy, &info, pIt, pRes, pSpec, aBit, &uT, &aGT, &aMem[2], &aMem[3]);
+        if (rc == SQLITE_OK && !isBits) cmpGroupKeys(aGT, uT.n, pRes->group);
+    }
     if (rc == SQLITE_OK) {
         B.pSh = learnpath_km_shaper(*ppKm);
         B.aLabelOf = info.aLabelOf;

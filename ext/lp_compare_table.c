@@ -443,15 +443,16 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
 
 /*
 ** The log-rank test (rule 22, R's survdiff) between the compared segments
-** of users i0 .. i0 + m - 1 of *pU, sorted by time, the nKey keys aKey
+** of users i0 .. i0 + m - 1 of *pU, sorted by time (or its nRun runs aRun,
+** each sorted by time, merged by learnpath_logrank_runs), the nKey keys aKey
 ** (ascending) those with users. With two segments, its effect is the
 ** hazard ratio of the first against the second, (O1/E1) / (O2/E2). The
 ** groups are the keys plus grpBias as they are when at most one number
 ** below the largest is no key's (a group without users takes no part:
 ** the same test), else the keys' places (pB->aGrpTmp).
 */
-static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
-                      const uint32_t *aKey, int64_t nKey) {
+static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
+                      int64_t nRun, const uint32_t *aKey, int64_t nKey) {
     static const int aTest[1] = {LP_CMP_LOGRANK};
     double *aOE = NULL, chi2;
     const uint32_t *aGrp;
@@ -478,10 +479,21 @@ static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
         aGrp = pB->aGrpTmp;
         nGroup = nKey;
     }
-    aOE = sqlite3_malloc64((sqlite3_uint64)nGroup * 2 * sizeof(double));
+    /* with runs: each one's place from i0 and its users (2 an entry) */
+    aOE = sqlite3_malloc64((sqlite3_uint64)nGroup * 2 * sizeof(double) + (sqlite3_uint64)nRun * 2 * sizeof(int64_t));
     if (!aOE) return SQLITE_NOMEM;
-    rc = learnpath_logrank(pU->aT + i0, pU->aEv + i0, aGrp, m, (int)nGroup, &chi2, &df, &p, aOE,
-                           aOE + nGroup);
+    if (aRun == NULL) {
+        rc = learnpath_logrank(pU->aT + i0, pU->aEv + i0, aGrp, m, (int)nGroup, &chi2, &df, &p, aOE,
+                               aOE + nGroup);
+    } else {
+        int64_t *aSpan = (int64_t *)(void *)(aOE + 2 * nGroup);
+        for (int64_t r = 0; r < nRun; r++) {
+            aSpan[2 * r] = aRun[r].n > 0 ? aRun[r].iFirst - i0 : 0;
+            aSpan[2 * r + 1] = aRun[r].n;
+        }
+        rc = learnpath_logrank_runs(pU->aT + i0, pU->aEv + i0, aGrp, aSpan, nRun, (int)nGroup, &chi2, &df, &p,
+                                    aOE, aOE + nGroup);
+    }
     if (rc == SQLITE_OK && df < 1) {
         rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "nobody continued: no time to compare");
     } else if (rc == SQLITE_OK) {
@@ -604,9 +616,10 @@ static int cmpHorizon(cmp_build *pB, const uint32_t *aAll, int64_t nAll, const i
 
 
 /* See lp_compare.h. */
-int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
-                                 const uint32_t *aKey, int64_t nKey, const int64_t *aC, int64_t nElig) {
-    int rc = cmpLogrank(pB, pU, i0, m, aKey, nKey);
+int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
+                                 int64_t nRun, const uint32_t *aKey, int64_t nKey, const int64_t *aC,
+                                 int64_t nElig) {
+    int rc = cmpLogrank(pB, pU, i0, m, aRun, nRun, aKey, nKey);
     return rc ? rc : cmpHorizon(pB, aKey, nKey, aC, nElig);
 }
 
@@ -615,7 +628,8 @@ int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0,
 ** users (marked at a new stamp), its eligible users continued by the
 ** horizon or not; then the log-rank test and the horizon's.
 */
-int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m) {
+int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
+                            int64_t nRun) {
     uint32_t stamp = learnpath_cmp_stamp(pB), *aAll = pB->aKeyList, *aSeen = pB->aSeen, bias = pU->grpBias;
     int64_t nAll = 0, nElig = 0, *aC = pB->aCount, dElig = pB->dElig, E = pB->E;
     int64_t hasElig = pB->hasElig;
@@ -637,5 +651,5 @@ int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int6
         nElig += isElig;
     }
     qsort(aAll, (size_t)nAll, sizeof(uint32_t), cmpU32Cmp);
-    return learnpath_cmp_continued_keys(pB, pU, i0, m, aAll, nAll, aC, nElig);
+    return learnpath_cmp_continued_keys(pB, pU, i0, m, aRun, nRun, aAll, nAll, aC, nElig);
 }

@@ -10,6 +10,7 @@
 **   learnpath_holm              Holm's step-down adjustment
 **   learnpath_ctab_test         X^2, G, df, Cramer's V of an r x c table
 **   learnpath_logrank           the log-rank test, as R's survdiff (rho 0)
+**   learnpath_logrank_runs      the same of runs each in order of time, merged
 **
 ** Every p-value comes as an lp_pvalue: p as a double and log10 of the exact
 ** p, which stays finite (and exact to about 1e-13 relative) where p is far
@@ -477,70 +478,183 @@ static void statsLogrankTime(int nGroup, const int64_t *aRiskN, int64_t dTot, in
 }
 
 /*
-** statsLogrankAccumulate where only groups ga < gb have observations (the
-** others' sums are all zero, their terms +0), its state in registers: the
-** same sums by the same operations (statsLogrankTime's), group gb's
-** counts and all of them kept, ga's their difference. r0 and r1 at risk.
+** The observations of a log-rank test in order of time: aT, aEvent, aGroup
+** as learnpath_logrank's, either one array [0, n) (aRun NULL) or nRun runs,
+** run k the places [aRun[2k], aRun[2k] + aRun[2k + 1]), each in order of
+** time, merged here by time (learnpath_logrank_runs).
 */
-static void statsLogrank2(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup, int64_t n,
-                          int nGroup, uint32_t ga, uint32_t gb, int64_t r0, int64_t r1, double *aO,
-                          double *aE, double *aV) {
-    int64_t i, o0 = 0, o1 = 0;
-    double e0 = 0.0, e1 = 0.0, v00 = 0.0, v01 = 0.0, v10 = 0.0, v11 = 0.0;
-    for (i = 0; i < n;) {
-        double t = aT[i];
-        int64_t iEnd = i, dTot = 0, d1 = 0, l1 = 0;
-        do {
-            int64_t g1 = aGroup[iEnd] == gb, e = aEvent[iEnd] != 0;
-            dTot += e;
-            d1 += e & g1;
-            l1 += g1;
-            iEnd++;
-        } while (iEnd < n && aT[iEnd] == t);
-        if (dTot > 0) {
-            /* at risk: r0 + r1 = n - i */
-            double nd = (double)(r0 + r1), f0 = (double)r0, f1 = (double)r1, q0 = f0 / nd, q1 = f1 / nd, kt;
-            o0 += dTot - d1;
-            o1 += d1;
-            if (dTot == 1) {
-                e0 += q0;
-                e1 += q1;
-                kt = r0 + r1 > 1 ? 1.0 / nd : 0.0;
-            } else {
-                double dd = (double)dTot;
-                e0 += dd * f0 / nd;
-                e1 += dd * f1 / nd;
-                kt = r0 + r1 > 1 ? dd * (nd - dd) / (nd - 1.0) / nd : 0.0;
-            }
-            if (kt != 0.0 && f0 != 0.0) {
-                double r = kt * f0;
-                v00 += r * (1.0 - q0);
-                v01 += r * (0.0 - q1);
-            }
-            if (kt != 0.0 && f1 != 0.0) {
-                double r = kt * f1;
-                v10 += r * (0.0 - q0);
-                v11 += r * (1.0 - q1);
-            }
-        }
-        r0 -= iEnd - i - l1;
-        r1 -= l1;
-        i = iEnd;
+typedef struct stats_obs {
+    const double *aT;
+    const unsigned char *aEvent;
+    const uint32_t *aGroup;
+    int64_t n;
+    const int64_t *aRun;
+    int64_t nRun;
+} stats_obs;
+
+/* A run's next observation in the merge: its time, place and end. */
+typedef struct stats_head {
+    double t;
+    int64_t i, e;
+} stats_head;
+
+/* Restore the heap order of aH[0..nH) below place i (least time first). */
+static void statsSift(stats_head *aH, int64_t nH, int64_t i) {
+    for (;;) {
+        int64_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < nH && aH[l].t < aH[m].t) m = l;
+        if (r < nH && aH[r].t < aH[m].t) m = r;
+        if (m == i) return;
+        stats_head t = aH[i];
+        aH[i] = aH[m];
+        aH[m] = t;
+        i = m;
     }
-    aO[ga] = (double)o0;
-    aO[gb] = (double)o1;
-    aE[ga] = e0;
-    aE[gb] = e1;
-    aV[ga * (uint32_t)nGroup + ga] = v00;
-    aV[ga * (uint32_t)nGroup + gb] = v01;
-    aV[gb * (uint32_t)nGroup + ga] = v10;
-    aV[gb * (uint32_t)nGroup + gb] = v11;
+}
+
+/*
+** The merge of the runs, one distinct time a call: the places of the
+** observations at the least time t of the heads, as spans [aSpan[2s],
+** aSpan[2s + 1]) (at most one a run); their number, 0 when none is left.
+** As with one array, a time equal to no other (NaN) is a time of its own.
+*/
+static int64_t statsRunsNext(const double *aT, stats_head *aH, int64_t *pnH, int64_t *aSpan) {
+    int64_t nH = *pnH, nSpan = 0;
+    double t;
+    if (nH == 0) return 0;
+    t = aH[0].t;
+    do {
+        int64_t i = aH[0].i, e = aH[0].e, j = i + 1;
+        while (j < e && aT[j] == t) j++;
+        aSpan[2 * nSpan] = i;
+        aSpan[2 * nSpan + 1] = j;
+        nSpan++;
+        if (j == e) {
+            aH[0] = aH[--nH];
+        } else {
+            aH[0].i = j;
+            aH[0].t = aT[j];
+        }
+        statsSift(aH, nH, 0);
+    } while (nH > 0 && aH[0].t == t);
+    *pnH = nH;
+    return nSpan;
+}
+
+/* The heads of the runs with observations into aH; their number. */
+static int64_t statsRunsStart(const stats_obs *pObs, stats_head *aH) {
+    int64_t nH = 0;
+    for (int64_t k = 0; k < pObs->nRun; k++) {
+        if (pObs->aRun[2 * k + 1] <= 0) continue;
+        aH[nH].i = pObs->aRun[2 * k];
+        aH[nH].e = aH[nH].i + pObs->aRun[2 * k + 1];
+        aH[nH].t = pObs->aT[aH[nH].i];
+        nH++;
+    }
+    for (int64_t i = nH / 2; i-- > 0;) statsSift(aH, nH, i);
+    return nH;
+}
+
+/*
+** statsLogrankAccumulate's sums where only groups ga < gb have
+** observations (the others' sums are all zero, their terms +0): group gb's
+** counts and all of them kept, ga's their difference; r0 and r1 at risk.
+** Local to one call, so they live in registers.
+*/
+typedef struct stats_lr2 {
+    int64_t o0, o1, r0, r1;
+    double e0, e1, v00, v01, v10, v11;
+} stats_lr2;
+
+/*
+** One distinct time of the two groups: dTot events, d1 of them in gb;
+** nLeave observations, l1 of them in gb. The same sums by the same
+** operations as statsLogrankTime's.
+*/
+static inline void statsLr2Time(stats_lr2 *s, int64_t dTot, int64_t d1, int64_t nLeave, int64_t l1) {
+    if (dTot > 0) {
+        /* at risk: r0 + r1, those not yet left */
+        double nd = (double)(s->r0 + s->r1), f0 = (double)s->r0, f1 = (double)s->r1, q0 = f0 / nd, q1 = f1 / nd;
+        double kt;
+        s->o0 += dTot - d1;
+        s->o1 += d1;
+        if (dTot == 1) {
+            s->e0 += q0;
+            s->e1 += q1;
+            kt = s->r0 + s->r1 > 1 ? 1.0 / nd : 0.0;
+        } else {
+            double dd = (double)dTot;
+            s->e0 += dd * f0 / nd;
+            s->e1 += dd * f1 / nd;
+            kt = s->r0 + s->r1 > 1 ? dd * (nd - dd) / (nd - 1.0) / nd : 0.0;
+        }
+        if (kt != 0.0 && f0 != 0.0) {
+            double r = kt * f0;
+            s->v00 += r * (1.0 - q0);
+            s->v01 += r * (0.0 - q1);
+        }
+        if (kt != 0.0 && f1 != 0.0) {
+            double r = kt * f1;
+            s->v10 += r * (0.0 - q0);
+            s->v11 += r * (1.0 - q1);
+        }
+    }
+    s->r0 -= nLeave - l1;
+    s->r1 -= l1;
+}
+
+/* The two groups' observations, time by time (aH: room for a head a run). */
+static void statsLogrank2(const stats_obs *pObs, int nGroup, uint32_t ga, uint32_t gb, int64_t r0, int64_t r1,
+                          stats_head *aH, double *aO, double *aE, double *aV) {
+    const double *aT = pObs->aT;
+    const unsigned char *aEvent = pObs->aEvent;
+    const uint32_t *aGroup = pObs->aGroup;
+    stats_lr2 s = {0, 0, r0, r1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    if (pObs->aRun == NULL) {
+        int64_t n = pObs->n;
+        for (int64_t i = 0; i < n;) {
+            double t = aT[i];
+            int64_t iEnd = i, dTot = 0, d1 = 0, l1 = 0;
+            do {
+                int64_t g1 = aGroup[iEnd] == gb, e = aEvent[iEnd] != 0;
+                dTot += e;
+                d1 += e & g1;
+                l1 += g1;
+                iEnd++;
+            } while (iEnd < n && aT[iEnd] == t);
+            statsLr2Time(&s, dTot, d1, iEnd - i, l1);
+            i = iEnd;
+        }
+    } else {
+        int64_t nH = statsRunsStart(pObs, aH), nSpan, *aSpan = (int64_t *)(void *)(aH + pObs->nRun);
+        while ((nSpan = statsRunsNext(aT, aH, &nH, aSpan)) > 0) {
+            int64_t dTot = 0, d1 = 0, l1 = 0, nLeave = 0;
+            for (int64_t k = 0; k < nSpan; k++) {
+                for (int64_t i = aSpan[2 * k]; i < aSpan[2 * k + 1]; i++) {
+                    int64_t g1 = aGroup[i] == gb, e = aEvent[i] != 0;
+                    dTot += e;
+                    d1 += e & g1;
+                    l1 += g1;
+                }
+                nLeave += aSpan[2 * k + 1] - aSpan[2 * k];
+            }
+            statsLr2Time(&s, dTot, d1, nLeave, l1);
+        }
+    }
+    aO[ga] = (double)s.o0;
+    aO[gb] = (double)s.o1;
+    aE[ga] = s.e0;
+    aE[gb] = s.e1;
+    aV[ga * (uint32_t)nGroup + ga] = s.v00;
+    aV[ga * (uint32_t)nGroup + gb] = s.v01;
+    aV[gb * (uint32_t)nGroup + ga] = s.v10;
+    aV[gb * (uint32_t)nGroup + gb] = s.v11;
 }
 
 /*
 ** The observations of each group into aRiskN (zero): four interleaved
 ** tallies (aTmp, 4 nGroup zeros), so that a run of one group is not a chain
-** of increments of one place.
+** of increments of one place; added to what aRiskN holds.
 */
 static void statsLogrankCount(const uint32_t *aGroup, int64_t n, int nGroup, int64_t *aTmp, int64_t *aRiskN) {
     int64_t i = 0;
@@ -552,26 +666,52 @@ static void statsLogrankCount(const uint32_t *aGroup, int64_t n, int nGroup, int
     }
     for (; i < n; i++) aTmp[aGroup[i]]++;
     for (int j = 0; j < nGroup; j++) {
-        aRiskN[j] = aTmp[j] + aTmp[nGroup + j] + aTmp[2 * nGroup + j] + aTmp[3 * nGroup + j];
+        aRiskN[j] += aTmp[j] + aTmp[nGroup + j] + aTmp[2 * nGroup + j] + aTmp[3 * nGroup + j];
         aTmp[j] = aTmp[nGroup + j] = aTmp[2 * nGroup + j] = aTmp[3 * nGroup + j] = 0;
     }
 }
 
 /*
-** At each distinct time (aT ascending), the events d_j and those at risk
-** n_j per group, counted as integers: O_j += d_j, and E and V as
+** One distinct time of many groups: aDN[j] events and aLeave[j]
+** observations in group j (cleared here), dTot and nLeave in all; O_j +=
+** d_j, E and V as statsLogrankTime sums them; those at risk after it.
+*/
+static void statsLogrankStep(int nGroup, int64_t *aI, int64_t dTot, int64_t nLeave, int64_t *pnRisk, double *aE,
+                             double *aV, double *aQ) {
+    int64_t *aRiskN = aI, *aDN = aI + nGroup, *aLeave = aDN + nGroup, *aON = aLeave + nGroup;
+    if (dTot > 0) {
+        for (int j = 0; j < nGroup; j++) aON[j] += aDN[j];
+        statsLogrankTime(nGroup, aRiskN, dTot, *pnRisk, aE, aV, aQ);
+    }
+    for (int j = 0; j < nGroup; j++) {
+        aRiskN[j] -= aLeave[j];
+        aDN[j] = aLeave[j] = 0;
+    }
+    *pnRisk -= nLeave;
+}
+
+/*
+** At each distinct time (in order), the events d_j and those at risk n_j
+** per group, counted as integers: O_j += d_j, and E and V as
 ** statsLogrankTime sums them; when two groups alone have observations,
 ** statsLogrank2. aI holds 5 nGroup integers (zero): at risk, events,
 ** leaving at this time, observed, and statsLogrankCount's scratch (with
-** the three before it).
+** the three before it); aH room for the merge's heads and spans.
 */
-static void statsLogrankAccumulate(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
-                                   int64_t n, int nGroup, int64_t *aI, double *aO, double *aE, double *aV,
-                                   double *aQ) {
+static void statsLogrankAccumulate(const stats_obs *pObs, int nGroup, int64_t *aI, stats_head *aH, double *aO,
+                                   double *aE, double *aV, double *aQ) {
     int64_t *aRiskN = aI, *aDN = aI + nGroup, *aLeave = aDN + nGroup, *aON = aLeave + nGroup;
-    int64_t i, nRisk = n;
+    int64_t nRisk = pObs->n;
+    const double *aT = pObs->aT;
+    const unsigned char *aEvent = pObs->aEvent;
+    const uint32_t *aGroup = pObs->aGroup;
     int j, nWith = 0, ga = 0, gb = 0;
-    statsLogrankCount(aGroup, n, nGroup, aDN, aRiskN);
+    if (pObs->aRun == NULL) statsLogrankCount(aGroup, pObs->n, nGroup, aDN, aRiskN);
+    for (int64_t k = 0; pObs->aRun && k < pObs->nRun; k++) {
+        if (pObs->aRun[2 * k + 1] > 0) {
+            statsLogrankCount(aGroup + pObs->aRun[2 * k], pObs->aRun[2 * k + 1], nGroup, aDN, aRiskN);
+        }
+    }
     for (j = 0; j < nGroup; j++) {
         if (aRiskN[j] == 0) continue;
         ga = nWith == 0 ? j : ga;
@@ -579,46 +719,59 @@ static void statsLogrankAccumulate(const double *aT, const unsigned char *aEvent
         nWith++;
     }
     if (nWith == 2) {
-        statsLogrank2(aT, aEvent, aGroup, n, nGroup, (uint32_t)ga, (uint32_t)gb, aRiskN[ga], aRiskN[gb], aO, aE,
-                      aV);
+        statsLogrank2(pObs, nGroup, (uint32_t)ga, (uint32_t)gb, aRiskN[ga], aRiskN[gb], aH, aO, aE, aV);
         return;
     }
-    for (i = 0; i < n;) {
-        double t = aT[i];
-        int64_t iEnd = i, dTot = 0;
-        do {
-            int64_t e = aEvent[iEnd] != 0;
-            aDN[aGroup[iEnd]] += e;
-            aLeave[aGroup[iEnd]]++;
-            dTot += e;
-            iEnd++;
-        } while (iEnd < n && aT[iEnd] == t);
-        if (dTot > 0) {
-            for (j = 0; j < nGroup; j++) aON[j] += aDN[j];
-            statsLogrankTime(nGroup, aRiskN, dTot, nRisk, aE, aV, aQ);
+    if (pObs->aRun == NULL) {
+        int64_t n = pObs->n;
+        for (int64_t i = 0; i < n;) {
+            double t = aT[i];
+            int64_t iEnd = i, dTot = 0;
+            do {
+                int64_t e = aEvent[iEnd] != 0;
+                aDN[aGroup[iEnd]] += e;
+                aLeave[aGroup[iEnd]]++;
+                dTot += e;
+                iEnd++;
+            } while (iEnd < n && aT[iEnd] == t);
+            statsLogrankStep(nGroup, aI, dTot, iEnd - i, &nRisk, aE, aV, aQ);
+            i = iEnd;
         }
-        for (j = 0; j < nGroup; j++) {
-            aRiskN[j] -= aLeave[j];
-            aDN[j] = aLeave[j] = 0;
+    } else {
+        int64_t nH = statsRunsStart(pObs, aH), nSpan, *aSpan = (int64_t *)(void *)(aH + pObs->nRun);
+        while ((nSpan = statsRunsNext(aT, aH, &nH, aSpan)) > 0) {
+            int64_t dTot = 0, nLeave = 0;
+            for (int64_t k = 0; k < nSpan; k++) {
+                for (int64_t i = aSpan[2 * k]; i < aSpan[2 * k + 1]; i++) {
+                    int64_t e = aEvent[i] != 0;
+                    aDN[aGroup[i]] += e;
+                    aLeave[aGroup[i]]++;
+                    dTot += e;
+                }
+                nLeave += aSpan[2 * k + 1] - aSpan[2 * k];
+            }
+            statsLogrankStep(nGroup, aI, dTot, nLeave, &nRisk, aE, aV, aQ);
         }
-        nRisk = n - iEnd;
-        i = iEnd;
     }
     for (j = 0; j < nGroup; j++) aO[j] = (double)aON[j];
 }
 
-int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
-                      int64_t n, int nGroup, double *pChi2, int *pDf, lp_pvalue *pP,
-                      double *aObserved, double *aExpected) {
+/* learnpath_logrank and learnpath_logrank_runs. */
+static int statsLogrank(const stats_obs *pObs, int nGroup, double *pChi2, int *pDf, lp_pvalue *pP,
+                        double *aObserved, double *aExpected) {
     size_t g = nGroup > 0 ? (size_t)nGroup : 0, nDbl = 3 * g + 2 * g * g + g, nByte;
+    size_t nRun = pObs->aRun ? (size_t)pObs->nRun : 0;
     double *aMem, *aO, *aE, *aQ, *aV, *aWork;
     int64_t *aI;
+    stats_head *aH;
     int *aKeep, nKeep = 0, j, rank = 0;
     *pChi2 = 0.0;
     *pDf = 0;
     *pP = statsFromLog(0.0);
     if (g == 0) return SQLITE_OK;
-    nByte = nDbl * sizeof(double) + 5 * g * sizeof(int64_t) + g * sizeof(int);
+    /* the heads (24 bytes) and spans (16) of the runs after the integers */
+    nByte = nDbl * sizeof(double) + 5 * g * sizeof(int64_t) + nRun * (sizeof(stats_head) + 2 * sizeof(int64_t)) +
+            g * sizeof(int);
     aMem = (double *)sqlite3_malloc64(nByte);
     if (aMem == 0) return SQLITE_NOMEM;
     memset(aMem, 0, nByte);
@@ -628,8 +781,9 @@ int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint3
     aV = aQ + g;
     aWork = aV + g * g;
     aI = (int64_t *)(void *)(aWork + g * g + g);
-    aKeep = (int *)(void *)(aI + 5 * g);
-    statsLogrankAccumulate(aT, aEvent, aGroup, n, nGroup, aI, aO, aE, aV, aQ);
+    aH = (stats_head *)(void *)(aI + 5 * g);
+    aKeep = (int *)(void *)((int64_t *)(void *)(aH + nRun) + 2 * nRun);
+    statsLogrankAccumulate(pObs, nGroup, aI, aH, aO, aE, aV, aQ);
     for (j = 0; j < nGroup; j++) {
         if (aExpected) aExpected[j] = aE[j];
         if (aObserved) aObserved[j] = aO[j];
@@ -643,4 +797,19 @@ int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint3
     }
     sqlite3_free(aMem);
     return SQLITE_OK;
+}
+
+int learnpath_logrank(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
+                      int64_t n, int nGroup, double *pChi2, int *pDf, lp_pvalue *pP,
+                      double *aObserved, double *aExpected) {
+    stats_obs o = {aT, aEvent, aGroup, n, NULL, 0};
+    return statsLogrank(&o, nGroup, pChi2, pDf, pP, aObserved, aExpected);
+}
+
+int learnpath_logrank_runs(const double *aT, const unsigned char *aEvent, const uint32_t *aGroup,
+                           const int64_t *aRun, int64_t nRun, int nGroup, double *pChi2, int *pDf,
+                           lp_pvalue *pP, double *aObserved, double *aExpected) {
+    stats_obs o = {aT, aEvent, aGroup, 0, aRun, nRun};
+    for (int64_t k = 0; k < nRun; k++) o.n += aRun[2 * k + 1] > 0 ? aRun[2 * k + 1] : 0;
+    return statsLogrank(&o, nGroup, pChi2, pDf, pP, aObserved, aExpected);
 }
