@@ -114,55 +114,6 @@ static int cmpFindGroup(const uint32_t *aG, const int64_t *aNGiven, const lp_km_
     return rc;
 }
 
-/* Does the order hold a user without a segment (left out with segment_col)? */
-static int cmpAnyUnsegmented(const lp_km_order_view *pV) {
-    for (int64_t i = 0; i < pV->nUser; i++) {
-        if (pV->aSeg[i] == 0) return 1;
-    }
-    return 0;
-}
-
-/*
-** The users of order *pV with a segment, copied into one block (*ppMem, the
-** caller frees it), as *pU; runs left empty keep their place. Only where
-** users without a segment are mixed in with the others (segment_col given,
-** no group compared: the orders over every segment).
-*/
-static int cmpCopySegmented(const lp_km_order_view *pV, cmp_users *pU, void **ppMem) {
-    int64_t n = 0, j = 0;
-    for (int64_t i = 0; i < pV->nUser; i++) n += pV->aSeg[i] != 0;
-    sqlite3_uint64 nByte = (sqlite3_uint64)(n + 1) * (2 * sizeof(double) + 2 * sizeof(uint32_t)) +
-                           (sqlite3_uint64)(pV->nRun + 1) * sizeof(lp_km_run);
-    char *p = sqlite3_malloc64(nByte);
-    if (!p) return SQLITE_NOMEM;
-    *ppMem = p;
-    double *aT = (double *)(void *)p;
-    int64_t *aS1 = (int64_t *)(void *)(aT + n + 1);
-    lp_km_run *aRun = (lp_km_run *)(void *)(aS1 + n + 1);
-    uint32_t *aDest = (uint32_t *)(void *)(aRun + pV->nRun + 1), *aSeg = aDest + n + 1;
-    for (int64_t r = 0; r < pV->nRun; r++) {
-        const lp_km_run *pR = &pV->aRun[r];
-        aRun[r] = *pR;
-        aRun[r].iFirst = j;
-        for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
-            if (pV->aSeg[i] == 0) continue;
-            aT[j] = pV->aT[i];
-            aS1[j] = pV->aS1[i];
-            aDest[j] = pV->aDest[i];
-            aSeg[j++] = pV->aSeg[i];
-        }
-        aRun[r].n = j - aRun[r].iFirst;
-    }
-    pU->n = j;
-    pU->aT = aT;
-    pU->aS1 = aS1;
-    pU->aDest = aDest;
-    pU->aSeg = aSeg;
-    pU->aRun = aRun;
-    pU->nRun = pV->nRun;
-    return SQLITE_OK;
-}
-
 /*
 ** In memory, the users' groups are kept by user number, and the orders'
 ** users come at random: rather than read a group at random per user and
@@ -206,32 +157,26 @@ static int cmpGroupBits(const lp_km_order_view *pV, const lp_km_users_info *pInf
 }
 
 /*
-** Order *pV as rule 23's users *pU: its columns (or those of its users
-** with a segment, cmpCopySegmented, when isCopy), whether each continued,
+** Order *pV as rule 23's users *pU: its columns, whether each continued,
 ** and each one's compared segment: the segment's place + 1 (key + 1) with
 ** segment_col, none (key 0) without; with a group compared, the keys
 ** from aBit (cmpGroupBits), or without it *paGroup (writable) holds each
-** user's group, for cmpGroupKeys to make keys of.
-** *ppMem and *ppMem2 hold what it made.
+** user's group, for cmpGroupKeys to make keys of. *ppMem2 holds what it
+** made.
 */
-static int cmpView(const lp_km_order_view *pV, int isCopy, const lp_km_users_info *pInfo,
-                   const lp_users *pIt, const lp_cmp_result *pRes, const lp_cmp_spec *pSpec,
-                   const uint64_t *aBit, cmp_users *pU, uint32_t **paGroup, void **ppMem, void **ppMem2) {
+static int cmpView(const lp_km_order_view *pV, const lp_km_users_info *pInfo, const lp_users *pIt,
+                   const lp_cmp_result *pRes, const lp_cmp_spec *pSpec, const uint64_t *aBit, cmp_users *pU,
+                   uint32_t **paGroup, void **ppMem2) {
     unsigned char *aEv;
     int64_t n;
     memset(pU, 0, sizeof(*pU));
-    if (isCopy) {
-        int rc = cmpCopySegmented(pV, pU, ppMem);
-        if (rc) return rc;
-    } else {
-        pU->n = pV->nUser;
-        pU->aT = pV->aT;
-        pU->aS1 = pV->aS1;
-        pU->aDest = pV->aDest;
-        pU->aSeg = pV->aSeg;
-        pU->aRun = pV->aRun;
-        pU->nRun = pV->nRun;
-    }
+    pU->n = pV->nUser;
+    pU->aT = pV->aT;
+    pU->aS1 = pV->aS1;
+    pU->aDest = pV->aDest;
+    pU->aSeg = pV->aSeg;
+    pU->aRun = pV->aRun;
+    pU->nRun = pV->nRun;
     n = pU->n;
     /* whether each continued, then (a group compared) its group, 4-aligned */
     aEv = sqlite3_malloc64((sqlite3_uint64)(n + 4) * (pRes->isGroupMode ? 1 + sizeof(uint32_t) : 1));
@@ -302,23 +247,6 @@ static uint32_t cmpRunLabel(const lp_km_run *pR) {
     return pR->label == LP_NONE ? 0 : pR->label;
 }
 
-/* The next first step's runs from run r (< r1) on: runs r .. *pE - 1, users
-** *pI0 .. *pI0 + *pM - 1 (*pM 0: no more), the step's place *pLabel. */
-static void cmpLabelRuns(const cmp_users *pL, int64_t r, int64_t r1, int64_t *pE, int64_t *pI0, int64_t *pM,
-                         uint32_t *pLabel) {
-    int64_t e;
-    while (r < r1 && pL->aRun[r].n == 0) r++;
-    *pM = 0;
-    *pE = r1;
-    if (r >= r1) return;
-    *pI0 = pL->aRun[r].iFirst;
-    *pLabel = cmpRunLabel(&pL->aRun[r]);
-    for (e = r; e < r1 && (pL->aRun[e].n == 0 || cmpRunLabel(&pL->aRun[e]) == *pLabel); e++) {
-        if (pL->aRun[e].n > 0) *pM = pL->aRun[e].iFirst + pL->aRun[e].n - *pI0;
-    }
-    *pE = e;
-}
-
 static int cmpU32Cmp(const void *pa, const void *pb) {
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
     return (a > b) - (a < b);
@@ -354,11 +282,11 @@ static int cmpPairRoom(cmp_build *pB) {
 }
 
 /*
-** first_program's table of a stratum (runs r0 .. r1 - 1 of *pL, m users):
+** first_program's table of a stratum (its nR runs aR of *pL, m users):
 ** segments x first step. isNext: next_program's of one first step (its
 ** users who continued), segments x step 2; none: a row that says so.
 */
-static int cmpStepTable(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1, int isNext) {
+static int cmpStepTable(cmp_build *pB, const cmp_users *pL, const lp_km_run *aR, int64_t nR, int isNext) {
     /* the build's arrays in locals: stores through them do not reload them */
     int64_t nK = 0, nC = 0, m = 0, stride = pB->nLabel, *aCnt = pB->aCnt;
     uint32_t *aSeen = pB->aSeen, *aCatSeen = pB->aCatSeen, *aKeyList = pB->aKeyList;
@@ -368,8 +296,8 @@ static int cmpStepTable(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t 
     int rc = aCnt ? SQLITE_OK : cmpPairRoom(pB);
     uint32_t stamp = learnpath_cmp_stamp(pB);
     uint64_t *aPair = pB->aPair;
-    for (int64_t r = r0; r < r1 && rc == SQLITE_OK; r++) {
-        const lp_km_run *pR = &pL->aRun[r];
+    for (int64_t r = 0; r < nR && rc == SQLITE_OK; r++) {
+        const lp_km_run *pR = &aR[r];
         uint32_t c = cmpRunLabel(pR);
         for (int64_t i = pR->iFirst; i < pR->iFirst + pR->n; i++) {
             uint32_t k = aGrp ? aGrp[i] - bias : 0;
@@ -402,36 +330,41 @@ static int cmpStepTable(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t 
     return aCnt ? cmpCountTable(pB, nK, nC, m) : learnpath_cmp_pairs_table(pB, m);
 }
 
-/* A first step of a stratum: its place, its users i0 .. i0 + n - 1 of the
-** order by first step, those of them eligible at the horizon. */
+/* A first step of a stratum: its place, its runs r0 .. r1 - 1 of the
+** stratum's (in order of first step), its users, those eligible at the
+** horizon. */
 typedef struct cmp_step {
     uint32_t label;
-    int64_t i0, n, nElig;
+    int64_t r0, r1, n, nElig;
 } cmp_step;
 
-/* The stratum's first steps (runs r0 .. r1 - 1 of *pL) into pB->aStep, their
-** number; -1 when there are more than it holds (nLabel). */
-static int64_t cmpSteps(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1) {
-    int64_t nStep = 0, e, iFirst = 0, n;
-    uint32_t label = 0;
-    for (int64_t r = r0; r < r1; r = e) {
-        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
-        if (n == 0) break;
-        if (nStep >= (int64_t)pB->nLabel) return -1;
+/* The stratum's first steps (its nR runs aR, in order of first step, none
+** empty) into pB->aStep, their number; -1 when there are more than it holds
+** (nLabel) or it holds none (no table of counters). */
+static int64_t cmpSteps(cmp_build *pB, const lp_km_run *aR, int64_t nR) {
+    int64_t nStep = 0;
+    for (int64_t r = 0; r < nR;) {
+        int64_t e = r, n = 0;
+        uint32_t label = cmpRunLabel(&aR[r]);
+        for (; e < nR && cmpRunLabel(&aR[e]) == label; e++) n += aR[e].n;
+        if (pB->aStep == NULL || nStep >= (int64_t)pB->nLabel) return -1;
         pB->aStep[nStep].label = label;
-        pB->aStep[nStep].i0 = iFirst;
+        pB->aStep[nStep].r0 = r;
+        pB->aStep[nStep].r1 = e;
         pB->aStep[nStep++].n = n;
+        r = e;
     }
     return nStep;
 }
 
 /*
-** One pass over a stratum's users by first step, its nStep first steps:
-** per first step g and compared segment k, aStepCnt[(g nSegKey + k) 3]
-** its users, + 1 those eligible at the horizon who continued by then, + 2
-** those eligible who did not; each first step's eligible users.
+** One pass over a stratum's users (its runs aR) by first step, its nStep
+** first steps: per first step g and compared segment k, aStepCnt[(g
+** nSegKey + k) 3] its users, + 1 those eligible at the horizon who
+** continued by then, + 2 those eligible who did not; each first step's
+** eligible users.
 */
-static void cmpStepCounts(cmp_build *pB, const cmp_users *pL, int64_t nStep) {
+static void cmpStepCounts(cmp_build *pB, const cmp_users *pL, const lp_km_run *aR, int64_t nStep) {
     int64_t nK = pB->nSegKey, dElig = pB->dElig, E = pB->E, hasElig = pB->hasElig;
     const uint32_t *aGrp = pL->aGrp;
     const int64_t *aS1 = pL->aS1;
@@ -441,13 +374,15 @@ static void cmpStepCounts(cmp_build *pB, const cmp_users *pL, int64_t nStep) {
     double day = pB->pSpec->atDay;
     memset(pB->aStepCnt, 0, (size_t)(nStep * nK * 3) * sizeof(int64_t));
     for (int64_t g = 0; g < nStep; g++) {
-        int64_t *aS = pB->aStepCnt + g * nK * 3, nElig = 0, iEnd = pB->aStep[g].i0 + pB->aStep[g].n;
-        for (int64_t i = pB->aStep[g].i0; i < iEnd; i++) {
-            uint32_t k = aGrp ? aGrp[i] - bias : 0;
-            int64_t isElig = hasElig & (E - aS1[i] >= dElig);
-            aS[3 * k]++;
-            aS[3 * k + 2 - (aEv[i] & (aT[i] <= day))] += isElig;
-            nElig += isElig;
+        int64_t *aS = pB->aStepCnt + g * nK * 3, nElig = 0;
+        for (int64_t r = pB->aStep[g].r0; r < pB->aStep[g].r1; r++) {
+            for (int64_t i = aR[r].iFirst; i < aR[r].iFirst + aR[r].n; i++) {
+                uint32_t k = aGrp ? aGrp[i] - bias : 0;
+                int64_t isElig = hasElig & (E - aS1[i] >= dElig);
+                aS[3 * k]++;
+                aS[3 * k + 2 - (aEv[i] & (aT[i] <= day))] += isElig;
+                nElig += isElig;
+            }
         }
         pB->aStep[g].nElig = nElig;
     }
@@ -485,11 +420,11 @@ static int cmpFirstCounted(cmp_build *pB, int64_t nStep, int64_t m) {
     return rc;
 }
 
-/* continued's rows of users i0 .. i0 + m - 1 of *pU (sorted by time, or
-** its runs aRun: learnpath_cmp_continued), those of first steps g0 .. g1 - 1
-** of cmpStepCounts: their keys and counts summed. */
-static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
-                               int64_t nRun, int64_t g0, int64_t g1) {
+/* continued's rows of the m users of the nR runs aR of *pU (each sorted by
+** time: learnpath_cmp_continued), those of first steps g0 .. g1 - 1 of
+** cmpStepCounts: their keys and counts summed. */
+static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, const lp_km_run *aR, int64_t nR, int64_t m,
+                               int64_t g0, int64_t g1) {
     int64_t nK = pB->nSegKey, nKey = 0, nElig = 0, *aC = pB->aCount;
     for (int64_t k = 0; k < nK; k++) {
         int64_t nUser = 0, x = 0, y = 0;
@@ -505,88 +440,106 @@ static int cmpContinuedCounted(cmp_build *pB, const cmp_users *pU, int64_t i0, i
         pB->aKeyList[nKey++] = (uint32_t)k;
     }
     for (int64_t g = g0; g < g1; g++) nElig += pB->aStep[g].nElig;
-    return learnpath_cmp_continued_keys(pB, pU, i0, m, aRun, nRun, pB->aKeyList, nKey, aC, nElig);
+    return learnpath_cmp_continued_keys(pB, pU, aR, nR, m, pB->aKeyList, nKey, aC, nElig);
 }
 
 /*
-** One stratum's rows and cells: runs r0 .. r1 - 1 of *pL (by first step,
-** then time), m users, the same users by time from jT in *pT; pT NULL: the
-** stratum is the whole of *pL (a place a user), whose runs the log-rank
-** test over all first steps merges. first_program, next_program per first
-** step, continued over all, then per first step; Holm's adjustment across
-** first steps. With the table of counters, one pass (cmpStepCounts) counts
-** first_program's table and continued's horizon for all of them; else each
-** question counts its own.
+** One stratum's rows and cells: its nL runs aL of *pL (by first step, each
+** by time), m users; the same users as the nT runs aT of *pT (each by
+** time). first_program, next_program per first step, continued over all
+** (the runs aT merged), then per first step (its runs merged); Holm's
+** adjustment across first steps. With the table of counters, one pass
+** (cmpStepCounts) counts first_program's table and continued's horizon
+** for all of them; else each question counts its own.
 */
-static int cmpStratum(cmp_build *pB, const cmp_users *pL, int64_t r0, int64_t r1, const cmp_users *pT,
-                      int64_t jT, int64_t m) {
-    int64_t i0 = pB->pRes->nRow, e, iFirst = 0, n, nStep = pB->aStepCnt ? cmpSteps(pB, pL, r0, r1) : -1;
-    uint32_t label = 0;
+static int cmpStratum(cmp_build *pB, const cmp_users *pL, const lp_km_run *aL, int64_t nL, const cmp_users *pT,
+                      const lp_km_run *aT, int64_t nT, int64_t m) {
+    int64_t i0 = pB->pRes->nRow, nStep = pB->aStepCnt ? cmpSteps(pB, aL, nL) : -1;
     int rc;
     pB->question = LP_CMP_FIRST;
     pB->program = LP_NONE;
-    if (nStep >= 0) cmpStepCounts(pB, pL, nStep);
-    rc = nStep >= 0 ? cmpFirstCounted(pB, nStep, m) : cmpStepTable(pB, pL, r0, r1, 0);
+    if (nStep >= 0) cmpStepCounts(pB, pL, aL, nStep);
+    rc = nStep >= 0 ? cmpFirstCounted(pB, nStep, m) : cmpStepTable(pB, pL, aL, nL, 0);
     pB->question = LP_CMP_NEXT;
-    for (int64_t r = r0; r < r1 && rc == SQLITE_OK; r = e) {
-        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
-        if (n == 0) break;
+    for (int64_t r = 0, e; r < nL && rc == SQLITE_OK; r = e) {
+        uint32_t label = cmpRunLabel(&aL[r]);
+        for (e = r; e < nL && cmpRunLabel(&aL[e]) == label; e++) {}
         pB->program = pB->aLabelOf[label];
-        rc = cmpStepTable(pB, pL, r, e, 1);
+        rc = cmpStepTable(pB, pL, aL + r, e - r, 1);
     }
     pB->question = LP_CMP_CONTINUED;
     pB->program = LP_NONE;
     if (rc == SQLITE_OK) {
-        /* over all: *pT's users by time, or *pL's first steps merged */
-        const cmp_users *pU = pT ? pT : pL;
-        const lp_km_run *aRun = pT ? NULL : pL->aRun + r0;
-        int64_t iAll = pT ? jT : 0, nRun = pT ? 0 : r1 - r0;
-        rc = nStep >= 0 ? cmpContinuedCounted(pB, pU, iAll, m, aRun, nRun, 0, nStep)
-                        : learnpath_cmp_continued(pB, pU, iAll, m, aRun, nRun);
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pT, aT, nT, m, 0, nStep) : learnpath_cmp_continued(pB, pT, aT, nT, m);
     }
-    for (int64_t r = r0, g = 0; r < r1 && rc == SQLITE_OK; r = e, g++) {
-        cmpLabelRuns(pL, r, r1, &e, &iFirst, &n, &label);
-        if (n == 0) break;
+    for (int64_t r = 0, e, g = 0; r < nL && rc == SQLITE_OK; r = e, g++) {
+        uint32_t label = cmpRunLabel(&aL[r]);
+        int64_t n = 0;
+        for (e = r; e < nL && cmpRunLabel(&aL[e]) == label; e++) n += aL[e].n;
         pB->program = pB->aLabelOf[label];
-        rc = nStep >= 0 ? cmpContinuedCounted(pB, pL, iFirst, n, NULL, 0, g, g + 1)
-                        : learnpath_cmp_continued(pB, pL, iFirst, n, NULL, 0);
+        rc = nStep >= 0 ? cmpContinuedCounted(pB, pL, aL + r, e - r, n, g, g + 1)
+                        : learnpath_cmp_continued(pB, pL, aL + r, e - r, n);
     }
     return rc ? rc : cmpHolm(pB, i0);
 }
 
 /*
-** Every stratum: *pL the users by (stratum, first step, time), *pT by
-** (stratum, time); the strata are the segments (isWithin: a group compared
-** within them; those without a segment left out) or one, the whole of *pL
-** (pT unused: cmpStratum merges *pL's runs).
+** The runs of an order that a stratum takes, none empty, into aOut (room
+** for all): those of segment key (isAll: of every segment, but none
+** without one when isSkip0), by first step (a stable counting sort over
+** the nLabel places: the order's runs are by segment, then first step);
+** their number, their users in *pM.
 */
-static int cmpStrata(cmp_build *pB, const cmp_users *pL, const cmp_users *pT, int isWithin) {
-    int64_t jT = 0, nDone = 0;
-    int rc = SQLITE_OK;
-    for (int64_t r = 0; r < pL->nRun && rc == SQLITE_OK;) {
-        int64_t r1 = r, m = 0;
-        uint32_t key;
-        if (pL->aRun[r].n == 0) {
-            r++;
-            continue;
-        }
-        key = isWithin ? pL->aSeg[pL->aRun[r].iFirst] : 0;
-        for (; r1 < pL->nRun; r1++) {
-            const lp_km_run *pR = &pL->aRun[r1];
-            if (pR->n > 0 && isWithin && pL->aSeg[pR->iFirst] != key) break;
-            m += pR->n;
-        }
-        if (isWithin && key == 0) {
-            r = r1;
-            continue;
-        }
-        while (isWithin && jT < pT->n && pT->aSeg[jT] == 0) jT++;
-        pB->within = key == 0 ? LP_NONE : pB->aSegOf[key - 1];
-        rc = cmpStratum(pB, pL, r, r1, isWithin ? pT : NULL, jT, m);
-        jT += m;
-        nDone += m;
-        r = r1;
+static int64_t cmpRunsOf(const cmp_users *pU, int isAll, int isSkip0, uint32_t key, uint32_t nLabel,
+                         int64_t *aCount, lp_km_run *aOut, int64_t *pM) {
+    int64_t n = 0, m = 0;
+    memset(aCount, 0, ((size_t)nLabel + 1) * sizeof(int64_t));
+    for (int64_t r = 0; r < pU->nRun; r++) {
+        const lp_km_run *pR = &pU->aRun[r];
+        if (pR->n == 0 || (isAll ? (isSkip0 && pR->seg == 0) : pR->seg != key)) continue;
+        aCount[cmpRunLabel(pR) + 1]++;
+        n++;
+        m += pR->n;
     }
+    for (uint32_t c = 0; c < nLabel; c++) aCount[c + 1] += aCount[c];
+    for (int64_t r = 0; r < pU->nRun; r++) {
+        const lp_km_run *pR = &pU->aRun[r];
+        if (pR->n == 0 || (isAll ? (isSkip0 && pR->seg == 0) : pR->seg != key)) continue;
+        aOut[aCount[cmpRunLabel(pR)]++] = *pR;
+    }
+    *pM = m;
+    return n;
+}
+
+/*
+** Every stratum: *pL the users by (segment, first step, time), *pT by
+** (segment, time); the strata are the segments (isWithin: a group compared
+** within them; those without a segment left out) or one, every user (but
+** those without a segment when isSkip0).
+*/
+static int cmpStrata(cmp_build *pB, const cmp_users *pL, const cmp_users *pT, int isWithin, int isSkip0) {
+    int64_t nDone = 0, *aCount;
+    lp_km_run *aL, *aT;
+    int rc = SQLITE_OK;
+    aCount = sqlite3_malloc64(((sqlite3_uint64)pB->nLabel + 1) * sizeof(int64_t));
+    aL = sqlite3_malloc64(((sqlite3_uint64)pL->nRun + (sqlite3_uint64)pT->nRun + 1) * sizeof(lp_km_run));
+    if (!aCount || !aL) rc = SQLITE_NOMEM;
+    aT = aL ? aL + pL->nRun : NULL;
+    for (int64_t r = 0, lastKey = -1; rc == SQLITE_OK && r < (isWithin ? pL->nRun : 1); r++) {
+        uint32_t key = isWithin ? pL->aRun[r].seg : 0;
+        int64_t m, mT, nL, nT;
+        /* within: each segment once (its runs lie together), at its first */
+        if (isWithin && (key == 0 || (int64_t)key == lastKey)) continue;
+        lastKey = key;
+        nL = cmpRunsOf(pL, !isWithin, isSkip0, key, pB->nLabel, aCount, aL, &m);
+        nT = cmpRunsOf(pT, !isWithin, isSkip0, key, pB->nLabel, aCount, aT, &mT);
+        if (m == 0) continue;
+        pB->within = key == 0 ? LP_NONE : pB->aSegOf[key - 1];
+        rc = mT == m ? cmpStratum(pB, pL, aL, nL, pT, aT, nT, m) : SQLITE_INTERNAL;
+        nDone += m;
+    }
+    sqlite3_free(aCount);
+    sqlite3_free(aL);
     if (rc == SQLITE_OK && nDone == 0) {
         /* nobody to compare: one row per question says so */
         static const int aT2[2] = {LP_CMP_PEARSON, LP_CMP_G}, aLr[1] = {LP_CMP_LOGRANK};
@@ -664,17 +617,14 @@ static void cmpBuildFree(cmp_build *pB) {
 ** Over the memory budget? The memo, and per user of the orders: whether
 ** each continued (1 byte an order), a group compared: its key (4 bytes an
 ** order) and the group's users as bits (a bit per user of the data), the
-** copies without the users lacking a segment (24 bytes an order), the
 ** log-rank test's renumbered groups (4) and, past CMP_MAX_DENSE, the pairs
 ** sorted (16 and as many for the sort); with the table of counters
 ** (isDense), 32 bytes per key and category.
 */
-static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp_build *pB, int64_t nUser,
-                         int isCopy) {
+static int cmpOverBudget(lp_users *pIt, const lp_km_users_info *pInfo, const cmp_build *pB, int64_t nUser) {
     int64_t nLimit = learnpath_users_limit(pIt), nPer = 2 + 4;
     if (nLimit <= 0) return 0;
     nPer += pB->pRes->isGroupMode ? 8 : 0;
-    nPer += isCopy ? 48 : 0;
     nPer += pB->isDense ? 0 : 32;
     return learnpath_users_held(pIt) + pInfo->nMemoByte + nUser * nPer +
                (pB->pRes->isGroupMode ? (int64_t)pIt->nGroupPos / 8 + 8 : 0) +
@@ -691,9 +641,9 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     cmp_build B;
     cmp_users uL, uT;
     uint32_t *aGL = NULL, *aGT = NULL;
-    void *aMem[4] = {NULL, NULL, NULL, NULL};
+    void *aMem[2] = {NULL, NULL};
     uint64_t *aBit = NULL;
-    int rc, isWithin, isCopy = 0, isBits = 0;
+    int rc, isWithin, isSkip0, isBits = 0;
     memset(&ks, 0, sizeof(ks));
     memset(&B, 0, sizeof(B));
     memset(pRes, 0, sizeof(*pRes));
@@ -701,26 +651,26 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     ks.hasObserveUntil = pSpec->hasObserveUntil;
     ks.observeUntil = pSpec->observeUntil;
     pRes->isGroupMode = pSpec->zGroup != NULL || pSpec->isLargest;
-    /* the strata: the segments when a group is compared within them, else one */
+    /* the strata: the segments when a group is compared within them, else
+    ** one (without the users lacking a segment when segments are compared);
+    ** either way read from the memo's main order and the one by segment,
+    ** the runs merged by time where a stratum spans several */
     isWithin = pRes->isGroupMode && pSpec->useSegments;
-    /* one stratum: its users by time are the runs of vL merged (no order
-    ** by time is made) */
-    rc = learnpath_km_orders(pIt, pSh, pShape, &ks, isWithin ? LP_KM_BY_STEP : LP_KM_BY_STEP_ALLSEG,
-                             isWithin ? LP_KM_BY_SEG : LP_KM_BY_STEP_ALLSEG, ppKm, &vL, &vT, &info, pzErr);
+    isSkip0 = !pRes->isGroupMode && pSpec->useSegments;
+    rc = learnpath_km_orders(pIt, pSh, pShape, &ks, LP_KM_BY_STEP, LP_KM_BY_SEG, ppKm, &vL, &vT, &info, pzErr);
     if (rc == SQLITE_OK) {
         B.pRes = pRes;
         B.pSpec = pSpec;
         B.nSegKey = pRes->isGroupMode ? 2 : info.nSeg + 1;
         B.nLabel = info.nLabel + 1;
-        isCopy = !pRes->isGroupMode && pSpec->useSegments && cmpAnyUnsegmented(&vL);
         /* in memory, the groups by user number: the group's users as bits */
         isBits = pRes->isGroupMode && !info.isUidGroup && pIt->pStream == NULL && pIt->aGroup != NULL;
         /* the table of counters when it is small enough and within the
         ** budget; else the pairs sorted, as past CMP_MAX_DENSE (the same
         ** tables), which may fit where the counters do not */
         B.isDense = (int64_t)B.nSegKey * B.nLabel <= CMP_MAX_DENSE;
-        if (B.isDense && cmpOverBudget(pIt, &info, &B, vL.nUser, isCopy)) B.isDense = 0;
-        if (cmpOverBudget(pIt, &info, &B, vL.nUser, isCopy)) {
+        if (B.isDense && cmpOverBudget(pIt, &info, &B, vL.nUser)) B.isDense = 0;
+        if (cmpOverBudget(pIt, &info, &B, vL.nUser)) {
             /* compare_group's error comes first */
             if (pRes->isGroupMode) rc = cmpFindGroup(NULL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
             if (rc == SQLITE_OK) {
@@ -730,16 +680,13 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
         }
     }
     if (rc == SQLITE_OK && isBits) rc = cmpGroupBits(&vL, &info, pIt, pSpec, &pRes->group, &aBit, pzErr);
-    if (rc == SQLITE_OK) rc = cmpView(&vL, isCopy, &info, pIt, pRes, pSpec, aBit, &uL, &aGL, &aMem[0], &aMem[1]);
+    if (rc == SQLITE_OK) rc = cmpView(&vL, &info, pIt, pRes, pSpec, aBit, &uL, &aGL, &aMem[0]);
     if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) {
         rc = cmpFindGroup(aGL, NULL, &vL, &info, pIt, pSpec, &pRes->group, pzErr);
         if (rc == SQLITE_OK) cmpGroupKeys(aGL, uL.n, pRes->group);
     }
-    memset(&uT, 0, sizeof(uT));
-    if (rc == SQLITE_OK && isWithin) {
-        rc = cmpView(&vT, isCopy, &info, pIt, pRes, pSpec, aBit, &uT, &aGT, &aMem[2], &aMem[3]);
-        if (rc == SQLITE_OK && !isBits) cmpGroupKeys(aGT, uT.n, pRes->group);
-    }
+    if (rc == SQLITE_OK) rc = cmpView(&vT, &info, pIt, pRes, pSpec, aBit, &uT, &aGT, &aMem[1]);
+    if (rc == SQLITE_OK && pRes->isGroupMode && !isBits) cmpGroupKeys(aGT, uT.n, pRes->group);
     if (rc == SQLITE_OK) {
         B.pSh = learnpath_km_shaper(*ppKm);
         B.aLabelOf = info.aLabelOf;
@@ -749,9 +696,9 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
         B.hasElig = cmpEligFrom(pSpec->atDay, &B.dElig);
         rc = cmpBuildAlloc(&B);
     }
-    if (rc == SQLITE_OK) rc = cmpStrata(&B, &uL, &uT, isWithin);
+    if (rc == SQLITE_OK) rc = cmpStrata(&B, &uL, &uT, isWithin, isSkip0);
     cmpBuildFree(&B);
-    for (int i = 0; i < 4; i++) sqlite3_free(aMem[i]);
+    for (int i = 0; i < 2; i++) sqlite3_free(aMem[i]);
     sqlite3_free(aBit);
     if (rc) {
         learnpath_cmp_free(pRes);

@@ -84,17 +84,14 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m);
 /* Sort n 64-bit values a ascending (aTmp: room for n more) by an LSD radix
 ** sort that skips the bytes every value shares. */
 void learnpath_cmp_radix(uint64_t *a, uint64_t *aTmp, int64_t n);
-/* continued's rows of users i0 .. i0 + m - 1 of *pU: the log-rank test
-** between the compared segments, then the horizon's test. The users are
-** sorted by time (aRun NULL), or they are the nRun runs aRun of *pU, each
-** sorted by time (the test merges them). */
-int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
-                            int64_t nRun);
+/* continued's rows of the m users of the nR runs aR of *pU (each sorted by
+** time): the log-rank test between the compared segments, then the
+** horizon's test. */
+int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, const lp_km_run *aR, int64_t nR, int64_t m);
 /* The same, its users counted: the nKey compared segments with users aKey
 ** (ascending), per key k its eligible users continued by the horizon
 ** aC[2k] and not aC[2k + 1], nElig in all. */
-int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
-                                 int64_t nRun, const uint32_t *aKey, int64_t nKey, const int64_t *aC,
-                                 int64_t nElig);
+int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, const lp_km_run *aR, int64_t nR, int64_t m,
+                                 const uint32_t *aKey, int64_t nKey, const int64_t *aC, int64_t nElig);
 
 #endif /* LP_COMPARE_H */

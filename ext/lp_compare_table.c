@@ -443,16 +443,16 @@ int learnpath_cmp_pairs_table(cmp_build *pB, int64_t m) {
 
 /*
 ** The log-rank test (rule 22, R's survdiff) between the compared segments
-** of users i0 .. i0 + m - 1 of *pU, sorted by time (or its nRun runs aRun,
-** each sorted by time, merged by learnpath_logrank_runs), the nKey keys aKey
-** (ascending) those with users. With two segments, its effect is the
+** of the m users of the nR runs aR of *pU, each run sorted by time (one run
+** read as it lies; more merged by learnpath_logrank_runs), the nKey keys
+** aKey (ascending) those with users. With two segments, its effect is the
 ** hazard ratio of the first against the second, (O1/E1) / (O2/E2). The
 ** groups are the keys plus grpBias as they are when at most one number
 ** below the largest is no key's (a group without users takes no part:
-** the same test), else the keys' places (pB->aGrpTmp).
+** the same test), else the keys' places (pB->aGrpTmp, by place in *pU).
 */
-static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
-                      int64_t nRun, const uint32_t *aKey, int64_t nKey) {
+static int cmpLogrank(cmp_build *pB, const cmp_users *pU, const lp_km_run *aR, int64_t nR, int64_t m,
+                      const uint32_t *aKey, int64_t nKey) {
     static const int aTest[1] = {LP_CMP_LOGRANK};
     double *aOE = NULL, chi2;
     const uint32_t *aGrp;
@@ -466,7 +466,7 @@ static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
     }
     nGroup = (int64_t)aKey[nKey - 1] + pU->grpBias + 1;
     if (nGroup <= nKey + 1) {
-        aGrp = pU->aGrp + i0;
+        aGrp = pU->aGrp;
         i1 = (int64_t)aKey[0] + pU->grpBias;
         i2 = (int64_t)aKey[1] + pU->grpBias;
     } else {
@@ -475,24 +475,29 @@ static int cmpLogrank(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m,
             if (!pB->aGrpTmp) return SQLITE_NOMEM;
         }
         for (int64_t j = 0; j < nKey; j++) pB->aPlace[aKey[j]] = (uint32_t)j;
-        for (int64_t i = 0; i < m; i++) pB->aGrpTmp[i] = pB->aPlace[pU->aGrp[i0 + i] - pU->grpBias];
+        for (int64_t r = 0; r < nR; r++) {
+            for (int64_t i = aR[r].iFirst; i < aR[r].iFirst + aR[r].n; i++) {
+                pB->aGrpTmp[i] = pB->aPlace[pU->aGrp[i] - pU->grpBias];
+            }
+        }
         aGrp = pB->aGrpTmp;
         nGroup = nKey;
     }
-    /* with runs: each one's place from i0 and its users (2 an entry) */
-    aOE = sqlite3_malloc64((sqlite3_uint64)nGroup * 2 * sizeof(double) + (sqlite3_uint64)nRun * 2 * sizeof(int64_t));
+    /* each run's place and users (2 an entry) after the O and E */
+    aOE = sqlite3_malloc64((sqlite3_uint64)nGroup * 2 * sizeof(double) + (sqlite3_uint64)nR * 2 * sizeof(int64_t));
     if (!aOE) return SQLITE_NOMEM;
-    if (aRun == NULL) {
-        rc = learnpath_logrank(pU->aT + i0, pU->aEv + i0, aGrp, m, (int)nGroup, &chi2, &df, &p, aOE,
+    if (nR == 1) {
+        int64_t i0 = aR[0].iFirst;
+        rc = learnpath_logrank(pU->aT + i0, pU->aEv + i0, aGrp + i0, m, (int)nGroup, &chi2, &df, &p, aOE,
                                aOE + nGroup);
     } else {
         int64_t *aSpan = (int64_t *)(void *)(aOE + 2 * nGroup);
-        for (int64_t r = 0; r < nRun; r++) {
-            aSpan[2 * r] = aRun[r].n > 0 ? aRun[r].iFirst - i0 : 0;
-            aSpan[2 * r + 1] = aRun[r].n;
+        for (int64_t r = 0; r < nR; r++) {
+            aSpan[2 * r] = aR[r].iFirst;
+            aSpan[2 * r + 1] = aR[r].n;
         }
-        rc = learnpath_logrank_runs(pU->aT + i0, pU->aEv + i0, aGrp, aSpan, nRun, (int)nGroup, &chi2, &df, &p,
-                                    aOE, aOE + nGroup);
+        rc = learnpath_logrank_runs(pU->aT, pU->aEv, aGrp, aSpan, nR, (int)nGroup, &chi2, &df, &p, aOE,
+                                    aOE + nGroup);
     }
     if (rc == SQLITE_OK && df < 1) {
         rc = learnpath_cmp_note_rows(pB, aTest, 1, m, "nobody continued: no time to compare");
@@ -616,20 +621,18 @@ static int cmpHorizon(cmp_build *pB, const uint32_t *aAll, int64_t nAll, const i
 
 
 /* See lp_compare.h. */
-int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
-                                 int64_t nRun, const uint32_t *aKey, int64_t nKey, const int64_t *aC,
-                                 int64_t nElig) {
-    int rc = cmpLogrank(pB, pU, i0, m, aRun, nRun, aKey, nKey);
+int learnpath_cmp_continued_keys(cmp_build *pB, const cmp_users *pU, const lp_km_run *aR, int64_t nR, int64_t m,
+                                 const uint32_t *aKey, int64_t nKey, const int64_t *aC, int64_t nElig) {
+    int rc = cmpLogrank(pB, pU, aR, nR, m, aKey, nKey);
     return rc ? rc : cmpHorizon(pB, aKey, nKey, aC, nElig);
 }
 
 /*
-** See lp_compare.h. One pass over the range: per compared segment with
-** users (marked at a new stamp), its eligible users continued by the
+** See lp_compare.h. One pass over the runs' users: per compared segment
+** with users (marked at a new stamp), its eligible users continued by the
 ** horizon or not; then the log-rank test and the horizon's.
 */
-int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int64_t m, const lp_km_run *aRun,
-                            int64_t nRun) {
+int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, const lp_km_run *aR, int64_t nR, int64_t m) {
     uint32_t stamp = learnpath_cmp_stamp(pB), *aAll = pB->aKeyList, *aSeen = pB->aSeen, bias = pU->grpBias;
     int64_t nAll = 0, nElig = 0, *aC = pB->aCount, dElig = pB->dElig, E = pB->E;
     int64_t hasElig = pB->hasElig;
@@ -638,18 +641,20 @@ int learnpath_cmp_continued(cmp_build *pB, const cmp_users *pU, int64_t i0, int6
     const double *aT = pU->aT;
     const unsigned char *aEv = pU->aEv;
     double day = pB->pSpec->atDay;
-    for (int64_t i = i0; i < i0 + m; i++) {
-        uint32_t k = aGrp ? aGrp[i] - bias : 0;
-        int64_t isElig = hasElig & (E - aS1[i] >= dElig);
-        if (aSeen[k] != stamp) {
-            aSeen[k] = stamp;
-            aC[2 * k] = aC[2 * k + 1] = 0;
-            aAll[nAll++] = k;
+    for (int64_t r = 0; r < nR; r++) {
+        for (int64_t i = aR[r].iFirst; i < aR[r].iFirst + aR[r].n; i++) {
+            uint32_t k = aGrp ? aGrp[i] - bias : 0;
+            int64_t isElig = hasElig & (E - aS1[i] >= dElig);
+            if (aSeen[k] != stamp) {
+                aSeen[k] = stamp;
+                aC[2 * k] = aC[2 * k + 1] = 0;
+                aAll[nAll++] = k;
+            }
+            /* eligible: continued by the horizon (aC[2k]) or not (aC[2k + 1]) */
+            aC[2 * k + 1 - (aEv[i] & (aT[i] <= day))] += isElig;
+            nElig += isElig;
         }
-        /* eligible: continued by the horizon (aC[2k]) or not (aC[2k + 1]) */
-        aC[2 * k + 1 - (aEv[i] & (aT[i] <= day))] += isElig;
-        nElig += isElig;
     }
     qsort(aAll, (size_t)nAll, sizeof(uint32_t), cmpU32Cmp);
-    return learnpath_cmp_continued_keys(pB, pU, i0, m, aRun, nRun, aAll, nAll, aC, nElig);
+    return learnpath_cmp_continued_keys(pB, pU, aR, nR, m, aAll, nAll, aC, nElig);
 }
