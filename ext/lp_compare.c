@@ -9,21 +9,24 @@
 **
 ** How it works. The users come from the continuation functions' memo
 ** (lp_km_pass.c: one pass over the users, rule 17's times and status, the
-** users sorted once), shared with them: learnpath_km_orders gives two of
-** its orders, by (stratum, first step, time) and by (stratum, time), where
-** the stratum is the segment a group is compared within (the main order and
-** the by-segment one) or none (the orders over every segment). They are
-** read where they are, no copy (cmpView): each user's compared segment is
-** a key, the segment's place (its column in the memo) or, a group
-** compared, the group's or the rest's (an array made per order), and
-** whether each continued a byte (the log-rank test's input); only where
-** users without a segment are mixed in with the others are the others
-** copied. Each stratum's tables are made from runs of those orders: a
-** table's users counted in a table of counters (segments x categories;
-** past CMP_MAX_DENSE cells, sorted as (segment, category) pairs), folded
-** by Cochran's rule, tested by lp_stats.c (rule 22); continued's test and
-** its horizon's counts are one pass over each range. Beside the memo, 2
-** bytes a user (10 with a group). Nothing per user in SQL.
+** users sorted once), shared with them: learnpath_km_orders gives the two
+** orders the memo's sort makes, by (segment, first step, time) and by
+** (segment, time). They are read where they lie, no copy (cmpView): each
+** user's compared segment is a key, the segment's place (its column in the
+** memo) or, a group compared, the group's or the rest's (an array made per
+** order), and whether each continued a byte (the log-rank test's input).
+** A stratum (a segment a group is compared within, or one for all) is a
+** list of the orders' runs, by first step (cmpRunsOf: a counting sort of
+** run headers); with segment_col and no group, the runs of users without a
+** segment are left out. Its tables are made from those runs: a table's
+** users counted in a table of counters (segments x categories; past
+** CMP_MAX_DENSE cells, sorted as (segment, category) pairs), folded by
+** Cochran's rule, tested by lp_stats.c (rule 22); continued's horizon is
+** counted over the runs, and its log-rank test merges them by time
+** (learnpath_logrank_runs: a first program's runs, one a segment, or the
+** runs of the order by segment), so no order by time over every segment
+** is made. Beside the memo, 2 bytes a user (10 with a group). Nothing per
+** user in SQL.
 **
 ** RULE 23 (README.md says it in full).
 **   Segments: each user's segment (rule 6) when segment_col is given, users

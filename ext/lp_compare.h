@@ -11,9 +11,8 @@
 
 /*
 ** One order of the continuation memo's users as rule 23 reads them: columns
-** of n users in the memo's order (no copy), or of the users with a segment
-** when segment_col is given and some have none (then copied, cmpView):
-** time in days (rule 17), step 2's place (LP_NONE: censored), s1, whether
+** of its n users in the memo's order (no copy, cmpView): time in days
+** (rule 17), step 2's place (LP_NONE: censored), s1, whether
 ** they continued, the segment's place + 1 (0: none) and the compared
 ** segment's key plus grpBias (aGrp NULL: every key 0); the order's runs.
 */

@@ -446,6 +446,70 @@ START_TEST(test_logrank_same_bits) {
 }
 END_TEST
 
+/* Rule 22: the log-rank test of observations in runs, each in order of
+** time (segment_compare's first programs or segments, merged by time
+** without a copy), gives learnpath_logrank's numbers of the same
+** observations in one sorted array bit for bit, and the reference's:
+** seeded data of 1 to 24 groups cut into 1 to 40 runs laid out in any
+** order with gaps and empty runs, ties within and across runs, two groups
+** alone with observations, and a run per group. */
+START_TEST(test_logrank_runs_same_bits) {
+    enum { N = 3000, R = 40 };
+    static double aT[N], aRT[2 * N], aO[24], aE[24], rO[24], rE[24];
+    static unsigned char aEv[N], aREv[2 * N];
+    static uint32_t aG[N], aRG[2 * N], aRunOf[N];
+    static int64_t aRun[2 * R], aFill[R];
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    for (int c = 0; c < 240; c++) {
+        int nGroup = c % 24 + 1, nRun = c % 40 + 1, df, rdf, n = (int)(x % N) + 1;
+        int nTimes = c % 4 == 0 ? 3 : c % 4 == 1 ? 25 : 4 * N;
+        double chi, rchi, chiR;
+        lp_pvalue p, pR;
+        double t = 0.0;
+        int64_t at = 0;
+        memset(aFill, 0, sizeof(aFill));
+        for (int i = 0; i < n; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            if ((x >> 33) % (uint64_t)nTimes == 0 || i == 0) t += (double)((x >> 20) % 1000) / 7.0;
+            aT[i] = t;
+            aEv[i] = (unsigned char)((x >> 40) % 10 < (uint64_t)(c % 10) ? 1 : 0);
+            aG[i] = (uint32_t)((x >> 45) % (uint64_t)nGroup);
+            if (c % 3 == 2 && nGroup > 1) aG[i] = (x >> 50) % 2 ? (uint32_t)nGroup - 1 : (uint32_t)(c % 2);
+            /* a run per group (as the segments of a first program), or at random */
+            aRunOf[i] = c % 5 == 4 ? aG[i] % (uint32_t)nRun : (uint32_t)((x >> 52) % (uint64_t)nRun);
+            aFill[aRunOf[i]]++;
+        }
+        /* the runs laid out last first, a gap of 3 after each; run 0 also
+        ** named again, empty */
+        for (int r = nRun - 1; r >= 0; r--) {
+            aRun[2 * r] = at;
+            aRun[2 * r + 1] = aFill[r];
+            at += aFill[r] + 3;
+            aFill[r] = aRun[2 * r];
+        }
+        for (int i = 0; i < n; i++) {
+            int64_t j = aFill[aRunOf[i]]++;
+            aRT[j] = aT[i];
+            aREv[j] = aEv[i];
+            aRG[j] = aG[i];
+        }
+        aRun[2 * nRun] = 0;
+        aRun[2 * nRun + 1] = 0;
+        ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, n, nGroup, &chi, &df, &p, aO, aE), SQLITE_OK);
+        ck_assert_int_eq(learnpath_logrank_runs(aRT, aREv, aRG, aRun, nRun + 1, nGroup, &chiR, &rdf, &pR, rO, rE),
+                         SQLITE_OK);
+        ck_assert_msg(memcmp(&chi, &chiR, sizeof(chi)) == 0, "case %d: chi2 %.17g, runs %.17g", c, chi, chiR);
+        ck_assert_int_eq(df, rdf);
+        ck_assert(memcmp(&p, &pR, sizeof(p)) == 0);
+        ck_assert(memcmp(aO, rO, (size_t)nGroup * sizeof(double)) == 0);
+        ck_assert(memcmp(aE, rE, (size_t)nGroup * sizeof(double)) == 0);
+        csRefLogrank(aT, aEv, aG, n, nGroup, &rchi, &rdf, rO, rE);
+        ck_assert_msg(memcmp(&chiR, &rchi, sizeof(chi)) == 0, "case %d: runs %.17g, want %.17g", c, chiR, rchi);
+        ck_assert_int_eq(df, rdf);
+    }
+}
+END_TEST
+
 /* Rule 22: where SQLite's allocator fails (a hard heap limit just above
 ** what is in use), Holm and the log-rank test return SQLITE_NOMEM and
 ** leak nothing; past the limit they answer again. */
@@ -454,6 +518,8 @@ START_TEST(test_out_of_memory) {
     static double aP[N], aAdj[N], aT[N], aO[G];
     static unsigned char aEv[N];
     static uint32_t aG[N];
+    /* the same users as two runs, each in order of time */
+    static const int64_t aRun[4] = {0, N / 2, N / 2, N / 2};
     double chi;
     int df;
     lp_pvalue p;
@@ -469,10 +535,13 @@ START_TEST(test_out_of_memory) {
     sqlite3_hard_heap_limit64(nUsed + 1024);
     ck_assert_int_eq(learnpath_holm(aP, N, aAdj), SQLITE_NOMEM);
     ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, N, G, &chi, &df, &p, aO, NULL), SQLITE_NOMEM);
+    ck_assert_int_eq(learnpath_logrank_runs(aT, aEv, aG, aRun, 2, G, &chi, &df, &p, aO, NULL), SQLITE_NOMEM);
     ck_assert(sqlite3_memory_used() == nUsed);
     sqlite3_hard_heap_limit64(0);
     ck_assert_int_eq(learnpath_holm(aP, N, aAdj), SQLITE_OK);
     ck_assert_int_eq(learnpath_logrank(aT, aEv, aG, N, G, &chi, &df, &p, aO, NULL), SQLITE_OK);
+    ck_assert(df == G - 1 && chi >= 0.0 && p.p > 0.0 && p.p <= 1.0);
+    ck_assert_int_eq(learnpath_logrank_runs(aT, aEv, aG, aRun, 2, G, &chi, &df, &p, aO, NULL), SQLITE_OK);
     ck_assert(df == G - 1 && chi >= 0.0 && p.p > 0.0 && p.p <= 1.0);
     ck_assert(sqlite3_memory_used() == nUsed);
 }
@@ -495,6 +564,7 @@ Suite *make_stats_suite(void) {
     tcase_add_test(tc, test_logrank_empty_group);
     tcase_add_test(tc, test_logrank_edges);
     tcase_add_test(tc, test_logrank_same_bits);
+    tcase_add_test(tc, test_logrank_runs_same_bits);
     tcase_add_test(tc, test_out_of_memory);
     suite_add_tcase(s, tc);
     return s;
