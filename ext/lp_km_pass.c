@@ -571,8 +571,15 @@ int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     int rc = kmMemoFor(pIt, pSh, pShape, pSpec, &pM, pzErr);
     *ppMemo = NULL;
     if (rc) return rc;
-    /* the pooled orders' room (at most 28 bytes a user each) */
-    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + kmPooledRoom(pM, pM->nUser * 56), pM->nUser, pzErr);
+    /* the room of the pooled orders asked for that the memo lacks (28 bytes
+    ** a user each; by time is made from by segment) */
+    int64_t nNew = 0;
+    int isSegToo = (eL == KM_BY_TIME || eT == KM_BY_TIME) && eL != KM_BY_SEG && eT != KM_BY_SEG;
+    for (int i = 0; i < 3; i++) {
+        int k = i == 0 ? eL : i == 1 ? eT : isSegToo ? KM_BY_SEG : KM_BY_STEP;
+        if (k != KM_BY_STEP && (i != 1 || eT != eL) && pM->aOrder[k].pBlock == NULL) nNew += 28;
+    }
+    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * nNew, pM->nUser, pzErr);
     if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, eL, eT, pIt->nThreads);
     if (rc) {
         learnpath_km_memo_unref(pM);
