@@ -660,7 +660,7 @@ int learnpath_cmp_build(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pSha
     ** the runs merged by time where a stratum spans several */
     isWithin = pRes->isGroupMode && pSpec->useSegments;
     isSkip0 = !pRes->isGroupMode && pSpec->useSegments;
-    rc = learnpath_km_orders(pIt, pSh, pShape, &ks, LP_KM_BY_STEP, LP_KM_BY_SEG, ppKm, &vL, &vT, &info, pzErr);
+    rc = learnpath_km_orders(pIt, pSh, pShape, &ks, ppKm, &vL, &vT, &info, pzErr);
     if (rc == SQLITE_OK) {
         B.pRes = pRes;
         B.pSpec = pSpec;

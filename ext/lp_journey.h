@@ -498,16 +498,16 @@ typedef struct lp_km_users_info {
 } lp_km_users_info;
 
 /*
-** Orders eL and eT (LP_KM_BY_*) of the users of pIt shaped by *pSh (spec
-** *pShape), observed until pSpec's E (its other fields unused), from the
-** data's memo or made now (as learnpath_km_get: the memo may take the
-** shaper; learnpath_km_shaper gives the labels). *ppMemo holds a
-** reference; the views live as long as it.
+** The main order (by segment, first step, time: *pL) and the order by
+** segment and time (*pT) of the users of pIt shaped by *pSh (spec *pShape),
+** observed until pSpec's E (its other fields unused), from the data's memo
+** or made now (as learnpath_km_get: the memo may take the shaper;
+** learnpath_km_shaper gives the labels). *ppMemo holds a reference; the
+** views live as long as it.
 */
 int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
-                        const lp_km_spec *pSpec, int eL, int eT, lp_km_memo **ppMemo,
-                        lp_km_order_view *pL, lp_km_order_view *pT, lp_km_users_info *pInfo,
-                        char **pzErr);
+                        const lp_km_spec *pSpec, lp_km_memo **ppMemo, lp_km_order_view *pL,
+                        lp_km_order_view *pT, lp_km_users_info *pInfo, char **pzErr);
 /* The memo's shaper: the labels of its results. */
 const lp_shaper *learnpath_km_shaper(const lp_km_memo *p);
 void learnpath_km_memo_unref(lp_km_memo *p);

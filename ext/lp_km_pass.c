@@ -564,29 +564,24 @@ static void kmViewOf(const lp_km_memo *pM, int e, lp_km_order_view *pV) {
 
 /* See lp_journey.h. */
 int learnpath_km_orders(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
-                        const lp_km_spec *pSpec, int eL, int eT, lp_km_memo **ppMemo,
-                        lp_km_order_view *pL, lp_km_order_view *pT, lp_km_users_info *pInfo,
-                        char **pzErr) {
+                        const lp_km_spec *pSpec, lp_km_memo **ppMemo, lp_km_order_view *pL,
+                        lp_km_order_view *pT, lp_km_users_info *pInfo, char **pzErr) {
     lp_km_memo *pM;
     int rc = kmMemoFor(pIt, pSh, pShape, pSpec, &pM, pzErr);
     *ppMemo = NULL;
     if (rc) return rc;
-    /* the room of the pooled orders asked for that the memo lacks (28 bytes
-    ** a user each; by time is made from by segment) */
-    int64_t nNew = 0;
-    int isSegToo = (eL == KM_BY_TIME || eT == KM_BY_TIME) && eL != KM_BY_SEG && eT != KM_BY_SEG;
-    for (int i = 0; i < 3; i++) {
-        int k = i == 0 ? eL : i == 1 ? eT : isSegToo ? KM_BY_SEG : KM_BY_STEP;
-        if (k != KM_BY_STEP && (i != 1 || eT != eL) && pM->aOrder[k].pBlock == NULL) nNew += 28;
+    if (pM->aOrder[KM_BY_SEG].pBlock == NULL) {
+        /* past KM_MAX_SPLIT_KEYS the sort leaves it: made here, 28 bytes a
+        ** user within the budget */
+        rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * 28, pM->nUser, pzErr);
+        if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, KM_BY_SEG, -1, pIt->nThreads);
     }
-    rc = kmCheckBudget(pIt, &pM->sh, pM->nByte + pM->nUser * nNew, pM->nUser, pzErr);
-    if (rc == SQLITE_OK) rc = learnpath_km_pooled(pM, eL, eT, pIt->nThreads);
     if (rc) {
         learnpath_km_memo_unref(pM);
         return rc;
     }
-    kmViewOf(pM, eL, pL);
-    kmViewOf(pM, eT, pT);
+    kmViewOf(pM, KM_BY_STEP, pL);
+    kmViewOf(pM, KM_BY_SEG, pT);
     pInfo->aSegOf = pM->aSegOf;
     pInfo->aLabelOf = pM->aLabelOf;
     pInfo->nSeg = pM->nSeg;

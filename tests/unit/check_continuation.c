@@ -539,7 +539,11 @@ END_TEST
 ** (lp_km_pass.c kmSortUsers). 300 extra segments and 600 extra programs,
 ** a user each, beside the sample: the curves of the sample's segments are
 ** those of the sample's rows alone; segment_compare notes the log-rank
-** test it does not compute past 20 segments (lp_compare_table.c).
+** test it does not compute past 20 segments (lp_compare_table.c). Asked
+** first, segment_compare has the order by segment made (the sort leaves
+** it past those keys: lp_km_pass.c learnpath_km_orders), and its tables
+** count each segment's users as plain SQL does: first programs, and over
+** every first program those observed for the whole 365 days.
 */
 START_TEST(test_many_segment_keys) {
     sqlite3 *db = lpt_open();
@@ -548,6 +552,31 @@ START_TEST(test_many_segment_keys) {
                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
                  " INSERT INTO x SELECT 1000000 + i, 'P' || i, '2020-01-01', 'S' || i FROM n"
                  " UNION ALL SELECT 1000000 + i, 'Q' || i, '2020-03-01', 'S' || i FROM n;");
+    {
+        char *zFirst = lpt_query(db, "SELECT segment, count(*) FROM first_program('x', 'user_id', 'program',"
+                                     " 'enrolled_at', 'user_type') WHERE segment IS NOT NULL GROUP BY 1 ORDER BY 1");
+        char *zElig = lpt_query(
+            db, "WITH f AS (SELECT segment,"
+                " CAST(round((julianday(started_at) - 2440587.5) * 86400000) AS INTEGER) AS s1"
+                " FROM first_program('x', 'user_id', 'program', 'enrolled_at', 'user_type')),"
+                " m AS (SELECT CAST(round((max(julianday(enrolled_at)) - 2440587.5) * 86400000) AS INTEGER)"
+                " AS E FROM x)"
+                " SELECT segment, count(*) FROM f, m WHERE segment IS NOT NULL AND E - s1 >= 365 * 86400000"
+                " GROUP BY 1 ORDER BY 1");
+        lpt_exec(db, "SELECT learnpath_cache_clear()");
+        lpt_assert_rows(db,
+                        "SELECT segment, sum(observed) FROM segment_cells('x', 'user_id', 'program',"
+                        " 'enrolled_at', 'user_type') WHERE question = 'first_program' GROUP BY 1 ORDER BY 1",
+                        zFirst);
+        lpt_assert_rows(db,
+                        "SELECT segment, sum(observed) FROM segment_cells('x', 'user_id', 'program',"
+                        " 'enrolled_at', 'user_type') WHERE question = 'continued' AND program IS NULL"
+                        " GROUP BY 1 ORDER BY 1",
+                        zElig);
+        ck_assert_msg(strlen(zFirst) > 1000 && strlen(zElig) > 1000, "%.100s / %.100s", zFirst, zElig);
+        sqlite3_free(zFirst);
+        sqlite3_free(zElig);
+    }
     char *zWant = lpt_query(db, "SELECT * FROM continuation_curve('e', 'user_id', 'program', "
                                 "'enrolled_at', 'user_type') ORDER BY 1, 2, 3");
     ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 1000, "%.200s", zWant);

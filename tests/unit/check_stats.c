@@ -507,6 +507,14 @@ START_TEST(test_logrank_runs_same_bits) {
         ck_assert_msg(memcmp(&chiR, &rchi, sizeof(chi)) == 0, "case %d: runs %.17g, want %.17g", c, chiR, rchi);
         ck_assert_int_eq(df, rdf);
     }
+    {
+        /* no group: nothing to test, as learnpath_logrank says */
+        double chi = 1.0;
+        int df = 1;
+        lp_pvalue p;
+        ck_assert_int_eq(learnpath_logrank_runs(aRT, aREv, aRG, aRun, 1, 0, &chi, &df, &p, NULL, NULL), SQLITE_OK);
+        ck_assert(chi == 0.0 && df == 0 && p.p == 1.0);
+    }
 }
 END_TEST
 
