@@ -198,6 +198,28 @@ static inline uint32_t learnpath_hash_int(uint64_t x, const lp_hash_seed *pSeed)
     return (uint32_t)learnpath_mix(x ^ pSeed->k0, pSeed->k1);
 }
 
+/* The head of a run in a k-way merge by time: its next item's time,
+** place and the run's end (lp_stats.c's log-rank test of runs, the
+** continuation memo's pooled orders). */
+typedef struct lp_run_head {
+    double t;
+    int64_t i, e;
+} lp_run_head;
+
+/* Restore the heap order of aH[0..nH) below place i (least time first). */
+static inline void learnpath_run_heap_sift(lp_run_head *aH, int64_t nH, int64_t i) {
+    for (;;) {
+        int64_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < nH && aH[l].t < aH[m].t) m = l;
+        if (r < nH && aH[r].t < aH[m].t) m = r;
+        if (m == i) return;
+        lp_run_head t = aH[i];
+        aH[i] = aH[m];
+        aH[m] = t;
+        i = m;
+    }
+}
+
 static inline uint64_t learnpath_read64(const unsigned char *p) {
     uint64_t w;
     memcpy(&w, p, 8);

@@ -72,26 +72,6 @@ void learnpath_km_order_free(km_order *pO) {
 
 /* ----------------------------------------------------------- the strata */
 
-/* The head of a run in a merge: its next user's time, place and end. */
-typedef struct km_head {
-    double t;
-    int64_t i, e;
-} km_head;
-
-/* Restore the heap order of aH[0..nH) below place i (least time first). */
-static void kmSift(km_head *aH, int64_t nH, int64_t i) {
-    for (;;) {
-        int64_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < nH && aH[l].t < aH[m].t) m = l;
-        if (r < nH && aH[r].t < aH[m].t) m = r;
-        if (m == i) return;
-        km_head t = aH[i];
-        aH[i] = aH[m];
-        aH[m] = t;
-        i = m;
-    }
-}
-
 /* User i of order *pIn to place j of *pOut (its s1 when *pOut keeps them). */
 static void kmCopyUser(const km_order *pIn, int64_t i, km_order *pOut, int64_t j) {
     pOut->aT[j] = pIn->aT[i];
@@ -109,7 +89,7 @@ static void kmCopyUser(const km_order *pIn, int64_t i, km_order *pOut, int64_t j
 ** the runs' heads (aH: room for nR). Returns how many.
 */
 static int64_t kmMerge(const km_order *pIn, const km_run *aR, int64_t nR, km_order *pOut,
-                       int64_t iOut, km_head *aH) {
+                       int64_t iOut, lp_run_head *aH) {
     int64_t nH = 0, n = 0;
     for (int64_t k = 0; k < nR; k++) {
         if (aR[k].n == 0) continue;
@@ -118,7 +98,7 @@ static int64_t kmMerge(const km_order *pIn, const km_run *aR, int64_t nR, km_ord
         aH[nH].t = pIn->aT[aH[nH].i];
         nH++;
     }
-    for (int64_t i = nH / 2; i-- > 0;) kmSift(aH, nH, i);
+    for (int64_t i = nH / 2; i-- > 0;) learnpath_run_heap_sift(aH, nH, i);
     while (nH > 1) {
         kmCopyUser(pIn, aH[0].i++, pOut, iOut + n++);
         if (aH[0].i == aH[0].e) {
@@ -126,7 +106,7 @@ static int64_t kmMerge(const km_order *pIn, const km_run *aR, int64_t nR, km_ord
         } else {
             aH[0].t = pIn->aT[aH[0].i];
         }
-        kmSift(aH, nH, 0);
+        learnpath_run_heap_sift(aH, nH, 0);
     }
     for (; nH == 1 && aH[0].i < aH[0].e; aH[0].i++) kmCopyUser(pIn, aH[0].i, pOut, iOut + n++);
     return n;
@@ -165,7 +145,7 @@ typedef struct km_pool {
     const km_run *aR;         /* its runs, grouped (aByLabel or its own) */
     int64_t nR, nGroup;
     km_run *aByLabel;
-    km_head *aH;
+    lp_run_head *aH;
 } km_pool;
 
 /* The room for pooled order k of pM (and for its merges) in *pJ. */
@@ -185,7 +165,7 @@ static int kmPoolPrep(lp_km_memo *pM, int k, km_pool *pJ) {
     for (int64_t i = 0; i < pJ->nR && rc == SQLITE_OK; i++) {
         pJ->nGroup += i == 0 || !kmSameGroup(k, &pJ->aR[i - 1], &pJ->aR[i]);
     }
-    pJ->aH = sqlite3_malloc64((sqlite3_uint64)(pJ->nR + 1) * sizeof(km_head));
+    pJ->aH = sqlite3_malloc64((sqlite3_uint64)(pJ->nR + 1) * sizeof(lp_run_head));
     if (rc == SQLITE_OK && !pJ->aH) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = learnpath_km_order_alloc(&pM->aOrder[k], pM->nUser, pJ->nGroup, 1);
     return rc;

@@ -492,33 +492,13 @@ typedef struct stats_obs {
     int64_t nRun;
 } stats_obs;
 
-/* A run's next observation in the merge: its time, place and end. */
-typedef struct stats_head {
-    double t;
-    int64_t i, e;
-} stats_head;
-
-/* Restore the heap order of aH[0..nH) below place i (least time first). */
-static void statsSift(stats_head *aH, int64_t nH, int64_t i) {
-    for (;;) {
-        int64_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < nH && aH[l].t < aH[m].t) m = l;
-        if (r < nH && aH[r].t < aH[m].t) m = r;
-        if (m == i) return;
-        stats_head t = aH[i];
-        aH[i] = aH[m];
-        aH[m] = t;
-        i = m;
-    }
-}
-
 /*
 ** The merge of the runs, one distinct time a call: the places of the
 ** observations at the least time t of the heads, as spans [aSpan[2s],
 ** aSpan[2s + 1]) (at most one a run); their number, 0 when none is left.
 ** As with one array, a time equal to no other (NaN) is a time of its own.
 */
-static int64_t statsRunsNext(const double *aT, stats_head *aH, int64_t *pnH, int64_t *aSpan) {
+static int64_t statsRunsNext(const double *aT, lp_run_head *aH, int64_t *pnH, int64_t *aSpan) {
     int64_t nH = *pnH, nSpan = 0;
     double t;
     if (nH == 0) return 0;
@@ -535,14 +515,14 @@ static int64_t statsRunsNext(const double *aT, stats_head *aH, int64_t *pnH, int
             aH[0].i = j;
             aH[0].t = aT[j];
         }
-        statsSift(aH, nH, 0);
+        learnpath_run_heap_sift(aH, nH, 0);
     } while (nH > 0 && aH[0].t == t);
     *pnH = nH;
     return nSpan;
 }
 
 /* The heads of the runs with observations into aH; their number. */
-static int64_t statsRunsStart(const stats_obs *pObs, stats_head *aH) {
+static int64_t statsRunsStart(const stats_obs *pObs, lp_run_head *aH) {
     int64_t nH = 0;
     for (int64_t k = 0; k < pObs->nRun; k++) {
         if (pObs->aRun[2 * k + 1] <= 0) continue;
@@ -551,7 +531,7 @@ static int64_t statsRunsStart(const stats_obs *pObs, stats_head *aH) {
         aH[nH].t = pObs->aT[aH[nH].i];
         nH++;
     }
-    for (int64_t i = nH / 2; i-- > 0;) statsSift(aH, nH, i);
+    for (int64_t i = nH / 2; i-- > 0;) learnpath_run_heap_sift(aH, nH, i);
     return nH;
 }
 
@@ -605,7 +585,7 @@ static inline void statsLr2Time(stats_lr2 *s, int64_t dTot, int64_t d1, int64_t 
 
 /* The two groups' observations, time by time (aH: room for a head a run). */
 static void statsLogrank2(const stats_obs *pObs, int nGroup, uint32_t ga, uint32_t gb, int64_t r0, int64_t r1,
-                          stats_head *aH, double *aO, double *aE, double *aV) {
+                          lp_run_head *aH, double *aO, double *aE, double *aV) {
     const double *aT = pObs->aT;
     const unsigned char *aEvent = pObs->aEvent;
     const uint32_t *aGroup = pObs->aGroup;
@@ -698,7 +678,7 @@ static void statsLogrankStep(int nGroup, int64_t *aI, int64_t dTot, int64_t nLea
 ** leaving at this time, observed, and statsLogrankCount's scratch (with
 ** the three before it); aH room for the merge's heads and spans.
 */
-static void statsLogrankAccumulate(const stats_obs *pObs, int nGroup, int64_t *aI, stats_head *aH, double *aO,
+static void statsLogrankAccumulate(const stats_obs *pObs, int nGroup, int64_t *aI, lp_run_head *aH, double *aO,
                                    double *aE, double *aV, double *aQ) {
     int64_t *aRiskN = aI, *aDN = aI + nGroup, *aLeave = aDN + nGroup, *aON = aLeave + nGroup;
     int64_t nRisk = pObs->n;
@@ -763,14 +743,14 @@ static int statsLogrank(const stats_obs *pObs, int nGroup, double *pChi2, int *p
     size_t nRun = pObs->aRun ? (size_t)pObs->nRun : 0;
     double *aMem, *aO, *aE, *aQ, *aV, *aWork;
     int64_t *aI;
-    stats_head *aH;
+    lp_run_head *aH;
     int *aKeep, nKeep = 0, j, rank = 0;
     *pChi2 = 0.0;
     *pDf = 0;
     *pP = statsFromLog(0.0);
     if (g == 0) return SQLITE_OK;
     /* the heads (24 bytes) and spans (16) of the runs after the integers */
-    nByte = nDbl * sizeof(double) + 5 * g * sizeof(int64_t) + nRun * (sizeof(stats_head) + 2 * sizeof(int64_t)) +
+    nByte = nDbl * sizeof(double) + 5 * g * sizeof(int64_t) + nRun * (sizeof(lp_run_head) + 2 * sizeof(int64_t)) +
             g * sizeof(int);
     aMem = (double *)sqlite3_malloc64(nByte);
     if (aMem == 0) return SQLITE_NOMEM;
@@ -781,7 +761,7 @@ static int statsLogrank(const stats_obs *pObs, int nGroup, double *pChi2, int *p
     aV = aQ + g;
     aWork = aV + g * g;
     aI = (int64_t *)(void *)(aWork + g * g + g);
-    aH = (stats_head *)(void *)(aI + 5 * g);
+    aH = (lp_run_head *)(void *)(aI + 5 * g);
     aKeep = (int *)(void *)((int64_t *)(void *)(aH + nRun) + 2 * nRun);
     statsLogrankAccumulate(pObs, nGroup, aI, aH, aO, aE, aV, aQ);
     for (j = 0; j < nGroup; j++) {
