@@ -458,7 +458,7 @@ START_TEST(test_logrank_runs_same_bits) {
     static double aT[N], aRT[2 * N], aO[24], aE[24], rO[24], rE[24];
     static unsigned char aEv[N], aREv[2 * N];
     static uint32_t aG[N], aRG[2 * N], aRunOf[N];
-    static int64_t aRun[2 * R], aFill[R];
+    static int64_t aRun[2 * R + 2], aFill[R]; /* the runs and one empty one more */
     uint64_t x = 0x2545F4914F6CDD1Du;
     for (int c = 0; c < 240; c++) {
         int nGroup = c % 24 + 1, nRun = c % 40 + 1, df, rdf, n = (int)(x % N) + 1;
