@@ -67,16 +67,26 @@ $(EXT): $(SRCS) $(HDRS) | deps
 	$(CC) $(EXTFLAGS) $(SOFLAGS) -o $@ $(SRCS) -lm
 
 # The unit-test runner compiles the extension in (-DSQLITE_CORE) and links
-# the system libsqlite3 and Check.
-$(RUNNER): $(SRCS) $(HDRS) $(UNIT_SRCS) tests/unit/*.h | deps
-	@mkdir -p build
-	$(CC) $(CFLAGS) -g $(LP_CFLAGS) $(LP_CORE) $(TEST_CFLAGS) \
-	    -o $@ $(SRCS) $(UNIT_SRCS) $(TEST_LIBS)
+# the system libsqlite3 and Check. One object per source (build/unit-obj/),
+# with the headers each includes as its prerequisites (-MMD), so a change
+# recompiles only what it touches.
+RUNNER_OBJS := $(patsubst %.c,build/unit-obj/%.o,$(SRCS) $(UNIT_SRCS))
+
+build/unit-obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -g $(LP_CFLAGS) $(LP_CORE) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(RUNNER_OBJS:.o=.d)
+
+$(RUNNER): $(RUNNER_OBJS)
+	$(CC) $(CFLAGS) -g $(LP_CFLAGS) -o $@ $(RUNNER_OBJS) $(TEST_LIBS)
 
 test: $(TEST_TARGETS)
 
+# Both halves of the suites at once, one per core (tests/unit/run-halves.sh);
+# $(RUNNER) with no argument runs every suite in one process.
 test-unit: $(RUNNER)
-	$(RUNNER)
+	@sh tests/unit/run-halves.sh $(RUNNER)
 
 test-sql: $(EXT)
 	@sh tests/sql/run.sh

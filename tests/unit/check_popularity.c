@@ -111,38 +111,57 @@ static char *cp_monthly_sql(sqlite3 *db, int isAll, const char *zSince, const ch
 }
 
 /*
-** Both functions on zTable (zArgs: their arguments, zWhere: named ones)
-** give what SQL gives, per segment and over all users.
+** What SQL gives for both functions on zTable, per segment (azWant[0],
+** [1]: program_popularity, first_program_monthly) and over all users
+** ([2], [3]); NULL where zSegCol is NULL (no per-segment rows).
 */
+static void cp_reference_rows(sqlite3 *db, const char *zTable, const char *zSegCol,
+                              const char *zSince, const char *zUntil, char *azWant[4]) {
+    cp_reference(db, zTable, zSegCol, zSince, zUntil);
+    for (int isAll = 0; isAll < 2; isAll++) {
+        azWant[2 * isAll] = azWant[2 * isAll + 1] = NULL;
+        if (!isAll && !zSegCol) continue;
+        azWant[2 * isAll] = cp_popularity_sql(db, isAll);
+        azWant[2 * isAll + 1] = cp_monthly_sql(db, isAll, zSince, zUntil);
+    }
+}
+
+/* Both functions give azWant (cp_reference_rows), each at least nMinRows
+** rows; azWant is freed. */
+static void cp_assert_rows_are(sqlite3 *db, const char *zTable, const char *zSegCol,
+                               const char *zSince, const char *zUntil, int nMinRows,
+                               char *azWant[4]) {
+    for (int i = 0; i < 4; i++) {
+        int isAll = i / 2, isMonthly = i % 2;
+        const char *zSeg = isAll ? NULL : zSegCol;
+        char *zSql, *zGot;
+        if (!azWant[i]) continue;
+        zSql = sqlite3_mprintf("SELECT * FROM %s('%s', 'user_id', 'program', 'enrolled_at'%s%s%s)"
+                               " WHERE since IS %s AND until IS %s",
+                               isMonthly ? "first_program_monthly" : "program_popularity", zTable,
+                               zSeg ? ", '" : "", zSeg ? zSeg : "", zSeg ? "'" : "", zSince, zUntil);
+        zGot = lpt_query(db, zSql);
+        ck_assert_ptr_nonnull(zGot);
+        ck_assert_msg(strcmp(zGot, azWant[i]) == 0, "%s\nSQL gives:\n%s\nlearnpath gives:\n%s", zSql,
+                      azWant[i], zGot);
+        /* the reference is not empty, so this compares something */
+        int nRow = 0;
+        for (const char *p = azWant[i]; *p; p++) nRow += *p == '\n';
+        ck_assert_msg(nRow >= nMinRows, "%s: %d rows", zSql, nRow);
+        sqlite3_free(zSql);
+        sqlite3_free(zGot);
+        sqlite3_free(azWant[i]);
+        azWant[i] = NULL;
+    }
+}
+
+/* Both functions on zTable give what SQL gives, per segment and over all
+** users. */
 static void cp_assert_reference(sqlite3 *db, const char *zTable, const char *zSegCol,
                                 const char *zSince, const char *zUntil, int nMinRows) {
-    for (int isAll = 0; isAll < 2; isAll++) {
-        const char *zSeg = isAll ? NULL : zSegCol;
-        char zArgs[200], *zWhere, *zSql, *zWant, *zGot;
-        if (!isAll && !zSegCol) continue;
-        sqlite3_snprintf((int)sizeof(zArgs), zArgs, "'%s', 'user_id', 'program', 'enrolled_at'%s%s%s",
-                         zTable, zSeg ? ", '" : "", zSeg ? zSeg : "", zSeg ? "'" : "");
-        zWhere = sqlite3_mprintf("WHERE since IS %s AND until IS %s", zSince, zUntil);
-        cp_reference(db, zTable, zSegCol, zSince, zUntil);
-        for (int isMonthly = 0; isMonthly < 2; isMonthly++) {
-            zWant = isMonthly ? cp_monthly_sql(db, isAll, zSince, zUntil) : cp_popularity_sql(db, isAll);
-            zSql = sqlite3_mprintf("SELECT * FROM %s(%s) %s",
-                                   isMonthly ? "first_program_monthly" : "program_popularity", zArgs,
-                                   zWhere);
-            zGot = lpt_query(db, zSql);
-            ck_assert_ptr_nonnull(zGot);
-            ck_assert_msg(strcmp(zGot, zWant) == 0, "%s\nSQL gives:\n%s\nlearnpath gives:\n%s", zSql,
-                          zWant, zGot);
-            /* the reference is not empty, so this compares something */
-            int nRow = 0;
-            for (const char *p = zWant; *p; p++) nRow += *p == '\n';
-            ck_assert_msg(nRow >= nMinRows, "%s: %d rows", zSql, nRow);
-            sqlite3_free(zSql);
-            sqlite3_free(zGot);
-            sqlite3_free(zWant);
-        }
-        sqlite3_free(zWhere);
-    }
+    char *azWant[4];
+    cp_reference_rows(db, zTable, zSegCol, zSince, zUntil, azWant);
+    cp_assert_rows_are(db, zTable, zSegCol, zSince, zUntil, nMinRows, azWant);
 }
 
 /* ------------------------------------------------- against plain SQL */
@@ -216,11 +235,16 @@ extern int64_t learnpath_pop_dense_max;
 START_TEST(test_dense_bounds) {
     static const int64_t aMax[] = {10, 30, 500, (int64_t)1 << 18};
     sqlite3 *db = lpt_open_fixture("demo");
+    char *azRef[4], *azWant[4];
+    /* SQL's rows once; each bound's answer against them */
+    cp_reference_rows(db, "enrollments", "user_type", "NULL", "NULL", azRef);
     for (int i = 0; i < 4; i++) {
         learnpath_pop_dense_max = aMax[i];
         lpt_exec(db, "SELECT learnpath_cache_clear()");
-        cp_assert_reference(db, "enrollments", "user_type", "NULL", "NULL", 6);
+        for (int j = 0; j < 4; j++) azWant[j] = sqlite3_mprintf("%s", azRef[j]);
+        cp_assert_rows_are(db, "enrollments", "user_type", "NULL", "NULL", 6, azWant);
     }
+    for (int j = 0; j < 4; j++) sqlite3_free(azRef[j]);
     learnpath_pop_dense_max = (int64_t)1 << 18;
     sqlite3_close(db);
 }
