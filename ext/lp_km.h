@@ -86,14 +86,13 @@ typedef struct km_prep {
                               ** 86400000), which divides E and every s1, s2 */
     int nThreads;             /* threads the query's reads may use */
     void *pSortBuf;           /* or NULL: room for nRoom + 1 pairs, the sort's */
-    void *pSegBlock;          /* or NULL: an order's block for nRoom users */
     int64_t nRoom;            /*   (nRoom >= nRaw) */
 } km_prep;
 
 /* Sort the users of the pass in pM->aUser (freed) into the main order and
 ** KM_BY_SEG (rule 17's times; the late users' uids in aLateUid), with the
 ** memo's places of segments and labels (aSegOf, aLabelOf). It takes
-** pPrep's blocks (used, or freed). */
+** pPrep's block (used, or freed). */
 int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep);
 
 /* Room for n users (with isS1 their s1, segment and uid) and nRun runs in

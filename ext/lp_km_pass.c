@@ -181,8 +181,8 @@ static void kmPrepOf(const km_pass *pP, int64_t E, const lp_shape_spec *pShape, 
 
 /* Blocks whose pages the second thread asks for while the pass runs. */
 typedef struct km_fresh {
-    void *ap[3];
-    int64_t an[3];
+    void *ap[2];
+    int64_t an[2];
     int64_t iNext;            /* the next step of KM_FRESH_STEP bytes to ask for */
 } km_fresh;
 
@@ -192,7 +192,7 @@ typedef struct km_fresh {
 /* Ask for the next step's pages: 0 when every block is asked for. */
 static int kmFreshStep(km_fresh *F) {
     int64_t at = __atomic_fetch_add(&F->iNext, 1, __ATOMIC_RELAXED) * KM_FRESH_STEP;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
         if (at < F->an[i]) {
             int64_t n = F->an[i] - at < KM_FRESH_STEP ? F->an[i] - at : KM_FRESH_STEP;
             learnpath_populate((char *)F->ap[i] + at, n);
@@ -249,8 +249,8 @@ static void kmLoop(void *pArg) {
 /*
 ** In memory the users are known: room for all of them at once (no
 ** regrowth) in P->aUser, and, with two threads and no budget, the sort's
-** other buffer and the order by segment's block too (in *pPrep), whose
-** pages the second thread then asks the system for while the pass runs
+** other buffer too (in *pPrep), whose pages the second thread then asks
+** the system for while the pass runs
 ** (kmFreshPages): the pass, then the sort, write them without waiting for
 ** the system.
 */
@@ -268,13 +268,10 @@ static int kmRoom(lp_users *pIt, const lp_shaper *pSh, km_pass *pP, km_prep *pPr
         return SQLITE_OK;
     }
     pPrep->pSortBuf = sqlite3_malloc64((sqlite3_uint64)(n + 1) * sizeof(lp_km_user));
-    pPrep->pSegBlock = sqlite3_malloc64((sqlite3_uint64)learnpath_km_order_bytes(n, 1));
     pPrep->nRoom = n;
-    if (!pPrep->pSortBuf || !pPrep->pSegBlock) return SQLITE_NOMEM;
+    if (!pPrep->pSortBuf) return SQLITE_NOMEM;
     pF->ap[1] = pPrep->pSortBuf;
     pF->an[1] = (n + 1) * (int64_t)sizeof(lp_km_user);
-    pF->ap[2] = pPrep->pSegBlock;
-    pF->an[2] = learnpath_km_order_bytes(n, 1);
     return SQLITE_OK;
 }
 
@@ -313,16 +310,16 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
     memset(pSh, 0, sizeof(*pSh));
     pM->aUser = P.aUser;
     pM->nUser = P.nUser;
-    /* the sort's room: the pass's users (the pairs, in place), as many
-    ** pairs again (the main order then lies in one of the two) and the
-    ** order by segment */
+    /* the sort's room: the pass's users (the pairs, in place) and as many
+    ** pairs again (the main order then lies in one, the order by segment
+    ** in the other; a few users' order by segment in new memory) */
     if (rc == SQLITE_OK) {
         pM->isUidGroup = pIt->pStream != NULL;
         pM->iOrderGen = pIt->pData->iOrderGen;
         rc = kmCheckBudget(pIt, &pM->sh,
                            P.nUserAlloc * (int64_t)sizeof(lp_km_user) +
                                (P.nUser + 1) * (int64_t)sizeof(lp_km_user) +
-                               learnpath_km_order_bytes(P.nUser, 1),
+                               (P.nUser < 8 ? learnpath_km_order_bytes(P.nUser, 1) : 0),
                            P.nUser, pzErr);
     }
     if (rc == SQLITE_OK) {
@@ -330,7 +327,6 @@ static int kmMemoNew(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
         rc = learnpath_km_sort(pM, &prep); /* it takes prep's blocks */
     } else {
         sqlite3_free(prep.pSortBuf);
-        sqlite3_free(prep.pSegBlock);
     }
     if (rc) {
         /* the shaper stays with the caller (to stream, over the budget) */

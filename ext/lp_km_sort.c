@@ -12,9 +12,11 @@
 **
 ** The sort is an LSD radix sort: the time key's digits (at most
 ** KM_RB_MAX bits each, digits every key shares skipped), then one stable
-** counting pass by segment (KM_BY_SEG) and one by segment x step (the main
-** order), both from the pairs in order of time straight into the orders'
-** arrays (the main order's in the sort's other buffer, free by then).
+** counting pass by segment x step (the main order) from the pairs in order
+** of time straight into its arrays (in the sort's other buffer, free by
+** then). The order by segment (KM_BY_SEG) is then merged from the main
+** order's runs into the buffer the pairs lay in (lp_km_orders.c), so the
+** sort asks for no third block.
 ** With two threads each pass is split in two parts of its input: each
 ** thread moves its part, the first part's items of a key before the
 ** second's, so the result is the one thread's, item for item. The counts
@@ -267,7 +269,10 @@ static void kmPass(km_sorter *S, const km_pair *aIn, km_pair *aOut, int64_t iSpl
 /* ------------------------------------------------------------ the orders */
 
 /* One thread's share of an order made from pairs: its part [lo, hi) of
-** them, copied in order, or (pOff) moved by dig from the places pOff. */
+** them, copied in order, or (pOff) moved by dig from the places pOff.
+** isSl (the order by segment before the main order is made from it): each
+** user's segment x step key in aSeg, and those keys counted by the part
+** of the order each user lands in (S->nSplit), in thread t's counts. */
 typedef struct km_take_job {
     const km_sorter *S;
     km_order *pO;
@@ -275,13 +280,16 @@ typedef struct km_take_job {
     int64_t lo, hi;
     int64_t *aOff;            /* NULL: copied in order */
     km_digit dig;
+    int t, isSl;
 } km_take_job;
 
 static void kmTakeJob(void *pArg) {
     const km_take_job *J = pArg;
+    const km_sorter *S = J->S;
     km_order *pO = J->pO;
-    int64_t unit = J->S->pPrep->unit;
-    uint32_t nLabel = J->S->nLabel;
+    int64_t unit = S->pPrep->unit;
+    uint32_t nLabel = S->nLabel;
+    int64_t *c0 = kmCounts(S, J->t, 0) + S->sl.iCount, *c1 = kmCounts(S, J->t, 1) + S->sl.iCount;
     for (int64_t i = J->lo; i < J->hi; i++) {
         const km_pair *p = &J->a[i];
         int64_t j = J->aOff ? J->aOff[kmDigitOf(&J->dig, p, nLabel)]++ : i;
@@ -295,6 +303,37 @@ static void kmTakeJob(void *pArg) {
         pO->aS1[j] = p->s1;
         pO->aSeg[j] = p->seg;
         pO->aUid[j] = p->uid;
+        if (J->isSl) {
+            uint32_t key = p->seg * nLabel + p->step;
+            pO->aSeg[j] = key;
+            (j < S->nSplit ? c0 : c1)[key]++;
+        }
+    }
+}
+
+/* One thread's share of the main order made from the order by segment
+** (its aSeg holding segment x step keys): its part [lo, hi), moved from
+** the places aOff; each key read is put back as the segment. */
+typedef struct km_main_job {
+    const km_sorter *S;
+    km_order *pIn, *pO;
+    int64_t lo, hi;
+    int64_t *aOff;
+} km_main_job;
+
+static void kmMainJob(void *pArg) {
+    const km_main_job *J = pArg;
+    km_order *pIn = J->pIn, *pO = J->pO;
+    uint32_t nLabel = J->S->nLabel;
+    for (int64_t i = J->lo; i < J->hi; i++) {
+        uint32_t key = pIn->aSeg[i], seg = key / nLabel;
+        int64_t j = J->aOff[key]++;
+        pO->aT[j] = pIn->aT[i];
+        pO->aDest[j] = pIn->aDest[i];
+        pO->aS1[j] = pIn->aS1[i];
+        pO->aSeg[j] = seg;
+        pO->aUid[j] = pIn->aUid[i];
+        pIn->aSeg[i] = seg;
     }
 }
 
@@ -366,11 +405,58 @@ static int kmTake(km_sorter *S, int k, const km_pair *a, int64_t iSplit, const k
     for (int t = 0; t < 2; t++) {
         int64_t iMid = pDig ? iSplit : n / 2;
         J[t] = (km_take_job){S, pO, a, t == 0 ? 0 : iMid, t == 0 ? iMid : n,
-                             pDig ? aOff + (t == 0 ? 0 : pDig->nKey) : NULL, pDig ? *pDig : S->seg};
+                             pDig ? aOff + (t == 0 ? 0 : pDig->nKey) : NULL, pDig ? *pDig : S->seg,
+                             t, k == KM_BY_SEG};
     }
     learnpath_two_tasks(S->nThread, kmTakeJob, &J[0], kmTakeJob, &J[1]);
     pM->nByte += n * 28 + pO->nRun * (int64_t)sizeof(km_run);
     return SQLITE_OK;
+}
+
+/*
+** The main order (by segment x step, then time) from the order by
+** segment and time, whose aSeg holds each user's segment x step key
+** (kmTake) and gets its segment back: a stable counting pass, each thread
+** its part of the input (S->nSplit, as the keys were counted). Its arrays
+** in pSpare as kmTake's (NULL: new memory).
+*/
+static int kmTakeMain(km_sorter *S, void *pSpare, int64_t *aOff) {
+    lp_km_memo *pM = S->pM;
+    km_order *pO = &pM->aOrder[KM_BY_STEP], *pIn = &pM->aOrder[KM_BY_SEG];
+    const km_digit *pDig = &S->sl;
+    int64_t n = S->n, nRun = 0, sum = 0;
+    km_main_job J[2];
+    for (int64_t key = 0; key < pDig->nKey; key++) nRun += kmTotal(S, pDig, key) > 0;
+    if (pSpare ? learnpath_km_order_adopt(pO, pSpare, n, nRun) : learnpath_km_order_alloc(pO, n, nRun, 1)) {
+        return SQLITE_NOMEM;
+    }
+    kmRuns(S, KM_BY_STEP, NULL, pDig, pO);
+    for (int64_t key = 0; key < pDig->nKey; key++) {
+        int64_t n0 = kmCounts(S, 0, 0)[pDig->iCount + key] + kmCounts(S, 1, 0)[pDig->iCount + key];
+        aOff[key] = sum;
+        aOff[pDig->nKey + key] = sum + n0;
+        sum += kmTotal(S, pDig, key);
+    }
+    for (int t = 0; t < 2; t++) {
+        J[t] = (km_main_job){S, pIn, pO, t == 0 ? 0 : S->nSplit, t == 0 ? S->nSplit : n,
+                             aOff + (t == 0 ? 0 : pDig->nKey)};
+    }
+    learnpath_two_tasks(S->nThread, kmMainJob, &J[0], kmMainJob, &J[1]);
+    pM->nByte += n * 28 + pO->nRun * (int64_t)sizeof(km_run);
+    return SQLITE_OK;
+}
+
+/* Buffer i of the sort for an order of the sort's n users (taken: aBuf[i]
+** set to NULL), or NULL, the buffer freed, when it is too small for one:
+** aBuf[0] holds the pass's nRaw users (one pair when none), aBuf[1] n + 1
+** pairs, and an order n + 1 places of 28 bytes. */
+static void *kmBuffer(const km_sorter *S, km_pair *aBuf[2], int i) {
+    void *p = aBuf[i];
+    int64_t nRaw = S->pPrep->nRaw > 0 ? S->pPrep->nRaw : 1;
+    aBuf[i] = NULL;
+    if ((i == 0 ? nRaw : S->n + 1) * (int64_t)sizeof(km_pair) >= learnpath_km_order_bytes(S->n, 1)) return p;
+    sqlite3_free(p);
+    return NULL;
 }
 
 /* ------------------------------------------------------------- the sort */
@@ -488,14 +574,13 @@ static int kmPrep(km_sorter *S, const uint32_t *aSegRank, const uint32_t *aLabel
 /*
 ** The passes after kmPrep over the two buffers aBuf (the pairs in aBuf[0]):
 ** the time digits that vary, then from the pairs in order of time by
-** segment (KM_BY_SEG taken in new memory) and by segment x step (the main
-** order, taken in the buffer the pairs in order of time lay in); or, past
-** KM_MAX_SPLIT_KEYS such keys, by step, then by segment (KM_BY_SEG made
-** later, when needed, by learnpath_km_pooled). aBuf[i] is set to NULL
-** when the main order takes it (freed if that fails), *ppSeg (a block for
-** KM_BY_SEG, or NULL: new memory) when KM_BY_SEG does.
+** segment x step (the main order, taken in the other buffer), and
+** KM_BY_SEG merged from the main order's runs in the buffer the pairs lay
+** in; or, past KM_MAX_SPLIT_KEYS such keys, by step, then by segment
+** (KM_BY_SEG made later, when needed, by learnpath_km_pooled). aBuf[i] is
+** set to NULL when an order takes it (freed if that fails).
 */
-static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOff, void **ppSeg) {
+static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOff) {
     const km_digit *aList[KM_MAX_DIGITS + 2], *aNext[2];
     int nList = 0, iA = 0, rc;
     km_pair *pTake;
@@ -509,7 +594,6 @@ static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOf
             aNext[nNext++] = aList[p + 1];
         } else {
             aNext[nNext++] = &S->seg;
-            if (!S->isWide) aNext[nNext++] = &S->sl;
         }
         kmPass(S, aBuf[iA], aBuf[!iA], iSplit, aList[p], aNext, nNext, aOff);
         iSplit = S->nSplit;
@@ -522,15 +606,21 @@ static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOf
         aBuf[iA] = NULL;
         return kmTake(S, KM_BY_STEP, aBuf[!iA], 0, NULL, pTake, aOff);
     }
-    /* by segment, and by segment x step (in the other buffer), moved from
-    ** the pairs in order of time straight into the orders' arrays */
-    pTake = *ppSeg;
-    *ppSeg = NULL;
+    /* by segment, moved from the pairs in order of time straight into its
+    ** arrays (in the other buffer), the segment x step keys counted by the
+    ** half each user lands in; then by segment x step from it (stably: the
+    ** order of time kept within each key) into the pairs' buffer, read no
+    ** more. No third block. */
+    for (int t = 0; t < 2; t++) {
+        for (int q = 0; q < 2; q++) {
+            memset(kmCounts(S, t, q) + S->sl.iCount, 0, (size_t)S->sl.nKey * sizeof(int64_t));
+        }
+    }
+    S->nSplit = S->nThread == 2 ? S->n / 2 : S->n;
+    pTake = kmBuffer(S, aBuf, !iA);
     rc = kmTake(S, KM_BY_SEG, aBuf[iA], iSplit, &S->seg, pTake, aOff);
     if (rc) return rc;
-    pTake = aBuf[!iA];
-    aBuf[!iA] = NULL;
-    return kmTake(S, KM_BY_STEP, aBuf[iA], iSplit, &S->sl, pTake, aOff);
+    return kmTakeMain(S, kmBuffer(S, aBuf, iA), aOff);
 }
 
 /* See lp_km.h. */
@@ -538,7 +628,6 @@ int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep) {
     km_sorter S;
     uint32_t *aSegRank = NULL, *aLabelRank = NULL;
     km_pair *aBuf[2] = {NULL, pPrep->pSortBuf};
-    void *pSeg = pPrep->pSegBlock;
     int64_t *aOff = NULL, iSplit = 0, nOff;
     int rc = SQLITE_OK;
     memset(&S, 0, sizeof(S));
@@ -567,8 +656,7 @@ int learnpath_km_sort(lp_km_memo *pM, const km_prep *pPrep) {
     /* the pairs lie where the pass's users did: the buffers are the sort's */
     aBuf[0] = (km_pair *)(void *)pM->aUser;
     pM->aUser = NULL;
-    if (rc == SQLITE_OK) rc = kmPasses(&S, aBuf, iSplit, aOff, &pSeg);
-    sqlite3_free(pSeg);
+    if (rc == SQLITE_OK) rc = kmPasses(&S, aBuf, iSplit, aOff);
     sqlite3_free(aBuf[0]);
     sqlite3_free(aBuf[1]);
     sqlite3_free(aOff);
