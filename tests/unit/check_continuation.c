@@ -635,6 +635,51 @@ START_TEST(test_segment_keys_past_2_32) {
 END_TEST
 
 /*
+** The memo's sort (lp_km_sort.c) holds the pass's users and one buffer as
+** large, 32 bytes a user each, and takes no block besides: the order by
+** segment is moved into one buffer, the main order made from it into the
+** other. Over data already read, continuation_stats' heap grows by less
+** than 72 bytes a user while it runs (a third block for the order by
+** segment made it 92), and the memo then keeps its two orders, 56 bytes a
+** user. On 100,000 sample users, on two threads and on one.
+*/
+START_TEST(test_memo_sort_room) {
+    static const char zStats[] =
+        "SELECT count(*), sum(users) FROM continuation_stats('e', 'user_id', 'program', 'enrolled_at',"
+        " 'user_type')";
+    sqlite3 *db = lpt_open();
+    lpt_exec(db, "CREATE TABLE e AS SELECT * FROM sample_enrollments(100000, 3)");
+    for (int nThread = 2; nThread >= 1; nThread--) {
+        sqlite3_int64 nBase, nHigh, nNow, nUser;
+        char zSet[100], *zGot;
+        sqlite3_snprintf((int)sizeof(zSet), zSet, "SELECT learnpath_threads(%d), learnpath_cache_clear()",
+                         nThread);
+        lpt_exec(db, zSet);
+        zGot = lpt_query(db, "SELECT count(*) FROM first_program_stats('e', 'user_id', 'program',"
+                             " 'enrolled_at', 'user_type')");
+        sqlite3_free(zGot);
+        zGot = lpt_query(db, "SELECT count(*) FROM first_program('e', 'user_id', 'program', 'enrolled_at',"
+                             " 'user_type')");
+        nUser = atoll(zGot);
+        sqlite3_free(zGot);
+        ck_assert_msg(nUser > 90000, "%lld users", (long long)nUser);
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nBase, &nHigh, 1);
+        zGot = lpt_query(db, zStats);
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nNow, &nHigh, 0);
+        ck_assert_msg(strncmp(zGot, "ERROR", 5) != 0, "%s", zGot);
+        sqlite3_free(zGot);
+        ck_assert_msg(nHigh - nBase < 72 * nUser, "threads %d: the heap grew by %lld bytes for %lld users",
+                      nThread, (long long)(nHigh - nBase), (long long)nUser);
+        ck_assert_msg(nNow - nBase >= 56 * nUser && nNow - nBase < 60 * nUser,
+                      "threads %d: the memo keeps %lld bytes for %lld users", nThread,
+                      (long long)(nNow - nBase), (long long)nUser);
+    }
+    lpt_exec(db, "SELECT learnpath_threads(2)");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
 ** The memo kept with the data (lp_km_pass.c) stays bounded: a session
 ** asking for ever new conf_level values keeps at most 8 results, and for
 ** ever new observe_until values at most 4 memos, so the heap after 48
@@ -1165,6 +1210,7 @@ Suite *make_continuation_suite(void) {
         TCase *tcBig = tcase_create("Large");
         tcase_set_timeout(tcBig, 60); /* 10,000 users, many times (slow under --coverage) */
         tcase_add_test(tcBig, test_budget_sweep);
+        tcase_add_test(tcBig, test_memo_sort_room);
         tcase_add_test(tcBig, test_budget_order_by_segment_once);
         tcase_add_test(tcBig, test_many_segment_keys);
         tcase_add_test(tcBig, test_segment_keys_past_2_32);
