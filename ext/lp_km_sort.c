@@ -12,11 +12,11 @@
 **
 ** The sort is an LSD radix sort: the time key's digits (at most
 ** KM_RB_MAX bits each, digits every key shares skipped), then one stable
-** counting pass by segment x step (the main order) from the pairs in order
-** of time straight into its arrays (in the sort's other buffer, free by
-** then). The order by segment (KM_BY_SEG) is then merged from the main
-** order's runs into the buffer the pairs lay in (lp_km_orders.c), so the
-** sort asks for no third block.
+** counting pass by segment (KM_BY_SEG) from the pairs in order of time
+** straight into that order's arrays (in the sort's other buffer, free by
+** then), and one by segment x step (the main order) from it into the
+** buffer the pairs lay in: the same orders as two passes from the pairs,
+** item for item, with no third block.
 ** With two threads each pass is split in two parts of its input: each
 ** thread moves its part, the first part's items of a key before the
 ** second's, so the result is the one thread's, item for item. The counts
@@ -574,11 +574,11 @@ static int kmPrep(km_sorter *S, const uint32_t *aSegRank, const uint32_t *aLabel
 /*
 ** The passes after kmPrep over the two buffers aBuf (the pairs in aBuf[0]):
 ** the time digits that vary, then from the pairs in order of time by
-** segment x step (the main order, taken in the other buffer), and
-** KM_BY_SEG merged from the main order's runs in the buffer the pairs lay
-** in; or, past KM_MAX_SPLIT_KEYS such keys, by step, then by segment
-** (KM_BY_SEG made later, when needed, by learnpath_km_pooled). aBuf[i] is
-** set to NULL when an order takes it (freed if that fails).
+** segment (KM_BY_SEG, taken in the other buffer), and from it by segment x
+** step (the main order, in the buffer the pairs lay in); or, past
+** KM_MAX_SPLIT_KEYS such keys, by step, then by segment (KM_BY_SEG made
+** later, when needed, by learnpath_km_pooled). aBuf[i] is set to NULL
+** when an order takes it (freed if that fails).
 */
 static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOff) {
     const km_digit *aList[KM_MAX_DIGITS + 2], *aNext[2];
