@@ -239,22 +239,68 @@ static lp_km_view kmView(const km_order *pO, const km_run *pR) {
     return v;
 }
 
-/* One stratum: the curve's or the incidence's builder. */
-static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_order *pO,
-                        const km_run *pR) {
-    uint32_t seg = pR->seg == 0 ? LP_NONE : pM->aSegOf[pR->seg - 1];
-    uint32_t label = pR->label == LP_NONE ? LP_NONE : pM->aLabelOf[pR->label];
-    if (pB->pSpec->eKind == LP_KM_INCIDENCE) {
-        return learnpath_km_incidence(pB, kmView(pO, pR), pR->n, seg, label);
-    }
-    return learnpath_km_stratum(pB, kmView(pO, pR), pR->n, seg, label);
-}
-
-/* A stratum to build: run *pR of order *pO. */
+/* A stratum to build: run *pR of order *pO, or, with nMerge runs aMerge
+** of *pO (segments ignored, and no pooled order kept), those runs merged by
+** time (*pR then gives its segment, first step and users). */
 typedef struct km_ref {
     const km_order *pO;
     const km_run *pR;
+    const km_run *aMerge;
+    int64_t nMerge;
 } km_ref;
+
+/* Where a thread merges the strata it builds from several runs: room for
+** the users of the largest (their times and steps 2, no s1) and the
+** heads of its runs. */
+typedef struct km_scratch {
+    km_order tmp;
+    lp_run_head *aH;
+} km_scratch;
+
+/* The scratch for strata [i0, i1) of aRef (none merged: nothing held). */
+static int kmScratchAlloc(km_scratch *pX, const km_ref *aRef, int64_t i0, int64_t i1) {
+    int64_t nUser = -1, nMerge = 0;
+    memset(pX, 0, sizeof(*pX));
+    for (int64_t i = i0; i < i1; i++) {
+        if (aRef[i].nMerge < 2) continue;
+        if (aRef[i].pR->n > nUser) nUser = aRef[i].pR->n;
+        if (aRef[i].nMerge > nMerge) nMerge = aRef[i].nMerge;
+    }
+    if (nUser < 0) return SQLITE_OK;
+    pX->aH = sqlite3_malloc64((sqlite3_uint64)(nMerge + 1) * sizeof(lp_run_head));
+    if (!pX->aH || learnpath_km_order_alloc(&pX->tmp, nUser, 0, 0)) {
+        sqlite3_free(pX->aH);
+        pX->aH = NULL;
+        return SQLITE_NOMEM;
+    }
+    return SQLITE_OK;
+}
+
+static void kmScratchFree(km_scratch *pX) {
+    learnpath_km_order_free(&pX->tmp);
+    sqlite3_free(pX->aH);
+    pX->aH = NULL;
+}
+
+/* One stratum: the curve's or the incidence's builder (a merged one's
+** users put in order in the scratch first). */
+static int kmOneStratum(lp_km_build *pB, const lp_km_memo *pM, const km_ref *pRef, km_scratch *pX) {
+    const km_order *pO = pRef->pO;
+    km_run r = *pRef->pR;
+    uint32_t seg = r.seg == 0 ? LP_NONE : pM->aSegOf[r.seg - 1];
+    uint32_t label = r.label == LP_NONE ? LP_NONE : pM->aLabelOf[r.label];
+    if (pRef->nMerge == 1) {
+        r.iFirst = pRef->aMerge[0].iFirst;
+    } else if (pRef->nMerge > 1) {
+        kmMerge(pO, pRef->aMerge, pRef->nMerge, &pX->tmp, 0, pX->aH);
+        pO = &pX->tmp;
+        r.iFirst = 0;
+    }
+    if (pB->pSpec->eKind == LP_KM_INCIDENCE) {
+        return learnpath_km_incidence(pB, kmView(pO, &r), r.n, seg, label);
+    }
+    return learnpath_km_stratum(pB, kmView(pO, &r), r.n, seg, label);
+}
 
 /* The rows stratum *pRef may write (learnpath_km_stratum's room). */
 static int64_t kmRowBound(const lp_km_build *pB, const km_ref *pRef) {
@@ -271,13 +317,14 @@ typedef struct km_part {
     const lp_km_memo *pM;
     const km_ref *aRef;
     int64_t i0, i1;
+    km_scratch X;
     int rc;
 } km_part;
 
 static void kmPart(void *pArg) {
     km_part *P = pArg;
     for (int64_t i = P->i0; i < P->i1 && P->rc == SQLITE_OK; i++) {
-        P->rc = kmOneStratum(&P->B, P->pM, P->aRef[i].pO, P->aRef[i].pR);
+        P->rc = kmOneStratum(&P->B, P->pM, &P->aRef[i], &P->X);
     }
 }
 
@@ -330,7 +377,13 @@ static int kmStrataTwo(lp_km_build *pB, const lp_km_memo *pM, const km_ref *aRef
         P[t].i0 = t == 0 ? 0 : iMid;
         P[t].i1 = t == 0 ? iMid : nRef;
     }
+    if (kmScratchAlloc(&P[0].X, aRef, 0, iMid) || kmScratchAlloc(&P[1].X, aRef, iMid, nRef)) {
+        kmScratchFree(&P[0].X);
+        return SQLITE_NOMEM;
+    }
     learnpath_two_tasks(2, kmPart, &P[0], kmPart, &P[1]);
+    kmScratchFree(&P[0].X);
+    kmScratchFree(&P[1].X);
     if (P[0].rc || P[1].rc) return P[0].rc ? P[0].rc : P[1].rc;
     /* each part's iRow counts from its own first row; the second's rows
     ** follow the first's */
@@ -350,41 +403,70 @@ static int kmStrataTwo(lp_km_build *pB, const lp_km_memo *pM, const km_ref *aRef
 ** Every stratum of rule 18, in output order: per segment (in name order,
 ** none first), its strata per first step (in name order: the main order's
 ** runs), then its stratum over every first step (KM_BY_SEG's run); with
-** ignoreSeg the strata per first step over every segment
-** (KM_BY_STEP_ALLSEG), then every user's (KM_BY_TIME). On two threads
-** (kmStrataTwo) when the query's reads may use two, from as many users as
-** the memo's sort splits (learnpath_km_split_least).
+** ignoreSeg the strata per first step over every segment, then every
+** user's, each the runs of the main order (of KM_BY_SEG for every user's)
+** merged by time as it is built, unless the memo keeps that pooled order
+** (KM_BY_STEP_ALLSEG, KM_BY_TIME): no order of all users is kept for them.
+** On two threads (kmStrataTwo) when the query's reads may use two, from as
+** many users as the memo's sort splits (learnpath_km_split_least).
 */
 int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads) {
     const km_order *pMain = &pM->aOrder[KM_BY_STEP];
     const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
     const km_order *pS = &pM->aOrder[KM_BY_SEG];
     km_ref *aRef = NULL;
-    int64_t nRef = 0;
-    int rc = ignoreSeg ? learnpath_km_pooled(pM, KM_BY_STEP_ALLSEG, KM_BY_TIME, nThreads)
-                       : learnpath_km_pooled(pM, KM_BY_SEG, -1, nThreads);
+    km_run *aByLabel = NULL, *aStep = NULL, all;
+    km_scratch X;
+    int64_t nRef = 0, nStep = 0;
+    int rc = ignoreSeg ? SQLITE_OK : learnpath_km_pooled(pM, KM_BY_SEG, -1, nThreads);
     if (rc) return rc;
-    aRef = sqlite3_malloc64((sqlite3_uint64)(pMain->nRun + pL->nRun + pS->nRun + 1) * sizeof(km_ref));
+    aRef = sqlite3_malloc64((sqlite3_uint64)(pMain->nRun + pS->nRun + 2) * sizeof(km_ref));
     if (!aRef) return SQLITE_NOMEM;
-    if (ignoreSeg) {
-        for (int64_t i = 0; i < pL->nRun; i++) aRef[nRef++] = (km_ref){pL, &pL->aRun[i]};
-        if (pT->nRun > 0) aRef[nRef++] = (km_ref){pT, &pT->aRun[0]};
-    } else {
+    if (ignoreSeg && !pL->aT) {
+        /* the main order's runs by first step (as KM_BY_STEP_ALLSEG groups
+        ** them), one stratum per step */
+        aStep = sqlite3_malloc64((sqlite3_uint64)(pMain->nRun + 1) * sizeof(km_run));
+        rc = aStep ? kmRunsByLabel(pMain->aRun, pMain->nRun, pM->nLabel, &aByLabel) : SQLITE_NOMEM;
+        for (int64_t i = 0; rc == SQLITE_OK && i < pMain->nRun;) {
+            int64_t e = i + 1, n = aByLabel[i].n;
+            for (; e < pMain->nRun && aByLabel[e].label == aByLabel[i].label; e++) n += aByLabel[e].n;
+            aStep[nStep] = (km_run){0, n, 0, aByLabel[i].label};
+            aRef[nRef++] = (km_ref){pMain, &aStep[nStep++], aByLabel + i, e - i};
+            i = e;
+        }
+    } else if (ignoreSeg) {
+        for (int64_t i = 0; i < pL->nRun; i++) aRef[nRef++] = (km_ref){pL, &pL->aRun[i], NULL, 0};
+    }
+    if (ignoreSeg && pT->aT) {
+        if (pT->nRun > 0) aRef[nRef++] = (km_ref){pT, &pT->aRun[0], NULL, 0};
+    } else if (ignoreSeg && rc == SQLITE_OK) {
+        /* every user: KM_BY_SEG's runs when the sort made them (fewer), else
+        ** the main order's */
+        const km_order *pO = pS->aT ? pS : pMain;
+        all = (km_run){0, pM->nUser, 0, LP_NONE};
+        if (pO->nRun > 0) aRef[nRef++] = (km_ref){pO, &all, pO->aRun, pO->nRun};
+    }
+    if (!ignoreSeg) {
         for (int64_t i = 0, g = 0; i < pMain->nRun; g++) {
             for (; i < pMain->nRun && pMain->aRun[i].seg == pS->aRun[g].seg; i++) {
-                aRef[nRef++] = (km_ref){pMain, &pMain->aRun[i]};
+                aRef[nRef++] = (km_ref){pMain, &pMain->aRun[i], NULL, 0};
             }
-            aRef[nRef++] = (km_ref){pS, &pS->aRun[g]};
+            aRef[nRef++] = (km_ref){pS, &pS->aRun[g], NULL, 0};
         }
     }
-    rc = SQLITE_DONE;
-    if (nThreads >= 2 && pM->nUser >= learnpath_km_split_least && pB->pSpec->eKind != LP_KM_INCIDENCE) {
-        rc = kmStrataTwo(pB, pM, aRef, nRef);
+    if (rc == SQLITE_OK) {
+        rc = SQLITE_DONE;
+        if (nThreads >= 2 && pM->nUser >= learnpath_km_split_least && pB->pSpec->eKind != LP_KM_INCIDENCE) {
+            rc = kmStrataTwo(pB, pM, aRef, nRef);
+        }
+        if (rc == SQLITE_DONE) {
+            rc = kmScratchAlloc(&X, aRef, 0, nRef);
+            for (int64_t i = 0; i < nRef && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, &aRef[i], &X);
+            kmScratchFree(&X);
+        }
     }
-    if (rc == SQLITE_DONE) {
-        rc = SQLITE_OK;
-        for (int64_t i = 0; i < nRef && rc == SQLITE_OK; i++) rc = kmOneStratum(pB, pM, aRef[i].pO, aRef[i].pR);
-    }
+    sqlite3_free(aByLabel);
+    sqlite3_free(aStep);
     sqlite3_free(aRef);
     return rc;
 }
