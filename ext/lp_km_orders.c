@@ -3,7 +3,9 @@
 ** 18-21): the pooled orders (by segment and time, by first step over every
 ** segment, by time), each a k-way merge of the main order's runs, made when
 ** first needed and kept; every stratum of a curve or an incidence handed to
-** lp_survival.c's builders in output order (a curve's on two threads); the
+** lp_survival.c's builders in output order (a curve's on two threads; with
+** segments ignored, a stratum over all segments merged from the runs into a
+** scratch as it is built, unless the memo keeps its pooled order); the
 ** cohorts by a stable counting sort on the month of s1. lp_km_pass.c makes
 ** the main order.
 */

@@ -641,7 +641,9 @@ END_TEST
 ** other. Over data already read, continuation_stats' heap grows by less
 ** than 72 bytes a user while it runs (a third block for the order by
 ** segment made it 92), and the memo then keeps its two orders, 56 bytes a
-** user. On 100,000 sample users, on two threads and on one.
+** user. The same without a segment column reads that memo, and keeps no
+** order of all users (it kept two, 56 bytes a user). On 100,000 sample
+** users, on two threads and on one.
 */
 START_TEST(test_memo_sort_room) {
     static const char zStats[] =
@@ -673,6 +675,19 @@ START_TEST(test_memo_sort_room) {
         ck_assert_msg(nNow - nBase >= 56 * nUser && nNow - nBase < 60 * nUser,
                       "threads %d: the memo keeps %lld bytes for %lld users", nThread,
                       (long long)(nNow - nBase), (long long)nUser);
+        /* segments ignored, over the same memo: each stratum over all
+        ** segments merged in a scratch (12 bytes a user of the largest, a
+        ** thread), no pooled order of every user kept (56 bytes a user) */
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nBase, &nHigh, 1);
+        zGot = lpt_query(db, "SELECT count(*), sum(users) FROM continuation_stats('e', 'user_id', 'program',"
+                             " 'enrolled_at')");
+        sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nNow, &nHigh, 0);
+        ck_assert_msg(strncmp(zGot, "ERROR", 5) != 0, "%s", zGot);
+        sqlite3_free(zGot);
+        ck_assert_msg(nHigh - nBase < 30 * nUser, "threads %d: segments ignored, the heap grew by %lld bytes",
+                      nThread, (long long)(nHigh - nBase));
+        ck_assert_msg(nNow - nBase < nUser, "threads %d: segments ignored, %lld bytes kept", nThread,
+                      (long long)(nNow - nBase));
     }
     lpt_exec(db, "SELECT learnpath_threads(2)");
     sqlite3_close(db);
