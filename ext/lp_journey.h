@@ -460,7 +460,7 @@ int learnpath_km_get(lp_users *pIt, lp_shaper *pSh, const lp_shape_spec *pShape,
 ** the memo's few) and of the memo's reference. */
 void learnpath_km_release(lp_km_memo *pMemo, const lp_km_result *pRes);
 /* The orders of a memo's users segment_compare reads (rule 23). */
-enum { LP_KM_BY_STEP = 0, LP_KM_BY_SEG = 1, LP_KM_BY_STEP_ALLSEG = 2, LP_KM_BY_TIME = 3 };
+enum { LP_KM_BY_STEP = 0, LP_KM_BY_SEG = 1, LP_KM_BY_TIME = 2 };
 
 /* A run of one of those orders: users iFirst.. of one segment and first
 ** step (places in name order: segment 0 none; in an order over several,

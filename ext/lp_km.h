@@ -46,8 +46,7 @@ typedef struct km_order {
 
 /* The orders a memo keeps: by (segment, step, time), made with the memo;
 ** the others when first needed, each the main order's runs merged. */
-enum { KM_BY_STEP = LP_KM_BY_STEP, KM_BY_SEG = LP_KM_BY_SEG, KM_BY_STEP_ALLSEG = LP_KM_BY_STEP_ALLSEG,
-       KM_BY_TIME = LP_KM_BY_TIME, KM_ORDERS = 4 };
+enum { KM_BY_STEP = LP_KM_BY_STEP, KM_BY_SEG = LP_KM_BY_SEG, KM_BY_TIME = LP_KM_BY_TIME, KM_ORDERS = 3 };
 
 struct lp_km_memo {
     lp_km_memo *pNext;
@@ -59,7 +58,7 @@ struct lp_km_memo {
     lp_km_user *aUser;        /* the pass's users (until sorted into aOrder[KM_BY_STEP]) */
     int64_t nUser;
     km_order aOrder[KM_ORDERS]; /* by (segment, first step, time); by (segment, time);
-                              ** by (first step, time) over every segment; by time */
+                              ** by time */
     uint32_t *aSegOf;         /* a segment's place (less one) -> the segment */
     uint32_t *aLabelOf;       /* a label's place -> the label */
     uint32_t nSeg, nLabel;    /* places: segments 0..nSeg (0: none), labels 0..nLabel-1 */
@@ -109,9 +108,9 @@ int64_t learnpath_km_order_bytes(int64_t n, int isS1);
 ** SQLITE_NOMEM (the runs' array) pBlock is freed. */
 int learnpath_km_order_adopt(km_order *pO, void *pBlock, int64_t n, int64_t nRun);
 void learnpath_km_order_free(km_order *pO);
-/* Orders kA and kB (KM_BY_SEG, KM_BY_STEP_ALLSEG, KM_BY_TIME; KM_BY_STEP or
-** -1: none) of the memo, made the first time they are needed and kept; two
-** at once on two threads when nThreads (the query's) is 2. */
+/* Orders kA and kB (KM_BY_SEG, KM_BY_TIME; KM_BY_STEP or -1: none) of the
+** memo, made the first time they are needed and kept; two at once on two
+** threads when nThreads (the query's) is 2. */
 int learnpath_km_pooled(lp_km_memo *pM, int kA, int kB, int nThreads);
 /* Every stratum of rule 18 (ignoreSeg: over all segments) into pB. */
 int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads);

@@ -1,13 +1,12 @@
 /*
 ** lp_km_orders.c - the continuation memo's orders and strata (rules
-** 18-21): the pooled orders (by segment and time, by first step over every
-** segment, by time), each a k-way merge of the main order's runs, made when
-** first needed and kept; every stratum of a curve or an incidence handed to
-** lp_survival.c's builders in output order (a curve's on two threads; with
-** segments ignored, a stratum over all segments merged from the runs into a
-** scratch as it is built, unless the memo keeps its pooled order); the
-** cohorts by a stable counting sort on the month of s1. lp_km_pass.c makes
-** the main order.
+** 18-21): the pooled orders (by segment and time, by time), each a k-way
+** merge of the main order's runs, made when first needed and kept; every
+** stratum of a curve or an incidence handed to lp_survival.c's builders in
+** output order (a curve's on two threads; with segments ignored, a stratum
+** over all segments merged from the runs into a scratch as it is built);
+** the cohorts by a stable counting sort on the month of s1. lp_km_pass.c
+** makes the main order.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +135,7 @@ static int kmRunsByLabel(const km_run *aR, int64_t nR, uint32_t nLabel, km_run *
 
 /* Do runs a and b fall in one group of order k (kmPooled)? */
 static int kmSameGroup(int k, const km_run *a, const km_run *b) {
-    return k == KM_BY_TIME || (k == KM_BY_SEG ? a->seg == b->seg : a->label == b->label);
+    return k == KM_BY_TIME || a->seg == b->seg;
 }
 
 /* A pooled order being made (kmPoolPrep, kmPoolFill, kmPoolDone). */
@@ -144,9 +143,8 @@ typedef struct km_pool {
     lp_km_memo *pM;
     int k;
     const km_order *pMain;    /* the order whose runs are merged */
-    const km_run *aR;         /* its runs, grouped (aByLabel or its own) */
+    const km_run *aR;         /* its runs, grouped */
     int64_t nR, nGroup;
-    km_run *aByLabel;
     lp_run_head *aH;
 } km_pool;
 
@@ -160,11 +158,7 @@ static int kmPoolPrep(lp_km_memo *pM, int k, km_pool *pJ) {
     pJ->pMain = &pM->aOrder[k == KM_BY_TIME ? KM_BY_SEG : KM_BY_STEP];
     pJ->aR = pJ->pMain->aRun;
     pJ->nR = pJ->pMain->nRun;
-    if (k == KM_BY_STEP_ALLSEG) {
-        rc = kmRunsByLabel(pJ->pMain->aRun, pJ->nR, pM->nLabel, &pJ->aByLabel);
-        pJ->aR = pJ->aByLabel;
-    }
-    for (int64_t i = 0; i < pJ->nR && rc == SQLITE_OK; i++) {
+    for (int64_t i = 0; i < pJ->nR; i++) {
         pJ->nGroup += i == 0 || !kmSameGroup(k, &pJ->aR[i - 1], &pJ->aR[i]);
     }
     pJ->aH = sqlite3_malloc64((sqlite3_uint64)(pJ->nR + 1) * sizeof(lp_run_head));
@@ -186,7 +180,7 @@ static void kmPoolFill(void *pArg) {
         km_run *pG = &pO->aRun[pO->nRun++];
         pG->iFirst = iOut;
         pG->seg = pJ->k == KM_BY_SEG ? pJ->aR[i].seg : 0;
-        pG->label = pJ->k == KM_BY_STEP_ALLSEG ? pJ->aR[i].label : LP_NONE;
+        pG->label = LP_NONE;
         pG->n = kmMerge(pJ->pMain, pJ->aR + i, e - i, pO, iOut, pJ->aH);
         iOut += pG->n;
         i = e;
@@ -200,16 +194,14 @@ static void kmPoolDone(km_pool *pJ, int rc) {
     } else {
         pJ->pM->nByte += pJ->pM->nUser * 28 + pJ->nGroup * (int64_t)sizeof(km_run);
     }
-    sqlite3_free(pJ->aByLabel);
     sqlite3_free(pJ->aH);
 }
 
 /*
-** Orders kA and kB (each KM_BY_SEG, KM_BY_STEP_ALLSEG, KM_BY_TIME, or
-** KM_BY_STEP or -1: none to make) of the memo, made the first time they are
-** needed and kept: the main order's runs, grouped by segment or by first
-** step, each group merged into order of time; or (KM_BY_TIME) KM_BY_SEG's
-** runs all merged. Their runs: one per group (the other key 0 and label
+** Orders kA and kB (each KM_BY_SEG, KM_BY_TIME, or KM_BY_STEP or -1: none
+** to make) of the memo, made the first time they are needed and kept: the
+** main order's runs, grouped by segment, each group merged into order of
+** time; or (KM_BY_TIME) KM_BY_SEG's runs all merged. Their runs: one per group (the other key 0 and label
 ** LP_NONE). Two made at once are merged on two threads when nThreads is 2.
 */
 int learnpath_km_pooled(lp_km_memo *pM, int kA, int kB, int nThreads) {
@@ -407,14 +399,14 @@ static int kmStrataTwo(lp_km_build *pB, const lp_km_memo *pM, const km_ref *aRef
 ** runs), then its stratum over every first step (KM_BY_SEG's run); with
 ** ignoreSeg the strata per first step over every segment, then every
 ** user's, each the runs of the main order (of KM_BY_SEG for every user's)
-** merged by time as it is built, unless the memo keeps that pooled order
-** (KM_BY_STEP_ALLSEG, KM_BY_TIME): no order of all users is kept for them.
+** merged by time as it is built (every user's read from KM_BY_TIME when the
+** cohorts made it): no order of all users is kept for them.
 ** On two threads (kmStrataTwo) when the query's reads may use two, from as
 ** many users as the memo's sort splits (learnpath_km_split_least).
 */
 int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThreads) {
     const km_order *pMain = &pM->aOrder[KM_BY_STEP];
-    const km_order *pL = &pM->aOrder[KM_BY_STEP_ALLSEG], *pT = &pM->aOrder[KM_BY_TIME];
+    const km_order *pT = &pM->aOrder[KM_BY_TIME];
     const km_order *pS = &pM->aOrder[KM_BY_SEG];
     km_ref *aRef = NULL;
     km_run *aByLabel = NULL, *aStep = NULL, all;
@@ -424,9 +416,9 @@ int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThr
     if (rc) return rc;
     aRef = sqlite3_malloc64((sqlite3_uint64)(pMain->nRun + pS->nRun + 2) * sizeof(km_ref));
     if (!aRef) return SQLITE_NOMEM;
-    if (ignoreSeg && !pL->aT) {
-        /* the main order's runs by first step (as KM_BY_STEP_ALLSEG groups
-        ** them), one stratum per step */
+    if (ignoreSeg) {
+        /* the main order's runs by first step (stably: by segment within a
+        ** step), one stratum per step */
         aStep = sqlite3_malloc64((sqlite3_uint64)(pMain->nRun + 1) * sizeof(km_run));
         rc = aStep ? kmRunsByLabel(pMain->aRun, pMain->nRun, pM->nLabel, &aByLabel) : SQLITE_NOMEM;
         for (int64_t i = 0; rc == SQLITE_OK && i < pMain->nRun;) {
@@ -436,8 +428,6 @@ int learnpath_km_strata(lp_km_build *pB, lp_km_memo *pM, int ignoreSeg, int nThr
             aRef[nRef++] = (km_ref){pMain, &aStep[nStep++], aByLabel + i, e - i};
             i = e;
         }
-    } else if (ignoreSeg) {
-        for (int64_t i = 0; i < pL->nRun; i++) aRef[nRef++] = (km_ref){pL, &pL->aRun[i], NULL, 0};
     }
     if (ignoreSeg && pT->aT) {
         if (pT->nRun > 0) aRef[nRef++] = (km_ref){pT, &pT->aRun[0], NULL, 0};
