@@ -201,8 +201,9 @@ static void kmPoolDone(km_pool *pJ, int rc) {
 ** Orders kA and kB (each KM_BY_SEG, KM_BY_TIME, or KM_BY_STEP or -1: none
 ** to make) of the memo, made the first time they are needed and kept: the
 ** main order's runs, grouped by segment, each group merged into order of
-** time; or (KM_BY_TIME) KM_BY_SEG's runs all merged. Their runs: one per group (the other key 0 and label
-** LP_NONE). Two made at once are merged on two threads when nThreads is 2.
+** time; or (KM_BY_TIME) KM_BY_SEG's runs all merged. Their runs: one per
+** group (label LP_NONE). Two made at once are merged on two threads when
+** nThreads is 2.
 */
 int learnpath_km_pooled(lp_km_memo *pM, int kA, int kB, int nThreads) {
     km_pool aJ[2];
