@@ -83,9 +83,12 @@ $(RUNNER): $(RUNNER_OBJS)
 
 test: $(TEST_TARGETS)
 
-# Both halves of the suites at once, one per core (tests/unit/run-halves.sh);
-# $(RUNNER) with no argument runs every suite in one process.
-test-unit: $(RUNNER)
+# The runner's objects and the extension built as two jobs at once (one per
+# core; test-sql then finds the extension made), then both halves of the
+# suites at once (tests/unit/run-halves.sh); $(RUNNER) with no argument
+# runs every suite in one process.
+test-unit:
+	@$(MAKE) --no-print-directory -j2 $(RUNNER) $(EXT)
 	@sh tests/unit/run-halves.sh $(RUNNER)
 
 test-sql: $(EXT)
