@@ -203,18 +203,121 @@ static int ksTieCmp(void *pCtx, uint32_t x, uint32_t y) {
     return learnpath_key_cmp(p->pD, &p->pD->aKey[p->a[x].u], &p->pD->aKey[p->a[y].u]);
 }
 
+/* The users of a[0..m) (two at least) into aOrder, their keys compared whole. */
+static int ksCompareRun(const lp_data *pD, const ks_item *a, uint32_t m, uint32_t *aOrder) {
+    uint32_t *aIdx;
+    ks_tie ctx;
+    int rc;
+    ctx.pD = pD;
+    ctx.a = a;
+    rc = learnpath_sort_index(m, ksTieCmp, &ctx, &aIdx);
+    if (rc) return rc;
+    for (uint32_t k = 0; k < m; k++) aOrder[k] = a[aIdx[k]].u;
+    sqlite3_free(aIdx);
+    return SQLITE_OK;
+}
+
+/*
+** Ties: ids that share more than 8 bytes after the prefix every id has,
+** as e-mail addresses do ('anna.garcia...', 'anna.garcia...'): two
+** million of them fell into a thousand runs of equal reduced keys, each
+** sorted by comparing keys through two pointers, most of the sort's time.
+** A run of KS_TIE_RADIX users or more, all text or all blobs, is reduced
+** again at the next 8 bytes and sorted by radix, and so on for the runs
+** that are still equal, down to KS_TIE_DEPTH bytes; what is left (short
+** runs, keys no longer than the bytes already read, or deeper) is
+** compared whole.
+*/
+#define KS_TIE_RADIX 64
+#define KS_TIE_DEPTH 64
+
+typedef struct ks_ties {
+    const lp_data *pD;
+    int aCommon[4];           /* text's (2) and blobs' (3) shared prefix, as reduced */
+    ks_item *aRoom;           /* scratch for runs of up to nRoom users */
+    uint32_t nRoom;
+} ks_ties;
+
+/* The class (2 text, 3 blob) every user of a[0..m) has, or 0. */
+static int ksRunClass(const lp_data *pD, const ks_item *a, uint32_t m) {
+    unsigned char e = pD->aKey[a[0].u].eType;
+    if (e != SQLITE_TEXT && e != SQLITE_BLOB) return 0;
+    for (uint32_t k = 1; k < m; k++) {
+        if (pD->aKey[a[k].u].eType != e) return 0;
+    }
+    return e == SQLITE_TEXT ? 2 : 3;
+}
+
+/* Reduce the keys of a[0..m) at byte iFrom (the keys and their bytes asked
+** for ahead: the users are met at random here); the longest key's length. */
+static int ksReduceAt(const lp_data *pD, ks_item *a, uint32_t m, int iFrom) {
+    int nMax = 0;
+    for (uint32_t k = 0; k < m; k++) {
+        const lp_key *pK;
+        if (k + 16 < m) __builtin_prefetch(&pD->aKey[a[k + 16].u]);
+        if (k + 8 < m) {
+            pK = &pD->aKey[a[k + 8].u];
+            __builtin_prefetch(pD->aKeyByte + pK->v.off + (iFrom < pK->n ? iFrom : 0));
+        }
+        pK = &pD->aKey[a[k].u];
+        ksSetK(&a[k], ksBytes((const unsigned char *)pD->aKeyByte + pK->v.off, pK->n, iFrom));
+        if (pK->n > nMax) nMax = pK->n;
+    }
+    return nMax;
+}
+
+/*
+** The users of run x[0..m), equal in every byte before iFrom, into
+** aOrder: reduced at iFrom and sorted by radix into y (room for m), then
+** each run still equal the same way from y back into x.
+*/
+static int ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int iFrom, int iLimit,
+                    uint32_t *aOrder) {
+    uint32_t i = 0;
+    if (m < KS_TIE_RADIX || iFrom > iLimit || ksReduceAt(T->pD, x, m, iFrom) <= iFrom) {
+        return ksCompareRun(T->pD, x, m, aOrder);
+    }
+    ksRadix(x, y, m, 8);
+    while (i < m) {
+        uint32_t j = i + 1;
+        int rc;
+        while (j < m && y[j].kHi == y[i].kHi && y[j].kLo == y[i].kLo) j++;
+        if (j - i == 1) {
+            aOrder[i] = y[i].u;
+        } else {
+            rc = ksTieRun(T, y + i, x + i, j - i, iFrom + 8, iLimit, aOrder + i);
+            if (rc) return rc;
+        }
+        i = j;
+    }
+    return SQLITE_OK;
+}
+
+/* A run of equal reduced keys, a[0..m), into aOrder. */
+static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
+    int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T->pD, a, m), rc;
+    ks_item *y = T->aRoom;
+    if (eClass == 0) return ksCompareRun(T->pD, a, m, aOrder);
+    if (m > T->nRoom) {
+        y = sqlite3_malloc64((sqlite3_uint64)m * sizeof(ks_item));
+        if (!y) return SQLITE_NOMEM;
+    }
+    rc = ksTieRun(T, a, y, m, T->aCommon[eClass] + 8, T->aCommon[eClass] + 8 + KS_TIE_DEPTH, aOrder);
+    if (y != T->aRoom) sqlite3_free(y);
+    return rc;
+}
+
 /*
 ** The users of a[0..n) into aOrder in key order: where reduced keys are
 ** equal (longer keys, "ab" and "ab\0" (the zero padding), every number of
-** a class with a fraction) compared whole, run by run, in the same pass.
-** A run may span two classes by chance: the whole comparison still puts
-** it in SQL's order.
+** a class with a fraction) sorted further (ksRun), in the same pass. A run
+** may span two classes by chance: it is then compared whole, in SQL's
+** order. T: the classes' prefixes, and scratch room.
 */
-static int ksOrderOut(const lp_data *pD, const ks_item *a, uint32_t n, uint32_t *aOrder) {
+static int ksOrderOut(const ks_ties *T, ks_item *a, uint32_t n, uint32_t *aOrder) {
     uint32_t i = 0;
     while (i < n) {
-        uint32_t j = i + 1, *aIdx;
-        ks_tie ctx;
+        uint32_t j = i + 1;
         int rc;
         while (j < n && a[j].kHi == a[i].kHi && a[j].kLo == a[i].kLo) j++;
         if (j - i < 2) {
@@ -222,12 +325,8 @@ static int ksOrderOut(const lp_data *pD, const ks_item *a, uint32_t n, uint32_t 
             i = j;
             continue;
         }
-        ctx.pD = pD;
-        ctx.a = a + i;
-        rc = learnpath_sort_index(j - i, ksTieCmp, &ctx, &aIdx);
+        rc = ksRun(T, a + i, j - i, aOrder + i);
         if (rc) return rc;
-        for (uint32_t m = 0; m < j - i; m++) aOrder[i + m] = a[i + aIdx[m]].u;
-        sqlite3_free(aIdx);
         i = j;
     }
     return SQLITE_OK;
@@ -236,9 +335,9 @@ static int ksOrderOut(const lp_data *pD, const ks_item *a, uint32_t n, uint32_t 
 /*
 ** Sort the users a[0..n) of one storage class (1 numbers, 2 text, 3 blob)
 ** by their reduced keys; isFirstU: the class holds every user, their items
-** not yet filled.
+** not yet filled. The prefix the keys were reduced after (text and blobs).
 */
-static void ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n,
+static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n,
                     int eClass, int isFirstU) {
     ks_part aPart[2];
     int nCommon = 0;
@@ -249,7 +348,7 @@ static void ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, 
             a[0].u = ksUser(a, isFirstU, 0);
             ksSetK(&a[0], 0);
         }
-        return;
+        return 0;
     }
     for (uint32_t i = 0; eClass == 1 && i < n; i++) {
         const lp_key *k = &pD->aKey[ksUser(a, isFirstU, i)];
@@ -259,7 +358,7 @@ static void ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, 
                 a[m].u = ksUser(a, isFirstU, m);
                 ksSetK(&a[m], 0);
             }
-            return;
+            return 0;
         }
     }
     if (eClass != 1) nCommon = ksCommonPrefix(pD, a, isFirstU, n);
@@ -268,6 +367,7 @@ static void ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, 
     aPart[1].i0 = n / 2;
     aPart[1].i1 = n;
     ksSort(pSpec, aPart, n);
+    return nCommon;
 }
 
 static int ksClassOf(const lp_key *k) {
@@ -282,17 +382,20 @@ int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, vo
     uint32_t n = pD->nUser, aStart[4] = {0, 0, 0, 0}, *aOrder;
     unsigned char *aBlock = sqlite3_realloc64(pReuse, BUILD_ORDER_BYTES(n)); /* n >= 2 (lp_read.h) */
     ks_item *a = (ks_item *)aBlock, *b = a + n;
+    ks_ties T;
     int rc = SQLITE_OK;
     *paBlock = NULL;
     if (!aBlock) {
         sqlite3_free(pReuse);
         return SQLITE_NOMEM;
     }
+    memset(&T, 0, sizeof(T));
     /* the classes in SQL's order, each users in first-appearance order */
     for (uint32_t u = 0; u < n; u++) aStart[ksClassOf(&pD->aKey[u])]++;
     if (aStart[1] == n || aStart[2] == n || aStart[3] == n) {
         /* one class, the usual case: its items are filled as they are reduced */
-        ksClass(pD, pSpec, a, b, n, aStart[1] == n ? 1 : aStart[2] == n ? 2 : 3, 1);
+        int c = aStart[1] == n ? 1 : aStart[2] == n ? 2 : 3;
+        T.aCommon[c] = ksClass(pD, pSpec, a, b, n, c, 1);
     } else {
         aStart[3] = aStart[1] + aStart[2];
         aStart[2] = aStart[1];
@@ -301,13 +404,17 @@ int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, vo
         /* aStart[c] is now the end of class c */
         for (int c = 1; c <= 3; c++) {
             uint32_t i0 = c == 1 ? 0 : aStart[c - 1];
-            ksClass(pD, pSpec, a + i0, b + i0, aStart[c] - i0, c, 0);
+            T.aCommon[c] = ksClass(pD, pSpec, a + i0, b + i0, aStart[c] - i0, c, 0);
         }
     }
     /* item i lies at 12 i, below the order's place (BUILD_ORDER_OFF); the
-    ** copy b, which the order overwrites, is done with */
+    ** copy b, which the order overwrites, is done with: up to the order,
+    ** the scratch of runs of equal keys */
     aOrder = (uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
-    rc = ksOrderOut(pD, a, n, aOrder);
+    T.pD = pD;
+    T.aRoom = b;
+    T.nRoom = (uint32_t)((BUILD_ORDER_OFF(n) - (sqlite3_uint64)n * sizeof(ks_item)) / sizeof(ks_item));
+    rc = ksOrderOut(&T, a, n, aOrder);
     if (rc) {
         sqlite3_free(aBlock);
         return rc;

@@ -446,6 +446,52 @@ START_TEST(test_rule10_order_radix_paths) {
 END_TEST
 
 /*
+** Rules 3 and 10, ids alike far past their first 8 bytes (lp_read_order.c
+** ksRun): runs of 64 users or more whose reduced keys are equal are
+** reduced again at the next 8 bytes and sorted by radix, level by level.
+** E-mail addresses sharing 'first.last' (two and three levels deep), a
+** run deeper than the 64 bytes the levels go to (the rest compared
+** whole), keys that end inside a run ('anna.garcia.smith' and it with
+** char(0) after it: equal to the padding), blobs alike the same way, one
+** run holding most users (past the block's scratch: its own), and a run
+** across the text and blob classes (compared whole: text first). Each
+** against SQL's ORDER BY, rows sorted, grouped and scattered.
+*/
+START_TEST(test_rule10_order_tie_runs) {
+    sqlite3 *db = cu_open(NULL);
+#define CU_SEQ(n) "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " #n ") "
+    static const char *const azIds[] = {
+        /* e-mail addresses: 'anna.garcia' and 'anna.garcia.smith' share 8 and 16 bytes */
+        CU_SEQ(6000) "SELECT printf('%s%d@%s', CASE x % 3 WHEN 0 THEN 'anna.garcia' WHEN 1 THEN"
+                     " 'anna.garcia.smith' ELSE 'zoe.jensen' END, (x * 7919) % 100003,"
+                     " CASE x % 2 WHEN 0 THEN 'example.org' ELSE 'mail.example.com' END) AS id FROM n"
+                     " UNION ALL SELECT 'anna.garcia.smith' UNION ALL SELECT 'anna.garcia.smith' || char(0)"
+                     " UNION ALL SELECT 'anna.garcia.smith' || char(0) || char(1)"
+                     " UNION ALL SELECT 'anna.garcia.smit' UNION ALL SELECT 'anna.garcia'",
+        /* 300 ids alike in their first 100 bytes after 'k', then 4 digits;
+        ** others differ at once (so the prefix all share is empty) */
+        CU_SEQ(600) "SELECT CASE WHEN x <= 300 THEN 'k' || replace(printf('%100s', ''), ' ', 'x')"
+                    " || printf('%04d', (x * 7919) % 10007) ELSE printf('a%05d', x * 31 % 99991) END AS id"
+                    " FROM n",
+        /* blobs alike for 24 bytes, then 5 digits */
+        CU_SEQ(3000) "SELECT CAST(printf('b-%s-%05d', CASE x % 2 WHEN 0 THEN 'blob.blob.blob.blob'"
+                     " ELSE 'blob.blob.blob.bloc' END, (x * 7919) % 30011) AS BLOB) AS id FROM n"
+                     " UNION ALL SELECT CAST('a' AS BLOB)",
+        /* one run of 900 of 1,000 users: more than two thirds, past the scratch */
+        CU_SEQ(1000) "SELECT CASE WHEN x <= 900 THEN printf('john.smith%05d', (x * 7919) % 10007)"
+                     " ELSE printf('a%04d', x) END AS id FROM n",
+        /* a run across classes: text and blobs both reduced to 'AAAAAAAA' */
+        CU_SEQ(200) "SELECT CASE WHEN x <= 100 THEN 'AAAAAAAA' || printf('%03d', (x * 37) % 101)"
+                    " ELSE CAST('AAAAAAAA' || printf('%03d', (x * 37) % 101) AS BLOB) END AS id FROM n"
+                    " UNION ALL SELECT '' || char(1) UNION ALL SELECT CAST('B' AS BLOB)",
+    };
+    for (size_t i = 0; i < sizeof(azIds) / sizeof(azIds[0]); i++) cuOrderCase(db, azIds[i]);
+    sqlite3_close(db);
+#undef CU_SEQ
+}
+END_TEST
+
+/*
 ** Rules 4 and 6: each user's enrollments sorted by time, program name and
 ** segment name, whatever order the rows come in (lp_read_group.c sorts a
 ** user on the stack up to 32 enrollments, by either thread, and the
@@ -2480,6 +2526,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_real_users_in_a_row);
     tcase_add_test(tc, test_many_users_ungrouped);
     tcase_add_test(tc, test_rule10_order_radix_paths);
+    tcase_add_test(tc, test_rule10_order_tie_runs);
     tcase_add_test(tc, test_rule4_sort_each_user);
     tcase_add_test(tc, test_empty_blob_program);
     tcase_add_test(tc, test_similar_program_names);
