@@ -452,7 +452,8 @@ END_TEST
 ** E-mail addresses sharing 'first.last' (two and three levels deep), a
 ** run deeper than the 64 bytes the levels go to (the rest compared
 ** whole), keys that end inside a run ('anna.garcia.smith' and it with
-** char(0) after it: equal to the padding), blobs alike the same way, one
+** char(0) after it: equal to the padding; 64 ids 'x' followed by 0 to 63
+** char(0), compared whole once no bytes are left), blobs alike, one
 ** run holding most users (past the block's scratch: its own), and a run
 ** across the text and blob classes (compared whole: text first). Each
 ** against SQL's ORDER BY, rows sorted, grouped and scattered.
@@ -480,6 +481,10 @@ START_TEST(test_rule10_order_tie_runs) {
         /* one run of 900 of 1,000 users: more than two thirds, past the scratch */
         CU_SEQ(1000) "SELECT CASE WHEN x <= 900 THEN printf('john.smith%05d', (x * 7919) % 10007)"
                      " ELSE printf('a%04d', x) END AS id FROM n",
+        /* 64 ids equal but for their length: 'x' and 'x' followed by 1 to 63
+        ** char(0), equal to the padding at every level until the bytes end */
+        "WITH RECURSIVE n(x, s) AS (SELECT 1, 'x' UNION ALL SELECT x + 1, s || char(0) FROM n"
+        " WHERE x < 64) SELECT s AS id FROM n UNION ALL SELECT printf('y%d', x) FROM n",
         /* a run across classes: text and blobs both reduced to 'AAAAAAAA' */
         CU_SEQ(200) "SELECT CASE WHEN x <= 100 THEN 'AAAAAAAA' || printf('%03d', (x * 37) % 101)"
                     " ELSE CAST('AAAAAAAA' || printf('%03d', (x * 37) % 101) AS BLOB) END AS id FROM n"
