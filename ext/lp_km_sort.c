@@ -62,16 +62,16 @@ typedef struct km_digit {
     int64_t iCount;           /* where its counts lie among a part's */
 } km_digit;
 
-static inline uint32_t kmDigitOf(const km_digit *d, const km_pair *p, uint32_t nLabel) {
+/* Pair p's key of digit d (a time digit, the segment or the step: the
+** segment x step key is counted and moved by kmTake and kmMainJob). */
+static inline uint32_t kmDigitOf(const km_digit *d, const km_pair *p) {
     switch (d->eKind) {
-        case KM_DIG_TIME:
-            return (uint32_t)((p->key >> d->shift) & d->mask);
         case KM_DIG_SEG:
             return p->seg;
         case KM_DIG_STEP:
             return p->step;
         default:
-            return p->seg * nLabel + p->step;
+            return (uint32_t)((p->key >> d->shift) & d->mask);
     }
 }
 
@@ -111,7 +111,7 @@ typedef struct km_prep_job {
 
 /* Count pair p's digits into c (the counts of its part). */
 static inline void kmCountPair(const km_sorter *S, int64_t *c, const km_pair *p) {
-    for (int d = 0; d < S->nTime; d++) c[S->aTime[d].iCount + kmDigitOf(&S->aTime[d], p, S->nLabel)]++;
+    for (int d = 0; d < S->nTime; d++) c[S->aTime[d].iCount + kmDigitOf(&S->aTime[d], p)]++;
     c[S->seg.iCount + p->seg]++;
     if (S->isWide) {
         c[S->step.iCount + p->step]++;
@@ -188,8 +188,8 @@ static void kmPrepJob(void *pArg) {
 /* ------------------------------------------------------------ the passes */
 
 /* One thread's share of a pass: its part [lo, hi) of aIn into aOut, by
-** dig, from the places aOff (per key, its own); counting the digits of
-** the passes that read aOut (aNext) by the part each item lands in. */
+** dig, from the places aOff (per key, its own); counting the digit of the
+** pass that reads aOut (pNext, or none) by the part each item lands in. */
 typedef struct km_pass_job {
     const km_sorter *S;
     const km_pair *aIn;
@@ -197,8 +197,7 @@ typedef struct km_pass_job {
     int64_t lo, hi;
     int64_t *aOff;
     km_digit dig;
-    const km_digit *aNext[2];
-    int nNext;
+    const km_digit *pNext;
     int t;
 } km_pass_job;
 
@@ -208,28 +207,27 @@ static void kmPassJob(void *pArg) {
     const km_pair *aIn = J->aIn;
     km_pair *aOut = J->aOut;
     int64_t *aOff = J->aOff, *c0 = kmCounts(S, J->t, 0), *c1 = kmCounts(S, J->t, 1);
-    uint32_t nLabel = S->nLabel;
     km_digit dig = J->dig;
-    if (J->nNext == 0) {
-        for (int64_t i = J->lo; i < J->hi; i++) aOut[aOff[kmDigitOf(&dig, &aIn[i], nLabel)]++] = aIn[i];
+    if (J->pNext == NULL) {
+        for (int64_t i = J->lo; i < J->hi; i++) aOut[aOff[kmDigitOf(&dig, &aIn[i])]++] = aIn[i];
         return;
     }
     for (int64_t i = J->lo; i < J->hi; i++) {
-        int64_t j = aOff[kmDigitOf(&dig, &aIn[i], nLabel)]++;
+        int64_t j = aOff[kmDigitOf(&dig, &aIn[i])]++;
         int64_t *c = j < S->nSplit ? c0 : c1;
         aOut[j] = aIn[i];
-        for (int k = 0; k < J->nNext; k++) c[J->aNext[k]->iCount + kmDigitOf(J->aNext[k], &aIn[i], nLabel)]++;
+        c[J->pNext->iCount + kmDigitOf(J->pNext, &aIn[i])]++;
     }
 }
 
 /*
 ** One stable pass of the n pairs aIn into aOut by dig, whose counts per
-** part of aIn are in aCount (both threads' summed here); the passes that
-** then read aOut (nNext of aNext) counted on the way. aOff: room for 2 nKey
-** places. iSplitIn: where aIn's second part starts.
+** part of aIn are in aCount (both threads' summed here); the pass that
+** then reads aOut (pNext, or none) counted on the way. aOff: room for 2
+** nKey places. iSplitIn: where aIn's second part starts.
 */
 static void kmPass(km_sorter *S, const km_pair *aIn, km_pair *aOut, int64_t iSplitIn, const km_digit *pDig,
-                   const km_digit *const *aNext, int nNext, int64_t *aOff) {
+                   const km_digit *pNext, int64_t *aOff) {
     int64_t nKey = pDig->nKey, sum = 0;
     int nPart = S->nThread;
     km_pass_job J[2];
@@ -241,12 +239,10 @@ static void kmPass(km_sorter *S, const km_pair *aIn, km_pair *aOut, int64_t iSpl
         aOff1[k] = sum + n0;
         sum += n0 + n1;
     }
-    /* the passes after: counted afresh, by where items land */
-    for (int t = 0; t < 2; t++) {
+    /* the pass after: counted afresh, by where items land */
+    for (int t = 0; t < 2 && pNext; t++) {
         for (int q = 0; q < 2; q++) {
-            for (int k = 0; k < nNext; k++) {
-                memset(kmCounts(S, t, q) + aNext[k]->iCount, 0, (size_t)aNext[k]->nKey * sizeof(int64_t));
-            }
+            memset(kmCounts(S, t, q) + pNext->iCount, 0, (size_t)pNext->nKey * sizeof(int64_t));
         }
     }
     S->nSplit = nPart == 2 ? S->n / 2 : S->n;
@@ -258,9 +254,7 @@ static void kmPass(km_sorter *S, const km_pair *aIn, km_pair *aOut, int64_t iSpl
         J[t].hi = t == 0 ? iSplitIn : S->n;
         J[t].aOff = t == 0 ? aOff : aOff1;
         J[t].dig = *pDig;
-        J[t].aNext[0] = nNext > 0 ? aNext[0] : NULL;
-        J[t].aNext[1] = nNext > 1 ? aNext[1] : NULL;
-        J[t].nNext = nNext;
+        J[t].pNext = pNext;
         J[t].t = t;
     }
     learnpath_two_tasks(nPart, kmPassJob, &J[0], kmPassJob, &J[1]);
@@ -292,7 +286,7 @@ static void kmTakeJob(void *pArg) {
     int64_t *c0 = kmCounts(S, J->t, 0) + S->sl.iCount, *c1 = kmCounts(S, J->t, 1) + S->sl.iCount;
     for (int64_t i = J->lo; i < J->hi; i++) {
         const km_pair *p = &J->a[i];
-        int64_t j = J->aOff ? J->aOff[kmDigitOf(&J->dig, p, nLabel)]++ : i;
+        int64_t j = J->aOff ? J->aOff[kmDigitOf(&J->dig, p)]++ : i;
         if (unit) {
             /* key * unit is the whole milliseconds exactly (kmKeyOf) */
             pO->aT[j] = (double)((int64_t)p->key * unit) / LP_MS_PER_DAY;
@@ -370,21 +364,18 @@ static void kmRuns(const km_sorter *S, int k, const km_pair *a, const km_digit *
 }
 
 /*
-** Order k of the memo (KM_BY_STEP: runs by segment and first step;
-** KM_BY_SEG: runs by segment, label LP_NONE) from the n pairs a: sorted
-** already (pDig NULL; its runs found by reading them), or in order of
-** time and moved by pDig (by segment x step, or by segment) straight into
-** the order's arrays, its runs from pDig's counts (iSplit: where a's
-** second part starts, as those counts were made). Its arrays in pSpare
-** (a buffer of the sort no longer read, its pages written already), or in
-** new memory (pSpare NULL). aOff: room for 2 pDig->nKey places.
+** The start of order k of the memo: its arrays in pSpare (a buffer of the
+** sort no longer read, its pages written already) or in new memory
+** (pSpare NULL), and its runs: from the n pairs a, sorted already (pDig
+** NULL), or from the counts of pDig (by segment x step, or by segment),
+** each key's places then in aOff (room for 2 pDig->nKey: the first part's
+** items of each key, then the second's).
 */
-static int kmTake(km_sorter *S, int k, const km_pair *a, int64_t iSplit, const km_digit *pDig,
-                  void *pSpare, int64_t *aOff) {
+static int kmOrderStart(km_sorter *S, int k, const km_pair *a, const km_digit *pDig, void *pSpare,
+                        int64_t *aOff) {
     lp_km_memo *pM = S->pM;
     km_order *pO = &pM->aOrder[k];
     int64_t n = S->n, nRun = 0, sum = 0;
-    km_take_job J[2];
     if (pDig) {
         for (int64_t key = 0; key < pDig->nKey; key++) nRun += kmTotal(S, pDig, key) > 0;
     } else {
@@ -402,14 +393,30 @@ static int kmTake(km_sorter *S, int k, const km_pair *a, int64_t iSplit, const k
         aOff[pDig->nKey + key] = sum + n0;
         sum += kmTotal(S, pDig, key);
     }
+    pM->nByte += n * 28 + pO->nRun * (int64_t)sizeof(km_run);
+    return SQLITE_OK;
+}
+
+/*
+** Order k of the memo (KM_BY_STEP: runs by segment and first step;
+** KM_BY_SEG: runs by segment, label LP_NONE) from the n pairs a: sorted
+** already (pDig NULL), or in order of time and moved by pDig (by segment)
+** straight into the order's arrays (iSplit: where a's second part starts,
+** as pDig's counts were made). Its arrays and runs as kmOrderStart makes
+** them.
+*/
+static int kmTake(km_sorter *S, int k, const km_pair *a, int64_t iSplit, const km_digit *pDig,
+                  void *pSpare, int64_t *aOff) {
+    int64_t n = S->n;
+    km_take_job J[2];
+    if (kmOrderStart(S, k, a, pDig, pSpare, aOff)) return SQLITE_NOMEM;
     for (int t = 0; t < 2; t++) {
         int64_t iMid = pDig ? iSplit : n / 2;
-        J[t] = (km_take_job){S, pO, a, t == 0 ? 0 : iMid, t == 0 ? iMid : n,
+        J[t] = (km_take_job){S, &S->pM->aOrder[k], a, t == 0 ? 0 : iMid, t == 0 ? iMid : n,
                              pDig ? aOff + (t == 0 ? 0 : pDig->nKey) : NULL, pDig ? *pDig : S->seg,
                              t, k == KM_BY_SEG};
     }
     learnpath_two_tasks(S->nThread, kmTakeJob, &J[0], kmTakeJob, &J[1]);
-    pM->nByte += n * 28 + pO->nRun * (int64_t)sizeof(km_run);
     return SQLITE_OK;
 }
 
@@ -422,27 +429,14 @@ static int kmTake(km_sorter *S, int k, const km_pair *a, int64_t iSplit, const k
 */
 static int kmTakeMain(km_sorter *S, void *pSpare, int64_t *aOff) {
     lp_km_memo *pM = S->pM;
-    km_order *pO = &pM->aOrder[KM_BY_STEP], *pIn = &pM->aOrder[KM_BY_SEG];
     const km_digit *pDig = &S->sl;
-    int64_t n = S->n, nRun = 0, sum = 0;
     km_main_job J[2];
-    for (int64_t key = 0; key < pDig->nKey; key++) nRun += kmTotal(S, pDig, key) > 0;
-    if (pSpare ? learnpath_km_order_adopt(pO, pSpare, n, nRun) : learnpath_km_order_alloc(pO, n, nRun, 1)) {
-        return SQLITE_NOMEM;
-    }
-    kmRuns(S, KM_BY_STEP, NULL, pDig, pO);
-    for (int64_t key = 0; key < pDig->nKey; key++) {
-        int64_t n0 = kmCounts(S, 0, 0)[pDig->iCount + key] + kmCounts(S, 1, 0)[pDig->iCount + key];
-        aOff[key] = sum;
-        aOff[pDig->nKey + key] = sum + n0;
-        sum += kmTotal(S, pDig, key);
-    }
+    if (kmOrderStart(S, KM_BY_STEP, NULL, pDig, pSpare, aOff)) return SQLITE_NOMEM;
     for (int t = 0; t < 2; t++) {
-        J[t] = (km_main_job){S, pIn, pO, t == 0 ? 0 : S->nSplit, t == 0 ? S->nSplit : n,
-                             aOff + (t == 0 ? 0 : pDig->nKey)};
+        J[t] = (km_main_job){S, &pM->aOrder[KM_BY_SEG], &pM->aOrder[KM_BY_STEP], t == 0 ? 0 : S->nSplit,
+                             t == 0 ? S->nSplit : S->n, aOff + (t == 0 ? 0 : pDig->nKey)};
     }
     learnpath_two_tasks(S->nThread, kmMainJob, &J[0], kmMainJob, &J[1]);
-    pM->nByte += n * 28 + pO->nRun * (int64_t)sizeof(km_run);
     return SQLITE_OK;
 }
 
@@ -581,7 +575,7 @@ static int kmPrep(km_sorter *S, const uint32_t *aSegRank, const uint32_t *aLabel
 ** when an order takes it (freed if that fails).
 */
 static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOff) {
-    const km_digit *aList[KM_MAX_DIGITS + 2], *aNext[2];
+    const km_digit *aList[KM_MAX_DIGITS + 2];
     int nList = 0, iA = 0, rc;
     km_pair *pTake;
     for (int d = 0; d < S->nTime; d++) {
@@ -589,19 +583,14 @@ static int kmPasses(km_sorter *S, km_pair *aBuf[2], int64_t iSplit, int64_t *aOf
     }
     if (S->isWide) aList[nList++] = &S->step;
     for (int p = 0; p < nList; p++) {
-        int nNext = 0;
-        if (p + 1 < nList) {
-            aNext[nNext++] = aList[p + 1];
-        } else {
-            aNext[nNext++] = &S->seg;
-        }
-        kmPass(S, aBuf[iA], aBuf[!iA], iSplit, aList[p], aNext, nNext, aOff);
+        /* each pass counts the next one's digit, the last the segment's */
+        kmPass(S, aBuf[iA], aBuf[!iA], iSplit, aList[p], p + 1 < nList ? aList[p + 1] : &S->seg, aOff);
         iSplit = S->nSplit;
         iA = !iA;
     }
     /* aBuf[iA]: in order of time (or, wide, by step and time) */
     if (S->isWide) {
-        kmPass(S, aBuf[iA], aBuf[!iA], iSplit, &S->seg, NULL, 0, aOff);
+        kmPass(S, aBuf[iA], aBuf[!iA], iSplit, &S->seg, NULL, aOff);
         pTake = aBuf[iA];
         aBuf[iA] = NULL;
         return kmTake(S, KM_BY_STEP, aBuf[!iA], 0, NULL, pTake, aOff);
