@@ -442,9 +442,10 @@ typedef struct scenario {
 /*
 ** Rows as real exports list them (issue 12): text ids, in time order, not
 ** grouped by user (sc, 300 users), with a segment; rows grouped by user,
-** users not in id order (sg); and e-mail ids, 250 of 300 alike for 17
+** users not in id order (sg); and e-mail ids, 260 of 300 alike for 17
 ** bytes (em: the user order's runs of equal keys sorted further, in
-** scratch of their own).
+** scratch of their own), ten of them twice, '.org' and '.net' (compared
+** whole two levels down).
 */
 #define FIX_SCATTER                                                                           \
     "CREATE TABLE sc(user_id, program, enrolled_at, seg);"                                      \
@@ -457,6 +458,7 @@ typedef struct scenario {
     "CREATE TABLE em(user_id, program, enrolled_at);"                                           \
     "INSERT INTO em WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 299)"\
     " SELECT CASE WHEN i < 250 THEN printf('anna.garcia.smith%03d@example.org', (i * 7) % 251)"  \
+    " WHEN i < 260 THEN printf('anna.garcia.smith%03d@example.net', ((i - 250) * 7) % 251)"     \
     " ELSE printf('b%03d', i) END, 'P' || (i % 3), date('2020-01-01', '+' || i || ' days') FROM c;"
 
 #define FIX_ROWS_BESIDE                                                                       \
