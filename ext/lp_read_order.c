@@ -8,15 +8,17 @@
 ** big-endian, after the prefix every id of the class shares), and those
 ** are sorted by radix: one pass on the top 16 bits into buckets small
 ** enough for the cache, then byte by byte within each bucket, skipping the
-** bytes that do not vary. Only users whose 8 bytes are equal (ids longer
-** than the prefix, such as e-mail addresses) are compared whole, in small
-** runs. SQL's order of the classes (numbers, text, blobs) comes first.
-** Numbers with a fractional part, rare as ids, are compared as before.
+** bytes that do not vary. Users whose 8 bytes are equal (ids longer than
+** the prefix, such as e-mail addresses) are sorted further, run by run (a
+** large run by radix on its next 8 bytes, a small one by comparing whole
+** keys). SQL's order of the classes (numbers, text, blobs) comes first.
+** Numbers with a fractional part, rare as ids, are compared whole.
 **
 ** Every pass over all the users is split between two threads when the read
 ** may use two: reducing the keys (with the count of the top 16 bits), the
 ** pass into buckets (each thread from its half, to places counted apart),
-** and the buckets. One block holds the items and their copy, and later the
+** the buckets, and the runs of equal keys (each thread with half the
+** scratch). One block holds the items and their copy, and later the
 ** users' order and what lp_read_group.c makes of it (BUILD_ORDER_OFF): its
 ** pages are touched once.
 */
@@ -192,29 +194,38 @@ static int ksCommonPrefix(const lp_data *pD, const ks_item *a, int isFirstU, uin
     return nCommon;
 }
 
-/* Context of ksTieCmp: users whose reduced keys are equal. */
-typedef struct ks_tie {
-    const lp_data *pD;
-    const ks_item *a;
-} ks_tie;
-
-static int ksTieCmp(void *pCtx, uint32_t x, uint32_t y) {
-    const ks_tie *p = pCtx;
-    return learnpath_key_cmp(p->pD, &p->pD->aKey[p->a[x].u], &p->pD->aKey[p->a[y].u]);
+/* The end of the run of equal reduced keys that starts at a[i] (i < n). */
+static uint32_t ksRunEnd(const ks_item *a, uint32_t i, uint32_t n) {
+    uint32_t j = i + 1;
+    while (j < n && a[j].kHi == a[i].kHi && a[j].kLo == a[i].kLo) j++;
+    return j;
 }
 
-/* The users of a[0..m) (two at least) into aOrder, their keys compared whole. */
-static int ksCompareRun(const lp_data *pD, const ks_item *a, uint32_t m, uint32_t *aOrder) {
-    uint32_t *aIdx;
-    ks_tie ctx;
-    int rc;
-    ctx.pD = pD;
-    ctx.a = a;
-    rc = learnpath_sort_index(m, ksTieCmp, &ctx, &aIdx);
-    if (rc) return rc;
-    for (uint32_t k = 0; k < m; k++) aOrder[k] = a[aIdx[k]].u;
-    sqlite3_free(aIdx);
-    return SQLITE_OK;
+/*
+** The users of x[0..m) (two at least) into aOrder, their keys compared
+** whole: a merge sort of the items, bottom up, with y (room for m) as the
+** other buffer, so it allocates nothing and either thread may run it.
+** Two users never compare equal (equal keys are one user), so the order
+** is the only one, whatever the sort.
+*/
+static void ksCompareRun(const lp_data *pD, ks_item *x, ks_item *y, uint32_t m, uint32_t *aOrder) {
+    ks_item *pSrc = x, *pDst = y, *pSwap;
+    for (uint32_t w = 1; w < m; w *= 2) {
+        for (uint32_t lo = 0; lo < m; lo += 2 * w) {
+            uint32_t mid = lo + w < m ? lo + w : m, hi = mid + w < m ? mid + w : m;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                int c = learnpath_key_cmp(pD, &pD->aKey[pSrc[i].u], &pD->aKey[pSrc[j].u]);
+                pDst[k++] = c <= 0 ? pSrc[i++] : pSrc[j++];
+            }
+            while (i < mid) pDst[k++] = pSrc[i++];
+            while (j < hi) pDst[k++] = pSrc[j++];
+        }
+        pSwap = pSrc;
+        pSrc = pDst;
+        pDst = pSwap;
+    }
+    for (uint32_t k = 0; k < m; k++) aOrder[k] = pSrc[k].u;
 }
 
 /*
@@ -236,6 +247,7 @@ typedef struct ks_ties {
     int aCommon[4];           /* text's (2) and blobs' (3) shared prefix, as reduced */
     ks_item *aRoom;           /* scratch for runs of up to nRoom users */
     uint32_t nRoom;
+    int isWorker;             /* allocate nothing: leave a larger run (ksOrderOut) */
 } ks_ties;
 
 /* The class (2 text, 3 blob) every user of a[0..m) has, or 0. */
@@ -271,63 +283,129 @@ static int ksReduceAt(const lp_data *pD, ks_item *a, uint32_t m, int iFrom) {
 ** aOrder: reduced at iFrom and sorted by radix into y (room for m), then
 ** each run still equal the same way from y back into x.
 */
-static int ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int iFrom, int iLimit,
-                    uint32_t *aOrder) {
-    uint32_t i = 0;
+static void ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int iFrom, int iLimit,
+                     uint32_t *aOrder) {
+    uint32_t i = 0, j;
     if (m < KS_TIE_RADIX || iFrom > iLimit || ksReduceAt(T->pD, x, m, iFrom) <= iFrom) {
-        return ksCompareRun(T->pD, x, m, aOrder);
+        ksCompareRun(T->pD, x, y, m, aOrder);
+        return;
     }
     ksRadix(x, y, m, 8);
-    while (i < m) {
-        uint32_t j = i + 1;
-        int rc;
-        while (j < m && y[j].kHi == y[i].kHi && y[j].kLo == y[i].kLo) j++;
+    for (; i < m; i = j) {
+        j = ksRunEnd(y, i, m);
         if (j - i == 1) {
             aOrder[i] = y[i].u;
         } else {
-            rc = ksTieRun(T, y + i, x + i, j - i, iFrom + 8, iLimit, aOrder + i);
-            if (rc) return rc;
+            ksTieRun(T, y + i, x + i, j - i, iFrom + 8, iLimit, aOrder + i);
         }
-        i = j;
     }
-    return SQLITE_OK;
 }
 
-/* A run of equal reduced keys, a[0..m), into aOrder. */
+/* A run of equal reduced keys, a[0..m), into aOrder, with the room of T
+** or (m larger) a block of its own. */
 static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
-    int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T->pD, a, m), rc;
+    int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T->pD, a, m);
     ks_item *y = T->aRoom;
-    if (eClass == 0) return ksCompareRun(T->pD, a, m, aOrder);
     if (m > T->nRoom) {
         y = sqlite3_malloc64((sqlite3_uint64)m * sizeof(ks_item));
         if (!y) return SQLITE_NOMEM;
     }
-    rc = ksTieRun(T, a, y, m, T->aCommon[eClass] + 8, T->aCommon[eClass] + 8 + KS_TIE_DEPTH, aOrder);
+    if (eClass == 0) {
+        ksCompareRun(T->pD, a, y, m, aOrder);
+    } else {
+        ksTieRun(T, a, y, m, T->aCommon[eClass] + 8, T->aCommon[eClass] + 8 + KS_TIE_DEPTH, aOrder);
+    }
     if (y != T->aRoom) sqlite3_free(y);
-    return rc;
+    return SQLITE_OK;
 }
 
 /*
-** The users of a[0..n) into aOrder in key order: where reduced keys are
-** equal (longer keys, "ab" and "ab\0" (the zero padding), every number of
-** a class with a fraction) sorted further (ksRun), in the same pass. A run
-** may span two classes by chance: it is then compared whole, in SQL's
-** order. T: the classes' prefixes, and scratch room.
+** The users of a[i0..i1) (whole runs) into aOrder[i0..i1) in key order:
+** where reduced keys are equal (longer keys, "ab" and "ab\0" (the zero
+** padding), every number of a class with a fraction) sorted further
+** (ksRun), in the same pass. A run may span two classes by chance: it is
+** then compared whole, in SQL's order. T: the classes' prefixes, and
+** scratch room. *piStop: the first item not done, i1 unless T->isWorker
+** met a run larger than its room (left, untouched, to the reading thread).
 */
-static int ksOrderOut(const ks_ties *T, ks_item *a, uint32_t n, uint32_t *aOrder) {
-    uint32_t i = 0;
-    while (i < n) {
-        uint32_t j = i + 1;
-        int rc;
-        while (j < n && a[j].kHi == a[i].kHi && a[j].kLo == a[i].kLo) j++;
+static int ksOrderOut(const ks_ties *T, ks_item *a, uint32_t i0, uint32_t i1, uint32_t *aOrder,
+                      uint32_t *piStop) {
+    uint32_t i, j;
+    int rc = SQLITE_OK;
+    for (i = i0; i < i1 && rc == SQLITE_OK; i = j) {
+        j = ksRunEnd(a, i, i1);
         if (j - i < 2) {
             aOrder[i] = a[i].u;
-            i = j;
-            continue;
+        } else if (T->isWorker && j - i > T->nRoom) {
+            break;
+        } else {
+            rc = ksRun(T, a + i, j - i, aOrder + i);
         }
-        rc = ksRun(T, a + i, j - i, aOrder + i);
+    }
+    *piStop = i;
+    return rc;
+}
+
+/* One thread's share of the runs (learnpath_read_parallel: it allocates
+** nothing). */
+typedef struct ks_out {
+    ks_ties T;
+    ks_item *a;
+    uint32_t *aOrder;
+    uint32_t i0, i1, iStop;
+} ks_out;
+
+static void ksOutPart(void *pArg) {
+    ks_out *p = pArg;
+    (void)ksOrderOut(&p->T, p->a, p->i0, p->i1, p->aOrder, &p->iStop); /* no allocation: no error */
+}
+
+/* Fewer users in runs than this: the runs on one thread. */
+#define KS_SPLIT_MIN 4096
+
+/*
+** ksOrderOut over all n users: on two threads when the read may use two
+** and enough users are in runs (e-mail ids: a third of the time of a query
+** in user_id order went here), split where the runs' users are halved,
+** each thread with half the room. A run larger than its half is left to
+** this thread, which then does it with the whole room or a block of its
+** own.
+*/
+static int ksOrderAll(const ks_ties *T, const lp_source_spec *pSpec, ks_item *a, uint32_t n,
+                      uint32_t *aOrder) {
+    ks_out aPart[2];
+    uint64_t nTied = 0, nSeen = 0;
+    uint32_t i, j, iMid = n, iStop;
+    int rc;
+    if (pSpec->nThreads >= 2 && n >= KS_SPLIT_MIN) {
+        for (i = 0; i < n; i = j) {
+            j = ksRunEnd(a, i, n);
+            if (j - i > 1) nTied += j - i;
+        }
+    }
+    if (nTied < KS_SPLIT_MIN) return ksOrderOut(T, a, 0, n, aOrder, &iStop);
+    for (i = 0; i < n && 2 * nSeen < nTied; i = j) {
+        j = ksRunEnd(a, i, n);
+        if (j - i > 1) nSeen += j - i;
+    }
+    iMid = i;
+    for (int k = 0; k < 2; k++) {
+        aPart[k].T = *T;
+        aPart[k].T.isWorker = 1;
+        aPart[k].a = a;
+        aPart[k].aOrder = aOrder;
+    }
+    aPart[0].T.nRoom = T->nRoom / 2;
+    aPart[1].T.aRoom = T->aRoom + T->nRoom / 2;
+    aPart[1].T.nRoom = T->nRoom - T->nRoom / 2;
+    aPart[0].i0 = 0;
+    aPart[0].i1 = iMid;
+    aPart[1].i0 = iMid;
+    aPart[1].i1 = n;
+    learnpath_read_parallel(pSpec, ksOutPart, &aPart[0], ksOutPart, &aPart[1]);
+    for (int k = 0; k < 2; k++) {
+        rc = ksOrderOut(T, a, aPart[k].iStop, aPart[k].i1, aOrder, &iStop);
         if (rc) return rc;
-        i = j;
     }
     return SQLITE_OK;
 }
@@ -414,7 +492,7 @@ int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, vo
     T.pD = pD;
     T.aRoom = b;
     T.nRoom = (uint32_t)((BUILD_ORDER_OFF(n) - (sqlite3_uint64)n * sizeof(ks_item)) / sizeof(ks_item));
-    rc = ksOrderOut(&T, a, n, aOrder);
+    rc = ksOrderAll(&T, pSpec, a, n, aOrder);
     if (rc) {
         sqlite3_free(aBlock);
         return rc;

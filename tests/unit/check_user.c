@@ -497,6 +497,54 @@ START_TEST(test_rule10_order_tie_runs) {
 END_TEST
 
 /*
+** Rule 10 with the runs of equal reduced keys shared by two threads
+** (lp_read_order.c, ksOrderAll): past 4,096 users in runs the runs are
+** split where their users are halved, each thread with half the scratch;
+** a run larger than a thread's half is left to the reading thread, which
+** does it with the whole scratch or (past that) a block of its own. Each
+** case against SQL's ORDER BY with one thread and two: runs of fewer than
+** 64 users (compared whole) and more (by radix) on both sides of the
+** split; one run of more than a third of the users (left to the reading
+** thread, within the scratch); one of more than two thirds (a block of its
+** own); 300 ids alike for 100 bytes (compared whole past the depth limit,
+** by a helper); a run across text and blobs.
+*/
+START_TEST(test_rule10_order_tie_runs_split) {
+    sqlite3 *db = cu_open(NULL);
+#define CU_SEQ(n) "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " #n ") "
+    static const char *const azIds[] = {
+        /* 3,500 of 9,000 ids share 'mary.jones.'; the rest fall in runs of
+        ** about 27 ('n0000123.') and 137 ('m0000012.') users */
+        CU_SEQ(9000) "SELECT CASE WHEN x <= 3500 THEN printf('mary.jones.%05d', (x * 7919) % 10007)"
+                     " WHEN x % 2 = 0 THEN printf('n%07d.%d', x % 200, x)"
+                     " ELSE printf('m%07d.%d', x % 40, x) END AS id FROM n",
+        /* 6,500 of 9,000 ids share 16 bytes: past the whole scratch */
+        CU_SEQ(9000) "SELECT CASE WHEN x <= 6500 THEN printf('anna.garcia.smith.%05d', (x * 7919) % 10007)"
+                     " ELSE printf('p%07d.%d', x % 25, x) END AS id FROM n",
+        /* 300 ids alike for 100 bytes among 6,000 e-mail addresses */
+        CU_SEQ(6300) "SELECT CASE WHEN x <= 300 THEN 'k' || replace(printf('%100s', ''), ' ', 'x')"
+                     " || printf('%04d', (x * 7919) % 10007) ELSE printf('%s%d@example.org',"
+                     " CASE x % 3 WHEN 0 THEN 'anna.garcia' WHEN 1 THEN 'anna.garcia.smith' ELSE"
+                     " 'zoe.jensen' END, (x * 7919) % 100003) END AS id FROM n",
+        /* a run across classes: the last 100 text ids and the first 100
+        ** blobs reduced alike, then 6,000 blobs in runs of about 67 */
+        CU_SEQ(6200) "SELECT CASE WHEN x <= 100 THEN 'AAAAAAAA' || printf('%03d', (x * 37) % 101)"
+                     " WHEN x <= 200 THEN CAST('AAAAAAAA' || printf('%03d', (x * 37) % 101) AS BLOB)"
+                     " ELSE CAST(printf('z.%07d.%d', x % 90, x) AS BLOB) END AS id FROM n"
+                     " UNION ALL SELECT char(1)", /* (so the text ids share no prefix) */
+    };
+    for (int nThread = 1; nThread <= 2; nThread++) {
+        char *zSql = sqlite3_mprintf("SELECT learnpath_threads(%d), learnpath_cache_clear()", nThread);
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+        for (size_t i = 0; i < sizeof(azIds) / sizeof(azIds[0]); i++) cuOrderCase(db, azIds[i]);
+    }
+    sqlite3_close(db);
+#undef CU_SEQ
+}
+END_TEST
+
+/*
 ** Rules 4 and 6: each user's enrollments sorted by time, program name and
 ** segment name, whatever order the rows come in (lp_read_group.c sorts a
 ** user on the stack up to 32 enrollments, by either thread, and the
@@ -2532,6 +2580,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_many_users_ungrouped);
     tcase_add_test(tc, test_rule10_order_radix_paths);
     tcase_add_test(tc, test_rule10_order_tie_runs);
+    tcase_add_test(tc, test_rule10_order_tie_runs_split);
     tcase_add_test(tc, test_rule4_sort_each_user);
     tcase_add_test(tc, test_empty_blob_program);
     tcase_add_test(tc, test_similar_program_names);
