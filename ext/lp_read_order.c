@@ -326,7 +326,7 @@ static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
 ** (ksRun), in the same pass. A run may span two classes by chance: it is
 ** then compared whole, in SQL's order. T: the classes' prefixes, and
 ** scratch room. *piStop: the first item not done, i1 unless T->isWorker
-** met a run larger than its room (left, untouched, to the reading thread).
+** met a run larger than its room (it and the rest left, untouched).
 */
 static int ksOrderOut(const ks_ties *T, ks_item *a, uint32_t i0, uint32_t i1, uint32_t *aOrder,
                       uint32_t *piStop) {
@@ -365,17 +365,17 @@ static void ksOutPart(void *pArg) {
 
 /*
 ** ksOrderOut over all n users: on two threads when the read may use two
-** and enough users are in runs (e-mail ids: a third of the time of a query
+** and enough users are in runs (e-mail ids: a sixth of the time of a query
 ** in user_id order went here), split where the runs' users are halved,
-** each thread with half the room. A run larger than its half is left to
-** this thread, which then does it with the whole room or a block of its
-** own.
+** each thread with half the room. A thread that meets a run larger than
+** its half stops there; this thread then does the rest of that share, with
+** the whole room or a block of its own.
 */
 static int ksOrderAll(const ks_ties *T, const lp_source_spec *pSpec, ks_item *a, uint32_t n,
                       uint32_t *aOrder) {
     ks_out aPart[2];
     uint64_t nTied = 0, nSeen = 0;
-    uint32_t i, j, iMid = n, iStop;
+    uint32_t i, j, iMid, iStop;
     int rc;
     if (pSpec->nThreads >= 2 && n >= KS_SPLIT_MIN) {
         for (i = 0; i < n; i = j) {

@@ -465,7 +465,7 @@ typedef struct scenario {
 ** The user order's runs of equal keys shared by two threads (past 4,096
 ** users in runs): 3,500 of 4,500 e-mail ids alike for 17 bytes, more than
 ** the whole scratch, left by a helper to the reading thread, which takes a
-** block of its own for them; the rest in runs of 20.
+** block of its own for them; the rest in runs of two.
 */
 #define FIX_SPLIT                                                                             \
     "CREATE TABLE es(user_id, program, enrolled_at);"                                           \
