@@ -789,7 +789,7 @@ spread() {
             st=$(stats "$s" "$id")
             [ -n "$st" ] || continue
             set -- $st
-            [ "$id" != scan ] || set -- "$1" "$2" "$3" "-" "$5" "$6" "$7" "$8"
+            case $id in scan|scanmax) set -- "$1" "$2" "$3" "-" "$5" "$6" "$7" "$8" ;; esac
             printf '%-64s %9.3f %13s %7.2f %8.1f %11s %7.2f %6s\n' "$(cat "$W/t/$id.label")" "$1" \
                 "$(spread "$7" "$8")" "$2" "$3" \
                 "$(awk -v v="$4" 'BEGIN { if (v == "-") print v; else printf "%.1f", v }')" "$5" \
