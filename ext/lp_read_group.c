@@ -103,17 +103,20 @@ static int buildSortUser(lp_data *pD, const uint32_t *aSegRank, uint32_t i0, uin
 typedef struct build_scatter {
     const uint32_t *aDest;
     uint32_t e0, e1;
-    int nSize;           /* 8: int64_t arrays, 4: uint32_t */
+    int eKind;           /* BUILD_SCATTER_... */
     const void *aOld;
     void *aNew;
 } build_scatter;
+#define BUILD_SCATTER_64 0  /* int64_t arrays */
+#define BUILD_SCATTER_32 1  /* uint32_t arrays */
+#define BUILD_SCATTER_LOW 2 /* int64_t to uint32_t: the low 32 bits */
 
 static void buildScatter(void *pArg) {
     const build_scatter *p = pArg;
     const uint32_t *aDest = p->aDest;
     /* each place asked for early: the writes land at random */
     uint32_t e1 = p->e1 > p->e0 + 16 ? p->e1 - 16 : p->e0, e;
-    if (p->nSize == 8) {
+    if (p->eKind == BUILD_SCATTER_64) {
         const int64_t *aOld = p->aOld;
         int64_t *aNew = p->aNew;
         for (e = p->e0; e < e1; e++) {
@@ -121,6 +124,14 @@ static void buildScatter(void *pArg) {
             aNew[aDest[e]] = aOld[e];
         }
         for (; e < p->e1; e++) aNew[aDest[e]] = aOld[e];
+    } else if (p->eKind == BUILD_SCATTER_LOW) {
+        const int64_t *aOld = p->aOld;
+        uint32_t *aNew = p->aNew;
+        for (e = p->e0; e < e1; e++) {
+            __builtin_prefetch(&aNew[aDest[e + 16]], 1);
+            aNew[aDest[e]] = (uint32_t)(uint64_t)aOld[e];
+        }
+        for (; e < p->e1; e++) aNew[aDest[e]] = (uint32_t)(uint64_t)aOld[e];
     } else {
         const uint32_t *aOld = p->aOld;
         uint32_t *aNew = p->aNew;
@@ -132,28 +143,98 @@ static void buildScatter(void *pArg) {
     }
 }
 
+/* Scatter the rows of aOld into aNew (buildScatter), half by each thread
+** when the read may use two: the places are known, so neither reads the
+** other's rows. */
+static void buildScatterAll(build_state *s, const uint32_t *aDest, int eKind, const void *aOld, void *aNew) {
+    uint32_t nEv = s->pD->nEv;
+    build_scatter aPart[2];
+    aPart[0] = (build_scatter){aDest, 0, nEv / 2, eKind, aOld, aNew};
+    aPart[1] = (build_scatter){aDest, nEv / 2, nEv, eKind, aOld, aNew};
+    learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
+}
+
+/*
+** Move the times to their places (aDest) as two planes of 4 bytes, so that
+** the move holds 4 bytes an enrollment more than the times, not 8 (the
+** read's peak, when the rows are grouped by user with nothing else to
+** spare: buildGroupByUser):
+**   1. the low halves into the first half of the new block (8 bytes an
+**      enrollment, its second half not yet touched);
+**   2. the high halves packed into the first half of the old block, in
+**      place (each write lands on a time read already), its rest given
+**      back;
+**   3. the high halves to their places, into a block of their own; the
+**      packed ones freed;
+**   4. the two planes interleaved into the new block, from its end (each
+**      write lands past the low halves still to read).
+** Both blocks are allocated first, so no failure comes after step 2 spoils
+** the old times. The planes are read and written through memcpy (one
+** block holds two types in turn). *ppSpare: the high halves' block, for
+** the next array; nEv >= 2.
+*/
+static int buildMoveTimes(build_state *s, const uint32_t *aDest, void **ppSpare) {
+    lp_data *pD = s->pD;
+    uint32_t nEv = pD->nEv, e;
+    unsigned char *aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
+    uint32_t *aHigh = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+    unsigned char *aOld = (unsigned char *)pD->aT, *p;
+    if (!aNew || !aHigh) {
+        sqlite3_free(aNew);
+        sqlite3_free(aHigh);
+        return SQLITE_NOMEM;
+    }
+    buildScatterAll(s, aDest, BUILD_SCATTER_LOW, pD->aT, aNew);
+    for (e = 0; e < nEv; e++) {
+        int64_t t;
+        memcpy(&t, aOld + 8 * (size_t)e, 8);
+        uint32_t h = (uint32_t)((uint64_t)t >> 32);
+        memcpy(aOld + 4 * (size_t)e, &h, 4);
+    }
+    /* shrinking a block moves nothing; if it fails the block stays as it was */
+    p = sqlite3_realloc64(aOld, (sqlite3_uint64)nEv * sizeof(uint32_t));
+    if (p) aOld = p;
+    buildScatterAll(s, aDest, BUILD_SCATTER_32, aOld, aHigh);
+    sqlite3_free(aOld);
+    for (e = nEv; e-- > 0;) {
+        uint32_t lo;
+        memcpy(&lo, aNew + 4 * (size_t)e, 4);
+        uint64_t t = (uint64_t)aHigh[e] << 32 | lo;
+        memcpy(aNew + 8 * (size_t)e, &t, 8);
+    }
+    pD->aT = (int64_t *)(void *)aNew;
+    *ppSpare = aHigh;
+    return SQLITE_OK;
+}
+
 /*
 ** Move every array of the enrollments to its place (aDest: each row's new
 ** place). One array at a time, each old copy freed as soon as its new one
 ** is made, so that at most one array is held twice (the memory a read
 ** peaks at); each array is moved by two threads when the read may use
-** two, each taking half of the rows: the places are known, so neither
-** reads the other's rows. Each array goes into a block whose pages are
+** two (buildScatterAll). Each array goes into a block whose pages are
 ** touched already (a new block's pages fault one by one, as long as the
 ** move itself): the times into pSpare (nSpare bytes, taken over, grown or
 ** shrunk to their size), each array after them into the block the one
 ** before left (the old times' block holds the programs, the old programs'
-** the segments, ...).
+** the segments, ...). With no pSpare, the times move as two planes
+** (buildMoveTimes), and the programs take the high halves' block.
 */
 static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pSpare, sqlite3_uint64 nSpare) {
     lp_data *pD = s->pD;
     uint32_t nEv = pD->nEv;
     const void *aOldCol[4] = {pD->aT, pD->aProg, pD->aSeg, pD->aGrp};
-    for (int k = 0; k < 4; k++) {
+    int k = 0;
+    if (pSpare == NULL) {
+        int rc = buildMoveTimes(s, aDest, &pSpare);
+        if (rc) return rc;
+        nSpare = (sqlite3_uint64)nEv * sizeof(uint32_t);
+        k = 1;
+    }
+    for (; k < 4; k++) {
         int nSize = k == 0 ? 8 : 4;
         sqlite3_uint64 nByte = (sqlite3_uint64)nEv * (sqlite3_uint64)nSize;
         void *aNew;
-        build_scatter aPart[2];
         if (aOldCol[k] == NULL) continue;
         /* pSpare made the array's size: a realloc keeps the pages it has
         ** (shrinking one that cannot shrink keeps it as it is) */
@@ -163,9 +244,7 @@ static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pSpare, sq
             sqlite3_free(pSpare);
             return SQLITE_NOMEM;
         }
-        aPart[0] = (build_scatter){aDest, 0, nEv / 2, nSize, aOldCol[k], aNew};
-        aPart[1] = (build_scatter){aDest, nEv / 2, nEv, nSize, aOldCol[k], aNew};
-        learnpath_read_parallel(s->p, buildScatter, &aPart[0], buildScatter, &aPart[1]);
+        buildScatterAll(s, aDest, k == 0 ? BUILD_SCATTER_64 : BUILD_SCATTER_32, aOldCol[k], aNew);
         /* the old copy is the next array's block */
         pSpare = (void *)aOldCol[k];
         nSpare = (sqlite3_uint64)pD->nEvAlloc * (sqlite3_uint64)nSize;
@@ -194,21 +273,27 @@ static void buildDest(uint32_t *aUserOf, uint32_t *aPos, uint32_t nEv) {
 ** with a counting sort over the users' numbers (aUserOf). aFirst itself
 ** holds each user's next place while the places are given (then each
 ** user's end, the next one's start: moved up by one). The user hash
-** table's block (taken over) becomes the times'.
+** table's block (taken over) becomes aFirst; the times move as two planes
+** (buildMoveRows), so the read peaks at the arrays, the users' keys and
+** first places, and 4 bytes an enrollment more.
 */
 static int buildGroupByUser(build_state *s) {
     lp_data *pD = s->pD;
     uint32_t nUser = pD->nUser, nEv = pD->nEv, *aUserOf = s->aUserOf;
-    void *pSlot = s->aSlot;
     int rc;
+    /* aFirst was freed when the rows stopped coming grouped (lp_read.c):
+    ** it takes the user hash table's block (its tail given back) */
+    uint32_t *aFirst = sqlite3_realloc64(s->aSlot, ((sqlite3_uint64)nUser + 1) * sizeof(uint32_t));
+    if (!aFirst) return SQLITE_NOMEM; /* s->aSlot is freed by the caller */
     s->aSlot = NULL;
+    pD->aFirst = aFirst;
     memset(pD->aFirst, 0, (size_t)(nUser + 1) * sizeof(uint32_t));
     for (uint32_t e = 0; e < nEv; e++) pD->aFirst[aUserOf[e] + 1]++;
     for (uint32_t u = 0; u < nUser; u++) pD->aFirst[u + 1] += pD->aFirst[u];
     buildDest(aUserOf, pD->aFirst, nEv);
     memmove(pD->aFirst + 1, pD->aFirst, (size_t)nUser * sizeof(uint32_t));
     pD->aFirst[0] = 0;
-    rc = buildMoveRows(s, aUserOf, pSlot, pSlot ? (sqlite3_uint64)s->nSlot * sizeof(uint32_t) : 0);
+    rc = buildMoveRows(s, aUserOf, NULL, 0);
     sqlite3_free(s->aUserOf); /* the places now, no longer the users */
     s->aUserOf = NULL;
     return rc;
@@ -272,6 +357,11 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
     sqlite3_uint64 nOldKey;
     build_rekey aPart[2];
     int rc = s->isGrouped ? buildUserOf(s) : SQLITE_OK;
+    if (rc == SQLITE_OK && pD->aFirst == NULL) {
+        /* freed when the rows stopped coming grouped (lp_read.c) */
+        pD->aFirst = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(uint32_t));
+        if (!pD->aFirst) rc = SQLITE_NOMEM;
+    }
     if (rc) {
         sqlite3_free(aBlock);
         return rc;
@@ -532,7 +622,7 @@ int learnpath_read_finish(build_state *s) {
     ** touched: a new block's would fault) by the sort or the times */
     sqlite3_free(s->aSlotNew);
     s->aSlotNew = NULL;
-    if (pD->aFirst == NULL) {
+    if (pD->aFirst == NULL && s->isGrouped) { /* no user (else: made below) */
         pD->aFirst = sqlite3_malloc64(sizeof(uint32_t));
         if (!pD->aFirst) return SQLITE_NOMEM;
     }

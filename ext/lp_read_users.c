@@ -287,9 +287,11 @@ int learnpath_read_grow_users(build_state *s, uint64_t nNeed) {
     lp_key *aKey = sqlite3_realloc64(pD->aKey, nNew * sizeof(lp_key));
     if (!aKey) return SQLITE_NOMEM;
     pD->aKey = aKey;
-    uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, nNew * sizeof(uint32_t));
-    if (!aFirst) return SQLITE_NOMEM;
-    pD->aFirst = aFirst;
+    if (s->isGrouped) { /* aFirst is kept only while the rows come grouped */
+        uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, nNew * sizeof(uint32_t));
+        if (!aFirst) return SQLITE_NOMEM;
+        pD->aFirst = aFirst;
+    }
     pD->nUserAlloc = (uint32_t)nNew;
     return SQLITE_OK;
 }
@@ -324,7 +326,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
     }
     uint32_t i = pD->nUser++;
     pD->aKey[i] = *pKey;
-    pD->aFirst[i] = pD->nEv;
+    if (s->isGrouped) pD->aFirst[i] = pD->nEv;
     if (learnpath_key_class(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
     if (!s->isSorted) {
         for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
