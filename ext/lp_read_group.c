@@ -299,23 +299,16 @@ static int buildGroupByUser(build_state *s) {
     return rc;
 }
 
-/*
-** The keys in their new order (aKey[i] = aOld[aOrder[i]], i in [i0, i1)),
-** after, with aDest, each row's place (buildDest): one thread takes the
-** places and fewer keys, the other the rest of the keys.
-*/
+/* The keys in their new order: aKey[i] = aOld[aOrder[i]], i in [i0, i1). */
 typedef struct build_rekey {
     lp_key *aKey;
     const lp_key *aOld;
     const uint32_t *aOrder;
     uint32_t i0, i1;
-    uint32_t *aDest, *aPos; /* NULL: no places to find */
-    uint32_t nEv;
 } build_rekey;
 
 static void buildRekey(void *pArg) {
     const build_rekey *p = pArg;
-    if (p->aDest) buildDest(p->aDest, p->aPos, p->nEv);
     uint32_t i1 = p->i1 > p->i0 + 16 ? p->i1 - 16 : p->i0, i;
     for (i = p->i0; i < i1; i++) {
         __builtin_prefetch(&p->aOld[p->aOrder[i + 16]]); /* a read at random: asked early */
@@ -342,53 +335,59 @@ static int buildUserOf(build_state *s) {
 ** Renumber the users in user_id order (aBlock: learnpath_read_user_order's,
 ** taken over), so that user u is the u-th in user_id order and its
 ** enrollments lie there too: the per-user functions then walk memory in
-** order. The rows keep their users' old numbers: each old number's first
-** new place (aPos) is found by counting rows per old number, then summing
-** the counts in user_id order, so the pass that gives each row its place
-** reads aPos about in the order the rows came (buildDest), not at random.
-** The keys are gathered into the block itself, which becomes aKey.
+** order. The keys are gathered into the block itself, which becomes aKey
+** (with pD->aKey NULL they are there already: learnpath_read_user_order_ints).
+** The rows keep their users' old numbers: each old number's first new
+** place (aPos) is found by counting rows per old number, then summing the
+** counts in user_id order, so the pass that gives each row its place reads
+** aPos about in the order the rows came (buildDest), not at random. The
+** sums (aFirst) are written over the order, then moved down over aPos and
+** the block shrunk before aFirst gets a block of its own: nothing is
+** allocated while the block is whole (the sort's peak).
 */
 static int buildRenumber(build_state *s, unsigned char *aBlock) {
     lp_data *pD = s->pD;
-    uint32_t n = pD->nUser, nEv = pD->nEv, sum = 0, iMid = n / 2 - n / 16;
+    uint32_t n = pD->nUser, nEv = pD->nEv, sum = 0;
     uint32_t *aPos = (uint32_t *)(aBlock + BUILD_ORDER_POS(n));
-    const uint32_t *aOrder = (const uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
-    lp_key *aKey = (lp_key *)aBlock, *pOldKey;
-    sqlite3_uint64 nOldKey;
-    build_rekey aPart[2];
+    uint32_t *aOrder = (uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
+    unsigned char *p;
     int rc = s->isGrouped ? buildUserOf(s) : SQLITE_OK;
-    if (rc == SQLITE_OK && pD->aFirst == NULL) {
-        /* freed when the rows stopped coming grouped (lp_read.c) */
-        pD->aFirst = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(uint32_t));
-        if (!pD->aFirst) rc = SQLITE_NOMEM;
-    }
     if (rc) {
         sqlite3_free(aBlock);
         return rc;
     }
+    if (pD->aKey) {
+        build_rekey aPart[2];
+        aPart[0] = (build_rekey){(lp_key *)aBlock, pD->aKey, aOrder, 0, n / 2};
+        aPart[1] = (build_rekey){(lp_key *)aBlock, pD->aKey, aOrder, n / 2, n};
+        learnpath_read_parallel(s->p, buildRekey, &aPart[0], buildRekey, &aPart[1]);
+        sqlite3_free(pD->aKey);
+    }
+    pD->aKey = (lp_key *)aBlock; /* from here on */
+    sqlite3_free(pD->aFirst);    /* the grouped rows' (buildUserOf) */
+    pD->aFirst = NULL;
     memset(aPos, 0, (size_t)n * sizeof(uint32_t));
     for (uint32_t e = 0; e < nEv; e++) aPos[s->aUserOf[e]]++;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t u = aOrder[i], m = aPos[u];
-        pD->aFirst[i] = sum;
+        aOrder[i] = sum; /* aFirst[i] */
         aPos[u] = sum;
         sum += m;
     }
+    buildDest(s->aUserOf, aPos, nEv);
+    memmove(aPos, aOrder, (size_t)n * sizeof(uint32_t));
+    /* shrinking a block moves nothing; one that cannot shrink stays as it
+    ** is (larger, as right) */
+    p = sqlite3_realloc64(aBlock, BUILD_ORDER_OFF(n));
+    if (p) pD->aKey = (lp_key *)(void *)(aBlock = p);
+    pD->aFirst = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(uint32_t));
+    if (!pD->aFirst) return SQLITE_NOMEM; /* the block is pD->aKey: freed with the data */
+    memcpy(pD->aFirst, aBlock + BUILD_ORDER_POS(n), (size_t)n * sizeof(uint32_t));
     pD->aFirst[n] = nEv;
-    aPart[0] = (build_rekey){aKey, pD->aKey, aOrder, 0, iMid, s->aUserOf, aPos, nEv};
-    aPart[1] = (build_rekey){aKey, pD->aKey, aOrder, iMid, n, NULL, NULL, 0};
-    learnpath_read_parallel(s->p, buildRekey, &aPart[0], buildRekey, &aPart[1]);
-    /* the old keys' block: the times' (buildMoveRows) */
-    pOldKey = pD->aKey;
-    nOldKey = (sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key);
-    /* the block shrunk to the keys, aFirst with it (either kept as it is
-    ** when it cannot shrink: larger, as right) */
-    pD->aKey = sqlite3_realloc64(aBlock, (sqlite3_uint64)(n + 1) * sizeof(lp_key));
-    if (pD->aKey == NULL) pD->aKey = aKey;
-    uint32_t *aFirst = sqlite3_realloc64(pD->aFirst, (sqlite3_uint64)(n + 1) * sizeof(uint32_t));
-    if (aFirst) pD->aFirst = aFirst;
+    p = sqlite3_realloc64(aBlock, BUILD_ORDER_POS(n));
+    if (p) pD->aKey = (lp_key *)(void *)p;
     pD->nUserAlloc = n + 1;
-    rc = buildMoveRows(s, s->aUserOf, pOldKey, nOldKey);
+    rc = buildMoveRows(s, s->aUserOf, NULL, 0);
     sqlite3_free(s->aUserOf); /* the places now, no longer the users */
     s->aUserOf = NULL;
     return rc;
@@ -633,8 +632,15 @@ int learnpath_read_finish(build_state *s) {
             if (!s->isGrouped) rc = buildGroupByUser(s);
         } else {
             unsigned char *aBlock;
-            rc = learnpath_read_user_order(pD, s->p, s->aSlot, &aBlock);
-            s->aSlot = NULL;
+            if (s->hasNonInt) {
+                rc = learnpath_read_user_order(pD, s->p, s->aSlot, &aBlock);
+                s->aSlot = NULL;
+            } else {
+                /* integer ids: the keys' block grows into the sort's */
+                sqlite3_free(s->aSlot);
+                s->aSlot = NULL;
+                rc = learnpath_read_user_order_ints(pD, s->p, &aBlock);
+            }
             if (rc == SQLITE_OK) rc = buildRenumber(s, aBlock);
         }
     } else if (!s->isGrouped) {

@@ -55,6 +55,7 @@ typedef struct build_state {
     struct build_worker *pW; /* the helper thread, once started (buildStartWorker) */
     int noWorker;        /* never start one (streaming, one thread, or it failed) */
     int hasGroups;       /* a column is read as its group's value (lp_source.c) */
+    int hasNonInt;       /* a user's id is not an INTEGER (REAL, text or blob) */
 } build_state;
 
 /* How a row's time came out of learnpath_read_decode. */
@@ -219,6 +220,13 @@ int learnpath_read_ev_cmp(const void *pa, const void *pb);
 */
 int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, void *pReuse,
                               unsigned char **paBlock);
+/*
+** The same when every user's id is an INTEGER (no REAL, text or blob), with
+** the keys themselves in user_id order in the block, from 0 (where
+** lp_read_group.c puts them otherwise): pD->aKey's block is taken over
+** (pD->aKey NULL), so the sort and the keys are not held at once.
+*/
+int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, unsigned char **paBlock);
 #define BUILD_ORDER_POS(n) (sizeof(lp_key) * ((sqlite3_uint64)(n) + 1))
 #define BUILD_ORDER_OFF(n) (BUILD_ORDER_POS(n) + 4 * (sqlite3_uint64)(n))
 /* at least the sort's two copies of its 12-byte items (lp_key: 16 bytes) */

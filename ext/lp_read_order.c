@@ -103,7 +103,8 @@ typedef struct ks_part {
     uint32_t c0, c1;
 } ks_part;
 
-/* Reduce the keys of the part's items, counting their top 16 bits. */
+/* Reduce the keys of the part's items, counting their top 16 bits (eClass
+** 0: the items hold their keys already). */
 static void ksReduce(void *pArg) {
     const ks_part *p = pArg;
     const lp_data *pD = p->pD;
@@ -111,6 +112,10 @@ static void ksReduce(void *pArg) {
     for (uint32_t i = p->i0; i < p->i1; i++) {
         const lp_key *k;
         if (p->isFirstU) a[i].u = i;
+        if (p->eClass == 0) { /* reduced already (learnpath_read_user_order_ints) */
+            if (p->aCount) p->aCount[a[i].kHi >> 16]++;
+            continue;
+        }
         k = &pD->aKey[a[i].u];
         if (p->eClass == 1) {
             ksSetK(&a[i], (uint64_t)k->v.i ^ ((uint64_t)1 << 63));
@@ -513,5 +518,55 @@ int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, ui
     memmove(aBlock, aBlock + BUILD_ORDER_OFF(pD->nUser), (size_t)pD->nUser * sizeof(uint32_t));
     aShrunk = sqlite3_realloc64(aBlock, (sqlite3_uint64)pD->nUser * sizeof(uint32_t));
     *paOrder = aShrunk ? aShrunk : (uint32_t *)aBlock;
+    return SQLITE_OK;
+}
+
+/*
+** See lp_read_int.h. Integer ids reduce to themselves (the sign bit
+** flipped), so no two users' items are equal and the keys can be made
+** again from the sorted items: the keys' own block becomes the sort's
+** (grown to BUILD_ORDER_BYTES), each key packed into its 12-byte item in
+** place, and after the sort each sorted item unpacked into its key, from
+** the end (a key's 16 bytes land on the items it and those after it held).
+** The block and the keys are never held at once: 16 bytes a user less at
+** the read's peak. Items and keys are copied through memcpy (one block
+** holds both in turn).
+*/
+int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, unsigned char **paBlock) {
+    uint32_t n = pD->nUser, *aOrder;
+    unsigned char *aBlock = sqlite3_realloc64(pD->aKey, BUILD_ORDER_BYTES(n)); /* n >= 2 */
+    ks_part aPart[2];
+    ks_item *a, *b;
+    *paBlock = NULL;
+    if (!aBlock) return SQLITE_NOMEM; /* the keys are as they were */
+    pD->aKey = NULL;
+    pD->nUserAlloc = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        lp_key k;
+        ks_item it;
+        memcpy(&k, aBlock + sizeof(lp_key) * (size_t)i, sizeof(k));
+        ksSetK(&it, (uint64_t)k.v.i ^ ((uint64_t)1 << 63));
+        it.u = i;
+        memcpy(aBlock + sizeof(ks_item) * (size_t)i, &it, sizeof(it));
+    }
+    a = (ks_item *)(void *)aBlock;
+    b = a + n;
+    aPart[0] = (ks_part){pD, a, b, 0, n / 2, 0, 0, 0, NULL, NULL, 0, 0};
+    aPart[1] = aPart[0];
+    aPart[1].i0 = n / 2;
+    aPart[1].i1 = n;
+    ksSort(pSpec, aPart, n);
+    aOrder = (uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
+    for (uint32_t i = 0; i < n; i++) aOrder[i] = a[i].u;
+    for (uint32_t i = n; i-- > 0;) {
+        lp_key k;
+        ks_item it;
+        memcpy(&it, aBlock + sizeof(ks_item) * (size_t)i, sizeof(it));
+        memset(&k, 0, sizeof(k));
+        k.v.i = (int64_t)(ksK(&it) ^ ((uint64_t)1 << 63));
+        k.eType = SQLITE_INTEGER;
+        memcpy(aBlock + sizeof(lp_key) * (size_t)i, &k, sizeof(k));
+    }
+    *paBlock = aBlock;
     return SQLITE_OK;
 }
