@@ -67,7 +67,11 @@
 ** bytes an enrollment: 4 to spare, for the positions), and the sort of the
 ** users into user_id order (lp_read_order.c: 36 bytes a user, of which the
 ** user hash table, freed first, gives back 4 at least); names count as
-** learnpath_data_name_bytes counts them (their ranks included).
+** learnpath_data_name_bytes counts them (their ranks included). These are
+** bounds, not the peak: the times move as two planes of 4 bytes when no
+** sort is held (lp_read_group.c), the users' first places are not kept
+** while the rows come ungrouped, and integer ids are sorted in their keys'
+** own block (lp_read_order.c).
 */
 
 /* Bytes per enrollment: aT, aProg, aSeg, aGrp, aUserOf and the reserve. */
