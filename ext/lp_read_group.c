@@ -158,52 +158,44 @@ static void buildScatterAll(build_state *s, const uint32_t *aDest, int eKind, co
 ** Move the times to their places (aDest) as two planes of 4 bytes, so that
 ** the move holds 4 bytes an enrollment more than the times, not 8 (the
 ** read's peak, when the rows are grouped by user with nothing else to
-** spare: buildGroupByUser):
-**   1. the low halves into the first half of the new block (8 bytes an
-**      enrollment, its second half not yet touched);
-**   2. the high halves packed into the first half of the old block, in
-**      place (each write lands on a time read already), its rest given
-**      back;
-**   3. the high halves to their places, into a block of their own; the
-**      packed ones freed;
-**   4. the two planes interleaved into the new block, from its end (each
-**      write lands past the low halves still to read).
-** Both blocks are allocated first, so no failure comes after step 2 spoils
-** the old times. The planes are read and written through memcpy (one
-** block holds two types in turn). *ppSpare: the high halves' block, for
-** the next array; nEv >= 2.
+** spare: buildGroupByUser), and only those 4 are new pages (a page's
+** first touch is costly on a virtual machine):
+**   1. the low halves to their places, into a block of their own (aLow);
+**   2. the high halves packed into the first half of the times' block, in
+**      place (each write lands on a time read already);
+**   3. those to their places, into the second half;
+**   4. the two planes interleaved into the block, from its start: time e's
+**      8 bytes land on high halves e and before, read already.
+** The block is read and written through memcpy where it holds two types
+** in turn. *ppSpare: aLow's block (4 bytes an enrollment, its pages
+** touched), for the next array; nEv >= 2.
 */
 static int buildMoveTimes(build_state *s, const uint32_t *aDest, void **ppSpare) {
     lp_data *pD = s->pD;
     uint32_t nEv = pD->nEv, e;
-    unsigned char *aNew = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
-    uint32_t *aHigh = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
-    unsigned char *aOld = (unsigned char *)pD->aT, *p;
-    if (!aNew || !aHigh) {
-        sqlite3_free(aNew);
-        sqlite3_free(aHigh);
-        return SQLITE_NOMEM;
-    }
-    buildScatterAll(s, aDest, BUILD_SCATTER_LOW, pD->aT, aNew);
+    uint32_t *aLow = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+    unsigned char *aT = (unsigned char *)pD->aT;
+    if (!aLow) return SQLITE_NOMEM;
+    buildScatterAll(s, aDest, BUILD_SCATTER_LOW, pD->aT, aLow);
     for (e = 0; e < nEv; e++) {
         int64_t t;
-        memcpy(&t, aOld + 8 * (size_t)e, 8);
+        memcpy(&t, aT + 8 * (size_t)e, 8);
         uint32_t h = (uint32_t)((uint64_t)t >> 32);
-        memcpy(aOld + 4 * (size_t)e, &h, 4);
+        memcpy(aT + 4 * (size_t)e, &h, 4);
     }
-    /* shrinking a block moves nothing; if it fails the block stays as it was */
-    p = sqlite3_realloc64(aOld, (sqlite3_uint64)nEv * sizeof(uint32_t));
-    if (p) aOld = p;
-    buildScatterAll(s, aDest, BUILD_SCATTER_32, aOld, aHigh);
-    sqlite3_free(aOld);
-    for (e = nEv; e-- > 0;) {
-        uint32_t lo;
-        memcpy(&lo, aNew + 4 * (size_t)e, 4);
-        uint64_t t = (uint64_t)aHigh[e] << 32 | lo;
-        memcpy(aNew + 8 * (size_t)e, &t, 8);
+    buildScatterAll(s, aDest, BUILD_SCATTER_32, aT, aT + 4 * (size_t)nEv);
+    for (e = 0; e < nEv; e++) {
+        uint32_t h;
+        memcpy(&h, aT + 4 * ((size_t)nEv + e), 4);
+        uint64_t t = (uint64_t)h << 32 | aLow[e];
+        memcpy(aT + 8 * (size_t)e, &t, 8);
     }
-    pD->aT = (int64_t *)(void *)aNew;
-    *ppSpare = aHigh;
+    /* the block to the times' size (a realloc that shrinks moves nothing;
+    ** one that fails leaves the block as it is) */
+    if (pD->nEvAlloc > nEv && (aT = sqlite3_realloc64(pD->aT, (sqlite3_uint64)nEv * 8)) != NULL) {
+        pD->aT = (int64_t *)(void *)aT;
+    }
+    *ppSpare = aLow;
     return SQLITE_OK;
 }
 
@@ -218,7 +210,8 @@ static int buildMoveTimes(build_state *s, const uint32_t *aDest, void **ppSpare)
 ** shrunk to their size), each array after them into the block the one
 ** before left (the old times' block holds the programs, the old programs'
 ** the segments, ...). With no pSpare, the times move as two planes
-** (buildMoveTimes), and the programs take the high halves' block.
+** within their block (buildMoveTimes), and the programs take the low
+** halves' block.
 */
 static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pSpare, sqlite3_uint64 nSpare) {
     lp_data *pD = s->pD;
@@ -229,7 +222,7 @@ static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pSpare, sq
         int rc = buildMoveTimes(s, aDest, &pSpare);
         if (rc) return rc;
         nSpare = (sqlite3_uint64)nEv * sizeof(uint32_t);
-        k = 1;
+        k = 1; /* the times stay in their block */
     }
     for (; k < 4; k++) {
         int nSize = k == 0 ? 8 : 4;
