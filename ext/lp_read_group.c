@@ -107,24 +107,15 @@ typedef struct build_scatter {
     const void *aOld;
     void *aNew;
 } build_scatter;
-#define BUILD_SCATTER_64 0  /* int64_t arrays */
-#define BUILD_SCATTER_32 1  /* uint32_t arrays */
-#define BUILD_SCATTER_LOW 2 /* int64_t to uint32_t: the low 32 bits */
+#define BUILD_SCATTER_32 0  /* uint32_t arrays */
+#define BUILD_SCATTER_LOW 1 /* int64_t to uint32_t: the low 32 bits */
 
 static void buildScatter(void *pArg) {
     const build_scatter *p = pArg;
     const uint32_t *aDest = p->aDest;
     /* each place asked for early: the writes land at random */
     uint32_t e1 = p->e1 > p->e0 + 16 ? p->e1 - 16 : p->e0, e;
-    if (p->eKind == BUILD_SCATTER_64) {
-        const int64_t *aOld = p->aOld;
-        int64_t *aNew = p->aNew;
-        for (e = p->e0; e < e1; e++) {
-            __builtin_prefetch(&aNew[aDest[e + 16]], 1);
-            aNew[aDest[e]] = aOld[e];
-        }
-        for (; e < p->e1; e++) aNew[aDest[e]] = aOld[e];
-    } else if (p->eKind == BUILD_SCATTER_LOW) {
+    if (p->eKind == BUILD_SCATTER_LOW) {
         const int64_t *aOld = p->aOld;
         uint32_t *aNew = p->aNew;
         for (e = p->e0; e < e1; e++) {
@@ -201,53 +192,34 @@ static int buildMoveTimes(build_state *s, const uint32_t *aDest, void **ppSpare)
 
 /*
 ** Move every array of the enrollments to its place (aDest: each row's new
-** place). One array at a time, each old copy freed as soon as its new one
-** is made, so that at most one array is held twice (the memory a read
-** peaks at); each array is moved by two threads when the read may use
-** two (buildScatterAll). Each array goes into a block whose pages are
-** touched already (a new block's pages fault one by one, as long as the
-** move itself): the times into pSpare (nSpare bytes, taken over, grown or
-** shrunk to their size), each array after them into the block the one
-** before left (the old times' block holds the programs, the old programs'
-** the segments, ...). With no pSpare, the times move as two planes
-** within their block (buildMoveTimes), and the programs take the low
-** halves' block.
+** place). The times first, as two planes within their own block
+** (buildMoveTimes: 4 bytes a row more than the times are held, the read's
+** peak); then each array of 4 bytes a row into the block the one before it
+** left (the low halves' block holds the programs, the old programs' the
+** segments, ...), its pages touched already (a new block's pages fault one
+** by one, as long as the move itself), and the old copy freed as soon as
+** its new one is made. Each array is moved by two threads when the read
+** may use two (buildScatterAll).
 */
-static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pSpare, sqlite3_uint64 nSpare) {
+static int buildMoveRows(build_state *s, const uint32_t *aDest) {
     lp_data *pD = s->pD;
     uint32_t nEv = pD->nEv;
-    const void *aOldCol[4] = {pD->aT, pD->aProg, pD->aSeg, pD->aGrp};
-    int k = 0;
-    if (pSpare == NULL) {
-        int rc = buildMoveTimes(s, aDest, &pSpare);
-        if (rc) return rc;
-        nSpare = (sqlite3_uint64)nEv * sizeof(uint32_t);
-        k = 1; /* the times stay in their block */
-    }
-    for (; k < 4; k++) {
-        int nSize = k == 0 ? 8 : 4;
-        sqlite3_uint64 nByte = (sqlite3_uint64)nEv * (sqlite3_uint64)nSize;
-        void *aNew;
-        if (aOldCol[k] == NULL) continue;
-        /* pSpare made the array's size: a realloc keeps the pages it has
-        ** (shrinking one that cannot shrink keeps it as it is) */
-        aNew = nSpare == nByte ? pSpare : sqlite3_realloc64(pSpare, nByte);
-        if (!aNew && nSpare > nByte) aNew = pSpare;
-        if (!aNew) {
-            sqlite3_free(pSpare);
-            return SQLITE_NOMEM;
-        }
-        buildScatterAll(s, aDest, k == 0 ? BUILD_SCATTER_64 : BUILD_SCATTER_32, aOldCol[k], aNew);
-        /* the old copy is the next array's block */
-        pSpare = (void *)aOldCol[k];
-        nSpare = (sqlite3_uint64)pD->nEvAlloc * (sqlite3_uint64)nSize;
-        /* each array under its own type (no access through a void **) */
-        if (k == 0) {
-            pD->aT = aNew;
-        } else {
-            uint32_t **paCol = k == 1 ? &pD->aProg : k == 2 ? &pD->aSeg : &pD->aGrp;
-            *paCol = aNew;
-        }
+    uint32_t **apCol[3] = {&pD->aProg, &pD->aSeg, &pD->aGrp};
+    sqlite3_uint64 nByte = (sqlite3_uint64)nEv * sizeof(uint32_t), nSpare = nByte;
+    void *pSpare;
+    int rc = buildMoveTimes(s, aDest, &pSpare);
+    if (rc) return rc;
+    for (int k = 0; k < 3; k++) {
+        uint32_t *aOld = *apCol[k];
+        void *p;
+        if (aOld == NULL) continue;
+        /* the block to the array's size: a realloc that shrinks moves
+        ** nothing, and one that fails leaves the block as it is */
+        if (nSpare > nByte && (p = sqlite3_realloc64(pSpare, nByte)) != NULL) pSpare = p;
+        buildScatterAll(s, aDest, BUILD_SCATTER_32, aOld, pSpare);
+        *apCol[k] = pSpare;
+        pSpare = aOld; /* the old copy is the next array's block */
+        nSpare = (sqlite3_uint64)pD->nEvAlloc * sizeof(uint32_t);
     }
     sqlite3_free(pSpare);
     pD->nEvAlloc = nEv;
@@ -286,7 +258,7 @@ static int buildGroupByUser(build_state *s) {
     buildDest(aUserOf, pD->aFirst, nEv);
     memmove(pD->aFirst + 1, pD->aFirst, (size_t)nUser * sizeof(uint32_t));
     pD->aFirst[0] = 0;
-    rc = buildMoveRows(s, aUserOf, NULL, 0);
+    rc = buildMoveRows(s, aUserOf);
     sqlite3_free(s->aUserOf); /* the places now, no longer the users */
     s->aUserOf = NULL;
     return rc;
@@ -380,7 +352,7 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
     p = sqlite3_realloc64(aBlock, BUILD_ORDER_POS(n));
     if (p) pD->aKey = (lp_key *)(void *)p;
     pD->nUserAlloc = n + 1;
-    rc = buildMoveRows(s, s->aUserOf, NULL, 0);
+    rc = buildMoveRows(s, s->aUserOf);
     sqlite3_free(s->aUserOf); /* the places now, no longer the users */
     s->aUserOf = NULL;
     return rc;
