@@ -158,15 +158,19 @@ static void buildScatterAll(build_state *s, const uint32_t *aDest, int eKind, co
 **   4. the two planes interleaved into the block, from its start: time e's
 **      8 bytes land on high halves e and before, read already.
 ** The block is read and written through memcpy where it holds two types
-** in turn. *ppSpare: aLow's block (4 bytes an enrollment, its pages
-** touched), for the next array; nEv >= 2.
+** in turn. pOld: a block whose pages are touched, for aLow (taken over,
+** made its size; NULL: a new one). *ppSpare: aLow's block (4 bytes an
+** enrollment, its pages touched), for the next array; nEv >= 2.
 */
-static int buildMoveTimes(build_state *s, const uint32_t *aDest, void **ppSpare) {
+static int buildMoveTimes(build_state *s, const uint32_t *aDest, void *pOld, void **ppSpare) {
     lp_data *pD = s->pD;
     uint32_t nEv = pD->nEv, e;
-    uint32_t *aLow = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
+    uint32_t *aLow = sqlite3_realloc64(pOld, (sqlite3_uint64)nEv * sizeof(uint32_t));
     unsigned char *aT = (unsigned char *)pD->aT;
-    if (!aLow) return SQLITE_NOMEM;
+    if (!aLow) {
+        sqlite3_free(pOld);
+        return SQLITE_NOMEM;
+    }
     buildScatterAll(s, aDest, BUILD_SCATTER_LOW, pD->aT, aLow);
     for (e = 0; e < nEv; e++) {
         int64_t t;
@@ -194,20 +198,20 @@ static int buildMoveTimes(build_state *s, const uint32_t *aDest, void **ppSpare)
 ** Move every array of the enrollments to its place (aDest: each row's new
 ** place). The times first, as two planes within their own block
 ** (buildMoveTimes: 4 bytes a row more than the times are held, the read's
-** peak); then each array of 4 bytes a row into the block the one before it
+** peak; pOld, taken over, a block freed otherwise, or NULL); then each array of 4 bytes a row into the block the one before it
 ** left (the low halves' block holds the programs, the old programs' the
 ** segments, ...), its pages touched already (a new block's pages fault one
 ** by one, as long as the move itself), and the old copy freed as soon as
 ** its new one is made. Each array is moved by two threads when the read
 ** may use two (buildScatterAll).
 */
-static int buildMoveRows(build_state *s, const uint32_t *aDest) {
+static int buildMoveRows(build_state *s, const uint32_t *aDest, void *pOld) {
     lp_data *pD = s->pD;
     uint32_t nEv = pD->nEv;
     uint32_t **apCol[3] = {&pD->aProg, &pD->aSeg, &pD->aGrp};
     sqlite3_uint64 nByte = (sqlite3_uint64)nEv * sizeof(uint32_t), nSpare = nByte;
     void *pSpare;
-    int rc = buildMoveTimes(s, aDest, &pSpare);
+    int rc = buildMoveTimes(s, aDest, pOld, &pSpare);
     if (rc) return rc;
     for (int k = 0; k < 3; k++) {
         uint32_t *aOld = *apCol[k];
@@ -258,7 +262,7 @@ static int buildGroupByUser(build_state *s) {
     buildDest(aUserOf, pD->aFirst, nEv);
     memmove(pD->aFirst + 1, pD->aFirst, (size_t)nUser * sizeof(uint32_t));
     pD->aFirst[0] = 0;
-    rc = buildMoveRows(s, aUserOf);
+    rc = buildMoveRows(s, aUserOf, NULL);
     sqlite3_free(s->aUserOf); /* the places now, no longer the users */
     s->aUserOf = NULL;
     return rc;
@@ -308,7 +312,9 @@ static int buildUserOf(build_state *s) {
 ** aPos about in the order the rows came (buildDest), not at random. The
 ** sums (aFirst) are written over the order, then moved down over aPos and
 ** the block shrunk before aFirst gets a block of its own: nothing is
-** allocated while the block is whole (the sort's peak).
+** allocated while the block is whole (the sort's peak). The old keys'
+** block, its pages touched, then takes the times' low halves
+** (buildMoveRows).
 */
 static int buildRenumber(build_state *s, unsigned char *aBlock) {
     lp_data *pD = s->pD;
@@ -316,6 +322,7 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
     uint32_t *aPos = (uint32_t *)(aBlock + BUILD_ORDER_POS(n));
     uint32_t *aOrder = (uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
     unsigned char *p;
+    void *pOldKey = NULL;
     int rc = s->isGrouped ? buildUserOf(s) : SQLITE_OK;
     if (rc) {
         sqlite3_free(aBlock);
@@ -326,7 +333,7 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
         aPart[0] = (build_rekey){(lp_key *)aBlock, pD->aKey, aOrder, 0, n / 2};
         aPart[1] = (build_rekey){(lp_key *)aBlock, pD->aKey, aOrder, n / 2, n};
         learnpath_read_parallel(s->p, buildRekey, &aPart[0], buildRekey, &aPart[1]);
-        sqlite3_free(pD->aKey);
+        pOldKey = pD->aKey; /* the times' low halves' block (buildMoveRows) */
     }
     pD->aKey = (lp_key *)aBlock; /* from here on */
     sqlite3_free(pD->aFirst);    /* the grouped rows' (buildUserOf) */
@@ -346,13 +353,16 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
     p = sqlite3_realloc64(aBlock, BUILD_ORDER_OFF(n));
     if (p) pD->aKey = (lp_key *)(void *)(aBlock = p);
     pD->aFirst = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(uint32_t));
-    if (!pD->aFirst) return SQLITE_NOMEM; /* the block is pD->aKey: freed with the data */
+    if (!pD->aFirst) {
+        sqlite3_free(pOldKey);
+        return SQLITE_NOMEM; /* the block is pD->aKey: freed with the data */
+    }
     memcpy(pD->aFirst, aBlock + BUILD_ORDER_POS(n), (size_t)n * sizeof(uint32_t));
     pD->aFirst[n] = nEv;
     p = sqlite3_realloc64(aBlock, BUILD_ORDER_POS(n));
     if (p) pD->aKey = (lp_key *)(void *)p;
     pD->nUserAlloc = n + 1;
-    rc = buildMoveRows(s, s->aUserOf);
+    rc = buildMoveRows(s, s->aUserOf, pOldKey);
     sqlite3_free(s->aUserOf); /* the places now, no longer the users */
     s->aUserOf = NULL;
     return rc;
