@@ -239,8 +239,9 @@ int learnpath_read_grow_names(build_state *s, lp_strtab *pTab, uint32_t nName, i
 
 /* The rows stopped coming grouped by user: record each enrollment's user.
 ** Each user's first place (aFirst) is of no use from here on: it is freed,
-** and made again at the end (lp_read_group.c), in the block of the user
-** hash table, so that the read peaks 4 bytes a user lower. (Two users'
+** and made again at the end (lp_read_group.c: in the user hash table's
+** block, or once the users are sorted), so that the read peaks 4 bytes a
+** user lower. (Two users'
 ** rows are in, so nEvAlloc > 0.) */
 static int buildUngroup(build_state *s) {
     lp_data *pD = s->pD;

@@ -42,6 +42,10 @@ static inline void ksSetK(ks_item *p, uint64_t k) {
     p->kLo = (uint32_t)k;
 }
 
+/* An integer reduced: its sign bit flipped, so it sorts as unsigned; the
+** flip undoes itself (learnpath_read_user_order_ints makes keys again). */
+#define KS_INT_FLIP(x) ((uint64_t)(x) ^ ((uint64_t)1 << 63))
+
 /*
 ** Radix sort pIn[0..n) by the nByte low bytes of k into pOut (the bytes
 ** above are equal), both used as scratch: the counts of every byte in one
@@ -118,7 +122,7 @@ static void ksReduce(void *pArg) {
         }
         k = &pD->aKey[a[i].u];
         if (p->eClass == 1) {
-            ksSetK(&a[i], (uint64_t)k->v.i ^ ((uint64_t)1 << 63));
+            ksSetK(&a[i], KS_INT_FLIP(k->v.i));
         } else {
             ksSetK(&a[i], ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, p->nCommon));
         }
@@ -416,8 +420,8 @@ static int ksOrderAll(const ks_ties *T, const lp_source_spec *pSpec, ks_item *a,
 }
 
 /*
-** Sort the users a[0..n) of one storage class (1 numbers, 2 text, 3 blob)
-** by their reduced keys; isFirstU: the class holds every user, their items
+** Sort the users a[0..n) of one storage class (1 numbers, 2 text, 3 blob;
+** 0: integers whose items hold their keys already) by their reduced keys; isFirstU: the class holds every user, their items
 ** not yet filled. The prefix the keys were reduced after (text and blobs).
 */
 static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, ks_item *b, uint32_t n,
@@ -444,7 +448,7 @@ static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, k
             return 0;
         }
     }
-    if (eClass != 1) nCommon = ksCommonPrefix(pD, a, isFirstU, n);
+    if (eClass >= 2) nCommon = ksCommonPrefix(pD, a, isFirstU, n);
     aPart[0] = (ks_part){pD, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
     aPart[1] = aPart[0];
     aPart[1].i0 = n / 2;
@@ -535,8 +539,7 @@ int learnpath_data_user_order(const lp_data *pD, const lp_source_spec *pSpec, ui
 int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, unsigned char **paBlock) {
     uint32_t n = pD->nUser, *aOrder;
     unsigned char *aBlock = sqlite3_realloc64(pD->aKey, BUILD_ORDER_BYTES(n)); /* n >= 2 */
-    ks_part aPart[2];
-    ks_item *a, *b;
+    ks_item *a;
     *paBlock = NULL;
     if (!aBlock) return SQLITE_NOMEM; /* the keys are as they were */
     pD->aKey = NULL;
@@ -545,17 +548,12 @@ int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, uns
         lp_key k;
         ks_item it;
         memcpy(&k, aBlock + sizeof(lp_key) * (size_t)i, sizeof(k));
-        ksSetK(&it, (uint64_t)k.v.i ^ ((uint64_t)1 << 63));
+        ksSetK(&it, KS_INT_FLIP(k.v.i));
         it.u = i;
         memcpy(aBlock + sizeof(ks_item) * (size_t)i, &it, sizeof(it));
     }
     a = (ks_item *)(void *)aBlock;
-    b = a + n;
-    aPart[0] = (ks_part){pD, a, b, 0, n / 2, 0, 0, 0, NULL, NULL, 0, 0};
-    aPart[1] = aPart[0];
-    aPart[1].i0 = n / 2;
-    aPart[1].i1 = n;
-    ksSort(pSpec, aPart, n);
+    (void)ksClass(pD, pSpec, a, a + n, n, 0, 0); /* class 0: reduced already */
     aOrder = (uint32_t *)(aBlock + BUILD_ORDER_OFF(n));
     for (uint32_t i = 0; i < n; i++) aOrder[i] = a[i].u;
     for (uint32_t i = n; i-- > 0;) {
@@ -563,7 +561,7 @@ int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, uns
         ks_item it;
         memcpy(&it, aBlock + sizeof(ks_item) * (size_t)i, sizeof(it));
         memset(&k, 0, sizeof(k));
-        k.v.i = (int64_t)(ksK(&it) ^ ((uint64_t)1 << 63));
+        k.v.i = (int64_t)KS_INT_FLIP(ksK(&it));
         k.eType = SQLITE_INTEGER;
         memcpy(aBlock + sizeof(lp_key) * (size_t)i, &k, sizeof(k));
     }
