@@ -368,6 +368,68 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
     return rc;
 }
 
+/*
+** Renumber the users in user_id order from the text path's sort
+** (learnpath_read_user_order_text): item i of aBlock (taken over, room for
+** n + 1 keys) holds the i-th user's old number and packed key, aPacked
+** (taken over) the packed keys by old number. As buildRenumber, but the
+** places are counted in the block's free quarter (12 n to 16 n), each
+** user's first place written over its item's old number, and the keys
+** then unpacked in place, from the end (key i's 16 bytes land on items i
+** and after, read already). The packed keys' block, shrunk to the times'
+** low halves if larger, takes those (buildMoveRows). eOnly: the ids'
+** class (2 text, 3 blob).
+*/
+static int buildRenumberText(build_state *s, unsigned char *aBlock, uint64_t *aPacked, int eOnly) {
+    lp_data *pD = s->pD;
+    uint32_t n = pD->nUser, nEv = pD->nEv, sum = 0;
+    ks_item *aItem = (ks_item *)(void *)aBlock;
+    uint32_t *aPos = (uint32_t *)(void *)(aBlock + (size_t)n * sizeof(ks_item));
+    void *pOld = aPacked;
+    int rc = s->isGrouped ? buildUserOf(s) : SQLITE_OK;
+    if (rc == SQLITE_OK && (uint64_t)n * sizeof(uint64_t) > (uint64_t)nEv * sizeof(uint32_t)) {
+        pOld = sqlite3_realloc64(aPacked, (sqlite3_uint64)nEv * sizeof(uint32_t));
+        if (pOld == NULL) pOld = aPacked; /* not shrunk: as right, larger */
+    }
+    sqlite3_free(pD->aFirst); /* the grouped rows' (buildUserOf) */
+    pD->aFirst = NULL;
+    if (rc == SQLITE_OK) {
+        pD->aFirst = sqlite3_malloc64(((sqlite3_uint64)n + 1) * sizeof(uint32_t));
+        if (!pD->aFirst) rc = SQLITE_NOMEM;
+    }
+    if (rc) {
+        sqlite3_free(aBlock);
+        sqlite3_free(pOld);
+        return rc;
+    }
+    memset(aPos, 0, (size_t)n * sizeof(uint32_t));
+    for (uint32_t e = 0; e < nEv; e++) aPos[s->aUserOf[e]]++;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = aItem[i].u, m = aPos[u];
+        pD->aFirst[i] = sum;
+        aPos[u] = sum;
+        sum += m;
+    }
+    pD->aFirst[n] = nEv;
+    buildDest(s->aUserOf, aPos, nEv);
+    for (uint32_t i = n; i-- > 0;) {
+        ks_item it;
+        lp_key k;
+        memcpy(&it, aBlock + sizeof(ks_item) * (size_t)i, sizeof(it));
+        memset(&k, 0, sizeof(k));
+        k.v.off = KS_PACK_OFF(((uint64_t)it.kHi << 32) | it.kLo);
+        k.n = (int)KS_PACK_LEN(((uint64_t)it.kHi << 32) | it.kLo);
+        k.eType = eOnly == 2 ? SQLITE_TEXT : SQLITE_BLOB;
+        memcpy(aBlock + sizeof(lp_key) * (size_t)i, &k, sizeof(k));
+    }
+    pD->aKey = (lp_key *)(void *)aBlock;
+    pD->nUserAlloc = n + 1;
+    rc = buildMoveRows(s, s->aUserOf, pOld);
+    sqlite3_free(s->aUserOf); /* the places now, no longer the users */
+    s->aUserOf = NULL;
+    return rc;
+}
+
 /* Two names in byte order (qsort of build_named). */
 int learnpath_read_named_cmp(const void *pa, const void *pb) {
     const build_named *a = pa, *b = pb;
@@ -607,7 +669,15 @@ int learnpath_read_finish(build_state *s) {
             if (!s->isGrouped) rc = buildGroupByUser(s);
         } else {
             unsigned char *aBlock;
-            if (s->hasNonInt) {
+            uint64_t *aPacked;
+            int eOnly = s->hasNonInt ? learnpath_read_keys_packable(pD) : 0;
+            if (eOnly) {
+                /* text (or blob) ids: the keys packed, the sort in one copy */
+                rc = learnpath_read_user_order_text(pD, s->p, eOnly, s->aSlot, &aBlock, &aPacked);
+                s->aSlot = NULL;
+                if (rc == SQLITE_OK) rc = buildRenumberText(s, aBlock, aPacked, eOnly);
+                aBlock = NULL;
+            } else if (s->hasNonInt) {
                 rc = learnpath_read_user_order(pD, s->p, s->aSlot, &aBlock);
                 s->aSlot = NULL;
             } else {
@@ -616,7 +686,7 @@ int learnpath_read_finish(build_state *s) {
                 s->aSlot = NULL;
                 rc = learnpath_read_user_order_ints(pD, s->p, &aBlock);
             }
-            if (rc == SQLITE_OK) rc = buildRenumber(s, aBlock);
+            if (rc == SQLITE_OK && aBlock) rc = buildRenumber(s, aBlock);
         }
     } else if (!s->isGrouped) {
         rc = buildGroupByUser(s);

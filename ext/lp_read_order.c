@@ -26,12 +26,6 @@
 
 #include "lp_read_int.h"
 
-/* A key reduced to 8 bytes (two halves: 12 bytes an item, not 16), and its
-** user. */
-typedef struct ks_item {
-    uint32_t kHi, kLo;
-    uint32_t u;
-} ks_item;
 
 static inline uint64_t ksK(const ks_item *p) {
     return ((uint64_t)p->kHi << 32) | p->kLo;
@@ -92,13 +86,27 @@ static uint64_t ksBytes(const unsigned char *z, int n, int iFrom) {
     return k;
 }
 
+/* The bytes and length of user u's text or blob key: packed (aPacked, see
+** learnpath_read_user_order_text), or pD->aKey's. */
+static inline const unsigned char *ksKeyAt(const lp_data *pD, const uint64_t *aPacked, uint32_t u,
+                                           int *pn) {
+    if (aPacked) {
+        *pn = (int)KS_PACK_LEN(aPacked[u]);
+        return (const unsigned char *)pD->aKeyByte + KS_PACK_OFF(aPacked[u]);
+    }
+    *pn = pD->aKey[u].n;
+    return (const unsigned char *)pD->aKeyByte + pD->aKey[u].v.off;
+}
+
 /*
 ** One thread's part of a class's sort: its items [i0, i1), and for the
 ** buckets the counts of the top 16 bits (aCount) or the buckets [c0, c1).
 ** isFirstU: the class holds every user, item i is user i (u set here).
+** aPacked: the keys packed (the text path), else pD->aKey's.
 */
 typedef struct ks_part {
     const lp_data *pD;
+    const uint64_t *aPacked;
     ks_item *a, *b;
     uint32_t i0, i1;
     int eClass, nCommon, isFirstU;
@@ -120,11 +128,13 @@ static void ksReduce(void *pArg) {
             if (p->aCount) p->aCount[a[i].kHi >> 16]++;
             continue;
         }
-        k = &pD->aKey[a[i].u];
         if (p->eClass == 1) {
+            k = &pD->aKey[a[i].u];
             ksSetK(&a[i], KS_INT_FLIP(k->v.i));
         } else {
-            ksSetK(&a[i], ksBytes((const unsigned char *)pD->aKeyByte + k->v.off, k->n, p->nCommon));
+            int nByte;
+            const unsigned char *z = ksKeyAt(pD, p->aPacked, a[i].u, &nByte);
+            ksSetK(&a[i], ksBytes(z, nByte, p->nCommon));
         }
         if (p->aCount) p->aCount[a[i].kHi >> 16]++;
     }
@@ -189,14 +199,13 @@ static inline uint32_t ksUser(const ks_item *a, int isFirstU, uint32_t i) {
 }
 
 /* The prefix every key of a[0..n) shares (text or blob users of pD). */
-static int ksCommonPrefix(const lp_data *pD, const ks_item *a, int isFirstU, uint32_t n) {
-    const lp_key *k0 = &pD->aKey[ksUser(a, isFirstU, 0)];
-    const char *z0 = pD->aKeyByte + k0->v.off;
-    int nCommon = k0->n;
+static int ksCommonPrefix(const lp_data *pD, const uint64_t *aPacked, const ks_item *a, int isFirstU,
+                          uint32_t n) {
+    int nCommon, nByte;
+    const unsigned char *z0 = ksKeyAt(pD, aPacked, ksUser(a, isFirstU, 0), &nCommon);
     for (uint32_t i = 1; i < n && nCommon > 0; i++) {
-        const lp_key *k = &pD->aKey[ksUser(a, isFirstU, i)];
-        const char *z = pD->aKeyByte + k->v.off;
-        int j = 0, m = k->n < nCommon ? k->n : nCommon;
+        const unsigned char *z = ksKeyAt(pD, aPacked, ksUser(a, isFirstU, i), &nByte);
+        int j = 0, m = nByte < nCommon ? nByte : nCommon;
         while (j < m && z[j] == z0[j]) j++;
         nCommon = j;
     }
@@ -210,6 +219,20 @@ static uint32_t ksRunEnd(const ks_item *a, uint32_t i, uint32_t n) {
     return j;
 }
 
+#define KS_TIE_RADIX 64
+#define KS_TIE_DEPTH 64
+
+typedef struct ks_ties {
+    const lp_data *pD;
+    int aCommon[4];           /* text's (2) and blobs' (3) shared prefix, as reduced */
+    ks_item *aRoom;           /* scratch for runs of up to nRoom users */
+    uint32_t nRoom;
+    int isWorker;             /* allocate nothing: leave a larger run (ksOrderOut) */
+    const uint64_t *aPacked;  /* the keys packed (eOnly their class), or NULL: pD->aKey */
+    int eOnly;
+    uint32_t *aTmp;           /* nRoom: each run's order, then put into its items (or NULL) */
+} ks_ties;
+
 /*
 ** The users of x[0..m) (two at least) into aOrder, their keys compared
 ** whole: a merge sort of the items, bottom up, with y (room for m) as the
@@ -217,14 +240,23 @@ static uint32_t ksRunEnd(const ks_item *a, uint32_t i, uint32_t n) {
 ** Two users never compare equal (equal keys are one user), so the order
 ** is the only one, whatever the sort.
 */
-static void ksCompareRun(const lp_data *pD, ks_item *x, ks_item *y, uint32_t m, uint32_t *aOrder) {
+static void ksCompareRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, uint32_t *aOrder) {
+    const lp_data *pD = T->pD;
     ks_item *pSrc = x, *pDst = y, *pSwap;
     for (uint32_t w = 1; w < m; w *= 2) {
         for (uint32_t lo = 0; lo < m; lo += 2 * w) {
             uint32_t mid = lo + w < m ? lo + w : m, hi = mid + w < m ? mid + w : m;
             uint32_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
-                int c = learnpath_key_cmp(pD, &pD->aKey[pSrc[i].u], &pD->aKey[pSrc[j].u]);
+                int c;
+                if (T->aPacked) { /* one class: its bytes decide, as learnpath_key_cmp's */
+                    int ni, nj;
+                    const unsigned char *zi = ksKeyAt(pD, T->aPacked, pSrc[i].u, &ni);
+                    const unsigned char *zj = ksKeyAt(pD, T->aPacked, pSrc[j].u, &nj);
+                    c = learnpath_bytes_cmp((const char *)zi, ni, (const char *)zj, nj);
+                } else {
+                    c = learnpath_key_cmp(pD, &pD->aKey[pSrc[i].u], &pD->aKey[pSrc[j].u]);
+                }
                 pDst[k++] = c <= 0 ? pSrc[i++] : pSrc[j++];
             }
             while (i < mid) pDst[k++] = pSrc[i++];
@@ -248,19 +280,11 @@ static void ksCompareRun(const lp_data *pD, ks_item *x, ks_item *y, uint32_t m, 
 ** runs, keys no longer than the bytes already read, or deeper) is
 ** compared whole.
 */
-#define KS_TIE_RADIX 64
-#define KS_TIE_DEPTH 64
-
-typedef struct ks_ties {
-    const lp_data *pD;
-    int aCommon[4];           /* text's (2) and blobs' (3) shared prefix, as reduced */
-    ks_item *aRoom;           /* scratch for runs of up to nRoom users */
-    uint32_t nRoom;
-    int isWorker;             /* allocate nothing: leave a larger run (ksOrderOut) */
-} ks_ties;
 
 /* The class (2 text, 3 blob) every user of a[0..m) has, or 0. */
-static int ksRunClass(const lp_data *pD, const ks_item *a, uint32_t m) {
+static int ksRunClass(const ks_ties *T, const ks_item *a, uint32_t m) {
+    const lp_data *pD = T->pD;
+    if (T->aPacked) return T->eOnly;
     unsigned char e = pD->aKey[a[0].u].eType;
     if (e != SQLITE_TEXT && e != SQLITE_BLOB) return 0;
     for (uint32_t k = 1; k < m; k++) {
@@ -271,18 +295,25 @@ static int ksRunClass(const lp_data *pD, const ks_item *a, uint32_t m) {
 
 /* Reduce the keys of a[0..m) at byte iFrom (the keys and their bytes asked
 ** for ahead: the users are met at random here); the longest key's length. */
-static int ksReduceAt(const lp_data *pD, ks_item *a, uint32_t m, int iFrom) {
-    int nMax = 0;
+static int ksReduceAt(const ks_ties *T, ks_item *a, uint32_t m, int iFrom) {
+    const lp_data *pD = T->pD;
+    int nMax = 0, nByte;
     for (uint32_t k = 0; k < m; k++) {
-        const lp_key *pK;
-        if (k + 16 < m) __builtin_prefetch(&pD->aKey[a[k + 16].u]);
-        if (k + 8 < m) {
-            pK = &pD->aKey[a[k + 8].u];
-            __builtin_prefetch(pD->aKeyByte + pK->v.off + (iFrom < pK->n ? iFrom : 0));
+        const unsigned char *z;
+        if (k + 16 < m) {
+            if (T->aPacked) {
+                __builtin_prefetch(&T->aPacked[a[k + 16].u]);
+            } else {
+                __builtin_prefetch(&pD->aKey[a[k + 16].u]);
+            }
         }
-        pK = &pD->aKey[a[k].u];
-        ksSetK(&a[k], ksBytes((const unsigned char *)pD->aKeyByte + pK->v.off, pK->n, iFrom));
-        if (pK->n > nMax) nMax = pK->n;
+        if (k + 8 < m) {
+            z = ksKeyAt(pD, T->aPacked, a[k + 8].u, &nByte);
+            __builtin_prefetch(z + (iFrom < nByte ? iFrom : 0));
+        }
+        z = ksKeyAt(pD, T->aPacked, a[k].u, &nByte);
+        ksSetK(&a[k], ksBytes(z, nByte, iFrom));
+        if (nByte > nMax) nMax = nByte;
     }
     return nMax;
 }
@@ -295,8 +326,8 @@ static int ksReduceAt(const lp_data *pD, ks_item *a, uint32_t m, int iFrom) {
 static void ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int iFrom, int iLimit,
                      uint32_t *aOrder) {
     uint32_t i = 0, j;
-    if (m < KS_TIE_RADIX || iFrom > iLimit || ksReduceAt(T->pD, x, m, iFrom) <= iFrom) {
-        ksCompareRun(T->pD, x, y, m, aOrder);
+    if (m < KS_TIE_RADIX || iFrom > iLimit || ksReduceAt(T, x, m, iFrom) <= iFrom) {
+        ksCompareRun(T, x, y, m, aOrder);
         return;
     }
     ksRadix(x, y, m, 8);
@@ -310,26 +341,32 @@ static void ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int i
     }
 }
 
-/* A run of equal reduced keys, a[0..m), into aOrder, with the room of T
-** or (m larger) a block of its own. */
+/* A run of equal reduced keys, a[0..m), into aOrder (NULL: its users put
+** into its items in order, through T->aTmp), with the room of T or (m
+** larger) a block of its own. */
 static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
-    int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T->pD, a, m);
+    int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T, a, m);
     ks_item *y = T->aRoom;
+    uint32_t *aOut = aOrder ? aOrder : T->aTmp;
     if (m > T->nRoom) {
-        y = sqlite3_malloc64((sqlite3_uint64)m * sizeof(ks_item));
+        y = sqlite3_malloc64((sqlite3_uint64)m * (sizeof(ks_item) + (aOrder ? 0 : sizeof(uint32_t))));
         if (!y) return SQLITE_NOMEM;
+        if (!aOrder) aOut = (uint32_t *)(void *)(y + m);
     }
     if (eClass == 0) {
-        ksCompareRun(T->pD, a, y, m, aOrder);
+        ksCompareRun(T, a, y, m, aOut);
     } else {
-        ksTieRun(T, a, y, m, T->aCommon[eClass] + 8, T->aCommon[eClass] + 8 + KS_TIE_DEPTH, aOrder);
+        ksTieRun(T, a, y, m, T->aCommon[eClass] + 8, T->aCommon[eClass] + 8 + KS_TIE_DEPTH, aOut);
     }
+    /* (the run's items served as scratch: only their users are kept) */
+    for (uint32_t k = 0; !aOrder && k < m; k++) a[k].u = aOut[k];
     if (y != T->aRoom) sqlite3_free(y);
     return SQLITE_OK;
 }
 
 /*
-** The users of a[i0..i1) (whole runs) into aOrder[i0..i1) in key order:
+** The users of a[i0..i1) (whole runs) into aOrder[i0..i1) in key order
+** (aOrder NULL: into the items' users, T->aTmp set):
 ** where reduced keys are equal (longer keys, "ab" and "ab\0" (the zero
 ** padding), every number of a class with a fraction) sorted further
 ** (ksRun), in the same pass. A run may span two classes by chance: it is
@@ -344,11 +381,11 @@ static int ksOrderOut(const ks_ties *T, ks_item *a, uint32_t i0, uint32_t i1, ui
     for (i = i0; i < i1 && rc == SQLITE_OK; i = j) {
         j = ksRunEnd(a, i, i1);
         if (j - i < 2) {
-            aOrder[i] = a[i].u;
+            if (aOrder) aOrder[i] = a[i].u;
         } else if (T->isWorker && j - i > T->nRoom) {
             break;
         } else {
-            rc = ksRun(T, a + i, j - i, aOrder + i);
+            rc = ksRun(T, a + i, j - i, aOrder ? aOrder + i : NULL);
         }
     }
     *piStop = i;
@@ -406,6 +443,7 @@ static int ksOrderAll(const ks_ties *T, const lp_source_spec *pSpec, ks_item *a,
     }
     aPart[0].T.nRoom = T->nRoom / 2;
     aPart[1].T.aRoom = T->aRoom + T->nRoom / 2;
+    if (T->aTmp) aPart[1].T.aTmp = T->aTmp + T->nRoom / 2;
     aPart[1].T.nRoom = T->nRoom - T->nRoom / 2;
     aPart[0].i0 = 0;
     aPart[0].i1 = iMid;
@@ -448,8 +486,8 @@ static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, k
             return 0;
         }
     }
-    if (eClass >= 2) nCommon = ksCommonPrefix(pD, a, isFirstU, n);
-    aPart[0] = (ks_part){pD, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
+    if (eClass >= 2) nCommon = ksCommonPrefix(pD, NULL, a, isFirstU, n);
+    aPart[0] = (ks_part){pD, NULL, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
     aPart[1] = aPart[0];
     aPart[1].i0 = n / 2;
     aPart[1].i1 = n;
@@ -566,5 +604,191 @@ int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, uns
         memcpy(aBlock + sizeof(lp_key) * (size_t)i, &k, sizeof(k));
     }
     *paBlock = aBlock;
+    return SQLITE_OK;
+}
+
+/* ------------------------------------------------ text ids: one copy */
+
+/* See lp_read_int.h. */
+int learnpath_read_keys_packable(const lp_data *pD) {
+    unsigned char e = pD->nUser ? pD->aKey[0].eType : 0;
+    if (e != SQLITE_TEXT && e != SQLITE_BLOB) return 0;
+    for (uint32_t u = 0; u < pD->nUser; u++) {
+        const lp_key *k = &pD->aKey[u];
+        if (k->eType != e || (uint64_t)k->n >= ((uint64_t)1 << KS_LEN_BITS) ||
+            (uint64_t)k->v.off >= ((uint64_t)1 << (64 - KS_LEN_BITS))) {
+            return 0;
+        }
+    }
+    return e == SQLITE_TEXT ? 2 : 3;
+}
+
+/* Count the top 16 bits of the reduced keys of users [i0, i1) (packed; no
+** item is written). */
+static void ksCountPacked(void *pArg) {
+    const ks_part *p = pArg;
+    int nByte;
+    for (uint32_t u = p->i0; u < p->i1; u++) {
+        const unsigned char *z = ksKeyAt(p->pD, p->aPacked, u, &nByte);
+        p->aCount[ksBytes(z, nByte, p->nCommon) >> 48]++;
+    }
+}
+
+/* The same users reduced again, as items into their buckets of a (aCount:
+** each bucket's next place). The keys' bytes are read in the order they
+** were stored: the second reduction costs a sequential pass, not a copy. */
+static void ksScatterPacked(void *pArg) {
+    const ks_part *p = pArg;
+    int nByte;
+    for (uint32_t u = p->i0; u < p->i1; u++) {
+        const unsigned char *z = ksKeyAt(p->pD, p->aPacked, u, &nByte);
+        uint64_t k = ksBytes(z, nByte, p->nCommon);
+        ks_item *q = &p->a[p->aCount[k >> 48]++];
+        ksSetK(q, k);
+        q->u = u;
+    }
+}
+
+/* Sort the buckets [c0, c1) of a in place, each copied into the room b (as
+** large as the share's largest bucket) and sorted back by radix. */
+static void ksBucketsInPlace(void *pArg) {
+    const ks_part *p = pArg;
+    for (uint32_t c = p->c0; c < p->c1; c++) {
+        uint32_t i0 = c ? p->aEnd[c - 1] : 0, m = p->aEnd[c] - i0;
+        if (m < 2) continue;
+        memcpy(p->b, p->a + i0, (size_t)m * sizeof(ks_item));
+        ksRadix(p->b, p->a + i0, m, 6); /* the top two bytes are c */
+    }
+}
+
+/* Items [i0, i1) of a: each one's packed key into k (read at random: asked
+** for ahead). */
+static void ksGatherPacked(void *pArg) {
+    const ks_part *p = pArg;
+    uint32_t i1 = p->i1 > p->i0 + 16 ? p->i1 - 16 : p->i0, i;
+    for (i = p->i0; i < i1; i++) {
+        __builtin_prefetch(&p->aPacked[p->a[i + 16].u]);
+        ksSetK(&p->a[i], p->aPacked[p->a[i].u]);
+    }
+    for (; i < p->i1; i++) ksSetK(&p->a[i], p->aPacked[p->a[i].u]);
+}
+
+/*
+** The packed users' items, a (aPart[0].a, n of them), into the order of
+** their reduced keys, in one copy: the top 16 bits counted (each thread its
+** half of the users), the users reduced again into their buckets, each
+** bucket copied into a room as large as the largest of its thread's share
+** and sorted back. That room, with 4 bytes an item more, is then the room
+** of the runs of equal keys (pT). Small classes: one radix sort through a
+** room of n items.
+*/
+static int ksSortPacked(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n, ks_ties *pT) {
+    ks_item *a = aPart[0].a, *aRoom;
+    uint32_t *aCount = NULL, *aEnd, cMid = 0, sum = 0, aMax[2] = {n, 0};
+    if (n >= 4096) {
+        aCount = sqlite3_malloc64(2 * KS_TOP * sizeof(uint32_t));
+        if (!aCount) return SQLITE_NOMEM;
+        memset(aCount, 0, 2 * KS_TOP * sizeof(uint32_t));
+        aPart[0].aCount = aCount;
+        aPart[1].aCount = aCount + KS_TOP;
+        learnpath_read_parallel(pSpec, ksCountPacked, &aPart[0], ksCountPacked, &aPart[1]);
+        for (uint32_t c = 0; c < KS_TOP; c++) {
+            uint32_t m0 = aCount[c], m1 = aCount[KS_TOP + c];
+            aCount[c] = sum; /* the first half's users first in each bucket */
+            aCount[KS_TOP + c] = sum + m0;
+            sum += m0 + m1;
+            if (sum <= n / 2) cMid = c + 1;
+        }
+        learnpath_read_parallel(pSpec, ksScatterPacked, &aPart[0], ksScatterPacked, &aPart[1]);
+        aEnd = aCount + KS_TOP; /* the second half's places are now the buckets' ends */
+        aMax[0] = 0;
+        for (uint32_t c = 0; c < KS_TOP; c++) {
+            uint32_t m = aEnd[c] - (c ? aEnd[c - 1] : 0);
+            if (m > aMax[c >= cMid]) aMax[c >= cMid] = m;
+        }
+    }
+    pT->nRoom = aMax[0] + aMax[1];
+    aRoom = sqlite3_malloc64((sqlite3_uint64)pT->nRoom * (sizeof(ks_item) + sizeof(uint32_t)));
+    if (!aRoom) {
+        sqlite3_free(aCount);
+        return SQLITE_NOMEM;
+    }
+    pT->aRoom = aRoom;
+    pT->aTmp = (uint32_t *)(void *)(aRoom + pT->nRoom);
+    if (aCount == NULL) {
+        ksReduce(&aPart[0]);
+        ksReduce(&aPart[1]);
+        memcpy(aRoom, a, (size_t)n * sizeof(ks_item));
+        ksRadix(aRoom, a, n, 8);
+        return SQLITE_OK;
+    }
+    aPart[0] = (ks_part){.a = a, .b = aRoom, .aEnd = aEnd, .c0 = 0, .c1 = cMid};
+    aPart[1] = (ks_part){.a = a, .b = aRoom + aMax[0], .aEnd = aEnd, .c0 = cMid, .c1 = KS_TOP};
+    learnpath_read_parallel(pSpec, ksBucketsInPlace, &aPart[0], ksBucketsInPlace, &aPart[1]);
+    sqlite3_free(aCount);
+    return SQLITE_OK;
+}
+
+/*
+** See lp_read_int.h. A key packs into 8 bytes in place: key u's 8 bytes
+** land at 8u, on what key u or one before it held. The sort's items (12
+** bytes a user) are the only copy: their runs of equal reduced keys are
+** put in order into themselves (through the room's aTmp), and each item
+** then takes its user's packed key, so lp_read_group.c makes the keys in
+** their new order from the items alone. The read's peak holds 8 + 12 bytes
+** a user here, against 16 + 24 in learnpath_read_user_order.
+*/
+int learnpath_read_user_order_text(lp_data *pD, const lp_source_spec *pSpec, int eOnly, void *pReuse,
+                                   unsigned char **paBlock, uint64_t **paPacked) {
+    uint32_t n = pD->nUser; /* >= 2 (lp_read.h) */
+    unsigned char *aKeyBlock = (unsigned char *)pD->aKey, *aBlock;
+    uint64_t *aPacked;
+    ks_part aPart[2];
+    ks_ties T;
+    int rc;
+    *paBlock = NULL;
+    *paPacked = NULL;
+    for (uint32_t u = 0; u < n; u++) {
+        lp_key k;
+        uint64_t v;
+        memcpy(&k, aKeyBlock + sizeof(lp_key) * (size_t)u, sizeof(k));
+        v = KS_PACK(k.v.off, k.n);
+        memcpy(aKeyBlock + sizeof(uint64_t) * (size_t)u, &v, sizeof(v));
+    }
+    aPacked = sqlite3_realloc64(aKeyBlock, (sqlite3_uint64)n * sizeof(uint64_t));
+    if (!aPacked) aPacked = (uint64_t *)(void *)aKeyBlock; /* not shrunk: as right, larger */
+    pD->aKey = NULL;
+    pD->nUserAlloc = 0;
+    aBlock = sqlite3_realloc64(pReuse, BUILD_ORDER_POS(n));
+    if (!aBlock) {
+        sqlite3_free(pReuse);
+        sqlite3_free(aPacked);
+        return SQLITE_NOMEM;
+    }
+    memset(&T, 0, sizeof(T));
+    T.pD = pD;
+    T.aPacked = aPacked;
+    T.eOnly = eOnly;
+    T.aCommon[eOnly] = ksCommonPrefix(pD, aPacked, NULL, 1, n);
+    aPart[0] = (ks_part){pD, aPacked, (ks_item *)(void *)aBlock, NULL, 0, n / 2, eOnly, T.aCommon[eOnly], 1,
+                         NULL, NULL, 0, 0};
+    aPart[1] = aPart[0];
+    aPart[1].i0 = n / 2;
+    aPart[1].i1 = n;
+    rc = ksSortPacked(pSpec, aPart, n, &T);
+    if (rc == SQLITE_OK) rc = ksOrderAll(&T, pSpec, (ks_item *)(void *)aBlock, n, NULL);
+    sqlite3_free(T.aRoom);
+    if (rc) {
+        sqlite3_free(aBlock);
+        sqlite3_free(aPacked);
+        return rc;
+    }
+    aPart[0] = (ks_part){.a = (ks_item *)(void *)aBlock, .aPacked = aPacked, .i0 = 0, .i1 = n / 2};
+    aPart[1] = aPart[0];
+    aPart[1].i0 = n / 2;
+    aPart[1].i1 = n;
+    learnpath_read_parallel(pSpec, ksGatherPacked, &aPart[0], ksGatherPacked, &aPart[1]);
+    *paBlock = aBlock;
+    *paPacked = aPacked;
     return SQLITE_OK;
 }
