@@ -341,17 +341,18 @@ static void ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int i
     }
 }
 
-/* A run of equal reduced keys, a[0..m), into aOrder (NULL: its users put
-** into its items in order, through T->aTmp), with the room of T or (m
-** larger) a block of its own. */
+/* A run of equal reduced keys, a[0..m), into aOrder, with the room of T
+** or (m larger) a block of its own; aOrder NULL (the text path, whose room
+** holds its largest bucket, so any run): its users put into its items in
+** order, through T->aTmp. */
 static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
     int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T, a, m);
     ks_item *y = T->aRoom;
     uint32_t *aOut = aOrder ? aOrder : T->aTmp;
     if (m > T->nRoom) {
-        y = sqlite3_malloc64((sqlite3_uint64)m * (sizeof(ks_item) + (aOrder ? 0 : sizeof(uint32_t))));
+        if (!aOrder) return SQLITE_INTERNAL; /* (cannot be: see ksSortPacked) */
+        y = sqlite3_malloc64((sqlite3_uint64)m * sizeof(ks_item));
         if (!y) return SQLITE_NOMEM;
-        if (!aOrder) aOut = (uint32_t *)(void *)(y + m);
     }
     if (eClass == 0) {
         ksCompareRun(T, a, y, m, aOut);

@@ -10,6 +10,7 @@
 ** tests/fixtures/ (lpt_open_fixture); one test's own rows stay inline.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lp_read.h"
@@ -338,7 +339,11 @@ END_TEST
 ** their first bytes and compared whole only where those tie (lp_read_order.c).
 ** The order returned must be ORDER BY's, and the journeys must not depend
 ** on the order the rows come in: sorted by user, grouped by user in
-** another order, or scattered (in time order, as exports come).
+** another order, or scattered (in time order, as exports come). Each read
+** in order afresh (ids all text or all blobs: packed, sorted in one copy,
+** learnpath_read_user_order_text; else learnpath_read_user_order), and
+** read for COUNT(*) first, then put in order from the cache
+** (learnpath_data_order, which sorts through learnpath_read_user_order).
 */
 static void cuOrderCase(sqlite3 *db, const char *zIds) {
     char *zSql, *zWant, *zGot, *zRef;
@@ -364,17 +369,24 @@ static void cuOrderCase(sqlite3 *db, const char *zIds) {
     zWant = lpt_query(db, "SELECT quote(user_id) FROM (SELECT DISTINCT user_id FROM base)"
                           " ORDER BY user_id");
     zRef = lpt_query(db, "SELECT quote(user_id), path, steps FROM program_journeys('t_sorted')");
-    for (int i = 0; i < 2; i++) {
-        const char *zT = i ? "t_scattered" : "t_grouped";
+    for (int i = 0; i < 4; i++) {
+        const char *zT = i % 2 ? "t_scattered" : "t_grouped";
+        lpt_exec(db, "SELECT learnpath_cache_clear()");
+        if (i >= 2) { /* unordered first: ordered from the cache below */
+            zSql = sqlite3_mprintf("SELECT count(*) FROM first_program('%s')", zT);
+            sqlite3_free(lpt_query(db, zSql));
+            sqlite3_free(zSql);
+        }
         zSql = sqlite3_mprintf("SELECT quote(user_id) FROM first_program('%s')", zT);
         zGot = lpt_query(db, zSql);
         sqlite3_free(zSql);
-        ck_assert_msg(strcmp(zGot, zWant) == 0, "%s: order\n%.300s\nwant\n%.300s", zT, zGot, zWant);
+        ck_assert_msg(strcmp(zGot, zWant) == 0, "%s%s: order\n%.300s\nwant\n%.300s", zT,
+                      i >= 2 ? " (ordered from the cache)" : "", zGot, zWant);
         sqlite3_free(zGot);
         zSql = sqlite3_mprintf("SELECT quote(user_id), path, steps FROM program_journeys('%s')", zT);
         zGot = lpt_query(db, zSql);
         sqlite3_free(zSql);
-        ck_assert_msg(strcmp(zGot, zRef) == 0, "%s: journeys differ", zT);
+        ck_assert_msg(strcmp(zGot, zRef) == 0, "%s%s: journeys differ", zT, i >= 2 ? " (ordered from the cache)" : "");
         sqlite3_free(zGot);
     }
     sqlite3_free(zWant);
@@ -557,6 +569,77 @@ START_TEST(test_rule2_times_exact_when_grouped) {
     sqlite3 *db = cu_open(NULL);
     cuTimesCase(db, 9000);
     cuTimesCase(db, 8192);
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Issue 12's memory, rule 10: a read that puts the users in user_id order
+** holds no more at its peak than one that needs no order. Text and blob
+** ids are packed into 8 bytes and sorted in one copy
+** (learnpath_read_user_order_text); before, the keys (16 bytes a user),
+** the sort's items and their copy (24) were held at once, 10 bytes an
+** enrollment over the unordered read here, on one thread. The heap's
+** high-water mark over each fresh read's start: 65,536 users of two
+** enrollments each, in enrollment-time order, with 32-byte UUID-like ids
+** (text, then blobs) and integer ids, so every array is as full as its
+** growth by doubling leaves it (the peaks compared are the reads', not
+** their spare room's); one thread and two.
+*/
+static sqlite3_int64 cuReadPeak(sqlite3 *db, const char *zSql) {
+    sqlite3_int64 nBase, nHigh, nNow;
+    char *zGot;
+    lpt_exec(db, "SELECT learnpath_cache_clear()");
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nBase, &nHigh, 1);
+    zGot = lpt_query(db, zSql);
+    sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &nNow, &nHigh, 0);
+    ck_assert_msg(zGot && strncmp(zGot, "ERROR", 5) != 0, "%s: %s", zSql, zGot);
+    sqlite3_free(zGot);
+    return nHigh - nBase;
+}
+
+START_TEST(test_rule10_order_read_peak) {
+    static const char *const azId[] = {
+        "printf('%08x-%04x-4abc-%04x-%08x', (x * 2654435761) % 4294967296, x % 65536, (x * 7) % 65536,"
+        " (x * 48271) % 2147483647)",
+        "CAST(printf('%08x-%04x-4abc-%04x-%08x', (x * 2654435761) % 4294967296, x % 65536, (x * 7) % 65536,"
+        " (x * 48271) % 2147483647) AS BLOB)",
+        "(x * 2654435761) % 4294967296",
+    };
+    sqlite3 *db = cu_open(NULL);
+    for (size_t i = 0; i < sizeof(azId) / sizeof(azId[0]); i++) {
+        char *zSql = sqlite3_mprintf("DROP TABLE IF EXISTS t; CREATE TABLE t AS"
+                                     " WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 65536)"
+                                     " SELECT %s AS user_id, 'P' || ((x * 13 + k) %% 7) AS program,"
+                                     " datetime(1577836800 + ((x * 7919) %% 65536) * 600 + k * 2592000, 'unixepoch')"
+                                     " AS enrolled_at, 'S' || (x %% 3) AS user_type"
+                                     " FROM n, (SELECT 0 AS k UNION ALL SELECT 1) ORDER BY enrolled_at, x", azId[i]);
+        char *zGot;
+        sqlite3_int64 nEnr, nUser;
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+        zGot = lpt_query(db, "SELECT count(*), count(DISTINCT user_id), sum(length(user_id)) FROM t");
+        nEnr = atoll(zGot);
+        nUser = atoll(strchr(zGot, '|') + 1);
+        sqlite3_free(zGot);
+        ck_assert_msg(nEnr == 131072 && nUser == 65536, "%lld rows, %lld users", (long long)nEnr, (long long)nUser);
+        for (int nThread = 2; nThread >= 1; nThread--) {
+            sqlite3_int64 nAny, nOrd;
+            zSql = sqlite3_mprintf("SELECT learnpath_threads(%d)", nThread);
+            lpt_exec(db, zSql);
+            sqlite3_free(zSql);
+            nAny = cuReadPeak(db, "SELECT count(*) FROM first_program('t', 'user_id', 'program', 'enrolled_at',"
+                                  " 'user_type')");
+            nOrd = cuReadPeak(db, "SELECT count(*), sum(steps) FROM first_program('t', 'user_id', 'program',"
+                                  " 'enrolled_at', 'user_type')");
+            ck_assert_msg(nOrd <= nAny + nEnr / 4,
+                          "ids %zu, threads %d: in user_id order %.2f bytes an enrollment, unordered %.2f", i,
+                          nThread, (double)nOrd / (double)nEnr, (double)nAny / (double)nEnr);
+            ck_assert_msg(nAny > 24 * nEnr, "ids %zu, threads %d: %lld bytes for %lld rows: not the read's", i,
+                          nThread, (long long)nAny, (long long)nEnr);
+        }
+    }
+    lpt_exec(db, "SELECT learnpath_threads(2)");
     sqlite3_close(db);
 }
 END_TEST
@@ -2647,6 +2730,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule10_order_tie_runs);
     tcase_add_test(tc, test_rule10_order_tie_runs_split);
     tcase_add_test(tc, test_rule2_times_exact_when_grouped);
+    tcase_add_test(tc, test_rule10_order_read_peak);
     tcase_add_test(tc, test_rule4_sort_each_user);
     tcase_add_test(tc, test_empty_blob_program);
     tcase_add_test(tc, test_similar_program_names);
