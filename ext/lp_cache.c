@@ -514,6 +514,8 @@ int learnpath_cache_get(sqlite3 *db, lp_conn *pConn, const lp_source_spec *p, lp
         if (pEntry->pData->nRef == 1 && p->nBudget == 0) {
             rc = learnpath_data_order(pEntry->pData, p);
             if (rc) {
+                /* left only to be freed (lp_read.h): read again next time */
+                learnpath_cache_forget(pConn, pEntry->pData);
                 sqlite3_free(zKey);
                 sqlite3_free(zToken);
                 return rc;

@@ -157,6 +157,8 @@ void learnpath_data_unref(lp_data *pData);
 ** one owner may call it, for isUnordered data: the cache, holding the one
 ** reference). The same
 ** data, laid out as a read for a caller that needs the order lays it out.
+** On an error the data may be left only to be freed (lp_read_reorder.c):
+** the owner drops it.
 */
 int learnpath_data_order(lp_data *pData, const lp_source_spec *p);
 /* The users of pData (two at least) in user_id order, into *paOrder

@@ -369,8 +369,8 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
 }
 
 /*
-** Renumber the users in user_id order from the text path's sort
-** (learnpath_read_user_order_text): item i of aBlock (taken over, room for
+** Renumber the users in user_id order from the sort of packed keys
+** (learnpath_read_user_order_packed): item i of aBlock (taken over, room for
 ** n + 1 keys) holds the i-th user's old number and packed key, aPacked
 ** (taken over) the packed keys by old number. As buildRenumber, but the
 ** places are counted in the block's free quarter (12 n to 16 n), each
@@ -378,9 +378,9 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
 ** then unpacked in place, from the end (key i's 16 bytes land on items i
 ** and after, read already). The packed keys' block, shrunk to the times'
 ** low halves if larger, takes those (buildMoveRows). eOnly: the ids'
-** class (2 text, 3 blob).
+** class (2 text, 3 blob; learnpath_read_keys_packable).
 */
-static int buildRenumberText(build_state *s, unsigned char *aBlock, uint64_t *aPacked, int eOnly) {
+static int buildRenumberPacked(build_state *s, unsigned char *aBlock, uint64_t *aPacked, int eOnly) {
     lp_data *pD = s->pD;
     uint32_t n = pD->nUser, nEv = pD->nEv, sum = 0;
     ks_item *aItem = (ks_item *)(void *)aBlock;
@@ -412,16 +412,7 @@ static int buildRenumberText(build_state *s, unsigned char *aBlock, uint64_t *aP
     }
     pD->aFirst[n] = nEv;
     buildDest(s->aUserOf, aPos, nEv);
-    for (uint32_t i = n; i-- > 0;) {
-        ks_item it;
-        lp_key k;
-        memcpy(&it, aBlock + sizeof(ks_item) * (size_t)i, sizeof(it));
-        memset(&k, 0, sizeof(k));
-        k.v.off = KS_PACK_OFF(((uint64_t)it.kHi << 32) | it.kLo);
-        k.n = (int)KS_PACK_LEN(((uint64_t)it.kHi << 32) | it.kLo);
-        k.eType = eOnly == 2 ? SQLITE_TEXT : SQLITE_BLOB;
-        memcpy(aBlock + sizeof(lp_key) * (size_t)i, &k, sizeof(k));
-    }
+    learnpath_read_unpack_keys(aBlock, n, eOnly);
     pD->aKey = (lp_key *)(void *)aBlock;
     pD->nUserAlloc = n + 1;
     rc = buildMoveRows(s, s->aUserOf, pOld);
@@ -673,9 +664,9 @@ int learnpath_read_finish(build_state *s) {
             int eOnly = s->hasNonInt ? learnpath_read_keys_packable(pD) : 0;
             if (eOnly) {
                 /* text (or blob) ids: the keys packed, the sort in one copy */
-                rc = learnpath_read_user_order_text(pD, s->p, eOnly, s->aSlot, &aBlock, &aPacked);
+                rc = learnpath_read_user_order_packed(pD, s->p, eOnly, s->aSlot, &aBlock, &aPacked);
                 s->aSlot = NULL;
-                if (rc == SQLITE_OK) rc = buildRenumberText(s, aBlock, aPacked, eOnly);
+                if (rc == SQLITE_OK) rc = buildRenumberPacked(s, aBlock, aPacked, eOnly);
                 aBlock = NULL;
             } else if (s->hasNonInt) {
                 rc = learnpath_read_user_order(pD, s->p, s->aSlot, &aBlock);
@@ -717,86 +708,4 @@ int learnpath_read_finish(build_state *s) {
                                           (int64_t)pD->groupNames.n * LP_NAME_EXTRA
                                     : 0);
     return rc;
-}
-
-/* One part of learnpath_data_order: users [i0, i1) of the new order. */
-typedef struct build_move {
-    const lp_data *pD;
-    const uint32_t *aOrder;
-    const uint32_t *aNewFirst;
-    int64_t *aT;
-    uint32_t *aProg, *aSeg;
-    lp_key *aKey;
-    uint32_t i0, i1;
-} build_move;
-
-static void buildMove(void *pArg) {
-    const build_move *m = pArg;
-    const lp_data *pD = m->pD;
-    for (uint32_t i = m->i0; i < m->i1; i++) {
-        uint32_t u = m->aOrder[i], e0 = pD->aFirst[u], n = pD->aFirst[u + 1] - e0;
-        uint32_t f = m->aNewFirst[i];
-        memcpy(m->aT + f, pD->aT + e0, (size_t)n * sizeof(int64_t));
-        memcpy(m->aProg + f, pD->aProg + e0, (size_t)n * sizeof(uint32_t));
-        if (m->aSeg) memcpy(m->aSeg + f, pD->aSeg + e0, (size_t)n * sizeof(uint32_t));
-        m->aKey[i] = pD->aKey[u];
-    }
-}
-
-/* See lp_read.h. */
-int learnpath_data_order(lp_data *pD, const lp_source_spec *p) {
-    uint32_t n = pD->nUser, nEv = pD->nEv, *aOrder = NULL, *aFirst;
-    build_move aPart[2];
-    int64_t *aT;
-    uint32_t *aProg, *aSeg = NULL;
-    lp_key *aKey;
-    int rc;
-    /* isUnordered (the cache's test): n >= 2 users, nEv >= 2 enrollments */
-    rc = learnpath_data_user_order(pD, p, &aOrder);
-    if (rc) return rc;
-    aFirst = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(uint32_t));
-    aKey = sqlite3_malloc64((sqlite3_uint64)pD->nUserAlloc * sizeof(lp_key));
-    aT = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(int64_t));
-    aProg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
-    if (pD->aSeg) aSeg = sqlite3_malloc64((sqlite3_uint64)nEv * sizeof(uint32_t));
-    if (!aFirst || !aKey || !aT || !aProg || (pD->aSeg && !aSeg)) {
-        sqlite3_free(aOrder);
-        sqlite3_free(aFirst);
-        sqlite3_free(aKey);
-        sqlite3_free(aT);
-        sqlite3_free(aProg);
-        sqlite3_free(aSeg);
-        return SQLITE_NOMEM;
-    }
-    aFirst[0] = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t u = aOrder[i];
-        aFirst[i + 1] = aFirst[i] + (pD->aFirst[u + 1] - pD->aFirst[u]);
-    }
-    aPart[0] = (build_move){pD, aOrder, aFirst, aT, aProg, aSeg, aKey, 0, n / 2};
-    aPart[1] = aPart[0];
-    aPart[1].i0 = n / 2;
-    aPart[1].i1 = n;
-    learnpath_read_parallel(p, buildMove, &aPart[0], buildMove, &aPart[1]);
-    if (pD->aUserGroup) {
-        /* the users' groups follow them (in place: aFirst's old copy is free) */
-        uint32_t *aOld = pD->aFirst;
-        for (uint32_t i = 0; i < n; i++) aOld[i] = pD->aUserGroup[aOrder[i]];
-        memcpy(pD->aUserGroup, aOld, (size_t)n * sizeof(uint32_t));
-    }
-    sqlite3_free(aOrder);
-    sqlite3_free(pD->aFirst);
-    sqlite3_free(pD->aKey);
-    sqlite3_free(pD->aT);
-    sqlite3_free(pD->aProg);
-    sqlite3_free(pD->aSeg);
-    pD->aFirst = aFirst;
-    pD->aKey = aKey;
-    pD->aT = aT;
-    pD->aProg = aProg;
-    pD->aSeg = aSeg;
-    pD->nEvAlloc = nEv;
-    pD->isUnordered = 0;
-    pD->iOrderGen++;
-    return SQLITE_OK;
 }

@@ -210,7 +210,7 @@ int learnpath_read_ev_cmp(const void *pa, const void *pb);
 
 /* A user's key reduced to 8 bytes that sort as the key does (two halves:
 ** 12 bytes an item, not 16), and the user. After the text path's sort
-** (learnpath_read_user_order_text) k holds the user's packed key. */
+** (learnpath_read_user_order_packed) k holds the user's packed key. */
 typedef struct ks_item {
     uint32_t kHi, kLo;
     uint32_t u;
@@ -243,8 +243,9 @@ int learnpath_read_user_order(const lp_data *pD, const lp_source_spec *pSpec, vo
 */
 int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, unsigned char **paBlock);
 /*
-** The class (2 text, 3 blob) of every user's id when all are text or all
-** are blobs and each key packs into 8 bytes (KS_PACK), else 0.
+** The class every user's id has (1 INTEGER, 2 text, 3 blob) when all have
+** one and each key packs into 8 bytes (an integer is itself; text and blobs
+** KS_PACK), else 0.
 */
 int learnpath_read_keys_packable(const lp_data *pD);
 /*
@@ -253,12 +254,15 @@ int learnpath_read_keys_packable(const lp_data *pD);
 ** learnpath_read_user_order: each key is packed into 8 bytes in place, in
 ** pD->aKey's block (shrunk and taken over: pD->aKey NULL, *paPacked that
 ** block), and the items are sorted in one copy, in pReuse grown to
-** BUILD_ORDER_POS(n) (taken over): item i (*paBlock, 12 bytes each) then
-** holds the i-th user's old number (u) and packed key (k). On an error
-** both blocks are freed.
+** BUILD_ORDER_POS(n) (taken over; NULL: a new block): item i (*paBlock, 12
+** bytes each) then holds the i-th user's old number (u) and packed key
+** (k). On an error both blocks are freed, and pD->aKey is NULL.
 */
-int learnpath_read_user_order_text(lp_data *pD, const lp_source_spec *pSpec, int eOnly, void *pReuse,
+int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, int eOnly, void *pReuse,
                                    unsigned char **paBlock, uint64_t **paPacked);
+/* The n items of aBlock (room for n keys) made into the keys they hold
+** packed (learnpath_read_user_order_packed), in place. */
+void learnpath_read_unpack_keys(unsigned char *aBlock, uint32_t n, int eOnly);
 #define BUILD_ORDER_POS(n) (sizeof(lp_key) * ((sqlite3_uint64)(n) + 1))
 #define BUILD_ORDER_OFF(n) (BUILD_ORDER_POS(n) + 4 * (sqlite3_uint64)(n))
 /* at least the sort's two copies of its 12-byte items (lp_key: 16 bytes) */

@@ -87,7 +87,7 @@ static uint64_t ksBytes(const unsigned char *z, int n, int iFrom) {
 }
 
 /* The bytes and length of user u's text or blob key: packed (aPacked, see
-** learnpath_read_user_order_text), or pD->aKey's. */
+** learnpath_read_user_order_packed), or pD->aKey's. */
 static inline const unsigned char *ksKeyAt(const lp_data *pD, const uint64_t *aPacked, uint32_t u,
                                            int *pn) {
     if (aPacked) {
@@ -102,7 +102,8 @@ static inline const unsigned char *ksKeyAt(const lp_data *pD, const uint64_t *aP
 ** One thread's part of a class's sort: its items [i0, i1), and for the
 ** buckets the counts of the top 16 bits (aCount) or the buckets [c0, c1).
 ** isFirstU: the class holds every user, item i is user i (u set here).
-** aPacked: the keys packed (the text path), else pD->aKey's.
+** aPacked: the keys packed (learnpath_read_user_order_packed), else
+** pD->aKey's.
 */
 typedef struct ks_part {
     const lp_data *pD;
@@ -128,7 +129,9 @@ static void ksReduce(void *pArg) {
             if (p->aCount) p->aCount[a[i].kHi >> 16]++;
             continue;
         }
-        if (p->eClass == 1) {
+        if (p->eClass == 1 && p->aPacked) {
+            ksSetK(&a[i], KS_INT_FLIP(p->aPacked[a[i].u]));
+        } else if (p->eClass == 1) {
             k = &pD->aKey[a[i].u];
             ksSetK(&a[i], KS_INT_FLIP(k->v.i));
         } else {
@@ -342,7 +345,7 @@ static void ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int i
 }
 
 /* A run of equal reduced keys, a[0..m), into aOrder, with the room of T
-** or (m larger) a block of its own; aOrder NULL (the text path, whose room
+** or (m larger) a block of its own; aOrder NULL (packed keys, whose room
 ** holds its largest bucket, so any run): its users put into its items in
 ** order, through T->aTmp. */
 static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
@@ -608,31 +611,59 @@ int learnpath_read_user_order_ints(lp_data *pD, const lp_source_spec *pSpec, uns
     return SQLITE_OK;
 }
 
-/* ------------------------------------------------ text ids: one copy */
+/* --------------------------------------------- packed keys: one copy */
 
 /* See lp_read_int.h. */
 int learnpath_read_keys_packable(const lp_data *pD) {
     unsigned char e = pD->nUser ? pD->aKey[0].eType : 0;
-    if (e != SQLITE_TEXT && e != SQLITE_BLOB) return 0;
+    if (e != SQLITE_TEXT && e != SQLITE_BLOB && e != SQLITE_INTEGER) return 0;
     for (uint32_t u = 0; u < pD->nUser; u++) {
         const lp_key *k = &pD->aKey[u];
-        if (k->eType != e || (uint64_t)k->n >= ((uint64_t)1 << KS_LEN_BITS) ||
-            (uint64_t)k->v.off >= ((uint64_t)1 << (64 - KS_LEN_BITS))) {
+        if (k->eType != e) return 0;
+        if (e != SQLITE_INTEGER && ((uint64_t)k->n >= ((uint64_t)1 << KS_LEN_BITS) ||
+                                    (uint64_t)k->v.off >= ((uint64_t)1 << (64 - KS_LEN_BITS)))) {
             return 0;
         }
     }
-    return e == SQLITE_TEXT ? 2 : 3;
+    return e == SQLITE_INTEGER ? 1 : e == SQLITE_TEXT ? 2 : 3;
+}
+
+/* See lp_read_int.h. */
+void learnpath_read_unpack_keys(unsigned char *aBlock, uint32_t n, int eOnly) {
+    for (uint32_t i = n; i-- > 0;) {
+        ks_item it;
+        lp_key k;
+        uint64_t v;
+        memcpy(&it, aBlock + sizeof(ks_item) * (size_t)i, sizeof(it));
+        v = ksK(&it);
+        memset(&k, 0, sizeof(k));
+        if (eOnly == 1) {
+            k.v.i = (int64_t)v;
+            k.eType = SQLITE_INTEGER;
+        } else {
+            k.v.off = KS_PACK_OFF(v);
+            k.n = (int)KS_PACK_LEN(v);
+            k.eType = eOnly == 2 ? SQLITE_TEXT : SQLITE_BLOB;
+        }
+        memcpy(aBlock + sizeof(lp_key) * (size_t)i, &k, sizeof(k));
+    }
+}
+
+/* User u's reduced key (packed keys: an integer itself, its sign bit
+** flipped; text or a blob, 8 bytes after the prefix all share). */
+static inline uint64_t ksPackedKey(const ks_part *p, uint32_t u) {
+    int nByte;
+    const unsigned char *z;
+    if (p->eClass == 1) return KS_INT_FLIP(p->aPacked[u]);
+    z = ksKeyAt(p->pD, p->aPacked, u, &nByte);
+    return ksBytes(z, nByte, p->nCommon);
 }
 
 /* Count the top 16 bits of the reduced keys of users [i0, i1) (packed; no
 ** item is written). */
 static void ksCountPacked(void *pArg) {
     const ks_part *p = pArg;
-    int nByte;
-    for (uint32_t u = p->i0; u < p->i1; u++) {
-        const unsigned char *z = ksKeyAt(p->pD, p->aPacked, u, &nByte);
-        p->aCount[ksBytes(z, nByte, p->nCommon) >> 48]++;
-    }
+    for (uint32_t u = p->i0; u < p->i1; u++) p->aCount[ksPackedKey(p, u) >> 48]++;
 }
 
 /* The same users reduced again, as items into their buckets of a (aCount:
@@ -640,10 +671,8 @@ static void ksCountPacked(void *pArg) {
 ** were stored: the second reduction costs a sequential pass, not a copy. */
 static void ksScatterPacked(void *pArg) {
     const ks_part *p = pArg;
-    int nByte;
     for (uint32_t u = p->i0; u < p->i1; u++) {
-        const unsigned char *z = ksKeyAt(p->pD, p->aPacked, u, &nByte);
-        uint64_t k = ksBytes(z, nByte, p->nCommon);
+        uint64_t k = ksPackedKey(p, u);
         ks_item *q = &p->a[p->aCount[k >> 48]++];
         ksSetK(q, k);
         q->u = u;
@@ -739,7 +768,7 @@ static int ksSortPacked(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n,
 ** their new order from the items alone. The read's peak holds 8 + 12 bytes
 ** a user here, against 16 + 24 in learnpath_read_user_order.
 */
-int learnpath_read_user_order_text(lp_data *pD, const lp_source_spec *pSpec, int eOnly, void *pReuse,
+int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, int eOnly, void *pReuse,
                                    unsigned char **paBlock, uint64_t **paPacked) {
     uint32_t n = pD->nUser; /* >= 2 (lp_read.h) */
     unsigned char *aKeyBlock = (unsigned char *)pD->aKey, *aBlock;
@@ -753,7 +782,7 @@ int learnpath_read_user_order_text(lp_data *pD, const lp_source_spec *pSpec, int
         lp_key k;
         uint64_t v;
         memcpy(&k, aKeyBlock + sizeof(lp_key) * (size_t)u, sizeof(k));
-        v = KS_PACK(k.v.off, k.n);
+        v = eOnly == 1 ? (uint64_t)k.v.i : KS_PACK(k.v.off, k.n);
         memcpy(aKeyBlock + sizeof(uint64_t) * (size_t)u, &v, sizeof(v));
     }
     aPacked = sqlite3_realloc64(aKeyBlock, (sqlite3_uint64)n * sizeof(uint64_t));
@@ -770,7 +799,7 @@ int learnpath_read_user_order_text(lp_data *pD, const lp_source_spec *pSpec, int
     T.pD = pD;
     T.aPacked = aPacked;
     T.eOnly = eOnly;
-    T.aCommon[eOnly] = ksCommonPrefix(pD, aPacked, NULL, 1, n);
+    if (eOnly >= 2) T.aCommon[eOnly] = ksCommonPrefix(pD, aPacked, NULL, 1, n);
     aPart[0] = (ks_part){pD, aPacked, (ks_item *)(void *)aBlock, NULL, 0, n / 2, eOnly, T.aCommon[eOnly], 1,
                          NULL, NULL, 0, 0};
     aPart[1] = aPart[0];
