@@ -474,6 +474,24 @@ typedef struct scenario {
     " ELSE printf('c%03d.x%d', i % 50, i) END, 'P' || (i % 3),"                                  \
     " date('2020-01-01', '+' || (i % 900) || ' days') FROM c;"
 
+/*
+** Data read for COUNT(*), then put in user_id order from the cache
+** (lp_read_reorder.c): integer ids out of order with an account column
+** (ro: packed, sorted in one copy, each array moved, the groups with the
+** users), blob ids with no segment (rl), ids of two classes (rm: every
+** array copied). A failure half way drops the data: the next query reads
+** it again.
+*/
+#define FIX_REORDER                                                                           \
+    "CREATE TABLE ro AS WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 399)"\
+    " SELECT ((i % 150) * 2654435761) % 4294967296 - 2147483648 AS user_id, 'P' || (i % 5) AS program,"\
+    " datetime(1577836800 + i * 3600, 'unixepoch') AS enrolled_at, 'S' || (i % 2) AS seg,"         \
+    " 'A' || (i % 4) AS acct FROM c;"                                                              \
+    "CREATE TABLE rl AS SELECT CAST(printf('b%08x', user_id) AS BLOB) AS user_id, program, enrolled_at"\
+    " FROM ro;"                                                                                    \
+    "CREATE TABLE rm AS SELECT CASE WHEN user_id % 3 = 0 THEN 'x' || user_id ELSE user_id END AS user_id,"\
+    " program, enrolled_at FROM ro;"
+
 #define FIX_ROWS_BESIDE                                                                       \
     "CREATE TABLE rb AS WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"          \
     " WHERE i < 799) SELECT i % 200 AS user_id, 'P' || i AS program,"                           \
@@ -851,6 +869,17 @@ static const scenario aScenario[] = {
      "SELECT sum(rowid), count(*) FROM program_steps('sc') WHERE until = '2020-01-20';"
      "SELECT count(*), min(user_id) FROM first_program('sg');"
      "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('em') LIMIT 5 OFFSET 120);",
+     0, NULL},
+    {"ordered from the cache: integer ids with groups, blobs, two classes", FIX_REORDER,
+     "SELECT count(*) FROM first_program('ro', 'user_id', 'program', 'enrolled_at', 'seg')"
+     " WHERE group_col = 'acct' AND group_value = 'A1';"
+     "SELECT group_concat(user_id), sum(steps) FROM first_program('ro', 'user_id', 'program', 'enrolled_at',"
+     " 'seg') WHERE group_col = 'acct' AND group_value = 'A1';"
+     "SELECT count(*), max(path) FROM program_journeys('ro', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT count(*) FROM program_journeys('rl');"
+     "SELECT group_concat(hex(user_id)), sum(steps) FROM (SELECT * FROM first_program('rl') LIMIT 20);"
+     "SELECT count(*) FROM first_program('rm');"
+     "SELECT group_concat(user_id), max(path) FROM program_journeys('rm');",
      0, NULL},
     {"real exports' shapes: e-mail ids' runs on two threads", FIX_SPLIT,
      "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('es') LIMIT 3 OFFSET 2000);",

@@ -341,7 +341,7 @@ END_TEST
 ** on the order the rows come in: sorted by user, grouped by user in
 ** another order, or scattered (in time order, as exports come). Each read
 ** in order afresh (ids all text or all blobs: packed, sorted in one copy,
-** learnpath_read_user_order_text; else learnpath_read_user_order), and
+** learnpath_read_user_order_packed; else learnpath_read_user_order), and
 ** read for COUNT(*) first, then put in order from the cache
 ** (learnpath_data_order, which sorts through learnpath_read_user_order).
 */
@@ -577,7 +577,7 @@ END_TEST
 ** Issue 12's memory, rule 10: a read that puts the users in user_id order
 ** holds no more at its peak than one that needs no order. Text and blob
 ** ids are packed into 8 bytes and sorted in one copy
-** (learnpath_read_user_order_text); before, the keys (16 bytes a user),
+** (learnpath_read_user_order_packed); before, the keys (16 bytes a user),
 ** the sort's items and their copy (24) were held at once, 10 bytes an
 ** enrollment over the unordered read here, on one thread. The heap's
 ** high-water mark over each fresh read's start: 65,536 users of two
@@ -637,6 +637,76 @@ START_TEST(test_rule10_order_read_peak) {
                           nThread, (double)nOrd / (double)nEnr, (double)nAny / (double)nEnr);
             ck_assert_msg(nAny > 24 * nEnr, "ids %zu, threads %d: %lld bytes for %lld rows: not the read's", i,
                           nThread, (long long)nAny, (long long)nEnr);
+        }
+    }
+    lpt_exec(db, "SELECT learnpath_threads(2)");
+    sqlite3_close(db);
+}
+END_TEST
+
+/*
+** Rules 10 and 12, data read for COUNT(*) and then put in user_id order
+** from the cache (lp_read_reorder.c): ids packed and sorted in one copy,
+** the arrays moved one at a time, each user's group moved with it (integer,
+** text and blob ids), or every array copied (ids of two classes). Each
+** against the same queries over a read in order afresh: every user's
+** journey with its group's filter, the users of one group, with a segment
+** column and without, one thread and two.
+*/
+START_TEST(test_rule10_order_from_cache_groups) {
+    static const char *const azId[] = {
+        "(x * 2654435761) % 4294967296 - 2147483648",
+        "printf('%08x-%04x', (x * 2654435761) % 4294967296, x % 65536)",
+        "CAST(printf('%08x-%04x', (x * 2654435761) % 4294967296, x % 65536) AS BLOB)",
+        "CASE WHEN x % 5 = 0 THEN printf('t%06d', x) ELSE (x * 7919) % 100003 END",
+    };
+    static const char *const azQuery[] = {
+        "SELECT quote(user_id), path, steps, segment FROM program_journeys('t', 'user_id', 'program',"
+        " 'enrolled_at', 'seg') WHERE group_col = 'acct'",
+        "SELECT quote(user_id), program, next_program, steps FROM first_program('t') WHERE group_col = 'acct'"
+        " AND group_value = 'A3'",
+        "SELECT quote(user_id), step, program, days_since_prev FROM program_steps('t', 'user_id', 'program',"
+        " 'enrolled_at', 'seg') WHERE group_col = 'acct' AND group_value = 'A7'",
+    };
+    /* (with group_value: the read keeps each user's group) */
+    static const char *const azFirst[] = {
+        "SELECT count(*) FROM program_journeys('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+        " WHERE group_col = 'acct' AND group_value = 'A5'",
+        "SELECT count(*) FROM first_program('t') WHERE group_col = 'acct' AND group_value = 'A5'",
+        "SELECT count(*) FROM program_steps('t', 'user_id', 'program', 'enrolled_at', 'seg')"
+        " WHERE group_col = 'acct' AND group_value = 'A5'",
+    };
+    sqlite3 *db = cu_open(NULL);
+    for (size_t i = 0; i < sizeof(azId) / sizeof(azId[0]); i++) {
+        char *zSql = sqlite3_mprintf("DROP TABLE IF EXISTS t; CREATE TABLE t AS"
+                                     " WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 6000)"
+                                     " SELECT %s AS user_id, 'P' || ((x * 13 + k) %% 7) AS program,"
+                                     " datetime(1577836800 + ((x * 7919) %% 6007) * 3600 + k * 864000, 'unixepoch')"
+                                     " AS enrolled_at, 'S' || (x %% 3) AS seg,"
+                                     " CASE WHEN k = 0 AND x %% 4 = 0 THEN '' ELSE 'A' || ((x + k) %% 11) END AS acct"
+                                     " FROM n, (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2) WHERE k <= x %% 3"
+                                     " ORDER BY enrolled_at, x",
+                                     azId[i]);
+        lpt_exec(db, zSql);
+        sqlite3_free(zSql);
+        for (int nThread = 2; nThread >= 1; nThread--) {
+            zSql = sqlite3_mprintf("SELECT learnpath_threads(%d)", nThread);
+            lpt_exec(db, zSql);
+            sqlite3_free(zSql);
+            for (size_t q = 0; q < sizeof(azQuery) / sizeof(azQuery[0]); q++) {
+                char *zWant, *zGot;
+                lpt_exec(db, "SELECT learnpath_cache_clear()");
+                zWant = lpt_query(db, azQuery[q]);
+                ck_assert_msg(zWant && strncmp(zWant, "ERROR", 5) != 0 && strlen(zWant) > 100, "%s: %.200s",
+                              azQuery[q], zWant);
+                lpt_exec(db, "SELECT learnpath_cache_clear()");
+                sqlite3_free(lpt_query(db, azFirst[q]));
+                zGot = lpt_query(db, azQuery[q]);
+                ck_assert_msg(strcmp(zGot, zWant) == 0, "ids %zu, threads %d, query %zu: from the cache\n%.300s\nwant\n%.300s",
+                              i, nThread, q, zGot, zWant);
+                sqlite3_free(zGot);
+                sqlite3_free(zWant);
+            }
         }
     }
     lpt_exec(db, "SELECT learnpath_threads(2)");
@@ -2731,6 +2801,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule10_order_tie_runs_split);
     tcase_add_test(tc, test_rule2_times_exact_when_grouped);
     tcase_add_test(tc, test_rule10_order_read_peak);
+    tcase_add_test(tc, test_rule10_order_from_cache_groups);
     tcase_add_test(tc, test_rule4_sort_each_user);
     tcase_add_test(tc, test_empty_blob_program);
     tcase_add_test(tc, test_similar_program_names);
