@@ -1,6 +1,8 @@
 /*
 ** lp_read_int.h - what the files of the read layer share among themselves
-** (lp_read.c, lp_read_thread.c, lp_read_group.c, lp_source.c, lp_stream.c).
+** (lp_read.c, lp_read_thread.c, lp_read_group.c, lp_read_order.c,
+** lp_read_reorder.c, lp_read_users.c, lp_read_query.c, lp_source.c,
+** lp_stream.c).
 ** Nothing above the read layer includes it.
 */
 #ifndef LP_READ_INT_H

@@ -21,6 +21,14 @@
 ** scratch). One block holds the items and their copy, and later the
 ** users' order and what lp_read_group.c makes of it (BUILD_ORDER_OFF): its
 ** pages are touched once.
+**
+** When every id is an integer, or every id text, or every id a blob, less
+** is held (learnpath_read_user_order_packed): each key is packed into 8
+** bytes in its own block, the items are sorted in one copy (each bucket
+** through a room as large as the largest), and the sorted items carry the
+** packed keys out, from which the keys are made again in their new order.
+** A read in user_id order then peaks no higher than one without it, and
+** data ordered from the cache (lp_read_reorder.c) holds no second copy.
 */
 #include <string.h>
 
@@ -108,6 +116,8 @@ static inline const unsigned char *ksKeyAt(const lp_data *pD, const uint64_t *aP
 typedef struct ks_part {
     const lp_data *pD;
     const uint64_t *aPacked;
+    uint64_t kMin;      /* packed integers: the smallest, flipped, and */
+    int nShift;         /* the shift that puts the top bit of their range at the top */
     ks_item *a, *b;
     uint32_t i0, i1;
     int eClass, nCommon, isFirstU;
@@ -130,7 +140,7 @@ static void ksReduce(void *pArg) {
             continue;
         }
         if (p->eClass == 1 && p->aPacked) {
-            ksSetK(&a[i], KS_INT_FLIP(p->aPacked[a[i].u]));
+            ksSetK(&a[i], (KS_INT_FLIP(p->aPacked[a[i].u]) - p->kMin) << p->nShift);
         } else if (p->eClass == 1) {
             k = &pD->aKey[a[i].u];
             ksSetK(&a[i], KS_INT_FLIP(k->v.i));
@@ -491,7 +501,7 @@ static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, k
         }
     }
     if (eClass >= 2) nCommon = ksCommonPrefix(pD, NULL, a, isFirstU, n);
-    aPart[0] = (ks_part){pD, NULL, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
+    aPart[0] = (ks_part){pD, NULL, 0, 0, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
     aPart[1] = aPart[0];
     aPart[1].i0 = n / 2;
     aPart[1].i1 = n;
@@ -649,14 +659,31 @@ void learnpath_read_unpack_keys(unsigned char *aBlock, uint32_t n, int eOnly) {
     }
 }
 
-/* User u's reduced key (packed keys: an integer itself, its sign bit
-** flipped; text or a blob, 8 bytes after the prefix all share). */
+/* User u's reduced key (packed keys: an integer with its sign bit flipped,
+** less the smallest, shifted so that the range's top bit is the key's, so
+** ids from 1 up do not all fall into one bucket of the top 16 bits; text
+** or a blob, 8 bytes after the prefix all share). */
 static inline uint64_t ksPackedKey(const ks_part *p, uint32_t u) {
     int nByte;
     const unsigned char *z;
-    if (p->eClass == 1) return KS_INT_FLIP(p->aPacked[u]);
+    if (p->eClass == 1) return (KS_INT_FLIP(p->aPacked[u]) - p->kMin) << p->nShift;
     z = ksKeyAt(p->pD, p->aPacked, u, &nByte);
     return ksBytes(z, nByte, p->nCommon);
+}
+
+/* The range of n packed integers (two at least, distinct): its smallest,
+** sign bit flipped, and the shift that moves its top bit to bit 63. */
+static void ksIntRange(const uint64_t *aPacked, uint32_t n, ks_part *p) {
+    uint64_t kMin = KS_INT_FLIP(aPacked[0]), kMax = kMin, d;
+    int nShift = 0;
+    for (uint32_t u = 1; u < n; u++) {
+        uint64_t k = KS_INT_FLIP(aPacked[u]);
+        if (k < kMin) kMin = k;
+        if (k > kMax) kMax = k;
+    }
+    for (d = kMax - kMin; d && d < ((uint64_t)1 << 63); d <<= 1) nShift++; /* (d > 0: distinct) */
+    p->kMin = kMin;
+    p->nShift = nShift;
 }
 
 /* Count the top 16 bits of the reduced keys of users [i0, i1) (packed; no
@@ -800,8 +827,9 @@ int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, i
     T.aPacked = aPacked;
     T.eOnly = eOnly;
     if (eOnly >= 2) T.aCommon[eOnly] = ksCommonPrefix(pD, aPacked, NULL, 1, n);
-    aPart[0] = (ks_part){pD, aPacked, (ks_item *)(void *)aBlock, NULL, 0, n / 2, eOnly, T.aCommon[eOnly], 1,
-                         NULL, NULL, 0, 0};
+    aPart[0] = (ks_part){pD, aPacked, 0, 0, (ks_item *)(void *)aBlock, NULL, 0, n / 2, eOnly, T.aCommon[eOnly],
+                         1, NULL, NULL, 0, 0};
+    if (eOnly == 1) ksIntRange(aPacked, n, &aPart[0]);
     aPart[1] = aPart[0];
     aPart[1].i0 = n / 2;
     aPart[1].i1 = n;
