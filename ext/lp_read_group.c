@@ -370,15 +370,17 @@ static int buildRenumber(build_state *s, unsigned char *aBlock) {
 
 /*
 ** Renumber the users in user_id order from the sort of packed keys
-** (learnpath_read_user_order_packed): item i of aBlock (taken over, room for
-** n + 1 keys) holds the i-th user's old number and packed key, aPacked
+** (learnpath_read_user_order_packed): item i of aBlock (taken over, room
+** for n + 1 keys) holds the i-th user's old number and packed key, aPacked
 ** (taken over) the packed keys by old number. As buildRenumber, but the
-** places are counted in the block's free quarter (12 n to 16 n), each
-** user's first place written over its item's old number, and the keys
-** then unpacked in place, from the end (key i's 16 bytes land on items i
-** and after, read already). The packed keys' block, shrunk to the times'
-** low halves if larger, takes those (buildMoveRows). eOnly: the ids'
-** class (2 text, 3 blob; learnpath_read_keys_packable).
+** rows per old number are counted in the block's free quarter (12 n to
+** 16 n), each user's first place summed into aFirst (a block of its own)
+** in the items' order, and the keys then unpacked in place, from the end
+** (key i's 16 bytes land on items i and after, read already). The packed
+** keys' block, shrunk to the times' low halves if larger, takes those
+** (buildMoveRows). eOnly: the ids' class (learnpath_read_keys_packable:
+** 2 text, 3 blob here; integers read afresh take
+** learnpath_read_user_order_ints).
 */
 static int buildRenumberPacked(build_state *s, unsigned char *aBlock, uint64_t *aPacked, int eOnly) {
     lp_data *pD = s->pD;

@@ -211,7 +211,7 @@ int learnpath_read_ev_cmp(const void *pa, const void *pb);
 /* ------------------------------------------------ lp_read_order.c */
 
 /* A user's key reduced to 8 bytes that sort as the key does (two halves:
-** 12 bytes an item, not 16), and the user. After the text path's sort
+** 12 bytes an item, not 16), and the user. After the sort of packed keys
 ** (learnpath_read_user_order_packed) k holds the user's packed key. */
 typedef struct ks_item {
     uint32_t kHi, kLo;

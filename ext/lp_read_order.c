@@ -124,6 +124,7 @@ typedef struct ks_part {
     uint32_t *aCount;
     const uint32_t *aEnd; /* bucket c is [aEnd[c - 1], aEnd[c]) (0 for c = 0) */
     uint32_t c0, c1;
+    uint32_t nB;        /* ksBucketsInPlace: the items b holds */
 } ks_part;
 
 /* Reduce the keys of the part's items, counting their top 16 bits (eClass
@@ -262,7 +263,10 @@ static void ksCompareRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, u
             uint32_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
                 int c;
-                if (T->aPacked) { /* one class: its bytes decide, as learnpath_key_cmp's */
+                if (T->aPacked && T->eOnly == 1) { /* (integers reduce to themselves: never tied) */
+                    int64_t vi = (int64_t)T->aPacked[pSrc[i].u], vj = (int64_t)T->aPacked[pSrc[j].u];
+                    c = (vi > vj) - (vi < vj);
+                } else if (T->aPacked) { /* one class: its bytes decide, as learnpath_key_cmp's */
                     int ni, nj;
                     const unsigned char *zi = ksKeyAt(pD, T->aPacked, pSrc[i].u, &ni);
                     const unsigned char *zj = ksKeyAt(pD, T->aPacked, pSrc[j].u, &nj);
@@ -297,7 +301,7 @@ static void ksCompareRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, u
 /* The class (2 text, 3 blob) every user of a[0..m) has, or 0. */
 static int ksRunClass(const ks_ties *T, const ks_item *a, uint32_t m) {
     const lp_data *pD = T->pD;
-    if (T->aPacked) return T->eOnly;
+    if (T->aPacked) return T->eOnly == 1 ? 0 : T->eOnly; /* (integers: compared whole) */
     unsigned char e = pD->aKey[a[0].u].eType;
     if (e != SQLITE_TEXT && e != SQLITE_BLOB) return 0;
     for (uint32_t k = 1; k < m; k++) {
@@ -355,17 +359,16 @@ static void ksTieRun(const ks_ties *T, ks_item *x, ks_item *y, uint32_t m, int i
 }
 
 /* A run of equal reduced keys, a[0..m), into aOrder, with the room of T
-** or (m larger) a block of its own; aOrder NULL (packed keys, whose room
-** holds its largest bucket, so any run): its users put into its items in
-** order, through T->aTmp. */
+** or (m larger) a block of its own; aOrder NULL (packed keys): its users
+** put into its items in order, through T->aTmp (or the block's tail). */
 static int ksRun(const ks_ties *T, ks_item *a, uint32_t m, uint32_t *aOrder) {
     int eClass = m < KS_TIE_RADIX ? 0 : ksRunClass(T, a, m);
     ks_item *y = T->aRoom;
     uint32_t *aOut = aOrder ? aOrder : T->aTmp;
     if (m > T->nRoom) {
-        if (!aOrder) return SQLITE_INTERNAL; /* (cannot be: see ksSortPacked) */
-        y = sqlite3_malloc64((sqlite3_uint64)m * sizeof(ks_item));
+        y = sqlite3_malloc64((sqlite3_uint64)m * (sizeof(ks_item) + (aOrder ? 0 : sizeof(uint32_t))));
         if (!y) return SQLITE_NOMEM;
+        if (!aOrder) aOut = (uint32_t *)(void *)(y + m);
     }
     if (eClass == 0) {
         ksCompareRun(T, a, y, m, aOut);
@@ -501,7 +504,7 @@ static int ksClass(const lp_data *pD, const lp_source_spec *pSpec, ks_item *a, k
         }
     }
     if (eClass >= 2) nCommon = ksCommonPrefix(pD, NULL, a, isFirstU, n);
-    aPart[0] = (ks_part){pD, NULL, 0, 0, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0};
+    aPart[0] = (ks_part){pD, NULL, 0, 0, a, b, 0, n / 2, eClass, nCommon, isFirstU, NULL, NULL, 0, 0, 0};
     aPart[1] = aPart[0];
     aPart[1].i0 = n / 2;
     aPart[1].i1 = n;
@@ -706,15 +709,54 @@ static void ksScatterPacked(void *pArg) {
     }
 }
 
-/* Sort the buckets [c0, c1) of a in place, each copied into the room b (as
-** large as the share's largest bucket) and sorted back by radix. */
+/*
+** Sort a[0..m) in place by the nByte low bytes of k (the bytes above are
+** equal): at most nB items are copied into the room b and sorted back by
+** radix; more are put in place by their top byte (each item swapped into
+** its part until every part holds its own: American flag sort), and each
+** part is sorted alike on the next byte. Items equal in every byte are a
+** run (ksOrderOut orders it). Depth at most nByte, 3 KB of stack a level.
+*/
+static void ksFlag(ks_item *a, uint32_t m, int nByte, ks_item *b, uint32_t nB) {
+    uint32_t aNext[256], aEnd[256], sum = 0;
+    int sh = 8 * (nByte - 1);
+    if (m <= nB) {
+        memcpy(b, a, (size_t)m * sizeof(ks_item));
+        ksRadix(b, a, m, nByte);
+        return;
+    }
+    memset(aEnd, 0, sizeof(aEnd));
+    for (uint32_t i = 0; i < m; i++) aEnd[(ksK(&a[i]) >> sh) & 0xff]++;
+    for (int v = 0; v < 256; v++) {
+        aNext[v] = sum;
+        sum += aEnd[v];
+        aEnd[v] = sum;
+    }
+    for (int v = 0; v < 256; v++) {
+        while (aNext[v] < aEnd[v]) {
+            ks_item x = a[aNext[v]];
+            int d = (int)((ksK(&x) >> sh) & 0xff);
+            while (d != v) { /* x to its part; what was there goes on */
+                ks_item y = a[aNext[d]];
+                a[aNext[d]++] = x;
+                x = y;
+                d = (int)((ksK(&x) >> sh) & 0xff);
+            }
+            a[aNext[v]++] = x;
+        }
+    }
+    for (int v = 0; nByte > 1 && v < 256; v++) {
+        uint32_t i0 = v ? aEnd[v - 1] : 0;
+        if (aEnd[v] - i0 > 1) ksFlag(a + i0, aEnd[v] - i0, nByte - 1, b, nB);
+    }
+}
+
+/* Sort the buckets [c0, c1) of a in place through the room b (nB items). */
 static void ksBucketsInPlace(void *pArg) {
     const ks_part *p = pArg;
     for (uint32_t c = p->c0; c < p->c1; c++) {
         uint32_t i0 = c ? p->aEnd[c - 1] : 0, m = p->aEnd[c] - i0;
-        if (m < 2) continue;
-        memcpy(p->b, p->a + i0, (size_t)m * sizeof(ks_item));
-        ksRadix(p->b, p->a + i0, m, 6); /* the top two bytes are c */
+        if (m > 1) ksFlag(p->a + i0, m, 6, p->b, p->nB); /* the top two bytes are c */
     }
 }
 
@@ -730,14 +772,19 @@ static void ksGatherPacked(void *pArg) {
     for (; i < p->i1; i++) ksSetK(&p->a[i], p->aPacked[p->a[i].u]);
 }
 
+/* The most items a thread's room holds: a 32nd of the users, 4,096 at
+** least (16 bytes each: half a byte a user for the two threads). */
+#define KS_ROOM_MAX(n) ((n) / 32 > 4096 ? (n) / 32 : 4096)
+
 /*
 ** The packed users' items, a (aPart[0].a, n of them), into the order of
 ** their reduced keys, in one copy: the top 16 bits counted (each thread its
 ** half of the users), the users reduced again into their buckets, each
 ** bucket copied into a room as large as the largest of its thread's share
-** and sorted back. That room, with 4 bytes an item more, is then the room
-** of the runs of equal keys (pT). Small classes: one radix sort through a
-** room of n items.
+** (at most KS_ROOM_MAX: a larger one is sorted in place) and sorted back.
+** That room, with 4 bytes an item more, is then the room of the runs of
+** equal keys (pT; a larger run takes a block of its own). Small classes:
+** one radix sort through a room of n items.
 */
 static int ksSortPacked(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n, ks_ties *pT) {
     ks_item *a = aPart[0].a, *aRoom;
@@ -764,6 +811,11 @@ static int ksSortPacked(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n,
             if (m > aMax[c >= cMid]) aMax[c >= cMid] = m;
         }
     }
+    /* a share's room: its largest bucket, within KS_ROOM_MAX (larger ones
+    ** are sorted in place, by ksFlag) */
+    for (int k = 0; aCount && k < 2; k++) {
+        if (aMax[k] > KS_ROOM_MAX(n)) aMax[k] = KS_ROOM_MAX(n);
+    }
     pT->nRoom = aMax[0] + aMax[1];
     aRoom = sqlite3_malloc64((sqlite3_uint64)pT->nRoom * (sizeof(ks_item) + sizeof(uint32_t)));
     if (!aRoom) {
@@ -779,8 +831,8 @@ static int ksSortPacked(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n,
         ksRadix(aRoom, a, n, 8);
         return SQLITE_OK;
     }
-    aPart[0] = (ks_part){.a = a, .b = aRoom, .aEnd = aEnd, .c0 = 0, .c1 = cMid};
-    aPart[1] = (ks_part){.a = a, .b = aRoom + aMax[0], .aEnd = aEnd, .c0 = cMid, .c1 = KS_TOP};
+    aPart[0] = (ks_part){.a = a, .b = aRoom, .aEnd = aEnd, .c0 = 0, .c1 = cMid, .nB = aMax[0]};
+    aPart[1] = (ks_part){.a = a, .b = aRoom + aMax[0], .aEnd = aEnd, .c0 = cMid, .c1 = KS_TOP, .nB = aMax[1]};
     learnpath_read_parallel(pSpec, ksBucketsInPlace, &aPart[0], ksBucketsInPlace, &aPart[1]);
     sqlite3_free(aCount);
     return SQLITE_OK;
@@ -828,7 +880,7 @@ int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, i
     T.eOnly = eOnly;
     if (eOnly >= 2) T.aCommon[eOnly] = ksCommonPrefix(pD, aPacked, NULL, 1, n);
     aPart[0] = (ks_part){pD, aPacked, 0, 0, (ks_item *)(void *)aBlock, NULL, 0, n / 2, eOnly, T.aCommon[eOnly],
-                         1, NULL, NULL, 0, 0};
+                         1, NULL, NULL, 0, 0, 0};
     if (eOnly == 1) ksIntRange(aPacked, n, &aPart[0]);
     aPart[1] = aPart[0];
     aPart[1].i0 = n / 2;

@@ -341,9 +341,10 @@ END_TEST
 ** on the order the rows come in: sorted by user, grouped by user in
 ** another order, or scattered (in time order, as exports come). Each read
 ** in order afresh (ids all text or all blobs: packed, sorted in one copy,
-** learnpath_read_user_order_packed; else learnpath_read_user_order), and
-** read for COUNT(*) first, then put in order from the cache
-** (learnpath_data_order, which sorts through learnpath_read_user_order).
+** learnpath_read_user_order_packed; integers: learnpath_read_user_order_ints;
+** else learnpath_read_user_order), and read for COUNT(*) first, then put in
+** order from the cache (lp_read_reorder.c: ids of one class packed and
+** sorted in one copy, others copied).
 */
 static void cuOrderCase(sqlite3 *db, const char *zIds) {
     char *zSql, *zWant, *zGot, *zRef;
@@ -430,7 +431,10 @@ END_TEST
 ** the buckets (each pass goes from one buffer to the other), one bucket
 ** for all, every class large at once (each class's items filled before
 ** the sort) or one class alone (filled as reduced), large blobs, and
-** runs of ids equal in their 8 reduced bytes longer than the stack's 16.
+** runs of ids equal in their 8 reduced bytes longer than the stack's 16;
+** ids packed and sorted in one copy (text, blobs, and integers ordered
+** from the cache) with one bucket larger than a thread's room, and a run
+** larger than it.
 */
 START_TEST(test_rule10_order_radix_paths) {
     sqlite3 *db = cu_open(NULL);
@@ -450,6 +454,16 @@ START_TEST(test_rule10_order_radix_paths) {
         CU_SEQ(6000) "SELECT CAST(printf('%08x-%04x', (x * 2654435761) % 4294967296, x) AS BLOB) AS id FROM n",
         /* runs of 100 ids alike in their first 8 bytes after the prefix 'user' */
         CU_SEQ(6000) "SELECT printf('user%02d-abcdefghij%05d', x % 60, (x * 7919) % 10007) AS id FROM n",
+        /* one bucket of the top 16 bits ('ab') holding all but one of 30,000
+        ** ids, past a thread's room: put in place byte by byte (ksFlag) */
+        CU_SEQ(30000) "SELECT printf('ab%06d', (x * 7919) % 30011) AS id FROM n UNION ALL SELECT 'zz'",
+        /* the same bucket, its ids alike for 8 more bytes: one run of 20,000,
+        ** past the room (a block of its own), and runs of 2 */
+        CU_SEQ(20000) "SELECT printf('abcdefghij%05d', (x * 7919) % 20011) AS id FROM n"
+                      " UNION ALL SELECT printf('zz%d', x) FROM n WHERE x <= 10",
+        /* integers 1 to 20,000 and one near 2^62: ordered from the cache, all
+        ** but one in one bucket of their range */
+        CU_SEQ(20000) "SELECT (x * 7919) % 20011 + 1 AS id FROM n UNION ALL SELECT 4611686018427387904",
     };
     for (size_t i = 0; i < sizeof(azIds) / sizeof(azIds[0]); i++) cuOrderCase(db, azIds[i]);
     sqlite3_close(db);
@@ -582,9 +596,10 @@ END_TEST
 ** enrollment over the unordered read here, on one thread. The heap's
 ** high-water mark over each fresh read's start: 65,536 users of two
 ** enrollments each, in enrollment-time order, with 32-byte UUID-like ids
-** (text, then blobs) and integer ids, so every array is as full as its
-** growth by doubling leaves it (the peaks compared are the reads', not
-** their spare room's); one thread and two.
+** (text, then blobs), integer ids, and 32-byte ids all but one of which
+** share their first two bytes (one bucket: sorted in place past the room),
+** so every array is as full as its growth by doubling leaves it (the peaks
+** compared are the reads', not their spare room's); one thread and two.
 */
 static sqlite3_int64 cuReadPeak(sqlite3 *db, const char *zSql) {
     sqlite3_int64 nBase, nHigh, nNow;
@@ -605,6 +620,9 @@ START_TEST(test_rule10_order_read_peak) {
         "CAST(printf('%08x-%04x-4abc-%04x-%08x', (x * 2654435761) % 4294967296, x % 65536, (x * 7) % 65536,"
         " (x * 48271) % 2147483647) AS BLOB)",
         "(x * 2654435761) % 4294967296",
+        /* all but one in one bucket ('u-'): its room stays a 32nd of the users */
+        "CASE WHEN x = 1 THEN 'zzzzzzzz-zzzzzzzz-zzzzzzzz-zzzzzz' ELSE printf('u-%08x-%08x-%08x-4abc',"
+        " (x * 2654435761) % 4294967296, (x * 48271) % 2147483647, x) END",
     };
     sqlite3 *db = cu_open(NULL);
     for (size_t i = 0; i < sizeof(azId) / sizeof(azId[0]); i++) {
