@@ -465,14 +465,21 @@ typedef struct scenario {
 ** The user order's runs of equal keys shared by two threads (past 4,096
 ** users in runs): 3,500 of 4,500 e-mail ids alike for 17 bytes, more than
 ** the whole scratch, left by a helper to the reading thread, which takes a
-** block of its own for them; the rest in runs of two.
+** block of its own for them; the rest in runs of two. And 5,000 text ids
+** in one bucket of the top 16 bits, past a thread's room (ef: put in place
+** byte by byte), alike for 10 bytes (one run past the room: a block of
+** its own).
 */
 #define FIX_SPLIT                                                                             \
     "CREATE TABLE es(user_id, program, enrolled_at);"                                           \
     "INSERT INTO es WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 4499)"\
     " SELECT CASE WHEN i < 3500 THEN printf('anna.garcia.smith%05d@example.org', (i * 7919) % 10007)"\
     " ELSE printf('c%03d.x%d', i % 50, i) END, 'P' || (i % 3),"                                  \
-    " date('2020-01-01', '+' || (i % 900) || ' days') FROM c;"
+    " date('2020-01-01', '+' || (i % 900) || ' days') FROM c;"                                     \
+    "CREATE TABLE ef(user_id, program, enrolled_at);"                                           \
+    "INSERT INTO ef WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 5009)"\
+    " SELECT CASE WHEN i < 5000 THEN printf('abcdefghij%05d', (i * 7919) % 10007) ELSE 'zz' || i END,"\
+    " 'P' || (i % 3), date('2020-01-01', '+' || (i % 700) || ' days') FROM c;"
 
 /*
 ** Data read for COUNT(*), then put in user_id order from the cache
@@ -882,7 +889,8 @@ static const scenario aScenario[] = {
      "SELECT group_concat(user_id), max(path) FROM program_journeys('rm');",
      0, NULL},
     {"real exports' shapes: e-mail ids' runs on two threads", FIX_SPLIT,
-     "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('es') LIMIT 3 OFFSET 2000);",
+     "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('es') LIMIT 3 OFFSET 2000);"
+     "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('ef') LIMIT 3 OFFSET 4990);",
      0, NULL},
     {"tie groups named like programs (rule 4)", FIX_LABELS,
      "SELECT * FROM first_program('lb');"
