@@ -468,7 +468,9 @@ typedef struct scenario {
 ** block of its own for them; the rest in runs of two. And 5,000 text ids
 ** in one bucket of the top 16 bits, past a thread's room (ef: put in place
 ** byte by byte), alike for 10 bytes (one run past the room: a block of
-** its own).
+** its own), on two threads and on one (the run then has ids after it in
+** the same share); and es with one integer id (ei: classes mixed, the
+** older sort, whose scratch the run passes).
 */
 #define FIX_SPLIT                                                                             \
     "CREATE TABLE es(user_id, program, enrolled_at);"                                           \
@@ -479,7 +481,8 @@ typedef struct scenario {
     "CREATE TABLE ef(user_id, program, enrolled_at);"                                           \
     "INSERT INTO ef WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < 5009)"\
     " SELECT CASE WHEN i < 5000 THEN printf('abcdefghij%05d', (i * 7919) % 10007) ELSE 'zz' || i END,"\
-    " 'P' || (i % 3), date('2020-01-01', '+' || (i % 700) || ' days') FROM c;"
+    " 'P' || (i % 3), date('2020-01-01', '+' || (i % 700) || ' days') FROM c;"                   \
+    "CREATE TABLE ei AS SELECT * FROM es UNION ALL SELECT 42, 'P1', '2020-02-02';"
 
 /*
 ** Data read for COUNT(*), then put in user_id order from the cache
@@ -497,7 +500,7 @@ typedef struct scenario {
     "CREATE TABLE rl AS SELECT CAST(printf('b%08x', user_id) AS BLOB) AS user_id, program, enrolled_at"\
     " FROM ro;"                                                                                    \
     "CREATE TABLE rm AS SELECT CASE WHEN user_id % 3 = 0 THEN 'x' || user_id ELSE user_id END AS user_id,"\
-    " program, enrolled_at FROM ro;"
+    " program, enrolled_at, seg FROM ro;"
 
 #define FIX_ROWS_BESIDE                                                                       \
     "CREATE TABLE rb AS WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c"          \
@@ -885,11 +888,15 @@ static const scenario aScenario[] = {
      "SELECT count(*), max(path) FROM program_journeys('ro', 'user_id', 'program', 'enrolled_at', 'seg');"
      "SELECT count(*) FROM program_journeys('rl');"
      "SELECT group_concat(hex(user_id)), sum(steps) FROM (SELECT * FROM first_program('rl') LIMIT 20);"
-     "SELECT count(*) FROM first_program('rm');"
-     "SELECT group_concat(user_id), max(path) FROM program_journeys('rm');",
+     "SELECT count(*) FROM first_program('rm', 'user_id', 'program', 'enrolled_at', 'seg');"
+     "SELECT group_concat(user_id), max(path) FROM program_journeys('rm', 'user_id', 'program', 'enrolled_at',"
+     " 'seg');",
      0, NULL},
     {"real exports' shapes: e-mail ids' runs on two threads", FIX_SPLIT,
      "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('es') LIMIT 3 OFFSET 2000);"
+     "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('ef') LIMIT 3 OFFSET 4990);"
+     "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('ei') LIMIT 3 OFFSET 2000);"
+     "SELECT learnpath_threads(1) >= 0, learnpath_cache_clear() >= 0;"
      "SELECT group_concat(user_id) FROM (SELECT user_id FROM first_program('ef') LIMIT 3 OFFSET 4990);",
      0, NULL},
     {"tie groups named like programs (rule 4)", FIX_LABELS,
