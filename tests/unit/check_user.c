@@ -2755,7 +2755,6 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_rule2_time_forms);
     tcase_add_test(tc, test_rule2_same_instant_any_form);
     tcase_add_test(tc, test_rule3_user_identity_and_order);
-    tcase_add_test(tc, test_rule10_order_every_id_shape);
     tcase_add_test(tc, test_rule10_any_order_reads);
     tcase_add_test(tc, test_rule3_numeric_keys_exact);
     tcase_add_test(tc, test_rule3_programs_by_text);
@@ -2814,6 +2813,7 @@ Suite *make_user_suite(void) {
     tcase_add_test(tc, test_user_order_int_real);
     tcase_add_test(tc, test_real_users_in_a_row);
     tcase_add_test(tc, test_many_users_ungrouped);
+    tcase_add_test(tc, test_rule10_order_every_id_shape); /* (each id set read four ways) */
     tcase_add_test(tc, test_rule10_order_radix_paths);
     tcase_add_test(tc, test_rule10_order_tie_runs);
     tcase_add_test(tc, test_rule10_order_tie_runs_split);
