@@ -838,15 +838,10 @@ static int ksSortPacked(const lp_source_spec *pSpec, ks_part *aPart, uint32_t n,
     return SQLITE_OK;
 }
 
-/*
-** See lp_read_int.h. A key packs into 8 bytes in place: key u's 8 bytes
-** land at 8u, on what key u or one before it held. The sort's items (12
-** bytes a user) are the only copy: their runs of equal reduced keys are
-** put in order into themselves (through the room's aTmp), and each item
-** then takes its user's packed key, so lp_read_group.c makes the keys in
-** their new order from the items alone. The read's peak holds 8 + 12 bytes
-** a user here, against 16 + 24 in learnpath_read_user_order.
-*/
+/* See lp_read_int.h. Key u's 8 bytes land at 8u, on what key u or one
+** before it held. The items (12 bytes a user) are the only copy; each then
+** takes its user's packed key, so the keys are made again in their new
+** order from the items alone: 8 + 12 bytes a user, not 16 + 24. */
 int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, int eOnly, void *pReuse,
                                    unsigned char **paBlock, uint64_t **paPacked) {
     uint32_t n = pD->nUser; /* >= 2 (lp_read.h) */
@@ -874,10 +869,7 @@ int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, i
         sqlite3_free(aPacked);
         return SQLITE_NOMEM;
     }
-    memset(&T, 0, sizeof(T));
-    T.pD = pD;
-    T.aPacked = aPacked;
-    T.eOnly = eOnly;
+    T = (ks_ties){.pD = pD, .aPacked = aPacked, .eOnly = eOnly};
     if (eOnly >= 2) T.aCommon[eOnly] = ksCommonPrefix(pD, aPacked, NULL, 1, n);
     aPart[0] = (ks_part){pD, aPacked, 0, 0, (ks_item *)(void *)aBlock, NULL, 0, n / 2, eOnly, T.aCommon[eOnly],
                          1, NULL, NULL, 0, 0, 0};
@@ -894,9 +886,7 @@ int learnpath_read_user_order_packed(lp_data *pD, const lp_source_spec *pSpec, i
         return rc;
     }
     aPart[0] = (ks_part){.a = (ks_item *)(void *)aBlock, .aPacked = aPacked, .i0 = 0, .i1 = n / 2};
-    aPart[1] = aPart[0];
-    aPart[1].i0 = n / 2;
-    aPart[1].i1 = n;
+    aPart[1] = (ks_part){.a = (ks_item *)(void *)aBlock, .aPacked = aPacked, .i0 = n / 2, .i1 = n};
     learnpath_read_parallel(pSpec, ksGatherPacked, &aPart[0], ksGatherPacked, &aPart[1]);
     *paBlock = aBlock;
     *paPacked = aPacked;
