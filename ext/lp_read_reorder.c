@@ -22,6 +22,9 @@
 
 #include "lp_read_int.h"
 
+/* How many users ahead a pass in the new order asks for one's old place. */
+#define REORDER_AHEAD 16
+
 /* One thread's part of one array's move: users [i0, i1) of the new order,
 ** each at its old first place (aItem[i].u), nSize bytes a row. */
 typedef struct reorder_part {
@@ -37,6 +40,10 @@ static void reorderMove(void *pArg) {
     const reorder_part *m = pArg;
     for (uint32_t i = m->i0; i < m->i1; i++) {
         uint32_t f = m->aFirst[i], nRow = m->aFirst[i + 1] - f;
+        /* the old rows are at random: a user's asked for ahead */
+        if (i + REORDER_AHEAD < m->i1) {
+            __builtin_prefetch(m->aOld + (size_t)m->aItem[i + REORDER_AHEAD].u * m->nSize);
+        }
         memcpy(m->aNew + (size_t)f * m->nSize, m->aOld + (size_t)m->aItem[i].u * m->nSize,
                (size_t)nRow * m->nSize);
     }
@@ -85,6 +92,7 @@ static int reorderPacked(lp_data *pD, const lp_source_spec *p, int eOnly) {
     aFirst[0] = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t u = aItem[i].u;
+        if (i + REORDER_AHEAD < n) __builtin_prefetch(&pD->aFirst[aItem[i + REORDER_AHEAD].u]);
         aFirst[i + 1] = aFirst[i] + (pD->aFirst[u + 1] - pD->aFirst[u]);
         aItem[i].u = pD->aFirst[u];
     }
