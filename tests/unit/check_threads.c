@@ -11,9 +11,15 @@
 ** (learnpath_threads(1), cache cleared between), and checks values a user
 ** would check. Rule numbers are README.md's.
 */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE /* MADV_POPULATE_WRITE under -std=c99, as lp_read_thread.c */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h> /* MADV_POPULATE_WRITE: where pages are asked for */
+#endif
 
 #include "lp_journey.h"
 #include "lp_read.h"
@@ -458,6 +464,48 @@ START_TEST(test_continuation_sort_two_threads) {
 }
 END_TEST
 
+/*
+** Rule 11: the pages of the next batch asked for ahead (lp_read_thread.c).
+** Made to ask at every hand-over (not only while the helper is busy), the
+** reading thread asks for at least the bytes the read writes in the times'
+** array, and past what any array holds at most two batches' bytes (the
+** users' text of a batch of 64 rows and 4,096 bytes: 8,192); the answers
+** are the one-thread ones, for every array the helper writes (text ids out
+** of user order, a segment, a group column).
+*/
+START_TEST(test_pages_asked_ahead) {
+    static const char *zSql =
+        "SELECT * FROM group_stats('e', 'user_id', 'program', 'enrolled_at', 'user_type')"
+        " WHERE group_col = 'account'";
+    sqlite3 *db = lpt_open();
+    int64_t nAsked = -1, nPast = -1;
+    lpt_exec(db, "CREATE TABLE e AS SELECT printf('user-%08x', (user_id * 2654435761) % 4294967296)"
+                 " AS user_id, program, enrolled_at, user_type, account"
+                 " FROM sample_enrollments(3000, 7) ORDER BY enrolled_at");
+    char *zOne = queryOneThread(db, zSql);
+    learnpath_build_fault_tune(1);
+    learnpath_build_tune(0, 64, 4096);
+    lpt_exec(db, "SELECT learnpath_threads(2), learnpath_cache_clear()");
+    char *zTwo = lpt_query(db, zSql);
+    learnpath_build_tune(-1, -1, -1);
+    learnpath_build_fault_tune(0);
+    learnpath_build_fault_stats(&nAsked, &nPast);
+    ck_assert_msg(zOne && zTwo && strlen(zOne) > 100 && strcmp(zOne, zTwo) == 0,
+                  "one thread:\n%.1000s\ntwo:\n%.1000s", zOne, zTwo);
+    char *zRows = lpt_query(db, "SELECT count(*) FROM e");
+    int64_t nEv = zRows ? atoll(zRows) : 0;
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    ck_assert_msg(nAsked >= 8 * nEv, "asked for %lld bytes, the times of %lld rows", (long long)nAsked,
+                  (long long)nEv);
+#endif
+    ck_assert_msg(nPast >= 0 && nPast <= 2 * 4096, "asked for %lld bytes past an array's", (long long)nPast);
+    sqlite3_free(zRows);
+    sqlite3_free(zOne);
+    sqlite3_free(zTwo);
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_threads_suite(void) {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("Helper");
@@ -475,6 +523,7 @@ Suite *make_threads_suite(void) {
     tcase_add_test(tc, test_collation_and_segment_ties);
     tcase_add_test(tc, test_interrupted_read);
     tcase_add_test(tc, test_continuation_sort_two_threads);
+    tcase_add_test(tc, test_pages_asked_ahead);
     suite_add_tcase(s, tc);
     return s;
 }
