@@ -192,12 +192,14 @@ void learnpath_build_tune(int nAfter, int nRows, int nBytes);
 /*
 ** Tests: with isAlways, the reading thread asks for the pages of its next
 ** batch at every hand-over to the helper, not only while it waits for it
-** (lp_read_thread.c); and the last read with the helper's bytes asked for in
-** all, and the most asked for in one array past what the read wrote in it
-** (both 0 built without threads or off Linux).
+** (lp_read_thread.c); and, of the last read with the helper since the last
+** tune, the most bytes one array held that were never asked for, and the
+** most asked for in one array past what the read wrote in it (-1 and -1:
+** no such read, or built without threads; where pages cannot be asked for,
+** off Linux or without MADV_POPULATE_WRITE, nothing is asked for).
 */
 void learnpath_build_fault_tune(int isAlways);
-void learnpath_build_fault_stats(int64_t *pnAsked, int64_t *pnPast);
+void learnpath_build_fault_stats(int64_t *pnShort, int64_t *pnPast);
 
 /* Compare two user keys of pData in SQL (BINARY) order. */
 int learnpath_key_cmp(const lp_data *pData, const lp_key *a, const lp_key *b);

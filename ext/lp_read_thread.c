@@ -79,13 +79,15 @@ typedef struct build_batch {
 ** array of a read: at 22 million users a fifth of its time went into
 ** those faults while the reading thread waited for it. So while the
 ** reading thread waits (its next batch full, the helper still busy), it
-** asks for the pages the next batch will write (learnpath_populate), a few
-** at a time, in each array's room: the rows' arrays, the users' keys and
-** their bytes. Only the next batch's, at most (its rows, users and bytes),
-** so it holds no page a read would not touch; and only while it waits, so
-** a read the reading thread paces (most reads of a few million rows) does
-** not change. Each array's bytes asked for so far are counted from its start
-** (a realloc keeps them: it moves the pages or copies them).
+** asks for the pages the helper will write up to the end of the next batch
+** (learnpath_populate), a few at a time, in each array's room: the rows'
+** arrays, the users' keys and their bytes. No further (each of the batch's
+** rows counted as a new user with its id's bytes: at most about a batch
+** past what the read writes), so the read holds almost no page more; and
+** only while it waits, so a read the reading thread paces (most reads of a
+** few million rows) does not change. Each array's bytes asked for so far are
+** counted from its start (a realloc keeps them: it moves the pages or copies
+** them), from what the reading thread wrote before the helper started.
 */
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
 #define BUILD_CAN_POPULATE 1
@@ -95,10 +97,11 @@ typedef struct build_batch {
 #define BUILD_FAULT_N 7                 /* times, programs, segments, groups, users, keys, key bytes */
 #define BUILD_FAULT_STEP (64 * 1024)    /* bytes asked for at a time */
 
-/* Tests (learnpath_build_fault_tune, _stats): ask at every hand-over; the
-** last read's bytes asked for, and the most past what it wrote. */
+/* Tests (learnpath_build_fault_tune, _stats): ask at every hand-over; of
+** the last read with the helper, the most bytes of an array it wrote and
+** never asked for, and the most it asked for past what it wrote. */
 static int buildFaultAlways = 0;
-static int64_t buildFaultAsked = 0, buildFaultPast = 0;
+static int64_t buildFaultShort = -1, buildFaultPast = -1;
 
 typedef struct build_fault {
     int64_t aDone[BUILD_FAULT_N];       /* bytes from the array's start asked for */
@@ -170,6 +173,26 @@ static void *buildWorkerMain(void *pArg) {
     return NULL;
 }
 
+/* Each array the helper writes (BUILD_FAULT_N of them, NULL where the read
+** keeps none), and with aUsed the bytes the read has written in each (the
+** helper's counts: only while it is idle). */
+static void buildFaultArrays(const build_state *s, void **aArr, int64_t *aUsed) {
+    const lp_data *pD = s->pD;
+    aArr[0] = pD->aT;
+    aArr[1] = pD->aProg;
+    aArr[2] = pD->aSeg;
+    aArr[3] = pD->aGrp;
+    aArr[4] = s->aUserOf;
+    aArr[5] = pD->aKey;
+    aArr[6] = pD->aKeyByte;
+    if (aUsed == NULL) return;
+    int64_t nEv = pD->nEv;
+    aUsed[0] = nEv * (int64_t)sizeof(int64_t);
+    for (int i = 1; i < 5; i++) aUsed[i] = nEv * (int64_t)sizeof(uint32_t);
+    aUsed[5] = (int64_t)pD->nUser * (int64_t)sizeof(lp_key);
+    aUsed[6] = pD->nKeyByte;
+}
+
 static void buildFreeBatches(build_worker *w) {
     for (int k = 0; k < 2; k++) {
         sqlite3_free(w->aBatch[k].aRec);
@@ -181,12 +204,14 @@ static void buildFreeBatches(build_worker *w) {
 ** on this thread alone. */
 static void buildStartWorker(build_state *s) {
     build_worker *w;
+    void *aArr[BUILD_FAULT_N];
     s->noWorker = 1; /* one try */
     w = sqlite3_malloc64(sizeof(*w));
     if (!w) return;
     memset(w, 0, sizeof(*w));
     w->s = s;
     w->iWork = -1;
+    buildFaultArrays(s, aArr, w->fault.aDone); /* what this thread wrote: no page to ask for */
     for (int k = 0; k < 2; k++) {
         w->aBatch[k].aRec = sqlite3_malloc64((sqlite3_uint64)buildBatchRows * sizeof(build_rec));
         w->aBatch[k].aByte = sqlite3_malloc64((sqlite3_uint64)buildBatchBytes);
@@ -218,24 +243,26 @@ fail:
 
 /* The tests' account of the pages asked for (learnpath_build_fault_stats). */
 static void buildFaultCount(const build_state *s, const build_fault *F) {
-    const lp_data *pD = s->pD;
-    int64_t nEv = pD->nEv, nAsked = 0, nPast = 0;
-    int64_t aUsed[BUILD_FAULT_N] = {nEv * 8, nEv * 4, nEv * 4, nEv * 4, nEv * 4,
-                                    (int64_t)pD->nUser * (int64_t)sizeof(lp_key), pD->nKeyByte};
+    void *aArr[BUILD_FAULT_N];
+    int64_t aUsed[BUILD_FAULT_N], nShort = 0, nPast = 0;
+    buildFaultArrays(s, aArr, aUsed);
     for (int i = 0; i < BUILD_FAULT_N; i++) {
-        nAsked += F->aDone[i];
+        if (aArr[i] == NULL) continue;
+        if (aUsed[i] - F->aDone[i] > nShort) nShort = aUsed[i] - F->aDone[i];
         if (F->aDone[i] - aUsed[i] > nPast) nPast = F->aDone[i] - aUsed[i];
     }
-    __atomic_store_n(&buildFaultAsked, nAsked, __ATOMIC_RELAXED);
+    __atomic_store_n(&buildFaultShort, nShort, __ATOMIC_RELAXED);
     __atomic_store_n(&buildFaultPast, nPast, __ATOMIC_RELAXED);
 }
 
 void learnpath_build_fault_tune(int isAlways) {
     buildFaultAlways = isAlways;
+    __atomic_store_n(&buildFaultShort, -1, __ATOMIC_RELAXED);
+    __atomic_store_n(&buildFaultPast, -1, __ATOMIC_RELAXED);
 }
 
-void learnpath_build_fault_stats(int64_t *pnAsked, int64_t *pnPast) {
-    *pnAsked = __atomic_load_n(&buildFaultAsked, __ATOMIC_RELAXED);
+void learnpath_build_fault_stats(int64_t *pnShort, int64_t *pnPast) {
+    *pnShort = __atomic_load_n(&buildFaultShort, __ATOMIC_RELAXED);
     *pnPast = __atomic_load_n(&buildFaultPast, __ATOMIC_RELAXED);
 }
 
@@ -258,20 +285,21 @@ void learnpath_read_thread_stop(build_state *s) {
 }
 
 /*
-** Ask for the next BUILD_FAULT_STEP bytes of pages the batch being filled
-** (b) will write, in the first array that has some left: 0 when none has.
-** The reading thread's alone: it reads the arrays' places and rooms, which
-** only it changes, and the helper's counts as they were when it took its
-** batch (w->fault).
+** Ask for the next BUILD_FAULT_STEP bytes of pages, in the first array whose
+** pages are not yet asked for up to what the helper may write by the end of
+** the batch being filled (b): 0 when none is left. The reading thread's
+** alone: it reads the arrays' places and rooms, which only it changes, and
+** the helper's counts as they were when it took its batch (w->fault).
 */
 static int buildFaultStep(build_state *s, build_worker *w, const build_batch *b) {
 #if BUILD_CAN_POPULATE
     build_fault *F = &w->fault;
-    lp_data *pD = s->pD;
-    void *aArr[BUILD_FAULT_N] = {pD->aT, pD->aProg, pD->aSeg, pD->aGrp, s->aUserOf, pD->aKey, pD->aKeyByte};
-    int64_t nEv = F->nEvEnd + b->nRec, nUser = F->nUserEnd + b->nRec;
+    const lp_data *pD = s->pD;
+    void *aArr[BUILD_FAULT_N];
     int64_t aWant[BUILD_FAULT_N], aRoom[BUILD_FAULT_N];
+    int64_t nEv = F->nEvEnd + b->nRec, nUser = F->nUserEnd + b->nRec;
     long nPage = sysconf(_SC_PAGESIZE);
+    buildFaultArrays(s, aArr, NULL);
     aWant[0] = nEv * (int64_t)sizeof(int64_t);
     aRoom[0] = (int64_t)pD->nEvAlloc * (int64_t)sizeof(int64_t);
     for (int i = 1; i < 5; i++) {
@@ -307,7 +335,7 @@ static int buildFaultStep(build_state *s, build_worker *w, const build_batch *b)
 /* Wait until the helper is idle, then keep the rows it left of its batch. */
 static int buildWorkerWait(build_state *s) {
     build_worker *w = s->pW;
-    for (;;) {
+    while (BUILD_CAN_POPULATE) {
         /* while it is busy, the pages of the batch being filled */
         pthread_mutex_lock(&w->mutex);
         int isBusy = w->isBusy;
@@ -528,8 +556,8 @@ void learnpath_read_parallel(const lp_source_spec *p, void (*xA)(void *), void *
 void learnpath_build_fault_tune(int isAlways) {
     (void)isAlways;
 }
-void learnpath_build_fault_stats(int64_t *pnAsked, int64_t *pnPast) {
-    *pnAsked = *pnPast = 0;
+void learnpath_build_fault_stats(int64_t *pnShort, int64_t *pnPast) {
+    *pnShort = *pnPast = -1;
 }
 #endif
 
