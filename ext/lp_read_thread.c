@@ -174,9 +174,8 @@ static void *buildWorkerMain(void *pArg) {
 }
 
 /* Each array the helper writes (BUILD_FAULT_N of them, NULL where the read
-** keeps none), and with aUsed the bytes the read has written in each (the
-** helper's counts: only while it is idle). */
-static void buildFaultArrays(const build_state *s, void **aArr, int64_t *aUsed) {
+** keeps none). */
+static void buildFaultArrays(const build_state *s, void **aArr) {
     const lp_data *pD = s->pD;
     aArr[0] = pD->aT;
     aArr[1] = pD->aProg;
@@ -185,12 +184,15 @@ static void buildFaultArrays(const build_state *s, void **aArr, int64_t *aUsed) 
     aArr[4] = s->aUserOf;
     aArr[5] = pD->aKey;
     aArr[6] = pD->aKeyByte;
-    if (aUsed == NULL) return;
-    int64_t nEv = pD->nEv;
-    aUsed[0] = nEv * (int64_t)sizeof(int64_t);
-    for (int i = 1; i < 5; i++) aUsed[i] = nEv * (int64_t)sizeof(uint32_t);
-    aUsed[5] = (int64_t)pD->nUser * (int64_t)sizeof(lp_key);
-    aUsed[6] = pD->nKeyByte;
+}
+
+/* The bytes of each of those arrays that nEv rows, nUser users and nKeyByte
+** bytes of ids take. */
+static void buildFaultBytes(int64_t nEv, int64_t nUser, int64_t nKeyByte, int64_t *aByte) {
+    aByte[0] = nEv * (int64_t)sizeof(int64_t);
+    for (int i = 1; i < 5; i++) aByte[i] = nEv * (int64_t)sizeof(uint32_t);
+    aByte[5] = nUser * (int64_t)sizeof(lp_key);
+    aByte[6] = nKeyByte;
 }
 
 static void buildFreeBatches(build_worker *w) {
@@ -204,14 +206,14 @@ static void buildFreeBatches(build_worker *w) {
 ** on this thread alone. */
 static void buildStartWorker(build_state *s) {
     build_worker *w;
-    void *aArr[BUILD_FAULT_N];
     s->noWorker = 1; /* one try */
     w = sqlite3_malloc64(sizeof(*w));
     if (!w) return;
     memset(w, 0, sizeof(*w));
     w->s = s;
     w->iWork = -1;
-    buildFaultArrays(s, aArr, w->fault.aDone); /* what this thread wrote: no page to ask for */
+    /* what this thread wrote: no page to ask for */
+    buildFaultBytes(s->pD->nEv, s->pD->nUser, s->pD->nKeyByte, w->fault.aDone);
     for (int k = 0; k < 2; k++) {
         w->aBatch[k].aRec = sqlite3_malloc64((sqlite3_uint64)buildBatchRows * sizeof(build_rec));
         w->aBatch[k].aByte = sqlite3_malloc64((sqlite3_uint64)buildBatchBytes);
@@ -245,7 +247,8 @@ fail:
 static void buildFaultCount(const build_state *s, const build_fault *F) {
     void *aArr[BUILD_FAULT_N];
     int64_t aUsed[BUILD_FAULT_N], nShort = 0, nPast = 0;
-    buildFaultArrays(s, aArr, aUsed);
+    buildFaultArrays(s, aArr);
+    buildFaultBytes(s->pD->nEv, s->pD->nUser, s->pD->nKeyByte, aUsed); /* (the helper is idle) */
     for (int i = 0; i < BUILD_FAULT_N; i++) {
         if (aArr[i] == NULL) continue;
         if (aUsed[i] - F->aDone[i] > nShort) nShort = aUsed[i] - F->aDone[i];
@@ -297,19 +300,10 @@ static int buildFaultStep(build_state *s, build_worker *w, const build_batch *b)
     const lp_data *pD = s->pD;
     void *aArr[BUILD_FAULT_N];
     int64_t aWant[BUILD_FAULT_N], aRoom[BUILD_FAULT_N];
-    int64_t nEv = F->nEvEnd + b->nRec, nUser = F->nUserEnd + b->nRec;
     long nPage = sysconf(_SC_PAGESIZE);
-    buildFaultArrays(s, aArr, NULL);
-    aWant[0] = nEv * (int64_t)sizeof(int64_t);
-    aRoom[0] = (int64_t)pD->nEvAlloc * (int64_t)sizeof(int64_t);
-    for (int i = 1; i < 5; i++) {
-        aWant[i] = nEv * (int64_t)sizeof(uint32_t);
-        aRoom[i] = (int64_t)pD->nEvAlloc * (int64_t)sizeof(uint32_t);
-    }
-    aWant[5] = nUser * (int64_t)sizeof(lp_key);
-    aRoom[5] = (int64_t)pD->nUserAlloc * (int64_t)sizeof(lp_key);
-    aWant[6] = F->nKeyByteEnd + b->nKeyByte;
-    aRoom[6] = pD->nKeyByteAlloc;
+    buildFaultArrays(s, aArr);
+    buildFaultBytes(F->nEvEnd + b->nRec, F->nUserEnd + b->nRec, F->nKeyByteEnd + b->nKeyByte, aWant);
+    buildFaultBytes(pD->nEvAlloc, pD->nUserAlloc, pD->nKeyByteAlloc, aRoom);
     for (int i = 0; i < BUILD_FAULT_N; i++) {
         int64_t n;
         if (aArr[i] == NULL) continue;
