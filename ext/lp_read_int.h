@@ -58,6 +58,10 @@ typedef struct build_state {
     int noWorker;        /* never start one (streaming, one thread, or it failed) */
     int hasGroups;       /* a column is read as its group's value (lp_source.c) */
     int hasNonInt;       /* a user's id is not an INTEGER (REAL, text or blob) */
+    int nFixLen;         /* > 0: every user so far is of class eFixClass (text or blob) and
+                         ** nFixLen bytes long, user i's at i * nFixLen (lp_read_users.c);
+                         ** 0: no user yet; -1: not so */
+    int eFixClass;
 } build_state;
 
 /* How a row's time came out of learnpath_read_decode. */

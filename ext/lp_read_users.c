@@ -89,6 +89,42 @@ uint32_t learnpath_read_rec_hash(const build_state *s, const build_rec *r) {
     return learnpath_hash_bytes(r->zKey, r->key.n, &s->seed);
 }
 
+/*
+** Ids of one length: UUIDs, hashes, fixed-width codes. While every user so
+** far is text (or every one a blob) of the same n bytes, user i's bytes
+** are at i * n in aKeyByte (users' bytes are kept in the order the users
+** are made, and buildFixNote checks that each new user's are there), so a
+** lookup compares them there without reading the user's key (its lp_key)
+** first: one read at random less for each row of a user met before, the
+** larger part of a large read's time (31 million rows of 22 million users,
+** UUID ids: the helper thread waits on such reads). Any other id ends it
+** for the rest of the read (nFixLen -1): its keys are then read as before.
+*/
+
+/* User i's bytes, while nFixLen > 0. */
+static inline const char *buildFixBytes(const build_state *s, uint32_t i) {
+    return s->pD->aKeyByte + (int64_t)i * s->nFixLen;
+}
+
+/* May *pKey (its bytes at v.off) equal a user so far? nFixLen > 0: only if
+** of their class and length. */
+static inline int buildFixFits(const build_state *s, const lp_key *pKey) {
+    return pKey->n == s->nFixLen && learnpath_key_class(pKey) == s->eFixClass;
+}
+
+/* A new user i, *pKey: do the users keep one length? */
+static void buildFixNote(build_state *s, const lp_key *pKey, uint32_t i) {
+    int e = learnpath_key_class(pKey);
+    if (s->nFixLen < 0) return;
+    if (e != 1 && pKey->n > 0 && pKey->v.off == (int64_t)i * pKey->n &&
+        (s->nFixLen == 0 ? i == 0 : e == s->eFixClass && pKey->n == s->nFixLen)) {
+        s->nFixLen = pKey->n;
+        s->eFixClass = e;
+    } else {
+        s->nFixLen = -1;
+    }
+}
+
 /* See lp_read_int.h. */
 void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat) {
     uint32_t j, v, i;
@@ -98,10 +134,16 @@ void learnpath_read_prefetch(const build_state *s, uint32_t h, int eWhat) {
         __builtin_prefetch(&s->aSlot[j]);
         return;
     }
+    if (eWhat == 2 && s->nFixLen > 0) return; /* its bytes were asked for at step 1 */
     /* the first slot with the tag (of those in the cache line asked for) */
     for (int n = 0; n < 4 && (v = s->aSlot[j]) != 0; n++, j = (j + 1) & (s->nSlot - 1)) {
         if ((v & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue;
         i = (v & (s->nSlot - 1)) - 1; /* a user made before: below nUser */
+        if (s->nFixLen > 0) { /* its bytes straight away: both ends (two lines at most) */
+            __builtin_prefetch(buildFixBytes(s, i));
+            __builtin_prefetch(buildFixBytes(s, i) + s->nFixLen - 1);
+            return;
+        }
         k = &s->pD->aKey[i];
         if (eWhat == 1) {
             __builtin_prefetch(k);
@@ -217,6 +259,25 @@ int learnpath_read_key_eq(const lp_data *pD, const lp_key *a, const lp_key *b) {
     return learnpath_key_cmp(pD, a, b) == 0;
 }
 
+/* Is *pKey the previous row's user (s->iLastUser)? The same storage class
+** compared directly, the rest by SQL's rules. */
+static int buildIsLastUser(const build_state *s, const lp_key *pKey) {
+    const lp_data *pD = s->pD;
+    if (s->nFixLen > 0) {
+        return buildFixFits(s, pKey) && memcmp(buildFixBytes(s, s->iLastUser), pD->aKeyByte + pKey->v.off,
+                                                (size_t)s->nFixLen) == 0;
+    }
+    const lp_key *o = &pD->aKey[s->iLastUser];
+    if (o->eType == pKey->eType && o->isIntegral == pKey->isIntegral) {
+        if (learnpath_key_class(o) == 1) {
+            return o->isIntegral || o->eType == SQLITE_INTEGER ? o->v.i == pKey->v.i : o->v.r == pKey->v.r;
+        }
+        return o->n == pKey->n &&
+               memcmp(pD->aKeyByte + o->v.off, pD->aKeyByte + pKey->v.off, (size_t)o->n) == 0;
+    }
+    return learnpath_read_key_eq(pD, o, pKey);
+}
+
 /* The user number of *pKey, creating the user if new. */
 int learnpath_read_user_of(build_state *s, const lp_key *pKey, const build_rec *r, int isWorker,
                            uint32_t *piUser) {
@@ -224,26 +285,10 @@ int learnpath_read_user_of(build_state *s, const lp_key *pKey, const build_rec *
     uint32_t h, j;
     int rc;
 
-    /* Exports usually list a user's rows together: try the previous user
-    ** (same storage class compared directly, the rest by SQL's rules). */
-    if (s->iLastUser != LP_NONE) {
-        const lp_key *o = &pD->aKey[s->iLastUser];
-        int same;
-        if (o->eType == pKey->eType && o->isIntegral == pKey->isIntegral) {
-            if (learnpath_key_class(o) == 1) {
-                same = o->isIntegral || o->eType == SQLITE_INTEGER ? o->v.i == pKey->v.i
-                                                                   : o->v.r == pKey->v.r;
-            } else {
-                same = o->n == pKey->n && memcmp(pD->aKeyByte + o->v.off,
-                                                 pD->aKeyByte + pKey->v.off, (size_t)o->n) == 0;
-            }
-        } else {
-            same = learnpath_read_key_eq(pD, o, pKey);
-        }
-        if (same) {
-            *piUser = s->iLastUser;
-            return SQLITE_OK;
-        }
+    /* Exports usually list a user's rows together: try the previous user */
+    if (s->iLastUser != LP_NONE && buildIsLastUser(s, pKey)) {
+        *piUser = s->iLastUser;
+        return SQLITE_OK;
     }
     if (s->isSorted) {
         /* Keys arriving in increasing order (an export sorted by user) are
@@ -263,10 +308,12 @@ int learnpath_read_user_of(build_state *s, const lp_key *pKey, const build_rec *
     }
     if (s->aSlotNew) learnpath_read_move_slots(s, isWorker);
     h = r->hasHash ? r->hash : keyHash(pD, pKey, &s->seed);
+    if (s->nFixLen > 0 && !buildFixFits(s, pKey)) return buildNewUser(s, pKey, h, isWorker, piUser);
     for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         uint32_t i = (s->aSlot[j] & (s->nSlot - 1)) - 1;
         if ((s->aSlot[j] & ~(s->nSlot - 1)) != (h & ~(s->nSlot - 1))) continue; /* the tags differ */
-        if (learnpath_read_key_eq(pD, &pD->aKey[i], pKey)) {
+        if (s->nFixLen > 0 ? memcmp(buildFixBytes(s, i), pD->aKeyByte + pKey->v.off, (size_t)s->nFixLen) == 0
+                           : learnpath_read_key_eq(pD, &pD->aKey[i], pKey)) {
             *piUser = s->iLastUser = i;
             return SQLITE_OK;
         }
@@ -329,6 +376,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
     if (s->isGrouped) pD->aFirst[i] = pD->nEv;
     if (pKey->eType != SQLITE_INTEGER) s->hasNonInt = 1;
     if (learnpath_key_class(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
+    buildFixNote(s, pKey, i);
     if (!s->isSorted) {
         for (j = h & (s->nSlot - 1); s->aSlot[j]; j = (j + 1) & (s->nSlot - 1)) {
         }

@@ -502,6 +502,104 @@ START_TEST(test_pages_asked_ahead) {
 }
 END_TEST
 
+/* The rows of zSql over table zFrom, into a new table zTo (in their order). */
+static void keepRows(sqlite3 *db, const char *zTo, const char *zSql, const char *zFrom) {
+    char *z = sqlite3_mprintf("CREATE TABLE %s AS %z", zTo, sqlite3_mprintf(zSql, zFrom, zFrom));
+    lpt_exec(db, z);
+    sqlite3_free(z);
+}
+
+/*
+** Rules 3, 10 and 11: ids of one length (lp_read_users.c: while every
+** user's id is text of one length, a row's user is compared at the bytes
+** its number gives). 2,000 users with 11-character ids, rows in time
+** order: every function gives the same rows as on the same data with ids
+** of 11 to 13 characters, which take the general path (each id with 0 to 2
+** letters after it, so the ids keep their order), but the ids; with the
+** helper, as on one thread. Then, after the users' rows: a blob of a
+** user's bytes, a shorter id and a number are users of their own, and the
+** earlier users' later rows still find theirs.
+*/
+START_TEST(test_ids_of_one_length) {
+    static const char *azSql[] = {
+        "SELECT * FROM first_program('%s', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM program_journeys('%s', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM program_steps('%s', 'user_id', 'program', 'enrolled_at')",
+        "SELECT * FROM program_transitions('%s', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM first_program_stats('%s', 'user_id', 'program', 'enrolled_at', 'user_type')",
+        "SELECT * FROM continuation_stats('%s', 'user_id', 'program', 'enrolled_at', 'user_type')"};
+    sqlite3 *db = lpt_open();
+    char zName[2][16], *zFixed, *zVaried, *zSql;
+    lpt_exec(db, "CREATE TABLE s AS SELECT * FROM sample_enrollments(2000, 7);"
+                 "CREATE TABLE fixed(user_id, program, enrolled_at, user_type);"
+                 "INSERT INTO fixed SELECT printf('%08x-id', (user_id * 2654435761) % 4294967296),"
+                 " program, enrolled_at, user_type FROM s ORDER BY enrolled_at, user_id;"
+                 "CREATE TABLE varied(user_id, program, enrolled_at, user_type);"
+                 "INSERT INTO varied SELECT printf('%08x-id', (user_id * 2654435761) % 4294967296)"
+                 " || substr('ab', 1, user_id % 3), program, enrolled_at, user_type"
+                 " FROM s ORDER BY enrolled_at, user_id");
+    lpt_assert_rows(db, "SELECT count(*) > 2500, count(DISTINCT length(user_id)) FROM fixed", "1|1\n");
+    for (size_t i = 0; i < sizeof(azSql) / sizeof(azSql[0]); i++) {
+        for (int k = 0; k < 2; k++) {
+            snprintf(zName[k], sizeof(zName[k]), "r%d_%d", (int)i, k);
+            keepRows(db, zName[k], azSql[i], k ? "varied" : "fixed");
+        }
+        /* the ids back to their first 11 characters (the aggregates have none) */
+        zSql = sqlite3_mprintf("SELECT 1 FROM pragma_table_info('%s') WHERE name = 'user_id'", zName[1]);
+        char *zHas = lpt_query(db, zSql);
+        sqlite3_free(zSql);
+        if (strcmp(zHas, "1\n") == 0) {
+            zSql = sqlite3_mprintf("UPDATE %s SET user_id = substr(user_id, 1, 11)", zName[1]);
+            lpt_exec(db, zSql);
+            sqlite3_free(zSql);
+        }
+        sqlite3_free(zHas);
+        zSql = sqlite3_mprintf("SELECT * FROM %s ORDER BY rowid", zName[0]);
+        zFixed = lpt_query(db, zSql);
+        sqlite3_free(zSql);
+        zSql = sqlite3_mprintf("SELECT * FROM %s ORDER BY rowid", zName[1]);
+        zVaried = lpt_query(db, zSql);
+        sqlite3_free(zSql);
+        ck_assert_msg(strlen(zFixed) > 20 && strcmp(zFixed, zVaried) == 0,
+                      "%s\none length:\n%.1500s\nmany:\n%.1500s", azSql[i], zFixed, zVaried);
+        sqlite3_free(zFixed);
+        sqlite3_free(zVaried);
+        zSql = sqlite3_mprintf(azSql[i], "fixed");
+        assertSameWithHelper(db, zSql);
+        sqlite3_free(zSql);
+    }
+    lpt_assert_rows(db, "SELECT count(*) = (SELECT count(DISTINCT user_id) FROM fixed) FROM r0_0", "1\n");
+    /* after them: a blob, a shorter id, a number; then earlier users again */
+    lpt_exec(db, "INSERT INTO fixed SELECT CAST(user_id AS BLOB), 'Program C', '2030-01-01 10:00:00', 'p'"
+                 " FROM fixed WHERE rowid = 1;"
+                 "INSERT INTO fixed VALUES ('short', 'Program B', '2030-01-02 10:00:00', 's'),"
+                 " (42, 'Program A', '2030-01-03 10:00:00', 's');"
+                 "INSERT INTO fixed SELECT user_id, 'Program Z', '2030-02-01 10:00:00', user_type"
+                 " FROM fixed WHERE rowid % 97 = 0 AND typeof(user_id) = 'text'");
+    zSql = sqlite3_mprintf(azSql[0], "fixed");
+    char *zThen = sameWithHelper(db, zSql);
+    sqlite3_free(zSql);
+    sqlite3_free(zThen);
+    lpt_assert_rows(db,
+                    "SELECT count(*) = (SELECT count(DISTINCT user_id) FROM fixed), count(*) - 3 ="
+                    " (SELECT count(*) FROM r0_0) FROM first_program('fixed', 'user_id', 'program',"
+                    " 'enrolled_at', 'user_type')", "1|1\n");
+    lpt_assert_rows(db,
+                    "SELECT typeof(user_id), program FROM first_program('fixed', 'user_id', 'program',"
+                    " 'enrolled_at') WHERE typeof(user_id) <> 'text' OR user_id = 'short'",
+                    "integer|Program A\ntext|Program B\nblob|Program C\n");
+    /* each earlier user with a row of the new program has one step more */
+    lpt_assert_rows(db,
+                    "SELECT count(*) > 20, count(*) = (SELECT count(DISTINCT user_id) FROM fixed"
+                    " WHERE program = 'Program Z'), sum(f.steps = r.steps + 1) = count(*)"
+                    " FROM first_program('fixed', 'user_id', 'program', 'enrolled_at', 'user_type') AS f"
+                    " JOIN r0_0 AS r USING (user_id)"
+                    " WHERE user_id IN (SELECT user_id FROM fixed WHERE program = 'Program Z')",
+                    "1|1|1\n");
+    sqlite3_close(db);
+}
+END_TEST
+
 Suite *make_threads_suite(void) {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("Helper");
@@ -520,6 +618,7 @@ Suite *make_threads_suite(void) {
     tcase_add_test(tc, test_interrupted_read);
     tcase_add_test(tc, test_continuation_sort_two_threads);
     tcase_add_test(tc, test_pages_asked_ahead);
+    tcase_add_test(tc, test_ids_of_one_length);
     suite_add_tcase(s, tc);
     return s;
 }
