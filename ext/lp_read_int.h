@@ -50,6 +50,10 @@ typedef struct build_state {
     int isGrouped;       /* every user's rows so far came together */
     uint32_t *aUserOf;   /* per enrollment: its user; only once !isGrouped */
     int isStream;        /* rows come ordered by user; pD holds one user */
+    int nFixLen;         /* > 0: every user so far is of class eFixClass (text or blob) and
+                         ** nFixLen bytes long, user i's at i * nFixLen (lp_read_users.c);
+                         ** 0: no user yet; -1: not so */
+    int eFixClass;
     build_name aProgSeen[BUILD_NAME_CACHE]; /* programs met lately (buildTextId) */
     build_name aSegSeen[BUILD_NAME_CACHE];  /* segments met lately */
     build_name aGrpSeen[BUILD_NAME_CACHE];  /* groups met lately (readGroup) */
@@ -58,10 +62,6 @@ typedef struct build_state {
     int noWorker;        /* never start one (streaming, one thread, or it failed) */
     int hasGroups;       /* a column is read as its group's value (lp_source.c) */
     int hasNonInt;       /* a user's id is not an INTEGER (REAL, text or blob) */
-    int nFixLen;         /* > 0: every user so far is of class eFixClass (text or blob) and
-                         ** nFixLen bytes long, user i's at i * nFixLen (lp_read_users.c);
-                         ** 0: no user yet; -1: not so */
-    int eFixClass;
 } build_state;
 
 /* How a row's time came out of learnpath_read_decode. */

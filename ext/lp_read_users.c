@@ -374,7 +374,7 @@ static int buildNewUser(build_state *s, const lp_key *pKey, uint32_t h, int isWo
     uint32_t i = pD->nUser++;
     pD->aKey[i] = *pKey;
     if (s->isGrouped) pD->aFirst[i] = pD->nEv;
-    if (pKey->eType != SQLITE_INTEGER) s->hasNonInt = 1;
+    if (pKey->eType != SQLITE_INTEGER && !s->hasNonInt) s->hasNonInt = 1; /* (once: a line the reading thread reads) */
     if (learnpath_key_class(pKey) != 1) pD->nKeyByte += pKey->n; /* keep the bytes */
     buildFixNote(s, pKey, i);
     if (!s->isSorted) {
