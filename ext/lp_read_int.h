@@ -40,7 +40,7 @@ typedef struct build_state {
     char **pzErr;
     uint32_t *aSlot;     /* user hash table: user number + 1 and a tag (BUILD_SLOT), 0 = empty */
     uint32_t nSlot;
-    uint32_t *aSlotNew;  /* a larger table, allocated, not yet filled (or NULL) */
+    uint32_t *aSlotNew;  /* a larger table, allocated, not yet zeroed nor filled (or NULL) */
     uint32_t nSlotNew;
     uint32_t *aSlotOld;  /* the table it replaced in the helper, to free (or NULL) */
     uint32_t nSlotOld;
@@ -189,7 +189,7 @@ int learnpath_read_user_of(build_state *s, const lp_key *pKey, const build_rec *
 /* Report the user hash table's probes (tests: learnpath_hash_probe_hook);
 ** it is of no use after. */
 void learnpath_read_probe_users(build_state *s);
-/* Fill the larger user hash table allocated for the helper (aSlotNew) and
+/* Zero and fill the larger user hash table allocated for the helper (aSlotNew) and
 ** use it from now on: by the thread that looks users up. The helper
 ** (isWorker) leaves the old table in aSlotOld, for the reading thread to
 ** free (learnpath_read_free_old_slots): it never calls SQLite. */

