@@ -52,8 +52,8 @@ typedef struct build_state {
     int isStream;        /* rows come ordered by user; pD holds one user */
     int nFixLen;         /* > 0: every user so far is of class eFixClass (text or blob) and
                          ** nFixLen bytes long, user i's at i * nFixLen (lp_read_users.c);
-                         ** 0: no user yet; -1: not so */
-    int eFixClass;
+                         ** 0: no user yet; -1: not so, for the rest of the read */
+    int eFixClass;       /* while nFixLen > 0: 2 text, 3 blob (learnpath_key_class) */
     build_name aProgSeen[BUILD_NAME_CACHE]; /* programs met lately (buildTextId) */
     build_name aSegSeen[BUILD_NAME_CACHE];  /* segments met lately */
     build_name aGrpSeen[BUILD_NAME_CACHE];  /* groups met lately (readGroup) */

@@ -4,7 +4,7 @@
 **
 ** Past the first rows of a read, a helper thread keeps the rows (interns
 ** users, reads times, appends enrollments: learnpath_read_row with
-** isWorker; and fills the larger user table the reading thread allocated
+** isWorker; and zeroes and fills the larger user table the reading thread allocated
 ** for it, learnpath_read_move_slots) while the reading thread goes on with SQLite's scan, decodes
 ** each row (learnpath_read_decode) and hands the helper batches of decoded
 ** rows. The helper never calls SQLite and never allocates: a row that

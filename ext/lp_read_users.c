@@ -112,15 +112,18 @@ static inline int buildFixFits(const build_state *s, const lp_key *pKey) {
     return pKey->n == s->nFixLen && learnpath_key_class(pKey) == s->eFixClass;
 }
 
-/* A new user i, *pKey: do the users keep one length? */
+/* A new user i, *pKey: do the users keep one length? (Written only when
+** that changes: the helper runs this, and the reading thread reads the
+** fields around.) */
 static void buildFixNote(build_state *s, const lp_key *pKey, uint32_t i) {
     int e = learnpath_key_class(pKey);
     if (s->nFixLen < 0) return;
-    if (e != 1 && pKey->n > 0 && pKey->v.off == (int64_t)i * pKey->n &&
-        (s->nFixLen == 0 ? i == 0 : e == s->eFixClass && pKey->n == s->nFixLen)) {
-        s->nFixLen = pKey->n;
+    if (e == 1 || pKey->v.off != (int64_t)i * pKey->n) {
+        s->nFixLen = -1; /* a number; or (never met) the bytes not where i says */
+    } else if (s->nFixLen == 0) {
+        s->nFixLen = i == 0 && pKey->n > 0 ? pKey->n : -1;
         s->eFixClass = e;
-    } else {
+    } else if (e != s->eFixClass || pKey->n != s->nFixLen) {
         s->nFixLen = -1;
     }
 }
@@ -219,8 +222,9 @@ static void buildFillSlots(build_state *s, uint32_t *aSlot, uint32_t nSlot) {
 ** thread, making room before it hands a batch to the helper) it is only
 ** allocated, and the thread that next looks a user up zeroes and fills it
 ** (learnpath_read_move_slots): the helper then rehashes while SQLite
-** scans on, instead of both threads waiting for it. (Zeroing the table
-** here took the reading thread 0.4 s at 31 million rows, the helper idle.)
+** scans on, instead of both threads waiting for it. (Zeroing the tables
+** here took the reading thread 0.43 s in all at 31 million rows, on a slow
+** hour, the helper idle.)
 */
 static int buildRehashUsers(build_state *s, uint32_t nSlot, int isDeferred) {
     int rc;

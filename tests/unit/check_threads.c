@@ -509,6 +509,25 @@ static void keepRows(sqlite3 *db, const char *zTo, const char *zSql, const char 
     sqlite3_free(z);
 }
 
+/* Rule 3: each user of table zTab, with its number of steps (its rows:
+** every row of a user has a program of its own and a time of its own), as
+** first_program gives them and as GROUP BY does. */
+static void assertUsersAsGroupBy(sqlite3 *db, const char *zTab) {
+    char *zSql = sqlite3_mprintf("SELECT group_concat(quote(user_id) || ':' || steps, ' ')"
+                                 " FROM first_program('%s', 'user_id', 'program', 'enrolled_at')",
+                                 zTab);
+    char *zGot = lpt_query(db, zSql);
+    sqlite3_free(zSql);
+    zSql = sqlite3_mprintf("SELECT group_concat(q || ':' || n, ' ') FROM (SELECT quote(user_id) AS q,"
+                           " count(*) AS n FROM %s GROUP BY user_id ORDER BY user_id)", zTab);
+    char *zWant = lpt_query(db, zSql);
+    sqlite3_free(zSql);
+    ck_assert_msg(strlen(zWant) > 4 && strcmp(zGot, zWant) == 0, "%s: got %s, GROUP BY gives %s", zTab,
+                  zGot, zWant);
+    sqlite3_free(zGot);
+    sqlite3_free(zWant);
+}
+
 /*
 ** Rules 3, 10 and 11: ids of one length (lp_read_users.c: while every
 ** user's id is text of one length, a row's user is compared at the bytes
@@ -516,9 +535,12 @@ static void keepRows(sqlite3 *db, const char *zTo, const char *zSql, const char 
 ** order: every function gives the same rows as on the same data with ids
 ** of 11 to 13 characters, which take the general path (each id with 0 to 2
 ** letters after it, so the ids keep their order), but the ids; with the
-** helper, as on one thread. Then, after the users' rows: a blob of a
-** user's bytes, a shorter id and a number are users of their own, and the
-** earlier users' later rows still find theirs.
+** helper, as on one thread. Then a row of a user met before, and right
+** after it a blob of that user's bytes (a user of its own, though its
+** bytes equal the previous row's); after that a shorter id and a number,
+** and the earlier users' later rows still find theirs, users made while
+** the ids had one length found by the general path. And tiny tables whose
+** second id differs from the first only by its class or its length.
 */
 START_TEST(test_ids_of_one_length) {
     static const char *azSql[] = {
@@ -569,8 +591,11 @@ START_TEST(test_ids_of_one_length) {
         sqlite3_free(zSql);
     }
     lpt_assert_rows(db, "SELECT count(*) = (SELECT count(DISTINCT user_id) FROM fixed) FROM r0_0", "1\n");
-    /* after them: a blob, a shorter id, a number; then earlier users again */
-    lpt_exec(db, "INSERT INTO fixed SELECT CAST(user_id AS BLOB), 'Program C', '2030-01-01 10:00:00', 'p'"
+    /* after them: a known user, then a blob of its bytes, a shorter id, a
+    ** number; then earlier users again */
+    lpt_exec(db, "INSERT INTO fixed SELECT user_id, 'Program Y', '2030-01-01 09:00:00', user_type"
+                 " FROM fixed WHERE rowid = 1;"
+                 "INSERT INTO fixed SELECT CAST(user_id AS BLOB), 'Program C', '2030-01-01 10:00:00', 'p'"
                  " FROM fixed WHERE rowid = 1;"
                  "INSERT INTO fixed VALUES ('short', 'Program B', '2030-01-02 10:00:00', 's'),"
                  " (42, 'Program A', '2030-01-03 10:00:00', 's');"
@@ -588,6 +613,23 @@ START_TEST(test_ids_of_one_length) {
                     "SELECT typeof(user_id), program FROM first_program('fixed', 'user_id', 'program',"
                     " 'enrolled_at') WHERE typeof(user_id) <> 'text' OR user_id = 'short'",
                     "integer|Program A\ntext|Program B\nblob|Program C\n");
+    lpt_assert_rows(db,
+                    "SELECT f.steps - r.steps FROM first_program('fixed', 'user_id', 'program',"
+                    " 'enrolled_at', 'user_type') AS f JOIN r0_0 AS r USING (user_id)"
+                    " WHERE user_id = (SELECT user_id FROM fixed WHERE rowid = 1)", "1\n");
+    /* a longer id right after its prefix; a blob right after its text; a
+    ** blob of the ids' length among text ids, then each of them again */
+    lpt_exec(db, "CREATE TABLE m1(user_id, program, enrolled_at);"
+                 "INSERT INTO m1 VALUES ('ab', 'P1', '2021-01-01'), ('abc', 'P2', '2021-01-02');"
+                 "CREATE TABLE m2(user_id, program, enrolled_at);"
+                 "INSERT INTO m2 VALUES ('ab', 'P1', '2021-01-01'), (x'6162', 'P2', '2021-01-02');"
+                 "CREATE TABLE m3(user_id, program, enrolled_at);"
+                 "INSERT INTO m3 VALUES ('ab', 'P1', '2021-01-01'), ('cd', 'P2', '2021-01-02'),"
+                 " (x'6566', 'P3', '2021-01-03'), ('ab', 'P4', '2021-01-04'), ('zz', 'P5', '2021-01-05'),"
+                 " ('cd', 'P6', '2021-01-06'), (x'6566', 'P7', '2021-01-07')");
+    assertUsersAsGroupBy(db, "m1");
+    assertUsersAsGroupBy(db, "m2");
+    assertUsersAsGroupBy(db, "m3");
     /* each earlier user with a row of the new program has one step more */
     lpt_assert_rows(db,
                     "SELECT count(*) > 20, count(*) = (SELECT count(DISTINCT user_id) FROM fixed"
