@@ -119,7 +119,7 @@ static void buildFixNote(build_state *s, const lp_key *pKey, uint32_t i) {
     int e = learnpath_key_class(pKey);
     if (s->nFixLen < 0) return;
     if (e == 1 || pKey->v.off != (int64_t)i * pKey->n) {
-        s->nFixLen = -1; /* a number; or (never met) the bytes not where i says */
+        s->nFixLen = -1; /* a number; or a user before had another length */
     } else if (s->nFixLen == 0) {
         s->nFixLen = i == 0 && pKey->n > 0 ? pKey->n : -1;
         s->eFixClass = e;
